@@ -1,0 +1,230 @@
+"""Every exception the client raises, in one tree.
+
+    InstantlyError
+    ├── InvalidInputError (also ValueError)   bad arguments, raised before any request is sent
+    │   └── InvalidEmailError
+    ├── APIError                              something went wrong talking to the API
+    │   ├── APIConnectionError                no response (DNS, refused, reset, ...)
+    │   │   └── APITimeoutError
+    │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
+    │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
+    │   └── APIStatusError                    a non-2xx response
+    │       ├── BadRequestError               400
+    │       ├── AuthenticationError           401
+    │       ├── PaymentRequiredError          402
+    │       ├── PermissionDeniedError         403
+    │       ├── NotFoundError                 404
+    │       ├── ConflictError                 409
+    │       ├── PayloadTooLargeError          413
+    │       ├── UnprocessableEntityError      422
+    │       ├── RateLimitError                429 (with retry_after)
+    │       └── InternalServerError           5xx
+    └── JobError                              a background job did not succeed
+        ├── JobFailedError
+        ├── JobCancelledError
+        └── JobTimeoutError                   our deadline passed; nothing was cancelled
+
+Messages carry the request method, the path and the server's own message. They never carry the
+API key: nothing here is ever given the request headers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InstantlyError",
+    "InternalServerError",
+    "InvalidEmailError",
+    "InvalidInputError",
+    "JobCancelledError",
+    "JobError",
+    "JobFailedError",
+    "JobTimeoutError",
+    "MalformedResponseError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PaymentRequiredError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnexpectedStateError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+class InstantlyError(Exception):
+    """Root of every error this package raises."""
+
+
+class InvalidInputError(InstantlyError, ValueError):
+    """An argument is invalid; raised before any request is sent."""
+
+
+class InvalidEmailError(InvalidInputError):
+    """An email address is not one the API can address; names the offending value."""
+
+    def __init__(self, email: object, reason: str) -> None:
+        self.email = email
+        self.reason = reason
+        super().__init__(f"{email!r} is not a valid email address: {reason}")
+
+
+class APIError(InstantlyError):
+    """A request was sent (or attempted) and did not give a usable answer."""
+
+    def __init__(self, message: str, *, method: str | None = None, path: str | None = None) -> None:
+        self.message = message
+        self.method = method
+        self.path = path
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.method} {self.path}: " if self.method and self.path else ""
+        return f"{where}{self.message}"
+
+
+class APIConnectionError(APIError):
+    """No response was received: the connection failed or was dropped."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool)."""
+
+
+class MalformedResponseError(APIError):
+    """The server answered, but the body is not what the spec promises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.body = body
+        super().__init__(message, method=method, path=path)
+
+
+class UnexpectedStateError(APIError):
+    """A 2xx response whose content contradicts what was asked (e.g. a pause that did not pause)."""
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx status; `message` is the server's own."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        method: str | None = None,
+        path: str | None = None,
+        body: Any = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.request_id = request_id
+        super().__init__(message, method=method, path=path)
+
+    def _render(self) -> str:
+        return f"{self.status_code} {super()._render()}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the server rejected the request's content."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, invalid or revoked."""
+
+
+class PaymentRequiredError(APIStatusError):
+    """402: the workspace's plan does not include this feature."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key lacks the scope this operation needs."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the addressed resource does not exist in this workspace."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: the request body is too large."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but semantically invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: the workspace rate limit was exceeded; `retry_after` is in seconds when known."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: PaymentRequiredError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    413: PayloadTooLargeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> type[APIStatusError]:
+    """The exception class for a non-2xx status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+class JobError(InstantlyError):
+    """A background job ended, or was given up on, without success; `job` is its last state."""
+
+    def __init__(self, message: str, *, job: Any) -> None:
+        self.job = job
+        super().__init__(message)
+
+
+class JobFailedError(JobError):
+    """The job reached the `failed` state."""
+
+
+class JobCancelledError(JobError):
+    """The job reached the `cancelled` state."""
+
+
+class JobTimeoutError(JobError):
+    """Our deadline passed before the job finished. The job was not cancelled server-side."""
+
+    def __init__(self, message: str, *, job: Any, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(message, job=job)

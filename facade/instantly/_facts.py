@@ -1,0 +1,77 @@
+"""Facts about the Instantly API that the code relies on, each with where it comes from.
+
+Keep every such number or name here, so a change at Instantly is a change in one place.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+__all__ = [
+    "ACCOUNT_STATUS_ACTIVE",
+    "ACCOUNT_STATUS_PAUSED",
+    "BULK_EMAILS_MAX",
+    "DEFAULT_BASE_URL",
+    "JOB_STATUSES",
+    "JOB_TERMINAL_STATUSES",
+    "LIST_PAGE_LIMIT_MAX",
+    "RATE_LIMIT_PER_MINUTE",
+    "RATE_LIMIT_PER_SECOND",
+    "AccountFilter",
+    "JobStatus",
+]
+
+# Source: the spec's `servers` entry ("Instantly API Server").
+DEFAULT_BASE_URL: Final = "https://api.instantly.ai"
+
+# Source: Instantly's documentation on rate limits (recorded in shared/openapi/README.md): per
+# workspace, shared by all API keys; over either limit the API answers 429.
+RATE_LIMIT_PER_SECOND: Final = 100
+RATE_LIMIT_PER_MINUTE: Final = 6000
+
+# Source: the spec, `maxItems: 100` on `emails` of POST /api/v2/accounts/pause and of
+# POST /api/v2/accounts/warmup/{enable,disable} (and on `excluded_emails`).
+BULK_EMAILS_MAX: Final = 100
+
+# Source: the spec, `limit` of the list operations (`minimum: 1, maximum: 100`).
+LIST_PAGE_LIMIT_MAX: Final = 100
+
+# Source: the spec, Account.status enum and its x-enumDescriptions (1 Active, 2 Paused).
+ACCOUNT_STATUS_ACTIVE: Final = 1
+ACCOUNT_STATUS_PAUSED: Final = 2
+
+
+class JobStatus(enum.StrEnum):
+    """Background job states. Source: BackgroundJob.status enum of the 2026-08-21 spec."""
+
+    PENDING = "pending"
+    IN_PROGRESS = "in-progress"
+    SUCCESS = "success"
+    FAILED = "failed"
+    DRAINING = "draining"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+
+JOB_STATUSES: Final = frozenset(s.value for s in JobStatus)
+
+# Source: the x-enumDescriptions of BackgroundJob.status: only these three end a job; `paused`
+# ("waiting for quota or auth") and `draining` ("replaying deferred live events") resume by themselves.
+JOB_TERMINAL_STATUSES: Final = frozenset(
+    {JobStatus.SUCCESS.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value}
+)
+
+
+class AccountFilter(enum.StrEnum):
+    """`filter.filter` of the warmup enable/disable request. Source: the spec's enum (seed 004)."""
+
+    PAUSED = "ACC_FILTER_PAUSED"
+    ERROR = "ACC_FILTER_ERROR"
+    NO_CTD = "ACC_FILTER_NO_CTD"
+    PW_ACCOUNTS = "ACC_FILTER_PW_ACCOUNTS"
+    DFY = "ACC_FILTER_DFY"
+    DFY_SETUP_PENDING = "ACC_FILTER_DFY_SETUP_PENDING"
+    W_ACTIVE = "ACC_FILTER_W_ACTIVE"
+    W_PAUSED = "ACC_FILTER_W_PAUSED"
+    W_ERROR = "ACC_FILTER_W_ERROR"

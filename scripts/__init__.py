@@ -1,0 +1,1 @@
+"""Build-time code: fetch, normalize and regenerate the Instantly API client (not shipped)."""
