@@ -3,6 +3,7 @@
     InstantlyError
     ├── InvalidInputError (also ValueError)   bad arguments, raised before any request is sent
     │   └── InvalidEmailError
+    │       └── InvalidEmailsError            several addresses of one list are invalid
     ├── APIError                              something went wrong talking to the API
     │   ├── APIConnectionError                no response (DNS, refused, reset, ...)
     │   │   └── APITimeoutError
@@ -22,7 +23,8 @@
     └── JobError                              a background job did not succeed
         ├── JobFailedError
         ├── JobCancelledError
-        └── JobTimeoutError                   our deadline passed; nothing was cancelled
+        ├── JobTimeoutError                   our deadline passed; nothing was cancelled
+        └── JobGroupError                     some jobs of a group did not succeed
 
 Messages carry the request method, the path and the server's own message. They never carry the
 API key: nothing here is ever given the request headers.
@@ -43,10 +45,12 @@ __all__ = [
     "InstantlyError",
     "InternalServerError",
     "InvalidEmailError",
+    "InvalidEmailsError",
     "InvalidInputError",
     "JobCancelledError",
     "JobError",
     "JobFailedError",
+    "JobGroupError",
     "JobTimeoutError",
     "MalformedResponseError",
     "NotFoundError",
@@ -75,6 +79,20 @@ class InvalidEmailError(InvalidInputError):
         self.email = email
         self.reason = reason
         super().__init__(f"{email!r} is not a valid email address: {reason}")
+
+
+class InvalidEmailsError(InvalidEmailError):
+    """Some addresses of a list are invalid; `errors` holds one `InvalidEmailError` per bad item.
+
+    A subclass of `InvalidEmailError` so one `except` covers a single address and a list;
+    `email` and `reason` are those of the first bad item.
+    """
+
+    def __init__(self, message: str, *, errors: tuple[InvalidEmailError, ...]) -> None:
+        self.errors = errors
+        self.email = errors[0].email if errors else None
+        self.reason = errors[0].reason if errors else message
+        InvalidInputError.__init__(self, message)
 
 
 class APIError(InstantlyError):
@@ -228,3 +246,22 @@ class JobTimeoutError(JobError):
     def __init__(self, message: str, *, job: Any, timeout: float) -> None:
         self.timeout = timeout
         super().__init__(message, job=job)
+
+
+class JobGroupError(JobError):
+    """Some jobs of a group did not succeed; `errors` holds one `JobError` per such job.
+
+    `job` is the tuple of every job's last state, in the group's order (None if never fetched).
+    """
+
+    def __init__(
+        self, message: str, *, jobs: tuple[Any, ...], errors: tuple[JobError, ...]
+    ) -> None:
+        self.errors = errors
+        super().__init__(message, job=jobs)
+
+    @property
+    def jobs(self) -> tuple[Any, ...]:
+        """Every job's last state, in the group's order."""
+        jobs: tuple[Any, ...] = self.job
+        return jobs
