@@ -279,7 +279,8 @@ def _markdown_part(changes: list[Change]) -> list[str]:
             lines += [f"- {_operation_label(c)}" for c in whole]
     per_op = [c for c in changes if c.kind not in ("operation-added", "operation-removed")]
     for _, group in _group_by_operation(per_op):
-        lines += ["", f"#### {_operation_label(group[0])} ({len(group)})", ""]
+        count = f"{len(group)} change" + ("s" if len(group) > 1 else "")
+        lines += ["", f"#### {_operation_label(group[0])}: {count}", ""]
         lines += [f"- {c.message}" for c in group]
     return lines
 
@@ -317,6 +318,14 @@ class _Shape:
     items: Any = None
     additional: Any = None
     refs: frozenset[str] = frozenset()
+
+
+def _enum_sort_key(canonical: str) -> tuple[int, float, str]:
+    """Numbers first in numeric order, then everything else by its JSON text."""
+    value = json.loads(canonical)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, float(value), canonical)
+    return (1, 0.0, canonical)
 
 
 def _canonical(value: Any) -> str:
@@ -550,7 +559,7 @@ class _OperationDiffer:
                 kind=kind,
                 old=old,
                 new=new,
-                values=tuple(sorted(values)),
+                values=tuple(sorted(values, key=_enum_sort_key)),
                 breaking=breaking,
                 operation_id=self.operation_id,
             )

@@ -470,6 +470,12 @@ def test_all_of_members_are_merged() -> None:
     assert diff_specs(old, new).is_empty
 
 
+def test_enum_values_are_listed_numbers_first_in_numeric_order() -> None:
+    old = one_op(response=obj(v={"enum": [0]}))
+    new = one_op(response=obj(v={"enum": [0, "b", 10, -2, 3, "a"]}))
+    assert only(diff_specs(old, new)).values == ("-2", "3", "10", '"a"', '"b"')
+
+
 def test_mixed_type_enum_values_stay_distinct() -> None:
     old = one_op(response=obj(v={"enum": [1, "1"]}))
     new = one_op(response=obj(v={"enum": [1, "1", True]}))
@@ -559,7 +565,7 @@ def test_markdown_puts_breaking_changes_first_grouped_by_operation() -> None:
         "\n"
         "- `GET /gone` (gone)\n"
         "\n"
-        "#### `GET /b` (getB) (1)\n"
+        "#### `GET /b` (getB): 1 change\n"
         "\n"
         "- response 200 `a` became optional\n"
         "\n"
@@ -569,11 +575,11 @@ def test_markdown_puts_breaking_changes_first_grouped_by_operation() -> None:
         "\n"
         "- `PUT /new` (putNew)\n"
         "\n"
-        "#### `POST /a` (postA) (1)\n"
+        "#### `POST /a` (postA): 1 change\n"
         "\n"
         "- request body `z` added (optional)\n"
         "\n"
-        "#### `GET /b` (getB) (1)\n"
+        "#### `GET /b` (getB): 1 change\n"
         "\n"
         "- response 200 `c` added (optional)\n"
     )
