@@ -11,8 +11,8 @@ from typing import Any
 __all__ = [
     "PIN_PATH",
     "REPO_ROOT",
-    "find_spec_by_sha256",
     "find_pinned_spec",
+    "find_spec_by_sha256",
     "read_pin",
     "sha256_of",
     "spec_search_dirs",
@@ -22,7 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PIN_PATH = REPO_ROOT / "openapi" / "spec.lock.json"
 
 # Local copies of the spec are looked for here, first match wins. INSTANTLY_SPEC_DIR lets a user
-# point at their own folder; ../shared/openapi is where this project's snapshots live beside the repo.
+# point at their own folder; ../shared/openapi is where this project's snapshots live, beside the
+# repository.
 _SPEC_DIR_ENV = "INSTANTLY_SPEC_DIR"
 
 

@@ -1,0 +1,68 @@
+"""Rule: name `def-N` component schemas by their `title`, so models get names people can read."""
+
+from __future__ import annotations
+
+import re
+
+from ._walk import JSONDict, rewrite_refs
+
+__all__ = ["SCHEMA_REF_PREFIX", "name_schemas_by_title", "pascal_case", "unique_name"]
+
+SCHEMA_REF_PREFIX = "#/components/schemas/"
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def pascal_case(text: str) -> str:
+    """`'Background Job'` -> `'BackgroundJob'`; capitals stay (`'AI agent'` -> `'AIAgent'`)."""
+    words = _WORD.findall(text)
+    name = "".join(word[:1].upper() + word[1:] for word in words)
+    if name[:1].isdigit():
+        name = "Schema" + name
+    return name
+
+
+def unique_name(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wanted2`, `wanted3`, ... : the first not in `taken`."""
+    if wanted not in taken:
+        return wanted
+    suffix = 2
+    while f"{wanted}{suffix}" in taken:
+        suffix += 1
+    return f"{wanted}{suffix}"
+
+
+def name_schemas_by_title(spec: JSONDict, notes: list[str]) -> int:
+    """Rename component schemas whose key is not an identifier (`def-12`) to PascalCase(title).
+
+    Keyed on the construct (a schema key that is not a plain identifier and a `title`), so new
+    `def-N` schemas are named too. Every `$ref` is rewritten. When two titles give the same name,
+    or a name is already a schema key, the later one (in key order) gets a numeric suffix and a
+    note says so: deterministic and loud.
+    """
+    schemas: JSONDict = spec.get("components", {}).get("schemas", {})
+    taken = {key for key in schemas if _IDENTIFIER.match(key)}
+    renames: dict[str, str] = {}
+    for key, schema in schemas.items():
+        if _IDENTIFIER.match(key) or not isinstance(schema, dict):
+            continue
+        title = schema.get("title")
+        wanted = pascal_case(title) if isinstance(title, str) and title.strip() else ""
+        if not wanted:
+            wanted = pascal_case(key) or "Schema"
+            notes.append(f"schema {key!r} has no title; named {wanted!r} after its key")
+        name = unique_name(wanted, taken)
+        if name != wanted:
+            notes.append(
+                f"schema {key!r} (title {title!r}) would be named {wanted!r}, which is taken; "
+                f"named {name!r} instead"
+            )
+        taken.add(name)
+        renames[key] = name
+    if not renames:
+        return 0
+    spec["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}
+    old_refs = {SCHEMA_REF_PREFIX + old: SCHEMA_REF_PREFIX + new for old, new in renames.items()}
+    rewrite_refs(spec, lambda ref: old_refs.get(ref, ref))
+    return len(renames)

@@ -1,0 +1,88 @@
+"""The ordered registry of normalizer rules and the report of what each one did."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._assertions import drop_validation_only_keywords, fold_assertion_only_variants
+from ._hoist import hoist_shared_error_bodies
+from ._naming import name_schemas_by_title
+from ._types import (
+    drop_null_defaults,
+    give_arrays_items,
+    open_enums,
+    open_objects,
+    relax_string_formats,
+)
+from ._walk import JSONDict
+
+__all__ = ["RULES", "NormalizeReport", "Rule", "RuleFunction", "normalize", "normalize_with_report"]
+
+RuleFunction = Callable[[JSONDict, list[str]], int]
+"""Rewrites the working copy of a spec in place, appends notes, returns how many times it fired."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rewrite keyed on a construct of the spec (never on a path)."""
+
+    name: str
+    apply: RuleFunction
+
+    @property
+    def summary(self) -> str:
+        """First line of the rule's docstring."""
+        return (self.apply.__doc__ or "").strip().splitlines()[0]
+
+
+def _rule(function: RuleFunction) -> Rule:
+    return Rule(function.__name__, function)
+
+
+# Order matters: names first (hoisted bodies must not collide with titles), error bodies are
+# hoisted while their enums still tell them apart, assertions go before enums are opened (an
+# assertion-only member may hold an `enum`), and formats/arrays/defaults are fixed last.
+RULES: tuple[Rule, ...] = (
+    _rule(name_schemas_by_title),
+    _rule(hoist_shared_error_bodies),
+    _rule(drop_validation_only_keywords),
+    _rule(fold_assertion_only_variants),
+    _rule(open_enums),
+    _rule(relax_string_formats),
+    _rule(give_arrays_items),
+    _rule(drop_null_defaults),
+    _rule(open_objects),
+)
+
+
+@dataclass
+class NormalizeReport:
+    """How many times each rule fired, in rule order, and the notes rules left for a reviewer."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for the regenerate log."""
+        lines = [f"  {name:32} {count:6}" for name, count in self.counts.items()]
+        lines += [f"  note: {note}" for note in self.notes]
+        return lines
+
+
+def normalize_with_report(
+    spec: dict[str, Any], rules: tuple[Rule, ...] = RULES
+) -> tuple[dict[str, Any], NormalizeReport]:
+    """A normalized deep copy of `spec` (the input is never mutated) and the report of the rules."""
+    working: dict[str, Any] = copy.deepcopy(spec)
+    report = NormalizeReport()
+    for rule in rules:
+        report.counts[rule.name] = rule.apply(working, report.notes)
+    return working, report
+
+
+def normalize(spec: dict[str, Any]) -> dict[str, Any]:
+    """Rewrite an Instantly spec into one openapi-python-client turns into code losing nothing."""
+    return normalize_with_report(spec)[0]
