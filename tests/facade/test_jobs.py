@@ -20,6 +20,7 @@ from instantly._errors import (
     NotFoundError,
 )
 from instantly._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+from instantly_api.models import BackgroundJob
 
 
 @dataclass(frozen=True)
@@ -386,3 +387,33 @@ async def test_async_group_raises_a_non_job_error_and_stops_the_others() -> None
 async def test_async_group_refresh_returns_states_in_order() -> None:
     server = Server({"a": [running("a")], "b": [succeeded("b")]})
     assert await async_group(server, Clock(), "ab").refresh() == [running("a"), succeeded("b")]
+
+
+# The generated model
+
+
+def test_a_handle_follows_the_generated_background_job_model() -> None:
+    def state(status: str, progress: float) -> BackgroundJob:
+        return BackgroundJob.from_dict(
+            {
+                "id": "675266e304a8e55b17f0228b",
+                "workspace_id": "f9cc070d-8dba-4341-b847-f083c358e460",
+                "type": "update-warmup-accounts",
+                "progress": progress,
+                "status": status,
+                "created_at": "2026-05-09T19:37:14.248Z",
+                "updated_at": "2026-05-09T19:37:14.248Z",
+            }
+        )
+
+    states = [state("pending", 0), state("in-progress", 50), state("success", 100)]
+    clock = Clock()
+    h: JobHandle[BackgroundJob] = JobHandle(
+        "675266e304a8e55b17f0228b",
+        fetch=lambda job_id: states.pop(0),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=no_jitter,
+    )
+    assert h.wait().progress == 100
+    assert (h.status, h.done) == ("success", True)

@@ -37,6 +37,7 @@ from instantly._polling import (
     job_progress,
     job_status,
 )
+from instantly_api.models import BackgroundJob
 
 
 @dataclass(frozen=True)
@@ -428,3 +429,39 @@ def test_a_known_state_is_reported_to_on_progress_first() -> None:
     wait = make_wait(Clock(), job=known, on_progress=seen.append)
     wait.next_step()
     assert seen == [known]
+
+
+# The generated model
+
+
+def background_job(status: str, progress: float = 0, data: dict[str, Any] | None = None) -> Any:
+    payload: dict[str, Any] = {
+        "id": "675266e304a8e55b17f0228b",
+        "workspace_id": "f9cc070d-8dba-4341-b847-f083c358e460",
+        "type": "update-warmup-accounts",
+        "progress": progress,
+        "status": status,
+        "created_at": "2026-05-09T19:37:14.248Z",
+        "updated_at": "2026-05-09T19:37:14.248Z",
+    }
+    if data is not None:
+        payload["data"] = data
+    return BackgroundJob.from_dict(payload)
+
+
+def test_the_generated_background_job_is_read_like_any_job() -> None:
+    job = background_job("in-progress", 42)
+    assert (job_status(job), job_progress(job), job_outcome(job)) == (
+        "in-progress",
+        42.0,
+        Outcome.CONTINUE,
+    )
+
+
+def test_the_generated_background_job_without_data_has_no_error_message() -> None:
+    assert job_error_message(background_job("failed")) is None
+
+
+def test_the_server_reason_is_read_from_the_generated_data_model() -> None:
+    job = background_job("failed", data={"error": "warmup pool unavailable", "failed_count": 3})
+    assert job_error_message(job) == "warmup pool unavailable"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import jsonschema
 import pytest
 from instantly._errors import InvalidEmailError, InvalidInputError
 from instantly._facts import BULK_EMAILS_MAX, AccountFilter
 from instantly._warmup import WarmupSelection, warmup_request_bodies, warmup_selection
+from instantly_api.models import DisableWarmupForAccountsBody, EnableWarmupForAccountsBody
 
 
 def test_emails_selection_holds_validated_deduplicated_emails() -> None:
@@ -159,3 +163,55 @@ def test_selection_is_immutable() -> None:
     selection = warmup_selection(include_all=True)
     with pytest.raises(AttributeError):
         selection.include_all = False  # type: ignore[misc]
+
+
+# The bodies against the spec and the generated models
+
+
+def _request_schema(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    schema: dict[str, Any] = spec["paths"][path]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]
+    return schema
+
+
+EVERY_SHAPE = [
+    warmup_selection([f"u{i}@example.com" for i in range(150)]),
+    warmup_selection(include_all=True),
+    warmup_selection(
+        include_all=True,
+        exclude=[f"x{i}@example.com" for i in range(BULK_EMAILS_MAX)],
+        filter=AccountFilter.W_PAUSED,
+        search="gmail.com",
+        tag_id="f9cc070d-8dba-4341-b847-f083c358e460",
+    ),
+    warmup_selection(include_all=True, tag_id="f9cc070d-8dba-4341-b847-f083c358e460"),
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v2/accounts/warmup/enable", "/api/v2/accounts/warmup/disable"]
+)
+@pytest.mark.parametrize("selection", EVERY_SHAPE)
+def test_every_body_is_valid_against_the_pinned_spec(
+    pinned_spec: dict[str, Any], path: str, selection: WarmupSelection
+) -> None:
+    schema = _request_schema(pinned_spec, path)
+    for body in warmup_request_bodies(selection):
+        jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_the_spec_filter_enum_is_exactly_account_filter(pinned_spec: dict[str, Any]) -> None:
+    schema = _request_schema(pinned_spec, "/api/v2/accounts/warmup/disable")
+    values = set(schema["properties"]["filter"]["properties"]["filter"]["enum"]) - {None}
+    assert values == {member.value for member in AccountFilter}
+
+
+@pytest.mark.parametrize("model", [DisableWarmupForAccountsBody, EnableWarmupForAccountsBody])
+@pytest.mark.parametrize("selection", EVERY_SHAPE)
+def test_every_body_round_trips_through_the_generated_model(
+    model: type[DisableWarmupForAccountsBody | EnableWarmupForAccountsBody],
+    selection: WarmupSelection,
+) -> None:
+    for body in warmup_request_bodies(selection):
+        assert model.from_dict(body).to_dict() == body
