@@ -1,0 +1,67 @@
+"""instantly.testing: a stateful fake of Instantly's API v2 to test against (no key, no network).
+
+    fake = FakeInstantly()
+    fake.seed_accounts(3)
+    with httpx.Client(transport=fake.transport(), base_url="https://api.instantly.ai",
+                      headers={"Authorization": "Bearer test"}) as http:
+        http.post("/api/v2/accounts/sender001@example.com/pause")
+
+or over real HTTP: `with fake.serve() as base_url: ...`, or standalone:
+`python -m instantly.testing --port 8080 --accounts 25`.
+
+Importing this package is cheap: httpx and the HTTP server load only when first used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._clock import FakeClock
+from ._fake import FakeInstantly
+from ._faults import Fault, FaultKind, FaultPlan, FaultRule, InjectedFault
+from ._jobs import JobControl, JobPhase, JobScript
+from ._ratelimit import RateLimit
+from ._wire import Disconnect, FakeResponse, RecordedRequest
+
+if TYPE_CHECKING:
+    from ._server import LoopbackServer
+    from ._transport import FakeTransport
+
+__all__ = [
+    "Disconnect",
+    "FakeClock",
+    "FakeInstantly",
+    "FakeResponse",
+    "FakeTransport",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "FaultRule",
+    "InjectedFault",
+    "JobControl",
+    "JobPhase",
+    "JobScript",
+    "LoopbackServer",
+    "RateLimit",
+    "RecordedRequest",
+]
+
+_LAZY = {"FakeTransport": "._transport", "LoopbackServer": "._server"}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the httpx transport and the HTTP server only when asked for (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+for _name in __all__:
+    _obj = globals().get(_name)
+    if _obj is not None:
+        _obj.__module__ = __name__
+del _name, _obj

@@ -1,0 +1,617 @@
+"""`FakeInstantly`: a stateful, sans-I/O stand-in for Instantly's API v2 (accounts, warmup, jobs).
+
+`handle(method, path, query=..., headers=..., body=...)` turns one request into a `FakeResponse`
+(status, headers, body, optional delay or hang-up), in the order Instantly's Fastify server
+works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
+query validation (400/415) → the operation. The in-process transport and the loopback server
+only carry bytes to and from it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from bisect import insort
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl, unquote
+
+from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, LIST_PAGE_LIMIT_MAX
+from ._accounts import (
+    WARMUP_ACTIVE,
+    WARMUP_PAUSED,
+    AccountRecord,
+    account_filter,
+    check_account_fields,
+    default_account,
+    matches_search,
+    normalize_email,
+)
+from ._clock import Clock, WallClock
+from ._faults import Fault, FaultKind, FaultPlan
+from ._jobs import JobControl, JobScript
+from ._paging import cursor_page
+from ._ratelimit import RateLimit, RateLimiter
+from ._routes import (
+    ACCOUNTS_QUERY,
+    BULK_PAUSE_BODY,
+    GET_JOB_QUERY,
+    JOB_STATUS_NAMES,
+    JOBS_QUERY,
+    WARMUP_BODY,
+    Route,
+    match_route,
+)
+from ._schema import SchemaError, check, coerce_query
+from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
+
+if TYPE_CHECKING:
+    from ._server import LoopbackServer
+    from ._transport import AsyncSleep, FakeTransport, Sleep
+
+__all__ = ["FakeInstantly"]
+
+DEFAULT_WORKSPACE_ID: Final = "019cc043-af54-70e2-ac5a-5f6af8474683"
+DEFAULT_USER_ID: Final = "019cc043-af54-70e2-ac5a-5f68fd36b43b"
+_WARMUP_JOB_TYPE: Final = "update-warmup-accounts"
+_SEED_HISTORY_SECONDS: Final = 30 * 86400
+_NO_BODY: Final[Any] = object()
+
+Query = str | bytes | Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+class _BadRequest(Exception):
+    """A request the API rejects; carries the status and Fastify's message."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FakeInstantly:
+    """A fake Instantly workspace: accounts, warmup jobs, auth, rate limit, faults, a request log.
+
+    Thread-safe. Time comes from `clock` (seconds; default `time.monotonic`); every timestamp in
+    its answers is `start_time` plus the clock's progress, so an injected clock makes them exact.
+    `api_key=None` accepts any non-empty Bearer key. `rate_limit=None` turns the limit off.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        clock: Clock = time.monotonic,
+        start_time: datetime | None = None,
+        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 (frozen, immutable default)
+        faults: FaultPlan | None = None,
+        job_script: JobScript | None = None,
+        workspace_id: str = DEFAULT_WORKSPACE_ID,
+        user_id: str = DEFAULT_USER_ID,
+        paid_plan: bool = True,
+        log_limit: int | None = None,
+    ) -> None:
+        if api_key is not None and not api_key.strip():
+            raise ValueError("api_key must be a non-empty string, or None to accept any key")
+        self._api_key = api_key
+        self._lock = threading.RLock()
+        self._wall = WallClock(clock, start_time)
+        self._limiter = RateLimiter(rate_limit) if rate_limit is not None else None
+        self._accounts: dict[str, AccountRecord] = {}
+        self._account_keys: list[str] = []
+        self._log: deque[RecordedRequest] = deque(maxlen=log_limit)
+        self._seq = 0
+        self._status_counts: Counter[int] = Counter()
+        self._throttled = 0
+        self.workspace_id = workspace_id
+        self.user_id = user_id
+        self.paid_plan = paid_plan
+        self.faults = faults if faults is not None else FaultPlan()
+        self.jobs = JobControl(
+            lock=self._lock,
+            wall=self._wall,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            default_script=job_script,
+        )
+
+    def __repr__(self) -> str:
+        key = "any key" if self._api_key is None else "a fixed key"
+        return (
+            f"<FakeInstantly accounts={len(self._accounts)} jobs={len(self.jobs.ids())} auth={key}>"
+        )
+
+    @property
+    def clock(self) -> Clock:
+        """The clock this fake reads."""
+        return self._wall.clock
+
+    # -- seeding and inspecting state ------------------------------------------------------------
+
+    def add_account(self, email: str, *, tags: Iterable[str] = (), **fields: Any) -> dict[str, Any]:
+        """Add (or replace) an account; `fields` override the realistic defaults. Returns its JSON.
+
+        Field names and enum values are checked against the spec's Account schema; `tags` are tag
+        ids the account carries (used by `tag_ids` and warmup `filter.tag_id`; never emitted).
+        """
+        check_account_fields(email, fields)
+        key = normalize_email(email)
+        with self._lock:
+            index = len(self._accounts)
+            created = self._wall.before_start(_SEED_HISTORY_SECONDS - index * 60)
+            data = default_account(
+                key,
+                index=index,
+                organization=self.workspace_id,
+                user_id=self.user_id,
+                created=created,
+                now=created,
+            )
+            data.update(fields)
+            data["email"] = key
+            if key not in self._accounts:
+                insort(self._account_keys, key)
+            self._accounts[key] = AccountRecord(data, frozenset(tags))
+            return _copy(data)
+
+    def seed_accounts(
+        self, count: int, *, domain: str = "example.com", prefix: str = "sender", **fields: Any
+    ) -> list[str]:
+        """Add `count` accounts `<prefix>NNN@<domain>` (numbered from 1); returns their emails."""
+        if count < 0:
+            raise ValueError(f"count must be >= 0, got {count}")
+        width = max(3, len(str(count)))
+        emails = [f"{prefix}{n:0{width}d}@{domain}" for n in range(1, count + 1)]
+        for email in emails:
+            self.add_account(email, **fields)
+        return emails
+
+    def remove_account(self, email: str) -> None:
+        """Delete an account (KeyError if absent)."""
+        key = normalize_email(email)
+        with self._lock:
+            if key not in self._accounts:
+                raise KeyError(f"no account {email!r}")
+            del self._accounts[key]
+            self._account_keys.remove(key)
+
+    def account(self, email: str) -> dict[str, Any]:
+        """An account's JSON as the API would show it now (a copy; KeyError if absent)."""
+        with self._lock:
+            self.jobs.settle(self._wall.clock())
+            record = self._accounts.get(normalize_email(email))
+            if record is None:
+                raise KeyError(f"no account {email!r}; seeded: {len(self._accounts)} accounts")
+            return _copy(record.data)
+
+    def account_emails(self) -> list[str]:
+        """Every account's email, in listing order."""
+        with self._lock:
+            return list(self._account_keys)
+
+    # -- observing -------------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request seen (oldest first), including rejected and dropped ones."""
+        with self._lock:
+            return list(self._log)
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        """The logged requests with this method and exact path."""
+        method = method.upper()
+        return [r for r in self.requests if r.method == method and r.path == path]
+
+    def clear_requests(self) -> None:
+        """Forget the request log (counters are kept)."""
+        with self._lock:
+            self._log.clear()
+
+    @property
+    def throttled(self) -> int:
+        """How many 429s the rate limiter sent (injected 429 faults are not counted here)."""
+        with self._lock:
+            return self._throttled
+
+    def status_counts(self) -> dict[int, int]:
+        """How many responses of each status were decided (0: dropped before processing)."""
+        with self._lock:
+            return dict(self._status_counts)
+
+    # -- I/O shells ------------------------------------------------------------------------------
+
+    def transport(
+        self, *, sleep: Sleep | None = None, async_sleep: AsyncSleep | None = None
+    ) -> FakeTransport:
+        """An httpx transport serving this fake in-process (sync and async clients alike)."""
+        from ._transport import FakeTransport
+
+        return FakeTransport(self, sleep=sleep, async_sleep=async_sleep)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
+        """A loopback HTTP server for this fake: `with fake.serve() as base_url: ...`."""
+        from ._server import LoopbackServer
+
+        return LoopbackServer(self, host=host, port=port)
+
+    # -- the request handler ---------------------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Query = "",
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+    ) -> FakeResponse:
+        """Decide the response to one request. Never raises for a bad request: it answers 4xx."""
+        method = method.upper()
+        pairs = _query_pairs(query)
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        with self._lock:
+            now = self._wall.clock()
+            self._seq += 1
+            seq = self._seq
+            fault = self.faults.pick(seq, method, path)
+            if fault is not None and fault.kind in _FAULTS_BEFORE:
+                response = _fault_response(fault)
+            else:
+                response = self._process(method, path, pairs, lowered, body, now)
+                if fault is not None:
+                    response = _apply_fault_after(response, fault)
+            self._status_counts[response.status] += 1
+            self._log.append(
+                RecordedRequest(
+                    seq=seq,
+                    time=now,
+                    method=method,
+                    path=path,
+                    query=dict(pairs),
+                    json=_json_or_none(body),
+                    status=response.status,
+                    delivered=response.disconnect is None,
+                    fault=str(fault) if fault is not None else None,
+                    response_body=response.body,
+                )
+            )
+            return response
+
+    def _process(
+        self,
+        method: str,
+        path: str,
+        pairs: list[tuple[str, str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        now: float,
+    ) -> FakeResponse:
+        found = match_route(method, path)
+        if found is None:
+            shown = path + ("?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else "")
+            return error_response(404, f"Route {method}:{shown} not found")
+        route, params = found
+        if (problem := self._auth_problem(headers.get("authorization"))) is not None:
+            return error_response(401, problem)
+        if self._limiter is not None and (wait := self._limiter.acquire(now)) is not None:
+            self._throttled += 1
+            return _rate_limited(self._limiter.retry_after_header(wait))
+        if not self.paid_plan:
+            return error_response(402, "Workspace does not have an active paid plan")
+        self.jobs.settle(now)
+        try:
+            payload = _parse_body(headers.get("content-type"), body)
+            response = self._dispatch(route, params, pairs, payload, now)
+        except _BadRequest as bad:
+            return error_response(bad.status, str(bad))
+        if method == "HEAD":
+            response = replace(response, body=b"")
+        return response
+
+    def _auth_problem(self, header: str | None) -> str | None:
+        if header is None or not header.strip():
+            return "Missing Authorization header"
+        scheme, _, key = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            return "Invalid Authorization header: expected 'Bearer <api key>'"
+        if self._api_key is not None and key.strip() != self._api_key:
+            return "Invalid API key"
+        return None
+
+    def _dispatch(
+        self,
+        route: Route,
+        params: dict[str, str],
+        pairs: list[tuple[str, str]],
+        payload: Any,
+        now: float,
+    ) -> FakeResponse:
+        stamp = self._wall.at(now)
+        if route.handler == "list_accounts":
+            return self._list_accounts(_read_query(pairs, ACCOUNTS_QUERY))
+        if route.handler == "get_account":
+            return json_response(self._record(params["email"]).data)
+        if route.handler == "pause_account":
+            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_PAUSED, stamp))
+        if route.handler == "resume_account":
+            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_ACTIVE, stamp))
+        if route.handler == "pause_accounts":
+            return self._pause_accounts(_read_body(payload, BULK_PAUSE_BODY), stamp)
+        if route.handler == "enable_warmup":
+            return self._warmup(_read_body(payload, WARMUP_BODY), enable=True)
+        if route.handler == "disable_warmup":
+            return self._warmup(_read_body(payload, WARMUP_BODY), enable=False)
+        if route.handler == "list_jobs":
+            return self._list_jobs(_read_query(pairs, JOBS_QUERY))
+        if route.handler == "get_job":
+            return self._get_job(unquote(params["id"]), _read_query(pairs, GET_JOB_QUERY))
+        raise AssertionError(f"route {route} has no handler")
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def _record(self, raw_email: str) -> AccountRecord:
+        record = self._accounts.get(normalize_email(unquote(raw_email)))
+        if record is None:
+            raise _BadRequest("Account not found", 404)
+        return record
+
+    def _set_status(self, raw_email: str, status: int, stamp: str) -> dict[str, Any]:
+        record = self._record(raw_email)
+        record.data["status"] = status
+        record.data["timestamp_updated"] = stamp
+        return record.data
+
+    def _list_accounts(self, query: dict[str, Any]) -> FakeResponse:
+        checks: list[Any] = []
+        if "status" in query:
+            checks.append(lambda r: r.data.get("status") == query["status"])
+        if "provider_code" in query:
+            checks.append(lambda r: r.data.get("provider_code") == query["provider_code"])
+        if query.get("search"):
+            checks.append(lambda r: matches_search(r.data, query["search"]))
+        if "filter" in query:
+            predicate = account_filter(query["filter"])
+            checks.append(lambda r: predicate(r.data))
+        if any_tags := _csv(query.get("tag_ids")):
+            checks.append(lambda r: bool(r.tags & any_tags))
+        if all_tags := _csv(query.get("tag_ids_all")):
+            checks.append(lambda r: all_tags <= r.tags)
+
+        def include(key: str) -> bool:
+            record = self._accounts[key]
+            return all(c(record) for c in checks)
+
+        keys, cursor = cursor_page(
+            self._account_keys,
+            starting_after=query.get("starting_after"),
+            limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
+            include=include if checks else None,
+            skip=query.get("skip", 0),
+        )
+        return _page([self._accounts[k].data for k in keys], cursor)
+
+    def _pause_accounts(self, body: dict[str, Any], stamp: str) -> FakeResponse:
+        paused: list[str] = []
+        failed: list[str] = []
+        for email in dict.fromkeys(body["emails"]):
+            record = self._accounts.get(normalize_email(email))
+            if record is None:
+                failed.append(email)
+                continue
+            record.data["status"] = ACCOUNT_STATUS_PAUSED
+            record.data["timestamp_updated"] = stamp
+            paused.append(email)
+        return json_response({"paused_emails": paused, "failed_emails": failed})
+
+    def _warmup(self, body: dict[str, Any], *, enable: bool) -> FakeResponse:
+        emails = body.get("emails")
+        include_all = body.get("include_all_emails") is True
+        if emails is not None and include_all:
+            raise _BadRequest("body must have either 'emails' or 'include_all_emails', not both")
+        if emails is None and not include_all:
+            raise _BadRequest("body must have required property 'emails' or 'include_all_emails'")
+        if not include_all:
+            for name in ("excluded_emails", "filter", "search"):
+                if name in body:
+                    raise _BadRequest(
+                        f"body/{name} is only allowed when include_all_emails is true"
+                    )
+            requested = list(dict.fromkeys(normalize_email(e) for e in emails or ()))
+        else:
+            requested = self._warmup_selection(body)
+        targets = [e for e in requested if e in self._accounts]
+        failed = len(requested) - len(targets)
+        new_status = WARMUP_ACTIVE if enable else WARMUP_PAUSED
+
+        def apply(stamp: str) -> dict[str, Any]:
+            done = 0
+            for email in targets:
+                record = self._accounts.get(email)
+                if record is None:
+                    continue
+                record.data["warmup_status"] = new_status
+                record.data["timestamp_updated"] = stamp
+                if enable:
+                    record.data["timestamp_warmup_start"] = stamp
+                done += 1
+            return {"success_count": done, "failed_count": failed + len(targets) - done}
+
+        job = self.jobs.create(_WARMUP_JOB_TYPE, {"total_to_process": len(requested)}, apply)
+        return json_response(job.as_json())
+
+    def _warmup_selection(self, body: dict[str, Any]) -> list[str]:
+        excluded = {normalize_email(e) for e in body.get("excluded_emails", ())}
+        criteria = body.get("filter") or {}
+        predicate = account_filter(criteria["filter"]) if criteria.get("filter") else None
+        tag_id = criteria.get("tag_id")
+        search = body.get("search")
+        selected = []
+        for key in self._account_keys:
+            record = self._accounts[key]
+            if key in excluded:
+                continue
+            if predicate is not None and not predicate(record.data):
+                continue
+            if tag_id and tag_id not in record.tags:
+                continue
+            if search and not matches_search(record.data, search):
+                continue
+            selected.append(key)
+        return selected
+
+    def _list_jobs(self, query: dict[str, Any]) -> FakeResponse:
+        wanted = _csv(query.get("ids")) | _csv(query.get("included_ids"))
+        excluded = _csv(query.get("excluded_ids"))
+        statuses = _csv(query.get("status"))
+        if unknown := sorted(statuses - JOB_STATUS_NAMES):
+            raise _BadRequest(
+                f"querystring/status has unknown job status(es) {unknown}; "
+                f"allowed: {', '.join(sorted(JOB_STATUS_NAMES))}"
+            )
+        jobs = {job.id: job for job in self.jobs.ordered()}
+
+        def include(job_id: str) -> bool:
+            job = jobs[job_id]
+            return (
+                (not wanted or job_id in wanted)
+                and job_id not in excluded
+                and (not statuses or job.phase.status in statuses)
+                and query.get("type", job.type) == job.type
+                and query.get("entity_type", "workspace") == "workspace"
+                and query.get("entity_id", job.workspace_id) == job.workspace_id
+            )
+
+        ids, cursor = cursor_page(
+            list(jobs),
+            starting_after=query.get("starting_after"),
+            limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
+            include=include,
+        )
+        return _page([jobs[i].as_json() for i in ids], cursor)
+
+    def _get_job(self, job_id: str, query: dict[str, Any]) -> FakeResponse:
+        job = self.jobs.find(job_id)
+        if job is None:
+            raise _BadRequest("Background job not found", 404)
+        fields = query.get("data_fields")
+        return json_response(job.as_json(sorted(_csv(fields)) if fields is not None else None))
+
+
+# -- request parsing (pure) ----------------------------------------------------------------------
+
+_FAULTS_BEFORE: Final = frozenset({FaultKind.STATUS, FaultKind.RATE_LIMITED, FaultKind.DROP_BEFORE})
+
+
+def _query_pairs(query: Query) -> list[tuple[str, str]]:
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    if isinstance(query, str):
+        return parse_qsl(query, keep_blank_values=True)
+    if isinstance(query, Mapping):
+        return [(str(k), str(v)) for k, v in query.items()]
+    return [(str(k), str(v)) for k, v in query]
+
+
+def _read_query(
+    pairs: list[tuple[str, str]], spec: Mapping[str, Mapping[str, Any] | None]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    seen: set[str] = set()
+    for name, raw in pairs:
+        if name not in spec:
+            continue  # Fastify ignores query parameters its schema does not name
+        schema = spec[name]
+        if schema is None:
+            supported = ", ".join(n for n, s in spec.items() if s is not None)
+            raise _BadRequest(
+                f"querystring/{name} is not supported by instantly.testing.FakeInstantly "
+                f"(supported: {supported})"
+            )
+        if name in seen:
+            raise _BadRequest(f"querystring/{name} must be {schema['type']}")
+        seen.add(name)
+        value = coerce_query(raw, schema)
+        try:
+            check(value, schema, f"querystring/{name}")
+        except SchemaError as error:
+            raise _BadRequest(str(error)) from None
+        values[name] = value
+    return values
+
+
+def _parse_body(content_type: str | None, body: bytes) -> Any:
+    media = (content_type or "").split(";")[0].strip().lower()
+    if not body:
+        if media == "application/json":
+            raise _BadRequest("Body cannot be empty when content-type is set to 'application/json'")
+        return _NO_BODY
+    if media != "application/json":
+        raise _BadRequest(f"Unsupported Media Type: {content_type or 'none'}", 415)
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise _BadRequest(
+            "Body is not valid JSON but content-type is set to 'application/json'"
+        ) from None
+
+
+def _read_body(payload: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        check(None if payload is _NO_BODY else payload, schema, "body")
+    except SchemaError as error:
+        raise _BadRequest(str(error)) from None
+    result: dict[str, Any] = payload
+    return result
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = json.loads(json.dumps(data))
+    return copied
+
+
+def _json_or_none(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _csv(value: str | None) -> frozenset[str]:
+    return frozenset(p.strip() for p in value.split(",") if p.strip()) if value else frozenset()
+
+
+def _page(items: list[dict[str, Any]], cursor: str | None) -> FakeResponse:
+    page: dict[str, Any] = {"items": items}
+    if cursor is not None:
+        page["next_starting_after"] = cursor
+    return json_response(page)
+
+
+def _rate_limited(retry_after: str) -> FakeResponse:
+    return error_response(
+        429,
+        f"Rate limit exceeded, retry in {retry_after} seconds",
+        (("retry-after", retry_after), ("x-ratelimit-remaining", "0")),
+    )
+
+
+def _fault_response(fault: Fault) -> FakeResponse:
+    if fault.kind is FaultKind.DROP_BEFORE:
+        return FakeResponse(0, disconnect=Disconnect.RESET if fault.reset else Disconnect.CLOSE)
+    if fault.kind is FaultKind.RATE_LIMITED:
+        seconds = fault.retry_after
+        shown = str(int(seconds)) if float(seconds).is_integer() else f"{seconds:.3f}"
+        return _rate_limited(shown)
+    content_type, body = fault.body()
+    return FakeResponse(fault.status, (("content-type", content_type),), body)
+
+
+def _apply_fault_after(response: FakeResponse, fault: Fault) -> FakeResponse:
+    if fault.kind is FaultKind.DROP_AFTER:
+        return replace(response, disconnect=Disconnect.RESET if fault.reset else Disconnect.CLOSE)
+    return replace(response, delay=fault.delay)

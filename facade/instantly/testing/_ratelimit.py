@@ -1,0 +1,73 @@
+"""The workspace rate limit: fixed windows per second and per minute, as Instantly enforces them.
+
+Instantly allows 100 requests per second and 6,000 per minute per workspace (see
+`instantly._facts`); over either it answers 429 with `Retry-After`. Windows start at the first
+request after the previous one ended (like `@fastify/rate-limit`), so `Retry-After` is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
+
+__all__ = ["RateLimit", "RateLimiter"]
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """How many requests the fake allows per window; `None` turns a window off.
+
+    `time_scale` shrinks both windows for benchmarks: `RateLimit(time_scale=0.01)` allows 100
+    requests per 10 ms and 6,000 per 0.6 s, and then sends `Retry-After` in fractional seconds
+    (real Instantly, at scale 1, sends whole seconds).
+    """
+
+    per_second: int | None = RATE_LIMIT_PER_SECOND
+    per_minute: int | None = RATE_LIMIT_PER_MINUTE
+    time_scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("per_second", "per_minute"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"RateLimit.{name} must be a positive int or None, got {value!r}")
+        if not self.time_scale > 0:
+            raise ValueError(f"RateLimit.time_scale must be > 0, got {self.time_scale!r}")
+
+    def windows(self) -> list[tuple[float, int]]:
+        """(window length in seconds, allowed requests) for each active window."""
+        pairs = [(1.0, self.per_second), (60.0, self.per_minute)]
+        return [(length * self.time_scale, limit) for length, limit in pairs if limit is not None]
+
+
+class RateLimiter:
+    """Sans-I/O fixed-window counters; not thread-safe alone (the fake holds its lock)."""
+
+    def __init__(self, limit: RateLimit) -> None:
+        self.limit = limit
+        self._windows = limit.windows()
+        self._starts = [-math.inf] * len(self._windows)
+        self._counts = [0] * len(self._windows)
+
+    def acquire(self, now: float) -> float | None:
+        """Count one request at `now`; None if allowed, else seconds until a slot frees up."""
+        wait = 0.0
+        for i, (length, allowed) in enumerate(self._windows):
+            if now >= self._starts[i] + length:
+                self._starts[i] = now
+                self._counts[i] = 0
+            if self._counts[i] >= allowed:
+                wait = max(wait, self._starts[i] + length - now)
+        if wait > 0:
+            return wait
+        for i in range(len(self._windows)):
+            self._counts[i] += 1
+        return None
+
+    def retry_after_header(self, wait: float) -> str:
+        """`Retry-After` for a wait: whole seconds (rounded up) at scale 1, else to the ms."""
+        if self.limit.time_scale == 1.0:
+            return str(max(1, math.ceil(wait)))
+        return f"{max(wait, 0.001):.3f}"
