@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from urllib.parse import quote, unquote
 
 import pytest
@@ -134,18 +135,35 @@ def test_validate_email_rejects_a_domain_label_over_63_characters() -> None:
         validate_email("user@" + "d" * 64 + ".com")
 
 
-@given(st.text(max_size=80))
+# Text that is often almost an address: printable ASCII and a few traps around one '@'.
+_ALMOST_ADDRESSES = st.builds(
+    "{}@{}".format,
+    st.text(alphabet=string.printable + "é\u00a0", min_size=1, max_size=12),
+    st.sampled_from(["example.com", "EXAMPLE.org", "a/b.com", "x%2f.com", "ex..com", "ex.com?"]),
+)
+
+
+@given(st.one_of(st.text(max_size=80), _ALMOST_ADDRESSES))
 def test_validate_email_on_any_text_returns_one_path_segment_or_raises_invalid_email(
     text: str,
 ) -> None:
     try:
         email = validate_email(text)
-    except InvalidEmailError:
+    except InvalidEmailError as exc:
+        assert exc.email == text
         return
+    assert not set(email) & set("/\\?#%")  # safe even if a caller forgot to quote it
     segment = quote(email, safe="")
-    assert "/" not in segment and "?" not in segment and "#" not in segment
+    assert "/" not in segment
     assert unquote(segment) == email
     assert email.count("@") == 1
+    assert validate_email(email) == email
+
+
+@given(st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text())))
+def test_validate_email_on_any_non_str_raises_invalid_email(value: object) -> None:
+    with pytest.raises(InvalidEmailError, match="expected a str"):
+        validate_email(value)
 
 
 @given(
