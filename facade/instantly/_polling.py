@@ -9,7 +9,8 @@ do it, and report back with `record(job)` or `record_error(exc)`. Decisions made
   equal jitter (each delay is shortened by up to half, never lengthened, so the cap holds). A fixed
   `poll_interval` replaces the backoff and is used exactly, without jitter.
 - Deadline: the last fetch happens at the deadline itself; once it has passed and a state (or a
-  failed attempt) is known, `JobTimeoutError` carries the last state. Nothing is cancelled.
+  failed attempt) is known, `JobTimeoutError` carries the last state. Nothing is cancelled. The
+  deadline bounds when a fetch starts; one in flight is bounded by the client's request timeout.
 - Transient errors: an `APIConnectionError`, 5xx or 429 that escapes the transport's own retries
   does not end the wait: the job keeps running server-side, so polling continues on schedule (after
   at least `retry_after` for a 429) until the deadline; a timeout then chains the last such error.
