@@ -1,6 +1,88 @@
-"""instantly: a typed client for the Instantly.ai API v2."""
+"""instantly: a typed client for the Instantly.ai API v2.
 
-from ._errors import *  # noqa: F403
+    from instantly import Instantly
+    with Instantly() as client:          # key from INSTANTLY_API_KEY
+        account = client.accounts.get("jon@doe.com")
+
+Names load lazily (PEP 562): `import instantly` imports neither httpx nor the generated models;
+the first use of a name imports its module. Exported names report `instantly` as their module,
+so tracebacks read `instantly.NotFoundError`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._errors import *  # noqa: F403  (small, dependency-free: loaded eagerly)
 from ._errors import __all__ as _errors_all
 
-__all__ = [*_errors_all]
+if TYPE_CHECKING:
+    from ._client import AsyncInstantly, Instantly
+    from ._pagination import AsyncPaginator, Page, SyncPaginator
+    from ._ratelimit import RateLimit, RateLimiter
+    from ._retry import RetryPolicy
+    from ._transport import AsyncRetryTransport, RetryTransport, TransportSettings
+    from .resources import AccountListItem, RequestOptions
+
+# Public name → private module that defines it.
+_IMPORT_MAP: dict[str, str] = {
+    "Instantly": "._client",
+    "AsyncInstantly": "._client",
+    "Page": "._pagination",
+    "SyncPaginator": "._pagination",
+    "AsyncPaginator": "._pagination",
+    "RateLimit": "._ratelimit",
+    "RateLimiter": "._ratelimit",
+    "RetryPolicy": "._retry",
+    "RetryTransport": "._transport",
+    "AsyncRetryTransport": "._transport",
+    "TransportSettings": "._transport",
+    "AccountListItem": ".resources",
+    "RequestOptions": ".resources",
+}
+
+__all__ = [
+    "AccountListItem",
+    "AsyncInstantly",
+    "AsyncPaginator",
+    "AsyncRetryTransport",
+    "Instantly",
+    "Page",
+    "RateLimit",
+    "RateLimiter",
+    "RequestOptions",
+    "RetryPolicy",
+    "RetryTransport",
+    "SyncPaginator",
+    "TransportSettings",
+    *_errors_all,
+]
+
+
+def _export(obj: Any) -> Any:
+    """Present one of our classes as `instantly.<name>` (tracebacks, reprs, pickling).
+
+    Only what a private module of this package defines is renamed; the generated models that
+    are re-exported (e.g. AccountListItem) keep their own module.
+    """
+    if isinstance(obj, type) and obj.__module__.startswith(f"{__name__}."):
+        obj.__module__ = __name__
+    return obj
+
+
+for _name in _errors_all:
+    _export(globals()[_name])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _IMPORT_MAP.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = _export(getattr(importlib.import_module(module_name, __name__), name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,137 @@
+"""From an httpx response to a result: a typed error for a non-2xx, a parsed model for a 2xx.
+
+Both directions are tolerant of what the server really sends. An error body that is not JSON (a
+proxy's HTML 502 page) still gives the right typed error, with a short excerpt as its message. A
+2xx body the generated parser cannot read gives `MalformedResponseError`, never a bare
+KeyError/TypeError/ValueError from inside the generated models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import Any, Final, TypeVar
+
+import httpx
+
+from ._config import REQUEST_ID_HEADERS
+from ._errors import APIStatusError, MalformedResponseError, RateLimitError, status_error_class
+from ._retry import parse_retry_after
+
+__all__ = [
+    "EXCERPT_MAX",
+    "excerpt",
+    "parse_success",
+    "request_id_of",
+    "status_error",
+]
+
+T = TypeVar("T")
+
+EXCERPT_MAX: Final = 200
+
+# What the generated models raise when a body does not have the promised shape.
+_PARSE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def excerpt(text: str, limit: int = EXCERPT_MAX) -> str:
+    """A one-line, tag-free, bounded excerpt of a body, for messages."""
+    flat = _SPACE.sub(" ", _TAG.sub(" ", text)).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The request id the server or its proxy put on the response, if any."""
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _server_message(body: Any) -> str | None:
+    """`message` of an Instantly error body (a string, or a list of strings), else `error`."""
+    if not isinstance(body, dict):
+        return None
+    message = body.get("message")
+    if isinstance(message, str) and message.strip():
+        return message.strip()
+    if isinstance(message, list) and message and all(isinstance(m, str) for m in message):
+        return "; ".join(message)
+    error = body.get("error")
+    if isinstance(error, str) and error.strip():
+        return error.strip()
+    return None
+
+
+def status_error(response: httpx.Response, *, method: str, path: str) -> APIStatusError:
+    """The typed error for a non-2xx response (the caller raises it)."""
+    status = response.status_code
+    reason = response.reason_phrase or "HTTP error"
+    body: Any = _json_or_none(response)
+    message = _server_message(body)
+    if message is None:
+        if body is None:
+            text = response.content.decode("utf-8", "replace")
+            body = excerpt(text, 500) if text else None
+            message = f"{reason}: {excerpt(text)}" if text.strip() else reason
+        else:
+            message = reason
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "method": method,
+        "path": path,
+        "body": body,
+        "request_id": request_id_of(response),
+    }
+    cls = status_error_class(status)
+    if issubclass(cls, RateLimitError):
+        retry_after = parse_retry_after(response.headers.get("retry-after"), now=time.time())
+        return cls(message, retry_after=retry_after, **kwargs)
+    return cls(message, **kwargs)
+
+
+def parse_success(
+    parse: Callable[..., object],
+    client: object,
+    response: httpx.Response,
+    expected: type[T],
+    *,
+    method: str,
+    path: str,
+) -> T:
+    """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError."""
+
+    def malformed(why: str) -> MalformedResponseError:
+        text = response.content.decode("utf-8", "replace")
+        return MalformedResponseError(
+            f"{response.status_code} response does not match the spec ({why}); body: "
+            f"{excerpt(text)!r}",
+            status_code=response.status_code,
+            body=excerpt(text, 500),
+            method=method,
+            path=path,
+        )
+
+    try:
+        parsed = parse(client=client, response=response)
+    except json.JSONDecodeError as exc:
+        raise malformed(f"not JSON: {exc.msg}") from exc
+    except _PARSE_ERRORS as exc:
+        raise malformed(f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(parsed, expected):
+        got = "no documented body" if parsed is None else type(parsed).__name__
+        raise malformed(f"expected {expected.__name__}, got {got}")
+    return parsed
