@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from instantly._errors import (
     APIConnectionError,
@@ -20,6 +21,8 @@ from instantly._errors import (
     NotFoundError,
 )
 from instantly._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+from instantly._warmup import warmup_request_bodies, warmup_selection
+from instantly.testing import FakeClock, FakeInstantly, JobScript
 from instantly_api.models import BackgroundJob
 
 
@@ -417,3 +420,59 @@ def test_a_handle_follows_the_generated_background_job_model() -> None:
     )
     assert h.wait().progress == 100
     assert (h.status, h.done) == ("success", True)
+
+
+# Against the fake Instantly (instantly.testing), through httpx: warmup bodies start real jobs
+
+
+def _fake_warmup_handle(
+    script: JobScript, emails: list[str] | None = None
+) -> tuple[JobHandle[BackgroundJob], FakeClock]:
+    """A warmup-disable job started on a fake with `script`, and a handle following it."""
+    clock = FakeClock()
+    fake = FakeInstantly(clock=clock, job_script=script, rate_limit=None)
+    seeded = fake.seed_accounts(3)
+    http = httpx.Client(
+        transport=fake.transport(sleep=clock.sleep),
+        base_url="https://api.instantly.ai",
+        headers={"Authorization": "Bearer test"},
+    )
+    (body,) = warmup_request_bodies(warmup_selection(emails or seeded))
+    response = http.post("/api/v2/accounts/warmup/disable", json=body)
+    assert response.status_code == 200, response.text
+    started = BackgroundJob.from_dict(response.json())
+
+    def fetch(job_id: str) -> BackgroundJob:
+        reply = http.get(f"/api/v2/background-jobs/{job_id}")
+        reply.raise_for_status()
+        return BackgroundJob.from_dict(reply.json())
+
+    handle = JobHandle(started.id, fetch=fetch, job=started, clock=clock, sleep=clock.sleep)
+    return handle, clock
+
+
+def test_a_handle_follows_a_fake_warmup_job_to_success() -> None:
+    handle, _ = _fake_warmup_handle(JobScript.success())
+    assert handle.wait(timeout=60).status == "success"
+
+
+def test_a_handle_reports_the_fake_job_failure_reason() -> None:
+    handle, _ = _fake_warmup_handle(JobScript.failed("warmup pool unavailable"))
+    with pytest.raises(JobFailedError, match="failed: warmup pool unavailable"):
+        handle.wait(timeout=60)
+
+
+def test_a_handle_waits_through_a_paused_fake_job() -> None:
+    handle, _ = _fake_warmup_handle(JobScript.paused_then_resumed(paused_for=5.0))
+    statuses: list[str] = []
+    handle.wait(timeout=60, on_progress=lambda job: statuses.append(job.status))
+    assert "paused" in statuses
+    assert statuses[-1] == "success"
+
+
+def test_a_handle_times_out_on_a_never_ending_fake_job_at_the_deadline() -> None:
+    handle, clock = _fake_warmup_handle(JobScript.never_finishing())
+    with pytest.raises(JobTimeoutError) as info:
+        handle.wait(timeout=30)
+    assert clock.now == pytest.approx(30.0)
+    assert info.value.job.id == handle.id
