@@ -38,6 +38,7 @@ class JobPhase:
     def __post_init__(self) -> None:
         if self.status not in JOB_STATUSES:
             raise ValueError(f"job status {self.status!r} is not one of {sorted(JOB_STATUSES)}")
+        object.__setattr__(self, "status", JobStatus(self.status).value)  # plain str, not the enum
         if not 0 <= self.progress <= 100:
             raise ValueError(f"job progress must be within 0..100, got {self.progress}")
         if not self.duration >= 0:
@@ -265,15 +266,15 @@ class JobControl:
 
     def complete(self, job_id: str) -> dict[str, Any]:
         """End a job with `success` now (its side effects apply)."""
-        return self._end(job_id, JobPhase(JobStatus.SUCCESS, 100.0), None)
+        return self._end(job_id, "complete", JobPhase(JobStatus.SUCCESS, 100.0), None)
 
     def fail(self, job_id: str, error: str | None = None) -> dict[str, Any]:
         """End a job with `failed` now, `error` (or the script's) in its data."""
-        return self._end(job_id, None, error)
+        return self._end(job_id, "fail", None, error)
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         """End a job with `cancelled` now."""
-        return self._end(job_id, JobPhase(JobStatus.CANCELLED), None)
+        return self._end(job_id, "cancel", JobPhase(JobStatus.CANCELLED), None)
 
     def pause(self, job_id: str) -> dict[str, Any]:
         """Put a job in `paused` until `resume`; the interrupted phase restarts on resume."""
@@ -360,9 +361,11 @@ class JobControl:
             )
         return job
 
-    def _end(self, job_id: str, phase: JobPhase | None, error: str | None) -> dict[str, Any]:
+    def _end(
+        self, job_id: str, verb: str, phase: JobPhase | None, error: str | None
+    ) -> dict[str, Any]:
         with self._lock:
-            job = self._live(job_id, "end")
+            job = self._live(job_id, verb)
             if phase is None:
                 phase = JobPhase(JobStatus.FAILED, job.phase.progress)
                 job.error = error or job.error
