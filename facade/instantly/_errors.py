@@ -64,6 +64,17 @@ __all__ = [
 ]
 
 
+_MAX_VALUE_IN_MESSAGE = 120
+
+
+def _shorten(text: str) -> str:
+    """`text`, cut in the middle when too long to read in one error line."""
+    if len(text) <= _MAX_VALUE_IN_MESSAGE:
+        return text
+    half = _MAX_VALUE_IN_MESSAGE // 2
+    return f"{text[:half]}...({len(text) - 2 * half} more characters)...{text[-half:]}"
+
+
 class InstantlyError(Exception):
     """Root of every error this package raises."""
 
@@ -78,7 +89,7 @@ class InvalidEmailError(InvalidInputError):
     def __init__(self, email: object, reason: str) -> None:
         self.email = email
         self.reason = reason
-        super().__init__(f"{email!r} is not a valid email address: {reason}")
+        super().__init__(f"{_shorten(repr(email))} is not a valid email address: {reason}")
 
 
 class InvalidEmailsError(InvalidEmailError):

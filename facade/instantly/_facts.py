@@ -56,8 +56,9 @@ class JobStatus(enum.StrEnum):
 
 JOB_STATUSES: Final = frozenset(s.value for s in JobStatus)
 
-# Source: the x-enumDescriptions of BackgroundJob.status: only these three end a job; `paused`
-# ("waiting for quota or auth") and `draining` ("replaying deferred live events") resume by themselves.
+# Source: the x-enumDescriptions of BackgroundJob.status: only these three end a job;
+# `paused` ("waiting for quota or auth") and `draining` ("replaying deferred live events")
+# resume by themselves.
 JOB_TERMINAL_STATUSES: Final = frozenset(
     {JobStatus.SUCCESS.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value}
 )
