@@ -1,0 +1,95 @@
+"""regenerate.py: the pin it writes, how it compares trees, its command line and --check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.fetch_spec import LoadedSpec
+from scripts.regenerate import compare_trees, main, pin_document, render_pin
+from scripts.spec_files import REPO_ROOT, find_pinned_spec, read_pin
+
+
+def loaded_spec(document: dict[str, object], raw: bytes = b"{}") -> LoadedSpec:
+    return LoadedSpec(raw=raw, document=document, sha256="ab" * 32, source="/x/api_v2.json")
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_pin_document_records_source_hashes_versions_and_operation_count() -> None:
+    document = {
+        "info": {"version": "2.0.0"},
+        "paths": {"/a": {"get": {}, "post": {}}, "/b": {"delete": {}}},
+    }
+    pin = pin_document(loaded_spec(document), b"normalized", source="https://x", filename="f.json")
+    assert pin["source"] == "https://x"
+    assert pin["filename"] == "f.json"
+    assert pin["sha256"] == "ab" * 32
+    assert pin["normalized_sha256"] == hashlib.sha256(b"normalized").hexdigest()
+    assert pin["info_version"] == "2.0.0"
+    assert pin["operation_count"] == 3
+    assert pin["generator"] == "openapi-python-client"
+    assert pin["generator_version"] == "0.29.1"
+
+
+def test_rendered_pin_is_headed_do_not_edit_generated() -> None:
+    text = render_pin(pin_document(loaded_spec({}), b"", source="s", filename="f"))
+    first_value = next(iter(json.loads(text).values()))
+    assert "DO NOT EDIT" in first_value and "@generated" in first_value
+    assert text.endswith("}\n")
+
+
+def test_compare_trees_is_empty_for_identical_trees(tmp_path: Path) -> None:
+    files = {"a.py": "x = 1\n", "sub/b.py": "y = 2\n"}
+    left = write_tree(tmp_path / "left", files)
+    right = write_tree(tmp_path / "right", files)
+    assert compare_trees(left, right) == []
+
+
+def test_compare_trees_names_changed_missing_and_extra_files(tmp_path: Path) -> None:
+    left = write_tree(tmp_path / "left", {"same.py": "", "changed.py": "1", "gone.py": ""})
+    right = write_tree(tmp_path / "right", {"same.py": "", "changed.py": "2", "new.py": ""})
+    assert compare_trees(left, right) == ["changed.py", "gone.py", "new.py"]
+
+
+def test_compare_trees_ignores_bytecode_caches(tmp_path: Path) -> None:
+    left = write_tree(tmp_path / "left", {"a.py": ""})
+    right = write_tree(tmp_path / "right", {"a.py": "", "__pycache__/a.cpython-311.pyc": "x"})
+    assert compare_trees(left, right) == []
+
+
+def test_check_refuses_to_combine_with_spec(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--check", "--spec", "x.json"]) == 2
+    assert "--check regenerates from the pin" in capsys.readouterr().err
+
+
+def test_missing_spec_file_fails_with_a_message_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["--spec", str(missing), "--output", str(tmp_path / "out")]) == 1
+    assert "nope.json" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_check_passes_on_the_committed_generated_package() -> None:
+    if find_pinned_spec() is None:
+        pytest.skip(f"pinned spec {read_pin()['filename']} not found locally; --check would fetch")
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "regenerate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "generated/ matches" in done.stdout
