@@ -1,0 +1,357 @@
+"""`Instantly` and `AsyncInstantly`: configuration, the shared httpx client, lazy resources.
+
+Each client owns one httpx client whose transport is wrapped by the retry/rate-limit transport;
+the facade's resources and the generated functions (through `.raw`) both send through it, so the
+policy applies to everything. Resources load on first use, keeping `import instantly` cheap.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+import httpx
+
+from ._config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    USER_AGENT,
+    Secret,
+    resolve_api_key,
+    resolve_base_url,
+)
+from ._errors import InvalidInputError
+from ._ratelimit import RateLimit, RateLimiter
+from ._retry import RetryPolicy
+from ._transport import (
+    AsyncClientTransport,
+    AsyncRetryTransport,
+    ClientTransport,
+    RetryTransport,
+    TransportSettings,
+)
+
+if TYPE_CHECKING:
+    from instantly_api.client import AuthenticatedClient
+
+    from .resources import (
+        Accounts,
+        AsyncAccounts,
+        AsyncCampaigns,
+        AsyncJobs,
+        AsyncLeadLists,
+        Campaigns,
+        Jobs,
+        LeadLists,
+    )
+    from .resources._base import AsyncRunner, SyncRunner
+
+__all__ = ["AsyncInstantly", "Instantly"]
+
+TimeoutTypes = float | httpx.Timeout | None
+
+# The default rate limit: Instantly's documented workspace limits (see `_facts`).
+_DEFAULT_RATE_LIMIT = RateLimit()
+
+
+class _Config:
+    """What both clients resolve the same way from their constructor arguments (no I/O)."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        rate_limit: RateLimit | RateLimiter | None,
+        default_headers: Mapping[str, str] | None,
+        clock: Callable[[], float] | None,
+        rng: Callable[[], float] | None,
+    ) -> None:
+        self.api_key: Secret = resolve_api_key(api_key)
+        self.base_url = resolve_base_url(base_url)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidInputError(f"max_retries must be an int >= 0, got {max_retries!r}")
+        self.max_retries = max_retries
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if rate_limit is None or isinstance(rate_limit, RateLimiter):
+            self.limiter = rate_limit
+        elif isinstance(rate_limit, RateLimit):
+            self.limiter = RateLimiter(rate_limit)
+        else:
+            raise InvalidInputError(
+                f"rate_limit must be a RateLimit, a RateLimiter (to share one between clients) "
+                f"or None (no client-side limit), got {rate_limit!r}"
+            )
+        self.settings = TransportSettings(
+            policy=RetryPolicy(max_retries=max_retries),
+            limiter=self.limiter,
+            clock=clock or time.monotonic,
+            rng=rng or random.random,
+        )
+        self.headers = {
+            **(default_headers or {}),
+            "Authorization": f"Bearer {self.api_key}",
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        }
+
+    def raw_client(self) -> AuthenticatedClient:
+        """A generated client (not yet bound to an httpx client) with the same settings."""
+        from instantly_api.client import AuthenticatedClient
+
+        return AuthenticatedClient(
+            base_url=self.base_url,
+            token=self.api_key,  # a Secret: its repr is redacted
+            timeout=self.timeout,
+            raise_on_unexpected_status=False,
+        )
+
+    def describe(self, name: str) -> str:
+        limit = "off" if self.limiter is None else repr(self.limiter.limit)
+        return (
+            f"<{name} base_url={self.base_url!r} max_retries={self.max_retries} rate_limit={limit}>"
+        )
+
+
+def _check_one_of(http_client: object, transport: object) -> None:
+    if http_client is not None and transport is not None:
+        raise InvalidInputError(
+            "pass http_client or transport, not both: the transport of a given http_client "
+            "is already set"
+        )
+
+
+class Instantly:
+    """Synchronous client for the Instantly API v2.
+
+    `api_key` falls back to INSTANTLY_API_KEY and `base_url` to INSTANTLY_BASE_URL, then
+    Instantly's. `transport` replaces the network transport (e.g. `httpx.MockTransport`);
+    `http_client` is an `httpx.Client` to send through (its proxies, TLS, pool); the caller keeps
+    ownership of it. `clock`, `sleep` and `rng` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: RateLimit | RateLimiter | None = _DEFAULT_RATE_LIMIT,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        _check_one_of(http_client, transport)
+        self._config = _Config(
+            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
+        )
+        inner: httpx.BaseTransport
+        if http_client is not None:
+            inner = ClientTransport(http_client)
+        else:
+            inner = transport if transport is not None else httpx.HTTPTransport()
+        self._http = httpx.Client(
+            base_url=self._config.base_url,
+            headers=self._config.headers,
+            timeout=self._config.timeout,
+            transport=RetryTransport(inner, self._config.settings, sleep=sleep or time.sleep),
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. https://api.instantly.ai."""
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """Retries per request unless a call says otherwise."""
+        return self._config.max_retries
+
+    @property
+    def http_client(self) -> httpx.Client:
+        """The httpx client everything is sent through (retries and rate limit included)."""
+        return self._http
+
+    @cached_property
+    def raw(self) -> AuthenticatedClient:
+        """The generated `AuthenticatedClient` sending through this client's httpx client.
+
+        Use it with any `instantly_api.api...` function the facade does not wrap; retries, the
+        rate limit and logging apply to it too.
+        """
+        return self._config.raw_client().set_httpx_client(self._http)
+
+    @cached_property
+    def _runner(self) -> SyncRunner:
+        from .resources._base import SyncRunner
+
+        return SyncRunner(self._http, self.raw)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Email accounts: list, get."""
+        from .resources import Accounts
+
+        return Accounts(self._runner)
+
+    @cached_property
+    def campaigns(self) -> Campaigns:
+        """Campaigns: list."""
+        from .resources import Campaigns
+
+        return Campaigns(self._runner)
+
+    @cached_property
+    def lead_lists(self) -> LeadLists:
+        """Lead lists: list."""
+        from .resources import LeadLists
+
+        return LeadLists(self._runner)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """Background jobs: list, get."""
+        from .resources import Jobs
+
+        return Jobs(self._runner)
+
+    def close(self) -> None:
+        """Close the connections this client opened (a given `http_client` stays open)."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return self._config.describe(type(self).__name__)
+
+
+class AsyncInstantly:
+    """Asynchronous client for the Instantly API v2; the same arguments as `Instantly`.
+
+    `sleep` is an async callable (default `asyncio.sleep`); `http_client` an `httpx.AsyncClient`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: RateLimit | RateLimiter | None = _DEFAULT_RATE_LIMIT,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        _check_one_of(http_client, transport)
+        self._config = _Config(
+            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
+        )
+        inner: httpx.AsyncBaseTransport
+        if http_client is not None:
+            inner = AsyncClientTransport(http_client)
+        else:
+            inner = transport if transport is not None else httpx.AsyncHTTPTransport()
+        self._http = httpx.AsyncClient(
+            base_url=self._config.base_url,
+            headers=self._config.headers,
+            timeout=self._config.timeout,
+            transport=AsyncRetryTransport(inner, self._config.settings, sleep=sleep),
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. https://api.instantly.ai."""
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        """Retries per request unless a call says otherwise."""
+        return self._config.max_retries
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The httpx client everything is sent through (retries and rate limit included)."""
+        return self._http
+
+    @cached_property
+    def raw(self) -> AuthenticatedClient:
+        """The generated `AuthenticatedClient` sending through this client's httpx client.
+
+        Use it with the `asyncio`/`asyncio_detailed` functions of `instantly_api.api...`;
+        retries, the rate limit and logging apply to them too.
+        """
+        return self._config.raw_client().set_async_httpx_client(self._http)
+
+    @cached_property
+    def _runner(self) -> AsyncRunner:
+        from .resources._base import AsyncRunner
+
+        return AsyncRunner(self._http, self.raw)
+
+    @cached_property
+    def accounts(self) -> AsyncAccounts:
+        """Email accounts: list, get."""
+        from .resources import AsyncAccounts
+
+        return AsyncAccounts(self._runner)
+
+    @cached_property
+    def campaigns(self) -> AsyncCampaigns:
+        """Campaigns: list."""
+        from .resources import AsyncCampaigns
+
+        return AsyncCampaigns(self._runner)
+
+    @cached_property
+    def lead_lists(self) -> AsyncLeadLists:
+        """Lead lists: list."""
+        from .resources import AsyncLeadLists
+
+        return AsyncLeadLists(self._runner)
+
+    @cached_property
+    def jobs(self) -> AsyncJobs:
+        """Background jobs: list, get."""
+        from .resources import AsyncJobs
+
+        return AsyncJobs(self._runner)
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened (a given `http_client` stays open)."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return self._config.describe(type(self).__name__)

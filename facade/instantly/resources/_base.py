@@ -1,0 +1,228 @@
+"""The request runner every resource shares: build → send → check → parse, sync and async.
+
+A resource method calls a generated endpoint module's `_get_kwargs(...)` itself (so its arguments
+are type-checked against the spec), then hands the kwargs, the module's `_parse_response` and the
+expected model class to the runner. Everything but the send line lives in `_RunnerCore`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypedDict, TypeVar
+
+import httpx
+from instantly_api.types import UNSET, Unset
+
+from .._config import EXTENSION_MAX_RETRIES
+from .._errors import APIConnectionError, APITimeoutError, InvalidInputError
+from .._facts import LIST_PAGE_LIMIT_MAX
+from .._response import parse_success, status_error
+
+__all__ = [
+    "AsyncResource",
+    "AsyncRunner",
+    "ParseResponse",
+    "RequestOptions",
+    "SyncResource",
+    "SyncRunner",
+    "check_options",
+    "comma_separated",
+    "cursor_of",
+    "given",
+    "page_size",
+    "path_param",
+]
+
+T = TypeVar("T")
+
+ParseResponse = Callable[..., object]
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call overrides every resource method accepts as keyword arguments."""
+
+    max_retries: int
+    """Retries for this call (0 disables them); the client's `max_retries` otherwise."""
+    timeout: float | httpx.Timeout | None
+    """Timeout for this call (None: no timeout); the client's `timeout` otherwise."""
+
+
+def path_param(name: str, value: object) -> str:
+    """`value` checked to be usable as one URL path segment (non-empty, not '.' or '..')."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{name} must be a str, got {type(value).__name__} {value!r}")
+    if value in ("", ".", ".."):
+        raise InvalidInputError(
+            f"{name}={value!r} cannot address a resource: it would change the request path; "
+            f"give a non-empty {name}"
+        )
+    return value
+
+
+def given(value: T | None) -> T | Unset:
+    """None (the facade's "not given") as the generated code's UNSET."""
+    return UNSET if value is None else value
+
+
+def page_size(limit: int | None) -> int:
+    """Items per page: `limit` checked against the spec's bounds; the maximum when not given.
+
+    The maximum by default: fewer requests for the same items, so less of the rate limit spent.
+    """
+    if limit is None:
+        return LIST_PAGE_LIMIT_MAX
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, int)
+        or not 1 <= limit <= LIST_PAGE_LIMIT_MAX
+    ):
+        raise InvalidInputError(
+            f"limit={limit!r} is not a page size the API accepts; give an int from 1 to "
+            f"{LIST_PAGE_LIMIT_MAX}"
+        )
+    return limit
+
+
+def comma_separated(name: str, value: str | Sequence[str] | None) -> str | Unset:
+    """A list filter (ids) as the comma-separated string the API takes; a str is kept as is."""
+    if value is None:
+        return UNSET
+    if isinstance(value, str):
+        return value
+    items = list(value)
+    bad = [v for v in items if not isinstance(v, str) or not v or "," in v]
+    if bad:
+        raise InvalidInputError(
+            f"{name} must hold non-empty strings without commas, got {bad[0]!r}"
+        )
+    return ",".join(items)
+
+
+def cursor_of(value: object) -> str | None:
+    """A page's `next_starting_after` as a cursor, or None when the page has none."""
+    return value if isinstance(value, str) and value else None
+
+
+def _check_path(url: str) -> None:
+    """Refuse a built path with an empty, '.' or '..' segment: httpx would send it elsewhere."""
+    path = url.split("?", 1)[0]
+    if any(seg in ("", ".", "..") for seg in path.split("/")[1:]):
+        raise InvalidInputError(
+            f"request path {path!r} has an empty, '.' or '..' segment, so it would reach a "
+            "different endpoint; a path parameter (email, id) must be non-empty and not '.' or '..'"
+        )
+
+
+def check_options(options: RequestOptions) -> None:
+    """Refuse unknown per-call options and a bad `max_retries` before anything is sent."""
+    unknown = set(options) - set(RequestOptions.__annotations__)
+    if unknown:
+        raise InvalidInputError(
+            f"unknown option(s) {sorted(unknown)}; per-call options are "
+            f"{sorted(RequestOptions.__annotations__)}"
+        )
+    _extensions(options)
+
+
+def _extensions(options: RequestOptions) -> dict[str, Any]:
+    extensions: dict[str, Any] = {}
+    if "max_retries" in options:
+        n = options["max_retries"]
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise InvalidInputError(f"max_retries must be an int >= 0, got {n!r}")
+        extensions[EXTENSION_MAX_RETRIES] = n
+    return extensions
+
+
+class _RunnerCore:
+    """What sync and async share: building the request, and turning a response into a result."""
+
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, raw: object) -> None:
+        self._http = http
+        self._raw = raw
+
+    def build(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Request:
+        _check_path(str(kwargs["url"]))
+        check_options(options)
+        timeout: Any = options.get("timeout", httpx.USE_CLIENT_DEFAULT)
+        return self._http.build_request(**kwargs, extensions=_extensions(options), timeout=timeout)
+
+    @staticmethod
+    def connection_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
+        cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+        detail = str(exc) or type(exc).__name__
+        return cls(f"{type(exc).__name__}: {detail}", method=request.method, path=request.url.path)
+
+    def finish(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        parse: ParseResponse,
+        expected: type[T],
+    ) -> T:
+        method, path = request.method, request.url.path
+        if not 200 <= response.status_code < 300:
+            raise status_error(response, method=method, path=path)
+        return parse_success(parse, self._raw, response, expected, method=method, path=path)
+
+
+class SyncRunner(_RunnerCore):
+    """Runs one generated operation over the shared `httpx.Client`."""
+
+    _http: httpx.Client
+
+    def __init__(self, http: httpx.Client, raw: object) -> None:
+        super().__init__(http, raw)
+
+    def call(
+        self,
+        kwargs: Mapping[str, Any],
+        parse: ParseResponse,
+        expected: type[T],
+        options: RequestOptions,
+    ) -> T:
+        """Send the request `kwargs` describe; return the parsed 2xx body or raise a typed error."""
+        request = self.build(kwargs, options)
+        try:
+            response = self._http.send(request)
+        except httpx.TransportError as exc:
+            raise self.connection_error(request, exc) from exc
+        return self.finish(request, response, parse, expected)
+
+
+class AsyncRunner(_RunnerCore):
+    """Runs one generated operation over the shared `httpx.AsyncClient`."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(self, http: httpx.AsyncClient, raw: object) -> None:
+        super().__init__(http, raw)
+
+    async def call(
+        self,
+        kwargs: Mapping[str, Any],
+        parse: ParseResponse,
+        expected: type[T],
+        options: RequestOptions,
+    ) -> T:
+        """Send the request `kwargs` describe; return the parsed 2xx body or raise a typed error."""
+        request = self.build(kwargs, options)
+        try:
+            response = await self._http.send(request)
+        except httpx.TransportError as exc:
+            raise self.connection_error(request, exc) from exc
+        return self.finish(request, response, parse, expected)
+
+
+class SyncResource:
+    """Base of the sync resources: holds the shared runner."""
+
+    def __init__(self, runner: SyncRunner) -> None:
+        self._runner = runner
+
+
+class AsyncResource:
+    """Base of the async resources: holds the shared runner."""
+
+    def __init__(self, runner: AsyncRunner) -> None:
+        self._runner = runner
