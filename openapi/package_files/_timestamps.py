@@ -42,16 +42,18 @@ def _from_epoch(value: float) -> datetime.datetime:
 
 
 def _parse_with_dateutil(text: str) -> datetime.datetime | None:
-    from dateutil import parser  # only when the fast path fails: keeps imports cheap
+    # Imported only when the fast path fails, so importing the client stays cheap.
+    from dateutil import parser  # type: ignore[import-untyped,unused-ignore]
 
+    parsed: datetime.datetime
     try:
-        return parser.isoparse(text)
+        parsed = parser.isoparse(text)
     except (ValueError, OverflowError):
-        pass
-    try:
-        return parser.parse(text)
-    except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
-        return None
+        try:
+            parsed = parser.parse(text)
+        except (ValueError, OverflowError):  # dateutil's ParserError is a ValueError
+            return None
+    return parsed
 
 
 def parse_timestamp(value: object) -> datetime.datetime:
