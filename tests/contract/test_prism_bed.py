@@ -238,3 +238,32 @@ def test_start_prism_names_a_missing_spec(tmp_path: Path, node_on_path: None) ->
     binary = _fake_prism(tmp_path, "")
     with pytest.raises(FileNotFoundError, match=r"spec for Prism not found: .*nope\.json"):
         start_prism(tmp_path / "nope.json", log_path=tmp_path / "log", prism_bin=binary)
+
+
+def test_static_prism_rejects_a_request_that_breaks_the_spec(prism_url: str) -> None:
+    response = httpx.get(
+        f"{prism_url}/api/v2/accounts",
+        params={"limit": "not-a-number"},
+        headers={"Authorization": "Bearer test-key"},
+    )
+    assert response.status_code == 422
+    assert ["query", "limit"] in [v["location"] for v in response.json()["validation"]]
+
+
+def test_static_prism_rejects_a_request_without_the_bearer_token(prism_url: str) -> None:
+    assert httpx.get(f"{prism_url}/api/v2/accounts").status_code == 401
+
+
+def _dynamic_body(prism_dynamic_url: str, seed: str) -> bytes:
+    return httpx.get(
+        f"{prism_dynamic_url}/api/v2/workspaces/current",
+        headers={"Authorization": "Bearer test-key", "Prefer": f"seed={seed}"},
+    ).content
+
+
+def test_dynamic_prism_answers_the_same_body_for_the_same_seed(prism_dynamic_url: str) -> None:
+    assert _dynamic_body(prism_dynamic_url, "1") == _dynamic_body(prism_dynamic_url, "1")
+
+
+def test_dynamic_prism_answers_another_body_for_another_seed(prism_dynamic_url: str) -> None:
+    assert _dynamic_body(prism_dynamic_url, "1") != _dynamic_body(prism_dynamic_url, "2")
