@@ -34,13 +34,22 @@ if __package__ in (None, ""):  # run as `python scripts/regenerate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.fetch_spec import LIVE_SPEC_URL, LoadedSpec, SpecFetchError, load_spec
-from scripts.normalize import NormalizeReport, iter_operations, normalize_with_report
+from scripts.normalize import (
+    NormalizeReport,
+    Override,
+    OverrideError,
+    apply_overrides,
+    iter_operations,
+    load_overrides,
+    normalize_with_report,
+)
 from scripts.spec_files import PIN_PATH, REPO_ROOT, find_spec_by_sha256, read_pin
 
 __all__ = [
     "BANNER",
     "CHANGELOG_PATH",
     "GENERATED_DIR",
+    "OVERRIDES_PATH",
     "PACKAGE_NAME",
     "BuildResult",
     "RegenerateError",
@@ -49,6 +58,7 @@ __all__ = [
     "load_pinned_spec",
     "main",
     "pin_document",
+    "record_spec_changelog",
     "render_pin",
 ]
 
@@ -59,6 +69,7 @@ CONFIG_PATH = OPENAPI_DIR / "generator.yaml"
 TEMPLATES_DIR = OPENAPI_DIR / "templates"
 PACKAGE_FILES_DIR = OPENAPI_DIR / "package_files"
 CHANGELOG_PATH = OPENAPI_DIR / "CHANGELOG.md"
+OVERRIDES_PATH = OPENAPI_DIR / "overrides.json"
 GENERATOR = "openapi-python-client"
 
 BANNER = (
@@ -98,7 +109,12 @@ def _is_url(source: str) -> bool:
 
 
 def pin_document(
-    loaded: LoadedSpec, normalized_bytes: bytes, *, source: str, filename: str
+    loaded: LoadedSpec,
+    normalized_bytes: bytes,
+    *,
+    source: str,
+    filename: str,
+    overrides: Sequence[Override] = (),
 ) -> dict[str, Any]:
     """The pin's content: where the spec comes from, both sha256s, versions and counts."""
     info = loaded.document.get("info", {})
@@ -110,6 +126,7 @@ def pin_document(
         "normalized_sha256": hashlib.sha256(normalized_bytes).hexdigest(),
         "info_version": str(info.get("version", "")) if isinstance(info, dict) else "",
         "operation_count": sum(1 for _ in iter_operations(loaded.document)),
+        "overrides": [override.pointer for override in overrides],
         "generator": GENERATOR,
         "generator_version": _generator_version(),
     }
@@ -211,16 +228,28 @@ def _finish_package(package_dir: Path, pin: dict[str, Any]) -> None:
 
 
 def build_package(
-    loaded: LoadedSpec, into: Path, *, source: str | None = None, filename: str | None = None
+    loaded: LoadedSpec,
+    into: Path,
+    *,
+    source: str | None = None,
+    filename: str | None = None,
+    overrides: Sequence[Override] | None = None,
 ) -> BuildResult:
-    """Normalize `loaded`, generate the package into `into/instantly_api` and describe it."""
-    normalized, report = normalize_with_report(loaded.document)
+    """Override, normalize, generate the package into `into/instantly_api`, and describe it.
+
+    `overrides` defaults to those in `openapi/overrides.json` (none when the file is absent).
+    """
+    if overrides is None:
+        overrides = load_overrides(OVERRIDES_PATH)
+    document = apply_overrides(loaded.document, overrides)
+    normalized, report = normalize_with_report(document)
     normalized_bytes = (json.dumps(normalized, indent=1, ensure_ascii=False) + "\n").encode()
     pin = pin_document(
         loaded,
         normalized_bytes,
         source=source or loaded.source,
         filename=filename or _spec_filename(loaded),
+        overrides=overrides,
     )
     into.mkdir(parents=True, exist_ok=True)
     package_dir = into / PACKAGE_NAME
@@ -279,9 +308,20 @@ def _source_for_pin(spec_arg: str | None, loaded: LoadedSpec) -> str:
     return source if isinstance(source, str) and _is_url(source) else LIVE_SPEC_URL
 
 
-def _record_changelog(previous_pin: dict[str, Any] | None, loaded: LoadedSpec) -> None:
+def record_spec_changelog(
+    previous_pin: dict[str, Any] | None,
+    loaded: LoadedSpec,
+    *,
+    filename: str,
+    changelog_path: Path = CHANGELOG_PATH,
+) -> str | None:
+    """Append what changed since the previously pinned spec to the changelog; the markdown.
+
+    None when the spec did not change, or when the previous spec has no local copy (the live
+    URL serves only the newest spec), in which case a note says how to write it by hand.
+    """
     if previous_pin is None or previous_pin.get("sha256") == loaded.sha256:
-        return
+        return None
     old_path = find_spec_by_sha256(str(previous_pin.get("sha256")))
     if old_path is None:
         print(
@@ -289,12 +329,12 @@ def _record_changelog(previous_pin: dict[str, Any] | None, loaded: LoadedSpec) -
             "run scripts/spec_changelog.py OLD NEW by hand",
             file=sys.stderr,
         )
-        return
+        return None
     from scripts.spec_changelog import record_changes
 
-    old = load_spec(old_path).document
-    title = f"{previous_pin.get('filename')} → {_spec_filename(loaded)}"
-    print(record_changes(old, loaded.document, changelog_path=CHANGELOG_PATH, title=title))
+    old = load_spec(old_path, expect_sha256=str(previous_pin["sha256"])).document
+    title = f"{previous_pin.get('filename')} → {filename}"
+    return record_changes(old, loaded.document, changelog_path=changelog_path, title=title)
 
 
 def _print_report(result: BuildResult) -> None:
@@ -359,7 +399,8 @@ def _regenerate(spec_arg: str | None, output: Path | None, pin_path: Path) -> in
     pin_path.write_text(render_pin(result.pin), encoding="utf-8")
     _print_report(result)
     print(f"wrote {final.relative_to(REPO_ROOT)} and {pin_path.relative_to(REPO_ROOT)}")
-    _record_changelog(previous_pin, loaded)
+    if (section := record_spec_changelog(previous_pin, loaded, filename=filename)) is not None:
+        print(section)
     return 0
 
 
@@ -393,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.check:
             return _check(args.pin)
         return _regenerate(args.spec, args.output, args.pin)
-    except (SpecFetchError, RegenerateError) as exc:
+    except (SpecFetchError, RegenerateError, OverrideError) as exc:
         print(f"regenerate.py: {exc}", file=sys.stderr)
         return 1
 

@@ -2,6 +2,7 @@
 
 `normalize(spec)` is a pure, deterministic function made of named rules (`RULES`, in order), each
 keyed on a construct of the spec rather than a path, so next month's instances are handled too.
+One-off fixes at a known place are data instead: `load_overrides` / `apply_overrides`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from ._assertions import drop_validation_only_keywords, fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._naming import name_schemas_by_title, pascal_case
+from ._overrides import Override, OverrideError, apply_overrides, load_overrides
 from ._registry import RULES, NormalizeReport, Rule, RuleFunction, normalize, normalize_with_report
 from ._types import (
     drop_null_defaults,
@@ -22,8 +24,11 @@ from ._walk import iter_operations, iter_schemas
 __all__ = [
     "RULES",
     "NormalizeReport",
+    "Override",
+    "OverrideError",
     "Rule",
     "RuleFunction",
+    "apply_overrides",
     "drop_null_defaults",
     "drop_validation_only_keywords",
     "fold_assertion_only_variants",
@@ -31,6 +36,7 @@ __all__ = [
     "hoist_shared_error_bodies",
     "iter_operations",
     "iter_schemas",
+    "load_overrides",
     "name_schemas_by_title",
     "normalize",
     "normalize_with_report",

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pipeline_snapshots import SNAPSHOTS, snapshot_path
 
-from scripts.fetch_spec import LoadedSpec
-from scripts.regenerate import compare_trees, main, pin_document, render_pin
+import scripts.regenerate as regenerate
+from scripts.fetch_spec import LoadedSpec, load_spec
+from scripts.regenerate import (
+    compare_trees,
+    main,
+    pin_document,
+    record_spec_changelog,
+    render_pin,
+)
 from scripts.spec_files import REPO_ROOT, find_pinned_spec, read_pin
 
 
@@ -38,6 +47,7 @@ def test_pin_document_records_source_hashes_versions_and_operation_count() -> No
     assert pin["normalized_sha256"] == hashlib.sha256(b"normalized").hexdigest()
     assert pin["info_version"] == "2.0.0"
     assert pin["operation_count"] == 3
+    assert pin["overrides"] == []
     assert pin["generator"] == "openapi-python-client"
     assert pin["generator_version"] == "0.29.1"
 
@@ -93,3 +103,41 @@ def test_check_passes_on_the_committed_generated_package() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "generated/ matches" in done.stdout
+
+
+def test_regenerating_onto_a_new_spec_records_its_changes_in_the_changelog(tmp_path: Path) -> None:
+    old, new = snapshot_path("2026-08-12"), snapshot_path("2026-08-21")
+    previous_pin = {"sha256": SNAPSHOTS["2026-08-12"], "filename": old.name}
+    changelog = tmp_path / "CHANGELOG.md"
+    section = record_spec_changelog(
+        previous_pin, load_spec(new), filename=new.name, changelog_path=changelog
+    )
+    assert section is not None
+    assert f"{old.name} → {new.name}" in section
+    assert section in changelog.read_text(encoding="utf-8")
+
+
+def test_regenerating_onto_the_same_spec_records_nothing(tmp_path: Path) -> None:
+    path = snapshot_path("2026-08-21")
+    pin = {"sha256": SNAPSHOTS["2026-08-21"], "filename": path.name}
+    changelog = tmp_path / "CHANGELOG.md"
+    loaded = load_spec(path)
+    assert record_spec_changelog(pin, loaded, filename=path.name, changelog_path=changelog) is None
+    assert not changelog.exists()
+
+
+@pytest.mark.slow
+def test_check_fails_naming_the_generated_files_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if find_pinned_spec() is None:
+        pytest.skip(f"pinned spec {read_pin()['filename']} not found locally; --check would fetch")
+    stale = tmp_path / "generated"
+    shutil.copytree(REPO_ROOT / "generated" / "instantly_api", stale / "instantly_api")
+    (stale / "instantly_api" / "errors.py").write_text("# edited by hand\n", encoding="utf-8")
+    (stale / "instantly_api" / "api" / "account" / "pause_account.py").unlink()
+    monkeypatch.setattr(regenerate, "GENERATED_DIR", stale)
+    assert main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert "2 file(s) differ" in err
+    assert "  errors.py" in err and "  api/account/pause_account.py" in err
