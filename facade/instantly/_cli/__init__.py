@@ -1,0 +1,19 @@
+"""The `instantly` command line (console script `instantly`, or `python -m instantly`).
+
+One module per command group (`_accounts`, `_warmup`, `_jobs`, `_spec`, `_demo`); `_app` holds
+the parser and the run from arguments to an exit code. Every decision about the API (validation,
+chunking, polling, retries) is the library's; the CLI maps options to calls and results to text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `instantly` with `argv` (default: the process's arguments); returns the exit code."""
+    from ._app import run
+
+    return run(argv)

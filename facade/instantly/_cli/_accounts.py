@@ -1,0 +1,161 @@
+"""`instantly accounts list | get | pause | resume`."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from typing import Any
+
+from .._errors import NotFoundError
+from .._facts import LIST_PAGE_LIMIT_MAX
+from .._validation import validate_emails
+from ._context import EXIT_API_ERROR, EXIT_OK, Context
+from ._labels import (
+    ACCOUNT_STATUS_NAMES,
+    PROVIDER_NAMES,
+    WARMUP_STATUS_NAMES,
+    account_status_arg,
+    label,
+)
+from ._output import Output
+from ._parsing import positive_int
+
+__all__ = ["register"]
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add `accounts` and its subcommands to the parser's subcommands."""
+    accounts = commands.add_parser(
+        "accounts", help="list, show, pause and resume email accounts", parents=[common]
+    )
+    sub = accounts.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    list_ = sub.add_parser("list", help="list the workspace's accounts", parents=[common])
+    list_.add_argument(
+        "--limit", type=positive_int, metavar="N", help="show at most N accounts (default: all)"
+    )
+    list_.add_argument(
+        "--status",
+        type=account_status_arg,
+        metavar="STATUS",
+        help="only accounts in this state: "
+        + ", ".join(f"{name} ({code})" for code, name in ACCOUNT_STATUS_NAMES.items()),
+    )
+    list_.add_argument("--search", metavar="S", help="only accounts whose email contains S")
+    list_.set_defaults(run=list_accounts)
+
+    get = sub.add_parser("get", help="show one account", parents=[common])
+    get.add_argument("email", metavar="EMAIL")
+    get.set_defaults(run=get_account)
+
+    pause = sub.add_parser(
+        "pause",
+        help="pause accounts (several: the bulk endpoint, 100 per request)",
+        parents=[common],
+    )
+    pause.add_argument("emails", metavar="EMAIL", nargs="+")
+    pause.set_defaults(run=pause_accounts)
+
+    resume = sub.add_parser(
+        "resume",
+        help="resume paused accounts (one request each: the API has no bulk resume)",
+        parents=[common],
+    )
+    resume.add_argument("emails", metavar="EMAIL", nargs="+")
+    resume.set_defaults(run=resume_accounts)
+
+
+def _summary_row(account: Any) -> list[object]:
+    return [
+        account.email,
+        label(ACCOUNT_STATUS_NAMES, account.status),
+        label(WARMUP_STATUS_NAMES, account.warmup_status),
+        label(PROVIDER_NAMES, account.provider_code),
+    ]
+
+
+def list_accounts(ctx: Context) -> int:
+    """Every matching account (at most `--limit`), fetched page by page."""
+    args = ctx.args
+    page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else None
+    listing = ctx.client().accounts.list(status=args.status, search=args.search, limit=page)
+    accounts = list(itertools.islice(listing, args.limit))
+
+    def render(out: Output) -> None:
+        out.table(["email", "status", "warmup", "provider"], map(_summary_row, accounts))
+        out.line(f"{len(accounts)} account{'s' if len(accounts) != 1 else ''}")
+
+    ctx.out.result({"accounts": [a.to_dict() for a in accounts]}, render)
+    return EXIT_OK
+
+
+def get_account(ctx: Context) -> int:
+    """One account's main fields (all of them with `--json`)."""
+    account = ctx.client().accounts.get(ctx.args.email)
+
+    def render(out: Output) -> None:
+        name = " ".join(
+            part for part in (account.first_name, account.last_name) if isinstance(part, str)
+        )
+        out.fields(
+            [
+                ("email", account.email),
+                ("name", name or None),
+                ("status", label(ACCOUNT_STATUS_NAMES, account.status)),
+                ("warmup", label(WARMUP_STATUS_NAMES, account.warmup_status)),
+                ("warmup score", account.stat_warmup_score),
+                ("provider", label(PROVIDER_NAMES, account.provider_code)),
+                ("daily limit", account.daily_limit),
+                ("created", account.timestamp_created),
+                ("updated", account.timestamp_updated),
+            ]
+        )
+
+    ctx.out.result({"account": account.to_dict()}, render)
+    return EXIT_OK
+
+
+def _render_outcome(verb: str, done: list[str], failed: list[dict[str, str]]) -> Any:
+    def render(out: Output) -> None:
+        for email in done:
+            out.line(f"{verb}  {email}")
+        for item in failed:
+            out.line(f"failed  {item['email']}: {item['error']}")
+        out.line(f"{len(done)} {verb}, {len(failed)} failed")
+
+    return render
+
+
+def pause_accounts(ctx: Context) -> int:
+    """Pause one account (verified paused), or several with the library's chunked bulk pause."""
+    accounts = ctx.client().accounts
+    emails: list[str] = ctx.args.emails
+    if len(emails) == 1:
+        account = accounts.pause(emails[0])
+        paused, failed = [account.email], []
+    else:
+        outcome = accounts.pause_many(emails)
+        paused = list(outcome.paused)
+        failed = [
+            {"email": email, "error": "the API did not pause it (unknown account?)"}
+            for email in outcome.failed
+        ]
+    ctx.out.result({"paused": paused, "failed": failed}, _render_outcome("paused", paused, failed))
+    return EXIT_API_ERROR if failed else EXIT_OK
+
+
+def resume_accounts(ctx: Context) -> int:
+    """Resume each account in turn; an unknown one is reported and the others still resumed."""
+    emails = validate_emails(ctx.args.emails)  # every address checked before the first request
+    accounts = ctx.client().accounts
+    resumed: list[str] = []
+    failed: list[dict[str, str]] = []
+    for email in emails:
+        try:
+            resumed.append(accounts.resume(email).email)
+        except NotFoundError as exc:
+            failed.append({"email": email, "error": str(exc)})
+    ctx.out.result(
+        {"resumed": resumed, "failed": failed}, _render_outcome("resumed", resumed, failed)
+    )
+    return EXIT_API_ERROR if failed else EXIT_OK

@@ -1,0 +1,94 @@
+"""What every command runs with: parsed arguments, the output, and a client made on first use.
+
+The client is built only when a command needs the API (`spec` and `demo` do not), from
+`--api-key`/`INSTANTLY_API_KEY`, `--base-url`/`INSTANTLY_BASE_URL` and `--timeout`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Final
+
+import httpx
+
+from .._config import DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL
+from ._output import Output
+from ._progress import JobProgress, job_progress_display
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._client import Instantly
+
+__all__ = ["EXIT_API_ERROR", "EXIT_OK", "EXIT_USAGE", "Context", "UsageError"]
+
+EXIT_OK: Final = 0
+EXIT_API_ERROR: Final = 1  # the API (or the network, or a job) did not do what was asked
+EXIT_USAGE: Final = 2  # bad arguments: nothing was sent, or nothing could be
+
+
+class UsageError(Exception):
+    """A command line the CLI refuses before calling the API (exit code 2)."""
+
+
+class Context:
+    """A command's arguments, output and environment, and the client it talks through."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        out: Output,
+        *,
+        environ: Mapping[str, str],
+        transport: httpx.BaseTransport | None = None,
+        tqdm: ModuleType | None = None,
+    ) -> None:
+        self.args = args
+        self.out = out
+        self.environ = environ
+        self._transport = transport
+        self._tqdm = tqdm
+        self._client: Instantly | None = None
+
+    @property
+    def tqdm(self) -> ModuleType | None:
+        """The tqdm module progress bars use, or None for plain progress lines."""
+        return self._tqdm
+
+    def api_key(self) -> str:
+        """The key from `--api-key`, else the environment; a usage error naming both if neither."""
+        key: str | None = self.args.api_key or self.environ.get(ENV_API_KEY)
+        if not key:
+            raise UsageError(
+                f"no API key: pass --api-key KEY or set the {ENV_API_KEY} environment variable "
+                "(create a key in Instantly under Settings > Integrations > API keys), "
+                "or try `instantly demo`, which needs none"
+            )
+        return key
+
+    def client(self) -> Instantly:
+        """The client for this run, created on first use and closed by `close()`."""
+        if self._client is None:
+            from .._client import Instantly
+
+            base_url = self.args.base_url or self.environ.get(ENV_BASE_URL) or None
+            timeout = self.args.request_timeout
+            self._client = Instantly(
+                self.api_key(),
+                base_url=base_url,
+                timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+                transport=self._transport,
+            )
+        return self._client
+
+    def progress(self, job_ids: Sequence[str]) -> JobProgress:
+        """A display of these jobs' progress on stderr (bars on a terminal with tqdm)."""
+        return job_progress_display(self.out.stderr, job_ids, tqdm=self._tqdm)
+
+    def close(self) -> None:
+        """Close the client, if one was made."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
