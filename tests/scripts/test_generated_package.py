@@ -52,6 +52,10 @@ def test_every_generated_python_file_starts_with_the_banner() -> None:
     assert without == []
 
 
+def test_generated_package_is_marked_typed() -> None:
+    assert (PACKAGE / "py.typed").read_text(encoding="utf-8") == ""
+
+
 def test_generated_package_has_at_most_1480_model_modules() -> None:
     count = sum(1 for p in (PACKAGE / "models").glob("*.py") if p.stem != "__init__")
     print(f"{count} model modules")
