@@ -6,15 +6,14 @@ W, for every window (L requests per W seconds). So any L+1 consecutive sends spa
 seconds, and no half-open interval of length W ever holds more than L sends: neither limit can be
 exceeded by what one client sends, whatever the concurrency.
 
-The core does no I/O and never sleeps: `reserve(now)` returns how long the caller must wait. The
-thin `acquire_sync` / `acquire_async` helpers do the waiting.
+The core does no I/O and never sleeps: `reserve(now)` returns how long the caller must wait; the
+retry transports in `_transport` (sync and async) do the waiting.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ._config import RATE_LIMIT_MAX_WAIT
@@ -24,8 +23,6 @@ __all__ = [
     "RateLimit",
     "RateLimitWaitTooLong",
     "RateLimiter",
-    "acquire_async",
-    "acquire_sync",
 ]
 
 
@@ -104,21 +101,3 @@ class RateLimiter:
         """Book nothing before `when` (the server said Retry-After): every sender waits, not one."""
         with self._lock:
             self._not_before = max(self._not_before, when)
-
-
-def acquire_sync(
-    limiter: RateLimiter, clock: Callable[[], float], sleep: Callable[[float], None]
-) -> None:
-    """Reserve a send slot and sleep until it."""
-    wait = limiter.reserve(clock())
-    if wait > 0:
-        sleep(wait)
-
-
-async def acquire_async(
-    limiter: RateLimiter, clock: Callable[[], float], sleep: Callable[[float], Awaitable[None]]
-) -> None:
-    """Reserve a send slot and await until it."""
-    wait = limiter.reserve(clock())
-    if wait > 0:
-        await sleep(wait)

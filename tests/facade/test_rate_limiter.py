@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import pytest
-from _facade_helpers import FakeTime
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from instantly._ratelimit import (
-    RateLimit,
-    RateLimiter,
-    RateLimitWaitTooLong,
-    acquire_async,
-    acquire_sync,
-)
+from instantly._ratelimit import RateLimit, RateLimiter, RateLimitWaitTooLong
 
 
 def _max_in_any_window(times: list[float], window: float) -> int:
@@ -113,24 +105,6 @@ def test_concurrent_threads_share_the_budget_exactly() -> None:
         t.join()
     assert len(times) == 4000
     assert _max_in_any_window(times, 1.0) == 100
-
-
-def test_acquire_sync_sleeps_the_reserved_wait(fake_time: FakeTime) -> None:
-    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60))
-    acquire_sync(limiter, fake_time.clock, fake_time.sleep)
-    acquire_sync(limiter, fake_time.clock, fake_time.sleep)
-    assert fake_time.sleeps == [1.0]
-
-
-def test_acquire_async_awaits_the_reserved_wait(fake_time: FakeTime) -> None:
-    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60))
-
-    async def main() -> None:
-        await acquire_async(limiter, fake_time.clock, fake_time.async_sleep)
-        await acquire_async(limiter, fake_time.clock, fake_time.async_sleep)
-
-    asyncio.run(main())
-    assert fake_time.sleeps == [1.0]
 
 
 @pytest.mark.parametrize(
