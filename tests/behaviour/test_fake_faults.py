@@ -80,6 +80,15 @@ def test_drop_after_a_job_creating_post_leaves_the_job_behind(
     assert len(fake.jobs.ids()) == 1
 
 
+def test_connect_error_raises_connect_error_and_processes_nothing(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    fake.faults.add(Fault.connect_error())
+    with pytest.raises(httpx.ConnectError):
+        client.post(PAUSE)
+    assert fake.account("sender001@example.com")["status"] == 1
+
+
 def test_reset_raises_read_error(fake: FakeInstantly, client: httpx.Client) -> None:
     fake.faults.add(Fault.drop_before(reset=True))
     with pytest.raises(httpx.ReadError):

@@ -82,6 +82,15 @@ def test_reset_really_resets_the_connection(fake: FakeInstantly, served: httpx.C
         served.get("/api/v2/accounts")
 
 
+def test_connect_error_resets_the_loopback_connection_unprocessed(
+    fake: FakeInstantly, served: httpx.Client
+) -> None:
+    fake.faults.add(Fault.connect_error())
+    with pytest.raises(httpx.TransportError):
+        served.post("/api/v2/accounts/sender001@example.com/pause")
+    assert fake.account("sender001@example.com")["status"] == 1
+
+
 def test_the_client_recovers_on_a_new_connection_after_a_drop(
     fake: FakeInstantly, served: httpx.Client
 ) -> None:

@@ -502,7 +502,9 @@ class FakeInstantly:
 
 # -- request parsing (pure) ----------------------------------------------------------------------
 
-_FAULTS_BEFORE: Final = frozenset({FaultKind.STATUS, FaultKind.RATE_LIMITED, FaultKind.DROP_BEFORE})
+_FAULTS_BEFORE: Final = frozenset(
+    {FaultKind.STATUS, FaultKind.RATE_LIMITED, FaultKind.DROP_BEFORE, FaultKind.CONNECT_ERROR}
+)
 
 
 def _query_pairs(query: Query) -> list[tuple[str, str]]:
@@ -601,6 +603,8 @@ def _rate_limited(retry_after: str) -> FakeResponse:
 
 
 def _fault_response(fault: Fault) -> FakeResponse:
+    if fault.kind is FaultKind.CONNECT_ERROR:
+        return FakeResponse(0, disconnect=Disconnect.REFUSE)
     if fault.kind is FaultKind.DROP_BEFORE:
         return FakeResponse(0, disconnect=Disconnect.RESET if fault.reset else Disconnect.CLOSE)
     if fault.kind is FaultKind.RATE_LIMITED:

@@ -22,6 +22,7 @@ class FaultKind(StrEnum):
 
     STATUS = "status"  # answer with an error status before processing (5xx, or any code)
     RATE_LIMITED = "rate_limited"  # answer 429 + Retry-After before processing
+    CONNECT_ERROR = "connect_error"  # the connection is refused: nothing sent, nothing processed
     DROP_BEFORE = "drop_before"  # hang up before processing: no state changed, no response
     DROP_AFTER = "drop_after"  # process, then hang up: state changed, no response
     SLOW = "slow"  # process, then answer after a delay
@@ -61,6 +62,11 @@ class Fault:
         if retry_after < 0:
             raise ValueError(f"Fault.rate_limited retry_after must be >= 0, got {retry_after}")
         return cls(FaultKind.RATE_LIMITED, status=429, retry_after=retry_after)
+
+    @classmethod
+    def connect_error(cls) -> Fault:
+        """Refuse the connection: `httpx.ConnectError` in-process; a reset over loopback."""
+        return cls(FaultKind.CONNECT_ERROR)
 
     @classmethod
     def drop_before(cls, *, reset: bool = False) -> Fault:

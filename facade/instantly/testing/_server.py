@@ -12,12 +12,14 @@ import socket
 import struct
 import threading
 import time
+from email.utils import formatdate
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._wire import Disconnect
+from ._wire import Disconnect, FakeResponse
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -60,6 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
     timeout = _IDLE_TIMEOUT
+    disable_nagle_algorithm = True  # small writes go out at once (no 40 ms delayed-ACK stalls)
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -73,17 +76,11 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
         )
         if decision.disconnect is not None:
-            self._hang_up(reset=decision.disconnect is Disconnect.RESET)
+            self._hang_up(reset=decision.disconnect is not Disconnect.CLOSE)
             return
         if decision.delay > 0:
             time.sleep(decision.delay)
-        self.send_response(decision.status)
-        for name, value in decision.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(decision.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(decision.body)
+        self.wfile.write(_render(decision, head=self.command == "HEAD"))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
@@ -98,6 +95,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the fake keeps its own request log (which never holds the API key)."""
+
+
+def _render(decision: FakeResponse, *, head: bool) -> bytes:
+    """The whole HTTP/1.1 response in one buffer, so it leaves in one write."""
+    try:
+        reason = HTTPStatus(decision.status).phrase
+    except ValueError:
+        reason = ""
+    lines = [f"HTTP/1.1 {decision.status} {reason}", f"date: {formatdate(usegmt=True)}"]
+    lines += [f"{name}: {value}" for name, value in decision.headers]
+    lines.append(f"content-length: {len(decision.body)}")
+    head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return head_bytes if head else head_bytes + decision.body
 
 
 class LoopbackServer:

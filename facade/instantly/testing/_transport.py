@@ -27,9 +27,9 @@ AsyncSleep = Callable[[float], Awaitable[None]]
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Serves a `FakeInstantly` to `httpx.Client` and `httpx.AsyncClient` (`transport=`).
 
-    A dropped connection raises `httpx.RemoteProtocolError` (clean close) or `httpx.ReadError`
-    (reset); a slow response sleeps, or sleeps for the request's read timeout and raises
-    `httpx.ReadTimeout` when the delay is longer.
+    A dropped connection raises `httpx.RemoteProtocolError` (clean close), `httpx.ReadError`
+    (reset) or `httpx.ConnectError` (refused); a slow response sleeps, or sleeps for the request's
+    read timeout and raises `httpx.ReadTimeout` when the delay is longer.
     """
 
     def __init__(
@@ -83,6 +83,8 @@ def _wait(decision: FakeResponse, request: httpx.Request) -> tuple[float, bool]:
 def _finish(decision: FakeResponse, request: httpx.Request, timed_out: bool) -> httpx.Response:
     if timed_out:
         raise httpx.ReadTimeout("The read operation timed out", request=request)
+    if decision.disconnect is Disconnect.REFUSE:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
     if decision.disconnect is Disconnect.RESET:
         raise httpx.ReadError("[Errno 104] Connection reset by peer", request=request)
     if decision.disconnect is Disconnect.CLOSE:

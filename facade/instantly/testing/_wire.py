@@ -39,10 +39,14 @@ _REASONS: Final = {
 
 
 class Disconnect(StrEnum):
-    """How a response is withheld: a clean close (FIN) or a reset (RST)."""
+    """How a response is withheld: a clean close (FIN), a reset (RST), or a refused connection.
+
+    A listening loopback server cannot refuse one request, so it resets the connection for REFUSE.
+    """
 
     CLOSE = "close"
     RESET = "reset"
+    REFUSE = "refuse"
 
 
 @dataclass(frozen=True, slots=True)
