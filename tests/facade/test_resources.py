@@ -328,3 +328,15 @@ def test_the_runner_sends_generated_json_bodies_untouched(fake_time: FakeTime) -
     )
     client._runner.call(kwargs, pause_accounts._parse_response, object, {})
     assert json.loads(script.requests[0].content) == {"emails": ["jon@doe.com"]}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v2/accounts/..", "/api/v2/accounts/.", "/api/v2/accounts/", "/a//pause"]
+)
+def test_the_runner_refuses_a_path_that_httpx_would_send_elsewhere(
+    fake_time: FakeTime, url: str
+) -> None:
+    script = Script()
+    with pytest.raises(InvalidInputError, match="different endpoint"):
+        _client(script, fake_time)._runner.call({"method": "get", "url": url}, print, object, {})
+    assert script.count == 0
