@@ -270,3 +270,16 @@ def test_list_jobs_rejects_an_unknown_status_naming_the_allowed_ones(client: htt
     response = client.get("/api/v2/background-jobs", params={"status": "done"})
     assert response.status_code == 400
     assert "unknown job status(es) ['done']" in response.json()["message"]
+
+
+def test_start_creates_a_job_of_any_type_without_side_effects(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    job = fake.jobs.start("import-leads", {"total_to_process": 10}, script=JobScript.instant())
+    assert job_at(client, job["id"]) == ("success", 100)
+    assert job["type"] == "import-leads"
+
+
+def test_start_rejects_an_unknown_job_type(fake: FakeInstantly) -> None:
+    with pytest.raises(ValueError, match="job type 'send-emails' is not one of"):
+        fake.jobs.start("send-emails")

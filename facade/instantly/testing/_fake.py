@@ -14,7 +14,7 @@ import threading
 import time
 from bisect import insort
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -181,7 +181,7 @@ class FakeInstantly:
     def account(self, email: str) -> dict[str, Any]:
         """An account's JSON as the API would show it now (a copy; KeyError if absent)."""
         with self._lock:
-            self.jobs.settle(self._wall.clock())
+            self.jobs._settle(self._wall.clock())
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 raise KeyError(f"no account {email!r}; seeded: {len(self._accounts)} accounts")
@@ -301,7 +301,7 @@ class FakeInstantly:
             return _rate_limited(self._limiter.retry_after_header(wait))
         if not self.paid_plan:
             return error_response(402, "Workspace does not have an active paid plan")
-        self.jobs.settle(now)
+        self.jobs._settle(now)
         try:
             payload = _parse_body(headers.get("content-type"), body)
             response = self._dispatch(route, params, pairs, payload, now)
@@ -365,7 +365,7 @@ class FakeInstantly:
         return record.data
 
     def _list_accounts(self, query: dict[str, Any]) -> FakeResponse:
-        checks: list[Any] = []
+        checks: list[Callable[[AccountRecord], bool]] = []
         if "status" in query:
             checks.append(lambda r: r.data.get("status") == query["status"])
         if "provider_code" in query:
@@ -439,7 +439,7 @@ class FakeInstantly:
                 done += 1
             return {"success_count": done, "failed_count": failed + len(targets) - done}
 
-        job = self.jobs.create(_WARMUP_JOB_TYPE, {"total_to_process": len(requested)}, apply)
+        job = self.jobs._create(_WARMUP_JOB_TYPE, {"total_to_process": len(requested)}, apply)
         return json_response(job.as_json())
 
     def _warmup_selection(self, body: dict[str, Any]) -> list[str]:
@@ -471,7 +471,7 @@ class FakeInstantly:
                 f"querystring/status has unknown job status(es) {unknown}; "
                 f"allowed: {', '.join(sorted(JOB_STATUS_NAMES))}"
             )
-        jobs = {job.id: job for job in self.jobs.ordered()}
+        jobs = {job.id: job for job in self.jobs._ordered()}
 
         def include(job_id: str) -> bool:
             job = jobs[job_id]
@@ -493,7 +493,7 @@ class FakeInstantly:
         return _page([jobs[i].as_json() for i in ids], cursor)
 
     def _get_job(self, job_id: str, query: dict[str, Any]) -> FakeResponse:
-        job = self.jobs.find(job_id)
+        job = self.jobs._lookup(job_id)
         if job is None:
             raise _BadRequest("Background job not found", 404)
         fields = query.get("data_fields")

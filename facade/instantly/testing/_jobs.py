@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from .._facts import JOB_STATUSES, JOB_TERMINAL_STATUSES, JobStatus
 from ._clock import WallClock
+from ._routes import JOB_TYPES
 
 __all__ = ["JobControl", "JobPhase", "JobScript"]
 
@@ -237,8 +238,8 @@ class JobControl:
     def get(self, job_id: str) -> dict[str, Any]:
         """A job as the API shows it now (the spec's BackgroundJob)."""
         with self._lock:
-            self.settle(self._wall.clock())
-            return self._find(job_id).as_json()
+            self._settle(self._wall.clock())
+            return self._get(job_id).as_json()
 
     def status(self, job_id: str) -> str:
         """A job's status now."""
@@ -247,8 +248,8 @@ class JobControl:
     def history(self, job_id: str) -> list[tuple[str, float]]:
         """(status, clock reading) of every status the job entered, in order."""
         with self._lock:
-            self.settle(self._wall.clock())
-            return list(self._find(job_id).history)
+            self._settle(self._wall.clock())
+            return list(self._get(job_id).history)
 
     # -- moving by hand --------------------------------------------------------------------------
 
@@ -296,9 +297,25 @@ class JobControl:
             self._enter(job, job.index + 1, self._wall.clock())
             return job.as_json()
 
+    def start(
+        self,
+        job_type: str = "update-warmup-accounts",
+        data: dict[str, Any] | None = None,
+        script: JobScript | None = None,
+    ) -> dict[str, Any]:
+        """Start a job with no side effects (e.g. an `import-leads` job for a poller under test)."""
+        if job_type not in JOB_TYPES:
+            raise ValueError(f"job type {job_type!r} is not one of {list(JOB_TYPES)}")
+        with self._lock:
+            if script is not None:
+                self._next_scripts.appendleft(script)
+            return self._create(job_type, dict(data or {}), None).as_json()
+
     # -- used by the fake (under its lock) -------------------------------------------------------
 
-    def create(self, job_type: str, data: dict[str, Any], on_success: SuccessEffect | None) -> _Job:
+    def _create(
+        self, job_type: str, data: dict[str, Any], on_success: SuccessEffect | None
+    ) -> _Job:
         """Start a job on the next queued script (or the default) at the current clock reading."""
         now = self._wall.clock()
         script = self._next_scripts.popleft() if self._next_scripts else self.default_script
@@ -322,10 +339,10 @@ class JobControl:
         self._order.append(job_id)
         self._active[job_id] = job
         self._enter(job, 0, now)
-        self.settle(now)
+        self._settle(now)
         return job
 
-    def settle(self, now: float) -> None:
+    def _settle(self, now: float) -> None:
         """Move every unfinished job through the phases whose time has passed by `now`."""
         if not self._active:
             return
@@ -336,25 +353,25 @@ class JobControl:
                     break
                 self._enter(job, job.index + 1, ends)
 
-    def find(self, job_id: str) -> _Job | None:
+    def _lookup(self, job_id: str) -> _Job | None:
         """The job with this id, or None."""
         return self._jobs.get(job_id)
 
-    def ordered(self) -> list[_Job]:
+    def _ordered(self) -> list[_Job]:
         """Every job, oldest first."""
         return [self._jobs[i] for i in self._order]
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _find(self, job_id: str) -> _Job:
+    def _get(self, job_id: str) -> _Job:
         job = self._jobs.get(job_id)
         if job is None:
             raise KeyError(f"no background job with id {job_id!r}; known ids: {self._order[-5:]}")
         return job
 
     def _live(self, job_id: str, verb: str) -> _Job:
-        self.settle(self._wall.clock())
-        job = self._find(job_id)
+        self._settle(self._wall.clock())
+        job = self._get(job_id)
         if job.phase.terminal:
             raise ValueError(
                 f"cannot {verb} job {job_id}: it already ended with {job.phase.status!r}"
