@@ -74,7 +74,7 @@ def test_name_schemas_by_title_renames_def_n_schema_to_pascal_case_title() -> No
 
 
 def test_name_schemas_by_title_rewrites_every_ref() -> None:
-    spec = {
+    spec: Spec = {
         "components": {"schemas": {"def-0": {"title": "Account"}}},
         "paths": {
             "/a": {

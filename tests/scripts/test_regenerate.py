@@ -141,3 +141,29 @@ def test_check_fails_naming_the_generated_files_that_differ(
     err = capsys.readouterr().err
     assert "2 file(s) differ" in err
     assert "  errors.py" in err and "  api/account/pause_account.py" in err
+
+
+def test_pinned_spec_is_read_from_a_local_copy_found_by_sha256(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[tuple[object, object]] = []
+    local = tmp_path / "copy.json"
+    monkeypatch.setattr(regenerate, "find_spec_by_sha256", lambda sha: local)
+    monkeypatch.setattr(
+        regenerate, "load_spec", lambda src, expect_sha256: calls.append((src, expect_sha256))
+    )
+    regenerate.load_pinned_spec()
+    assert calls == [(local, read_pin()["sha256"])]
+
+
+def test_pinned_spec_is_fetched_from_the_pin_source_when_no_local_copy_exists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[object, object]] = []
+    monkeypatch.setattr(regenerate, "find_spec_by_sha256", lambda sha: None)
+    monkeypatch.setattr(
+        regenerate, "load_spec", lambda src, expect_sha256: calls.append((src, expect_sha256))
+    )
+    regenerate.load_pinned_spec()
+    pin = read_pin()
+    assert calls == [(pin["source"], pin["sha256"])]
