@@ -340,3 +340,14 @@ def test_the_runner_refuses_a_path_that_httpx_would_send_elsewhere(
     with pytest.raises(InvalidInputError, match="different endpoint"):
         _client(script, fake_time)._runner.call({"method": "get", "url": url}, print, object, {})
     assert script.count == 0
+
+
+def test_the_facade_and_raw_calls_share_one_rate_limit_budget(fake_time: FakeTime) -> None:
+    from instantly import RateLimit
+
+    script = Script(*(json_response(200, ACCOUNT) for _ in range(3)))
+    client = _client(script, fake_time, rate_limit=RateLimit(per_second=2, per_minute=100))
+    client.accounts.get("jon@doe.com")
+    get_account.sync_detailed("jon@doe.com", client=client.raw)
+    client.accounts.get("jon@doe.com")
+    assert fake_time.sleeps == [1.0]
