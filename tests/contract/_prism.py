@@ -26,12 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 __all__ = [
     "PRISM_BIN",
     "PRISM_DIR",
     "PRISM_HOST",
     "READY_TIMEOUT_S",
+    "SPEC_DEFECTS",
     "PrismNotReadyError",
     "PrismServer",
     "PrismUnavailableError",
@@ -55,6 +57,9 @@ PRISM_HOST = "127.0.0.1"
 # Prism 5.16 loads the 3.9 MB pinned spec in about 1-2 s on a 2-core machine; 90 s leaves room
 # for a cold, busy CI box without letting a wedged start hang the run.
 READY_TIMEOUT_S = 90.0
+# Where contract tests record what Prism refused to serve because the spec breaks its own schema;
+# the contract conftest lists them at the end of the run, so spec defects show in CI logs.
+SPEC_DEFECTS = pytest.StashKey[list[str]]()
 _POLL_INTERVAL_S = 0.1
 _STOP_TIMEOUT_S = 10.0
 _LOG_TAIL_CHARS = 2000

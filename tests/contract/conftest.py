@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.contract._prism import (
+    SPEC_DEFECTS,
     PrismNotReadyError,
     PrismUnavailableError,
     running_in_ci,
@@ -37,6 +38,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"prism_url", "prism_dynamic_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.contract)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """List the spec defects Prism met (examples or generated bodies breaking the schema)."""
+    defects = config.stash.get(SPEC_DEFECTS, [])
+    if defects:
+        terminalreporter.section("spec defects met by the contract tests (not client bugs)")
+        for line in sorted(set(defects)):
+            terminalreporter.write_line(line)
 
 
 def _prism_session(

@@ -5,9 +5,10 @@ example inputs. The static Prism checks the request (2xx, no `sl-violations`) an
 example response to the parser; the dynamic Prism feeds random schema-valid responses, one per
 seed, so the parsers meet shapes the examples never show.
 
-The representative is the best-ranked operation (see `_operations.pick order`) that the generator
-emitted and whose example response Prism can serve: where the spec's own example breaks its
-schema, Prism refuses with a 500 listing response-side violations, and the next candidate is used.
+The representative is the best-ranked operation (`_operations.ranked_candidates`) that the
+generator emitted and whose example response Prism can serve: where the spec's own example breaks
+its schema, Prism refuses with a 500 listing response-side violations, the next candidate is used,
+and the defect is listed at the end of the run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.contract._operations import (
     ranked_candidates,
     spec_tags,
 )
-from tests.contract._prism import response_side_violations, running_in_ci
+from tests.contract._prism import SPEC_DEFECTS, response_side_violations, running_in_ci
 
 # Seeds for the dynamic Prism, sent per request as `Prefer: seed=N`; each yields other bodies.
 DYNAMIC_SEEDS = ("1", "2", "3")
@@ -96,6 +97,7 @@ class Representatives:
 
     candidates: dict[str, list[tuple[Operation, str]]]
     prism_url: str
+    spec_defects: list[str] = field(default_factory=list)
     served: dict[str, Served] = field(default_factory=dict)
 
     def for_tag(self, tag: str) -> Served:
@@ -115,6 +117,7 @@ class Representatives:
             broken = response_side_violations(int(response.status_code), response.content)
             if broken:
                 passed_over.append(f"{operation.label}: {'; '.join(broken[:3])}")
+                self.spec_defects.append(f"example of {passed_over[-1]}")
                 continue
             self.served[tag] = Served(operation, call, response, passed_over)
             return self.served[tag]
@@ -125,7 +128,9 @@ class Representatives:
 
 
 @pytest.fixture(scope="session")
-def representatives(pinned_spec: dict[str, Any], prism_url: str) -> Representatives:
+def representatives(
+    pinned_spec: dict[str, Any], prism_url: str, pytestconfig: pytest.Config
+) -> Representatives:
     """Tag -> ranked (operation, generated module) candidates, resolved lazily against Prism."""
     api_dir = _generated_api_dir()
     if api_dir is None:
@@ -142,7 +147,8 @@ def representatives(pinned_spec: dict[str, Any], prism_url: str) -> Representati
         tag: [(op, index[path_key(op.method, op.path)]) for op in ops]
         for tag, ops in ranked.items()
     }
-    return Representatives(candidates=candidates, prism_url=prism_url)
+    spec_defects = pytestconfig.stash.setdefault(SPEC_DEFECTS, [])
+    return Representatives(candidates=candidates, prism_url=prism_url, spec_defects=spec_defects)
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -180,6 +186,9 @@ def test_generated_call_parses_random_schema_valid_responses(
     response = _send(served.call, prism_dynamic_url, headers={"Prefer": f"seed={seed}"})
     broken = response_side_violations(int(response.status_code), response.content)
     if broken:
+        representatives.spec_defects.append(
+            f"generated body (seed {seed}) of {served.operation.label}: {'; '.join(broken[:3])}"
+        )
         pytest.skip(
             f"Prism's generated body for {served.operation.label} (seed {seed}) breaks the "
             f"spec itself, so it is no parser input: {'; '.join(broken[:3])}"
