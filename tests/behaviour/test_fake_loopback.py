@@ -138,15 +138,19 @@ def test_base_url_before_start_says_how_to_start(fake: FakeInstantly) -> None:
         _ = fake.serve().base_url
 
 
-def test_module_entry_point_serves_seeded_accounts_until_interrupted() -> None:
+def start_entry_point(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "facade"), str(REPO)]))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "instantly.testing", "--port", "0", "--accounts", "3"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "instantly.testing", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
+
+
+def test_module_entry_point_serves_seeded_accounts_until_interrupted() -> None:
+    process = start_entry_point("--port", "0", "--accounts", "3")
     try:
         assert process.stdout is not None
         base_url = process.stdout.readline().strip()
@@ -160,3 +164,19 @@ def test_module_entry_point_serves_seeded_accounts_until_interrupted() -> None:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=10)
     assert code == 0
+
+
+def test_module_entry_point_stops_cleanly_on_sigterm() -> None:
+    process = start_entry_point("--port", "0", "--accounts", "1")
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("http://127.0.0.1:")
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+
+
+def test_module_entry_point_reports_a_busy_port_without_a_traceback(fake: FakeInstantly) -> None:
+    with fake.serve() as base_url:
+        process = start_entry_point("--port", base_url.rsplit(":", 1)[1])
+        _, stderr = process.communicate(timeout=10)
+    assert (process.returncode, "Traceback" in stderr) == (2, False)
+    assert "cannot listen on 127.0.0.1:" in stderr

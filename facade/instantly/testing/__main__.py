@@ -1,8 +1,9 @@
-"""`python -m instantly.testing`: run the fake Instantly API on loopback until Ctrl-C."""
+"""`python -m instantly.testing`: serve the fake Instantly API on loopback until Ctrl-C or kill."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -36,7 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     fake.seed_accounts(args.accounts, domain=args.domain)
     server = fake.serve(host=args.host, port=args.port)
-    base_url = server.start()
+    try:
+        base_url = server.start()
+    except OSError as error:
+        parser.exit(2, f"cannot listen on {args.host}:{args.port}: {error.strerror or error}\n")
     auth = "the key given with --api-key" if args.api_key else "any Bearer key"
     print(base_url, flush=True)
     print(
@@ -44,8 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops as cleanly as Ctrl-C
     try:
-        threading.Event().wait()
+        stopping.wait()
     except KeyboardInterrupt:
         pass
     finally:
