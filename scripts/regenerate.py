@@ -391,11 +391,13 @@ def _regenerate(spec_arg: str | None, output: Path | None, pin_path: Path) -> in
         _print_report(result)
         print(f"wrote {result.package_dir} (generated/ and the pin left alone)")
         return 0
-    with tempfile.TemporaryDirectory(prefix="instantly-regen-", dir=REPO_ROOT) as scratch:
+    # Built beside its destination (same file system, so the final move is a rename) and only
+    # swapped in once the build succeeded: a failed run leaves generated/ as it was.
+    GENERATED_DIR.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".regen-", dir=GENERATED_DIR) as scratch:
         result = build_package(loaded, Path(scratch), source=source, filename=filename)
         final = GENERATED_DIR / PACKAGE_NAME
         shutil.rmtree(final, ignore_errors=True)
-        GENERATED_DIR.mkdir(exist_ok=True)
         shutil.move(str(result.package_dir), str(final))
     pin_path.write_text(render_pin(result.pin), encoding="utf-8")
     _print_report(result)
