@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -150,16 +151,27 @@ class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
 
+    def fileno(self) -> int:
+        return 2
 
-def test_progress_uses_tqdm_bars_on_a_terminal() -> None:
+
+def test_progress_uses_tqdm_bars_on_a_sized_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     tqdm = pytest.importorskip("tqdm")
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=0: os.terminal_size((100, 40)))
     stream = _Terminal()
     display = job_progress_display(stream, ["job-1"], tqdm=tqdm)
     assert isinstance(display, TqdmProgress)
     display.update(SimpleNamespace(id="job-1", status="in-progress", progress=40.0))
     display.close()
-    assert "job job-1:  40%" in stream.getvalue()
-    assert "in-progress" in stream.getvalue()
+    assert "job job-1 in-progress:  40%" in stream.getvalue()
+
+
+def test_progress_is_plain_lines_on_a_terminal_without_a_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tqdm = pytest.importorskip("tqdm")
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd=0: os.terminal_size((0, 0)))
+    assert isinstance(job_progress_display(_Terminal(), ["j"], tqdm=tqdm), PlainProgress)
 
 
 def test_progress_is_plain_lines_without_tqdm() -> None:

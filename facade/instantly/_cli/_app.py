@@ -21,7 +21,7 @@ from typing import Final, TextIO
 import httpx
 
 from .._config import ENV_API_KEY, ENV_BASE_URL, LOGGER_NAME
-from .._errors import InstantlyError, InvalidInputError, JobTimeoutError
+from .._errors import InstantlyError, InvalidInputError, JobGroupError, JobTimeoutError
 from . import _accounts, _demo, _jobs, _spec, _warmup
 from ._context import EXIT_API_ERROR, EXIT_USAGE, Context, UsageError
 from ._output import Output
@@ -124,10 +124,20 @@ def _report(out: Output, exc: BaseException, *, debug: bool) -> None:
     if debug:
         out.stderr.write("".join(traceback.format_exception(exc)))
     out.error(str(exc) or type(exc).__name__)
-    if isinstance(exc, JobTimeoutError):
+    timed_out = _timed_out_job_ids(exc)
+    if timed_out:
         out.note(
-            "the job keeps running on Instantly's side; follow it with: instantly jobs wait ID"
+            "nothing was cancelled: the job keeps running on Instantly's side; follow it with: "
+            + "; ".join(f"instantly jobs wait {job_id}" for job_id in timed_out)
         )
+
+
+def _timed_out_job_ids(exc: BaseException) -> list[str]:
+    """The ids of the jobs a wait gave up on (one, or several of a group)."""
+    errors = exc.errors if isinstance(exc, JobGroupError) else (exc,)
+    return [
+        getattr(error.job, "id", "ID") for error in errors if isinstance(error, JobTimeoutError)
+    ]
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:

@@ -89,9 +89,17 @@ class _Tour:
         self.ctx = ctx
         self.fake = fake
         self.base_url = base_url
-        # The narration is the result in human mode; with --json it goes to stderr instead.
-        self.say = ctx.out.note if ctx.out.json_mode else ctx.out.line
         self.steps: list[_Step] = []
+
+    def say(self, text: str) -> None:
+        """Narrate: the result in human mode; with --json on stderr, beside the commands' output.
+
+        Flushed at once, so the commands' stderr (errors, progress) lands after it in a terminal.
+        """
+        out = self.ctx.out
+        stream = out.stderr if out.json_mode else out.stdout
+        stream.write(text + "\n")
+        stream.flush()
 
     def step(
         self,
@@ -136,10 +144,8 @@ class _Tour:
 
 
 def _route(path: str) -> str:
-    """A request path with the email or job id replaced by its placeholder."""
+    """A request path with a job id replaced by `{id}`, so the polls of several jobs add up."""
     parts = path.split("/")
-    if len(parts) >= 5 and parts[3] == "accounts" and "@" in parts[4]:
-        parts[4] = "{email}"
     if len(parts) >= 5 and parts[3] == "background-jobs":
         parts[4] = "{id}"
     return "/".join(parts)

@@ -9,6 +9,7 @@ The library decides when a change happened (`on_progress` of a wait); this only 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any, Protocol, TextIO
@@ -60,7 +61,7 @@ class TqdmProgress:
                 file=stream,
                 leave=True,
                 dynamic_ncols=True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}|",
             )
 
     def update(self, job: Any) -> None:
@@ -68,7 +69,7 @@ class TqdmProgress:
         if bar is None:
             return
         bar.n = _percent(job)
-        bar.set_postfix_str(job_status(job) or "unknown", refresh=False)
+        bar.set_description_str(f"job {job.id} {job_status(job) or 'unknown'}", refresh=False)
         bar.refresh()
 
     def close(self) -> None:
@@ -84,10 +85,23 @@ def load_tqdm() -> ModuleType | None:
         return None
 
 
+def _terminal_width(stream: TextIO) -> int:
+    """The width of the terminal `stream` writes to; 0 when it is not one or has no size."""
+    if not stream.isatty():
+        return 0
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 def job_progress_display(
     stream: TextIO, job_ids: Sequence[str], *, tqdm: ModuleType | None = None
 ) -> JobProgress:
-    """Bars when `tqdm` is given and `stream` is a terminal, else plain lines."""
-    if tqdm is not None and stream.isatty():
+    """Bars when `tqdm` is given and `stream` is a sized terminal, else plain lines.
+
+    (A terminal of width 0, as under `script` or some CI runners, would make tqdm draw nothing.)
+    """
+    if tqdm is not None and _terminal_width(stream) > 0:
         return TqdmProgress(tqdm, stream, job_ids)
     return PlainProgress(stream)
