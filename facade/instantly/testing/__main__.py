@@ -36,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         api_key=args.api_key, rate_limit=None if args.no_rate_limit else RateLimit()
     )
     fake.seed_accounts(args.accounts, domain=args.domain)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops as cleanly as Ctrl-C
     server = fake.serve(host=args.host, port=args.port)
     try:
         base_url = server.start()
@@ -48,8 +50,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())  # `kill` stops as cleanly as Ctrl-C
     try:
         stopping.wait()
     except KeyboardInterrupt:
