@@ -62,6 +62,7 @@ READY_TIMEOUT_S = 90.0
 SPEC_DEFECTS = pytest.StashKey[list[str]]()
 _POLL_INTERVAL_S = 0.1
 _STOP_TIMEOUT_S = 10.0
+_PORT_ATTEMPTS = 3
 _LOG_TAIL_CHARS = 2000
 
 
@@ -250,7 +251,37 @@ def start_prism(
     binary = find_prism_binary(prism_bin)
     if not spec.is_file():
         raise FileNotFoundError(f"spec for Prism not found: {spec}")
-    port = free_loopback_port() if port is None else port
+    attempts = 1 if port is not None else _PORT_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        try:
+            return _start_once(
+                binary,
+                spec,
+                log_path=log_path,
+                dynamic=dynamic,
+                seed=seed,
+                port=free_loopback_port() if port is None else port,
+                timeout_s=timeout_s,
+                detach=detach,
+            )
+        except PrismNotReadyError:
+            # The port we picked was taken between our probe and Prism's bind: pick another.
+            if attempt == attempts or "EADDRINUSE" not in _log_tail(log_path):
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _start_once(
+    binary: Path,
+    spec: Path,
+    *,
+    log_path: Path,
+    dynamic: bool,
+    seed: str | None,
+    port: int,
+    timeout_s: float,
+    detach: bool,
+) -> PrismServer:
     argv = prism_command(binary, spec, port=port, dynamic=dynamic, seed=seed)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
@@ -263,13 +294,21 @@ def start_prism(
         )
     url = f"http://{PRISM_HOST}:{port}"
     server = PrismServer(process=process, url=url, log_path=log_path, ready_after_s=0.0)
+
+    def describe_failure() -> str:
+        return f"command: {' '.join(argv)}\nlog tail:\n{_log_tail(log_path)}"
+
     try:
         server.ready_after_s = wait_until_ready(
             url,
             timeout_s=timeout_s,
             is_alive=lambda: process.poll() is None,
-            describe_failure=lambda: f"command: {' '.join(argv)}\nlog tail:\n{_log_tail(log_path)}",
+            describe_failure=describe_failure,
         )
+        if process.poll() is not None:  # something else answered on the port Prism lost
+            raise PrismNotReadyError(
+                f"Prism exited right after {url} answered:\n{describe_failure()}"
+            )
     except BaseException:
         server.stop()
         raise

@@ -234,6 +234,29 @@ def test_start_prism_returns_a_ready_server_that_stop_terminates(tmp_path: Path)
     assert server.process.poll() is not None
 
 
+@pytest.mark.usefixtures("node_on_path")
+def test_start_prism_picks_another_port_when_its_port_was_taken(tmp_path: Path) -> None:
+    marker = tmp_path / "first-attempt-done"
+    binary = _fake_prism(
+        tmp_path,
+        f"""
+        import pathlib
+        marker = pathlib.Path({str(marker)!r})
+        if not marker.exists():
+            marker.touch()
+            print("Error: listen EADDRINUSE: address already in use")
+            sys.exit(1)
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        HTTPServer(("127.0.0.1", port), BaseHTTPRequestHandler).serve_forever()
+        """,
+    )
+    spec = tmp_path / "spec.json"
+    spec.write_text("{}")
+    server = start_prism(spec, log_path=tmp_path / "prism.log", prism_bin=binary, timeout_s=30)
+    server.stop()
+    assert marker.exists()
+
+
 def test_start_prism_names_a_missing_spec(tmp_path: Path, node_on_path: None) -> None:
     binary = _fake_prism(tmp_path, "")
     with pytest.raises(FileNotFoundError, match=r"spec for Prism not found: .*nope\.json"):
