@@ -44,6 +44,18 @@ def test_served_fake_shares_state_with_the_in_process_fake(
     assert fake.account("sender002@example.com")["status"] == 2
 
 
+def test_served_fake_reads_a_chunked_request_body(served: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"emails": '
+        yield b'["sender001@example.com"]}'
+
+    response = served.post(
+        "/api/v2/accounts/pause", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.json()["paused_emails"] == ["sender001@example.com"]
+    assert served.get("/api/v2/accounts", params={"limit": 1}).status_code == 200
+
+
 def test_served_errors_carry_instantlys_body(served: httpx.Client) -> None:
     response = served.get("/api/v2/accounts/nobody@example.com")
     assert response.json() == {
@@ -180,3 +192,14 @@ def test_module_entry_point_reports_a_busy_port_without_a_traceback(fake: FakeIn
         _, stderr = process.communicate(timeout=10)
     assert (process.returncode, "Traceback" in stderr) == (2, False)
     assert "cannot listen on 127.0.0.1:" in stderr
+
+
+def test_a_bug_in_the_fake_answers_500_over_loopback(
+    fake: FakeInstantly, served: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(fake, "handle", broken)
+    response = served.get("/api/v2/accounts")
+    assert (response.status_code, response.json()["error"]) == (500, "Internal Server Error")

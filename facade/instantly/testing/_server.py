@@ -12,6 +12,7 @@ import socket
 import struct
 import threading
 import time
+import traceback
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._wire import Disconnect, FakeResponse
+from ._wire import Disconnect, FakeResponse, error_response
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -65,16 +66,19 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # small writes go out at once (no 40 ms delayed-ACK stalls)
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._read_body()
         target = urlsplit(self.path)
-        decision = self.server.fake.handle(
-            self.command,
-            target.path,
-            query=target.query,
-            headers=dict(self.headers.items()),
-            body=body,
-        )
+        try:
+            decision = self.server.fake.handle(
+                self.command,
+                target.path,
+                query=target.query,
+                headers=dict(self.headers.items()),
+                body=body,
+            )
+        except Exception:  # a bug in the fake: answer as Fastify would, and show it
+            traceback.print_exc()
+            decision = error_response(500, "Internal Server Error")
         if decision.disconnect is not None:
             self._hang_up(reset=decision.disconnect is not Disconnect.CLOSE)
             return
@@ -83,6 +87,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(_render(decision, head=self.command == "HEAD"))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()  # the CRLF after each chunk
+            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                pass  # trailer fields, up to the blank line
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
 
     def _hang_up(self, *, reset: bool) -> None:
         self.close_connection = True
