@@ -29,6 +29,22 @@ def test_list_limit_caps_the_rows_and_asks_for_one_small_page(
     assert sent[0].query["limit"] == "2"
 
 
+def test_list_follows_every_page(cli: Runner, fake: FakeInstantly) -> None:
+    fake.seed_accounts(195, prefix="more")
+    result = cli("--json", "accounts", "list")
+    assert len(result.json()["accounts"]) == 200
+    assert len(fake.requests_to("GET", LIST)) >= 2
+
+
+def test_list_limit_above_a_page_fetches_just_enough_pages(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    fake.seed_accounts(295, prefix="more")
+    result = cli("--json", "accounts", "list", "--limit", "150")
+    assert len(result.json()["accounts"]) == 150
+    assert len(fake.requests_to("GET", LIST)) == 2
+
+
 def test_list_status_by_name_filters_on_the_server(cli: Runner, fake: FakeInstantly) -> None:
     fake.add_account("held@example.com", status=2)
     result = cli("--json", "accounts", "list", "--status", "paused")

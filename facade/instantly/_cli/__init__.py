@@ -7,6 +7,8 @@ chunking, polling, retries) is the library's; the CLI maps options to calls and 
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
@@ -15,5 +17,13 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `instantly` with `argv` (default: the process's arguments); returns the exit code."""
     from ._app import run
+    from ._context import EXIT_API_ERROR
 
-    return run(argv)
+    try:
+        return run(argv)
+    except BrokenPipeError:
+        # stdout was closed early (`instantly accounts list | head`): stop quietly, and point
+        # stdout at devnull so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_API_ERROR

@@ -41,7 +41,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help="only accounts in this state: "
         + ", ".join(f"{name} ({code})" for code, name in ACCOUNT_STATUS_NAMES.items()),
     )
-    list_.add_argument("--search", metavar="S", help="only accounts whose email contains S")
+    list_.add_argument("--search", metavar="S", help="only accounts matching S (the API's search)")
     list_.set_defaults(run=list_accounts)
 
     get = sub.add_parser("get", help="show one account", parents=[common])

@@ -182,6 +182,8 @@ def _dispatch(ctx: Context) -> int:
     except KeyboardInterrupt:
         out.error("interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`| head`): not a bug, `main` handles it
+        raise
     except Exception as exc:  # a bug: say so, with the traceback, through the redacting stream
         out.stderr.write("".join(traceback.format_exception(exc)))
         out.error(f"unexpected {type(exc).__name__} (a bug in instantly-client; please report it)")
