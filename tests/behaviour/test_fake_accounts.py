@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from instantly.testing import FakeInstantly
 
 
@@ -246,3 +248,30 @@ def test_bulk_pause_rejects_an_unknown_field(client: httpx.Client) -> None:
 def test_rejected_bulk_pause_changes_nothing(fake: FakeInstantly, client: httpx.Client) -> None:
     client.post("/api/v2/accounts/pause", json={"emails": ["sender001@example.com", 7]})
     assert fake.account("sender001@example.com")["status"] == 1
+
+
+@given(count=st.integers(0, 30), limit=st.integers(1, 100), paused=st.sets(st.integers(0, 29)))
+@settings(max_examples=60, deadline=None)
+def test_following_cursors_yields_each_matching_account_once_in_order(
+    count: int, limit: int, paused: set[int]
+) -> None:
+    fake = FakeInstantly(rate_limit=None)
+    emails = fake.seed_accounts(count)
+    for index in paused & set(range(count)):
+        fake.add_account(emails[index], status=2)
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        query = {
+            "limit": str(limit),
+            "status": "2",
+            **({"starting_after": cursor} if cursor else {}),
+        }
+        page = fake.handle(
+            "GET", "/api/v2/accounts", query=query, headers={"authorization": "Bearer k"}
+        ).json()
+        if not page["items"]:
+            break
+        seen += [a["email"] for a in page["items"]]
+        cursor = page["next_starting_after"]
+    assert seen == [e for i, e in enumerate(emails) if i in paused]
