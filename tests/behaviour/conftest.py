@@ -38,12 +38,15 @@ class SpecChecker:
     spec: dict[str, Any]
     registry: Registry[Any]
     checked: set[tuple[str, int]] = field(default_factory=set)
+    _validators: dict[str, Draft202012Validator] = field(default_factory=dict)
 
     def _validator(self, pointer: str) -> Draft202012Validator:
-        schema = {"$ref": f"{_SPEC_URI}#{quote(pointer)}"}
-        return Draft202012Validator(
-            schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
+        if pointer not in self._validators:
+            schema = {"$ref": f"{_SPEC_URI}#{quote(pointer)}"}
+            self._validators[pointer] = Draft202012Validator(
+                schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+        return self._validators[pointer]
 
     @staticmethod
     def _op_pointer(template: str, method: str) -> str:
