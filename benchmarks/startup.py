@@ -1,0 +1,208 @@
+"""Import + ready: a fresh interpreter until the client can send its first account request.
+
+Contenders, each a `python -c` in a fresh interpreter, interleaved run after run in a rotating
+order, after one untimed warm-up each (it writes the .pyc files):
+
+- ours: `import instantly`, `Instantly(api_key=...)`, `client.accounts` (the lazy imports the
+  first `accounts.get` needs: the resource, the generated endpoint modules and their models);
+- (a) `import httpx, attrs, dateutil`: our runtime dependencies alone;
+- (b) the raw openapi-python-client package generated from the same spec without our pipeline
+  (built by this benchmark): its client and the `get_account` endpoint module;
+- (c) `instantlyai` (PyPI), in its own throw-away venv: `Instantly(api_key=...)`;
+- and, for reference, the generated endpoint module alone as `benchmarks/import_time.py` times it.
+
+Wall time is the median over runs; peak RSS (the kernel's ru_maxrss) likewise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _baselines import RAW_PACKAGE, RawBuild, build_raw_package, instantlyai_python
+from _harness import Section, Verdict, child_env, fmt_ms, fmt_ratio, run_child
+from import_time import ENDPOINT as GENERATED_ENDPOINT
+
+__all__ = ["Contender", "contenders", "main", "measure", "run"]
+
+_KEY = "bench-key"
+
+OURS = "ours"
+DEPS = "deps"
+RAW = "raw"
+SDK = "instantlyai"
+ENDPOINT = "endpoint"
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One fresh-interpreter command to time."""
+
+    key: str
+    label: str
+    code: str
+    python: str = sys.executable
+    env: Mapping[str, str] = field(default_factory=child_env)
+
+
+def contenders(raw: RawBuild | None, sdk_python: Path | None) -> list[Contender]:
+    """What to time: ours and (a) always; (b) and (c) when they could be built."""
+    found = [
+        Contender(
+            OURS,
+            "ours: `import instantly; c = Instantly(api_key=...); c.accounts`",
+            f"import instantly; c = instantly.Instantly(api_key={_KEY!r}); c.accounts",
+        ),
+        Contender(DEPS, "(a) `import httpx, attrs, dateutil`", "import httpx, attrs, dateutil"),
+        Contender(
+            ENDPOINT,
+            "generated endpoint alone (`import_time.py`'s command)",
+            GENERATED_ENDPOINT,
+        ),
+    ]
+    if raw is not None:
+        found.append(
+            Contender(
+                RAW,
+                "(b) raw generated package: client + `api.account.get_account`",
+                f"from {RAW_PACKAGE} import AuthenticatedClient; "
+                f"from {RAW_PACKAGE}.api.account import get_account; "
+                f"AuthenticatedClient(base_url='https://api.instantly.ai', token={_KEY!r})"
+                ".get_httpx_client()",
+                env=child_env(extra_paths=[raw.parent]),
+            )
+        )
+    if sdk_python is not None:
+        env = child_env()
+        env.pop("PYTHONPATH", None)
+        found.append(
+            Contender(
+                SDK,
+                "(c) instantlyai 0.7.0: `import instantlyai; Instantly(api_key=...)`",
+                f"import instantlyai; instantlyai.Instantly(api_key={_KEY!r})",
+                python=str(sdk_python),
+                env=env,
+            )
+        )
+    return found
+
+
+def measure(items: Sequence[Contender], runs: int) -> dict[str, list[tuple[float, int]]]:
+    """key -> [(wall seconds, peak RSS KiB)] over `runs` interleaved runs, after a warm-up."""
+    samples: dict[str, list[tuple[float, int]]] = {c.key: [] for c in items}
+    for c in items:
+        run_child([c.python, "-c", c.code], timeout=600, env=c.env).check(c.label)
+    for n in range(runs):
+        order = list(items[n % len(items) :]) + list(items[: n % len(items)])
+        for c in order:
+            result = run_child([c.python, "-c", c.code], timeout=600, env=c.env).check(c.label)
+            samples[c.key].append((result.wall, result.peak_rss_kib))
+    return samples
+
+
+def run(quick: bool, raw: RawBuild | None, sdk_python: Path | None, notes: list[str]) -> Section:
+    """The import + ready section."""
+    started = time.perf_counter()
+    runs = 3 if quick else 15
+    items = contenders(raw, sdk_python)
+    samples = measure(items, runs)
+    wall = {k: statistics.median(w for w, _ in v) for k, v in samples.items()}
+    rss = {k: statistics.median(r for _, r in v) for k, v in samples.items()}
+    section = Section(
+        title="Import + ready",
+        description=(
+            f"Fresh interpreter per run, median of {runs} interleaved runs each (after one "
+            "untimed warm-up each), wall time from process start to exit, and peak RSS "
+            "(ru_maxrss). The exact commands are in `benchmarks/startup.py`."
+        ),
+        headers=["contender", "wall (median)", "peak RSS (median)", "vs ours"],
+    )
+    for c in items:
+        ratio = wall[c.key] / wall[OURS]
+        rss_mib = rss[c.key] / 1024
+        section.rows.append([c.label, fmt_ms(wall[c.key]), f"{rss_mib:.1f} MiB", fmt_ratio(ratio)])
+    ours = wall[OURS]
+    deps_ratio = ours / wall[DEPS]
+    section.verdicts.append(
+        Verdict(
+            "ours ≤ 1.5x (a) dependencies alone",
+            fmt_ratio(deps_ratio),
+            deps_ratio <= 1.5,
+            "" if deps_ratio <= 1.5 else _why_deps(ours - wall[DEPS], items[0]),
+        )
+    )
+    section.verdicts.append(_speedup_verdict("ours ≥ 20x faster than (b) raw", wall, RAW, 20.0))
+    section.verdicts.append(_speedup_verdict("ours ≥ 2x faster than (c) instantlyai", wall, SDK, 2))
+    section.notes = notes
+    section.seconds = time.perf_counter() - started
+    return section
+
+
+def _speedup_verdict(target: str, wall: Mapping[str, float], key: str, want: float) -> Verdict:
+    if key not in wall:
+        return Verdict(target, "-", None, "the baseline could not be built in this run (notes)")
+    speedup = wall[key] / wall[OURS]
+    met = speedup >= want
+    note = "" if met else f"{fmt_ms(wall[OURS])} for ours against {fmt_ms(wall[key])}."
+    return Verdict(target, f"{speedup:.1f}x faster", met, note)
+
+
+def _why_deps(extra: float, ours: Contender) -> str:
+    slowest = ", ".join(f"`{name}` {us / 1000:.1f} ms" for name, us in _own_import_costs(ours)[:4])
+    return (
+        f"ours takes {fmt_ms(extra)} more than its dependencies alone. The biggest self times "
+        f"of our own modules (`python -X importtime`, one run): {slowest}. The generated "
+        "package's `models/__init__.py` and the account model modules dominate; making the "
+        "account resource import only the models it parses into (and those lazily) would "
+        "close most of the gap."
+    )
+
+
+def _own_import_costs(ours: Contender) -> list[tuple[str, int]]:
+    """(module, self µs) of the `instantly*` modules the ours command imports, largest first."""
+    result = run_child(
+        [ours.python, "-X", "importtime", "-c", ours.code], timeout=120, env=ours.env
+    ).check(ours.label)
+    costs: list[tuple[str, int]] = []
+    for line in result.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) != 3 or not parts[0].startswith("import time:"):
+            continue
+        name = parts[2].strip()
+        self_us = parts[0].removeprefix("import time:").strip()
+        if name.startswith("instantly") and self_us.isdigit():
+            costs.append((name, int(self_us)))
+    return sorted(costs, key=lambda c: -c[1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the baselines and print the section as Markdown."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from scripts.spec_files import find_pinned_spec
+
+    notes: list[str] = []
+    spec = find_pinned_spec()
+    with tempfile.TemporaryDirectory(prefix="instantly-bench-") as tmp:
+        raw = build_raw_package(spec, Path(tmp)) if spec is not None else None
+        if raw is None:
+            notes.append("the pinned spec was not found, so (b) is not measured")
+        try:
+            sdk: Path | None = instantlyai_python()
+        except RuntimeError as exc:
+            sdk = None
+            notes.append(f"instantlyai could not be installed: {exc}")
+        print(run(args.quick, raw, sdk, notes).to_markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
