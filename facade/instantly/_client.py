@@ -23,6 +23,7 @@ from ._config import (
     Secret,
     resolve_api_key,
     resolve_base_url,
+    resolve_timeout,
 )
 from ._errors import InvalidInputError
 from ._ratelimit import RateLimit, RateLimiter
@@ -77,7 +78,7 @@ class _Config:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError(f"max_retries must be an int >= 0, got {max_retries!r}")
         self.max_retries = max_retries
-        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.timeout = resolve_timeout(timeout)
         if rate_limit is None or isinstance(rate_limit, RateLimiter):
             self.limiter = rate_limit
         elif isinstance(rate_limit, RateLimit):

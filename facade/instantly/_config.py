@@ -7,6 +7,7 @@ modules that use them import them from here.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from collections.abc import Mapping
 from typing import Final
@@ -34,6 +35,7 @@ __all__ = [
     "is_loopback_host",
     "resolve_api_key",
     "resolve_base_url",
+    "resolve_timeout",
 ]
 
 ENV_API_KEY: Final = "INSTANTLY_API_KEY"
@@ -135,3 +137,33 @@ def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = N
             "give only scheme, host, optional port and optional path prefix"
         )
     return url.rstrip("/")
+
+
+_TIMEOUT_PHASES: Final = ("connect", "read", "write", "pool")
+
+
+def resolve_timeout(value: object, name: str = "timeout") -> httpx.Timeout:
+    """`value` (seconds, None for no limit, or an `httpx.Timeout`) as a checked `httpx.Timeout`.
+
+    httpx accepts any object here and fails only when a socket is opened (or never, for a
+    negative or NaN value), so a bad timeout is refused now, naming the value.
+    """
+    if isinstance(value, httpx.Timeout):
+        phases = {phase: getattr(value, phase) for phase in _TIMEOUT_PHASES}
+    else:
+        phases = {phase: value for phase in _TIMEOUT_PHASES}
+    for phase, seconds in phases.items():
+        if seconds is None:
+            continue
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not math.isfinite(seconds)
+            or seconds < 0
+        ):
+            where = name if not isinstance(value, httpx.Timeout) else f"{name}.{phase}"
+            raise InvalidInputError(
+                f"{where} must be a finite number of seconds >= 0, None (no limit) or an "
+                f"httpx.Timeout, got {seconds!r}"
+            )
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)  # type: ignore[arg-type]

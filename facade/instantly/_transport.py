@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -133,6 +133,103 @@ class _Attempts:
         return decision
 
 
+def _read_budget(request: httpx.Request) -> float | None:
+    """The request's read timeout: it also bounds the time spent reading the whole body."""
+    read = request.extensions.get("timeout", {}).get("read")
+    return float(read) if isinstance(read, int | float) else None
+
+
+class _BodyBudget:
+    """Time spent waiting for body chunks, against the read timeout (sans-I/O).
+
+    httpx's read timeout bounds each socket read, so a server sending one byte at a time could
+    stretch a response forever. This bounds the sum of those waits too (a consumer's own pauses
+    between chunks are not counted), raising `httpx.ReadTimeout` once it is spent.
+    """
+
+    def __init__(self, request: httpx.Request, budget: float, clock: Callable[[], float]) -> None:
+        self._request = request
+        self._budget = budget
+        self._clock = clock
+        self._spent = 0.0
+
+    def start(self) -> float:
+        return self._clock()
+
+    def charge(self, started: float) -> None:
+        self._spent += self._clock() - started
+        if self._spent > self._budget:
+            raise httpx.ReadTimeout(
+                f"the response body took longer than the read timeout ({self._budget:g} s) "
+                "to arrive",
+                request=self._request,
+            )
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    """A response body stream whose total read time is bounded by `_BodyBudget`."""
+
+    def __init__(self, stream: httpx.SyncByteStream, budget: _BodyBudget) -> None:
+        self._stream = stream
+        self._budget = budget
+
+    def __iter__(self) -> Iterator[bytes]:
+        chunks = iter(self._stream)
+        while True:
+            started = self._budget.start()
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+            self._budget.charge(started)
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBoundedStream(httpx.AsyncByteStream):
+    """Async `_BoundedStream`."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, budget: _BodyBudget) -> None:
+        self._stream = stream
+        self._budget = budget
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        chunks = aiter(self._stream)
+        while True:
+            started = self._budget.start()
+            try:
+                chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return
+            self._budget.charge(started)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+def _bounded(
+    response: httpx.Response, request: httpx.Request, clock: Callable[[], float]
+) -> httpx.Response:
+    """`response` with its body's total read time bounded by the request's read timeout."""
+    budget = _read_budget(request)
+    if budget is not None and isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = _BoundedStream(response.stream, _BodyBudget(request, budget, clock))
+    return response
+
+
+def _abounded(
+    response: httpx.Response, request: httpx.Request, clock: Callable[[], float]
+) -> httpx.Response:
+    """Async `_bounded`."""
+    budget = _read_budget(request)
+    if budget is not None and isinstance(response.stream, httpx.AsyncByteStream):
+        response.stream = _AsyncBoundedStream(response.stream, _BodyBudget(request, budget, clock))
+    return response
+
+
 def _discard(response: httpx.Response) -> None:
     """Read and close a response we will not return, so its connection can be reused."""
     try:
@@ -183,7 +280,7 @@ class RetryTransport(httpx.BaseTransport):
             else:
                 decision = attempts.after_response(response)
                 if not decision.retry:
-                    return response
+                    return _bounded(response, request, self._settings.clock)
                 _discard(response)
             if decision.delay > 0:
                 self._sleep(decision.delay)
@@ -222,7 +319,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             else:
                 decision = attempts.after_response(response)
                 if not decision.retry:
-                    return response
+                    return _abounded(response, request, self._settings.clock)
                 await _adiscard(response)
             if decision.delay > 0:
                 await self._sleep(decision.delay)

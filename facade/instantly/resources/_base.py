@@ -13,7 +13,7 @@ from typing import Any, TypedDict, TypeVar
 import httpx
 from instantly_api.types import UNSET, Unset
 
-from .._config import EXTENSION_MAX_RETRIES
+from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
 from .._errors import APIConnectionError, APITimeoutError, InvalidInputError
 from .._facts import LIST_PAGE_LIMIT_MAX
 from .._response import parse_success, status_error
@@ -114,7 +114,7 @@ def _check_path(url: str) -> None:
 
 
 def check_options(options: RequestOptions) -> None:
-    """Refuse unknown per-call options and a bad `max_retries` before anything is sent."""
+    """Refuse unknown per-call options and a bad `max_retries` or `timeout` before sending."""
     unknown = set(options) - set(RequestOptions.__annotations__)
     if unknown:
         raise InvalidInputError(
@@ -122,6 +122,8 @@ def check_options(options: RequestOptions) -> None:
             f"{sorted(RequestOptions.__annotations__)}"
         )
     _extensions(options)
+    if "timeout" in options:
+        resolve_timeout(options["timeout"])
 
 
 def _extensions(options: RequestOptions) -> dict[str, Any]:
@@ -144,7 +146,11 @@ class _RunnerCore:
     def build(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Request:
         _check_path(str(kwargs["url"]))
         check_options(options)
-        timeout: Any = options.get("timeout", httpx.USE_CLIENT_DEFAULT)
+        timeout: Any = (
+            resolve_timeout(options["timeout"])
+            if "timeout" in options
+            else httpx.USE_CLIENT_DEFAULT
+        )
         return self._http.build_request(**kwargs, extensions=_extensions(options), timeout=timeout)
 
     @staticmethod
