@@ -7,13 +7,12 @@ One-off fixes at a known place are data instead: `load_overrides` / `apply_overr
 
 from __future__ import annotations
 
-from ._assertions import drop_validation_only_keywords, fold_assertion_only_variants
+from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._naming import name_schemas_by_title, pascal_case
 from ._overrides import Override, OverrideError, apply_overrides, load_overrides
 from ._registry import RULES, NormalizeReport, Rule, RuleFunction, normalize, normalize_with_report
 from ._types import (
-    drop_null_defaults,
     give_arrays_items,
     open_enums,
     open_objects,
@@ -29,8 +28,6 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "apply_overrides",
-    "drop_null_defaults",
-    "drop_validation_only_keywords",
     "fold_assertion_only_variants",
     "give_arrays_items",
     "hoist_shared_error_bodies",

@@ -1,4 +1,4 @@
-"""Rules for JSON Schema assertions the generator cannot express (it drops or miswrites them).
+"""Rule for combinators that only assert `required`, which the generator turns into invalid code.
 
 A client does not validate requests for the server, so these constraints carry no type
 information; they are removed, and what a reader needs to know is kept in the description.
@@ -10,21 +10,7 @@ from typing import Any
 
 from ._walk import JSONDict, iter_schemas
 
-__all__ = ["drop_validation_only_keywords", "fold_assertion_only_variants"]
-
-# Keywords that only constrain (never shape) an instance, and that openapi-python-client ignores
-# or mishandles (`not` of `required`, `if`/`then`/`else` conditions, `contains` on arrays).
-_VALIDATION_ONLY = (
-    "not",
-    "if",
-    "then",
-    "else",
-    "dependentRequired",
-    "dependentSchemas",
-    "contains",
-    "minContains",
-    "maxContains",
-)
+__all__ = ["fold_assertion_only_variants"]
 
 # Keys an "assertion-only" member of a combinator may have: it adds requirements, no shape.
 _ASSERTION_KEYS = frozenset(
@@ -32,18 +18,6 @@ _ASSERTION_KEYS = frozenset(
 )
 # Keys a property inside an assertion-only member may have: a value constraint, no type.
 _CONSTRAINT_KEYS = frozenset({"enum", "const", "description", "minLength", "pattern"})
-
-
-def drop_validation_only_keywords(spec: JSONDict, notes: list[str]) -> int:
-    """Remove `not`, `if`/`then`/`else`, `dependent*` and `contains*` from every schema."""
-    del notes
-    dropped = 0
-    for schema in iter_schemas(spec):
-        for keyword in _VALIDATION_ONLY:
-            if keyword in schema:
-                del schema[keyword]
-                dropped += 1
-    return dropped
 
 
 def _is_assertion_only(member: Any) -> bool:

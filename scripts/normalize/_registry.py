@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._assertions import drop_validation_only_keywords, fold_assertion_only_variants
+from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._naming import name_schemas_by_title
 from ._types import (
-    drop_null_defaults,
     give_arrays_items,
     open_enums,
     open_objects,
@@ -44,16 +43,14 @@ def _rule(function: RuleFunction) -> Rule:
 
 # Order matters: names first (hoisted bodies must not collide with titles), error bodies are
 # hoisted while their enums still tell them apart, assertions go before enums are opened (an
-# assertion-only member may hold an `enum`), and formats/arrays/defaults are fixed last.
+# assertion-only member may hold an `enum`), and formats and arrays are fixed last.
 RULES: tuple[Rule, ...] = (
     _rule(name_schemas_by_title),
     _rule(hoist_shared_error_bodies),
-    _rule(drop_validation_only_keywords),
     _rule(fold_assertion_only_variants),
     _rule(open_enums),
     _rule(relax_string_formats),
     _rule(give_arrays_items),
-    _rule(drop_null_defaults),
     _rule(open_objects),
 )
 

@@ -15,7 +15,6 @@ from ._walk import JSONDict, iter_schemas
 
 __all__ = [
     "KEPT_FORMATS",
-    "drop_null_defaults",
     "give_arrays_items",
     "json_type_of",
     "open_enums",
@@ -139,26 +138,6 @@ def give_arrays_items(spec: JSONDict, notes: list[str]) -> int:
             schema["items"] = {}
             given += 1
     return given
-
-
-def drop_null_defaults(spec: JSONDict, notes: list[str]) -> int:
-    """Remove `default: null` where the type does not allow null (the generator rejects it).
-
-    For a client, "defaults to nothing" and "no default" mean the same: the field is left unset.
-    """
-    del notes
-    dropped = 0
-    for schema in iter_schemas(spec):
-        declared = _declared_types(schema)
-        if (
-            "default" in schema
-            and schema["default"] is None
-            and declared
-            and "null" not in declared
-        ):
-            del schema["default"]
-            dropped += 1
-    return dropped
 
 
 def open_objects(spec: JSONDict, notes: list[str]) -> int:

@@ -8,8 +8,6 @@ from typing import Any
 
 from scripts.normalize import (
     RULES,
-    drop_null_defaults,
-    drop_validation_only_keywords,
     fold_assertion_only_variants,
     give_arrays_items,
     hoist_shared_error_bodies,
@@ -198,24 +196,6 @@ def test_hoist_shared_error_bodies_suffixes_a_second_shape_of_one_status_loudly(
     ]
 
 
-# --- drop_validation_only_keywords ------------------------------------------------------------
-
-
-def test_drop_validation_only_keywords_removes_not_and_conditionals() -> None:
-    spec = spec_with_schema(
-        {
-            "type": "object",
-            "properties": {"not": {"type": "string"}},
-            "not": {"required": ["a", "b"]},
-            "if": {"required": ["a"]},
-            "then": {"required": ["b"]},
-            "else": {"required": ["c"]},
-        }
-    )
-    assert drop_validation_only_keywords(spec, []) == 4
-    assert thing(spec) == {"type": "object", "properties": {"not": {"type": "string"}}}
-
-
 # --- fold_assertion_only_variants -------------------------------------------------------------
 
 
@@ -355,20 +335,6 @@ def test_give_arrays_items_adds_any_items_to_arrays_without_items() -> None:
 def test_give_arrays_items_keeps_declared_items() -> None:
     spec = spec_with_schema({"type": "array", "items": {"type": "string"}})
     assert give_arrays_items(spec, []) == 0
-
-
-# --- drop_null_defaults -----------------------------------------------------------------------
-
-
-def test_drop_null_defaults_removes_null_default_of_a_non_nullable_type() -> None:
-    spec = spec_with_schema({"type": "array", "items": {}, "default": None})
-    assert drop_null_defaults(spec, []) == 1
-    assert "default" not in thing(spec)
-
-
-def test_drop_null_defaults_keeps_null_default_of_a_nullable_type() -> None:
-    spec = spec_with_schema({"type": ["array", "null"], "items": {}, "default": None})
-    assert drop_null_defaults(spec, []) == 0
 
 
 # --- open_objects -----------------------------------------------------------------------------
