@@ -18,7 +18,10 @@ from ._errors import *  # noqa: F403  (small, dependency-free: loaded eagerly)
 from ._errors import __all__ as _errors_all
 
 if TYPE_CHECKING:
+    from ._bulk import BulkPauseResult
     from ._client import AsyncInstantly, Instantly
+    from ._facts import AccountFilter, JobStatus
+    from ._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from ._pagination import AsyncPaginator, Page, SyncPaginator
     from ._ratelimit import RateLimit, RateLimiter
     from ._retry import RetryPolicy
@@ -40,14 +43,28 @@ _IMPORT_MAP: dict[str, str] = {
     "TransportSettings": "._transport",
     "AccountListItem": ".resources",
     "RequestOptions": ".resources",
+    "AccountFilter": "._facts",
+    "JobStatus": "._facts",
+    "BulkPauseResult": "._bulk",
+    "JobHandle": "._jobs",
+    "AsyncJobHandle": "._jobs",
+    "JobGroup": "._jobs",
+    "AsyncJobGroup": "._jobs",
 }
 
 __all__ = [
+    "AccountFilter",
     "AccountListItem",
     "AsyncInstantly",
+    "AsyncJobGroup",
+    "AsyncJobHandle",
     "AsyncPaginator",
     "AsyncRetryTransport",
+    "BulkPauseResult",
     "Instantly",
+    "JobGroup",
+    "JobHandle",
+    "JobStatus",
     "Page",
     "RateLimit",
     "RateLimiter",

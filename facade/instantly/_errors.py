@@ -9,6 +9,8 @@
     │   │   └── APITimeoutError
     │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
+    │   │   └── AccountStatusError            a pause/resume left the account in another status
+    │   ├── PartialBatchError                 a split call failed after earlier requests took effect
     │   └── APIStatusError                    a non-2xx response
     │       ├── BadRequestError               400
     │       ├── AuthenticationError           401
@@ -39,6 +41,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AccountStatusError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -54,6 +57,7 @@ __all__ = [
     "JobTimeoutError",
     "MalformedResponseError",
     "NotFoundError",
+    "PartialBatchError",
     "PayloadTooLargeError",
     "PaymentRequiredError",
     "PermissionDeniedError",
@@ -147,6 +151,45 @@ class MalformedResponseError(APIError):
 
 class UnexpectedStateError(APIError):
     """A 2xx response whose content contradicts what was asked (e.g. a pause that did not pause)."""
+
+
+class AccountStatusError(UnexpectedStateError):
+    """A pause or resume answered 2xx, but the returned account is not in the status asked for.
+
+    `account` is the parsed account, `expected` the status asked for, `actual` the one returned.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        account: Any,
+        expected: int,
+        actual: object,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.account = account
+        self.expected = expected
+        self.actual = actual
+        super().__init__(message, method=method, path=path)
+
+
+class PartialBatchError(APIError):
+    """A call split into several requests failed at one of them after earlier ones took effect.
+
+    `completed` is what the earlier requests did (the started jobs' handles for a warmup call, a
+    `BulkPauseResult` for `pause_many`), `unsent` the addresses whose request failed or was never
+    sent, and `error` (also `__cause__`) the failure itself.
+    """
+
+    def __init__(
+        self, message: str, *, error: APIError, completed: Any, unsent: tuple[str, ...]
+    ) -> None:
+        self.error = error
+        self.completed = completed
+        self.unsent = unsent
+        super().__init__(message, method=error.method, path=error.path)
 
 
 class APIStatusError(APIError):

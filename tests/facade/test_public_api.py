@@ -12,9 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 EXPECTED = {
-    "AccountListItem", "AsyncInstantly", "AsyncPaginator", "AsyncRetryTransport", "Instantly",
-    "Page", "RateLimit", "RateLimiter", "RequestOptions", "RetryPolicy", "RetryTransport",
-    "SyncPaginator", "TransportSettings",
+    "AccountFilter", "AccountListItem", "AsyncInstantly", "AsyncJobGroup", "AsyncJobHandle",
+    "AsyncPaginator", "AsyncRetryTransport", "BulkPauseResult", "Instantly", "JobGroup",
+    "JobHandle", "JobStatus", "Page", "RateLimit", "RateLimiter", "RequestOptions",
+    "RetryPolicy", "RetryTransport", "SyncPaginator", "TransportSettings",
 }  # fmt: skip
 
 

@@ -1,32 +1,61 @@
-"""`client.accounts`: the workspace's email accounts (list with filters, get one by email)."""
+"""`client.accounts`: the workspace's email accounts: list, get, pause, resume, warmup on/off.
+
+Every decision is written once, as the module-level helpers and the plans of `instantly._bulk`:
+validation (before any request), request building, checking an answer, what a failure half-way
+through a split call means. `Accounts` and `AsyncAccounts` only send and await.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, Unpack
+from types import ModuleType
+from typing import Any, Final, Generic, TypedDict, TypeVar, Unpack, cast
 
-from instantly_api.api.account import get_account, list_account
+from instantly_api.api.account import (
+    disable_warmup_for_accounts,
+    enable_warmup_for_accounts,
+    get_account,
+    list_account,
+    pause_account,
+    pause_accounts,
+    resume_account,
+)
 from instantly_api.models.account import Account
+from instantly_api.models.background_job import BackgroundJob
+from instantly_api.models.disable_warmup_for_accounts_body import DisableWarmupForAccountsBody
+from instantly_api.models.enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
 from instantly_api.models.list_account_response_200 import ListAccountResponse200
 from instantly_api.models.list_account_response_200_items_item import (
     ListAccountResponse200ItemsItem,
 )
+from instantly_api.models.pause_accounts_body import PauseAccountsBody
+from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
+from instantly_api.types import Unset
 
+from .._bulk import BulkPausePlan, BulkPauseResult, SplitCall
+from .._errors import AccountStatusError, APIError, InvalidInputError, NotFoundError
+from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
+from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
 from .._pagination import AsyncPaginator, Page, SyncPaginator
+from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, ProgressCallback, backoff_for
 from .._validation import validate_email
+from .._warmup import warmup_request_bodies, warmup_selection
 from ._base import (
     AsyncResource,
+    AsyncRunner,
     RequestOptions,
     SyncResource,
+    SyncRunner,
     check_options,
     comma_separated,
     cursor_of,
     given,
     page_size,
 )
+from ._jobs import AsyncJobs, Jobs
 
-__all__ = ["AccountListItem", "Accounts", "AsyncAccounts"]
+__all__ = ["AccountListItem", "Accounts", "AsyncAccounts", "BulkPauseResult"]
 
 # The item type of GET /api/v2/accounts (the spec gives it its own schema, close to Account).
 AccountListItem = ListAccountResponse200ItemsItem
@@ -65,8 +94,149 @@ def _page(response: ListAccountResponse200) -> Page[AccountListItem]:
     return Page(response.items, cursor_of(response.next_starting_after))
 
 
+H = TypeVar("H")
+
+
+class WarmupRequestOptions(TypedDict, total=False):
+    """Per-call options of the warmup calls: their `timeout` is the wait's, not a request's."""
+
+    max_retries: int
+    """Retries for each request of this call (0 disables them); the client's otherwise."""
+
+
+def _request_options(options: WarmupRequestOptions) -> RequestOptions:
+    """The warmup call's options as the runner's, refused if unknown (before anything is sent)."""
+    request_options = cast(RequestOptions, dict(options))
+    check_options(request_options)
+    return request_options
+
+_STATUS_NAMES: Final = {ACCOUNT_STATUS_ACTIVE: "active", ACCOUNT_STATUS_PAUSED: "paused"}
+
+
+class _StatusChange:
+    """Pause or resume one account: the request, and the check of the account returned."""
+
+    def __init__(self, email: object, *, pause: bool) -> None:
+        self.email = validate_email(email)
+        self.verb = "pause" if pause else "resume"
+        self.expected = ACCOUNT_STATUS_PAUSED if pause else ACCOUNT_STATUS_ACTIVE
+        self.module: ModuleType = pause_account if pause else resume_account
+        self.kwargs: dict[str, Any] = self.module._get_kwargs(email=self.email)
+
+    def checked(self, account: Account) -> Account:
+        """`account` if its status is the one asked for, else `AccountStatusError` with it."""
+        actual = None if isinstance(account.status, Unset) else account.status
+        if actual == self.expected:
+            return account
+        shown = f"{actual!r} ({_STATUS_NAMES[actual]})" if actual in _STATUS_NAMES else repr(actual)
+        raise AccountStatusError(
+            f"{self.verb} of {self.email!r} answered 200, but the account's status is {shown},"
+            f" not {self.expected} ({_STATUS_NAMES[self.expected]})",
+            account=account,
+            expected=self.expected,
+            actual=actual,
+            method="POST",
+            path=str(self.kwargs["url"]),
+        )
+
+    def not_found(self, exc: NotFoundError) -> NotFoundError:
+        """The 404 restated to name the address (the server's message is kept)."""
+        return NotFoundError(
+            f"no account {self.email!r} in this workspace, so it cannot be {self.verb}d"
+            f" ({exc.message})",
+            status_code=exc.status_code,
+            method=exc.method,
+            path=exc.path,
+            body=exc.body,
+            request_id=exc.request_id,
+        )
+
+
+def _bulk_pause_kwargs(plan: BulkPausePlan, index: int) -> dict[str, Any]:
+    return pause_accounts._get_kwargs(body=PauseAccountsBody(emails=plan.body(index)["emails"]))
+
+
+def _check_wait_options(
+    wait: bool,
+    timeout: float,
+    poll_interval: float | None,
+    on_progress: object,
+) -> None:
+    """Refuse bad waiting options before anything is sent (not after the jobs have started)."""
+    if not isinstance(wait, bool):
+        raise InvalidInputError(f"wait must be a bool, got {type(wait).__name__} {wait!r}")
+    Deadline(timeout)  # checks timeout: a finite number of seconds >= 0
+    backoff_for(poll_interval)  # checks poll_interval: None or a finite number of seconds > 0
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError(f"on_progress must be callable, got {on_progress!r}")
+    if not wait:
+        given = [
+            name
+            for name, value in (("poll_interval", poll_interval), ("on_progress", on_progress))
+            if value is not None
+        ]
+        if given:
+            raise InvalidInputError(f"{', '.join(given)} only apply with wait=True")
+
+
+class _WarmupCall(SplitCall[H], Generic[H]):
+    """Enable or disable warmup: validated selection, one request per chunk of 100 addresses."""
+
+    def __init__(
+        self,
+        *,
+        enable: bool,
+        emails: Iterable[str] | None,
+        include_all: bool,
+        exclude: Iterable[str] | None,
+        filter: AccountFilter | str | None,
+        search: str | None,
+        tag_id: str | None,
+        wait: bool,
+        timeout: float,
+        poll_interval: float | None,
+        on_progress: object,
+    ) -> None:
+        selection = warmup_selection(
+            emails,
+            include_all=include_all,
+            exclude=exclude,
+            filter=filter,
+            search=search,
+            tag_id=tag_id,
+        )
+        _check_wait_options(wait, timeout, poll_interval, on_progress)
+        self.bodies = warmup_request_bodies(selection)
+        action = "enable_warmup" if enable else "disable_warmup"
+        super().__init__(action, [list(body.get("emails", ())) for body in self.bodies])
+        self.module: ModuleType = (
+            enable_warmup_for_accounts if enable else disable_warmup_for_accounts
+        )
+        self._body_class: type[EnableWarmupForAccountsBody | DisableWarmupForAccountsBody] = (
+            EnableWarmupForAccountsBody if enable else DisableWarmupForAccountsBody
+        )
+
+    def kwargs(self, index: int) -> dict[str, Any]:
+        """The request of chunk `index`, built by the generated operation."""
+        body = self._body_class.from_dict(self.bodies[index])
+        kwargs: dict[str, Any] = self.module._get_kwargs(body=body)
+        return kwargs
+
+
+def _one_or_group(handles: Sequence[H], group: Callable[[Sequence[H]], Any]) -> Any:
+    """The single handle of an unsplit call, or the group of a split one."""
+    return handles[0] if len(handles) == 1 else group(handles)
+
+
 class Accounts(SyncResource):
-    """Email accounts of the workspace."""
+    """Email accounts of the workspace.
+
+    `jobs` is the resource that builds the handles warmup calls return (the client's own).
+    """
+
+    def __init__(self, runner: SyncRunner, *, jobs: Jobs | None = None) -> None:
+        super().__init__(runner)
+        self._jobs = jobs if jobs is not None else Jobs(runner)
 
     def list(
         self,
@@ -112,9 +282,145 @@ class Accounts(SyncResource):
         kwargs = get_account._get_kwargs(email=validate_email(email))
         return self._runner.call(kwargs, get_account._parse_response, Account, options)
 
+    def pause(self, email: str, **options: Unpack[RequestOptions]) -> Account:
+        """Pause the account (no sending, no warmup); the account, verified to be paused (2).
+
+        Pausing a paused account succeeds. `InvalidEmailError` (nothing sent) for a bad address,
+        `NotFoundError` naming it if the workspace has none, `AccountStatusError` if the account
+        came back in another status.
+        """
+        return self._change_status(_StatusChange(email, pause=True), options)
+
+    def resume(self, email: str, **options: Unpack[RequestOptions]) -> Account:
+        """Resume a paused account; the account, verified to be active (1). Errors as `pause`."""
+        return self._change_status(_StatusChange(email, pause=False), options)
+
+    def _change_status(self, change: _StatusChange, options: RequestOptions) -> Account:
+        try:
+            account = self._runner.call(
+                change.kwargs, change.module._parse_response, Account, options
+            )
+        except NotFoundError as exc:
+            raise change.not_found(exc) from exc
+        return change.checked(account)
+
+    def pause_many(
+        self, emails: Iterable[str], **options: Unpack[RequestOptions]
+    ) -> BulkPauseResult:
+        """Pause many accounts with the bulk endpoint, 100 addresses per request.
+
+        Every address is validated and duplicates dropped before the first request. Returns
+        which were paused and which not (unknown, or status unchanged), per the server's answers.
+        A request failing after others succeeded raises `PartialBatchError` holding the
+        `BulkPauseResult` so far (`.completed`) and the addresses not handled (`.unsent`).
+        """
+        plan = BulkPausePlan(emails)
+        check_options(options)
+        for index in range(plan.total):
+            try:
+                answer = self._runner.call(
+                    _bulk_pause_kwargs(plan, index),
+                    pause_accounts._parse_response,
+                    PauseAccountsResponse200,
+                    options,
+                )
+            except APIError as exc:
+                raise plan.failure(exc) from exc
+            plan.record_answer(answer.paused_emails, answer.failed_emails)
+        return plan.result()
+
+    def enable_warmup(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        include_all: bool = False,
+        exclude: Iterable[str] | None = None,
+        filter: AccountFilter | str | None = None,
+        search: str | None = None,
+        tag_id: str | None = None,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+        **options: Unpack[WarmupRequestOptions],
+    ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
+        """Start enabling warmup: for `emails`, or `include_all=True` narrowed by the rest.
+
+        More than 100 addresses are sent as several requests, each starting a job: the result is
+        then a `JobGroup`, else a `JobHandle`. With `wait=True` it is returned after waiting
+        (its jobs' final states on it). Arguments are checked before any request; a request
+        failing after others started jobs raises `PartialBatchError` with their handles in
+        `.completed`.
+        """
+        return self._warmup(
+            _WarmupCall(
+                enable=True, emails=emails, include_all=include_all, exclude=exclude,
+                filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
+                poll_interval=poll_interval, on_progress=on_progress,
+            ),
+            wait=wait, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress,
+            options=_request_options(options),
+        )  # fmt: skip
+
+    def disable_warmup(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        include_all: bool = False,
+        exclude: Iterable[str] | None = None,
+        filter: AccountFilter | str | None = None,
+        search: str | None = None,
+        tag_id: str | None = None,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+        **options: Unpack[WarmupRequestOptions],
+    ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
+        """Start disabling warmup (see `enable_warmup` for the arguments and the result)."""
+        return self._warmup(
+            _WarmupCall(
+                enable=False, emails=emails, include_all=include_all, exclude=exclude,
+                filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
+                poll_interval=poll_interval, on_progress=on_progress,
+            ),
+            wait=wait, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress,
+            options=_request_options(options),
+        )  # fmt: skip
+
+    def _warmup(
+        self,
+        call: _WarmupCall[JobHandle[BackgroundJob]],
+        *,
+        wait: bool,
+        timeout: float,
+        poll_interval: float | None,
+        on_progress: ProgressCallback[BackgroundJob] | None,
+        options: RequestOptions,
+    ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
+        check_options(options)
+        for index in range(call.total):
+            try:
+                job = self._runner.call(
+                    call.kwargs(index), call.module._parse_response, BackgroundJob, options
+                )
+            except APIError as exc:
+                raise call.failure(exc) from exc
+            call.record(self._jobs.handle(job.id, job=job))
+        started: JobHandle[BackgroundJob] | JobGroup[BackgroundJob] = _one_or_group(
+            call.results, JobGroup
+        )
+        if wait:
+            started.wait(timeout=timeout, poll_interval=poll_interval, on_progress=on_progress)
+        return started
+
 
 class AsyncAccounts(AsyncResource):
-    """Email accounts of the workspace (async)."""
+    """Email accounts of the workspace (async; see `Accounts`)."""
+
+    def __init__(self, runner: AsyncRunner, *, jobs: AsyncJobs | None = None) -> None:
+        super().__init__(runner)
+        self._jobs = jobs if jobs is not None else AsyncJobs(runner)
 
     def list(
         self,
@@ -155,3 +461,119 @@ class AsyncAccounts(AsyncResource):
         """The account with this email address (NotFoundError if the workspace has none)."""
         kwargs = get_account._get_kwargs(email=validate_email(email))
         return await self._runner.call(kwargs, get_account._parse_response, Account, options)
+
+    async def pause(self, email: str, **options: Unpack[RequestOptions]) -> Account:
+        """Pause the account; the account, verified to be paused (see `Accounts.pause`)."""
+        return await self._change_status(_StatusChange(email, pause=True), options)
+
+    async def resume(self, email: str, **options: Unpack[RequestOptions]) -> Account:
+        """Resume a paused account; the account, verified to be active (see `Accounts.pause`)."""
+        return await self._change_status(_StatusChange(email, pause=False), options)
+
+    async def _change_status(self, change: _StatusChange, options: RequestOptions) -> Account:
+        try:
+            account = await self._runner.call(
+                change.kwargs, change.module._parse_response, Account, options
+            )
+        except NotFoundError as exc:
+            raise change.not_found(exc) from exc
+        return change.checked(account)
+
+    async def pause_many(
+        self, emails: Iterable[str], **options: Unpack[RequestOptions]
+    ) -> BulkPauseResult:
+        """Pause many accounts, 100 addresses per request (see `Accounts.pause_many`)."""
+        plan = BulkPausePlan(emails)
+        check_options(options)
+        for index in range(plan.total):
+            try:
+                answer = await self._runner.call(
+                    _bulk_pause_kwargs(plan, index),
+                    pause_accounts._parse_response,
+                    PauseAccountsResponse200,
+                    options,
+                )
+            except APIError as exc:
+                raise plan.failure(exc) from exc
+            plan.record_answer(answer.paused_emails, answer.failed_emails)
+        return plan.result()
+
+    async def enable_warmup(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        include_all: bool = False,
+        exclude: Iterable[str] | None = None,
+        filter: AccountFilter | str | None = None,
+        search: str | None = None,
+        tag_id: str | None = None,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+        **options: Unpack[WarmupRequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
+        """Start enabling warmup (see `Accounts.enable_warmup`)."""
+        return await self._warmup(
+            _WarmupCall(
+                enable=True, emails=emails, include_all=include_all, exclude=exclude,
+                filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
+                poll_interval=poll_interval, on_progress=on_progress,
+            ),
+            wait=wait, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress,
+            options=_request_options(options),
+        )  # fmt: skip
+
+    async def disable_warmup(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        include_all: bool = False,
+        exclude: Iterable[str] | None = None,
+        filter: AccountFilter | str | None = None,
+        search: str | None = None,
+        tag_id: str | None = None,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+        **options: Unpack[WarmupRequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
+        """Start disabling warmup (see `Accounts.enable_warmup`)."""
+        return await self._warmup(
+            _WarmupCall(
+                enable=False, emails=emails, include_all=include_all, exclude=exclude,
+                filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
+                poll_interval=poll_interval, on_progress=on_progress,
+            ),
+            wait=wait, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress,
+            options=_request_options(options),
+        )  # fmt: skip
+
+    async def _warmup(
+        self,
+        call: _WarmupCall[AsyncJobHandle[BackgroundJob]],
+        *,
+        wait: bool,
+        timeout: float,
+        poll_interval: float | None,
+        on_progress: ProgressCallback[BackgroundJob] | None,
+        options: RequestOptions,
+    ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
+        check_options(options)
+        for index in range(call.total):
+            try:
+                job = await self._runner.call(
+                    call.kwargs(index), call.module._parse_response, BackgroundJob, options
+                )
+            except APIError as exc:
+                raise call.failure(exc) from exc
+            call.record(self._jobs.handle(job.id, job=job))
+        started: AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob] = _one_or_group(
+            call.results, AsyncJobGroup
+        )
+        if wait:
+            await started.wait(
+                timeout=timeout, poll_interval=poll_interval, on_progress=on_progress
+            )
+        return started

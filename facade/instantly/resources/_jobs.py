@@ -1,11 +1,16 @@
-"""`client.jobs`: background jobs (list with filters, get one by id).
+"""`client.jobs`: background jobs (list with filters, get one by id, follow one to its end).
 
-Waiting for a job to finish is built on `get` by the job handles in `instantly._jobs`.
+Waiting is done by the handles of `instantly._jobs`, fed with `get` as their fetch: every poll goes
+through the client's transport (rate limit, retries), and the client's clock, sleep and jitter
+source, so a test that injects them waits exactly and instantly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, Unpack
 
@@ -13,11 +18,15 @@ from instantly_api.api.background_job import get_background_job, list_background
 from instantly_api.models.background_job import BackgroundJob
 from instantly_api.models.list_background_job_response_200 import ListBackgroundJobResponse200
 
+from .._jobs import AsyncJobHandle, JobHandle
 from .._pagination import AsyncPaginator, Page, SyncPaginator
+from .._polling import DEFAULT_WAIT_TIMEOUT, Clock, ProgressCallback, Rng
 from ._base import (
     AsyncResource,
+    AsyncRunner,
     RequestOptions,
     SyncResource,
+    SyncRunner,
     check_options,
     comma_separated,
     cursor_of,
@@ -70,7 +79,47 @@ def _page(response: ListBackgroundJobResponse200) -> Page[BackgroundJob]:
 
 
 class Jobs(SyncResource):
-    """Background jobs of the workspace (warmup enable/disable, imports, ...)."""
+    """Background jobs of the workspace (warmup enable/disable, imports, ...).
+
+    `clock`, `sleep` and `rng` (jitter) are those the handles wait with; the client passes its own.
+    """
+
+    def __init__(
+        self,
+        runner: SyncRunner,
+        *,
+        clock: Clock | None = None,
+        sleep: Callable[[float], object] | None = None,
+        rng: Rng | None = None,
+    ) -> None:
+        super().__init__(runner)
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or time.sleep
+        self._rng = rng or random.random
+
+    def handle(self, job_id: str, *, job: BackgroundJob | None = None) -> JobHandle[BackgroundJob]:
+        """A handle on the job `job_id` (`job`: its state if known), to refresh or wait on.
+
+        Nothing is sent here: a handle needs only the id, so one can be rebuilt in another process.
+        """
+        return JobHandle(
+            job_id, fetch=self._fetch, job=job, clock=self._clock, sleep=self._sleep, rng=self._rng
+        )
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+    ) -> BackgroundJob:
+        """Poll the job until it succeeds; its final state (see `JobHandle.wait` for the errors)."""
+        handle = self.handle(job_id)
+        return handle.wait(timeout=timeout, poll_interval=poll_interval, on_progress=on_progress)
+
+    def _fetch(self, job_id: str) -> BackgroundJob:
+        return self.get(job_id)
 
     def list(
         self,
@@ -121,7 +170,45 @@ class Jobs(SyncResource):
 
 
 class AsyncJobs(AsyncResource):
-    """Background jobs of the workspace (async)."""
+    """Background jobs of the workspace (async; `sleep` is awaited, default `asyncio.sleep`)."""
+
+    def __init__(
+        self,
+        runner: AsyncRunner,
+        *,
+        clock: Clock | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        rng: Rng | None = None,
+    ) -> None:
+        super().__init__(runner)
+        self._clock = clock or time.monotonic
+        self._sleep = sleep or asyncio.sleep
+        self._rng = rng or random.random
+
+    def handle(
+        self, job_id: str, *, job: BackgroundJob | None = None
+    ) -> AsyncJobHandle[BackgroundJob]:
+        """A handle on the job `job_id` (`job`: its state if known); nothing is sent here."""
+        return AsyncJobHandle(
+            job_id, fetch=self._fetch, job=job, clock=self._clock, sleep=self._sleep, rng=self._rng
+        )
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[BackgroundJob] | None = None,
+    ) -> BackgroundJob:
+        """Poll the job until it succeeds; its final state (see `JobHandle.wait` for the errors)."""
+        handle = self.handle(job_id)
+        return await handle.wait(
+            timeout=timeout, poll_interval=poll_interval, on_progress=on_progress
+        )
+
+    async def _fetch(self, job_id: str) -> BackgroundJob:
+        return await self.get(job_id)
 
     def list(
         self,
