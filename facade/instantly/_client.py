@@ -166,6 +166,7 @@ class Instantly:
             timeout=self._config.timeout,
             transport=RetryTransport(inner, self._config.settings, sleep=sleep or time.sleep),
         )
+        self._sleep = sleep
 
     @property
     def base_url(self) -> str:
@@ -199,10 +200,10 @@ class Instantly:
 
     @cached_property
     def accounts(self) -> Accounts:
-        """Email accounts: list, get."""
+        """Email accounts: list, get, pause, resume, pause_many, enable/disable warmup."""
         from .resources import Accounts
 
-        return Accounts(self._runner)
+        return Accounts(self._runner, jobs=self.jobs)
 
     @cached_property
     def campaigns(self) -> Campaigns:
@@ -220,10 +221,11 @@ class Instantly:
 
     @cached_property
     def jobs(self) -> Jobs:
-        """Background jobs: list, get."""
+        """Background jobs: list, get, handle, wait."""
         from .resources import Jobs
 
-        return Jobs(self._runner)
+        settings = self._config.settings  # job waits use the client's clock, sleep and jitter
+        return Jobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
 
     def close(self) -> None:
         """Close the connections this client opened (a given `http_client` stays open)."""
@@ -280,6 +282,7 @@ class AsyncInstantly:
             timeout=self._config.timeout,
             transport=AsyncRetryTransport(inner, self._config.settings, sleep=sleep),
         )
+        self._sleep = sleep
 
     @property
     def base_url(self) -> str:
@@ -313,10 +316,10 @@ class AsyncInstantly:
 
     @cached_property
     def accounts(self) -> AsyncAccounts:
-        """Email accounts: list, get."""
+        """Email accounts: list, get, pause, resume, pause_many, enable/disable warmup."""
         from .resources import AsyncAccounts
 
-        return AsyncAccounts(self._runner)
+        return AsyncAccounts(self._runner, jobs=self.jobs)
 
     @cached_property
     def campaigns(self) -> AsyncCampaigns:
@@ -334,10 +337,11 @@ class AsyncInstantly:
 
     @cached_property
     def jobs(self) -> AsyncJobs:
-        """Background jobs: list, get."""
+        """Background jobs: list, get, handle, wait."""
         from .resources import AsyncJobs
 
-        return AsyncJobs(self._runner)
+        settings = self._config.settings  # job waits use the client's clock, sleep and jitter
+        return AsyncJobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (a given `http_client` stays open)."""
