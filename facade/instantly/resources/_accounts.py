@@ -55,7 +55,13 @@ from ._base import (
 )
 from ._jobs import AsyncJobs, Jobs
 
-__all__ = ["AccountListItem", "Accounts", "AsyncAccounts", "BulkPauseResult"]
+__all__ = [
+    "AccountListItem",
+    "Accounts",
+    "AsyncAccounts",
+    "BulkPauseResult",
+    "WarmupRequestOptions",
+]
 
 # The item type of GET /api/v2/accounts (the spec gives it its own schema, close to Account).
 AccountListItem = ListAccountResponse200ItemsItem
@@ -94,7 +100,8 @@ def _page(response: ListAccountResponse200) -> Page[AccountListItem]:
     return Page(response.items, cursor_of(response.next_starting_after))
 
 
-H = TypeVar("H")
+H = TypeVar("H")  # a job handle, sync or async
+G = TypeVar("G")  # a group of such handles
 
 
 class WarmupRequestOptions(TypedDict, total=False):
@@ -109,6 +116,7 @@ def _request_options(options: WarmupRequestOptions) -> RequestOptions:
     request_options = cast(RequestOptions, dict(options))
     check_options(request_options)
     return request_options
+
 
 _STATUS_NAMES: Final = {ACCOUNT_STATUS_ACTIVE: "active", ACCOUNT_STATUS_PAUSED: "paused"}
 
@@ -223,7 +231,7 @@ class _WarmupCall(SplitCall[H], Generic[H]):
         return kwargs
 
 
-def _one_or_group(handles: Sequence[H], group: Callable[[Sequence[H]], Any]) -> Any:
+def _one_or_group(handles: Sequence[H], group: Callable[[Sequence[H]], G]) -> H | G:
     """The single handle of an unsplit call, or the group of a split one."""
     return handles[0] if len(handles) == 1 else group(handles)
 
@@ -398,7 +406,6 @@ class Accounts(SyncResource):
         on_progress: ProgressCallback[BackgroundJob] | None,
         options: RequestOptions,
     ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
-        check_options(options)
         for index in range(call.total):
             try:
                 job = self._runner.call(
@@ -560,7 +567,6 @@ class AsyncAccounts(AsyncResource):
         on_progress: ProgressCallback[BackgroundJob] | None,
         options: RequestOptions,
     ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
-        check_options(options)
         for index in range(call.total):
             try:
                 job = await self._runner.call(
