@@ -7,7 +7,8 @@ expected model class to the runner. Everything but the send line lives in `_Runn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict, TypeVar
 
 import httpx
@@ -89,6 +90,10 @@ def comma_separated(name: str, value: str | Sequence[str] | None) -> str | Unset
         return UNSET
     if isinstance(value, str):
         return value
+    if isinstance(value, bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{name} must be a str or a list of str, got {type(value).__name__} {value!r}"
+        )
     items = list(value)
     bad = [v for v in items if not isinstance(v, str) or not v or "," in v]
     if bad:
@@ -111,6 +116,30 @@ def _check_path(url: str) -> None:
             f"request path {path!r} has an empty, '.' or '..' segment, so it would reach a "
             "different endpoint; a path parameter (email, id) must be non-empty and not '.' or '..'"
         )
+
+
+def _query_value_problem(value: object) -> str | None:
+    """Why `value` cannot be a query parameter's value, or None (a scalar or a list of them)."""
+    if isinstance(value, list | tuple):
+        return next((p for p in map(_query_value_problem, value) if p is not None), None)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number must be finite"
+    if isinstance(value, str | int | float):  # bool is an int
+        return None
+    return f"a {type(value).__name__} would be sent as its repr"
+
+
+def _check_params(params: object) -> None:
+    """Refuse a query value httpx would stringify into nonsense (an object, bytes, a dict, NaN)."""
+    if not isinstance(params, Mapping):
+        return
+    for name, value in params.items():
+        problem = _query_value_problem(value)
+        if problem is not None:
+            raise InvalidInputError(
+                f"{name}={value!r} cannot be sent as a query parameter: {problem}; "
+                "give a str, an int, a bool or a finite float"
+            )
 
 
 def check_options(options: RequestOptions) -> None:
@@ -145,6 +174,7 @@ class _RunnerCore:
 
     def build(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Request:
         _check_path(str(kwargs["url"]))
+        _check_params(kwargs.get("params"))
         check_options(options)
         timeout: Any = (
             resolve_timeout(options["timeout"])
