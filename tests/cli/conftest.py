@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import httpx
 import pytest
 from _cli_support import API_KEY, BASE_URL, Result, Runner
 from instantly._cli._app import run
@@ -36,9 +37,15 @@ def fake() -> FakeInstantly:
 
 @pytest.fixture
 def cli(fake: FakeInstantly) -> Runner:
-    """Run `instantly ARGS...` against `fake`; `env=` replaces the environment."""
+    """Run `instantly ARGS...` against `fake`; `env=` replaces the environment, `transport=` the
+    fake's transport (e.g. one wrapping it)."""
 
-    def invoke(*argv: str, env: dict[str, str] | None = None, tqdm: Any = None) -> Result:
+    def invoke(
+        *argv: str,
+        env: dict[str, str] | None = None,
+        tqdm: Any = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> Result:
         stdout, stderr = io.StringIO(), io.StringIO()
         environ = {"INSTANTLY_API_KEY": API_KEY, "INSTANTLY_BASE_URL": BASE_URL}
         code = run(
@@ -46,7 +53,7 @@ def cli(fake: FakeInstantly) -> Runner:
             stdout=stdout,
             stderr=stderr,
             environ=environ if env is None else env,
-            transport=fake.transport(),
+            transport=fake.transport() if transport is None else transport,
             tqdm=tqdm,
         )
         return Result(code, stdout.getvalue(), stderr.getvalue())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _cli_support import Runner
+from _cli_support import FailNthPost, Runner
 from instantly.testing import FakeInstantly
 
 LIST = "/api/v2/accounts"
@@ -169,3 +169,16 @@ def test_resume_invalid_email_exits_2_and_sends_nothing(cli: Runner, fake: FakeI
     assert result.code == 2
     assert "'x@y' is not a valid email address" in result.err
     assert fake.requests == []
+
+
+def test_pause_many_failing_half_way_lists_what_was_paused_then_exits_1(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(150, prefix="bulk")
+    transport = FailNthPost(fake.transport(), BULK_PAUSE, n=2)
+    result = cli("--json", "accounts", "pause", *emails, transport=transport)
+    assert result.code == 1
+    payload = result.json()
+    assert payload["paused"] == emails[:100]
+    assert [item["email"] for item in payload["failed"]] == emails[100:]
+    assert "request 2 of 2 failed" in result.err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _cli_support import Runner
+from _cli_support import FailNthPost, Runner
 from instantly.testing import FakeInstantly, JobScript
 
 DISABLE = "/api/v2/accounts/warmup/disable"
@@ -132,3 +132,16 @@ def test_invalid_option_combinations_exit_2_with_no_request(
     assert result.code == 2
     assert result.err
     assert fake.requests == []
+
+
+def test_a_failed_second_request_lists_the_started_job_then_exits_1(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(150, prefix="warm")
+    transport = FailNthPost(fake.transport(), DISABLE, n=2)
+    result = cli("--json", "warmup", "disable", "--email", *emails, transport=transport)
+    assert result.code == 1
+    payload = result.json()
+    assert [job["id"] for job in payload["jobs"]] == fake.jobs.ids()
+    assert payload["unsent"] == emails[100:]
+    assert "request 2 of 2 failed" in result.err

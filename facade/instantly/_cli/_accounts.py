@@ -6,7 +6,8 @@ import argparse
 import itertools
 from typing import Any
 
-from .._errors import NotFoundError
+from .._bulk import BulkPauseResult
+from .._errors import NotFoundError, PartialBatchError
 from .._facts import LIST_PAGE_LIMIT_MAX
 from .._validation import validate_emails
 from ._context import EXIT_API_ERROR, EXIT_OK, Context
@@ -126,21 +127,34 @@ def _render_outcome(verb: str, done: list[str], failed: list[dict[str, str]]) ->
     return render
 
 
+_NOT_PAUSED = "the API did not pause it (unknown account?)"
+_NOT_SENT = "not sent: an earlier request failed"
+
+
 def pause_accounts(ctx: Context) -> int:
-    """Pause one account (verified paused), or several with the library's chunked bulk pause."""
+    """Pause one account (verified paused), or several with the library's chunked bulk pause.
+
+    If a request fails after earlier ones paused accounts, those are still listed, with the
+    addresses left unsent, before the error.
+    """
     accounts = ctx.client().accounts
     emails: list[str] = ctx.args.emails
+    error: PartialBatchError | None = None
     if len(emails) == 1:
-        account = accounts.pause(emails[0])
-        paused, failed = [account.email], []
+        outcome = BulkPauseResult(paused=[accounts.pause(emails[0]).email])
     else:
-        outcome = accounts.pause_many(emails)
-        paused = list(outcome.paused)
-        failed = [
-            {"email": email, "error": "the API did not pause it (unknown account?)"}
-            for email in outcome.failed
-        ]
-    ctx.out.result({"paused": paused, "failed": failed}, _render_outcome("paused", paused, failed))
+        try:
+            outcome = accounts.pause_many(emails)
+        except PartialBatchError as exc:
+            outcome, error = exc.completed, exc
+    failed = [{"email": email, "error": _NOT_PAUSED} for email in outcome.failed]
+    unsent = list(error.unsent) if error is not None else []
+    failed += [{"email": email, "error": _NOT_SENT} for email in unsent]
+    paused = list(outcome.paused)
+    payload = {"paused": paused, "failed": failed}
+    ctx.out.result(payload, _render_outcome("paused", paused, failed))
+    if error is not None:
+        raise error
     return EXIT_API_ERROR if failed else EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._errors import PartialBatchError
 from .._facts import AccountFilter
 from .._jobs import JobGroup, JobHandle
 from ._context import EXIT_OK, Context, UsageError
@@ -74,14 +75,26 @@ def _run(ctx: Context, action: str) -> int:
         raise UsageError("--timeout applies only with --wait")
     accounts = ctx.client().accounts
     call = accounts.enable_warmup if action == "enable" else accounts.disable_warmup
-    started = call(
-        args.emails,
-        include_all=args.include_all,
-        exclude=args.exclude,
-        filter=args.filter,
-        search=args.search,
-        tag_id=args.tag_id,
-    )
+    try:
+        started = call(
+            args.emails,
+            include_all=args.include_all,
+            exclude=args.exclude,
+            filter=args.filter,
+            search=args.search,
+            tag_id=args.tag_id,
+        )
+    except PartialBatchError as exc:
+        # Jobs already started keep running: show them (to follow with `jobs wait`), then fail.
+        jobs = [handle.job for handle in exc.completed]
+        payload = {
+            "action": action,
+            "waited": False,
+            "jobs": [job_payload(j) for j in jobs],
+            "unsent": list(exc.unsent),
+        }
+        ctx.out.result(payload, render_jobs(jobs))
+        raise
     handles = _handles(started)
     count = len(handles)
     ctx.out.note(f"warmup {action}: started {count} job{'s' if count != 1 else ''}")
@@ -95,7 +108,12 @@ def _run(ctx: Context, action: str) -> int:
         if not args.wait:
             out.line("follow with: instantly jobs wait " + (handles[0].id if count == 1 else "ID"))
 
-    payload = {"action": action, "waited": bool(args.wait), "jobs": [job_payload(j) for j in jobs]}
+    payload = {
+        "action": action,
+        "waited": bool(args.wait),
+        "jobs": [job_payload(j) for j in jobs],
+        "unsent": [],
+    }
     ctx.out.result(payload, render)
     return EXIT_OK
 
