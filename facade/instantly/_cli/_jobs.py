@@ -60,17 +60,19 @@ def add_wait_timeout(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Counters a job's `data` may carry, shown first and in this order (the fake's and Instantly's
+# warmup jobs report these two); any other `*_count` follows in name order.
+_COUNTS_FIRST = ("success_count", "failed_count")
+
+
 def _job_result(job: Any) -> str:
     """What a job's data says about its outcome: the error, or the processed counts."""
     if (message := job_error_message(job)) is not None:
         return message
     data = job.data.to_dict() if hasattr(job.data, "to_dict") else {}
-    counts = [
-        f"{key.removesuffix('_count')} {data[key]}"
-        for key in sorted(data)
-        if key.endswith("_count")
-    ]
-    return ", ".join(counts)
+    keys = [k for k in _COUNTS_FIRST if k in data]
+    keys += sorted(k for k in data if k.endswith("_count") and k not in _COUNTS_FIRST)
+    return ", ".join(f"{k.removesuffix('_count')} {data[k]}" for k in keys)
 
 
 def job_row(job: Any) -> list[object]:
