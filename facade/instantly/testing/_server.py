@@ -84,7 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if decision.delay > 0:
             time.sleep(decision.delay)
-        self.wfile.write(_render(decision, head=self.command == "HEAD"))
+        try:
+            self.wfile.write(_render(decision, head=self.command == "HEAD"))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up first (e.g. its read timed out)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
