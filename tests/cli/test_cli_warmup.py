@@ -78,6 +78,15 @@ def test_wait_on_a_failing_job_exits_1_with_the_server_error(
     assert "quota exceeded" in result.err
 
 
+def test_wait_on_a_failing_job_still_prints_where_each_job_ended(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    fake.jobs.script_next(JobScript.failed("quota exceeded", pending=0.05, running=0.1))
+    result = cli("--json", "warmup", "enable", "--email", "sender001@example.com", "--wait")
+    (job,) = result.json()["jobs"]
+    assert job["status"] == "failed"
+
+
 def test_wait_timeout_exits_1_and_says_the_job_keeps_running(
     cli: Runner, fake: FakeInstantly
 ) -> None:

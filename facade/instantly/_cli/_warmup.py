@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .._errors import PartialBatchError
+from .._errors import JobGroupError, PartialBatchError
 from .._facts import AccountFilter
 from .._jobs import JobGroup, JobHandle
 from ._context import EXIT_OK, Context, UsageError
@@ -99,7 +99,19 @@ def _run(ctx: Context, action: str) -> int:
     count = len(handles)
     ctx.out.note(f"warmup {action}: started {count} job{'s' if count != 1 else ''}")
     if args.wait:
-        jobs = wait_for_handles(ctx, handles, args.wait_timeout)
+        try:
+            jobs = wait_for_handles(ctx, handles, args.wait_timeout)
+        except JobGroupError as exc:
+            # Show where every job ended (or was left) before the error says which did not succeed.
+            last = [job for job in exc.jobs if job is not None]
+            payload = {
+                "action": action,
+                "waited": True,
+                "jobs": [job_payload(j) for j in last],
+                "unsent": [],
+            }
+            ctx.out.result(payload, render_jobs(last))
+            raise
     else:
         jobs = [handle.job for handle in handles]
 
