@@ -108,6 +108,13 @@ def test_more_than_100_excluded_emails_is_a_usage_error_with_no_request(
     assert fake.requests == []
 
 
+def test_filter_accepts_the_short_name_in_any_case(cli: Runner, fake: FakeInstantly) -> None:
+    result = cli("warmup", "disable", "--all", "--filter", "w_active")
+    assert result.code == 0
+    (request,) = fake.requests_to("POST", DISABLE)
+    assert request.json["filter"] == {"filter": "ACC_FILTER_W_ACTIVE"}
+
+
 def test_unknown_filter_is_a_usage_error_listing_the_valid_ones(
     cli: Runner, fake: FakeInstantly
 ) -> None:

@@ -51,9 +51,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         )
         parser.add_argument(
             "--filter",
+            type=_filter_arg,
             metavar="F",
             help="with --all: only accounts matching one of "
-            + ", ".join(f.value for f in AccountFilter),
+            + ", ".join(f.value for f in AccountFilter)
+            + " (or the part after ACC_FILTER_, e.g. w_active)",
         )
         parser.add_argument("--search", metavar="S", help="with --all: only accounts matching S")
         parser.add_argument("--tag-id", metavar="T", help="with --all: only accounts with tag T")
@@ -62,6 +64,15 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         )
         add_wait_timeout(parser)
         parser.set_defaults(run=enable_warmup if action == "enable" else disable_warmup)
+
+
+def _filter_arg(text: str) -> str:
+    """`--filter`: an `ACC_FILTER_*` value, or its short name (`W_ACTIVE`, any case), as the value.
+
+    Anything else is passed on unchanged, for the library to refuse with the list of valid ones.
+    """
+    member = AccountFilter.__members__.get(text.upper())
+    return member.value if member is not None else text
 
 
 def _handles(started: JobHandle[Any] | JobGroup[Any]) -> list[JobHandle[Any]]:
