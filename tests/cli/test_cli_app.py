@@ -114,8 +114,17 @@ def test_rejected_key_exits_1_with_the_server_message(cli: Runner) -> None:
         ["--debug", "accounts", "pause", "two@@example.com"],
         ["--debug", "--api-key", API_KEY, "accounts", "list", "--status", "nope"],
         ["--debug", "jobs", "get", "no-such-job"],
+        ["--debug", "warmup", "disable", "--email", "sender001@example.com", "--wait"],
     ],
-    ids=["list", "debug-get", "debug-404", "debug-invalid", "debug-usage", "debug-job-404"],
+    ids=[
+        "list",
+        "debug-get",
+        "debug-404",
+        "debug-invalid",
+        "debug-usage",
+        "debug-job-404",
+        "debug-warmup-wait",
+    ],
 )
 def test_the_key_never_appears_in_stdout_or_stderr(cli: Runner, argv: list[str]) -> None:
     result = cli(*argv)
