@@ -127,7 +127,7 @@ def _render_outcome(verb: str, done: list[str], failed: list[dict[str, str]]) ->
     return render
 
 
-_NOT_PAUSED = "the API did not pause it (unknown account?)"
+_NOT_PAUSED = "the API did not pause it (unknown account, or its status did not change)"
 _NOT_SENT = "not sent: an earlier request failed"
 
 
