@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
+import attrs
 import httpx
+from instantly_api.types import Unset
 
 from ._config import REQUEST_ID_HEADERS
 from ._errors import APIStatusError, MalformedResponseError, RateLimitError, status_error_class
@@ -25,6 +27,7 @@ __all__ = [
     "excerpt",
     "parse_success",
     "request_id_of",
+    "shape_problem",
     "status_error",
 ]
 
@@ -34,6 +37,17 @@ EXCERPT_MAX: Final = 200
 
 # What the generated models raise when a body does not have the promised shape.
 _PARSE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+# Declared scalar types of the generated models' fields, and the Python values each accepts.
+_SCALARS: Final[dict[str, tuple[type, ...]]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "None": (type(None),),
+    "Unset": (Unset,),
+}
+_LIST_OF_SCALAR = re.compile(r"list\[(str|int|float|bool)\]")
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -103,6 +117,45 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     return cls(message, **kwargs)
 
 
+def _scalar_matches(value: object, names: list[str]) -> bool:
+    """Whether `value` is one of the scalar types `names` (a bool is not an int or a float)."""
+    if isinstance(value, bool) and "bool" not in names:
+        return False
+    return any(isinstance(value, _SCALARS[name]) for name in names)
+
+
+def shape_problem(model: object) -> str | None:
+    """The first top-level field whose value contradicts its declared scalar type, else None.
+
+    The generated `from_dict` copies scalars without checking them, so `{"id": 5}` would give a
+    `BackgroundJob` whose `id` is an int. Only fields declared as scalars, unions of scalars
+    (with None/Unset) or lists of scalars are checked; models, dates and enums are left to the
+    generated parser.
+    """
+    if not attrs.has(type(model)):
+        return None
+    for field in attrs.fields(type(model)):  # type: ignore[arg-type]  # attrs.has checked it
+        declared = field.type if isinstance(field.type, str) else None
+        if declared is None:
+            continue
+        value = getattr(model, field.name)
+        names = [part.strip() for part in declared.split("|")]
+        scalar_list = _LIST_OF_SCALAR.fullmatch(declared)
+        if all(name in _SCALARS for name in names):
+            wrong = not _scalar_matches(value, names)
+        elif scalar_list is not None:
+            item_type = [scalar_list.group(1)]
+            wrong = not isinstance(value, list) or not all(
+                _scalar_matches(item, item_type) for item in value
+            )
+        else:
+            continue
+        if wrong:
+            shown = excerpt(repr(value), 60)
+            return f"{field.name!r} is {type(value).__name__} {shown}, not {declared}"
+    return None
+
+
 def parse_success(
     parse: Callable[..., object],
     client: object,
@@ -134,4 +187,7 @@ def parse_success(
     if not isinstance(parsed, expected):
         got = "no documented body" if parsed is None else type(parsed).__name__
         raise malformed(f"expected {expected.__name__}, got {got}")
+    problem = shape_problem(parsed)
+    if problem is not None:
+        raise malformed(problem)
     return parsed

@@ -15,7 +15,12 @@ import httpx
 from instantly_api.types import UNSET, Unset
 
 from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
-from .._errors import APIConnectionError, APITimeoutError, InvalidInputError
+from .._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InvalidInputError,
+    MalformedResponseError,
+)
 from .._facts import LIST_PAGE_LIMIT_MAX
 from .._response import parse_success, status_error
 
@@ -32,6 +37,7 @@ __all__ = [
     "given",
     "page_size",
     "path_param",
+    "undecodable",
 ]
 
 T = TypeVar("T")
@@ -165,6 +171,15 @@ def _extensions(options: RequestOptions) -> dict[str, Any]:
     return extensions
 
 
+def undecodable(request: httpx.Request, exc: httpx.DecodingError) -> MalformedResponseError:
+    """The error for a body that cannot be decoded as its Content-Encoding claims (e.g. gzip)."""
+    return MalformedResponseError(
+        f"the response body cannot be decoded as its Content-Encoding says: {exc}",
+        method=request.method,
+        path=request.url.path,
+    )
+
+
 class _RunnerCore:
     """What sync and async share: building the request, and turning a response into a result."""
 
@@ -223,6 +238,8 @@ class SyncRunner(_RunnerCore):
             response = self._http.send(request)
         except httpx.TransportError as exc:
             raise self.connection_error(request, exc) from exc
+        except httpx.DecodingError as exc:
+            raise undecodable(request, exc) from exc
         return self.finish(request, response, parse, expected)
 
 
@@ -247,6 +264,8 @@ class AsyncRunner(_RunnerCore):
             response = await self._http.send(request)
         except httpx.TransportError as exc:
             raise self.connection_error(request, exc) from exc
+        except httpx.DecodingError as exc:
+            raise undecodable(request, exc) from exc
         return self.finish(request, response, parse, expected)
 
 
