@@ -1,0 +1,47 @@
+"""Smoke test: the benchmark runner's quick mode runs its offline sections to the end.
+
+Only that it runs and reports: figures are never asserted (speed is measured by
+`benchmarks/run.py`, not tested). The sections that need the package index (instantlyai) or the
+spec snapshots run in CI's own `python benchmarks/run.py --quick` step.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUNNER = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
+
+
+@pytest.mark.slow
+def test_quick_mode_runs_polling_and_throughput_and_writes_the_report(tmp_path: Path) -> None:
+    report = tmp_path / "BENCHMARKS.md"
+    argv = [sys.executable, str(RUNNER), "--quick", "--only", "polling,throughput"]
+    result = subprocess.run(
+        [*argv, "--write", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## Job polling" in text
+    assert "## Bulk work under the rate limit" in text
+    assert "## Sections that failed" not in text
+
+
+def test_unknown_section_is_refused_with_the_valid_names() -> None:
+    result = subprocess.run(
+        [sys.executable, str(RUNNER), "--only", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "unknown section(s) ['nope']" in result.stderr
+    assert "startup, calls, throughput, polling, regeneration" in result.stderr
