@@ -47,7 +47,7 @@ def follow_job(duration: float, seed: int, poll_interval: float | None) -> JobRu
     The caller starts waiting a seeded random 0-1 s after the job was created (it did something
     else first), so a fixed poll's ticks are not aligned with the job's end by construction.
     """
-    from instantly import Instantly
+    from instantly import Instantly, JobHandle
     from instantly.testing import FakeClock, FakeInstantly, JobScript
 
     clock = FakeClock()
@@ -64,6 +64,7 @@ def follow_job(duration: float, seed: int, poll_interval: float | None) -> JobRu
         rng=rng.random,
     ) as client:
         handle = client.accounts.enable_warmup([email])
+        assert isinstance(handle, JobHandle)  # one address: one job, not a group
         clock.advance(rng.random())
         handle.wait(timeout=10 * duration + 60, poll_interval=poll_interval)
     detected = clock()
