@@ -96,7 +96,7 @@ class _Config:
         )
         self.headers = {
             **(default_headers or {}),
-            "Authorization": f"Bearer {self.api_key}",
+            "Authorization": Secret(f"Bearer {self.api_key}"),  # hidden in any repr
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         }

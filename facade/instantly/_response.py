@@ -90,15 +90,49 @@ def _server_message(body: Any) -> str | None:
     return None
 
 
+# Square brackets, not angle ones: `excerpt` strips anything that looks like an HTML tag.
+REDACTED: Final = "[redacted]"
+# Shorter tokens are not scrubbed from text: they would garble ordinary words (no real key is).
+_MIN_SECRET_LENGTH: Final = 6
+
+
+def _sent_key(response: httpx.Response) -> str | None:
+    """The API key the request carried (Authorization: Bearer ...), to scrub from echoed text."""
+    try:
+        header = response.request.headers.get("authorization", "")
+    except RuntimeError:  # a response built without a request
+        return None
+    key = header.partition(" ")[2].strip()
+    return key if len(key) >= _MIN_SECRET_LENGTH else None
+
+
+def _scrub(value: Any, key: str | None) -> Any:
+    """`value` (text or parsed JSON) with every occurrence of `key` replaced by REDACTED.
+
+    A server or proxy that echoes the request (a debug page, "invalid key sk-...") must not put
+    the key into an exception's message or body, where logs and tracebacks would show it.
+    """
+    if key is None:
+        return value
+    if isinstance(value, str):
+        return value.replace(key, REDACTED)
+    if isinstance(value, list):
+        return [_scrub(item, key) for item in value]
+    if isinstance(value, dict):
+        return {_scrub(k, key): _scrub(v, key) for k, v in value.items()}
+    return value
+
+
 def status_error(response: httpx.Response, *, method: str, path: str) -> APIStatusError:
     """The typed error for a non-2xx response (the caller raises it)."""
     status = response.status_code
     reason = response.reason_phrase or "HTTP error"
-    body: Any = _json_or_none(response)
+    key = _sent_key(response)
+    body: Any = _scrub(_json_or_none(response), key)
     message = _server_message(body)
     if message is None:
         if body is None:
-            text = response.content.decode("utf-8", "replace")
+            text = _scrub(response.content.decode("utf-8", "replace"), key)
             body = excerpt(text, 500) if text else None
             message = f"{reason}: {excerpt(text)}" if text.strip() else reason
         else:
@@ -168,7 +202,9 @@ def parse_success(
     """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError."""
 
     def malformed(why: str) -> MalformedResponseError:
-        text = response.content.decode("utf-8", "replace")
+        key = _sent_key(response)
+        text = _scrub(response.content.decode("utf-8", "replace"), key)
+        why = _scrub(why, key)
         return MalformedResponseError(
             f"{response.status_code} response does not match the spec ({why}); body: "
             f"{excerpt(text)!r}",

@@ -1,0 +1,312 @@
+"""Secrets (#8): the API key never appears in logs, exception messages, reprs or CLI output.
+
+Everything that could carry it is captured: every logger at DEBUG (ours, httpx, httpcore) over a
+real loopback connection; each error's str, repr, attributes and full formatted traceback
+(chained causes included); the reprs of the clients and their parts; the command line's stdout
+and stderr, in-process and as a real `python -m instantly --debug` process. The servers include
+hostile ones that echo the Authorization header back in error pages and bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+from instantly import (
+    APIError,
+    AsyncInstantly,
+    Instantly,
+    InstantlyError,
+    InvalidInputError,
+)
+from instantly.testing import FakeClock, FakeInstantly, Fault, JobScript
+
+from tests._hardening import SECRET_KEY, HungServer
+
+KEY_PARTS = (SECRET_KEY, SECRET_KEY[3:], SECRET_KEY[:-3])  # the key, or most of it
+
+
+def assert_no_key(text: str, where: str) -> None:
+    for part in KEY_PARTS:
+        assert part not in text, f"the API key leaked into {where}: {text[:300]!r}"
+
+
+def everything_about(exc: BaseException) -> str:
+    """All an application might print or log about one of our errors: its str, repr and
+    attributes (`body`, `message`, ...), and its formatted traceback with every chained cause.
+    """
+    return "\n".join(
+        [str(exc), repr(exc), repr(vars(exc)), "".join(traceback.format_exception(exc))]
+    )
+
+
+# -- hostile servers that echo the key ---------------------------------------------------------
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def _echo(status: int, content_type: str, template: str) -> Handler:
+    def handler(request: httpx.Request) -> httpx.Response:
+        header = request.headers.get("authorization", "")
+        body = template.format(auth=header, key=header.partition(" ")[2])
+        return httpx.Response(status, content=body.encode(), headers={"content-type": content_type})
+
+    return handler
+
+
+ECHOES: dict[str, Handler] = {
+    "401 json message": _echo(401, "application/json", '{{"message": "Invalid API key {key}"}}'),
+    "403 json list": _echo(403, "application/json", '{{"message": ["no scope for {key}"]}}'),
+    "400 json nested": _echo(
+        400, "application/json", '{{"error": "bad", "echo": {{"h": "{auth}"}}}}'
+    ),
+    "500 html debug page": _echo(500, "text/html", "<pre>Authorization: {auth}</pre>"),
+    "502 text": _echo(502, "text/plain", "upstream said: {auth}"),
+    "429 json": _echo(429, "application/json", '{{"message": "slow down {key}"}}'),
+    "200 malformed": _echo(200, "application/json", '{{"echo": "{auth}"'),
+    "200 wrong shape": _echo(200, "application/json", '{{"email": 5, "key": "{key}"}}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ECHOES))
+def test_an_error_from_a_server_echoing_the_key_does_not_carry_it(name: str) -> None:
+    with Instantly(
+        SECRET_KEY, transport=httpx.MockTransport(ECHOES[name]), rate_limit=None, max_retries=0
+    ) as client, pytest.raises(APIError) as caught:  # fmt: skip
+        client.accounts.get("jon@doe.com")
+    assert_no_key(everything_about(caught.value), f"{name}: the error")
+    assert "[redacted]" in everything_about(caught.value)
+
+
+async def test_an_async_error_from_a_server_echoing_the_key_does_not_carry_it() -> None:
+    async with AsyncInstantly(
+        SECRET_KEY, transport=httpx.MockTransport(ECHOES["401 json message"]), rate_limit=None
+    ) as client:
+        with pytest.raises(APIError) as caught:
+            await client.accounts.get("jon@doe.com")
+    assert_no_key(everything_about(caught.value), "the async error")
+
+
+# -- connection-level errors, input errors -----------------------------------------------------
+
+
+def test_a_timeout_error_does_not_carry_the_key() -> None:
+    with HungServer() as server, Instantly(
+        SECRET_KEY, base_url=server.base_url, timeout=0.1, max_retries=0, rate_limit=None
+    ) as client, pytest.raises(APIError) as caught:  # fmt: skip
+        client.accounts.get("jon@doe.com")
+    assert_no_key(everything_about(caught.value), "the timeout error")
+
+
+def test_a_connection_error_does_not_carry_the_key() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    with Instantly(
+        SECRET_KEY, transport=httpx.MockTransport(refuse), max_retries=0, rate_limit=None
+    ) as client, pytest.raises(APIError) as caught:  # fmt: skip
+        client.accounts.get("jon@doe.com")
+    assert_no_key(everything_about(caught.value), "the connection error")
+
+
+@pytest.mark.parametrize(
+    "api_key",
+    [f" {SECRET_KEY}", f"{SECRET_KEY}\n", f"{SECRET_KEY}\r\nX: 1"],
+    ids=["leading space", "newline", "header injection"],
+)
+def test_a_refused_key_is_not_echoed_in_the_error(api_key: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        Instantly(api_key)
+    assert_no_key(everything_about(caught.value), "the invalid-key error")
+
+
+def test_a_base_url_with_credentials_is_refused_without_echoing_them() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        Instantly(SECRET_KEY, base_url=f"https://user:{SECRET_KEY}@api.instantly.ai")
+    assert_no_key(everything_about(caught.value), "the base-URL error")
+
+
+def test_an_invalid_input_error_does_not_carry_the_key() -> None:
+    with Instantly(SECRET_KEY, rate_limit=None) as client, pytest.raises(InstantlyError) as caught:
+        client.accounts.pause("not an address")
+    assert_no_key(everything_about(caught.value), "the input error")
+
+
+# -- reprs ---------------------------------------------------------------------------------------
+
+
+def _reprs(*objects: object) -> Iterator[str]:
+    """The repr and str of each object, and of the attributes of those this project defines."""
+    for obj in objects:
+        yield repr(obj)
+        yield str(obj)
+        if type(obj).__module__.startswith("instantly") and hasattr(obj, "__dict__"):
+            yield repr(vars(obj))
+
+
+def test_the_reprs_of_the_client_and_its_parts_do_not_carry_the_key() -> None:
+    with Instantly(SECRET_KEY, rate_limit=None) as client:
+        objects = [client, client._config, client.http_client, client.http_client.headers]
+        objects += [client.raw, client.accounts, client.jobs, client._config.settings]
+        for text in _reprs(*objects):
+            assert_no_key(text, "a repr")
+
+
+async def test_the_reprs_of_the_async_client_and_its_parts_do_not_carry_the_key() -> None:
+    async with AsyncInstantly(SECRET_KEY, rate_limit=None) as client:
+        objects = [client, client._config, client.http_client, client.http_client.headers]
+        objects += [client.raw, client.accounts, client.jobs]
+        for text in _reprs(*objects):
+            assert_no_key(text, "an async repr")
+
+
+def test_the_key_is_still_sent_to_the_server() -> None:
+    """The redaction is in reprs only: the Authorization header carries the real key."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(404, json={"message": "Not Found"})
+
+    with (
+        Instantly(SECRET_KEY, transport=httpx.MockTransport(handler), rate_limit=None) as client,
+        pytest.raises(APIError),
+    ):
+        client.accounts.get("jon@doe.com")
+    assert seen == [f"Bearer {SECRET_KEY}"]
+
+
+# -- logs at DEBUG, every logger, over a real loopback connection ------------------------------
+
+
+def test_debug_logs_of_every_logger_do_not_carry_the_key(caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock(0.0)
+    fake = FakeInstantly(
+        api_key=SECRET_KEY, clock=clock, rate_limit=None, job_script=JobScript.success()
+    )
+    emails = fake.seed_accounts(3)
+    for fault in (
+        Fault.rate_limited(1.0),
+        Fault.server_error(503),
+        Fault.drop_before(reset=True),
+        Fault.server_error(500),
+    ):
+        fake.faults.add(fault, times=1)
+    caplog.set_level(logging.DEBUG)  # the root logger: ours, httpx and httpcore alike
+    with fake.serve() as base_url:
+        with Instantly(
+            SECRET_KEY, base_url=base_url, rate_limit=None, max_retries=5, clock=clock,
+            sleep=clock.sleep,
+        ) as client:  # fmt: skip
+            client.accounts.get(emails[0])
+            list(client.accounts.list(limit=2))
+            client.accounts.pause(emails[1])
+            client.accounts.resume(emails[1])
+            client.accounts.disable_warmup([emails[2]], wait=True)
+            with pytest.raises(APIError):
+                client.accounts.get("nobody@doe.com")
+        with (
+            Instantly("sk-some-other-key-123", base_url=base_url, rate_limit=None) as other,
+            pytest.raises(APIError),
+        ):
+            other.accounts.get(emails[0])
+    loggers = {record.name.split(".")[0] for record in caplog.records}
+    assert {"instantly", "httpx", "httpcore"} <= loggers, loggers
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    for record in caplog.records:
+        assert_no_key(formatter.format(record), f"the {record.name} log")
+        assert_no_key(repr(record.args), f"the {record.name} log arguments")
+    assert_no_key(caplog.text, "the captured log")
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["401 json message", "500 html debug page", "200 wrong shape"])
+def test_the_cli_output_does_not_carry_the_key_even_with_debug(name: str) -> None:
+    import io
+
+    from instantly._cli._app import run
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run(
+        ["--debug", "accounts", "get", "jon@doe.com"],
+        stdout=stdout,
+        stderr=stderr,
+        environ={"INSTANTLY_API_KEY": SECRET_KEY},
+        transport=httpx.MockTransport(ECHOES[name]),
+        tqdm=None,
+    )
+    assert code != 0
+    assert_no_key(stdout.getvalue() + stderr.getvalue(), f"the CLI output ({name})")
+
+
+def _run_cli(base_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "INSTANTLY_API_KEY": SECRET_KEY,
+        "INSTANTLY_BASE_URL": base_url,
+        "PYTHONPATH": os.pathsep.join(["facade", "generated", os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "instantly", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[FakeInstantly, str]]:
+    fake = FakeInstantly(
+        api_key=SECRET_KEY, rate_limit=None, job_script=JobScript.success(pending=0.05, running=0.1)
+    )
+    fake.seed_accounts(3)
+    with fake.serve() as base_url:
+        yield fake, base_url
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--debug", "accounts", "get", "sender001@example.com"),
+        ("--debug", "--json", "accounts", "list"),
+        ("--debug", "accounts", "get", "nobody@example.com"),
+        ("--debug", "warmup", "disable", "--email", "sender002@example.com", "--wait"),
+    ],
+    ids=["get", "list", "not found", "warmup wait"],
+)
+def test_a_real_cli_process_with_debug_does_not_print_the_key(
+    served: tuple[FakeInstantly, str], argv: tuple[str, ...]
+) -> None:
+    fake, base_url = served
+    fake.faults.add(Fault.server_error(503), times=1)  # a retry, logged at --debug
+    done = _run_cli(base_url, *argv)
+    assert "debug:" in done.stderr  # the debug log really was on
+    assert_no_key(done.stdout + done.stderr, f"`instantly {' '.join(argv)}`")
+
+
+def test_a_real_cli_process_given_the_key_on_the_command_line_does_not_print_it(
+    served: tuple[FakeInstantly, str],
+) -> None:
+    _, base_url = served
+    done = _run_cli(base_url, "--debug", "--api-key", SECRET_KEY + "-wrong", "accounts", "list")
+    assert done.returncode != 0
+    assert_no_key(done.stdout + done.stderr, "`instantly --api-key ...`")
+
+
+def test_the_fake_request_log_does_not_hold_the_key(served: tuple[FakeInstantly, str]) -> None:
+    fake, base_url = served
+    _run_cli(base_url, "accounts", "list")
+    dumped = json.dumps([repr(r) for r in fake.requests])
+    assert_no_key(dumped, "the fake's request log")
