@@ -24,7 +24,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from instantly import Instantly, InvalidInputError, NotFoundError
+from instantly import AsyncInstantly, Instantly, InvalidInputError, NotFoundError
 
 from tests._hardening import SECRET_KEY
 
@@ -211,6 +211,20 @@ def test_each_known_trick_is_refused_or_sent_to_its_own_account_path(
 def test_url_special_characters_in_an_address_are_refused_before_sending(email: str) -> None:
     with client_and_wire() as (client, wire), pytest.raises(InvalidInputError, match="URL"):
         client.accounts.pause(email)
+    assert wire.requests == []
+
+
+@pytest.mark.parametrize("email", ["a/../b@x.com", "..", "", "jon@doe.com?x=1", 5, None], ids=repr)
+async def test_the_async_helpers_refuse_the_same_tricks_with_zero_requests(email: object) -> None:
+    wire = Wire()
+    async with AsyncInstantly(
+        SECRET_KEY, transport=httpx.MockTransport(wire), rate_limit=None
+    ) as client:
+        for helper in (client.accounts.get, client.accounts.pause, client.accounts.resume):
+            with pytest.raises(InvalidInputError):
+                await helper(email)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError):
+            await client.accounts.disable_warmup([email])  # type: ignore[list-item]
     assert wire.requests == []
 
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,6 +31,7 @@ from instantly.testing import FakeClock, FakeInstantly, Fault, JobScript
 
 from tests._hardening import SECRET_KEY, HungServer
 
+ROOT = Path(__file__).resolve().parents[2]
 KEY_PARTS = (SECRET_KEY, SECRET_KEY[3:], SECRET_KEY[:-3])  # the key, or most of it
 
 
@@ -254,7 +256,9 @@ def _run_cli(base_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "INSTANTLY_API_KEY": SECRET_KEY,
         "INSTANTLY_BASE_URL": base_url,
-        "PYTHONPATH": os.pathsep.join(["facade", "generated", os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "facade"), str(ROOT / "generated"), os.environ.get("PYTHONPATH", "")]
+        ),
     }
     return subprocess.run(
         [sys.executable, "-m", "instantly", *argv],
