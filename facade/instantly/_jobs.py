@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Final, Generic, TypeVar
 
-from ._errors import InvalidInputError, JobError, JobGroupError
+from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
 from ._polling import (
     DEFAULT_WAIT_TIMEOUT,
     Backoff,
@@ -113,10 +113,19 @@ class _HandleState(Generic[J]):
             on_progress=on_progress,
         )
 
+    def _fetched(self, job: J) -> J:
+        """Keep a fetched state, after checking it is this job's (`UnexpectedStateError` if not)."""
+        if job.id != self._id:
+            raise UnexpectedStateError(
+                f"asked for job {self._id!r}, the API answered with job {job.id!r}; "
+                "not taking another job's state as this one's"
+            )
+        self._job = job
+        return job
+
     def _record(self, wait: JobWait[J], job: J) -> None:
         """Keep a fetched state, then let the wait judge it (which may raise a `JobError`)."""
-        self._job = job
-        wait.record(job)
+        wait.record(self._fetched(job))
 
 
 class JobHandle(_HandleState[J]):
@@ -138,9 +147,7 @@ class JobHandle(_HandleState[J]):
 
     def refresh(self) -> J:
         """Fetch the current state once, keep it, and return it."""
-        job = self._fetch(self._id)
-        self._job = job
-        return job
+        return self._fetched(self._fetch(self._id))
 
     def wait(
         self,
@@ -196,9 +203,7 @@ class AsyncJobHandle(_HandleState[J]):
 
     async def refresh(self) -> J:
         """Fetch the current state once, keep it, and return it."""
-        job = await self._fetch(self._id)
-        self._job = job
-        return job
+        return self._fetched(await self._fetch(self._id))
 
     async def wait(
         self,

@@ -28,6 +28,7 @@ from instantly import (
     JobError,
     MalformedResponseError,
     RateLimitError,
+    UnexpectedStateError,
 )
 from instantly.testing import FakeClock
 
@@ -196,6 +197,31 @@ def test_an_unknown_job_status_keeps_the_wait_polling_until_its_deadline() -> No
     result = _outcome("jobs.wait", 200, _dump({**JOB, "status": "hibernating"}))
     assert isinstance(result, JobError)
     assert "hibernating" in str(result)
+
+
+def test_a_wait_answered_with_another_jobs_state_raises_unexpected_state_error() -> None:
+    result = _outcome("jobs.wait", 200, _dump({**JOB, "id": "job-2", "status": "success"}))
+    assert isinstance(result, UnexpectedStateError)
+    assert "'job-2'" in str(result)
+
+
+def test_a_refresh_answered_with_another_jobs_state_raises_unexpected_state_error() -> None:
+    client, _ = _client(200, _dump({**JOB, "id": "job-2"}))
+    with client, pytest.raises(UnexpectedStateError):
+        client.jobs.handle("job-1").refresh()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG (reported, not fixed here: resources/_accounts.py is being edited by ACC): a warmup "
+        "answer whose job id is '' raises InvalidInputError (the caller's arguments were fine) "
+        "from jobs.handle(job.id); it should be MalformedResponseError"
+    ),
+)
+def test_a_warmup_answer_with_an_empty_job_id_raises_malformed_response_error() -> None:
+    result = _outcome("accounts.disable_warmup", 200, _dump({**JOB, "id": ""}))
+    assert isinstance(result, MalformedResponseError)
 
 
 def test_extra_fields_are_kept_not_refused() -> None:
