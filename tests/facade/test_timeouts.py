@@ -20,6 +20,7 @@ from instantly import (
     AsyncInstantly,
     Instantly,
     InvalidInputError,
+    JobTimeoutError,
     NotFoundError,
 )
 from instantly._retry import RetryPolicy, backoff_delay
@@ -122,6 +123,19 @@ def test_a_job_creating_post_to_a_hung_server_is_sent_once() -> None:
         client.accounts.disable_warmup([EMAIL])
     assert server.connections == 1
     assert elapsed[0] <= _bound(0.2, 0)
+
+
+def test_a_job_wait_against_a_hung_server_ends_at_its_deadline_plus_one_request_budget() -> None:
+    """Polls that time out are transient: the wait keeps its schedule and ends at its deadline."""
+    with (
+        HungServer() as server,
+        _client(server.base_url, timeout=0.2, max_retries=2) as client,
+        stopwatch() as elapsed,
+        pytest.raises(JobTimeoutError) as caught,
+    ):
+        client.jobs.wait("job-1", timeout=1.0)
+    assert isinstance(caught.value.__cause__, APITimeoutError)
+    assert elapsed[0] <= 1.0 + _bound(0.2, 2)
 
 
 # -- a server that never accepts: connect timeout ---------------------------------------------
