@@ -50,10 +50,11 @@ class RawBuild:
 
 
 def raw_generator_argv(spec: Path, output: Path, config: Path) -> list[str]:
-    """The raw generator's command line (openapi-python-client from this interpreter's env)."""
-    exe = Path(sys.executable).with_name("openapi-python-client")
+    """The raw generator's command line (openapi-python-client beside this interpreter)."""
     return [
-        str(exe),
+        sys.executable,
+        "-m",
+        "openapi_python_client",
         "generate",
         "--path",
         str(spec),
