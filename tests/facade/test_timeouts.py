@@ -24,7 +24,7 @@ from instantly import (
     NotFoundError,
 )
 from instantly._retry import RetryPolicy, backoff_delay
-from instantly.testing import FakeInstantly
+from instantly.testing import FakeClock, FakeInstantly
 
 from tests._hardening import (
     SECRET_KEY,
@@ -314,3 +314,64 @@ async def test_async_a_trickling_server_cannot_stretch_a_call_past_the_budget() 
             with stopwatch() as elapsed, pytest.raises(APITimeoutError):
                 await asyncio.wait_for(client.accounts.get(EMAIL), timeout=30)
     assert elapsed[0] <= _bound(0.3, 0) + 0.3
+
+
+# -- the body budget, exactly, on a manual clock -----------------------------------------------
+
+
+class _SlowChunks(httpx.SyncByteStream):
+    """A body of `chunks` pieces, each taking `seconds` of the manual clock to arrive."""
+
+    def __init__(self, clock: FakeClock, chunks: list[bytes], seconds: float) -> None:
+        self._clock = clock
+        self._chunks = chunks
+        self._seconds = seconds
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self._clock.advance(self._seconds)
+            yield chunk
+
+
+def _slow_body_client(clock: FakeClock, seconds_per_chunk: float) -> Instantly:
+    body = [b'{"message": ', b'"Not ', b'Found"}']
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        stream = _SlowChunks(clock, body, seconds_per_chunk)
+        return httpx.Response(404, headers={"content-type": "application/json"}, stream=stream)
+
+    return Instantly(
+        SECRET_KEY, transport=httpx.MockTransport(handler), timeout=1.0, rate_limit=None,
+        clock=clock, sleep=clock.sleep, max_retries=0,
+    )  # fmt: skip
+
+
+def test_a_body_whose_chunks_together_exceed_the_read_timeout_raises_api_timeout_error() -> None:
+    clock = FakeClock(0.0)
+    with (
+        _slow_body_client(clock, seconds_per_chunk=0.4) as client,  # 1.2 s in all > 1.0 s
+        pytest.raises(APITimeoutError, match="took longer than the read timeout"),
+    ):
+        client.accounts.get(EMAIL)
+
+
+def test_a_body_whose_chunks_together_fit_the_read_timeout_is_read() -> None:
+    clock = FakeClock(0.0)
+    with (
+        _slow_body_client(clock, seconds_per_chunk=0.3) as client,  # 0.9 s in all
+        pytest.raises(NotFoundError, match="Not Found"),
+    ):
+        client.accounts.get(EMAIL)
+
+
+def test_a_consumers_own_pauses_between_chunks_do_not_count_against_the_budget() -> None:
+    clock = FakeClock(0.0)
+    with (
+        _slow_body_client(clock, seconds_per_chunk=0.1) as client,
+        client.http_client.stream("GET", "/api/v2/accounts") as response,
+    ):
+        chunks = []
+        for chunk in response.iter_raw():
+            clock.advance(5.0)  # the caller dawdles; the server was quick
+            chunks.append(chunk)
+    assert b"".join(chunks) == b'{"message": "Not Found"}'
