@@ -3,7 +3,8 @@
 They sit inside the httpx client the facade and the generated functions share, so everything sent
 through `Instantly`/`AsyncInstantly` (wrapped or reached through `.raw`) gets the same policy.
 Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps) and in
-`_retry`/`_ratelimit`; `RetryTransport` and `AsyncRetryTransport` only send and sleep.
+`_retry`/`_ratelimit`; `RetryTransport` and `AsyncRetryTransport` only send and sleep. The read
+timeout bounds a whole response body too (`_BodyBudget`), not only each socket read.
 """
 
 from __future__ import annotations
@@ -154,9 +155,11 @@ class _BodyBudget:
         self._spent = 0.0
 
     def start(self) -> float:
+        """The clock reading before waiting for a chunk."""
         return self._clock()
 
     def charge(self, started: float) -> None:
+        """Add the wait since `started`; `httpx.ReadTimeout` once the budget is overspent."""
         self._spent += self._clock() - started
         if self._spent > self._budget:
             raise httpx.ReadTimeout(
@@ -281,7 +284,7 @@ class RetryTransport(httpx.BaseTransport):
                 decision = attempts.after_response(response)
                 if not decision.retry:
                     return _bounded(response, request, self._settings.clock)
-                _discard(response)
+                _discard(_bounded(response, request, self._settings.clock))
             if decision.delay > 0:
                 self._sleep(decision.delay)
 
@@ -320,7 +323,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 decision = attempts.after_response(response)
                 if not decision.retry:
                     return _abounded(response, request, self._settings.clock)
-                await _adiscard(response)
+                await _adiscard(_abounded(response, request, self._settings.clock))
             if decision.delay > 0:
                 await self._sleep(decision.delay)
 

@@ -375,3 +375,28 @@ def test_a_consumers_own_pauses_between_chunks_do_not_count_against_the_budget()
             clock.advance(5.0)  # the caller dawdles; the server was quick
             chunks.append(chunk)
     assert b"".join(chunks) == b'{"message": "Not Found"}'
+
+
+def test_a_retryable_answer_with_a_trickling_body_is_abandoned_within_the_read_timeout() -> None:
+    """A 503 is read before its retry: a body that never ends must not hold the retry back."""
+    clock = FakeClock(0.0)
+    answers = iter(
+        [
+            httpx.Response(503, stream=_SlowChunks(clock, [b"x"] * 100, 0.5)),  # 50 s of body
+            httpx.Response(404, json={"message": "Not Found"}),
+        ]
+    )
+    with (
+        Instantly(
+            SECRET_KEY,
+            transport=httpx.MockTransport(lambda request: next(answers)),
+            timeout=1.0,
+            rate_limit=None,
+            clock=clock,
+            sleep=clock.sleep,
+            max_retries=1,
+        ) as client,  # fmt: skip
+        pytest.raises(NotFoundError),
+    ):
+        client.accounts.get(EMAIL)
+    assert clock.now < 5.0  # the 503's body was abandoned after ~1 s, then a short backoff
