@@ -260,6 +260,11 @@ def render_markdown(
         "",
         f"This file: {mode} run started {started}, {total_seconds:.0f} s in all.",
         "",
+        "A MISSED target is a figure, not a failure: its section says, under the table, why it "
+        "was missed and what would close it. Targets at or near their bound can flip between "
+        "runs on this shared 2-core machine; rerun before drawing conclusions from a few "
+        "percent.",
+        "",
         "## Machine",
         "",
         "| | |",

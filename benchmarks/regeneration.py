@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from _baselines import RawBuild, build_raw_package
-from _harness import REPO_ROOT, ChildResult, Section, Verdict, child_env, fmt_ratio, run_child
+from _harness import REPO_ROOT, ChildResult, Section, child_env, fmt_ratio, run_child
 
 __all__ = ["SNAPSHOT_SHA256", "find_snapshot", "main", "run", "run_pipeline"]
 
@@ -80,13 +80,13 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
             str(_count_py(first_raw.package)),
         ]
     )
-    section.verdicts.append(
-        Verdict(
-            "regeneration time and memory vs the raw generator (no numeric target)",
-            f"{fmt_ratio(wall_p / wall_r)} the time, {fmt_ratio(rss_p / rss_r)} the memory",
-            None,
-            "issue #7 asks for the comparison without a target.",
-        )
+    pays = "more than pays for" if wall_p <= wall_r else "does not fully pay for"
+    section.notes.append(
+        f"Our pipeline takes {fmt_ratio(wall_p / wall_r)} the raw generator's time and "
+        f"{fmt_ratio(rss_p / rss_r)} its peak memory (issue #7 sets no target here). The "
+        "normalizer folds the inline error bodies every operation repeats into shared models, "
+        f"so far fewer files are rendered (see the last column), which {pays} normalizing and "
+        "formatting."
     )
     section.seconds = time.perf_counter() - started
     return section

@@ -265,7 +265,7 @@ def run(quick: bool) -> Section:
             met = ratio <= 1.05 and limited.throttled_at_caller == 0 and limited.error is None
             note = limited.error or ""
             if limited.throttled_at_server:
-                note += _why_throttled(limited.throttled_at_server)
+                note += _why_throttled(limited.throttled_at_server, profile.speed)
             elif ratio > 1.05:
                 note += _why_over(floor_limit, free.wall, limited.wall)
             section.verdicts.append(
@@ -276,15 +276,21 @@ def run(quick: bool) -> Section:
     return section
 
 
-def _why_throttled(count: int) -> str:
+def _why_throttled(count: int, speed: float) -> str:
+    scaled = (
+        f" On this clock x{speed:g}, every millisecond of latency jitter counts as "
+        f"{speed:g} ms of the limit's time, so boundaries are crossed more often."
+        if speed != 1
+        else " The first request of a run also opens the connection, so it arrives later "
+        "than booked: the warm-connection row, the same run on an open connection, has none."
+    )
     return (
         f" {count} request(s) reached the server's limiter early and got a 429 (the transport "
         "retried them; none reached the caller), each costing its Retry-After (Instantly sends "
-        "whole seconds: 1 s at least, on the limit's clock). Our limiter books send times on the "
-        "client's clock, the server counts arrivals: a request booked exactly one window after "
-        "an earlier one arrives too early whenever that earlier one arrived later than booked. "
-        "The first request of a run also opens the connection, so it does; compare the "
-        "warm-connection row. A margin of a few milliseconds per window in the client's limiter "
+        "whole seconds: 1 s at least, on the limit's clock). Our limiter books send times on "
+        "the client's clock, the server counts arrivals: a request booked exactly one window "
+        "after an earlier one arrives too early whenever that earlier one arrived later than "
+        f"booked.{scaled} A margin of a few milliseconds per window in the client's limiter "
         "(or counting a window from the first response rather than the first send) would "
         "close it."
     )
