@@ -418,14 +418,6 @@ def test_no_filter_value_reaches_the_wire_as_a_repr(filters: dict[str, object]) 
                 assert params.get_list(name) == shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (reported, not fixed here: resources/_accounts.py is being edited by ACC): "
-        "accounts.list passes status/provider_code/include_tags through unchecked, so "
-        "status='abc' or include_tags='' reaches the wire; they need int/bool checks"
-    ),
-)
 @pytest.mark.parametrize(
     "filters",
     [

@@ -211,14 +211,6 @@ def test_a_refresh_answered_with_another_jobs_state_raises_unexpected_state_erro
         client.jobs.handle("job-1").refresh()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (reported, not fixed here: resources/_accounts.py is being edited by ACC): a warmup "
-        "answer whose job id is '' raises InvalidInputError (the caller's arguments were fine) "
-        "from jobs.handle(job.id); it should be MalformedResponseError"
-    ),
-)
 def test_a_warmup_answer_with_an_empty_job_id_raises_malformed_response_error() -> None:
     result = _outcome("accounts.disable_warmup", 200, _dump({**JOB, "id": ""}))
     assert isinstance(result, MalformedResponseError)
@@ -402,6 +394,5 @@ def test_zz_print_the_tally_for_the_readme(record_property: Callable[[str, objec
     untyped = TALLY["bodies"] - TALLY["parsed"] - TALLY["typed_errors"]
     print(
         f"\nmalformed responses: {TALLY['bodies']} bodies, {TALLY['parsed']} parsed, "
-        f"{TALLY['typed_errors']} typed errors, {untyped} untyped (each one a failed or "
-        "strict-xfail test)"
+        f"{TALLY['typed_errors']} typed errors, {untyped} untyped (each one a failed test)"
     )

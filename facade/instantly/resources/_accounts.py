@@ -34,7 +34,13 @@ from instantly_api.models.pause_accounts_response_200 import PauseAccountsRespon
 from instantly_api.types import Unset
 
 from .._bulk import BulkPausePlan, BulkPauseResult, SplitCall
-from .._errors import AccountStatusError, APIError, InvalidInputError, NotFoundError
+from .._errors import (
+    AccountStatusError,
+    APIError,
+    InvalidInputError,
+    MalformedResponseError,
+    NotFoundError,
+)
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
 from .._pagination import AsyncPaginator, Page, SyncPaginator
@@ -51,6 +57,8 @@ from ._base import (
     comma_separated,
     cursor_of,
     given,
+    given_bool,
+    given_int,
     page_size,
 )
 from ._jobs import AsyncJobs, Jobs
@@ -85,11 +93,11 @@ def _list_kwargs(
         limit=page_size(limit),
         starting_after=given(cursor),
         search=given(search),
-        status=given(status),
-        provider_code=given(provider_code),
+        status=given_int("status", status),
+        provider_code=given_int("provider_code", provider_code),
         tag_ids=comma_separated("tag_ids", tag_ids),
         tag_ids_all=comma_separated("tag_ids_all", tag_ids_all),
-        include_tags=given(include_tags),
+        include_tags=given_bool("include_tags", include_tags),
         filter_=given(filter),
         sort_by=given(sort_by),
         sort_order=given(sort_order),
@@ -229,6 +237,20 @@ class _WarmupCall(SplitCall[H], Generic[H]):
         body = self._body_class.from_dict(self.bodies[index])
         kwargs: dict[str, Any] = self.module._get_kwargs(body=body)
         return kwargs
+
+    def started_job_id(self, index: int, job: BackgroundJob) -> str:
+        """The id of the job chunk `index` started; a 2xx without a usable one is malformed."""
+        job_id = job.id
+        if isinstance(job_id, str) and job_id not in ("", ".", "..") and "/" not in job_id:
+            return job_id
+        kwargs = self.kwargs(index)
+        raise MalformedResponseError(
+            f"the answer describes a started job without a usable id ({job_id!r}), so the job "
+            "cannot be followed; look for it with jobs.list()",
+            status_code=200,
+            method=str(kwargs["method"]).upper(),
+            path=str(kwargs["url"]),
+        )
 
 
 def _one_or_group(handles: Sequence[H], group: Callable[[Sequence[H]], G]) -> H | G:
@@ -413,7 +435,7 @@ class Accounts(SyncResource):
                 )
             except APIError as exc:
                 raise call.failure(exc) from exc
-            call.record(self._jobs.handle(job.id, job=job))
+            call.record(self._jobs.handle(call.started_job_id(index, job), job=job))
         started: JobHandle[BackgroundJob] | JobGroup[BackgroundJob] = _one_or_group(
             call.results, JobGroup
         )
@@ -574,7 +596,7 @@ class AsyncAccounts(AsyncResource):
                 )
             except APIError as exc:
                 raise call.failure(exc) from exc
-            call.record(self._jobs.handle(job.id, job=job))
+            call.record(self._jobs.handle(call.started_job_id(index, job), job=job))
         started: AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob] = _one_or_group(
             call.results, AsyncJobGroup
         )

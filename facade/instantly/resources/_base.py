@@ -35,6 +35,8 @@ __all__ = [
     "comma_separated",
     "cursor_of",
     "given",
+    "given_bool",
+    "given_int",
     "page_size",
     "path_param",
     "undecodable",
@@ -69,6 +71,28 @@ def path_param(name: str, value: object) -> str:
 def given(value: T | None) -> T | Unset:
     """None (the facade's "not given") as the generated code's UNSET."""
     return UNSET if value is None else value
+
+
+def given_int(name: str, value: int | None) -> int | Unset:
+    """An integer filter (a status or provider code), refused unless it is an int."""
+    if value is None:
+        return UNSET
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(
+            f"{name} must be an int (one of the API's codes), got {type(value).__name__} {value!r}"
+        )
+    return value
+
+
+def given_bool(name: str, value: bool | None) -> bool | Unset:
+    """A boolean filter, refused unless it is a bool (a str like 'no' would read as true)."""
+    if value is None:
+        return UNSET
+    if not isinstance(value, bool):
+        raise InvalidInputError(
+            f"{name} must be True or False, got {type(value).__name__} {value!r}"
+        )
+    return value
 
 
 def page_size(limit: int | None) -> int:

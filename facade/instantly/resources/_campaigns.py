@@ -19,6 +19,7 @@ from ._base import (
     comma_separated,
     cursor_of,
     given,
+    given_int,
     page_size,
 )
 
@@ -41,8 +42,8 @@ def _list_kwargs(
         search=given(search),
         tag_ids=comma_separated("tag_ids", tag_ids),
         ai_sales_agent_id=given(ai_sales_agent_id),
-        status=given(status),
-        exclude_status=given(exclude_status),
+        status=given_int("status", status),
+        exclude_status=given_int("exclude_status", exclude_status),
     )
 
 

@@ -17,6 +17,7 @@ from ._base import (
     check_options,
     cursor_of,
     given,
+    given_bool,
     page_size,
 )
 
@@ -33,7 +34,7 @@ def _list_kwargs(
     return list_lead_list._get_kwargs(
         limit=page_size(limit),
         starting_after=given(cursor),
-        has_enrichment_task=given(has_enrichment_task),
+        has_enrichment_task=given_bool("has_enrichment_task", has_enrichment_task),
         search=given(search),
     )
 
