@@ -1,4 +1,4 @@
-"""What every benchmark shares: child processes timed with their peak RSS, statistics, the report.
+"""What every benchmark shares: child processes timed with their peak RSS, the report model.
 
 A benchmark section returns a `Section`: a table of measured figures and a list of `Verdict`s
 (one per target in issue #7: the target, the figure it is judged on, met or missed, and why). The
@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import platform
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,6 @@ __all__ = [
     "REPO_ROOT",
     "ChildResult",
     "Section",
-    "Stats",
     "Verdict",
     "child_env",
     "fmt_ms",
@@ -124,23 +122,6 @@ def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
     # ru_maxrss is KiB on Linux and bytes on macOS.
     rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss
     return proc.returncode, rss
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Median, min and max of a sample, and how many values it has."""
-
-    median: float
-    low: float
-    high: float
-    n: int
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Stats:
-        """Statistics of a non-empty sample."""
-        if not values:
-            raise ValueError("cannot summarize an empty sample")
-        return cls(statistics.median(values), min(values), max(values), len(values))
 
 
 @dataclass(frozen=True)
