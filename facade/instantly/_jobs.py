@@ -14,12 +14,12 @@ is not about a job (401, a 404 on the job id, ...) propagates at once and stops 
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Final, Generic, TypeVar
 
+from ._aio import asyncio_sleep
 from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
 from ._polling import (
     DEFAULT_WAIT_TIMEOUT,
@@ -194,7 +194,7 @@ class AsyncJobHandle(_HandleState[J]):
         fetch: Callable[[str], Awaitable[J]],
         job: J | None = None,
         clock: Clock = time.monotonic,
-        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] = asyncio_sleep,
         rng: Rng = random.random,
     ) -> None:
         super().__init__(job_id, job, clock, rng)
@@ -390,6 +390,8 @@ class AsyncJobGroup(_GroupState[J]):
 
     async def refresh(self) -> list[J]:
         """Fetch every job once, concurrently, and return the states in order."""
+        import asyncio  # async paths only: a sync client never loads asyncio
+
         return list(await asyncio.gather(*(h.refresh() for h in self._async_handles)))
 
     async def wait(
@@ -403,6 +405,8 @@ class AsyncJobGroup(_GroupState[J]):
 
         Raises `JobGroupError` if any did not succeed within `timeout` (see the module docstring).
         """
+        import asyncio  # async paths only: a sync client never loads asyncio
+
         deadline = Deadline(timeout, self._clock)
         backoff = backoff_for(poll_interval)
         waits = [h._new_wait(deadline, backoff, on_progress) for h in self._async_handles]

@@ -9,7 +9,6 @@ timeout bounds a whole response body too (`_BodyBudget`), not only each socket r
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ._aio import asyncio_sleep
 from ._config import EXTENSION_MAX_RETRIES, LOGGER_NAME
 from ._ratelimit import RateLimiter, RateLimitWaitTooLong
 from ._retry import (
@@ -304,7 +304,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._transport = transport
         self._settings = settings or TransportSettings()
-        self._sleep = sleep or _asyncio_sleep
+        self._sleep = sleep or asyncio_sleep
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(request, self._settings)
@@ -329,10 +329,6 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._transport.aclose()
-
-
-async def _asyncio_sleep(seconds: float) -> None:
-    await asyncio.sleep(seconds)
 
 
 class ClientTransport(httpx.BaseTransport):

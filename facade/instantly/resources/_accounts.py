@@ -10,28 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from types import ModuleType
-from typing import Any, Final, Generic, TypedDict, TypeVar, Unpack, cast
-
-from instantly_api.api.account import (
-    disable_warmup_for_accounts,
-    enable_warmup_for_accounts,
-    get_account,
-    list_account,
-    pause_account,
-    pause_accounts,
-    resume_account,
-)
-from instantly_api.models.account import Account
-from instantly_api.models.background_job import BackgroundJob
-from instantly_api.models.disable_warmup_for_accounts_body import DisableWarmupForAccountsBody
-from instantly_api.models.enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
-from instantly_api.models.list_account_response_200 import ListAccountResponse200
-from instantly_api.models.list_account_response_200_items_item import (
-    ListAccountResponse200ItemsItem,
-)
-from instantly_api.models.pause_accounts_body import PauseAccountsBody
-from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
-from instantly_api.types import Unset
+from typing import TYPE_CHECKING, Any, Final, Generic, TypedDict, TypeVar, Unpack, cast
 
 from .._bulk import BulkPausePlan, BulkPauseResult, SplitCall
 from .._errors import (
@@ -42,11 +21,9 @@ from .._errors import (
     NotFoundError,
 )
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
-from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
 from .._pagination import AsyncPaginator, Page, SyncPaginator
 from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, ProgressCallback, backoff_for
 from .._validation import validate_email
-from .._warmup import warmup_request_bodies, warmup_selection
 from ._base import (
     AsyncResource,
     AsyncRunner,
@@ -63,6 +40,20 @@ from ._base import (
 )
 from ._jobs import AsyncJobs, Jobs
 
+if TYPE_CHECKING:  # the generated code each method needs is imported by that method, on first use
+    from instantly_api.models.account import Account
+    from instantly_api.models.background_job import BackgroundJob
+    from instantly_api.models.disable_warmup_for_accounts_body import (
+        DisableWarmupForAccountsBody,
+    )
+    from instantly_api.models.enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
+    from instantly_api.models.list_account_response_200 import ListAccountResponse200
+    from instantly_api.models.list_account_response_200_items_item import (
+        ListAccountResponse200ItemsItem,
+    )
+
+    from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+
 __all__ = [
     "AccountListItem",
     "Accounts",
@@ -71,8 +62,21 @@ __all__ = [
     "WarmupRequestOptions",
 ]
 
-# The item type of GET /api/v2/accounts (the spec gives it its own schema, close to Account).
-AccountListItem = ListAccountResponse200ItemsItem
+if TYPE_CHECKING:
+    # The item type of GET /api/v2/accounts (the spec gives it its own schema, close to Account).
+    AccountListItem = ListAccountResponse200ItemsItem
+
+
+def __getattr__(name: str) -> Any:
+    """`AccountListItem`, loaded on first use (PEP 562): it is a generated model."""
+    if name == "AccountListItem":
+        from instantly_api.models.list_account_response_200_items_item import (
+            ListAccountResponse200ItemsItem,
+        )
+
+        globals()[name] = ListAccountResponse200ItemsItem
+        return ListAccountResponse200ItemsItem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _list_kwargs(
@@ -89,6 +93,8 @@ def _list_kwargs(
     sort_by: str | None,
     sort_order: str | None,
 ) -> dict[str, Any]:
+    from instantly_api.api.account import list_account
+
     return list_account._get_kwargs(
         limit=page_size(limit),
         starting_after=given(cursor),
@@ -136,11 +142,15 @@ class _StatusChange:
         self.email = validate_email(email)
         self.verb = "pause" if pause else "resume"
         self.expected = ACCOUNT_STATUS_PAUSED if pause else ACCOUNT_STATUS_ACTIVE
+        from instantly_api.api.account import pause_account, resume_account
+
         self.module: ModuleType = pause_account if pause else resume_account
         self.kwargs: dict[str, Any] = self.module._get_kwargs(email=self.email)
 
     def checked(self, account: Account) -> Account:
         """`account` if its status is the one asked for, else `AccountStatusError` with it."""
+        from instantly_api.types import Unset
+
         actual = None if isinstance(account.status, Unset) else account.status
         if actual == self.expected:
             return account
@@ -169,6 +179,9 @@ class _StatusChange:
 
 
 def _bulk_pause_kwargs(plan: BulkPausePlan, index: int) -> dict[str, Any]:
+    from instantly_api.api.account import pause_accounts
+    from instantly_api.models.pause_accounts_body import PauseAccountsBody
+
     return pause_accounts._get_kwargs(body=PauseAccountsBody(emails=plan.body(index)["emails"]))
 
 
@@ -213,6 +226,19 @@ class _WarmupCall(SplitCall[H], Generic[H]):
         poll_interval: float | None,
         on_progress: object,
     ) -> None:
+        from instantly_api.api.account import (
+            disable_warmup_for_accounts,
+            enable_warmup_for_accounts,
+        )
+        from instantly_api.models.disable_warmup_for_accounts_body import (
+            DisableWarmupForAccountsBody,
+        )
+        from instantly_api.models.enable_warmup_for_accounts_body import (
+            EnableWarmupForAccountsBody,
+        )
+
+        from .._warmup import warmup_request_bodies, warmup_selection
+
         selection = warmup_selection(
             emails,
             include_all=include_all,
@@ -297,6 +323,8 @@ class Accounts(SyncResource):
         )  # fmt: skip
         build(None)  # check the arguments now, not at the first iteration
         check_options(options)
+        from instantly_api.api.account import list_account
+        from instantly_api.models.list_account_response_200 import ListAccountResponse200
 
         def fetch(cursor: str | None) -> Page[AccountListItem]:
             kwargs = build(cursor)
@@ -309,6 +337,9 @@ class Accounts(SyncResource):
 
     def get(self, email: str, **options: Unpack[RequestOptions]) -> Account:
         """The account with this email address (NotFoundError if the workspace has none)."""
+        from instantly_api.api.account import get_account
+        from instantly_api.models.account import Account
+
         kwargs = get_account._get_kwargs(email=validate_email(email))
         return self._runner.call(kwargs, get_account._parse_response, Account, options)
 
@@ -326,6 +357,8 @@ class Accounts(SyncResource):
         return self._change_status(_StatusChange(email, pause=False), options)
 
     def _change_status(self, change: _StatusChange, options: RequestOptions) -> Account:
+        from instantly_api.models.account import Account
+
         try:
             account = self._runner.call(
                 change.kwargs, change.module._parse_response, Account, options
@@ -344,6 +377,9 @@ class Accounts(SyncResource):
         A request failing after others succeeded raises `PartialBatchError` holding the
         `BulkPauseResult` so far (`.completed`) and the addresses not handled (`.unsent`).
         """
+        from instantly_api.api.account import pause_accounts
+        from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
+
         plan = BulkPausePlan(emails)
         check_options(options)
         for index in range(plan.total):
@@ -428,6 +464,10 @@ class Accounts(SyncResource):
         on_progress: ProgressCallback[BackgroundJob] | None,
         options: RequestOptions,
     ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
+        from instantly_api.models.background_job import BackgroundJob
+
+        from .._jobs import JobGroup
+
         for index in range(call.total):
             try:
                 job = self._runner.call(
@@ -476,6 +516,8 @@ class AsyncAccounts(AsyncResource):
         )  # fmt: skip
         build(None)  # check the arguments now, not at the first iteration
         check_options(options)
+        from instantly_api.api.account import list_account
+        from instantly_api.models.list_account_response_200 import ListAccountResponse200
 
         async def fetch(cursor: str | None) -> Page[AccountListItem]:
             kwargs = build(cursor)
@@ -488,6 +530,9 @@ class AsyncAccounts(AsyncResource):
 
     async def get(self, email: str, **options: Unpack[RequestOptions]) -> Account:
         """The account with this email address (NotFoundError if the workspace has none)."""
+        from instantly_api.api.account import get_account
+        from instantly_api.models.account import Account
+
         kwargs = get_account._get_kwargs(email=validate_email(email))
         return await self._runner.call(kwargs, get_account._parse_response, Account, options)
 
@@ -500,6 +545,8 @@ class AsyncAccounts(AsyncResource):
         return await self._change_status(_StatusChange(email, pause=False), options)
 
     async def _change_status(self, change: _StatusChange, options: RequestOptions) -> Account:
+        from instantly_api.models.account import Account
+
         try:
             account = await self._runner.call(
                 change.kwargs, change.module._parse_response, Account, options
@@ -512,6 +559,9 @@ class AsyncAccounts(AsyncResource):
         self, emails: Iterable[str], **options: Unpack[RequestOptions]
     ) -> BulkPauseResult:
         """Pause many accounts, 100 addresses per request (see `Accounts.pause_many`)."""
+        from instantly_api.api.account import pause_accounts
+        from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
+
         plan = BulkPausePlan(emails)
         check_options(options)
         for index in range(plan.total):
@@ -589,6 +639,10 @@ class AsyncAccounts(AsyncResource):
         on_progress: ProgressCallback[BackgroundJob] | None,
         options: RequestOptions,
     ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
+        from instantly_api.models.background_job import BackgroundJob
+
+        from .._jobs import AsyncJobGroup
+
         for index in range(call.total):
             try:
                 job = await self._runner.call(

@@ -7,18 +7,13 @@ source, so a test that injects them waits exactly and instantly.
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
-from instantly_api.api.background_job import get_background_job, list_background_job
-from instantly_api.models.background_job import BackgroundJob
-from instantly_api.models.list_background_job_response_200 import ListBackgroundJobResponse200
-
-from .._jobs import AsyncJobHandle, JobHandle
+from .._aio import asyncio_sleep
 from .._pagination import AsyncPaginator, Page, SyncPaginator
 from .._polling import DEFAULT_WAIT_TIMEOUT, Clock, ProgressCallback, Rng
 from ._base import (
@@ -34,6 +29,14 @@ from ._base import (
     page_size,
     path_param,
 )
+
+if TYPE_CHECKING:  # loaded on first use below: building the resource imports no generated code
+    from instantly_api.models.background_job import BackgroundJob
+    from instantly_api.models.list_background_job_response_200 import (
+        ListBackgroundJobResponse200,
+    )
+
+    from .._jobs import AsyncJobHandle, JobHandle
 
 __all__ = ["AsyncJobs", "Jobs"]
 
@@ -52,6 +55,8 @@ def _list_kwargs(
     sort_column: str | None,
     sort_order: str | None,
 ) -> dict[str, Any]:
+    from instantly_api.api.background_job import list_background_job
+
     return list_background_job._get_kwargs(
         limit=page_size(limit),
         starting_after=given(cursor),
@@ -68,6 +73,8 @@ def _list_kwargs(
 
 
 def _get_kwargs(job_id: str, data_fields: str | Sequence[str] | None) -> dict[str, Any]:
+    from instantly_api.api.background_job import get_background_job
+
     return get_background_job._get_kwargs(
         id=path_param("job_id", job_id),
         data_fields=comma_separated("data_fields", data_fields),
@@ -102,6 +109,8 @@ class Jobs(SyncResource):
 
         Nothing is sent here: a handle needs only the id, so one can be rebuilt in another process.
         """
+        from .._jobs import JobHandle
+
         return JobHandle(
             job_id, fetch=self._fetch, job=job, clock=self._clock, sleep=self._sleep, rng=self._rng
         )
@@ -145,6 +154,10 @@ class Jobs(SyncResource):
         )  # fmt: skip
         build(None)  # check the arguments now, not at the first iteration
         check_options(options)
+        from instantly_api.api.background_job import list_background_job
+        from instantly_api.models.list_background_job_response_200 import (
+            ListBackgroundJobResponse200,
+        )
 
         def fetch(cursor: str | None) -> Page[BackgroundJob]:
             response = self._runner.call(
@@ -165,6 +178,9 @@ class Jobs(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> BackgroundJob:
         """The job with this id, in its current state (NotFoundError if there is none)."""
+        from instantly_api.api.background_job import get_background_job
+        from instantly_api.models.background_job import BackgroundJob
+
         kwargs = _get_kwargs(job_id, data_fields)
         return self._runner.call(kwargs, get_background_job._parse_response, BackgroundJob, options)
 
@@ -182,13 +198,15 @@ class AsyncJobs(AsyncResource):
     ) -> None:
         super().__init__(runner)
         self._clock = clock or time.monotonic
-        self._sleep = sleep or asyncio.sleep
+        self._sleep = sleep or asyncio_sleep
         self._rng = rng or random.random
 
     def handle(
         self, job_id: str, *, job: BackgroundJob | None = None
     ) -> AsyncJobHandle[BackgroundJob]:
         """A handle on the job `job_id` (`job`: its state if known); nothing is sent here."""
+        from .._jobs import AsyncJobHandle
+
         return AsyncJobHandle(
             job_id, fetch=self._fetch, job=job, clock=self._clock, sleep=self._sleep, rng=self._rng
         )
@@ -234,6 +252,10 @@ class AsyncJobs(AsyncResource):
         )  # fmt: skip
         build(None)  # check the arguments now, not at the first iteration
         check_options(options)
+        from instantly_api.api.background_job import list_background_job
+        from instantly_api.models.list_background_job_response_200 import (
+            ListBackgroundJobResponse200,
+        )
 
         async def fetch(cursor: str | None) -> Page[BackgroundJob]:
             response = await self._runner.call(
@@ -254,6 +276,9 @@ class AsyncJobs(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> BackgroundJob:
         """The job with this id, in its current state (NotFoundError if there is none)."""
+        from instantly_api.api.background_job import get_background_job
+        from instantly_api.models.background_job import BackgroundJob
+
         kwargs = _get_kwargs(job_id, data_fields)
         return await self._runner.call(
             kwargs, get_background_job._parse_response, BackgroundJob, options
