@@ -12,7 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import attrs
 import httpx
@@ -151,11 +151,53 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     return cls(message, **kwargs)
 
 
-def _scalar_matches(value: object, names: list[str]) -> bool:
-    """Whether `value` is one of the scalar types `names` (a bool is not an int or a float)."""
-    if isinstance(value, bool) and "bool" not in names:
-        return False
-    return any(isinstance(value, _SCALARS[name]) for name in names)
+class _ScalarCheck(NamedTuple):
+    """How to check one field declared as scalars (or a list of one scalar): read once per class."""
+
+    name: str
+    declared: str
+    types: tuple[type, ...]  # the Python types its value (or each item) may have
+    bool_ok: bool  # whether a bool is allowed (isinstance(True, int) holds, but it is not one)
+    is_list: bool
+
+
+def _matches(value: object, check: _ScalarCheck) -> bool:
+    """Whether `value` is one of the check's scalar types (a bool is not an int or a float)."""
+    return (check.bool_ok or not isinstance(value, bool)) and isinstance(value, check.types)
+
+
+def _check_for(name: str, declared: str, names: list[str], *, is_list: bool) -> _ScalarCheck:
+    types = tuple(t for n in names for t in _SCALARS[n])
+    return _ScalarCheck(name, declared, types, "bool" in names, is_list)
+
+
+# Per generated model class (their declared fields never change): the checks to run.
+_CHECKS_BY_CLASS: dict[type, tuple[_ScalarCheck, ...]] = {}
+
+
+def _scalar_checks(cls: type) -> tuple[_ScalarCheck, ...]:
+    """The checks `shape_problem` runs on an instance of `cls`, in field order (cached)."""
+    checks = _CHECKS_BY_CLASS.get(cls)
+    if checks is None:
+        checks = _CHECKS_BY_CLASS[cls] = _read_scalar_checks(cls)
+    return checks
+
+
+def _read_scalar_checks(cls: type) -> tuple[_ScalarCheck, ...]:
+    if not attrs.has(cls):
+        return ()
+    checks: list[_ScalarCheck] = []
+    for field in attrs.fields(cls):
+        declared = field.type if isinstance(field.type, str) else None
+        if declared is None:
+            continue
+        names = [part.strip() for part in declared.split("|")]
+        scalar_list = _LIST_OF_SCALAR.fullmatch(declared)
+        if all(name in _SCALARS for name in names):
+            checks.append(_check_for(field.name, declared, names, is_list=False))
+        elif scalar_list is not None:
+            checks.append(_check_for(field.name, declared, [scalar_list.group(1)], is_list=True))
+    return tuple(checks)
 
 
 def shape_problem(model: object) -> str | None:
@@ -164,29 +206,17 @@ def shape_problem(model: object) -> str | None:
     The generated `from_dict` copies scalars without checking them, so `{"id": 5}` would give a
     `BackgroundJob` whose `id` is an int. Only fields declared as scalars, unions of scalars
     (with None/Unset) or lists of scalars are checked; models, dates and enums are left to the
-    generated parser.
+    generated parser. What to check is worked out once per model class (`_scalar_checks`).
     """
-    if not attrs.has(type(model)):
-        return None
-    for field in attrs.fields(type(model)):  # type: ignore[arg-type]  # attrs.has checked it
-        declared = field.type if isinstance(field.type, str) else None
-        if declared is None:
-            continue
-        value = getattr(model, field.name)
-        names = [part.strip() for part in declared.split("|")]
-        scalar_list = _LIST_OF_SCALAR.fullmatch(declared)
-        if all(name in _SCALARS for name in names):
-            wrong = not _scalar_matches(value, names)
-        elif scalar_list is not None:
-            item_type = [scalar_list.group(1)]
-            wrong = not isinstance(value, list) or not all(
-                _scalar_matches(item, item_type) for item in value
-            )
+    for check in _scalar_checks(type(model)):
+        value = getattr(model, check.name)
+        if check.is_list:
+            wrong = not isinstance(value, list) or not all(_matches(i, check) for i in value)
         else:
-            continue
+            wrong = not _matches(value, check)
         if wrong:
             shown = excerpt(repr(value), 60)
-            return f"{field.name!r} is {type(value).__name__} {shown}, not {declared}"
+            return f"{check.name!r} is {type(value).__name__} {shown}, not {check.declared}"
     return None
 
 
