@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.account_status_message import AccountStatusMessage
-    from ..models.account_warmup import AccountWarmup
-
 
 T = TypeVar("T", bound="Account")
 
@@ -275,9 +270,6 @@ class Account:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.account_status_message import AccountStatusMessage  # noqa: PLC0415
-        from ..models.account_warmup import AccountWarmup  # noqa: PLC0415
-
         d = dict(src_dict)
         email = d.pop("email")
 
@@ -310,92 +302,25 @@ class Account:
         else:
             warmup = AccountWarmup.from_dict(_warmup)
 
-        def _parse_added_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        added_by = d.pop("added_by", UNSET)
 
-        added_by = _parse_added_by(d.pop("added_by", UNSET))
+        daily_limit = d.pop("daily_limit", UNSET)
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        daily_limit_max = d.pop("daily_limit_max", UNSET)
 
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
+        warmup_limit_max = d.pop("warmup_limit_max", UNSET)
 
-        def _parse_daily_limit_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        modified_by = d.pop("modified_by", UNSET)
 
-        daily_limit_max = _parse_daily_limit_max(d.pop("daily_limit_max", UNSET))
+        tracking_domain_name = d.pop("tracking_domain_name", UNSET)
 
-        def _parse_warmup_limit_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        warmup_limit_max = _parse_warmup_limit_max(d.pop("warmup_limit_max", UNSET))
-
-        def _parse_modified_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        modified_by = _parse_modified_by(d.pop("modified_by", UNSET))
-
-        def _parse_tracking_domain_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tracking_domain_name = _parse_tracking_domain_name(d.pop("tracking_domain_name", UNSET))
-
-        def _parse_tracking_domain_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tracking_domain_status = _parse_tracking_domain_status(
-            d.pop("tracking_domain_status", UNSET)
-        )
+        tracking_domain_status = d.pop("tracking_domain_status", UNSET)
 
         status = d.pop("status", UNSET)
 
-        def _parse_enable_slow_ramp(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        enable_slow_ramp = _parse_enable_slow_ramp(d.pop("enable_slow_ramp", UNSET))
-
-        def _parse_inbox_placement_test_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        inbox_placement_test_limit = _parse_inbox_placement_test_limit(
-            d.pop("inbox_placement_test_limit", UNSET)
-        )
+        inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
 
         _status_message = d.pop("status_message", UNSET)
         status_message: AccountStatusMessage | Unset
@@ -425,43 +350,15 @@ class Account:
             d.pop("timestamp_warmup_start", UNSET)
         )
 
-        def _parse_stat_warmup_score(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        stat_warmup_score = _parse_stat_warmup_score(d.pop("stat_warmup_score", UNSET))
+        stat_warmup_score = d.pop("stat_warmup_score", UNSET)
 
         sending_gap = d.pop("sending_gap", UNSET)
 
-        def _parse_signature(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        signature = d.pop("signature", UNSET)
 
-        signature = _parse_signature(d.pop("signature", UNSET))
+        reply_to = d.pop("reply_to", UNSET)
 
-        def _parse_reply_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        reply_to = _parse_reply_to(d.pop("reply_to", UNSET))
-
-        def _parse_autofix_failed(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        autofix_failed = _parse_autofix_failed(d.pop("autofix_failed", UNSET))
+        autofix_failed = d.pop("autofix_failed", UNSET)
 
         account = cls(
             email=email,
@@ -512,3 +409,10 @@ class Account:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.account_status_message import AccountStatusMessage
+from ..models.account_warmup import AccountWarmup

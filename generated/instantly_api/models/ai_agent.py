@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_agent_payload_type_0 import AIAgentPayloadType0
-    from ..models.ai_agent_payload_type_1 import AIAgentPayloadType1
-    from ..models.ai_agent_payload_type_2 import AIAgentPayloadType2
-    from ..models.ai_agent_payload_type_3 import AIAgentPayloadType3
-
 
 T = TypeVar("T", bound="AIAgent")
 
@@ -59,10 +52,6 @@ class AIAgent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ai_agent_payload_type_0 import AIAgentPayloadType0  # noqa: PLC0415
-        from ..models.ai_agent_payload_type_1 import AIAgentPayloadType1  # noqa: PLC0415
-        from ..models.ai_agent_payload_type_2 import AIAgentPayloadType2  # noqa: PLC0415
-
         id = self.id
 
         organization_id = self.organization_id
@@ -135,11 +124,6 @@ class AIAgent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent_payload_type_0 import AIAgentPayloadType0  # noqa: PLC0415
-        from ..models.ai_agent_payload_type_1 import AIAgentPayloadType1  # noqa: PLC0415
-        from ..models.ai_agent_payload_type_2 import AIAgentPayloadType2  # noqa: PLC0415
-        from ..models.ai_agent_payload_type_3 import AIAgentPayloadType3  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -188,41 +172,13 @@ class AIAgent:
 
         status = d.pop("status")
 
-        def _parse_type_(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        type_ = d.pop("type", UNSET)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
+        is_auto_created = d.pop("is_auto_created", UNSET)
 
-        def _parse_is_auto_created(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        created_by = d.pop("created_by", UNSET)
 
-        is_auto_created = _parse_is_auto_created(d.pop("is_auto_created", UNSET))
-
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         ai_agent = cls(
             id=id,
@@ -256,3 +212,12 @@ class AIAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent_payload_type_0 import AIAgentPayloadType0
+from ..models.ai_agent_payload_type_1 import AIAgentPayloadType1
+from ..models.ai_agent_payload_type_2 import AIAgentPayloadType2
+from ..models.ai_agent_payload_type_3 import AIAgentPayloadType3

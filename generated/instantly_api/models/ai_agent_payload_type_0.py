@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_agent_payload_type_0_ai_enrichment_type_0 import (
-        AIAgentPayloadType0AiEnrichmentType0,
-    )
-    from ..models.ai_agent_payload_type_0_fallback_search_filters_type_0 import (
-        AIAgentPayloadType0FallbackSearchFiltersType0,
-    )
-    from ..models.ai_agent_payload_type_0_search_filters import AIAgentPayloadType0SearchFilters
-
 
 T = TypeVar("T", bound="AIAgentPayloadType0")
 
@@ -57,13 +47,6 @@ class AIAgentPayloadType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ai_agent_payload_type_0_ai_enrichment_type_0 import (
-            AIAgentPayloadType0AiEnrichmentType0,  # noqa: PLC0415
-        )
-        from ..models.ai_agent_payload_type_0_fallback_search_filters_type_0 import (
-            AIAgentPayloadType0FallbackSearchFiltersType0,  # noqa: PLC0415
-        )
-
         campaign_id = self.campaign_id
 
         campaign_name = self.campaign_name
@@ -126,14 +109,6 @@ class AIAgentPayloadType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent_payload_type_0_ai_enrichment_type_0 import (
-            AIAgentPayloadType0AiEnrichmentType0,  # noqa: PLC0415
-        )
-        from ..models.ai_agent_payload_type_0_fallback_search_filters_type_0 import (
-            AIAgentPayloadType0FallbackSearchFiltersType0,  # noqa: PLC0415
-        )
-        from ..models.ai_agent_payload_type_0_search_filters import AIAgentPayloadType0SearchFilters  # noqa: PLC0415
-
         d = dict(src_dict)
         campaign_id = d.pop("campaign_id")
 
@@ -192,16 +167,7 @@ class AIAgentPayloadType0:
 
         ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
-        def _parse_ai_enrichment_workflow(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_enrichment_workflow = _parse_ai_enrichment_workflow(
-            d.pop("ai_enrichment_workflow", UNSET)
-        )
+        ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
         ai_agent_payload_type_0 = cls(
             campaign_id=campaign_id,
@@ -232,3 +198,15 @@ class AIAgentPayloadType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent_payload_type_0_ai_enrichment_type_0 import (
+    AIAgentPayloadType0AiEnrichmentType0,
+)
+from ..models.ai_agent_payload_type_0_fallback_search_filters_type_0 import (
+    AIAgentPayloadType0FallbackSearchFiltersType0,
+)
+from ..models.ai_agent_payload_type_0_search_filters import AIAgentPayloadType0SearchFilters

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_agent_payload_type_1_ai_sdr_config import AIAgentPayloadType1AiSdrConfig
-
 
 T = TypeVar("T", bound="AIAgentPayloadType1")
 
@@ -98,8 +94,6 @@ class AIAgentPayloadType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent_payload_type_1_ai_sdr_config import AIAgentPayloadType1AiSdrConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         ai_sdr_config = AIAgentPayloadType1AiSdrConfig.from_dict(d.pop("ai_sdr_config"))
 
@@ -167,3 +161,9 @@ class AIAgentPayloadType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent_payload_type_1_ai_sdr_config import AIAgentPayloadType1AiSdrConfig

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_agent_payload_type_1_ai_sdr_config_memory_icps_item import (
-        AIAgentPayloadType1AiSdrConfigMemoryIcpsItem,
-    )
-
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigMemory")
 
@@ -92,10 +86,6 @@ class AIAgentPayloadType1AiSdrConfigMemory:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent_payload_type_1_ai_sdr_config_memory_icps_item import (
-            AIAgentPayloadType1AiSdrConfigMemoryIcpsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company = d.pop("company", UNSET)
 
@@ -148,3 +138,11 @@ class AIAgentPayloadType1AiSdrConfigMemory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent_payload_type_1_ai_sdr_config_memory_icps_item import (
+    AIAgentPayloadType1AiSdrConfigMemoryIcpsItem,
+)

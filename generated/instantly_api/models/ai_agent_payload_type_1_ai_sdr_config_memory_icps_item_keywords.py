@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -51,24 +51,9 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        include = d.pop("include", UNSET)
 
-        def _parse_include(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        include = _parse_include(d.pop("include", UNSET))
-
-        def _parse_exclude(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        exclude = _parse_exclude(d.pop("exclude", UNSET))
+        exclude = d.pop("exclude", UNSET)
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords = cls(
             include=include,

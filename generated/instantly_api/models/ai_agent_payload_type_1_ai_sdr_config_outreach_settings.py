@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule import (
-        AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule,
-    )
-
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigOutreachSettings")
 
@@ -99,10 +93,6 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule import (
-            AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _campaign_schedule = d.pop("campaign_schedule", UNSET)
         campaign_schedule: AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule | Unset
@@ -161,3 +151,11 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule import (
+    AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule,
+)

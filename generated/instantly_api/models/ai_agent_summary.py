@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -96,21 +96,9 @@ class AIAgentSummary:
 
         timestamp_updated = d.pop("timestamp_updated")
 
-        def _parse_configuration_mode(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        configuration_mode = d.pop("configuration_mode")
 
-        configuration_mode = _parse_configuration_mode(d.pop("configuration_mode"))
-
-        def _parse_type_(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        type_ = _parse_type_(d.pop("type", UNSET))
+        type_ = d.pop("type", UNSET)
 
         ai_agent_summary = cls(
             id=id,

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_deliverability_agent_payload import AIDeliverabilityAgentPayload
-
 
 T = TypeVar("T", bound="AIDeliverabilityAgent")
 
@@ -122,8 +118,6 @@ class AIDeliverabilityAgent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_deliverability_agent_payload import AIDeliverabilityAgentPayload  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -144,41 +138,13 @@ class AIDeliverabilityAgent:
         else:
             payload = AIDeliverabilityAgentPayload.from_dict(_payload)
 
-        def _parse_type_(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        type_ = d.pop("type", UNSET)
 
-        type_ = _parse_type_(d.pop("type", UNSET))
+        is_auto_created = d.pop("is_auto_created", UNSET)
 
-        def _parse_is_auto_created(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        created_by = d.pop("created_by", UNSET)
 
-        is_auto_created = _parse_is_auto_created(d.pop("is_auto_created", UNSET))
-
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         ai_deliverability_agent = cls(
             id=id,
@@ -212,3 +178,9 @@ class AIDeliverabilityAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_deliverability_agent_payload import AIDeliverabilityAgentPayload

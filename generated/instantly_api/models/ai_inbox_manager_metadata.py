@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_inbox_manager_metadata_integrations import AIInboxManagerMetadataIntegrations
-    from ..models.ai_inbox_manager_metadata_tags import AIInboxManagerMetadataTags
-
 
 T = TypeVar("T", bound="AIInboxManagerMetadata")
 
@@ -56,11 +51,6 @@ class AIInboxManagerMetadata:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_inbox_manager_metadata_integrations import (
-            AIInboxManagerMetadataIntegrations,  # noqa: PLC0415
-        )
-        from ..models.ai_inbox_manager_metadata_tags import AIInboxManagerMetadataTags  # noqa: PLC0415
-
         d = dict(src_dict)
         _tags = d.pop("tags", UNSET)
         tags: AIInboxManagerMetadataTags | Unset
@@ -99,3 +89,10 @@ class AIInboxManagerMetadata:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_inbox_manager_metadata_integrations import AIInboxManagerMetadataIntegrations
+from ..models.ai_inbox_manager_metadata_tags import AIInboxManagerMetadataTags

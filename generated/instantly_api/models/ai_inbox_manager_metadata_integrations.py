@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.ai_inbox_manager_metadata_integrations_additional_property import (
-        AIInboxManagerMetadataIntegrationsAdditionalProperty,
-    )
-
 
 T = TypeVar("T", bound="AIInboxManagerMetadataIntegrations")
 
@@ -35,10 +29,6 @@ class AIInboxManagerMetadataIntegrations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_inbox_manager_metadata_integrations_additional_property import (
-            AIInboxManagerMetadataIntegrationsAdditionalProperty,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         ai_inbox_manager_metadata_integrations = cls()
 
@@ -70,3 +60,11 @@ class AIInboxManagerMetadataIntegrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_inbox_manager_metadata_integrations_additional_property import (
+    AIInboxManagerMetadataIntegrationsAdditionalProperty,
+)

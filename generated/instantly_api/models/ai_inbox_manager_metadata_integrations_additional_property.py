@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -65,14 +65,7 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
 
         is_valid = d.pop("is_valid")
 
-        def _parse_error(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error = _parse_error(d.pop("error", UNSET))
+        error = d.pop("error", UNSET)
 
         ai_inbox_manager_metadata_integrations_additional_property = cls(
             id=id,

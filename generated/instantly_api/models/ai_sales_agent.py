@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_sales_agent_config import AISalesAgentConfig
-
 
 T = TypeVar("T", bound="AISalesAgent")
 
@@ -200,8 +196,6 @@ class AISalesAgent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_sales_agent_config import AISalesAgentConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -221,25 +215,11 @@ class AISalesAgent:
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         type_ = d.pop("type", UNSET)
 
-        def _parse_input_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        input_ = _parse_input_(d.pop("input", UNSET))
+        input_ = d.pop("input", UNSET)
 
         _config = d.pop("config", UNSET)
         config: AISalesAgentConfig | Unset
@@ -248,34 +228,13 @@ class AISalesAgent:
         else:
             config = AISalesAgentConfig.from_dict(_config)
 
-        def _parse_created_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        created_by = d.pop("created_by", UNSET)
 
-        created_by = _parse_created_by(d.pop("created_by", UNSET))
-
-        def _parse_master_lead_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        master_lead_list_id = _parse_master_lead_list_id(d.pop("master_lead_list_id", UNSET))
+        master_lead_list_id = d.pop("master_lead_list_id", UNSET)
 
         agent_type = d.pop("agent_type", UNSET)
 
-        def _parse_self_improvement(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        self_improvement = _parse_self_improvement(d.pop("self_improvement", UNSET))
+        self_improvement = d.pop("self_improvement", UNSET)
 
         def _parse_timestamp_last_action(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -375,3 +334,9 @@ class AISalesAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_sales_agent_config import AISalesAgentConfig

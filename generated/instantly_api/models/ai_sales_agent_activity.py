@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_sales_agent_activity_action_output import AISalesAgentActivityActionOutput
-    from ..models.ai_sales_agent_activity_action_payload import AISalesAgentActivityActionPayload
-    from ..models.ai_sales_agent_activity_result import AISalesAgentActivityResult
-
 
 T = TypeVar("T", bound="AISalesAgentActivity")
 
@@ -253,12 +247,6 @@ class AISalesAgentActivity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_sales_agent_activity_action_output import AISalesAgentActivityActionOutput  # noqa: PLC0415
-        from ..models.ai_sales_agent_activity_action_payload import (
-            AISalesAgentActivityActionPayload,  # noqa: PLC0415
-        )
-        from ..models.ai_sales_agent_activity_result import AISalesAgentActivityResult  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -292,23 +280,9 @@ class AISalesAgentActivity:
         else:
             action_output = AISalesAgentActivityActionOutput.from_dict(_action_output)
 
-        def _parse_email_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        email_id = d.pop("email_id", UNSET)
 
-        email_id = _parse_email_id(d.pop("email_id", UNSET))
-
-        def _parse_approved_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        approved_by = _parse_approved_by(d.pop("approved_by", UNSET))
+        approved_by = d.pop("approved_by", UNSET)
 
         def _parse_approved_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -329,14 +303,7 @@ class AISalesAgentActivity:
 
         approved_at = _parse_approved_at(d.pop("approved_at", UNSET))
 
-        def _parse_rejected_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        rejected_by = _parse_rejected_by(d.pop("rejected_by", UNSET))
+        rejected_by = d.pop("rejected_by", UNSET)
 
         def _parse_rejected_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -357,32 +324,11 @@ class AISalesAgentActivity:
 
         rejected_at = _parse_rejected_at(d.pop("rejected_at", UNSET))
 
-        def _parse_rejection_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        rejection_reason = d.pop("rejection_reason", UNSET)
 
-        rejection_reason = _parse_rejection_reason(d.pop("rejection_reason", UNSET))
+        ai_reasoning = d.pop("ai_reasoning", UNSET)
 
-        def _parse_ai_reasoning(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_reasoning = _parse_ai_reasoning(d.pop("ai_reasoning", UNSET))
-
-        def _parse_ai_confidence(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        ai_confidence = _parse_ai_confidence(d.pop("ai_confidence", UNSET))
+        ai_confidence = d.pop("ai_confidence", UNSET)
 
         _result = d.pop("result", UNSET)
         result: AISalesAgentActivityResult | Unset
@@ -391,14 +337,7 @@ class AISalesAgentActivity:
         else:
             result = AISalesAgentActivityResult.from_dict(_result)
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+        error_message = d.pop("error_message", UNSET)
 
         error_code = d.pop("error_code", UNSET)
 
@@ -483,3 +422,11 @@ class AISalesAgentActivity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_sales_agent_activity_action_output import AISalesAgentActivityActionOutput
+from ..models.ai_sales_agent_activity_action_payload import AISalesAgentActivityActionPayload
+from ..models.ai_sales_agent_activity_result import AISalesAgentActivityResult

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_sales_agent_config_autonomy_settings import AISalesAgentConfigAutonomySettings
-    from ..models.ai_sales_agent_config_enrichment_settings import (
-        AISalesAgentConfigEnrichmentSettings,
-    )
-    from ..models.ai_sales_agent_config_memory import AISalesAgentConfigMemory
-    from ..models.ai_sales_agent_config_outreach_settings import AISalesAgentConfigOutreachSettings
-
 
 T = TypeVar("T", bound="AISalesAgentConfig")
 
@@ -106,17 +97,6 @@ class AISalesAgentConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_sales_agent_config_autonomy_settings import (
-            AISalesAgentConfigAutonomySettings,  # noqa: PLC0415
-        )
-        from ..models.ai_sales_agent_config_enrichment_settings import (
-            AISalesAgentConfigEnrichmentSettings,  # noqa: PLC0415
-        )
-        from ..models.ai_sales_agent_config_memory import AISalesAgentConfigMemory  # noqa: PLC0415
-        from ..models.ai_sales_agent_config_outreach_settings import (
-            AISalesAgentConfigOutreachSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _memory = d.pop("memory", UNSET)
         memory: AISalesAgentConfigMemory | Unset
@@ -185,3 +165,12 @@ class AISalesAgentConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_sales_agent_config_autonomy_settings import AISalesAgentConfigAutonomySettings
+from ..models.ai_sales_agent_config_enrichment_settings import AISalesAgentConfigEnrichmentSettings
+from ..models.ai_sales_agent_config_memory import AISalesAgentConfigMemory
+from ..models.ai_sales_agent_config_outreach_settings import AISalesAgentConfigOutreachSettings

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_sales_agent_config_outreach_settings_opt_out_settings import (
-        AISalesAgentConfigOutreachSettingsOptOutSettings,
-    )
-
 
 T = TypeVar("T", bound="AISalesAgentConfigOutreachSettings")
 
@@ -47,10 +41,6 @@ class AISalesAgentConfigOutreachSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_sales_agent_config_outreach_settings_opt_out_settings import (
-            AISalesAgentConfigOutreachSettingsOptOutSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _opt_out_settings = d.pop("opt_out_settings", UNSET)
         opt_out_settings: AISalesAgentConfigOutreachSettingsOptOutSettings | Unset
@@ -83,3 +73,11 @@ class AISalesAgentConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_sales_agent_config_outreach_settings_opt_out_settings import (
+    AISalesAgentConfigOutreachSettingsOptOutSettings,
+)

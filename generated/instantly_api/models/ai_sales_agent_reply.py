@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.ai_sales_agent_reply_usage_metadata import AISalesAgentReplyUsageMetadata
-
 
 T = TypeVar("T", bound="AISalesAgentReply")
 
@@ -286,138 +282,36 @@ class AISalesAgentReply:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_sales_agent_reply_usage_metadata import AISalesAgentReplyUsageMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
-        def _parse_organization_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        organization_id = d.pop("organization_id", UNSET)
 
-        organization_id = _parse_organization_id(d.pop("organization_id", UNSET))
+        timestamp_created = d.pop("timestamp_created", UNSET)
 
-        def _parse_timestamp_created(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        timestamp_updated = d.pop("timestamp_updated", UNSET)
 
-        timestamp_created = _parse_timestamp_created(d.pop("timestamp_created", UNSET))
+        agent_id = d.pop("agent_id", UNSET)
 
-        def _parse_timestamp_updated(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        thread_id = d.pop("thread_id", UNSET)
 
-        timestamp_updated = _parse_timestamp_updated(d.pop("timestamp_updated", UNSET))
+        lead = d.pop("lead", UNSET)
 
-        def _parse_agent_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        feedback_positive = d.pop("feedback_positive", UNSET)
 
-        agent_id = _parse_agent_id(d.pop("agent_id", UNSET))
+        feedback_text = d.pop("feedback_text", UNSET)
 
-        def _parse_thread_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        html = d.pop("html", UNSET)
 
-        thread_id = _parse_thread_id(d.pop("thread_id", UNSET))
+        requires_hitl = d.pop("requires_hitl", UNSET)
 
-        def _parse_lead(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        requires_hitl_reason = d.pop("requires_hitl_reason", UNSET)
 
-        lead = _parse_lead(d.pop("lead", UNSET))
+        generation_lag_seconds = d.pop("generation_lag_seconds", UNSET)
 
-        def _parse_feedback_positive(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_automatic_email = d.pop("is_automatic_email", UNSET)
 
-        feedback_positive = _parse_feedback_positive(d.pop("feedback_positive", UNSET))
-
-        def _parse_feedback_text(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        feedback_text = _parse_feedback_text(d.pop("feedback_text", UNSET))
-
-        def _parse_html(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        html = _parse_html(d.pop("html", UNSET))
-
-        def _parse_requires_hitl(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        requires_hitl = _parse_requires_hitl(d.pop("requires_hitl", UNSET))
-
-        def _parse_requires_hitl_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        requires_hitl_reason = _parse_requires_hitl_reason(d.pop("requires_hitl_reason", UNSET))
-
-        def _parse_generation_lag_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        generation_lag_seconds = _parse_generation_lag_seconds(
-            d.pop("generation_lag_seconds", UNSET)
-        )
-
-        def _parse_is_automatic_email(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_automatic_email = _parse_is_automatic_email(d.pop("is_automatic_email", UNSET))
-
-        def _parse_in_reply_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        in_reply_to = _parse_in_reply_to(d.pop("in_reply_to", UNSET))
+        in_reply_to = d.pop("in_reply_to", UNSET)
 
         _usage_metadata = d.pop("usage_metadata", UNSET)
         usage_metadata: AISalesAgentReplyUsageMetadata | Unset
@@ -426,63 +320,19 @@ class AISalesAgentReply:
         else:
             usage_metadata = AISalesAgentReplyUsageMetadata.from_dict(_usage_metadata)
 
-        def _parse_calendly_tool_used(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        calendly_tool_used = d.pop("calendly_tool_used", UNSET)
 
-        calendly_tool_used = _parse_calendly_tool_used(d.pop("calendly_tool_used", UNSET))
+        confidence_score = d.pop("confidence_score", UNSET)
 
-        def _parse_confidence_score(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        information_requested = d.pop("information_requested", UNSET)
 
-        confidence_score = _parse_confidence_score(d.pop("confidence_score", UNSET))
+        estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
 
-        def _parse_information_requested(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        information_requested = _parse_information_requested(d.pop("information_requested", UNSET))
-
-        def _parse_estimated_time_saved_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        estimated_time_saved_seconds = _parse_estimated_time_saved_seconds(
-            d.pop("estimated_time_saved_seconds", UNSET)
-        )
-
-        def _parse_action_pending(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        action_pending = _parse_action_pending(d.pop("action_pending", UNSET))
+        action_pending = d.pop("action_pending", UNSET)
 
         sending_status = d.pop("sending_status", UNSET)
 
-        def _parse_is_followup(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_followup = _parse_is_followup(d.pop("is_followup", UNSET))
+        is_followup = d.pop("is_followup", UNSET)
 
         error_code = d.pop("error_code", UNSET)
 
@@ -531,3 +381,9 @@ class AISalesAgentReply:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_sales_agent_reply_usage_metadata import AISalesAgentReplyUsageMetadata

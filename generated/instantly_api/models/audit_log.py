@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.audit_log_audit_metadata import AuditLogAuditMetadata
-
 
 T = TypeVar("T", bound="AuditLog")
 
@@ -183,8 +179,6 @@ class AuditLog:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.audit_log_audit_metadata import AuditLogAuditMetadata  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -200,77 +194,21 @@ class AuditLog:
 
         from_api = d.pop("from_api")
 
-        def _parse_user_agent(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_agent = d.pop("user_agent", UNSET)
 
-        user_agent = _parse_user_agent(d.pop("user_agent", UNSET))
+        user_id = d.pop("user_id", UNSET)
 
-        def _parse_user_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        api_key_id = d.pop("api_key_id", UNSET)
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
+        affected_count = d.pop("affected_count", UNSET)
 
-        def _parse_api_key_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign_id = d.pop("campaign_id", UNSET)
 
-        api_key_id = _parse_api_key_id(d.pop("api_key_id", UNSET))
+        webhook_id = d.pop("webhook_id", UNSET)
 
-        def _parse_affected_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        subsequence_id = d.pop("subsequence_id", UNSET)
 
-        affected_count = _parse_affected_count(d.pop("affected_count", UNSET))
-
-        def _parse_campaign_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
-
-        def _parse_webhook_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        webhook_id = _parse_webhook_id(d.pop("webhook_id", UNSET))
-
-        def _parse_subsequence_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subsequence_id = _parse_subsequence_id(d.pop("subsequence_id", UNSET))
-
-        def _parse_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        list_id = _parse_list_id(d.pop("list_id", UNSET))
+        list_id = d.pop("list_id", UNSET)
 
         _audit_metadata = d.pop("audit_metadata", UNSET)
         audit_metadata: AuditLogAuditMetadata | Unset
@@ -279,14 +217,7 @@ class AuditLog:
         else:
             audit_metadata = AuditLogAuditMetadata.from_dict(_audit_metadata)
 
-        def _parse_user_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_name = _parse_user_name(d.pop("user_name", UNSET))
+        user_name = d.pop("user_name", UNSET)
 
         audit_log = cls(
             id=id,
@@ -325,3 +256,9 @@ class AuditLog:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.audit_log_audit_metadata import AuditLogAuditMetadata

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.background_job_data import BackgroundJobData
-
 
 T = TypeVar("T", bound="BackgroundJob")
 
@@ -125,8 +121,6 @@ class BackgroundJob:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.background_job_data import BackgroundJobData  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -142,23 +136,9 @@ class BackgroundJob:
 
         updated_at = d.pop("updated_at")
 
-        def _parse_user_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_id = d.pop("user_id", UNSET)
 
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
-
-        def _parse_entity_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        entity_id = _parse_entity_id(d.pop("entity_id", UNSET))
+        entity_id = d.pop("entity_id", UNSET)
 
         entity_type = d.pop("entity_type", UNSET)
 
@@ -201,3 +181,9 @@ class BackgroundJob:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.background_job_data import BackgroundJobData

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.bulk_add_leads_body_leads_item import BulkAddLeadsBodyLeadsItem
-
 
 T = TypeVar("T", bound="BulkAddLeadsBody")
 
@@ -108,8 +104,6 @@ class BulkAddLeadsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.bulk_add_leads_body_leads_item import BulkAddLeadsBodyLeadsItem  # noqa: PLC0415
-
         d = dict(src_dict)
         leads = []
         _leads = d.pop("leads")
@@ -122,14 +116,7 @@ class BulkAddLeadsBody:
 
         list_id = d.pop("list_id", UNSET)
 
-        def _parse_blocklist_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        blocklist_id = _parse_blocklist_id(d.pop("blocklist_id", UNSET))
+        blocklist_id = d.pop("blocklist_id", UNSET)
 
         assigned_to = d.pop("assigned_to", UNSET)
 
@@ -171,3 +158,9 @@ class BulkAddLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.bulk_add_leads_body_leads_item import BulkAddLeadsBodyLeadsItem

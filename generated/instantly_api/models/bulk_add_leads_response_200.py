@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.bulk_add_leads_response_200_created_leads_item import (
-        BulkAddLeadsResponse200CreatedLeadsItem,
-    )
-
 
 T = TypeVar("T", bound="BulkAddLeadsResponse200")
 
@@ -112,10 +106,6 @@ class BulkAddLeadsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.bulk_add_leads_response_200_created_leads_item import (
-            BulkAddLeadsResponse200CreatedLeadsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         status = d.pop("status")
 
@@ -125,12 +115,7 @@ class BulkAddLeadsResponse200:
 
         in_blocklist = d.pop("in_blocklist")
 
-        def _parse_blocklist_used(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        blocklist_used = _parse_blocklist_used(d.pop("blocklist_used"))
+        blocklist_used = d.pop("blocklist_used")
 
         duplicated_leads = d.pop("duplicated_leads")
 
@@ -142,12 +127,7 @@ class BulkAddLeadsResponse200:
 
         duplicate_email_count = d.pop("duplicate_email_count")
 
-        def _parse_remaining_in_plan(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        remaining_in_plan = _parse_remaining_in_plan(d.pop("remaining_in_plan"))
+        remaining_in_plan = d.pop("remaining_in_plan")
 
         created_leads = []
         _created_leads = d.pop("created_leads")
@@ -191,3 +171,11 @@ class BulkAddLeadsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.bulk_add_leads_response_200_created_leads_item import (
+    BulkAddLeadsResponse200CreatedLeadsItem,
+)

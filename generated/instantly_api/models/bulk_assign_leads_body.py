@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.bulk_assign_leads_body_queries_item import BulkAssignLeadsBodyQueriesItem
-
 
 T = TypeVar("T", bound="BulkAssignLeadsBody")
 
@@ -134,8 +130,6 @@ class BulkAssignLeadsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.bulk_assign_leads_body_queries_item import BulkAssignLeadsBodyQueriesItem  # noqa: PLC0415
-
         d = dict(src_dict)
         organization_user_ids = cast(list[str], d.pop("organization_user_ids"))
 
@@ -204,3 +198,9 @@ class BulkAssignLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.bulk_assign_leads_body_queries_item import BulkAssignLeadsBodyQueriesItem

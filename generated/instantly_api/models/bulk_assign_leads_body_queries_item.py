@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.bulk_assign_leads_body_queries_item_values import (
-        BulkAssignLeadsBodyQueriesItemValues,
-    )
-
 
 T = TypeVar("T", bound="BulkAssignLeadsBodyQueriesItem")
 
@@ -49,10 +43,6 @@ class BulkAssignLeadsBodyQueriesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.bulk_assign_leads_body_queries_item_values import (
-            BulkAssignLeadsBodyQueriesItemValues,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         action_type = d.pop("actionType")
 
@@ -81,3 +71,9 @@ class BulkAssignLeadsBodyQueriesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.bulk_assign_leads_body_queries_item_values import BulkAssignLeadsBodyQueriesItemValues

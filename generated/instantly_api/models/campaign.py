@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.campaign_auto_variant_select_type_1 import CampaignAutoVariantSelectType1
-    from ..models.campaign_campaign_schedule import CampaignCampaignSchedule
-    from ..models.campaign_core_variables_type_1 import CampaignCoreVariablesType1
-    from ..models.campaign_custom_variables_type_1 import CampaignCustomVariablesType1
-    from ..models.campaign_limit_emails_per_company_override_type_1 import (
-        CampaignLimitEmailsPerCompanyOverrideType1,
-    )
-    from ..models.campaign_provider_routing_rules_item import CampaignProviderRoutingRulesItem
-    from ..models.campaign_sequences_item import CampaignSequencesItem
-
 
 T = TypeVar("T", bound="Campaign")
 
@@ -128,13 +116,6 @@ class Campaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaign_auto_variant_select_type_1 import CampaignAutoVariantSelectType1  # noqa: PLC0415
-        from ..models.campaign_core_variables_type_1 import CampaignCoreVariablesType1  # noqa: PLC0415
-        from ..models.campaign_custom_variables_type_1 import CampaignCustomVariablesType1  # noqa: PLC0415
-        from ..models.campaign_limit_emails_per_company_override_type_1 import (
-            CampaignLimitEmailsPerCompanyOverrideType1,  # noqa: PLC0415
-        )
-
         id = self.id
 
         name = self.name
@@ -420,16 +401,6 @@ class Campaign:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_auto_variant_select_type_1 import CampaignAutoVariantSelectType1  # noqa: PLC0415
-        from ..models.campaign_campaign_schedule import CampaignCampaignSchedule  # noqa: PLC0415
-        from ..models.campaign_core_variables_type_1 import CampaignCoreVariablesType1  # noqa: PLC0415
-        from ..models.campaign_custom_variables_type_1 import CampaignCustomVariablesType1  # noqa: PLC0415
-        from ..models.campaign_limit_emails_per_company_override_type_1 import (
-            CampaignLimitEmailsPerCompanyOverrideType1,  # noqa: PLC0415
-        )
-        from ..models.campaign_provider_routing_rules_item import CampaignProviderRoutingRulesItem  # noqa: PLC0415
-        from ..models.campaign_sequences_item import CampaignSequencesItem  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -443,23 +414,9 @@ class Campaign:
 
         timestamp_updated = d.pop("timestamp_updated")
 
-        def _parse_pl_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        pl_value = d.pop("pl_value", UNSET)
 
-        pl_value = _parse_pl_value(d.pop("pl_value", UNSET))
-
-        def _parse_is_evergreen(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_evergreen = _parse_is_evergreen(d.pop("is_evergreen", UNSET))
+        is_evergreen = d.pop("is_evergreen", UNSET)
 
         _sequences = d.pop("sequences", UNSET)
         sequences: list[CampaignSequencesItem] | Unset = UNSET
@@ -470,101 +427,31 @@ class Campaign:
 
                 sequences.append(sequences_item)
 
-        def _parse_email_gap(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        email_gap = d.pop("email_gap", UNSET)
 
-        email_gap = _parse_email_gap(d.pop("email_gap", UNSET))
+        random_wait_max = d.pop("random_wait_max", UNSET)
 
-        def _parse_random_wait_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        text_only = d.pop("text_only", UNSET)
 
-        random_wait_max = _parse_random_wait_max(d.pop("random_wait_max", UNSET))
-
-        def _parse_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        text_only = _parse_text_only(d.pop("text_only", UNSET))
-
-        def _parse_first_email_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        first_email_text_only = _parse_first_email_text_only(d.pop("first_email_text_only", UNSET))
+        first_email_text_only = d.pop("first_email_text_only", UNSET)
 
         email_list = cast(list[str], d.pop("email_list", UNSET))
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        daily_limit = d.pop("daily_limit", UNSET)
 
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
-
-        def _parse_stop_on_reply(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stop_on_reply = _parse_stop_on_reply(d.pop("stop_on_reply", UNSET))
+        stop_on_reply = d.pop("stop_on_reply", UNSET)
 
         email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
 
-        def _parse_link_tracking(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        link_tracking = _parse_link_tracking(d.pop("link_tracking", UNSET))
+        link_tracking = d.pop("link_tracking", UNSET)
 
         open_tracking = d.pop("open_tracking", UNSET)
 
-        def _parse_stop_on_auto_reply(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
 
-        stop_on_auto_reply = _parse_stop_on_auto_reply(d.pop("stop_on_auto_reply", UNSET))
+        daily_max_leads = d.pop("daily_max_leads", UNSET)
 
-        def _parse_daily_max_leads(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        daily_max_leads = _parse_daily_max_leads(d.pop("daily_max_leads", UNSET))
-
-        def _parse_prioritize_new_leads(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        prioritize_new_leads = _parse_prioritize_new_leads(d.pop("prioritize_new_leads", UNSET))
+        prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
         def _parse_auto_variant_select(
             data: object,
@@ -585,32 +472,11 @@ class Campaign:
 
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
-        def _parse_match_lead_esp(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        match_lead_esp = d.pop("match_lead_esp", UNSET)
 
-        match_lead_esp = _parse_match_lead_esp(d.pop("match_lead_esp", UNSET))
+        not_sending_status = d.pop("not_sending_status", UNSET)
 
-        def _parse_not_sending_status(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        not_sending_status = _parse_not_sending_status(d.pop("not_sending_status", UNSET))
-
-        def _parse_stop_for_company(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stop_for_company = _parse_stop_for_company(d.pop("stop_for_company", UNSET))
+        stop_for_company = d.pop("stop_for_company", UNSET)
 
         def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | Unset:
             if data is None:
@@ -646,36 +512,11 @@ class Campaign:
 
         custom_variables = _parse_custom_variables(d.pop("custom_variables", UNSET))
 
-        def _parse_insert_unsubscribe_header(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
 
-        insert_unsubscribe_header = _parse_insert_unsubscribe_header(
-            d.pop("insert_unsubscribe_header", UNSET)
-        )
+        allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
 
-        def _parse_allow_risky_contacts(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        allow_risky_contacts = _parse_allow_risky_contacts(d.pop("allow_risky_contacts", UNSET))
-
-        def _parse_disable_bounce_protect(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        disable_bounce_protect = _parse_disable_bounce_protect(
-            d.pop("disable_bounce_protect", UNSET)
-        )
+        disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
 
         def _parse_limit_emails_per_company_override(
             data: object,
@@ -704,32 +545,11 @@ class Campaign:
 
         bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
 
-        def _parse_organization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        organization = d.pop("organization", UNSET)
 
-        organization = _parse_organization(d.pop("organization", UNSET))
+        owned_by = d.pop("owned_by", UNSET)
 
-        def _parse_owned_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        owned_by = _parse_owned_by(d.pop("owned_by", UNSET))
-
-        def _parse_ai_sdr_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_sdr_id = _parse_ai_sdr_id(d.pop("ai_sdr_id", UNSET))
+        ai_sdr_id = d.pop("ai_sdr_id", UNSET)
 
         _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
         provider_routing_rules: list[CampaignProviderRoutingRulesItem] | Unset = UNSET
@@ -801,3 +621,17 @@ class Campaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.campaign_auto_variant_select_type_1 import CampaignAutoVariantSelectType1
+from ..models.campaign_campaign_schedule import CampaignCampaignSchedule
+from ..models.campaign_core_variables_type_1 import CampaignCoreVariablesType1
+from ..models.campaign_custom_variables_type_1 import CampaignCustomVariablesType1
+from ..models.campaign_limit_emails_per_company_override_type_1 import (
+    CampaignLimitEmailsPerCompanyOverrideType1,
+)
+from ..models.campaign_provider_routing_rules_item import CampaignProviderRoutingRulesItem
+from ..models.campaign_sequences_item import CampaignSequencesItem

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.campaign_campaign_schedule_schedules_item_days import (
-        CampaignCampaignScheduleSchedulesItemDays,
-    )
-    from ..models.campaign_campaign_schedule_schedules_item_timing import (
-        CampaignCampaignScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar("T", bound="CampaignCampaignScheduleSchedulesItem")
 
@@ -78,13 +69,6 @@ class CampaignCampaignScheduleSchedulesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_campaign_schedule_schedules_item_days import (
-            CampaignCampaignScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.campaign_campaign_schedule_schedules_item_timing import (
-            CampaignCampaignScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -119,3 +103,14 @@ class CampaignCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.campaign_campaign_schedule_schedules_item_days import (
+    CampaignCampaignScheduleSchedulesItemDays,
+)
+from ..models.campaign_campaign_schedule_schedules_item_timing import (
+    CampaignCampaignScheduleSchedulesItemTiming,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.campaign_sequences_item_steps_item_variants_item import (
-        CampaignSequencesItemStepsItemVariantsItem,
-    )
-
 
 T = TypeVar("T", bound="CampaignSequencesItemStepsItem")
 
@@ -87,10 +81,6 @@ class CampaignSequencesItemStepsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_sequences_item_steps_item_variants_item import (
-            CampaignSequencesItemStepsItemVariantsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -136,3 +126,11 @@ class CampaignSequencesItemStepsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.campaign_sequences_item_steps_item_variants_item import (
+    CampaignSequencesItemStepsItemVariantsItem,
+)

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.campaign_subsequence_auto_variant_select_type_1 import (
-        CampaignSubsequenceAutoVariantSelectType1,
-    )
-    from ..models.campaign_subsequence_conditions import CampaignSubsequenceConditions
-    from ..models.campaign_subsequence_sequences_item import CampaignSubsequenceSequencesItem
-    from ..models.campaign_subsequence_subsequence_schedule import (
-        CampaignSubsequenceSubsequenceSchedule,
-    )
-
 
 T = TypeVar("T", bound="CampaignSubsequence")
 
@@ -81,10 +70,6 @@ class CampaignSubsequence:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.campaign_subsequence_auto_variant_select_type_1 import (
-            CampaignSubsequenceAutoVariantSelectType1,  # noqa: PLC0415
-        )
-
         id = self.id
 
         timestamp_created = self.timestamp_created.isoformat()
@@ -161,15 +146,6 @@ class CampaignSubsequence:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_subsequence_auto_variant_select_type_1 import (
-            CampaignSubsequenceAutoVariantSelectType1,  # noqa: PLC0415
-        )
-        from ..models.campaign_subsequence_conditions import CampaignSubsequenceConditions  # noqa: PLC0415
-        from ..models.campaign_subsequence_sequences_item import CampaignSubsequenceSequencesItem  # noqa: PLC0415
-        from ..models.campaign_subsequence_subsequence_schedule import (
-            CampaignSubsequenceSubsequenceSchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -232,14 +208,7 @@ class CampaignSubsequence:
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
+        daily_limit = d.pop("daily_limit", UNSET)
 
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
@@ -278,3 +247,16 @@ class CampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.campaign_subsequence_auto_variant_select_type_1 import (
+    CampaignSubsequenceAutoVariantSelectType1,
+)
+from ..models.campaign_subsequence_conditions import CampaignSubsequenceConditions
+from ..models.campaign_subsequence_sequences_item import CampaignSubsequenceSequencesItem
+from ..models.campaign_subsequence_subsequence_schedule import (
+    CampaignSubsequenceSubsequenceSchedule,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.campaign_subsequence_subsequence_schedule_schedules_item_days import (
-        CampaignSubsequenceSubsequenceScheduleSchedulesItemDays,
-    )
-    from ..models.campaign_subsequence_subsequence_schedule_schedules_item_timing import (
-        CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar("T", bound="CampaignSubsequenceSubsequenceScheduleSchedulesItem")
 
@@ -78,13 +69,6 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.campaign_subsequence_subsequence_schedule_schedules_item_days import (
-            CampaignSubsequenceSubsequenceScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.campaign_subsequence_subsequence_schedule_schedules_item_timing import (
-            CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -121,3 +105,14 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.campaign_subsequence_subsequence_schedule_schedules_item_days import (
+    CampaignSubsequenceSubsequenceScheduleSchedulesItemDays,
+)
+from ..models.campaign_subsequence_subsequence_schedule_schedules_item_timing import (
+    CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,
+)

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.cancel_dfy_email_accounts_response_200_items_item import (
-        CancelDfyEmailAccountsResponse200ItemsItem,
-    )
-
 
 T = TypeVar("T", bound="CancelDfyEmailAccountsResponse200")
 
@@ -45,10 +39,6 @@ class CancelDfyEmailAccountsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.cancel_dfy_email_accounts_response_200_items_item import (
-            CancelDfyEmailAccountsResponse200ItemsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -79,3 +69,11 @@ class CancelDfyEmailAccountsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.cancel_dfy_email_accounts_response_200_items_item import (
+    CancelDfyEmailAccountsResponse200ItemsItem,
+)

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.complete_deliverability_feed_item_response_200_item import (
-        CompleteDeliverabilityFeedItemResponse200Item,
-    )
-
 
 T = TypeVar("T", bound="CompleteDeliverabilityFeedItemResponse200")
 
@@ -42,10 +36,6 @@ class CompleteDeliverabilityFeedItemResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.complete_deliverability_feed_item_response_200_item import (
-            CompleteDeliverabilityFeedItemResponse200Item,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         item = CompleteDeliverabilityFeedItemResponse200Item.from_dict(d.pop("item"))
 
@@ -71,3 +61,11 @@ class CompleteDeliverabilityFeedItemResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.complete_deliverability_feed_item_response_200_item import (
+    CompleteDeliverabilityFeedItemResponse200Item,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.count_leads_from_supersearch_body_search_filters import (
-        CountLeadsFromSupersearchBodySearchFilters,
-    )
-
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchBody")
 
@@ -56,10 +50,6 @@ class CountLeadsFromSupersearchBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.count_leads_from_supersearch_body_search_filters import (
-            CountLeadsFromSupersearchBodySearchFilters,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         search_filters = CountLeadsFromSupersearchBodySearchFilters.from_dict(
             d.pop("search_filters")
@@ -93,3 +83,11 @@ class CountLeadsFromSupersearchBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.count_leads_from_supersearch_body_search_filters import (
+    CountLeadsFromSupersearchBodySearchFilters,
+)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_account_create_account_warmup import CreateAccountCreateAccountWarmup
-
 
 T = TypeVar("T", bound="CreateAccountCreateAccount")
 
@@ -195,8 +191,6 @@ class CreateAccountCreateAccount:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_account_create_account_warmup import CreateAccountCreateAccountWarmup  # noqa: PLC0415
-
         d = dict(src_dict)
         email = d.pop("email")
 
@@ -229,65 +223,19 @@ class CreateAccountCreateAccount:
         else:
             warmup = CreateAccountCreateAccountWarmup.from_dict(_warmup)
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        daily_limit = d.pop("daily_limit", UNSET)
 
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
+        tracking_domain_name = d.pop("tracking_domain_name", UNSET)
 
-        def _parse_tracking_domain_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        tracking_domain_status = d.pop("tracking_domain_status", UNSET)
 
-        tracking_domain_name = _parse_tracking_domain_name(d.pop("tracking_domain_name", UNSET))
+        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        def _parse_tracking_domain_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        tracking_domain_status = _parse_tracking_domain_status(
-            d.pop("tracking_domain_status", UNSET)
-        )
-
-        def _parse_enable_slow_ramp(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        enable_slow_ramp = _parse_enable_slow_ramp(d.pop("enable_slow_ramp", UNSET))
-
-        def _parse_inbox_placement_test_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        inbox_placement_test_limit = _parse_inbox_placement_test_limit(
-            d.pop("inbox_placement_test_limit", UNSET)
-        )
+        inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
 
         sending_gap = d.pop("sending_gap", UNSET)
 
-        def _parse_signature(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        signature = _parse_signature(d.pop("signature", UNSET))
+        signature = d.pop("signature", UNSET)
 
         reply_to = d.pop("reply_to", UNSET)
 
@@ -339,3 +287,9 @@ class CreateAccountCreateAccount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_account_create_account_warmup import CreateAccountCreateAccountWarmup

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_ai_agent_body_config import CreateAiAgentBodyConfig
-    from ..models.create_ai_agent_body_payload import CreateAiAgentBodyPayload
-
 
 T = TypeVar("T", bound="CreateAiAgentBody")
 
@@ -129,9 +124,6 @@ class CreateAiAgentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_ai_agent_body_config import CreateAiAgentBodyConfig  # noqa: PLC0415
-        from ..models.create_ai_agent_body_payload import CreateAiAgentBodyPayload  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -203,3 +195,10 @@ class CreateAiAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_ai_agent_body_config import CreateAiAgentBodyConfig
+from ..models.create_ai_agent_body_payload import CreateAiAgentBodyPayload

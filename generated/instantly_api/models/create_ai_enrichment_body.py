@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_ai_enrichment_body_filters_item import CreateAiEnrichmentBodyFiltersItem
-
 
 T = TypeVar("T", bound="CreateAiEnrichmentBody")
 
@@ -167,10 +163,6 @@ class CreateAiEnrichmentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_ai_enrichment_body_filters_item import (
-            CreateAiEnrichmentBodyFiltersItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         resource_id = d.pop("resource_id")
 
@@ -242,3 +234,9 @@ class CreateAiEnrichmentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_ai_enrichment_body_filters_item import CreateAiEnrichmentBodyFiltersItem

@@ -105,10 +105,7 @@ class CreateAiEnrichmentResponse200:
 
         resource_id = d.pop("resource_id")
 
-        def _parse_resource_type(data: object) -> int | str:
-            return cast(int | str, data)
-
-        resource_type = _parse_resource_type(d.pop("resource_type"))
+        resource_type = d.pop("resource_type")
 
         output_column = d.pop("output_column")
 
@@ -124,14 +121,7 @@ class CreateAiEnrichmentResponse200:
 
         limit = d.pop("limit", UNSET)
 
-        def _parse_template_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_id = _parse_template_id(d.pop("template_id", UNSET))
+        template_id = d.pop("template_id", UNSET)
 
         create_ai_enrichment_response_200 = cls(
             id=id,

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_campaign_create_campaign_auto_variant_select_type_0 import (
-        CreateCampaignCreateCampaignAutoVariantSelectType0,
-    )
-    from ..models.create_campaign_create_campaign_campaign_schedule import (
-        CreateCampaignCreateCampaignCampaignSchedule,
-    )
-    from ..models.create_campaign_create_campaign_limit_emails_per_company_override_type_0 import (
-        CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,
-    )
-    from ..models.create_campaign_create_campaign_provider_routing_rules_item import (
-        CreateCampaignCreateCampaignProviderRoutingRulesItem,
-    )
-    from ..models.create_campaign_create_campaign_sequences_item import (
-        CreateCampaignCreateCampaignSequencesItem,
-    )
-
 
 T = TypeVar("T", bound="CreateCampaignCreateCampaign")
 
@@ -114,13 +96,6 @@ class CreateCampaignCreateCampaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_campaign_create_campaign_auto_variant_select_type_0 import (
-            CreateCampaignCreateCampaignAutoVariantSelectType0,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_create_campaign_limit_emails_per_company_override_type_0 import (
-            CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,  # noqa: PLC0415
-        )
-
         name = self.name
 
         campaign_schedule = self.campaign_schedule.to_dict()
@@ -361,22 +336,6 @@ class CreateCampaignCreateCampaign:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_campaign_create_campaign_auto_variant_select_type_0 import (
-            CreateCampaignCreateCampaignAutoVariantSelectType0,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_create_campaign_campaign_schedule import (
-            CreateCampaignCreateCampaignCampaignSchedule,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_create_campaign_limit_emails_per_company_override_type_0 import (
-            CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_create_campaign_provider_routing_rules_item import (
-            CreateCampaignCreateCampaignProviderRoutingRulesItem,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_create_campaign_sequences_item import (
-            CreateCampaignCreateCampaignSequencesItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -384,23 +343,9 @@ class CreateCampaignCreateCampaign:
             d.pop("campaign_schedule")
         )
 
-        def _parse_pl_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        pl_value = d.pop("pl_value", UNSET)
 
-        pl_value = _parse_pl_value(d.pop("pl_value", UNSET))
-
-        def _parse_is_evergreen(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_evergreen = _parse_is_evergreen(d.pop("is_evergreen", UNSET))
+        is_evergreen = d.pop("is_evergreen", UNSET)
 
         _sequences = d.pop("sequences", UNSET)
         sequences: list[CreateCampaignCreateCampaignSequencesItem] | Unset = UNSET
@@ -413,101 +358,31 @@ class CreateCampaignCreateCampaign:
 
                 sequences.append(sequences_item)
 
-        def _parse_email_gap(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        email_gap = d.pop("email_gap", UNSET)
 
-        email_gap = _parse_email_gap(d.pop("email_gap", UNSET))
+        random_wait_max = d.pop("random_wait_max", UNSET)
 
-        def _parse_random_wait_max(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        text_only = d.pop("text_only", UNSET)
 
-        random_wait_max = _parse_random_wait_max(d.pop("random_wait_max", UNSET))
-
-        def _parse_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        text_only = _parse_text_only(d.pop("text_only", UNSET))
-
-        def _parse_first_email_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        first_email_text_only = _parse_first_email_text_only(d.pop("first_email_text_only", UNSET))
+        first_email_text_only = d.pop("first_email_text_only", UNSET)
 
         email_list = cast(list[str], d.pop("email_list", UNSET))
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        daily_limit = d.pop("daily_limit", UNSET)
 
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
-
-        def _parse_stop_on_reply(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        stop_on_reply = _parse_stop_on_reply(d.pop("stop_on_reply", UNSET))
+        stop_on_reply = d.pop("stop_on_reply", UNSET)
 
         email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
 
-        def _parse_link_tracking(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        link_tracking = _parse_link_tracking(d.pop("link_tracking", UNSET))
+        link_tracking = d.pop("link_tracking", UNSET)
 
         open_tracking = d.pop("open_tracking", UNSET)
 
-        def _parse_stop_on_auto_reply(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
 
-        stop_on_auto_reply = _parse_stop_on_auto_reply(d.pop("stop_on_auto_reply", UNSET))
+        daily_max_leads = d.pop("daily_max_leads", UNSET)
 
-        def _parse_daily_max_leads(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        daily_max_leads = _parse_daily_max_leads(d.pop("daily_max_leads", UNSET))
-
-        def _parse_prioritize_new_leads(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        prioritize_new_leads = _parse_prioritize_new_leads(d.pop("prioritize_new_leads", UNSET))
+        prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
         def _parse_auto_variant_select(
             data: object,
@@ -530,54 +405,15 @@ class CreateCampaignCreateCampaign:
 
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
-        def _parse_match_lead_esp(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        match_lead_esp = d.pop("match_lead_esp", UNSET)
 
-        match_lead_esp = _parse_match_lead_esp(d.pop("match_lead_esp", UNSET))
+        stop_for_company = d.pop("stop_for_company", UNSET)
 
-        def _parse_stop_for_company(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
 
-        stop_for_company = _parse_stop_for_company(d.pop("stop_for_company", UNSET))
+        allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
 
-        def _parse_insert_unsubscribe_header(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        insert_unsubscribe_header = _parse_insert_unsubscribe_header(
-            d.pop("insert_unsubscribe_header", UNSET)
-        )
-
-        def _parse_allow_risky_contacts(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        allow_risky_contacts = _parse_allow_risky_contacts(d.pop("allow_risky_contacts", UNSET))
-
-        def _parse_disable_bounce_protect(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        disable_bounce_protect = _parse_disable_bounce_protect(
-            d.pop("disable_bounce_protect", UNSET)
-        )
+        disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
 
         def _parse_limit_emails_per_company_override(
             data: object,
@@ -608,23 +444,9 @@ class CreateCampaignCreateCampaign:
 
         bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
 
-        def _parse_owned_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        owned_by = d.pop("owned_by", UNSET)
 
-        owned_by = _parse_owned_by(d.pop("owned_by", UNSET))
-
-        def _parse_ai_sdr_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_sdr_id = _parse_ai_sdr_id(d.pop("ai_sdr_id", UNSET))
+        ai_sdr_id = d.pop("ai_sdr_id", UNSET)
 
         _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
         provider_routing_rules: (
@@ -692,3 +514,23 @@ class CreateCampaignCreateCampaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_campaign_create_campaign_auto_variant_select_type_0 import (
+    CreateCampaignCreateCampaignAutoVariantSelectType0,
+)
+from ..models.create_campaign_create_campaign_campaign_schedule import (
+    CreateCampaignCreateCampaignCampaignSchedule,
+)
+from ..models.create_campaign_create_campaign_limit_emails_per_company_override_type_0 import (
+    CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,
+)
+from ..models.create_campaign_create_campaign_provider_routing_rules_item import (
+    CreateCampaignCreateCampaignProviderRoutingRulesItem,
+)
+from ..models.create_campaign_create_campaign_sequences_item import (
+    CreateCampaignCreateCampaignSequencesItem,
+)

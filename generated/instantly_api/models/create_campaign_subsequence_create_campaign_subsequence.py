@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0 import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,
-    )
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_conditions import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceConditions,
-    )
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_sequences_item import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem,
-    )
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule,
-    )
-
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequence")
 
@@ -71,10 +56,6 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0 import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,  # noqa: PLC0415
-        )
-
         parent_campaign = self.parent_campaign
 
         name = self.name
@@ -139,19 +120,6 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0 import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_conditions import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceConditions,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_sequences_item import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         parent_campaign = d.pop("parent_campaign")
 
@@ -219,14 +187,7 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
+        daily_limit = d.pop("daily_limit", UNSET)
 
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
@@ -260,3 +221,20 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0 import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,
+)
+from ..models.create_campaign_subsequence_create_campaign_subsequence_conditions import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceConditions,
+)
+from ..models.create_campaign_subsequence_create_campaign_subsequence_sequences_item import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem,
+)
+from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule,
+)

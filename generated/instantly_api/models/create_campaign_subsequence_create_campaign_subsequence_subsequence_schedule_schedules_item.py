@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_days import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemDays,
-    )
-    from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing import (
-        CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar(
     "T", bound="CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItem"
@@ -80,13 +71,6 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_days import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing import (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -125,3 +109,14 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_days import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemDays,
+)
+from ..models.create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing import (
+    CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,
+)

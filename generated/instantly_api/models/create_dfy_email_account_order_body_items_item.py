@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_dfy_email_account_order_body_items_item_accounts_item import (
-        CreateDfyEmailAccountOrderBodyItemsItemAccountsItem,
-    )
-
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBodyItemsItem")
 
@@ -82,10 +76,6 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_dfy_email_account_order_body_items_item_accounts_item import (
-            CreateDfyEmailAccountOrderBodyItemsItemAccountsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         domain = d.pop("domain")
 
@@ -129,3 +119,11 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_dfy_email_account_order_body_items_item_accounts_item import (
+    CreateDfyEmailAccountOrderBodyItemsItemAccountsItem,
+)

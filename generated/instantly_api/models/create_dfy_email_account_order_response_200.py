@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_dfy_email_account_order_response_200_invalid_accounts_item import (
-        CreateDfyEmailAccountOrderResponse200InvalidAccountsItem,
-    )
-    from ..models.create_dfy_email_account_order_response_200_order_items_item import (
-        CreateDfyEmailAccountOrderResponse200OrderItemsItem,
-    )
-    from ..models.create_dfy_email_account_order_response_200_price_per_account_per_month_by_account_type import (
-        CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType,
-    )
-
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200")
 
@@ -307,16 +295,6 @@ class CreateDfyEmailAccountOrderResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_dfy_email_account_order_response_200_invalid_accounts_item import (
-            CreateDfyEmailAccountOrderResponse200InvalidAccountsItem,  # noqa: PLC0415
-        )
-        from ..models.create_dfy_email_account_order_response_200_order_items_item import (
-            CreateDfyEmailAccountOrderResponse200OrderItemsItem,  # noqa: PLC0415
-        )
-        from ..models.create_dfy_email_account_order_response_200_price_per_account_per_month_by_account_type import (
-            CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         order_placed = d.pop("order_placed")
 
@@ -357,14 +335,7 @@ class CreateDfyEmailAccountOrderResponse200:
 
         number_of_accounts_ordered = d.pop("number_of_accounts_ordered")
 
-        def _parse_price_per_account_per_month(data: object) -> float | None:
-            if data is None:
-                return data
-            return cast(float | None, data)
-
-        price_per_account_per_month = _parse_price_per_account_per_month(
-            d.pop("price_per_account_per_month")
-        )
+        price_per_account_per_month = d.pop("price_per_account_per_month")
 
         price_per_domain_per_year = d.pop("price_per_domain_per_year")
 
@@ -418,16 +389,7 @@ class CreateDfyEmailAccountOrderResponse200:
                 )
             )
 
-        def _parse_price_per_domain_per_month(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        price_per_domain_per_month = _parse_price_per_domain_per_month(
-            d.pop("price_per_domain_per_month", UNSET)
-        )
+        price_per_domain_per_month = d.pop("price_per_domain_per_month", UNSET)
 
         checkout_required = d.pop("checkout_required", UNSET)
 
@@ -492,3 +454,17 @@ class CreateDfyEmailAccountOrderResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_dfy_email_account_order_response_200_invalid_accounts_item import (
+    CreateDfyEmailAccountOrderResponse200InvalidAccountsItem,
+)
+from ..models.create_dfy_email_account_order_response_200_order_items_item import (
+    CreateDfyEmailAccountOrderResponse200OrderItemsItem,
+)
+from ..models.create_dfy_email_account_order_response_200_price_per_account_per_month_by_account_type import (
+    CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType,
+)

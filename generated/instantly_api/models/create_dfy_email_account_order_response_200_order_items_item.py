@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_dfy_email_account_order_response_200_order_items_item_accounts_item import (
-        CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem,
-    )
-
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200OrderItemsItem")
 
@@ -104,10 +98,6 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_dfy_email_account_order_response_200_order_items_item_accounts_item import (
-            CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         domain = d.pop("domain")
 
@@ -134,14 +124,7 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
 
         forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        def _parse_domain_monthly_price(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        domain_monthly_price = _parse_domain_monthly_price(d.pop("domain_monthly_price", UNSET))
+        domain_monthly_price = d.pop("domain_monthly_price", UNSET)
 
         create_dfy_email_account_order_response_200_order_items_item = cls(
             domain=domain,
@@ -173,3 +156,11 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_dfy_email_account_order_response_200_order_items_item_accounts_item import (
+    CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_inbox_manager_agent_body_payload_integrations_calendly_type_0 import (
-        CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0,
-    )
-    from ..models.create_inbox_manager_agent_body_payload_integrations_slack_type_0 import (
-        CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0,
-    )
-
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayloadIntegrations")
 
@@ -40,13 +31,6 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_inbox_manager_agent_body_payload_integrations_calendly_type_0 import (
-            CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_manager_agent_body_payload_integrations_slack_type_0 import (
-            CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0,  # noqa: PLC0415
-        )
-
         slack: dict[str, Any] | None | Unset
         if isinstance(self.slack, Unset):
             slack = UNSET
@@ -75,13 +59,6 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_inbox_manager_agent_body_payload_integrations_calendly_type_0 import (
-            CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_manager_agent_body_payload_integrations_slack_type_0 import (
-            CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
 
         def _parse_slack(
@@ -153,3 +130,14 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_inbox_manager_agent_body_payload_integrations_calendly_type_0 import (
+    CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0,
+)
+from ..models.create_inbox_manager_agent_body_payload_integrations_slack_type_0 import (
+    CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0,
+)

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item import (
-        CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item,
-    )
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item import (
-        CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem,
-    )
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule import (
-        CreateInboxPlacementTestCreateInboxPlacementTestSchedule,
-    )
-
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTest")
 
@@ -234,16 +222,6 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item import (
-            CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item import (
-            CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule import (
-            CreateInboxPlacementTestCreateInboxPlacementTestSchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -257,23 +235,9 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
         emails = cast(list[str], d.pop("emails"))
 
-        def _parse_delivery_mode(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        delivery_mode = d.pop("delivery_mode", UNSET)
 
-        delivery_mode = _parse_delivery_mode(d.pop("delivery_mode", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         _schedule = d.pop("schedule", UNSET)
         schedule: CreateInboxPlacementTestCreateInboxPlacementTestSchedule | Unset
@@ -282,23 +246,9 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
         else:
             schedule = CreateInboxPlacementTestCreateInboxPlacementTestSchedule.from_dict(_schedule)
 
-        def _parse_campaign_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign_id = d.pop("campaign_id", UNSET)
 
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
-
-        def _parse_test_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        test_code = _parse_test_code(d.pop("test_code", UNSET))
+        test_code = d.pop("test_code", UNSET)
 
         def _parse_tags(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -317,14 +267,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
         tags = _parse_tags(d.pop("tags", UNSET))
 
-        def _parse_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        text_only = _parse_text_only(d.pop("text_only", UNSET))
+        text_only = d.pop("text_only", UNSET)
 
         _recipients_labels = d.pop("recipients_labels", UNSET)
         recipients_labels: (
@@ -341,14 +284,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
                 recipients_labels.append(recipients_labels_item)
 
-        def _parse_timestamp_next_run(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timestamp_next_run = _parse_timestamp_next_run(d.pop("timestamp_next_run", UNSET))
+        timestamp_next_run = d.pop("timestamp_next_run", UNSET)
 
         def _parse_automations(
             data: object,
@@ -385,23 +321,9 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
         automations = _parse_automations(d.pop("automations", UNSET))
 
-        def _parse_status(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        status = d.pop("status", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_not_sending_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        not_sending_status = _parse_not_sending_status(d.pop("not_sending_status", UNSET))
+        not_sending_status = d.pop("not_sending_status", UNSET)
 
         run_immediately = d.pop("run_immediately", UNSET)
 
@@ -445,3 +367,17 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item import (
+    CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item,
+)
+from ..models.create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item import (
+    CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem,
+)
+from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule import (
+    CreateInboxPlacementTestCreateInboxPlacementTestSchedule,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then import (
-        CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemThen,
-    )
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when import (
-        CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen,
-    )
-
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item")
 
@@ -51,13 +42,6 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then import (
-            CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemThen,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when import (
-            CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         when = CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen.from_dict(
             d.pop("when")
@@ -90,3 +74,14 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then import (
+    CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemThen,
+)
+from ..models.create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when import (
+    CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_days import (
-        CreateInboxPlacementTestCreateInboxPlacementTestScheduleDays,
-    )
-    from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_timing import (
-        CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming,
-    )
-
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestSchedule")
 
@@ -89,13 +80,6 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_days import (
-            CreateInboxPlacementTestCreateInboxPlacementTestScheduleDays,  # noqa: PLC0415
-        )
-        from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_timing import (
-            CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _days = d.pop("days", UNSET)
         days: CreateInboxPlacementTestCreateInboxPlacementTestScheduleDays | Unset
@@ -139,3 +123,14 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_days import (
+    CreateInboxPlacementTestCreateInboxPlacementTestScheduleDays,
+)
+from ..models.create_inbox_placement_test_create_inbox_placement_test_schedule_timing import (
+    CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming,
+)

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_lead_finder_agent_body_ai_enrichment import (
-        CreateLeadFinderAgentBodyAiEnrichment,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters import (
-        CreateLeadFinderAgentBodyFallbackSearchFilters,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters import (
-        CreateLeadFinderAgentBodySearchFilters,
-    )
-
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBody")
 
@@ -122,16 +110,6 @@ class CreateLeadFinderAgentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_lead_finder_agent_body_ai_enrichment import (
-            CreateLeadFinderAgentBodyAiEnrichment,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters import (
-            CreateLeadFinderAgentBodyFallbackSearchFilters,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters import (
-            CreateLeadFinderAgentBodySearchFilters,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -196,3 +174,17 @@ class CreateLeadFinderAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_lead_finder_agent_body_ai_enrichment import (
+    CreateLeadFinderAgentBodyAiEnrichment,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters import (
+    CreateLeadFinderAgentBodyFallbackSearchFilters,
+)
+from ..models.create_lead_finder_agent_body_search_filters import (
+    CreateLeadFinderAgentBodySearchFilters,
+)

@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_company_name import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersCompanyName,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_industry import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_keyword_filter import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_sub_industry import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersSubIndustry,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_title import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersTitle,
-    )
-
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodyFallbackSearchFilters")
 
@@ -174,31 +126,6 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -418,52 +345,6 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_company_name import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersCompanyName,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_industry import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_keyword_filter import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_sub_industry import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersSubIndustry,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_title import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersTitle,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -787,3 +668,53 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_lead_finder_agent_body_fallback_search_filters_company_name import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersCompanyName,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_industry import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_keyword_filter import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_sub_industry import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersSubIndustry,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_title import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersTitle,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,14 +62,7 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1:
 
         min_ = d.pop("min")
 
-        def _parse_max_(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        max_ = _parse_max_(d.pop("max", UNSET))
+        max_ = d.pop("max", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 = cls(
             op=op,

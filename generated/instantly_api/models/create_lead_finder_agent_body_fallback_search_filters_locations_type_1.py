@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType0,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType0,
-    )
-    from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType1,
-    )
-
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1")
 
@@ -58,13 +43,6 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType0,  # noqa: PLC0415
-        )
-
         include: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.include, Unset):
             include = []
@@ -107,19 +85,6 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_1 import (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType1,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _include = d.pop("include", UNSET)
         include: (
@@ -224,3 +189,20 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType0,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemType1,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType0,
+)
+from ..models.create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_1 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemType1,
+)

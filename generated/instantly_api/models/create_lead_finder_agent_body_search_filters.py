@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_lead_finder_agent_body_search_filters_company_name import (
-        CreateLeadFinderAgentBodySearchFiltersCompanyName,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_industry import (
-        CreateLeadFinderAgentBodySearchFiltersIndustry,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_keyword_filter import (
-        CreateLeadFinderAgentBodySearchFiltersKeywordFilter,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-        CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_locations_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersLocationsType1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersSignalsItemType1,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_sub_industry import (
-        CreateLeadFinderAgentBodySearchFiltersSubIndustry,
-    )
-    from ..models.create_lead_finder_agent_body_search_filters_title import (
-        CreateLeadFinderAgentBodySearchFiltersTitle,
-    )
-
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFilters")
 
@@ -172,31 +124,6 @@ class CreateLeadFinderAgentBodySearchFilters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -415,52 +342,6 @@ class CreateLeadFinderAgentBodySearchFilters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_lead_finder_agent_body_search_filters_company_name import (
-            CreateLeadFinderAgentBodySearchFiltersCompanyName,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_industry import (
-            CreateLeadFinderAgentBodySearchFiltersIndustry,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_keyword_filter import (
-            CreateLeadFinderAgentBodySearchFiltersKeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-            CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_locations_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersLocationsType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-            CreateLeadFinderAgentBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_sub_industry import (
-            CreateLeadFinderAgentBodySearchFiltersSubIndustry,  # noqa: PLC0415
-        )
-        from ..models.create_lead_finder_agent_body_search_filters_title import (
-            CreateLeadFinderAgentBodySearchFiltersTitle,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -784,3 +665,53 @@ class CreateLeadFinderAgentBodySearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_lead_finder_agent_body_search_filters_company_name import (
+    CreateLeadFinderAgentBodySearchFiltersCompanyName,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
+)
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_industry import (
+    CreateLeadFinderAgentBodySearchFiltersIndustry,
+)
+from ..models.create_lead_finder_agent_body_search_filters_keyword_filter import (
+    CreateLeadFinderAgentBodySearchFiltersKeywordFilter,
+)
+from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
+    CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,
+)
+from ..models.create_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_locations_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersLocationsType1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_signals_item_type_1 import (
+    CreateLeadFinderAgentBodySearchFiltersSignalsItemType1,
+)
+from ..models.create_lead_finder_agent_body_search_filters_sub_industry import (
+    CreateLeadFinderAgentBodySearchFiltersSubIndustry,
+)
+from ..models.create_lead_finder_agent_body_search_filters_title import (
+    CreateLeadFinderAgentBodySearchFiltersTitle,
+)

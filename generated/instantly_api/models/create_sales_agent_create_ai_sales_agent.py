@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config import (
-        CreateSalesAgentCreateAISalesAgentConfig,
-    )
-
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgent")
 
@@ -152,32 +146,14 @@ class CreateSalesAgentCreateAISalesAgent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config import (
-            CreateSalesAgentCreateAISalesAgentConfig,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         type_ = d.pop("type", UNSET)
 
-        def _parse_input_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        input_ = _parse_input_(d.pop("input", UNSET))
+        input_ = d.pop("input", UNSET)
 
         _config = d.pop("config", UNSET)
         config: CreateSalesAgentCreateAISalesAgentConfig | Unset
@@ -188,14 +164,7 @@ class CreateSalesAgentCreateAISalesAgent:
 
         agent_type = d.pop("agent_type", UNSET)
 
-        def _parse_self_improvement(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        self_improvement = _parse_self_improvement(d.pop("self_improvement", UNSET))
+        self_improvement = d.pop("self_improvement", UNSET)
 
         status = d.pop("status", UNSET)
 
@@ -243,3 +212,11 @@ class CreateSalesAgentCreateAISalesAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config import (
+    CreateSalesAgentCreateAISalesAgentConfig,
+)

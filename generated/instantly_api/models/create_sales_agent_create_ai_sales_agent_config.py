@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config_autonomy_settings import (
-        CreateSalesAgentCreateAISalesAgentConfigAutonomySettings,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_enrichment_settings import (
-        CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_memory import (
-        CreateSalesAgentCreateAISalesAgentConfigMemory,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettings,
-    )
-
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfig")
 
@@ -124,19 +109,6 @@ class CreateSalesAgentCreateAISalesAgentConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config_autonomy_settings import (
-            CreateSalesAgentCreateAISalesAgentConfigAutonomySettings,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_enrichment_settings import (
-            CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_memory import (
-            CreateSalesAgentCreateAISalesAgentConfigMemory,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _memory = d.pop("memory", UNSET)
         memory: CreateSalesAgentCreateAISalesAgentConfigMemory | Unset
@@ -182,14 +154,7 @@ class CreateSalesAgentCreateAISalesAgentConfig:
                 _autonomy_settings
             )
 
-        def _parse_slack_connection_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        slack_connection_id = _parse_slack_connection_id(d.pop("slack_connection_id", UNSET))
+        slack_connection_id = d.pop("slack_connection_id", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config = cls(
             memory=memory,
@@ -221,3 +186,20 @@ class CreateSalesAgentCreateAISalesAgentConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config_autonomy_settings import (
+    CreateSalesAgentCreateAISalesAgentConfigAutonomySettings,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_enrichment_settings import (
+    CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_memory import (
+    CreateSalesAgentCreateAISalesAgentConfigMemory,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettings,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title import (
-        CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords import (
-        CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords,
-    )
-
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem")
 
@@ -113,13 +104,6 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title import (
-            CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords import (
-            CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -186,3 +170,14 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title import (
+    CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords import (
+    CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings,
-    )
-
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigOutreachSettings")
 
@@ -113,13 +104,6 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _campaign_schedule = d.pop("campaign_schedule", UNSET)
         campaign_schedule: (
@@ -194,3 +178,14 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings,
+)

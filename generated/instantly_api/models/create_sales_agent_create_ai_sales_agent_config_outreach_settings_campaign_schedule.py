@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItem,
-    )
-
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule")
 
@@ -76,10 +70,6 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         schedules = []
         _schedules = d.pop("schedules")
@@ -152,3 +142,11 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItem,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_days import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
-    )
-    from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-        CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar(
     "T",
@@ -83,13 +74,6 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_days import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-            CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -128,3 +112,14 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_days import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
+)
+from ..models.create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing import (
+    CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
+)

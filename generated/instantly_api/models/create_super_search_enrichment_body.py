@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_super_search_enrichment_body_filters_item import (
-        CreateSuperSearchEnrichmentBodyFiltersItem,
-    )
-    from ..models.create_super_search_enrichment_body_integration_actions import (
-        CreateSuperSearchEnrichmentBodyIntegrationActions,
-    )
-
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentBody")
 
@@ -98,13 +89,6 @@ class CreateSuperSearchEnrichmentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_super_search_enrichment_body_filters_item import (
-            CreateSuperSearchEnrichmentBodyFiltersItem,  # noqa: PLC0415
-        )
-        from ..models.create_super_search_enrichment_body_integration_actions import (
-            CreateSuperSearchEnrichmentBodyIntegrationActions,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         resource_id = d.pop("resource_id")
 
@@ -161,3 +145,14 @@ class CreateSuperSearchEnrichmentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_super_search_enrichment_body_filters_item import (
+    CreateSuperSearchEnrichmentBodyFiltersItem,
+)
+from ..models.create_super_search_enrichment_body_integration_actions import (
+    CreateSuperSearchEnrichmentBodyIntegrationActions,
+)

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_super_search_enrichment_body_integration_actions_additional_property import (
-        CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty,
-    )
-
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentBodyIntegrationActions")
 
@@ -45,10 +39,6 @@ class CreateSuperSearchEnrichmentBodyIntegrationActions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_super_search_enrichment_body_integration_actions_additional_property import (
-            CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         create_super_search_enrichment_body_integration_actions = cls()
 
@@ -86,3 +76,11 @@ class CreateSuperSearchEnrichmentBodyIntegrationActions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_super_search_enrichment_body_integration_actions_additional_property import (
+    CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty,
+)

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_super_search_enrichment_body_integration_actions_additional_property_additional_property_mapping import (
-        CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping,
-    )
-
 
 T = TypeVar(
     "T",
@@ -49,10 +43,6 @@ class CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditio
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_super_search_enrichment_body_integration_actions_additional_property_additional_property_mapping import (
-            CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         mapping = CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping.from_dict(
             d.pop("mapping")
@@ -80,3 +70,11 @@ class CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditio
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_super_search_enrichment_body_integration_actions_additional_property_additional_property_mapping import (
+    CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping,
+)

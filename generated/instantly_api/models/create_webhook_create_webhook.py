@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_webhook_create_webhook_headers_type_0 import (
-        CreateWebhookCreateWebhookHeadersType0,
-    )
-
 
 T = TypeVar("T", bound="CreateWebhookCreateWebhook")
 
@@ -50,10 +44,6 @@ class CreateWebhookCreateWebhook:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_webhook_create_webhook_headers_type_0 import (
-            CreateWebhookCreateWebhookHeadersType0,  # noqa: PLC0415
-        )
-
         target_hook_url = self.target_hook_url
 
         campaign: None | str | Unset
@@ -110,48 +100,16 @@ class CreateWebhookCreateWebhook:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_webhook_create_webhook_headers_type_0 import (
-            CreateWebhookCreateWebhookHeadersType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         target_hook_url = d.pop("target_hook_url")
 
-        def _parse_campaign(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign = d.pop("campaign", UNSET)
 
-        campaign = _parse_campaign(d.pop("campaign", UNSET))
+        name = d.pop("name", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_type = d.pop("event_type", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_event_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        event_type = _parse_event_type(d.pop("event_type", UNSET))
-
-        def _parse_custom_interest_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        custom_interest_value = _parse_custom_interest_value(d.pop("custom_interest_value", UNSET))
+        custom_interest_value = d.pop("custom_interest_value", UNSET)
 
         def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | None | Unset:
             if data is None:
@@ -197,3 +155,11 @@ class CreateWebhookCreateWebhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.create_webhook_create_webhook_headers_type_0 import (
+    CreateWebhookCreateWebhookHeadersType0,
+)

@@ -90,23 +90,9 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
 
         role = d.pop("role")
 
-        def _parse_user_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_email = d.pop("user_email", UNSET)
 
-        user_email = _parse_user_email(d.pop("user_email", UNSET))
-
-        def _parse_nickname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        nickname = _parse_nickname(d.pop("nickname", UNSET))
+        nickname = d.pop("nickname", UNSET)
 
         def _parse_permissions(data: object) -> list[str] | None | Unset:
             if data is None:

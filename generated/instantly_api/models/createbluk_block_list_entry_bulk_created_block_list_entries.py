@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.block_list_entry import BlockListEntry
-
 
 T = TypeVar("T", bound="CreateblukBlockListEntryBulkCreatedBlockListEntries")
 
@@ -53,8 +49,6 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.block_list_entry import BlockListEntry  # noqa: PLC0415
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -91,3 +85,9 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.block_list_entry import BlockListEntry

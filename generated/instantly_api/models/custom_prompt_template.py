@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.custom_prompt_template_creator_type_1 import CustomPromptTemplateCreatorType1
-    from ..models.custom_prompt_template_properties_type_1_item import (
-        CustomPromptTemplatePropertiesType1Item,
-    )
-
 
 T = TypeVar("T", bound="CustomPromptTemplate")
 
@@ -76,8 +69,6 @@ class CustomPromptTemplate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.custom_prompt_template_creator_type_1 import CustomPromptTemplateCreatorType1  # noqa: PLC0415
-
         id = self.id
 
         workspace_id = self.workspace_id
@@ -194,11 +185,6 @@ class CustomPromptTemplate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_prompt_template_creator_type_1 import CustomPromptTemplateCreatorType1  # noqa: PLC0415
-        from ..models.custom_prompt_template_properties_type_1_item import (
-            CustomPromptTemplatePropertiesType1Item,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -214,14 +200,7 @@ class CustomPromptTemplate:
 
         is_public = d.pop("is_public")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         def _parse_properties(
             data: object,
@@ -251,59 +230,17 @@ class CustomPromptTemplate:
 
         model_version = d.pop("model_version", UNSET)
 
-        def _parse_from_shared(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        from_shared = d.pop("from_shared", UNSET)
 
-        from_shared = _parse_from_shared(d.pop("from_shared", UNSET))
+        like_count = d.pop("like_count", UNSET)
 
-        def _parse_like_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        execution_count = d.pop("execution_count", UNSET)
 
-        like_count = _parse_like_count(d.pop("like_count", UNSET))
+        liked = d.pop("liked", UNSET)
 
-        def _parse_execution_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        template_type = d.pop("template_type", UNSET)
 
-        execution_count = _parse_execution_count(d.pop("execution_count", UNSET))
-
-        def _parse_liked(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        liked = _parse_liked(d.pop("liked", UNSET))
-
-        def _parse_template_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        template_type = _parse_template_type(d.pop("template_type", UNSET))
-
-        def _parse_created_by_instantly(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        created_by_instantly = _parse_created_by_instantly(d.pop("created_by_instantly", UNSET))
+        created_by_instantly = d.pop("created_by_instantly", UNSET)
 
         def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Unset:
             if data is None:
@@ -360,3 +297,12 @@ class CustomPromptTemplate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.custom_prompt_template_creator_type_1 import CustomPromptTemplateCreatorType1
+from ..models.custom_prompt_template_properties_type_1_item import (
+    CustomPromptTemplatePropertiesType1Item,
+)

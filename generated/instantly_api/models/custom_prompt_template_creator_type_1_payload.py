@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.custom_prompt_template_creator_type_1_payload_name import (
-        CustomPromptTemplateCreatorType1PayloadName,
-    )
-
 
 T = TypeVar("T", bound="CustomPromptTemplateCreatorType1Payload")
 
@@ -44,10 +38,6 @@ class CustomPromptTemplateCreatorType1Payload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_prompt_template_creator_type_1_payload_name import (
-            CustomPromptTemplateCreatorType1PayloadName,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _name = d.pop("name", UNSET)
         name: CustomPromptTemplateCreatorType1PayloadName | Unset
@@ -78,3 +68,11 @@ class CustomPromptTemplateCreatorType1Payload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.custom_prompt_template_creator_type_1_payload_name import (
+    CustomPromptTemplateCreatorType1PayloadName,
+)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.ai_agent import AIAgent
-
 
 T = TypeVar("T", bound="DeployDeliverabilityAgentResponse200")
 
@@ -57,8 +53,6 @@ class DeployDeliverabilityAgentResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent import AIAgent  # noqa: PLC0415
-
         d = dict(src_dict)
         agent = AIAgent.from_dict(d.pop("agent"))
 
@@ -66,12 +60,7 @@ class DeployDeliverabilityAgentResponse200:
 
         initial_cycle_enqueued = d.pop("initial_cycle_enqueued")
 
-        def _parse_promo_credits_granted(data: object) -> float | None:
-            if data is None:
-                return data
-            return cast(float | None, data)
-
-        promo_credits_granted = _parse_promo_credits_granted(d.pop("promo_credits_granted"))
+        promo_credits_granted = d.pop("promo_credits_granted")
 
         deploy_deliverability_agent_response_200 = cls(
             agent=agent,
@@ -98,3 +87,9 @@ class DeployDeliverabilityAgentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent import AIAgent

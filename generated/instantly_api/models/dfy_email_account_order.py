@@ -108,32 +108,11 @@ class DFYEmailAccountOrder:
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        def _parse_forwarding_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        forwarding_domain = _parse_forwarding_domain(d.pop("forwarding_domain", UNSET))
+        forwarding_mode = d.pop("forwarding_mode", UNSET)
 
-        def _parse_forwarding_mode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        forwarding_mode = _parse_forwarding_mode(d.pop("forwarding_mode", UNSET))
-
-        def _parse_is_pre_warmed_up(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_pre_warmed_up = _parse_is_pre_warmed_up(d.pop("is_pre_warmed_up", UNSET))
+        is_pre_warmed_up = d.pop("is_pre_warmed_up", UNSET)
 
         def _parse_timestamp_cancelled(data: object) -> datetime.datetime | None | Unset:
             if data is None:

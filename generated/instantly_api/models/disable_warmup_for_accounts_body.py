@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.disable_warmup_for_accounts_body_filter_type_0 import (
-        DisableWarmupForAccountsBodyFilterType0,
-    )
-
 
 T = TypeVar("T", bound="DisableWarmupForAccountsBody")
 
@@ -41,10 +35,6 @@ class DisableWarmupForAccountsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.disable_warmup_for_accounts_body_filter_type_0 import (
-            DisableWarmupForAccountsBodyFilterType0,  # noqa: PLC0415
-        )
-
         emails: list[str] | Unset = UNSET
         if not isinstance(self.emails, Unset):
             emails = self.emails
@@ -83,10 +73,6 @@ class DisableWarmupForAccountsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.disable_warmup_for_accounts_body_filter_type_0 import (
-            DisableWarmupForAccountsBodyFilterType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         emails = cast(list[str], d.pop("emails", UNSET))
 
@@ -139,3 +125,11 @@ class DisableWarmupForAccountsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.disable_warmup_for_accounts_body_filter_type_0 import (
+    DisableWarmupForAccountsBodyFilterType0,
+)

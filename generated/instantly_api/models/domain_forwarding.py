@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -68,23 +68,9 @@ class DomainForwarding:
         d = dict(src_dict)
         domain = d.pop("domain")
 
-        def _parse_forwarding_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        forwarding_domain = _parse_forwarding_domain(d.pop("forwarding_domain", UNSET))
-
-        def _parse_forwarding_mode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        forwarding_mode = _parse_forwarding_mode(d.pop("forwarding_mode", UNSET))
+        forwarding_mode = d.pop("forwarding_mode", UNSET)
 
         domain_forwarding = cls(
             domain=domain,

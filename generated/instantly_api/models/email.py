@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.email_attachment_json_type_1 import EmailAttachmentJsonType1
-    from ..models.email_body import EmailBody
-
 
 T = TypeVar("T", bound="Email")
 
@@ -117,8 +112,6 @@ class Email:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.email_attachment_json_type_1 import EmailAttachmentJsonType1  # noqa: PLC0415
-
         id = self.id
 
         timestamp_created = self.timestamp_created.isoformat()
@@ -370,9 +363,6 @@ class Email:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_attachment_json_type_1 import EmailAttachmentJsonType1  # noqa: PLC0415
-        from ..models.email_body import EmailBody  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -396,124 +386,31 @@ class Email:
 
         eaccount = d.pop("eaccount")
 
-        def _parse_from_address_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        from_address_email = d.pop("from_address_email", UNSET)
 
-        from_address_email = _parse_from_address_email(d.pop("from_address_email", UNSET))
+        cc_address_email_list = d.pop("cc_address_email_list", UNSET)
 
-        def _parse_cc_address_email_list(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
 
-        cc_address_email_list = _parse_cc_address_email_list(d.pop("cc_address_email_list", UNSET))
+        reply_to = d.pop("reply_to", UNSET)
 
-        def _parse_bcc_address_email_list(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign_id = d.pop("campaign_id", UNSET)
 
-        bcc_address_email_list = _parse_bcc_address_email_list(
-            d.pop("bcc_address_email_list", UNSET)
-        )
+        subsequence_id = d.pop("subsequence_id", UNSET)
 
-        def _parse_reply_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        list_id = d.pop("list_id", UNSET)
 
-        reply_to = _parse_reply_to(d.pop("reply_to", UNSET))
+        lead = d.pop("lead", UNSET)
 
-        def _parse_campaign_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        lead_id = d.pop("lead_id", UNSET)
 
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
+        ue_type = d.pop("ue_type", UNSET)
 
-        def _parse_subsequence_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        step = d.pop("step", UNSET)
 
-        subsequence_id = _parse_subsequence_id(d.pop("subsequence_id", UNSET))
+        is_unread = d.pop("is_unread", UNSET)
 
-        def _parse_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        list_id = _parse_list_id(d.pop("list_id", UNSET))
-
-        def _parse_lead(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        lead = _parse_lead(d.pop("lead", UNSET))
-
-        def _parse_lead_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        lead_id = _parse_lead_id(d.pop("lead_id", UNSET))
-
-        def _parse_ue_type(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        ue_type = _parse_ue_type(d.pop("ue_type", UNSET))
-
-        def _parse_step(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        step = _parse_step(d.pop("step", UNSET))
-
-        def _parse_is_unread(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        is_unread = _parse_is_unread(d.pop("is_unread", UNSET))
-
-        def _parse_is_auto_reply(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        is_auto_reply = _parse_is_auto_reply(d.pop("is_auto_reply", UNSET))
+        is_auto_reply = d.pop("is_auto_reply", UNSET)
 
         def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -534,59 +431,17 @@ class Email:
 
         reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
-        def _parse_ai_interest_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        ai_interest_value = d.pop("ai_interest_value", UNSET)
 
-        ai_interest_value = _parse_ai_interest_value(d.pop("ai_interest_value", UNSET))
+        ai_assisted = d.pop("ai_assisted", UNSET)
 
-        def _parse_ai_assisted(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        is_focused = d.pop("is_focused", UNSET)
 
-        ai_assisted = _parse_ai_assisted(d.pop("ai_assisted", UNSET))
+        i_status = d.pop("i_status", UNSET)
 
-        def _parse_is_focused(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        thread_id = d.pop("thread_id", UNSET)
 
-        is_focused = _parse_is_focused(d.pop("is_focused", UNSET))
-
-        def _parse_i_status(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        i_status = _parse_i_status(d.pop("i_status", UNSET))
-
-        def _parse_thread_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        thread_id = _parse_thread_id(d.pop("thread_id", UNSET))
-
-        def _parse_content_preview(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        content_preview = _parse_content_preview(d.pop("content_preview", UNSET))
+        content_preview = d.pop("content_preview", UNSET)
 
         def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Unset:
             if data is None:
@@ -656,14 +511,7 @@ class Email:
 
         cc_address_json = _parse_cc_address_json(d.pop("cc_address_json", UNSET))
 
-        def _parse_ai_agent_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_agent_id = _parse_ai_agent_id(d.pop("ai_agent_id", UNSET))
+        ai_agent_id = d.pop("ai_agent_id", UNSET)
 
         email = cls(
             id=id,
@@ -720,3 +568,10 @@ class Email:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.email_attachment_json_type_1 import EmailAttachmentJsonType1
+from ..models.email_body import EmailBody

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.email_attachment_json_type_1_files_item import EmailAttachmentJsonType1FilesItem
-
 
 T = TypeVar("T", bound="EmailAttachmentJsonType1")
 
@@ -48,10 +44,6 @@ class EmailAttachmentJsonType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.email_attachment_json_type_1_files_item import (
-            EmailAttachmentJsonType1FilesItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         files = []
         _files = d.pop("files")
@@ -82,3 +74,9 @@ class EmailAttachmentJsonType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.email_attachment_json_type_1_files_item import EmailAttachmentJsonType1FilesItem

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -100,39 +100,13 @@ class EmailVerification:
 
         verification_status = d.pop("verification_status")
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        status = d.pop("status", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
+        catch_all = d.pop("catch_all", UNSET)
 
-        def _parse_catch_all(data: object) -> bool | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | str | Unset, data)
+        credits_ = d.pop("credits", UNSET)
 
-        catch_all = _parse_catch_all(d.pop("catch_all", UNSET))
-
-        def _parse_credits_(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        credits_ = _parse_credits_(d.pop("credits", UNSET))
-
-        def _parse_credits_used(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        credits_used = _parse_credits_used(d.pop("credits_used", UNSET))
+        credits_used = d.pop("credits_used", UNSET)
 
         email_verification = cls(
             email=email,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -55,14 +55,7 @@ class EnableWarmupForAccountsBodyFilterType0:
         d = dict(src_dict)
         tag_id = d.pop("tag_id", UNSET)
 
-        def _parse_filter_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        filter_ = _parse_filter_(d.pop("filter", UNSET))
+        filter_ = d.pop("filter", UNSET)
 
         enable_warmup_for_accounts_body_filter_type_0 = cls(
             tag_id=tag_id,

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.enrich_leads_from_supersearch_body_ai_enrichment import (
-        EnrichLeadsFromSupersearchBodyAiEnrichment,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters import (
-        EnrichLeadsFromSupersearchBodySearchFilters,
-    )
-    from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1 import (
-        EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,
-    )
-
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBody")
 
@@ -66,10 +54,6 @@ class EnrichLeadsFromSupersearchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,  # noqa: PLC0415
-        )
-
         search_filters = self.search_filters.to_dict()
 
         limit = self.limit
@@ -143,16 +127,6 @@ class EnrichLeadsFromSupersearchBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.enrich_leads_from_supersearch_body_ai_enrichment import (
-            EnrichLeadsFromSupersearchBodyAiEnrichment,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters import (
-            EnrichLeadsFromSupersearchBodySearchFilters,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         search_filters = EnrichLeadsFromSupersearchBodySearchFilters.from_dict(
             d.pop("search_filters")
@@ -243,3 +217,17 @@ class EnrichLeadsFromSupersearchBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.enrich_leads_from_supersearch_body_ai_enrichment import (
+    EnrichLeadsFromSupersearchBodyAiEnrichment,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters import (
+    EnrichLeadsFromSupersearchBodySearchFilters,
+)
+from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1 import (
+    EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,
+)

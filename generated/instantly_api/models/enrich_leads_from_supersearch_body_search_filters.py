@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.enrich_leads_from_supersearch_body_search_filters_company_name import (
-        EnrichLeadsFromSupersearchBodySearchFiltersCompanyName,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_industry import (
-        EnrichLeadsFromSupersearchBodySearchFiltersIndustry,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_keyword_filter import (
-        EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_sub_industry import (
-        EnrichLeadsFromSupersearchBodySearchFiltersSubIndustry,
-    )
-    from ..models.enrich_leads_from_supersearch_body_search_filters_title import (
-        EnrichLeadsFromSupersearchBodySearchFiltersTitle,
-    )
-
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFilters")
 
@@ -166,31 +118,6 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -409,52 +336,6 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.enrich_leads_from_supersearch_body_search_filters_company_name import (
-            EnrichLeadsFromSupersearchBodySearchFiltersCompanyName,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_industry import (
-            EnrichLeadsFromSupersearchBodySearchFiltersIndustry,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_keyword_filter import (
-            EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-            EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_sub_industry import (
-            EnrichLeadsFromSupersearchBodySearchFiltersSubIndustry,  # noqa: PLC0415
-        )
-        from ..models.enrich_leads_from_supersearch_body_search_filters_title import (
-            EnrichLeadsFromSupersearchBodySearchFiltersTitle,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -780,3 +661,53 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.enrich_leads_from_supersearch_body_search_filters_company_name import (
+    EnrichLeadsFromSupersearchBodySearchFiltersCompanyName,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_industry import (
+    EnrichLeadsFromSupersearchBodySearchFiltersIndustry,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_keyword_filter import (
+    EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_locations_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_sub_industry import (
+    EnrichLeadsFromSupersearchBodySearchFiltersSubIndustry,
+)
+from ..models.enrich_leads_from_supersearch_body_search_filters_title import (
+    EnrichLeadsFromSupersearchBodySearchFiltersTitle,
+)

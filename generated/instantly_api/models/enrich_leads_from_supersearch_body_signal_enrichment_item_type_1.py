@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1_keywords_type_1 import (
-        EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1,
-    )
-
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1")
 
@@ -66,10 +60,6 @@ class EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1_keywords_type_1 import (
-            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         key = d.pop("key")
 
@@ -124,3 +114,11 @@ class EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1_keywords_type_1 import (
+    EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.enrich_leads_from_supersearch_response_200_search_filters import (
-        EnrichLeadsFromSupersearchResponse200SearchFilters,
-    )
-
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchResponse200")
 
@@ -114,10 +108,6 @@ class EnrichLeadsFromSupersearchResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.enrich_leads_from_supersearch_response_200_search_filters import (
-            EnrichLeadsFromSupersearchResponse200SearchFilters,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -142,23 +132,9 @@ class EnrichLeadsFromSupersearchResponse200:
 
         custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
-        def _parse_background_job_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        background_job_id = d.pop("background_job_id", UNSET)
 
-        background_job_id = _parse_background_job_id(d.pop("background_job_id", UNSET))
-
-        def _parse_live_list_workflow_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        live_list_workflow_id = _parse_live_list_workflow_id(d.pop("live_list_workflow_id", UNSET))
+        live_list_workflow_id = d.pop("live_list_workflow_id", UNSET)
 
         enrich_leads_from_supersearch_response_200 = cls(
             id=id,
@@ -191,3 +167,11 @@ class EnrichLeadsFromSupersearchResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.enrich_leads_from_supersearch_response_200_search_filters import (
+    EnrichLeadsFromSupersearchResponse200SearchFilters,
+)

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0
-    from ..models.forward_email_body_type_0_body_type_1 import ForwardEmailBodyType0BodyType1
-
 
 T = TypeVar("T", bound="ForwardEmailBodyType0")
 
@@ -27,8 +22,6 @@ class ForwardEmailBodyType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0  # noqa: PLC0415
-
         body: dict[str, Any]
         if isinstance(self.body, ForwardEmailBodyType0BodyType0):
             body = self.body.to_dict()
@@ -47,9 +40,6 @@ class ForwardEmailBodyType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0  # noqa: PLC0415
-        from ..models.forward_email_body_type_0_body_type_1 import ForwardEmailBodyType0BodyType1  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_body(
@@ -93,3 +83,10 @@ class ForwardEmailBodyType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0
+from ..models.forward_email_body_type_0_body_type_1 import ForwardEmailBodyType0BodyType1

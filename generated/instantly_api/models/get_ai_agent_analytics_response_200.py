@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_ai_agent_analytics_response_200_analytics_item import (
-        GetAiAgentAnalyticsResponse200AnalyticsItem,
-    )
-
 
 T = TypeVar("T", bound="GetAiAgentAnalyticsResponse200")
 
@@ -48,10 +42,6 @@ class GetAiAgentAnalyticsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_ai_agent_analytics_response_200_analytics_item import (
-            GetAiAgentAnalyticsResponse200AnalyticsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _analytics = d.pop("analytics", UNSET)
         analytics: list[GetAiAgentAnalyticsResponse200AnalyticsItem] | Unset = UNSET
@@ -86,3 +76,11 @@ class GetAiAgentAnalyticsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_ai_agent_analytics_response_200_analytics_item import (
+    GetAiAgentAnalyticsResponse200AnalyticsItem,
+)

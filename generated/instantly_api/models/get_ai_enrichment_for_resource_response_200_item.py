@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -72,10 +72,7 @@ class GetAiEnrichmentForResourceResponse200Item:
 
         resource_id = d.pop("resource_id")
 
-        def _parse_resource_type(data: object) -> int | str:
-            return cast(int | str, data)
-
-        resource_type = _parse_resource_type(d.pop("resource_type"))
+        resource_type = d.pop("resource_type")
 
         output_column = d.pop("output_column")
 

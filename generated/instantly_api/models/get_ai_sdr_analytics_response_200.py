@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_ai_sdr_analytics_response_200_leads_found_per_day_item import (
-        GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem,
-    )
-    from ..models.get_ai_sdr_analytics_response_200_opportunities_per_day_item import (
-        GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem,
-    )
-    from ..models.get_ai_sdr_analytics_response_200_replies_per_day_item import (
-        GetAiSdrAnalyticsResponse200RepliesPerDayItem,
-    )
-    from ..models.get_ai_sdr_analytics_response_200_total_email_activity_per_day_item import (
-        GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem,
-    )
-    from ..models.get_ai_sdr_analytics_response_200_totals import GetAiSdrAnalyticsResponse200Totals
-
 
 T = TypeVar("T", bound="GetAiSdrAnalyticsResponse200")
 
@@ -105,22 +89,6 @@ class GetAiSdrAnalyticsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_ai_sdr_analytics_response_200_leads_found_per_day_item import (
-            GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_ai_sdr_analytics_response_200_opportunities_per_day_item import (
-            GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_ai_sdr_analytics_response_200_replies_per_day_item import (
-            GetAiSdrAnalyticsResponse200RepliesPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_ai_sdr_analytics_response_200_total_email_activity_per_day_item import (
-            GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_ai_sdr_analytics_response_200_totals import (
-            GetAiSdrAnalyticsResponse200Totals,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _total_email_activity_per_day = d.pop("total_email_activity_per_day", UNSET)
         total_email_activity_per_day: (
@@ -209,3 +177,21 @@ class GetAiSdrAnalyticsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_ai_sdr_analytics_response_200_leads_found_per_day_item import (
+    GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem,
+)
+from ..models.get_ai_sdr_analytics_response_200_opportunities_per_day_item import (
+    GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem,
+)
+from ..models.get_ai_sdr_analytics_response_200_replies_per_day_item import (
+    GetAiSdrAnalyticsResponse200RepliesPerDayItem,
+)
+from ..models.get_ai_sdr_analytics_response_200_total_email_activity_per_day_item import (
+    GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem,
+)
+from ..models.get_ai_sdr_analytics_response_200_totals import GetAiSdrAnalyticsResponse200Totals

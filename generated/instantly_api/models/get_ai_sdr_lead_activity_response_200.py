@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_ai_sdr_lead_activity_response_200_leads_item import (
-        GetAiSdrLeadActivityResponse200LeadsItem,
-    )
-
 
 T = TypeVar("T", bound="GetAiSdrLeadActivityResponse200")
 
@@ -66,10 +60,6 @@ class GetAiSdrLeadActivityResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_ai_sdr_lead_activity_response_200_leads_item import (
-            GetAiSdrLeadActivityResponse200LeadsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _leads = d.pop("leads", UNSET)
         leads: list[GetAiSdrLeadActivityResponse200LeadsItem] | Unset = UNSET
@@ -111,3 +101,11 @@ class GetAiSdrLeadActivityResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_ai_sdr_lead_activity_response_200_leads_item import (
+    GetAiSdrLeadActivityResponse200LeadsItem,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_ai_sdr_opportunity_summary_response_200_campaigns_item import (
-        GetAiSdrOpportunitySummaryResponse200CampaignsItem,
-    )
-    from ..models.get_ai_sdr_opportunity_summary_response_200_summary import (
-        GetAiSdrOpportunitySummaryResponse200Summary,
-    )
-
 
 T = TypeVar("T", bound="GetAiSdrOpportunitySummaryResponse200")
 
@@ -59,13 +50,6 @@ class GetAiSdrOpportunitySummaryResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_ai_sdr_opportunity_summary_response_200_campaigns_item import (
-            GetAiSdrOpportunitySummaryResponse200CampaignsItem,  # noqa: PLC0415
-        )
-        from ..models.get_ai_sdr_opportunity_summary_response_200_summary import (
-            GetAiSdrOpportunitySummaryResponse200Summary,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _summary = d.pop("summary", UNSET)
         summary: GetAiSdrOpportunitySummaryResponse200Summary | Unset
@@ -108,3 +92,14 @@ class GetAiSdrOpportunitySummaryResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_ai_sdr_opportunity_summary_response_200_campaigns_item import (
+    GetAiSdrOpportunitySummaryResponse200CampaignsItem,
+)
+from ..models.get_ai_sdr_opportunity_summary_response_200_summary import (
+    GetAiSdrOpportunitySummaryResponse200Summary,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -51,16 +51,7 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting:
         d = dict(src_dict)
         count = d.pop("count", UNSET)
 
-        def _parse_earliest_wait_time_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        earliest_wait_time_seconds = _parse_earliest_wait_time_seconds(
-            d.pop("earliest_wait_time_seconds", UNSET)
-        )
+        earliest_wait_time_seconds = d.pop("earliest_wait_time_seconds", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_follow_ups_waiting = cls(
             count=count,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -70,35 +70,13 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        current_status_code = d.pop("current_status_code", UNSET)
 
-        def _parse_current_status_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        current_status_code = _parse_current_status_code(d.pop("current_status_code", UNSET))
-
-        def _parse_issue_first_seen_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        issue_first_seen_at = _parse_issue_first_seen_at(d.pop("issue_first_seen_at", UNSET))
+        issue_first_seen_at = d.pop("issue_first_seen_at", UNSET)
 
         consecutive_loops_with_issue = d.pop("consecutive_loops_with_issue", UNSET)
 
-        def _parse_last_healthy_send_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_healthy_send_at = _parse_last_healthy_send_at(d.pop("last_healthy_send_at", UNSET))
+        last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_issue_tracking = cls(
             current_status_code=current_status_code,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,14 +62,7 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit:
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
 
-        def _parse_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
+        limit = d.pop("limit", UNSET)
 
         contacted = d.pop("contacted", UNSET)
 

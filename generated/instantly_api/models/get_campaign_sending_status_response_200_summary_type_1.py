@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -86,51 +86,15 @@ class GetCampaignSendingStatusResponse200SummaryType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        status = d.pop("status", UNSET)
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        status_message = d.pop("status_message", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
+        issue_started_at = d.pop("issue_started_at", UNSET)
 
-        def _parse_status_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
 
-        status_message = _parse_status_message(d.pop("status_message", UNSET))
-
-        def _parse_issue_started_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        issue_started_at = _parse_issue_started_at(d.pop("issue_started_at", UNSET))
-
-        def _parse_last_healthy_send_at(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_healthy_send_at = _parse_last_healthy_send_at(d.pop("last_healthy_send_at", UNSET))
-
-        def _parse_ai_summary(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ai_summary = _parse_ai_summary(d.pop("ai_summary", UNSET))
+        ai_summary = d.pop("ai_summary", UNSET)
 
         get_campaign_sending_status_response_200_summary_type_1 = cls(
             status=status,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -124,20 +124,9 @@ class GetCampaignStepsAnalyticsResponse200Item:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        step = d.pop("step")
 
-        def _parse_step(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        step = _parse_step(d.pop("step"))
-
-        def _parse_variant(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        variant = _parse_variant(d.pop("variant"))
+        variant = d.pop("variant")
 
         sent = d.pop("sent")
 

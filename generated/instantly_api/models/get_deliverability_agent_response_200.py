@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.ai_agent import AIAgent
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentResponse200")
 
@@ -26,8 +22,6 @@ class GetDeliverabilityAgentResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.ai_agent import AIAgent  # noqa: PLC0415
-
         agent: dict[str, Any] | None
         if isinstance(self.agent, AIAgent):
             agent = self.agent.to_dict()
@@ -46,8 +40,6 @@ class GetDeliverabilityAgentResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.ai_agent import AIAgent  # noqa: PLC0415
-
         d = dict(src_dict)
 
         def _parse_agent(data: object) -> AIAgent | None:
@@ -87,3 +79,9 @@ class GetDeliverabilityAgentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.ai_agent import AIAgent

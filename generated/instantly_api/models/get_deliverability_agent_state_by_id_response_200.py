@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeed,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_current_activity import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivity,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_run_summary import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummary,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_schedule import (
-        GetDeliverabilityAgentStateByIdResponse200Schedule,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200")
 
@@ -66,19 +51,6 @@ class GetDeliverabilityAgentStateByIdResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeed,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_current_activity import (
-            GetDeliverabilityAgentStateByIdResponse200CurrentActivity,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_run_summary import (
-            GetDeliverabilityAgentStateByIdResponse200RunSummary,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_schedule import (
-            GetDeliverabilityAgentStateByIdResponse200Schedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         current_activity = GetDeliverabilityAgentStateByIdResponse200CurrentActivity.from_dict(
             d.pop("current_activity")
@@ -119,3 +91,20 @@ class GetDeliverabilityAgentStateByIdResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed import (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeed,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_current_activity import (
+    GetDeliverabilityAgentStateByIdResponse200CurrentActivity,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_run_summary import (
+    GetDeliverabilityAgentStateByIdResponse200RunSummary,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_schedule import (
+    GetDeliverabilityAgentStateByIdResponse200Schedule,
+)

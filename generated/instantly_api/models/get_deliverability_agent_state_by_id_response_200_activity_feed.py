@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200ActivityFeed")
 
@@ -57,10 +51,6 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         items = []
         _items = d.pop("items")
@@ -71,14 +61,7 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeed:
 
             items.append(items_item)
 
-        def _parse_next_starting_after(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        next_starting_after = _parse_next_starting_after(d.pop("next_starting_after", UNSET))
+        next_starting_after = d.pop("next_starting_after", UNSET)
 
         get_deliverability_agent_state_by_id_response_200_activity_feed = cls(
             items=items,
@@ -103,3 +86,11 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeed:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item import (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem,
+)

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_payload import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem")
 
@@ -91,13 +79,6 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0,  # noqa: PLC0415
-        )
-
         id = self.id
 
         organization_id = self.organization_id
@@ -249,16 +230,6 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_payload import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -290,41 +261,13 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        def _parse_source_activity_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        source_activity_id = d.pop("source_activity_id", UNSET)
 
-        source_activity_id = _parse_source_activity_id(d.pop("source_activity_id", UNSET))
+        subject_type = d.pop("subject_type", UNSET)
 
-        def _parse_subject_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        subject_id = d.pop("subject_id", UNSET)
 
-        subject_type = _parse_subject_type(d.pop("subject_type", UNSET))
-
-        def _parse_subject_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject_id = _parse_subject_id(d.pop("subject_id", UNSET))
-
-        def _parse_subject_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject_name = _parse_subject_name(d.pop("subject_name", UNSET))
+        subject_name = d.pop("subject_name", UNSET)
 
         def _parse_result_payload(
             data: object,
@@ -356,23 +299,9 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
-        def _parse_action_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        action_code = d.pop("action_code", UNSET)
 
-        action_code = _parse_action_code(d.pop("action_code", UNSET))
-
-        def _parse_action_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        action_status = _parse_action_status(d.pop("action_status", UNSET))
+        action_status = d.pop("action_status", UNSET)
 
         def _parse_action_payload(
             data: object,
@@ -505,3 +434,17 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0 import (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_payload import (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0 import (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0,
+)

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_completed_summary import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_queued_item import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200CurrentActivity")
 
@@ -38,10 +26,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0,  # noqa: PLC0415
-        )
-
         active: dict[str, Any] | None
         if isinstance(
             self.active, GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0
@@ -71,16 +55,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivity:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0 import (
-            GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_completed_summary import (
-            GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_queued_item import (
-            GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
 
         def _parse_active(
@@ -147,3 +121,17 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0 import (
+    GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_completed_summary import (
+    GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_current_activity_queued_item import (
+    GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem,
+)

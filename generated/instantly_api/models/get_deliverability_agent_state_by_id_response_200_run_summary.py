@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_trend_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200RunSummary")
 
@@ -53,13 +44,6 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest import (
-            GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_trend_item import (
-            GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         latest = GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest.from_dict(
             d.pop("latest")
@@ -97,3 +81,14 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest import (
+    GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_trend_item import (
+    GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem,
+)

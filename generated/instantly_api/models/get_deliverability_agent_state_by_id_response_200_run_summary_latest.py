@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem,
-    )
-    from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest")
 
@@ -116,21 +107,8 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item import (
-            GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item import (
-            GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
-
-        def _parse_cycle_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        cycle_id = _parse_cycle_id(d.pop("cycle_id"))
+        cycle_id = d.pop("cycle_id")
 
         status = d.pop("status")
 
@@ -235,3 +213,14 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item import (
+    GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem,
+)
+from ..models.get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item import (
+    GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -80,12 +80,7 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem:
 
         completed_at = parse_timestamp(d.pop("completed_at"))
 
-        def _parse_score(data: object) -> float | None:
-            if data is None:
-                return data
-            return cast(float | None, data)
-
-        score = _parse_score(d.pop("score"))
+        score = d.pop("score")
 
         total_checks = d.pop("total_checks")
 

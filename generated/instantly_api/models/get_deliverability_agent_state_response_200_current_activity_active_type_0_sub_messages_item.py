@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_payload import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload,
-    )
-    from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,
-    )
-
 
 T = TypeVar(
     "T", bound="GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItem"
@@ -76,10 +67,6 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,  # noqa: PLC0415
-        )
-
         id = self.id
 
         organization_id = self.organization_id
@@ -187,13 +174,6 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_payload import (
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -223,32 +203,11 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        def _parse_subject_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        subject_type = d.pop("subject_type", UNSET)
 
-        subject_type = _parse_subject_type(d.pop("subject_type", UNSET))
+        subject_id = d.pop("subject_id", UNSET)
 
-        def _parse_subject_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject_id = _parse_subject_id(d.pop("subject_id", UNSET))
-
-        def _parse_subject_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subject_name = _parse_subject_name(d.pop("subject_name", UNSET))
+        subject_name = d.pop("subject_name", UNSET)
 
         def _parse_result_payload(
             data: object,
@@ -280,23 +239,9 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
-        def _parse_error_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        error_code = d.pop("error_code", UNSET)
 
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+        error_message = d.pop("error_message", UNSET)
 
         def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -356,3 +301,14 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_payload import (
+    GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload,
+)
+from ..models.get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
+    GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_deliverability_agent_state_response_200_run_summary_latest import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatest,
-    )
-    from ..models.get_deliverability_agent_state_response_200_run_summary_trend_item import (
-        GetDeliverabilityAgentStateResponse200RunSummaryTrendItem,
-    )
-
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateResponse200RunSummary")
 
@@ -53,13 +44,6 @@ class GetDeliverabilityAgentStateResponse200RunSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_deliverability_agent_state_response_200_run_summary_latest import (
-            GetDeliverabilityAgentStateResponse200RunSummaryLatest,  # noqa: PLC0415
-        )
-        from ..models.get_deliverability_agent_state_response_200_run_summary_trend_item import (
-            GetDeliverabilityAgentStateResponse200RunSummaryTrendItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         latest = GetDeliverabilityAgentStateResponse200RunSummaryLatest.from_dict(d.pop("latest"))
 
@@ -95,3 +79,14 @@ class GetDeliverabilityAgentStateResponse200RunSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_deliverability_agent_state_response_200_run_summary_latest import (
+    GetDeliverabilityAgentStateResponse200RunSummaryLatest,
+)
+from ..models.get_deliverability_agent_state_response_200_run_summary_trend_item import (
+    GetDeliverabilityAgentStateResponse200RunSummaryTrendItem,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_enrichment_for_resource_response_200_enrichment_payload import (
-        GetEnrichmentForResourceResponse200EnrichmentPayload,
-    )
-    from ..models.get_enrichment_for_resource_response_200_search_filters import (
-        GetEnrichmentForResourceResponse200SearchFilters,
-    )
-
 
 T = TypeVar("T", bound="GetEnrichmentForResourceResponse200")
 
@@ -92,13 +83,6 @@ class GetEnrichmentForResourceResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_enrichment_for_resource_response_200_enrichment_payload import (
-            GetEnrichmentForResourceResponse200EnrichmentPayload,  # noqa: PLC0415
-        )
-        from ..models.get_enrichment_for_resource_response_200_search_filters import (
-            GetEnrichmentForResourceResponse200SearchFilters,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         resource_id = d.pop("resource_id")
 
@@ -154,3 +138,14 @@ class GetEnrichmentForResourceResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_enrichment_for_resource_response_200_enrichment_payload import (
+    GetEnrichmentForResourceResponse200EnrichmentPayload,
+)
+from ..models.get_enrichment_for_resource_response_200_search_filters import (
+    GetEnrichmentForResourceResponse200SearchFilters,
+)

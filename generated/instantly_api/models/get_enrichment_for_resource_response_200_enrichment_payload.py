@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_enrichment_for_resource_response_200_enrichment_payload_ai_enrichment import (
-        GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment,
-    )
-
 
 T = TypeVar("T", bound="GetEnrichmentForResourceResponse200EnrichmentPayload")
 
@@ -113,10 +107,6 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_enrichment_for_resource_response_200_enrichment_payload_ai_enrichment import (
-            GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         work_email_enrichment = d.pop("work_email_enrichment", UNSET)
 
@@ -184,3 +174,11 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_enrichment_for_resource_response_200_enrichment_payload_ai_enrichment import (
+    GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -117,27 +117,9 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
 
         unique_conversations = d.pop("unique_conversations", UNSET)
 
-        def _parse_no_show_follow_ups_generated(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
 
-        no_show_follow_ups_generated = _parse_no_show_follow_ups_generated(
-            d.pop("no_show_follow_ups_generated", UNSET)
-        )
-
-        def _parse_no_show_total_leads_recovered(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        no_show_total_leads_recovered = _parse_no_show_total_leads_recovered(
-            d.pop("no_show_total_leads_recovered", UNSET)
-        )
+        no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
 
         get_inbox_manager_analytics_summary_by_date_response_200_item = cls(
             date=date,

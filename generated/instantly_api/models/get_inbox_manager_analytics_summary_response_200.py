@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -162,56 +162,15 @@ class GetInboxManagerAnalyticsSummaryResponse200:
 
         resolution_rate = d.pop("resolution_rate", UNSET)
 
-        def _parse_no_show_follow_ups_generated(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
 
-        no_show_follow_ups_generated = _parse_no_show_follow_ups_generated(
-            d.pop("no_show_follow_ups_generated", UNSET)
-        )
+        no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
 
-        def _parse_no_show_total_leads_recovered(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        no_show_total_revenue_recovered = d.pop("no_show_total_revenue_recovered", UNSET)
 
-        no_show_total_leads_recovered = _parse_no_show_total_leads_recovered(
-            d.pop("no_show_total_leads_recovered", UNSET)
-        )
+        no_show_time_saved = d.pop("no_show_time_saved", UNSET)
 
-        def _parse_no_show_total_revenue_recovered(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        no_show_total_revenue_recovered = _parse_no_show_total_revenue_recovered(
-            d.pop("no_show_total_revenue_recovered", UNSET)
-        )
-
-        def _parse_no_show_time_saved(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        no_show_time_saved = _parse_no_show_time_saved(d.pop("no_show_time_saved", UNSET))
-
-        def _parse_no_show_recovery_rate(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        no_show_recovery_rate = _parse_no_show_recovery_rate(d.pop("no_show_recovery_rate", UNSET))
+        no_show_recovery_rate = d.pop("no_show_recovery_rate", UNSET)
 
         get_inbox_manager_analytics_summary_response_200 = cls(
             total_actions=total_actions,

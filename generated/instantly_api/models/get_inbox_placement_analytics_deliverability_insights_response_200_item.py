@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -153,101 +153,29 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item:
         d = dict(src_dict)
         test_id = d.pop("test_id", UNSET)
 
-        def _parse_from_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        from_ = d.pop("from", UNSET)
 
-        from_ = _parse_from_(d.pop("from", UNSET))
+        to = d.pop("to", UNSET)
 
-        def _parse_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        previous_from = d.pop("previous_from", UNSET)
 
-        to = _parse_to(d.pop("to", UNSET))
-
-        def _parse_previous_from(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        previous_from = _parse_previous_from(d.pop("previous_from", UNSET))
-
-        def _parse_previous_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        previous_to = _parse_previous_to(d.pop("previous_to", UNSET))
+        previous_to = d.pop("previous_to", UNSET)
 
         sender_esp = d.pop("sender_esp", UNSET)
 
         recipient_esp = d.pop("recipient_esp", UNSET)
 
-        def _parse_spam_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        spam_percentage = d.pop("spam_percentage", UNSET)
 
-        spam_percentage = _parse_spam_percentage(d.pop("spam_percentage", UNSET))
+        inbox_percentage = d.pop("inbox_percentage", UNSET)
 
-        def _parse_inbox_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        category_percentage = d.pop("category_percentage", UNSET)
 
-        inbox_percentage = _parse_inbox_percentage(d.pop("inbox_percentage", UNSET))
+        prev_spam_percentage = d.pop("prev_spam_percentage", UNSET)
 
-        def _parse_category_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        prev_inbox_percentage = d.pop("prev_inbox_percentage", UNSET)
 
-        category_percentage = _parse_category_percentage(d.pop("category_percentage", UNSET))
-
-        def _parse_prev_spam_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        prev_spam_percentage = _parse_prev_spam_percentage(d.pop("prev_spam_percentage", UNSET))
-
-        def _parse_prev_inbox_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        prev_inbox_percentage = _parse_prev_inbox_percentage(d.pop("prev_inbox_percentage", UNSET))
-
-        def _parse_prev_category_percentage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        prev_category_percentage = _parse_prev_category_percentage(
-            d.pop("prev_category_percentage", UNSET)
-        )
+        prev_category_percentage = d.pop("prev_category_percentage", UNSET)
 
         get_inbox_placement_analytics_deliverability_insights_response_200_item = cls(
             test_id=test_id,

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_inbox_placement_test_response_200_automations_type_1_item import (
-        GetInboxPlacementTestResponse200AutomationsType1Item,
-    )
-    from ..models.get_inbox_placement_test_response_200_metadata import (
-        GetInboxPlacementTestResponse200Metadata,
-    )
-    from ..models.get_inbox_placement_test_response_200_recipients_labels_item import (
-        GetInboxPlacementTestResponse200RecipientsLabelsItem,
-    )
-    from ..models.get_inbox_placement_test_response_200_schedule import (
-        GetInboxPlacementTestResponse200Schedule,
-    )
-
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200")
 
@@ -269,19 +254,6 @@ class GetInboxPlacementTestResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_inbox_placement_test_response_200_automations_type_1_item import (
-            GetInboxPlacementTestResponse200AutomationsType1Item,  # noqa: PLC0415
-        )
-        from ..models.get_inbox_placement_test_response_200_metadata import (
-            GetInboxPlacementTestResponse200Metadata,  # noqa: PLC0415
-        )
-        from ..models.get_inbox_placement_test_response_200_recipients_labels_item import (
-            GetInboxPlacementTestResponse200RecipientsLabelsItem,  # noqa: PLC0415
-        )
-        from ..models.get_inbox_placement_test_response_200_schedule import (
-            GetInboxPlacementTestResponse200Schedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
@@ -289,23 +261,9 @@ class GetInboxPlacementTestResponse200:
 
         name = d.pop("name", UNSET)
 
-        def _parse_delivery_mode(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        delivery_mode = d.pop("delivery_mode", UNSET)
 
-        delivery_mode = _parse_delivery_mode(d.pop("delivery_mode", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         _schedule = d.pop("schedule", UNSET)
         schedule: GetInboxPlacementTestResponse200Schedule | Unset
@@ -318,14 +276,7 @@ class GetInboxPlacementTestResponse200:
 
         sending_method = d.pop("sending_method", UNSET)
 
-        def _parse_campaign_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
+        campaign_id = d.pop("campaign_id", UNSET)
 
         email_subject = d.pop("email_subject", UNSET)
 
@@ -333,14 +284,7 @@ class GetInboxPlacementTestResponse200:
 
         emails = cast(list[str], d.pop("emails", UNSET))
 
-        def _parse_test_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        test_code = _parse_test_code(d.pop("test_code", UNSET))
+        test_code = d.pop("test_code", UNSET)
 
         def _parse_tags(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -359,14 +303,7 @@ class GetInboxPlacementTestResponse200:
 
         tags = _parse_tags(d.pop("tags", UNSET))
 
-        def _parse_text_only(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        text_only = _parse_text_only(d.pop("text_only", UNSET))
+        text_only = d.pop("text_only", UNSET)
 
         recipients = cast(list[str], d.pop("recipients", UNSET))
 
@@ -387,14 +324,7 @@ class GetInboxPlacementTestResponse200:
 
         timestamp_created = d.pop("timestamp_created", UNSET)
 
-        def _parse_timestamp_next_run(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        timestamp_next_run = _parse_timestamp_next_run(d.pop("timestamp_next_run", UNSET))
+        timestamp_next_run = d.pop("timestamp_next_run", UNSET)
 
         def _parse_automations(
             data: object,
@@ -426,23 +356,9 @@ class GetInboxPlacementTestResponse200:
 
         automations = _parse_automations(d.pop("automations", UNSET))
 
-        def _parse_status(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        status = d.pop("status", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_not_sending_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        not_sending_status = _parse_not_sending_status(d.pop("not_sending_status", UNSET))
+        not_sending_status = d.pop("not_sending_status", UNSET)
 
         _metadata = d.pop("metadata", UNSET)
         metadata: GetInboxPlacementTestResponse200Metadata | Unset
@@ -495,3 +411,20 @@ class GetInboxPlacementTestResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_inbox_placement_test_response_200_automations_type_1_item import (
+    GetInboxPlacementTestResponse200AutomationsType1Item,
+)
+from ..models.get_inbox_placement_test_response_200_metadata import (
+    GetInboxPlacementTestResponse200Metadata,
+)
+from ..models.get_inbox_placement_test_response_200_recipients_labels_item import (
+    GetInboxPlacementTestResponse200RecipientsLabelsItem,
+)
+from ..models.get_inbox_placement_test_response_200_schedule import (
+    GetInboxPlacementTestResponse200Schedule,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_inbox_placement_test_response_200_automations_type_1_item_then import (
-        GetInboxPlacementTestResponse200AutomationsType1ItemThen,
-    )
-    from ..models.get_inbox_placement_test_response_200_automations_type_1_item_when import (
-        GetInboxPlacementTestResponse200AutomationsType1ItemWhen,
-    )
-
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200AutomationsType1Item")
 
@@ -50,13 +41,6 @@ class GetInboxPlacementTestResponse200AutomationsType1Item:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_inbox_placement_test_response_200_automations_type_1_item_then import (
-            GetInboxPlacementTestResponse200AutomationsType1ItemThen,  # noqa: PLC0415
-        )
-        from ..models.get_inbox_placement_test_response_200_automations_type_1_item_when import (
-            GetInboxPlacementTestResponse200AutomationsType1ItemWhen,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         when = GetInboxPlacementTestResponse200AutomationsType1ItemWhen.from_dict(d.pop("when"))
 
@@ -85,3 +69,14 @@ class GetInboxPlacementTestResponse200AutomationsType1Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_inbox_placement_test_response_200_automations_type_1_item_then import (
+    GetInboxPlacementTestResponse200AutomationsType1ItemThen,
+)
+from ..models.get_inbox_placement_test_response_200_automations_type_1_item_when import (
+    GetInboxPlacementTestResponse200AutomationsType1ItemWhen,
+)

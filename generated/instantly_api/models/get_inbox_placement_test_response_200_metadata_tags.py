@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.get_inbox_placement_test_response_200_metadata_tags_additional_property import (
-        GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty,
-    )
-
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200MetadataTags")
 
@@ -35,10 +29,6 @@ class GetInboxPlacementTestResponse200MetadataTags:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_inbox_placement_test_response_200_metadata_tags_additional_property import (
-            GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         get_inbox_placement_test_response_200_metadata_tags = cls()
 
@@ -74,3 +64,11 @@ class GetInboxPlacementTestResponse200MetadataTags:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_inbox_placement_test_response_200_metadata_tags_additional_property import (
+    GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_inbox_placement_test_response_200_schedule_days import (
-        GetInboxPlacementTestResponse200ScheduleDays,
-    )
-    from ..models.get_inbox_placement_test_response_200_schedule_timing import (
-        GetInboxPlacementTestResponse200ScheduleTiming,
-    )
-
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200Schedule")
 
@@ -88,13 +79,6 @@ class GetInboxPlacementTestResponse200Schedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_inbox_placement_test_response_200_schedule_days import (
-            GetInboxPlacementTestResponse200ScheduleDays,  # noqa: PLC0415
-        )
-        from ..models.get_inbox_placement_test_response_200_schedule_timing import (
-            GetInboxPlacementTestResponse200ScheduleTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _days = d.pop("days", UNSET)
         days: GetInboxPlacementTestResponse200ScheduleDays | Unset
@@ -136,3 +120,14 @@ class GetInboxPlacementTestResponse200Schedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_inbox_placement_test_response_200_schedule_days import (
+    GetInboxPlacementTestResponse200ScheduleDays,
+)
+from ..models.get_inbox_placement_test_response_200_schedule_timing import (
+    GetInboxPlacementTestResponse200ScheduleTiming,
+)

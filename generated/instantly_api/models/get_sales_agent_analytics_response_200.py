@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_sales_agent_analytics_response_200_leads_found_per_day_item import (
-        GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem,
-    )
-    from ..models.get_sales_agent_analytics_response_200_opportunities_per_day_item import (
-        GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem,
-    )
-    from ..models.get_sales_agent_analytics_response_200_replies_per_day_item import (
-        GetSalesAgentAnalyticsResponse200RepliesPerDayItem,
-    )
-    from ..models.get_sales_agent_analytics_response_200_total_email_activity_per_day_item import (
-        GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem,
-    )
-    from ..models.get_sales_agent_analytics_response_200_totals import (
-        GetSalesAgentAnalyticsResponse200Totals,
-    )
-
 
 T = TypeVar("T", bound="GetSalesAgentAnalyticsResponse200")
 
@@ -109,22 +91,6 @@ class GetSalesAgentAnalyticsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_sales_agent_analytics_response_200_leads_found_per_day_item import (
-            GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_sales_agent_analytics_response_200_opportunities_per_day_item import (
-            GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_sales_agent_analytics_response_200_replies_per_day_item import (
-            GetSalesAgentAnalyticsResponse200RepliesPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_sales_agent_analytics_response_200_total_email_activity_per_day_item import (
-            GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem,  # noqa: PLC0415
-        )
-        from ..models.get_sales_agent_analytics_response_200_totals import (
-            GetSalesAgentAnalyticsResponse200Totals,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _total_email_activity_per_day = d.pop("total_email_activity_per_day", UNSET)
         total_email_activity_per_day: (
@@ -215,3 +181,23 @@ class GetSalesAgentAnalyticsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_sales_agent_analytics_response_200_leads_found_per_day_item import (
+    GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem,
+)
+from ..models.get_sales_agent_analytics_response_200_opportunities_per_day_item import (
+    GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem,
+)
+from ..models.get_sales_agent_analytics_response_200_replies_per_day_item import (
+    GetSalesAgentAnalyticsResponse200RepliesPerDayItem,
+)
+from ..models.get_sales_agent_analytics_response_200_total_email_activity_per_day_item import (
+    GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem,
+)
+from ..models.get_sales_agent_analytics_response_200_totals import (
+    GetSalesAgentAnalyticsResponse200Totals,
+)

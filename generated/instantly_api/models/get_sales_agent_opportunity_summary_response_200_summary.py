@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_sales_agent_opportunity_summary_response_200_summary_breakdown import (
-        GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown,
-    )
-
 
 T = TypeVar("T", bound="GetSalesAgentOpportunitySummaryResponse200Summary")
 
@@ -56,10 +50,6 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_sales_agent_opportunity_summary_response_200_summary_breakdown import (
-            GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         total_opportunities = d.pop("total_opportunities", UNSET)
 
@@ -98,3 +88,11 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_sales_agent_opportunity_summary_response_200_summary_breakdown import (
+    GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1 import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1,
-    )
-    from ..models.get_subsequence_sending_status_response_200_summary_type_1 import (
-        GetSubsequenceSendingStatusResponse200SummaryType1,
-    )
-
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200")
 
@@ -38,13 +29,6 @@ class GetSubsequenceSendingStatusResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1 import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_summary_type_1 import (
-            GetSubsequenceSendingStatusResponse200SummaryType1,  # noqa: PLC0415
-        )
-
         diagnostics: dict[str, Any] | None | Unset
         if isinstance(self.diagnostics, Unset):
             diagnostics = UNSET
@@ -73,13 +57,6 @@ class GetSubsequenceSendingStatusResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1 import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_summary_type_1 import (
-            GetSubsequenceSendingStatusResponse200SummaryType1,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
 
         def _parse_diagnostics(
@@ -145,3 +122,14 @@ class GetSubsequenceSendingStatusResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1 import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1,
+)
+from ..models.get_subsequence_sending_status_response_200_summary_type_1 import (
+    GetSubsequenceSendingStatusResponse200SummaryType1,
+)

@@ -3,45 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus,
-    )
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne,
-    )
-
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1")
 
@@ -207,37 +174,6 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus,  # noqa: PLC0415
-        )
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         campaign_id = d.pop("campaign_id", UNSET)
 
@@ -245,14 +181,7 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1:
 
         last_updated = d.pop("last_updated", UNSET)
 
-        def _parse_status(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
+        status = d.pop("status", UNSET)
 
         _issue_tracking = d.pop("issue_tracking", UNSET)
         issue_tracking: GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking | Unset
@@ -409,3 +338,38 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus,
+)
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable,
-    )
-
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary")
 
@@ -60,10 +54,6 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable import (
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         total_connected = d.pop("total_connected", UNSET)
 
@@ -104,3 +94,11 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable import (
+    GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable,
+)

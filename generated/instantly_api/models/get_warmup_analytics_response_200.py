@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_warmup_analytics_response_200_aggregate_data import (
-        GetWarmupAnalyticsResponse200AggregateData,
-    )
-    from ..models.get_warmup_analytics_response_200_email_date_data import (
-        GetWarmupAnalyticsResponse200EmailDateData,
-    )
-
 
 T = TypeVar("T", bound="GetWarmupAnalyticsResponse200")
 
@@ -55,13 +46,6 @@ class GetWarmupAnalyticsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_warmup_analytics_response_200_aggregate_data import (
-            GetWarmupAnalyticsResponse200AggregateData,  # noqa: PLC0415
-        )
-        from ..models.get_warmup_analytics_response_200_email_date_data import (
-            GetWarmupAnalyticsResponse200EmailDateData,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _email_date_data = d.pop("email_date_data", UNSET)
         email_date_data: GetWarmupAnalyticsResponse200EmailDateData | Unset
@@ -100,3 +84,14 @@ class GetWarmupAnalyticsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_warmup_analytics_response_200_aggregate_data import (
+    GetWarmupAnalyticsResponse200AggregateData,
+)
+from ..models.get_warmup_analytics_response_200_email_date_data import (
+    GetWarmupAnalyticsResponse200EmailDateData,
+)

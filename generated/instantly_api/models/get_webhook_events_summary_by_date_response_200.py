@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_webhook_events_summary_by_date_response_200_items_item import (
-        GetWebhookEventsSummaryByDateResponse200ItemsItem,
-    )
-
 
 T = TypeVar("T", bound="GetWebhookEventsSummaryByDateResponse200")
 
@@ -48,10 +42,6 @@ class GetWebhookEventsSummaryByDateResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_webhook_events_summary_by_date_response_200_items_item import (
-            GetWebhookEventsSummaryByDateResponse200ItemsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _items = d.pop("items", UNSET)
         items: list[GetWebhookEventsSummaryByDateResponse200ItemsItem] | Unset = UNSET
@@ -86,3 +76,11 @@ class GetWebhookEventsSummaryByDateResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_webhook_events_summary_by_date_response_200_items_item import (
+    GetWebhookEventsSummaryByDateResponse200ItemsItem,
+)

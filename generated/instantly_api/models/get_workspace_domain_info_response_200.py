@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_domain_info_response_200_verification_item import (
-        GetWorkspaceDomainInfoResponse200VerificationItem,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspaceDomainInfoResponse200")
 
@@ -59,10 +53,6 @@ class GetWorkspaceDomainInfoResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_domain_info_response_200_verification_item import (
-            GetWorkspaceDomainInfoResponse200VerificationItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         verified = d.pop("verified", UNSET)
 
@@ -103,3 +93,11 @@ class GetWorkspaceDomainInfoResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_domain_info_response_200_verification_item import (
+    GetWorkspaceDomainInfoResponse200VerificationItem,
+)

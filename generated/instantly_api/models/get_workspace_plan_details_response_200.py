@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_plan_details_response_200_addons import (
-        GetWorkspacePlanDetailsResponse200Addons,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions import (
-        GetWorkspacePlanDetailsResponse200Subscriptions,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200")
 
@@ -67,13 +58,6 @@ class GetWorkspacePlanDetailsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_plan_details_response_200_addons import (
-            GetWorkspacePlanDetailsResponse200Addons,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions import (
-            GetWorkspacePlanDetailsResponse200Subscriptions,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         organization_id = d.pop("organization_id", UNSET)
 
@@ -120,3 +104,14 @@ class GetWorkspacePlanDetailsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_plan_details_response_200_addons import (
+    GetWorkspacePlanDetailsResponse200Addons,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions import (
+    GetWorkspacePlanDetailsResponse200Subscriptions,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_plan_details_response_200_addons_credits import (
-        GetWorkspacePlanDetailsResponse200AddonsCredits,
-    )
-    from ..models.get_workspace_plan_details_response_200_addons_outreach import (
-        GetWorkspacePlanDetailsResponse200AddonsOutreach,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200Addons")
 
@@ -55,13 +46,6 @@ class GetWorkspacePlanDetailsResponse200Addons:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_plan_details_response_200_addons_credits import (
-            GetWorkspacePlanDetailsResponse200AddonsCredits,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_addons_outreach import (
-            GetWorkspacePlanDetailsResponse200AddonsOutreach,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _outreach = d.pop("outreach", UNSET)
         outreach: GetWorkspacePlanDetailsResponse200AddonsOutreach | Unset
@@ -100,3 +84,14 @@ class GetWorkspacePlanDetailsResponse200Addons:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_plan_details_response_200_addons_credits import (
+    GetWorkspacePlanDetailsResponse200AddonsCredits,
+)
+from ..models.get_workspace_plan_details_response_200_addons_outreach import (
+    GetWorkspacePlanDetailsResponse200AddonsOutreach,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -127,27 +127,11 @@ class GetWorkspacePlanDetailsResponse200AddonsCredits:
 
         max_quantity = d.pop("max_quantity", UNSET)
 
-        def _parse_interval(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        interval = _parse_interval(d.pop("interval", UNSET))
+        interval = d.pop("interval", UNSET)
 
         can_purchase = d.pop("can_purchase", UNSET)
 
-        def _parse_purchase_blocked_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        purchase_blocked_reason = _parse_purchase_blocked_reason(
-            d.pop("purchase_blocked_reason", UNSET)
-        )
+        purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
 
         monthly_price_in_dollars = d.pop("monthly_price_in_dollars", UNSET)
 

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item import (
-        GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200AddonsOutreach")
 
@@ -110,10 +104,6 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item import (
-            GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         product_id = d.pop("product_id", UNSET)
 
@@ -123,27 +113,11 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
 
         max_quantity = d.pop("max_quantity", UNSET)
 
-        def _parse_interval(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        interval = _parse_interval(d.pop("interval", UNSET))
+        interval = d.pop("interval", UNSET)
 
         can_purchase = d.pop("can_purchase", UNSET)
 
-        def _parse_purchase_blocked_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        purchase_blocked_reason = _parse_purchase_blocked_reason(
-            d.pop("purchase_blocked_reason", UNSET)
-        )
+        purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
 
         annual_discount_percent = d.pop("annual_discount_percent", UNSET)
 
@@ -190,3 +164,11 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item import (
+    GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -55,14 +55,7 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem:
         d = dict(src_dict)
         from_quantity = d.pop("from_quantity", UNSET)
 
-        def _parse_to_quantity(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        to_quantity = _parse_to_quantity(d.pop("to_quantity", UNSET))
+        to_quantity = d.pop("to_quantity", UNSET)
 
         price_in_dollars = d.pop("price_in_dollars", UNSET)
 

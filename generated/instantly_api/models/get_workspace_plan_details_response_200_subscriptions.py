@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_plan_details_response_200_subscriptions_bundle import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsBundle,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions_credits import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsCredits,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions_crm import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsCrm,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions_inbox_placement import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions_outreach import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsOutreach,
-    )
-    from ..models.get_workspace_plan_details_response_200_subscriptions_website_visitors import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200Subscriptions")
 
@@ -99,25 +78,6 @@ class GetWorkspacePlanDetailsResponse200Subscriptions:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_plan_details_response_200_subscriptions_bundle import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsBundle,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions_credits import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsCredits,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions_crm import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsCrm,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions_inbox_placement import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions_outreach import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsOutreach,  # noqa: PLC0415
-        )
-        from ..models.get_workspace_plan_details_response_200_subscriptions_website_visitors import (
-            GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _outreach = d.pop("outreach", UNSET)
         outreach: GetWorkspacePlanDetailsResponse200SubscriptionsOutreach | Unset
@@ -196,3 +156,26 @@ class GetWorkspacePlanDetailsResponse200Subscriptions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_plan_details_response_200_subscriptions_bundle import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsBundle,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions_credits import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsCredits,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions_crm import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsCrm,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions_inbox_placement import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions_outreach import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsOutreach,
+)
+from ..models.get_workspace_plan_details_response_200_subscriptions_website_visitors import (
+    GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -111,78 +111,21 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        plan_name = d.pop("plan_name", UNSET)
 
-        def _parse_plan_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        interval = d.pop("interval", UNSET)
 
-        plan_name = _parse_plan_name(d.pop("plan_name", UNSET))
+        current_period_end = d.pop("current_period_end", UNSET)
 
-        def _parse_interval(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        cancel_at_time = d.pop("cancel_at_time", UNSET)
 
-        interval = _parse_interval(d.pop("interval", UNSET))
+        price_in_dollars = d.pop("price_in_dollars", UNSET)
 
-        def _parse_current_period_end(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        product_id = d.pop("product_id", UNSET)
 
-        current_period_end = _parse_current_period_end(d.pop("current_period_end", UNSET))
+        available_credits = d.pop("available_credits", UNSET)
 
-        def _parse_cancel_at_time(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        cancel_at_time = _parse_cancel_at_time(d.pop("cancel_at_time", UNSET))
-
-        def _parse_price_in_dollars(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        price_in_dollars = _parse_price_in_dollars(d.pop("price_in_dollars", UNSET))
-
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
-
-        def _parse_available_credits(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        available_credits = _parse_available_credits(d.pop("available_credits", UNSET))
-
-        def _parse_plan_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        plan_limit = _parse_plan_limit(d.pop("plan_limit", UNSET))
+        plan_limit = d.pop("plan_limit", UNSET)
 
         get_workspace_plan_details_response_200_subscriptions_inbox_placement = cls(
             plan_name=plan_name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -140,50 +140,15 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsOutreach:
 
         base_lead_limit = d.pop("base_lead_limit", UNSET)
 
-        def _parse_interval(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        interval = d.pop("interval", UNSET)
 
-        interval = _parse_interval(d.pop("interval", UNSET))
+        current_period_end = d.pop("current_period_end", UNSET)
 
-        def _parse_current_period_end(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        cancel_at_time = d.pop("cancel_at_time", UNSET)
 
-        current_period_end = _parse_current_period_end(d.pop("current_period_end", UNSET))
+        price_in_dollars = d.pop("price_in_dollars", UNSET)
 
-        def _parse_cancel_at_time(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        cancel_at_time = _parse_cancel_at_time(d.pop("cancel_at_time", UNSET))
-
-        def _parse_price_in_dollars(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        price_in_dollars = _parse_price_in_dollars(d.pop("price_in_dollars", UNSET))
-
-        def _parse_product_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        product_id = _parse_product_id(d.pop("product_id", UNSET))
+        product_id = d.pop("product_id", UNSET)
 
         get_workspace_plan_details_response_200_subscriptions_outreach = cls(
             plan_name=plan_name,

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.get_workspace_subscription_details_response_200_subscriptions_item import (
-        GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem,
-    )
-
 
 T = TypeVar("T", bound="GetWorkspaceSubscriptionDetailsResponse200")
 
@@ -54,10 +48,6 @@ class GetWorkspaceSubscriptionDetailsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.get_workspace_subscription_details_response_200_subscriptions_item import (
-            GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _subscriptions = d.pop("subscriptions", UNSET)
         subscriptions: list[GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem] | Unset = (
@@ -99,3 +89,11 @@ class GetWorkspaceSubscriptionDetailsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.get_workspace_subscription_details_response_200_subscriptions_item import (
+    GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem,
+)

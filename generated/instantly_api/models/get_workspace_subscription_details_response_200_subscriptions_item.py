@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -131,14 +131,7 @@ class GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem:
 
         current_period_end = d.pop("current_period_end", UNSET)
 
-        def _parse_cancel_at_time(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        cancel_at_time = _parse_cancel_at_time(d.pop("cancel_at_time", UNSET))
+        cancel_at_time = d.pop("cancel_at_time", UNSET)
 
         price_in_dollars = d.pop("price_in_dollars", UNSET)
 

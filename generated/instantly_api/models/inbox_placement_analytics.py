@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_analytics_authentication_failure_results_type_1 import (
-        InboxPlacementAnalyticsAuthenticationFailureResultsType1,
-    )
-    from ..models.inbox_placement_analytics_smtp_ip_blacklist_report_type_1 import (
-        InboxPlacementAnalyticsSmtpIpBlacklistReportType1,
-    )
-
 
 T = TypeVar("T", bound="InboxPlacementAnalytics")
 
@@ -95,13 +86,6 @@ class InboxPlacementAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.inbox_placement_analytics_authentication_failure_results_type_1 import (
-            InboxPlacementAnalyticsAuthenticationFailureResultsType1,  # noqa: PLC0415
-        )
-        from ..models.inbox_placement_analytics_smtp_ip_blacklist_report_type_1 import (
-            InboxPlacementAnalyticsSmtpIpBlacklistReportType1,  # noqa: PLC0415
-        )
-
         id = self.id
 
         timestamp_created = self.timestamp_created
@@ -249,13 +233,6 @@ class InboxPlacementAnalytics:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_analytics_authentication_failure_results_type_1 import (
-            InboxPlacementAnalyticsAuthenticationFailureResultsType1,  # noqa: PLC0415
-        )
-        from ..models.inbox_placement_analytics_smtp_ip_blacklist_report_type_1 import (
-            InboxPlacementAnalyticsSmtpIpBlacklistReportType1,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -267,104 +244,27 @@ class InboxPlacementAnalytics:
 
         test_id = d.pop("test_id")
 
-        def _parse_is_spam(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_spam = d.pop("is_spam", UNSET)
 
-        is_spam = _parse_is_spam(d.pop("is_spam", UNSET))
+        has_category = d.pop("has_category", UNSET)
 
-        def _parse_has_category(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        sender_email = d.pop("sender_email", UNSET)
 
-        has_category = _parse_has_category(d.pop("has_category", UNSET))
+        sender_esp = d.pop("sender_esp", UNSET)
 
-        def _parse_sender_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        recipient_email = d.pop("recipient_email", UNSET)
 
-        sender_email = _parse_sender_email(d.pop("sender_email", UNSET))
+        recipient_esp = d.pop("recipient_esp", UNSET)
 
-        def _parse_sender_esp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        recipient_geo = d.pop("recipient_geo", UNSET)
 
-        sender_esp = _parse_sender_esp(d.pop("sender_esp", UNSET))
+        recipient_type = d.pop("recipient_type", UNSET)
 
-        def _parse_recipient_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        spf_pass = d.pop("spf_pass", UNSET)
 
-        recipient_email = _parse_recipient_email(d.pop("recipient_email", UNSET))
+        dkim_pass = d.pop("dkim_pass", UNSET)
 
-        def _parse_recipient_esp(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        recipient_esp = _parse_recipient_esp(d.pop("recipient_esp", UNSET))
-
-        def _parse_recipient_geo(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        recipient_geo = _parse_recipient_geo(d.pop("recipient_geo", UNSET))
-
-        def _parse_recipient_type(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        recipient_type = _parse_recipient_type(d.pop("recipient_type", UNSET))
-
-        def _parse_spf_pass(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        spf_pass = _parse_spf_pass(d.pop("spf_pass", UNSET))
-
-        def _parse_dkim_pass(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        dkim_pass = _parse_dkim_pass(d.pop("dkim_pass", UNSET))
-
-        def _parse_dmarc_pass(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        dmarc_pass = _parse_dmarc_pass(d.pop("dmarc_pass", UNSET))
+        dmarc_pass = d.pop("dmarc_pass", UNSET)
 
         def _parse_smtp_ip_blacklist_report(
             data: object,
@@ -414,14 +314,7 @@ class InboxPlacementAnalytics:
             d.pop("authentication_failure_results", UNSET)
         )
 
-        def _parse_record_type(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        record_type = _parse_record_type(d.pop("record_type", UNSET))
+        record_type = d.pop("record_type", UNSET)
 
         inbox_placement_analytics = cls(
             id=id,
@@ -463,3 +356,14 @@ class InboxPlacementAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_analytics_authentication_failure_results_type_1 import (
+    InboxPlacementAnalyticsAuthenticationFailureResultsType1,
+)
+from ..models.inbox_placement_analytics_smtp_ip_blacklist_report_type_1 import (
+    InboxPlacementAnalyticsSmtpIpBlacklistReportType1,
+)

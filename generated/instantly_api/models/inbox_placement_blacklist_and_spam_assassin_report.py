@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report import (
-        InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport,
-    )
-    from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report import (
-        InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport,
-    )
-
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReport")
 
@@ -125,13 +116,6 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report import (
-            InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport,  # noqa: PLC0415
-        )
-        from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report import (
-            InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -149,27 +133,9 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
 
         spam_assassin_score = d.pop("spam_assassin_score")
 
-        def _parse_domain_blacklist_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        domain_blacklist_count = d.pop("domain_blacklist_count", UNSET)
 
-        domain_blacklist_count = _parse_domain_blacklist_count(
-            d.pop("domain_blacklist_count", UNSET)
-        )
-
-        def _parse_domain_ip_blacklist_count(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        domain_ip_blacklist_count = _parse_domain_ip_blacklist_count(
-            d.pop("domain_ip_blacklist_count", UNSET)
-        )
+        domain_ip_blacklist_count = d.pop("domain_ip_blacklist_count", UNSET)
 
         _spam_assassin_report = d.pop("spam_assassin_report", UNSET)
         spam_assassin_report: InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport | Unset
@@ -226,3 +192,14 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report import (
+    InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport,
+)
+from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report import (
+    InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item import (
-        InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem,
-    )
-
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport")
 
@@ -81,10 +75,6 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item import (
-            InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         address = d.pop("address", UNSET)
 
@@ -136,3 +126,11 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item import (
+    InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item import (
-        InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem,
-    )
-
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport")
 
@@ -63,10 +57,6 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item import (
-            InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         is_spam = d.pop("is_spam", UNSET)
 
@@ -109,3 +99,11 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item import (
+    InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem,
+)

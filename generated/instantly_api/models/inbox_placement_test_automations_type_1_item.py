@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_test_automations_type_1_item_then import (
-        InboxPlacementTestAutomationsType1ItemThen,
-    )
-    from ..models.inbox_placement_test_automations_type_1_item_when import (
-        InboxPlacementTestAutomationsType1ItemWhen,
-    )
-
 
 T = TypeVar("T", bound="InboxPlacementTestAutomationsType1Item")
 
@@ -50,13 +41,6 @@ class InboxPlacementTestAutomationsType1Item:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_test_automations_type_1_item_then import (
-            InboxPlacementTestAutomationsType1ItemThen,  # noqa: PLC0415
-        )
-        from ..models.inbox_placement_test_automations_type_1_item_when import (
-            InboxPlacementTestAutomationsType1ItemWhen,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         when = InboxPlacementTestAutomationsType1ItemWhen.from_dict(d.pop("when"))
 
@@ -85,3 +69,14 @@ class InboxPlacementTestAutomationsType1Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_test_automations_type_1_item_then import (
+    InboxPlacementTestAutomationsType1ItemThen,
+)
+from ..models.inbox_placement_test_automations_type_1_item_when import (
+    InboxPlacementTestAutomationsType1ItemWhen,
+)

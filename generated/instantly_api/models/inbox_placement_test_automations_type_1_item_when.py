@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,14 +54,7 @@ class InboxPlacementTestAutomationsType1ItemWhen:
         d = dict(src_dict)
         condition = d.pop("condition")
 
-        def _parse_condition_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        condition_value = _parse_condition_value(d.pop("condition_value", UNSET))
+        condition_value = d.pop("condition_value", UNSET)
 
         inbox_placement_test_automations_type_1_item_when = cls(
             condition=condition,

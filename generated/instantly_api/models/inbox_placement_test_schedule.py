@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.inbox_placement_test_schedule_days import InboxPlacementTestScheduleDays
-    from ..models.inbox_placement_test_schedule_timing import InboxPlacementTestScheduleTiming
-
 
 T = TypeVar("T", bound="InboxPlacementTestSchedule")
 
@@ -84,9 +79,6 @@ class InboxPlacementTestSchedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.inbox_placement_test_schedule_days import InboxPlacementTestScheduleDays  # noqa: PLC0415
-        from ..models.inbox_placement_test_schedule_timing import InboxPlacementTestScheduleTiming  # noqa: PLC0415
-
         d = dict(src_dict)
         _days = d.pop("days", UNSET)
         days: InboxPlacementTestScheduleDays | Unset
@@ -128,3 +120,10 @@ class InboxPlacementTestSchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.inbox_placement_test_schedule_days import InboxPlacementTestScheduleDays
+from ..models.inbox_placement_test_schedule_timing import InboxPlacementTestScheduleTiming

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.lead_payload_type_1 import LeadPayloadType1
-    from ..models.lead_status_summary import LeadStatusSummary
-    from ..models.lead_status_summary_subseq import LeadStatusSummarySubseq
-
 
 T = TypeVar("T", bound="Lead")
 
@@ -162,8 +156,6 @@ class Lead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.lead_payload_type_1 import LeadPayloadType1  # noqa: PLC0415
-
         id = self.id
 
         timestamp_created = self.timestamp_created.isoformat()
@@ -517,10 +509,6 @@ class Lead:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_payload_type_1 import LeadPayloadType1  # noqa: PLC0415
-        from ..models.lead_status_summary import LeadStatusSummary  # noqa: PLC0415
-        from ..models.lead_status_summary_subseq import LeadStatusSummarySubseq  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -546,86 +534,23 @@ class Lead:
 
         status_summary = LeadStatusSummary.from_dict(d.pop("status_summary"))
 
-        def _parse_campaign(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign = d.pop("campaign", UNSET)
 
-        campaign = _parse_campaign(d.pop("campaign", UNSET))
+        email = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        personalization = d.pop("personalization", UNSET)
 
-        email = _parse_email(d.pop("email", UNSET))
+        website = d.pop("website", UNSET)
 
-        def _parse_personalization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_name = d.pop("last_name", UNSET)
 
-        personalization = _parse_personalization(d.pop("personalization", UNSET))
+        first_name = d.pop("first_name", UNSET)
 
-        def _parse_website(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_name = d.pop("company_name", UNSET)
 
-        website = _parse_website(d.pop("website", UNSET))
+        job_title = d.pop("job_title", UNSET)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_company_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_name = _parse_company_name(d.pop("company_name", UNSET))
-
-        def _parse_job_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        job_title = _parse_job_title(d.pop("job_title", UNSET))
-
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone = _parse_phone(d.pop("phone", UNSET))
+        phone = d.pop("phone", UNSET)
 
         def _parse_payload(data: object) -> LeadPayloadType1 | None | Unset:
             if data is None:
@@ -651,23 +576,9 @@ class Lead:
         else:
             status_summary_subseq = LeadStatusSummarySubseq.from_dict(_status_summary_subseq)
 
-        def _parse_last_step_from(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_step_from = d.pop("last_step_from", UNSET)
 
-        last_step_from = _parse_last_step_from(d.pop("last_step_from", UNSET))
-
-        def _parse_last_step_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_step_id = _parse_last_step_id(d.pop("last_step_id", UNSET))
+        last_step_id = d.pop("last_step_id", UNSET)
 
         def _parse_last_step_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -690,81 +601,25 @@ class Lead:
             d.pop("last_step_timestamp_executed", UNSET)
         )
 
-        def _parse_email_opened_step(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        email_opened_step = d.pop("email_opened_step", UNSET)
 
-        email_opened_step = _parse_email_opened_step(d.pop("email_opened_step", UNSET))
+        email_opened_variant = d.pop("email_opened_variant", UNSET)
 
-        def _parse_email_opened_variant(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        email_replied_step = d.pop("email_replied_step", UNSET)
 
-        email_opened_variant = _parse_email_opened_variant(d.pop("email_opened_variant", UNSET))
+        email_replied_variant = d.pop("email_replied_variant", UNSET)
 
-        def _parse_email_replied_step(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        email_clicked_step = d.pop("email_clicked_step", UNSET)
 
-        email_replied_step = _parse_email_replied_step(d.pop("email_replied_step", UNSET))
-
-        def _parse_email_replied_variant(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        email_replied_variant = _parse_email_replied_variant(d.pop("email_replied_variant", UNSET))
-
-        def _parse_email_clicked_step(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        email_clicked_step = _parse_email_clicked_step(d.pop("email_clicked_step", UNSET))
-
-        def _parse_email_clicked_variant(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        email_clicked_variant = _parse_email_clicked_variant(d.pop("email_clicked_variant", UNSET))
+        email_clicked_variant = d.pop("email_clicked_variant", UNSET)
 
         lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        def _parse_subsequence_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        subsequence_id = _parse_subsequence_id(d.pop("subsequence_id", UNSET))
+        subsequence_id = d.pop("subsequence_id", UNSET)
 
         verification_status = d.pop("verification_status", UNSET)
 
-        def _parse_pl_value_lead(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        pl_value_lead = _parse_pl_value_lead(d.pop("pl_value_lead", UNSET))
+        pl_value_lead = d.pop("pl_value_lead", UNSET)
 
         def _parse_timestamp_added_subsequence(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -888,52 +743,17 @@ class Lead:
 
         enrichment_status = d.pop("enrichment_status", UNSET)
 
-        def _parse_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        list_id = d.pop("list_id", UNSET)
 
-        list_id = _parse_list_id(d.pop("list_id", UNSET))
+        last_contacted_from = d.pop("last_contacted_from", UNSET)
 
-        def _parse_last_contacted_from(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_contacted_from = _parse_last_contacted_from(d.pop("last_contacted_from", UNSET))
-
-        def _parse_uploaded_by_user(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        uploaded_by_user = _parse_uploaded_by_user(d.pop("uploaded_by_user", UNSET))
+        uploaded_by_user = d.pop("uploaded_by_user", UNSET)
 
         upload_method = d.pop("upload_method", UNSET)
 
-        def _parse_assigned_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        assigned_to = d.pop("assigned_to", UNSET)
 
-        assigned_to = _parse_assigned_to(d.pop("assigned_to", UNSET))
-
-        def _parse_is_website_visitor(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_website_visitor = _parse_is_website_visitor(d.pop("is_website_visitor", UNSET))
+        is_website_visitor = d.pop("is_website_visitor", UNSET)
 
         def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -1029,3 +849,11 @@ class Lead:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.lead_payload_type_1 import LeadPayloadType1
+from ..models.lead_status_summary import LeadStatusSummary
+from ..models.lead_status_summary_subseq import LeadStatusSummarySubseq

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -113,23 +113,9 @@ class LeadLabel:
 
         interest_status = d.pop("interest_status")
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = d.pop("description", UNSET)
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_use_with_ai(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        use_with_ai = _parse_use_with_ai(d.pop("use_with_ai", UNSET))
+        use_with_ai = d.pop("use_with_ai", UNSET)
 
         lead_label = cls(
             id=id,

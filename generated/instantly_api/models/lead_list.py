@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -89,23 +89,9 @@ class LeadList:
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        def _parse_has_enrichment_task(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        has_enrichment_task = d.pop("has_enrichment_task", UNSET)
 
-        has_enrichment_task = _parse_has_enrichment_task(d.pop("has_enrichment_task", UNSET))
-
-        def _parse_owned_by(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        owned_by = _parse_owned_by(d.pop("owned_by", UNSET))
+        owned_by = d.pop("owned_by", UNSET)
 
         lead_list = cls(
             id=id,

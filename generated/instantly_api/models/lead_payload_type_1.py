@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.lead_payload_type_1_additional_property_type_4 import (
-        LeadPayloadType1AdditionalPropertyType4,
-    )
-
 
 T = TypeVar("T", bound="LeadPayloadType1")
 
@@ -46,10 +40,6 @@ class LeadPayloadType1:
     ] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.lead_payload_type_1_additional_property_type_4 import (
-            LeadPayloadType1AdditionalPropertyType4,  # noqa: PLC0415
-        )
-
         first_name = self.first_name
 
         last_name = self.last_name
@@ -91,10 +81,6 @@ class LeadPayloadType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.lead_payload_type_1_additional_property_type_4 import (
-            LeadPayloadType1AdditionalPropertyType4,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         first_name = d.pop("firstName", UNSET)
 
@@ -168,3 +154,11 @@ class LeadPayloadType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.lead_payload_type_1_additional_property_type_4 import (
+    LeadPayloadType1AdditionalPropertyType4,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -204,117 +204,31 @@ class ListInboxManagerActivityResponse200ItemsItem:
 
         activity_type = d.pop("activity_type", UNSET)
 
-        def _parse_job_type(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        job_type = _parse_job_type(d.pop("job_type", UNSET))
+        job_type = d.pop("job_type", UNSET)
 
         lead_email = d.pop("lead_email", UNSET)
 
-        def _parse_thread_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        thread_id = d.pop("thread_id", UNSET)
 
-        thread_id = _parse_thread_id(d.pop("thread_id", UNSET))
+        requires_hitl = d.pop("requires_hitl", UNSET)
 
-        def _parse_requires_hitl(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        action_pending = d.pop("action_pending", UNSET)
 
-        requires_hitl = _parse_requires_hitl(d.pop("requires_hitl", UNSET))
+        sending_status = d.pop("sending_status", UNSET)
 
-        def _parse_action_pending(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        error_code = d.pop("error_code", UNSET)
 
-        action_pending = _parse_action_pending(d.pop("action_pending", UNSET))
+        is_followup = d.pop("is_followup", UNSET)
 
-        def _parse_sending_status(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        followup_number = d.pop("followup_number", UNSET)
 
-        sending_status = _parse_sending_status(d.pop("sending_status", UNSET))
+        estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
 
-        def _parse_error_code(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        information_requested = d.pop("information_requested", UNSET)
 
-        error_code = _parse_error_code(d.pop("error_code", UNSET))
+        recovery_method = d.pop("recovery_method", UNSET)
 
-        def _parse_is_followup(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_followup = _parse_is_followup(d.pop("is_followup", UNSET))
-
-        def _parse_followup_number(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        followup_number = _parse_followup_number(d.pop("followup_number", UNSET))
-
-        def _parse_estimated_time_saved_seconds(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        estimated_time_saved_seconds = _parse_estimated_time_saved_seconds(
-            d.pop("estimated_time_saved_seconds", UNSET)
-        )
-
-        def _parse_information_requested(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        information_requested = _parse_information_requested(d.pop("information_requested", UNSET))
-
-        def _parse_recovery_method(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        recovery_method = _parse_recovery_method(d.pop("recovery_method", UNSET))
-
-        def _parse_revenue_recovered(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        revenue_recovered = _parse_revenue_recovered(d.pop("revenue_recovered", UNSET))
+        revenue_recovered = d.pop("revenue_recovered", UNSET)
 
         list_inbox_manager_activity_response_200_items_item = cls(
             id=id,

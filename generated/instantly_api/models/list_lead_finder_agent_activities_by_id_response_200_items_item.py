@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.list_lead_finder_agent_activities_by_id_response_200_items_item_payload import (
-        ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload,
-    )
-
 
 T = TypeVar("T", bound="ListLeadFinderAgentActivitiesByIdResponse200ItemsItem")
 
@@ -77,10 +71,6 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_lead_finder_agent_activities_by_id_response_200_items_item_payload import (
-            ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -125,3 +115,11 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.list_lead_finder_agent_activities_by_id_response_200_items_item_payload import (
+    ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload,
+)

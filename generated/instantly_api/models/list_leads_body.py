@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.list_leads_body_queries_item import ListLeadsBodyQueriesItem
-
 
 T = TypeVar("T", bound="ListLeadsBody")
 
@@ -166,8 +162,6 @@ class ListLeadsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_leads_body_queries_item import ListLeadsBodyQueriesItem  # noqa: PLC0415
-
         d = dict(src_dict)
         search = d.pop("search", UNSET)
 
@@ -251,3 +245,9 @@ class ListLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.list_leads_body_queries_item import ListLeadsBodyQueriesItem

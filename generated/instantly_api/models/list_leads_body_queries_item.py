@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.list_leads_body_queries_item_values import ListLeadsBodyQueriesItemValues
-
 
 T = TypeVar("T", bound="ListLeadsBodyQueriesItem")
 
@@ -50,8 +46,6 @@ class ListLeadsBodyQueriesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_leads_body_queries_item_values import ListLeadsBodyQueriesItemValues  # noqa: PLC0415
-
         d = dict(src_dict)
         action_type = d.pop("actionType")
 
@@ -80,3 +74,9 @@ class ListLeadsBodyQueriesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.list_leads_body_queries_item_values import ListLeadsBodyQueriesItemValues

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -108,14 +108,7 @@ class ListSalesAgentLeadActivityResponse200ItemsItem:
 
         has_opportunity = d.pop("has_opportunity", UNSET)
 
-        def _parse_lt_interest_status(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        lt_interest_status = _parse_lt_interest_status(d.pop("lt_interest_status", UNSET))
+        lt_interest_status = d.pop("lt_interest_status", UNSET)
 
         list_sales_agent_lead_activity_response_200_items_item = cls(
             email=email,

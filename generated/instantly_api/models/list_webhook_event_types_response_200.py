@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.list_webhook_event_types_response_200_event_types_item import (
-        ListWebhookEventTypesResponse200EventTypesItem,
-    )
-
 
 T = TypeVar("T", bound="ListWebhookEventTypesResponse200")
 
@@ -47,10 +41,6 @@ class ListWebhookEventTypesResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.list_webhook_event_types_response_200_event_types_item import (
-            ListWebhookEventTypesResponse200EventTypesItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _event_types = d.pop("event_types", UNSET)
         event_types: list[ListWebhookEventTypesResponse200EventTypesItem] | Unset = UNSET
@@ -85,3 +75,11 @@ class ListWebhookEventTypesResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.list_webhook_event_types_response_200_event_types_item import (
+    ListWebhookEventTypesResponse200EventTypesItem,
+)

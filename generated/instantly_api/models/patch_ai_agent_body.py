@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_config import PatchAiAgentBodyConfig
-    from ..models.patch_ai_agent_body_payload_type_0 import PatchAiAgentBodyPayloadType0
-    from ..models.patch_ai_agent_body_payload_type_1 import PatchAiAgentBodyPayloadType1
-    from ..models.patch_ai_agent_body_payload_type_2 import PatchAiAgentBodyPayloadType2
-    from ..models.patch_ai_agent_body_payload_type_3 import PatchAiAgentBodyPayloadType3
-
 
 T = TypeVar("T", bound="PatchAiAgentBody")
 
@@ -57,10 +49,6 @@ class PatchAiAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.patch_ai_agent_body_payload_type_0 import PatchAiAgentBodyPayloadType0  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_1 import PatchAiAgentBodyPayloadType1  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_2 import PatchAiAgentBodyPayloadType2  # noqa: PLC0415
-
         name = self.name
 
         payload: dict[str, Any] | Unset
@@ -121,12 +109,6 @@ class PatchAiAgentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_config import PatchAiAgentBodyConfig  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_0 import PatchAiAgentBodyPayloadType0  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_1 import PatchAiAgentBodyPayloadType1  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_2 import PatchAiAgentBodyPayloadType2  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_payload_type_3 import PatchAiAgentBodyPayloadType3  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -175,23 +157,9 @@ class PatchAiAgentBody:
 
         status = d.pop("status", UNSET)
 
-        def _parse_is_auto_created(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_auto_created = d.pop("is_auto_created", UNSET)
 
-        is_auto_created = _parse_is_auto_created(d.pop("is_auto_created", UNSET))
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         _config = d.pop("config", UNSET)
         config: PatchAiAgentBodyConfig | Unset
@@ -200,14 +168,7 @@ class PatchAiAgentBody:
         else:
             config = PatchAiAgentBodyConfig.from_dict(_config)
 
-        def _parse_self_improvement(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        self_improvement = _parse_self_improvement(d.pop("self_improvement", UNSET))
+        self_improvement = d.pop("self_improvement", UNSET)
 
         patch_ai_agent_body = cls(
             name=name,
@@ -237,3 +198,13 @@ class PatchAiAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_config import PatchAiAgentBodyConfig
+from ..models.patch_ai_agent_body_payload_type_0 import PatchAiAgentBodyPayloadType0
+from ..models.patch_ai_agent_body_payload_type_1 import PatchAiAgentBodyPayloadType1
+from ..models.patch_ai_agent_body_payload_type_2 import PatchAiAgentBodyPayloadType2
+from ..models.patch_ai_agent_body_payload_type_3 import PatchAiAgentBodyPayloadType3

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_config_autonomy_settings import (
-        PatchAiAgentBodyConfigAutonomySettings,
-    )
-    from ..models.patch_ai_agent_body_config_enrichment_settings import (
-        PatchAiAgentBodyConfigEnrichmentSettings,
-    )
-    from ..models.patch_ai_agent_body_config_memory import PatchAiAgentBodyConfigMemory
-    from ..models.patch_ai_agent_body_config_outreach_settings import (
-        PatchAiAgentBodyConfigOutreachSettings,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyConfig")
 
@@ -110,17 +97,6 @@ class PatchAiAgentBodyConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_config_autonomy_settings import (
-            PatchAiAgentBodyConfigAutonomySettings,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_config_enrichment_settings import (
-            PatchAiAgentBodyConfigEnrichmentSettings,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_config_memory import PatchAiAgentBodyConfigMemory  # noqa: PLC0415
-        from ..models.patch_ai_agent_body_config_outreach_settings import (
-            PatchAiAgentBodyConfigOutreachSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _memory = d.pop("memory", UNSET)
         memory: PatchAiAgentBodyConfigMemory | Unset
@@ -189,3 +165,18 @@ class PatchAiAgentBodyConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_config_autonomy_settings import (
+    PatchAiAgentBodyConfigAutonomySettings,
+)
+from ..models.patch_ai_agent_body_config_enrichment_settings import (
+    PatchAiAgentBodyConfigEnrichmentSettings,
+)
+from ..models.patch_ai_agent_body_config_memory import PatchAiAgentBodyConfigMemory
+from ..models.patch_ai_agent_body_config_outreach_settings import (
+    PatchAiAgentBodyConfigOutreachSettings,
+)

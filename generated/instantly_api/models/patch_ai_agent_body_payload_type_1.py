@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config import (
-        PatchAiAgentBodyPayloadType1AiSdrConfig,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1")
 
@@ -100,10 +94,6 @@ class PatchAiAgentBodyPayloadType1:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config import (
-            PatchAiAgentBodyPayloadType1AiSdrConfig,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         ai_sdr_config = PatchAiAgentBodyPayloadType1AiSdrConfig.from_dict(d.pop("ai_sdr_config"))
 
@@ -171,3 +161,11 @@ class PatchAiAgentBodyPayloadType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config import (
+    PatchAiAgentBodyPayloadType1AiSdrConfig,
+)

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings,
-    )
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings,
-    )
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_memory import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigMemory,
-    )
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettings,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfig")
 
@@ -81,19 +66,6 @@ class PatchAiAgentBodyPayloadType1AiSdrConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_memory import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigMemory,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _memory = d.pop("memory", UNSET)
         memory: PatchAiAgentBodyPayloadType1AiSdrConfigMemory | Unset
@@ -156,3 +128,20 @@ class PatchAiAgentBodyPayloadType1AiSdrConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings,
+)
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings,
+)
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_memory import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigMemory,
+)
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettings,
+)

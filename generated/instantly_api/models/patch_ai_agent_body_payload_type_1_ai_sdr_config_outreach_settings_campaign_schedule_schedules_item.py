@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_days import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
-    )
-    from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-        PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar(
     "T",
@@ -76,13 +67,6 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_days import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-            PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -137,3 +121,14 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_days import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
+)
+from ..models.patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing import (
+    PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_2_integrations import (
-        PatchAiAgentBodyPayloadType2Integrations,
-    )
-    from ..models.patch_ai_agent_body_payload_type_2_no_show import (
-        PatchAiAgentBodyPayloadType2NoShow,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType2")
 
@@ -138,13 +129,6 @@ class PatchAiAgentBodyPayloadType2:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_2_integrations import (
-            PatchAiAgentBodyPayloadType2Integrations,  # noqa: PLC0415
-        )
-        from ..models.patch_ai_agent_body_payload_type_2_no_show import (
-            PatchAiAgentBodyPayloadType2NoShow,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         configuration_type = d.pop("configuration_type", UNSET)
 
@@ -153,11 +137,7 @@ class PatchAiAgentBodyPayloadType2:
         if _tags is not UNSET:
             tags = []
             for tags_item_data in _tags:
-
-                def _parse_tags_item(data: object) -> str:
-                    return cast(str, data)
-
-                tags_item = _parse_tags_item(tags_item_data)
+                tags_item = tags_item_data
 
                 tags.append(tags_item)
 
@@ -187,14 +167,7 @@ class PatchAiAgentBodyPayloadType2:
 
         trigger_on_labels_mode = d.pop("trigger_on_labels_mode", UNSET)
 
-        def _parse_monthly_credit_budget(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        monthly_credit_budget = _parse_monthly_credit_budget(d.pop("monthly_credit_budget", UNSET))
+        monthly_credit_budget = d.pop("monthly_credit_budget", UNSET)
 
         followup_business_days_only = d.pop("followup_business_days_only", UNSET)
 
@@ -231,3 +204,12 @@ class PatchAiAgentBodyPayloadType2:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_2_integrations import (
+    PatchAiAgentBodyPayloadType2Integrations,
+)
+from ..models.patch_ai_agent_body_payload_type_2_no_show import PatchAiAgentBodyPayloadType2NoShow

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_2_no_show_fallback_sending_accounts import (
-        PatchAiAgentBodyPayloadType2NoShowFallbackSendingAccounts,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType2NoShow")
 
@@ -63,10 +57,6 @@ class PatchAiAgentBodyPayloadType2NoShow:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_2_no_show_fallback_sending_accounts import (
-            PatchAiAgentBodyPayloadType2NoShowFallbackSendingAccounts,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         enabled = d.pop("enabled", UNSET)
 
@@ -107,3 +97,11 @@ class PatchAiAgentBodyPayloadType2NoShow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_2_no_show_fallback_sending_accounts import (
+    PatchAiAgentBodyPayloadType2NoShowFallbackSendingAccounts,
+)

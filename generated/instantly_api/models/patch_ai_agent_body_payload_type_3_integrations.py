@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_ai_agent_body_payload_type_3_integrations_slack_type_0 import (
-        PatchAiAgentBodyPayloadType3IntegrationsSlackType0,
-    )
-
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType3Integrations")
 
@@ -31,10 +25,6 @@ class PatchAiAgentBodyPayloadType3Integrations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.patch_ai_agent_body_payload_type_3_integrations_slack_type_0 import (
-            PatchAiAgentBodyPayloadType3IntegrationsSlackType0,  # noqa: PLC0415
-        )
-
         slack: dict[str, Any] | None | Unset
         if isinstance(self.slack, Unset):
             slack = UNSET
@@ -53,10 +43,6 @@ class PatchAiAgentBodyPayloadType3Integrations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_ai_agent_body_payload_type_3_integrations_slack_type_0 import (
-            PatchAiAgentBodyPayloadType3IntegrationsSlackType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
 
         def _parse_slack(
@@ -100,3 +86,11 @@ class PatchAiAgentBodyPayloadType3Integrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_ai_agent_body_payload_type_3_integrations_slack_type_0 import (
+    PatchAiAgentBodyPayloadType3IntegrationsSlackType0,
+)

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.patch_campaign_body_campaign_schedule_schedules_item_days import (
-        PatchCampaignBodyCampaignScheduleSchedulesItemDays,
-    )
-    from ..models.patch_campaign_body_campaign_schedule_schedules_item_timing import (
-        PatchCampaignBodyCampaignScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar("T", bound="PatchCampaignBodyCampaignScheduleSchedulesItem")
 
@@ -78,13 +69,6 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_campaign_body_campaign_schedule_schedules_item_days import (
-            PatchCampaignBodyCampaignScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.patch_campaign_body_campaign_schedule_schedules_item_timing import (
-            PatchCampaignBodyCampaignScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -119,3 +103,14 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_campaign_body_campaign_schedule_schedules_item_days import (
+    PatchCampaignBodyCampaignScheduleSchedulesItemDays,
+)
+from ..models.patch_campaign_body_campaign_schedule_schedules_item_timing import (
+    PatchCampaignBodyCampaignScheduleSchedulesItemTiming,
+)

@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_campaign_subsequence_body_auto_variant_select_type_0 import (
-        PatchCampaignSubsequenceBodyAutoVariantSelectType0,
-    )
-    from ..models.patch_campaign_subsequence_body_conditions import (
-        PatchCampaignSubsequenceBodyConditions,
-    )
-    from ..models.patch_campaign_subsequence_body_sequences_item import (
-        PatchCampaignSubsequenceBodySequencesItem,
-    )
-    from ..models.patch_campaign_subsequence_body_subsequence_schedule import (
-        PatchCampaignSubsequenceBodySubsequenceSchedule,
-    )
-
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBody")
 
@@ -63,10 +48,6 @@ class PatchCampaignSubsequenceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.patch_campaign_subsequence_body_auto_variant_select_type_0 import (
-            PatchCampaignSubsequenceBodyAutoVariantSelectType0,  # noqa: PLC0415
-        )
-
         name = self.name
 
         conditions: dict[str, Any] | Unset = UNSET
@@ -128,19 +109,6 @@ class PatchCampaignSubsequenceBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_campaign_subsequence_body_auto_variant_select_type_0 import (
-            PatchCampaignSubsequenceBodyAutoVariantSelectType0,  # noqa: PLC0415
-        )
-        from ..models.patch_campaign_subsequence_body_conditions import (
-            PatchCampaignSubsequenceBodyConditions,  # noqa: PLC0415
-        )
-        from ..models.patch_campaign_subsequence_body_sequences_item import (
-            PatchCampaignSubsequenceBodySequencesItem,  # noqa: PLC0415
-        )
-        from ..models.patch_campaign_subsequence_body_subsequence_schedule import (
-            PatchCampaignSubsequenceBodySubsequenceSchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -194,14 +162,7 @@ class PatchCampaignSubsequenceBody:
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
 
-        def _parse_daily_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        daily_limit = _parse_daily_limit(d.pop("daily_limit", UNSET))
+        daily_limit = d.pop("daily_limit", UNSET)
 
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
@@ -234,3 +195,20 @@ class PatchCampaignSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_campaign_subsequence_body_auto_variant_select_type_0 import (
+    PatchCampaignSubsequenceBodyAutoVariantSelectType0,
+)
+from ..models.patch_campaign_subsequence_body_conditions import (
+    PatchCampaignSubsequenceBodyConditions,
+)
+from ..models.patch_campaign_subsequence_body_sequences_item import (
+    PatchCampaignSubsequenceBodySequencesItem,
+)
+from ..models.patch_campaign_subsequence_body_subsequence_schedule import (
+    PatchCampaignSubsequenceBodySubsequenceSchedule,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_campaign_subsequence_body_sequences_item_steps_item_variants_item import (
-        PatchCampaignSubsequenceBodySequencesItemStepsItemVariantsItem,
-    )
-
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySequencesItemStepsItem")
 
@@ -87,10 +81,6 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_campaign_subsequence_body_sequences_item_steps_item_variants_item import (
-            PatchCampaignSubsequenceBodySequencesItemStepsItemVariantsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         type_ = d.pop("type")
 
@@ -140,3 +130,11 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_campaign_subsequence_body_sequences_item_steps_item_variants_item import (
+    PatchCampaignSubsequenceBodySequencesItemStepsItemVariantsItem,
+)

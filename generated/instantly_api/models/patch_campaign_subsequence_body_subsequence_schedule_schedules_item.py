@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days import (
-        PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays,
-    )
-    from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing import (
-        PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem")
 
@@ -78,13 +69,6 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days import (
-            PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing import (
-            PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -123,3 +107,14 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days import (
+    PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays,
+)
+from ..models.patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing import (
+    PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming,
+)

@@ -54,15 +54,7 @@ class PatchEmailBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_is_unread(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        is_unread = _parse_is_unread(d.pop("is_unread", UNSET))
+        is_unread = d.pop("is_unread", UNSET)
 
         def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
             if data is None:

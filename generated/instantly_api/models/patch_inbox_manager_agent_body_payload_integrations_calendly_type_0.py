@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item import (
-        PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item,
-    )
-
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0")
 
@@ -105,10 +99,6 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item import (
-            PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         connection_id = d.pop("connection_id", UNSET)
 
@@ -118,23 +108,9 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
         disable_auto_booking = d.pop("disable_auto_booking", UNSET)
 
-        def _parse_connection_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        connection_name = d.pop("connection_name", UNSET)
 
-        connection_name = _parse_connection_name(d.pop("connection_name", UNSET))
-
-        def _parse_scheduling_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        scheduling_url = _parse_scheduling_url(d.pop("scheduling_url", UNSET))
+        scheduling_url = d.pop("scheduling_url", UNSET)
 
         def _parse_custom_questions(
             data: object,
@@ -201,3 +177,11 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item import (
+    PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_inbox_placement_test_body_automations_type_1_item import (
-        PatchInboxPlacementTestBodyAutomationsType1Item,
-    )
-    from ..models.patch_inbox_placement_test_body_schedule import (
-        PatchInboxPlacementTestBodySchedule,
-    )
-
 
 T = TypeVar("T", bound="PatchInboxPlacementTestBody")
 
@@ -84,13 +75,6 @@ class PatchInboxPlacementTestBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_inbox_placement_test_body_automations_type_1_item import (
-            PatchInboxPlacementTestBodyAutomationsType1Item,  # noqa: PLC0415
-        )
-        from ..models.patch_inbox_placement_test_body_schedule import (
-            PatchInboxPlacementTestBodySchedule,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -129,14 +113,7 @@ class PatchInboxPlacementTestBody:
 
         automations = _parse_automations(d.pop("automations", UNSET))
 
-        def _parse_status(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
+        status = d.pop("status", UNSET)
 
         patch_inbox_placement_test_body = cls(
             name=name,
@@ -163,3 +140,12 @@ class PatchInboxPlacementTestBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_inbox_placement_test_body_automations_type_1_item import (
+    PatchInboxPlacementTestBodyAutomationsType1Item,
+)
+from ..models.patch_inbox_placement_test_body_schedule import PatchInboxPlacementTestBodySchedule

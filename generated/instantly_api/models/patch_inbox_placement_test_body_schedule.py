@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_inbox_placement_test_body_schedule_days import (
-        PatchInboxPlacementTestBodyScheduleDays,
-    )
-    from ..models.patch_inbox_placement_test_body_schedule_timing import (
-        PatchInboxPlacementTestBodyScheduleTiming,
-    )
-
 
 T = TypeVar("T", bound="PatchInboxPlacementTestBodySchedule")
 
@@ -88,13 +79,6 @@ class PatchInboxPlacementTestBodySchedule:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_inbox_placement_test_body_schedule_days import (
-            PatchInboxPlacementTestBodyScheduleDays,  # noqa: PLC0415
-        )
-        from ..models.patch_inbox_placement_test_body_schedule_timing import (
-            PatchInboxPlacementTestBodyScheduleTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _days = d.pop("days", UNSET)
         days: PatchInboxPlacementTestBodyScheduleDays | Unset
@@ -136,3 +120,14 @@ class PatchInboxPlacementTestBodySchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_inbox_placement_test_body_schedule_days import (
+    PatchInboxPlacementTestBodyScheduleDays,
+)
+from ..models.patch_inbox_placement_test_body_schedule_timing import (
+    PatchInboxPlacementTestBodyScheduleTiming,
+)

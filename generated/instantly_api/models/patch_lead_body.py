@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_lead_body_custom_variables import PatchLeadBodyCustomVariables
-
 
 T = TypeVar("T", bound="PatchLeadBody")
 
@@ -146,92 +142,26 @@ class PatchLeadBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_lead_body_custom_variables import PatchLeadBodyCustomVariables  # noqa: PLC0415
-
         d = dict(src_dict)
+        personalization = d.pop("personalization", UNSET)
 
-        def _parse_personalization(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        website = d.pop("website", UNSET)
 
-        personalization = _parse_personalization(d.pop("personalization", UNSET))
+        last_name = d.pop("last_name", UNSET)
 
-        def _parse_website(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        first_name = d.pop("first_name", UNSET)
 
-        website = _parse_website(d.pop("website", UNSET))
+        company_name = d.pop("company_name", UNSET)
 
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        job_title = d.pop("job_title", UNSET)
 
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_company_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company_name = _parse_company_name(d.pop("company_name", UNSET))
-
-        def _parse_job_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        job_title = _parse_job_title(d.pop("job_title", UNSET))
-
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone = _parse_phone(d.pop("phone", UNSET))
+        phone = d.pop("phone", UNSET)
 
         lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        def _parse_pl_value_lead(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        pl_value_lead = d.pop("pl_value_lead", UNSET)
 
-        pl_value_lead = _parse_pl_value_lead(d.pop("pl_value_lead", UNSET))
-
-        def _parse_assigned_to(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        assigned_to = _parse_assigned_to(d.pop("assigned_to", UNSET))
+        assigned_to = d.pop("assigned_to", UNSET)
 
         _custom_variables = d.pop("custom_variables", UNSET)
         custom_variables: PatchLeadBodyCustomVariables | Unset
@@ -272,3 +202,9 @@ class PatchLeadBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_lead_body_custom_variables import PatchLeadBodyCustomVariables

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -70,23 +70,9 @@ class PatchLeadLabelBody:
 
         interest_status_label = d.pop("interest_status_label", UNSET)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        description = d.pop("description", UNSET)
 
-        description = _parse_description(d.pop("description", UNSET))
-
-        def _parse_use_with_ai(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        use_with_ai = _parse_use_with_ai(d.pop("use_with_ai", UNSET))
+        use_with_ai = d.pop("use_with_ai", UNSET)
 
         patch_lead_label_body = cls(
             label=label,

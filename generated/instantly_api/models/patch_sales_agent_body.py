@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_sales_agent_body_config import PatchSalesAgentBodyConfig
-
 
 T = TypeVar("T", bound="PatchSalesAgentBody")
 
@@ -80,19 +76,10 @@ class PatchSalesAgentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_sales_agent_body_config import PatchSalesAgentBodyConfig  # noqa: PLC0415
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
+        description = d.pop("description", UNSET)
 
         _config = d.pop("config", UNSET)
         config: PatchSalesAgentBodyConfig | Unset
@@ -101,14 +88,7 @@ class PatchSalesAgentBody:
         else:
             config = PatchSalesAgentBodyConfig.from_dict(_config)
 
-        def _parse_self_improvement(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        self_improvement = _parse_self_improvement(d.pop("self_improvement", UNSET))
+        self_improvement = d.pop("self_improvement", UNSET)
 
         status = d.pop("status", UNSET)
 
@@ -138,3 +118,9 @@ class PatchSalesAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_sales_agent_body_config import PatchSalesAgentBodyConfig

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_sales_agent_body_config_autonomy_settings import (
-        PatchSalesAgentBodyConfigAutonomySettings,
-    )
-    from ..models.patch_sales_agent_body_config_enrichment_settings import (
-        PatchSalesAgentBodyConfigEnrichmentSettings,
-    )
-    from ..models.patch_sales_agent_body_config_memory import PatchSalesAgentBodyConfigMemory
-    from ..models.patch_sales_agent_body_config_outreach_settings import (
-        PatchSalesAgentBodyConfigOutreachSettings,
-    )
-
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfig")
 
@@ -120,17 +107,6 @@ class PatchSalesAgentBodyConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_sales_agent_body_config_autonomy_settings import (
-            PatchSalesAgentBodyConfigAutonomySettings,  # noqa: PLC0415
-        )
-        from ..models.patch_sales_agent_body_config_enrichment_settings import (
-            PatchSalesAgentBodyConfigEnrichmentSettings,  # noqa: PLC0415
-        )
-        from ..models.patch_sales_agent_body_config_memory import PatchSalesAgentBodyConfigMemory  # noqa: PLC0415
-        from ..models.patch_sales_agent_body_config_outreach_settings import (
-            PatchSalesAgentBodyConfigOutreachSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _memory = d.pop("memory", UNSET)
         memory: PatchSalesAgentBodyConfigMemory | Unset
@@ -174,14 +150,7 @@ class PatchSalesAgentBodyConfig:
                 _autonomy_settings
             )
 
-        def _parse_slack_connection_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        slack_connection_id = _parse_slack_connection_id(d.pop("slack_connection_id", UNSET))
+        slack_connection_id = d.pop("slack_connection_id", UNSET)
 
         patch_sales_agent_body_config = cls(
             memory=memory,
@@ -213,3 +182,18 @@ class PatchSalesAgentBodyConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_sales_agent_body_config_autonomy_settings import (
+    PatchSalesAgentBodyConfigAutonomySettings,
+)
+from ..models.patch_sales_agent_body_config_enrichment_settings import (
+    PatchSalesAgentBodyConfigEnrichmentSettings,
+)
+from ..models.patch_sales_agent_body_config_memory import PatchSalesAgentBodyConfigMemory
+from ..models.patch_sales_agent_body_config_outreach_settings import (
+    PatchSalesAgentBodyConfigOutreachSettings,
+)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_sales_agent_body_config_memory_icps_item_job_title import (
-        PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle,
-    )
-    from ..models.patch_sales_agent_body_config_memory_icps_item_keywords import (
-        PatchSalesAgentBodyConfigMemoryIcpsItemKeywords,
-    )
-
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemoryIcpsItem")
 
@@ -113,13 +104,6 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_sales_agent_body_config_memory_icps_item_job_title import (
-            PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle,  # noqa: PLC0415
-        )
-        from ..models.patch_sales_agent_body_config_memory_icps_item_keywords import (
-            PatchSalesAgentBodyConfigMemoryIcpsItemKeywords,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -182,3 +166,14 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_sales_agent_body_config_memory_icps_item_job_title import (
+    PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle,
+)
+from ..models.patch_sales_agent_body_config_memory_icps_item_keywords import (
+    PatchSalesAgentBodyConfigMemoryIcpsItemKeywords,
+)

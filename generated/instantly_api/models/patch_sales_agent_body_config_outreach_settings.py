@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule import (
-        PatchSalesAgentBodyConfigOutreachSettingsCampaignSchedule,
-    )
-    from ..models.patch_sales_agent_body_config_outreach_settings_opt_out_settings import (
-        PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings,
-    )
-
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigOutreachSettings")
 
@@ -109,13 +100,6 @@ class PatchSalesAgentBodyConfigOutreachSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule import (
-            PatchSalesAgentBodyConfigOutreachSettingsCampaignSchedule,  # noqa: PLC0415
-        )
-        from ..models.patch_sales_agent_body_config_outreach_settings_opt_out_settings import (
-            PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _campaign_schedule = d.pop("campaign_schedule", UNSET)
         campaign_schedule: PatchSalesAgentBodyConfigOutreachSettingsCampaignSchedule | Unset
@@ -182,3 +166,14 @@ class PatchSalesAgentBodyConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule import (
+    PatchSalesAgentBodyConfigOutreachSettingsCampaignSchedule,
+)
+from ..models.patch_sales_agent_body_config_outreach_settings_opt_out_settings import (
+    PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings,
+)

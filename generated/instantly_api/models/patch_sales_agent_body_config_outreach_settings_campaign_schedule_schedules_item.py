@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_days import (
-        PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
-    )
-    from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-        PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
-    )
-
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem")
 
@@ -78,13 +69,6 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_days import (
-            PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemDays,  # noqa: PLC0415
-        )
-        from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing import (
-            PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -125,3 +109,14 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_days import (
+    PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemDays,
+)
+from ..models.patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing import (
+    PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming,
+)

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0
-
 
 T = TypeVar("T", bound="PatchWebhookBody")
 
@@ -47,8 +43,6 @@ class PatchWebhookBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0  # noqa: PLC0415
-
         campaign: None | str | Unset
         if isinstance(self.campaign, Unset):
             campaign = UNSET
@@ -103,47 +97,16 @@ class PatchWebhookBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0  # noqa: PLC0415
-
         d = dict(src_dict)
+        campaign = d.pop("campaign", UNSET)
 
-        def _parse_campaign(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        campaign = _parse_campaign(d.pop("campaign", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
+        name = d.pop("name", UNSET)
 
         target_hook_url = d.pop("target_hook_url", UNSET)
 
-        def _parse_event_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_type = d.pop("event_type", UNSET)
 
-        event_type = _parse_event_type(d.pop("event_type", UNSET))
-
-        def _parse_custom_interest_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        custom_interest_value = _parse_custom_interest_value(d.pop("custom_interest_value", UNSET))
+        custom_interest_value = d.pop("custom_interest_value", UNSET)
 
         def _parse_headers(data: object) -> None | PatchWebhookBodyHeadersType0 | Unset:
             if data is None:
@@ -189,3 +152,9 @@ class PatchWebhookBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0

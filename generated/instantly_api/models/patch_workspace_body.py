@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -49,14 +49,7 @@ class PatchWorkspaceBody:
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
-        def _parse_org_logo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        org_logo_url = _parse_org_logo_url(d.pop("org_logo_url", UNSET))
+        org_logo_url = d.pop("org_logo_url", UNSET)
 
         patch_workspace_body = cls(
             name=name,

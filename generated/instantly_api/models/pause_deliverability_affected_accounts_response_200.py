@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.pause_deliverability_affected_accounts_response_200_item import (
-        PauseDeliverabilityAffectedAccountsResponse200Item,
-    )
-    from ..models.pause_deliverability_affected_accounts_response_200_paused_provider_counts import (
-        PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts,
-    )
-
 
 T = TypeVar("T", bound="PauseDeliverabilityAffectedAccountsResponse200")
 
@@ -75,13 +66,6 @@ class PauseDeliverabilityAffectedAccountsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.pause_deliverability_affected_accounts_response_200_item import (
-            PauseDeliverabilityAffectedAccountsResponse200Item,  # noqa: PLC0415
-        )
-        from ..models.pause_deliverability_affected_accounts_response_200_paused_provider_counts import (
-            PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         item = PauseDeliverabilityAffectedAccountsResponse200Item.from_dict(d.pop("item"))
 
@@ -129,3 +113,14 @@ class PauseDeliverabilityAffectedAccountsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.pause_deliverability_affected_accounts_response_200_item import (
+    PauseDeliverabilityAffectedAccountsResponse200Item,
+)
+from ..models.pause_deliverability_affected_accounts_response_200_paused_provider_counts import (
+    PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts,
+)

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.pause_deliverability_campaign_sending_response_200_item import (
-        PauseDeliverabilityCampaignSendingResponse200Item,
-    )
-
 
 T = TypeVar("T", bound="PauseDeliverabilityCampaignSendingResponse200")
 
@@ -78,10 +72,6 @@ class PauseDeliverabilityCampaignSendingResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.pause_deliverability_campaign_sending_response_200_item import (
-            PauseDeliverabilityCampaignSendingResponse200Item,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         item = PauseDeliverabilityCampaignSendingResponse200Item.from_dict(d.pop("item"))
 
@@ -130,3 +120,11 @@ class PauseDeliverabilityCampaignSendingResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.pause_deliverability_campaign_sending_response_200_item import (
+    PauseDeliverabilityCampaignSendingResponse200Item,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.pre_warmed_up_domains_list_response_200_domains_with_type_item import (
-        PreWarmedUpDomainsListResponse200DomainsWithTypeItem,
-    )
-
 
 T = TypeVar("T", bound="PreWarmedUpDomainsListResponse200")
 
@@ -56,10 +50,6 @@ class PreWarmedUpDomainsListResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.pre_warmed_up_domains_list_response_200_domains_with_type_item import (
-            PreWarmedUpDomainsListResponse200DomainsWithTypeItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         domains = cast(list[str], d.pop("domains", UNSET))
 
@@ -101,3 +91,11 @@ class PreWarmedUpDomainsListResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.pre_warmed_up_domains_list_response_200_domains_with_type_item import (
+    PreWarmedUpDomainsListResponse200DomainsWithTypeItem,
+)

@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.preview_leads_from_supersearch_body_search_filters_company_name import (
-        PreviewLeadsFromSupersearchBodySearchFiltersCompanyName,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_industry import (
-        PreviewLeadsFromSupersearchBodySearchFiltersIndustry,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_keyword_filter import (
-        PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_sub_industry import (
-        PreviewLeadsFromSupersearchBodySearchFiltersSubIndustry,
-    )
-    from ..models.preview_leads_from_supersearch_body_search_filters_title import (
-        PreviewLeadsFromSupersearchBodySearchFiltersTitle,
-    )
-
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchBodySearchFilters")
 
@@ -168,31 +120,6 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -411,52 +338,6 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.preview_leads_from_supersearch_body_search_filters_company_name import (
-            PreviewLeadsFromSupersearchBodySearchFiltersCompanyName,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_industry import (
-            PreviewLeadsFromSupersearchBodySearchFiltersIndustry,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_keyword_filter import (
-            PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
-            PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_sub_industry import (
-            PreviewLeadsFromSupersearchBodySearchFiltersSubIndustry,  # noqa: PLC0415
-        )
-        from ..models.preview_leads_from_supersearch_body_search_filters_title import (
-            PreviewLeadsFromSupersearchBodySearchFiltersTitle,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -782,3 +663,53 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.preview_leads_from_supersearch_body_search_filters_company_name import (
+    PreviewLeadsFromSupersearchBodySearchFiltersCompanyName,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_industry import (
+    PreviewLeadsFromSupersearchBodySearchFiltersIndustry,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_keyword_filter import (
+    PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_locations_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_signals_item_type_1 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_sub_industry import (
+    PreviewLeadsFromSupersearchBodySearchFiltersSubIndustry,
+)
+from ..models.preview_leads_from_supersearch_body_search_filters_title import (
+    PreviewLeadsFromSupersearchBodySearchFiltersTitle,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.preview_leads_from_supersearch_response_200_leads_item import (
-        PreviewLeadsFromSupersearchResponse200LeadsItem,
-    )
-
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchResponse200")
 
@@ -61,10 +55,6 @@ class PreviewLeadsFromSupersearchResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.preview_leads_from_supersearch_response_200_leads_item import (
-            PreviewLeadsFromSupersearchResponse200LeadsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         number_of_leads = d.pop("number_of_leads", UNSET)
 
@@ -105,3 +95,11 @@ class PreviewLeadsFromSupersearchResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.preview_leads_from_supersearch_response_200_leads_item import (
+    PreviewLeadsFromSupersearchResponse200LeadsItem,
+)

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.reply_to_email_body_body import ReplyToEmailBodyBody
-
 
 T = TypeVar("T", bound="ReplyToEmailBody")
 
@@ -97,8 +93,6 @@ class ReplyToEmailBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.reply_to_email_body_body import ReplyToEmailBodyBody  # noqa: PLC0415
-
         d = dict(src_dict)
         eaccount = d.pop("eaccount")
 
@@ -155,3 +149,9 @@ class ReplyToEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.reply_to_email_body_body import ReplyToEmailBodyBody

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sales_flow_queries_item import SalesFlowQueriesItem
-
 
 T = TypeVar("T", bound="SalesFlow")
 
@@ -126,8 +122,6 @@ class SalesFlow:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sales_flow_queries_item import SalesFlowQueriesItem  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -148,50 +142,15 @@ class SalesFlow:
 
         created_by = d.pop("created_by")
 
-        def _parse_is_default(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        is_default = d.pop("is_default", UNSET)
 
-        is_default = _parse_is_default(d.pop("is_default", UNSET))
+        list_id = d.pop("list_id", UNSET)
 
-        def _parse_list_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign_id = d.pop("campaign_id", UNSET)
 
-        list_id = _parse_list_id(d.pop("list_id", UNSET))
+        list_name = d.pop("list_name", UNSET)
 
-        def _parse_campaign_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
-
-        def _parse_list_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        list_name = _parse_list_name(d.pop("list_name", UNSET))
-
-        def _parse_campaign_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        campaign_name = _parse_campaign_name(d.pop("campaign_name", UNSET))
+        campaign_name = d.pop("campaign_name", UNSET)
 
         sales_flow = cls(
             id=id,
@@ -225,3 +184,9 @@ class SalesFlow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.sales_flow_queries_item import SalesFlowQueriesItem

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sales_flow_queries_item_values_lead_status import (
-        SalesFlowQueriesItemValuesLeadStatus,
-    )
-    from ..models.sales_flow_queries_item_values_occurrence_count import (
-        SalesFlowQueriesItemValuesOccurrenceCount,
-    )
-
 
 T = TypeVar("T", bound="SalesFlowQueriesItemValues")
 
@@ -61,13 +52,6 @@ class SalesFlowQueriesItemValues:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sales_flow_queries_item_values_lead_status import (
-            SalesFlowQueriesItemValuesLeadStatus,  # noqa: PLC0415
-        )
-        from ..models.sales_flow_queries_item_values_occurrence_count import (
-            SalesFlowQueriesItemValuesOccurrenceCount,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         occurrence_days = d.pop("occurrence-days", UNSET)
 
@@ -111,3 +95,12 @@ class SalesFlowQueriesItemValues:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.sales_flow_queries_item_values_lead_status import SalesFlowQueriesItemValuesLeadStatus
+from ..models.sales_flow_queries_item_values_occurrence_count import (
+    SalesFlowQueriesItemValuesOccurrenceCount,
+)

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.send_test_email_body_body import SendTestEmailBodyBody
-
 
 T = TypeVar("T", bound="SendTestEmailBody")
 
@@ -57,8 +53,6 @@ class SendTestEmailBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.send_test_email_body_body import SendTestEmailBodyBody  # noqa: PLC0415
-
         d = dict(src_dict)
         eaccount = d.pop("eaccount")
 
@@ -93,3 +87,9 @@ class SendTestEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.send_test_email_body_body import SendTestEmailBodyBody

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.signal_keywords_facet_response_200_keywords_item import (
-        SignalKeywordsFacetResponse200KeywordsItem,
-    )
-
 
 T = TypeVar("T", bound="SignalKeywordsFacetResponse200")
 
@@ -48,10 +42,6 @@ class SignalKeywordsFacetResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.signal_keywords_facet_response_200_keywords_item import (
-            SignalKeywordsFacetResponse200KeywordsItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         _keywords = d.pop("keywords", UNSET)
         keywords: list[SignalKeywordsFacetResponse200KeywordsItem] | Unset = UNSET
@@ -86,3 +76,11 @@ class SignalKeywordsFacetResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.signal_keywords_facet_response_200_keywords_item import (
+    SignalKeywordsFacetResponse200KeywordsItem,
+)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.super_search_enrichment_enrichment_payload import (
-        SuperSearchEnrichmentEnrichmentPayload,
-    )
-
 
 T = TypeVar("T", bound="SuperSearchEnrichment")
 
@@ -127,10 +121,6 @@ class SuperSearchEnrichment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.super_search_enrichment_enrichment_payload import (
-            SuperSearchEnrichmentEnrichmentPayload,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -140,14 +130,7 @@ class SuperSearchEnrichment:
 
         resource_type = d.pop("resource_type")
 
-        def _parse_limit(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        limit = _parse_limit(d.pop("limit", UNSET))
+        limit = d.pop("limit", UNSET)
 
         _enrichment_payload = d.pop("enrichment_payload", UNSET)
         enrichment_payload: SuperSearchEnrichmentEnrichmentPayload | Unset
@@ -158,34 +141,11 @@ class SuperSearchEnrichment:
                 _enrichment_payload
             )
 
-        def _parse_auto_update(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        auto_update = d.pop("auto_update", UNSET)
 
-        auto_update = _parse_auto_update(d.pop("auto_update", UNSET))
+        skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
 
-        def _parse_skip_rows_without_email(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        skip_rows_without_email = _parse_skip_rows_without_email(
-            d.pop("skip_rows_without_email", UNSET)
-        )
-
-        def _parse_in_progress(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        in_progress = _parse_in_progress(d.pop("in_progress", UNSET))
+        in_progress = d.pop("in_progress", UNSET)
 
         type_ = d.pop("type", UNSET)
 
@@ -220,3 +180,11 @@ class SuperSearchEnrichment:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.super_search_enrichment_enrichment_payload import (
+    SuperSearchEnrichmentEnrichmentPayload,
+)

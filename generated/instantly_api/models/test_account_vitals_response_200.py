@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.test_account_vitals_response_200_failure_list_item import (
-        TestAccountVitalsResponse200FailureListItem,
-    )
-    from ..models.test_account_vitals_response_200_success_list_item import (
-        TestAccountVitalsResponse200SuccessListItem,
-    )
-
 
 T = TypeVar("T", bound="TestAccountVitalsResponse200")
 
@@ -67,13 +58,6 @@ class TestAccountVitalsResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.test_account_vitals_response_200_failure_list_item import (
-            TestAccountVitalsResponse200FailureListItem,  # noqa: PLC0415
-        )
-        from ..models.test_account_vitals_response_200_success_list_item import (
-            TestAccountVitalsResponse200SuccessListItem,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         status = d.pop("status", UNSET)
 
@@ -123,3 +107,14 @@ class TestAccountVitalsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.test_account_vitals_response_200_failure_list_item import (
+    TestAccountVitalsResponse200FailureListItem,
+)
+from ..models.test_account_vitals_response_200_success_list_item import (
+    TestAccountVitalsResponse200SuccessListItem,
+)

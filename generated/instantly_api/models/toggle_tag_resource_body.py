@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.toggle_tag_resource_body_filter_type_1 import ToggleTagResourceBodyFilterType1
-
 
 T = TypeVar("T", bound="ToggleTagResourceBody")
 
@@ -49,8 +45,6 @@ class ToggleTagResourceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.toggle_tag_resource_body_filter_type_1 import ToggleTagResourceBodyFilterType1  # noqa: PLC0415
-
         tag_ids = self.tag_ids
 
         resource_type = self.resource_type
@@ -101,8 +95,6 @@ class ToggleTagResourceBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.toggle_tag_resource_body_filter_type_1 import ToggleTagResourceBodyFilterType1  # noqa: PLC0415
-
         d = dict(src_dict)
         tag_ids = cast(list[str], d.pop("tag_ids"))
 
@@ -164,3 +156,9 @@ class ToggleTagResourceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.toggle_tag_resource_body_filter_type_1 import ToggleTagResourceBodyFilterType1

@@ -76,26 +76,13 @@ class ToggleTagResourceBodyFilterType1:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_tag_id(data: object) -> str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(str | Unset, data)
-
-        tag_id = _parse_tag_id(d.pop("tag_id", UNSET))
+        tag_id = d.pop("tag_id", UNSET)
 
         tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
         tag_ids_all = cast(list[str], d.pop("tag_ids_all", UNSET))
 
-        def _parse_filter_(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        filter_ = _parse_filter_(d.pop("filter", UNSET))
+        filter_ = d.pop("filter", UNSET)
 
         search = d.pop("search", UNSET)
 

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.update_deliverability_agent_settings_body_slack_type_0 import (
-        UpdateDeliverabilityAgentSettingsBodySlackType0,
-    )
-
 
 T = TypeVar("T", bound="UpdateDeliverabilityAgentSettingsBody")
 
@@ -29,10 +23,6 @@ class UpdateDeliverabilityAgentSettingsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_deliverability_agent_settings_body_slack_type_0 import (
-            UpdateDeliverabilityAgentSettingsBodySlackType0,  # noqa: PLC0415
-        )
-
         slack: dict[str, Any] | None
         if isinstance(self.slack, UpdateDeliverabilityAgentSettingsBodySlackType0):
             slack = self.slack.to_dict()
@@ -51,10 +41,6 @@ class UpdateDeliverabilityAgentSettingsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_deliverability_agent_settings_body_slack_type_0 import (
-            UpdateDeliverabilityAgentSettingsBodySlackType0,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
 
         def _parse_slack(data: object) -> None | UpdateDeliverabilityAgentSettingsBodySlackType0:
@@ -94,3 +80,11 @@ class UpdateDeliverabilityAgentSettingsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.update_deliverability_agent_settings_body_slack_type_0 import (
+    UpdateDeliverabilityAgentSettingsBodySlackType0,
+)

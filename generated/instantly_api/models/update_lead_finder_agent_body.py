@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.update_lead_finder_agent_body_ai_enrichment_type_0 import (
-        UpdateLeadFinderAgentBodyAiEnrichmentType0,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters import (
-        UpdateLeadFinderAgentBodySearchFilters,
-    )
-
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBody")
 
@@ -64,13 +52,6 @@ class UpdateLeadFinderAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_lead_finder_agent_body_ai_enrichment_type_0 import (
-            UpdateLeadFinderAgentBodyAiEnrichmentType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0,  # noqa: PLC0415
-        )
-
         name = self.name
 
         campaign_id = self.campaign_id
@@ -131,16 +112,6 @@ class UpdateLeadFinderAgentBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_lead_finder_agent_body_ai_enrichment_type_0 import (
-            UpdateLeadFinderAgentBodyAiEnrichmentType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters import (
-            UpdateLeadFinderAgentBodySearchFilters,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
@@ -233,3 +204,17 @@ class UpdateLeadFinderAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.update_lead_finder_agent_body_ai_enrichment_type_0 import (
+    UpdateLeadFinderAgentBodyAiEnrichmentType0,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0,
+)
+from ..models.update_lead_finder_agent_body_search_filters import (
+    UpdateLeadFinderAgentBodySearchFilters,
+)

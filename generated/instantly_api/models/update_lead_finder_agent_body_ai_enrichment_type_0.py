@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.update_lead_finder_agent_body_ai_enrichment_type_0_additional_property import (
-        UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty,
-    )
-
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyAiEnrichmentType0")
 
@@ -38,10 +32,6 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_lead_finder_agent_body_ai_enrichment_type_0_additional_property import (
-            UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         update_lead_finder_agent_body_ai_enrichment_type_0 = cls()
 
@@ -75,3 +65,11 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.update_lead_finder_agent_body_ai_enrichment_type_0_additional_property import (
+    UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty,
+)

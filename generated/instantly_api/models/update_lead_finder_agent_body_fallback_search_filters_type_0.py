@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_company_name import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_industry import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry,
-    )
-    from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_title import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title,
-    )
-
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0")
 
@@ -175,31 +127,6 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -419,52 +346,6 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_company_name import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_industry import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_0 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1 import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_title import (
-            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -793,3 +674,53 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_company_name import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_industry import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_0 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry,
+)
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_title import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,14 +62,7 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2:
 
         max_ = d.pop("max")
 
-        def _parse_min_(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        min_ = _parse_min_(d.pop("min", UNSET))
+        min_ = d.pop("min", UNSET)
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 = (
             cls(

@@ -3,60 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.update_lead_finder_agent_body_search_filters_company_name import (
-        UpdateLeadFinderAgentBodySearchFiltersCompanyName,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_industry import (
-        UpdateLeadFinderAgentBodySearchFiltersIndustry,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_keyword_filter import (
-        UpdateLeadFinderAgentBodySearchFiltersKeywordFilter,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-        UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_locations_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersLocationsType1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_sub_industry import (
-        UpdateLeadFinderAgentBodySearchFiltersSubIndustry,
-    )
-    from ..models.update_lead_finder_agent_body_search_filters_title import (
-        UpdateLeadFinderAgentBodySearchFiltersTitle,
-    )
-
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFilters")
 
@@ -172,31 +124,6 @@ class UpdateLeadFinderAgentBodySearchFilters:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-
         company_list_id = self.company_list_id
 
         locations: dict[str, Any] | list[dict[str, Any]] | Unset
@@ -415,52 +342,6 @@ class UpdateLeadFinderAgentBodySearchFilters:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_lead_finder_agent_body_search_filters_company_name import (
-            UpdateLeadFinderAgentBodySearchFiltersCompanyName,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_industry import (
-            UpdateLeadFinderAgentBodySearchFiltersIndustry,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_keyword_filter import (
-            UpdateLeadFinderAgentBodySearchFiltersKeywordFilter,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
-            UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_locations_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersLocationsType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_signals_item_type_1 import (
-            UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_sub_industry import (
-            UpdateLeadFinderAgentBodySearchFiltersSubIndustry,  # noqa: PLC0415
-        )
-        from ..models.update_lead_finder_agent_body_search_filters_title import (
-            UpdateLeadFinderAgentBodySearchFiltersTitle,  # noqa: PLC0415
-        )
-
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
@@ -784,3 +665,53 @@ class UpdateLeadFinderAgentBodySearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.update_lead_finder_agent_body_search_filters_company_name import (
+    UpdateLeadFinderAgentBodySearchFiltersCompanyName,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
+)
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_industry import (
+    UpdateLeadFinderAgentBodySearchFiltersIndustry,
+)
+from ..models.update_lead_finder_agent_body_search_filters_keyword_filter import (
+    UpdateLeadFinderAgentBodySearchFiltersKeywordFilter,
+)
+from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 import (
+    UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0,
+)
+from ..models.update_lead_finder_agent_body_search_filters_locations_type_0_item_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_locations_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersLocationsType1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_signals_item_type_1 import (
+    UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1,
+)
+from ..models.update_lead_finder_agent_body_search_filters_sub_industry import (
+    UpdateLeadFinderAgentBodySearchFiltersSubIndustry,
+)
+from ..models.update_lead_finder_agent_body_search_filters_title import (
+    UpdateLeadFinderAgentBodySearchFiltersTitle,
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -75,12 +75,7 @@ class UpdateLeadInterestStatusBody:
         d = dict(src_dict)
         lead_email = d.pop("lead_email")
 
-        def _parse_interest_value(data: object) -> float | None:
-            if data is None:
-                return data
-            return cast(float | None, data)
-
-        interest_value = _parse_interest_value(d.pop("interest_value"))
+        interest_value = d.pop("interest_value")
 
         campaign_id = d.pop("campaign_id", UNSET)
 

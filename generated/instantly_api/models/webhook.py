@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.webhook_headers_type_1 import WebhookHeadersType1
-
 
 T = TypeVar("T", bound="Webhook")
 
@@ -62,8 +58,6 @@ class Webhook:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.webhook_headers_type_1 import WebhookHeadersType1  # noqa: PLC0415
-
         id = self.id
 
         organization = self.organization
@@ -147,8 +141,6 @@ class Webhook:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.webhook_headers_type_1 import WebhookHeadersType1  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -160,41 +152,13 @@ class Webhook:
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        def _parse_campaign(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        campaign = d.pop("campaign", UNSET)
 
-        campaign = _parse_campaign(d.pop("campaign", UNSET))
+        name = d.pop("name", UNSET)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        event_type = d.pop("event_type", UNSET)
 
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_event_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        event_type = _parse_event_type(d.pop("event_type", UNSET))
-
-        def _parse_custom_interest_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        custom_interest_value = _parse_custom_interest_value(d.pop("custom_interest_value", UNSET))
+        custom_interest_value = d.pop("custom_interest_value", UNSET)
 
         def _parse_headers(data: object) -> None | Unset | WebhookHeadersType1:
             if data is None:
@@ -213,14 +177,7 @@ class Webhook:
 
         headers = _parse_headers(d.pop("headers", UNSET))
 
-        def _parse_status(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
+        status = d.pop("status", UNSET)
 
         def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -273,3 +230,9 @@ class Webhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.webhook_headers_type_1 import WebhookHeadersType1

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.webhook_event_payload import WebhookEventPayload
-
 
 T = TypeVar("T", bound="WebhookEvent")
 
@@ -165,8 +161,6 @@ class WebhookEvent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.webhook_event_payload import WebhookEventPayload  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -195,23 +189,9 @@ class WebhookEvent:
         else:
             payload = WebhookEventPayload.from_dict(_payload)
 
-        def _parse_status_code(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        status_code = d.pop("status_code", UNSET)
 
-        status_code = _parse_status_code(d.pop("status_code", UNSET))
-
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        error_message = _parse_error_message(d.pop("error_message", UNSET))
+        error_message = d.pop("error_message", UNSET)
 
         def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -232,41 +212,13 @@ class WebhookEvent:
 
         timestamp_next_retry = _parse_timestamp_next_retry(d.pop("timestamp_next_retry", UNSET))
 
-        def _parse_retry_group_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        retry_group_id = d.pop("retry_group_id", UNSET)
 
-        retry_group_id = _parse_retry_group_id(d.pop("retry_group_id", UNSET))
+        retry_successful = d.pop("retry_successful", UNSET)
 
-        def _parse_retry_successful(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+        lead_email = d.pop("lead_email", UNSET)
 
-        retry_successful = _parse_retry_successful(d.pop("retry_successful", UNSET))
-
-        def _parse_lead_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        lead_email = _parse_lead_email(d.pop("lead_email", UNSET))
-
-        def _parse_response_time_ms(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        response_time_ms = _parse_response_time_ms(d.pop("response_time_ms", UNSET))
+        response_time_ms = d.pop("response_time_ms", UNSET)
 
         webhook_event = cls(
             id=id,
@@ -305,3 +257,9 @@ class WebhookEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.webhook_event_payload import WebhookEventPayload

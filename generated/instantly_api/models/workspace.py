@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.workspace_plan_id_verification import WorkspacePlanIdVerification
-
 
 T = TypeVar("T", bound="Workspace")
 
@@ -187,8 +183,6 @@ class Workspace:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.workspace_plan_id_verification import WorkspacePlanIdVerification  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -225,52 +219,15 @@ class Workspace:
             d.pop("scheduled_for_removal_at", UNSET)
         )
 
-        def _parse_plan_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        plan_id = d.pop("plan_id", UNSET)
 
-        plan_id = _parse_plan_id(d.pop("plan_id", UNSET))
+        plan_id_bundle = d.pop("plan_id_bundle", UNSET)
 
-        def _parse_plan_id_bundle(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        add_unsub_to_block = d.pop("add_unsub_to_block", UNSET)
 
-        plan_id_bundle = _parse_plan_id_bundle(d.pop("plan_id_bundle", UNSET))
+        default_opportunity_value = d.pop("default_opportunity_value", UNSET)
 
-        def _parse_add_unsub_to_block(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        add_unsub_to_block = _parse_add_unsub_to_block(d.pop("add_unsub_to_block", UNSET))
-
-        def _parse_default_opportunity_value(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        default_opportunity_value = _parse_default_opportunity_value(
-            d.pop("default_opportunity_value", UNSET)
-        )
-
-        def _parse_plan_id_leadfinder(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        plan_id_leadfinder = _parse_plan_id_leadfinder(d.pop("plan_id_leadfinder", UNSET))
+        plan_id_leadfinder = d.pop("plan_id_leadfinder", UNSET)
 
         _plan_id_verification = d.pop("plan_id_verification", UNSET)
         plan_id_verification: WorkspacePlanIdVerification | Unset
@@ -279,54 +236,15 @@ class Workspace:
         else:
             plan_id_verification = WorkspacePlanIdVerification.from_dict(_plan_id_verification)
 
-        def _parse_org_logo_url(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        org_logo_url = d.pop("org_logo_url", UNSET)
 
-        org_logo_url = _parse_org_logo_url(d.pop("org_logo_url", UNSET))
+        org_client_domain = d.pop("org_client_domain", UNSET)
 
-        def _parse_org_client_domain(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        plan_id_crm = d.pop("plan_id_crm", UNSET)
 
-        org_client_domain = _parse_org_client_domain(d.pop("org_client_domain", UNSET))
+        plan_id_website_visitor = d.pop("plan_id_website_visitor", UNSET)
 
-        def _parse_plan_id_crm(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        plan_id_crm = _parse_plan_id_crm(d.pop("plan_id_crm", UNSET))
-
-        def _parse_plan_id_website_visitor(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        plan_id_website_visitor = _parse_plan_id_website_visitor(
-            d.pop("plan_id_website_visitor", UNSET)
-        )
-
-        def _parse_plan_id_inbox_placement(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        plan_id_inbox_placement = _parse_plan_id_inbox_placement(
-            d.pop("plan_id_inbox_placement", UNSET)
-        )
+        plan_id_inbox_placement = d.pop("plan_id_inbox_placement", UNSET)
 
         workspace = cls(
             id=id,
@@ -366,3 +284,9 @@ class Workspace:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.workspace_plan_id_verification import WorkspacePlanIdVerification

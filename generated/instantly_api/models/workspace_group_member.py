@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -105,23 +105,9 @@ class WorkspaceGroupMember:
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        def _parse_sub_workspace_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        sub_workspace_name = d.pop("sub_workspace_name", UNSET)
 
-        sub_workspace_name = _parse_sub_workspace_name(d.pop("sub_workspace_name", UNSET))
-
-        def _parse_admin_workspace_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        admin_workspace_name = _parse_admin_workspace_name(d.pop("admin_workspace_name", UNSET))
+        admin_workspace_name = d.pop("admin_workspace_name", UNSET)
 
         workspace_group_member = cls(
             id=id,

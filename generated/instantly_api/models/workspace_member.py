@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.workspace_member_name import WorkspaceMemberName
-
 
 T = TypeVar("T", bound="WorkspaceMember")
 
@@ -135,8 +131,6 @@ class WorkspaceMember:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.workspace_member_name import WorkspaceMemberName  # noqa: PLC0415
-
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -154,23 +148,9 @@ class WorkspaceMember:
 
         accepted = d.pop("accepted")
 
-        def _parse_user_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_email = d.pop("user_email", UNSET)
 
-        user_email = _parse_user_email(d.pop("user_email", UNSET))
-
-        def _parse_nickname(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        nickname = _parse_nickname(d.pop("nickname", UNSET))
+        nickname = d.pop("nickname", UNSET)
 
         _name = d.pop("name", UNSET)
         name: WorkspaceMemberName | Unset
@@ -179,14 +159,7 @@ class WorkspaceMember:
         else:
             name = WorkspaceMemberName.from_dict(_name)
 
-        def _parse_issuer_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        issuer_id = _parse_issuer_id(d.pop("issuer_id", UNSET))
+        issuer_id = d.pop("issuer_id", UNSET)
 
         def _parse_permissions(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -238,3 +211,9 @@ class WorkspaceMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# The models this one nests, imported once its class exists: an import cycle between models
+# then resolves (each class is defined before its module imports the others), and `from_dict`
+# finds them as globals instead of importing them on every call.
+from ..models.workspace_member_name import WorkspaceMemberName
