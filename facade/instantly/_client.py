@@ -196,7 +196,7 @@ class Instantly:
     def _runner(self) -> SyncRunner:
         from .resources._base import SyncRunner
 
-        return SyncRunner(self._http, self.raw)
+        return SyncRunner(self._http, lambda: self.raw)
 
     @cached_property
     def accounts(self) -> Accounts:
@@ -312,7 +312,7 @@ class AsyncInstantly:
     def _runner(self) -> AsyncRunner:
         from .resources._base import AsyncRunner
 
-        return AsyncRunner(self._http, self.raw)
+        return AsyncRunner(self._http, lambda: self.raw)
 
     @cached_property
     def accounts(self) -> AsyncAccounts:

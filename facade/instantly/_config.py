@@ -21,6 +21,7 @@ from ._facts import DEFAULT_BASE_URL
 __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "EXTENSION_MAX_RETRIES",
@@ -54,6 +55,10 @@ MAX_RETRY_AFTER: Final = 60.0
 
 # The client-side rate limiter refuses to queue a request longer than this (seconds).
 RATE_LIMIT_MAX_WAIT: Final = 120.0
+
+# How long a job `wait()` waits unless told otherwise. Warmup jobs over a whole workspace can
+# take minutes; a caller who needs longer says so.
+DEFAULT_WAIT_TIMEOUT: Final = 600.0
 
 # httpx request extension read by the retry transport: per-call max_retries.
 EXTENSION_MAX_RETRIES: Final = "instantly.max_retries"

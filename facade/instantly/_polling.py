@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Protocol, TypeVar
 
+from ._config import DEFAULT_WAIT_TIMEOUT  # defined with the other defaults; re-exported
 from ._errors import (
     APIConnectionError,
     InternalServerError,
@@ -62,10 +63,6 @@ __all__ = [
     "job_progress",
     "job_status",
 ]
-
-# How long `wait()` waits unless told otherwise. Warmup jobs over a whole workspace can take
-# minutes; a caller who needs longer says so.
-DEFAULT_WAIT_TIMEOUT: Final = 600.0
 
 # Keys of `job.data` that may carry the server's reason for a failure, most specific first. The
 # spec leaves `data` open (`additionalProperties: true`), so these are looked for, not relied on.

@@ -2,6 +2,8 @@
 # DO NOT EDIT: change the spec pin, the normalizer or the templates, then regenerate.
 """A client library for accessing API Explorer"""
 
+from typing import TYPE_CHECKING, Any
+
 from ._spec import (
     GENERATOR_VERSION,
     OPERATION_COUNT,
@@ -10,7 +12,9 @@ from ._spec import (
     SPEC_SOURCE,
     SPEC_VERSION,
 )
-from .client import AuthenticatedClient, Client
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "GENERATOR_VERSION",
@@ -22,3 +26,17 @@ __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AuthenticatedClient", "Client"):
+        from . import client
+
+        value = getattr(client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

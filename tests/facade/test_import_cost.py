@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Modules a sync `accounts.get` has no use for.
 NOT_NEEDED_BY_ACCOUNTS_GET = (
     "asyncio",
+    "instantly._bulk",
+    "instantly._pagination",
+    "instantly.resources._warmup_call",
     "instantly._jobs",
     "instantly._warmup",
     "instantly.resources._campaigns",
@@ -66,6 +69,17 @@ def test_importing_the_package_does_not_load_asyncio() -> None:
 def test_a_sync_client_touching_accounts_loads_no_asyncio_and_no_other_resource() -> None:
     code = "import instantly\nclient = instantly.Instantly('k')\nclient.accounts"
     assert loaded_after(code, NOT_NEEDED_BY_ACCOUNTS_GET) == []
+
+
+def test_touching_accounts_loads_no_paging_bulk_or_generated_client_before_a_call() -> None:
+    code = "import instantly\nclient = instantly.Instantly('k')\nclient.accounts"
+    later = (
+        "instantly._bulk",
+        "instantly._pagination",
+        "instantly.resources._warmup_call",
+        "instantly_api.client",
+    )
+    assert loaded_after(code, later) == []
 
 
 def test_a_sync_accounts_get_loads_only_the_generated_code_it_calls() -> None:

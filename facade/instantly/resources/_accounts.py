@@ -1,28 +1,22 @@
 """`client.accounts`: the workspace's email accounts: list, get, pause, resume, warmup on/off.
 
-Every decision is written once, as the module-level helpers and the plans of `instantly._bulk`:
-validation (before any request), request building, checking an answer, what a failure half-way
-through a split call means. `Accounts` and `AsyncAccounts` only send and await.
+Every decision is written once, as the module-level helpers, the warmup call of `._warmup_call`
+and the plans of `instantly._bulk`: validation (before any request), request building, checking
+an answer, what a failure half-way through a split call means. `Accounts` and `AsyncAccounts`
+only send and await. What only some methods need (generated code, paging, bulk plans, warmup)
+is imported by those methods on first use, so `client.accounts` itself stays cheap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final, Generic, TypedDict, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack, cast
 
-from .._bulk import BulkPausePlan, BulkPauseResult, SplitCall
-from .._errors import (
-    AccountStatusError,
-    APIError,
-    InvalidInputError,
-    MalformedResponseError,
-    NotFoundError,
-)
+from .._config import DEFAULT_WAIT_TIMEOUT
+from .._errors import AccountStatusError, APIError, NotFoundError
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
-from .._pagination import AsyncPaginator, Page, SyncPaginator
-from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, ProgressCallback, backoff_for
 from .._validation import validate_email
 from ._base import (
     AsyncResource,
@@ -43,16 +37,16 @@ from ._jobs import AsyncJobs, Jobs
 if TYPE_CHECKING:  # the generated code each method needs is imported by that method, on first use
     from instantly_api.models.account import Account
     from instantly_api.models.background_job import BackgroundJob
-    from instantly_api.models.disable_warmup_for_accounts_body import (
-        DisableWarmupForAccountsBody,
-    )
-    from instantly_api.models.enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
     from instantly_api.models.list_account_response_200 import ListAccountResponse200
     from instantly_api.models.list_account_response_200_items_item import (
         ListAccountResponse200ItemsItem,
     )
 
+    from .._bulk import BulkPausePlan, BulkPauseResult
     from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+    from .._pagination import AsyncPaginator, Page, SyncPaginator
+    from .._polling import ProgressCallback
+    from ._warmup_call import WarmupCall
 
 __all__ = [
     "AccountListItem",
@@ -68,7 +62,12 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str) -> Any:
-    """`AccountListItem`, loaded on first use (PEP 562): it is a generated model."""
+    """`AccountListItem` (a generated model) and `BulkPauseResult`, loaded on first use."""
+    if name == "BulkPauseResult":
+        from .._bulk import BulkPauseResult
+
+        globals()[name] = BulkPauseResult
+        return BulkPauseResult
     if name == "AccountListItem":
         from instantly_api.models.list_account_response_200_items_item import (
             ListAccountResponse200ItemsItem,
@@ -111,11 +110,9 @@ def _list_kwargs(
 
 
 def _page(response: ListAccountResponse200) -> Page[AccountListItem]:
+    from .._pagination import Page
+
     return Page(response.items, cursor_of(response.next_starting_after))
-
-
-H = TypeVar("H")  # a job handle, sync or async
-G = TypeVar("G")  # a group of such handles
 
 
 class WarmupRequestOptions(TypedDict, total=False):
@@ -185,105 +182,6 @@ def _bulk_pause_kwargs(plan: BulkPausePlan, index: int) -> dict[str, Any]:
     return pause_accounts._get_kwargs(body=PauseAccountsBody(emails=plan.body(index)["emails"]))
 
 
-def _check_wait_options(
-    wait: bool,
-    timeout: float,
-    poll_interval: float | None,
-    on_progress: object,
-) -> None:
-    """Refuse bad waiting options before anything is sent (not after the jobs have started)."""
-    if not isinstance(wait, bool):
-        raise InvalidInputError(f"wait must be a bool, got {type(wait).__name__} {wait!r}")
-    Deadline(timeout)  # checks timeout: a finite number of seconds >= 0
-    backoff_for(poll_interval)  # checks poll_interval: None or a finite number of seconds > 0
-    if on_progress is not None and not callable(on_progress):
-        raise InvalidInputError(f"on_progress must be callable, got {on_progress!r}")
-    if not wait:
-        given = [
-            name
-            for name, value in (("poll_interval", poll_interval), ("on_progress", on_progress))
-            if value is not None
-        ]
-        if given:
-            raise InvalidInputError(f"{', '.join(given)} only apply with wait=True")
-
-
-class _WarmupCall(SplitCall[H], Generic[H]):
-    """Enable or disable warmup: validated selection, one request per chunk of 100 addresses."""
-
-    def __init__(
-        self,
-        *,
-        enable: bool,
-        emails: Iterable[str] | None,
-        include_all: bool,
-        exclude: Iterable[str] | None,
-        filter: AccountFilter | str | None,
-        search: str | None,
-        tag_id: str | None,
-        wait: bool,
-        timeout: float,
-        poll_interval: float | None,
-        on_progress: object,
-    ) -> None:
-        from instantly_api.api.account import (
-            disable_warmup_for_accounts,
-            enable_warmup_for_accounts,
-        )
-        from instantly_api.models.disable_warmup_for_accounts_body import (
-            DisableWarmupForAccountsBody,
-        )
-        from instantly_api.models.enable_warmup_for_accounts_body import (
-            EnableWarmupForAccountsBody,
-        )
-
-        from .._warmup import warmup_request_bodies, warmup_selection
-
-        selection = warmup_selection(
-            emails,
-            include_all=include_all,
-            exclude=exclude,
-            filter=filter,
-            search=search,
-            tag_id=tag_id,
-        )
-        _check_wait_options(wait, timeout, poll_interval, on_progress)
-        self.bodies = warmup_request_bodies(selection)
-        action = "enable_warmup" if enable else "disable_warmup"
-        super().__init__(action, [list(body.get("emails", ())) for body in self.bodies])
-        self.module: ModuleType = (
-            enable_warmup_for_accounts if enable else disable_warmup_for_accounts
-        )
-        self._body_class: type[EnableWarmupForAccountsBody | DisableWarmupForAccountsBody] = (
-            EnableWarmupForAccountsBody if enable else DisableWarmupForAccountsBody
-        )
-
-    def kwargs(self, index: int) -> dict[str, Any]:
-        """The request of chunk `index`, built by the generated operation."""
-        body = self._body_class.from_dict(self.bodies[index])
-        kwargs: dict[str, Any] = self.module._get_kwargs(body=body)
-        return kwargs
-
-    def started_job_id(self, index: int, job: BackgroundJob) -> str:
-        """The id of the job chunk `index` started; a 2xx without a usable one is malformed."""
-        job_id = job.id
-        if isinstance(job_id, str) and job_id not in ("", ".", "..") and "/" not in job_id:
-            return job_id
-        kwargs = self.kwargs(index)
-        raise MalformedResponseError(
-            f"the answer describes a started job without a usable id ({job_id!r}), so the job "
-            "cannot be followed; look for it with jobs.list()",
-            status_code=200,
-            method=str(kwargs["method"]).upper(),
-            path=str(kwargs["url"]),
-        )
-
-
-def _one_or_group(handles: Sequence[H], group: Callable[[Sequence[H]], G]) -> H | G:
-    """The single handle of an unsplit call, or the group of a split one."""
-    return handles[0] if len(handles) == 1 else group(handles)
-
-
 class Accounts(SyncResource):
     """Email accounts of the workspace.
 
@@ -333,6 +231,8 @@ class Accounts(SyncResource):
             )
             return _page(response)
 
+        from .._pagination import SyncPaginator
+
         return SyncPaginator(fetch, starting_after=starting_after, what="accounts")
 
     def get(self, email: str, **options: Unpack[RequestOptions]) -> Account:
@@ -380,6 +280,8 @@ class Accounts(SyncResource):
         from instantly_api.api.account import pause_accounts
         from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
 
+        from .._bulk import BulkPausePlan
+
         plan = BulkPausePlan(emails)
         check_options(options)
         for index in range(plan.total):
@@ -418,8 +320,10 @@ class Accounts(SyncResource):
         failing after others started jobs raises `PartialBatchError` with their handles in
         `.completed`.
         """
+        from ._warmup_call import WarmupCall
+
         return self._warmup(
-            _WarmupCall(
+            WarmupCall(
                 enable=True, emails=emails, include_all=include_all, exclude=exclude,
                 filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
                 poll_interval=poll_interval, on_progress=on_progress,
@@ -444,8 +348,10 @@ class Accounts(SyncResource):
         **options: Unpack[WarmupRequestOptions],
     ) -> JobHandle[BackgroundJob] | JobGroup[BackgroundJob]:
         """Start disabling warmup (see `enable_warmup` for the arguments and the result)."""
+        from ._warmup_call import WarmupCall
+
         return self._warmup(
-            _WarmupCall(
+            WarmupCall(
                 enable=False, emails=emails, include_all=include_all, exclude=exclude,
                 filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
                 poll_interval=poll_interval, on_progress=on_progress,
@@ -456,7 +362,7 @@ class Accounts(SyncResource):
 
     def _warmup(
         self,
-        call: _WarmupCall[JobHandle[BackgroundJob]],
+        call: WarmupCall[JobHandle[BackgroundJob]],
         *,
         wait: bool,
         timeout: float,
@@ -467,6 +373,7 @@ class Accounts(SyncResource):
         from instantly_api.models.background_job import BackgroundJob
 
         from .._jobs import JobGroup
+        from ._warmup_call import one_or_group
 
         for index in range(call.total):
             try:
@@ -476,7 +383,7 @@ class Accounts(SyncResource):
             except APIError as exc:
                 raise call.failure(exc) from exc
             call.record(self._jobs.handle(call.started_job_id(index, job), job=job))
-        started: JobHandle[BackgroundJob] | JobGroup[BackgroundJob] = _one_or_group(
+        started: JobHandle[BackgroundJob] | JobGroup[BackgroundJob] = one_or_group(
             call.results, JobGroup
         )
         if wait:
@@ -526,6 +433,8 @@ class AsyncAccounts(AsyncResource):
             )
             return _page(response)
 
+        from .._pagination import AsyncPaginator
+
         return AsyncPaginator(fetch, starting_after=starting_after, what="accounts")
 
     async def get(self, email: str, **options: Unpack[RequestOptions]) -> Account:
@@ -562,6 +471,8 @@ class AsyncAccounts(AsyncResource):
         from instantly_api.api.account import pause_accounts
         from instantly_api.models.pause_accounts_response_200 import PauseAccountsResponse200
 
+        from .._bulk import BulkPausePlan
+
         plan = BulkPausePlan(emails)
         check_options(options)
         for index in range(plan.total):
@@ -593,8 +504,10 @@ class AsyncAccounts(AsyncResource):
         **options: Unpack[WarmupRequestOptions],
     ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
         """Start enabling warmup (see `Accounts.enable_warmup`)."""
+        from ._warmup_call import WarmupCall
+
         return await self._warmup(
-            _WarmupCall(
+            WarmupCall(
                 enable=True, emails=emails, include_all=include_all, exclude=exclude,
                 filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
                 poll_interval=poll_interval, on_progress=on_progress,
@@ -619,8 +532,10 @@ class AsyncAccounts(AsyncResource):
         **options: Unpack[WarmupRequestOptions],
     ) -> AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob]:
         """Start disabling warmup (see `Accounts.enable_warmup`)."""
+        from ._warmup_call import WarmupCall
+
         return await self._warmup(
-            _WarmupCall(
+            WarmupCall(
                 enable=False, emails=emails, include_all=include_all, exclude=exclude,
                 filter=filter, search=search, tag_id=tag_id, wait=wait, timeout=timeout,
                 poll_interval=poll_interval, on_progress=on_progress,
@@ -631,7 +546,7 @@ class AsyncAccounts(AsyncResource):
 
     async def _warmup(
         self,
-        call: _WarmupCall[AsyncJobHandle[BackgroundJob]],
+        call: WarmupCall[AsyncJobHandle[BackgroundJob]],
         *,
         wait: bool,
         timeout: float,
@@ -642,6 +557,7 @@ class AsyncAccounts(AsyncResource):
         from instantly_api.models.background_job import BackgroundJob
 
         from .._jobs import AsyncJobGroup
+        from ._warmup_call import one_or_group
 
         for index in range(call.total):
             try:
@@ -651,7 +567,7 @@ class AsyncAccounts(AsyncResource):
             except APIError as exc:
                 raise call.failure(exc) from exc
             call.record(self._jobs.handle(call.started_job_id(index, job), job=job))
-        started: AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob] = _one_or_group(
+        started: AsyncJobHandle[BackgroundJob] | AsyncJobGroup[BackgroundJob] = one_or_group(
             call.results, AsyncJobGroup
         )
         if wait:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import httpx
-from instantly_api.types import UNSET, Unset
 
 from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
 from .._errors import (
@@ -22,7 +21,9 @@ from .._errors import (
     MalformedResponseError,
 )
 from .._facts import LIST_PAGE_LIMIT_MAX
-from .._response import parse_success, status_error
+
+if TYPE_CHECKING:
+    from instantly_api.types import Unset
 
 __all__ = [
     "AsyncResource",
@@ -70,11 +71,15 @@ def path_param(name: str, value: object) -> str:
 
 def given(value: T | None) -> T | Unset:
     """None (the facade's "not given") as the generated code's UNSET."""
+    from instantly_api.types import UNSET
+
     return UNSET if value is None else value
 
 
 def given_int(name: str, value: int | None) -> int | Unset:
     """An integer filter (a status or provider code), refused unless it is an int."""
+    from instantly_api.types import UNSET
+
     if value is None:
         return UNSET
     if isinstance(value, bool) or not isinstance(value, int):
@@ -86,6 +91,8 @@ def given_int(name: str, value: int | None) -> int | Unset:
 
 def given_bool(name: str, value: bool | None) -> bool | Unset:
     """A boolean filter, refused unless it is a bool (a str like 'no' would read as true)."""
+    from instantly_api.types import UNSET
+
     if value is None:
         return UNSET
     if not isinstance(value, bool):
@@ -116,6 +123,8 @@ def page_size(limit: int | None) -> int:
 
 def comma_separated(name: str, value: str | Sequence[str] | None) -> str | Unset:
     """A list filter (ids) as the comma-separated string the API takes; a str is kept as is."""
+    from instantly_api.types import UNSET
+
     if value is None:
         return UNSET
     if isinstance(value, str):
@@ -205,11 +214,16 @@ def undecodable(request: httpx.Request, exc: httpx.DecodingError) -> MalformedRe
 
 
 class _RunnerCore:
-    """What sync and async share: building the request, and turning a response into a result."""
+    """What sync and async share: building the request, and turning a response into a result.
 
-    def __init__(self, http: httpx.Client | httpx.AsyncClient, raw: object) -> None:
+    `raw` gives the generated client the generated parsers read their options from; it is asked
+    for at the first parse, so a client that sends nothing never builds it (nor imports it).
+    """
+
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, raw: Callable[[], object]) -> None:
         self._http = http
-        self._raw = raw
+        self._raw_factory = raw
+        self._raw: object = None
 
     def build(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Request:
         _check_path(str(kwargs["url"]))
@@ -235,10 +249,15 @@ class _RunnerCore:
         parse: ParseResponse,
         expected: type[T],
     ) -> T:
+        from .._response import parse_success, status_error  # the first call loads them
+
         method, path = request.method, request.url.path
         if not 200 <= response.status_code < 300:
             raise status_error(response, method=method, path=path)
-        return parse_success(parse, self._raw, response, expected, method=method, path=path)
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._raw_factory()
+        return parse_success(parse, raw, response, expected, method=method, path=path)
 
 
 class SyncRunner(_RunnerCore):
@@ -246,7 +265,7 @@ class SyncRunner(_RunnerCore):
 
     _http: httpx.Client
 
-    def __init__(self, http: httpx.Client, raw: object) -> None:
+    def __init__(self, http: httpx.Client, raw: Callable[[], object]) -> None:
         super().__init__(http, raw)
 
     def call(
@@ -272,7 +291,7 @@ class AsyncRunner(_RunnerCore):
 
     _http: httpx.AsyncClient
 
-    def __init__(self, http: httpx.AsyncClient, raw: object) -> None:
+    def __init__(self, http: httpx.AsyncClient, raw: Callable[[], object]) -> None:
         super().__init__(http, raw)
 
     async def call(

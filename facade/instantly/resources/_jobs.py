@@ -14,8 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
 from .._aio import asyncio_sleep
-from .._pagination import AsyncPaginator, Page, SyncPaginator
-from .._polling import DEFAULT_WAIT_TIMEOUT, Clock, ProgressCallback, Rng
+from .._config import DEFAULT_WAIT_TIMEOUT
 from ._base import (
     AsyncResource,
     AsyncRunner,
@@ -37,6 +36,8 @@ if TYPE_CHECKING:  # loaded on first use below: building the resource imports no
     )
 
     from .._jobs import AsyncJobHandle, JobHandle
+    from .._pagination import AsyncPaginator, Page, SyncPaginator
+    from .._polling import Clock, ProgressCallback, Rng
 
 __all__ = ["AsyncJobs", "Jobs"]
 
@@ -82,6 +83,8 @@ def _get_kwargs(job_id: str, data_fields: str | Sequence[str] | None) -> dict[st
 
 
 def _page(response: ListBackgroundJobResponse200) -> Page[BackgroundJob]:
+    from .._pagination import Page
+
     return Page(response.items, cursor_of(response.next_starting_after))
 
 
@@ -167,6 +170,8 @@ class Jobs(SyncResource):
                 options,
             )
             return _page(response)
+
+        from .._pagination import SyncPaginator
 
         return SyncPaginator(fetch, starting_after=starting_after, what="background jobs")
 
@@ -265,6 +270,8 @@ class AsyncJobs(AsyncResource):
                 options,
             )
             return _page(response)
+
+        from .._pagination import AsyncPaginator
 
         return AsyncPaginator(fetch, starting_after=starting_after, what="background jobs")
 
