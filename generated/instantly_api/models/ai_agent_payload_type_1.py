@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1")
@@ -105,8 +106,6 @@ class AIAgentPayloadType1:
 
         initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
 
-        from instantly_api._timestamps import parse_timestamp
-
         _timestamp_last_action = d.pop("timestamp_last_action", UNSET)
         timestamp_last_action: datetime.datetime | Unset
         if isinstance(_timestamp_last_action, Unset):
@@ -114,16 +113,12 @@ class AIAgentPayloadType1:
         else:
             timestamp_last_action = parse_timestamp(_timestamp_last_action)
 
-        from instantly_api._timestamps import parse_timestamp
-
         _timestamp_last_decision = d.pop("timestamp_last_decision", UNSET)
         timestamp_last_decision: datetime.datetime | Unset
         if isinstance(_timestamp_last_decision, Unset):
             timestamp_last_decision = UNSET
         else:
             timestamp_last_decision = parse_timestamp(_timestamp_last_decision)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _next_decision_time = d.pop("next_decision_time", UNSET)
         next_decision_time: datetime.datetime | Unset

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgent")
@@ -207,11 +208,7 @@ class AISalesAgent:
 
         initial_scrape_ready = d.pop("initial_scrape_ready")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -244,8 +241,6 @@ class AISalesAgent:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_action_type_1 = parse_timestamp(data)
 
                 return timestamp_last_action_type_1
@@ -263,8 +258,6 @@ class AISalesAgent:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_decision_type_1 = parse_timestamp(data)
 
                 return timestamp_last_decision_type_1
@@ -284,8 +277,6 @@ class AISalesAgent:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 next_decision_time_type_1 = parse_timestamp(data)
 
                 return next_decision_time_type_1

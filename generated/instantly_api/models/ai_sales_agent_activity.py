@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentActivity")
@@ -258,11 +259,7 @@ class AISalesAgentActivity:
 
         action_status = d.pop("action_status")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -292,8 +289,6 @@ class AISalesAgentActivity:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 approved_at_type_1 = parse_timestamp(data)
 
                 return approved_at_type_1
@@ -313,8 +308,6 @@ class AISalesAgentActivity:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 rejected_at_type_1 = parse_timestamp(data)
 
                 return rejected_at_type_1
@@ -349,8 +342,6 @@ class AISalesAgentActivity:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_executed_type_1 = parse_timestamp(data)
 
                 return timestamp_executed_type_1
@@ -368,8 +359,6 @@ class AISalesAgentActivity:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_completed_type_1 = parse_timestamp(data)
 
                 return timestamp_completed_type_1

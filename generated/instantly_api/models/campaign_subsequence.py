@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignSubsequence")
@@ -149,8 +150,6 @@ class CampaignSubsequence:
         d = dict(src_dict)
         id = d.pop("id")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
         parent_campaign = d.pop("parent_campaign")
@@ -158,8 +157,6 @@ class CampaignSubsequence:
         workspace = d.pop("workspace")
 
         status = d.pop("status")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_leads_updated = parse_timestamp(d.pop("timestamp_leads_updated"))
 

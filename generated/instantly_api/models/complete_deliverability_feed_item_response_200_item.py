@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CompleteDeliverabilityFeedItemResponse200Item")
@@ -243,11 +244,7 @@ class CompleteDeliverabilityFeedItemResponse200Item:
 
         dedupe_key = d.pop("dedupe_key")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -317,8 +314,6 @@ class CompleteDeliverabilityFeedItemResponse200Item:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 completed_at_type_0 = parse_timestamp(data)
 
                 return completed_at_type_0
@@ -336,8 +331,6 @@ class CompleteDeliverabilityFeedItemResponse200Item:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 dismissed_at_type_0 = parse_timestamp(data)
 
                 return dismissed_at_type_0
@@ -355,8 +348,6 @@ class CompleteDeliverabilityFeedItemResponse200Item:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 expires_at_type_0 = parse_timestamp(data)
 
                 return expires_at_type_0

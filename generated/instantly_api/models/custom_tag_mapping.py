@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="CustomTagMapping")
 
 
@@ -78,8 +80,6 @@ class CustomTagMapping:
         resource_id = d.pop("resource_id")
 
         resource_type = d.pop("resource_type")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeletePhoneNumberResponse200")
@@ -87,8 +88,6 @@ class DeletePhoneNumberResponse200:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _timestamp_created = d.pop("timestamp_created", UNSET)
         timestamp_created: datetime.datetime | Unset

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DFYEmailAccountOrder")
@@ -104,8 +105,6 @@ class DFYEmailAccountOrder:
 
         domain = d.pop("domain")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
         forwarding_domain = d.pop("forwarding_domain", UNSET)
@@ -122,8 +121,6 @@ class DFYEmailAccountOrder:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_cancelled_type_1 = parse_timestamp(data)
 
                 return timestamp_cancelled_type_1

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Email")
@@ -366,11 +367,7 @@ class Email:
         d = dict(src_dict)
         id = d.pop("id")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_email = parse_timestamp(d.pop("timestamp_email"))
 
@@ -420,8 +417,6 @@ class Email:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 reminder_ts_type_1 = parse_timestamp(data)
 
                 return reminder_ts_type_1

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem")
@@ -46,8 +47,6 @@ class GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        from instantly_api._timestamps import parse_timestamp
-
         _x = d.pop("x", UNSET)
         x: datetime.datetime | Unset
         if isinstance(_x, Unset):

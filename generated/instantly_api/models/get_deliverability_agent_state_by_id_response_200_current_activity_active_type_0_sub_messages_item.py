@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -197,11 +198,7 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMes
 
         idempotency_key = d.pop("idempotency_key")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -253,8 +250,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMes
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 completed_at_type_0 = parse_timestamp(data)
 
                 return completed_at_type_0

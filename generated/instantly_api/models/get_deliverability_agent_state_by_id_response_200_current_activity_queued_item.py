@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem")
@@ -234,11 +235,7 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
 
         idempotency_key = d.pop("idempotency_key")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -292,8 +289,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 queued_at_type_0 = parse_timestamp(data)
 
                 return queued_at_type_0
@@ -311,8 +306,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 started_at_type_0 = parse_timestamp(data)
 
                 return started_at_type_0
@@ -330,8 +323,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 completed_at_type_0 = parse_timestamp(data)
 
                 return completed_at_type_0
@@ -349,8 +340,6 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 expires_at_type_0 = parse_timestamp(data)
 
                 return expires_at_type_0

@@ -9,6 +9,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem")
 
 
@@ -78,8 +80,6 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 completed_at_type_0 = parse_timestamp(data)
 
                 return completed_at_type_0

@@ -9,6 +9,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200Schedule")
 
 
@@ -49,8 +51,6 @@ class GetDeliverabilityAgentStateByIdResponse200Schedule:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 next_run_at_type_0 = parse_timestamp(data)
 
                 return next_run_at_type_0

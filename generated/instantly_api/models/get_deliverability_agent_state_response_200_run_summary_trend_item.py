@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="GetDeliverabilityAgentStateResponse200RunSummaryTrendItem")
 
 
@@ -75,8 +77,6 @@ class GetDeliverabilityAgentStateResponse200RunSummaryTrendItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         cycle_id = d.pop("cycle_id")
-
-        from instantly_api._timestamps import parse_timestamp
 
         completed_at = parse_timestamp(d.pop("completed_at"))
 

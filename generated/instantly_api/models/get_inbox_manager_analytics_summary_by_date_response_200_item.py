@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_date
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxManagerAnalyticsSummaryByDateResponse200Item")
@@ -96,8 +97,6 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        from instantly_api._timestamps import parse_date
-
         _date = d.pop("date", UNSET)
         date: datetime.date | Unset
         if isinstance(_date, Unset):

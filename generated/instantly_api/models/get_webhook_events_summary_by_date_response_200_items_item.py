@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_date
+
 T = TypeVar("T", bound="GetWebhookEventsSummaryByDateResponse200ItemsItem")
 
 
@@ -58,8 +60,6 @@ class GetWebhookEventsSummaryByDateResponse200ItemsItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        from instantly_api._timestamps import parse_date
-
         date = parse_date(d.pop("date"))
 
         total_events = d.pop("total_events")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InitMicrosoftOAuthResponse200")
@@ -57,8 +58,6 @@ class InitMicrosoftOAuthResponse200:
         session_id = d.pop("session_id", UNSET)
 
         auth_url = d.pop("auth_url", UNSET)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _expires_at = d.pop("expires_at", UNSET)
         expires_at: datetime.datetime | Unset

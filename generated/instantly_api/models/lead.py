@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Lead")
@@ -512,11 +513,7 @@ class Lead:
         d = dict(src_dict)
         id = d.pop("id")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -588,8 +585,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 last_step_timestamp_executed_type_1 = parse_timestamp(data)
 
                 return last_step_timestamp_executed_type_1
@@ -629,8 +624,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_added_subsequence_type_1 = parse_timestamp(data)
 
                 return timestamp_added_subsequence_type_1
@@ -650,8 +643,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_contact_type_1 = parse_timestamp(data)
 
                 return timestamp_last_contact_type_1
@@ -671,8 +662,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_open_type_1 = parse_timestamp(data)
 
                 return timestamp_last_open_type_1
@@ -690,8 +679,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_reply_type_1 = parse_timestamp(data)
 
                 return timestamp_last_reply_type_1
@@ -709,8 +696,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_interest_change_type_1 = parse_timestamp(data)
 
                 return timestamp_last_interest_change_type_1
@@ -730,8 +715,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_click_type_1 = parse_timestamp(data)
 
                 return timestamp_last_click_type_1
@@ -763,8 +746,6 @@ class Lead:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_last_touch_type_1 = parse_timestamp(data)
 
                 return timestamp_last_touch_type_1

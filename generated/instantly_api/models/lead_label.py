@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadLabel")
@@ -98,8 +99,6 @@ class LeadLabel:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         id = d.pop("id")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadList")
@@ -84,8 +85,6 @@ class LeadList:
         organization_id = d.pop("organization_id")
 
         name = d.pop("name")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadStatusSummaryLastStep")
@@ -55,8 +56,6 @@ class LeadStatusSummaryLastStep:
         from_ = d.pop("from", UNSET)
 
         step_id = d.pop("stepID", UNSET)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _timestamp_executed = d.pop("timestamp_executed", UNSET)
         timestamp_executed: datetime.datetime | Unset

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListAccountResponse200ItemsItem")
@@ -289,11 +290,7 @@ class ListAccountResponse200ItemsItem:
         d = dict(src_dict)
         email = d.pop("email")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -353,8 +350,6 @@ class ListAccountResponse200ItemsItem:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_warmup_start_type_1 = parse_timestamp(data)
 
                 return timestamp_warmup_start_type_1

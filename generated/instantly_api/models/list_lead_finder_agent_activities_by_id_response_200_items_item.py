@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="ListLeadFinderAgentActivitiesByIdResponse200ItemsItem")
 
 
@@ -77,8 +79,6 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
         agent_id = d.pop("agent_id")
 
         organization_id = d.pop("organization_id")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_date, parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListPhoneNumbersResponse200Item")
@@ -102,8 +103,6 @@ class ListPhoneNumbersResponse200Item:
         d = dict(src_dict)
         id = d.pop("id", UNSET)
 
-        from instantly_api._timestamps import parse_timestamp
-
         _timestamp_created = d.pop("timestamp_created", UNSET)
         timestamp_created: datetime.datetime | Unset
         if isinstance(_timestamp_created, Unset):
@@ -122,8 +121,6 @@ class ListPhoneNumbersResponse200Item:
         subscription_id = d.pop("subscription_id", UNSET)
 
         twilio_sid = d.pop("twilio_sid", UNSET)
-
-        from instantly_api._timestamps import parse_date
 
         _renewal_date = d.pop("renewal_date", UNSET)
         renewal_date: datetime.date | Unset

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_date
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySubsequenceSchedule")
@@ -87,8 +88,6 @@ class PatchCampaignSubsequenceBodySubsequenceSchedule:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_date
-
                 start_date_type_0 = parse_date(data)
 
                 return start_date_type_0
@@ -106,8 +105,6 @@ class PatchCampaignSubsequenceBodySubsequenceSchedule:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_date
-
                 end_date_type_0 = parse_date(data)
 
                 return end_date_type_0

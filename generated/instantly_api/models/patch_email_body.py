@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchEmailBody")
@@ -64,8 +65,6 @@ class PatchEmailBody:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 reminder_ts_type_0 = parse_timestamp(data)
 
                 return reminder_ts_type_0

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
+
 T = TypeVar("T", bound="PauseDeliverabilityCampaignSendingResponse200")
 
 
@@ -84,8 +86,6 @@ class PauseDeliverabilityCampaignSendingResponse200:
         managed_account_count = d.pop("managed_account_count")
 
         ready_made_account_count = d.pop("ready_made_account_count")
-
-        from instantly_api._timestamps import parse_timestamp
 
         pause_sending_campaigns_until = parse_timestamp(d.pop("pause_sending_campaigns_until"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReplyToEmailBody")
@@ -107,8 +108,6 @@ class ReplyToEmailBody:
         cc_address_email_list = d.pop("cc_address_email_list", UNSET)
 
         bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _reminder_ts = d.pop("reminder_ts", UNSET)
         reminder_ts: datetime.datetime | Unset

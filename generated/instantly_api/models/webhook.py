@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Webhook")
@@ -148,8 +149,6 @@ class Webhook:
 
         target_hook_url = d.pop("target_hook_url")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
         campaign = d.pop("campaign", UNSET)
@@ -187,8 +186,6 @@ class Webhook:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_error_type_1 = parse_timestamp(data)
 
                 return timestamp_error_type_1

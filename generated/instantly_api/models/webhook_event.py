@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_date, parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEvent")
@@ -164,11 +165,7 @@ class WebhookEvent:
         d = dict(src_dict)
         id = d.pop("id")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_date
 
         timestamp_created_date = parse_date(d.pop("timestamp_created_date"))
 
@@ -201,8 +198,6 @@ class WebhookEvent:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 timestamp_next_retry_type_1 = parse_timestamp(data)
 
                 return timestamp_next_retry_type_1

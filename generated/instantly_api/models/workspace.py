@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Workspace")
@@ -186,11 +187,7 @@ class Workspace:
         d = dict(src_dict)
         id = d.pop("id")
 
-        from instantly_api._timestamps import parse_timestamp
-
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
@@ -206,8 +203,6 @@ class Workspace:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                from instantly_api._timestamps import parse_timestamp
-
                 scheduled_for_removal_at_type_1 = parse_timestamp(data)
 
                 return scheduled_for_removal_at_type_1

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceMember")
@@ -139,8 +140,6 @@ class WorkspaceMember:
         user_id = d.pop("user_id")
 
         role = d.pop("role")
-
-        from instantly_api._timestamps import parse_timestamp
 
         timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanIdVerification")
@@ -56,8 +57,6 @@ class WorkspacePlanIdVerification:
         quantity = d.pop("quantity", UNSET)
 
         product_id = d.pop("product_id", UNSET)
-
-        from instantly_api._timestamps import parse_timestamp
 
         _timestamp_updated = d.pop("timestamp_updated", UNSET)
         timestamp_updated: datetime.datetime | Unset
