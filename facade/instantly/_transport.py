@@ -117,15 +117,20 @@ class _Attempts:
         return self._log(type(exc).__name__, decision)
 
     def _log(self, outcome: str, decision: RetryDecision) -> RetryDecision:
-        elapsed_ms = (self._settings.clock() - self._started) * 1000.0
+        """Log the attempt (INFO when retried, DEBUG otherwise); nothing is computed if disabled."""
         attempt = self.retries_done + 1
+        if decision.retry:
+            self.retries_done += 1
+        level = logging.INFO if decision.retry else logging.DEBUG
+        if not logger.isEnabledFor(level):
+            return decision
+        elapsed_ms = (self._settings.clock() - self._started) * 1000.0
         if decision.retry:
             logger.info(
                 "%s %s -> %s (attempt %d/%d, %.1f ms); retrying in %.2f s: %s",
                 self.method, self.path, outcome, attempt, self.max_retries + 1, elapsed_ms,
                 decision.delay, decision.reason,
             )  # fmt: skip
-            self.retries_done += 1
         else:
             logger.debug(
                 "%s %s -> %s (attempt %d/%d, %.1f ms)",
