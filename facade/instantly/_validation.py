@@ -107,15 +107,8 @@ def _domain_problem(domain: str) -> str | None:
     return None
 
 
-def validate_email(value: object) -> str:
-    """`value` as an address the API can be given, with its domain lower-cased.
-
-    Raises `InvalidEmailError` naming the value and the first thing wrong with it.
-    """
-    if not isinstance(value, str):
-        raise InvalidEmailError(value, f"expected a str, got {type(value).__name__}")
-    if not value:
-        raise InvalidEmailError(value, "it is empty")
+def _check_characters(value: str) -> None:
+    """Refuse whitespace, control and non-ASCII characters, naming the first one found."""
     for index, char in enumerate(value):
         if _is_whitespace_or_control(char):
             raise InvalidEmailError(
@@ -130,6 +123,21 @@ def validate_email(value: object) -> str:
                 f"it contains the non-ASCII character {char!r}; only ASCII addresses are"
                 " accepted (give an internationalized domain in punycode, 'xn--...')",
             )
+
+
+def validate_email(value: object) -> str:
+    """`value` as an address the API can be given, with its domain lower-cased.
+
+    Raises `InvalidEmailError` naming the value and the first thing wrong with it.
+    """
+    if not isinstance(value, str):
+        raise InvalidEmailError(value, f"expected a str, got {type(value).__name__}")
+    if not value:
+        raise InvalidEmailError(value, "it is empty")
+    # Fast path for the usual address: printable ASCII without a space has no whitespace,
+    # control or non-ASCII character, so the scans of `_check_characters` would find nothing.
+    if not (value.isascii() and value.isprintable() and " " not in value):
+        _check_characters(value)
     if len(value) > EMAIL_MAX_LENGTH:
         raise InvalidEmailError(
             value, f"it is {len(value)} characters long; at most {EMAIL_MAX_LENGTH} are allowed"
