@@ -30,6 +30,7 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
     "RATE_LIMIT_MAX_WAIT",
+    "RATE_LIMIT_WINDOW_MARGIN",
     "REQUEST_ID_HEADERS",
     "USER_AGENT",
     "Secret",
@@ -55,6 +56,9 @@ MAX_RETRY_AFTER: Final = 60.0
 
 # The client-side rate limiter refuses to queue a request longer than this (seconds).
 RATE_LIMIT_MAX_WAIT: Final = 120.0
+
+# Seconds added to each rate-limit window for the spread between send and arrival (see _ratelimit).
+RATE_LIMIT_WINDOW_MARGIN: Final = 0.02
 
 # How long a job `wait()` waits unless told otherwise. Warmup jobs over a whole workspace can
 # take minutes; a caller who needs longer says so.

@@ -31,7 +31,7 @@ def _send_times(limiter: RateLimiter, arrivals: list[float]) -> list[float]:
 
 
 def test_a_burst_at_the_documented_limits_never_exceeds_either_window() -> None:
-    limiter = RateLimiter(RateLimit(max_wait=1e9))
+    limiter = RateLimiter(RateLimit(max_wait=1e9, margin=0))
     times = _send_times(limiter, [0.0] * 7000)
     assert _max_in_any_window(times, 1.0) == 100
     assert _max_in_any_window(times, 60.0) == 6000
@@ -43,14 +43,14 @@ def test_the_first_sends_of_a_burst_do_not_wait() -> None:
 
 
 def test_the_101st_send_in_a_second_waits_for_the_window_to_slide() -> None:
-    limiter = RateLimiter(RateLimit())
+    limiter = RateLimiter(RateLimit(margin=0))
     for _ in range(100):
         limiter.reserve(5.0)
     assert limiter.reserve(5.25) == pytest.approx(0.75)
 
 
 def test_the_minute_limit_binds_after_6000_sends() -> None:
-    limiter = RateLimiter(RateLimit(max_wait=1e9))
+    limiter = RateLimiter(RateLimit(max_wait=1e9, margin=0))
     times = _send_times(limiter, [0.0] * 6001)
     assert times[-1] == pytest.approx(60.0)
 
@@ -75,11 +75,25 @@ def test_no_window_ever_holds_more_than_its_limit(
 
 
 def test_a_wait_longer_than_max_wait_is_refused_and_books_nothing() -> None:
-    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60, max_wait=0.5))
+    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60, max_wait=0.5, margin=0))
     limiter.reserve(0.0)
     with pytest.raises(RateLimitWaitTooLong, match=r"max_wait=0\.5"):
         limiter.reserve(0.0)
     assert limiter.reserve(1.0) == 0.0
+
+
+def test_each_window_is_booked_longer_by_the_margin_for_arrival_spread() -> None:
+    limiter = RateLimiter(RateLimit(margin=0.02))
+    for _ in range(100):
+        limiter.reserve(5.0)
+    assert limiter.reserve(5.25) == pytest.approx(0.77)
+
+
+def test_the_default_margin_keeps_sends_under_the_limit_even_if_arrivals_spread_20_ms() -> None:
+    limiter = RateLimiter(RateLimit(max_wait=1e9))
+    sends = _send_times(limiter, [0.0] * 300)
+    arrivals = [t + (0.02 if i % 100 == 0 else 0.0) for i, t in enumerate(sends)]  # cold starts
+    assert _max_in_any_window(sorted(arrivals), 1.0) <= 100
 
 
 def test_defer_until_holds_back_every_later_reservation() -> None:
@@ -110,7 +124,7 @@ def test_concurrent_threads_share_the_budget_exactly() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [({"per_second": 0}, "per_second"), ({"per_minute": 1.5}, "per_minute"),
-     ({"max_wait": -1}, "max_wait")],
+     ({"max_wait": -1}, "max_wait"), ({"margin": -0.01}, "margin"), ({"margin": 1}, "margin")],
 )  # fmt: skip
 def test_rate_limit_rejects_bad_values(kwargs: dict[str, float], field: str) -> None:
     with pytest.raises(ValueError, match=field):

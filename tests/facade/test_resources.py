@@ -346,7 +346,8 @@ def test_the_facade_and_raw_calls_share_one_rate_limit_budget(fake_time: FakeTim
     from instantly import RateLimit
 
     script = Script(*(json_response(200, ACCOUNT) for _ in range(3)))
-    client = _client(script, fake_time, rate_limit=RateLimit(per_second=2, per_minute=100))
+    budget = RateLimit(per_second=2, per_minute=100, margin=0)
+    client = _client(script, fake_time, rate_limit=budget)
     client.accounts.get("jon@doe.com")
     get_account.sync_detailed("jon@doe.com", client=client.raw)
     client.accounts.get("jon@doe.com")

@@ -143,7 +143,7 @@ def test_a_429_defers_the_shared_limiter_for_every_sender(fake_time: FakeTime) -
 
 
 def test_the_limiter_delays_sends_beyond_its_budget(fake_time: FakeTime) -> None:
-    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60))
+    limiter = RateLimiter(RateLimit(per_second=1, per_minute=60, margin=0))
     script = Script(json_response(200, {}), json_response(200, {}))
     client = _client(script, fake_time, limiter=limiter)
     client.get(ACCOUNTS)
