@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import *  # noqa: F403  (small, dependency-free: loaded eagerly)
 from ._errors import __all__ as _errors_all
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from ._bulk import BulkPauseResult

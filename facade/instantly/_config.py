@@ -17,6 +17,7 @@ import httpx
 
 from ._errors import InvalidInputError
 from ._facts import DEFAULT_BASE_URL
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -71,7 +72,7 @@ EXTENSION_MAX_RETRIES: Final = "instantly.max_retries"
 REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
 
 LOGGER_NAME: Final = "instantly"
-USER_AGENT: Final = "instantly-client/0.1.0 (python)"
+USER_AGENT: Final = f"instantly-client/{__version__} (python)"
 
 
 class Secret(str):
