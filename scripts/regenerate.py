@@ -10,11 +10,24 @@ The generator (openapi-python-client, pinned exactly) runs with `openapi/generat
 templates in `openapi/templates/`, `--meta none` and `--fail-on-warning`. Every generated file
 gets a banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and
 `_spec.py` (the pin, readable at run time). Output is byte-for-byte deterministic.
+
+The pinned spec is vendored as `openapi/api_v2.json` (exact bytes, checked against the pin's
+sha256), so all of this works offline from a bare clone; moving the pin rewrites that file too.
+A build that fails leaves nothing behind (`generated/` or `--output DIR` stay as they were).
+
+Exit status:
+    0  done; with --check, generated/ and the pin match a regeneration
+    1  with --check: files differ (named on stderr); otherwise the build failed
+    2  usage error (--check combined with --spec/--output)
+    3  the pinned spec was found nowhere: not vendored, not in a snapshot folder, and its source
+       could not be fetched (every place looked is named on stderr)
+    4  with --check: the build itself failed (generator error or warning, bad override)
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import filecmp
 import hashlib
@@ -43,18 +56,33 @@ from scripts.normalize import (
     load_overrides,
     normalize_with_report,
 )
-from scripts.spec_files import PIN_PATH, REPO_ROOT, find_spec_by_sha256, read_pin
+from scripts.spec_files import (
+    PIN_PATH,
+    REPO_ROOT,
+    VENDORED_SPEC_PATH,
+    find_spec_by_sha256,
+    read_pin,
+    spec_search_places,
+)
 
 __all__ = [
     "BANNER",
     "CHANGELOG_PATH",
+    "EXIT_BUILD_FAILED",
+    "EXIT_DIFFERS",
+    "EXIT_SPEC_UNAVAILABLE",
     "GENERATED_DIR",
     "OVERRIDES_PATH",
     "PACKAGE_NAME",
     "BuildResult",
+    "Installed",
+    "PinPaths",
+    "PinnedSpecUnavailableError",
     "RegenerateError",
+    "build_into",
     "build_package",
     "compare_trees",
+    "install_spec",
     "load_pinned_spec",
     "main",
     "pin_document",
@@ -81,8 +109,17 @@ _PIN_COMMENT = (
 )
 
 
+EXIT_DIFFERS = 1
+EXIT_SPEC_UNAVAILABLE = 3
+EXIT_BUILD_FAILED = 4
+
+
 class RegenerateError(Exception):
     """The generator failed or warned, or the spec could not be turned into a package."""
+
+
+class PinnedSpecUnavailableError(Exception):
+    """The pinned spec is neither vendored nor in a snapshot folder, and fetching it failed."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +294,13 @@ def build_package(
     with tempfile.TemporaryDirectory(prefix="instantly-spec-") as scratch:
         spec_path = Path(scratch) / "normalized.json"
         spec_path.write_bytes(normalized_bytes)
-        log = _generate(spec_path, package_dir)
+        try:
+            log = _generate(spec_path, package_dir)
+        except RegenerateError as exc:
+            if not report.notes:
+                raise
+            notes = "\n".join(f"  note: {note}" for note in report.notes)
+            raise RegenerateError(f"{exc}\nnormalizer notes:\n{notes}") from exc
     _finish_package(package_dir, pin)
     model_count = sum(1 for p in (package_dir / "models").glob("*.py") if p.name != "__init__.py")
     return BuildResult(
@@ -270,10 +313,24 @@ def build_package(
 
 
 def load_pinned_spec(pin_path: Path = PIN_PATH) -> LoadedSpec:
-    """The pinned spec: a local copy found by sha256, else fetched from the pin's source."""
+    """The pinned spec: the vendored copy (or a snapshot) found by sha256, else its source.
+
+    Raises PinnedSpecUnavailableError naming every place looked when none has it.
+    """
     pin = read_pin(pin_path)
     local = find_spec_by_sha256(pin["sha256"])
-    return load_spec(local if local is not None else pin["source"], expect_sha256=pin["sha256"])
+    if local is not None:
+        return load_spec(local, expect_sha256=pin["sha256"])
+    try:
+        return load_spec(pin["source"], expect_sha256=pin["sha256"])
+    except SpecFetchError as exc:
+        places = "\n".join(f"  {place}" for place in spec_search_places())
+        raise PinnedSpecUnavailableError(
+            f"the pinned spec {pin.get('filename')} (sha256 {pin['sha256']}) is not vendored "
+            f"and no local copy was found; looked in:\n{places}\nthen fetched {pin['source']}: "
+            f"{exc}\nRestore openapi/{VENDORED_SPEC_PATH.name} from git "
+            f"(`git checkout -- openapi/{VENDORED_SPEC_PATH.name}`)."
+        ) from exc
 
 
 def compare_trees(expected: Path, actual: Path) -> list[str]:
@@ -315,25 +372,29 @@ def record_spec_changelog(
     *,
     filename: str,
     changelog_path: Path = CHANGELOG_PATH,
+    previous: LoadedSpec | None = None,
 ) -> str | None:
     """Append what changed since the previously pinned spec to the changelog; the markdown.
 
-    None when the spec did not change, or when the previous spec has no local copy (the live
-    URL serves only the newest spec), in which case a note says how to write it by hand.
+    `previous` is the old spec when the caller read it already (the vendored copy, before it is
+    replaced); otherwise it is looked for by sha256. None when the spec did not change, or when
+    the previous spec has no copy, in which case a note says how to write it by hand.
     """
     if previous_pin is None or previous_pin.get("sha256") == loaded.sha256:
         return None
-    old_path = find_spec_by_sha256(str(previous_pin.get("sha256")))
-    if old_path is None:
-        print(
-            f"changelog: the previous spec ({previous_pin.get('filename')}) has no local copy; "
-            "run scripts/spec_changelog.py OLD NEW by hand",
-            file=sys.stderr,
-        )
-        return None
+    if previous is None or previous.sha256 != previous_pin.get("sha256"):
+        old_path = find_spec_by_sha256(str(previous_pin.get("sha256")))
+        if old_path is None:
+            print(
+                f"changelog: the previous spec ({previous_pin.get('filename')}) has no local "
+                "copy; run scripts/spec_changelog.py OLD NEW by hand",
+                file=sys.stderr,
+            )
+            return None
+        previous = load_spec(old_path, expect_sha256=str(previous_pin["sha256"]))
     from scripts.spec_changelog import record_changes
 
-    old = load_spec(old_path, expect_sha256=str(previous_pin["sha256"])).document
+    old = previous.document
     title = f"{previous_pin.get('filename')} → {filename}"
     return record_changes(old, loaded.document, changelog_path=changelog_path, title=title)
 
@@ -370,9 +431,83 @@ def _check(pin_path: Path) -> int:
         )
         for name in differing:
             print(f"  {name}", file=sys.stderr)
-        return 1
+        return EXIT_DIFFERS
     print(f"generated/ matches a regeneration from {pin['filename']} ({pin['sha256'][:12]}…)")
     return 0
+
+
+def build_into(loaded: LoadedSpec, target: Path, *, source: str, filename: str) -> BuildResult:
+    """Build `target/instantly_api`, replacing it only once the build succeeded.
+
+    Built beside its destination (same file system, so the final move is a rename): a failed
+    build leaves `target` as it was, and removes `target` itself when this call created it.
+    """
+    created = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    final = target / PACKAGE_NAME
+    try:
+        with tempfile.TemporaryDirectory(prefix=".regen-", dir=target) as scratch:
+            result = build_package(loaded, Path(scratch), source=source, filename=filename)
+            shutil.rmtree(final, ignore_errors=True)
+            shutil.move(str(result.package_dir), str(final))
+    except BaseException:
+        if created:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    return dataclasses.replace(result, package_dir=final)
+
+
+@dataclass(frozen=True)
+class PinPaths:
+    """Where moving the pin writes: the package folder, pin, vendored spec and changelog."""
+
+    generated_dir: Path
+    pin: Path
+    vendored_spec: Path
+    changelog: Path
+
+    @classmethod
+    def default(cls) -> PinPaths:
+        """This repository's own paths."""
+        return cls(GENERATED_DIR, PIN_PATH, VENDORED_SPEC_PATH, CHANGELOG_PATH)
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What moving the pin did: the build, and the changelog section appended (None: none)."""
+
+    result: BuildResult
+    changelog_section: str | None
+
+
+def _vendored_spec(paths: PinPaths, sha256: str | None) -> LoadedSpec | None:
+    """The vendored spec when its bytes are the pinned ones (read before it is replaced)."""
+    if sha256 is None or not paths.vendored_spec.is_file():
+        return None
+    try:
+        return load_spec(paths.vendored_spec, expect_sha256=sha256)
+    except SpecFetchError:
+        return None
+
+
+def install_spec(
+    loaded: LoadedSpec, *, source: str, filename: str, paths: PinPaths | None = None
+) -> Installed:
+    """Regenerate the package from `loaded` and make it the pin: package, pin, vendored bytes.
+
+    The changelog gets a section when the sha256 moved (the old spec is the vendored copy).
+    """
+    paths = paths or PinPaths.default()
+    previous_pin = read_pin(paths.pin) if paths.pin.exists() else None
+    previous = _vendored_spec(paths, previous_pin.get("sha256") if previous_pin else None)
+    result = build_into(loaded, paths.generated_dir, source=source, filename=filename)
+    if not (paths.vendored_spec.is_file() and paths.vendored_spec.read_bytes() == loaded.raw):
+        paths.vendored_spec.write_bytes(loaded.raw)
+    paths.pin.write_text(render_pin(result.pin), encoding="utf-8")
+    section = record_spec_changelog(
+        previous_pin, loaded, filename=filename, changelog_path=paths.changelog, previous=previous
+    )
+    return Installed(result, section)
 
 
 def _regenerate(spec_arg: str | None, output: Path | None, pin_path: Path) -> int:
@@ -385,26 +520,24 @@ def _regenerate(spec_arg: str | None, output: Path | None, pin_path: Path) -> in
         loaded = load_spec(spec_arg)
         source, filename = _source_for_pin(spec_arg, loaded), _spec_filename(loaded)
     if output is not None:
-        target = output.resolve()
-        shutil.rmtree(target / PACKAGE_NAME, ignore_errors=True)
-        result = build_package(loaded, target, source=source, filename=filename)
+        result = build_into(loaded, output.resolve(), source=source, filename=filename)
         _print_report(result)
         print(f"wrote {result.package_dir} (generated/ and the pin left alone)")
         return 0
-    # Built beside its destination (same file system, so the final move is a rename) and only
-    # swapped in once the build succeeded: a failed run leaves generated/ as it was.
-    GENERATED_DIR.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".regen-", dir=GENERATED_DIR) as scratch:
-        result = build_package(loaded, Path(scratch), source=source, filename=filename)
-        final = GENERATED_DIR / PACKAGE_NAME
-        shutil.rmtree(final, ignore_errors=True)
-        shutil.move(str(result.package_dir), str(final))
-    pin_path.write_text(render_pin(result.pin), encoding="utf-8")
-    _print_report(result)
-    print(f"wrote {final.relative_to(REPO_ROOT)} and {pin_path.relative_to(REPO_ROOT)}")
-    if (section := record_spec_changelog(previous_pin, loaded, filename=filename)) is not None:
-        print(section)
+    paths = dataclasses.replace(PinPaths.default(), pin=pin_path)
+    installed = install_spec(loaded, source=source, filename=filename, paths=paths)
+    _print_report(installed.result)
+    print(
+        f"wrote {_shown(paths.generated_dir / PACKAGE_NAME)}, {_shown(paths.vendored_spec)} "
+        f"and {_shown(paths.pin)}"
+    )
+    if installed.changelog_section is not None:
+        print(installed.changelog_section)
     return 0
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -418,7 +551,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="regenerate from the pin into a temp folder; exit 1 naming files that differ",
+        help="regenerate from the pin into a temp folder; exit 1 naming files that differ "
+        "(3: pinned spec found nowhere, 4: build failed)",
     )
     parser.add_argument("--pin", type=Path, default=PIN_PATH, help=argparse.SUPPRESS)
     return parser
@@ -437,9 +571,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.check:
             return _check(args.pin)
         return _regenerate(args.spec, args.output, args.pin)
+    except PinnedSpecUnavailableError as exc:
+        print(f"regenerate.py: {exc}", file=sys.stderr)
+        return EXIT_SPEC_UNAVAILABLE
     except (SpecFetchError, RegenerateError, OverrideError) as exc:
         print(f"regenerate.py: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_BUILD_FAILED if args.check else 1
 
 
 if __name__ == "__main__":

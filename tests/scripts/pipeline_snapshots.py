@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.spec_files import find_spec_by_sha256, spec_search_dirs
+from scripts.spec_files import SNAPSHOTS_HINT, find_spec_by_sha256, spec_search_dirs
 
 __all__ = ["SNAPSHOTS", "SnapshotBuild", "snapshot_path"]
 
@@ -42,6 +42,6 @@ def snapshot_path(date: str) -> Path:
         searched = ", ".join(str(d) for d in spec_search_dirs()) or "no existing folder"
         pytest.skip(
             f"spec snapshot of {date} (sha256 {SNAPSHOTS[date][:12]}...) not found in: "
-            f"{searched}; put the snapshots in ../shared/openapi or set INSTANTLY_SPEC_DIR"
+            f"{searched}; {SNAPSHOTS_HINT}"
         )
     return path

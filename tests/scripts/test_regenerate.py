@@ -167,3 +167,47 @@ def test_pinned_spec_is_fetched_from_the_pin_source_when_no_local_copy_exists(
     regenerate.load_pinned_spec()
     pin = read_pin()
     assert calls == [(pin["source"], pin["sha256"])]
+
+
+def test_the_pinned_spec_is_vendored_with_the_pinned_bytes() -> None:
+    from scripts.spec_files import VENDORED_SPEC_PATH, sha256_of
+
+    assert sha256_of(VENDORED_SPEC_PATH) == read_pin()["sha256"]
+    assert find_pinned_spec() == VENDORED_SPEC_PATH
+
+
+def test_check_without_any_copy_of_the_pinned_spec_names_where_it_looked_and_exits_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scripts.fetch_spec import SpecFetchError
+
+    def offline(source: object, expect_sha256: object) -> LoadedSpec:
+        raise SpecFetchError(f"could not fetch the spec from {source}: ConnectError")
+
+    monkeypatch.setattr(regenerate, "find_spec_by_sha256", lambda sha: None)
+    monkeypatch.setattr(regenerate, "load_spec", offline)
+    assert main(["--check"]) == regenerate.EXIT_SPEC_UNAVAILABLE == 3
+    err = capsys.readouterr().err
+    assert "openapi/api_v2.json" in err
+    assert "shared/openapi" in err
+    assert read_pin()["source"] in err
+
+
+def test_a_failed_output_build_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(spec_path: Path, package_dir: Path) -> str:
+        (package_dir / "models").mkdir(parents=True)
+        (package_dir / "models" / "half.py").write_text("x = 1\n", encoding="utf-8")
+        raise regenerate.RegenerateError("generator warned")
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.1.0", "info": {}, "paths": {}}), encoding="utf-8")
+    monkeypatch.setattr(regenerate, "_generate", failing)
+    fresh = tmp_path / "fresh"
+    assert main(["--spec", str(spec), "--output", str(fresh)]) == 1
+    assert not fresh.exists()
+    kept = tmp_path / "kept"
+    write_tree(kept / "instantly_api", {"old.py": "x = 0\n"})
+    assert main(["--spec", str(spec), "--output", str(kept)]) == 1
+    assert sorted(p.name for p in kept.rglob("*")) == ["instantly_api", "old.py"]
