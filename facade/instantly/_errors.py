@@ -22,11 +22,14 @@
     │       ├── UnprocessableEntityError      422
     │       ├── RateLimitError                429 (with retry_after)
     │       └── InternalServerError           5xx
-    └── JobError                              a background job did not succeed
-        ├── JobFailedError
-        ├── JobCancelledError
-        ├── JobTimeoutError                   our deadline passed; nothing was cancelled
-        └── JobGroupError                     some jobs of a group did not succeed
+    ├── JobError                              a background job did not succeed
+    │   ├── JobFailedError
+    │   ├── JobCancelledError
+    │   ├── JobTimeoutError                   our deadline passed; nothing was cancelled
+    │   └── JobGroupError                     some jobs of a group did not succeed
+    └── WebhookError                          a webhook delivery was refused (instantly.webhooks)
+        ├── WebhookAuthenticationError        the shared-secret header is missing or wrong
+        └── MalformedWebhookError (ValueError)  the body is not a delivery we can read
 
 Messages carry the request method, the path and the server's own message. They never carry the
 API key: nothing here is ever given the request headers.
@@ -56,6 +59,7 @@ __all__ = [
     "JobGroupError",
     "JobTimeoutError",
     "MalformedResponseError",
+    "MalformedWebhookError",
     "NotFoundError",
     "PartialBatchError",
     "PayloadTooLargeError",
@@ -64,6 +68,8 @@ __all__ = [
     "RateLimitError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
+    "WebhookAuthenticationError",
+    "WebhookError",
     "status_error_class",
 ]
 
@@ -319,3 +325,18 @@ class JobGroupError(JobError):
         """Every job's last state, in the group's order."""
         jobs: tuple[Any, ...] = self.job
         return jobs
+
+class WebhookError(InstantlyError):
+    """A webhook delivery was refused; nothing in it should be acted on."""
+
+
+class WebhookAuthenticationError(WebhookError):
+    """The delivery lacks the shared-secret header configured for the webhook, or it differs.
+
+    Instantly does not sign deliveries: this header, set in the webhook's `headers`, is the only
+    proof of origin. The message names the header, never the expected or received value.
+    """
+
+
+class MalformedWebhookError(WebhookError, ValueError):
+    """The delivery body is not one we can read: too large, not JSON, not an object, bad fields."""

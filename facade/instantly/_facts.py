@@ -18,6 +18,9 @@ __all__ = [
     "LIST_PAGE_LIMIT_MAX",
     "RATE_LIMIT_PER_MINUTE",
     "RATE_LIMIT_PER_SECOND",
+    "WEBHOOK_DELIVERY_ALIASES",
+    "WEBHOOK_DELIVERY_EVENT_TYPES",
+    "WEBHOOK_SUBSCRIPTION_EVENT_TYPES",
     "AccountFilter",
     "JobStatus",
 ]
@@ -76,3 +79,57 @@ class AccountFilter(enum.StrEnum):
     W_ACTIVE = "ACC_FILTER_W_ACTIVE"
     W_PAUSED = "ACC_FILTER_W_PAUSED"
     W_ERROR = "ACC_FILTER_W_ERROR"
+
+
+# Source: the spec, the `event_type` enum of POST /api/v2/webhooks (CreateWebhook) and of the
+# Webhook schema, 2026-08-21 (tests/facade/test_webhooks.py compares them). What you subscribe to;
+# `all_events` includes custom-label events, and `null` subscribes to one custom label.
+WEBHOOK_SUBSCRIPTION_EVENT_TYPES: Final = (
+    "all_events",
+    "email_sent",
+    "email_opened",
+    "email_link_clicked",
+    "reply_received",
+    "email_bounced",
+    "lead_unsubscribed",
+    "campaign_completed",
+    "account_error",
+    "lead_neutral",
+    "lead_interested",
+    "lead_not_interested",
+    "lead_meeting_booked",
+    "lead_meeting_completed",
+    "lead_closed",
+    "lead_out_of_office",
+    "lead_wrong_person",
+    "lead_no_show",
+    "supersearch_enrichment_completed",
+)
+
+# Source: Instantly's documentation, "Webhook events" (developer.instantly.ai/webhook-events): the
+# `event_type` values a delivery carries. The spec does not describe deliveries. A custom label
+# is delivered under its own name, as-is.
+WEBHOOK_DELIVERY_EVENT_TYPES: Final = (
+    "email_sent",
+    "email_opened",
+    "reply_received",
+    "auto_reply_received",
+    "link_clicked",
+    "email_bounced",
+    "lead_unsubscribed",
+    "account_error",
+    "campaign_completed",
+    "lead_neutral",
+    "lead_interested",
+    "lead_not_interested",
+    "lead_meeting_booked",
+    "lead_meeting_completed",
+    "lead_closed",
+    "lead_out_of_office",
+    "lead_wrong_person",
+)
+
+# Delivery name -> subscription name, where the two differ (the two sources above): a click is
+# subscribed to as `email_link_clicked` and delivered as `link_clicked`. `auto_reply_received`
+# has no subscription name of its own, and none is guessed for it.
+WEBHOOK_DELIVERY_ALIASES: Final = {"link_clicked": "email_link_clicked"}
