@@ -1,8 +1,11 @@
-"""Fixtures shared by every test folder: where the pinned spec is and what it says.
+"""Fixtures shared by every test folder: where the pinned spec is and what it says; the tally.
 
 The spec snapshots live beside the repository (`../shared/openapi`) and are never copied into it;
 they are found by the sha256 recorded in `openapi/spec.lock.json`. A test that needs the spec and
 runs where it is absent is skipped with the reason.
+
+Figures the hardening tests count (`tests/_tally.py`) are written to
+`build/test-reports/tallies.json` and printed in the terminal summary at the end of every session.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from typing import Any
 import pytest
 
 from scripts.spec_files import PIN_PATH, find_pinned_spec, read_pin, spec_search_dirs
+from tests._tally import REPORT_PATH, TALLY, Tally
 
-__all__ = ["pinned_spec", "pinned_spec_path"]
+__all__ = ["pinned_spec", "pinned_spec_path", "tally"]
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +42,27 @@ def pinned_spec(pinned_spec_path: Path) -> dict[str, Any]:
     """The pinned spec parsed as JSON (a leading UTF-8 byte order mark is tolerated)."""
     spec: dict[str, Any] = json.loads(pinned_spec_path.read_text(encoding="utf-8-sig"))
     return spec
+
+
+@pytest.fixture(scope="session")
+def tally() -> Tally:
+    """The session's tally: what a test adds here is reported when the session ends."""
+    return TALLY
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write the tally (if any test counted something) with the arguments of this run."""
+    if TALLY.sections:
+        TALLY.write(REPORT_PATH, command=list(session.config.invocation_params.args))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the tally after the run; the figures are also in the report file."""
+    if not TALLY.sections:
+        return
+    terminalreporter.section("tallies (what the hardening tests tried)")
+    for line in TALLY.summary_lines():
+        terminalreporter.write_line(line)
+    root = Path(str(terminalreporter.config.rootpath))
+    shown = REPORT_PATH.relative_to(root) if REPORT_PATH.is_relative_to(root) else REPORT_PATH
+    terminalreporter.write_line(f"written to {shown}")

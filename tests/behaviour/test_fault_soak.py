@@ -1,4 +1,4 @@
-"""Fault soak (#8): 1,000 mixed operations through the fake's loopback server, 20% of them faulted.
+"""Fault soak: 1,000 mixed operations through the fake's loopback server, 20% of them faulted.
 
 Operations: get an account, list accounts page by page, pause, resume, disable warmup and wait for
 its job. One response in five is replaced by a transient fault, evenly mixed: 429 with
@@ -48,6 +48,7 @@ from instantly.testing import (
 )
 
 from tests._hardening import SECRET_KEY
+from tests._tally import TALLY
 from tests.behaviour.conftest import SpecChecker
 
 OPERATIONS = 1000
@@ -257,6 +258,7 @@ class Soak:
         }
         for name, value in figures.items():
             record_property(f"{label}_{name}", value)
+        TALLY.record(f"fault_soak_{label}", figures)
         print(f"\n{label} fault soak:", ", ".join(f"{k}={v}" for k, v in figures.items()))
         print("  operations by kind:", dict(tally.operations))
         print("  faults by kind:", dict(injected))

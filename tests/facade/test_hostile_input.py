@@ -1,4 +1,4 @@
-"""Hostile input (#8): every helper either sends the intended request or refuses before sending.
+"""Hostile input: every helper either sends the intended request or refuses before sending.
 
 For each helper, hypothesis throws arguments at it (empty, very long, unicode, control characters,
 path tricks such as `a/../b@x.com`, `%2F`, `?`, `#`, wrong types, more than 100 items, both or
@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from instantly import AsyncInstantly, Instantly, InvalidInputError, NotFoundError
 
 from tests._hardening import SECRET_KEY
+from tests._tally import TALLY
 
 # -- what is thrown at the helpers -------------------------------------------------------------
 
@@ -128,8 +129,8 @@ def client_and_wire() -> Iterator[tuple[Instantly, Wire]]:
         yield client, wire
 
 
-# Figures for the README's RELIABILITY section, printed at the end of the module.
-TALLY: dict[str, int] = {"inputs": 0, "refused": 0, "sent": 0, "requests_on_refusal": 0}
+# What was tried, reported at the end of the session (tests/_tally.py).
+SECTION = "hostile_input"
 
 
 def segments(request: httpx.Request) -> list[str]:
@@ -140,16 +141,15 @@ def segments(request: httpx.Request) -> list[str]:
 
 def outcome(call: Callable[[], object], wire: Wire) -> bool:
     """Run `call`; True if it sent its request(s), False if it refused with zero requests."""
-    TALLY["inputs"] += 1
+    TALLY.count(SECTION, inputs=1)
     try:
         call()
     except InvalidInputError:
-        TALLY["refused"] += 1
-        TALLY["requests_on_refusal"] += len(wire.requests)
+        TALLY.count(SECTION, refused=1, requests_on_refusal=len(wire.requests))
         assert wire.requests == [], "refused, yet a request was sent"
         return False
     except NotFoundError:
-        TALLY["sent"] += 1
+        TALLY.count(SECTION, sent=1)
         assert wire.requests, "NotFoundError without a request"
         return True
     raise AssertionError(f"the call neither refused nor reached the server: {wire.requests}")
@@ -462,14 +462,3 @@ def test_an_unknown_per_call_option_is_refused_with_zero_requests() -> None:
     with client_and_wire() as (client, wire), pytest.raises(InvalidInputError, match="unknown"):
         client.accounts.get("jon@doe.com", retries=3)  # type: ignore[call-arg]
     assert wire.requests == []
-
-
-def test_zz_print_the_tally_for_the_readme(record_property: Callable[[str, object], None]) -> None:
-    """Not a check: prints how many inputs were fuzzed and refused (run with `-s` to see it)."""
-    assert TALLY["requests_on_refusal"] == 0
-    for name, value in TALLY.items():
-        record_property(name, value)
-    print(
-        f"\nhostile input: {TALLY['inputs']} inputs, {TALLY['refused']} refused with "
-        f"{TALLY['requests_on_refusal']} requests sent, {TALLY['sent']} sent to the intended path"
-    )

@@ -1,4 +1,4 @@
-"""Malformed responses (#8): whatever the server sends, the caller gets a result or a typed error.
+"""Malformed responses: whatever the server sends, the caller gets a result or a typed error.
 
 Bodies that are not JSON, truncated JSON, HTML error pages, missing required fields, wrong types,
 unknown enum values, extra fields, huge bodies, lying headers: each helper either parses the body
@@ -33,6 +33,7 @@ from instantly import (
 from instantly.testing import FakeClock
 
 from tests._hardening import SECRET_KEY
+from tests._tally import TALLY
 
 JOB: dict[str, Any] = {
     "id": "job-1",
@@ -66,7 +67,9 @@ OPERATIONS: dict[str, tuple[Operation, dict[str, Any]]] = {
 # What a caller may see instead of a result: typed errors about the response or the job.
 TYPED = (APIError, JobError)
 
-TALLY = {"bodies": 0, "parsed": 0, "typed_errors": 0}
+# What was tried, reported at the end of the session (tests/_tally.py); a body whose outcome is
+# neither parsed nor a typed error fails its test.
+SECTION = "malformed_responses"
 
 
 def _client(
@@ -95,15 +98,15 @@ def _client(
 
 def _outcome(name: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> object:
     """Run helper `name` against the answer; return its result or the typed error it raised."""
-    TALLY["bodies"] += 1
+    TALLY.count(SECTION, bodies=1)
     client, _ = _client(status, body, headers)
     with client:
         try:
             result = OPERATIONS[name][0](client)
         except TYPED as exc:
-            TALLY["typed_errors"] += 1
+            TALLY.count(SECTION, typed_errors=1)
             return exc
-    TALLY["parsed"] += 1
+    TALLY.count(SECTION, parsed=1)
     return result
 
 
@@ -385,14 +388,3 @@ def test_any_error_status_and_body_give_an_api_status_error_with_that_status(
     result = _outcome("accounts.get", status, body, headers)
     assert isinstance(result, APIStatusError)
     assert result.status_code == status
-
-
-def test_zz_print_the_tally_for_the_readme(record_property: Callable[[str, object], None]) -> None:
-    """Not a check: prints how many bodies were tried (run with `-s` to see it)."""
-    for name, value in TALLY.items():
-        record_property(name, value)
-    untyped = TALLY["bodies"] - TALLY["parsed"] - TALLY["typed_errors"]
-    print(
-        f"\nmalformed responses: {TALLY['bodies']} bodies, {TALLY['parsed']} parsed, "
-        f"{TALLY['typed_errors']} typed errors, {untyped} untyped (each one a failed test)"
-    )
