@@ -1,4 +1,4 @@
-"""Helpers for the hardening tests (#8): a hung loopback server, a secret key, a sleep recorder.
+"""Helpers for the hardening tests: a hung loopback server, a secret key, a sleep recorder.
 
 Everything here listens on 127.0.0.1 only and stops cleanly; nothing waits without a deadline.
 """

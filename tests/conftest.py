@@ -1,8 +1,8 @@
 """Fixtures shared by every test folder: where the pinned spec is and what it says; the tally.
 
-The spec snapshots live beside the repository (`../shared/openapi`) and are never copied into it;
-they are found by the sha256 recorded in `openapi/spec.lock.json`. A test that needs the spec and
-runs where it is absent is skipped with the reason.
+The pinned spec is found by the sha256 recorded in `openapi/spec.lock.json`: normally the vendored
+copy (`openapi/api_v2.json`), else in `$INSTANTLY_SPEC_DIR` or `../shared/openapi` beside the
+repository. A test that needs the spec and runs where it is absent is skipped with the reason.
 
 Figures the hardening tests count (`tests/_tally.py`) are written to
 `build/test-reports/tallies.json` and printed in the terminal summary at the end of every session.
