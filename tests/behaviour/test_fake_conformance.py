@@ -211,7 +211,10 @@ def test_every_route_and_status_the_fake_sends_validates(
             assert http.get(path, params={"limit": 0}).status_code == 400
     spec.checked.clear()
     spec.check_all(fake)
-    expected = {(r.operation_id, s) for r in ROUTES for s in (200, 400, 401, 402, 429)}
+    accounts_and_jobs = [
+        r for r in ROUTES if "." not in r.handler
+    ]  # the others: test_fake_workspace
+    expected = {(r.operation_id, s) for r in accounts_and_jobs for s in (200, 400, 401, 402, 429)}
     expected -= {
         ("getAccount", 400),
         ("pauseAccount", 400),

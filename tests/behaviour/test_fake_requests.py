@@ -8,13 +8,13 @@ from instantly.testing import FakeInstantly
 
 
 def test_unknown_route_is_404_naming_method_and_url(client: httpx.Client) -> None:
-    response = client.get("/api/v2/campaigns")
+    response = client.get("/api/v2/inbox-placement-tests")
     assert (response.status_code, response.json()) == (
         404,
         {
             "statusCode": 404,
             "error": "Not Found",
-            "message": "Route GET:/api/v2/campaigns not found",
+            "message": "Route GET:/api/v2/inbox-placement-tests not found",
         },
     )
 

@@ -10,6 +10,7 @@ only carry bytes to and from it.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from bisect import insort
@@ -17,7 +18,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import parse_qsl, unquote
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, LIST_PAGE_LIMIT_MAX
@@ -31,11 +32,15 @@ from ._accounts import (
     matches_search,
     normalize_email,
 )
+from ._campaigns import CampaignStore
 from ._clock import Clock, WallClock
+from ._emails import EmailStore
 from ._faults import Fault, FaultKind, FaultPlan
 from ._jobs import JobControl, JobScript
+from ._leads import LeadStore
 from ._paging import cursor_page
 from ._ratelimit import RateLimit, RateLimiter
+from ._records import Call, Rejected
 from ._routes import (
     ACCOUNTS_QUERY,
     BULK_PAUSE_BODY,
@@ -47,6 +52,8 @@ from ._routes import (
     match_route,
 )
 from ._schema import SchemaError, check, coerce_query
+from ._verification import VerificationStore
+from ._webhooks import WebhookStore
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -77,7 +84,12 @@ class FakeInstantly:
 
     Thread-safe. Time comes from `clock` (seconds; default `time.monotonic`); every timestamp in
     its answers is `start_time` plus the clock's progress, so an injected clock makes them exact.
-    `api_key=None` accepts any non-empty Bearer key. `rate_limit=None` turns the limit off.
+    `api_key=None` accepts any non-empty Bearer key. `rate_limit=None` turns the limit off, and
+    with it the per-operation limits the spec states (`endpoint_limits=False` turns off only
+    those; they are scaled by `rate_limit.time_scale`).
+
+    Beside accounts and jobs, the workspace holds `campaigns`, `leads` (and lead lists),
+    `emails` (the Unibox), `webhooks` and `verifications`: each seeds and inspects its state.
     """
 
     def __init__(
@@ -93,6 +105,7 @@ class FakeInstantly:
         user_id: str = DEFAULT_USER_ID,
         paid_plan: bool = True,
         log_limit: int | None = None,
+        endpoint_limits: bool = True,
     ) -> None:
         if api_key is not None and not api_key.strip():
             raise ValueError("api_key must be a non-empty string, or None to accept any key")
@@ -117,6 +130,23 @@ class FakeInstantly:
             user_id=user_id,
             default_script=job_script,
         )
+        self.campaigns = CampaignStore(self)
+        self.leads = LeadStore(self)
+        self.emails = EmailStore(self)
+        self.webhooks = WebhookStore(self)
+        self.verifications = VerificationStore(self)
+        self._stores: dict[str, _Store] = {
+            "campaigns": self.campaigns,
+            "leads": self.leads,
+            "emails": self.emails,
+            "webhooks": self.webhooks,
+            "verification": self.verifications,
+        }
+        # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
+        # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
+        self._endpoint_windows: dict[str, list[list[float]]] = {}
+        self._endpoint_limits = rate_limit is not None and endpoint_limits
+        self._time_scale = rate_limit.time_scale if rate_limit is not None else 1.0
 
     def __repr__(self) -> str:
         key = "any key" if self._api_key is None else "a fixed key"
@@ -299,6 +329,9 @@ class FakeInstantly:
         if self._limiter is not None and (wait := self._limiter.acquire(now)) is not None:
             self._throttled += 1
             return _rate_limited(self._limiter.retry_after_header(wait))
+        if self._endpoint_limits and (wait := self._endpoint_wait(route, now)) is not None:
+            self._throttled += 1
+            return _rate_limited(_retry_after(wait, self._time_scale))
         if not self.paid_plan:
             return error_response(402, "Workspace does not have an active paid plan")
         self.jobs._settle(now)
@@ -330,6 +363,8 @@ class FakeInstantly:
         now: float,
     ) -> FakeResponse:
         stamp = self._wall.at(now)
+        if "." in route.handler:
+            return self._dispatch_store(route, params, pairs, payload, now, stamp)
         if route.handler == "list_accounts":
             return self._list_accounts(_read_query(pairs, ACCOUNTS_QUERY))
         if route.handler == "get_account":
@@ -499,6 +534,65 @@ class FakeInstantly:
         fields = query.get("data_fields")
         return json_response(job.as_json(sorted(_csv(fields)) if fields is not None else None))
 
+    # -- the workspace's other stores ------------------------------------------------------------
+
+    def _dispatch_store(
+        self,
+        route: Route,
+        params: dict[str, str],
+        pairs: list[tuple[str, str]],
+        payload: Any,
+        now: float,
+        stamp: str,
+    ) -> FakeResponse:
+        from ._spec_requests import BODY, QUERY
+
+        store, action = route.handler.split(".", 1)
+        query = _read_query(pairs, QUERY[route.operation_id])
+        if route.operation_id in BODY:
+            _read_body(payload, BODY[route.operation_id])
+        body = None if payload is _NO_BODY else payload
+        decoded = {name: unquote(value) for name, value in params.items()}
+        try:
+            return self._stores[store].handle(action, Call(decoded, query, body, now, stamp))
+        except Rejected as refused:
+            raise _BadRequest(str(refused), refused.status) from None
+
+    def _endpoint_wait(self, route: Route, now: float) -> float | None:
+        """Count a request against its operation's own limits; the wait when over one."""
+        from ._spec_requests import LIMITS
+
+        limits = LIMITS.get(route.operation_id)
+        if not limits:
+            return None
+        windows = self._endpoint_windows.setdefault(
+            route.operation_id,
+            [[window * self._time_scale, count, -math.inf, 0] for count, window in limits],
+        )
+        wait = 0.0
+        for window in windows:
+            length, allowed, start, count = window
+            if now >= start + length:
+                window[2], window[3] = now, 0
+            elif count >= allowed:
+                wait = max(wait, start + length - now)
+        if wait > 0:
+            return wait
+        for window in windows:
+            window[3] += 1
+        return None
+
+    def _has_account(self, email: str) -> bool:
+        return normalize_email(email) in self._accounts
+
+    def _account_status(self, email: str) -> int | None:
+        record = self._accounts.get(normalize_email(email))
+        return None if record is None else int(record.data["status"])
+
+
+class _Store(Protocol):
+    def handle(self, action: str, call: Call) -> FakeResponse: ...
+
 
 # -- request parsing (pure) ----------------------------------------------------------------------
 
@@ -532,6 +626,11 @@ def _read_query(
                 f"querystring/{name} is not supported by instantly.testing.FakeInstantly "
                 f"(supported: {supported})"
             )
+        if schema.get("type") == "array":
+            value = [*values.get(name, []), coerce_query(raw, schema.get("items", {}))]
+            seen.add(name)
+            values[name] = value
+            continue
         if name in seen:
             raise _BadRequest(f"querystring/{name} must be {schema['type']}")
         seen.add(name)
@@ -541,6 +640,13 @@ def _read_query(
         except SchemaError as error:
             raise _BadRequest(str(error)) from None
         values[name] = value
+    for name, value in values.items():
+        schema = spec[name]
+        if schema is not None and schema.get("type") == "array":
+            try:
+                check(value, schema, f"querystring/{name}")
+            except SchemaError as error:
+                raise _BadRequest(str(error)) from None
     return values
 
 
@@ -592,6 +698,13 @@ def _page(items: list[dict[str, Any]], cursor: str | None) -> FakeResponse:
     if cursor is not None:
         page["next_starting_after"] = cursor
     return json_response(page)
+
+
+def _retry_after(wait: float, time_scale: float) -> str:
+    """`Retry-After` for a wait: whole seconds (rounded up) at scale 1, else to the ms."""
+    if time_scale == 1.0:
+        return str(max(1, math.ceil(wait)))
+    return f"{max(wait, 0.001):.3f}"
 
 
 def _rate_limited(retry_after: str) -> FakeResponse:

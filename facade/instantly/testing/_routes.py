@@ -143,6 +143,83 @@ ROUTES: Final = (
     Route("POST", "/api/v2/accounts/{email}/resume", "resume_account", "resumeAccount"),
     Route("GET", "/api/v2/background-jobs", "list_jobs", "listBackgroundJob"),
     Route("GET", "/api/v2/background-jobs/{id}", "get_job", "getBackgroundJob"),
+    # Campaigns and their analytics (_campaigns.py).
+    Route("POST", "/api/v2/campaigns", "campaigns.create", "createCampaign"),
+    Route("GET", "/api/v2/campaigns", "campaigns.list", "listCampaign"),
+    Route("GET", "/api/v2/campaigns/{id}", "campaigns.get", "getCampaign"),
+    Route("PATCH", "/api/v2/campaigns/{id}", "campaigns.patch", "patchCampaign"),
+    Route("DELETE", "/api/v2/campaigns/{id}", "campaigns.delete", "deleteCampaign"),
+    Route("POST", "/api/v2/campaigns/{id}/activate", "campaigns.activate", "activateCampaign"),
+    Route("POST", "/api/v2/campaigns/{id}/pause", "campaigns.pause", "pauseCampaign"),
+    Route(
+        "GET",
+        "/api/v2/campaigns/{id}/sending-status",
+        "campaigns.sending_status",
+        "getCampaignSendingStatus",
+    ),
+    Route(
+        "GET",
+        "/api/v2/campaigns/analytics/overview",
+        "campaigns.analytics_overview",
+        "getCampaignAnalyticsOverview",
+    ),
+    Route(
+        "GET",
+        "/api/v2/campaigns/analytics/daily",
+        "campaigns.analytics_daily",
+        "getDailyCampaignAnalytics",
+    ),
+    Route(
+        "GET",
+        "/api/v2/campaigns/analytics/steps",
+        "campaigns.analytics_steps",
+        "getCampaignStepsAnalytics",
+    ),
+    Route(
+        "GET",
+        "/api/v2/accounts/analytics/daily",
+        "campaigns.account_daily",
+        "getDailyAccountAnalytics",
+    ),
+    # Lead lists and leads (_leads.py).
+    Route("POST", "/api/v2/lead-lists", "leads.create_list", "createLeadList"),
+    Route("GET", "/api/v2/lead-lists", "leads.list_lists", "listLeadList"),
+    Route("GET", "/api/v2/lead-lists/{id}", "leads.get_list", "getLeadList"),
+    Route("DELETE", "/api/v2/lead-lists/{id}", "leads.delete_list", "deleteLeadList"),
+    Route("POST", "/api/v2/leads", "leads.create", "createLead"),
+    Route("POST", "/api/v2/leads/list", "leads.list", "listLeads"),
+    Route("POST", "/api/v2/leads/add", "leads.add", "bulkAddLeads"),
+    Route("POST", "/api/v2/leads/move", "leads.move", "moveLeads"),
+    Route("GET", "/api/v2/leads/{id}", "leads.get", "getLead"),
+    Route("DELETE", "/api/v2/leads/{id}", "leads.delete", "deleteLead"),
+    # The Unibox (_emails.py).
+    Route("GET", "/api/v2/emails", "emails.list", "listEmail"),
+    Route("POST", "/api/v2/emails/reply", "emails.reply", "replyToEmail"),
+    Route(
+        "POST",
+        "/api/v2/emails/threads/{thread_id}/mark-as-read",
+        "emails.mark_thread_read",
+        "markThreadAsRead",
+    ),
+    Route("GET", "/api/v2/emails/unread/count", "emails.unread_count", "countUnreadEmails"),
+    # Webhooks and their deliveries (_webhooks.py).
+    Route("GET", "/api/v2/webhooks", "webhooks.list", "listWebhook"),
+    Route("POST", "/api/v2/webhooks", "webhooks.create", "createWebhook"),
+    Route("GET", "/api/v2/webhooks/event-types", "webhooks.event_types", "listWebhookEventTypes"),
+    Route("GET", "/api/v2/webhooks/{id}", "webhooks.get", "getWebhook"),
+    Route("PATCH", "/api/v2/webhooks/{id}", "webhooks.patch", "patchWebhook"),
+    Route("DELETE", "/api/v2/webhooks/{id}", "webhooks.delete", "deleteWebhook"),
+    Route("POST", "/api/v2/webhooks/{id}/test", "webhooks.test", "testWebhook"),
+    Route("POST", "/api/v2/webhooks/{id}/resume", "webhooks.resume", "resumeWebhook"),
+    Route("GET", "/api/v2/webhook-events", "webhooks.list_events", "listWebhookEvent"),
+    # Email verification (_verification.py).
+    Route("POST", "/api/v2/email-verification", "verification.create", "createEmailVerification"),
+    Route(
+        "GET",
+        "/api/v2/email-verification/{email}",
+        "verification.get",
+        "checkVerificationStatus",
+    ),
 )
 
 # Static paths first, then templates: Fastify prefers a static segment over a parameter.

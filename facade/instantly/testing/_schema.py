@@ -2,9 +2,10 @@
 
 Instantly validates with Ajv and reports the first error as `<part><path> <message>`, e.g.
 `body/emails must NOT have more than 100 items` or `querystring/limit must be <= 100`. This module
-covers the JSON Schema keywords the fake's routes need (type, enum, required, properties,
-additionalProperties, items, minItems, maxItems, minimum, maximum), checked in Ajv's order, and
-Ajv's query-string coercion of scalars. The schemas themselves live with the routes.
+covers the JSON Schema keywords the fake's routes need (type, enum, const, required, properties,
+additionalProperties, minProperties, items, minItems, maxItems, minimum, maximum, minLength,
+maxLength, pattern, format, anyOf), checked in Ajv's order, and Ajv's query-string coercion of
+scalars. Formats are checked as ajv-formats' "fast" mode does (Fastify loads ajv-formats).
 """
 
 from __future__ import annotations
@@ -19,6 +20,25 @@ __all__ = ["Schema", "SchemaError", "check", "coerce_query"]
 Schema = Mapping[str, Any]
 
 _INTEGER: Final = re.compile(r"^[+-]?\d+$")
+
+# ajv-formats, "fast" mode: the formats the spec's request schemas use.
+_FORMATS: Final = {
+    "date": re.compile(r"^\d\d\d\d-[0-1]\d-[0-3]\d$"),
+    "date-time": re.compile(
+        r"^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?"
+        r"(?:z|[+-]\d\d(?::?\d\d)?)$",
+        re.IGNORECASE,
+    ),
+    "email": re.compile(
+        r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+        r"(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$",
+        re.IGNORECASE,
+    ),
+    "uri": re.compile(r"^(?:[a-z][a-z0-9+\-.]*:)(?:/?/)?[^\s]*$", re.IGNORECASE),
+    "uuid": re.compile(
+        r"^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$", re.IGNORECASE
+    ),
+}
 
 
 class SchemaError(ValueError):
@@ -59,6 +79,15 @@ def check(value: Any, schema: Schema, where: str) -> None:
         for option in schema["enum"]
     ):
         raise SchemaError(f"{where} must be equal to one of the allowed values")
+    if "const" in schema and not (
+        (value == schema["const"] and type(value) is type(schema["const"]))
+        or _same_number(value, schema["const"])
+    ):
+        raise SchemaError(f"{where} must be equal to constant")
+    if "anyOf" in schema and not any(_passes(value, sub, where) for sub in schema["anyOf"]):
+        raise SchemaError(f"{where} must match a schema in anyOf")
+    if isinstance(value, str):
+        _check_string(value, schema, where)
     if isinstance(value, dict):
         _check_object(value, schema, where)
     elif isinstance(value, list):
@@ -68,6 +97,26 @@ def check(value: Any, schema: Schema, where: str) -> None:
             raise SchemaError(f"{where} must be >= {schema['minimum']}")
         if "maximum" in schema and value > schema["maximum"]:
             raise SchemaError(f"{where} must be <= {schema['maximum']}")
+
+
+def _passes(value: Any, schema: Schema, where: str) -> bool:
+    try:
+        check(value, schema, where)
+    except SchemaError:
+        return False
+    return True
+
+
+def _check_string(value: str, schema: Schema, where: str) -> None:
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        raise SchemaError(f"{where} must NOT have more than {schema['maxLength']} characters")
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        raise SchemaError(f"{where} must NOT have fewer than {schema['minLength']} characters")
+    if "pattern" in schema and re.search(schema["pattern"], value) is None:
+        raise SchemaError(f'{where} must match pattern "{schema["pattern"]}"')
+    pattern = _FORMATS.get(schema.get("format", ""))
+    if pattern is not None and not pattern.match(value):
+        raise SchemaError(f'{where} must match format "{schema["format"]}"')
 
 
 def _same_number(value: Any, option: Any) -> bool:
@@ -86,13 +135,20 @@ def _check_object(value: dict[str, Any], schema: Schema, where: str) -> None:
         if name not in value:
             raise SchemaError(f"{where} must have required property '{name}'")
     properties: Mapping[str, Schema] = schema.get("properties", {})
-    if schema.get("additionalProperties") is False:
+    extra = schema.get("additionalProperties")
+    if extra is False:
         for name in value:
             if name not in properties:
                 raise SchemaError(f"{where} must NOT have additional properties")
+    if "minProperties" in schema and len(value) < schema["minProperties"]:
+        raise SchemaError(f"{where} must NOT have fewer than {schema['minProperties']} properties")
     for name, sub in properties.items():
         if name in value:
             check(value[name], sub, f"{where}/{name}")
+    if isinstance(extra, Mapping):
+        for name, item in value.items():
+            if name not in properties:
+                check(item, extra, f"{where}/{name}")
 
 
 def _check_array(value: list[Any], schema: Schema, where: str) -> None:

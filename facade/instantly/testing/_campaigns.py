@@ -1,0 +1,384 @@
+"""Fake campaigns: create (with sequences and schedule), list, patch, activate, pause, delete,
+the sending status a launch checks, and analytics computed from the fake's emails and leads.
+
+The fake does not send email: `emails.record_sent` and `emails.receive_reply` (see
+`_emails.py`) create the traffic analytics count. Opens and clicks are not simulated (0).
+Activation refuses a campaign without sequence steps or sending accounts, and one whose
+accounts are not in the workspace: the fake's reading of what Instantly checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from .._facts import ACCOUNT_STATUS_ACTIVE
+from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._wire import FakeResponse, json_response
+
+if TYPE_CHECKING:
+    from ._fake import FakeInstantly
+
+__all__ = ["CAMPAIGN_ACTIVE", "CAMPAIGN_DRAFT", "CAMPAIGN_PAUSED", "CampaignStore"]
+
+# Campaign.status (x-enumDescriptions of the spec): 0 Draft, 1 Active, 2 Paused, 3 Completed.
+CAMPAIGN_DRAFT: Final = 0
+CAMPAIGN_ACTIVE: Final = 1
+CAMPAIGN_PAUSED: Final = 2
+CAMPAIGN_COMPLETED: Final = 3
+
+# Email.ue_type (x-enumDescriptions): 1 sent from a campaign, 2 received, 3 sent by hand.
+UE_CAMPAIGN: Final = 1
+UE_RECEIVED: Final = 2
+UE_SENT: Final = 3
+
+_OVERVIEW_ZERO: Final = (
+    "open_count",
+    "open_count_unique",
+    "open_count_unique_by_step",
+    "link_click_count",
+    "link_click_count_unique",
+    "link_click_count_unique_by_step",
+    "bounced_count",
+    "unsubscribed_count",
+    "completed_count",
+    "total_opportunities",
+    "total_interested",
+    "total_meeting_booked",
+    "total_meeting_completed",
+    "total_closed",
+)
+
+
+class CampaignStore:
+    """The fake's campaigns (`fake.campaigns`): seed, read, and the routes that act on them."""
+
+    def __init__(self, fake: FakeInstantly) -> None:
+        self._fake = fake
+        self._records: dict[str, dict[str, Any]] = {}
+        self._order: list[str] = []
+        self._new_id = IdMaker(0xC01)
+
+    # -- seeding and inspecting -----------------------------------------------------------------
+
+    def add(self, name: str, **fields: Any) -> dict[str, Any]:
+        """Create a campaign directly (draft, no sequence unless given); returns its JSON."""
+        with self._fake._lock:
+            stamp = self._fake._wall.at(self._fake._wall.clock())
+            body = {"name": name, "campaign_schedule": {"schedules": []}, **fields}
+            return dict(self._create(body, stamp))
+
+    def get(self, campaign_id: str) -> dict[str, Any]:
+        """A campaign's JSON now (KeyError if absent)."""
+        with self._fake._lock:
+            record = self._records.get(campaign_id)
+            if record is None:
+                raise KeyError(f"no campaign {campaign_id!r}")
+            return dict(self._render(record))
+
+    def ids(self) -> list[str]:
+        """Every campaign's id, oldest first."""
+        with self._fake._lock:
+            return list(self._order)
+
+    def exists(self, campaign_id: str) -> bool:
+        """Whether a campaign with this id exists."""
+        return campaign_id in self._records
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    def handle(self, action: str, call: Call) -> FakeResponse:
+        """Answer one of this store's routes."""
+        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
+        return handler(call)
+
+    def _route_create(self, call: Call) -> FakeResponse:
+        return json_response(self._render(self._create(call.body, call.stamp)))
+
+    def _route_list(self, call: Call) -> FakeResponse:
+        query = call.query
+        unsupported(query, ("tag_ids", "ai_sales_agent_id"), "GET /api/v2/campaigns")
+        search = str(query.get("search", "")).lower()
+
+        def include(record: Mapping[str, Any]) -> bool:
+            return (
+                (not search or search in str(record["name"]).lower())
+                and query.get("status", record["status"]) == record["status"]
+                and ("exclude_status" not in query or query["exclude_status"] != record["status"])
+            )
+
+        return list_page(
+            self._order,
+            self._records,
+            starting_after=query.get("starting_after"),
+            limit=query.get("limit", 100),
+            include=include,
+            render=self._render,
+        )
+
+    def _route_get(self, call: Call) -> FakeResponse:
+        return json_response(self._render(self._lookup(call.params["id"])))
+
+    def _route_patch(self, call: Call) -> FakeResponse:
+        record = self._lookup(call.params["id"])
+        record.update(emitted(call.body, self._fields()))
+        record["timestamp_updated"] = call.stamp
+        return json_response(self._render(record))
+
+    def _route_delete(self, call: Call) -> FakeResponse:
+        record = self._lookup(call.params["id"])
+        del self._records[record["id"]]
+        self._order.remove(record["id"])
+        return json_response(self._render(record))
+
+    def _route_activate(self, call: Call) -> FakeResponse:
+        record = self._lookup(call.params["id"])
+        steps = [s for seq in record.get("sequences") or () for s in seq.get("steps") or ()]
+        if not steps:
+            raise Rejected("Campaign has no sequence steps: add at least one email to send")
+        accounts = record.get("email_list") or []
+        if not accounts:
+            raise Rejected("Campaign has no sending accounts: set email_list first")
+        missing = [a for a in accounts if not self._fake._has_account(a)]
+        if missing:
+            raise Rejected(f"Email account(s) not found in this workspace: {', '.join(missing)}")
+        record["status"] = CAMPAIGN_ACTIVE
+        record["timestamp_updated"] = call.stamp
+        return json_response(self._render(record))
+
+    def _route_pause(self, call: Call) -> FakeResponse:
+        record = self._lookup(call.params["id"])
+        record["status"] = CAMPAIGN_PAUSED
+        record["timestamp_updated"] = call.stamp
+        return json_response(self._render(record))
+
+    def _route_sending_status(self, call: Call) -> FakeResponse:
+        unsupported(call.query, ("with_ai_summary",), "GET /api/v2/campaigns/{id}/sending-status")
+        record = self._lookup(call.params["id"])
+        accounts = list(record.get("email_list") or [])
+        healthy = [a for a in accounts if self._fake._account_status(a) == ACCOUNT_STATUS_ACTIVE]
+        status, message = self._diagnosis(record, accounts, healthy)
+        diagnostics = {
+            "campaign_id": record["id"],
+            "last_updated": call.stamp,
+            "status": status,
+            "accounts_summary": {
+                "total_connected": len(accounts),
+                "available": len(healthy),
+                "unavailable": {
+                    "daily_limit_hit": 0,
+                    "slow_ramp_limit_hit": 0,
+                    "disconnected": len(accounts) - len(healthy),
+                    "global_gap_not_met": 0,
+                },
+            },
+        }
+        summary = {"status": status, "status_message": message}
+        return json_response({"diagnostics": diagnostics, "summary": summary})
+
+    def _diagnosis(
+        self, record: Mapping[str, Any], accounts: list[str], healthy: list[str]
+    ) -> tuple[str, str]:
+        status = record["status"]
+        if status == CAMPAIGN_DRAFT:
+            return "campaign_draft", "Campaign is a draft: activate it to send"
+        if status == CAMPAIGN_PAUSED:
+            return "campaign_paused", "Campaign is paused"
+        if status == CAMPAIGN_COMPLETED:
+            return "campaign_completed", "Campaign has completed"
+        if not accounts:
+            return "no_accounts_available", "No sending accounts are attached"
+        if not healthy:
+            return "all_accounts_unhealthy", "None of the campaign's accounts can send"
+        if len(healthy) < len(accounts):
+            return "campaign_accounts_unhealthy", "Some of the campaign's accounts cannot send"
+        if not self._fake.leads._count_in_campaign(record["id"]):
+            return "waiting_for_leads", "Campaign has no leads to contact"
+        return "healthy", "Campaign is sending normally"
+
+    # -- analytics ------------------------------------------------------------------------------
+
+    def _route_analytics_overview(self, call: Call) -> FakeResponse:
+        unsupported(call.query, ("expand_crm_events",), "GET /api/v2/campaigns/analytics/overview")
+        wanted = self._wanted(call.query.get("id"), call.query.get("ids"))
+        emails = self._traffic(call.query, wanted)
+        sent = [e for e in emails if e["ue_type"] == UE_CAMPAIGN]
+        replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
+        automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
+        overview: dict[str, Any] = dict.fromkeys(_OVERVIEW_ZERO, 0)
+        overview.update(
+            emails_sent_count=len(sent),
+            contacted_count=len({e["lead"] for e in sent}),
+            new_leads_contacted_count=len({e["lead"] for e in sent}),
+            reply_count=len(replies),
+            reply_count_unique=len({e["lead"] for e in replies}),
+            reply_count_unique_by_step=len({(e["lead"], e.get("step")) for e in replies}),
+            reply_count_automatic=len(automatic),
+            reply_count_automatic_unique=len({e["lead"] for e in automatic}),
+            reply_count_automatic_unique_by_step=len(
+                {(e["lead"], e.get("step")) for e in automatic}
+            ),
+            total_opportunity_value=0,
+        )
+        return json_response(overview)
+
+    def _route_analytics_daily(self, call: Call) -> FakeResponse:
+        wanted = self._wanted(call.query.get("campaign_id"), None)
+        by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for email in self._traffic(call.query, wanted):
+            by_date[email["timestamp_email"][:10]].append(email)
+        rows = []
+        for date in sorted(by_date):
+            counts = _counts(by_date[date])
+            rows.append(
+                {
+                    "date": date,
+                    "sent": counts["sent"],
+                    "contacted": counts["contacted"],
+                    "new_leads_contacted": counts["contacted"],
+                    "opened": 0,
+                    "unique_opened": 0,
+                    "replies": counts["replies"],
+                    "unique_replies": counts["unique_replies"],
+                    "replies_automatic": counts["replies_automatic"],
+                    "unique_replies_automatic": counts["unique_replies_automatic"],
+                    "clicks": 0,
+                    "unique_clicks": 0,
+                    "opportunities": 0,
+                    "unique_opportunities": 0,
+                }
+            )
+        return json_response(rows)
+
+    def _route_analytics_steps(self, call: Call) -> FakeResponse:
+        wanted = self._wanted(call.query.get("campaign_id"), None)
+        by_step: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+        for email in self._traffic(call.query, wanted):
+            by_step[email.get("step")].append(email)
+        rows = []
+        for step in sorted(by_step, key=lambda s: (s is None, s or "")):
+            counts = _counts(by_step[step])
+            row = {
+                "step": step,
+                "variant": None,
+                "sent": counts["sent"],
+                "opened": 0,
+                "unique_opened": 0,
+                "replies": counts["replies"],
+                "unique_replies": counts["unique_replies"],
+                "replies_automatic": counts["replies_automatic"],
+                "unique_replies_automatic": counts["unique_replies_automatic"],
+                "clicks": 0,
+                "unique_clicks": 0,
+            }
+            if call.query.get("include_opportunities_count"):
+                row.update(opportunities=0, unique_opportunities=0)
+            rows.append(row)
+        return json_response(rows)
+
+    def _route_account_daily(self, call: Call) -> FakeResponse:
+        accounts = set(_split(call.query.get("emails")))
+        by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for email in self._traffic(call.query, None):
+            if accounts and email["eaccount"] not in accounts:
+                continue
+            by_key[(email["timestamp_email"][:10], email["eaccount"])].append(email)
+        rows = []
+        for date, account in sorted(by_key):
+            counts = _counts(by_key[(date, account)])
+            rows.append(
+                {
+                    "date": date,
+                    "email_account": account,
+                    "sent": counts["sent"],
+                    "bounced": 0,
+                    "contacted": counts["contacted"],
+                    "new_leads_contacted": counts["contacted"],
+                    "opened": 0,
+                    "unique_opened": 0,
+                    "replies": counts["replies"],
+                    "unique_replies": counts["unique_replies"],
+                    "replies_automatic": counts["replies_automatic"],
+                    "unique_replies_automatic": counts["unique_replies_automatic"],
+                    "clicks": 0,
+                    "unique_clicks": 0,
+                }
+            )
+        return json_response(rows)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _wanted(self, one: str | None, many: Iterable[str] | None) -> set[str] | None:
+        ids = set(_split(one)) | {i for m in many or () for i in _split(m)}
+        if not ids:
+            return None
+        unknown = sorted(i for i in ids if i not in self._records)
+        if unknown:
+            raise Rejected(f"Campaign(s) not found: {', '.join(unknown)}", 404)
+        return ids
+
+    def _traffic(
+        self, query: Mapping[str, Any], campaigns: set[str] | None
+    ) -> list[dict[str, Any]]:
+        start, end = query.get("start_date"), query.get("end_date")
+        status = query.get("campaign_status")
+        found = []
+        for email in self._fake.emails._all():
+            campaign = email.get("campaign_id")
+            if campaigns is not None and campaign not in campaigns:
+                continue
+            if status is not None and (
+                campaign not in self._records or self._records[campaign]["status"] != status
+            ):
+                continue
+            day = email["timestamp_email"][:10]
+            if (start and day < start[:10]) or (end and day > end[:10]):
+                continue
+            found.append(email)
+        return found
+
+    def _fields(self) -> tuple[str, ...]:
+        from ._spec_requests import FIELDS
+
+        return FIELDS["Campaign"]
+
+    def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+        record = emitted(body, self._fields())
+        record.update(
+            id=self._new_id(),
+            status=CAMPAIGN_DRAFT,
+            timestamp_created=stamp,
+            timestamp_updated=stamp,
+            organization=self._fake.workspace_id,
+        )
+        self._records[record["id"]] = record
+        self._order.append(record["id"])
+        return record
+
+    def _lookup(self, campaign_id: str) -> dict[str, Any]:
+        record = self._records.get(campaign_id)
+        if record is None:
+            raise Rejected("Campaign not found", 404)
+        return record
+
+    def _render(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        return emitted(record, self._fields())
+
+
+def _split(value: str | None) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()] if value else []
+
+
+def _counts(emails: list[dict[str, Any]]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    sent = [e for e in emails if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
+    replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
+    automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
+    counts["sent"] = len(sent)
+    counts["contacted"] = len({e["lead"] for e in sent})
+    counts["replies"] = len(replies)
+    counts["unique_replies"] = len({e["lead"] for e in replies})
+    counts["replies_automatic"] = len(automatic)
+    counts["unique_replies_automatic"] = len({e["lead"] for e in automatic})
+    return counts

@@ -1,0 +1,253 @@
+"""The fake Unibox: emails sent and received, unread filters, replies, marking a thread read.
+
+Nothing is really sent or received: `receive_reply` puts a lead's reply in the Unibox (unread),
+`record_sent` a campaign email (what analytics count), and `POST /api/v2/emails/reply` adds the
+answer to the thread. Listing is newest first unless `sort_order=asc`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from ._campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
+from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._wire import FakeResponse, json_response
+
+if TYPE_CHECKING:
+    from ._fake import FakeInstantly
+
+__all__ = ["EmailStore"]
+
+_UNSUPPORTED: Final = (
+    "list_id",
+    "i_status",
+    "has_reminder",
+    "mode",
+    "scheduled_only",
+    "assigned_to",
+    "company_domain",
+    "marked_as_done",
+)
+_EMAIL_TYPES: Final = {"received": (UE_RECEIVED,), "sent": (UE_CAMPAIGN,), "manual": (UE_SENT,)}
+
+
+class EmailStore:
+    """The fake's emails (`fake.emails`): seed traffic, read it, and the Unibox routes."""
+
+    def __init__(self, fake: FakeInstantly) -> None:
+        self._fake = fake
+        self._records: dict[str, dict[str, Any]] = {}
+        self._order: list[str] = []
+        self._new_id = IdMaker(0xE3A)
+        self._new_thread = IdMaker(0x7E4)
+
+    # -- seeding and inspecting -----------------------------------------------------------------
+
+    def record_sent(
+        self,
+        *,
+        eaccount: str,
+        lead: str,
+        subject: str = "Hello",
+        text: str = "Hi there",
+        campaign_id: str | None = None,
+        step: str | None = "1",
+        thread_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A campaign email `eaccount` sent to `lead` now (read, counted by analytics)."""
+        return self._add(
+            UE_CAMPAIGN, eaccount, eaccount, lead, subject, text, campaign_id, step, thread_id
+        )
+
+    def receive_reply(
+        self,
+        *,
+        lead: str,
+        eaccount: str,
+        subject: str = "Re: Hello",
+        text: str = "Sounds interesting, tell me more.",
+        campaign_id: str | None = None,
+        step: str | None = "1",
+        thread_id: str | None = None,
+        auto_reply: bool = False,
+    ) -> dict[str, Any]:
+        """A reply from `lead` to `eaccount`, received now and unread."""
+        return self._add(
+            UE_RECEIVED,
+            eaccount,
+            lead,
+            eaccount,
+            subject,
+            text,
+            campaign_id,
+            step,
+            thread_id,
+            auto_reply=auto_reply,
+        )
+
+    def get(self, email_id: str) -> dict[str, Any]:
+        """An email's JSON now (KeyError if absent)."""
+        with self._fake._lock:
+            return self._render(self._records[email_id])
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every email's JSON, oldest first."""
+        with self._fake._lock:
+            return [self._render(self._records[i]) for i in self._order]
+
+    def _all(self) -> list[dict[str, Any]]:
+        return [self._records[i] for i in self._order]
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    def handle(self, action: str, call: Call) -> FakeResponse:
+        """Answer one of this store's routes."""
+        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
+        return handler(call)
+
+    def _route_list(self, call: Call) -> FakeResponse:
+        query = call.query
+        unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
+        order = list(self._order)
+        if query.get("sort_order", "desc") == "desc":
+            order.reverse()
+        latest: set[str] = set()
+        if query.get("latest_of_thread"):
+            newest: dict[str, str] = {}
+            for email_id in self._order:
+                newest[self._records[email_id]["thread_id"]] = email_id
+            latest = set(newest.values())
+        kinds = _EMAIL_TYPES.get(query.get("email_type", ""), ())
+        search = str(query.get("search", "")).lower()
+        accounts = {a.strip() for a in str(query.get("eaccount", "")).split(",") if a.strip()}
+
+        def include(email: Mapping[str, Any]) -> bool:
+            unread = query.get("is_unread")
+            text = " ".join(
+                str(email.get(k) or "")
+                for k in ("subject", "from_address_email", "to_address_email_list")
+            )
+            return (
+                (unread is None or bool(email.get("is_unread")) == unread)
+                and (not kinds or email["ue_type"] in kinds)
+                and (not accounts or email["eaccount"] in accounts)
+                and query.get("campaign_id", email.get("campaign_id")) == email.get("campaign_id")
+                and query.get("lead", email.get("lead")) == email.get("lead")
+                and (not search or search in (text + " " + email["body"]["text"]).lower())
+                and query.get("min_timestamp_created", "") <= email["timestamp_created"]
+                and email["timestamp_created"] <= query.get("max_timestamp_created", "\uffff")
+                and (not latest or email["id"] in latest)
+            )
+
+        preview = bool(query.get("preview_only"))
+
+        def render(email: Mapping[str, Any]) -> dict[str, Any]:
+            shown = self._render(email)
+            if preview:
+                shown["body"] = {"text": str(email.get("content_preview") or "")}
+            return shown
+
+        return list_page(
+            order,
+            self._records,
+            starting_after=query.get("starting_after"),
+            limit=query.get("limit", 100),
+            include=include,
+            render=render,
+        )
+
+    def _route_reply(self, call: Call) -> FakeResponse:
+        body = call.body
+        unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply")
+        original = self._records.get(body["reply_to_uuid"])
+        if original is None:
+            raise Rejected("Email to reply to not found", 404)
+        if not self._fake._has_account(body["eaccount"]):
+            raise Rejected(f"Email account {body['eaccount']} is not in this workspace")
+        content = body.get("body") or {}
+        if not content.get("text") and not content.get("html"):
+            raise Rejected("body/body must have 'text' or 'html'")
+        recipient = original["from_address_email"]
+        if original["ue_type"] != UE_RECEIVED:
+            recipient = original["to_address_email_list"]
+        extra = ",".join(body.get("additional_recipients") or ())
+        email = self._add(
+            UE_SENT,
+            body["eaccount"],
+            body["eaccount"],
+            recipient + ("," + extra if extra else ""),
+            body["subject"],
+            content.get("text") or content.get("html") or "",
+            original.get("campaign_id"),
+            None,
+            original["thread_id"],
+            html=content.get("html"),
+            lead=original.get("lead"),
+        )
+        for name in ("cc_address_email_list", "bcc_address_email_list"):
+            if name in body:
+                email[name] = body[name]
+        return json_response(self._render(email))
+
+    def _route_mark_thread_read(self, call: Call) -> FakeResponse:
+        thread = call.params["thread_id"]
+        emails = [e for e in self._records.values() if e["thread_id"] == thread]
+        if not emails:
+            raise Rejected("Thread not found", 404)
+        for email in emails:
+            email["is_unread"] = 0
+        return json_response({"success": True})
+
+    def _route_unread_count(self, call: Call) -> FakeResponse:
+        return json_response({"count": sum(1 for e in self._records.values() if e["is_unread"])})
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _add(
+        self,
+        ue_type: int,
+        eaccount: str,
+        sender: str,
+        to: str,
+        subject: str,
+        text: str,
+        campaign_id: str | None,
+        step: str | None,
+        thread_id: str | None,
+        *,
+        auto_reply: bool = False,
+        html: str | None = None,
+        lead: str | None = None,
+    ) -> dict[str, Any]:
+        with self._fake._lock:
+            stamp = self._fake._wall.at(self._fake._wall.clock())
+            email_id = self._new_id()
+            record: dict[str, Any] = {
+                "id": email_id,
+                "timestamp_created": stamp,
+                "timestamp_email": stamp,
+                "message_id": f"<{email_id}@fake.instantly.test>",
+                "subject": subject,
+                "from_address_email": sender,
+                "to_address_email_list": to,
+                "body": {"text": text, "html": html or f"<div>{text}</div>"},
+                "organization_id": self._fake.workspace_id,
+                "campaign_id": campaign_id,
+                "lead": lead or (sender if ue_type == UE_RECEIVED else to),
+                "eaccount": eaccount,
+                "ue_type": ue_type,
+                "step": step,
+                "is_unread": 1 if ue_type == UE_RECEIVED else 0,
+                "is_auto_reply": 1 if auto_reply else 0,
+                "thread_id": thread_id or self._new_thread(),
+                "content_preview": text[:100],
+            }
+            self._records[email_id] = record
+            self._order.append(email_id)
+            return record
+
+    def _render(self, email: Mapping[str, Any]) -> dict[str, Any]:
+        from ._spec_requests import FIELDS
+
+        return emitted(email, FIELDS["Email"])

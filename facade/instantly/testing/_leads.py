@@ -1,0 +1,415 @@
+"""Fake lead lists and leads: create, list (POST with a body cursor), bulk add with the API's
+dedupe flags, move (a background job), get, delete.
+
+Bulk add counts each lead once, checking in this order: an invalid or missing email (or, for a
+list, no email and no name), a repeat of an email earlier in the same request, the blocklist,
+already in the target campaign or list, then the `skip_if_in_*` flags. A lead's email is
+compared case-insensitively. The field meanings are the spec's (bulkAddLeads' 200 response).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._wire import FakeResponse, json_response
+
+if TYPE_CHECKING:
+    from ._fake import FakeInstantly
+
+__all__ = ["LeadStore"]
+
+# Lead.status (x-enumDescriptions): 1 Active.
+LEAD_ACTIVE: Final = 1
+_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LEAD_TEXT: Final = (
+    "email",
+    "first_name",
+    "last_name",
+    "company_name",
+    "job_title",
+    "phone",
+    "website",
+    "personalization",
+    "pl_value_lead",
+    "assigned_to",
+)
+# Fields of POST /api/v2/leads/list and /move that the fake does not implement.
+_LIST_UNSUPPORTED: Final = (
+    "filter",
+    "queries",
+    "organization_user_ids",
+    "smart_view_id",
+    "is_website_visitor",
+    "distinct_contacts",
+    "enrichment_status",
+    "esg_code",
+)
+_MOVE_UNSUPPORTED: Final = (
+    "filter",
+    "queries",
+    "assigned_to",
+    "esp_code",
+    "esg_code",
+    "ignore_resource_filter_clauses",
+    "skip_leads_in_verification",
+    "check_duplicates_in_campaigns",
+    "reset_interest_status",
+)
+
+
+class LeadStore:
+    """The fake's lead lists and leads (`fake.leads`)."""
+
+    def __init__(self, fake: FakeInstantly) -> None:
+        self._fake = fake
+        self._lists: dict[str, dict[str, Any]] = {}
+        self._list_order: list[str] = []
+        self._leads: dict[str, dict[str, Any]] = {}
+        self._lead_order: list[str] = []
+        self._new_list_id = IdMaker(0x115)
+        self._new_lead_id = IdMaker(0x1EA)
+        self.blocklist: set[str] = set()
+        """Blocked addresses and domains (lower case): bulk add counts them `in_blocklist`."""
+        self.remaining_in_plan = 100_000
+        """Lead uploads left in the plan (reported when adding to a campaign)."""
+
+    # -- seeding and inspecting -----------------------------------------------------------------
+
+    def add_list(self, name: str) -> dict[str, Any]:
+        """Create a lead list directly; returns its JSON."""
+        with self._fake._lock:
+            return dict(self._create_list({"name": name}, self._stamp()))
+
+    def all(self) -> list[dict[str, Any]]:
+        """Every lead's JSON, oldest first."""
+        with self._fake._lock:
+            return [self._render(self._leads[i]) for i in self._lead_order]
+
+    def in_campaign(self, campaign_id: str) -> list[dict[str, Any]]:
+        """The leads of a campaign, oldest first."""
+        return [lead for lead in self.all() if lead.get("campaign") == campaign_id]
+
+    def in_list(self, list_id: str) -> list[dict[str, Any]]:
+        """The leads of a list, oldest first."""
+        return [lead for lead in self.all() if lead.get("list_id") == list_id]
+
+    def _count_in_campaign(self, campaign_id: str) -> int:
+        return sum(1 for lead in self._leads.values() if lead.get("campaign") == campaign_id)
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    def handle(self, action: str, call: Call) -> FakeResponse:
+        """Answer one of this store's routes."""
+        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
+        return handler(call)
+
+    def _route_create_list(self, call: Call) -> FakeResponse:
+        return json_response(self._create_list(call.body, call.stamp))
+
+    def _route_list_lists(self, call: Call) -> FakeResponse:
+        query = call.query
+        search = str(query.get("search", "")).lower()
+
+        def include(record: Mapping[str, Any]) -> bool:
+            enrichment = query.get("has_enrichment_task")
+            return (not search or search in str(record["name"]).lower()) and (
+                enrichment is None or bool(record.get("has_enrichment_task")) == enrichment
+            )
+
+        return list_page(
+            self._list_order,
+            self._lists,
+            starting_after=query.get("starting_after"),
+            limit=query.get("limit", 100),
+            include=include,
+        )
+
+    def _route_get_list(self, call: Call) -> FakeResponse:
+        return json_response(dict(self._lookup_list(call.params["id"])))
+
+    def _route_delete_list(self, call: Call) -> FakeResponse:
+        record = self._lookup_list(call.params["id"])
+        del self._lists[record["id"]]
+        self._list_order.remove(record["id"])
+        for lead_id in [
+            i for i in self._lead_order if self._leads[i].get("list_id") == record["id"]
+        ]:
+            self._remove_lead(lead_id)
+        return json_response(dict(record))
+
+    def _route_create(self, call: Call) -> FakeResponse:
+        body = call.body
+        unsupported(
+            {k: v for k, v in body.items() if v},
+            ("verify_leads_on_import", "verify_leads_for_lead_finder", "blocklist_id"),
+            "POST /api/v2/leads",
+        )
+        campaign, list_id = body.get("campaign"), body.get("list_id")
+        self._check_target(campaign, list_id)
+        email = body.get("email")
+        if email is not None and _EMAIL.match(email.strip()) is None:
+            raise Rejected(f"body/email {email!r} is not a valid email address")
+        if email is not None and self._skipped(email.strip().lower(), body, campaign, list_id):
+            raise Rejected("Lead already exists and a skip_if_in_* flag is set")
+        lead = self._new_lead(body, campaign, list_id, call.stamp)
+        return json_response(self._render(lead))
+
+    def _route_add(self, call: Call) -> FakeResponse:
+        body = call.body
+        if body.get("verify_leads_on_import"):
+            unsupported({"verify_leads_on_import": True}, ["verify_leads_on_import"], "leads/add")
+        campaign, list_id = body.get("campaign_id"), body.get("list_id")
+        if (campaign is None) == (list_id is None):
+            raise Rejected("body must have exactly one of 'campaign_id' and 'list_id'")
+        self._check_target(campaign, list_id)
+        counts = dict.fromkeys(
+            (
+                "in_blocklist",
+                "duplicated_leads",
+                "skipped_count",
+                "invalid_email_count",
+                "incomplete_count",
+                "duplicate_email_count",
+            ),
+            0,
+        )
+        created: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        target = self._emails_in(campaign=campaign, list_id=list_id)
+        for index, lead in enumerate(body["leads"]):
+            email = (lead.get("email") or "").strip()
+            key = email.lower()
+            if not email:
+                if campaign is not None:
+                    counts["invalid_email_count"] += 1
+                    continue
+                if not (lead.get("first_name") or lead.get("last_name")):
+                    counts["incomplete_count"] += 1
+                    continue
+            elif _EMAIL.match(email) is None:
+                counts["invalid_email_count"] += 1
+                continue
+            if key:
+                if key in seen:
+                    counts["duplicate_email_count"] += 1
+                    continue
+                seen.add(key)
+                if key in self.blocklist or key.rpartition("@")[2] in self.blocklist:
+                    counts["in_blocklist"] += 1
+                    continue
+                if key in target:
+                    counts["duplicated_leads"] += 1
+                    continue
+                if self._skipped(key, body, campaign, list_id):
+                    counts["skipped_count"] += 1
+                    continue
+            fields = {**lead, "email": email or None}
+            record = self._new_lead(fields, campaign, list_id, call.stamp)
+            created.append(
+                {
+                    "index": index,
+                    "id": record["id"],
+                    "email": record.get("email"),
+                    "first_name": record.get("first_name"),
+                    "last_name": record.get("last_name"),
+                    "phone": record.get("phone"),
+                }
+            )
+        remaining: int | None = None
+        if campaign is not None:
+            self.remaining_in_plan = max(0, self.remaining_in_plan - len(created))
+            remaining = self.remaining_in_plan
+        return json_response(
+            {
+                "status": "success",
+                "total_sent": len(body["leads"]),
+                "leads_uploaded": len(created),
+                **counts,
+                "blocklist_used": body.get("blocklist_id"),
+                "remaining_in_plan": remaining,
+                "created_leads": created,
+            }
+        )
+
+    def _route_list(self, call: Call) -> FakeResponse:
+        body = {} if not isinstance(call.body, dict) else call.body
+        unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list")
+        include = self._selection(body)
+        return list_page(
+            self._lead_order,
+            self._leads,
+            starting_after=body.get("starting_after"),
+            limit=int(body.get("limit", 100)),
+            include=include,
+            render=self._render,
+        )
+
+    def _route_move(self, call: Call) -> FakeResponse:
+        body = call.body
+        unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move")
+        to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")
+        if (to_campaign is None) == (to_list is None):
+            raise Rejected("body must have exactly one of 'to_campaign_id' and 'to_list_id'")
+        self._check_target(to_campaign, to_list)
+        include = self._selection(body)
+        chosen = [i for i in self._lead_order if include(self._leads[i])]
+        if "limit" in body:
+            chosen = chosen[: int(body["limit"])]
+        copy = bool(body.get("copy_leads"))
+        check = bool(body.get("check_duplicates"))
+
+        def apply(stamp: str) -> dict[str, Any]:
+            present = self._emails_in(campaign=to_campaign, list_id=to_list)
+            moved = skipped = 0
+            for lead_id in chosen:
+                lead = self._leads.get(lead_id)
+                if lead is None:
+                    continue
+                email = (lead.get("email") or "").lower()
+                if check and email and email in present:
+                    skipped += 1
+                    continue
+                present.add(email)
+                target = self._new_lead(lead, to_campaign, to_list, stamp) if copy else lead
+                target["campaign"], target["list_id"] = to_campaign, to_list
+                target["timestamp_updated"] = stamp
+                moved += 1
+            return {"moved_count": moved, "skipped_count": skipped}
+
+        job = self._fake.jobs._create("move-leads", {"total_to_process": len(chosen)}, apply)
+        return json_response(job.as_json())
+
+    def _route_get(self, call: Call) -> FakeResponse:
+        return json_response(self._render(self._lookup(call.params["id"])))
+
+    def _route_delete(self, call: Call) -> FakeResponse:
+        lead = self._lookup(call.params["id"])
+        self._remove_lead(lead["id"])
+        return json_response(self._render(lead))
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _stamp(self) -> str:
+        return self._fake._wall.at(self._fake._wall.clock())
+
+    def _create_list(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
+        record = {
+            "id": self._new_list_id(),
+            "organization_id": self._fake.workspace_id,
+            "name": body["name"],
+            "has_enrichment_task": body.get("has_enrichment_task"),
+            "owned_by": body.get("owned_by") or self._fake.user_id,
+            "timestamp_created": stamp,
+        }
+        self._lists[record["id"]] = record
+        self._list_order.append(record["id"])
+        return record
+
+    def _lookup_list(self, list_id: str) -> dict[str, Any]:
+        record = self._lists.get(list_id)
+        if record is None:
+            raise Rejected("Lead list not found", 404)
+        return record
+
+    def _lookup(self, lead_id: str) -> dict[str, Any]:
+        lead = self._leads.get(lead_id)
+        if lead is None:
+            raise Rejected("Lead not found", 404)
+        return lead
+
+    def _check_target(self, campaign: str | None, list_id: str | None) -> None:
+        if campaign is not None and not self._fake.campaigns.exists(campaign):
+            raise Rejected(f"Campaign {campaign} not found", 404)
+        if list_id is not None and list_id not in self._lists:
+            raise Rejected(f"Lead list {list_id} not found", 404)
+
+    def _emails_in(self, *, campaign: str | None, list_id: str | None) -> set[str]:
+        return {
+            (lead.get("email") or "").lower()
+            for lead in self._leads.values()
+            if lead.get("email")
+            and (
+                (campaign is not None and lead.get("campaign") == campaign)
+                or (list_id is not None and lead.get("list_id") == list_id)
+            )
+        }
+
+    def _skipped(
+        self, key: str, body: Mapping[str, Any], campaign: str | None, list_id: str | None
+    ) -> bool:
+        homes = [
+            (lead.get("campaign"), lead.get("list_id"))
+            for lead in self._leads.values()
+            if (lead.get("email") or "").lower() == key
+        ]
+        if not homes:
+            return False
+        if body.get("skip_if_in_workspace"):
+            return True
+        if body.get("skip_if_in_campaign") and any(c for c, _ in homes):
+            return True
+        return bool(body.get("skip_if_in_list")) and any(li for _, li in homes)
+
+    def _new_lead(
+        self, fields: Mapping[str, Any], campaign: str | None, list_id: str | None, stamp: str
+    ) -> dict[str, Any]:
+        email = fields.get("email")
+        lead: dict[str, Any] = {k: fields[k] for k in _LEAD_TEXT if fields.get(k) is not None}
+        custom = fields.get("custom_variables") or fields.get("payload")
+        lead.update(
+            id=self._new_lead_id(),
+            timestamp_created=stamp,
+            timestamp_updated=stamp,
+            organization=self._fake.workspace_id,
+            campaign=campaign,
+            list_id=list_id,
+            status=LEAD_ACTIVE,
+            email_open_count=0,
+            email_reply_count=0,
+            email_click_count=0,
+            company_domain=email.rpartition("@")[2].lower() if email else "",
+            status_summary={},
+            payload=dict(custom) if custom else None,
+            upload_method="api",
+            uploaded_by_user=self._fake.user_id,
+        )
+        if "lt_interest_status" in fields:
+            lead["lt_interest_status"] = fields["lt_interest_status"]
+        self._leads[lead["id"]] = lead
+        self._lead_order.append(lead["id"])
+        return lead
+
+    def _remove_lead(self, lead_id: str) -> None:
+        del self._leads[lead_id]
+        self._lead_order.remove(lead_id)
+
+    def _selection(self, body: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
+        ids = set(body.get("ids") or ())
+        excluded = set(body.get("excluded_ids") or ())
+        contacts = {c.lower() for c in body.get("contacts") or ()}
+        search = str(body.get("search") or "").lower()
+
+        def include(lead: Mapping[str, Any]) -> bool:
+            haystack = " ".join(
+                str(lead.get(k) or "") for k in ("email", "first_name", "last_name")
+            ).lower()
+            return (
+                (not ids or lead["id"] in ids)
+                and lead["id"] not in excluded
+                and (not contacts or (lead.get("email") or "").lower() in contacts)
+                and ("campaign" not in body or lead.get("campaign") == body["campaign"])
+                and ("list_id" not in body or lead.get("list_id") == body["list_id"])
+                and ("in_campaign" not in body or bool(lead.get("campaign")) == body["in_campaign"])
+                and ("in_list" not in body or bool(lead.get("list_id")) == body["in_list"])
+                and (not search or search in haystack)
+            )
+
+        return include
+
+    def _render(self, lead: Mapping[str, Any]) -> dict[str, Any]:
+        from ._spec_requests import FIELDS
+
+        return emitted(lead, FIELDS["Lead"])

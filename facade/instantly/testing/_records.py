@@ -1,0 +1,117 @@
+"""What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
+
+A store (campaigns, leads, emails, webhooks, verification) holds one kind of state and answers
+its routes through `handle(action, call)`; `Call` carries what the fake already parsed and
+checked (path parameters, query, body) and the moment of the request.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._wire import FakeResponse, json_response
+
+__all__ = [
+    "Call",
+    "IdMaker",
+    "Rejected",
+    "copy_json",
+    "emitted",
+    "list_page",
+    "unsupported",
+]
+
+
+class Rejected(Exception):
+    """The API refuses the request: `status` and Fastify-style `message`."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One checked request as a store sees it."""
+
+    params: Mapping[str, str]
+    query: Mapping[str, Any]
+    body: Any
+    now: float
+    stamp: str
+
+
+class IdMaker:
+    """uuid-looking ids (version 7 layout) that sort in creation order, one counter per kind."""
+
+    def __init__(self, kind: int) -> None:
+        if not 0 <= kind < 0x1000:
+            raise ValueError(f"kind must fit in 12 bits, got {kind}")
+        self._kind = kind
+        self._counter = itertools.count(1)
+
+    def __call__(self) -> str:
+        number = next(self._counter)
+        text = f"019cc043af5470e{self._kind:03x}{number:014x}"
+        text = text[:12] + "7" + text[13:16] + "a" + text[17:]
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy through JSON (what a response would carry)."""
+    return json.loads(json.dumps(value))
+
+
+def emitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The keys of `data` the spec's schema allows (`fields`), copied."""
+    allowed = set(fields)
+    return {k: copy_json(v) for k, v in data.items() if k in allowed}
+
+
+def unsupported(query: Mapping[str, Any], names: Iterable[str], route: str) -> None:
+    """Refuse query or body fields the spec has but the fake does not implement (no silent lie)."""
+    used = sorted(n for n in names if n in query)
+    if used:
+        raise Rejected(
+            f"{', '.join(used)} is not supported by instantly.testing.FakeInstantly on {route}"
+        )
+
+
+def list_page(
+    ordered_ids: Sequence[str],
+    records: Mapping[str, Mapping[str, Any]],
+    *,
+    starting_after: str | None,
+    limit: int,
+    include: Callable[[Mapping[str, Any]], bool] | None = None,
+    render: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
+) -> FakeResponse:
+    """`{"items", "next_starting_after"}` after the id `starting_after`, in `ordered_ids` order.
+
+    Like Instantly, every non-empty page carries a cursor (its last id), so a listing ends with
+    an empty page. An unknown cursor gives an empty page.
+    """
+    start = 0
+    if starting_after is not None:
+        try:
+            start = list(ordered_ids).index(starting_after) + 1
+        except ValueError:
+            start = len(ordered_ids)
+    items: list[dict[str, Any]] = []
+    last: str | None = None
+    for record_id in itertools.islice(ordered_ids, start, None):
+        record = records[record_id]
+        if include is not None and not include(record):
+            continue
+        items.append(render(record))
+        last = record_id
+        if len(items) == limit:
+            break
+    page: dict[str, Any] = {"items": items}
+    if last is not None:
+        page["next_starting_after"] = last
+    return json_response(page)
