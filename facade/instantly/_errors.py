@@ -1,12 +1,14 @@
 """Every exception the client raises, in one tree.
 
     InstantlyError
+    ├── ClientClosedError (also RuntimeError) the client was used after close()/aclose()
     ├── InvalidInputError (also ValueError)   bad arguments, raised before any request is sent
     │   └── InvalidEmailError
     │       └── InvalidEmailsError            several addresses of one list are invalid
     ├── APIError                              something went wrong talking to the API
     │   ├── APIConnectionError                no response (DNS, refused, reset, ...)
     │   │   └── APITimeoutError
+    │   │       └── RateLimitQueueTimeoutError the client-side limiter would queue it too long
     │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
@@ -33,6 +35,9 @@
 
 Messages carry the request method, the path and the server's own message. They never carry the
 API key: nothing here is ever given the request headers.
+
+Every class pickles and copies with its attributes (`InstantlyError.__reduce__`), so an error can
+cross a process boundary (ProcessPoolExecutor, a task queue); chained causes do not travel.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ __all__ = [
     "AccountStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InstantlyError",
     "InternalServerError",
@@ -66,6 +72,7 @@ __all__ = [
     "PaymentRequiredError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitQueueTimeoutError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "WebhookAuthenticationError",
@@ -85,8 +92,28 @@ def _shorten(text: str) -> str:
     return f"{text[:half]}...({len(text) - 2 * half} more characters)...{text[-half:]}"
 
 
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    """An instance of `cls` with `args`, without calling `__init__` (pickle then sets the state)."""
+    return cls.__new__(cls, *args)
+
+
 class InstantlyError(Exception):
     """Root of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default (cls(*args) + state) cannot call an __init__ with keyword-only arguments.
+        return (_rebuild, (type(self), self.args), dict(vars(self)))
+
+
+class ClientClosedError(InstantlyError, RuntimeError):
+    """The client was used after `close()`/`aclose()`; create a new client (or use `with`)."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "this client was closed: create a new Instantly/AsyncInstantly client, or make "
+            "every call inside its `with` block"
+        )
 
 
 class InvalidInputError(InstantlyError, ValueError):
@@ -136,6 +163,27 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
+
+
+class RateLimitQueueTimeoutError(APITimeoutError):
+    """The client-side rate limiter would have to hold this request longer than `max_wait`.
+
+    Nothing was sent. `wait` is how long it would have waited, `max_wait` the limit it exceeds
+    (`RateLimit.max_wait`): send fewer requests at once, or raise `max_wait`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        wait: float,
+        max_wait: float,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.wait = wait
+        self.max_wait = max_wait
+        super().__init__(message, method=method, path=path)
 
 
 class MalformedResponseError(APIError):
@@ -325,6 +373,7 @@ class JobGroupError(JobError):
         """Every job's last state, in the group's order."""
         jobs: tuple[Any, ...] = self.job
         return jobs
+
 
 class WebhookError(InstantlyError):
     """A webhook delivery was refused; nothing in it should be acted on."""

@@ -22,6 +22,7 @@ from typing import Final
 import httpx
 
 from ._config import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._errors import InvalidInputError
 
 __all__ = [
     "IDEMPOTENT_POSTS",
@@ -87,10 +88,19 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         for name in ("max_retries", "initial_delay", "max_delay", "max_retry_after"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"RetryPolicy.{name} must be a number >= 0, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise InvalidInputError(
+                    f"RetryPolicy.{name} must be a finite number >= 0, got {value!r}"
+                )
         if not isinstance(self.max_retries, int):
-            raise ValueError(f"RetryPolicy.max_retries must be an int, got {self.max_retries!r}")
+            raise InvalidInputError(
+                f"RetryPolicy.max_retries must be an int, got {self.max_retries!r}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
