@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
@@ -28,6 +29,7 @@ from ._config import (
 from ._errors import InvalidInputError
 from ._ratelimit import RateLimit, RateLimiter
 from ._retry import RetryPolicy
+from ._secrets import register_key
 from ._transport import (
     AsyncClientTransport,
     AsyncRetryTransport,
@@ -100,6 +102,10 @@ class _Config:
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         }
+        # The key is redacted from the logs of this package, httpx and httpcore until close(),
+        # or until this config is garbage-collected with a client that was never closed.
+        self.redaction = register_key(self.api_key)
+        weakref.finalize(self, self.redaction.close)
 
     def raw_client(self) -> AuthenticatedClient:
         """A generated client (not yet bound to an httpx client) with the same settings."""
@@ -117,6 +123,16 @@ class _Config:
         return (
             f"<{name} base_url={self.base_url!r} max_retries={self.max_retries} rate_limit={limit}>"
         )
+
+
+def _describe(client: object) -> str:
+    """A client's repr; never raises, even for one whose constructor failed half-way."""
+    name = type(client).__name__
+    config = vars(client).get("_config")
+    if not isinstance(config, _Config):
+        return f"<{name} (not initialized)>"
+    closed = " closed" if getattr(vars(client).get("_http"), "is_closed", False) else ""
+    return config.describe(name + closed)
 
 
 def _check_one_of(http_client: object, transport: object) -> None:
@@ -228,8 +244,15 @@ class Instantly:
         return Jobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
 
     def close(self) -> None:
-        """Close the connections this client opened (a given `http_client` stays open)."""
-        self._http.close()
+        """Close the connections this client opened (a given `http_client` stays open).
+
+        Later calls raise ClientClosedError; closing twice is harmless.
+        """
+        config, http = vars(self).get("_config"), vars(self).get("_http")
+        if isinstance(config, _Config):
+            config.redaction.close()
+        if isinstance(http, httpx.Client):
+            http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -243,7 +266,7 @@ class Instantly:
         self.close()
 
     def __repr__(self) -> str:
-        return self._config.describe(type(self).__name__)
+        return _describe(self)
 
 
 class AsyncInstantly:
@@ -344,8 +367,15 @@ class AsyncInstantly:
         return AsyncJobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
 
     async def aclose(self) -> None:
-        """Close the connections this client opened (a given `http_client` stays open)."""
-        await self._http.aclose()
+        """Close the connections this client opened (a given `http_client` stays open).
+
+        Later calls raise ClientClosedError; closing twice is harmless.
+        """
+        config, http = vars(self).get("_config"), vars(self).get("_http")
+        if isinstance(config, _Config):
+            config.redaction.close()
+        if isinstance(http, httpx.AsyncClient):
+            await http.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -359,4 +389,4 @@ class AsyncInstantly:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return self._config.describe(type(self).__name__)
+        return _describe(self)

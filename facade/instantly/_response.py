@@ -4,6 +4,11 @@ Both directions are tolerant of what the server really sends. An error body that
 proxy's HTML 502 page) still gives the right typed error, with a short excerpt as its message. A
 2xx body the generated parser cannot read gives `MalformedResponseError`, never a bare
 KeyError/TypeError/ValueError from inside the generated models.
+
+Text from the network is scrubbed of the request's key before it reaches an error, and errors are
+raised outside the `except` that caught the parser's failure: neither a chained cause (whose
+message or `.doc` may hold an echoed key) nor a frame local holding the parsed body travels with
+the error a caller sees.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from typing import Any, Final, NamedTuple, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import attrs
 import httpx
@@ -21,6 +26,7 @@ from instantly_api.types import Unset
 from ._config import REQUEST_ID_HEADERS
 from ._errors import APIStatusError, MalformedResponseError, RateLimitError, status_error_class
 from ._retry import parse_retry_after
+from ._secrets import key_of, scrub
 
 __all__ = [
     "EXCERPT_MAX",
@@ -90,37 +96,13 @@ def _server_message(body: Any) -> str | None:
     return None
 
 
-# Square brackets, not angle ones: `excerpt` strips anything that looks like an HTML tag.
-REDACTED: Final = "[redacted]"
-# Shorter tokens are not scrubbed from text: they would garble ordinary words (no real key is).
-_MIN_SECRET_LENGTH: Final = 6
-
-
 def _sent_key(response: httpx.Response) -> str | None:
-    """The API key the request carried (Authorization: Bearer ...), to scrub from echoed text."""
+    """The API key the request carried, to scrub from echoed text (None without a request)."""
     try:
-        header = response.request.headers.get("authorization", "")
+        request = response.request
     except RuntimeError:  # a response built without a request
         return None
-    key = header.partition(" ")[2].strip()
-    return key if len(key) >= _MIN_SECRET_LENGTH else None
-
-
-def _scrub(value: Any, key: str | None) -> Any:
-    """`value` (text or parsed JSON) with every occurrence of `key` replaced by REDACTED.
-
-    A server or proxy that echoes the request (a debug page, "invalid key sk-...") must not put
-    the key into an exception's message or body, where logs and tracebacks would show it.
-    """
-    if key is None:
-        return value
-    if isinstance(value, str):
-        return value.replace(key, REDACTED)
-    if isinstance(value, list):
-        return [_scrub(item, key) for item in value]
-    if isinstance(value, dict):
-        return {_scrub(k, key): _scrub(v, key) for k, v in value.items()}
-    return value
+    return key_of(request.headers)
 
 
 def status_error(response: httpx.Response, *, method: str, path: str) -> APIStatusError:
@@ -128,11 +110,11 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     status = response.status_code
     reason = response.reason_phrase or "HTTP error"
     key = _sent_key(response)
-    body: Any = _scrub(_json_or_none(response), key)
+    body: Any = scrub(_json_or_none(response), key)
     message = _server_message(body)
     if message is None:
         if body is None:
-            text = _scrub(response.content.decode("utf-8", "replace"), key)
+            text = scrub(response.content.decode("utf-8", "replace"), key)
             body = excerpt(text, 500) if text else None
             message = f"{reason}: {excerpt(text)}" if text.strip() else reason
         else:
@@ -142,7 +124,7 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
         "method": method,
         "path": path,
         "body": body,
-        "request_id": request_id_of(response),
+        "request_id": scrub(request_id_of(response), key),
     }
     cls = status_error_class(status)
     if issubclass(cls, RateLimitError):
@@ -229,31 +211,47 @@ def parse_success(
     method: str,
     path: str,
 ) -> T:
-    """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError."""
+    """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError.
 
-    def malformed(why: str) -> MalformedResponseError:
-        key = _sent_key(response)
-        text = _scrub(response.content.decode("utf-8", "replace"), key)
-        why = _scrub(why, key)
-        return MalformedResponseError(
-            f"{response.status_code} response does not match the spec ({why}); body: "
-            f"{excerpt(text)!r}",
-            status_code=response.status_code,
-            body=excerpt(text, 500),
-            method=method,
-            path=path,
-        )
+    The error is raised here, outside the parser's `except` and with no parsed body in scope:
+    see the module docstring.
+    """
+    parsed, problem = _parsed_or_problem(parse, client, response, expected)
+    if problem is None:
+        return cast(T, parsed)
+    del parsed
+    raise _malformed(response, problem, method=method, path=path)
 
+
+def _parsed_or_problem(
+    parse: Callable[..., object], client: object, response: httpx.Response, expected: type[T]
+) -> tuple[T | None, str | None]:
+    """(the parsed model, None), or (None, what is wrong with the body, already scrubbed)."""
+    key = _sent_key(response)
     try:
         parsed = parse(client=client, response=response)
     except json.JSONDecodeError as exc:
-        raise malformed(f"not JSON: {exc.msg}") from exc
+        return None, scrub(f"not JSON: {exc.msg}", key)
     except _PARSE_ERRORS as exc:
-        raise malformed(f"{type(exc).__name__}: {exc}") from exc
+        return None, scrub(f"{type(exc).__name__}: {exc}", key)
     if not isinstance(parsed, expected):
         got = "no documented body" if parsed is None else type(parsed).__name__
-        raise malformed(f"expected {expected.__name__}, got {got}")
+        return None, f"expected {expected.__name__}, got {got}"
     problem = shape_problem(parsed)
     if problem is not None:
-        raise malformed(problem)
-    return parsed
+        return None, scrub(problem, key)
+    return parsed, None
+
+
+def _malformed(
+    response: httpx.Response, why: str, *, method: str, path: str
+) -> MalformedResponseError:
+    """The error for a 2xx body that does not match the spec, its excerpt scrubbed of the key."""
+    text = scrub(response.content.decode("utf-8", "replace"), _sent_key(response))
+    return MalformedResponseError(
+        f"{response.status_code} response does not match the spec ({why}); body: {excerpt(text)!r}",
+        status_code=response.status_code,
+        body=excerpt(text, 500),
+        method=method,
+        path=path,
+    )

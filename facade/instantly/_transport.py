@@ -5,6 +5,13 @@ through `Instantly`/`AsyncInstantly` (wrapped or reached through `.raw`) gets th
 Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps) and in
 `_retry`/`_ratelimit`; `RetryTransport` and `AsyncRetryTransport` only send and sleep. The read
 timeout bounds a whole response body too (`_BodyBudget`), not only each socket read.
+
+The rate limit is held where requests leave: each attempt is checked against the limiter's log
+of actual sends right before it is handed to the transport, and again when httpcore reports (its
+`trace` request extension) that the request's bytes are about to be written, after any
+connection setup. A request that ends without sending (cancelled, connection refused) gives its
+place back. A transport error reaches the caller scrubbed of the key and cut from its chain (the
+inner exceptions' messages and frames may hold what a hostile server sent).
 """
 
 from __future__ import annotations
@@ -14,19 +21,28 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
 
 import httpx
 
 from ._aio import asyncio_sleep
 from ._config import EXTENSION_MAX_RETRIES, LOGGER_NAME
-from ._ratelimit import RateLimiter, RateLimitWaitTooLong
+from ._errors import (
+    ClientClosedError,
+    InstantlyError,
+    RateLimitError,
+    RateLimitQueueTimeoutError,
+)
+from ._ratelimit import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
 from ._retry import (
     RetryDecision,
     RetryPolicy,
     decide_after_error,
     decide_after_response,
     parse_retry_after,
+    was_not_sent,
 )
+from ._secrets import key_of, scrub
 
 __all__ = [
     "AsyncClientTransport",
@@ -34,20 +50,54 @@ __all__ = [
     "ClientTransport",
     "RetryTransport",
     "TransportSettings",
+    "detached",
+    "ensure_open",
 ]
 
 logger = logging.getLogger(LOGGER_NAME)
 
+_E = TypeVar("_E", bound=BaseException)
+
+# The httpcore trace event fired right before a request's bytes are written (http11 and http2).
+_SEND_STARTED: Final = "send_request_headers.started"
+
 
 @dataclass(frozen=True, slots=True)
 class TransportSettings:
-    """What the retry transports decide with; clock, wall clock and rng are injectable for tests."""
+    """What the retry transports decide with; clock, wall clock and rng are injectable for tests.
+
+    `route_of` names a request's route (e.g. "GET /api/v2/emails") for the limiter's per-route
+    windows; None (or a route the limiter has no windows for) applies the workspace's only.
+    """
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     limiter: RateLimiter | None = None
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], float] = time.time
     rng: Callable[[], float] = random.random
+    route_of: Callable[[httpx.Request], str | None] | None = None
+
+
+def ensure_open(http: httpx.Client | httpx.AsyncClient) -> None:
+    """Raise ClientClosedError when `http` was closed (httpx would raise a bare RuntimeError)."""
+    if http.is_closed:
+        raise ClientClosedError()
+
+
+def detached(exc: _E, request: httpx.Request | None) -> _E:
+    """`exc` (in place) scrubbed of the request's key, cut from its chain and its frames.
+
+    For an httpx error about to be chained under one of ours: the frames it was raised through
+    hold response bytes in their locals (httpx's body reading, httpcore's parser) and its chain
+    holds httpcore's and h11's exceptions, any of which may carry what a hostile server echoed.
+    Its type and (scrubbed) message stay.
+    """
+    key = key_of(request.headers) if request is not None else None
+    exc.__cause__ = None
+    exc.__context__ = None
+    exc.__suppress_context__ = False
+    exc.args = tuple(scrub(arg, key) if isinstance(arg, str) else arg for arg in exc.args)
+    return exc.with_traceback(None)
 
 
 def _request_path(request: httpx.Request) -> str:
@@ -59,7 +109,7 @@ class _Attempts:
     """Sans-I/O state of one request over its attempts: decides and logs, never sends or sleeps."""
 
     def __init__(self, request: httpx.Request, settings: TransportSettings) -> None:
-        self._request = request
+        self.request = request
         self._settings = settings
         self.method = request.method
         self.path = _request_path(request)
@@ -69,27 +119,102 @@ class _Attempts:
             self.max_retries = 0  # a streamed body cannot be sent twice
         self.retries_done = 0
         self._started = 0.0
+        limiter = settings.limiter
+        self.route = settings.route_of(request) if limiter and settings.route_of else None
+        self._ticket: Ticket | None = None
+        self._open = False  # the current attempt has neither been answered nor failed yet
+        self._confirmed = False  # the transport reported this attempt's bytes being written
+        self.clock = settings.clock
 
-    def rate_limit_wait(self) -> float:
-        """Seconds to wait before this attempt may be sent (0 without a limiter)."""
+    @property
+    def limited(self) -> bool:
+        """Whether a limiter holds this request back."""
+        return self._settings.limiter is not None
+
+    def queue_wait(self) -> float:
+        """Book this request's place in the limiter's queue; the seconds to sleep until it."""
         limiter = self._settings.limiter
         if limiter is None:
             return 0.0
+        now = self._settings.clock()
+        error: InstantlyError | None = None
+        self._open = True
         try:
-            return limiter.reserve(self._settings.clock())
+            self._ticket = limiter.reserve(now, self.route)
         except RateLimitWaitTooLong as exc:
-            raise httpx.PoolTimeout(str(exc), request=self._request) from exc
+            error = RateLimitQueueTimeoutError(
+                f"not sent: {exc}", wait=exc.wait, max_wait=exc.max_wait,
+                method=self.method, path=self.path,
+            )  # fmt: skip
+        except RateLimitHeld as exc:
+            error = self._held(exc.remaining)
+        if error is not None:
+            raise error  # outside the except: no internal exception chained
+        return self._ticket.wait(now) if self._ticket else 0.0
+
+    def send_wait(self) -> float:
+        """Right before this attempt goes to the transport: 0 once its send is recorded."""
+        self._confirmed = False
+        self._open = True
+        return self._record(confirm=False)
+
+    def confirm_wait(self) -> float:
+        """When the bytes are about to be written: 0 once the send is recorded at this moment."""
+        if self._confirmed:
+            return 0.0
+        wait = self._record(confirm=True)
+        self._confirmed = wait == 0
+        return wait
+
+    def _record(self, *, confirm: bool) -> float:
+        limiter, ticket = self._settings.limiter, self._ticket
+        if limiter is None or ticket is None:
+            return 0.0
+        now = self._settings.clock()
+        try:
+            return limiter.confirm(ticket, now) if confirm else limiter.acquire(ticket, now)
+        except RateLimitHeld as exc:
+            remaining = exc.remaining
+        raise self._held(remaining)
+
+    def _held(self, remaining: float) -> RateLimitError:
+        cap = self._settings.policy.max_retry_after
+        return RateLimitError(
+            f"not sent: the server's Retry-After holds this client back {remaining:.1f} s more "
+            f"(longer than the {cap:g} s cap, so it is not waited out; retry after that)",
+            retry_after=remaining, status_code=429, method=self.method, path=self.path,
+        )  # fmt: skip
+
+    def abandon(self) -> None:
+        """The attempt ends with nothing written (cancelled, refused): give its place back."""
+        limiter, ticket = self._settings.limiter, self._ticket
+        if self._open and limiter is not None and ticket is not None and not self._confirmed:
+            limiter.release(ticket)
+        self._open = False
 
     def sending(self) -> None:
         """Mark the start of an attempt (for the elapsed time in the log line)."""
         self._started = self._settings.clock()
 
+    def sent(self) -> None:
+        """The transport answered or failed after writing: what this attempt recorded stands."""
+        self._open = False
+
     def after_response(self, response: httpx.Response) -> RetryDecision:
-        """Decide after a response, defer the shared limiter on a 429 with Retry-After, log."""
+        """Decide after a response, hold the shared limiter on a 429 with Retry-After, log."""
         s = self._settings
+        self.sent()
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=s.wall_clock())
         if response.status_code == 429 and retry_after is not None and s.limiter is not None:
-            s.limiter.defer_until(s.clock() + min(retry_after, s.policy.max_retry_after))
+            if retry_after > s.policy.max_retry_after:
+                s.limiter.refuse_until(s.clock() + retry_after)
+                logger.warning(
+                    "%s %s -> 429 with Retry-After %g s, beyond the %g s cap: every request of "
+                    "this client fails fast with RateLimitError (nothing sent) for that long",
+                    self.method, self.path, retry_after, s.policy.max_retry_after,
+                )  # fmt: skip
+            else:
+                s.limiter.defer_until(s.clock() + retry_after)
         decision = decide_after_response(
             self.method,
             self.path,
@@ -105,6 +230,10 @@ class _Attempts:
     def after_error(self, exc: httpx.TransportError) -> RetryDecision:
         """Decide after the transport raised instead of answering, log."""
         s = self._settings
+        if was_not_sent(exc):
+            self.abandon()
+        else:
+            self.sent()
         decision = decide_after_error(
             self.method,
             self.path,
@@ -150,11 +279,17 @@ class _BodyBudget:
 
     httpx's read timeout bounds each socket read, so a server sending one byte at a time could
     stretch a response forever. This bounds the sum of those waits too (a consumer's own pauses
-    between chunks are not counted), raising `httpx.ReadTimeout` once it is spent.
+    between chunks are not counted), raising `httpx.ReadTimeout` once it is spent. Without a read
+    timeout nothing is bounded; a transport error while reading is detached either way.
     """
 
-    def __init__(self, request: httpx.Request, budget: float, clock: Callable[[], float]) -> None:
-        self._request = request
+    def __init__(
+        self,
+        request: httpx.Request,
+        budget: float | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.request = request
         self._budget = budget
         self._clock = clock
         self._spent = 0.0
@@ -165,17 +300,19 @@ class _BodyBudget:
 
     def charge(self, started: float) -> None:
         """Add the wait since `started`; `httpx.ReadTimeout` once the budget is overspent."""
+        if self._budget is None:
+            return
         self._spent += self._clock() - started
         if self._spent > self._budget:
             raise httpx.ReadTimeout(
                 f"the response body took longer than the read timeout ({self._budget:g} s) "
                 "to arrive",
-                request=self._request,
+                request=self.request,
             )
 
 
 class _BoundedStream(httpx.SyncByteStream):
-    """A response body stream whose total read time is bounded by `_BodyBudget`."""
+    """A response body stream bounded by `_BodyBudget`, its transport errors detached."""
 
     def __init__(self, stream: httpx.SyncByteStream, budget: _BodyBudget) -> None:
         self._stream = stream
@@ -185,10 +322,15 @@ class _BoundedStream(httpx.SyncByteStream):
         chunks = iter(self._stream)
         while True:
             started = self._budget.start()
+            failure: httpx.TransportError | None = None
             try:
                 chunk = next(chunks)
             except StopIteration:
                 return
+            except httpx.TransportError as exc:
+                failure = exc
+            if failure is not None:
+                raise detached(failure, self._budget.request)
             self._budget.charge(started)
             yield chunk
 
@@ -207,10 +349,15 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         chunks = aiter(self._stream)
         while True:
             started = self._budget.start()
+            failure: httpx.TransportError | None = None
             try:
                 chunk = await anext(chunks)
             except StopAsyncIteration:
                 return
+            except httpx.TransportError as exc:
+                failure = exc
+            if failure is not None:
+                raise detached(failure, self._budget.request)
             self._budget.charge(started)
             yield chunk
 
@@ -218,23 +365,21 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         await self._stream.aclose()
 
 
-def _bounded(
-    response: httpx.Response, request: httpx.Request, clock: Callable[[], float]
-) -> httpx.Response:
+def _bounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     """`response` with its body's total read time bounded by the request's read timeout."""
-    budget = _read_budget(request)
-    if budget is not None and isinstance(response.stream, httpx.SyncByteStream):
-        response.stream = _BoundedStream(response.stream, _BodyBudget(request, budget, clock))
+    request, clock = attempts.request, attempts.clock
+    if isinstance(response.stream, httpx.SyncByteStream):
+        budget = _BodyBudget(request, _read_budget(request), clock)
+        response.stream = _BoundedStream(response.stream, budget)
     return response
 
 
-def _abounded(
-    response: httpx.Response, request: httpx.Request, clock: Callable[[], float]
-) -> httpx.Response:
+def _abounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     """Async `_bounded`."""
-    budget = _read_budget(request)
-    if budget is not None and isinstance(response.stream, httpx.AsyncByteStream):
-        response.stream = _AsyncBoundedStream(response.stream, _BodyBudget(request, budget, clock))
+    request, clock = attempts.request, attempts.clock
+    if isinstance(response.stream, httpx.AsyncByteStream):
+        budget = _BodyBudget(request, _read_budget(request), clock)
+        response.stream = _AsyncBoundedStream(response.stream, budget)
     return response
 
 
@@ -258,6 +403,11 @@ async def _adiscard(response: httpx.Response) -> None:
         await response.aclose()
 
 
+def _with_trace(request: httpx.Request, trace: Callable[..., Any]) -> None:
+    """Give `request` our httpcore `trace` callback (the caller's own one still runs after it)."""
+    request.extensions = {**request.extensions, "trace": trace}
+
+
 class RetryTransport(httpx.BaseTransport):
     """Rate limit → send → decide → sleep, around any sync httpx transport."""
 
@@ -271,29 +421,60 @@ class RetryTransport(httpx.BaseTransport):
         self._transport = transport
         self._settings = settings or TransportSettings()
         self._sleep = sleep
+        self._closed = False
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(request, self._settings)
+        if attempts.limited:
+            _with_trace(request, self._trace(attempts, request.extensions.get("trace")))
+        try:
+            return self._send(request, attempts)
+        except BaseException:
+            attempts.abandon()
+            raise
+
+    def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
+        self._sleep_for(attempts.queue_wait())
         while True:
-            wait = attempts.rate_limit_wait()
-            if wait > 0:
-                self._sleep(wait)
+            while (wait := attempts.send_wait()) > 0:
+                self._sleep_for(wait)
             attempts.sending()
+            failure: httpx.TransportError | None = None
             try:
                 response = self._transport.handle_request(request)
             except httpx.TransportError as exc:
-                decision = attempts.after_error(exc)
+                failure = exc
+            if failure is not None:
+                decision = attempts.after_error(failure)
                 if not decision.retry:
-                    raise
+                    raise detached(failure, attempts.request)
             else:
                 decision = attempts.after_response(response)
                 if not decision.retry:
-                    return _bounded(response, request, self._settings.clock)
-                _discard(_bounded(response, request, self._settings.clock))
-            if decision.delay > 0:
-                self._sleep(decision.delay)
+                    return _bounded(response, attempts)
+                _discard(_bounded(response, attempts))
+            self._sleep_for(decision.delay)
+
+    def _sleep_for(self, seconds: float) -> None:
+        if seconds > 0:
+            self._sleep(seconds)
+        if self._closed:
+            raise ClientClosedError()
+
+    def _trace(
+        self, attempts: _Attempts, callers: Callable[..., Any] | None
+    ) -> Callable[[str, dict[str, Any]], None]:
+        def trace(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_SEND_STARTED):
+                while (wait := attempts.confirm_wait()) > 0:
+                    self._sleep_for(wait)
+            if callers is not None:
+                callers(name, info)
+
+        return trace
 
     def close(self) -> None:
+        self._closed = True
         self._transport.close()
 
 
@@ -310,29 +491,60 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._transport = transport
         self._settings = settings or TransportSettings()
         self._sleep = sleep or asyncio_sleep
+        self._closed = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(request, self._settings)
+        if attempts.limited:
+            _with_trace(request, self._trace(attempts, request.extensions.get("trace")))
+        try:
+            return await self._send(request, attempts)
+        except BaseException:
+            attempts.abandon()
+            raise
+
+    async def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
+        await self._sleep_for(attempts.queue_wait())
         while True:
-            wait = attempts.rate_limit_wait()
-            if wait > 0:
-                await self._sleep(wait)
+            while (wait := attempts.send_wait()) > 0:
+                await self._sleep_for(wait)
             attempts.sending()
+            failure: httpx.TransportError | None = None
             try:
                 response = await self._transport.handle_async_request(request)
             except httpx.TransportError as exc:
-                decision = attempts.after_error(exc)
+                failure = exc
+            if failure is not None:
+                decision = attempts.after_error(failure)
                 if not decision.retry:
-                    raise
+                    raise detached(failure, attempts.request)
             else:
                 decision = attempts.after_response(response)
                 if not decision.retry:
-                    return _abounded(response, request, self._settings.clock)
-                await _adiscard(_abounded(response, request, self._settings.clock))
-            if decision.delay > 0:
-                await self._sleep(decision.delay)
+                    return _abounded(response, attempts)
+                await _adiscard(_abounded(response, attempts))
+            await self._sleep_for(decision.delay)
+
+    async def _sleep_for(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)
+        if self._closed:
+            raise ClientClosedError()
+
+    def _trace(
+        self, attempts: _Attempts, callers: Callable[..., Any] | None
+    ) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+        async def trace(name: str, info: dict[str, Any]) -> None:
+            if name.endswith(_SEND_STARTED):
+                while (wait := attempts.confirm_wait()) > 0:
+                    await self._sleep_for(wait)
+            if callers is not None:
+                await callers(name, info)
+
+        return trace
 
     async def aclose(self) -> None:
+        self._closed = True
         await self._transport.aclose()
 
 

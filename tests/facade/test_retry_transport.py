@@ -7,6 +7,7 @@ import logging
 import httpx
 import pytest
 from _facade_helpers import API_KEY, FakeTime, Script, error_body, json_response
+from instantly import RateLimitQueueTimeoutError
 from instantly._config import EXTENSION_MAX_RETRIES
 from instantly._ratelimit import RateLimit, RateLimiter
 from instantly._retry import RetryPolicy
@@ -138,7 +139,7 @@ def test_a_429_defers_the_shared_limiter_for_every_sender(fake_time: FakeTime) -
     limiter = RateLimiter(RateLimit())
     script = Script(_rate_limited("5"), json_response(200, {}))
     _client(script, fake_time, limiter=limiter).get(ACCOUNTS)
-    assert limiter.reserve(fake_time.now) == pytest.approx(0.0)
+    assert limiter.reserve(fake_time.now).wait(fake_time.now) == pytest.approx(0.0)
     assert fake_time.sleeps == [5.0]
 
 
@@ -151,14 +152,22 @@ def test_the_limiter_delays_sends_beyond_its_budget(fake_time: FakeTime) -> None
     assert fake_time.sleeps == [1.0]
 
 
-def test_a_refused_limiter_wait_raises_pool_timeout_without_sending(fake_time: FakeTime) -> None:
+def test_a_refused_limiter_wait_raises_its_own_typed_error_without_sending(
+    fake_time: FakeTime,
+) -> None:
     limiter = RateLimiter(RateLimit(per_second=1, per_minute=60, max_wait=0.1))
     script = Script(json_response(200, {}))
     client = _client(script, fake_time, limiter=limiter)
     client.get(ACCOUNTS)
-    with pytest.raises(httpx.PoolTimeout, match="max_wait"):
+    with pytest.raises(RateLimitQueueTimeoutError, match="max_wait") as caught:
         client.get(ACCOUNTS)
     assert script.count == 1
+    assert (caught.value.max_wait, caught.value.method, caught.value.path) == (
+        0.1, "GET", "/api/v2/accounts",
+    )  # fmt: skip
+    assert caught.value.wait == pytest.approx(1.02)
+    assert caught.value.__context__ is None
+    assert not isinstance(caught.value, httpx.HTTPError)
 
 
 def test_each_attempt_is_logged_without_key_headers_or_query(

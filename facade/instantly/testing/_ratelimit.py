@@ -1,13 +1,17 @@
-"""The workspace rate limit: fixed windows per second and per minute, as Instantly enforces them.
+"""The workspace rate limit: sliding windows per second and per minute, counted at arrival.
 
 Instantly allows 100 requests per second and 6,000 per minute per workspace (see
-`instantly._facts`); over either it answers 429 with `Retry-After`. Windows start at the first
-request after the previous one ended (like `@fastify/rate-limit`), so `Retry-After` is exact.
+`instantly._facts`); over either it answers 429 with `Retry-After`. The fake counts the requests
+it allowed in the last second and the last minute at each arrival (a sliding window): the
+strictest reading of the documented limit, so a client burst that a fixed window would split
+across two buckets is refused here, and the project's own tests catch it. Refused requests are
+not counted.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 from .._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
@@ -43,27 +47,29 @@ class RateLimit:
 
 
 class RateLimiter:
-    """Sans-I/O fixed-window counters; not thread-safe alone (the fake holds its lock)."""
+    """Sans-I/O sliding-window counters; not thread-safe alone (the fake holds its lock).
+
+    Each window keeps the arrival times it allowed; a request is refused while the last `length`
+    seconds already hold `allowed` of them, so a burst straddling a fixed boundary is caught.
+    """
 
     def __init__(self, limit: RateLimit) -> None:
         self.limit = limit
         self._windows = limit.windows()
-        self._starts = [-math.inf] * len(self._windows)
-        self._counts = [0] * len(self._windows)
+        self._arrivals: list[deque[float]] = [deque() for _ in self._windows]
 
     def acquire(self, now: float) -> float | None:
-        """Count one request at `now`; None if allowed, else seconds until a slot frees up."""
+        """Count one request arriving at `now`; None if allowed, else seconds until a slot frees."""
         wait = 0.0
-        for i, (length, allowed) in enumerate(self._windows):
-            if now >= self._starts[i] + length:
-                self._starts[i] = now
-                self._counts[i] = 0
-            if self._counts[i] >= allowed:
-                wait = max(wait, self._starts[i] + length - now)
+        for (length, allowed), arrivals in zip(self._windows, self._arrivals, strict=True):
+            while arrivals and arrivals[0] <= now - length:
+                arrivals.popleft()
+            if len(arrivals) >= allowed:
+                wait = max(wait, arrivals[0] + length - now)
         if wait > 0:
             return wait
-        for i in range(len(self._windows)):
-            self._counts[i] += 1
+        for arrivals in self._arrivals:
+            arrivals.append(now)
         return None
 
     def retry_after_header(self, wait: float) -> str:
