@@ -111,7 +111,7 @@ class RateLimitHeld(Exception):
 class Ticket:
     """One request's place in the limiter: its bookings, and the send record of its attempt."""
 
-    __slots__ = ("_bookings", "_kept", "_pending", "booked_at", "route")
+    __slots__ = ("_bookings", "_claim", "_kept", "_pending", "booked_at", "route")
 
     def __init__(self, route: str | None, booked_at: float, bookings: tuple[_Booking, ...]) -> None:
         self.route = route
@@ -119,6 +119,7 @@ class Ticket:
         self._bookings = bookings  # (log, time) of each booking, to give back on release
         self._pending: float | None = None  # this attempt's send record, movable by confirm()
         self._kept = False  # an earlier attempt was sent: the booking was used
+        self._claim: float | None = None  # the send time it was told to come back at
 
     def wait(self, now: float) -> float:
         """Seconds from `now` until the booked time (0 when it has passed)."""
@@ -128,13 +129,14 @@ class Ticket:
 class _Log:
     """Booked and actual send times of one set of windows (the workspace's, or a route's)."""
 
-    __slots__ = ("booked", "sent", "windows")
+    __slots__ = ("booked", "claims", "sent", "windows")
 
     def __init__(self, windows: tuple[tuple[int, float], ...]) -> None:
         self.windows = windows
         depth = max(n for n, _ in windows)
         self.booked: deque[float] = deque(maxlen=depth)
         self.sent: deque[float] = deque(maxlen=depth)
+        self.claims: deque[float] = deque()  # sends told to come back later, in order
 
     def earliest_booking(self, at: float) -> float:
         """The earliest time >= `at` a new booking may take (bookings stay in order)."""
@@ -152,6 +154,24 @@ class _Log:
         for limit, window in self.windows:
             if len(sent) >= limit:
                 at = max(at, sent[-limit] + window)
+        return at
+
+    def earliest_claim(self, at: float) -> float:
+        """Like `earliest_send`, counting the claims still ahead as sends (behind them, in order).
+
+        A claim already past belongs to a waiter that woke late: it is checked against the
+        actual sends when it comes back, and not counted here.
+        """
+        sent = self.sent
+        claims = [c for c in self.claims if c > at] if self.claims else []
+        if not claims:
+            return self.earliest_send(at)
+        at = max(at, claims[-1])
+        for limit, window in self.windows:
+            if len(claims) >= limit:
+                at = max(at, claims[-limit] + window)
+            elif len(sent) >= limit - len(claims):
+                at = max(at, sent[-(limit - len(claims))] + window)
         return at
 
 
@@ -274,8 +294,9 @@ class RateLimiter:
         attempt holds no record until a later `confirm` succeeds.
         """
         with self._lock:
+            had_record = ticket._pending is not None
             self._unrecord(ticket)
-            return self._record(ticket, now)
+            return self._record(ticket, now, ahead=had_record)
 
     def release(self, ticket: Ticket) -> None:
         """Give back what an attempt that sent nothing holds (its booking, if none ever sent)."""
@@ -287,13 +308,35 @@ class RateLimiter:
                 ticket._bookings = ()
                 ticket.booked_at = None
 
-    def _record(self, ticket: Ticket, now: float) -> float:
+    def _record(self, ticket: Ticket, now: float, *, ahead: bool = False) -> float:
+        """Record a send at `now`, or claim the earliest later time and return the wait.
+
+        A claim is a distinct send time per waiter (so waiters wake one by one, not as a
+        herd); a new sender queues behind the claims. A waiter back at its claim, and a send
+        being moved to the moment its bytes leave (`ahead`), are checked against the actual
+        sends only: they were ahead of the queue already.
+        """
         self._check_held(now)
         logs = self._logs(ticket.route)
         at = max(now, self._not_before)
-        for log in logs:
-            at = log.earliest_send(at)
+        if ticket._claim is not None or ahead:
+            for log in logs:
+                if ticket._claim is not None:
+                    _discard(log.claims, ticket._claim)
+            ticket._claim = None
+            for log in logs:
+                at = log.earliest_send(at)
+            if at > now:
+                at = max(now, self._not_before)
+                for log in logs:
+                    at = log.earliest_claim(at)
+        else:
+            for log in logs:
+                at = log.earliest_claim(at)
         if at > now:
+            for log in logs:
+                log.claims.append(at)
+            ticket._claim = at
             return at - now
         for log in logs:
             if log.sent:  # keep each log in order when threads read the clock out of order
@@ -308,6 +351,10 @@ class RateLimiter:
             for log in self._logs(ticket.route):
                 _discard(log.sent, ticket._pending)
             ticket._pending = None
+        if ticket._claim is not None:
+            for log in self._logs(ticket.route):
+                _discard(log.claims, ticket._claim)
+            ticket._claim = None
 
     def defer_until(self, when: float) -> None:
         """Send nothing before `when` (the server said Retry-After): every sender waits, not one."""

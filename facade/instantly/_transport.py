@@ -205,6 +205,10 @@ class _Attempts:
         s = self._settings
         self.sent()
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=s.wall_clock())
+        if response.status_code == 429 and s.limiter is not None and self._ticket is not None:
+            # Refused, so not counted by the server: the slot goes back (else a retry in a
+            # binding minute window would wait a whole minute for a slot the server never used).
+            s.limiter.release(self._ticket)
         if response.status_code == 429 and retry_after is not None and s.limiter is not None:
             if retry_after > s.policy.max_retry_after:
                 s.limiter.refuse_until(s.clock() + retry_after)
