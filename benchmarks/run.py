@@ -27,7 +27,7 @@ from _harness import Section, machine_info, render_markdown
 
 __all__ = ["SECTIONS", "main"]
 
-SECTIONS = ("startup", "calls", "throughput", "polling", "regeneration")
+SECTIONS = ("startup", "calls", "throughput", "ratelimit", "polling", "regeneration")
 
 
 class _Run:
@@ -99,6 +99,12 @@ def _throughput(run: _Run) -> Section:
     return throughput.run(run.quick)
 
 
+def _ratelimit(run: _Run) -> Section:
+    import ratelimit
+
+    return ratelimit.run(run.quick)
+
+
 def _polling(run: _Run) -> Section:
     import polling
 
@@ -119,6 +125,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "startup": _startup,
     "calls": _calls,
     "throughput": _throughput,
+    "ratelimit": _ratelimit,
     "polling": _polling,
     "regeneration": _regeneration,
 }
