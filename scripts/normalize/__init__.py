@@ -9,28 +9,43 @@ from __future__ import annotations
 
 from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
-from ._naming import name_schemas_by_title, pascal_case
+from ._media import is_json_media_type, put_json_media_first
+from ._naming import give_models_unique_titles, name_schemas_by_title, pascal_case
 from ._overrides import Override, OverrideError, apply_overrides, load_overrides
+from ._refs import replace_dangling_refs
 from ._registry import RULES, NormalizeReport, Rule, RuleFunction, normalize, normalize_with_report
+from ._reserved import RESERVED_MODEL_NAMES, python_attribute_name, untype_reserved_properties
 from ._types import (
     give_arrays_items,
     open_enums,
     open_objects,
     relax_string_formats,
 )
-from ._walk import iter_operations, iter_schemas
+from ._walk import (
+    HTTP_METHODS,
+    PointerError,
+    iter_operations,
+    iter_schemas,
+    pointer_tokens,
+    resolve_pointer,
+)
 
 __all__ = [
+    "HTTP_METHODS",
+    "RESERVED_MODEL_NAMES",
     "RULES",
     "NormalizeReport",
     "Override",
     "OverrideError",
+    "PointerError",
     "Rule",
     "RuleFunction",
     "apply_overrides",
     "fold_assertion_only_variants",
     "give_arrays_items",
+    "give_models_unique_titles",
     "hoist_shared_error_bodies",
+    "is_json_media_type",
     "iter_operations",
     "iter_schemas",
     "load_overrides",
@@ -40,5 +55,11 @@ __all__ = [
     "open_enums",
     "open_objects",
     "pascal_case",
+    "pointer_tokens",
+    "put_json_media_first",
+    "python_attribute_name",
     "relax_string_formats",
+    "replace_dangling_refs",
+    "resolve_pointer",
+    "untype_reserved_properties",
 ]

@@ -20,13 +20,43 @@ _ASSERTION_KEYS = frozenset(
 _CONSTRAINT_KEYS = frozenset({"enum", "const", "description", "minLength", "pattern"})
 
 
-def _is_assertion_only(member: Any) -> bool:
-    if not isinstance(member, dict) or not set(member) <= _ASSERTION_KEYS:
+def _types(schema: Any) -> frozenset[str]:
+    declared = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(declared, str):
+        return frozenset({declared})
+    if isinstance(declared, list):
+        return frozenset(t for t in declared if isinstance(t, str))
+    return frozenset()
+
+
+def _repeats_type(member: JSONDict, parent: Any) -> bool:
+    """True when `member` has no `type`, or repeats the type its parent already declares."""
+    if "type" not in member:
+        return True
+    declared = _types(parent)
+    if not declared and isinstance(parent, dict) and "properties" in parent:
+        declared = frozenset({"object"})
+    return bool(_types(member)) and _types(member) <= declared
+
+
+def _is_assertion_only(member: Any, parent: JSONDict) -> bool:
+    """A member that only adds requirements: no shape beyond what `parent` already declares.
+
+    A `type` is allowed when it repeats the parent's (`{type: object, required: [a]}` under an
+    object), and so is a property's `type` when it repeats the parent's property's.
+    """
+    if not isinstance(member, dict) or not set(member) <= _ASSERTION_KEYS | {"type"}:
+        return False
+    if not _repeats_type(member, parent) or ("type" in member and "required" not in member):
         return False
     properties = member.get("properties", {})
+    parent_properties = parent.get("properties")
+    parent_properties = parent_properties if isinstance(parent_properties, dict) else {}
     return isinstance(properties, dict) and all(
-        isinstance(p, dict) and set(p) <= _CONSTRAINT_KEYS and "type" not in p
-        for p in properties.values()
+        isinstance(p, dict)
+        and set(p) <= _CONSTRAINT_KEYS | {"type"}
+        and _repeats_type(p, parent_properties.get(name, {}))
+        for name, p in properties.items()
     )
 
 
@@ -40,10 +70,12 @@ def _alternatives_sentence(members: list[JSONDict]) -> str:
 
 
 def fold_assertion_only_variants(spec: JSONDict, notes: list[str]) -> int:
-    """Fold `anyOf`/`oneOf`/`allOf` members that only add `required` (no type) into the parent.
+    """Fold `anyOf`/`oneOf`/`allOf` members that only add `required` (no new type) into the parent.
 
     `{type: object, properties: …, anyOf: [{required: [campaign_id]}, {required: [list_id]}]}`
-    makes openapi-python-client write a module that does not parse. Such an `anyOf`/`oneOf` is
+    makes openapi-python-client write a module that does not parse; members that repeat the
+    parent's `type: object` beside `required` make it write empty variant models that lose the
+    body's typed fields. Both are assertions only. Such an `anyOf`/`oneOf` is
     removed, its alternatives kept as `x-required-one-of` and a sentence in the description;
     assertion-only `allOf` members are removed and their `required` merged into the parent's.
     """
@@ -54,7 +86,7 @@ def fold_assertion_only_variants(spec: JSONDict, notes: list[str]) -> int:
             members = schema.get(keyword)
             if not (isinstance(members, list) and members):
                 continue
-            if not all(_is_assertion_only(m) for m in members):
+            if not all(_is_assertion_only(m, schema) for m in members):
                 continue
             del schema[keyword]
             alternatives = [list(m.get("required", [])) for m in members]
@@ -65,12 +97,12 @@ def fold_assertion_only_variants(spec: JSONDict, notes: list[str]) -> int:
             folded += 1
         members = schema.get("allOf")
         if isinstance(members, list) and members:
-            kept = [m for m in members if not _is_assertion_only(m)]
+            kept = [m for m in members if not _is_assertion_only(m, schema)]
             if len(kept) == len(members):
                 continue
             required = list(schema.get("required", []))
             for member in members:
-                if _is_assertion_only(member):
+                if _is_assertion_only(member, schema):
                     required += [r for r in member.get("required", []) if r not in required]
             if required:
                 schema["required"] = required

@@ -1,4 +1,4 @@
-"""Rule: name `def-N` component schemas by their `title`, so models get names people can read."""
+"""Rules for model names: `def-N` schemas named by `title`, and titles that would collide."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import re
 
 from ._walk import JSONDict, rewrite_refs
 
-__all__ = ["SCHEMA_REF_PREFIX", "name_schemas_by_title", "pascal_case", "unique_name"]
+__all__ = [
+    "SCHEMA_REF_PREFIX",
+    "class_name_key",
+    "give_models_unique_titles",
+    "name_schemas_by_title",
+    "pascal_case",
+    "unique_name",
+]
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 
@@ -66,3 +73,54 @@ def name_schemas_by_title(spec: JSONDict, notes: list[str]) -> int:
     old_refs = {SCHEMA_REF_PREFIX + old: SCHEMA_REF_PREFIX + new for old, new in renames.items()}
     rewrite_refs(spec, lambda ref: old_refs.get(ref, ref))
     return len(renames)
+
+
+def class_name_key(text: str) -> str:
+    """What two names must share to become the same Python class name (letters and digits only,
+    case folded): `'Background Job'`, `'BackgroundJob'` and `'background_job'` all collide."""
+    return "".join(_WORD.findall(text)).lower()
+
+
+def give_models_unique_titles(spec: JSONDict, notes: list[str]) -> int:
+    """Retitle component schemas whose `title` would name the same class as another schema's.
+
+    openapi-python-client names a component's class after its `title` (else its key) and aborts
+    the whole build on two classes of one name ("duplicate models"). Keys are unique, so a
+    colliding schema takes its own key as its title. Which schema keeps the shared name is
+    stable across regenerations: the one whose key is that name, else the first in key order.
+    A note names every schema retitled; it is printed even when a later step fails.
+    """
+    schemas = spec.get("components", {}).get("schemas", {})
+    if not isinstance(schemas, dict):
+        return 0
+
+    def wanted(key: str, schema: object) -> str:
+        title = schema.get("title") if isinstance(schema, dict) else None
+        return title if isinstance(title, str) and pascal_case(title) else key
+
+    groups: dict[str, list[str]] = {}
+    for key, schema in schemas.items():
+        groups.setdefault(class_name_key(wanted(key, schema)), []).append(key)
+    taken = {class_name_key(wanted(k, s)) for k, s in schemas.items()}
+    retitled = 0
+    for name, keys in groups.items():
+        if len(keys) < 2:
+            continue
+        owner = next((k for k in keys if class_name_key(k) == name), sorted(keys)[0])
+        for key in sorted(k for k in keys if k != owner):
+            schema = schemas[key]
+            new_title = key
+            suffix = 2
+            while class_name_key(new_title) in taken:
+                new_title = f"{key}{suffix}"
+                suffix += 1
+            taken.add(class_name_key(new_title))
+            old_title = wanted(key, schema)
+            if isinstance(schema, dict):
+                schema["title"] = new_title
+            notes.append(
+                f"schemas {owner!r} and {key!r} would both be class {pascal_case(old_title)!r} "
+                f"(title {old_title!r}); {key!r} is now titled {new_title!r}"
+            )
+            retitled += 1
+    return retitled

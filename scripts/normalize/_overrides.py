@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ._walk import pointer_tokens
+
 __all__ = ["Override", "OverrideError", "apply_overrides", "load_overrides"]
 
 
@@ -73,10 +75,6 @@ def load_overrides(path: Path) -> list[Override]:
     return [_parse_override(i, entry) for i, entry in enumerate(entries)]
 
 
-def _tokens(pointer: str) -> list[str]:
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
-
-
 def _step(node: Any, token: str, override: Override) -> Any:
     if isinstance(node, dict) and token in node:
         return node[token]
@@ -92,7 +90,7 @@ def apply_overrides(spec: dict[str, Any], overrides: Sequence[Override]) -> dict
     """A copy of `spec` with every override applied, in order; raises `OverrideError` on a miss."""
     result: dict[str, Any] = copy.deepcopy(spec)
     for override in overrides:
-        *parents, last = _tokens(override.pointer)
+        *parents, last = pointer_tokens(override.pointer)
         node: Any = result
         for token in parents:
             node = _step(node, token, override)

@@ -9,7 +9,10 @@ from typing import Any
 
 from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
-from ._naming import name_schemas_by_title
+from ._media import put_json_media_first
+from ._naming import give_models_unique_titles, name_schemas_by_title
+from ._refs import replace_dangling_refs
+from ._reserved import untype_reserved_properties
 from ._types import (
     give_arrays_items,
     open_enums,
@@ -41,17 +44,23 @@ def _rule(function: RuleFunction) -> Rule:
     return Rule(function.__name__, function)
 
 
-# Order matters: names first (hoisted bodies must not collide with titles), error bodies are
-# hoisted while their enums still tell them apart, assertions go before enums are opened (an
-# assertion-only member may hold an `enum`), and formats and arrays are fixed last.
+# Order matters: dangling references are replaced before anything follows references; names
+# first (hoisted bodies must not collide with titles), and titles made unique once every
+# component exists; error bodies are hoisted while their enums still tell them apart, assertions
+# go before enums are opened (an assertion-only member may hold an `enum`), and formats, arrays,
+# media types and member names are fixed last.
 RULES: tuple[Rule, ...] = (
+    _rule(replace_dangling_refs),
     _rule(name_schemas_by_title),
     _rule(hoist_shared_error_bodies),
+    _rule(give_models_unique_titles),
     _rule(fold_assertion_only_variants),
     _rule(open_enums),
     _rule(relax_string_formats),
     _rule(give_arrays_items),
+    _rule(untype_reserved_properties),
     _rule(open_objects),
+    _rule(put_json_media_first),
 )
 
 

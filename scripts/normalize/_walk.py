@@ -1,4 +1,7 @@
-"""Traversal of an OpenAPI 3.1 document: every schema object, every operation, every `$ref`."""
+"""Traversal of an OpenAPI 3.1 document: every schema object, every operation, every `$ref`.
+
+Also the one JSON-pointer resolver of the build tooling (normalizer, overrides, spec changelog).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,12 @@ from typing import Any
 __all__ = [
     "HTTP_METHODS",
     "JSONDict",
+    "PointerError",
+    "escape_pointer_token",
     "iter_operations",
     "iter_schemas",
+    "pointer_tokens",
+    "resolve_pointer",
     "rewrite_refs",
 ]
 
@@ -21,6 +28,36 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 _ONE_SCHEMA = ("items", "not", "if", "then", "else", "contains", "propertyNames", "additionalItems")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+class PointerError(LookupError):
+    """A JSON pointer (or local `$ref`) does not resolve in the document."""
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    """`'/paths/~1a~1b/get'` -> `['paths', '/a/b', 'get']` (RFC 6901 unescaping; `#` allowed)."""
+    body = pointer.removeprefix("#")
+    if body and not body.startswith("/"):
+        raise PointerError(f"{pointer!r} is not a JSON pointer (it must start with '/' or '#/')")
+    return [t.replace("~1", "/").replace("~0", "~") for t in body.split("/")[1:]]
+
+
+def escape_pointer_token(token: str) -> str:
+    """`'/a/b'` -> `'~1a~1b'`: a key as one JSON-pointer token."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The value at `pointer` (`/a/0/b` or a local `$ref` like `#/components/schemas/X`)."""
+    node = document
+    for token in pointer_tokens(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise PointerError(f"{pointer!r} does not resolve: no {token!r} there")
+    return node
 
 
 def iter_operations(spec: JSONDict) -> Iterator[tuple[str, str, JSONDict]]:

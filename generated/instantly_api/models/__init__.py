@@ -235,17 +235,11 @@ if TYPE_CHECKING:
     from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
         CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
     )
-    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
     )
-    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+    from .count_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
     )
     from .count_leads_from_supersearch_body_search_filters_industry import (
         CountLeadsFromSupersearchBodySearchFiltersIndustry,
@@ -461,17 +455,11 @@ if TYPE_CHECKING:
     from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
         CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,
     )
-    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,
+    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3 import (
+        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3,
     )
-    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
-        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,
+    from .create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4 import (
+        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4,
     )
     from .create_lead_finder_agent_body_fallback_search_filters_industry import (
         CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry,
@@ -522,17 +510,11 @@ if TYPE_CHECKING:
     from .create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
         CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
     )
-    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_3 import (
+        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
     )
-    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+    from .create_lead_finder_agent_body_search_filters_employee_count_item_type_4 import (
+        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
     )
     from .create_lead_finder_agent_body_search_filters_industry import (
         CreateLeadFinderAgentBodySearchFiltersIndustry,
@@ -710,17 +692,11 @@ if TYPE_CHECKING:
     from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
         EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
     )
-    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
     )
-    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+    from .enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
     )
     from .enrich_leads_from_supersearch_body_search_filters_industry import (
         EnrichLeadsFromSupersearchBodySearchFiltersIndustry,
@@ -773,8 +749,7 @@ if TYPE_CHECKING:
     )
     from .forbidden_error_body import ForbiddenErrorBody
     from .forward_email_body_type_0 import ForwardEmailBodyType0
-    from .forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0
-    from .forward_email_body_type_0_body_type_1 import ForwardEmailBodyType0BodyType1
+    from .forward_email_body_type_0_body import ForwardEmailBodyType0Body
     from .forward_email_body_type_1 import ForwardEmailBodyType1
     from .generate_similar_domains_body import GenerateSimilarDomainsBody
     from .generate_similar_domains_response_200 import GenerateSimilarDomainsResponse200
@@ -1680,17 +1655,11 @@ if TYPE_CHECKING:
     from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
         PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
     )
-    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
     )
-    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+    from .preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
     )
     from .preview_leads_from_supersearch_body_search_filters_industry import (
         PreviewLeadsFromSupersearchBodySearchFiltersIndustry,
@@ -1819,17 +1788,11 @@ if TYPE_CHECKING:
     from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
         UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
     )
-    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,
+    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3 import (
+        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3,
     )
-    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,
-    )
-    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,
-    )
-    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
-        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
+    from .update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4 import (
+        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
     )
     from .update_lead_finder_agent_body_fallback_search_filters_type_0_industry import (
         UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry,
@@ -1880,17 +1843,11 @@ if TYPE_CHECKING:
     from .update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
         UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
     )
-    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_3 import (
+        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
     )
-    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-    )
-    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-    )
-    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+    from .update_lead_finder_agent_body_search_filters_employee_count_item_type_4 import (
+        UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
     )
     from .update_lead_finder_agent_body_search_filters_industry import (
         UpdateLeadFinderAgentBodySearchFiltersIndustry,
@@ -2080,10 +2037,8 @@ __all__ = (
     "CountLeadsFromSupersearchBodySearchFiltersCompanyName",
     "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1",
     "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1",
+    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3",
+    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4",
     "CountLeadsFromSupersearchBodySearchFiltersIndustry",
     "CountLeadsFromSupersearchBodySearchFiltersKeywordFilter",
     "CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0",
@@ -2174,10 +2129,8 @@ __all__ = (
     "CreateLeadFinderAgentBodyFallbackSearchFiltersCompanyName",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1",
+    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3",
+    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0",
@@ -2195,10 +2148,8 @@ __all__ = (
     "CreateLeadFinderAgentBodySearchFiltersCompanyName",
     "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1",
     "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1",
+    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3",
+    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4",
     "CreateLeadFinderAgentBodySearchFiltersIndustry",
     "CreateLeadFinderAgentBodySearchFiltersKeywordFilter",
     "CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0",
@@ -2275,10 +2226,8 @@ __all__ = (
     "EnrichLeadsFromSupersearchBodySearchFiltersCompanyName",
     "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1",
     "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1",
+    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3",
+    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4",
     "EnrichLeadsFromSupersearchBodySearchFiltersIndustry",
     "EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter",
     "EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0",
@@ -2298,8 +2247,7 @@ __all__ = (
     "EnrichLeadsFromSupersearchResponse200SearchFilters",
     "ForbiddenErrorBody",
     "ForwardEmailBodyType0",
-    "ForwardEmailBodyType0BodyType0",
-    "ForwardEmailBodyType0BodyType1",
+    "ForwardEmailBodyType0Body",
     "ForwardEmailBodyType1",
     "GenerateSimilarDomainsBody",
     "GenerateSimilarDomainsResponse200",
@@ -2694,10 +2642,8 @@ __all__ = (
     "PreviewLeadsFromSupersearchBodySearchFiltersCompanyName",
     "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1",
     "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1",
+    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3",
+    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4",
     "PreviewLeadsFromSupersearchBodySearchFiltersIndustry",
     "PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter",
     "PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0",
@@ -2772,10 +2718,8 @@ __all__ = (
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1",
+    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3",
+    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0",
@@ -2793,10 +2737,8 @@ __all__ = (
     "UpdateLeadFinderAgentBodySearchFiltersCompanyName",
     "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1",
     "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1",
+    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3",
+    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4",
     "UpdateLeadFinderAgentBodySearchFiltersIndustry",
     "UpdateLeadFinderAgentBodySearchFiltersKeywordFilter",
     "UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0",
@@ -2961,10 +2903,8 @@ _MODULE_OF: dict[str, str] = {
     "CountLeadsFromSupersearchBodySearchFiltersCompanyName": ".count_leads_from_supersearch_body_search_filters_company_name",
     "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_1",
     "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_2",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0",
-    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1",
+    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_3",
+    "CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4": ".count_leads_from_supersearch_body_search_filters_employee_count_item_type_4",
     "CountLeadsFromSupersearchBodySearchFiltersIndustry": ".count_leads_from_supersearch_body_search_filters_industry",
     "CountLeadsFromSupersearchBodySearchFiltersKeywordFilter": ".count_leads_from_supersearch_body_search_filters_keyword_filter",
     "CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0": ".count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0",
@@ -3053,10 +2993,8 @@ _MODULE_OF: dict[str, str] = {
     "CreateLeadFinderAgentBodyFallbackSearchFiltersCompanyName": ".create_lead_finder_agent_body_fallback_search_filters_company_name",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0",
-    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1",
+    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3",
+    "CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4": ".create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry": ".create_lead_finder_agent_body_fallback_search_filters_industry",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter": ".create_lead_finder_agent_body_fallback_search_filters_keyword_filter",
     "CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0": ".create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0",
@@ -3074,10 +3012,8 @@ _MODULE_OF: dict[str, str] = {
     "CreateLeadFinderAgentBodySearchFiltersCompanyName": ".create_lead_finder_agent_body_search_filters_company_name",
     "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_1",
     "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_2",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0",
-    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1",
+    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_3",
+    "CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4": ".create_lead_finder_agent_body_search_filters_employee_count_item_type_4",
     "CreateLeadFinderAgentBodySearchFiltersIndustry": ".create_lead_finder_agent_body_search_filters_industry",
     "CreateLeadFinderAgentBodySearchFiltersKeywordFilter": ".create_lead_finder_agent_body_search_filters_keyword_filter",
     "CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0": ".create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0",
@@ -3156,10 +3092,8 @@ _MODULE_OF: dict[str, str] = {
     "EnrichLeadsFromSupersearchBodySearchFiltersCompanyName": ".enrich_leads_from_supersearch_body_search_filters_company_name",
     "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1",
     "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0",
-    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1",
+    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3",
+    "EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4": ".enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4",
     "EnrichLeadsFromSupersearchBodySearchFiltersIndustry": ".enrich_leads_from_supersearch_body_search_filters_industry",
     "EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter": ".enrich_leads_from_supersearch_body_search_filters_keyword_filter",
     "EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0": ".enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0",
@@ -3179,8 +3113,7 @@ _MODULE_OF: dict[str, str] = {
     "EnrichLeadsFromSupersearchResponse200SearchFilters": ".enrich_leads_from_supersearch_response_200_search_filters",
     "ForbiddenErrorBody": ".forbidden_error_body",
     "ForwardEmailBodyType0": ".forward_email_body_type_0",
-    "ForwardEmailBodyType0BodyType0": ".forward_email_body_type_0_body_type_0",
-    "ForwardEmailBodyType0BodyType1": ".forward_email_body_type_0_body_type_1",
+    "ForwardEmailBodyType0Body": ".forward_email_body_type_0_body",
     "ForwardEmailBodyType1": ".forward_email_body_type_1",
     "GenerateSimilarDomainsBody": ".generate_similar_domains_body",
     "GenerateSimilarDomainsResponse200": ".generate_similar_domains_response_200",
@@ -3578,10 +3511,8 @@ _MODULE_OF: dict[str, str] = {
     "PreviewLeadsFromSupersearchBodySearchFiltersCompanyName": ".preview_leads_from_supersearch_body_search_filters_company_name",
     "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1",
     "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0",
-    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1",
+    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3",
+    "PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4": ".preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4",
     "PreviewLeadsFromSupersearchBodySearchFiltersIndustry": ".preview_leads_from_supersearch_body_search_filters_industry",
     "PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter": ".preview_leads_from_supersearch_body_search_filters_keyword_filter",
     "PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0": ".preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0",
@@ -3653,10 +3584,8 @@ _MODULE_OF: dict[str, str] = {
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName": ".update_lead_finder_agent_body_fallback_search_filters_type_0_company_name",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_1",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0",
-    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1",
+    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3",
+    "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4": ".update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry": ".update_lead_finder_agent_body_fallback_search_filters_type_0_industry",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter": ".update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter",
     "UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0": ".update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_0",
@@ -3674,10 +3603,8 @@ _MODULE_OF: dict[str, str] = {
     "UpdateLeadFinderAgentBodySearchFiltersCompanyName": ".update_lead_finder_agent_body_search_filters_company_name",
     "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_1",
     "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_2",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0",
-    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1",
+    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_3",
+    "UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4": ".update_lead_finder_agent_body_search_filters_employee_count_item_type_4",
     "UpdateLeadFinderAgentBodySearchFiltersIndustry": ".update_lead_finder_agent_body_search_filters_industry",
     "UpdateLeadFinderAgentBodySearchFiltersKeywordFilter": ".update_lead_finder_agent_body_search_filters_keyword_filter",
     "UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0": ".update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0",

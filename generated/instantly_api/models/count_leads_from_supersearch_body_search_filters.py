@@ -27,10 +27,8 @@ class CountLeadsFromSupersearchBodySearchFilters:
         level (list[str] | Unset):
         employee_count (list[CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 |
             CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 |
-            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0 |
-            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1 |
-            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0 |
-            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1 | str] | Unset): Employee count filters.
+            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 |
+            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str] | Unset): Employee count filters.
         revenue (list[str] | Unset):
         news (list[str] | Unset):
         job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -84,10 +82,8 @@ class CountLeadsFromSupersearchBodySearchFilters:
         list[
             CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
             | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
             | str
         ]
         | Unset
@@ -165,22 +161,12 @@ class CountLeadsFromSupersearchBodySearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+                    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -408,10 +394,8 @@ class CountLeadsFromSupersearchBodySearchFilters:
             list[
                 CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                 | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                 | str
             ]
             | Unset
@@ -425,10 +409,8 @@ class CountLeadsFromSupersearchBodySearchFilters:
                 ) -> (
                     CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                     | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                    | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                     | str
                 ):
                     try:
@@ -454,50 +436,28 @@ class CountLeadsFromSupersearchBodySearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0.from_dict(
+                        employee_count_item_type_3 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1.from_dict(
+                        employee_count_item_type_4 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                         | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                         | str,
                         data,
                     )
@@ -675,17 +635,11 @@ from ..models.count_leads_from_supersearch_body_search_filters_employee_count_it
 from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
     CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
 )
-from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
 )
-from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+from ..models.count_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+    CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
 )
 from ..models.count_leads_from_supersearch_body_search_filters_industry import (
     CountLeadsFromSupersearchBodySearchFiltersIndustry,

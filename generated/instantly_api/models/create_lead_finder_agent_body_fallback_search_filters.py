@@ -31,11 +31,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
         level (list[str] | Unset):
         employee_count (list[CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1 |
             CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2 |
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0 |
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1 |
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0 |
-            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1 | str] | Unset): Employee count
-            filters.
+            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3 |
+            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4 | str] | Unset): Employee count filters.
         revenue (list[str] | Unset):
         news (list[str] | Unset):
         job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -90,10 +87,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
         list[
             CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
             | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
-            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0
-            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1
-            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0
-            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1
+            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
+            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
             | str
         ]
         | Unset
@@ -173,22 +168,12 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,
+                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,
+                    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -417,10 +402,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
             list[
                 CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
                 | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
-                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0
-                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1
-                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0
-                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1
+                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
+                | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
                 | str
             ]
             | Unset
@@ -434,10 +417,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                 ) -> (
                     CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
                     | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
-                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0
-                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1
-                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0
-                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1
+                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
+                    | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
                     | str
                 ):
                     try:
@@ -463,50 +444,28 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0.from_dict(
+                        employee_count_item_type_3 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1.from_dict(
+                        employee_count_item_type_4 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
                         | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1
+                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
+                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
                         | str,
                         data,
                     )
@@ -682,17 +641,11 @@ from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_cou
 from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 import (
     CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2,
 )
-from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_0 import (
-    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type0,
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3,
 )
-from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_3_type_1 import (
-    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_0 import (
-    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4_type_1 import (
-    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4Type1,
+from ..models.create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4 import (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4,
 )
 from ..models.create_lead_finder_agent_body_fallback_search_filters_industry import (
     CreateLeadFinderAgentBodyFallbackSearchFiltersIndustry,

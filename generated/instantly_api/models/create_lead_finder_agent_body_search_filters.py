@@ -32,10 +32,8 @@ class CreateLeadFinderAgentBodySearchFilters:
             level (list[str] | Unset):
             employee_count (list[CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1 |
                 CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2 |
-                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0 |
-                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1 |
-                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0 |
-                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1 | str] | Unset): Employee count filters.
+                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3 |
+                CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4 | str] | Unset): Employee count filters.
             revenue (list[str] | Unset):
             news (list[str] | Unset):
             job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -90,10 +88,8 @@ class CreateLeadFinderAgentBodySearchFilters:
         list[
             CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
             | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
             | str
         ]
         | Unset
@@ -171,22 +167,12 @@ class CreateLeadFinderAgentBodySearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+                    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -414,10 +400,8 @@ class CreateLeadFinderAgentBodySearchFilters:
             list[
                 CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                 | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
                 | str
             ]
             | Unset
@@ -431,10 +415,8 @@ class CreateLeadFinderAgentBodySearchFilters:
                 ) -> (
                     CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                     | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                    | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
                     | str
                 ):
                     try:
@@ -464,50 +446,32 @@ class CreateLeadFinderAgentBodySearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0.from_dict(
-                            data
+                        employee_count_item_type_3 = (
+                            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3.from_dict(
+                                data
+                            )
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1.from_dict(
-                            data
+                        employee_count_item_type_4 = (
+                            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4.from_dict(
+                                data
+                            )
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                         | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
                         | str,
                         data,
                     )
@@ -679,17 +643,11 @@ from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_t
 from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
     CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
 )
-from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
 )
-from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+from ..models.create_lead_finder_agent_body_search_filters_employee_count_item_type_4 import (
+    CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
 )
 from ..models.create_lead_finder_agent_body_search_filters_industry import (
     CreateLeadFinderAgentBodySearchFiltersIndustry,

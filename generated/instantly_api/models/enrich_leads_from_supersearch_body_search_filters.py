@@ -27,10 +27,8 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
         level (list[str] | Unset):
         employee_count (list[EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 |
             EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 |
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0 |
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1 |
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0 |
-            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1 | str] | Unset): Employee count filters.
+            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 |
+            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str] | Unset): Employee count filters.
         revenue (list[str] | Unset):
         news (list[str] | Unset):
         job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -84,10 +82,8 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
         list[
             EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
             | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
             | str
         ]
         | Unset
@@ -165,22 +161,12 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+                    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -408,10 +394,8 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
             list[
                 EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                 | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                 | str
             ]
             | Unset
@@ -425,10 +409,8 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
                 ) -> (
                     EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                     | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                    | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                     | str
                 ):
                     try:
@@ -454,50 +436,28 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0.from_dict(
+                        employee_count_item_type_3 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1.from_dict(
+                        employee_count_item_type_4 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                         | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                         | str,
                         data,
                     )
@@ -675,17 +635,11 @@ from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_i
 from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
     EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
 )
-from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
 )
-from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+from ..models.enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+    EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
 )
 from ..models.enrich_leads_from_supersearch_body_search_filters_industry import (
     EnrichLeadsFromSupersearchBodySearchFiltersIndustry,

@@ -15,18 +15,14 @@ T = TypeVar("T", bound="ForwardEmailBodyType0")
 class ForwardEmailBodyType0:
     """
     Attributes:
-        body (ForwardEmailBodyType0BodyType0 | ForwardEmailBodyType0BodyType1):
+        body (ForwardEmailBodyType0Body): Requires one of: `html`; or `text`.
     """
 
-    body: ForwardEmailBodyType0BodyType0 | ForwardEmailBodyType0BodyType1
+    body: ForwardEmailBodyType0Body
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        body: dict[str, Any]
-        if isinstance(self.body, ForwardEmailBodyType0BodyType0):
-            body = self.body.to_dict()
-        else:
-            body = self.body.to_dict()
+        body = self.body.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -41,25 +37,7 @@ class ForwardEmailBodyType0:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_body(
-            data: object,
-        ) -> ForwardEmailBodyType0BodyType0 | ForwardEmailBodyType0BodyType1:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                body_type_0 = ForwardEmailBodyType0BodyType0.from_dict(data)
-
-                return body_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            body_type_1 = ForwardEmailBodyType0BodyType1.from_dict(data)
-
-            return body_type_1
-
-        body = _parse_body(d.pop("body"))
+        body = ForwardEmailBodyType0Body.from_dict(d.pop("body"))
 
         forward_email_body_type_0 = cls(
             body=body,
@@ -88,5 +66,4 @@ class ForwardEmailBodyType0:
 # The models this one nests, imported once its class exists: an import cycle between models
 # then resolves (each class is defined before its module imports the others), and `from_dict`
 # finds them as globals instead of importing them on every call.
-from ..models.forward_email_body_type_0_body_type_0 import ForwardEmailBodyType0BodyType0
-from ..models.forward_email_body_type_0_body_type_1 import ForwardEmailBodyType0BodyType1
+from ..models.forward_email_body_type_0_body import ForwardEmailBodyType0Body

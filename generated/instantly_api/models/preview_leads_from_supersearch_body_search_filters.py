@@ -27,10 +27,8 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
         level (list[str] | Unset):
         employee_count (list[PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 |
             PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 |
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0 |
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1 |
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0 |
-            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1 | str] | Unset): Employee count filters.
+            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 |
+            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str] | Unset): Employee count filters.
         revenue (list[str] | Unset):
         news (list[str] | Unset):
         job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -84,10 +82,8 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
         list[
             PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
             | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
             | str
         ]
         | Unset
@@ -167,22 +163,12 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+                    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -410,10 +396,8 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
             list[
                 PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                 | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                 | str
             ]
             | Unset
@@ -427,10 +411,8 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
                 ) -> (
                     PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                     | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                    | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                     | str
                 ):
                     try:
@@ -456,50 +438,28 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0.from_dict(
+                        employee_count_item_type_3 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1.from_dict(
+                        employee_count_item_type_4 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
                         | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1
+                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
                         | str,
                         data,
                     )
@@ -677,17 +637,11 @@ from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_
 from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_2 import (
     PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2,
 )
-from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_0 import (
-    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type0,
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3,
 )
-from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_3_type_1 import (
-    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_0 import (
-    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4_type_1 import (
-    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4Type1,
+from ..models.preview_leads_from_supersearch_body_search_filters_employee_count_item_type_4 import (
+    PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4,
 )
 from ..models.preview_leads_from_supersearch_body_search_filters_industry import (
     PreviewLeadsFromSupersearchBodySearchFiltersIndustry,

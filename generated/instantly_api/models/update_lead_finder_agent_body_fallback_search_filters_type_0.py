@@ -32,11 +32,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
             level (list[str] | Unset):
             employee_count (list[str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1 |
                 UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2 |
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0 |
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1 |
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0 |
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1] | Unset): Employee count
-                filters.
+                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3 |
+                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4] | Unset): Employee count filters.
             revenue (list[str] | Unset):
             news (list[str] | Unset):
             job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -92,10 +89,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
             str
             | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
             | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0
-            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1
-            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0
-            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1
+            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
         ]
         | Unset
     ) = UNSET
@@ -174,22 +169,12 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,
+                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
+                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -419,10 +404,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                 str
                 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
                 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1
+                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
             ]
             | Unset
         ) = UNSET
@@ -436,10 +419,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                     str
                     | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
                     | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1
+                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
                 ):
                     try:
                         if not isinstance(data, dict):
@@ -464,51 +445,29 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0.from_dict(
+                        employee_count_item_type_3 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1.from_dict(
+                        employee_count_item_type_4 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4.from_dict(
                             data
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         str
                         | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
                         | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
                         data,
                     )
 
@@ -688,17 +647,11 @@ from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_emplo
 from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 import (
     UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
 )
-from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_0 import (
-    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type0,
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3,
 )
-from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3_type_1 import (
-    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3Type1,
-)
-from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_0 import (
-    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type0,
-)
-from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4_type_1 import (
-    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4Type1,
+from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4 import (
+    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
 )
 from ..models.update_lead_finder_agent_body_fallback_search_filters_type_0_industry import (
     UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry,

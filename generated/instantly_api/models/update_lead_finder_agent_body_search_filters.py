@@ -32,10 +32,8 @@ class UpdateLeadFinderAgentBodySearchFilters:
             level (list[str] | Unset):
             employee_count (list[str | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1 |
                 UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2 |
-                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0 |
-                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1 |
-                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0 |
-                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1] | Unset): Employee count filters.
+                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3 |
+                UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4] | Unset): Employee count filters.
             revenue (list[str] | Unset):
             news (list[str] | Unset):
             job_listing (list[str] | Unset): Canonical filter for companies that are hiring for the specified job titles.
@@ -91,10 +89,8 @@ class UpdateLeadFinderAgentBodySearchFilters:
             str
             | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
             | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
         ]
         | Unset
     ) = UNSET
@@ -171,22 +167,12 @@ class UpdateLeadFinderAgentBodySearchFilters:
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 elif isinstance(
                     employee_count_item_data,
-                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+                    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
                 ):
                     employee_count_item = employee_count_item_data.to_dict()
                 else:
@@ -415,10 +401,8 @@ class UpdateLeadFinderAgentBodySearchFilters:
                 str
                 | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                 | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
             ]
             | Unset
         ) = UNSET
@@ -432,10 +416,8 @@ class UpdateLeadFinderAgentBodySearchFilters:
                     str
                     | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                     | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1
+                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                    | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
                 ):
                     try:
                         if not isinstance(data, dict):
@@ -464,51 +446,33 @@ class UpdateLeadFinderAgentBodySearchFilters:
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_0 = UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0.from_dict(
-                            data
+                        employee_count_item_type_3 = (
+                            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3.from_dict(
+                                data
+                            )
                         )
 
-                        return employee_count_item_type_3_type_0
+                        return employee_count_item_type_3
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     try:
                         if not isinstance(data, dict):
                             raise TypeError()
-                        employee_count_item_type_3_type_1 = UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1.from_dict(
-                            data
+                        employee_count_item_type_4 = (
+                            UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4.from_dict(
+                                data
+                            )
                         )
 
-                        return employee_count_item_type_3_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_0 = UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4_type_1 = UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4_type_1
+                        return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     return cast(
                         str
                         | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
                         | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
                         data,
                     )
 
@@ -679,17 +643,11 @@ from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_t
 from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_2 import (
     UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2,
 )
-from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_0 import (
-    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type0,
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3,
 )
-from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_3_type_1 import (
-    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3Type1,
-)
-from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_0 import (
-    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type0,
-)
-from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4_type_1 import (
-    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4Type1,
+from ..models.update_lead_finder_agent_body_search_filters_employee_count_item_type_4 import (
+    UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
 )
 from ..models.update_lead_finder_agent_body_search_filters_industry import (
     UpdateLeadFinderAgentBodySearchFiltersIndustry,
