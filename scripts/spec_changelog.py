@@ -1,7 +1,7 @@
 """Write what changed between two specs as a markdown section of ``openapi/CHANGELOG.md``.
 
-The last step of the pipeline. The diff itself is ``instantly._spec_diff`` (shipped, so the
-``instantly spec diff`` command shares it); this module only loads files and appends sections.
+The last step of the pipeline. The diff and its rules are ``scripts/spec_diff.py``; this module
+loads the two specs (``scripts/fetch_spec.load_spec``) and appends sections.
 
 Usage: ``python scripts/spec_changelog.py OLD NEW [--append openapi/CHANGELOG.md] [--title T]``
 """
@@ -15,20 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-# Run as a file or from a checkout without the package installed: make `scripts` and `instantly`
-# importable from the repository. Appended, so an installed `instantly` still wins.
-_REPO_ROOT = Path(__file__).resolve().parent.parent
-for _entry in (str(_REPO_ROOT), str(_REPO_ROOT / "facade")):
-    if _entry not in sys.path:
-        sys.path.append(_entry)
+if __package__ in (None, ""):  # run as `python scripts/spec_changelog.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from instantly._spec_diff import SpecDiff, diff_specs  # noqa: E402
-
-from scripts.fetch_spec import SpecFetchError, load_spec  # noqa: E402
+from scripts.fetch_spec import SpecFetchError, load_spec
+from scripts.spec_diff import SpecDiff, diff_specs
+from scripts.spec_files import REPO_ROOT
 
 __all__ = ["CHANGELOG_HEADER", "DEFAULT_CHANGELOG", "main", "record_changes"]
 
-DEFAULT_CHANGELOG = _REPO_ROOT / "openapi" / "CHANGELOG.md"
+DEFAULT_CHANGELOG = REPO_ROOT / "openapi" / "CHANGELOG.md"
 
 # Written when the changelog file does not exist yet.
 CHANGELOG_HEADER = (
@@ -36,9 +32,9 @@ CHANGELOG_HEADER = (
     "\n"
     "What changed in `https://api.instantly.ai/openapi/api_v2.json` between the versions this\n"
     "client was generated from, newest last. Appended by the regeneration pipeline\n"
-    "(`scripts/spec_changelog.py`); do not edit entries by hand. Breaking changes are those that\n"
-    "can break a client built from the older spec; the rules are in\n"
-    "`facade/instantly/_spec_diff.py`.\n"
+    "(`scripts/spec_changelog.py`); do not edit entries by hand. Each change is classified as\n"
+    "breaking this client or harmless here (absorbed by the normalizer, or additive); the rules\n"
+    "are in `scripts/spec_diff.py`.\n"
 )
 
 
