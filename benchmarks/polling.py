@@ -47,7 +47,7 @@ def follow_job(duration: float, seed: int, poll_interval: float | None) -> JobRu
     The caller starts waiting a seeded random 0-1 s after the job was created (it did something
     else first), so a fixed poll's ticks are not aligned with the job's end by construction.
     """
-    from instantly import Instantly, JobHandle
+    from instantly import Instantly
     from instantly.testing import FakeClock, FakeInstantly, JobScript
 
     clock = FakeClock()
@@ -63,10 +63,11 @@ def follow_job(duration: float, seed: int, poll_interval: float | None) -> JobRu
         sleep=clock.sleep,
         rng=rng.random,
     ) as client:
-        handle = client.accounts.enable_warmup([email])
-        assert isinstance(handle, JobHandle)  # one address: one job, not a group
+        group = client.accounts.enable_warmup([email])
+        assert len(group) == 1  # one address: one job
+        handle = group[0]
         clock.advance(rng.random())
-        handle.wait(timeout=10 * duration + 60, poll_interval=poll_interval)
+        handle.wait(wait_timeout=10 * duration + 60, poll_interval=poll_interval)
     detected = clock()
     job_id = handle.id
     ended = next(at for status, at in fake.jobs.history(job_id) if status == "success")

@@ -98,6 +98,9 @@ TEMPLATES_DIR = OPENAPI_DIR / "templates"
 PACKAGE_FILES_DIR = OPENAPI_DIR / "package_files"
 CHANGELOG_PATH = OPENAPI_DIR / "CHANGELOG.md"
 OVERRIDES_PATH = OPENAPI_DIR / "overrides.json"
+RESOURCES_REVIEW_PATH = OPENAPI_DIR / "resources.json"
+HELPERS_DIR = REPO_ROOT / "facade" / "instantly" / "_helpers"
+API_REFERENCE_PATH = REPO_ROOT / "docs" / "api.md"
 GENERATOR = "openapi-python-client"
 
 BANNER = (
@@ -131,6 +134,7 @@ class BuildResult:
     report: NormalizeReport
     generator_log: str
     model_count: int
+    api_reference: str = ""  # docs/api.md, emitted with the resource layer
 
 
 def _generator_version() -> str:
@@ -301,6 +305,7 @@ def build_package(
                 raise
             notes = "\n".join(f"  note: {note}" for note in report.notes)
             raise RegenerateError(f"{exc}\nnormalizer notes:\n{notes}") from exc
+    api_reference = _emit_facade_layers(normalized, package_dir)
     _finish_package(package_dir, pin)
     model_count = sum(1 for p in (package_dir / "models").glob("*.py") if p.name != "__init__.py")
     return BuildResult(
@@ -309,6 +314,20 @@ def build_package(
         report=report,
         generator_log=log,
         model_count=model_count,
+        api_reference=api_reference,
+    )
+
+
+def _emit_facade_layers(normalized: dict[str, Any], package_dir: Path) -> str:
+    """What the facade reads from the spec: the resource layer, the per-endpoint limits; api.md."""
+    from scripts.endpoint_limits import render_endpoint_limits_module
+    from scripts.resource_layer import emit_resource_layer
+
+    (package_dir / "_endpoint_limits.py").write_text(
+        render_endpoint_limits_module(normalized), encoding="utf-8"
+    )
+    return emit_resource_layer(
+        normalized, package_dir, review_path=RESOURCES_REVIEW_PATH, helpers_dir=HELPERS_DIR
     )
 
 
@@ -416,6 +435,10 @@ def _check(pin_path: Path) -> int:
             loaded, Path(scratch), source=pin["source"], filename=pin["filename"]
         )
         differing = compare_trees(GENERATED_DIR / PACKAGE_NAME, result.package_dir)
+        if not API_REFERENCE_PATH.is_file() or (
+            API_REFERENCE_PATH.read_text(encoding="utf-8") != result.api_reference
+        ):
+            differing.append(str(API_REFERENCE_PATH.relative_to(REPO_ROOT)))
         pin_text = pin_path.read_text(encoding="utf-8")
         if pin_text != render_pin(result.pin):
             differing.append(str(pin_path.relative_to(REPO_ROOT)))
@@ -465,11 +488,12 @@ class PinPaths:
     pin: Path
     vendored_spec: Path
     changelog: Path
+    api_reference: Path | None = None
 
     @classmethod
     def default(cls) -> PinPaths:
         """This repository's own paths."""
-        return cls(GENERATED_DIR, PIN_PATH, VENDORED_SPEC_PATH, CHANGELOG_PATH)
+        return cls(GENERATED_DIR, PIN_PATH, VENDORED_SPEC_PATH, CHANGELOG_PATH, API_REFERENCE_PATH)
 
 
 @dataclass(frozen=True)
@@ -504,6 +528,9 @@ def install_spec(
     if not (paths.vendored_spec.is_file() and paths.vendored_spec.read_bytes() == loaded.raw):
         paths.vendored_spec.write_bytes(loaded.raw)
     paths.pin.write_text(render_pin(result.pin), encoding="utf-8")
+    if paths.api_reference is not None:
+        paths.api_reference.parent.mkdir(parents=True, exist_ok=True)
+        paths.api_reference.write_text(result.api_reference, encoding="utf-8")
     section = record_spec_changelog(
         previous_pin, loaded, filename=filename, changelog_path=paths.changelog, previous=previous
     )

@@ -21,13 +21,14 @@ from ._version import __version__ as __version__
 if TYPE_CHECKING:
     from ._bulk import BulkPauseResult
     from ._client import AsyncInstantly, Instantly
-    from ._facts import AccountFilter, JobStatus
+    from ._facts import AccountFilter, AccountStatus, JobStatus, ProviderCode, WarmupStatus
     from ._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from ._pagination import AsyncPaginator, Page, SyncPaginator
     from ._ratelimit import RateLimit, RateLimiter
     from ._retry import RetryPolicy
     from ._transport import AsyncRetryTransport, RetryTransport, TransportSettings
-    from .resources import AccountListItem, RequestOptions
+    from .models import UNSET, AccountListItem, Unset
+    from .resources import RequestOptions
 
 # Public name → private module that defines it.
 _IMPORT_MAP: dict[str, str] = {
@@ -42,7 +43,12 @@ _IMPORT_MAP: dict[str, str] = {
     "RetryTransport": "._transport",
     "AsyncRetryTransport": "._transport",
     "TransportSettings": "._transport",
-    "AccountListItem": ".resources",
+    "AccountListItem": ".models",
+    "Unset": ".models",
+    "UNSET": ".models",
+    "AccountStatus": "._facts",
+    "WarmupStatus": "._facts",
+    "ProviderCode": "._facts",
     "RequestOptions": ".resources",
     "AccountFilter": "._facts",
     "JobStatus": "._facts",
@@ -54,8 +60,10 @@ _IMPORT_MAP: dict[str, str] = {
 }
 
 __all__ = [
+    "UNSET",
     "AccountFilter",
     "AccountListItem",
+    "AccountStatus",
     "AsyncInstantly",
     "AsyncJobGroup",
     "AsyncJobHandle",
@@ -67,6 +75,7 @@ __all__ = [
     "JobHandle",
     "JobStatus",
     "Page",
+    "ProviderCode",
     "RateLimit",
     "RateLimiter",
     "RequestOptions",
@@ -74,6 +83,8 @@ __all__ = [
     "RetryTransport",
     "SyncPaginator",
     "TransportSettings",
+    "Unset",
+    "WarmupStatus",
     *_errors_all,
 ]
 

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 import httpx
+from instantly_api.resources import AsyncResources, SyncResources
 
 from ._config import (
     DEFAULT_MAX_RETRIES,
@@ -29,6 +30,7 @@ from ._config import (
 from ._errors import InvalidInputError
 from ._ratelimit import RateLimit, RateLimiter
 from ._retry import RetryPolicy
+from ._routes import endpoint_limits, limited_route_of
 from ._secrets import register_key
 from ._transport import (
     AsyncClientTransport,
@@ -41,16 +43,6 @@ from ._transport import (
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient
 
-    from .resources import (
-        Accounts,
-        AsyncAccounts,
-        AsyncCampaigns,
-        AsyncJobs,
-        AsyncLeadLists,
-        Campaigns,
-        Jobs,
-        LeadLists,
-    )
     from .resources._base import AsyncRunner, SyncRunner
 
 __all__ = ["AsyncInstantly", "Instantly"]
@@ -84,7 +76,8 @@ class _Config:
         if rate_limit is None or isinstance(rate_limit, RateLimiter):
             self.limiter = rate_limit
         elif isinstance(rate_limit, RateLimit):
-            self.limiter = RateLimiter(rate_limit)
+            # Beside the workspace limit, the limits the spec states per operation.
+            self.limiter = RateLimiter(rate_limit, routes=endpoint_limits())
         else:
             raise InvalidInputError(
                 f"rate_limit must be a RateLimit, a RateLimiter (to share one between clients) "
@@ -93,6 +86,7 @@ class _Config:
         self.settings = TransportSettings(
             policy=RetryPolicy(max_retries=max_retries),
             limiter=self.limiter,
+            route_of=limited_route_of,
             clock=clock or time.monotonic,
             rng=rng or random.random,
         )
@@ -108,10 +102,11 @@ class _Config:
         weakref.finalize(self, self.redaction.close)
 
     def raw_client(self) -> AuthenticatedClient:
-        """A generated client (not yet bound to an httpx client) with the same settings."""
-        from instantly_api.client import AuthenticatedClient
+        """A generated client (not yet bound to an httpx client) with the same settings; bound to
+        one side, it refuses the other (`WrongClientSideError`) instead of building its own."""
+        from ._raw import BoundRawClient
 
-        return AuthenticatedClient(
+        return BoundRawClient(
             base_url=self.base_url,
             token=self.api_key,  # a Secret: its repr is redacted
             timeout=self.timeout,
@@ -143,7 +138,7 @@ def _check_one_of(http_client: object, transport: object) -> None:
         )
 
 
-class Instantly:
+class Instantly(SyncResources):
     """Synchronous client for the Instantly API v2.
 
     `api_key` falls back to INSTANTLY_API_KEY and `base_url` to INSTANTLY_BASE_URL, then
@@ -212,36 +207,12 @@ class Instantly:
     def _runner(self) -> SyncRunner:
         from .resources._base import SyncRunner
 
-        return SyncRunner(self._http, lambda: self.raw)
-
-    @cached_property
-    def accounts(self) -> Accounts:
-        """Email accounts: list, get, pause, resume, pause_many, enable/disable warmup."""
-        from .resources import Accounts
-
-        return Accounts(self._runner, jobs=self.jobs)
-
-    @cached_property
-    def campaigns(self) -> Campaigns:
-        """Campaigns: list."""
-        from .resources import Campaigns
-
-        return Campaigns(self._runner)
-
-    @cached_property
-    def lead_lists(self) -> LeadLists:
-        """Lead lists: list."""
-        from .resources import LeadLists
-
-        return LeadLists(self._runner)
-
-    @cached_property
-    def jobs(self) -> Jobs:
-        """Background jobs: list, get, handle, wait."""
-        from .resources import Jobs
-
-        settings = self._config.settings  # job waits use the client's clock, sleep and jitter
-        return Jobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
+        config, http = self._config, self._http  # not self: no cycle keeps a dropped client alive
+        settings = config.settings  # job waits use the client's clock, sleep and jitter
+        return SyncRunner(
+            http, lambda: config.raw_client().set_httpx_client(http), clock=settings.clock,
+            sleep=self._sleep or time.sleep, rng=settings.rng,
+        )  # fmt: skip
 
     def close(self) -> None:
         """Close the connections this client opened (a given `http_client` stays open).
@@ -269,7 +240,7 @@ class Instantly:
         return _describe(self)
 
 
-class AsyncInstantly:
+class AsyncInstantly(AsyncResources):
     """Asynchronous client for the Instantly API v2; the same arguments as `Instantly`.
 
     `sleep` is an async callable (default `asyncio.sleep`); `http_client` an `httpx.AsyncClient`.
@@ -333,38 +304,15 @@ class AsyncInstantly:
 
     @cached_property
     def _runner(self) -> AsyncRunner:
+        from ._aio import asyncio_sleep
         from .resources._base import AsyncRunner
 
-        return AsyncRunner(self._http, lambda: self.raw)
-
-    @cached_property
-    def accounts(self) -> AsyncAccounts:
-        """Email accounts: list, get, pause, resume, pause_many, enable/disable warmup."""
-        from .resources import AsyncAccounts
-
-        return AsyncAccounts(self._runner, jobs=self.jobs)
-
-    @cached_property
-    def campaigns(self) -> AsyncCampaigns:
-        """Campaigns: list."""
-        from .resources import AsyncCampaigns
-
-        return AsyncCampaigns(self._runner)
-
-    @cached_property
-    def lead_lists(self) -> AsyncLeadLists:
-        """Lead lists: list."""
-        from .resources import AsyncLeadLists
-
-        return AsyncLeadLists(self._runner)
-
-    @cached_property
-    def jobs(self) -> AsyncJobs:
-        """Background jobs: list, get, handle, wait."""
-        from .resources import AsyncJobs
-
-        settings = self._config.settings  # job waits use the client's clock, sleep and jitter
-        return AsyncJobs(self._runner, clock=settings.clock, sleep=self._sleep, rng=settings.rng)
+        config, http = self._config, self._http  # not self: no cycle keeps a dropped client alive
+        settings = config.settings  # job waits use the client's clock, sleep and jitter
+        return AsyncRunner(
+            http, lambda: config.raw_client().set_async_httpx_client(http), clock=settings.clock,
+            sleep=self._sleep or asyncio_sleep, rng=settings.rng,
+        )  # fmt: skip
 
     async def aclose(self) -> None:
         """Close the connections this client opened (a given `http_client` stays open).

@@ -2,6 +2,7 @@
 
     InstantlyError
     ├── ClientClosedError (also RuntimeError) the client was used after close()/aclose()
+    ├── WrongClientSideError (also TypeError) a sync function on AsyncInstantly().raw, or reverse
     ├── InvalidInputError (also ValueError)   bad arguments, raised before any request is sent
     │   └── InvalidEmailError
     │       └── InvalidEmailsError            several addresses of one list are invalid
@@ -77,6 +78,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookAuthenticationError",
     "WebhookError",
+    "WrongClientSideError",
     "status_error_class",
 ]
 
@@ -114,6 +116,11 @@ class ClientClosedError(InstantlyError, RuntimeError):
             or "this client was closed: create a new Instantly/AsyncInstantly client, or make "
             "every call inside its `with` block"
         )
+
+
+class WrongClientSideError(InstantlyError, TypeError):
+    """A sync function used with an async client's `raw` (or the reverse): it would send outside
+    the client (no retries, no rate limit, no transport given), so it is refused."""
 
 
 class InvalidInputError(InstantlyError, ValueError):

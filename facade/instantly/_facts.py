@@ -22,7 +22,10 @@ __all__ = [
     "WEBHOOK_DELIVERY_EVENT_TYPES",
     "WEBHOOK_SUBSCRIPTION_EVENT_TYPES",
     "AccountFilter",
+    "AccountStatus",
     "JobStatus",
+    "ProviderCode",
+    "WarmupStatus",
 ]
 
 # Source: the spec's `servers` entry ("Instantly API Server").
@@ -43,6 +46,41 @@ LIST_PAGE_LIMIT_MAX: Final = 100
 # Source: the spec, Account.status enum and its x-enumDescriptions (1 Active, 2 Paused).
 ACCOUNT_STATUS_ACTIVE: Final = 1
 ACCOUNT_STATUS_PAUSED: Final = 2
+
+
+class AccountStatus(enum.IntEnum):
+    """`Account.status` values. Source: the spec's enum and x-enumDescriptions (2026-08-21).
+
+    A value this version does not know still parses (the field is a plain int on the model).
+    """
+
+    ACTIVE = 1
+    PAUSED = 2
+    MAINTENANCE = 3  # "temporarily paused for maintenance; will be automatically resumed"
+    CONNECTION_ERROR = -1
+    SOFT_BOUNCE_ERROR = -2
+    SENDING_ERROR = -3
+
+
+class WarmupStatus(enum.IntEnum):
+    """`Account.warmup_status` values. Source: the spec's enum and x-enumDescriptions."""
+
+    PAUSED = 0
+    ACTIVE = 1
+    BANNED = -1
+    SPAM_FOLDER_UNKNOWN = -2
+    PERMANENT_SUSPENSION = -3
+
+
+class ProviderCode(enum.IntEnum):
+    """`Account.provider_code` values. Source: the spec's enum and x-enumDescriptions."""
+
+    CUSTOM_IMAP_SMTP = 1
+    GOOGLE = 2
+    MICROSOFT = 3
+    AWS = 4
+    AIRMAIL = 8
+    AIRMAIL_INSTANT = 11
 
 
 class JobStatus(enum.StrEnum):

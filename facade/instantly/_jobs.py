@@ -38,7 +38,7 @@ from ._polling import (
     job_status,
 )
 
-__all__ = ["AsyncJobGroup", "AsyncJobHandle", "JobGroup", "JobHandle"]
+__all__ = ["AsyncJobGroup", "AsyncJobHandle", "JobGroup", "JobHandle", "check_job_id"]
 
 J = TypeVar("J", bound=JobLike)
 
@@ -46,7 +46,7 @@ J = TypeVar("J", bound=JobLike)
 _ERRORS_SHOWN: Final = 5
 
 
-def _check_job_id(job_id: object) -> str:
+def check_job_id(job_id: object) -> str:
     """`job_id` if it is a non-blank str without surrounding whitespace."""
     if not isinstance(job_id, str) or not job_id.strip() or job_id != job_id.strip():
         raise InvalidInputError(f"a job id must be a non-blank str, got {job_id!r}")
@@ -63,7 +63,7 @@ class _HandleState(Generic[J]):
     """What sync and async handles share: the id, the last state, and what it says."""
 
     def __init__(self, job_id: str, job: J | None, clock: Clock, rng: Rng) -> None:
-        self._id = _check_job_id(job_id)
+        self._id = check_job_id(job_id)
         _check_known_job(self._id, job)
         self._job = job
         self._clock = clock
@@ -152,16 +152,16 @@ class JobHandle(_HandleState[J]):
     def wait(
         self,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_progress: ProgressCallback[J] | None = None,
     ) -> J:
         """Poll until the job succeeds and return its final state.
 
         Raises `JobFailedError`/`JobCancelledError` when it ends otherwise, `JobTimeoutError`
-        (with the last state; the job keeps running) when `timeout` seconds pass first.
+        (with the last state; the job keeps running) when `wait_timeout` seconds pass first.
         """
-        deadline = Deadline(timeout, self._clock)
+        deadline = Deadline(wait_timeout, self._clock)
         return self._drive(self._new_wait(deadline, backoff_for(poll_interval), on_progress))
 
     def _drive(self, wait: JobWait[J]) -> J:
@@ -208,12 +208,12 @@ class AsyncJobHandle(_HandleState[J]):
     async def wait(
         self,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_progress: ProgressCallback[J] | None = None,
     ) -> J:
         """Poll until the job succeeds and return its final state (errors as `JobHandle.wait`)."""
-        deadline = Deadline(timeout, self._clock)
+        deadline = Deadline(wait_timeout, self._clock)
         wait = self._new_wait(deadline, backoff_for(poll_interval), on_progress)
         return await self._drive(wait)
 
@@ -326,15 +326,15 @@ class JobGroup(_GroupState[J]):
     def wait(
         self,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_progress: ProgressCallback[J] | None = None,
     ) -> list[J]:
         """Poll every job until all have ended; return their final states in order.
 
-        Raises `JobGroupError` if any did not succeed within `timeout` (see the module docstring).
+        Raises `JobGroupError` if any did not succeed within `wait_timeout` (module docstring).
         """
-        deadline = Deadline(timeout, self._clock)
+        deadline = Deadline(wait_timeout, self._clock)
         backoff = backoff_for(poll_interval)
         waits = [h._new_wait(deadline, backoff, on_progress) for h in self._sync_handles]
         results: list[J | None] = [None] * len(waits)
@@ -397,17 +397,17 @@ class AsyncJobGroup(_GroupState[J]):
     async def wait(
         self,
         *,
-        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float | None = None,
         on_progress: ProgressCallback[J] | None = None,
     ) -> list[J]:
         """Poll every job concurrently until all have ended; return their final states in order.
 
-        Raises `JobGroupError` if any did not succeed within `timeout` (see the module docstring).
+        Raises `JobGroupError` if any did not succeed within `wait_timeout` (module docstring).
         """
         import asyncio  # async paths only: a sync client never loads asyncio
 
-        deadline = Deadline(timeout, self._clock)
+        deadline = Deadline(wait_timeout, self._clock)
         backoff = backoff_for(poll_interval)
         waits = [h._new_wait(deadline, backoff, on_progress) for h in self._async_handles]
 

@@ -4,8 +4,9 @@ Instantly has no idempotency keys, so the question is never only "did it fail?" 
 server have acted on it?". A request that cannot have been processed (the connection was never
 made, or the server answered 429) is always retried. A request that may have been processed (a
 5xx, a timeout or a dropped connection after the request was written) is retried only when
-repeating it is harmless: the safe methods, plus the POSTs listed in `IDEMPOTENT_POSTS`. Everything
-else, notably the POSTs that start background jobs (warmup enable/disable), is not repeated.
+repeating it is harmless, as decided per operation in the reviewed table `openapi/resources.json`
+(generated into `instantly_api.resources._routes`). By default reads are repeated and writes are
+not: a bulk delete with a limit, a job start or a sent email is never sent twice.
 
 Nothing here sleeps or sends; the transports in `_transport` do that.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import email.utils
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
@@ -25,7 +25,6 @@ from ._config import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, 
 from ._errors import InvalidInputError
 
 __all__ = [
-    "IDEMPOTENT_POSTS",
     "MAYBE_PROCESSED_RETRY_STATUSES",
     "NOT_PROCESSED_RETRY_STATUSES",
     "SAFE_METHODS",
@@ -39,18 +38,9 @@ __all__ = [
     "was_not_sent",
 ]
 
-# Methods whose repetition leaves the server as one call would (RFC 9110 idempotent methods).
-# A DELETE repeated after it succeeded may answer 404; the resource is gone either way.
-SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-# POSTs known to be safe to repeat: (path template, why). Matched on the request path's end, so
-# a base URL with a path prefix still matches.
-IDEMPOTENT_POSTS: Final[tuple[tuple[str, str], ...]] = (
-    ("/api/v2/accounts/{email}/pause", "pausing a paused account leaves it paused"),
-    ("/api/v2/accounts/{email}/resume", "resuming an active account leaves it active"),
-    ("/api/v2/accounts/pause", "bulk pause: each account ends paused however often it is sent"),
-    ("/api/v2/accounts/warmup-analytics", "a read that uses POST for its body"),
-)
+# Methods that read: repeatable unless the reviewed table says otherwise. Any other method is
+# repeated only when the reviewed table (openapi/resources.json) says why a repeat does no harm.
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Statuses that say the request was not processed: always retried, whatever the operation.
 NOT_PROCESSED_RETRY_STATUSES: Final = frozenset({429})
@@ -65,15 +55,6 @@ _MAYBE_PROCESSED_ERRORS: Final = (
     httpx.WriteError,
     httpx.RemoteProtocolError,
 )
-
-
-def _template_regex(template: str) -> re.Pattern[str]:
-    """`/a/{x}/b` → a regex matching `<any prefix>/a/<one segment>/b`."""
-    body = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
-    return re.compile(rf"(?:/.*)?{body}")
-
-
-_IDEMPOTENT_POST_PATTERNS: Final = tuple(_template_regex(t) for t, _ in IDEMPOTENT_POSTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +94,17 @@ class RetryDecision:
 
 
 def is_safe_to_repeat(method: str, path: str) -> bool:
-    """True when sending this request twice has the same effect as sending it once."""
+    """True when sending this request twice has the same effect as sending it once.
+
+    Decided per operation (the reviewed table in openapi/resources.json, generated into the
+    route table), never by HTTP verb alone; a request no operation matches (a route a newer spec
+    added, a raw call) gets the default: reads yes, anything else no.
+    """
+    from ._routes import is_repeatable  # the first retry loads the route table
+
     method = method.upper()
-    if method in SAFE_METHODS:
-        return True
-    return method == "POST" and any(p.fullmatch(path) for p in _IDEMPOTENT_POST_PATTERNS)
+    reviewed = is_repeatable(method, path)
+    return method in SAFE_METHODS if reviewed is None else reviewed
 
 
 def was_not_sent(exc: BaseException) -> bool:

@@ -15,9 +15,15 @@ from typing import Any
 
 from ._errors import InvalidInputError
 from ._facts import BULK_EMAILS_MAX, AccountFilter
+from ._polling import Deadline, backoff_for
 from ._validation import chunked, validate_emails
 
-__all__ = ["WarmupSelection", "warmup_request_bodies", "warmup_selection"]
+__all__ = [
+    "WarmupSelection",
+    "check_wait_options",
+    "warmup_request_bodies",
+    "warmup_selection",
+]
 
 
 @dataclass(frozen=True)
@@ -136,3 +142,26 @@ def warmup_request_bodies(selection: WarmupSelection) -> list[dict[str, Any]]:
     if selection.search is not None:
         body["search"] = selection.search
     return [body]
+
+
+def check_wait_options(
+    wait: bool,
+    timeout: float,
+    poll_interval: float | None,
+    on_progress: object,
+) -> None:
+    """Refuse bad waiting options before anything is sent (not after the jobs have started)."""
+    if not isinstance(wait, bool):
+        raise InvalidInputError(f"wait must be a bool, got {type(wait).__name__} {wait!r}")
+    Deadline(timeout)  # checks timeout: a finite number of seconds >= 0
+    backoff_for(poll_interval)  # checks poll_interval: None or a finite number of seconds > 0
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError(f"on_progress must be callable, got {on_progress!r}")
+    if not wait:
+        given = [
+            name
+            for name, value in (("poll_interval", poll_interval), ("on_progress", on_progress))
+            if value is not None
+        ]
+        if given:
+            raise InvalidInputError(f"{', '.join(given)} only apply with wait=True")

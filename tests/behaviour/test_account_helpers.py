@@ -326,23 +326,26 @@ async def test_async_pause_many_splits_in_chunks_of_100(
 # -- enable / disable warmup ----------------------------------------------------------------------
 
 
-def test_disable_warmup_returns_a_handle_on_the_started_job(
+def test_disable_warmup_returns_a_group_holding_the_handle_on_the_started_job(
     instantly: Instantly, fake: FakeInstantly
 ) -> None:
-    handle = instantly.accounts.disable_warmup([KNOWN])
+    group = instantly.accounts.disable_warmup([KNOWN])
 
+    assert isinstance(group, JobGroup) and len(group) == 1
+    handle = group[0]
     assert isinstance(handle, JobHandle)
     assert handle.id == fake.jobs.ids()[0]
     assert handle.status == "pending"
     assert _bodies(fake, WARMUP_DISABLE) == [{"emails": [KNOWN]}]
 
 
-def test_enable_warmup_with_wait_returns_the_handle_after_success(
+def test_enable_warmup_with_wait_returns_the_group_after_success(
     instantly: Instantly, fake: FakeInstantly
 ) -> None:
-    handle = instantly.accounts.enable_warmup([KNOWN], wait=True, timeout=60)
+    group = instantly.accounts.enable_warmup([KNOWN], wait=True, wait_timeout=60)
 
-    assert isinstance(handle, JobHandle)
+    assert isinstance(group, JobGroup)
+    handle = group[0]
     assert (handle.status, handle.progress, handle.done) == ("success", 100.0, True)
     assert _bodies(fake, WARMUP_ENABLE) == [{"emails": [KNOWN]}]
 
@@ -352,7 +355,7 @@ def test_250_emails_make_3_requests_and_3_jobs_waited_together(
 ) -> None:
     emails = fake.seed_accounts(250, prefix="warm")
 
-    group = instantly.accounts.disable_warmup(emails, wait=True, timeout=60)
+    group = instantly.accounts.disable_warmup(emails, wait=True, wait_timeout=60)
 
     assert isinstance(group, JobGroup)
     assert [len(b["emails"]) for b in _bodies(fake, WARMUP_DISABLE)] == [100, 100, 50]
@@ -406,7 +409,7 @@ def test_a_filter_may_be_given_as_its_string_value(
         ({"emails": [KNOWN, "not an address"]}, "is not a valid email address"),
         ({"include_all": True, "exclude": ["x@@example.com"]}, "not a valid email address"),
         ({"include_all": True, "search": " "}, "search must not be empty"),
-        ({"emails": [KNOWN], "wait": True, "timeout": -1}, "timeout must be >= 0"),
+        ({"emails": [KNOWN], "wait": True, "wait_timeout": -1}, "timeout must be >= 0"),
         ({"emails": [KNOWN], "wait": True, "poll_interval": 0}, "poll_interval must be > 0"),
         ({"emails": [KNOWN], "poll_interval": 1.0}, "only apply with wait=True"),
         ({"emails": [KNOWN], "wait": "yes"}, "wait must be a bool"),
@@ -461,7 +464,7 @@ def test_jobs_started_before_a_failure_can_still_be_waited_for(
             client.accounts.disable_warmup(emails)
 
         (handle,) = caught.value.completed
-        job = handle.wait(timeout=60)
+        job = handle.wait(wait_timeout=60)
 
     assert job.status == "success"
     assert all(fake.account(email)["warmup_status"] == 0 for email in emails[:100])
@@ -487,18 +490,20 @@ async def test_async_250_emails_make_3_jobs_waited_together(
 ) -> None:
     emails = fake.seed_accounts(250, prefix="warm")
 
-    group = await ainstantly.accounts.enable_warmup(emails, wait=True, timeout=60)
+    group = await ainstantly.accounts.enable_warmup(emails, wait=True, wait_timeout=60)
 
     assert isinstance(group, AsyncJobGroup)
     assert len(fake.requests_to("POST", WARMUP_ENABLE)) == 3
     assert [handle.status for handle in group] == ["success"] * 3
 
 
-async def test_async_disable_warmup_returns_a_handle_without_waiting(
+async def test_async_disable_warmup_returns_a_group_without_waiting(
     ainstantly: AsyncInstantly, fake: FakeInstantly
 ) -> None:
-    handle = await ainstantly.accounts.disable_warmup([KNOWN])
+    group = await ainstantly.accounts.disable_warmup([KNOWN])
 
+    assert isinstance(group, AsyncJobGroup)
+    handle = group[0]
     assert isinstance(handle, AsyncJobHandle)
     assert handle.status == "pending"
     assert len(fake.requests) == 1

@@ -83,7 +83,7 @@ def test_a_job_is_waited_to_success_with_every_progress_step_reported_in_order(
 
     job = instantly.jobs.wait(
         job_id,
-        timeout=60,
+        wait_timeout=60,
         poll_interval=0.25,
         on_progress=lambda j: seen.append((j.status, j.progress)),
     )
@@ -105,7 +105,7 @@ def test_a_failed_job_raises_job_failed_error_with_the_job_and_its_reason(
     job_id = _start(fake, JobScript.failed("quota exceeded"))
 
     with pytest.raises(JobFailedError, match="quota exceeded") as caught:
-        instantly.jobs.wait(job_id, timeout=60)
+        instantly.jobs.wait(job_id, wait_timeout=60)
 
     assert (caught.value.job.id, caught.value.job.status) == (job_id, "failed")
 
@@ -116,7 +116,7 @@ def test_a_cancelled_job_raises_job_cancelled_error_with_the_job(
     job_id = _start(fake, JobScript.cancelled())
 
     with pytest.raises(JobCancelledError) as caught:
-        instantly.jobs.wait(job_id, timeout=60)
+        instantly.jobs.wait(job_id, wait_timeout=60)
 
     assert caught.value.job.status == "cancelled"
 
@@ -128,7 +128,7 @@ def test_a_paused_then_resumed_job_is_waited_through_to_success(
     statuses: list[str] = []
 
     job = instantly.jobs.wait(
-        job_id, timeout=60, poll_interval=0.5, on_progress=lambda j: statuses.append(j.status)
+        job_id, wait_timeout=60, poll_interval=0.5, on_progress=lambda j: statuses.append(j.status)
     )
 
     assert job.status == "success"
@@ -142,7 +142,7 @@ def test_a_timeout_raises_with_the_last_state_and_leaves_the_job_running(
     started = clock()
 
     with pytest.raises(JobTimeoutError, match="not cancelled") as caught:
-        instantly.jobs.wait(job_id, timeout=30)
+        instantly.jobs.wait(job_id, wait_timeout=30)
 
     assert (caught.value.job.status, caught.value.job.progress, caught.value.timeout) == (
         "in-progress",
@@ -159,7 +159,7 @@ def test_polling_backs_off_from_half_a_second_to_ten(
     job_id = _start(fake, JobScript.never_finishing())
 
     with pytest.raises(JobTimeoutError):
-        instantly.jobs.wait(job_id, timeout=40)
+        instantly.jobs.wait(job_id, wait_timeout=40)
 
     times = [r.time for r in _job_gets(fake)]
     gaps = [round(b - a, 4) for a, b in itertools.pairwise(times)]
@@ -173,7 +173,7 @@ def test_polling_survives_transient_errors(fake: FakeInstantly, clock: FakeClock
     fake.faults.add(Fault.connect_error(), times=2, method="GET", path=JOB_PATH)
 
     with _client(fake, clock, max_retries=0) as client:
-        job = client.jobs.wait(job_id, timeout=60)
+        job = client.jobs.wait(job_id, wait_timeout=60)
 
     assert job.status == "success"
     assert len(fake.faults.injected) == 5
@@ -184,7 +184,7 @@ def test_polling_does_not_outrun_a_429s_retry_after(fake: FakeInstantly, clock: 
     fake.faults.add(Fault.rate_limited(retry_after=7), times=1, method="GET", path=JOB_PATH)
 
     with _client(fake, clock, max_retries=0) as client:
-        job = client.jobs.wait(job_id, timeout=60)
+        job = client.jobs.wait(job_id, wait_timeout=60)
 
     times = [r.time for r in _job_gets(fake)]
     assert job.status == "success"
@@ -195,7 +195,7 @@ def test_a_job_that_does_not_exist_raises_not_found_at_once(
     instantly: Instantly, fake: FakeInstantly
 ) -> None:
     with pytest.raises(NotFoundError):
-        instantly.jobs.wait("0199f5c4-0000-7000-8000-00000000dead", timeout=60)
+        instantly.jobs.wait("0199f5c4-0000-7000-8000-00000000dead", wait_timeout=60)
 
     assert len(fake.requests) == 1
 
@@ -225,13 +225,13 @@ def test_a_handle_rebuilt_from_a_bare_id_in_another_client_waits_to_the_end(
     fake: FakeInstantly, clock: FakeClock
 ) -> None:
     with _client(fake, clock) as first:
-        job_id = first.accounts.disable_warmup([KNOWN]).id  # type: ignore[union-attr]
+        job_id = first.accounts.disable_warmup([KNOWN]).ids[0]
 
     with _client(fake, clock) as second:
         handle = second.jobs.handle(job_id)
         assert (handle.id, handle.job, handle.done) == (job_id, None, False)
         assert len(fake.requests) == 1  # building a handle sends nothing
-        job = handle.wait(timeout=60)
+        job = handle.wait(wait_timeout=60)
 
     assert (job.status, handle.done, handle.status) == ("success", True, "success")
     assert fake.account(KNOWN)["warmup_status"] == 0
@@ -258,7 +258,7 @@ def test_a_warmup_group_reports_every_failed_job(instantly: Instantly, fake: Fak
     fake.jobs.script_next(JobScript.cancelled())
 
     with pytest.raises(JobGroupError, match="2 of 3 jobs did not succeed") as caught:
-        instantly.accounts.disable_warmup(emails, wait=True, timeout=60)
+        instantly.accounts.disable_warmup(emails, wait=True, wait_timeout=60)
 
     assert [type(e) for e in caught.value.errors] == [JobFailedError, JobCancelledError]
     assert [job.status for job in caught.value.jobs] == ["success", "failed", "cancelled"]
@@ -271,7 +271,7 @@ def test_waiting_goes_through_the_clients_rate_limiter(
 
     job_id = _start(fake, JobScript.success())
     with _client(fake, clock, rate_limit=RateLimit(per_second=1, per_minute=60)) as client:
-        client.jobs.wait(job_id, timeout=60, poll_interval=0.1)
+        client.jobs.wait(job_id, wait_timeout=60, poll_interval=0.1)
 
     times = [r.time for r in _job_gets(fake)]
     assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(times))
@@ -285,7 +285,7 @@ async def test_async_wait_follows_a_job_to_success_with_progress_in_order(
 
     job = await ainstantly.jobs.wait(
         job_id,
-        timeout=60,
+        wait_timeout=60,
         poll_interval=0.25,
         on_progress=lambda j: seen.append((j.status, j.progress)),
     )
@@ -300,7 +300,7 @@ async def test_async_timeout_raises_with_the_last_state(
     job_id = _start(fake, JobScript.never_finishing(progress=10))
 
     with pytest.raises(JobTimeoutError) as caught:
-        await ainstantly.jobs.wait(job_id, timeout=5)
+        await ainstantly.jobs.wait(job_id, wait_timeout=5)
 
     assert caught.value.job.progress == 10
 
@@ -311,7 +311,7 @@ async def test_async_failed_job_raises_job_failed_error(
     job_id = _start(fake, JobScript.failed())
 
     with pytest.raises(JobFailedError):
-        await ainstantly.jobs.wait(job_id, timeout=60)
+        await ainstantly.jobs.wait(job_id, wait_timeout=60)
 
 
 async def test_async_handle_rebuilt_from_a_bare_id_waits_to_the_end(
@@ -320,6 +320,6 @@ async def test_async_handle_rebuilt_from_a_bare_id_waits_to_the_end(
     job_id = _start(fake, JobScript.success())
 
     handle = ainstantly.jobs.handle(job_id)
-    job = await handle.wait(timeout=60)
+    job = await handle.wait(wait_timeout=60)
 
     assert (job.status, handle.done) == ("success", True)

@@ -157,7 +157,7 @@ def _sync_operation(kind: str, client: Instantly, email: str) -> Callable[[], ob
         return lambda: client.accounts.pause(email)
     if kind == "resume":
         return lambda: client.accounts.resume(email)
-    return lambda: client.accounts.disable_warmup([email], wait=True, timeout=600.0)
+    return lambda: client.accounts.disable_warmup([email], wait=True, wait_timeout=600.0)
 
 
 async def _async_operation(kind: str, client: AsyncInstantly, email: str) -> object:
@@ -169,7 +169,7 @@ async def _async_operation(kind: str, client: AsyncInstantly, email: str) -> obj
         return await client.accounts.pause(email)
     if kind == "resume":
         return await client.accounts.resume(email)
-    return await client.accounts.disable_warmup([email], wait=True, timeout=600.0)
+    return await client.accounts.disable_warmup([email], wait=True, wait_timeout=600.0)
 
 
 def _check_warmup_posts(window: list[RecordedRequest], tally: Tally, failed: bool) -> None:

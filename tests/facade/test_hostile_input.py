@@ -248,7 +248,7 @@ def test_a_job_id_is_refused_or_sent_as_one_segment_of_the_job_path(job_id: obje
 @given(job_id=job_ids)
 def test_a_job_wait_is_refused_or_polls_only_the_job_path(job_id: object) -> None:
     with client_and_wire() as (client, wire):
-        if outcome(lambda: client.jobs.wait(job_id, timeout=0), wire):  # type: ignore[arg-type]
+        if outcome(lambda: client.jobs.wait(job_id, wait_timeout=0), wire):  # type: ignore[arg-type]
             assert isinstance(job_id, str)
             for request in wire.requests:
                 assert_path(request, "GET", "/api/v2/background-jobs/{}", job_id)

@@ -93,6 +93,6 @@ def test_a_sync_accounts_get_loads_only_the_generated_code_it_calls() -> None:
 
 
 def test_the_account_list_item_model_loads_when_first_named() -> None:
-    code = "from instantly.resources import AccountListItem"
+    code = "from instantly.models import AccountListItem"
     name = "instantly_api.models.list_account_response_200_items_item"
     assert loaded_after(code, (name,)) == [name]

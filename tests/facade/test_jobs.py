@@ -176,7 +176,7 @@ def test_wait_times_out_with_the_last_state_after_polling_at_the_deadline() -> N
     server = Server({"job-1": [running(progress=10), running(progress=20)]})
     h = handle(server, clock)
     with pytest.raises(JobTimeoutError) as info:
-        h.wait(timeout=3.0)
+        h.wait(wait_timeout=3.0)
     assert info.value.job == running(progress=20)
     assert info.value.timeout == 3.0
     assert clock.now == 3.0
@@ -256,7 +256,7 @@ async def test_async_wait_times_out_with_the_last_state() -> None:
     clock = Clock()
     h = async_handle(Server({"job-1": [running(progress=70)]}), clock)
     with pytest.raises(JobTimeoutError) as info:
-        await h.wait(timeout=2.0)
+        await h.wait(wait_timeout=2.0)
     assert info.value.job == running(progress=70)
 
 
@@ -323,7 +323,7 @@ def test_group_shares_one_deadline_and_reports_the_late_job_as_timed_out() -> No
     clock = Clock()
     server = Server({"a": [succeeded("a")], "b": [running("b", 60)]})
     with pytest.raises(JobGroupError) as info:
-        group(server, clock, "ab").wait(timeout=5.0)
+        group(server, clock, "ab").wait(wait_timeout=5.0)
     (error,) = info.value.errors
     assert isinstance(error, JobTimeoutError)
     assert error.job == running("b", 60)
@@ -372,7 +372,7 @@ async def test_async_group_polls_jobs_concurrently() -> None:
 async def test_async_group_raises_one_error_listing_each_failure() -> None:
     server = Server({"a": [succeeded("a")], "b": [Job("b", "failed")], "c": [running("c")]})
     with pytest.raises(JobGroupError) as info:
-        await async_group(server, Clock(), "abc").wait(timeout=3.0)
+        await async_group(server, Clock(), "abc").wait(wait_timeout=3.0)
     assert [type(e) for e in info.value.errors] == [JobFailedError, JobTimeoutError]
 
 
@@ -453,19 +453,19 @@ def _fake_warmup_handle(
 
 def test_a_handle_follows_a_fake_warmup_job_to_success() -> None:
     handle, _ = _fake_warmup_handle(JobScript.success())
-    assert handle.wait(timeout=60).status == "success"
+    assert handle.wait(wait_timeout=60).status == "success"
 
 
 def test_a_handle_reports_the_fake_job_failure_reason() -> None:
     handle, _ = _fake_warmup_handle(JobScript.failed("warmup pool unavailable"))
     with pytest.raises(JobFailedError, match="failed: warmup pool unavailable"):
-        handle.wait(timeout=60)
+        handle.wait(wait_timeout=60)
 
 
 def test_a_handle_waits_through_a_paused_fake_job() -> None:
     handle, _ = _fake_warmup_handle(JobScript.paused_then_resumed(paused_for=5.0))
     statuses: list[str] = []
-    handle.wait(timeout=60, on_progress=lambda job: statuses.append(job.status))
+    handle.wait(wait_timeout=60, on_progress=lambda job: statuses.append(job.status))
     assert "paused" in statuses
     assert statuses[-1] == "success"
 
@@ -473,6 +473,6 @@ def test_a_handle_waits_through_a_paused_fake_job() -> None:
 def test_a_handle_times_out_on_a_never_ending_fake_job_at_the_deadline() -> None:
     handle, clock = _fake_warmup_handle(JobScript.never_finishing())
     with pytest.raises(JobTimeoutError) as info:
-        handle.wait(timeout=30)
+        handle.wait(wait_timeout=30)
     assert clock.now == pytest.approx(30.0)
     assert info.value.job.id == handle.id

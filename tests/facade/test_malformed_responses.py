@@ -61,7 +61,7 @@ OPERATIONS: dict[str, tuple[Operation, dict[str, Any]]] = {
     "accounts.enable_warmup": (lambda c: c.accounts.enable_warmup(include_all=True), JOB),
     "jobs.get": (lambda c: c.jobs.get("job-1"), JOB),
     "jobs.list": (lambda c: list(c.jobs.list()), JOB_PAGE),
-    "jobs.wait": (lambda c: c.jobs.wait("job-1", timeout=5.0), {**JOB, "status": "success"}),
+    "jobs.wait": (lambda c: c.jobs.wait("job-1", wait_timeout=5.0), {**JOB, "status": "success"}),
 }
 
 # What a caller may see instead of a result: typed errors about the response or the job.

@@ -16,6 +16,7 @@ EXPECTED = {
     "AsyncPaginator", "AsyncRetryTransport", "BulkPauseResult", "Instantly", "JobGroup",
     "JobHandle", "JobStatus", "Page", "RateLimit", "RateLimiter", "RequestOptions",
     "RetryPolicy", "RetryTransport", "SyncPaginator", "TransportSettings",
+    "AccountStatus", "WarmupStatus", "ProviderCode", "Unset", "UNSET",
 }  # fmt: skip
 
 

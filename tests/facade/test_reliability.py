@@ -278,7 +278,6 @@ def test_a_request_queued_in_the_limiter_when_the_client_closes_raises_client_cl
     assert script.count == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the runner calls ensure_open before sending (lead wires)")
 def test_a_call_on_a_closed_client_raises_client_closed_error() -> None:
     client = Instantly(API_KEY, transport=httpx.MockTransport(lambda r: json_response(200, {})))
     client.close()
@@ -286,7 +285,6 @@ def test_a_call_on_a_closed_client_raises_client_closed_error() -> None:
         client.accounts.get("jon@doe.com")
 
 
-@pytest.mark.xfail(strict=True, reason="the runner calls ensure_open before sending (lead wires)")
 async def test_a_call_on_a_closed_async_client_raises_client_closed_error() -> None:
     client = AsyncInstantly(
         API_KEY, transport=httpx.MockTransport(lambda r: json_response(200, {}))

@@ -34,42 +34,51 @@ def _after_error(method: str, path: str, exc: Exception) -> bool:
     return d.retry
 
 
-@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "get"])
-def test_safe_methods_are_safe_to_repeat(method: str) -> None:
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", "get"])
+def test_reads_of_routes_no_operation_matches_are_safe_to_repeat(method: str) -> None:
     assert is_safe_to_repeat(method, "/api/v2/anything")
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v2/accounts/jon%40doe.com/pause",
-        "/api/v2/accounts/jon%40doe.com/resume",
-        "/api/v2/accounts/pause",
-        "/api/v2/accounts/warmup-analytics",
-        "/prefix/api/v2/accounts/a%40b.co/pause",
-    ],
-)
-def test_idempotent_posts_are_safe_to_repeat(path: str) -> None:
-    assert is_safe_to_repeat("POST", path)
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_writes_of_routes_no_operation_matches_are_not_repeated(method: str) -> None:
+    assert not is_safe_to_repeat(method, "/api/v2/a-route-a-newer-spec-added")
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("method", "path"),
     [
-        "/api/v2/accounts/warmup/disable",
-        "/api/v2/accounts/warmup/enable",
-        "/api/v2/accounts",
-        "/api/v2/accounts/a%40b.co/pause/extra",
-        "/api/v2/accounts//pause",
-        "/api/v2/campaigns/123/pause",
+        ("POST", "/api/v2/accounts/jon%40doe.com/pause"),
+        ("POST", "/api/v2/accounts/jon%40doe.com/resume"),
+        ("POST", "/api/v2/accounts/pause"),
+        ("POST", "/api/v2/accounts/warmup-analytics"),
+        ("POST", "/prefix/api/v2/accounts/a%40b.co/pause"),
+        ("POST", "/api/v2/leads/list"),
+        ("POST", "/api/v2/campaigns/123/pause"),
+        ("PATCH", "/api/v2/accounts/a%40b.co"),
+        ("PUT", "/api/v2/domains/example.com/forwarding"),
     ],
 )
-def test_other_posts_are_not_safe_to_repeat(path: str) -> None:
-    assert not is_safe_to_repeat("POST", path)
+def test_writes_the_reviewed_table_calls_harmless_are_repeated(method: str, path: str) -> None:
+    assert is_safe_to_repeat(method, path)
 
 
-def test_patch_is_not_safe_to_repeat() -> None:
-    assert not is_safe_to_repeat("PATCH", "/api/v2/accounts/a%40b.co")
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/v2/accounts/warmup/disable"),
+        ("POST", "/api/v2/accounts/warmup/enable"),
+        ("POST", "/api/v2/accounts"),
+        ("POST", "/api/v2/accounts/a%40b.co/pause/extra"),
+        ("POST", "/api/v2/accounts//pause"),
+        ("POST", "/api/v2/leads/move"),
+        ("POST", "/api/v2/emails/reply"),
+        ("DELETE", "/api/v2/leads"),
+        ("DELETE", "/api/v2/block-lists-entries"),
+        ("DELETE", "/api/v2/leads/0199f5c4-0000-7000-8000-00000000dead"),
+    ],
+)
+def test_other_writes_are_not_repeated(method: str, path: str) -> None:
+    assert not is_safe_to_repeat(method, path)
 
 
 def test_429_is_retried_for_a_job_creating_post() -> None:

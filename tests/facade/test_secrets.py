@@ -433,21 +433,7 @@ def everything_rendered(exc: BaseException) -> str:
     return everything_about(exc) + "\n" + "".join(with_locals.format())
 
 
-# Errors raised while httpx reads or decodes the body pass through httpx's frames (whose locals
-# hold the body) before the runner catches them: the runner must chain `detached(exc, request)`
-# (instantly._transport), which the resource-layer rewrite wires. strict: XPASS fails, so the
-# marker goes as soon as it is wired.
-_NEEDS_RUNNER_DETACH = pytest.mark.xfail(
-    strict=True, reason="the runner chains the httpx error undetached (lead wires `detached`)"
-)
-_BODY_READ_ECHOES = {"truncated body echo", "gzip echo (undecodable body)"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=_NEEDS_RUNNER_DETACH) if n in _BODY_READ_ECHOES else n
-     for n in sorted(HOSTILE)],
-)  # fmt: skip
+@pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_no_error_a_hostile_echoing_server_can_cause_carries_the_key(
     name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -466,7 +452,7 @@ def test_no_error_a_hostile_echoing_server_can_cause_carries_the_key(
 @pytest.mark.parametrize(
     "name", ["timestamp echo (chained parse error)", "headers echo (request id, debug header)",
              "bad status line echo",
-             pytest.param("truncated body echo", marks=_NEEDS_RUNNER_DETACH)],
+             "truncated body echo"],
 )  # fmt: skip
 async def test_no_async_error_a_hostile_echoing_server_can_cause_carries_the_key(
     name: str, caplog: pytest.LogCaptureFixture

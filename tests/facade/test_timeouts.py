@@ -133,7 +133,7 @@ def test_a_job_wait_against_a_hung_server_ends_at_its_deadline_plus_one_request_
         stopwatch() as elapsed,
         pytest.raises(JobTimeoutError) as caught,
     ):
-        client.jobs.wait("job-1", timeout=1.0)
+        client.jobs.wait("job-1", wait_timeout=1.0)
     assert isinstance(caught.value.__cause__, APITimeoutError)
     assert elapsed[0] <= 1.0 + _bound(0.2, 2)
 

@@ -6,6 +6,8 @@ import argparse
 import itertools
 from typing import Any
 
+from instantly_api.types import UNSET
+
 from .._bulk import BulkPauseResult
 from .._errors import NotFoundError, PartialBatchError
 from .._facts import LIST_PAGE_LIMIT_MAX
@@ -78,7 +80,7 @@ def _summary_row(account: Any) -> list[object]:
 def list_accounts(ctx: Context) -> int:
     """Every matching account (at most `--limit`), fetched page by page."""
     args = ctx.args
-    page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else None
+    page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else UNSET
     listing = ctx.client().accounts.list(status=args.status, search=args.search, limit=page)
     accounts = list(itertools.islice(listing, args.limit))
 

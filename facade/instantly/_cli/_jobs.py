@@ -7,6 +7,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from instantly_api.types import UNSET
+
 from .._facts import JOB_STATUSES, LIST_PAGE_LIMIT_MAX
 from .._jobs import JobGroup, JobHandle
 from .._polling import DEFAULT_WAIT_TIMEOUT, job_error_message, job_progress, job_status
@@ -104,7 +106,7 @@ def wait_for_handles(
     progress = ctx.progress([handle.id for handle in handles])
     try:
         return JobGroup(handles).wait(
-            timeout=DEFAULT_WAIT_TIMEOUT if timeout is None else timeout,
+            wait_timeout=DEFAULT_WAIT_TIMEOUT if timeout is None else timeout,
             on_progress=progress.update,
         )
     finally:
@@ -114,7 +116,7 @@ def wait_for_handles(
 def list_jobs(ctx: Context) -> int:
     """The workspace's background jobs (at most `--limit`)."""
     args = ctx.args
-    page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else None
+    page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else UNSET
     listing = ctx.client().jobs.list(status=args.status, limit=page)
     jobs = list(itertools.islice(listing, args.limit))
     ctx.out.result({"jobs": [job_payload(job) for job in jobs]}, render_jobs(jobs))
@@ -134,7 +136,7 @@ def wait_job(ctx: Context) -> int:
     progress = ctx.progress([args.job_id])
     timeout = DEFAULT_WAIT_TIMEOUT if args.wait_timeout is None else args.wait_timeout
     try:
-        job = ctx.client().jobs.wait(args.job_id, timeout=timeout, on_progress=progress.update)
+        job = ctx.client().jobs.wait(args.job_id, wait_timeout=timeout, on_progress=progress.update)
     finally:
         progress.close()
     ctx.out.result({"jobs": [job_payload(job)]}, render_jobs([job]))

@@ -1,57 +1,39 @@
-"""The facade's resources: one class per API area, sync and async, sharing one request runner.
+"""The resources of the clients: one class per tag of the spec, sync and async.
 
-Each name loads its module on first use (PEP 562), so `client.accounts` imports the accounts
-resource and the generated code it needs, not campaigns' or lead lists'.
+The classes are generated from the spec (`instantly_api.resources`, by
+`scripts/regenerate.py`), hand-written helpers included; this module re-exports them by name,
+each loading its module on first use (PEP 562), so `client.accounts` never imports campaigns'.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from ._accounts import AccountListItem, Accounts, AsyncAccounts
-    from ._base import RequestOptions
-    from ._campaigns import AsyncCampaigns, Campaigns
-    from ._jobs import AsyncJobs, Jobs
-    from ._lead_lists import AsyncLeadLists, LeadLists
+from ._base import RequestOptions
 
-# Public name → private module that defines it.
-_IMPORT_MAP: dict[str, str] = {
-    "AccountListItem": "._accounts",
-    "Accounts": "._accounts",
-    "AsyncAccounts": "._accounts",
-    "RequestOptions": "._base",
-    "AsyncCampaigns": "._campaigns",
-    "Campaigns": "._campaigns",
-    "AsyncJobs": "._jobs",
-    "Jobs": "._jobs",
-    "AsyncLeadLists": "._lead_lists",
-    "LeadLists": "._lead_lists",
-}
+__all__ = ["RequestOptions", "resource_classes"]
 
-__all__ = [
-    "AccountListItem",
-    "Accounts",
-    "AsyncAccounts",
-    "AsyncCampaigns",
-    "AsyncJobs",
-    "AsyncLeadLists",
-    "Campaigns",
-    "Jobs",
-    "LeadLists",
-    "RequestOptions",
-]
+
+def resource_classes() -> dict[str, str]:
+    """Class name → the generated module defining it, for every resource (sync and async)."""
+    from instantly_api.resources import RESOURCES
+
+    found: dict[str, str] = {}
+    for module, sync_name, async_name in RESOURCES.values():
+        found[sync_name] = module
+        found[async_name] = module
+    return found
 
 
 def __getattr__(name: str) -> Any:
-    module_name = _IMPORT_MAP.get(name)
-    if module_name is None:
+    module = resource_classes().get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted(set(globals()) | set(__all__) | set(resource_classes()))

@@ -1,14 +1,14 @@
-"""The request runner every resource shares: build → send → check → parse, sync and async.
+"""The runners every resource shares: check → build → send → parse, and plans driven to their end.
 
-A resource method calls a generated endpoint module's `_get_kwargs(...)` itself (so its arguments
-are type-checked against the spec), then hands the kwargs, the module's `_parse_response` and the
-expected model class to the runner. Everything but the send line lives in `_RunnerCore`.
+The generated resources (one module per tag, in `instantly_api.resources`) describe each
+operation as data (`Operation`) and call `_call`, `_paginate` or `_start_job` here; hand-written
+helpers are plans (`instantly._plans`) run by `_run`. Everything but sending and sleeping lives in
+`_RunnerCore`, once; `SyncRunner` and `AsyncRunner` only perform effects.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import httpx
@@ -20,32 +20,29 @@ from .._errors import (
     InvalidInputError,
     MalformedResponseError,
 )
-from .._facts import LIST_PAGE_LIMIT_MAX
+from .._operation import Operation, operation, prepare
+from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
+from .._transport import detached, ensure_open
 
 if TYPE_CHECKING:
-    from instantly_api.types import Unset
+    from .._jobs import AsyncJobHandle, JobHandle
+    from .._pagination import AsyncPaginator, Page, SyncPaginator
+    from .._polling import Clock, Rng
 
 __all__ = [
     "AsyncResource",
     "AsyncRunner",
-    "ParseResponse",
     "RequestOptions",
     "SyncResource",
     "SyncRunner",
     "check_options",
-    "comma_separated",
-    "cursor_of",
-    "given",
-    "given_bool",
-    "given_int",
-    "page_size",
-    "path_param",
     "undecodable",
 ]
 
 T = TypeVar("T")
 
-ParseResponse = Callable[..., object]
+# The operation every job handle polls (its id is stable across the spec's history).
+GET_JOB_OPERATION = "getBackgroundJob"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -57,131 +54,7 @@ class RequestOptions(TypedDict, total=False):
     """Timeout for this call (None: no timeout); the client's `timeout` otherwise."""
 
 
-def path_param(name: str, value: object) -> str:
-    """`value` checked to be usable as one URL path segment (non-empty, not '.' or '..')."""
-    if not isinstance(value, str):
-        raise InvalidInputError(f"{name} must be a str, got {type(value).__name__} {value!r}")
-    if value in ("", ".", ".."):
-        raise InvalidInputError(
-            f"{name}={value!r} cannot address a resource: it would change the request path; "
-            f"give a non-empty {name}"
-        )
-    return value
-
-
-def given(value: T | None) -> T | Unset:
-    """None (the facade's "not given") as the generated code's UNSET."""
-    from instantly_api.types import UNSET
-
-    return UNSET if value is None else value
-
-
-def given_int(name: str, value: int | None) -> int | Unset:
-    """An integer filter (a status or provider code), refused unless it is an int."""
-    from instantly_api.types import UNSET
-
-    if value is None:
-        return UNSET
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(
-            f"{name} must be an int (one of the API's codes), got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
-def given_bool(name: str, value: bool | None) -> bool | Unset:
-    """A boolean filter, refused unless it is a bool (a str like 'no' would read as true)."""
-    from instantly_api.types import UNSET
-
-    if value is None:
-        return UNSET
-    if not isinstance(value, bool):
-        raise InvalidInputError(
-            f"{name} must be True or False, got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
-def page_size(limit: int | None) -> int:
-    """Items per page: `limit` checked against the spec's bounds; the maximum when not given.
-
-    The maximum by default: fewer requests for the same items, so less of the rate limit spent.
-    """
-    if limit is None:
-        return LIST_PAGE_LIMIT_MAX
-    if (
-        isinstance(limit, bool)
-        or not isinstance(limit, int)
-        or not 1 <= limit <= LIST_PAGE_LIMIT_MAX
-    ):
-        raise InvalidInputError(
-            f"limit={limit!r} is not a page size the API accepts; give an int from 1 to "
-            f"{LIST_PAGE_LIMIT_MAX}"
-        )
-    return limit
-
-
-def comma_separated(name: str, value: str | Sequence[str] | None) -> str | Unset:
-    """A list filter (ids) as the comma-separated string the API takes; a str is kept as is."""
-    from instantly_api.types import UNSET
-
-    if value is None:
-        return UNSET
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes | bytearray | Mapping) or not isinstance(value, Iterable):
-        raise InvalidInputError(
-            f"{name} must be a str or a list of str, got {type(value).__name__} {value!r}"
-        )
-    items = list(value)
-    bad = [v for v in items if not isinstance(v, str) or not v or "," in v]
-    if bad:
-        raise InvalidInputError(
-            f"{name} must hold non-empty strings without commas, got {bad[0]!r}"
-        )
-    return ",".join(items)
-
-
-def cursor_of(value: object) -> str | None:
-    """A page's `next_starting_after` as a cursor, or None when the page has none."""
-    return value if isinstance(value, str) and value else None
-
-
-def _check_path(url: str) -> None:
-    """Refuse a built path with an empty, '.' or '..' segment: httpx would send it elsewhere."""
-    path = url.split("?", 1)[0]
-    if any(seg in ("", ".", "..") for seg in path.split("/")[1:]):
-        raise InvalidInputError(
-            f"request path {path!r} has an empty, '.' or '..' segment, so it would reach a "
-            "different endpoint; a path parameter (email, id) must be non-empty and not '.' or '..'"
-        )
-
-
-def _query_value_problem(value: object) -> str | None:
-    """Why `value` cannot be a query parameter's value, or None (a scalar or a list of them)."""
-    if isinstance(value, list | tuple):
-        return next((p for p in map(_query_value_problem, value) if p is not None), None)
-    if isinstance(value, float) and not math.isfinite(value):
-        return "a number must be finite"
-    if isinstance(value, str | int | float):  # bool is an int
-        return None
-    return f"a {type(value).__name__} would be sent as its repr"
-
-
-def _check_params(params: object) -> None:
-    """Refuse a query value httpx would stringify into nonsense (an object, bytes, a dict, NaN)."""
-    if not isinstance(params, Mapping):
-        return
-    for name, value in params.items():
-        problem = _query_value_problem(value)
-        if problem is not None:
-            raise InvalidInputError(
-                f"{name}={value!r} cannot be sent as a query parameter: {problem}; "
-                "give a str, an int, a bool or a finite float"
-            )
-
-
-def check_options(options: RequestOptions) -> None:
+def check_options(options: Mapping[str, Any]) -> None:
     """Refuse unknown per-call options and a bad `max_retries` or `timeout` before sending."""
     unknown = set(options) - set(RequestOptions.__annotations__)
     if unknown:
@@ -194,7 +67,7 @@ def check_options(options: RequestOptions) -> None:
         resolve_timeout(options["timeout"])
 
 
-def _extensions(options: RequestOptions) -> dict[str, Any]:
+def _extensions(options: Mapping[str, Any]) -> dict[str, Any]:
     extensions: dict[str, Any] = {}
     if "max_retries" in options:
         n = options["max_retries"]
@@ -213,6 +86,30 @@ def undecodable(request: httpx.Request, exc: httpx.DecodingError) -> MalformedRe
     )
 
 
+def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The page size at the spec's maximum when not given: fewer requests for the same items."""
+    out = dict(args)
+    limit = out.get("limit")
+    if "limit" in out and (limit is None or type(limit).__name__ == "Unset"):
+        for location in ("query", "body"):
+            properties = op.schema.get(location, {}).get("properties", {})
+            maximum = properties.get("limit", {}).get("maximum")
+            if isinstance(maximum, int):
+                out["limit"] = maximum
+    return out
+
+
+def _page_of(response: Any) -> Page[Any]:
+    from .._pagination import Page
+
+    items = getattr(response, "items", None)
+    cursor = getattr(response, "next_starting_after", None)
+    return Page(
+        items if isinstance(items, list) else [],
+        cursor if isinstance(cursor, str) and cursor else None,
+    )
+
+
 class _RunnerCore:
     """What sync and async share: building the request, and turning a response into a result.
 
@@ -220,21 +117,38 @@ class _RunnerCore:
     for at the first parse, so a client that sends nothing never builds it (nor imports it).
     """
 
-    def __init__(self, http: httpx.Client | httpx.AsyncClient, raw: Callable[[], object]) -> None:
+    def __init__(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        raw: Callable[[], object],
+        *,
+        clock: Clock,
+        rng: Rng,
+    ) -> None:
         self._http = http
         self._raw_factory = raw
         self._raw: object = None
+        self.clock = clock
+        self.rng = rng
 
-    def build(self, kwargs: Mapping[str, Any], options: RequestOptions) -> httpx.Request:
-        _check_path(str(kwargs["url"]))
-        _check_params(kwargs.get("params"))
-        check_options(options)
+    def build(self, call: Call) -> httpx.Request:
+        """The checked request of a call (`InvalidInputError` before anything is sent)."""
+        ensure_open(self._http)
+        check_options(call.options)
+        prepared = prepare(call.operation, call.args)
         timeout: Any = (
-            resolve_timeout(options["timeout"])
-            if "timeout" in options
+            resolve_timeout(call.options["timeout"])
+            if "timeout" in call.options
             else httpx.USE_CLIENT_DEFAULT
         )
-        return self._http.build_request(**kwargs, extensions=_extensions(options), timeout=timeout)
+        return self._http.build_request(
+            call.operation.method,
+            prepared.url,
+            params=prepared.params or None,
+            json=prepared.json,
+            extensions=_extensions(call.options),
+            timeout=timeout,
+        )
 
     @staticmethod
     def connection_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
@@ -242,13 +156,8 @@ class _RunnerCore:
         detail = str(exc) or type(exc).__name__
         return cls(f"{type(exc).__name__}: {detail}", method=request.method, path=request.url.path)
 
-    def finish(
-        self,
-        request: httpx.Request,
-        response: httpx.Response,
-        parse: ParseResponse,
-        expected: type[T],
-    ) -> T:
+    def finish(self, call: Call, request: httpx.Request, response: httpx.Response) -> Any:
+        """The parsed 2xx body, or the typed error of a non-2xx or malformed answer."""
         from .._response import parse_success, status_error  # the first call loads them
 
         method, path = request.method, request.url.path
@@ -257,70 +166,250 @@ class _RunnerCore:
         raw = self._raw
         if raw is None:
             raw = self._raw = self._raw_factory()
-        return parse_success(parse, raw, response, expected, method=method, path=path)
+        op = call.operation
+        return parse_success(
+            op.parser(), raw, response, op.result_class(), method=method, path=path
+        )
+
+    def local(self, effect: Environment | MakeHandles) -> Any:
+        """Effects answered without I/O: the clock and rng, or handles for started jobs."""
+        if isinstance(effect, Environment):
+            return (self.clock, self.rng)
+        return self.handles(effect.started)
+
+    def handles(self, result: Any) -> Any:  # overridden: each runner has its own handle types
+        return result
+
+    def job_call(self, job_id: str) -> Call:
+        """The call that fetches one background job's state."""
+        return Call(operation(GET_JOB_OPERATION), {"id": job_id}, {})
 
 
 class SyncRunner(_RunnerCore):
-    """Runs one generated operation over the shared `httpx.Client`."""
+    """Sends over the shared `httpx.Client`, sleeps with the client's sleep, drives plans."""
 
     _http: httpx.Client
 
-    def __init__(self, http: httpx.Client, raw: Callable[[], object]) -> None:
-        super().__init__(http, raw)
-
-    def call(
+    def __init__(
         self,
-        kwargs: Mapping[str, Any],
-        parse: ParseResponse,
-        expected: type[T],
-        options: RequestOptions,
-    ) -> T:
-        """Send the request `kwargs` describe; return the parsed 2xx body or raise a typed error."""
-        request = self.build(kwargs, options)
+        http: httpx.Client,
+        raw: Callable[[], object],
+        *,
+        clock: Clock,
+        sleep: Callable[[float], object],
+        rng: Rng,
+    ) -> None:
+        super().__init__(http, raw, clock=clock, rng=rng)
+        self._sleep = sleep
+
+    def send(self, call: Call) -> Any:
+        """Send one call; the parsed 2xx body or a typed error."""
+        request = self.build(call)
         try:
             response = self._http.send(request)
         except httpx.TransportError as exc:
-            raise self.connection_error(request, exc) from exc
+            cause = detached(exc, request)  # scrubbed, cut from frames holding response bytes
+            raise self.connection_error(request, cause) from cause
         except httpx.DecodingError as exc:
-            raise undecodable(request, exc) from exc
-        return self.finish(request, response, parse, expected)
+            undecoded = detached(exc, request)
+            raise undecodable(request, undecoded) from undecoded
+        return self.finish(call, request, response)
+
+    def _perform(self, effect: Any) -> Any:
+        if isinstance(effect, Call):
+            return self.send(effect)
+        return (
+            self.local(effect)
+            if isinstance(effect, Environment | MakeHandles)
+            else (self._sleep(effect.seconds))
+        )
+
+    def run(self, plan: Plan[Any]) -> Any:
+        """Drive a plan to its end; started jobs come back as handles."""
+        stepper = Stepper(plan)
+        while (effect := stepper.next()) is not Stepper.DONE:
+            try:
+                stepper.resolve(self._perform(effect))
+            except Exception as exc:
+                stepper.fail(exc)
+        started = self.handles(stepper.result)
+        wait = getattr(stepper.result, "wait", None)
+        if isinstance(stepper.result, StartedJobs) and wait is not None:
+            started.wait(
+                wait_timeout=wait.timeout,
+                poll_interval=wait.poll_interval,
+                on_progress=wait.on_progress,
+            )
+        return started
+
+    def handle(self, job_id: str, job: Any = None) -> JobHandle[Any]:
+        """A handle on a job, polled through this runner."""
+        from .._jobs import JobHandle
+
+        def fetch(job_id: str) -> Any:
+            return self.send(self.job_call(job_id))
+
+        return JobHandle(
+            job_id, fetch=fetch, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
+        )
+
+    def handles(self, result: Any) -> Any:
+        """`StartedJobs` as a `JobHandle` or `JobGroup`; anything else as it is."""
+        if not isinstance(result, StartedJobs):
+            return result
+        from .._jobs import JobGroup
+
+        handles = [self.handle(job.id, job) for job in result.jobs]
+        handles += [self.handle(job_id) for job_id in result.ids]
+        if result.group:
+            return JobGroup(handles, clock=self.clock, sleep=self._sleep)
+        return handles[0]
+
+    def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> SyncPaginator[Any]:
+        """A paginator over a cursor-paged operation (the first page's request checked now)."""
+        from .._pagination import SyncPaginator
+
+        args = _with_page_size(op, args)
+        start = args.get("starting_after")
+        first = dict(args, starting_after=None) if isinstance(start, str) else args
+        self.build(Call(op, first, options))  # refuse bad arguments now, not at iteration
+
+        def fetch(cursor: str | None) -> Page[Any]:
+            page_args = dict(args, starting_after=cursor) if cursor is not None else first
+            return _page_of(self.send(Call(op, page_args, options)))
+
+        return SyncPaginator(fetch, starting_after=start if isinstance(start, str) else None,
+                             what=op.route)  # fmt: skip
 
 
 class AsyncRunner(_RunnerCore):
-    """Runs one generated operation over the shared `httpx.AsyncClient`."""
+    """Sends over the shared `httpx.AsyncClient`, sleeps with the client's sleep, drives plans."""
 
     _http: httpx.AsyncClient
 
-    def __init__(self, http: httpx.AsyncClient, raw: Callable[[], object]) -> None:
-        super().__init__(http, raw)
-
-    async def call(
+    def __init__(
         self,
-        kwargs: Mapping[str, Any],
-        parse: ParseResponse,
-        expected: type[T],
-        options: RequestOptions,
-    ) -> T:
-        """Send the request `kwargs` describe; return the parsed 2xx body or raise a typed error."""
-        request = self.build(kwargs, options)
+        http: httpx.AsyncClient,
+        raw: Callable[[], object],
+        *,
+        clock: Clock,
+        sleep: Callable[[float], Awaitable[object]],
+        rng: Rng,
+    ) -> None:
+        super().__init__(http, raw, clock=clock, rng=rng)
+        self._sleep = sleep
+
+    async def send(self, call: Call) -> Any:
+        """Send one call; the parsed 2xx body or a typed error."""
+        request = self.build(call)
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
-            raise self.connection_error(request, exc) from exc
+            cause = detached(exc, request)  # scrubbed, cut from frames holding response bytes
+            raise self.connection_error(request, cause) from cause
         except httpx.DecodingError as exc:
-            raise undecodable(request, exc) from exc
-        return self.finish(request, response, parse, expected)
+            undecoded = detached(exc, request)
+            raise undecodable(request, undecoded) from undecoded
+        return self.finish(call, request, response)
+
+    async def _perform(self, effect: Any) -> Any:
+        if isinstance(effect, Call):
+            return await self.send(effect)
+        return (
+            self.local(effect)
+            if isinstance(effect, Environment | MakeHandles)
+            else (await self._sleep(effect.seconds))
+        )
+
+    async def run(self, plan: Plan[Any]) -> Any:
+        """Drive a plan to its end; started jobs come back as handles."""
+        stepper = Stepper(plan)
+        while (effect := stepper.next()) is not Stepper.DONE:
+            try:
+                stepper.resolve(await self._perform(effect))
+            except Exception as exc:
+                stepper.fail(exc)
+        started = self.handles(stepper.result)
+        wait = getattr(stepper.result, "wait", None)
+        if isinstance(stepper.result, StartedJobs) and wait is not None:
+            await started.wait(
+                wait_timeout=wait.timeout,
+                poll_interval=wait.poll_interval,
+                on_progress=wait.on_progress,
+            )
+        return started
+
+    def handle(self, job_id: str, job: Any = None) -> AsyncJobHandle[Any]:
+        """A handle on a job, polled through this runner."""
+        from .._jobs import AsyncJobHandle
+
+        async def fetch(job_id: str) -> Any:
+            return await self.send(self.job_call(job_id))
+
+        return AsyncJobHandle(
+            job_id, fetch=fetch, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
+        )
+
+    def handles(self, result: Any) -> Any:
+        """`StartedJobs` as an `AsyncJobHandle` or `AsyncJobGroup`; anything else as it is."""
+        if not isinstance(result, StartedJobs):
+            return result
+        from .._jobs import AsyncJobGroup
+
+        handles = [self.handle(job.id, job) for job in result.jobs]
+        handles += [self.handle(job_id) for job_id in result.ids]
+        return AsyncJobGroup(handles, clock=self.clock) if result.group else handles[0]
+
+    def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> AsyncPaginator[Any]:
+        """A paginator over a cursor-paged operation (the first page's request checked now)."""
+        from .._pagination import AsyncPaginator
+
+        args = _with_page_size(op, args)
+        start = args.get("starting_after")
+        first = dict(args, starting_after=None) if isinstance(start, str) else args
+        self.build(Call(op, first, options))  # refuse bad arguments now, not at iteration
+
+        async def fetch(cursor: str | None) -> Page[Any]:
+            page_args = dict(args, starting_after=cursor) if cursor is not None else first
+            return _page_of(await self.send(Call(op, page_args, options)))
+
+        return AsyncPaginator(fetch, starting_after=start if isinstance(start, str) else None,
+                              what=op.route)  # fmt: skip
 
 
 class SyncResource:
-    """Base of the sync resources: holds the shared runner."""
+    """Base of the generated sync resources: sends through the client's runner."""
 
     def __init__(self, runner: SyncRunner) -> None:
         self._runner = runner
 
+    def _call(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
+        return self._runner.send(Call(op, args, options))
+
+    def _paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
+        return self._runner.paginate(op, args, options)
+
+    def _run(self, plan: Plan[Any]) -> Any:
+        return self._runner.run(plan)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"
+
 
 class AsyncResource:
-    """Base of the async resources: holds the shared runner."""
+    """Base of the generated async resources: sends through the client's runner."""
 
     def __init__(self, runner: AsyncRunner) -> None:
         self._runner = runner
+
+    async def _call(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
+        return await self._runner.send(Call(op, args, options))
+
+    def _paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
+        return self._runner.paginate(op, args, options)
+
+    async def _run(self, plan: Plan[Any]) -> Any:
+        return await self._runner.run(plan)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"

@@ -1,0 +1,178 @@
+"""Plans: what a call does, written once for sync and async as a generator of effects.
+
+A plan is a generator that yields effects (`Call` an operation, `Sleep`) and returns the result;
+it never sends or sleeps itself. The sync and async runners in `resources._base` perform the
+effects and send the outcome back in, so every helper (pause with verification, bulk pause in
+chunks, warmup split into jobs, waiting for jobs) is written once and runs on both clients.
+
+A plan that starts background jobs returns `StartedJobs`; each runner turns it into its own handle
+type (`JobHandle`/`JobGroup` or their async twins), waiting first if the plan asked for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from ._operation import Operation
+    from ._polling import ProgressCallback
+    from .resources._base import RequestOptions
+
+__all__ = [
+    "ENVIRONMENT",
+    "Call",
+    "Effect",
+    "Environment",
+    "MakeHandles",
+    "Plan",
+    "Sleep",
+    "StartedJobs",
+    "Stepper",
+    "WaitRequest",
+    "call",
+    "helper",
+    "start_job",
+    "started_job",
+]
+
+T = TypeVar("T")
+H = TypeVar("H")  # the handle type `StartedJobs` becomes on the sync client
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def helper(*, replaces: str | None = None) -> Callable[[F], F]:
+    """Mark a hand-written helper of a resource; the resource layer's generator emits its sync
+    and async methods from the signature. `replaces` names the operation it stands for (its
+    generated method is then not emitted: the helper does that call, and more)."""
+
+    def mark(function: F) -> F:
+        function.__dict__["replaces"] = replaces
+        return function
+
+    return mark
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Send one operation with these arguments; the plan gets the parsed 2xx back (or the error)."""
+
+    operation: Operation
+    args: Mapping[str, Any]
+    options: RequestOptions = field(default_factory=dict)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """Pause the plan for `seconds` (the client's sleep: injectable in tests)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """Ask for the client's `(clock, rng)`: waits read time and jitter from the client."""
+
+
+@dataclass(frozen=True, slots=True)
+class MakeHandles:
+    """Turn `StartedJobs` into the client's own handle types now (e.g. for a partial failure)."""
+
+    started: StartedJobs[Any]
+
+
+ENVIRONMENT = Environment()
+
+Effect: TypeAlias = Call | Sleep | Environment | MakeHandles
+Plan: TypeAlias = Generator[Effect, Any, T]
+
+
+def call(operation: Operation, args: Mapping[str, Any], options: RequestOptions) -> Plan[Any]:
+    """The plan of one plain call: send it, return what it parses into."""
+    return (yield Call(operation, args, options))
+
+
+@dataclass(frozen=True, slots=True)
+class WaitRequest:
+    """Wait for the started jobs before returning them (the arguments of `JobHandle.wait`)."""
+
+    timeout: float
+    poll_interval: float | None = None
+    on_progress: ProgressCallback[Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartedJobs(Generic[H]):
+    """Jobs to hand out: one handle (`group=False`) or a group, waited for if `wait` is set.
+
+    `jobs` are the known states; `ids` the ids of jobs known by id only (no state yet).
+    """
+
+    jobs: Sequence[Any] = ()
+    group: bool = False
+    wait: WaitRequest | None = None
+    ids: Sequence[str] = ()
+
+
+def started_job(job: Any, operation: Operation) -> Any:
+    """A job the API says it started; a 2xx without a usable id is malformed (it cannot be
+    followed: look for it with `jobs.list()`)."""
+    job_id = getattr(job, "id", None)
+    if isinstance(job_id, str) and job_id.strip() not in ("", ".", "..") and "/" not in job_id:
+        return job
+    from ._errors import MalformedResponseError
+
+    raise MalformedResponseError(
+        f"the answer describes a started job without a usable id ({job_id!r}), so the job "
+        "cannot be followed; look for it with jobs.list()",
+        status_code=200,
+        method=operation.method,
+        path=operation.path,
+    )
+
+
+def start_job(
+    operation: Operation, args: Mapping[str, Any], options: RequestOptions
+) -> Plan[StartedJobs[Any]]:
+    """The plan of an operation that starts a background job: its handle."""
+    job = yield Call(operation, args, options)
+    return StartedJobs((started_job(job, operation),), group=False)
+
+
+class Stepper:
+    """Steps a plan: the next effect, or `Stepper.DONE` once it returned (`result` holds it).
+
+    The runners loop `effect = stepper.next()` → perform → `stepper.resolve(value)` (or
+    `stepper.fail(exc)`), so what happens between effects is decided here, once.
+    """
+
+    __slots__ = ("_error", "_plan", "_value", "result")
+
+    DONE: Any = object()
+
+    def __init__(self, plan: Plan[Any]) -> None:
+        self._plan = plan
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self.result: Any = None
+
+    def next(self) -> Any:
+        """The next effect to perform, or `Stepper.DONE`."""
+        try:
+            if self._error is not None:
+                error, self._error = self._error, None
+                return self._plan.throw(error)
+            return self._plan.send(self._value)
+        except StopIteration as stop:
+            self.result = stop.value
+            return Stepper.DONE
+
+    def resolve(self, value: Any) -> None:
+        """The outcome of the last effect."""
+        self._value = value
+
+    def fail(self, error: BaseException) -> None:
+        """The last effect raised: the plan gets the error at its `yield`."""
+        self._value = None
+        self._error = error

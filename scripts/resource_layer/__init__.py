@@ -1,0 +1,94 @@
+"""The generated resource layer: every operation of the spec as a method of the clients.
+
+`emit_resource_layer` writes `instantly_api/resources/` (a module per tag with its operations as
+data and its sync and async classes, an index with the client mixins, the route table the
+transport's retry decisions read) into a freshly generated package, and returns `docs/api.md`.
+It reads the normalized spec, the generated package's source, the reviewed table
+`openapi/resources.json` and the hand-written helpers in `facade/instantly/_helpers/`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scripts.resource_layer._helpers import HelperError, read_helpers
+from scripts.resource_layer._model import Review, build_layer, load_review, stale_entries
+from scripts.resource_layer._naming import NameCollisionError
+from scripts.resource_layer._rendering import (
+    HelperShell,
+    render_api_md,
+    render_index,
+    render_resource_module,
+    render_routes,
+)
+
+__all__ = [
+    "HelperError",
+    "NameCollisionError",
+    "Review",
+    "emit_resource_layer",
+    "load_review",
+]
+
+
+def _usable_helpers(
+    resources: list[Any], helpers: Mapping[str, list[HelperShell]], notes: list[str]
+) -> dict[str, list[HelperShell]]:
+    """The helpers the spec can carry: one whose resource or operation the spec lacks is left
+    out with a note (an older or newer spec); one whose name takes an operation's is refused."""
+    by_attribute = {r.attribute: r for r in resources}
+    usable: dict[str, list[HelperShell]] = {}
+    for attribute, shells in helpers.items():
+        resource = by_attribute.get(attribute)
+        if resource is None:
+            notes.append(f"helpers of {attribute!r} left out: the spec has no such resource")
+            continue
+        ids = {m.operation_id for m in resource.methods}
+        names = {m.name: m.operation_id for m in resource.methods}
+        for shell in shells:
+            if shell.replaces is not None and shell.replaces not in ids:
+                notes.append(
+                    f"helper {attribute}.{shell.name} left out: the spec has no {shell.replaces}"
+                )
+                continue
+            owner = names.get(shell.name)
+            if owner is not None and owner != shell.replaces:
+                raise NameCollisionError(
+                    f"{attribute}.{shell.name}: the helper and the operation {owner} share the "
+                    "name; rename the operation in openapi/resources.json or let the helper "
+                    "replace it"
+                )
+            usable.setdefault(attribute, []).append(shell)
+    return usable
+
+
+def emit_resource_layer(
+    document: Mapping[str, Any],
+    package_dir: Path,
+    *,
+    review_path: Path,
+    helpers_dir: Path,
+) -> str:
+    """Write `package_dir/resources/` and return the text of api.md (notes go to stderr)."""
+    review = load_review(review_path)
+    notes = [
+        f"{review_path.name} names {op}, which the spec does not have"
+        for op in stale_entries(document, review)
+    ]
+    resources = build_layer(document, package_dir, review)
+    helpers = _usable_helpers(
+        resources, read_helpers(helpers_dir) if helpers_dir.is_dir() else {}, notes
+    )
+    for note in notes:
+        print(f"resource layer note: {note}", file=sys.stderr)
+    target = package_dir / "resources"
+    target.mkdir(exist_ok=True)
+    for resource in resources:
+        source = render_resource_module(resource, helpers.get(resource.attribute, []))
+        (target / f"{resource.module}.py").write_text(source, encoding="utf-8")
+    (target / "__init__.py").write_text(render_index(resources), encoding="utf-8")
+    (target / "_routes.py").write_text(render_routes(resources), encoding="utf-8")
+    return render_api_md(resources, helpers)
