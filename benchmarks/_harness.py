@@ -1,7 +1,7 @@
 """What every benchmark shares: child processes timed with their peak RSS, the report model.
 
 A benchmark section returns a `Section`: a table of measured figures and a list of `Verdict`s
-(one per target in issue #7: the target, the figure it is judged on, met or missed, and why). The
+(one per target: the target, the figure it is judged on, met or missed, and why). The
 runner renders sections as Markdown for BENCHMARKS.md. Nothing here asserts a time: figures are
 measured and reported, never tested.
 """
@@ -126,7 +126,7 @@ def _wait(proc: subprocess.Popen[bytes]) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One target of issue #7 judged on a figure of this run."""
+    """One benchmark target judged on a figure of this run."""
 
     target: str
     measured: str
@@ -231,7 +231,7 @@ def render_markdown(
     lines = [
         "# Benchmarks",
         "",
-        "Measured by the scripts in `benchmarks/` (issue #7). Every ratio compares figures taken "
+        "Measured by the scripts in `benchmarks/`. Every ratio compares figures taken "
         "in the same run, interleaved where the section says so; absolute times are shown for "
         "context and are not comparable across runs or machines. Rerun with:",
         "",

@@ -120,7 +120,7 @@ def run(quick: bool) -> Section:
                 ]
             )
     section.notes.append(
-        "Issue #7 asks for these figures without a numeric target. The backoff caps the delay "
+        "These figures have no numeric target. The backoff caps the delay "
         "between polls at 10 s, so a long job is detected within 10 s of its end, with a third "
         "of the requests of a fixed 1 s poll at 30 s (and a shrinking share beyond)."
     )

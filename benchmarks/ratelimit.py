@@ -76,7 +76,7 @@ class Outcome:
 
 
 def workloads(quick: bool) -> list[Workload]:
-    """The issue's four workloads; quick: fewer gets, the minute window on a 10x clock."""
+    """The four workloads; quick: fewer gets, the minute window on a 10x clock."""
     gathered, threaded = (400, 300) if quick else (2_000, 1_500)
     minute = (
         Workload("minute window binds (10/s, 30/min, clock x10)", 60, "gather", 10, 30, 10.0,
@@ -236,7 +236,7 @@ def run(quick: bool) -> Section:
             "sliding-window limit equal to the client's. Floor: the earliest the last request "
             "may start under the limit (L per W, each window), plus the 1.5 s the blocked loop "
             "could send nothing. Arrivals are counted in any sliding 1 s (and 60 s) window, in "
-            "real seconds. The full workloads are issue #13's; `--quick` runs fewer gets and the "
+            "real seconds. `--quick` runs fewer gets and the "
             "minute window on a clock 10x faster on both sides."
         ),
         headers=["workload", "wall", "floor", "wall / floor", "most arrivals in 1 s",

@@ -23,7 +23,7 @@ from _harness import REPO_ROOT, ChildResult, Section, child_env, fmt_ratio, run_
 
 __all__ = ["SNAPSHOT_SHA256", "find_snapshot", "main", "run", "run_pipeline"]
 
-# api_v2.2026-08-21.json, as listed in ../shared/openapi/README.md.
+# api_v2.2026-08-21.json, the spec pinned in openapi/spec.lock.json.
 SNAPSHOT_SHA256 = "c943577160589dabac99f4ebd34c906c8f82f75990704e5a5a7b28545d0dbaaa"
 
 
@@ -83,7 +83,7 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
     pays = "more than pays for" if wall_p <= wall_r else "does not fully pay for"
     section.notes.append(
         f"Our pipeline takes {fmt_ratio(wall_p / wall_r)} the raw generator's time and "
-        f"{fmt_ratio(rss_p / rss_r)} its peak memory (issue #7 sets no target here). The "
+        f"{fmt_ratio(rss_p / rss_r)} its peak memory (no target is set here). The "
         "normalizer folds the inline error bodies every operation repeats into shared models, "
         f"so far fewer files are rendered (see the last column), which {pays} normalizing and "
         "formatting."

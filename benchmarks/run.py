@@ -1,4 +1,4 @@
-"""Run every benchmark of issue #7 in one go and report the figures (optionally as BENCHMARKS.md).
+"""Run every benchmark in one go and report the figures (optionally as BENCHMARKS.md).
 
     python benchmarks/run.py --quick                               # CI: small samples, ~2 min
     python benchmarks/run.py --full --write benchmarks/BENCHMARKS.md  # the published figures

@@ -38,8 +38,7 @@ _SPEC_DIR_ENV = "INSTANTLY_SPEC_DIR"
 
 SNAPSHOTS_HINT = (
     "historical snapshots of Instantly's spec are read from $INSTANTLY_SPEC_DIR or "
-    "../shared/openapi beside the repository (see README, 'The generated client and how to "
-    "regenerate it')"
+    "../shared/openapi beside the repository (see docs/testing.md)"
 )
 
 

@@ -31,7 +31,7 @@ __all__ = [
 # Source: the spec's `servers` entry ("Instantly API Server").
 DEFAULT_BASE_URL: Final = "https://api.instantly.ai"
 
-# Source: Instantly's documentation on rate limits (recorded in shared/openapi/README.md): per
+# Source: Instantly's API v2 documentation on rate limits (the spec does not state them): per
 # workspace, shared by all API keys; over either limit the API answers 429.
 RATE_LIMIT_PER_SECOND: Final = 100
 RATE_LIMIT_PER_MINUTE: Final = 6000
@@ -106,7 +106,7 @@ JOB_TERMINAL_STATUSES: Final = frozenset(
 
 
 class AccountFilter(enum.StrEnum):
-    """`filter.filter` of the warmup enable/disable request. Source: the spec's enum (seed 004)."""
+    """`filter.filter` of the warmup enable/disable request. Source: the spec's enum."""
 
     PAUSED = "ACC_FILTER_PAUSED"
     ERROR = "ACC_FILTER_ERROR"

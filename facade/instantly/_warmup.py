@@ -1,6 +1,6 @@
 """Which accounts a warmup enable/disable call targets, and the request bodies that say so.
 
-`POST /api/v2/accounts/warmup/{enable,disable}` (seed 004) takes either a list of `emails` (at most
+`POST /api/v2/accounts/warmup/{enable,disable}` takes either a list of `emails` (at most
 `BULK_EMAILS_MAX` per request) or `include_all_emails: true`, optionally narrowed by
 `excluded_emails`, `filter: {"tag_id", "filter"}` and `search`. The spec does not say what the
 server does with both or neither, so both are rejected here, before any request; so are the

@@ -1,4 +1,4 @@
-"""Account helpers against the fake: pause, resume, pause_many, enable/disable warmup (issue #4).
+"""Account helpers against the fake: pause, resume, pause_many, enable/disable warmup.
 
 Every client here runs on the fake's manual clock (`sleep` advances it, jitter fixed at 0), so
 waits are exact and instant. The fake's traffic is checked against the pinned spec at teardown

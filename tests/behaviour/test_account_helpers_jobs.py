@@ -1,4 +1,4 @@
-"""Waiting for background jobs through the client, against the fake (issue #4).
+"""Waiting for background jobs through the client, against the fake.
 
 The client runs on the fake's manual clock (sleeps advance it; jitter fixed at 0), so each poll
 happens at an exact time and every test runs instantly. Scripts: `instantly.testing.JobScript`.

@@ -1,4 +1,4 @@
-"""Reliability round 2 (#13): the limit held where requests leave, slots given back, a Retry-After
+"""Reliability: the limit held where requests leave, slots given back, a Retry-After
 beyond the cap failing fast, use after close and half-built clients typed and printable.
 
 The transports are driven through plain httpx clients on exact clocks; the clients as users

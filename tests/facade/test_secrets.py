@@ -1,4 +1,4 @@
-"""Secrets (#8): the API key never appears in logs, exception messages, reprs or CLI output.
+"""Secrets: the API key never appears in logs, exception messages, reprs or CLI output.
 
 Everything that could carry it is captured: every logger at DEBUG (ours, httpx, httpcore) over a
 real loopback connection; each error's str, repr, attributes and full formatted traceback

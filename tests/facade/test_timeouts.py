@@ -1,4 +1,4 @@
-"""Timeouts (#8): connect, read, write and pool timeouts are configurable and enforced, and a hung
+"""Timeouts: connect, read, write and pool timeouts are configurable and enforced, and a hung
 server never holds the client past timeout x (retries + 1) + the largest backoff.
 
 The servers are real loopback sockets that misbehave (accept and never answer, never read, never

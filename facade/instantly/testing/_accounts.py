@@ -1,7 +1,7 @@
 """Fake email accounts: realistic `Account` objects (the spec's schema) and the filters over them.
 
 Every account carries all required fields of the pinned spec's `Account` schema and the usual
-optional ones, with values shaped like the documentation's example (seed 000). Only fields of
+optional ones, with values shaped like the documentation's example. Only fields of
 that schema are ever emitted (it sets `additionalProperties: false`).
 """
 
