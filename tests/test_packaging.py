@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DISTRIBUTION = "instantly-client"
 
 # Top-level entries of the sdist (inside its instantly_client-<version>/ folder). `.gitignore` is
-# added by hatchling; `api.md` is expected whenever the repository has it.
+# added by hatchling.
 SDIST_TOP_LEVEL = {
     ".ci",
     ".gitignore",
@@ -41,6 +41,8 @@ SDIST_TOP_LEVEL = {
     "tests",
 }
 WHEEL_PACKAGES = {"instantly", "instantly_api"}
+# Where each wheel package comes from in the repository.
+PACKAGE_SOURCES = {"instantly": "facade/instantly/", "instantly_api": "generated/instantly_api/"}
 
 
 def test_the_package_version_is_the_installed_distribution_version() -> None:
@@ -77,6 +79,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return clone, sdist, wheel
 
 
+RESOURCE_MODULES = "generated/instantly_api/resources/*.py"
+
+
 def sdist_names(sdist: Path) -> list[str]:
     """Member paths of the sdist, without its leading `<name>-<version>/` folder."""
     with tarfile.open(sdist) as archive:
@@ -92,9 +97,7 @@ def wheel_names(wheel: Path) -> list[str]:
 def test_the_sdist_holds_exactly_the_expected_top_level_entries(
     built: tuple[Path, Path, Path],
 ) -> None:
-    clone, sdist, _ = built
-    expected = SDIST_TOP_LEVEL | ({"api.md"} if (clone / "api.md").exists() else set())
-    assert {name.split("/")[0] for name in sdist_names(sdist)} == expected
+    assert {name.split("/")[0] for name in sdist_names(built[1])} == SDIST_TOP_LEVEL
 
 
 @pytest.mark.slow
@@ -117,8 +120,44 @@ def test_the_sdist_carries_every_committed_file_of_what_it_includes(
         ["git", "ls-files"], cwd=clone, check=True, capture_output=True, text=True
     ).stdout.split()
     shipped_roots = SDIST_TOP_LEVEL - {".ci", ".gitignore", "PKG-INFO"}
-    expected = {p for p in tracked if p.split("/")[0] in shipped_roots | {"api.md"}}
+    expected = {p for p in tracked if p.split("/")[0] in shipped_roots}
     assert expected - set(sdist_names(sdist)) == set()
+
+
+@pytest.mark.slow
+def test_the_sdist_carries_the_generated_reference_and_resource_layer(
+    built: tuple[Path, Path, Path],
+) -> None:
+    clone, sdist, _ = built
+    names = set(sdist_names(sdist))
+    resources = {p.relative_to(clone).as_posix() for p in clone.glob(RESOURCE_MODULES)}
+    assert "generated/instantly_api/resources/_routes.py" in resources
+    assert {"docs/api.md", *resources} <= names
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_exactly_the_committed_files_of_its_two_packages(
+    built: tuple[Path, Path, Path],
+) -> None:
+    """Nothing missing (the generated resource layer, the hand-written helpers), nothing extra."""
+    clone, _, wheel = built
+    tracked = subprocess.run(
+        ["git", "ls-files", *PACKAGE_SOURCES.values()],
+        cwd=clone,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    expected = {
+        f"{package}/{path.removeprefix(source)}"
+        for package, source in PACKAGE_SOURCES.items()
+        for path in tracked
+        if path.startswith(source)
+    }
+    packaged = {n for n in wheel_names(wheel) if n.split("/")[0] in WHEEL_PACKAGES}
+    assert packaged == expected
+    assert "instantly_api/resources/_routes.py" in packaged
+    assert "instantly/resources/_base.py" in packaged
 
 
 @pytest.mark.slow
