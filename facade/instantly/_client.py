@@ -12,8 +12,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
-from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
 from instantly_api.resources import AsyncResources, SyncResources
@@ -113,6 +112,10 @@ class _Config:
             raise_on_unexpected_status=False,
         )
 
+    def http_options(self) -> dict[str, Any]:
+        """The httpx client options both clients build theirs with."""
+        return {"base_url": self.base_url, "headers": self.headers, "timeout": self.timeout}
+
     def describe(self, name: str) -> str:
         limit = "off" if self.limiter is None else repr(self.limiter.limit)
         return (
@@ -138,12 +141,17 @@ def _check_one_of(http_client: object, transport: object) -> None:
         )
 
 
-class Instantly(SyncResources):
-    """Synchronous client for the Instantly API v2.
+Http = TypeVar("Http", httpx.Client, httpx.AsyncClient)
+Transport = TypeVar("Transport", httpx.BaseTransport, httpx.AsyncBaseTransport)
+Sleep = TypeVar("Sleep")
+
+
+class _ClientBase(Generic[Http, Transport, Sleep]):
+    """What both clients share: the arguments, the configuration, the wrapped httpx client.
 
     `api_key` falls back to INSTANTLY_API_KEY and `base_url` to INSTANTLY_BASE_URL, then
     Instantly's. `transport` replaces the network transport (e.g. `httpx.MockTransport`);
-    `http_client` is an `httpx.Client` to send through (its proxies, TLS, pool); the caller keeps
+    `http_client` is an httpx client to send through (its proxies, TLS, pool); the caller keeps
     ownership of it. `clock`, `sleep` and `rng` are injectable for tests.
     """
 
@@ -156,28 +164,22 @@ class Instantly(SyncResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         rate_limit: RateLimit | RateLimiter | None = _DEFAULT_RATE_LIMIT,
         default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
+        http_client: Http | None = None,
+        transport: Transport | None = None,
         clock: Callable[[], float] | None = None,
-        sleep: Callable[[float], None] | None = None,
+        sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
     ) -> None:
         _check_one_of(http_client, transport)
         self._config = _Config(
             api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
         )
-        inner: httpx.BaseTransport
-        if http_client is not None:
-            inner = ClientTransport(http_client)
-        else:
-            inner = transport if transport is not None else httpx.HTTPTransport()
-        self._http = httpx.Client(
-            base_url=self._config.base_url,
-            headers=self._config.headers,
-            timeout=self._config.timeout,
-            transport=RetryTransport(inner, self._config.settings, sleep=sleep or time.sleep),
-        )
         self._sleep = sleep
+        self._http: Http = self._wrap(http_client, transport)
+
+    def _wrap(self, http_client: Http | None, transport: Transport | None) -> Http:
+        """The httpx client everything is sent through, with the retry transport inside."""
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -190,17 +192,39 @@ class Instantly(SyncResources):
         return self._config.max_retries
 
     @property
-    def http_client(self) -> httpx.Client:
+    def http_client(self) -> Http:
         """The httpx client everything is sent through (retries and rate limit included)."""
         return self._http
 
+    def _release(self) -> httpx.Client | httpx.AsyncClient | None:
+        """Stop redacting this client's key from logs; the httpx client to close, if any."""
+        config, http = vars(self).get("_config"), vars(self).get("_http")
+        if isinstance(config, _Config):
+            config.redaction.close()
+        return http if isinstance(http, httpx.Client | httpx.AsyncClient) else None
+
+    def __repr__(self) -> str:
+        return _describe(self)
+
+
+class Instantly(
+    _ClientBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], SyncResources
+):
+    """Synchronous client for the Instantly API v2 (arguments: see `_ClientBase`)."""
+
+    def _wrap(
+        self, http_client: httpx.Client | None, transport: httpx.BaseTransport | None
+    ) -> httpx.Client:
+        inner = ClientTransport(http_client) if http_client is not None else transport
+        retry = RetryTransport(
+            inner or httpx.HTTPTransport(), self._config.settings, sleep=self._sleep or time.sleep
+        )
+        return httpx.Client(**self._config.http_options(), transport=retry)
+
     @cached_property
     def raw(self) -> AuthenticatedClient:
-        """The generated `AuthenticatedClient` sending through this client's httpx client.
-
-        Use it with any `instantly_api.api...` function the facade does not wrap; retries, the
-        rate limit and logging apply to it too.
-        """
+        """The generated client for the sync functions of `instantly_api.api`, sending through
+        this client (retries, rate limit, logging); the asyncio ones are refused."""
         return self._config.raw_client().set_httpx_client(self._http)
 
     @cached_property
@@ -208,10 +232,9 @@ class Instantly(SyncResources):
         from .resources._base import SyncRunner
 
         config, http = self._config, self._http  # not self: no cycle keeps a dropped client alive
-        settings = config.settings  # job waits use the client's clock, sleep and jitter
         return SyncRunner(
-            http, lambda: config.raw_client().set_httpx_client(http), clock=settings.clock,
-            sleep=self._sleep or time.sleep, rng=settings.rng,
+            http, lambda: config.raw_client().set_httpx_client(http), clock=config.settings.clock,
+            sleep=self._sleep or time.sleep, rng=config.settings.rng,
         )  # fmt: skip
 
     def close(self) -> None:
@@ -219,87 +242,37 @@ class Instantly(SyncResources):
 
         Later calls raise ClientClosedError; closing twice is harmless.
         """
-        config, http = vars(self).get("_config"), vars(self).get("_http")
-        if isinstance(config, _Config):
-            config.redaction.close()
+        http = self._release()
         if isinstance(http, httpx.Client):
             http.close()
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return _describe(self)
 
+class AsyncInstantly(
+    _ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]],
+    AsyncResources,
+):
+    """Asynchronous client for the Instantly API v2: the arguments of `Instantly`, with an
+    `httpx.AsyncClient`, an async transport and an async `sleep` (default `asyncio.sleep`)."""
 
-class AsyncInstantly(AsyncResources):
-    """Asynchronous client for the Instantly API v2; the same arguments as `Instantly`.
-
-    `sleep` is an async callable (default `asyncio.sleep`); `http_client` an `httpx.AsyncClient`.
-    """
-
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        rate_limit: RateLimit | RateLimiter | None = _DEFAULT_RATE_LIMIT,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], float] | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-        rng: Callable[[], float] | None = None,
-    ) -> None:
-        _check_one_of(http_client, transport)
-        self._config = _Config(
-            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
+    def _wrap(
+        self, http_client: httpx.AsyncClient | None, transport: httpx.AsyncBaseTransport | None
+    ) -> httpx.AsyncClient:
+        inner = AsyncClientTransport(http_client) if http_client is not None else transport
+        retry = AsyncRetryTransport(
+            inner or httpx.AsyncHTTPTransport(), self._config.settings, sleep=self._sleep
         )
-        inner: httpx.AsyncBaseTransport
-        if http_client is not None:
-            inner = AsyncClientTransport(http_client)
-        else:
-            inner = transport if transport is not None else httpx.AsyncHTTPTransport()
-        self._http = httpx.AsyncClient(
-            base_url=self._config.base_url,
-            headers=self._config.headers,
-            timeout=self._config.timeout,
-            transport=AsyncRetryTransport(inner, self._config.settings, sleep=sleep),
-        )
-        self._sleep = sleep
-
-    @property
-    def base_url(self) -> str:
-        """The API's base URL, e.g. https://api.instantly.ai."""
-        return self._config.base_url
-
-    @property
-    def max_retries(self) -> int:
-        """Retries per request unless a call says otherwise."""
-        return self._config.max_retries
-
-    @property
-    def http_client(self) -> httpx.AsyncClient:
-        """The httpx client everything is sent through (retries and rate limit included)."""
-        return self._http
+        return httpx.AsyncClient(**self._config.http_options(), transport=retry)
 
     @cached_property
     def raw(self) -> AuthenticatedClient:
-        """The generated `AuthenticatedClient` sending through this client's httpx client.
-
-        Use it with the `asyncio`/`asyncio_detailed` functions of `instantly_api.api...`;
-        retries, the rate limit and logging apply to them too.
-        """
+        """The generated client for the asyncio functions of `instantly_api.api`, sending
+        through this client (retries, rate limit, logging); the sync ones are refused."""
         return self._config.raw_client().set_async_httpx_client(self._http)
 
     @cached_property
@@ -308,10 +281,10 @@ class AsyncInstantly(AsyncResources):
         from .resources._base import AsyncRunner
 
         config, http = self._config, self._http  # not self: no cycle keeps a dropped client alive
-        settings = config.settings  # job waits use the client's clock, sleep and jitter
         return AsyncRunner(
-            http, lambda: config.raw_client().set_async_httpx_client(http), clock=settings.clock,
-            sleep=self._sleep or asyncio_sleep, rng=settings.rng,
+            http, lambda: config.raw_client().set_async_httpx_client(http),
+            clock=config.settings.clock, sleep=self._sleep or asyncio_sleep,
+            rng=config.settings.rng,
         )  # fmt: skip
 
     async def aclose(self) -> None:
@@ -319,22 +292,12 @@ class AsyncInstantly(AsyncResources):
 
         Later calls raise ClientClosedError; closing twice is harmless.
         """
-        config, http = vars(self).get("_config"), vars(self).get("_http")
-        if isinstance(config, _Config):
-            config.redaction.close()
+        http = self._release()
         if isinstance(http, httpx.AsyncClient):
             await http.aclose()
 
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return _describe(self)

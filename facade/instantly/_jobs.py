@@ -17,12 +17,11 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar, Unpack
 
 from ._aio import asyncio_sleep
 from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
 from ._polling import (
-    DEFAULT_WAIT_TIMEOUT,
     Backoff,
     Clock,
     Deadline,
@@ -32,10 +31,11 @@ from ._polling import (
     Outcome,
     ProgressCallback,
     Rng,
-    backoff_for,
+    WaitOptions,
     job_outcome,
     job_progress,
     job_status,
+    wait_settings,
 )
 
 __all__ = ["AsyncJobGroup", "AsyncJobHandle", "JobGroup", "JobHandle", "check_job_id"]
@@ -149,20 +149,13 @@ class JobHandle(_HandleState[J]):
         """Fetch the current state once, keep it, and return it."""
         return self._fetched(self._fetch(self._id))
 
-    def wait(
-        self,
-        *,
-        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[J] | None = None,
-    ) -> J:
-        """Poll until the job succeeds and return its final state.
+    def wait(self, **options: Unpack[WaitOptions[J]]) -> J:
+        """Poll until the job succeeds and return its final state (options: `WaitOptions`).
 
         Raises `JobFailedError`/`JobCancelledError` when it ends otherwise, `JobTimeoutError`
         (with the last state; the job keeps running) when `wait_timeout` seconds pass first.
         """
-        deadline = Deadline(wait_timeout, self._clock)
-        return self._drive(self._new_wait(deadline, backoff_for(poll_interval), on_progress))
+        return self._drive(self._new_wait(*wait_settings(options, self._clock)))
 
     def _drive(self, wait: JobWait[J]) -> J:
         """Run one wait to its end: sleep until each fetch is due, fetch, record."""
@@ -205,17 +198,9 @@ class AsyncJobHandle(_HandleState[J]):
         """Fetch the current state once, keep it, and return it."""
         return self._fetched(await self._fetch(self._id))
 
-    async def wait(
-        self,
-        *,
-        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[J] | None = None,
-    ) -> J:
+    async def wait(self, **options: Unpack[WaitOptions[J]]) -> J:
         """Poll until the job succeeds and return its final state (errors as `JobHandle.wait`)."""
-        deadline = Deadline(wait_timeout, self._clock)
-        wait = self._new_wait(deadline, backoff_for(poll_interval), on_progress)
-        return await self._drive(wait)
+        return await self._drive(self._new_wait(*wait_settings(options, self._clock)))
 
     async def _drive(self, wait: JobWait[J]) -> J:
         """Run one wait to its end: sleep until each fetch is due, fetch, record."""
@@ -262,10 +247,25 @@ def _group_result(
     return final
 
 
-class _GroupState(Generic[J]):
+H = TypeVar("H", bound="_HandleState[Any]")
+
+
+class _GroupState(Generic[J, H]):
     """What sync and async groups share: the handles and what their last states say."""
 
-    _handles: tuple[_HandleState[J], ...]
+    _handles: tuple[H, ...]
+    _clock: Clock
+
+    @property
+    def handles(self) -> tuple[H, ...]:
+        """The handles, in order."""
+        return self._handles
+
+    def __iter__(self) -> Iterator[H]:
+        return iter(self._handles)
+
+    def __getitem__(self, index: int) -> H:
+        return self._handles[index]
 
     @property
     def ids(self) -> list[str]:
@@ -285,11 +285,16 @@ class _GroupState(Generic[J]):
     def __len__(self) -> int:
         return len(self._handles)
 
+    def _waits(self, options: WaitOptions[J]) -> list[JobWait[J]]:
+        """One wait per job, all under the same deadline."""
+        deadline, backoff, on_progress = wait_settings(options, self._clock)
+        return [h._new_wait(deadline, backoff, on_progress) for h in self._handles]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({list(self._handles)!r})"
 
 
-class JobGroup(_GroupState[J]):
+class JobGroup(_GroupState[J, "JobHandle[J]"]):
     """Several `JobHandle`s waited for together, under one deadline.
 
     `clock` and `sleep` default to those of the first handle.
@@ -302,41 +307,21 @@ class JobGroup(_GroupState[J]):
         clock: Clock | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> None:
-        self._sync_handles = tuple(handles)
-        self._handles = self._sync_handles
-        first = self._sync_handles[0] if self._sync_handles else None
+        self._handles = tuple(handles)
+        first = self._handles[0] if self._handles else None
         self._clock = clock or (first._clock if first else time.monotonic)
         self._sleep = sleep or (first._sleep if first else time.sleep)
 
-    @property
-    def handles(self) -> tuple[JobHandle[J], ...]:
-        """The handles, in order."""
-        return self._sync_handles
-
-    def __iter__(self) -> Iterator[JobHandle[J]]:
-        return iter(self._sync_handles)
-
-    def __getitem__(self, index: int) -> JobHandle[J]:
-        return self._sync_handles[index]
-
     def refresh(self) -> list[J]:
         """Fetch every job once, in order, and return the states."""
-        return [handle.refresh() for handle in self._sync_handles]
+        return [handle.refresh() for handle in self._handles]
 
-    def wait(
-        self,
-        *,
-        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[J] | None = None,
-    ) -> list[J]:
+    def wait(self, **options: Unpack[WaitOptions[J]]) -> list[J]:
         """Poll every job until all have ended; return their final states in order.
 
         Raises `JobGroupError` if any did not succeed within `wait_timeout` (module docstring).
         """
-        deadline = Deadline(wait_timeout, self._clock)
-        backoff = backoff_for(poll_interval)
-        waits = [h._new_wait(deadline, backoff, on_progress) for h in self._sync_handles]
+        waits = self._waits(options)
         results: list[J | None] = [None] * len(waits)
         errors: dict[int, JobError] = {}
         active = list(range(len(waits)))
@@ -358,58 +343,35 @@ class JobGroup(_GroupState[J]):
             at, index = min(due)
             _sleep_until(at, self._clock, self._sleep)
             try:
-                self._sync_handles[index]._poll(waits[index])
+                self._handles[index]._poll(waits[index])
             except JobError as exc:
                 errors[index] = exc
                 active.remove(index)
         return _group_result(waits, results, errors)
 
 
-class AsyncJobGroup(_GroupState[J]):
+class AsyncJobGroup(_GroupState[J, "AsyncJobHandle[J]"]):
     """Several `AsyncJobHandle`s waited for concurrently, under one deadline.
 
     `clock` defaults to that of the first handle; each handle sleeps with its own `sleep`.
     """
 
     def __init__(self, handles: Iterable[AsyncJobHandle[J]], *, clock: Clock | None = None) -> None:
-        self._async_handles = tuple(handles)
-        self._handles = self._async_handles
-        first = self._async_handles[0] if self._async_handles else None
+        self._handles = tuple(handles)
+        first = self._handles[0] if self._handles else None
         self._clock = clock or (first._clock if first else time.monotonic)
-
-    @property
-    def handles(self) -> tuple[AsyncJobHandle[J], ...]:
-        """The handles, in order."""
-        return self._async_handles
-
-    def __iter__(self) -> Iterator[AsyncJobHandle[J]]:
-        return iter(self._async_handles)
-
-    def __getitem__(self, index: int) -> AsyncJobHandle[J]:
-        return self._async_handles[index]
 
     async def refresh(self) -> list[J]:
         """Fetch every job once, concurrently, and return the states in order."""
         import asyncio  # async paths only: a sync client never loads asyncio
 
-        return list(await asyncio.gather(*(h.refresh() for h in self._async_handles)))
+        return list(await asyncio.gather(*(h.refresh() for h in self._handles)))
 
-    async def wait(
-        self,
-        *,
-        wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[J] | None = None,
-    ) -> list[J]:
-        """Poll every job concurrently until all have ended; return their final states in order.
-
-        Raises `JobGroupError` if any did not succeed within `wait_timeout` (module docstring).
-        """
+    async def wait(self, **options: Unpack[WaitOptions[J]]) -> list[J]:
+        """Poll every job concurrently until all have ended; their final states in order."""
         import asyncio  # async paths only: a sync client never loads asyncio
 
-        deadline = Deadline(wait_timeout, self._clock)
-        backoff = backoff_for(poll_interval)
-        waits = [h._new_wait(deadline, backoff, on_progress) for h in self._async_handles]
+        waits = self._waits(options)
 
         async def follow(handle: AsyncJobHandle[J], wait: JobWait[J]) -> J | JobError:
             try:
@@ -419,7 +381,7 @@ class AsyncJobGroup(_GroupState[J]):
 
         tasks = [
             asyncio.ensure_future(follow(handle, wait))
-            for handle, wait in zip(self._async_handles, waits, strict=True)
+            for handle, wait in zip(self._handles, waits, strict=True)
         ]
         try:
             outcomes = await asyncio.gather(*tasks)

@@ -35,6 +35,25 @@ class CursorState:
         self.done = False
         self._what = what
         self._seen: set[str] = set() if starting_after is None else {starting_after}
+        self._handed_out: Page[Any] | None = None
+
+    END: Any = object()
+
+    def next_cursor(self) -> Any:
+        """The cursor of the next page to fetch (None: the first), or `CursorState.END`.
+
+        The page handed out last is taken in first (`advance`), so a repeated cursor raises
+        after that page's items were seen, not before.
+        """
+        if self._handed_out is not None:
+            page, self._handed_out = self._handed_out, None
+            self.advance(page)
+        return CursorState.END if self.done else self.next_starting_after
+
+    def hand_out(self, page: Page[T]) -> Page[T]:
+        """`page`, remembered to be taken in at the next `next_cursor()`."""
+        self._handed_out = page
+        return page
 
     def advance(self, page: Page[Any]) -> None:
         """Take in a fetched page; raises UnexpectedStateError on a cursor seen before."""
@@ -52,65 +71,54 @@ class CursorState:
         self.next_starting_after = cursor
 
 
-class SyncPaginator(Generic[T]):
+F = TypeVar("F")  # how a paginator fetches one page: sync or async
+
+
+class _Paginator(Generic[T, F]):
+    """What both paginators hold: how to fetch a page, where to start, what is listed."""
+
+    def __init__(
+        self, fetch_page: F, *, starting_after: str | None = None, what: str = "listing"
+    ) -> None:
+        self._fetch_page = fetch_page
+        self._starting_after = starting_after
+        self._what = what
+
+    def _cursors(self) -> CursorState:
+        """A fresh walk from the first page: each iteration starts again."""
+        return CursorState(self._starting_after, what=self._what)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} over {self._what}>"
+
+
+class SyncPaginator(_Paginator[T, Callable[[str | None], Page[T]]]):
     """Iterates items across pages (`for item in ...`); `iter_pages()` gives the pages.
 
     Nothing is fetched until iteration starts; each new iteration starts again from the first page.
     """
 
-    def __init__(
-        self,
-        fetch_page: Callable[[str | None], Page[T]],
-        *,
-        starting_after: str | None = None,
-        what: str = "listing",
-    ) -> None:
-        self._fetch_page = fetch_page
-        self._starting_after = starting_after
-        self._what = what
-
     def iter_pages(self) -> Iterator[Page[T]]:
         """Each page in turn, fetched when needed."""
-        state = CursorState(self._starting_after, what=self._what)
-        while not state.done:
-            page = self._fetch_page(state.next_starting_after)
-            yield page
-            state.advance(page)
+        state = self._cursors()
+        while (cursor := state.next_cursor()) is not CursorState.END:
+            yield state.hand_out(self._fetch_page(cursor))
 
     def __iter__(self) -> Iterator[T]:
         for page in self.iter_pages():
             yield from page.items
 
-    def __repr__(self) -> str:
-        return f"<SyncPaginator over {self._what}>"
 
-
-class AsyncPaginator(Generic[T]):
+class AsyncPaginator(_Paginator[T, Callable[[str | None], Awaitable[Page[T]]]]):
     """Iterates items across pages (`async for item in ...`); `iter_pages()` gives the pages."""
-
-    def __init__(
-        self,
-        fetch_page: Callable[[str | None], Awaitable[Page[T]]],
-        *,
-        starting_after: str | None = None,
-        what: str = "listing",
-    ) -> None:
-        self._fetch_page = fetch_page
-        self._starting_after = starting_after
-        self._what = what
 
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         """Each page in turn, fetched when needed."""
-        state = CursorState(self._starting_after, what=self._what)
-        while not state.done:
-            page = await self._fetch_page(state.next_starting_after)
-            yield page
-            state.advance(page)
+        state = self._cursors()
+        while (cursor := state.next_cursor()) is not CursorState.END:
+            yield state.hand_out(await self._fetch_page(cursor))
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
             for item in page.items:
                 yield item
-
-    def __repr__(self) -> str:
-        return f"<AsyncPaginator over {self._what}>"

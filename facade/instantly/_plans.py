@@ -172,6 +172,13 @@ class Stepper:
         """The outcome of the last effect."""
         self._value = value
 
+    def settle(self, perform: Callable[[Any], Any], effect: Any) -> None:
+        """Perform `effect` with `perform` and hand the outcome (value or error) to the plan."""
+        try:
+            self.resolve(perform(effect))
+        except Exception as exc:
+            self.fail(exc)
+
     def fail(self, error: BaseException) -> None:
         """The last effect raised: the plan gets the error at its `yield`."""
         self._value = None

@@ -28,7 +28,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypedDict, TypeVar
 
 from ._config import DEFAULT_WAIT_TIMEOUT  # defined with the other defaults; re-exported
 from ._errors import (
@@ -55,6 +55,7 @@ __all__ = [
     "Outcome",
     "ProgressCallback",
     "Rng",
+    "WaitOptions",
     "backoff_for",
     "is_transient_poll_error",
     "job_error",
@@ -62,6 +63,7 @@ __all__ = [
     "job_outcome",
     "job_progress",
     "job_status",
+    "wait_settings",
 ]
 
 # Keys of `job.data` that may carry the server's reason for a failure, most specific first. The
@@ -214,6 +216,34 @@ def backoff_for(poll_interval: float | None) -> Backoff:
         return Backoff()
     interval = _check_seconds("poll_interval", poll_interval, allow_zero=False)
     return Backoff(initial=interval, factor=1.0, cap=interval, jitter=0.0)
+
+
+class WaitOptions(TypedDict, Generic[J], total=False):
+    """How `wait()` of a job handle or group waits (each optional)."""
+
+    wait_timeout: float
+    """Seconds to wait in all (default 600); `JobTimeoutError` (or a group error) then."""
+    poll_interval: float | None
+    """A fixed delay between polls instead of the backoff from 0.5 s to 10 s."""
+    on_progress: ProgressCallback[J] | None
+    """Called with the first state seen and with every change of status or progress."""
+
+
+def wait_settings(
+    options: WaitOptions[J], clock: Clock
+) -> tuple[Deadline, Backoff, ProgressCallback[J] | None]:
+    """The deadline, backoff and progress callback of a `wait()`, checked before any poll."""
+    unknown = set(options) - set(WaitOptions.__annotations__)
+    if unknown:
+        raise InvalidInputError(
+            f"unknown wait option(s) {sorted(unknown)}; wait() takes "
+            f"{sorted(WaitOptions.__annotations__)}"
+        )
+    deadline = Deadline(options.get("wait_timeout", DEFAULT_WAIT_TIMEOUT), clock)
+    on_progress = options.get("on_progress")
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidInputError(f"on_progress must be callable, got {on_progress!r}")
+    return deadline, backoff_for(options.get("poll_interval")), on_progress
 
 
 class Deadline:

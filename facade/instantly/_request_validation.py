@@ -35,7 +35,7 @@ def json_type(value: object) -> str:
     if isinstance(value, int):
         return "integer"
     if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
+        return "number"  # 1.0 is not an integer here: it would be sent as "1.0"
     if isinstance(value, str):
         return "string"
     if isinstance(value, Mapping):

@@ -16,6 +16,7 @@ import httpx
 from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
 from .._errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     InvalidInputError,
     MalformedResponseError,
@@ -25,7 +26,7 @@ from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
 from .._transport import detached, ensure_open
 
 if TYPE_CHECKING:
-    from .._jobs import AsyncJobHandle, JobHandle
+    from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from .._pagination import AsyncPaginator, Page, SyncPaginator
     from .._polling import Clock, Rng
 
@@ -99,6 +100,34 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def wait_options(result: Any) -> dict[str, Any] | None:
+    """The arguments of `wait()` when a plan's started jobs are to be waited for, else None."""
+    wait = result.wait if isinstance(result, StartedJobs) else None
+    if wait is None:
+        return None
+    return {
+        "wait_timeout": wait.timeout,
+        "poll_interval": wait.poll_interval,
+        "on_progress": wait.on_progress,
+    }
+
+
+class _Pages:
+    """The calls of a listing, page after page: the same arguments, the cursor of each page."""
+
+    def __init__(self, op: Operation, args: Mapping[str, Any], options: Any) -> None:
+        start = args.get("starting_after")
+        self.start = start if isinstance(start, str) else None
+        # The first page is asked for without a cursor; the paginator passes `start` as the first.
+        self._args = dict(args, starting_after=None) if self.start is not None else dict(args)
+        self._op = op
+        self._options = options
+
+    def call(self, cursor: str | None) -> Call:
+        args = self._args if cursor is None else dict(self._args, starting_after=cursor)
+        return Call(self._op, args, self._options)
+
+
 def _page_of(response: Any) -> Page[Any]:
     from .._pagination import Page
 
@@ -128,6 +157,7 @@ class _RunnerCore:
         self._http = http
         self._raw_factory = raw
         self._raw: object = None
+        self._sleep: Any = None  # each runner's own (sync or async) sleep
         self.clock = clock
         self.rng = rng
 
@@ -149,6 +179,16 @@ class _RunnerCore:
             extensions=_extensions(call.options),
             timeout=timeout,
         )
+
+    def failure(
+        self, request: httpx.Request, exc: httpx.TransportError | httpx.DecodingError
+    ) -> APIError:
+        """Our error for an httpx one; `exc` is scrubbed of the key and cut from the frames and
+        chain that hold response bytes (it becomes the cause of ours)."""
+        detached(exc, request)
+        if isinstance(exc, httpx.DecodingError):
+            return undecodable(request, exc)
+        return self.connection_error(request, exc)
 
     @staticmethod
     def connection_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
@@ -177,8 +217,36 @@ class _RunnerCore:
             return (self.clock, self.rng)
         return self.handles(effect.started)
 
-    def handles(self, result: Any) -> Any:  # overridden: each runner has its own handle types
-        return result
+    def handles(self, result: Any) -> Any:
+        """`StartedJobs` as this runner's handle or group type; anything else as it is."""
+        if not isinstance(result, StartedJobs):
+            return result
+        handles = [self.handle(job.id, job) for job in result.jobs]
+        handles += [self.handle(job_id) for job_id in result.ids]
+        return self.group(handles) if result.group else handles[0]
+
+    def handle(self, job_id: str, job: Any = None) -> Any:
+        raise NotImplementedError  # each runner makes its own handle type
+
+    def group(self, handles: list[Any]) -> Any:
+        raise NotImplementedError  # each runner makes its own group type
+
+    def fetch_job(self, job_id: str) -> Any:
+        """One job's state: its value (sync), or a coroutine giving it (async)."""
+        return self.send(self.job_call(job_id))
+
+    def send(self, call: Call) -> Any:
+        raise NotImplementedError
+
+    def handle_options(self) -> dict[str, Any]:
+        """What a handle waits with: the client's clock, sleep and jitter."""
+        return {"clock": self.clock, "sleep": self._sleep, "rng": self.rng}
+
+    def pages(self, op: Operation, args: Mapping[str, Any], options: Any) -> _Pages:
+        """The calls of a listing's pages, the first one checked now (not at iteration)."""
+        pages = _Pages(op, _with_page_size(op, args), options)
+        self.build(pages.call(None))
+        return pages
 
     def job_call(self, job_id: str) -> Call:
         """The call that fetches one background job's state."""
@@ -207,12 +275,8 @@ class SyncRunner(_RunnerCore):
         request = self.build(call)
         try:
             response = self._http.send(request)
-        except httpx.TransportError as exc:
-            cause = detached(exc, request)  # scrubbed, cut from frames holding response bytes
-            raise self.connection_error(request, cause) from cause
-        except httpx.DecodingError as exc:
-            undecoded = detached(exc, request)
-            raise undecodable(request, undecoded) from undecoded
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self.failure(request, exc) from exc
         return self.finish(call, request, response)
 
     def _perform(self, effect: Any) -> Any:
@@ -225,61 +289,35 @@ class SyncRunner(_RunnerCore):
         )
 
     def run(self, plan: Plan[Any]) -> Any:
-        """Drive a plan to its end; started jobs come back as handles."""
+        """Drive a plan to its end; started jobs come back as handles (waited for if asked)."""
         stepper = Stepper(plan)
         while (effect := stepper.next()) is not Stepper.DONE:
-            try:
-                stepper.resolve(self._perform(effect))
-            except Exception as exc:
-                stepper.fail(exc)
-        started = self.handles(stepper.result)
-        wait = getattr(stepper.result, "wait", None)
-        if isinstance(stepper.result, StartedJobs) and wait is not None:
-            started.wait(
-                wait_timeout=wait.timeout,
-                poll_interval=wait.poll_interval,
-                on_progress=wait.on_progress,
-            )
+            stepper.settle(self._perform, effect)
+        started, wait = self.handles(stepper.result), wait_options(stepper.result)
+        if wait is not None:
+            started.wait(**wait)
         return started
 
     def handle(self, job_id: str, job: Any = None) -> JobHandle[Any]:
         """A handle on a job, polled through this runner."""
         from .._jobs import JobHandle
 
-        def fetch(job_id: str) -> Any:
-            return self.send(self.job_call(job_id))
+        return JobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
 
-        return JobHandle(
-            job_id, fetch=fetch, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
-        )
-
-    def handles(self, result: Any) -> Any:
-        """`StartedJobs` as a `JobHandle` or `JobGroup`; anything else as it is."""
-        if not isinstance(result, StartedJobs):
-            return result
+    def group(self, handles: list[Any]) -> JobGroup[Any]:
         from .._jobs import JobGroup
 
-        handles = [self.handle(job.id, job) for job in result.jobs]
-        handles += [self.handle(job_id) for job_id in result.ids]
-        if result.group:
-            return JobGroup(handles, clock=self.clock, sleep=self._sleep)
-        return handles[0]
+        return JobGroup(handles, clock=self.clock, sleep=self._sleep)
 
     def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> SyncPaginator[Any]:
         """A paginator over a cursor-paged operation (the first page's request checked now)."""
         from .._pagination import SyncPaginator
 
-        args = _with_page_size(op, args)
-        start = args.get("starting_after")
-        first = dict(args, starting_after=None) if isinstance(start, str) else args
-        self.build(Call(op, first, options))  # refuse bad arguments now, not at iteration
-
-        def fetch(cursor: str | None) -> Page[Any]:
-            page_args = dict(args, starting_after=cursor) if cursor is not None else first
-            return _page_of(self.send(Call(op, page_args, options)))
-
-        return SyncPaginator(fetch, starting_after=start if isinstance(start, str) else None,
-                             what=op.route)  # fmt: skip
+        pages = self.pages(op, args, options)
+        return SyncPaginator(
+            lambda cursor: _page_of(self.send(pages.call(cursor))),
+            starting_after=pages.start, what=op.route,
+        )  # fmt: skip
 
 
 class AsyncRunner(_RunnerCore):
@@ -304,12 +342,8 @@ class AsyncRunner(_RunnerCore):
         request = self.build(call)
         try:
             response = await self._http.send(request)
-        except httpx.TransportError as exc:
-            cause = detached(exc, request)  # scrubbed, cut from frames holding response bytes
-            raise self.connection_error(request, cause) from cause
-        except httpx.DecodingError as exc:
-            undecoded = detached(exc, request)
-            raise undecodable(request, undecoded) from undecoded
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self.failure(request, exc) from exc
         return self.finish(call, request, response)
 
     async def _perform(self, effect: Any) -> Any:
@@ -322,7 +356,7 @@ class AsyncRunner(_RunnerCore):
         )
 
     async def run(self, plan: Plan[Any]) -> Any:
-        """Drive a plan to its end; started jobs come back as handles."""
+        """Drive a plan to its end; started jobs come back as handles (waited for if asked)."""
         stepper = Stepper(plan)
         while (effect := stepper.next()) is not Stepper.DONE:
             try:
@@ -330,51 +364,31 @@ class AsyncRunner(_RunnerCore):
             except Exception as exc:
                 stepper.fail(exc)
         started = self.handles(stepper.result)
-        wait = getattr(stepper.result, "wait", None)
-        if isinstance(stepper.result, StartedJobs) and wait is not None:
-            await started.wait(
-                wait_timeout=wait.timeout,
-                poll_interval=wait.poll_interval,
-                on_progress=wait.on_progress,
-            )
+        if (wait := wait_options(stepper.result)) is not None:
+            await started.wait(**wait)
         return started
 
     def handle(self, job_id: str, job: Any = None) -> AsyncJobHandle[Any]:
         """A handle on a job, polled through this runner."""
         from .._jobs import AsyncJobHandle
 
-        async def fetch(job_id: str) -> Any:
-            return await self.send(self.job_call(job_id))
+        return AsyncJobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
 
-        return AsyncJobHandle(
-            job_id, fetch=fetch, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
-        )
-
-    def handles(self, result: Any) -> Any:
-        """`StartedJobs` as an `AsyncJobHandle` or `AsyncJobGroup`; anything else as it is."""
-        if not isinstance(result, StartedJobs):
-            return result
+    def group(self, handles: list[Any]) -> AsyncJobGroup[Any]:
         from .._jobs import AsyncJobGroup
 
-        handles = [self.handle(job.id, job) for job in result.jobs]
-        handles += [self.handle(job_id) for job_id in result.ids]
-        return AsyncJobGroup(handles, clock=self.clock) if result.group else handles[0]
+        return AsyncJobGroup(handles, clock=self.clock)
 
     def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> AsyncPaginator[Any]:
         """A paginator over a cursor-paged operation (the first page's request checked now)."""
         from .._pagination import AsyncPaginator
 
-        args = _with_page_size(op, args)
-        start = args.get("starting_after")
-        first = dict(args, starting_after=None) if isinstance(start, str) else args
-        self.build(Call(op, first, options))  # refuse bad arguments now, not at iteration
+        pages = self.pages(op, args, options)
 
         async def fetch(cursor: str | None) -> Page[Any]:
-            page_args = dict(args, starting_after=cursor) if cursor is not None else first
-            return _page_of(await self.send(Call(op, page_args, options)))
+            return _page_of(await self.send(pages.call(cursor)))
 
-        return AsyncPaginator(fetch, starting_after=start if isinstance(start, str) else None,
-                              what=op.route)  # fmt: skip
+        return AsyncPaginator(fetch, starting_after=pages.start, what=op.route)
 
 
 class SyncResource:
