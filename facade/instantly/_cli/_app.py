@@ -34,7 +34,7 @@ __all__ = ["build_parser", "run"]
 EXIT_INTERRUPTED: Final = 130  # the shell's convention for SIGINT
 
 _DESCRIPTION = """\
-Command line for the Instantly.ai API v2: accounts, warmup, background jobs, spec changes.
+Command line for the Instantly.ai API v2: accounts, warmup, background jobs, the pinned spec.
 Try `instantly demo` first: it runs against an embedded fake API and needs no key.
 """
 _EPILOG = f"""\
