@@ -14,6 +14,9 @@
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
     │   ├── PartialBatchError                 a split call failed after earlier requests took effect
+    │   ├── CampaignLaunchError               a launch stopped after its campaign was created
+    │   │   └── CampaignPreflightError        the campaign cannot send: not activated
+    │   ├── ErrorInBodyError                  a 2xx whose body reports that the request failed
     │   └── APIStatusError                    a non-2xx response
     │       ├── BadRequestError               400
     │       ├── AuthenticationError           401
@@ -25,6 +28,7 @@
     │       ├── UnprocessableEntityError      422
     │       ├── RateLimitError                429 (with retry_after)
     │       └── InternalServerError           5xx
+    ├── VerificationTimeoutError              an email verification still pending at the deadline
     ├── JobError                              a background job did not succeed
     │   ├── JobFailedError
     │   ├── JobCancelledError
@@ -53,8 +57,11 @@ __all__ = [
     "AccountStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "CampaignLaunchError",
+    "CampaignPreflightError",
     "ClientClosedError",
     "ConflictError",
+    "ErrorInBodyError",
     "InstantlyError",
     "InternalServerError",
     "InvalidEmailError",
@@ -76,6 +83,7 @@ __all__ = [
     "RateLimitQueueTimeoutError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
+    "VerificationTimeoutError",
     "WebhookAuthenticationError",
     "WebhookError",
     "WrongClientSideError",
@@ -253,6 +261,55 @@ class PartialBatchError(APIError):
         super().__init__(message, method=error.method, path=error.path)
 
 
+class CampaignLaunchError(APIError):
+    """A campaign launch stopped after the campaign was created; it was not activated.
+
+    `campaign` is the created campaign (a draft: delete or fix it), `stage` where the launch
+    stopped ("leads", "preflight" or "activate"), `leads` the lead import's result so far (None
+    before it started) and `error` (also `__cause__`) the failure itself, if any.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        campaign: Any,
+        stage: str,
+        leads: Any = None,
+        error: BaseException | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.campaign = campaign
+        self.stage = stage
+        self.leads = leads
+        self.error = error
+        super().__init__(message, method=method, path=path)
+
+
+class CampaignPreflightError(CampaignLaunchError):
+    """The campaign cannot send, so it was not activated; `problems` says why, one line each."""
+
+    def __init__(
+        self, message: str, *, campaign: Any, problems: tuple[str, ...], leads: Any = None
+    ) -> None:
+        self.problems = problems
+        super().__init__(message, campaign=campaign, stage="preflight", leads=leads)
+
+
+class ErrorInBodyError(APIError):
+    """The API answered 2xx but its body says the request failed (`success: false` + `error`).
+
+    `result` is the parsed body (e.g. a webhook test's status code and timing).
+    """
+
+    def __init__(
+        self, message: str, *, result: Any, method: str | None = None, path: str | None = None
+    ) -> None:
+        self.result = result
+        super().__init__(message, method=method, path=path)
+
+
 class APIStatusError(APIError):
     """The server answered with a non-2xx status; `message` is the server's own."""
 
@@ -337,6 +394,20 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return InternalServerError
     return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+class VerificationTimeoutError(InstantlyError):
+    """An email verification was still pending when our deadline passed (it keeps running).
+
+    `verification` is the last state read, `timeout` the seconds waited; ask again later with
+    `email_verification.get_status(email)`.
+    """
+
+    def __init__(self, message: str, *, email: str, verification: Any, timeout: float) -> None:
+        self.email = email
+        self.verification = verification
+        self.timeout = timeout
+        super().__init__(message)
 
 
 class JobError(InstantlyError):

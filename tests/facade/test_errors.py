@@ -32,6 +32,11 @@ SAMPLES: dict[str, Any] = {
     "unsent": ("later@doe.com",),
     "wait": 130.0,
     "max_wait": 120.0,
+    "campaign": {"id": "campaign-1", "status": 0},
+    "stage": "preflight",
+    "problems": ("account 'a@doe.com' has status 2",),
+    "result": {"success": False, "error": "Connection timeout"},
+    "verification": {"email": "jon@doe.com", "verification_status": "pending"},
 }
 
 

@@ -366,8 +366,10 @@ class CampaignStore:
         return emitted(record, self._fields())
 
 
-def _split(value: str | None) -> list[str]:
-    return [p.strip() for p in value.split(",") if p.strip()] if value else []
+def _split(value: str | list[str] | None) -> list[str]:
+    """A query list: repeated (`emails=a&emails=b`, the spec's form style) or comma-joined."""
+    parts = value if isinstance(value, list) else [value] if value else []
+    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
 
 
 def _counts(emails: list[dict[str, Any]]) -> Counter[str]:

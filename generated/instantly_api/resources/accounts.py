@@ -699,6 +699,27 @@ OPERATIONS: dict[str, Operation] = {
 class Accounts(SyncResource):
     """Account: 16 operations."""
 
+    def daily_analytics_rows(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> list[dict[str, Any]]:
+        """Daily analytics per account as flat rows (every account without `emails`).
+
+        Addresses are validated first and split into requests of the spec's `maxItems`."""
+        from instantly._helpers.account_analytics import (
+            daily_analytics_rows as _daily_analytics_rows_plan,
+        )
+
+        return self._run(
+            _daily_analytics_rows_plan(
+                emails=emails, start_date=start_date, end_date=end_date, **options
+            )
+        )
+
     def disable_warmup(
         self,
         emails: Iterable[str] | None = None,
@@ -1145,6 +1166,27 @@ class Accounts(SyncResource):
 
 class AsyncAccounts(AsyncResource):
     """Account: 16 operations (async)."""
+
+    async def daily_analytics_rows(
+        self,
+        emails: Iterable[str] | None = None,
+        *,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> list[dict[str, Any]]:
+        """Daily analytics per account as flat rows (every account without `emails`).
+
+        Addresses are validated first and split into requests of the spec's `maxItems`."""
+        from instantly._helpers.account_analytics import (
+            daily_analytics_rows as _daily_analytics_rows_plan,
+        )
+
+        return await self._run(
+            _daily_analytics_rows_plan(
+                emails=emails, start_date=start_date, end_date=end_date, **options
+            )
+        )
 
     async def disable_warmup(
         self,

@@ -80,6 +80,33 @@ OPERATIONS: dict[str, Operation] = {
 class EmailVerification(SyncResource):
     """EmailVerification: 2 operations."""
 
+    def verify(
+        self,
+        email: str,
+        *,
+        wait: bool = True,
+        wait_timeout: float | None = None,
+        poll_interval: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> EmailVerification:
+        """Verify `email`; with `wait=True` (the default) poll until the result is in.
+
+        `wait_timeout` (default 600 s) bounds the wait: `VerificationTimeoutError` then carries the
+        last state (the check keeps running). `poll_interval` fixes the delay between polls (default:
+        the job waiter's backoff, 0.5 s growing to 10 s). With `wait=False` the first answer is
+        returned as it is (`verification_status` may be "pending"). Arguments are checked first."""
+        from instantly._helpers.email_verification import verify as _verify_plan
+
+        return self._run(
+            _verify_plan(
+                email=email,
+                wait=wait,
+                wait_timeout=wait_timeout,
+                poll_interval=poll_interval,
+                **options,
+            )
+        )
+
     @overload
     def start(
         self, *, email: str, webhook_url: str | Unset = UNSET, **options: Unpack[RequestOptions]
@@ -119,6 +146,33 @@ class EmailVerification(SyncResource):
 
 class AsyncEmailVerification(AsyncResource):
     """EmailVerification: 2 operations (async)."""
+
+    async def verify(
+        self,
+        email: str,
+        *,
+        wait: bool = True,
+        wait_timeout: float | None = None,
+        poll_interval: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> EmailVerification:
+        """Verify `email`; with `wait=True` (the default) poll until the result is in.
+
+        `wait_timeout` (default 600 s) bounds the wait: `VerificationTimeoutError` then carries the
+        last state (the check keeps running). `poll_interval` fixes the delay between polls (default:
+        the job waiter's backoff, 0.5 s growing to 10 s). With `wait=False` the first answer is
+        returned as it is (`verification_status` may be "pending"). Arguments are checked first."""
+        from instantly._helpers.email_verification import verify as _verify_plan
+
+        return await self._run(
+            _verify_plan(
+                email=email,
+                wait=wait,
+                wait_timeout=wait_timeout,
+                poll_interval=poll_interval,
+                **options,
+            )
+        )
 
     @overload
     async def start(
