@@ -31,8 +31,10 @@ from scripts.resource_layer._reading import (
 )
 from scripts.resource_layer._semantics import (
     CURSOR_INPUT,
+    is_accepted_without_job,
     is_job_start,
     page_location,
+    reports_error_in_body,
     request_schema,
 )
 
@@ -101,6 +103,8 @@ class MethodPlan:
     pages: str | None
     job: bool
     repeatable: bool
+    accepted: bool  # a 202 without a job: returns `Accepted`
+    error_in_body: bool  # a 2xx that may report a failure (`success: false`, `error`)
     retry_reason: str
     deprecated: bool
 
@@ -223,6 +227,8 @@ def _plan_method(
         schema=request_schema(document, operation),
         pages=pages,
         job=is_job_start(document, http_method, operation),
+        accepted=is_accepted_without_job(document, http_method, operation),
+        error_in_body=reports_error_in_body(document, operation),
         repeatable=repeatable,
         retry_reason=reason,
         deprecated=bool(operation.get("deprecated")),

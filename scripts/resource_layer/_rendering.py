@@ -40,6 +40,7 @@ _RUNTIME_IMPORTS = {
     "JobGroup": "instantly._jobs",
     "AsyncJobGroup": "instantly._jobs",
     "RequestOptions": "instantly.resources._base",
+    "Accepted": "instantly._helpers._outcomes",
     "Unset": "instantly_api.types",
     "Mapping": "collections.abc",
     "Sequence": "collections.abc",
@@ -140,6 +141,8 @@ def _returns(method: MethodPlan) -> str:
         return f"SyncPaginator[{_item_annotation(method)}]"
     if method.job:
         return f"JobHandle[{method.returns}]"
+    if method.accepted:
+        return "Accepted"
     return method.returns
 
 
@@ -151,6 +154,10 @@ def _doc(method: MethodPlan) -> str:
         )
     if method.job:
         notes.append("starts a background job: returns its handle (`.wait()` for the result)")
+    if method.accepted:
+        notes.append("answered 202 without a job: returns `Accepted` (queued, nothing to follow)")
+    if method.error_in_body:
+        notes.append("raises `ErrorInBodyError` when the 2xx body says `success: false`")
     notes.append(
         "repeated after a failure that may have reached the server"
         if method.repeatable and method.http_method not in ("GET", "HEAD")
@@ -207,6 +214,10 @@ def _method_source(method: MethodPlan, *, is_async: bool) -> str:
         action = f"self._paginate({op}, {{args}}, options)"
     elif method.job:
         action = f"self._run(start_job({op}, {{args}}, options))"
+    elif method.accepted:
+        action = f"self._run(accept({op}, {{args}}, options))"
+    elif method.error_in_body:
+        action = f"self._run(checked_call({op}, {{args}}, options))"
     else:
         action = f"self._call({op}, {{args}}, options)"
     awaited = "await " if coroutine else ""
@@ -354,6 +365,9 @@ def render_resource_module(resource: ResourcePlan, helpers: list[HelperShell]) -
     ]
     if "start_job(" in text:
         header.append("from instantly._plans import start_job")
+    outcomes = [n for n in ("accept", "checked_call") if f"{n}(" in text]
+    if outcomes:
+        header.append(f"from instantly._helpers._outcomes import {', '.join(outcomes)}")
     header += [
         "from instantly.resources._base import AsyncResource, SyncResource",
         "from instantly_api.types import UNSET" + (", Unset" if "Unset" in used else ""),
@@ -511,6 +525,8 @@ def render_api_md(resources: list[ResourcePlan], helpers: Mapping[str, list[Help
                 for n, on in (
                     ("pages", bool(method.pages)),
                     ("job", method.job),
+                    ("accepted", method.accepted),
+                    ("error in body", method.error_in_body),
                     ("repeated", method.repeatable),
                     ("helper", helper is not None),
                     ("deprecated", method.deprecated),

@@ -4,6 +4,10 @@
   `next_starting_after` beside an `items` array.
 - Background jobs: a non-GET operation whose 2xx body is the background-job component (the schema
   titled "Background Job", whatever its component name).
+- Accepted without a job: a write answered 202 whose body is not the background-job schema (the
+  work is queued but nothing identifies it): the method returns an explicit `Accepted` result.
+- Errors inside a 2xx: a 2xx body with a boolean `success` beside a string `error` reports the
+  request's own failure in a 200; the method raises `ErrorInBodyError` when `success` is false.
 - Request validation: the constraints of every input (types, required, known values, sizes,
   bounds, patterns, formats), as a compact schema the facade checks before sending.
 """
@@ -17,9 +21,11 @@ from typing import Any
 __all__ = [
     "CURSOR_INPUT",
     "CURSOR_OUTPUT",
+    "is_accepted_without_job",
     "is_job_start",
     "job_schema_names",
     "page_location",
+    "reports_error_in_body",
     "request_schema",
     "resolve",
 ]
@@ -87,6 +93,30 @@ def is_job_start(document: Mapping[str, Any], method: str, operation: Mapping[st
     if not isinstance(schema, Mapping) or "$ref" not in schema:
         return False
     return str(schema["$ref"]).rsplit("/", 1)[-1] in job_schema_names(document)
+
+
+def is_accepted_without_job(
+    document: Mapping[str, Any], method: str, operation: Mapping[str, Any]
+) -> bool:
+    """A write whose only 2xx is 202 and whose 202 body is not a background job."""
+    if method.upper() in ("GET", "HEAD") or is_job_start(document, method, operation):
+        return False
+    statuses = [str(s) for s in operation.get("responses", {}) if str(s).startswith("2")]
+    return statuses == ["202"]
+
+
+def reports_error_in_body(document: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
+    """A 2xx body with a boolean `success` and a string `error`: a failure reported in a 200."""
+    schema = resolve(document, _json_2xx_schema(operation))
+    properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+    success = resolve(document, properties.get("success"))
+    error = resolve(document, properties.get("error"))
+    return (
+        isinstance(success, Mapping)
+        and "boolean" in _types(success)
+        and isinstance(error, Mapping)
+        and "string" in _types(error)
+    )
 
 
 def _json_body_schema(operation: Mapping[str, Any]) -> Any:

@@ -18,6 +18,7 @@ from instantly import (
     AsyncInstantly,
     CampaignLaunchError,
     CampaignPreflightError,
+    ErrorInBodyError,
     Instantly,
     InvalidEmailError,
     InvalidInputError,
@@ -443,3 +444,32 @@ def test_analytics_rows_refuse_an_unknown_kind(instantly: Instantly, fake: FakeI
     with pytest.raises(InvalidInputError, match="kind"):
         instantly.campaigns.analytics_rows("weekly")
     assert fake.requests == []
+
+
+# -- what a 2xx means -----------------------------------------------------------------------------
+
+
+def test_a_202_without_a_job_returns_accepted(instantly: Instantly) -> None:
+    from instantly._helpers._outcomes import Accepted
+
+    answer = httpx.Response(202, json={"status": "accepted", "message": "queued"})
+    with Instantly(
+        "k", base_url=BASE_URL, transport=httpx.MockTransport(lambda request: answer)
+    ) as client:
+        result = client.leads.bulk_assign(organization_user_ids=["u-1"])
+    assert isinstance(result, Accepted)
+    assert (result.status, result.message) == ("accepted", "queued")
+
+
+def test_a_failed_webhook_test_in_a_200_raises_error_in_body(
+    instantly: Instantly, fake: FakeInstantly
+) -> None:
+    hook = instantly.webhooks.create(
+        target_hook_url="https://hooks.example.com/in", event_type="email_sent"
+    )
+    fake.webhooks.sender = lambda url, headers, body: 503
+    with pytest.raises(ErrorInBodyError, match="answered 503") as raised:
+        instantly.webhooks.test(hook.id)
+    assert raised.value.result.status_code == 503
+    fake.webhooks.sender = lambda url, headers, body: 200
+    assert instantly.webhooks.test(hook.id).success is True

@@ -38,7 +38,7 @@ def _answer_was_lost(exc: BaseException) -> bool:
 
 def import_leads(
     batch: LeadImport,
-    options: Mapping[str, Any],
+    options: RequestOptions,
     on_progress: Callable[[LeadChunkResult], object] | None = None,
 ) -> Plan[LeadImportResult]:
     """Send every chunk of a prepared import in order; its result (or `PartialBatchError`)."""
@@ -53,7 +53,7 @@ def import_leads(
         attempt = 0
         while True:
             try:
-                answer = yield Call(op, {"body": batch.body(number)}, options)  # type: ignore[arg-type]
+                answer = yield Call(op, {"body": batch.body(number)}, options)
             except APIError as exc:
                 if attempt < _REPEATS and _answer_was_lost(exc) and batch.may_repeat(number):
                     yield Sleep(backoff.delay(attempt, rng))

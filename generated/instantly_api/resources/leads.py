@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from instantly._operation import Operation
 from instantly._plans import start_job
+from instantly._helpers._outcomes import accept
 from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from instantly._helpers._lead_import import LeadChunkResult, LeadImportResult
+    from instantly._helpers._outcomes import Accepted
     from instantly._jobs import AsyncJobHandle, JobHandle
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
     from instantly_api.models.bulk_assign_leads_body_queries_item import (
         BulkAssignLeadsBodyQueriesItem,
     )
-    from instantly_api.models.bulk_assign_leads_response_202 import BulkAssignLeadsResponse202
     from instantly_api.models.bulk_delete_leads_body import BulkDeleteLeadsBody
     from instantly_api.models.bulk_delete_leads_response_200 import BulkDeleteLeadsResponse200
     from instantly_api.models.create_lead_create_lead import CreateLeadCreateLead
@@ -47,9 +48,6 @@ if TYPE_CHECKING:
     from instantly_api.models.patch_lead_body_custom_variables import PatchLeadBodyCustomVariables
     from instantly_api.models.remove_lead_from_subsequence_body import RemoveLeadFromSubsequenceBody
     from instantly_api.models.update_lead_interest_status_body import UpdateLeadInterestStatusBody
-    from instantly_api.models.update_lead_interest_status_response_202 import (
-        UpdateLeadInterestStatusResponse202,
-    )
 
 __all__ = ["AsyncLeads", "OPERATIONS", "Leads"]
 
@@ -1173,14 +1171,14 @@ class Leads(SyncResource):
         disable_auto_interest: bool | Unset = UNSET,
         list_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202: ...
+    ) -> Accepted: ...
     @overload
     def update_interest_status(
         self,
         *,
         body: UpdateLeadInterestStatusBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202: ...
+    ) -> Accepted: ...
     def update_interest_status(
         self,
         *,
@@ -1192,23 +1190,25 @@ class Leads(SyncResource):
         disable_auto_interest: Any = UNSET,
         list_id: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202:
+    ) -> Accepted:
         """Update the interest status of a lead.
 
-        `POST /api/v2/leads/update-interest-status`; never repeated once it may have reached the server.
+        `POST /api/v2/leads/update-interest-status`; answered 202 without a job: returns `Accepted` (queued, nothing to follow); never repeated once it may have reached the server.
         """
-        return self._call(
-            OPERATIONS["updateLeadInterestStatus"],
-            {
-                "lead_email": lead_email,
-                "interest_value": interest_value,
-                "campaign_id": campaign_id,
-                "ai_interest_value": ai_interest_value,
-                "disable_auto_interest": disable_auto_interest,
-                "list_id": list_id,
-                "body": body,
-            },
-            options,
+        return self._run(
+            accept(
+                OPERATIONS["updateLeadInterestStatus"],
+                {
+                    "lead_email": lead_email,
+                    "interest_value": interest_value,
+                    "campaign_id": campaign_id,
+                    "ai_interest_value": ai_interest_value,
+                    "disable_auto_interest": disable_auto_interest,
+                    "list_id": list_id,
+                    "body": body,
+                },
+                options,
+            )
         )
 
     @overload
@@ -1249,11 +1249,11 @@ class Leads(SyncResource):
         assigned_to: str | Unset = UNSET,
         has_clause: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAssignLeadsResponse202: ...
+    ) -> Accepted: ...
     @overload
     def bulk_assign(
         self, *, body: BulkAssignLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkAssignLeadsResponse202: ...
+    ) -> Accepted: ...
     def bulk_assign(
         self,
         *,
@@ -1272,30 +1272,32 @@ class Leads(SyncResource):
         assigned_to: Any = UNSET,
         has_clause: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAssignLeadsResponse202:
+    ) -> Accepted:
         """Bulk assign leads to organization users.
 
-        `POST /api/v2/leads/bulk-assign`; never repeated once it may have reached the server.
+        `POST /api/v2/leads/bulk-assign`; answered 202 without a job: returns `Accepted` (queued, nothing to follow); never repeated once it may have reached the server.
         """
-        return self._call(
-            OPERATIONS["bulkAssignLeads"],
-            {
-                "organization_user_ids": organization_user_ids,
-                "search": search,
-                "filter": filter,
-                "campaign": campaign,
-                "list_id": list_id,
-                "in_campaign": in_campaign,
-                "in_list": in_list,
-                "smart_view_id": smart_view_id,
-                "ids": ids,
-                "limit": limit,
-                "queries": queries,
-                "assigned_to": assigned_to,
-                "has_clause": has_clause,
-                "body": body,
-            },
-            options,
+        return self._run(
+            accept(
+                OPERATIONS["bulkAssignLeads"],
+                {
+                    "organization_user_ids": organization_user_ids,
+                    "search": search,
+                    "filter": filter,
+                    "campaign": campaign,
+                    "list_id": list_id,
+                    "in_campaign": in_campaign,
+                    "in_list": in_list,
+                    "smart_view_id": smart_view_id,
+                    "ids": ids,
+                    "limit": limit,
+                    "queries": queries,
+                    "assigned_to": assigned_to,
+                    "has_clause": has_clause,
+                    "body": body,
+                },
+                options,
+            )
         )
 
     @overload
@@ -1861,14 +1863,14 @@ class AsyncLeads(AsyncResource):
         disable_auto_interest: bool | Unset = UNSET,
         list_id: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202: ...
+    ) -> Accepted: ...
     @overload
     async def update_interest_status(
         self,
         *,
         body: UpdateLeadInterestStatusBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202: ...
+    ) -> Accepted: ...
     async def update_interest_status(
         self,
         *,
@@ -1880,23 +1882,25 @@ class AsyncLeads(AsyncResource):
         disable_auto_interest: Any = UNSET,
         list_id: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> UpdateLeadInterestStatusResponse202:
+    ) -> Accepted:
         """Update the interest status of a lead.
 
-        `POST /api/v2/leads/update-interest-status`; never repeated once it may have reached the server.
+        `POST /api/v2/leads/update-interest-status`; answered 202 without a job: returns `Accepted` (queued, nothing to follow); never repeated once it may have reached the server.
         """
-        return await self._call(
-            OPERATIONS["updateLeadInterestStatus"],
-            {
-                "lead_email": lead_email,
-                "interest_value": interest_value,
-                "campaign_id": campaign_id,
-                "ai_interest_value": ai_interest_value,
-                "disable_auto_interest": disable_auto_interest,
-                "list_id": list_id,
-                "body": body,
-            },
-            options,
+        return await self._run(
+            accept(
+                OPERATIONS["updateLeadInterestStatus"],
+                {
+                    "lead_email": lead_email,
+                    "interest_value": interest_value,
+                    "campaign_id": campaign_id,
+                    "ai_interest_value": ai_interest_value,
+                    "disable_auto_interest": disable_auto_interest,
+                    "list_id": list_id,
+                    "body": body,
+                },
+                options,
+            )
         )
 
     @overload
@@ -1939,11 +1943,11 @@ class AsyncLeads(AsyncResource):
         assigned_to: str | Unset = UNSET,
         has_clause: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAssignLeadsResponse202: ...
+    ) -> Accepted: ...
     @overload
     async def bulk_assign(
         self, *, body: BulkAssignLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkAssignLeadsResponse202: ...
+    ) -> Accepted: ...
     async def bulk_assign(
         self,
         *,
@@ -1962,30 +1966,32 @@ class AsyncLeads(AsyncResource):
         assigned_to: Any = UNSET,
         has_clause: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAssignLeadsResponse202:
+    ) -> Accepted:
         """Bulk assign leads to organization users.
 
-        `POST /api/v2/leads/bulk-assign`; never repeated once it may have reached the server.
+        `POST /api/v2/leads/bulk-assign`; answered 202 without a job: returns `Accepted` (queued, nothing to follow); never repeated once it may have reached the server.
         """
-        return await self._call(
-            OPERATIONS["bulkAssignLeads"],
-            {
-                "organization_user_ids": organization_user_ids,
-                "search": search,
-                "filter": filter,
-                "campaign": campaign,
-                "list_id": list_id,
-                "in_campaign": in_campaign,
-                "in_list": in_list,
-                "smart_view_id": smart_view_id,
-                "ids": ids,
-                "limit": limit,
-                "queries": queries,
-                "assigned_to": assigned_to,
-                "has_clause": has_clause,
-                "body": body,
-            },
-            options,
+        return await self._run(
+            accept(
+                OPERATIONS["bulkAssignLeads"],
+                {
+                    "organization_user_ids": organization_user_ids,
+                    "search": search,
+                    "filter": filter,
+                    "campaign": campaign,
+                    "list_id": list_id,
+                    "in_campaign": in_campaign,
+                    "in_list": in_list,
+                    "smart_view_id": smart_view_id,
+                    "ids": ids,
+                    "limit": limit,
+                    "queries": queries,
+                    "assigned_to": assigned_to,
+                    "has_clause": has_clause,
+                    "body": body,
+                },
+                options,
+            )
         )
 
     @overload

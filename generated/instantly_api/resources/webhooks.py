@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from instantly._operation import Operation
+from instantly._helpers._outcomes import checked_call
 from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 
@@ -454,9 +455,9 @@ class Webhooks(SyncResource):
     def test(self, id: str, /, **options: Unpack[RequestOptions]) -> TestWebhookResponse200:
         """Test a webhook.
 
-        `POST /api/v2/webhooks/{id}/test`; never repeated once it may have reached the server.
+        `POST /api/v2/webhooks/{id}/test`; raises `ErrorInBodyError` when the 2xx body says `success: false`; never repeated once it may have reached the server.
         """
-        return self._call(OPERATIONS["testWebhook"], {"id": id}, options)
+        return self._run(checked_call(OPERATIONS["testWebhook"], {"id": id}, options))
 
     def resume(self, id: str, /, **options: Unpack[RequestOptions]) -> Webhook:
         """Resume a webhook.
@@ -624,9 +625,9 @@ class AsyncWebhooks(AsyncResource):
     async def test(self, id: str, /, **options: Unpack[RequestOptions]) -> TestWebhookResponse200:
         """Test a webhook.
 
-        `POST /api/v2/webhooks/{id}/test`; never repeated once it may have reached the server.
+        `POST /api/v2/webhooks/{id}/test`; raises `ErrorInBodyError` when the 2xx body says `success: false`; never repeated once it may have reached the server.
         """
-        return await self._call(OPERATIONS["testWebhook"], {"id": id}, options)
+        return await self._run(checked_call(OPERATIONS["testWebhook"], {"id": id}, options))
 
     async def resume(self, id: str, /, **options: Unpack[RequestOptions]) -> Webhook:
         """Resume a webhook.
