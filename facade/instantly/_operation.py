@@ -12,7 +12,6 @@ import datetime
 import importlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -23,29 +22,57 @@ from ._validation import validate_email
 __all__ = ["Operation", "Prepared", "operation", "prepare", "to_json"]
 
 
-@dataclass(frozen=True, slots=True)
 class Operation:
     """An operation of the spec: its route, inputs, result and semantics (generated data).
 
     `path_params`, `query` and `body` map each Python argument name to its wire name.
     `returns` is `(module, class)` of what a 2xx parses into (a generated model, or a builtin
     for lists, text and untyped JSON). `pages` says where a cursor goes ("query"/"body").
+    A plain slotted class: the resource modules build one per operation at import.
     """
 
-    id: str
-    method: str
-    path: str
-    module: str
-    returns: tuple[str, str]
-    path_params: tuple[tuple[str, str], ...] = ()
-    query: tuple[tuple[str, str], ...] = ()
-    body: tuple[tuple[str, str], ...] = ()
-    body_model: tuple[str, str] | None = None
-    body_required: bool = False
-    schema: Mapping[str, Any] = field(default_factory=dict)
-    pages: str | None = None
-    job: bool = False
-    repeatable: bool = False
+    __slots__ = (
+        "_parser", "_result_class", "body", "body_model", "body_required", "id", "job",
+        "method", "module", "pages", "path", "path_params", "query", "repeatable", "returns",
+        "schema",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        method: str,
+        path: str,
+        module: str,
+        returns: tuple[str, str],
+        path_params: tuple[tuple[str, str], ...] = (),
+        query: tuple[tuple[str, str], ...] = (),
+        body: tuple[tuple[str, str], ...] = (),
+        body_model: tuple[str, str] | None = None,
+        body_required: bool = False,
+        schema: Mapping[str, Any] | None = None,
+        pages: str | None = None,
+        job: bool = False,
+        repeatable: bool = False,
+    ) -> None:
+        self.id = id
+        self.method = method
+        self.path = path
+        self.module = module
+        self.returns = returns
+        self.path_params = path_params
+        self.query = query
+        self.body = body
+        self.body_model = body_model
+        self.body_required = body_required
+        self.schema: Mapping[str, Any] = schema or {}
+        self.pages = pages
+        self.job = job
+        self.repeatable = repeatable
+        self._parser: Any = None
+        self._result_class: type | None = None
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.id}: {self.route}>"
 
     @property
     def route(self) -> str:
@@ -53,17 +80,22 @@ class Operation:
         return f"{self.method} {self.path}"
 
     def result_class(self) -> type:
-        """The class a 2xx body parses into (imported on first use)."""
-        module, name = self.returns
-        if module == "builtins":
-            return {"list": list, "str": str, "object": object, "NoneType": type(None)}[name]
-        cls = getattr(importlib.import_module(module), name)
-        assert isinstance(cls, type)
-        return cls
+        """The class a 2xx body parses into (imported on first use, then kept)."""
+        if self._result_class is None:
+            module, name = self.returns
+            if module == "builtins":
+                found = {"list": list, "str": str, "object": object, "NoneType": type(None)}[name]
+            else:
+                found = getattr(importlib.import_module(module), name)
+            assert isinstance(found, type)
+            self._result_class = found
+        return self._result_class
 
     def parser(self) -> Any:
-        """The generated `_parse_response` of this operation's endpoint module."""
-        return importlib.import_module(self.module)._parse_response
+        """The generated `_parse_response` of this operation's endpoint module (kept)."""
+        if self._parser is None:
+            self._parser = importlib.import_module(self.module)._parse_response
+        return self._parser
 
 
 class Prepared(NamedTuple):
@@ -174,19 +206,23 @@ def prepare(operation: Operation, args: Mapping[str, Any]) -> Prepared:
     path_schema = schema.get("path", {}).get("properties", {})
     for py, wire in operation.path_params:
         value = args.get(py)
-        check_value(path_schema.get(wire, {}), value, py)
-        if path_schema.get(wire, {}).get("format") == "email":
-            value = validate_email(value)  # the domain lower-cased, as the API stores it
+        param_schema = path_schema.get(wire, {})
+        if param_schema.get("format") == "email":
+            value = validate_email(value)  # checked, the domain lower-cased as the API stores it
+        else:
+            check_value(param_schema, value, py)
         url = url.replace("{" + wire + "}", _path_segment(py, value))
-    query_schema = schema.get("query", {})
-    # None is "not given" for a query parameter: a query string has no null to send.
-    query_properties = query_schema.get("properties", {})
-    params = {
-        wire: _query_value(py, args[py], query_properties.get(wire, {}))
-        for py, wire in operation.query
-        if not _is_unset(args.get(py, _MISSING)) and args.get(py) is not None
-    }
-    check_value({"type": ["object"], **query_schema}, params, "")
+    params: dict[str, Any] = {}
+    if operation.query:
+        query_schema = schema.get("query", {})
+        query_properties = query_schema.get("properties", {})
+        # None is "not given" for a query parameter: a query string has no null to send.
+        params = {
+            wire: _query_value(py, args[py], query_properties.get(wire, {}))
+            for py, wire in operation.query
+            if not _is_unset(args.get(py, _MISSING)) and args.get(py) is not None
+        }
+        check_value({"type": ["object"], **query_schema}, params, "")
     body = _body(operation, args)
     if body is not None or "body" in schema:
         check_value(schema.get("body", {}), {} if body is None else body, "")

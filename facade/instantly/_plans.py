@@ -12,7 +12,6 @@ type (`JobHandle`/`JobGroup` or their async twins), waiting first if the plan as
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
@@ -54,32 +53,44 @@ def helper(*, replaces: str | None = None) -> Callable[[F], F]:
     return mark
 
 
-@dataclass(frozen=True, slots=True)
 class Call:
     """Send one operation with these arguments; the plan gets the parsed 2xx back (or the error)."""
 
-    operation: Operation
-    args: Mapping[str, Any]
-    options: RequestOptions = field(default_factory=dict)  # type: ignore[assignment]
+    __slots__ = ("args", "operation", "options")
+
+    def __init__(
+        self,
+        operation: Operation,
+        args: Mapping[str, Any],
+        options: RequestOptions | Mapping[str, Any] | None = None,
+    ) -> None:
+        self.operation = operation
+        self.args = args
+        self.options: Mapping[str, Any] = options or {}
 
 
-@dataclass(frozen=True, slots=True)
 class Sleep:
     """Pause the plan for `seconds` (the client's sleep: injectable in tests)."""
 
-    seconds: float
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
 
 
-@dataclass(frozen=True, slots=True)
 class Environment:
     """Ask for the client's `(clock, rng)`: waits read time and jitter from the client."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class MakeHandles:
     """Turn `StartedJobs` into the client's own handle types now (e.g. for a partial failure)."""
 
-    started: StartedJobs[Any]
+    __slots__ = ("started",)
+
+    def __init__(self, started: StartedJobs[Any]) -> None:
+        self.started = started
 
 
 ENVIRONMENT = Environment()
@@ -93,26 +104,41 @@ def call(operation: Operation, args: Mapping[str, Any], options: RequestOptions)
     return (yield Call(operation, args, options))
 
 
-@dataclass(frozen=True, slots=True)
 class WaitRequest:
     """Wait for the started jobs before returning them (the arguments of `JobHandle.wait`)."""
 
-    timeout: float
-    poll_interval: float | None = None
-    on_progress: ProgressCallback[Any] | None = None
+    __slots__ = ("on_progress", "poll_interval", "timeout")
+
+    def __init__(
+        self,
+        timeout: float,
+        poll_interval: float | None = None,
+        on_progress: ProgressCallback[Any] | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.on_progress = on_progress
 
 
-@dataclass(frozen=True, slots=True)
 class StartedJobs(Generic[H]):
     """Jobs to hand out: one handle (`group=False`) or a group, waited for if `wait` is set.
 
     `jobs` are the known states; `ids` the ids of jobs known by id only (no state yet).
     """
 
-    jobs: Sequence[Any] = ()
-    group: bool = False
-    wait: WaitRequest | None = None
-    ids: Sequence[str] = ()
+    __slots__ = ("group", "ids", "jobs", "wait")
+
+    def __init__(
+        self,
+        jobs: Sequence[Any] = (),
+        group: bool = False,
+        wait: WaitRequest | None = None,
+        ids: Sequence[str] = (),
+    ) -> None:
+        self.jobs = jobs
+        self.group = group
+        self.wait = wait
+        self.ids = ids
 
 
 def started_job(job: Any, operation: Operation) -> Any:

@@ -9,16 +9,13 @@ carry (`not`, `if`/`then`) are left to the server.
 
 from __future__ import annotations
 
-import datetime
 import math
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
 from ._errors import InvalidEmailError, InvalidInputError
-from ._response import excerpt
 from ._validation import validate_email
 
 __all__ = ["check_value", "json_type"]
@@ -56,7 +53,8 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _show(value: object) -> str:
-    return excerpt(repr(value), _SHOWN)
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _fail(path: str, value: object, problem: str) -> InvalidInputError:
@@ -64,6 +62,9 @@ def _fail(path: str, value: object, problem: str) -> InvalidInputError:
 
 
 def _format_problem(fmt: str, value: str) -> str | None:
+    import datetime  # loaded by the first formatted value only, like uuid
+    import uuid
+
     if fmt == "uuid":
         try:
             uuid.UUID(value)
