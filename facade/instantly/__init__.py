@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from ._bulk import BulkPauseResult
     from ._client import AsyncInstantly, Instantly
     from ._facts import AccountFilter, AccountStatus, JobStatus, ProviderCode, WarmupStatus
+    from ._helpers._analytics import write_rows_csv
+    from ._helpers._campaign_launch import CampaignLaunch
+    from ._helpers._lead_import import CreatedLead, LeadChunkResult, LeadImportResult
+    from ._helpers._outcomes import Accepted
     from ._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from ._pagination import AsyncPaginator, Page, SyncPaginator
     from ._ratelimit import RateLimit, RateLimiter
@@ -57,10 +61,17 @@ _IMPORT_MAP: dict[str, str] = {
     "AsyncJobHandle": "._jobs",
     "JobGroup": "._jobs",
     "AsyncJobGroup": "._jobs",
+    "LeadImportResult": "._helpers._lead_import",
+    "LeadChunkResult": "._helpers._lead_import",
+    "CreatedLead": "._helpers._lead_import",
+    "CampaignLaunch": "._helpers._campaign_launch",
+    "Accepted": "._helpers._outcomes",
+    "write_rows_csv": "._helpers._analytics",
 }
 
 __all__ = [
     "UNSET",
+    "Accepted",
     "AccountFilter",
     "AccountListItem",
     "AccountStatus",
@@ -70,10 +81,14 @@ __all__ = [
     "AsyncPaginator",
     "AsyncRetryTransport",
     "BulkPauseResult",
+    "CampaignLaunch",
+    "CreatedLead",
     "Instantly",
     "JobGroup",
     "JobHandle",
     "JobStatus",
+    "LeadChunkResult",
+    "LeadImportResult",
     "Page",
     "ProviderCode",
     "RateLimit",
@@ -85,6 +100,7 @@ __all__ = [
     "TransportSettings",
     "Unset",
     "WarmupStatus",
+    "write_rows_csv",
     *_errors_all,
 ]
 

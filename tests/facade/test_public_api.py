@@ -17,6 +17,9 @@ EXPECTED = {
     "JobHandle", "JobStatus", "Page", "RateLimit", "RateLimiter", "RequestOptions",
     "RetryPolicy", "RetryTransport", "SyncPaginator", "TransportSettings",
     "AccountStatus", "WarmupStatus", "ProviderCode", "Unset", "UNSET",
+    # what the workflow helpers return, and the CSV writer for analytics rows
+    "Accepted", "CampaignLaunch", "CreatedLead", "LeadChunkResult", "LeadImportResult",
+    "write_rows_csv",
 }  # fmt: skip
 
 
@@ -31,7 +34,9 @@ def test_every_exported_name_resolves(name: str) -> None:
     assert getattr(instantly, name) is not None
 
 
-@pytest.mark.parametrize("name", ["Instantly", "AsyncInstantly", "NotFoundError", "RateLimit"])
+@pytest.mark.parametrize(
+    "name", ["Instantly", "AsyncInstantly", "NotFoundError", "RateLimit", "LeadImportResult"]
+)
 def test_exported_classes_report_the_package_as_their_module(name: str) -> None:
     assert getattr(instantly, name).__module__ == "instantly"
 
