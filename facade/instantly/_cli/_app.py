@@ -22,7 +22,7 @@ import httpx
 
 from .._config import ENV_API_KEY, ENV_BASE_URL, LOGGER_NAME
 from .._errors import InstantlyError, InvalidInputError, JobGroupError, JobTimeoutError
-from . import _accounts, _demo, _jobs, _spec, _warmup
+from . import _accounts, _analytics, _campaigns, _demo, _emails, _jobs, _leads, _spec, _warmup
 from ._context import EXIT_API_ERROR, EXIT_USAGE, Context, UsageError
 from ._output import Output
 from ._parsing import seconds
@@ -34,7 +34,8 @@ __all__ = ["build_parser", "run"]
 EXIT_INTERRUPTED: Final = 130  # the shell's convention for SIGINT
 
 _DESCRIPTION = """\
-Command line for the Instantly.ai API v2: accounts, warmup, background jobs, the pinned spec.
+Command line for the Instantly.ai API v2: accounts, warmup, background jobs, lead import,
+campaigns, unread emails, analytics export, the pinned spec.
 Try `instantly demo` first: it runs against an embedded fake API and needs no key.
 """
 _EPILOG = f"""\
@@ -114,7 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (_accounts, _warmup, _jobs, _spec, _demo):
+    for module in (
+        _accounts,
+        _warmup,
+        _jobs,
+        _leads,
+        _campaigns,
+        _emails,
+        _analytics,
+        _spec,
+        _demo,
+    ):
         module.register(commands, common)
     return parser
 

@@ -1,7 +1,8 @@
 """Names for the API's numeric codes, for tables and for `--status` on the command line.
 
-Source: the pinned spec's `x-enumDescriptions` of `Account.status`, `Account.warmup_status` and
-`Account.provider_code` (2026-08-21). Display only: the library sends and returns the numbers.
+Source: the pinned spec's `x-enumDescriptions` of `Account.status`, `Account.warmup_status`,
+`Account.provider_code` and `Campaign.status` (2026-08-21). Display only: the library sends and
+returns the numbers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Final
 
 __all__ = [
     "ACCOUNT_STATUS_NAMES",
+    "CAMPAIGN_STATUS_NAMES",
     "PROVIDER_NAMES",
     "WARMUP_STATUS_NAMES",
     "account_status_arg",
@@ -40,6 +42,19 @@ PROVIDER_NAMES: Final = {
     4: "aws",
     8: "airmail",
     11: "airmail-instant",
+}
+
+
+# Campaign.status (x-enumDescriptions of the pinned spec).
+CAMPAIGN_STATUS_NAMES: Final = {
+    0: "draft",
+    1: "active",
+    2: "paused",
+    3: "completed",
+    4: "running-subsequences",
+    -99: "account-suspended",
+    -1: "accounts-unhealthy",
+    -2: "bounce-protect",
 }
 
 

@@ -1,4 +1,6 @@
-"""Progress of background jobs while the command line waits: tqdm bars, or one line per change.
+"""Progress while the command line waits: background jobs, or items sent in chunks (lead import).
+
+Either way: tqdm bars, or one line per change.
 
 Bars need tqdm (the optional `cli` extra) and a terminal on stderr; otherwise (tqdm missing, output
 redirected to a file or a CI log) each change of a job's status or progress is one plain line, so
@@ -16,7 +18,15 @@ from typing import Any, Protocol, TextIO
 
 from .._polling import job_progress, job_status
 
-__all__ = ["JobProgress", "PlainProgress", "TqdmProgress", "job_progress_display", "load_tqdm"]
+__all__ = [
+    "ChunkProgress",
+    "JobProgress",
+    "PlainProgress",
+    "TqdmProgress",
+    "chunk_progress_display",
+    "job_progress_display",
+    "load_tqdm",
+]
 
 
 class JobProgress(Protocol):
@@ -105,3 +115,39 @@ def job_progress_display(
     if tqdm is not None and _terminal_width(stream) > 0:
         return TqdmProgress(tqdm, stream, job_ids)
     return PlainProgress(stream)
+
+
+class ChunkProgress:
+    """Items sent in chunks: a tqdm bar over the items, or one line per chunk answered."""
+
+    def __init__(self, stream: TextIO, total: int, unit: str, *, tqdm: ModuleType | None) -> None:
+        self._stream = stream
+        self._total = total
+        self._done = 0
+        self._bar: Any = None
+        if tqdm is not None and _terminal_width(stream) > 0:
+            self._bar = tqdm.tqdm(
+                total=total, unit=f" {unit}", file=stream, leave=True, dynamic_ncols=True
+            )
+
+    def update(self, count: int, detail: str) -> None:
+        """`count` more items answered; `detail` says what happened to them."""
+        self._done += count
+        if self._bar is not None:
+            self._bar.set_postfix_str(detail, refresh=False)
+            self._bar.update(count)
+            return
+        self._stream.write(f"{self._done}/{self._total} sent: {detail}\n")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def chunk_progress_display(
+    stream: TextIO, total: int, unit: str, *, tqdm: ModuleType | None = None
+) -> ChunkProgress:
+    """A bar over `total` items when `tqdm` is given and `stream` is a sized terminal, else
+    plain lines (one per chunk)."""
+    return ChunkProgress(stream, total, unit, tqdm=tqdm)
