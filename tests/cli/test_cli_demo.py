@@ -25,14 +25,16 @@ def test_demo_runs_every_step_and_exits_0(
     assert "150 addresses sent as 2 requests of at most 100" in out
     assert "warmup is paused on all 150 accounts" in out
     assert "has status 1 (active)" in out
-    assert "demo done: 5 steps" in out
+    assert "2500 leads sent as 3 requests of at most 1000" in out
+    assert "the campaign has status 1 (active)" in out
+    assert "demo done: 7 steps" in out
 
 
 def test_demo_json_summarises_the_steps(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["ok"] is True
-    assert [step["exit_code"] for step in summary["steps"]] == [0, 2, 0, 0, 0]
+    assert [step["exit_code"] for step in summary["steps"]] == [0, 2, 0, 0, 0, 0, 0]
     assert summary["steps"][1]["requests"] == {}
 
 

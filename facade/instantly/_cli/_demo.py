@@ -4,14 +4,18 @@ It starts `instantly.testing.FakeInstantly` on loopback with 150 accounts and sh
 then runs real `instantly ...` commands against it, each shown as typed, with its output and
 what the fake saw (requests sent, state changed): list; an invalid address refused with zero
 requests; a pause, verified; warmup disabled on 150 accounts (two requests: the library splits
-at 100) and waited on with progress; a resume, verified. A check that does not hold ends the
-demo with exit code 1.
+at 100) and waited on with progress; a resume, verified; then a campaign launch: 2,500 leads
+imported from a CSV file into a draft campaign (three requests: the library splits at the spec's
+1,000) and the campaign activated, verified. A check that does not hold ends the demo with exit
+code 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import shlex
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -32,6 +36,11 @@ DEMO_ACCOUNTS: Final = 150  # more than BULK_EMAILS_MAX, so the warmup call is s
 DEMO_API_KEY: Final = "demo-key-accepted-by-the-fake"
 INVALID_EMAIL: Final = "two@@example.com"
 _WARMUP_PAUSED: Final = 0  # Account.warmup_status 0: "Paused" (spec x-enumDescriptions)
+DEMO_LEADS: Final = 2500  # more than the bulk-add maxItems (1,000), so the import is split
+_CAMPAIGN_ACTIVE: Final = 1  # Campaign.status 1: "Active" (spec x-enumDescriptions)
+_DEMO_STEPS: Final = [
+    {"type": "email", "delay": 2, "variants": [{"subject": "Hi {{firstName}}", "body": "Hello"}]}
+]
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -194,6 +203,48 @@ def _tour(tour: _Tour, emails: list[str]) -> None:
         tour.verified(step, status == ACCOUNT_STATUS_ACTIVE, f"{first} has status 1 (active)")
 
     tour.step("Resume the paused account", ["accounts", "resume", first], check=resumed)
+    _launch(tour, emails)
+
+
+def _write_leads(path: str, count: int) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["email", "first_name", "company_name"])
+        writer.writerows([f"lead{i:04d}@example.com", f"Lead {i}", "Acme"] for i in range(count))
+
+
+def _launch(tour: _Tour, emails: list[str]) -> None:
+    """Import a CSV of leads into a draft campaign, then activate it."""
+    fake = tour.fake
+    draft = fake.campaigns.add(
+        "Spring outreach", email_list=emails[1:3], sequences=[{"steps": _DEMO_STEPS}]
+    )
+    campaign_id = str(draft["id"])
+    tour.say("")
+    tour.say(f"(the fake now holds a draft campaign {campaign_id}, as made in the web app)")
+    with tempfile.TemporaryDirectory(prefix="instantly-demo-") as folder:
+        path = f"{folder}/leads.csv"
+        _write_leads(path, DEMO_LEADS)
+
+        def imported(step: _Step) -> None:
+            posts = step.requests.get("POST /api/v2/leads/add", 0)
+            tour.verified(
+                step, posts == 3, f"{DEMO_LEADS} leads sent as 3 requests of at most 1000"
+            )
+            count = len(fake.leads.in_campaign(campaign_id))
+            tour.verified(step, count == DEMO_LEADS, f"the campaign holds {DEMO_LEADS} leads")
+
+        tour.step(
+            "Import leads from a CSV file into the campaign, with progress",
+            ["leads", "import", path, "--campaign", campaign_id],
+            check=imported,
+        )
+
+    def activated(step: _Step) -> None:
+        status = fake.campaigns.get(campaign_id)["status"]
+        tour.verified(step, status == _CAMPAIGN_ACTIVE, "the campaign has status 1 (active)")
+
+    tour.step("Launch the campaign", ["campaigns", "activate", campaign_id], check=activated)
 
 
 def run_demo(ctx: Context) -> int:
