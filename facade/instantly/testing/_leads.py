@@ -47,6 +47,7 @@ _LIST_UNSUPPORTED: Final = (
     "enrichment_status",
     "esg_code",
 )
+_SKIP_FLAGS: Final = ("skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
 _MOVE_UNSUPPORTED: Final = (
     "filter",
     "queries",
@@ -179,6 +180,7 @@ class LeadStore:
         created: list[dict[str, Any]] = []
         seen: set[str] = set()
         target = self._emails_in(campaign=campaign, list_id=list_id)
+        homes = self._homes_by_email() if any(body.get(f) for f in _SKIP_FLAGS) else {}
         for index, lead in enumerate(body["leads"]):
             email = (lead.get("email") or "").strip()
             key = email.lower()
@@ -203,7 +205,7 @@ class LeadStore:
                 if key in target:
                     counts["duplicated_leads"] += 1
                     continue
-                if self._skipped(key, body, campaign, list_id):
+                if self._skipped(key, body, campaign, list_id, homes):
                     counts["skipped_count"] += 1
                     continue
             fields = {**lead, "email": email or None}
@@ -337,14 +339,28 @@ class LeadStore:
             )
         }
 
+    def _homes_by_email(self) -> dict[str, list[tuple[Any, Any]]]:
+        """Each address (lower case) → the (campaign, list) of every lead that has it."""
+        homes: dict[str, list[tuple[Any, Any]]] = {}
+        for lead in self._leads.values():
+            if lead.get("email"):
+                key = lead["email"].lower()
+                homes.setdefault(key, []).append((lead.get("campaign"), lead.get("list_id")))
+        return homes
+
     def _skipped(
-        self, key: str, body: Mapping[str, Any], campaign: str | None, list_id: str | None
+        self,
+        key: str,
+        body: Mapping[str, Any],
+        campaign: str | None,
+        list_id: str | None,
+        index: Mapping[str, list[tuple[Any, Any]]] | None = None,
     ) -> bool:
-        homes = [
-            (lead.get("campaign"), lead.get("list_id"))
-            for lead in self._leads.values()
-            if (lead.get("email") or "").lower() == key
-        ]
+        """Whether a `skip_if_in_*` flag of `body` skips this address (`index`: built once per
+        bulk request, so a 1,000-lead chunk is not 1,000 scans of every lead)."""
+        if not any(body.get(flag) for flag in _SKIP_FLAGS):
+            return False
+        homes = (index if index is not None else self._homes_by_email()).get(key, [])
         if not homes:
             return False
         if body.get("skip_if_in_workspace"):
