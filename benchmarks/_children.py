@@ -133,8 +133,11 @@ class FakeServer(LineChild):
         speed: float = 1.0,
         max_seconds: float = 1800.0,
         python: str = sys.executable,
+        emails: int = 0,
     ) -> None:
         argv = [python, str(BENCH_DIR / "_fake_server.py"), "--accounts", str(accounts)]
+        if emails:
+            argv += ["--emails", str(emails)]
         argv += ["--speed", repr(speed), "--max-seconds", repr(max_seconds)]
         if rate_limit is None:
             argv.append("--no-rate-limit")

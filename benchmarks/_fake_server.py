@@ -42,7 +42,9 @@ def _fake(args: argparse.Namespace) -> FakeInstantly:
     if not args.no_rate_limit:
         limit = RateLimit(per_second=args.per_second, per_minute=args.per_minute)
     fake = FakeInstantly(clock=clock, rate_limit=limit, log_limit=1000)
-    fake.seed_accounts(args.accounts)
+    emails = fake.seed_accounts(args.accounts)
+    for n in range(args.emails):  # unread replies in the Unibox, for the email-reading workloads
+        fake.emails.receive_reply(lead=f"lead{n:05d}@example.com", eaccount=emails[n % len(emails)])
     return fake
 
 
@@ -60,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--no-rate-limit", action="store_true")
+    parser.add_argument("--emails", type=int, default=0, help="unread replies to seed")
     parser.add_argument("--per-second", type=int, default=100)
     parser.add_argument("--per-minute", type=int, default=6000)
     parser.add_argument("--speed", type=float, default=1.0, help="fake seconds per real second")

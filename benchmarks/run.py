@@ -4,11 +4,12 @@
     python benchmarks/run.py --full --write benchmarks/BENCHMARKS.md  # the published figures
 
 Sections: import + ready (beside our dependencies, the raw generated package and instantlyai),
-per call on loopback (beside raw httpx and instantlyai), bulk work under the rate limit, job
-polling, regeneration. The baselines are built by the run itself: the raw generated package in
-a temporary folder, instantlyai in a throw-away venv under the system temp folder (pip, from the
-package index). A section that cannot run is reported as failed and the exit status is 1; a
-missed target is a figure, not a failure, and never changes the exit status.
+per call on loopback (beside raw httpx and instantlyai), bulk work under the rate limit,
+workflows (lead import, email pages under a per-endpoint limit), job polling, regeneration. The
+baselines are built by the run itself: the raw generated package in a temporary folder,
+instantlyai in a throw-away venv under the system temp folder (pip, from the package index). A
+section that cannot run is reported as failed and the exit status is 1; a missed target is a
+figure, not a failure, and never changes the exit status.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from _harness import Section, machine_info, render_markdown
 
 __all__ = ["SECTIONS", "main"]
 
-SECTIONS = ("startup", "calls", "throughput", "ratelimit", "polling", "regeneration")
+SECTIONS = (
+    "startup",
+    "calls",
+    "throughput",
+    "ratelimit",
+    "workflows",
+    "polling",
+    "regeneration",
+)
 
 
 class _Run:
@@ -105,6 +114,12 @@ def _ratelimit(run: _Run) -> Section:
     return ratelimit.run(run.quick)
 
 
+def _workflows(run: _Run) -> Section:
+    import workflows
+
+    return workflows.run(run.quick)
+
+
 def _polling(run: _Run) -> Section:
     import polling
 
@@ -126,6 +141,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "calls": _calls,
     "throughput": _throughput,
     "ratelimit": _ratelimit,
+    "workflows": _workflows,
     "polling": _polling,
     "regeneration": _regeneration,
 }

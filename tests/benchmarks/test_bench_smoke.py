@@ -44,4 +44,6 @@ def test_unknown_section_is_refused_with_the_valid_names() -> None:
     )
     assert result.returncode == 2
     assert "unknown section(s) ['nope']" in result.stderr
-    assert "startup, calls, throughput, ratelimit, polling, regeneration" in result.stderr
+    assert (
+        "startup, calls, throughput, ratelimit, workflows, polling, regeneration" in result.stderr
+    )
