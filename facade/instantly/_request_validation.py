@@ -58,7 +58,8 @@ def _show(value: object) -> str:
 
 
 def _fail(path: str, value: object, problem: str) -> InvalidInputError:
-    return InvalidInputError(f"{path}={_show(value)} is not accepted: {problem}")
+    where = f"{path}={_show(value)}" if path else f"the request body {_show(value)}"
+    return InvalidInputError(f"{where} is not accepted: {problem}")
 
 
 def _format_problem(fmt: str, value: str) -> str | None:
@@ -160,7 +161,8 @@ def check_value(schema: Mapping[str, Any], value: object, path: str) -> None:
             else:
                 break
         else:
-            raise InvalidInputError(f"{path} matches none of the accepted shapes: {problems[0]}")
+            where = path or "the request body"
+            raise InvalidInputError(f"{where} matches none of the accepted shapes: {problems[0]}")
     known = schema.get("enum")
     if known is not None and value not in known and value is not None:
         shown = ", ".join(map(repr, known[:12])) + (", …" if len(known) > 12 else "")

@@ -29,7 +29,6 @@ from instantly import (
     APIStatusError,
     AsyncInstantly,
     Instantly,
-    InvalidInputError,
     JobError,
     MalformedResponseError,
     UnexpectedStateError,
@@ -69,6 +68,7 @@ STATIC_SPEC_DEFECTS: Mapping[str, str] = {
     "exportCampaign": _CAMPAIGN_DATES,
     "duplicate": _CAMPAIGN_DATES,
     "addVariables": _CAMPAIGN_DATES,
+    "deleteCampaign": _CAMPAIGN_DATES,
     "listPhoneNumbers": "example [0].renewal_date is not format 'date'",
     "getInboxPlacementTest": "example emails and recipients are not arrays",
     "listCampaignSubsequence": "example items[].subsequence_schedule dates not format 'date'",
@@ -78,6 +78,7 @@ STATIC_SPEC_DEFECTS: Mapping[str, str] = {
     "resumeSubsequence": _SUBSEQUENCE_DATES,
     "getCampaignSubsequence": _SUBSEQUENCE_DATES,
     "patchCampaignSubsequence": _SUBSEQUENCE_DATES,
+    "deleteCampaignSubsequence": _SUBSEQUENCE_DATES,
     "createAIEnrichment": "example resource_type is a string; the schema says number",
     "getAiEnrichmentForResource": "example [0].resource_type is a string; the schema says number",
     "listWebhookEvent": "example items[].timestamp_created_date is not format 'date'",
@@ -100,35 +101,11 @@ DYNAMIC_SPEC_DEFECTS: Mapping[str, str] = {
     "resumeSubsequence": _VARIANTS,
     "getCampaignSubsequence": _VARIANTS,
     "patchCampaignSubsequence": _VARIANTS,
+    "deleteCampaignSubsequence": _VARIANTS,
 }
 
 # Client bugs these tests found (strict: a fix turns them into failures to remove from here).
-_NULL_BODY_DELETE = (
-    "BUG facade/instantly/_operation.py prepare(): a DELETE whose spec body is {type: null} "
-    'checks {} against it: client.{call}(id) raises InvalidInputError "={{}} is not accepted: '
-    'expected null, got object" before sending'
-)
 CLIENT_BUGS: Mapping[str, tuple[type[BaseException], str]] = {
-    **{
-        op_id: (InvalidInputError, _NULL_BODY_DELETE.replace("{call}", call))
-        for op_id, call in {
-            "deleteAccount": "accounts.delete",
-            "deleteAIAgent": "ai_agents.delete",
-            "deleteAPIKey": "api_keys.delete",
-            "deleteallBlockListEntry": "block_list_entries.delete_matching",
-            "deleteBlockListEntry": "block_list_entries.delete",
-            "deleteCampaign": "campaigns.delete",
-            "deleteCustomTag": "custom_tags.delete",
-            "deleteEmail": "emails.delete",
-            "deleteInboxPlacementTest": "inbox_placement_tests.delete",
-            "deleteLeadList": "lead_lists.delete",
-            "deleteLead": "leads.delete",
-            "deleteCampaignSubsequence": "subsequences.delete",
-            "deleteWebhook": "webhooks.delete",
-            "deleteWorkspaceGroupMember": "workspace_group_members.delete",
-            "deleteWorkspaceMember": "workspace_members.delete",
-        }.items()
-    },
     "downloadBlockListEntry": (
         APIStatusError,
         "BUG facade/instantly/_client.py:96 sends 'Accept: application/json' on every call; "
