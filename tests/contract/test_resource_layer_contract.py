@@ -203,7 +203,7 @@ def _judge(
                 f"{mode} body of {method.label}: {'; '.join(broken[:2])}"
             )
             if method.operation_id in defects:
-                pytest.xfail(f"spec defect: {defects[method.operation_id]}: {broken[0]}")
+                pytest.xfail(f"spec defect: {defects[str(method.operation_id)]}: {broken[0]}")
             pytest.fail(
                 f"{method.label}: Prism ({mode}) refuses its own response ({'; '.join(broken[:3])})"
                 "; a spec defect not listed in this module's table",
@@ -220,7 +220,7 @@ def _not_listed_as_defect(method: ResourceMethod, mode: str) -> None:
     if method.operation_id in defects and not method.helper:
         pytest.fail(
             f"{method.label} passed on the {mode} Prism but is listed as a spec defect "
-            f"({defects[method.operation_id]}): remove it from the table",
+            f"({defects[str(method.operation_id)]}): remove it from the table",
             pytrace=False,
         )
 

@@ -35,7 +35,7 @@ def _lead_example() -> dict[str, Any]:
 
 
 LEAD = _lead_example()
-BULK_DELETE = {"list_id": LEAD_ID, "limit": 100}
+BULK_DELETE: dict[str, Any] = {"list_id": LEAD_ID, "limit": 100}
 
 
 class Unavailable:
