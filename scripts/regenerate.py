@@ -248,7 +248,8 @@ def _generate(spec_path: Path, package_dir: Path) -> str:
 
 def _finish_package(package_dir: Path, pin: dict[str, Any]) -> None:
     """Add the package's own modules and py.typed, a banner on every Python file, format again."""
-    shutil.copyfile(PACKAGE_FILES_DIR / "_timestamps.py", package_dir / "_timestamps.py")
+    for name in ("_timestamps.py", "_shape.py"):
+        shutil.copyfile(PACKAGE_FILES_DIR / name, package_dir / name)
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561 marker: empty
     (package_dir / "_spec.py").write_text(_render_spec_module(pin), encoding="utf-8")
     for path in sorted(package_dir.rglob("*.py")):

@@ -17,11 +17,9 @@ import json
 import re
 import time
 from collections.abc import Callable
-from typing import Any, Final, NamedTuple, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
-import attrs
 import httpx
-from instantly_api.types import Unset
 
 from ._config import REQUEST_ID_HEADERS
 from ._errors import APIStatusError, MalformedResponseError, RateLimitError, status_error_class
@@ -33,7 +31,6 @@ __all__ = [
     "excerpt",
     "parse_success",
     "request_id_of",
-    "shape_problem",
     "status_error",
 ]
 
@@ -43,17 +40,6 @@ EXCERPT_MAX: Final = 200
 
 # What the generated models raise when a body does not have the promised shape.
 _PARSE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, IndexError)
-
-# Declared scalar types of the generated models' fields, and the Python values each accepts.
-_SCALARS: Final[dict[str, tuple[type, ...]]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (int, float),
-    "bool": (bool,),
-    "None": (type(None),),
-    "Unset": (Unset,),
-}
-_LIST_OF_SCALAR = re.compile(r"list\[(str|int|float|bool)\]")
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -133,75 +119,6 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     return cls(message, **kwargs)
 
 
-class _ScalarCheck(NamedTuple):
-    """How to check one field declared as scalars (or a list of one scalar): read once per class."""
-
-    name: str
-    declared: str
-    types: tuple[type, ...]  # the Python types its value (or each item) may have
-    bool_ok: bool  # whether a bool is allowed (isinstance(True, int) holds, but it is not one)
-    is_list: bool
-
-
-def _matches(value: object, check: _ScalarCheck) -> bool:
-    """Whether `value` is one of the check's scalar types (a bool is not an int or a float)."""
-    return (check.bool_ok or not isinstance(value, bool)) and isinstance(value, check.types)
-
-
-def _check_for(name: str, declared: str, names: list[str], *, is_list: bool) -> _ScalarCheck:
-    types = tuple(t for n in names for t in _SCALARS[n])
-    return _ScalarCheck(name, declared, types, "bool" in names, is_list)
-
-
-# Per generated model class (their declared fields never change): the checks to run.
-_CHECKS_BY_CLASS: dict[type, tuple[_ScalarCheck, ...]] = {}
-
-
-def _scalar_checks(cls: type) -> tuple[_ScalarCheck, ...]:
-    """The checks `shape_problem` runs on an instance of `cls`, in field order (cached)."""
-    checks = _CHECKS_BY_CLASS.get(cls)
-    if checks is None:
-        checks = _CHECKS_BY_CLASS[cls] = _read_scalar_checks(cls)
-    return checks
-
-
-def _read_scalar_checks(cls: type) -> tuple[_ScalarCheck, ...]:
-    if not attrs.has(cls):
-        return ()
-    checks: list[_ScalarCheck] = []
-    for field in attrs.fields(cls):
-        declared = field.type if isinstance(field.type, str) else None
-        if declared is None:
-            continue
-        names = [part.strip() for part in declared.split("|")]
-        scalar_list = _LIST_OF_SCALAR.fullmatch(declared)
-        if all(name in _SCALARS for name in names):
-            checks.append(_check_for(field.name, declared, names, is_list=False))
-        elif scalar_list is not None:
-            checks.append(_check_for(field.name, declared, [scalar_list.group(1)], is_list=True))
-    return tuple(checks)
-
-
-def shape_problem(model: object) -> str | None:
-    """The first top-level field whose value contradicts its declared scalar type, else None.
-
-    The generated `from_dict` copies scalars without checking them, so `{"id": 5}` would give a
-    `BackgroundJob` whose `id` is an int. Only fields declared as scalars, unions of scalars
-    (with None/Unset) or lists of scalars are checked; models, dates and enums are left to the
-    generated parser. What to check is worked out once per model class (`_scalar_checks`).
-    """
-    for check in _scalar_checks(type(model)):
-        value = getattr(model, check.name)
-        if check.is_list:
-            wrong = not isinstance(value, list) or not all(_matches(i, check) for i in value)
-        else:
-            wrong = not _matches(value, check)
-        if wrong:
-            shown = excerpt(repr(value), 60)
-            return f"{check.name!r} is {type(value).__name__} {shown}, not {check.declared}"
-    return None
-
-
 def parse_success(
     parse: Callable[..., object],
     client: object,
@@ -237,10 +154,7 @@ def _parsed_or_problem(
     if not isinstance(parsed, expected):
         got = "no documented body" if parsed is None else type(parsed).__name__
         return None, f"expected {expected.__name__}, got {got}"
-    problem = shape_problem(parsed)
-    if problem is not None:
-        return None, scrub(problem, key)
-    return parsed, None
+    return parsed, None  # a wrong scalar type at any depth: TypeError from the model's from_dict
 
 
 def _malformed(

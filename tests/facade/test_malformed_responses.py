@@ -186,7 +186,14 @@ def test_a_field_of_the_wrong_type_raises_a_typed_error(name: str, field: str, v
 def test_a_wrong_type_error_names_the_field_and_the_type_expected() -> None:
     result = _outcome("accounts.disable_warmup", 200, _dump({**JOB, "id": 5}))
     assert isinstance(result, MalformedResponseError)
-    assert "'id' is int 5, not str" in str(result)
+    assert "BackgroundJob.id is int 5, not str" in str(result)
+
+
+def test_a_wrong_type_in_a_nested_model_raises_malformed_response_error() -> None:
+    body = {**JOB, "data": {"moved_lead_emails": [5]}}
+    result = _outcome("accounts.disable_warmup", 200, _dump(body))
+    assert isinstance(result, MalformedResponseError)
+    assert "moved_lead_emails is int 5, not a list of str" in str(result)
 
 
 def test_unknown_enum_values_are_tolerated() -> None:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -387,6 +388,7 @@ class Account:
         )
 
         account.additional_properties = d
+        _check_shape(account, _SHAPE)
         return account
 
     @property
@@ -404,6 +406,157 @@ class Account:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+    ("organization", (str,), False),
+    ("warmup_status", (int,), False),
+    ("provider_code", (int,), False),
+    ("setup_pending", (bool,), False),
+    ("is_managed_account", (bool,), False),
+    (
+        "added_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit_max",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "warmup_limit_max",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "modified_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "tracking_domain_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "tracking_domain_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enable_slow_ramp",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "inbox_placement_test_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "stat_warmup_score",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sending_gap",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "signature",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_to",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "autofix_failed",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountCampaignMapping")
@@ -75,6 +76,7 @@ class AccountCampaignMapping:
         )
 
         account_campaign_mapping.additional_properties = d
+        _check_shape(account_campaign_mapping, _SHAPE)
         return account_campaign_mapping
 
     @property
@@ -92,3 +94,18 @@ class AccountCampaignMapping:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("campaign_id", (str,), False),
+    ("campaign_name", (str,), False),
+    ("timestamp_created", (str,), False),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountStatusMessage")
@@ -81,6 +82,7 @@ class AccountStatusMessage:
         )
 
         account_status_message.additional_properties = d
+        _check_shape(account_status_message, _SHAPE)
         return account_status_message
 
     @property
@@ -98,3 +100,48 @@ class AccountStatusMessage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "command",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "response",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "e_message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "response_code",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountWarmup")
@@ -92,6 +93,7 @@ class AccountWarmup:
         )
 
         account_warmup.additional_properties = d
+        _check_shape(account_warmup, _SHAPE)
         return account_warmup
 
     @property
@@ -109,6 +111,44 @@ class AccountWarmup:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "warmup_custom_ftag",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "increment",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="AddVariablesBody")
 
 
@@ -44,6 +46,7 @@ class AddVariablesBody:
         )
 
         add_variables_body.additional_properties = d
+        _check_shape(add_variables_body, _SHAPE)
         return add_variables_body
 
     @property
@@ -61,3 +64,6 @@ class AddVariablesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("variables", (str,), True),)

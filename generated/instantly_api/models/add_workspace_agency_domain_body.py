@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="AddWorkspaceAgencyDomainBody")
 
 
@@ -44,6 +46,7 @@ class AddWorkspaceAgencyDomainBody:
         )
 
         add_workspace_agency_domain_body.additional_properties = d
+        _check_shape(add_workspace_agency_domain_body, _SHAPE)
         return add_workspace_agency_domain_body
 
     @property
@@ -61,3 +64,6 @@ class AddWorkspaceAgencyDomainBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("domain", (str,), False),)

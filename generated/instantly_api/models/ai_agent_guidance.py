@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentGuidance")
@@ -136,6 +137,7 @@ class AIAgentGuidance:
         )
 
         ai_agent_guidance.additional_properties = d
+        _check_shape(ai_agent_guidance, _SHAPE)
         return ai_agent_guidance
 
     @property
@@ -153,6 +155,19 @@ class AIAgentGuidance:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("agent_id", (str,), False),
+    ("label", (str,), False),
+    ("instruction", (str,), False),
+    ("status", (int,), False),
+    ("category", (int,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_updated", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

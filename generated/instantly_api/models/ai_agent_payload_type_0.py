@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType0")
@@ -181,6 +182,7 @@ class AIAgentPayloadType0:
         )
 
         ai_agent_payload_type_0.additional_properties = d
+        _check_shape(ai_agent_payload_type_0, _SHAPE)
         return ai_agent_payload_type_0
 
     @property
@@ -198,6 +200,45 @@ class AIAgentPayloadType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("campaign_id", (str,), False),
+    (
+        "campaign_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "min_active_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "on_exhaustion",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_enrichment_workflow",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

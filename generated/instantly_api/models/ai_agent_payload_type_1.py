@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -139,6 +140,7 @@ class AIAgentPayloadType1:
         )
 
         ai_agent_payload_type_1.additional_properties = d
+        _check_shape(ai_agent_payload_type_1, _SHAPE)
         return ai_agent_payload_type_1
 
     @property
@@ -156,6 +158,42 @@ class AIAgentPayloadType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "input_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "master_lead_list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "initial_scrape_ready",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigAutonomySettings")
@@ -54,6 +55,7 @@ class AIAgentPayloadType1AiSdrConfigAutonomySettings:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
+        _check_shape(ai_agent_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_autonomy_settings
 
     @property
@@ -71,3 +73,23 @@ class AIAgentPayloadType1AiSdrConfigAutonomySettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "autopilot_mode",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_reply_to_responses",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigMemory")
@@ -121,6 +122,7 @@ class AIAgentPayloadType1AiSdrConfigMemory:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory.additional_properties = d
+        _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_memory
 
     @property
@@ -138,6 +140,44 @@ class AIAgentPayloadType1AiSdrConfigMemory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "company",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "business_description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "active_icps_indexes",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+    ("custom_fields", (str,), True),
+    ("business_offers", (str,), True),
+    (
+        "active_business_offers_indexes",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords")
@@ -61,6 +62,7 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d
+        _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords
 
     @property
@@ -78,3 +80,25 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "include",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "exclude",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -102,6 +103,10 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(
+            ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
+            _SHAPE,
+        )
         return (
             ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
         )
@@ -121,6 +126,26 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "timezone",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

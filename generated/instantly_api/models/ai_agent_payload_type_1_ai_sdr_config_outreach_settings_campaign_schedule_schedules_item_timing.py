@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -55,6 +56,10 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
+        _check_shape(
+            ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing,
+            _SHAPE,
+        )
         return ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing
 
     @property
@@ -72,3 +77,23 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

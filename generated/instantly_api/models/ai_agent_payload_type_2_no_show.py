@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType2NoShow")
@@ -76,6 +77,7 @@ class AIAgentPayloadType2NoShow:
         )
 
         ai_agent_payload_type_2_no_show.additional_properties = d
+        _check_shape(ai_agent_payload_type_2_no_show, _SHAPE)
         return ai_agent_payload_type_2_no_show
 
     @property
@@ -93,6 +95,27 @@ class AIAgentPayloadType2NoShow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_followups",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType2NoShowFallbackSendingAccounts")
@@ -60,6 +61,7 @@ class AIAgentPayloadType2NoShowFallbackSendingAccounts:
         )
 
         ai_agent_payload_type_2_no_show_fallback_sending_accounts.additional_properties = d
+        _check_shape(ai_agent_payload_type_2_no_show_fallback_sending_accounts, _SHAPE)
         return ai_agent_payload_type_2_no_show_fallback_sending_accounts
 
     @property
@@ -77,3 +79,9 @@ class AIAgentPayloadType2NoShowFallbackSendingAccounts:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("accounts", (str,), True),
+    ("tag_ids", (str,), True),
+)

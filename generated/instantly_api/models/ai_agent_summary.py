@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentSummary")
@@ -111,6 +112,7 @@ class AIAgentSummary:
         )
 
         ai_agent_summary.additional_properties = d
+        _check_shape(ai_agent_summary, _SHAPE)
         return ai_agent_summary
 
     @property
@@ -128,3 +130,29 @@ class AIAgentSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("name", (str,), False),
+    ("status", (int,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_updated", (str,), False),
+    (
+        "configuration_mode",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIDeliverabilityAgentPayloadIntegrationsSlackType0")
@@ -80,6 +81,7 @@ class AIDeliverabilityAgentPayloadIntegrationsSlackType0:
         )
 
         ai_deliverability_agent_payload_integrations_slack_type_0.additional_properties = d
+        _check_shape(ai_deliverability_agent_payload_integrations_slack_type_0, _SHAPE)
         return ai_deliverability_agent_payload_integrations_slack_type_0
 
     @property
@@ -97,3 +99,47 @@ class AIDeliverabilityAgentPayloadIntegrationsSlackType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "connection_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "connection_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "channel_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "channel_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIInboxManager")
@@ -171,6 +172,7 @@ class AIInboxManager:
         )
 
         ai_inbox_manager.additional_properties = d
+        _check_shape(ai_inbox_manager, _SHAPE)
         return ai_inbox_manager
 
     @property
@@ -188,6 +190,52 @@ class AIInboxManager:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("name", (str,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_updated", (str,), False),
+    ("status", (int,), False),
+    (
+        "type_",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_auto_created",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "created_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

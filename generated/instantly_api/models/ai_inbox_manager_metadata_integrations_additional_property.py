@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIInboxManagerMetadataIntegrationsAdditionalProperty")
@@ -75,6 +76,7 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
         )
 
         ai_inbox_manager_metadata_integrations_additional_property.additional_properties = d
+        _check_shape(ai_inbox_manager_metadata_integrations_additional_property, _SHAPE)
         return ai_inbox_manager_metadata_integrations_additional_property
 
     @property
@@ -92,3 +94,19 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("label", (str,), False),
+    ("is_valid", (bool,), False),
+    (
+        "error",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="AIInboxManagerMetadataTagsAdditionalProperty")
 
 
@@ -52,6 +54,7 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
         )
 
         ai_inbox_manager_metadata_tags_additional_property.additional_properties = d
+        _check_shape(ai_inbox_manager_metadata_tags_additional_property, _SHAPE)
         return ai_inbox_manager_metadata_tags_additional_property
 
     @property
@@ -69,3 +72,9 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("label", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AILeadFinderAgentPayload")
@@ -183,6 +184,7 @@ class AILeadFinderAgentPayload:
         )
 
         ai_lead_finder_agent_payload.additional_properties = d
+        _check_shape(ai_lead_finder_agent_payload, _SHAPE)
         return ai_lead_finder_agent_payload
 
     @property
@@ -200,6 +202,45 @@ class AILeadFinderAgentPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("campaign_id", (str,), False),
+    (
+        "campaign_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "min_active_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "on_exhaustion",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_enrichment_workflow",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

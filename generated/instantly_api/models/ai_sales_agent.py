@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -308,6 +309,7 @@ class AISalesAgent:
         )
 
         ai_sales_agent.additional_properties = d
+        _check_shape(ai_sales_agent, _SHAPE)
         return ai_sales_agent
 
     @property
@@ -325,6 +327,76 @@ class AISalesAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("workspace_id", (str,), False),
+    ("name", (str,), False),
+    ("status", (int,), False),
+    ("initial_scrape_ready", (bool,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "input_",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "created_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "master_lead_list_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "agent_type",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "self_improvement",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -394,6 +395,7 @@ class AISalesAgentActivity:
         )
 
         ai_sales_agent_activity.additional_properties = d
+        _check_shape(ai_sales_agent_activity, _SHAPE)
         return ai_sales_agent_activity
 
     @property
@@ -411,6 +413,87 @@ class AISalesAgentActivity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("ai_sdr_id", (str,), False),
+    ("workspace_id", (str,), False),
+    ("action_type", (str,), False),
+    ("action_status", (str,), False),
+    (
+        "email_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "approved_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "rejected_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "rejection_reason",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_reasoning",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_confidence",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentConfig")
@@ -148,6 +149,7 @@ class AISalesAgentConfig:
         )
 
         ai_sales_agent_config.additional_properties = d
+        _check_shape(ai_sales_agent_config, _SHAPE)
         return ai_sales_agent_config
 
     @property
@@ -165,6 +167,42 @@ class AISalesAgentConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "position_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "investment_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "research_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "partnership_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

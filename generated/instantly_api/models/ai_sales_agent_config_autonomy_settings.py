@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentConfigAutonomySettings")
@@ -65,6 +66,7 @@ class AISalesAgentConfigAutonomySettings:
         )
 
         ai_sales_agent_config_autonomy_settings.additional_properties = d
+        _check_shape(ai_sales_agent_config_autonomy_settings, _SHAPE)
         return ai_sales_agent_config_autonomy_settings
 
     @property
@@ -82,3 +84,31 @@ class AISalesAgentConfigAutonomySettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "autopilot_mode",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_reply_to_responses",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "manual_leads_mode",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

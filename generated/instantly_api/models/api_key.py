@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="APIKey")
@@ -96,6 +97,7 @@ class APIKey:
         )
 
         api_key.additional_properties = d
+        _check_shape(api_key, _SHAPE)
         return api_key
 
     @property
@@ -113,3 +115,12 @@ class APIKey:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("name", (str,), False),
+    ("scopes", (str,), True),
+    ("key", (str,), False),
+    ("organization_id", (str,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ApproveSalesAgentActivitiesBody")
 
 
@@ -45,6 +47,7 @@ class ApproveSalesAgentActivitiesBody:
         )
 
         approve_sales_agent_activities_body.additional_properties = d
+        _check_shape(approve_sales_agent_activities_body, _SHAPE)
         return approve_sales_agent_activities_body
 
     @property
@@ -62,3 +65,6 @@ class ApproveSalesAgentActivitiesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("activity_ids", (str,), True),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackgroundJob")
@@ -164,6 +165,7 @@ class BackgroundJob:
         )
 
         background_job.additional_properties = d
+        _check_shape(background_job, _SHAPE)
         return background_job
 
     @property
@@ -181,6 +183,50 @@ class BackgroundJob:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("workspace_id", (str,), False),
+    ("type_", (str,), False),
+    (
+        "progress",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("status", (str,), False),
+    ("created_at", (str,), False),
+    ("updated_at", (str,), False),
+    (
+        "user_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "entity_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "entity_type",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

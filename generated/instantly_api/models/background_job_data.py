@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackgroundJobData")
@@ -49,6 +50,7 @@ class BackgroundJobData:
         )
 
         background_job_data.additional_properties = d
+        _check_shape(background_job_data, _SHAPE)
         return background_job_data
 
     @property
@@ -66,3 +68,6 @@ class BackgroundJobData:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("moved_lead_emails", (str,), True),)

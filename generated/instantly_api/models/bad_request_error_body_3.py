@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BadRequestErrorBody3")
@@ -44,6 +45,7 @@ class BadRequestErrorBody3:
         )
 
         bad_request_error_body_3.additional_properties = d
+        _check_shape(bad_request_error_body_3, _SHAPE)
         return bad_request_error_body_3
 
     @property
@@ -61,3 +63,15 @@ class BadRequestErrorBody3:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "error",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="BlockListEntry")
@@ -82,6 +83,7 @@ class BlockListEntry:
         )
 
         block_list_entry.additional_properties = d
+        _check_shape(block_list_entry, _SHAPE)
         return block_list_entry
 
     @property
@@ -99,3 +101,11 @@ class BlockListEntry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("bl_value", (str,), False),
+    ("is_domain", (bool,), False),
+)

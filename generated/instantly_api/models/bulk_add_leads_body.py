@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAddLeadsBody")
@@ -141,6 +142,7 @@ class BulkAddLeadsBody:
         )
 
         bulk_add_leads_body.additional_properties = d
+        _check_shape(bulk_add_leads_body, _SHAPE)
         return bulk_add_leads_body
 
     @property
@@ -158,6 +160,75 @@ class BulkAddLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "blocklist_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verify_leads_on_import",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_workspace",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_campaign",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_list",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

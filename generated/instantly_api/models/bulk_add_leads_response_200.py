@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="BulkAddLeadsResponse200")
 
 
@@ -154,6 +156,7 @@ class BulkAddLeadsResponse200:
         )
 
         bulk_add_leads_response_200.additional_properties = d
+        _check_shape(bulk_add_leads_response_200, _SHAPE)
         return bulk_add_leads_response_200
 
     @property
@@ -171,6 +174,35 @@ class BulkAddLeadsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status", (str,), False),
+    ("total_sent", (int,), False),
+    ("leads_uploaded", (int,), False),
+    ("in_blocklist", (int,), False),
+    (
+        "blocklist_used",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    ("duplicated_leads", (int,), False),
+    ("skipped_count", (int,), False),
+    ("invalid_email_count", (int,), False),
+    ("incomplete_count", (int,), False),
+    ("duplicate_email_count", (int,), False),
+    (
+        "remaining_in_plan",
+        (
+            int,
+            type(None),
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

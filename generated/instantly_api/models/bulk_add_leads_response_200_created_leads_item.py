@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAddLeadsResponse200CreatedLeadsItem")
@@ -111,6 +112,7 @@ class BulkAddLeadsResponse200CreatedLeadsItem:
         )
 
         bulk_add_leads_response_200_created_leads_item.additional_properties = d
+        _check_shape(bulk_add_leads_response_200_created_leads_item, _SHAPE)
         return bulk_add_leads_response_200_created_leads_item
 
     @property
@@ -128,3 +130,45 @@ class BulkAddLeadsResponse200CreatedLeadsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("index", (int,), False),
+    ("id", (str,), False),
+    (
+        "email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "first_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAssignLeadsBody")
@@ -181,6 +182,7 @@ class BulkAssignLeadsBody:
         )
 
         bulk_assign_leads_body.additional_properties = d
+        _check_shape(bulk_assign_leads_body, _SHAPE)
         return bulk_assign_leads_body
 
     @property
@@ -198,6 +200,92 @@ class BulkAssignLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("organization_user_ids", (str,), True),
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "filter_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_campaign",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_list",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "smart_view_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("ids", (str,), True),
+    (
+        "limit",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "has_clause",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="BulkAssignLeadsBodyQueriesItem")
 
 
@@ -54,6 +56,7 @@ class BulkAssignLeadsBodyQueriesItem:
         )
 
         bulk_assign_leads_body_queries_item.additional_properties = d
+        _check_shape(bulk_assign_leads_body_queries_item, _SHAPE)
         return bulk_assign_leads_body_queries_item
 
     @property
@@ -71,6 +74,9 @@ class BulkAssignLeadsBodyQueriesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("action_type", (str,), False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount")
@@ -54,6 +55,7 @@ class BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount:
         )
 
         bulk_assign_leads_body_queries_item_values_occurrence_count.additional_properties = d
+        _check_shape(bulk_assign_leads_body_queries_item_values_occurrence_count, _SHAPE)
         return bulk_assign_leads_body_queries_item_values_occurrence_count
 
     @property
@@ -71,3 +73,24 @@ class BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "condition",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

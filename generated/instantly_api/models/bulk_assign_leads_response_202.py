@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAssignLeadsResponse202")
@@ -53,6 +54,7 @@ class BulkAssignLeadsResponse202:
         )
 
         bulk_assign_leads_response_202.additional_properties = d
+        _check_shape(bulk_assign_leads_response_202, _SHAPE)
         return bulk_assign_leads_response_202
 
     @property
@@ -70,3 +72,23 @@ class BulkAssignLeadsResponse202:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

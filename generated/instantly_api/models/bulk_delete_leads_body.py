@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkDeleteLeadsBody")
@@ -90,6 +91,7 @@ class BulkDeleteLeadsBody:
         )
 
         bulk_delete_leads_body.additional_properties = d
+        _check_shape(bulk_delete_leads_body, _SHAPE)
         return bulk_delete_leads_body
 
     @property
@@ -107,3 +109,40 @@ class BulkDeleteLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    ("ids", (str,), True),
+    (
+        "limit",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

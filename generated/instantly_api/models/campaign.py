@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Campaign")
@@ -604,6 +605,7 @@ class Campaign:
         )
 
         campaign.additional_properties = d
+        _check_shape(campaign, _SHAPE)
         return campaign
 
     @property
@@ -621,6 +623,220 @@ class Campaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("name", (str,), False),
+    ("status", (int,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_updated", (str,), False),
+    (
+        "pl_value",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_evergreen",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email_gap",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "random_wait_max",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text_only",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "first_email_text_only",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    ("email_list", (str,), True),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "stop_on_reply",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    ("email_tag_list", (str,), True),
+    (
+        "link_tracking",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_tracking",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "stop_on_auto_reply",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_max_leads",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prioritize_new_leads",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "match_lead_esp",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "not_sending_status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "stop_for_company",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "insert_unsubscribe_header",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "allow_risky_contacts",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "disable_bounce_protect",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    ("cc_list", (str,), True),
+    ("bcc_list", (str,), True),
+    (
+        "organization",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "owned_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_sdr_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CampaignAutoVariantSelectType1")
 
 
@@ -45,6 +47,7 @@ class CampaignAutoVariantSelectType1:
         )
 
         campaign_auto_variant_select_type_1.additional_properties = d
+        _check_shape(campaign_auto_variant_select_type_1, _SHAPE)
         return campaign_auto_variant_select_type_1
 
     @property
@@ -62,3 +65,6 @@ class CampaignAutoVariantSelectType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("trigger", (str,), False),)

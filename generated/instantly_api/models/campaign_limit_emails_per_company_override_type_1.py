@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignLimitEmailsPerCompanyOverrideType1")
@@ -65,6 +66,7 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
         )
 
         campaign_limit_emails_per_company_override_type_1.additional_properties = d
+        _check_shape(campaign_limit_emails_per_company_override_type_1, _SHAPE)
         return campaign_limit_emails_per_company_override_type_1
 
     @property
@@ -82,3 +84,25 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("mode", (str,), False),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "scope",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

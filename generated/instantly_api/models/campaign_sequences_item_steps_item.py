@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignSequencesItemStepsItem")
@@ -109,6 +110,7 @@ class CampaignSequencesItemStepsItem:
         )
 
         campaign_sequences_item_steps_item.additional_properties = d
+        _check_shape(campaign_sequences_item_steps_item, _SHAPE)
         return campaign_sequences_item_steps_item
 
     @property
@@ -126,6 +128,44 @@ class CampaignSequencesItemStepsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("type_", (str,), False),
+    (
+        "delay",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "delay_unit",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pre_delay",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pre_delay_unit",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

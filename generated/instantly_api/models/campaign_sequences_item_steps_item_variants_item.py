@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignSequencesItemStepsItemVariantsItem")
@@ -65,6 +66,7 @@ class CampaignSequencesItemStepsItemVariantsItem:
         )
 
         campaign_sequences_item_steps_item_variants_item.additional_properties = d
+        _check_shape(campaign_sequences_item_steps_item_variants_item, _SHAPE)
         return campaign_sequences_item_steps_item_variants_item
 
     @property
@@ -82,3 +84,17 @@ class CampaignSequencesItemStepsItemVariantsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("subject", (str,), False),
+    ("body", (str,), False),
+    (
+        "v_disabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

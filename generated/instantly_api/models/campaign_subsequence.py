@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -227,6 +228,7 @@ class CampaignSubsequence:
         )
 
         campaign_subsequence.additional_properties = d
+        _check_shape(campaign_subsequence, _SHAPE)
         return campaign_subsequence
 
     @property
@@ -244,6 +246,41 @@ class CampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("parent_campaign", (str,), False),
+    ("workspace", (str,), False),
+    ("status", (int,), False),
+    ("name", (str,), False),
+    (
+        "daily_limit_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ignore_account_daily_limit",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CampaignSubsequenceAutoVariantSelectType1")
 
 
@@ -46,6 +48,7 @@ class CampaignSubsequenceAutoVariantSelectType1:
         )
 
         campaign_subsequence_auto_variant_select_type_1.additional_properties = d
+        _check_shape(campaign_subsequence_auto_variant_select_type_1, _SHAPE)
         return campaign_subsequence_auto_variant_select_type_1
 
     @property
@@ -63,3 +66,6 @@ class CampaignSubsequenceAutoVariantSelectType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("trigger", (str,), False),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignSubsequenceSequencesItemStepsItem")
@@ -111,6 +112,7 @@ class CampaignSubsequenceSequencesItemStepsItem:
         )
 
         campaign_subsequence_sequences_item_steps_item.additional_properties = d
+        _check_shape(campaign_subsequence_sequences_item_steps_item, _SHAPE)
         return campaign_subsequence_sequences_item_steps_item
 
     @property
@@ -128,6 +130,44 @@ class CampaignSubsequenceSequencesItemStepsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("type_", (str,), False),
+    (
+        "delay",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "delay_unit",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pre_delay",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pre_delay_unit",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CampaignSubsequenceSubsequenceScheduleSchedulesItem")
 
 
@@ -88,6 +90,7 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item.additional_properties = d
+        _check_shape(campaign_subsequence_subsequence_schedule_schedules_item, _SHAPE)
         return campaign_subsequence_subsequence_schedule_schedules_item
 
     @property
@@ -105,6 +108,12 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("timezone", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

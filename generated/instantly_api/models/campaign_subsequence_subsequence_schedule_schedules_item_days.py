@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignSubsequenceSubsequenceScheduleSchedulesItemDays")
@@ -98,6 +99,7 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemDays:
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item_days.additional_properties = d
+        _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_days, _SHAPE)
         return campaign_subsequence_subsequence_schedule_schedules_item_days
 
     @property
@@ -115,3 +117,63 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemDays:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "field_0",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_1",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_2",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_3",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_4",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_5",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "field_6",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CancelDfyEmailAccountsBody")
 
 
@@ -44,6 +46,7 @@ class CancelDfyEmailAccountsBody:
         )
 
         cancel_dfy_email_accounts_body.additional_properties = d
+        _check_shape(cancel_dfy_email_accounts_body, _SHAPE)
         return cancel_dfy_email_accounts_body
 
     @property
@@ -61,3 +64,6 @@ class CancelDfyEmailAccountsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("accounts", (str,), True),)

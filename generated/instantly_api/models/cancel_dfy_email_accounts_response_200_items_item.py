@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CancelDfyEmailAccountsResponse200ItemsItem")
 
 
@@ -115,6 +117,7 @@ class CancelDfyEmailAccountsResponse200ItemsItem:
         )
 
         cancel_dfy_email_accounts_response_200_items_item.additional_properties = d
+        _check_shape(cancel_dfy_email_accounts_response_200_items_item, _SHAPE)
         return cancel_dfy_email_accounts_response_200_items_item
 
     @property
@@ -132,3 +135,16 @@ class CancelDfyEmailAccountsResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("domain", (str,), False),
+    ("email", (str,), False),
+    ("email_provider", (int,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+    ("is_pre_warmed_up", (bool,), False),
+    ("timestamp_cancelled", (str,), False),
+    ("timestamp_created", (str,), False),
+)

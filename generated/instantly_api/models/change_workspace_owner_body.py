@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ChangeWorkspaceOwnerBody")
 
 
@@ -52,6 +54,7 @@ class ChangeWorkspaceOwnerBody:
         )
 
         change_workspace_owner_body.additional_properties = d
+        _check_shape(change_workspace_owner_body, _SHAPE)
         return change_workspace_owner_body
 
     @property
@@ -69,3 +72,9 @@ class ChangeWorkspaceOwnerBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    ("sec", (str,), False),
+)

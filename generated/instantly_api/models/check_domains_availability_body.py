@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CheckDomainsAvailabilityBody")
 
 
@@ -44,6 +46,7 @@ class CheckDomainsAvailabilityBody:
         )
 
         check_domains_availability_body.additional_properties = d
+        _check_shape(check_domains_availability_body, _SHAPE)
         return check_domains_availability_body
 
     @property
@@ -61,3 +64,6 @@ class CheckDomainsAvailabilityBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("domains", (str,), True),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CheckDomainsAvailabilityResponse200ResultsItem")
@@ -74,6 +75,7 @@ class CheckDomainsAvailabilityResponse200ResultsItem:
         )
 
         check_domains_availability_response_200_results_item.additional_properties = d
+        _check_shape(check_domains_availability_response_200_results_item, _SHAPE)
         return check_domains_availability_response_200_results_item
 
     @property
@@ -91,3 +93,39 @@ class CheckDomainsAvailabilityResponse200ResultsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "domain",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "available",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unavailable_reason",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "restricted_keyword",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

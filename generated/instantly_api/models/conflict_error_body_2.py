@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ConflictErrorBody2")
@@ -71,6 +72,7 @@ class ConflictErrorBody2:
         )
 
         conflict_error_body_2.additional_properties = d
+        _check_shape(conflict_error_body_2, _SHAPE)
         return conflict_error_body_2
 
     @property
@@ -88,3 +90,18 @@ class ConflictErrorBody2:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status_code", (int,), False),
+    ("error", (str,), False),
+    ("message", (str,), False),
+    (
+        "error_code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CountLaunchedResponse200")
 
 
@@ -44,6 +46,7 @@ class CountLaunchedResponse200:
         )
 
         count_launched_response_200.additional_properties = d
+        _check_shape(count_launched_response_200, _SHAPE)
         return count_launched_response_200
 
     @property
@@ -61,3 +64,15 @@ class CountLaunchedResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1")
@@ -63,6 +64,10 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1:
         )
 
         count_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1.additional_properties = d
+        _check_shape(
+            count_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1,
+            _SHAPE,
+        )
         return count_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1
 
     @property
@@ -80,3 +85,31 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "city",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "state",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchBodySearchFiltersSubIndustry")
@@ -57,6 +58,7 @@ class CountLeadsFromSupersearchBodySearchFiltersSubIndustry:
         )
 
         count_leads_from_supersearch_body_search_filters_sub_industry.additional_properties = d
+        _check_shape(count_leads_from_supersearch_body_search_filters_sub_industry, _SHAPE)
         return count_leads_from_supersearch_body_search_filters_sub_industry
 
     @property
@@ -74,3 +76,9 @@ class CountLeadsFromSupersearchBodySearchFiltersSubIndustry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("exclude", (str,), True),
+    ("include", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchResponse200")
@@ -45,6 +46,7 @@ class CountLeadsFromSupersearchResponse200:
         )
 
         count_leads_from_supersearch_response_200.additional_properties = d
+        _check_shape(count_leads_from_supersearch_response_200, _SHAPE)
         return count_leads_from_supersearch_response_200
 
     @property
@@ -62,3 +64,16 @@ class CountLeadsFromSupersearchResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "number_of_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAccountCreateAccount")
@@ -270,6 +271,7 @@ class CreateAccountCreateAccount:
         )
 
         create_account_create_account.additional_properties = d
+        _check_shape(create_account_create_account, _SHAPE)
         return create_account_create_account
 
     @property
@@ -287,6 +289,125 @@ class CreateAccountCreateAccount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+    ("provider_code", (int,), False),
+    ("imap_username", (str,), False),
+    ("imap_password", (str,), False),
+    ("imap_host", (str,), False),
+    (
+        "imap_port",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("smtp_username", (str,), False),
+    ("smtp_password", (str,), False),
+    ("smtp_host", (str,), False),
+    (
+        "smtp_port",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "tracking_domain_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "tracking_domain_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enable_slow_ramp",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "inbox_placement_test_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sending_gap",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "signature",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "warmup_custom_ftag",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_cname_check",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiAgentBody")
@@ -178,6 +179,7 @@ class CreateAiAgentBody:
         )
 
         create_ai_agent_body.additional_properties = d
+        _check_shape(create_ai_agent_body, _SHAPE)
         return create_ai_agent_body
 
     @property
@@ -195,6 +197,83 @@ class CreateAiAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    (
+        "input_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "memory_from_workspace",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "master_lead_list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "initial_scrape_ready",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_duplicate",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "source_ai_sdr_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "agent_type",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiEnrichmentBody")
@@ -217,6 +218,7 @@ class CreateAiEnrichmentBody:
         )
 
         create_ai_enrichment_body.additional_properties = d
+        _check_shape(create_ai_enrichment_body, _SHAPE)
         return create_ai_enrichment_body
 
     @property
@@ -234,6 +236,80 @@ class CreateAiEnrichmentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("resource_id", (str,), False),
+    ("output_column", (str,), False),
+    ("resource_type", (int,), False),
+    ("model_version", (str,), False),
+    ("input_columns", (str,), True),
+    (
+        "use_instantly_account",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "overwrite",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_update",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_leads_without_email",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prompt",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "template_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiEnrichmentResponse200")
@@ -138,6 +139,7 @@ class CreateAiEnrichmentResponse200:
         )
 
         create_ai_enrichment_response_200.additional_properties = d
+        _check_shape(create_ai_enrichment_response_200, _SHAPE)
         return create_ai_enrichment_response_200
 
     @property
@@ -155,3 +157,48 @@ class CreateAiEnrichmentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("resource_id", (str,), False),
+    (
+        "resource_type",
+        (
+            int,
+            str,
+        ),
+        False,
+    ),
+    ("output_column", (str,), False),
+    (
+        "status",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("model_version", (str,), False),
+    ("overwrite", (bool,), False),
+    ("auto_update", (bool,), False),
+    ("input_columns", (str,), True),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "template_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

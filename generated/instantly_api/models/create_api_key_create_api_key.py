@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateApiKeyCreateAPIKey")
 
 
@@ -53,6 +55,7 @@ class CreateApiKeyCreateAPIKey:
         )
 
         create_api_key_create_api_key.additional_properties = d
+        _check_shape(create_api_key_create_api_key, _SHAPE)
         return create_api_key_create_api_key
 
     @property
@@ -70,3 +73,9 @@ class CreateApiKeyCreateAPIKey:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("scopes", (str,), True),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateBlockListEntryCreateBlockListEntry")
 
 
@@ -45,6 +47,7 @@ class CreateBlockListEntryCreateBlockListEntry:
         )
 
         create_block_list_entry_create_block_list_entry.additional_properties = d
+        _check_shape(create_block_list_entry_create_block_list_entry, _SHAPE)
         return create_block_list_entry_create_block_list_entry
 
     @property
@@ -62,3 +65,6 @@ class CreateBlockListEntryCreateBlockListEntry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("bl_value", (str,), False),)

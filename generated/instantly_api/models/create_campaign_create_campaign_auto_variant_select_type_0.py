@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateCampaignCreateCampaignAutoVariantSelectType0")
 
 
@@ -45,6 +47,7 @@ class CreateCampaignCreateCampaignAutoVariantSelectType0:
         )
 
         create_campaign_create_campaign_auto_variant_select_type_0.additional_properties = d
+        _check_shape(create_campaign_create_campaign_auto_variant_select_type_0, _SHAPE)
         return create_campaign_create_campaign_auto_variant_select_type_0
 
     @property
@@ -62,3 +65,6 @@ class CreateCampaignCreateCampaignAutoVariantSelectType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("trigger", (str,), False),)

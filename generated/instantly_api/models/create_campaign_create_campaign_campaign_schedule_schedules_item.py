@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateCampaignCreateCampaignCampaignScheduleSchedulesItem")
 
 
@@ -90,6 +92,7 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItem:
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(create_campaign_create_campaign_campaign_schedule_schedules_item, _SHAPE)
         return create_campaign_create_campaign_campaign_schedule_schedules_item
 
     @property
@@ -107,6 +110,12 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("timezone", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

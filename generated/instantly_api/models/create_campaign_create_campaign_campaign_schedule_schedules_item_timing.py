@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming")
 
 
@@ -52,6 +54,9 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming:
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item_timing.additional_properties = d
+        _check_shape(
+            create_campaign_create_campaign_campaign_schedule_schedules_item_timing, _SHAPE
+        )
         return create_campaign_create_campaign_campaign_schedule_schedules_item_timing
 
     @property
@@ -69,3 +74,9 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("from_", (str,), False),
+    ("to", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignCreateCampaignProviderRoutingRulesItem")
@@ -66,6 +67,7 @@ class CreateCampaignCreateCampaignProviderRoutingRulesItem:
         )
 
         create_campaign_create_campaign_provider_routing_rules_item.additional_properties = d
+        _check_shape(create_campaign_create_campaign_provider_routing_rules_item, _SHAPE)
         return create_campaign_create_campaign_provider_routing_rules_item
 
     @property
@@ -83,3 +85,17 @@ class CreateCampaignCreateCampaignProviderRoutingRulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "action",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("recipient_esp", (str,), True),
+    ("sender_esp", (str,), True),
+)

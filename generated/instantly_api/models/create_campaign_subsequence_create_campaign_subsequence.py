@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequence")
@@ -204,6 +205,7 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
         )
 
         create_campaign_subsequence_create_campaign_subsequence.additional_properties = d
+        _check_shape(create_campaign_subsequence_create_campaign_subsequence, _SHAPE)
         return create_campaign_subsequence_create_campaign_subsequence
 
     @property
@@ -221,6 +223,38 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("parent_campaign", (str,), False),
+    ("name", (str,), False),
+    (
+        "daily_limit_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ignore_account_daily_limit",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequenceConditions")
@@ -68,6 +69,7 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
         )
 
         create_campaign_subsequence_create_campaign_subsequence_conditions.additional_properties = d
+        _check_shape(create_campaign_subsequence_create_campaign_subsequence_conditions, _SHAPE)
         return create_campaign_subsequence_create_campaign_subsequence_conditions
 
     @property
@@ -85,3 +87,24 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "crm_status",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+    ("lead_activity", (int,), True),
+    (
+        "reply_contains",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

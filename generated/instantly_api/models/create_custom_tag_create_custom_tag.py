@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomTagCreateCustomTag")
@@ -62,6 +63,7 @@ class CreateCustomTagCreateCustomTag:
         )
 
         create_custom_tag_create_custom_tag.additional_properties = d
+        _check_shape(create_custom_tag_create_custom_tag, _SHAPE)
         return create_custom_tag_create_custom_tag
 
     @property
@@ -79,3 +81,17 @@ class CreateCustomTagCreateCustomTag:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("label", (str,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

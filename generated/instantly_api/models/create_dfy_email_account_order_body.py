@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBody")
@@ -79,6 +80,7 @@ class CreateDfyEmailAccountOrderBody:
         )
 
         create_dfy_email_account_order_body.additional_properties = d
+        _check_shape(create_dfy_email_account_order_body, _SHAPE)
         return create_dfy_email_account_order_body
 
     @property
@@ -96,6 +98,19 @@ class CreateDfyEmailAccountOrderBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("order_type", (str,), False),
+    (
+        "simulation",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

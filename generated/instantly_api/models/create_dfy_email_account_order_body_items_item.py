@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBodyItemsItem")
@@ -102,6 +103,7 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
         )
 
         create_dfy_email_account_order_body_items_item.additional_properties = d
+        _check_shape(create_dfy_email_account_order_body_items_item, _SHAPE)
         return create_dfy_email_account_order_body_items_item
 
     @property
@@ -119,6 +121,27 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    (
+        "email_provider",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "forwarding_domain",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

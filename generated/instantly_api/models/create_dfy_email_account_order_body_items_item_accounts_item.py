@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBodyItemsItemAccountsItem")
 
 
@@ -61,6 +63,7 @@ class CreateDfyEmailAccountOrderBodyItemsItemAccountsItem:
         )
 
         create_dfy_email_account_order_body_items_item_accounts_item.additional_properties = d
+        _check_shape(create_dfy_email_account_order_body_items_item_accounts_item, _SHAPE)
         return create_dfy_email_account_order_body_items_item_accounts_item
 
     @property
@@ -78,3 +81,10 @@ class CreateDfyEmailAccountOrderBodyItemsItemAccountsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email_address_prefix", (str,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+)

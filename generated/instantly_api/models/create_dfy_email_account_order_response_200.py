@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200")
@@ -437,6 +438,7 @@ class CreateDfyEmailAccountOrderResponse200:
         )
 
         create_dfy_email_account_order_response_200.additional_properties = d
+        _check_shape(create_dfy_email_account_order_response_200, _SHAPE)
         return create_dfy_email_account_order_response_200
 
     @property
@@ -454,6 +456,158 @@ class CreateDfyEmailAccountOrderResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("order_placed", (bool,), False),
+    ("order_is_valid", (bool,), False),
+    ("unavailable_domains", (str,), True),
+    ("blacklist_domains", (str,), True),
+    ("invalid_domains", (str,), True),
+    ("invalid_forwarding_domains", (str,), True),
+    ("missing_domain_orders", (str,), True),
+    ("provider_mismatch_domains", (str,), True),
+    ("unsupported_provider_domains", (str,), True),
+    ("unavailable_email_providers", (int,), True),
+    ("domains_without_accounts", (str,), True),
+    ("free_domains", (str,), True),
+    (
+        "number_of_domains_ordered",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "number_of_accounts_ordered",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "price_per_account_per_month",
+        (
+            float,
+            int,
+            type(None),
+        ),
+        False,
+    ),
+    (
+        "price_per_domain_per_year",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_domains_price_per_year",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_accounts_price_per_month",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_price_per_month",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_price_per_year",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_price",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_discount",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("payment_method_last_4_digits", (str,), False),
+    ("payment_method_brand", (str,), False),
+    ("payment_method_name_on_card", (str,), False),
+    ("simulation", (bool,), False),
+    (
+        "order_error",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "payment_failure_reason",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("blacklist_keywords", (str,), True),
+    (
+        "price_per_domain_per_month",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "checkout_required",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "checkout_url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "cart_order_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200InvalidAccountsItem")
 
 
@@ -76,6 +78,7 @@ class CreateDfyEmailAccountOrderResponse200InvalidAccountsItem:
         )
 
         create_dfy_email_account_order_response_200_invalid_accounts_item.additional_properties = d
+        _check_shape(create_dfy_email_account_order_response_200_invalid_accounts_item, _SHAPE)
         return create_dfy_email_account_order_response_200_invalid_accounts_item
 
     @property
@@ -93,3 +96,12 @@ class CreateDfyEmailAccountOrderResponse200InvalidAccountsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+    ("email", (str,), False),
+    ("reason", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200OrderItemsItem")
@@ -139,6 +140,7 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
         )
 
         create_dfy_email_account_order_response_200_order_items_item.additional_properties = d
+        _check_shape(create_dfy_email_account_order_response_200_order_items_item, _SHAPE)
         return create_dfy_email_account_order_response_200_order_items_item
 
     @property
@@ -156,6 +158,62 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    ("email_provider", (int,), False),
+    (
+        "domain_price",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "accounts_price",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_price",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "total_discount",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "forwarding_domain",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "domain_monthly_price",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem")
 
 
@@ -60,6 +62,9 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem:
         )
 
         create_dfy_email_account_order_response_200_order_items_item_accounts_item.additional_properties = d
+        _check_shape(
+            create_dfy_email_account_order_response_200_order_items_item_accounts_item, _SHAPE
+        )
         return create_dfy_email_account_order_response_200_order_items_item_accounts_item
 
     @property
@@ -77,3 +82,10 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email_address_prefix", (str,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+)

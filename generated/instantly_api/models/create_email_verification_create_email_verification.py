@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEmailVerificationCreateEmailVerification")
@@ -57,6 +58,7 @@ class CreateEmailVerificationCreateEmailVerification:
         )
 
         create_email_verification_create_email_verification.additional_properties = d
+        _check_shape(create_email_verification_create_email_verification, _SHAPE)
         return create_email_verification_create_email_verification
 
     @property
@@ -74,3 +76,16 @@ class CreateEmailVerificationCreateEmailVerification:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    (
+        "webhook_url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateImportedLeadsActivityBody")
@@ -65,6 +66,7 @@ class CreateImportedLeadsActivityBody:
         )
 
         create_imported_leads_activity_body.additional_properties = d
+        _check_shape(create_imported_leads_activity_body, _SHAPE)
         return create_imported_leads_activity_body
 
     @property
@@ -82,3 +84,17 @@ class CreateImportedLeadsActivityBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("lead_ids", (str,), True),
+    ("master_list_id", (str,), False),
+    (
+        "source",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

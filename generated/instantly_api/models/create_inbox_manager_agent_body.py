@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBody")
@@ -64,6 +65,7 @@ class CreateInboxManagerAgentBody:
         )
 
         create_inbox_manager_agent_body.additional_properties = d
+        _check_shape(create_inbox_manager_agent_body, _SHAPE)
         return create_inbox_manager_agent_body
 
     @property
@@ -81,6 +83,19 @@ class CreateInboxManagerAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    (
+        "description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

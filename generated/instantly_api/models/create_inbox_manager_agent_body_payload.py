@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayload")
@@ -190,6 +191,7 @@ class CreateInboxManagerAgentBodyPayload:
         )
 
         create_inbox_manager_agent_body_payload.additional_properties = d
+        _check_shape(create_inbox_manager_agent_body_payload, _SHAPE)
         return create_inbox_manager_agent_body_payload
 
     @property
@@ -207,6 +209,78 @@ class CreateInboxManagerAgentBodyPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("configuration_type", (int,), False),
+    ("tags", (str,), True),
+    (
+        "handle_followup",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "respond_to_automatic_emails",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "handle_objections",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "trigger_on_labels_enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "trigger_on_labels",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+    (
+        "trigger_on_labels_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "monthly_credit_budget",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "followup_business_days_only",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

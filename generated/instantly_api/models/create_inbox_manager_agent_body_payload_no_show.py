@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayloadNoShow")
@@ -82,6 +83,7 @@ class CreateInboxManagerAgentBodyPayloadNoShow:
         )
 
         create_inbox_manager_agent_body_payload_no_show.additional_properties = d
+        _check_shape(create_inbox_manager_agent_body_payload_no_show, _SHAPE)
         return create_inbox_manager_agent_body_payload_no_show
 
     @property
@@ -99,6 +101,27 @@ class CreateInboxManagerAgentBodyPayloadNoShow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_followups",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

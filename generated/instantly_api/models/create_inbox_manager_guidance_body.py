@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerGuidanceBody")
@@ -97,6 +98,7 @@ class CreateInboxManagerGuidanceBody:
         )
 
         create_inbox_manager_guidance_body.additional_properties = d
+        _check_shape(create_inbox_manager_guidance_body, _SHAPE)
         return create_inbox_manager_guidance_body
 
     @property
@@ -114,6 +116,28 @@ class CreateInboxManagerGuidanceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("label", (str,), False),
+    ("category", (int,), False),
+    (
+        "instruction",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

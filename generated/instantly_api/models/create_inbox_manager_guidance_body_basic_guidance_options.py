@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateInboxManagerGuidanceBodyBasicGuidanceOptions")
 
 
@@ -57,6 +59,7 @@ class CreateInboxManagerGuidanceBodyBasicGuidanceOptions:
         )
 
         create_inbox_manager_guidance_body_basic_guidance_options.additional_properties = d
+        _check_shape(create_inbox_manager_guidance_body_basic_guidance_options, _SHAPE)
         return create_inbox_manager_guidance_body_basic_guidance_options
 
     @property
@@ -74,3 +77,9 @@ class CreateInboxManagerGuidanceBodyBasicGuidanceOptions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("tone", (str,), False),
+    ("length", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTest")
@@ -350,6 +351,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
         )
 
         create_inbox_placement_test_create_inbox_placement_test.additional_properties = d
+        _check_shape(create_inbox_placement_test_create_inbox_placement_test, _SHAPE)
         return create_inbox_placement_test_create_inbox_placement_test
 
     @property
@@ -367,6 +369,96 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("type_", (int,), False),
+    ("sending_method", (int,), False),
+    ("email_subject", (str,), False),
+    ("email_body", (str,), False),
+    ("emails", (str,), True),
+    (
+        "delivery_mode",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "test_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text_only",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "timestamp_next_run",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "not_sending_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "run_immediately",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestSchedule")
@@ -106,6 +107,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule.additional_properties = d
+        _check_shape(create_inbox_placement_test_create_inbox_placement_test_schedule, _SHAPE)
         return create_inbox_placement_test_create_inbox_placement_test_schedule
 
     @property
@@ -123,6 +125,18 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "timezone",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming")
@@ -46,6 +47,9 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule_timing.additional_properties = d
+        _check_shape(
+            create_inbox_placement_test_create_inbox_placement_test_schedule_timing, _SHAPE
+        )
         return create_inbox_placement_test_create_inbox_placement_test_schedule_timing
 
     @property
@@ -63,3 +67,15 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadCreateLead")
@@ -282,6 +283,7 @@ class CreateLeadCreateLead:
         )
 
         create_lead_create_lead.additional_properties = d
+        _check_shape(create_lead_create_lead, _SHAPE)
         return create_lead_create_lead
 
     @property
@@ -299,6 +301,174 @@ class CreateLeadCreateLead:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "personalization",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "website",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "first_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "job_title",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "lt_interest_status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pl_value_lead",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_workspace",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_campaign",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_in_list",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "blocklist_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verify_leads_for_lead_finder",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verify_leads_on_import",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBody")
@@ -157,6 +158,7 @@ class CreateLeadFinderAgentBody:
         )
 
         create_lead_finder_agent_body.additional_properties = d
+        _check_shape(create_lead_finder_agent_body, _SHAPE)
         return create_lead_finder_agent_body
 
     @property
@@ -174,6 +176,45 @@ class CreateLeadFinderAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("campaign_id", (str,), False),
+    (
+        "min_active_leads",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("on_exhaustion", (str,), False),
+    (
+        "show_one_lead_per_company",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "source",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_enrichment_workflow",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

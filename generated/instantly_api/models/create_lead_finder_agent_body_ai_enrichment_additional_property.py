@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodyAiEnrichmentAdditionalProperty")
@@ -139,6 +140,7 @@ class CreateLeadFinderAgentBodyAiEnrichmentAdditionalProperty:
         )
 
         create_lead_finder_agent_body_ai_enrichment_additional_property.additional_properties = d
+        _check_shape(create_lead_finder_agent_body_ai_enrichment_additional_property, _SHAPE)
         return create_lead_finder_agent_body_ai_enrichment_additional_property
 
     @property
@@ -156,3 +158,82 @@ class CreateLeadFinderAgentBodyAiEnrichmentAdditionalProperty:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("model_version", (str,), False),
+    (
+        "prompt",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("input_columns", (str,), True),
+    (
+        "use_instantly_account",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "overwrite",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "order",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "required",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verb",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "object_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "fallback",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_if_input_empty",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

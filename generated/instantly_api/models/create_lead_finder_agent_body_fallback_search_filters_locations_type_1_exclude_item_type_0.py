@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -59,6 +60,10 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemTyp
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0.additional_properties = d
+        _check_shape(
+            create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0,
+            _SHAPE,
+        )
         return create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_0
 
     @property
@@ -76,3 +81,16 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemTyp
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("place_id", (str,), False),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4")
@@ -77,6 +78,9 @@ class CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4:
         )
 
         create_lead_finder_agent_body_search_filters_employee_count_item_type_4.additional_properties = d
+        _check_shape(
+            create_lead_finder_agent_body_search_filters_employee_count_item_type_4, _SHAPE
+        )
         return create_lead_finder_agent_body_search_filters_employee_count_item_type_4
 
     @property
@@ -94,3 +98,28 @@ class CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("op", (str,), False),
+    (
+        "min_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

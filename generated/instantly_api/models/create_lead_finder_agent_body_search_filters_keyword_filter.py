@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersKeywordFilter")
@@ -62,6 +63,7 @@ class CreateLeadFinderAgentBodySearchFiltersKeywordFilter:
         )
 
         create_lead_finder_agent_body_search_filters_keyword_filter.additional_properties = d
+        _check_shape(create_lead_finder_agent_body_search_filters_keyword_filter, _SHAPE)
         return create_lead_finder_agent_body_search_filters_keyword_filter
 
     @property
@@ -79,3 +81,31 @@ class CreateLeadFinderAgentBodySearchFiltersKeywordFilter:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "exclude",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

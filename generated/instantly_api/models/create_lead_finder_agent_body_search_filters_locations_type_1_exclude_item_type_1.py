@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType1")
@@ -63,6 +64,10 @@ class CreateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType1:
         )
 
         create_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_1.additional_properties = d
+        _check_shape(
+            create_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_1,
+            _SHAPE,
+        )
         return create_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_1
 
     @property
@@ -80,3 +85,31 @@ class CreateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "city",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "state",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersSignalsItemType1")
@@ -97,6 +98,7 @@ class CreateLeadFinderAgentBodySearchFiltersSignalsItemType1:
         )
 
         create_lead_finder_agent_body_search_filters_signals_item_type_1.additional_properties = d
+        _check_shape(create_lead_finder_agent_body_search_filters_signals_item_type_1, _SHAPE)
         return create_lead_finder_agent_body_search_filters_signals_item_type_1
 
     @property
@@ -114,6 +116,20 @@ class CreateLeadFinderAgentBodySearchFiltersSignalsItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("key", (str,), False),
+    (
+        "period_days",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersTitle")
@@ -79,6 +80,7 @@ class CreateLeadFinderAgentBodySearchFiltersTitle:
         )
 
         create_lead_finder_agent_body_search_filters_title.additional_properties = d
+        _check_shape(create_lead_finder_agent_body_search_filters_title, _SHAPE)
         return create_lead_finder_agent_body_search_filters_title
 
     @property
@@ -96,3 +98,25 @@ class CreateLeadFinderAgentBodySearchFiltersTitle:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+    (
+        "include_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "exclude_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadLabelCreateLeadLabel")
@@ -84,6 +85,7 @@ class CreateLeadLabelCreateLeadLabel:
         )
 
         create_lead_label_create_lead_label.additional_properties = d
+        _check_shape(create_lead_label_create_lead_label, _SHAPE)
         return create_lead_label_create_lead_label
 
     @property
@@ -101,3 +103,27 @@ class CreateLeadLabelCreateLeadLabel:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("label", (str,), False),
+    ("interest_status_label", (str,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "use_with_ai",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

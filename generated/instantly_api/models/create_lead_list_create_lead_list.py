@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadListCreateLeadList")
@@ -75,6 +76,7 @@ class CreateLeadListCreateLeadList:
         )
 
         create_lead_list_create_lead_list.additional_properties = d
+        _check_shape(create_lead_list_create_lead_list, _SHAPE)
         return create_lead_list_create_lead_list
 
     @property
@@ -92,3 +94,26 @@ class CreateLeadListCreateLeadList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    (
+        "has_enrichment_task",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "owned_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgent")
@@ -195,6 +196,7 @@ class CreateSalesAgentCreateAISalesAgent:
         )
 
         create_sales_agent_create_ai_sales_agent.additional_properties = d
+        _check_shape(create_sales_agent_create_ai_sales_agent, _SHAPE)
         return create_sales_agent_create_ai_sales_agent
 
     @property
@@ -212,6 +214,102 @@ class CreateSalesAgentCreateAISalesAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "input_",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "agent_type",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "self_improvement",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "memory_from_workspace",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "master_lead_list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "initial_scrape_ready",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_duplicate",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "source_ai_sdr_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings")
@@ -45,6 +46,7 @@ class CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings:
         )
 
         create_sales_agent_create_ai_sales_agent_config_enrichment_settings.additional_properties = d
+        _check_shape(create_sales_agent_create_ai_sales_agent_config_enrichment_settings, _SHAPE)
         return create_sales_agent_create_ai_sales_agent_config_enrichment_settings
 
     @property
@@ -62,3 +64,16 @@ class CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enrichment_limit_per_run",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

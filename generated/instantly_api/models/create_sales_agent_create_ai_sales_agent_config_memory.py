@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigMemory")
@@ -128,6 +129,7 @@ class CreateSalesAgentCreateAISalesAgentConfigMemory:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory.additional_properties = d
+        _check_shape(create_sales_agent_create_ai_sales_agent_config_memory, _SHAPE)
         return create_sales_agent_create_ai_sales_agent_config_memory
 
     @property
@@ -145,6 +147,30 @@ class CreateSalesAgentCreateAISalesAgentConfigMemory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "company",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "business_description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("active_icps_indexes", (int,), True),
+    ("business_offers", (str,), True),
+    ("active_business_offers_indexes", (int,), True),
+    ("custom_fields", (str,), True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

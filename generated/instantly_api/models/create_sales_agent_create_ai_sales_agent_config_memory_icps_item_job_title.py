@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle")
@@ -57,6 +58,9 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title.additional_properties = d
+        _check_shape(
+            create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title, _SHAPE
+        )
         return create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title
 
     @property
@@ -74,3 +78,9 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+)

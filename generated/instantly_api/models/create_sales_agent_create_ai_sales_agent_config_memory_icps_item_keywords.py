@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords")
@@ -61,6 +62,9 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords.additional_properties = d
+        _check_shape(
+            create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords, _SHAPE
+        )
         return create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords
 
     @property
@@ -78,3 +82,25 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "include",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "exclude",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

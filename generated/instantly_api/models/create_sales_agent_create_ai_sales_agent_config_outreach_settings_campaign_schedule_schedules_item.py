@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar(
     "T",
     bound="CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItem",
@@ -95,6 +97,10 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(
+            create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item,
+            _SHAPE,
+        )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item
 
     @property
@@ -112,6 +118,12 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("timezone", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

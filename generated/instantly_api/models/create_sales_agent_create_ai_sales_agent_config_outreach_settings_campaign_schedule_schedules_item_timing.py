@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar(
     "T",
     bound="CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming",
@@ -55,6 +57,10 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
+        _check_shape(
+            create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing,
+            _SHAPE,
+        )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing
 
     @property
@@ -72,3 +78,9 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("from_", (str,), False),
+    ("to", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings")
@@ -46,6 +47,10 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings:
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d
+        _check_shape(
+            create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings,
+            _SHAPE,
+        )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings
 
     @property
@@ -63,3 +68,15 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "text_opt_out_enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

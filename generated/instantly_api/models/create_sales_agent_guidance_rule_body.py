@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentGuidanceRuleBody")
@@ -57,6 +58,7 @@ class CreateSalesAgentGuidanceRuleBody:
         )
 
         create_sales_agent_guidance_rule_body.additional_properties = d
+        _check_shape(create_sales_agent_guidance_rule_body, _SHAPE)
         return create_sales_agent_guidance_rule_body
 
     @property
@@ -74,3 +76,16 @@ class CreateSalesAgentGuidanceRuleBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("content", (str,), False),
+    (
+        "title",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

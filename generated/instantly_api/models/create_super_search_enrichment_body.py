@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentBody")
@@ -128,6 +129,7 @@ class CreateSuperSearchEnrichmentBody:
         )
 
         create_super_search_enrichment_body.additional_properties = d
+        _check_shape(create_super_search_enrichment_body, _SHAPE)
         return create_super_search_enrichment_body
 
     @property
@@ -145,6 +147,29 @@ class CreateSuperSearchEnrichmentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("resource_id", (str,), False),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_flow", (str,), True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

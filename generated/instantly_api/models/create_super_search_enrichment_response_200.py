@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentResponse200")
@@ -92,6 +93,7 @@ class CreateSuperSearchEnrichmentResponse200:
         )
 
         create_super_search_enrichment_response_200.additional_properties = d
+        _check_shape(create_super_search_enrichment_response_200, _SHAPE)
         return create_super_search_enrichment_response_200
 
     @property
@@ -109,6 +111,22 @@ class CreateSuperSearchEnrichmentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("resource_id", (str,), False),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

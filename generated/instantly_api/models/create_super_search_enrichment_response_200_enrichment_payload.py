@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentResponse200EnrichmentPayload")
@@ -83,6 +84,7 @@ class CreateSuperSearchEnrichmentResponse200EnrichmentPayload:
         )
 
         create_super_search_enrichment_response_200_enrichment_payload.additional_properties = d
+        _check_shape(create_super_search_enrichment_response_200_enrichment_payload, _SHAPE)
         return create_super_search_enrichment_response_200_enrichment_payload
 
     @property
@@ -100,3 +102,40 @@ class CreateSuperSearchEnrichmentResponse200EnrichmentPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "joblisting",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email_verification",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "work_email_enrichment",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "fully_enriched_profile",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_flow", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateWebhookCreateWebhook")
@@ -138,6 +139,7 @@ class CreateWebhookCreateWebhook:
         )
 
         create_webhook_create_webhook.additional_properties = d
+        _check_shape(create_webhook_create_webhook, _SHAPE)
         return create_webhook_create_webhook
 
     @property
@@ -155,6 +157,48 @@ class CreateWebhookCreateWebhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("target_hook_url", (str,), False),
+    (
+        "campaign",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "event_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "custom_interest_value",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateWorkspaceGroupMemberCreateWorkspaceGroupMember")
 
 
@@ -45,6 +47,7 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
         )
 
         create_workspace_group_member_create_workspace_group_member.additional_properties = d
+        _check_shape(create_workspace_group_member_create_workspace_group_member, _SHAPE)
         return create_workspace_group_member_create_workspace_group_member
 
     @property
@@ -62,3 +65,6 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("sub_workspace_id", (str,), False),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateWorkspaceMemberCreateWorkspaceMember")
@@ -120,6 +121,7 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
         )
 
         create_workspace_member_create_workspace_member.additional_properties = d
+        _check_shape(create_workspace_member_create_workspace_member, _SHAPE)
         return create_workspace_member_create_workspace_member
 
     @property
@@ -137,3 +139,27 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    ("role", (str,), False),
+    (
+        "user_email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "nickname",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

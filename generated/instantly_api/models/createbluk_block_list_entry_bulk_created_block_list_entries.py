@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="CreateblukBlockListEntryBulkCreatedBlockListEntries")
 
 
@@ -68,6 +70,7 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
         )
 
         createbluk_block_list_entry_bulk_created_block_list_entries.additional_properties = d
+        _check_shape(createbluk_block_list_entry_bulk_created_block_list_entries, _SHAPE)
         return createbluk_block_list_entry_bulk_created_block_list_entries
 
     @property
@@ -85,6 +88,26 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "valid_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "invalid_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

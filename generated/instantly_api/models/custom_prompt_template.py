@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplate")
@@ -280,6 +281,7 @@ class CustomPromptTemplate:
         )
 
         custom_prompt_template.additional_properties = d
+        _check_shape(custom_prompt_template, _SHAPE)
         return custom_prompt_template
 
     @property
@@ -297,6 +299,90 @@ class CustomPromptTemplate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("workspace_id", (str,), False),
+    ("created_by", (str,), False),
+    ("name", (str,), False),
+    ("category", (int,), False),
+    ("prompt", (str,), False),
+    ("is_public", (bool,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "model_version",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "from_shared",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "like_count",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "execution_count",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "liked",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "template_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "created_by_instantly",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

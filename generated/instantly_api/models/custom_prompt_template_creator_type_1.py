@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplateCreatorType1")
@@ -60,6 +61,7 @@ class CustomPromptTemplateCreatorType1:
         )
 
         custom_prompt_template_creator_type_1.additional_properties = d
+        _check_shape(custom_prompt_template_creator_type_1, _SHAPE)
         return custom_prompt_template_creator_type_1
 
     @property
@@ -77,6 +79,18 @@ class CustomPromptTemplateCreatorType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplateCreatorType1PayloadName")
@@ -53,6 +54,7 @@ class CustomPromptTemplateCreatorType1PayloadName:
         )
 
         custom_prompt_template_creator_type_1_payload_name.additional_properties = d
+        _check_shape(custom_prompt_template_creator_type_1_payload_name, _SHAPE)
         return custom_prompt_template_creator_type_1_payload_name
 
     @property
@@ -70,3 +72,23 @@ class CustomPromptTemplateCreatorType1PayloadName:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "first",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

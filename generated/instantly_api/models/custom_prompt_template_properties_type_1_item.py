@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplatePropertiesType1Item")
@@ -53,6 +54,7 @@ class CustomPromptTemplatePropertiesType1Item:
         )
 
         custom_prompt_template_properties_type_1_item.additional_properties = d
+        _check_shape(custom_prompt_template_properties_type_1_item, _SHAPE)
         return custom_prompt_template_properties_type_1_item
 
     @property
@@ -70,3 +72,23 @@ class CustomPromptTemplatePropertiesType1Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "property_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -99,6 +100,7 @@ class CustomTag:
         )
 
         custom_tag.additional_properties = d
+        _check_shape(custom_tag, _SHAPE)
         return custom_tag
 
     @property
@@ -116,3 +118,19 @@ class CustomTag:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("label", (str,), False),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

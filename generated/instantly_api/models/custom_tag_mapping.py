@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="CustomTagMapping")
@@ -95,6 +96,7 @@ class CustomTagMapping:
         )
 
         custom_tag_mapping.additional_properties = d
+        _check_shape(custom_tag_mapping, _SHAPE)
         return custom_tag_mapping
 
     @property
@@ -112,3 +114,12 @@ class CustomTagMapping:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("tag_id", (str,), False),
+    ("resource_id", (str,), False),
+    ("resource_type", (int,), False),
+    ("organization_id", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteLeadLabelBody")
@@ -44,6 +45,7 @@ class DeleteLeadLabelBody:
         )
 
         delete_lead_label_body.additional_properties = d
+        _check_shape(delete_lead_label_body, _SHAPE)
         return delete_lead_label_body
 
     @property
@@ -61,3 +63,16 @@ class DeleteLeadLabelBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "reassigned_status",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

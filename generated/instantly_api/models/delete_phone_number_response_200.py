@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -120,6 +121,7 @@ class DeletePhoneNumberResponse200:
         )
 
         delete_phone_number_response_200.additional_properties = d
+        _check_shape(delete_phone_number_response_200, _SHAPE)
         return delete_phone_number_response_200
 
     @property
@@ -137,3 +139,63 @@ class DeletePhoneNumberResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "organization_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone_number",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "locality",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subscription_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "twilio_sid",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

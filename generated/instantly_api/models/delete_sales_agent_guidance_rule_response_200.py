@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="DeleteSalesAgentGuidanceRuleResponse200")
 
 
@@ -52,6 +54,7 @@ class DeleteSalesAgentGuidanceRuleResponse200:
         )
 
         delete_sales_agent_guidance_rule_response_200.additional_properties = d
+        _check_shape(delete_sales_agent_guidance_rule_response_200, _SHAPE)
         return delete_sales_agent_guidance_rule_response_200
 
     @property
@@ -69,3 +72,9 @@ class DeleteSalesAgentGuidanceRuleResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("deleted", (bool,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="DeletebulkBlockListEntryBulkDeleteBlockListEntry")
 
 
@@ -46,6 +48,7 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
         )
 
         deletebulk_block_list_entry_bulk_delete_block_list_entry.additional_properties = d
+        _check_shape(deletebulk_block_list_entry_bulk_delete_block_list_entry, _SHAPE)
         return deletebulk_block_list_entry_bulk_delete_block_list_entry
 
     @property
@@ -63,3 +66,6 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("ids", (str,), True),)

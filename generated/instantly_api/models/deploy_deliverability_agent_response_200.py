@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="DeployDeliverabilityAgentResponse200")
 
 
@@ -70,6 +72,7 @@ class DeployDeliverabilityAgentResponse200:
         )
 
         deploy_deliverability_agent_response_200.additional_properties = d
+        _check_shape(deploy_deliverability_agent_response_200, _SHAPE)
         return deploy_deliverability_agent_response_200
 
     @property
@@ -87,6 +90,21 @@ class DeployDeliverabilityAgentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("already_deployed", (bool,), False),
+    ("initial_cycle_enqueued", (bool,), False),
+    (
+        "promo_credits_granted",
+        (
+            float,
+            int,
+            type(None),
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

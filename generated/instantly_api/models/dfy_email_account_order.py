@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -141,6 +142,7 @@ class DFYEmailAccountOrder:
         )
 
         dfy_email_account_order.additional_properties = d
+        _check_shape(dfy_email_account_order, _SHAPE)
         return dfy_email_account_order
 
     @property
@@ -158,3 +160,36 @@ class DFYEmailAccountOrder:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("workspace_id", (str,), False),
+    ("domain", (str,), False),
+    (
+        "forwarding_domain",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "forwarding_mode",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_pre_warmed_up",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DisableWarmupForAccountsBodyFilterType0")
@@ -63,6 +64,7 @@ class DisableWarmupForAccountsBodyFilterType0:
         )
 
         disable_warmup_for_accounts_body_filter_type_0.additional_properties = d
+        _check_shape(disable_warmup_for_accounts_body_filter_type_0, _SHAPE)
         return disable_warmup_for_accounts_body_filter_type_0
 
     @property
@@ -80,3 +82,24 @@ class DisableWarmupForAccountsBodyFilterType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "tag_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "filter_",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

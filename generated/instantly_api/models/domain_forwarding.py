@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DomainForwarding")
@@ -79,6 +80,7 @@ class DomainForwarding:
         )
 
         domain_forwarding.additional_properties = d
+        _check_shape(domain_forwarding, _SHAPE)
         return domain_forwarding
 
     @property
@@ -96,3 +98,26 @@ class DomainForwarding:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    (
+        "forwarding_domain",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "forwarding_mode",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

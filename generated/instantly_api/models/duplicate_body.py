@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DuplicateBody")
@@ -45,6 +46,7 @@ class DuplicateBody:
         )
 
         duplicate_body.additional_properties = d
+        _check_shape(duplicate_body, _SHAPE)
         return duplicate_body
 
     @property
@@ -62,3 +64,15 @@ class DuplicateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

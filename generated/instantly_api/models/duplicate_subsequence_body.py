@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DuplicateSubsequenceBody")
@@ -57,6 +58,7 @@ class DuplicateSubsequenceBody:
         )
 
         duplicate_subsequence_body.additional_properties = d
+        _check_shape(duplicate_subsequence_body, _SHAPE)
         return duplicate_subsequence_body
 
     @property
@@ -74,3 +76,16 @@ class DuplicateSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("parent_campaign", (str,), False),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailAttachmentJsonType1FilesItem")
@@ -86,6 +87,7 @@ class EmailAttachmentJsonType1FilesItem:
         )
 
         email_attachment_json_type_1_files_item.additional_properties = d
+        _check_shape(email_attachment_json_type_1_files_item, _SHAPE)
         return email_attachment_json_type_1_files_item
 
     @property
@@ -103,3 +105,42 @@ class EmailAttachmentJsonType1FilesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("filename", (str,), False),
+    (
+        "size",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

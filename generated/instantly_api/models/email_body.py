@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailBody")
@@ -56,6 +57,7 @@ class EmailBody:
         )
 
         email_body.additional_properties = d
+        _check_shape(email_body, _SHAPE)
         return email_body
 
     @property
@@ -73,3 +75,23 @@ class EmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "text",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "html",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -95,6 +96,7 @@ class EmailTemplate:
         )
 
         email_template.additional_properties = d
+        _check_shape(email_template, _SHAPE)
         return email_template
 
     @property
@@ -112,3 +114,20 @@ class EmailTemplate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("body", (str,), False),
+    ("name", (str,), False),
+    ("organization", (str,), False),
+    (
+        "subject",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

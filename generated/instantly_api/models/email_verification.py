@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailVerification")
@@ -118,6 +119,7 @@ class EmailVerification:
         )
 
         email_verification.additional_properties = d
+        _check_shape(email_verification, _SHAPE)
         return email_verification
 
     @property
@@ -135,3 +137,47 @@ class EmailVerification:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email", (str,), False),
+    ("verification_status", (str,), False),
+    (
+        "status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "catch_all",
+        (
+            bool,
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "credits_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "credits_used",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnableWarmupForAccountsBody")
@@ -108,6 +109,7 @@ class EnableWarmupForAccountsBody:
         )
 
         enable_warmup_for_accounts_body.additional_properties = d
+        _check_shape(enable_warmup_for_accounts_body, _SHAPE)
         return enable_warmup_for_accounts_body
 
     @property
@@ -125,6 +127,28 @@ class EnableWarmupForAccountsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("emails", (str,), True),
+    (
+        "include_all_emails",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("excluded_emails", (str,), True),
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBody")
@@ -200,6 +201,7 @@ class EnrichLeadsFromSupersearchBody:
         )
 
         enrich_leads_from_supersearch_body.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_body, _SHAPE)
         return enrich_leads_from_supersearch_body
 
     @property
@@ -217,6 +219,75 @@ class EnrichLeadsFromSupersearchBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "limit",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "search_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "work_email_enrichment",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "fully_enriched_profile",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_flow", (str,), True),
+    (
+        "resource_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_update",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_rows_without_email",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFilters")
@@ -604,6 +605,7 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
         )
 
         enrich_leads_from_supersearch_body_search_filters.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_body_search_filters, _SHAPE)
         return enrich_leads_from_supersearch_body_search_filters
 
     @property
@@ -621,6 +623,93 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "company_list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("department", (str,), True),
+    ("level", (str,), True),
+    ("revenue", (str,), True),
+    ("news", (str,), True),
+    ("job_listing", (str,), True),
+    ("job_listing_filter", (str,), True),
+    ("name", (str,), True),
+    (
+        "look_alike",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "lookAlike",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "look_alike_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("technologies", (str,), True),
+    ("fundingType", (str,), True),
+    (
+        "locationMode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("domains", (str,), True),
+    (
+        "website_visitors",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("funding_type", (str,), True),
+    (
+        "skip_owned_leads",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "show_one_lead_per_company",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "location_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3")
@@ -77,6 +78,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3:
         )
 
         enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3.additional_properties = d
+        _check_shape(
+            enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3, _SHAPE
+        )
         return enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_3
 
     @property
@@ -94,3 +98,28 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("op", (str,), False),
+    (
+        "min_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter")
@@ -62,6 +63,7 @@ class EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter:
         )
 
         enrich_leads_from_supersearch_body_search_filters_keyword_filter.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_body_search_filters_keyword_filter, _SHAPE)
         return enrich_leads_from_supersearch_body_search_filters_keyword_filter
 
     @property
@@ -79,3 +81,31 @@ class EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "exclude",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

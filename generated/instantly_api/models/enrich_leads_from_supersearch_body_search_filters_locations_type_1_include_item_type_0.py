@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0")
@@ -59,6 +60,10 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0:
         )
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0.additional_properties = d
+        _check_shape(
+            enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0,
+            _SHAPE,
+        )
         return (
             enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0
         )
@@ -78,3 +83,16 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("place_id", (str,), False),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

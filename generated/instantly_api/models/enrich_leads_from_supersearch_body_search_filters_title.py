@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFiltersTitle")
@@ -57,6 +58,7 @@ class EnrichLeadsFromSupersearchBodySearchFiltersTitle:
         )
 
         enrich_leads_from_supersearch_body_search_filters_title.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_body_search_filters_title, _SHAPE)
         return enrich_leads_from_supersearch_body_search_filters_title
 
     @property
@@ -74,3 +76,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersTitle:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1")
@@ -97,6 +98,7 @@ class EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1:
         )
 
         enrich_leads_from_supersearch_body_signal_enrichment_item_type_1.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_body_signal_enrichment_item_type_1, _SHAPE)
         return enrich_leads_from_supersearch_body_signal_enrichment_item_type_1
 
     @property
@@ -114,6 +116,20 @@ class EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("key", (str,), False),
+    (
+        "period_days",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

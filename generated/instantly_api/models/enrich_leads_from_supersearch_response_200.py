@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchResponse200")
@@ -150,6 +151,7 @@ class EnrichLeadsFromSupersearchResponse200:
         )
 
         enrich_leads_from_supersearch_response_200.additional_properties = d
+        _check_shape(enrich_leads_from_supersearch_response_200, _SHAPE)
         return enrich_leads_from_supersearch_response_200
 
     @property
@@ -167,6 +169,57 @@ class EnrichLeadsFromSupersearchResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("resource_id", (str,), False),
+    (
+        "resource_type",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_flow", (str,), True),
+    (
+        "background_job_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "live_list_workflow_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

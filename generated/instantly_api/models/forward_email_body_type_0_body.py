@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ForwardEmailBodyType0Body")
@@ -54,6 +55,7 @@ class ForwardEmailBodyType0Body:
         )
 
         forward_email_body_type_0_body.additional_properties = d
+        _check_shape(forward_email_body_type_0_body, _SHAPE)
         return forward_email_body_type_0_body
 
     @property
@@ -71,3 +73,23 @@ class ForwardEmailBodyType0Body:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "html",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ForwardEmailBodyType1")
 
 
@@ -44,6 +46,7 @@ class ForwardEmailBodyType1:
         )
 
         forward_email_body_type_1.additional_properties = d
+        _check_shape(forward_email_body_type_1, _SHAPE)
         return forward_email_body_type_1
 
     @property
@@ -61,3 +64,6 @@ class ForwardEmailBodyType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("include_original_body", (bool,), False),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GenerateSimilarDomainsBody")
@@ -58,6 +59,7 @@ class GenerateSimilarDomainsBody:
         )
 
         generate_similar_domains_body.additional_properties = d
+        _check_shape(generate_similar_domains_body, _SHAPE)
         return generate_similar_domains_body
 
     @property
@@ -75,3 +77,9 @@ class GenerateSimilarDomainsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    ("tlds", (str,), True),
+)

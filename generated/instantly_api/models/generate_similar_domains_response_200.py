@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GenerateSimilarDomainsResponse200")
@@ -46,6 +47,7 @@ class GenerateSimilarDomainsResponse200:
         )
 
         generate_similar_domains_response_200.additional_properties = d
+        _check_shape(generate_similar_domains_response_200, _SHAPE)
         return generate_similar_domains_response_200
 
     @property
@@ -63,3 +65,6 @@ class GenerateSimilarDomainsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("domains", (str,), True),)

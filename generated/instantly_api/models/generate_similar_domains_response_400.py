@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GenerateSimilarDomainsResponse400")
@@ -81,6 +82,7 @@ class GenerateSimilarDomainsResponse400:
         )
 
         generate_similar_domains_response_400.additional_properties = d
+        _check_shape(generate_similar_domains_response_400, _SHAPE)
         return generate_similar_domains_response_400
 
     @property
@@ -98,3 +100,48 @@ class GenerateSimilarDomainsResponse400:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status_code",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "keyword",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAdminWorkspaceGroupMemberResponse200")
@@ -66,6 +67,7 @@ class GetAdminWorkspaceGroupMemberResponse200:
         )
 
         get_admin_workspace_group_member_response_200.additional_properties = d
+        _check_shape(get_admin_workspace_group_member_response_200, _SHAPE)
         return get_admin_workspace_group_member_response_200
 
     @property
@@ -83,3 +85,17 @@ class GetAdminWorkspaceGroupMemberResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("workspace_name", (str,), False),
+    ("has_admin_workspace", (bool,), False),
+    (
+        "workspace_group_member_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

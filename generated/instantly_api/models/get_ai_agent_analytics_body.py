@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiAgentAnalyticsBody")
@@ -63,6 +64,7 @@ class GetAiAgentAnalyticsBody:
         )
 
         get_ai_agent_analytics_body.additional_properties = d
+        _check_shape(get_ai_agent_analytics_body, _SHAPE)
         return get_ai_agent_analytics_body
 
     @property
@@ -80,6 +82,9 @@ class GetAiAgentAnalyticsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("agent_ids", (str,), True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetAiAgentAnalyticsResponse200AnalyticsItem")
 
 
@@ -60,6 +62,7 @@ class GetAiAgentAnalyticsResponse200AnalyticsItem:
         )
 
         get_ai_agent_analytics_response_200_analytics_item.additional_properties = d
+        _check_shape(get_ai_agent_analytics_response_200_analytics_item, _SHAPE)
         return get_ai_agent_analytics_response_200_analytics_item
 
     @property
@@ -77,3 +80,24 @@ class GetAiAgentAnalyticsResponse200AnalyticsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("agent_id", (str,), False),
+    (
+        "reach",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "outcome",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiEnrichmentForResourceResponse200Item")
@@ -90,6 +91,7 @@ class GetAiEnrichmentForResourceResponse200Item:
         )
 
         get_ai_enrichment_for_resource_response_200_item.additional_properties = d
+        _check_shape(get_ai_enrichment_for_resource_response_200_item, _SHAPE)
         return get_ai_enrichment_for_resource_response_200_item
 
     @property
@@ -107,3 +109,34 @@ class GetAiEnrichmentForResourceResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("organization_id", (str,), False),
+    ("resource_id", (str,), False),
+    (
+        "resource_type",
+        (
+            int,
+            str,
+        ),
+        False,
+    ),
+    ("output_column", (str,), False),
+    (
+        "status",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -62,6 +63,7 @@ class GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem:
         )
 
         get_ai_sdr_analytics_response_200_total_email_activity_per_day_item.additional_properties = d
+        _check_shape(get_ai_sdr_analytics_response_200_total_email_activity_per_day_item, _SHAPE)
         return get_ai_sdr_analytics_response_200_total_email_activity_per_day_item
 
     @property
@@ -79,3 +81,16 @@ class GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "y",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrAnalyticsResponse200Totals")
@@ -89,6 +90,7 @@ class GetAiSdrAnalyticsResponse200Totals:
         )
 
         get_ai_sdr_analytics_response_200_totals.additional_properties = d
+        _check_shape(get_ai_sdr_analytics_response_200_totals, _SHAPE)
         return get_ai_sdr_analytics_response_200_totals
 
     @property
@@ -106,3 +108,61 @@ class GetAiSdrAnalyticsResponse200Totals:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_sent",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunities",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunities_amount",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_email_activity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "leads_found",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrLeadActivityResponse200")
@@ -84,6 +85,7 @@ class GetAiSdrLeadActivityResponse200:
         )
 
         get_ai_sdr_lead_activity_response_200.additional_properties = d
+        _check_shape(get_ai_sdr_lead_activity_response_200, _SHAPE)
         return get_ai_sdr_lead_activity_response_200
 
     @property
@@ -101,6 +103,34 @@ class GetAiSdrLeadActivityResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

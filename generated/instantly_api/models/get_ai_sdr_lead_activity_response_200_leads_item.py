@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrLeadActivityResponse200LeadsItem")
@@ -120,6 +121,7 @@ class GetAiSdrLeadActivityResponse200LeadsItem:
         )
 
         get_ai_sdr_lead_activity_response_200_leads_item.additional_properties = d
+        _check_shape(get_ai_sdr_lead_activity_response_200_leads_item, _SHAPE)
         return get_ai_sdr_lead_activity_response_200_leads_item
 
     @property
@@ -137,3 +139,80 @@ class GetAiSdrLeadActivityResponse200LeadsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "email",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "emails_sent",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replied",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "click_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "bounced",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "has_opportunity",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "lt_interest_status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrOpportunitySummaryResponse200CampaignsItem")
@@ -62,6 +63,7 @@ class GetAiSdrOpportunitySummaryResponse200CampaignsItem:
         )
 
         get_ai_sdr_opportunity_summary_response_200_campaigns_item.additional_properties = d
+        _check_shape(get_ai_sdr_opportunity_summary_response_200_campaigns_item, _SHAPE)
         return get_ai_sdr_opportunity_summary_response_200_campaigns_item
 
     @property
@@ -79,3 +81,33 @@ class GetAiSdrOpportunitySummaryResponse200CampaignsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_opportunities",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_opportunity_value",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

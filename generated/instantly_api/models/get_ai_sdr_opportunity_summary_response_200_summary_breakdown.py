@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiSdrOpportunitySummaryResponse200SummaryBreakdown")
@@ -71,6 +72,7 @@ class GetAiSdrOpportunitySummaryResponse200SummaryBreakdown:
         )
 
         get_ai_sdr_opportunity_summary_response_200_summary_breakdown.additional_properties = d
+        _check_shape(get_ai_sdr_opportunity_summary_response_200_summary_breakdown, _SHAPE)
         return get_ai_sdr_opportunity_summary_response_200_summary_breakdown
 
     @property
@@ -88,3 +90,43 @@ class GetAiSdrOpportunitySummaryResponse200SummaryBreakdown:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "interested",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "meeting_booked",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "meeting_completed",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "closed",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignAnalyticsOverviewResponse200")
@@ -260,6 +261,7 @@ class GetCampaignAnalyticsOverviewResponse200:
         )
 
         get_campaign_analytics_overview_response_200.additional_properties = d
+        _check_shape(get_campaign_analytics_overview_response_200, _SHAPE)
         return get_campaign_analytics_overview_response_200
 
     @property
@@ -277,3 +279,200 @@ class GetCampaignAnalyticsOverviewResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "open_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "link_click_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "link_click_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "link_click_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "bounced_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unsubscribed_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "completed_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "emails_sent_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "contacted_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "new_leads_contacted_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_opportunities",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_opportunity_value",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_interested",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_meeting_booked",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_meeting_completed",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_closed",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignAnalyticsResponse200Item")
@@ -255,6 +256,7 @@ class GetCampaignAnalyticsResponse200Item:
         )
 
         get_campaign_analytics_response_200_item.additional_properties = d
+        _check_shape(get_campaign_analytics_response_200_item, _SHAPE)
         return get_campaign_analytics_response_200_item
 
     @property
@@ -272,3 +274,109 @@ class GetCampaignAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("campaign_name", (str,), False),
+    ("campaign_id", (str,), False),
+    (
+        "campaign_status",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("campaign_is_evergreen", (bool,), False),
+    ("leads_count", (int,), False),
+    ("contacted_count", (int,), False),
+    ("emails_sent_count", (int,), False),
+    ("new_leads_contacted_count", (int,), False),
+    ("open_count", (int,), False),
+    ("reply_count", (int,), False),
+    ("link_click_count", (int,), False),
+    ("bounced_count", (int,), False),
+    ("unsubscribed_count", (int,), False),
+    ("completed_count", (int,), False),
+    ("total_opportunities", (int,), False),
+    (
+        "total_opportunity_value",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "open_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_count_automatic_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "link_click_count_unique",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "link_click_count_unique_by_step",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

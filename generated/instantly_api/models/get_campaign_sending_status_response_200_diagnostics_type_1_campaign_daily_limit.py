@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit")
@@ -63,6 +64,9 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit.additional_properties = d
+        _check_shape(
+            get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit, _SHAPE
+        )
         return get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit
 
     @property
@@ -80,3 +84,33 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sent",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit_hit",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

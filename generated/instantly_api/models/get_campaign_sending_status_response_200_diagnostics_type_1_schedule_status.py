@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus")
@@ -45,6 +46,9 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_schedule_status.additional_properties = d
+        _check_shape(
+            get_campaign_sending_status_response_200_diagnostics_type_1_schedule_status, _SHAPE
+        )
         return get_campaign_sending_status_response_200_diagnostics_type_1_schedule_status
 
     @property
@@ -62,3 +66,15 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "in_schedule",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignSendingStatusResponse200SummaryType1")
@@ -105,6 +106,7 @@ class GetCampaignSendingStatusResponse200SummaryType1:
         )
 
         get_campaign_sending_status_response_200_summary_type_1.additional_properties = d
+        _check_shape(get_campaign_sending_status_response_200_summary_type_1, _SHAPE)
         return get_campaign_sending_status_response_200_summary_type_1
 
     @property
@@ -122,3 +124,52 @@ class GetCampaignSendingStatusResponse200SummaryType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "issue_started_at",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_healthy_send_at",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_summary",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

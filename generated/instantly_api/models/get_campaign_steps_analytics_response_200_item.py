@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCampaignStepsAnalyticsResponse200Item")
@@ -173,6 +174,7 @@ class GetCampaignStepsAnalyticsResponse200Item:
         )
 
         get_campaign_steps_analytics_response_200_item.additional_properties = d
+        _check_shape(get_campaign_steps_analytics_response_200_item, _SHAPE)
         return get_campaign_steps_analytics_response_200_item
 
     @property
@@ -190,3 +192,64 @@ class GetCampaignStepsAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "step",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    (
+        "variant",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    ("sent", (int,), False),
+    ("opened", (int,), False),
+    ("unique_opened", (int,), False),
+    ("replies", (int,), False),
+    ("unique_replies", (int,), False),
+    ("replies_automatic", (int,), False),
+    ("unique_replies_automatic", (int,), False),
+    ("clicks", (int,), False),
+    ("unique_clicks", (int,), False),
+    (
+        "opportunities",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_opportunities",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "meetings_booked",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "won",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCtdStatusResponse200")
@@ -71,6 +72,7 @@ class GetCtdStatusResponse200:
         )
 
         get_ctd_status_response_200.additional_properties = d
+        _check_shape(get_ctd_status_response_200, _SHAPE)
         return get_ctd_status_response_200
 
     @property
@@ -88,3 +90,39 @@ class GetCtdStatusResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "success",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ssl",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "cname",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "host",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCtdStatusResponse400")
@@ -62,6 +63,7 @@ class GetCtdStatusResponse400:
         )
 
         get_ctd_status_response_400.additional_properties = d
+        _check_shape(get_ctd_status_response_400, _SHAPE)
         return get_ctd_status_response_400
 
     @property
@@ -79,3 +81,31 @@ class GetCtdStatusResponse400:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "host",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

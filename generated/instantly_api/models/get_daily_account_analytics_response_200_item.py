@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetDailyAccountAnalyticsResponse200Item")
 
 
@@ -154,6 +156,7 @@ class GetDailyAccountAnalyticsResponse200Item:
         )
 
         get_daily_account_analytics_response_200_item.additional_properties = d
+        _check_shape(get_daily_account_analytics_response_200_item, _SHAPE)
         return get_daily_account_analytics_response_200_item
 
     @property
@@ -171,3 +174,21 @@ class GetDailyAccountAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("date", (str,), False),
+    ("email_account", (str,), False),
+    ("sent", (int,), False),
+    ("bounced", (int,), False),
+    ("contacted", (int,), False),
+    ("new_leads_contacted", (int,), False),
+    ("opened", (int,), False),
+    ("unique_opened", (int,), False),
+    ("replies", (int,), False),
+    ("unique_replies", (int,), False),
+    ("replies_automatic", (int,), False),
+    ("unique_replies_automatic", (int,), False),
+    ("clicks", (int,), False),
+    ("unique_clicks", (int,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetDailyAccountAnalyticsResponse413")
 
 
@@ -61,6 +63,7 @@ class GetDailyAccountAnalyticsResponse413:
         )
 
         get_daily_account_analytics_response_413.additional_properties = d
+        _check_shape(get_daily_account_analytics_response_413, _SHAPE)
         return get_daily_account_analytics_response_413
 
     @property
@@ -78,3 +81,10 @@ class GetDailyAccountAnalyticsResponse413:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status_code", (int,), False),
+    ("error", (str,), False),
+    ("message", (str,), False),
+)

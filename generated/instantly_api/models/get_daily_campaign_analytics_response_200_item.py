@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetDailyCampaignAnalyticsResponse200Item")
@@ -165,6 +166,7 @@ class GetDailyCampaignAnalyticsResponse200Item:
         )
 
         get_daily_campaign_analytics_response_200_item.additional_properties = d
+        _check_shape(get_daily_campaign_analytics_response_200_item, _SHAPE)
         return get_daily_campaign_analytics_response_200_item
 
     @property
@@ -182,3 +184,119 @@ class GetDailyCampaignAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "date",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sent",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "contacted",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "new_leads_contacted",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opened",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_opened",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_replies",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies_automatic",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_replies_automatic",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "clicks",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_clicks",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunities",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_opportunities",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

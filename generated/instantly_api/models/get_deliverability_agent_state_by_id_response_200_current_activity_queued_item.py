@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -374,6 +375,9 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
         )
 
         get_deliverability_agent_state_by_id_response_200_current_activity_queued_item.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_by_id_response_200_current_activity_queued_item, _SHAPE
+        )
         return get_deliverability_agent_state_by_id_response_200_current_activity_queued_item
 
     @property
@@ -391,6 +395,78 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("agent_id", (str,), False),
+    ("activity_code", (str,), False),
+    ("status", (str,), False),
+    (
+        "priority",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("idempotency_key", (str,), False),
+    (
+        "cycle_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem")
@@ -98,6 +99,9 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem:
         )
 
         get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item, _SHAPE
+        )
         return get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item
 
     @property
@@ -115,3 +119,11 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("activity_id", (str,), False),
+    ("activity_code", (str,), False),
+    ("status", (str,), False),
+    ("outcome", (str,), False),
+)

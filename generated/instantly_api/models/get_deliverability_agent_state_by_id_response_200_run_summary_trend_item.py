@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem")
@@ -104,6 +105,9 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem:
         )
 
         get_deliverability_agent_state_by_id_response_200_run_summary_trend_item.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_by_id_response_200_run_summary_trend_item, _SHAPE
+        )
         return get_deliverability_agent_state_by_id_response_200_run_summary_trend_item
 
     @property
@@ -121,3 +125,57 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("cycle_id", (str,), False),
+    (
+        "score",
+        (
+            float,
+            int,
+            type(None),
+        ),
+        False,
+    ),
+    (
+        "total_checks",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "healthy_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "needs_attention_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "info_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "failed_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

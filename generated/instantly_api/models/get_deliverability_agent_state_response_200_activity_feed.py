@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateResponse200ActivityFeed")
@@ -69,6 +70,7 @@ class GetDeliverabilityAgentStateResponse200ActivityFeed:
         )
 
         get_deliverability_agent_state_response_200_activity_feed.additional_properties = d
+        _check_shape(get_deliverability_agent_state_response_200_activity_feed, _SHAPE)
         return get_deliverability_agent_state_response_200_activity_feed
 
     @property
@@ -86,6 +88,19 @@ class GetDeliverabilityAgentStateResponse200ActivityFeed:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "next_starting_after",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

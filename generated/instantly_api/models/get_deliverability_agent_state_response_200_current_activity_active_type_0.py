@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -392,6 +393,9 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0:
         )
 
         get_deliverability_agent_state_response_200_current_activity_active_type_0.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_response_200_current_activity_active_type_0, _SHAPE
+        )
         return get_deliverability_agent_state_response_200_current_activity_active_type_0
 
     @property
@@ -409,6 +413,78 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("agent_id", (str,), False),
+    ("activity_code", (str,), False),
+    ("status", (str,), False),
+    (
+        "priority",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("idempotency_key", (str,), False),
+    (
+        "cycle_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -279,6 +280,10 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
         )
 
         get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item,
+            _SHAPE,
+        )
         return get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item
 
     @property
@@ -296,6 +301,70 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("agent_id", (str,), False),
+    ("activity_id", (str,), False),
+    ("message_code", (str,), False),
+    ("status", (str,), False),
+    (
+        "sort_order",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("idempotency_key", (str,), False),
+    (
+        "subject_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

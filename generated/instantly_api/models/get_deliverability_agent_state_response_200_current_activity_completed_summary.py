@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary")
@@ -80,6 +81,9 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
         )
 
         get_deliverability_agent_state_response_200_current_activity_completed_summary.additional_properties = d
+        _check_shape(
+            get_deliverability_agent_state_response_200_current_activity_completed_summary, _SHAPE
+        )
         return get_deliverability_agent_state_response_200_current_activity_completed_summary
 
     @property
@@ -97,3 +101,23 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "retention_days",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

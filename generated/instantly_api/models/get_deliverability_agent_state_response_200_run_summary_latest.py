@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="GetDeliverabilityAgentStateResponse200RunSummaryLatest")
@@ -194,6 +195,7 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatest:
         )
 
         get_deliverability_agent_state_response_200_run_summary_latest.additional_properties = d
+        _check_shape(get_deliverability_agent_state_response_200_run_summary_latest, _SHAPE)
         return get_deliverability_agent_state_response_200_run_summary_latest
 
     @property
@@ -211,6 +213,67 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "cycle_id",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    ("status", (str,), False),
+    (
+        "total_checks",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "completed_checks",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "healthy_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "needs_attention_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "info_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "failed_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetEnrichmentForResourceResponse200")
@@ -121,6 +122,7 @@ class GetEnrichmentForResourceResponse200:
         )
 
         get_enrichment_for_resource_response_200.additional_properties = d
+        _check_shape(get_enrichment_for_resource_response_200, _SHAPE)
         return get_enrichment_for_resource_response_200
 
     @property
@@ -138,6 +140,51 @@ class GetEnrichmentForResourceResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("resource_id", (str,), False),
+    (
+        "in_progress",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "has_no_leads",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "exists",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_update",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_evergreen",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

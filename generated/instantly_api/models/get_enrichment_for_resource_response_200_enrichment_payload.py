@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetEnrichmentForResourceResponse200EnrichmentPayload")
@@ -157,6 +158,7 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
         )
 
         get_enrichment_for_resource_response_200_enrichment_payload.additional_properties = d
+        _check_shape(get_enrichment_for_resource_response_200_enrichment_payload, _SHAPE)
         return get_enrichment_for_resource_response_200_enrichment_payload
 
     @property
@@ -174,6 +176,92 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "work_email_enrichment",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "fully_enriched_profile",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email_verification",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "joblisting",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "technologies",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "news",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "funding",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "engagement_score",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_flow", (str,), True),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "autofill",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_date
 from ..types import UNSET, Unset
 
@@ -133,6 +134,7 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
         )
 
         get_inbox_manager_analytics_summary_by_date_response_200_item.additional_properties = d
+        _check_shape(get_inbox_manager_analytics_summary_by_date_response_200_item, _SHAPE)
         return get_inbox_manager_analytics_summary_by_date_response_200_item
 
     @property
@@ -150,3 +152,81 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_actions",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies_count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "follow_ups_count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "human_intervention",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "info_requested",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_conversations",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_follow_ups_generated",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_total_leads_recovered",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

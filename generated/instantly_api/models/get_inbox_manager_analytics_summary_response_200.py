@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxManagerAnalyticsSummaryResponse200")
@@ -191,6 +192,7 @@ class GetInboxManagerAnalyticsSummaryResponse200:
         )
 
         get_inbox_manager_analytics_summary_response_200.additional_properties = d
+        _check_shape(get_inbox_manager_analytics_summary_response_200, _SHAPE)
         return get_inbox_manager_analytics_summary_response_200
 
     @property
@@ -208,3 +210,147 @@ class GetInboxManagerAnalyticsSummaryResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_actions",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies_count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "follow_ups_count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "human_intervention",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "info_requested",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unique_conversations",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "time_saved",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "average_confidence_score",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "involvement_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "resolution_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_follow_ups_generated",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_total_leads_recovered",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_total_revenue_recovered",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_time_saved",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "no_show_recovery_rate",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsDeliverabilityInsightsBody")
@@ -124,6 +125,7 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsBody:
         )
 
         get_inbox_placement_analytics_deliverability_insights_body.additional_properties = d
+        _check_shape(get_inbox_placement_analytics_deliverability_insights_body, _SHAPE)
         return get_inbox_placement_analytics_deliverability_insights_body
 
     @property
@@ -141,3 +143,51 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("test_id", (str,), False),
+    (
+        "date_from",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "date_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "previous_date_from",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "previous_date_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "show_previous",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("recipient_geo", (int,), True),
+    ("recipient_type", (int,), True),
+    ("recipient_esp", (int,), True),
+)

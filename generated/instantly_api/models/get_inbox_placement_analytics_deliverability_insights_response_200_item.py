@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item")
@@ -194,6 +195,9 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item:
         )
 
         get_inbox_placement_analytics_deliverability_insights_response_200_item.additional_properties = d
+        _check_shape(
+            get_inbox_placement_analytics_deliverability_insights_response_200_item, _SHAPE
+        )
         return get_inbox_placement_analytics_deliverability_insights_response_200_item
 
     @property
@@ -211,3 +215,127 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "test_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "from_",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "to",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "previous_from",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "previous_to",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sender_esp",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "recipient_esp",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "spam_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "inbox_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "category_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prev_spam_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prev_inbox_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prev_category_percentage",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsStatsByDateBody")
@@ -106,6 +107,7 @@ class GetInboxPlacementAnalyticsStatsByDateBody:
         )
 
         get_inbox_placement_analytics_stats_by_date_body.additional_properties = d
+        _check_shape(get_inbox_placement_analytics_stats_by_date_body, _SHAPE)
         return get_inbox_placement_analytics_stats_by_date_body
 
     @property
@@ -123,3 +125,35 @@ class GetInboxPlacementAnalyticsStatsByDateBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("test_id", (str,), False),
+    (
+        "date_from",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "date_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("recipient_geo", (int,), True),
+    ("recipient_type", (int,), True),
+    ("recipient_esp", (int,), True),
+    (
+        "sender_email",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

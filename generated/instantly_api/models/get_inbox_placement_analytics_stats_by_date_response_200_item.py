@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsStatsByDateResponse200Item")
 
 
@@ -84,6 +86,7 @@ class GetInboxPlacementAnalyticsStatsByDateResponse200Item:
         )
 
         get_inbox_placement_analytics_stats_by_date_response_200_item.additional_properties = d
+        _check_shape(get_inbox_placement_analytics_stats_by_date_response_200_item, _SHAPE)
         return get_inbox_placement_analytics_stats_by_date_response_200_item
 
     @property
@@ -101,3 +104,48 @@ class GetInboxPlacementAnalyticsStatsByDateResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("timestamp_created_date", (str,), False),
+    (
+        "sent_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "received_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "spam_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "inbox_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "category_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsStatsByTestIdResponse200Item")
 
 
@@ -100,6 +102,7 @@ class GetInboxPlacementAnalyticsStatsByTestIdResponse200Item:
         )
 
         get_inbox_placement_analytics_stats_by_test_id_response_200_item.additional_properties = d
+        _check_shape(get_inbox_placement_analytics_stats_by_test_id_response_200_item, _SHAPE)
         return get_inbox_placement_analytics_stats_by_test_id_response_200_item
 
     @property
@@ -117,3 +120,64 @@ class GetInboxPlacementAnalyticsStatsByTestIdResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("test_id", (str,), False),
+    (
+        "count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "spam_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "spam_percent",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "inbox_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "inbox_percent",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "category_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "category_percent",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

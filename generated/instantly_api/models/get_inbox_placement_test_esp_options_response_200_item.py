@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetInboxPlacementTestEspOptionsResponse200Item")
 
 
@@ -68,6 +70,7 @@ class GetInboxPlacementTestEspOptionsResponse200Item:
         )
 
         get_inbox_placement_test_esp_options_response_200_item.additional_properties = d
+        _check_shape(get_inbox_placement_test_esp_options_response_200_item, _SHAPE)
         return get_inbox_placement_test_esp_options_response_200_item
 
     @property
@@ -85,3 +88,11 @@ class GetInboxPlacementTestEspOptionsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("region", (str,), False),
+    ("sub_region", (str,), False),
+    ("type_", (str,), False),
+    ("esp", (str,), False),
+)

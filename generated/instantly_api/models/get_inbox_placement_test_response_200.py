@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200")
@@ -394,6 +395,7 @@ class GetInboxPlacementTestResponse200:
         )
 
         get_inbox_placement_test_response_200.additional_properties = d
+        _check_shape(get_inbox_placement_test_response_200, _SHAPE)
         return get_inbox_placement_test_response_200
 
     @property
@@ -411,6 +413,148 @@ class GetInboxPlacementTestResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "organization_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "delivery_mode",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sending_method",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email_subject",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email_body",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("emails", (str,), True),
+    (
+        "test_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text_only",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    ("recipients", (str,), True),
+    (
+        "timestamp_created",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "timestamp_next_run",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "not_sending_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200AutomationsType1ItemWhen")
@@ -62,6 +63,7 @@ class GetInboxPlacementTestResponse200AutomationsType1ItemWhen:
         )
 
         get_inbox_placement_test_response_200_automations_type_1_item_when.additional_properties = d
+        _check_shape(get_inbox_placement_test_response_200_automations_type_1_item_when, _SHAPE)
         return get_inbox_placement_test_response_200_automations_type_1_item_when
 
     @property
@@ -79,3 +81,18 @@ class GetInboxPlacementTestResponse200AutomationsType1ItemWhen:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("condition", (str,), False),
+    (
+        "condition_value",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200MetadataCampaign")
@@ -54,6 +55,7 @@ class GetInboxPlacementTestResponse200MetadataCampaign:
         )
 
         get_inbox_placement_test_response_200_metadata_campaign.additional_properties = d
+        _check_shape(get_inbox_placement_test_response_200_metadata_campaign, _SHAPE)
         return get_inbox_placement_test_response_200_metadata_campaign
 
     @property
@@ -71,3 +73,23 @@ class GetInboxPlacementTestResponse200MetadataCampaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty")
 
 
@@ -52,6 +54,9 @@ class GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty:
         )
 
         get_inbox_placement_test_response_200_metadata_tags_additional_property.additional_properties = d
+        _check_shape(
+            get_inbox_placement_test_response_200_metadata_tags_additional_property, _SHAPE
+        )
         return get_inbox_placement_test_response_200_metadata_tags_additional_property
 
     @property
@@ -69,3 +74,9 @@ class GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("label", (str,), False),
+)

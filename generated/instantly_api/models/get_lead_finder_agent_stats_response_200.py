@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetLeadFinderAgentStatsResponse200")
 
 
@@ -60,6 +62,7 @@ class GetLeadFinderAgentStatsResponse200:
         )
 
         get_lead_finder_agent_stats_response_200.additional_properties = d
+        _check_shape(get_lead_finder_agent_stats_response_200, _SHAPE)
         return get_lead_finder_agent_stats_response_200
 
     @property
@@ -77,3 +80,10 @@ class GetLeadFinderAgentStatsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("leads_added_total", (int,), False),
+    ("top_ups_completed", (int,), False),
+    ("top_ups_failed", (int,), False),
+)

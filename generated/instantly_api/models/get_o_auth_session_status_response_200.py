@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetOAuthSessionStatusResponse200")
@@ -83,6 +84,7 @@ class GetOAuthSessionStatusResponse200:
         )
 
         get_o_auth_session_status_response_200.additional_properties = d
+        _check_shape(get_o_auth_session_status_response_200, _SHAPE)
         return get_o_auth_session_status_response_200
 
     @property
@@ -100,3 +102,47 @@ class GetOAuthSessionStatusResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "email",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

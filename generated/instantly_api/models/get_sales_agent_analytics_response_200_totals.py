@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSalesAgentAnalyticsResponse200Totals")
@@ -90,6 +91,7 @@ class GetSalesAgentAnalyticsResponse200Totals:
         )
 
         get_sales_agent_analytics_response_200_totals.additional_properties = d
+        _check_shape(get_sales_agent_analytics_response_200_totals, _SHAPE)
         return get_sales_agent_analytics_response_200_totals
 
     @property
@@ -107,3 +109,61 @@ class GetSalesAgentAnalyticsResponse200Totals:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_sent",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replies",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunities",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunities_amount",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_email_activity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "leads_found",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSalesAgentLeadActivitySummaryResponse200")
@@ -82,6 +83,7 @@ class GetSalesAgentLeadActivitySummaryResponse200:
         )
 
         get_sales_agent_lead_activity_summary_response_200.additional_properties = d
+        _check_shape(get_sales_agent_lead_activity_summary_response_200, _SHAPE)
         return get_sales_agent_lead_activity_summary_response_200
 
     @property
@@ -99,3 +101,49 @@ class GetSalesAgentLeadActivitySummaryResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "replied",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "has_opportunity",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reply_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "opportunity_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

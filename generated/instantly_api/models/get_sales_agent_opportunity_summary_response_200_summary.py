@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSalesAgentOpportunitySummaryResponse200Summary")
@@ -71,6 +72,7 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
         )
 
         get_sales_agent_opportunity_summary_response_200_summary.additional_properties = d
+        _check_shape(get_sales_agent_opportunity_summary_response_200_summary, _SHAPE)
         return get_sales_agent_opportunity_summary_response_200_summary
 
     @property
@@ -88,6 +90,28 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_opportunities",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_value",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

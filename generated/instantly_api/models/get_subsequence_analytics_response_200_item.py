@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetSubsequenceAnalyticsResponse200Item")
 
 
@@ -68,6 +70,7 @@ class GetSubsequenceAnalyticsResponse200Item:
         )
 
         get_subsequence_analytics_response_200_item.additional_properties = d
+        _check_shape(get_subsequence_analytics_response_200_item, _SHAPE)
         return get_subsequence_analytics_response_200_item
 
     @property
@@ -85,3 +88,32 @@ class GetSubsequenceAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("subsequence_id", (str,), False),
+    (
+        "emails_sent",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "unique_opens",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "unique_replies",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1")
@@ -321,6 +322,7 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1.additional_properties = d
+        _check_shape(get_subsequence_sending_status_response_200_diagnostics_type_1, _SHAPE)
         return get_subsequence_sending_status_response_200_diagnostics_type_1
 
     @property
@@ -338,6 +340,43 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subsequence_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_updated",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

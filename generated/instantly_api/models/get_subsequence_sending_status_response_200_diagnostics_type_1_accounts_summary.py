@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary")
@@ -77,6 +78,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary
 
     @property
@@ -94,6 +98,28 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_connected",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "available",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -74,6 +75,10 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnava
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable,
+            _SHAPE,
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable
 
     @property
@@ -91,3 +96,43 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnava
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "daily_limit_hit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "slow_ramp_limit_hit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "disconnected",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "global_gap_not_met",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter")
@@ -54,6 +55,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter
 
     @property
@@ -71,3 +75,24 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "active",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "domains_at_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

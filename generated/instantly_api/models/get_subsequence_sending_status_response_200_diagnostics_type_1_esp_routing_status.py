@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus")
@@ -65,6 +66,10 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status,
+            _SHAPE,
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status
 
     @property
@@ -82,3 +87,31 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "waiting_for_match",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "connected_esps",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting")
@@ -59,6 +60,10 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting,
+            _SHAPE,
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting
 
     @property
@@ -76,3 +81,26 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "earliest_wait_time_seconds",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking")
@@ -86,6 +87,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking
 
     @property
@@ -103,3 +107,43 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "current_status_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "issue_first_seen_at",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "consecutive_loops_with_issue",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_healthy_send_at",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

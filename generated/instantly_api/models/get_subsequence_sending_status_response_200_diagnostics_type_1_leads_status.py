@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus")
@@ -63,6 +64,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status
 
     @property
@@ -80,3 +84,33 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "no_leads_ready",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "account_unavailable_skips",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "delay_not_met_skips",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit")
@@ -76,6 +77,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit
 
     @property
@@ -93,3 +97,42 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "contacted",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit_hit",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne")
@@ -54,6 +55,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one.additional_properties = d
+        _check_shape(
+            get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one, _SHAPE
+        )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one
 
     @property
@@ -71,3 +75,23 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "single_account_per_wait_gap",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

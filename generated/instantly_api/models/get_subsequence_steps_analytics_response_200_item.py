@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetSubsequenceStepsAnalyticsResponse200Item")
 
 
@@ -129,6 +131,7 @@ class GetSubsequenceStepsAnalyticsResponse200Item:
         )
 
         get_subsequence_steps_analytics_response_200_item.additional_properties = d
+        _check_shape(get_subsequence_steps_analytics_response_200_item, _SHAPE)
         return get_subsequence_steps_analytics_response_200_item
 
     @property
@@ -146,3 +149,32 @@ class GetSubsequenceStepsAnalyticsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "step",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    (
+        "variant",
+        (
+            type(None),
+            str,
+        ),
+        False,
+    ),
+    ("sent", (int,), False),
+    ("opened", (int,), False),
+    ("unique_opened", (int,), False),
+    ("replies", (int,), False),
+    ("unique_replies", (int,), False),
+    ("replies_automatic", (int,), False),
+    ("unique_replies_automatic", (int,), False),
+    ("clicks", (int,), False),
+    ("unique_clicks", (int,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetVerificationStatsResponse200")
 
 
@@ -54,6 +56,7 @@ class GetVerificationStatsResponse200:
         )
 
         get_verification_stats_response_200.additional_properties = d
+        _check_shape(get_verification_stats_response_200, _SHAPE)
         return get_verification_stats_response_200
 
     @property
@@ -71,6 +74,18 @@ class GetVerificationStatsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_leads",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

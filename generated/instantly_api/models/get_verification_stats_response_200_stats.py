@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetVerificationStatsResponse200Stats")
@@ -104,6 +105,7 @@ class GetVerificationStatsResponse200Stats:
         )
 
         get_verification_stats_response_200_stats.additional_properties = d
+        _check_shape(get_verification_stats_response_200_stats, _SHAPE)
         return get_verification_stats_response_200_stats
 
     @property
@@ -121,3 +123,70 @@ class GetVerificationStatsResponse200Stats:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "verified",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "invalid",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "risky",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "catch_all",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "job_change",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verification_job_pending_leadfinder",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "verification_job_pending_user",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

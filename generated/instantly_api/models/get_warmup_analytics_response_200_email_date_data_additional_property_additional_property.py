@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -73,6 +74,10 @@ class GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProp
         )
 
         get_warmup_analytics_response_200_email_date_data_additional_property_additional_property.additional_properties = d
+        _check_shape(
+            get_warmup_analytics_response_200_email_date_data_additional_property_additional_property,
+            _SHAPE,
+        )
         return get_warmup_analytics_response_200_email_date_data_additional_property_additional_property
 
     @property
@@ -90,3 +95,43 @@ class GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProp
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "sent",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "landed_inbox",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "landed_spam",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "received",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_date
 
 T = TypeVar("T", bound="GetWebhookEventsSummaryByDateResponse200ItemsItem")
@@ -79,6 +80,7 @@ class GetWebhookEventsSummaryByDateResponse200ItemsItem:
         )
 
         get_webhook_events_summary_by_date_response_200_items_item.additional_properties = d
+        _check_shape(get_webhook_events_summary_by_date_response_200_items_item, _SHAPE)
         return get_webhook_events_summary_by_date_response_200_items_item
 
     @property
@@ -96,3 +98,39 @@ class GetWebhookEventsSummaryByDateResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "successful_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "failed_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "success_rate",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

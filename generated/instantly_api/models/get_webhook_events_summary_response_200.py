@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="GetWebhookEventsSummaryResponse200")
 
 
@@ -76,6 +78,7 @@ class GetWebhookEventsSummaryResponse200:
         )
 
         get_webhook_events_summary_response_200.additional_properties = d
+        _check_shape(get_webhook_events_summary_response_200, _SHAPE)
         return get_webhook_events_summary_response_200
 
     @property
@@ -93,3 +96,47 @@ class GetWebhookEventsSummaryResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "total_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "successful_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "failed_events",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "success_rate",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "failure_rate",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspaceDomainInfoResponse200")
@@ -76,6 +77,7 @@ class GetWorkspaceDomainInfoResponse200:
         )
 
         get_workspace_domain_info_response_200.additional_properties = d
+        _check_shape(get_workspace_domain_info_response_200, _SHAPE)
         return get_workspace_domain_info_response_200
 
     @property
@@ -93,6 +95,26 @@ class GetWorkspaceDomainInfoResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "verified",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspaceDomainInfoResponse200VerificationItem")
@@ -71,6 +72,7 @@ class GetWorkspaceDomainInfoResponse200VerificationItem:
         )
 
         get_workspace_domain_info_response_200_verification_item.additional_properties = d
+        _check_shape(get_workspace_domain_info_response_200_verification_item, _SHAPE)
         return get_workspace_domain_info_response_200_verification_item
 
     @property
@@ -88,3 +90,39 @@ class GetWorkspaceDomainInfoResponse200VerificationItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "domain",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "value",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reason",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

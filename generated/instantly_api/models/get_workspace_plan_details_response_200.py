@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200")
@@ -87,6 +88,7 @@ class GetWorkspacePlanDetailsResponse200:
         )
 
         get_workspace_plan_details_response_200.additional_properties = d
+        _check_shape(get_workspace_plan_details_response_200, _SHAPE)
         return get_workspace_plan_details_response_200
 
     @property
@@ -104,6 +106,26 @@ class GetWorkspacePlanDetailsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "organization_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "organization_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

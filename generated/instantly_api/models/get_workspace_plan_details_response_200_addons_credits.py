@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200AddonsCredits")
@@ -152,6 +153,7 @@ class GetWorkspacePlanDetailsResponse200AddonsCredits:
         )
 
         get_workspace_plan_details_response_200_addons_credits.additional_properties = d
+        _check_shape(get_workspace_plan_details_response_200_addons_credits, _SHAPE)
         return get_workspace_plan_details_response_200_addons_credits
 
     @property
@@ -169,3 +171,103 @@ class GetWorkspacePlanDetailsResponse200AddonsCredits:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "product_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "annual_product_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unit_credits",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "annual_unit_credits",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "existing_quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interval",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "can_purchase",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "purchase_blocked_reason",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "monthly_price_in_dollars",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "annual_price_in_dollars",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

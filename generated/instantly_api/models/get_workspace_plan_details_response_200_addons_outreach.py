@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200AddonsOutreach")
@@ -147,6 +148,7 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
         )
 
         get_workspace_plan_details_response_200_addons_outreach.additional_properties = d
+        _check_shape(get_workspace_plan_details_response_200_addons_outreach, _SHAPE)
         return get_workspace_plan_details_response_200_addons_outreach
 
     @property
@@ -164,6 +166,80 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "product_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "unit_lead_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "existing_quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interval",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "can_purchase",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "purchase_blocked_reason",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "annual_discount_percent",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

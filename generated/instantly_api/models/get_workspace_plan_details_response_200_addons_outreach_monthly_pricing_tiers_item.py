@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem")
@@ -66,6 +67,10 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem:
         )
 
         get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item.additional_properties = d
+        _check_shape(
+            get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item,
+            _SHAPE,
+        )
         return get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item
 
     @property
@@ -83,3 +88,35 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "to_quantity",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price_in_dollars",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement")
@@ -139,6 +140,7 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement:
         )
 
         get_workspace_plan_details_response_200_subscriptions_inbox_placement.additional_properties = d
+        _check_shape(get_workspace_plan_details_response_200_subscriptions_inbox_placement, _SHAPE)
         return get_workspace_plan_details_response_200_subscriptions_inbox_placement
 
     @property
@@ -156,3 +158,84 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "plan_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interval",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "current_period_end",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "cancel_at_time",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price_in_dollars",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "product_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "available_credits",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "plan_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200SubscriptionsOutreach")
@@ -164,6 +165,7 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsOutreach:
         )
 
         get_workspace_plan_details_response_200_subscriptions_outreach.additional_properties = d
+        _check_shape(get_workspace_plan_details_response_200_subscriptions_outreach, _SHAPE)
         return get_workspace_plan_details_response_200_subscriptions_outreach
 
     @property
@@ -181,3 +183,99 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsOutreach:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "plan_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "addons_qty",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "total_lead_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "current_lead_count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "base_lead_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interval",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "current_period_end",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "cancel_at_time",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price_in_dollars",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "product_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem")
@@ -151,6 +152,7 @@ class GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem:
         )
 
         get_workspace_subscription_details_response_200_subscriptions_item.additional_properties = d
+        _check_shape(get_workspace_subscription_details_response_200_subscriptions_item, _SHAPE)
         return get_workspace_subscription_details_response_200_subscriptions_item
 
     @property
@@ -168,3 +170,92 @@ class GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "workspace_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interval",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "product_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "product_type",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "plan_type",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "current_period_end",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "cancel_at_time",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price_in_dollars",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

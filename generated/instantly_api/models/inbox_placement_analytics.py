@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementAnalytics")
@@ -339,6 +340,7 @@ class InboxPlacementAnalytics:
         )
 
         inbox_placement_analytics.additional_properties = d
+        _check_shape(inbox_placement_analytics, _SHAPE)
         return inbox_placement_analytics
 
     @property
@@ -356,6 +358,123 @@ class InboxPlacementAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_created_date", (str,), False),
+    ("organization_id", (str,), False),
+    ("test_id", (str,), False),
+    (
+        "is_spam",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "has_category",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sender_email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "sender_esp",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "recipient_email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "recipient_esp",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "recipient_geo",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "recipient_type",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "spf_pass",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "dkim_pass",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "dmarc_pass",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "record_type",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

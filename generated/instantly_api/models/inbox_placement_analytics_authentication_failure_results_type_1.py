@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementAnalyticsAuthenticationFailureResultsType1")
@@ -67,6 +68,7 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
         )
 
         inbox_placement_analytics_authentication_failure_results_type_1.additional_properties = d
+        _check_shape(inbox_placement_analytics_authentication_failure_results_type_1, _SHAPE)
         return inbox_placement_analytics_authentication_failure_results_type_1
 
     @property
@@ -84,3 +86,31 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "authentication_results",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "dkim_signature",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "received_spf",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

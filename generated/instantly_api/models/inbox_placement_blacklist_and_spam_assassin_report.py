@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReport")
@@ -175,6 +176,7 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report.additional_properties = d
+        _check_shape(inbox_placement_blacklist_and_spam_assassin_report, _SHAPE)
         return inbox_placement_blacklist_and_spam_assassin_report
 
     @property
@@ -192,6 +194,45 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("timestamp_created", (str,), False),
+    ("timestamp_created_date", (str,), False),
+    ("organization_id", (str,), False),
+    ("test_id", (str,), False),
+    ("domain", (str,), False),
+    ("domain_ip", (str,), False),
+    (
+        "spam_assassin_score",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "domain_blacklist_count",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "domain_ip_blacklist_count",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

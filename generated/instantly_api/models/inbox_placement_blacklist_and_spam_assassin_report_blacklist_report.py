@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport")
@@ -109,6 +110,7 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report.additional_properties = d
+        _check_shape(inbox_placement_blacklist_and_spam_assassin_report_blacklist_report, _SHAPE)
         return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report
 
     @property
@@ -126,6 +128,50 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "address",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "blacklisted_count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ip",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_blacklisted",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_domain",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem")
@@ -62,6 +63,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item.additional_properties = d
+        _check_shape(
+            inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item, _SHAPE
+        )
         return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item
 
     @property
@@ -79,3 +83,31 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "blacklist",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_listed",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "test_type",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport")
@@ -82,6 +83,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report.additional_properties = d
+        _check_shape(
+            inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report, _SHAPE
+        )
         return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report
 
     @property
@@ -99,6 +103,26 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "is_spam",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "spam_score",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem")
 
 
@@ -60,6 +62,10 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item.additional_properties = d
+        _check_shape(
+            inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item,
+            _SHAPE,
+        )
         return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item
 
     @property
@@ -77,3 +83,10 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("description", (str,), False),
+    ("name", (str,), False),
+    ("score", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTest")
@@ -355,6 +356,7 @@ class InboxPlacementTest:
         )
 
         inbox_placement_test.additional_properties = d
+        _check_shape(inbox_placement_test, _SHAPE)
         return inbox_placement_test
 
     @property
@@ -372,6 +374,92 @@ class InboxPlacementTest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("name", (str,), False),
+    ("type_", (int,), False),
+    ("sending_method", (int,), False),
+    ("email_subject", (str,), False),
+    ("email_body", (str,), False),
+    ("emails", (str,), True),
+    ("recipients", (str,), True),
+    ("timestamp_created", (str,), False),
+    (
+        "delivery_mode",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "test_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text_only",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "timestamp_next_run",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "not_sending_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

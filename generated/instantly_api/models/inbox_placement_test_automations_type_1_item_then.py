@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestAutomationsType1ItemThen")
@@ -103,6 +104,7 @@ class InboxPlacementTestAutomationsType1ItemThen:
         )
 
         inbox_placement_test_automations_type_1_item_then.additional_properties = d
+        _check_shape(inbox_placement_test_automations_type_1_item_then, _SHAPE)
         return inbox_placement_test_automations_type_1_item_then
 
     @property
@@ -120,3 +122,50 @@ class InboxPlacementTestAutomationsType1ItemThen:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "webhook_url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pause_sending_campaigns_for",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pause",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enable_slow_ramp",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "disable_slow_ramp",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("add_tags", (str,), True),
+    ("remove_tags", (str,), True),
+)

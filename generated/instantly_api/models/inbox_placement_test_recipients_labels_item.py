@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="InboxPlacementTestRecipientsLabelsItem")
 
 
@@ -68,6 +70,7 @@ class InboxPlacementTestRecipientsLabelsItem:
         )
 
         inbox_placement_test_recipients_labels_item.additional_properties = d
+        _check_shape(inbox_placement_test_recipients_labels_item, _SHAPE)
         return inbox_placement_test_recipients_labels_item
 
     @property
@@ -85,3 +88,11 @@ class InboxPlacementTestRecipientsLabelsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("region", (str,), False),
+    ("sub_region", (str,), False),
+    ("type_", (str,), False),
+    ("esp", (str,), False),
+)

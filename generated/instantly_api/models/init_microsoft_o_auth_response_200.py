@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -73,6 +74,7 @@ class InitMicrosoftOAuthResponse200:
         )
 
         init_microsoft_o_auth_response_200.additional_properties = d
+        _check_shape(init_microsoft_o_auth_response_200, _SHAPE)
         return init_microsoft_o_auth_response_200
 
     @property
@@ -90,3 +92,23 @@ class InitMicrosoftOAuthResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "session_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auth_url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -129,6 +130,7 @@ class LeadLabel:
         )
 
         lead_label.additional_properties = d
+        _check_shape(lead_label, _SHAPE)
         return lead_label
 
     @property
@@ -146,3 +148,38 @@ class LeadLabel:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("created_by", (str,), False),
+    ("organization_id", (str,), False),
+    ("label", (str,), False),
+    ("interest_status_label", (str,), False),
+    (
+        "interest_status",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "use_with_ai",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

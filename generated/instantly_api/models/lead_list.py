@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -102,6 +103,7 @@ class LeadList:
         )
 
         lead_list.additional_properties = d
+        _check_shape(lead_list, _SHAPE)
         return lead_list
 
     @property
@@ -119,3 +121,28 @@ class LeadList:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("name", (str,), False),
+    (
+        "has_enrichment_task",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "owned_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadPayloadType1")
@@ -133,6 +134,7 @@ class LeadPayloadType1:
             additional_properties[prop_name] = additional_property
 
         lead_payload_type_1.additional_properties = additional_properties
+        _check_shape(lead_payload_type_1, _SHAPE)
         return lead_payload_type_1
 
     @property
@@ -154,6 +156,66 @@ class LeadPayloadType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "first_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "job_title",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "website",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "personalization",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

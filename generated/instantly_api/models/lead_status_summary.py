@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadStatusSummary")
@@ -61,6 +62,7 @@ class LeadStatusSummary:
         )
 
         lead_status_summary.additional_properties = d
+        _check_shape(lead_status_summary, _SHAPE)
         return lead_status_summary
 
     @property
@@ -78,6 +80,18 @@ class LeadStatusSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "domain_complete",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

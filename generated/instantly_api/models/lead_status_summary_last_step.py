@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -71,6 +72,7 @@ class LeadStatusSummaryLastStep:
         )
 
         lead_status_summary_last_step.additional_properties = d
+        _check_shape(lead_status_summary_last_step, _SHAPE)
         return lead_status_summary_last_step
 
     @property
@@ -88,3 +90,23 @@ class LeadStatusSummaryLastStep:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "step_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

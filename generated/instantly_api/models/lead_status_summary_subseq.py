@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -72,6 +73,7 @@ class LeadStatusSummarySubseq:
         )
 
         lead_status_summary_subseq.additional_properties = d
+        _check_shape(lead_status_summary_subseq, _SHAPE)
         return lead_status_summary_subseq
 
     @property
@@ -89,3 +91,23 @@ class LeadStatusSummarySubseq:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "step_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

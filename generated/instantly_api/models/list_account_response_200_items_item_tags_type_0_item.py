@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListAccountResponse200ItemsItemTagsType0Item")
@@ -66,6 +67,7 @@ class ListAccountResponse200ItemsItemTagsType0Item:
         )
 
         list_account_response_200_items_item_tags_type_0_item.additional_properties = d
+        _check_shape(list_account_response_200_items_item_tags_type_0_item, _SHAPE)
         return list_account_response_200_items_item_tags_type_0_item
 
     @property
@@ -83,3 +85,32 @@ class ListAccountResponse200ItemsItemTagsType0Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

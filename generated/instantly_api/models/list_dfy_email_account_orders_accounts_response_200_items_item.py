@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListDfyEmailAccountOrdersAccountsResponse200ItemsItem")
@@ -127,6 +128,7 @@ class ListDfyEmailAccountOrdersAccountsResponse200ItemsItem:
         )
 
         list_dfy_email_account_orders_accounts_response_200_items_item.additional_properties = d
+        _check_shape(list_dfy_email_account_orders_accounts_response_200_items_item, _SHAPE)
         return list_dfy_email_account_orders_accounts_response_200_items_item
 
     @property
@@ -144,3 +146,24 @@ class ListDfyEmailAccountOrdersAccountsResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("domain", (str,), False),
+    ("email", (str,), False),
+    ("email_provider", (int,), False),
+    ("first_name", (str,), False),
+    ("last_name", (str,), False),
+    ("is_pre_warmed_up", (bool,), False),
+    ("timestamp_cancelled", (str,), False),
+    ("timestamp_created", (str,), False),
+    (
+        "password",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListInboxManagerGuidancesResponse200")
@@ -64,6 +65,7 @@ class ListInboxManagerGuidancesResponse200:
         )
 
         list_inbox_manager_guidances_response_200.additional_properties = d
+        _check_shape(list_inbox_manager_guidances_response_200, _SHAPE)
         return list_inbox_manager_guidances_response_200
 
     @property
@@ -81,6 +83,18 @@ class ListInboxManagerGuidancesResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "next_starting_after",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

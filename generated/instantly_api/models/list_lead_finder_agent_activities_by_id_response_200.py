@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListLeadFinderAgentActivitiesByIdResponse200")
@@ -66,6 +67,7 @@ class ListLeadFinderAgentActivitiesByIdResponse200:
         )
 
         list_lead_finder_agent_activities_by_id_response_200.additional_properties = d
+        _check_shape(list_lead_finder_agent_activities_by_id_response_200, _SHAPE)
         return list_lead_finder_agent_activities_by_id_response_200
 
     @property
@@ -83,6 +85,18 @@ class ListLeadFinderAgentActivitiesByIdResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "next_starting_after",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="ListLeadFinderAgentActivitiesByIdResponse200ItemsItem")
@@ -98,6 +99,7 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item.additional_properties = d
+        _check_shape(list_lead_finder_agent_activities_by_id_response_200_items_item, _SHAPE)
         return list_lead_finder_agent_activities_by_id_response_200_items_item
 
     @property
@@ -115,6 +117,14 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("agent_id", (str,), False),
+    ("organization_id", (str,), False),
+    ("event_type", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

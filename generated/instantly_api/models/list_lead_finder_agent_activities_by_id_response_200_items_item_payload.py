@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload")
@@ -64,6 +65,9 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload:
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item_payload.additional_properties = d
+        _check_shape(
+            list_lead_finder_agent_activities_by_id_response_200_items_item_payload, _SHAPE
+        )
         return list_lead_finder_agent_activities_by_id_response_200_items_item_payload
 
     @property
@@ -81,3 +85,33 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "leads_added",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_active_leads_after",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reason",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

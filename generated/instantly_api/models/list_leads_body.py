@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListLeadsBody")
@@ -228,6 +229,7 @@ class ListLeadsBody:
         )
 
         list_leads_body.additional_properties = d
+        _check_shape(list_leads_body, _SHAPE)
         return list_leads_body
 
     @property
@@ -245,6 +247,118 @@ class ListLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "filter_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_campaign",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_list",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("ids", (str,), True),
+    ("excluded_ids", (str,), True),
+    ("contacts", (str,), True),
+    (
+        "limit",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "starting_after",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("organization_user_ids", (str,), True),
+    (
+        "smart_view_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_website_visitor",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "distinct_contacts",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enrichment_status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "esg_code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ListLeadsBodyQueriesItem")
 
 
@@ -57,6 +59,7 @@ class ListLeadsBodyQueriesItem:
         )
 
         list_leads_body_queries_item.additional_properties = d
+        _check_shape(list_leads_body_queries_item, _SHAPE)
         return list_leads_body_queries_item
 
     @property
@@ -74,6 +77,9 @@ class ListLeadsBodyQueriesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("action_type", (str,), False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_date, parse_timestamp
 from ..types import UNSET, Unset
 
@@ -145,6 +146,7 @@ class ListPhoneNumbersResponse200Item:
         )
 
         list_phone_numbers_response_200_item.additional_properties = d
+        _check_shape(list_phone_numbers_response_200_item, _SHAPE)
         return list_phone_numbers_response_200_item
 
     @property
@@ -162,3 +164,72 @@ class ListPhoneNumbersResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "organization_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone_number",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "locality",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subscription_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "twilio_sid",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "price",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

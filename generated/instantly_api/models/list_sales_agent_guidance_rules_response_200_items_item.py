@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ListSalesAgentGuidanceRulesResponse200ItemsItem")
 
 
@@ -64,6 +66,7 @@ class ListSalesAgentGuidanceRulesResponse200ItemsItem:
         )
 
         list_sales_agent_guidance_rules_response_200_items_item.additional_properties = d
+        _check_shape(list_sales_agent_guidance_rules_response_200_items_item, _SHAPE)
         return list_sales_agent_guidance_rules_response_200_items_item
 
     @property
@@ -81,3 +84,10 @@ class ListSalesAgentGuidanceRulesResponse200ItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("title", (str,), False),
+    ("content", (str,), False),
+)

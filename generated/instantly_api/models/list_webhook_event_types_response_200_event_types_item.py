@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListWebhookEventTypesResponse200EventTypesItem")
@@ -62,6 +63,7 @@ class ListWebhookEventTypesResponse200EventTypesItem:
         )
 
         list_webhook_event_types_response_200_event_types_item.additional_properties = d
+        _check_shape(list_webhook_event_types_response_200_event_types_item, _SHAPE)
         return list_webhook_event_types_response_200_event_types_item
 
     @property
@@ -79,3 +81,31 @@ class ListWebhookEventTypesResponse200EventTypesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

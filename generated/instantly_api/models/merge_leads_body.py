@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="MergeLeadsBody")
 
 
@@ -53,6 +55,7 @@ class MergeLeadsBody:
         )
 
         merge_leads_body.additional_properties = d
+        _check_shape(merge_leads_body, _SHAPE)
         return merge_leads_body
 
     @property
@@ -70,3 +73,9 @@ class MergeLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("lead_id", (str,), False),
+    ("destination_lead_id", (str,), False),
+)

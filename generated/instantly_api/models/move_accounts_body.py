@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="MoveAccountsBody")
 
 
@@ -62,6 +64,7 @@ class MoveAccountsBody:
         )
 
         move_accounts_body.additional_properties = d
+        _check_shape(move_accounts_body, _SHAPE)
         return move_accounts_body
 
     @property
@@ -79,3 +82,10 @@ class MoveAccountsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("emails", (str,), True),
+    ("source_workspace_id", (str,), False),
+    ("destination_workspace_id", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveAccountsResponse200")
@@ -44,6 +45,7 @@ class MoveAccountsResponse200:
         )
 
         move_accounts_response_200.additional_properties = d
+        _check_shape(move_accounts_response_200, _SHAPE)
         return move_accounts_response_200
 
     @property
@@ -61,3 +63,15 @@ class MoveAccountsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="MoveLeadToSubsequenceBody")
 
 
@@ -52,6 +54,7 @@ class MoveLeadToSubsequenceBody:
         )
 
         move_lead_to_subsequence_body.additional_properties = d
+        _check_shape(move_lead_to_subsequence_body, _SHAPE)
         return move_lead_to_subsequence_body
 
     @property
@@ -69,3 +72,9 @@ class MoveLeadToSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("subsequence_id", (str,), False),
+    ("id", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBody")
@@ -267,6 +268,7 @@ class MoveLeadsBody:
         )
 
         move_leads_body.additional_properties = d
+        _check_shape(move_leads_body, _SHAPE)
         return move_leads_body
 
     @property
@@ -284,6 +286,158 @@ class MoveLeadsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "filter_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_campaign",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "in_list",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("ids", (str,), True),
+    ("excluded_ids", (str,), True),
+    ("contacts", (str,), True),
+    (
+        "to_campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "to_list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ignore_resource_filter_clauses",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "check_duplicates_in_campaigns",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_leads_in_verification",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "esp_code",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "esg_code",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "copy_leads",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "check_duplicates",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "reset_interest_status",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBodyQueriesItemValues")
@@ -78,6 +79,7 @@ class MoveLeadsBodyQueriesItemValues:
         )
 
         move_leads_body_queries_item_values.additional_properties = d
+        _check_shape(move_leads_body_queries_item_values, _SHAPE)
         return move_leads_body_queries_item_values
 
     @property
@@ -95,6 +97,19 @@ class MoveLeadsBodyQueriesItemValues:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "occurrence_days",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBodyQueriesItemValuesLeadStatus")
@@ -53,6 +54,7 @@ class MoveLeadsBodyQueriesItemValuesLeadStatus:
         )
 
         move_leads_body_queries_item_values_lead_status.additional_properties = d
+        _check_shape(move_leads_body_queries_item_values_lead_status, _SHAPE)
         return move_leads_body_queries_item_values_lead_status
 
     @property
@@ -70,3 +72,24 @@ class MoveLeadsBodyQueriesItemValuesLeadStatus:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "condition",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBodyQueriesItemValuesOccurrenceCount")
@@ -53,6 +54,7 @@ class MoveLeadsBodyQueriesItemValuesOccurrenceCount:
         )
 
         move_leads_body_queries_item_values_occurrence_count.additional_properties = d
+        _check_shape(move_leads_body_queries_item_values_occurrence_count, _SHAPE)
         return move_leads_body_queries_item_values_occurrence_count
 
     @property
@@ -70,3 +72,24 @@ class MoveLeadsBodyQueriesItemValuesOccurrenceCount:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "condition",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAccountBodyWarmupAdvanced")
@@ -90,6 +91,7 @@ class PatchAccountBodyWarmupAdvanced:
         )
 
         patch_account_body_warmup_advanced.additional_properties = d
+        _check_shape(patch_account_body_warmup_advanced, _SHAPE)
         return patch_account_body_warmup_advanced
 
     @property
@@ -107,3 +109,58 @@ class PatchAccountBodyWarmupAdvanced:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "warm_ctd",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "important_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "read_emulation",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "spam_save_rate",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "weekday_only",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyConfigOutreachSettingsOptOutSettings")
@@ -46,6 +47,7 @@ class PatchAiAgentBodyConfigOutreachSettingsOptOutSettings:
         )
 
         patch_ai_agent_body_config_outreach_settings_opt_out_settings.additional_properties = d
+        _check_shape(patch_ai_agent_body_config_outreach_settings_opt_out_settings, _SHAPE)
         return patch_ai_agent_body_config_outreach_settings_opt_out_settings
 
     @property
@@ -63,3 +65,15 @@ class PatchAiAgentBodyConfigOutreachSettingsOptOutSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "text_opt_out_enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

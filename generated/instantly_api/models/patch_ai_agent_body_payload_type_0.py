@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType0")
@@ -183,6 +184,7 @@ class PatchAiAgentBodyPayloadType0:
         )
 
         patch_ai_agent_body_payload_type_0.additional_properties = d
+        _check_shape(patch_ai_agent_body_payload_type_0, _SHAPE)
         return patch_ai_agent_body_payload_type_0
 
     @property
@@ -200,6 +202,45 @@ class PatchAiAgentBodyPayloadType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("campaign_id", (str,), False),
+    (
+        "campaign_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "min_active_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "on_exhaustion",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_enrichment_workflow",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

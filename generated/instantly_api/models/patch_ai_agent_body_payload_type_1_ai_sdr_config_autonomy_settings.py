@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings")
@@ -54,6 +55,7 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
+        _check_shape(patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings
 
     @property
@@ -71,3 +73,23 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "autopilot_mode",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "auto_reply_to_responses",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

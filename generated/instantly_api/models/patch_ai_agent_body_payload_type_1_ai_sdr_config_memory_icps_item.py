@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItem")
@@ -153,6 +154,7 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItem:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item.additional_properties = d
+        _check_shape(patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item, _SHAPE)
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item
 
     @property
@@ -170,6 +172,39 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("problems_solved", (str,), True),
+    ("benefits", (str,), True),
+    (
+        "usp",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("customer_goals", (str,), True),
+    (
+        "success_stories",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("company_size", (str,), True),
+    ("industry", (str,), True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

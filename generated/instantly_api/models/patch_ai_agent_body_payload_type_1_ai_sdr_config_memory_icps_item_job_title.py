@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemJobTitle")
@@ -57,6 +58,9 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemJobTitle:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_job_title.additional_properties = d
+        _check_shape(
+            patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_job_title, _SHAPE
+        )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_job_title
 
     @property
@@ -74,3 +78,9 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemJobTitle:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemKeywords")
@@ -61,6 +62,9 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d
+        _check_shape(
+            patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE
+        )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords
 
     @property
@@ -78,3 +82,25 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "include",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "exclude",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

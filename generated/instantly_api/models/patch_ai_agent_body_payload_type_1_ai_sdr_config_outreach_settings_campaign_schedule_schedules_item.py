@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -104,6 +105,10 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(
+            patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
+            _SHAPE,
+        )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
 
     @property
@@ -121,6 +126,26 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "timezone",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType2")
@@ -187,6 +188,7 @@ class PatchAiAgentBodyPayloadType2:
         )
 
         patch_ai_agent_body_payload_type_2.additional_properties = d
+        _check_shape(patch_ai_agent_body_payload_type_2, _SHAPE)
         return patch_ai_agent_body_payload_type_2
 
     @property
@@ -204,6 +206,85 @@ class PatchAiAgentBodyPayloadType2:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "configuration_type",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    ("tags", (str,), True),
+    (
+        "handle_followup",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "respond_to_automatic_emails",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "handle_objections",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "trigger_on_labels_enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "trigger_on_labels",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+    (
+        "trigger_on_labels_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "monthly_credit_budget",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "followup_business_days_only",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType2NoShow")
@@ -80,6 +81,7 @@ class PatchAiAgentBodyPayloadType2NoShow:
         )
 
         patch_ai_agent_body_payload_type_2_no_show.additional_properties = d
+        _check_shape(patch_ai_agent_body_payload_type_2_no_show, _SHAPE)
         return patch_ai_agent_body_payload_type_2_no_show
 
     @property
@@ -97,6 +99,27 @@ class PatchAiAgentBodyPayloadType2NoShow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_followups",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

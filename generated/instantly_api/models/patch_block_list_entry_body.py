@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchBlockListEntryBody")
@@ -44,6 +45,7 @@ class PatchBlockListEntryBody:
         )
 
         patch_block_list_entry_body.additional_properties = d
+        _check_shape(patch_block_list_entry_body, _SHAPE)
         return patch_block_list_entry_body
 
     @property
@@ -61,3 +63,15 @@ class PatchBlockListEntryBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "bl_value",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

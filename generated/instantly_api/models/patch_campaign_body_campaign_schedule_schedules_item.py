@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PatchCampaignBodyCampaignScheduleSchedulesItem")
 
 
@@ -86,6 +88,7 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
         )
 
         patch_campaign_body_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(patch_campaign_body_campaign_schedule_schedules_item, _SHAPE)
         return patch_campaign_body_campaign_schedule_schedules_item
 
     @property
@@ -103,6 +106,12 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("timezone", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

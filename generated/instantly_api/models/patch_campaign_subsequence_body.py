@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBody")
@@ -178,6 +179,7 @@ class PatchCampaignSubsequenceBody:
         )
 
         patch_campaign_subsequence_body.additional_properties = d
+        _check_shape(patch_campaign_subsequence_body, _SHAPE)
         return patch_campaign_subsequence_body
 
     @property
@@ -195,6 +197,44 @@ class PatchCampaignSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ignore_account_daily_limit",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodyAutoVariantSelectType0")
 
 
@@ -46,6 +48,7 @@ class PatchCampaignSubsequenceBodyAutoVariantSelectType0:
         )
 
         patch_campaign_subsequence_body_auto_variant_select_type_0.additional_properties = d
+        _check_shape(patch_campaign_subsequence_body_auto_variant_select_type_0, _SHAPE)
         return patch_campaign_subsequence_body_auto_variant_select_type_0
 
     @property
@@ -63,3 +66,6 @@ class PatchCampaignSubsequenceBodyAutoVariantSelectType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("trigger", (str,), False),)

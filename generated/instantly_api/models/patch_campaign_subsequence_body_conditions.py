@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodyConditions")
@@ -68,6 +69,7 @@ class PatchCampaignSubsequenceBodyConditions:
         )
 
         patch_campaign_subsequence_body_conditions.additional_properties = d
+        _check_shape(patch_campaign_subsequence_body_conditions, _SHAPE)
         return patch_campaign_subsequence_body_conditions
 
     @property
@@ -85,3 +87,24 @@ class PatchCampaignSubsequenceBodyConditions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "crm_status",
+        (
+            float,
+            int,
+        ),
+        True,
+    ),
+    ("lead_activity", (int,), True),
+    (
+        "reply_contains",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

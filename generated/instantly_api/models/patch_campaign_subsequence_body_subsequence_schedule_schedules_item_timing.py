@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming")
 
 
@@ -52,6 +54,9 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming:
         )
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing.additional_properties = d
+        _check_shape(
+            patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing, _SHAPE
+        )
         return patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing
 
     @property
@@ -69,3 +74,9 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("from_", (str,), False),
+    ("to", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCustomTagBody")
@@ -59,6 +60,7 @@ class PatchCustomTagBody:
         )
 
         patch_custom_tag_body.additional_properties = d
+        _check_shape(patch_custom_tag_body, _SHAPE)
         return patch_custom_tag_body
 
     @property
@@ -76,3 +78,24 @@ class PatchCustomTagBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -80,6 +81,7 @@ class PatchEmailBody:
         )
 
         patch_email_body.additional_properties = d
+        _check_shape(patch_email_body, _SHAPE)
         return patch_email_body
 
     @property
@@ -97,3 +99,17 @@ class PatchEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "is_unread",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

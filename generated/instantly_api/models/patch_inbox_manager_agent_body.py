@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBody")
@@ -71,6 +72,7 @@ class PatchInboxManagerAgentBody:
         )
 
         patch_inbox_manager_agent_body.additional_properties = d
+        _check_shape(patch_inbox_manager_agent_body, _SHAPE)
         return patch_inbox_manager_agent_body
 
     @property
@@ -88,6 +90,26 @@ class PatchInboxManagerAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0")
@@ -160,6 +161,7 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
         )
 
         patch_inbox_manager_agent_body_payload_integrations_calendly_type_0.additional_properties = d
+        _check_shape(patch_inbox_manager_agent_body_payload_integrations_calendly_type_0, _SHAPE)
         return patch_inbox_manager_agent_body_payload_integrations_calendly_type_0
 
     @property
@@ -177,6 +179,60 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "connection_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "calendar_uri",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "calendar_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "disable_auto_booking",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "connection_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "scheduling_url",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

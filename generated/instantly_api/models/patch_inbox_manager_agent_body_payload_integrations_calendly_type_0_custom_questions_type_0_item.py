@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -102,6 +103,10 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsT
         )
 
         patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item.additional_properties = d
+        _check_shape(
+            patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item,
+            _SHAPE,
+        )
         return patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item
 
     @property
@@ -119,3 +124,57 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsT
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "type_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "required",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    ("answer_choices", (str,), True),
+    (
+        "include_other",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "position",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

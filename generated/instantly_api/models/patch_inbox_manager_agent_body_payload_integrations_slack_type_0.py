@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0")
@@ -83,6 +84,7 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0:
         )
 
         patch_inbox_manager_agent_body_payload_integrations_slack_type_0.additional_properties = d
+        _check_shape(patch_inbox_manager_agent_body_payload_integrations_slack_type_0, _SHAPE)
         return patch_inbox_manager_agent_body_payload_integrations_slack_type_0
 
     @property
@@ -100,3 +102,47 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "connection_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "enabled",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "connection_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "channel_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "channel_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerGuidanceBody")
@@ -96,6 +97,7 @@ class PatchInboxManagerGuidanceBody:
         )
 
         patch_inbox_manager_guidance_body.additional_properties = d
+        _check_shape(patch_inbox_manager_guidance_body, _SHAPE)
         return patch_inbox_manager_guidance_body
 
     @property
@@ -113,6 +115,42 @@ class PatchInboxManagerGuidanceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "category",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "instruction",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

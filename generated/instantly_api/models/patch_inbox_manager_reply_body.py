@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerReplyBody")
@@ -62,6 +63,7 @@ class PatchInboxManagerReplyBody:
         )
 
         patch_inbox_manager_reply_body.additional_properties = d
+        _check_shape(patch_inbox_manager_reply_body, _SHAPE)
         return patch_inbox_manager_reply_body
 
     @property
@@ -79,3 +81,31 @@ class PatchInboxManagerReplyBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "feedback_positive",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "feedback_text",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "action_pending",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

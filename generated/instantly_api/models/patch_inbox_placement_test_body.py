@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxPlacementTestBody")
@@ -123,6 +124,7 @@ class PatchInboxPlacementTestBody:
         )
 
         patch_inbox_placement_test_body.additional_properties = d
+        _check_shape(patch_inbox_placement_test_body, _SHAPE)
         return patch_inbox_placement_test_body
 
     @property
@@ -140,6 +142,27 @@ class PatchInboxPlacementTestBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxPlacementTestBodyScheduleTiming")
@@ -46,6 +47,7 @@ class PatchInboxPlacementTestBodyScheduleTiming:
         )
 
         patch_inbox_placement_test_body_schedule_timing.additional_properties = d
+        _check_shape(patch_inbox_placement_test_body_schedule_timing, _SHAPE)
         return patch_inbox_placement_test_body_schedule_timing
 
     @property
@@ -63,3 +65,15 @@ class PatchInboxPlacementTestBodyScheduleTiming:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "from_",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadBody")
@@ -185,6 +186,7 @@ class PatchLeadBody:
         )
 
         patch_lead_body.additional_properties = d
+        _check_shape(patch_lead_body, _SHAPE)
         return patch_lead_body
 
     @property
@@ -202,6 +204,99 @@ class PatchLeadBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "personalization",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "website",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "first_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "job_title",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "phone",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "lt_interest_status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "pl_value_lead",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadLabelBody")
@@ -82,6 +83,7 @@ class PatchLeadLabelBody:
         )
 
         patch_lead_label_body.additional_properties = d
+        _check_shape(patch_lead_label_body, _SHAPE)
         return patch_lead_label_body
 
     @property
@@ -99,3 +101,41 @@ class PatchLeadLabelBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "interest_status_label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "use_with_ai",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

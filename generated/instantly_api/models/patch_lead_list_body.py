@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadListBody")
@@ -72,6 +73,7 @@ class PatchLeadListBody:
         )
 
         patch_lead_list_body.additional_properties = d
+        _check_shape(patch_lead_list_body, _SHAPE)
         return patch_lead_list_body
 
     @property
@@ -89,3 +91,33 @@ class PatchLeadListBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "has_enrichment_task",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "owned_by",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

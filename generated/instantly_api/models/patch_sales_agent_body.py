@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBody")
@@ -101,6 +102,7 @@ class PatchSalesAgentBody:
         )
 
         patch_sales_agent_body.additional_properties = d
+        _check_shape(patch_sales_agent_body, _SHAPE)
         return patch_sales_agent_body
 
     @property
@@ -118,6 +120,44 @@ class PatchSalesAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "description",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "self_improvement",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

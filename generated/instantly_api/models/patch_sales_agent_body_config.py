@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfig")
@@ -165,6 +166,7 @@ class PatchSalesAgentBodyConfig:
         )
 
         patch_sales_agent_body_config.additional_properties = d
+        _check_shape(patch_sales_agent_body_config, _SHAPE)
         return patch_sales_agent_body_config
 
     @property
@@ -182,6 +184,51 @@ class PatchSalesAgentBodyConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "position_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "investment_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "research_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "partnership_details",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "slack_connection_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

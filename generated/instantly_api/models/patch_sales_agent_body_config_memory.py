@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemory")
@@ -125,6 +126,7 @@ class PatchSalesAgentBodyConfigMemory:
         )
 
         patch_sales_agent_body_config_memory.additional_properties = d
+        _check_shape(patch_sales_agent_body_config_memory, _SHAPE)
         return patch_sales_agent_body_config_memory
 
     @property
@@ -142,6 +144,30 @@ class PatchSalesAgentBodyConfigMemory:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "company",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "business_description",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("active_icps_indexes", (int,), True),
+    ("business_offers", (str,), True),
+    ("active_business_offers_indexes", (int,), True),
+    ("custom_fields", (str,), True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemoryIcpsItem")
@@ -149,6 +150,7 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
         )
 
         patch_sales_agent_body_config_memory_icps_item.additional_properties = d
+        _check_shape(patch_sales_agent_body_config_memory_icps_item, _SHAPE)
         return patch_sales_agent_body_config_memory_icps_item
 
     @property
@@ -166,6 +168,39 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("problems_solved", (str,), True),
+    ("benefits", (str,), True),
+    (
+        "usp",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("customer_goals", (str,), True),
+    (
+        "success_stories",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("company_size", (str,), True),
+    ("industry", (str,), True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle")
@@ -57,6 +58,7 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
         )
 
         patch_sales_agent_body_config_memory_icps_item_job_title.additional_properties = d
+        _check_shape(patch_sales_agent_body_config_memory_icps_item_job_title, _SHAPE)
         return patch_sales_agent_body_config_memory_icps_item_job_title
 
     @property
@@ -74,3 +76,9 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigOutreachSettings")
@@ -149,6 +150,7 @@ class PatchSalesAgentBodyConfigOutreachSettings:
         )
 
         patch_sales_agent_body_config_outreach_settings.additional_properties = d
+        _check_shape(patch_sales_agent_body_config_outreach_settings, _SHAPE)
         return patch_sales_agent_body_config_outreach_settings
 
     @property
@@ -166,6 +168,61 @@ class PatchSalesAgentBodyConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("email_list", (str,), True),
+    ("email_tag_list", (str,), True),
+    (
+        "daily_limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "stop_on_reply",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "open_tracking",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "first_email_text_only",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "prioritize_new_leads",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "match_lead_esp",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

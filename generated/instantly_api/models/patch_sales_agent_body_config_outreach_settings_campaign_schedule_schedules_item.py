@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem")
 
 
@@ -92,6 +94,9 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
         )
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
+        _check_shape(
+            patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item, _SHAPE
+        )
         return patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item
 
     @property
@@ -109,6 +114,12 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("name", (str,), False),
+    ("timezone", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

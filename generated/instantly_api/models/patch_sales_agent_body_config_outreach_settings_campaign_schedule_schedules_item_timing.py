@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar(
     "T", bound="PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming"
 )
@@ -56,6 +58,10 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTimi
         )
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
+        _check_shape(
+            patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing,
+            _SHAPE,
+        )
         return (
             patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing
         )
@@ -75,3 +81,9 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTimi
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("from_", (str,), False),
+    ("to", (str,), False),
+)

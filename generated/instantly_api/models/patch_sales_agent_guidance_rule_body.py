@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentGuidanceRuleBody")
@@ -54,6 +55,7 @@ class PatchSalesAgentGuidanceRuleBody:
         )
 
         patch_sales_agent_guidance_rule_body.additional_properties = d
+        _check_shape(patch_sales_agent_guidance_rule_body, _SHAPE)
         return patch_sales_agent_guidance_rule_body
 
     @property
@@ -71,3 +73,23 @@ class PatchSalesAgentGuidanceRuleBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "title",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "content",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PatchSalesAgentGuidanceRuleResponse200")
 
 
@@ -64,6 +66,7 @@ class PatchSalesAgentGuidanceRuleResponse200:
         )
 
         patch_sales_agent_guidance_rule_response_200.additional_properties = d
+        _check_shape(patch_sales_agent_guidance_rule_response_200, _SHAPE)
         return patch_sales_agent_guidance_rule_response_200
 
     @property
@@ -81,3 +84,10 @@ class PatchSalesAgentGuidanceRuleResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("title", (str,), False),
+    ("content", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWebhookBody")
@@ -135,6 +136,7 @@ class PatchWebhookBody:
         )
 
         patch_webhook_body.additional_properties = d
+        _check_shape(patch_webhook_body, _SHAPE)
         return patch_webhook_body
 
     @property
@@ -152,6 +154,55 @@ class PatchWebhookBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "campaign",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "target_hook_url",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "event_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "custom_interest_value",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWorkspaceBody")
@@ -57,6 +58,7 @@ class PatchWorkspaceBody:
         )
 
         patch_workspace_body.additional_properties = d
+        _check_shape(patch_workspace_body, _SHAPE)
         return patch_workspace_body
 
     @property
@@ -74,3 +76,24 @@ class PatchWorkspaceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "org_logo_url",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

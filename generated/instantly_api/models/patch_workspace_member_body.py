@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWorkspaceMemberBody")
@@ -65,6 +66,7 @@ class PatchWorkspaceMemberBody:
         )
 
         patch_workspace_member_body.additional_properties = d
+        _check_shape(patch_workspace_member_body, _SHAPE)
         return patch_workspace_member_body
 
     @property
@@ -82,3 +84,24 @@ class PatchWorkspaceMemberBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "nickname",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "role",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

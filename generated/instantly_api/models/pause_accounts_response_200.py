@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PauseAccountsResponse200")
 
 
@@ -53,6 +55,7 @@ class PauseAccountsResponse200:
         )
 
         pause_accounts_response_200.additional_properties = d
+        _check_shape(pause_accounts_response_200, _SHAPE)
         return pause_accounts_response_200
 
     @property
@@ -70,3 +73,9 @@ class PauseAccountsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("paused_emails", (str,), True),
+    ("failed_emails", (str,), True),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PauseDeliverabilityAffectedAccountsResponse200")
 
 
@@ -96,6 +98,7 @@ class PauseDeliverabilityAffectedAccountsResponse200:
         )
 
         pause_deliverability_affected_accounts_response_200.additional_properties = d
+        _check_shape(pause_deliverability_affected_accounts_response_200, _SHAPE)
         return pause_deliverability_affected_accounts_response_200
 
     @property
@@ -113,6 +116,50 @@ class PauseDeliverabilityAffectedAccountsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "affected_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "affected_domain_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "paused_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "paused_managed_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "paused_self_managed_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

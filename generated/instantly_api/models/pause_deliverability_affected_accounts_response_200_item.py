@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -394,6 +395,7 @@ class PauseDeliverabilityAffectedAccountsResponse200Item:
         )
 
         pause_deliverability_affected_accounts_response_200_item.additional_properties = d
+        _check_shape(pause_deliverability_affected_accounts_response_200_item, _SHAPE)
         return pause_deliverability_affected_accounts_response_200_item
 
     @property
@@ -411,6 +413,80 @@ class PauseDeliverabilityAffectedAccountsResponse200Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("agent_id", (str,), False),
+    ("feed_code", (str,), False),
+    ("kind", (str,), False),
+    ("status", (str,), False),
+    ("severity", (str,), False),
+    (
+        "priority",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("dedupe_key", (str,), False),
+    (
+        "source_activity_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_type",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "subject_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "action_code",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "action_status",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts")
 
 
@@ -76,6 +78,9 @@ class PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts:
         )
 
         pause_deliverability_affected_accounts_response_200_paused_provider_counts.additional_properties = d
+        _check_shape(
+            pause_deliverability_affected_accounts_response_200_paused_provider_counts, _SHAPE
+        )
         return pause_deliverability_affected_accounts_response_200_paused_provider_counts
 
     @property
@@ -93,3 +98,47 @@ class PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "custom_imap_smtp",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "google",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "microsoft",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "airmail",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "other",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 
 T = TypeVar("T", bound="PauseDeliverabilityCampaignSendingResponse200")
@@ -103,6 +104,7 @@ class PauseDeliverabilityCampaignSendingResponse200:
         )
 
         pause_deliverability_campaign_sending_response_200.additional_properties = d
+        _check_shape(pause_deliverability_campaign_sending_response_200, _SHAPE)
         return pause_deliverability_campaign_sending_response_200
 
     @property
@@ -120,6 +122,58 @@ class PauseDeliverabilityCampaignSendingResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "affected_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "paused_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "already_paused_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "managed_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "ready_made_account_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "duration_days",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

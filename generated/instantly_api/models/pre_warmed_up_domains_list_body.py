@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreWarmedUpDomainsListBody")
@@ -58,6 +59,7 @@ class PreWarmedUpDomainsListBody:
         )
 
         pre_warmed_up_domains_list_body.additional_properties = d
+        _check_shape(pre_warmed_up_domains_list_body, _SHAPE)
         return pre_warmed_up_domains_list_body
 
     @property
@@ -75,3 +77,16 @@ class PreWarmedUpDomainsListBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("extensions", (str,), True),
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

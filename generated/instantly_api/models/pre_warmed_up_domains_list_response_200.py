@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreWarmedUpDomainsListResponse200")
@@ -74,6 +75,7 @@ class PreWarmedUpDomainsListResponse200:
         )
 
         pre_warmed_up_domains_list_response_200.additional_properties = d
+        _check_shape(pre_warmed_up_domains_list_response_200, _SHAPE)
         return pre_warmed_up_domains_list_response_200
 
     @property
@@ -91,6 +93,9 @@ class PreWarmedUpDomainsListResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("domains", (str,), True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

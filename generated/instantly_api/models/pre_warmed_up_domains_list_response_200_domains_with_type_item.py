@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="PreWarmedUpDomainsListResponse200DomainsWithTypeItem")
 
 
@@ -59,6 +61,7 @@ class PreWarmedUpDomainsListResponse200DomainsWithTypeItem:
         )
 
         pre_warmed_up_domains_list_response_200_domains_with_type_item.additional_properties = d
+        _check_shape(pre_warmed_up_domains_list_response_200_domains_with_type_item, _SHAPE)
         return pre_warmed_up_domains_list_response_200_domains_with_type_item
 
     @property
@@ -76,3 +79,9 @@ class PreWarmedUpDomainsListResponse200DomainsWithTypeItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("domain", (str,), False),
+    ("account_type", (int,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchBody")
@@ -66,6 +67,7 @@ class PreviewLeadsFromSupersearchBody:
         )
 
         preview_leads_from_supersearch_body.additional_properties = d
+        _check_shape(preview_leads_from_supersearch_body, _SHAPE)
         return preview_leads_from_supersearch_body
 
     @property
@@ -83,6 +85,26 @@ class PreviewLeadsFromSupersearchBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "skip_owned_leads",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "show_one_lead_per_company",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

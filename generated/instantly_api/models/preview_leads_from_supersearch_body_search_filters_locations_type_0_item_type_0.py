@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0")
@@ -57,6 +58,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0:
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0.additional_properties = d
+        _check_shape(
+            preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0, _SHAPE
+        )
         return preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0
 
     @property
@@ -74,3 +78,16 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("place_id", (str,), False),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1")
@@ -65,6 +66,10 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1.additional_properties = d
+        _check_shape(
+            preview_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1,
+            _SHAPE,
+        )
         return (
             preview_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1
         )
@@ -84,3 +89,31 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "city",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "state",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

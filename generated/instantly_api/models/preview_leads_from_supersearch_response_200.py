@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchResponse200")
@@ -78,6 +79,7 @@ class PreviewLeadsFromSupersearchResponse200:
         )
 
         preview_leads_from_supersearch_response_200.additional_properties = d
+        _check_shape(preview_leads_from_supersearch_response_200, _SHAPE)
         return preview_leads_from_supersearch_response_200
 
     @property
@@ -95,6 +97,28 @@ class PreviewLeadsFromSupersearchResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "number_of_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "number_of_redacted_results",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchResponse200LeadsItem")
@@ -127,6 +128,7 @@ class PreviewLeadsFromSupersearchResponse200LeadsItem:
         )
 
         preview_leads_from_supersearch_response_200_leads_item.additional_properties = d
+        _check_shape(preview_leads_from_supersearch_response_200_leads_item, _SHAPE)
         return preview_leads_from_supersearch_response_200_leads_item
 
     @property
@@ -144,3 +146,87 @@ class PreviewLeadsFromSupersearchResponse200LeadsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "first_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "full_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "job_title",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "location",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "linked_in",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_logo",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "company_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_owned",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

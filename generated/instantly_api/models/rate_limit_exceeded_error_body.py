@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RateLimitExceededErrorBody")
 
 
@@ -60,6 +62,7 @@ class RateLimitExceededErrorBody:
         )
 
         rate_limit_exceeded_error_body.additional_properties = d
+        _check_shape(rate_limit_exceeded_error_body, _SHAPE)
         return rate_limit_exceeded_error_body
 
     @property
@@ -77,3 +80,10 @@ class RateLimitExceededErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status_code", (int,), False),
+    ("error", (str,), False),
+    ("message", (str,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RejectAiSdrActivityBody")
 
 
@@ -44,6 +46,7 @@ class RejectAiSdrActivityBody:
         )
 
         reject_ai_sdr_activity_body.additional_properties = d
+        _check_shape(reject_ai_sdr_activity_body, _SHAPE)
         return reject_ai_sdr_activity_body
 
     @property
@@ -61,3 +64,6 @@ class RejectAiSdrActivityBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("rejection_reason", (str,), False),)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RejectSalesAgentActivitiesBody")
 
 
@@ -53,6 +55,7 @@ class RejectSalesAgentActivitiesBody:
         )
 
         reject_sales_agent_activities_body.additional_properties = d
+        _check_shape(reject_sales_agent_activities_body, _SHAPE)
         return reject_sales_agent_activities_body
 
     @property
@@ -70,3 +73,9 @@ class RejectSalesAgentActivitiesBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("activity_ids", (str,), True),
+    ("rejection_reason", (str,), False),
+)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RemoveLeadFromSubsequenceBody")
 
 
@@ -44,6 +46,7 @@ class RemoveLeadFromSubsequenceBody:
         )
 
         remove_lead_from_subsequence_body.additional_properties = d
+        _check_shape(remove_lead_from_subsequence_body, _SHAPE)
         return remove_lead_from_subsequence_body
 
     @property
@@ -61,3 +64,6 @@ class RemoveLeadFromSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("id", (str,), False),)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -131,6 +132,7 @@ class ReplyToEmailBody:
         )
 
         reply_to_email_body.additional_properties = d
+        _check_shape(reply_to_email_body, _SHAPE)
         return reply_to_email_body
 
     @property
@@ -148,6 +150,38 @@ class ReplyToEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("eaccount", (str,), False),
+    ("reply_to_uuid", (str,), False),
+    ("subject", (str,), False),
+    ("additional_recipients", (str,), True),
+    (
+        "cc_address_email_list",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "bcc_address_email_list",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "assigned_to",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReplyToEmailBodyBody")
@@ -57,6 +58,7 @@ class ReplyToEmailBodyBody:
         )
 
         reply_to_email_body_body.additional_properties = d
+        _check_shape(reply_to_email_body_body, _SHAPE)
         return reply_to_email_body_body
 
     @property
@@ -74,3 +76,23 @@ class ReplyToEmailBodyBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "html",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "text",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

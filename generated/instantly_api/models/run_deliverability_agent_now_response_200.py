@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RunDeliverabilityAgentNowResponse200")
 
 
@@ -61,6 +63,7 @@ class RunDeliverabilityAgentNowResponse200:
         )
 
         run_deliverability_agent_now_response_200.additional_properties = d
+        _check_shape(run_deliverability_agent_now_response_200, _SHAPE)
         return run_deliverability_agent_now_response_200
 
     @property
@@ -78,6 +81,12 @@ class RunDeliverabilityAgentNowResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("cycle_id", (str,), False),
+    ("run_cycle_enqueued", (bool,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RunDeliverabilityAgentNowResponse500")
 
 
@@ -60,6 +62,7 @@ class RunDeliverabilityAgentNowResponse500:
         )
 
         run_deliverability_agent_now_response_500.additional_properties = d
+        _check_shape(run_deliverability_agent_now_response_500, _SHAPE)
         return run_deliverability_agent_now_response_500
 
     @property
@@ -77,3 +80,10 @@ class RunDeliverabilityAgentNowResponse500:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status_code", (int,), False),
+    ("error", (str,), False),
+    ("message", (str,), False),
+)

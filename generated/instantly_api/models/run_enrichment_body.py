@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RunEnrichmentBody")
@@ -129,6 +130,7 @@ class RunEnrichmentBody:
         )
 
         run_enrichment_body.additional_properties = d
+        _check_shape(run_enrichment_body, _SHAPE)
         return run_enrichment_body
 
     @property
@@ -146,6 +148,52 @@ class RunEnrichmentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("resource_id", (str,), False),
+    ("lead_ids", (str,), True),
+    (
+        "limit",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "column_name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "overwrite",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "starting_row",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "count",
+        (
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="RunEnrichmentBodyFiltersItem")
 
 
@@ -60,6 +62,7 @@ class RunEnrichmentBodyFiltersItem:
         )
 
         run_enrichment_body_filters_item.additional_properties = d
+        _check_shape(run_enrichment_body_filters_item, _SHAPE)
         return run_enrichment_body_filters_item
 
     @property
@@ -77,3 +80,17 @@ class RunEnrichmentBodyFiltersItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("column_name", (str,), False),
+    (
+        "type_",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("value", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RunEnrichmentResponse200")
@@ -72,6 +73,7 @@ class RunEnrichmentResponse200:
         )
 
         run_enrichment_response_200.additional_properties = d
+        _check_shape(run_enrichment_response_200, _SHAPE)
         return run_enrichment_response_200
 
     @property
@@ -89,6 +91,26 @@ class RunEnrichmentResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "resource_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -166,6 +167,7 @@ class SalesFlow:
         )
 
         sales_flow.additional_properties = d
+        _check_shape(sales_flow, _SHAPE)
         return sales_flow
 
     @property
@@ -183,6 +185,59 @@ class SalesFlow:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("name", (str,), False),
+    ("created_by", (str,), False),
+    (
+        "is_default",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

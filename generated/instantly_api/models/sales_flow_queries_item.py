@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="SalesFlowQueriesItem")
 
 
@@ -57,6 +59,7 @@ class SalesFlowQueriesItem:
         )
 
         sales_flow_queries_item.additional_properties = d
+        _check_shape(sales_flow_queries_item, _SHAPE)
         return sales_flow_queries_item
 
     @property
@@ -74,6 +77,9 @@ class SalesFlowQueriesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("action_type", (str,), False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

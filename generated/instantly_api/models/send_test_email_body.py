@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="SendTestEmailBody")
 
 
@@ -70,6 +72,7 @@ class SendTestEmailBody:
         )
 
         send_test_email_body.additional_properties = d
+        _check_shape(send_test_email_body, _SHAPE)
         return send_test_email_body
 
     @property
@@ -87,6 +90,13 @@ class SendTestEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("eaccount", (str,), False),
+    ("to_address_email_list", (str,), False),
+    ("subject", (str,), False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="SendTestEmailBodyBody")
 
 
@@ -46,6 +48,7 @@ class SendTestEmailBodyBody:
         )
 
         send_test_email_body_body.additional_properties = d
+        _check_shape(send_test_email_body_body, _SHAPE)
         return send_test_email_body_body
 
     @property
@@ -63,3 +66,6 @@ class SendTestEmailBodyBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("html", (str,), False),)

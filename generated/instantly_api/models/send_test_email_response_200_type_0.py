@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="SendTestEmailResponse200Type0")
 
 
@@ -44,6 +46,7 @@ class SendTestEmailResponse200Type0:
         )
 
         send_test_email_response_200_type_0.additional_properties = d
+        _check_shape(send_test_email_response_200_type_0, _SHAPE)
         return send_test_email_response_200_type_0
 
     @property
@@ -61,3 +64,6 @@ class SendTestEmailResponse200Type0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("status", (str,), False),)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="SendTestEmailResponse200Type1")
 
 
@@ -44,6 +46,7 @@ class SendTestEmailResponse200Type1:
         )
 
         send_test_email_response_200_type_1.additional_properties = d
+        _check_shape(send_test_email_response_200_type_1, _SHAPE)
         return send_test_email_response_200_type_1
 
     @property
@@ -61,3 +64,6 @@ class SendTestEmailResponse200Type1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("error", (str,), False),)

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="ServiceUnavailableErrorBody")
 
 
@@ -61,6 +63,7 @@ class ServiceUnavailableErrorBody:
         )
 
         service_unavailable_error_body.additional_properties = d
+        _check_shape(service_unavailable_error_body, _SHAPE)
         return service_unavailable_error_body
 
     @property
@@ -78,3 +81,10 @@ class ServiceUnavailableErrorBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("status_code", (int,), False),
+    ("error", (str,), False),
+    ("message", (str,), False),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignalKeywordsFacetBody")
@@ -72,6 +73,7 @@ class SignalKeywordsFacetBody:
         )
 
         signal_keywords_facet_body.additional_properties = d
+        _check_shape(signal_keywords_facet_body, _SHAPE)
         return signal_keywords_facet_body
 
     @property
@@ -89,3 +91,26 @@ class SignalKeywordsFacetBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("category", (str,), False),
+    ("field", (str,), False),
+    (
+        "prefix",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "limit",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignalKeywordsFacetResponse200KeywordsItem")
@@ -53,6 +54,7 @@ class SignalKeywordsFacetResponse200KeywordsItem:
         )
 
         signal_keywords_facet_response_200_keywords_item.additional_properties = d
+        _check_shape(signal_keywords_facet_response_200_keywords_item, _SHAPE)
         return signal_keywords_facet_response_200_keywords_item
 
     @property
@@ -70,3 +72,24 @@ class SignalKeywordsFacetResponse200KeywordsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "keyword",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "count",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestAccountVitalsBody")
@@ -46,6 +47,7 @@ class TestAccountVitalsBody:
         )
 
         test_account_vitals_body.additional_properties = d
+        _check_shape(test_account_vitals_body, _SHAPE)
         return test_account_vitals_body
 
     @property
@@ -63,3 +65,6 @@ class TestAccountVitalsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("accounts", (str,), True),)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestAccountVitalsResponse200")
@@ -90,6 +91,7 @@ class TestAccountVitalsResponse200:
         )
 
         test_account_vitals_response_200.additional_properties = d
+        _check_shape(test_account_vitals_response_200, _SHAPE)
         return test_account_vitals_response_200
 
     @property
@@ -107,6 +109,18 @@ class TestAccountVitalsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "status",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestAccountVitalsResponse200FailureListItem")
@@ -89,6 +90,7 @@ class TestAccountVitalsResponse200FailureListItem:
         )
 
         test_account_vitals_response_200_failure_list_item.additional_properties = d
+        _check_shape(test_account_vitals_response_200_failure_list_item, _SHAPE)
         return test_account_vitals_response_200_failure_list_item
 
     @property
@@ -106,3 +108,55 @@ class TestAccountVitalsResponse200FailureListItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "domain",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "all_pass",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "mx",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "spf",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "dkim",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "dmarc",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

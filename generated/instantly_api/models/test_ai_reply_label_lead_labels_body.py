@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="TestAiReplyLabelLeadLabelsBody")
 
 
@@ -45,6 +47,7 @@ class TestAiReplyLabelLeadLabelsBody:
         )
 
         test_ai_reply_label_lead_labels_body.additional_properties = d
+        _check_shape(test_ai_reply_label_lead_labels_body, _SHAPE)
         return test_ai_reply_label_lead_labels_body
 
     @property
@@ -62,3 +65,6 @@ class TestAiReplyLabelLeadLabelsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (("reply_text", (str,), False),)

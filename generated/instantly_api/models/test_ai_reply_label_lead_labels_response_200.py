@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestAiReplyLabelLeadLabelsResponse200")
@@ -56,6 +57,7 @@ class TestAiReplyLabelLeadLabelsResponse200:
         )
 
         test_ai_reply_label_lead_labels_response_200.additional_properties = d
+        _check_shape(test_ai_reply_label_lead_labels_response_200, _SHAPE)
         return test_ai_reply_label_lead_labels_response_200
 
     @property
@@ -73,3 +75,16 @@ class TestAiReplyLabelLeadLabelsResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "result",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("custom_labels_considered", (str,), True),
+)

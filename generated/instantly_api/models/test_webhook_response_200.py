@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestWebhookResponse200")
@@ -80,6 +81,7 @@ class TestWebhookResponse200:
         )
 
         test_webhook_response_200.additional_properties = d
+        _check_shape(test_webhook_response_200, _SHAPE)
         return test_webhook_response_200
 
     @property
@@ -97,3 +99,49 @@ class TestWebhookResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "success",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "response_time_ms",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "status_code",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToggleTagResourceBody")
@@ -139,6 +140,7 @@ class ToggleTagResourceBody:
         )
 
         toggle_tag_resource_body.additional_properties = d
+        _check_shape(toggle_tag_resource_body, _SHAPE)
         return toggle_tag_resource_body
 
     @property
@@ -156,6 +158,31 @@ class ToggleTagResourceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("tag_ids", (str,), True),
+    ("resource_type", (int,), False),
+    ("assign", (bool,), False),
+    ("resource_ids", (str,), True),
+    ("excluded_resource_ids", (str,), True),
+    (
+        "selected_all",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

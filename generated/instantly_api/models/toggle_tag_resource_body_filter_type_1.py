@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToggleTagResourceBodyFilterType1")
@@ -95,6 +96,7 @@ class ToggleTagResourceBodyFilterType1:
         )
 
         toggle_tag_resource_body_filter_type_1.additional_properties = d
+        _check_shape(toggle_tag_resource_body_filter_type_1, _SHAPE)
         return toggle_tag_resource_body_filter_type_1
 
     @property
@@ -112,3 +114,34 @@ class ToggleTagResourceBodyFilterType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "tag_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    ("tag_ids", (str,), True),
+    ("tag_ids_all", (str,), True),
+    (
+        "filter_",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "search",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

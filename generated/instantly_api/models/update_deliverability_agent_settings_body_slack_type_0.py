@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
+
 T = TypeVar("T", bound="UpdateDeliverabilityAgentSettingsBodySlackType0")
 
 
@@ -52,6 +54,7 @@ class UpdateDeliverabilityAgentSettingsBodySlackType0:
         )
 
         update_deliverability_agent_settings_body_slack_type_0.additional_properties = d
+        _check_shape(update_deliverability_agent_settings_body_slack_type_0, _SHAPE)
         return update_deliverability_agent_settings_body_slack_type_0
 
     @property
@@ -69,3 +72,9 @@ class UpdateDeliverabilityAgentSettingsBodySlackType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("connection_id", (str,), False),
+    ("enabled", (bool,), False),
+)

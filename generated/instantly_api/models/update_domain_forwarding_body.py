@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateDomainForwardingBody")
@@ -57,6 +58,7 @@ class UpdateDomainForwardingBody:
         )
 
         update_domain_forwarding_body.additional_properties = d
+        _check_shape(update_domain_forwarding_body, _SHAPE)
         return update_domain_forwarding_body
 
     @property
@@ -74,3 +76,16 @@ class UpdateDomainForwardingBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("forwarding_domain", (str,), False),
+    (
+        "forwarding_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEnrichmentSettingsForResourceBody")
@@ -64,6 +65,7 @@ class UpdateEnrichmentSettingsForResourceBody:
         )
 
         update_enrichment_settings_for_resource_body.additional_properties = d
+        _check_shape(update_enrichment_settings_for_resource_body, _SHAPE)
         return update_enrichment_settings_for_resource_body
 
     @property
@@ -81,3 +83,31 @@ class UpdateEnrichmentSettingsForResourceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "auto_update",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "skip_rows_without_email",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "is_evergreen",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+)

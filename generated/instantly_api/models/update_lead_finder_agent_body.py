@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBody")
@@ -187,6 +188,7 @@ class UpdateLeadFinderAgentBody:
         )
 
         update_lead_finder_agent_body.additional_properties = d
+        _check_shape(update_lead_finder_agent_body, _SHAPE)
         return update_lead_finder_agent_body
 
     @property
@@ -204,6 +206,59 @@ class UpdateLeadFinderAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "name",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "min_active_leads",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "on_exhaustion",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "show_one_lead_per_company",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_enrichment_workflow",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3")
@@ -79,6 +80,10 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3,
+            _SHAPE,
+        )
         return (
             update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3
         )
@@ -98,3 +103,28 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("op", (str,), False),
+    (
+        "min_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "max_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

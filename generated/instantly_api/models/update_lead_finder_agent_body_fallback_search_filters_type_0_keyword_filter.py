@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter")
@@ -62,6 +63,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter, _SHAPE
+        )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter
 
     @property
@@ -79,3 +83,31 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "exclude",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "include_mode",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1")
@@ -63,6 +64,10 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1,
+            _SHAPE,
+        )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1
 
     @property
@@ -80,3 +85,31 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "city",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "state",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -65,6 +66,10 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeIt
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1_exclude_item_type_1.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1_exclude_item_type_1,
+            _SHAPE,
+        )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1_exclude_item_type_1
 
     @property
@@ -82,3 +87,31 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeIt
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "city",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "state",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "country",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry")
@@ -57,6 +58,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry, _SHAPE
+        )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry
 
     @property
@@ -74,3 +78,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("exclude", (str,), True),
+    ("include", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFiltersCompanyName")
@@ -57,6 +58,7 @@ class UpdateLeadFinderAgentBodySearchFiltersCompanyName:
         )
 
         update_lead_finder_agent_body_search_filters_company_name.additional_properties = d
+        _check_shape(update_lead_finder_agent_body_search_filters_company_name, _SHAPE)
         return update_lead_finder_agent_body_search_filters_company_name
 
     @property
@@ -74,3 +76,9 @@ class UpdateLeadFinderAgentBodySearchFiltersCompanyName:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("include", (str,), True),
+    ("exclude", (str,), True),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1")
@@ -71,6 +72,9 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1:
         )
 
         update_lead_finder_agent_body_search_filters_employee_count_item_type_1.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_search_filters_employee_count_item_type_1, _SHAPE
+        )
         return update_lead_finder_agent_body_search_filters_employee_count_item_type_1
 
     @property
@@ -88,3 +92,26 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("op", (str,), False),
+    (
+        "min_",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    (
+        "max_",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFiltersIndustry")
@@ -57,6 +58,7 @@ class UpdateLeadFinderAgentBodySearchFiltersIndustry:
         )
 
         update_lead_finder_agent_body_search_filters_industry.additional_properties = d
+        _check_shape(update_lead_finder_agent_body_search_filters_industry, _SHAPE)
         return update_lead_finder_agent_body_search_filters_industry
 
     @property
@@ -74,3 +76,9 @@ class UpdateLeadFinderAgentBodySearchFiltersIndustry:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("exclude", (str,), True),
+    ("include", (str,), True),
+)

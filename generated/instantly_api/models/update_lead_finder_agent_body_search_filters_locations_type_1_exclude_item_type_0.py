@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0")
@@ -57,6 +58,10 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0:
         )
 
         update_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_0.additional_properties = d
+        _check_shape(
+            update_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_0,
+            _SHAPE,
+        )
         return update_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_0
 
     @property
@@ -74,3 +79,16 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("place_id", (str,), False),
+    (
+        "label",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadInterestStatusBody")
@@ -95,6 +96,7 @@ class UpdateLeadInterestStatusBody:
         )
 
         update_lead_interest_status_body.additional_properties = d
+        _check_shape(update_lead_interest_status_body, _SHAPE)
         return update_lead_interest_status_body
 
     @property
@@ -112,3 +114,50 @@ class UpdateLeadInterestStatusBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("lead_email", (str,), False),
+    (
+        "interest_value",
+        (
+            float,
+            int,
+            type(None),
+        ),
+        False,
+    ),
+    (
+        "campaign_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "ai_interest_value",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "disable_auto_interest",
+        (
+            bool,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "list_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadInterestStatusResponse202")
@@ -44,6 +45,7 @@ class UpdateLeadInterestStatusResponse202:
         )
 
         update_lead_interest_status_response_202.additional_properties = d
+        _check_shape(update_lead_interest_status_response_202, _SHAPE)
         return update_lead_interest_status_response_202
 
     @property
@@ -61,3 +63,15 @@ class UpdateLeadInterestStatusResponse202:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "message",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

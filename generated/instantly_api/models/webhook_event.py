@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_date, parse_timestamp
 from ..types import UNSET, Unset
 
@@ -235,6 +236,7 @@ class WebhookEvent:
         )
 
         webhook_event.additional_properties = d
+        _check_shape(webhook_event, _SHAPE)
         return webhook_event
 
     @property
@@ -252,6 +254,79 @@ class WebhookEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("organization_id", (str,), False),
+    ("success", (bool,), False),
+    (
+        "retry_count",
+        (
+            float,
+            int,
+        ),
+        False,
+    ),
+    ("will_retry", (bool,), False),
+    ("webhook_url", (str,), False),
+    (
+        "status_code",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "error_message",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "retry_group_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "retry_successful",
+        (
+            bool,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "lead_email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "response_time_ms",
+        (
+            float,
+            int,
+            type(None),
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

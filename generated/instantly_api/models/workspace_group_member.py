@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -118,6 +119,7 @@ class WorkspaceGroupMember:
         )
 
         workspace_group_member.additional_properties = d
+        _check_shape(workspace_group_member, _SHAPE)
         return workspace_group_member
 
     @property
@@ -135,3 +137,29 @@ class WorkspaceGroupMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("admin_workspace_id", (str,), False),
+    ("sub_workspace_id", (str,), False),
+    ("status", (str,), False),
+    (
+        "sub_workspace_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "admin_workspace_name",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

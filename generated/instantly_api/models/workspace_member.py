@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -193,6 +194,7 @@ class WorkspaceMember:
         )
 
         workspace_member.additional_properties = d
+        _check_shape(workspace_member, _SHAPE)
         return workspace_member
 
     @property
@@ -210,6 +212,43 @@ class WorkspaceMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    ("id", (str,), False),
+    ("email", (str,), False),
+    ("user_id", (str,), False),
+    ("role", (str,), False),
+    ("workspace_id", (str,), False),
+    ("accepted", (bool,), False),
+    (
+        "user_email",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "nickname",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "issuer_id",
+        (
+            type(None),
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

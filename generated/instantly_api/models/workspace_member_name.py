@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceMemberName")
@@ -53,6 +54,7 @@ class WorkspaceMemberName:
         )
 
         workspace_member_name.additional_properties = d
+        _check_shape(workspace_member_name, _SHAPE)
         return workspace_member_name
 
     @property
@@ -70,3 +72,23 @@ class WorkspaceMemberName:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "first",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "last",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)

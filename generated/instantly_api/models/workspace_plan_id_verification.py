@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
 from ..types import UNSET, Unset
 
@@ -72,6 +73,7 @@ class WorkspacePlanIdVerification:
         )
 
         workspace_plan_id_verification.additional_properties = d
+        _check_shape(workspace_plan_id_verification, _SHAPE)
         return workspace_plan_id_verification
 
     @property
@@ -89,3 +91,24 @@ class WorkspacePlanIdVerification:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+_SHAPE = (
+    (
+        "quantity",
+        (
+            float,
+            int,
+            Unset,
+        ),
+        False,
+    ),
+    (
+        "product_id",
+        (
+            str,
+            Unset,
+        ),
+        False,
+    ),
+)
