@@ -32,7 +32,7 @@ class Operation:
     """
 
     __slots__ = (
-        "_parser", "_result_class", "body", "body_model", "body_required", "id", "job",
+        "_parser", "_result_class", "accept", "body", "body_model", "body_required", "id", "job",
         "method", "module", "pages", "path", "path_params", "query", "repeatable", "returns",
         "schema",
     )  # fmt: skip
@@ -53,6 +53,7 @@ class Operation:
         pages: str | None = None,
         job: bool = False,
         repeatable: bool = False,
+        accept: str | None = None,
     ) -> None:
         self.id = id
         self.method = method
@@ -68,6 +69,7 @@ class Operation:
         self.pages = pages
         self.job = job
         self.repeatable = repeatable
+        self.accept = accept  # the media type of a 2xx that is not JSON (the Accept to send)
         self._parser: Any = None
         self._result_class: type | None = None
 

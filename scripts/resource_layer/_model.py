@@ -33,6 +33,7 @@ from scripts.resource_layer._semantics import (
     CURSOR_INPUT,
     is_accepted_without_job,
     is_job_start,
+    non_json_media,
     page_location,
     reports_error_in_body,
     request_schema,
@@ -94,7 +95,9 @@ class MethodPlan:
     query: tuple[Field, ...]
     body_fields: tuple[Field, ...]
     body_model: tuple[str, str] | None
+    body_imports: Mapping[str, str]
     body_required: bool
+    accept: str | None  # a 2xx media type that is not JSON
     returns: str  # annotation of what the call returns (before paging/job wrapping)
     returns_runtime: tuple[str, str]
     returns_imports: Mapping[str, str]
@@ -137,6 +140,8 @@ def _endpoint_index(endpoints: list[EndpointSource]) -> dict[tuple[str, tuple[st
 def _runtime_of(annotation: str, imports: Mapping[str, str]) -> tuple[str, str]:
     """The class an `isinstance` check of the 2xx result uses."""
     head = annotation.split("[", 1)[0].split("|", 1)[0].strip()
+    if head == "Any":
+        return "builtins", "object"
     if head in imports:
         return imports[head], head
     if head in ("list", "str"):
@@ -187,10 +192,15 @@ def _plan_method(
     body_model: tuple[str, str] | None = None
     body_required = False
     if endpoint.body is not None:
-        model_name = endpoint.body.annotation.split("|")[0].strip()
+        members = [m.strip() for m in endpoint.body.annotation.split("|")]
+        models = [m for m in members if m in endpoint.body.imports and m != "Unset"]
+        model_name = models[0] if models else members[0]
         model_module = endpoint.body.imports.get(model_name)
         body_required = endpoint.body.required
-        if model_module is not None:
+        if len(models) > 1:
+            # A body of one of several shapes: taken whole (`body=`), never as keyword fields.
+            body_model = (model_module or "", " | ".join(models))
+        elif model_module is not None:
             body_model = (model_module, model_name)
             model = read_body_model(package_dir, model_name, model_module)
             for field_ in model.fields:
@@ -217,6 +227,8 @@ def _plan_method(
         query=tuple(query),
         body_fields=tuple(body_fields),
         body_model=body_model,
+        body_imports=dict(endpoint.body.imports) if endpoint.body is not None else {},
+        accept=non_json_media(operation),
         body_required=body_required,
         returns=endpoint.success_annotation,
         returns_runtime=returns_runtime,

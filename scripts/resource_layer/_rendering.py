@@ -221,7 +221,13 @@ def _method_source(method: MethodPlan, *, is_async: bool) -> str:
     else:
         action = f"self._call({op}, {{args}}, options)"
     awaited = "await " if coroutine else ""
-    if has_body:
+    if has_body and not method.body_fields:
+        model = method.body_model[1] if method.body_model else "Any"
+        whole = f"body: {model} | Mapping[str, Any]"
+        whole += "" if method.body_required else " | Unset = UNSET"
+        lines.append(_signature(method, [*query, whole], returns, prefix))
+        args = _args_dict(method, with_body=True)
+    elif has_body:
         fields_required = method.body_required
         with_fields = query + [
             _param(f, optional=None if fields_required else True) for f in method.body_fields
@@ -277,8 +283,7 @@ def _collect_imports(resource: ResourcePlan, helpers: Iterable[HelperShell]) -> 
         names.update(method.returns_imports)
         if method.item is not None:
             names.update(method.item.imports)
-        if method.body_model is not None:
-            names[method.body_model[1]] = method.body_model[0]
+        names.update(method.body_imports)
     for helper in helpers:
         names.update(helper.imports)
     return names
@@ -297,7 +302,9 @@ def _operation_literal(method: MethodPlan) -> str:
         f"path_params={pairs(method.path_params)}, query={pairs(method.query)}, "
         f"body={pairs(method.body_fields)}, body_model={body_model}, "
         f"body_required={method.body_required!r}, schema={_literal(method.schema)}, "
-        f"pages={method.pages!r}, job={method.job!r}, repeatable={method.repeatable!r})"
+        f"pages={method.pages!r}, job={method.job!r}, repeatable={method.repeatable!r}"
+        + (f", accept={method.accept!r}" if method.accept else "")
+        + ")"
     )
 
 

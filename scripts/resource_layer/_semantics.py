@@ -24,6 +24,7 @@ __all__ = [
     "is_accepted_without_job",
     "is_job_start",
     "job_schema_names",
+    "non_json_media",
     "page_location",
     "reports_error_in_body",
     "request_schema",
@@ -82,6 +83,17 @@ def _json_2xx_schema(operation: Mapping[str, Any]) -> Any:
             media = content.get("application/json")
             if isinstance(media, Mapping):
                 return media.get("schema")
+    return None
+
+
+def non_json_media(operation: Mapping[str, Any]) -> str | None:
+    """The media type a 2xx is served as when it is not JSON (e.g. text/csv), else None: the
+    request's Accept must name it (the client asks for JSON by default)."""
+    for status, response in sorted(operation.get("responses", {}).items()):
+        if str(status).startswith("2") and isinstance(response, Mapping):
+            content = list((response.get("content") or {}).keys())
+            if content and not any("json" in media for media in content):
+                return ", ".join(content)
     return None
 
 

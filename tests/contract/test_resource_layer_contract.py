@@ -30,7 +30,6 @@ from instantly import (
     AsyncInstantly,
     Instantly,
     JobError,
-    MalformedResponseError,
     UnexpectedStateError,
 )
 from instantly._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
@@ -105,19 +104,7 @@ DYNAMIC_SPEC_DEFECTS: Mapping[str, str] = {
 }
 
 # Client bugs these tests found (strict: a fix turns them into failures to remove from here).
-CLIENT_BUGS: Mapping[str, tuple[type[BaseException], str]] = {
-    "downloadBlockListEntry": (
-        APIStatusError,
-        "BUG facade/instantly/_client.py:96 sends 'Accept: application/json' on every call; "
-        "GET /api/v2/block-lists-entries/download serves text/csv only, so "
-        "client.block_list_entries.download() gets 406 Not Acceptable",
-    ),
-    "shareCampaign": (
-        MalformedResponseError,
-        "BUG facade/instantly/_response.py parse_success: an empty 204 (declared as JSON {}) is "
-        "parsed as JSON: client.campaigns.share(id) raises MalformedResponseError 'not JSON'",
-    ),
-}
+CLIENT_BUGS: Mapping[str, tuple[type[BaseException], str]] = {}
 
 # Typed errors the spec's examples (static) or random bodies (dynamic) explain: helpers check what
 # the server answered, and a mock answers for another account, or a job that never ends.

@@ -100,6 +100,10 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# What a 2xx parses into when the spec promises no model: nothing to parse in an empty body.
+_NO_BODY = (("builtins", "object"), ("builtins", "NoneType"))
+
+
 def wait_options(result: Any) -> dict[str, Any] | None:
     """The arguments of `wait()` when a plan's started jobs are to be waited for, else None."""
     wait = result.wait if isinstance(result, StartedJobs) else None
@@ -171,11 +175,13 @@ class _RunnerCore:
             if "timeout" in call.options
             else httpx.USE_CLIENT_DEFAULT
         )
+        accept = call.operation.accept
         return self._http.build_request(
             call.operation.method,
             prepared.url,
             params=prepared.params or None,
             json=prepared.json,
+            headers={"Accept": accept} if accept else None,
             extensions=_extensions(call.options),
             timeout=timeout,
         )
@@ -203,10 +209,12 @@ class _RunnerCore:
         method, path = request.method, request.url.path
         if not 200 <= response.status_code < 300:
             raise status_error(response, method=method, path=path)
+        op = call.operation
+        if not response.content and op.returns in _NO_BODY:
+            return None  # a 204 (or an empty 2xx) where the spec promises no model
         raw = self._raw
         if raw is None:
             raw = self._raw = self._raw_factory()
-        op = call.operation
         return parse_success(
             op.parser(), raw, response, op.result_class(), method=method, path=path
         )

@@ -268,6 +268,7 @@ OPERATIONS: dict[str, Operation] = {
         pages=None,
         job=False,
         repeatable=True,
+        accept="text/csv",
     ),
 }
 

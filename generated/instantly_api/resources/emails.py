@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from instantly_api.models.count_unread_emails_response_200 import CountUnreadEmailsResponse200
     from instantly_api.models.email import Email
     from instantly_api.models.forward_email_body_type_0 import ForwardEmailBodyType0
-    from instantly_api.models.forward_email_body_type_0_body import ForwardEmailBodyType0Body
+    from instantly_api.models.forward_email_body_type_1 import ForwardEmailBodyType1
     from instantly_api.models.mark_thread_as_read_response_200 import MarkThreadAsReadResponse200
     from instantly_api.models.patch_email_body import PatchEmailBody
     from instantly_api.models.reply_to_email_body import ReplyToEmailBody
@@ -134,8 +134,11 @@ OPERATIONS: dict[str, Operation] = {
         returns=("instantly_api.models.email", "Email"),
         path_params=(),
         query=(),
-        body=(("body_", "body"),),
-        body_model=("instantly_api.models.forward_email_body_type_0", "ForwardEmailBodyType0"),
+        body=(),
+        body_model=(
+            "instantly_api.models.forward_email_body_type_0",
+            "ForwardEmailBodyType0 | ForwardEmailBodyType1",
+        ),
         body_required=True,
         schema={
             "body": {
@@ -483,25 +486,17 @@ class Emails(SyncResource):
             options,
         )
 
-    @overload
     def forward(
         self,
         *,
-        body_: ForwardEmailBodyType0Body | Mapping[str, Any],
+        body: ForwardEmailBodyType0 | ForwardEmailBodyType1 | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Email: ...
-    @overload
-    def forward(
-        self, *, body: ForwardEmailBodyType0 | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> Email: ...
-    def forward(
-        self, *, body: Any = UNSET, body_: Any = UNSET, **options: Unpack[RequestOptions]
     ) -> Email:
         """Forward an email.
 
         `POST /api/v2/emails/forward`; never repeated once it may have reached the server.
         """
-        return self._call(OPERATIONS["forwardEmail"], {"body_": body_, "body": body}, options)
+        return self._call(OPERATIONS["forwardEmail"], {"body": body}, options)
 
     def list(
         self,
@@ -759,25 +754,17 @@ class AsyncEmails(AsyncResource):
             options,
         )
 
-    @overload
     async def forward(
         self,
         *,
-        body_: ForwardEmailBodyType0Body | Mapping[str, Any],
+        body: ForwardEmailBodyType0 | ForwardEmailBodyType1 | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Email: ...
-    @overload
-    async def forward(
-        self, *, body: ForwardEmailBodyType0 | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> Email: ...
-    async def forward(
-        self, *, body: Any = UNSET, body_: Any = UNSET, **options: Unpack[RequestOptions]
     ) -> Email:
         """Forward an email.
 
         `POST /api/v2/emails/forward`; never repeated once it may have reached the server.
         """
-        return await self._call(OPERATIONS["forwardEmail"], {"body_": body_, "body": body}, options)
+        return await self._call(OPERATIONS["forwardEmail"], {"body": body}, options)
 
     def list(
         self,
