@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from _baselines import RawBuild, build_raw_package
-from _harness import REPO_ROOT, ChildResult, Section, child_env, fmt_ratio, run_child
+from _harness import REPO_ROOT, ChildResult, Section, Verdict, child_env, fmt_ratio, run_child
 
 __all__ = ["SNAPSHOT_SHA256", "find_snapshot", "main", "run", "run_pipeline"]
 
@@ -81,9 +81,19 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
         ]
     )
     pays = "more than pays for" if wall_p <= wall_r else "does not fully pay for"
+    ratio = wall_p / wall_r
+    section.verdicts.append(
+        Verdict(
+            "ours (with the resource layer) ≤ 1.5x the raw generator's wall time",
+            fmt_ratio(ratio),
+            ratio <= 1.5,
+            "" if ratio <= 1.5 else "profile scripts/regenerate.py: normalizing, generating, "
+            "emitting the resource layer and formatting are its stages",
+        )
+    )
     section.notes.append(
-        f"Our pipeline takes {fmt_ratio(wall_p / wall_r)} the raw generator's time and "
-        f"{fmt_ratio(rss_p / rss_r)} its peak memory (no target is set here). The "
+        f"Our pipeline takes {fmt_ratio(ratio)} the raw generator's time and "
+        f"{fmt_ratio(rss_p / rss_r)} its peak memory, the resource layer included. The "
         "normalizer folds the inline error bodies every operation repeats into shared models, "
         f"so far fewer files are rendered (see the last column), which {pays} normalizing and "
         "formatting."

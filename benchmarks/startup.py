@@ -135,13 +135,14 @@ def run(quick: bool, raw: RawBuild | None, sdk_python: Path | None, notes: list[
         rss_mib = rss[c.key] / 1024
         section.rows.append([c.label, fmt_ms(wall[c.key]), f"{rss_mib:.1f} MiB", fmt_ratio(ratio)])
     ours = wall[OURS]
-    deps_ratio = ours / wall[DEPS]
+    ready = wall.get(DEPS_CLIENT, wall[DEPS])
+    ready_ratio = ours / ready
     section.verdicts.append(
         Verdict(
-            "ours ≤ 1.5x (a) dependencies alone",
-            fmt_ratio(deps_ratio),
-            deps_ratio <= 1.5,
-            "" if deps_ratio <= 1.5 else _why_deps(ours - wall[DEPS], items[0], items[1]),
+            "ours ≤ 1.25x (a') dependencies + one httpx.Client()",
+            fmt_ratio(ready_ratio),
+            ready_ratio <= 1.25,
+            "" if ready_ratio <= 1.25 else _why_deps(ours - wall[DEPS], items[0], items[1]),
         )
     )
     section.verdicts.append(_speedup_verdict("ours ≥ 20x faster than (b) raw", wall, RAW, 20.0))
