@@ -65,17 +65,14 @@ class Server:
     faults: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        from instantly_api.resources import OPERATION_MODULES
-
         from instantly._operation import operation
+        from instantly_api.resources import OPERATION_MODULES
 
         self._spec = pinned_spec_document()
         routes = []
         for operation_id in OPERATION_MODULES:
             op = operation(operation_id)
-            parts = [
-                "[^/]+" if p.startswith("{") else re.escape(p) for p in op.path.split("/")
-            ]
+            parts = ["[^/]+" if p.startswith("{") else re.escape(p) for p in op.path.split("/")]
             routes.append((op.method, re.compile("/".join(parts)), op))
         routes.sort(key=lambda r: (r[1].pattern.count("[^/]+"), -len(r[1].pattern)))
         self._routes = routes
@@ -276,4 +273,3 @@ def test_the_soak_counts_a_resent_write_as_a_repeat() -> None:
     assert len(_repeats_after_processing(after_503)) == 1
     assert _repeats_after_processing(after_429) == []
     assert _repeats_after_processing(next_call) == []
-
