@@ -87,7 +87,9 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
             "ours (with the resource layer) ≤ 1.5x the raw generator's wall time",
             fmt_ratio(ratio),
             ratio <= 1.5,
-            "" if ratio <= 1.5 else "profile scripts/regenerate.py: normalizing, generating, "
+            ""
+            if ratio <= 1.5
+            else "profile scripts/regenerate.py: normalizing, generating, "
             "emitting the resource layer and formatting are its stages",
         )
     )
