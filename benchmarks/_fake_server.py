@@ -26,7 +26,7 @@ for _folder in (_ROOT / "generated", _ROOT / "facade"):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
-from instantly.testing import FakeInstantly, RateLimit  # noqa: E402
+from instantly.testing import FakeInstantly, ServerRateLimit  # noqa: E402
 
 __all__ = ["main"]
 
@@ -40,7 +40,7 @@ def _fake(args: argparse.Namespace) -> FakeInstantly:
 
     limit = None
     if not args.no_rate_limit:
-        limit = RateLimit(per_second=args.per_second, per_minute=args.per_minute)
+        limit = ServerRateLimit(per_second=args.per_second, per_minute=args.per_minute)
     fake = FakeInstantly(clock=clock, rate_limit=limit, log_limit=1000)
     emails = fake.seed_accounts(args.accounts)
     for n in range(args.emails):  # unread replies in the Unibox, for the email-reading workloads

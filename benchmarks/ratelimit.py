@@ -265,7 +265,7 @@ def run(quick: bool) -> Section:
         "waiters each wake once), is checked against the log of actual send times right before "
         "it goes to the transport, and again when httpcore reports (its `trace` extension) that "
         "its bytes are about to be written, after any connection setup; each window is 20 ms "
-        "longer than the server's. See `facade/instantly/_ratelimit.py`."
+        "longer than the server's. See `facade/instantly/_rate_limiter.py`."
     )
     section.seconds = time.perf_counter() - started
     return section

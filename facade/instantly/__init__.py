@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from ._helpers._campaign_launch import CampaignLaunch
     from ._helpers._lead_import import CreatedLead, LeadChunkResult, LeadImportResult
     from ._helpers._outcomes import Accepted
-    from ._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+    from ._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from ._pagination import AsyncPaginator, Page, SyncPaginator
-    from ._ratelimit import RateLimit, RateLimiter
+    from ._rate_limiter import RateLimit, RateLimiter
     from ._retry import RetryPolicy
-    from ._transport import AsyncRetryTransport, RetryTransport, TransportSettings
+    from ._retry_transport import AsyncRetryTransport, RetryTransport, TransportSettings
     from .models import UNSET, AccountListItem, Unset
     from .resources import RequestOptions
 
@@ -41,12 +41,12 @@ _IMPORT_MAP: dict[str, str] = {
     "Page": "._pagination",
     "SyncPaginator": "._pagination",
     "AsyncPaginator": "._pagination",
-    "RateLimit": "._ratelimit",
-    "RateLimiter": "._ratelimit",
+    "RateLimit": "._rate_limiter",
+    "RateLimiter": "._rate_limiter",
     "RetryPolicy": "._retry",
-    "RetryTransport": "._transport",
-    "AsyncRetryTransport": "._transport",
-    "TransportSettings": "._transport",
+    "RetryTransport": "._retry_transport",
+    "AsyncRetryTransport": "._retry_transport",
+    "TransportSettings": "._retry_transport",
     "AccountListItem": ".models",
     "Unset": ".models",
     "UNSET": ".models",
@@ -57,10 +57,10 @@ _IMPORT_MAP: dict[str, str] = {
     "AccountFilter": "._facts",
     "JobStatus": "._facts",
     "BulkPauseResult": "._bulk",
-    "JobHandle": "._jobs",
-    "AsyncJobHandle": "._jobs",
-    "JobGroup": "._jobs",
-    "AsyncJobGroup": "._jobs",
+    "JobHandle": "._job_handles",
+    "AsyncJobHandle": "._job_handles",
+    "JobGroup": "._job_handles",
+    "AsyncJobGroup": "._job_handles",
     "LeadImportResult": "._helpers._lead_import",
     "LeadChunkResult": "._helpers._lead_import",
     "CreatedLead": "._helpers._lead_import",

@@ -27,17 +27,17 @@ from ._config import (
     resolve_timeout,
 )
 from ._errors import InvalidInputError
-from ._ratelimit import RateLimit, RateLimiter
+from ._rate_limiter import RateLimit, RateLimiter
 from ._retry import RetryPolicy
-from ._routes import endpoint_limits, limited_route_of
-from ._secrets import register_key
-from ._transport import (
+from ._retry_transport import (
     AsyncClientTransport,
     AsyncRetryTransport,
     ClientTransport,
     RetryTransport,
     TransportSettings,
 )
+from ._routes import endpoint_limits, limited_route_of
+from ._secrets import register_key
 
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from instantly.testing import FakeClock, FakeInstantly, RateLimit
+from instantly.testing import FakeClock, FakeInstantly, ServerRateLimit
 
 URL = "/api/v2/accounts"
 
@@ -20,7 +20,7 @@ def call(fake: FakeInstantly, authorization: str | None = "Bearer k") -> httpx.R
 @pytest.fixture
 def limited(clock: FakeClock) -> Iterator[FakeInstantly]:
     """A fake with a small limit: 3 per second and 5 per minute."""
-    yield FakeInstantly(clock=clock, rate_limit=RateLimit(per_second=3, per_minute=5))
+    yield FakeInstantly(clock=clock, rate_limit=ServerRateLimit(per_second=3, per_minute=5))
 
 
 def statuses(fake: FakeInstantly, n: int) -> list[int]:
@@ -132,7 +132,7 @@ def test_rate_limit_none_never_throttles(fake: FakeInstantly) -> None:
 
 
 def test_scaled_windows_send_fractional_retry_after(clock: FakeClock) -> None:
-    fake = FakeInstantly(clock=clock, rate_limit=RateLimit(per_second=1, time_scale=0.01))
+    fake = FakeInstantly(clock=clock, rate_limit=ServerRateLimit(per_second=1, time_scale=0.01))
     statuses(fake, 1)
     assert call(fake).headers["retry-after"] == "0.010"
 
@@ -144,5 +144,7 @@ def test_rejected_auth_does_not_use_the_rate_limit(limited: FakeInstantly) -> No
 
 
 def test_rate_limit_rejects_a_non_positive_limit() -> None:
-    with pytest.raises(ValueError, match=r"RateLimit\.per_second must be a positive int or None"):
-        RateLimit(per_second=0)
+    with pytest.raises(
+        ValueError, match=r"ServerRateLimit\.per_second must be a positive int or None"
+    ):
+        ServerRateLimit(per_second=0)

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from instantly.testing import FakeClock, FakeInstantly, Fault, RateLimit, RecordedRequest
-from instantly.testing._accounts import ACCOUNT_FIELDS
+from instantly.testing import FakeClock, FakeInstantly, Fault, RecordedRequest, ServerRateLimit
+from instantly.testing._fake_accounts import ACCOUNT_FIELDS
 from instantly.testing._routes import (
     ACCOUNTS_QUERY,
     BULK_PAUSE_BODY,
@@ -149,7 +149,7 @@ def test_every_route_and_status_the_fake_sends_validates(
     spec: SpecChecker, clock: FakeClock
 ) -> None:
     """One scenario that makes the fake send each documented status of each of its operations."""
-    fake = FakeInstantly(clock=clock, rate_limit=RateLimit(per_second=1000, per_minute=None))
+    fake = FakeInstantly(clock=clock, rate_limit=ServerRateLimit(per_second=1000, per_minute=None))
     fake.seed_accounts(3)
     auth = {"Authorization": "Bearer k"}
     job_holder: list[str] = []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from instantly.testing import FakeClock, FakeInstantly, Fault, RateLimit
+from instantly.testing import FakeClock, FakeInstantly, Fault, ServerRateLimit
 from instantly.webhooks import WebhookReceiver
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ def test_a_reply_to_an_unknown_email_or_from_a_foreign_account_is_refused(
 
 
 def test_the_emails_list_has_its_own_limit_of_20_a_minute(clock: FakeClock) -> None:
-    fake = FakeInstantly(clock=clock, rate_limit=RateLimit())
+    fake = FakeInstantly(clock=clock, rate_limit=ServerRateLimit())
     with httpx.Client(
         transport=fake.transport(), base_url="https://api.instantly.ai",
         headers={"Authorization": "Bearer k"},

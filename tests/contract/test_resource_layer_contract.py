@@ -32,7 +32,7 @@ from instantly import (
     JobError,
     UnexpectedStateError,
 )
-from instantly._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+from instantly._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
 from instantly._operation import operation
 from instantly._pagination import AsyncPaginator, SyncPaginator
 from instantly_api.resources import OPERATION_MODULES

@@ -20,8 +20,8 @@ from instantly._errors import (
     JobTimeoutError,
     NotFoundError,
 )
-from instantly._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
-from instantly._warmup import warmup_request_bodies, warmup_selection
+from instantly._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+from instantly._warmup_selection import warmup_request_bodies, warmup_selection
 from instantly.testing import FakeClock, FakeInstantly, JobScript
 from instantly_api.models import BackgroundJob
 

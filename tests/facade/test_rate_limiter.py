@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from instantly import InvalidInputError, RetryPolicy
-from instantly._ratelimit import (
+from instantly._rate_limiter import (
     RateLimit,
     RateLimiter,
     RateLimitHeld,

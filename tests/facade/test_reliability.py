@@ -22,9 +22,9 @@ from instantly import (
     InvalidInputError,
     RateLimitError,
 )
-from instantly._ratelimit import RateLimit, RateLimiter
+from instantly._rate_limiter import RateLimit, RateLimiter
 from instantly._retry import RetryPolicy
-from instantly._transport import (
+from instantly._retry_transport import (
     AsyncRetryTransport,
     RetryTransport,
     TransportSettings,

@@ -9,9 +9,9 @@ import pytest
 from _facade_helpers import API_KEY, FakeTime, Script, error_body, json_response
 from instantly import RateLimitQueueTimeoutError
 from instantly._config import EXTENSION_MAX_RETRIES
-from instantly._ratelimit import RateLimit, RateLimiter
+from instantly._rate_limiter import RateLimit, RateLimiter
 from instantly._retry import RetryPolicy
-from instantly._transport import (
+from instantly._retry_transport import (
     AsyncClientTransport,
     AsyncRetryTransport,
     ClientTransport,

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 from instantly._errors import InvalidEmailError, InvalidInputError
 from instantly._facts import BULK_EMAILS_MAX, AccountFilter
-from instantly._warmup import WarmupSelection, warmup_request_bodies, warmup_selection
+from instantly._warmup_selection import WarmupSelection, warmup_request_bodies, warmup_selection
 from instantly_api.models import DisableWarmupForAccountsBody, EnableWarmupForAccountsBody
 
 

@@ -139,7 +139,7 @@ DRIVE = textwrap.dedent(
     import httpx
     import instantly_api
     from instantly import Instantly
-    from instantly._jobs import JobHandle
+    from instantly._job_handles import JobHandle
     from instantly._pagination import SyncPaginator
     from instantly_api.resources import RESOURCES
 

@@ -22,7 +22,17 @@ import httpx
 
 from .._config import ENV_API_KEY, ENV_BASE_URL, LOGGER_NAME
 from .._errors import InstantlyError, InvalidInputError, JobGroupError, JobTimeoutError
-from . import _accounts, _analytics, _campaigns, _demo, _emails, _jobs, _leads, _spec, _warmup
+from . import (
+    _account_commands,
+    _analytics_commands,
+    _campaign_commands,
+    _demo,
+    _email_commands,
+    _job_commands,
+    _lead_commands,
+    _spec_commands,
+    _warmup_commands,
+)
 from ._context import EXIT_API_ERROR, EXIT_USAGE, Context, UsageError
 from ._output import Output
 from ._parsing import seconds
@@ -116,14 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (
-        _accounts,
-        _warmup,
-        _jobs,
-        _leads,
-        _campaigns,
-        _emails,
-        _analytics,
-        _spec,
+        _account_commands,
+        _warmup_commands,
+        _job_commands,
+        _lead_commands,
+        _campaign_commands,
+        _email_commands,
+        _analytics_commands,
+        _spec_commands,
         _demo,
     ):
         module.register(commands, common)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from instantly_api.models.account import Account
     from instantly_api.models.background_job import BackgroundJob
 
-    from .._jobs import JobGroup
+    from .._job_handles import JobGroup
     from ..resources._base import RequestOptions
 
 RESOURCE = "accounts"
@@ -135,7 +135,7 @@ def _warmup(
 ) -> Plan[Any]:
     """Enable or disable warmup: one request per 100 addresses, each starting a job."""
     from .._bulk import SplitCall, partial_failure
-    from .._warmup import check_wait_options, warmup_request_bodies, warmup_selection
+    from .._warmup_selection import check_wait_options, warmup_request_bodies, warmup_selection
     from ..resources._base import check_options
 
     timeout = DEFAULT_WAIT_TIMEOUT if wait_timeout is None else wait_timeout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._jobs import check_job_id
+from .._job_handles import check_job_id
 from .._plans import Plan, StartedJobs, helper
 from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, backoff_for
 from ._waiting import wait_for_job
@@ -12,7 +12,7 @@ from ._waiting import wait_for_job
 if TYPE_CHECKING:
     from instantly_api.models.background_job import BackgroundJob
 
-    from .._jobs import JobHandle
+    from .._job_handles import JobHandle
     from .._polling import ProgressCallback
 
 RESOURCE = "jobs"

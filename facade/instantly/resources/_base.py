@@ -23,10 +23,10 @@ from .._errors import (
 )
 from .._operation import Operation, operation, prepare
 from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
-from .._transport import detached, ensure_open
+from .._retry_transport import detached, ensure_open
 
 if TYPE_CHECKING:
-    from .._jobs import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+    from .._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from .._pagination import AsyncPaginator, Page, SyncPaginator
     from .._polling import Clock, Rng
 
@@ -308,12 +308,12 @@ class SyncRunner(_RunnerCore):
 
     def handle(self, job_id: str, job: Any = None) -> JobHandle[Any]:
         """A handle on a job, polled through this runner."""
-        from .._jobs import JobHandle
+        from .._job_handles import JobHandle
 
         return JobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
 
     def group(self, handles: list[Any]) -> JobGroup[Any]:
-        from .._jobs import JobGroup
+        from .._job_handles import JobGroup
 
         return JobGroup(handles, clock=self.clock, sleep=self._sleep)
 
@@ -378,12 +378,12 @@ class AsyncRunner(_RunnerCore):
 
     def handle(self, job_id: str, job: Any = None) -> AsyncJobHandle[Any]:
         """A handle on a job, polled through this runner."""
-        from .._jobs import AsyncJobHandle
+        from .._job_handles import AsyncJobHandle
 
         return AsyncJobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
 
     def group(self, handles: list[Any]) -> AsyncJobGroup[Any]:
-        from .._jobs import AsyncJobGroup
+        from .._job_handles import AsyncJobGroup
 
         return AsyncJobGroup(handles, clock=self.clock)
 

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._clock import FakeClock
 from ._fake import FakeInstantly
+from ._fake_jobs import JobControl, JobPhase, JobScript
 from ._faults import Fault, FaultKind, FaultPlan, FaultRule, InjectedFault
-from ._jobs import JobControl, JobPhase, JobScript
-from ._ratelimit import RateLimit
+from ._server_rate_limit import ServerRateLimit
 from ._wire import Disconnect, FakeResponse, RecordedRequest
 
 if TYPE_CHECKING:
+    from ._in_process_transport import FakeTransport
     from ._server import LoopbackServer
-    from ._transport import FakeTransport
 
 __all__ = [
     "Disconnect",
@@ -42,11 +42,11 @@ __all__ = [
     "JobPhase",
     "JobScript",
     "LoopbackServer",
-    "RateLimit",
     "RecordedRequest",
+    "ServerRateLimit",
 ]
 
-_LAZY = {"FakeTransport": "._transport", "LoopbackServer": "._server"}
+_LAZY = {"FakeTransport": "._in_process_transport", "LoopbackServer": "._server"}
 
 
 def __getattr__(name: str) -> Any:

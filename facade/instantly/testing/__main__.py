@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 
 from ._fake import FakeInstantly
-from ._ratelimit import RateLimit
+from ._server_rate_limit import ServerRateLimit
 
 __all__ = ["main"]
 
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--accounts must be >= 0, got {args.accounts}")
 
     fake = FakeInstantly(
-        api_key=args.api_key, rate_limit=None if args.no_rate_limit else RateLimit()
+        api_key=args.api_key, rate_limit=None if args.no_rate_limit else ServerRateLimit()
     )
     fake.seed_accounts(args.accounts, domain=args.domain)
     stopping = threading.Event()

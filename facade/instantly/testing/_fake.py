@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from urllib.parse import parse_qsl, unquote
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, LIST_PAGE_LIMIT_MAX
-from ._accounts import (
+from ._clock import Clock, WallClock
+from ._fake_accounts import (
     WARMUP_ACTIVE,
     WARMUP_PAUSED,
     AccountRecord,
@@ -32,14 +33,14 @@ from ._accounts import (
     matches_search,
     normalize_email,
 )
-from ._campaigns import CampaignStore
-from ._clock import Clock, WallClock
-from ._emails import EmailStore
+from ._fake_campaigns import CampaignStore
+from ._fake_emails import EmailStore
+from ._fake_jobs import JobControl, JobScript
+from ._fake_leads import LeadStore
+from ._fake_verification import VerificationStore
+from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
-from ._jobs import JobControl, JobScript
-from ._leads import LeadStore
 from ._paging import cursor_page
-from ._ratelimit import RateLimit, RateLimiter
 from ._records import Call, Rejected
 from ._routes import (
     ACCOUNTS_QUERY,
@@ -52,13 +53,12 @@ from ._routes import (
     match_route,
 )
 from ._schema import SchemaError, check, coerce_query
-from ._verification import VerificationStore
-from ._webhooks import WebhookStore
+from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
+    from ._in_process_transport import AsyncSleep, FakeTransport, Sleep
     from ._server import LoopbackServer
-    from ._transport import AsyncSleep, FakeTransport, Sleep
 
 __all__ = ["FakeInstantly"]
 
@@ -98,7 +98,7 @@ class FakeInstantly:
         api_key: str | None = None,
         clock: Clock = time.monotonic,
         start_time: datetime | None = None,
-        rate_limit: RateLimit | None = RateLimit(),  # noqa: B008 (frozen, immutable default)
+        rate_limit: ServerRateLimit | None = ServerRateLimit(),  # noqa: B008 (frozen, immutable default)
         faults: FaultPlan | None = None,
         job_script: JobScript | None = None,
         workspace_id: str = DEFAULT_WORKSPACE_ID,
@@ -112,7 +112,7 @@ class FakeInstantly:
         self._api_key = api_key
         self._lock = threading.RLock()
         self._wall = WallClock(clock, start_time)
-        self._limiter = RateLimiter(rate_limit) if rate_limit is not None else None
+        self._limiter = ServerRateLimiter(rate_limit) if rate_limit is not None else None
         self._accounts: dict[str, AccountRecord] = {}
         self._account_keys: list[str] = []
         self._log: deque[RecordedRequest] = deque(maxlen=log_limit)
@@ -257,7 +257,7 @@ class FakeInstantly:
         self, *, sleep: Sleep | None = None, async_sleep: AsyncSleep | None = None
     ) -> FakeTransport:
         """An httpx transport serving this fake in-process (sync and async clients alike)."""
-        from ._transport import FakeTransport
+        from ._in_process_transport import FakeTransport
 
         return FakeTransport(self, sleep=sleep, async_sleep=async_sleep)
 

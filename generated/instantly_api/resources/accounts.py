@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from instantly._bulk import BulkPauseResult
     from instantly._facts import AccountFilter
-    from instantly._jobs import AsyncJobGroup, JobGroup
+    from instantly._job_handles import AsyncJobGroup, JobGroup
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly._polling import ProgressCallback
     from instantly.resources._base import RequestOptions

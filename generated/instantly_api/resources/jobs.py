@@ -16,7 +16,7 @@ from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from instantly._jobs import AsyncJobHandle, JobHandle
+    from instantly._job_handles import AsyncJobHandle, JobHandle
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly._polling import ProgressCallback
     from instantly.resources._base import RequestOptions

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
     from instantly._helpers._lead_import import LeadChunkResult, LeadImportResult
     from instantly._helpers._outcomes import Accepted
-    from instantly._jobs import AsyncJobHandle, JobHandle
+    from instantly._job_handles import AsyncJobHandle, JobHandle
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.background_job import BackgroundJob

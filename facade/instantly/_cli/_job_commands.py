@@ -10,7 +10,7 @@ from typing import Any
 from instantly_api.types import UNSET
 
 from .._facts import JOB_STATUSES, LIST_PAGE_LIMIT_MAX
-from .._jobs import JobGroup, JobHandle
+from .._job_handles import JobGroup, JobHandle
 from .._polling import DEFAULT_WAIT_TIMEOUT, job_error_message, job_progress, job_status
 from ._context import EXIT_OK, Context
 from ._output import Output

@@ -33,7 +33,7 @@ from ._errors import (
     RateLimitError,
     RateLimitQueueTimeoutError,
 )
-from ._ratelimit import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
+from ._rate_limiter import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
 from ._retry import (
     RetryDecision,
     RetryPolicy,

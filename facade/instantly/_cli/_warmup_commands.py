@@ -12,9 +12,9 @@ from typing import Any
 
 from .._errors import JobGroupError, PartialBatchError
 from .._facts import AccountFilter
-from .._jobs import JobGroup, JobHandle
+from .._job_handles import JobGroup, JobHandle
 from ._context import EXIT_OK, Context, UsageError
-from ._jobs import add_wait_timeout, job_payload, render_jobs, wait_for_handles
+from ._job_commands import add_wait_timeout, job_payload, render_jobs, wait_for_handles
 from ._output import Output
 
 __all__ = ["register"]

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 from .._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
 
-__all__ = ["RateLimit", "RateLimiter"]
+__all__ = ["ServerRateLimit", "ServerRateLimiter"]
 
 
 @dataclass(frozen=True, slots=True)
-class RateLimit:
+class ServerRateLimit:
     """How many requests the fake allows per window; `None` turns a window off.
 
-    `time_scale` shrinks both windows for benchmarks: `RateLimit(time_scale=0.01)` allows 100
+    `time_scale` shrinks both windows for benchmarks: `ServerRateLimit(time_scale=0.01)` allows 100
     requests per 10 ms and 6,000 per 0.6 s, and then sends `Retry-After` in fractional seconds
     (real Instantly, at scale 1, sends whole seconds).
     """
@@ -36,9 +36,11 @@ class RateLimit:
         for name in ("per_second", "per_minute"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"RateLimit.{name} must be a positive int or None, got {value!r}")
+                raise ValueError(
+                    f"ServerRateLimit.{name} must be a positive int or None, got {value!r}"
+                )
         if not self.time_scale > 0:
-            raise ValueError(f"RateLimit.time_scale must be > 0, got {self.time_scale!r}")
+            raise ValueError(f"ServerRateLimit.time_scale must be > 0, got {self.time_scale!r}")
 
     def windows(self) -> list[tuple[float, int]]:
         """(window length in seconds, allowed requests) for each active window."""
@@ -46,14 +48,14 @@ class RateLimit:
         return [(length * self.time_scale, limit) for length, limit in pairs if limit is not None]
 
 
-class RateLimiter:
+class ServerRateLimiter:
     """Sans-I/O sliding-window counters; not thread-safe alone (the fake holds its lock).
 
     Each window keeps the arrival times it allowed; a request is refused while the last `length`
     seconds already hold `allowed` of them, so a burst straddling a fixed boundary is caught.
     """
 
-    def __init__(self, limit: RateLimit) -> None:
+    def __init__(self, limit: ServerRateLimit) -> None:
         self.limit = limit
         self._windows = limit.windows()
         self._arrivals: list[deque[float]] = [deque() for _ in self._windows]

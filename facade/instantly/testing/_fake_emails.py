@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
+from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
 from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
 from ._wire import FakeResponse, json_response
 
