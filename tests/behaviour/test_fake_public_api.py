@@ -28,8 +28,8 @@ def test_public_names_are_pinned() -> None:
         "JobPhase",
         "JobScript",
         "LoopbackServer",
-        "RateLimit",
         "RecordedRequest",
+        "ServerRateLimit",
     ]
 
 
