@@ -96,7 +96,9 @@ class _RedactingFilter(logging.Filter):
 
 
 _FILTER: Final = _RedactingFilter()
-_LOCK: Final = threading.Lock()
+# Reentrant: a garbage collection inside the locked update may run a dropped client's finalizer,
+# which takes its key out under the same lock (a plain Lock deadlocked there).
+_LOCK: Final = threading.RLock()
 _REGISTERED: Counter[str] = Counter()
 
 
