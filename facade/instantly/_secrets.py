@@ -104,7 +104,8 @@ _REGISTERED: Counter[str] = Counter()
 
 def _update() -> None:
     """Attach the filter to every logger while a key is registered; detach it when none is."""
-    _FILTER.keys = tuple(k for k, n in _REGISTERED.items() if n > 0)
+    registered = dict(_REGISTERED)  # a copy: a finalizer run by GC may change the registry
+    _FILTER.keys = tuple(k for k, n in registered.items() if n > 0)
     for name in LOGGERS:
         logger = logging.getLogger(name)
         if _FILTER.keys and _FILTER not in logger.filters:
