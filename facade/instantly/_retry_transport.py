@@ -2,8 +2,9 @@
 
 They sit inside the httpx client the facade and the generated functions share, so everything sent
 through `Instantly`/`AsyncInstantly` (wrapped or reached through `.raw`) gets the same policy.
-Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps) and in
-`_retry`/`_ratelimit`; `RetryTransport` and `AsyncRetryTransport` only send and sleep. The read
+Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps; its
+`steps()` is the whole request as effects) and in `_retry`/`_rate_limiter`; `RetryTransport` and
+`AsyncRetryTransport` only perform those steps (send, sleep, discard), each in its own I/O. The read
 timeout bounds a whole response body too (`_BodyBudget`), not only each socket read.
 
 The rate limit is held where requests leave: each attempt is checked against the limiter's log
@@ -19,9 +20,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import httpx
 
@@ -60,6 +61,25 @@ _E = TypeVar("_E", bound=BaseException)
 
 # The httpcore trace event fired right before a request's bytes are written (http11 and http2).
 _SEND_STARTED: Final = "send_request_headers.started"
+
+
+class _Send:
+    """The effect "hand the request to the transport" (its one instance is `SEND`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SEND"
+
+
+SEND: Final = _Send()
+
+# What `_Attempts.steps()` yields: seconds to sleep, SEND, or a response to discard.
+Step: TypeAlias = float | _Send | httpx.Response
+# What a send gives back to the steps: the transport's response or the error it raised.
+Outcome: TypeAlias = httpx.Response | httpx.TransportError
+# Wraps a response's body stream in the side's read-time budget.
+_Bound: TypeAlias = "Callable[[httpx.Response, _Attempts], httpx.Response]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +269,34 @@ class _Attempts:
         )
         return self._log(type(exc).__name__, decision)
 
+    def steps(self, bounded: _Bound) -> Generator[Step, Outcome | None, httpx.Response]:
+        """The whole request as effects for a driver to perform, decided here once for both sides.
+
+        Yields a number of seconds to sleep, `SEND` (the driver hands the request to its
+        transport and sends back the response or the `httpx.TransportError` it raised), or a
+        response to discard (read and close: it is retried). Returns the response to give back;
+        raises the detached transport error that ends the request.
+        """
+        yield self.queue_wait()
+        while True:
+            while (wait := self.send_wait()) > 0:
+                yield wait
+            self.sending()
+            outcome = yield SEND
+            if isinstance(outcome, httpx.Response):
+                decision = self.after_response(outcome)
+                response = bounded(outcome, self)
+                if not decision.retry:
+                    return response
+                yield response
+            elif isinstance(outcome, httpx.TransportError):
+                decision = self.after_error(outcome)
+                if not decision.retry:
+                    raise detached(outcome, self.request)
+            else:  # pragma: no cover - a driver bug, not a server's doing
+                raise TypeError(f"a send's outcome is a response or a TransportError: {outcome!r}")
+            yield decision.delay
+
     def _log(self, outcome: str, decision: RetryDecision) -> RetryDecision:
         """Log the attempt (INFO when retried, DEBUG otherwise); nothing is computed if disabled."""
         attempt = self.retries_done + 1
@@ -270,6 +318,31 @@ class _Attempts:
                 self.method, self.path, outcome, attempt, self.max_retries + 1, elapsed_ms,
             )  # fmt: skip
         return decision
+
+
+class _Driver:
+    """Steps one request's `_Attempts.steps()` for a transport: what both transports share."""
+
+    __slots__ = ("_steps", "outcome", "result")
+
+    def __init__(self, attempts: _Attempts, bounded: _Bound) -> None:
+        self._steps = attempts.steps(bounded)
+        self.outcome: Outcome | None = None  # the last send's, handed to the steps next
+        self.result: httpx.Response | None = None
+
+    def next(self) -> Step | None:
+        """The next step to perform, or None once `result` holds the response."""
+        outcome, self.outcome = self.outcome, None
+        try:
+            return self._steps.send(outcome)
+        except StopIteration as stop:
+            self.result = stop.value
+            return None
+
+    def response(self) -> httpx.Response:
+        """The response the steps returned."""
+        assert self.result is not None
+        return self.result
 
 
 def _read_budget(request: httpx.Request) -> float | None:
@@ -302,10 +375,15 @@ class _BodyBudget:
         """The clock reading before waiting for a chunk."""
         return self._clock()
 
-    def charge(self, started: float) -> None:
-        """Add the wait since `started`; `httpx.ReadTimeout` once the budget is overspent."""
-        if self._budget is None:
-            return
+    def settle(self, started: float, outcome: bytes | httpx.TransportError | None) -> bytes | None:
+        """The chunk waited for since `started` (None at the end), its wait charged.
+
+        `httpx.ReadTimeout` once the budget is overspent; a transport error is raised detached.
+        """
+        if isinstance(outcome, httpx.TransportError):
+            raise detached(outcome, self.request)
+        if outcome is None or self._budget is None:
+            return outcome
         self._spent += self._clock() - started
         if self._spent > self._budget:
             raise httpx.ReadTimeout(
@@ -313,6 +391,27 @@ class _BodyBudget:
                 "to arrive",
                 request=self.request,
             )
+        return outcome
+
+
+def _next_chunk(chunks: Iterator[bytes]) -> bytes | httpx.TransportError | None:
+    """The next chunk, None at the end, or the transport error raised instead (not chained)."""
+    try:
+        return next(chunks)
+    except StopIteration:
+        return None
+    except httpx.TransportError as exc:
+        return exc
+
+
+async def _anext_chunk(chunks: AsyncIterator[bytes]) -> bytes | httpx.TransportError | None:
+    """Async `_next_chunk`."""
+    try:
+        return await anext(chunks)
+    except StopAsyncIteration:
+        return None
+    except httpx.TransportError as exc:
+        return exc
 
 
 class _BoundedStream(httpx.SyncByteStream):
@@ -323,19 +422,11 @@ class _BoundedStream(httpx.SyncByteStream):
         self._budget = budget
 
     def __iter__(self) -> Iterator[bytes]:
-        chunks = iter(self._stream)
+        chunks, budget = iter(self._stream), self._budget
         while True:
-            started = self._budget.start()
-            failure: httpx.TransportError | None = None
-            try:
-                chunk = next(chunks)
-            except StopIteration:
+            started = budget.start()
+            if (chunk := budget.settle(started, _next_chunk(chunks))) is None:
                 return
-            except httpx.TransportError as exc:
-                failure = exc
-            if failure is not None:
-                raise detached(failure, self._budget.request)
-            self._budget.charge(started)
             yield chunk
 
     def close(self) -> None:
@@ -350,19 +441,11 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         self._budget = budget
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        chunks = aiter(self._stream)
+        chunks, budget = aiter(self._stream), self._budget
         while True:
-            started = self._budget.start()
-            failure: httpx.TransportError | None = None
-            try:
-                chunk = await anext(chunks)
-            except StopAsyncIteration:
+            started = budget.start()
+            if (chunk := budget.settle(started, await _anext_chunk(chunks))) is None:
                 return
-            except httpx.TransportError as exc:
-                failure = exc
-            if failure is not None:
-                raise detached(failure, self._budget.request)
-            self._budget.charge(started)
             yield chunk
 
     async def aclose(self) -> None:
@@ -371,18 +454,16 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
 
 def _bounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     """`response` with its body's total read time bounded by the request's read timeout."""
-    request, clock = attempts.request, attempts.clock
+    budget = _BodyBudget(attempts.request, _read_budget(attempts.request), attempts.clock)
     if isinstance(response.stream, httpx.SyncByteStream):
-        budget = _BodyBudget(request, _read_budget(request), clock)
         response.stream = _BoundedStream(response.stream, budget)
     return response
 
 
 def _abounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     """Async `_bounded`."""
-    request, clock = attempts.request, attempts.clock
+    budget = _BodyBudget(attempts.request, _read_budget(attempts.request), attempts.clock)
     if isinstance(response.stream, httpx.AsyncByteStream):
-        budget = _BodyBudget(request, _read_budget(request), clock)
         response.stream = _AsyncBoundedStream(response.stream, budget)
     return response
 
@@ -438,26 +519,21 @@ class RetryTransport(httpx.BaseTransport):
             raise
 
     def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
-        self._sleep_for(attempts.queue_wait())
-        while True:
-            while (wait := attempts.send_wait()) > 0:
-                self._sleep_for(wait)
-            attempts.sending()
-            failure: httpx.TransportError | None = None
-            try:
-                response = self._transport.handle_request(request)
-            except httpx.TransportError as exc:
-                failure = exc
-            if failure is not None:
-                decision = attempts.after_error(failure)
-                if not decision.retry:
-                    raise detached(failure, attempts.request)
+        steps = _Driver(attempts, _bounded)
+        while (step := steps.next()) is not None:
+            if isinstance(step, _Send):
+                steps.outcome = self._attempt(request)
+            elif isinstance(step, httpx.Response):
+                _discard(step)
             else:
-                decision = attempts.after_response(response)
-                if not decision.retry:
-                    return _bounded(response, attempts)
-                _discard(_bounded(response, attempts))
-            self._sleep_for(decision.delay)
+                self._sleep_for(step)
+        return steps.response()
+
+    def _attempt(self, request: httpx.Request) -> Outcome:
+        try:
+            return self._transport.handle_request(request)
+        except httpx.TransportError as exc:
+            return exc
 
     def _sleep_for(self, seconds: float) -> None:
         if seconds > 0:
@@ -508,26 +584,21 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             raise
 
     async def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
-        await self._sleep_for(attempts.queue_wait())
-        while True:
-            while (wait := attempts.send_wait()) > 0:
-                await self._sleep_for(wait)
-            attempts.sending()
-            failure: httpx.TransportError | None = None
-            try:
-                response = await self._transport.handle_async_request(request)
-            except httpx.TransportError as exc:
-                failure = exc
-            if failure is not None:
-                decision = attempts.after_error(failure)
-                if not decision.retry:
-                    raise detached(failure, attempts.request)
+        steps = _Driver(attempts, _abounded)
+        while (step := steps.next()) is not None:
+            if isinstance(step, _Send):
+                steps.outcome = await self._attempt(request)
+            elif isinstance(step, httpx.Response):
+                await _adiscard(step)
             else:
-                decision = attempts.after_response(response)
-                if not decision.retry:
-                    return _abounded(response, attempts)
-                await _adiscard(_abounded(response, attempts))
-            await self._sleep_for(decision.delay)
+                await self._sleep_for(step)
+        return steps.response()
+
+    async def _attempt(self, request: httpx.Request) -> Outcome:
+        try:
+            return await self._transport.handle_async_request(request)
+        except httpx.TransportError as exc:
+            return exc
 
     async def _sleep_for(self, seconds: float) -> None:
         if seconds > 0:
