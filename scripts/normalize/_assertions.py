@@ -18,6 +18,8 @@ _ASSERTION_KEYS = frozenset(
 )
 # Keys a property inside an assertion-only member may have: a value constraint, no type.
 _CONSTRAINT_KEYS = frozenset({"enum", "const", "description", "minLength", "pattern"})
+# Keys a restated object property may have beside `_ASSERTION_KEYS`: its type, its requirements.
+_NESTED_KEYS = frozenset({"type", "anyOf", "oneOf", "allOf"})
 
 
 def _types(schema: Any) -> frozenset[str]:
@@ -49,14 +51,33 @@ def _is_assertion_only(member: Any, parent: JSONDict) -> bool:
         return False
     if not _repeats_type(member, parent) or ("type" in member and "required" not in member):
         return False
-    properties = member.get("properties", {})
+    return _properties_constrain_only(member, parent)
+
+
+def _properties_constrain_only(schema: JSONDict, parent: JSONDict) -> bool:
+    """Every property of `schema` only constrains the property `parent` declares by that name."""
+    properties = schema.get("properties", {})
     parent_properties = parent.get("properties")
     parent_properties = parent_properties if isinstance(parent_properties, dict) else {}
     return isinstance(properties, dict) and all(
-        isinstance(p, dict)
-        and set(p) <= _CONSTRAINT_KEYS | {"type"}
-        and _repeats_type(p, parent_properties.get(name, {}))
-        for name, p in properties.items()
+        _constrains_only(p, parent_properties.get(name, {})) for name, p in properties.items()
+    )
+
+
+def _constrains_only(prop: Any, parent_prop: Any) -> bool:
+    """A property of an assertion-only member: a value constraint on the parent's property, or
+    the parent's object property restated with requirements of its own (`body: {type: object,
+    properties: {html, text}, anyOf: [{required: [html]}, {required: [text]}]}`): no new shape."""
+    if not isinstance(prop, dict) or not _repeats_type(prop, parent_prop):
+        return False
+    if set(prop) <= _CONSTRAINT_KEYS | {"type"}:
+        return True
+    if not isinstance(parent_prop, dict) or not set(prop) <= _ASSERTION_KEYS | _NESTED_KEYS:
+        return False
+    return _properties_constrain_only(prop, parent_prop) and all(
+        isinstance(prop[k], list) and all(_is_assertion_only(m, parent_prop) for m in prop[k])
+        for k in ("anyOf", "oneOf", "allOf")
+        if k in prop
     )
 
 

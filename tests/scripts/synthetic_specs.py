@@ -265,10 +265,61 @@ def add_typed_anyof_requirements(spec: dict[str, Any]) -> Probe:
     )
 
 
+def add_nested_anyof_requirements(spec: dict[str, Any]) -> Probe:
+    """A request body whose `anyOf` branches restate an object property with requirements of its
+    own (Instantly's emails/forward: `body` with `html` or `text`; or `include_original_body`)."""
+    note = {
+        "type": "object",
+        "properties": {"html": {"type": "string"}, "text": {"type": "string"}},
+    }
+    restated = {
+        **copy.deepcopy(note),
+        "anyOf": [
+            {"required": ["html"], "properties": {"html": {"type": "string", "minLength": 1}}},
+            {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
+        ],
+    }
+    body = {
+        "type": "object",
+        "properties": {"subject": {"type": "string"}, "note": note, "keep": {"type": "boolean"}},
+        "required": ["subject"],
+        "anyOf": [
+            {"required": ["note"], "properties": {"note": restated}},
+            {"required": ["keep"], "properties": {"keep": {"type": "boolean", "enum": [True]}}},
+        ],
+    }
+    _operation(
+        spec,
+        "/api/v2/synthetic/forward",
+        "post",
+        {
+            "operationId": "forwardSynthetic",
+            "requestBody": {"required": True, "content": {JSON: {"schema": body}}},
+            "responses": _ok({"type": "object", "properties": {"id": {"type": "string"}}}),
+        },
+    )
+    return Probe(
+        "fold_assertion_only_variants",
+        """
+        import pathlib
+        from instantly_api.api.synthetic import forward_synthetic as op
+        from instantly_api.models import ForwardSyntheticBody, ForwardSyntheticBodyNote
+        body = ForwardSyntheticBody(subject="s", note=ForwardSyntheticBodyNote(text="t"))
+        assert body.to_dict() == {"subject": "s", "note": {"text": "t"}}
+        assert ForwardSyntheticBody.from_dict({"subject": "s", "keep": True}).keep is True
+        assert call(op, {"id": "f"}, body=body).id == "f"
+        # The resource method takes the body's fields as keyword arguments, typed.
+        source = pathlib.Path("instantly_api/resources/synthetics.py").read_text()
+        assert "subject: str," in source and "note: ForwardSyntheticBodyNote |" in source, source
+        """,
+    )
+
+
 CONSTRUCTS: dict[str, Callable[[dict[str, Any]], Probe]] = {
     "dangling-ref": add_dangling_ref,
     "colliding-titles": add_colliding_titles,
     "csv-before-json": add_csv_before_json,
     "reserved-property-names": add_reserved_property_names,
     "typed-anyof-requirements": add_typed_anyof_requirements,
+    "nested-anyof-requirements": add_nested_anyof_requirements,
 }

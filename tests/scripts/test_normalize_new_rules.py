@@ -172,3 +172,59 @@ def test_anyof_members_with_another_type_are_real_variants_and_kept() -> None:
     assert fold_assertion_only_variants(_spec_with(_response(body)), []) == 0
     body = _body({"required": ["a"], "properties": {"a": {"type": "integer"}}})
     assert fold_assertion_only_variants(_spec_with(_response(body)), []) == 0
+
+
+def _with_note(*members: dict[str, Any]) -> dict[str, Any]:
+    """A body whose `note` property is an object (like emails/forward's `body`)."""
+    note = {
+        "type": "object",
+        "properties": {"html": {"type": "string"}, "text": {"type": "string"}},
+    }
+    return {
+        "type": "object",
+        "properties": {"subject": {"type": "string"}, "note": note, "keep": {"type": "boolean"}},
+        "required": ["subject"],
+        "anyOf": list(members),
+    }
+
+
+def _restated_note(**extra: Any) -> dict[str, Any]:
+    """The `note` object restated inside a member, with requirements of its own."""
+    return {
+        "type": "object",
+        "properties": {"html": {"type": "string"}, "text": {"type": "string"}, **extra},
+        "anyOf": [
+            {"required": ["html"], "properties": {"html": {"type": "string", "minLength": 1}}},
+            {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
+        ],
+    }
+
+
+def test_anyof_members_restating_a_nested_object_with_its_own_requirements_are_folded() -> None:
+    body = _with_note(
+        {"required": ["note"], "properties": {"note": _restated_note()}},
+        {"required": ["keep"], "properties": {"keep": {"type": "boolean", "enum": [True]}}},
+    )
+    assert fold_assertion_only_variants(_spec_with(_response(body)), []) >= 1
+    # One object keeps every field (no variant models), the alternatives kept as data.
+    assert "anyOf" not in body and body["x-required-one-of"] == [["note"], ["keep"]]
+    assert list(body["properties"]) == ["subject", "note", "keep"]
+    assert body["required"] == ["subject"]
+
+
+def test_anyof_members_giving_a_nested_object_a_new_property_are_real_variants_and_kept() -> None:
+    body = _with_note(
+        {"required": ["note"], "properties": {"note": _restated_note(extra={"type": "string"})}},
+        {"required": ["keep"]},
+    )
+    fold_assertion_only_variants(_spec_with(_response(body)), [])
+    assert len(body["anyOf"]) == 2 and "x-required-one-of" not in body
+
+
+def test_anyof_members_retyping_a_nested_object_are_real_variants_and_kept() -> None:
+    retyped = {**_restated_note(), "type": "array"}
+    body = _with_note(
+        {"required": ["note"], "properties": {"note": retyped}}, {"required": ["keep"]}
+    )
+    fold_assertion_only_variants(_spec_with(_response(body)), [])
+    assert len(body["anyOf"]) == 2 and "x-required-one-of" not in body

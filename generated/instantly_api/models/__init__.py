@@ -748,9 +748,8 @@ if TYPE_CHECKING:
         EnrichLeadsFromSupersearchResponse200SearchFilters,
     )
     from .forbidden_error_body import ForbiddenErrorBody
-    from .forward_email_body_type_0 import ForwardEmailBodyType0
-    from .forward_email_body_type_0_body import ForwardEmailBodyType0Body
-    from .forward_email_body_type_1 import ForwardEmailBodyType1
+    from .forward_email_body import ForwardEmailBody
+    from .forward_email_body_body import ForwardEmailBodyBody
     from .generate_similar_domains_body import GenerateSimilarDomainsBody
     from .generate_similar_domains_response_200 import GenerateSimilarDomainsResponse200
     from .generate_similar_domains_response_400 import GenerateSimilarDomainsResponse400
@@ -2246,9 +2245,8 @@ __all__ = (
     "EnrichLeadsFromSupersearchResponse200",
     "EnrichLeadsFromSupersearchResponse200SearchFilters",
     "ForbiddenErrorBody",
-    "ForwardEmailBodyType0",
-    "ForwardEmailBodyType0Body",
-    "ForwardEmailBodyType1",
+    "ForwardEmailBody",
+    "ForwardEmailBodyBody",
     "GenerateSimilarDomainsBody",
     "GenerateSimilarDomainsResponse200",
     "GenerateSimilarDomainsResponse400",
@@ -3112,9 +3110,8 @@ _MODULE_OF: dict[str, str] = {
     "EnrichLeadsFromSupersearchResponse200": ".enrich_leads_from_supersearch_response_200",
     "EnrichLeadsFromSupersearchResponse200SearchFilters": ".enrich_leads_from_supersearch_response_200_search_filters",
     "ForbiddenErrorBody": ".forbidden_error_body",
-    "ForwardEmailBodyType0": ".forward_email_body_type_0",
-    "ForwardEmailBodyType0Body": ".forward_email_body_type_0_body",
-    "ForwardEmailBodyType1": ".forward_email_body_type_1",
+    "ForwardEmailBody": ".forward_email_body",
+    "ForwardEmailBodyBody": ".forward_email_body_body",
     "GenerateSimilarDomainsBody": ".generate_similar_domains_body",
     "GenerateSimilarDomainsResponse200": ".generate_similar_domains_response_200",
     "GenerateSimilarDomainsResponse400": ".generate_similar_domains_response_400",

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
     from instantly_api.models.count_unread_emails_response_200 import CountUnreadEmailsResponse200
     from instantly_api.models.email import Email
-    from instantly_api.models.forward_email_body_type_0 import ForwardEmailBodyType0
-    from instantly_api.models.forward_email_body_type_1 import ForwardEmailBodyType1
+    from instantly_api.models.forward_email_body import ForwardEmailBody
+    from instantly_api.models.forward_email_body_body import ForwardEmailBodyBody
     from instantly_api.models.mark_thread_as_read_response_200 import MarkThreadAsReadResponse200
     from instantly_api.models.patch_email_body import PatchEmailBody
     from instantly_api.models.reply_to_email_body import ReplyToEmailBody
@@ -134,11 +134,20 @@ OPERATIONS: dict[str, Operation] = {
         returns=("instantly_api.models.email", "Email"),
         path_params=(),
         query=(),
-        body=(),
-        body_model=(
-            "instantly_api.models.forward_email_body_type_0",
-            "ForwardEmailBodyType0 | ForwardEmailBodyType1",
+        body=(
+            ("eaccount", "eaccount"),
+            ("reply_to_uuid", "reply_to_uuid"),
+            ("to_address_email_list", "to_address_email_list"),
+            ("subject", "subject"),
+            ("body_", "body"),
+            ("cc_address_email_list", "cc_address_email_list"),
+            ("bcc_address_email_list", "bcc_address_email_list"),
+            ("reply_to", "reply_to"),
+            ("forwarded_attachments", "forwarded_attachments"),
+            ("include_original_body", "include_original_body"),
+            ("assigned_to", "assigned_to"),
         ),
+        body_model=("instantly_api.models.forward_email_body", "ForwardEmailBody"),
         body_required=True,
         schema={
             "body": {
@@ -160,26 +169,6 @@ OPERATIONS: dict[str, Operation] = {
                     "assigned_to": {"type": ["string"]},
                 },
                 "required": ["reply_to_uuid", "to_address_email_list", "eaccount", "subject"],
-                "anyOf": [
-                    {
-                        "properties": {
-                            "body": {
-                                "type": ["object"],
-                                "properties": {
-                                    "html": {"type": ["string"]},
-                                    "text": {"type": ["string"]},
-                                },
-                            }
-                        },
-                        "required": ["body"],
-                    },
-                    {
-                        "properties": {
-                            "include_original_body": {"type": ["boolean"], "enum": [True]}
-                        },
-                        "required": ["include_original_body"],
-                    },
-                ],
             }
         },
         pages=None,
@@ -486,17 +475,66 @@ class Emails(SyncResource):
             options,
         )
 
+    @overload
     def forward(
         self,
         *,
-        body: ForwardEmailBodyType0 | ForwardEmailBodyType1 | Mapping[str, Any],
+        eaccount: str,
+        reply_to_uuid: str,
+        to_address_email_list: str,
+        subject: str,
+        body_: ForwardEmailBodyBody | Mapping[str, Any] | Unset = UNSET,
+        cc_address_email_list: str | Unset = UNSET,
+        bcc_address_email_list: str | Unset = UNSET,
+        reply_to: str | Unset = UNSET,
+        forwarded_attachments: str | Unset = UNSET,
+        include_original_body: bool | Unset = UNSET,
+        assigned_to: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Email: ...
+    @overload
+    def forward(
+        self, *, body: ForwardEmailBody | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> Email: ...
+    def forward(
+        self,
+        *,
+        body: Any = UNSET,
+        eaccount: Any = UNSET,
+        reply_to_uuid: Any = UNSET,
+        to_address_email_list: Any = UNSET,
+        subject: Any = UNSET,
+        body_: Any = UNSET,
+        cc_address_email_list: Any = UNSET,
+        bcc_address_email_list: Any = UNSET,
+        reply_to: Any = UNSET,
+        forwarded_attachments: Any = UNSET,
+        include_original_body: Any = UNSET,
+        assigned_to: Any = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Email:
         """Forward an email.
 
         `POST /api/v2/emails/forward`; never repeated once it may have reached the server.
         """
-        return self._call(OPERATIONS["forwardEmail"], {"body": body}, options)
+        return self._call(
+            OPERATIONS["forwardEmail"],
+            {
+                "eaccount": eaccount,
+                "reply_to_uuid": reply_to_uuid,
+                "to_address_email_list": to_address_email_list,
+                "subject": subject,
+                "body_": body_,
+                "cc_address_email_list": cc_address_email_list,
+                "bcc_address_email_list": bcc_address_email_list,
+                "reply_to": reply_to,
+                "forwarded_attachments": forwarded_attachments,
+                "include_original_body": include_original_body,
+                "assigned_to": assigned_to,
+                "body": body,
+            },
+            options,
+        )
 
     def list(
         self,
@@ -754,17 +792,66 @@ class AsyncEmails(AsyncResource):
             options,
         )
 
+    @overload
     async def forward(
         self,
         *,
-        body: ForwardEmailBodyType0 | ForwardEmailBodyType1 | Mapping[str, Any],
+        eaccount: str,
+        reply_to_uuid: str,
+        to_address_email_list: str,
+        subject: str,
+        body_: ForwardEmailBodyBody | Mapping[str, Any] | Unset = UNSET,
+        cc_address_email_list: str | Unset = UNSET,
+        bcc_address_email_list: str | Unset = UNSET,
+        reply_to: str | Unset = UNSET,
+        forwarded_attachments: str | Unset = UNSET,
+        include_original_body: bool | Unset = UNSET,
+        assigned_to: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> Email: ...
+    @overload
+    async def forward(
+        self, *, body: ForwardEmailBody | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> Email: ...
+    async def forward(
+        self,
+        *,
+        body: Any = UNSET,
+        eaccount: Any = UNSET,
+        reply_to_uuid: Any = UNSET,
+        to_address_email_list: Any = UNSET,
+        subject: Any = UNSET,
+        body_: Any = UNSET,
+        cc_address_email_list: Any = UNSET,
+        bcc_address_email_list: Any = UNSET,
+        reply_to: Any = UNSET,
+        forwarded_attachments: Any = UNSET,
+        include_original_body: Any = UNSET,
+        assigned_to: Any = UNSET,
         **options: Unpack[RequestOptions],
     ) -> Email:
         """Forward an email.
 
         `POST /api/v2/emails/forward`; never repeated once it may have reached the server.
         """
-        return await self._call(OPERATIONS["forwardEmail"], {"body": body}, options)
+        return await self._call(
+            OPERATIONS["forwardEmail"],
+            {
+                "eaccount": eaccount,
+                "reply_to_uuid": reply_to_uuid,
+                "to_address_email_list": to_address_email_list,
+                "subject": subject,
+                "body_": body_,
+                "cc_address_email_list": cc_address_email_list,
+                "bcc_address_email_list": bcc_address_email_list,
+                "reply_to": reply_to,
+                "forwarded_attachments": forwarded_attachments,
+                "include_original_body": include_original_body,
+                "assigned_to": assigned_to,
+                "body": body,
+            },
+            options,
+        )
 
     def list(
         self,

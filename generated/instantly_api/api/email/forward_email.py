@@ -8,8 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.email import Email
-from ...models.forward_email_body_type_0 import ForwardEmailBodyType0
-from ...models.forward_email_body_type_1 import ForwardEmailBodyType1
+from ...models.forward_email_body import ForwardEmailBody
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -19,7 +18,7 @@ from ...types import Response
 
 def _get_kwargs(
     *,
-    body: ForwardEmailBodyType0 | ForwardEmailBodyType1,
+    body: ForwardEmailBody,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -28,10 +27,7 @@ def _get_kwargs(
         "url": "/api/v2/emails/forward",
     }
 
-    if isinstance(body, ForwardEmailBodyType0):
-        _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -100,7 +96,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ForwardEmailBodyType0 | ForwardEmailBodyType1,
+    body: ForwardEmailBody,
 ) -> Response[
     Email
     | NotFoundErrorBody
@@ -118,7 +114,7 @@ def sync_detailed(
     Requires one of the following scopes: `emails:create`, `emails:all`, `all:create`, `all:all`
 
     Args:
-        body (ForwardEmailBodyType0 | ForwardEmailBodyType1):
+        body (ForwardEmailBody): Requires one of: `body`; or `include_original_body`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,7 +138,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ForwardEmailBodyType0 | ForwardEmailBodyType1,
+    body: ForwardEmailBody,
 ) -> (
     Email
     | NotFoundErrorBody
@@ -161,7 +157,7 @@ def sync(
     Requires one of the following scopes: `emails:create`, `emails:all`, `all:create`, `all:all`
 
     Args:
-        body (ForwardEmailBodyType0 | ForwardEmailBodyType1):
+        body (ForwardEmailBody): Requires one of: `body`; or `include_original_body`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,7 +176,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ForwardEmailBodyType0 | ForwardEmailBodyType1,
+    body: ForwardEmailBody,
 ) -> Response[
     Email
     | NotFoundErrorBody
@@ -198,7 +194,7 @@ async def asyncio_detailed(
     Requires one of the following scopes: `emails:create`, `emails:all`, `all:create`, `all:all`
 
     Args:
-        body (ForwardEmailBodyType0 | ForwardEmailBodyType1):
+        body (ForwardEmailBody): Requires one of: `body`; or `include_original_body`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,7 +216,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ForwardEmailBodyType0 | ForwardEmailBodyType1,
+    body: ForwardEmailBody,
 ) -> (
     Email
     | NotFoundErrorBody
@@ -239,7 +235,7 @@ async def asyncio(
     Requires one of the following scopes: `emails:create`, `emails:all`, `all:create`, `all:all`
 
     Args:
-        body (ForwardEmailBodyType0 | ForwardEmailBodyType1):
+        body (ForwardEmailBody): Requires one of: `body`; or `include_original_body`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -11,16 +11,21 @@ from attrs import field as _attrs_field
 from .._shape import check as _check_shape
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="ForwardEmailBodyType0Body")
+T = TypeVar("T", bound="ForwardEmailBodyBody")
 
 
 @_attrs_define
-class ForwardEmailBodyType0Body:
-    """Requires one of: `html`; or `text`.
+class ForwardEmailBodyBody:
+    """Optional body content for the forwarded email. When `include_original_body` is `true`, this can be used as a note
+    before the appended original email content. You can specify either the `html` or the `text` field, or both. For HTML
+    content, Use `<br/>` tags for delivered email line breaks. For text content, Newline characters are preserved as
+    delivered line breaks.
 
-    Attributes:
-        html (str | Unset):
-        text (str | Unset):
+        Attributes:
+            html (str | Unset): HTML body of the forwarded email. Use `<br/>` tags for delivered email line breaks. Example:
+                Sharing this with you.<br/><br/>Let me know what you think..
+            text (str | Unset): Text body of the forwarded email. Newline characters are preserved as delivered line breaks.
+                Example: Sharing this with you..
     """
 
     html: str | Unset = UNSET
@@ -49,14 +54,14 @@ class ForwardEmailBodyType0Body:
 
         text = d.pop("text", UNSET)
 
-        forward_email_body_type_0_body = cls(
+        forward_email_body_body = cls(
             html=html,
             text=text,
         )
 
-        forward_email_body_type_0_body.additional_properties = d
-        _check_shape(forward_email_body_type_0_body, _SHAPE)
-        return forward_email_body_type_0_body
+        forward_email_body_body.additional_properties = d
+        _check_shape(forward_email_body_body, _SHAPE)
+        return forward_email_body_body
 
     @property
     def additional_keys(self) -> list[str]:
