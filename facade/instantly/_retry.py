@@ -146,6 +146,31 @@ def _give_up(reason: str) -> RetryDecision:
     return RetryDecision(retry=False, delay=0.0, reason=reason)
 
 
+def _refusal(
+    outcome: str,
+    processed: bool | None,
+    method: str,
+    path: str,
+    retries_done: int,
+    max_retries: int,
+) -> RetryDecision | None:
+    """Why `outcome` is not retried (None: it may be).
+
+    `processed` is False when the request certainly was not processed, True when it may have
+    been (then only an operation safe to repeat is), None when the outcome is not retryable.
+    """
+    if processed is None:
+        return _give_up(f"{outcome} is not retryable")
+    if processed and not is_safe_to_repeat(method, path):
+        return _give_up(
+            f"{outcome} after the request may have been processed; "
+            f"{method} {path} is not safe to repeat"
+        )
+    if retries_done >= max_retries:
+        return _give_up(f"{outcome}; no retries left ({max_retries} allowed)")
+    return None
+
+
 def decide_after_response(
     method: str,
     path: str,
@@ -160,26 +185,22 @@ def decide_after_response(
     """Retry or not after a response with `status_code` (`retry_after` already parsed)."""
     if status_code < 400:
         return _give_up("success")
-    if status_code in NOT_PROCESSED_RETRY_STATUSES:
-        pass
-    elif status_code in MAYBE_PROCESSED_RETRY_STATUSES:
-        if not is_safe_to_repeat(method, path):
-            return _give_up(
-                f"{status_code} after the request may have been processed; "
-                f"{method} {path} is not safe to repeat"
-            )
-    else:
-        return _give_up(f"{status_code} is not retryable")
-    if retries_done >= max_retries:
-        return _give_up(f"{status_code}; no retries left ({max_retries} allowed)")
-    if retry_after is not None:
-        if retry_after > policy.max_retry_after:
-            return _give_up(
-                f"{status_code} with Retry-After {retry_after:g} s, longer than the "
-                f"{policy.max_retry_after:g} s cap"
-            )
-        return RetryDecision(True, retry_after, f"{status_code}, Retry-After {retry_after:g} s")
-    return RetryDecision(True, backoff_delay(retries_done, policy, rng), f"{status_code}")
+    processed = (
+        False if status_code in NOT_PROCESSED_RETRY_STATUSES
+        else True if status_code in MAYBE_PROCESSED_RETRY_STATUSES
+        else None
+    )  # fmt: skip
+    outcome = str(status_code)
+    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries):
+        return refusal
+    if retry_after is None:
+        return RetryDecision(True, backoff_delay(retries_done, policy, rng), outcome)
+    if retry_after > policy.max_retry_after:
+        return _give_up(
+            f"{outcome} with Retry-After {retry_after:g} s, longer than the "
+            f"{policy.max_retry_after:g} s cap"
+        )
+    return RetryDecision(True, retry_after, f"{outcome}, Retry-After {retry_after:g} s")
 
 
 def decide_after_error(
@@ -193,17 +214,12 @@ def decide_after_error(
     rng: Callable[[], float],
 ) -> RetryDecision:
     """Retry or not after the transport raised `exc` instead of giving a response."""
-    name = type(exc).__name__
-    if was_not_sent(exc):
-        pass
-    elif isinstance(exc, _MAYBE_PROCESSED_ERRORS):
-        if not is_safe_to_repeat(method, path):
-            return _give_up(
-                f"{name} after the request may have been processed; "
-                f"{method} {path} is not safe to repeat"
-            )
-    else:
-        return _give_up(f"{name} is not retryable")
-    if retries_done >= max_retries:
-        return _give_up(f"{name}; no retries left ({max_retries} allowed)")
-    return RetryDecision(True, backoff_delay(retries_done, policy, rng), name)
+    processed = (
+        False if was_not_sent(exc)
+        else True if isinstance(exc, _MAYBE_PROCESSED_ERRORS)
+        else None
+    )  # fmt: skip
+    outcome = type(exc).__name__
+    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries):
+        return refusal
+    return RetryDecision(True, backoff_delay(retries_done, policy, rng), outcome)

@@ -22,7 +22,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias, TypedDict, TypeVar
 
 import httpx
 
@@ -78,6 +78,15 @@ SEND: Final = _Send()
 Step: TypeAlias = float | _Send | httpx.Response
 # What a send gives back to the steps: the transport's response or the error it raised.
 Outcome: TypeAlias = httpx.Response | httpx.TransportError
+
+
+class _Tally(TypedDict):
+    retries_done: int
+    max_retries: int
+    policy: RetryPolicy
+    rng: Callable[[], float]
+
+
 # Wraps a response's body stream in the side's read-time budget.
 _Bound: TypeAlias = "Callable[[httpx.Response, _Attempts], httpx.Response]"
 
@@ -240,34 +249,26 @@ class _Attempts:
             else:
                 s.limiter.defer_until(s.clock() + retry_after)
         decision = decide_after_response(
-            self.method,
-            self.path,
-            response.status_code,
-            retry_after,
-            retries_done=self.retries_done,
-            max_retries=self.max_retries,
-            policy=s.policy,
-            rng=s.rng,
+            self.method, self.path, response.status_code, retry_after, **self._tally()
         )
         return self._log(str(response.status_code), decision)
 
     def after_error(self, exc: httpx.TransportError) -> RetryDecision:
         """Decide after the transport raised instead of answering, log."""
-        s = self._settings
         if was_not_sent(exc):
             self.abandon()
         else:
             self.sent()
-        decision = decide_after_error(
-            self.method,
-            self.path,
-            exc,
-            retries_done=self.retries_done,
-            max_retries=self.max_retries,
-            policy=s.policy,
-            rng=s.rng,
-        )
+        decision = decide_after_error(self.method, self.path, exc, **self._tally())
         return self._log(type(exc).__name__, decision)
+
+    def _tally(self) -> _Tally:
+        """What the retry decisions weigh besides the outcome."""
+        s = self._settings
+        return {
+            "retries_done": self.retries_done, "max_retries": self.max_retries,
+            "policy": s.policy, "rng": s.rng,
+        }  # fmt: skip
 
     def steps(self, bounded: _Bound) -> Generator[Step, Outcome | None, httpx.Response]:
         """The whole request as effects for a driver to perform, decided here once for both sides.

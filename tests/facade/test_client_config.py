@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from _facade_helpers import API_KEY
-from instantly import AsyncInstantly, Instantly, InvalidInputError, RateLimit, RateLimiter
+from instantly import (
+    AsyncInstantly,
+    Instantly,
+    InvalidInputError,
+    RateLimit,
+    RateLimiter,
+    WrongClientSideError,
+)
 from instantly._config import Secret, is_loopback_host, resolve_api_key, resolve_base_url
+from instantly_api.api.account import get_account
 
 
 def test_the_key_falls_back_to_the_environment() -> None:
@@ -99,6 +109,24 @@ def test_the_raw_client_shares_the_facade_http_client() -> None:
 def test_async_raw_client_shares_the_facade_http_client() -> None:
     client = AsyncInstantly(API_KEY)
     assert client.raw.get_async_httpx_client() is client.http_client
+
+
+def test_the_raw_client_refuses_the_other_side_and_sends_nothing() -> None:
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    sync = Instantly(API_KEY, transport=httpx.MockTransport(record))
+    with pytest.raises(WrongClientSideError, match=r"Instantly\(\)\.raw: use it with the sync"):
+        asyncio.run(get_account.asyncio("ann@example.com", client=sync.raw))
+    aio = AsyncInstantly(API_KEY, transport=httpx.MockTransport(record))
+    with pytest.raises(
+        WrongClientSideError, match=r"AsyncInstantly\(\)\.raw: use it with the async"
+    ):
+        get_account.sync("ann@example.com", client=aio.raw)
+    assert sent == []
 
 
 def test_http_client_and_transport_together_are_refused() -> None:
