@@ -179,6 +179,9 @@ _Booking = tuple[_Log, float]
 
 
 def _discard(log: deque[float], value: float) -> None:
+    if log and log[-1] == value:  # the usual case, the newest entry: O(1), not a scan of the log
+        log.pop()
+        return
     with contextlib.suppress(ValueError):  # already aged out of the log
         log.remove(value)
 
