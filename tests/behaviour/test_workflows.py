@@ -315,6 +315,20 @@ def test_preflight_lists_what_stops_a_campaign(instantly: Instantly, fake: FakeI
     assert any("step" in p for p in problems)
 
 
+def test_preflight_lists_a_sending_address_that_is_not_an_address_as_a_problem(
+    instantly: Instantly, fake: FakeInstantly
+) -> None:
+    good = fake.account_emails()[0]
+    campaign = _campaign(instantly, fake, email_list=[good, "not-an-address"])
+    problems = instantly.campaigns.preflight(campaign)
+    assert problems == [
+        "sending account 'not-an-address' is not a valid email address: it has no '@' (email_list)"
+    ]
+    # The valid account is still read; the invalid one is never asked about.
+    assert len(fake.requests_to("GET", f"/api/v2/accounts/{good}")) == 1
+    assert not [r for r in fake.requests if "not-an-address" in r.path]
+
+
 async def test_launch_async(ainstantly: AsyncInstantly, fake: FakeInstantly) -> None:
     launched = await ainstantly.campaigns.launch(
         "A", sequences=SEQUENCES, campaign_schedule=SCHEDULE, email_list=fake.account_emails()[:1]

@@ -15,12 +15,13 @@ from .._errors import (
     APIError,
     CampaignLaunchError,
     CampaignPreflightError,
+    InvalidEmailError,
     InvalidInputError,
     NotFoundError,
 )
 from .._operation import operation, prepare
 from .._plans import Call, Plan, helper
-from .._validation import validate_emails
+from .._validation import validate_email, validate_emails
 from ._campaign_launch import (
     CampaignLaunch,
     account_problem,
@@ -42,10 +43,19 @@ __all__ = ["launch", "preflight"]
 def _preflight(
     campaign_id: str, accounts: Sequence[str], options: Any
 ) -> Plan[tuple[Any, list[str]]]:
-    """Read each sending account and the sending status; (status, problems found)."""
+    """Read each sending account and the sending status; (status, problems found).
+
+    An address the API cannot be asked about (a campaign's `email_list` as the server holds it
+    may have one) is a problem found, not a refusal of the whole preflight.
+    """
     problems: list[str] = []
     get_account = operation("getAccount")
     for email in accounts:
+        try:
+            validate_email(email)
+        except InvalidEmailError as exc:
+            problems.append(f"sending account {exc} (email_list)")
+            continue
         try:
             account = yield Call(get_account, {"email": email}, options)
         except NotFoundError:
