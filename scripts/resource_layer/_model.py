@@ -256,11 +256,14 @@ def _wire_path_params(endpoint: EndpointSource, path: str) -> tuple[Field, ...]:
 
 
 def stale_entries(document: Mapping[str, Any], review: Review) -> list[str]:
-    """operationIds the reviewed table names that the spec does not have (printed as notes:
-    the spec dropped or renamed them, so their entries are dead until reviewed again)."""
-    ids = {str(op.get("operationId")) for _, _, op in iter_operations(dict(document))}
+    """operationIds and tags (`tag X`) the reviewed table names that the spec does not have
+    (printed as notes: the spec dropped or renamed them, so their entries are dead until
+    reviewed again). A resource name is keyed by the tag operations are grouped under."""
+    operations = [op for _, _, op in iter_operations(dict(document))]
+    ids = {str(op.get("operationId")) for op in operations}
+    tags = {str((op.get("tags") or ["default"])[0]) for op in operations}
     named = set(review.repeatable) | set(review.never_repeat) | set(review.methods)
-    return sorted(named - ids)
+    return sorted(named - ids) + [f"tag {tag}" for tag in sorted(set(review.resources) - tags)]
 
 
 def build_layer(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scripts.resource_layer._helpers import HelperError, read_helpers
+from scripts.resource_layer._model import Review, stale_entries
 from scripts.resource_layer._naming import (
     NameCollisionError,
     _plural,
@@ -336,3 +337,27 @@ def test_a_helper_signature_is_copied_with_its_literal_defaults(tmp_path: Path) 
     assert shell.call == "widget_id, times=times"
     assert shell.replaces == "spinWidget"
     assert shell.plan
+
+
+# --- stale reviewed entries --------------------------------------------------------------------
+
+
+def _tagged_spec() -> dict[str, Any]:
+    """Two operations: one tagged Lead, one untagged (grouped under `default`)."""
+    return {
+        "paths": {
+            "/a": {"get": {"operationId": "listLead", "tags": ["Lead", "Extra"]}},
+            "/b": {"post": {"operationId": "ping"}},
+        }
+    }
+
+
+def test_stale_entries_name_operation_ids_the_spec_does_not_have() -> None:
+    review = Review(methods={"listLead": "list", "goneOp": "gone"}, repeatable={"old": "why"})
+    assert stale_entries(_tagged_spec(), review) == ["goneOp", "old"]
+
+
+def test_stale_entries_name_resource_tags_no_operation_is_grouped_under() -> None:
+    # Only the first tag groups operations into a resource; `default` holds the untagged ones.
+    review = Review(resources={"Lead": "leads", "default": "misc", "Extra": "x", "Gone": "g"})
+    assert stale_entries(_tagged_spec(), review) == ["tag Extra", "tag Gone"]

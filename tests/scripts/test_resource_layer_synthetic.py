@@ -215,6 +215,8 @@ def test_a_stale_reviewed_entry_prints_a_note(
     _, result = built
     # openapi/resources.json names operations of the pinned spec this small spec does not have.
     assert "resources.json names pauseAccounts, which the spec does not have" in result.stderr
+    # ... and tags whose resource name it reviews (OAuth's operations are not in this spec).
+    assert "resources.json names tag OAuth, which the spec does not have" in result.stderr
 
 
 def test_two_operations_deriving_one_method_name_are_refused_naming_both(tmp_path: Path) -> None:
