@@ -5,6 +5,10 @@ with the package. This script copies, for each operation the fake serves, its qu
 schemas and its JSON body schema, keeping only validation keywords, into a Python module. The
 behaviour tests fail when the module differs from what the pinned spec gives.
 
+A sub-schema that several operations share (a campaign's schedule and sequences, in its create
+and its patch) is written once, as a private constant named after where it first appears, and
+referenced by name wherever it stands (`hoist_repeated`): the fake only reads these schemas.
+
 Usage: `python scripts/fake_request_schemas.py [SPEC]` rewrites the module (default: the pinned
 spec); `--check` only compares.
 """
@@ -13,11 +17,14 @@ from __future__ import annotations
 
 import json
 import pprint
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -29,10 +36,14 @@ from scripts.spec_files import REPO_ROOT
 
 __all__ = [
     "EMITTED_SCHEMAS",
+    "HOIST_MIN_LINES",
     "MODULE_PATH",
     "VALIDATION_KEYWORDS",
+    "Hoisted",
+    "hoist_repeated",
     "main",
     "render_module",
+    "rendered_lines",
     "validation_schema",
 ]
 
@@ -91,6 +102,244 @@ def validation_schema(schema: Any) -> Any:
     return kept
 
 
+# -- hoisting repeated sub-schemas ---------------------------------------------------------------
+
+# A repeated sub-schema is hoisted when, written on its own, it takes at least this many lines:
+# smaller ones read better where they stand than behind a name.
+HOIST_MIN_LINES: Final = 6
+
+_WIDTH: Final = 100  # the line length `ruff format` is run with
+
+
+@dataclass(eq=False)
+class _Ref:
+    """Where a hoisted sub-schema stood: `repr` is its constant's name (set once all are known)."""
+
+    index: int
+    name: str = ""
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Hoisted:
+    """Tables whose repeated sub-schemas are references to `constants`, defined in this order.
+
+    A constant's definition may reference constants that come before it, never after.
+    """
+
+    tables: dict[str, dict[str, Any]]
+    constants: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+
+
+def _flat(value: Any) -> str:
+    """`value` as one line of Python source (its length is what `ruff format` fits to width)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k!r}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_flat(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
+def rendered_lines(value: Any, indent: int = 0, prefix: str = "", suffix: str = "") -> int:
+    """How many lines `ruff format` gives `value` (after `prefix`, at `indent`).
+
+    A literal that fits the width stays on one line; one that does not puts each element on a
+    line of its own (four columns in, with a trailing comma) between its brackets.
+    """
+    if indent + len(prefix) + len(_flat(value)) + len(suffix) <= _WIDTH:
+        return 1
+    if isinstance(value, Mapping) and value:
+        items = [(f"{k!r}: ", v) for k, v in value.items()]
+    elif isinstance(value, list | tuple) and value:
+        items = [("", v) for v in value]
+    else:
+        return 1
+    return 2 + sum(rendered_lines(v, indent + 4, p, ",") for p, v in items)
+
+
+def _shape(value: Any) -> Any:
+    """A hashable key equal for two values exactly when they are written alike."""
+    if isinstance(value, Mapping):
+        return ("{}", tuple(sorted((k, _shape(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_shape(v) for v in value))
+    if isinstance(value, _Ref):
+        return value  # compared by identity: one object stands for one constant
+    return (type(value).__name__, value)
+
+
+# A path is the way from a table to a sub-schema: (label, is_name) steps, where a name is an
+# operation id, a parameter or a property, and the rest are schema keywords (items, anyOf_0, ...).
+_Path = tuple[tuple[str, bool], ...]
+
+
+def _schemas(value: Any, path: _Path, names: bool) -> Iterator[tuple[_Path, dict[str, Any]]]:
+    """Every dict at or below `value`, with its path, in the order the module writes them."""
+    if isinstance(value, list):
+        label = path[-1][0]
+        for index, item in enumerate(value):
+            yield from _schemas(item, (*path[:-1], (f"{label}_{index}", False)), False)
+        return
+    if not isinstance(value, dict):
+        return
+    yield path, value
+    for key in sorted(value):
+        inner = key == "properties" and not names and isinstance(value[key], dict)
+        yield from _schemas(value[key], (*path, (key, names)), inner)
+
+
+def _replaced(value: Any, key: Any, ref: _Ref) -> Any:
+    """`value` with every dict written like `key` (below the top) replaced by `ref`."""
+    if isinstance(value, dict):
+        return {
+            k: ref if isinstance(v, dict) and _shape(v) == key else _replaced(v, key, ref)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            ref if isinstance(v, dict) and _shape(v) == key else _replaced(v, key, ref)
+            for v in value
+        ]
+    return value
+
+
+def _words(label: str) -> str:
+    """`campaignSchedule`, `campaign_schedule`, `x-y` -> `CAMPAIGN_SCHEDULE`, `X_Y`."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label)
+    return re.sub(r"[^0-9A-Za-z]+", "_", snake).strip("_").upper()
+
+
+def _candidate_names(path: _Path) -> list[str]:
+    """Names for the sub-schema at `path`, shortest first: from its nearest name outwards."""
+    steps = [s for i, s in enumerate(path) if s != ("properties", False) or i == len(path) - 1]
+    starts = [i for i, (_, is_name) in enumerate(steps) if is_name][::-1] or [len(steps) - 1]
+    names: list[str] = []
+    for start in [*starts, 0]:
+        words = [w for w in (_words(label) for label, _ in steps[start:]) if w]
+        name = "_" + "_".join(words or ["SCHEMA"])
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def hoist_repeated(
+    tables: Mapping[str, Mapping[str, Any]],
+    *,
+    parameter_tables: Collection[str] = (),
+    min_lines: int = HOIST_MIN_LINES,
+) -> Hoisted:
+    """`tables` with each dict written 2+ times, of `min_lines`+ lines, made a named constant.
+
+    `tables` map operation ids to schemas, or (those in `parameter_tables`) to maps of
+    parameter names to schemas. The largest repeated dict goes first, so one that repeats only
+    inside another stays inside that one's definition. A constant is named after the place it
+    first appears in the module (its nearest property, parameter or operation, then the
+    keywords below it: `_CAMPAIGN_SCHEDULE`, `_SEQUENCES_ITEMS`); a name already taken gets
+    the next name outwards (`_CREATE_CAMPAIGN_SEQUENCES_ITEMS`), then a number.
+    """
+    first: dict[Any, tuple[int, _Path]] = {}
+    for table in sorted(tables):
+        for operation_id in sorted(tables[table]):
+            path: _Path = ((table, False), (operation_id, True))
+            found = _schemas(tables[table][operation_id], path, table in parameter_tables)
+            for place, schema in found:
+                first.setdefault(_shape(schema), (len(first), place))
+    current: dict[str, dict[str, Any]] = {name: dict(table) for name, table in tables.items()}
+    hoisted: list[tuple[_Ref, dict[str, Any]]] = []
+    places: list[tuple[int, _Path]] = []  # where each constant first appears
+    while True:
+        roots = [*current.values(), *(definition for _, definition in hoisted)]
+        below = [
+            (_shape(schema), schema)
+            for root in roots
+            for _, schema in _schemas(root, (), False)
+            if schema is not root
+        ]
+        counts = Counter(key for key, _ in below)
+        repeated: dict[Any, dict[str, Any]] = {}
+        for key, schema in below:
+            if counts[key] >= 2:
+                repeated.setdefault(key, schema)
+        sizes = {key: rendered_lines(schema) for key, schema in repeated.items()}
+        chosen = {
+            key: first[_expanded_shape(key, hoisted)]
+            for key, size in sizes.items()
+            if size >= min_lines
+        }
+        if not chosen:
+            break
+        key = min(chosen, key=lambda k: (-sizes[k], chosen[k][0]))
+        ref = _Ref(len(hoisted))
+        current = {name: _replaced(table, key, ref) for name, table in current.items()}
+        hoisted = [(r, _replaced(d, key, ref)) for r, d in hoisted]
+        hoisted.append((ref, repeated[key]))
+        places.append(chosen[key])
+    by_place = sorted(hoisted, key=lambda h: places[h[0].index][0])
+    taken: set[str] = set()
+    for ref, _ in by_place:
+        ref.name = _free_name(_candidate_names(places[ref.index][1]), taken)
+        taken.add(ref.name)
+    return Hoisted(current, tuple((ref.name, d) for ref, d in _in_use_order(by_place)))
+
+
+def _expanded_shape(key: Any, hoisted: list[tuple[_Ref, dict[str, Any]]]) -> Any:
+    """`key` with each reference replaced by the shape of what it stands for."""
+    if isinstance(key, _Ref):
+        return _expanded_shape(_shape(hoisted[key.index][1]), hoisted)
+    if isinstance(key, tuple):
+        return tuple(_expanded_shape(k, hoisted) for k in key)
+    return key
+
+
+def _free_name(candidates: list[str], taken: Collection[str]) -> str:
+    """The first of `candidates` not `taken`, else the first one numbered (`_2`, `_3`, ...)."""
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    number = 2
+    while f"{candidates[0]}_{number}" in taken:
+        number += 1
+    return f"{candidates[0]}_{number}"
+
+
+def _in_use_order(
+    hoisted: list[tuple[_Ref, dict[str, Any]]],
+) -> list[tuple[_Ref, dict[str, Any]]]:
+    """`hoisted` (in the order the constants first appear), each after those its definition uses."""
+    definitions = {ref.index: (ref, d) for ref, d in hoisted}
+    order: list[tuple[_Ref, dict[str, Any]]] = []
+    done: set[int] = set()
+
+    def visit(index: int) -> None:
+        if index in done:
+            return
+        done.add(index)
+        ref, definition = definitions[index]
+        for used in _refs(definition):
+            visit(used.index)
+        order.append((ref, definition))
+
+    for ref, _ in hoisted:
+        visit(ref.index)
+    return order
+
+
+def _refs(value: Any) -> Iterator[_Ref]:
+    """The references in `value`, in the order the module writes them."""
+    if isinstance(value, _Ref):
+        yield value
+    elif isinstance(value, dict):
+        for key in sorted(value):
+            yield from _refs(value[key])
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs(item)
+
+
 def _operations(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
     for item in document["paths"].values():
@@ -133,14 +382,23 @@ def render_module(document: Mapping[str, Any], operation_ids: Iterable[str]) -> 
     limits = {
         ids_by_key[key]: value for key, value in table.items() if ids_by_key.get(key) in wanted
     }
+    hoisted = hoist_repeated({"QUERY": query, "BODY": body}, parameter_tables={"QUERY"})
+    constants = "".join(
+        f"{name}: dict[str, Any] = {pprint.pformat(definition, width=100)}\n\n"
+        for name, definition in hoisted.constants
+    )
+    query, body = hoisted.tables["QUERY"], hoisted.tables["BODY"]
     return (
         _BANNER
         + '"""The spec\'s facts about the fake\'s routes: request schemas, emitted fields, limits.'
         + "\n\n"
         + "QUERY and BODY keep only validation keywords; FIELDS are the properties of the objects"
-        + " the\nfake emits; LIMITS are the per-operation rate limits the descriptions state.\n"
+        + " the\nfake emits; LIMITS are the per-operation rate limits the descriptions state."
+        + " A sub-schema\nwritten in several places is the private constant named there,"
+        + " shared: read it, never change it.\n"
         + '"""\n\nfrom __future__ import annotations\n\nfrom typing import Any\n\n'
         + '__all__ = ["BODY", "FIELDS", "LIMITS", "QUERY"]\n\n'
+        + constants
         + f"QUERY: dict[str, dict[str, Any]] = {pprint.pformat(query, width=100)}\n\n"
         + f"BODY: dict[str, Any] = {pprint.pformat(body, width=100)}\n\n"
         + f"FIELDS: dict[str, tuple[str, ...]] = {pprint.pformat(fields, width=100)}\n\n"
