@@ -20,6 +20,9 @@ __all__ = ["TimestampParseError", "parse_date", "parse_timestamp"]
 # Epoch values above this are milliseconds: as seconds they would fall after the year 5000.
 _MAX_EPOCH_SECONDS = 100_000_000_000
 
+_fromisoformat = datetime.datetime.fromisoformat
+_UTC = datetime.UTC
+
 
 class TimestampParseError(ValueError):
     """A timestamp or date that neither ISO 8601 nor python-dateutil could read."""
@@ -60,6 +63,13 @@ def _parse_with_dateutil(text: str) -> datetime.datetime | None:
 
 def parse_timestamp(value: object) -> datetime.datetime:
     """A timezone-aware datetime from an API value; raises `TimestampParseError` if unreadable."""
+    if type(value) is str:  # what a response holds: ISO 8601, read without the checks below
+        try:
+            moment = _fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=_UTC)
     if isinstance(value, datetime.datetime):
         return _as_utc(value)
     if isinstance(value, int | float) and not isinstance(value, bool):

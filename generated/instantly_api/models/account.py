@@ -327,21 +327,6 @@ class Account:
         else:
             status_message = AccountStatusMessage.from_dict(_status_message)
 
-        def _parse_timestamp_warmup_start(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_warmup_start_type_1 = parse_timestamp(data)
-
-                return timestamp_warmup_start_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_warmup_start = _parse_timestamp_warmup_start(
             d.pop("timestamp_warmup_start", UNSET)
         )
@@ -388,7 +373,69 @@ class Account:
         )
 
         account.additional_properties = d
-        _check_shape(account, _SHAPE)
+        if not (
+            type(email) is str
+            and type(first_name) is str
+            and type(last_name) is str
+            and type(organization) is str
+            and type(warmup_status) is int
+            and type(provider_code) is int
+            and type(setup_pending) is bool
+            and type(is_managed_account) is bool
+            and (added_by is None or type(added_by) is str or added_by is UNSET)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (
+                type(daily_limit_max) is float
+                or type(daily_limit_max) is int
+                or daily_limit_max is None
+                or daily_limit_max is UNSET
+            )
+            and (
+                type(warmup_limit_max) is float
+                or type(warmup_limit_max) is int
+                or warmup_limit_max is None
+                or warmup_limit_max is UNSET
+            )
+            and (modified_by is None or type(modified_by) is str or modified_by is UNSET)
+            and (
+                tracking_domain_name is None
+                or type(tracking_domain_name) is str
+                or tracking_domain_name is UNSET
+            )
+            and (
+                tracking_domain_status is None
+                or type(tracking_domain_status) is str
+                or tracking_domain_status is UNSET
+            )
+            and (type(status) is int or status is UNSET)
+            and (
+                type(enable_slow_ramp) is bool
+                or enable_slow_ramp is None
+                or enable_slow_ramp is UNSET
+            )
+            and (
+                type(inbox_placement_test_limit) is float
+                or type(inbox_placement_test_limit) is int
+                or inbox_placement_test_limit is None
+                or inbox_placement_test_limit is UNSET
+            )
+            and (
+                type(stat_warmup_score) is float
+                or type(stat_warmup_score) is int
+                or stat_warmup_score is None
+                or stat_warmup_score is UNSET
+            )
+            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
+            and (signature is None or type(signature) is str or signature is UNSET)
+            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+            and (type(autofix_failed) is bool or autofix_failed is None or autofix_failed is UNSET)
+        ):
+            _check_shape(account, _SHAPE)
         return account
 
     @property
@@ -406,6 +453,22 @@ class Account:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_timestamp_warmup_start(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_warmup_start_type_1 = parse_timestamp(data)
+
+        return timestamp_warmup_start_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

@@ -76,7 +76,13 @@ class AccountCampaignMapping:
         )
 
         account_campaign_mapping.additional_properties = d
-        _check_shape(account_campaign_mapping, _SHAPE)
+        if not (
+            type(campaign_id) is str
+            and type(campaign_name) is str
+            and type(timestamp_created) is str
+            and (type(status) is int or status is UNSET)
+        ):
+            _check_shape(account_campaign_mapping, _SHAPE)
         return account_campaign_mapping
 
     @property

@@ -82,7 +82,16 @@ class AccountStatusMessage:
         )
 
         account_status_message.additional_properties = d
-        _check_shape(account_status_message, _SHAPE)
+        if not (
+            (type(code) is str or code is UNSET)
+            and (type(command) is str or command is UNSET)
+            and (type(response) is str or response is UNSET)
+            and (type(e_message) is str or e_message is UNSET)
+            and (
+                type(response_code) is float or type(response_code) is int or response_code is UNSET
+            )
+        ):
+            _check_shape(account_status_message, _SHAPE)
         return account_status_message
 
     @property

@@ -91,7 +91,23 @@ class AccountWarmupAdvanced:
         )
 
         account_warmup_advanced.additional_properties = d
-        _check_shape(account_warmup_advanced, _SHAPE)
+        if not (
+            (type(warm_ctd) is bool or warm_ctd is UNSET)
+            and (type(open_rate) is float or type(open_rate) is int or open_rate is UNSET)
+            and (
+                type(important_rate) is float
+                or type(important_rate) is int
+                or important_rate is UNSET
+            )
+            and (type(read_emulation) is bool or read_emulation is UNSET)
+            and (
+                type(spam_save_rate) is float
+                or type(spam_save_rate) is int
+                or spam_save_rate is UNSET
+            )
+            and (type(weekday_only) is bool or weekday_only is UNSET)
+        ):
+            _check_shape(account_warmup_advanced, _SHAPE)
         return account_warmup_advanced
 
     @property

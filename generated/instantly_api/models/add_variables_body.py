@@ -46,7 +46,8 @@ class AddVariablesBody:
         )
 
         add_variables_body.additional_properties = d
-        _check_shape(add_variables_body, _SHAPE)
+        if not (type(variables) is list and all(type(_item) is str for _item in variables)):
+            _check_shape(add_variables_body, _SHAPE)
         return add_variables_body
 
     @property

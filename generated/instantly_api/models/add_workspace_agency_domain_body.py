@@ -46,7 +46,8 @@ class AddWorkspaceAgencyDomainBody:
         )
 
         add_workspace_agency_domain_body.additional_properties = d
-        _check_shape(add_workspace_agency_domain_body, _SHAPE)
+        if not (type(domain) is str):
+            _check_shape(add_workspace_agency_domain_body, _SHAPE)
         return add_workspace_agency_domain_body
 
     @property

@@ -132,39 +132,6 @@ class AIAgent:
 
         name = d.pop("name")
 
-        def _parse_payload(
-            data: object,
-        ) -> AIAgentPayloadType0 | AIAgentPayloadType1 | AIAgentPayloadType2 | AIAgentPayloadType3:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_0 = AIAgentPayloadType0.from_dict(data)
-
-                return payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_1 = AIAgentPayloadType1.from_dict(data)
-
-                return payload_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_2 = AIAgentPayloadType2.from_dict(data)
-
-                return payload_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            payload_type_3 = AIAgentPayloadType3.from_dict(data)
-
-            return payload_type_3
-
         payload = _parse_payload(d.pop("payload"))
 
         timestamp_created = d.pop("timestamp_created")
@@ -196,7 +163,21 @@ class AIAgent:
         )
 
         ai_agent.additional_properties = d
-        _check_shape(ai_agent, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(name) is str
+            and type(timestamp_created) is str
+            and type(timestamp_updated) is str
+            and type(status) is int
+            and (type(type_) is int or type_ is None or type_ is UNSET)
+            and (
+                type(is_auto_created) is bool or is_auto_created is None or is_auto_created is UNSET
+            )
+            and (created_by is None or type(created_by) is str or created_by is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(ai_agent, _SHAPE)
         return ai_agent
 
     @property
@@ -214,6 +195,40 @@ class AIAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_payload(
+    data: object,
+) -> AIAgentPayloadType0 | AIAgentPayloadType1 | AIAgentPayloadType2 | AIAgentPayloadType3:
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_0 = AIAgentPayloadType0.from_dict(data)
+
+        return payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_1 = AIAgentPayloadType1.from_dict(data)
+
+        return payload_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_2 = AIAgentPayloadType2.from_dict(data)
+
+        return payload_type_2
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    payload_type_3 = AIAgentPayloadType3.from_dict(data)
+
+    return payload_type_3
 
 
 _SHAPE = (

@@ -137,7 +137,18 @@ class AIAgentGuidance:
         )
 
         ai_agent_guidance.additional_properties = d
-        _check_shape(ai_agent_guidance, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(agent_id) is str
+            and type(label) is str
+            and type(instruction) is str
+            and type(status) is int
+            and type(category) is int
+            and type(timestamp_created) is str
+            and type(timestamp_updated) is str
+        ):
+            _check_shape(ai_agent_guidance, _SHAPE)
         return ai_agent_guidance
 
     @property

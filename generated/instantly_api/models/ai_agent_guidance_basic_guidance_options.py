@@ -59,7 +59,8 @@ class AIAgentGuidanceBasicGuidanceOptions:
         )
 
         ai_agent_guidance_basic_guidance_options.additional_properties = d
-        _check_shape(ai_agent_guidance_basic_guidance_options, _SHAPE)
+        if not (type(tone) is str and type(length) is str):
+            _check_shape(ai_agent_guidance_basic_guidance_options, _SHAPE)
         return ai_agent_guidance_basic_guidance_options
 
     @property

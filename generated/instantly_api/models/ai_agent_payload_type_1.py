@@ -140,7 +140,13 @@ class AIAgentPayloadType1:
         )
 
         ai_agent_payload_type_1.additional_properties = d
-        _check_shape(ai_agent_payload_type_1, _SHAPE)
+        if not (
+            (type(type_) is str or type_ is UNSET)
+            and (type(input_) is str or input_ is UNSET)
+            and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
+            and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
+        ):
+            _check_shape(ai_agent_payload_type_1, _SHAPE)
         return ai_agent_payload_type_1
 
     @property

@@ -55,7 +55,11 @@ class AIAgentPayloadType1AiSdrConfigAutonomySettings:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
-        _check_shape(ai_agent_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
+        if not (
+            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
+            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
+        ):
+            _check_shape(ai_agent_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_autonomy_settings
 
     @property

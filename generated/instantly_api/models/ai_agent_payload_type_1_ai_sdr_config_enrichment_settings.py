@@ -46,7 +46,12 @@ class AIAgentPayloadType1AiSdrConfigEnrichmentSettings:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_enrichment_settings.additional_properties = d
-        _check_shape(ai_agent_payload_type_1_ai_sdr_config_enrichment_settings, _SHAPE)
+        if not (
+            type(enrichment_limit_per_run) is float
+            or type(enrichment_limit_per_run) is int
+            or enrichment_limit_per_run is UNSET
+        ):
+            _check_shape(ai_agent_payload_type_1_ai_sdr_config_enrichment_settings, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_enrichment_settings
 
     @property

@@ -58,7 +58,17 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemJobTitle:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title.additional_properties = d
-        _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title, _SHAPE)
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title
 
     @property

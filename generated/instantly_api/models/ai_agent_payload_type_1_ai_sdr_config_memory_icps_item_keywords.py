@@ -62,7 +62,11 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d
-        _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE)
+        if not (
+            (include is None or type(include) is str or include is UNSET)
+            and (exclude is None or type(exclude) is str or exclude is UNSET)
+        ):
+            _check_shape(ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords
 
     @property

@@ -135,7 +135,26 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings.additional_properties = d
-        _check_shape(ai_agent_payload_type_1_ai_sdr_config_outreach_settings, _SHAPE)
+        if not (
+            (
+                email_list is UNSET
+                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
+            )
+            and (
+                email_tag_list is UNSET
+                or (
+                    type(email_tag_list) is list
+                    and all(type(_item) is str for _item in email_tag_list)
+                )
+            )
+            and (type(daily_limit) is float or type(daily_limit) is int or daily_limit is UNSET)
+            and (type(stop_on_reply) is bool or stop_on_reply is UNSET)
+            and (type(open_tracking) is bool or open_tracking is UNSET)
+            and (type(first_email_text_only) is bool or first_email_text_only is UNSET)
+            and (type(prioritize_new_leads) is bool or prioritize_new_leads is UNSET)
+            and (type(match_lead_esp) is bool or match_lead_esp is UNSET)
+        ):
+            _check_shape(ai_agent_payload_type_1_ai_sdr_config_outreach_settings, _SHAPE)
         return ai_agent_payload_type_1_ai_sdr_config_outreach_settings
 
     @property

@@ -103,10 +103,13 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(
-            ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
-            _SHAPE,
-        )
+        if not (
+            (type(name) is str or name is UNSET) and (type(timezone) is str or timezone is UNSET)
+        ):
+            _check_shape(
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
+                _SHAPE,
+            )
         return (
             ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
         )

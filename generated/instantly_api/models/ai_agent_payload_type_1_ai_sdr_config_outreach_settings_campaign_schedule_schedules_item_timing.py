@@ -56,10 +56,11 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing,
-            _SHAPE,
-        )
+        if not ((type(from_) is str or from_ is UNSET) and (type(to) is str or to is UNSET)):
+            _check_shape(
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing,
+                _SHAPE,
+            )
         return ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing
 
     @property

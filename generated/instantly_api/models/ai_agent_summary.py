@@ -112,7 +112,16 @@ class AIAgentSummary:
         )
 
         ai_agent_summary.additional_properties = d
-        _check_shape(ai_agent_summary, _SHAPE)
+        if not (
+            type(id) is str
+            and type(name) is str
+            and type(status) is int
+            and type(timestamp_created) is str
+            and type(timestamp_updated) is str
+            and (configuration_mode is None or type(configuration_mode) is str)
+            and (type(type_) is int or type_ is None or type_ is UNSET)
+        ):
+            _check_shape(ai_agent_summary, _SHAPE)
         return ai_agent_summary
 
     @property

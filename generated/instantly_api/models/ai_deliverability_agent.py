@@ -162,7 +162,21 @@ class AIDeliverabilityAgent:
         )
 
         ai_deliverability_agent.additional_properties = d
-        _check_shape(ai_deliverability_agent, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(name) is str
+            and type(timestamp_created) is str
+            and type(timestamp_updated) is str
+            and type(status) is int
+            and (type(type_) is int or type_ is None or type_ is UNSET)
+            and (
+                type(is_auto_created) is bool or is_auto_created is None or is_auto_created is UNSET
+            )
+            and (created_by is None or type(created_by) is str or created_by is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(ai_deliverability_agent, _SHAPE)
         return ai_deliverability_agent
 
     @property

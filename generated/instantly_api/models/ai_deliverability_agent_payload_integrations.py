@@ -44,24 +44,6 @@ class AIDeliverabilityAgentPayloadIntegrations:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(
-            data: object,
-        ) -> AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = AIDeliverabilityAgentPayloadIntegrationsSlackType0.from_dict(data)
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None | Unset, data)
-
         slack = _parse_slack(d.pop("slack", UNSET))
 
         ai_deliverability_agent_payload_integrations = cls(
@@ -86,6 +68,22 @@ class AIDeliverabilityAgentPayloadIntegrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(data: object) -> AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = AIDeliverabilityAgentPayloadIntegrationsSlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None | Unset, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -76,7 +76,13 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
         )
 
         ai_inbox_manager_metadata_integrations_additional_property.additional_properties = d
-        _check_shape(ai_inbox_manager_metadata_integrations_additional_property, _SHAPE)
+        if not (
+            type(id) is str
+            and type(label) is str
+            and type(is_valid) is bool
+            and (error is None or type(error) is str or error is UNSET)
+        ):
+            _check_shape(ai_inbox_manager_metadata_integrations_additional_property, _SHAPE)
         return ai_inbox_manager_metadata_integrations_additional_property
 
     @property

@@ -54,7 +54,8 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
         )
 
         ai_inbox_manager_metadata_tags_additional_property.additional_properties = d
-        _check_shape(ai_inbox_manager_metadata_tags_additional_property, _SHAPE)
+        if not (type(id) is str and type(label) is str):
+            _check_shape(ai_inbox_manager_metadata_tags_additional_property, _SHAPE)
         return ai_inbox_manager_metadata_tags_additional_property
 
     @property

@@ -79,7 +79,13 @@ class AIInboxManagerPayloadNoShow:
         )
 
         ai_inbox_manager_payload_no_show.additional_properties = d
-        _check_shape(ai_inbox_manager_payload_no_show, _SHAPE)
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (
+                type(max_followups) is float or type(max_followups) is int or max_followups is UNSET
+            )
+        ):
+            _check_shape(ai_inbox_manager_payload_no_show, _SHAPE)
         return ai_inbox_manager_payload_no_show
 
     @property

@@ -128,45 +128,9 @@ class AILeadFinderAgentPayload:
 
         on_exhaustion = d.pop("on_exhaustion", UNSET)
 
-        def _parse_fallback_search_filters(
-            data: object,
-        ) -> AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                fallback_search_filters_type_1 = (
-                    AILeadFinderAgentPayloadFallbackSearchFiltersType1.from_dict(data)
-                )
-
-                return fallback_search_filters_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None | Unset, data)
-
         fallback_search_filters = _parse_fallback_search_filters(
             d.pop("fallback_search_filters", UNSET)
         )
-
-        def _parse_ai_enrichment(
-            data: object,
-        ) -> AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                ai_enrichment_type_1 = AILeadFinderAgentPayloadAiEnrichmentType1.from_dict(data)
-
-                return ai_enrichment_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset, data)
 
         ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
@@ -184,7 +148,22 @@ class AILeadFinderAgentPayload:
         )
 
         ai_lead_finder_agent_payload.additional_properties = d
-        _check_shape(ai_lead_finder_agent_payload, _SHAPE)
+        if not (
+            type(campaign_id) is str
+            and (type(campaign_name) is str or campaign_name is UNSET)
+            and (
+                type(min_active_leads) is float
+                or type(min_active_leads) is int
+                or min_active_leads is UNSET
+            )
+            and (type(on_exhaustion) is str or on_exhaustion is UNSET)
+            and (
+                ai_enrichment_workflow is None
+                or type(ai_enrichment_workflow) is str
+                or ai_enrichment_workflow is UNSET
+            )
+        ):
+            _check_shape(ai_lead_finder_agent_payload, _SHAPE)
         return ai_lead_finder_agent_payload
 
     @property
@@ -202,6 +181,42 @@ class AILeadFinderAgentPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_fallback_search_filters(
+    data: object,
+) -> AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        fallback_search_filters_type_1 = (
+            AILeadFinderAgentPayloadFallbackSearchFiltersType1.from_dict(data)
+        )
+
+        return fallback_search_filters_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None | Unset, data)
+
+
+def _parse_ai_enrichment(data: object) -> AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        ai_enrichment_type_1 = AILeadFinderAgentPayloadAiEnrichmentType1.from_dict(data)
+
+        return ai_enrichment_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset, data)
 
 
 _SHAPE = (

@@ -234,56 +234,11 @@ class AISalesAgent:
 
         self_improvement = d.pop("self_improvement", UNSET)
 
-        def _parse_timestamp_last_action(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_action_type_1 = parse_timestamp(data)
-
-                return timestamp_last_action_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_last_action = _parse_timestamp_last_action(d.pop("timestamp_last_action", UNSET))
-
-        def _parse_timestamp_last_decision(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_decision_type_1 = parse_timestamp(data)
-
-                return timestamp_last_decision_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_last_decision = _parse_timestamp_last_decision(
             d.pop("timestamp_last_decision", UNSET)
         )
-
-        def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                next_decision_time_type_1 = parse_timestamp(data)
-
-                return next_decision_time_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         next_decision_time = _parse_next_decision_time(d.pop("next_decision_time", UNSET))
 
@@ -309,7 +264,29 @@ class AISalesAgent:
         )
 
         ai_sales_agent.additional_properties = d
-        _check_shape(ai_sales_agent, _SHAPE)
+        if not (
+            type(id) is str
+            and type(workspace_id) is str
+            and type(name) is str
+            and type(status) is int
+            and type(initial_scrape_ready) is bool
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+            and (input_ is None or type(input_) is str or input_ is UNSET)
+            and (created_by is None or type(created_by) is str or created_by is UNSET)
+            and (
+                master_lead_list_id is None
+                or type(master_lead_list_id) is str
+                or master_lead_list_id is UNSET
+            )
+            and (type(agent_type) is int or agent_type is UNSET)
+            and (
+                type(self_improvement) is bool
+                or self_improvement is None
+                or self_improvement is UNSET
+            )
+        ):
+            _check_shape(ai_sales_agent, _SHAPE)
         return ai_sales_agent
 
     @property
@@ -327,6 +304,54 @@ class AISalesAgent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_timestamp_last_action(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_action_type_1 = parse_timestamp(data)
+
+        return timestamp_last_action_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_decision(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_decision_type_1 = parse_timestamp(data)
+
+        return timestamp_last_decision_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        next_decision_time_type_1 = parse_timestamp(data)
+
+        return next_decision_time_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

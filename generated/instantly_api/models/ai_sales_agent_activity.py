@@ -282,39 +282,9 @@ class AISalesAgentActivity:
 
         approved_by = d.pop("approved_by", UNSET)
 
-        def _parse_approved_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                approved_at_type_1 = parse_timestamp(data)
-
-                return approved_at_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         approved_at = _parse_approved_at(d.pop("approved_at", UNSET))
 
         rejected_by = d.pop("rejected_by", UNSET)
-
-        def _parse_rejected_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                rejected_at_type_1 = parse_timestamp(data)
-
-                return rejected_at_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         rejected_at = _parse_rejected_at(d.pop("rejected_at", UNSET))
 
@@ -335,37 +305,7 @@ class AISalesAgentActivity:
 
         error_code = d.pop("error_code", UNSET)
 
-        def _parse_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_executed_type_1 = parse_timestamp(data)
-
-                return timestamp_executed_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_executed = _parse_timestamp_executed(d.pop("timestamp_executed", UNSET))
-
-        def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_completed_type_1 = parse_timestamp(data)
-
-                return timestamp_completed_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_completed = _parse_timestamp_completed(d.pop("timestamp_completed", UNSET))
 
@@ -395,7 +335,31 @@ class AISalesAgentActivity:
         )
 
         ai_sales_agent_activity.additional_properties = d
-        _check_shape(ai_sales_agent_activity, _SHAPE)
+        if not (
+            type(id) is str
+            and type(ai_sdr_id) is str
+            and type(workspace_id) is str
+            and type(action_type) is str
+            and type(action_status) is str
+            and (email_id is None or type(email_id) is str or email_id is UNSET)
+            and (approved_by is None or type(approved_by) is str or approved_by is UNSET)
+            and (rejected_by is None or type(rejected_by) is str or rejected_by is UNSET)
+            and (
+                rejection_reason is None
+                or type(rejection_reason) is str
+                or rejection_reason is UNSET
+            )
+            and (ai_reasoning is None or type(ai_reasoning) is str or ai_reasoning is UNSET)
+            and (
+                type(ai_confidence) is float
+                or type(ai_confidence) is int
+                or ai_confidence is None
+                or ai_confidence is UNSET
+            )
+            and (error_message is None or type(error_message) is str or error_message is UNSET)
+            and (type(error_code) is str or error_code is UNSET)
+        ):
+            _check_shape(ai_sales_agent_activity, _SHAPE)
         return ai_sales_agent_activity
 
     @property
@@ -413,6 +377,70 @@ class AISalesAgentActivity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_approved_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        approved_at_type_1 = parse_timestamp(data)
+
+        return approved_at_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_rejected_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        rejected_at_type_1 = parse_timestamp(data)
+
+        return rejected_at_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_executed_type_1 = parse_timestamp(data)
+
+        return timestamp_executed_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_completed_type_1 = parse_timestamp(data)
+
+        return timestamp_completed_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

@@ -149,7 +149,13 @@ class AISalesAgentConfig:
         )
 
         ai_sales_agent_config.additional_properties = d
-        _check_shape(ai_sales_agent_config, _SHAPE)
+        if not (
+            (type(position_details) is str or position_details is UNSET)
+            and (type(investment_details) is str or investment_details is UNSET)
+            and (type(research_details) is str or research_details is UNSET)
+            and (type(partnership_details) is str or partnership_details is UNSET)
+        ):
+            _check_shape(ai_sales_agent_config, _SHAPE)
         return ai_sales_agent_config
 
     @property

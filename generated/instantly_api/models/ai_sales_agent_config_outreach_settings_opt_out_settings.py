@@ -47,7 +47,8 @@ class AISalesAgentConfigOutreachSettingsOptOutSettings:
         )
 
         ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d
-        _check_shape(ai_sales_agent_config_outreach_settings_opt_out_settings, _SHAPE)
+        if not (type(text_opt_out_enabled) is bool or text_opt_out_enabled is UNSET):
+            _check_shape(ai_sales_agent_config_outreach_settings_opt_out_settings, _SHAPE)
         return ai_sales_agent_config_outreach_settings_opt_out_settings
 
     @property

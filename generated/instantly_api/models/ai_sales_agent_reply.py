@@ -365,7 +365,77 @@ class AISalesAgentReply:
         )
 
         ai_sales_agent_reply.additional_properties = d
-        _check_shape(ai_sales_agent_reply, _SHAPE)
+        if not (
+            type(id) is str
+            and (
+                organization_id is None or type(organization_id) is str or organization_id is UNSET
+            )
+            and (
+                timestamp_created is None
+                or type(timestamp_created) is str
+                or timestamp_created is UNSET
+            )
+            and (
+                timestamp_updated is None
+                or type(timestamp_updated) is str
+                or timestamp_updated is UNSET
+            )
+            and (agent_id is None or type(agent_id) is str or agent_id is UNSET)
+            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+            and (lead is None or type(lead) is str or lead is UNSET)
+            and (
+                type(feedback_positive) is bool
+                or feedback_positive is None
+                or feedback_positive is UNSET
+            )
+            and (feedback_text is None or type(feedback_text) is str or feedback_text is UNSET)
+            and (html is None or type(html) is str or html is UNSET)
+            and (type(requires_hitl) is bool or requires_hitl is None or requires_hitl is UNSET)
+            and (
+                requires_hitl_reason is None
+                or type(requires_hitl_reason) is str
+                or requires_hitl_reason is UNSET
+            )
+            and (
+                type(generation_lag_seconds) is float
+                or type(generation_lag_seconds) is int
+                or generation_lag_seconds is None
+                or generation_lag_seconds is UNSET
+            )
+            and (
+                type(is_automatic_email) is bool
+                or is_automatic_email is None
+                or is_automatic_email is UNSET
+            )
+            and (in_reply_to is None or type(in_reply_to) is str or in_reply_to is UNSET)
+            and (
+                type(calendly_tool_used) is bool
+                or calendly_tool_used is None
+                or calendly_tool_used is UNSET
+            )
+            and (
+                type(confidence_score) is float
+                or type(confidence_score) is int
+                or confidence_score is None
+                or confidence_score is UNSET
+            )
+            and (
+                information_requested is None
+                or type(information_requested) is str
+                or information_requested is UNSET
+            )
+            and (
+                type(estimated_time_saved_seconds) is float
+                or type(estimated_time_saved_seconds) is int
+                or estimated_time_saved_seconds is None
+                or estimated_time_saved_seconds is UNSET
+            )
+            and (type(action_pending) is bool or action_pending is None or action_pending is UNSET)
+            and (type(sending_status) is int or sending_status is UNSET)
+            and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
+            and (type(error_code) is str or error_code is UNSET)
+        ):
+            _check_shape(ai_sales_agent_reply, _SHAPE)
         return ai_sales_agent_reply
 
     @property

@@ -97,7 +97,14 @@ class APIKey:
         )
 
         api_key.additional_properties = d
-        _check_shape(api_key, _SHAPE)
+        if not (
+            type(id) is str
+            and type(name) is str
+            and (type(scopes) is list and all(type(_item) is str for _item in scopes))
+            and type(key) is str
+            and type(organization_id) is str
+        ):
+            _check_shape(api_key, _SHAPE)
         return api_key
 
     @property

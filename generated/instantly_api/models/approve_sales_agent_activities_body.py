@@ -47,7 +47,8 @@ class ApproveSalesAgentActivitiesBody:
         )
 
         approve_sales_agent_activities_body.additional_properties = d
-        _check_shape(approve_sales_agent_activities_body, _SHAPE)
+        if not (type(activity_ids) is list and all(type(_item) is str for _item in activity_ids)):
+            _check_shape(approve_sales_agent_activities_body, _SHAPE)
         return approve_sales_agent_activities_body
 
     @property

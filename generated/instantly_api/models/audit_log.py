@@ -239,7 +239,28 @@ class AuditLog:
         )
 
         audit_log.additional_properties = d
-        _check_shape(audit_log, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(activity_type) is int
+            and type(ip_address) is str
+            and type(from_api) is bool
+            and (user_agent is None or type(user_agent) is str or user_agent is UNSET)
+            and (user_id is None or type(user_id) is str or user_id is UNSET)
+            and (api_key_id is None or type(api_key_id) is str or api_key_id is UNSET)
+            and (
+                type(affected_count) is float
+                or type(affected_count) is int
+                or affected_count is None
+                or affected_count is UNSET
+            )
+            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+            and (webhook_id is None or type(webhook_id) is str or webhook_id is UNSET)
+            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
+            and (list_id is None or type(list_id) is str or list_id is UNSET)
+            and (user_name is None or type(user_name) is str or user_name is UNSET)
+        ):
+            _check_shape(audit_log, _SHAPE)
         return audit_log
 
     @property

@@ -165,7 +165,19 @@ class BackgroundJob:
         )
 
         background_job.additional_properties = d
-        _check_shape(background_job, _SHAPE)
+        if not (
+            type(id) is str
+            and type(workspace_id) is str
+            and type(type_) is str
+            and (type(progress) is float or type(progress) is int)
+            and type(status) is str
+            and type(created_at) is str
+            and type(updated_at) is str
+            and (user_id is None or type(user_id) is str or user_id is UNSET)
+            and (entity_id is None or type(entity_id) is str or entity_id is UNSET)
+            and (type(entity_type) is str or entity_type is UNSET)
+        ):
+            _check_shape(background_job, _SHAPE)
         return background_job
 
     @property

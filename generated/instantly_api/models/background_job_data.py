@@ -50,7 +50,14 @@ class BackgroundJobData:
         )
 
         background_job_data.additional_properties = d
-        _check_shape(background_job_data, _SHAPE)
+        if not (
+            moved_lead_emails is UNSET
+            or (
+                type(moved_lead_emails) is list
+                and all(type(_item) is str for _item in moved_lead_emails)
+            )
+        ):
+            _check_shape(background_job_data, _SHAPE)
         return background_job_data
 
     @property

@@ -45,7 +45,8 @@ class BadRequestErrorBody2:
         )
 
         bad_request_error_body_2.additional_properties = d
-        _check_shape(bad_request_error_body_2, _SHAPE)
+        if not (type(message) is str or message is UNSET):
+            _check_shape(bad_request_error_body_2, _SHAPE)
         return bad_request_error_body_2
 
     @property

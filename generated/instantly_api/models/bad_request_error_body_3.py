@@ -45,7 +45,8 @@ class BadRequestErrorBody3:
         )
 
         bad_request_error_body_3.additional_properties = d
-        _check_shape(bad_request_error_body_3, _SHAPE)
+        if not (type(error) is str or error is UNSET):
+            _check_shape(bad_request_error_body_3, _SHAPE)
         return bad_request_error_body_3
 
     @property

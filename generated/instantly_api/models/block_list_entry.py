@@ -83,7 +83,13 @@ class BlockListEntry:
         )
 
         block_list_entry.additional_properties = d
-        _check_shape(block_list_entry, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(bl_value) is str
+            and type(is_domain) is bool
+        ):
+            _check_shape(block_list_entry, _SHAPE)
         return block_list_entry
 
     @property

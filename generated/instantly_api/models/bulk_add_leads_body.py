@@ -142,7 +142,17 @@ class BulkAddLeadsBody:
         )
 
         bulk_add_leads_body.additional_properties = d
-        _check_shape(bulk_add_leads_body, _SHAPE)
+        if not (
+            (type(campaign_id) is str or campaign_id is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+            and (blocklist_id is None or type(blocklist_id) is str or blocklist_id is UNSET)
+            and (type(assigned_to) is str or assigned_to is UNSET)
+            and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
+            and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
+            and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
+            and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
+        ):
+            _check_shape(bulk_add_leads_body, _SHAPE)
         return bulk_add_leads_body
 
     @property

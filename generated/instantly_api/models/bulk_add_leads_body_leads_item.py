@@ -199,7 +199,22 @@ class BulkAddLeadsBodyLeadsItem:
         )
 
         bulk_add_leads_body_leads_item.additional_properties = d
-        _check_shape(bulk_add_leads_body_leads_item, _SHAPE)
+        if not (
+            (email is None or type(email) is str or email is UNSET)
+            and (
+                personalization is None or type(personalization) is str or personalization is UNSET
+            )
+            and (website is None or type(website) is str or website is UNSET)
+            and (last_name is None or type(last_name) is str or last_name is UNSET)
+            and (first_name is None or type(first_name) is str or first_name is UNSET)
+            and (company_name is None or type(company_name) is str or company_name is UNSET)
+            and (job_title is None or type(job_title) is str or job_title is UNSET)
+            and (phone is None or type(phone) is str or phone is UNSET)
+            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
+            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+        ):
+            _check_shape(bulk_add_leads_body_leads_item, _SHAPE)
         return bulk_add_leads_body_leads_item
 
     @property

@@ -156,7 +156,20 @@ class BulkAddLeadsResponse200:
         )
 
         bulk_add_leads_response_200.additional_properties = d
-        _check_shape(bulk_add_leads_response_200, _SHAPE)
+        if not (
+            type(status) is str
+            and type(total_sent) is int
+            and type(leads_uploaded) is int
+            and type(in_blocklist) is int
+            and (blocklist_used is None or type(blocklist_used) is str)
+            and type(duplicated_leads) is int
+            and type(skipped_count) is int
+            and type(invalid_email_count) is int
+            and type(incomplete_count) is int
+            and type(duplicate_email_count) is int
+            and (type(remaining_in_plan) is int or remaining_in_plan is None)
+        ):
+            _check_shape(bulk_add_leads_response_200, _SHAPE)
         return bulk_add_leads_response_200
 
     @property

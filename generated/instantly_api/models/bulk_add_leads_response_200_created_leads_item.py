@@ -112,7 +112,15 @@ class BulkAddLeadsResponse200CreatedLeadsItem:
         )
 
         bulk_add_leads_response_200_created_leads_item.additional_properties = d
-        _check_shape(bulk_add_leads_response_200_created_leads_item, _SHAPE)
+        if not (
+            type(index) is int
+            and type(id) is str
+            and (email is None or type(email) is str or email is UNSET)
+            and (first_name is None or type(first_name) is str or first_name is UNSET)
+            and (last_name is None or type(last_name) is str or last_name is UNSET)
+            and (phone is None or type(phone) is str or phone is UNSET)
+        ):
+            _check_shape(bulk_add_leads_response_200_created_leads_item, _SHAPE)
         return bulk_add_leads_response_200_created_leads_item
 
     @property

@@ -182,7 +182,24 @@ class BulkAssignLeadsBody:
         )
 
         bulk_assign_leads_body.additional_properties = d
-        _check_shape(bulk_assign_leads_body, _SHAPE)
+        if not (
+            (
+                type(organization_user_ids) is list
+                and all(type(_item) is str for _item in organization_user_ids)
+            )
+            and (type(search) is str or search is UNSET)
+            and (type(filter_) is str or filter_ is UNSET)
+            and (type(campaign) is str or campaign is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+            and (type(in_campaign) is bool or in_campaign is UNSET)
+            and (type(in_list) is bool or in_list is UNSET)
+            and (type(smart_view_id) is str or smart_view_id is UNSET)
+            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
+            and (type(limit) is int or limit is UNSET)
+            and (type(assigned_to) is str or assigned_to is UNSET)
+            and (type(has_clause) is bool or has_clause is UNSET)
+        ):
+            _check_shape(bulk_assign_leads_body, _SHAPE)
         return bulk_assign_leads_body
 
     @property

@@ -56,7 +56,8 @@ class BulkAssignLeadsBodyQueriesItem:
         )
 
         bulk_assign_leads_body_queries_item.additional_properties = d
-        _check_shape(bulk_assign_leads_body_queries_item, _SHAPE)
+        if not (type(action_type) is str):
+            _check_shape(bulk_assign_leads_body_queries_item, _SHAPE)
         return bulk_assign_leads_body_queries_item
 
     @property

@@ -54,7 +54,11 @@ class BulkAssignLeadsBodyQueriesItemValuesLeadStatus:
         )
 
         bulk_assign_leads_body_queries_item_values_lead_status.additional_properties = d
-        _check_shape(bulk_assign_leads_body_queries_item_values_lead_status, _SHAPE)
+        if not (
+            (type(status) is float or type(status) is int or status is UNSET)
+            and (type(condition) is str or condition is UNSET)
+        ):
+            _check_shape(bulk_assign_leads_body_queries_item_values_lead_status, _SHAPE)
         return bulk_assign_leads_body_queries_item_values_lead_status
 
     @property

@@ -55,7 +55,11 @@ class BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount:
         )
 
         bulk_assign_leads_body_queries_item_values_occurrence_count.additional_properties = d
-        _check_shape(bulk_assign_leads_body_queries_item_values_occurrence_count, _SHAPE)
+        if not (
+            (type(condition) is str or condition is UNSET)
+            and (type(count) is float or type(count) is int or count is UNSET)
+        ):
+            _check_shape(bulk_assign_leads_body_queries_item_values_occurrence_count, _SHAPE)
         return bulk_assign_leads_body_queries_item_values_occurrence_count
 
     @property

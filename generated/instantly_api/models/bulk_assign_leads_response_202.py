@@ -54,7 +54,10 @@ class BulkAssignLeadsResponse202:
         )
 
         bulk_assign_leads_response_202.additional_properties = d
-        _check_shape(bulk_assign_leads_response_202, _SHAPE)
+        if not (
+            (type(status) is str or status is UNSET) and (type(message) is str or message is UNSET)
+        ):
+            _check_shape(bulk_assign_leads_response_202, _SHAPE)
         return bulk_assign_leads_response_202
 
     @property

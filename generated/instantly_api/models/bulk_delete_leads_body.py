@@ -91,7 +91,14 @@ class BulkDeleteLeadsBody:
         )
 
         bulk_delete_leads_body.additional_properties = d
-        _check_shape(bulk_delete_leads_body, _SHAPE)
+        if not (
+            (type(campaign_id) is str or campaign_id is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+            and (type(status) is int or status is UNSET)
+            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
+            and (type(limit) is int or limit is UNSET)
+        ):
+            _check_shape(bulk_delete_leads_body, _SHAPE)
         return bulk_delete_leads_body
 
     @property

@@ -45,7 +45,8 @@ class BulkDeleteLeadsResponse200:
         )
 
         bulk_delete_leads_response_200.additional_properties = d
-        _check_shape(bulk_delete_leads_response_200, _SHAPE)
+        if not (type(count) is int or count is UNSET):
+            _check_shape(bulk_delete_leads_response_200, _SHAPE)
         return bulk_delete_leads_response_200
 
     @property

@@ -454,23 +454,6 @@ class Campaign:
 
         prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
-        def _parse_auto_variant_select(
-            data: object,
-        ) -> CampaignAutoVariantSelectType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                auto_variant_select_type_1 = CampaignAutoVariantSelectType1.from_dict(data)
-
-                return auto_variant_select_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignAutoVariantSelectType1 | None | Unset, data)
-
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
         match_lead_esp = d.pop("match_lead_esp", UNSET)
@@ -479,37 +462,7 @@ class Campaign:
 
         stop_for_company = d.pop("stop_for_company", UNSET)
 
-        def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                core_variables_type_1 = CampaignCoreVariablesType1.from_dict(data)
-
-                return core_variables_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignCoreVariablesType1 | None | Unset, data)
-
         core_variables = _parse_core_variables(d.pop("core_variables", UNSET))
-
-        def _parse_custom_variables(data: object) -> CampaignCustomVariablesType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                custom_variables_type_1 = CampaignCustomVariablesType1.from_dict(data)
-
-                return custom_variables_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignCustomVariablesType1 | None | Unset, data)
 
         custom_variables = _parse_custom_variables(d.pop("custom_variables", UNSET))
 
@@ -518,25 +471,6 @@ class Campaign:
         allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
 
         disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
-
-        def _parse_limit_emails_per_company_override(
-            data: object,
-        ) -> CampaignLimitEmailsPerCompanyOverrideType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                limit_emails_per_company_override_type_1 = (
-                    CampaignLimitEmailsPerCompanyOverrideType1.from_dict(data)
-                )
-
-                return limit_emails_per_company_override_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignLimitEmailsPerCompanyOverrideType1 | None | Unset, data)
 
         limit_emails_per_company_override = _parse_limit_emails_per_company_override(
             d.pop("limit_emails_per_company_override", UNSET)
@@ -605,7 +539,109 @@ class Campaign:
         )
 
         campaign.additional_properties = d
-        _check_shape(campaign, _SHAPE)
+        if not (
+            type(id) is str
+            and type(name) is str
+            and type(status) is int
+            and type(timestamp_created) is str
+            and type(timestamp_updated) is str
+            and (
+                type(pl_value) is float
+                or type(pl_value) is int
+                or pl_value is None
+                or pl_value is UNSET
+            )
+            and (type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET)
+            and (
+                type(email_gap) is float
+                or type(email_gap) is int
+                or email_gap is None
+                or email_gap is UNSET
+            )
+            and (
+                type(random_wait_max) is float
+                or type(random_wait_max) is int
+                or random_wait_max is None
+                or random_wait_max is UNSET
+            )
+            and (type(text_only) is bool or text_only is None or text_only is UNSET)
+            and (
+                type(first_email_text_only) is bool
+                or first_email_text_only is None
+                or first_email_text_only is UNSET
+            )
+            and (
+                email_list is UNSET
+                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
+            )
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (type(stop_on_reply) is bool or stop_on_reply is None or stop_on_reply is UNSET)
+            and (
+                email_tag_list is UNSET
+                or (
+                    type(email_tag_list) is list
+                    and all(type(_item) is str for _item in email_tag_list)
+                )
+            )
+            and (type(link_tracking) is bool or link_tracking is None or link_tracking is UNSET)
+            and (type(open_tracking) is bool or open_tracking is UNSET)
+            and (
+                type(stop_on_auto_reply) is bool
+                or stop_on_auto_reply is None
+                or stop_on_auto_reply is UNSET
+            )
+            and (
+                type(daily_max_leads) is int or daily_max_leads is None or daily_max_leads is UNSET
+            )
+            and (
+                type(prioritize_new_leads) is bool
+                or prioritize_new_leads is None
+                or prioritize_new_leads is UNSET
+            )
+            and (type(match_lead_esp) is bool or match_lead_esp is None or match_lead_esp is UNSET)
+            and (
+                type(not_sending_status) is int
+                or not_sending_status is None
+                or not_sending_status is UNSET
+            )
+            and (
+                type(stop_for_company) is bool
+                or stop_for_company is None
+                or stop_for_company is UNSET
+            )
+            and (
+                type(insert_unsubscribe_header) is bool
+                or insert_unsubscribe_header is None
+                or insert_unsubscribe_header is UNSET
+            )
+            and (
+                type(allow_risky_contacts) is bool
+                or allow_risky_contacts is None
+                or allow_risky_contacts is UNSET
+            )
+            and (
+                type(disable_bounce_protect) is bool
+                or disable_bounce_protect is None
+                or disable_bounce_protect is UNSET
+            )
+            and (
+                cc_list is UNSET
+                or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
+            )
+            and (
+                bcc_list is UNSET
+                or (type(bcc_list) is list and all(type(_item) is str for _item in bcc_list))
+            )
+            and (organization is None or type(organization) is str or organization is UNSET)
+            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+            and (ai_sdr_id is None or type(ai_sdr_id) is str or ai_sdr_id is UNSET)
+        ):
+            _check_shape(campaign, _SHAPE)
         return campaign
 
     @property
@@ -623,6 +659,74 @@ class Campaign:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_auto_variant_select(data: object) -> CampaignAutoVariantSelectType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        auto_variant_select_type_1 = CampaignAutoVariantSelectType1.from_dict(data)
+
+        return auto_variant_select_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CampaignAutoVariantSelectType1 | None | Unset, data)
+
+
+def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        core_variables_type_1 = CampaignCoreVariablesType1.from_dict(data)
+
+        return core_variables_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CampaignCoreVariablesType1 | None | Unset, data)
+
+
+def _parse_custom_variables(data: object) -> CampaignCustomVariablesType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        custom_variables_type_1 = CampaignCustomVariablesType1.from_dict(data)
+
+        return custom_variables_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CampaignCustomVariablesType1 | None | Unset, data)
+
+
+def _parse_limit_emails_per_company_override(
+    data: object,
+) -> CampaignLimitEmailsPerCompanyOverrideType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        limit_emails_per_company_override_type_1 = (
+            CampaignLimitEmailsPerCompanyOverrideType1.from_dict(data)
+        )
+
+        return limit_emails_per_company_override_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CampaignLimitEmailsPerCompanyOverrideType1 | None | Unset, data)
 
 
 _SHAPE = (

@@ -47,7 +47,8 @@ class CampaignAutoVariantSelectType1:
         )
 
         campaign_auto_variant_select_type_1.additional_properties = d
-        _check_shape(campaign_auto_variant_select_type_1, _SHAPE)
+        if not (type(trigger) is str):
+            _check_shape(campaign_auto_variant_select_type_1, _SHAPE)
         return campaign_auto_variant_select_type_1
 
     @property

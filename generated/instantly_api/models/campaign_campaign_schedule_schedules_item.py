@@ -88,7 +88,8 @@ class CampaignCampaignScheduleSchedulesItem:
         )
 
         campaign_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(campaign_campaign_schedule_schedules_item, _SHAPE)
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(campaign_campaign_schedule_schedules_item, _SHAPE)
         return campaign_campaign_schedule_schedules_item
 
     @property

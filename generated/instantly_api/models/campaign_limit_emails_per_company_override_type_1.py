@@ -66,7 +66,12 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
         )
 
         campaign_limit_emails_per_company_override_type_1.additional_properties = d
-        _check_shape(campaign_limit_emails_per_company_override_type_1, _SHAPE)
+        if not (
+            type(mode) is str
+            and (type(daily_limit) is float or type(daily_limit) is int or daily_limit is UNSET)
+            and (type(scope) is str or scope is UNSET)
+        ):
+            _check_shape(campaign_limit_emails_per_company_override_type_1, _SHAPE)
         return campaign_limit_emails_per_company_override_type_1
 
     @property

@@ -183,25 +183,6 @@ class CampaignSubsequence:
 
                 sequences.append(sequences_item)
 
-        def _parse_auto_variant_select(
-            data: object,
-        ) -> CampaignSubsequenceAutoVariantSelectType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                auto_variant_select_type_1 = CampaignSubsequenceAutoVariantSelectType1.from_dict(
-                    data
-                )
-
-                return auto_variant_select_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CampaignSubsequenceAutoVariantSelectType1 | None | Unset, data)
-
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
@@ -228,7 +209,22 @@ class CampaignSubsequence:
         )
 
         campaign_subsequence.additional_properties = d
-        _check_shape(campaign_subsequence, _SHAPE)
+        if not (
+            type(id) is str
+            and type(parent_campaign) is str
+            and type(workspace) is str
+            and type(status) is int
+            and type(name) is str
+            and (type(daily_limit_mode) is str or daily_limit_mode is UNSET)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (type(ignore_account_daily_limit) is bool or ignore_account_daily_limit is UNSET)
+        ):
+            _check_shape(campaign_subsequence, _SHAPE)
         return campaign_subsequence
 
     @property
@@ -246,6 +242,24 @@ class CampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_auto_variant_select(
+    data: object,
+) -> CampaignSubsequenceAutoVariantSelectType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        auto_variant_select_type_1 = CampaignSubsequenceAutoVariantSelectType1.from_dict(data)
+
+        return auto_variant_select_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CampaignSubsequenceAutoVariantSelectType1 | None | Unset, data)
 
 
 _SHAPE = (

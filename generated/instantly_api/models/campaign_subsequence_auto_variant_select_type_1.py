@@ -48,7 +48,8 @@ class CampaignSubsequenceAutoVariantSelectType1:
         )
 
         campaign_subsequence_auto_variant_select_type_1.additional_properties = d
-        _check_shape(campaign_subsequence_auto_variant_select_type_1, _SHAPE)
+        if not (type(trigger) is str):
+            _check_shape(campaign_subsequence_auto_variant_select_type_1, _SHAPE)
         return campaign_subsequence_auto_variant_select_type_1
 
     @property

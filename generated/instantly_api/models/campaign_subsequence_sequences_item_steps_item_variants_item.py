@@ -66,7 +66,12 @@ class CampaignSubsequenceSequencesItemStepsItemVariantsItem:
         )
 
         campaign_subsequence_sequences_item_steps_item_variants_item.additional_properties = d
-        _check_shape(campaign_subsequence_sequences_item_steps_item_variants_item, _SHAPE)
+        if not (
+            type(subject) is str
+            and type(body) is str
+            and (type(v_disabled) is bool or v_disabled is UNSET)
+        ):
+            _check_shape(campaign_subsequence_sequences_item_steps_item_variants_item, _SHAPE)
         return campaign_subsequence_sequences_item_steps_item_variants_item
 
     @property

@@ -90,7 +90,8 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item.additional_properties = d
-        _check_shape(campaign_subsequence_subsequence_schedule_schedules_item, _SHAPE)
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(campaign_subsequence_subsequence_schedule_schedules_item, _SHAPE)
         return campaign_subsequence_subsequence_schedule_schedules_item
 
     @property

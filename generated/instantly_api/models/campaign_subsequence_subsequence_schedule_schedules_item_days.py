@@ -99,7 +99,16 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemDays:
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item_days.additional_properties = d
-        _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_days, _SHAPE)
+        if not (
+            (type(field_0) is bool or field_0 is UNSET)
+            and (type(field_1) is bool or field_1 is UNSET)
+            and (type(field_2) is bool or field_2 is UNSET)
+            and (type(field_3) is bool or field_3 is UNSET)
+            and (type(field_4) is bool or field_4 is UNSET)
+            and (type(field_5) is bool or field_5 is UNSET)
+            and (type(field_6) is bool or field_6 is UNSET)
+        ):
+            _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_days, _SHAPE)
         return campaign_subsequence_subsequence_schedule_schedules_item_days
 
     @property

@@ -54,7 +54,8 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming:
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_timing, _SHAPE)
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_timing, _SHAPE)
         return campaign_subsequence_subsequence_schedule_schedules_item_timing
 
     @property

@@ -46,7 +46,8 @@ class CancelDfyEmailAccountsBody:
         )
 
         cancel_dfy_email_accounts_body.additional_properties = d
-        _check_shape(cancel_dfy_email_accounts_body, _SHAPE)
+        if not (type(accounts) is list and all(type(_item) is str for _item in accounts)):
+            _check_shape(cancel_dfy_email_accounts_body, _SHAPE)
         return cancel_dfy_email_accounts_body
 
     @property

@@ -117,7 +117,18 @@ class CancelDfyEmailAccountsResponse200ItemsItem:
         )
 
         cancel_dfy_email_accounts_response_200_items_item.additional_properties = d
-        _check_shape(cancel_dfy_email_accounts_response_200_items_item, _SHAPE)
+        if not (
+            type(id) is str
+            and type(domain) is str
+            and type(email) is str
+            and type(email_provider) is int
+            and type(first_name) is str
+            and type(last_name) is str
+            and type(is_pre_warmed_up) is bool
+            and type(timestamp_cancelled) is str
+            and type(timestamp_created) is str
+        ):
+            _check_shape(cancel_dfy_email_accounts_response_200_items_item, _SHAPE)
         return cancel_dfy_email_accounts_response_200_items_item
 
     @property

@@ -54,7 +54,8 @@ class ChangeWorkspaceOwnerBody:
         )
 
         change_workspace_owner_body.additional_properties = d
-        _check_shape(change_workspace_owner_body, _SHAPE)
+        if not (type(email) is str and type(sec) is str):
+            _check_shape(change_workspace_owner_body, _SHAPE)
         return change_workspace_owner_body
 
     @property

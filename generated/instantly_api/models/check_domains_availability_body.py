@@ -46,7 +46,8 @@ class CheckDomainsAvailabilityBody:
         )
 
         check_domains_availability_body.additional_properties = d
-        _check_shape(check_domains_availability_body, _SHAPE)
+        if not (type(domains) is list and all(type(_item) is str for _item in domains)):
+            _check_shape(check_domains_availability_body, _SHAPE)
         return check_domains_availability_body
 
     @property

@@ -75,7 +75,13 @@ class CheckDomainsAvailabilityResponse200ResultsItem:
         )
 
         check_domains_availability_response_200_results_item.additional_properties = d
-        _check_shape(check_domains_availability_response_200_results_item, _SHAPE)
+        if not (
+            (type(domain) is str or domain is UNSET)
+            and (type(available) is bool or available is UNSET)
+            and (type(unavailable_reason) is str or unavailable_reason is UNSET)
+            and (type(restricted_keyword) is str or restricted_keyword is UNSET)
+        ):
+            _check_shape(check_domains_availability_response_200_results_item, _SHAPE)
         return check_domains_availability_response_200_results_item
 
     @property

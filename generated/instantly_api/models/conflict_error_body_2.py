@@ -72,7 +72,13 @@ class ConflictErrorBody2:
         )
 
         conflict_error_body_2.additional_properties = d
-        _check_shape(conflict_error_body_2, _SHAPE)
+        if not (
+            type(status_code) is int
+            and type(error) is str
+            and type(message) is str
+            and (type(error_code) is str or error_code is UNSET)
+        ):
+            _check_shape(conflict_error_body_2, _SHAPE)
         return conflict_error_body_2
 
     @property

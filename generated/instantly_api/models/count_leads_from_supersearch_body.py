@@ -67,7 +67,11 @@ class CountLeadsFromSupersearchBody:
         )
 
         count_leads_from_supersearch_body.additional_properties = d
-        _check_shape(count_leads_from_supersearch_body, _SHAPE)
+        if not (
+            (type(skip_owned_leads) is bool or skip_owned_leads is UNSET)
+            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
+        ):
+            _check_shape(count_leads_from_supersearch_body, _SHAPE)
         return count_leads_from_supersearch_body
 
     @property

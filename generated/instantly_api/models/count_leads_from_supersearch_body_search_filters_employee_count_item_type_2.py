@@ -72,9 +72,14 @@ class CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2:
         )
 
         count_leads_from_supersearch_body_search_filters_employee_count_item_type_2.additional_properties = d
-        _check_shape(
-            count_leads_from_supersearch_body_search_filters_employee_count_item_type_2, _SHAPE
-        )
+        if not (
+            type(op) is str
+            and (type(max_) is float or type(max_) is int)
+            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+        ):
+            _check_shape(
+                count_leads_from_supersearch_body_search_filters_employee_count_item_type_2, _SHAPE
+            )
         return count_leads_from_supersearch_body_search_filters_employee_count_item_type_2
 
     @property

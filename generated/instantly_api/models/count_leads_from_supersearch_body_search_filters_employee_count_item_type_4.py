@@ -78,9 +78,14 @@ class CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4:
         )
 
         count_leads_from_supersearch_body_search_filters_employee_count_item_type_4.additional_properties = d
-        _check_shape(
-            count_leads_from_supersearch_body_search_filters_employee_count_item_type_4, _SHAPE
-        )
+        if not (
+            type(op) is str
+            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+            and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
+        ):
+            _check_shape(
+                count_leads_from_supersearch_body_search_filters_employee_count_item_type_4, _SHAPE
+            )
         return count_leads_from_supersearch_body_search_filters_employee_count_item_type_4
 
     @property

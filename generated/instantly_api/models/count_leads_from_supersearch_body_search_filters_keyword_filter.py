@@ -63,7 +63,12 @@ class CountLeadsFromSupersearchBodySearchFiltersKeywordFilter:
         )
 
         count_leads_from_supersearch_body_search_filters_keyword_filter.additional_properties = d
-        _check_shape(count_leads_from_supersearch_body_search_filters_keyword_filter, _SHAPE)
+        if not (
+            (type(exclude) is str or exclude is UNSET)
+            and (type(include) is str or include is UNSET)
+            and (type(include_mode) is str or include_mode is UNSET)
+        ):
+            _check_shape(count_leads_from_supersearch_body_search_filters_keyword_filter, _SHAPE)
         return count_leads_from_supersearch_body_search_filters_keyword_filter
 
     @property

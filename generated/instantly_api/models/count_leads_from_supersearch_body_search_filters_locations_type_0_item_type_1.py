@@ -64,9 +64,15 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
         )
 
         count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d
-        _check_shape(
-            count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1, _SHAPE
-        )
+        if not (
+            (type(city) is str or city is UNSET)
+            and (type(state) is str or state is UNSET)
+            and (type(country) is str or country is UNSET)
+        ):
+            _check_shape(
+                count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1,
+                _SHAPE,
+            )
         return count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1
 
     @property

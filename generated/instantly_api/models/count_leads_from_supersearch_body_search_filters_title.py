@@ -58,7 +58,17 @@ class CountLeadsFromSupersearchBodySearchFiltersTitle:
         )
 
         count_leads_from_supersearch_body_search_filters_title.additional_properties = d
-        _check_shape(count_leads_from_supersearch_body_search_filters_title, _SHAPE)
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(count_leads_from_supersearch_body_search_filters_title, _SHAPE)
         return count_leads_from_supersearch_body_search_filters_title
 
     @property

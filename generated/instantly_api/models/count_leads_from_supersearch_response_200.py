@@ -46,7 +46,12 @@ class CountLeadsFromSupersearchResponse200:
         )
 
         count_leads_from_supersearch_response_200.additional_properties = d
-        _check_shape(count_leads_from_supersearch_response_200, _SHAPE)
+        if not (
+            type(number_of_leads) is float
+            or type(number_of_leads) is int
+            or number_of_leads is UNSET
+        ):
+            _check_shape(count_leads_from_supersearch_response_200, _SHAPE)
         return count_leads_from_supersearch_response_200
 
     @property

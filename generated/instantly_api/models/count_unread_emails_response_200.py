@@ -45,7 +45,8 @@ class CountUnreadEmailsResponse200:
         )
 
         count_unread_emails_response_200.additional_properties = d
-        _check_shape(count_unread_emails_response_200, _SHAPE)
+        if not (type(count) is float or type(count) is int or count is UNSET):
+            _check_shape(count_unread_emails_response_200, _SHAPE)
         return count_unread_emails_response_200
 
     @property

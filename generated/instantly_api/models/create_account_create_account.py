@@ -271,7 +271,53 @@ class CreateAccountCreateAccount:
         )
 
         create_account_create_account.additional_properties = d
-        _check_shape(create_account_create_account, _SHAPE)
+        if not (
+            type(email) is str
+            and type(first_name) is str
+            and type(last_name) is str
+            and type(provider_code) is int
+            and type(imap_username) is str
+            and type(imap_password) is str
+            and type(imap_host) is str
+            and (type(imap_port) is float or type(imap_port) is int)
+            and type(smtp_username) is str
+            and type(smtp_password) is str
+            and type(smtp_host) is str
+            and (type(smtp_port) is float or type(smtp_port) is int)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (
+                tracking_domain_name is None
+                or type(tracking_domain_name) is str
+                or tracking_domain_name is UNSET
+            )
+            and (
+                tracking_domain_status is None
+                or type(tracking_domain_status) is str
+                or tracking_domain_status is UNSET
+            )
+            and (
+                type(enable_slow_ramp) is bool
+                or enable_slow_ramp is None
+                or enable_slow_ramp is UNSET
+            )
+            and (
+                type(inbox_placement_test_limit) is float
+                or type(inbox_placement_test_limit) is int
+                or inbox_placement_test_limit is None
+                or inbox_placement_test_limit is UNSET
+            )
+            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
+            and (signature is None or type(signature) is str or signature is UNSET)
+            and (type(reply_to) is str or reply_to is UNSET)
+            and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
+            and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
+        ):
+            _check_shape(create_account_create_account, _SHAPE)
         return create_account_create_account
 
     @property

@@ -93,7 +93,13 @@ class CreateAccountCreateAccountWarmup:
         )
 
         create_account_create_account_warmup.additional_properties = d
-        _check_shape(create_account_create_account_warmup, _SHAPE)
+        if not (
+            (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
+            and (type(increment) is str or increment is UNSET)
+            and (type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET)
+        ):
+            _check_shape(create_account_create_account_warmup, _SHAPE)
         return create_account_create_account_warmup
 
     @property

@@ -188,7 +188,34 @@ class CreateAiAgentBodyPayload:
         )
 
         create_ai_agent_body_payload.additional_properties = d
-        _check_shape(create_ai_agent_body_payload, _SHAPE)
+        if not (
+            (type(configuration_type) is int or configuration_type is UNSET)
+            and (
+                tags is UNSET or (type(tags) is list and all(type(_item) is str for _item in tags))
+            )
+            and (type(handle_followup) is bool or handle_followup is UNSET)
+            and (type(respond_to_automatic_emails) is bool or respond_to_automatic_emails is UNSET)
+            and (type(handle_objections) is bool or handle_objections is UNSET)
+            and (type(trigger_on_labels_enabled) is bool or trigger_on_labels_enabled is UNSET)
+            and (
+                trigger_on_labels is UNSET
+                or (
+                    type(trigger_on_labels) is list
+                    and all(
+                        type(_item) is float or type(_item) is int for _item in trigger_on_labels
+                    )
+                )
+            )
+            and (type(trigger_on_labels_mode) is str or trigger_on_labels_mode is UNSET)
+            and (
+                type(monthly_credit_budget) is float
+                or type(monthly_credit_budget) is int
+                or monthly_credit_budget is None
+                or monthly_credit_budget is UNSET
+            )
+            and (type(followup_business_days_only) is bool or followup_business_days_only is UNSET)
+        ):
+            _check_shape(create_ai_agent_body_payload, _SHAPE)
         return create_ai_agent_body_payload
 
     @property

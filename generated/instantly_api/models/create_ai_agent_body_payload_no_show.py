@@ -79,7 +79,13 @@ class CreateAiAgentBodyPayloadNoShow:
         )
 
         create_ai_agent_body_payload_no_show.additional_properties = d
-        _check_shape(create_ai_agent_body_payload_no_show, _SHAPE)
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (
+                type(max_followups) is float or type(max_followups) is int or max_followups is UNSET
+            )
+        ):
+            _check_shape(create_ai_agent_body_payload_no_show, _SHAPE)
         return create_ai_agent_body_payload_no_show
 
     @property

@@ -218,7 +218,28 @@ class CreateAiEnrichmentBody:
         )
 
         create_ai_enrichment_body.additional_properties = d
-        _check_shape(create_ai_enrichment_body, _SHAPE)
+        if not (
+            type(resource_id) is str
+            and type(output_column) is str
+            and type(resource_type) is int
+            and type(model_version) is str
+            and (
+                input_columns is UNSET
+                or (
+                    type(input_columns) is list
+                    and all(type(_item) is str for _item in input_columns)
+                )
+            )
+            and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
+            and (type(overwrite) is bool or overwrite is UNSET)
+            and (type(auto_update) is bool or auto_update is UNSET)
+            and (type(skip_leads_without_email) is bool or skip_leads_without_email is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(prompt) is str or prompt is UNSET)
+            and (type(template_id) is str or template_id is UNSET)
+            and (type(status) is int or status is UNSET)
+        ):
+            _check_shape(create_ai_enrichment_body, _SHAPE)
         return create_ai_enrichment_body
 
     @property

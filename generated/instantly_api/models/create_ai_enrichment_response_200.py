@@ -139,7 +139,26 @@ class CreateAiEnrichmentResponse200:
         )
 
         create_ai_enrichment_response_200.additional_properties = d
-        _check_shape(create_ai_enrichment_response_200, _SHAPE)
+        if not (
+            type(id) is str
+            and type(resource_id) is str
+            and (type(resource_type) is int or type(resource_type) is str)
+            and type(output_column) is str
+            and (type(status) is float or type(status) is int)
+            and type(model_version) is str
+            and type(overwrite) is bool
+            and type(auto_update) is bool
+            and (
+                input_columns is UNSET
+                or (
+                    type(input_columns) is list
+                    and all(type(_item) is str for _item in input_columns)
+                )
+            )
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (template_id is None or type(template_id) is str or template_id is UNSET)
+        ):
+            _check_shape(create_ai_enrichment_response_200, _SHAPE)
         return create_ai_enrichment_response_200
 
     @property

@@ -55,7 +55,11 @@ class CreateApiKeyCreateAPIKey:
         )
 
         create_api_key_create_api_key.additional_properties = d
-        _check_shape(create_api_key_create_api_key, _SHAPE)
+        if not (
+            type(name) is str
+            and (type(scopes) is list and all(type(_item) is str for _item in scopes))
+        ):
+            _check_shape(create_api_key_create_api_key, _SHAPE)
         return create_api_key_create_api_key
 
     @property

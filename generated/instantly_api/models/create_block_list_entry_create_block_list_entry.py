@@ -47,7 +47,8 @@ class CreateBlockListEntryCreateBlockListEntry:
         )
 
         create_block_list_entry_create_block_list_entry.additional_properties = d
-        _check_shape(create_block_list_entry_create_block_list_entry, _SHAPE)
+        if not (type(bl_value) is str):
+            _check_shape(create_block_list_entry_create_block_list_entry, _SHAPE)
         return create_block_list_entry_create_block_list_entry
 
     @property

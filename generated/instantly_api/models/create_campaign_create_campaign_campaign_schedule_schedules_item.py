@@ -92,7 +92,8 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItem:
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(create_campaign_create_campaign_campaign_schedule_schedules_item, _SHAPE)
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(create_campaign_create_campaign_campaign_schedule_schedules_item, _SHAPE)
         return create_campaign_create_campaign_campaign_schedule_schedules_item
 
     @property

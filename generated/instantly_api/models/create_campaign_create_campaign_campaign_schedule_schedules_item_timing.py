@@ -54,9 +54,10 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming:
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            create_campaign_create_campaign_campaign_schedule_schedules_item_timing, _SHAPE
-        )
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(
+                create_campaign_create_campaign_campaign_schedule_schedules_item_timing, _SHAPE
+            )
         return create_campaign_create_campaign_campaign_schedule_schedules_item_timing
 
     @property

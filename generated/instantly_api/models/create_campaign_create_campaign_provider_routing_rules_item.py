@@ -67,7 +67,21 @@ class CreateCampaignCreateCampaignProviderRoutingRulesItem:
         )
 
         create_campaign_create_campaign_provider_routing_rules_item.additional_properties = d
-        _check_shape(create_campaign_create_campaign_provider_routing_rules_item, _SHAPE)
+        if not (
+            (type(action) is str or action is UNSET)
+            and (
+                recipient_esp is UNSET
+                or (
+                    type(recipient_esp) is list
+                    and all(type(_item) is str for _item in recipient_esp)
+                )
+            )
+            and (
+                sender_esp is UNSET
+                or (type(sender_esp) is list and all(type(_item) is str for _item in sender_esp))
+            )
+        ):
+            _check_shape(create_campaign_create_campaign_provider_routing_rules_item, _SHAPE)
         return create_campaign_create_campaign_provider_routing_rules_item
 
     @property

@@ -158,32 +158,6 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
                 sequences.append(sequences_item)
 
-        def _parse_auto_variant_select(
-            data: object,
-        ) -> (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0 | None | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                auto_variant_select_type_0 = CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0.from_dict(
-                    data
-                )
-
-                return auto_variant_select_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0
-                | None
-                | Unset,
-                data,
-            )
-
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
@@ -205,7 +179,19 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
         )
 
         create_campaign_subsequence_create_campaign_subsequence.additional_properties = d
-        _check_shape(create_campaign_subsequence_create_campaign_subsequence, _SHAPE)
+        if not (
+            type(parent_campaign) is str
+            and type(name) is str
+            and (type(daily_limit_mode) is str or daily_limit_mode is UNSET)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (type(ignore_account_daily_limit) is bool or ignore_account_daily_limit is UNSET)
+        ):
+            _check_shape(create_campaign_subsequence_create_campaign_subsequence, _SHAPE)
         return create_campaign_subsequence_create_campaign_subsequence
 
     @property
@@ -223,6 +209,29 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_auto_variant_select(
+    data: object,
+) -> CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        auto_variant_select_type_0 = (
+            CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0.from_dict(data)
+        )
+
+        return auto_variant_select_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0 | None | Unset,
+        data,
+    )
 
 
 _SHAPE = (

@@ -48,10 +48,11 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0:
         )
 
         create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0.additional_properties = d
-        _check_shape(
-            create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0,
-            _SHAPE,
-        )
+        if not (type(trigger) is str):
+            _check_shape(
+                create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0,
+                _SHAPE,
+            )
         return create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0
 
     @property

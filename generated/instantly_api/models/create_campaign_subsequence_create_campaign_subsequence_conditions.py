@@ -69,7 +69,24 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
         )
 
         create_campaign_subsequence_create_campaign_subsequence_conditions.additional_properties = d
-        _check_shape(create_campaign_subsequence_create_campaign_subsequence_conditions, _SHAPE)
+        if not (
+            (
+                crm_status is UNSET
+                or (
+                    type(crm_status) is list
+                    and all(type(_item) is float or type(_item) is int for _item in crm_status)
+                )
+            )
+            and (
+                lead_activity is UNSET
+                or (
+                    type(lead_activity) is list
+                    and all(type(_item) is int for _item in lead_activity)
+                )
+            )
+            and (type(reply_contains) is str or reply_contains is UNSET)
+        ):
+            _check_shape(create_campaign_subsequence_create_campaign_subsequence_conditions, _SHAPE)
         return create_campaign_subsequence_create_campaign_subsequence_conditions
 
     @property

@@ -114,10 +114,17 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItemStepsItem:
         )
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item.additional_properties = d
-        _check_shape(
-            create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item,
-            _SHAPE,
-        )
+        if not (
+            type(type_) is str
+            and (type(delay) is float or type(delay) is int)
+            and (type(delay_unit) is str or delay_unit is UNSET)
+            and (type(pre_delay) is float or type(pre_delay) is int or pre_delay is UNSET)
+            and (type(pre_delay_unit) is str or pre_delay_unit is UNSET)
+        ):
+            _check_shape(
+                create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item,
+                _SHAPE,
+            )
         return create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item
 
     @property

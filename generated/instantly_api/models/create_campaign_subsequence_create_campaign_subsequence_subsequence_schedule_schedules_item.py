@@ -94,10 +94,11 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
         )
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item.additional_properties = d
-        _check_shape(
-            create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item,
-            _SHAPE,
-        )
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(
+                create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item,
+                _SHAPE,
+            )
         return create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item
 
     @property

@@ -57,10 +57,11 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
         )
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing,
-            _SHAPE,
-        )
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(
+                create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing,
+                _SHAPE,
+            )
         return create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing
 
     @property

@@ -63,7 +63,11 @@ class CreateCustomTagCreateCustomTag:
         )
 
         create_custom_tag_create_custom_tag.additional_properties = d
-        _check_shape(create_custom_tag_create_custom_tag, _SHAPE)
+        if not (
+            type(label) is str
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(create_custom_tag_create_custom_tag, _SHAPE)
         return create_custom_tag_create_custom_tag
 
     @property

@@ -80,7 +80,8 @@ class CreateDfyEmailAccountOrderBody:
         )
 
         create_dfy_email_account_order_body.additional_properties = d
-        _check_shape(create_dfy_email_account_order_body, _SHAPE)
+        if not (type(order_type) is str and (type(simulation) is bool or simulation is UNSET)):
+            _check_shape(create_dfy_email_account_order_body, _SHAPE)
         return create_dfy_email_account_order_body
 
     @property

@@ -103,7 +103,12 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
         )
 
         create_dfy_email_account_order_body_items_item.additional_properties = d
-        _check_shape(create_dfy_email_account_order_body_items_item, _SHAPE)
+        if not (
+            type(domain) is str
+            and (type(email_provider) is int or email_provider is UNSET)
+            and (type(forwarding_domain) is str or forwarding_domain is UNSET)
+        ):
+            _check_shape(create_dfy_email_account_order_body_items_item, _SHAPE)
         return create_dfy_email_account_order_body_items_item
 
     @property

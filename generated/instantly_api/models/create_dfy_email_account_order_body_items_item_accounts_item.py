@@ -63,7 +63,10 @@ class CreateDfyEmailAccountOrderBodyItemsItemAccountsItem:
         )
 
         create_dfy_email_account_order_body_items_item_accounts_item.additional_properties = d
-        _check_shape(create_dfy_email_account_order_body_items_item_accounts_item, _SHAPE)
+        if not (
+            type(email_address_prefix) is str and type(first_name) is str and type(last_name) is str
+        ):
+            _check_shape(create_dfy_email_account_order_body_items_item_accounts_item, _SHAPE)
         return create_dfy_email_account_order_body_items_item_accounts_item
 
     @property

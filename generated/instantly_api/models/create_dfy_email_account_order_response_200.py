@@ -438,7 +438,92 @@ class CreateDfyEmailAccountOrderResponse200:
         )
 
         create_dfy_email_account_order_response_200.additional_properties = d
-        _check_shape(create_dfy_email_account_order_response_200, _SHAPE)
+        if not (
+            type(order_placed) is bool
+            and type(order_is_valid) is bool
+            and (
+                type(unavailable_domains) is list
+                and all(type(_item) is str for _item in unavailable_domains)
+            )
+            and (
+                type(blacklist_domains) is list
+                and all(type(_item) is str for _item in blacklist_domains)
+            )
+            and (
+                type(invalid_domains) is list
+                and all(type(_item) is str for _item in invalid_domains)
+            )
+            and (
+                type(invalid_forwarding_domains) is list
+                and all(type(_item) is str for _item in invalid_forwarding_domains)
+            )
+            and (
+                type(missing_domain_orders) is list
+                and all(type(_item) is str for _item in missing_domain_orders)
+            )
+            and (
+                type(provider_mismatch_domains) is list
+                and all(type(_item) is str for _item in provider_mismatch_domains)
+            )
+            and (
+                type(unsupported_provider_domains) is list
+                and all(type(_item) is str for _item in unsupported_provider_domains)
+            )
+            and (
+                type(unavailable_email_providers) is list
+                and all(type(_item) is int for _item in unavailable_email_providers)
+            )
+            and (
+                type(domains_without_accounts) is list
+                and all(type(_item) is str for _item in domains_without_accounts)
+            )
+            and (type(free_domains) is list and all(type(_item) is str for _item in free_domains))
+            and (type(number_of_domains_ordered) is float or type(number_of_domains_ordered) is int)
+            and (
+                type(number_of_accounts_ordered) is float or type(number_of_accounts_ordered) is int
+            )
+            and (
+                type(price_per_account_per_month) is float
+                or type(price_per_account_per_month) is int
+                or price_per_account_per_month is None
+            )
+            and (type(price_per_domain_per_year) is float or type(price_per_domain_per_year) is int)
+            and (
+                type(total_domains_price_per_year) is float
+                or type(total_domains_price_per_year) is int
+            )
+            and (
+                type(total_accounts_price_per_month) is float
+                or type(total_accounts_price_per_month) is int
+            )
+            and (type(total_price_per_month) is float or type(total_price_per_month) is int)
+            and (type(total_price_per_year) is float or type(total_price_per_year) is int)
+            and (type(total_price) is float or type(total_price) is int)
+            and (type(total_discount) is float or type(total_discount) is int)
+            and type(payment_method_last_4_digits) is str
+            and type(payment_method_brand) is str
+            and type(payment_method_name_on_card) is str
+            and type(simulation) is bool
+            and (type(order_error) is str or order_error is UNSET)
+            and (type(payment_failure_reason) is str or payment_failure_reason is UNSET)
+            and (
+                blacklist_keywords is UNSET
+                or (
+                    type(blacklist_keywords) is list
+                    and all(type(_item) is str for _item in blacklist_keywords)
+                )
+            )
+            and (
+                type(price_per_domain_per_month) is float
+                or type(price_per_domain_per_month) is int
+                or price_per_domain_per_month is None
+                or price_per_domain_per_month is UNSET
+            )
+            and (type(checkout_required) is bool or checkout_required is UNSET)
+            and (type(checkout_url) is str or checkout_url is UNSET)
+            and (type(cart_order_id) is str or cart_order_id is UNSET)
+        ):
+            _check_shape(create_dfy_email_account_order_response_200, _SHAPE)
         return create_dfy_email_account_order_response_200
 
     @property

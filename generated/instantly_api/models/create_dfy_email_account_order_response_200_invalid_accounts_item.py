@@ -78,7 +78,14 @@ class CreateDfyEmailAccountOrderResponse200InvalidAccountsItem:
         )
 
         create_dfy_email_account_order_response_200_invalid_accounts_item.additional_properties = d
-        _check_shape(create_dfy_email_account_order_response_200_invalid_accounts_item, _SHAPE)
+        if not (
+            type(domain) is str
+            and type(first_name) is str
+            and type(last_name) is str
+            and type(email) is str
+            and type(reason) is str
+        ):
+            _check_shape(create_dfy_email_account_order_response_200_invalid_accounts_item, _SHAPE)
         return create_dfy_email_account_order_response_200_invalid_accounts_item
 
     @property

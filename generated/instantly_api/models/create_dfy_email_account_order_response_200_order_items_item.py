@@ -140,7 +140,22 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
         )
 
         create_dfy_email_account_order_response_200_order_items_item.additional_properties = d
-        _check_shape(create_dfy_email_account_order_response_200_order_items_item, _SHAPE)
+        if not (
+            type(domain) is str
+            and type(email_provider) is int
+            and (type(domain_price) is float or type(domain_price) is int)
+            and (type(accounts_price) is float or type(accounts_price) is int)
+            and (type(total_price) is float or type(total_price) is int)
+            and (type(total_discount) is float or type(total_discount) is int)
+            and (type(forwarding_domain) is str or forwarding_domain is UNSET)
+            and (
+                type(domain_monthly_price) is float
+                or type(domain_monthly_price) is int
+                or domain_monthly_price is None
+                or domain_monthly_price is UNSET
+            )
+        ):
+            _check_shape(create_dfy_email_account_order_response_200_order_items_item, _SHAPE)
         return create_dfy_email_account_order_response_200_order_items_item
 
     @property

@@ -62,9 +62,12 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem:
         )
 
         create_dfy_email_account_order_response_200_order_items_item_accounts_item.additional_properties = d
-        _check_shape(
-            create_dfy_email_account_order_response_200_order_items_item_accounts_item, _SHAPE
-        )
+        if not (
+            type(email_address_prefix) is str and type(first_name) is str and type(last_name) is str
+        ):
+            _check_shape(
+                create_dfy_email_account_order_response_200_order_items_item_accounts_item, _SHAPE
+            )
         return create_dfy_email_account_order_response_200_order_items_item_accounts_item
 
     @property

@@ -58,7 +58,8 @@ class CreateEmailVerificationCreateEmailVerification:
         )
 
         create_email_verification_create_email_verification.additional_properties = d
-        _check_shape(create_email_verification_create_email_verification, _SHAPE)
+        if not (type(email) is str and (type(webhook_url) is str or webhook_url is UNSET)):
+            _check_shape(create_email_verification_create_email_verification, _SHAPE)
         return create_email_verification_create_email_verification
 
     @property

@@ -66,7 +66,12 @@ class CreateImportedLeadsActivityBody:
         )
 
         create_imported_leads_activity_body.additional_properties = d
-        _check_shape(create_imported_leads_activity_body, _SHAPE)
+        if not (
+            (type(lead_ids) is list and all(type(_item) is str for _item in lead_ids))
+            and type(master_list_id) is str
+            and (type(source) is str or source is UNSET)
+        ):
+            _check_shape(create_imported_leads_activity_body, _SHAPE)
         return create_imported_leads_activity_body
 
     @property

@@ -65,7 +65,8 @@ class CreateInboxManagerAgentBody:
         )
 
         create_inbox_manager_agent_body.additional_properties = d
-        _check_shape(create_inbox_manager_agent_body, _SHAPE)
+        if not (type(name) is str and (type(description) is str or description is UNSET)):
+            _check_shape(create_inbox_manager_agent_body, _SHAPE)
         return create_inbox_manager_agent_body
 
     @property

@@ -60,50 +60,7 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(
-            data: object,
-        ) -> CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0.from_dict(
-                    data
-                )
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None | Unset, data
-            )
-
         slack = _parse_slack(d.pop("slack", UNSET))
-
-        def _parse_calendly(
-            data: object,
-        ) -> CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                calendly_type_0 = (
-                    CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0.from_dict(data)
-                )
-
-                return calendly_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None | Unset, data
-            )
 
         calendly = _parse_calendly(d.pop("calendly", UNSET))
 
@@ -130,6 +87,44 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(
+    data: object,
+) -> CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None | Unset, data)
+
+
+def _parse_calendly(
+    data: object,
+) -> CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        calendly_type_0 = CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0.from_dict(
+            data
+        )
+
+        return calendly_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None | Unset, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -103,10 +103,25 @@ class CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestions
         )
 
         create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item.additional_properties = d
-        _check_shape(
-            create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item,
-            _SHAPE,
-        )
+        if not (
+            (type(name) is str or name is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+            and (type(required) is bool or required is UNSET)
+            and (
+                answer_choices is UNSET
+                or (
+                    type(answer_choices) is list
+                    and all(type(_item) is str for _item in answer_choices)
+                )
+            )
+            and (type(include_other) is bool or include_other is UNSET)
+            and (type(enabled) is bool or enabled is UNSET)
+            and (type(position) is float or type(position) is int or position is UNSET)
+        ):
+            _check_shape(
+                create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item,
+                _SHAPE,
+            )
         return create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item
 
     @property

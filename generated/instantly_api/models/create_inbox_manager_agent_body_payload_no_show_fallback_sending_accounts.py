@@ -61,9 +61,19 @@ class CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts:
         )
 
         create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts.additional_properties = d
-        _check_shape(
-            create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts, _SHAPE
-        )
+        if not (
+            (
+                accounts is UNSET
+                or (type(accounts) is list and all(type(_item) is str for _item in accounts))
+            )
+            and (
+                tag_ids is UNSET
+                or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+            )
+        ):
+            _check_shape(
+                create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts, _SHAPE
+            )
         return create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts
 
     @property

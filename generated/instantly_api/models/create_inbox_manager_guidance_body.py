@@ -98,7 +98,13 @@ class CreateInboxManagerGuidanceBody:
         )
 
         create_inbox_manager_guidance_body.additional_properties = d
-        _check_shape(create_inbox_manager_guidance_body, _SHAPE)
+        if not (
+            type(label) is str
+            and type(category) is int
+            and (type(instruction) is str or instruction is UNSET)
+            and (type(status) is int or status is UNSET)
+        ):
+            _check_shape(create_inbox_manager_guidance_body, _SHAPE)
         return create_inbox_manager_guidance_body
 
     @property

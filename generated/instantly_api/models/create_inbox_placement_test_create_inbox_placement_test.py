@@ -251,21 +251,6 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
         test_code = d.pop("test_code", UNSET)
 
-        def _parse_tags(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                tags_type_0 = cast(list[str], data)
-
-                return tags_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
         tags = _parse_tags(d.pop("tags", UNSET))
 
         text_only = d.pop("text_only", UNSET)
@@ -286,39 +271,6 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
                 recipients_labels.append(recipients_labels_item)
 
         timestamp_next_run = d.pop("timestamp_next_run", UNSET)
-
-        def _parse_automations(
-            data: object,
-        ) -> (
-            list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item]
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                automations_type_1 = []
-                _automations_type_1 = data
-                for automations_type_1_item_data in _automations_type_1:
-                    automations_type_1_item = CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item.from_dict(
-                        automations_type_1_item_data
-                    )
-
-                    automations_type_1.append(automations_type_1_item)
-
-                return automations_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item]
-                | None
-                | Unset,
-                data,
-            )
 
         automations = _parse_automations(d.pop("automations", UNSET))
 
@@ -351,7 +303,32 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
         )
 
         create_inbox_placement_test_create_inbox_placement_test.additional_properties = d
-        _check_shape(create_inbox_placement_test_create_inbox_placement_test, _SHAPE)
+        if not (
+            type(name) is str
+            and type(type_) is int
+            and type(sending_method) is int
+            and type(email_subject) is str
+            and type(email_body) is str
+            and (type(emails) is list and all(type(_item) is str for _item in emails))
+            and (type(delivery_mode) is int or delivery_mode is None or delivery_mode is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+            and (test_code is None or type(test_code) is str or test_code is UNSET)
+            and (type(text_only) is bool or text_only is None or text_only is UNSET)
+            and (
+                timestamp_next_run is None
+                or type(timestamp_next_run) is str
+                or timestamp_next_run is UNSET
+            )
+            and (type(status) is int or status is None or status is UNSET)
+            and (
+                not_sending_status is None
+                or type(not_sending_status) is str
+                or not_sending_status is UNSET
+            )
+            and (type(run_immediately) is bool or run_immediately is UNSET)
+        ):
+            _check_shape(create_inbox_placement_test_create_inbox_placement_test, _SHAPE)
         return create_inbox_placement_test_create_inbox_placement_test
 
     @property
@@ -369,6 +346,52 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_tags(data: object) -> list[str] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        tags_type_0 = cast(list[str], data)
+
+        return tags_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[str] | None | Unset, data)
+
+
+def _parse_automations(
+    data: object,
+) -> list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        automations_type_1 = []
+        _automations_type_1 = data
+        for automations_type_1_item_data in _automations_type_1:
+            automations_type_1_item = (
+                CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item.from_dict(
+                    automations_type_1_item_data
+                )
+            )
+
+            automations_type_1.append(automations_type_1_item)
+
+        return automations_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item] | None | Unset,
+        data,
+    )
 
 
 _SHAPE = (

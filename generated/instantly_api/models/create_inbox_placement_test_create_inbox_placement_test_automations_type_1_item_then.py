@@ -104,10 +104,29 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemThen:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then.additional_properties = d
-        _check_shape(
-            create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then,
-            _SHAPE,
-        )
+        if not (
+            (type(webhook_url) is str or webhook_url is UNSET)
+            and (
+                type(pause_sending_campaigns_for) is float
+                or type(pause_sending_campaigns_for) is int
+                or pause_sending_campaigns_for is UNSET
+            )
+            and (type(pause) is bool or pause is UNSET)
+            and (type(enable_slow_ramp) is bool or enable_slow_ramp is UNSET)
+            and (type(disable_slow_ramp) is bool or disable_slow_ramp is UNSET)
+            and (
+                add_tags is UNSET
+                or (type(add_tags) is list and all(type(_item) is str for _item in add_tags))
+            )
+            and (
+                remove_tags is UNSET
+                or (type(remove_tags) is list and all(type(_item) is str for _item in remove_tags))
+            )
+        ):
+            _check_shape(
+                create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then,
+                _SHAPE,
+            )
         return create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then
 
     @property

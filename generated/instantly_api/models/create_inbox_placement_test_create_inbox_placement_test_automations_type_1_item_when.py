@@ -63,10 +63,19 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when.additional_properties = d
-        _check_shape(
-            create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when,
-            _SHAPE,
-        )
+        if not (
+            type(condition) is str
+            and (
+                type(condition_value) is float
+                or type(condition_value) is int
+                or condition_value is None
+                or condition_value is UNSET
+            )
+        ):
+            _check_shape(
+                create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when,
+                _SHAPE,
+            )
         return create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when
 
     @property

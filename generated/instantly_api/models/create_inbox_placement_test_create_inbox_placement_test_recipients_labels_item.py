@@ -70,9 +70,16 @@ class CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item.additional_properties = d
-        _check_shape(
-            create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item, _SHAPE
-        )
+        if not (
+            type(region) is str
+            and type(sub_region) is str
+            and type(type_) is str
+            and type(esp) is str
+        ):
+            _check_shape(
+                create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item,
+                _SHAPE,
+            )
         return create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item
 
     @property

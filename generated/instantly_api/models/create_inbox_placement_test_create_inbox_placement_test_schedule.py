@@ -107,7 +107,8 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule.additional_properties = d
-        _check_shape(create_inbox_placement_test_create_inbox_placement_test_schedule, _SHAPE)
+        if not (type(timezone) is str or timezone is UNSET):
+            _check_shape(create_inbox_placement_test_create_inbox_placement_test_schedule, _SHAPE)
         return create_inbox_placement_test_create_inbox_placement_test_schedule
 
     @property

@@ -47,9 +47,10 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule_timing.additional_properties = d
-        _check_shape(
-            create_inbox_placement_test_create_inbox_placement_test_schedule_timing, _SHAPE
-        )
+        if not (type(from_) is str or from_ is UNSET):
+            _check_shape(
+                create_inbox_placement_test_create_inbox_placement_test_schedule_timing, _SHAPE
+            )
         return create_inbox_placement_test_create_inbox_placement_test_schedule_timing
 
     @property

@@ -283,7 +283,32 @@ class CreateLeadCreateLead:
         )
 
         create_lead_create_lead.additional_properties = d
-        _check_shape(create_lead_create_lead, _SHAPE)
+        if not (
+            (campaign is None or type(campaign) is str or campaign is UNSET)
+            and (email is None or type(email) is str or email is UNSET)
+            and (
+                personalization is None or type(personalization) is str or personalization is UNSET
+            )
+            and (website is None or type(website) is str or website is UNSET)
+            and (last_name is None or type(last_name) is str or last_name is UNSET)
+            and (first_name is None or type(first_name) is str or first_name is UNSET)
+            and (company_name is None or type(company_name) is str or company_name is UNSET)
+            and (job_title is None or type(job_title) is str or job_title is UNSET)
+            and (phone is None or type(phone) is str or phone is UNSET)
+            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
+            and (list_id is None or type(list_id) is str or list_id is UNSET)
+            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+            and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
+            and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
+            and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
+            and (type(blocklist_id) is str or blocklist_id is UNSET)
+            and (
+                type(verify_leads_for_lead_finder) is bool or verify_leads_for_lead_finder is UNSET
+            )
+            and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
+        ):
+            _check_shape(create_lead_create_lead, _SHAPE)
         return create_lead_create_lead
 
     @property

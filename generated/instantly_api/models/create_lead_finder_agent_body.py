@@ -158,7 +158,16 @@ class CreateLeadFinderAgentBody:
         )
 
         create_lead_finder_agent_body.additional_properties = d
-        _check_shape(create_lead_finder_agent_body, _SHAPE)
+        if not (
+            type(name) is str
+            and type(campaign_id) is str
+            and (type(min_active_leads) is float or type(min_active_leads) is int)
+            and type(on_exhaustion) is str
+            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
+            and (type(source) is str or source is UNSET)
+            and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
+        ):
+            _check_shape(create_lead_finder_agent_body, _SHAPE)
         return create_lead_finder_agent_body
 
     @property

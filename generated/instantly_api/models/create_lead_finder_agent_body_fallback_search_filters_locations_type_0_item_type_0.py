@@ -58,10 +58,11 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0:
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0.additional_properties = d
-        _check_shape(
-            create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0,
-            _SHAPE,
-        )
+        if not (type(place_id) is str and (type(label) is str or label is UNSET)):
+            _check_shape(
+                create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0,
+                _SHAPE,
+            )
         return create_lead_finder_agent_body_fallback_search_filters_locations_type_0_item_type_0
 
     @property

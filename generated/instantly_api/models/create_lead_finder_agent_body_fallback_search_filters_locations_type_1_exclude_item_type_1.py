@@ -66,10 +66,15 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1ExcludeItemTyp
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1.additional_properties = d
-        _check_shape(
-            create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1,
-            _SHAPE,
-        )
+        if not (
+            (type(city) is str or city is UNSET)
+            and (type(state) is str or state is UNSET)
+            and (type(country) is str or country is UNSET)
+        ):
+            _check_shape(
+                create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1,
+                _SHAPE,
+            )
         return create_lead_finder_agent_body_fallback_search_filters_locations_type_1_exclude_item_type_1
 
     @property

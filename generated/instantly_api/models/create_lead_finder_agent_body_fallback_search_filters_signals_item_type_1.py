@@ -68,31 +68,6 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1:
 
         period_days = d.pop("period_days", UNSET)
 
-        def _parse_keywords(
-            data: object,
-        ) -> (
-            CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType1
-            | list[str]
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                keywords_type_0 = cast(list[str], data)
-
-                return keywords_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            keywords_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType1.from_dict(
-                data
-            )
-
-            return keywords_type_1
-
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1 = cls(
@@ -102,9 +77,13 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1:
         )
 
         create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1.additional_properties = d
-        _check_shape(
-            create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1, _SHAPE
-        )
+        if not (
+            type(key) is str
+            and (type(period_days) is float or type(period_days) is int or period_days is UNSET)
+        ):
+            _check_shape(
+                create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1, _SHAPE
+            )
         return create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1
 
     @property
@@ -122,6 +101,30 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_keywords(
+    data: object,
+) -> (
+    CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType1 | list[str] | Unset
+):
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        keywords_type_0 = cast(list[str], data)
+
+        return keywords_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    keywords_type_1 = (
+        CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType1.from_dict(data)
+    )
+
+    return keywords_type_1
 
 
 _SHAPE = (

@@ -58,7 +58,17 @@ class CreateLeadFinderAgentBodySearchFiltersIndustry:
         )
 
         create_lead_finder_agent_body_search_filters_industry.additional_properties = d
-        _check_shape(create_lead_finder_agent_body_search_filters_industry, _SHAPE)
+        if not (
+            (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+            and (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+        ):
+            _check_shape(create_lead_finder_agent_body_search_filters_industry, _SHAPE)
         return create_lead_finder_agent_body_search_filters_industry
 
     @property

@@ -64,10 +64,15 @@ class CreateLeadFinderAgentBodySearchFiltersLocationsType1IncludeItemType1:
         )
 
         create_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1.additional_properties = d
-        _check_shape(
-            create_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1,
-            _SHAPE,
-        )
+        if not (
+            (type(city) is str or city is UNSET)
+            and (type(state) is str or state is UNSET)
+            and (type(country) is str or country is UNSET)
+        ):
+            _check_shape(
+                create_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1,
+                _SHAPE,
+            )
         return create_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1
 
     @property

@@ -85,7 +85,13 @@ class CreateLeadLabelCreateLeadLabel:
         )
 
         create_lead_label_create_lead_label.additional_properties = d
-        _check_shape(create_lead_label_create_lead_label, _SHAPE)
+        if not (
+            type(label) is str
+            and type(interest_status_label) is str
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+        ):
+            _check_shape(create_lead_label_create_lead_label, _SHAPE)
         return create_lead_label_create_lead_label
 
     @property

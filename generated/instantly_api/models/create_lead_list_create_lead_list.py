@@ -76,7 +76,16 @@ class CreateLeadListCreateLeadList:
         )
 
         create_lead_list_create_lead_list.additional_properties = d
-        _check_shape(create_lead_list_create_lead_list, _SHAPE)
+        if not (
+            type(name) is str
+            and (
+                type(has_enrichment_task) is bool
+                or has_enrichment_task is None
+                or has_enrichment_task is UNSET
+            )
+            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+        ):
+            _check_shape(create_lead_list_create_lead_list, _SHAPE)
         return create_lead_list_create_lead_list
 
     @property

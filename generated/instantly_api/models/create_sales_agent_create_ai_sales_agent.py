@@ -196,7 +196,25 @@ class CreateSalesAgentCreateAISalesAgent:
         )
 
         create_sales_agent_create_ai_sales_agent.additional_properties = d
-        _check_shape(create_sales_agent_create_ai_sales_agent, _SHAPE)
+        if not (
+            type(name) is str
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+            and (input_ is None or type(input_) is str or input_ is UNSET)
+            and (type(agent_type) is int or agent_type is UNSET)
+            and (
+                type(self_improvement) is bool
+                or self_improvement is None
+                or self_improvement is UNSET
+            )
+            and (type(status) is int or status is UNSET)
+            and (type(memory_from_workspace) is bool or memory_from_workspace is UNSET)
+            and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
+            and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
+            and (type(is_duplicate) is bool or is_duplicate is UNSET)
+            and (type(source_ai_sdr_id) is str or source_ai_sdr_id is UNSET)
+        ):
+            _check_shape(create_sales_agent_create_ai_sales_agent, _SHAPE)
         return create_sales_agent_create_ai_sales_agent
 
     @property

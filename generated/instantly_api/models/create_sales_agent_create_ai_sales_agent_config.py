@@ -170,7 +170,18 @@ class CreateSalesAgentCreateAISalesAgentConfig:
         )
 
         create_sales_agent_create_ai_sales_agent_config.additional_properties = d
-        _check_shape(create_sales_agent_create_ai_sales_agent_config, _SHAPE)
+        if not (
+            (type(position_details) is str or position_details is UNSET)
+            and (type(investment_details) is str or investment_details is UNSET)
+            and (type(research_details) is str or research_details is UNSET)
+            and (type(partnership_details) is str or partnership_details is UNSET)
+            and (
+                slack_connection_id is None
+                or type(slack_connection_id) is str
+                or slack_connection_id is UNSET
+            )
+        ):
+            _check_shape(create_sales_agent_create_ai_sales_agent_config, _SHAPE)
         return create_sales_agent_create_ai_sales_agent_config
 
     @property

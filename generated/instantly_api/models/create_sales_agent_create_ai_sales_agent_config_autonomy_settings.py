@@ -66,7 +66,12 @@ class CreateSalesAgentCreateAISalesAgentConfigAutonomySettings:
         )
 
         create_sales_agent_create_ai_sales_agent_config_autonomy_settings.additional_properties = d
-        _check_shape(create_sales_agent_create_ai_sales_agent_config_autonomy_settings, _SHAPE)
+        if not (
+            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
+            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
+            and (type(manual_leads_mode) is bool or manual_leads_mode is UNSET)
+        ):
+            _check_shape(create_sales_agent_create_ai_sales_agent_config_autonomy_settings, _SHAPE)
         return create_sales_agent_create_ai_sales_agent_config_autonomy_settings
 
     @property

@@ -46,7 +46,14 @@ class CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings:
         )
 
         create_sales_agent_create_ai_sales_agent_config_enrichment_settings.additional_properties = d
-        _check_shape(create_sales_agent_create_ai_sales_agent_config_enrichment_settings, _SHAPE)
+        if not (
+            type(enrichment_limit_per_run) is float
+            or type(enrichment_limit_per_run) is int
+            or enrichment_limit_per_run is UNSET
+        ):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_enrichment_settings, _SHAPE
+            )
         return create_sales_agent_create_ai_sales_agent_config_enrichment_settings
 
     @property

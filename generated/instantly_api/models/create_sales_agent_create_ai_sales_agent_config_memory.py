@@ -129,7 +129,39 @@ class CreateSalesAgentCreateAISalesAgentConfigMemory:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory.additional_properties = d
-        _check_shape(create_sales_agent_create_ai_sales_agent_config_memory, _SHAPE)
+        if not (
+            (type(company) is str or company is UNSET)
+            and (type(business_description) is str or business_description is UNSET)
+            and (
+                active_icps_indexes is UNSET
+                or (
+                    type(active_icps_indexes) is list
+                    and all(type(_item) is int for _item in active_icps_indexes)
+                )
+            )
+            and (
+                business_offers is UNSET
+                or (
+                    type(business_offers) is list
+                    and all(type(_item) is str for _item in business_offers)
+                )
+            )
+            and (
+                active_business_offers_indexes is UNSET
+                or (
+                    type(active_business_offers_indexes) is list
+                    and all(type(_item) is int for _item in active_business_offers_indexes)
+                )
+            )
+            and (
+                custom_fields is UNSET
+                or (
+                    type(custom_fields) is list
+                    and all(type(_item) is str for _item in custom_fields)
+                )
+            )
+        ):
+            _check_shape(create_sales_agent_create_ai_sales_agent_config_memory, _SHAPE)
         return create_sales_agent_create_ai_sales_agent_config_memory
 
     @property

@@ -58,9 +58,19 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title.additional_properties = d
-        _check_shape(
-            create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title, _SHAPE
-        )
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title, _SHAPE
+            )
         return create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title
 
     @property

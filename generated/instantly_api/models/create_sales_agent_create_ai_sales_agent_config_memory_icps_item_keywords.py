@@ -62,9 +62,13 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords:
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords.additional_properties = d
-        _check_shape(
-            create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords, _SHAPE
-        )
+        if not (
+            (include is None or type(include) is str or include is UNSET)
+            and (exclude is None or type(exclude) is str or exclude is UNSET)
+        ):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords, _SHAPE
+            )
         return create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords
 
     @property

@@ -97,10 +97,11 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(
-            create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item,
-            _SHAPE,
-        )
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item,
+                _SHAPE,
+            )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item
 
     @property

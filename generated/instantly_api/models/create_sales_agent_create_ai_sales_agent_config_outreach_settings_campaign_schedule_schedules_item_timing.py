@@ -57,10 +57,11 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing,
-            _SHAPE,
-        )
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing,
+                _SHAPE,
+            )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing
 
     @property

@@ -47,10 +47,11 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings:
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d
-        _check_shape(
-            create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings,
-            _SHAPE,
-        )
+        if not (type(text_opt_out_enabled) is bool or text_opt_out_enabled is UNSET):
+            _check_shape(
+                create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings,
+                _SHAPE,
+            )
         return create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings
 
     @property

@@ -58,7 +58,8 @@ class CreateSalesAgentGuidanceRuleBody:
         )
 
         create_sales_agent_guidance_rule_body.additional_properties = d
-        _check_shape(create_sales_agent_guidance_rule_body, _SHAPE)
+        if not (type(content) is str and (type(title) is str or title is UNSET)):
+            _check_shape(create_sales_agent_guidance_rule_body, _SHAPE)
         return create_sales_agent_guidance_rule_body
 
     @property

@@ -129,7 +129,16 @@ class CreateSuperSearchEnrichmentBody:
         )
 
         create_super_search_enrichment_body.additional_properties = d
-        _check_shape(create_super_search_enrichment_body, _SHAPE)
+        if not (
+            type(resource_id) is str
+            and (type(type_) is str or type_ is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (
+                custom_flow is UNSET
+                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
+            )
+        ):
+            _check_shape(create_super_search_enrichment_body, _SHAPE)
         return create_super_search_enrichment_body
 
     @property

@@ -93,7 +93,13 @@ class CreateSuperSearchEnrichmentResponse200:
         )
 
         create_super_search_enrichment_response_200.additional_properties = d
-        _check_shape(create_super_search_enrichment_response_200, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(resource_id) is str
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+        ):
+            _check_shape(create_super_search_enrichment_response_200, _SHAPE)
         return create_super_search_enrichment_response_200
 
     @property

@@ -84,7 +84,17 @@ class CreateSuperSearchEnrichmentResponse200EnrichmentPayload:
         )
 
         create_super_search_enrichment_response_200_enrichment_payload.additional_properties = d
-        _check_shape(create_super_search_enrichment_response_200_enrichment_payload, _SHAPE)
+        if not (
+            (type(joblisting) is bool or joblisting is UNSET)
+            and (type(email_verification) is bool or email_verification is UNSET)
+            and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+            and (
+                custom_flow is UNSET
+                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
+            )
+        ):
+            _check_shape(create_super_search_enrichment_response_200_enrichment_payload, _SHAPE)
         return create_super_search_enrichment_response_200_enrichment_payload
 
     @property

@@ -112,21 +112,6 @@ class CreateWebhookCreateWebhook:
 
         custom_interest_value = d.pop("custom_interest_value", UNSET)
 
-        def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_0 = CreateWebhookCreateWebhookHeadersType0.from_dict(data)
-
-                return headers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CreateWebhookCreateWebhookHeadersType0 | None | Unset, data)
-
         headers = _parse_headers(d.pop("headers", UNSET))
 
         create_webhook_create_webhook = cls(
@@ -139,7 +124,19 @@ class CreateWebhookCreateWebhook:
         )
 
         create_webhook_create_webhook.additional_properties = d
-        _check_shape(create_webhook_create_webhook, _SHAPE)
+        if not (
+            type(target_hook_url) is str
+            and (campaign is None or type(campaign) is str or campaign is UNSET)
+            and (name is None or type(name) is str or name is UNSET)
+            and (event_type is None or type(event_type) is str or event_type is UNSET)
+            and (
+                type(custom_interest_value) is float
+                or type(custom_interest_value) is int
+                or custom_interest_value is None
+                or custom_interest_value is UNSET
+            )
+        ):
+            _check_shape(create_webhook_create_webhook, _SHAPE)
         return create_webhook_create_webhook
 
     @property
@@ -157,6 +154,22 @@ class CreateWebhookCreateWebhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        headers_type_0 = CreateWebhookCreateWebhookHeadersType0.from_dict(data)
+
+        return headers_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CreateWebhookCreateWebhookHeadersType0 | None | Unset, data)
 
 
 _SHAPE = (

@@ -47,7 +47,8 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
         )
 
         create_workspace_group_member_create_workspace_group_member.additional_properties = d
-        _check_shape(create_workspace_group_member_create_workspace_group_member, _SHAPE)
+        if not (type(sub_workspace_id) is str):
+            _check_shape(create_workspace_group_member_create_workspace_group_member, _SHAPE)
         return create_workspace_group_member_create_workspace_group_member
 
     @property

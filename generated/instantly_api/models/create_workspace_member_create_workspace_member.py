@@ -95,21 +95,6 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
 
         nickname = d.pop("nickname", UNSET)
 
-        def _parse_permissions(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                permissions_type_0 = cast(list[str], data)
-
-                return permissions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
         permissions = _parse_permissions(d.pop("permissions", UNSET))
 
         create_workspace_member_create_workspace_member = cls(
@@ -121,7 +106,13 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
         )
 
         create_workspace_member_create_workspace_member.additional_properties = d
-        _check_shape(create_workspace_member_create_workspace_member, _SHAPE)
+        if not (
+            type(email) is str
+            and type(role) is str
+            and (user_email is None or type(user_email) is str or user_email is UNSET)
+            and (nickname is None or type(nickname) is str or nickname is UNSET)
+        ):
+            _check_shape(create_workspace_member_create_workspace_member, _SHAPE)
         return create_workspace_member_create_workspace_member
 
     @property
@@ -139,6 +130,22 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_permissions(data: object) -> list[str] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        permissions_type_0 = cast(list[str], data)
+
+        return permissions_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[str] | None | Unset, data)
 
 
 _SHAPE = (

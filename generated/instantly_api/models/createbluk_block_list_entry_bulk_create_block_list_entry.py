@@ -47,7 +47,8 @@ class CreateblukBlockListEntryBulkCreateBlockListEntry:
         )
 
         createbluk_block_list_entry_bulk_create_block_list_entry.additional_properties = d
-        _check_shape(createbluk_block_list_entry_bulk_create_block_list_entry, _SHAPE)
+        if not (type(bl_values) is list and all(type(_item) is str for _item in bl_values)):
+            _check_shape(createbluk_block_list_entry_bulk_create_block_list_entry, _SHAPE)
         return createbluk_block_list_entry_bulk_create_block_list_entry
 
     @property

@@ -70,7 +70,11 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
         )
 
         createbluk_block_list_entry_bulk_created_block_list_entries.additional_properties = d
-        _check_shape(createbluk_block_list_entry_bulk_created_block_list_entries, _SHAPE)
+        if not (
+            (type(valid_count) is float or type(valid_count) is int)
+            and (type(invalid_count) is float or type(invalid_count) is int)
+        ):
+            _check_shape(createbluk_block_list_entry_bulk_created_block_list_entries, _SHAPE)
         return createbluk_block_list_entry_bulk_created_block_list_entries
 
     @property

@@ -203,30 +203,6 @@ class CustomPromptTemplate:
 
         description = d.pop("description", UNSET)
 
-        def _parse_properties(
-            data: object,
-        ) -> list[CustomPromptTemplatePropertiesType1Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                properties_type_1 = []
-                _properties_type_1 = data
-                for properties_type_1_item_data in _properties_type_1:
-                    properties_type_1_item = CustomPromptTemplatePropertiesType1Item.from_dict(
-                        properties_type_1_item_data
-                    )
-
-                    properties_type_1.append(properties_type_1_item)
-
-                return properties_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[CustomPromptTemplatePropertiesType1Item] | None | Unset, data)
-
         properties = _parse_properties(d.pop("properties", UNSET))
 
         model_version = d.pop("model_version", UNSET)
@@ -242,21 +218,6 @@ class CustomPromptTemplate:
         template_type = d.pop("template_type", UNSET)
 
         created_by_instantly = d.pop("created_by_instantly", UNSET)
-
-        def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                creator_type_1 = CustomPromptTemplateCreatorType1.from_dict(data)
-
-                return creator_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CustomPromptTemplateCreatorType1 | None | Unset, data)
 
         creator = _parse_creator(d.pop("creator", UNSET))
 
@@ -281,7 +242,38 @@ class CustomPromptTemplate:
         )
 
         custom_prompt_template.additional_properties = d
-        _check_shape(custom_prompt_template, _SHAPE)
+        if not (
+            type(id) is str
+            and type(workspace_id) is str
+            and type(created_by) is str
+            and type(name) is str
+            and type(category) is int
+            and type(prompt) is str
+            and type(is_public) is bool
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(model_version) is str or model_version is UNSET)
+            and (type(from_shared) is bool or from_shared is None or from_shared is UNSET)
+            and (
+                type(like_count) is float
+                or type(like_count) is int
+                or like_count is None
+                or like_count is UNSET
+            )
+            and (
+                type(execution_count) is float
+                or type(execution_count) is int
+                or execution_count is None
+                or execution_count is UNSET
+            )
+            and (type(liked) is bool or liked is None or liked is UNSET)
+            and (template_type is None or type(template_type) is str or template_type is UNSET)
+            and (
+                type(created_by_instantly) is bool
+                or created_by_instantly is None
+                or created_by_instantly is UNSET
+            )
+        ):
+            _check_shape(custom_prompt_template, _SHAPE)
         return custom_prompt_template
 
     @property
@@ -299,6 +291,45 @@ class CustomPromptTemplate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_properties(data: object) -> list[CustomPromptTemplatePropertiesType1Item] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        properties_type_1 = []
+        _properties_type_1 = data
+        for properties_type_1_item_data in _properties_type_1:
+            properties_type_1_item = CustomPromptTemplatePropertiesType1Item.from_dict(
+                properties_type_1_item_data
+            )
+
+            properties_type_1.append(properties_type_1_item)
+
+        return properties_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[CustomPromptTemplatePropertiesType1Item] | None | Unset, data)
+
+
+def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        creator_type_1 = CustomPromptTemplateCreatorType1.from_dict(data)
+
+        return creator_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(CustomPromptTemplateCreatorType1 | None | Unset, data)
 
 
 _SHAPE = (

@@ -61,7 +61,8 @@ class CustomPromptTemplateCreatorType1:
         )
 
         custom_prompt_template_creator_type_1.additional_properties = d
-        _check_shape(custom_prompt_template_creator_type_1, _SHAPE)
+        if not (type(id) is str or id is UNSET):
+            _check_shape(custom_prompt_template_creator_type_1, _SHAPE)
         return custom_prompt_template_creator_type_1
 
     @property

@@ -54,7 +54,8 @@ class CustomPromptTemplateCreatorType1PayloadName:
         )
 
         custom_prompt_template_creator_type_1_payload_name.additional_properties = d
-        _check_shape(custom_prompt_template_creator_type_1_payload_name, _SHAPE)
+        if not ((type(first) is str or first is UNSET) and (type(last) is str or last is UNSET)):
+            _check_shape(custom_prompt_template_creator_type_1_payload_name, _SHAPE)
         return custom_prompt_template_creator_type_1_payload_name
 
     @property

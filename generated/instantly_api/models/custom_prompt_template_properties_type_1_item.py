@@ -54,7 +54,10 @@ class CustomPromptTemplatePropertiesType1Item:
         )
 
         custom_prompt_template_properties_type_1_item.additional_properties = d
-        _check_shape(custom_prompt_template_properties_type_1_item, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET) and (type(property_) is str or property_ is UNSET)
+        ):
+            _check_shape(custom_prompt_template_properties_type_1_item, _SHAPE)
         return custom_prompt_template_properties_type_1_item
 
     @property

@@ -100,7 +100,13 @@ class CustomTag:
         )
 
         custom_tag.additional_properties = d
-        _check_shape(custom_tag, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(label) is str
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(custom_tag, _SHAPE)
         return custom_tag
 
     @property

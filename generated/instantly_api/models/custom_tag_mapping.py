@@ -96,7 +96,14 @@ class CustomTagMapping:
         )
 
         custom_tag_mapping.additional_properties = d
-        _check_shape(custom_tag_mapping, _SHAPE)
+        if not (
+            type(id) is str
+            and type(tag_id) is str
+            and type(resource_id) is str
+            and type(resource_type) is int
+            and type(organization_id) is str
+        ):
+            _check_shape(custom_tag_mapping, _SHAPE)
         return custom_tag_mapping
 
     @property

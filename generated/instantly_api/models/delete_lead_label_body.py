@@ -45,7 +45,12 @@ class DeleteLeadLabelBody:
         )
 
         delete_lead_label_body.additional_properties = d
-        _check_shape(delete_lead_label_body, _SHAPE)
+        if not (
+            type(reassigned_status) is float
+            or type(reassigned_status) is int
+            or reassigned_status is UNSET
+        ):
+            _check_shape(delete_lead_label_body, _SHAPE)
         return delete_lead_label_body
 
     @property

@@ -121,7 +121,16 @@ class DeletePhoneNumberResponse200:
         )
 
         delete_phone_number_response_200.additional_properties = d
-        _check_shape(delete_phone_number_response_200, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(organization_id) is str or organization_id is UNSET)
+            and (type(phone_number) is str or phone_number is UNSET)
+            and (type(country) is str or country is UNSET)
+            and (type(locality) is str or locality is UNSET)
+            and (type(subscription_id) is str or subscription_id is UNSET)
+            and (type(twilio_sid) is str or twilio_sid is UNSET)
+        ):
+            _check_shape(delete_phone_number_response_200, _SHAPE)
         return delete_phone_number_response_200
 
     @property

@@ -54,7 +54,8 @@ class DeleteSalesAgentGuidanceRuleResponse200:
         )
 
         delete_sales_agent_guidance_rule_response_200.additional_properties = d
-        _check_shape(delete_sales_agent_guidance_rule_response_200, _SHAPE)
+        if not (type(id) is str and type(deleted) is bool):
+            _check_shape(delete_sales_agent_guidance_rule_response_200, _SHAPE)
         return delete_sales_agent_guidance_rule_response_200
 
     @property

@@ -48,7 +48,8 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
         )
 
         deletebulk_block_list_entry_bulk_delete_block_list_entry.additional_properties = d
-        _check_shape(deletebulk_block_list_entry_bulk_delete_block_list_entry, _SHAPE)
+        if not (type(ids) is list and all(type(_item) is str for _item in ids)):
+            _check_shape(deletebulk_block_list_entry_bulk_delete_block_list_entry, _SHAPE)
         return deletebulk_block_list_entry_bulk_delete_block_list_entry
 
     @property

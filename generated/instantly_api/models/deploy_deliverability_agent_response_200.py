@@ -72,7 +72,16 @@ class DeployDeliverabilityAgentResponse200:
         )
 
         deploy_deliverability_agent_response_200.additional_properties = d
-        _check_shape(deploy_deliverability_agent_response_200, _SHAPE)
+        if not (
+            type(already_deployed) is bool
+            and type(initial_cycle_enqueued) is bool
+            and (
+                type(promo_credits_granted) is float
+                or type(promo_credits_granted) is int
+                or promo_credits_granted is None
+            )
+        ):
+            _check_shape(deploy_deliverability_agent_response_200, _SHAPE)
         return deploy_deliverability_agent_response_200
 
     @property

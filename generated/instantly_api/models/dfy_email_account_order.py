@@ -114,21 +114,6 @@ class DFYEmailAccountOrder:
 
         is_pre_warmed_up = d.pop("is_pre_warmed_up", UNSET)
 
-        def _parse_timestamp_cancelled(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_cancelled_type_1 = parse_timestamp(data)
-
-                return timestamp_cancelled_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_cancelled = _parse_timestamp_cancelled(d.pop("timestamp_cancelled", UNSET))
 
         dfy_email_account_order = cls(
@@ -142,7 +127,24 @@ class DFYEmailAccountOrder:
         )
 
         dfy_email_account_order.additional_properties = d
-        _check_shape(dfy_email_account_order, _SHAPE)
+        if not (
+            type(workspace_id) is str
+            and type(domain) is str
+            and (
+                forwarding_domain is None
+                or type(forwarding_domain) is str
+                or forwarding_domain is UNSET
+            )
+            and (
+                forwarding_mode is None or type(forwarding_mode) is str or forwarding_mode is UNSET
+            )
+            and (
+                type(is_pre_warmed_up) is bool
+                or is_pre_warmed_up is None
+                or is_pre_warmed_up is UNSET
+            )
+        ):
+            _check_shape(dfy_email_account_order, _SHAPE)
         return dfy_email_account_order
 
     @property
@@ -160,6 +162,22 @@ class DFYEmailAccountOrder:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_timestamp_cancelled(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_cancelled_type_1 = parse_timestamp(data)
+
+        return timestamp_cancelled_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

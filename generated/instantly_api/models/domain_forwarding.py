@@ -80,7 +80,18 @@ class DomainForwarding:
         )
 
         domain_forwarding.additional_properties = d
-        _check_shape(domain_forwarding, _SHAPE)
+        if not (
+            type(domain) is str
+            and (
+                forwarding_domain is None
+                or type(forwarding_domain) is str
+                or forwarding_domain is UNSET
+            )
+            and (
+                forwarding_mode is None or type(forwarding_mode) is str or forwarding_mode is UNSET
+            )
+        ):
+            _check_shape(domain_forwarding, _SHAPE)
         return domain_forwarding
 
     @property

@@ -46,7 +46,8 @@ class DuplicateBody:
         )
 
         duplicate_body.additional_properties = d
-        _check_shape(duplicate_body, _SHAPE)
+        if not (type(name) is str or name is UNSET):
+            _check_shape(duplicate_body, _SHAPE)
         return duplicate_body
 
     @property

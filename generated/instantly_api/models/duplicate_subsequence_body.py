@@ -58,7 +58,8 @@ class DuplicateSubsequenceBody:
         )
 
         duplicate_subsequence_body.additional_properties = d
-        _check_shape(duplicate_subsequence_body, _SHAPE)
+        if not (type(parent_campaign) is str and (type(name) is str or name is UNSET)):
+            _check_shape(duplicate_subsequence_body, _SHAPE)
         return duplicate_subsequence_body
 
     @property

@@ -410,21 +410,6 @@ class Email:
 
         is_auto_reply = d.pop("is_auto_reply", UNSET)
 
-        def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                reminder_ts_type_1 = parse_timestamp(data)
-
-                return reminder_ts_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
         ai_interest_value = d.pop("ai_interest_value", UNSET)
@@ -439,71 +424,11 @@ class Email:
 
         content_preview = d.pop("content_preview", UNSET)
 
-        def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                attachment_json_type_1 = EmailAttachmentJsonType1.from_dict(data)
-
-                return attachment_json_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EmailAttachmentJsonType1 | None | Unset, data)
-
         attachment_json = _parse_attachment_json(d.pop("attachment_json", UNSET))
-
-        def _parse_from_address_json(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                from_address_json_type_1 = cast(list[Any], data)
-
-                return from_address_json_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[Any] | None | Unset, data)
 
         from_address_json = _parse_from_address_json(d.pop("from_address_json", UNSET))
 
-        def _parse_to_address_json(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                to_address_json_type_1 = cast(list[Any], data)
-
-                return to_address_json_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[Any] | None | Unset, data)
-
         to_address_json = _parse_to_address_json(d.pop("to_address_json", UNSET))
-
-        def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                cc_address_json_type_1 = cast(list[Any], data)
-
-                return cc_address_json_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[Any] | None | Unset, data)
 
         cc_address_json = _parse_cc_address_json(d.pop("cc_address_json", UNSET))
 
@@ -547,7 +472,79 @@ class Email:
         )
 
         email.additional_properties = d
-        _check_shape(email, _SHAPE)
+        if not (
+            type(id) is str
+            and type(message_id) is str
+            and type(subject) is str
+            and type(to_address_email_list) is str
+            and type(organization_id) is str
+            and type(eaccount) is str
+            and (
+                from_address_email is None
+                or type(from_address_email) is str
+                or from_address_email is UNSET
+            )
+            and (
+                cc_address_email_list is None
+                or type(cc_address_email_list) is str
+                or cc_address_email_list is UNSET
+            )
+            and (
+                bcc_address_email_list is None
+                or type(bcc_address_email_list) is str
+                or bcc_address_email_list is UNSET
+            )
+            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
+            and (list_id is None or type(list_id) is str or list_id is UNSET)
+            and (lead is None or type(lead) is str or lead is UNSET)
+            and (lead_id is None or type(lead_id) is str or lead_id is UNSET)
+            and (type(ue_type) is int or ue_type is None or ue_type is UNSET)
+            and (step is None or type(step) is str or step is UNSET)
+            and (
+                type(is_unread) is float
+                or type(is_unread) is int
+                or is_unread is None
+                or is_unread is UNSET
+            )
+            and (
+                type(is_auto_reply) is float
+                or type(is_auto_reply) is int
+                or is_auto_reply is None
+                or is_auto_reply is UNSET
+            )
+            and (
+                type(ai_interest_value) is float
+                or type(ai_interest_value) is int
+                or ai_interest_value is None
+                or ai_interest_value is UNSET
+            )
+            and (
+                type(ai_assisted) is float
+                or type(ai_assisted) is int
+                or ai_assisted is None
+                or ai_assisted is UNSET
+            )
+            and (
+                type(is_focused) is float
+                or type(is_focused) is int
+                or is_focused is None
+                or is_focused is UNSET
+            )
+            and (
+                type(i_status) is float
+                or type(i_status) is int
+                or i_status is None
+                or i_status is UNSET
+            )
+            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+            and (
+                content_preview is None or type(content_preview) is str or content_preview is UNSET
+            )
+            and (ai_agent_id is None or type(ai_agent_id) is str or ai_agent_id is UNSET)
+        ):
+            _check_shape(email, _SHAPE)
         return email
 
     @property
@@ -565,6 +562,86 @@ class Email:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        reminder_ts_type_1 = parse_timestamp(data)
+
+        return reminder_ts_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        attachment_json_type_1 = EmailAttachmentJsonType1.from_dict(data)
+
+        return attachment_json_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(EmailAttachmentJsonType1 | None | Unset, data)
+
+
+def _parse_from_address_json(data: object) -> list[Any] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        from_address_json_type_1 = cast(list[Any], data)
+
+        return from_address_json_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[Any] | None | Unset, data)
+
+
+def _parse_to_address_json(data: object) -> list[Any] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        to_address_json_type_1 = cast(list[Any], data)
+
+        return to_address_json_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[Any] | None | Unset, data)
+
+
+def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        cc_address_json_type_1 = cast(list[Any], data)
+
+        return cc_address_json_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[Any] | None | Unset, data)
 
 
 _SHAPE = (

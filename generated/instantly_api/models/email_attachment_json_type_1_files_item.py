@@ -87,7 +87,14 @@ class EmailAttachmentJsonType1FilesItem:
         )
 
         email_attachment_json_type_1_files_item.additional_properties = d
-        _check_shape(email_attachment_json_type_1_files_item, _SHAPE)
+        if not (
+            type(filename) is str
+            and (type(size) is float or type(size) is int or size is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+            and (type(url) is str or url is UNSET)
+            and (error is None or type(error) is str or error is UNSET)
+        ):
+            _check_shape(email_attachment_json_type_1_files_item, _SHAPE)
         return email_attachment_json_type_1_files_item
 
     @property

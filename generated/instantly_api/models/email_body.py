@@ -57,7 +57,8 @@ class EmailBody:
         )
 
         email_body.additional_properties = d
-        _check_shape(email_body, _SHAPE)
+        if not ((type(text) is str or text is UNSET) and (type(html) is str or html is UNSET)):
+            _check_shape(email_body, _SHAPE)
         return email_body
 
     @property

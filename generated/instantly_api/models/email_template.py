@@ -96,7 +96,14 @@ class EmailTemplate:
         )
 
         email_template.additional_properties = d
-        _check_shape(email_template, _SHAPE)
+        if not (
+            type(id) is str
+            and type(body) is str
+            and type(name) is str
+            and type(organization) is str
+            and (subject is None or type(subject) is str or subject is UNSET)
+        ):
+            _check_shape(email_template, _SHAPE)
         return email_template
 
     @property

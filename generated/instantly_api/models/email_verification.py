@@ -119,7 +119,25 @@ class EmailVerification:
         )
 
         email_verification.additional_properties = d
-        _check_shape(email_verification, _SHAPE)
+        if not (
+            type(email) is str
+            and type(verification_status) is str
+            and (status is None or type(status) is str or status is UNSET)
+            and (type(catch_all) is bool or type(catch_all) is str or catch_all is UNSET)
+            and (
+                type(credits_) is float
+                or type(credits_) is int
+                or credits_ is None
+                or credits_ is UNSET
+            )
+            and (
+                type(credits_used) is float
+                or type(credits_used) is int
+                or credits_used is None
+                or credits_used is UNSET
+            )
+        ):
+            _check_shape(email_verification, _SHAPE)
         return email_verification
 
     @property

@@ -81,21 +81,6 @@ class EnableWarmupForAccountsBody:
 
         excluded_emails = cast(list[str], d.pop("excluded_emails", UNSET))
 
-        def _parse_filter_(data: object) -> EnableWarmupForAccountsBodyFilterType0 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_0 = EnableWarmupForAccountsBodyFilterType0.from_dict(data)
-
-                return filter_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(EnableWarmupForAccountsBodyFilterType0 | None | Unset, data)
-
         filter_ = _parse_filter_(d.pop("filter", UNSET))
 
         search = d.pop("search", UNSET)
@@ -109,7 +94,22 @@ class EnableWarmupForAccountsBody:
         )
 
         enable_warmup_for_accounts_body.additional_properties = d
-        _check_shape(enable_warmup_for_accounts_body, _SHAPE)
+        if not (
+            (
+                emails is UNSET
+                or (type(emails) is list and all(type(_item) is str for _item in emails))
+            )
+            and (type(include_all_emails) is bool or include_all_emails is UNSET)
+            and (
+                excluded_emails is UNSET
+                or (
+                    type(excluded_emails) is list
+                    and all(type(_item) is str for _item in excluded_emails)
+                )
+            )
+            and (type(search) is str or search is UNSET)
+        ):
+            _check_shape(enable_warmup_for_accounts_body, _SHAPE)
         return enable_warmup_for_accounts_body
 
     @property
@@ -127,6 +127,22 @@ class EnableWarmupForAccountsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_filter_(data: object) -> EnableWarmupForAccountsBodyFilterType0 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        filter_type_0 = EnableWarmupForAccountsBodyFilterType0.from_dict(data)
+
+        return filter_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(EnableWarmupForAccountsBodyFilterType0 | None | Unset, data)
 
 
 _SHAPE = (

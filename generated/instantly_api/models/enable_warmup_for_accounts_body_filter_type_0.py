@@ -64,7 +64,11 @@ class EnableWarmupForAccountsBodyFilterType0:
         )
 
         enable_warmup_for_accounts_body_filter_type_0.additional_properties = d
-        _check_shape(enable_warmup_for_accounts_body_filter_type_0, _SHAPE)
+        if not (
+            (type(tag_id) is str or tag_id is UNSET)
+            and (filter_ is None or type(filter_) is str or filter_ is UNSET)
+        ):
+            _check_shape(enable_warmup_for_accounts_body_filter_type_0, _SHAPE)
         return enable_warmup_for_accounts_body_filter_type_0
 
     @property

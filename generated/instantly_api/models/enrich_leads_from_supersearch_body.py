@@ -201,7 +201,21 @@ class EnrichLeadsFromSupersearchBody:
         )
 
         enrich_leads_from_supersearch_body.additional_properties = d
-        _check_shape(enrich_leads_from_supersearch_body, _SHAPE)
+        if not (
+            (type(limit) is float or type(limit) is int)
+            and (type(search_name) is str or search_name is UNSET)
+            and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+            and (
+                custom_flow is UNSET
+                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
+            )
+            and (type(resource_id) is str or resource_id is UNSET)
+            and (type(auto_update) is bool or auto_update is UNSET)
+            and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
+            and (type(list_name) is str or list_name is UNSET)
+        ):
+            _check_shape(enrich_leads_from_supersearch_body, _SHAPE)
         return enrich_leads_from_supersearch_body
 
     @property

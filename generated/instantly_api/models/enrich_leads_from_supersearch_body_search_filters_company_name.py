@@ -58,7 +58,17 @@ class EnrichLeadsFromSupersearchBodySearchFiltersCompanyName:
         )
 
         enrich_leads_from_supersearch_body_search_filters_company_name.additional_properties = d
-        _check_shape(enrich_leads_from_supersearch_body_search_filters_company_name, _SHAPE)
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(enrich_leads_from_supersearch_body_search_filters_company_name, _SHAPE)
         return enrich_leads_from_supersearch_body_search_filters_company_name
 
     @property

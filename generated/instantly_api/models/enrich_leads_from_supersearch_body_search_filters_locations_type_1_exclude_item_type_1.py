@@ -66,10 +66,15 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1:
         )
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1.additional_properties = d
-        _check_shape(
-            enrich_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1,
-            _SHAPE,
-        )
+        if not (
+            (type(city) is str or city is UNSET)
+            and (type(state) is str or state is UNSET)
+            and (type(country) is str or country is UNSET)
+        ):
+            _check_shape(
+                enrich_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1,
+                _SHAPE,
+            )
         return (
             enrich_leads_from_supersearch_body_search_filters_locations_type_1_exclude_item_type_1
         )

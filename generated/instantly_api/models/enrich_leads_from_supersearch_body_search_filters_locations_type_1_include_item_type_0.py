@@ -60,10 +60,11 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0:
         )
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0.additional_properties = d
-        _check_shape(
-            enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0,
-            _SHAPE,
-        )
+        if not (type(place_id) is str and (type(label) is str or label is UNSET)):
+            _check_shape(
+                enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0,
+                _SHAPE,
+            )
         return (
             enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0
         )

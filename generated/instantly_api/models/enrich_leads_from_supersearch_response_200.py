@@ -151,7 +151,29 @@ class EnrichLeadsFromSupersearchResponse200:
         )
 
         enrich_leads_from_supersearch_response_200.additional_properties = d
-        _check_shape(enrich_leads_from_supersearch_response_200, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(resource_id) is str
+            and (type(resource_type) is int or resource_type is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(list_name) is str or list_name is UNSET)
+            and (
+                custom_flow is UNSET
+                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
+            )
+            and (
+                background_job_id is None
+                or type(background_job_id) is str
+                or background_job_id is UNSET
+            )
+            and (
+                live_list_workflow_id is None
+                or type(live_list_workflow_id) is str
+                or live_list_workflow_id is UNSET
+            )
+        ):
+            _check_shape(enrich_leads_from_supersearch_response_200, _SHAPE)
         return enrich_leads_from_supersearch_response_200
 
     @property

@@ -62,7 +62,8 @@ class ForbiddenErrorBody:
         )
 
         forbidden_error_body.additional_properties = d
-        _check_shape(forbidden_error_body, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(forbidden_error_body, _SHAPE)
         return forbidden_error_body
 
     @property

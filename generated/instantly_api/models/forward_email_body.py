@@ -150,7 +150,19 @@ class ForwardEmailBody:
         )
 
         forward_email_body.additional_properties = d
-        _check_shape(forward_email_body, _SHAPE)
+        if not (
+            type(eaccount) is str
+            and type(reply_to_uuid) is str
+            and type(to_address_email_list) is str
+            and type(subject) is str
+            and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
+            and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
+            and (type(reply_to) is str or reply_to is UNSET)
+            and (type(forwarded_attachments) is str or forwarded_attachments is UNSET)
+            and (type(include_original_body) is bool or include_original_body is UNSET)
+            and (type(assigned_to) is str or assigned_to is UNSET)
+        ):
+            _check_shape(forward_email_body, _SHAPE)
         return forward_email_body
 
     @property

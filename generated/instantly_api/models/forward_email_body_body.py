@@ -60,7 +60,8 @@ class ForwardEmailBodyBody:
         )
 
         forward_email_body_body.additional_properties = d
-        _check_shape(forward_email_body_body, _SHAPE)
+        if not ((type(html) is str or html is UNSET) and (type(text) is str or text is UNSET)):
+            _check_shape(forward_email_body_body, _SHAPE)
         return forward_email_body_body
 
     @property

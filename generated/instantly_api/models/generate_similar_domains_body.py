@@ -59,7 +59,13 @@ class GenerateSimilarDomainsBody:
         )
 
         generate_similar_domains_body.additional_properties = d
-        _check_shape(generate_similar_domains_body, _SHAPE)
+        if not (
+            type(domain) is str
+            and (
+                tlds is UNSET or (type(tlds) is list and all(type(_item) is str for _item in tlds))
+            )
+        ):
+            _check_shape(generate_similar_domains_body, _SHAPE)
         return generate_similar_domains_body
 
     @property

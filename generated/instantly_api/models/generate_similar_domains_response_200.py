@@ -47,7 +47,11 @@ class GenerateSimilarDomainsResponse200:
         )
 
         generate_similar_domains_response_200.additional_properties = d
-        _check_shape(generate_similar_domains_response_200, _SHAPE)
+        if not (
+            domains is UNSET
+            or (type(domains) is list and all(type(_item) is str for _item in domains))
+        ):
+            _check_shape(generate_similar_domains_response_200, _SHAPE)
         return generate_similar_domains_response_200
 
     @property

@@ -82,7 +82,14 @@ class GenerateSimilarDomainsResponse400:
         )
 
         generate_similar_domains_response_400.additional_properties = d
-        _check_shape(generate_similar_domains_response_400, _SHAPE)
+        if not (
+            (type(status_code) is float or type(status_code) is int or status_code is UNSET)
+            and (type(error) is str or error is UNSET)
+            and (type(message) is str or message is UNSET)
+            and (type(code) is str or code is UNSET)
+            and (type(keyword) is str or keyword is UNSET)
+        ):
+            _check_shape(generate_similar_domains_response_400, _SHAPE)
         return generate_similar_domains_response_400
 
     @property

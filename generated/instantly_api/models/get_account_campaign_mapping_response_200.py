@@ -65,7 +65,8 @@ class GetAccountCampaignMappingResponse200:
         )
 
         get_account_campaign_mapping_response_200.additional_properties = d
-        _check_shape(get_account_campaign_mapping_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(get_account_campaign_mapping_response_200, _SHAPE)
         return get_account_campaign_mapping_response_200
 
     @property

@@ -67,7 +67,12 @@ class GetAdminWorkspaceGroupMemberResponse200:
         )
 
         get_admin_workspace_group_member_response_200.additional_properties = d
-        _check_shape(get_admin_workspace_group_member_response_200, _SHAPE)
+        if not (
+            type(workspace_name) is str
+            and type(has_admin_workspace) is bool
+            and (type(workspace_group_member_id) is str or workspace_group_member_id is UNSET)
+        ):
+            _check_shape(get_admin_workspace_group_member_response_200, _SHAPE)
         return get_admin_workspace_group_member_response_200
 
     @property

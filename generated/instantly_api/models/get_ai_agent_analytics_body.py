@@ -64,7 +64,8 @@ class GetAiAgentAnalyticsBody:
         )
 
         get_ai_agent_analytics_body.additional_properties = d
-        _check_shape(get_ai_agent_analytics_body, _SHAPE)
+        if not (type(agent_ids) is list and all(type(_item) is str for _item in agent_ids)):
+            _check_shape(get_ai_agent_analytics_body, _SHAPE)
         return get_ai_agent_analytics_body
 
     @property

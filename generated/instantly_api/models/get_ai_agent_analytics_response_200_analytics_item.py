@@ -62,7 +62,12 @@ class GetAiAgentAnalyticsResponse200AnalyticsItem:
         )
 
         get_ai_agent_analytics_response_200_analytics_item.additional_properties = d
-        _check_shape(get_ai_agent_analytics_response_200_analytics_item, _SHAPE)
+        if not (
+            type(agent_id) is str
+            and (type(reach) is float or type(reach) is int)
+            and (type(outcome) is float or type(outcome) is int)
+        ):
+            _check_shape(get_ai_agent_analytics_response_200_analytics_item, _SHAPE)
         return get_ai_agent_analytics_response_200_analytics_item
 
     @property

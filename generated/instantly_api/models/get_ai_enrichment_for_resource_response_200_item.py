@@ -91,7 +91,15 @@ class GetAiEnrichmentForResourceResponse200Item:
         )
 
         get_ai_enrichment_for_resource_response_200_item.additional_properties = d
-        _check_shape(get_ai_enrichment_for_resource_response_200_item, _SHAPE)
+        if not (
+            type(organization_id) is str
+            and type(resource_id) is str
+            and (type(resource_type) is int or type(resource_type) is str)
+            and type(output_column) is str
+            and (type(status) is float or type(status) is int)
+            and (type(id) is str or id is UNSET)
+        ):
+            _check_shape(get_ai_enrichment_for_resource_response_200_item, _SHAPE)
         return get_ai_enrichment_for_resource_response_200_item
 
     @property

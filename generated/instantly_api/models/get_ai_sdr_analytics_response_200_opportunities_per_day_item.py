@@ -63,7 +63,8 @@ class GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem:
         )
 
         get_ai_sdr_analytics_response_200_opportunities_per_day_item.additional_properties = d
-        _check_shape(get_ai_sdr_analytics_response_200_opportunities_per_day_item, _SHAPE)
+        if not (type(y) is float or type(y) is int or y is UNSET):
+            _check_shape(get_ai_sdr_analytics_response_200_opportunities_per_day_item, _SHAPE)
         return get_ai_sdr_analytics_response_200_opportunities_per_day_item
 
     @property

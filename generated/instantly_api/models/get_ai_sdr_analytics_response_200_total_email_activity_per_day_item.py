@@ -63,7 +63,10 @@ class GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem:
         )
 
         get_ai_sdr_analytics_response_200_total_email_activity_per_day_item.additional_properties = d
-        _check_shape(get_ai_sdr_analytics_response_200_total_email_activity_per_day_item, _SHAPE)
+        if not (type(y) is float or type(y) is int or y is UNSET):
+            _check_shape(
+                get_ai_sdr_analytics_response_200_total_email_activity_per_day_item, _SHAPE
+            )
         return get_ai_sdr_analytics_response_200_total_email_activity_per_day_item
 
     @property

@@ -90,7 +90,25 @@ class GetAiSdrAnalyticsResponse200Totals:
         )
 
         get_ai_sdr_analytics_response_200_totals.additional_properties = d
-        _check_shape(get_ai_sdr_analytics_response_200_totals, _SHAPE)
+        if not (
+            (type(total_sent) is float or type(total_sent) is int or total_sent is UNSET)
+            and (type(replies) is float or type(replies) is int or replies is UNSET)
+            and (
+                type(opportunities) is float or type(opportunities) is int or opportunities is UNSET
+            )
+            and (
+                type(opportunities_amount) is float
+                or type(opportunities_amount) is int
+                or opportunities_amount is UNSET
+            )
+            and (
+                type(total_email_activity) is float
+                or type(total_email_activity) is int
+                or total_email_activity is UNSET
+            )
+            and (type(leads_found) is float or type(leads_found) is int or leads_found is UNSET)
+        ):
+            _check_shape(get_ai_sdr_analytics_response_200_totals, _SHAPE)
         return get_ai_sdr_analytics_response_200_totals
 
     @property

@@ -85,7 +85,12 @@ class GetAiSdrLeadActivityResponse200:
         )
 
         get_ai_sdr_lead_activity_response_200.additional_properties = d
-        _check_shape(get_ai_sdr_lead_activity_response_200, _SHAPE)
+        if not (
+            (type(total) is int or total is UNSET)
+            and (type(limit) is int or limit is UNSET)
+            and (type(skip) is int or skip is UNSET)
+        ):
+            _check_shape(get_ai_sdr_lead_activity_response_200, _SHAPE)
         return get_ai_sdr_lead_activity_response_200
 
     @property

@@ -83,7 +83,18 @@ class GetAiSdrLeadActivitySummaryResponse200:
         )
 
         get_ai_sdr_lead_activity_summary_response_200.additional_properties = d
-        _check_shape(get_ai_sdr_lead_activity_summary_response_200, _SHAPE)
+        if not (
+            (type(total) is int or total is UNSET)
+            and (type(replied) is int or replied is UNSET)
+            and (type(has_opportunity) is int or has_opportunity is UNSET)
+            and (type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET)
+            and (
+                type(opportunity_rate) is float
+                or type(opportunity_rate) is int
+                or opportunity_rate is UNSET
+            )
+        ):
+            _check_shape(get_ai_sdr_lead_activity_summary_response_200, _SHAPE)
         return get_ai_sdr_lead_activity_summary_response_200
 
     @property

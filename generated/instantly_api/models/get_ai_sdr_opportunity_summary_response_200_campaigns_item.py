@@ -63,7 +63,20 @@ class GetAiSdrOpportunitySummaryResponse200CampaignsItem:
         )
 
         get_ai_sdr_opportunity_summary_response_200_campaigns_item.additional_properties = d
-        _check_shape(get_ai_sdr_opportunity_summary_response_200_campaigns_item, _SHAPE)
+        if not (
+            (type(campaign_id) is str or campaign_id is UNSET)
+            and (
+                type(total_opportunities) is float
+                or type(total_opportunities) is int
+                or total_opportunities is UNSET
+            )
+            and (
+                type(total_opportunity_value) is float
+                or type(total_opportunity_value) is int
+                or total_opportunity_value is UNSET
+            )
+        ):
+            _check_shape(get_ai_sdr_opportunity_summary_response_200_campaigns_item, _SHAPE)
         return get_ai_sdr_opportunity_summary_response_200_campaigns_item
 
     @property

@@ -72,7 +72,21 @@ class GetAiSdrOpportunitySummaryResponse200SummaryBreakdown:
         )
 
         get_ai_sdr_opportunity_summary_response_200_summary_breakdown.additional_properties = d
-        _check_shape(get_ai_sdr_opportunity_summary_response_200_summary_breakdown, _SHAPE)
+        if not (
+            (type(interested) is float or type(interested) is int or interested is UNSET)
+            and (
+                type(meeting_booked) is float
+                or type(meeting_booked) is int
+                or meeting_booked is UNSET
+            )
+            and (
+                type(meeting_completed) is float
+                or type(meeting_completed) is int
+                or meeting_completed is UNSET
+            )
+            and (type(closed) is float or type(closed) is int or closed is UNSET)
+        ):
+            _check_shape(get_ai_sdr_opportunity_summary_response_200_summary_breakdown, _SHAPE)
         return get_ai_sdr_opportunity_summary_response_200_summary_breakdown
 
     @property

@@ -261,7 +261,43 @@ class GetCampaignAnalyticsOverviewResponse200:
         )
 
         get_campaign_analytics_overview_response_200.additional_properties = d
-        _check_shape(get_campaign_analytics_overview_response_200, _SHAPE)
+        if not (
+            (type(open_count) is int or open_count is UNSET)
+            and (type(open_count_unique) is int or open_count_unique is UNSET)
+            and (type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET)
+            and (type(link_click_count) is int or link_click_count is UNSET)
+            and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
+            and (
+                type(link_click_count_unique_by_step) is int
+                or link_click_count_unique_by_step is UNSET
+            )
+            and (type(reply_count) is int or reply_count is UNSET)
+            and (type(reply_count_unique) is int or reply_count_unique is UNSET)
+            and (type(reply_count_unique_by_step) is int or reply_count_unique_by_step is UNSET)
+            and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
+            and (type(reply_count_automatic_unique) is int or reply_count_automatic_unique is UNSET)
+            and (
+                type(reply_count_automatic_unique_by_step) is int
+                or reply_count_automatic_unique_by_step is UNSET
+            )
+            and (type(bounced_count) is int or bounced_count is UNSET)
+            and (type(unsubscribed_count) is int or unsubscribed_count is UNSET)
+            and (type(completed_count) is int or completed_count is UNSET)
+            and (type(emails_sent_count) is int or emails_sent_count is UNSET)
+            and (type(contacted_count) is int or contacted_count is UNSET)
+            and (type(new_leads_contacted_count) is int or new_leads_contacted_count is UNSET)
+            and (type(total_opportunities) is int or total_opportunities is UNSET)
+            and (
+                type(total_opportunity_value) is float
+                or type(total_opportunity_value) is int
+                or total_opportunity_value is UNSET
+            )
+            and (type(total_interested) is int or total_interested is UNSET)
+            and (type(total_meeting_booked) is int or total_meeting_booked is UNSET)
+            and (type(total_meeting_completed) is int or total_meeting_completed is UNSET)
+            and (type(total_closed) is int or total_closed is UNSET)
+        ):
+            _check_shape(get_campaign_analytics_overview_response_200, _SHAPE)
         return get_campaign_analytics_overview_response_200
 
     @property

@@ -256,7 +256,40 @@ class GetCampaignAnalyticsResponse200Item:
         )
 
         get_campaign_analytics_response_200_item.additional_properties = d
-        _check_shape(get_campaign_analytics_response_200_item, _SHAPE)
+        if not (
+            type(campaign_name) is str
+            and type(campaign_id) is str
+            and (type(campaign_status) is float or type(campaign_status) is int)
+            and type(campaign_is_evergreen) is bool
+            and type(leads_count) is int
+            and type(contacted_count) is int
+            and type(emails_sent_count) is int
+            and type(new_leads_contacted_count) is int
+            and type(open_count) is int
+            and type(reply_count) is int
+            and type(link_click_count) is int
+            and type(bounced_count) is int
+            and type(unsubscribed_count) is int
+            and type(completed_count) is int
+            and type(total_opportunities) is int
+            and (type(total_opportunity_value) is float or type(total_opportunity_value) is int)
+            and (type(open_count_unique) is int or open_count_unique is UNSET)
+            and (type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET)
+            and (type(reply_count_unique) is int or reply_count_unique is UNSET)
+            and (type(reply_count_unique_by_step) is int or reply_count_unique_by_step is UNSET)
+            and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
+            and (type(reply_count_automatic_unique) is int or reply_count_automatic_unique is UNSET)
+            and (
+                type(reply_count_automatic_unique_by_step) is int
+                or reply_count_automatic_unique_by_step is UNSET
+            )
+            and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
+            and (
+                type(link_click_count_unique_by_step) is int
+                or link_click_count_unique_by_step is UNSET
+            )
+        ):
+            _check_shape(get_campaign_analytics_response_200_item, _SHAPE)
         return get_campaign_analytics_response_200_item
 
     @property

@@ -308,7 +308,13 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1.additional_properties = d
-        _check_shape(get_campaign_sending_status_response_200_diagnostics_type_1, _SHAPE)
+        if not (
+            (type(campaign_id) is str or campaign_id is UNSET)
+            and (type(subsequence_id) is str or subsequence_id is UNSET)
+            and (type(last_updated) is str or last_updated is UNSET)
+            and (status is None or type(status) is str or status is UNSET)
+        ):
+            _check_shape(get_campaign_sending_status_response_200_diagnostics_type_1, _SHAPE)
         return get_campaign_sending_status_response_200_diagnostics_type_1
 
     @property

@@ -64,9 +64,15 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit.additional_properties = d
-        _check_shape(
-            get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit, _SHAPE
-        )
+        if not (
+            (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(sent) is float or type(sent) is int or sent is UNSET)
+            and (type(limit_hit) is bool or limit_hit is UNSET)
+        ):
+            _check_shape(
+                get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit,
+                _SHAPE,
+            )
         return get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit
 
     @property

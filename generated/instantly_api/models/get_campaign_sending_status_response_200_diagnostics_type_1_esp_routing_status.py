@@ -66,9 +66,21 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1EspRoutingStatus:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status.additional_properties = d
-        _check_shape(
-            get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status, _SHAPE
-        )
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (type(waiting_for_match) is bool or waiting_for_match is UNSET)
+            and (
+                connected_esps is UNSET
+                or (
+                    type(connected_esps) is list
+                    and all(type(_item) is float or type(_item) is int for _item in connected_esps)
+                )
+            )
+        ):
+            _check_shape(
+                get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status,
+                _SHAPE,
+            )
         return get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status
 
     @property

@@ -64,9 +64,22 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_leads_status.additional_properties = d
-        _check_shape(
-            get_campaign_sending_status_response_200_diagnostics_type_1_leads_status, _SHAPE
-        )
+        if not (
+            (type(no_leads_ready) is bool or no_leads_ready is UNSET)
+            and (
+                type(account_unavailable_skips) is float
+                or type(account_unavailable_skips) is int
+                or account_unavailable_skips is UNSET
+            )
+            and (
+                type(delay_not_met_skips) is float
+                or type(delay_not_met_skips) is int
+                or delay_not_met_skips is UNSET
+            )
+        ):
+            _check_shape(
+                get_campaign_sending_status_response_200_diagnostics_type_1_leads_status, _SHAPE
+            )
         return get_campaign_sending_status_response_200_diagnostics_type_1_leads_status
 
     @property

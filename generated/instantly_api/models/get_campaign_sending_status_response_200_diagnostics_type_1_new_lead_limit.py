@@ -77,9 +77,15 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit:
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit.additional_properties = d
-        _check_shape(
-            get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit, _SHAPE
-        )
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is None or limit is UNSET)
+            and (type(contacted) is float or type(contacted) is int or contacted is UNSET)
+            and (type(limit_hit) is bool or limit_hit is UNSET)
+        ):
+            _check_shape(
+                get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit, _SHAPE
+            )
         return get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit
 
     @property

@@ -174,7 +174,24 @@ class GetCampaignStepsAnalyticsResponse200Item:
         )
 
         get_campaign_steps_analytics_response_200_item.additional_properties = d
-        _check_shape(get_campaign_steps_analytics_response_200_item, _SHAPE)
+        if not (
+            (step is None or type(step) is str)
+            and (variant is None or type(variant) is str)
+            and type(sent) is int
+            and type(opened) is int
+            and type(unique_opened) is int
+            and type(replies) is int
+            and type(unique_replies) is int
+            and type(replies_automatic) is int
+            and type(unique_replies_automatic) is int
+            and type(clicks) is int
+            and type(unique_clicks) is int
+            and (type(opportunities) is int or opportunities is UNSET)
+            and (type(unique_opportunities) is int or unique_opportunities is UNSET)
+            and (type(meetings_booked) is int or meetings_booked is UNSET)
+            and (type(won) is int or won is UNSET)
+        ):
+            _check_shape(get_campaign_steps_analytics_response_200_item, _SHAPE)
         return get_campaign_steps_analytics_response_200_item
 
     @property

@@ -72,7 +72,13 @@ class GetCtdStatusResponse200:
         )
 
         get_ctd_status_response_200.additional_properties = d
-        _check_shape(get_ctd_status_response_200, _SHAPE)
+        if not (
+            (type(success) is bool or success is UNSET)
+            and (type(ssl) is bool or ssl is UNSET)
+            and (type(cname) is bool or cname is UNSET)
+            and (type(host) is str or host is UNSET)
+        ):
+            _check_shape(get_ctd_status_response_200, _SHAPE)
         return get_ctd_status_response_200
 
     @property

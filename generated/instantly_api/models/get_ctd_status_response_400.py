@@ -63,7 +63,12 @@ class GetCtdStatusResponse400:
         )
 
         get_ctd_status_response_400.additional_properties = d
-        _check_shape(get_ctd_status_response_400, _SHAPE)
+        if not (
+            (type(status) is str or status is UNSET)
+            and (type(message) is str or message is UNSET)
+            and (type(host) is str or host is UNSET)
+        ):
+            _check_shape(get_ctd_status_response_400, _SHAPE)
         return get_ctd_status_response_400
 
     @property

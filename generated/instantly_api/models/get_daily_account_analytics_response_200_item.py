@@ -156,7 +156,23 @@ class GetDailyAccountAnalyticsResponse200Item:
         )
 
         get_daily_account_analytics_response_200_item.additional_properties = d
-        _check_shape(get_daily_account_analytics_response_200_item, _SHAPE)
+        if not (
+            type(date) is str
+            and type(email_account) is str
+            and type(sent) is int
+            and type(bounced) is int
+            and type(contacted) is int
+            and type(new_leads_contacted) is int
+            and type(opened) is int
+            and type(unique_opened) is int
+            and type(replies) is int
+            and type(unique_replies) is int
+            and type(replies_automatic) is int
+            and type(unique_replies_automatic) is int
+            and type(clicks) is int
+            and type(unique_clicks) is int
+        ):
+            _check_shape(get_daily_account_analytics_response_200_item, _SHAPE)
         return get_daily_account_analytics_response_200_item
 
     @property

@@ -63,7 +63,8 @@ class GetDailyAccountAnalyticsResponse413:
         )
 
         get_daily_account_analytics_response_413.additional_properties = d
-        _check_shape(get_daily_account_analytics_response_413, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(get_daily_account_analytics_response_413, _SHAPE)
         return get_daily_account_analytics_response_413
 
     @property

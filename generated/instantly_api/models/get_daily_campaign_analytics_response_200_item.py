@@ -166,7 +166,23 @@ class GetDailyCampaignAnalyticsResponse200Item:
         )
 
         get_daily_campaign_analytics_response_200_item.additional_properties = d
-        _check_shape(get_daily_campaign_analytics_response_200_item, _SHAPE)
+        if not (
+            (type(date) is str or date is UNSET)
+            and (type(sent) is int or sent is UNSET)
+            and (type(contacted) is int or contacted is UNSET)
+            and (type(new_leads_contacted) is int or new_leads_contacted is UNSET)
+            and (type(opened) is int or opened is UNSET)
+            and (type(unique_opened) is int or unique_opened is UNSET)
+            and (type(replies) is int or replies is UNSET)
+            and (type(unique_replies) is int or unique_replies is UNSET)
+            and (type(replies_automatic) is int or replies_automatic is UNSET)
+            and (type(unique_replies_automatic) is int or unique_replies_automatic is UNSET)
+            and (type(clicks) is int or clicks is UNSET)
+            and (type(unique_clicks) is int or unique_clicks is UNSET)
+            and (type(opportunities) is int or opportunities is UNSET)
+            and (type(unique_opportunities) is int or unique_opportunities is UNSET)
+        ):
+            _check_shape(get_daily_campaign_analytics_response_200_item, _SHAPE)
         return get_daily_campaign_analytics_response_200_item
 
     @property

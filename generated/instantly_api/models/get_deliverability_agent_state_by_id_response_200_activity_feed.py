@@ -70,7 +70,12 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeed:
         )
 
         get_deliverability_agent_state_by_id_response_200_activity_feed.additional_properties = d
-        _check_shape(get_deliverability_agent_state_by_id_response_200_activity_feed, _SHAPE)
+        if not (
+            next_starting_after is None
+            or type(next_starting_after) is str
+            or next_starting_after is UNSET
+        ):
+            _check_shape(get_deliverability_agent_state_by_id_response_200_activity_feed, _SHAPE)
         return get_deliverability_agent_state_by_id_response_200_activity_feed
 
     @property

@@ -267,118 +267,17 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
         subject_name = d.pop("subject_name", UNSET)
 
-        def _parse_result_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_payload_type_0 = GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0.from_dict(
-                    data
-                )
-
-                return result_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
         action_code = d.pop("action_code", UNSET)
 
         action_status = d.pop("action_status", UNSET)
 
-        def _parse_action_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_payload_type_0 = GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0.from_dict(
-                    data
-                )
-
-                return action_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         action_payload = _parse_action_payload(d.pop("action_payload", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                dismissed_at_type_0 = parse_timestamp(data)
-
-                return dismissed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         dismissed_at = _parse_dismissed_at(d.pop("dismissed_at", UNSET))
-
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = parse_timestamp(data)
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
@@ -409,9 +308,30 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
         )
 
         get_deliverability_agent_state_by_id_response_200_activity_feed_items_item.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_by_id_response_200_activity_feed_items_item, _SHAPE
-        )
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(agent_id) is str
+            and type(feed_code) is str
+            and type(kind) is str
+            and type(status) is str
+            and type(severity) is str
+            and (type(priority) is float or type(priority) is int)
+            and type(dedupe_key) is str
+            and (
+                source_activity_id is None
+                or type(source_activity_id) is str
+                or source_activity_id is UNSET
+            )
+            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+            and (action_code is None or type(action_code) is str or action_code is UNSET)
+            and (action_status is None or type(action_status) is str or action_status is UNSET)
+        ):
+            _check_shape(
+                get_deliverability_agent_state_by_id_response_200_activity_feed_items_item, _SHAPE
+            )
         return get_deliverability_agent_state_by_id_response_200_activity_feed_items_item
 
     @property
@@ -429,6 +349,108 @@ class GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_result_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0 | None | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        result_payload_type_0 = GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0.from_dict(
+            data
+        )
+
+        return result_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_action_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0 | None | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        action_payload_type_0 = GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0.from_dict(
+            data
+        )
+
+        return action_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        dismissed_at_type_0 = parse_timestamp(data)
+
+        return dismissed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        expires_at_type_0 = parse_timestamp(data)
+
+        return expires_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

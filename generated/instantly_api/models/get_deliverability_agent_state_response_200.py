@@ -61,20 +61,6 @@ class GetDeliverabilityAgentStateResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_agent(data: object) -> AIAgent | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                agent_type_0 = AIAgent.from_dict(data)
-
-                return agent_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AIAgent | None, data)
-
         agent = _parse_agent(d.pop("agent"))
 
         current_activity = GetDeliverabilityAgentStateResponse200CurrentActivity.from_dict(
@@ -117,6 +103,20 @@ class GetDeliverabilityAgentStateResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_agent(data: object) -> AIAgent | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        agent_type_0 = AIAgent.from_dict(data)
+
+        return agent_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(AIAgent | None, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

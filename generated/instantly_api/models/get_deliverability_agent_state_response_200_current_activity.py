@@ -56,26 +56,6 @@ class GetDeliverabilityAgentStateResponse200CurrentActivity:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_active(
-            data: object,
-        ) -> GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                active_type_0 = (
-                    GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.from_dict(data)
-                )
-
-                return active_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None, data
-            )
-
         active = _parse_active(d.pop("active"))
 
         queued = []
@@ -117,6 +97,24 @@ class GetDeliverabilityAgentStateResponse200CurrentActivity:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_active(
+    data: object,
+) -> GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        active_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.from_dict(
+            data
+        )
+
+        return active_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -265,105 +265,17 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0:
 
         subject_name = d.pop("subject_name", UNSET)
 
-        def _parse_result_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_payload_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0.from_dict(
-                    data
-                )
-
-                return result_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
         error_code = d.pop("error_code", UNSET)
 
         error_message = d.pop("error_message", UNSET)
 
-        def _parse_queued_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                queued_at_type_0 = parse_timestamp(data)
-
-                return queued_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         queued_at = _parse_queued_at(d.pop("queued_at", UNSET))
-
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = parse_timestamp(data)
-
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         started_at = _parse_started_at(d.pop("started_at", UNSET))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
-
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = parse_timestamp(data)
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
@@ -393,9 +305,24 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0:
         )
 
         get_deliverability_agent_state_response_200_current_activity_active_type_0.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_response_200_current_activity_active_type_0, _SHAPE
-        )
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(agent_id) is str
+            and type(activity_code) is str
+            and type(status) is str
+            and (type(priority) is float or type(priority) is int)
+            and type(idempotency_key) is str
+            and (cycle_id is None or type(cycle_id) is str or cycle_id is UNSET)
+            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+            and (error_code is None or type(error_code) is str or error_code is UNSET)
+            and (error_message is None or type(error_message) is str or error_message is UNSET)
+        ):
+            _check_shape(
+                get_deliverability_agent_state_response_200_current_activity_active_type_0, _SHAPE
+            )
         return get_deliverability_agent_state_response_200_current_activity_active_type_0
 
     @property
@@ -413,6 +340,99 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_result_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0
+    | None
+    | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        result_payload_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0.from_dict(
+            data
+        )
+
+        return result_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_queued_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        queued_at_type_0 = parse_timestamp(data)
+
+        return queued_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        started_at_type_0 = parse_timestamp(data)
+
+        return started_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        expires_at_type_0 = parse_timestamp(data)
+
+        return expires_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

@@ -207,54 +207,11 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
         subject_name = d.pop("subject_name", UNSET)
 
-        def _parse_result_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_payload_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0.from_dict(
-                    data
-                )
-
-                return result_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
         error_code = d.pop("error_code", UNSET)
 
         error_message = d.pop("error_message", UNSET)
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
@@ -280,10 +237,25 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
         )
 
         get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item,
-            _SHAPE,
-        )
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(agent_id) is str
+            and type(activity_id) is str
+            and type(message_code) is str
+            and type(status) is str
+            and (type(sort_order) is float or type(sort_order) is int)
+            and type(idempotency_key) is str
+            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+            and (error_code is None or type(error_code) is str or error_code is UNSET)
+            and (error_message is None or type(error_message) is str or error_message is UNSET)
+        ):
+            _check_shape(
+                get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item,
+                _SHAPE,
+            )
         return get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item
 
     @property
@@ -301,6 +273,51 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessage
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_result_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0
+    | None
+    | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        result_payload_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0.from_dict(
+            data
+        )
+
+        return result_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

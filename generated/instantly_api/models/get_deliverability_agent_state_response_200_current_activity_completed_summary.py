@@ -59,19 +59,6 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
 
         retention_days = d.pop("retention_days")
 
-        def _parse_last_completed_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_completed_at_type_0 = parse_timestamp(data)
-
-                return last_completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
         last_completed_at = _parse_last_completed_at(d.pop("last_completed_at"))
 
         get_deliverability_agent_state_response_200_current_activity_completed_summary = cls(
@@ -81,9 +68,14 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
         )
 
         get_deliverability_agent_state_response_200_current_activity_completed_summary.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_response_200_current_activity_completed_summary, _SHAPE
-        )
+        if not (
+            (type(count) is float or type(count) is int)
+            and (type(retention_days) is float or type(retention_days) is int)
+        ):
+            _check_shape(
+                get_deliverability_agent_state_response_200_current_activity_completed_summary,
+                _SHAPE,
+            )
         return get_deliverability_agent_state_response_200_current_activity_completed_summary
 
     @property
@@ -101,6 +93,20 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_last_completed_at(data: object) -> datetime.datetime | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        last_completed_at_type_0 = parse_timestamp(data)
+
+        return last_completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None, data)
 
 
 _SHAPE = (

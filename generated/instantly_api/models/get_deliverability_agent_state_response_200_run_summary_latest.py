@@ -115,33 +115,7 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatest:
 
         status = d.pop("status")
 
-        def _parse_started_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = parse_timestamp(data)
-
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
         started_at = _parse_started_at(d.pop("started_at"))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
 
         completed_at = _parse_completed_at(d.pop("completed_at"))
 
@@ -195,7 +169,17 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatest:
         )
 
         get_deliverability_agent_state_response_200_run_summary_latest.additional_properties = d
-        _check_shape(get_deliverability_agent_state_response_200_run_summary_latest, _SHAPE)
+        if not (
+            (cycle_id is None or type(cycle_id) is str)
+            and type(status) is str
+            and (type(total_checks) is float or type(total_checks) is int)
+            and (type(completed_checks) is float or type(completed_checks) is int)
+            and (type(healthy_count) is float or type(healthy_count) is int)
+            and (type(needs_attention_count) is float or type(needs_attention_count) is int)
+            and (type(info_count) is float or type(info_count) is int)
+            and (type(failed_count) is float or type(failed_count) is int)
+        ):
+            _check_shape(get_deliverability_agent_state_response_200_run_summary_latest, _SHAPE)
         return get_deliverability_agent_state_response_200_run_summary_latest
 
     @property
@@ -213,6 +197,34 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_started_at(data: object) -> datetime.datetime | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        started_at_type_0 = parse_timestamp(data)
+
+        return started_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None, data)
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None, data)
 
 
 _SHAPE = (

@@ -75,19 +75,6 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem:
 
         outcome = d.pop("outcome")
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
         completed_at = _parse_completed_at(d.pop("completed_at"))
 
         get_deliverability_agent_state_response_200_run_summary_latest_checks_item = cls(
@@ -99,9 +86,15 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem:
         )
 
         get_deliverability_agent_state_response_200_run_summary_latest_checks_item.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_response_200_run_summary_latest_checks_item, _SHAPE
-        )
+        if not (
+            type(activity_id) is str
+            and type(activity_code) is str
+            and type(status) is str
+            and type(outcome) is str
+        ):
+            _check_shape(
+                get_deliverability_agent_state_response_200_run_summary_latest_checks_item, _SHAPE
+            )
         return get_deliverability_agent_state_response_200_run_summary_latest_checks_item
 
     @property
@@ -119,6 +112,20 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None, data)
 
 
 _SHAPE = (

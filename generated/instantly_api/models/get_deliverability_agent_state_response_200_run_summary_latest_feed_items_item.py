@@ -269,118 +269,17 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem:
 
         subject_name = d.pop("subject_name", UNSET)
 
-        def _parse_result_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                result_payload_type_0 = GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0.from_dict(
-                    data
-                )
-
-                return result_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
         action_code = d.pop("action_code", UNSET)
 
         action_status = d.pop("action_status", UNSET)
 
-        def _parse_action_payload(
-            data: object,
-        ) -> (
-            GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                action_payload_type_0 = GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0.from_dict(
-                    data
-                )
-
-                return action_payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0
-                | None
-                | Unset,
-                data,
-            )
-
         action_payload = _parse_action_payload(d.pop("action_payload", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = parse_timestamp(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                dismissed_at_type_0 = parse_timestamp(data)
-
-                return dismissed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         dismissed_at = _parse_dismissed_at(d.pop("dismissed_at", UNSET))
-
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expires_at_type_0 = parse_timestamp(data)
-
-                return expires_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
@@ -411,9 +310,31 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem:
         )
 
         get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item.additional_properties = d
-        _check_shape(
-            get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item, _SHAPE
-        )
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(agent_id) is str
+            and type(feed_code) is str
+            and type(kind) is str
+            and type(status) is str
+            and type(severity) is str
+            and (type(priority) is float or type(priority) is int)
+            and type(dedupe_key) is str
+            and (
+                source_activity_id is None
+                or type(source_activity_id) is str
+                or source_activity_id is UNSET
+            )
+            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+            and (action_code is None or type(action_code) is str or action_code is UNSET)
+            and (action_status is None or type(action_status) is str or action_status is UNSET)
+        ):
+            _check_shape(
+                get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item,
+                _SHAPE,
+            )
         return get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item
 
     @property
@@ -431,6 +352,112 @@ class GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_result_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0
+    | None
+    | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        result_payload_type_0 = GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0.from_dict(
+            data
+        )
+
+        return result_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_action_payload(
+    data: object,
+) -> (
+    GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0
+    | None
+    | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        action_payload_type_0 = GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0.from_dict(
+            data
+        )
+
+        return action_payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0
+        | None
+        | Unset,
+        data,
+    )
+
+
+def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        completed_at_type_0 = parse_timestamp(data)
+
+        return completed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        dismissed_at_type_0 = parse_timestamp(data)
+
+        return dismissed_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        expires_at_type_0 = parse_timestamp(data)
+
+        return expires_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

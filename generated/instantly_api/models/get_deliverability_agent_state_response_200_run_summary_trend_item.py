@@ -105,7 +105,16 @@ class GetDeliverabilityAgentStateResponse200RunSummaryTrendItem:
         )
 
         get_deliverability_agent_state_response_200_run_summary_trend_item.additional_properties = d
-        _check_shape(get_deliverability_agent_state_response_200_run_summary_trend_item, _SHAPE)
+        if not (
+            type(cycle_id) is str
+            and (type(score) is float or type(score) is int or score is None)
+            and (type(total_checks) is float or type(total_checks) is int)
+            and (type(healthy_count) is float or type(healthy_count) is int)
+            and (type(needs_attention_count) is float or type(needs_attention_count) is int)
+            and (type(info_count) is float or type(info_count) is int)
+            and (type(failed_count) is float or type(failed_count) is int)
+        ):
+            _check_shape(get_deliverability_agent_state_response_200_run_summary_trend_item, _SHAPE)
         return get_deliverability_agent_state_response_200_run_summary_trend_item
 
     @property

@@ -44,20 +44,6 @@ class GetDeliverabilityAgentStateResponse200Schedule:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_next_run_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                next_run_at_type_0 = parse_timestamp(data)
-
-                return next_run_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
         next_run_at = _parse_next_run_at(d.pop("next_run_at"))
 
         get_deliverability_agent_state_response_200_schedule = cls(
@@ -82,3 +68,17 @@ class GetDeliverabilityAgentStateResponse200Schedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_next_run_at(data: object) -> datetime.datetime | None:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        next_run_at_type_0 = parse_timestamp(data)
+
+        return next_run_at_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None, data)

@@ -122,7 +122,15 @@ class GetEnrichmentForResourceResponse200:
         )
 
         get_enrichment_for_resource_response_200.additional_properties = d
-        _check_shape(get_enrichment_for_resource_response_200, _SHAPE)
+        if not (
+            type(resource_id) is str
+            and (type(in_progress) is bool or in_progress is UNSET)
+            and (type(has_no_leads) is bool or has_no_leads is UNSET)
+            and (type(exists) is bool or exists is UNSET)
+            and (type(auto_update) is bool or auto_update is UNSET)
+            and (type(is_evergreen) is bool or is_evergreen is UNSET)
+        ):
+            _check_shape(get_enrichment_for_resource_response_200, _SHAPE)
         return get_enrichment_for_resource_response_200
 
     @property

@@ -158,7 +158,23 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
         )
 
         get_enrichment_for_resource_response_200_enrichment_payload.additional_properties = d
-        _check_shape(get_enrichment_for_resource_response_200_enrichment_payload, _SHAPE)
+        if not (
+            (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+            and (type(email_verification) is bool or email_verification is UNSET)
+            and (type(joblisting) is bool or joblisting is UNSET)
+            and (type(technologies) is bool or technologies is UNSET)
+            and (type(news) is bool or news is UNSET)
+            and (type(funding) is bool or funding is UNSET)
+            and (type(engagement_score) is bool or engagement_score is UNSET)
+            and (
+                custom_flow is UNSET
+                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
+            )
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(autofill) is bool or autofill is UNSET)
+        ):
+            _check_shape(get_enrichment_for_resource_response_200_enrichment_payload, _SHAPE)
         return get_enrichment_for_resource_response_200_enrichment_payload
 
     @property

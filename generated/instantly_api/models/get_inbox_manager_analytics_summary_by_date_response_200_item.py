@@ -134,7 +134,45 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
         )
 
         get_inbox_manager_analytics_summary_by_date_response_200_item.additional_properties = d
-        _check_shape(get_inbox_manager_analytics_summary_by_date_response_200_item, _SHAPE)
+        if not (
+            (type(total_actions) is float or type(total_actions) is int or total_actions is UNSET)
+            and (
+                type(replies_count) is float or type(replies_count) is int or replies_count is UNSET
+            )
+            and (
+                type(follow_ups_count) is float
+                or type(follow_ups_count) is int
+                or follow_ups_count is UNSET
+            )
+            and (
+                type(human_intervention) is float
+                or type(human_intervention) is int
+                or human_intervention is UNSET
+            )
+            and (
+                type(info_requested) is float
+                or type(info_requested) is int
+                or info_requested is UNSET
+            )
+            and (
+                type(unique_conversations) is float
+                or type(unique_conversations) is int
+                or unique_conversations is UNSET
+            )
+            and (
+                type(no_show_follow_ups_generated) is float
+                or type(no_show_follow_ups_generated) is int
+                or no_show_follow_ups_generated is None
+                or no_show_follow_ups_generated is UNSET
+            )
+            and (
+                type(no_show_total_leads_recovered) is float
+                or type(no_show_total_leads_recovered) is int
+                or no_show_total_leads_recovered is None
+                or no_show_total_leads_recovered is UNSET
+            )
+        ):
+            _check_shape(get_inbox_manager_analytics_summary_by_date_response_200_item, _SHAPE)
         return get_inbox_manager_analytics_summary_by_date_response_200_item
 
     @property

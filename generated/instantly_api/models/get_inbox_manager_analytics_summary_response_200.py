@@ -192,7 +192,79 @@ class GetInboxManagerAnalyticsSummaryResponse200:
         )
 
         get_inbox_manager_analytics_summary_response_200.additional_properties = d
-        _check_shape(get_inbox_manager_analytics_summary_response_200, _SHAPE)
+        if not (
+            (type(total_actions) is float or type(total_actions) is int or total_actions is UNSET)
+            and (
+                type(replies_count) is float or type(replies_count) is int or replies_count is UNSET
+            )
+            and (
+                type(follow_ups_count) is float
+                or type(follow_ups_count) is int
+                or follow_ups_count is UNSET
+            )
+            and (
+                type(human_intervention) is float
+                or type(human_intervention) is int
+                or human_intervention is UNSET
+            )
+            and (
+                type(info_requested) is float
+                or type(info_requested) is int
+                or info_requested is UNSET
+            )
+            and (
+                type(unique_conversations) is float
+                or type(unique_conversations) is int
+                or unique_conversations is UNSET
+            )
+            and (type(time_saved) is float or type(time_saved) is int or time_saved is UNSET)
+            and (
+                type(average_confidence_score) is float
+                or type(average_confidence_score) is int
+                or average_confidence_score is UNSET
+            )
+            and (
+                type(involvement_rate) is float
+                or type(involvement_rate) is int
+                or involvement_rate is UNSET
+            )
+            and (
+                type(resolution_rate) is float
+                or type(resolution_rate) is int
+                or resolution_rate is UNSET
+            )
+            and (
+                type(no_show_follow_ups_generated) is float
+                or type(no_show_follow_ups_generated) is int
+                or no_show_follow_ups_generated is None
+                or no_show_follow_ups_generated is UNSET
+            )
+            and (
+                type(no_show_total_leads_recovered) is float
+                or type(no_show_total_leads_recovered) is int
+                or no_show_total_leads_recovered is None
+                or no_show_total_leads_recovered is UNSET
+            )
+            and (
+                type(no_show_total_revenue_recovered) is float
+                or type(no_show_total_revenue_recovered) is int
+                or no_show_total_revenue_recovered is None
+                or no_show_total_revenue_recovered is UNSET
+            )
+            and (
+                type(no_show_time_saved) is float
+                or type(no_show_time_saved) is int
+                or no_show_time_saved is None
+                or no_show_time_saved is UNSET
+            )
+            and (
+                type(no_show_recovery_rate) is float
+                or type(no_show_recovery_rate) is int
+                or no_show_recovery_rate is None
+                or no_show_recovery_rate is UNSET
+            )
+        ):
+            _check_shape(get_inbox_manager_analytics_summary_response_200, _SHAPE)
         return get_inbox_manager_analytics_summary_response_200
 
     @property

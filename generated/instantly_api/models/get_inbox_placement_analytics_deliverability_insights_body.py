@@ -125,7 +125,36 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsBody:
         )
 
         get_inbox_placement_analytics_deliverability_insights_body.additional_properties = d
-        _check_shape(get_inbox_placement_analytics_deliverability_insights_body, _SHAPE)
+        if not (
+            type(test_id) is str
+            and (type(date_from) is str or date_from is UNSET)
+            and (type(date_to) is str or date_to is UNSET)
+            and (type(previous_date_from) is str or previous_date_from is UNSET)
+            and (type(previous_date_to) is str or previous_date_to is UNSET)
+            and (type(show_previous) is bool or show_previous is UNSET)
+            and (
+                recipient_geo is UNSET
+                or (
+                    type(recipient_geo) is list
+                    and all(type(_item) is int for _item in recipient_geo)
+                )
+            )
+            and (
+                recipient_type is UNSET
+                or (
+                    type(recipient_type) is list
+                    and all(type(_item) is int for _item in recipient_type)
+                )
+            )
+            and (
+                recipient_esp is UNSET
+                or (
+                    type(recipient_esp) is list
+                    and all(type(_item) is int for _item in recipient_esp)
+                )
+            )
+        ):
+            _check_shape(get_inbox_placement_analytics_deliverability_insights_body, _SHAPE)
         return get_inbox_placement_analytics_deliverability_insights_body
 
     @property

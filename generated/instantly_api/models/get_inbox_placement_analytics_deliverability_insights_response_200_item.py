@@ -195,9 +195,54 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item:
         )
 
         get_inbox_placement_analytics_deliverability_insights_response_200_item.additional_properties = d
-        _check_shape(
-            get_inbox_placement_analytics_deliverability_insights_response_200_item, _SHAPE
-        )
+        if not (
+            (type(test_id) is str or test_id is UNSET)
+            and (from_ is None or type(from_) is str or from_ is UNSET)
+            and (to is None or type(to) is str or to is UNSET)
+            and (previous_from is None or type(previous_from) is str or previous_from is UNSET)
+            and (previous_to is None or type(previous_to) is str or previous_to is UNSET)
+            and (type(sender_esp) is int or sender_esp is UNSET)
+            and (type(recipient_esp) is int or recipient_esp is UNSET)
+            and (
+                type(spam_percentage) is float
+                or type(spam_percentage) is int
+                or spam_percentage is None
+                or spam_percentage is UNSET
+            )
+            and (
+                type(inbox_percentage) is float
+                or type(inbox_percentage) is int
+                or inbox_percentage is None
+                or inbox_percentage is UNSET
+            )
+            and (
+                type(category_percentage) is float
+                or type(category_percentage) is int
+                or category_percentage is None
+                or category_percentage is UNSET
+            )
+            and (
+                type(prev_spam_percentage) is float
+                or type(prev_spam_percentage) is int
+                or prev_spam_percentage is None
+                or prev_spam_percentage is UNSET
+            )
+            and (
+                type(prev_inbox_percentage) is float
+                or type(prev_inbox_percentage) is int
+                or prev_inbox_percentage is None
+                or prev_inbox_percentage is UNSET
+            )
+            and (
+                type(prev_category_percentage) is float
+                or type(prev_category_percentage) is int
+                or prev_category_percentage is None
+                or prev_category_percentage is UNSET
+            )
+        ):
+            _check_shape(
+                get_inbox_placement_analytics_deliverability_insights_response_200_item, _SHAPE
+            )
         return get_inbox_placement_analytics_deliverability_insights_response_200_item
 
     @property

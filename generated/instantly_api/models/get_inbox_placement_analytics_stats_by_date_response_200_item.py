@@ -86,7 +86,15 @@ class GetInboxPlacementAnalyticsStatsByDateResponse200Item:
         )
 
         get_inbox_placement_analytics_stats_by_date_response_200_item.additional_properties = d
-        _check_shape(get_inbox_placement_analytics_stats_by_date_response_200_item, _SHAPE)
+        if not (
+            type(timestamp_created_date) is str
+            and (type(sent_count) is float or type(sent_count) is int)
+            and (type(received_count) is float or type(received_count) is int)
+            and (type(spam_count) is float or type(spam_count) is int)
+            and (type(inbox_count) is float or type(inbox_count) is int)
+            and (type(category_count) is float or type(category_count) is int)
+        ):
+            _check_shape(get_inbox_placement_analytics_stats_by_date_response_200_item, _SHAPE)
         return get_inbox_placement_analytics_stats_by_date_response_200_item
 
     @property

@@ -107,7 +107,34 @@ class GetInboxPlacementAnalyticsStatsByTestIdBody:
         )
 
         get_inbox_placement_analytics_stats_by_test_id_body.additional_properties = d
-        _check_shape(get_inbox_placement_analytics_stats_by_test_id_body, _SHAPE)
+        if not (
+            (type(test_ids) is list and all(type(_item) is str for _item in test_ids))
+            and (type(date_from) is str or date_from is UNSET)
+            and (type(date_to) is str or date_to is UNSET)
+            and (
+                recipient_geo is UNSET
+                or (
+                    type(recipient_geo) is list
+                    and all(type(_item) is int for _item in recipient_geo)
+                )
+            )
+            and (
+                recipient_type is UNSET
+                or (
+                    type(recipient_type) is list
+                    and all(type(_item) is int for _item in recipient_type)
+                )
+            )
+            and (
+                recipient_esp is UNSET
+                or (
+                    type(recipient_esp) is list
+                    and all(type(_item) is int for _item in recipient_esp)
+                )
+            )
+            and (type(sender_email) is str or sender_email is UNSET)
+        ):
+            _check_shape(get_inbox_placement_analytics_stats_by_test_id_body, _SHAPE)
         return get_inbox_placement_analytics_stats_by_test_id_body
 
     @property

@@ -102,7 +102,17 @@ class GetInboxPlacementAnalyticsStatsByTestIdResponse200Item:
         )
 
         get_inbox_placement_analytics_stats_by_test_id_response_200_item.additional_properties = d
-        _check_shape(get_inbox_placement_analytics_stats_by_test_id_response_200_item, _SHAPE)
+        if not (
+            type(test_id) is str
+            and (type(count) is float or type(count) is int)
+            and (type(spam_count) is float or type(spam_count) is int)
+            and (type(spam_percent) is float or type(spam_percent) is int)
+            and (type(inbox_count) is float or type(inbox_count) is int)
+            and (type(inbox_percent) is float or type(inbox_percent) is int)
+            and (type(category_count) is float or type(category_count) is int)
+            and (type(category_percent) is float or type(category_percent) is int)
+        ):
+            _check_shape(get_inbox_placement_analytics_stats_by_test_id_response_200_item, _SHAPE)
         return get_inbox_placement_analytics_stats_by_test_id_response_200_item
 
     @property

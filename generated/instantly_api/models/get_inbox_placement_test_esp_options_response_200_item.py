@@ -70,7 +70,13 @@ class GetInboxPlacementTestEspOptionsResponse200Item:
         )
 
         get_inbox_placement_test_esp_options_response_200_item.additional_properties = d
-        _check_shape(get_inbox_placement_test_esp_options_response_200_item, _SHAPE)
+        if not (
+            type(region) is str
+            and type(sub_region) is str
+            and type(type_) is str
+            and type(esp) is str
+        ):
+            _check_shape(get_inbox_placement_test_esp_options_response_200_item, _SHAPE)
         return get_inbox_placement_test_esp_options_response_200_item
 
     @property

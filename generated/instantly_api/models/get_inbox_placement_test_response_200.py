@@ -287,21 +287,6 @@ class GetInboxPlacementTestResponse200:
 
         test_code = d.pop("test_code", UNSET)
 
-        def _parse_tags(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                tags_type_1 = cast(list[str], data)
-
-                return tags_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
         tags = _parse_tags(d.pop("tags", UNSET))
 
         text_only = d.pop("text_only", UNSET)
@@ -326,34 +311,6 @@ class GetInboxPlacementTestResponse200:
         timestamp_created = d.pop("timestamp_created", UNSET)
 
         timestamp_next_run = d.pop("timestamp_next_run", UNSET)
-
-        def _parse_automations(
-            data: object,
-        ) -> list[GetInboxPlacementTestResponse200AutomationsType1Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                automations_type_1 = []
-                _automations_type_1 = data
-                for automations_type_1_item_data in _automations_type_1:
-                    automations_type_1_item = (
-                        GetInboxPlacementTestResponse200AutomationsType1Item.from_dict(
-                            automations_type_1_item_data
-                        )
-                    )
-
-                    automations_type_1.append(automations_type_1_item)
-
-                return automations_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[GetInboxPlacementTestResponse200AutomationsType1Item] | None | Unset, data
-            )
 
         automations = _parse_automations(d.pop("automations", UNSET))
 
@@ -395,7 +352,41 @@ class GetInboxPlacementTestResponse200:
         )
 
         get_inbox_placement_test_response_200.additional_properties = d
-        _check_shape(get_inbox_placement_test_response_200, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(organization_id) is str or organization_id is UNSET)
+            and (type(name) is str or name is UNSET)
+            and (type(delivery_mode) is int or delivery_mode is None or delivery_mode is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(type_) is int or type_ is UNSET)
+            and (type(sending_method) is int or sending_method is UNSET)
+            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+            and (type(email_subject) is str or email_subject is UNSET)
+            and (type(email_body) is str or email_body is UNSET)
+            and (
+                emails is UNSET
+                or (type(emails) is list and all(type(_item) is str for _item in emails))
+            )
+            and (test_code is None or type(test_code) is str or test_code is UNSET)
+            and (type(text_only) is bool or text_only is None or text_only is UNSET)
+            and (
+                recipients is UNSET
+                or (type(recipients) is list and all(type(_item) is str for _item in recipients))
+            )
+            and (type(timestamp_created) is str or timestamp_created is UNSET)
+            and (
+                timestamp_next_run is None
+                or type(timestamp_next_run) is str
+                or timestamp_next_run is UNSET
+            )
+            and (type(status) is int or status is None or status is UNSET)
+            and (
+                not_sending_status is None
+                or type(not_sending_status) is str
+                or not_sending_status is UNSET
+            )
+        ):
+            _check_shape(get_inbox_placement_test_response_200, _SHAPE)
         return get_inbox_placement_test_response_200
 
     @property
@@ -413,6 +404,49 @@ class GetInboxPlacementTestResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_tags(data: object) -> list[str] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        tags_type_1 = cast(list[str], data)
+
+        return tags_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[str] | None | Unset, data)
+
+
+def _parse_automations(
+    data: object,
+) -> list[GetInboxPlacementTestResponse200AutomationsType1Item] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        automations_type_1 = []
+        _automations_type_1 = data
+        for automations_type_1_item_data in _automations_type_1:
+            automations_type_1_item = (
+                GetInboxPlacementTestResponse200AutomationsType1Item.from_dict(
+                    automations_type_1_item_data
+                )
+            )
+
+            automations_type_1.append(automations_type_1_item)
+
+        return automations_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[GetInboxPlacementTestResponse200AutomationsType1Item] | None | Unset, data)
 
 
 _SHAPE = (

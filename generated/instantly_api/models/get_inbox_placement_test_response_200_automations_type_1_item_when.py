@@ -63,7 +63,16 @@ class GetInboxPlacementTestResponse200AutomationsType1ItemWhen:
         )
 
         get_inbox_placement_test_response_200_automations_type_1_item_when.additional_properties = d
-        _check_shape(get_inbox_placement_test_response_200_automations_type_1_item_when, _SHAPE)
+        if not (
+            type(condition) is str
+            and (
+                type(condition_value) is float
+                or type(condition_value) is int
+                or condition_value is None
+                or condition_value is UNSET
+            )
+        ):
+            _check_shape(get_inbox_placement_test_response_200_automations_type_1_item_when, _SHAPE)
         return get_inbox_placement_test_response_200_automations_type_1_item_when
 
     @property

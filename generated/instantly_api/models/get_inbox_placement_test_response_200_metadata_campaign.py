@@ -55,7 +55,8 @@ class GetInboxPlacementTestResponse200MetadataCampaign:
         )
 
         get_inbox_placement_test_response_200_metadata_campaign.additional_properties = d
-        _check_shape(get_inbox_placement_test_response_200_metadata_campaign, _SHAPE)
+        if not ((type(id) is str or id is UNSET) and (type(name) is str or name is UNSET)):
+            _check_shape(get_inbox_placement_test_response_200_metadata_campaign, _SHAPE)
         return get_inbox_placement_test_response_200_metadata_campaign
 
     @property

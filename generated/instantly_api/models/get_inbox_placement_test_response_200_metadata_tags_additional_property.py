@@ -54,9 +54,10 @@ class GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty:
         )
 
         get_inbox_placement_test_response_200_metadata_tags_additional_property.additional_properties = d
-        _check_shape(
-            get_inbox_placement_test_response_200_metadata_tags_additional_property, _SHAPE
-        )
+        if not (type(id) is str and type(label) is str):
+            _check_shape(
+                get_inbox_placement_test_response_200_metadata_tags_additional_property, _SHAPE
+            )
         return get_inbox_placement_test_response_200_metadata_tags_additional_property
 
     @property

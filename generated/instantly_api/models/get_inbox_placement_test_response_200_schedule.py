@@ -104,7 +104,8 @@ class GetInboxPlacementTestResponse200Schedule:
         )
 
         get_inbox_placement_test_response_200_schedule.additional_properties = d
-        _check_shape(get_inbox_placement_test_response_200_schedule, _SHAPE)
+        if not (type(timezone) is str or timezone is UNSET):
+            _check_shape(get_inbox_placement_test_response_200_schedule, _SHAPE)
         return get_inbox_placement_test_response_200_schedule
 
     @property

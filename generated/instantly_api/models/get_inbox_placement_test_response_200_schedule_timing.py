@@ -47,7 +47,8 @@ class GetInboxPlacementTestResponse200ScheduleTiming:
         )
 
         get_inbox_placement_test_response_200_schedule_timing.additional_properties = d
-        _check_shape(get_inbox_placement_test_response_200_schedule_timing, _SHAPE)
+        if not (type(from_) is str or from_ is UNSET):
+            _check_shape(get_inbox_placement_test_response_200_schedule_timing, _SHAPE)
         return get_inbox_placement_test_response_200_schedule_timing
 
     @property

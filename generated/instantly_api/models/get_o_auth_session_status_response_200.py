@@ -84,7 +84,14 @@ class GetOAuthSessionStatusResponse200:
         )
 
         get_o_auth_session_status_response_200.additional_properties = d
-        _check_shape(get_o_auth_session_status_response_200, _SHAPE)
+        if not (
+            (type(status) is str or status is UNSET)
+            and (type(email) is str or email is UNSET)
+            and (type(name) is str or name is UNSET)
+            and (type(error) is str or error is UNSET)
+            and (type(error_description) is str or error_description is UNSET)
+        ):
+            _check_shape(get_o_auth_session_status_response_200, _SHAPE)
         return get_o_auth_session_status_response_200
 
     @property

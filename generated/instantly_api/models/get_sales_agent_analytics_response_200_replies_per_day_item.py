@@ -63,7 +63,8 @@ class GetSalesAgentAnalyticsResponse200RepliesPerDayItem:
         )
 
         get_sales_agent_analytics_response_200_replies_per_day_item.additional_properties = d
-        _check_shape(get_sales_agent_analytics_response_200_replies_per_day_item, _SHAPE)
+        if not (type(y) is float or type(y) is int or y is UNSET):
+            _check_shape(get_sales_agent_analytics_response_200_replies_per_day_item, _SHAPE)
         return get_sales_agent_analytics_response_200_replies_per_day_item
 
     @property

@@ -63,9 +63,10 @@ class GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem:
         )
 
         get_sales_agent_analytics_response_200_total_email_activity_per_day_item.additional_properties = d
-        _check_shape(
-            get_sales_agent_analytics_response_200_total_email_activity_per_day_item, _SHAPE
-        )
+        if not (type(y) is float or type(y) is int or y is UNSET):
+            _check_shape(
+                get_sales_agent_analytics_response_200_total_email_activity_per_day_item, _SHAPE
+            )
         return get_sales_agent_analytics_response_200_total_email_activity_per_day_item
 
     @property

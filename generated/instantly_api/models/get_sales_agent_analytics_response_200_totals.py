@@ -91,7 +91,25 @@ class GetSalesAgentAnalyticsResponse200Totals:
         )
 
         get_sales_agent_analytics_response_200_totals.additional_properties = d
-        _check_shape(get_sales_agent_analytics_response_200_totals, _SHAPE)
+        if not (
+            (type(total_sent) is float or type(total_sent) is int or total_sent is UNSET)
+            and (type(replies) is float or type(replies) is int or replies is UNSET)
+            and (
+                type(opportunities) is float or type(opportunities) is int or opportunities is UNSET
+            )
+            and (
+                type(opportunities_amount) is float
+                or type(opportunities_amount) is int
+                or opportunities_amount is UNSET
+            )
+            and (
+                type(total_email_activity) is float
+                or type(total_email_activity) is int
+                or total_email_activity is UNSET
+            )
+            and (type(leads_found) is float or type(leads_found) is int or leads_found is UNSET)
+        ):
+            _check_shape(get_sales_agent_analytics_response_200_totals, _SHAPE)
         return get_sales_agent_analytics_response_200_totals
 
     @property

@@ -72,7 +72,15 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
         )
 
         get_sales_agent_opportunity_summary_response_200_summary.additional_properties = d
-        _check_shape(get_sales_agent_opportunity_summary_response_200_summary, _SHAPE)
+        if not (
+            (
+                type(total_opportunities) is float
+                or type(total_opportunities) is int
+                or total_opportunities is UNSET
+            )
+            and (type(total_value) is float or type(total_value) is int or total_value is UNSET)
+        ):
+            _check_shape(get_sales_agent_opportunity_summary_response_200_summary, _SHAPE)
         return get_sales_agent_opportunity_summary_response_200_summary
 
     @property

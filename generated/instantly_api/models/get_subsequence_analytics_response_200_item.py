@@ -70,7 +70,13 @@ class GetSubsequenceAnalyticsResponse200Item:
         )
 
         get_subsequence_analytics_response_200_item.additional_properties = d
-        _check_shape(get_subsequence_analytics_response_200_item, _SHAPE)
+        if not (
+            type(subsequence_id) is str
+            and (type(emails_sent) is float or type(emails_sent) is int)
+            and (type(unique_opens) is float or type(unique_opens) is int)
+            and (type(unique_replies) is float or type(unique_replies) is int)
+        ):
+            _check_shape(get_subsequence_analytics_response_200_item, _SHAPE)
         return get_subsequence_analytics_response_200_item
 
     @property

@@ -58,44 +58,7 @@ class GetSubsequenceSendingStatusResponse200:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_diagnostics(
-            data: object,
-        ) -> GetSubsequenceSendingStatusResponse200DiagnosticsType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                diagnostics_type_1 = (
-                    GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict(data)
-                )
-
-                return diagnostics_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GetSubsequenceSendingStatusResponse200DiagnosticsType1 | None | Unset, data)
-
         diagnostics = _parse_diagnostics(d.pop("diagnostics", UNSET))
-
-        def _parse_summary(
-            data: object,
-        ) -> GetSubsequenceSendingStatusResponse200SummaryType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                summary_type_1 = GetSubsequenceSendingStatusResponse200SummaryType1.from_dict(data)
-
-                return summary_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(GetSubsequenceSendingStatusResponse200SummaryType1 | None | Unset, data)
 
         summary = _parse_summary(d.pop("summary", UNSET))
 
@@ -122,6 +85,42 @@ class GetSubsequenceSendingStatusResponse200:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_diagnostics(
+    data: object,
+) -> GetSubsequenceSendingStatusResponse200DiagnosticsType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        diagnostics_type_1 = GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict(data)
+
+        return diagnostics_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(GetSubsequenceSendingStatusResponse200DiagnosticsType1 | None | Unset, data)
+
+
+def _parse_summary(
+    data: object,
+) -> GetSubsequenceSendingStatusResponse200SummaryType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        summary_type_1 = GetSubsequenceSendingStatusResponse200SummaryType1.from_dict(data)
+
+        return summary_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(GetSubsequenceSendingStatusResponse200SummaryType1 | None | Unset, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -78,9 +78,18 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary, _SHAPE
-        )
+        if not (
+            (
+                type(total_connected) is float
+                or type(total_connected) is int
+                or total_connected is UNSET
+            )
+            and (type(available) is float or type(available) is int or available is UNSET)
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary
 
     @property

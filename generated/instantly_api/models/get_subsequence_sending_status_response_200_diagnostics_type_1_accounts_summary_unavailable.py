@@ -75,10 +75,28 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnava
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable,
-            _SHAPE,
-        )
+        if not (
+            (
+                type(daily_limit_hit) is float
+                or type(daily_limit_hit) is int
+                or daily_limit_hit is UNSET
+            )
+            and (
+                type(slow_ramp_limit_hit) is float
+                or type(slow_ramp_limit_hit) is int
+                or slow_ramp_limit_hit is UNSET
+            )
+            and (type(disconnected) is float or type(disconnected) is int or disconnected is UNSET)
+            and (
+                type(global_gap_not_met) is float
+                or type(global_gap_not_met) is int
+                or global_gap_not_met is UNSET
+            )
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable
 
     @property

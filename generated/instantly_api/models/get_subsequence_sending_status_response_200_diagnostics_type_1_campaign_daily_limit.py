@@ -64,10 +64,15 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit,
-            _SHAPE,
-        )
+        if not (
+            (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(sent) is float or type(sent) is int or sent is UNSET)
+            and (type(limit_hit) is bool or limit_hit is UNSET)
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit
 
     @property

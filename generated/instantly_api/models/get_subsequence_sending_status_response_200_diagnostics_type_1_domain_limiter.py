@@ -55,9 +55,18 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter, _SHAPE
-        )
+        if not (
+            (type(active) is bool or active is UNSET)
+            and (
+                type(domains_at_limit) is float
+                or type(domains_at_limit) is int
+                or domains_at_limit is UNSET
+            )
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter
 
     @property

@@ -60,10 +60,19 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting,
-            _SHAPE,
-        )
+        if not (
+            (type(count) is float or type(count) is int or count is UNSET)
+            and (
+                type(earliest_wait_time_seconds) is float
+                or type(earliest_wait_time_seconds) is int
+                or earliest_wait_time_seconds is None
+                or earliest_wait_time_seconds is UNSET
+            )
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting
 
     @property

@@ -87,9 +87,32 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking, _SHAPE
-        )
+        if not (
+            (
+                current_status_code is None
+                or type(current_status_code) is str
+                or current_status_code is UNSET
+            )
+            and (
+                issue_first_seen_at is None
+                or type(issue_first_seen_at) is str
+                or issue_first_seen_at is UNSET
+            )
+            and (
+                type(consecutive_loops_with_issue) is float
+                or type(consecutive_loops_with_issue) is int
+                or consecutive_loops_with_issue is UNSET
+            )
+            and (
+                last_healthy_send_at is None
+                or type(last_healthy_send_at) is str
+                or last_healthy_send_at is UNSET
+            )
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking
 
     @property

@@ -46,9 +46,11 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status, _SHAPE
-        )
+        if not (type(in_schedule) is bool or in_schedule is UNSET):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status
 
     @property

@@ -55,9 +55,14 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne:
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one.additional_properties = d
-        _check_shape(
-            get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one, _SHAPE
-        )
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (type(single_account_per_wait_gap) is bool or single_account_per_wait_gap is UNSET)
+        ):
+            _check_shape(
+                get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one,
+                _SHAPE,
+            )
         return get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one
 
     @property

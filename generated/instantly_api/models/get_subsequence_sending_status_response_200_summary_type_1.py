@@ -106,7 +106,22 @@ class GetSubsequenceSendingStatusResponse200SummaryType1:
         )
 
         get_subsequence_sending_status_response_200_summary_type_1.additional_properties = d
-        _check_shape(get_subsequence_sending_status_response_200_summary_type_1, _SHAPE)
+        if not (
+            (status is None or type(status) is str or status is UNSET)
+            and (status_message is None or type(status_message) is str or status_message is UNSET)
+            and (
+                issue_started_at is None
+                or type(issue_started_at) is str
+                or issue_started_at is UNSET
+            )
+            and (
+                last_healthy_send_at is None
+                or type(last_healthy_send_at) is str
+                or last_healthy_send_at is UNSET
+            )
+            and (ai_summary is None or type(ai_summary) is str or ai_summary is UNSET)
+        ):
+            _check_shape(get_subsequence_sending_status_response_200_summary_type_1, _SHAPE)
         return get_subsequence_sending_status_response_200_summary_type_1
 
     @property

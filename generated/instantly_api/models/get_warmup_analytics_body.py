@@ -47,7 +47,8 @@ class GetWarmupAnalyticsBody:
         )
 
         get_warmup_analytics_body.additional_properties = d
-        _check_shape(get_warmup_analytics_body, _SHAPE)
+        if not (type(emails) is list and all(type(_item) is str for _item in emails)):
+            _check_shape(get_warmup_analytics_body, _SHAPE)
         return get_warmup_analytics_body
 
     @property

@@ -90,7 +90,17 @@ class GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty:
         )
 
         get_warmup_analytics_response_200_aggregate_data_additional_property.additional_properties = d
-        _check_shape(get_warmup_analytics_response_200_aggregate_data_additional_property, _SHAPE)
+        if not (
+            (type(sent) is float or type(sent) is int or sent is UNSET)
+            and (type(received) is float or type(received) is int or received is UNSET)
+            and (type(landed_inbox) is float or type(landed_inbox) is int or landed_inbox is UNSET)
+            and (type(landed_spam) is float or type(landed_spam) is int or landed_spam is UNSET)
+            and (type(health_score_label) is str or health_score_label is UNSET)
+            and (type(health_score) is float or type(health_score) is int or health_score is UNSET)
+        ):
+            _check_shape(
+                get_warmup_analytics_response_200_aggregate_data_additional_property, _SHAPE
+            )
         return get_warmup_analytics_response_200_aggregate_data_additional_property
 
     @property

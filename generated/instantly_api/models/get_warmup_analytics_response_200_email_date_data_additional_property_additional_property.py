@@ -74,10 +74,16 @@ class GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProp
         )
 
         get_warmup_analytics_response_200_email_date_data_additional_property_additional_property.additional_properties = d
-        _check_shape(
-            get_warmup_analytics_response_200_email_date_data_additional_property_additional_property,
-            _SHAPE,
-        )
+        if not (
+            (type(sent) is float or type(sent) is int or sent is UNSET)
+            and (type(landed_inbox) is float or type(landed_inbox) is int or landed_inbox is UNSET)
+            and (type(landed_spam) is float or type(landed_spam) is int or landed_spam is UNSET)
+            and (type(received) is float or type(received) is int or received is UNSET)
+        ):
+            _check_shape(
+                get_warmup_analytics_response_200_email_date_data_additional_property_additional_property,
+                _SHAPE,
+            )
         return get_warmup_analytics_response_200_email_date_data_additional_property_additional_property
 
     @property

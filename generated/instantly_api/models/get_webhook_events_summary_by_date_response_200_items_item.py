@@ -80,7 +80,13 @@ class GetWebhookEventsSummaryByDateResponse200ItemsItem:
         )
 
         get_webhook_events_summary_by_date_response_200_items_item.additional_properties = d
-        _check_shape(get_webhook_events_summary_by_date_response_200_items_item, _SHAPE)
+        if not (
+            (type(total_events) is float or type(total_events) is int)
+            and (type(successful_events) is float or type(successful_events) is int)
+            and (type(failed_events) is float or type(failed_events) is int)
+            and (type(success_rate) is float or type(success_rate) is int)
+        ):
+            _check_shape(get_webhook_events_summary_by_date_response_200_items_item, _SHAPE)
         return get_webhook_events_summary_by_date_response_200_items_item
 
     @property

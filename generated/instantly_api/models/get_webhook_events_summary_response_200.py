@@ -78,7 +78,14 @@ class GetWebhookEventsSummaryResponse200:
         )
 
         get_webhook_events_summary_response_200.additional_properties = d
-        _check_shape(get_webhook_events_summary_response_200, _SHAPE)
+        if not (
+            (type(total_events) is float or type(total_events) is int)
+            and (type(successful_events) is float or type(successful_events) is int)
+            and (type(failed_events) is float or type(failed_events) is int)
+            and (type(success_rate) is float or type(success_rate) is int)
+            and (type(failure_rate) is float or type(failure_rate) is int)
+        ):
+            _check_shape(get_webhook_events_summary_response_200, _SHAPE)
         return get_webhook_events_summary_response_200
 
     @property

@@ -77,7 +77,10 @@ class GetWorkspaceDomainInfoResponse200:
         )
 
         get_workspace_domain_info_response_200.additional_properties = d
-        _check_shape(get_workspace_domain_info_response_200, _SHAPE)
+        if not (
+            (type(verified) is bool or verified is UNSET) and (type(name) is str or name is UNSET)
+        ):
+            _check_shape(get_workspace_domain_info_response_200, _SHAPE)
         return get_workspace_domain_info_response_200
 
     @property

@@ -72,7 +72,13 @@ class GetWorkspaceDomainInfoResponse200VerificationItem:
         )
 
         get_workspace_domain_info_response_200_verification_item.additional_properties = d
-        _check_shape(get_workspace_domain_info_response_200_verification_item, _SHAPE)
+        if not (
+            (type(type_) is str or type_ is UNSET)
+            and (type(domain) is str or domain is UNSET)
+            and (type(value) is str or value is UNSET)
+            and (type(reason) is str or reason is UNSET)
+        ):
+            _check_shape(get_workspace_domain_info_response_200_verification_item, _SHAPE)
         return get_workspace_domain_info_response_200_verification_item
 
     @property

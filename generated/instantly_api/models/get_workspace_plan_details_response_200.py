@@ -88,7 +88,11 @@ class GetWorkspacePlanDetailsResponse200:
         )
 
         get_workspace_plan_details_response_200.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200, _SHAPE)
+        if not (
+            (type(organization_id) is str or organization_id is UNSET)
+            and (type(organization_name) is str or organization_name is UNSET)
+        ):
+            _check_shape(get_workspace_plan_details_response_200, _SHAPE)
         return get_workspace_plan_details_response_200
 
     @property

@@ -153,7 +153,40 @@ class GetWorkspacePlanDetailsResponse200AddonsCredits:
         )
 
         get_workspace_plan_details_response_200_addons_credits.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200_addons_credits, _SHAPE)
+        if not (
+            (type(product_id) is str or product_id is UNSET)
+            and (type(annual_product_id) is str or annual_product_id is UNSET)
+            and (type(unit_credits) is float or type(unit_credits) is int or unit_credits is UNSET)
+            and (
+                type(annual_unit_credits) is float
+                or type(annual_unit_credits) is int
+                or annual_unit_credits is UNSET
+            )
+            and (
+                type(existing_quantity) is float
+                or type(existing_quantity) is int
+                or existing_quantity is UNSET
+            )
+            and (type(max_quantity) is float or type(max_quantity) is int or max_quantity is UNSET)
+            and (interval is None or type(interval) is str or interval is UNSET)
+            and (type(can_purchase) is bool or can_purchase is UNSET)
+            and (
+                purchase_blocked_reason is None
+                or type(purchase_blocked_reason) is str
+                or purchase_blocked_reason is UNSET
+            )
+            and (
+                type(monthly_price_in_dollars) is float
+                or type(monthly_price_in_dollars) is int
+                or monthly_price_in_dollars is UNSET
+            )
+            and (
+                type(annual_price_in_dollars) is float
+                or type(annual_price_in_dollars) is int
+                or annual_price_in_dollars is UNSET
+            )
+        ):
+            _check_shape(get_workspace_plan_details_response_200_addons_credits, _SHAPE)
         return get_workspace_plan_details_response_200_addons_credits
 
     @property

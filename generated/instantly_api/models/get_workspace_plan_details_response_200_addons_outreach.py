@@ -148,7 +148,33 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
         )
 
         get_workspace_plan_details_response_200_addons_outreach.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200_addons_outreach, _SHAPE)
+        if not (
+            (type(product_id) is str or product_id is UNSET)
+            and (
+                type(unit_lead_limit) is float
+                or type(unit_lead_limit) is int
+                or unit_lead_limit is UNSET
+            )
+            and (
+                type(existing_quantity) is float
+                or type(existing_quantity) is int
+                or existing_quantity is UNSET
+            )
+            and (type(max_quantity) is float or type(max_quantity) is int or max_quantity is UNSET)
+            and (interval is None or type(interval) is str or interval is UNSET)
+            and (type(can_purchase) is bool or can_purchase is UNSET)
+            and (
+                purchase_blocked_reason is None
+                or type(purchase_blocked_reason) is str
+                or purchase_blocked_reason is UNSET
+            )
+            and (
+                type(annual_discount_percent) is float
+                or type(annual_discount_percent) is int
+                or annual_discount_percent is UNSET
+            )
+        ):
+            _check_shape(get_workspace_plan_details_response_200_addons_outreach, _SHAPE)
         return get_workspace_plan_details_response_200_addons_outreach
 
     @property

@@ -67,10 +67,24 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem:
         )
 
         get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item.additional_properties = d
-        _check_shape(
-            get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item,
-            _SHAPE,
-        )
+        if not (
+            (type(from_quantity) is float or type(from_quantity) is int or from_quantity is UNSET)
+            and (
+                type(to_quantity) is float
+                or type(to_quantity) is int
+                or to_quantity is None
+                or to_quantity is UNSET
+            )
+            and (
+                type(price_in_dollars) is float
+                or type(price_in_dollars) is int
+                or price_in_dollars is UNSET
+            )
+        ):
+            _check_shape(
+                get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item,
+                _SHAPE,
+            )
         return get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item
 
     @property

@@ -148,7 +148,41 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsCredits:
         )
 
         get_workspace_plan_details_response_200_subscriptions_credits.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200_subscriptions_credits, _SHAPE)
+        if not (
+            (type(plan_name) is str or plan_name is UNSET)
+            and (
+                type(total_credits) is float or type(total_credits) is int or total_credits is UNSET
+            )
+            and (
+                type(available_credits) is float
+                or type(available_credits) is int
+                or available_credits is UNSET
+            )
+            and (interval is None or type(interval) is str or interval is UNSET)
+            and (
+                type(current_period_end) is float
+                or type(current_period_end) is int
+                or current_period_end is None
+                or current_period_end is UNSET
+            )
+            and (
+                type(cancel_at_time) is float
+                or type(cancel_at_time) is int
+                or cancel_at_time is None
+                or cancel_at_time is UNSET
+            )
+            and (
+                type(price_in_dollars) is float
+                or type(price_in_dollars) is int
+                or price_in_dollars is None
+                or price_in_dollars is UNSET
+            )
+            and (product_id is None or type(product_id) is str or product_id is UNSET)
+            and (
+                price_option_id is None or type(price_option_id) is str or price_option_id is UNSET
+            )
+        ):
+            _check_shape(get_workspace_plan_details_response_200_subscriptions_credits, _SHAPE)
         return get_workspace_plan_details_response_200_subscriptions_credits
 
     @property

@@ -165,7 +165,46 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsOutreach:
         )
 
         get_workspace_plan_details_response_200_subscriptions_outreach.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200_subscriptions_outreach, _SHAPE)
+        if not (
+            (type(plan_name) is str or plan_name is UNSET)
+            and (type(addons_qty) is float or type(addons_qty) is int or addons_qty is UNSET)
+            and (
+                type(total_lead_limit) is float
+                or type(total_lead_limit) is int
+                or total_lead_limit is UNSET
+            )
+            and (
+                type(current_lead_count) is float
+                or type(current_lead_count) is int
+                or current_lead_count is UNSET
+            )
+            and (
+                type(base_lead_limit) is float
+                or type(base_lead_limit) is int
+                or base_lead_limit is UNSET
+            )
+            and (interval is None or type(interval) is str or interval is UNSET)
+            and (
+                type(current_period_end) is float
+                or type(current_period_end) is int
+                or current_period_end is None
+                or current_period_end is UNSET
+            )
+            and (
+                type(cancel_at_time) is float
+                or type(cancel_at_time) is int
+                or cancel_at_time is None
+                or cancel_at_time is UNSET
+            )
+            and (
+                type(price_in_dollars) is float
+                or type(price_in_dollars) is int
+                or price_in_dollars is None
+                or price_in_dollars is UNSET
+            )
+            and (product_id is None or type(product_id) is str or product_id is UNSET)
+        ):
+            _check_shape(get_workspace_plan_details_response_200_subscriptions_outreach, _SHAPE)
         return get_workspace_plan_details_response_200_subscriptions_outreach
 
     @property

@@ -140,7 +140,44 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors:
         )
 
         get_workspace_plan_details_response_200_subscriptions_website_visitors.additional_properties = d
-        _check_shape(get_workspace_plan_details_response_200_subscriptions_website_visitors, _SHAPE)
+        if not (
+            (plan_name is None or type(plan_name) is str or plan_name is UNSET)
+            and (interval is None or type(interval) is str or interval is UNSET)
+            and (
+                type(current_period_end) is float
+                or type(current_period_end) is int
+                or current_period_end is None
+                or current_period_end is UNSET
+            )
+            and (
+                type(cancel_at_time) is float
+                or type(cancel_at_time) is int
+                or cancel_at_time is None
+                or cancel_at_time is UNSET
+            )
+            and (
+                type(price_in_dollars) is float
+                or type(price_in_dollars) is int
+                or price_in_dollars is None
+                or price_in_dollars is UNSET
+            )
+            and (product_id is None or type(product_id) is str or product_id is UNSET)
+            and (
+                type(available_credits) is float
+                or type(available_credits) is int
+                or available_credits is None
+                or available_credits is UNSET
+            )
+            and (
+                type(plan_limit) is float
+                or type(plan_limit) is int
+                or plan_limit is None
+                or plan_limit is UNSET
+            )
+        ):
+            _check_shape(
+                get_workspace_plan_details_response_200_subscriptions_website_visitors, _SHAPE
+            )
         return get_workspace_plan_details_response_200_subscriptions_website_visitors
 
     @property

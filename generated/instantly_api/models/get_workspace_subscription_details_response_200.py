@@ -73,7 +73,8 @@ class GetWorkspaceSubscriptionDetailsResponse200:
         )
 
         get_workspace_subscription_details_response_200.additional_properties = d
-        _check_shape(get_workspace_subscription_details_response_200, _SHAPE)
+        if not (type(all_subs_cancelled) is bool or all_subs_cancelled is UNSET):
+            _check_shape(get_workspace_subscription_details_response_200, _SHAPE)
         return get_workspace_subscription_details_response_200
 
     @property

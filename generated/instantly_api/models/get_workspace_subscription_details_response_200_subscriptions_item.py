@@ -152,7 +152,32 @@ class GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem:
         )
 
         get_workspace_subscription_details_response_200_subscriptions_item.additional_properties = d
-        _check_shape(get_workspace_subscription_details_response_200_subscriptions_item, _SHAPE)
+        if not (
+            (type(workspace_id) is str or workspace_id is UNSET)
+            and (type(interval) is str or interval is UNSET)
+            and (type(quantity) is float or type(quantity) is int or quantity is UNSET)
+            and (type(product_id) is str or product_id is UNSET)
+            and (type(product_type) is str or product_type is UNSET)
+            and (type(plan_type) is str or plan_type is UNSET)
+            and (
+                type(current_period_end) is float
+                or type(current_period_end) is int
+                or current_period_end is UNSET
+            )
+            and (
+                type(cancel_at_time) is float
+                or type(cancel_at_time) is int
+                or cancel_at_time is None
+                or cancel_at_time is UNSET
+            )
+            and (
+                type(price_in_dollars) is float
+                or type(price_in_dollars) is int
+                or price_in_dollars is UNSET
+            )
+            and (type(price_id) is str or price_id is UNSET)
+        ):
+            _check_shape(get_workspace_subscription_details_response_200_subscriptions_item, _SHAPE)
         return get_workspace_subscription_details_response_200_subscriptions_item
 
     @property

@@ -267,49 +267,9 @@ class InboxPlacementAnalytics:
 
         dmarc_pass = d.pop("dmarc_pass", UNSET)
 
-        def _parse_smtp_ip_blacklist_report(
-            data: object,
-        ) -> InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                smtp_ip_blacklist_report_type_1 = (
-                    InboxPlacementAnalyticsSmtpIpBlacklistReportType1.from_dict(data)
-                )
-
-                return smtp_ip_blacklist_report_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None | Unset, data)
-
         smtp_ip_blacklist_report = _parse_smtp_ip_blacklist_report(
             d.pop("smtp_ip_blacklist_report", UNSET)
         )
-
-        def _parse_authentication_failure_results(
-            data: object,
-        ) -> InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                authentication_failure_results_type_1 = (
-                    InboxPlacementAnalyticsAuthenticationFailureResultsType1.from_dict(data)
-                )
-
-                return authentication_failure_results_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None | Unset, data
-            )
 
         authentication_failure_results = _parse_authentication_failure_results(
             d.pop("authentication_failure_results", UNSET)
@@ -340,7 +300,28 @@ class InboxPlacementAnalytics:
         )
 
         inbox_placement_analytics.additional_properties = d
-        _check_shape(inbox_placement_analytics, _SHAPE)
+        if not (
+            type(id) is str
+            and type(timestamp_created) is str
+            and type(timestamp_created_date) is str
+            and type(organization_id) is str
+            and type(test_id) is str
+            and (type(is_spam) is bool or is_spam is None or is_spam is UNSET)
+            and (type(has_category) is bool or has_category is None or has_category is UNSET)
+            and (sender_email is None or type(sender_email) is str or sender_email is UNSET)
+            and (type(sender_esp) is int or sender_esp is None or sender_esp is UNSET)
+            and (
+                recipient_email is None or type(recipient_email) is str or recipient_email is UNSET
+            )
+            and (type(recipient_esp) is int or recipient_esp is None or recipient_esp is UNSET)
+            and (type(recipient_geo) is int or recipient_geo is None or recipient_geo is UNSET)
+            and (type(recipient_type) is int or recipient_type is None or recipient_type is UNSET)
+            and (type(spf_pass) is bool or spf_pass is None or spf_pass is UNSET)
+            and (type(dkim_pass) is bool or dkim_pass is None or dkim_pass is UNSET)
+            and (type(dmarc_pass) is bool or dmarc_pass is None or dmarc_pass is UNSET)
+            and (type(record_type) is int or record_type is None or record_type is UNSET)
+        ):
+            _check_shape(inbox_placement_analytics, _SHAPE)
         return inbox_placement_analytics
 
     @property
@@ -358,6 +339,46 @@ class InboxPlacementAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_smtp_ip_blacklist_report(
+    data: object,
+) -> InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        smtp_ip_blacklist_report_type_1 = (
+            InboxPlacementAnalyticsSmtpIpBlacklistReportType1.from_dict(data)
+        )
+
+        return smtp_ip_blacklist_report_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None | Unset, data)
+
+
+def _parse_authentication_failure_results(
+    data: object,
+) -> InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        authentication_failure_results_type_1 = (
+            InboxPlacementAnalyticsAuthenticationFailureResultsType1.from_dict(data)
+        )
+
+        return authentication_failure_results_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None | Unset, data)
 
 
 _SHAPE = (

@@ -68,7 +68,12 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
         )
 
         inbox_placement_analytics_authentication_failure_results_type_1.additional_properties = d
-        _check_shape(inbox_placement_analytics_authentication_failure_results_type_1, _SHAPE)
+        if not (
+            (type(authentication_results) is str or authentication_results is UNSET)
+            and (type(dkim_signature) is str or dkim_signature is UNSET)
+            and (type(received_spf) is str or received_spf is UNSET)
+        ):
+            _check_shape(inbox_placement_analytics_authentication_failure_results_type_1, _SHAPE)
         return inbox_placement_analytics_authentication_failure_results_type_1
 
     @property

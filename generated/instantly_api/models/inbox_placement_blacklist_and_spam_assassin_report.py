@@ -176,7 +176,29 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report.additional_properties = d
-        _check_shape(inbox_placement_blacklist_and_spam_assassin_report, _SHAPE)
+        if not (
+            type(id) is str
+            and type(timestamp_created) is str
+            and type(timestamp_created_date) is str
+            and type(organization_id) is str
+            and type(test_id) is str
+            and type(domain) is str
+            and type(domain_ip) is str
+            and (type(spam_assassin_score) is float or type(spam_assassin_score) is int)
+            and (
+                type(domain_blacklist_count) is float
+                or type(domain_blacklist_count) is int
+                or domain_blacklist_count is None
+                or domain_blacklist_count is UNSET
+            )
+            and (
+                type(domain_ip_blacklist_count) is float
+                or type(domain_ip_blacklist_count) is int
+                or domain_ip_blacklist_count is None
+                or domain_ip_blacklist_count is UNSET
+            )
+        ):
+            _check_shape(inbox_placement_blacklist_and_spam_assassin_report, _SHAPE)
         return inbox_placement_blacklist_and_spam_assassin_report
 
     @property

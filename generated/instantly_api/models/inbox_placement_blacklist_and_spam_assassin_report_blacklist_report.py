@@ -110,7 +110,16 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report.additional_properties = d
-        _check_shape(inbox_placement_blacklist_and_spam_assassin_report_blacklist_report, _SHAPE)
+        if not (
+            (type(address) is str or address is UNSET)
+            and (type(blacklisted_count) is int or blacklisted_count is UNSET)
+            and (type(ip) is str or ip is UNSET)
+            and (type(is_blacklisted) is bool or is_blacklisted is UNSET)
+            and (type(is_domain) is bool or is_domain is UNSET)
+        ):
+            _check_shape(
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report, _SHAPE
+            )
         return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report
 
     @property

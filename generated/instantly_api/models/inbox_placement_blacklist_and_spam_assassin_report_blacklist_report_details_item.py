@@ -63,9 +63,15 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item.additional_properties = d
-        _check_shape(
-            inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item, _SHAPE
-        )
+        if not (
+            (type(blacklist) is str or blacklist is UNSET)
+            and (type(is_listed) is bool or is_listed is UNSET)
+            and (type(test_type) is str or test_type is UNSET)
+        ):
+            _check_shape(
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item,
+                _SHAPE,
+            )
         return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item
 
     @property

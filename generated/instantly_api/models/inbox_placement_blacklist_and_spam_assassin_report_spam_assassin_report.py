@@ -83,9 +83,13 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report.additional_properties = d
-        _check_shape(
-            inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report, _SHAPE
-        )
+        if not (
+            (type(is_spam) is bool or is_spam is UNSET)
+            and (type(spam_score) is int or spam_score is UNSET)
+        ):
+            _check_shape(
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report, _SHAPE
+            )
         return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report
 
     @property

@@ -62,10 +62,11 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item.additional_properties = d
-        _check_shape(
-            inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item,
-            _SHAPE,
-        )
+        if not (type(description) is str and type(name) is str and type(score) is str):
+            _check_shape(
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item,
+                _SHAPE,
+            )
         return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item
 
     @property

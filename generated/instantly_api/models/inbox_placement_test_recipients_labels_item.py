@@ -70,7 +70,13 @@ class InboxPlacementTestRecipientsLabelsItem:
         )
 
         inbox_placement_test_recipients_labels_item.additional_properties = d
-        _check_shape(inbox_placement_test_recipients_labels_item, _SHAPE)
+        if not (
+            type(region) is str
+            and type(sub_region) is str
+            and type(type_) is str
+            and type(esp) is str
+        ):
+            _check_shape(inbox_placement_test_recipients_labels_item, _SHAPE)
         return inbox_placement_test_recipients_labels_item
 
     @property

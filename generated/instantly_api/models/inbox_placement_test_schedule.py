@@ -104,7 +104,8 @@ class InboxPlacementTestSchedule:
         )
 
         inbox_placement_test_schedule.additional_properties = d
-        _check_shape(inbox_placement_test_schedule, _SHAPE)
+        if not (type(timezone) is str or timezone is UNSET):
+            _check_shape(inbox_placement_test_schedule, _SHAPE)
         return inbox_placement_test_schedule
 
     @property

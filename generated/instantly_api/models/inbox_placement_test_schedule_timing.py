@@ -47,7 +47,8 @@ class InboxPlacementTestScheduleTiming:
         )
 
         inbox_placement_test_schedule_timing.additional_properties = d
-        _check_shape(inbox_placement_test_schedule_timing, _SHAPE)
+        if not (type(from_) is str or from_ is UNSET):
+            _check_shape(inbox_placement_test_schedule_timing, _SHAPE)
         return inbox_placement_test_schedule_timing
 
     @property

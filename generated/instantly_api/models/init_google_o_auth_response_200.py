@@ -74,7 +74,11 @@ class InitGoogleOAuthResponse200:
         )
 
         init_google_o_auth_response_200.additional_properties = d
-        _check_shape(init_google_o_auth_response_200, _SHAPE)
+        if not (
+            (type(session_id) is str or session_id is UNSET)
+            and (type(auth_url) is str or auth_url is UNSET)
+        ):
+            _check_shape(init_google_o_auth_response_200, _SHAPE)
         return init_google_o_auth_response_200
 
     @property

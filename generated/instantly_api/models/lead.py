@@ -550,21 +550,6 @@ class Lead:
 
         phone = d.pop("phone", UNSET)
 
-        def _parse_payload(data: object) -> LeadPayloadType1 | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_1 = LeadPayloadType1.from_dict(data)
-
-                return payload_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(LeadPayloadType1 | None | Unset, data)
-
         payload = _parse_payload(d.pop("payload", UNSET))
 
         _status_summary_subseq = d.pop("status_summary_subseq", UNSET)
@@ -577,21 +562,6 @@ class Lead:
         last_step_from = d.pop("last_step_from", UNSET)
 
         last_step_id = d.pop("last_step_id", UNSET)
-
-        def _parse_last_step_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_step_timestamp_executed_type_1 = parse_timestamp(data)
-
-                return last_step_timestamp_executed_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         last_step_timestamp_executed = _parse_last_step_timestamp_executed(
             d.pop("last_step_timestamp_executed", UNSET)
@@ -617,111 +587,21 @@ class Lead:
 
         pl_value_lead = d.pop("pl_value_lead", UNSET)
 
-        def _parse_timestamp_added_subsequence(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_added_subsequence_type_1 = parse_timestamp(data)
-
-                return timestamp_added_subsequence_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_added_subsequence = _parse_timestamp_added_subsequence(
             d.pop("timestamp_added_subsequence", UNSET)
         )
-
-        def _parse_timestamp_last_contact(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_contact_type_1 = parse_timestamp(data)
-
-                return timestamp_last_contact_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_last_contact = _parse_timestamp_last_contact(
             d.pop("timestamp_last_contact", UNSET)
         )
 
-        def _parse_timestamp_last_open(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_open_type_1 = parse_timestamp(data)
-
-                return timestamp_last_open_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_last_open = _parse_timestamp_last_open(d.pop("timestamp_last_open", UNSET))
 
-        def _parse_timestamp_last_reply(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_reply_type_1 = parse_timestamp(data)
-
-                return timestamp_last_reply_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_last_reply = _parse_timestamp_last_reply(d.pop("timestamp_last_reply", UNSET))
-
-        def _parse_timestamp_last_interest_change(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_interest_change_type_1 = parse_timestamp(data)
-
-                return timestamp_last_interest_change_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_last_interest_change = _parse_timestamp_last_interest_change(
             d.pop("timestamp_last_interest_change", UNSET)
         )
-
-        def _parse_timestamp_last_click(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_click_type_1 = parse_timestamp(data)
-
-                return timestamp_last_click_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_last_click = _parse_timestamp_last_click(d.pop("timestamp_last_click", UNSET))
 
@@ -738,21 +618,6 @@ class Lead:
         assigned_to = d.pop("assigned_to", UNSET)
 
         is_website_visitor = d.pop("is_website_visitor", UNSET)
-
-        def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_last_touch_type_1 = parse_timestamp(data)
-
-                return timestamp_last_touch_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_last_touch = _parse_timestamp_last_touch(d.pop("timestamp_last_touch", UNSET))
 
@@ -814,7 +679,90 @@ class Lead:
         )
 
         lead.additional_properties = d
-        _check_shape(lead, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization) is str
+            and type(status) is int
+            and (type(email_open_count) is float or type(email_open_count) is int)
+            and (type(email_reply_count) is float or type(email_reply_count) is int)
+            and (type(email_click_count) is float or type(email_click_count) is int)
+            and type(company_domain) is str
+            and (campaign is None or type(campaign) is str or campaign is UNSET)
+            and (email is None or type(email) is str or email is UNSET)
+            and (
+                personalization is None or type(personalization) is str or personalization is UNSET
+            )
+            and (website is None or type(website) is str or website is UNSET)
+            and (last_name is None or type(last_name) is str or last_name is UNSET)
+            and (first_name is None or type(first_name) is str or first_name is UNSET)
+            and (company_name is None or type(company_name) is str or company_name is UNSET)
+            and (job_title is None or type(job_title) is str or job_title is UNSET)
+            and (phone is None or type(phone) is str or phone is UNSET)
+            and (last_step_from is None or type(last_step_from) is str or last_step_from is UNSET)
+            and (last_step_id is None or type(last_step_id) is str or last_step_id is UNSET)
+            and (
+                type(email_opened_step) is float
+                or type(email_opened_step) is int
+                or email_opened_step is None
+                or email_opened_step is UNSET
+            )
+            and (
+                type(email_opened_variant) is float
+                or type(email_opened_variant) is int
+                or email_opened_variant is None
+                or email_opened_variant is UNSET
+            )
+            and (
+                type(email_replied_step) is float
+                or type(email_replied_step) is int
+                or email_replied_step is None
+                or email_replied_step is UNSET
+            )
+            and (
+                type(email_replied_variant) is float
+                or type(email_replied_variant) is int
+                or email_replied_variant is None
+                or email_replied_variant is UNSET
+            )
+            and (
+                type(email_clicked_step) is float
+                or type(email_clicked_step) is int
+                or email_clicked_step is None
+                or email_clicked_step is UNSET
+            )
+            and (
+                type(email_clicked_variant) is float
+                or type(email_clicked_variant) is int
+                or email_clicked_variant is None
+                or email_clicked_variant is UNSET
+            )
+            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
+            and (type(verification_status) is int or verification_status is UNSET)
+            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
+            and (type(enrichment_status) is int or enrichment_status is UNSET)
+            and (list_id is None or type(list_id) is str or list_id is UNSET)
+            and (
+                last_contacted_from is None
+                or type(last_contacted_from) is str
+                or last_contacted_from is UNSET
+            )
+            and (
+                uploaded_by_user is None
+                or type(uploaded_by_user) is str
+                or uploaded_by_user is UNSET
+            )
+            and (type(upload_method) is str or upload_method is UNSET)
+            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+            and (
+                type(is_website_visitor) is bool
+                or is_website_visitor is None
+                or is_website_visitor is UNSET
+            )
+            and (type(esp_code) is int or esp_code is UNSET)
+            and (type(esg_code) is int or esg_code is UNSET)
+        ):
+            _check_shape(lead, _SHAPE)
         return lead
 
     @property
@@ -832,6 +780,150 @@ class Lead:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_payload(data: object) -> LeadPayloadType1 | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_1 = LeadPayloadType1.from_dict(data)
+
+        return payload_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(LeadPayloadType1 | None | Unset, data)
+
+
+def _parse_last_step_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        last_step_timestamp_executed_type_1 = parse_timestamp(data)
+
+        return last_step_timestamp_executed_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_added_subsequence(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_added_subsequence_type_1 = parse_timestamp(data)
+
+        return timestamp_added_subsequence_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_contact(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_contact_type_1 = parse_timestamp(data)
+
+        return timestamp_last_contact_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_open(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_open_type_1 = parse_timestamp(data)
+
+        return timestamp_last_open_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_reply(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_reply_type_1 = parse_timestamp(data)
+
+        return timestamp_last_reply_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_interest_change(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_interest_change_type_1 = parse_timestamp(data)
+
+        return timestamp_last_interest_change_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_click(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_click_type_1 = parse_timestamp(data)
+
+        return timestamp_last_click_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
+
+
+def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_last_touch_type_1 = parse_timestamp(data)
+
+        return timestamp_last_touch_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

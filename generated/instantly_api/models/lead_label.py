@@ -130,7 +130,17 @@ class LeadLabel:
         )
 
         lead_label.additional_properties = d
-        _check_shape(lead_label, _SHAPE)
+        if not (
+            type(id) is str
+            and type(created_by) is str
+            and type(organization_id) is str
+            and type(label) is str
+            and type(interest_status_label) is str
+            and (type(interest_status) is float or type(interest_status) is int)
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+        ):
+            _check_shape(lead_label, _SHAPE)
         return lead_label
 
     @property

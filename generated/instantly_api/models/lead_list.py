@@ -103,7 +103,18 @@ class LeadList:
         )
 
         lead_list.additional_properties = d
-        _check_shape(lead_list, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(name) is str
+            and (
+                type(has_enrichment_task) is bool
+                or has_enrichment_task is None
+                or has_enrichment_task is UNSET
+            )
+            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+        ):
+            _check_shape(lead_list, _SHAPE)
         return lead_list
 
     @property

@@ -134,7 +134,16 @@ class LeadPayloadType1:
             additional_properties[prop_name] = additional_property
 
         lead_payload_type_1.additional_properties = additional_properties
-        _check_shape(lead_payload_type_1, _SHAPE)
+        if not (
+            (type(first_name) is str or first_name is UNSET)
+            and (type(last_name) is str or last_name is UNSET)
+            and (type(company_name) is str or company_name is UNSET)
+            and (type(job_title) is str or job_title is UNSET)
+            and (type(website) is str or website is UNSET)
+            and (type(phone) is str or phone is UNSET)
+            and (type(personalization) is str or personalization is UNSET)
+        ):
+            _check_shape(lead_payload_type_1, _SHAPE)
         return lead_payload_type_1
 
     @property

@@ -62,7 +62,8 @@ class LeadStatusSummary:
         )
 
         lead_status_summary.additional_properties = d
-        _check_shape(lead_status_summary, _SHAPE)
+        if not (type(domain_complete) is bool or domain_complete is UNSET):
+            _check_shape(lead_status_summary, _SHAPE)
         return lead_status_summary
 
     @property

@@ -72,7 +72,10 @@ class LeadStatusSummaryLastStep:
         )
 
         lead_status_summary_last_step.additional_properties = d
-        _check_shape(lead_status_summary_last_step, _SHAPE)
+        if not (
+            (type(from_) is str or from_ is UNSET) and (type(step_id) is str or step_id is UNSET)
+        ):
+            _check_shape(lead_status_summary_last_step, _SHAPE)
         return lead_status_summary_last_step
 
     @property

@@ -73,7 +73,10 @@ class LeadStatusSummarySubseq:
         )
 
         lead_status_summary_subseq.additional_properties = d
-        _check_shape(lead_status_summary_subseq, _SHAPE)
+        if not (
+            (type(from_) is str or from_ is UNSET) and (type(step_id) is str or step_id is UNSET)
+        ):
+            _check_shape(lead_status_summary_subseq, _SHAPE)
         return lead_status_summary_subseq
 
     @property

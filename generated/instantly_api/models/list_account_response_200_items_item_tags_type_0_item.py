@@ -67,7 +67,12 @@ class ListAccountResponse200ItemsItemTagsType0Item:
         )
 
         list_account_response_200_items_item_tags_type_0_item.additional_properties = d
-        _check_shape(list_account_response_200_items_item_tags_type_0_item, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(label) is str or label is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(list_account_response_200_items_item_tags_type_0_item, _SHAPE)
         return list_account_response_200_items_item_tags_type_0_item
 
     @property

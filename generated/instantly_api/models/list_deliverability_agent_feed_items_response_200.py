@@ -67,7 +67,8 @@ class ListDeliverabilityAgentFeedItemsResponse200:
         )
 
         list_deliverability_agent_feed_items_response_200.additional_properties = d
-        _check_shape(list_deliverability_agent_feed_items_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(list_deliverability_agent_feed_items_response_200, _SHAPE)
         return list_deliverability_agent_feed_items_response_200
 
     @property

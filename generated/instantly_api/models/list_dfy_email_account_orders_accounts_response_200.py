@@ -68,7 +68,8 @@ class ListDfyEmailAccountOrdersAccountsResponse200:
         )
 
         list_dfy_email_account_orders_accounts_response_200.additional_properties = d
-        _check_shape(list_dfy_email_account_orders_accounts_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(list_dfy_email_account_orders_accounts_response_200, _SHAPE)
         return list_dfy_email_account_orders_accounts_response_200
 
     @property

@@ -128,7 +128,19 @@ class ListDfyEmailAccountOrdersAccountsResponse200ItemsItem:
         )
 
         list_dfy_email_account_orders_accounts_response_200_items_item.additional_properties = d
-        _check_shape(list_dfy_email_account_orders_accounts_response_200_items_item, _SHAPE)
+        if not (
+            type(id) is str
+            and type(domain) is str
+            and type(email) is str
+            and type(email_provider) is int
+            and type(first_name) is str
+            and type(last_name) is str
+            and type(is_pre_warmed_up) is bool
+            and type(timestamp_cancelled) is str
+            and type(timestamp_created) is str
+            and (type(password) is str or password is UNSET)
+        ):
+            _check_shape(list_dfy_email_account_orders_accounts_response_200_items_item, _SHAPE)
         return list_dfy_email_account_orders_accounts_response_200_items_item
 
     @property

@@ -76,7 +76,11 @@ class ListInboxManagerActivityResponse200:
         )
 
         list_inbox_manager_activity_response_200.additional_properties = d
-        _check_shape(list_inbox_manager_activity_response_200, _SHAPE)
+        if not (
+            (type(next_starting_after) is str or next_starting_after is UNSET)
+            and (type(has_more) is bool or has_more is UNSET)
+        ):
+            _check_shape(list_inbox_manager_activity_response_200, _SHAPE)
         return list_inbox_manager_activity_response_200
 
     @property

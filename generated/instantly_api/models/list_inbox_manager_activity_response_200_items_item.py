@@ -250,7 +250,50 @@ class ListInboxManagerActivityResponse200ItemsItem:
         )
 
         list_inbox_manager_activity_response_200_items_item.additional_properties = d
-        _check_shape(list_inbox_manager_activity_response_200_items_item, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(activity_type) is str or activity_type is UNSET)
+            and (type(job_type) is int or job_type is None or job_type is UNSET)
+            and (type(lead_email) is str or lead_email is UNSET)
+            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+            and (type(requires_hitl) is bool or requires_hitl is None or requires_hitl is UNSET)
+            and (type(action_pending) is bool or action_pending is None or action_pending is UNSET)
+            and (
+                type(sending_status) is float
+                or type(sending_status) is int
+                or sending_status is None
+                or sending_status is UNSET
+            )
+            and (error_code is None or type(error_code) is str or error_code is UNSET)
+            and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
+            and (
+                type(followup_number) is float
+                or type(followup_number) is int
+                or followup_number is None
+                or followup_number is UNSET
+            )
+            and (
+                type(estimated_time_saved_seconds) is float
+                or type(estimated_time_saved_seconds) is int
+                or estimated_time_saved_seconds is None
+                or estimated_time_saved_seconds is UNSET
+            )
+            and (
+                information_requested is None
+                or type(information_requested) is str
+                or information_requested is UNSET
+            )
+            and (
+                recovery_method is None or type(recovery_method) is str or recovery_method is UNSET
+            )
+            and (
+                type(revenue_recovered) is float
+                or type(revenue_recovered) is int
+                or revenue_recovered is None
+                or revenue_recovered is UNSET
+            )
+        ):
+            _check_shape(list_inbox_manager_activity_response_200_items_item, _SHAPE)
         return list_inbox_manager_activity_response_200_items_item
 
     @property

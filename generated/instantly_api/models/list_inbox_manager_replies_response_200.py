@@ -65,7 +65,8 @@ class ListInboxManagerRepliesResponse200:
         )
 
         list_inbox_manager_replies_response_200.additional_properties = d
-        _check_shape(list_inbox_manager_replies_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(list_inbox_manager_replies_response_200, _SHAPE)
         return list_inbox_manager_replies_response_200
 
     @property

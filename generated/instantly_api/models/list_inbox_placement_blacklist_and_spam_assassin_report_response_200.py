@@ -66,7 +66,10 @@ class ListInboxPlacementBlacklistAndSpamAssassinReportResponse200:
         )
 
         list_inbox_placement_blacklist_and_spam_assassin_report_response_200.additional_properties = d
-        _check_shape(list_inbox_placement_blacklist_and_spam_assassin_report_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(
+                list_inbox_placement_blacklist_and_spam_assassin_report_response_200, _SHAPE
+            )
         return list_inbox_placement_blacklist_and_spam_assassin_report_response_200
 
     @property

@@ -99,7 +99,13 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item.additional_properties = d
-        _check_shape(list_lead_finder_agent_activities_by_id_response_200_items_item, _SHAPE)
+        if not (
+            type(id) is str
+            and type(agent_id) is str
+            and type(organization_id) is str
+            and type(event_type) is str
+        ):
+            _check_shape(list_lead_finder_agent_activities_by_id_response_200_items_item, _SHAPE)
         return list_lead_finder_agent_activities_by_id_response_200_items_item
 
     @property

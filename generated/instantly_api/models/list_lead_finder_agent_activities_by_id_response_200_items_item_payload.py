@@ -65,9 +65,18 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload:
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item_payload.additional_properties = d
-        _check_shape(
-            list_lead_finder_agent_activities_by_id_response_200_items_item_payload, _SHAPE
-        )
+        if not (
+            (type(leads_added) is float or type(leads_added) is int or leads_added is UNSET)
+            and (
+                type(campaign_active_leads_after) is float
+                or type(campaign_active_leads_after) is int
+                or campaign_active_leads_after is UNSET
+            )
+            and (type(reason) is str or reason is UNSET)
+        ):
+            _check_shape(
+                list_lead_finder_agent_activities_by_id_response_200_items_item_payload, _SHAPE
+            )
         return list_lead_finder_agent_activities_by_id_response_200_items_item_payload
 
     @property

@@ -229,7 +229,40 @@ class ListLeadsBody:
         )
 
         list_leads_body.additional_properties = d
-        _check_shape(list_leads_body, _SHAPE)
+        if not (
+            (type(search) is str or search is UNSET)
+            and (type(filter_) is str or filter_ is UNSET)
+            and (type(campaign) is str or campaign is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+            and (type(in_campaign) is bool or in_campaign is UNSET)
+            and (type(in_list) is bool or in_list is UNSET)
+            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
+            and (
+                excluded_ids is UNSET
+                or (
+                    type(excluded_ids) is list and all(type(_item) is str for _item in excluded_ids)
+                )
+            )
+            and (
+                contacts is UNSET
+                or (type(contacts) is list and all(type(_item) is str for _item in contacts))
+            )
+            and (type(limit) is int or limit is UNSET)
+            and (type(starting_after) is str or starting_after is UNSET)
+            and (
+                organization_user_ids is UNSET
+                or (
+                    type(organization_user_ids) is list
+                    and all(type(_item) is str for _item in organization_user_ids)
+                )
+            )
+            and (type(smart_view_id) is str or smart_view_id is UNSET)
+            and (type(is_website_visitor) is bool or is_website_visitor is UNSET)
+            and (type(distinct_contacts) is bool or distinct_contacts is UNSET)
+            and (type(enrichment_status) is int or enrichment_status is UNSET)
+            and (type(esg_code) is str or esg_code is UNSET)
+        ):
+            _check_shape(list_leads_body, _SHAPE)
         return list_leads_body
 
     @property

@@ -59,7 +59,8 @@ class ListLeadsBodyQueriesItem:
         )
 
         list_leads_body_queries_item.additional_properties = d
-        _check_shape(list_leads_body_queries_item, _SHAPE)
+        if not (type(action_type) is str):
+            _check_shape(list_leads_body_queries_item, _SHAPE)
         return list_leads_body_queries_item
 
     @property

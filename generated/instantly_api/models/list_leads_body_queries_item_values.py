@@ -79,7 +79,12 @@ class ListLeadsBodyQueriesItemValues:
         )
 
         list_leads_body_queries_item_values.additional_properties = d
-        _check_shape(list_leads_body_queries_item_values, _SHAPE)
+        if not (
+            type(occurrence_days) is float
+            or type(occurrence_days) is int
+            or occurrence_days is UNSET
+        ):
+            _check_shape(list_leads_body_queries_item_values, _SHAPE)
         return list_leads_body_queries_item_values
 
     @property

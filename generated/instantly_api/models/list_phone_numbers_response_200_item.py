@@ -146,7 +146,17 @@ class ListPhoneNumbersResponse200Item:
         )
 
         list_phone_numbers_response_200_item.additional_properties = d
-        _check_shape(list_phone_numbers_response_200_item, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(organization_id) is str or organization_id is UNSET)
+            and (type(phone_number) is str or phone_number is UNSET)
+            and (type(country) is str or country is UNSET)
+            and (type(locality) is str or locality is UNSET)
+            and (type(subscription_id) is str or subscription_id is UNSET)
+            and (type(twilio_sid) is str or twilio_sid is UNSET)
+            and (type(price) is float or type(price) is int or price is UNSET)
+        ):
+            _check_shape(list_phone_numbers_response_200_item, _SHAPE)
         return list_phone_numbers_response_200_item
 
     @property

@@ -66,7 +66,8 @@ class ListSalesAgentGuidanceRulesResponse200ItemsItem:
         )
 
         list_sales_agent_guidance_rules_response_200_items_item.additional_properties = d
-        _check_shape(list_sales_agent_guidance_rules_response_200_items_item, _SHAPE)
+        if not (type(id) is str and type(title) is str and type(content) is str):
+            _check_shape(list_sales_agent_guidance_rules_response_200_items_item, _SHAPE)
         return list_sales_agent_guidance_rules_response_200_items_item
 
     @property

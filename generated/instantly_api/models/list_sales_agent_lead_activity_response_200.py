@@ -73,7 +73,11 @@ class ListSalesAgentLeadActivityResponse200:
         )
 
         list_sales_agent_lead_activity_response_200.additional_properties = d
-        _check_shape(list_sales_agent_lead_activity_response_200, _SHAPE)
+        if not (
+            type(total) is int
+            and (type(next_starting_after) is str or next_starting_after is UNSET)
+        ):
+            _check_shape(list_sales_agent_lead_activity_response_200, _SHAPE)
         return list_sales_agent_lead_activity_response_200
 
     @property

@@ -124,7 +124,22 @@ class ListSalesAgentLeadActivityResponse200ItemsItem:
         )
 
         list_sales_agent_lead_activity_response_200_items_item.additional_properties = d
-        _check_shape(list_sales_agent_lead_activity_response_200_items_item, _SHAPE)
+        if not (
+            (type(email) is str or email is UNSET)
+            and (type(emails_sent) is int or emails_sent is UNSET)
+            and (type(open_count) is int or open_count is UNSET)
+            and (type(replied) is bool or replied is UNSET)
+            and (type(reply_count) is int or reply_count is UNSET)
+            and (type(click_count) is int or click_count is UNSET)
+            and (type(bounced) is bool or bounced is UNSET)
+            and (type(has_opportunity) is bool or has_opportunity is UNSET)
+            and (
+                type(lt_interest_status) is int
+                or lt_interest_status is None
+                or lt_interest_status is UNSET
+            )
+        ):
+            _check_shape(list_sales_agent_lead_activity_response_200_items_item, _SHAPE)
         return list_sales_agent_lead_activity_response_200_items_item
 
     @property

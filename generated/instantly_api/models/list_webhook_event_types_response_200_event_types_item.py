@@ -63,7 +63,12 @@ class ListWebhookEventTypesResponse200EventTypesItem:
         )
 
         list_webhook_event_types_response_200_event_types_item.additional_properties = d
-        _check_shape(list_webhook_event_types_response_200_event_types_item, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET)
+            and (type(label) is str or label is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+        ):
+            _check_shape(list_webhook_event_types_response_200_event_types_item, _SHAPE)
         return list_webhook_event_types_response_200_event_types_item
 
     @property

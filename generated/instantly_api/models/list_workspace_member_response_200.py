@@ -65,7 +65,8 @@ class ListWorkspaceMemberResponse200:
         )
 
         list_workspace_member_response_200.additional_properties = d
-        _check_shape(list_workspace_member_response_200, _SHAPE)
+        if not (type(next_starting_after) is str or next_starting_after is UNSET):
+            _check_shape(list_workspace_member_response_200, _SHAPE)
         return list_workspace_member_response_200
 
     @property

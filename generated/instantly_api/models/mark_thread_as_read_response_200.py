@@ -45,7 +45,8 @@ class MarkThreadAsReadResponse200:
         )
 
         mark_thread_as_read_response_200.additional_properties = d
-        _check_shape(mark_thread_as_read_response_200, _SHAPE)
+        if not (type(success) is bool or success is UNSET):
+            _check_shape(mark_thread_as_read_response_200, _SHAPE)
         return mark_thread_as_read_response_200
 
     @property

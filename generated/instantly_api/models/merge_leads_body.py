@@ -55,7 +55,8 @@ class MergeLeadsBody:
         )
 
         merge_leads_body.additional_properties = d
-        _check_shape(merge_leads_body, _SHAPE)
+        if not (type(lead_id) is str and type(destination_lead_id) is str):
+            _check_shape(merge_leads_body, _SHAPE)
         return merge_leads_body
 
     @property

@@ -64,7 +64,12 @@ class MoveAccountsBody:
         )
 
         move_accounts_body.additional_properties = d
-        _check_shape(move_accounts_body, _SHAPE)
+        if not (
+            (type(emails) is list and all(type(_item) is str for _item in emails))
+            and type(source_workspace_id) is str
+            and type(destination_workspace_id) is str
+        ):
+            _check_shape(move_accounts_body, _SHAPE)
         return move_accounts_body
 
     @property

@@ -45,7 +45,8 @@ class MoveAccountsResponse200:
         )
 
         move_accounts_response_200.additional_properties = d
-        _check_shape(move_accounts_response_200, _SHAPE)
+        if not (type(status) is str or status is UNSET):
+            _check_shape(move_accounts_response_200, _SHAPE)
         return move_accounts_response_200
 
     @property

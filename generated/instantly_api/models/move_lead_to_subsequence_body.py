@@ -54,7 +54,8 @@ class MoveLeadToSubsequenceBody:
         )
 
         move_lead_to_subsequence_body.additional_properties = d
-        _check_shape(move_lead_to_subsequence_body, _SHAPE)
+        if not (type(subsequence_id) is str and type(id) is str):
+            _check_shape(move_lead_to_subsequence_body, _SHAPE)
         return move_lead_to_subsequence_body
 
     @property

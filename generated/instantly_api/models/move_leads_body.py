@@ -268,7 +268,44 @@ class MoveLeadsBody:
         )
 
         move_leads_body.additional_properties = d
-        _check_shape(move_leads_body, _SHAPE)
+        if not (
+            (type(search) is str or search is UNSET)
+            and (type(filter_) is str or filter_ is UNSET)
+            and (type(campaign) is str or campaign is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+            and (type(in_campaign) is bool or in_campaign is UNSET)
+            and (type(in_list) is bool or in_list is UNSET)
+            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
+            and (
+                excluded_ids is UNSET
+                or (
+                    type(excluded_ids) is list and all(type(_item) is str for _item in excluded_ids)
+                )
+            )
+            and (
+                contacts is UNSET
+                or (type(contacts) is list and all(type(_item) is str for _item in contacts))
+            )
+            and (type(to_campaign_id) is str or to_campaign_id is UNSET)
+            and (type(to_list_id) is str or to_list_id is UNSET)
+            and (
+                type(ignore_resource_filter_clauses) is bool
+                or ignore_resource_filter_clauses is UNSET
+            )
+            and (
+                type(check_duplicates_in_campaigns) is bool
+                or check_duplicates_in_campaigns is UNSET
+            )
+            and (type(skip_leads_in_verification) is bool or skip_leads_in_verification is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+            and (type(assigned_to) is str or assigned_to is UNSET)
+            and (type(esp_code) is int or esp_code is UNSET)
+            and (type(esg_code) is str or esg_code is UNSET)
+            and (type(copy_leads) is bool or copy_leads is UNSET)
+            and (type(check_duplicates) is bool or check_duplicates is UNSET)
+            and (type(reset_interest_status) is bool or reset_interest_status is UNSET)
+        ):
+            _check_shape(move_leads_body, _SHAPE)
         return move_leads_body
 
     @property

@@ -59,7 +59,8 @@ class MoveLeadsBodyQueriesItem:
         )
 
         move_leads_body_queries_item.additional_properties = d
-        _check_shape(move_leads_body_queries_item, _SHAPE)
+        if not (type(action_type) is str):
+            _check_shape(move_leads_body_queries_item, _SHAPE)
         return move_leads_body_queries_item
 
     @property

@@ -54,7 +54,11 @@ class MoveLeadsBodyQueriesItemValuesLeadStatus:
         )
 
         move_leads_body_queries_item_values_lead_status.additional_properties = d
-        _check_shape(move_leads_body_queries_item_values_lead_status, _SHAPE)
+        if not (
+            (type(status) is float or type(status) is int or status is UNSET)
+            and (type(condition) is str or condition is UNSET)
+        ):
+            _check_shape(move_leads_body_queries_item_values_lead_status, _SHAPE)
         return move_leads_body_queries_item_values_lead_status
 
     @property

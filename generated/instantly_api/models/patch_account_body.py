@@ -189,7 +189,43 @@ class PatchAccountBody:
         )
 
         patch_account_body.additional_properties = d
-        _check_shape(patch_account_body, _SHAPE)
+        if not (
+            (type(first_name) is str or first_name is UNSET)
+            and (type(last_name) is str or last_name is UNSET)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (
+                tracking_domain_name is None
+                or type(tracking_domain_name) is str
+                or tracking_domain_name is UNSET
+            )
+            and (
+                tracking_domain_status is None
+                or type(tracking_domain_status) is str
+                or tracking_domain_status is UNSET
+            )
+            and (
+                type(enable_slow_ramp) is bool
+                or enable_slow_ramp is None
+                or enable_slow_ramp is UNSET
+            )
+            and (
+                type(inbox_placement_test_limit) is float
+                or type(inbox_placement_test_limit) is int
+                or inbox_placement_test_limit is None
+                or inbox_placement_test_limit is UNSET
+            )
+            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
+            and (signature is None or type(signature) is str or signature is UNSET)
+            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+            and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
+            and (type(remove_tracking_domain) is bool or remove_tracking_domain is UNSET)
+        ):
+            _check_shape(patch_account_body, _SHAPE)
         return patch_account_body
 
     @property

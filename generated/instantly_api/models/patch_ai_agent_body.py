@@ -113,47 +113,6 @@ class PatchAiAgentBody:
         d = dict(src_dict)
         name = d.pop("name", UNSET)
 
-        def _parse_payload(
-            data: object,
-        ) -> (
-            PatchAiAgentBodyPayloadType0
-            | PatchAiAgentBodyPayloadType1
-            | PatchAiAgentBodyPayloadType2
-            | PatchAiAgentBodyPayloadType3
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_0 = PatchAiAgentBodyPayloadType0.from_dict(data)
-
-                return payload_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_1 = PatchAiAgentBodyPayloadType1.from_dict(data)
-
-                return payload_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payload_type_2 = PatchAiAgentBodyPayloadType2.from_dict(data)
-
-                return payload_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            payload_type_3 = PatchAiAgentBodyPayloadType3.from_dict(data)
-
-            return payload_type_3
-
         payload = _parse_payload(d.pop("payload", UNSET))
 
         status = d.pop("status", UNSET)
@@ -182,7 +141,20 @@ class PatchAiAgentBody:
         )
 
         patch_ai_agent_body.additional_properties = d
-        _check_shape(patch_ai_agent_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (type(status) is int or status is UNSET)
+            and (
+                type(is_auto_created) is bool or is_auto_created is None or is_auto_created is UNSET
+            )
+            and (description is None or type(description) is str or description is UNSET)
+            and (
+                type(self_improvement) is bool
+                or self_improvement is None
+                or self_improvement is UNSET
+            )
+        ):
+            _check_shape(patch_ai_agent_body, _SHAPE)
         return patch_ai_agent_body
 
     @property
@@ -200,6 +172,48 @@ class PatchAiAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_payload(
+    data: object,
+) -> (
+    PatchAiAgentBodyPayloadType0
+    | PatchAiAgentBodyPayloadType1
+    | PatchAiAgentBodyPayloadType2
+    | PatchAiAgentBodyPayloadType3
+    | Unset
+):
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_0 = PatchAiAgentBodyPayloadType0.from_dict(data)
+
+        return payload_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_1 = PatchAiAgentBodyPayloadType1.from_dict(data)
+
+        return payload_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_2 = PatchAiAgentBodyPayloadType2.from_dict(data)
+
+        return payload_type_2
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    payload_type_3 = PatchAiAgentBodyPayloadType3.from_dict(data)
+
+    return payload_type_3
 
 
 _SHAPE = (

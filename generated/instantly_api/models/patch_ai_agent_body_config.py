@@ -149,7 +149,13 @@ class PatchAiAgentBodyConfig:
         )
 
         patch_ai_agent_body_config.additional_properties = d
-        _check_shape(patch_ai_agent_body_config, _SHAPE)
+        if not (
+            (type(position_details) is str or position_details is UNSET)
+            and (type(investment_details) is str or investment_details is UNSET)
+            and (type(research_details) is str or research_details is UNSET)
+            and (type(partnership_details) is str or partnership_details is UNSET)
+        ):
+            _check_shape(patch_ai_agent_body_config, _SHAPE)
         return patch_ai_agent_body_config
 
     @property

@@ -128,45 +128,9 @@ class PatchAiAgentBodyPayloadType0:
 
         on_exhaustion = d.pop("on_exhaustion", UNSET)
 
-        def _parse_fallback_search_filters(
-            data: object,
-        ) -> None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                fallback_search_filters_type_0 = (
-                    PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0.from_dict(data)
-                )
-
-                return fallback_search_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0 | Unset, data)
-
         fallback_search_filters = _parse_fallback_search_filters(
             d.pop("fallback_search_filters", UNSET)
         )
-
-        def _parse_ai_enrichment(
-            data: object,
-        ) -> None | PatchAiAgentBodyPayloadType0AiEnrichmentType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                ai_enrichment_type_0 = PatchAiAgentBodyPayloadType0AiEnrichmentType0.from_dict(data)
-
-                return ai_enrichment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchAiAgentBodyPayloadType0AiEnrichmentType0 | Unset, data)
 
         ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
@@ -184,7 +148,22 @@ class PatchAiAgentBodyPayloadType0:
         )
 
         patch_ai_agent_body_payload_type_0.additional_properties = d
-        _check_shape(patch_ai_agent_body_payload_type_0, _SHAPE)
+        if not (
+            type(campaign_id) is str
+            and (type(campaign_name) is str or campaign_name is UNSET)
+            and (
+                type(min_active_leads) is float
+                or type(min_active_leads) is int
+                or min_active_leads is UNSET
+            )
+            and (type(on_exhaustion) is str or on_exhaustion is UNSET)
+            and (
+                ai_enrichment_workflow is None
+                or type(ai_enrichment_workflow) is str
+                or ai_enrichment_workflow is UNSET
+            )
+        ):
+            _check_shape(patch_ai_agent_body_payload_type_0, _SHAPE)
         return patch_ai_agent_body_payload_type_0
 
     @property
@@ -202,6 +181,44 @@ class PatchAiAgentBodyPayloadType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_fallback_search_filters(
+    data: object,
+) -> None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        fallback_search_filters_type_0 = (
+            PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0.from_dict(data)
+        )
+
+        return fallback_search_filters_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0 | Unset, data)
+
+
+def _parse_ai_enrichment(
+    data: object,
+) -> None | PatchAiAgentBodyPayloadType0AiEnrichmentType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        ai_enrichment_type_0 = PatchAiAgentBodyPayloadType0AiEnrichmentType0.from_dict(data)
+
+        return ai_enrichment_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchAiAgentBodyPayloadType0AiEnrichmentType0 | Unset, data)
 
 
 _SHAPE = (

@@ -55,7 +55,11 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
-        _check_shape(patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
+        if not (
+            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
+            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
+        ):
+            _check_shape(patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings
 
     @property

@@ -62,9 +62,13 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d
-        _check_shape(
-            patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE
-        )
+        if not (
+            (include is None or type(include) is str or include is UNSET)
+            and (exclude is None or type(exclude) is str or exclude is UNSET)
+        ):
+            _check_shape(
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords, _SHAPE
+            )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords
 
     @property

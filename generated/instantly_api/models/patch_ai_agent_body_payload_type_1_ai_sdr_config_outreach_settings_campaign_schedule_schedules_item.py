@@ -105,10 +105,13 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(
-            patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
-            _SHAPE,
-        )
+        if not (
+            (type(name) is str or name is UNSET) and (type(timezone) is str or timezone is UNSET)
+        ):
+            _check_shape(
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
+                _SHAPE,
+            )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
 
     @property

@@ -57,10 +57,11 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing,
-            _SHAPE,
-        )
+        if not ((type(from_) is str or from_ is UNSET) and (type(to) is str or to is UNSET)):
+            _check_shape(
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing,
+                _SHAPE,
+            )
         return patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing
 
     @property

@@ -81,7 +81,13 @@ class PatchAiAgentBodyPayloadType2NoShow:
         )
 
         patch_ai_agent_body_payload_type_2_no_show.additional_properties = d
-        _check_shape(patch_ai_agent_body_payload_type_2_no_show, _SHAPE)
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (
+                type(max_followups) is float or type(max_followups) is int or max_followups is UNSET
+            )
+        ):
+            _check_shape(patch_ai_agent_body_payload_type_2_no_show, _SHAPE)
         return patch_ai_agent_body_payload_type_2_no_show
 
     @property

@@ -44,24 +44,6 @@ class PatchAiAgentBodyPayloadType3Integrations:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(
-            data: object,
-        ) -> None | PatchAiAgentBodyPayloadType3IntegrationsSlackType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = PatchAiAgentBodyPayloadType3IntegrationsSlackType0.from_dict(data)
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchAiAgentBodyPayloadType3IntegrationsSlackType0 | Unset, data)
-
         slack = _parse_slack(d.pop("slack", UNSET))
 
         patch_ai_agent_body_payload_type_3_integrations = cls(
@@ -86,6 +68,22 @@ class PatchAiAgentBodyPayloadType3Integrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(data: object) -> None | PatchAiAgentBodyPayloadType3IntegrationsSlackType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = PatchAiAgentBodyPayloadType3IntegrationsSlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchAiAgentBodyPayloadType3IntegrationsSlackType0 | Unset, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

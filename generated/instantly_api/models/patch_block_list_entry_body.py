@@ -45,7 +45,8 @@ class PatchBlockListEntryBody:
         )
 
         patch_block_list_entry_body.additional_properties = d
-        _check_shape(patch_block_list_entry_body, _SHAPE)
+        if not (type(bl_value) is str or bl_value is UNSET):
+            _check_shape(patch_block_list_entry_body, _SHAPE)
         return patch_block_list_entry_body
 
     @property

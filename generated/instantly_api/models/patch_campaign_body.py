@@ -369,23 +369,6 @@ class PatchCampaignBody:
 
         prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
-        def _parse_auto_variant_select(
-            data: object,
-        ) -> None | PatchCampaignBodyAutoVariantSelectType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                auto_variant_select_type_0 = PatchCampaignBodyAutoVariantSelectType0.from_dict(data)
-
-                return auto_variant_select_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchCampaignBodyAutoVariantSelectType0 | Unset, data)
-
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
         match_lead_esp = d.pop("match_lead_esp", UNSET)
@@ -397,25 +380,6 @@ class PatchCampaignBody:
         allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
 
         disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
-
-        def _parse_limit_emails_per_company_override(
-            data: object,
-        ) -> None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                limit_emails_per_company_override_type_0 = (
-                    PatchCampaignBodyLimitEmailsPerCompanyOverrideType0.from_dict(data)
-                )
-
-                return limit_emails_per_company_override_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0 | Unset, data)
 
         limit_emails_per_company_override = _parse_limit_emails_per_company_override(
             d.pop("limit_emails_per_company_override", UNSET)
@@ -471,7 +435,98 @@ class PatchCampaignBody:
         )
 
         patch_campaign_body.additional_properties = d
-        _check_shape(patch_campaign_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (
+                type(pl_value) is float
+                or type(pl_value) is int
+                or pl_value is None
+                or pl_value is UNSET
+            )
+            and (type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET)
+            and (
+                type(email_gap) is float
+                or type(email_gap) is int
+                or email_gap is None
+                or email_gap is UNSET
+            )
+            and (
+                type(random_wait_max) is float
+                or type(random_wait_max) is int
+                or random_wait_max is None
+                or random_wait_max is UNSET
+            )
+            and (type(text_only) is bool or text_only is None or text_only is UNSET)
+            and (
+                type(first_email_text_only) is bool
+                or first_email_text_only is None
+                or first_email_text_only is UNSET
+            )
+            and (
+                email_list is UNSET
+                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
+            )
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (type(stop_on_reply) is bool or stop_on_reply is None or stop_on_reply is UNSET)
+            and (
+                email_tag_list is UNSET
+                or (
+                    type(email_tag_list) is list
+                    and all(type(_item) is str for _item in email_tag_list)
+                )
+            )
+            and (type(link_tracking) is bool or link_tracking is None or link_tracking is UNSET)
+            and (type(open_tracking) is bool or open_tracking is UNSET)
+            and (
+                type(stop_on_auto_reply) is bool
+                or stop_on_auto_reply is None
+                or stop_on_auto_reply is UNSET
+            )
+            and (
+                type(daily_max_leads) is int or daily_max_leads is None or daily_max_leads is UNSET
+            )
+            and (
+                type(prioritize_new_leads) is bool
+                or prioritize_new_leads is None
+                or prioritize_new_leads is UNSET
+            )
+            and (type(match_lead_esp) is bool or match_lead_esp is None or match_lead_esp is UNSET)
+            and (
+                type(stop_for_company) is bool
+                or stop_for_company is None
+                or stop_for_company is UNSET
+            )
+            and (
+                type(insert_unsubscribe_header) is bool
+                or insert_unsubscribe_header is None
+                or insert_unsubscribe_header is UNSET
+            )
+            and (
+                type(allow_risky_contacts) is bool
+                or allow_risky_contacts is None
+                or allow_risky_contacts is UNSET
+            )
+            and (
+                type(disable_bounce_protect) is bool
+                or disable_bounce_protect is None
+                or disable_bounce_protect is UNSET
+            )
+            and (
+                cc_list is UNSET
+                or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
+            )
+            and (
+                bcc_list is UNSET
+                or (type(bcc_list) is list and all(type(_item) is str for _item in bcc_list))
+            )
+            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+        ):
+            _check_shape(patch_campaign_body, _SHAPE)
         return patch_campaign_body
 
     @property
@@ -489,6 +544,44 @@ class PatchCampaignBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_auto_variant_select(
+    data: object,
+) -> None | PatchCampaignBodyAutoVariantSelectType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        auto_variant_select_type_0 = PatchCampaignBodyAutoVariantSelectType0.from_dict(data)
+
+        return auto_variant_select_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchCampaignBodyAutoVariantSelectType0 | Unset, data)
+
+
+def _parse_limit_emails_per_company_override(
+    data: object,
+) -> None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        limit_emails_per_company_override_type_0 = (
+            PatchCampaignBodyLimitEmailsPerCompanyOverrideType0.from_dict(data)
+        )
+
+        return limit_emails_per_company_override_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0 | Unset, data)
 
 
 _SHAPE = (

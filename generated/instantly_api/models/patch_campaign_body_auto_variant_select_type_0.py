@@ -47,7 +47,8 @@ class PatchCampaignBodyAutoVariantSelectType0:
         )
 
         patch_campaign_body_auto_variant_select_type_0.additional_properties = d
-        _check_shape(patch_campaign_body_auto_variant_select_type_0, _SHAPE)
+        if not (type(trigger) is str):
+            _check_shape(patch_campaign_body_auto_variant_select_type_0, _SHAPE)
         return patch_campaign_body_auto_variant_select_type_0
 
     @property

@@ -54,7 +54,8 @@ class PatchCampaignBodyCampaignScheduleSchedulesItemTiming:
         )
 
         patch_campaign_body_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(patch_campaign_body_campaign_schedule_schedules_item_timing, _SHAPE)
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(patch_campaign_body_campaign_schedule_schedules_item_timing, _SHAPE)
         return patch_campaign_body_campaign_schedule_schedules_item_timing
 
     @property

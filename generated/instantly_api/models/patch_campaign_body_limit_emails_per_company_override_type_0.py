@@ -66,7 +66,12 @@ class PatchCampaignBodyLimitEmailsPerCompanyOverrideType0:
         )
 
         patch_campaign_body_limit_emails_per_company_override_type_0.additional_properties = d
-        _check_shape(patch_campaign_body_limit_emails_per_company_override_type_0, _SHAPE)
+        if not (
+            type(mode) is str
+            and (type(daily_limit) is float or type(daily_limit) is int or daily_limit is UNSET)
+            and (type(scope) is str or scope is UNSET)
+        ):
+            _check_shape(patch_campaign_body_limit_emails_per_company_override_type_0, _SHAPE)
         return patch_campaign_body_limit_emails_per_company_override_type_0
 
     @property

@@ -140,25 +140,6 @@ class PatchCampaignSubsequenceBody:
 
                 sequences.append(sequences_item)
 
-        def _parse_auto_variant_select(
-            data: object,
-        ) -> None | PatchCampaignSubsequenceBodyAutoVariantSelectType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                auto_variant_select_type_0 = (
-                    PatchCampaignSubsequenceBodyAutoVariantSelectType0.from_dict(data)
-                )
-
-                return auto_variant_select_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchCampaignSubsequenceBodyAutoVariantSelectType0 | Unset, data)
-
         auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
 
         daily_limit_mode = d.pop("daily_limit_mode", UNSET)
@@ -179,7 +160,18 @@ class PatchCampaignSubsequenceBody:
         )
 
         patch_campaign_subsequence_body.additional_properties = d
-        _check_shape(patch_campaign_subsequence_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (type(daily_limit_mode) is str or daily_limit_mode is UNSET)
+            and (
+                type(daily_limit) is float
+                or type(daily_limit) is int
+                or daily_limit is None
+                or daily_limit is UNSET
+            )
+            and (type(ignore_account_daily_limit) is bool or ignore_account_daily_limit is UNSET)
+        ):
+            _check_shape(patch_campaign_subsequence_body, _SHAPE)
         return patch_campaign_subsequence_body
 
     @property
@@ -197,6 +189,26 @@ class PatchCampaignSubsequenceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_auto_variant_select(
+    data: object,
+) -> None | PatchCampaignSubsequenceBodyAutoVariantSelectType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        auto_variant_select_type_0 = PatchCampaignSubsequenceBodyAutoVariantSelectType0.from_dict(
+            data
+        )
+
+        return auto_variant_select_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchCampaignSubsequenceBodyAutoVariantSelectType0 | Unset, data)
 
 
 _SHAPE = (

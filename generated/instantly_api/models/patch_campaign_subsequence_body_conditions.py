@@ -69,7 +69,24 @@ class PatchCampaignSubsequenceBodyConditions:
         )
 
         patch_campaign_subsequence_body_conditions.additional_properties = d
-        _check_shape(patch_campaign_subsequence_body_conditions, _SHAPE)
+        if not (
+            (
+                crm_status is UNSET
+                or (
+                    type(crm_status) is list
+                    and all(type(_item) is float or type(_item) is int for _item in crm_status)
+                )
+            )
+            and (
+                lead_activity is UNSET
+                or (
+                    type(lead_activity) is list
+                    and all(type(_item) is int for _item in lead_activity)
+                )
+            )
+            and (type(reply_contains) is str or reply_contains is UNSET)
+        ):
+            _check_shape(patch_campaign_subsequence_body_conditions, _SHAPE)
         return patch_campaign_subsequence_body_conditions
 
     @property

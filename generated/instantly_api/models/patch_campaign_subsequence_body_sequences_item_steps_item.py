@@ -114,7 +114,14 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItem:
         )
 
         patch_campaign_subsequence_body_sequences_item_steps_item.additional_properties = d
-        _check_shape(patch_campaign_subsequence_body_sequences_item_steps_item, _SHAPE)
+        if not (
+            type(type_) is str
+            and (type(delay) is float or type(delay) is int)
+            and (type(delay_unit) is str or delay_unit is UNSET)
+            and (type(pre_delay) is float or type(pre_delay) is int or pre_delay is UNSET)
+            and (type(pre_delay_unit) is str or pre_delay_unit is UNSET)
+        ):
+            _check_shape(patch_campaign_subsequence_body_sequences_item_steps_item, _SHAPE)
         return patch_campaign_subsequence_body_sequences_item_steps_item
 
     @property

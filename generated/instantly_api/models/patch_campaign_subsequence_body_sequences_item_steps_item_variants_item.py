@@ -66,9 +66,14 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItemVariantsItem:
         )
 
         patch_campaign_subsequence_body_sequences_item_steps_item_variants_item.additional_properties = d
-        _check_shape(
-            patch_campaign_subsequence_body_sequences_item_steps_item_variants_item, _SHAPE
-        )
+        if not (
+            type(subject) is str
+            and type(body) is str
+            and (type(v_disabled) is bool or v_disabled is UNSET)
+        ):
+            _check_shape(
+                patch_campaign_subsequence_body_sequences_item_steps_item_variants_item, _SHAPE
+            )
         return patch_campaign_subsequence_body_sequences_item_steps_item_variants_item
 
     @property

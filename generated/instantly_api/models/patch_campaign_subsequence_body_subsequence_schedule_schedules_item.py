@@ -92,7 +92,10 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
         )
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item.additional_properties = d
-        _check_shape(patch_campaign_subsequence_body_subsequence_schedule_schedules_item, _SHAPE)
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item, _SHAPE
+            )
         return patch_campaign_subsequence_body_subsequence_schedule_schedules_item
 
     @property

@@ -54,9 +54,10 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming:
         )
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing, _SHAPE
-        )
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing, _SHAPE
+            )
         return patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing
 
     @property

@@ -60,7 +60,11 @@ class PatchCustomTagBody:
         )
 
         patch_custom_tag_body.additional_properties = d
-        _check_shape(patch_custom_tag_body, _SHAPE)
+        if not (
+            (type(label) is str or label is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+        ):
+            _check_shape(patch_custom_tag_body, _SHAPE)
         return patch_custom_tag_body
 
     @property

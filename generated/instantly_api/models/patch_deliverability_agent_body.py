@@ -42,20 +42,6 @@ class PatchDeliverabilityAgentBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(data: object) -> None | PatchDeliverabilityAgentBodySlackType0:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = PatchDeliverabilityAgentBodySlackType0.from_dict(data)
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchDeliverabilityAgentBodySlackType0, data)
-
         slack = _parse_slack(d.pop("slack"))
 
         patch_deliverability_agent_body = cls(
@@ -80,6 +66,20 @@ class PatchDeliverabilityAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(data: object) -> None | PatchDeliverabilityAgentBodySlackType0:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = PatchDeliverabilityAgentBodySlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchDeliverabilityAgentBodySlackType0, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

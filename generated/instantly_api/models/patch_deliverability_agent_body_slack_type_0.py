@@ -54,7 +54,8 @@ class PatchDeliverabilityAgentBodySlackType0:
         )
 
         patch_deliverability_agent_body_slack_type_0.additional_properties = d
-        _check_shape(patch_deliverability_agent_body_slack_type_0, _SHAPE)
+        if not (type(connection_id) is str and type(enabled) is bool):
+            _check_shape(patch_deliverability_agent_body_slack_type_0, _SHAPE)
         return patch_deliverability_agent_body_slack_type_0
 
     @property

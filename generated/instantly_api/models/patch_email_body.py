@@ -58,21 +58,6 @@ class PatchEmailBody:
         d = dict(src_dict)
         is_unread = d.pop("is_unread", UNSET)
 
-        def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                reminder_ts_type_0 = parse_timestamp(data)
-
-                return reminder_ts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
         patch_email_body = cls(
@@ -81,7 +66,13 @@ class PatchEmailBody:
         )
 
         patch_email_body.additional_properties = d
-        _check_shape(patch_email_body, _SHAPE)
+        if not (
+            type(is_unread) is float
+            or type(is_unread) is int
+            or is_unread is None
+            or is_unread is UNSET
+        ):
+            _check_shape(patch_email_body, _SHAPE)
         return patch_email_body
 
     @property
@@ -99,6 +90,22 @@ class PatchEmailBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        reminder_ts_type_0 = parse_timestamp(data)
+
+        return reminder_ts_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

@@ -72,7 +72,8 @@ class PatchInboxManagerAgentBody:
         )
 
         patch_inbox_manager_agent_body.additional_properties = d
-        _check_shape(patch_inbox_manager_agent_body, _SHAPE)
+        if not ((type(name) is str or name is UNSET) and (type(status) is int or status is UNSET)):
+            _check_shape(patch_inbox_manager_agent_body, _SHAPE)
         return patch_inbox_manager_agent_body
 
     @property

@@ -60,50 +60,7 @@ class PatchInboxManagerAgentBodyPayloadIntegrations:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(
-            data: object,
-        ) -> None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0.from_dict(
-                    data
-                )
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0 | Unset, data
-            )
-
         slack = _parse_slack(d.pop("slack", UNSET))
-
-        def _parse_calendly(
-            data: object,
-        ) -> None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                calendly_type_0 = (
-                    PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0.from_dict(data)
-                )
-
-                return calendly_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | Unset, data
-            )
 
         calendly = _parse_calendly(d.pop("calendly", UNSET))
 
@@ -130,6 +87,42 @@ class PatchInboxManagerAgentBodyPayloadIntegrations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(
+    data: object,
+) -> None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0 | Unset, data)
+
+
+def _parse_calendly(
+    data: object,
+) -> None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        calendly_type_0 = PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0.from_dict(data)
+
+        return calendly_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | Unset, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -113,41 +113,6 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
         scheduling_url = d.pop("scheduling_url", UNSET)
 
-        def _parse_custom_questions(
-            data: object,
-        ) -> (
-            list[PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item]
-            | None
-            | Unset
-        ):
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                custom_questions_type_0 = []
-                _custom_questions_type_0 = data
-                for custom_questions_type_0_item_data in _custom_questions_type_0:
-                    custom_questions_type_0_item = PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item.from_dict(
-                        custom_questions_type_0_item_data
-                    )
-
-                    custom_questions_type_0.append(custom_questions_type_0_item)
-
-                return custom_questions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(
-                list[
-                    PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item
-                ]
-                | None
-                | Unset,
-                data,
-            )
-
         custom_questions = _parse_custom_questions(d.pop("custom_questions", UNSET))
 
         patch_inbox_manager_agent_body_payload_integrations_calendly_type_0 = cls(
@@ -161,7 +126,19 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
         )
 
         patch_inbox_manager_agent_body_payload_integrations_calendly_type_0.additional_properties = d
-        _check_shape(patch_inbox_manager_agent_body_payload_integrations_calendly_type_0, _SHAPE)
+        if not (
+            (type(connection_id) is str or connection_id is UNSET)
+            and (type(calendar_uri) is str or calendar_uri is UNSET)
+            and (type(calendar_name) is str or calendar_name is UNSET)
+            and (type(disable_auto_booking) is bool or disable_auto_booking is UNSET)
+            and (
+                connection_name is None or type(connection_name) is str or connection_name is UNSET
+            )
+            and (scheduling_url is None or type(scheduling_url) is str or scheduling_url is UNSET)
+        ):
+            _check_shape(
+                patch_inbox_manager_agent_body_payload_integrations_calendly_type_0, _SHAPE
+            )
         return patch_inbox_manager_agent_body_payload_integrations_calendly_type_0
 
     @property
@@ -179,6 +156,40 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_custom_questions(
+    data: object,
+) -> (
+    list[PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item]
+    | None
+    | Unset
+):
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        custom_questions_type_0 = []
+        _custom_questions_type_0 = data
+        for custom_questions_type_0_item_data in _custom_questions_type_0:
+            custom_questions_type_0_item = PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item.from_dict(
+                custom_questions_type_0_item_data
+            )
+
+            custom_questions_type_0.append(custom_questions_type_0_item)
+
+        return custom_questions_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(
+        list[PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item]
+        | None
+        | Unset,
+        data,
+    )
 
 
 _SHAPE = (

@@ -84,7 +84,14 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0:
         )
 
         patch_inbox_manager_agent_body_payload_integrations_slack_type_0.additional_properties = d
-        _check_shape(patch_inbox_manager_agent_body_payload_integrations_slack_type_0, _SHAPE)
+        if not (
+            (type(connection_id) is str or connection_id is UNSET)
+            and (type(enabled) is bool or enabled is UNSET)
+            and (type(connection_name) is str or connection_name is UNSET)
+            and (type(channel_id) is str or channel_id is UNSET)
+            and (type(channel_name) is str or channel_name is UNSET)
+        ):
+            _check_shape(patch_inbox_manager_agent_body_payload_integrations_slack_type_0, _SHAPE)
         return patch_inbox_manager_agent_body_payload_integrations_slack_type_0
 
     @property

@@ -83,7 +83,13 @@ class PatchInboxManagerAgentBodyPayloadNoShow:
         )
 
         patch_inbox_manager_agent_body_payload_no_show.additional_properties = d
-        _check_shape(patch_inbox_manager_agent_body_payload_no_show, _SHAPE)
+        if not (
+            (type(enabled) is bool or enabled is UNSET)
+            and (
+                type(max_followups) is float or type(max_followups) is int or max_followups is UNSET
+            )
+        ):
+            _check_shape(patch_inbox_manager_agent_body_payload_no_show, _SHAPE)
         return patch_inbox_manager_agent_body_payload_no_show
 
     @property

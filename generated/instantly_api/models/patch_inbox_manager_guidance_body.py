@@ -97,7 +97,13 @@ class PatchInboxManagerGuidanceBody:
         )
 
         patch_inbox_manager_guidance_body.additional_properties = d
-        _check_shape(patch_inbox_manager_guidance_body, _SHAPE)
+        if not (
+            (type(label) is str or label is UNSET)
+            and (type(category) is int or category is UNSET)
+            and (type(instruction) is str or instruction is UNSET)
+            and (type(status) is int or status is UNSET)
+        ):
+            _check_shape(patch_inbox_manager_guidance_body, _SHAPE)
         return patch_inbox_manager_guidance_body
 
     @property

@@ -59,7 +59,8 @@ class PatchInboxManagerGuidanceBodyBasicGuidanceOptions:
         )
 
         patch_inbox_manager_guidance_body_basic_guidance_options.additional_properties = d
-        _check_shape(patch_inbox_manager_guidance_body_basic_guidance_options, _SHAPE)
+        if not (type(tone) is str and type(length) is str):
+            _check_shape(patch_inbox_manager_guidance_body_basic_guidance_options, _SHAPE)
         return patch_inbox_manager_guidance_body_basic_guidance_options
 
     @property

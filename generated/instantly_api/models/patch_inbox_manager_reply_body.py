@@ -63,7 +63,12 @@ class PatchInboxManagerReplyBody:
         )
 
         patch_inbox_manager_reply_body.additional_properties = d
-        _check_shape(patch_inbox_manager_reply_body, _SHAPE)
+        if not (
+            (type(feedback_positive) is bool or feedback_positive is UNSET)
+            and (type(feedback_text) is str or feedback_text is UNSET)
+            and (type(action_pending) is bool or action_pending is UNSET)
+        ):
+            _check_shape(patch_inbox_manager_reply_body, _SHAPE)
         return patch_inbox_manager_reply_body
 
     @property

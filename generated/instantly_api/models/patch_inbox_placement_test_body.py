@@ -86,32 +86,6 @@ class PatchInboxPlacementTestBody:
         else:
             schedule = PatchInboxPlacementTestBodySchedule.from_dict(_schedule)
 
-        def _parse_automations(
-            data: object,
-        ) -> list[PatchInboxPlacementTestBodyAutomationsType1Item] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                automations_type_1 = []
-                _automations_type_1 = data
-                for automations_type_1_item_data in _automations_type_1:
-                    automations_type_1_item = (
-                        PatchInboxPlacementTestBodyAutomationsType1Item.from_dict(
-                            automations_type_1_item_data
-                        )
-                    )
-
-                    automations_type_1.append(automations_type_1_item)
-
-                return automations_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PatchInboxPlacementTestBodyAutomationsType1Item] | None | Unset, data)
-
         automations = _parse_automations(d.pop("automations", UNSET))
 
         status = d.pop("status", UNSET)
@@ -124,7 +98,11 @@ class PatchInboxPlacementTestBody:
         )
 
         patch_inbox_placement_test_body.additional_properties = d
-        _check_shape(patch_inbox_placement_test_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (type(status) is int or status is None or status is UNSET)
+        ):
+            _check_shape(patch_inbox_placement_test_body, _SHAPE)
         return patch_inbox_placement_test_body
 
     @property
@@ -142,6 +120,31 @@ class PatchInboxPlacementTestBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_automations(
+    data: object,
+) -> list[PatchInboxPlacementTestBodyAutomationsType1Item] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        automations_type_1 = []
+        _automations_type_1 = data
+        for automations_type_1_item_data in _automations_type_1:
+            automations_type_1_item = PatchInboxPlacementTestBodyAutomationsType1Item.from_dict(
+                automations_type_1_item_data
+            )
+
+            automations_type_1.append(automations_type_1_item)
+
+        return automations_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[PatchInboxPlacementTestBodyAutomationsType1Item] | None | Unset, data)
 
 
 _SHAPE = (

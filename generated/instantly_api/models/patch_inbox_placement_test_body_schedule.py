@@ -104,7 +104,8 @@ class PatchInboxPlacementTestBodySchedule:
         )
 
         patch_inbox_placement_test_body_schedule.additional_properties = d
-        _check_shape(patch_inbox_placement_test_body_schedule, _SHAPE)
+        if not (type(timezone) is str or timezone is UNSET):
+            _check_shape(patch_inbox_placement_test_body_schedule, _SHAPE)
         return patch_inbox_placement_test_body_schedule
 
     @property

@@ -47,7 +47,8 @@ class PatchInboxPlacementTestBodyScheduleTiming:
         )
 
         patch_inbox_placement_test_body_schedule_timing.additional_properties = d
-        _check_shape(patch_inbox_placement_test_body_schedule_timing, _SHAPE)
+        if not (type(from_) is str or from_ is UNSET):
+            _check_shape(patch_inbox_placement_test_body_schedule_timing, _SHAPE)
         return patch_inbox_placement_test_body_schedule_timing
 
     @property

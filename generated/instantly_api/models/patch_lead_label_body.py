@@ -83,7 +83,13 @@ class PatchLeadLabelBody:
         )
 
         patch_lead_label_body.additional_properties = d
-        _check_shape(patch_lead_label_body, _SHAPE)
+        if not (
+            (type(label) is str or label is UNSET)
+            and (type(interest_status_label) is str or interest_status_label is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+        ):
+            _check_shape(patch_lead_label_body, _SHAPE)
         return patch_lead_label_body
 
     @property

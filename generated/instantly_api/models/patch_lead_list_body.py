@@ -73,7 +73,16 @@ class PatchLeadListBody:
         )
 
         patch_lead_list_body.additional_properties = d
-        _check_shape(patch_lead_list_body, _SHAPE)
+        if not (
+            (
+                type(has_enrichment_task) is bool
+                or has_enrichment_task is None
+                or has_enrichment_task is UNSET
+            )
+            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+            and (type(name) is str or name is UNSET)
+        ):
+            _check_shape(patch_lead_list_body, _SHAPE)
         return patch_lead_list_body
 
     @property

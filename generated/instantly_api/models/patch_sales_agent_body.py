@@ -102,7 +102,17 @@ class PatchSalesAgentBody:
         )
 
         patch_sales_agent_body.additional_properties = d
-        _check_shape(patch_sales_agent_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (description is None or type(description) is str or description is UNSET)
+            and (
+                type(self_improvement) is bool
+                or self_improvement is None
+                or self_improvement is UNSET
+            )
+            and (type(status) is int or status is UNSET)
+        ):
+            _check_shape(patch_sales_agent_body, _SHAPE)
         return patch_sales_agent_body
 
     @property

@@ -166,7 +166,18 @@ class PatchSalesAgentBodyConfig:
         )
 
         patch_sales_agent_body_config.additional_properties = d
-        _check_shape(patch_sales_agent_body_config, _SHAPE)
+        if not (
+            (type(position_details) is str or position_details is UNSET)
+            and (type(investment_details) is str or investment_details is UNSET)
+            and (type(research_details) is str or research_details is UNSET)
+            and (type(partnership_details) is str or partnership_details is UNSET)
+            and (
+                slack_connection_id is None
+                or type(slack_connection_id) is str
+                or slack_connection_id is UNSET
+            )
+        ):
+            _check_shape(patch_sales_agent_body_config, _SHAPE)
         return patch_sales_agent_body_config
 
     @property

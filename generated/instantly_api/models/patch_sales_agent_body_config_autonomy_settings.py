@@ -66,7 +66,12 @@ class PatchSalesAgentBodyConfigAutonomySettings:
         )
 
         patch_sales_agent_body_config_autonomy_settings.additional_properties = d
-        _check_shape(patch_sales_agent_body_config_autonomy_settings, _SHAPE)
+        if not (
+            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
+            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
+            and (type(manual_leads_mode) is bool or manual_leads_mode is UNSET)
+        ):
+            _check_shape(patch_sales_agent_body_config_autonomy_settings, _SHAPE)
         return patch_sales_agent_body_config_autonomy_settings
 
     @property

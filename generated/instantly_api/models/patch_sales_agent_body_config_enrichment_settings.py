@@ -46,7 +46,12 @@ class PatchSalesAgentBodyConfigEnrichmentSettings:
         )
 
         patch_sales_agent_body_config_enrichment_settings.additional_properties = d
-        _check_shape(patch_sales_agent_body_config_enrichment_settings, _SHAPE)
+        if not (
+            type(enrichment_limit_per_run) is float
+            or type(enrichment_limit_per_run) is int
+            or enrichment_limit_per_run is UNSET
+        ):
+            _check_shape(patch_sales_agent_body_config_enrichment_settings, _SHAPE)
         return patch_sales_agent_body_config_enrichment_settings
 
     @property

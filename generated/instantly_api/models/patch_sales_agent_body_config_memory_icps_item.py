@@ -150,7 +150,40 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
         )
 
         patch_sales_agent_body_config_memory_icps_item.additional_properties = d
-        _check_shape(patch_sales_agent_body_config_memory_icps_item, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (
+                problems_solved is UNSET
+                or (
+                    type(problems_solved) is list
+                    and all(type(_item) is str for _item in problems_solved)
+                )
+            )
+            and (
+                benefits is UNSET
+                or (type(benefits) is list and all(type(_item) is str for _item in benefits))
+            )
+            and (type(usp) is str or usp is UNSET)
+            and (
+                customer_goals is UNSET
+                or (
+                    type(customer_goals) is list
+                    and all(type(_item) is str for _item in customer_goals)
+                )
+            )
+            and (type(success_stories) is str or success_stories is UNSET)
+            and (
+                company_size is UNSET
+                or (
+                    type(company_size) is list and all(type(_item) is str for _item in company_size)
+                )
+            )
+            and (
+                industry is UNSET
+                or (type(industry) is list and all(type(_item) is str for _item in industry))
+            )
+        ):
+            _check_shape(patch_sales_agent_body_config_memory_icps_item, _SHAPE)
         return patch_sales_agent_body_config_memory_icps_item
 
     @property

@@ -58,7 +58,17 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
         )
 
         patch_sales_agent_body_config_memory_icps_item_job_title.additional_properties = d
-        _check_shape(patch_sales_agent_body_config_memory_icps_item_job_title, _SHAPE)
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(patch_sales_agent_body_config_memory_icps_item_job_title, _SHAPE)
         return patch_sales_agent_body_config_memory_icps_item_job_title
 
     @property

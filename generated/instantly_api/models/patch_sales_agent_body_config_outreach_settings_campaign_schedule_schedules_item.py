@@ -94,9 +94,11 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
         )
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
-        _check_shape(
-            patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item, _SHAPE
-        )
+        if not (type(name) is str and type(timezone) is str):
+            _check_shape(
+                patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item,
+                _SHAPE,
+            )
         return patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item
 
     @property

@@ -58,10 +58,11 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTimi
         )
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d
-        _check_shape(
-            patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing,
-            _SHAPE,
-        )
+        if not (type(from_) is str and type(to) is str):
+            _check_shape(
+                patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing,
+                _SHAPE,
+            )
         return (
             patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing
         )

@@ -47,7 +47,8 @@ class PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings:
         )
 
         patch_sales_agent_body_config_outreach_settings_opt_out_settings.additional_properties = d
-        _check_shape(patch_sales_agent_body_config_outreach_settings_opt_out_settings, _SHAPE)
+        if not (type(text_opt_out_enabled) is bool or text_opt_out_enabled is UNSET):
+            _check_shape(patch_sales_agent_body_config_outreach_settings_opt_out_settings, _SHAPE)
         return patch_sales_agent_body_config_outreach_settings_opt_out_settings
 
     @property

@@ -55,7 +55,10 @@ class PatchSalesAgentGuidanceRuleBody:
         )
 
         patch_sales_agent_guidance_rule_body.additional_properties = d
-        _check_shape(patch_sales_agent_guidance_rule_body, _SHAPE)
+        if not (
+            (type(title) is str or title is UNSET) and (type(content) is str or content is UNSET)
+        ):
+            _check_shape(patch_sales_agent_guidance_rule_body, _SHAPE)
         return patch_sales_agent_guidance_rule_body
 
     @property

@@ -66,7 +66,8 @@ class PatchSalesAgentGuidanceRuleResponse200:
         )
 
         patch_sales_agent_guidance_rule_response_200.additional_properties = d
-        _check_shape(patch_sales_agent_guidance_rule_response_200, _SHAPE)
+        if not (type(id) is str and type(title) is str and type(content) is str):
+            _check_shape(patch_sales_agent_guidance_rule_response_200, _SHAPE)
         return patch_sales_agent_guidance_rule_response_200
 
     @property

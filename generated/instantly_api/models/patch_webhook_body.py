@@ -109,21 +109,6 @@ class PatchWebhookBody:
 
         custom_interest_value = d.pop("custom_interest_value", UNSET)
 
-        def _parse_headers(data: object) -> None | PatchWebhookBodyHeadersType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_0 = PatchWebhookBodyHeadersType0.from_dict(data)
-
-                return headers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PatchWebhookBodyHeadersType0 | Unset, data)
-
         headers = _parse_headers(d.pop("headers", UNSET))
 
         patch_webhook_body = cls(
@@ -136,7 +121,19 @@ class PatchWebhookBody:
         )
 
         patch_webhook_body.additional_properties = d
-        _check_shape(patch_webhook_body, _SHAPE)
+        if not (
+            (campaign is None or type(campaign) is str or campaign is UNSET)
+            and (name is None or type(name) is str or name is UNSET)
+            and (type(target_hook_url) is str or target_hook_url is UNSET)
+            and (event_type is None or type(event_type) is str or event_type is UNSET)
+            and (
+                type(custom_interest_value) is float
+                or type(custom_interest_value) is int
+                or custom_interest_value is None
+                or custom_interest_value is UNSET
+            )
+        ):
+            _check_shape(patch_webhook_body, _SHAPE)
         return patch_webhook_body
 
     @property
@@ -154,6 +151,22 @@ class PatchWebhookBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_headers(data: object) -> None | PatchWebhookBodyHeadersType0 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        headers_type_0 = PatchWebhookBodyHeadersType0.from_dict(data)
+
+        return headers_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | PatchWebhookBodyHeadersType0 | Unset, data)
 
 
 _SHAPE = (

@@ -58,7 +58,11 @@ class PatchWorkspaceBody:
         )
 
         patch_workspace_body.additional_properties = d
-        _check_shape(patch_workspace_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET)
+        ):
+            _check_shape(patch_workspace_body, _SHAPE)
         return patch_workspace_body
 
     @property

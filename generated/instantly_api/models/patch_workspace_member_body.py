@@ -66,7 +66,11 @@ class PatchWorkspaceMemberBody:
         )
 
         patch_workspace_member_body.additional_properties = d
-        _check_shape(patch_workspace_member_body, _SHAPE)
+        if not (
+            (nickname is None or type(nickname) is str or nickname is UNSET)
+            and (type(role) is str or role is UNSET)
+        ):
+            _check_shape(patch_workspace_member_body, _SHAPE)
         return patch_workspace_member_body
 
     @property

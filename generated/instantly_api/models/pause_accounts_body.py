@@ -46,7 +46,8 @@ class PauseAccountsBody:
         )
 
         pause_accounts_body.additional_properties = d
-        _check_shape(pause_accounts_body, _SHAPE)
+        if not (type(emails) is list and all(type(_item) is str for _item in emails)):
+            _check_shape(pause_accounts_body, _SHAPE)
         return pause_accounts_body
 
     @property

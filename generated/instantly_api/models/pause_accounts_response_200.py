@@ -55,7 +55,11 @@ class PauseAccountsResponse200:
         )
 
         pause_accounts_response_200.additional_properties = d
-        _check_shape(pause_accounts_response_200, _SHAPE)
+        if not (
+            (type(paused_emails) is list and all(type(_item) is str for _item in paused_emails))
+            and (type(failed_emails) is list and all(type(_item) is str for _item in failed_emails))
+        ):
+            _check_shape(pause_accounts_response_200, _SHAPE)
         return pause_accounts_response_200
 
     @property

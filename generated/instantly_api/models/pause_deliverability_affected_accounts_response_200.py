@@ -98,7 +98,20 @@ class PauseDeliverabilityAffectedAccountsResponse200:
         )
 
         pause_deliverability_affected_accounts_response_200.additional_properties = d
-        _check_shape(pause_deliverability_affected_accounts_response_200, _SHAPE)
+        if not (
+            (type(affected_account_count) is float or type(affected_account_count) is int)
+            and (type(affected_domain_count) is float or type(affected_domain_count) is int)
+            and (type(paused_account_count) is float or type(paused_account_count) is int)
+            and (
+                type(paused_managed_account_count) is float
+                or type(paused_managed_account_count) is int
+            )
+            and (
+                type(paused_self_managed_account_count) is float
+                or type(paused_self_managed_account_count) is int
+            )
+        ):
+            _check_shape(pause_deliverability_affected_accounts_response_200, _SHAPE)
         return pause_deliverability_affected_accounts_response_200
 
     @property

@@ -78,9 +78,16 @@ class PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts:
         )
 
         pause_deliverability_affected_accounts_response_200_paused_provider_counts.additional_properties = d
-        _check_shape(
-            pause_deliverability_affected_accounts_response_200_paused_provider_counts, _SHAPE
-        )
+        if not (
+            (type(custom_imap_smtp) is float or type(custom_imap_smtp) is int)
+            and (type(google) is float or type(google) is int)
+            and (type(microsoft) is float or type(microsoft) is int)
+            and (type(airmail) is float or type(airmail) is int)
+            and (type(other) is float or type(other) is int)
+        ):
+            _check_shape(
+                pause_deliverability_affected_accounts_response_200_paused_provider_counts, _SHAPE
+            )
         return pause_deliverability_affected_accounts_response_200_paused_provider_counts
 
     @property

@@ -104,7 +104,18 @@ class PauseDeliverabilityCampaignSendingResponse200:
         )
 
         pause_deliverability_campaign_sending_response_200.additional_properties = d
-        _check_shape(pause_deliverability_campaign_sending_response_200, _SHAPE)
+        if not (
+            (type(affected_account_count) is float or type(affected_account_count) is int)
+            and (type(paused_account_count) is float or type(paused_account_count) is int)
+            and (
+                type(already_paused_account_count) is float
+                or type(already_paused_account_count) is int
+            )
+            and (type(managed_account_count) is float or type(managed_account_count) is int)
+            and (type(ready_made_account_count) is float or type(ready_made_account_count) is int)
+            and (type(duration_days) is float or type(duration_days) is int)
+        ):
+            _check_shape(pause_deliverability_campaign_sending_response_200, _SHAPE)
         return pause_deliverability_campaign_sending_response_200
 
     @property

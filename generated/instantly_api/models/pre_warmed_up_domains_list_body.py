@@ -59,7 +59,14 @@ class PreWarmedUpDomainsListBody:
         )
 
         pre_warmed_up_domains_list_body.additional_properties = d
-        _check_shape(pre_warmed_up_domains_list_body, _SHAPE)
+        if not (
+            (
+                extensions is UNSET
+                or (type(extensions) is list and all(type(_item) is str for _item in extensions))
+            )
+            and (type(search) is str or search is UNSET)
+        ):
+            _check_shape(pre_warmed_up_domains_list_body, _SHAPE)
         return pre_warmed_up_domains_list_body
 
     @property

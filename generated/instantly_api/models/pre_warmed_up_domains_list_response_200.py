@@ -75,7 +75,11 @@ class PreWarmedUpDomainsListResponse200:
         )
 
         pre_warmed_up_domains_list_response_200.additional_properties = d
-        _check_shape(pre_warmed_up_domains_list_response_200, _SHAPE)
+        if not (
+            domains is UNSET
+            or (type(domains) is list and all(type(_item) is str for _item in domains))
+        ):
+            _check_shape(pre_warmed_up_domains_list_response_200, _SHAPE)
         return pre_warmed_up_domains_list_response_200
 
     @property

@@ -61,7 +61,8 @@ class PreWarmedUpDomainsListResponse200DomainsWithTypeItem:
         )
 
         pre_warmed_up_domains_list_response_200_domains_with_type_item.additional_properties = d
-        _check_shape(pre_warmed_up_domains_list_response_200_domains_with_type_item, _SHAPE)
+        if not (type(domain) is str and type(account_type) is int):
+            _check_shape(pre_warmed_up_domains_list_response_200_domains_with_type_item, _SHAPE)
         return pre_warmed_up_domains_list_response_200_domains_with_type_item
 
     @property

@@ -58,7 +58,17 @@ class PreviewLeadsFromSupersearchBodySearchFiltersIndustry:
         )
 
         preview_leads_from_supersearch_body_search_filters_industry.additional_properties = d
-        _check_shape(preview_leads_from_supersearch_body_search_filters_industry, _SHAPE)
+        if not (
+            (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+            and (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+        ):
+            _check_shape(preview_leads_from_supersearch_body_search_filters_industry, _SHAPE)
         return preview_leads_from_supersearch_body_search_filters_industry
 
     @property

@@ -58,9 +58,11 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0:
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0.additional_properties = d
-        _check_shape(
-            preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0, _SHAPE
-        )
+        if not (type(place_id) is str and (type(label) is str or label is UNSET)):
+            _check_shape(
+                preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0,
+                _SHAPE,
+            )
         return preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0
 
     @property

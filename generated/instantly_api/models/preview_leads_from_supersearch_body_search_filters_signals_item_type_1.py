@@ -68,33 +68,6 @@ class PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1:
 
         period_days = d.pop("period_days", UNSET)
 
-        def _parse_keywords(
-            data: object,
-        ) -> (
-            list[str]
-            | PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1
-            | Unset
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                keywords_type_0 = cast(list[str], data)
-
-                return keywords_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            keywords_type_1 = (
-                PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(
-                    data
-                )
-            )
-
-            return keywords_type_1
-
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         preview_leads_from_supersearch_body_search_filters_signals_item_type_1 = cls(
@@ -104,7 +77,13 @@ class PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1:
         )
 
         preview_leads_from_supersearch_body_search_filters_signals_item_type_1.additional_properties = d
-        _check_shape(preview_leads_from_supersearch_body_search_filters_signals_item_type_1, _SHAPE)
+        if not (
+            type(key) is str
+            and (type(period_days) is float or type(period_days) is int or period_days is UNSET)
+        ):
+            _check_shape(
+                preview_leads_from_supersearch_body_search_filters_signals_item_type_1, _SHAPE
+            )
         return preview_leads_from_supersearch_body_search_filters_signals_item_type_1
 
     @property
@@ -122,6 +101,28 @@ class PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_keywords(
+    data: object,
+) -> list[str] | PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1 | Unset:
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        keywords_type_0 = cast(list[str], data)
+
+        return keywords_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    keywords_type_1 = (
+        PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(data)
+    )
+
+    return keywords_type_1
 
 
 _SHAPE = (

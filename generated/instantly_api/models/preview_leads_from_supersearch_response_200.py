@@ -79,7 +79,19 @@ class PreviewLeadsFromSupersearchResponse200:
         )
 
         preview_leads_from_supersearch_response_200.additional_properties = d
-        _check_shape(preview_leads_from_supersearch_response_200, _SHAPE)
+        if not (
+            (
+                type(number_of_leads) is float
+                or type(number_of_leads) is int
+                or number_of_leads is UNSET
+            )
+            and (
+                type(number_of_redacted_results) is float
+                or type(number_of_redacted_results) is int
+                or number_of_redacted_results is UNSET
+            )
+        ):
+            _check_shape(preview_leads_from_supersearch_response_200, _SHAPE)
         return preview_leads_from_supersearch_response_200
 
     @property

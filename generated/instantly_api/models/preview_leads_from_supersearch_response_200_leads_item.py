@@ -128,7 +128,19 @@ class PreviewLeadsFromSupersearchResponse200LeadsItem:
         )
 
         preview_leads_from_supersearch_response_200_leads_item.additional_properties = d
-        _check_shape(preview_leads_from_supersearch_response_200_leads_item, _SHAPE)
+        if not (
+            (type(first_name) is str or first_name is UNSET)
+            and (type(last_name) is str or last_name is UNSET)
+            and (type(full_name) is str or full_name is UNSET)
+            and (type(job_title) is str or job_title is UNSET)
+            and (type(location) is str or location is UNSET)
+            and (type(linked_in) is str or linked_in is UNSET)
+            and (type(company_name) is str or company_name is UNSET)
+            and (type(company_logo) is str or company_logo is UNSET)
+            and (type(company_id) is str or company_id is UNSET)
+            and (type(is_owned) is bool or is_owned is UNSET)
+        ):
+            _check_shape(preview_leads_from_supersearch_response_200_leads_item, _SHAPE)
         return preview_leads_from_supersearch_response_200_leads_item
 
     @property

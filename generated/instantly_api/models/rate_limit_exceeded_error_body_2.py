@@ -62,7 +62,8 @@ class RateLimitExceededErrorBody2:
         )
 
         rate_limit_exceeded_error_body_2.additional_properties = d
-        _check_shape(rate_limit_exceeded_error_body_2, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(rate_limit_exceeded_error_body_2, _SHAPE)
         return rate_limit_exceeded_error_body_2
 
     @property

@@ -55,7 +55,11 @@ class RejectSalesAgentActivitiesBody:
         )
 
         reject_sales_agent_activities_body.additional_properties = d
-        _check_shape(reject_sales_agent_activities_body, _SHAPE)
+        if not (
+            (type(activity_ids) is list and all(type(_item) is str for _item in activity_ids))
+            and type(rejection_reason) is str
+        ):
+            _check_shape(reject_sales_agent_activities_body, _SHAPE)
         return reject_sales_agent_activities_body
 
     @property

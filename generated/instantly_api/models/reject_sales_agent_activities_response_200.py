@@ -46,7 +46,8 @@ class RejectSalesAgentActivitiesResponse200:
         )
 
         reject_sales_agent_activities_response_200.additional_properties = d
-        _check_shape(reject_sales_agent_activities_response_200, _SHAPE)
+        if not (type(rejected) is float or type(rejected) is int):
+            _check_shape(reject_sales_agent_activities_response_200, _SHAPE)
         return reject_sales_agent_activities_response_200
 
     @property

@@ -46,7 +46,8 @@ class RejectSalesAgentActivityBody:
         )
 
         reject_sales_agent_activity_body.additional_properties = d
-        _check_shape(reject_sales_agent_activity_body, _SHAPE)
+        if not (type(rejection_reason) is str):
+            _check_shape(reject_sales_agent_activity_body, _SHAPE)
         return reject_sales_agent_activity_body
 
     @property

@@ -46,7 +46,8 @@ class RemoveLeadFromSubsequenceBody:
         )
 
         remove_lead_from_subsequence_body.additional_properties = d
-        _check_shape(remove_lead_from_subsequence_body, _SHAPE)
+        if not (type(id) is str):
+            _check_shape(remove_lead_from_subsequence_body, _SHAPE)
         return remove_lead_from_subsequence_body
 
     @property

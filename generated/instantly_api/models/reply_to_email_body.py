@@ -132,7 +132,22 @@ class ReplyToEmailBody:
         )
 
         reply_to_email_body.additional_properties = d
-        _check_shape(reply_to_email_body, _SHAPE)
+        if not (
+            type(eaccount) is str
+            and type(reply_to_uuid) is str
+            and type(subject) is str
+            and (
+                additional_recipients is UNSET
+                or (
+                    type(additional_recipients) is list
+                    and all(type(_item) is str for _item in additional_recipients)
+                )
+            )
+            and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
+            and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
+            and (type(assigned_to) is str or assigned_to is UNSET)
+        ):
+            _check_shape(reply_to_email_body, _SHAPE)
         return reply_to_email_body
 
     @property

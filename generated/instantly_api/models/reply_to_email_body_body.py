@@ -58,7 +58,8 @@ class ReplyToEmailBodyBody:
         )
 
         reply_to_email_body_body.additional_properties = d
-        _check_shape(reply_to_email_body_body, _SHAPE)
+        if not ((type(html) is str or html is UNSET) and (type(text) is str or text is UNSET)):
+            _check_shape(reply_to_email_body_body, _SHAPE)
         return reply_to_email_body_body
 
     @property

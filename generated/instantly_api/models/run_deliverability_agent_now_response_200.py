@@ -63,7 +63,8 @@ class RunDeliverabilityAgentNowResponse200:
         )
 
         run_deliverability_agent_now_response_200.additional_properties = d
-        _check_shape(run_deliverability_agent_now_response_200, _SHAPE)
+        if not (type(cycle_id) is str and type(run_cycle_enqueued) is bool):
+            _check_shape(run_deliverability_agent_now_response_200, _SHAPE)
         return run_deliverability_agent_now_response_200
 
     @property

@@ -62,7 +62,8 @@ class RunDeliverabilityAgentNowResponse500:
         )
 
         run_deliverability_agent_now_response_500.additional_properties = d
-        _check_shape(run_deliverability_agent_now_response_500, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(run_deliverability_agent_now_response_500, _SHAPE)
         return run_deliverability_agent_now_response_500
 
     @property

@@ -130,7 +130,19 @@ class RunEnrichmentBody:
         )
 
         run_enrichment_body.additional_properties = d
-        _check_shape(run_enrichment_body, _SHAPE)
+        if not (
+            type(resource_id) is str
+            and (
+                lead_ids is UNSET
+                or (type(lead_ids) is list and all(type(_item) is str for _item in lead_ids))
+            )
+            and (type(limit) is int or limit is UNSET)
+            and (type(column_name) is str or column_name is UNSET)
+            and (type(overwrite) is bool or overwrite is UNSET)
+            and (type(starting_row) is int or starting_row is UNSET)
+            and (type(count) is int or count is UNSET)
+        ):
+            _check_shape(run_enrichment_body, _SHAPE)
         return run_enrichment_body
 
     @property

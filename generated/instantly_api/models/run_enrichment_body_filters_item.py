@@ -62,7 +62,12 @@ class RunEnrichmentBodyFiltersItem:
         )
 
         run_enrichment_body_filters_item.additional_properties = d
-        _check_shape(run_enrichment_body_filters_item, _SHAPE)
+        if not (
+            type(column_name) is str
+            and (type(type_) is float or type(type_) is int)
+            and (type(value) is list and all(type(_item) is str for _item in value))
+        ):
+            _check_shape(run_enrichment_body_filters_item, _SHAPE)
         return run_enrichment_body_filters_item
 
     @property

@@ -73,7 +73,10 @@ class RunEnrichmentResponse200:
         )
 
         run_enrichment_response_200.additional_properties = d
-        _check_shape(run_enrichment_response_200, _SHAPE)
+        if not (
+            (type(id) is str or id is UNSET) and (type(resource_id) is str or resource_id is UNSET)
+        ):
+            _check_shape(run_enrichment_response_200, _SHAPE)
         return run_enrichment_response_200
 
     @property

@@ -167,7 +167,18 @@ class SalesFlow:
         )
 
         sales_flow.additional_properties = d
-        _check_shape(sales_flow, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(name) is str
+            and type(created_by) is str
+            and (type(is_default) is bool or is_default is None or is_default is UNSET)
+            and (list_id is None or type(list_id) is str or list_id is UNSET)
+            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+            and (list_name is None or type(list_name) is str or list_name is UNSET)
+            and (campaign_name is None or type(campaign_name) is str or campaign_name is UNSET)
+        ):
+            _check_shape(sales_flow, _SHAPE)
         return sales_flow
 
     @property

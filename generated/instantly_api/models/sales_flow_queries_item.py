@@ -59,7 +59,8 @@ class SalesFlowQueriesItem:
         )
 
         sales_flow_queries_item.additional_properties = d
-        _check_shape(sales_flow_queries_item, _SHAPE)
+        if not (type(action_type) is str):
+            _check_shape(sales_flow_queries_item, _SHAPE)
         return sales_flow_queries_item
 
     @property

@@ -54,7 +54,11 @@ class SalesFlowQueriesItemValuesOccurrenceCount:
         )
 
         sales_flow_queries_item_values_occurrence_count.additional_properties = d
-        _check_shape(sales_flow_queries_item_values_occurrence_count, _SHAPE)
+        if not (
+            (type(condition) is str or condition is UNSET)
+            and (type(count) is float or type(count) is int or count is UNSET)
+        ):
+            _check_shape(sales_flow_queries_item_values_occurrence_count, _SHAPE)
         return sales_flow_queries_item_values_occurrence_count
 
     @property

@@ -72,7 +72,10 @@ class SendTestEmailBody:
         )
 
         send_test_email_body.additional_properties = d
-        _check_shape(send_test_email_body, _SHAPE)
+        if not (
+            type(eaccount) is str and type(to_address_email_list) is str and type(subject) is str
+        ):
+            _check_shape(send_test_email_body, _SHAPE)
         return send_test_email_body
 
     @property

@@ -48,7 +48,8 @@ class SendTestEmailBodyBody:
         )
 
         send_test_email_body_body.additional_properties = d
-        _check_shape(send_test_email_body_body, _SHAPE)
+        if not (type(html) is str):
+            _check_shape(send_test_email_body_body, _SHAPE)
         return send_test_email_body_body
 
     @property

@@ -46,7 +46,8 @@ class SendTestEmailResponse200Type0:
         )
 
         send_test_email_response_200_type_0.additional_properties = d
-        _check_shape(send_test_email_response_200_type_0, _SHAPE)
+        if not (type(status) is str):
+            _check_shape(send_test_email_response_200_type_0, _SHAPE)
         return send_test_email_response_200_type_0
 
     @property

@@ -46,7 +46,8 @@ class SendTestEmailResponse200Type1:
         )
 
         send_test_email_response_200_type_1.additional_properties = d
-        _check_shape(send_test_email_response_200_type_1, _SHAPE)
+        if not (type(error) is str):
+            _check_shape(send_test_email_response_200_type_1, _SHAPE)
         return send_test_email_response_200_type_1
 
     @property

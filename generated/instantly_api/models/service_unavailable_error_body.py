@@ -63,7 +63,8 @@ class ServiceUnavailableErrorBody:
         )
 
         service_unavailable_error_body.additional_properties = d
-        _check_shape(service_unavailable_error_body, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(service_unavailable_error_body, _SHAPE)
         return service_unavailable_error_body
 
     @property

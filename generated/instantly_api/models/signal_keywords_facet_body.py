@@ -73,7 +73,13 @@ class SignalKeywordsFacetBody:
         )
 
         signal_keywords_facet_body.additional_properties = d
-        _check_shape(signal_keywords_facet_body, _SHAPE)
+        if not (
+            type(category) is str
+            and type(field) is str
+            and (type(prefix) is str or prefix is UNSET)
+            and (type(limit) is float or type(limit) is int or limit is UNSET)
+        ):
+            _check_shape(signal_keywords_facet_body, _SHAPE)
         return signal_keywords_facet_body
 
     @property

@@ -54,7 +54,11 @@ class SignalKeywordsFacetResponse200KeywordsItem:
         )
 
         signal_keywords_facet_response_200_keywords_item.additional_properties = d
-        _check_shape(signal_keywords_facet_response_200_keywords_item, _SHAPE)
+        if not (
+            (type(keyword) is str or keyword is UNSET)
+            and (type(count) is float or type(count) is int or count is UNSET)
+        ):
+            _check_shape(signal_keywords_facet_response_200_keywords_item, _SHAPE)
         return signal_keywords_facet_response_200_keywords_item
 
     @property

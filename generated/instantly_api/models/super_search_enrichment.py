@@ -164,7 +164,22 @@ class SuperSearchEnrichment:
         )
 
         super_search_enrichment.additional_properties = d
-        _check_shape(super_search_enrichment, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(resource_id) is str
+            and type(resource_type) is int
+            and (type(limit) is float or type(limit) is int or limit is None or limit is UNSET)
+            and (type(auto_update) is bool or auto_update is None or auto_update is UNSET)
+            and (
+                type(skip_rows_without_email) is bool
+                or skip_rows_without_email is None
+                or skip_rows_without_email is UNSET
+            )
+            and (type(in_progress) is bool or in_progress is None or in_progress is UNSET)
+            and (type(type_) is str or type_ is UNSET)
+        ):
+            _check_shape(super_search_enrichment, _SHAPE)
         return super_search_enrichment
 
     @property

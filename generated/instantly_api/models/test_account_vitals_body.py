@@ -47,7 +47,11 @@ class TestAccountVitalsBody:
         )
 
         test_account_vitals_body.additional_properties = d
-        _check_shape(test_account_vitals_body, _SHAPE)
+        if not (
+            accounts is UNSET
+            or (type(accounts) is list and all(type(_item) is str for _item in accounts))
+        ):
+            _check_shape(test_account_vitals_body, _SHAPE)
         return test_account_vitals_body
 
     @property

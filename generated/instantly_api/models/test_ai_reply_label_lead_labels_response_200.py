@@ -57,7 +57,17 @@ class TestAiReplyLabelLeadLabelsResponse200:
         )
 
         test_ai_reply_label_lead_labels_response_200.additional_properties = d
-        _check_shape(test_ai_reply_label_lead_labels_response_200, _SHAPE)
+        if not (
+            (type(result) is str or result is UNSET)
+            and (
+                custom_labels_considered is UNSET
+                or (
+                    type(custom_labels_considered) is list
+                    and all(type(_item) is str for _item in custom_labels_considered)
+                )
+            )
+        ):
+            _check_shape(test_ai_reply_label_lead_labels_response_200, _SHAPE)
         return test_ai_reply_label_lead_labels_response_200
 
     @property

@@ -109,21 +109,6 @@ class ToggleTagResourceBody:
 
         selected_all = d.pop("selected_all", UNSET)
 
-        def _parse_filter_(data: object) -> None | str | ToggleTagResourceBodyFilterType1 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                filter_type_1 = ToggleTagResourceBodyFilterType1.from_dict(data)
-
-                return filter_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | str | ToggleTagResourceBodyFilterType1 | Unset, data)
-
         filter_ = _parse_filter_(d.pop("filter", UNSET))
 
         search = d.pop("search", UNSET)
@@ -140,7 +125,27 @@ class ToggleTagResourceBody:
         )
 
         toggle_tag_resource_body.additional_properties = d
-        _check_shape(toggle_tag_resource_body, _SHAPE)
+        if not (
+            (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+            and type(resource_type) is int
+            and type(assign) is bool
+            and (
+                resource_ids is UNSET
+                or (
+                    type(resource_ids) is list and all(type(_item) is str for _item in resource_ids)
+                )
+            )
+            and (
+                excluded_resource_ids is UNSET
+                or (
+                    type(excluded_resource_ids) is list
+                    and all(type(_item) is str for _item in excluded_resource_ids)
+                )
+            )
+            and (type(selected_all) is bool or selected_all is UNSET)
+            and (type(search) is str or search is UNSET)
+        ):
+            _check_shape(toggle_tag_resource_body, _SHAPE)
         return toggle_tag_resource_body
 
     @property
@@ -158,6 +163,22 @@ class ToggleTagResourceBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_filter_(data: object) -> None | str | ToggleTagResourceBodyFilterType1 | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        filter_type_1 = ToggleTagResourceBodyFilterType1.from_dict(data)
+
+        return filter_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | str | ToggleTagResourceBodyFilterType1 | Unset, data)
 
 
 _SHAPE = (

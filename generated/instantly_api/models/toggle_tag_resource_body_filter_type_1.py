@@ -96,7 +96,20 @@ class ToggleTagResourceBodyFilterType1:
         )
 
         toggle_tag_resource_body_filter_type_1.additional_properties = d
-        _check_shape(toggle_tag_resource_body_filter_type_1, _SHAPE)
+        if not (
+            (type(tag_id) is str or tag_id is UNSET)
+            and (
+                tag_ids is UNSET
+                or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+            )
+            and (
+                tag_ids_all is UNSET
+                or (type(tag_ids_all) is list and all(type(_item) is str for _item in tag_ids_all))
+            )
+            and (filter_ is None or type(filter_) is str or filter_ is UNSET)
+            and (type(search) is str or search is UNSET)
+        ):
+            _check_shape(toggle_tag_resource_body_filter_type_1, _SHAPE)
         return toggle_tag_resource_body_filter_type_1
 
     @property

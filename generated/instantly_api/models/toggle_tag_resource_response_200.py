@@ -45,7 +45,8 @@ class ToggleTagResourceResponse200:
         )
 
         toggle_tag_resource_response_200.additional_properties = d
-        _check_shape(toggle_tag_resource_response_200, _SHAPE)
+        if not (type(success) is bool or success is UNSET):
+            _check_shape(toggle_tag_resource_response_200, _SHAPE)
         return toggle_tag_resource_response_200
 
     @property

@@ -62,7 +62,8 @@ class TooManyRequestsErrorBody:
         )
 
         too_many_requests_error_body.additional_properties = d
-        _check_shape(too_many_requests_error_body, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(too_many_requests_error_body, _SHAPE)
         return too_many_requests_error_body
 
     @property

@@ -62,7 +62,8 @@ class UnauthorizedErrorBody:
         )
 
         unauthorized_error_body.additional_properties = d
-        _check_shape(unauthorized_error_body, _SHAPE)
+        if not (type(status_code) is int and type(error) is str and type(message) is str):
+            _check_shape(unauthorized_error_body, _SHAPE)
         return unauthorized_error_body
 
     @property

@@ -42,20 +42,6 @@ class UpdateDeliverabilityAgentSettingsBody:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_slack(data: object) -> None | UpdateDeliverabilityAgentSettingsBodySlackType0:
-            if data is None:
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                slack_type_0 = UpdateDeliverabilityAgentSettingsBodySlackType0.from_dict(data)
-
-                return slack_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UpdateDeliverabilityAgentSettingsBodySlackType0, data)
-
         slack = _parse_slack(d.pop("slack"))
 
         update_deliverability_agent_settings_body = cls(
@@ -80,6 +66,20 @@ class UpdateDeliverabilityAgentSettingsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_slack(data: object) -> None | UpdateDeliverabilityAgentSettingsBodySlackType0:
+    if data is None:
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        slack_type_0 = UpdateDeliverabilityAgentSettingsBodySlackType0.from_dict(data)
+
+        return slack_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | UpdateDeliverabilityAgentSettingsBodySlackType0, data)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

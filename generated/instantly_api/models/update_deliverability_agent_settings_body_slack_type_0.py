@@ -54,7 +54,8 @@ class UpdateDeliverabilityAgentSettingsBodySlackType0:
         )
 
         update_deliverability_agent_settings_body_slack_type_0.additional_properties = d
-        _check_shape(update_deliverability_agent_settings_body_slack_type_0, _SHAPE)
+        if not (type(connection_id) is str and type(enabled) is bool):
+            _check_shape(update_deliverability_agent_settings_body_slack_type_0, _SHAPE)
         return update_deliverability_agent_settings_body_slack_type_0
 
     @property

@@ -58,7 +58,11 @@ class UpdateDomainForwardingBody:
         )
 
         update_domain_forwarding_body.additional_properties = d
-        _check_shape(update_domain_forwarding_body, _SHAPE)
+        if not (
+            type(forwarding_domain) is str
+            and (type(forwarding_mode) is str or forwarding_mode is UNSET)
+        ):
+            _check_shape(update_domain_forwarding_body, _SHAPE)
         return update_domain_forwarding_body
 
     @property

@@ -65,7 +65,12 @@ class UpdateEnrichmentSettingsForResourceBody:
         )
 
         update_enrichment_settings_for_resource_body.additional_properties = d
-        _check_shape(update_enrichment_settings_for_resource_body, _SHAPE)
+        if not (
+            (type(auto_update) is bool or auto_update is UNSET)
+            and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
+            and (type(is_evergreen) is bool or is_evergreen is UNSET)
+        ):
+            _check_shape(update_enrichment_settings_for_resource_body, _SHAPE)
         return update_enrichment_settings_for_resource_body
 
     @property

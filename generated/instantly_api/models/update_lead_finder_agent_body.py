@@ -129,47 +129,11 @@ class UpdateLeadFinderAgentBody:
 
         on_exhaustion = d.pop("on_exhaustion", UNSET)
 
-        def _parse_fallback_search_filters(
-            data: object,
-        ) -> None | Unset | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                fallback_search_filters_type_0 = (
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0.from_dict(data)
-                )
-
-                return fallback_search_filters_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0, data)
-
         fallback_search_filters = _parse_fallback_search_filters(
             d.pop("fallback_search_filters", UNSET)
         )
 
         show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
-
-        def _parse_ai_enrichment(
-            data: object,
-        ) -> None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                ai_enrichment_type_0 = UpdateLeadFinderAgentBodyAiEnrichmentType0.from_dict(data)
-
-                return ai_enrichment_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0, data)
 
         ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
@@ -188,7 +152,19 @@ class UpdateLeadFinderAgentBody:
         )
 
         update_lead_finder_agent_body.additional_properties = d
-        _check_shape(update_lead_finder_agent_body, _SHAPE)
+        if not (
+            (type(name) is str or name is UNSET)
+            and (type(campaign_id) is str or campaign_id is UNSET)
+            and (
+                type(min_active_leads) is float
+                or type(min_active_leads) is int
+                or min_active_leads is UNSET
+            )
+            and (type(on_exhaustion) is str or on_exhaustion is UNSET)
+            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
+            and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
+        ):
+            _check_shape(update_lead_finder_agent_body, _SHAPE)
         return update_lead_finder_agent_body
 
     @property
@@ -206,6 +182,42 @@ class UpdateLeadFinderAgentBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_fallback_search_filters(
+    data: object,
+) -> None | Unset | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        fallback_search_filters_type_0 = (
+            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0.from_dict(data)
+        )
+
+        return fallback_search_filters_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | Unset | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0, data)
+
+
+def _parse_ai_enrichment(data: object) -> None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        ai_enrichment_type_0 = UpdateLeadFinderAgentBodyAiEnrichmentType0.from_dict(data)
+
+        return ai_enrichment_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0, data)
 
 
 _SHAPE = (

@@ -140,7 +140,28 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty:
         )
 
         update_lead_finder_agent_body_ai_enrichment_type_0_additional_property.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_ai_enrichment_type_0_additional_property, _SHAPE)
+        if not (
+            type(model_version) is str
+            and (type(prompt) is str or prompt is UNSET)
+            and (
+                input_columns is UNSET
+                or (
+                    type(input_columns) is list
+                    and all(type(_item) is str for _item in input_columns)
+                )
+            )
+            and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
+            and (type(overwrite) is bool or overwrite is UNSET)
+            and (type(order) is float or type(order) is int or order is UNSET)
+            and (type(required) is bool or required is UNSET)
+            and (type(verb) is str or verb is UNSET)
+            and (type(object_) is str or object_ is UNSET)
+            and (type(fallback) is str or fallback is UNSET)
+            and (type(skip_if_input_empty) is bool or skip_if_input_empty is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_ai_enrichment_type_0_additional_property, _SHAPE
+            )
         return update_lead_finder_agent_body_ai_enrichment_type_0_additional_property
 
     @property

@@ -335,64 +335,6 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
         d = dict(src_dict)
         company_list_id = d.pop("company_list_id", UNSET)
 
-        def _parse_locations(
-            data: object,
-        ) -> (
-            list[
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
-            ]
-            | Unset
-            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                locations_type_0 = []
-                _locations_type_0 = data
-                for locations_type_0_item_data in _locations_type_0:
-
-                    def _parse_locations_type_0_item(
-                        data: object,
-                    ) -> (
-                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
-                    ):
-                        try:
-                            if not isinstance(data, dict):
-                                raise TypeError()
-                            locations_type_0_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0.from_dict(
-                                data
-                            )
-
-                            return locations_type_0_item_type_0
-                        except (TypeError, ValueError, AttributeError, KeyError):
-                            pass
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        locations_type_0_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1.from_dict(
-                            data
-                        )
-
-                        return locations_type_0_item_type_1
-
-                    locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
-
-                    locations_type_0.append(locations_type_0_item)
-
-                return locations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            locations_type_1 = (
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1.from_dict(data)
-            )
-
-            return locations_type_1
-
         locations = _parse_locations(d.pop("locations", UNSET))
 
         department = cast(list[str], d.pop("department", UNSET))
@@ -617,7 +559,67 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0, _SHAPE)
+        if not (
+            (type(company_list_id) is str or company_list_id is UNSET)
+            and (
+                department is UNSET
+                or (type(department) is list and all(type(_item) is str for _item in department))
+            )
+            and (
+                level is UNSET
+                or (type(level) is list and all(type(_item) is str for _item in level))
+            )
+            and (
+                revenue is UNSET
+                or (type(revenue) is list and all(type(_item) is str for _item in revenue))
+            )
+            and (
+                news is UNSET or (type(news) is list and all(type(_item) is str for _item in news))
+            )
+            and (
+                job_listing is UNSET
+                or (type(job_listing) is list and all(type(_item) is str for _item in job_listing))
+            )
+            and (
+                job_listing_filter is UNSET
+                or (
+                    type(job_listing_filter) is list
+                    and all(type(_item) is str for _item in job_listing_filter)
+                )
+            )
+            and (
+                name is UNSET or (type(name) is list and all(type(_item) is str for _item in name))
+            )
+            and (type(look_alike) is str or look_alike is UNSET)
+            and (type(lookAlike) is str or lookAlike is UNSET)
+            and (type(look_alike_mode) is str or look_alike_mode is UNSET)
+            and (
+                technologies is UNSET
+                or (
+                    type(technologies) is list and all(type(_item) is str for _item in technologies)
+                )
+            )
+            and (
+                fundingType is UNSET
+                or (type(fundingType) is list and all(type(_item) is str for _item in fundingType))
+            )
+            and (type(locationMode) is str or locationMode is UNSET)
+            and (
+                domains is UNSET
+                or (type(domains) is list and all(type(_item) is str for _item in domains))
+            )
+            and (type(website_visitors) is bool or website_visitors is UNSET)
+            and (
+                funding_type is UNSET
+                or (
+                    type(funding_type) is list and all(type(_item) is str for _item in funding_type)
+                )
+            )
+            and (type(skip_owned_leads) is bool or skip_owned_leads is UNSET)
+            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
+            and (type(location_mode) is str or location_mode is UNSET)
+        ):
+            _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0, _SHAPE)
         return update_lead_finder_agent_body_fallback_search_filters_type_0
 
     @property
@@ -635,6 +637,65 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_locations(
+    data: object,
+) -> (
+    list[
+        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0
+        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
+    ]
+    | Unset
+    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1
+):
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        locations_type_0 = []
+        _locations_type_0 = data
+        for locations_type_0_item_data in _locations_type_0:
+
+            def _parse_locations_type_0_item(
+                data: object,
+            ) -> (
+                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0
+                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
+            ):
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    locations_type_0_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0.from_dict(
+                        data
+                    )
+
+                    return locations_type_0_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if not isinstance(data, dict):
+                    raise TypeError()
+                locations_type_0_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1.from_dict(
+                    data
+                )
+
+                return locations_type_0_item_type_1
+
+            locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
+
+            locations_type_0.append(locations_type_0_item)
+
+        return locations_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    locations_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1.from_dict(
+        data
+    )
+
+    return locations_type_1
 
 
 _SHAPE = (

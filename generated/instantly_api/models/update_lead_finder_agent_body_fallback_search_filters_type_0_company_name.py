@@ -58,9 +58,19 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_company_name.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_fallback_search_filters_type_0_company_name, _SHAPE
-        )
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_fallback_search_filters_type_0_company_name, _SHAPE
+            )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_company_name
 
     @property

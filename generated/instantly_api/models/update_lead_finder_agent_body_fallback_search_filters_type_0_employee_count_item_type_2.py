@@ -74,10 +74,15 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2,
-            _SHAPE,
-        )
+        if not (
+            type(op) is str
+            and (type(max_) is float or type(max_) is int)
+            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2,
+                _SHAPE,
+            )
         return (
             update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2
         )

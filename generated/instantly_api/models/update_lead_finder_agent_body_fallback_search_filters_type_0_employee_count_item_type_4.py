@@ -80,10 +80,15 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4,
-            _SHAPE,
-        )
+        if not (
+            type(op) is str
+            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+            and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4,
+                _SHAPE,
+            )
         return (
             update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_4
         )

@@ -58,7 +58,19 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_industry.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0_industry, _SHAPE)
+        if not (
+            (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+            and (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_fallback_search_filters_type_0_industry, _SHAPE
+            )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_industry
 
     @property

@@ -63,9 +63,14 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter, _SHAPE
-        )
+        if not (
+            (type(exclude) is str or exclude is UNSET)
+            and (type(include) is str or include is UNSET)
+            and (type(include_mode) is str or include_mode is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter, _SHAPE
+            )
         return update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter
 
     @property

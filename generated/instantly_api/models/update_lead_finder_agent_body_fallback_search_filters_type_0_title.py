@@ -80,7 +80,19 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title:
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_title.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0_title, _SHAPE)
+        if not (
+            (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+            and (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+            and (type(include_mode) is str or include_mode is UNSET)
+            and (type(exclude_mode) is str or exclude_mode is UNSET)
+        ):
+            _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0_title, _SHAPE)
         return update_lead_finder_agent_body_fallback_search_filters_type_0_title
 
     @property

@@ -72,9 +72,14 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1:
         )
 
         update_lead_finder_agent_body_search_filters_employee_count_item_type_1.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_search_filters_employee_count_item_type_1, _SHAPE
-        )
+        if not (
+            type(op) is str
+            and (type(min_) is float or type(min_) is int)
+            and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_search_filters_employee_count_item_type_1, _SHAPE
+            )
         return update_lead_finder_agent_body_search_filters_employee_count_item_type_1
 
     @property

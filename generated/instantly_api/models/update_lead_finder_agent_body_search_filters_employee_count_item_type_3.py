@@ -78,9 +78,14 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3:
         )
 
         update_lead_finder_agent_body_search_filters_employee_count_item_type_3.additional_properties = d
-        _check_shape(
-            update_lead_finder_agent_body_search_filters_employee_count_item_type_3, _SHAPE
-        )
+        if not (
+            type(op) is str
+            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+            and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
+        ):
+            _check_shape(
+                update_lead_finder_agent_body_search_filters_employee_count_item_type_3, _SHAPE
+            )
         return update_lead_finder_agent_body_search_filters_employee_count_item_type_3
 
     @property

@@ -63,7 +63,12 @@ class UpdateLeadFinderAgentBodySearchFiltersKeywordFilter:
         )
 
         update_lead_finder_agent_body_search_filters_keyword_filter.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_search_filters_keyword_filter, _SHAPE)
+        if not (
+            (type(exclude) is str or exclude is UNSET)
+            and (type(include) is str or include is UNSET)
+            and (type(include_mode) is str or include_mode is UNSET)
+        ):
+            _check_shape(update_lead_finder_agent_body_search_filters_keyword_filter, _SHAPE)
         return update_lead_finder_agent_body_search_filters_keyword_filter
 
     @property

@@ -66,29 +66,6 @@ class UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1:
 
         period_days = d.pop("period_days", UNSET)
 
-        def _parse_keywords(
-            data: object,
-        ) -> (
-            list[str] | Unset | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1
-        ):
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                keywords_type_0 = cast(list[str], data)
-
-                return keywords_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            keywords_type_1 = (
-                UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(data)
-            )
-
-            return keywords_type_1
-
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         update_lead_finder_agent_body_search_filters_signals_item_type_1 = cls(
@@ -98,7 +75,11 @@ class UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1:
         )
 
         update_lead_finder_agent_body_search_filters_signals_item_type_1.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_search_filters_signals_item_type_1, _SHAPE)
+        if not (
+            type(key) is str
+            and (type(period_days) is float or type(period_days) is int or period_days is UNSET)
+        ):
+            _check_shape(update_lead_finder_agent_body_search_filters_signals_item_type_1, _SHAPE)
         return update_lead_finder_agent_body_search_filters_signals_item_type_1
 
     @property
@@ -116,6 +97,28 @@ class UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_keywords(
+    data: object,
+) -> list[str] | Unset | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1:
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        keywords_type_0 = cast(list[str], data)
+
+        return keywords_type_0
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if not isinstance(data, dict):
+        raise TypeError()
+    keywords_type_1 = UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(
+        data
+    )
+
+    return keywords_type_1
 
 
 _SHAPE = (

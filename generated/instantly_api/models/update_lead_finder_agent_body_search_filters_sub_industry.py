@@ -58,7 +58,17 @@ class UpdateLeadFinderAgentBodySearchFiltersSubIndustry:
         )
 
         update_lead_finder_agent_body_search_filters_sub_industry.additional_properties = d
-        _check_shape(update_lead_finder_agent_body_search_filters_sub_industry, _SHAPE)
+        if not (
+            (
+                exclude is UNSET
+                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+            )
+            and (
+                include is UNSET
+                or (type(include) is list and all(type(_item) is str for _item in include))
+            )
+        ):
+            _check_shape(update_lead_finder_agent_body_search_filters_sub_industry, _SHAPE)
         return update_lead_finder_agent_body_search_filters_sub_industry
 
     @property

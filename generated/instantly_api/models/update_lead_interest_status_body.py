@@ -96,7 +96,23 @@ class UpdateLeadInterestStatusBody:
         )
 
         update_lead_interest_status_body.additional_properties = d
-        _check_shape(update_lead_interest_status_body, _SHAPE)
+        if not (
+            type(lead_email) is str
+            and (
+                type(interest_value) is float
+                or type(interest_value) is int
+                or interest_value is None
+            )
+            and (type(campaign_id) is str or campaign_id is UNSET)
+            and (
+                type(ai_interest_value) is float
+                or type(ai_interest_value) is int
+                or ai_interest_value is UNSET
+            )
+            and (type(disable_auto_interest) is bool or disable_auto_interest is UNSET)
+            and (type(list_id) is str or list_id is UNSET)
+        ):
+            _check_shape(update_lead_interest_status_body, _SHAPE)
         return update_lead_interest_status_body
 
     @property

@@ -45,7 +45,8 @@ class UpdateLeadInterestStatusResponse202:
         )
 
         update_lead_interest_status_response_202.additional_properties = d
-        _check_shape(update_lead_interest_status_response_202, _SHAPE)
+        if not (type(message) is str or message is UNSET):
+            _check_shape(update_lead_interest_status_response_202, _SHAPE)
         return update_lead_interest_status_response_202
 
     @property

@@ -160,39 +160,9 @@ class Webhook:
 
         custom_interest_value = d.pop("custom_interest_value", UNSET)
 
-        def _parse_headers(data: object) -> None | Unset | WebhookHeadersType1:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                headers_type_1 = WebhookHeadersType1.from_dict(data)
-
-                return headers_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Unset | WebhookHeadersType1, data)
-
         headers = _parse_headers(d.pop("headers", UNSET))
 
         status = d.pop("status", UNSET)
-
-        def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_error_type_1 = parse_timestamp(data)
-
-                return timestamp_error_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
 
         timestamp_error = _parse_timestamp_error(d.pop("timestamp_error", UNSET))
 
@@ -211,7 +181,22 @@ class Webhook:
         )
 
         webhook.additional_properties = d
-        _check_shape(webhook, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization) is str
+            and type(target_hook_url) is str
+            and (campaign is None or type(campaign) is str or campaign is UNSET)
+            and (name is None or type(name) is str or name is UNSET)
+            and (event_type is None or type(event_type) is str or event_type is UNSET)
+            and (
+                type(custom_interest_value) is float
+                or type(custom_interest_value) is int
+                or custom_interest_value is None
+                or custom_interest_value is UNSET
+            )
+            and (type(status) is float or type(status) is int or status is None or status is UNSET)
+        ):
+            _check_shape(webhook, _SHAPE)
         return webhook
 
     @property
@@ -229,6 +214,38 @@ class Webhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_headers(data: object) -> None | Unset | WebhookHeadersType1:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        headers_type_1 = WebhookHeadersType1.from_dict(data)
+
+        return headers_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(None | Unset | WebhookHeadersType1, data)
+
+
+def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_error_type_1 = parse_timestamp(data)
+
+        return timestamp_error_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

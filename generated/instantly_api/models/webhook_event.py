@@ -191,21 +191,6 @@ class WebhookEvent:
 
         error_message = d.pop("error_message", UNSET)
 
-        def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                timestamp_next_retry_type_1 = parse_timestamp(data)
-
-                return timestamp_next_retry_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         timestamp_next_retry = _parse_timestamp_next_retry(d.pop("timestamp_next_retry", UNSET))
 
         retry_group_id = d.pop("retry_group_id", UNSET)
@@ -236,7 +221,35 @@ class WebhookEvent:
         )
 
         webhook_event.additional_properties = d
-        _check_shape(webhook_event, _SHAPE)
+        if not (
+            type(id) is str
+            and type(organization_id) is str
+            and type(success) is bool
+            and (type(retry_count) is float or type(retry_count) is int)
+            and type(will_retry) is bool
+            and type(webhook_url) is str
+            and (
+                type(status_code) is float
+                or type(status_code) is int
+                or status_code is None
+                or status_code is UNSET
+            )
+            and (error_message is None or type(error_message) is str or error_message is UNSET)
+            and (retry_group_id is None or type(retry_group_id) is str or retry_group_id is UNSET)
+            and (
+                type(retry_successful) is bool
+                or retry_successful is None
+                or retry_successful is UNSET
+            )
+            and (lead_email is None or type(lead_email) is str or lead_email is UNSET)
+            and (
+                type(response_time_ms) is float
+                or type(response_time_ms) is int
+                or response_time_ms is None
+                or response_time_ms is UNSET
+            )
+        ):
+            _check_shape(webhook_event, _SHAPE)
         return webhook_event
 
     @property
@@ -254,6 +267,22 @@ class WebhookEvent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        timestamp_next_retry_type_1 = parse_timestamp(data)
+
+        return timestamp_next_retry_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

@@ -196,21 +196,6 @@ class Workspace:
 
         name = d.pop("name")
 
-        def _parse_scheduled_for_removal_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                scheduled_for_removal_at_type_1 = parse_timestamp(data)
-
-                return scheduled_for_removal_at_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
         scheduled_for_removal_at = _parse_scheduled_for_removal_at(
             d.pop("scheduled_for_removal_at", UNSET)
         )
@@ -263,7 +248,47 @@ class Workspace:
         )
 
         workspace.additional_properties = d
-        _check_shape(workspace, _SHAPE)
+        if not (
+            type(id) is str
+            and type(owner) is str
+            and type(name) is str
+            and (plan_id is None or type(plan_id) is str or plan_id is UNSET)
+            and (plan_id_bundle is None or type(plan_id_bundle) is str or plan_id_bundle is UNSET)
+            and (
+                type(add_unsub_to_block) is bool
+                or add_unsub_to_block is None
+                or add_unsub_to_block is UNSET
+            )
+            and (
+                type(default_opportunity_value) is float
+                or type(default_opportunity_value) is int
+                or default_opportunity_value is None
+                or default_opportunity_value is UNSET
+            )
+            and (
+                plan_id_leadfinder is None
+                or type(plan_id_leadfinder) is str
+                or plan_id_leadfinder is UNSET
+            )
+            and (org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET)
+            and (
+                org_client_domain is None
+                or type(org_client_domain) is str
+                or org_client_domain is UNSET
+            )
+            and (plan_id_crm is None or type(plan_id_crm) is str or plan_id_crm is UNSET)
+            and (
+                plan_id_website_visitor is None
+                or type(plan_id_website_visitor) is str
+                or plan_id_website_visitor is UNSET
+            )
+            and (
+                plan_id_inbox_placement is None
+                or type(plan_id_inbox_placement) is str
+                or plan_id_inbox_placement is UNSET
+            )
+        ):
+            _check_shape(workspace, _SHAPE)
         return workspace
 
     @property
@@ -281,6 +306,22 @@ class Workspace:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_scheduled_for_removal_at(data: object) -> datetime.datetime | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, str):
+            raise TypeError()
+        scheduled_for_removal_at_type_1 = parse_timestamp(data)
+
+        return scheduled_for_removal_at_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(datetime.datetime | None | Unset, data)
 
 
 _SHAPE = (

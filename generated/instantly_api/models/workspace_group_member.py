@@ -119,7 +119,23 @@ class WorkspaceGroupMember:
         )
 
         workspace_group_member.additional_properties = d
-        _check_shape(workspace_group_member, _SHAPE)
+        if not (
+            type(id) is str
+            and type(admin_workspace_id) is str
+            and type(sub_workspace_id) is str
+            and type(status) is str
+            and (
+                sub_workspace_name is None
+                or type(sub_workspace_name) is str
+                or sub_workspace_name is UNSET
+            )
+            and (
+                admin_workspace_name is None
+                or type(admin_workspace_name) is str
+                or admin_workspace_name is UNSET
+            )
+        ):
+            _check_shape(workspace_group_member, _SHAPE)
         return workspace_group_member
 
     @property

@@ -161,21 +161,6 @@ class WorkspaceMember:
 
         issuer_id = d.pop("issuer_id", UNSET)
 
-        def _parse_permissions(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                permissions_type_1 = cast(list[str], data)
-
-                return permissions_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
         permissions = _parse_permissions(d.pop("permissions", UNSET))
 
         workspace_member = cls(
@@ -194,7 +179,18 @@ class WorkspaceMember:
         )
 
         workspace_member.additional_properties = d
-        _check_shape(workspace_member, _SHAPE)
+        if not (
+            type(id) is str
+            and type(email) is str
+            and type(user_id) is str
+            and type(role) is str
+            and type(workspace_id) is str
+            and type(accepted) is bool
+            and (user_email is None or type(user_email) is str or user_email is UNSET)
+            and (nickname is None or type(nickname) is str or nickname is UNSET)
+            and (issuer_id is None or type(issuer_id) is str or issuer_id is UNSET)
+        ):
+            _check_shape(workspace_member, _SHAPE)
         return workspace_member
 
     @property
@@ -212,6 +208,22 @@ class WorkspaceMember:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _parse_permissions(data: object) -> list[str] | None | Unset:
+    if data is None:
+        return data
+    if isinstance(data, Unset):
+        return data
+    try:
+        if not isinstance(data, list):
+            raise TypeError()
+        permissions_type_1 = cast(list[str], data)
+
+        return permissions_type_1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    return cast(list[str] | None | Unset, data)
 
 
 _SHAPE = (

@@ -54,7 +54,8 @@ class WorkspaceMemberName:
         )
 
         workspace_member_name.additional_properties = d
-        _check_shape(workspace_member_name, _SHAPE)
+        if not ((type(first) is str or first is UNSET) and (type(last) is str or last is UNSET)):
+            _check_shape(workspace_member_name, _SHAPE)
         return workspace_member_name
 
     @property

@@ -73,7 +73,11 @@ class WorkspacePlanIdVerification:
         )
 
         workspace_plan_id_verification.additional_properties = d
-        _check_shape(workspace_plan_id_verification, _SHAPE)
+        if not (
+            (type(quantity) is float or type(quantity) is int or quantity is UNSET)
+            and (type(product_id) is str or product_id is UNSET)
+        ):
+            _check_shape(workspace_plan_id_verification, _SHAPE)
         return workspace_plan_id_verification
 
     @property
