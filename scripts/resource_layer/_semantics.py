@@ -217,6 +217,9 @@ def _compact(document: Mapping[str, Any], schema: Any, depth: int = 0) -> dict[s
             compacted = [_compact(document, b, depth + 1) for b in branches]
             if all(compacted):  # an open branch accepts anything: nothing to check
                 out["anyOf"] = compacted
+    alternatives = schema.get("x-required-one-of")  # an anyOf of requirements, folded
+    if isinstance(alternatives, list) and alternatives and all(alternatives) and "anyOf" not in out:
+        out["anyOf"] = [{"required": [str(name) for name in names]} for names in alternatives]
     return out
 
 

@@ -134,6 +134,10 @@ EXAMPLE_FIXES: dict[str, tuple[dict[str, Any], str]] = {
         {"body": {"text": "FYI"}},
         "anyOf: body (html or text) or include_original_body=true",
     ),
+    "bulkDeleteLeads": (
+        {"campaign_id": "f9cc070d-8dba-4341-b847-f083c358e460"},
+        "anyOf: campaign_id or list_id (the example has neither)",
+    ),
 }
 # Spec defect: createCampaign's example for campaign_schedule.schedules[].timing.from/to is
 # '1970-01-01T00:00:00.000Z', breaking the field's own pattern ^([01][0-9]|2[0-3]):([0-5][0-9])$.

@@ -344,6 +344,34 @@ def test_the_async_null_body_delete_is_sent() -> None:
     assert [r.method for r in recorder.requests] == ["DELETE"]
 
 
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        # The spec's anyOf of requirements, folded by the normalizer, is still checked.
+        (
+            lambda c: c.emails.forward(
+                reply_to_uuid="f9cc070d-8dba-4341-b847-f083c358e460",
+                eaccount="jon@example.com",
+                to_address_email_list="ann@example.com",
+                subject="Fwd: hello",
+            ),
+            "required argument(s) 'body'",
+        ),
+        # A bulk delete scoped to neither a campaign nor a list is refused, not sent.
+        (lambda c: c.leads.bulk_delete(limit=10), "required argument(s) 'campaign_id'"),
+    ],
+)
+def test_a_body_missing_every_alternative_requirement_is_refused_before_sending(
+    call: Any, named: str
+) -> None:
+    recorder = Recorder()
+    with _client(recorder) as client, pytest.raises(InvalidInputError) as raised:
+        call(client)
+    assert "matches none of the accepted shapes" in str(raised.value)
+    assert named in str(raised.value)
+    assert recorder.requests == []
+
+
 def test_emails_forward_takes_its_required_fields_as_keyword_arguments() -> None:
     # The body's `anyOf` (`body` or `include_original_body`) only asserts requirements: one
     # model with every field, so each field is a keyword (`body` as `body_`, `body=` is taken).

@@ -197,6 +197,31 @@ def test_request_schema_implies_the_email_format_from_the_names_email_and_emails
     assert "format" not in body["name"]
 
 
+def _body_operation(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"content": {JSON: {"schema": schema}}}}
+
+
+def test_request_schema_checks_the_requirements_the_normalizer_folded() -> None:
+    # `fold_assertion_only_variants` turns `anyOf: [{required: [a]}, {required: [b]}]` into
+    # `x-required-one-of`; the facade still refuses a body with neither before sending.
+    body = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+        "x-required-one-of": [["a"], ["b", "c"]],
+    }
+    schema = request_schema(DOC, _body_operation(body))
+    assert schema["body"]["anyOf"] == [{"required": ["a"]}, {"required": ["b", "c"]}]
+
+
+def test_request_schema_checks_nothing_for_a_folded_alternative_without_requirements() -> None:
+    body = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}},
+        "x-required-one-of": [["a"], []],
+    }
+    assert "anyOf" not in request_schema(DOC, _body_operation(body))["body"]
+
+
 @pytest.mark.parametrize(
     "parameter",
     [

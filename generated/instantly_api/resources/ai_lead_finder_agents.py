@@ -135,6 +135,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -161,6 +166,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -184,6 +194,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -278,6 +293,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -290,6 +306,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
@@ -884,6 +901,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -910,6 +932,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -933,6 +960,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -1027,6 +1059,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -1039,6 +1072,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
@@ -1705,6 +1739,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -1731,6 +1770,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -1754,6 +1798,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -1848,6 +1897,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -1860,6 +1910,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
@@ -2456,6 +2507,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -2492,6 +2548,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                             "type": ["string"]
                                                                         },
                                                                     },
+                                                                    "anyOf": [
+                                                                        {"required": ["city"]},
+                                                                        {"required": ["state"]},
+                                                                        {"required": ["country"]},
+                                                                    ],
                                                                 },
                                                             ]
                                                         },
@@ -2525,6 +2586,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                             "type": ["string"]
                                                                         },
                                                                     },
+                                                                    "anyOf": [
+                                                                        {"required": ["city"]},
+                                                                        {"required": ["state"]},
+                                                                        {"required": ["country"]},
+                                                                    ],
                                                                 },
                                                             ]
                                                         },
@@ -2622,6 +2688,10 @@ OPERATIONS: dict[str, Operation] = {
                                                         "max": {"type": ["number", "null"]},
                                                     },
                                                     "required": ["op"],
+                                                    "anyOf": [
+                                                        {"required": ["min"]},
+                                                        {"required": ["max"]},
+                                                    ],
                                                 },
                                                 {
                                                     "type": ["object"],
@@ -2634,6 +2704,10 @@ OPERATIONS: dict[str, Operation] = {
                                                         "max": {"type": ["number", "null"]},
                                                     },
                                                     "required": ["op"],
+                                                    "anyOf": [
+                                                        {"required": ["min"]},
+                                                        {"required": ["max"]},
+                                                    ],
                                                 },
                                             ]
                                         },

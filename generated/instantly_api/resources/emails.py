@@ -169,6 +169,7 @@ OPERATIONS: dict[str, Operation] = {
                     "assigned_to": {"type": ["string"]},
                 },
                 "required": ["reply_to_uuid", "to_address_email_list", "eaccount", "subject"],
+                "anyOf": [{"required": ["body"]}, {"required": ["include_original_body"]}],
             }
         },
         pages=None,

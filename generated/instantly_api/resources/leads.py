@@ -148,6 +148,7 @@ OPERATIONS: dict[str, Operation] = {
                     "ids": {"type": ["array"], "items": {"type": ["string"]}},
                     "limit": {"type": ["integer"], "minimum": 1, "maximum": 10000},
                 },
+                "anyOf": [{"required": ["campaign_id"]}, {"required": ["list_id"]}],
             }
         },
         pages=None,

@@ -407,6 +407,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -433,6 +438,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -456,6 +466,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -550,6 +565,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -562,6 +578,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
@@ -1237,6 +1254,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -1263,6 +1285,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -1286,6 +1313,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -1380,6 +1412,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -1392,6 +1425,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
@@ -1981,6 +2015,11 @@ OPERATIONS: dict[str, Operation] = {
                                                         "state": {"type": ["string"]},
                                                         "country": {"type": ["string"]},
                                                     },
+                                                    "anyOf": [
+                                                        {"required": ["city"]},
+                                                        {"required": ["state"]},
+                                                        {"required": ["country"]},
+                                                    ],
                                                 },
                                             ]
                                         },
@@ -2007,6 +2046,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -2030,6 +2074,11 @@ OPERATIONS: dict[str, Operation] = {
                                                                 "state": {"type": ["string"]},
                                                                 "country": {"type": ["string"]},
                                                             },
+                                                            "anyOf": [
+                                                                {"required": ["city"]},
+                                                                {"required": ["state"]},
+                                                                {"required": ["country"]},
+                                                            ],
                                                         },
                                                     ]
                                                 },
@@ -2124,6 +2173,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                         {
                                             "type": ["object"],
@@ -2136,6 +2186,7 @@ OPERATIONS: dict[str, Operation] = {
                                                 "max": {"type": ["number", "null"]},
                                             },
                                             "required": ["op"],
+                                            "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
                                         },
                                     ]
                                 },
