@@ -6,9 +6,11 @@ Usage:
     python scripts/regenerate.py --spec F --output DIR  # write DIR/instantly_api only
     python scripts/regenerate.py --check           # fail naming files that differ from generated/
 
-The generator (openapi-python-client, pinned exactly) runs with `openapi/generator.yaml`, the
-templates in `openapi/templates/`, `--meta none` and `--fail-on-warning`. Every generated file
-gets a banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and
+The generator (openapi-python-client, pinned exactly) runs in this process with
+`openapi/generator.yaml`, the templates in `openapi/templates/`, `--meta none` and
+`--fail-on-warning`; the post hooks that file lists (ruff) run beside the rendering of the
+resource layer, which reads the generated code from a snapshot taken before them. Every generated
+file gets a banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and
 `_spec.py` (the pin, readable at run time). Output is byte-for-byte deterministic.
 
 The pinned spec is vendored as `openapi/api_v2.json` (exact bytes, checked against the pin's
@@ -38,10 +40,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openapi_python_client.config import Config
 
 if __package__ in (None, ""):  # run as `python scripts/regenerate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -56,6 +62,7 @@ from scripts.normalize import (
     load_overrides,
     normalize_with_report,
 )
+from scripts.resource_layer import read_sources
 from scripts.spec_files import (
     PIN_PATH,
     REPO_ROOT,
@@ -217,49 +224,100 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
+def _generator_config(spec_path: Path, package_dir: Path) -> Config:
+    """The generator's configuration, as its command line would build it, without post hooks.
+
+    `--meta none --overwrite`, `openapi/generator.yaml`, the spec at `spec_path`; the hooks
+    that file lists are run by `_run_post_hooks` (so the generator itself runs no subprocess).
+    """
+    from openapi_python_client.config import Config, ConfigFile, MetaType
+
+    config_file = ConfigFile.load_from_path(path=CONFIG_PATH)
+    config_file.post_hooks = []
+    return Config.from_sources(
+        config_file, MetaType.NONE, spec_path, "utf-8", True, output_path=package_dir
+    )
+
+
 def _generate(spec_path: Path, package_dir: Path) -> str:
-    command = [
-        sys.executable,
-        "-m",
-        "openapi_python_client",
-        "generate",
-        "--path",
-        str(spec_path),
-        "--output-path",
-        str(package_dir),
-        "--config",
-        str(CONFIG_PATH),
-        "--custom-template-path",
-        str(TEMPLATES_DIR),
-        "--meta",
-        "none",
-        "--fail-on-warning",
-        "--overwrite",
-    ]
-    done = _run(command, cwd=spec_path.parent)
-    log = done.stdout + done.stderr
-    if done.returncode != 0 or "WARNING" in log or "Error(s) encountered" in log:
+    """Run the generator in this process (no interpreter start, no second JSON parse of our
+    imports); fail on any error or warning (`--fail-on-warning`), with its own report."""
+    import contextlib
+    import io
+    import traceback
+
+    import typer
+    from openapi_python_client import generate
+    from openapi_python_client.cli import handle_errors
+
+    log = io.StringIO()
+    failed = False
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+        try:
+            errors = generate(
+                config=_generator_config(spec_path, package_dir),
+                custom_template_path=TEMPLATES_DIR,
+            )
+            handle_errors(errors, fail_on_warning=True)
+        except typer.Exit as exit_:
+            failed = exit_.exit_code != 0
+        except Exception:
+            failed = True
+            traceback.print_exc()
+    text = log.getvalue()
+    if failed or "WARNING" in text or "Error(s) encountered" in text:
         raise RegenerateError(
-            f"{GENERATOR} failed or warned on {spec_path.name} (exit {done.returncode}); "
-            f"every warning is a construct the normalizer must rewrite:\n{log}"
+            f"{GENERATOR} failed or warned on {spec_path.name}; "
+            f"every warning is a construct the normalizer must rewrite:\n{text}"
         )
-    return log
+    return text
 
 
-def _finish_package(package_dir: Path, pin: dict[str, Any]) -> None:
-    """Add the package's own modules and py.typed, a banner on every Python file, format again."""
+def _post_hooks() -> list[str]:
+    """The commands `openapi/generator.yaml` runs in a freshly generated package, in order."""
+    from openapi_python_client.config import ConfigFile
+
+    return list(ConfigFile.load_from_path(path=CONFIG_PATH).post_hooks or [])
+
+
+def _run_post_hooks(package_dir: Path) -> bool:
+    """Run the configured post hooks inside `package_dir`, as the generator would (a shell,
+    this interpreter's scripts first on PATH); a failing hook fails the build.
+
+    True when one of them formats the package (`ruff format`): its files need no second pass.
+    """
+    env = {**os.environ, "PATH": _tool_path()}
+    hooks = _post_hooks()
+    for command in hooks:
+        done = subprocess.run(
+            command, shell=True, cwd=package_dir, env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RegenerateError(
+                f"post hook `{command}` failed in {package_dir}:\n{done.stdout}{done.stderr}"
+            )
+    return any(command.split()[:2] == ["ruff", "format"] for command in hooks)
+
+
+def _finish_package(package_dir: Path, pin: dict[str, Any], formatted: set[Path]) -> None:
+    """Add the package's own modules and py.typed, a banner on every Python file, and format
+    the files the generator's hooks did not (`formatted`: those they did; a comment on top
+    keeps a formatted file formatted, so they are not read again)."""
     for name in ("_timestamps.py", "_shape.py"):
         shutil.copyfile(PACKAGE_FILES_DIR / name, package_dir / name)
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561 marker: empty
     (package_dir / "_spec.py").write_text(_render_spec_module(pin), encoding="utf-8")
+    unformatted: list[str] = []
     for path in sorted(package_dir.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         if not text.startswith(BANNER):
             path.write_text(BANNER + text, encoding="utf-8")
+        if path not in formatted:
+            unformatted.append(path.relative_to(package_dir).as_posix())
     # The ruff executable, not `python -m ruff`: run inside the package, the generated
     # `types.py` would shadow the standard library's `types` module.
     done = _run(
-        [_ruff_executable(), "format", "--isolated", "--line-length", "100", "."],
+        [_ruff_executable(), "format", "--isolated", "--line-length", "100", *unformatted],
         cwd=package_dir,
     )
     if done.returncode != 0:
@@ -302,12 +360,26 @@ def build_package(
         try:
             log = _generate(spec_path, package_dir)
         except RegenerateError as exc:
-            if not report.notes:
-                raise
-            notes = "\n".join(f"  note: {note}" for note in report.notes)
-            raise RegenerateError(f"{exc}\nnormalizer notes:\n{notes}") from exc
-    api_reference = _emit_facade_layers(normalized, package_dir)
-    _finish_package(package_dir, pin)
+            if report.notes:
+                raise _with_notes(exc, report) from exc
+            raise
+    # The generator's hooks (lint fixes, formatting: ruff, on every core) rewrite its files in
+    # place while the facade layers are rendered from a snapshot of them taken before (in this
+    # thread); the layers are written once the hooks are done, so neither sees the other's work.
+    snapshot = read_sources(package_dir)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hooks = pool.submit(_run_post_hooks, package_dir)
+        layers, api_reference = _render_facade_layers(normalized, package_dir, snapshot)
+    try:
+        formatted = set(snapshot) if hooks.result() else set()
+    except RegenerateError as exc:
+        if report.notes:
+            raise _with_notes(exc, report) from exc
+        raise
+    for name, text in layers.items():
+        (package_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (package_dir / name).write_text(text, encoding="utf-8")
+    _finish_package(package_dir, pin, formatted)
     model_count = sum(1 for p in (package_dir / "models").glob("*.py") if p.name != "__init__.py")
     return BuildResult(
         package_dir=package_dir,
@@ -319,16 +391,29 @@ def build_package(
     )
 
 
-def _emit_facade_layers(normalized: dict[str, Any], package_dir: Path) -> str:
-    """What the facade reads from the spec: the resource layer, the per-endpoint limits; api.md."""
-    from scripts.endpoint_limits import render_endpoint_limits_module
-    from scripts.resource_layer import emit_resource_layer
+def _with_notes(exc: RegenerateError, report: NormalizeReport) -> RegenerateError:
+    """The build's failure with the normalizer's notes, which may explain it."""
+    notes = "\n".join(f"  note: {note}" for note in report.notes)
+    return RegenerateError(f"{exc}\nnormalizer notes:\n{notes}")
 
-    (package_dir / "_endpoint_limits.py").write_text(
-        render_endpoint_limits_module(normalized), encoding="utf-8"
+
+def _render_facade_layers(
+    normalized: dict[str, Any], package_dir: Path, snapshot: dict[Path, str]
+) -> tuple[dict[str, str], str]:
+    """What the facade reads from the spec: the resource layer and the per-endpoint limits
+    (path inside the package -> text), read from the generated code in `snapshot`; api.md."""
+    from scripts.endpoint_limits import render_endpoint_limits_module
+    from scripts.resource_layer import render_resource_layer
+
+    files, api_reference = render_resource_layer(
+        normalized,
+        package_dir,
+        review_path=RESOURCES_REVIEW_PATH,
+        helpers_dir=HELPERS_DIR,
+        snapshot=snapshot,
     )
-    return emit_resource_layer(
-        normalized, package_dir, review_path=RESOURCES_REVIEW_PATH, helpers_dir=HELPERS_DIR
+    return {"_endpoint_limits.py": render_endpoint_limits_module(normalized), **files}, (
+        api_reference
     )
 
 

@@ -2,7 +2,8 @@
 
 `emit_resource_layer` writes `instantly_api/resources/` (a module per tag with its operations as
 data and its sync and async classes, an index with the client mixins, the route table the
-transport's retry decisions read) into a freshly generated package, and returns `docs/api.md`.
+transport's retry decisions read) into a freshly generated package, and returns `docs/api.md`;
+`render_resource_layer` returns the same files as text instead of writing them.
 It reads the normalized spec, the generated package's source, the reviewed table
 `openapi/resources.json` and the hand-written helpers in `facade/instantly/_helpers/`.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from scripts.resource_layer._helpers import HelperError, read_helpers
 from scripts.resource_layer._model import Review, build_layer, load_review, stale_entries
 from scripts.resource_layer._naming import NameCollisionError
+from scripts.resource_layer._reading import read_sources
 from scripts.resource_layer._rendering import (
     HelperShell,
     render_api_md,
@@ -31,6 +33,8 @@ __all__ = [
     "Review",
     "emit_resource_layer",
     "load_review",
+    "read_sources",
+    "render_resource_layer",
 ]
 
 
@@ -65,6 +69,41 @@ def _usable_helpers(
     return usable
 
 
+def render_resource_layer(
+    document: Mapping[str, Any],
+    package_dir: Path,
+    *,
+    review_path: Path,
+    helpers_dir: Path,
+    snapshot: Mapping[Path, str] | None = None,
+) -> tuple[dict[str, str], str]:
+    """The files of `package_dir/resources/` (path inside the package -> text) and api.md.
+
+    The generated code is read from `package_dir`, or from `snapshot` (`read_sources`); nothing
+    is written (notes go to stderr).
+    """
+    review = load_review(review_path)
+    notes = [
+        f"{review_path.name} names {op}, which the spec does not have"
+        for op in stale_entries(document, review)
+    ]
+    resources = build_layer(document, package_dir, review, snapshot=snapshot)
+    helpers = _usable_helpers(
+        resources, read_helpers(helpers_dir) if helpers_dir.is_dir() else {}, notes
+    )
+    for note in notes:
+        print(f"resource layer note: {note}", file=sys.stderr)
+    files = {
+        f"resources/{resource.module}.py": render_resource_module(
+            resource, helpers.get(resource.attribute, [])
+        )
+        for resource in resources
+    }
+    files["resources/__init__.py"] = render_index(resources)
+    files["resources/_routes.py"] = render_routes(resources)
+    return files, render_api_md(resources, helpers)
+
+
 def emit_resource_layer(
     document: Mapping[str, Any],
     package_dir: Path,
@@ -73,22 +112,10 @@ def emit_resource_layer(
     helpers_dir: Path,
 ) -> str:
     """Write `package_dir/resources/` and return the text of api.md (notes go to stderr)."""
-    review = load_review(review_path)
-    notes = [
-        f"{review_path.name} names {op}, which the spec does not have"
-        for op in stale_entries(document, review)
-    ]
-    resources = build_layer(document, package_dir, review)
-    helpers = _usable_helpers(
-        resources, read_helpers(helpers_dir) if helpers_dir.is_dir() else {}, notes
+    files, api_md = render_resource_layer(
+        document, package_dir, review_path=review_path, helpers_dir=helpers_dir
     )
-    for note in notes:
-        print(f"resource layer note: {note}", file=sys.stderr)
-    target = package_dir / "resources"
-    target.mkdir(exist_ok=True)
-    for resource in resources:
-        source = render_resource_module(resource, helpers.get(resource.attribute, []))
-        (target / f"{resource.module}.py").write_text(source, encoding="utf-8")
-    (target / "__init__.py").write_text(render_index(resources), encoding="utf-8")
-    (target / "_routes.py").write_text(render_routes(resources), encoding="utf-8")
-    return render_api_md(resources, helpers)
+    (package_dir / "resources").mkdir(exist_ok=True)
+    for name, text in files.items():
+        (package_dir / name).write_text(text, encoding="utf-8")
+    return api_md

@@ -180,6 +180,7 @@ def _plan_method(
     operation: Mapping[str, Any],
     name: str,
     review: Review,
+    snapshot: Mapping[Path, str] | None,
 ) -> MethodPlan:
     operation_id = str(operation["operationId"])
     taken: set[str] = {p.python for p in endpoint.path_params}
@@ -202,7 +203,7 @@ def _plan_method(
             body_model = (model_module or "", " | ".join(models))
         elif model_module is not None:
             body_model = (model_module, model_name)
-            model = read_body_model(package_dir, model_name, model_module)
+            model = read_body_model(package_dir, model_name, model_module, snapshot=snapshot)
             for field_ in model.fields:
                 safe = _safe_argument(field_, taken)
                 taken.add(safe.python)
@@ -211,7 +212,9 @@ def _plan_method(
     returns_runtime = _runtime_of(endpoint.success_annotation, endpoint.imports)
     item = None
     if pages is not None and returns_runtime[0] != "builtins":
-        item = read_list_item(package_dir, returns_runtime[1], returns_runtime[0], "items")
+        item = read_list_item(
+            package_dir, returns_runtime[1], returns_runtime[0], "items", snapshot=snapshot
+        )
     repeatable, reason = _retry(operation_id, http_method, review)
     summary = str(operation.get("summary") or operation_id).strip().splitlines()[0]
     if pages is not None and CURSOR_INPUT not in {f.python for f in [*query, *body_fields]}:
@@ -267,10 +270,17 @@ def stale_entries(document: Mapping[str, Any], review: Review) -> list[str]:
 
 
 def build_layer(
-    document: Mapping[str, Any], package_dir: Path, review: Review
+    document: Mapping[str, Any],
+    package_dir: Path,
+    review: Review,
+    *,
+    snapshot: Mapping[Path, str] | None = None,
 ) -> list[ResourcePlan]:
-    """One `ResourcePlan` per tag (by the operation's first tag), methods in spec order."""
-    endpoints = _endpoint_index(read_endpoints(package_dir))
+    """One `ResourcePlan` per tag (by the operation's first tag), methods in spec order.
+
+    The generated code is read from `package_dir`, or from `snapshot` (`read_sources`) when given.
+    """
+    endpoints = _endpoint_index(read_endpoints(package_dir, snapshot=snapshot))
     grouped: dict[str, list[MethodPlan]] = {}
     for path, http_method, operation in iter_operations(dict(document)):
         if not isinstance(operation, Mapping) or "operationId" not in operation:
@@ -285,7 +295,15 @@ def build_layer(
         name = method_name(operation_id, tag, review.methods)
         grouped.setdefault(tag, []).append(
             _plan_method(
-                document, package_dir, endpoint, http_method.upper(), path, operation, name, review
+                document,
+                package_dir,
+                endpoint,
+                http_method.upper(),
+                path,
+                operation,
+                name,
+                review,
+                snapshot,
             )
         )
     resources = []

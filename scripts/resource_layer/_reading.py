@@ -4,12 +4,16 @@ The resource layer reuses the generator's own decisions (Python names of paramet
 their types, the 2xx model) instead of re-deriving them from the spec: the endpoint module's
 `_get_kwargs` gives the path, query and body parameters; the body model's class gives the JSON
 fields; `_parse_response` gives the class a 2xx body parses into. Nothing is imported.
+
+The source is read from disk, or from a snapshot (`read_sources`) taken before something else
+rewrites the files (regenerate.py reads while the generator's formatting hooks run).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +24,7 @@ __all__ = [
     "read_body_model",
     "read_endpoints",
     "read_list_item",
+    "read_sources",
 ]
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
@@ -72,14 +77,40 @@ def _absolute(module: str, level: int, target: str | None) -> str:
     return ".".join([*base, *([target] if target else [])])
 
 
+# The fields through which a node holds statements (in `_fields` order). No expression holds a
+# statement, so following these alone reaches every statement of a module.
+_STATEMENT_LISTS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def _statements(root: ast.AST) -> list[ast.AST]:
+    """`root` and the statements under it at any depth, in `ast.walk`'s (breadth-first) order.
+
+    `ast.walk` visits every expression node too; the generated modules are large and are read
+    for every operation of every build, so the statement-level searches walk only these.
+    """
+    found: list[ast.AST] = []
+    level = [root]
+    while level:
+        found += level
+        deeper: list[ast.AST] = []
+        for node in level:
+            for name in _STATEMENT_LISTS:
+                inner = getattr(node, name, None)
+                if isinstance(inner, list):
+                    deeper += inner
+        level = deeper
+    return found
+
+
 def _imports_of(tree: ast.Module, module: str) -> dict[str, str]:
     """Every name the module imports from somewhere (at any depth), with its absolute module."""
     found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            source = _absolute(module, node.level, node.module) if node.level else node.module
-            for alias in node.names:
-                found[alias.asname or alias.name] = str(source)
+    for node in _statements(tree):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        source = _absolute(module, node.level, node.module) if node.level else node.module
+        for alias in node.names:
+            found[alias.asname or alias.name] = str(source)
     return found
 
 
@@ -109,7 +140,7 @@ def _function(tree: ast.Module, name: str) -> ast.FunctionDef:
 
 
 def _kwargs_literal(func: ast.FunctionDef) -> ast.Dict:
-    for node in ast.walk(func):
+    for node in _statements(func):
         if (
             isinstance(node, ast.AnnAssign)
             and isinstance(node.target, ast.Name)
@@ -137,7 +168,7 @@ def _url_of(value: ast.expr) -> str:
 def _query_wire_names(func: ast.FunctionDef) -> dict[str, str]:
     """Python parameter name -> query wire name, from `params["wire"] = value` lines."""
     names: dict[str, str] = {}
-    for node in ast.walk(func):
+    for node in _statements(func):
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
         target = node.targets[0]
@@ -226,15 +257,32 @@ def _success_annotation(tree: ast.Module) -> str:
     return " | ".join(ast.unparse(m) for m in members) or "None"
 
 
-def read_endpoints(package_dir: Path) -> list[EndpointSource]:
-    """Every endpoint module under `package_dir/api`, read from source."""
+def read_sources(package_dir: Path) -> dict[Path, str]:
+    """Every Python file of the package with its text, as it is now (a snapshot to read from)."""
+    return {path: path.read_text(encoding="utf-8") for path in package_dir.rglob("*.py")}
+
+
+def _text(path: Path, snapshot: Mapping[Path, str] | None) -> str:
+    return path.read_text(encoding="utf-8") if snapshot is None else snapshot[path]
+
+
+def read_endpoints(
+    package_dir: Path, *, snapshot: Mapping[Path, str] | None = None
+) -> list[EndpointSource]:
+    """Every endpoint module under `package_dir/api`, read from source (or `snapshot`)."""
     package = package_dir.name
+    api = package_dir / "api"
+    paths = (
+        api.rglob("*.py")
+        if snapshot is None
+        else (p for p in snapshot if api in p.parents and p.name.endswith(".py"))
+    )
     endpoints: list[EndpointSource] = []
-    for path in sorted((package_dir / "api").rglob("*.py")):
+    for path in sorted(paths):
         if path.name == "__init__.py":
             continue
         module = _module_name(package, path, package_dir)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = ast.parse(_text(path, snapshot))
         imports = _imports_of(tree, module)
         func = _function(tree, "_get_kwargs")
         literal = _kwargs_literal(func)
@@ -318,9 +366,11 @@ def _to_dict_wire_names(cls: ast.ClassDef) -> dict[str, str]:
     return names
 
 
-def read_body_model(package_dir: Path, name: str, module: str) -> BodyModel:
+def read_body_model(
+    package_dir: Path, name: str, module: str, *, snapshot: Mapping[Path, str] | None = None
+) -> BodyModel:
     """The fields of the generated model `name` defined in `module` (absolute)."""
-    tree = ast.parse(_model_path(package_dir, module).read_text(encoding="utf-8"))
+    tree = ast.parse(_text(_model_path(package_dir, module), snapshot))
     imports = _imports_of(tree, module)
     cls = _class(tree, name)
     wire = _to_dict_wire_names(cls)
@@ -337,9 +387,16 @@ def read_body_model(package_dir: Path, name: str, module: str) -> BodyModel:
     return BodyModel(name=name, module=module, fields=tuple(fields))
 
 
-def read_list_item(package_dir: Path, name: str, module: str, attribute: str) -> Field | None:
+def read_list_item(
+    package_dir: Path,
+    name: str,
+    module: str,
+    attribute: str,
+    *,
+    snapshot: Mapping[Path, str] | None = None,
+) -> Field | None:
     """The annotation of `attribute` (e.g. `items`) of a generated response model, if declared."""
-    tree = ast.parse(_model_path(package_dir, module).read_text(encoding="utf-8"))
+    tree = ast.parse(_text(_model_path(package_dir, module), snapshot))
     imports = _imports_of(tree, module)
     cls = _class(tree, name)
     for node in cls.body:
