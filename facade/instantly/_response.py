@@ -125,18 +125,26 @@ def parse_success(
     response: httpx.Response,
     expected: type[T],
     *,
-    method: str,
-    path: str,
+    method: str | None = None,
+    path: str | None = None,
 ) -> T:
     """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError.
 
-    The error is raised here, outside the parser's `except` and with no parsed body in scope:
-    see the module docstring.
+    The error names `method` and `path` (by default the response's request's, read only then).
+    It is raised here, outside the parser's `except` and with no parsed body in scope: see the
+    module docstring.
     """
     parsed, problem = _parsed_or_problem(parse, client, response, expected)
     if problem is None:
         return cast(T, parsed)
     del parsed
+    if method is None or path is None:
+        try:
+            request: httpx.Request | None = response.request
+        except RuntimeError:  # a response built without a request
+            request = None
+        method = method or (request.method if request else "?")
+        path = path or (request.url.path if request else "?")
     raise _malformed(response, problem, method=method, path=path)
 
 
@@ -144,13 +152,12 @@ def _parsed_or_problem(
     parse: Callable[..., object], client: object, response: httpx.Response, expected: type[T]
 ) -> tuple[T | None, str | None]:
     """(the parsed model, None), or (None, what is wrong with the body, already scrubbed)."""
-    key = _sent_key(response)
     try:
         parsed = parse(client=client, response=response)
     except json.JSONDecodeError as exc:
-        return None, scrub(f"not JSON: {exc.msg}", key)
+        return None, scrub(f"not JSON: {exc.msg}", _sent_key(response))
     except _PARSE_ERRORS as exc:
-        return None, scrub(f"{type(exc).__name__}: {exc}", key)
+        return None, scrub(f"{type(exc).__name__}: {exc}", _sent_key(response))
     if not isinstance(parsed, expected):
         got = "no documented body" if parsed is None else type(parsed).__name__
         return None, f"expected {expected.__name__}, got {got}"

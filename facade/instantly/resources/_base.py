@@ -21,7 +21,7 @@ from .._errors import (
     InvalidInputError,
     MalformedResponseError,
 )
-from .._operation import Operation, operation, prepare
+from .._operation import Operation, Prepared, operation, prepare
 from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
 from .._retry_transport import detached, ensure_open
 
@@ -57,6 +57,8 @@ class RequestOptions(TypedDict, total=False):
 
 def check_options(options: Mapping[str, Any]) -> None:
     """Refuse unknown per-call options and a bad `max_retries` or `timeout` before sending."""
+    if not options:
+        return  # the usual call: nothing to check
     unknown = set(options) - set(RequestOptions.__annotations__)
     if unknown:
         raise InvalidInputError(
@@ -70,7 +72,7 @@ def check_options(options: Mapping[str, Any]) -> None:
 
 def _extensions(options: Mapping[str, Any]) -> dict[str, Any]:
     extensions: dict[str, Any] = {}
-    if "max_retries" in options:
+    if options and "max_retries" in options:
         n = options["max_retries"]
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise InvalidInputError(f"max_retries must be an int >= 0, got {n!r}")
@@ -102,6 +104,19 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
 
 # What a 2xx parses into when the spec promises no model: nothing to parse in an empty body.
 _NO_BODY = (("builtins", "object"), ("builtins", "NoneType"))
+
+
+def _response_module() -> Any:
+    """`instantly._response`, imported by the first answer (not by `import instantly`)."""
+    global _RESPONSE
+    if _RESPONSE is None:
+        from .. import _response
+
+        _RESPONSE = _response
+    return _RESPONSE
+
+
+_RESPONSE: Any = None
 
 
 def wait_options(result: Any) -> dict[str, Any] | None:
@@ -165,14 +180,19 @@ class _RunnerCore:
         self.clock = clock
         self.rng = rng
 
-    def build(self, call: Call) -> httpx.Request:
-        """The checked request of a call (`InvalidInputError` before anything is sent)."""
+    def check(self, call: Call) -> Prepared:
+        """The checked parts of a call's request (`InvalidInputError` before anything is sent)."""
         ensure_open(self._http)
         check_options(call.options)
-        prepared = prepare(call.operation, call.args)
+        return prepare(call.operation, call.args)
+
+    def build(self, call: Call) -> httpx.Request:
+        """The checked request of a call (`InvalidInputError` before anything is sent)."""
+        prepared = self.check(call)
+        options = call.options
         timeout: Any = (
-            resolve_timeout(call.options["timeout"])
-            if "timeout" in call.options
+            resolve_timeout(options["timeout"])
+            if options and "timeout" in options
             else httpx.USE_CLIENT_DEFAULT
         )
         accept = call.operation.accept
@@ -182,7 +202,7 @@ class _RunnerCore:
             params=prepared.params or None,
             json=prepared.json,
             headers={"Accept": accept} if accept else None,
-            extensions=_extensions(call.options),
+            extensions=_extensions(options),
             timeout=timeout,
         )
 
@@ -204,20 +224,17 @@ class _RunnerCore:
 
     def finish(self, call: Call, request: httpx.Request, response: httpx.Response) -> Any:
         """The parsed 2xx body, or the typed error of a non-2xx or malformed answer."""
-        from .._response import parse_success, status_error  # the first call loads them
-
-        method, path = request.method, request.url.path
+        outcomes = _response_module()
         if not 200 <= response.status_code < 300:
-            raise status_error(response, method=method, path=path)
+            raise outcomes.status_error(response, method=request.method, path=request.url.path)
         op = call.operation
         if not response.content and op.returns in _NO_BODY:
             return None  # a 204 (or an empty 2xx) where the spec promises no model
         raw = self._raw
         if raw is None:
             raw = self._raw = self._raw_factory()
-        return parse_success(
-            op.parser(), raw, response, op.result_class(), method=method, path=path
-        )
+        # The request's method and path name it in an error only: not read for a good answer.
+        return outcomes.parse_success(op.parser(), raw, response, op.result_class())
 
     def local(self, effect: Environment | MakeHandles) -> Any:
         """Effects answered without I/O: the clock and rng, or handles for started jobs."""
@@ -253,7 +270,7 @@ class _RunnerCore:
     def pages(self, op: Operation, args: Mapping[str, Any], options: Any) -> _Pages:
         """The calls of a listing's pages, the first one checked now (not at iteration)."""
         pages = _Pages(op, _with_page_size(op, args), options)
-        self.build(pages.call(None))
+        self.check(pages.call(None))
         return pages
 
     def job_call(self, job_id: str) -> Call:
