@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+from pathlib import Path
 from typing import Any
 
+import attrs
+import instantly_api
 import pytest
 from instantly_api.models import Account, ListAccountResponse200
 from instantly_api.types import UNSET
@@ -75,3 +80,36 @@ def test_a_union_field_with_a_timestamp_is_parsed_or_kept_as_sent() -> None:
     kept = Account.from_dict(account_payload(timestamp_warmup_start=None))
     assert parsed.timestamp_warmup_start.isoformat() == "2026-08-21T09:30:00+00:00"  # type: ignore[union-attr]
     assert kept.timestamp_warmup_start is None
+
+
+def _from_dict_call_arguments(source: str, class_name: str) -> list[str]:
+    """The names `from_dict` passes to `cls(...)`, in order."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "from_dict":
+                    for call in ast.walk(item):
+                        if (
+                            isinstance(call, ast.Call)
+                            and isinstance(call.func, ast.Name)
+                            and call.func.id == "cls"
+                        ):
+                            assert not call.keywords
+                            return [arg.id for arg in call.args if isinstance(arg, ast.Name)]
+    return []
+
+
+def test_every_model_passes_its_fields_to_its_init_in_declaration_order() -> None:
+    checked = 0
+    models = Path(instantly_api.__file__).parent / "models"
+    for path in sorted(models.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        module = importlib.import_module(f"instantly_api.models.{path.stem}")
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == module.__name__:
+                fields = [f.name for f in attrs.fields(cls) if f.init]
+                assert _from_dict_call_arguments(path.read_text(), cls.__name__) == fields, cls
+                checked += 1
+    assert checked > 800

@@ -69,10 +69,10 @@ class AccountCampaignMapping:
         status = d.pop("status", UNSET)
 
         account_campaign_mapping = cls(
-            campaign_id=campaign_id,
-            campaign_name=campaign_name,
-            timestamp_created=timestamp_created,
-            status=status,
+            campaign_id,
+            campaign_name,
+            timestamp_created,
+            status,
         )
 
         account_campaign_mapping.additional_properties = d

@@ -74,11 +74,11 @@ class AccountStatusMessage:
         response_code = d.pop("responseCode", UNSET)
 
         account_status_message = cls(
-            code=code,
-            command=command,
-            response=response,
-            e_message=e_message,
-            response_code=response_code,
+            code,
+            command,
+            response,
+            e_message,
+            response_code,
         )
 
         account_status_message.additional_properties = d

@@ -85,11 +85,11 @@ class AccountWarmup:
         reply_rate = d.pop("reply_rate", UNSET)
 
         account_warmup = cls(
-            limit=limit,
-            advanced=advanced,
-            warmup_custom_ftag=warmup_custom_ftag,
-            increment=increment,
-            reply_rate=reply_rate,
+            limit,
+            advanced,
+            warmup_custom_ftag,
+            increment,
+            reply_rate,
         )
 
         account_warmup.additional_properties = d

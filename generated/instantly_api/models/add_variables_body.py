@@ -42,7 +42,7 @@ class AddVariablesBody:
         variables = cast(list[str], d.pop("variables"))
 
         add_variables_body = cls(
-            variables=variables,
+            variables,
         )
 
         add_variables_body.additional_properties = d

@@ -42,7 +42,7 @@ class AddWorkspaceAgencyDomainBody:
         domain = d.pop("domain")
 
         add_workspace_agency_domain_body = cls(
-            domain=domain,
+            domain,
         )
 
         add_workspace_agency_domain_body.additional_properties = d

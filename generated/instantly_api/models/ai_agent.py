@@ -149,17 +149,17 @@ class AIAgent:
         description = d.pop("description", UNSET)
 
         ai_agent = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            payload=payload,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            status=status,
-            type_=type_,
-            is_auto_created=is_auto_created,
-            created_by=created_by,
-            description=description,
+            id,
+            organization_id,
+            name,
+            payload,
+            timestamp_created,
+            timestamp_updated,
+            status,
+            type_,
+            is_auto_created,
+            created_by,
+            description,
         )
 
         ai_agent.additional_properties = d

@@ -124,16 +124,16 @@ class AIAgentGuidance:
             )
 
         ai_agent_guidance = cls(
-            id=id,
-            organization_id=organization_id,
-            agent_id=agent_id,
-            label=label,
-            instruction=instruction,
-            status=status,
-            category=category,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            basic_guidance_options=basic_guidance_options,
+            id,
+            organization_id,
+            agent_id,
+            label,
+            instruction,
+            status,
+            category,
+            timestamp_created,
+            timestamp_updated,
+            basic_guidance_options,
         )
 
         ai_agent_guidance.additional_properties = d

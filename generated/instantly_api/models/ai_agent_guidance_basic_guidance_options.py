@@ -54,8 +54,8 @@ class AIAgentGuidanceBasicGuidanceOptions:
         length = d.pop("length")
 
         ai_agent_guidance_basic_guidance_options = cls(
-            tone=tone,
-            length=length,
+            tone,
+            length,
         )
 
         ai_agent_guidance_basic_guidance_options.additional_properties = d

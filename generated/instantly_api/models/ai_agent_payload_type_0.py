@@ -135,14 +135,14 @@ class AIAgentPayloadType0:
         ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
         ai_agent_payload_type_0 = cls(
-            campaign_id=campaign_id,
-            campaign_name=campaign_name,
-            search_filters=search_filters,
-            min_active_leads=min_active_leads,
-            on_exhaustion=on_exhaustion,
-            fallback_search_filters=fallback_search_filters,
-            ai_enrichment=ai_enrichment,
-            ai_enrichment_workflow=ai_enrichment_workflow,
+            campaign_id,
+            campaign_name,
+            search_filters,
+            min_active_leads,
+            on_exhaustion,
+            fallback_search_filters,
+            ai_enrichment,
+            ai_enrichment_workflow,
         )
 
         ai_agent_payload_type_0.additional_properties = d

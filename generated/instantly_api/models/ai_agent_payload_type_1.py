@@ -129,14 +129,14 @@ class AIAgentPayloadType1:
             next_decision_time = parse_timestamp(_next_decision_time)
 
         ai_agent_payload_type_1 = cls(
-            ai_sdr_config=ai_sdr_config,
-            type_=type_,
-            input_=input_,
-            master_lead_list_id=master_lead_list_id,
-            initial_scrape_ready=initial_scrape_ready,
-            timestamp_last_action=timestamp_last_action,
-            timestamp_last_decision=timestamp_last_decision,
-            next_decision_time=next_decision_time,
+            ai_sdr_config,
+            type_,
+            input_,
+            master_lead_list_id,
+            initial_scrape_ready,
+            timestamp_last_action,
+            timestamp_last_decision,
+            next_decision_time,
         )
 
         ai_agent_payload_type_1.additional_properties = d

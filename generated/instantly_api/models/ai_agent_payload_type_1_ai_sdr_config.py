@@ -99,10 +99,10 @@ class AIAgentPayloadType1AiSdrConfig:
             )
 
         ai_agent_payload_type_1_ai_sdr_config = cls(
-            memory=memory,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
+            memory,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
         )
 
         ai_agent_payload_type_1_ai_sdr_config.additional_properties = d

@@ -112,13 +112,13 @@ class AIAgentPayloadType1AiSdrConfigMemory:
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory = cls(
-            company=company,
-            business_description=business_description,
-            active_icps_indexes=active_icps_indexes,
-            icps=icps,
-            custom_fields=custom_fields,
-            business_offers=business_offers,
-            active_business_offers_indexes=active_business_offers_indexes,
+            company,
+            business_description,
+            active_icps_indexes,
+            icps,
+            custom_fields,
+            business_offers,
+            active_business_offers_indexes,
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory.additional_properties = d

@@ -53,8 +53,8 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemJobTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_job_title.additional_properties = d

@@ -57,8 +57,8 @@ class AIAgentPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         exclude = d.pop("exclude", UNSET)
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         ai_agent_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d

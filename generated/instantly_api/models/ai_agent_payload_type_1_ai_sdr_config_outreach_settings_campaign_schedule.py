@@ -59,7 +59,7 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule:
                 schedules.append(schedules_item)
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule = cls(
-            schedules=schedules,
+            schedules,
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule.additional_properties = d

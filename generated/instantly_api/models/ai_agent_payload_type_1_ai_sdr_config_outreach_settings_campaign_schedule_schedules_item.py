@@ -95,10 +95,10 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item = (
             cls(
-                name=name,
-                timing=timing,
-                days=days,
-                timezone=timezone,
+                name,
+                timing,
+                days,
+                timezone,
             )
         )
 

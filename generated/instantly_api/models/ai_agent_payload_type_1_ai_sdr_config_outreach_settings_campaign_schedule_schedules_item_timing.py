@@ -51,8 +51,8 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesIte
         to = d.pop("to", UNSET)
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d

@@ -71,9 +71,9 @@ class AIAgentPayloadType2NoShow:
             )
 
         ai_agent_payload_type_2_no_show = cls(
-            enabled=enabled,
-            max_followups=max_followups,
-            fallback_sending_accounts=fallback_sending_accounts,
+            enabled,
+            max_followups,
+            fallback_sending_accounts,
         )
 
         ai_agent_payload_type_2_no_show.additional_properties = d

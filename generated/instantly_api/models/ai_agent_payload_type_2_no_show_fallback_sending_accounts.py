@@ -56,8 +56,8 @@ class AIAgentPayloadType2NoShowFallbackSendingAccounts:
         tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
         ai_agent_payload_type_2_no_show_fallback_sending_accounts = cls(
-            accounts=accounts,
-            tag_ids=tag_ids,
+            accounts,
+            tag_ids,
         )
 
         ai_agent_payload_type_2_no_show_fallback_sending_accounts.additional_properties = d

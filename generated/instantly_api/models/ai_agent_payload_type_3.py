@@ -48,7 +48,7 @@ class AIAgentPayloadType3:
             integrations = AIAgentPayloadType3Integrations.from_dict(_integrations)
 
         ai_agent_payload_type_3 = cls(
-            integrations=integrations,
+            integrations,
         )
 
         ai_agent_payload_type_3.additional_properties = d

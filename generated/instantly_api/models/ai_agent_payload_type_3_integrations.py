@@ -47,7 +47,7 @@ class AIAgentPayloadType3Integrations:
         slack = _parse_slack(d.pop("slack", UNSET))
 
         ai_agent_payload_type_3_integrations = cls(
-            slack=slack,
+            slack,
         )
 
         ai_agent_payload_type_3_integrations.additional_properties = d

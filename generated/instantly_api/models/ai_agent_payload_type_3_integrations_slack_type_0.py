@@ -73,11 +73,11 @@ class AIAgentPayloadType3IntegrationsSlackType0:
         channel_name = d.pop("channel_name", UNSET)
 
         ai_agent_payload_type_3_integrations_slack_type_0 = cls(
-            connection_id=connection_id,
-            enabled=enabled,
-            connection_name=connection_name,
-            channel_id=channel_id,
-            channel_name=channel_name,
+            connection_id,
+            enabled,
+            connection_name,
+            channel_id,
+            channel_name,
         )
 
         ai_agent_payload_type_3_integrations_slack_type_0.additional_properties = d

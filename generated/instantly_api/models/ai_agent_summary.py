@@ -102,13 +102,13 @@ class AIAgentSummary:
         type_ = d.pop("type", UNSET)
 
         ai_agent_summary = cls(
-            id=id,
-            name=name,
-            status=status,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            configuration_mode=configuration_mode,
-            type_=type_,
+            id,
+            name,
+            status,
+            timestamp_created,
+            timestamp_updated,
+            configuration_mode,
+            type_,
         )
 
         ai_agent_summary.additional_properties = d

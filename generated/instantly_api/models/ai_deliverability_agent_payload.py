@@ -49,7 +49,7 @@ class AIDeliverabilityAgentPayload:
             integrations = AIDeliverabilityAgentPayloadIntegrations.from_dict(_integrations)
 
         ai_deliverability_agent_payload = cls(
-            integrations=integrations,
+            integrations,
         )
 
         ai_deliverability_agent_payload.additional_properties = d

@@ -47,7 +47,7 @@ class AIDeliverabilityAgentPayloadIntegrations:
         slack = _parse_slack(d.pop("slack", UNSET))
 
         ai_deliverability_agent_payload_integrations = cls(
-            slack=slack,
+            slack,
         )
 
         ai_deliverability_agent_payload_integrations.additional_properties = d

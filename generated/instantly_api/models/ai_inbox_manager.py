@@ -157,18 +157,18 @@ class AIInboxManager:
             metadata = AIInboxManagerMetadata.from_dict(_metadata)
 
         ai_inbox_manager = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            payload=payload,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            status=status,
-            type_=type_,
-            is_auto_created=is_auto_created,
-            created_by=created_by,
-            description=description,
-            metadata=metadata,
+            id,
+            organization_id,
+            name,
+            payload,
+            timestamp_created,
+            timestamp_updated,
+            status,
+            type_,
+            is_auto_created,
+            created_by,
+            description,
+            metadata,
         )
 
         ai_inbox_manager.additional_properties = d

@@ -67,8 +67,8 @@ class AIInboxManagerMetadata:
             integrations = AIInboxManagerMetadataIntegrations.from_dict(_integrations)
 
         ai_inbox_manager_metadata = cls(
-            tags=tags,
-            integrations=integrations,
+            tags,
+            integrations,
         )
 
         ai_inbox_manager_metadata.additional_properties = d

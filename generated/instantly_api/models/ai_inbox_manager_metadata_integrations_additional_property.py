@@ -69,10 +69,10 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
         error = d.pop("error", UNSET)
 
         ai_inbox_manager_metadata_integrations_additional_property = cls(
-            id=id,
-            label=label,
-            is_valid=is_valid,
-            error=error,
+            id,
+            label,
+            is_valid,
+            error,
         )
 
         ai_inbox_manager_metadata_integrations_additional_property.additional_properties = d

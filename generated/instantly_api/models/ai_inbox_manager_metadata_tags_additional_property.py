@@ -49,8 +49,8 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
         label = d.pop("label")
 
         ai_inbox_manager_metadata_tags_additional_property = cls(
-            id=id,
-            label=label,
+            id,
+            label,
         )
 
         ai_inbox_manager_metadata_tags_additional_property.additional_properties = d

@@ -173,18 +173,18 @@ class AIInboxManagerPayload:
         followup_business_days_only = d.pop("followup_business_days_only", UNSET)
 
         ai_inbox_manager_payload = cls(
-            configuration_type=configuration_type,
-            tags=tags,
-            handle_followup=handle_followup,
-            respond_to_automatic_emails=respond_to_automatic_emails,
-            handle_objections=handle_objections,
-            integrations=integrations,
-            no_show=no_show,
-            trigger_on_labels_enabled=trigger_on_labels_enabled,
-            trigger_on_labels=trigger_on_labels,
-            trigger_on_labels_mode=trigger_on_labels_mode,
-            monthly_credit_budget=monthly_credit_budget,
-            followup_business_days_only=followup_business_days_only,
+            configuration_type,
+            tags,
+            handle_followup,
+            respond_to_automatic_emails,
+            handle_objections,
+            integrations,
+            no_show,
+            trigger_on_labels_enabled,
+            trigger_on_labels,
+            trigger_on_labels_mode,
+            monthly_credit_budget,
+            followup_business_days_only,
         )
 
         ai_inbox_manager_payload.additional_properties = d

@@ -73,9 +73,9 @@ class AIInboxManagerPayloadNoShow:
             )
 
         ai_inbox_manager_payload_no_show = cls(
-            enabled=enabled,
-            max_followups=max_followups,
-            fallback_sending_accounts=fallback_sending_accounts,
+            enabled,
+            max_followups,
+            fallback_sending_accounts,
         )
 
         ai_inbox_manager_payload_no_show.additional_properties = d

@@ -56,8 +56,8 @@ class AIInboxManagerPayloadNoShowFallbackSendingAccounts:
         tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
         ai_inbox_manager_payload_no_show_fallback_sending_accounts = cls(
-            accounts=accounts,
-            tag_ids=tag_ids,
+            accounts,
+            tag_ids,
         )
 
         ai_inbox_manager_payload_no_show_fallback_sending_accounts.additional_properties = d

@@ -146,17 +146,17 @@ class AILeadFinderAgent:
         description = d.pop("description", UNSET)
 
         ai_lead_finder_agent = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            status=status,
-            payload=payload,
-            type_=type_,
-            is_auto_created=is_auto_created,
-            created_by=created_by,
-            description=description,
+            id,
+            organization_id,
+            name,
+            timestamp_created,
+            timestamp_updated,
+            status,
+            payload,
+            type_,
+            is_auto_created,
+            created_by,
+            description,
         )
 
         ai_lead_finder_agent.additional_properties = d

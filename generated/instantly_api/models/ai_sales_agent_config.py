@@ -138,14 +138,14 @@ class AISalesAgentConfig:
             autonomy_settings = AISalesAgentConfigAutonomySettings.from_dict(_autonomy_settings)
 
         ai_sales_agent_config = cls(
-            memory=memory,
-            position_details=position_details,
-            investment_details=investment_details,
-            research_details=research_details,
-            partnership_details=partnership_details,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
+            memory,
+            position_details,
+            investment_details,
+            research_details,
+            partnership_details,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
         )
 
         ai_sales_agent_config.additional_properties = d

@@ -42,7 +42,7 @@ class AISalesAgentConfigEnrichmentSettings:
         enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
         ai_sales_agent_config_enrichment_settings = cls(
-            enrichment_limit_per_run=enrichment_limit_per_run,
+            enrichment_limit_per_run,
         )
 
         ai_sales_agent_config_enrichment_settings.additional_properties = d

@@ -52,7 +52,7 @@ class AISalesAgentConfigOutreachSettings:
             )
 
         ai_sales_agent_config_outreach_settings = cls(
-            opt_out_settings=opt_out_settings,
+            opt_out_settings,
         )
 
         ai_sales_agent_config_outreach_settings.additional_properties = d

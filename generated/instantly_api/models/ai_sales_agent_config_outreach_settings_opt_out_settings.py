@@ -43,7 +43,7 @@ class AISalesAgentConfigOutreachSettingsOptOutSettings:
         text_opt_out_enabled = d.pop("text_opt_out_enabled", UNSET)
 
         ai_sales_agent_config_outreach_settings_opt_out_settings = cls(
-            text_opt_out_enabled=text_opt_out_enabled,
+            text_opt_out_enabled,
         )
 
         ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d

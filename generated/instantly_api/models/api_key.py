@@ -87,13 +87,13 @@ class APIKey:
         timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
         api_key = cls(
-            id=id,
-            name=name,
-            scopes=scopes,
-            key=key,
-            organization_id=organization_id,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
+            id,
+            name,
+            scopes,
+            key,
+            organization_id,
+            timestamp_created,
+            timestamp_updated,
         )
 
         api_key.additional_properties = d

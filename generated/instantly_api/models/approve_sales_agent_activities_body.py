@@ -43,7 +43,7 @@ class ApproveSalesAgentActivitiesBody:
         activity_ids = cast(list[str], d.pop("activity_ids"))
 
         approve_sales_agent_activities_body = cls(
-            activity_ids=activity_ids,
+            activity_ids,
         )
 
         approve_sales_agent_activities_body.additional_properties = d

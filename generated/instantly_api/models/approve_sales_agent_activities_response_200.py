@@ -42,7 +42,7 @@ class ApproveSalesAgentActivitiesResponse200:
         approved = d.pop("approved")
 
         approve_sales_agent_activities_response_200 = cls(
-            approved=approved,
+            approved,
         )
 
         approve_sales_agent_activities_response_200.additional_properties = d

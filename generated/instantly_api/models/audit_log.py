@@ -220,22 +220,22 @@ class AuditLog:
         user_name = d.pop("user_name", UNSET)
 
         audit_log = cls(
-            id=id,
-            timestamp=timestamp,
-            organization_id=organization_id,
-            activity_type=activity_type,
-            ip_address=ip_address,
-            from_api=from_api,
-            user_agent=user_agent,
-            user_id=user_id,
-            api_key_id=api_key_id,
-            affected_count=affected_count,
-            campaign_id=campaign_id,
-            webhook_id=webhook_id,
-            subsequence_id=subsequence_id,
-            list_id=list_id,
-            audit_metadata=audit_metadata,
-            user_name=user_name,
+            id,
+            timestamp,
+            organization_id,
+            activity_type,
+            ip_address,
+            from_api,
+            user_agent,
+            user_id,
+            api_key_id,
+            affected_count,
+            campaign_id,
+            webhook_id,
+            subsequence_id,
+            list_id,
+            audit_metadata,
+            user_name,
         )
 
         audit_log.additional_properties = d

@@ -151,17 +151,17 @@ class BackgroundJob:
             data = BackgroundJobData.from_dict(_data)
 
         background_job = cls(
-            id=id,
-            workspace_id=workspace_id,
-            type_=type_,
-            progress=progress,
-            status=status,
-            created_at=created_at,
-            updated_at=updated_at,
-            user_id=user_id,
-            entity_id=entity_id,
-            entity_type=entity_type,
-            data=data,
+            id,
+            workspace_id,
+            type_,
+            progress,
+            status,
+            created_at,
+            updated_at,
+            user_id,
+            entity_id,
+            entity_type,
+            data,
         )
 
         background_job.additional_properties = d

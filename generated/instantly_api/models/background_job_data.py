@@ -46,7 +46,7 @@ class BackgroundJobData:
         moved_lead_emails = cast(list[str], d.pop("moved_lead_emails", UNSET))
 
         background_job_data = cls(
-            moved_lead_emails=moved_lead_emails,
+            moved_lead_emails,
         )
 
         background_job_data.additional_properties = d

@@ -56,9 +56,9 @@ class BadGatewayErrorBody:
         message = d.pop("message")
 
         bad_gateway_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         bad_gateway_error_body.additional_properties = d

@@ -56,9 +56,9 @@ class BadRequestErrorBody:
         message = d.pop("message")
 
         bad_request_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         bad_request_error_body.additional_properties = d

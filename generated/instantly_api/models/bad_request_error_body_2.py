@@ -41,7 +41,7 @@ class BadRequestErrorBody2:
         message = d.pop("message", UNSET)
 
         bad_request_error_body_2 = cls(
-            message=message,
+            message,
         )
 
         bad_request_error_body_2.additional_properties = d

@@ -41,7 +41,7 @@ class BadRequestErrorBody3:
         error = d.pop("error", UNSET)
 
         bad_request_error_body_3 = cls(
-            error=error,
+            error,
         )
 
         bad_request_error_body_3.additional_properties = d

@@ -75,11 +75,11 @@ class BlockListEntry:
         is_domain = d.pop("is_domain")
 
         block_list_entry = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            organization_id=organization_id,
-            bl_value=bl_value,
-            is_domain=is_domain,
+            id,
+            timestamp_created,
+            organization_id,
+            bl_value,
+            is_domain,
         )
 
         block_list_entry.additional_properties = d

@@ -130,15 +130,15 @@ class BulkAddLeadsBody:
         skip_if_in_list = d.pop("skip_if_in_list", UNSET)
 
         bulk_add_leads_body = cls(
-            leads=leads,
-            campaign_id=campaign_id,
-            list_id=list_id,
-            blocklist_id=blocklist_id,
-            assigned_to=assigned_to,
-            verify_leads_on_import=verify_leads_on_import,
-            skip_if_in_workspace=skip_if_in_workspace,
-            skip_if_in_campaign=skip_if_in_campaign,
-            skip_if_in_list=skip_if_in_list,
+            leads,
+            campaign_id,
+            list_id,
+            blocklist_id,
+            assigned_to,
+            verify_leads_on_import,
+            skip_if_in_workspace,
+            skip_if_in_campaign,
+            skip_if_in_list,
         )
 
         bulk_add_leads_body.additional_properties = d

@@ -184,18 +184,18 @@ class BulkAddLeadsBodyLeadsItem:
             custom_variables = BulkAddLeadsBodyLeadsItemCustomVariables.from_dict(_custom_variables)
 
         bulk_add_leads_body_leads_item = cls(
-            email=email,
-            personalization=personalization,
-            website=website,
-            last_name=last_name,
-            first_name=first_name,
-            company_name=company_name,
-            job_title=job_title,
-            phone=phone,
-            lt_interest_status=lt_interest_status,
-            pl_value_lead=pl_value_lead,
-            assigned_to=assigned_to,
-            custom_variables=custom_variables,
+            email,
+            personalization,
+            website,
+            last_name,
+            first_name,
+            company_name,
+            job_title,
+            phone,
+            lt_interest_status,
+            pl_value_lead,
+            assigned_to,
+            custom_variables,
         )
 
         bulk_add_leads_body_leads_item.additional_properties = d

@@ -141,18 +141,18 @@ class BulkAddLeadsResponse200:
             created_leads.append(created_leads_item)
 
         bulk_add_leads_response_200 = cls(
-            status=status,
-            total_sent=total_sent,
-            leads_uploaded=leads_uploaded,
-            in_blocklist=in_blocklist,
-            blocklist_used=blocklist_used,
-            duplicated_leads=duplicated_leads,
-            skipped_count=skipped_count,
-            invalid_email_count=invalid_email_count,
-            incomplete_count=incomplete_count,
-            duplicate_email_count=duplicate_email_count,
-            remaining_in_plan=remaining_in_plan,
-            created_leads=created_leads,
+            status,
+            total_sent,
+            leads_uploaded,
+            in_blocklist,
+            blocklist_used,
+            duplicated_leads,
+            skipped_count,
+            invalid_email_count,
+            incomplete_count,
+            duplicate_email_count,
+            remaining_in_plan,
+            created_leads,
         )
 
         bulk_add_leads_response_200.additional_properties = d

@@ -103,12 +103,12 @@ class BulkAddLeadsResponse200CreatedLeadsItem:
         phone = d.pop("phone", UNSET)
 
         bulk_add_leads_response_200_created_leads_item = cls(
-            index=index,
-            id=id,
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            phone=phone,
+            index,
+            id,
+            email,
+            first_name,
+            last_name,
+            phone,
         )
 
         bulk_add_leads_response_200_created_leads_item.additional_properties = d

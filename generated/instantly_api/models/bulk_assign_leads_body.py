@@ -166,19 +166,19 @@ class BulkAssignLeadsBody:
         has_clause = d.pop("has_clause", UNSET)
 
         bulk_assign_leads_body = cls(
-            organization_user_ids=organization_user_ids,
-            search=search,
-            filter_=filter_,
-            campaign=campaign,
-            list_id=list_id,
-            in_campaign=in_campaign,
-            in_list=in_list,
-            smart_view_id=smart_view_id,
-            ids=ids,
-            limit=limit,
-            queries=queries,
-            assigned_to=assigned_to,
-            has_clause=has_clause,
+            organization_user_ids,
+            search,
+            filter_,
+            campaign,
+            list_id,
+            in_campaign,
+            in_list,
+            smart_view_id,
+            ids,
+            limit,
+            queries,
+            assigned_to,
+            has_clause,
         )
 
         bulk_assign_leads_body.additional_properties = d

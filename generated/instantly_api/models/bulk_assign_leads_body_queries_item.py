@@ -51,8 +51,8 @@ class BulkAssignLeadsBodyQueriesItem:
         values = BulkAssignLeadsBodyQueriesItemValues.from_dict(d.pop("values"))
 
         bulk_assign_leads_body_queries_item = cls(
-            action_type=action_type,
-            values=values,
+            action_type,
+            values,
         )
 
         bulk_assign_leads_body_queries_item.additional_properties = d

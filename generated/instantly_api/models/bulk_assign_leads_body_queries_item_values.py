@@ -73,9 +73,9 @@ class BulkAssignLeadsBodyQueriesItemValues:
             lead_status = BulkAssignLeadsBodyQueriesItemValuesLeadStatus.from_dict(_lead_status)
 
         bulk_assign_leads_body_queries_item_values = cls(
-            occurrence_days=occurrence_days,
-            occurrence_count=occurrence_count,
-            lead_status=lead_status,
+            occurrence_days,
+            occurrence_count,
+            lead_status,
         )
 
         bulk_assign_leads_body_queries_item_values.additional_properties = d

@@ -49,8 +49,8 @@ class BulkAssignLeadsBodyQueriesItemValuesLeadStatus:
         condition = d.pop("condition", UNSET)
 
         bulk_assign_leads_body_queries_item_values_lead_status = cls(
-            status=status,
-            condition=condition,
+            status,
+            condition,
         )
 
         bulk_assign_leads_body_queries_item_values_lead_status.additional_properties = d

@@ -50,8 +50,8 @@ class BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount:
         count = d.pop("count", UNSET)
 
         bulk_assign_leads_body_queries_item_values_occurrence_count = cls(
-            condition=condition,
-            count=count,
+            condition,
+            count,
         )
 
         bulk_assign_leads_body_queries_item_values_occurrence_count.additional_properties = d

@@ -49,8 +49,8 @@ class BulkAssignLeadsResponse202:
         message = d.pop("message", UNSET)
 
         bulk_assign_leads_response_202 = cls(
-            status=status,
-            message=message,
+            status,
+            message,
         )
 
         bulk_assign_leads_response_202.additional_properties = d

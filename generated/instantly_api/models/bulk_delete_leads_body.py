@@ -83,11 +83,11 @@ class BulkDeleteLeadsBody:
         limit = d.pop("limit", UNSET)
 
         bulk_delete_leads_body = cls(
-            campaign_id=campaign_id,
-            list_id=list_id,
-            status=status,
-            ids=ids,
-            limit=limit,
+            campaign_id,
+            list_id,
+            status,
+            ids,
+            limit,
         )
 
         bulk_delete_leads_body.additional_properties = d

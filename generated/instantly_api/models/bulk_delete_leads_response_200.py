@@ -41,7 +41,7 @@ class BulkDeleteLeadsResponse200:
         count = d.pop("count", UNSET)
 
         bulk_delete_leads_response_200 = cls(
-            count=count,
+            count,
         )
 
         bulk_delete_leads_response_200.additional_properties = d

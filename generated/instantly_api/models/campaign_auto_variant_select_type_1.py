@@ -43,7 +43,7 @@ class CampaignAutoVariantSelectType1:
         trigger = d.pop("trigger")
 
         campaign_auto_variant_select_type_1 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         campaign_auto_variant_select_type_1.additional_properties = d

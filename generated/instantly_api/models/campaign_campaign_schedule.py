@@ -83,9 +83,9 @@ class CampaignCampaignSchedule:
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         campaign_campaign_schedule = cls(
-            schedules=schedules,
-            start_date=start_date,
-            end_date=end_date,
+            schedules,
+            start_date,
+            end_date,
         )
 
         campaign_campaign_schedule.additional_properties = d

@@ -81,10 +81,10 @@ class CampaignCampaignScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         campaign_campaign_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         campaign_campaign_schedule_schedules_item.additional_properties = d

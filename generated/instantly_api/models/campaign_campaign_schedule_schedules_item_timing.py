@@ -49,8 +49,8 @@ class CampaignCampaignScheduleSchedulesItemTiming:
         to = d.pop("to")
 
         campaign_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         campaign_campaign_schedule_schedules_item_timing.additional_properties = d

@@ -60,9 +60,9 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
         scope = d.pop("scope", UNSET)
 
         campaign_limit_emails_per_company_override_type_1 = cls(
-            mode=mode,
-            daily_limit=daily_limit,
-            scope=scope,
+            mode,
+            daily_limit,
+            scope,
         )
 
         campaign_limit_emails_per_company_override_type_1.additional_properties = d

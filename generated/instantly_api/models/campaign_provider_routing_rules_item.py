@@ -61,9 +61,9 @@ class CampaignProviderRoutingRulesItem:
         sender_esp = cast(list[str], d.pop("sender_esp", UNSET))
 
         campaign_provider_routing_rules_item = cls(
-            action=action,
-            recipient_esp=recipient_esp,
-            sender_esp=sender_esp,
+            action,
+            recipient_esp,
+            sender_esp,
         )
 
         campaign_provider_routing_rules_item.additional_properties = d

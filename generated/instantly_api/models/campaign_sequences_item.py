@@ -48,7 +48,7 @@ class CampaignSequencesItem:
             steps.append(steps_item)
 
         campaign_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         campaign_sequences_item.additional_properties = d

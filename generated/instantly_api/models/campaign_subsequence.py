@@ -192,20 +192,20 @@ class CampaignSubsequence:
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
         campaign_subsequence = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            parent_campaign=parent_campaign,
-            workspace=workspace,
-            status=status,
-            timestamp_leads_updated=timestamp_leads_updated,
-            name=name,
-            conditions=conditions,
-            subsequence_schedule=subsequence_schedule,
-            sequences=sequences,
-            auto_variant_select=auto_variant_select,
-            daily_limit_mode=daily_limit_mode,
-            daily_limit=daily_limit,
-            ignore_account_daily_limit=ignore_account_daily_limit,
+            id,
+            timestamp_created,
+            parent_campaign,
+            workspace,
+            status,
+            timestamp_leads_updated,
+            name,
+            conditions,
+            subsequence_schedule,
+            sequences,
+            auto_variant_select,
+            daily_limit_mode,
+            daily_limit,
+            ignore_account_daily_limit,
         )
 
         campaign_subsequence.additional_properties = d

@@ -44,7 +44,7 @@ class CampaignSubsequenceAutoVariantSelectType1:
         trigger = d.pop("trigger")
 
         campaign_subsequence_auto_variant_select_type_1 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         campaign_subsequence_auto_variant_select_type_1.additional_properties = d

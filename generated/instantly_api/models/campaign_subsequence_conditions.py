@@ -63,9 +63,9 @@ class CampaignSubsequenceConditions:
         reply_contains = d.pop("reply_contains", UNSET)
 
         campaign_subsequence_conditions = cls(
-            crm_status=crm_status,
-            lead_activity=lead_activity,
-            reply_contains=reply_contains,
+            crm_status,
+            lead_activity,
+            reply_contains,
         )
 
         campaign_subsequence_conditions.additional_properties = d

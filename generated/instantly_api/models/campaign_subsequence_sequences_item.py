@@ -48,7 +48,7 @@ class CampaignSubsequenceSequencesItem:
             steps.append(steps_item)
 
         campaign_subsequence_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         campaign_subsequence_sequences_item.additional_properties = d

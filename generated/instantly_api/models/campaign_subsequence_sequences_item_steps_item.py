@@ -103,12 +103,12 @@ class CampaignSubsequenceSequencesItemStepsItem:
         pre_delay_unit = d.pop("pre_delay_unit", UNSET)
 
         campaign_subsequence_sequences_item_steps_item = cls(
-            type_=type_,
-            delay=delay,
-            variants=variants,
-            delay_unit=delay_unit,
-            pre_delay=pre_delay,
-            pre_delay_unit=pre_delay_unit,
+            type_,
+            delay,
+            variants,
+            delay_unit,
+            pre_delay,
+            pre_delay_unit,
         )
 
         campaign_subsequence_sequences_item_steps_item.additional_properties = d

@@ -60,9 +60,9 @@ class CampaignSubsequenceSequencesItemStepsItemVariantsItem:
         v_disabled = d.pop("v_disabled", UNSET)
 
         campaign_subsequence_sequences_item_steps_item_variants_item = cls(
-            subject=subject,
-            body=body,
-            v_disabled=v_disabled,
+            subject,
+            body,
+            v_disabled,
         )
 
         campaign_subsequence_sequences_item_steps_item_variants_item.additional_properties = d

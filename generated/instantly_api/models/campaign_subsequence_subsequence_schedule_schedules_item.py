@@ -83,10 +83,10 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         campaign_subsequence_subsequence_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         campaign_subsequence_subsequence_schedule_schedules_item.additional_properties = d

@@ -42,7 +42,7 @@ class CancelDfyEmailAccountsBody:
         accounts = cast(list[str], d.pop("accounts"))
 
         cancel_dfy_email_accounts_body = cls(
-            accounts=accounts,
+            accounts,
         )
 
         cancel_dfy_email_accounts_body.additional_properties = d

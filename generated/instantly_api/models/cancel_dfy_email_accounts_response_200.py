@@ -48,7 +48,7 @@ class CancelDfyEmailAccountsResponse200:
             items.append(items_item)
 
         cancel_dfy_email_accounts_response_200 = cls(
-            items=items,
+            items,
         )
 
         cancel_dfy_email_accounts_response_200.additional_properties = d

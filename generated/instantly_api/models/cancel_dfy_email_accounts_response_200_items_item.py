@@ -105,15 +105,15 @@ class CancelDfyEmailAccountsResponse200ItemsItem:
         timestamp_created = d.pop("timestamp_created")
 
         cancel_dfy_email_accounts_response_200_items_item = cls(
-            id=id,
-            domain=domain,
-            email=email,
-            email_provider=email_provider,
-            first_name=first_name,
-            last_name=last_name,
-            is_pre_warmed_up=is_pre_warmed_up,
-            timestamp_cancelled=timestamp_cancelled,
-            timestamp_created=timestamp_created,
+            id,
+            domain,
+            email,
+            email_provider,
+            first_name,
+            last_name,
+            is_pre_warmed_up,
+            timestamp_cancelled,
+            timestamp_created,
         )
 
         cancel_dfy_email_accounts_response_200_items_item.additional_properties = d

@@ -49,8 +49,8 @@ class ChangeWorkspaceOwnerBody:
         sec = d.pop("sec")
 
         change_workspace_owner_body = cls(
-            email=email,
-            sec=sec,
+            email,
+            sec,
         )
 
         change_workspace_owner_body.additional_properties = d

@@ -42,7 +42,7 @@ class CheckDomainsAvailabilityBody:
         domains = cast(list[str], d.pop("domains"))
 
         check_domains_availability_body = cls(
-            domains=domains,
+            domains,
         )
 
         check_domains_availability_body.additional_properties = d

@@ -55,7 +55,7 @@ class CheckDomainsAvailabilityResponse200:
                 results.append(results_item)
 
         check_domains_availability_response_200 = cls(
-            results=results,
+            results,
         )
 
         check_domains_availability_response_200.additional_properties = d

@@ -68,10 +68,10 @@ class CheckDomainsAvailabilityResponse200ResultsItem:
         restricted_keyword = d.pop("restricted_keyword", UNSET)
 
         check_domains_availability_response_200_results_item = cls(
-            domain=domain,
-            available=available,
-            unavailable_reason=unavailable_reason,
-            restricted_keyword=restricted_keyword,
+            domain,
+            available,
+            unavailable_reason,
+            restricted_keyword,
         )
 
         check_domains_availability_response_200_results_item.additional_properties = d

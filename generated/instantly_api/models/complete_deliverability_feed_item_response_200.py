@@ -40,7 +40,7 @@ class CompleteDeliverabilityFeedItemResponse200:
         item = CompleteDeliverabilityFeedItemResponse200Item.from_dict(d.pop("item"))
 
         complete_deliverability_feed_item_response_200 = cls(
-            item=item,
+            item,
         )
 
         complete_deliverability_feed_item_response_200.additional_properties = d

@@ -56,9 +56,9 @@ class ConflictErrorBody:
         message = d.pop("message")
 
         conflict_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         conflict_error_body.additional_properties = d

@@ -65,10 +65,10 @@ class ConflictErrorBody2:
         error_code = d.pop("errorCode", UNSET)
 
         conflict_error_body_2 = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
-            error_code=error_code,
+            status_code,
+            error,
+            message,
+            error_code,
         )
 
         conflict_error_body_2.additional_properties = d

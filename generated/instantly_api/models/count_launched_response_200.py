@@ -42,7 +42,7 @@ class CountLaunchedResponse200:
         count = d.pop("count")
 
         count_launched_response_200 = cls(
-            count=count,
+            count,
         )
 
         count_launched_response_200.additional_properties = d

@@ -66,9 +66,9 @@ class CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2:
         min_ = d.pop("min", UNSET)
 
         count_leads_from_supersearch_body_search_filters_employee_count_item_type_2 = cls(
-            op=op,
-            max_=max_,
-            min_=min_,
+            op,
+            max_,
+            min_,
         )
 
         count_leads_from_supersearch_body_search_filters_employee_count_item_type_2.additional_properties = d

@@ -57,9 +57,9 @@ class CountLeadsFromSupersearchBodySearchFiltersKeywordFilter:
         include_mode = d.pop("include_mode", UNSET)
 
         count_leads_from_supersearch_body_search_filters_keyword_filter = cls(
-            exclude=exclude,
-            include=include,
-            include_mode=include_mode,
+            exclude,
+            include,
+            include_mode,
         )
 
         count_leads_from_supersearch_body_search_filters_keyword_filter.additional_properties = d

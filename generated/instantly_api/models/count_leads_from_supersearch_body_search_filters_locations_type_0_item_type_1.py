@@ -58,9 +58,9 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
         country = d.pop("country", UNSET)
 
         count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         count_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d

@@ -167,8 +167,8 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1:
                 exclude.append(exclude_item)
 
         count_leads_from_supersearch_body_search_filters_locations_type_1 = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         count_leads_from_supersearch_body_search_filters_locations_type_1.additional_properties = d

@@ -53,8 +53,8 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0:
         label = d.pop("label", UNSET)
 
         count_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0 = cls(
-            place_id=place_id,
-            label=label,
+            place_id,
+            label,
         )
 
         count_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0.additional_properties = d

@@ -53,8 +53,8 @@ class CountLeadsFromSupersearchBodySearchFiltersSubIndustry:
         include = cast(list[str], d.pop("include", UNSET))
 
         count_leads_from_supersearch_body_search_filters_sub_industry = cls(
-            exclude=exclude,
-            include=include,
+            exclude,
+            include,
         )
 
         count_leads_from_supersearch_body_search_filters_sub_industry.additional_properties = d

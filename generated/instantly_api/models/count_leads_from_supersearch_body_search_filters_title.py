@@ -53,8 +53,8 @@ class CountLeadsFromSupersearchBodySearchFiltersTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         count_leads_from_supersearch_body_search_filters_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         count_leads_from_supersearch_body_search_filters_title.additional_properties = d

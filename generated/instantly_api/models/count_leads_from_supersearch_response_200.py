@@ -42,7 +42,7 @@ class CountLeadsFromSupersearchResponse200:
         number_of_leads = d.pop("number_of_leads", UNSET)
 
         count_leads_from_supersearch_response_200 = cls(
-            number_of_leads=number_of_leads,
+            number_of_leads,
         )
 
         count_leads_from_supersearch_response_200.additional_properties = d

@@ -41,7 +41,7 @@ class CountUnreadEmailsResponse200:
         count = d.pop("count", UNSET)
 
         count_unread_emails_response_200 = cls(
-            count=count,
+            count,
         )
 
         count_unread_emails_response_200.additional_properties = d

@@ -163,19 +163,19 @@ class CreateAiAgentBody:
         agent_type = d.pop("agent_type", UNSET)
 
         create_ai_agent_body = cls(
-            name=name,
-            payload=payload,
-            type_=type_,
-            input_=input_,
-            status=status,
-            memory_from_workspace=memory_from_workspace,
-            description=description,
-            config=config,
-            master_lead_list_id=master_lead_list_id,
-            initial_scrape_ready=initial_scrape_ready,
-            is_duplicate=is_duplicate,
-            source_ai_sdr_id=source_ai_sdr_id,
-            agent_type=agent_type,
+            name,
+            payload,
+            type_,
+            input_,
+            status,
+            memory_from_workspace,
+            description,
+            config,
+            master_lead_list_id,
+            initial_scrape_ready,
+            is_duplicate,
+            source_ai_sdr_id,
+            agent_type,
         )
 
         create_ai_agent_body.additional_properties = d

@@ -201,20 +201,20 @@ class CreateAiEnrichmentBody:
                 filters.append(filters_item)
 
         create_ai_enrichment_body = cls(
-            resource_id=resource_id,
-            output_column=output_column,
-            resource_type=resource_type,
-            model_version=model_version,
-            input_columns=input_columns,
-            use_instantly_account=use_instantly_account,
-            overwrite=overwrite,
-            auto_update=auto_update,
-            skip_leads_without_email=skip_leads_without_email,
-            limit=limit,
-            prompt=prompt,
-            template_id=template_id,
-            status=status,
-            filters=filters,
+            resource_id,
+            output_column,
+            resource_type,
+            model_version,
+            input_columns,
+            use_instantly_account,
+            overwrite,
+            auto_update,
+            skip_leads_without_email,
+            limit,
+            prompt,
+            template_id,
+            status,
+            filters,
         )
 
         create_ai_enrichment_body.additional_properties = d

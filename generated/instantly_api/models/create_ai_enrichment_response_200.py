@@ -125,17 +125,17 @@ class CreateAiEnrichmentResponse200:
         template_id = d.pop("template_id", UNSET)
 
         create_ai_enrichment_response_200 = cls(
-            id=id,
-            resource_id=resource_id,
-            resource_type=resource_type,
-            output_column=output_column,
-            status=status,
-            model_version=model_version,
-            overwrite=overwrite,
-            auto_update=auto_update,
-            input_columns=input_columns,
-            limit=limit,
-            template_id=template_id,
+            id,
+            resource_id,
+            resource_type,
+            output_column,
+            status,
+            model_version,
+            overwrite,
+            auto_update,
+            input_columns,
+            limit,
+            template_id,
         )
 
         create_ai_enrichment_response_200.additional_properties = d

@@ -50,8 +50,8 @@ class CreateApiKeyCreateAPIKey:
         scopes = cast(list[str], d.pop("scopes"))
 
         create_api_key_create_api_key = cls(
-            name=name,
-            scopes=scopes,
+            name,
+            scopes,
         )
 
         create_api_key_create_api_key.additional_properties = d

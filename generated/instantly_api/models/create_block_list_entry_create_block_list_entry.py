@@ -43,7 +43,7 @@ class CreateBlockListEntryCreateBlockListEntry:
         bl_value = d.pop("bl_value")
 
         create_block_list_entry_create_block_list_entry = cls(
-            bl_value=bl_value,
+            bl_value,
         )
 
         create_block_list_entry_create_block_list_entry.additional_properties = d

@@ -43,7 +43,7 @@ class CreateCampaignCreateCampaignAutoVariantSelectType0:
         trigger = d.pop("trigger")
 
         create_campaign_create_campaign_auto_variant_select_type_0 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         create_campaign_create_campaign_auto_variant_select_type_0.additional_properties = d

@@ -85,9 +85,9 @@ class CreateCampaignCreateCampaignCampaignSchedule:
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         create_campaign_create_campaign_campaign_schedule = cls(
-            schedules=schedules,
-            start_date=start_date,
-            end_date=end_date,
+            schedules,
+            start_date,
+            end_date,
         )
 
         create_campaign_create_campaign_campaign_schedule.additional_properties = d

@@ -85,10 +85,10 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         create_campaign_create_campaign_campaign_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item.additional_properties = d

@@ -49,8 +49,8 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming:
         to = d.pop("to")
 
         create_campaign_create_campaign_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         create_campaign_create_campaign_campaign_schedule_schedules_item_timing.additional_properties = d

@@ -60,9 +60,9 @@ class CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0:
         scope = d.pop("scope", UNSET)
 
         create_campaign_create_campaign_limit_emails_per_company_override_type_0 = cls(
-            mode=mode,
-            daily_limit=daily_limit,
-            scope=scope,
+            mode,
+            daily_limit,
+            scope,
         )
 
         create_campaign_create_campaign_limit_emails_per_company_override_type_0.additional_properties = d

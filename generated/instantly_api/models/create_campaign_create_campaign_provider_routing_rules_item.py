@@ -61,9 +61,9 @@ class CreateCampaignCreateCampaignProviderRoutingRulesItem:
         sender_esp = cast(list[str], d.pop("sender_esp", UNSET))
 
         create_campaign_create_campaign_provider_routing_rules_item = cls(
-            action=action,
-            recipient_esp=recipient_esp,
-            sender_esp=sender_esp,
+            action,
+            recipient_esp,
+            sender_esp,
         )
 
         create_campaign_create_campaign_provider_routing_rules_item.additional_properties = d

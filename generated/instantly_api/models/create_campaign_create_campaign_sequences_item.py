@@ -50,7 +50,7 @@ class CreateCampaignCreateCampaignSequencesItem:
             steps.append(steps_item)
 
         create_campaign_create_campaign_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         create_campaign_create_campaign_sequences_item.additional_properties = d

@@ -60,9 +60,9 @@ class CreateCampaignCreateCampaignSequencesItemStepsItemVariantsItem:
         v_disabled = d.pop("v_disabled", UNSET)
 
         create_campaign_create_campaign_sequences_item_steps_item_variants_item = cls(
-            subject=subject,
-            body=body,
-            v_disabled=v_disabled,
+            subject,
+            body,
+            v_disabled,
         )
 
         create_campaign_create_campaign_sequences_item_steps_item_variants_item.additional_properties = d

@@ -167,15 +167,15 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
         create_campaign_subsequence_create_campaign_subsequence = cls(
-            parent_campaign=parent_campaign,
-            name=name,
-            conditions=conditions,
-            subsequence_schedule=subsequence_schedule,
-            sequences=sequences,
-            auto_variant_select=auto_variant_select,
-            daily_limit_mode=daily_limit_mode,
-            daily_limit=daily_limit,
-            ignore_account_daily_limit=ignore_account_daily_limit,
+            parent_campaign,
+            name,
+            conditions,
+            subsequence_schedule,
+            sequences,
+            auto_variant_select,
+            daily_limit_mode,
+            daily_limit,
+            ignore_account_daily_limit,
         )
 
         create_campaign_subsequence_create_campaign_subsequence.additional_properties = d

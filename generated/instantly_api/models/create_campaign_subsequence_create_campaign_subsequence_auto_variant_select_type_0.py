@@ -44,7 +44,7 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0:
         trigger = d.pop("trigger")
 
         create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_auto_variant_select_type_0.additional_properties = d

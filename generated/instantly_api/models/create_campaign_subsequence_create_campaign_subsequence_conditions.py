@@ -63,9 +63,9 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
         reply_contains = d.pop("reply_contains", UNSET)
 
         create_campaign_subsequence_create_campaign_subsequence_conditions = cls(
-            crm_status=crm_status,
-            lead_activity=lead_activity,
-            reply_contains=reply_contains,
+            crm_status,
+            lead_activity,
+            reply_contains,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_conditions.additional_properties = d

@@ -52,7 +52,7 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem:
             steps.append(steps_item)
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item.additional_properties = d

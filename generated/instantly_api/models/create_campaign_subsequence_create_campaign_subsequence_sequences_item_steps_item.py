@@ -105,12 +105,12 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItemStepsItem:
         pre_delay_unit = d.pop("pre_delay_unit", UNSET)
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item = cls(
-            type_=type_,
-            delay=delay,
-            variants=variants,
-            delay_unit=delay_unit,
-            pre_delay=pre_delay,
-            pre_delay_unit=pre_delay_unit,
+            type_,
+            delay,
+            variants,
+            delay_unit,
+            pre_delay,
+            pre_delay_unit,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item.additional_properties = d

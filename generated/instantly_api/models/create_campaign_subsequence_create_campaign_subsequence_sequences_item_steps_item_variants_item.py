@@ -63,9 +63,9 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItemStepsItemVa
         v_disabled = d.pop("v_disabled", UNSET)
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item_variants_item = cls(
-            subject=subject,
-            body=body,
-            v_disabled=v_disabled,
+            subject,
+            body,
+            v_disabled,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_sequences_item_steps_item_variants_item.additional_properties = d

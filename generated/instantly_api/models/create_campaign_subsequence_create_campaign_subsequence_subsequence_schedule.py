@@ -87,9 +87,9 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule:
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule = cls(
-            schedules=schedules,
-            start_date=start_date,
-            end_date=end_date,
+            schedules,
+            start_date,
+            end_date,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule.additional_properties = d

@@ -87,10 +87,10 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
         timezone = d.pop("timezone")
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item.additional_properties = d

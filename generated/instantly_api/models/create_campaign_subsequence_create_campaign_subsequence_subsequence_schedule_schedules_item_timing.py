@@ -52,8 +52,8 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
         to = d.pop("to")
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule_schedules_item_timing.additional_properties = d

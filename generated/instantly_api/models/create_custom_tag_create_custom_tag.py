@@ -58,8 +58,8 @@ class CreateCustomTagCreateCustomTag:
         description = d.pop("description", UNSET)
 
         create_custom_tag_create_custom_tag = cls(
-            label=label,
-            description=description,
+            label,
+            description,
         )
 
         create_custom_tag_create_custom_tag.additional_properties = d

@@ -74,9 +74,9 @@ class CreateDfyEmailAccountOrderBody:
         simulation = d.pop("simulation", UNSET)
 
         create_dfy_email_account_order_body = cls(
-            items=items,
-            order_type=order_type,
-            simulation=simulation,
+            items,
+            order_type,
+            simulation,
         )
 
         create_dfy_email_account_order_body.additional_properties = d

@@ -96,10 +96,10 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
                 accounts.append(accounts_item)
 
         create_dfy_email_account_order_body_items_item = cls(
-            domain=domain,
-            email_provider=email_provider,
-            forwarding_domain=forwarding_domain,
-            accounts=accounts,
+            domain,
+            email_provider,
+            forwarding_domain,
+            accounts,
         )
 
         create_dfy_email_account_order_body_items_item.additional_properties = d

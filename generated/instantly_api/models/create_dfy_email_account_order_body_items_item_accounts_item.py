@@ -57,9 +57,9 @@ class CreateDfyEmailAccountOrderBodyItemsItemAccountsItem:
         last_name = d.pop("last_name")
 
         create_dfy_email_account_order_body_items_item_accounts_item = cls(
-            email_address_prefix=email_address_prefix,
-            first_name=first_name,
-            last_name=last_name,
+            email_address_prefix,
+            first_name,
+            last_name,
         )
 
         create_dfy_email_account_order_body_items_item_accounts_item.additional_properties = d

@@ -70,11 +70,11 @@ class CreateDfyEmailAccountOrderResponse200InvalidAccountsItem:
         reason = d.pop("reason")
 
         create_dfy_email_account_order_response_200_invalid_accounts_item = cls(
-            domain=domain,
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            reason=reason,
+            domain,
+            first_name,
+            last_name,
+            email,
+            reason,
         )
 
         create_dfy_email_account_order_response_200_invalid_accounts_item.additional_properties = d

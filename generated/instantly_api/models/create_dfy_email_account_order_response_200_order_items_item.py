@@ -128,15 +128,15 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
         domain_monthly_price = d.pop("domain_monthly_price", UNSET)
 
         create_dfy_email_account_order_response_200_order_items_item = cls(
-            domain=domain,
-            accounts=accounts,
-            email_provider=email_provider,
-            domain_price=domain_price,
-            accounts_price=accounts_price,
-            total_price=total_price,
-            total_discount=total_discount,
-            forwarding_domain=forwarding_domain,
-            domain_monthly_price=domain_monthly_price,
+            domain,
+            accounts,
+            email_provider,
+            domain_price,
+            accounts_price,
+            total_price,
+            total_discount,
+            forwarding_domain,
+            domain_monthly_price,
         )
 
         create_dfy_email_account_order_response_200_order_items_item.additional_properties = d

@@ -56,9 +56,9 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem:
         last_name = d.pop("last_name")
 
         create_dfy_email_account_order_response_200_order_items_item_accounts_item = cls(
-            email_address_prefix=email_address_prefix,
-            first_name=first_name,
-            last_name=last_name,
+            email_address_prefix,
+            first_name,
+            last_name,
         )
 
         create_dfy_email_account_order_response_200_order_items_item_accounts_item.additional_properties = d

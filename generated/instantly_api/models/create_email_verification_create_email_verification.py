@@ -53,8 +53,8 @@ class CreateEmailVerificationCreateEmailVerification:
         webhook_url = d.pop("webhook_url", UNSET)
 
         create_email_verification_create_email_verification = cls(
-            email=email,
-            webhook_url=webhook_url,
+            email,
+            webhook_url,
         )
 
         create_email_verification_create_email_verification.additional_properties = d

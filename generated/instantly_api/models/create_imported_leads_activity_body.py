@@ -60,9 +60,9 @@ class CreateImportedLeadsActivityBody:
         source = d.pop("source", UNSET)
 
         create_imported_leads_activity_body = cls(
-            lead_ids=lead_ids,
-            master_list_id=master_list_id,
-            source=source,
+            lead_ids,
+            master_list_id,
+            source,
         )
 
         create_imported_leads_activity_body.additional_properties = d

@@ -59,9 +59,9 @@ class CreateInboxManagerAgentBody:
         description = d.pop("description", UNSET)
 
         create_inbox_manager_agent_body = cls(
-            name=name,
-            payload=payload,
-            description=description,
+            name,
+            payload,
+            description,
         )
 
         create_inbox_manager_agent_body.additional_properties = d

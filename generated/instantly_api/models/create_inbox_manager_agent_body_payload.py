@@ -176,18 +176,18 @@ class CreateInboxManagerAgentBodyPayload:
         followup_business_days_only = d.pop("followup_business_days_only", UNSET)
 
         create_inbox_manager_agent_body_payload = cls(
-            configuration_type=configuration_type,
-            tags=tags,
-            handle_followup=handle_followup,
-            respond_to_automatic_emails=respond_to_automatic_emails,
-            handle_objections=handle_objections,
-            integrations=integrations,
-            no_show=no_show,
-            trigger_on_labels_enabled=trigger_on_labels_enabled,
-            trigger_on_labels=trigger_on_labels,
-            trigger_on_labels_mode=trigger_on_labels_mode,
-            monthly_credit_budget=monthly_credit_budget,
-            followup_business_days_only=followup_business_days_only,
+            configuration_type,
+            tags,
+            handle_followup,
+            respond_to_automatic_emails,
+            handle_objections,
+            integrations,
+            no_show,
+            trigger_on_labels_enabled,
+            trigger_on_labels,
+            trigger_on_labels_mode,
+            monthly_credit_budget,
+            followup_business_days_only,
         )
 
         create_inbox_manager_agent_body_payload.additional_properties = d

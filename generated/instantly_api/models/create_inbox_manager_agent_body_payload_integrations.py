@@ -65,8 +65,8 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
         calendly = _parse_calendly(d.pop("calendly", UNSET))
 
         create_inbox_manager_agent_body_payload_integrations = cls(
-            slack=slack,
-            calendly=calendly,
+            slack,
+            calendly,
         )
 
         create_inbox_manager_agent_body_payload_integrations.additional_properties = d

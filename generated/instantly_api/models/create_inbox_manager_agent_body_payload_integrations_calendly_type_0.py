@@ -116,13 +116,13 @@ class CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
         custom_questions = _parse_custom_questions(d.pop("custom_questions", UNSET))
 
         create_inbox_manager_agent_body_payload_integrations_calendly_type_0 = cls(
-            connection_id=connection_id,
-            calendar_uri=calendar_uri,
-            calendar_name=calendar_name,
-            disable_auto_booking=disable_auto_booking,
-            connection_name=connection_name,
-            scheduling_url=scheduling_url,
-            custom_questions=custom_questions,
+            connection_id,
+            calendar_uri,
+            calendar_name,
+            disable_auto_booking,
+            connection_name,
+            scheduling_url,
+            custom_questions,
         )
 
         create_inbox_manager_agent_body_payload_integrations_calendly_type_0.additional_properties = d

@@ -93,13 +93,13 @@ class CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestions
         position = d.pop("position", UNSET)
 
         create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item = cls(
-            name=name,
-            type_=type_,
-            required=required,
-            answer_choices=answer_choices,
-            include_other=include_other,
-            enabled=enabled,
-            position=position,
+            name,
+            type_,
+            required,
+            answer_choices,
+            include_other,
+            enabled,
+            position,
         )
 
         create_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item.additional_properties = d

@@ -56,8 +56,8 @@ class CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts:
         tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
         create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts = cls(
-            accounts=accounts,
-            tag_ids=tag_ids,
+            accounts,
+            tag_ids,
         )
 
         create_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts.additional_properties = d

@@ -90,11 +90,11 @@ class CreateInboxManagerGuidanceBody:
             )
 
         create_inbox_manager_guidance_body = cls(
-            label=label,
-            category=category,
-            instruction=instruction,
-            status=status,
-            basic_guidance_options=basic_guidance_options,
+            label,
+            category,
+            instruction,
+            status,
+            basic_guidance_options,
         )
 
         create_inbox_manager_guidance_body.additional_properties = d

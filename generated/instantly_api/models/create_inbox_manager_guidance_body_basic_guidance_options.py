@@ -54,8 +54,8 @@ class CreateInboxManagerGuidanceBodyBasicGuidanceOptions:
         length = d.pop("length")
 
         create_inbox_manager_guidance_body_basic_guidance_options = cls(
-            tone=tone,
-            length=length,
+            tone,
+            length,
         )
 
         create_inbox_manager_guidance_body_basic_guidance_options.additional_properties = d

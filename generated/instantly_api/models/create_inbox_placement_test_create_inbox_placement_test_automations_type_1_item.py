@@ -52,8 +52,8 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item:
         )
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item = cls(
-            when=when,
-            then=then,
+            when,
+            then,
         )
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item.additional_properties = d

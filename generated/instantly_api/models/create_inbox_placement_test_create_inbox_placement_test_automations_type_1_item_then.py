@@ -94,13 +94,13 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemThen:
         remove_tags = cast(list[str], d.pop("remove_tags", UNSET))
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then = cls(
-            webhook_url=webhook_url,
-            pause_sending_campaigns_for=pause_sending_campaigns_for,
-            pause=pause,
-            enable_slow_ramp=enable_slow_ramp,
-            disable_slow_ramp=disable_slow_ramp,
-            add_tags=add_tags,
-            remove_tags=remove_tags,
+            webhook_url,
+            pause_sending_campaigns_for,
+            pause,
+            enable_slow_ramp,
+            disable_slow_ramp,
+            add_tags,
+            remove_tags,
         )
 
         create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_then.additional_properties = d

@@ -63,10 +63,10 @@ class CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem:
         esp = d.pop("esp")
 
         create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item = cls(
-            region=region,
-            sub_region=sub_region,
-            type_=type_,
-            esp=esp,
+            region,
+            sub_region,
+            type_,
+            esp,
         )
 
         create_inbox_placement_test_create_inbox_placement_test_recipients_labels_item.additional_properties = d

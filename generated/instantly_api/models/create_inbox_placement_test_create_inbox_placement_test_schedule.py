@@ -101,9 +101,9 @@ class CreateInboxPlacementTestCreateInboxPlacementTestSchedule:
         timezone = d.pop("timezone", UNSET)
 
         create_inbox_placement_test_create_inbox_placement_test_schedule = cls(
-            days=days,
-            timing=timing,
-            timezone=timezone,
+            days,
+            timing,
+            timezone,
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule.additional_properties = d

@@ -43,7 +43,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
         from_ = d.pop("from", UNSET)
 
         create_inbox_placement_test_create_inbox_placement_test_schedule_timing = cls(
-            from_=from_,
+            from_,
         )
 
         create_inbox_placement_test_create_inbox_placement_test_schedule_timing.additional_properties = d

@@ -126,17 +126,17 @@ class CreateLeadFinderAgentBodyAiEnrichmentAdditionalProperty:
         skip_if_input_empty = d.pop("skip_if_input_empty", UNSET)
 
         create_lead_finder_agent_body_ai_enrichment_additional_property = cls(
-            model_version=model_version,
-            prompt=prompt,
-            input_columns=input_columns,
-            use_instantly_account=use_instantly_account,
-            overwrite=overwrite,
-            order=order,
-            required=required,
-            verb=verb,
-            object_=object_,
-            fallback=fallback,
-            skip_if_input_empty=skip_if_input_empty,
+            model_version,
+            prompt,
+            input_columns,
+            use_instantly_account,
+            overwrite,
+            order,
+            required,
+            verb,
+            object_,
+            fallback,
+            skip_if_input_empty,
         )
 
         create_lead_finder_agent_body_ai_enrichment_additional_property.additional_properties = d

@@ -66,9 +66,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1:
         max_ = d.pop("max", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1 = cls(
-            op=op,
-            min_=min_,
-            max_=max_,
+            op,
+            min_,
+            max_,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_1.additional_properties = d

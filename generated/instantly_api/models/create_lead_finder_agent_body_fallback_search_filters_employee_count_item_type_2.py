@@ -66,9 +66,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2:
         min_ = d.pop("min", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 = cls(
-            op=op,
-            max_=max_,
-            min_=min_,
+            op,
+            max_,
+            min_,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2.additional_properties = d

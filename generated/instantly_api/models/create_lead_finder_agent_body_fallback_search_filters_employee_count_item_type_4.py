@@ -72,9 +72,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4:
         max_ = d.pop("max", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4 = cls(
-            op=op,
-            min_=min_,
-            max_=max_,
+            op,
+            min_,
+            max_,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_4.additional_properties = d

@@ -57,9 +57,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter:
         include_mode = d.pop("include_mode", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_keyword_filter = cls(
-            exclude=exclude,
-            include=include,
-            include_mode=include_mode,
+            exclude,
+            include,
+            include_mode,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_keyword_filter.additional_properties = d

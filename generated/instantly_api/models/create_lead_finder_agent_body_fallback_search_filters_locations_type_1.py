@@ -167,8 +167,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1:
                 exclude.append(exclude_item)
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1 = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1.additional_properties = d

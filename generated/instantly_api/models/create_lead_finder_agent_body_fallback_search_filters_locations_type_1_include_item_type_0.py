@@ -55,8 +55,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemTyp
         label = d.pop("label", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0 = cls(
-            place_id=place_id,
-            label=label,
+            place_id,
+            label,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_0.additional_properties = d

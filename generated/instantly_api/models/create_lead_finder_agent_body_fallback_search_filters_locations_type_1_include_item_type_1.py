@@ -60,9 +60,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1IncludeItemTyp
         country = d.pop("country", UNSET)
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         create_lead_finder_agent_body_fallback_search_filters_locations_type_1_include_item_type_1.additional_properties = d

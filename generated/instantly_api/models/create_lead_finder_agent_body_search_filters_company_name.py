@@ -53,8 +53,8 @@ class CreateLeadFinderAgentBodySearchFiltersCompanyName:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         create_lead_finder_agent_body_search_filters_company_name = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         create_lead_finder_agent_body_search_filters_company_name.additional_properties = d

@@ -53,8 +53,8 @@ class CreateLeadFinderAgentBodySearchFiltersIndustry:
         include = cast(list[str], d.pop("include", UNSET))
 
         create_lead_finder_agent_body_search_filters_industry = cls(
-            exclude=exclude,
-            include=include,
+            exclude,
+            include,
         )
 
         create_lead_finder_agent_body_search_filters_industry.additional_properties = d

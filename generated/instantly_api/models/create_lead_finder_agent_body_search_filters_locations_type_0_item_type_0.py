@@ -53,8 +53,8 @@ class CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0:
         label = d.pop("label", UNSET)
 
         create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 = cls(
-            place_id=place_id,
-            label=label,
+            place_id,
+            label,
         )
 
         create_lead_finder_agent_body_search_filters_locations_type_0_item_type_0.additional_properties = d

@@ -78,10 +78,10 @@ class CreateLeadLabelCreateLeadLabel:
         use_with_ai = d.pop("use_with_ai", UNSET)
 
         create_lead_label_create_lead_label = cls(
-            label=label,
-            interest_status_label=interest_status_label,
-            description=description,
-            use_with_ai=use_with_ai,
+            label,
+            interest_status_label,
+            description,
+            use_with_ai,
         )
 
         create_lead_label_create_lead_label.additional_properties = d

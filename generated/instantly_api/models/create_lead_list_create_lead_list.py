@@ -70,9 +70,9 @@ class CreateLeadListCreateLeadList:
         owned_by = d.pop("owned_by", UNSET)
 
         create_lead_list_create_lead_list = cls(
-            name=name,
-            has_enrichment_task=has_enrichment_task,
-            owned_by=owned_by,
+            name,
+            has_enrichment_task,
+            owned_by,
         )
 
         create_lead_list_create_lead_list.additional_properties = d

@@ -180,19 +180,19 @@ class CreateSalesAgentCreateAISalesAgent:
         source_ai_sdr_id = d.pop("source_ai_sdr_id", UNSET)
 
         create_sales_agent_create_ai_sales_agent = cls(
-            name=name,
-            description=description,
-            type_=type_,
-            input_=input_,
-            config=config,
-            agent_type=agent_type,
-            self_improvement=self_improvement,
-            status=status,
-            memory_from_workspace=memory_from_workspace,
-            master_lead_list_id=master_lead_list_id,
-            initial_scrape_ready=initial_scrape_ready,
-            is_duplicate=is_duplicate,
-            source_ai_sdr_id=source_ai_sdr_id,
+            name,
+            description,
+            type_,
+            input_,
+            config,
+            agent_type,
+            self_improvement,
+            status,
+            memory_from_workspace,
+            master_lead_list_id,
+            initial_scrape_ready,
+            is_duplicate,
+            source_ai_sdr_id,
         )
 
         create_sales_agent_create_ai_sales_agent.additional_properties = d

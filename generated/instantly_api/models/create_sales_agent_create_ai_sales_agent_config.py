@@ -158,15 +158,15 @@ class CreateSalesAgentCreateAISalesAgentConfig:
         slack_connection_id = d.pop("slack_connection_id", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config = cls(
-            memory=memory,
-            position_details=position_details,
-            investment_details=investment_details,
-            research_details=research_details,
-            partnership_details=partnership_details,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
-            slack_connection_id=slack_connection_id,
+            memory,
+            position_details,
+            investment_details,
+            research_details,
+            partnership_details,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
+            slack_connection_id,
         )
 
         create_sales_agent_create_ai_sales_agent_config.additional_properties = d

@@ -60,9 +60,9 @@ class CreateSalesAgentCreateAISalesAgentConfigAutonomySettings:
         manual_leads_mode = d.pop("manual_leads_mode", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config_autonomy_settings = cls(
-            autopilot_mode=autopilot_mode,
-            auto_reply_to_responses=auto_reply_to_responses,
-            manual_leads_mode=manual_leads_mode,
+            autopilot_mode,
+            auto_reply_to_responses,
+            manual_leads_mode,
         )
 
         create_sales_agent_create_ai_sales_agent_config_autonomy_settings.additional_properties = d

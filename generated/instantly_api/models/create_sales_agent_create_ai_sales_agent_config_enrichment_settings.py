@@ -42,7 +42,7 @@ class CreateSalesAgentCreateAISalesAgentConfigEnrichmentSettings:
         enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config_enrichment_settings = cls(
-            enrichment_limit_per_run=enrichment_limit_per_run,
+            enrichment_limit_per_run,
         )
 
         create_sales_agent_create_ai_sales_agent_config_enrichment_settings.additional_properties = d

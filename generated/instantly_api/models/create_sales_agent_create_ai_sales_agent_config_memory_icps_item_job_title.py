@@ -53,8 +53,8 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_job_title.additional_properties = d

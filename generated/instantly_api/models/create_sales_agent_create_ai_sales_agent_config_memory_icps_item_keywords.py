@@ -57,8 +57,8 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords:
         exclude = d.pop("exclude", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         create_sales_agent_create_ai_sales_agent_config_memory_icps_item_keywords.additional_properties = d

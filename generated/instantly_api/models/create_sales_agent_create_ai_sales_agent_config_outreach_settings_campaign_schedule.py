@@ -86,9 +86,9 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignSchedule:
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule = cls(
-            schedules=schedules,
-            start_date=start_date,
-            end_date=end_date,
+            schedules,
+            start_date,
+            end_date,
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule.additional_properties = d

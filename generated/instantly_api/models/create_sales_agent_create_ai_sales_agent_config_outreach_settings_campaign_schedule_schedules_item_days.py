@@ -92,13 +92,13 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         field_6 = d.pop("6", UNSET)
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_days = cls(
-            field_0=field_0,
-            field_1=field_1,
-            field_2=field_2,
-            field_3=field_3,
-            field_4=field_4,
-            field_5=field_5,
-            field_6=field_6,
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_days.additional_properties = d

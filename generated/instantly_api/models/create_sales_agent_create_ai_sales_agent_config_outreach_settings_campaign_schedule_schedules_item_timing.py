@@ -52,8 +52,8 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
         to = d.pop("to")
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d

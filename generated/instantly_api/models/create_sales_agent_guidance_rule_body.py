@@ -53,8 +53,8 @@ class CreateSalesAgentGuidanceRuleBody:
         title = d.pop("title", UNSET)
 
         create_sales_agent_guidance_rule_body = cls(
-            content=content,
-            title=title,
+            content,
+            title,
         )
 
         create_sales_agent_guidance_rule_body.additional_properties = d

@@ -60,9 +60,9 @@ class CreateSalesAgentGuidanceRuleResponse200:
         content = d.pop("content")
 
         create_sales_agent_guidance_rule_response_200 = cls(
-            id=id,
-            title=title,
-            content=content,
+            id,
+            title,
+            content,
         )
 
         create_sales_agent_guidance_rule_response_200.additional_properties = d

@@ -120,12 +120,12 @@ class CreateSuperSearchEnrichmentBody:
             )
 
         create_super_search_enrichment_body = cls(
-            resource_id=resource_id,
-            type_=type_,
-            limit=limit,
-            filters=filters,
-            custom_flow=custom_flow,
-            integration_actions=integration_actions,
+            resource_id,
+            type_,
+            limit,
+            filters,
+            custom_flow,
+            integration_actions,
         )
 
         create_super_search_enrichment_body.additional_properties = d

@@ -49,7 +49,7 @@ class CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditio
         )
 
         create_super_search_enrichment_body_integration_actions_additional_property_additional_property = cls(
-            mapping=mapping,
+            mapping,
         )
 
         create_super_search_enrichment_body_integration_actions_additional_property_additional_property.additional_properties = d

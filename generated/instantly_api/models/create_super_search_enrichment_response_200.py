@@ -85,11 +85,11 @@ class CreateSuperSearchEnrichmentResponse200:
             )
 
         create_super_search_enrichment_response_200 = cls(
-            id=id,
-            organization_id=organization_id,
-            resource_id=resource_id,
-            limit=limit,
-            enrichment_payload=enrichment_payload,
+            id,
+            organization_id,
+            resource_id,
+            limit,
+            enrichment_payload,
         )
 
         create_super_search_enrichment_response_200.additional_properties = d

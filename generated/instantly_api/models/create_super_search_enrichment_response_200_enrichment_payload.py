@@ -76,11 +76,11 @@ class CreateSuperSearchEnrichmentResponse200EnrichmentPayload:
         custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
         create_super_search_enrichment_response_200_enrichment_payload = cls(
-            joblisting=joblisting,
-            email_verification=email_verification,
-            work_email_enrichment=work_email_enrichment,
-            fully_enriched_profile=fully_enriched_profile,
-            custom_flow=custom_flow,
+            joblisting,
+            email_verification,
+            work_email_enrichment,
+            fully_enriched_profile,
+            custom_flow,
         )
 
         create_super_search_enrichment_response_200_enrichment_payload.additional_properties = d

@@ -115,12 +115,12 @@ class CreateWebhookCreateWebhook:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         create_webhook_create_webhook = cls(
-            target_hook_url=target_hook_url,
-            campaign=campaign,
-            name=name,
-            event_type=event_type,
-            custom_interest_value=custom_interest_value,
-            headers=headers,
+            target_hook_url,
+            campaign,
+            name,
+            event_type,
+            custom_interest_value,
+            headers,
         )
 
         create_webhook_create_webhook.additional_properties = d

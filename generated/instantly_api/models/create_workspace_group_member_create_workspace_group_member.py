@@ -43,7 +43,7 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
         sub_workspace_id = d.pop("sub_workspace_id")
 
         create_workspace_group_member_create_workspace_group_member = cls(
-            sub_workspace_id=sub_workspace_id,
+            sub_workspace_id,
         )
 
         create_workspace_group_member_create_workspace_group_member.additional_properties = d

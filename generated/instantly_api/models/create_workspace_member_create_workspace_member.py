@@ -98,11 +98,11 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
         permissions = _parse_permissions(d.pop("permissions", UNSET))
 
         create_workspace_member_create_workspace_member = cls(
-            email=email,
-            role=role,
-            user_email=user_email,
-            nickname=nickname,
-            permissions=permissions,
+            email,
+            role,
+            user_email,
+            nickname,
+            permissions,
         )
 
         create_workspace_member_create_workspace_member.additional_properties = d

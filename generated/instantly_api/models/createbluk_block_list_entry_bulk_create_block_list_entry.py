@@ -43,7 +43,7 @@ class CreateblukBlockListEntryBulkCreateBlockListEntry:
         bl_values = cast(list[str], d.pop("bl_values"))
 
         createbluk_block_list_entry_bulk_create_block_list_entry = cls(
-            bl_values=bl_values,
+            bl_values,
         )
 
         createbluk_block_list_entry_bulk_create_block_list_entry.additional_properties = d

@@ -64,9 +64,9 @@ class CreateblukBlockListEntryBulkCreatedBlockListEntries:
         invalid_count = d.pop("invalid_count")
 
         createbluk_block_list_entry_bulk_created_block_list_entries = cls(
-            items=items,
-            valid_count=valid_count,
-            invalid_count=invalid_count,
+            items,
+            valid_count,
+            invalid_count,
         )
 
         createbluk_block_list_entry_bulk_created_block_list_entries.additional_properties = d

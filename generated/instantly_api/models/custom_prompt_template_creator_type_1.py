@@ -56,8 +56,8 @@ class CustomPromptTemplateCreatorType1:
             payload = CustomPromptTemplateCreatorType1Payload.from_dict(_payload)
 
         custom_prompt_template_creator_type_1 = cls(
-            id=id,
-            payload=payload,
+            id,
+            payload,
         )
 
         custom_prompt_template_creator_type_1.additional_properties = d

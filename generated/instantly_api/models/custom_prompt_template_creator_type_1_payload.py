@@ -47,7 +47,7 @@ class CustomPromptTemplateCreatorType1Payload:
             name = CustomPromptTemplateCreatorType1PayloadName.from_dict(_name)
 
         custom_prompt_template_creator_type_1_payload = cls(
-            name=name,
+            name,
         )
 
         custom_prompt_template_creator_type_1_payload.additional_properties = d

@@ -49,8 +49,8 @@ class CustomPromptTemplateCreatorType1PayloadName:
         last = d.pop("last", UNSET)
 
         custom_prompt_template_creator_type_1_payload_name = cls(
-            first=first,
-            last=last,
+            first,
+            last,
         )
 
         custom_prompt_template_creator_type_1_payload_name.additional_properties = d

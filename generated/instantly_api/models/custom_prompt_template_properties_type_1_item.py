@@ -49,8 +49,8 @@ class CustomPromptTemplatePropertiesType1Item:
         property_ = d.pop("property", UNSET)
 
         custom_prompt_template_properties_type_1_item = cls(
-            name=name,
-            property_=property_,
+            name,
+            property_,
         )
 
         custom_prompt_template_properties_type_1_item.additional_properties = d

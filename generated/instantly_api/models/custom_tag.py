@@ -91,12 +91,12 @@ class CustomTag:
         description = d.pop("description", UNSET)
 
         custom_tag = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            organization_id=organization_id,
-            label=label,
-            description=description,
+            id,
+            timestamp_created,
+            timestamp_updated,
+            organization_id,
+            label,
+            description,
         )
 
         custom_tag.additional_properties = d

@@ -87,12 +87,12 @@ class CustomTagMapping:
         organization_id = d.pop("organization_id")
 
         custom_tag_mapping = cls(
-            id=id,
-            tag_id=tag_id,
-            resource_id=resource_id,
-            resource_type=resource_type,
-            timestamp_created=timestamp_created,
-            organization_id=organization_id,
+            id,
+            tag_id,
+            resource_id,
+            resource_type,
+            timestamp_created,
+            organization_id,
         )
 
         custom_tag_mapping.additional_properties = d

@@ -41,7 +41,7 @@ class DeleteLeadLabelBody:
         reassigned_status = d.pop("reassigned_status", UNSET)
 
         delete_lead_label_body = cls(
-            reassigned_status=reassigned_status,
+            reassigned_status,
         )
 
         delete_lead_label_body.additional_properties = d

@@ -110,14 +110,14 @@ class DeletePhoneNumberResponse200:
         twilio_sid = d.pop("twilio_sid", UNSET)
 
         delete_phone_number_response_200 = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            organization_id=organization_id,
-            phone_number=phone_number,
-            country=country,
-            locality=locality,
-            subscription_id=subscription_id,
-            twilio_sid=twilio_sid,
+            id,
+            timestamp_created,
+            organization_id,
+            phone_number,
+            country,
+            locality,
+            subscription_id,
+            twilio_sid,
         )
 
         delete_phone_number_response_200.additional_properties = d

@@ -49,8 +49,8 @@ class DeleteSalesAgentGuidanceRuleResponse200:
         deleted = d.pop("deleted")
 
         delete_sales_agent_guidance_rule_response_200 = cls(
-            id=id,
-            deleted=deleted,
+            id,
+            deleted,
         )
 
         delete_sales_agent_guidance_rule_response_200.additional_properties = d

@@ -44,7 +44,7 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
         ids = cast(list[str], d.pop("ids"))
 
         deletebulk_block_list_entry_bulk_delete_block_list_entry = cls(
-            ids=ids,
+            ids,
         )
 
         deletebulk_block_list_entry_bulk_delete_block_list_entry.additional_properties = d

@@ -65,10 +65,10 @@ class DeployDeliverabilityAgentResponse200:
         promo_credits_granted = d.pop("promo_credits_granted")
 
         deploy_deliverability_agent_response_200 = cls(
-            agent=agent,
-            already_deployed=already_deployed,
-            initial_cycle_enqueued=initial_cycle_enqueued,
-            promo_credits_granted=promo_credits_granted,
+            agent,
+            already_deployed,
+            initial_cycle_enqueued,
+            promo_credits_granted,
         )
 
         deploy_deliverability_agent_response_200.additional_properties = d

@@ -117,13 +117,13 @@ class DFYEmailAccountOrder:
         timestamp_cancelled = _parse_timestamp_cancelled(d.pop("timestamp_cancelled", UNSET))
 
         dfy_email_account_order = cls(
-            workspace_id=workspace_id,
-            domain=domain,
-            timestamp_created=timestamp_created,
-            forwarding_domain=forwarding_domain,
-            forwarding_mode=forwarding_mode,
-            is_pre_warmed_up=is_pre_warmed_up,
-            timestamp_cancelled=timestamp_cancelled,
+            workspace_id,
+            domain,
+            timestamp_created,
+            forwarding_domain,
+            forwarding_mode,
+            is_pre_warmed_up,
+            timestamp_cancelled,
         )
 
         dfy_email_account_order.additional_properties = d

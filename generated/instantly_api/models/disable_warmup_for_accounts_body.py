@@ -86,11 +86,11 @@ class DisableWarmupForAccountsBody:
         search = d.pop("search", UNSET)
 
         disable_warmup_for_accounts_body = cls(
-            emails=emails,
-            include_all_emails=include_all_emails,
-            excluded_emails=excluded_emails,
-            filter_=filter_,
-            search=search,
+            emails,
+            include_all_emails,
+            excluded_emails,
+            filter_,
+            search,
         )
 
         disable_warmup_for_accounts_body.additional_properties = d

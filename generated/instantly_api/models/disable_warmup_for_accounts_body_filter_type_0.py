@@ -59,8 +59,8 @@ class DisableWarmupForAccountsBodyFilterType0:
         filter_ = d.pop("filter", UNSET)
 
         disable_warmup_for_accounts_body_filter_type_0 = cls(
-            tag_id=tag_id,
-            filter_=filter_,
+            tag_id,
+            filter_,
         )
 
         disable_warmup_for_accounts_body_filter_type_0.additional_properties = d

@@ -74,9 +74,9 @@ class DomainForwarding:
         forwarding_mode = d.pop("forwarding_mode", UNSET)
 
         domain_forwarding = cls(
-            domain=domain,
-            forwarding_domain=forwarding_domain,
-            forwarding_mode=forwarding_mode,
+            domain,
+            forwarding_domain,
+            forwarding_mode,
         )
 
         domain_forwarding.additional_properties = d

@@ -42,7 +42,7 @@ class DuplicateBody:
         name = d.pop("name", UNSET)
 
         duplicate_body = cls(
-            name=name,
+            name,
         )
 
         duplicate_body.additional_properties = d

@@ -53,8 +53,8 @@ class DuplicateSubsequenceBody:
         name = d.pop("name", UNSET)
 
         duplicate_subsequence_body = cls(
-            parent_campaign=parent_campaign,
-            name=name,
+            parent_campaign,
+            name,
         )
 
         duplicate_subsequence_body.additional_properties = d

@@ -53,7 +53,7 @@ class EmailAttachmentJsonType1:
             files.append(files_item)
 
         email_attachment_json_type_1 = cls(
-            files=files,
+            files,
         )
 
         email_attachment_json_type_1.additional_properties = d

@@ -79,11 +79,11 @@ class EmailAttachmentJsonType1FilesItem:
         error = d.pop("error", UNSET)
 
         email_attachment_json_type_1_files_item = cls(
-            filename=filename,
-            size=size,
-            type_=type_,
-            url=url,
-            error=error,
+            filename,
+            size,
+            type_,
+            url,
+            error,
         )
 
         email_attachment_json_type_1_files_item.additional_properties = d

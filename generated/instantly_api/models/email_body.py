@@ -52,8 +52,8 @@ class EmailBody:
         html = d.pop("html", UNSET)
 
         email_body = cls(
-            text=text,
-            html=html,
+            text,
+            html,
         )
 
         email_body.additional_properties = d

@@ -87,12 +87,12 @@ class EmailTemplate:
         subject = d.pop("subject", UNSET)
 
         email_template = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            body=body,
-            name=name,
-            organization=organization,
-            subject=subject,
+            id,
+            timestamp_created,
+            body,
+            name,
+            organization,
+            subject,
         )
 
         email_template.additional_properties = d

@@ -110,12 +110,12 @@ class EmailVerification:
         credits_used = d.pop("credits_used", UNSET)
 
         email_verification = cls(
-            email=email,
-            verification_status=verification_status,
-            status=status,
-            catch_all=catch_all,
-            credits_=credits_,
-            credits_used=credits_used,
+            email,
+            verification_status,
+            status,
+            catch_all,
+            credits_,
+            credits_used,
         )
 
         email_verification.additional_properties = d

@@ -86,11 +86,11 @@ class EnableWarmupForAccountsBody:
         search = d.pop("search", UNSET)
 
         enable_warmup_for_accounts_body = cls(
-            emails=emails,
-            include_all_emails=include_all_emails,
-            excluded_emails=excluded_emails,
-            filter_=filter_,
-            search=search,
+            emails,
+            include_all_emails,
+            excluded_emails,
+            filter_,
+            search,
         )
 
         enable_warmup_for_accounts_body.additional_properties = d

@@ -186,18 +186,18 @@ class EnrichLeadsFromSupersearchBody:
             ai_enrichment = EnrichLeadsFromSupersearchBodyAiEnrichment.from_dict(_ai_enrichment)
 
         enrich_leads_from_supersearch_body = cls(
-            search_filters=search_filters,
-            limit=limit,
-            search_name=search_name,
-            work_email_enrichment=work_email_enrichment,
-            fully_enriched_profile=fully_enriched_profile,
-            custom_flow=custom_flow,
-            signal_enrichment=signal_enrichment,
-            resource_id=resource_id,
-            auto_update=auto_update,
-            skip_rows_without_email=skip_rows_without_email,
-            list_name=list_name,
-            ai_enrichment=ai_enrichment,
+            search_filters,
+            limit,
+            search_name,
+            work_email_enrichment,
+            fully_enriched_profile,
+            custom_flow,
+            signal_enrichment,
+            resource_id,
+            auto_update,
+            skip_rows_without_email,
+            list_name,
+            ai_enrichment,
         )
 
         enrich_leads_from_supersearch_body.additional_properties = d

@@ -53,8 +53,8 @@ class EnrichLeadsFromSupersearchBodySearchFiltersCompanyName:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         enrich_leads_from_supersearch_body_search_filters_company_name = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         enrich_leads_from_supersearch_body_search_filters_company_name.additional_properties = d

@@ -66,9 +66,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2:
         min_ = d.pop("min", UNSET)
 
         enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2 = cls(
-            op=op,
-            max_=max_,
-            min_=min_,
+            op,
+            max_,
+            min_,
         )
 
         enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_2.additional_properties = d

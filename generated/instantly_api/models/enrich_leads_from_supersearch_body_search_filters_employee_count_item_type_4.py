@@ -72,9 +72,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4:
         max_ = d.pop("max", UNSET)
 
         enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4 = cls(
-            op=op,
-            min_=min_,
-            max_=max_,
+            op,
+            min_,
+            max_,
         )
 
         enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_4.additional_properties = d

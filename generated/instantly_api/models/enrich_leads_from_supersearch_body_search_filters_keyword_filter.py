@@ -57,9 +57,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersKeywordFilter:
         include_mode = d.pop("include_mode", UNSET)
 
         enrich_leads_from_supersearch_body_search_filters_keyword_filter = cls(
-            exclude=exclude,
-            include=include,
-            include_mode=include_mode,
+            exclude,
+            include,
+            include_mode,
         )
 
         enrich_leads_from_supersearch_body_search_filters_keyword_filter.additional_properties = d

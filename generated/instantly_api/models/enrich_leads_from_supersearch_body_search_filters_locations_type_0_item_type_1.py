@@ -58,9 +58,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
         country = d.pop("country", UNSET)
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d

@@ -54,8 +54,8 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0:
 
         enrich_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_0 = (
             cls(
-                place_id=place_id,
-                label=label,
+                place_id,
+                label,
             )
         )
 

@@ -69,9 +69,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1:
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         enrich_leads_from_supersearch_body_search_filters_signals_item_type_1 = cls(
-            key=key,
-            period_days=period_days,
-            keywords=keywords,
+            key,
+            period_days,
+            keywords,
         )
 
         enrich_leads_from_supersearch_body_search_filters_signals_item_type_1.additional_properties = d

@@ -53,8 +53,8 @@ class EnrichLeadsFromSupersearchBodySearchFiltersTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         enrich_leads_from_supersearch_body_search_filters_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         enrich_leads_from_supersearch_body_search_filters_title.additional_properties = d

@@ -138,16 +138,16 @@ class EnrichLeadsFromSupersearchResponse200:
         live_list_workflow_id = d.pop("live_list_workflow_id", UNSET)
 
         enrich_leads_from_supersearch_response_200 = cls(
-            id=id,
-            organization_id=organization_id,
-            resource_id=resource_id,
-            resource_type=resource_type,
-            search_filters=search_filters,
-            limit=limit,
-            list_name=list_name,
-            custom_flow=custom_flow,
-            background_job_id=background_job_id,
-            live_list_workflow_id=live_list_workflow_id,
+            id,
+            organization_id,
+            resource_id,
+            resource_type,
+            search_filters,
+            limit,
+            list_name,
+            custom_flow,
+            background_job_id,
+            live_list_workflow_id,
         )
 
         enrich_leads_from_supersearch_response_200.additional_properties = d

@@ -56,9 +56,9 @@ class ForbiddenErrorBody:
         message = d.pop("message")
 
         forbidden_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         forbidden_error_body.additional_properties = d

@@ -136,17 +136,17 @@ class ForwardEmailBody:
         assigned_to = d.pop("assigned_to", UNSET)
 
         forward_email_body = cls(
-            eaccount=eaccount,
-            reply_to_uuid=reply_to_uuid,
-            to_address_email_list=to_address_email_list,
-            subject=subject,
-            body=body,
-            cc_address_email_list=cc_address_email_list,
-            bcc_address_email_list=bcc_address_email_list,
-            reply_to=reply_to,
-            forwarded_attachments=forwarded_attachments,
-            include_original_body=include_original_body,
-            assigned_to=assigned_to,
+            eaccount,
+            reply_to_uuid,
+            to_address_email_list,
+            subject,
+            body,
+            cc_address_email_list,
+            bcc_address_email_list,
+            reply_to,
+            forwarded_attachments,
+            include_original_body,
+            assigned_to,
         )
 
         forward_email_body.additional_properties = d

@@ -55,8 +55,8 @@ class ForwardEmailBodyBody:
         text = d.pop("text", UNSET)
 
         forward_email_body_body = cls(
-            html=html,
-            text=text,
+            html,
+            text,
         )
 
         forward_email_body_body.additional_properties = d

@@ -54,8 +54,8 @@ class GenerateSimilarDomainsBody:
         tlds = cast(list[str], d.pop("tlds", UNSET))
 
         generate_similar_domains_body = cls(
-            domain=domain,
-            tlds=tlds,
+            domain,
+            tlds,
         )
 
         generate_similar_domains_body.additional_properties = d

@@ -43,7 +43,7 @@ class GenerateSimilarDomainsResponse200:
         domains = cast(list[str], d.pop("domains", UNSET))
 
         generate_similar_domains_response_200 = cls(
-            domains=domains,
+            domains,
         )
 
         generate_similar_domains_response_200.additional_properties = d

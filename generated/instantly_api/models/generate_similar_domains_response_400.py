@@ -74,11 +74,11 @@ class GenerateSimilarDomainsResponse400:
         keyword = d.pop("keyword", UNSET)
 
         generate_similar_domains_response_400 = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
-            code=code,
-            keyword=keyword,
+            status_code,
+            error,
+            message,
+            code,
+            keyword,
         )
 
         generate_similar_domains_response_400.additional_properties = d

@@ -60,8 +60,8 @@ class GetAccountCampaignMappingResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         get_account_campaign_mapping_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         get_account_campaign_mapping_response_200.additional_properties = d

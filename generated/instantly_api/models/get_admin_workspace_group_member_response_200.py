@@ -61,9 +61,9 @@ class GetAdminWorkspaceGroupMemberResponse200:
         workspace_group_member_id = d.pop("workspace_group_member_id", UNSET)
 
         get_admin_workspace_group_member_response_200 = cls(
-            workspace_name=workspace_name,
-            has_admin_workspace=has_admin_workspace,
-            workspace_group_member_id=workspace_group_member_id,
+            workspace_name,
+            has_admin_workspace,
+            workspace_group_member_id,
         )
 
         get_admin_workspace_group_member_response_200.additional_properties = d

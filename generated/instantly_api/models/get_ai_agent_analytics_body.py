@@ -59,8 +59,8 @@ class GetAiAgentAnalyticsBody:
             agent_types = GetAiAgentAnalyticsBodyAgentTypes.from_dict(_agent_types)
 
         get_ai_agent_analytics_body = cls(
-            agent_ids=agent_ids,
-            agent_types=agent_types,
+            agent_ids,
+            agent_types,
         )
 
         get_ai_agent_analytics_body.additional_properties = d

@@ -55,7 +55,7 @@ class GetAiAgentAnalyticsResponse200:
                 analytics.append(analytics_item)
 
         get_ai_agent_analytics_response_200 = cls(
-            analytics=analytics,
+            analytics,
         )
 
         get_ai_agent_analytics_response_200.additional_properties = d

@@ -56,9 +56,9 @@ class GetAiAgentAnalyticsResponse200AnalyticsItem:
         outcome = d.pop("outcome")
 
         get_ai_agent_analytics_response_200_analytics_item = cls(
-            agent_id=agent_id,
-            reach=reach,
-            outcome=outcome,
+            agent_id,
+            reach,
+            outcome,
         )
 
         get_ai_agent_analytics_response_200_analytics_item.additional_properties = d

@@ -82,12 +82,12 @@ class GetAiEnrichmentForResourceResponse200Item:
         id = d.pop("id", UNSET)
 
         get_ai_enrichment_for_resource_response_200_item = cls(
-            organization_id=organization_id,
-            resource_id=resource_id,
-            resource_type=resource_type,
-            output_column=output_column,
-            status=status,
-            id=id,
+            organization_id,
+            resource_id,
+            resource_type,
+            output_column,
+            status,
+            id,
         )
 
         get_ai_enrichment_for_resource_response_200_item.additional_properties = d

@@ -152,11 +152,11 @@ class GetAiSdrAnalyticsResponse200:
             totals = GetAiSdrAnalyticsResponse200Totals.from_dict(_totals)
 
         get_ai_sdr_analytics_response_200 = cls(
-            total_email_activity_per_day=total_email_activity_per_day,
-            replies_per_day=replies_per_day,
-            leads_found_per_day=leads_found_per_day,
-            opportunities_per_day=opportunities_per_day,
-            totals=totals,
+            total_email_activity_per_day,
+            replies_per_day,
+            leads_found_per_day,
+            opportunities_per_day,
+            totals,
         )
 
         get_ai_sdr_analytics_response_200.additional_properties = d

@@ -58,8 +58,8 @@ class GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem:
         y = d.pop("y", UNSET)
 
         get_ai_sdr_analytics_response_200_leads_found_per_day_item = cls(
-            x=x,
-            y=y,
+            x,
+            y,
         )
 
         get_ai_sdr_analytics_response_200_leads_found_per_day_item.additional_properties = d

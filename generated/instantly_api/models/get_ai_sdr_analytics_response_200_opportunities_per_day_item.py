@@ -58,8 +58,8 @@ class GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem:
         y = d.pop("y", UNSET)
 
         get_ai_sdr_analytics_response_200_opportunities_per_day_item = cls(
-            x=x,
-            y=y,
+            x,
+            y,
         )
 
         get_ai_sdr_analytics_response_200_opportunities_per_day_item.additional_properties = d

@@ -58,8 +58,8 @@ class GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem:
         y = d.pop("y", UNSET)
 
         get_ai_sdr_analytics_response_200_total_email_activity_per_day_item = cls(
-            x=x,
-            y=y,
+            x,
+            y,
         )
 
         get_ai_sdr_analytics_response_200_total_email_activity_per_day_item.additional_properties = d

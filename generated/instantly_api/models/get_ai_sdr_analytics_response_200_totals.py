@@ -81,12 +81,12 @@ class GetAiSdrAnalyticsResponse200Totals:
         leads_found = d.pop("leads_found", UNSET)
 
         get_ai_sdr_analytics_response_200_totals = cls(
-            total_sent=total_sent,
-            replies=replies,
-            opportunities=opportunities,
-            opportunities_amount=opportunities_amount,
-            total_email_activity=total_email_activity,
-            leads_found=leads_found,
+            total_sent,
+            replies,
+            opportunities,
+            opportunities_amount,
+            total_email_activity,
+            leads_found,
         )
 
         get_ai_sdr_analytics_response_200_totals.additional_properties = d

@@ -78,10 +78,10 @@ class GetAiSdrLeadActivityResponse200:
         skip = d.pop("skip", UNSET)
 
         get_ai_sdr_lead_activity_response_200 = cls(
-            leads=leads,
-            total=total,
-            limit=limit,
-            skip=skip,
+            leads,
+            total,
+            limit,
+            skip,
         )
 
         get_ai_sdr_lead_activity_response_200.additional_properties = d

@@ -109,15 +109,15 @@ class GetAiSdrLeadActivityResponse200LeadsItem:
         lt_interest_status = d.pop("lt_interest_status", UNSET)
 
         get_ai_sdr_lead_activity_response_200_leads_item = cls(
-            email=email,
-            emails_sent=emails_sent,
-            open_count=open_count,
-            replied=replied,
-            reply_count=reply_count,
-            click_count=click_count,
-            bounced=bounced,
-            has_opportunity=has_opportunity,
-            lt_interest_status=lt_interest_status,
+            email,
+            emails_sent,
+            open_count,
+            replied,
+            reply_count,
+            click_count,
+            bounced,
+            has_opportunity,
+            lt_interest_status,
         )
 
         get_ai_sdr_lead_activity_response_200_leads_item.additional_properties = d

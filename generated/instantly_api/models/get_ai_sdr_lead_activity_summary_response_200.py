@@ -75,11 +75,11 @@ class GetAiSdrLeadActivitySummaryResponse200:
         opportunity_rate = d.pop("opportunity_rate", UNSET)
 
         get_ai_sdr_lead_activity_summary_response_200 = cls(
-            total=total,
-            replied=replied,
-            has_opportunity=has_opportunity,
-            reply_rate=reply_rate,
-            opportunity_rate=opportunity_rate,
+            total,
+            replied,
+            has_opportunity,
+            reply_rate,
+            opportunity_rate,
         )
 
         get_ai_sdr_lead_activity_summary_response_200.additional_properties = d

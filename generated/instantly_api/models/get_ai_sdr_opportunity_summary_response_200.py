@@ -70,8 +70,8 @@ class GetAiSdrOpportunitySummaryResponse200:
                 campaigns.append(campaigns_item)
 
         get_ai_sdr_opportunity_summary_response_200 = cls(
-            summary=summary,
-            campaigns=campaigns,
+            summary,
+            campaigns,
         )
 
         get_ai_sdr_opportunity_summary_response_200.additional_properties = d

@@ -64,9 +64,9 @@ class GetAiSdrOpportunitySummaryResponse200Summary:
             breakdown = GetAiSdrOpportunitySummaryResponse200SummaryBreakdown.from_dict(_breakdown)
 
         get_ai_sdr_opportunity_summary_response_200_summary = cls(
-            total_opportunities=total_opportunities,
-            total_value=total_value,
-            breakdown=breakdown,
+            total_opportunities,
+            total_value,
+            breakdown,
         )
 
         get_ai_sdr_opportunity_summary_response_200_summary.additional_properties = d

@@ -65,10 +65,10 @@ class GetAiSdrOpportunitySummaryResponse200SummaryBreakdown:
         closed = d.pop("closed", UNSET)
 
         get_ai_sdr_opportunity_summary_response_200_summary_breakdown = cls(
-            interested=interested,
-            meeting_booked=meeting_booked,
-            meeting_completed=meeting_completed,
-            closed=closed,
+            interested,
+            meeting_booked,
+            meeting_completed,
+            closed,
         )
 
         get_ai_sdr_opportunity_summary_response_200_summary_breakdown.additional_properties = d

@@ -63,8 +63,8 @@ class GetCampaignSendingStatusResponse200:
         summary = _parse_summary(d.pop("summary", UNSET))
 
         get_campaign_sending_status_response_200 = cls(
-            diagnostics=diagnostics,
-            summary=summary,
+            diagnostics,
+            summary,
         )
 
         get_campaign_sending_status_response_200.additional_properties = d

@@ -291,20 +291,20 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1:
             )
 
         get_campaign_sending_status_response_200_diagnostics_type_1 = cls(
-            campaign_id=campaign_id,
-            subsequence_id=subsequence_id,
-            last_updated=last_updated,
-            status=status,
-            issue_tracking=issue_tracking,
-            accounts_summary=accounts_summary,
-            campaign_daily_limit=campaign_daily_limit,
-            new_lead_limit=new_lead_limit,
-            schedule_status=schedule_status,
-            send_one_by_one=send_one_by_one,
-            follow_ups_waiting=follow_ups_waiting,
-            esp_routing_status=esp_routing_status,
-            domain_limiter=domain_limiter,
-            leads_status=leads_status,
+            campaign_id,
+            subsequence_id,
+            last_updated,
+            status,
+            issue_tracking,
+            accounts_summary,
+            campaign_daily_limit,
+            new_lead_limit,
+            schedule_status,
+            send_one_by_one,
+            follow_ups_waiting,
+            esp_routing_status,
+            domain_limiter,
+            leads_status,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1.additional_properties = d

@@ -72,9 +72,9 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummary:
             )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary = cls(
-            total_connected=total_connected,
-            available=available,
-            unavailable=unavailable,
+            total_connected,
+            available,
+            unavailable,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary.additional_properties = d

@@ -69,10 +69,10 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavaila
 
         get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable = (
             cls(
-                daily_limit_hit=daily_limit_hit,
-                slow_ramp_limit_hit=slow_ramp_limit_hit,
-                disconnected=disconnected,
-                global_gap_not_met=global_gap_not_met,
+                daily_limit_hit,
+                slow_ramp_limit_hit,
+                disconnected,
+                global_gap_not_met,
             )
         )
 

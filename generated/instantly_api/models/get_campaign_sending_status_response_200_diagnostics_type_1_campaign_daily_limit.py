@@ -58,9 +58,9 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit:
         limit_hit = d.pop("limit_hit", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit = cls(
-            limit=limit,
-            sent=sent,
-            limit_hit=limit_hit,
+            limit,
+            sent,
+            limit_hit,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit.additional_properties = d

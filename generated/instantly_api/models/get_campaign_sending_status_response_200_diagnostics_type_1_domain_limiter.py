@@ -50,8 +50,8 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1DomainLimiter:
         domains_at_limit = d.pop("domains_at_limit", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_domain_limiter = cls(
-            active=active,
-            domains_at_limit=domains_at_limit,
+            active,
+            domains_at_limit,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_domain_limiter.additional_properties = d

@@ -55,8 +55,8 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting:
         earliest_wait_time_seconds = d.pop("earliest_wait_time_seconds", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_follow_ups_waiting = cls(
-            count=count,
-            earliest_wait_time_seconds=earliest_wait_time_seconds,
+            count,
+            earliest_wait_time_seconds,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_follow_ups_waiting.additional_properties = d

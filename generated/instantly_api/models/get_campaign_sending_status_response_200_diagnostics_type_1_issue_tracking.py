@@ -80,10 +80,10 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking:
         last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_issue_tracking = cls(
-            current_status_code=current_status_code,
-            issue_first_seen_at=issue_first_seen_at,
-            consecutive_loops_with_issue=consecutive_loops_with_issue,
-            last_healthy_send_at=last_healthy_send_at,
+            current_status_code,
+            issue_first_seen_at,
+            consecutive_loops_with_issue,
+            last_healthy_send_at,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_issue_tracking.additional_properties = d

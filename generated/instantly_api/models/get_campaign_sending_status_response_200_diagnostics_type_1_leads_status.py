@@ -58,9 +58,9 @@ class GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus:
         delay_not_met_skips = d.pop("delay_not_met_skips", UNSET)
 
         get_campaign_sending_status_response_200_diagnostics_type_1_leads_status = cls(
-            no_leads_ready=no_leads_ready,
-            account_unavailable_skips=account_unavailable_skips,
-            delay_not_met_skips=delay_not_met_skips,
+            no_leads_ready,
+            account_unavailable_skips,
+            delay_not_met_skips,
         )
 
         get_campaign_sending_status_response_200_diagnostics_type_1_leads_status.additional_properties = d

@@ -156,21 +156,21 @@ class GetCampaignStepsAnalyticsResponse200Item:
         won = d.pop("won", UNSET)
 
         get_campaign_steps_analytics_response_200_item = cls(
-            step=step,
-            variant=variant,
-            sent=sent,
-            opened=opened,
-            unique_opened=unique_opened,
-            replies=replies,
-            unique_replies=unique_replies,
-            replies_automatic=replies_automatic,
-            unique_replies_automatic=unique_replies_automatic,
-            clicks=clicks,
-            unique_clicks=unique_clicks,
-            opportunities=opportunities,
-            unique_opportunities=unique_opportunities,
-            meetings_booked=meetings_booked,
-            won=won,
+            step,
+            variant,
+            sent,
+            opened,
+            unique_opened,
+            replies,
+            unique_replies,
+            replies_automatic,
+            unique_replies_automatic,
+            clicks,
+            unique_clicks,
+            opportunities,
+            unique_opportunities,
+            meetings_booked,
+            won,
         )
 
         get_campaign_steps_analytics_response_200_item.additional_properties = d

@@ -65,10 +65,10 @@ class GetCtdStatusResponse200:
         host = d.pop("host", UNSET)
 
         get_ctd_status_response_200 = cls(
-            success=success,
-            ssl=ssl,
-            cname=cname,
-            host=host,
+            success,
+            ssl,
+            cname,
+            host,
         )
 
         get_ctd_status_response_200.additional_properties = d

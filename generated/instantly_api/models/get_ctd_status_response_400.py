@@ -57,9 +57,9 @@ class GetCtdStatusResponse400:
         host = d.pop("host", UNSET)
 
         get_ctd_status_response_400 = cls(
-            status=status,
-            message=message,
-            host=host,
+            status,
+            message,
+            host,
         )
 
         get_ctd_status_response_400.additional_properties = d

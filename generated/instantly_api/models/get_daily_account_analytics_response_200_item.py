@@ -139,20 +139,20 @@ class GetDailyAccountAnalyticsResponse200Item:
         unique_clicks = d.pop("unique_clicks")
 
         get_daily_account_analytics_response_200_item = cls(
-            date=date,
-            email_account=email_account,
-            sent=sent,
-            bounced=bounced,
-            contacted=contacted,
-            new_leads_contacted=new_leads_contacted,
-            opened=opened,
-            unique_opened=unique_opened,
-            replies=replies,
-            unique_replies=unique_replies,
-            replies_automatic=replies_automatic,
-            unique_replies_automatic=unique_replies_automatic,
-            clicks=clicks,
-            unique_clicks=unique_clicks,
+            date,
+            email_account,
+            sent,
+            bounced,
+            contacted,
+            new_leads_contacted,
+            opened,
+            unique_opened,
+            replies,
+            unique_replies,
+            replies_automatic,
+            unique_replies_automatic,
+            clicks,
+            unique_clicks,
         )
 
         get_daily_account_analytics_response_200_item.additional_properties = d

@@ -57,9 +57,9 @@ class GetDailyAccountAnalyticsResponse413:
         message = d.pop("message")
 
         get_daily_account_analytics_response_413 = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         get_daily_account_analytics_response_413.additional_properties = d

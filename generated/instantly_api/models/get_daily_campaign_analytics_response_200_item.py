@@ -149,20 +149,20 @@ class GetDailyCampaignAnalyticsResponse200Item:
         unique_opportunities = d.pop("unique_opportunities", UNSET)
 
         get_daily_campaign_analytics_response_200_item = cls(
-            date=date,
-            sent=sent,
-            contacted=contacted,
-            new_leads_contacted=new_leads_contacted,
-            opened=opened,
-            unique_opened=unique_opened,
-            replies=replies,
-            unique_replies=unique_replies,
-            replies_automatic=replies_automatic,
-            unique_replies_automatic=unique_replies_automatic,
-            clicks=clicks,
-            unique_clicks=unique_clicks,
-            opportunities=opportunities,
-            unique_opportunities=unique_opportunities,
+            date,
+            sent,
+            contacted,
+            new_leads_contacted,
+            opened,
+            unique_opened,
+            replies,
+            unique_replies,
+            replies_automatic,
+            unique_replies_automatic,
+            clicks,
+            unique_clicks,
+            opportunities,
+            unique_opportunities,
         )
 
         get_daily_campaign_analytics_response_200_item.additional_properties = d

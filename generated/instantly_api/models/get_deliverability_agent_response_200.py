@@ -44,7 +44,7 @@ class GetDeliverabilityAgentResponse200:
         agent = _parse_agent(d.pop("agent"))
 
         get_deliverability_agent_response_200 = cls(
-            agent=agent,
+            agent,
         )
 
         get_deliverability_agent_response_200.additional_properties = d

@@ -67,10 +67,10 @@ class GetDeliverabilityAgentStateByIdResponse200:
         )
 
         get_deliverability_agent_state_by_id_response_200 = cls(
-            current_activity=current_activity,
-            schedule=schedule,
-            run_summary=run_summary,
-            activity_feed=activity_feed,
+            current_activity,
+            schedule,
+            run_summary,
+            activity_feed,
         )
 
         get_deliverability_agent_state_by_id_response_200.additional_properties = d

@@ -76,9 +76,9 @@ class GetDeliverabilityAgentStateByIdResponse200CurrentActivity:
         )
 
         get_deliverability_agent_state_by_id_response_200_current_activity = cls(
-            active=active,
-            queued=queued,
-            completed_summary=completed_summary,
+            active,
+            queued,
+            completed_summary,
         )
 
         get_deliverability_agent_state_by_id_response_200_current_activity.additional_properties = d

@@ -59,8 +59,8 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummary:
             trend.append(trend_item)
 
         get_deliverability_agent_state_by_id_response_200_run_summary = cls(
-            latest=latest,
-            trend=trend,
+            latest,
+            trend,
         )
 
         get_deliverability_agent_state_by_id_response_200_run_summary.additional_properties = d

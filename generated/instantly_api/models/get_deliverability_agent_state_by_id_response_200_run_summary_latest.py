@@ -154,18 +154,18 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest:
             feed_items.append(feed_items_item)
 
         get_deliverability_agent_state_by_id_response_200_run_summary_latest = cls(
-            cycle_id=cycle_id,
-            status=status,
-            started_at=started_at,
-            completed_at=completed_at,
-            total_checks=total_checks,
-            completed_checks=completed_checks,
-            healthy_count=healthy_count,
-            needs_attention_count=needs_attention_count,
-            info_count=info_count,
-            failed_count=failed_count,
-            checks=checks,
-            feed_items=feed_items,
+            cycle_id,
+            status,
+            started_at,
+            completed_at,
+            total_checks,
+            completed_checks,
+            healthy_count,
+            needs_attention_count,
+            info_count,
+            failed_count,
+            checks,
+            feed_items,
         )
 
         get_deliverability_agent_state_by_id_response_200_run_summary_latest.additional_properties = d

@@ -78,11 +78,11 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem:
         completed_at = _parse_completed_at(d.pop("completed_at"))
 
         get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item = cls(
-            activity_id=activity_id,
-            activity_code=activity_code,
-            status=status,
-            outcome=outcome,
-            completed_at=completed_at,
+            activity_id,
+            activity_code,
+            status,
+            outcome,
+            completed_at,
         )
 
         get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item.additional_properties = d

@@ -78,11 +78,11 @@ class GetDeliverabilityAgentStateResponse200:
         )
 
         get_deliverability_agent_state_response_200 = cls(
-            agent=agent,
-            current_activity=current_activity,
-            schedule=schedule,
-            run_summary=run_summary,
-            activity_feed=activity_feed,
+            agent,
+            current_activity,
+            schedule,
+            run_summary,
+            activity_feed,
         )
 
         get_deliverability_agent_state_response_200.additional_properties = d

@@ -65,8 +65,8 @@ class GetDeliverabilityAgentStateResponse200ActivityFeed:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         get_deliverability_agent_state_response_200_activity_feed = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         get_deliverability_agent_state_response_200_activity_feed.additional_properties = d

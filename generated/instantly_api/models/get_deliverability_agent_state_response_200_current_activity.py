@@ -74,9 +74,9 @@ class GetDeliverabilityAgentStateResponse200CurrentActivity:
         )
 
         get_deliverability_agent_state_response_200_current_activity = cls(
-            active=active,
-            queued=queued,
-            completed_summary=completed_summary,
+            active,
+            queued,
+            completed_summary,
         )
 
         get_deliverability_agent_state_response_200_current_activity.additional_properties = d

@@ -62,9 +62,9 @@ class GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary:
         last_completed_at = _parse_last_completed_at(d.pop("last_completed_at"))
 
         get_deliverability_agent_state_response_200_current_activity_completed_summary = cls(
-            count=count,
-            retention_days=retention_days,
-            last_completed_at=last_completed_at,
+            count,
+            retention_days,
+            last_completed_at,
         )
 
         get_deliverability_agent_state_response_200_current_activity_completed_summary.additional_properties = d

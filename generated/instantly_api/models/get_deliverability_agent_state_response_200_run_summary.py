@@ -57,8 +57,8 @@ class GetDeliverabilityAgentStateResponse200RunSummary:
             trend.append(trend_item)
 
         get_deliverability_agent_state_response_200_run_summary = cls(
-            latest=latest,
-            trend=trend,
+            latest,
+            trend,
         )
 
         get_deliverability_agent_state_response_200_run_summary.additional_properties = d

@@ -94,14 +94,14 @@ class GetDeliverabilityAgentStateResponse200RunSummaryTrendItem:
         failed_count = d.pop("failed_count")
 
         get_deliverability_agent_state_response_200_run_summary_trend_item = cls(
-            cycle_id=cycle_id,
-            completed_at=completed_at,
-            score=score,
-            total_checks=total_checks,
-            healthy_count=healthy_count,
-            needs_attention_count=needs_attention_count,
-            info_count=info_count,
-            failed_count=failed_count,
+            cycle_id,
+            completed_at,
+            score,
+            total_checks,
+            healthy_count,
+            needs_attention_count,
+            info_count,
+            failed_count,
         )
 
         get_deliverability_agent_state_response_200_run_summary_trend_item.additional_properties = d

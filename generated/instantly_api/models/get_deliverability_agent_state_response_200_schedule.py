@@ -47,7 +47,7 @@ class GetDeliverabilityAgentStateResponse200Schedule:
         next_run_at = _parse_next_run_at(d.pop("next_run_at"))
 
         get_deliverability_agent_state_response_200_schedule = cls(
-            next_run_at=next_run_at,
+            next_run_at,
         )
 
         get_deliverability_agent_state_response_200_schedule.additional_properties = d

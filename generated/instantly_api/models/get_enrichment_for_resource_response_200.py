@@ -111,14 +111,14 @@ class GetEnrichmentForResourceResponse200:
             )
 
         get_enrichment_for_resource_response_200 = cls(
-            resource_id=resource_id,
-            enrichment_payload=enrichment_payload,
-            in_progress=in_progress,
-            has_no_leads=has_no_leads,
-            exists=exists,
-            auto_update=auto_update,
-            is_evergreen=is_evergreen,
-            search_filters=search_filters,
+            resource_id,
+            enrichment_payload,
+            in_progress,
+            has_no_leads,
+            exists,
+            auto_update,
+            is_evergreen,
+            search_filters,
         )
 
         get_enrichment_for_resource_response_200.additional_properties = d

@@ -143,18 +143,18 @@ class GetEnrichmentForResourceResponse200EnrichmentPayload:
         autofill = d.pop("autofill", UNSET)
 
         get_enrichment_for_resource_response_200_enrichment_payload = cls(
-            work_email_enrichment=work_email_enrichment,
-            fully_enriched_profile=fully_enriched_profile,
-            email_verification=email_verification,
-            joblisting=joblisting,
-            technologies=technologies,
-            news=news,
-            funding=funding,
-            engagement_score=engagement_score,
-            ai_enrichment=ai_enrichment,
-            custom_flow=custom_flow,
-            limit=limit,
-            autofill=autofill,
+            work_email_enrichment,
+            fully_enriched_profile,
+            email_verification,
+            joblisting,
+            technologies,
+            news,
+            funding,
+            engagement_score,
+            ai_enrichment,
+            custom_flow,
+            limit,
+            autofill,
         )
 
         get_enrichment_for_resource_response_200_enrichment_payload.additional_properties = d

@@ -122,15 +122,15 @@ class GetInboxManagerAnalyticsSummaryByDateResponse200Item:
         no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
 
         get_inbox_manager_analytics_summary_by_date_response_200_item = cls(
-            date=date,
-            total_actions=total_actions,
-            replies_count=replies_count,
-            follow_ups_count=follow_ups_count,
-            human_intervention=human_intervention,
-            info_requested=info_requested,
-            unique_conversations=unique_conversations,
-            no_show_follow_ups_generated=no_show_follow_ups_generated,
-            no_show_total_leads_recovered=no_show_total_leads_recovered,
+            date,
+            total_actions,
+            replies_count,
+            follow_ups_count,
+            human_intervention,
+            info_requested,
+            unique_conversations,
+            no_show_follow_ups_generated,
+            no_show_total_leads_recovered,
         )
 
         get_inbox_manager_analytics_summary_by_date_response_200_item.additional_properties = d

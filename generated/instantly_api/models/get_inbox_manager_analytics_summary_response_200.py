@@ -174,21 +174,21 @@ class GetInboxManagerAnalyticsSummaryResponse200:
         no_show_recovery_rate = d.pop("no_show_recovery_rate", UNSET)
 
         get_inbox_manager_analytics_summary_response_200 = cls(
-            total_actions=total_actions,
-            replies_count=replies_count,
-            follow_ups_count=follow_ups_count,
-            human_intervention=human_intervention,
-            info_requested=info_requested,
-            unique_conversations=unique_conversations,
-            time_saved=time_saved,
-            average_confidence_score=average_confidence_score,
-            involvement_rate=involvement_rate,
-            resolution_rate=resolution_rate,
-            no_show_follow_ups_generated=no_show_follow_ups_generated,
-            no_show_total_leads_recovered=no_show_total_leads_recovered,
-            no_show_total_revenue_recovered=no_show_total_revenue_recovered,
-            no_show_time_saved=no_show_time_saved,
-            no_show_recovery_rate=no_show_recovery_rate,
+            total_actions,
+            replies_count,
+            follow_ups_count,
+            human_intervention,
+            info_requested,
+            unique_conversations,
+            time_saved,
+            average_confidence_score,
+            involvement_rate,
+            resolution_rate,
+            no_show_follow_ups_generated,
+            no_show_total_leads_recovered,
+            no_show_total_revenue_recovered,
+            no_show_time_saved,
+            no_show_recovery_rate,
         )
 
         get_inbox_manager_analytics_summary_response_200.additional_properties = d

@@ -113,15 +113,15 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsBody:
         recipient_esp = cast(list[int], d.pop("recipient_esp", UNSET))
 
         get_inbox_placement_analytics_deliverability_insights_body = cls(
-            test_id=test_id,
-            date_from=date_from,
-            date_to=date_to,
-            previous_date_from=previous_date_from,
-            previous_date_to=previous_date_to,
-            show_previous=show_previous,
-            recipient_geo=recipient_geo,
-            recipient_type=recipient_type,
-            recipient_esp=recipient_esp,
+            test_id,
+            date_from,
+            date_to,
+            previous_date_from,
+            previous_date_to,
+            show_previous,
+            recipient_geo,
+            recipient_type,
+            recipient_esp,
         )
 
         get_inbox_placement_analytics_deliverability_insights_body.additional_properties = d

@@ -179,19 +179,19 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item:
         prev_category_percentage = d.pop("prev_category_percentage", UNSET)
 
         get_inbox_placement_analytics_deliverability_insights_response_200_item = cls(
-            test_id=test_id,
-            from_=from_,
-            to=to,
-            previous_from=previous_from,
-            previous_to=previous_to,
-            sender_esp=sender_esp,
-            recipient_esp=recipient_esp,
-            spam_percentage=spam_percentage,
-            inbox_percentage=inbox_percentage,
-            category_percentage=category_percentage,
-            prev_spam_percentage=prev_spam_percentage,
-            prev_inbox_percentage=prev_inbox_percentage,
-            prev_category_percentage=prev_category_percentage,
+            test_id,
+            from_,
+            to,
+            previous_from,
+            previous_to,
+            sender_esp,
+            recipient_esp,
+            spam_percentage,
+            inbox_percentage,
+            category_percentage,
+            prev_spam_percentage,
+            prev_inbox_percentage,
+            prev_category_percentage,
         )
 
         get_inbox_placement_analytics_deliverability_insights_response_200_item.additional_properties = d

@@ -97,13 +97,13 @@ class GetInboxPlacementAnalyticsStatsByDateBody:
         sender_email = d.pop("sender_email", UNSET)
 
         get_inbox_placement_analytics_stats_by_date_body = cls(
-            test_id=test_id,
-            date_from=date_from,
-            date_to=date_to,
-            recipient_geo=recipient_geo,
-            recipient_type=recipient_type,
-            recipient_esp=recipient_esp,
-            sender_email=sender_email,
+            test_id,
+            date_from,
+            date_to,
+            recipient_geo,
+            recipient_type,
+            recipient_esp,
+            sender_email,
         )
 
         get_inbox_placement_analytics_stats_by_date_body.additional_properties = d

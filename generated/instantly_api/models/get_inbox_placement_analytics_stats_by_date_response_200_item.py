@@ -77,12 +77,12 @@ class GetInboxPlacementAnalyticsStatsByDateResponse200Item:
         category_count = d.pop("category_count")
 
         get_inbox_placement_analytics_stats_by_date_response_200_item = cls(
-            timestamp_created_date=timestamp_created_date,
-            sent_count=sent_count,
-            received_count=received_count,
-            spam_count=spam_count,
-            inbox_count=inbox_count,
-            category_count=category_count,
+            timestamp_created_date,
+            sent_count,
+            received_count,
+            spam_count,
+            inbox_count,
+            category_count,
         )
 
         get_inbox_placement_analytics_stats_by_date_response_200_item.additional_properties = d

@@ -91,14 +91,14 @@ class GetInboxPlacementAnalyticsStatsByTestIdResponse200Item:
         category_percent = d.pop("category_percent")
 
         get_inbox_placement_analytics_stats_by_test_id_response_200_item = cls(
-            test_id=test_id,
-            count=count,
-            spam_count=spam_count,
-            spam_percent=spam_percent,
-            inbox_count=inbox_count,
-            inbox_percent=inbox_percent,
-            category_count=category_count,
-            category_percent=category_percent,
+            test_id,
+            count,
+            spam_count,
+            spam_percent,
+            inbox_count,
+            inbox_percent,
+            category_count,
+            category_percent,
         )
 
         get_inbox_placement_analytics_stats_by_test_id_response_200_item.additional_properties = d

@@ -63,10 +63,10 @@ class GetInboxPlacementTestEspOptionsResponse200Item:
         esp = d.pop("esp")
 
         get_inbox_placement_test_esp_options_response_200_item = cls(
-            region=region,
-            sub_region=sub_region,
-            type_=type_,
-            esp=esp,
+            region,
+            sub_region,
+            type_,
+            esp,
         )
 
         get_inbox_placement_test_esp_options_response_200_item.additional_properties = d

@@ -47,8 +47,8 @@ class GetInboxPlacementTestResponse200AutomationsType1Item:
         then = GetInboxPlacementTestResponse200AutomationsType1ItemThen.from_dict(d.pop("then"))
 
         get_inbox_placement_test_response_200_automations_type_1_item = cls(
-            when=when,
-            then=then,
+            when,
+            then,
         )
 
         get_inbox_placement_test_response_200_automations_type_1_item.additional_properties = d

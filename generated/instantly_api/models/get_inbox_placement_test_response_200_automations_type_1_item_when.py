@@ -58,8 +58,8 @@ class GetInboxPlacementTestResponse200AutomationsType1ItemWhen:
         condition_value = d.pop("condition_value", UNSET)
 
         get_inbox_placement_test_response_200_automations_type_1_item_when = cls(
-            condition=condition,
-            condition_value=condition_value,
+            condition,
+            condition_value,
         )
 
         get_inbox_placement_test_response_200_automations_type_1_item_when.additional_properties = d

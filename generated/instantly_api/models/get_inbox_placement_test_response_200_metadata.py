@@ -69,8 +69,8 @@ class GetInboxPlacementTestResponse200Metadata:
             tags = GetInboxPlacementTestResponse200MetadataTags.from_dict(_tags)
 
         get_inbox_placement_test_response_200_metadata = cls(
-            campaign=campaign,
-            tags=tags,
+            campaign,
+            tags,
         )
 
         get_inbox_placement_test_response_200_metadata.additional_properties = d

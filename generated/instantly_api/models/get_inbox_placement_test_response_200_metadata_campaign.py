@@ -50,8 +50,8 @@ class GetInboxPlacementTestResponse200MetadataCampaign:
         name = d.pop("name", UNSET)
 
         get_inbox_placement_test_response_200_metadata_campaign = cls(
-            id=id,
-            name=name,
+            id,
+            name,
         )
 
         get_inbox_placement_test_response_200_metadata_campaign.additional_properties = d

@@ -49,8 +49,8 @@ class GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty:
         label = d.pop("label")
 
         get_inbox_placement_test_response_200_metadata_tags_additional_property = cls(
-            id=id,
-            label=label,
+            id,
+            label,
         )
 
         get_inbox_placement_test_response_200_metadata_tags_additional_property.additional_properties = d

@@ -63,10 +63,10 @@ class GetInboxPlacementTestResponse200RecipientsLabelsItem:
         esp = d.pop("esp")
 
         get_inbox_placement_test_response_200_recipients_labels_item = cls(
-            region=region,
-            sub_region=sub_region,
-            type_=type_,
-            esp=esp,
+            region,
+            sub_region,
+            type_,
+            esp,
         )
 
         get_inbox_placement_test_response_200_recipients_labels_item.additional_properties = d

@@ -98,9 +98,9 @@ class GetInboxPlacementTestResponse200Schedule:
         timezone = d.pop("timezone", UNSET)
 
         get_inbox_placement_test_response_200_schedule = cls(
-            days=days,
-            timing=timing,
-            timezone=timezone,
+            days,
+            timing,
+            timezone,
         )
 
         get_inbox_placement_test_response_200_schedule.additional_properties = d

@@ -43,7 +43,7 @@ class GetInboxPlacementTestResponse200ScheduleTiming:
         from_ = d.pop("from", UNSET)
 
         get_inbox_placement_test_response_200_schedule_timing = cls(
-            from_=from_,
+            from_,
         )
 
         get_inbox_placement_test_response_200_schedule_timing.additional_properties = d

@@ -56,9 +56,9 @@ class GetLeadFinderAgentStatsResponse200:
         top_ups_failed = d.pop("top_ups_failed")
 
         get_lead_finder_agent_stats_response_200 = cls(
-            leads_added_total=leads_added_total,
-            top_ups_completed=top_ups_completed,
-            top_ups_failed=top_ups_failed,
+            leads_added_total,
+            top_ups_completed,
+            top_ups_failed,
         )
 
         get_lead_finder_agent_stats_response_200.additional_properties = d

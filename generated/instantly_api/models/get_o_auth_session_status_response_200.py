@@ -76,11 +76,11 @@ class GetOAuthSessionStatusResponse200:
         error_description = d.pop("error_description", UNSET)
 
         get_o_auth_session_status_response_200 = cls(
-            status=status,
-            email=email,
-            name=name,
-            error=error,
-            error_description=error_description,
+            status,
+            email,
+            name,
+            error,
+            error_description,
         )
 
         get_o_auth_session_status_response_200.additional_properties = d

@@ -156,11 +156,11 @@ class GetSalesAgentAnalyticsResponse200:
             totals = GetSalesAgentAnalyticsResponse200Totals.from_dict(_totals)
 
         get_sales_agent_analytics_response_200 = cls(
-            total_email_activity_per_day=total_email_activity_per_day,
-            replies_per_day=replies_per_day,
-            leads_found_per_day=leads_found_per_day,
-            opportunities_per_day=opportunities_per_day,
-            totals=totals,
+            total_email_activity_per_day,
+            replies_per_day,
+            leads_found_per_day,
+            opportunities_per_day,
+            totals,
         )
 
         get_sales_agent_analytics_response_200.additional_properties = d

@@ -58,8 +58,8 @@ class GetSalesAgentAnalyticsResponse200RepliesPerDayItem:
         y = d.pop("y", UNSET)
 
         get_sales_agent_analytics_response_200_replies_per_day_item = cls(
-            x=x,
-            y=y,
+            x,
+            y,
         )
 
         get_sales_agent_analytics_response_200_replies_per_day_item.additional_properties = d

@@ -70,8 +70,8 @@ class GetSalesAgentOpportunitySummaryResponse200:
                 campaigns.append(campaigns_item)
 
         get_sales_agent_opportunity_summary_response_200 = cls(
-            summary=summary,
-            campaigns=campaigns,
+            summary,
+            campaigns,
         )
 
         get_sales_agent_opportunity_summary_response_200.additional_properties = d

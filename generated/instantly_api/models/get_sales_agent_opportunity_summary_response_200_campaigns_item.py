@@ -57,9 +57,9 @@ class GetSalesAgentOpportunitySummaryResponse200CampaignsItem:
         total_opportunity_value = d.pop("total_opportunity_value", UNSET)
 
         get_sales_agent_opportunity_summary_response_200_campaigns_item = cls(
-            campaign_id=campaign_id,
-            total_opportunities=total_opportunities,
-            total_opportunity_value=total_opportunity_value,
+            campaign_id,
+            total_opportunities,
+            total_opportunity_value,
         )
 
         get_sales_agent_opportunity_summary_response_200_campaigns_item.additional_properties = d

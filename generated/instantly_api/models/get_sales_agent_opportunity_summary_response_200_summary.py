@@ -66,9 +66,9 @@ class GetSalesAgentOpportunitySummaryResponse200Summary:
             )
 
         get_sales_agent_opportunity_summary_response_200_summary = cls(
-            total_opportunities=total_opportunities,
-            total_value=total_value,
-            breakdown=breakdown,
+            total_opportunities,
+            total_value,
+            breakdown,
         )
 
         get_sales_agent_opportunity_summary_response_200_summary.additional_properties = d

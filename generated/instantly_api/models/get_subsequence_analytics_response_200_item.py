@@ -63,10 +63,10 @@ class GetSubsequenceAnalyticsResponse200Item:
         unique_replies = d.pop("unique_replies")
 
         get_subsequence_analytics_response_200_item = cls(
-            subsequence_id=subsequence_id,
-            emails_sent=emails_sent,
-            unique_opens=unique_opens,
-            unique_replies=unique_replies,
+            subsequence_id,
+            emails_sent,
+            unique_opens,
+            unique_replies,
         )
 
         get_subsequence_analytics_response_200_item.additional_properties = d

@@ -72,9 +72,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary:
             )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary = cls(
-            total_connected=total_connected,
-            available=available,
-            unavailable=unavailable,
+            total_connected,
+            available,
+            unavailable,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary.additional_properties = d

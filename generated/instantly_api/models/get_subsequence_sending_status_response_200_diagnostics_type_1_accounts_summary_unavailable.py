@@ -68,10 +68,10 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnava
         global_gap_not_met = d.pop("global_gap_not_met", UNSET)
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable = cls(
-            daily_limit_hit=daily_limit_hit,
-            slow_ramp_limit_hit=slow_ramp_limit_hit,
-            disconnected=disconnected,
-            global_gap_not_met=global_gap_not_met,
+            daily_limit_hit,
+            slow_ramp_limit_hit,
+            disconnected,
+            global_gap_not_met,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable.additional_properties = d

@@ -60,9 +60,9 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus:
         connected_esps = cast(list[float], d.pop("connected_esps", UNSET))
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status = cls(
-            enabled=enabled,
-            waiting_for_match=waiting_for_match,
-            connected_esps=connected_esps,
+            enabled,
+            waiting_for_match,
+            connected_esps,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status.additional_properties = d

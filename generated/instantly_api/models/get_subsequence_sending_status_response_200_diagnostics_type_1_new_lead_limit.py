@@ -70,10 +70,10 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit:
         limit_hit = d.pop("limit_hit", UNSET)
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit = cls(
-            enabled=enabled,
-            limit=limit,
-            contacted=contacted,
-            limit_hit=limit_hit,
+            enabled,
+            limit,
+            contacted,
+            limit_hit,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit.additional_properties = d

@@ -42,7 +42,7 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus:
         in_schedule = d.pop("in_schedule", UNSET)
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status = cls(
-            in_schedule=in_schedule,
+            in_schedule,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status.additional_properties = d

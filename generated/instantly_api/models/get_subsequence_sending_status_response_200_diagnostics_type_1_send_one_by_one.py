@@ -50,8 +50,8 @@ class GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne:
         single_account_per_wait_gap = d.pop("single_account_per_wait_gap", UNSET)
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one = cls(
-            enabled=enabled,
-            single_account_per_wait_gap=single_account_per_wait_gap,
+            enabled,
+            single_account_per_wait_gap,
         )
 
         get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one.additional_properties = d

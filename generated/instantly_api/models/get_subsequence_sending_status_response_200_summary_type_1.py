@@ -98,11 +98,11 @@ class GetSubsequenceSendingStatusResponse200SummaryType1:
         ai_summary = d.pop("ai_summary", UNSET)
 
         get_subsequence_sending_status_response_200_summary_type_1 = cls(
-            status=status,
-            status_message=status_message,
-            issue_started_at=issue_started_at,
-            last_healthy_send_at=last_healthy_send_at,
-            ai_summary=ai_summary,
+            status,
+            status_message,
+            issue_started_at,
+            last_healthy_send_at,
+            ai_summary,
         )
 
         get_subsequence_sending_status_response_200_summary_type_1.additional_properties = d

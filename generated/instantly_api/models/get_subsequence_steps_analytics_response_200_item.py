@@ -117,17 +117,17 @@ class GetSubsequenceStepsAnalyticsResponse200Item:
         unique_clicks = d.pop("unique_clicks")
 
         get_subsequence_steps_analytics_response_200_item = cls(
-            step=step,
-            variant=variant,
-            sent=sent,
-            opened=opened,
-            unique_opened=unique_opened,
-            replies=replies,
-            unique_replies=unique_replies,
-            replies_automatic=replies_automatic,
-            unique_replies_automatic=unique_replies_automatic,
-            clicks=clicks,
-            unique_clicks=unique_clicks,
+            step,
+            variant,
+            sent,
+            opened,
+            unique_opened,
+            replies,
+            unique_replies,
+            replies_automatic,
+            unique_replies_automatic,
+            clicks,
+            unique_clicks,
         )
 
         get_subsequence_steps_analytics_response_200_item.additional_properties = d

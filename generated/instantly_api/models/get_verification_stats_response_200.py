@@ -51,8 +51,8 @@ class GetVerificationStatsResponse200:
         total_leads = d.pop("total_leads")
 
         get_verification_stats_response_200 = cls(
-            stats=stats,
-            total_leads=total_leads,
+            stats,
+            total_leads,
         )
 
         get_verification_stats_response_200.additional_properties = d

@@ -95,13 +95,13 @@ class GetVerificationStatsResponse200Stats:
         verification_job_pending_user = d.pop("verification_job_pending_user", UNSET)
 
         get_verification_stats_response_200_stats = cls(
-            verified=verified,
-            invalid=invalid,
-            risky=risky,
-            catch_all=catch_all,
-            job_change=job_change,
-            verification_job_pending_leadfinder=verification_job_pending_leadfinder,
-            verification_job_pending_user=verification_job_pending_user,
+            verified,
+            invalid,
+            risky,
+            catch_all,
+            job_change,
+            verification_job_pending_leadfinder,
+            verification_job_pending_user,
         )
 
         get_verification_stats_response_200_stats.additional_properties = d

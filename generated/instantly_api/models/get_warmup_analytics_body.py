@@ -43,7 +43,7 @@ class GetWarmupAnalyticsBody:
         emails = cast(list[str], d.pop("emails"))
 
         get_warmup_analytics_body = cls(
-            emails=emails,
+            emails,
         )
 
         get_warmup_analytics_body.additional_properties = d

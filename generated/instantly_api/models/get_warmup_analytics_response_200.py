@@ -62,8 +62,8 @@ class GetWarmupAnalyticsResponse200:
             aggregate_data = GetWarmupAnalyticsResponse200AggregateData.from_dict(_aggregate_data)
 
         get_warmup_analytics_response_200 = cls(
-            email_date_data=email_date_data,
-            aggregate_data=aggregate_data,
+            email_date_data,
+            aggregate_data,
         )
 
         get_warmup_analytics_response_200.additional_properties = d

@@ -81,12 +81,12 @@ class GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty:
         health_score = d.pop("health_score", UNSET)
 
         get_warmup_analytics_response_200_aggregate_data_additional_property = cls(
-            sent=sent,
-            received=received,
-            landed_inbox=landed_inbox,
-            landed_spam=landed_spam,
-            health_score_label=health_score_label,
-            health_score=health_score,
+            sent,
+            received,
+            landed_inbox,
+            landed_spam,
+            health_score_label,
+            health_score,
         )
 
         get_warmup_analytics_response_200_aggregate_data_additional_property.additional_properties = d

@@ -67,10 +67,10 @@ class GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProp
         received = d.pop("received", UNSET)
 
         get_warmup_analytics_response_200_email_date_data_additional_property_additional_property = cls(
-            sent=sent,
-            landed_inbox=landed_inbox,
-            landed_spam=landed_spam,
-            received=received,
+            sent,
+            landed_inbox,
+            landed_spam,
+            received,
         )
 
         get_warmup_analytics_response_200_email_date_data_additional_property_additional_property.additional_properties = d

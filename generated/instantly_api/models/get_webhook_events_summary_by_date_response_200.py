@@ -55,7 +55,7 @@ class GetWebhookEventsSummaryByDateResponse200:
                 items.append(items_item)
 
         get_webhook_events_summary_by_date_response_200 = cls(
-            items=items,
+            items,
         )
 
         get_webhook_events_summary_by_date_response_200.additional_properties = d

@@ -72,11 +72,11 @@ class GetWebhookEventsSummaryByDateResponse200ItemsItem:
         success_rate = d.pop("success_rate")
 
         get_webhook_events_summary_by_date_response_200_items_item = cls(
-            date=date,
-            total_events=total_events,
-            successful_events=successful_events,
-            failed_events=failed_events,
-            success_rate=success_rate,
+            date,
+            total_events,
+            successful_events,
+            failed_events,
+            success_rate,
         )
 
         get_webhook_events_summary_by_date_response_200_items_item.additional_properties = d

@@ -70,11 +70,11 @@ class GetWebhookEventsSummaryResponse200:
         failure_rate = d.pop("failure_rate")
 
         get_webhook_events_summary_response_200 = cls(
-            total_events=total_events,
-            successful_events=successful_events,
-            failed_events=failed_events,
-            success_rate=success_rate,
-            failure_rate=failure_rate,
+            total_events,
+            successful_events,
+            failed_events,
+            success_rate,
+            failure_rate,
         )
 
         get_webhook_events_summary_response_200.additional_properties = d

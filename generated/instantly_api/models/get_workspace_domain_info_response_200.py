@@ -71,9 +71,9 @@ class GetWorkspaceDomainInfoResponse200:
                 verification.append(verification_item)
 
         get_workspace_domain_info_response_200 = cls(
-            verified=verified,
-            name=name,
-            verification=verification,
+            verified,
+            name,
+            verification,
         )
 
         get_workspace_domain_info_response_200.additional_properties = d

@@ -65,10 +65,10 @@ class GetWorkspaceDomainInfoResponse200VerificationItem:
         reason = d.pop("reason", UNSET)
 
         get_workspace_domain_info_response_200_verification_item = cls(
-            type_=type_,
-            domain=domain,
-            value=value,
-            reason=reason,
+            type_,
+            domain,
+            value,
+            reason,
         )
 
         get_workspace_domain_info_response_200_verification_item.additional_properties = d

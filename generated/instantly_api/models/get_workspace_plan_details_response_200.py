@@ -81,10 +81,10 @@ class GetWorkspacePlanDetailsResponse200:
             addons = GetWorkspacePlanDetailsResponse200Addons.from_dict(_addons)
 
         get_workspace_plan_details_response_200 = cls(
-            organization_id=organization_id,
-            organization_name=organization_name,
-            subscriptions=subscriptions,
-            addons=addons,
+            organization_id,
+            organization_name,
+            subscriptions,
+            addons,
         )
 
         get_workspace_plan_details_response_200.additional_properties = d

@@ -62,8 +62,8 @@ class GetWorkspacePlanDetailsResponse200Addons:
             credits_ = GetWorkspacePlanDetailsResponse200AddonsCredits.from_dict(_credits_)
 
         get_workspace_plan_details_response_200_addons = cls(
-            outreach=outreach,
-            credits_=credits_,
+            outreach,
+            credits_,
         )
 
         get_workspace_plan_details_response_200_addons.additional_properties = d

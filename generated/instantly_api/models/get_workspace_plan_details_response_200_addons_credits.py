@@ -139,17 +139,17 @@ class GetWorkspacePlanDetailsResponse200AddonsCredits:
         annual_price_in_dollars = d.pop("annual_price_in_dollars", UNSET)
 
         get_workspace_plan_details_response_200_addons_credits = cls(
-            product_id=product_id,
-            annual_product_id=annual_product_id,
-            unit_credits=unit_credits,
-            annual_unit_credits=annual_unit_credits,
-            existing_quantity=existing_quantity,
-            max_quantity=max_quantity,
-            interval=interval,
-            can_purchase=can_purchase,
-            purchase_blocked_reason=purchase_blocked_reason,
-            monthly_price_in_dollars=monthly_price_in_dollars,
-            annual_price_in_dollars=annual_price_in_dollars,
+            product_id,
+            annual_product_id,
+            unit_credits,
+            annual_unit_credits,
+            existing_quantity,
+            max_quantity,
+            interval,
+            can_purchase,
+            purchase_blocked_reason,
+            monthly_price_in_dollars,
+            annual_price_in_dollars,
         )
 
         get_workspace_plan_details_response_200_addons_credits.additional_properties = d

@@ -136,15 +136,15 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreach:
                 monthly_pricing_tiers.append(monthly_pricing_tiers_item)
 
         get_workspace_plan_details_response_200_addons_outreach = cls(
-            product_id=product_id,
-            unit_lead_limit=unit_lead_limit,
-            existing_quantity=existing_quantity,
-            max_quantity=max_quantity,
-            interval=interval,
-            can_purchase=can_purchase,
-            purchase_blocked_reason=purchase_blocked_reason,
-            annual_discount_percent=annual_discount_percent,
-            monthly_pricing_tiers=monthly_pricing_tiers,
+            product_id,
+            unit_lead_limit,
+            existing_quantity,
+            max_quantity,
+            interval,
+            can_purchase,
+            purchase_blocked_reason,
+            annual_discount_percent,
+            monthly_pricing_tiers,
         )
 
         get_workspace_plan_details_response_200_addons_outreach.additional_properties = d

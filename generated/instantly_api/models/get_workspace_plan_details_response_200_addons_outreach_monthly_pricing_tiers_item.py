@@ -61,9 +61,9 @@ class GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem:
         price_in_dollars = d.pop("price_in_dollars", UNSET)
 
         get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item = cls(
-            from_quantity=from_quantity,
-            to_quantity=to_quantity,
-            price_in_dollars=price_in_dollars,
+            from_quantity,
+            to_quantity,
+            price_in_dollars,
         )
 
         get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item.additional_properties = d

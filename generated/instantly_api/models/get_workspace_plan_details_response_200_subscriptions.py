@@ -130,12 +130,12 @@ class GetWorkspacePlanDetailsResponse200Subscriptions:
             )
 
         get_workspace_plan_details_response_200_subscriptions = cls(
-            outreach=outreach,
-            credits_=credits_,
-            bundle=bundle,
-            crm=crm,
-            website_visitors=website_visitors,
-            inbox_placement=inbox_placement,
+            outreach,
+            credits_,
+            bundle,
+            crm,
+            website_visitors,
+            inbox_placement,
         )
 
         get_workspace_plan_details_response_200_subscriptions.additional_properties = d

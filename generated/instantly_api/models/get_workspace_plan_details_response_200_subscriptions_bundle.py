@@ -131,15 +131,15 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsBundle:
         product_id = d.pop("product_id", UNSET)
 
         get_workspace_plan_details_response_200_subscriptions_bundle = cls(
-            plan_name=plan_name,
-            total_lead_limit=total_lead_limit,
-            current_lead_count=current_lead_count,
-            base_lead_limit=base_lead_limit,
-            interval=interval,
-            current_period_end=current_period_end,
-            cancel_at_time=cancel_at_time,
-            price_in_dollars=price_in_dollars,
-            product_id=product_id,
+            plan_name,
+            total_lead_limit,
+            current_lead_count,
+            base_lead_limit,
+            interval,
+            current_period_end,
+            cancel_at_time,
+            price_in_dollars,
+            product_id,
         )
 
         get_workspace_plan_details_response_200_subscriptions_bundle.additional_properties = d

@@ -136,15 +136,15 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsCredits:
         price_option_id = d.pop("price_option_id", UNSET)
 
         get_workspace_plan_details_response_200_subscriptions_credits = cls(
-            plan_name=plan_name,
-            total_credits=total_credits,
-            available_credits=available_credits,
-            interval=interval,
-            current_period_end=current_period_end,
-            cancel_at_time=cancel_at_time,
-            price_in_dollars=price_in_dollars,
-            product_id=product_id,
-            price_option_id=price_option_id,
+            plan_name,
+            total_credits,
+            available_credits,
+            interval,
+            current_period_end,
+            cancel_at_time,
+            price_in_dollars,
+            product_id,
+            price_option_id,
         )
 
         get_workspace_plan_details_response_200_subscriptions_credits.additional_properties = d

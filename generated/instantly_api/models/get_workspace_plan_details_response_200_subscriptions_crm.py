@@ -129,14 +129,14 @@ class GetWorkspacePlanDetailsResponse200SubscriptionsCrm:
         plan_limit = d.pop("plan_limit", UNSET)
 
         get_workspace_plan_details_response_200_subscriptions_crm = cls(
-            plan_name=plan_name,
-            interval=interval,
-            current_period_end=current_period_end,
-            cancel_at_time=cancel_at_time,
-            price_in_dollars=price_in_dollars,
-            product_id=product_id,
-            available_credits=available_credits,
-            plan_limit=plan_limit,
+            plan_name,
+            interval,
+            current_period_end,
+            cancel_at_time,
+            price_in_dollars,
+            product_id,
+            available_credits,
+            plan_limit,
         )
 
         get_workspace_plan_details_response_200_subscriptions_crm.additional_properties = d

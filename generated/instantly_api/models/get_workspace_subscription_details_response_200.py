@@ -68,8 +68,8 @@ class GetWorkspaceSubscriptionDetailsResponse200:
         all_subs_cancelled = d.pop("all_subs_cancelled", UNSET)
 
         get_workspace_subscription_details_response_200 = cls(
-            subscriptions=subscriptions,
-            all_subs_cancelled=all_subs_cancelled,
+            subscriptions,
+            all_subs_cancelled,
         )
 
         get_workspace_subscription_details_response_200.additional_properties = d

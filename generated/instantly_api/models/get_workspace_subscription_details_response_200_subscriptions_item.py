@@ -139,16 +139,16 @@ class GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem:
         price_id = d.pop("price_id", UNSET)
 
         get_workspace_subscription_details_response_200_subscriptions_item = cls(
-            workspace_id=workspace_id,
-            interval=interval,
-            quantity=quantity,
-            product_id=product_id,
-            product_type=product_type,
-            plan_type=plan_type,
-            current_period_end=current_period_end,
-            cancel_at_time=cancel_at_time,
-            price_in_dollars=price_in_dollars,
-            price_id=price_id,
+            workspace_id,
+            interval,
+            quantity,
+            product_id,
+            product_type,
+            plan_type,
+            current_period_end,
+            cancel_at_time,
+            price_in_dollars,
+            price_id,
         )
 
         get_workspace_subscription_details_response_200_subscriptions_item.additional_properties = d

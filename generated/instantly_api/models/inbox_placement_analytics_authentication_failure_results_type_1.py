@@ -62,9 +62,9 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
         received_spf = d.pop("received_spf", UNSET)
 
         inbox_placement_analytics_authentication_failure_results_type_1 = cls(
-            authentication_results=authentication_results,
-            dkim_signature=dkim_signature,
-            received_spf=received_spf,
+            authentication_results,
+            dkim_signature,
+            received_spf,
         )
 
         inbox_placement_analytics_authentication_failure_results_type_1.additional_properties = d

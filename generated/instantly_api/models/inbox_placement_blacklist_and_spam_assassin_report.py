@@ -161,18 +161,18 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
             )
 
         inbox_placement_blacklist_and_spam_assassin_report = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            timestamp_created_date=timestamp_created_date,
-            organization_id=organization_id,
-            test_id=test_id,
-            domain=domain,
-            domain_ip=domain_ip,
-            spam_assassin_score=spam_assassin_score,
-            domain_blacklist_count=domain_blacklist_count,
-            domain_ip_blacklist_count=domain_ip_blacklist_count,
-            spam_assassin_report=spam_assassin_report,
-            blacklist_report=blacklist_report,
+            id,
+            timestamp_created,
+            timestamp_created_date,
+            organization_id,
+            test_id,
+            domain,
+            domain_ip,
+            spam_assassin_score,
+            domain_blacklist_count,
+            domain_ip_blacklist_count,
+            spam_assassin_report,
+            blacklist_report,
         )
 
         inbox_placement_blacklist_and_spam_assassin_report.additional_properties = d

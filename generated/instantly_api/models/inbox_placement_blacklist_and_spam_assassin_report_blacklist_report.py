@@ -101,12 +101,12 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
         is_domain = d.pop("is_domain", UNSET)
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report = cls(
-            address=address,
-            blacklisted_count=blacklisted_count,
-            details=details,
-            ip=ip,
-            is_blacklisted=is_blacklisted,
-            is_domain=is_domain,
+            address,
+            blacklisted_count,
+            details,
+            ip,
+            is_blacklisted,
+            is_domain,
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report.additional_properties = d

@@ -57,9 +57,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
         test_type = d.pop("test_type", UNSET)
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item = cls(
-            blacklist=blacklist,
-            is_listed=is_listed,
-            test_type=test_type,
+            blacklist,
+            is_listed,
+            test_type,
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item.additional_properties = d

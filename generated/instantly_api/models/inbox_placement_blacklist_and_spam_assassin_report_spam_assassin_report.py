@@ -77,9 +77,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
         spam_score = d.pop("spam_score", UNSET)
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report = cls(
-            is_spam=is_spam,
-            report=report,
-            spam_score=spam_score,
+            is_spam,
+            report,
+            spam_score,
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report.additional_properties = d

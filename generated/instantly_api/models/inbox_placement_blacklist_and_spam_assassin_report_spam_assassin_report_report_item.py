@@ -56,9 +56,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
         score = d.pop("score")
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item = cls(
-            description=description,
-            name=name,
-            score=score,
+            description,
+            name,
+            score,
         )
 
         inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item.additional_properties = d

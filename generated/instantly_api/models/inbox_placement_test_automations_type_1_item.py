@@ -47,8 +47,8 @@ class InboxPlacementTestAutomationsType1Item:
         then = InboxPlacementTestAutomationsType1ItemThen.from_dict(d.pop("then"))
 
         inbox_placement_test_automations_type_1_item = cls(
-            when=when,
-            then=then,
+            when,
+            then,
         )
 
         inbox_placement_test_automations_type_1_item.additional_properties = d

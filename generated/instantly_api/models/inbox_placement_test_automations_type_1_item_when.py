@@ -58,8 +58,8 @@ class InboxPlacementTestAutomationsType1ItemWhen:
         condition_value = d.pop("condition_value", UNSET)
 
         inbox_placement_test_automations_type_1_item_when = cls(
-            condition=condition,
-            condition_value=condition_value,
+            condition,
+            condition_value,
         )
 
         inbox_placement_test_automations_type_1_item_when.additional_properties = d

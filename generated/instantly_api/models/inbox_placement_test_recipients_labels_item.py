@@ -63,10 +63,10 @@ class InboxPlacementTestRecipientsLabelsItem:
         esp = d.pop("esp")
 
         inbox_placement_test_recipients_labels_item = cls(
-            region=region,
-            sub_region=sub_region,
-            type_=type_,
-            esp=esp,
+            region,
+            sub_region,
+            type_,
+            esp,
         )
 
         inbox_placement_test_recipients_labels_item.additional_properties = d

@@ -98,9 +98,9 @@ class InboxPlacementTestSchedule:
         timezone = d.pop("timezone", UNSET)
 
         inbox_placement_test_schedule = cls(
-            days=days,
-            timing=timing,
-            timezone=timezone,
+            days,
+            timing,
+            timezone,
         )
 
         inbox_placement_test_schedule.additional_properties = d

@@ -43,7 +43,7 @@ class InboxPlacementTestScheduleTiming:
         from_ = d.pop("from", UNSET)
 
         inbox_placement_test_schedule_timing = cls(
-            from_=from_,
+            from_,
         )
 
         inbox_placement_test_schedule_timing.additional_properties = d

@@ -68,9 +68,9 @@ class InitMicrosoftOAuthResponse200:
             expires_at = parse_timestamp(_expires_at)
 
         init_microsoft_o_auth_response_200 = cls(
-            session_id=session_id,
-            auth_url=auth_url,
-            expires_at=expires_at,
+            session_id,
+            auth_url,
+            expires_at,
         )
 
         init_microsoft_o_auth_response_200.additional_properties = d

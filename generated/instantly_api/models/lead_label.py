@@ -118,15 +118,15 @@ class LeadLabel:
         use_with_ai = d.pop("use_with_ai", UNSET)
 
         lead_label = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            created_by=created_by,
-            organization_id=organization_id,
-            label=label,
-            interest_status_label=interest_status_label,
-            interest_status=interest_status,
-            description=description,
-            use_with_ai=use_with_ai,
+            id,
+            timestamp_created,
+            created_by,
+            organization_id,
+            label,
+            interest_status_label,
+            interest_status,
+            description,
+            use_with_ai,
         )
 
         lead_label.additional_properties = d

@@ -94,12 +94,12 @@ class LeadList:
         owned_by = d.pop("owned_by", UNSET)
 
         lead_list = cls(
-            id=id,
-            organization_id=organization_id,
-            name=name,
-            timestamp_created=timestamp_created,
-            has_enrichment_task=has_enrichment_task,
-            owned_by=owned_by,
+            id,
+            organization_id,
+            name,
+            timestamp_created,
+            has_enrichment_task,
+            owned_by,
         )
 
         lead_list.additional_properties = d

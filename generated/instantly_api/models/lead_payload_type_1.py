@@ -98,13 +98,13 @@ class LeadPayloadType1:
         personalization = d.pop("personalization", UNSET)
 
         lead_payload_type_1 = cls(
-            first_name=first_name,
-            last_name=last_name,
-            company_name=company_name,
-            job_title=job_title,
-            website=website,
-            phone=phone,
-            personalization=personalization,
+            first_name,
+            last_name,
+            company_name,
+            job_title,
+            website,
+            phone,
+            personalization,
         )
 
         additional_properties = {}

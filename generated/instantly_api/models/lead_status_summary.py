@@ -57,8 +57,8 @@ class LeadStatusSummary:
         domain_complete = d.pop("domain_complete", UNSET)
 
         lead_status_summary = cls(
-            last_step=last_step,
-            domain_complete=domain_complete,
+            last_step,
+            domain_complete,
         )
 
         lead_status_summary.additional_properties = d

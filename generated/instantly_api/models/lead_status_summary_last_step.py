@@ -66,9 +66,9 @@ class LeadStatusSummaryLastStep:
             timestamp_executed = parse_timestamp(_timestamp_executed)
 
         lead_status_summary_last_step = cls(
-            from_=from_,
-            step_id=step_id,
-            timestamp_executed=timestamp_executed,
+            from_,
+            step_id,
+            timestamp_executed,
         )
 
         lead_status_summary_last_step.additional_properties = d

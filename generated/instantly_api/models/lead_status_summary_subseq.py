@@ -67,9 +67,9 @@ class LeadStatusSummarySubseq:
             timestamp_executed = parse_timestamp(_timestamp_executed)
 
         lead_status_summary_subseq = cls(
-            from_=from_,
-            step_id=step_id,
-            timestamp_executed=timestamp_executed,
+            from_,
+            step_id,
+            timestamp_executed,
         )
 
         lead_status_summary_subseq.additional_properties = d

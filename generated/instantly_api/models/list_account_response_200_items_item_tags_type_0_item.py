@@ -61,9 +61,9 @@ class ListAccountResponse200ItemsItemTagsType0Item:
         description = d.pop("description", UNSET)
 
         list_account_response_200_items_item_tags_type_0_item = cls(
-            id=id,
-            label=label,
-            description=description,
+            id,
+            label,
+            description,
         )
 
         list_account_response_200_items_item_tags_type_0_item.additional_properties = d

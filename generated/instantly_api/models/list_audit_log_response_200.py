@@ -60,8 +60,8 @@ class ListAuditLogResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_audit_log_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         list_audit_log_response_200.additional_properties = d

@@ -62,8 +62,8 @@ class ListDeliverabilityAgentFeedItemsResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_deliverability_agent_feed_items_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         list_deliverability_agent_feed_items_response_200.additional_properties = d

@@ -60,8 +60,8 @@ class ListDfyEmailAccountOrderResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_dfy_email_account_order_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         list_dfy_email_account_order_response_200.additional_properties = d

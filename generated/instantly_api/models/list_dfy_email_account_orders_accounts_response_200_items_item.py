@@ -115,16 +115,16 @@ class ListDfyEmailAccountOrdersAccountsResponse200ItemsItem:
         password = d.pop("password", UNSET)
 
         list_dfy_email_account_orders_accounts_response_200_items_item = cls(
-            id=id,
-            domain=domain,
-            email=email,
-            email_provider=email_provider,
-            first_name=first_name,
-            last_name=last_name,
-            is_pre_warmed_up=is_pre_warmed_up,
-            timestamp_cancelled=timestamp_cancelled,
-            timestamp_created=timestamp_created,
-            password=password,
+            id,
+            domain,
+            email,
+            email_provider,
+            first_name,
+            last_name,
+            is_pre_warmed_up,
+            timestamp_cancelled,
+            timestamp_created,
+            password,
         )
 
         list_dfy_email_account_orders_accounts_response_200_items_item.additional_properties = d

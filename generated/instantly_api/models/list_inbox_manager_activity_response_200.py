@@ -70,9 +70,9 @@ class ListInboxManagerActivityResponse200:
         has_more = d.pop("has_more", UNSET)
 
         list_inbox_manager_activity_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
-            has_more=has_more,
+            items,
+            next_starting_after,
+            has_more,
         )
 
         list_inbox_manager_activity_response_200.additional_properties = d

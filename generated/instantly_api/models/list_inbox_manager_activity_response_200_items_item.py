@@ -231,22 +231,22 @@ class ListInboxManagerActivityResponse200ItemsItem:
         revenue_recovered = d.pop("revenue_recovered", UNSET)
 
         list_inbox_manager_activity_response_200_items_item = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            activity_type=activity_type,
-            job_type=job_type,
-            lead_email=lead_email,
-            thread_id=thread_id,
-            requires_hitl=requires_hitl,
-            action_pending=action_pending,
-            sending_status=sending_status,
-            error_code=error_code,
-            is_followup=is_followup,
-            followup_number=followup_number,
-            estimated_time_saved_seconds=estimated_time_saved_seconds,
-            information_requested=information_requested,
-            recovery_method=recovery_method,
-            revenue_recovered=revenue_recovered,
+            id,
+            timestamp_created,
+            activity_type,
+            job_type,
+            lead_email,
+            thread_id,
+            requires_hitl,
+            action_pending,
+            sending_status,
+            error_code,
+            is_followup,
+            followup_number,
+            estimated_time_saved_seconds,
+            information_requested,
+            recovery_method,
+            revenue_recovered,
         )
 
         list_inbox_manager_activity_response_200_items_item.additional_properties = d

@@ -60,8 +60,8 @@ class ListInboxManagerGuidancesResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_inbox_manager_guidances_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         list_inbox_manager_guidances_response_200.additional_properties = d

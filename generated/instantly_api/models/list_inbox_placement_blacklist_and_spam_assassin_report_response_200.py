@@ -61,8 +61,8 @@ class ListInboxPlacementBlacklistAndSpamAssassinReportResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_inbox_placement_blacklist_and_spam_assassin_report_response_200 = cls(
-            items=items,
-            next_starting_after=next_starting_after,
+            items,
+            next_starting_after,
         )
 
         list_inbox_placement_blacklist_and_spam_assassin_report_response_200.additional_properties = d

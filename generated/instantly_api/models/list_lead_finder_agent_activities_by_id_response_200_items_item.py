@@ -90,12 +90,12 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item = cls(
-            id=id,
-            agent_id=agent_id,
-            organization_id=organization_id,
-            timestamp_created=timestamp_created,
-            event_type=event_type,
-            payload=payload,
+            id,
+            agent_id,
+            organization_id,
+            timestamp_created,
+            event_type,
+            payload,
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item.additional_properties = d

@@ -59,9 +59,9 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload:
         reason = d.pop("reason", UNSET)
 
         list_lead_finder_agent_activities_by_id_response_200_items_item_payload = cls(
-            leads_added=leads_added,
-            campaign_active_leads_after=campaign_active_leads_after,
-            reason=reason,
+            leads_added,
+            campaign_active_leads_after,
+            reason,
         )
 
         list_lead_finder_agent_activities_by_id_response_200_items_item_payload.additional_properties = d

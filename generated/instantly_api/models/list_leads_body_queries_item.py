@@ -54,8 +54,8 @@ class ListLeadsBodyQueriesItem:
         values = ListLeadsBodyQueriesItemValues.from_dict(d.pop("values"))
 
         list_leads_body_queries_item = cls(
-            action_type=action_type,
-            values=values,
+            action_type,
+            values,
         )
 
         list_leads_body_queries_item.additional_properties = d

@@ -49,8 +49,8 @@ class ListLeadsBodyQueriesItemValuesLeadStatus:
         condition = d.pop("condition", UNSET)
 
         list_leads_body_queries_item_values_lead_status = cls(
-            status=status,
-            condition=condition,
+            status,
+            condition,
         )
 
         list_leads_body_queries_item_values_lead_status.additional_properties = d

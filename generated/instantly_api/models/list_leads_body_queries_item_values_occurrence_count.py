@@ -49,8 +49,8 @@ class ListLeadsBodyQueriesItemValuesOccurrenceCount:
         count = d.pop("count", UNSET)
 
         list_leads_body_queries_item_values_occurrence_count = cls(
-            condition=condition,
-            count=count,
+            condition,
+            count,
         )
 
         list_leads_body_queries_item_values_occurrence_count.additional_properties = d

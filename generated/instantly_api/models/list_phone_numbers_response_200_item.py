@@ -133,16 +133,16 @@ class ListPhoneNumbersResponse200Item:
         price = d.pop("price", UNSET)
 
         list_phone_numbers_response_200_item = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            organization_id=organization_id,
-            phone_number=phone_number,
-            country=country,
-            locality=locality,
-            subscription_id=subscription_id,
-            twilio_sid=twilio_sid,
-            renewal_date=renewal_date,
-            price=price,
+            id,
+            timestamp_created,
+            organization_id,
+            phone_number,
+            country,
+            locality,
+            subscription_id,
+            twilio_sid,
+            renewal_date,
+            price,
         )
 
         list_phone_numbers_response_200_item.additional_properties = d

@@ -48,7 +48,7 @@ class ListSalesAgentGuidanceRulesResponse200:
             items.append(items_item)
 
         list_sales_agent_guidance_rules_response_200 = cls(
-            items=items,
+            items,
         )
 
         list_sales_agent_guidance_rules_response_200.additional_properties = d

@@ -60,9 +60,9 @@ class ListSalesAgentGuidanceRulesResponse200ItemsItem:
         content = d.pop("content")
 
         list_sales_agent_guidance_rules_response_200_items_item = cls(
-            id=id,
-            title=title,
-            content=content,
+            id,
+            title,
+            content,
         )
 
         list_sales_agent_guidance_rules_response_200_items_item.additional_properties = d

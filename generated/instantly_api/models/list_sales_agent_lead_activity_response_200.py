@@ -67,9 +67,9 @@ class ListSalesAgentLeadActivityResponse200:
         next_starting_after = d.pop("next_starting_after", UNSET)
 
         list_sales_agent_lead_activity_response_200 = cls(
-            items=items,
-            total=total,
-            next_starting_after=next_starting_after,
+            items,
+            total,
+            next_starting_after,
         )
 
         list_sales_agent_lead_activity_response_200.additional_properties = d

@@ -54,7 +54,7 @@ class ListWebhookEventTypesResponse200:
                 event_types.append(event_types_item)
 
         list_webhook_event_types_response_200 = cls(
-            event_types=event_types,
+            event_types,
         )
 
         list_webhook_event_types_response_200.additional_properties = d

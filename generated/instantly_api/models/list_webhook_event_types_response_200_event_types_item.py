@@ -57,9 +57,9 @@ class ListWebhookEventTypesResponse200EventTypesItem:
         type_ = d.pop("type", UNSET)
 
         list_webhook_event_types_response_200_event_types_item = cls(
-            id=id,
-            label=label,
-            type_=type_,
+            id,
+            label,
+            type_,
         )
 
         list_webhook_event_types_response_200_event_types_item.additional_properties = d

@@ -41,7 +41,7 @@ class MarkThreadAsReadResponse200:
         success = d.pop("success", UNSET)
 
         mark_thread_as_read_response_200 = cls(
-            success=success,
+            success,
         )
 
         mark_thread_as_read_response_200.additional_properties = d

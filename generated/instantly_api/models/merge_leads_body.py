@@ -50,8 +50,8 @@ class MergeLeadsBody:
         destination_lead_id = d.pop("destination_lead_id")
 
         merge_leads_body = cls(
-            lead_id=lead_id,
-            destination_lead_id=destination_lead_id,
+            lead_id,
+            destination_lead_id,
         )
 
         merge_leads_body.additional_properties = d

@@ -58,9 +58,9 @@ class MoveAccountsBody:
         destination_workspace_id = d.pop("destination_workspace_id")
 
         move_accounts_body = cls(
-            emails=emails,
-            source_workspace_id=source_workspace_id,
-            destination_workspace_id=destination_workspace_id,
+            emails,
+            source_workspace_id,
+            destination_workspace_id,
         )
 
         move_accounts_body.additional_properties = d

@@ -41,7 +41,7 @@ class MoveAccountsResponse200:
         status = d.pop("status", UNSET)
 
         move_accounts_response_200 = cls(
-            status=status,
+            status,
         )
 
         move_accounts_response_200.additional_properties = d

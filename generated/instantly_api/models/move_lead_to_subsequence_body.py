@@ -49,8 +49,8 @@ class MoveLeadToSubsequenceBody:
         id = d.pop("id")
 
         move_lead_to_subsequence_body = cls(
-            subsequence_id=subsequence_id,
-            id=id,
+            subsequence_id,
+            id,
         )
 
         move_lead_to_subsequence_body.additional_properties = d

@@ -54,8 +54,8 @@ class MoveLeadsBodyQueriesItem:
         values = MoveLeadsBodyQueriesItemValues.from_dict(d.pop("values"))
 
         move_leads_body_queries_item = cls(
-            action_type=action_type,
-            values=values,
+            action_type,
+            values,
         )
 
         move_leads_body_queries_item.additional_properties = d

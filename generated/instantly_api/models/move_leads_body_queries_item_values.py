@@ -73,9 +73,9 @@ class MoveLeadsBodyQueriesItemValues:
             lead_status = MoveLeadsBodyQueriesItemValuesLeadStatus.from_dict(_lead_status)
 
         move_leads_body_queries_item_values = cls(
-            occurrence_days=occurrence_days,
-            occurrence_count=occurrence_count,
-            lead_status=lead_status,
+            occurrence_days,
+            occurrence_count,
+            lead_status,
         )
 
         move_leads_body_queries_item_values.additional_properties = d

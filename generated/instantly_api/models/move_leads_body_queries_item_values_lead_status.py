@@ -49,8 +49,8 @@ class MoveLeadsBodyQueriesItemValuesLeadStatus:
         condition = d.pop("condition", UNSET)
 
         move_leads_body_queries_item_values_lead_status = cls(
-            status=status,
-            condition=condition,
+            status,
+            condition,
         )
 
         move_leads_body_queries_item_values_lead_status.additional_properties = d

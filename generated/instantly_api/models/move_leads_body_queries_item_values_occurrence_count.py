@@ -49,8 +49,8 @@ class MoveLeadsBodyQueriesItemValuesOccurrenceCount:
         count = d.pop("count", UNSET)
 
         move_leads_body_queries_item_values_occurrence_count = cls(
-            condition=condition,
-            count=count,
+            condition,
+            count,
         )
 
         move_leads_body_queries_item_values_occurrence_count.additional_properties = d

@@ -56,9 +56,9 @@ class NotFoundErrorBody:
         message = d.pop("message")
 
         not_found_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         not_found_error_body.additional_properties = d

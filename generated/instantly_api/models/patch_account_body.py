@@ -173,19 +173,19 @@ class PatchAccountBody:
         remove_tracking_domain = d.pop("remove_tracking_domain", UNSET)
 
         patch_account_body = cls(
-            first_name=first_name,
-            last_name=last_name,
-            warmup=warmup,
-            daily_limit=daily_limit,
-            tracking_domain_name=tracking_domain_name,
-            tracking_domain_status=tracking_domain_status,
-            enable_slow_ramp=enable_slow_ramp,
-            inbox_placement_test_limit=inbox_placement_test_limit,
-            sending_gap=sending_gap,
-            signature=signature,
-            reply_to=reply_to,
-            skip_cname_check=skip_cname_check,
-            remove_tracking_domain=remove_tracking_domain,
+            first_name,
+            last_name,
+            warmup,
+            daily_limit,
+            tracking_domain_name,
+            tracking_domain_status,
+            enable_slow_ramp,
+            inbox_placement_test_limit,
+            sending_gap,
+            signature,
+            reply_to,
+            skip_cname_check,
+            remove_tracking_domain,
         )
 
         patch_account_body.additional_properties = d

@@ -82,12 +82,12 @@ class PatchAccountBodyWarmupAdvanced:
         weekday_only = d.pop("weekday_only", UNSET)
 
         patch_account_body_warmup_advanced = cls(
-            warm_ctd=warm_ctd,
-            open_rate=open_rate,
-            important_rate=important_rate,
-            read_emulation=read_emulation,
-            spam_save_rate=spam_save_rate,
-            weekday_only=weekday_only,
+            warm_ctd,
+            open_rate,
+            important_rate,
+            read_emulation,
+            spam_save_rate,
+            weekday_only,
         )
 
         patch_account_body_warmup_advanced.additional_properties = d

@@ -131,13 +131,13 @@ class PatchAiAgentBody:
         self_improvement = d.pop("self_improvement", UNSET)
 
         patch_ai_agent_body = cls(
-            name=name,
-            payload=payload,
-            status=status,
-            is_auto_created=is_auto_created,
-            description=description,
-            config=config,
-            self_improvement=self_improvement,
+            name,
+            payload,
+            status,
+            is_auto_created,
+            description,
+            config,
+            self_improvement,
         )
 
         patch_ai_agent_body.additional_properties = d

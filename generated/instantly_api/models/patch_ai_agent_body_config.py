@@ -138,14 +138,14 @@ class PatchAiAgentBodyConfig:
             autonomy_settings = PatchAiAgentBodyConfigAutonomySettings.from_dict(_autonomy_settings)
 
         patch_ai_agent_body_config = cls(
-            memory=memory,
-            position_details=position_details,
-            investment_details=investment_details,
-            research_details=research_details,
-            partnership_details=partnership_details,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
+            memory,
+            position_details,
+            investment_details,
+            research_details,
+            partnership_details,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
         )
 
         patch_ai_agent_body_config.additional_properties = d

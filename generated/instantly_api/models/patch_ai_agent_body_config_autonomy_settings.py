@@ -60,9 +60,9 @@ class PatchAiAgentBodyConfigAutonomySettings:
         manual_leads_mode = d.pop("manual_leads_mode", UNSET)
 
         patch_ai_agent_body_config_autonomy_settings = cls(
-            autopilot_mode=autopilot_mode,
-            auto_reply_to_responses=auto_reply_to_responses,
-            manual_leads_mode=manual_leads_mode,
+            autopilot_mode,
+            auto_reply_to_responses,
+            manual_leads_mode,
         )
 
         patch_ai_agent_body_config_autonomy_settings.additional_properties = d

@@ -42,7 +42,7 @@ class PatchAiAgentBodyConfigEnrichmentSettings:
         enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
         patch_ai_agent_body_config_enrichment_settings = cls(
-            enrichment_limit_per_run=enrichment_limit_per_run,
+            enrichment_limit_per_run,
         )
 
         patch_ai_agent_body_config_enrichment_settings.additional_properties = d

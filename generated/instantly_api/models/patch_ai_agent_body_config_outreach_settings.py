@@ -52,7 +52,7 @@ class PatchAiAgentBodyConfigOutreachSettings:
             )
 
         patch_ai_agent_body_config_outreach_settings = cls(
-            opt_out_settings=opt_out_settings,
+            opt_out_settings,
         )
 
         patch_ai_agent_body_config_outreach_settings.additional_properties = d

@@ -43,7 +43,7 @@ class PatchAiAgentBodyConfigOutreachSettingsOptOutSettings:
         text_opt_out_enabled = d.pop("text_opt_out_enabled", UNSET)
 
         patch_ai_agent_body_config_outreach_settings_opt_out_settings = cls(
-            text_opt_out_enabled=text_opt_out_enabled,
+            text_opt_out_enabled,
         )
 
         patch_ai_agent_body_config_outreach_settings_opt_out_settings.additional_properties = d

@@ -104,10 +104,10 @@ class PatchAiAgentBodyPayloadType1AiSdrConfig:
             )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config = cls(
-            memory=memory,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
+            memory,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config.additional_properties = d

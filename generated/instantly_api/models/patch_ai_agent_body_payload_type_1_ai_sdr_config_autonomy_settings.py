@@ -50,8 +50,8 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigAutonomySettings:
         auto_reply_to_responses = d.pop("auto_reply_to_responses", UNSET)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings = cls(
-            autopilot_mode=autopilot_mode,
-            auto_reply_to_responses=auto_reply_to_responses,
+            autopilot_mode,
+            auto_reply_to_responses,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d

@@ -42,7 +42,7 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings:
         enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings = cls(
-            enrichment_limit_per_run=enrichment_limit_per_run,
+            enrichment_limit_per_run,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings.additional_properties = d

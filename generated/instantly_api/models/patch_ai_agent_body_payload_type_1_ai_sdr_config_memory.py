@@ -114,13 +114,13 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemory:
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory = cls(
-            company=company,
-            business_description=business_description,
-            active_icps_indexes=active_icps_indexes,
-            icps=icps,
-            custom_fields=custom_fields,
-            business_offers=business_offers,
-            active_business_offers_indexes=active_business_offers_indexes,
+            company,
+            business_description,
+            active_icps_indexes,
+            icps,
+            custom_fields,
+            business_offers,
+            active_business_offers_indexes,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory.additional_properties = d

@@ -141,16 +141,16 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItem:
             )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item = cls(
-            name=name,
-            problems_solved=problems_solved,
-            benefits=benefits,
-            usp=usp,
-            customer_goals=customer_goals,
-            success_stories=success_stories,
-            keywords=keywords,
-            company_size=company_size,
-            industry=industry,
-            job_title=job_title,
+            name,
+            problems_solved,
+            benefits,
+            usp,
+            customer_goals,
+            success_stories,
+            keywords,
+            company_size,
+            industry,
+            job_title,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item.additional_properties = d

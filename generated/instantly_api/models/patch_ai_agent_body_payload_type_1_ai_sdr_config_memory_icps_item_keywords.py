@@ -57,8 +57,8 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemKeywords:
         exclude = d.pop("exclude", UNSET)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_memory_icps_item_keywords.additional_properties = d

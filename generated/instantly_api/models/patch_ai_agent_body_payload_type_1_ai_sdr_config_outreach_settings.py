@@ -125,15 +125,15 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettings:
         match_lead_esp = d.pop("match_lead_esp", UNSET)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings = cls(
-            campaign_schedule=campaign_schedule,
-            email_list=email_list,
-            email_tag_list=email_tag_list,
-            daily_limit=daily_limit,
-            stop_on_reply=stop_on_reply,
-            open_tracking=open_tracking,
-            first_email_text_only=first_email_text_only,
-            prioritize_new_leads=prioritize_new_leads,
-            match_lead_esp=match_lead_esp,
+            campaign_schedule,
+            email_list,
+            email_tag_list,
+            daily_limit,
+            stop_on_reply,
+            open_tracking,
+            first_email_text_only,
+            prioritize_new_leads,
+            match_lead_esp,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings.additional_properties = d

@@ -62,7 +62,7 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule:
                 schedules.append(schedules_item)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule = cls(
-            schedules=schedules,
+            schedules,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule.additional_properties = d

@@ -52,8 +52,8 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
         to = d.pop("to", UNSET)
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item_timing.additional_properties = d

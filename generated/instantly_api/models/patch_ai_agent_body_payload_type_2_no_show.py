@@ -75,9 +75,9 @@ class PatchAiAgentBodyPayloadType2NoShow:
             )
 
         patch_ai_agent_body_payload_type_2_no_show = cls(
-            enabled=enabled,
-            max_followups=max_followups,
-            fallback_sending_accounts=fallback_sending_accounts,
+            enabled,
+            max_followups,
+            fallback_sending_accounts,
         )
 
         patch_ai_agent_body_payload_type_2_no_show.additional_properties = d

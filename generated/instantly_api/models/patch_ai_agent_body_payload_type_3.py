@@ -49,7 +49,7 @@ class PatchAiAgentBodyPayloadType3:
             integrations = PatchAiAgentBodyPayloadType3Integrations.from_dict(_integrations)
 
         patch_ai_agent_body_payload_type_3 = cls(
-            integrations=integrations,
+            integrations,
         )
 
         patch_ai_agent_body_payload_type_3.additional_properties = d

@@ -47,7 +47,7 @@ class PatchAiAgentBodyPayloadType3Integrations:
         slack = _parse_slack(d.pop("slack", UNSET))
 
         patch_ai_agent_body_payload_type_3_integrations = cls(
-            slack=slack,
+            slack,
         )
 
         patch_ai_agent_body_payload_type_3_integrations.additional_properties = d

@@ -73,11 +73,11 @@ class PatchAiAgentBodyPayloadType3IntegrationsSlackType0:
         channel_name = d.pop("channel_name", UNSET)
 
         patch_ai_agent_body_payload_type_3_integrations_slack_type_0 = cls(
-            connection_id=connection_id,
-            enabled=enabled,
-            connection_name=connection_name,
-            channel_id=channel_id,
-            channel_name=channel_name,
+            connection_id,
+            enabled,
+            connection_name,
+            channel_id,
+            channel_name,
         )
 
         patch_ai_agent_body_payload_type_3_integrations_slack_type_0.additional_properties = d

@@ -41,7 +41,7 @@ class PatchBlockListEntryBody:
         bl_value = d.pop("bl_value", UNSET)
 
         patch_block_list_entry_body = cls(
-            bl_value=bl_value,
+            bl_value,
         )
 
         patch_block_list_entry_body.additional_properties = d

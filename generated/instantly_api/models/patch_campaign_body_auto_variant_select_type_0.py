@@ -43,7 +43,7 @@ class PatchCampaignBodyAutoVariantSelectType0:
         trigger = d.pop("trigger")
 
         patch_campaign_body_auto_variant_select_type_0 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         patch_campaign_body_auto_variant_select_type_0.additional_properties = d

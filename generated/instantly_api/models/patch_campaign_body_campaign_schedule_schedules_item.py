@@ -81,10 +81,10 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         patch_campaign_body_campaign_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         patch_campaign_body_campaign_schedule_schedules_item.additional_properties = d

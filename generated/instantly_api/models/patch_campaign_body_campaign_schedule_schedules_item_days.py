@@ -89,13 +89,13 @@ class PatchCampaignBodyCampaignScheduleSchedulesItemDays:
         field_6 = d.pop("6", UNSET)
 
         patch_campaign_body_campaign_schedule_schedules_item_days = cls(
-            field_0=field_0,
-            field_1=field_1,
-            field_2=field_2,
-            field_3=field_3,
-            field_4=field_4,
-            field_5=field_5,
-            field_6=field_6,
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
         )
 
         patch_campaign_body_campaign_schedule_schedules_item_days.additional_properties = d

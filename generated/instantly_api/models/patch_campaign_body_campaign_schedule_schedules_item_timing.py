@@ -49,8 +49,8 @@ class PatchCampaignBodyCampaignScheduleSchedulesItemTiming:
         to = d.pop("to")
 
         patch_campaign_body_campaign_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         patch_campaign_body_campaign_schedule_schedules_item_timing.additional_properties = d

@@ -60,9 +60,9 @@ class PatchCampaignBodyLimitEmailsPerCompanyOverrideType0:
         scope = d.pop("scope", UNSET)
 
         patch_campaign_body_limit_emails_per_company_override_type_0 = cls(
-            mode=mode,
-            daily_limit=daily_limit,
-            scope=scope,
+            mode,
+            daily_limit,
+            scope,
         )
 
         patch_campaign_body_limit_emails_per_company_override_type_0.additional_properties = d

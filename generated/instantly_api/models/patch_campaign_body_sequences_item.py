@@ -48,7 +48,7 @@ class PatchCampaignBodySequencesItem:
             steps.append(steps_item)
 
         patch_campaign_body_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         patch_campaign_body_sequences_item.additional_properties = d

@@ -103,12 +103,12 @@ class PatchCampaignBodySequencesItemStepsItem:
         pre_delay_unit = d.pop("pre_delay_unit", UNSET)
 
         patch_campaign_body_sequences_item_steps_item = cls(
-            type_=type_,
-            delay=delay,
-            variants=variants,
-            delay_unit=delay_unit,
-            pre_delay=pre_delay,
-            pre_delay_unit=pre_delay_unit,
+            type_,
+            delay,
+            variants,
+            delay_unit,
+            pre_delay,
+            pre_delay_unit,
         )
 
         patch_campaign_body_sequences_item_steps_item.additional_properties = d

@@ -149,14 +149,14 @@ class PatchCampaignSubsequenceBody:
         ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
         patch_campaign_subsequence_body = cls(
-            name=name,
-            conditions=conditions,
-            subsequence_schedule=subsequence_schedule,
-            sequences=sequences,
-            auto_variant_select=auto_variant_select,
-            daily_limit_mode=daily_limit_mode,
-            daily_limit=daily_limit,
-            ignore_account_daily_limit=ignore_account_daily_limit,
+            name,
+            conditions,
+            subsequence_schedule,
+            sequences,
+            auto_variant_select,
+            daily_limit_mode,
+            daily_limit,
+            ignore_account_daily_limit,
         )
 
         patch_campaign_subsequence_body.additional_properties = d

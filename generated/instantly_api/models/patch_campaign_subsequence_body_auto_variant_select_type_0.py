@@ -44,7 +44,7 @@ class PatchCampaignSubsequenceBodyAutoVariantSelectType0:
         trigger = d.pop("trigger")
 
         patch_campaign_subsequence_body_auto_variant_select_type_0 = cls(
-            trigger=trigger,
+            trigger,
         )
 
         patch_campaign_subsequence_body_auto_variant_select_type_0.additional_properties = d

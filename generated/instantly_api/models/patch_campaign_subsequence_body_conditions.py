@@ -63,9 +63,9 @@ class PatchCampaignSubsequenceBodyConditions:
         reply_contains = d.pop("reply_contains", UNSET)
 
         patch_campaign_subsequence_body_conditions = cls(
-            crm_status=crm_status,
-            lead_activity=lead_activity,
-            reply_contains=reply_contains,
+            crm_status,
+            lead_activity,
+            reply_contains,
         )
 
         patch_campaign_subsequence_body_conditions.additional_properties = d

@@ -50,7 +50,7 @@ class PatchCampaignSubsequenceBodySequencesItem:
             steps.append(steps_item)
 
         patch_campaign_subsequence_body_sequences_item = cls(
-            steps=steps,
+            steps,
         )
 
         patch_campaign_subsequence_body_sequences_item.additional_properties = d

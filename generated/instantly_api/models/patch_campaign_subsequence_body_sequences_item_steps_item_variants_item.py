@@ -60,9 +60,9 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItemVariantsItem:
         v_disabled = d.pop("v_disabled", UNSET)
 
         patch_campaign_subsequence_body_sequences_item_steps_item_variants_item = cls(
-            subject=subject,
-            body=body,
-            v_disabled=v_disabled,
+            subject,
+            body,
+            v_disabled,
         )
 
         patch_campaign_subsequence_body_sequences_item_steps_item_variants_item.additional_properties = d

@@ -85,9 +85,9 @@ class PatchCampaignSubsequenceBodySubsequenceSchedule:
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
         patch_campaign_subsequence_body_subsequence_schedule = cls(
-            schedules=schedules,
-            start_date=start_date,
-            end_date=end_date,
+            schedules,
+            start_date,
+            end_date,
         )
 
         patch_campaign_subsequence_body_subsequence_schedule.additional_properties = d

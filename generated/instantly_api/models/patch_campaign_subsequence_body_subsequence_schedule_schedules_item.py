@@ -85,10 +85,10 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item.additional_properties = d

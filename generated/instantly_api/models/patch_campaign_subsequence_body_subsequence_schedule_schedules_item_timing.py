@@ -49,8 +49,8 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming:
         to = d.pop("to")
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing = cls(
-            from_=from_,
-            to=to,
+            from_,
+            to,
         )
 
         patch_campaign_subsequence_body_subsequence_schedule_schedules_item_timing.additional_properties = d

@@ -55,8 +55,8 @@ class PatchCustomTagBody:
         description = d.pop("description", UNSET)
 
         patch_custom_tag_body = cls(
-            label=label,
-            description=description,
+            label,
+            description,
         )
 
         patch_custom_tag_body.additional_properties = d

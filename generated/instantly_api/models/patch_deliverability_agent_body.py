@@ -45,7 +45,7 @@ class PatchDeliverabilityAgentBody:
         slack = _parse_slack(d.pop("slack"))
 
         patch_deliverability_agent_body = cls(
-            slack=slack,
+            slack,
         )
 
         patch_deliverability_agent_body.additional_properties = d

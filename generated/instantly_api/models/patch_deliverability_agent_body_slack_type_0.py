@@ -49,8 +49,8 @@ class PatchDeliverabilityAgentBodySlackType0:
         enabled = d.pop("enabled")
 
         patch_deliverability_agent_body_slack_type_0 = cls(
-            connection_id=connection_id,
-            enabled=enabled,
+            connection_id,
+            enabled,
         )
 
         patch_deliverability_agent_body_slack_type_0.additional_properties = d

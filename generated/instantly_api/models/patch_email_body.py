@@ -61,8 +61,8 @@ class PatchEmailBody:
         reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
         patch_email_body = cls(
-            is_unread=is_unread,
-            reminder_ts=reminder_ts,
+            is_unread,
+            reminder_ts,
         )
 
         patch_email_body.additional_properties = d

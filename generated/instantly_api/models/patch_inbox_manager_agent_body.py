@@ -66,9 +66,9 @@ class PatchInboxManagerAgentBody:
             payload = PatchInboxManagerAgentBodyPayload.from_dict(_payload)
 
         patch_inbox_manager_agent_body = cls(
-            name=name,
-            status=status,
-            payload=payload,
+            name,
+            status,
+            payload,
         )
 
         patch_inbox_manager_agent_body.additional_properties = d

@@ -65,8 +65,8 @@ class PatchInboxManagerAgentBodyPayloadIntegrations:
         calendly = _parse_calendly(d.pop("calendly", UNSET))
 
         patch_inbox_manager_agent_body_payload_integrations = cls(
-            slack=slack,
-            calendly=calendly,
+            slack,
+            calendly,
         )
 
         patch_inbox_manager_agent_body_payload_integrations.additional_properties = d

@@ -76,11 +76,11 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0:
         channel_name = d.pop("channel_name", UNSET)
 
         patch_inbox_manager_agent_body_payload_integrations_slack_type_0 = cls(
-            connection_id=connection_id,
-            enabled=enabled,
-            connection_name=connection_name,
-            channel_id=channel_id,
-            channel_name=channel_name,
+            connection_id,
+            enabled,
+            connection_name,
+            channel_id,
+            channel_name,
         )
 
         patch_inbox_manager_agent_body_payload_integrations_slack_type_0.additional_properties = d

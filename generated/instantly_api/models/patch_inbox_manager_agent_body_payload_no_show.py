@@ -77,9 +77,9 @@ class PatchInboxManagerAgentBodyPayloadNoShow:
             )
 
         patch_inbox_manager_agent_body_payload_no_show = cls(
-            enabled=enabled,
-            max_followups=max_followups,
-            fallback_sending_accounts=fallback_sending_accounts,
+            enabled,
+            max_followups,
+            fallback_sending_accounts,
         )
 
         patch_inbox_manager_agent_body_payload_no_show.additional_properties = d

@@ -54,8 +54,8 @@ class PatchInboxManagerGuidanceBodyBasicGuidanceOptions:
         length = d.pop("length")
 
         patch_inbox_manager_guidance_body_basic_guidance_options = cls(
-            tone=tone,
-            length=length,
+            tone,
+            length,
         )
 
         patch_inbox_manager_guidance_body_basic_guidance_options.additional_properties = d

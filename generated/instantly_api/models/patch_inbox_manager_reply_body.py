@@ -57,9 +57,9 @@ class PatchInboxManagerReplyBody:
         action_pending = d.pop("action_pending", UNSET)
 
         patch_inbox_manager_reply_body = cls(
-            feedback_positive=feedback_positive,
-            feedback_text=feedback_text,
-            action_pending=action_pending,
+            feedback_positive,
+            feedback_text,
+            action_pending,
         )
 
         patch_inbox_manager_reply_body.additional_properties = d

@@ -91,10 +91,10 @@ class PatchInboxPlacementTestBody:
         status = d.pop("status", UNSET)
 
         patch_inbox_placement_test_body = cls(
-            name=name,
-            schedule=schedule,
-            automations=automations,
-            status=status,
+            name,
+            schedule,
+            automations,
+            status,
         )
 
         patch_inbox_placement_test_body.additional_properties = d

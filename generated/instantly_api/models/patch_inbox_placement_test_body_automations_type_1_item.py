@@ -47,8 +47,8 @@ class PatchInboxPlacementTestBodyAutomationsType1Item:
         then = PatchInboxPlacementTestBodyAutomationsType1ItemThen.from_dict(d.pop("then"))
 
         patch_inbox_placement_test_body_automations_type_1_item = cls(
-            when=when,
-            then=then,
+            when,
+            then,
         )
 
         patch_inbox_placement_test_body_automations_type_1_item.additional_properties = d

@@ -58,8 +58,8 @@ class PatchInboxPlacementTestBodyAutomationsType1ItemWhen:
         condition_value = d.pop("condition_value", UNSET)
 
         patch_inbox_placement_test_body_automations_type_1_item_when = cls(
-            condition=condition,
-            condition_value=condition_value,
+            condition,
+            condition_value,
         )
 
         patch_inbox_placement_test_body_automations_type_1_item_when.additional_properties = d

@@ -98,9 +98,9 @@ class PatchInboxPlacementTestBodySchedule:
         timezone = d.pop("timezone", UNSET)
 
         patch_inbox_placement_test_body_schedule = cls(
-            days=days,
-            timing=timing,
-            timezone=timezone,
+            days,
+            timing,
+            timezone,
         )
 
         patch_inbox_placement_test_body_schedule.additional_properties = d

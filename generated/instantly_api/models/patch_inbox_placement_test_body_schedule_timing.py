@@ -43,7 +43,7 @@ class PatchInboxPlacementTestBodyScheduleTiming:
         from_ = d.pop("from", UNSET)
 
         patch_inbox_placement_test_body_schedule_timing = cls(
-            from_=from_,
+            from_,
         )
 
         patch_inbox_placement_test_body_schedule_timing.additional_properties = d

@@ -172,17 +172,17 @@ class PatchLeadBody:
             custom_variables = PatchLeadBodyCustomVariables.from_dict(_custom_variables)
 
         patch_lead_body = cls(
-            personalization=personalization,
-            website=website,
-            last_name=last_name,
-            first_name=first_name,
-            company_name=company_name,
-            job_title=job_title,
-            phone=phone,
-            lt_interest_status=lt_interest_status,
-            pl_value_lead=pl_value_lead,
-            assigned_to=assigned_to,
-            custom_variables=custom_variables,
+            personalization,
+            website,
+            last_name,
+            first_name,
+            company_name,
+            job_title,
+            phone,
+            lt_interest_status,
+            pl_value_lead,
+            assigned_to,
+            custom_variables,
         )
 
         patch_lead_body.additional_properties = d

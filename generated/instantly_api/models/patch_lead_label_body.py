@@ -76,10 +76,10 @@ class PatchLeadLabelBody:
         use_with_ai = d.pop("use_with_ai", UNSET)
 
         patch_lead_label_body = cls(
-            label=label,
-            interest_status_label=interest_status_label,
-            description=description,
-            use_with_ai=use_with_ai,
+            label,
+            interest_status_label,
+            description,
+            use_with_ai,
         )
 
         patch_lead_label_body.additional_properties = d

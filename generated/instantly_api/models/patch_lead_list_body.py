@@ -67,9 +67,9 @@ class PatchLeadListBody:
         name = d.pop("name", UNSET)
 
         patch_lead_list_body = cls(
-            has_enrichment_task=has_enrichment_task,
-            owned_by=owned_by,
-            name=name,
+            has_enrichment_task,
+            owned_by,
+            name,
         )
 
         patch_lead_list_body.additional_properties = d

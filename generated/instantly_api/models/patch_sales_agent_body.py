@@ -94,11 +94,11 @@ class PatchSalesAgentBody:
         status = d.pop("status", UNSET)
 
         patch_sales_agent_body = cls(
-            name=name,
-            description=description,
-            config=config,
-            self_improvement=self_improvement,
-            status=status,
+            name,
+            description,
+            config,
+            self_improvement,
+            status,
         )
 
         patch_sales_agent_body.additional_properties = d

@@ -154,15 +154,15 @@ class PatchSalesAgentBodyConfig:
         slack_connection_id = d.pop("slack_connection_id", UNSET)
 
         patch_sales_agent_body_config = cls(
-            memory=memory,
-            position_details=position_details,
-            investment_details=investment_details,
-            research_details=research_details,
-            partnership_details=partnership_details,
-            enrichment_settings=enrichment_settings,
-            outreach_settings=outreach_settings,
-            autonomy_settings=autonomy_settings,
-            slack_connection_id=slack_connection_id,
+            memory,
+            position_details,
+            investment_details,
+            research_details,
+            partnership_details,
+            enrichment_settings,
+            outreach_settings,
+            autonomy_settings,
+            slack_connection_id,
         )
 
         patch_sales_agent_body_config.additional_properties = d

@@ -42,7 +42,7 @@ class PatchSalesAgentBodyConfigEnrichmentSettings:
         enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
         patch_sales_agent_body_config_enrichment_settings = cls(
-            enrichment_limit_per_run=enrichment_limit_per_run,
+            enrichment_limit_per_run,
         )
 
         patch_sales_agent_body_config_enrichment_settings.additional_properties = d

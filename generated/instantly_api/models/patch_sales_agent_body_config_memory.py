@@ -116,13 +116,13 @@ class PatchSalesAgentBodyConfigMemory:
         custom_fields = cast(list[str], d.pop("custom_fields", UNSET))
 
         patch_sales_agent_body_config_memory = cls(
-            company=company,
-            business_description=business_description,
-            icps=icps,
-            active_icps_indexes=active_icps_indexes,
-            business_offers=business_offers,
-            active_business_offers_indexes=active_business_offers_indexes,
-            custom_fields=custom_fields,
+            company,
+            business_description,
+            icps,
+            active_icps_indexes,
+            business_offers,
+            active_business_offers_indexes,
+            custom_fields,
         )
 
         patch_sales_agent_body_config_memory.additional_properties = d

@@ -137,16 +137,16 @@ class PatchSalesAgentBodyConfigMemoryIcpsItem:
             job_title = PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle.from_dict(_job_title)
 
         patch_sales_agent_body_config_memory_icps_item = cls(
-            name=name,
-            problems_solved=problems_solved,
-            benefits=benefits,
-            usp=usp,
-            customer_goals=customer_goals,
-            success_stories=success_stories,
-            keywords=keywords,
-            company_size=company_size,
-            industry=industry,
-            job_title=job_title,
+            name,
+            problems_solved,
+            benefits,
+            usp,
+            customer_goals,
+            success_stories,
+            keywords,
+            company_size,
+            industry,
+            job_title,
         )
 
         patch_sales_agent_body_config_memory_icps_item.additional_properties = d

@@ -53,8 +53,8 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         patch_sales_agent_body_config_memory_icps_item_job_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         patch_sales_agent_body_config_memory_icps_item_job_title.additional_properties = d

@@ -57,8 +57,8 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemKeywords:
         exclude = d.pop("exclude", UNSET)
 
         patch_sales_agent_body_config_memory_icps_item_keywords = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         patch_sales_agent_body_config_memory_icps_item_keywords.additional_properties = d

@@ -137,16 +137,16 @@ class PatchSalesAgentBodyConfigOutreachSettings:
             )
 
         patch_sales_agent_body_config_outreach_settings = cls(
-            campaign_schedule=campaign_schedule,
-            email_list=email_list,
-            email_tag_list=email_tag_list,
-            daily_limit=daily_limit,
-            stop_on_reply=stop_on_reply,
-            open_tracking=open_tracking,
-            first_email_text_only=first_email_text_only,
-            prioritize_new_leads=prioritize_new_leads,
-            match_lead_esp=match_lead_esp,
-            opt_out_settings=opt_out_settings,
+            campaign_schedule,
+            email_list,
+            email_tag_list,
+            daily_limit,
+            stop_on_reply,
+            open_tracking,
+            first_email_text_only,
+            prioritize_new_leads,
+            match_lead_esp,
+            opt_out_settings,
         )
 
         patch_sales_agent_body_config_outreach_settings.additional_properties = d

@@ -87,10 +87,10 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItem:
         timezone = d.pop("timezone")
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item = cls(
-            name=name,
-            timing=timing,
-            days=days,
-            timezone=timezone,
+            name,
+            timing,
+            days,
+            timezone,
         )
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d

@@ -52,8 +52,8 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTimi
 
         patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing = (
             cls(
-                from_=from_,
-                to=to,
+                from_,
+                to,
             )
         )
 

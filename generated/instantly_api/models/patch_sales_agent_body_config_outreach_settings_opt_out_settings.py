@@ -43,7 +43,7 @@ class PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings:
         text_opt_out_enabled = d.pop("text_opt_out_enabled", UNSET)
 
         patch_sales_agent_body_config_outreach_settings_opt_out_settings = cls(
-            text_opt_out_enabled=text_opt_out_enabled,
+            text_opt_out_enabled,
         )
 
         patch_sales_agent_body_config_outreach_settings_opt_out_settings.additional_properties = d

@@ -50,8 +50,8 @@ class PatchSalesAgentGuidanceRuleBody:
         content = d.pop("content", UNSET)
 
         patch_sales_agent_guidance_rule_body = cls(
-            title=title,
-            content=content,
+            title,
+            content,
         )
 
         patch_sales_agent_guidance_rule_body.additional_properties = d

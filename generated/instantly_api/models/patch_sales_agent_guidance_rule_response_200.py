@@ -60,9 +60,9 @@ class PatchSalesAgentGuidanceRuleResponse200:
         content = d.pop("content")
 
         patch_sales_agent_guidance_rule_response_200 = cls(
-            id=id,
-            title=title,
-            content=content,
+            id,
+            title,
+            content,
         )
 
         patch_sales_agent_guidance_rule_response_200.additional_properties = d

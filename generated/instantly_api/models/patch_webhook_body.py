@@ -112,12 +112,12 @@ class PatchWebhookBody:
         headers = _parse_headers(d.pop("headers", UNSET))
 
         patch_webhook_body = cls(
-            campaign=campaign,
-            name=name,
-            target_hook_url=target_hook_url,
-            event_type=event_type,
-            custom_interest_value=custom_interest_value,
-            headers=headers,
+            campaign,
+            name,
+            target_hook_url,
+            event_type,
+            custom_interest_value,
+            headers,
         )
 
         patch_webhook_body.additional_properties = d

@@ -53,8 +53,8 @@ class PatchWorkspaceBody:
         org_logo_url = d.pop("org_logo_url", UNSET)
 
         patch_workspace_body = cls(
-            name=name,
-            org_logo_url=org_logo_url,
+            name,
+            org_logo_url,
         )
 
         patch_workspace_body.additional_properties = d

@@ -61,8 +61,8 @@ class PatchWorkspaceMemberBody:
         role = d.pop("role", UNSET)
 
         patch_workspace_member_body = cls(
-            nickname=nickname,
-            role=role,
+            nickname,
+            role,
         )
 
         patch_workspace_member_body.additional_properties = d

@@ -42,7 +42,7 @@ class PauseAccountsBody:
         emails = cast(list[str], d.pop("emails"))
 
         pause_accounts_body = cls(
-            emails=emails,
+            emails,
         )
 
         pause_accounts_body.additional_properties = d

@@ -50,8 +50,8 @@ class PauseAccountsResponse200:
         failed_emails = cast(list[str], d.pop("failed_emails"))
 
         pause_accounts_response_200 = cls(
-            paused_emails=paused_emails,
-            failed_emails=failed_emails,
+            paused_emails,
+            failed_emails,
         )
 
         pause_accounts_response_200.additional_properties = d

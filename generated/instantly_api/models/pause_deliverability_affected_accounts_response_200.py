@@ -88,13 +88,13 @@ class PauseDeliverabilityAffectedAccountsResponse200:
         paused_self_managed_account_count = d.pop("paused_self_managed_account_count")
 
         pause_deliverability_affected_accounts_response_200 = cls(
-            item=item,
-            affected_account_count=affected_account_count,
-            affected_domain_count=affected_domain_count,
-            paused_account_count=paused_account_count,
-            paused_provider_counts=paused_provider_counts,
-            paused_managed_account_count=paused_managed_account_count,
-            paused_self_managed_account_count=paused_self_managed_account_count,
+            item,
+            affected_account_count,
+            affected_domain_count,
+            paused_account_count,
+            paused_provider_counts,
+            paused_managed_account_count,
+            paused_self_managed_account_count,
         )
 
         pause_deliverability_affected_accounts_response_200.additional_properties = d

@@ -70,11 +70,11 @@ class PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts:
         other = d.pop("other")
 
         pause_deliverability_affected_accounts_response_200_paused_provider_counts = cls(
-            custom_imap_smtp=custom_imap_smtp,
-            google=google,
-            microsoft=microsoft,
-            airmail=airmail,
-            other=other,
+            custom_imap_smtp,
+            google,
+            microsoft,
+            airmail,
+            other,
         )
 
         pause_deliverability_affected_accounts_response_200_paused_provider_counts.additional_properties = d

@@ -93,14 +93,14 @@ class PauseDeliverabilityCampaignSendingResponse200:
         duration_days = d.pop("duration_days")
 
         pause_deliverability_campaign_sending_response_200 = cls(
-            item=item,
-            affected_account_count=affected_account_count,
-            paused_account_count=paused_account_count,
-            already_paused_account_count=already_paused_account_count,
-            managed_account_count=managed_account_count,
-            ready_made_account_count=ready_made_account_count,
-            pause_sending_campaigns_until=pause_sending_campaigns_until,
-            duration_days=duration_days,
+            item,
+            affected_account_count,
+            paused_account_count,
+            already_paused_account_count,
+            managed_account_count,
+            ready_made_account_count,
+            pause_sending_campaigns_until,
+            duration_days,
         )
 
         pause_deliverability_campaign_sending_response_200.additional_properties = d

@@ -56,9 +56,9 @@ class PaymentRequiredErrorBody:
         message = d.pop("message")
 
         payment_required_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         payment_required_error_body.additional_properties = d

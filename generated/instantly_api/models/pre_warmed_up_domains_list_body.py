@@ -54,8 +54,8 @@ class PreWarmedUpDomainsListBody:
         search = d.pop("search", UNSET)
 
         pre_warmed_up_domains_list_body = cls(
-            extensions=extensions,
-            search=search,
+            extensions,
+            search,
         )
 
         pre_warmed_up_domains_list_body.additional_properties = d

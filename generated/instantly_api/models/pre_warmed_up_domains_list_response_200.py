@@ -70,8 +70,8 @@ class PreWarmedUpDomainsListResponse200:
                 domains_with_type.append(domains_with_type_item)
 
         pre_warmed_up_domains_list_response_200 = cls(
-            domains=domains,
-            domains_with_type=domains_with_type,
+            domains,
+            domains_with_type,
         )
 
         pre_warmed_up_domains_list_response_200.additional_properties = d

@@ -56,8 +56,8 @@ class PreWarmedUpDomainsListResponse200DomainsWithTypeItem:
         account_type = d.pop("account_type")
 
         pre_warmed_up_domains_list_response_200_domains_with_type_item = cls(
-            domain=domain,
-            account_type=account_type,
+            domain,
+            account_type,
         )
 
         pre_warmed_up_domains_list_response_200_domains_with_type_item.additional_properties = d

@@ -61,9 +61,9 @@ class PreviewLeadsFromSupersearchBody:
         show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
 
         preview_leads_from_supersearch_body = cls(
-            search_filters=search_filters,
-            skip_owned_leads=skip_owned_leads,
-            show_one_lead_per_company=show_one_lead_per_company,
+            search_filters,
+            skip_owned_leads,
+            show_one_lead_per_company,
         )
 
         preview_leads_from_supersearch_body.additional_properties = d

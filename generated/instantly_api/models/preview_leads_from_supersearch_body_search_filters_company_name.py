@@ -53,8 +53,8 @@ class PreviewLeadsFromSupersearchBodySearchFiltersCompanyName:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         preview_leads_from_supersearch_body_search_filters_company_name = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         preview_leads_from_supersearch_body_search_filters_company_name.additional_properties = d

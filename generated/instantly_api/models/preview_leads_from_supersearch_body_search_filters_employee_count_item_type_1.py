@@ -66,9 +66,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1:
         max_ = d.pop("max", UNSET)
 
         preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1 = cls(
-            op=op,
-            min_=min_,
-            max_=max_,
+            op,
+            min_,
+            max_,
         )
 
         preview_leads_from_supersearch_body_search_filters_employee_count_item_type_1.additional_properties = d

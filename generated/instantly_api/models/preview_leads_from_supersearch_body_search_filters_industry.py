@@ -53,8 +53,8 @@ class PreviewLeadsFromSupersearchBodySearchFiltersIndustry:
         include = cast(list[str], d.pop("include", UNSET))
 
         preview_leads_from_supersearch_body_search_filters_industry = cls(
-            exclude=exclude,
-            include=include,
+            exclude,
+            include,
         )
 
         preview_leads_from_supersearch_body_search_filters_industry.additional_properties = d

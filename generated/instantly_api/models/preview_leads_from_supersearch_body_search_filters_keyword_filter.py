@@ -57,9 +57,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersKeywordFilter:
         include_mode = d.pop("include_mode", UNSET)
 
         preview_leads_from_supersearch_body_search_filters_keyword_filter = cls(
-            exclude=exclude,
-            include=include,
-            include_mode=include_mode,
+            exclude,
+            include,
+            include_mode,
         )
 
         preview_leads_from_supersearch_body_search_filters_keyword_filter.additional_properties = d

@@ -53,8 +53,8 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0:
         label = d.pop("label", UNSET)
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0 = cls(
-            place_id=place_id,
-            label=label,
+            place_id,
+            label,
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_0.additional_properties = d

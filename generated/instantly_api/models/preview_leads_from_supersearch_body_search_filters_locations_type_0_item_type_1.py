@@ -58,9 +58,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
         country = d.pop("country", UNSET)
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d

@@ -167,8 +167,8 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1:
                 exclude.append(exclude_item)
 
         preview_leads_from_supersearch_body_search_filters_locations_type_1 = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         preview_leads_from_supersearch_body_search_filters_locations_type_1.additional_properties = d

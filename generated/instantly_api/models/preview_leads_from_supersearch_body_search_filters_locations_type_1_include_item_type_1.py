@@ -59,9 +59,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1
 
         preview_leads_from_supersearch_body_search_filters_locations_type_1_include_item_type_1 = (
             cls(
-                city=city,
-                state=state,
-                country=country,
+                city,
+                state,
+                country,
             )
         )
 

@@ -71,9 +71,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1:
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         preview_leads_from_supersearch_body_search_filters_signals_item_type_1 = cls(
-            key=key,
-            period_days=period_days,
-            keywords=keywords,
+            key,
+            period_days,
+            keywords,
         )
 
         preview_leads_from_supersearch_body_search_filters_signals_item_type_1.additional_properties = d

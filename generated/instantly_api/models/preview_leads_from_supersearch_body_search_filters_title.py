@@ -53,8 +53,8 @@ class PreviewLeadsFromSupersearchBodySearchFiltersTitle:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         preview_leads_from_supersearch_body_search_filters_title = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         preview_leads_from_supersearch_body_search_filters_title.additional_properties = d

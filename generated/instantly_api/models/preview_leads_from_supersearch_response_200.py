@@ -73,9 +73,9 @@ class PreviewLeadsFromSupersearchResponse200:
                 leads.append(leads_item)
 
         preview_leads_from_supersearch_response_200 = cls(
-            number_of_leads=number_of_leads,
-            number_of_redacted_results=number_of_redacted_results,
-            leads=leads,
+            number_of_leads,
+            number_of_redacted_results,
+            leads,
         )
 
         preview_leads_from_supersearch_response_200.additional_properties = d

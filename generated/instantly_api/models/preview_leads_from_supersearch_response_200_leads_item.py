@@ -115,16 +115,16 @@ class PreviewLeadsFromSupersearchResponse200LeadsItem:
         is_owned = d.pop("isOwned", UNSET)
 
         preview_leads_from_supersearch_response_200_leads_item = cls(
-            first_name=first_name,
-            last_name=last_name,
-            full_name=full_name,
-            job_title=job_title,
-            location=location,
-            linked_in=linked_in,
-            company_name=company_name,
-            company_logo=company_logo,
-            company_id=company_id,
-            is_owned=is_owned,
+            first_name,
+            last_name,
+            full_name,
+            job_title,
+            location,
+            linked_in,
+            company_name,
+            company_logo,
+            company_id,
+            is_owned,
         )
 
         preview_leads_from_supersearch_response_200_leads_item.additional_properties = d

@@ -56,9 +56,9 @@ class RateLimitExceededErrorBody:
         message = d.pop("message")
 
         rate_limit_exceeded_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         rate_limit_exceeded_error_body.additional_properties = d

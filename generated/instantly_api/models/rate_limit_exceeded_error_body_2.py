@@ -56,9 +56,9 @@ class RateLimitExceededErrorBody2:
         message = d.pop("message")
 
         rate_limit_exceeded_error_body_2 = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         rate_limit_exceeded_error_body_2.additional_properties = d

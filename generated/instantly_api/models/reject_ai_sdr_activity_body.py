@@ -42,7 +42,7 @@ class RejectAiSdrActivityBody:
         rejection_reason = d.pop("rejection_reason")
 
         reject_ai_sdr_activity_body = cls(
-            rejection_reason=rejection_reason,
+            rejection_reason,
         )
 
         reject_ai_sdr_activity_body.additional_properties = d

@@ -50,8 +50,8 @@ class RejectSalesAgentActivitiesBody:
         rejection_reason = d.pop("rejection_reason")
 
         reject_sales_agent_activities_body = cls(
-            activity_ids=activity_ids,
-            rejection_reason=rejection_reason,
+            activity_ids,
+            rejection_reason,
         )
 
         reject_sales_agent_activities_body.additional_properties = d

@@ -42,7 +42,7 @@ class RejectSalesAgentActivitiesResponse200:
         rejected = d.pop("rejected")
 
         reject_sales_agent_activities_response_200 = cls(
-            rejected=rejected,
+            rejected,
         )
 
         reject_sales_agent_activities_response_200.additional_properties = d

@@ -42,7 +42,7 @@ class RejectSalesAgentActivityBody:
         rejection_reason = d.pop("rejection_reason")
 
         reject_sales_agent_activity_body = cls(
-            rejection_reason=rejection_reason,
+            rejection_reason,
         )
 
         reject_sales_agent_activity_body.additional_properties = d

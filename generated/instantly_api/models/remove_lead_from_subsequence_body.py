@@ -42,7 +42,7 @@ class RemoveLeadFromSubsequenceBody:
         id = d.pop("id")
 
         remove_lead_from_subsequence_body = cls(
-            id=id,
+            id,
         )
 
         remove_lead_from_subsequence_body.additional_properties = d

@@ -120,15 +120,15 @@ class ReplyToEmailBody:
         assigned_to = d.pop("assigned_to", UNSET)
 
         reply_to_email_body = cls(
-            eaccount=eaccount,
-            reply_to_uuid=reply_to_uuid,
-            subject=subject,
-            body=body,
-            additional_recipients=additional_recipients,
-            cc_address_email_list=cc_address_email_list,
-            bcc_address_email_list=bcc_address_email_list,
-            reminder_ts=reminder_ts,
-            assigned_to=assigned_to,
+            eaccount,
+            reply_to_uuid,
+            subject,
+            body,
+            additional_recipients,
+            cc_address_email_list,
+            bcc_address_email_list,
+            reminder_ts,
+            assigned_to,
         )
 
         reply_to_email_body.additional_properties = d

@@ -53,8 +53,8 @@ class ReplyToEmailBodyBody:
         text = d.pop("text", UNSET)
 
         reply_to_email_body_body = cls(
-            html=html,
-            text=text,
+            html,
+            text,
         )
 
         reply_to_email_body_body.additional_properties = d

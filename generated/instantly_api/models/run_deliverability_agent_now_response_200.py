@@ -57,9 +57,9 @@ class RunDeliverabilityAgentNowResponse200:
         run_cycle_enqueued = d.pop("run_cycle_enqueued")
 
         run_deliverability_agent_now_response_200 = cls(
-            agent=agent,
-            cycle_id=cycle_id,
-            run_cycle_enqueued=run_cycle_enqueued,
+            agent,
+            cycle_id,
+            run_cycle_enqueued,
         )
 
         run_deliverability_agent_now_response_200.additional_properties = d

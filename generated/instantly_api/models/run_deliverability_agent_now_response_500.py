@@ -56,9 +56,9 @@ class RunDeliverabilityAgentNowResponse500:
         message = d.pop("message")
 
         run_deliverability_agent_now_response_500 = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         run_deliverability_agent_now_response_500.additional_properties = d

@@ -119,14 +119,14 @@ class RunEnrichmentBody:
                 filters.append(filters_item)
 
         run_enrichment_body = cls(
-            resource_id=resource_id,
-            lead_ids=lead_ids,
-            limit=limit,
-            column_name=column_name,
-            overwrite=overwrite,
-            starting_row=starting_row,
-            count=count,
-            filters=filters,
+            resource_id,
+            lead_ids,
+            limit,
+            column_name,
+            overwrite,
+            starting_row,
+            count,
+            filters,
         )
 
         run_enrichment_body.additional_properties = d

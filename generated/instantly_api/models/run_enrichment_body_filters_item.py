@@ -56,9 +56,9 @@ class RunEnrichmentBodyFiltersItem:
         value = cast(list[str], d.pop("value"))
 
         run_enrichment_body_filters_item = cls(
-            column_name=column_name,
-            type_=type_,
-            value=value,
+            column_name,
+            type_,
+            value,
         )
 
         run_enrichment_body_filters_item.additional_properties = d

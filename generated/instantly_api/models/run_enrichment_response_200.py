@@ -67,9 +67,9 @@ class RunEnrichmentResponse200:
             )
 
         run_enrichment_response_200 = cls(
-            id=id,
-            resource_id=resource_id,
-            enrichment_payload=enrichment_payload,
+            id,
+            resource_id,
+            enrichment_payload,
         )
 
         run_enrichment_response_200.additional_properties = d

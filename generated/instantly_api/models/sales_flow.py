@@ -153,17 +153,17 @@ class SalesFlow:
         campaign_name = d.pop("campaign_name", UNSET)
 
         sales_flow = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            organization_id=organization_id,
-            name=name,
-            queries=queries,
-            created_by=created_by,
-            is_default=is_default,
-            list_id=list_id,
-            campaign_id=campaign_id,
-            list_name=list_name,
-            campaign_name=campaign_name,
+            id,
+            timestamp_created,
+            organization_id,
+            name,
+            queries,
+            created_by,
+            is_default,
+            list_id,
+            campaign_id,
+            list_name,
+            campaign_name,
         )
 
         sales_flow.additional_properties = d

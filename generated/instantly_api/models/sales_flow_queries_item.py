@@ -54,8 +54,8 @@ class SalesFlowQueriesItem:
         values = SalesFlowQueriesItemValues.from_dict(d.pop("values"))
 
         sales_flow_queries_item = cls(
-            action_type=action_type,
-            values=values,
+            action_type,
+            values,
         )
 
         sales_flow_queries_item.additional_properties = d

@@ -73,9 +73,9 @@ class SalesFlowQueriesItemValues:
             lead_status = SalesFlowQueriesItemValuesLeadStatus.from_dict(_lead_status)
 
         sales_flow_queries_item_values = cls(
-            occurrence_days=occurrence_days,
-            occurrence_count=occurrence_count,
-            lead_status=lead_status,
+            occurrence_days,
+            occurrence_count,
+            lead_status,
         )
 
         sales_flow_queries_item_values.additional_properties = d

@@ -49,8 +49,8 @@ class SalesFlowQueriesItemValuesLeadStatus:
         condition = d.pop("condition", UNSET)
 
         sales_flow_queries_item_values_lead_status = cls(
-            status=status,
-            condition=condition,
+            status,
+            condition,
         )
 
         sales_flow_queries_item_values_lead_status.additional_properties = d

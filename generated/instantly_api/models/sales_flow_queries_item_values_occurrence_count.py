@@ -49,8 +49,8 @@ class SalesFlowQueriesItemValuesOccurrenceCount:
         count = d.pop("count", UNSET)
 
         sales_flow_queries_item_values_occurrence_count = cls(
-            condition=condition,
-            count=count,
+            condition,
+            count,
         )
 
         sales_flow_queries_item_values_occurrence_count.additional_properties = d

@@ -52,7 +52,7 @@ class SearchByContactResponse200:
                 items.append(items_item)
 
         search_by_contact_response_200 = cls(
-            items=items,
+            items,
         )
 
         search_by_contact_response_200.additional_properties = d

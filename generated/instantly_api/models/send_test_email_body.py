@@ -65,10 +65,10 @@ class SendTestEmailBody:
         body = SendTestEmailBodyBody.from_dict(d.pop("body"))
 
         send_test_email_body = cls(
-            eaccount=eaccount,
-            to_address_email_list=to_address_email_list,
-            subject=subject,
-            body=body,
+            eaccount,
+            to_address_email_list,
+            subject,
+            body,
         )
 
         send_test_email_body.additional_properties = d

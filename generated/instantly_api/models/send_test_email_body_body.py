@@ -44,7 +44,7 @@ class SendTestEmailBodyBody:
         html = d.pop("html")
 
         send_test_email_body_body = cls(
-            html=html,
+            html,
         )
 
         send_test_email_body_body.additional_properties = d

@@ -42,7 +42,7 @@ class SendTestEmailResponse200Type0:
         status = d.pop("status")
 
         send_test_email_response_200_type_0 = cls(
-            status=status,
+            status,
         )
 
         send_test_email_response_200_type_0.additional_properties = d

@@ -42,7 +42,7 @@ class SendTestEmailResponse200Type1:
         error = d.pop("error")
 
         send_test_email_response_200_type_1 = cls(
-            error=error,
+            error,
         )
 
         send_test_email_response_200_type_1.additional_properties = d

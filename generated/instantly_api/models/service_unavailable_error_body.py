@@ -57,9 +57,9 @@ class ServiceUnavailableErrorBody:
         message = d.pop("message")
 
         service_unavailable_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         service_unavailable_error_body.additional_properties = d

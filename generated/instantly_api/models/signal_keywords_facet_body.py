@@ -66,10 +66,10 @@ class SignalKeywordsFacetBody:
         limit = d.pop("limit", UNSET)
 
         signal_keywords_facet_body = cls(
-            category=category,
-            field=field,
-            prefix=prefix,
-            limit=limit,
+            category,
+            field,
+            prefix,
+            limit,
         )
 
         signal_keywords_facet_body.additional_properties = d

@@ -55,7 +55,7 @@ class SignalKeywordsFacetResponse200:
                 keywords.append(keywords_item)
 
         signal_keywords_facet_response_200 = cls(
-            keywords=keywords,
+            keywords,
         )
 
         signal_keywords_facet_response_200.additional_properties = d

@@ -49,8 +49,8 @@ class SignalKeywordsFacetResponse200KeywordsItem:
         count = d.pop("count", UNSET)
 
         signal_keywords_facet_response_200_keywords_item = cls(
-            keyword=keyword,
-            count=count,
+            keyword,
+            count,
         )
 
         signal_keywords_facet_response_200_keywords_item.additional_properties = d

@@ -151,16 +151,16 @@ class SuperSearchEnrichment:
         type_ = d.pop("type", UNSET)
 
         super_search_enrichment = cls(
-            id=id,
-            organization_id=organization_id,
-            resource_id=resource_id,
-            resource_type=resource_type,
-            limit=limit,
-            enrichment_payload=enrichment_payload,
-            auto_update=auto_update,
-            skip_rows_without_email=skip_rows_without_email,
-            in_progress=in_progress,
-            type_=type_,
+            id,
+            organization_id,
+            resource_id,
+            resource_type,
+            limit,
+            enrichment_payload,
+            auto_update,
+            skip_rows_without_email,
+            in_progress,
+            type_,
         )
 
         super_search_enrichment.additional_properties = d

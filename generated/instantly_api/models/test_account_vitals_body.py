@@ -43,7 +43,7 @@ class TestAccountVitalsBody:
         accounts = cast(list[str], d.pop("accounts", UNSET))
 
         test_account_vitals_body = cls(
-            accounts=accounts,
+            accounts,
         )
 
         test_account_vitals_body.additional_properties = d

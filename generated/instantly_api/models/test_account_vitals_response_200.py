@@ -85,9 +85,9 @@ class TestAccountVitalsResponse200:
                 failure_list.append(failure_list_item)
 
         test_account_vitals_response_200 = cls(
-            status=status,
-            success_list=success_list,
-            failure_list=failure_list,
+            status,
+            success_list,
+            failure_list,
         )
 
         test_account_vitals_response_200.additional_properties = d

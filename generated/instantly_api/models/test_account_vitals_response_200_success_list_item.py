@@ -81,12 +81,12 @@ class TestAccountVitalsResponse200SuccessListItem:
         dmarc = d.pop("dmarc", UNSET)
 
         test_account_vitals_response_200_success_list_item = cls(
-            domain=domain,
-            all_pass=all_pass,
-            mx=mx,
-            spf=spf,
-            dkim=dkim,
-            dmarc=dmarc,
+            domain,
+            all_pass,
+            mx,
+            spf,
+            dkim,
+            dmarc,
         )
 
         test_account_vitals_response_200_success_list_item.additional_properties = d

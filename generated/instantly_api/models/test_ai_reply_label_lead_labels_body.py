@@ -43,7 +43,7 @@ class TestAiReplyLabelLeadLabelsBody:
         reply_text = d.pop("reply_text")
 
         test_ai_reply_label_lead_labels_body = cls(
-            reply_text=reply_text,
+            reply_text,
         )
 
         test_ai_reply_label_lead_labels_body.additional_properties = d

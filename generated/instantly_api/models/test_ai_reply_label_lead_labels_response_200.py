@@ -52,8 +52,8 @@ class TestAiReplyLabelLeadLabelsResponse200:
         custom_labels_considered = cast(list[str], d.pop("custom_labels_considered", UNSET))
 
         test_ai_reply_label_lead_labels_response_200 = cls(
-            result=result,
-            custom_labels_considered=custom_labels_considered,
+            result,
+            custom_labels_considered,
         )
 
         test_ai_reply_label_lead_labels_response_200.additional_properties = d

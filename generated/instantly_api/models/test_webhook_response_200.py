@@ -73,11 +73,11 @@ class TestWebhookResponse200:
         error = d.pop("error", UNSET)
 
         test_webhook_response_200 = cls(
-            success=success,
-            message=message,
-            response_time_ms=response_time_ms,
-            status_code=status_code,
-            error=error,
+            success,
+            message,
+            response_time_ms,
+            status_code,
+            error,
         )
 
         test_webhook_response_200.additional_properties = d

@@ -114,14 +114,14 @@ class ToggleTagResourceBody:
         search = d.pop("search", UNSET)
 
         toggle_tag_resource_body = cls(
-            tag_ids=tag_ids,
-            resource_type=resource_type,
-            assign=assign,
-            resource_ids=resource_ids,
-            excluded_resource_ids=excluded_resource_ids,
-            selected_all=selected_all,
-            filter_=filter_,
-            search=search,
+            tag_ids,
+            resource_type,
+            assign,
+            resource_ids,
+            excluded_resource_ids,
+            selected_all,
+            filter_,
+            search,
         )
 
         toggle_tag_resource_body.additional_properties = d

@@ -88,11 +88,11 @@ class ToggleTagResourceBodyFilterType1:
         search = d.pop("search", UNSET)
 
         toggle_tag_resource_body_filter_type_1 = cls(
-            tag_id=tag_id,
-            tag_ids=tag_ids,
-            tag_ids_all=tag_ids_all,
-            filter_=filter_,
-            search=search,
+            tag_id,
+            tag_ids,
+            tag_ids_all,
+            filter_,
+            search,
         )
 
         toggle_tag_resource_body_filter_type_1.additional_properties = d

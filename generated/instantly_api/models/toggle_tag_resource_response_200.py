@@ -41,7 +41,7 @@ class ToggleTagResourceResponse200:
         success = d.pop("success", UNSET)
 
         toggle_tag_resource_response_200 = cls(
-            success=success,
+            success,
         )
 
         toggle_tag_resource_response_200.additional_properties = d

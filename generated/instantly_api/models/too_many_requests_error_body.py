@@ -56,9 +56,9 @@ class TooManyRequestsErrorBody:
         message = d.pop("message")
 
         too_many_requests_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         too_many_requests_error_body.additional_properties = d

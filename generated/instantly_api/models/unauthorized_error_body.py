@@ -56,9 +56,9 @@ class UnauthorizedErrorBody:
         message = d.pop("message")
 
         unauthorized_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         unauthorized_error_body.additional_properties = d

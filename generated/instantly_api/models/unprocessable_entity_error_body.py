@@ -56,9 +56,9 @@ class UnprocessableEntityErrorBody:
         message = d.pop("message")
 
         unprocessable_entity_error_body = cls(
-            status_code=status_code,
-            error=error,
-            message=message,
+            status_code,
+            error,
+            message,
         )
 
         unprocessable_entity_error_body.additional_properties = d

@@ -45,7 +45,7 @@ class UpdateDeliverabilityAgentSettingsBody:
         slack = _parse_slack(d.pop("slack"))
 
         update_deliverability_agent_settings_body = cls(
-            slack=slack,
+            slack,
         )
 
         update_deliverability_agent_settings_body.additional_properties = d

@@ -49,8 +49,8 @@ class UpdateDeliverabilityAgentSettingsBodySlackType0:
         enabled = d.pop("enabled")
 
         update_deliverability_agent_settings_body_slack_type_0 = cls(
-            connection_id=connection_id,
-            enabled=enabled,
+            connection_id,
+            enabled,
         )
 
         update_deliverability_agent_settings_body_slack_type_0.additional_properties = d

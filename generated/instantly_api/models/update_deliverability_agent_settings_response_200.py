@@ -40,7 +40,7 @@ class UpdateDeliverabilityAgentSettingsResponse200:
         agent = AIAgent.from_dict(d.pop("agent"))
 
         update_deliverability_agent_settings_response_200 = cls(
-            agent=agent,
+            agent,
         )
 
         update_deliverability_agent_settings_response_200.additional_properties = d

@@ -53,8 +53,8 @@ class UpdateDomainForwardingBody:
         forwarding_mode = d.pop("forwarding_mode", UNSET)
 
         update_domain_forwarding_body = cls(
-            forwarding_domain=forwarding_domain,
-            forwarding_mode=forwarding_mode,
+            forwarding_domain,
+            forwarding_mode,
         )
 
         update_domain_forwarding_body.additional_properties = d

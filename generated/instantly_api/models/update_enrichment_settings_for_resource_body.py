@@ -59,9 +59,9 @@ class UpdateEnrichmentSettingsForResourceBody:
         is_evergreen = d.pop("is_evergreen", UNSET)
 
         update_enrichment_settings_for_resource_body = cls(
-            auto_update=auto_update,
-            skip_rows_without_email=skip_rows_without_email,
-            is_evergreen=is_evergreen,
+            auto_update,
+            skip_rows_without_email,
+            is_evergreen,
         )
 
         update_enrichment_settings_for_resource_body.additional_properties = d

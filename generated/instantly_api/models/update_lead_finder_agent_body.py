@@ -140,15 +140,15 @@ class UpdateLeadFinderAgentBody:
         ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
         update_lead_finder_agent_body = cls(
-            name=name,
-            campaign_id=campaign_id,
-            search_filters=search_filters,
-            min_active_leads=min_active_leads,
-            on_exhaustion=on_exhaustion,
-            fallback_search_filters=fallback_search_filters,
-            show_one_lead_per_company=show_one_lead_per_company,
-            ai_enrichment=ai_enrichment,
-            ai_enrichment_workflow=ai_enrichment_workflow,
+            name,
+            campaign_id,
+            search_filters,
+            min_active_leads,
+            on_exhaustion,
+            fallback_search_filters,
+            show_one_lead_per_company,
+            ai_enrichment,
+            ai_enrichment_workflow,
         )
 
         update_lead_finder_agent_body.additional_properties = d

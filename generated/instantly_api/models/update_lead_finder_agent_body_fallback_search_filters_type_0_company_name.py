@@ -53,8 +53,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName:
         exclude = cast(list[str], d.pop("exclude", UNSET))
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_company_name = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_company_name.additional_properties = d

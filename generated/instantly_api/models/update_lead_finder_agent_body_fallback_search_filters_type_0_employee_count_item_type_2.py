@@ -67,9 +67,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2:
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_2 = (
             cls(
-                op=op,
-                max_=max_,
-                min_=min_,
+                op,
+                max_,
+                min_,
             )
         )
 

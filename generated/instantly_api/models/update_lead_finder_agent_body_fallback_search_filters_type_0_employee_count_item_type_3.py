@@ -73,9 +73,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3:
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_employee_count_item_type_3 = (
             cls(
-                op=op,
-                min_=min_,
-                max_=max_,
+                op,
+                min_,
+                max_,
             )
         )
 

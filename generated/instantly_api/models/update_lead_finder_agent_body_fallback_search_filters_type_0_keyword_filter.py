@@ -57,9 +57,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter:
         include_mode = d.pop("include_mode", UNSET)
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter = cls(
-            exclude=exclude,
-            include=include,
-            include_mode=include_mode,
+            exclude,
+            include,
+            include_mode,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_keyword_filter.additional_properties = d

@@ -58,9 +58,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1
         country = d.pop("country", UNSET)
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_0_item_type_1.additional_properties = d

@@ -60,9 +60,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeIt
         country = d.pop("country", UNSET)
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1_exclude_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1_exclude_item_type_1.additional_properties = d

@@ -71,9 +71,9 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1:
         keywords = _parse_keywords(d.pop("keywords", UNSET))
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1 = cls(
-            key=key,
-            period_days=period_days,
-            keywords=keywords,
+            key,
+            period_days,
+            keywords,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_signals_item_type_1.additional_properties = d

@@ -53,8 +53,8 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry:
         include = cast(list[str], d.pop("include", UNSET))
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry = cls(
-            exclude=exclude,
-            include=include,
+            exclude,
+            include,
         )
 
         update_lead_finder_agent_body_fallback_search_filters_type_0_sub_industry.additional_properties = d

@@ -53,8 +53,8 @@ class UpdateLeadFinderAgentBodySearchFiltersIndustry:
         include = cast(list[str], d.pop("include", UNSET))
 
         update_lead_finder_agent_body_search_filters_industry = cls(
-            exclude=exclude,
-            include=include,
+            exclude,
+            include,
         )
 
         update_lead_finder_agent_body_search_filters_industry.additional_properties = d

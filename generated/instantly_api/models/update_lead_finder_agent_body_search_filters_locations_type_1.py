@@ -167,8 +167,8 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1:
                 exclude.append(exclude_item)
 
         update_lead_finder_agent_body_search_filters_locations_type_1 = cls(
-            include=include,
-            exclude=exclude,
+            include,
+            exclude,
         )
 
         update_lead_finder_agent_body_search_filters_locations_type_1.additional_properties = d

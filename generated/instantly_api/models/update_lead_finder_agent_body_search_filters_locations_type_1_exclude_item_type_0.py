@@ -53,8 +53,8 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0:
         label = d.pop("label", UNSET)
 
         update_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_0 = cls(
-            place_id=place_id,
-            label=label,
+            place_id,
+            label,
         )
 
         update_lead_finder_agent_body_search_filters_locations_type_1_exclude_item_type_0.additional_properties = d

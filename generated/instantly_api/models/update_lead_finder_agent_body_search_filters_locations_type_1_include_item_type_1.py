@@ -58,9 +58,9 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1IncludeItemType1:
         country = d.pop("country", UNSET)
 
         update_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1 = cls(
-            city=city,
-            state=state,
-            country=country,
+            city,
+            state,
+            country,
         )
 
         update_lead_finder_agent_body_search_filters_locations_type_1_include_item_type_1.additional_properties = d

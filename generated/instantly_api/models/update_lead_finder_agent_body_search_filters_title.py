@@ -73,10 +73,10 @@ class UpdateLeadFinderAgentBodySearchFiltersTitle:
         exclude_mode = d.pop("excludeMode", UNSET)
 
         update_lead_finder_agent_body_search_filters_title = cls(
-            include=include,
-            exclude=exclude,
-            include_mode=include_mode,
-            exclude_mode=exclude_mode,
+            include,
+            exclude,
+            include_mode,
+            exclude_mode,
         )
 
         update_lead_finder_agent_body_search_filters_title.additional_properties = d

@@ -87,12 +87,12 @@ class UpdateLeadInterestStatusBody:
         list_id = d.pop("list_id", UNSET)
 
         update_lead_interest_status_body = cls(
-            lead_email=lead_email,
-            interest_value=interest_value,
-            campaign_id=campaign_id,
-            ai_interest_value=ai_interest_value,
-            disable_auto_interest=disable_auto_interest,
-            list_id=list_id,
+            lead_email,
+            interest_value,
+            campaign_id,
+            ai_interest_value,
+            disable_auto_interest,
+            list_id,
         )
 
         update_lead_interest_status_body.additional_properties = d

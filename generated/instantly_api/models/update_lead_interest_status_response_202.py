@@ -41,7 +41,7 @@ class UpdateLeadInterestStatusResponse202:
         message = d.pop("message", UNSET)
 
         update_lead_interest_status_response_202 = cls(
-            message=message,
+            message,
         )
 
         update_lead_interest_status_response_202.additional_properties = d

@@ -167,17 +167,17 @@ class Webhook:
         timestamp_error = _parse_timestamp_error(d.pop("timestamp_error", UNSET))
 
         webhook = cls(
-            id=id,
-            organization=organization,
-            target_hook_url=target_hook_url,
-            timestamp_created=timestamp_created,
-            campaign=campaign,
-            name=name,
-            event_type=event_type,
-            custom_interest_value=custom_interest_value,
-            headers=headers,
-            status=status,
-            timestamp_error=timestamp_error,
+            id,
+            organization,
+            target_hook_url,
+            timestamp_created,
+            campaign,
+            name,
+            event_type,
+            custom_interest_value,
+            headers,
+            status,
+            timestamp_error,
         )
 
         webhook.additional_properties = d

@@ -202,22 +202,22 @@ class WebhookEvent:
         response_time_ms = d.pop("response_time_ms", UNSET)
 
         webhook_event = cls(
-            id=id,
-            timestamp_created=timestamp_created,
-            timestamp_created_date=timestamp_created_date,
-            organization_id=organization_id,
-            success=success,
-            retry_count=retry_count,
-            will_retry=will_retry,
-            webhook_url=webhook_url,
-            payload=payload,
-            status_code=status_code,
-            error_message=error_message,
-            timestamp_next_retry=timestamp_next_retry,
-            retry_group_id=retry_group_id,
-            retry_successful=retry_successful,
-            lead_email=lead_email,
-            response_time_ms=response_time_ms,
+            id,
+            timestamp_created,
+            timestamp_created_date,
+            organization_id,
+            success,
+            retry_count,
+            will_retry,
+            webhook_url,
+            payload,
+            status_code,
+            error_message,
+            timestamp_next_retry,
+            retry_group_id,
+            retry_successful,
+            lead_email,
+            response_time_ms,
         )
 
         webhook_event.additional_properties = d

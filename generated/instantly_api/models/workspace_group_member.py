@@ -108,14 +108,14 @@ class WorkspaceGroupMember:
         admin_workspace_name = d.pop("admin_workspace_name", UNSET)
 
         workspace_group_member = cls(
-            id=id,
-            admin_workspace_id=admin_workspace_id,
-            sub_workspace_id=sub_workspace_id,
-            status=status,
-            timestamp_created=timestamp_created,
-            timestamp_updated=timestamp_updated,
-            sub_workspace_name=sub_workspace_name,
-            admin_workspace_name=admin_workspace_name,
+            id,
+            admin_workspace_id,
+            sub_workspace_id,
+            status,
+            timestamp_created,
+            timestamp_updated,
+            sub_workspace_name,
+            admin_workspace_name,
         )
 
         workspace_group_member.additional_properties = d

@@ -164,18 +164,18 @@ class WorkspaceMember:
         permissions = _parse_permissions(d.pop("permissions", UNSET))
 
         workspace_member = cls(
-            id=id,
-            email=email,
-            user_id=user_id,
-            role=role,
-            timestamp_created=timestamp_created,
-            workspace_id=workspace_id,
-            accepted=accepted,
-            user_email=user_email,
-            nickname=nickname,
-            name=name,
-            issuer_id=issuer_id,
-            permissions=permissions,
+            id,
+            email,
+            user_id,
+            role,
+            timestamp_created,
+            workspace_id,
+            accepted,
+            user_email,
+            nickname,
+            name,
+            issuer_id,
+            permissions,
         )
 
         workspace_member.additional_properties = d

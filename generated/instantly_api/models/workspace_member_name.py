@@ -49,8 +49,8 @@ class WorkspaceMemberName:
         last = d.pop("last", UNSET)
 
         workspace_member_name = cls(
-            first=first,
-            last=last,
+            first,
+            last,
         )
 
         workspace_member_name.additional_properties = d

@@ -67,9 +67,9 @@ class WorkspacePlanIdVerification:
             timestamp_updated = parse_timestamp(_timestamp_updated)
 
         workspace_plan_id_verification = cls(
-            quantity=quantity,
-            product_id=product_id,
-            timestamp_updated=timestamp_updated,
+            quantity,
+            product_id,
+            timestamp_updated,
         )
 
         workspace_plan_id_verification.additional_properties = d
