@@ -247,17 +247,26 @@ def _generate(spec_path: Path, package_dir: Path) -> str:
     import traceback
 
     import typer
-    from openapi_python_client import generate
+    from openapi_python_client import _get_project_for_url_or_path
     from openapi_python_client.cli import handle_errors
+    from openapi_python_client.parser.errors import GeneratorError
+
+    from scripts._forked_rendering import models_rendered_in_a_fork
 
     log = io.StringIO()
     failed = False
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
         try:
-            errors = generate(
+            # openapi_python_client.generate() with a hand between parsing and building.
+            project = _get_project_for_url_or_path(
                 config=_generator_config(spec_path, package_dir),
                 custom_template_path=TEMPLATES_DIR,
             )
+            if isinstance(project, GeneratorError):
+                errors = [project]
+            else:
+                with models_rendered_in_a_fork(project):
+                    errors = list(project.build())
             handle_errors(errors, fail_on_warning=True)
         except typer.Exit as exit_:
             failed = exit_.exit_code != 0

@@ -272,10 +272,15 @@ def read_endpoints(
     """Every endpoint module under `package_dir/api`, read from source (or `snapshot`)."""
     package = package_dir.name
     api = package_dir / "api"
+    depth = len(api.parts)
     paths = (
         api.rglob("*.py")
         if snapshot is None
-        else (p for p in snapshot if api in p.parents and p.name.endswith(".py"))
+        else (
+            p
+            for p in snapshot
+            if len(p.parts) > depth and p.parts[:depth] == api.parts and p.suffix == ".py"
+        )
     )
     endpoints: list[EndpointSource] = []
     for path in sorted(paths):

@@ -8,6 +8,7 @@ Output is plain text formatted afterwards by ruff, like the rest of `generated/`
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -91,9 +92,14 @@ class _ArgumentTypes(ast.NodeTransformer):
 
 
 def _argument_annotation(field_: Field) -> str:
-    models = {n for n, m in field_.imports.items() if m.startswith(_MODELS_PREFIX)}
-    tree = ast.parse(field_.annotation, mode="eval")
-    return ast.unparse(_ArgumentTypes(models).visit(tree))
+    models = frozenset(n for n, m in field_.imports.items() if m.startswith(_MODELS_PREFIX))
+    return _widened(field_.annotation, models)
+
+
+@functools.lru_cache(maxsize=4096)
+def _widened(annotation: str, models: frozenset[str]) -> str:
+    """`annotation` taking plain data too (a pure function of its arguments: most repeat)."""
+    return ast.unparse(_ArgumentTypes(set(models)).visit(ast.parse(annotation, mode="eval")))
 
 
 def _asyncify(annotation: str) -> str:
