@@ -5,6 +5,9 @@ a model whose `email` is an int. Each model lists its fields declared as scalars
 scalars) and the Python types each may hold; `check` raises `TypeError` naming the first field
 whose value is another type. A bool is not an int or a float here. The facade turns the error
 into `MalformedResponseError`, whatever the depth of the model that raised it.
+
+`from_dict` first tests every field's exact type in one expression (what `json.loads` gives);
+`check` runs only when that test fails, so it is the slow path that decides and names.
 """
 
 from __future__ import annotations
