@@ -5,8 +5,8 @@ the largest part of a build after parsing the spec. `models_rendered_in_a_fork(p
 once the spec is parsed: the child renders the second half of the models and sends the texts
 back through a pipe while the generator's own, unchanged build renders the first half; when the
 build reaches the second half, its template answers with the child's texts. Same templates, same
-objects (a fork copies the parsed spec), same bytes. Without `os.fork`, with a single core, or
-when the child fails, every model is rendered in this process as before.
+objects (a fork copies the parsed spec), same bytes. Without `os.fork`, with a single core, with
+other threads running, or when the child fails, every model is rendered in this process.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,7 +89,10 @@ class _SplitTemplate:
 def models_rendered_in_a_fork(project: Any) -> Iterator[None]:
     """While inside, `project.build()` gets the second half of its models from a forked child."""
     models = list(project.openapi.models)
-    if not hasattr(os, "fork") or _usable_cores() < 2 or len(models) < 2:
+    # A fork copies only the calling thread: with others running, a lock one of them holds
+    # (the import lock, an allocator's) could never be released in the child.
+    alone = threading.active_count() == 1
+    if not hasattr(os, "fork") or not alone or _usable_cores() < 2 or len(models) < 2:
         yield
         return
     env = project.env

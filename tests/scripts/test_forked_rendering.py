@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -156,3 +157,17 @@ def test_the_generator_writes_the_same_package_with_and_without_the_fork(
     forked_dir, single_dir = tmp_path / "forked", tmp_path / "single"
     assert len(list((forked_dir / "instantly_api" / "models").glob("gadget_*.py"))) == 8
     assert compare_trees(single_dir, forked_dir) == []
+
+
+def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked beside another thread"))
+        project = _Project(["a", "b"], _Template())
+        with forked.models_rendered_in_a_fork(project):
+            assert project.build() == [f"a by {os.getpid()}", f"b by {os.getpid()}"]
+    finally:
+        release.set()
+        other.join()
