@@ -351,7 +351,8 @@ def build_package(
     """
     if overrides is None:
         overrides = load_overrides(OVERRIDES_PATH)
-    document = apply_overrides(loaded.document, overrides)
+    # Without overrides, no copy: the normalizer copies its input and never mutates it.
+    document = apply_overrides(loaded.document, overrides) if overrides else loaded.document
     normalized, report = normalize_with_report(document)
     normalized_bytes = (json.dumps(normalized, indent=1, ensure_ascii=False) + "\n").encode()
     pin = pin_document(
