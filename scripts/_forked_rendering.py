@@ -30,6 +30,13 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def _only_thread() -> bool:
+    """True when this process runs no other thread. A fork copies only the calling thread: a
+    lock another one holds (the import lock, an allocator's) could never be released in the
+    child."""
+    return threading.active_count() == 1
+
+
 class _Child:
     """The forked renderer: its pid and the read end of the pipe its texts come through."""
 
@@ -89,10 +96,7 @@ class _SplitTemplate:
 def models_rendered_in_a_fork(project: Any) -> Iterator[None]:
     """While inside, `project.build()` gets the second half of its models from a forked child."""
     models = list(project.openapi.models)
-    # A fork copies only the calling thread: with others running, a lock one of them holds
-    # (the import lock, an allocator's) could never be released in the child.
-    alone = threading.active_count() == 1
-    if not hasattr(os, "fork") or not alone or _usable_cores() < 2 or len(models) < 2:
+    if not hasattr(os, "fork") or not _only_thread() or _usable_cores() < 2 or len(models) < 2:
         yield
         return
     env = project.env

@@ -317,9 +317,9 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-# What `tokenize` calls a NAME, and what it skips: strings (any prefix; triple-quoted first),
-# comments and numbers (whose letters, as in `1e5`, are not names). `tokenize` itself is pure
-# Python on 3.11 and took a third of the emitter's time on these large modules.
+# What `tokenize` calls a NAME, and what it skips: strings (any prefix, an f-string whole as on
+# Python 3.11; triple-quoted first), comments and numbers (whose letters, as in `1e5`, are not
+# names). `tokenize` itself is pure Python on 3.11 and took a third of the emitter's time here.
 _TOKENS = re.compile(
     "|".join(
         [

@@ -59,6 +59,15 @@ def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "_usable_cores", lambda: 2)
 
 
+@pytest.fixture
+def no_other_thread() -> None:
+    """Earlier tests of a whole run may leave threads behind (servers, pools); the module then
+    rightly declines to fork, so a test that needs a child skips rather than fork beside them."""
+    if not forked._only_thread():
+        pytest.skip("other threads run in this test process: no fork beside them")
+
+
+@pytest.mark.usefixtures("no_other_thread")
 def test_second_half_of_the_models_is_rendered_by_a_child_in_model_order() -> None:
     project = _Project([f"m{i}" for i in range(6)], _Template())
     with forked.models_rendered_in_a_fork(project):
@@ -87,6 +96,7 @@ def test_a_failing_child_leaves_every_model_to_this_process() -> None:
     assert texts == [f"m{i} by {os.getpid()}" for i in range(4)]
 
 
+@pytest.mark.usefixtures("no_other_thread")
 def test_the_child_is_reaped_when_the_build_fails_before_the_second_half(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -88,11 +88,16 @@ NESTED_SOURCE = textwrap.dedent(
 
 
 def _tokenize_names(source: str) -> set[str]:
-    return {
-        token.string
-        for token in tokenize.generate_tokens(io.StringIO(source).readline)
-        if token.type == tokenize.NAME
-    }
+    """tokenize's NAME tokens outside f-strings: Python 3.12+ tokenizes inside them, 3.11 (what
+    the emitter was written against) takes an f-string whole, as the emitter does."""
+    start, end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)
+    names: set[str] = set()
+    depth = 0
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        depth += (token.type == start) - (token.type == end)
+        if token.type == tokenize.NAME and depth == 0:
+            names.add(token.string)
+    return names
 
 
 def _walked_statements(tree: ast.AST) -> list[ast.AST]:
