@@ -240,8 +240,9 @@ def _generator_config(spec_path: Path, package_dir: Path) -> Config:
 
 
 def _generate(spec_path: Path, package_dir: Path) -> str:
-    """Run the generator in this process (no interpreter start, no second JSON parse of our
-    imports); fail on any error or warning (`--fail-on-warning`), with its own report."""
+    """Run the generator in this process (no second interpreter to start and import it), its
+    model templates on two cores; fail on any error or warning (`--fail-on-warning`) with the
+    generator's own report."""
     import contextlib
     import io
     import traceback
@@ -381,7 +382,9 @@ def build_package(
         hooks = pool.submit(_run_post_hooks, package_dir)
         layers, api_reference = _render_facade_layers(normalized, package_dir, snapshot)
     try:
-        formatted = set(snapshot) if hooks.result() else set()
+        formatted = (
+            set(snapshot) - {package_dir / name for name in layers} if hooks.result() else set()
+        )
     except RegenerateError as exc:
         if report.notes:
             raise _with_notes(exc, report) from exc
