@@ -162,7 +162,8 @@ def check_value(schema: Mapping[str, Any], value: object, path: str) -> None:
                 break
         else:
             where = path or "the request body"
-            raise InvalidInputError(f"{where} matches none of the accepted shapes: {problems[0]}")
+            shown = "; or ".join(problems[:4]) + ("; or …" if len(problems) > 4 else "")
+            raise InvalidInputError(f"{where} matches none of the accepted shapes: {shown}")
     known = schema.get("enum")
     if known is not None and value not in known and value is not None:
         shown = ", ".join(map(repr, known[:12])) + (", …" if len(known) > 12 else "")

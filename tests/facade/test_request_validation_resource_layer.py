@@ -355,10 +355,14 @@ def test_the_async_null_body_delete_is_sent() -> None:
                 to_address_email_list="ann@example.com",
                 subject="Fwd: hello",
             ),
-            "required argument(s) 'body'",
+            "required argument(s) 'body'; or missing the required argument(s) "
+            "'include_original_body'",
         ),
         # A bulk delete scoped to neither a campaign nor a list is refused, not sent.
-        (lambda c: c.leads.bulk_delete(limit=10), "required argument(s) 'campaign_id'"),
+        (
+            lambda c: c.leads.bulk_delete(limit=10),
+            "required argument(s) 'campaign_id'; or missing the required argument(s) 'list_id'",
+        ),
     ],
 )
 def test_a_body_missing_every_alternative_requirement_is_refused_before_sending(
