@@ -10,9 +10,11 @@ together. So the limiter works in two steps, both exact sliding-window logs:
    concurrent callers each wake once, in order.
 2. `acquire(ticket, now)` runs at the moment of sending, and `confirm(ticket, now)` again right
    before the request's bytes are written when the transport reports that moment (httpcore's
-   `trace` extension, see `_transport`). Both check the log of *actual* send times and record
-   this one, or say how much longer to wait: no half-open interval of W seconds ever holds more
-   than L sends, whatever the concurrency and however late anything wakes.
+   `trace` extension, see `_retry_transport`). Both check the log of *actual* send times and
+   record this one, or say how much longer to wait: no half-open interval of W seconds ever
+   holds more than L sends, whatever the concurrency and however late anything wakes. A waiter
+   told to wait is given its own turn (a claim) and keeps its place: if the sends ahead of it
+   left late, it waits for them only, not behind every waiter that came after it.
 
 `release(ticket)` gives back what a request that sent nothing holds (a cancelled task, a
 connection that failed): a cancelled queued request keeps no slot. Each window is `margin` (20 ms)
@@ -25,6 +27,7 @@ request fail fast until then (`refuse_until` → `RateLimitHeld`). No I/O, no sl
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import math
 import threading
@@ -136,7 +139,7 @@ class _Log:
         depth = max(n for n, _ in windows)
         self.booked: deque[float] = deque(maxlen=depth)
         self.sent: deque[float] = deque(maxlen=depth)
-        self.claims: deque[float] = deque()  # sends told to come back later, in order
+        self.claims: list[float] = []  # sends told to come back later, sorted: the queue
 
     def earliest_booking(self, at: float) -> float:
         """The earliest time >= `at` a new booking may take (bookings stay in order)."""
@@ -156,14 +159,17 @@ class _Log:
                 at = max(at, sent[-limit] + window)
         return at
 
-    def earliest_claim(self, at: float) -> float:
+    def earliest_claim(self, at: float, before: float = math.inf) -> float:
         """Like `earliest_send`, counting the claims still ahead as sends (behind them, in order).
 
-        A claim already past belongs to a waiter that woke late: it is checked against the
-        actual sends when it comes back, and not counted here.
+        Only claims before `before` are ahead (a waiter keeps its place in the queue: those
+        behind it do not hold it back). A claim already past belongs to a waiter that woke
+        late: it is checked against the actual sends when it comes back, and not counted here.
         """
         sent = self.sent
-        claims = [c for c in self.claims if c > at] if self.claims else []
+        claims = self.claims[
+            bisect.bisect_right(self.claims, at) : bisect.bisect_left(self.claims, before)
+        ]
         if not claims:
             return self.earliest_send(at)
         at = max(at, claims[-1])
@@ -178,7 +184,7 @@ class _Log:
 _Booking = tuple[_Log, float]
 
 
-def _discard(log: deque[float], value: float) -> None:
+def _discard(log: deque[float] | list[float], value: float) -> None:
     if log and log[-1] == value:  # the usual case, the newest entry: O(1), not a scan of the log
         log.pop()
         return
@@ -282,24 +288,37 @@ class RateLimiter:
     def acquire(self, ticket: Ticket, now: float) -> float:
         """At the moment an attempt is sent: 0.0 after recording the send, else seconds to wait.
 
-        A new attempt of the same ticket (a retry) keeps the earlier attempt's record.
+        A waiter called back before its turn keeps it. A new attempt of the same ticket (a
+        retry) keeps the earlier attempt's record.
         """
         with self._lock:
             if ticket._pending is not None:
                 ticket._kept = True
                 ticket._pending = None
+            claim = ticket._claim
+            if claim is not None and claim > now:  # back before its turn: it keeps its turn
+                self._check_held(now)
+                return claim - now
             return self._record(ticket, now)
 
     def confirm(self, ticket: Ticket, now: float) -> float:
-        """Right before the bytes are written: move this attempt's record to `now`, or say wait.
+        """Right before the bytes are written: record this attempt's send at `now`, or say wait.
 
-        The record `acquire` made is taken back first; if `now` would overfill a window the
-        attempt holds no record until a later `confirm` succeeds.
+        A send `acquire` recorded is moved to `now`. If `now` would overfill a window the
+        attempt holds no record until a later `confirm` succeeds, and keeps its place at the head
+        of the queue meanwhile.
         """
         with self._lock:
-            had_record = ticket._pending is not None
-            self._unrecord(ticket)
-            return self._record(ticket, now, ahead=had_record)
+            claim = ticket._claim
+            if claim is not None and claim > now:
+                self._check_held(now)
+                return claim - now
+            pending = ticket._pending
+            if pending is not None:
+                for log in self._logs(ticket.route):
+                    _discard(log.sent, pending)
+                ticket._pending = None
+            return self._record(ticket, now, ahead=pending is not None)
 
     def release(self, ticket: Ticket) -> None:
         """Give back what an attempt that sent nothing holds (its booking, if none ever sent)."""
@@ -317,28 +336,28 @@ class RateLimiter:
         A claim is a distinct send time per waiter (so waiters wake one by one, not as a
         herd); a new sender queues behind the claims. A waiter back at its claim, and a send
         being moved to the moment its bytes leave (`ahead`), are checked against the actual
-        sends only: they were ahead of the queue already.
+        sends; if those do not allow it yet, it keeps its place: only the claims ahead of it
+        (none for a send being moved) hold it back.
         """
         self._check_held(now)
         logs = self._logs(ticket.route)
-        at = max(now, self._not_before)
+        start = max(now, self._not_before)
+        at = start
         if ticket._claim is not None or ahead:
-            for log in logs:
-                if ticket._claim is not None:
-                    _discard(log.claims, ticket._claim)
-            ticket._claim = None
+            before = -math.inf if ahead or ticket._claim is None else ticket._claim
+            self._drop_claim(ticket)
             for log in logs:
                 at = log.earliest_send(at)
             if at > now:
-                at = max(now, self._not_before)
+                at = start
                 for log in logs:
-                    at = log.earliest_claim(at)
+                    at = log.earliest_claim(at, before)
         else:
             for log in logs:
                 at = log.earliest_claim(at)
         if at > now:
             for log in logs:
-                log.claims.append(at)
+                bisect.insort(log.claims, at)
             ticket._claim = at
             return at - now
         for log in logs:
@@ -349,15 +368,18 @@ class RateLimiter:
         ticket._pending = now
         return 0.0
 
+    def _drop_claim(self, ticket: Ticket) -> None:
+        if ticket._claim is not None:
+            for log in self._logs(ticket.route):
+                _discard(log.claims, ticket._claim)
+            ticket._claim = None
+
     def _unrecord(self, ticket: Ticket) -> None:
         if ticket._pending is not None:
             for log in self._logs(ticket.route):
                 _discard(log.sent, ticket._pending)
             ticket._pending = None
-        if ticket._claim is not None:
-            for log in self._logs(ticket.route):
-                _discard(log.claims, ticket._claim)
-            ticket._claim = None
+        self._drop_claim(ticket)
 
     def defer_until(self, when: float) -> None:
         """Send nothing before `when` (the server said Retry-After): every sender waits, not one."""
