@@ -233,7 +233,11 @@ class _Attempts:
         """Decide after a response, hold the shared limiter on a 429 with Retry-After, log."""
         s = self._settings
         self.sent()
-        retry_after = parse_retry_after(response.headers.get("retry-after"), now=s.wall_clock())
+        retry_after = (
+            parse_retry_after(response.headers.get("retry-after"), now=s.wall_clock())
+            if response.status_code >= 400  # only a refusal's Retry-After is ever acted on
+            else None
+        )
         if response.status_code == 429 and s.limiter is not None and self._ticket is not None:
             # Refused, so not counted by the server: the slot goes back (else a retry in a
             # binding minute window would wait a whole minute for a slot the server never used).
