@@ -225,7 +225,10 @@ def _parse_payload(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"AIAgent.payload is {type(data).__name__} {data!r:.60}, "
+            "not AIAgentPayloadType0 | AIAgentPayloadType1 | AIAgentPayloadType2 | AIAgentPayloadType3"
+        )
     payload_type_3 = AIAgentPayloadType3.from_dict(data)
 
     return payload_type_3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -198,7 +198,10 @@ def _parse_fallback_search_filters(
         return fallback_search_filters_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AIAgentPayloadType0FallbackSearchFiltersType0 | None | Unset, data)
+    raise TypeError(
+        f"AIAgentPayloadType0.fallback_search_filters is {type(data).__name__} {data!r:.60}, "
+        "not AIAgentPayloadType0FallbackSearchFiltersType0 | None"
+    )
 
 
 def _parse_ai_enrichment(data: object) -> AIAgentPayloadType0AiEnrichmentType0 | None | Unset:
@@ -214,7 +217,10 @@ def _parse_ai_enrichment(data: object) -> AIAgentPayloadType0AiEnrichmentType0 |
         return ai_enrichment_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AIAgentPayloadType0AiEnrichmentType0 | None | Unset, data)
+    raise TypeError(
+        f"AIAgentPayloadType0.ai_enrichment is {type(data).__name__} {data!r:.60}, "
+        "not AIAgentPayloadType0AiEnrichmentType0 | None"
+    )
 
 
 _SHAPE = (

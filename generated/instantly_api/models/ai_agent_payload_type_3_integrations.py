@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -83,7 +83,10 @@ def _parse_slack(data: object) -> AIAgentPayloadType3IntegrationsSlackType0 | No
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AIAgentPayloadType3IntegrationsSlackType0 | None | Unset, data)
+    raise TypeError(
+        f"AIAgentPayloadType3Integrations.slack is {type(data).__name__} {data!r:.60}, "
+        "not AIAgentPayloadType3IntegrationsSlackType0 | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -83,7 +83,10 @@ def _parse_slack(data: object) -> AIDeliverabilityAgentPayloadIntegrationsSlackT
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None | Unset, data)
+    raise TypeError(
+        f"AIDeliverabilityAgentPayloadIntegrations.slack is {type(data).__name__} {data!r:.60}, "
+        "not AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

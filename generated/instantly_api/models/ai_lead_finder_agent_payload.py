@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -200,7 +200,10 @@ def _parse_fallback_search_filters(
         return fallback_search_filters_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None | Unset, data)
+    raise TypeError(
+        f"AILeadFinderAgentPayload.fallback_search_filters is {type(data).__name__} {data!r:.60}, "
+        "not AILeadFinderAgentPayloadFallbackSearchFiltersType1 | None"
+    )
 
 
 def _parse_ai_enrichment(data: object) -> AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset:
@@ -216,7 +219,10 @@ def _parse_ai_enrichment(data: object) -> AILeadFinderAgentPayloadAiEnrichmentTy
         return ai_enrichment_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AILeadFinderAgentPayloadAiEnrichmentType1 | None | Unset, data)
+    raise TypeError(
+        f"AILeadFinderAgentPayload.ai_enrichment is {type(data).__name__} {data!r:.60}, "
+        "not AILeadFinderAgentPayloadAiEnrichmentType1 | None"
+    )
 
 
 _SHAPE = (

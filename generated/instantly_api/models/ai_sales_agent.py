@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -319,7 +319,10 @@ def _parse_timestamp_last_action(data: object) -> datetime.datetime | None | Uns
         return timestamp_last_action_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgent.timestamp_last_action is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_decision(data: object) -> datetime.datetime | None | Unset:
@@ -335,7 +338,10 @@ def _parse_timestamp_last_decision(data: object) -> datetime.datetime | None | U
         return timestamp_last_decision_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgent.timestamp_last_decision is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
@@ -351,7 +357,10 @@ def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
         return next_decision_time_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgent.next_decision_time is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -392,7 +392,10 @@ def _parse_approved_at(data: object) -> datetime.datetime | None | Unset:
         return approved_at_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgentActivity.approved_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_rejected_at(data: object) -> datetime.datetime | None | Unset:
@@ -408,7 +411,10 @@ def _parse_rejected_at(data: object) -> datetime.datetime | None | Unset:
         return rejected_at_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgentActivity.rejected_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
@@ -424,7 +430,10 @@ def _parse_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
         return timestamp_executed_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgentActivity.timestamp_executed is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset:
@@ -440,7 +449,10 @@ def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset
         return timestamp_completed_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"AISalesAgentActivity.timestamp_completed is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

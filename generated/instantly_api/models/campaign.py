@@ -674,7 +674,10 @@ def _parse_auto_variant_select(data: object) -> CampaignAutoVariantSelectType1 |
         return auto_variant_select_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CampaignAutoVariantSelectType1 | None | Unset, data)
+    raise TypeError(
+        f"Campaign.auto_variant_select is {type(data).__name__} {data!r:.60}, "
+        "not CampaignAutoVariantSelectType1 | None"
+    )
 
 
 def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | Unset:
@@ -690,7 +693,10 @@ def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | U
         return core_variables_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CampaignCoreVariablesType1 | None | Unset, data)
+    raise TypeError(
+        f"Campaign.core_variables is {type(data).__name__} {data!r:.60}, "
+        "not CampaignCoreVariablesType1 | None"
+    )
 
 
 def _parse_custom_variables(data: object) -> CampaignCustomVariablesType1 | None | Unset:
@@ -706,7 +712,10 @@ def _parse_custom_variables(data: object) -> CampaignCustomVariablesType1 | None
         return custom_variables_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CampaignCustomVariablesType1 | None | Unset, data)
+    raise TypeError(
+        f"Campaign.custom_variables is {type(data).__name__} {data!r:.60}, "
+        "not CampaignCustomVariablesType1 | None"
+    )
 
 
 def _parse_limit_emails_per_company_override(
@@ -726,7 +735,10 @@ def _parse_limit_emails_per_company_override(
         return limit_emails_per_company_override_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CampaignLimitEmailsPerCompanyOverrideType1 | None | Unset, data)
+    raise TypeError(
+        f"Campaign.limit_emails_per_company_override is {type(data).__name__} {data!r:.60}, "
+        "not CampaignLimitEmailsPerCompanyOverrideType1 | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -259,7 +259,10 @@ def _parse_auto_variant_select(
         return auto_variant_select_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CampaignSubsequenceAutoVariantSelectType1 | None | Unset, data)
+    raise TypeError(
+        f"CampaignSubsequence.auto_variant_select is {type(data).__name__} {data!r:.60}, "
+        "not CampaignSubsequenceAutoVariantSelectType1 | None"
+    )
 
 
 _SHAPE = (

@@ -396,13 +396,18 @@ class CountLeadsFromSupersearchBodySearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
-                        | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
-                        | str,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
+                            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
+                            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                            | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
+                            | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 | CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -501,8 +506,13 @@ class CountLeadsFromSupersearchBodySearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                    if isinstance(data, str):
+                        return cast(
+                            CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str"
                     )
 
                 signals_item = _parse_signals_item(signals_item_data)
@@ -665,7 +675,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1.from_dict(
                         data
@@ -682,7 +695,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"CountLeadsFromSupersearchBodySearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not CountLeadsFromSupersearchBodySearchFiltersLocationsType1 | list[CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1]"
+        )
     locations_type_1 = CountLeadsFromSupersearchBodySearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

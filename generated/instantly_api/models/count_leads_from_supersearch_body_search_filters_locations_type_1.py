@@ -115,7 +115,10 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"include_item is {type(data).__name__} {data!r:.60}, "
+                            "not CountLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1"
+                        )
                     include_item_type_1 = CountLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1.from_dict(
                         data
                     )
@@ -155,7 +158,10 @@ class CountLeadsFromSupersearchBodySearchFiltersLocationsType1:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"exclude_item is {type(data).__name__} {data!r:.60}, "
+                            "not CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1"
+                        )
                     exclude_item_type_1 = CountLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1.from_dict(
                         data
                     )

@@ -115,7 +115,10 @@ def _parse_keywords(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1.keywords is {type(data).__name__} {data!r:.60}, "
+            "not CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1 | list[str]"
+        )
     keywords_type_1 = (
         CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(data)
     )

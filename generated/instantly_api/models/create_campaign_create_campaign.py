@@ -587,7 +587,10 @@ def _parse_auto_variant_select(
         return auto_variant_select_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CreateCampaignCreateCampaignAutoVariantSelectType0 | None | Unset, data)
+    raise TypeError(
+        f"CreateCampaignCreateCampaign.auto_variant_select is {type(data).__name__} {data!r:.60}, "
+        "not CreateCampaignCreateCampaignAutoVariantSelectType0 | None"
+    )
 
 
 def _parse_limit_emails_per_company_override(
@@ -607,7 +610,10 @@ def _parse_limit_emails_per_company_override(
         return limit_emails_per_company_override_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0 | None | Unset, data)
+    raise TypeError(
+        f"CreateCampaignCreateCampaign.limit_emails_per_company_override is {type(data).__name__} {data!r:.60}, "
+        "not CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0 | None"
+    )
 
 
 _SHAPE = (

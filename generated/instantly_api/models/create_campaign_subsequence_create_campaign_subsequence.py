@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -228,9 +228,9 @@ def _parse_auto_variant_select(
         return auto_variant_select_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0 | None | Unset,
-        data,
+    raise TypeError(
+        f"CreateCampaignSubsequenceCreateCampaignSubsequence.auto_variant_select is {type(data).__name__} {data!r:.60}, "
+        "not CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0 | None"
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -104,7 +104,10 @@ def _parse_slack(
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None | Unset, data)
+    raise TypeError(
+        f"CreateInboxManagerAgentBodyPayloadIntegrations.slack is {type(data).__name__} {data!r:.60}, "
+        "not CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0 | None"
+    )
 
 
 def _parse_calendly(
@@ -124,7 +127,10 @@ def _parse_calendly(
         return calendly_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None | Unset, data)
+    raise TypeError(
+        f"CreateInboxManagerAgentBodyPayloadIntegrations.calendly is {type(data).__name__} {data!r:.60}, "
+        "not CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

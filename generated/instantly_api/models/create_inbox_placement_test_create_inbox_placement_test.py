@@ -361,7 +361,10 @@ def _parse_tags(data: object) -> list[str] | None | Unset:
         return tags_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[str] | None | Unset, data)
+    raise TypeError(
+        f"CreateInboxPlacementTestCreateInboxPlacementTest.tags is {type(data).__name__} {data!r:.60}, "
+        "not list[str] | None"
+    )
 
 
 def _parse_automations(
@@ -388,9 +391,9 @@ def _parse_automations(
         return automations_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item] | None | Unset,
-        data,
+    raise TypeError(
+        f"CreateInboxPlacementTestCreateInboxPlacementTest.automations is {type(data).__name__} {data!r:.60}, "
+        "not list[CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item] | None"
     )
 
 

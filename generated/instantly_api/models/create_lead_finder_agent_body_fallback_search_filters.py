@@ -404,13 +404,18 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
-                        | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
-                        | str,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
+                            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2
+                            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3
+                            | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4
+                            | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1 | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2 | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType3 | CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType4 | str"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -507,8 +512,14 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1 | str, data
+                    if isinstance(data, str):
+                        return cast(
+                            CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1 | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1 | str"
                     )
 
                 signals_item = _parse_signals_item(signals_item_data)
@@ -669,7 +680,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1.from_dict(
                         data
@@ -686,7 +700,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"CreateLeadFinderAgentBodyFallbackSearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1 | list[CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1]"
+        )
     locations_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

@@ -410,13 +410,18 @@ class CreateLeadFinderAgentBodySearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
-                        | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
-                        | str,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
+                            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
+                            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                            | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4
+                            | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1 | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2 | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3 | CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4 | str"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -511,7 +516,14 @@ class CreateLeadFinderAgentBodySearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(CreateLeadFinderAgentBodySearchFiltersSignalsItemType1 | str, data)
+                    if isinstance(data, str):
+                        return cast(
+                            CreateLeadFinderAgentBodySearchFiltersSignalsItemType1 | str, data
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodySearchFiltersSignalsItemType1 | str"
+                    )
 
                 signals_item = _parse_signals_item(signals_item_data)
 
@@ -673,7 +685,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1.from_dict(data)
                 )
@@ -688,7 +703,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"CreateLeadFinderAgentBodySearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not CreateLeadFinderAgentBodySearchFiltersLocationsType1 | list[CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1]"
+        )
     locations_type_1 = CreateLeadFinderAgentBodySearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -169,7 +169,10 @@ def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | Non
         return headers_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CreateWebhookCreateWebhookHeadersType0 | None | Unset, data)
+    raise TypeError(
+        f"CreateWebhookCreateWebhook.headers is {type(data).__name__} {data!r:.60}, "
+        "not CreateWebhookCreateWebhookHeadersType0 | None"
+    )
 
 
 _SHAPE = (

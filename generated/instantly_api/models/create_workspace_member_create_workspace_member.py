@@ -145,7 +145,10 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
         return permissions_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[str] | None | Unset, data)
+    raise TypeError(
+        f"CreateWorkspaceMemberCreateWorkspaceMember.permissions is {type(data).__name__} {data!r:.60}, "
+        "not list[str] | None"
+    )
 
 
 _SHAPE = (

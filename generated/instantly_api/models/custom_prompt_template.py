@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -313,7 +313,10 @@ def _parse_properties(data: object) -> list[CustomPromptTemplatePropertiesType1I
         return properties_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[CustomPromptTemplatePropertiesType1Item] | None | Unset, data)
+    raise TypeError(
+        f"CustomPromptTemplate.properties is {type(data).__name__} {data!r:.60}, "
+        "not list[CustomPromptTemplatePropertiesType1Item] | None"
+    )
 
 
 def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Unset:
@@ -329,7 +332,10 @@ def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Un
         return creator_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(CustomPromptTemplateCreatorType1 | None | Unset, data)
+    raise TypeError(
+        f"CustomPromptTemplate.creator is {type(data).__name__} {data!r:.60}, "
+        "not CustomPromptTemplateCreatorType1 | None"
+    )
 
 
 _SHAPE = (

@@ -142,7 +142,10 @@ def _parse_filter_(data: object) -> DisableWarmupForAccountsBodyFilterType0 | No
         return filter_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(DisableWarmupForAccountsBodyFilterType0 | None | Unset, data)
+    raise TypeError(
+        f"DisableWarmupForAccountsBody.filter_ is {type(data).__name__} {data!r:.60}, "
+        "not DisableWarmupForAccountsBodyFilterType0 | None"
+    )
 
 
 _SHAPE = (

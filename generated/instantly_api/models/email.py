@@ -577,7 +577,9 @@ def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
         return reminder_ts_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Email.reminder_ts is {type(data).__name__} {data!r:.60}, not datetime.datetime | None"
+    )
 
 
 def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Unset:
@@ -593,7 +595,10 @@ def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Un
         return attachment_json_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(EmailAttachmentJsonType1 | None | Unset, data)
+    raise TypeError(
+        f"Email.attachment_json is {type(data).__name__} {data!r:.60}, "
+        "not EmailAttachmentJsonType1 | None"
+    )
 
 
 def _parse_from_address_json(data: object) -> list[Any] | None | Unset:
@@ -609,7 +614,9 @@ def _parse_from_address_json(data: object) -> list[Any] | None | Unset:
         return from_address_json_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[Any] | None | Unset, data)
+    raise TypeError(
+        f"Email.from_address_json is {type(data).__name__} {data!r:.60}, not list[Any] | None"
+    )
 
 
 def _parse_to_address_json(data: object) -> list[Any] | None | Unset:
@@ -625,7 +632,9 @@ def _parse_to_address_json(data: object) -> list[Any] | None | Unset:
         return to_address_json_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[Any] | None | Unset, data)
+    raise TypeError(
+        f"Email.to_address_json is {type(data).__name__} {data!r:.60}, not list[Any] | None"
+    )
 
 
 def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
@@ -641,7 +650,9 @@ def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
         return cc_address_json_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[Any] | None | Unset, data)
+    raise TypeError(
+        f"Email.cc_address_json is {type(data).__name__} {data!r:.60}, not list[Any] | None"
+    )
 
 
 _SHAPE = (

@@ -142,7 +142,10 @@ def _parse_filter_(data: object) -> EnableWarmupForAccountsBodyFilterType0 | Non
         return filter_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(EnableWarmupForAccountsBodyFilterType0 | None | Unset, data)
+    raise TypeError(
+        f"EnableWarmupForAccountsBody.filter_ is {type(data).__name__} {data!r:.60}, "
+        "not EnableWarmupForAccountsBodyFilterType0 | None"
+    )
 
 
 _SHAPE = (

@@ -164,7 +164,14 @@ class EnrichLeadsFromSupersearchBody:
                         return signal_enrichment_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str, data)
+                    if isinstance(data, str):
+                        return cast(
+                            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str, data
+                        )
+                    raise TypeError(
+                        f"signal_enrichment_item is {type(data).__name__} {data!r:.60}, "
+                        "not EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str"
+                    )
 
                 signal_enrichment_item = _parse_signal_enrichment_item(signal_enrichment_item_data)
 

@@ -396,13 +396,18 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
-                        | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
-                        | str,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
+                            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
+                            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                            | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
+                            | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 | EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -501,8 +506,13 @@ class EnrichLeadsFromSupersearchBodySearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                    if isinstance(data, str):
+                        return cast(
+                            EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not EnrichLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str"
                     )
 
                 signals_item = _parse_signals_item(signals_item_data)
@@ -663,7 +673,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1.from_dict(
                         data
@@ -680,7 +693,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"EnrichLeadsFromSupersearchBodySearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1 | list[EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1]"
+        )
     locations_type_1 = EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -102,7 +102,10 @@ def _parse_diagnostics(
         return diagnostics_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(GetCampaignSendingStatusResponse200DiagnosticsType1 | None | Unset, data)
+    raise TypeError(
+        f"GetCampaignSendingStatusResponse200.diagnostics is {type(data).__name__} {data!r:.60}, "
+        "not GetCampaignSendingStatusResponse200DiagnosticsType1 | None"
+    )
 
 
 def _parse_summary(data: object) -> GetCampaignSendingStatusResponse200SummaryType1 | None | Unset:
@@ -118,7 +121,10 @@ def _parse_summary(data: object) -> GetCampaignSendingStatusResponse200SummaryTy
         return summary_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(GetCampaignSendingStatusResponse200SummaryType1 | None | Unset, data)
+    raise TypeError(
+        f"GetCampaignSendingStatusResponse200.summary is {type(data).__name__} {data!r:.60}, "
+        "not GetCampaignSendingStatusResponse200SummaryType1 | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -78,7 +78,10 @@ def _parse_agent(data: object) -> AIAgent | None:
         return agent_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(AIAgent | None, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentResponse200.agent is {type(data).__name__} {data!r:.60}, "
+        "not AIAgent | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -298,11 +298,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0 | None"
     )
 
 
@@ -319,7 +317,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

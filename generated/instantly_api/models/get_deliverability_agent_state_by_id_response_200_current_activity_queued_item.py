@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -346,11 +346,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0 | None"
     )
 
 
@@ -367,7 +365,10 @@ def _parse_queued_at(data: object) -> datetime.datetime | None | Unset:
         return queued_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem.queued_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
@@ -383,7 +384,10 @@ def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
         return started_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem.started_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
@@ -399,7 +403,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -415,7 +422,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

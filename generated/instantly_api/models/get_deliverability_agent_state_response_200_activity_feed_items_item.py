@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -364,11 +364,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0 | None"
     )
 
 
@@ -391,11 +389,9 @@ def _parse_action_payload(
         return action_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem.action_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0 | None"
     )
 
 
@@ -412,7 +408,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
@@ -428,7 +427,10 @@ def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
         return dismissed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem.dismissed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -444,7 +446,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

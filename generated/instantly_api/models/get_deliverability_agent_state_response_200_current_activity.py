@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -114,7 +114,10 @@ def _parse_active(
         return active_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivity.active is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0 | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

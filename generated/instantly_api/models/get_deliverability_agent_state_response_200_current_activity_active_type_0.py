@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -363,11 +363,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0 | None"
     )
 
 
@@ -384,7 +382,10 @@ def _parse_queued_at(data: object) -> datetime.datetime | None | Unset:
         return queued_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.queued_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
@@ -400,7 +401,10 @@ def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
         return started_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.started_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
@@ -416,7 +420,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -432,7 +439,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -210,7 +210,10 @@ def _parse_started_at(data: object) -> datetime.datetime | None:
         return started_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatest.started_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_completed_at(data: object) -> datetime.datetime | None:
@@ -224,7 +227,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatest.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -375,11 +375,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0 | None"
     )
 
 
@@ -404,11 +402,9 @@ def _parse_action_payload(
         return action_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem.action_payload is {type(data).__name__} {data!r:.60}, "
+        "not GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0 | None"
     )
 
 
@@ -425,7 +421,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
@@ -441,7 +440,10 @@ def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
         return dismissed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem.dismissed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -457,7 +459,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -81,4 +81,7 @@ def _parse_next_run_at(data: object) -> datetime.datetime | None:
         return next_run_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None, data)
+    raise TypeError(
+        f"GetDeliverabilityAgentStateResponse200Schedule.next_run_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )

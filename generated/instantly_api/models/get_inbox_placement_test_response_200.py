@@ -419,7 +419,10 @@ def _parse_tags(data: object) -> list[str] | None | Unset:
         return tags_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[str] | None | Unset, data)
+    raise TypeError(
+        f"GetInboxPlacementTestResponse200.tags is {type(data).__name__} {data!r:.60}, "
+        "not list[str] | None"
+    )
 
 
 def _parse_automations(
@@ -446,7 +449,10 @@ def _parse_automations(
         return automations_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[GetInboxPlacementTestResponse200AutomationsType1Item] | None | Unset, data)
+    raise TypeError(
+        f"GetInboxPlacementTestResponse200.automations is {type(data).__name__} {data!r:.60}, "
+        "not list[GetInboxPlacementTestResponse200AutomationsType1Item] | None"
+    )
 
 
 _SHAPE = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -358,7 +358,10 @@ def _parse_smtp_ip_blacklist_report(
         return smtp_ip_blacklist_report_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None | Unset, data)
+    raise TypeError(
+        f"InboxPlacementAnalytics.smtp_ip_blacklist_report is {type(data).__name__} {data!r:.60}, "
+        "not InboxPlacementAnalyticsSmtpIpBlacklistReportType1 | None"
+    )
 
 
 def _parse_authentication_failure_results(
@@ -378,7 +381,10 @@ def _parse_authentication_failure_results(
         return authentication_failure_results_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None | Unset, data)
+    raise TypeError(
+        f"InboxPlacementAnalytics.authentication_failure_results is {type(data).__name__} {data!r:.60}, "
+        "not InboxPlacementAnalyticsAuthenticationFailureResultsType1 | None"
+    )
 
 
 _SHAPE = (

@@ -378,7 +378,9 @@ def _parse_tags(data: object) -> list[str] | None | Unset:
         return tags_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[str] | None | Unset, data)
+    raise TypeError(
+        f"InboxPlacementTest.tags is {type(data).__name__} {data!r:.60}, not list[str] | None"
+    )
 
 
 def _parse_automations(data: object) -> list[InboxPlacementTestAutomationsType1Item] | None | Unset:
@@ -401,7 +403,10 @@ def _parse_automations(data: object) -> list[InboxPlacementTestAutomationsType1I
         return automations_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[InboxPlacementTestAutomationsType1Item] | None | Unset, data)
+    raise TypeError(
+        f"InboxPlacementTest.automations is {type(data).__name__} {data!r:.60}, "
+        "not list[InboxPlacementTestAutomationsType1Item] | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -795,7 +795,9 @@ def _parse_payload(data: object) -> LeadPayloadType1 | None | Unset:
         return payload_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(LeadPayloadType1 | None | Unset, data)
+    raise TypeError(
+        f"Lead.payload is {type(data).__name__} {data!r:.60}, not LeadPayloadType1 | None"
+    )
 
 
 def _parse_last_step_timestamp_executed(data: object) -> datetime.datetime | None | Unset:
@@ -811,7 +813,10 @@ def _parse_last_step_timestamp_executed(data: object) -> datetime.datetime | Non
         return last_step_timestamp_executed_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.last_step_timestamp_executed is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_added_subsequence(data: object) -> datetime.datetime | None | Unset:
@@ -827,7 +832,10 @@ def _parse_timestamp_added_subsequence(data: object) -> datetime.datetime | None
         return timestamp_added_subsequence_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_added_subsequence is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_contact(data: object) -> datetime.datetime | None | Unset:
@@ -843,7 +851,10 @@ def _parse_timestamp_last_contact(data: object) -> datetime.datetime | None | Un
         return timestamp_last_contact_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_contact is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_open(data: object) -> datetime.datetime | None | Unset:
@@ -859,7 +870,10 @@ def _parse_timestamp_last_open(data: object) -> datetime.datetime | None | Unset
         return timestamp_last_open_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_open is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_reply(data: object) -> datetime.datetime | None | Unset:
@@ -875,7 +889,10 @@ def _parse_timestamp_last_reply(data: object) -> datetime.datetime | None | Unse
         return timestamp_last_reply_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_reply is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_interest_change(data: object) -> datetime.datetime | None | Unset:
@@ -891,7 +908,10 @@ def _parse_timestamp_last_interest_change(data: object) -> datetime.datetime | N
         return timestamp_last_interest_change_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_interest_change is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_click(data: object) -> datetime.datetime | None | Unset:
@@ -907,7 +927,10 @@ def _parse_timestamp_last_click(data: object) -> datetime.datetime | None | Unse
         return timestamp_last_click_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_click is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unset:
@@ -923,7 +946,10 @@ def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unse
         return timestamp_last_touch_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Lead.timestamp_last_touch is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

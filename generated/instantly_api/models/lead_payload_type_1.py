@@ -125,8 +125,13 @@ class LeadPayloadType1:
                     return additional_property_type_4
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                return cast(
-                    bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str, data
+                if isinstance(data, (str, float, int, bool)):
+                    return cast(
+                        bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str, data
+                    )
+                raise TypeError(
+                    f"additional_property is {type(data).__name__} {data!r:.60}, "
+                    "not bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str"
                 )
 
             additional_property = _parse_additional_property(prop_dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -487,7 +487,10 @@ def _parse_timestamp_warmup_start(data: object) -> datetime.datetime | None | Un
         return timestamp_warmup_start_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"ListAccountResponse200ItemsItem.timestamp_warmup_start is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_tags(data: object) -> list[ListAccountResponse200ItemsItemTagsType0Item] | None | Unset:
@@ -510,7 +513,10 @@ def _parse_tags(data: object) -> list[ListAccountResponse200ItemsItemTagsType0It
         return tags_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[ListAccountResponse200ItemsItemTagsType0Item] | None | Unset, data)
+    raise TypeError(
+        f"ListAccountResponse200ItemsItem.tags is {type(data).__name__} {data!r:.60}, "
+        "not list[ListAccountResponse200ItemsItemTagsType0Item] | None"
+    )
 
 
 _SHAPE = (

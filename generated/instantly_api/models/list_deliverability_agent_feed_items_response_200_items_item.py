@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -360,8 +360,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0 | None | Unset, data
+    raise TypeError(
+        f"ListDeliverabilityAgentFeedItemsResponse200ItemsItem.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0 | None"
     )
 
 
@@ -382,8 +383,9 @@ def _parse_action_payload(
         return action_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0 | None | Unset, data
+    raise TypeError(
+        f"ListDeliverabilityAgentFeedItemsResponse200ItemsItem.action_payload is {type(data).__name__} {data!r:.60}, "
+        "not ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0 | None"
     )
 
 
@@ -400,7 +402,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"ListDeliverabilityAgentFeedItemsResponse200ItemsItem.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
@@ -416,7 +421,10 @@ def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
         return dismissed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"ListDeliverabilityAgentFeedItemsResponse200ItemsItem.dismissed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -432,7 +440,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"ListDeliverabilityAgentFeedItemsResponse200ItemsItem.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

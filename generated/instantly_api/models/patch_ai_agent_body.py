@@ -210,7 +210,10 @@ def _parse_payload(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"PatchAiAgentBody.payload is {type(data).__name__} {data!r:.60}, "
+            "not PatchAiAgentBodyPayloadType0 | PatchAiAgentBodyPayloadType1 | PatchAiAgentBodyPayloadType2 | PatchAiAgentBodyPayloadType3"
+        )
     payload_type_3 = PatchAiAgentBodyPayloadType3.from_dict(data)
 
     return payload_type_3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -200,7 +200,10 @@ def _parse_fallback_search_filters(
         return fallback_search_filters_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0 | Unset, data)
+    raise TypeError(
+        f"PatchAiAgentBodyPayloadType0.fallback_search_filters is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0"
+    )
 
 
 def _parse_ai_enrichment(
@@ -218,7 +221,10 @@ def _parse_ai_enrichment(
         return ai_enrichment_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchAiAgentBodyPayloadType0AiEnrichmentType0 | Unset, data)
+    raise TypeError(
+        f"PatchAiAgentBodyPayloadType0.ai_enrichment is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchAiAgentBodyPayloadType0AiEnrichmentType0"
+    )
 
 
 _SHAPE = (

@@ -561,7 +561,10 @@ def _parse_auto_variant_select(
         return auto_variant_select_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchCampaignBodyAutoVariantSelectType0 | Unset, data)
+    raise TypeError(
+        f"PatchCampaignBody.auto_variant_select is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchCampaignBodyAutoVariantSelectType0"
+    )
 
 
 def _parse_limit_emails_per_company_override(
@@ -581,7 +584,10 @@ def _parse_limit_emails_per_company_override(
         return limit_emails_per_company_override_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0 | Unset, data)
+    raise TypeError(
+        f"PatchCampaignBody.limit_emails_per_company_override is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchCampaignBodyLimitEmailsPerCompanyOverrideType0"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -123,7 +123,10 @@ def _parse_start_date(data: object) -> datetime.date | None | Unset:
         return start_date_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.date | None | Unset, data)
+    raise TypeError(
+        f"PatchCampaignBodyCampaignSchedule.start_date is {type(data).__name__} {data!r:.60}, "
+        "not datetime.date | None"
+    )
 
 
 def _parse_end_date(data: object) -> datetime.date | None | Unset:
@@ -139,7 +142,10 @@ def _parse_end_date(data: object) -> datetime.date | None | Unset:
         return end_date_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.date | None | Unset, data)
+    raise TypeError(
+        f"PatchCampaignBodyCampaignSchedule.end_date is {type(data).__name__} {data!r:.60}, "
+        "not datetime.date | None"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -104,7 +104,10 @@ def _parse_slack(
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0 | Unset, data)
+    raise TypeError(
+        f"PatchInboxManagerAgentBodyPayloadIntegrations.slack is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchInboxManagerAgentBodyPayloadIntegrationsSlackType0"
+    )
 
 
 def _parse_calendly(
@@ -122,7 +125,10 @@ def _parse_calendly(
         return calendly_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | Unset, data)
+    raise TypeError(
+        f"PatchInboxManagerAgentBodyPayloadIntegrations.calendly is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -184,11 +184,9 @@ def _parse_custom_questions(
         return custom_questions_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        list[PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item]
-        | None
-        | Unset,
-        data,
+    raise TypeError(
+        f"PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0.custom_questions is {type(data).__name__} {data!r:.60}, "
+        "not list[PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item] | None"
     )
 
 

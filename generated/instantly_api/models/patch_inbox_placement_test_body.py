@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -144,7 +144,10 @@ def _parse_automations(
         return automations_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[PatchInboxPlacementTestBodyAutomationsType1Item] | None | Unset, data)
+    raise TypeError(
+        f"PatchInboxPlacementTestBody.automations is {type(data).__name__} {data!r:.60}, "
+        "not list[PatchInboxPlacementTestBodyAutomationsType1Item] | None"
+    )
 
 
 _SHAPE = (

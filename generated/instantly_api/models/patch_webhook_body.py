@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -166,7 +166,10 @@ def _parse_headers(data: object) -> None | PatchWebhookBodyHeadersType0 | Unset:
         return headers_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | PatchWebhookBodyHeadersType0 | Unset, data)
+    raise TypeError(
+        f"PatchWebhookBody.headers is {type(data).__name__} {data!r:.60}, "
+        "not None | PatchWebhookBodyHeadersType0"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -360,8 +360,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        None | PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0 | Unset, data
+    raise TypeError(
+        f"PauseDeliverabilityAffectedAccountsResponse200Item.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not None | PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0"
     )
 
 
@@ -382,8 +383,9 @@ def _parse_action_payload(
         return action_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        None | PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0 | Unset, data
+    raise TypeError(
+        f"PauseDeliverabilityAffectedAccountsResponse200Item.action_payload is {type(data).__name__} {data!r:.60}, "
+        "not None | PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0"
     )
 
 
@@ -400,7 +402,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityAffectedAccountsResponse200Item.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
@@ -416,7 +421,10 @@ def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
         return dismissed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityAffectedAccountsResponse200Item.dismissed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -432,7 +440,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityAffectedAccountsResponse200Item.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

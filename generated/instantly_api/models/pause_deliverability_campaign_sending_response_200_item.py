@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -358,8 +358,9 @@ def _parse_result_payload(
         return result_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        None | PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0 | Unset, data
+    raise TypeError(
+        f"PauseDeliverabilityCampaignSendingResponse200Item.result_payload is {type(data).__name__} {data!r:.60}, "
+        "not None | PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0"
     )
 
 
@@ -380,8 +381,9 @@ def _parse_action_payload(
         return action_payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(
-        None | PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0 | Unset, data
+    raise TypeError(
+        f"PauseDeliverabilityCampaignSendingResponse200Item.action_payload is {type(data).__name__} {data!r:.60}, "
+        "not None | PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0"
     )
 
 
@@ -398,7 +400,10 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
         return completed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityCampaignSendingResponse200Item.completed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
@@ -414,7 +419,10 @@ def _parse_dismissed_at(data: object) -> datetime.datetime | None | Unset:
         return dismissed_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityCampaignSendingResponse200Item.dismissed_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
@@ -430,7 +438,10 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
         return expires_at_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"PauseDeliverabilityCampaignSendingResponse200Item.expires_at is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -398,13 +398,18 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
-                        | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
-                        | str,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
+                            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2
+                            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3
+                            | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4
+                            | str,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1 | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2 | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType3 | PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4 | str"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -503,8 +508,13 @@ class PreviewLeadsFromSupersearchBodySearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                    if isinstance(data, str):
+                        return cast(
+                            PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str, data
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1 | str"
                     )
 
                 signals_item = _parse_signals_item(signals_item_data)
@@ -665,7 +675,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1.from_dict(
                         data
@@ -682,7 +695,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"PreviewLeadsFromSupersearchBodySearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not list[PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1] | PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1"
+        )
     locations_type_1 = PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

@@ -178,7 +178,12 @@ def _parse_filter_(data: object) -> None | str | ToggleTagResourceBodyFilterType
         return filter_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | str | ToggleTagResourceBodyFilterType1 | Unset, data)
+    if isinstance(data, str):
+        return cast(None | str | ToggleTagResourceBodyFilterType1 | Unset, data)
+    raise TypeError(
+        f"ToggleTagResourceBody.filter_ is {type(data).__name__} {data!r:.60}, "
+        "not None | str | ToggleTagResourceBodyFilterType1"
+    )
 
 
 _SHAPE = (

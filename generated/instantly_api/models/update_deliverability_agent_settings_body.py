@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -79,7 +79,10 @@ def _parse_slack(data: object) -> None | UpdateDeliverabilityAgentSettingsBodySl
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | UpdateDeliverabilityAgentSettingsBodySlackType0, data)
+    raise TypeError(
+        f"UpdateDeliverabilityAgentSettingsBody.slack is {type(data).__name__} {data!r:.60}, "
+        "not None | UpdateDeliverabilityAgentSettingsBodySlackType0"
+    )
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

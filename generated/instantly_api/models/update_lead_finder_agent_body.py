@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -201,7 +201,10 @@ def _parse_fallback_search_filters(
         return fallback_search_filters_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | Unset | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0, data)
+    raise TypeError(
+        f"UpdateLeadFinderAgentBody.fallback_search_filters is {type(data).__name__} {data!r:.60}, "
+        "not None | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0"
+    )
 
 
 def _parse_ai_enrichment(data: object) -> None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0:
@@ -217,7 +220,10 @@ def _parse_ai_enrichment(data: object) -> None | Unset | UpdateLeadFinderAgentBo
         return ai_enrichment_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | Unset | UpdateLeadFinderAgentBodyAiEnrichmentType0, data)
+    raise TypeError(
+        f"UpdateLeadFinderAgentBody.ai_enrichment is {type(data).__name__} {data!r:.60}, "
+        "not None | UpdateLeadFinderAgentBodyAiEnrichmentType0"
+    )
 
 
 _SHAPE = (

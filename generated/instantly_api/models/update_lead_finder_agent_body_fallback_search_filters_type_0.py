@@ -405,13 +405,18 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        str
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
-                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            str
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -512,9 +517,15 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            str
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
+                            data,
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1"
                     )
 
                 signals_item = _parse_signals_item(signals_item_data)
@@ -675,7 +686,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1.from_dict(
                     data
                 )
@@ -690,7 +704,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"UpdateLeadFinderAgentBodyFallbackSearchFiltersType0.locations is {type(data).__name__} {data!r:.60}, "
+            "not list[UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1] | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1"
+        )
     locations_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1.from_dict(
         data
     )

@@ -410,13 +410,18 @@ class UpdateLeadFinderAgentBodySearchFilters:
                         return employee_count_item_type_4
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(
-                        str
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
-                        | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
-                        data,
+                    if isinstance(data, str):
+                        return cast(
+                            str
+                            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
+                            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2
+                            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3
+                            | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4,
+                            data,
+                        )
+                    raise TypeError(
+                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                        "not str | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1 | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2 | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3 | UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType4"
                     )
 
                 employee_count_item = _parse_employee_count_item(employee_count_item_data)
@@ -511,7 +516,14 @@ class UpdateLeadFinderAgentBodySearchFilters:
                         return signals_item_type_1
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
-                    return cast(str | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1, data)
+                    if isinstance(data, str):
+                        return cast(
+                            str | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1, data
+                        )
+                    raise TypeError(
+                        f"signals_item is {type(data).__name__} {data!r:.60}, "
+                        "not str | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1"
+                    )
 
                 signals_item = _parse_signals_item(signals_item_data)
 
@@ -673,7 +685,10 @@ def _parse_locations(
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
                 if not isinstance(data, dict):
-                    raise TypeError()
+                    raise TypeError(
+                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                        "not UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1"
+                    )
                 locations_type_0_item_type_1 = (
                     UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1.from_dict(data)
                 )
@@ -688,7 +703,10 @@ def _parse_locations(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"UpdateLeadFinderAgentBodySearchFilters.locations is {type(data).__name__} {data!r:.60}, "
+            "not list[UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1] | UpdateLeadFinderAgentBodySearchFiltersLocationsType1"
+        )
     locations_type_1 = UpdateLeadFinderAgentBodySearchFiltersLocationsType1.from_dict(data)
 
     return locations_type_1

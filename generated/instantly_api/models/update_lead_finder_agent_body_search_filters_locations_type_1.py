@@ -115,7 +115,10 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"include_item is {type(data).__name__} {data!r:.60}, "
+                            "not UpdateLeadFinderAgentBodySearchFiltersLocationsType1IncludeItemType0 | UpdateLeadFinderAgentBodySearchFiltersLocationsType1IncludeItemType1"
+                        )
                     include_item_type_1 = UpdateLeadFinderAgentBodySearchFiltersLocationsType1IncludeItemType1.from_dict(
                         data
                     )
@@ -155,7 +158,10 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1:
                     except (TypeError, ValueError, AttributeError, KeyError):
                         pass
                     if not isinstance(data, dict):
-                        raise TypeError()
+                        raise TypeError(
+                            f"exclude_item is {type(data).__name__} {data!r:.60}, "
+                            "not UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0 | UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType1"
+                        )
                     exclude_item_type_1 = UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType1.from_dict(
                         data
                     )

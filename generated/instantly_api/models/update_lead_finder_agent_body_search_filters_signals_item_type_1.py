@@ -113,7 +113,10 @@ def _parse_keywords(
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
     if not isinstance(data, dict):
-        raise TypeError()
+        raise TypeError(
+            f"UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1.keywords is {type(data).__name__} {data!r:.60}, "
+            "not list[str] | UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1"
+        )
     keywords_type_1 = UpdateLeadFinderAgentBodySearchFiltersSignalsItemType1KeywordsType1.from_dict(
         data
     )

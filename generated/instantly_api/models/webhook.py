@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -229,7 +229,9 @@ def _parse_headers(data: object) -> None | Unset | WebhookHeadersType1:
         return headers_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(None | Unset | WebhookHeadersType1, data)
+    raise TypeError(
+        f"Webhook.headers is {type(data).__name__} {data!r:.60}, not None | WebhookHeadersType1"
+    )
 
 
 def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
@@ -245,7 +247,10 @@ def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
         return timestamp_error_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"Webhook.timestamp_error is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -282,7 +282,10 @@ def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unse
         return timestamp_next_retry_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(datetime.datetime | None | Unset, data)
+    raise TypeError(
+        f"WebhookEvent.timestamp_next_retry is {type(data).__name__} {data!r:.60}, "
+        "not datetime.datetime | None"
+    )
 
 
 _SHAPE = (

@@ -223,7 +223,9 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
         return permissions_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    return cast(list[str] | None | Unset, data)
+    raise TypeError(
+        f"WorkspaceMember.permissions is {type(data).__name__} {data!r:.60}, not list[str] | None"
+    )
 
 
 _SHAPE = (

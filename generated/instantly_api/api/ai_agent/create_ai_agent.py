@@ -61,7 +61,10 @@ def _parse_response(
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
-                raise TypeError()
+                raise TypeError(
+                    f"response_200 is {type(data).__name__} {data!r:.60}, "
+                    "not AIAgent | AISalesAgent"
+                )
             response_200_type_1 = AISalesAgent.from_dict(data)
 
             return response_200_type_1

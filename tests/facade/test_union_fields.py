@@ -1,0 +1,74 @@
+"""Union fields of a 2xx body (`datetime | None`, `list | None`): a value no member takes is a
+`MalformedResponseError` naming the field, never kept as sent under a type it does not have."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import httpx
+import pytest
+from _facade_helpers import ACCOUNT, json_response
+from instantly import Instantly, MalformedResponseError
+from instantly.testing import FakeClock
+from instantly_api.types import UNSET
+
+from tests._hardening import SECRET_KEY
+
+
+def _client(body: Any) -> Instantly:
+    """A client whose server answers every request with this 200 body."""
+    clock = FakeClock(0.0)
+    return Instantly(
+        SECRET_KEY,
+        transport=httpx.MockTransport(lambda request: json_response(200, body)),
+        rate_limit=None,
+        max_retries=0,
+        clock=clock,
+        sleep=clock.sleep,
+    )
+
+
+def _listed(**item_changes: Any) -> list[Any]:
+    """`accounts.list` over one page holding one account with these changes."""
+    return list(_client({"items": [{**ACCOUNT, **item_changes}]}).accounts.list(limit=10))
+
+
+@pytest.mark.parametrize(
+    ("value", "received"),
+    [("never", "str 'never'"), (12345, "int 12345"), (["2026-03-05"], "list"), ({}, "dict")],
+)
+def test_a_timestamp_or_null_field_holding_another_value_raises_naming_it(
+    value: object, received: str
+) -> None:
+    client = _client({**ACCOUNT, "timestamp_warmup_start": value})
+    with pytest.raises(MalformedResponseError, match="timestamp_warmup_start") as caught:
+        client.accounts.get("jon@doe.com")
+    message = str(caught.value)
+    assert f"Account.timestamp_warmup_start is {received}" in message
+    assert "not datetime.datetime | None" in message
+
+
+@pytest.mark.parametrize("value", ["oops", 7, {"id": "t1"}, True])
+def test_a_list_or_null_field_holding_another_value_raises_naming_it(value: object) -> None:
+    with pytest.raises(MalformedResponseError, match=r"ListAccountResponse200ItemsItem\.tags is"):
+        _listed(tags=value)
+
+
+def test_a_timestamp_or_null_field_still_parses_a_timestamp_null_or_nothing() -> None:
+    stamped = _client({**ACCOUNT, "timestamp_warmup_start": "2026-03-05T23:09:47.220Z"})
+    nulled = _client({**ACCOUNT, "timestamp_warmup_start": None})
+    left_out = _client(ACCOUNT)
+    start = stamped.accounts.get("jon@doe.com").timestamp_warmup_start
+    assert start == datetime.datetime(2026, 3, 5, 23, 9, 47, 220000, tzinfo=datetime.UTC)
+    assert nulled.accounts.get("jon@doe.com").timestamp_warmup_start is None
+    assert left_out.accounts.get("jon@doe.com").timestamp_warmup_start is UNSET
+
+
+def test_a_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
+    [tagged] = _listed(tags=[{"id": "t1", "label": "vip"}])
+    [nulled] = _listed(tags=None)
+    [left_out] = _listed()
+    assert [tag.label for tag in tagged.tags] == ["vip"]
+    assert nulled.tags is None
+    assert left_out.tags is UNSET
