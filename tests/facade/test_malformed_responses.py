@@ -193,7 +193,7 @@ def test_a_wrong_type_in_a_nested_model_raises_malformed_response_error() -> Non
     body = {**JOB, "data": {"moved_lead_emails": [5]}}
     result = _outcome("accounts.disable_warmup", 200, _dump(body))
     assert isinstance(result, MalformedResponseError)
-    assert "moved_lead_emails is int 5, not a list of str" in str(result)
+    assert "moved_lead_emails[0] is int 5, not str" in str(result)
 
 
 def test_unknown_enum_values_are_tolerated() -> None:

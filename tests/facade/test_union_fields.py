@@ -72,3 +72,42 @@ def test_a_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
     assert [tag.label for tag in tagged.tags] == ["vip"]
     assert nulled.tags is None
     assert left_out.tags is UNSET
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (["a", 1], r"GetInboxPlacementTestResponse200\.tags\[1\] is int 1, not str"),
+        ([True], r"GetInboxPlacementTestResponse200\.tags\[0\] is bool True, not str"),
+        ([None], r"GetInboxPlacementTestResponse200\.tags\[0\] is NoneType None, not str"),
+        ("a", r"GetInboxPlacementTestResponse200\.tags is str 'a', not list\[str\] \| None"),
+    ],
+    ids=repr,
+)
+def test_a_scalar_list_or_null_field_with_a_wrong_item_raises_naming_it(
+    value: object, message: str
+) -> None:
+    client = _client({"id": "t1", "tags": value})
+    with pytest.raises(MalformedResponseError, match=message):
+        client.inbox_placement_tests.get("t1")
+
+
+def test_a_scalar_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
+    tests = _client({"id": "t1", "tags": ["a", "b"]}).inbox_placement_tests
+    assert tests.get("t1").tags == ["a", "b"]
+    assert _client({"id": "t1", "tags": []}).inbox_placement_tests.get("t1").tags == []
+    assert _client({"id": "t1", "tags": None}).inbox_placement_tests.get("t1").tags is None
+    assert _client({"id": "t1"}).inbox_placement_tests.get("t1").tags is UNSET
+
+
+def test_a_scalar_list_field_that_may_not_be_null_still_refuses_null_and_wrong_items() -> None:
+    for value, message in [
+        (None, r"\.emails is NoneType None, not a list of str"),
+        (["a@b.co", 2], r"\.emails\[1\] is int 2, not str"),
+    ]:
+        client = _client({"id": "t1", "emails": value})
+        with pytest.raises(MalformedResponseError, match=message):
+            client.inbox_placement_tests.get("t1")
+    assert _client({"id": "t1", "emails": ["a@b.co"]}).inbox_placement_tests.get("t1").emails == [
+        "a@b.co"
+    ]

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import instantly_api
 import pytest
-from instantly_api.models import Account, ListAccountResponse200
+from instantly_api.models import Account, GetInboxPlacementTestResponse200, ListAccountResponse200
 from instantly_api.types import UNSET
 
 from tests.scripts.test_generated_package import account_payload
@@ -80,6 +80,14 @@ def test_a_union_field_with_a_timestamp_is_parsed_or_kept_as_sent() -> None:
     kept = Account.from_dict(account_payload(timestamp_warmup_start=None))
     assert parsed.timestamp_warmup_start.isoformat() == "2026-08-21T09:30:00+00:00"  # type: ignore[union-attr]
     assert kept.timestamp_warmup_start is None
+
+
+def test_a_nullable_scalar_list_checks_its_items_and_still_takes_null_or_nothing() -> None:
+    with pytest.raises(TypeError, match=r"GetInboxPlacementTestResponse200\.tags\[1\] is int 1"):
+        GetInboxPlacementTestResponse200.from_dict({"tags": ["a", 1]})
+    for tags in (["a", Text("b")], [], None):
+        assert GetInboxPlacementTestResponse200.from_dict({"tags": tags}).tags == tags
+    assert GetInboxPlacementTestResponse200.from_dict({}).tags is UNSET
 
 
 def _from_dict_call_arguments(source: str, class_name: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
+import inspect
 import json
 import shutil
 import sys
@@ -19,9 +20,11 @@ import pytest
 import scripts.regenerate as regenerate
 
 _TIMESTAMP = {"type": "string", "format": "date-time"}
+_STRING = {"type": "string"}
 _GADGET = {
     "type": "object",
     "properties": {
+        "counts": {"anyOf": [{"type": "array", "items": {"type": "integer"}}, {"type": "null"}]},
         "seen_at": {"anyOf": [_TIMESTAMP, {"type": "null"}]},
         "seen_or_label": {"anyOf": [_TIMESTAMP, {"type": "string"}]},
         "seen_or_anything": {"anyOf": [_TIMESTAMP, {}]},
@@ -29,7 +32,10 @@ _GADGET = {
         "seen_or_ratio": {"anyOf": [_TIMESTAMP, {"type": "number"}]},
         "seen_or_flag": {"anyOf": [_TIMESTAMP, {"type": "boolean"}]},
         "labels": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]},
+        "label_or_labels": {"anyOf": [{"type": "array", "items": {"type": "string"}}, _STRING]},
+        "ratios": {"type": "array", "items": {"type": "number"}},
     },
+    "required": ["counts"],
 }
 _SPEC = {
     "openapi": "3.1.0",
@@ -52,6 +58,7 @@ _SPEC = {
     "components": {"schemas": {"Gadget": _GADGET}},
 }
 _PACKAGE = "synthetic_union_api"
+_REQUIRED = {"counts": None}  # a required list that may be null
 
 
 class Text(str):
@@ -99,7 +106,7 @@ def test_a_value_no_member_takes_raises_a_type_error_naming_the_field(
     gadget: Any, field: str, value: object, message: str
 ) -> None:
     with pytest.raises(TypeError, match=message):
-        gadget.from_dict({field: value})
+        gadget.from_dict({**_REQUIRED, field: value})
 
 
 @pytest.mark.parametrize(
@@ -118,14 +125,76 @@ def test_a_value_no_member_takes_raises_a_type_error_naming_the_field(
 def test_a_value_of_a_member_returned_as_it_comes_is_kept(
     gadget: Any, field: str, value: object
 ) -> None:
-    assert getattr(gadget.from_dict({field: value}), field) == value
+    assert getattr(gadget.from_dict({**_REQUIRED, field: value}), field) == value
 
 
 @pytest.mark.parametrize("value", ["soon", 7, 0.5, True, None, [1], {"a": 1}])
 def test_an_any_member_takes_any_value(gadget: Any, value: object) -> None:
-    assert gadget.from_dict({"seen_or_anything": value}).seen_or_anything == value
+    assert gadget.from_dict({**_REQUIRED, "seen_or_anything": value}).seen_or_anything == value
 
 
 def test_a_timestamp_is_still_parsed_before_a_str_member_is_tried(gadget: Any) -> None:
-    parsed = gadget.from_dict({"seen_or_label": "2026-03-05T23:09:47Z"}).seen_or_label
+    parsed = gadget.from_dict({**_REQUIRED, "seen_or_label": "2026-03-05T23:09:47Z"}).seen_or_label
     assert parsed == datetime.datetime(2026, 3, 5, 23, 9, 47, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("labels", ["a", 1], r"Gadget\.labels\[1\] is int 1, not str"),
+        ("labels", ["a", None], r"Gadget\.labels\[1\] is NoneType None, not str"),
+        ("counts", [1, True], r"Gadget\.counts\[1\] is bool True, not int"),
+        ("counts", [1.5], r"Gadget\.counts\[0\] is float 1\.5, not int"),
+        ("label_or_labels", ["a", 2], r"Gadget\.label_or_labels\[1\] is int 2, not str"),
+        ("ratios", [0.5, "x"], r"Gadget\.ratios\[1\] is str 'x', not float \| int"),
+        ("ratios", None, r"Gadget\.ratios is NoneType None, not a list of float \| int \| Unset"),
+    ],
+    ids=repr,
+)
+def test_a_scalar_list_item_of_another_type_raises_naming_the_field_and_index(
+    gadget: Any, field: str, value: object, message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        gadget.from_dict({**_REQUIRED, field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("labels", ["a", Text("b")]),
+        ("labels", []),
+        ("labels", None),
+        ("counts", [1, 2]),
+        ("counts", None),
+        ("label_or_labels", "a"),
+        ("label_or_labels", ["a"]),
+        ("ratios", [0.5, 1]),
+    ],
+    ids=repr,
+)
+def test_a_scalar_list_of_its_item_types_null_or_missing_parses(
+    gadget: Any, field: str, value: object
+) -> None:
+    assert getattr(gadget.from_dict({**_REQUIRED, field: value}), field) == value
+
+
+def test_an_optional_scalar_list_left_out_parses_as_unset(gadget: Any) -> None:
+    parsed = gadget.from_dict({"counts": [3]})
+    assert type(parsed.labels).__name__ == type(parsed.ratios).__name__ == "Unset"
+
+
+def test_the_fast_path_of_a_scalar_list_tests_its_items(
+    gadget: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exact-type expression in `from_dict` passes exact items, null and a missing list
+    without calling `_shape.check`, and hands a wrong item to it."""
+    module = inspect.getmodule(gadget)
+    calls: list[object] = []
+    monkeypatch.setattr(module, "_check_shape", lambda model, spec: calls.append(model))
+    for body in [{"labels": ["a"]}, {"labels": None}, {}, {"label_or_labels": "a"}]:
+        gadget.from_dict({"counts": [1], **body})
+    assert calls == []
+    for body in [{"labels": ["a", 1]}, {"counts": [True]}, {"labels": [Text("a")]}]:
+        gadget.from_dict({"counts": [1], **body})
+    assert len(calls) == 3
+    assert ("labels", (list, type(None), module.Unset), (str,)) in module._SHAPE  # type: ignore[union-attr]

@@ -475,14 +475,14 @@ def _parse_timestamp_warmup_start(data: object) -> datetime.datetime | None | Un
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
-    ("organization", (str,), False),
-    ("warmup_status", (int,), False),
-    ("provider_code", (int,), False),
-    ("setup_pending", (bool,), False),
-    ("is_managed_account", (bool,), False),
+    ("email", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
+    ("organization", (str,), None),
+    ("warmup_status", (int,), None),
+    ("provider_code", (int,), None),
+    ("setup_pending", (bool,), None),
+    ("is_managed_account", (bool,), None),
     (
         "added_by",
         (
@@ -490,7 +490,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit",
@@ -500,7 +500,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit_max",
@@ -510,7 +510,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "warmup_limit_max",
@@ -520,7 +520,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "modified_by",
@@ -529,7 +529,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_name",
@@ -538,7 +538,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_status",
@@ -547,7 +547,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -555,7 +555,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enable_slow_ramp",
@@ -564,7 +564,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "inbox_placement_test_limit",
@@ -574,7 +574,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stat_warmup_score",
@@ -584,7 +584,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sending_gap",
@@ -593,7 +593,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "signature",
@@ -602,7 +602,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_to",
@@ -611,7 +611,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "autofix_failed",
@@ -620,7 +620,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -103,15 +103,15 @@ class AccountCampaignMapping:
 
 
 _SHAPE = (
-    ("campaign_id", (str,), False),
-    ("campaign_name", (str,), False),
-    ("timestamp_created", (str,), False),
+    ("campaign_id", (str,), None),
+    ("campaign_name", (str,), None),
+    ("timestamp_created", (str,), None),
     (
         "status",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

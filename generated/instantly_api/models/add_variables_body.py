@@ -67,4 +67,4 @@ class AddVariablesBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("variables", (str,), True),)
+_SHAPE = (("variables", (list,), (str,)),)

@@ -67,4 +67,4 @@ class AddWorkspaceAgencyDomainBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("domain", (str,), False),)
+_SHAPE = (("domain", (str,), None),)

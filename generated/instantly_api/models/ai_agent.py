@@ -235,12 +235,12 @@ def _parse_payload(
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
-    ("status", (int,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
+    ("status", (int,), None),
     (
         "type_",
         (
@@ -248,7 +248,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_auto_created",
@@ -257,7 +257,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by",
@@ -266,7 +266,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -275,7 +275,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -169,15 +169,15 @@ class AIAgentGuidance:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("label", (str,), False),
-    ("instruction", (str,), False),
-    ("status", (int,), False),
-    ("category", (int,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("label", (str,), None),
+    ("instruction", (str,), None),
+    ("status", (int,), None),
+    ("category", (int,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
 )
 
 

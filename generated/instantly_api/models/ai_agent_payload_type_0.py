@@ -224,14 +224,14 @@ def _parse_ai_enrichment(data: object) -> AIAgentPayloadType0AiEnrichmentType0 |
 
 
 _SHAPE = (
-    ("campaign_id", (str,), False),
+    ("campaign_id", (str,), None),
     (
         "campaign_name",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "min_active_leads",
@@ -240,7 +240,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "on_exhaustion",
@@ -248,7 +248,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_enrichment_workflow",
@@ -257,7 +257,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

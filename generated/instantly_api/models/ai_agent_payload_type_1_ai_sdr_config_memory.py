@@ -186,7 +186,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "business_description",
@@ -194,25 +194,45 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "active_icps_indexes",
         (
-            float,
-            int,
+            list,
+            Unset,
         ),
-        True,
-    ),
-    ("custom_fields", (str,), True),
-    ("business_offers", (str,), True),
-    (
-        "active_business_offers_indexes",
         (
             float,
             int,
         ),
-        True,
+    ),
+    (
+        "custom_fields",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "business_offers",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "active_business_offers_indexes",
+        (
+            list,
+            Unset,
+        ),
+        (
+            float,
+            int,
+        ),
     ),
 )
 

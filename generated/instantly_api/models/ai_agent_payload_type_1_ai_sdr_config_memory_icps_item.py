@@ -210,29 +210,64 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("problems_solved", (str,), True),
-    ("benefits", (str,), True),
+    (
+        "problems_solved",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "benefits",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "usp",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("customer_goals", (str,), True),
+    (
+        "customer_goals",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "success_stories",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("company_size", (str,), True),
-    ("industry", (str,), True),
+    (
+        "company_size",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "industry",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )
 
 

@@ -175,8 +175,22 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
 
 
 _SHAPE = (
-    ("email_list", (str,), True),
-    ("email_tag_list", (str,), True),
+    (
+        "email_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "email_tag_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "daily_limit",
         (
@@ -184,7 +198,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_reply",
@@ -192,7 +206,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_tracking",
@@ -200,7 +214,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_email_text_only",
@@ -208,7 +222,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prioritize_new_leads",
@@ -216,7 +230,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "match_lead_esp",
@@ -224,7 +238,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

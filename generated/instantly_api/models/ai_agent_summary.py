@@ -142,18 +142,18 @@ class AIAgentSummary:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("name", (str,), False),
-    ("status", (int,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
+    ("id", (str,), None),
+    ("name", (str,), None),
+    ("status", (int,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
     (
         "configuration_mode",
         (
             type(None),
             str,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -162,6 +162,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -197,12 +197,12 @@ class AIDeliverabilityAgent:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
-    ("status", (int,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
+    ("status", (int,), None),
     (
         "type_",
         (
@@ -210,7 +210,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_auto_created",
@@ -219,7 +219,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by",
@@ -228,7 +228,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -237,7 +237,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -207,12 +207,12 @@ class AIInboxManager:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
-    ("status", (int,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
+    ("status", (int,), None),
     (
         "type_",
         (
@@ -220,7 +220,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_auto_created",
@@ -229,7 +229,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by",
@@ -238,7 +238,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -247,7 +247,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -103,9 +103,9 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("label", (str,), False),
-    ("is_valid", (bool,), False),
+    ("id", (str,), None),
+    ("label", (str,), None),
+    ("is_valid", (bool,), None),
     (
         "error",
         (
@@ -113,6 +113,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -76,6 +76,6 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("label", (str,), False),
+    ("id", (str,), None),
+    ("label", (str,), None),
 )

@@ -92,6 +92,20 @@ class AIInboxManagerPayloadNoShowFallbackSendingAccounts:
 
 
 _SHAPE = (
-    ("accounts", (str,), True),
-    ("tag_ids", (str,), True),
+    (
+        "accounts",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "tag_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

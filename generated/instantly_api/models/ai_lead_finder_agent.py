@@ -195,12 +195,12 @@ class AILeadFinderAgent:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
-    ("status", (int,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
+    ("status", (int,), None),
     (
         "type_",
         (
@@ -208,7 +208,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_auto_created",
@@ -217,7 +217,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by",
@@ -226,7 +226,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -235,7 +235,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

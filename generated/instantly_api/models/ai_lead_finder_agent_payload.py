@@ -226,14 +226,14 @@ def _parse_ai_enrichment(data: object) -> AILeadFinderAgentPayloadAiEnrichmentTy
 
 
 _SHAPE = (
-    ("campaign_id", (str,), False),
+    ("campaign_id", (str,), None),
     (
         "campaign_name",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "min_active_leads",
@@ -242,7 +242,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "on_exhaustion",
@@ -250,7 +250,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_enrichment_workflow",
@@ -259,7 +259,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -364,11 +364,11 @@ def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("workspace_id", (str,), False),
-    ("name", (str,), False),
-    ("status", (int,), False),
-    ("initial_scrape_ready", (bool,), False),
+    ("id", (str,), None),
+    ("workspace_id", (str,), None),
+    ("name", (str,), None),
+    ("status", (int,), None),
+    ("initial_scrape_ready", (bool,), None),
     (
         "description",
         (
@@ -376,7 +376,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -384,7 +384,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "input_",
@@ -393,7 +393,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by",
@@ -402,7 +402,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "master_lead_list_id",
@@ -411,7 +411,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "agent_type",
@@ -419,7 +419,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "self_improvement",
@@ -428,7 +428,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -456,11 +456,11 @@ def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("ai_sdr_id", (str,), False),
-    ("workspace_id", (str,), False),
-    ("action_type", (str,), False),
-    ("action_status", (str,), False),
+    ("id", (str,), None),
+    ("ai_sdr_id", (str,), None),
+    ("workspace_id", (str,), None),
+    ("action_type", (str,), None),
+    ("action_status", (str,), None),
     (
         "email_id",
         (
@@ -468,7 +468,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "approved_by",
@@ -477,7 +477,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "rejected_by",
@@ -486,7 +486,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "rejection_reason",
@@ -495,7 +495,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_reasoning",
@@ -504,7 +504,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_confidence",
@@ -514,7 +514,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -523,7 +523,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -531,7 +531,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

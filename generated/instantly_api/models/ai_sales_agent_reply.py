@@ -456,7 +456,7 @@ class AISalesAgentReply:
 
 
 _SHAPE = (
-    ("id", (str,), False),
+    ("id", (str,), None),
     (
         "organization_id",
         (
@@ -464,7 +464,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "timestamp_created",
@@ -473,7 +473,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "timestamp_updated",
@@ -482,7 +482,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "agent_id",
@@ -491,7 +491,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "thread_id",
@@ -500,7 +500,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lead",
@@ -509,7 +509,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "feedback_positive",
@@ -518,7 +518,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "feedback_text",
@@ -527,7 +527,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "html",
@@ -536,7 +536,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "requires_hitl",
@@ -545,7 +545,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "requires_hitl_reason",
@@ -554,7 +554,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "generation_lag_seconds",
@@ -564,7 +564,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_automatic_email",
@@ -573,7 +573,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_reply_to",
@@ -582,7 +582,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "calendly_tool_used",
@@ -591,7 +591,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "confidence_score",
@@ -601,7 +601,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "information_requested",
@@ -610,7 +610,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "estimated_time_saved_seconds",
@@ -620,7 +620,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "action_pending",
@@ -629,7 +629,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sending_status",
@@ -637,7 +637,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_followup",
@@ -646,7 +646,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -654,7 +654,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -125,9 +125,9 @@ class APIKey:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("name", (str,), False),
-    ("scopes", (str,), True),
-    ("key", (str,), False),
-    ("organization_id", (str,), False),
+    ("id", (str,), None),
+    ("name", (str,), None),
+    ("scopes", (list,), (str,)),
+    ("key", (str,), None),
+    ("organization_id", (str,), None),
 )

@@ -68,4 +68,4 @@ class ApproveSalesAgentActivitiesBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("activity_ids", (str,), True),)
+_SHAPE = (("activity_ids", (list,), (str,)),)

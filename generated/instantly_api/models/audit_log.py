@@ -281,11 +281,11 @@ class AuditLog:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("activity_type", (int,), False),
-    ("ip_address", (str,), False),
-    ("from_api", (bool,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("activity_type", (int,), None),
+    ("ip_address", (str,), None),
+    ("from_api", (bool,), None),
     (
         "user_agent",
         (
@@ -293,7 +293,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "user_id",
@@ -302,7 +302,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "api_key_id",
@@ -311,7 +311,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "affected_count",
@@ -321,7 +321,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -330,7 +330,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "webhook_id",
@@ -339,7 +339,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subsequence_id",
@@ -348,7 +348,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -357,7 +357,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "user_name",
@@ -366,7 +366,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

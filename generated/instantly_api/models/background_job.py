@@ -198,20 +198,20 @@ class BackgroundJob:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("workspace_id", (str,), False),
-    ("type_", (str,), False),
+    ("id", (str,), None),
+    ("workspace_id", (str,), None),
+    ("type_", (str,), None),
     (
         "progress",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("status", (str,), False),
-    ("created_at", (str,), False),
-    ("updated_at", (str,), False),
+    ("status", (str,), None),
+    ("created_at", (str,), None),
+    ("updated_at", (str,), None),
     (
         "user_id",
         (
@@ -219,7 +219,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "entity_id",
@@ -228,7 +228,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "entity_type",
@@ -236,7 +236,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

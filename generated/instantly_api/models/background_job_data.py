@@ -77,4 +77,13 @@ class BackgroundJobData:
         return key in self.additional_properties
 
 
-_SHAPE = (("moved_lead_emails", (str,), True),)
+_SHAPE = (
+    (
+        "moved_lead_emails",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+)

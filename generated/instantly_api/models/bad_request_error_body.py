@@ -84,7 +84,7 @@ class BadRequestErrorBody:
 
 
 _SHAPE = (
-    ("status_code", (int,), False),
-    ("error", (str,), False),
-    ("message", (str,), False),
+    ("status_code", (int,), None),
+    ("error", (str,), None),
+    ("message", (str,), None),
 )

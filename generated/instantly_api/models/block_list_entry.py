@@ -110,8 +110,8 @@ class BlockListEntry:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("bl_value", (str,), False),
-    ("is_domain", (bool,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("bl_value", (str,), None),
+    ("is_domain", (bool,), None),
 )

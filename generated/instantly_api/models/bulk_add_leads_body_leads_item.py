@@ -242,7 +242,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "personalization",
@@ -251,7 +251,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "website",
@@ -260,7 +260,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_name",
@@ -269,7 +269,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_name",
@@ -278,7 +278,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "company_name",
@@ -287,7 +287,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "job_title",
@@ -296,7 +296,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "phone",
@@ -305,7 +305,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lt_interest_status",
@@ -313,7 +313,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pl_value_lead",
@@ -322,7 +322,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -331,7 +331,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -190,30 +190,30 @@ class BulkAddLeadsResponse200:
 
 
 _SHAPE = (
-    ("status", (str,), False),
-    ("total_sent", (int,), False),
-    ("leads_uploaded", (int,), False),
-    ("in_blocklist", (int,), False),
+    ("status", (str,), None),
+    ("total_sent", (int,), None),
+    ("leads_uploaded", (int,), None),
+    ("in_blocklist", (int,), None),
     (
         "blocklist_used",
         (
             type(None),
             str,
         ),
-        False,
+        None,
     ),
-    ("duplicated_leads", (int,), False),
-    ("skipped_count", (int,), False),
-    ("invalid_email_count", (int,), False),
-    ("incomplete_count", (int,), False),
-    ("duplicate_email_count", (int,), False),
+    ("duplicated_leads", (int,), None),
+    ("skipped_count", (int,), None),
+    ("invalid_email_count", (int,), None),
+    ("incomplete_count", (int,), None),
+    ("duplicate_email_count", (int,), None),
     (
         "remaining_in_plan",
         (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
 )
 

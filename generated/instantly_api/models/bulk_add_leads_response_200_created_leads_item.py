@@ -141,8 +141,8 @@ class BulkAddLeadsResponse200CreatedLeadsItem:
 
 
 _SHAPE = (
-    ("index", (int,), False),
-    ("id", (str,), False),
+    ("index", (int,), None),
+    ("id", (str,), None),
     (
         "email",
         (
@@ -150,7 +150,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_name",
@@ -159,7 +159,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_name",
@@ -168,7 +168,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "phone",
@@ -177,6 +177,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -220,14 +220,14 @@ class BulkAssignLeadsBody:
 
 
 _SHAPE = (
-    ("organization_user_ids", (str,), True),
+    ("organization_user_ids", (list,), (str,)),
     (
         "search",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "filter_",
@@ -235,7 +235,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign",
@@ -243,7 +243,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -251,7 +251,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_campaign",
@@ -259,7 +259,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_list",
@@ -267,7 +267,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "smart_view_id",
@@ -275,16 +275,23 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("ids", (str,), True),
+    (
+        "ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -292,7 +299,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "has_clause",
@@ -300,7 +307,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -125,7 +125,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -133,7 +133,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -141,15 +141,22 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("ids", (str,), True),
+    (
+        "ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

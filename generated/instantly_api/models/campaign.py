@@ -742,11 +742,11 @@ def _parse_limit_emails_per_company_override(
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("name", (str,), False),
-    ("status", (int,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_updated", (str,), False),
+    ("id", (str,), None),
+    ("name", (str,), None),
+    ("status", (int,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_updated", (str,), None),
     (
         "pl_value",
         (
@@ -755,7 +755,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_evergreen",
@@ -764,7 +764,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_gap",
@@ -774,7 +774,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "random_wait_max",
@@ -784,7 +784,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "text_only",
@@ -793,7 +793,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_email_text_only",
@@ -802,9 +802,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_list", (str,), True),
+    (
+        "email_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "daily_limit",
         (
@@ -813,7 +820,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_reply",
@@ -822,9 +829,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_tag_list", (str,), True),
+    (
+        "email_tag_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "link_tracking",
         (
@@ -832,7 +846,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_tracking",
@@ -840,7 +854,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_auto_reply",
@@ -849,7 +863,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_max_leads",
@@ -858,7 +872,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prioritize_new_leads",
@@ -867,7 +881,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "match_lead_esp",
@@ -876,7 +890,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "not_sending_status",
@@ -885,7 +899,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_for_company",
@@ -894,7 +908,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "insert_unsubscribe_header",
@@ -903,7 +917,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "allow_risky_contacts",
@@ -912,7 +926,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_bounce_protect",
@@ -921,10 +935,24 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("cc_list", (str,), True),
-    ("bcc_list", (str,), True),
+    (
+        "cc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "bcc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "organization",
         (
@@ -932,7 +960,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "owned_by",
@@ -941,7 +969,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_sdr_id",
@@ -950,7 +978,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -110,8 +110,8 @@ class CampaignCampaignScheduleSchedulesItem:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

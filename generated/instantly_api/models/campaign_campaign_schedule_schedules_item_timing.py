@@ -76,6 +76,6 @@ class CampaignCampaignScheduleSchedulesItemTiming:
 
 
 _SHAPE = (
-    ("from_", (str,), False),
-    ("to", (str,), False),
+    ("from_", (str,), None),
+    ("to", (str,), None),
 )

@@ -108,8 +108,22 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("recipient_esp", (str,), True),
-    ("sender_esp", (str,), True),
+    (
+        "recipient_esp",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "sender_esp",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

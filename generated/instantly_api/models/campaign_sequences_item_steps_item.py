@@ -138,14 +138,14 @@ class CampaignSequencesItemStepsItem:
 
 
 _SHAPE = (
-    ("type_", (str,), False),
+    ("type_", (str,), None),
     (
         "delay",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "delay_unit",
@@ -153,7 +153,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay",
@@ -162,7 +162,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay_unit",
@@ -170,7 +170,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

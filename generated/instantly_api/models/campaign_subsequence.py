@@ -266,18 +266,18 @@ def _parse_auto_variant_select(
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("parent_campaign", (str,), False),
-    ("workspace", (str,), False),
-    ("status", (int,), False),
-    ("name", (str,), False),
+    ("id", (str,), None),
+    ("parent_campaign", (str,), None),
+    ("workspace", (str,), None),
+    ("status", (int,), None),
+    ("name", (str,), None),
     (
         "daily_limit_mode",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit",
@@ -287,7 +287,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ignore_account_daily_limit",
@@ -295,7 +295,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

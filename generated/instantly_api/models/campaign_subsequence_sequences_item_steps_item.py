@@ -140,14 +140,14 @@ class CampaignSubsequenceSequencesItemStepsItem:
 
 
 _SHAPE = (
-    ("type_", (str,), False),
+    ("type_", (str,), None),
     (
         "delay",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "delay_unit",
@@ -155,7 +155,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay",
@@ -164,7 +164,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay_unit",
@@ -172,7 +172,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -92,14 +92,14 @@ class CampaignSubsequenceSequencesItemStepsItemVariantsItem:
 
 
 _SHAPE = (
-    ("subject", (str,), False),
-    ("body", (str,), False),
+    ("subject", (str,), None),
+    ("body", (str,), None),
     (
         "v_disabled",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )

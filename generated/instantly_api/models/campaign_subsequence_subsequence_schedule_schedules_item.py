@@ -112,8 +112,8 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItem:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

@@ -67,4 +67,4 @@ class CancelDfyEmailAccountsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("accounts", (str,), True),)
+_SHAPE = (("accounts", (list,), (str,)),)

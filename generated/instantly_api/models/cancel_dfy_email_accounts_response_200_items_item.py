@@ -149,13 +149,13 @@ class CancelDfyEmailAccountsResponse200ItemsItem:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("domain", (str,), False),
-    ("email", (str,), False),
-    ("email_provider", (int,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
-    ("is_pre_warmed_up", (bool,), False),
-    ("timestamp_cancelled", (str,), False),
-    ("timestamp_created", (str,), False),
+    ("id", (str,), None),
+    ("domain", (str,), None),
+    ("email", (str,), None),
+    ("email_provider", (int,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
+    ("is_pre_warmed_up", (bool,), None),
+    ("timestamp_cancelled", (str,), None),
+    ("timestamp_created", (str,), None),
 )

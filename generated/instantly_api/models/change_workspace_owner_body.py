@@ -76,6 +76,6 @@ class ChangeWorkspaceOwnerBody:
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("sec", (str,), False),
+    ("email", (str,), None),
+    ("sec", (str,), None),
 )

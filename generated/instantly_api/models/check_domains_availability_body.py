@@ -67,4 +67,4 @@ class CheckDomainsAvailabilityBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("domains", (str,), True),)
+_SHAPE = (("domains", (list,), (str,)),)

@@ -74,6 +74,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -74,6 +74,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -338,31 +338,31 @@ class CreateAccountCreateAccount:
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
-    ("provider_code", (int,), False),
-    ("imap_username", (str,), False),
-    ("imap_password", (str,), False),
-    ("imap_host", (str,), False),
+    ("email", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
+    ("provider_code", (int,), None),
+    ("imap_username", (str,), None),
+    ("imap_password", (str,), None),
+    ("imap_host", (str,), None),
     (
         "imap_port",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("smtp_username", (str,), False),
-    ("smtp_password", (str,), False),
-    ("smtp_host", (str,), False),
+    ("smtp_username", (str,), None),
+    ("smtp_password", (str,), None),
+    ("smtp_host", (str,), None),
     (
         "smtp_port",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit",
@@ -372,7 +372,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_name",
@@ -381,7 +381,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_status",
@@ -390,7 +390,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enable_slow_ramp",
@@ -399,7 +399,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "inbox_placement_test_limit",
@@ -409,7 +409,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sending_gap",
@@ -418,7 +418,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "signature",
@@ -427,7 +427,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_to",
@@ -435,7 +435,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "warmup_custom_ftag",
@@ -443,7 +443,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_cname_check",
@@ -451,7 +451,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -212,14 +212,14 @@ class CreateAiAgentBody:
 
 
 _SHAPE = (
-    ("name", (str,), False),
+    ("name", (str,), None),
     (
         "input_",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -227,7 +227,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "memory_from_workspace",
@@ -235,7 +235,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -243,7 +243,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "master_lead_list_id",
@@ -251,7 +251,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "initial_scrape_ready",
@@ -259,7 +259,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_duplicate",
@@ -267,7 +267,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "source_ai_sdr_id",
@@ -275,7 +275,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "agent_type",
@@ -283,7 +283,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

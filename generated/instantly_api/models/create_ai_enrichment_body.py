@@ -260,18 +260,25 @@ class CreateAiEnrichmentBody:
 
 
 _SHAPE = (
-    ("resource_id", (str,), False),
-    ("output_column", (str,), False),
-    ("resource_type", (int,), False),
-    ("model_version", (str,), False),
-    ("input_columns", (str,), True),
+    ("resource_id", (str,), None),
+    ("output_column", (str,), None),
+    ("resource_type", (int,), None),
+    ("model_version", (str,), None),
+    (
+        "input_columns",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "use_instantly_account",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "overwrite",
@@ -279,7 +286,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "auto_update",
@@ -287,7 +294,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_leads_without_email",
@@ -295,7 +302,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "limit",
@@ -304,7 +311,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prompt",
@@ -312,7 +319,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "template_id",
@@ -320,7 +327,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -328,7 +335,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -179,29 +179,36 @@ class CreateAiEnrichmentResponse200:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("resource_id", (str,), False),
+    ("id", (str,), None),
+    ("resource_id", (str,), None),
     (
         "resource_type",
         (
             int,
             str,
         ),
-        False,
+        None,
     ),
-    ("output_column", (str,), False),
+    ("output_column", (str,), None),
     (
         "status",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("model_version", (str,), False),
-    ("overwrite", (bool,), False),
-    ("auto_update", (bool,), False),
-    ("input_columns", (str,), True),
+    ("model_version", (str,), None),
+    ("overwrite", (bool,), None),
+    ("auto_update", (bool,), None),
+    (
+        "input_columns",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
@@ -209,7 +216,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "template_id",
@@ -218,6 +225,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

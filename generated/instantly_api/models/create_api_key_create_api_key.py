@@ -80,6 +80,6 @@ class CreateApiKeyCreateAPIKey:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("scopes", (str,), True),
+    ("name", (str,), None),
+    ("scopes", (list,), (str,)),
 )

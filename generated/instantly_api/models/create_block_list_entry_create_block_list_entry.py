@@ -68,4 +68,4 @@ class CreateBlockListEntryCreateBlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (("bl_value", (str,), False),)
+_SHAPE = (("bl_value", (str,), None),)

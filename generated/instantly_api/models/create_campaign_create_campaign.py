@@ -617,7 +617,7 @@ def _parse_limit_emails_per_company_override(
 
 
 _SHAPE = (
-    ("name", (str,), False),
+    ("name", (str,), None),
     (
         "pl_value",
         (
@@ -626,7 +626,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_evergreen",
@@ -635,7 +635,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_gap",
@@ -645,7 +645,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "random_wait_max",
@@ -655,7 +655,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "text_only",
@@ -664,7 +664,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_email_text_only",
@@ -673,9 +673,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_list", (str,), True),
+    (
+        "email_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "daily_limit",
         (
@@ -684,7 +691,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_reply",
@@ -693,9 +700,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_tag_list", (str,), True),
+    (
+        "email_tag_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "link_tracking",
         (
@@ -703,7 +717,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_tracking",
@@ -711,7 +725,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_auto_reply",
@@ -720,7 +734,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_max_leads",
@@ -729,7 +743,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prioritize_new_leads",
@@ -738,7 +752,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "match_lead_esp",
@@ -747,7 +761,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_for_company",
@@ -756,7 +770,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "insert_unsubscribe_header",
@@ -765,7 +779,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "allow_risky_contacts",
@@ -774,7 +788,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_bounce_protect",
@@ -783,10 +797,24 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("cc_list", (str,), True),
-    ("bcc_list", (str,), True),
+    (
+        "cc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "bcc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "owned_by",
         (
@@ -794,7 +822,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_sdr_id",
@@ -803,7 +831,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

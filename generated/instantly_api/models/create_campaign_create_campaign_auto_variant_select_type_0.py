@@ -68,4 +68,4 @@ class CreateCampaignCreateCampaignAutoVariantSelectType0:
         return key in self.additional_properties
 
 
-_SHAPE = (("trigger", (str,), False),)
+_SHAPE = (("trigger", (str,), None),)

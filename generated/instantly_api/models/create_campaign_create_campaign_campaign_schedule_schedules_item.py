@@ -114,8 +114,8 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItem:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

@@ -78,6 +78,6 @@ class CreateCampaignCreateCampaignCampaignScheduleSchedulesItemTiming:
 
 
 _SHAPE = (
-    ("from_", (str,), False),
-    ("to", (str,), False),
+    ("from_", (str,), None),
+    ("to", (str,), None),
 )

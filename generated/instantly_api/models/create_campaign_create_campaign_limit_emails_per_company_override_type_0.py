@@ -94,7 +94,7 @@ class CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0:
 
 
 _SHAPE = (
-    ("mode", (str,), False),
+    ("mode", (str,), None),
     (
         "daily_limit",
         (
@@ -102,7 +102,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "scope",
@@ -110,6 +110,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

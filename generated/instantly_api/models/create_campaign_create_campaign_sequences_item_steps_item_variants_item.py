@@ -94,14 +94,14 @@ class CreateCampaignCreateCampaignSequencesItemStepsItemVariantsItem:
 
 
 _SHAPE = (
-    ("subject", (str,), False),
-    ("body", (str,), False),
+    ("subject", (str,), None),
+    ("body", (str,), None),
     (
         "v_disabled",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -235,15 +235,15 @@ def _parse_auto_variant_select(
 
 
 _SHAPE = (
-    ("parent_campaign", (str,), False),
-    ("name", (str,), False),
+    ("parent_campaign", (str,), None),
+    ("name", (str,), None),
     (
         "daily_limit_mode",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit",
@@ -253,7 +253,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ignore_account_daily_limit",
@@ -261,7 +261,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -72,4 +72,4 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0:
         return key in self.additional_properties
 
 
-_SHAPE = (("trigger", (str,), False),)
+_SHAPE = (("trigger", (str,), None),)

@@ -110,18 +110,28 @@ _SHAPE = (
     (
         "crm_status",
         (
+            list,
+            Unset,
+        ),
+        (
             float,
             int,
         ),
-        True,
     ),
-    ("lead_activity", (int,), True),
+    (
+        "lead_activity",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
     (
         "reply_contains",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

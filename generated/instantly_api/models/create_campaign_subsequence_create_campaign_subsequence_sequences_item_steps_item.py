@@ -145,14 +145,14 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItemStepsItem:
 
 
 _SHAPE = (
-    ("type_", (str,), False),
+    ("type_", (str,), None),
     (
         "delay",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "delay_unit",
@@ -160,7 +160,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay",
@@ -169,7 +169,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay_unit",
@@ -177,7 +177,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

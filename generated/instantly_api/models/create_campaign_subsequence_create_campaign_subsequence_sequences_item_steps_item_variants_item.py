@@ -98,14 +98,14 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItemStepsItemVa
 
 
 _SHAPE = (
-    ("subject", (str,), False),
-    ("body", (str,), False),
+    ("subject", (str,), None),
+    ("body", (str,), None),
     (
         "v_disabled",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -119,8 +119,8 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

@@ -82,6 +82,6 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSched
 
 
 _SHAPE = (
-    ("from_", (str,), False),
-    ("to", (str,), False),
+    ("from_", (str,), None),
+    ("to", (str,), None),
 )

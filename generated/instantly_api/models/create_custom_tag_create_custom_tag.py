@@ -88,7 +88,7 @@ class CreateCustomTagCreateCustomTag:
 
 
 _SHAPE = (
-    ("label", (str,), False),
+    ("label", (str,), None),
     (
         "description",
         (
@@ -96,6 +96,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -102,14 +102,14 @@ class CreateDfyEmailAccountOrderBody:
 
 
 _SHAPE = (
-    ("order_type", (str,), False),
+    ("order_type", (str,), None),
     (
         "simulation",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

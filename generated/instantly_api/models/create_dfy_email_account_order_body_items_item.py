@@ -129,14 +129,14 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
+    ("domain", (str,), None),
     (
         "email_provider",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "forwarding_domain",
@@ -144,7 +144,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -87,7 +87,7 @@ class CreateDfyEmailAccountOrderBodyItemsItemAccountsItem:
 
 
 _SHAPE = (
-    ("email_address_prefix", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
+    ("email_address_prefix", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
 )

@@ -544,25 +544,25 @@ class CreateDfyEmailAccountOrderResponse200:
 
 
 _SHAPE = (
-    ("order_placed", (bool,), False),
-    ("order_is_valid", (bool,), False),
-    ("unavailable_domains", (str,), True),
-    ("blacklist_domains", (str,), True),
-    ("invalid_domains", (str,), True),
-    ("invalid_forwarding_domains", (str,), True),
-    ("missing_domain_orders", (str,), True),
-    ("provider_mismatch_domains", (str,), True),
-    ("unsupported_provider_domains", (str,), True),
-    ("unavailable_email_providers", (int,), True),
-    ("domains_without_accounts", (str,), True),
-    ("free_domains", (str,), True),
+    ("order_placed", (bool,), None),
+    ("order_is_valid", (bool,), None),
+    ("unavailable_domains", (list,), (str,)),
+    ("blacklist_domains", (list,), (str,)),
+    ("invalid_domains", (list,), (str,)),
+    ("invalid_forwarding_domains", (list,), (str,)),
+    ("missing_domain_orders", (list,), (str,)),
+    ("provider_mismatch_domains", (list,), (str,)),
+    ("unsupported_provider_domains", (list,), (str,)),
+    ("unavailable_email_providers", (list,), (int,)),
+    ("domains_without_accounts", (list,), (str,)),
+    ("free_domains", (list,), (str,)),
     (
         "number_of_domains_ordered",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "number_of_accounts_ordered",
@@ -570,7 +570,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "price_per_account_per_month",
@@ -579,7 +579,7 @@ _SHAPE = (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
     (
         "price_per_domain_per_year",
@@ -587,7 +587,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_domains_price_per_year",
@@ -595,7 +595,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_accounts_price_per_month",
@@ -603,7 +603,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_price_per_month",
@@ -611,7 +611,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_price_per_year",
@@ -619,7 +619,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_price",
@@ -627,7 +627,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_discount",
@@ -635,19 +635,19 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("payment_method_last_4_digits", (str,), False),
-    ("payment_method_brand", (str,), False),
-    ("payment_method_name_on_card", (str,), False),
-    ("simulation", (bool,), False),
+    ("payment_method_last_4_digits", (str,), None),
+    ("payment_method_brand", (str,), None),
+    ("payment_method_name_on_card", (str,), None),
+    ("simulation", (bool,), None),
     (
         "order_error",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "payment_failure_reason",
@@ -655,9 +655,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("blacklist_keywords", (str,), True),
+    (
+        "blacklist_keywords",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "price_per_domain_per_month",
         (
@@ -666,7 +673,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "checkout_required",
@@ -674,7 +681,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "checkout_url",
@@ -682,7 +689,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "cart_order_id",
@@ -690,7 +697,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

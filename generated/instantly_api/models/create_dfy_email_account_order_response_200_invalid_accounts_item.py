@@ -106,9 +106,9 @@ class CreateDfyEmailAccountOrderResponse200InvalidAccountsItem:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
-    ("email", (str,), False),
-    ("reason", (str,), False),
+    ("domain", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
+    ("email", (str,), None),
+    ("reason", (str,), None),
 )

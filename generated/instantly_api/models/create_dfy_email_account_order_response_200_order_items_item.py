@@ -176,15 +176,15 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItem:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
-    ("email_provider", (int,), False),
+    ("domain", (str,), None),
+    ("email_provider", (int,), None),
     (
         "domain_price",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "accounts_price",
@@ -192,7 +192,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_price",
@@ -200,7 +200,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "total_discount",
@@ -208,7 +208,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "forwarding_domain",
@@ -216,7 +216,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "domain_monthly_price",
@@ -226,7 +226,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

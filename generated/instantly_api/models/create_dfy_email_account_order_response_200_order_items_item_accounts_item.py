@@ -88,7 +88,7 @@ class CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem:
 
 
 _SHAPE = (
-    ("email_address_prefix", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
+    ("email_address_prefix", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
 )

@@ -80,13 +80,13 @@ class CreateEmailVerificationCreateEmailVerification:
 
 
 _SHAPE = (
-    ("email", (str,), False),
+    ("email", (str,), None),
     (
         "webhook_url",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -92,14 +92,14 @@ class CreateImportedLeadsActivityBody:
 
 
 _SHAPE = (
-    ("lead_ids", (str,), True),
-    ("master_list_id", (str,), False),
+    ("lead_ids", (list,), (str,)),
+    ("master_list_id", (str,), None),
     (
         "source",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -87,14 +87,14 @@ class CreateInboxManagerAgentBody:
 
 
 _SHAPE = (
-    ("name", (str,), False),
+    ("name", (str,), None),
     (
         "description",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

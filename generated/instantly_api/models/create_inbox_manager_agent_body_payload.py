@@ -239,15 +239,22 @@ class CreateInboxManagerAgentBodyPayload:
 
 
 _SHAPE = (
-    ("configuration_type", (int,), False),
-    ("tags", (str,), True),
+    ("configuration_type", (int,), None),
+    (
+        "tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "handle_followup",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "respond_to_automatic_emails",
@@ -255,7 +262,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "handle_objections",
@@ -263,7 +270,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels_enabled",
@@ -271,15 +278,18 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels",
         (
+            list,
+            Unset,
+        ),
+        (
             float,
             int,
         ),
-        True,
     ),
     (
         "trigger_on_labels_mode",
@@ -287,7 +297,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "monthly_credit_budget",
@@ -297,7 +307,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "followup_business_days_only",
@@ -305,7 +315,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -197,7 +197,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "calendar_uri",
@@ -205,7 +205,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "calendar_name",
@@ -213,7 +213,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_auto_booking",
@@ -221,7 +221,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "connection_name",
@@ -230,7 +230,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "scheduling_url",
@@ -239,7 +239,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

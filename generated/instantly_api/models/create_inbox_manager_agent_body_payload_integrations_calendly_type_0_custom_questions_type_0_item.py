@@ -148,7 +148,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -156,7 +156,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "required",
@@ -164,16 +164,23 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("answer_choices", (str,), True),
+    (
+        "answer_choices",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "include_other",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enabled",
@@ -181,7 +188,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "position",
@@ -190,6 +197,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

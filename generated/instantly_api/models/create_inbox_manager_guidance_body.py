@@ -125,15 +125,15 @@ class CreateInboxManagerGuidanceBody:
 
 
 _SHAPE = (
-    ("label", (str,), False),
-    ("category", (int,), False),
+    ("label", (str,), None),
+    ("category", (int,), None),
     (
         "instruction",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -141,7 +141,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -314,6 +314,11 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
             and (description is None or type(description) is str or description is UNSET)
             and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
             and (test_code is None or type(test_code) is str or test_code is UNSET)
+            and (
+                tags is None
+                or tags is UNSET
+                or (type(tags) is list and all(type(_item) is str for _item in tags))
+            )
             and (type(text_only) is bool or text_only is None or text_only is UNSET)
             and (
                 timestamp_next_run is None
@@ -398,12 +403,12 @@ def _parse_automations(
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("type_", (int,), False),
-    ("sending_method", (int,), False),
-    ("email_subject", (str,), False),
-    ("email_body", (str,), False),
-    ("emails", (str,), True),
+    ("name", (str,), None),
+    ("type_", (int,), None),
+    ("sending_method", (int,), None),
+    ("email_subject", (str,), None),
+    ("email_body", (str,), None),
+    ("emails", (list,), (str,)),
     (
         "delivery_mode",
         (
@@ -411,7 +416,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -420,7 +425,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -429,7 +434,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "test_code",
@@ -438,7 +443,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
+    ),
+    (
+        "tags",
+        (
+            list,
+            type(None),
+            Unset,
+        ),
+        (str,),
     ),
     (
         "text_only",
@@ -447,7 +461,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "timestamp_next_run",
@@ -456,7 +470,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -465,7 +479,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "not_sending_status",
@@ -474,7 +488,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "run_immediately",
@@ -482,7 +496,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -153,7 +153,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pause_sending_campaigns_for",
@@ -162,7 +162,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pause",
@@ -170,7 +170,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enable_slow_ramp",
@@ -178,7 +178,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_slow_ramp",
@@ -186,8 +186,22 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("add_tags", (str,), True),
-    ("remove_tags", (str,), True),
+    (
+        "add_tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "remove_tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -96,7 +96,7 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen:
 
 
 _SHAPE = (
-    ("condition", (str,), False),
+    ("condition", (str,), None),
     (
         "condition_value",
         (
@@ -105,6 +105,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

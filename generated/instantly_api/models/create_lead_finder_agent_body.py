@@ -188,24 +188,24 @@ class CreateLeadFinderAgentBody:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("campaign_id", (str,), False),
+    ("name", (str,), None),
+    ("campaign_id", (str,), None),
     (
         "min_active_leads",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("on_exhaustion", (str,), False),
+    ("on_exhaustion", (str,), None),
     (
         "show_one_lead_per_company",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "source",
@@ -213,7 +213,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_enrichment_workflow",
@@ -221,7 +221,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

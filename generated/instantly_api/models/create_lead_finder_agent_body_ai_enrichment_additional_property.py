@@ -180,23 +180,30 @@ class CreateLeadFinderAgentBodyAiEnrichmentAdditionalProperty:
 
 
 _SHAPE = (
-    ("model_version", (str,), False),
+    ("model_version", (str,), None),
     (
         "prompt",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("input_columns", (str,), True),
+    (
+        "input_columns",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "use_instantly_account",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "overwrite",
@@ -204,7 +211,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "order",
@@ -213,7 +220,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "required",
@@ -221,7 +228,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "verb",
@@ -229,7 +236,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "object_",
@@ -237,7 +244,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "fallback",
@@ -245,7 +252,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_if_input_empty",
@@ -253,6 +260,6 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )

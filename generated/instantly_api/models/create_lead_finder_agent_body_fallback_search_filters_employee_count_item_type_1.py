@@ -101,14 +101,14 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -118,6 +118,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

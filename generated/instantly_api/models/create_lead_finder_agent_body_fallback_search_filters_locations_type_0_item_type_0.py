@@ -83,13 +83,13 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0:
 
 
 _SHAPE = (
-    ("place_id", (str,), False),
+    ("place_id", (str,), None),
     (
         "label",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

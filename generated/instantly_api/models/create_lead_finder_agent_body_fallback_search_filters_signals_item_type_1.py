@@ -131,7 +131,7 @@ def _parse_keywords(
 
 
 _SHAPE = (
-    ("key", (str,), False),
+    ("key", (str,), None),
     (
         "period_days",
         (
@@ -139,7 +139,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -89,6 +89,20 @@ class CreateLeadFinderAgentBodySearchFiltersCompanyName:
 
 
 _SHAPE = (
-    ("include", (str,), True),
-    ("exclude", (str,), True),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -106,7 +106,7 @@ class CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType3:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
@@ -115,7 +115,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -125,6 +125,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

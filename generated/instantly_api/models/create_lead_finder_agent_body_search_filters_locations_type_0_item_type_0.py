@@ -82,13 +82,13 @@ class CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0:
 
 
 _SHAPE = (
-    ("place_id", (str,), False),
+    ("place_id", (str,), None),
     (
         "label",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -89,6 +89,20 @@ class CreateLeadFinderAgentBodySearchFiltersSubIndustry:
 
 
 _SHAPE = (
-    ("exclude", (str,), True),
-    ("include", (str,), True),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

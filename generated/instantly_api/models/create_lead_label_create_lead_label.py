@@ -112,8 +112,8 @@ class CreateLeadLabelCreateLeadLabel:
 
 
 _SHAPE = (
-    ("label", (str,), False),
-    ("interest_status_label", (str,), False),
+    ("label", (str,), None),
+    ("interest_status_label", (str,), None),
     (
         "description",
         (
@@ -121,7 +121,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "use_with_ai",
@@ -130,6 +130,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

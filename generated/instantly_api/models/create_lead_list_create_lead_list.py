@@ -106,7 +106,7 @@ class CreateLeadListCreateLeadList:
 
 
 _SHAPE = (
-    ("name", (str,), False),
+    ("name", (str,), None),
     (
         "has_enrichment_task",
         (
@@ -114,7 +114,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "owned_by",
@@ -123,6 +123,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

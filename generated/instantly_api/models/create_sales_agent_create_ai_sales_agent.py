@@ -235,7 +235,7 @@ class CreateSalesAgentCreateAISalesAgent:
 
 
 _SHAPE = (
-    ("name", (str,), False),
+    ("name", (str,), None),
     (
         "description",
         (
@@ -243,7 +243,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -251,7 +251,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "input_",
@@ -260,7 +260,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "agent_type",
@@ -268,7 +268,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "self_improvement",
@@ -277,7 +277,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -285,7 +285,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "memory_from_workspace",
@@ -293,7 +293,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "master_lead_list_id",
@@ -301,7 +301,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "initial_scrape_ready",
@@ -309,7 +309,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_duplicate",
@@ -317,7 +317,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "source_ai_sdr_id",
@@ -325,7 +325,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

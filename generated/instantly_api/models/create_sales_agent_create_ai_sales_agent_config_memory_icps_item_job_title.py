@@ -91,6 +91,20 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle:
 
 
 _SHAPE = (
-    ("include", (str,), True),
-    ("exclude", (str,), True),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

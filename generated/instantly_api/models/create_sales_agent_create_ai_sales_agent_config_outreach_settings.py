@@ -202,8 +202,22 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettings:
 
 
 _SHAPE = (
-    ("email_list", (str,), True),
-    ("email_tag_list", (str,), True),
+    (
+        "email_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "email_tag_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "daily_limit",
         (
@@ -211,7 +225,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_reply",
@@ -219,7 +233,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_tracking",
@@ -227,7 +241,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_email_text_only",
@@ -235,7 +249,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prioritize_new_leads",
@@ -243,7 +257,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "match_lead_esp",
@@ -251,7 +265,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

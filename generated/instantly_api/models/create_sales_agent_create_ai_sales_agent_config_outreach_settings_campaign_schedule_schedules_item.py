@@ -122,8 +122,8 @@ class CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSc
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

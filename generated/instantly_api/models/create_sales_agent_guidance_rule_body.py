@@ -80,13 +80,13 @@ class CreateSalesAgentGuidanceRuleBody:
 
 
 _SHAPE = (
-    ("content", (str,), False),
+    ("content", (str,), None),
     (
         "title",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -159,14 +159,14 @@ class CreateSuperSearchEnrichmentBody:
 
 
 _SHAPE = (
-    ("resource_id", (str,), False),
+    ("resource_id", (str,), None),
     (
         "type_",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "limit",
@@ -175,9 +175,16 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_flow", (str,), True),
+    (
+        "custom_flow",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )
 
 

@@ -120,9 +120,9 @@ class CreateSuperSearchEnrichmentResponse200:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("resource_id", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("resource_id", (str,), None),
     (
         "limit",
         (
@@ -130,7 +130,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

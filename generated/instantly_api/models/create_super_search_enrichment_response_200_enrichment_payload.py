@@ -121,7 +121,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_verification",
@@ -129,7 +129,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "work_email_enrichment",
@@ -137,7 +137,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "fully_enriched_profile",
@@ -145,7 +145,14 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_flow", (str,), True),
+    (
+        "custom_flow",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -176,7 +176,7 @@ def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | Non
 
 
 _SHAPE = (
-    ("target_hook_url", (str,), False),
+    ("target_hook_url", (str,), None),
     (
         "campaign",
         (
@@ -184,7 +184,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "name",
@@ -193,7 +193,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "event_type",
@@ -202,7 +202,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "custom_interest_value",
@@ -212,7 +212,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

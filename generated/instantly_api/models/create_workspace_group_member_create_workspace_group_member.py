@@ -68,4 +68,4 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
         return key in self.additional_properties
 
 
-_SHAPE = (("sub_workspace_id", (str,), False),)
+_SHAPE = (("sub_workspace_id", (str,), None),)

@@ -111,6 +111,11 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
             and type(role) is str
             and (user_email is None or type(user_email) is str or user_email is UNSET)
             and (nickname is None or type(nickname) is str or nickname is UNSET)
+            and (
+                permissions is None
+                or permissions is UNSET
+                or (type(permissions) is list and all(type(_item) is str for _item in permissions))
+            )
         ):
             _check_shape(create_workspace_member_create_workspace_member, _SHAPE)
         return create_workspace_member_create_workspace_member
@@ -152,8 +157,8 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("role", (str,), False),
+    ("email", (str,), None),
+    ("role", (str,), None),
     (
         "user_email",
         (
@@ -161,7 +166,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "nickname",
@@ -170,6 +175,15 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
+    ),
+    (
+        "permissions",
+        (
+            list,
+            type(None),
+            Unset,
+        ),
+        (str,),
     ),
 )

@@ -68,4 +68,4 @@ class CreateblukBlockListEntryBulkCreateBlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (("bl_values", (str,), True),)
+_SHAPE = (("bl_values", (list,), (str,)),)

@@ -101,7 +101,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "invalid_count",
@@ -109,7 +109,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )
 

@@ -339,13 +339,13 @@ def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Un
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("workspace_id", (str,), False),
-    ("created_by", (str,), False),
-    ("name", (str,), False),
-    ("category", (int,), False),
-    ("prompt", (str,), False),
-    ("is_public", (bool,), False),
+    ("id", (str,), None),
+    ("workspace_id", (str,), None),
+    ("created_by", (str,), None),
+    ("name", (str,), None),
+    ("category", (int,), None),
+    ("prompt", (str,), None),
+    ("is_public", (bool,), None),
     (
         "description",
         (
@@ -353,7 +353,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "model_version",
@@ -361,7 +361,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "from_shared",
@@ -370,7 +370,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "like_count",
@@ -380,7 +380,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "execution_count",
@@ -390,7 +390,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "liked",
@@ -399,7 +399,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "template_type",
@@ -408,7 +408,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "created_by_instantly",
@@ -417,7 +417,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

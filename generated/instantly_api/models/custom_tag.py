@@ -127,9 +127,9 @@ class CustomTag:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("label", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("label", (str,), None),
     (
         "description",
         (
@@ -137,6 +137,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

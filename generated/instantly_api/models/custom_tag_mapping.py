@@ -124,9 +124,9 @@ class CustomTagMapping:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("tag_id", (str,), False),
-    ("resource_id", (str,), False),
-    ("resource_type", (int,), False),
-    ("organization_id", (str,), False),
+    ("id", (str,), None),
+    ("tag_id", (str,), None),
+    ("resource_id", (str,), None),
+    ("resource_type", (int,), None),
+    ("organization_id", (str,), None),
 )

@@ -76,6 +76,6 @@ class DeleteSalesAgentGuidanceRuleResponse200:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("deleted", (bool,), False),
+    ("id", (str,), None),
+    ("deleted", (bool,), None),
 )

@@ -69,4 +69,4 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (("ids", (str,), True),)
+_SHAPE = (("ids", (list,), (str,)),)

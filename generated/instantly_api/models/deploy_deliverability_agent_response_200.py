@@ -102,8 +102,8 @@ class DeployDeliverabilityAgentResponse200:
 
 
 _SHAPE = (
-    ("already_deployed", (bool,), False),
-    ("initial_cycle_enqueued", (bool,), False),
+    ("already_deployed", (bool,), None),
+    ("initial_cycle_enqueued", (bool,), None),
     (
         "promo_credits_granted",
         (
@@ -111,7 +111,7 @@ _SHAPE = (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
 )
 

@@ -184,8 +184,8 @@ def _parse_timestamp_cancelled(data: object) -> datetime.datetime | None | Unset
 
 
 _SHAPE = (
-    ("workspace_id", (str,), False),
-    ("domain", (str,), False),
+    ("workspace_id", (str,), None),
+    ("domain", (str,), None),
     (
         "forwarding_domain",
         (
@@ -193,7 +193,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "forwarding_mode",
@@ -202,7 +202,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_pre_warmed_up",
@@ -211,6 +211,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -149,23 +149,37 @@ def _parse_filter_(data: object) -> DisableWarmupForAccountsBodyFilterType0 | No
 
 
 _SHAPE = (
-    ("emails", (str,), True),
+    (
+        "emails",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "include_all_emails",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("excluded_emails", (str,), True),
+    (
+        "excluded_emails",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "search",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -112,7 +112,7 @@ class DomainForwarding:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
+    ("domain", (str,), None),
     (
         "forwarding_domain",
         (
@@ -120,7 +120,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "forwarding_mode",
@@ -129,6 +129,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

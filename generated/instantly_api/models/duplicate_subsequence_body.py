@@ -80,13 +80,13 @@ class DuplicateSubsequenceBody:
 
 
 _SHAPE = (
-    ("parent_campaign", (str,), False),
+    ("parent_campaign", (str,), None),
     (
         "name",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -656,12 +656,12 @@ def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("message_id", (str,), False),
-    ("subject", (str,), False),
-    ("to_address_email_list", (str,), False),
-    ("organization_id", (str,), False),
-    ("eaccount", (str,), False),
+    ("id", (str,), None),
+    ("message_id", (str,), None),
+    ("subject", (str,), None),
+    ("to_address_email_list", (str,), None),
+    ("organization_id", (str,), None),
+    ("eaccount", (str,), None),
     (
         "from_address_email",
         (
@@ -669,7 +669,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "cc_address_email_list",
@@ -678,7 +678,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "bcc_address_email_list",
@@ -687,7 +687,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_to",
@@ -696,7 +696,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -705,7 +705,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subsequence_id",
@@ -714,7 +714,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -723,7 +723,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lead",
@@ -732,7 +732,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lead_id",
@@ -741,7 +741,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ue_type",
@@ -750,7 +750,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "step",
@@ -759,7 +759,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_unread",
@@ -769,7 +769,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_auto_reply",
@@ -779,7 +779,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_interest_value",
@@ -789,7 +789,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_assisted",
@@ -799,7 +799,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_focused",
@@ -809,7 +809,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "i_status",
@@ -819,7 +819,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "thread_id",
@@ -828,7 +828,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "content_preview",
@@ -837,7 +837,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_agent_id",
@@ -846,7 +846,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -115,7 +115,7 @@ class EmailAttachmentJsonType1FilesItem:
 
 
 _SHAPE = (
-    ("filename", (str,), False),
+    ("filename", (str,), None),
     (
         "size",
         (
@@ -123,7 +123,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -131,7 +131,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "url",
@@ -139,7 +139,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error",
@@ -148,6 +148,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -124,10 +124,10 @@ class EmailTemplate:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("body", (str,), False),
-    ("name", (str,), False),
-    ("organization", (str,), False),
+    ("id", (str,), None),
+    ("body", (str,), None),
+    ("name", (str,), None),
+    ("organization", (str,), None),
     (
         "subject",
         (
@@ -135,6 +135,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

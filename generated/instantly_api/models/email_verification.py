@@ -158,8 +158,8 @@ class EmailVerification:
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("verification_status", (str,), False),
+    ("email", (str,), None),
+    ("verification_status", (str,), None),
     (
         "status",
         (
@@ -167,7 +167,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "catch_all",
@@ -176,7 +176,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "credits_",
@@ -186,7 +186,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "credits_used",
@@ -196,6 +196,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

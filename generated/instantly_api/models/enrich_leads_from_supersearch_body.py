@@ -249,7 +249,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "search_name",
@@ -257,7 +257,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "work_email_enrichment",
@@ -265,7 +265,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "fully_enriched_profile",
@@ -273,16 +273,23 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_flow", (str,), True),
+    (
+        "custom_flow",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "resource_id",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "auto_update",
@@ -290,7 +297,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_rows_without_email",
@@ -298,7 +305,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_name",
@@ -306,7 +313,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

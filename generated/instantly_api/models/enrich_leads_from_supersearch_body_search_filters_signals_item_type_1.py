@@ -127,7 +127,7 @@ def _parse_keywords(
 
 
 _SHAPE = (
-    ("key", (str,), False),
+    ("key", (str,), None),
     (
         "period_days",
         (
@@ -135,7 +135,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

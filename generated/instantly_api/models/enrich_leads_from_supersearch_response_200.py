@@ -194,16 +194,16 @@ class EnrichLeadsFromSupersearchResponse200:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("resource_id", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("resource_id", (str,), None),
     (
         "resource_type",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "limit",
@@ -212,7 +212,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_name",
@@ -220,9 +220,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_flow", (str,), True),
+    (
+        "custom_flow",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "background_job_id",
         (
@@ -230,7 +237,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "live_list_workflow_id",
@@ -239,7 +246,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -183,17 +183,17 @@ class ForwardEmailBody:
 
 
 _SHAPE = (
-    ("eaccount", (str,), False),
-    ("reply_to_uuid", (str,), False),
-    ("to_address_email_list", (str,), False),
-    ("subject", (str,), False),
+    ("eaccount", (str,), None),
+    ("reply_to_uuid", (str,), None),
+    ("to_address_email_list", (str,), None),
+    ("subject", (str,), None),
     (
         "cc_address_email_list",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "bcc_address_email_list",
@@ -201,7 +201,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_to",
@@ -209,7 +209,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "forwarded_attachments",
@@ -217,7 +217,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "include_original_body",
@@ -225,7 +225,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -233,7 +233,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

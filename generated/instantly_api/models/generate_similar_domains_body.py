@@ -86,6 +86,13 @@ class GenerateSimilarDomainsBody:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
-    ("tlds", (str,), True),
+    ("domain", (str,), None),
+    (
+        "tlds",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

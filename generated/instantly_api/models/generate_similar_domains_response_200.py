@@ -71,4 +71,13 @@ class GenerateSimilarDomainsResponse200:
         return key in self.additional_properties
 
 
-_SHAPE = (("domains", (str,), True),)
+_SHAPE = (
+    (
+        "domains",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+)

@@ -117,7 +117,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error",
@@ -125,7 +125,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "message",
@@ -133,7 +133,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "code",
@@ -141,7 +141,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "keyword",
@@ -149,6 +149,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -93,14 +93,14 @@ class GetAdminWorkspaceGroupMemberResponse200:
 
 
 _SHAPE = (
-    ("workspace_name", (str,), False),
-    ("has_admin_workspace", (bool,), False),
+    ("workspace_name", (str,), None),
+    ("has_admin_workspace", (bool,), None),
     (
         "workspace_group_member_id",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

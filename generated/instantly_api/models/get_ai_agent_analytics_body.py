@@ -85,7 +85,7 @@ class GetAiAgentAnalyticsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("agent_ids", (str,), True),)
+_SHAPE = (("agent_ids", (list,), (str,)),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -88,14 +88,14 @@ class GetAiAgentAnalyticsResponse200AnalyticsItem:
 
 
 _SHAPE = (
-    ("agent_id", (str,), False),
+    ("agent_id", (str,), None),
     (
         "reach",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "outcome",
@@ -103,6 +103,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -120,24 +120,24 @@ class GetAiEnrichmentForResourceResponse200Item:
 
 
 _SHAPE = (
-    ("organization_id", (str,), False),
-    ("resource_id", (str,), False),
+    ("organization_id", (str,), None),
+    ("resource_id", (str,), None),
     (
         "resource_type",
         (
             int,
             str,
         ),
-        False,
+        None,
     ),
-    ("output_column", (str,), False),
+    ("output_column", (str,), None),
     (
         "status",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "id",
@@ -145,6 +145,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -310,35 +310,35 @@ class GetCampaignAnalyticsResponse200Item:
 
 
 _SHAPE = (
-    ("campaign_name", (str,), False),
-    ("campaign_id", (str,), False),
+    ("campaign_name", (str,), None),
+    ("campaign_id", (str,), None),
     (
         "campaign_status",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("campaign_is_evergreen", (bool,), False),
-    ("leads_count", (int,), False),
-    ("contacted_count", (int,), False),
-    ("emails_sent_count", (int,), False),
-    ("new_leads_contacted_count", (int,), False),
-    ("open_count", (int,), False),
-    ("reply_count", (int,), False),
-    ("link_click_count", (int,), False),
-    ("bounced_count", (int,), False),
-    ("unsubscribed_count", (int,), False),
-    ("completed_count", (int,), False),
-    ("total_opportunities", (int,), False),
+    ("campaign_is_evergreen", (bool,), None),
+    ("leads_count", (int,), None),
+    ("contacted_count", (int,), None),
+    ("emails_sent_count", (int,), None),
+    ("new_leads_contacted_count", (int,), None),
+    ("open_count", (int,), None),
+    ("reply_count", (int,), None),
+    ("link_click_count", (int,), None),
+    ("bounced_count", (int,), None),
+    ("unsubscribed_count", (int,), None),
+    ("completed_count", (int,), None),
+    ("total_opportunities", (int,), None),
     (
         "total_opportunity_value",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "open_count_unique",
@@ -346,7 +346,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_count_unique_by_step",
@@ -354,7 +354,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_count_unique",
@@ -362,7 +362,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_count_unique_by_step",
@@ -370,7 +370,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_count_automatic",
@@ -378,7 +378,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_count_automatic_unique",
@@ -386,7 +386,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_count_automatic_unique_by_step",
@@ -394,7 +394,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "link_click_count_unique",
@@ -402,7 +402,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "link_click_count_unique_by_step",
@@ -410,6 +410,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -209,7 +209,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sent",
@@ -217,7 +217,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "contacted",
@@ -225,7 +225,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "new_leads_contacted",
@@ -233,7 +233,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "opened",
@@ -241,7 +241,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unique_opened",
@@ -249,7 +249,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "replies",
@@ -257,7 +257,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unique_replies",
@@ -265,7 +265,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "replies_automatic",
@@ -273,7 +273,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unique_replies_automatic",
@@ -281,7 +281,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "clicks",
@@ -289,7 +289,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unique_clicks",
@@ -297,7 +297,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "opportunities",
@@ -305,7 +305,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unique_opportunities",
@@ -313,6 +313,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

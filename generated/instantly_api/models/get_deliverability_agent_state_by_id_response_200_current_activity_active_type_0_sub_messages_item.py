@@ -324,21 +324,21 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("activity_id", (str,), False),
-    ("message_code", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("activity_id", (str,), None),
+    ("message_code", (str,), None),
+    ("status", (str,), None),
     (
         "sort_order",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("idempotency_key", (str,), False),
+    ("idempotency_key", (str,), None),
     (
         "subject_type",
         (
@@ -346,7 +346,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -355,7 +355,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -364,7 +364,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -373,7 +373,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -382,7 +382,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

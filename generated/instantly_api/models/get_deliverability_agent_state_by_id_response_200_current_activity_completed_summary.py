@@ -119,7 +119,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "retention_days",
@@ -127,6 +127,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

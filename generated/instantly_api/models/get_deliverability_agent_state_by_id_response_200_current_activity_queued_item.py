@@ -429,20 +429,20 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("activity_code", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("activity_code", (str,), None),
+    ("status", (str,), None),
     (
         "priority",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("idempotency_key", (str,), False),
+    ("idempotency_key", (str,), None),
     (
         "cycle_id",
         (
@@ -450,7 +450,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_type",
@@ -459,7 +459,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -468,7 +468,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -477,7 +477,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -486,7 +486,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -495,7 +495,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -242,16 +242,16 @@ _SHAPE = (
             type(None),
             str,
         ),
-        False,
+        None,
     ),
-    ("status", (str,), False),
+    ("status", (str,), None),
     (
         "total_checks",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "completed_checks",
@@ -259,7 +259,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "healthy_count",
@@ -267,7 +267,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "needs_attention_count",
@@ -275,7 +275,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "info_count",
@@ -283,7 +283,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_count",
@@ -291,7 +291,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )
 

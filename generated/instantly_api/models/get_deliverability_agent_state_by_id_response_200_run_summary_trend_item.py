@@ -137,7 +137,7 @@ class GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem:
 
 
 _SHAPE = (
-    ("cycle_id", (str,), False),
+    ("cycle_id", (str,), None),
     (
         "score",
         (
@@ -145,7 +145,7 @@ _SHAPE = (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
     (
         "total_checks",
@@ -153,7 +153,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "healthy_count",
@@ -161,7 +161,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "needs_attention_count",
@@ -169,7 +169,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "info_count",
@@ -177,7 +177,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_count",
@@ -185,6 +185,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

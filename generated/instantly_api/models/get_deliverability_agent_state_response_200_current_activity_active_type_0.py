@@ -446,20 +446,20 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("activity_code", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("activity_code", (str,), None),
+    ("status", (str,), None),
     (
         "priority",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("idempotency_key", (str,), False),
+    ("idempotency_key", (str,), None),
     (
         "cycle_id",
         (
@@ -467,7 +467,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_type",
@@ -476,7 +476,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -485,7 +485,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -494,7 +494,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -503,7 +503,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -512,7 +512,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

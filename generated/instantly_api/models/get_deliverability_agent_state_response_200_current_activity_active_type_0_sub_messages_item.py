@@ -322,21 +322,21 @@ def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("activity_id", (str,), False),
-    ("message_code", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("activity_id", (str,), None),
+    ("message_code", (str,), None),
+    ("status", (str,), None),
     (
         "sort_order",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("idempotency_key", (str,), False),
+    ("idempotency_key", (str,), None),
     (
         "subject_type",
         (
@@ -344,7 +344,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -353,7 +353,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -362,7 +362,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -371,7 +371,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -380,7 +380,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

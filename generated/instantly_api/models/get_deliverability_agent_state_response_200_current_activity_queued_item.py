@@ -424,20 +424,20 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("activity_code", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("activity_code", (str,), None),
+    ("status", (str,), None),
     (
         "priority",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("idempotency_key", (str,), False),
+    ("idempotency_key", (str,), None),
     (
         "cycle_id",
         (
@@ -445,7 +445,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_type",
@@ -454,7 +454,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -463,7 +463,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -472,7 +472,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_code",
@@ -481,7 +481,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -490,7 +490,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -240,16 +240,16 @@ _SHAPE = (
             type(None),
             str,
         ),
-        False,
+        None,
     ),
-    ("status", (str,), False),
+    ("status", (str,), None),
     (
         "total_checks",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "completed_checks",
@@ -257,7 +257,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "healthy_count",
@@ -265,7 +265,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "needs_attention_count",
@@ -273,7 +273,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "info_count",
@@ -281,7 +281,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_count",
@@ -289,7 +289,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )
 

@@ -132,8 +132,8 @@ def _parse_completed_at(data: object) -> datetime.datetime | None:
 
 
 _SHAPE = (
-    ("activity_id", (str,), False),
-    ("activity_code", (str,), False),
-    ("status", (str,), False),
-    ("outcome", (str,), False),
+    ("activity_id", (str,), None),
+    ("activity_code", (str,), None),
+    ("status", (str,), None),
+    ("outcome", (str,), None),
 )

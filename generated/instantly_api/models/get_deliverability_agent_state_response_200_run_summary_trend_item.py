@@ -135,7 +135,7 @@ class GetDeliverabilityAgentStateResponse200RunSummaryTrendItem:
 
 
 _SHAPE = (
-    ("cycle_id", (str,), False),
+    ("cycle_id", (str,), None),
     (
         "score",
         (
@@ -143,7 +143,7 @@ _SHAPE = (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
     (
         "total_checks",
@@ -151,7 +151,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "healthy_count",
@@ -159,7 +159,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "needs_attention_count",
@@ -167,7 +167,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "info_count",
@@ -175,7 +175,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_count",
@@ -183,6 +183,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -151,14 +151,14 @@ class GetEnrichmentForResourceResponse200:
 
 
 _SHAPE = (
-    ("resource_id", (str,), False),
+    ("resource_id", (str,), None),
     (
         "in_progress",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "has_no_leads",
@@ -166,7 +166,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "exists",
@@ -174,7 +174,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "auto_update",
@@ -182,7 +182,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_evergreen",
@@ -190,7 +190,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -201,7 +201,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "fully_enriched_profile",
@@ -209,7 +209,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_verification",
@@ -217,7 +217,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "joblisting",
@@ -225,7 +225,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "technologies",
@@ -233,7 +233,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "news",
@@ -241,7 +241,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "funding",
@@ -249,7 +249,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "engagement_score",
@@ -257,9 +257,16 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_flow", (str,), True),
+    (
+        "custom_flow",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
@@ -267,7 +274,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "autofill",
@@ -275,7 +282,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

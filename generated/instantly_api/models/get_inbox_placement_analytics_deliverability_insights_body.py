@@ -175,14 +175,14 @@ class GetInboxPlacementAnalyticsDeliverabilityInsightsBody:
 
 
 _SHAPE = (
-    ("test_id", (str,), False),
+    ("test_id", (str,), None),
     (
         "date_from",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "date_to",
@@ -190,7 +190,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "previous_date_from",
@@ -198,7 +198,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "previous_date_to",
@@ -206,7 +206,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "show_previous",
@@ -214,9 +214,30 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("recipient_geo", (int,), True),
-    ("recipient_type", (int,), True),
-    ("recipient_esp", (int,), True),
+    (
+        "recipient_geo",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "recipient_type",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "recipient_esp",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
 )

@@ -115,14 +115,14 @@ class GetInboxPlacementAnalyticsStatsByDateResponse200Item:
 
 
 _SHAPE = (
-    ("timestamp_created_date", (str,), False),
+    ("timestamp_created_date", (str,), None),
     (
         "sent_count",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "received_count",
@@ -130,7 +130,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "spam_count",
@@ -138,7 +138,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "inbox_count",
@@ -146,7 +146,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "category_count",
@@ -154,6 +154,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

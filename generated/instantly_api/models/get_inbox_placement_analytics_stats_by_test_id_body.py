@@ -155,14 +155,14 @@ class GetInboxPlacementAnalyticsStatsByTestIdBody:
 
 
 _SHAPE = (
-    ("test_ids", (str,), True),
+    ("test_ids", (list,), (str,)),
     (
         "date_from",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "date_to",
@@ -170,17 +170,38 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("recipient_geo", (int,), True),
-    ("recipient_type", (int,), True),
-    ("recipient_esp", (int,), True),
+    (
+        "recipient_geo",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "recipient_type",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "recipient_esp",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
     (
         "sender_email",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -133,14 +133,14 @@ class GetInboxPlacementAnalyticsStatsByTestIdResponse200Item:
 
 
 _SHAPE = (
-    ("test_id", (str,), False),
+    ("test_id", (str,), None),
     (
         "count",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "spam_count",
@@ -148,7 +148,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "spam_percent",
@@ -156,7 +156,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "inbox_count",
@@ -164,7 +164,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "inbox_percent",
@@ -172,7 +172,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "category_count",
@@ -180,7 +180,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "category_percent",
@@ -188,6 +188,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -97,8 +97,8 @@ class GetInboxPlacementTestEspOptionsResponse200Item:
 
 
 _SHAPE = (
-    ("region", (str,), False),
-    ("sub_region", (str,), False),
-    ("type_", (str,), False),
-    ("esp", (str,), False),
+    ("region", (str,), None),
+    ("sub_region", (str,), None),
+    ("type_", (str,), None),
+    ("esp", (str,), None),
 )

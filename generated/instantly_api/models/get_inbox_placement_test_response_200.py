@@ -368,6 +368,11 @@ class GetInboxPlacementTestResponse200:
                 or (type(emails) is list and all(type(_item) is str for _item in emails))
             )
             and (test_code is None or type(test_code) is str or test_code is UNSET)
+            and (
+                tags is None
+                or tags is UNSET
+                or (type(tags) is list and all(type(_item) is str for _item in tags))
+            )
             and (type(text_only) is bool or text_only is None or text_only is UNSET)
             and (
                 recipients is UNSET
@@ -462,7 +467,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "organization_id",
@@ -470,7 +475,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "name",
@@ -478,7 +483,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "delivery_mode",
@@ -487,7 +492,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -496,7 +501,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -504,7 +509,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sending_method",
@@ -512,7 +517,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -521,7 +526,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_subject",
@@ -529,7 +534,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_body",
@@ -537,9 +542,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("emails", (str,), True),
+    (
+        "emails",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "test_code",
         (
@@ -547,7 +559,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
+    ),
+    (
+        "tags",
+        (
+            list,
+            type(None),
+            Unset,
+        ),
+        (str,),
     ),
     (
         "text_only",
@@ -556,16 +577,23 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("recipients", (str,), True),
+    (
+        "recipients",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "timestamp_created",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "timestamp_next_run",
@@ -574,7 +602,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -583,7 +611,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "not_sending_status",
@@ -592,7 +620,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

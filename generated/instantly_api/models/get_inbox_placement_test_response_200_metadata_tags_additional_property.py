@@ -78,6 +78,6 @@ class GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("label", (str,), False),
+    ("id", (str,), None),
+    ("label", (str,), None),
 )

@@ -132,7 +132,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -88,7 +88,7 @@ class GetLeadFinderAgentStatsResponse200:
 
 
 _SHAPE = (
-    ("leads_added_total", (int,), False),
-    ("top_ups_completed", (int,), False),
-    ("top_ups_failed", (int,), False),
+    ("leads_added_total", (int,), None),
+    ("top_ups_completed", (int,), None),
+    ("top_ups_failed", (int,), None),
 )

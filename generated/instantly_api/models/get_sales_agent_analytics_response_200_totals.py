@@ -137,7 +137,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "replies",
@@ -146,7 +146,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "opportunities",
@@ -155,7 +155,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "opportunities_amount",
@@ -164,7 +164,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "total_email_activity",
@@ -173,7 +173,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "leads_found",
@@ -182,6 +182,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -97,14 +97,14 @@ class GetSubsequenceAnalyticsResponse200Item:
 
 
 _SHAPE = (
-    ("subsequence_id", (str,), False),
+    ("subsequence_id", (str,), None),
     (
         "emails_sent",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "unique_opens",
@@ -112,7 +112,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "unique_replies",
@@ -120,6 +120,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -107,7 +107,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "waiting_for_match",
@@ -115,14 +115,17 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "connected_esps",
         (
+            list,
+            Unset,
+        ),
+        (
             float,
             int,
         ),
-        True,
     ),
 )

@@ -100,7 +100,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "earliest_wait_time_seconds",
@@ -110,6 +110,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

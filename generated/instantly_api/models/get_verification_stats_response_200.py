@@ -84,7 +84,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )
 

@@ -150,7 +150,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "invalid",
@@ -159,7 +159,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "risky",
@@ -168,7 +168,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "catch_all",
@@ -177,7 +177,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "job_change",
@@ -186,7 +186,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "verification_job_pending_leadfinder",
@@ -195,7 +195,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "verification_job_pending_user",
@@ -204,6 +204,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

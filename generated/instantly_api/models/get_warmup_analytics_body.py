@@ -68,4 +68,4 @@ class GetWarmupAnalyticsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("emails", (str,), True),)
+_SHAPE = (("emails", (list,), (str,)),)

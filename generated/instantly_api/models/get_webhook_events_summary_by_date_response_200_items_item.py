@@ -113,7 +113,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "successful_events",
@@ -121,7 +121,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_events",
@@ -129,7 +129,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "success_rate",
@@ -137,6 +137,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -112,7 +112,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "successful_events",
@@ -120,7 +120,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failed_events",
@@ -128,7 +128,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "success_rate",
@@ -136,7 +136,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "failure_rate",
@@ -144,6 +144,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -213,7 +213,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "annual_product_id",
@@ -221,7 +221,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "unit_credits",
@@ -230,7 +230,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "annual_unit_credits",
@@ -239,7 +239,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "existing_quantity",
@@ -248,7 +248,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "max_quantity",
@@ -257,7 +257,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "interval",
@@ -266,7 +266,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "can_purchase",
@@ -274,7 +274,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "purchase_blocked_reason",
@@ -283,7 +283,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "monthly_price_in_dollars",
@@ -292,7 +292,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "annual_price_in_dollars",
@@ -301,6 +301,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -205,7 +205,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "interval",
@@ -214,7 +214,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "current_period_end",
@@ -224,7 +224,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "cancel_at_time",
@@ -234,7 +234,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "price_in_dollars",
@@ -244,7 +244,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "product_id",
@@ -253,7 +253,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "available_credits",
@@ -263,7 +263,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_limit",
@@ -273,6 +273,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -388,11 +388,11 @@ def _parse_authentication_failure_results(
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_created_date", (str,), False),
-    ("organization_id", (str,), False),
-    ("test_id", (str,), False),
+    ("id", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_created_date", (str,), None),
+    ("organization_id", (str,), None),
+    ("test_id", (str,), None),
     (
         "is_spam",
         (
@@ -400,7 +400,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "has_category",
@@ -409,7 +409,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sender_email",
@@ -418,7 +418,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sender_esp",
@@ -427,7 +427,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "recipient_email",
@@ -436,7 +436,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "recipient_esp",
@@ -445,7 +445,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "recipient_geo",
@@ -454,7 +454,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "recipient_type",
@@ -463,7 +463,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "spf_pass",
@@ -472,7 +472,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "dkim_pass",
@@ -481,7 +481,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "dmarc_pass",
@@ -490,7 +490,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "record_type",
@@ -499,7 +499,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

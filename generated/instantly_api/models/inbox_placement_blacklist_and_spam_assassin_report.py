@@ -219,20 +219,20 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("timestamp_created", (str,), False),
-    ("timestamp_created_date", (str,), False),
-    ("organization_id", (str,), False),
-    ("test_id", (str,), False),
-    ("domain", (str,), False),
-    ("domain_ip", (str,), False),
+    ("id", (str,), None),
+    ("timestamp_created", (str,), None),
+    ("timestamp_created_date", (str,), None),
+    ("organization_id", (str,), None),
+    ("test_id", (str,), None),
+    ("domain", (str,), None),
+    ("domain_ip", (str,), None),
     (
         "spam_assassin_score",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "domain_blacklist_count",
@@ -242,7 +242,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "domain_ip_blacklist_count",
@@ -252,7 +252,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

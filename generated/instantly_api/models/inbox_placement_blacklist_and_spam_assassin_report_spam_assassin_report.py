@@ -116,7 +116,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "spam_score",
@@ -124,7 +124,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -87,7 +87,7 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
 
 
 _SHAPE = (
-    ("description", (str,), False),
-    ("name", (str,), False),
-    ("score", (str,), False),
+    ("description", (str,), None),
+    ("name", (str,), None),
+    ("score", (str,), None),
 )

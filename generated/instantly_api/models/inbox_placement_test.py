@@ -332,6 +332,11 @@ class InboxPlacementTest:
             and (description is None or type(description) is str or description is UNSET)
             and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
             and (test_code is None or type(test_code) is str or test_code is UNSET)
+            and (
+                tags is None
+                or tags is UNSET
+                or (type(tags) is list and all(type(_item) is str for _item in tags))
+            )
             and (type(text_only) is bool or text_only is None or text_only is UNSET)
             and (
                 timestamp_next_run is None
@@ -410,16 +415,16 @@ def _parse_automations(data: object) -> list[InboxPlacementTestAutomationsType1I
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("type_", (int,), False),
-    ("sending_method", (int,), False),
-    ("email_subject", (str,), False),
-    ("email_body", (str,), False),
-    ("emails", (str,), True),
-    ("recipients", (str,), True),
-    ("timestamp_created", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("type_", (int,), None),
+    ("sending_method", (int,), None),
+    ("email_subject", (str,), None),
+    ("email_body", (str,), None),
+    ("emails", (list,), (str,)),
+    ("recipients", (list,), (str,)),
+    ("timestamp_created", (str,), None),
     (
         "delivery_mode",
         (
@@ -427,7 +432,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -436,7 +441,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -445,7 +450,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "test_code",
@@ -454,7 +459,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
+    ),
+    (
+        "tags",
+        (
+            list,
+            type(None),
+            Unset,
+        ),
+        (str,),
     ),
     (
         "text_only",
@@ -463,7 +477,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "timestamp_next_run",
@@ -472,7 +486,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -481,7 +495,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "not_sending_status",
@@ -490,7 +504,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

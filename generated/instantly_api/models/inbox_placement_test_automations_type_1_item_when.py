@@ -93,7 +93,7 @@ class InboxPlacementTestAutomationsType1ItemWhen:
 
 
 _SHAPE = (
-    ("condition", (str,), False),
+    ("condition", (str,), None),
     (
         "condition_value",
         (
@@ -102,6 +102,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -105,7 +105,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "auth_url",
@@ -113,6 +113,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -953,16 +953,16 @@ def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unse
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization", (str,), False),
-    ("status", (int,), False),
+    ("id", (str,), None),
+    ("organization", (str,), None),
+    ("status", (int,), None),
     (
         "email_open_count",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "email_reply_count",
@@ -970,7 +970,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "email_click_count",
@@ -978,9 +978,9 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("company_domain", (str,), False),
+    ("company_domain", (str,), None),
     (
         "campaign",
         (
@@ -988,7 +988,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email",
@@ -997,7 +997,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "personalization",
@@ -1006,7 +1006,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "website",
@@ -1015,7 +1015,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_name",
@@ -1024,7 +1024,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_name",
@@ -1033,7 +1033,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "company_name",
@@ -1042,7 +1042,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "job_title",
@@ -1051,7 +1051,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "phone",
@@ -1060,7 +1060,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_step_from",
@@ -1069,7 +1069,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_step_id",
@@ -1078,7 +1078,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_opened_step",
@@ -1088,7 +1088,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_opened_variant",
@@ -1098,7 +1098,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_replied_step",
@@ -1108,7 +1108,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_replied_variant",
@@ -1118,7 +1118,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_clicked_step",
@@ -1128,7 +1128,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_clicked_variant",
@@ -1138,7 +1138,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lt_interest_status",
@@ -1146,7 +1146,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subsequence_id",
@@ -1155,7 +1155,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "verification_status",
@@ -1163,7 +1163,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pl_value_lead",
@@ -1172,7 +1172,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enrichment_status",
@@ -1180,7 +1180,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -1189,7 +1189,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "last_contacted_from",
@@ -1198,7 +1198,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "uploaded_by_user",
@@ -1207,7 +1207,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "upload_method",
@@ -1215,7 +1215,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -1224,7 +1224,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_website_visitor",
@@ -1233,7 +1233,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "esp_code",
@@ -1241,7 +1241,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "esg_code",
@@ -1249,7 +1249,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -161,18 +161,18 @@ class LeadLabel:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("created_by", (str,), False),
-    ("organization_id", (str,), False),
-    ("label", (str,), False),
-    ("interest_status_label", (str,), False),
+    ("id", (str,), None),
+    ("created_by", (str,), None),
+    ("organization_id", (str,), None),
+    ("label", (str,), None),
+    ("interest_status_label", (str,), None),
     (
         "interest_status",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -181,7 +181,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "use_with_ai",
@@ -190,6 +190,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

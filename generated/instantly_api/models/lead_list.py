@@ -135,9 +135,9 @@ class LeadList:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
     (
         "has_enrichment_task",
         (
@@ -145,7 +145,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "owned_by",
@@ -154,6 +154,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -520,14 +520,14 @@ def _parse_tags(data: object) -> list[ListAccountResponse200ItemsItemTagsType0It
 
 
 _SHAPE = (
-    ("email", (str,), False),
-    ("first_name", (str,), False),
-    ("last_name", (str,), False),
-    ("organization", (str,), False),
-    ("warmup_status", (int,), False),
-    ("provider_code", (int,), False),
-    ("setup_pending", (bool,), False),
-    ("is_managed_account", (bool,), False),
+    ("email", (str,), None),
+    ("first_name", (str,), None),
+    ("last_name", (str,), None),
+    ("organization", (str,), None),
+    ("warmup_status", (int,), None),
+    ("provider_code", (int,), None),
+    ("setup_pending", (bool,), None),
+    ("is_managed_account", (bool,), None),
     (
         "added_by",
         (
@@ -535,7 +535,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit",
@@ -545,7 +545,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_limit_max",
@@ -555,7 +555,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "warmup_limit_max",
@@ -565,7 +565,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "modified_by",
@@ -574,7 +574,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_name",
@@ -583,7 +583,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "tracking_domain_status",
@@ -592,7 +592,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -600,7 +600,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enable_slow_ramp",
@@ -609,7 +609,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "inbox_placement_test_limit",
@@ -619,7 +619,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stat_warmup_score",
@@ -629,7 +629,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "sending_gap",
@@ -638,7 +638,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "signature",
@@ -647,7 +647,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reply_to",
@@ -656,7 +656,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "autofix_failed",
@@ -665,7 +665,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

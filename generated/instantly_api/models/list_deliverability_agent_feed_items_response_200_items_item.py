@@ -447,22 +447,22 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("feed_code", (str,), False),
-    ("kind", (str,), False),
-    ("status", (str,), False),
-    ("severity", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("feed_code", (str,), None),
+    ("kind", (str,), None),
+    ("status", (str,), None),
+    ("severity", (str,), None),
     (
         "priority",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("dedupe_key", (str,), False),
+    ("dedupe_key", (str,), None),
     (
         "source_activity_id",
         (
@@ -470,7 +470,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_type",
@@ -479,7 +479,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -488,7 +488,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -497,7 +497,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "action_code",
@@ -506,7 +506,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "action_status",
@@ -515,7 +515,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -126,10 +126,10 @@ class ListLeadFinderAgentActivitiesByIdResponse200ItemsItem:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("agent_id", (str,), False),
-    ("organization_id", (str,), False),
-    ("event_type", (str,), False),
+    ("id", (str,), None),
+    ("agent_id", (str,), None),
+    ("organization_id", (str,), None),
+    ("event_type", (str,), None),
 )
 
 

@@ -289,7 +289,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "filter_",
@@ -297,7 +297,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign",
@@ -305,7 +305,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -313,7 +313,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_campaign",
@@ -321,7 +321,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_list",
@@ -329,18 +329,39 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("ids", (str,), True),
-    ("excluded_ids", (str,), True),
-    ("contacts", (str,), True),
+    (
+        "ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "excluded_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "contacts",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "starting_after",
@@ -348,16 +369,23 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("organization_user_ids", (str,), True),
+    (
+        "organization_user_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "smart_view_id",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_website_visitor",
@@ -365,7 +393,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "distinct_contacts",
@@ -373,7 +401,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enrichment_status",
@@ -381,7 +409,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "esg_code",
@@ -389,7 +417,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

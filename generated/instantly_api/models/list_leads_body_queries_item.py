@@ -80,7 +80,7 @@ class ListLeadsBodyQueriesItem:
         return key in self.additional_properties
 
 
-_SHAPE = (("action_type", (str,), False),)
+_SHAPE = (("action_type", (str,), None),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

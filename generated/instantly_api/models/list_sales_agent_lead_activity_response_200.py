@@ -98,14 +98,14 @@ class ListSalesAgentLeadActivityResponse200:
 
 
 _SHAPE = (
-    ("total", (int,), False),
+    ("total", (int,), None),
     (
         "next_starting_after",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -77,6 +77,6 @@ class MergeLeadsBody:
 
 
 _SHAPE = (
-    ("lead_id", (str,), False),
-    ("destination_lead_id", (str,), False),
+    ("lead_id", (str,), None),
+    ("destination_lead_id", (str,), None),
 )

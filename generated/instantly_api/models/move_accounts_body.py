@@ -90,7 +90,7 @@ class MoveAccountsBody:
 
 
 _SHAPE = (
-    ("emails", (str,), True),
-    ("source_workspace_id", (str,), False),
-    ("destination_workspace_id", (str,), False),
+    ("emails", (list,), (str,)),
+    ("source_workspace_id", (str,), None),
+    ("destination_workspace_id", (str,), None),
 )

@@ -76,6 +76,6 @@ class MoveLeadToSubsequenceBody:
 
 
 _SHAPE = (
-    ("subsequence_id", (str,), False),
-    ("id", (str,), False),
+    ("subsequence_id", (str,), None),
+    ("id", (str,), None),
 )

@@ -332,7 +332,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "filter_",
@@ -340,7 +340,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign",
@@ -348,7 +348,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -356,7 +356,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_campaign",
@@ -364,7 +364,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_list",
@@ -372,18 +372,39 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("ids", (str,), True),
-    ("excluded_ids", (str,), True),
-    ("contacts", (str,), True),
+    (
+        "ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "excluded_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "contacts",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "to_campaign_id",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "to_list_id",
@@ -391,7 +412,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ignore_resource_filter_clauses",
@@ -399,7 +420,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "check_duplicates_in_campaigns",
@@ -407,7 +428,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_leads_in_verification",
@@ -415,7 +436,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "limit",
@@ -424,7 +445,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -432,7 +453,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "esp_code",
@@ -440,7 +461,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "esg_code",
@@ -448,7 +469,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "copy_leads",
@@ -456,7 +477,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "check_duplicates",
@@ -464,7 +485,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "reset_interest_status",
@@ -472,7 +493,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

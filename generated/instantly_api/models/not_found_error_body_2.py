@@ -99,15 +99,15 @@ class NotFoundErrorBody2:
 
 
 _SHAPE = (
-    ("status_code", (int,), False),
-    ("error", (str,), False),
-    ("message", (str,), False),
+    ("status_code", (int,), None),
+    ("error", (str,), None),
+    ("message", (str,), None),
     (
         "error_code",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

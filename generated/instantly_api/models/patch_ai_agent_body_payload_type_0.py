@@ -228,14 +228,14 @@ def _parse_ai_enrichment(
 
 
 _SHAPE = (
-    ("campaign_id", (str,), False),
+    ("campaign_id", (str,), None),
     (
         "campaign_name",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "min_active_leads",
@@ -244,7 +244,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "on_exhaustion",
@@ -252,7 +252,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_enrichment_workflow",
@@ -261,7 +261,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -173,7 +173,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "input_",
@@ -181,7 +181,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "master_lead_list_id",
@@ -189,7 +189,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "initial_scrape_ready",
@@ -197,7 +197,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -91,6 +91,20 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigMemoryIcpsItemJobTitle:
 
 
 _SHAPE = (
-    ("include", (str,), True),
-    ("exclude", (str,), True),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -242,16 +242,23 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("tags", (str,), True),
+    (
+        "tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "handle_followup",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "respond_to_automatic_emails",
@@ -259,7 +266,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "handle_objections",
@@ -267,7 +274,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels_enabled",
@@ -275,15 +282,18 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels",
         (
+            list,
+            Unset,
+        ),
+        (
             float,
             int,
         ),
-        True,
     ),
     (
         "trigger_on_labels_mode",
@@ -291,7 +301,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "monthly_credit_budget",
@@ -301,7 +311,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "followup_business_days_only",
@@ -309,7 +319,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

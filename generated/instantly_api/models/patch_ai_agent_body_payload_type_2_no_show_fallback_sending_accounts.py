@@ -94,6 +94,20 @@ class PatchAiAgentBodyPayloadType2NoShowFallbackSendingAccounts:
 
 
 _SHAPE = (
-    ("accounts", (str,), True),
-    ("tag_ids", (str,), True),
+    (
+        "accounts",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "tag_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

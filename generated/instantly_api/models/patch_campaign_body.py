@@ -597,7 +597,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pl_value",
@@ -607,7 +607,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "is_evergreen",
@@ -616,7 +616,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "email_gap",
@@ -626,7 +626,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "random_wait_max",
@@ -636,7 +636,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "text_only",
@@ -645,7 +645,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "first_email_text_only",
@@ -654,9 +654,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_list", (str,), True),
+    (
+        "email_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "daily_limit",
         (
@@ -665,7 +672,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_reply",
@@ -674,9 +681,16 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("email_tag_list", (str,), True),
+    (
+        "email_tag_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "link_tracking",
         (
@@ -684,7 +698,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "open_tracking",
@@ -692,7 +706,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_on_auto_reply",
@@ -701,7 +715,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "daily_max_leads",
@@ -710,7 +724,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "prioritize_new_leads",
@@ -719,7 +733,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "match_lead_esp",
@@ -728,7 +742,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "stop_for_company",
@@ -737,7 +751,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "insert_unsubscribe_header",
@@ -746,7 +760,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "allow_risky_contacts",
@@ -755,7 +769,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_bounce_protect",
@@ -764,10 +778,24 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
-    ("cc_list", (str,), True),
-    ("bcc_list", (str,), True),
+    (
+        "cc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "bcc_list",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "owned_by",
         (
@@ -775,7 +803,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -110,8 +110,8 @@ class PatchCampaignBodyCampaignScheduleSchedulesItem:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

@@ -76,6 +76,6 @@ class PatchCampaignBodyCampaignScheduleSchedulesItemTiming:
 
 
 _SHAPE = (
-    ("from_", (str,), False),
-    ("to", (str,), False),
+    ("from_", (str,), None),
+    ("to", (str,), None),
 )

@@ -92,7 +92,7 @@ class PatchCampaignBodyLimitEmailsPerCompanyOverrideType0:
 
 
 _SHAPE = (
-    ("mode", (str,), False),
+    ("mode", (str,), None),
     (
         "daily_limit",
         (
@@ -100,7 +100,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "scope",
@@ -108,6 +108,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -69,4 +69,4 @@ class PatchCampaignSubsequenceBodyAutoVariantSelectType0:
         return key in self.additional_properties
 
 
-_SHAPE = (("trigger", (str,), False),)
+_SHAPE = (("trigger", (str,), None),)

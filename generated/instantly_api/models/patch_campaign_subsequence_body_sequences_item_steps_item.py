@@ -142,14 +142,14 @@ class PatchCampaignSubsequenceBodySequencesItemStepsItem:
 
 
 _SHAPE = (
-    ("type_", (str,), False),
+    ("type_", (str,), None),
     (
         "delay",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "delay_unit",
@@ -157,7 +157,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay",
@@ -166,7 +166,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pre_delay_unit",
@@ -174,7 +174,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

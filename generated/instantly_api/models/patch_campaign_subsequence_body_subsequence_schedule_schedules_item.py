@@ -116,8 +116,8 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
 
 
 _SHAPE = (
-    ("name", (str,), False),
-    ("timezone", (str,), False),
+    ("name", (str,), None),
+    ("timezone", (str,), None),
 )
 
 

@@ -76,6 +76,6 @@ class PatchDeliverabilityAgentBodySlackType0:
 
 
 _SHAPE = (
-    ("connection_id", (str,), False),
-    ("enabled", (bool,), False),
+    ("connection_id", (str,), None),
+    ("enabled", (bool,), None),
 )

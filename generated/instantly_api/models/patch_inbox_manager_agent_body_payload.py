@@ -243,16 +243,23 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("tags", (str,), True),
+    (
+        "tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "handle_followup",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "respond_to_automatic_emails",
@@ -260,7 +267,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "handle_objections",
@@ -268,7 +275,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels_enabled",
@@ -276,15 +283,18 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "trigger_on_labels",
         (
+            list,
+            Unset,
+        ),
+        (
             float,
             int,
         ),
-        True,
     ),
     (
         "trigger_on_labels_mode",
@@ -292,7 +302,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "monthly_credit_budget",
@@ -302,7 +312,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "followup_business_days_only",
@@ -310,7 +320,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -81,6 +81,6 @@ class PatchInboxManagerGuidanceBodyBasicGuidanceOptions:
 
 
 _SHAPE = (
-    ("tone", (str,), False),
-    ("length", (str,), False),
+    ("tone", (str,), None),
+    ("length", (str,), None),
 )

@@ -157,7 +157,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -166,7 +166,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

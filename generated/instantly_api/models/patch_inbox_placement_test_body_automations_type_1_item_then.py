@@ -150,7 +150,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pause_sending_campaigns_for",
@@ -159,7 +159,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "pause",
@@ -167,7 +167,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "enable_slow_ramp",
@@ -175,7 +175,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_slow_ramp",
@@ -183,8 +183,22 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("add_tags", (str,), True),
-    ("remove_tags", (str,), True),
+    (
+        "add_tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "remove_tags",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -139,7 +139,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "description",
@@ -148,7 +148,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "self_improvement",
@@ -157,7 +157,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -165,7 +165,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -185,7 +185,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "business_description",
@@ -193,12 +193,40 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("active_icps_indexes", (int,), True),
-    ("business_offers", (str,), True),
-    ("active_business_offers_indexes", (int,), True),
-    ("custom_fields", (str,), True),
+    (
+        "active_icps_indexes",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "business_offers",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "active_business_offers_indexes",
+        (
+            list,
+            Unset,
+        ),
+        (int,),
+    ),
+    (
+        "custom_fields",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )
 
 

@@ -85,6 +85,6 @@ class PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTimi
 
 
 _SHAPE = (
-    ("from_", (str,), False),
-    ("to", (str,), False),
+    ("from_", (str,), None),
+    ("to", (str,), None),
 )

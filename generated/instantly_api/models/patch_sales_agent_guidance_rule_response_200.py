@@ -88,7 +88,7 @@ class PatchSalesAgentGuidanceRuleResponse200:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("title", (str,), False),
-    ("content", (str,), False),
+    ("id", (str,), None),
+    ("title", (str,), None),
+    ("content", (str,), None),
 )

@@ -67,4 +67,4 @@ class PauseAccountsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("emails", (str,), True),)
+_SHAPE = (("emails", (list,), (str,)),)

@@ -80,6 +80,6 @@ class PauseAccountsResponse200:
 
 
 _SHAPE = (
-    ("paused_emails", (str,), True),
-    ("failed_emails", (str,), True),
+    ("paused_emails", (list,), (str,)),
+    ("failed_emails", (list,), (str,)),
 )

@@ -114,7 +114,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "google",
@@ -122,7 +122,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "microsoft",
@@ -130,7 +130,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "airmail",
@@ -138,7 +138,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "other",
@@ -146,6 +146,6 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )

@@ -142,7 +142,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "paused_account_count",
@@ -150,7 +150,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "already_paused_account_count",
@@ -158,7 +158,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "managed_account_count",
@@ -166,7 +166,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "ready_made_account_count",
@@ -174,7 +174,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "duration_days",
@@ -182,7 +182,7 @@ _SHAPE = (
             float,
             int,
         ),
-        False,
+        None,
     ),
 )
 

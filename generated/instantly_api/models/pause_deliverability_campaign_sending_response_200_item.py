@@ -445,22 +445,22 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("agent_id", (str,), False),
-    ("feed_code", (str,), False),
-    ("kind", (str,), False),
-    ("status", (str,), False),
-    ("severity", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("agent_id", (str,), None),
+    ("feed_code", (str,), None),
+    ("kind", (str,), None),
+    ("status", (str,), None),
+    ("severity", (str,), None),
     (
         "priority",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("dedupe_key", (str,), False),
+    ("dedupe_key", (str,), None),
     (
         "source_activity_id",
         (
@@ -468,7 +468,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_type",
@@ -477,7 +477,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_id",
@@ -486,7 +486,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "subject_name",
@@ -495,7 +495,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "action_code",
@@ -504,7 +504,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "action_status",
@@ -513,7 +513,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

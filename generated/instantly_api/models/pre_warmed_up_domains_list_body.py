@@ -87,13 +87,20 @@ class PreWarmedUpDomainsListBody:
 
 
 _SHAPE = (
-    ("extensions", (str,), True),
+    (
+        "extensions",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "search",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

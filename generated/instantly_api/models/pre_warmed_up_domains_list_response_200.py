@@ -99,7 +99,16 @@ class PreWarmedUpDomainsListResponse200:
         return key in self.additional_properties
 
 
-_SHAPE = (("domains", (str,), True),)
+_SHAPE = (
+    (
+        "domains",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

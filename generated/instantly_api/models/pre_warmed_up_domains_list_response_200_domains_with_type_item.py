@@ -83,6 +83,6 @@ class PreWarmedUpDomainsListResponse200DomainsWithTypeItem:
 
 
 _SHAPE = (
-    ("domain", (str,), False),
-    ("account_type", (int,), False),
+    ("domain", (str,), None),
+    ("account_type", (int,), None),
 )

@@ -101,14 +101,14 @@ class PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType2:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "max_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "min_",
@@ -118,6 +118,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

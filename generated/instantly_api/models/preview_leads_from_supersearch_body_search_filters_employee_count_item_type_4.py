@@ -107,7 +107,7 @@ class PreviewLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType4:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
@@ -116,7 +116,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -126,6 +126,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

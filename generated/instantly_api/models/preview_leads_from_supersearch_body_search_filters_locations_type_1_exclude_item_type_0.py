@@ -87,13 +87,13 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType0
 
 
 _SHAPE = (
-    ("place_id", (str,), False),
+    ("place_id", (str,), None),
     (
         "label",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -129,7 +129,7 @@ def _parse_keywords(
 
 
 _SHAPE = (
-    ("key", (str,), False),
+    ("key", (str,), None),
     (
         "period_days",
         (
@@ -137,7 +137,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

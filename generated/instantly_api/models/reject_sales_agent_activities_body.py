@@ -80,6 +80,6 @@ class RejectSalesAgentActivitiesBody:
 
 
 _SHAPE = (
-    ("activity_ids", (str,), True),
-    ("rejection_reason", (str,), False),
+    ("activity_ids", (list,), (str,)),
+    ("rejection_reason", (str,), None),
 )

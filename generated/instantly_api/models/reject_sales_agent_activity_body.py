@@ -67,4 +67,4 @@ class RejectSalesAgentActivityBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("rejection_reason", (str,), False),)
+_SHAPE = (("rejection_reason", (str,), None),)

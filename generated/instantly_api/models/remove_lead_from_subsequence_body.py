@@ -67,4 +67,4 @@ class RemoveLeadFromSubsequenceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("id", (str,), False),)
+_SHAPE = (("id", (str,), None),)

@@ -168,17 +168,24 @@ class ReplyToEmailBody:
 
 
 _SHAPE = (
-    ("eaccount", (str,), False),
-    ("reply_to_uuid", (str,), False),
-    ("subject", (str,), False),
-    ("additional_recipients", (str,), True),
+    ("eaccount", (str,), None),
+    ("reply_to_uuid", (str,), None),
+    ("subject", (str,), None),
+    (
+        "additional_recipients",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "cc_address_email_list",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "bcc_address_email_list",
@@ -186,7 +193,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "assigned_to",
@@ -194,7 +201,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -85,8 +85,8 @@ class RunDeliverabilityAgentNowResponse200:
 
 
 _SHAPE = (
-    ("cycle_id", (str,), False),
-    ("run_cycle_enqueued", (bool,), False),
+    ("cycle_id", (str,), None),
+    ("run_cycle_enqueued", (bool,), None),
 )
 
 

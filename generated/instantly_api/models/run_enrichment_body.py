@@ -163,15 +163,22 @@ class RunEnrichmentBody:
 
 
 _SHAPE = (
-    ("resource_id", (str,), False),
-    ("lead_ids", (str,), True),
+    ("resource_id", (str,), None),
+    (
+        "lead_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "limit",
         (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "column_name",
@@ -179,7 +186,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "overwrite",
@@ -187,7 +194,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "starting_row",
@@ -195,7 +202,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "count",
@@ -203,7 +210,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -88,14 +88,14 @@ class RunEnrichmentBodyFiltersItem:
 
 
 _SHAPE = (
-    ("column_name", (str,), False),
+    ("column_name", (str,), None),
     (
         "type_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("value", (str,), True),
+    ("value", (list,), (str,)),
 )

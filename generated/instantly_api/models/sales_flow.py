@@ -199,10 +199,10 @@ class SalesFlow:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("name", (str,), False),
-    ("created_by", (str,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("name", (str,), None),
+    ("created_by", (str,), None),
     (
         "is_default",
         (
@@ -210,7 +210,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -219,7 +219,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -228,7 +228,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_name",
@@ -237,7 +237,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "campaign_name",
@@ -246,7 +246,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -112,7 +112,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -96,9 +96,9 @@ class SendTestEmailBody:
 
 
 _SHAPE = (
-    ("eaccount", (str,), False),
-    ("to_address_email_list", (str,), False),
-    ("subject", (str,), False),
+    ("eaccount", (str,), None),
+    ("to_address_email_list", (str,), None),
+    ("subject", (str,), None),
 )
 
 

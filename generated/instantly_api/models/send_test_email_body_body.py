@@ -69,4 +69,4 @@ class SendTestEmailBodyBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("html", (str,), False),)
+_SHAPE = (("html", (str,), None),)

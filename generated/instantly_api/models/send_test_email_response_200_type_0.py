@@ -67,4 +67,4 @@ class SendTestEmailResponse200Type0:
         return key in self.additional_properties
 
 
-_SHAPE = (("status", (str,), False),)
+_SHAPE = (("status", (str,), None),)

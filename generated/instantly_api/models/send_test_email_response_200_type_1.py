@@ -67,4 +67,4 @@ class SendTestEmailResponse200Type1:
         return key in self.additional_properties
 
 
-_SHAPE = (("error", (str,), False),)
+_SHAPE = (("error", (str,), None),)

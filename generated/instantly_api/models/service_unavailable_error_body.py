@@ -85,7 +85,7 @@ class ServiceUnavailableErrorBody:
 
 
 _SHAPE = (
-    ("status_code", (int,), False),
-    ("error", (str,), False),
-    ("message", (str,), False),
+    ("status_code", (int,), None),
+    ("error", (str,), None),
+    ("message", (str,), None),
 )

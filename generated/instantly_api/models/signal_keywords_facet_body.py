@@ -100,15 +100,15 @@ class SignalKeywordsFacetBody:
 
 
 _SHAPE = (
-    ("category", (str,), False),
-    ("field", (str,), False),
+    ("category", (str,), None),
+    ("field", (str,), None),
     (
         "prefix",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "limit",
@@ -117,6 +117,6 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -200,10 +200,10 @@ class SuperSearchEnrichment:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("resource_id", (str,), False),
-    ("resource_type", (int,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("resource_id", (str,), None),
+    ("resource_type", (int,), None),
     (
         "limit",
         (
@@ -212,7 +212,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "auto_update",
@@ -221,7 +221,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_rows_without_email",
@@ -230,7 +230,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "in_progress",
@@ -239,7 +239,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "type_",
@@ -247,7 +247,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -71,4 +71,13 @@ class TestAccountVitalsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("accounts", (str,), True),)
+_SHAPE = (
+    (
+        "accounts",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+)

@@ -68,4 +68,4 @@ class TestAiReplyLabelLeadLabelsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("reply_text", (str,), False),)
+_SHAPE = (("reply_text", (str,), None),)

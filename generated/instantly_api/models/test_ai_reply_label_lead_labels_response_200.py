@@ -94,7 +94,14 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("custom_labels_considered", (str,), True),
+    (
+        "custom_labels_considered",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

@@ -187,18 +187,32 @@ def _parse_filter_(data: object) -> None | str | ToggleTagResourceBodyFilterType
 
 
 _SHAPE = (
-    ("tag_ids", (str,), True),
-    ("resource_type", (int,), False),
-    ("assign", (bool,), False),
-    ("resource_ids", (str,), True),
-    ("excluded_resource_ids", (str,), True),
+    ("tag_ids", (list,), (str,)),
+    ("resource_type", (int,), None),
+    ("assign", (bool,), None),
+    (
+        "resource_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "excluded_resource_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "selected_all",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "search",
@@ -206,7 +220,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -136,10 +136,24 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("tag_ids", (str,), True),
-    ("tag_ids_all", (str,), True),
+    (
+        "tag_ids",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "tag_ids_all",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "filter_",
         (
@@ -147,7 +161,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "search",
@@ -155,6 +169,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -83,13 +83,13 @@ class UpdateDomainForwardingBody:
 
 
 _SHAPE = (
-    ("forwarding_domain", (str,), False),
+    ("forwarding_domain", (str,), None),
     (
         "forwarding_mode",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

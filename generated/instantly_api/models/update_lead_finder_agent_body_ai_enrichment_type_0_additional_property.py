@@ -182,23 +182,30 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty:
 
 
 _SHAPE = (
-    ("model_version", (str,), False),
+    ("model_version", (str,), None),
     (
         "prompt",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("input_columns", (str,), True),
+    (
+        "input_columns",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "use_instantly_account",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "overwrite",
@@ -206,7 +213,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "order",
@@ -215,7 +222,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "required",
@@ -223,7 +230,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "verb",
@@ -231,7 +238,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "object_",
@@ -239,7 +246,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "fallback",
@@ -247,7 +254,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "skip_if_input_empty",
@@ -255,6 +262,6 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -722,22 +722,71 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("department", (str,), True),
-    ("level", (str,), True),
-    ("revenue", (str,), True),
-    ("news", (str,), True),
-    ("job_listing", (str,), True),
-    ("job_listing_filter", (str,), True),
-    ("name", (str,), True),
+    (
+        "department",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "level",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "revenue",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "news",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "job_listing",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "job_listing_filter",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "name",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "look_alike",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lookAlike",
@@ -745,7 +794,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "look_alike_mode",
@@ -753,35 +802,63 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("technologies", (str,), True),
-    ("fundingType", (str,), True),
+    (
+        "technologies",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "fundingType",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "locationMode",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("domains", (str,), True),
+    (
+        "domains",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "website_visitors",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
-    ("funding_type", (str,), True),
+    (
+        "funding_type",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "skip_owned_leads",
         (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "show_one_lead_per_company",
@@ -789,7 +866,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "location_mode",
@@ -797,7 +874,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -105,14 +105,14 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -122,6 +122,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

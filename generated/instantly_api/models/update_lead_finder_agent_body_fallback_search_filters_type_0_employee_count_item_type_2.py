@@ -105,14 +105,14 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "max_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "min_",
@@ -122,6 +122,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -111,7 +111,7 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
@@ -120,7 +120,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -130,6 +130,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

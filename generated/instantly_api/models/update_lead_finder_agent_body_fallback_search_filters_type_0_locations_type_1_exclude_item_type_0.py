@@ -85,13 +85,13 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeIt
 
 
 _SHAPE = (
-    ("place_id", (str,), False),
+    ("place_id", (str,), None),
     (
         "label",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

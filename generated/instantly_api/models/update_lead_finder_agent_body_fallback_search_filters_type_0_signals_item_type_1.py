@@ -136,7 +136,7 @@ def _parse_keywords(
 
 
 _SHAPE = (
-    ("key", (str,), False),
+    ("key", (str,), None),
     (
         "period_days",
         (
@@ -144,7 +144,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -91,6 +91,20 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry:
 
 
 _SHAPE = (
-    ("exclude", (str,), True),
-    ("include", (str,), True),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
 )

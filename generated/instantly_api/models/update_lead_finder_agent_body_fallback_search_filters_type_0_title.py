@@ -113,15 +113,29 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title:
 
 
 _SHAPE = (
-    ("include", (str,), True),
-    ("exclude", (str,), True),
+    (
+        "include",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
+    (
+        "exclude",
+        (
+            list,
+            Unset,
+        ),
+        (str,),
+    ),
     (
         "include_mode",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "exclude_mode",
@@ -129,6 +143,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

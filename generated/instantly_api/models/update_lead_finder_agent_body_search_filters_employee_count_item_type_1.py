@@ -100,14 +100,14 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "min_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "max_",
@@ -117,6 +117,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

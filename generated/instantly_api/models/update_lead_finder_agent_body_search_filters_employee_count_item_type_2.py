@@ -100,14 +100,14 @@ class UpdateLeadFinderAgentBodySearchFiltersEmployeeCountItemType2:
 
 
 _SHAPE = (
-    ("op", (str,), False),
+    ("op", (str,), None),
     (
         "max_",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
     (
         "min_",
@@ -117,6 +117,6 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )

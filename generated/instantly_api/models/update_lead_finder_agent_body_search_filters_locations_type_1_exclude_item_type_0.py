@@ -83,13 +83,13 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType1ExcludeItemType0:
 
 
 _SHAPE = (
-    ("place_id", (str,), False),
+    ("place_id", (str,), None),
     (
         "label",
         (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

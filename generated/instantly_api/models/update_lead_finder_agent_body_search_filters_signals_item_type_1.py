@@ -125,7 +125,7 @@ def _parse_keywords(
 
 
 _SHAPE = (
-    ("key", (str,), False),
+    ("key", (str,), None),
     (
         "period_days",
         (
@@ -133,7 +133,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

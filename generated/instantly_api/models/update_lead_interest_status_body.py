@@ -133,7 +133,7 @@ class UpdateLeadInterestStatusBody:
 
 
 _SHAPE = (
-    ("lead_email", (str,), False),
+    ("lead_email", (str,), None),
     (
         "interest_value",
         (
@@ -141,7 +141,7 @@ _SHAPE = (
             int,
             type(None),
         ),
-        False,
+        None,
     ),
     (
         "campaign_id",
@@ -149,7 +149,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "ai_interest_value",
@@ -158,7 +158,7 @@ _SHAPE = (
             int,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "disable_auto_interest",
@@ -166,7 +166,7 @@ _SHAPE = (
             bool,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "list_id",
@@ -174,6 +174,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

@@ -254,9 +254,9 @@ def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization", (str,), False),
-    ("target_hook_url", (str,), False),
+    ("id", (str,), None),
+    ("organization", (str,), None),
+    ("target_hook_url", (str,), None),
     (
         "campaign",
         (
@@ -264,7 +264,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "name",
@@ -273,7 +273,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "event_type",
@@ -282,7 +282,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "custom_interest_value",
@@ -292,7 +292,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "status",
@@ -302,7 +302,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

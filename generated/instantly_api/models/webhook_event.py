@@ -289,19 +289,19 @@ def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unse
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("organization_id", (str,), False),
-    ("success", (bool,), False),
+    ("id", (str,), None),
+    ("organization_id", (str,), None),
+    ("success", (bool,), None),
     (
         "retry_count",
         (
             float,
             int,
         ),
-        False,
+        None,
     ),
-    ("will_retry", (bool,), False),
-    ("webhook_url", (str,), False),
+    ("will_retry", (bool,), None),
+    ("webhook_url", (str,), None),
     (
         "status_code",
         (
@@ -310,7 +310,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "error_message",
@@ -319,7 +319,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "retry_group_id",
@@ -328,7 +328,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "retry_successful",
@@ -337,7 +337,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "lead_email",
@@ -346,7 +346,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "response_time_ms",
@@ -356,7 +356,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -328,9 +328,9 @@ def _parse_scheduled_for_removal_at(data: object) -> datetime.datetime | None | 
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("owner", (str,), False),
-    ("name", (str,), False),
+    ("id", (str,), None),
+    ("owner", (str,), None),
+    ("name", (str,), None),
     (
         "plan_id",
         (
@@ -338,7 +338,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_id_bundle",
@@ -347,7 +347,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "add_unsub_to_block",
@@ -356,7 +356,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "default_opportunity_value",
@@ -366,7 +366,7 @@ _SHAPE = (
             type(None),
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_id_leadfinder",
@@ -375,7 +375,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "org_logo_url",
@@ -384,7 +384,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "org_client_domain",
@@ -393,7 +393,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_id_crm",
@@ -402,7 +402,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_id_website_visitor",
@@ -411,7 +411,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "plan_id_inbox_placement",
@@ -420,7 +420,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )
 

@@ -156,10 +156,10 @@ class WorkspaceGroupMember:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("admin_workspace_id", (str,), False),
-    ("sub_workspace_id", (str,), False),
-    ("status", (str,), False),
+    ("id", (str,), None),
+    ("admin_workspace_id", (str,), None),
+    ("sub_workspace_id", (str,), None),
+    ("status", (str,), None),
     (
         "sub_workspace_name",
         (
@@ -167,7 +167,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "admin_workspace_name",
@@ -176,6 +176,6 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
 )

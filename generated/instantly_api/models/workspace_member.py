@@ -189,6 +189,11 @@ class WorkspaceMember:
             and (user_email is None or type(user_email) is str or user_email is UNSET)
             and (nickname is None or type(nickname) is str or nickname is UNSET)
             and (issuer_id is None or type(issuer_id) is str or issuer_id is UNSET)
+            and (
+                permissions is None
+                or permissions is UNSET
+                or (type(permissions) is list and all(type(_item) is str for _item in permissions))
+            )
         ):
             _check_shape(workspace_member, _SHAPE)
         return workspace_member
@@ -229,12 +234,12 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
 
 
 _SHAPE = (
-    ("id", (str,), False),
-    ("email", (str,), False),
-    ("user_id", (str,), False),
-    ("role", (str,), False),
-    ("workspace_id", (str,), False),
-    ("accepted", (bool,), False),
+    ("id", (str,), None),
+    ("email", (str,), None),
+    ("user_id", (str,), None),
+    ("role", (str,), None),
+    ("workspace_id", (str,), None),
+    ("accepted", (bool,), None),
     (
         "user_email",
         (
@@ -242,7 +247,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "nickname",
@@ -251,7 +256,7 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
     ),
     (
         "issuer_id",
@@ -260,7 +265,16 @@ _SHAPE = (
             str,
             Unset,
         ),
-        False,
+        None,
+    ),
+    (
+        "permissions",
+        (
+            list,
+            type(None),
+            Unset,
+        ),
+        (str,),
     ),
 )
 
