@@ -106,19 +106,6 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
 _NO_BODY = (("builtins", "object"), ("builtins", "NoneType"))
 
 
-def _response_module() -> Any:
-    """`instantly._response`, imported by the first answer (not by `import instantly`)."""
-    global _RESPONSE
-    if _RESPONSE is None:
-        from .. import _response
-
-        _RESPONSE = _response
-    return _RESPONSE
-
-
-_RESPONSE: Any = None
-
-
 def wait_options(result: Any) -> dict[str, Any] | None:
     """The arguments of `wait()` when a plan's started jobs are to be waited for, else None."""
     wait = result.wait if isinstance(result, StartedJobs) else None
@@ -239,9 +226,10 @@ class _RunnerCore:
 
     def finish(self, call: Call, request: httpx.Request, response: httpx.Response) -> Any:
         """The parsed 2xx body, or the typed error of a non-2xx or malformed answer."""
-        outcomes = _response_module()
+        from .._response import parse_success, status_error  # the first answer loads them
+
         if not 200 <= response.status_code < 300:
-            raise outcomes.status_error(response, method=request.method, path=request.url.path)
+            raise status_error(response, method=request.method, path=request.url.path)
         op = call.operation
         if not response.content and op.returns in _NO_BODY:
             return None  # a 204 (or an empty 2xx) where the spec promises no model
@@ -249,7 +237,7 @@ class _RunnerCore:
         if raw is None:
             raw = self._raw = self._raw_factory()
         # The request's method and path name it in an error only: not read for a good answer.
-        return outcomes.parse_success(op.parser(), raw, response, op.result_class())
+        return parse_success(op.parser(), raw, response, op.result_class())
 
     def local(self, effect: Environment | MakeHandles) -> Any:
         """Effects answered without I/O: the clock and rng, or handles for started jobs."""
