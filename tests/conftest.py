@@ -3,6 +3,8 @@
 The pinned spec is found by the sha256 recorded in `openapi/spec.lock.json`: normally the vendored
 copy (`openapi/api_v2.json`), else in `$INSTANTLY_SPEC_DIR` or `../shared/openapi` beside the
 repository. A test that needs the spec and runs where it is absent is skipped with the reason.
+A test marked `snapshots(date, ...)` needs historical snapshots that are not vendored: where one
+is absent (a clone with nothing beside it) it is not collected, and the summary says so.
 
 Figures the hardening tests count (`tests/_tally.py`) are written to
 `build/test-reports/tallies.json` and printed in the terminal summary at the end of every session.
@@ -16,7 +18,13 @@ from typing import Any
 
 import pytest
 
-from scripts.spec_files import PIN_PATH, find_pinned_spec, read_pin, spec_search_dirs
+from scripts.spec_files import (
+    PIN_PATH,
+    SNAPSHOTS_HINT,
+    find_pinned_spec,
+    read_pin,
+    spec_search_dirs,
+)
 from tests._tally import REPORT_PATH, TALLY, Tally
 
 __all__ = ["pinned_spec", "pinned_spec_path", "tally"]
@@ -50,6 +58,36 @@ def tally() -> Tally:
     return TALLY
 
 
+_NOT_COLLECTED = pytest.StashKey[list[str]]()
+
+
+def _snapshot_found(date: str) -> bool:
+    """Whether the snapshot of `date` is here: the vendored pin, or beside the repository."""
+    name = f"api_v2.{date}.json"
+    if name == read_pin().get("filename"):
+        return find_pinned_spec() is not None
+    return any((folder / name).is_file() for folder in spec_search_dirs())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests whose historical snapshots are absent (see the module docstring)."""
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    missing: set[str] = set()
+    for item in items:
+        dates = [d for mark in item.iter_markers("snapshots") for d in mark.args]
+        absent = [d for d in dates if not _snapshot_found(d)]
+        missing.update(absent)
+        (left_out if absent else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        config.stash[_NOT_COLLECTED] = [
+            f"{len(left_out)} tests of historical spec snapshots not collected: "
+            f"{', '.join(sorted(missing))} not found; {SNAPSHOTS_HINT}"
+        ]
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Write the tally (if any test counted something) with the arguments of this run."""
     if TALLY.sections:
@@ -57,7 +95,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print the tally after the run; the figures are also in the report file."""
+    """Print what was not collected for want of snapshots, and the tally (also in its file)."""
+    for line in terminalreporter.config.stash.get(_NOT_COLLECTED, []):
+        terminalreporter.write_line(line)
     if not TALLY.sections:
         return
     terminalreporter.section("tallies (what the hardening tests tried)")

@@ -105,6 +105,7 @@ def test_check_passes_on_the_committed_generated_package() -> None:
     assert "generated/ matches" in done.stdout
 
 
+@pytest.mark.snapshots("2026-08-12")
 def test_regenerating_onto_a_new_spec_records_its_changes_in_the_changelog(tmp_path: Path) -> None:
     old, new = snapshot_path("2026-08-12"), snapshot_path("2026-08-21")
     previous_pin = {"sha256": SNAPSHOTS["2026-08-12"], "filename": old.name}

@@ -323,6 +323,7 @@ def _find(diff: SpecDiff, kind: str, component: str = "") -> Change:
     raise AssertionError(f"no {kind} {component}")
 
 
+@pytest.mark.snapshots("2026-05-07")
 def test_may_to_august_breaks_at_most_60_times_in_at_most_300_lines(
     may_to_august: SpecDiff,
 ) -> None:
@@ -330,6 +331,7 @@ def test_may_to_august_breaks_at_most_60_times_in_at_most_300_lines(
     assert len(may_to_august.to_markdown("t").splitlines()) <= 300
 
 
+@pytest.mark.snapshots("2026-05-07")
 def test_may_to_august_pins_real_breaks(may_to_august: SpecDiff) -> None:
     removed = _find(may_to_august, "field-removed", "Account.dfy_password_changed")
     assert removed.breaking and "GET /api/v2/accounts" in removed.reaches
@@ -344,6 +346,7 @@ def test_may_to_august_pins_real_breaks(may_to_august: SpecDiff) -> None:
     assert removed_op.breaking and removed_op.operation == "POST /api/v2/supersearch-enrichment"
 
 
+@pytest.mark.snapshots("2026-05-07")
 def test_may_to_august_pins_known_harmless_changes(may_to_august: SpecDiff) -> None:
     status = _find(may_to_august, "enum-values-added", "BackgroundJob.status")
     assert not status.breaking
@@ -355,10 +358,13 @@ def test_may_to_august_pins_known_harmless_changes(may_to_august: SpecDiff) -> N
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ("2025-06-18", "2025-12-26"),
-        ("2025-12-26", "2026-05-07"),
-        ("2026-05-07", "2026-08-12"),
-        ("2026-08-12", "2026-08-21"),
+        pytest.param(old, new, marks=pytest.mark.snapshots(old, new))
+        for old, new in [
+            ("2025-06-18", "2025-12-26"),
+            ("2025-12-26", "2026-05-07"),
+            ("2026-05-07", "2026-08-12"),
+            ("2026-08-12", "2026-08-21"),
+        ]
     ],
 )
 def test_consecutive_real_snapshots_diff_and_render(old: str, new: str) -> None:
