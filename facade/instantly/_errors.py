@@ -247,17 +247,26 @@ class AccountStatusError(UnexpectedStateError):
 class PartialBatchError(APIError):
     """A call split into several requests failed at one of them after earlier ones took effect.
 
-    `completed` is what the earlier requests did (the started jobs' handles for a warmup call, a
-    `BulkPauseResult` for `pause_many`), `unsent` the addresses whose request failed or was never
-    sent, and `error` (also `__cause__`) the failure itself.
+    Every item asked for is in exactly one of three states: done (`completed`: what the earlier
+    requests did — the started jobs' handles for a warmup call, a `BulkPauseResult` for
+    `pause_many`), in doubt (`in_doubt`: sent, but the answer was lost and a look-up could not
+    settle it; it may have taken effect) and not sent (`unsent`: refused before taking effect, or
+    never sent). `error` (also `__cause__`) is the failure itself.
     """
 
     def __init__(
-        self, message: str, *, error: APIError, completed: Any, unsent: tuple[str, ...]
+        self,
+        message: str,
+        *,
+        error: APIError,
+        completed: Any,
+        unsent: tuple[Any, ...],
+        in_doubt: tuple[Any, ...] = (),
     ) -> None:
         self.error = error
         self.completed = completed
         self.unsent = unsent
+        self.in_doubt = in_doubt
         super().__init__(message, method=error.method, path=error.path)
 
 
