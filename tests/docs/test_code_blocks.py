@@ -10,7 +10,6 @@ with ```python title="needs a real key" is skipped with that reason.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from instantly.testing import FakeInstantly
+
+from tests._tools import find_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -88,7 +89,7 @@ def test_the_readme_stays_under_20_kib() -> None:
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.name for b in BLOCKS])
 def test_the_block_passes_ruff_as_the_code_does(block: Block) -> None:
     """Examples follow the project's own lint and format rules (pyproject's [tool.ruff])."""
-    ruff = shutil.which("ruff")
+    ruff = find_tool("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[dev]')")
     for args in (["check", "--quiet"], ["format", "--diff", "--quiet"]):

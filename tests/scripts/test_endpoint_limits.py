@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from scripts.endpoint_limits import (
     render_endpoint_limits_module,
 )
 from scripts.spec_files import REPO_ROOT, find_pinned_spec
+from tests._tools import find_tool
 
 
 def spec_with(*operations: tuple[str, str, str]) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def test_an_empty_table_is_a_valid_module(tmp_path: Path) -> None:
 
 def ruff_format_check(text: str, tmp_path: Path) -> None:
     """Assert `ruff format` (as regeneration runs it) would leave `text` unchanged."""
-    ruff = shutil.which("ruff")
+    ruff = find_tool("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed")
     path = tmp_path / "_endpoint_limits.py"
