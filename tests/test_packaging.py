@@ -108,6 +108,8 @@ def test_the_sdist_holds_no_node_modules_and_no_bytecode(built: tuple[Path, Path
     assert {n for n in names if n.startswith(".ci/")} == {
         ".ci/prism/package.json",
         ".ci/prism/package-lock.json",
+        ".ci/mkdocs.yml",
+        ".ci/mkdocs_hooks.py",
     }
 
 
