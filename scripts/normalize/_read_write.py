@@ -5,7 +5,8 @@ OpenAPI says a `readOnly` property is sent by the server only (an `id`, `timesta
 read-only properties `required` too, which the generator would otherwise turn into a required
 argument of every request that sends the component, and a value that is then sent. Requests get
 a request-side view of such a component (`Campaign` -> `CampaignRequest`, read-only properties
-dropped); replies never require a write-only property.
+dropped, their names kept in `x-read-only` so the facade refuses them if sent anyway); replies
+never require a write-only property.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ class _RequestSide:
             read_only = _marked(schema.get("properties"), "readOnly")
             for key in read_only:
                 del schema["properties"][key]
+            if read_only:  # kept by name, so a request that sends one anyway is refused
+                schema["x-read-only"] = sorted({*schema.get("x-read-only", []), *read_only})
             self.fired += len(read_only)
             _drop_from_required(schema, read_only)
             stack.extend(_subschemas(schema))

@@ -69,6 +69,7 @@ def test_a_request_body_referring_to_a_component_with_read_only_gets_a_request_v
     assert sorted(view["properties"]) == ["name", "secret"]
     assert view["required"] == ["name", "secret"]  # writeOnly stays required in a request
     assert view["title"] == "ThingRequest"
+    assert view["x-read-only"] == ["id"]  # kept by name: the facade refuses it if sent
 
 
 def test_the_response_side_component_keeps_read_only_and_drops_write_only_from_required() -> None:
@@ -202,13 +203,18 @@ DRIVE = textwrap.dedent(
         except ValueError:  # InvalidInputError: not an argument of this method
             refused = True
         try:
+            client.things.create(body={"name": "lamp", "id": "mine"})
+            refused_in_body = ""
+        except ValueError as exc:
+            refused_in_body = str(exc)
+        try:
             client.things.create(name="")
             checked = False
         except ValueError:
             checked = True
     print(json.dumps({
         "parameters": sorted(parameters), "sent": sent, "id": thing.id,
-        "refused": refused, "checked": checked,
+        "refused": refused, "checked": checked, "refused_in_body": refused_in_body,
     }))
     """
 )
@@ -233,6 +239,8 @@ def test_a_required_read_only_property_is_neither_required_nor_sent(built: Path)
     assert seen["sent"] == [{"name": "lamp"}]  # the readOnly id is not sent
     assert seen["id"] == "t-1"  # ... and the response still reads it
     assert seen["refused"] is True  # passing it is refused before sending
+    assert "id='mine' is not accepted: it is read-only" in seen["refused_in_body"]
+    assert len(seen["sent"]) == 1  # ... also inside a body mapping, before sending
     assert seen["checked"] is True  # the rest of the body is still validated (minLength)
 
 
