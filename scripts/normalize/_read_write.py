@@ -18,13 +18,13 @@ from typing import Any, Final
 from ._naming import pascal_case
 from ._walk import HTTP_METHODS, JSONDict, _subschemas, iter_schemas
 
-__all__ = ["honour_read_write_markers"]
+__all__ = ["components_requests_use", "honour_read_write_markers", "request_body_schemas"]
 
 _REF: Final = "#/components/schemas/"
 _VIEW_SUFFIXES: Final = ("Request", "RequestBody", "WriteRequest")
 
 
-def _request_bodies(spec: JSONDict) -> Iterator[JSONDict]:
+def request_body_schemas(spec: JSONDict) -> Iterator[JSONDict]:
     """The schema of every request body (operations' and `components/requestBodies`)."""
     bodies: list[Any] = list(spec.get("components", {}).get("requestBodies", {}).values())
     for item in spec.get("paths", {}).values():
@@ -37,6 +37,24 @@ def _request_bodies(spec: JSONDict) -> Iterator[JSONDict]:
             for media in body.get("content", {}).values():
                 if isinstance(media, dict) and isinstance(media.get("schema"), dict):
                     yield media["schema"]
+
+
+def components_requests_use(spec: JSONDict) -> set[str]:
+    """Names of the components a request body refers to, directly or through other components."""
+    components = spec.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    stack = list(request_body_schemas(spec))
+    while stack:
+        schema = stack.pop()
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF):
+            name = ref.removeprefix(_REF)
+            if name not in used and isinstance(components.get(name), dict):
+                used.add(name)
+                stack.append(components[name])
+            continue
+        stack.extend(_subschemas(schema))
+    return used
 
 
 def _marked(properties: Any, marker: str) -> list[str]:
@@ -145,7 +163,7 @@ def honour_read_write_markers(spec: JSONDict, notes: list[str]) -> int:
     """
     del notes
     request = _RequestSide(spec)
-    for body in list(_request_bodies(spec)):
+    for body in list(request_body_schemas(spec)):
         request.rewrite(body)
     fired = request.fired
     for schema in iter_schemas(spec):

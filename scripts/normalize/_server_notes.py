@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ._overrides import OverrideError
+from ._read_write import components_requests_use
 from ._walk import JSONDict, pointer_tokens
 
 __all__ = [
@@ -260,18 +261,34 @@ def _apply(spec: JSONDict, note: ServerNote) -> bool:
     return _widen(schema, note.types, note)
 
 
+def _refuse_request_side(note: ServerNote, requests_use: set[str]) -> None:
+    """A note describes answers: applied to a schema a request sends, it would loosen the
+    validation that protects the user's data, so it stops the build instead."""
+    tokens = pointer_tokens(note.pointer)
+    if "requestBody" in tokens:
+        raise note.fail("points into a request body; notes describe what the server sends")
+    if tokens[:2] == ["components", "schemas"] and len(tokens) > 2 and tokens[2] in requests_use:
+        raise note.fail(
+            f"points into {tokens[2]}, which a request body also uses; give requests their own "
+            "schema first, so the note does not loosen what a request may send"
+        )
+
+
 def apply_server_notes_from(
     spec: JSONDict, server_notes: ServerNotes | None, notes: list[str]
 ) -> int:
     """Apply `server_notes` to `spec` in place when it documents their server; count changes.
 
-    A note whose pointer does not resolve, or points at a schema of the wrong shape, raises
-    `ServerNoteError`; one the spec already agrees with leaves a reviewer's note.
+    A note whose pointer does not resolve, points at a schema of the wrong shape or at one a
+    request sends raises `ServerNoteError`; one the spec already agrees with leaves a
+    reviewer's note.
     """
     if server_notes is None or not _documents(spec, server_notes.server):
         return 0
+    requests_use = components_requests_use(spec)
     fired = 0
     for note in server_notes.notes:
+        _refuse_request_side(note, requests_use)
         if _apply(spec, note):
             fired += 1
             target = _target(spec, note)

@@ -153,6 +153,36 @@ def test_a_note_the_spec_already_agrees_with_leaves_a_reviewer_note() -> None:
     ]
 
 
+def test_a_note_on_a_component_a_request_body_uses_stops_rather_than_loosen_requests() -> None:
+    document = spec()
+    document["paths"] = {
+        "/things": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                    }
+                }
+            }
+        }
+    }
+    before = copy.deepcopy(document)
+    with pytest.raises(ServerNoteError, match="which a request body also uses"):
+        apply(document, note(THING, "omitted", properties=("count",)))
+    assert document == before
+
+
+def test_a_note_pointing_into_a_request_body_stops_the_build() -> None:
+    document = spec()
+    body = {"type": "object", "properties": {"day": {"type": "string", "format": "date"}}}
+    document["paths"] = {
+        "/things": {"post": {"requestBody": {"content": {"application/json": {"schema": body}}}}}
+    }
+    pointer = "/paths/~1things/post/requestBody/content/application~1json/schema/properties/day"
+    with pytest.raises(ServerNoteError, match="points into a request body"):
+        apply(document, note(pointer, "empty_string"))
+
+
 def test_a_stale_note_is_an_override_error_so_regeneration_and_check_report_it() -> None:
     assert issubclass(ServerNoteError, OverrideError)
 
