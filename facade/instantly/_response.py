@@ -172,7 +172,7 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     key = _sent_key(response)
     body: Any = scrub(_json_or_none(response), key)
     message = _server_message(body)
-    text = ""
+    text: str | None = None  # the body as text, when it is not an error object
     if message is None:
         if body is None or isinstance(body, str):
             raw = body if isinstance(body, str) else response.content.decode("utf-8", "replace")
@@ -188,7 +188,7 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
         "body": body,
         "request_id": scrub(request_id_of(response), key),
     }
-    if status == 403 and text and (block := _cloudflare_block(response, text)) is not None:
+    if status == 403 and text is not None and (block := _cloudflare_block(response, text)):
         ray = response.headers.get("cf-ray") or (m[1] if (m := _RAY_ID.search(text)) else None)
         ray_id = scrub(ray, key)
         return CloudflareBlockedError(

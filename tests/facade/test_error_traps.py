@@ -102,6 +102,12 @@ def test_a_challenge_page_is_a_cloudflare_block_without_a_code() -> None:
     assert "challenge" in err.message and "User-Agent" in err.message
 
 
+def test_an_empty_403_cloudflare_marked_as_mitigated_is_a_cloudflare_block() -> None:
+    err = error_of(httpx.Response(403, headers={"cf-mitigated": "challenge", "cf-ray": RAY}))
+    assert isinstance(err, CloudflareBlockedError)
+    assert err.message.endswith("Body: ''")
+
+
 def test_instantlys_own_json_403_behind_cloudflare_stays_a_plain_permission_denied_error() -> None:
     body = error_body(403, "Forbidden", "API key does not have the required scope")
     err = error_of(json_response(403, body, {"server": "cloudflare", "cf-ray": RAY}))
