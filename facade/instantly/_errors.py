@@ -22,6 +22,7 @@
     │       ├── AuthenticationError           401
     │       ├── PaymentRequiredError          402
     │       ├── PermissionDeniedError         403
+    │       │   └── CloudflareBlockedError    Cloudflare refused it before it reached Instantly
     │       ├── NotFoundError                 404
     │       ├── ConflictError                 409
     │       ├── PayloadTooLargeError          413
@@ -60,6 +61,7 @@ __all__ = [
     "CampaignLaunchError",
     "CampaignPreflightError",
     "ClientClosedError",
+    "CloudflareBlockedError",
     "ConflictError",
     "ErrorInBodyError",
     "InstantlyError",
@@ -350,11 +352,32 @@ class AuthenticationError(APIStatusError):
 
 
 class PaymentRequiredError(APIStatusError):
-    """402: the workspace's plan does not include this feature."""
+    """402: the workspace has no active paid plan, or its plan does not include this feature."""
 
 
 class PermissionDeniedError(APIStatusError):
     """403: the key lacks the scope this operation needs."""
+
+
+class CloudflareBlockedError(PermissionDeniedError):
+    """403 from Cloudflare in front of the API: the request never reached Instantly.
+
+    `cloudflare_code` is Cloudflare's error code when the body gives one (1010: the client's
+    signature, for an API client its User-Agent, is banned; 1020: a firewall rule matched);
+    `ray_id` is the `cf-ray` header, which Instantly's support needs to look the block up.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cloudflare_code: int | None = None,
+        ray_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.cloudflare_code = cloudflare_code
+        self.ray_id = ray_id
+        super().__init__(message, **kwargs)
 
 
 class NotFoundError(APIStatusError):

@@ -1,10 +1,10 @@
 """Checking a request's inputs against the spec's constraints, before anything is sent.
 
 The generated resource layer carries, per operation, a compact schema of its inputs (types,
-required fields, known values, sizes, bounds, patterns and the formats email, uuid, date and
-date-time). `check_value` walks a JSON-ready value against it and raises `InvalidInputError`
-naming the field path, the value and what would be right. Constructs the compact schema does not
-carry (`not`, `if`/`then`) are left to the server.
+required fields, read-only fields never to send, known values, sizes, bounds, patterns and the
+formats email, uuid, date and date-time). `check_value` walks a JSON-ready value against it and
+raises `InvalidInputError` naming the field path, the value and what would be right. Constructs
+the compact schema does not carry (`not`, `if`/`then`) are left to the server.
 """
 
 from __future__ import annotations
@@ -134,6 +134,10 @@ def _check_object(schema: Mapping[str, Any], value: Mapping[str, Any], path: str
     if missing:
         where = f"{path} is missing" if path else "missing"
         raise InvalidInputError(f"{where} the required argument(s) {', '.join(map(repr, missing))}")
+    for name in schema.get("x-read-only", ()):
+        if name in value:
+            where = f"{path}.{name}" if path else name
+            raise _fail(where, value[name], "it is read-only: the server sets it")
     if "minProperties" in schema and len(value) < schema["minProperties"]:
         raise _fail(path, value, f"at least {schema['minProperties']} fields are required")
     properties = schema.get("properties", {})

@@ -12,9 +12,21 @@ from ._hoist import hoist_shared_error_bodies
 from ._media import is_json_media_type, put_json_media_first
 from ._naming import give_models_unique_titles, name_schemas_by_title, pascal_case
 from ._overrides import Override, OverrideError, apply_overrides, load_overrides
+from ._read_write import honour_read_write_markers
 from ._refs import replace_dangling_refs
 from ._registry import RULES, NormalizeReport, Rule, RuleFunction, normalize, normalize_with_report
 from ._reserved import RESERVED_MODEL_NAMES, python_attribute_name, untype_reserved_properties
+from ._server_notes import (
+    NOTE_KINDS,
+    SERVER_NOTES_PATH,
+    Evidence,
+    ServerNote,
+    ServerNoteError,
+    ServerNotes,
+    apply_server_notes,
+    apply_server_notes_from,
+    load_server_notes,
+)
 from ._types import (
     give_arrays_items,
     open_enums,
@@ -32,23 +44,33 @@ from ._walk import (
 
 __all__ = [
     "HTTP_METHODS",
+    "NOTE_KINDS",
     "RESERVED_MODEL_NAMES",
     "RULES",
+    "SERVER_NOTES_PATH",
+    "Evidence",
     "NormalizeReport",
     "Override",
     "OverrideError",
     "PointerError",
     "Rule",
     "RuleFunction",
+    "ServerNote",
+    "ServerNoteError",
+    "ServerNotes",
     "apply_overrides",
+    "apply_server_notes",
+    "apply_server_notes_from",
     "fold_assertion_only_variants",
     "give_arrays_items",
     "give_models_unique_titles",
     "hoist_shared_error_bodies",
+    "honour_read_write_markers",
     "is_json_media_type",
     "iter_operations",
     "iter_schemas",
     "load_overrides",
+    "load_server_notes",
     "name_schemas_by_title",
     "normalize",
     "normalize_with_report",

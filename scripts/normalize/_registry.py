@@ -11,8 +11,10 @@ from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._media import put_json_media_first
 from ._naming import give_models_unique_titles, name_schemas_by_title
+from ._read_write import honour_read_write_markers
 from ._refs import replace_dangling_refs
 from ._reserved import untype_reserved_properties
+from ._server_notes import apply_server_notes
 from ._types import (
     give_arrays_items,
     open_enums,
@@ -45,15 +47,19 @@ def _rule(function: RuleFunction) -> Rule:
 
 
 # Order matters: dangling references are replaced before anything follows references; names
-# first (hoisted bodies must not collide with titles), and titles made unique once every
-# component exists; error bodies are hoisted while their enums still tell them apart, assertions
-# go before enums are opened (an assertion-only member may hold an `enum`), and formats, arrays,
-# media types and member names are fixed last.
+# first (hoisted bodies must not collide with titles); the field notes once names are stable
+# (their pointers say `Campaign`, not `def-1`); titles made unique once every component exists,
+# and request views named after that (their names are checked against those titles); error
+# bodies are hoisted while their enums still tell them apart, assertions go before enums are
+# opened (an assertion-only member may hold an `enum`), and formats, arrays, media types and
+# member names are fixed last.
 RULES: tuple[Rule, ...] = (
     _rule(replace_dangling_refs),
     _rule(name_schemas_by_title),
+    _rule(apply_server_notes),
     _rule(hoist_shared_error_bodies),
     _rule(give_models_unique_titles),
+    _rule(honour_read_write_markers),
     _rule(fold_assertion_only_variants),
     _rule(open_enums),
     _rule(relax_string_formats),

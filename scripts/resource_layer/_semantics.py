@@ -211,6 +211,9 @@ def _compact(document: Mapping[str, Any], schema: Any, depth: int = 0) -> dict[s
             out["required"] = required
         if not out["properties"]:
             del out["properties"]
+    read_only = schema.get("x-read-only")  # properties the server sets: never sent
+    if isinstance(read_only, list) and read_only:
+        out["x-read-only"] = [str(name) for name in read_only]
     for combinator in ("anyOf", "oneOf"):
         branches = schema.get(combinator)
         if isinstance(branches, list) and branches:

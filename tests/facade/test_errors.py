@@ -37,6 +37,8 @@ SAMPLES: dict[str, Any] = {
     "problems": ("account 'a@doe.com' has status 2",),
     "result": {"success": False, "error": "Connection timeout"},
     "verification": {"email": "jon@doe.com", "verification_status": "pending"},
+    "cloudflare_code": 1010,
+    "ray_id": "8f1c2d3e4a5b6c7d-AMS",
 }
 
 
@@ -64,6 +66,8 @@ def _instance(cls: type[BaseException]) -> BaseException:
             args.append(value)
     if issubclass(cls, instantly.RateLimitError):
         kwargs.update(status_code=429, retry_after=SAMPLES["retry_after"])
+    if issubclass(cls, instantly.CloudflareBlockedError):
+        kwargs.update(status_code=403, method="GET", path=SAMPLES["path"])
     return cls(*args, **kwargs)
 
 
@@ -108,6 +112,17 @@ def test_a_pickled_error_keeps_its_typed_attributes() -> None:
         3.0, 429, "GET", "/x", {"a": 1},
     )  # fmt: skip
     assert back.__module__ == "instantly"
+
+
+def test_a_pickled_cloudflare_block_keeps_its_code_and_ray_id() -> None:
+    exc = instantly.CloudflareBlockedError(
+        "blocked", cloudflare_code=1010, ray_id="8f1c2d3e4a5b6c7d", status_code=403, body="x"
+    )
+    back = pickle.loads(pickle.dumps(exc))
+    assert (back.cloudflare_code, back.ray_id, back.status_code, back.body) == (
+        1010, "8f1c2d3e4a5b6c7d", 403, "x",
+    )  # fmt: skip
+    assert isinstance(back, instantly.PermissionDeniedError)
 
 
 def test_a_closed_client_error_is_also_a_runtime_error() -> None:

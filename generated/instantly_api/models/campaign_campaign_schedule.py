@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,24 +20,19 @@ class CampaignCampaignSchedule:
     """Campaign schedule
 
     Attributes:
-        schedules (list[CampaignCampaignScheduleSchedulesItem]):
-        start_date (datetime.date | None | Unset): Start date in YYYY-MM-DD format. Uses the campaign's timezone.
+        start_date (datetime.date | None | str | Unset): Start date in YYYY-MM-DD format. Uses the campaign's timezone.
             Example: 1970-01-01T00:00:00.000Z.
-        end_date (datetime.date | None | Unset): End date in YYYY-MM-DD format. Uses the campaign's timezone. Example:
-            1970-01-01T00:00:00.000Z.
+        end_date (datetime.date | None | str | Unset): End date in YYYY-MM-DD format. Uses the campaign's timezone.
+            Example: 1970-01-01T00:00:00.000Z.
+        schedules (list[CampaignCampaignScheduleSchedulesItem] | Unset):
     """
 
-    schedules: list[CampaignCampaignScheduleSchedulesItem]
-    start_date: datetime.date | None | Unset = UNSET
-    end_date: datetime.date | None | Unset = UNSET
+    start_date: datetime.date | None | str | Unset = UNSET
+    end_date: datetime.date | None | str | Unset = UNSET
+    schedules: list[CampaignCampaignScheduleSchedulesItem] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        schedules = []
-        for schedules_item_data in self.schedules:
-            schedules_item = schedules_item_data.to_dict()
-            schedules.append(schedules_item)
-
         start_date: None | str | Unset
         if isinstance(self.start_date, Unset):
             start_date = UNSET
@@ -54,38 +49,47 @@ class CampaignCampaignSchedule:
         else:
             end_date = self.end_date
 
+        schedules: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.schedules, Unset):
+            schedules = []
+            for schedules_item_data in self.schedules:
+                schedules_item = schedules_item_data.to_dict()
+                schedules.append(schedules_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "schedules": schedules,
-            }
-        )
+        field_dict.update({})
         if start_date is not UNSET:
             field_dict["start_date"] = start_date
         if end_date is not UNSET:
             field_dict["end_date"] = end_date
+        if schedules is not UNSET:
+            field_dict["schedules"] = schedules
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        schedules = []
-        _schedules = d.pop("schedules")
-        for schedules_item_data in _schedules:
-            schedules_item = CampaignCampaignScheduleSchedulesItem.from_dict(schedules_item_data)
-
-            schedules.append(schedules_item)
-
         start_date = _parse_start_date(d.pop("start_date", UNSET))
 
         end_date = _parse_end_date(d.pop("end_date", UNSET))
 
+        _schedules = d.pop("schedules", UNSET)
+        schedules: list[CampaignCampaignScheduleSchedulesItem] | Unset = UNSET
+        if _schedules is not UNSET:
+            schedules = []
+            for schedules_item_data in _schedules:
+                schedules_item = CampaignCampaignScheduleSchedulesItem.from_dict(
+                    schedules_item_data
+                )
+
+                schedules.append(schedules_item)
+
         campaign_campaign_schedule = cls(
-            schedules,
             start_date,
             end_date,
+            schedules,
         )
 
         campaign_campaign_schedule.additional_properties = d
@@ -108,7 +112,7 @@ class CampaignCampaignSchedule:
         return key in self.additional_properties
 
 
-def _parse_start_date(data: object) -> datetime.date | None | Unset:
+def _parse_start_date(data: object) -> datetime.date | None | str | Unset:
     if data is None:
         return data
     if isinstance(data, Unset):
@@ -116,18 +120,20 @@ def _parse_start_date(data: object) -> datetime.date | None | Unset:
     try:
         if not isinstance(data, str):
             raise TypeError()
-        start_date_type_1 = parse_date(data)
+        start_date_type_0 = parse_date(data)
 
-        return start_date_type_1
+        return start_date_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
+    if isinstance(data, str):
+        return cast(datetime.date | None | str | Unset, data)
     raise TypeError(
         f"CampaignCampaignSchedule.start_date is {type(data).__name__} {data!r:.60}, "
-        "not datetime.date | None"
+        "not datetime.date | None | str"
     )
 
 
-def _parse_end_date(data: object) -> datetime.date | None | Unset:
+def _parse_end_date(data: object) -> datetime.date | None | str | Unset:
     if data is None:
         return data
     if isinstance(data, Unset):
@@ -135,14 +141,16 @@ def _parse_end_date(data: object) -> datetime.date | None | Unset:
     try:
         if not isinstance(data, str):
             raise TypeError()
-        end_date_type_1 = parse_date(data)
+        end_date_type_0 = parse_date(data)
 
-        return end_date_type_1
+        return end_date_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
+    if isinstance(data, str):
+        return cast(datetime.date | None | str | Unset, data)
     raise TypeError(
         f"CampaignCampaignSchedule.end_date is {type(data).__name__} {data!r:.60}, "
-        "not datetime.date | None"
+        "not datetime.date | None | str"
     )
 
 

@@ -27,12 +27,12 @@ class GetCampaignStepsAnalyticsResponse200Item:
         unique_opened (int): The total number of opened emails Example: 60.
         replies (int): The total number of replies Example: 60.
         unique_replies (int): The total number of replies Example: 60.
-        replies_automatic (int): The total number of automatic replies detected Example: 5.
-        unique_replies_automatic (int): The total number of unique automatic replies detected Example: 4.
         clicks (int): The total number of links clicked Example: 60.
         unique_clicks (int): The total number of unique links clicked. Unique meaning from unique leads, not unique
             links. For instance, if a lead clicked a link 3 times, it will be counted as 1 unique click. If a lead clicked 3
             different links, it will still be counted as 1 unique click Example: 60.
+        replies_automatic (int | Unset): The total number of automatic replies detected Example: 5.
+        unique_replies_automatic (int | Unset): The total number of unique automatic replies detected Example: 4.
         opportunities (int | Unset): The total number of opportunities created from this step. Included only if
             `include_opportunities_count` is `true` Example: 10.
         unique_opportunities (int | Unset): The total number of unique opportunities created from this step. Unique
@@ -51,10 +51,10 @@ class GetCampaignStepsAnalyticsResponse200Item:
     unique_opened: int
     replies: int
     unique_replies: int
-    replies_automatic: int
-    unique_replies_automatic: int
     clicks: int
     unique_clicks: int
+    replies_automatic: int | Unset = UNSET
+    unique_replies_automatic: int | Unset = UNSET
     opportunities: int | Unset = UNSET
     unique_opportunities: int | Unset = UNSET
     meetings_booked: int | Unset = UNSET
@@ -78,13 +78,13 @@ class GetCampaignStepsAnalyticsResponse200Item:
 
         unique_replies = self.unique_replies
 
-        replies_automatic = self.replies_automatic
-
-        unique_replies_automatic = self.unique_replies_automatic
-
         clicks = self.clicks
 
         unique_clicks = self.unique_clicks
+
+        replies_automatic = self.replies_automatic
+
+        unique_replies_automatic = self.unique_replies_automatic
 
         opportunities = self.opportunities
 
@@ -105,12 +105,14 @@ class GetCampaignStepsAnalyticsResponse200Item:
                 "unique_opened": unique_opened,
                 "replies": replies,
                 "unique_replies": unique_replies,
-                "replies_automatic": replies_automatic,
-                "unique_replies_automatic": unique_replies_automatic,
                 "clicks": clicks,
                 "unique_clicks": unique_clicks,
             }
         )
+        if replies_automatic is not UNSET:
+            field_dict["replies_automatic"] = replies_automatic
+        if unique_replies_automatic is not UNSET:
+            field_dict["unique_replies_automatic"] = unique_replies_automatic
         if opportunities is not UNSET:
             field_dict["opportunities"] = opportunities
         if unique_opportunities is not UNSET:
@@ -139,13 +141,13 @@ class GetCampaignStepsAnalyticsResponse200Item:
 
         unique_replies = d.pop("unique_replies")
 
-        replies_automatic = d.pop("replies_automatic")
-
-        unique_replies_automatic = d.pop("unique_replies_automatic")
-
         clicks = d.pop("clicks")
 
         unique_clicks = d.pop("unique_clicks")
+
+        replies_automatic = d.pop("replies_automatic", UNSET)
+
+        unique_replies_automatic = d.pop("unique_replies_automatic", UNSET)
 
         opportunities = d.pop("opportunities", UNSET)
 
@@ -163,10 +165,10 @@ class GetCampaignStepsAnalyticsResponse200Item:
             unique_opened,
             replies,
             unique_replies,
-            replies_automatic,
-            unique_replies_automatic,
             clicks,
             unique_clicks,
+            replies_automatic,
+            unique_replies_automatic,
             opportunities,
             unique_opportunities,
             meetings_booked,
@@ -182,10 +184,10 @@ class GetCampaignStepsAnalyticsResponse200Item:
             and type(unique_opened) is int
             and type(replies) is int
             and type(unique_replies) is int
-            and type(replies_automatic) is int
-            and type(unique_replies_automatic) is int
             and type(clicks) is int
             and type(unique_clicks) is int
+            and (type(replies_automatic) is int or replies_automatic is UNSET)
+            and (type(unique_replies_automatic) is int or unique_replies_automatic is UNSET)
             and (type(opportunities) is int or opportunities is UNSET)
             and (type(unique_opportunities) is int or unique_opportunities is UNSET)
             and (type(meetings_booked) is int or meetings_booked is UNSET)
@@ -233,10 +235,24 @@ _SHAPE = (
     ("unique_opened", (int,), None),
     ("replies", (int,), None),
     ("unique_replies", (int,), None),
-    ("replies_automatic", (int,), None),
-    ("unique_replies_automatic", (int,), None),
     ("clicks", (int,), None),
     ("unique_clicks", (int,), None),
+    (
+        "replies_automatic",
+        (
+            int,
+            Unset,
+        ),
+        None,
+    ),
+    (
+        "unique_replies_automatic",
+        (
+            int,
+            Unset,
+        ),
+        None,
+    ),
     (
         "opportunities",
         (
