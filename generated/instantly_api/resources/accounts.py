@@ -810,9 +810,12 @@ class Accounts(SyncResource):
         """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
         Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. A request
-        failing after others succeeded raises `PartialBatchError` holding the `BulkPauseResult` so
-        far (`.completed`) and the addresses not handled (`.unsent`)."""
+        were paused and which not (unknown, or status unchanged), per the server's answers. When a
+        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
+        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
+        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
+        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
+        (sending them again is safe). A refusal at the first request is raised as it is."""
         from instantly._helpers.accounts import pause_many as _pause_many_plan
 
         return self._run(_pause_many_plan(emails=emails, **options))
@@ -1278,9 +1281,12 @@ class AsyncAccounts(AsyncResource):
         """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
         Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. A request
-        failing after others succeeded raises `PartialBatchError` holding the `BulkPauseResult` so
-        far (`.completed`) and the addresses not handled (`.unsent`)."""
+        were paused and which not (unknown, or status unchanged), per the server's answers. When a
+        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
+        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
+        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
+        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
+        (sending them again is safe). A refusal at the first request is raised as it is."""
         from instantly._helpers.accounts import pause_many as _pause_many_plan
 
         return await self._run(_pause_many_plan(emails=emails, **options))
