@@ -11,8 +11,9 @@ found without effect by a look-up). A request whose answer is lost (`answer_lost
 dropped connection after sending, a 5xx the transport did not retry, an unreadable 2xx) is looked
 up before anything is reported: the accounts' status for a pause, the workspace's background jobs
 for warmup. A request settled by its look-up counts as answered and the call goes on; otherwise
-the call stops and raises `PartialBatchError`. A refusal (a 4xx, or never sent) at the first
-request is raised as it is, since nothing took effect.
+the call stops and raises `PartialBatchError`. When nothing took effect (a refusal, a request
+never sent, or a lost answer found without effect, at the first request) the error is raised as
+it is.
 """
 
 from __future__ import annotations
@@ -133,8 +134,8 @@ class SplitCall(Generic[T]):
 
     `record(result)` after each request answered (or settled by a look-up); `record_not_done()`
     or `record_in_doubt()` when a look-up found the request without effect, or could not tell
-    (the call then stops); `failure(error)` gives what to raise: the error itself if nothing was
-    sent or looked up yet, else a `PartialBatchError`.
+    (the call then stops); `failure(error)` gives what to raise: the error itself if nothing took
+    effect, else a `PartialBatchError`.
     """
 
     def __init__(self, what: str, chunks: Sequence[Sequence[Any]]) -> None:
@@ -178,8 +179,10 @@ class SplitCall(Generic[T]):
         return tuple(self.results)
 
     def failure(self, error: APIError, completed: Any = None) -> APIError:
-        """What to raise for `error` (`completed`: what was done, if not `self.completed()`)."""
-        if not self.results and not self._stopped:
+        """What to raise for `error` (`completed`: what was done, if not `self.completed()`).
+
+        The error itself when nothing took effect (no request done, none in doubt)."""
+        if not self.results and not self._in_doubt:
             return error
         return partial_failure(
             self.what,
@@ -274,8 +277,9 @@ class BulkPausePlan:
         return self.result()
 
     def failure(self, error: APIError) -> APIError:
-        """What to raise for `error`: itself if nothing was answered or looked up yet."""
-        if self._settled == 0:
+        """What to raise for `error`: itself when nothing took effect (nothing answered, found
+        done or in doubt: a refusal, or a lost answer found without effect at the first request)."""
+        if not self.results and not self._looked_up and not self._in_doubt:
             return error
         failed_at = self._settled - 1 if self._stopped else self._settled
         return partial_failure(

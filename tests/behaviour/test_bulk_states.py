@@ -17,6 +17,7 @@ from instantly import (
     AsyncInstantly,
     CampaignLaunchError,
     Instantly,
+    InternalServerError,
     JobGroup,
     PartialBatchError,
 )
@@ -229,6 +230,18 @@ def test_warmup_for_all_accounts_whose_answer_cannot_be_settled_holds_its_reques
 
     assert raised.value.in_doubt == ({"include_all_emails": True},)
     assert len(raised.value.completed) == 0
+
+
+def test_warmup_whose_only_request_started_no_job_raises_the_error_itself(
+    instantly: Instantly, fake: FakeInstantly
+) -> None:
+    fake.faults.add(Fault.server_error(503), method="POST", path=WARMUP_DISABLE)
+
+    with pytest.raises(InternalServerError):  # looked up: nothing took effect
+        instantly.accounts.disable_warmup(["sender001@example.com"])
+
+    assert fake.jobs.ids() == []
+    assert len(fake.requests_to("GET", JOBS)) == 2  # the baseline, the look-up
 
 
 async def test_async_split_warmup_whose_second_answer_is_lost_finds_the_job_it_started(

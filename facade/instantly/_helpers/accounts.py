@@ -109,7 +109,8 @@ def pause_many(emails: Iterable[str], **options: Unpack[RequestOptions]) -> Plan
     paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
     raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
     addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
-    (sending them again is safe). A refusal at the first request is raised as it is.
+    (sending them again is safe). When nothing took effect (a refusal, or no account paused,
+    at the first request) the error is raised as it is.
     """
     from .._bulk import answer_lost
 
@@ -275,9 +276,12 @@ def enable_warmup(
 
     Each 100 addresses are one request starting one job; the result is always a `JobGroup`
     (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-    600 s; `timeout=` is the per-request timeout). Arguments are checked before any request; a
-    request failing after others started jobs raises `PartialBatchError` with their handles in
-    `.completed`.
+    600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
+    A request whose answer is lost is looked up among the warmup jobs (the newest are read
+    before the first request to tell them apart): its job found, the call goes on. A request
+    failing otherwise, after jobs started or with a lost answer no look-up settled, raises
+    `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
+    that may have started a job, `.unsent` those never sent or found without a job.
     """
     group: JobGroup[BackgroundJob] = yield from _warmup(
         "enableWarmupForAccounts", emails, include_all=include_all, exclude=exclude, filter=filter,
