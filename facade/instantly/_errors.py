@@ -274,12 +274,13 @@ class CampaignLaunchError(APIError):
     """A campaign launch stopped after its create was sent; the campaign was not activated.
 
     `campaign` is the campaign the launch created (a draft: activate it once fixed, or delete it
-    before launching again, or its leads may be mailed twice), or None when a lost answer to the
-    create was looked up and no campaign was found. `stage` says where the launch stopped
-    ("create", "leads", "preflight" or "activate"), `leads` the lead import's result so far (None
-    before it started) and `error` (also `__cause__`) the failure itself, if any. `in_doubt` is
-    True when a write's answer was lost and a look-up could not tell what it did: the campaign may
-    exist (stage "create") or may be active (stage "activate"); read it before anything else.
+    before launching again, or its leads may be mailed twice), or None when the create's answer
+    was lost and a look-up could not tell whether it was created (`in_doubt`). `stage` says
+    where the launch stopped ("create", "leads", "preflight" or "activate"), `leads` the lead
+    import's result so far (None before it started) and `error` (also `__cause__`) the failure
+    itself, if any. `in_doubt` is True when a write's answer was lost and a look-up could not
+    tell what it did: the campaign may exist (stage "create") or may be active (stage
+    "activate"); read it before anything else.
     """
 
     def __init__(

@@ -320,16 +320,16 @@ def test_a_launch_whose_create_answer_is_lost_names_the_draft_it_created(
     assert fake.requests_to("POST", "/api/v2/leads/add") == []
 
 
-def test_a_launch_whose_create_had_no_effect_says_none_was_created(
+def test_a_launch_whose_create_had_no_effect_raises_the_error_itself_after_a_look_up(
     instantly: Instantly, fake: FakeInstantly
 ) -> None:
     _fail_every(fake, "POST", CAMPAIGNS)
 
-    with pytest.raises(CampaignLaunchError, match="none was created") as raised:
+    with pytest.raises(InternalServerError):
         _launch(instantly, fake)
 
-    assert (raised.value.campaign, raised.value.in_doubt) == (None, False)
     assert fake.campaigns.ids() == []
+    assert len(fake.requests_to("GET", CAMPAIGNS)) == 2  # the names before, the look-up
 
 
 def test_a_launch_whose_create_cannot_be_settled_says_so(

@@ -132,10 +132,11 @@ def launch(
     the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
     `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
     active). To the create: the campaigns of that name (read before the create too) show
-    whether one was created; `CampaignLaunchError` (stage "create") names it, or says none was,
-    or `in_doubt=True`. Before launching again after a `CampaignLaunchError`, activate or delete
-    its `.campaign` (read it first when `.in_doubt`): a second launch creates a second campaign
-    with the same leads, and both active would mail them twice.
+    whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+    `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+    after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+    `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+    active would mail them twice.
     """
     from ..resources._base import check_options
 
@@ -185,6 +186,8 @@ def launch(
         if not answer_lost(exc):
             raise
         lost = yield from _lost_create(name, taken, exc, options)
+        if lost is None:
+            raise  # looked up: no campaign was created, nothing took effect
         raise lost from exc
     campaign_id = str(campaign.id)
     draft = f"campaign {campaign_id} ({name!r}) was created"
@@ -248,8 +251,9 @@ def _named(name: str, options: Any) -> Plan[list[Any] | None]:
 
 def _lost_create(
     name: str, taken: list[Any] | None, error: APIError, options: Any
-) -> Plan[CampaignLaunchError]:
-    """The error for a create whose answer was lost, after looking the campaign up by name."""
+) -> Plan[CampaignLaunchError | None]:
+    """The error for a create whose answer was lost, after looking the campaign up by name;
+    None when the look-up found that no campaign was created."""
     found = None if taken is None else (yield from _named(name, options))
     settled, campaign = (
         (False, None)
@@ -270,7 +274,7 @@ def _lost_create(
             "and activate it"
         )
     else:
-        message = f"{lost}; a look-up found no campaign of that name: none was created"
+        return None
     return CampaignLaunchError(
         message, campaign=campaign, stage="create", error=error, method=error.method,
         path=error.path, in_doubt=not settled,

@@ -1180,10 +1180,11 @@ class Campaigns(SyncResource):
         the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
         `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
         active). To the create: the campaigns of that name (read before the create too) show
-        whether one was created; `CampaignLaunchError` (stage "create") names it, or says none was,
-        or `in_doubt=True`. Before launching again after a `CampaignLaunchError`, activate or delete
-        its `.campaign` (read it first when `.in_doubt`): a second launch creates a second campaign
-        with the same leads, and both active would mail them twice."""
+        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+        active would mail them twice."""
         from instantly._helpers.campaigns import launch as _launch_plan
 
         return self._run(
@@ -1808,10 +1809,11 @@ class AsyncCampaigns(AsyncResource):
         the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
         `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
         active). To the create: the campaigns of that name (read before the create too) show
-        whether one was created; `CampaignLaunchError` (stage "create") names it, or says none was,
-        or `in_doubt=True`. Before launching again after a `CampaignLaunchError`, activate or delete
-        its `.campaign` (read it first when `.in_doubt`): a second launch creates a second campaign
-        with the same leads, and both active would mail them twice."""
+        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+        active would mail them twice."""
         from instantly._helpers.campaigns import launch as _launch_plan
 
         return await self._run(
