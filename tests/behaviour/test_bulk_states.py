@@ -147,6 +147,7 @@ def test_pause_many_refused_at_the_first_request_is_the_error_itself(
         instantly.accounts.pause_many(["sender001@example.com"])
 
     assert not isinstance(raised.value, PartialBatchError)
+    assert raised.value.__cause__ is not raised.value  # raised as it is, not from itself
     assert fake.requests_to("GET", "/api/v2/accounts/sender001@example.com") == []
 
 

@@ -120,12 +120,14 @@ def pause_many(emails: Iterable[str], **options: Unpack[RequestOptions]) -> Plan
         try:
             answer = yield Call(op, {"body": plan.body(index)}, options)
         except APIError as exc:
-            if not answer_lost(exc):
-                raise plan.failure(exc) from exc
-            statuses = yield from _account_statuses(plan.chunks[index], options)
-            if not plan.record_look_up(statuses):
-                raise plan.failure(exc) from exc
-            continue
+            if answer_lost(exc):
+                statuses = yield from _account_statuses(plan.chunks[index], options)
+                if plan.record_look_up(statuses):
+                    continue
+            failure = plan.failure(exc)
+            if failure is exc:
+                raise  # nothing took effect: the error as it is, its cause kept
+            raise failure from exc
         plan.record_answer(answer.paused_emails, answer.failed_emails)
     return plan.result()
 
@@ -135,8 +137,8 @@ def _account_statuses(
 ) -> Plan[dict[str, int | None]]:
     """Each account's status as read now (None: no such account), up to the first read failing.
 
-    The addresses after a failed read are not read (the API is not answering): they stay out of
-    the result, so they count as in doubt.
+    The addresses after a failed read are not read (the API is not answering): they, and any
+    whose status is unreadable, stay out of the result, so they count as in doubt.
     """
     from instantly_api.types import Unset
 
@@ -151,9 +153,8 @@ def _account_statuses(
         except APIError:
             break
         status = getattr(account, "status", None)
-        if isinstance(status, Unset) or not isinstance(status, int):
-            break
-        statuses[email] = status
+        if not isinstance(status, Unset) and isinstance(status, int):
+            statuses[email] = status  # an unreadable status leaves the address in doubt
     return statuses
 
 
