@@ -304,6 +304,8 @@ def test_a_launch_whose_activate_cannot_be_settled_names_the_campaign_as_in_doub
     error = raised.value
     assert (error.stage, error.in_doubt) == ("activate", True)
     assert error.campaign.id == fake.campaigns.ids()[-1]
+    # Why the error says "may be active" and never "refused": a relaunch would mail its leads twice.
+    assert fake.campaigns.get(error.campaign.id)["status"] == 1
 
 
 def test_a_launch_whose_create_answer_is_lost_names_the_draft_it_created(
