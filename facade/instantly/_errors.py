@@ -14,7 +14,7 @@
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
     │   ├── PartialBatchError                 a split call failed after earlier requests took effect
-    │   ├── CampaignLaunchError               a launch stopped after its campaign was created
+    │   ├── CampaignLaunchError               a launch stopped after its create was sent
     │   │   └── CampaignPreflightError        the campaign cannot send: not activated
     │   ├── ErrorInBodyError                  a 2xx whose body reports that the request failed
     │   └── APIStatusError                    a non-2xx response
@@ -273,11 +273,16 @@ class PartialBatchError(APIError):
 
 
 class CampaignLaunchError(APIError):
-    """A campaign launch stopped after the campaign was created; it was not activated.
+    """A campaign launch stopped after its create was sent; the campaign was not activated.
 
-    `campaign` is the created campaign (a draft: delete or fix it), `stage` where the launch
-    stopped ("leads", "preflight" or "activate"), `leads` the lead import's result so far (None
-    before it started) and `error` (also `__cause__`) the failure itself, if any.
+    `campaign` is the campaign the launch created (a draft: activate it once fixed, or delete it
+    before launching again, or its leads may be mailed twice), or None when the create's answer
+    was lost and a look-up could not tell whether it was created (`in_doubt`). `stage` says
+    where the launch stopped ("create", "leads", "preflight" or "activate"), `leads` the lead
+    import's result so far (None before it started) and `error` (also `__cause__`) the failure
+    itself, if any. `in_doubt` is True when a write's answer was lost and a look-up could not
+    tell what it did: the campaign may exist (stage "create") or may be active (stage
+    "activate"); read it before anything else.
     """
 
     def __init__(
@@ -290,11 +295,13 @@ class CampaignLaunchError(APIError):
         error: BaseException | None = None,
         method: str | None = None,
         path: str | None = None,
+        in_doubt: bool = False,
     ) -> None:
         self.campaign = campaign
         self.stage = stage
         self.leads = leads
         self.error = error
+        self.in_doubt = in_doubt
         super().__init__(message, method=method, path=path)
 
 

@@ -506,7 +506,11 @@ async def test_async_disable_warmup_returns_a_group_without_waiting(
     handle = group[0]
     assert isinstance(handle, AsyncJobHandle)
     assert handle.status == "pending"
-    assert len(fake.requests) == 1
+    # One POST, after one read of the newest warmup jobs (what a lost answer is looked up against).
+    assert [(r.method, r.path) for r in fake.requests] == [
+        ("GET", "/api/v2/background-jobs"),
+        ("POST", WARMUP_DISABLE),
+    ]
 
 
 async def test_async_warmup_argument_errors_send_nothing(

@@ -226,11 +226,12 @@ def test_a_handle_rebuilt_from_a_bare_id_in_another_client_waits_to_the_end(
 ) -> None:
     with _client(fake, clock) as first:
         job_id = first.accounts.disable_warmup([KNOWN]).ids[0]
+    sent = len(fake.requests)
 
     with _client(fake, clock) as second:
         handle = second.jobs.handle(job_id)
         assert (handle.id, handle.job, handle.done) == (job_id, None, False)
-        assert len(fake.requests) == 1  # building a handle sends nothing
+        assert len(fake.requests) == sent  # building a handle sends nothing
         job = handle.wait(wait_timeout=60)
 
     assert (job.status, handle.done, handle.status) == ("success", True, "success")

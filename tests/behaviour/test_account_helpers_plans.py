@@ -7,9 +7,21 @@ in another case.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import httpx
 import pytest
-from instantly import BadRequestError, BulkPauseResult, InvalidInputError, PartialBatchError
-from instantly._bulk import BulkPausePlan, SplitCall
+from instantly import (
+    APIConnectionError,
+    BadRequestError,
+    BulkPauseResult,
+    InternalServerError,
+    InvalidInputError,
+    MalformedResponseError,
+    PartialBatchError,
+    RateLimitQueueTimeoutError,
+)
+from instantly._bulk import BulkPausePlan, JobBaseline, JobSearch, SplitCall, answer_lost
 
 
 def _bad_request() -> BadRequestError:
@@ -94,3 +106,102 @@ def test_a_bulk_pause_failure_carries_the_result_so_far() -> None:
     assert isinstance(failure.completed, BulkPauseResult)
     assert (len(failure.completed.paused), failure.completed.requests) == (100, 1)
     assert len(failure.unsent) == 50
+
+
+# -- lost answers: what a look-up settles ---------------------------------------------------------
+
+
+def _job(job_id: str, created_at: str) -> SimpleNamespace:
+    return SimpleNamespace(id=job_id, created_at=created_at, type_="update-warmup-accounts")
+
+
+T0, T1, T2 = "2026-12-07T01:00:00.000Z", "2026-12-07T01:00:01.000Z", "2026-12-07T01:00:02.000Z"
+
+
+def _connection_error(cause: BaseException) -> APIConnectionError:
+    error = APIConnectionError("lost", method="POST", path="/api/v2/accounts/pause")
+    error.__cause__ = cause
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "lost"),
+    [
+        (_connection_error(httpx.ReadTimeout("slow")), True),
+        (_connection_error(httpx.RemoteProtocolError("hung up")), True),
+        (_connection_error(httpx.ConnectError("refused")), False),
+        (RateLimitQueueTimeoutError("queued", wait=9.0, max_wait=1.0), False),
+        (InternalServerError("down", status_code=503), True),
+        (_bad_request(), False),
+        (MalformedResponseError("unreadable", status_code=200), True),
+    ],
+    ids=["read-timeout", "dropped", "refused", "queue", "503", "400", "unreadable-2xx"],
+)
+def test_an_answer_is_lost_only_when_the_request_may_have_taken_effect(
+    error: Exception, lost: bool
+) -> None:
+    assert answer_lost(error) is lost
+
+
+def test_a_job_search_finds_the_one_job_newer_than_the_baseline() -> None:
+    baseline = JobBaseline.of([_job("old", T0)])
+    search = JobSearch(baseline, known=[_job("mine-1", T1)])
+
+    search.feed([_job("mine-2", T2), _job("mine-1", T1)], has_more=True)
+    search.feed([_job("old", T0), _job("older", "2026-12-06T00:00:00.000Z")], has_more=True)
+
+    assert search.done and search.settled
+    assert search.found().id == "mine-2"
+
+
+def test_a_job_search_finding_no_new_job_says_none_was_started() -> None:
+    search = JobSearch(JobBaseline.of([_job("old", T0)]), known=[])
+
+    search.feed([_job("old", T0)], has_more=False)
+
+    assert search.settled and search.found() is None
+
+
+def test_a_job_search_with_two_new_jobs_cannot_tell_which_is_the_calls() -> None:
+    search = JobSearch(JobBaseline.of([]), known=[])
+
+    search.feed([_job("a", T1), _job("b", T1)], has_more=False)
+
+    assert not search.settled
+
+
+def test_a_job_search_refuses_jobs_not_listed_newest_first() -> None:
+    search = JobSearch(JobBaseline.of([_job("old", T0)]), known=[])
+
+    search.feed([_job("a", T1), _job("b", T2)], has_more=False)
+
+    assert search.done and not search.settled
+    assert "newest first" in str(search.undecided)
+
+
+def test_a_job_search_without_a_baseline_or_a_known_job_cannot_start() -> None:
+    search = JobSearch(None, known=[])
+
+    assert search.done and not search.settled
+
+
+def test_a_job_search_without_a_baseline_searches_from_the_calls_own_newest_job() -> None:
+    search = JobSearch(None, known=[_job("mine-1", T1)])
+
+    search.feed([_job("mine-2", T2), _job("mine-1", T1), _job("old", T0)], has_more=True)
+
+    assert search.settled and search.found().id == "mine-2"
+
+
+def test_a_look_up_settles_paused_and_unknown_accounts_and_keeps_the_rest_apart() -> None:
+    plan = BulkPausePlan(["a@example.com", "b@example.com", "c@example.com", "d@example.com"])
+
+    settled = plan.record_look_up({"a@example.com": 2, "b@example.com": None, "c@example.com": 1})
+
+    failure = plan.failure(_bad_request())
+    assert not settled and isinstance(failure, PartialBatchError)
+    assert (failure.completed.paused, failure.completed.failed) == (
+        ["a@example.com"],
+        ["b@example.com"],
+    )
+    assert (failure.in_doubt, failure.unsent) == (("d@example.com",), ("c@example.com",))

@@ -36,6 +36,7 @@ from instantly import (
     Instantly,
     InternalServerError,
     JobTimeoutError,
+    PartialBatchError,
     RateLimitError,
 )
 from instantly.testing import (
@@ -82,6 +83,7 @@ DOCUMENTED: dict[str, tuple[type[Exception], ...]] = {
         InternalServerError,
         RateLimitError,
         JobTimeoutError,
+        PartialBatchError,  # a lost answer the look-up found without a job, or could not settle
     ),
 }
 WEIGHTS = {"get": 30, "list": 20, "pause": 15, "resume": 15, "disable warmup + wait": 20}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from _cli_support import FailNthPost, Runner
-from instantly.testing import FakeInstantly
+from instantly.testing import FakeInstantly, Fault
 
 LIST = "/api/v2/accounts"
 BULK_PAUSE = "/api/v2/accounts/pause"
@@ -131,7 +131,7 @@ def test_pause_many_uses_the_bulk_endpoint_in_chunks_of_100(
     emails = fake.seed_accounts(150, prefix="bulk")
     result = cli("--json", "accounts", "pause", *emails)
     assert result.code == 0
-    assert result.json() == {"paused": emails, "failed": []}
+    assert result.json() == {"paused": emails, "failed": [], "in_doubt": [], "unsent": []}
     assert [len(r.json["emails"]) for r in fake.requests_to("POST", BULK_PAUSE)] == [100, 50]
     assert all(fake.account(e)["status"] == 2 for e in emails)
 
@@ -180,5 +180,30 @@ def test_pause_many_failing_half_way_lists_what_was_paused_then_exits_1(
     assert result.code == 1
     payload = result.json()
     assert payload["paused"] == emails[:100]
-    assert [item["email"] for item in payload["failed"]] == emails[100:]
+    assert (payload["failed"], payload["in_doubt"], payload["unsent"]) == ([], [], emails[100:])
     assert "request 2 of 2 failed" in result.err
+
+
+def test_pause_many_whose_second_answer_is_lost_shows_them_paused_after_a_look_up(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(150, prefix="bulk")
+    fake.faults.add(Fault.drop_after(), times=None, method="POST", path=BULK_PAUSE, skip=1)
+    result = cli("accounts", "pause", *emails)
+    assert result.code == 0
+    assert f"paused  {emails[-1]}" in result.out
+    assert result.out.splitlines()[-1] == "150 paused, 0 failed, 0 in doubt, 0 not sent"
+
+
+def test_pause_many_whose_lost_answer_cannot_be_looked_up_shows_them_in_doubt_and_exits_1(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(250, prefix="bulk")
+    fake.faults.add(Fault.drop_after(), times=None, method="POST", path=BULK_PAUSE, skip=1)
+    fake.faults.add(Fault.server_error(403), times=None, method="GET", path="/api/v2/accounts/*")
+    result = cli("accounts", "pause", *emails)
+    assert result.code == 1
+    assert f"in doubt  {emails[100]}: sent, but the answer was lost" in result.out
+    assert f"not sent  {emails[200]}" in result.out
+    assert "100 paused, 0 failed, 100 in doubt, 50 not sent" in result.out
+    assert "100 in doubt" in result.err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from _cli_support import FailNthPost, Runner
-from instantly.testing import FakeInstantly, JobScript
+from instantly.testing import FakeInstantly, Fault, JobScript
 
 DISABLE = "/api/v2/accounts/warmup/disable"
 ENABLE = "/api/v2/accounts/warmup/enable"
@@ -161,3 +161,26 @@ def test_a_failed_second_request_lists_the_started_job_then_exits_1(
     assert [job["id"] for job in payload["jobs"]] == fake.jobs.ids()
     assert payload["unsent"] == emails[100:]
     assert "request 2 of 2 failed" in result.err
+
+
+def test_a_second_request_whose_answer_is_lost_is_found_by_its_job_and_exits_0(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(150, prefix="warm")
+    fake.faults.add(Fault.drop_after(), method="POST", path=DISABLE, skip=1)
+    result = cli("--json", "warmup", "disable", "--email", *emails)
+    assert result.code == 0
+    assert [job["id"] for job in result.json()["jobs"]] == fake.jobs.ids()
+
+
+def test_a_lost_answer_no_look_up_can_settle_shows_those_addresses_in_doubt_and_exits_1(
+    cli: Runner, fake: FakeInstantly
+) -> None:
+    emails = fake.seed_accounts(150, prefix="warm")
+    fake.faults.add(Fault.drop_after(), method="POST", path=DISABLE, skip=1)
+    fake.faults.add(Fault.server_error(403), times=None, method="GET", path="*/background-jobs")
+    result = cli("warmup", "disable", "--email", *emails)
+    assert result.code == 1
+    assert f"in doubt  {emails[100]}" in result.out
+    assert "1 job started, 50 in doubt, 0 not sent" in result.out
+    assert "50 in doubt" in result.err

@@ -21,6 +21,7 @@ import pytest
 from instantly import (
     AsyncInstantly,
     CampaignLaunch,
+    CampaignLaunchError,
     Instantly,
     InternalServerError,
     LeadImportResult,
@@ -128,10 +129,14 @@ def test_launch_stops_at_the_create_prism_cannot_answer_from_the_spec_example(
 ) -> None:
     # The spec's Campaign example breaks its own schema (campaign_schedule dates carry a time),
     # so the static Prism answers the valid create with 500 #VIOLATIONS on the response side.
-    with pytest.raises(InternalServerError):
+    # The same-named campaigns, read before the create to settle a lost answer, are answered
+    # 500 too (the same example): the create's 500 cannot be settled, so it is in doubt.
+    with pytest.raises(CampaignLaunchError) as raised:
         _launch(client)
-    ((request, response),) = recorder.exchanges
-    assert f"{request.method} {request.url.path}" == "POST /api/v2/campaigns"
+    assert raised.value.in_doubt and isinstance(raised.value.error, InternalServerError)
+    routes = [f"{request.method} {request.url.path}" for request, _ in recorder.exchanges]
+    assert routes == ["GET /api/v2/campaigns", "POST /api/v2/campaigns"]
+    _request, response = recorder.exchanges[1]
     broken = response_side_violations(response.status_code, response.content)
     assert broken, "a 500 that is not a response-side spec defect: the request was refused"
     pytestconfig.stash.setdefault(SPEC_DEFECTS, []).append(
@@ -162,6 +167,8 @@ class _HealthyPreflight(httpx.BaseTransport):
             body["diagnostics"] = {"status": "healthy"}
         elif path.startswith("/api/v2/campaigns/"):
             body["email_list"] = SENDERS  # random strings are no addresses to read
+        elif path == "/api/v2/campaigns":
+            body.pop("next_starting_after", None)  # one page of same-named campaigns, not endless
         else:
             return response
         return httpx.Response(200, json=body, request=request)
@@ -194,10 +201,11 @@ def test_launch_sends_valid_create_leads_preflight_and_activate_requests(
     assert isinstance(launched, CampaignLaunch)
     assert launched.sending_status == "healthy"
     assert isinstance(problems, list)
-    created = str(transport.exchanges[0][1].json()["id"])
+    created = str(transport.exchanges[1][1].json()["id"])
     routes = [f"{request.method} {request.url.path}" for request, _ in transport.exchanges]
     accounts = [f"GET /api/v2/accounts/{email}" for email in SENDERS]
-    assert routes[:7] == [
+    assert routes[:8] == [
+        "GET /api/v2/campaigns",
         "POST /api/v2/campaigns",
         "POST /api/v2/leads/add",
         *accounts,

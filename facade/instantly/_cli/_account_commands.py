@@ -130,14 +130,38 @@ def _render_outcome(verb: str, done: list[str], failed: list[dict[str, str]]) ->
 
 
 _NOT_PAUSED = "the API did not pause it (unknown account, or its status did not change)"
-_NOT_SENT = "not sent: an earlier request failed"
+_IN_DOUBT = "sent, but the answer was lost and the account could not be read: check it"
+_NOT_SENT = "not sent (or sent without effect): safe to pause again"
+
+
+def _render_pause(
+    paused: list[str], failed: list[dict[str, str]], in_doubt: list[str], unsent: list[str]
+) -> Any:
+    """Every address under its state, then one line counting each state."""
+
+    def render(out: Output) -> None:
+        for email in paused:
+            out.line(f"paused  {email}")
+        for item in failed:
+            out.line(f"failed  {item['email']}: {item['error']}")
+        for email in in_doubt:
+            out.line(f"in doubt  {email}: {_IN_DOUBT}")
+        for email in unsent:
+            out.line(f"not sent  {email}: {_NOT_SENT}")
+        out.line(
+            f"{len(paused)} paused, {len(failed)} failed, {len(in_doubt)} in doubt, "
+            f"{len(unsent)} not sent"
+        )
+
+    return render
 
 
 def pause_accounts(ctx: Context) -> int:
     """Pause one account (verified paused), or several with the library's chunked bulk pause.
 
-    If a request fails after earlier ones paused accounts, those are still listed, with the
-    addresses left unsent, before the error.
+    Every address is shown in one state: paused, failed (the API did not pause it), in doubt
+    (sent, answer lost, its account could not be read) or not sent. Anything but paused exits 1;
+    a request that failed half-way is shown first, then its error.
     """
     accounts = ctx.client().accounts
     emails: list[str] = ctx.args.emails
@@ -150,11 +174,11 @@ def pause_accounts(ctx: Context) -> int:
         except PartialBatchError as exc:
             outcome, error = exc.completed, exc
     failed = [{"email": email, "error": _NOT_PAUSED} for email in outcome.failed]
-    unsent = list(error.unsent) if error is not None else []
-    failed += [{"email": email, "error": _NOT_SENT} for email in unsent]
+    in_doubt = [str(email) for email in error.in_doubt] if error is not None else []
+    unsent = [str(email) for email in error.unsent] if error is not None else []
     paused = list(outcome.paused)
-    payload = {"paused": paused, "failed": failed}
-    ctx.out.result(payload, _render_outcome("paused", paused, failed))
+    payload = {"paused": paused, "failed": failed, "in_doubt": in_doubt, "unsent": unsent}
+    ctx.out.result(payload, _render_pause(paused, failed, in_doubt, unsent))
     if error is not None:
         raise error
     return EXIT_API_ERROR if failed else EXIT_OK

@@ -80,6 +80,28 @@ def _handles(started: JobHandle[Any] | JobGroup[Any]) -> list[JobHandle[Any]]:
     return list(started.handles) if isinstance(started, JobGroup) else [started]
 
 
+def _items(items: tuple[Any, ...]) -> list[str]:
+    """A split call's items as shown: addresses, or "all accounts" for an `--all` request."""
+    return [item if isinstance(item, str) else "all accounts (--all)" for item in items]
+
+
+def _render_partial(jobs: list[Any], in_doubt: list[str], unsent: list[str]) -> Any:
+    """The jobs started, the addresses in doubt and those not sent, and a line counting each."""
+
+    def render(out: Output) -> None:
+        render_jobs(jobs)(out)
+        for item in in_doubt:
+            out.line(f"in doubt  {item}: sent, answer lost; no look-up could tell if a job started")
+        for item in unsent:
+            out.line(f"not sent  {item}")
+        out.line(
+            f"{len(jobs)} job{'s' if len(jobs) != 1 else ''} started, {len(in_doubt)} in doubt, "
+            f"{len(unsent)} not sent"
+        )
+
+    return render
+
+
 def _run(ctx: Context, action: str) -> int:
     args = ctx.args
     if args.wait_timeout is not None and not args.wait:
@@ -96,15 +118,18 @@ def _run(ctx: Context, action: str) -> int:
             tag_id=args.tag_id,
         )
     except PartialBatchError as exc:
-        # Jobs already started keep running: show them (to follow with `jobs wait`), then fail.
+        # Jobs already started keep running: show them (to follow with `jobs wait`), and what is
+        # in doubt or not sent, then fail.
         jobs = [handle.job for handle in exc.completed]
+        in_doubt, unsent = _items(exc.in_doubt), _items(exc.unsent)
         payload = {
             "action": action,
             "waited": False,
             "jobs": [job_payload(j) for j in jobs],
-            "unsent": list(exc.unsent),
+            "in_doubt": in_doubt,
+            "unsent": unsent,
         }
-        ctx.out.result(payload, render_jobs(jobs))
+        ctx.out.result(payload, _render_partial(jobs, in_doubt, unsent))
         raise
     handles = _handles(started)
     count = len(handles)
@@ -119,6 +144,7 @@ def _run(ctx: Context, action: str) -> int:
                 "action": action,
                 "waited": True,
                 "jobs": [job_payload(j) for j in last],
+                "in_doubt": [],
                 "unsent": [],
             }
             ctx.out.result(payload, render_jobs(last))
@@ -135,6 +161,7 @@ def _run(ctx: Context, action: str) -> int:
         "action": action,
         "waited": bool(args.wait),
         "jobs": [job_payload(j) for j in jobs],
+        "in_doubt": [],
         "unsent": [],
     }
     ctx.out.result(payload, render)

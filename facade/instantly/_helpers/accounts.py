@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
-from .._bulk import BulkPausePlan, BulkPauseResult
+from .._bulk import WARMUP_JOB_TYPE, BulkPausePlan, BulkPauseResult
 from .._errors import AccountStatusError, APIError, NotFoundError, UnexpectedStateError
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 from .._operation import operation
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from instantly_api.models.account import Account
     from instantly_api.models.background_job import BackgroundJob
 
+    from .._bulk import JobBaseline, JobSearch
     from .._job_handles import JobGroup
     from ..resources._base import RequestOptions
 
@@ -103,19 +104,58 @@ def pause_many(emails: Iterable[str], **options: Unpack[RequestOptions]) -> Plan
     """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
     Every address is validated and duplicates dropped before the first request. Returns which
-    were paused and which not (unknown, or status unchanged), per the server's answers. A request
-    failing after others succeeded raises `PartialBatchError` holding the `BulkPauseResult` so
-    far (`.completed`) and the addresses not handled (`.unsent`).
+    were paused and which not (unknown, or status unchanged), per the server's answers. When a
+    request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
+    paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
+    raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
+    addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
+    (sending them again is safe). When nothing took effect (a refusal, or no account paused,
+    at the first request) the error is raised as it is.
     """
+    from .._bulk import answer_lost
+
     plan = BulkPausePlan(emails)
     op = operation("pauseAccounts")
     for index in range(plan.total):
         try:
             answer = yield Call(op, {"body": plan.body(index)}, options)
         except APIError as exc:
-            raise plan.failure(exc) from exc
+            if answer_lost(exc):
+                statuses = yield from _account_statuses(plan.chunks[index], options)
+                if plan.record_look_up(statuses):
+                    continue
+            failure = plan.failure(exc)
+            if failure is exc:
+                raise  # nothing took effect: the error as it is, its cause kept
+            raise failure from exc
         plan.record_answer(answer.paused_emails, answer.failed_emails)
     return plan.result()
+
+
+def _account_statuses(
+    emails: Iterable[str], options: RequestOptions
+) -> Plan[dict[str, int | None]]:
+    """Each account's status as read now (None: no such account), up to the first read failing.
+
+    The addresses after a failed read are not read (the API is not answering): they, and any
+    whose status is unreadable, stay out of the result, so they count as in doubt.
+    """
+    from instantly_api.types import Unset
+
+    op = operation("getAccount")
+    statuses: dict[str, int | None] = {}
+    for email in emails:
+        try:
+            account = yield Call(op, {"email": email}, options)
+        except NotFoundError:
+            statuses[email] = None
+            continue
+        except APIError:
+            break
+        status = getattr(account, "status", None)
+        if not isinstance(status, Unset) and isinstance(status, int):
+            statuses[email] = status  # an unreadable status leaves the address in doubt
+    return statuses
 
 
 def _warmup(
@@ -133,8 +173,13 @@ def _warmup(
     on_progress: ProgressCallback[Any] | None,
     options: RequestOptions,
 ) -> Plan[Any]:
-    """Enable or disable warmup: one request per 100 addresses, each starting a job."""
-    from .._bulk import SplitCall, partial_failure
+    """Enable or disable warmup: one request per 100 addresses, each starting a job.
+
+    The newest warmup jobs are read first (a baseline), so that a request whose answer is lost
+    can be settled by finding the job it started (`_find_started_job`). If the baseline cannot
+    be read, the call goes on without one: a lost answer to its first request then stays in doubt.
+    """
+    from .._bulk import SplitCall, answer_lost
     from .._warmup_selection import check_wait_options, warmup_request_bodies, warmup_selection
     from ..resources._base import check_options
 
@@ -147,22 +192,70 @@ def _warmup(
     )  # fmt: skip
     bodies = warmup_request_bodies(selection)
     action = "enable_warmup" if operation_id.startswith("enable") else "disable_warmup"
-    split: SplitCall[Any] = SplitCall(action, [list(b.get("emails", ())) for b in bodies])
+    # A request's items: its addresses, or for an include_all request its body.
+    chunks = [body.get("emails", [body]) for body in bodies]
+    split: SplitCall[Any] = SplitCall(action, chunks)
     op = operation(operation_id)
+    baseline = yield from _job_baseline(options)
     for body in bodies:
         try:
-            job = yield Call(op, {"body": body}, options)
+            job = started_job((yield Call(op, {"body": body}, options)), op)
         except APIError as exc:
-            if not split.results:
+            if answer_lost(exc):
+                lookup = yield from _find_started_job(baseline, split.results, options)
+                if lookup.settled and lookup.found() is not None:
+                    split.record(lookup.found())
+                    continue
+                if lookup.settled:
+                    split.record_not_done()  # no job: the request had no effect
+                else:
+                    split.record_in_doubt()
+            failure = split.failure(exc)
+            if failure is exc:
                 raise
             handles = yield MakeHandles(StartedJobs(jobs=tuple(split.results), group=True))
-            raise partial_failure(
-                action, exc, done=len(split.results), total=split.total, completed=handles,
-                unsent=split.unsent(),
-            ) from exc  # fmt: skip
-        split.record(started_job(job, op))
+            raise split.failure(exc, completed=handles) from exc
+        split.record(job)
     request = WaitRequest(timeout, poll_interval, on_progress) if wait else None
     return StartedJobs(jobs=tuple(split.results), group=True, wait=request)
+
+
+_JOB_QUERY: Final = {"type": WARMUP_JOB_TYPE, "sort_column": "created_at", "sort_order": "desc"}
+
+
+def _job_baseline(options: RequestOptions) -> Plan[JobBaseline | None]:
+    """The newest warmup jobs before the call (None when they cannot be read)."""
+    from .._bulk import JobBaseline
+
+    try:
+        page = yield Call(operation("listBackgroundJob"), {**_JOB_QUERY, "limit": 10}, options)
+    except APIError:
+        return None
+    return JobBaseline.of(page.items)
+
+
+def _find_started_job(
+    baseline: JobBaseline | None, known: list[Any], options: RequestOptions
+) -> Plan[JobSearch]:
+    """Look for the job a warmup request started when its answer was lost (see `JobSearch`)."""
+    from instantly_api.types import Unset
+
+    from .._bulk import JobSearch
+
+    search = JobSearch(baseline, known)
+    op = operation("listBackgroundJob")
+    args: dict[str, Any] = {**_JOB_QUERY, "limit": 100}
+    while not search.done:
+        try:
+            page = yield Call(op, args, options)
+        except APIError as exc:
+            search.give_up(f"the jobs could not be listed ({exc})")
+            break
+        cursor = page.next_starting_after
+        has_more = not isinstance(cursor, Unset) and isinstance(cursor, str) and bool(cursor)
+        search.feed(page.items, has_more)
+        args = {**args, "starting_after": cursor}
+    return search
 
 
 @helper(replaces="enableWarmupForAccounts")
@@ -184,9 +277,12 @@ def enable_warmup(
 
     Each 100 addresses are one request starting one job; the result is always a `JobGroup`
     (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-    600 s; `timeout=` is the per-request timeout). Arguments are checked before any request; a
-    request failing after others started jobs raises `PartialBatchError` with their handles in
-    `.completed`.
+    600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
+    A request whose answer is lost is looked up among the warmup jobs (the newest are read
+    before the first request to tell them apart): its job found, the call goes on. A request
+    failing otherwise, after jobs started or with a lost answer no look-up settled, raises
+    `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
+    that may have started a job, `.unsent` those never sent or found without a job.
     """
     group: JobGroup[BackgroundJob] = yield from _warmup(
         "enableWarmupForAccounts", emails, include_all=include_all, exclude=exclude, filter=filter,

@@ -9,8 +9,9 @@ be fixed and activated, or deleted; it is never activated past a failed check.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
+from .._bulk import answer_lost
 from .._errors import (
     APIError,
     CampaignLaunchError,
@@ -19,12 +20,16 @@ from .._errors import (
     InvalidInputError,
     NotFoundError,
 )
+from .._facts import LIST_PAGE_LIMIT_MAX
 from .._operation import operation, prepare
 from .._plans import Call, Plan, helper
 from .._validation import validate_email, validate_emails
 from ._campaign_launch import (
+    CAMPAIGN_STATUS_DRAFT,
     CampaignLaunch,
     account_problem,
+    campaigns_named,
+    created_campaign,
     sending_status_problem,
     sequence_problem,
 )
@@ -38,6 +43,9 @@ if TYPE_CHECKING:
 
 RESOURCE = "campaigns"
 __all__ = ["launch", "preflight"]
+
+# How many pages of same-named campaigns a launch reads to tell its own (else: in doubt).
+_MAX_NAME_PAGES: Final = 10
 
 
 def _preflight(
@@ -119,6 +127,16 @@ def launch(
     workspace or not active, or a sending status naming unhealthy accounts, raises
     `CampaignPreflightError` (`.problems`), a refused activation `CampaignLaunchError` (stage
     "activate"); each holds the draft campaign, which is not activated.
+
+    A lost answer (timeout, dropped connection, 5xx) is looked up, not guessed. To the activate:
+    the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
+    `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
+    active). To the create: the campaigns of that name (read before the create too) show
+    whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+    `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+    after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+    `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+    active would mail them twice.
     """
     from ..resources._base import check_options
 
@@ -161,8 +179,18 @@ def launch(
                 "skip_if_in_campaign": skip_if_in_campaign,
             },
         )
-    campaign = yield Call(create, {"body": body}, options)
+    taken = yield from _named(name, options)
+    try:
+        campaign = yield Call(create, {"body": body}, options)
+    except APIError as exc:
+        if not answer_lost(exc):
+            raise
+        lost = yield from _lost_create(name, taken, exc, options)
+        if lost is None:
+            raise  # looked up: no campaign was created, nothing took effect
+        raise lost from exc
     campaign_id = str(campaign.id)
+    draft = f"campaign {campaign_id} ({name!r}) was created"
     imported: LeadImportResult | None = None
     if batch is not None:
         batch.target["campaign_id"] = campaign_id
@@ -170,16 +198,21 @@ def launch(
             imported = yield from import_leads(batch, options, on_progress)
         except APIError as exc:
             raise CampaignLaunchError(
-                f"campaign {campaign_id} was created but adding its leads failed, so it was not "
-                f"activated: {exc}",
+                f"{draft} but adding its leads failed, so it was not activated: {exc}",
                 campaign=campaign, stage="leads", leads=getattr(exc, "completed", None)
                 or batch.result(), error=exc, method=exc.method, path=exc.path,
             ) from exc  # fmt: skip
-    status, problems = yield from _preflight(campaign_id, accounts, options)
+    try:
+        status, problems = yield from _preflight(campaign_id, accounts, options)
+    except APIError as exc:
+        raise CampaignLaunchError(
+            f"{draft} but its preflight could not be read, so it was not activated: {exc}",
+            campaign=campaign, stage="preflight", leads=imported, error=exc, method=exc.method,
+            path=exc.path,
+        ) from exc  # fmt: skip
     if problems:
         raise CampaignPreflightError(
-            f"campaign {campaign_id} was created but cannot send, so it was not activated: "
-            + "; ".join(problems),
+            f"{draft} but cannot send, so it was not activated: " + "; ".join(problems),
             campaign=campaign,
             problems=tuple(problems),
             leads=imported,
@@ -187,9 +220,95 @@ def launch(
     try:
         activated = yield Call(operation("activateCampaign"), {"id": campaign_id}, options)
     except APIError as exc:
-        raise CampaignLaunchError(
-            f"campaign {campaign_id} was created but its activation was refused: {exc}",
-            campaign=campaign, stage="activate", leads=imported, error=exc, method=exc.method,
-            path=exc.path,
-        ) from exc  # fmt: skip
+        if not answer_lost(exc):
+            raise CampaignLaunchError(
+                f"{draft} but its activation was refused: {exc}",
+                campaign=campaign, stage="activate", leads=imported, error=exc,
+                method=exc.method, path=exc.path,
+            ) from exc  # fmt: skip
+        found = yield from _lost_activate(campaign, draft, imported, exc, options)
+        return CampaignLaunch(campaign=found, leads=imported, sending_status=status, looked_up=True)
     return CampaignLaunch(campaign=activated, leads=imported, sending_status=status)
+
+
+def _named(name: str, options: Any) -> Plan[list[Any] | None]:
+    """The campaigns named exactly `name`, or None when they cannot all be read."""
+    op = operation("listCampaign")
+    args: dict[str, Any] = {"search": name, "limit": LIST_PAGE_LIMIT_MAX}
+    found: list[Any] = []
+    for _page in range(_MAX_NAME_PAGES):
+        try:
+            page = yield Call(op, args, options)
+        except APIError:
+            return None
+        found += campaigns_named(page.items, name)
+        cursor = page.next_starting_after
+        if not isinstance(cursor, str) or not cursor:
+            return found
+        args = {**args, "starting_after": cursor}
+    return None
+
+
+def _lost_create(
+    name: str, taken: list[Any] | None, error: APIError, options: Any
+) -> Plan[CampaignLaunchError | None]:
+    """The error for a create whose answer was lost, after looking the campaign up by name;
+    None when the look-up found that no campaign was created."""
+    found = None if taken is None else (yield from _named(name, options))
+    settled, campaign = (
+        (False, None)
+        if taken is None or found is None
+        else created_campaign(found, {c.id for c in taken})
+    )
+    lost = f"the answer to creating campaign {name!r} was lost ({error})"
+    if not settled:
+        message = (
+            f"{lost} and a look-up could not tell whether it was created: list the campaigns "
+            f"named {name!r} (campaigns.list(search=...)) and delete any draft before launching "
+            "again"
+        )
+    elif campaign is not None:
+        message = (
+            f"{lost}; a look-up found it: campaign {campaign.id} exists as a draft without "
+            "leads and was not activated: delete it before launching again, or add its leads "
+            "and activate it"
+        )
+    else:
+        return None
+    return CampaignLaunchError(
+        message, campaign=campaign, stage="create", error=error, method=error.method,
+        path=error.path, in_doubt=not settled,
+    )  # fmt: skip
+
+
+def _lost_activate(
+    campaign: Any, draft: str, leads: LeadImportResult | None, error: APIError, options: Any
+) -> Plan[Any]:
+    """The campaign as the server has it after an activate whose answer was lost, if active.
+
+    Raises `CampaignLaunchError`: still a draft (not activated: activate it or delete it), or
+    in doubt when it cannot be read (it may be active: read it before anything else).
+    """
+    lost = f"{draft}, but the answer to its activation was lost ({error})"
+    try:
+        current = yield Call(operation("getCampaign"), {"id": str(campaign.id)}, options)
+    except APIError as read_error:
+        current, status = campaign, None
+        lost += f" and reading it failed ({read_error})"
+    else:
+        status = getattr(current, "status", None)
+    if status == CAMPAIGN_STATUS_DRAFT:
+        raise CampaignLaunchError(
+            f"{lost}; it is still a draft: it was not activated (activate it, or delete it "
+            "before launching again)",
+            campaign=current, stage="activate", leads=leads, error=error, method=error.method,
+            path=error.path,
+        ) from error  # fmt: skip
+    if not isinstance(status, int):
+        raise CampaignLaunchError(
+            f"{lost}; it may be active: read it (campaigns.get) before activating, deleting or "
+            "launching again",
+            campaign=current, stage="activate", leads=leads, error=error, method=error.method,
+            path=error.path, in_doubt=True,
+        ) from error  # fmt: skip
+    return current

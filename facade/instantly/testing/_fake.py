@@ -506,7 +506,12 @@ class FakeInstantly:
                 f"querystring/status has unknown job status(es) {unknown}; "
                 f"allowed: {', '.join(sorted(JOB_STATUS_NAMES))}"
             )
-        jobs = {job.id: job for job in self.jobs._ordered()}
+        ordered = self.jobs._ordered()  # oldest first unless asked otherwise
+        if query.get("sort_column") == "updated_at":
+            ordered.sort(key=lambda job: job.updated_at)
+        if query.get("sort_order") == "desc":
+            ordered.reverse()
+        jobs = {job.id: job for job in ordered}
 
         def include(job_id: str) -> bool:
             job = jobs[job_id]

@@ -109,7 +109,8 @@ class FaultRule:
     """A fault applied to matching requests: `times` uses (None: unlimited) with `probability` each.
 
     `method` matches exactly (case-insensitive); `path` is a glob (`/api/v2/accounts/*/pause`) or
-    a compiled regex searched in the path.
+    a compiled regex searched in the path. The first `skip` matching requests pass untouched
+    (e.g. `skip=1` fails the second request of a split call).
     """
 
     fault: Fault
@@ -118,6 +119,8 @@ class FaultRule:
     method: str | None = None
     path: str | re.Pattern[str] | None = None
     injected: int = 0
+    skip: int = 0
+    skipped: int = 0
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this rule applies to the request (ignoring uses left and probability)."""
@@ -162,13 +165,17 @@ class FaultPlan:
         probability: float = 1.0,
         method: str | None = None,
         path: str | re.Pattern[str] | None = None,
+        skip: int = 0,
     ) -> FaultRule:
-        """Fail the next `times` matching requests (None: all of them), each with `probability`."""
+        """Fail the next `times` matching requests (None: all of them), each with `probability`,
+        after letting the first `skip` of them through."""
         if times is not None and times < 1:
             raise ValueError(f"times must be >= 1 or None, got {times}")
+        if skip < 0:
+            raise ValueError(f"skip must be >= 0, got {skip}")
         if not 0.0 < probability <= 1.0:
             raise ValueError(f"probability must be in (0, 1], got {probability}")
-        rule = FaultRule(fault, times, probability, method, path)
+        rule = FaultRule(fault, times, probability, method, path, skip=skip)
         with self._lock:
             self._rules.append(rule)
         return rule
@@ -191,6 +198,9 @@ class FaultPlan:
                 return None
             for rule in self._rules:
                 if rule.exhausted or not rule.matches(method, path):
+                    continue
+                if rule.skipped < rule.skip:
+                    rule.skipped += 1
                     continue
                 if rule.probability < 1.0 and self._random.random() >= rule.probability:
                     continue

@@ -75,8 +75,8 @@ JOBS_QUERY: Final[dict[str, dict[str, Any] | None]] = {
     },
     "entity_id": {"type": "string"},
     "status": {"type": "string"},
-    "sort_column": None,
-    "sort_order": None,
+    "sort_column": {"type": "string", "enum": ["created_at", "updated_at"]},
+    "sort_order": {"type": "string", "enum": ["asc", "desc"]},
 }
 GET_JOB_QUERY: Final[dict[str, dict[str, Any] | None]] = {"data_fields": {"type": "string"}}
 

@@ -773,9 +773,12 @@ class Accounts(SyncResource):
 
         Each 100 addresses are one request starting one job; the result is always a `JobGroup`
         (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request; a
-        request failing after others started jobs raises `PartialBatchError` with their handles in
-        `.completed`."""
+        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
+        A request whose answer is lost is looked up among the warmup jobs (the newest are read
+        before the first request to tell them apart): its job found, the call goes on. A request
+        failing otherwise, after jobs started or with a lost answer no look-up settled, raises
+        `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
+        that may have started a job, `.unsent` those never sent or found without a job."""
         from instantly._helpers.accounts import enable_warmup as _enable_warmup_plan
 
         return self._run(
@@ -810,9 +813,13 @@ class Accounts(SyncResource):
         """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
         Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. A request
-        failing after others succeeded raises `PartialBatchError` holding the `BulkPauseResult` so
-        far (`.completed`) and the addresses not handled (`.unsent`)."""
+        were paused and which not (unknown, or status unchanged), per the server's answers. When a
+        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
+        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
+        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
+        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
+        (sending them again is safe). When nothing took effect (a refusal, or no account paused,
+        at the first request) the error is raised as it is."""
         from instantly._helpers.accounts import pause_many as _pause_many_plan
 
         return self._run(_pause_many_plan(emails=emails, **options))
@@ -1241,9 +1248,12 @@ class AsyncAccounts(AsyncResource):
 
         Each 100 addresses are one request starting one job; the result is always a `JobGroup`
         (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request; a
-        request failing after others started jobs raises `PartialBatchError` with their handles in
-        `.completed`."""
+        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
+        A request whose answer is lost is looked up among the warmup jobs (the newest are read
+        before the first request to tell them apart): its job found, the call goes on. A request
+        failing otherwise, after jobs started or with a lost answer no look-up settled, raises
+        `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
+        that may have started a job, `.unsent` those never sent or found without a job."""
         from instantly._helpers.accounts import enable_warmup as _enable_warmup_plan
 
         return await self._run(
@@ -1278,9 +1288,13 @@ class AsyncAccounts(AsyncResource):
         """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
         Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. A request
-        failing after others succeeded raises `PartialBatchError` holding the `BulkPauseResult` so
-        far (`.completed`) and the addresses not handled (`.unsent`)."""
+        were paused and which not (unknown, or status unchanged), per the server's answers. When a
+        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
+        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
+        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
+        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
+        (sending them again is safe). When nothing took effect (a refusal, or no account paused,
+        at the first request) the error is raised as it is."""
         from instantly._helpers.accounts import pause_many as _pause_many_plan
 
         return await self._run(_pause_many_plan(emails=emails, **options))

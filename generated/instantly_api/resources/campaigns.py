@@ -1174,7 +1174,17 @@ class Campaigns(SyncResource):
         `CampaignLaunchError` (stage "leads", `.leads` the import so far), an account not in the
         workspace or not active, or a sending status naming unhealthy accounts, raises
         `CampaignPreflightError` (`.problems`), a refused activation `CampaignLaunchError` (stage
-        "activate"); each holds the draft campaign, which is not activated."""
+        "activate"); each holds the draft campaign, which is not activated.
+
+        A lost answer (timeout, dropped connection, 5xx) is looked up, not guessed. To the activate:
+        the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
+        `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
+        active). To the create: the campaigns of that name (read before the create too) show
+        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+        active would mail them twice."""
         from instantly._helpers.campaigns import launch as _launch_plan
 
         return self._run(
@@ -1793,7 +1803,17 @@ class AsyncCampaigns(AsyncResource):
         `CampaignLaunchError` (stage "leads", `.leads` the import so far), an account not in the
         workspace or not active, or a sending status naming unhealthy accounts, raises
         `CampaignPreflightError` (`.problems`), a refused activation `CampaignLaunchError` (stage
-        "activate"); each holds the draft campaign, which is not activated."""
+        "activate"); each holds the draft campaign, which is not activated.
+
+        A lost answer (timeout, dropped connection, 5xx) is looked up, not guessed. To the activate:
+        the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
+        `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
+        active). To the create: the campaigns of that name (read before the create too) show
+        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
+        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
+        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
+        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
+        active would mail them twice."""
         from instantly._helpers.campaigns import launch as _launch_plan
 
         return await self._run(
