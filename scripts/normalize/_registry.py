@@ -10,7 +10,7 @@ from typing import Any
 from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._media import put_json_media_first
-from ._naming import give_models_unique_titles, name_schemas_by_title
+from ._naming import give_models_unique_titles, name_schemas_by_title, shorten_deep_model_names
 from ._refs import replace_dangling_refs
 from ._reserved import untype_reserved_properties
 from ._types import (
@@ -45,7 +45,8 @@ def _rule(function: RuleFunction) -> Rule:
 
 
 # Order matters: dangling references are replaced before anything follows references; names
-# first (hoisted bodies must not collide with titles), and titles made unique once every
+# first (hoisted bodies must not collide with titles), deep inline schemas hoisted under short
+# names (before titles are checked for clashes), and titles made unique once every
 # component exists; error bodies are hoisted while their enums still tell them apart, assertions
 # go before enums are opened (an assertion-only member may hold an `enum`), and formats, arrays,
 # media types and member names are fixed last.
@@ -53,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     _rule(replace_dangling_refs),
     _rule(name_schemas_by_title),
     _rule(hoist_shared_error_bodies),
+    _rule(shorten_deep_model_names),
     _rule(give_models_unique_titles),
     _rule(fold_assertion_only_variants),
     _rule(open_enums),
