@@ -139,7 +139,7 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
 
 def shapes_spec() -> dict[str, Any]:
     """The pinned spec plus every shape, each at a new path."""
-    spec = json.loads(VENDORED_SPEC_PATH.read_bytes().decode("utf-8-sig"))
+    spec: dict[str, Any] = json.loads(VENDORED_SPEC_PATH.read_bytes().decode("utf-8-sig"))
     for path, (method, operation) in SHAPES.items():
         assert path not in spec["paths"]
         spec["paths"][path] = {method: copy.deepcopy(operation)}
