@@ -219,6 +219,30 @@ def _result(
     return annotation, _runtime_of(annotation, endpoint.imports), imports
 
 
+def _check_parameters(operation: Mapping[str, Any], endpoint: EndpointSource) -> None:
+    """Refuse (for a generic method) what the layer would not send right: a header or cookie
+    parameter, or an argument of the generated function the spec does not declare in the query
+    (it would be sent as one)."""
+    declared: set[str] = set()
+    for parameter in operation.get("parameters", []) or []:
+        if not isinstance(parameter, Mapping):
+            continue
+        place, name = parameter.get("in"), str(parameter.get("name"))
+        if place == "query":
+            declared.add(name)
+        elif place != "path":
+            raise UnsupportedOperationError(
+                f"its {place} parameter {name!r}: the layer sends path, query and body "
+                "arguments only"
+            )
+    stray = [f.wire for f in endpoint.query_params if f.wire not in declared]
+    if stray:
+        raise UnsupportedOperationError(
+            f"its generated function takes {stray}, which the spec does not declare as query "
+            "parameters"
+        )
+
+
 def _plan_method(
     document: Mapping[str, Any],
     package_dir: Path,
@@ -231,6 +255,7 @@ def _plan_method(
     snapshot: Mapping[Path, str] | None,
 ) -> MethodPlan:
     operation_id = operation_id_of(http_method, path, operation)
+    _check_parameters(operation, endpoint)
     taken: set[str] = {p.python for p in endpoint.path_params}
     query = []
     for field_ in endpoint.query_params:

@@ -2,19 +2,24 @@
 
 Fast unit tests of the decisions the shapes build (`test_resource_layer_shapes.py`, slow) proves
 end to end: `success_kind` by the declared 2xx answers, `operation_id_of` for an operation
-without an operationId, and the generic method an operation gets when it cannot be typed.
+without an operationId, and the generic method an operation gets when it cannot be typed (a
+header parameter, which the layer would otherwise send in the query).
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+import scripts.regenerate as regenerate
 from scripts.resource_layer._model import (
     RAW_RESPONSE,
     Review,
     _generic_plan,
+    build_layer,
     operation_id_of,
 )
 from scripts.resource_layer._semantics import success_kind
@@ -113,3 +118,45 @@ def test_a_generic_method_says_why_and_keeps_the_retry_default() -> None:
 def test_a_generic_method_without_a_body_takes_none() -> None:
     operation = {"operationId": "pokeThings", "responses": {"200": _body(OBJECT_A)}}
     assert _generic(operation, "/api/v2/things/poke").generic_body is False
+
+
+def _small_spec() -> dict[str, Any]:
+    signed = {
+        "operationId": "signThing",
+        "tags": ["Thing"],
+        "parameters": [
+            {"name": "X-Signature", "in": "header", "required": True, "schema": {"type": "string"}}
+        ],
+        "responses": {"200": _body(OBJECT_A)},
+    }
+    listed = {
+        "operationId": "listThing",
+        "tags": ["Thing"],
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": _body(OBJECT_A)},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/api/v2/things/sign": {"post": signed}, "/api/v2/things": {"get": listed}},
+    }
+
+
+@pytest.mark.slow
+def test_a_header_parameter_gives_a_generic_method_and_a_warning(tmp_path: Path) -> None:
+    spec_path = tmp_path / "spec.json"
+    spec_path.write_text(json.dumps(_small_spec()), encoding="utf-8")
+    package = tmp_path / "out" / "instantly_api"
+    regenerate._generate(spec_path, package)
+    warnings: list[str] = []
+    (resource,) = build_layer(_small_spec(), package, Review(), warnings=warnings)
+    methods = {m.operation_id: m for m in resource.methods}
+    assert methods["listThing"].generic is None
+    assert [(f.python, f.wire) for f in methods["listThing"].query] == [("limit", "limit")]
+    assert methods["signThing"].generic is not None
+    assert methods["signThing"].returns_runtime == RAW_RESPONSE
+    assert warnings == [
+        "signThing (POST /api/v2/things/sign): generic method sign(...) returning the raw "
+        "response, because its header parameter 'X-Signature': the layer sends path, query "
+        "and body arguments only"
+    ]
