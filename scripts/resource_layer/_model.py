@@ -1,9 +1,13 @@
-"""The resource layer as data: every operation joined with its generated code, name and semantics.
+"""The resource layer as data: every operation of the spec, named, with its semantics.
 
-`build_layer` reads the normalized spec (what the generator saw), the generated package's source
-and the reviewed table `openapi/resources.json`, and returns one `ResourcePlan` per tag whose
-methods the renderer turns into code and api.md rows. Every decision here is keyed on a construct
-of the spec (a tag, an operationId, a cursor field, the job schema), never on a path.
+`build_layer` walks the operations of the normalized spec (what the generator saw: every one gets
+a method, with or without an operationId or tags), takes the Python spellings of their arguments
+and results from the generated package's source, applies the reviewed table
+`openapi/resources.json`, and returns one `ResourcePlan` per tag whose methods the renderer turns
+into code and api.md rows. What a method returns follows the spec's declared 2xx answers; an
+operation the layer cannot type gets a generic method and a warning. Every decision here is keyed
+on a construct of the spec (a tag, an operationId, a cursor field, the job schema), never on a
+path.
 """
 
 from __future__ import annotations

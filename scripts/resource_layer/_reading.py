@@ -1,12 +1,14 @@
-"""What the generated low-level package says about each operation, read from its source (AST).
+"""The Python spellings the generator chose for each operation, read from its source (AST).
 
-The resource layer reuses the generator's own decisions (Python names of parameters and fields,
-their types, the 2xx model) instead of re-deriving them from the spec: the endpoint module's
-`_get_kwargs` gives the path, query and body parameters; the body model's class gives the JSON
-fields; `_parse_response` gives the class a 2xx body parses into. Nothing is imported.
+The resource layer reuses the generator's names and types (Python names of parameters and
+fields, their annotations, the 2xx class) instead of re-deriving them: the endpoint module's
+`_get_kwargs` gives the path, query and body arguments; the body model's class gives the JSON
+fields; `_parse_response` (written for every operation, unlike `sync`) the class a 2xx body
+parses into. Which operations get a method, where each argument goes and what a method returns
+are decided from the spec (`_model`, `_semantics`); nothing here is imported. A module that
+cannot be read is reported (`problems`) and its operation gets a generic method.
 
-The source is read from disk, or from a snapshot (`read_sources`) taken before something else
-rewrites the files (regenerate.py reads while the generator's formatting hooks run).
+The source is read from disk, or from a snapshot (`read_sources`) given by a caller.
 """
 
 from __future__ import annotations
