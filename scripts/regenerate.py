@@ -257,6 +257,15 @@ def _generate(spec_path: Path, package_dir: Path) -> str:
     return text
 
 
+def _hooks_format() -> bool:
+    """True when a post hook of `openapi/generator.yaml` is `ruff format` (the generator's output
+    needs no second pass); read as text, the generator's config loader being no public API."""
+    lines = CONFIG_PATH.read_text(encoding="utf-8").splitlines()
+    return any(
+        line.strip().lstrip("-").strip().strip("'\"").startswith("ruff format") for line in lines
+    )
+
+
 def _finish_package(package_dir: Path, pin: dict[str, Any], formatted: set[Path]) -> None:
     """Add the package's own modules and py.typed, a banner on every Python file, and format
     the files the generator's hooks did not (`formatted`: those they did; a comment on top
@@ -323,8 +332,9 @@ def build_package(
                 raise _with_notes(exc, report) from exc
             raise
     # The generator ran its hooks (ruff: lint fixes, formatting) on every file it wrote; the
-    # facade layers are written after, and formatted with the package's own files.
-    formatted = set(package_dir.rglob("*.py"))
+    # facade layers are written after, and formatted with the package's own files (all of them
+    # when the hooks do not format).
+    formatted = set(package_dir.rglob("*.py")) if _hooks_format() else set()
     warnings: list[str] = []
     try:
         layers, api_reference = _render_facade_layers(normalized, package_dir, warnings)

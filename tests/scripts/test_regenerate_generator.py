@@ -79,3 +79,16 @@ def test_generator_runs_the_post_hooks_of_generator_yaml(tmp_path: Path) -> None
         cwd=package, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_hooks_that_format_spare_the_generated_files_a_second_pass() -> None:
+    assert regenerate._hooks_format() is True  # openapi/generator.yaml ends with `ruff format`
+
+
+def test_without_a_formatting_hook_every_file_is_formatted_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "generator.yaml"
+    config.write_text('post_hooks:\n  - "ruff check . --fix-only"\n', encoding="utf-8")
+    monkeypatch.setattr(regenerate, "CONFIG_PATH", config)
+    assert regenerate._hooks_format() is False
