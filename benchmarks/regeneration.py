@@ -1,12 +1,12 @@
 """Regeneration: our pipeline (`scripts/regenerate.py`) beside the raw generator alone.
 
 Both run on the 2026-08-21 snapshot into a temporary folder. The pipeline normalizes the spec,
-runs the pinned openapi-python-client inside its own process with our config and templates,
-emits the resource layer and formats the output; where its stages allow it uses a second core
-(half of the model templates rendered in a forked process, the generator's ruff hooks beside the
-resource layer). The raw generator runs on the raw spec with `post_hooks: []` (its default ruff
-hook aborts on this spec), on one core. Wall time and peak RSS (the largest process of each run's
-tree, from wait4) are reported.
+runs the pinned openapi-python-client through its command line with our config (its ruff hooks
+included) and templates, emits the resource layer and formats it. The raw generator runs on the
+raw spec with `post_hooks: []` (its default ruff hook aborts on this spec). Wall time and peak
+RSS (the largest process of each run's tree, from wait4) are reported. Regeneration runs once a
+day in CI: the target is only that it stays within 2x the raw generator (issue #22 retired the
+speed target and the private-interface tricks that served it).
 
     python benchmarks/regeneration.py [--quick]
 """
@@ -63,9 +63,8 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
         title="Regeneration",
         description=(
             f"On `{spec.name}`, median of {repeats} run(s) each. Peak RSS is the largest process "
-            "of the run's tree (ru_maxrss from wait4). Ours uses a second core where its stages "
-            "allow (half of the model templates rendered in a forked process, the ruff hooks "
-            "beside the resource layer); the raw generator uses one."
+            "of the run's tree (ru_maxrss from wait4). Both run the generator's command line on "
+            "one core; ours adds the normalizer, the ruff hooks and the resource layer."
         ),
         headers=["command", "wall (median)", "peak RSS (median)", "files written"],
     )
@@ -89,11 +88,11 @@ def run(quick: bool, spec: Path, workdir: Path, first_raw: RawBuild) -> Section:
     ratio = wall_p / wall_r
     section.verdicts.append(
         Verdict(
-            "ours (with the resource layer) ≤ 1.5x the raw generator's wall time",
+            "ours (with the resource layer) ≤ 2x the raw generator's wall time",
             fmt_ratio(ratio),
-            ratio <= 1.5,
+            ratio <= 2.0,
             ""
-            if ratio <= 1.5
+            if ratio <= 2.0
             else "profile scripts/regenerate.py: normalizing, generating, "
             "emitting the resource layer and formatting are its stages",
         )

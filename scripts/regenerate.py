@@ -6,12 +6,13 @@ Usage:
     python scripts/regenerate.py --spec F --output DIR  # write DIR/instantly_api only
     python scripts/regenerate.py --check           # fail naming files that differ from generated/
 
-The generator (openapi-python-client, pinned exactly) runs in this process with
-`openapi/generator.yaml`, the templates in `openapi/templates/`, `--meta none` and
-`--fail-on-warning`; the post hooks that file lists (ruff) run beside the rendering of the
-resource layer, which reads the generated code from a snapshot taken before them. Every generated
-file gets a banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and
-`_spec.py` (the pin, readable at run time). Output is byte-for-byte deterministic.
+The generator (openapi-python-client, pinned exactly) runs through its command line only (its
+public interface) with `openapi/generator.yaml` (whose post hooks, ruff, it runs), the templates
+in `openapi/templates/`, `--meta none` and `--fail-on-warning`; the resource layer, the endpoint
+limits and docs/api.md are then written from the normalized spec. An operation the resource layer
+cannot type gets a generic method and a WARNING line naming it. Every generated file gets a
+banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and `_spec.py`
+(the pin, readable at run time). Output is byte-for-byte deterministic.
 
 The pinned spec is vendored as `openapi/api_v2.json` (exact bytes, checked against the pin's
 sha256), so all of this works offline from a bare clone; moving the pin rewrites that file too.
@@ -40,14 +41,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from openapi_python_client.config import Config
+from typing import Any
 
 if __package__ in (None, ""):  # run as `python scripts/regenerate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -62,7 +59,6 @@ from scripts.normalize import (
     load_overrides,
     normalize_with_report,
 )
-from scripts.resource_layer import read_sources
 from scripts.spec_files import (
     PIN_PATH,
     REPO_ROOT,
@@ -142,6 +138,7 @@ class BuildResult:
     generator_log: str
     model_count: int
     api_reference: str = ""  # docs/api.md, emitted with the resource layer
+    warnings: tuple[str, ...] = ()  # operations that got a generic method, and why
 
 
 def _generator_version() -> str:
@@ -224,58 +221,35 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
-def _generator_config(spec_path: Path, package_dir: Path) -> Config:
-    """The generator's configuration, as its command line would build it, without post hooks.
-
-    `--meta none --overwrite`, `openapi/generator.yaml`, the spec at `spec_path`; the hooks
-    that file lists are run by `_run_post_hooks` (so the generator itself runs no subprocess).
-    """
-    from openapi_python_client.config import Config, ConfigFile, MetaType
-
-    config_file = ConfigFile.load_from_path(path=CONFIG_PATH)
-    config_file.post_hooks = []
-    return Config.from_sources(
-        config_file, MetaType.NONE, spec_path, "utf-8", True, output_path=package_dir
-    )
-
-
 def _generate(spec_path: Path, package_dir: Path) -> str:
-    """Run the generator in this process (no second interpreter to start and import it), its
-    model templates on two cores; fail on any error or warning (`--fail-on-warning`) with the
-    generator's own report."""
-    import contextlib
-    import io
-    import traceback
-
-    import typer
-    from openapi_python_client import _get_project_for_url_or_path
-    from openapi_python_client.cli import handle_errors
-    from openapi_python_client.parser.errors import GeneratorError
-
-    from scripts._forked_rendering import models_rendered_in_a_fork
-
-    log = io.StringIO()
-    failed = False
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        try:
-            # openapi_python_client.generate() with a hand between parsing and building.
-            project = _get_project_for_url_or_path(
-                config=_generator_config(spec_path, package_dir),
-                custom_template_path=TEMPLATES_DIR,
-            )
-            if isinstance(project, GeneratorError):
-                errors = [project]
-            else:
-                with models_rendered_in_a_fork(project):
-                    errors = list(project.build())
-            handle_errors(errors, fail_on_warning=True)
-        except typer.Exit as exit_:
-            failed = exit_.exit_code != 0
-        except Exception:
-            failed = True
-            traceback.print_exc()
-    text = log.getvalue()
-    if failed or "WARNING" in text or "Error(s) encountered" in text:
+    """Run the generator as its command line (its public interface): `generate --path SPEC
+    --meta none --config openapi/generator.yaml --custom-template-path openapi/templates
+    --fail-on-warning --overwrite`, in a second interpreter; it runs the post hooks that file
+    lists (ruff) itself. Any error or warning fails the build with the generator's own report."""
+    package_dir.parent.mkdir(parents=True, exist_ok=True)
+    done = _run(
+        [
+            sys.executable,
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--path",
+            str(spec_path),
+            "--meta",
+            "none",
+            "--config",
+            str(CONFIG_PATH),
+            "--custom-template-path",
+            str(TEMPLATES_DIR),
+            "--output-path",
+            str(package_dir),
+            "--overwrite",
+            "--fail-on-warning",
+        ],
+        cwd=package_dir.parent,
+    )
+    text = done.stdout + done.stderr
+    if done.returncode != 0 or "WARNING" in text or "Error(s) encountered" in text:
         raise RegenerateError(
             f"{GENERATOR} failed or warned on {spec_path.name}; "
             f"every warning is a construct the normalizer must rewrite:\n{text}"
@@ -283,30 +257,13 @@ def _generate(spec_path: Path, package_dir: Path) -> str:
     return text
 
 
-def _post_hooks() -> list[str]:
-    """The commands `openapi/generator.yaml` runs in a freshly generated package, in order."""
-    from openapi_python_client.config import ConfigFile
-
-    return list(ConfigFile.load_from_path(path=CONFIG_PATH).post_hooks or [])
-
-
-def _run_post_hooks(package_dir: Path) -> bool:
-    """Run the configured post hooks inside `package_dir`, as the generator would (a shell,
-    this interpreter's scripts first on PATH); a failing hook fails the build.
-
-    True when one of them formats the package (`ruff format`): its files need no second pass.
-    """
-    env = {**os.environ, "PATH": _tool_path()}
-    hooks = _post_hooks()
-    for command in hooks:
-        done = subprocess.run(
-            command, shell=True, cwd=package_dir, env=env, capture_output=True, text=True
-        )
-        if done.returncode != 0:
-            raise RegenerateError(
-                f"post hook `{command}` failed in {package_dir}:\n{done.stdout}{done.stderr}"
-            )
-    return any(command.split()[:2] == ["ruff", "format"] for command in hooks)
+def _hooks_format() -> bool:
+    """True when a post hook of `openapi/generator.yaml` is `ruff format` (the generator's output
+    needs no second pass); read as text, the generator's config loader being no public API."""
+    lines = CONFIG_PATH.read_text(encoding="utf-8").splitlines()
+    return any(
+        line.strip().lstrip("-").strip().strip("'\"").startswith("ruff format") for line in lines
+    )
 
 
 def _finish_package(package_dir: Path, pin: dict[str, Any], formatted: set[Path]) -> None:
@@ -374,17 +331,13 @@ def build_package(
             if report.notes:
                 raise _with_notes(exc, report) from exc
             raise
-    # The generator's hooks (lint fixes, formatting: ruff, on every core) rewrite its files in
-    # place while the facade layers are rendered from a snapshot of them taken before (in this
-    # thread); the layers are written once the hooks are done, so neither sees the other's work.
-    snapshot = read_sources(package_dir)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hooks = pool.submit(_run_post_hooks, package_dir)
-        layers, api_reference = _render_facade_layers(normalized, package_dir, snapshot)
+    # The generator ran its hooks (ruff: lint fixes, formatting) on every file it wrote; the
+    # facade layers are written after, and formatted with the package's own files (all of them
+    # when the hooks do not format).
+    formatted = set(package_dir.rglob("*.py")) if _hooks_format() else set()
+    warnings: list[str] = []
     try:
-        formatted = (
-            set(snapshot) - {package_dir / name for name in layers} if hooks.result() else set()
-        )
+        layers, api_reference = _render_facade_layers(normalized, package_dir, warnings)
     except RegenerateError as exc:
         if report.notes:
             raise _with_notes(exc, report) from exc
@@ -392,6 +345,7 @@ def build_package(
     for name, text in layers.items():
         (package_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (package_dir / name).write_text(text, encoding="utf-8")
+        formatted.discard(package_dir / name)
     _finish_package(package_dir, pin, formatted)
     model_count = sum(1 for p in (package_dir / "models").glob("*.py") if p.name != "__init__.py")
     return BuildResult(
@@ -401,6 +355,7 @@ def build_package(
         generator_log=log,
         model_count=model_count,
         api_reference=api_reference,
+        warnings=tuple(warnings),
     )
 
 
@@ -411,10 +366,11 @@ def _with_notes(exc: RegenerateError, report: NormalizeReport) -> RegenerateErro
 
 
 def _render_facade_layers(
-    normalized: dict[str, Any], package_dir: Path, snapshot: dict[Path, str]
+    normalized: dict[str, Any], package_dir: Path, warnings: list[str]
 ) -> tuple[dict[str, str], str]:
     """What the facade reads from the spec: the resource layer and the per-endpoint limits
-    (path inside the package -> text), read from the generated code in `snapshot`; api.md."""
+    (path inside the package -> text); api.md. Operations given a generic method go to
+    `warnings`."""
     from scripts.endpoint_limits import render_endpoint_limits_module
     from scripts.resource_layer import render_resource_layer
 
@@ -423,7 +379,7 @@ def _render_facade_layers(
         package_dir,
         review_path=RESOURCES_REVIEW_PATH,
         helpers_dir=HELPERS_DIR,
-        snapshot=snapshot,
+        warnings=warnings,
     )
     return {"_endpoint_limits.py": render_endpoint_limits_module(normalized), **files}, (
         api_reference
@@ -520,6 +476,8 @@ def record_spec_changelog(
 def _print_report(result: BuildResult) -> None:
     print(f"normalizer rules (times fired) for {result.pin['filename']}:")
     print("\n".join(result.report.lines()))
+    for warning in result.warnings:
+        print(f"WARNING: {warning}")
     print(
         f"generated {result.pin['operation_count']} operations, {result.model_count} model "
         f"modules, with {GENERATOR} {result.pin['generator_version']}"

@@ -10,6 +10,8 @@ Usage: ``python scripts/update_spec.py [SOURCE] [--test-command CMD] [--pr-body 
 
 Exit status: 0 the spec is unchanged; 10 it changed, the client was regenerated and the tests
 passed (open the pull request); 1 something failed (fetch, build or tests; the reason on stderr).
+An operation the resource layer cannot type does not fail the update: it gets a generic method,
+and the summary, stderr and the pull-request body name it and say why.
 """
 
 from __future__ import annotations
@@ -56,7 +58,25 @@ class Update:
     pr_body: str = ""
 
 
-def _pr_body(old_pin: dict[str, object], new_pin: dict[str, object], section: str | None) -> str:
+def _generic_section(warnings: Sequence[str]) -> str:
+    """The operations that got a generic method, each with why (empty when none did)."""
+    if not warnings:
+        return ""
+    lines = "".join(f"- {warning}\n" for warning in warnings)
+    return (
+        "## Operations with a generic method\n\n"
+        "The resource layer could not type these operations: each got a generic method (its "
+        "arguments passed through, the raw response returned). Teach the emitter their shape "
+        "(scripts/resource_layer) or fix the spec with a reviewed override:\n\n" + lines + "\n"
+    )
+
+
+def _pr_body(
+    old_pin: dict[str, object],
+    new_pin: dict[str, object],
+    section: str | None,
+    warnings: Sequence[str] = (),
+) -> str:
     changes = section or "No local copy of the previous spec: no changelog section was written.\n"
     breaking = next(
         (line for line in changes.splitlines() if line.startswith("**Summary:**")), ""
@@ -68,7 +88,9 @@ def _pr_body(old_pin: dict[str, object], new_pin: dict[str, object], section: st
         f"- {breaking or 'see the changelog below'}\n"
         "- regenerated with `python scripts/update_spec.py`; the tests passed\n\n"
         "Review what breaks this client before merging; the same section was appended to "
-        "`openapi/CHANGELOG.md`.\n\n" + changes.replace("\n## ", "\n### ", 1)
+        "`openapi/CHANGELOG.md`.\n\n"
+        + _generic_section(warnings)
+        + changes.replace("\n## ", "\n### ", 1)
     )
 
 
@@ -97,6 +119,8 @@ def update_spec(
         )
     except (RegenerateError, OverrideError) as exc:
         return Update(EXIT_FAILED, f"regeneration failed: {exc}")
+    for warning in installed.result.warnings:
+        print(f"update_spec.py: WARNING: {warning}", file=sys.stderr)
     done = subprocess.run(list(test_command), cwd=cwd, check=False)
     if done.returncode != 0:
         return Update(
@@ -104,8 +128,11 @@ def update_spec(
             f"tests failed (exit {done.returncode}) after regenerating from {source}; "
             "the regenerated tree is left for inspection",
         )
-    body = _pr_body(old_pin, installed.result.pin, installed.changelog_section)
+    warnings = installed.result.warnings
+    body = _pr_body(old_pin, installed.result.pin, installed.changelog_section, warnings)
     summary = f"changed: regenerated from {source} ({loaded.sha256[:12]}…), tests passed"
+    if warnings:
+        summary += f"; {len(warnings)} operation(s) got a generic method: " + "; ".join(warnings)
     return Update(EXIT_CHANGED, summary, body)
 
 

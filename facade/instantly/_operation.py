@@ -28,7 +28,9 @@ class Operation:
 
     `path_params`, `query` and `body` map each Python argument name to its wire name.
     `returns` is `(module, class)` of what a 2xx parses into (a generated model, or a builtin
-    for lists, text and untyped JSON). `pages` says where a cursor goes ("query"/"body").
+    for lists, text and untyped JSON); `("httpx", "Response")`: the raw response is returned (no
+    2xx declared, or a generic method, whose `body=` is sent as given). `pages` says where a
+    cursor goes ("query"/"body").
     A plain slotted class: the resource modules build one per operation at import.
     """
 
@@ -199,6 +201,8 @@ def _body(operation: Operation, args: Mapping[str, Any]) -> dict[str, Any] | Non
                 f"({', '.join(sorted(given))}), not both"
             )
         data = to_json(whole, "body")
+        if operation.returns == ("httpx", "Response") and operation.body_model is None:
+            return data  # type: ignore[no-any-return]  # generic: sent as given (any JSON)
         if not isinstance(data, dict):
             raise InvalidInputError(f"body must be a dict or a model, got {type(whole).__name__}")
         return data

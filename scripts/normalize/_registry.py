@@ -10,7 +10,7 @@ from typing import Any
 from ._assertions import fold_assertion_only_variants
 from ._hoist import hoist_shared_error_bodies
 from ._media import put_json_media_first
-from ._naming import give_models_unique_titles, name_schemas_by_title
+from ._naming import give_models_unique_titles, name_schemas_by_title, shorten_deep_model_names
 from ._read_write import honour_read_write_markers
 from ._refs import replace_dangling_refs
 from ._reserved import untype_reserved_properties
@@ -48,16 +48,18 @@ def _rule(function: RuleFunction) -> Rule:
 
 # Order matters: dangling references are replaced before anything follows references; names
 # first (hoisted bodies must not collide with titles); the field notes once names are stable
-# (their pointers say `Campaign`, not `def-1`); titles made unique once every component exists,
-# and request views named after that (their names are checked against those titles); error
-# bodies are hoisted while their enums still tell them apart, assertions go before enums are
-# opened (an assertion-only member may hold an `enum`), and formats, arrays, media types and
-# member names are fixed last.
+# (their pointers say `Campaign`, not `def-1`); deep inline schemas hoisted under short names
+# (before titles are checked for clashes); titles made unique once every component exists, and
+# request views named after that (their names are checked against those titles); error bodies
+# are hoisted while their enums still tell them apart, assertions go before enums are opened (an
+# assertion-only member may hold an `enum`), and formats, arrays, media types and member names
+# are fixed last.
 RULES: tuple[Rule, ...] = (
     _rule(replace_dangling_refs),
     _rule(name_schemas_by_title),
     _rule(apply_server_notes),
     _rule(hoist_shared_error_bodies),
+    _rule(shorten_deep_model_names),
     _rule(give_models_unique_titles),
     _rule(honour_read_write_markers),
     _rule(fold_assertion_only_variants),

@@ -76,18 +76,20 @@ def render_resource_layer(
     review_path: Path,
     helpers_dir: Path,
     snapshot: Mapping[Path, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> tuple[dict[str, str], str]:
     """The files of `package_dir/resources/` (path inside the package -> text) and api.md.
 
     The generated code is read from `package_dir`, or from `snapshot` (`read_sources`); nothing
-    is written (notes go to stderr).
+    is written (notes go to stderr). Each operation that got a generic method is named in
+    `warnings`, with why.
     """
     review = load_review(review_path)
     notes = [
         f"{review_path.name} names {op}, which the spec does not have"
         for op in stale_entries(document, review)
     ]
-    resources = build_layer(document, package_dir, review, snapshot=snapshot)
+    resources = build_layer(document, package_dir, review, snapshot=snapshot, warnings=warnings)
     helpers = _usable_helpers(
         resources, read_helpers(helpers_dir) if helpers_dir.is_dir() else {}, notes
     )

@@ -1,9 +1,13 @@
-"""The resource layer as data: every operation joined with its generated code, name and semantics.
+"""The resource layer as data: every operation of the spec, named, with its semantics.
 
-`build_layer` reads the normalized spec (what the generator saw), the generated package's source
-and the reviewed table `openapi/resources.json`, and returns one `ResourcePlan` per tag whose
-methods the renderer turns into code and api.md rows. Every decision here is keyed on a construct
-of the spec (a tag, an operationId, a cursor field, the job schema), never on a path.
+`build_layer` walks the operations of the normalized spec (what the generator saw: every one gets
+a method, with or without an operationId or tags), takes the Python spellings of their arguments
+and results from the generated package's source, applies the reviewed table
+`openapi/resources.json`, and returns one `ResourcePlan` per tag whose methods the renderer turns
+into code and api.md rows. What a method returns follows the spec's declared 2xx answers; an
+operation the layer cannot type gets a generic method and a warning. Every decision here is keyed
+on a construct of the spec (a tag, an operationId, a cursor field, the job schema), never on a
+path.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from typing import Any
 
 from scripts.normalize import iter_operations
 from scripts.resource_layer._naming import (
+    NameCollisionError,
     check_unique,
     class_name,
     method_name,
     resource_name,
+    snake_case,
 )
 from scripts.resource_layer._reading import (
     EndpointSource,
@@ -37,20 +43,29 @@ from scripts.resource_layer._semantics import (
     page_location,
     reports_error_in_body,
     request_schema,
+    success_kind,
 )
 
 __all__ = [
+    "RAW_RESPONSE",
     "MethodPlan",
     "ResourcePlan",
     "Review",
     "build_layer",
     "load_review",
+    "operation_id_of",
     "stale_entries",
 ]
 
 # Argument names the resource methods keep for themselves (per-call options, the whole body).
 _RESERVED_ARGUMENTS = frozenset({"self", "body", "timeout", "max_retries", "options"})
 _READ_METHODS = frozenset({"GET", "HEAD"})
+# What a method returns when the spec declares no 2xx: the raw response, not a parsed body.
+RAW_RESPONSE = ("httpx", "Response")
+
+
+class UnsupportedOperationError(ValueError):
+    """An operation of a shape the emitter cannot type: it gets a generic method instead."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,8 @@ class MethodPlan:
     error_in_body: bool  # a 2xx that may report a failure (`success: false`, `error`)
     retry_reason: str
     deprecated: bool
+    generic: str | None = None  # why the operation has a generic method (None: a typed one)
+    generic_body: bool = False  # a generic method's operation declares a request body
 
     @property
     def route(self) -> str:
@@ -171,6 +188,65 @@ def _safe_argument(field_: Field, taken: set[str]) -> Field:
     return field_ if name == field_.python else replace(field_, python=name)
 
 
+def operation_id_of(http_method: str, path: str, operation: Mapping[str, Any]) -> str:
+    """The operation's operationId; without one, the name the generator gives its module
+    (`post /api/v2/oauth/clients` -> `post_api_v2_oauth_clients`)."""
+    given = operation.get("operationId")
+    if given:
+        return str(given)
+    clean = path.replace("{", "").replace("}", "").replace("/", "_").strip("_")
+    return f"{http_method.lower()}_{clean}"
+
+
+def _result(
+    operation: Mapping[str, Any], endpoint: EndpointSource
+) -> tuple[str, tuple[str, str], dict[str, str]]:
+    """What the method returns (annotation, the class a 2xx is checked against, imports), by
+    what the spec declares its 2xx answers carry (`success_kind`)."""
+    kind = success_kind(operation)
+    if kind == "raw":
+        return "httpx.Response", RAW_RESPONSE, {}
+    if kind == "none":
+        return "None", ("builtins", "NoneType"), {}
+    annotation = endpoint.success_annotation
+    imports = {k: v for k, v in endpoint.imports.items() if k in annotation}
+    if kind == "several":
+        # Whichever 2xx came, parsed by the generated parser (checked there): no one class.
+        members = [m.strip() for m in annotation.split("|")]
+        if "None" not in members and any(
+            not (r.get("content") or None)
+            for s, r in operation.get("responses", {}).items()
+            if str(s).startswith("2") and isinstance(r, Mapping)
+        ):
+            annotation += " | None"
+        return annotation, ("builtins", "object"), imports
+    return annotation, _runtime_of(annotation, endpoint.imports), imports
+
+
+def _check_parameters(operation: Mapping[str, Any], endpoint: EndpointSource) -> None:
+    """Refuse (for a generic method) what the layer would not send right: a header or cookie
+    parameter, or an argument of the generated function the spec does not declare in the query
+    (it would be sent as one)."""
+    declared: set[str] = set()
+    for parameter in operation.get("parameters", []) or []:
+        if not isinstance(parameter, Mapping):
+            continue
+        place, name = parameter.get("in"), str(parameter.get("name"))
+        if place == "query":
+            declared.add(name)
+        elif place != "path":
+            raise UnsupportedOperationError(
+                f"its {place} parameter {name!r}: the layer sends path, query and body "
+                "arguments only"
+            )
+    stray = [f.wire for f in endpoint.query_params if f.wire not in declared]
+    if stray:
+        raise UnsupportedOperationError(
+            f"its generated function takes {stray}, which the spec does not declare as query "
+            "parameters"
+        )
+
+
 def _plan_method(
     document: Mapping[str, Any],
     package_dir: Path,
@@ -182,7 +258,8 @@ def _plan_method(
     review: Review,
     snapshot: Mapping[Path, str] | None,
 ) -> MethodPlan:
-    operation_id = str(operation["operationId"])
+    operation_id = operation_id_of(http_method, path, operation)
+    _check_parameters(operation, endpoint)
     taken: set[str] = {p.python for p in endpoint.path_params}
     query = []
     for field_ in endpoint.query_params:
@@ -208,8 +285,13 @@ def _plan_method(
                 safe = _safe_argument(field_, taken)
                 taken.add(safe.python)
                 body_fields.append(safe)
+        elif any(m not in ("None", "Unset") for m in members):
+            raise UnsupportedOperationError(
+                f"its request body is `{endpoint.body.annotation}`, not one object model: the "
+                "emitter takes object bodies only (as keyword fields or `body=`)"
+            )
     pages = page_location(document, operation)
-    returns_runtime = _runtime_of(endpoint.success_annotation, endpoint.imports)
+    returns, returns_runtime, returns_imports = _result(operation, endpoint)
     item = None
     if pages is not None and returns_runtime[0] != "builtins":
         item = read_list_item(
@@ -233,11 +315,9 @@ def _plan_method(
         body_imports=dict(endpoint.body.imports) if endpoint.body is not None else {},
         accept=non_json_media(operation),
         body_required=body_required,
-        returns=endpoint.success_annotation,
+        returns=returns,
         returns_runtime=returns_runtime,
-        returns_imports={
-            k: v for k, v in endpoint.imports.items() if k in endpoint.success_annotation
-        },
+        returns_imports=returns_imports,
         item=item,
         schema=request_schema(document, operation),
         pages=pages,
@@ -269,32 +349,118 @@ def stale_entries(document: Mapping[str, Any], review: Review) -> list[str]:
     return sorted(named - ids) + [f"tag {tag}" for tag in sorted(set(review.resources) - tags)]
 
 
+def _generic_plan(
+    document: Mapping[str, Any],
+    endpoint: EndpointSource | None,
+    http_method: str,
+    path: str,
+    operation: Mapping[str, Any],
+    name: str,
+    review: Review,
+    reason: str,
+) -> MethodPlan:
+    """A generic method for an operation the emitter cannot type: built from the spec alone,
+    its path and query arguments passed through as given, a body whole (`body=`), the raw
+    response returned; validated against the spec where its request schema can be read."""
+    operation_id = operation_id_of(http_method, path, operation)
+    taken: set[str] = set()
+    path_params = []
+    for wire in (part[1:-1] for part in path.split("/") if part.startswith("{")):
+        safe = _safe_argument(
+            Field(python=_identifier(wire), wire=wire, annotation="str", required=True), taken
+        )
+        taken.add(safe.python)
+        path_params.append(safe)
+    query = []
+    for parameter in operation.get("parameters", []) or []:
+        if not isinstance(parameter, Mapping) or parameter.get("in") != "query":
+            continue
+        wire = str(parameter.get("name"))
+        required = bool(parameter.get("required"))
+        safe = _safe_argument(
+            Field(python=_identifier(wire), wire=wire, annotation="Any", required=required), taken
+        )
+        taken.add(safe.python)
+        query.append(safe)
+    try:
+        schema = request_schema(document, operation)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        schema = {}
+    repeatable, retry_reason = _retry(operation_id, http_method, review)
+    summary = str(operation.get("summary") or operation_id).strip().splitlines()[0]
+    return MethodPlan(
+        name=name,
+        operation_id=operation_id,
+        http_method=http_method,
+        path=path,
+        summary=summary,
+        module=endpoint.module if endpoint is not None else "",
+        path_params=tuple(path_params),
+        query=tuple(query),
+        body_fields=(),
+        body_model=None,
+        body_imports={},
+        body_required=bool((operation.get("requestBody") or {}).get("required")),
+        accept=non_json_media(operation),
+        returns="httpx.Response",
+        returns_runtime=RAW_RESPONSE,
+        returns_imports={},
+        item=None,
+        schema=schema,
+        pages=None,
+        job=False,
+        accepted=False,
+        error_in_body=False,
+        repeatable=repeatable,
+        retry_reason=retry_reason,
+        deprecated=bool(operation.get("deprecated")),
+        generic=reason,
+        generic_body=bool((operation.get("requestBody") or {}).get("content")),
+    )
+
+
+def _identifier(wire: str) -> str:
+    """A wire name as a Python argument name (snake case; a leading digit or keyword escaped)."""
+    name = snake_case(wire) or "value"
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name += "_"
+    return name
+
+
 def build_layer(
     document: Mapping[str, Any],
     package_dir: Path,
     review: Review,
     *,
     snapshot: Mapping[Path, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[ResourcePlan]:
-    """One `ResourcePlan` per tag (by the operation's first tag), methods in spec order.
+    """One `ResourcePlan` per tag (by the operation's first tag, else `default`), methods in
+    spec order; every operation gets a method, with or without an operationId.
 
+    An operation the emitter cannot type gets a generic method (`_generic_plan`) and a line in
+    `warnings` naming it and why: one odd operation never stops the build of the others.
     The generated code is read from `package_dir`, or from `snapshot` (`read_sources`) when given.
     """
-    endpoints = _endpoint_index(read_endpoints(package_dir, snapshot=snapshot))
+    problems: dict[str, str] = {}
+    endpoints = _endpoint_index(read_endpoints(package_dir, snapshot=snapshot, problems=problems))
     grouped: dict[str, list[MethodPlan]] = {}
     for path, http_method, operation in iter_operations(dict(document)):
-        if not isinstance(operation, Mapping) or "operationId" not in operation:
+        if not isinstance(operation, Mapping):
             continue
-        operation_id = str(operation["operationId"])
+        operation_id = operation_id_of(http_method, path, operation)
         tags = operation.get("tags") or ["default"]
         tag = str(tags[0])
-        endpoint = endpoints.get(_route_key(http_method, path))
-        if endpoint is None:
-            raise ValueError(f"{http_method.upper()} {path}: no generated endpoint module")
-        endpoint = replace(endpoint, path_params=_wire_path_params(endpoint, path))
         name = method_name(operation_id, tag, review.methods)
-        grouped.setdefault(tag, []).append(
-            _plan_method(
+        endpoint = endpoints.get(_route_key(http_method, path))
+        try:
+            if endpoint is None:
+                raise UnsupportedOperationError(
+                    "the generator wrote no readable endpoint module for it"
+                    + "".join(f" ({why})" for why in problems.values() if path in why)
+                )
+            endpoint = replace(endpoint, path_params=_wire_path_params(endpoint, path))
+            plan = _plan_method(
                 document,
                 package_dir,
                 endpoint,
@@ -305,7 +471,19 @@ def build_layer(
                 review,
                 snapshot,
             )
-        )
+        except NameCollisionError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as exc:
+            reason = str(exc) or type(exc).__name__
+            plan = _generic_plan(
+                document, endpoint, http_method.upper(), path, operation, name, review, reason
+            )
+            if warnings is not None:
+                warnings.append(
+                    f"{operation_id} ({plan.route}): generic method {name}(...) returning the "
+                    f"raw response, because {reason}"
+                )
+        grouped.setdefault(tag, []).append(plan)
     resources = []
     for tag in sorted(grouped):
         attribute = resource_name(tag, review.resources)

@@ -1,12 +1,14 @@
-"""What the generated low-level package says about each operation, read from its source (AST).
+"""The Python spellings the generator chose for each operation, read from its source (AST).
 
-The resource layer reuses the generator's own decisions (Python names of parameters and fields,
-their types, the 2xx model) instead of re-deriving them from the spec: the endpoint module's
-`_get_kwargs` gives the path, query and body parameters; the body model's class gives the JSON
-fields; `_parse_response` gives the class a 2xx body parses into. Nothing is imported.
+The resource layer reuses the generator's names and types (Python names of parameters and
+fields, their annotations, the 2xx class) instead of re-deriving them: the endpoint module's
+`_get_kwargs` gives the path, query and body arguments; the body model's class gives the JSON
+fields; `_parse_response` (written for every operation, unlike `sync`) the class a 2xx body
+parses into. Which operations get a method, where each argument goes and what a method returns
+are decided from the spec (`_model`, `_semantics`); nothing here is imported. A module that
+cannot be read is reported (`problems`) and its operation gets a generic method.
 
-The source is read from disk, or from a snapshot (`read_sources`) taken before something else
-rewrites the files (regenerate.py reads while the generator's formatting hooks run).
+The source is read from disk, or from a snapshot (`read_sources`) given by a caller.
 """
 
 from __future__ import annotations
@@ -243,9 +245,13 @@ def _error_classes(parse: ast.FunctionDef) -> set[str]:
 
 
 def _success_annotation(tree: ast.Module) -> str:
-    """What `sync()` returns without the error bodies and None: the 2xx type."""
-    errors = _error_classes(_function(tree, "_parse_response"))
-    returns = _function(tree, "sync").returns
+    """What `_parse_response` returns without the error bodies and None: the 2xx type.
+
+    Read from `_parse_response`, which the generator writes for every operation (it leaves out
+    `sync` when no 2xx declares a body)."""
+    parse = _function(tree, "_parse_response")
+    errors = _error_classes(parse)
+    returns = parse.returns
     if returns is None:
         return "Any"
     members = [
@@ -266,10 +272,65 @@ def _text(path: Path, snapshot: Mapping[Path, str] | None) -> str:
     return path.read_text(encoding="utf-8") if snapshot is None else snapshot[path]
 
 
+def _read_endpoint(module: str, source: str) -> EndpointSource:
+    """One endpoint module: its route and arguments (`_get_kwargs`), its 2xx (`_parse_response`)."""
+    tree = ast.parse(source)
+    imports = _imports_of(tree, module)
+    func = _function(tree, "_get_kwargs")
+    literal = _kwargs_literal(func)
+    entries = {
+        key.value: value
+        for key, value in zip(literal.keys, literal.values, strict=True)
+        if isinstance(key, ast.Constant)
+    }
+    method = str(entries["method"].value).upper()  # type: ignore[attr-defined]
+    url = _url_of(entries["url"])
+    wire = _query_wire_names(func)
+    positional = [a for a in func.args.posonlyargs + func.args.args]
+    path_params = tuple(_field(a.arg, a.arg, a.annotation, True, imports) for a in positional)
+    query: list[Field] = []
+    body: Field | None = None
+    defaults = dict(
+        zip(
+            [a.arg for a in func.args.kwonlyargs],
+            func.args.kw_defaults,
+            strict=True,
+        )
+    )
+    for arg in func.args.kwonlyargs:
+        required = defaults[arg.arg] is None
+        if arg.arg == "body":
+            body = _field("body", "body", arg.annotation, required, imports)
+        else:
+            query.append(
+                _field(arg.arg, wire.get(arg.arg, arg.arg), arg.annotation, required, imports)
+            )
+    placeholders = _PLACEHOLDER.findall(url)
+    if sorted(placeholders) != sorted(p.python for p in path_params):
+        raise ValueError(f"{module}: placeholders {placeholders} do not match the arguments")
+    return EndpointSource(
+        module=module,
+        method=method,
+        url=url,
+        path_params=path_params,
+        query_params=tuple(query),
+        body=body,
+        success=_success_kinds(_function(tree, "_parse_response")),
+        success_annotation=_success_annotation(tree),
+        imports=imports,
+    )
+
+
 def read_endpoints(
-    package_dir: Path, *, snapshot: Mapping[Path, str] | None = None
+    package_dir: Path,
+    *,
+    snapshot: Mapping[Path, str] | None = None,
+    problems: dict[str, str] | None = None,
 ) -> list[EndpointSource]:
-    """Every endpoint module under `package_dir/api`, read from source (or `snapshot`)."""
+    """Every endpoint module under `package_dir/api`, read from source (or `snapshot`).
+
+    A module that cannot be read is left out; with `problems`, it is recorded there (module ->
+    why) for the caller to name, instead of failing the whole read."""
     package = package_dir.name
     api = package_dir / "api"
     depth = len(api.parts)
@@ -287,53 +348,12 @@ def read_endpoints(
         if path.name == "__init__.py":
             continue
         module = _module_name(package, path, package_dir)
-        tree = ast.parse(_text(path, snapshot))
-        imports = _imports_of(tree, module)
-        func = _function(tree, "_get_kwargs")
-        literal = _kwargs_literal(func)
-        entries = {
-            key.value: value
-            for key, value in zip(literal.keys, literal.values, strict=True)
-            if isinstance(key, ast.Constant)
-        }
-        method = str(entries["method"].value).upper()  # type: ignore[attr-defined]
-        url = _url_of(entries["url"])
-        wire = _query_wire_names(func)
-        positional = [a for a in func.args.posonlyargs + func.args.args]
-        path_params = tuple(_field(a.arg, a.arg, a.annotation, True, imports) for a in positional)
-        query: list[Field] = []
-        body: Field | None = None
-        defaults = dict(
-            zip(
-                [a.arg for a in func.args.kwonlyargs],
-                func.args.kw_defaults,
-                strict=True,
-            )
-        )
-        for arg in func.args.kwonlyargs:
-            required = defaults[arg.arg] is None
-            if arg.arg == "body":
-                body = _field("body", "body", arg.annotation, required, imports)
-            else:
-                query.append(
-                    _field(arg.arg, wire.get(arg.arg, arg.arg), arg.annotation, required, imports)
-                )
-        placeholders = _PLACEHOLDER.findall(url)
-        if sorted(placeholders) != sorted(p.python for p in path_params):
-            raise ValueError(f"{module}: placeholders {placeholders} do not match the arguments")
-        endpoints.append(
-            EndpointSource(
-                module=module,
-                method=method,
-                url=url,
-                path_params=path_params,
-                query_params=tuple(query),
-                body=body,
-                success=_success_kinds(_function(tree, "_parse_response")),
-                success_annotation=_success_annotation(tree),
-                imports=imports,
-            )
-        )
+        try:
+            endpoints.append(_read_endpoint(module, _text(path, snapshot)))
+        except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as exc:
+            if problems is None:
+                raise
+            problems[module] = f"{module}: {exc or type(exc).__name__}"
     return endpoints
 
 

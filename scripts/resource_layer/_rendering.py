@@ -150,8 +150,24 @@ def _returns(method: MethodPlan) -> str:
     return method.returns
 
 
+def _plain(text: str) -> str:
+    """`text` safe inside a docstring: no triple quotes, no backslashes."""
+    return text.replace('"' * 3, "'" * 3).replace("\\", "/")
+
+
 def _doc(method: MethodPlan) -> str:
     notes = [f"`{method.route}`"]
+    if method.generic is not None:
+        notes.append(
+            "a generic method (the emitter could not type this operation: "
+            + _plain(method.generic).rstrip(".")
+            + "): its arguments are passed through as given and the raw `httpx.Response` of "
+            "a 2xx is returned"
+        )
+    elif method.returns_runtime == ("httpx", "Response"):
+        notes.append("the spec declares no 2xx: returns the raw `httpx.Response` of a 2xx")
+    elif method.returns == "None":
+        notes.append("the spec declares no 2xx content: returns None")
     if method.pages:
         notes.append(
             "pages with `starting_after`: iterate for every item, `.iter_pages()` for pages"
@@ -214,6 +230,14 @@ def _method_source(method: MethodPlan, *, is_async: bool) -> str:
     ]
     has_body = method.body_model is not None
     lines: list[str] = []
+    if method.generic is not None:
+        params = [*query, *(["body: Any = UNSET"] if method.generic_body else [])]
+        lines.append(_signature(method, params, returns, prefix))
+        lines.append(_indent(_doc(method), 4))
+        args = _args_dict(method, with_body=method.generic_body)
+        awaiting = "await " if coroutine else ""
+        lines.append(f"    return {awaiting}self._call({op}, {args}, options)")
+        return "\n".join(lines)
     if method.pages:
         action = f"self._paginate({op}, {{args}}, options)"
     elif method.job:
@@ -408,6 +432,8 @@ def render_resource_module(resource: ResourcePlan, helpers: list[HelperShell]) -
     ]
     if "datetime" in used:
         header.append("    import datetime")
+    if "httpx" in used:
+        header.append("    import httpx")
     for module in sorted(by_module):
         header.append(f"    from {module} import {', '.join(sorted(by_module[module]))}")
     if header[-1] == "if TYPE_CHECKING:":
@@ -562,6 +588,7 @@ def render_api_md(resources: list[ResourcePlan], helpers: Mapping[str, list[Help
                     ("repeated", method.repeatable),
                     ("helper", helper is not None),
                     ("deprecated", method.deprecated),
+                    ("generic", method.generic is not None),
                 )
                 if on
             ]

@@ -8,6 +8,8 @@
   work is queued but nothing identifies it): the method returns an explicit `Accepted` result.
 - Errors inside a 2xx: a 2xx body with a boolean `success` beside a string `error` reports the
   request's own failure in a 200; the method raises `ErrorInBodyError` when `success` is false.
+- What a 2xx carries (`success_kind`): no 2xx declared at all (only errors), 2xx without content
+  (204, `200: Default Response`), one body, or several 2xx codes with different bodies.
 - Request validation: the constraints of every input (types, required, known values, sizes,
   bounds, patterns, formats), as a compact schema the facade checks before sending.
 """
@@ -29,6 +31,7 @@ __all__ = [
     "reports_error_in_body",
     "request_schema",
     "resolve",
+    "success_kind",
 ]
 
 CURSOR_INPUT = "starting_after"
@@ -84,6 +87,34 @@ def _json_2xx_schema(operation: Mapping[str, Any]) -> Any:
             if isinstance(media, Mapping):
                 return media.get("schema")
     return None
+
+
+def _successes(operation: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    return [
+        (str(status), response)
+        for status, response in sorted(operation.get("responses", {}).items())
+        if str(status).startswith("2") and isinstance(response, Mapping)
+    ]
+
+
+def success_kind(operation: Mapping[str, Any]) -> str:
+    """What the operation's 2xx answers carry, by its declared responses.
+
+    "raw": no 2xx is declared (only errors): the method returns the raw `httpx.Response`.
+    "none": every 2xx is declared without content (a 204, `200: Default Response`): `None`.
+    "body": every 2xx with content has the same content: the parsed body (a model, JSON, text).
+    "several": 2xx codes with different bodies (or a body beside an empty 2xx): whichever came.
+    """
+    successes = _successes(operation)
+    if not successes:
+        return "raw"
+    contents = [response.get("content") or None for _, response in successes]
+    bodies = [content for content in contents if content is not None]
+    if not bodies:
+        return "none"
+    if len(bodies) != len(contents) or any(body != bodies[0] for body in bodies[1:]):
+        return "several"
+    return "body"
 
 
 def non_json_media(operation: Mapping[str, Any]) -> str | None:

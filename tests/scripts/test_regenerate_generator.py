@@ -1,13 +1,15 @@
-"""The generator run inside regenerate.py's own process, and the post hooks it runs after it.
+"""The generator run through its command line by regenerate.py, with its post hooks.
 
-openapi-python-client runs in-process (issue #12: no second interpreter start and imports); it
-must still fail the build on any warning or error with the generator's own report, keep its
-output off the caller's stdout, and the hooks of `openapi/generator.yaml` must still run.
+openapi-python-client is used through its public interface only (issue #22): its command line,
+run in a second interpreter. It must still fail the build on any warning or error with the
+generator's own report, keep its output off the caller's stdout, and run the hooks of
+`openapi/generator.yaml` (ruff) itself.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,7 @@ def _write(tmp_path: Path, document: dict[str, Any]) -> Path:
     return path
 
 
-def test_generator_runs_in_process_writing_the_package_and_nothing_to_stdout(
+def test_generator_command_writes_the_package_and_nothing_to_stdout(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     spec = _write(tmp_path, _spec({"type": "object", "properties": {"id": {"type": "string"}}}))
@@ -66,18 +68,27 @@ def test_unreadable_spec_fails_the_build_naming_the_problem(tmp_path: Path) -> N
         regenerate._generate(spec, tmp_path / "out" / "instantly_api")
 
 
-def test_post_hooks_are_generator_yamls_and_say_whether_they_formatted(tmp_path: Path) -> None:
-    hooks = regenerate._post_hooks()
-    assert hooks and all(hook.startswith("ruff ") for hook in hooks)
-    (tmp_path / "module.py").write_text("import os\nx  =  1\n", encoding="utf-8")
-    formatted = regenerate._run_post_hooks(tmp_path)
-    assert formatted == any(hook.startswith("ruff format") for hook in hooks)
-    assert (tmp_path / "module.py").read_text(encoding="utf-8") == "x = 1\n"
+def test_generator_runs_the_post_hooks_of_generator_yaml(tmp_path: Path) -> None:
+    spec = _write(tmp_path, _spec({"type": "object", "properties": {"id": {"type": "string"}}}))
+    package = tmp_path / "out" / "instantly_api"
+    regenerate._generate(spec, package)
+    # The last hook is `ruff format` with these flags: nothing is left for it to reformat.
+    done = subprocess.run(
+        [regenerate._ruff_executable(), "format", "--check", "--isolated", "--line-length",
+         "100", "--target-version", "py311", "."],
+        cwd=package, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_failing_post_hook_fails_the_build_naming_the_command(
+def test_hooks_that_format_spare_the_generated_files_a_second_pass() -> None:
+    assert regenerate._hooks_format() is True  # openapi/generator.yaml ends with `ruff format`
+
+
+def test_without_a_formatting_hook_every_file_is_formatted_afterwards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(regenerate, "_post_hooks", lambda: ["echo broken >&2; exit 3"])
-    with pytest.raises(RegenerateError, match=r"post hook `echo broken >&2; exit 3` failed"):
-        regenerate._run_post_hooks(tmp_path)
+    config = tmp_path / "generator.yaml"
+    config.write_text('post_hooks:\n  - "ruff check . --fix-only"\n', encoding="utf-8")
+    monkeypatch.setattr(regenerate, "CONFIG_PATH", config)
+    assert regenerate._hooks_format() is False

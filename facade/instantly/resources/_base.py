@@ -104,6 +104,7 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
 
 # What a 2xx parses into when the spec promises no model: nothing to parse in an empty body.
 _NO_BODY = (("builtins", "object"), ("builtins", "NoneType"))
+_RAW = ("httpx", "Response")  # an operation without a declared 2xx, or a generic method
 
 
 def wait_options(result: Any) -> dict[str, Any] | None:
@@ -231,6 +232,8 @@ class _RunnerCore:
         if not 200 <= response.status_code < 300:
             raise status_error(response, method=request.method, path=request.url.path)
         op = call.operation
+        if op.returns == _RAW:
+            return response  # the spec declares no 2xx body to parse: the response as it came
         if not response.content and op.returns in _NO_BODY:
             return None  # a 204 (or an empty 2xx) where the spec promises no model
         raw = self._raw
