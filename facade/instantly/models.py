@@ -35,7 +35,7 @@ def _renamed() -> dict[str, str]:
 
 
 def __getattr__(name: str) -> Any:
-    new = _renamed().get(name)
+    new = None if name in _ALIASES else _renamed().get(name)
     if new is not None:  # not cached: every use of an old name warns, where it is used
         warnings.warn(
             f"{name} is deprecated: it is now {new} (the old name goes in the next release)",

@@ -293,7 +293,9 @@ class _Namer:
         self.resolved: dict[str, str] = {}  # table key -> existing component it is
 
     def name(self, site: ResultSite, item: str | None) -> str:
-        """The reviewed name for `site`; else the proposed one, made unique, with a note."""
+        """The reviewed name for `site`, else the proposed one (with a note). Under the table, a
+        name that is already a model's stops the build; a spec the table does not describe (a
+        synthetic one) gets the proposal with a numeric suffix instead."""
         if self.table is not None and site.key in self.table:
             self.used.add(site.key)
             name = self.table[site.key]
@@ -304,15 +306,22 @@ class _Namer:
                 )
             return name
         wanted = propose_result_name(site.operation_id, site.kind, item)
-        name, suffix = wanted, 2
-        while name in self.schemas or class_name_key(name) in self.taken:
-            name, suffix = f"{wanted}{suffix}", suffix + 1
-        if self.table is not None:
-            self.notes.append(
-                f"result {site.key!r} ({site.generated_name}) has no reviewed name in "
-                f"model_names.json; named {name!r} as proposed"
+        if self.table is None:
+            name, suffix = wanted, 2
+            while name in self.schemas or class_name_key(name) in self.taken:
+                name, suffix = f"{wanted}{suffix}", suffix + 1
+            return name
+        if class_name_key(wanted) in self.taken:
+            raise ModelNameError(
+                f"result {site.key!r} ({site.generated_name}) has no reviewed name, and the "
+                f"name proposed for it, {wanted!r}, is already a model's; name it in "
+                f"model_names.json"
             )
-        return name
+        self.notes.append(
+            f"result {site.key!r} ({site.generated_name}) has no reviewed name in "
+            f"model_names.json; named {wanted!r} as proposed"
+        )
+        return wanted
 
     def place(self, site: ResultSite, item: str | None) -> str:
         """Make the site a `$ref` (to an identical component, else a new one); its class name."""
@@ -341,7 +350,8 @@ def name_result_types_from(
     """Apply the rule with `model_names` (its table only when `spec` documents its server).
 
     Returns how many results were named and the names given (table key -> class name).
-    A reviewed name that collides with an existing model raises `ModelNameError`; a table entry
+    A name (reviewed, or proposed for a result the table lacks) that is already a model's
+    raises `ModelNameError`; a result the table lacks is named as proposed, with a note; an entry
     naming a result the spec does not have (or one that is an existing component) is a note.
     """
     table = (

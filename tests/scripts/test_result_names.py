@@ -145,7 +145,13 @@ def test_a_reviewed_name_colliding_with_a_component_fails_loudly() -> None:
         _run(spec, {"getThing": "Thing"})
 
 
-def test_a_proposed_name_colliding_with_a_component_gets_a_suffix() -> None:
+def test_an_unreviewed_proposal_colliding_with_a_component_fails_loudly() -> None:
+    spec = _spec({"getThing": _json(STATS)}, {"Thing": THING})
+    with pytest.raises(ModelNameError, match="proposed for it, 'Thing', is already a model's"):
+        _run(spec, {})
+
+
+def test_without_a_table_a_colliding_proposal_gets_a_suffix() -> None:
     spec = _spec({"getThing": _json(STATS)}, {"Thing": THING})
     _fired, given, _notes = _run(spec)
     assert given == {"getThing": "Thing2"}
