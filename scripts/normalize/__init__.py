@@ -16,6 +16,15 @@ from ._read_write import honour_read_write_markers
 from ._refs import replace_dangling_refs
 from ._registry import RULES, NormalizeReport, Rule, RuleFunction, normalize, normalize_with_report
 from ._reserved import RESERVED_MODEL_NAMES, python_attribute_name, untype_reserved_properties
+from ._result_names import (
+    MODEL_NAMES_PATH,
+    ModelNameError,
+    ModelNames,
+    load_model_names,
+    name_result_types,
+    name_result_types_from,
+    proposed_model_names,
+)
 from ._server_notes import (
     NOTE_KINDS,
     SERVER_NOTES_PATH,
@@ -44,11 +53,14 @@ from ._walk import (
 
 __all__ = [
     "HTTP_METHODS",
+    "MODEL_NAMES_PATH",
     "NOTE_KINDS",
     "RESERVED_MODEL_NAMES",
     "RULES",
     "SERVER_NOTES_PATH",
     "Evidence",
+    "ModelNameError",
+    "ModelNames",
     "NormalizeReport",
     "Override",
     "OverrideError",
@@ -69,8 +81,11 @@ __all__ = [
     "is_json_media_type",
     "iter_operations",
     "iter_schemas",
+    "load_model_names",
     "load_overrides",
     "load_server_notes",
+    "name_result_types",
+    "name_result_types_from",
     "name_schemas_by_title",
     "normalize",
     "normalize_with_report",
@@ -78,6 +93,7 @@ __all__ = [
     "open_objects",
     "pascal_case",
     "pointer_tokens",
+    "proposed_model_names",
     "put_json_media_first",
     "python_attribute_name",
     "relax_string_formats",

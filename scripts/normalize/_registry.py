@@ -14,6 +14,7 @@ from ._naming import give_models_unique_titles, name_schemas_by_title, shorten_d
 from ._read_write import honour_read_write_markers
 from ._refs import replace_dangling_refs
 from ._reserved import untype_reserved_properties
+from ._result_names import name_result_types
 from ._server_notes import apply_server_notes
 from ._types import (
     give_arrays_items,
@@ -48,16 +49,19 @@ def _rule(function: RuleFunction) -> Rule:
 
 # Order matters: dangling references are replaced before anything follows references; names
 # first (hoisted bodies must not collide with titles); the field notes once names are stable
-# (their pointers say `Campaign`, not `def-1`); deep inline schemas hoisted under short names
-# (before titles are checked for clashes); titles made unique once every component exists, and
-# request views named after that (their names are checked against those titles); error bodies
-# are hoisted while their enums still tell them apart, assertions go before enums are opened (an
+# (their pointers say `Campaign`, not `def-1`); result types named once the notes have shaped the
+# components they may be identical to, and before error bodies become components (a 2xx body is
+# never "the same" as an error body); deep inline schemas hoisted under short names (before
+# titles are checked for clashes); titles made unique once every component exists, and request
+# views named after that (their names are checked against those titles); error bodies are
+# hoisted while their enums still tell them apart, assertions go before enums are opened (an
 # assertion-only member may hold an `enum`), and formats, arrays, media types and member names
 # are fixed last.
 RULES: tuple[Rule, ...] = (
     _rule(replace_dangling_refs),
     _rule(name_schemas_by_title),
     _rule(apply_server_notes),
+    _rule(name_result_types),
     _rule(hoist_shared_error_bodies),
     _rule(shorten_deep_model_names),
     _rule(give_models_unique_titles),

@@ -35,7 +35,7 @@ NOT_NEEDED_BY_ACCOUNTS_GET = (
     "instantly_api.models.background_job",
     "instantly_api.models.campaign",
     "instantly_api.models.lead_list",
-    "instantly_api.models.list_account_response_200_items_item",
+    "instantly_api.models.account_list_item",
 )
 
 ACCOUNT = {
@@ -94,5 +94,5 @@ def test_a_sync_accounts_get_loads_only_the_generated_code_it_calls() -> None:
 
 def test_the_account_list_item_model_loads_when_first_named() -> None:
     code = "from instantly.models import AccountListItem"
-    name = "instantly_api.models.list_account_response_200_items_item"
+    name = "instantly_api.models.account_list_item"
     assert loaded_after(code, (name,)) == [name]

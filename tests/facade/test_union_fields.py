@@ -51,7 +51,7 @@ def test_a_timestamp_or_null_field_holding_another_value_raises_naming_it(
 
 @pytest.mark.parametrize("value", ["oops", 7, {"id": "t1"}, True])
 def test_a_list_or_null_field_holding_another_value_raises_naming_it(value: object) -> None:
-    with pytest.raises(MalformedResponseError, match=r"ListAccountResponse200ItemsItem\.tags is"):
+    with pytest.raises(MalformedResponseError, match=r"AccountListItem\.tags is"):
         _listed(tags=value)
 
 
@@ -77,10 +77,10 @@ def test_a_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (["a", 1], r"GetInboxPlacementTestResponse200\.tags\[1\] is int 1, not str"),
-        ([True], r"GetInboxPlacementTestResponse200\.tags\[0\] is bool True, not str"),
-        ([None], r"GetInboxPlacementTestResponse200\.tags\[0\] is NoneType None, not str"),
-        ("a", r"GetInboxPlacementTestResponse200\.tags is str 'a', not list\[str\] \| None"),
+        (["a", 1], r"InboxPlacementTestDetails\.tags\[1\] is int 1, not str"),
+        ([True], r"InboxPlacementTestDetails\.tags\[0\] is bool True, not str"),
+        ([None], r"InboxPlacementTestDetails\.tags\[0\] is NoneType None, not str"),
+        ("a", r"InboxPlacementTestDetails\.tags is str 'a', not list\[str\] \| None"),
     ],
     ids=repr,
 )

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import instantly_api
 import pytest
-from instantly_api.models import Account, GetInboxPlacementTestResponse200, ListAccountResponse200
+from instantly_api.models import Account, AccountPage, InboxPlacementTestDetails
 from instantly_api.types import UNSET
 
 from tests.scripts.test_generated_package import account_payload
@@ -65,14 +65,14 @@ def test_the_first_wrong_field_in_declaration_order_is_named() -> None:
 
 def test_a_wrong_type_in_a_list_item_two_levels_down_raises() -> None:
     with pytest.raises(TypeError, match=r"AccountWarmupAdvanced\.open_rate is str"):
-        ListAccountResponse200.from_dict(page_payload(warmup={"advanced": {"open_rate": "high"}}))
+        AccountPage.from_dict(page_payload(warmup={"advanced": {"open_rate": "high"}}))
 
 
 def test_a_missing_required_field_of_a_list_item_raises_a_key_error() -> None:
     body = page_payload()
     del body["items"][1]["email"]
     with pytest.raises(KeyError, match="email"):
-        ListAccountResponse200.from_dict(body)
+        AccountPage.from_dict(body)
 
 
 def test_a_union_field_with_a_timestamp_is_parsed_or_kept_as_sent() -> None:
@@ -83,11 +83,11 @@ def test_a_union_field_with_a_timestamp_is_parsed_or_kept_as_sent() -> None:
 
 
 def test_a_nullable_scalar_list_checks_its_items_and_still_takes_null_or_nothing() -> None:
-    with pytest.raises(TypeError, match=r"GetInboxPlacementTestResponse200\.tags\[1\] is int 1"):
-        GetInboxPlacementTestResponse200.from_dict({"tags": ["a", 1]})
+    with pytest.raises(TypeError, match=r"InboxPlacementTestDetails\.tags\[1\] is int 1"):
+        InboxPlacementTestDetails.from_dict({"tags": ["a", 1]})
     for tags in (["a", Text("b")], [], None):
-        assert GetInboxPlacementTestResponse200.from_dict({"tags": tags}).tags == tags
-    assert GetInboxPlacementTestResponse200.from_dict({}).tags is UNSET
+        assert InboxPlacementTestDetails.from_dict({"tags": tags}).tags == tags
+    assert InboxPlacementTestDetails.from_dict({}).tags is UNSET
 
 
 def _from_dict_call_arguments(source: str, class_name: str) -> list[str]:

@@ -30,7 +30,7 @@ __all__ = [
     "sequence_problem",
 ]
 
-# Sending statuses (GetCampaignSendingStatusResponse200.diagnostics.status, the spec's enum) that
+# Sending statuses (SendingStatus.diagnostics.status, the spec's enum) that
 # say the campaign's accounts cannot send: a launch refuses them. The others describe the
 # campaign itself (draft, schedule, limits, leads) and are expected before activation.
 ACCOUNT_PROBLEM_STATUSES: Final = frozenset(

@@ -5,19 +5,33 @@
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .account import Account
     from .account_campaign_mapping import AccountCampaignMapping
+    from .account_campaign_mapping_page import AccountCampaignMappingPage
+    from .account_list_item import AccountListItem
+    from .account_list_item_tags_type_0_item import AccountListItemTagsType0Item
+    from .account_page import AccountPage
     from .account_status_message import AccountStatusMessage
+    from .account_vitals_test import AccountVitalsTest
+    from .account_vitals_test_failure_list_item import AccountVitalsTestFailureListItem
+    from .account_vitals_test_success_list_item import AccountVitalsTestSuccessListItem
     from .account_warmup import AccountWarmup
     from .account_warmup_advanced import AccountWarmupAdvanced
+    from .accounts_moved import AccountsMoved
+    from .accounts_paused import AccountsPaused
     from .add_variables_body import AddVariablesBody
     from .add_workspace_agency_domain_body import AddWorkspaceAgencyDomainBody
+    from .admin_workspace_group_member import AdminWorkspaceGroupMember
     from .ai_agent import AIAgent
+    from .ai_agent_analytics import AIAgentAnalytics
+    from .ai_agent_analytics_analytics_item import AIAgentAnalyticsAnalyticsItem
     from .ai_agent_guidance import AIAgentGuidance
     from .ai_agent_guidance_basic_guidance_options import AIAgentGuidanceBasicGuidanceOptions
+    from .ai_agent_guidance_page import AIAgentGuidancePage
     from .ai_agent_payload_type_0 import AIAgentPayloadType0
     from .ai_agent_payload_type_0_ai_enrichment_type_0 import AIAgentPayloadType0AiEnrichmentType0
     from .ai_agent_payload_type_0_fallback_search_filters_type_0 import (
@@ -69,6 +83,7 @@ if TYPE_CHECKING:
         AIAgentPayloadType3IntegrationsSlackType0,
     )
     from .ai_agent_summary import AIAgentSummary
+    from .ai_agent_summary_page import AIAgentSummaryPage
     from .ai_deliverability_agent import AIDeliverabilityAgent
     from .ai_deliverability_agent_payload import AIDeliverabilityAgentPayload
     from .ai_deliverability_agent_payload_integrations import (
@@ -77,6 +92,8 @@ if TYPE_CHECKING:
     from .ai_deliverability_agent_payload_integrations_slack_type_0 import (
         AIDeliverabilityAgentPayloadIntegrationsSlackType0,
     )
+    from .ai_enrichment import AIEnrichment
+    from .ai_enrichment_created import AIEnrichmentCreated
     from .ai_inbox_manager import AIInboxManager
     from .ai_inbox_manager_metadata import AIInboxManagerMetadata
     from .ai_inbox_manager_metadata_integrations import AIInboxManagerMetadataIntegrations
@@ -94,6 +111,7 @@ if TYPE_CHECKING:
         AIInboxManagerPayloadNoShowFallbackSendingAccounts,
     )
     from .ai_lead_finder_agent import AILeadFinderAgent
+    from .ai_lead_finder_agent_page import AILeadFinderAgentPage
     from .ai_lead_finder_agent_payload import AILeadFinderAgentPayload
     from .ai_lead_finder_agent_payload_ai_enrichment_type_1 import (
         AILeadFinderAgentPayloadAiEnrichmentType1,
@@ -102,10 +120,12 @@ if TYPE_CHECKING:
         AILeadFinderAgentPayloadFallbackSearchFiltersType1,
     )
     from .ai_lead_finder_agent_payload_search_filters import AILeadFinderAgentPayloadSearchFilters
+    from .ai_reply_label_test import AIReplyLabelTest
     from .ai_sales_agent import AISalesAgent
     from .ai_sales_agent_activity import AISalesAgentActivity
     from .ai_sales_agent_activity_action_output import AISalesAgentActivityActionOutput
     from .ai_sales_agent_activity_action_payload import AISalesAgentActivityActionPayload
+    from .ai_sales_agent_activity_page import AISalesAgentActivityPage
     from .ai_sales_agent_activity_result import AISalesAgentActivityResult
     from .ai_sales_agent_config import AISalesAgentConfig
     from .ai_sales_agent_config_autonomy_settings import AISalesAgentConfigAutonomySettings
@@ -116,27 +136,27 @@ if TYPE_CHECKING:
         AISalesAgentConfigOutreachSettingsOptOutSettings,
     )
     from .ai_sales_agent_reply import AISalesAgentReply
+    from .ai_sales_agent_reply_page import AISalesAgentReplyPage
     from .ai_sales_agent_reply_usage_metadata import AISalesAgentReplyUsageMetadata
     from .api_key import APIKey
+    from .api_key_page import APIKeyPage
     from .approve_sales_agent_activities_body import ApproveSalesAgentActivitiesBody
-    from .approve_sales_agent_activities_response_200 import ApproveSalesAgentActivitiesResponse200
     from .audit_log import AuditLog
     from .audit_log_audit_metadata import AuditLogAuditMetadata
+    from .audit_log_page import AuditLogPage
     from .background_job import BackgroundJob
     from .background_job_data import BackgroundJobData
+    from .background_job_page import BackgroundJobPage
     from .bad_gateway_error_body import BadGatewayErrorBody
     from .bad_request_error_body import BadRequestErrorBody
     from .bad_request_error_body_2 import BadRequestErrorBody2
     from .bad_request_error_body_3 import BadRequestErrorBody3
     from .block_list_entry import BlockListEntry
+    from .block_list_entry_page import BlockListEntryPage
     from .bulk_add_leads_body import BulkAddLeadsBody
     from .bulk_add_leads_body_leads_item import BulkAddLeadsBodyLeadsItem
     from .bulk_add_leads_body_leads_item_custom_variables import (
         BulkAddLeadsBodyLeadsItemCustomVariables,
-    )
-    from .bulk_add_leads_response_200 import BulkAddLeadsResponse200
-    from .bulk_add_leads_response_200_created_leads_item import (
-        BulkAddLeadsResponse200CreatedLeadsItem,
     )
     from .bulk_assign_leads_body import BulkAssignLeadsBody
     from .bulk_assign_leads_body_queries_item import BulkAssignLeadsBodyQueriesItem
@@ -147,10 +167,11 @@ if TYPE_CHECKING:
     from .bulk_assign_leads_body_queries_item_values_occurrence_count import (
         BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount,
     )
-    from .bulk_assign_leads_response_202 import BulkAssignLeadsResponse202
+    from .bulk_created_block_list_entries import BulkCreatedBlockListEntries
     from .bulk_delete_leads_body import BulkDeleteLeadsBody
-    from .bulk_delete_leads_response_200 import BulkDeleteLeadsResponse200
     from .campaign import Campaign
+    from .campaign_analytics import CampaignAnalytics
+    from .campaign_analytics_overview import CampaignAnalyticsOverview
     from .campaign_auto_variant_select_type_1 import CampaignAutoVariantSelectType1
     from .campaign_campaign_schedule import CampaignCampaignSchedule
     from .campaign_campaign_schedule_schedules_item import CampaignCampaignScheduleSchedulesItem
@@ -165,17 +186,20 @@ if TYPE_CHECKING:
     from .campaign_limit_emails_per_company_override_type_1 import (
         CampaignLimitEmailsPerCompanyOverrideType1,
     )
+    from .campaign_page import CampaignPage
     from .campaign_provider_routing_rules_item import CampaignProviderRoutingRulesItem
     from .campaign_sequences_item import CampaignSequencesItem
     from .campaign_sequences_item_steps_item import CampaignSequencesItemStepsItem
     from .campaign_sequences_item_steps_item_variants_item import (
         CampaignSequencesItemStepsItemVariantsItem,
     )
+    from .campaign_step_analytics import CampaignStepAnalytics
     from .campaign_subsequence import CampaignSubsequence
     from .campaign_subsequence_auto_variant_select_type_1 import (
         CampaignSubsequenceAutoVariantSelectType1,
     )
     from .campaign_subsequence_conditions import CampaignSubsequenceConditions
+    from .campaign_subsequence_page import CampaignSubsequencePage
     from .campaign_subsequence_sequences_item import CampaignSubsequenceSequencesItem
     from .campaign_subsequence_sequences_item_steps_item import (
         CampaignSubsequenceSequencesItemStepsItem,
@@ -193,35 +217,12 @@ if TYPE_CHECKING:
     from .campaign_subsequence_subsequence_schedule_schedules_item_timing import (
         CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming,
     )
+    from .campaigns_by_contact import CampaignsByContact
     from .cancel_dfy_email_accounts_body import CancelDfyEmailAccountsBody
-    from .cancel_dfy_email_accounts_response_200 import CancelDfyEmailAccountsResponse200
-    from .cancel_dfy_email_accounts_response_200_items_item import (
-        CancelDfyEmailAccountsResponse200ItemsItem,
-    )
     from .change_workspace_owner_body import ChangeWorkspaceOwnerBody
     from .check_domains_availability_body import CheckDomainsAvailabilityBody
-    from .check_domains_availability_response_200 import CheckDomainsAvailabilityResponse200
-    from .check_domains_availability_response_200_results_item import (
-        CheckDomainsAvailabilityResponse200ResultsItem,
-    )
-    from .complete_deliverability_feed_item_response_200 import (
-        CompleteDeliverabilityFeedItemResponse200,
-    )
-    from .complete_deliverability_feed_item_response_200_item import (
-        CompleteDeliverabilityFeedItemResponse200Item,
-    )
-    from .complete_deliverability_feed_item_response_200_item_action_payload_type_0 import (
-        CompleteDeliverabilityFeedItemResponse200ItemActionPayloadType0,
-    )
-    from .complete_deliverability_feed_item_response_200_item_payload import (
-        CompleteDeliverabilityFeedItemResponse200ItemPayload,
-    )
-    from .complete_deliverability_feed_item_response_200_item_result_payload_type_0 import (
-        CompleteDeliverabilityFeedItemResponse200ItemResultPayloadType0,
-    )
     from .conflict_error_body import ConflictErrorBody
     from .conflict_error_body_2 import ConflictErrorBody2
-    from .count_launched_response_200 import CountLaunchedResponse200
     from .count_leads_from_supersearch_body import CountLeadsFromSupersearchBody
     from .count_leads_from_supersearch_body_search_filters import (
         CountLeadsFromSupersearchBodySearchFilters,
@@ -280,8 +281,6 @@ if TYPE_CHECKING:
     from .count_leads_from_supersearch_body_search_filters_title import (
         CountLeadsFromSupersearchBodySearchFiltersTitle,
     )
-    from .count_leads_from_supersearch_response_200 import CountLeadsFromSupersearchResponse200
-    from .count_unread_emails_response_200 import CountUnreadEmailsResponse200
     from .create_account_create_account import CreateAccountCreateAccount
     from .create_account_create_account_warmup import CreateAccountCreateAccountWarmup
     from .create_account_create_account_warmup_advanced import (
@@ -297,7 +296,6 @@ if TYPE_CHECKING:
     )
     from .create_ai_enrichment_body import CreateAiEnrichmentBody
     from .create_ai_enrichment_body_filters_item import CreateAiEnrichmentBodyFiltersItem
-    from .create_ai_enrichment_response_200 import CreateAiEnrichmentResponse200
     from .create_api_key_create_api_key import CreateApiKeyCreateAPIKey
     from .create_block_list_entry_create_block_list_entry import (
         CreateBlockListEntryCreateBlockListEntry,
@@ -370,19 +368,6 @@ if TYPE_CHECKING:
     )
     from .create_dfy_email_account_order_body_items_item_accounts_item import (
         CreateDfyEmailAccountOrderBodyItemsItemAccountsItem,
-    )
-    from .create_dfy_email_account_order_response_200 import CreateDfyEmailAccountOrderResponse200
-    from .create_dfy_email_account_order_response_200_invalid_accounts_item import (
-        CreateDfyEmailAccountOrderResponse200InvalidAccountsItem,
-    )
-    from .create_dfy_email_account_order_response_200_order_items_item import (
-        CreateDfyEmailAccountOrderResponse200OrderItemsItem,
-    )
-    from .create_dfy_email_account_order_response_200_order_items_item_accounts_item import (
-        CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem,
-    )
-    from .create_dfy_email_account_order_response_200_price_per_account_per_month_by_account_type import (
-        CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType,
     )
     from .create_email_verification_create_email_verification import (
         CreateEmailVerificationCreateEmailVerification,
@@ -598,9 +583,6 @@ if TYPE_CHECKING:
         CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings,
     )
     from .create_sales_agent_guidance_rule_body import CreateSalesAgentGuidanceRuleBody
-    from .create_sales_agent_guidance_rule_response_200 import (
-        CreateSalesAgentGuidanceRuleResponse200,
-    )
     from .create_super_search_enrichment_body import CreateSuperSearchEnrichmentBody
     from .create_super_search_enrichment_body_filters_item import (
         CreateSuperSearchEnrichmentBodyFiltersItem,
@@ -617,10 +599,6 @@ if TYPE_CHECKING:
     from .create_super_search_enrichment_body_integration_actions_additional_property_additional_property_mapping import (
         CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping,
     )
-    from .create_super_search_enrichment_response_200 import CreateSuperSearchEnrichmentResponse200
-    from .create_super_search_enrichment_response_200_enrichment_payload import (
-        CreateSuperSearchEnrichmentResponse200EnrichmentPayload,
-    )
     from .create_webhook_create_webhook import CreateWebhookCreateWebhook
     from .create_webhook_create_webhook_headers_type_0 import CreateWebhookCreateWebhookHeadersType0
     from .create_workspace_group_member_create_workspace_group_member import (
@@ -632,10 +610,8 @@ if TYPE_CHECKING:
     from .createbluk_block_list_entry_bulk_create_block_list_entry import (
         CreateblukBlockListEntryBulkCreateBlockListEntry,
     )
-    from .createbluk_block_list_entry_bulk_created_block_list_entries import (
-        CreateblukBlockListEntryBulkCreatedBlockListEntries,
-    )
     from .crm_actions import CRMActions
+    from .ctd_status import CtdStatus
     from .custom_prompt_template import CustomPromptTemplate
     from .custom_prompt_template_creator_type_1 import CustomPromptTemplateCreatorType1
     from .custom_prompt_template_creator_type_1_payload import (
@@ -649,27 +625,239 @@ if TYPE_CHECKING:
     )
     from .custom_tag import CustomTag
     from .custom_tag_mapping import CustomTagMapping
+    from .custom_tag_mapping_page import CustomTagMappingPage
+    from .custom_tag_page import CustomTagPage
+    from .daily_account_analytics import DailyAccountAnalytics
+    from .daily_campaign_analytics import DailyCampaignAnalytics
     from .delete_lead_label_body import DeleteLeadLabelBody
-    from .delete_phone_number_response_200 import DeletePhoneNumberResponse200
-    from .delete_sales_agent_guidance_rule_response_200 import (
-        DeleteSalesAgentGuidanceRuleResponse200,
-    )
     from .deletebulk_block_list_entry_bulk_delete_block_list_entry import (
         DeletebulkBlockListEntryBulkDeleteBlockListEntry,
     )
-    from .deploy_deliverability_agent_response_200 import DeployDeliverabilityAgentResponse200
+    from .deleted_phone_number import DeletedPhoneNumber
+    from .deliverability_affected_accounts_paused import DeliverabilityAffectedAccountsPaused
+    from .deliverability_affected_accounts_paused_item import (
+        DeliverabilityAffectedAccountsPausedItem,
+    )
+    from .deliverability_affected_accounts_paused_item_action_payload_type_0 import (
+        DeliverabilityAffectedAccountsPausedItemActionPayloadType0,
+    )
+    from .deliverability_affected_accounts_paused_item_payload import (
+        DeliverabilityAffectedAccountsPausedItemPayload,
+    )
+    from .deliverability_affected_accounts_paused_item_result_payload_type_0 import (
+        DeliverabilityAffectedAccountsPausedItemResultPayloadType0,
+    )
+    from .deliverability_affected_accounts_paused_paused_provider_counts import (
+        DeliverabilityAffectedAccountsPausedPausedProviderCounts,
+    )
+    from .deliverability_agent_deployed import DeliverabilityAgentDeployed
+    from .deliverability_agent_result import DeliverabilityAgentResult
+    from .deliverability_agent_run_started import DeliverabilityAgentRunStarted
+    from .deliverability_agent_settings_updated import DeliverabilityAgentSettingsUpdated
+    from .deliverability_agent_state import DeliverabilityAgentState
+    from .deliverability_agent_state_activity_feed import DeliverabilityAgentStateActivityFeed
+    from .deliverability_agent_state_activity_feed_items_item import (
+        DeliverabilityAgentStateActivityFeedItemsItem,
+    )
+    from .deliverability_agent_state_activity_feed_items_item_action_payload_type_0 import (
+        DeliverabilityAgentStateActivityFeedItemsItemActionPayloadType0,
+    )
+    from .deliverability_agent_state_activity_feed_items_item_payload import (
+        DeliverabilityAgentStateActivityFeedItemsItemPayload,
+    )
+    from .deliverability_agent_state_activity_feed_items_item_result_payload_type_0 import (
+        DeliverabilityAgentStateActivityFeedItemsItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id import DeliverabilityAgentStateById
+    from .deliverability_agent_state_by_id_activity_feed import (
+        DeliverabilityAgentStateByIdActivityFeed,
+    )
+    from .deliverability_agent_state_by_id_activity_feed_items_item import (
+        DeliverabilityAgentStateByIdActivityFeedItemsItem,
+    )
+    from .deliverability_agent_state_by_id_activity_feed_items_item_action_payload_type_0 import (
+        DeliverabilityAgentStateByIdActivityFeedItemsItemActionPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_activity_feed_items_item_payload import (
+        DeliverabilityAgentStateByIdActivityFeedItemsItemPayload,
+    )
+    from .deliverability_agent_state_by_id_activity_feed_items_item_result_payload_type_0 import (
+        DeliverabilityAgentStateByIdActivityFeedItemsItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_current_activity import (
+        DeliverabilityAgentStateByIdCurrentActivity,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0 import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0_payload import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0Payload,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0_result_payload_type_0 import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0ResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItem,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item_payload import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemPayload,
+    )
+    from .deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
+        DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_current_activity_completed_summary import (
+        DeliverabilityAgentStateByIdCurrentActivityCompletedSummary,
+    )
+    from .deliverability_agent_state_by_id_current_activity_queued_item import (
+        DeliverabilityAgentStateByIdCurrentActivityQueuedItem,
+    )
+    from .deliverability_agent_state_by_id_current_activity_queued_item_payload import (
+        DeliverabilityAgentStateByIdCurrentActivityQueuedItemPayload,
+    )
+    from .deliverability_agent_state_by_id_current_activity_queued_item_result_payload_type_0 import (
+        DeliverabilityAgentStateByIdCurrentActivityQueuedItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_run_summary import DeliverabilityAgentStateByIdRunSummary
+    from .deliverability_agent_state_by_id_run_summary_latest import (
+        DeliverabilityAgentStateByIdRunSummaryLatest,
+    )
+    from .deliverability_agent_state_by_id_run_summary_latest_checks_item import (
+        DeliverabilityAgentStateByIdRunSummaryLatestChecksItem,
+    )
+    from .deliverability_agent_state_by_id_run_summary_latest_feed_items_item import (
+        DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItem,
+    )
+    from .deliverability_agent_state_by_id_run_summary_latest_feed_items_item_action_payload_type_0 import (
+        DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemActionPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_run_summary_latest_feed_items_item_payload import (
+        DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemPayload,
+    )
+    from .deliverability_agent_state_by_id_run_summary_latest_feed_items_item_result_payload_type_0 import (
+        DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_by_id_run_summary_trend_item import (
+        DeliverabilityAgentStateByIdRunSummaryTrendItem,
+    )
+    from .deliverability_agent_state_by_id_schedule import DeliverabilityAgentStateByIdSchedule
+    from .deliverability_agent_state_current_activity import DeliverabilityAgentStateCurrentActivity
+    from .deliverability_agent_state_current_activity_active_type_0 import (
+        DeliverabilityAgentStateCurrentActivityActiveType0,
+    )
+    from .deliverability_agent_state_current_activity_active_type_0_payload import (
+        DeliverabilityAgentStateCurrentActivityActiveType0Payload,
+    )
+    from .deliverability_agent_state_current_activity_active_type_0_result_payload_type_0 import (
+        DeliverabilityAgentStateCurrentActivityActiveType0ResultPayloadType0,
+    )
+    from .deliverability_agent_state_current_activity_active_type_0_sub_messages_item import (
+        DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItem,
+    )
+    from .deliverability_agent_state_current_activity_active_type_0_sub_messages_item_payload import (
+        DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemPayload,
+    )
+    from .deliverability_agent_state_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
+        DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_current_activity_completed_summary import (
+        DeliverabilityAgentStateCurrentActivityCompletedSummary,
+    )
+    from .deliverability_agent_state_current_activity_queued_item import (
+        DeliverabilityAgentStateCurrentActivityQueuedItem,
+    )
+    from .deliverability_agent_state_current_activity_queued_item_payload import (
+        DeliverabilityAgentStateCurrentActivityQueuedItemPayload,
+    )
+    from .deliverability_agent_state_current_activity_queued_item_result_payload_type_0 import (
+        DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_run_summary import DeliverabilityAgentStateRunSummary
+    from .deliverability_agent_state_run_summary_latest import (
+        DeliverabilityAgentStateRunSummaryLatest,
+    )
+    from .deliverability_agent_state_run_summary_latest_checks_item import (
+        DeliverabilityAgentStateRunSummaryLatestChecksItem,
+    )
+    from .deliverability_agent_state_run_summary_latest_feed_items_item import (
+        DeliverabilityAgentStateRunSummaryLatestFeedItemsItem,
+    )
+    from .deliverability_agent_state_run_summary_latest_feed_items_item_action_payload_type_0 import (
+        DeliverabilityAgentStateRunSummaryLatestFeedItemsItemActionPayloadType0,
+    )
+    from .deliverability_agent_state_run_summary_latest_feed_items_item_payload import (
+        DeliverabilityAgentStateRunSummaryLatestFeedItemsItemPayload,
+    )
+    from .deliverability_agent_state_run_summary_latest_feed_items_item_result_payload_type_0 import (
+        DeliverabilityAgentStateRunSummaryLatestFeedItemsItemResultPayloadType0,
+    )
+    from .deliverability_agent_state_run_summary_trend_item import (
+        DeliverabilityAgentStateRunSummaryTrendItem,
+    )
+    from .deliverability_agent_state_schedule import DeliverabilityAgentStateSchedule
+    from .deliverability_campaign_sending_paused import DeliverabilityCampaignSendingPaused
+    from .deliverability_campaign_sending_paused_item import DeliverabilityCampaignSendingPausedItem
+    from .deliverability_campaign_sending_paused_item_action_payload_type_0 import (
+        DeliverabilityCampaignSendingPausedItemActionPayloadType0,
+    )
+    from .deliverability_campaign_sending_paused_item_payload import (
+        DeliverabilityCampaignSendingPausedItemPayload,
+    )
+    from .deliverability_campaign_sending_paused_item_result_payload_type_0 import (
+        DeliverabilityCampaignSendingPausedItemResultPayloadType0,
+    )
+    from .deliverability_feed_item import DeliverabilityFeedItem
+    from .deliverability_feed_item_action_payload_type_0 import (
+        DeliverabilityFeedItemActionPayloadType0,
+    )
+    from .deliverability_feed_item_completed import DeliverabilityFeedItemCompleted
+    from .deliverability_feed_item_completed_item import DeliverabilityFeedItemCompletedItem
+    from .deliverability_feed_item_completed_item_action_payload_type_0 import (
+        DeliverabilityFeedItemCompletedItemActionPayloadType0,
+    )
+    from .deliverability_feed_item_completed_item_payload import (
+        DeliverabilityFeedItemCompletedItemPayload,
+    )
+    from .deliverability_feed_item_completed_item_result_payload_type_0 import (
+        DeliverabilityFeedItemCompletedItemResultPayloadType0,
+    )
+    from .deliverability_feed_item_page import DeliverabilityFeedItemPage
+    from .deliverability_feed_item_payload import DeliverabilityFeedItemPayload
+    from .deliverability_feed_item_result_payload_type_0 import (
+        DeliverabilityFeedItemResultPayloadType0,
+    )
     from .dfy_email_account_order import DFYEmailAccountOrder
+    from .dfy_email_account_order_page import DFYEmailAccountOrderPage
+    from .dfy_email_account_order_placed import DFYEmailAccountOrderPlaced
+    from .dfy_email_account_order_placed_invalid_accounts_item import (
+        DFYEmailAccountOrderPlacedInvalidAccountsItem,
+    )
+    from .dfy_email_account_order_placed_order_items_item import (
+        DFYEmailAccountOrderPlacedOrderItemsItem,
+    )
+    from .dfy_email_account_order_placed_order_items_item_accounts_item import (
+        DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem,
+    )
+    from .dfy_email_account_order_placed_price_per_account_per_month_by_account_type import (
+        DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType,
+    )
+    from .dfy_email_accounts_cancelled import DFYEmailAccountsCancelled
+    from .dfy_email_accounts_cancelled_items_item import DFYEmailAccountsCancelledItemsItem
+    from .dfy_ordered_account import DFYOrderedAccount
+    from .dfy_ordered_account_page import DFYOrderedAccountPage
     from .disable_warmup_for_accounts_body import DisableWarmupForAccountsBody
     from .disable_warmup_for_accounts_body_filter_type_0 import (
         DisableWarmupForAccountsBodyFilterType0,
     )
     from .domain_forwarding import DomainForwarding
+    from .domains_availability import DomainsAvailability
+    from .domains_availability_results_item import DomainsAvailabilityResultsItem
     from .duplicate_body import DuplicateBody
     from .duplicate_subsequence_body import DuplicateSubsequenceBody
     from .email import Email
     from .email_attachment_json_type_1 import EmailAttachmentJsonType1
     from .email_attachment_json_type_1_files_item import EmailAttachmentJsonType1FilesItem
     from .email_body import EmailBody
+    from .email_page import EmailPage
     from .email_template import EmailTemplate
     from .email_verification import EmailVerification
     from .enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
@@ -743,494 +931,37 @@ if TYPE_CHECKING:
     from .enrich_leads_from_supersearch_body_signal_enrichment_item_type_1_keywords_type_1 import (
         EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1,
     )
-    from .enrich_leads_from_supersearch_response_200 import EnrichLeadsFromSupersearchResponse200
-    from .enrich_leads_from_supersearch_response_200_search_filters import (
-        EnrichLeadsFromSupersearchResponse200SearchFilters,
-    )
+    from .enrichment_history_entry import EnrichmentHistoryEntry
+    from .enrichment_run import EnrichmentRun
+    from .enrichment_run_enrichment_payload import EnrichmentRunEnrichmentPayload
     from .forbidden_error_body import ForbiddenErrorBody
     from .forward_email_body import ForwardEmailBody
     from .forward_email_body_body import ForwardEmailBodyBody
     from .generate_similar_domains_body import GenerateSimilarDomainsBody
-    from .generate_similar_domains_response_200 import GenerateSimilarDomainsResponse200
     from .generate_similar_domains_response_400 import GenerateSimilarDomainsResponse400
-    from .get_account_campaign_mapping_response_200 import GetAccountCampaignMappingResponse200
-    from .get_admin_workspace_group_member_response_200 import (
-        GetAdminWorkspaceGroupMemberResponse200,
-    )
     from .get_ai_agent_analytics_body import GetAiAgentAnalyticsBody
     from .get_ai_agent_analytics_body_agent_types import GetAiAgentAnalyticsBodyAgentTypes
-    from .get_ai_agent_analytics_response_200 import GetAiAgentAnalyticsResponse200
-    from .get_ai_agent_analytics_response_200_analytics_item import (
-        GetAiAgentAnalyticsResponse200AnalyticsItem,
-    )
-    from .get_ai_enrichment_for_resource_response_200_item import (
-        GetAiEnrichmentForResourceResponse200Item,
-    )
-    from .get_ai_sdr_analytics_response_200 import GetAiSdrAnalyticsResponse200
-    from .get_ai_sdr_analytics_response_200_leads_found_per_day_item import (
-        GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem,
-    )
-    from .get_ai_sdr_analytics_response_200_opportunities_per_day_item import (
-        GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem,
-    )
-    from .get_ai_sdr_analytics_response_200_replies_per_day_item import (
-        GetAiSdrAnalyticsResponse200RepliesPerDayItem,
-    )
-    from .get_ai_sdr_analytics_response_200_total_email_activity_per_day_item import (
-        GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem,
-    )
-    from .get_ai_sdr_analytics_response_200_totals import GetAiSdrAnalyticsResponse200Totals
-    from .get_ai_sdr_lead_activity_response_200 import GetAiSdrLeadActivityResponse200
-    from .get_ai_sdr_lead_activity_response_200_leads_item import (
-        GetAiSdrLeadActivityResponse200LeadsItem,
-    )
-    from .get_ai_sdr_lead_activity_summary_response_200 import (
-        GetAiSdrLeadActivitySummaryResponse200,
-    )
-    from .get_ai_sdr_opportunity_summary_response_200 import GetAiSdrOpportunitySummaryResponse200
-    from .get_ai_sdr_opportunity_summary_response_200_campaigns_item import (
-        GetAiSdrOpportunitySummaryResponse200CampaignsItem,
-    )
-    from .get_ai_sdr_opportunity_summary_response_200_summary import (
-        GetAiSdrOpportunitySummaryResponse200Summary,
-    )
-    from .get_ai_sdr_opportunity_summary_response_200_summary_breakdown import (
-        GetAiSdrOpportunitySummaryResponse200SummaryBreakdown,
-    )
-    from .get_campaign_analytics_overview_response_200 import (
-        GetCampaignAnalyticsOverviewResponse200,
-    )
-    from .get_campaign_analytics_response_200_item import GetCampaignAnalyticsResponse200Item
-    from .get_campaign_sending_status_response_200 import GetCampaignSendingStatusResponse200
-    from .get_campaign_sending_status_response_200_diagnostics_type_1 import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummary,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_domain_limiter import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1DomainLimiter,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1EspRoutingStatus,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_follow_ups_waiting import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_issue_tracking import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_leads_status import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_schedule_status import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus,
-    )
-    from .get_campaign_sending_status_response_200_diagnostics_type_1_send_one_by_one import (
-        GetCampaignSendingStatusResponse200DiagnosticsType1SendOneByOne,
-    )
-    from .get_campaign_sending_status_response_200_summary_type_1 import (
-        GetCampaignSendingStatusResponse200SummaryType1,
-    )
-    from .get_campaign_steps_analytics_response_200_item import (
-        GetCampaignStepsAnalyticsResponse200Item,
-    )
-    from .get_ctd_status_response_200 import GetCtdStatusResponse200
     from .get_ctd_status_response_400 import GetCtdStatusResponse400
-    from .get_daily_account_analytics_response_200_item import (
-        GetDailyAccountAnalyticsResponse200Item,
-    )
     from .get_daily_account_analytics_response_413 import GetDailyAccountAnalyticsResponse413
-    from .get_daily_campaign_analytics_response_200_item import (
-        GetDailyCampaignAnalyticsResponse200Item,
-    )
-    from .get_deliverability_agent_response_200 import GetDeliverabilityAgentResponse200
-    from .get_deliverability_agent_state_by_id_response_200 import (
-        GetDeliverabilityAgentStateByIdResponse200,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_activity_feed import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeed,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_activity_feed_items_item import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_payload import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivity,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_payload import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0Payload,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0ResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item_payload import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemPayload,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_completed_summary import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_queued_item import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_queued_item_payload import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemPayload,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_current_activity_queued_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummary,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_action_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemActionPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_payload import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemPayload,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_run_summary_trend_item import (
-        GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem,
-    )
-    from .get_deliverability_agent_state_by_id_response_200_schedule import (
-        GetDeliverabilityAgentStateByIdResponse200Schedule,
-    )
-    from .get_deliverability_agent_state_response_200 import GetDeliverabilityAgentStateResponse200
-    from .get_deliverability_agent_state_response_200_activity_feed import (
-        GetDeliverabilityAgentStateResponse200ActivityFeed,
-    )
-    from .get_deliverability_agent_state_response_200_activity_feed_items_item import (
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem,
-    )
-    from .get_deliverability_agent_state_response_200_activity_feed_items_item_action_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_activity_feed_items_item_payload import (
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemPayload,
-    )
-    from .get_deliverability_agent_state_response_200_activity_feed_items_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity import (
-        GetDeliverabilityAgentStateResponse200CurrentActivity,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0 import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0_payload import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0Payload,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItem,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_payload import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_completed_summary import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_queued_item import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItem,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_queued_item_payload import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemPayload,
-    )
-    from .get_deliverability_agent_state_response_200_current_activity_queued_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary import (
-        GetDeliverabilityAgentStateResponse200RunSummary,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatest,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest_checks_item import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_action_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_payload import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemPayload,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_result_payload_type_0 import (
-        GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0,
-    )
-    from .get_deliverability_agent_state_response_200_run_summary_trend_item import (
-        GetDeliverabilityAgentStateResponse200RunSummaryTrendItem,
-    )
-    from .get_deliverability_agent_state_response_200_schedule import (
-        GetDeliverabilityAgentStateResponse200Schedule,
-    )
-    from .get_enrichment_for_resource_response_200 import GetEnrichmentForResourceResponse200
-    from .get_enrichment_for_resource_response_200_enrichment_payload import (
-        GetEnrichmentForResourceResponse200EnrichmentPayload,
-    )
-    from .get_enrichment_for_resource_response_200_enrichment_payload_ai_enrichment import (
-        GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment,
-    )
-    from .get_enrichment_for_resource_response_200_search_filters import (
-        GetEnrichmentForResourceResponse200SearchFilters,
-    )
-    from .get_enrichment_history_response_200_item import GetEnrichmentHistoryResponse200Item
-    from .get_inbox_manager_analytics_summary_by_date_response_200_item import (
-        GetInboxManagerAnalyticsSummaryByDateResponse200Item,
-    )
-    from .get_inbox_manager_analytics_summary_response_200 import (
-        GetInboxManagerAnalyticsSummaryResponse200,
-    )
     from .get_inbox_placement_analytics_deliverability_insights_body import (
         GetInboxPlacementAnalyticsDeliverabilityInsightsBody,
-    )
-    from .get_inbox_placement_analytics_deliverability_insights_response_200_item import (
-        GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item,
     )
     from .get_inbox_placement_analytics_stats_by_date_body import (
         GetInboxPlacementAnalyticsStatsByDateBody,
     )
-    from .get_inbox_placement_analytics_stats_by_date_response_200_item import (
-        GetInboxPlacementAnalyticsStatsByDateResponse200Item,
-    )
     from .get_inbox_placement_analytics_stats_by_test_id_body import (
         GetInboxPlacementAnalyticsStatsByTestIdBody,
     )
-    from .get_inbox_placement_analytics_stats_by_test_id_response_200_item import (
-        GetInboxPlacementAnalyticsStatsByTestIdResponse200Item,
-    )
-    from .get_inbox_placement_test_esp_options_response_200_item import (
-        GetInboxPlacementTestEspOptionsResponse200Item,
-    )
-    from .get_inbox_placement_test_response_200 import GetInboxPlacementTestResponse200
-    from .get_inbox_placement_test_response_200_automations_type_1_item import (
-        GetInboxPlacementTestResponse200AutomationsType1Item,
-    )
-    from .get_inbox_placement_test_response_200_automations_type_1_item_then import (
-        GetInboxPlacementTestResponse200AutomationsType1ItemThen,
-    )
-    from .get_inbox_placement_test_response_200_automations_type_1_item_when import (
-        GetInboxPlacementTestResponse200AutomationsType1ItemWhen,
-    )
-    from .get_inbox_placement_test_response_200_metadata import (
-        GetInboxPlacementTestResponse200Metadata,
-    )
-    from .get_inbox_placement_test_response_200_metadata_campaign import (
-        GetInboxPlacementTestResponse200MetadataCampaign,
-    )
-    from .get_inbox_placement_test_response_200_metadata_tags import (
-        GetInboxPlacementTestResponse200MetadataTags,
-    )
-    from .get_inbox_placement_test_response_200_metadata_tags_additional_property import (
-        GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty,
-    )
-    from .get_inbox_placement_test_response_200_recipients_labels_item import (
-        GetInboxPlacementTestResponse200RecipientsLabelsItem,
-    )
-    from .get_inbox_placement_test_response_200_schedule import (
-        GetInboxPlacementTestResponse200Schedule,
-    )
-    from .get_inbox_placement_test_response_200_schedule_days import (
-        GetInboxPlacementTestResponse200ScheduleDays,
-    )
-    from .get_inbox_placement_test_response_200_schedule_timing import (
-        GetInboxPlacementTestResponse200ScheduleTiming,
-    )
-    from .get_lead_finder_agent_stats_response_200 import GetLeadFinderAgentStatsResponse200
-    from .get_o_auth_session_status_response_200 import GetOAuthSessionStatusResponse200
-    from .get_sales_agent_analytics_response_200 import GetSalesAgentAnalyticsResponse200
-    from .get_sales_agent_analytics_response_200_leads_found_per_day_item import (
-        GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem,
-    )
-    from .get_sales_agent_analytics_response_200_opportunities_per_day_item import (
-        GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem,
-    )
-    from .get_sales_agent_analytics_response_200_replies_per_day_item import (
-        GetSalesAgentAnalyticsResponse200RepliesPerDayItem,
-    )
-    from .get_sales_agent_analytics_response_200_total_email_activity_per_day_item import (
-        GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem,
-    )
-    from .get_sales_agent_analytics_response_200_totals import (
-        GetSalesAgentAnalyticsResponse200Totals,
-    )
-    from .get_sales_agent_lead_activity_summary_response_200 import (
-        GetSalesAgentLeadActivitySummaryResponse200,
-    )
-    from .get_sales_agent_opportunity_summary_response_200 import (
-        GetSalesAgentOpportunitySummaryResponse200,
-    )
-    from .get_sales_agent_opportunity_summary_response_200_campaigns_item import (
-        GetSalesAgentOpportunitySummaryResponse200CampaignsItem,
-    )
-    from .get_sales_agent_opportunity_summary_response_200_summary import (
-        GetSalesAgentOpportunitySummaryResponse200Summary,
-    )
-    from .get_sales_agent_opportunity_summary_response_200_summary_breakdown import (
-        GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown,
-    )
-    from .get_subsequence_analytics_response_200_item import GetSubsequenceAnalyticsResponse200Item
-    from .get_subsequence_sending_status_response_200 import GetSubsequenceSendingStatusResponse200
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1 import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus,
-    )
-    from .get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one import (
-        GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne,
-    )
-    from .get_subsequence_sending_status_response_200_summary_type_1 import (
-        GetSubsequenceSendingStatusResponse200SummaryType1,
-    )
-    from .get_subsequence_steps_analytics_response_200_item import (
-        GetSubsequenceStepsAnalyticsResponse200Item,
-    )
-    from .get_verification_stats_response_200 import GetVerificationStatsResponse200
-    from .get_verification_stats_response_200_stats import GetVerificationStatsResponse200Stats
     from .get_warmup_analytics_body import GetWarmupAnalyticsBody
-    from .get_warmup_analytics_response_200 import GetWarmupAnalyticsResponse200
-    from .get_warmup_analytics_response_200_aggregate_data import (
-        GetWarmupAnalyticsResponse200AggregateData,
-    )
-    from .get_warmup_analytics_response_200_aggregate_data_additional_property import (
-        GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty,
-    )
-    from .get_warmup_analytics_response_200_email_date_data import (
-        GetWarmupAnalyticsResponse200EmailDateData,
-    )
-    from .get_warmup_analytics_response_200_email_date_data_additional_property import (
-        GetWarmupAnalyticsResponse200EmailDateDataAdditionalProperty,
-    )
-    from .get_warmup_analytics_response_200_email_date_data_additional_property_additional_property import (
-        GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProperty,
-    )
-    from .get_webhook_events_summary_by_date_response_200 import (
-        GetWebhookEventsSummaryByDateResponse200,
-    )
-    from .get_webhook_events_summary_by_date_response_200_items_item import (
-        GetWebhookEventsSummaryByDateResponse200ItemsItem,
-    )
-    from .get_webhook_events_summary_response_200 import GetWebhookEventsSummaryResponse200
-    from .get_workspace_domain_info_response_200 import GetWorkspaceDomainInfoResponse200
-    from .get_workspace_domain_info_response_200_verification_item import (
-        GetWorkspaceDomainInfoResponse200VerificationItem,
-    )
-    from .get_workspace_plan_details_response_200 import GetWorkspacePlanDetailsResponse200
-    from .get_workspace_plan_details_response_200_addons import (
-        GetWorkspacePlanDetailsResponse200Addons,
-    )
-    from .get_workspace_plan_details_response_200_addons_credits import (
-        GetWorkspacePlanDetailsResponse200AddonsCredits,
-    )
-    from .get_workspace_plan_details_response_200_addons_outreach import (
-        GetWorkspacePlanDetailsResponse200AddonsOutreach,
-    )
-    from .get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item import (
-        GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions import (
-        GetWorkspacePlanDetailsResponse200Subscriptions,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_bundle import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsBundle,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_credits import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsCredits,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_crm import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsCrm,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_inbox_placement import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_outreach import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsOutreach,
-    )
-    from .get_workspace_plan_details_response_200_subscriptions_website_visitors import (
-        GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors,
-    )
-    from .get_workspace_subscription_details_response_200 import (
-        GetWorkspaceSubscriptionDetailsResponse200,
-    )
-    from .get_workspace_subscription_details_response_200_subscriptions_item import (
-        GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem,
-    )
+    from .inbox_manager_activity import InboxManagerActivity
+    from .inbox_manager_activity_page import InboxManagerActivityPage
+    from .inbox_manager_analytics_summary import InboxManagerAnalyticsSummary
+    from .inbox_manager_daily_analytics import InboxManagerDailyAnalytics
     from .inbox_placement_analytics import InboxPlacementAnalytics
     from .inbox_placement_analytics_authentication_failure_results_type_1 import (
         InboxPlacementAnalyticsAuthenticationFailureResultsType1,
     )
+    from .inbox_placement_analytics_page import InboxPlacementAnalyticsPage
     from .inbox_placement_analytics_smtp_ip_blacklist_report_type_1 import (
         InboxPlacementAnalyticsSmtpIpBlacklistReportType1,
     )
@@ -1243,12 +974,19 @@ if TYPE_CHECKING:
     from .inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item import (
         InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem,
     )
+    from .inbox_placement_blacklist_and_spam_assassin_report_page import (
+        InboxPlacementBlacklistAndSpamAssassinReportPage,
+    )
     from .inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report import (
         InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport,
     )
     from .inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item import (
         InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem,
     )
+    from .inbox_placement_deliverability_insight import InboxPlacementDeliverabilityInsight
+    from .inbox_placement_esp_option import InboxPlacementESPOption
+    from .inbox_placement_stats_by_date import InboxPlacementStatsByDate
+    from .inbox_placement_stats_by_test import InboxPlacementStatsByTest
     from .inbox_placement_test import InboxPlacementTest
     from .inbox_placement_test_automations_type_1_item import InboxPlacementTestAutomationsType1Item
     from .inbox_placement_test_automations_type_1_item_then import (
@@ -1257,15 +995,51 @@ if TYPE_CHECKING:
     from .inbox_placement_test_automations_type_1_item_when import (
         InboxPlacementTestAutomationsType1ItemWhen,
     )
+    from .inbox_placement_test_details import InboxPlacementTestDetails
+    from .inbox_placement_test_details_automations_type_1_item import (
+        InboxPlacementTestDetailsAutomationsType1Item,
+    )
+    from .inbox_placement_test_details_automations_type_1_item_then import (
+        InboxPlacementTestDetailsAutomationsType1ItemThen,
+    )
+    from .inbox_placement_test_details_automations_type_1_item_when import (
+        InboxPlacementTestDetailsAutomationsType1ItemWhen,
+    )
+    from .inbox_placement_test_details_metadata import InboxPlacementTestDetailsMetadata
+    from .inbox_placement_test_details_metadata_campaign import (
+        InboxPlacementTestDetailsMetadataCampaign,
+    )
+    from .inbox_placement_test_details_metadata_tags import InboxPlacementTestDetailsMetadataTags
+    from .inbox_placement_test_details_metadata_tags_additional_property import (
+        InboxPlacementTestDetailsMetadataTagsAdditionalProperty,
+    )
+    from .inbox_placement_test_details_recipients_labels_item import (
+        InboxPlacementTestDetailsRecipientsLabelsItem,
+    )
+    from .inbox_placement_test_details_schedule import InboxPlacementTestDetailsSchedule
+    from .inbox_placement_test_details_schedule_days import InboxPlacementTestDetailsScheduleDays
+    from .inbox_placement_test_details_schedule_timing import (
+        InboxPlacementTestDetailsScheduleTiming,
+    )
+    from .inbox_placement_test_page import InboxPlacementTestPage
     from .inbox_placement_test_recipients_labels_item import InboxPlacementTestRecipientsLabelsItem
     from .inbox_placement_test_schedule import InboxPlacementTestSchedule
     from .inbox_placement_test_schedule_days import InboxPlacementTestScheduleDays
     from .inbox_placement_test_schedule_timing import InboxPlacementTestScheduleTiming
-    from .init_google_o_auth_response_200 import InitGoogleOAuthResponse200
-    from .init_microsoft_o_auth_response_200 import InitMicrosoftOAuthResponse200
+    from .launched_campaigns_count import LaunchedCampaignsCount
     from .lead import Lead
+    from .lead_finder_agent_activity import LeadFinderAgentActivity
+    from .lead_finder_agent_activity_page import LeadFinderAgentActivityPage
+    from .lead_finder_agent_activity_payload import LeadFinderAgentActivityPayload
+    from .lead_finder_agent_stats import LeadFinderAgentStats
+    from .lead_interest_status_update_accepted import LeadInterestStatusUpdateAccepted
     from .lead_label import LeadLabel
+    from .lead_label_page import LeadLabelPage
     from .lead_list import LeadList
+    from .lead_list_page import LeadListPage
+    from .lead_list_verification_stats import LeadListVerificationStats
+    from .lead_list_verification_stats_stats import LeadListVerificationStatsStats
+    from .lead_page import LeadPage
     from .lead_payload_type_1 import LeadPayloadType1
     from .lead_payload_type_1_additional_property_type_4 import (
         LeadPayloadType1AdditionalPropertyType4,
@@ -1273,67 +1047,10 @@ if TYPE_CHECKING:
     from .lead_status_summary import LeadStatusSummary
     from .lead_status_summary_last_step import LeadStatusSummaryLastStep
     from .lead_status_summary_subseq import LeadStatusSummarySubseq
-    from .list_account_response_200 import ListAccountResponse200
-    from .list_account_response_200_items_item import ListAccountResponse200ItemsItem
-    from .list_account_response_200_items_item_tags_type_0_item import (
-        ListAccountResponse200ItemsItemTagsType0Item,
-    )
-    from .list_ai_agent_response_200 import ListAiAgentResponse200
-    from .list_ai_sales_agent_activity_response_200 import ListAiSalesAgentActivityResponse200
-    from .list_api_key_response_200 import ListApiKeyResponse200
-    from .list_audit_log_response_200 import ListAuditLogResponse200
-    from .list_background_job_response_200 import ListBackgroundJobResponse200
-    from .list_block_list_entry_response_200 import ListBlockListEntryResponse200
-    from .list_campaign_response_200 import ListCampaignResponse200
-    from .list_campaign_subsequence_response_200 import ListCampaignSubsequenceResponse200
-    from .list_custom_tag_mapping_response_200 import ListCustomTagMappingResponse200
-    from .list_custom_tag_response_200 import ListCustomTagResponse200
-    from .list_deliverability_agent_feed_items_response_200 import (
-        ListDeliverabilityAgentFeedItemsResponse200,
-    )
-    from .list_deliverability_agent_feed_items_response_200_items_item import (
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItem,
-    )
-    from .list_deliverability_agent_feed_items_response_200_items_item_action_payload_type_0 import (
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0,
-    )
-    from .list_deliverability_agent_feed_items_response_200_items_item_payload import (
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItemPayload,
-    )
-    from .list_deliverability_agent_feed_items_response_200_items_item_result_payload_type_0 import (
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0,
-    )
-    from .list_dfy_email_account_order_response_200 import ListDfyEmailAccountOrderResponse200
-    from .list_dfy_email_account_orders_accounts_response_200 import (
-        ListDfyEmailAccountOrdersAccountsResponse200,
-    )
-    from .list_dfy_email_account_orders_accounts_response_200_items_item import (
-        ListDfyEmailAccountOrdersAccountsResponse200ItemsItem,
-    )
-    from .list_email_response_200 import ListEmailResponse200
-    from .list_inbox_manager_activity_response_200 import ListInboxManagerActivityResponse200
-    from .list_inbox_manager_activity_response_200_items_item import (
-        ListInboxManagerActivityResponse200ItemsItem,
-    )
-    from .list_inbox_manager_guidances_response_200 import ListInboxManagerGuidancesResponse200
-    from .list_inbox_manager_replies_response_200 import ListInboxManagerRepliesResponse200
-    from .list_inbox_placement_analytics_response_200 import ListInboxPlacementAnalyticsResponse200
-    from .list_inbox_placement_blacklist_and_spam_assassin_report_response_200 import (
-        ListInboxPlacementBlacklistAndSpamAssassinReportResponse200,
-    )
-    from .list_inbox_placement_test_response_200 import ListInboxPlacementTestResponse200
-    from .list_lead_finder_agent_activities_by_id_response_200 import (
-        ListLeadFinderAgentActivitiesByIdResponse200,
-    )
-    from .list_lead_finder_agent_activities_by_id_response_200_items_item import (
-        ListLeadFinderAgentActivitiesByIdResponse200ItemsItem,
-    )
-    from .list_lead_finder_agent_activities_by_id_response_200_items_item_payload import (
-        ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload,
-    )
-    from .list_lead_finder_agents_response_200 import ListLeadFinderAgentsResponse200
-    from .list_lead_label_response_200 import ListLeadLabelResponse200
-    from .list_lead_list_response_200 import ListLeadListResponse200
+    from .leads_added import LeadsAdded
+    from .leads_added_created_leads_item import LeadsAddedCreatedLeadsItem
+    from .leads_assignment_accepted import LeadsAssignmentAccepted
+    from .leads_deleted import LeadsDeleted
     from .list_leads_body import ListLeadsBody
     from .list_leads_body_queries_item import ListLeadsBodyQueriesItem
     from .list_leads_body_queries_item_values import ListLeadsBodyQueriesItemValues
@@ -1343,29 +1060,8 @@ if TYPE_CHECKING:
     from .list_leads_body_queries_item_values_occurrence_count import (
         ListLeadsBodyQueriesItemValuesOccurrenceCount,
     )
-    from .list_leads_response_200 import ListLeadsResponse200
-    from .list_phone_numbers_response_200_item import ListPhoneNumbersResponse200Item
-    from .list_sales_agent_activities_response_200 import ListSalesAgentActivitiesResponse200
-    from .list_sales_agent_guidance_rules_response_200 import ListSalesAgentGuidanceRulesResponse200
-    from .list_sales_agent_guidance_rules_response_200_items_item import (
-        ListSalesAgentGuidanceRulesResponse200ItemsItem,
-    )
-    from .list_sales_agent_lead_activity_response_200 import ListSalesAgentLeadActivityResponse200
-    from .list_sales_agent_lead_activity_response_200_items_item import (
-        ListSalesAgentLeadActivityResponse200ItemsItem,
-    )
-    from .list_webhook_event_response_200 import ListWebhookEventResponse200
-    from .list_webhook_event_types_response_200 import ListWebhookEventTypesResponse200
-    from .list_webhook_event_types_response_200_event_types_item import (
-        ListWebhookEventTypesResponse200EventTypesItem,
-    )
-    from .list_webhook_response_200 import ListWebhookResponse200
-    from .list_workspace_group_member_response_200 import ListWorkspaceGroupMemberResponse200
-    from .list_workspace_member_response_200 import ListWorkspaceMemberResponse200
-    from .mark_thread_as_read_response_200 import MarkThreadAsReadResponse200
     from .merge_leads_body import MergeLeadsBody
     from .move_accounts_body import MoveAccountsBody
-    from .move_accounts_response_200 import MoveAccountsResponse200
     from .move_lead_to_subsequence_body import MoveLeadToSubsequenceBody
     from .move_leads_body import MoveLeadsBody
     from .move_leads_body_queries_item import MoveLeadsBodyQueriesItem
@@ -1378,6 +1074,8 @@ if TYPE_CHECKING:
     )
     from .not_found_error_body import NotFoundErrorBody
     from .not_found_error_body_2 import NotFoundErrorBody2
+    from .o_auth_session import OAuthSession
+    from .o_auth_session_status import OAuthSessionStatus
     from .patch_account_body import PatchAccountBody
     from .patch_account_body_warmup import PatchAccountBodyWarmup
     from .patch_account_body_warmup_advanced import PatchAccountBodyWarmupAdvanced
@@ -1595,52 +1293,16 @@ if TYPE_CHECKING:
         PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings,
     )
     from .patch_sales_agent_guidance_rule_body import PatchSalesAgentGuidanceRuleBody
-    from .patch_sales_agent_guidance_rule_response_200 import PatchSalesAgentGuidanceRuleResponse200
     from .patch_webhook_body import PatchWebhookBody
     from .patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0
     from .patch_workspace_body import PatchWorkspaceBody
     from .patch_workspace_member_body import PatchWorkspaceMemberBody
     from .pause_accounts_body import PauseAccountsBody
-    from .pause_accounts_response_200 import PauseAccountsResponse200
-    from .pause_deliverability_affected_accounts_response_200 import (
-        PauseDeliverabilityAffectedAccountsResponse200,
-    )
-    from .pause_deliverability_affected_accounts_response_200_item import (
-        PauseDeliverabilityAffectedAccountsResponse200Item,
-    )
-    from .pause_deliverability_affected_accounts_response_200_item_action_payload_type_0 import (
-        PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0,
-    )
-    from .pause_deliverability_affected_accounts_response_200_item_payload import (
-        PauseDeliverabilityAffectedAccountsResponse200ItemPayload,
-    )
-    from .pause_deliverability_affected_accounts_response_200_item_result_payload_type_0 import (
-        PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0,
-    )
-    from .pause_deliverability_affected_accounts_response_200_paused_provider_counts import (
-        PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts,
-    )
-    from .pause_deliverability_campaign_sending_response_200 import (
-        PauseDeliverabilityCampaignSendingResponse200,
-    )
-    from .pause_deliverability_campaign_sending_response_200_item import (
-        PauseDeliverabilityCampaignSendingResponse200Item,
-    )
-    from .pause_deliverability_campaign_sending_response_200_item_action_payload_type_0 import (
-        PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0,
-    )
-    from .pause_deliverability_campaign_sending_response_200_item_payload import (
-        PauseDeliverabilityCampaignSendingResponse200ItemPayload,
-    )
-    from .pause_deliverability_campaign_sending_response_200_item_result_payload_type_0 import (
-        PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0,
-    )
     from .payment_required_error_body import PaymentRequiredErrorBody
+    from .phone_number import PhoneNumber
+    from .pre_warmed_up_domains import PreWarmedUpDomains
+    from .pre_warmed_up_domains_domains_with_type_item import PreWarmedUpDomainsDomainsWithTypeItem
     from .pre_warmed_up_domains_list_body import PreWarmedUpDomainsListBody
-    from .pre_warmed_up_domains_list_response_200 import PreWarmedUpDomainsListResponse200
-    from .pre_warmed_up_domains_list_response_200_domains_with_type_item import (
-        PreWarmedUpDomainsListResponse200DomainsWithTypeItem,
-    )
     from .preview_leads_from_supersearch_body import PreviewLeadsFromSupersearchBody
     from .preview_leads_from_supersearch_body_search_filters import (
         PreviewLeadsFromSupersearchBodySearchFilters,
@@ -1699,26 +1361,54 @@ if TYPE_CHECKING:
     from .preview_leads_from_supersearch_body_search_filters_title import (
         PreviewLeadsFromSupersearchBodySearchFiltersTitle,
     )
-    from .preview_leads_from_supersearch_response_200 import PreviewLeadsFromSupersearchResponse200
-    from .preview_leads_from_supersearch_response_200_leads_item import (
-        PreviewLeadsFromSupersearchResponse200LeadsItem,
-    )
     from .rate_limit_exceeded_error_body import RateLimitExceededErrorBody
     from .rate_limit_exceeded_error_body_2 import RateLimitExceededErrorBody2
     from .reject_ai_sdr_activity_body import RejectAiSdrActivityBody
     from .reject_sales_agent_activities_body import RejectSalesAgentActivitiesBody
-    from .reject_sales_agent_activities_response_200 import RejectSalesAgentActivitiesResponse200
     from .reject_sales_agent_activity_body import RejectSalesAgentActivityBody
     from .remove_lead_from_subsequence_body import RemoveLeadFromSubsequenceBody
     from .reply_to_email_body import ReplyToEmailBody
     from .reply_to_email_body_body import ReplyToEmailBodyBody
-    from .run_deliverability_agent_now_response_200 import RunDeliverabilityAgentNowResponse200
+    from .resource_enrichment import ResourceEnrichment
+    from .resource_enrichment_enrichment_payload import ResourceEnrichmentEnrichmentPayload
+    from .resource_enrichment_enrichment_payload_ai_enrichment import (
+        ResourceEnrichmentEnrichmentPayloadAiEnrichment,
+    )
+    from .resource_enrichment_search_filters import ResourceEnrichmentSearchFilters
     from .run_deliverability_agent_now_response_500 import RunDeliverabilityAgentNowResponse500
     from .run_enrichment_body import RunEnrichmentBody
     from .run_enrichment_body_filters_item import RunEnrichmentBodyFiltersItem
-    from .run_enrichment_response_200 import RunEnrichmentResponse200
-    from .run_enrichment_response_200_enrichment_payload import (
-        RunEnrichmentResponse200EnrichmentPayload,
+    from .sales_agent_activities_approved import SalesAgentActivitiesApproved
+    from .sales_agent_activities_rejected import SalesAgentActivitiesRejected
+    from .sales_agent_activity_page import SalesAgentActivityPage
+    from .sales_agent_analytics import SalesAgentAnalytics
+    from .sales_agent_analytics_leads_found_per_day_item import (
+        SalesAgentAnalyticsLeadsFoundPerDayItem,
+    )
+    from .sales_agent_analytics_opportunities_per_day_item import (
+        SalesAgentAnalyticsOpportunitiesPerDayItem,
+    )
+    from .sales_agent_analytics_replies_per_day_item import SalesAgentAnalyticsRepliesPerDayItem
+    from .sales_agent_analytics_total_email_activity_per_day_item import (
+        SalesAgentAnalyticsTotalEmailActivityPerDayItem,
+    )
+    from .sales_agent_analytics_totals import SalesAgentAnalyticsTotals
+    from .sales_agent_guidance_rule import SalesAgentGuidanceRule
+    from .sales_agent_guidance_rule_deleted import SalesAgentGuidanceRuleDeleted
+    from .sales_agent_guidance_rules import SalesAgentGuidanceRules
+    from .sales_agent_guidance_rules_items_item import SalesAgentGuidanceRulesItemsItem
+    from .sales_agent_lead_activity import SalesAgentLeadActivity
+    from .sales_agent_lead_activity_item import SalesAgentLeadActivityItem
+    from .sales_agent_lead_activity_leads_item import SalesAgentLeadActivityLeadsItem
+    from .sales_agent_lead_activity_page import SalesAgentLeadActivityPage
+    from .sales_agent_lead_activity_summary import SalesAgentLeadActivitySummary
+    from .sales_agent_opportunity_summary import SalesAgentOpportunitySummary
+    from .sales_agent_opportunity_summary_campaigns_item import (
+        SalesAgentOpportunitySummaryCampaignsItem,
+    )
+    from .sales_agent_opportunity_summary_summary import SalesAgentOpportunitySummarySummary
+    from .sales_agent_opportunity_summary_summary_breakdown import (
+        SalesAgentOpportunitySummarySummaryBreakdown,
     )
     from .sales_flow import SalesFlow
     from .sales_flow_queries_item import SalesFlowQueriesItem
@@ -1727,42 +1417,78 @@ if TYPE_CHECKING:
     from .sales_flow_queries_item_values_occurrence_count import (
         SalesFlowQueriesItemValuesOccurrenceCount,
     )
-    from .search_by_contact_response_200 import SearchByContactResponse200
     from .send_test_email_body import SendTestEmailBody
     from .send_test_email_body_body import SendTestEmailBodyBody
-    from .send_test_email_response_200_type_0 import SendTestEmailResponse200Type0
-    from .send_test_email_response_200_type_1 import SendTestEmailResponse200Type1
+    from .sending_status import SendingStatus
+    from .sending_status_diagnostics_type_1 import SendingStatusDiagnosticsType1
+    from .sending_status_diagnostics_type_1_accounts_summary import (
+        SendingStatusDiagnosticsType1AccountsSummary,
+    )
+    from .sending_status_diagnostics_type_1_accounts_summary_unavailable import (
+        SendingStatusDiagnosticsType1AccountsSummaryUnavailable,
+    )
+    from .sending_status_diagnostics_type_1_campaign_daily_limit import (
+        SendingStatusDiagnosticsType1CampaignDailyLimit,
+    )
+    from .sending_status_diagnostics_type_1_domain_limiter import (
+        SendingStatusDiagnosticsType1DomainLimiter,
+    )
+    from .sending_status_diagnostics_type_1_esp_routing_status import (
+        SendingStatusDiagnosticsType1EspRoutingStatus,
+    )
+    from .sending_status_diagnostics_type_1_follow_ups_waiting import (
+        SendingStatusDiagnosticsType1FollowUpsWaiting,
+    )
+    from .sending_status_diagnostics_type_1_issue_tracking import (
+        SendingStatusDiagnosticsType1IssueTracking,
+    )
+    from .sending_status_diagnostics_type_1_leads_status import (
+        SendingStatusDiagnosticsType1LeadsStatus,
+    )
+    from .sending_status_diagnostics_type_1_new_lead_limit import (
+        SendingStatusDiagnosticsType1NewLeadLimit,
+    )
+    from .sending_status_diagnostics_type_1_schedule_status import (
+        SendingStatusDiagnosticsType1ScheduleStatus,
+    )
+    from .sending_status_diagnostics_type_1_send_one_by_one import (
+        SendingStatusDiagnosticsType1SendOneByOne,
+    )
+    from .sending_status_summary_type_1 import SendingStatusSummaryType1
     from .service_unavailable_error_body import ServiceUnavailableErrorBody
+    from .signal_keywords import SignalKeywords
     from .signal_keywords_facet_body import SignalKeywordsFacetBody
-    from .signal_keywords_facet_response_200 import SignalKeywordsFacetResponse200
-    from .signal_keywords_facet_response_200_keywords_item import (
-        SignalKeywordsFacetResponse200KeywordsItem,
-    )
+    from .signal_keywords_keywords_item import SignalKeywordsKeywordsItem
+    from .similar_domains import SimilarDomains
+    from .subsequence_analytics import SubsequenceAnalytics
+    from .subsequence_step_analytics import SubsequenceStepAnalytics
+    from .success_result import SuccessResult
     from .super_search_enrichment import SuperSearchEnrichment
+    from .super_search_enrichment_created import SuperSearchEnrichmentCreated
+    from .super_search_enrichment_created_enrichment_payload import (
+        SuperSearchEnrichmentCreatedEnrichmentPayload,
+    )
     from .super_search_enrichment_enrichment_payload import SuperSearchEnrichmentEnrichmentPayload
+    from .super_search_leads_count import SuperSearchLeadsCount
+    from .super_search_leads_enrichment import SuperSearchLeadsEnrichment
+    from .super_search_leads_enrichment_search_filters import (
+        SuperSearchLeadsEnrichmentSearchFilters,
+    )
+    from .super_search_leads_preview import SuperSearchLeadsPreview
+    from .super_search_leads_preview_leads_item import SuperSearchLeadsPreviewLeadsItem
     from .test_account_vitals_body import TestAccountVitalsBody
-    from .test_account_vitals_response_200 import TestAccountVitalsResponse200
-    from .test_account_vitals_response_200_failure_list_item import (
-        TestAccountVitalsResponse200FailureListItem,
-    )
-    from .test_account_vitals_response_200_success_list_item import (
-        TestAccountVitalsResponse200SuccessListItem,
-    )
     from .test_ai_reply_label_lead_labels_body import TestAiReplyLabelLeadLabelsBody
-    from .test_ai_reply_label_lead_labels_response_200 import TestAiReplyLabelLeadLabelsResponse200
-    from .test_webhook_response_200 import TestWebhookResponse200
+    from .test_email_result_type_0 import TestEmailResultType0
+    from .test_email_result_type_1 import TestEmailResultType1
     from .toggle_tag_resource_body import ToggleTagResourceBody
     from .toggle_tag_resource_body_filter_type_1 import ToggleTagResourceBodyFilterType1
-    from .toggle_tag_resource_response_200 import ToggleTagResourceResponse200
     from .too_many_requests_error_body import TooManyRequestsErrorBody
     from .unauthorized_error_body import UnauthorizedErrorBody
     from .unprocessable_entity_error_body import UnprocessableEntityErrorBody
+    from .unread_emails_count import UnreadEmailsCount
     from .update_deliverability_agent_settings_body import UpdateDeliverabilityAgentSettingsBody
     from .update_deliverability_agent_settings_body_slack_type_0 import (
         UpdateDeliverabilityAgentSettingsBodySlackType0,
-    )
-    from .update_deliverability_agent_settings_response_200 import (
-        UpdateDeliverabilityAgentSettingsResponse200,
     )
     from .update_domain_forwarding_body import UpdateDomainForwardingBody
     from .update_enrichment_settings_for_resource_body import (
@@ -1888,29 +1614,91 @@ if TYPE_CHECKING:
         UpdateLeadFinderAgentBodySearchFiltersTitle,
     )
     from .update_lead_interest_status_body import UpdateLeadInterestStatusBody
-    from .update_lead_interest_status_response_202 import UpdateLeadInterestStatusResponse202
+    from .warmup_analytics import WarmupAnalytics
+    from .warmup_analytics_aggregate_data import WarmupAnalyticsAggregateData
+    from .warmup_analytics_aggregate_data_additional_property import (
+        WarmupAnalyticsAggregateDataAdditionalProperty,
+    )
+    from .warmup_analytics_email_date_data import WarmupAnalyticsEmailDateData
+    from .warmup_analytics_email_date_data_additional_property import (
+        WarmupAnalyticsEmailDateDataAdditionalProperty,
+    )
+    from .warmup_analytics_email_date_data_additional_property_additional_property import (
+        WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty,
+    )
     from .webhook import Webhook
     from .webhook_event import WebhookEvent
+    from .webhook_event_page import WebhookEventPage
     from .webhook_event_payload import WebhookEventPayload
+    from .webhook_event_types import WebhookEventTypes
+    from .webhook_event_types_event_types_item import WebhookEventTypesEventTypesItem
+    from .webhook_events_summary import WebhookEventsSummary
+    from .webhook_events_summary_by_date import WebhookEventsSummaryByDate
+    from .webhook_events_summary_by_date_items_item import WebhookEventsSummaryByDateItemsItem
     from .webhook_headers_type_1 import WebhookHeadersType1
+    from .webhook_page import WebhookPage
+    from .webhook_test import WebhookTest
     from .workspace import Workspace
     from .workspace_billing import WorkspaceBilling
+    from .workspace_domain_info import WorkspaceDomainInfo
+    from .workspace_domain_info_verification_item import WorkspaceDomainInfoVerificationItem
     from .workspace_group_member import WorkspaceGroupMember
+    from .workspace_group_member_page import WorkspaceGroupMemberPage
     from .workspace_member import WorkspaceMember
     from .workspace_member_name import WorkspaceMemberName
+    from .workspace_member_page import WorkspaceMemberPage
+    from .workspace_plan_details import WorkspacePlanDetails
+    from .workspace_plan_details_addons import WorkspacePlanDetailsAddons
+    from .workspace_plan_details_addons_credits import WorkspacePlanDetailsAddonsCredits
+    from .workspace_plan_details_addons_outreach import WorkspacePlanDetailsAddonsOutreach
+    from .workspace_plan_details_addons_outreach_monthly_pricing_tiers_item import (
+        WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem,
+    )
+    from .workspace_plan_details_subscriptions import WorkspacePlanDetailsSubscriptions
+    from .workspace_plan_details_subscriptions_bundle import WorkspacePlanDetailsSubscriptionsBundle
+    from .workspace_plan_details_subscriptions_credits import (
+        WorkspacePlanDetailsSubscriptionsCredits,
+    )
+    from .workspace_plan_details_subscriptions_crm import WorkspacePlanDetailsSubscriptionsCrm
+    from .workspace_plan_details_subscriptions_inbox_placement import (
+        WorkspacePlanDetailsSubscriptionsInboxPlacement,
+    )
+    from .workspace_plan_details_subscriptions_outreach import (
+        WorkspacePlanDetailsSubscriptionsOutreach,
+    )
+    from .workspace_plan_details_subscriptions_website_visitors import (
+        WorkspacePlanDetailsSubscriptionsWebsiteVisitors,
+    )
     from .workspace_plan_id_verification import WorkspacePlanIdVerification
+    from .workspace_subscription_details import WorkspaceSubscriptionDetails
+    from .workspace_subscription_details_subscriptions_item import (
+        WorkspaceSubscriptionDetailsSubscriptionsItem,
+    )
 
 __all__ = (
     "Account",
     "AccountCampaignMapping",
+    "AccountCampaignMappingPage",
+    "AccountListItem",
+    "AccountListItemTagsType0Item",
+    "AccountPage",
+    "AccountsMoved",
+    "AccountsPaused",
     "AccountStatusMessage",
+    "AccountVitalsTest",
+    "AccountVitalsTestFailureListItem",
+    "AccountVitalsTestSuccessListItem",
     "AccountWarmup",
     "AccountWarmupAdvanced",
     "AddVariablesBody",
     "AddWorkspaceAgencyDomainBody",
+    "AdminWorkspaceGroupMember",
     "AIAgent",
+    "AIAgentAnalytics",
+    "AIAgentAnalyticsAnalyticsItem",
     "AIAgentGuidance",
     "AIAgentGuidanceBasicGuidanceOptions",
+    "AIAgentGuidancePage",
     "AIAgentPayloadType0",
     "AIAgentPayloadType0AiEnrichmentType0",
     "AIAgentPayloadType0FallbackSearchFiltersType0",
@@ -1936,10 +1724,13 @@ __all__ = (
     "AIAgentPayloadType3Integrations",
     "AIAgentPayloadType3IntegrationsSlackType0",
     "AIAgentSummary",
+    "AIAgentSummaryPage",
     "AIDeliverabilityAgent",
     "AIDeliverabilityAgentPayload",
     "AIDeliverabilityAgentPayloadIntegrations",
     "AIDeliverabilityAgentPayloadIntegrationsSlackType0",
+    "AIEnrichment",
+    "AIEnrichmentCreated",
     "AIInboxManager",
     "AIInboxManagerMetadata",
     "AIInboxManagerMetadataIntegrations",
@@ -1951,14 +1742,17 @@ __all__ = (
     "AIInboxManagerPayloadNoShow",
     "AIInboxManagerPayloadNoShowFallbackSendingAccounts",
     "AILeadFinderAgent",
+    "AILeadFinderAgentPage",
     "AILeadFinderAgentPayload",
     "AILeadFinderAgentPayloadAiEnrichmentType1",
     "AILeadFinderAgentPayloadFallbackSearchFiltersType1",
     "AILeadFinderAgentPayloadSearchFilters",
+    "AIReplyLabelTest",
     "AISalesAgent",
     "AISalesAgentActivity",
     "AISalesAgentActivityActionOutput",
     "AISalesAgentActivityActionPayload",
+    "AISalesAgentActivityPage",
     "AISalesAgentActivityResult",
     "AISalesAgentConfig",
     "AISalesAgentConfigAutonomySettings",
@@ -1967,33 +1761,36 @@ __all__ = (
     "AISalesAgentConfigOutreachSettings",
     "AISalesAgentConfigOutreachSettingsOptOutSettings",
     "AISalesAgentReply",
+    "AISalesAgentReplyPage",
     "AISalesAgentReplyUsageMetadata",
     "APIKey",
+    "APIKeyPage",
     "ApproveSalesAgentActivitiesBody",
-    "ApproveSalesAgentActivitiesResponse200",
     "AuditLog",
     "AuditLogAuditMetadata",
+    "AuditLogPage",
     "BackgroundJob",
     "BackgroundJobData",
+    "BackgroundJobPage",
     "BadGatewayErrorBody",
     "BadRequestErrorBody",
     "BadRequestErrorBody2",
     "BadRequestErrorBody3",
     "BlockListEntry",
+    "BlockListEntryPage",
     "BulkAddLeadsBody",
     "BulkAddLeadsBodyLeadsItem",
     "BulkAddLeadsBodyLeadsItemCustomVariables",
-    "BulkAddLeadsResponse200",
-    "BulkAddLeadsResponse200CreatedLeadsItem",
     "BulkAssignLeadsBody",
     "BulkAssignLeadsBodyQueriesItem",
     "BulkAssignLeadsBodyQueriesItemValues",
     "BulkAssignLeadsBodyQueriesItemValuesLeadStatus",
     "BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount",
-    "BulkAssignLeadsResponse202",
+    "BulkCreatedBlockListEntries",
     "BulkDeleteLeadsBody",
-    "BulkDeleteLeadsResponse200",
     "Campaign",
+    "CampaignAnalytics",
+    "CampaignAnalyticsOverview",
     "CampaignAutoVariantSelectType1",
     "CampaignCampaignSchedule",
     "CampaignCampaignScheduleSchedulesItem",
@@ -2002,13 +1799,17 @@ __all__ = (
     "CampaignCoreVariablesType1",
     "CampaignCustomVariablesType1",
     "CampaignLimitEmailsPerCompanyOverrideType1",
+    "CampaignPage",
     "CampaignProviderRoutingRulesItem",
+    "CampaignsByContact",
     "CampaignSequencesItem",
     "CampaignSequencesItemStepsItem",
     "CampaignSequencesItemStepsItemVariantsItem",
+    "CampaignStepAnalytics",
     "CampaignSubsequence",
     "CampaignSubsequenceAutoVariantSelectType1",
     "CampaignSubsequenceConditions",
+    "CampaignSubsequencePage",
     "CampaignSubsequenceSequencesItem",
     "CampaignSubsequenceSequencesItemStepsItem",
     "CampaignSubsequenceSequencesItemStepsItemVariantsItem",
@@ -2017,20 +1818,10 @@ __all__ = (
     "CampaignSubsequenceSubsequenceScheduleSchedulesItemDays",
     "CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming",
     "CancelDfyEmailAccountsBody",
-    "CancelDfyEmailAccountsResponse200",
-    "CancelDfyEmailAccountsResponse200ItemsItem",
     "ChangeWorkspaceOwnerBody",
     "CheckDomainsAvailabilityBody",
-    "CheckDomainsAvailabilityResponse200",
-    "CheckDomainsAvailabilityResponse200ResultsItem",
-    "CompleteDeliverabilityFeedItemResponse200",
-    "CompleteDeliverabilityFeedItemResponse200Item",
-    "CompleteDeliverabilityFeedItemResponse200ItemActionPayloadType0",
-    "CompleteDeliverabilityFeedItemResponse200ItemPayload",
-    "CompleteDeliverabilityFeedItemResponse200ItemResultPayloadType0",
     "ConflictErrorBody",
     "ConflictErrorBody2",
-    "CountLaunchedResponse200",
     "CountLeadsFromSupersearchBody",
     "CountLeadsFromSupersearchBodySearchFilters",
     "CountLeadsFromSupersearchBodySearchFiltersCompanyName",
@@ -2051,8 +1842,6 @@ __all__ = (
     "CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1",
     "CountLeadsFromSupersearchBodySearchFiltersSubIndustry",
     "CountLeadsFromSupersearchBodySearchFiltersTitle",
-    "CountLeadsFromSupersearchResponse200",
-    "CountUnreadEmailsResponse200",
     "CreateAccountCreateAccount",
     "CreateAccountCreateAccountWarmup",
     "CreateAccountCreateAccountWarmupAdvanced",
@@ -2064,11 +1853,9 @@ __all__ = (
     "CreateAiAgentBodyPayloadNoShowFallbackSendingAccounts",
     "CreateAiEnrichmentBody",
     "CreateAiEnrichmentBodyFiltersItem",
-    "CreateAiEnrichmentResponse200",
     "CreateApiKeyCreateAPIKey",
     "CreateBlockListEntryCreateBlockListEntry",
     "CreateblukBlockListEntryBulkCreateBlockListEntry",
-    "CreateblukBlockListEntryBulkCreatedBlockListEntries",
     "CreateCampaignCreateCampaign",
     "CreateCampaignCreateCampaignAutoVariantSelectType0",
     "CreateCampaignCreateCampaignCampaignSchedule",
@@ -2094,11 +1881,6 @@ __all__ = (
     "CreateDfyEmailAccountOrderBody",
     "CreateDfyEmailAccountOrderBodyItemsItem",
     "CreateDfyEmailAccountOrderBodyItemsItemAccountsItem",
-    "CreateDfyEmailAccountOrderResponse200",
-    "CreateDfyEmailAccountOrderResponse200InvalidAccountsItem",
-    "CreateDfyEmailAccountOrderResponse200OrderItemsItem",
-    "CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem",
-    "CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType",
     "CreateEmailVerificationCreateEmailVerification",
     "CreateImportedLeadsActivityBody",
     "CreateInboxManagerAgentBody",
@@ -2179,20 +1961,18 @@ __all__ = (
     "CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming",
     "CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings",
     "CreateSalesAgentGuidanceRuleBody",
-    "CreateSalesAgentGuidanceRuleResponse200",
     "CreateSuperSearchEnrichmentBody",
     "CreateSuperSearchEnrichmentBodyFiltersItem",
     "CreateSuperSearchEnrichmentBodyIntegrationActions",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalProperty",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping",
-    "CreateSuperSearchEnrichmentResponse200",
-    "CreateSuperSearchEnrichmentResponse200EnrichmentPayload",
     "CreateWebhookCreateWebhook",
     "CreateWebhookCreateWebhookHeadersType0",
     "CreateWorkspaceGroupMemberCreateWorkspaceGroupMember",
     "CreateWorkspaceMemberCreateWorkspaceMember",
     "CRMActions",
+    "CtdStatus",
     "CustomPromptTemplate",
     "CustomPromptTemplateCreatorType1",
     "CustomPromptTemplateCreatorType1Payload",
@@ -2200,21 +1980,113 @@ __all__ = (
     "CustomPromptTemplatePropertiesType1Item",
     "CustomTag",
     "CustomTagMapping",
+    "CustomTagMappingPage",
+    "CustomTagPage",
+    "DailyAccountAnalytics",
+    "DailyCampaignAnalytics",
     "DeletebulkBlockListEntryBulkDeleteBlockListEntry",
+    "DeletedPhoneNumber",
     "DeleteLeadLabelBody",
-    "DeletePhoneNumberResponse200",
-    "DeleteSalesAgentGuidanceRuleResponse200",
-    "DeployDeliverabilityAgentResponse200",
+    "DeliverabilityAffectedAccountsPaused",
+    "DeliverabilityAffectedAccountsPausedItem",
+    "DeliverabilityAffectedAccountsPausedItemActionPayloadType0",
+    "DeliverabilityAffectedAccountsPausedItemPayload",
+    "DeliverabilityAffectedAccountsPausedItemResultPayloadType0",
+    "DeliverabilityAffectedAccountsPausedPausedProviderCounts",
+    "DeliverabilityAgentDeployed",
+    "DeliverabilityAgentResult",
+    "DeliverabilityAgentRunStarted",
+    "DeliverabilityAgentSettingsUpdated",
+    "DeliverabilityAgentState",
+    "DeliverabilityAgentStateActivityFeed",
+    "DeliverabilityAgentStateActivityFeedItemsItem",
+    "DeliverabilityAgentStateActivityFeedItemsItemActionPayloadType0",
+    "DeliverabilityAgentStateActivityFeedItemsItemPayload",
+    "DeliverabilityAgentStateActivityFeedItemsItemResultPayloadType0",
+    "DeliverabilityAgentStateById",
+    "DeliverabilityAgentStateByIdActivityFeed",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItem",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemActionPayloadType0",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemPayload",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemResultPayloadType0",
+    "DeliverabilityAgentStateByIdCurrentActivity",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0Payload",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0ResultPayloadType0",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItem",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemPayload",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemResultPayloadType0",
+    "DeliverabilityAgentStateByIdCurrentActivityCompletedSummary",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItem",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItemPayload",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItemResultPayloadType0",
+    "DeliverabilityAgentStateByIdRunSummary",
+    "DeliverabilityAgentStateByIdRunSummaryLatest",
+    "DeliverabilityAgentStateByIdRunSummaryLatestChecksItem",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItem",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemActionPayloadType0",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemPayload",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemResultPayloadType0",
+    "DeliverabilityAgentStateByIdRunSummaryTrendItem",
+    "DeliverabilityAgentStateByIdSchedule",
+    "DeliverabilityAgentStateCurrentActivity",
+    "DeliverabilityAgentStateCurrentActivityActiveType0",
+    "DeliverabilityAgentStateCurrentActivityActiveType0Payload",
+    "DeliverabilityAgentStateCurrentActivityActiveType0ResultPayloadType0",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItem",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemPayload",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemResultPayloadType0",
+    "DeliverabilityAgentStateCurrentActivityCompletedSummary",
+    "DeliverabilityAgentStateCurrentActivityQueuedItem",
+    "DeliverabilityAgentStateCurrentActivityQueuedItemPayload",
+    "DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0",
+    "DeliverabilityAgentStateRunSummary",
+    "DeliverabilityAgentStateRunSummaryLatest",
+    "DeliverabilityAgentStateRunSummaryLatestChecksItem",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItem",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemActionPayloadType0",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemPayload",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemResultPayloadType0",
+    "DeliverabilityAgentStateRunSummaryTrendItem",
+    "DeliverabilityAgentStateSchedule",
+    "DeliverabilityCampaignSendingPaused",
+    "DeliverabilityCampaignSendingPausedItem",
+    "DeliverabilityCampaignSendingPausedItemActionPayloadType0",
+    "DeliverabilityCampaignSendingPausedItemPayload",
+    "DeliverabilityCampaignSendingPausedItemResultPayloadType0",
+    "DeliverabilityFeedItem",
+    "DeliverabilityFeedItemActionPayloadType0",
+    "DeliverabilityFeedItemCompleted",
+    "DeliverabilityFeedItemCompletedItem",
+    "DeliverabilityFeedItemCompletedItemActionPayloadType0",
+    "DeliverabilityFeedItemCompletedItemPayload",
+    "DeliverabilityFeedItemCompletedItemResultPayloadType0",
+    "DeliverabilityFeedItemPage",
+    "DeliverabilityFeedItemPayload",
+    "DeliverabilityFeedItemResultPayloadType0",
     "DFYEmailAccountOrder",
+    "DFYEmailAccountOrderPage",
+    "DFYEmailAccountOrderPlaced",
+    "DFYEmailAccountOrderPlacedInvalidAccountsItem",
+    "DFYEmailAccountOrderPlacedOrderItemsItem",
+    "DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem",
+    "DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType",
+    "DFYEmailAccountsCancelled",
+    "DFYEmailAccountsCancelledItemsItem",
+    "DFYOrderedAccount",
+    "DFYOrderedAccountPage",
     "DisableWarmupForAccountsBody",
     "DisableWarmupForAccountsBodyFilterType0",
     "DomainForwarding",
+    "DomainsAvailability",
+    "DomainsAvailabilityResultsItem",
     "DuplicateBody",
     "DuplicateSubsequenceBody",
     "Email",
     "EmailAttachmentJsonType1",
     "EmailAttachmentJsonType1FilesItem",
     "EmailBody",
+    "EmailPage",
     "EmailTemplate",
     "EmailVerification",
     "EnableWarmupForAccountsBody",
@@ -2242,275 +2114,91 @@ __all__ = (
     "EnrichLeadsFromSupersearchBodySearchFiltersTitle",
     "EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1",
     "EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1",
-    "EnrichLeadsFromSupersearchResponse200",
-    "EnrichLeadsFromSupersearchResponse200SearchFilters",
+    "EnrichmentHistoryEntry",
+    "EnrichmentRun",
+    "EnrichmentRunEnrichmentPayload",
     "ForbiddenErrorBody",
     "ForwardEmailBody",
     "ForwardEmailBodyBody",
     "GenerateSimilarDomainsBody",
-    "GenerateSimilarDomainsResponse200",
     "GenerateSimilarDomainsResponse400",
-    "GetAccountCampaignMappingResponse200",
-    "GetAdminWorkspaceGroupMemberResponse200",
     "GetAiAgentAnalyticsBody",
     "GetAiAgentAnalyticsBodyAgentTypes",
-    "GetAiAgentAnalyticsResponse200",
-    "GetAiAgentAnalyticsResponse200AnalyticsItem",
-    "GetAiEnrichmentForResourceResponse200Item",
-    "GetAiSdrAnalyticsResponse200",
-    "GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem",
-    "GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem",
-    "GetAiSdrAnalyticsResponse200RepliesPerDayItem",
-    "GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem",
-    "GetAiSdrAnalyticsResponse200Totals",
-    "GetAiSdrLeadActivityResponse200",
-    "GetAiSdrLeadActivityResponse200LeadsItem",
-    "GetAiSdrLeadActivitySummaryResponse200",
-    "GetAiSdrOpportunitySummaryResponse200",
-    "GetAiSdrOpportunitySummaryResponse200CampaignsItem",
-    "GetAiSdrOpportunitySummaryResponse200Summary",
-    "GetAiSdrOpportunitySummaryResponse200SummaryBreakdown",
-    "GetCampaignAnalyticsOverviewResponse200",
-    "GetCampaignAnalyticsResponse200Item",
-    "GetCampaignSendingStatusResponse200",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummary",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1DomainLimiter",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1EspRoutingStatus",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1SendOneByOne",
-    "GetCampaignSendingStatusResponse200SummaryType1",
-    "GetCampaignStepsAnalyticsResponse200Item",
-    "GetCtdStatusResponse200",
     "GetCtdStatusResponse400",
-    "GetDailyAccountAnalyticsResponse200Item",
     "GetDailyAccountAnalyticsResponse413",
-    "GetDailyCampaignAnalyticsResponse200Item",
-    "GetDeliverabilityAgentResponse200",
-    "GetDeliverabilityAgentStateByIdResponse200",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeed",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivity",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0Payload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0ResultPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemPayload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemPayload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummary",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemActionPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemPayload",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemResultPayloadType0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem",
-    "GetDeliverabilityAgentStateByIdResponse200Schedule",
-    "GetDeliverabilityAgentStateResponse200",
-    "GetDeliverabilityAgentStateResponse200ActivityFeed",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemPayload",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivity",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0Payload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItem",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItem",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemPayload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0",
-    "GetDeliverabilityAgentStateResponse200RunSummary",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatest",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemPayload",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0",
-    "GetDeliverabilityAgentStateResponse200RunSummaryTrendItem",
-    "GetDeliverabilityAgentStateResponse200Schedule",
-    "GetEnrichmentForResourceResponse200",
-    "GetEnrichmentForResourceResponse200EnrichmentPayload",
-    "GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment",
-    "GetEnrichmentForResourceResponse200SearchFilters",
-    "GetEnrichmentHistoryResponse200Item",
-    "GetInboxManagerAnalyticsSummaryByDateResponse200Item",
-    "GetInboxManagerAnalyticsSummaryResponse200",
     "GetInboxPlacementAnalyticsDeliverabilityInsightsBody",
-    "GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item",
     "GetInboxPlacementAnalyticsStatsByDateBody",
-    "GetInboxPlacementAnalyticsStatsByDateResponse200Item",
     "GetInboxPlacementAnalyticsStatsByTestIdBody",
-    "GetInboxPlacementAnalyticsStatsByTestIdResponse200Item",
-    "GetInboxPlacementTestEspOptionsResponse200Item",
-    "GetInboxPlacementTestResponse200",
-    "GetInboxPlacementTestResponse200AutomationsType1Item",
-    "GetInboxPlacementTestResponse200AutomationsType1ItemThen",
-    "GetInboxPlacementTestResponse200AutomationsType1ItemWhen",
-    "GetInboxPlacementTestResponse200Metadata",
-    "GetInboxPlacementTestResponse200MetadataCampaign",
-    "GetInboxPlacementTestResponse200MetadataTags",
-    "GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty",
-    "GetInboxPlacementTestResponse200RecipientsLabelsItem",
-    "GetInboxPlacementTestResponse200Schedule",
-    "GetInboxPlacementTestResponse200ScheduleDays",
-    "GetInboxPlacementTestResponse200ScheduleTiming",
-    "GetLeadFinderAgentStatsResponse200",
-    "GetOAuthSessionStatusResponse200",
-    "GetSalesAgentAnalyticsResponse200",
-    "GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem",
-    "GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem",
-    "GetSalesAgentAnalyticsResponse200RepliesPerDayItem",
-    "GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem",
-    "GetSalesAgentAnalyticsResponse200Totals",
-    "GetSalesAgentLeadActivitySummaryResponse200",
-    "GetSalesAgentOpportunitySummaryResponse200",
-    "GetSalesAgentOpportunitySummaryResponse200CampaignsItem",
-    "GetSalesAgentOpportunitySummaryResponse200Summary",
-    "GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown",
-    "GetSubsequenceAnalyticsResponse200Item",
-    "GetSubsequenceSendingStatusResponse200",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne",
-    "GetSubsequenceSendingStatusResponse200SummaryType1",
-    "GetSubsequenceStepsAnalyticsResponse200Item",
-    "GetVerificationStatsResponse200",
-    "GetVerificationStatsResponse200Stats",
     "GetWarmupAnalyticsBody",
-    "GetWarmupAnalyticsResponse200",
-    "GetWarmupAnalyticsResponse200AggregateData",
-    "GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty",
-    "GetWarmupAnalyticsResponse200EmailDateData",
-    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalProperty",
-    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProperty",
-    "GetWebhookEventsSummaryByDateResponse200",
-    "GetWebhookEventsSummaryByDateResponse200ItemsItem",
-    "GetWebhookEventsSummaryResponse200",
-    "GetWorkspaceDomainInfoResponse200",
-    "GetWorkspaceDomainInfoResponse200VerificationItem",
-    "GetWorkspacePlanDetailsResponse200",
-    "GetWorkspacePlanDetailsResponse200Addons",
-    "GetWorkspacePlanDetailsResponse200AddonsCredits",
-    "GetWorkspacePlanDetailsResponse200AddonsOutreach",
-    "GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem",
-    "GetWorkspacePlanDetailsResponse200Subscriptions",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsBundle",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsCredits",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsCrm",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsOutreach",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors",
-    "GetWorkspaceSubscriptionDetailsResponse200",
-    "GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem",
+    "InboxManagerActivity",
+    "InboxManagerActivityPage",
+    "InboxManagerAnalyticsSummary",
+    "InboxManagerDailyAnalytics",
     "InboxPlacementAnalytics",
     "InboxPlacementAnalyticsAuthenticationFailureResultsType1",
+    "InboxPlacementAnalyticsPage",
     "InboxPlacementAnalyticsSmtpIpBlacklistReportType1",
     "InboxPlacementBlacklistAndSpamAssassinReport",
     "InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport",
     "InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem",
+    "InboxPlacementBlacklistAndSpamAssassinReportPage",
     "InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport",
     "InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem",
+    "InboxPlacementDeliverabilityInsight",
+    "InboxPlacementESPOption",
+    "InboxPlacementStatsByDate",
+    "InboxPlacementStatsByTest",
     "InboxPlacementTest",
     "InboxPlacementTestAutomationsType1Item",
     "InboxPlacementTestAutomationsType1ItemThen",
     "InboxPlacementTestAutomationsType1ItemWhen",
+    "InboxPlacementTestDetails",
+    "InboxPlacementTestDetailsAutomationsType1Item",
+    "InboxPlacementTestDetailsAutomationsType1ItemThen",
+    "InboxPlacementTestDetailsAutomationsType1ItemWhen",
+    "InboxPlacementTestDetailsMetadata",
+    "InboxPlacementTestDetailsMetadataCampaign",
+    "InboxPlacementTestDetailsMetadataTags",
+    "InboxPlacementTestDetailsMetadataTagsAdditionalProperty",
+    "InboxPlacementTestDetailsRecipientsLabelsItem",
+    "InboxPlacementTestDetailsSchedule",
+    "InboxPlacementTestDetailsScheduleDays",
+    "InboxPlacementTestDetailsScheduleTiming",
+    "InboxPlacementTestPage",
     "InboxPlacementTestRecipientsLabelsItem",
     "InboxPlacementTestSchedule",
     "InboxPlacementTestScheduleDays",
     "InboxPlacementTestScheduleTiming",
-    "InitGoogleOAuthResponse200",
-    "InitMicrosoftOAuthResponse200",
+    "LaunchedCampaignsCount",
     "Lead",
+    "LeadFinderAgentActivity",
+    "LeadFinderAgentActivityPage",
+    "LeadFinderAgentActivityPayload",
+    "LeadFinderAgentStats",
+    "LeadInterestStatusUpdateAccepted",
     "LeadLabel",
+    "LeadLabelPage",
     "LeadList",
+    "LeadListPage",
+    "LeadListVerificationStats",
+    "LeadListVerificationStatsStats",
+    "LeadPage",
     "LeadPayloadType1",
     "LeadPayloadType1AdditionalPropertyType4",
+    "LeadsAdded",
+    "LeadsAddedCreatedLeadsItem",
+    "LeadsAssignmentAccepted",
+    "LeadsDeleted",
     "LeadStatusSummary",
     "LeadStatusSummaryLastStep",
     "LeadStatusSummarySubseq",
-    "ListAccountResponse200",
-    "ListAccountResponse200ItemsItem",
-    "ListAccountResponse200ItemsItemTagsType0Item",
-    "ListAiAgentResponse200",
-    "ListAiSalesAgentActivityResponse200",
-    "ListApiKeyResponse200",
-    "ListAuditLogResponse200",
-    "ListBackgroundJobResponse200",
-    "ListBlockListEntryResponse200",
-    "ListCampaignResponse200",
-    "ListCampaignSubsequenceResponse200",
-    "ListCustomTagMappingResponse200",
-    "ListCustomTagResponse200",
-    "ListDeliverabilityAgentFeedItemsResponse200",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItem",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemPayload",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0",
-    "ListDfyEmailAccountOrderResponse200",
-    "ListDfyEmailAccountOrdersAccountsResponse200",
-    "ListDfyEmailAccountOrdersAccountsResponse200ItemsItem",
-    "ListEmailResponse200",
-    "ListInboxManagerActivityResponse200",
-    "ListInboxManagerActivityResponse200ItemsItem",
-    "ListInboxManagerGuidancesResponse200",
-    "ListInboxManagerRepliesResponse200",
-    "ListInboxPlacementAnalyticsResponse200",
-    "ListInboxPlacementBlacklistAndSpamAssassinReportResponse200",
-    "ListInboxPlacementTestResponse200",
-    "ListLeadFinderAgentActivitiesByIdResponse200",
-    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItem",
-    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload",
-    "ListLeadFinderAgentsResponse200",
-    "ListLeadLabelResponse200",
-    "ListLeadListResponse200",
     "ListLeadsBody",
     "ListLeadsBodyQueriesItem",
     "ListLeadsBodyQueriesItemValues",
     "ListLeadsBodyQueriesItemValuesLeadStatus",
     "ListLeadsBodyQueriesItemValuesOccurrenceCount",
-    "ListLeadsResponse200",
-    "ListPhoneNumbersResponse200Item",
-    "ListSalesAgentActivitiesResponse200",
-    "ListSalesAgentGuidanceRulesResponse200",
-    "ListSalesAgentGuidanceRulesResponse200ItemsItem",
-    "ListSalesAgentLeadActivityResponse200",
-    "ListSalesAgentLeadActivityResponse200ItemsItem",
-    "ListWebhookEventResponse200",
-    "ListWebhookEventTypesResponse200",
-    "ListWebhookEventTypesResponse200EventTypesItem",
-    "ListWebhookResponse200",
-    "ListWorkspaceGroupMemberResponse200",
-    "ListWorkspaceMemberResponse200",
-    "MarkThreadAsReadResponse200",
     "MergeLeadsBody",
     "MoveAccountsBody",
-    "MoveAccountsResponse200",
     "MoveLeadsBody",
     "MoveLeadsBodyQueriesItem",
     "MoveLeadsBodyQueriesItemValues",
@@ -2519,6 +2207,8 @@ __all__ = (
     "MoveLeadToSubsequenceBody",
     "NotFoundErrorBody",
     "NotFoundErrorBody2",
+    "OAuthSession",
+    "OAuthSessionStatus",
     "PatchAccountBody",
     "PatchAccountBodyWarmup",
     "PatchAccountBodyWarmupAdvanced",
@@ -2616,25 +2306,13 @@ __all__ = (
     "PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming",
     "PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings",
     "PatchSalesAgentGuidanceRuleBody",
-    "PatchSalesAgentGuidanceRuleResponse200",
     "PatchWebhookBody",
     "PatchWebhookBodyHeadersType0",
     "PatchWorkspaceBody",
     "PatchWorkspaceMemberBody",
     "PauseAccountsBody",
-    "PauseAccountsResponse200",
-    "PauseDeliverabilityAffectedAccountsResponse200",
-    "PauseDeliverabilityAffectedAccountsResponse200Item",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemPayload",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0",
-    "PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts",
-    "PauseDeliverabilityCampaignSendingResponse200",
-    "PauseDeliverabilityCampaignSendingResponse200Item",
-    "PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0",
-    "PauseDeliverabilityCampaignSendingResponse200ItemPayload",
-    "PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0",
     "PaymentRequiredErrorBody",
+    "PhoneNumber",
     "PreviewLeadsFromSupersearchBody",
     "PreviewLeadsFromSupersearchBodySearchFilters",
     "PreviewLeadsFromSupersearchBodySearchFiltersCompanyName",
@@ -2655,58 +2333,96 @@ __all__ = (
     "PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1",
     "PreviewLeadsFromSupersearchBodySearchFiltersSubIndustry",
     "PreviewLeadsFromSupersearchBodySearchFiltersTitle",
-    "PreviewLeadsFromSupersearchResponse200",
-    "PreviewLeadsFromSupersearchResponse200LeadsItem",
+    "PreWarmedUpDomains",
+    "PreWarmedUpDomainsDomainsWithTypeItem",
     "PreWarmedUpDomainsListBody",
-    "PreWarmedUpDomainsListResponse200",
-    "PreWarmedUpDomainsListResponse200DomainsWithTypeItem",
     "RateLimitExceededErrorBody",
     "RateLimitExceededErrorBody2",
     "RejectAiSdrActivityBody",
     "RejectSalesAgentActivitiesBody",
-    "RejectSalesAgentActivitiesResponse200",
     "RejectSalesAgentActivityBody",
     "RemoveLeadFromSubsequenceBody",
     "ReplyToEmailBody",
     "ReplyToEmailBodyBody",
-    "RunDeliverabilityAgentNowResponse200",
+    "ResourceEnrichment",
+    "ResourceEnrichmentEnrichmentPayload",
+    "ResourceEnrichmentEnrichmentPayloadAiEnrichment",
+    "ResourceEnrichmentSearchFilters",
     "RunDeliverabilityAgentNowResponse500",
     "RunEnrichmentBody",
     "RunEnrichmentBodyFiltersItem",
-    "RunEnrichmentResponse200",
-    "RunEnrichmentResponse200EnrichmentPayload",
+    "SalesAgentActivitiesApproved",
+    "SalesAgentActivitiesRejected",
+    "SalesAgentActivityPage",
+    "SalesAgentAnalytics",
+    "SalesAgentAnalyticsLeadsFoundPerDayItem",
+    "SalesAgentAnalyticsOpportunitiesPerDayItem",
+    "SalesAgentAnalyticsRepliesPerDayItem",
+    "SalesAgentAnalyticsTotalEmailActivityPerDayItem",
+    "SalesAgentAnalyticsTotals",
+    "SalesAgentGuidanceRule",
+    "SalesAgentGuidanceRuleDeleted",
+    "SalesAgentGuidanceRules",
+    "SalesAgentGuidanceRulesItemsItem",
+    "SalesAgentLeadActivity",
+    "SalesAgentLeadActivityItem",
+    "SalesAgentLeadActivityLeadsItem",
+    "SalesAgentLeadActivityPage",
+    "SalesAgentLeadActivitySummary",
+    "SalesAgentOpportunitySummary",
+    "SalesAgentOpportunitySummaryCampaignsItem",
+    "SalesAgentOpportunitySummarySummary",
+    "SalesAgentOpportunitySummarySummaryBreakdown",
     "SalesFlow",
     "SalesFlowQueriesItem",
     "SalesFlowQueriesItemValues",
     "SalesFlowQueriesItemValuesLeadStatus",
     "SalesFlowQueriesItemValuesOccurrenceCount",
-    "SearchByContactResponse200",
+    "SendingStatus",
+    "SendingStatusDiagnosticsType1",
+    "SendingStatusDiagnosticsType1AccountsSummary",
+    "SendingStatusDiagnosticsType1AccountsSummaryUnavailable",
+    "SendingStatusDiagnosticsType1CampaignDailyLimit",
+    "SendingStatusDiagnosticsType1DomainLimiter",
+    "SendingStatusDiagnosticsType1EspRoutingStatus",
+    "SendingStatusDiagnosticsType1FollowUpsWaiting",
+    "SendingStatusDiagnosticsType1IssueTracking",
+    "SendingStatusDiagnosticsType1LeadsStatus",
+    "SendingStatusDiagnosticsType1NewLeadLimit",
+    "SendingStatusDiagnosticsType1ScheduleStatus",
+    "SendingStatusDiagnosticsType1SendOneByOne",
+    "SendingStatusSummaryType1",
     "SendTestEmailBody",
     "SendTestEmailBodyBody",
-    "SendTestEmailResponse200Type0",
-    "SendTestEmailResponse200Type1",
     "ServiceUnavailableErrorBody",
+    "SignalKeywords",
     "SignalKeywordsFacetBody",
-    "SignalKeywordsFacetResponse200",
-    "SignalKeywordsFacetResponse200KeywordsItem",
+    "SignalKeywordsKeywordsItem",
+    "SimilarDomains",
+    "SubsequenceAnalytics",
+    "SubsequenceStepAnalytics",
+    "SuccessResult",
     "SuperSearchEnrichment",
+    "SuperSearchEnrichmentCreated",
+    "SuperSearchEnrichmentCreatedEnrichmentPayload",
     "SuperSearchEnrichmentEnrichmentPayload",
+    "SuperSearchLeadsCount",
+    "SuperSearchLeadsEnrichment",
+    "SuperSearchLeadsEnrichmentSearchFilters",
+    "SuperSearchLeadsPreview",
+    "SuperSearchLeadsPreviewLeadsItem",
     "TestAccountVitalsBody",
-    "TestAccountVitalsResponse200",
-    "TestAccountVitalsResponse200FailureListItem",
-    "TestAccountVitalsResponse200SuccessListItem",
     "TestAiReplyLabelLeadLabelsBody",
-    "TestAiReplyLabelLeadLabelsResponse200",
-    "TestWebhookResponse200",
+    "TestEmailResultType0",
+    "TestEmailResultType1",
     "ToggleTagResourceBody",
     "ToggleTagResourceBodyFilterType1",
-    "ToggleTagResourceResponse200",
     "TooManyRequestsErrorBody",
     "UnauthorizedErrorBody",
     "UnprocessableEntityErrorBody",
+    "UnreadEmailsCount",
     "UpdateDeliverabilityAgentSettingsBody",
     "UpdateDeliverabilityAgentSettingsBodySlackType0",
-    "UpdateDeliverabilityAgentSettingsResponse200",
     "UpdateDomainForwardingBody",
     "UpdateEnrichmentSettingsForResourceBody",
     "UpdateLeadFinderAgentBody",
@@ -2751,31 +2467,75 @@ __all__ = (
     "UpdateLeadFinderAgentBodySearchFiltersSubIndustry",
     "UpdateLeadFinderAgentBodySearchFiltersTitle",
     "UpdateLeadInterestStatusBody",
-    "UpdateLeadInterestStatusResponse202",
+    "WarmupAnalytics",
+    "WarmupAnalyticsAggregateData",
+    "WarmupAnalyticsAggregateDataAdditionalProperty",
+    "WarmupAnalyticsEmailDateData",
+    "WarmupAnalyticsEmailDateDataAdditionalProperty",
+    "WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty",
     "Webhook",
     "WebhookEvent",
+    "WebhookEventPage",
     "WebhookEventPayload",
+    "WebhookEventsSummary",
+    "WebhookEventsSummaryByDate",
+    "WebhookEventsSummaryByDateItemsItem",
+    "WebhookEventTypes",
+    "WebhookEventTypesEventTypesItem",
     "WebhookHeadersType1",
+    "WebhookPage",
+    "WebhookTest",
     "Workspace",
     "WorkspaceBilling",
+    "WorkspaceDomainInfo",
+    "WorkspaceDomainInfoVerificationItem",
     "WorkspaceGroupMember",
+    "WorkspaceGroupMemberPage",
     "WorkspaceMember",
     "WorkspaceMemberName",
+    "WorkspaceMemberPage",
+    "WorkspacePlanDetails",
+    "WorkspacePlanDetailsAddons",
+    "WorkspacePlanDetailsAddonsCredits",
+    "WorkspacePlanDetailsAddonsOutreach",
+    "WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem",
+    "WorkspacePlanDetailsSubscriptions",
+    "WorkspacePlanDetailsSubscriptionsBundle",
+    "WorkspacePlanDetailsSubscriptionsCredits",
+    "WorkspacePlanDetailsSubscriptionsCrm",
+    "WorkspacePlanDetailsSubscriptionsInboxPlacement",
+    "WorkspacePlanDetailsSubscriptionsOutreach",
+    "WorkspacePlanDetailsSubscriptionsWebsiteVisitors",
     "WorkspacePlanIdVerification",
+    "WorkspaceSubscriptionDetails",
+    "WorkspaceSubscriptionDetailsSubscriptionsItem",
 )
 
 # Public name -> submodule that defines it.
 _MODULE_OF: dict[str, str] = {
     "Account": ".account",
     "AccountCampaignMapping": ".account_campaign_mapping",
+    "AccountCampaignMappingPage": ".account_campaign_mapping_page",
+    "AccountListItem": ".account_list_item",
+    "AccountListItemTagsType0Item": ".account_list_item_tags_type_0_item",
+    "AccountPage": ".account_page",
     "AccountStatusMessage": ".account_status_message",
+    "AccountVitalsTest": ".account_vitals_test",
+    "AccountVitalsTestFailureListItem": ".account_vitals_test_failure_list_item",
+    "AccountVitalsTestSuccessListItem": ".account_vitals_test_success_list_item",
     "AccountWarmup": ".account_warmup",
     "AccountWarmupAdvanced": ".account_warmup_advanced",
+    "AccountsMoved": ".accounts_moved",
+    "AccountsPaused": ".accounts_paused",
     "AddVariablesBody": ".add_variables_body",
     "AddWorkspaceAgencyDomainBody": ".add_workspace_agency_domain_body",
+    "AdminWorkspaceGroupMember": ".admin_workspace_group_member",
     "AIAgent": ".ai_agent",
+    "AIAgentAnalytics": ".ai_agent_analytics",
+    "AIAgentAnalyticsAnalyticsItem": ".ai_agent_analytics_analytics_item",
     "AIAgentGuidance": ".ai_agent_guidance",
     "AIAgentGuidanceBasicGuidanceOptions": ".ai_agent_guidance_basic_guidance_options",
+    "AIAgentGuidancePage": ".ai_agent_guidance_page",
     "AIAgentPayloadType0": ".ai_agent_payload_type_0",
     "AIAgentPayloadType0AiEnrichmentType0": ".ai_agent_payload_type_0_ai_enrichment_type_0",
     "AIAgentPayloadType0FallbackSearchFiltersType0": ".ai_agent_payload_type_0_fallback_search_filters_type_0",
@@ -2801,10 +2561,13 @@ _MODULE_OF: dict[str, str] = {
     "AIAgentPayloadType3Integrations": ".ai_agent_payload_type_3_integrations",
     "AIAgentPayloadType3IntegrationsSlackType0": ".ai_agent_payload_type_3_integrations_slack_type_0",
     "AIAgentSummary": ".ai_agent_summary",
+    "AIAgentSummaryPage": ".ai_agent_summary_page",
     "AIDeliverabilityAgent": ".ai_deliverability_agent",
     "AIDeliverabilityAgentPayload": ".ai_deliverability_agent_payload",
     "AIDeliverabilityAgentPayloadIntegrations": ".ai_deliverability_agent_payload_integrations",
     "AIDeliverabilityAgentPayloadIntegrationsSlackType0": ".ai_deliverability_agent_payload_integrations_slack_type_0",
+    "AIEnrichment": ".ai_enrichment",
+    "AIEnrichmentCreated": ".ai_enrichment_created",
     "AIInboxManager": ".ai_inbox_manager",
     "AIInboxManagerMetadata": ".ai_inbox_manager_metadata",
     "AIInboxManagerMetadataIntegrations": ".ai_inbox_manager_metadata_integrations",
@@ -2816,14 +2579,17 @@ _MODULE_OF: dict[str, str] = {
     "AIInboxManagerPayloadNoShow": ".ai_inbox_manager_payload_no_show",
     "AIInboxManagerPayloadNoShowFallbackSendingAccounts": ".ai_inbox_manager_payload_no_show_fallback_sending_accounts",
     "AILeadFinderAgent": ".ai_lead_finder_agent",
+    "AILeadFinderAgentPage": ".ai_lead_finder_agent_page",
     "AILeadFinderAgentPayload": ".ai_lead_finder_agent_payload",
     "AILeadFinderAgentPayloadAiEnrichmentType1": ".ai_lead_finder_agent_payload_ai_enrichment_type_1",
     "AILeadFinderAgentPayloadFallbackSearchFiltersType1": ".ai_lead_finder_agent_payload_fallback_search_filters_type_1",
     "AILeadFinderAgentPayloadSearchFilters": ".ai_lead_finder_agent_payload_search_filters",
+    "AIReplyLabelTest": ".ai_reply_label_test",
     "AISalesAgent": ".ai_sales_agent",
     "AISalesAgentActivity": ".ai_sales_agent_activity",
     "AISalesAgentActivityActionOutput": ".ai_sales_agent_activity_action_output",
     "AISalesAgentActivityActionPayload": ".ai_sales_agent_activity_action_payload",
+    "AISalesAgentActivityPage": ".ai_sales_agent_activity_page",
     "AISalesAgentActivityResult": ".ai_sales_agent_activity_result",
     "AISalesAgentConfig": ".ai_sales_agent_config",
     "AISalesAgentConfigAutonomySettings": ".ai_sales_agent_config_autonomy_settings",
@@ -2832,33 +2598,36 @@ _MODULE_OF: dict[str, str] = {
     "AISalesAgentConfigOutreachSettings": ".ai_sales_agent_config_outreach_settings",
     "AISalesAgentConfigOutreachSettingsOptOutSettings": ".ai_sales_agent_config_outreach_settings_opt_out_settings",
     "AISalesAgentReply": ".ai_sales_agent_reply",
+    "AISalesAgentReplyPage": ".ai_sales_agent_reply_page",
     "AISalesAgentReplyUsageMetadata": ".ai_sales_agent_reply_usage_metadata",
     "APIKey": ".api_key",
+    "APIKeyPage": ".api_key_page",
     "ApproveSalesAgentActivitiesBody": ".approve_sales_agent_activities_body",
-    "ApproveSalesAgentActivitiesResponse200": ".approve_sales_agent_activities_response_200",
     "AuditLog": ".audit_log",
     "AuditLogAuditMetadata": ".audit_log_audit_metadata",
+    "AuditLogPage": ".audit_log_page",
     "BackgroundJob": ".background_job",
     "BackgroundJobData": ".background_job_data",
+    "BackgroundJobPage": ".background_job_page",
     "BadGatewayErrorBody": ".bad_gateway_error_body",
     "BadRequestErrorBody": ".bad_request_error_body",
     "BadRequestErrorBody2": ".bad_request_error_body_2",
     "BadRequestErrorBody3": ".bad_request_error_body_3",
     "BlockListEntry": ".block_list_entry",
+    "BlockListEntryPage": ".block_list_entry_page",
     "BulkAddLeadsBody": ".bulk_add_leads_body",
     "BulkAddLeadsBodyLeadsItem": ".bulk_add_leads_body_leads_item",
     "BulkAddLeadsBodyLeadsItemCustomVariables": ".bulk_add_leads_body_leads_item_custom_variables",
-    "BulkAddLeadsResponse200": ".bulk_add_leads_response_200",
-    "BulkAddLeadsResponse200CreatedLeadsItem": ".bulk_add_leads_response_200_created_leads_item",
     "BulkAssignLeadsBody": ".bulk_assign_leads_body",
     "BulkAssignLeadsBodyQueriesItem": ".bulk_assign_leads_body_queries_item",
     "BulkAssignLeadsBodyQueriesItemValues": ".bulk_assign_leads_body_queries_item_values",
     "BulkAssignLeadsBodyQueriesItemValuesLeadStatus": ".bulk_assign_leads_body_queries_item_values_lead_status",
     "BulkAssignLeadsBodyQueriesItemValuesOccurrenceCount": ".bulk_assign_leads_body_queries_item_values_occurrence_count",
-    "BulkAssignLeadsResponse202": ".bulk_assign_leads_response_202",
+    "BulkCreatedBlockListEntries": ".bulk_created_block_list_entries",
     "BulkDeleteLeadsBody": ".bulk_delete_leads_body",
-    "BulkDeleteLeadsResponse200": ".bulk_delete_leads_response_200",
     "Campaign": ".campaign",
+    "CampaignAnalytics": ".campaign_analytics",
+    "CampaignAnalyticsOverview": ".campaign_analytics_overview",
     "CampaignAutoVariantSelectType1": ".campaign_auto_variant_select_type_1",
     "CampaignCampaignSchedule": ".campaign_campaign_schedule",
     "CampaignCampaignScheduleSchedulesItem": ".campaign_campaign_schedule_schedules_item",
@@ -2867,13 +2636,16 @@ _MODULE_OF: dict[str, str] = {
     "CampaignCoreVariablesType1": ".campaign_core_variables_type_1",
     "CampaignCustomVariablesType1": ".campaign_custom_variables_type_1",
     "CampaignLimitEmailsPerCompanyOverrideType1": ".campaign_limit_emails_per_company_override_type_1",
+    "CampaignPage": ".campaign_page",
     "CampaignProviderRoutingRulesItem": ".campaign_provider_routing_rules_item",
     "CampaignSequencesItem": ".campaign_sequences_item",
     "CampaignSequencesItemStepsItem": ".campaign_sequences_item_steps_item",
     "CampaignSequencesItemStepsItemVariantsItem": ".campaign_sequences_item_steps_item_variants_item",
+    "CampaignStepAnalytics": ".campaign_step_analytics",
     "CampaignSubsequence": ".campaign_subsequence",
     "CampaignSubsequenceAutoVariantSelectType1": ".campaign_subsequence_auto_variant_select_type_1",
     "CampaignSubsequenceConditions": ".campaign_subsequence_conditions",
+    "CampaignSubsequencePage": ".campaign_subsequence_page",
     "CampaignSubsequenceSequencesItem": ".campaign_subsequence_sequences_item",
     "CampaignSubsequenceSequencesItemStepsItem": ".campaign_subsequence_sequences_item_steps_item",
     "CampaignSubsequenceSequencesItemStepsItemVariantsItem": ".campaign_subsequence_sequences_item_steps_item_variants_item",
@@ -2881,21 +2653,12 @@ _MODULE_OF: dict[str, str] = {
     "CampaignSubsequenceSubsequenceScheduleSchedulesItem": ".campaign_subsequence_subsequence_schedule_schedules_item",
     "CampaignSubsequenceSubsequenceScheduleSchedulesItemDays": ".campaign_subsequence_subsequence_schedule_schedules_item_days",
     "CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming": ".campaign_subsequence_subsequence_schedule_schedules_item_timing",
+    "CampaignsByContact": ".campaigns_by_contact",
     "CancelDfyEmailAccountsBody": ".cancel_dfy_email_accounts_body",
-    "CancelDfyEmailAccountsResponse200": ".cancel_dfy_email_accounts_response_200",
-    "CancelDfyEmailAccountsResponse200ItemsItem": ".cancel_dfy_email_accounts_response_200_items_item",
     "ChangeWorkspaceOwnerBody": ".change_workspace_owner_body",
     "CheckDomainsAvailabilityBody": ".check_domains_availability_body",
-    "CheckDomainsAvailabilityResponse200": ".check_domains_availability_response_200",
-    "CheckDomainsAvailabilityResponse200ResultsItem": ".check_domains_availability_response_200_results_item",
-    "CompleteDeliverabilityFeedItemResponse200": ".complete_deliverability_feed_item_response_200",
-    "CompleteDeliverabilityFeedItemResponse200Item": ".complete_deliverability_feed_item_response_200_item",
-    "CompleteDeliverabilityFeedItemResponse200ItemActionPayloadType0": ".complete_deliverability_feed_item_response_200_item_action_payload_type_0",
-    "CompleteDeliverabilityFeedItemResponse200ItemPayload": ".complete_deliverability_feed_item_response_200_item_payload",
-    "CompleteDeliverabilityFeedItemResponse200ItemResultPayloadType0": ".complete_deliverability_feed_item_response_200_item_result_payload_type_0",
     "ConflictErrorBody": ".conflict_error_body",
     "ConflictErrorBody2": ".conflict_error_body_2",
-    "CountLaunchedResponse200": ".count_launched_response_200",
     "CountLeadsFromSupersearchBody": ".count_leads_from_supersearch_body",
     "CountLeadsFromSupersearchBodySearchFilters": ".count_leads_from_supersearch_body_search_filters",
     "CountLeadsFromSupersearchBodySearchFiltersCompanyName": ".count_leads_from_supersearch_body_search_filters_company_name",
@@ -2916,8 +2679,6 @@ _MODULE_OF: dict[str, str] = {
     "CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1": ".count_leads_from_supersearch_body_search_filters_signals_item_type_1_keywords_type_1",
     "CountLeadsFromSupersearchBodySearchFiltersSubIndustry": ".count_leads_from_supersearch_body_search_filters_sub_industry",
     "CountLeadsFromSupersearchBodySearchFiltersTitle": ".count_leads_from_supersearch_body_search_filters_title",
-    "CountLeadsFromSupersearchResponse200": ".count_leads_from_supersearch_response_200",
-    "CountUnreadEmailsResponse200": ".count_unread_emails_response_200",
     "CreateAccountCreateAccount": ".create_account_create_account",
     "CreateAccountCreateAccountWarmup": ".create_account_create_account_warmup",
     "CreateAccountCreateAccountWarmupAdvanced": ".create_account_create_account_warmup_advanced",
@@ -2929,7 +2690,6 @@ _MODULE_OF: dict[str, str] = {
     "CreateAiAgentBodyPayloadNoShowFallbackSendingAccounts": ".create_ai_agent_body_payload_no_show_fallback_sending_accounts",
     "CreateAiEnrichmentBody": ".create_ai_enrichment_body",
     "CreateAiEnrichmentBodyFiltersItem": ".create_ai_enrichment_body_filters_item",
-    "CreateAiEnrichmentResponse200": ".create_ai_enrichment_response_200",
     "CreateApiKeyCreateAPIKey": ".create_api_key_create_api_key",
     "CreateBlockListEntryCreateBlockListEntry": ".create_block_list_entry_create_block_list_entry",
     "CreateCampaignCreateCampaign": ".create_campaign_create_campaign",
@@ -2957,11 +2717,6 @@ _MODULE_OF: dict[str, str] = {
     "CreateDfyEmailAccountOrderBody": ".create_dfy_email_account_order_body",
     "CreateDfyEmailAccountOrderBodyItemsItem": ".create_dfy_email_account_order_body_items_item",
     "CreateDfyEmailAccountOrderBodyItemsItemAccountsItem": ".create_dfy_email_account_order_body_items_item_accounts_item",
-    "CreateDfyEmailAccountOrderResponse200": ".create_dfy_email_account_order_response_200",
-    "CreateDfyEmailAccountOrderResponse200InvalidAccountsItem": ".create_dfy_email_account_order_response_200_invalid_accounts_item",
-    "CreateDfyEmailAccountOrderResponse200OrderItemsItem": ".create_dfy_email_account_order_response_200_order_items_item",
-    "CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem": ".create_dfy_email_account_order_response_200_order_items_item_accounts_item",
-    "CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType": ".create_dfy_email_account_order_response_200_price_per_account_per_month_by_account_type",
     "CreateEmailVerificationCreateEmailVerification": ".create_email_verification_create_email_verification",
     "CreateImportedLeadsActivityBody": ".create_imported_leads_activity_body",
     "CreateInboxManagerAgentBody": ".create_inbox_manager_agent_body",
@@ -3042,22 +2797,19 @@ _MODULE_OF: dict[str, str] = {
     "CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsCampaignScheduleSchedulesItemTiming": ".create_sales_agent_create_ai_sales_agent_config_outreach_settings_campaign_schedule_schedules_item_timing",
     "CreateSalesAgentCreateAISalesAgentConfigOutreachSettingsOptOutSettings": ".create_sales_agent_create_ai_sales_agent_config_outreach_settings_opt_out_settings",
     "CreateSalesAgentGuidanceRuleBody": ".create_sales_agent_guidance_rule_body",
-    "CreateSalesAgentGuidanceRuleResponse200": ".create_sales_agent_guidance_rule_response_200",
     "CreateSuperSearchEnrichmentBody": ".create_super_search_enrichment_body",
     "CreateSuperSearchEnrichmentBodyFiltersItem": ".create_super_search_enrichment_body_filters_item",
     "CreateSuperSearchEnrichmentBodyIntegrationActions": ".create_super_search_enrichment_body_integration_actions",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty": ".create_super_search_enrichment_body_integration_actions_additional_property",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalProperty": ".create_super_search_enrichment_body_integration_actions_additional_property_additional_property",
     "CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping": ".create_super_search_enrichment_body_integration_actions_additional_property_additional_property_mapping",
-    "CreateSuperSearchEnrichmentResponse200": ".create_super_search_enrichment_response_200",
-    "CreateSuperSearchEnrichmentResponse200EnrichmentPayload": ".create_super_search_enrichment_response_200_enrichment_payload",
     "CreateWebhookCreateWebhook": ".create_webhook_create_webhook",
     "CreateWebhookCreateWebhookHeadersType0": ".create_webhook_create_webhook_headers_type_0",
     "CreateWorkspaceGroupMemberCreateWorkspaceGroupMember": ".create_workspace_group_member_create_workspace_group_member",
     "CreateWorkspaceMemberCreateWorkspaceMember": ".create_workspace_member_create_workspace_member",
     "CreateblukBlockListEntryBulkCreateBlockListEntry": ".createbluk_block_list_entry_bulk_create_block_list_entry",
-    "CreateblukBlockListEntryBulkCreatedBlockListEntries": ".createbluk_block_list_entry_bulk_created_block_list_entries",
     "CRMActions": ".crm_actions",
+    "CtdStatus": ".ctd_status",
     "CustomPromptTemplate": ".custom_prompt_template",
     "CustomPromptTemplateCreatorType1": ".custom_prompt_template_creator_type_1",
     "CustomPromptTemplateCreatorType1Payload": ".custom_prompt_template_creator_type_1_payload",
@@ -3065,21 +2817,113 @@ _MODULE_OF: dict[str, str] = {
     "CustomPromptTemplatePropertiesType1Item": ".custom_prompt_template_properties_type_1_item",
     "CustomTag": ".custom_tag",
     "CustomTagMapping": ".custom_tag_mapping",
+    "CustomTagMappingPage": ".custom_tag_mapping_page",
+    "CustomTagPage": ".custom_tag_page",
+    "DailyAccountAnalytics": ".daily_account_analytics",
+    "DailyCampaignAnalytics": ".daily_campaign_analytics",
     "DeleteLeadLabelBody": ".delete_lead_label_body",
-    "DeletePhoneNumberResponse200": ".delete_phone_number_response_200",
-    "DeleteSalesAgentGuidanceRuleResponse200": ".delete_sales_agent_guidance_rule_response_200",
     "DeletebulkBlockListEntryBulkDeleteBlockListEntry": ".deletebulk_block_list_entry_bulk_delete_block_list_entry",
-    "DeployDeliverabilityAgentResponse200": ".deploy_deliverability_agent_response_200",
+    "DeletedPhoneNumber": ".deleted_phone_number",
+    "DeliverabilityAffectedAccountsPaused": ".deliverability_affected_accounts_paused",
+    "DeliverabilityAffectedAccountsPausedItem": ".deliverability_affected_accounts_paused_item",
+    "DeliverabilityAffectedAccountsPausedItemActionPayloadType0": ".deliverability_affected_accounts_paused_item_action_payload_type_0",
+    "DeliverabilityAffectedAccountsPausedItemPayload": ".deliverability_affected_accounts_paused_item_payload",
+    "DeliverabilityAffectedAccountsPausedItemResultPayloadType0": ".deliverability_affected_accounts_paused_item_result_payload_type_0",
+    "DeliverabilityAffectedAccountsPausedPausedProviderCounts": ".deliverability_affected_accounts_paused_paused_provider_counts",
+    "DeliverabilityAgentDeployed": ".deliverability_agent_deployed",
+    "DeliverabilityAgentResult": ".deliverability_agent_result",
+    "DeliverabilityAgentRunStarted": ".deliverability_agent_run_started",
+    "DeliverabilityAgentSettingsUpdated": ".deliverability_agent_settings_updated",
+    "DeliverabilityAgentState": ".deliverability_agent_state",
+    "DeliverabilityAgentStateActivityFeed": ".deliverability_agent_state_activity_feed",
+    "DeliverabilityAgentStateActivityFeedItemsItem": ".deliverability_agent_state_activity_feed_items_item",
+    "DeliverabilityAgentStateActivityFeedItemsItemActionPayloadType0": ".deliverability_agent_state_activity_feed_items_item_action_payload_type_0",
+    "DeliverabilityAgentStateActivityFeedItemsItemPayload": ".deliverability_agent_state_activity_feed_items_item_payload",
+    "DeliverabilityAgentStateActivityFeedItemsItemResultPayloadType0": ".deliverability_agent_state_activity_feed_items_item_result_payload_type_0",
+    "DeliverabilityAgentStateById": ".deliverability_agent_state_by_id",
+    "DeliverabilityAgentStateByIdActivityFeed": ".deliverability_agent_state_by_id_activity_feed",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItem": ".deliverability_agent_state_by_id_activity_feed_items_item",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemActionPayloadType0": ".deliverability_agent_state_by_id_activity_feed_items_item_action_payload_type_0",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemPayload": ".deliverability_agent_state_by_id_activity_feed_items_item_payload",
+    "DeliverabilityAgentStateByIdActivityFeedItemsItemResultPayloadType0": ".deliverability_agent_state_by_id_activity_feed_items_item_result_payload_type_0",
+    "DeliverabilityAgentStateByIdCurrentActivity": ".deliverability_agent_state_by_id_current_activity",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0": ".deliverability_agent_state_by_id_current_activity_active_type_0",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0Payload": ".deliverability_agent_state_by_id_current_activity_active_type_0_payload",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0ResultPayloadType0": ".deliverability_agent_state_by_id_current_activity_active_type_0_result_payload_type_0",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItem": ".deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemPayload": ".deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item_payload",
+    "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemResultPayloadType0": ".deliverability_agent_state_by_id_current_activity_active_type_0_sub_messages_item_result_payload_type_0",
+    "DeliverabilityAgentStateByIdCurrentActivityCompletedSummary": ".deliverability_agent_state_by_id_current_activity_completed_summary",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItem": ".deliverability_agent_state_by_id_current_activity_queued_item",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItemPayload": ".deliverability_agent_state_by_id_current_activity_queued_item_payload",
+    "DeliverabilityAgentStateByIdCurrentActivityQueuedItemResultPayloadType0": ".deliverability_agent_state_by_id_current_activity_queued_item_result_payload_type_0",
+    "DeliverabilityAgentStateByIdRunSummary": ".deliverability_agent_state_by_id_run_summary",
+    "DeliverabilityAgentStateByIdRunSummaryLatest": ".deliverability_agent_state_by_id_run_summary_latest",
+    "DeliverabilityAgentStateByIdRunSummaryLatestChecksItem": ".deliverability_agent_state_by_id_run_summary_latest_checks_item",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItem": ".deliverability_agent_state_by_id_run_summary_latest_feed_items_item",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemActionPayloadType0": ".deliverability_agent_state_by_id_run_summary_latest_feed_items_item_action_payload_type_0",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemPayload": ".deliverability_agent_state_by_id_run_summary_latest_feed_items_item_payload",
+    "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemResultPayloadType0": ".deliverability_agent_state_by_id_run_summary_latest_feed_items_item_result_payload_type_0",
+    "DeliverabilityAgentStateByIdRunSummaryTrendItem": ".deliverability_agent_state_by_id_run_summary_trend_item",
+    "DeliverabilityAgentStateByIdSchedule": ".deliverability_agent_state_by_id_schedule",
+    "DeliverabilityAgentStateCurrentActivity": ".deliverability_agent_state_current_activity",
+    "DeliverabilityAgentStateCurrentActivityActiveType0": ".deliverability_agent_state_current_activity_active_type_0",
+    "DeliverabilityAgentStateCurrentActivityActiveType0Payload": ".deliverability_agent_state_current_activity_active_type_0_payload",
+    "DeliverabilityAgentStateCurrentActivityActiveType0ResultPayloadType0": ".deliverability_agent_state_current_activity_active_type_0_result_payload_type_0",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItem": ".deliverability_agent_state_current_activity_active_type_0_sub_messages_item",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemPayload": ".deliverability_agent_state_current_activity_active_type_0_sub_messages_item_payload",
+    "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemResultPayloadType0": ".deliverability_agent_state_current_activity_active_type_0_sub_messages_item_result_payload_type_0",
+    "DeliverabilityAgentStateCurrentActivityCompletedSummary": ".deliverability_agent_state_current_activity_completed_summary",
+    "DeliverabilityAgentStateCurrentActivityQueuedItem": ".deliverability_agent_state_current_activity_queued_item",
+    "DeliverabilityAgentStateCurrentActivityQueuedItemPayload": ".deliverability_agent_state_current_activity_queued_item_payload",
+    "DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0": ".deliverability_agent_state_current_activity_queued_item_result_payload_type_0",
+    "DeliverabilityAgentStateRunSummary": ".deliverability_agent_state_run_summary",
+    "DeliverabilityAgentStateRunSummaryLatest": ".deliverability_agent_state_run_summary_latest",
+    "DeliverabilityAgentStateRunSummaryLatestChecksItem": ".deliverability_agent_state_run_summary_latest_checks_item",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItem": ".deliverability_agent_state_run_summary_latest_feed_items_item",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemActionPayloadType0": ".deliverability_agent_state_run_summary_latest_feed_items_item_action_payload_type_0",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemPayload": ".deliverability_agent_state_run_summary_latest_feed_items_item_payload",
+    "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemResultPayloadType0": ".deliverability_agent_state_run_summary_latest_feed_items_item_result_payload_type_0",
+    "DeliverabilityAgentStateRunSummaryTrendItem": ".deliverability_agent_state_run_summary_trend_item",
+    "DeliverabilityAgentStateSchedule": ".deliverability_agent_state_schedule",
+    "DeliverabilityCampaignSendingPaused": ".deliverability_campaign_sending_paused",
+    "DeliverabilityCampaignSendingPausedItem": ".deliverability_campaign_sending_paused_item",
+    "DeliverabilityCampaignSendingPausedItemActionPayloadType0": ".deliverability_campaign_sending_paused_item_action_payload_type_0",
+    "DeliverabilityCampaignSendingPausedItemPayload": ".deliverability_campaign_sending_paused_item_payload",
+    "DeliverabilityCampaignSendingPausedItemResultPayloadType0": ".deliverability_campaign_sending_paused_item_result_payload_type_0",
+    "DeliverabilityFeedItem": ".deliverability_feed_item",
+    "DeliverabilityFeedItemActionPayloadType0": ".deliverability_feed_item_action_payload_type_0",
+    "DeliverabilityFeedItemCompleted": ".deliverability_feed_item_completed",
+    "DeliverabilityFeedItemCompletedItem": ".deliverability_feed_item_completed_item",
+    "DeliverabilityFeedItemCompletedItemActionPayloadType0": ".deliverability_feed_item_completed_item_action_payload_type_0",
+    "DeliverabilityFeedItemCompletedItemPayload": ".deliverability_feed_item_completed_item_payload",
+    "DeliverabilityFeedItemCompletedItemResultPayloadType0": ".deliverability_feed_item_completed_item_result_payload_type_0",
+    "DeliverabilityFeedItemPage": ".deliverability_feed_item_page",
+    "DeliverabilityFeedItemPayload": ".deliverability_feed_item_payload",
+    "DeliverabilityFeedItemResultPayloadType0": ".deliverability_feed_item_result_payload_type_0",
     "DFYEmailAccountOrder": ".dfy_email_account_order",
+    "DFYEmailAccountOrderPage": ".dfy_email_account_order_page",
+    "DFYEmailAccountOrderPlaced": ".dfy_email_account_order_placed",
+    "DFYEmailAccountOrderPlacedInvalidAccountsItem": ".dfy_email_account_order_placed_invalid_accounts_item",
+    "DFYEmailAccountOrderPlacedOrderItemsItem": ".dfy_email_account_order_placed_order_items_item",
+    "DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem": ".dfy_email_account_order_placed_order_items_item_accounts_item",
+    "DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType": ".dfy_email_account_order_placed_price_per_account_per_month_by_account_type",
+    "DFYEmailAccountsCancelled": ".dfy_email_accounts_cancelled",
+    "DFYEmailAccountsCancelledItemsItem": ".dfy_email_accounts_cancelled_items_item",
+    "DFYOrderedAccount": ".dfy_ordered_account",
+    "DFYOrderedAccountPage": ".dfy_ordered_account_page",
     "DisableWarmupForAccountsBody": ".disable_warmup_for_accounts_body",
     "DisableWarmupForAccountsBodyFilterType0": ".disable_warmup_for_accounts_body_filter_type_0",
     "DomainForwarding": ".domain_forwarding",
+    "DomainsAvailability": ".domains_availability",
+    "DomainsAvailabilityResultsItem": ".domains_availability_results_item",
     "DuplicateBody": ".duplicate_body",
     "DuplicateSubsequenceBody": ".duplicate_subsequence_body",
     "Email": ".email",
     "EmailAttachmentJsonType1": ".email_attachment_json_type_1",
     "EmailAttachmentJsonType1FilesItem": ".email_attachment_json_type_1_files_item",
     "EmailBody": ".email_body",
+    "EmailPage": ".email_page",
     "EmailTemplate": ".email_template",
     "EmailVerification": ".email_verification",
     "EnableWarmupForAccountsBody": ".enable_warmup_for_accounts_body",
@@ -3107,275 +2951,91 @@ _MODULE_OF: dict[str, str] = {
     "EnrichLeadsFromSupersearchBodySearchFiltersTitle": ".enrich_leads_from_supersearch_body_search_filters_title",
     "EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1": ".enrich_leads_from_supersearch_body_signal_enrichment_item_type_1",
     "EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1KeywordsType1": ".enrich_leads_from_supersearch_body_signal_enrichment_item_type_1_keywords_type_1",
-    "EnrichLeadsFromSupersearchResponse200": ".enrich_leads_from_supersearch_response_200",
-    "EnrichLeadsFromSupersearchResponse200SearchFilters": ".enrich_leads_from_supersearch_response_200_search_filters",
+    "EnrichmentHistoryEntry": ".enrichment_history_entry",
+    "EnrichmentRun": ".enrichment_run",
+    "EnrichmentRunEnrichmentPayload": ".enrichment_run_enrichment_payload",
     "ForbiddenErrorBody": ".forbidden_error_body",
     "ForwardEmailBody": ".forward_email_body",
     "ForwardEmailBodyBody": ".forward_email_body_body",
     "GenerateSimilarDomainsBody": ".generate_similar_domains_body",
-    "GenerateSimilarDomainsResponse200": ".generate_similar_domains_response_200",
     "GenerateSimilarDomainsResponse400": ".generate_similar_domains_response_400",
-    "GetAccountCampaignMappingResponse200": ".get_account_campaign_mapping_response_200",
-    "GetAdminWorkspaceGroupMemberResponse200": ".get_admin_workspace_group_member_response_200",
     "GetAiAgentAnalyticsBody": ".get_ai_agent_analytics_body",
     "GetAiAgentAnalyticsBodyAgentTypes": ".get_ai_agent_analytics_body_agent_types",
-    "GetAiAgentAnalyticsResponse200": ".get_ai_agent_analytics_response_200",
-    "GetAiAgentAnalyticsResponse200AnalyticsItem": ".get_ai_agent_analytics_response_200_analytics_item",
-    "GetAiEnrichmentForResourceResponse200Item": ".get_ai_enrichment_for_resource_response_200_item",
-    "GetAiSdrAnalyticsResponse200": ".get_ai_sdr_analytics_response_200",
-    "GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem": ".get_ai_sdr_analytics_response_200_leads_found_per_day_item",
-    "GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem": ".get_ai_sdr_analytics_response_200_opportunities_per_day_item",
-    "GetAiSdrAnalyticsResponse200RepliesPerDayItem": ".get_ai_sdr_analytics_response_200_replies_per_day_item",
-    "GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem": ".get_ai_sdr_analytics_response_200_total_email_activity_per_day_item",
-    "GetAiSdrAnalyticsResponse200Totals": ".get_ai_sdr_analytics_response_200_totals",
-    "GetAiSdrLeadActivityResponse200": ".get_ai_sdr_lead_activity_response_200",
-    "GetAiSdrLeadActivityResponse200LeadsItem": ".get_ai_sdr_lead_activity_response_200_leads_item",
-    "GetAiSdrLeadActivitySummaryResponse200": ".get_ai_sdr_lead_activity_summary_response_200",
-    "GetAiSdrOpportunitySummaryResponse200": ".get_ai_sdr_opportunity_summary_response_200",
-    "GetAiSdrOpportunitySummaryResponse200CampaignsItem": ".get_ai_sdr_opportunity_summary_response_200_campaigns_item",
-    "GetAiSdrOpportunitySummaryResponse200Summary": ".get_ai_sdr_opportunity_summary_response_200_summary",
-    "GetAiSdrOpportunitySummaryResponse200SummaryBreakdown": ".get_ai_sdr_opportunity_summary_response_200_summary_breakdown",
-    "GetCampaignAnalyticsOverviewResponse200": ".get_campaign_analytics_overview_response_200",
-    "GetCampaignAnalyticsResponse200Item": ".get_campaign_analytics_response_200_item",
-    "GetCampaignSendingStatusResponse200": ".get_campaign_sending_status_response_200",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1": ".get_campaign_sending_status_response_200_diagnostics_type_1",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummary": ".get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable": ".get_campaign_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit": ".get_campaign_sending_status_response_200_diagnostics_type_1_campaign_daily_limit",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1DomainLimiter": ".get_campaign_sending_status_response_200_diagnostics_type_1_domain_limiter",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1EspRoutingStatus": ".get_campaign_sending_status_response_200_diagnostics_type_1_esp_routing_status",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting": ".get_campaign_sending_status_response_200_diagnostics_type_1_follow_ups_waiting",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking": ".get_campaign_sending_status_response_200_diagnostics_type_1_issue_tracking",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus": ".get_campaign_sending_status_response_200_diagnostics_type_1_leads_status",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit": ".get_campaign_sending_status_response_200_diagnostics_type_1_new_lead_limit",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus": ".get_campaign_sending_status_response_200_diagnostics_type_1_schedule_status",
-    "GetCampaignSendingStatusResponse200DiagnosticsType1SendOneByOne": ".get_campaign_sending_status_response_200_diagnostics_type_1_send_one_by_one",
-    "GetCampaignSendingStatusResponse200SummaryType1": ".get_campaign_sending_status_response_200_summary_type_1",
-    "GetCampaignStepsAnalyticsResponse200Item": ".get_campaign_steps_analytics_response_200_item",
-    "GetCtdStatusResponse200": ".get_ctd_status_response_200",
     "GetCtdStatusResponse400": ".get_ctd_status_response_400",
-    "GetDailyAccountAnalyticsResponse200Item": ".get_daily_account_analytics_response_200_item",
     "GetDailyAccountAnalyticsResponse413": ".get_daily_account_analytics_response_413",
-    "GetDailyCampaignAnalyticsResponse200Item": ".get_daily_campaign_analytics_response_200_item",
-    "GetDeliverabilityAgentResponse200": ".get_deliverability_agent_response_200",
-    "GetDeliverabilityAgentStateByIdResponse200": ".get_deliverability_agent_state_by_id_response_200",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeed": ".get_deliverability_agent_state_by_id_response_200_activity_feed",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem": ".get_deliverability_agent_state_by_id_response_200_activity_feed_items_item",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0": ".get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_action_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload": ".get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_payload",
-    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0": ".get_deliverability_agent_state_by_id_response_200_activity_feed_items_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivity": ".get_deliverability_agent_state_by_id_response_200_current_activity",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0Payload": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_payload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0ResultPayloadType0": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_result_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemPayload": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item_payload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0": ".get_deliverability_agent_state_by_id_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary": ".get_deliverability_agent_state_by_id_response_200_current_activity_completed_summary",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem": ".get_deliverability_agent_state_by_id_response_200_current_activity_queued_item",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemPayload": ".get_deliverability_agent_state_by_id_response_200_current_activity_queued_item_payload",
-    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0": ".get_deliverability_agent_state_by_id_response_200_current_activity_queued_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummary": ".get_deliverability_agent_state_by_id_response_200_run_summary",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest_checks_item",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemActionPayloadType0": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_action_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemPayload": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_payload",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemResultPayloadType0": ".get_deliverability_agent_state_by_id_response_200_run_summary_latest_feed_items_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem": ".get_deliverability_agent_state_by_id_response_200_run_summary_trend_item",
-    "GetDeliverabilityAgentStateByIdResponse200Schedule": ".get_deliverability_agent_state_by_id_response_200_schedule",
-    "GetDeliverabilityAgentStateResponse200": ".get_deliverability_agent_state_response_200",
-    "GetDeliverabilityAgentStateResponse200ActivityFeed": ".get_deliverability_agent_state_response_200_activity_feed",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem": ".get_deliverability_agent_state_response_200_activity_feed_items_item",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0": ".get_deliverability_agent_state_response_200_activity_feed_items_item_action_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemPayload": ".get_deliverability_agent_state_response_200_activity_feed_items_item_payload",
-    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0": ".get_deliverability_agent_state_response_200_activity_feed_items_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivity": ".get_deliverability_agent_state_response_200_current_activity",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0": ".get_deliverability_agent_state_response_200_current_activity_active_type_0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0Payload": ".get_deliverability_agent_state_response_200_current_activity_active_type_0_payload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0": ".get_deliverability_agent_state_response_200_current_activity_active_type_0_result_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItem": ".get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload": ".get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_payload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0": ".get_deliverability_agent_state_response_200_current_activity_active_type_0_sub_messages_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary": ".get_deliverability_agent_state_response_200_current_activity_completed_summary",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItem": ".get_deliverability_agent_state_response_200_current_activity_queued_item",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemPayload": ".get_deliverability_agent_state_response_200_current_activity_queued_item_payload",
-    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0": ".get_deliverability_agent_state_response_200_current_activity_queued_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200RunSummary": ".get_deliverability_agent_state_response_200_run_summary",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatest": ".get_deliverability_agent_state_response_200_run_summary_latest",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem": ".get_deliverability_agent_state_response_200_run_summary_latest_checks_item",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem": ".get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0": ".get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_action_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemPayload": ".get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_payload",
-    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0": ".get_deliverability_agent_state_response_200_run_summary_latest_feed_items_item_result_payload_type_0",
-    "GetDeliverabilityAgentStateResponse200RunSummaryTrendItem": ".get_deliverability_agent_state_response_200_run_summary_trend_item",
-    "GetDeliverabilityAgentStateResponse200Schedule": ".get_deliverability_agent_state_response_200_schedule",
-    "GetEnrichmentForResourceResponse200": ".get_enrichment_for_resource_response_200",
-    "GetEnrichmentForResourceResponse200EnrichmentPayload": ".get_enrichment_for_resource_response_200_enrichment_payload",
-    "GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment": ".get_enrichment_for_resource_response_200_enrichment_payload_ai_enrichment",
-    "GetEnrichmentForResourceResponse200SearchFilters": ".get_enrichment_for_resource_response_200_search_filters",
-    "GetEnrichmentHistoryResponse200Item": ".get_enrichment_history_response_200_item",
-    "GetInboxManagerAnalyticsSummaryByDateResponse200Item": ".get_inbox_manager_analytics_summary_by_date_response_200_item",
-    "GetInboxManagerAnalyticsSummaryResponse200": ".get_inbox_manager_analytics_summary_response_200",
     "GetInboxPlacementAnalyticsDeliverabilityInsightsBody": ".get_inbox_placement_analytics_deliverability_insights_body",
-    "GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item": ".get_inbox_placement_analytics_deliverability_insights_response_200_item",
     "GetInboxPlacementAnalyticsStatsByDateBody": ".get_inbox_placement_analytics_stats_by_date_body",
-    "GetInboxPlacementAnalyticsStatsByDateResponse200Item": ".get_inbox_placement_analytics_stats_by_date_response_200_item",
     "GetInboxPlacementAnalyticsStatsByTestIdBody": ".get_inbox_placement_analytics_stats_by_test_id_body",
-    "GetInboxPlacementAnalyticsStatsByTestIdResponse200Item": ".get_inbox_placement_analytics_stats_by_test_id_response_200_item",
-    "GetInboxPlacementTestEspOptionsResponse200Item": ".get_inbox_placement_test_esp_options_response_200_item",
-    "GetInboxPlacementTestResponse200": ".get_inbox_placement_test_response_200",
-    "GetInboxPlacementTestResponse200AutomationsType1Item": ".get_inbox_placement_test_response_200_automations_type_1_item",
-    "GetInboxPlacementTestResponse200AutomationsType1ItemThen": ".get_inbox_placement_test_response_200_automations_type_1_item_then",
-    "GetInboxPlacementTestResponse200AutomationsType1ItemWhen": ".get_inbox_placement_test_response_200_automations_type_1_item_when",
-    "GetInboxPlacementTestResponse200Metadata": ".get_inbox_placement_test_response_200_metadata",
-    "GetInboxPlacementTestResponse200MetadataCampaign": ".get_inbox_placement_test_response_200_metadata_campaign",
-    "GetInboxPlacementTestResponse200MetadataTags": ".get_inbox_placement_test_response_200_metadata_tags",
-    "GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty": ".get_inbox_placement_test_response_200_metadata_tags_additional_property",
-    "GetInboxPlacementTestResponse200RecipientsLabelsItem": ".get_inbox_placement_test_response_200_recipients_labels_item",
-    "GetInboxPlacementTestResponse200Schedule": ".get_inbox_placement_test_response_200_schedule",
-    "GetInboxPlacementTestResponse200ScheduleDays": ".get_inbox_placement_test_response_200_schedule_days",
-    "GetInboxPlacementTestResponse200ScheduleTiming": ".get_inbox_placement_test_response_200_schedule_timing",
-    "GetLeadFinderAgentStatsResponse200": ".get_lead_finder_agent_stats_response_200",
-    "GetOAuthSessionStatusResponse200": ".get_o_auth_session_status_response_200",
-    "GetSalesAgentAnalyticsResponse200": ".get_sales_agent_analytics_response_200",
-    "GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem": ".get_sales_agent_analytics_response_200_leads_found_per_day_item",
-    "GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem": ".get_sales_agent_analytics_response_200_opportunities_per_day_item",
-    "GetSalesAgentAnalyticsResponse200RepliesPerDayItem": ".get_sales_agent_analytics_response_200_replies_per_day_item",
-    "GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem": ".get_sales_agent_analytics_response_200_total_email_activity_per_day_item",
-    "GetSalesAgentAnalyticsResponse200Totals": ".get_sales_agent_analytics_response_200_totals",
-    "GetSalesAgentLeadActivitySummaryResponse200": ".get_sales_agent_lead_activity_summary_response_200",
-    "GetSalesAgentOpportunitySummaryResponse200": ".get_sales_agent_opportunity_summary_response_200",
-    "GetSalesAgentOpportunitySummaryResponse200CampaignsItem": ".get_sales_agent_opportunity_summary_response_200_campaigns_item",
-    "GetSalesAgentOpportunitySummaryResponse200Summary": ".get_sales_agent_opportunity_summary_response_200_summary",
-    "GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown": ".get_sales_agent_opportunity_summary_response_200_summary_breakdown",
-    "GetSubsequenceAnalyticsResponse200Item": ".get_subsequence_analytics_response_200_item",
-    "GetSubsequenceSendingStatusResponse200": ".get_subsequence_sending_status_response_200",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1": ".get_subsequence_sending_status_response_200_diagnostics_type_1",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary": ".get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable": ".get_subsequence_sending_status_response_200_diagnostics_type_1_accounts_summary_unavailable",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit": ".get_subsequence_sending_status_response_200_diagnostics_type_1_campaign_daily_limit",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter": ".get_subsequence_sending_status_response_200_diagnostics_type_1_domain_limiter",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus": ".get_subsequence_sending_status_response_200_diagnostics_type_1_esp_routing_status",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting": ".get_subsequence_sending_status_response_200_diagnostics_type_1_follow_ups_waiting",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking": ".get_subsequence_sending_status_response_200_diagnostics_type_1_issue_tracking",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus": ".get_subsequence_sending_status_response_200_diagnostics_type_1_leads_status",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit": ".get_subsequence_sending_status_response_200_diagnostics_type_1_new_lead_limit",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus": ".get_subsequence_sending_status_response_200_diagnostics_type_1_schedule_status",
-    "GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne": ".get_subsequence_sending_status_response_200_diagnostics_type_1_send_one_by_one",
-    "GetSubsequenceSendingStatusResponse200SummaryType1": ".get_subsequence_sending_status_response_200_summary_type_1",
-    "GetSubsequenceStepsAnalyticsResponse200Item": ".get_subsequence_steps_analytics_response_200_item",
-    "GetVerificationStatsResponse200": ".get_verification_stats_response_200",
-    "GetVerificationStatsResponse200Stats": ".get_verification_stats_response_200_stats",
     "GetWarmupAnalyticsBody": ".get_warmup_analytics_body",
-    "GetWarmupAnalyticsResponse200": ".get_warmup_analytics_response_200",
-    "GetWarmupAnalyticsResponse200AggregateData": ".get_warmup_analytics_response_200_aggregate_data",
-    "GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty": ".get_warmup_analytics_response_200_aggregate_data_additional_property",
-    "GetWarmupAnalyticsResponse200EmailDateData": ".get_warmup_analytics_response_200_email_date_data",
-    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalProperty": ".get_warmup_analytics_response_200_email_date_data_additional_property",
-    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProperty": ".get_warmup_analytics_response_200_email_date_data_additional_property_additional_property",
-    "GetWebhookEventsSummaryByDateResponse200": ".get_webhook_events_summary_by_date_response_200",
-    "GetWebhookEventsSummaryByDateResponse200ItemsItem": ".get_webhook_events_summary_by_date_response_200_items_item",
-    "GetWebhookEventsSummaryResponse200": ".get_webhook_events_summary_response_200",
-    "GetWorkspaceDomainInfoResponse200": ".get_workspace_domain_info_response_200",
-    "GetWorkspaceDomainInfoResponse200VerificationItem": ".get_workspace_domain_info_response_200_verification_item",
-    "GetWorkspacePlanDetailsResponse200": ".get_workspace_plan_details_response_200",
-    "GetWorkspacePlanDetailsResponse200Addons": ".get_workspace_plan_details_response_200_addons",
-    "GetWorkspacePlanDetailsResponse200AddonsCredits": ".get_workspace_plan_details_response_200_addons_credits",
-    "GetWorkspacePlanDetailsResponse200AddonsOutreach": ".get_workspace_plan_details_response_200_addons_outreach",
-    "GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem": ".get_workspace_plan_details_response_200_addons_outreach_monthly_pricing_tiers_item",
-    "GetWorkspacePlanDetailsResponse200Subscriptions": ".get_workspace_plan_details_response_200_subscriptions",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsBundle": ".get_workspace_plan_details_response_200_subscriptions_bundle",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsCredits": ".get_workspace_plan_details_response_200_subscriptions_credits",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsCrm": ".get_workspace_plan_details_response_200_subscriptions_crm",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement": ".get_workspace_plan_details_response_200_subscriptions_inbox_placement",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsOutreach": ".get_workspace_plan_details_response_200_subscriptions_outreach",
-    "GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors": ".get_workspace_plan_details_response_200_subscriptions_website_visitors",
-    "GetWorkspaceSubscriptionDetailsResponse200": ".get_workspace_subscription_details_response_200",
-    "GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem": ".get_workspace_subscription_details_response_200_subscriptions_item",
+    "InboxManagerActivity": ".inbox_manager_activity",
+    "InboxManagerActivityPage": ".inbox_manager_activity_page",
+    "InboxManagerAnalyticsSummary": ".inbox_manager_analytics_summary",
+    "InboxManagerDailyAnalytics": ".inbox_manager_daily_analytics",
     "InboxPlacementAnalytics": ".inbox_placement_analytics",
     "InboxPlacementAnalyticsAuthenticationFailureResultsType1": ".inbox_placement_analytics_authentication_failure_results_type_1",
+    "InboxPlacementAnalyticsPage": ".inbox_placement_analytics_page",
     "InboxPlacementAnalyticsSmtpIpBlacklistReportType1": ".inbox_placement_analytics_smtp_ip_blacklist_report_type_1",
     "InboxPlacementBlacklistAndSpamAssassinReport": ".inbox_placement_blacklist_and_spam_assassin_report",
     "InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport": ".inbox_placement_blacklist_and_spam_assassin_report_blacklist_report",
     "InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem": ".inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item",
+    "InboxPlacementBlacklistAndSpamAssassinReportPage": ".inbox_placement_blacklist_and_spam_assassin_report_page",
     "InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport": ".inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report",
     "InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem": ".inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item",
+    "InboxPlacementDeliverabilityInsight": ".inbox_placement_deliverability_insight",
+    "InboxPlacementESPOption": ".inbox_placement_esp_option",
+    "InboxPlacementStatsByDate": ".inbox_placement_stats_by_date",
+    "InboxPlacementStatsByTest": ".inbox_placement_stats_by_test",
     "InboxPlacementTest": ".inbox_placement_test",
     "InboxPlacementTestAutomationsType1Item": ".inbox_placement_test_automations_type_1_item",
     "InboxPlacementTestAutomationsType1ItemThen": ".inbox_placement_test_automations_type_1_item_then",
     "InboxPlacementTestAutomationsType1ItemWhen": ".inbox_placement_test_automations_type_1_item_when",
+    "InboxPlacementTestDetails": ".inbox_placement_test_details",
+    "InboxPlacementTestDetailsAutomationsType1Item": ".inbox_placement_test_details_automations_type_1_item",
+    "InboxPlacementTestDetailsAutomationsType1ItemThen": ".inbox_placement_test_details_automations_type_1_item_then",
+    "InboxPlacementTestDetailsAutomationsType1ItemWhen": ".inbox_placement_test_details_automations_type_1_item_when",
+    "InboxPlacementTestDetailsMetadata": ".inbox_placement_test_details_metadata",
+    "InboxPlacementTestDetailsMetadataCampaign": ".inbox_placement_test_details_metadata_campaign",
+    "InboxPlacementTestDetailsMetadataTags": ".inbox_placement_test_details_metadata_tags",
+    "InboxPlacementTestDetailsMetadataTagsAdditionalProperty": ".inbox_placement_test_details_metadata_tags_additional_property",
+    "InboxPlacementTestDetailsRecipientsLabelsItem": ".inbox_placement_test_details_recipients_labels_item",
+    "InboxPlacementTestDetailsSchedule": ".inbox_placement_test_details_schedule",
+    "InboxPlacementTestDetailsScheduleDays": ".inbox_placement_test_details_schedule_days",
+    "InboxPlacementTestDetailsScheduleTiming": ".inbox_placement_test_details_schedule_timing",
+    "InboxPlacementTestPage": ".inbox_placement_test_page",
     "InboxPlacementTestRecipientsLabelsItem": ".inbox_placement_test_recipients_labels_item",
     "InboxPlacementTestSchedule": ".inbox_placement_test_schedule",
     "InboxPlacementTestScheduleDays": ".inbox_placement_test_schedule_days",
     "InboxPlacementTestScheduleTiming": ".inbox_placement_test_schedule_timing",
-    "InitGoogleOAuthResponse200": ".init_google_o_auth_response_200",
-    "InitMicrosoftOAuthResponse200": ".init_microsoft_o_auth_response_200",
+    "LaunchedCampaignsCount": ".launched_campaigns_count",
     "Lead": ".lead",
+    "LeadFinderAgentActivity": ".lead_finder_agent_activity",
+    "LeadFinderAgentActivityPage": ".lead_finder_agent_activity_page",
+    "LeadFinderAgentActivityPayload": ".lead_finder_agent_activity_payload",
+    "LeadFinderAgentStats": ".lead_finder_agent_stats",
+    "LeadInterestStatusUpdateAccepted": ".lead_interest_status_update_accepted",
     "LeadLabel": ".lead_label",
+    "LeadLabelPage": ".lead_label_page",
     "LeadList": ".lead_list",
+    "LeadListPage": ".lead_list_page",
+    "LeadListVerificationStats": ".lead_list_verification_stats",
+    "LeadListVerificationStatsStats": ".lead_list_verification_stats_stats",
+    "LeadPage": ".lead_page",
     "LeadPayloadType1": ".lead_payload_type_1",
     "LeadPayloadType1AdditionalPropertyType4": ".lead_payload_type_1_additional_property_type_4",
     "LeadStatusSummary": ".lead_status_summary",
     "LeadStatusSummaryLastStep": ".lead_status_summary_last_step",
     "LeadStatusSummarySubseq": ".lead_status_summary_subseq",
-    "ListAccountResponse200": ".list_account_response_200",
-    "ListAccountResponse200ItemsItem": ".list_account_response_200_items_item",
-    "ListAccountResponse200ItemsItemTagsType0Item": ".list_account_response_200_items_item_tags_type_0_item",
-    "ListAiAgentResponse200": ".list_ai_agent_response_200",
-    "ListAiSalesAgentActivityResponse200": ".list_ai_sales_agent_activity_response_200",
-    "ListApiKeyResponse200": ".list_api_key_response_200",
-    "ListAuditLogResponse200": ".list_audit_log_response_200",
-    "ListBackgroundJobResponse200": ".list_background_job_response_200",
-    "ListBlockListEntryResponse200": ".list_block_list_entry_response_200",
-    "ListCampaignResponse200": ".list_campaign_response_200",
-    "ListCampaignSubsequenceResponse200": ".list_campaign_subsequence_response_200",
-    "ListCustomTagMappingResponse200": ".list_custom_tag_mapping_response_200",
-    "ListCustomTagResponse200": ".list_custom_tag_response_200",
-    "ListDeliverabilityAgentFeedItemsResponse200": ".list_deliverability_agent_feed_items_response_200",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItem": ".list_deliverability_agent_feed_items_response_200_items_item",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0": ".list_deliverability_agent_feed_items_response_200_items_item_action_payload_type_0",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemPayload": ".list_deliverability_agent_feed_items_response_200_items_item_payload",
-    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0": ".list_deliverability_agent_feed_items_response_200_items_item_result_payload_type_0",
-    "ListDfyEmailAccountOrderResponse200": ".list_dfy_email_account_order_response_200",
-    "ListDfyEmailAccountOrdersAccountsResponse200": ".list_dfy_email_account_orders_accounts_response_200",
-    "ListDfyEmailAccountOrdersAccountsResponse200ItemsItem": ".list_dfy_email_account_orders_accounts_response_200_items_item",
-    "ListEmailResponse200": ".list_email_response_200",
-    "ListInboxManagerActivityResponse200": ".list_inbox_manager_activity_response_200",
-    "ListInboxManagerActivityResponse200ItemsItem": ".list_inbox_manager_activity_response_200_items_item",
-    "ListInboxManagerGuidancesResponse200": ".list_inbox_manager_guidances_response_200",
-    "ListInboxManagerRepliesResponse200": ".list_inbox_manager_replies_response_200",
-    "ListInboxPlacementAnalyticsResponse200": ".list_inbox_placement_analytics_response_200",
-    "ListInboxPlacementBlacklistAndSpamAssassinReportResponse200": ".list_inbox_placement_blacklist_and_spam_assassin_report_response_200",
-    "ListInboxPlacementTestResponse200": ".list_inbox_placement_test_response_200",
-    "ListLeadFinderAgentActivitiesByIdResponse200": ".list_lead_finder_agent_activities_by_id_response_200",
-    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItem": ".list_lead_finder_agent_activities_by_id_response_200_items_item",
-    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload": ".list_lead_finder_agent_activities_by_id_response_200_items_item_payload",
-    "ListLeadFinderAgentsResponse200": ".list_lead_finder_agents_response_200",
-    "ListLeadLabelResponse200": ".list_lead_label_response_200",
-    "ListLeadListResponse200": ".list_lead_list_response_200",
+    "LeadsAdded": ".leads_added",
+    "LeadsAddedCreatedLeadsItem": ".leads_added_created_leads_item",
+    "LeadsAssignmentAccepted": ".leads_assignment_accepted",
+    "LeadsDeleted": ".leads_deleted",
     "ListLeadsBody": ".list_leads_body",
     "ListLeadsBodyQueriesItem": ".list_leads_body_queries_item",
     "ListLeadsBodyQueriesItemValues": ".list_leads_body_queries_item_values",
     "ListLeadsBodyQueriesItemValuesLeadStatus": ".list_leads_body_queries_item_values_lead_status",
     "ListLeadsBodyQueriesItemValuesOccurrenceCount": ".list_leads_body_queries_item_values_occurrence_count",
-    "ListLeadsResponse200": ".list_leads_response_200",
-    "ListPhoneNumbersResponse200Item": ".list_phone_numbers_response_200_item",
-    "ListSalesAgentActivitiesResponse200": ".list_sales_agent_activities_response_200",
-    "ListSalesAgentGuidanceRulesResponse200": ".list_sales_agent_guidance_rules_response_200",
-    "ListSalesAgentGuidanceRulesResponse200ItemsItem": ".list_sales_agent_guidance_rules_response_200_items_item",
-    "ListSalesAgentLeadActivityResponse200": ".list_sales_agent_lead_activity_response_200",
-    "ListSalesAgentLeadActivityResponse200ItemsItem": ".list_sales_agent_lead_activity_response_200_items_item",
-    "ListWebhookEventResponse200": ".list_webhook_event_response_200",
-    "ListWebhookEventTypesResponse200": ".list_webhook_event_types_response_200",
-    "ListWebhookEventTypesResponse200EventTypesItem": ".list_webhook_event_types_response_200_event_types_item",
-    "ListWebhookResponse200": ".list_webhook_response_200",
-    "ListWorkspaceGroupMemberResponse200": ".list_workspace_group_member_response_200",
-    "ListWorkspaceMemberResponse200": ".list_workspace_member_response_200",
-    "MarkThreadAsReadResponse200": ".mark_thread_as_read_response_200",
     "MergeLeadsBody": ".merge_leads_body",
     "MoveAccountsBody": ".move_accounts_body",
-    "MoveAccountsResponse200": ".move_accounts_response_200",
     "MoveLeadToSubsequenceBody": ".move_lead_to_subsequence_body",
     "MoveLeadsBody": ".move_leads_body",
     "MoveLeadsBodyQueriesItem": ".move_leads_body_queries_item",
@@ -3384,6 +3044,8 @@ _MODULE_OF: dict[str, str] = {
     "MoveLeadsBodyQueriesItemValuesOccurrenceCount": ".move_leads_body_queries_item_values_occurrence_count",
     "NotFoundErrorBody": ".not_found_error_body",
     "NotFoundErrorBody2": ".not_found_error_body_2",
+    "OAuthSession": ".o_auth_session",
+    "OAuthSessionStatus": ".o_auth_session_status",
     "PatchAccountBody": ".patch_account_body",
     "PatchAccountBodyWarmup": ".patch_account_body_warmup",
     "PatchAccountBodyWarmupAdvanced": ".patch_account_body_warmup_advanced",
@@ -3481,28 +3143,16 @@ _MODULE_OF: dict[str, str] = {
     "PatchSalesAgentBodyConfigOutreachSettingsCampaignScheduleSchedulesItemTiming": ".patch_sales_agent_body_config_outreach_settings_campaign_schedule_schedules_item_timing",
     "PatchSalesAgentBodyConfigOutreachSettingsOptOutSettings": ".patch_sales_agent_body_config_outreach_settings_opt_out_settings",
     "PatchSalesAgentGuidanceRuleBody": ".patch_sales_agent_guidance_rule_body",
-    "PatchSalesAgentGuidanceRuleResponse200": ".patch_sales_agent_guidance_rule_response_200",
     "PatchWebhookBody": ".patch_webhook_body",
     "PatchWebhookBodyHeadersType0": ".patch_webhook_body_headers_type_0",
     "PatchWorkspaceBody": ".patch_workspace_body",
     "PatchWorkspaceMemberBody": ".patch_workspace_member_body",
     "PauseAccountsBody": ".pause_accounts_body",
-    "PauseAccountsResponse200": ".pause_accounts_response_200",
-    "PauseDeliverabilityAffectedAccountsResponse200": ".pause_deliverability_affected_accounts_response_200",
-    "PauseDeliverabilityAffectedAccountsResponse200Item": ".pause_deliverability_affected_accounts_response_200_item",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0": ".pause_deliverability_affected_accounts_response_200_item_action_payload_type_0",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemPayload": ".pause_deliverability_affected_accounts_response_200_item_payload",
-    "PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0": ".pause_deliverability_affected_accounts_response_200_item_result_payload_type_0",
-    "PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts": ".pause_deliverability_affected_accounts_response_200_paused_provider_counts",
-    "PauseDeliverabilityCampaignSendingResponse200": ".pause_deliverability_campaign_sending_response_200",
-    "PauseDeliverabilityCampaignSendingResponse200Item": ".pause_deliverability_campaign_sending_response_200_item",
-    "PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0": ".pause_deliverability_campaign_sending_response_200_item_action_payload_type_0",
-    "PauseDeliverabilityCampaignSendingResponse200ItemPayload": ".pause_deliverability_campaign_sending_response_200_item_payload",
-    "PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0": ".pause_deliverability_campaign_sending_response_200_item_result_payload_type_0",
     "PaymentRequiredErrorBody": ".payment_required_error_body",
+    "PhoneNumber": ".phone_number",
+    "PreWarmedUpDomains": ".pre_warmed_up_domains",
+    "PreWarmedUpDomainsDomainsWithTypeItem": ".pre_warmed_up_domains_domains_with_type_item",
     "PreWarmedUpDomainsListBody": ".pre_warmed_up_domains_list_body",
-    "PreWarmedUpDomainsListResponse200": ".pre_warmed_up_domains_list_response_200",
-    "PreWarmedUpDomainsListResponse200DomainsWithTypeItem": ".pre_warmed_up_domains_list_response_200_domains_with_type_item",
     "PreviewLeadsFromSupersearchBody": ".preview_leads_from_supersearch_body",
     "PreviewLeadsFromSupersearchBodySearchFilters": ".preview_leads_from_supersearch_body_search_filters",
     "PreviewLeadsFromSupersearchBodySearchFiltersCompanyName": ".preview_leads_from_supersearch_body_search_filters_company_name",
@@ -3523,55 +3173,93 @@ _MODULE_OF: dict[str, str] = {
     "PreviewLeadsFromSupersearchBodySearchFiltersSignalsItemType1KeywordsType1": ".preview_leads_from_supersearch_body_search_filters_signals_item_type_1_keywords_type_1",
     "PreviewLeadsFromSupersearchBodySearchFiltersSubIndustry": ".preview_leads_from_supersearch_body_search_filters_sub_industry",
     "PreviewLeadsFromSupersearchBodySearchFiltersTitle": ".preview_leads_from_supersearch_body_search_filters_title",
-    "PreviewLeadsFromSupersearchResponse200": ".preview_leads_from_supersearch_response_200",
-    "PreviewLeadsFromSupersearchResponse200LeadsItem": ".preview_leads_from_supersearch_response_200_leads_item",
     "RateLimitExceededErrorBody": ".rate_limit_exceeded_error_body",
     "RateLimitExceededErrorBody2": ".rate_limit_exceeded_error_body_2",
     "RejectAiSdrActivityBody": ".reject_ai_sdr_activity_body",
     "RejectSalesAgentActivitiesBody": ".reject_sales_agent_activities_body",
-    "RejectSalesAgentActivitiesResponse200": ".reject_sales_agent_activities_response_200",
     "RejectSalesAgentActivityBody": ".reject_sales_agent_activity_body",
     "RemoveLeadFromSubsequenceBody": ".remove_lead_from_subsequence_body",
     "ReplyToEmailBody": ".reply_to_email_body",
     "ReplyToEmailBodyBody": ".reply_to_email_body_body",
-    "RunDeliverabilityAgentNowResponse200": ".run_deliverability_agent_now_response_200",
+    "ResourceEnrichment": ".resource_enrichment",
+    "ResourceEnrichmentEnrichmentPayload": ".resource_enrichment_enrichment_payload",
+    "ResourceEnrichmentEnrichmentPayloadAiEnrichment": ".resource_enrichment_enrichment_payload_ai_enrichment",
+    "ResourceEnrichmentSearchFilters": ".resource_enrichment_search_filters",
     "RunDeliverabilityAgentNowResponse500": ".run_deliverability_agent_now_response_500",
     "RunEnrichmentBody": ".run_enrichment_body",
     "RunEnrichmentBodyFiltersItem": ".run_enrichment_body_filters_item",
-    "RunEnrichmentResponse200": ".run_enrichment_response_200",
-    "RunEnrichmentResponse200EnrichmentPayload": ".run_enrichment_response_200_enrichment_payload",
+    "SalesAgentActivitiesApproved": ".sales_agent_activities_approved",
+    "SalesAgentActivitiesRejected": ".sales_agent_activities_rejected",
+    "SalesAgentActivityPage": ".sales_agent_activity_page",
+    "SalesAgentAnalytics": ".sales_agent_analytics",
+    "SalesAgentAnalyticsLeadsFoundPerDayItem": ".sales_agent_analytics_leads_found_per_day_item",
+    "SalesAgentAnalyticsOpportunitiesPerDayItem": ".sales_agent_analytics_opportunities_per_day_item",
+    "SalesAgentAnalyticsRepliesPerDayItem": ".sales_agent_analytics_replies_per_day_item",
+    "SalesAgentAnalyticsTotalEmailActivityPerDayItem": ".sales_agent_analytics_total_email_activity_per_day_item",
+    "SalesAgentAnalyticsTotals": ".sales_agent_analytics_totals",
+    "SalesAgentGuidanceRule": ".sales_agent_guidance_rule",
+    "SalesAgentGuidanceRuleDeleted": ".sales_agent_guidance_rule_deleted",
+    "SalesAgentGuidanceRules": ".sales_agent_guidance_rules",
+    "SalesAgentGuidanceRulesItemsItem": ".sales_agent_guidance_rules_items_item",
+    "SalesAgentLeadActivity": ".sales_agent_lead_activity",
+    "SalesAgentLeadActivityItem": ".sales_agent_lead_activity_item",
+    "SalesAgentLeadActivityLeadsItem": ".sales_agent_lead_activity_leads_item",
+    "SalesAgentLeadActivityPage": ".sales_agent_lead_activity_page",
+    "SalesAgentLeadActivitySummary": ".sales_agent_lead_activity_summary",
+    "SalesAgentOpportunitySummary": ".sales_agent_opportunity_summary",
+    "SalesAgentOpportunitySummaryCampaignsItem": ".sales_agent_opportunity_summary_campaigns_item",
+    "SalesAgentOpportunitySummarySummary": ".sales_agent_opportunity_summary_summary",
+    "SalesAgentOpportunitySummarySummaryBreakdown": ".sales_agent_opportunity_summary_summary_breakdown",
     "SalesFlow": ".sales_flow",
     "SalesFlowQueriesItem": ".sales_flow_queries_item",
     "SalesFlowQueriesItemValues": ".sales_flow_queries_item_values",
     "SalesFlowQueriesItemValuesLeadStatus": ".sales_flow_queries_item_values_lead_status",
     "SalesFlowQueriesItemValuesOccurrenceCount": ".sales_flow_queries_item_values_occurrence_count",
-    "SearchByContactResponse200": ".search_by_contact_response_200",
     "SendTestEmailBody": ".send_test_email_body",
     "SendTestEmailBodyBody": ".send_test_email_body_body",
-    "SendTestEmailResponse200Type0": ".send_test_email_response_200_type_0",
-    "SendTestEmailResponse200Type1": ".send_test_email_response_200_type_1",
+    "SendingStatus": ".sending_status",
+    "SendingStatusDiagnosticsType1": ".sending_status_diagnostics_type_1",
+    "SendingStatusDiagnosticsType1AccountsSummary": ".sending_status_diagnostics_type_1_accounts_summary",
+    "SendingStatusDiagnosticsType1AccountsSummaryUnavailable": ".sending_status_diagnostics_type_1_accounts_summary_unavailable",
+    "SendingStatusDiagnosticsType1CampaignDailyLimit": ".sending_status_diagnostics_type_1_campaign_daily_limit",
+    "SendingStatusDiagnosticsType1DomainLimiter": ".sending_status_diagnostics_type_1_domain_limiter",
+    "SendingStatusDiagnosticsType1EspRoutingStatus": ".sending_status_diagnostics_type_1_esp_routing_status",
+    "SendingStatusDiagnosticsType1FollowUpsWaiting": ".sending_status_diagnostics_type_1_follow_ups_waiting",
+    "SendingStatusDiagnosticsType1IssueTracking": ".sending_status_diagnostics_type_1_issue_tracking",
+    "SendingStatusDiagnosticsType1LeadsStatus": ".sending_status_diagnostics_type_1_leads_status",
+    "SendingStatusDiagnosticsType1NewLeadLimit": ".sending_status_diagnostics_type_1_new_lead_limit",
+    "SendingStatusDiagnosticsType1ScheduleStatus": ".sending_status_diagnostics_type_1_schedule_status",
+    "SendingStatusDiagnosticsType1SendOneByOne": ".sending_status_diagnostics_type_1_send_one_by_one",
+    "SendingStatusSummaryType1": ".sending_status_summary_type_1",
     "ServiceUnavailableErrorBody": ".service_unavailable_error_body",
+    "SignalKeywords": ".signal_keywords",
     "SignalKeywordsFacetBody": ".signal_keywords_facet_body",
-    "SignalKeywordsFacetResponse200": ".signal_keywords_facet_response_200",
-    "SignalKeywordsFacetResponse200KeywordsItem": ".signal_keywords_facet_response_200_keywords_item",
+    "SignalKeywordsKeywordsItem": ".signal_keywords_keywords_item",
+    "SimilarDomains": ".similar_domains",
+    "SubsequenceAnalytics": ".subsequence_analytics",
+    "SubsequenceStepAnalytics": ".subsequence_step_analytics",
+    "SuccessResult": ".success_result",
     "SuperSearchEnrichment": ".super_search_enrichment",
+    "SuperSearchEnrichmentCreated": ".super_search_enrichment_created",
+    "SuperSearchEnrichmentCreatedEnrichmentPayload": ".super_search_enrichment_created_enrichment_payload",
     "SuperSearchEnrichmentEnrichmentPayload": ".super_search_enrichment_enrichment_payload",
+    "SuperSearchLeadsCount": ".super_search_leads_count",
+    "SuperSearchLeadsEnrichment": ".super_search_leads_enrichment",
+    "SuperSearchLeadsEnrichmentSearchFilters": ".super_search_leads_enrichment_search_filters",
+    "SuperSearchLeadsPreview": ".super_search_leads_preview",
+    "SuperSearchLeadsPreviewLeadsItem": ".super_search_leads_preview_leads_item",
     "TestAccountVitalsBody": ".test_account_vitals_body",
-    "TestAccountVitalsResponse200": ".test_account_vitals_response_200",
-    "TestAccountVitalsResponse200FailureListItem": ".test_account_vitals_response_200_failure_list_item",
-    "TestAccountVitalsResponse200SuccessListItem": ".test_account_vitals_response_200_success_list_item",
     "TestAiReplyLabelLeadLabelsBody": ".test_ai_reply_label_lead_labels_body",
-    "TestAiReplyLabelLeadLabelsResponse200": ".test_ai_reply_label_lead_labels_response_200",
-    "TestWebhookResponse200": ".test_webhook_response_200",
+    "TestEmailResultType0": ".test_email_result_type_0",
+    "TestEmailResultType1": ".test_email_result_type_1",
     "ToggleTagResourceBody": ".toggle_tag_resource_body",
     "ToggleTagResourceBodyFilterType1": ".toggle_tag_resource_body_filter_type_1",
-    "ToggleTagResourceResponse200": ".toggle_tag_resource_response_200",
     "TooManyRequestsErrorBody": ".too_many_requests_error_body",
     "UnauthorizedErrorBody": ".unauthorized_error_body",
     "UnprocessableEntityErrorBody": ".unprocessable_entity_error_body",
+    "UnreadEmailsCount": ".unread_emails_count",
     "UpdateDeliverabilityAgentSettingsBody": ".update_deliverability_agent_settings_body",
     "UpdateDeliverabilityAgentSettingsBodySlackType0": ".update_deliverability_agent_settings_body_slack_type_0",
-    "UpdateDeliverabilityAgentSettingsResponse200": ".update_deliverability_agent_settings_response_200",
     "UpdateDomainForwardingBody": ".update_domain_forwarding_body",
     "UpdateEnrichmentSettingsForResourceBody": ".update_enrichment_settings_for_resource_body",
     "UpdateLeadFinderAgentBody": ".update_lead_finder_agent_body",
@@ -3616,21 +3304,355 @@ _MODULE_OF: dict[str, str] = {
     "UpdateLeadFinderAgentBodySearchFiltersSubIndustry": ".update_lead_finder_agent_body_search_filters_sub_industry",
     "UpdateLeadFinderAgentBodySearchFiltersTitle": ".update_lead_finder_agent_body_search_filters_title",
     "UpdateLeadInterestStatusBody": ".update_lead_interest_status_body",
-    "UpdateLeadInterestStatusResponse202": ".update_lead_interest_status_response_202",
+    "WarmupAnalytics": ".warmup_analytics",
+    "WarmupAnalyticsAggregateData": ".warmup_analytics_aggregate_data",
+    "WarmupAnalyticsAggregateDataAdditionalProperty": ".warmup_analytics_aggregate_data_additional_property",
+    "WarmupAnalyticsEmailDateData": ".warmup_analytics_email_date_data",
+    "WarmupAnalyticsEmailDateDataAdditionalProperty": ".warmup_analytics_email_date_data_additional_property",
+    "WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty": ".warmup_analytics_email_date_data_additional_property_additional_property",
     "Webhook": ".webhook",
     "WebhookEvent": ".webhook_event",
+    "WebhookEventPage": ".webhook_event_page",
     "WebhookEventPayload": ".webhook_event_payload",
+    "WebhookEventTypes": ".webhook_event_types",
+    "WebhookEventTypesEventTypesItem": ".webhook_event_types_event_types_item",
+    "WebhookEventsSummary": ".webhook_events_summary",
+    "WebhookEventsSummaryByDate": ".webhook_events_summary_by_date",
+    "WebhookEventsSummaryByDateItemsItem": ".webhook_events_summary_by_date_items_item",
     "WebhookHeadersType1": ".webhook_headers_type_1",
+    "WebhookPage": ".webhook_page",
+    "WebhookTest": ".webhook_test",
     "Workspace": ".workspace",
     "WorkspaceBilling": ".workspace_billing",
+    "WorkspaceDomainInfo": ".workspace_domain_info",
+    "WorkspaceDomainInfoVerificationItem": ".workspace_domain_info_verification_item",
     "WorkspaceGroupMember": ".workspace_group_member",
+    "WorkspaceGroupMemberPage": ".workspace_group_member_page",
     "WorkspaceMember": ".workspace_member",
     "WorkspaceMemberName": ".workspace_member_name",
+    "WorkspaceMemberPage": ".workspace_member_page",
+    "WorkspacePlanDetails": ".workspace_plan_details",
+    "WorkspacePlanDetailsAddons": ".workspace_plan_details_addons",
+    "WorkspacePlanDetailsAddonsCredits": ".workspace_plan_details_addons_credits",
+    "WorkspacePlanDetailsAddonsOutreach": ".workspace_plan_details_addons_outreach",
+    "WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem": ".workspace_plan_details_addons_outreach_monthly_pricing_tiers_item",
+    "WorkspacePlanDetailsSubscriptions": ".workspace_plan_details_subscriptions",
+    "WorkspacePlanDetailsSubscriptionsBundle": ".workspace_plan_details_subscriptions_bundle",
+    "WorkspacePlanDetailsSubscriptionsCredits": ".workspace_plan_details_subscriptions_credits",
+    "WorkspacePlanDetailsSubscriptionsCrm": ".workspace_plan_details_subscriptions_crm",
+    "WorkspacePlanDetailsSubscriptionsInboxPlacement": ".workspace_plan_details_subscriptions_inbox_placement",
+    "WorkspacePlanDetailsSubscriptionsOutreach": ".workspace_plan_details_subscriptions_outreach",
+    "WorkspacePlanDetailsSubscriptionsWebsiteVisitors": ".workspace_plan_details_subscriptions_website_visitors",
     "WorkspacePlanIdVerification": ".workspace_plan_id_verification",
+    "WorkspaceSubscriptionDetails": ".workspace_subscription_details",
+    "WorkspaceSubscriptionDetailsSubscriptionsItem": ".workspace_subscription_details_subscriptions_item",
+}
+
+
+# Deprecated old name -> its new name; the old names are removed in the next release.
+_RENAMED: dict[str, str] = {
+    "ApproveSalesAgentActivitiesResponse200": "SalesAgentActivitiesApproved",
+    "BulkAddLeadsResponse200": "LeadsAdded",
+    "BulkAddLeadsResponse200CreatedLeadsItem": "LeadsAddedCreatedLeadsItem",
+    "BulkAssignLeadsResponse202": "LeadsAssignmentAccepted",
+    "BulkDeleteLeadsResponse200": "LeadsDeleted",
+    "CancelDfyEmailAccountsResponse200": "DFYEmailAccountsCancelled",
+    "CancelDfyEmailAccountsResponse200ItemsItem": "DFYEmailAccountsCancelledItemsItem",
+    "CheckDomainsAvailabilityResponse200": "DomainsAvailability",
+    "CheckDomainsAvailabilityResponse200ResultsItem": "DomainsAvailabilityResultsItem",
+    "CompleteDeliverabilityFeedItemResponse200": "DeliverabilityFeedItemCompleted",
+    "CompleteDeliverabilityFeedItemResponse200Item": "DeliverabilityFeedItemCompletedItem",
+    "CompleteDeliverabilityFeedItemResponse200ItemActionPayloadType0": "DeliverabilityFeedItemCompletedItemActionPayloadType0",
+    "CompleteDeliverabilityFeedItemResponse200ItemPayload": "DeliverabilityFeedItemCompletedItemPayload",
+    "CompleteDeliverabilityFeedItemResponse200ItemResultPayloadType0": "DeliverabilityFeedItemCompletedItemResultPayloadType0",
+    "CountLaunchedResponse200": "LaunchedCampaignsCount",
+    "CountLeadsFromSupersearchResponse200": "SuperSearchLeadsCount",
+    "CountUnreadEmailsResponse200": "UnreadEmailsCount",
+    "CreateAiEnrichmentResponse200": "AIEnrichmentCreated",
+    "CreateblukBlockListEntryBulkCreatedBlockListEntries": "BulkCreatedBlockListEntries",
+    "CreateDfyEmailAccountOrderResponse200": "DFYEmailAccountOrderPlaced",
+    "CreateDfyEmailAccountOrderResponse200InvalidAccountsItem": "DFYEmailAccountOrderPlacedInvalidAccountsItem",
+    "CreateDfyEmailAccountOrderResponse200OrderItemsItem": "DFYEmailAccountOrderPlacedOrderItemsItem",
+    "CreateDfyEmailAccountOrderResponse200OrderItemsItemAccountsItem": "DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem",
+    "CreateDfyEmailAccountOrderResponse200PricePerAccountPerMonthByAccountType": "DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType",
+    "CreateSalesAgentGuidanceRuleResponse200": "SalesAgentGuidanceRule",
+    "CreateSuperSearchEnrichmentResponse200": "SuperSearchEnrichmentCreated",
+    "CreateSuperSearchEnrichmentResponse200EnrichmentPayload": "SuperSearchEnrichmentCreatedEnrichmentPayload",
+    "DeletePhoneNumberResponse200": "DeletedPhoneNumber",
+    "DeleteSalesAgentGuidanceRuleResponse200": "SalesAgentGuidanceRuleDeleted",
+    "DeployDeliverabilityAgentResponse200": "DeliverabilityAgentDeployed",
+    "EnrichLeadsFromSupersearchResponse200": "SuperSearchLeadsEnrichment",
+    "EnrichLeadsFromSupersearchResponse200SearchFilters": "SuperSearchLeadsEnrichmentSearchFilters",
+    "GenerateSimilarDomainsResponse200": "SimilarDomains",
+    "GetAccountCampaignMappingResponse200": "AccountCampaignMappingPage",
+    "GetAdminWorkspaceGroupMemberResponse200": "AdminWorkspaceGroupMember",
+    "GetAiAgentAnalyticsResponse200": "AIAgentAnalytics",
+    "GetAiAgentAnalyticsResponse200AnalyticsItem": "AIAgentAnalyticsAnalyticsItem",
+    "GetAiEnrichmentForResourceResponse200Item": "AIEnrichment",
+    "GetAiSdrAnalyticsResponse200": "SalesAgentAnalytics",
+    "GetAiSdrAnalyticsResponse200LeadsFoundPerDayItem": "SalesAgentAnalyticsLeadsFoundPerDayItem",
+    "GetAiSdrAnalyticsResponse200OpportunitiesPerDayItem": "SalesAgentAnalyticsOpportunitiesPerDayItem",
+    "GetAiSdrAnalyticsResponse200RepliesPerDayItem": "SalesAgentAnalyticsRepliesPerDayItem",
+    "GetAiSdrAnalyticsResponse200TotalEmailActivityPerDayItem": "SalesAgentAnalyticsTotalEmailActivityPerDayItem",
+    "GetAiSdrAnalyticsResponse200Totals": "SalesAgentAnalyticsTotals",
+    "GetAiSdrLeadActivityResponse200": "SalesAgentLeadActivity",
+    "GetAiSdrLeadActivityResponse200LeadsItem": "SalesAgentLeadActivityLeadsItem",
+    "GetAiSdrLeadActivitySummaryResponse200": "SalesAgentLeadActivitySummary",
+    "GetAiSdrOpportunitySummaryResponse200": "SalesAgentOpportunitySummary",
+    "GetAiSdrOpportunitySummaryResponse200CampaignsItem": "SalesAgentOpportunitySummaryCampaignsItem",
+    "GetAiSdrOpportunitySummaryResponse200Summary": "SalesAgentOpportunitySummarySummary",
+    "GetAiSdrOpportunitySummaryResponse200SummaryBreakdown": "SalesAgentOpportunitySummarySummaryBreakdown",
+    "GetCampaignAnalyticsOverviewResponse200": "CampaignAnalyticsOverview",
+    "GetCampaignAnalyticsResponse200Item": "CampaignAnalytics",
+    "GetCampaignSendingStatusResponse200": "SendingStatus",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1": "SendingStatusDiagnosticsType1",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummary": "SendingStatusDiagnosticsType1AccountsSummary",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable": "SendingStatusDiagnosticsType1AccountsSummaryUnavailable",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1CampaignDailyLimit": "SendingStatusDiagnosticsType1CampaignDailyLimit",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1DomainLimiter": "SendingStatusDiagnosticsType1DomainLimiter",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1EspRoutingStatus": "SendingStatusDiagnosticsType1EspRoutingStatus",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1FollowUpsWaiting": "SendingStatusDiagnosticsType1FollowUpsWaiting",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1IssueTracking": "SendingStatusDiagnosticsType1IssueTracking",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1LeadsStatus": "SendingStatusDiagnosticsType1LeadsStatus",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1NewLeadLimit": "SendingStatusDiagnosticsType1NewLeadLimit",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1ScheduleStatus": "SendingStatusDiagnosticsType1ScheduleStatus",
+    "GetCampaignSendingStatusResponse200DiagnosticsType1SendOneByOne": "SendingStatusDiagnosticsType1SendOneByOne",
+    "GetCampaignSendingStatusResponse200SummaryType1": "SendingStatusSummaryType1",
+    "GetCampaignStepsAnalyticsResponse200Item": "CampaignStepAnalytics",
+    "GetCtdStatusResponse200": "CtdStatus",
+    "GetDailyAccountAnalyticsResponse200Item": "DailyAccountAnalytics",
+    "GetDailyCampaignAnalyticsResponse200Item": "DailyCampaignAnalytics",
+    "GetDeliverabilityAgentResponse200": "DeliverabilityAgentResult",
+    "GetDeliverabilityAgentStateByIdResponse200": "DeliverabilityAgentStateById",
+    "GetDeliverabilityAgentStateByIdResponse200ActivityFeed": "DeliverabilityAgentStateByIdActivityFeed",
+    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItem": "DeliverabilityAgentStateByIdActivityFeedItemsItem",
+    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemActionPayloadType0": "DeliverabilityAgentStateByIdActivityFeedItemsItemActionPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemPayload": "DeliverabilityAgentStateByIdActivityFeedItemsItemPayload",
+    "GetDeliverabilityAgentStateByIdResponse200ActivityFeedItemsItemResultPayloadType0": "DeliverabilityAgentStateByIdActivityFeedItemsItemResultPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivity": "DeliverabilityAgentStateByIdCurrentActivity",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0": "DeliverabilityAgentStateByIdCurrentActivityActiveType0",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0Payload": "DeliverabilityAgentStateByIdCurrentActivityActiveType0Payload",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0ResultPayloadType0": "DeliverabilityAgentStateByIdCurrentActivityActiveType0ResultPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItem": "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItem",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemPayload": "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemPayload",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0": "DeliverabilityAgentStateByIdCurrentActivityActiveType0SubMessagesItemResultPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityCompletedSummary": "DeliverabilityAgentStateByIdCurrentActivityCompletedSummary",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItem": "DeliverabilityAgentStateByIdCurrentActivityQueuedItem",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemPayload": "DeliverabilityAgentStateByIdCurrentActivityQueuedItemPayload",
+    "GetDeliverabilityAgentStateByIdResponse200CurrentActivityQueuedItemResultPayloadType0": "DeliverabilityAgentStateByIdCurrentActivityQueuedItemResultPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummary": "DeliverabilityAgentStateByIdRunSummary",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatest": "DeliverabilityAgentStateByIdRunSummaryLatest",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestChecksItem": "DeliverabilityAgentStateByIdRunSummaryLatestChecksItem",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItem": "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItem",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemActionPayloadType0": "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemActionPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemPayload": "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemPayload",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryLatestFeedItemsItemResultPayloadType0": "DeliverabilityAgentStateByIdRunSummaryLatestFeedItemsItemResultPayloadType0",
+    "GetDeliverabilityAgentStateByIdResponse200RunSummaryTrendItem": "DeliverabilityAgentStateByIdRunSummaryTrendItem",
+    "GetDeliverabilityAgentStateByIdResponse200Schedule": "DeliverabilityAgentStateByIdSchedule",
+    "GetDeliverabilityAgentStateResponse200": "DeliverabilityAgentState",
+    "GetDeliverabilityAgentStateResponse200ActivityFeed": "DeliverabilityAgentStateActivityFeed",
+    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItem": "DeliverabilityAgentStateActivityFeedItemsItem",
+    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemActionPayloadType0": "DeliverabilityAgentStateActivityFeedItemsItemActionPayloadType0",
+    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemPayload": "DeliverabilityAgentStateActivityFeedItemsItemPayload",
+    "GetDeliverabilityAgentStateResponse200ActivityFeedItemsItemResultPayloadType0": "DeliverabilityAgentStateActivityFeedItemsItemResultPayloadType0",
+    "GetDeliverabilityAgentStateResponse200CurrentActivity": "DeliverabilityAgentStateCurrentActivity",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0": "DeliverabilityAgentStateCurrentActivityActiveType0",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0Payload": "DeliverabilityAgentStateCurrentActivityActiveType0Payload",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0ResultPayloadType0": "DeliverabilityAgentStateCurrentActivityActiveType0ResultPayloadType0",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItem": "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItem",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemPayload": "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemPayload",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0SubMessagesItemResultPayloadType0": "DeliverabilityAgentStateCurrentActivityActiveType0SubMessagesItemResultPayloadType0",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityCompletedSummary": "DeliverabilityAgentStateCurrentActivityCompletedSummary",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItem": "DeliverabilityAgentStateCurrentActivityQueuedItem",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemPayload": "DeliverabilityAgentStateCurrentActivityQueuedItemPayload",
+    "GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0": "DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0",
+    "GetDeliverabilityAgentStateResponse200RunSummary": "DeliverabilityAgentStateRunSummary",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatest": "DeliverabilityAgentStateRunSummaryLatest",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatestChecksItem": "DeliverabilityAgentStateRunSummaryLatestChecksItem",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItem": "DeliverabilityAgentStateRunSummaryLatestFeedItemsItem",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemActionPayloadType0": "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemActionPayloadType0",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemPayload": "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemPayload",
+    "GetDeliverabilityAgentStateResponse200RunSummaryLatestFeedItemsItemResultPayloadType0": "DeliverabilityAgentStateRunSummaryLatestFeedItemsItemResultPayloadType0",
+    "GetDeliverabilityAgentStateResponse200RunSummaryTrendItem": "DeliverabilityAgentStateRunSummaryTrendItem",
+    "GetDeliverabilityAgentStateResponse200Schedule": "DeliverabilityAgentStateSchedule",
+    "GetEnrichmentForResourceResponse200": "ResourceEnrichment",
+    "GetEnrichmentForResourceResponse200EnrichmentPayload": "ResourceEnrichmentEnrichmentPayload",
+    "GetEnrichmentForResourceResponse200EnrichmentPayloadAiEnrichment": "ResourceEnrichmentEnrichmentPayloadAiEnrichment",
+    "GetEnrichmentForResourceResponse200SearchFilters": "ResourceEnrichmentSearchFilters",
+    "GetEnrichmentHistoryResponse200Item": "EnrichmentHistoryEntry",
+    "GetInboxManagerAnalyticsSummaryByDateResponse200Item": "InboxManagerDailyAnalytics",
+    "GetInboxManagerAnalyticsSummaryResponse200": "InboxManagerAnalyticsSummary",
+    "GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item": "InboxPlacementDeliverabilityInsight",
+    "GetInboxPlacementAnalyticsStatsByDateResponse200Item": "InboxPlacementStatsByDate",
+    "GetInboxPlacementAnalyticsStatsByTestIdResponse200Item": "InboxPlacementStatsByTest",
+    "GetInboxPlacementTestEspOptionsResponse200Item": "InboxPlacementESPOption",
+    "GetInboxPlacementTestResponse200": "InboxPlacementTestDetails",
+    "GetInboxPlacementTestResponse200AutomationsType1Item": "InboxPlacementTestDetailsAutomationsType1Item",
+    "GetInboxPlacementTestResponse200AutomationsType1ItemThen": "InboxPlacementTestDetailsAutomationsType1ItemThen",
+    "GetInboxPlacementTestResponse200AutomationsType1ItemWhen": "InboxPlacementTestDetailsAutomationsType1ItemWhen",
+    "GetInboxPlacementTestResponse200Metadata": "InboxPlacementTestDetailsMetadata",
+    "GetInboxPlacementTestResponse200MetadataCampaign": "InboxPlacementTestDetailsMetadataCampaign",
+    "GetInboxPlacementTestResponse200MetadataTags": "InboxPlacementTestDetailsMetadataTags",
+    "GetInboxPlacementTestResponse200MetadataTagsAdditionalProperty": "InboxPlacementTestDetailsMetadataTagsAdditionalProperty",
+    "GetInboxPlacementTestResponse200RecipientsLabelsItem": "InboxPlacementTestDetailsRecipientsLabelsItem",
+    "GetInboxPlacementTestResponse200Schedule": "InboxPlacementTestDetailsSchedule",
+    "GetInboxPlacementTestResponse200ScheduleDays": "InboxPlacementTestDetailsScheduleDays",
+    "GetInboxPlacementTestResponse200ScheduleTiming": "InboxPlacementTestDetailsScheduleTiming",
+    "GetLeadFinderAgentStatsResponse200": "LeadFinderAgentStats",
+    "GetOAuthSessionStatusResponse200": "OAuthSessionStatus",
+    "GetSalesAgentAnalyticsResponse200": "SalesAgentAnalytics",
+    "GetSalesAgentAnalyticsResponse200LeadsFoundPerDayItem": "SalesAgentAnalyticsLeadsFoundPerDayItem",
+    "GetSalesAgentAnalyticsResponse200OpportunitiesPerDayItem": "SalesAgentAnalyticsOpportunitiesPerDayItem",
+    "GetSalesAgentAnalyticsResponse200RepliesPerDayItem": "SalesAgentAnalyticsRepliesPerDayItem",
+    "GetSalesAgentAnalyticsResponse200TotalEmailActivityPerDayItem": "SalesAgentAnalyticsTotalEmailActivityPerDayItem",
+    "GetSalesAgentAnalyticsResponse200Totals": "SalesAgentAnalyticsTotals",
+    "GetSalesAgentLeadActivitySummaryResponse200": "SalesAgentLeadActivitySummary",
+    "GetSalesAgentOpportunitySummaryResponse200": "SalesAgentOpportunitySummary",
+    "GetSalesAgentOpportunitySummaryResponse200CampaignsItem": "SalesAgentOpportunitySummaryCampaignsItem",
+    "GetSalesAgentOpportunitySummaryResponse200Summary": "SalesAgentOpportunitySummarySummary",
+    "GetSalesAgentOpportunitySummaryResponse200SummaryBreakdown": "SalesAgentOpportunitySummarySummaryBreakdown",
+    "GetSubsequenceAnalyticsResponse200Item": "SubsequenceAnalytics",
+    "GetSubsequenceSendingStatusResponse200": "SendingStatus",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1": "SendingStatusDiagnosticsType1",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummary": "SendingStatusDiagnosticsType1AccountsSummary",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1AccountsSummaryUnavailable": "SendingStatusDiagnosticsType1AccountsSummaryUnavailable",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1CampaignDailyLimit": "SendingStatusDiagnosticsType1CampaignDailyLimit",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1DomainLimiter": "SendingStatusDiagnosticsType1DomainLimiter",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1EspRoutingStatus": "SendingStatusDiagnosticsType1EspRoutingStatus",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1FollowUpsWaiting": "SendingStatusDiagnosticsType1FollowUpsWaiting",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1IssueTracking": "SendingStatusDiagnosticsType1IssueTracking",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1LeadsStatus": "SendingStatusDiagnosticsType1LeadsStatus",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1NewLeadLimit": "SendingStatusDiagnosticsType1NewLeadLimit",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1ScheduleStatus": "SendingStatusDiagnosticsType1ScheduleStatus",
+    "GetSubsequenceSendingStatusResponse200DiagnosticsType1SendOneByOne": "SendingStatusDiagnosticsType1SendOneByOne",
+    "GetSubsequenceSendingStatusResponse200SummaryType1": "SendingStatusSummaryType1",
+    "GetSubsequenceStepsAnalyticsResponse200Item": "SubsequenceStepAnalytics",
+    "GetVerificationStatsResponse200": "LeadListVerificationStats",
+    "GetVerificationStatsResponse200Stats": "LeadListVerificationStatsStats",
+    "GetWarmupAnalyticsResponse200": "WarmupAnalytics",
+    "GetWarmupAnalyticsResponse200AggregateData": "WarmupAnalyticsAggregateData",
+    "GetWarmupAnalyticsResponse200AggregateDataAdditionalProperty": "WarmupAnalyticsAggregateDataAdditionalProperty",
+    "GetWarmupAnalyticsResponse200EmailDateData": "WarmupAnalyticsEmailDateData",
+    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalProperty": "WarmupAnalyticsEmailDateDataAdditionalProperty",
+    "GetWarmupAnalyticsResponse200EmailDateDataAdditionalPropertyAdditionalProperty": "WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty",
+    "GetWebhookEventsSummaryByDateResponse200": "WebhookEventsSummaryByDate",
+    "GetWebhookEventsSummaryByDateResponse200ItemsItem": "WebhookEventsSummaryByDateItemsItem",
+    "GetWebhookEventsSummaryResponse200": "WebhookEventsSummary",
+    "GetWorkspaceDomainInfoResponse200": "WorkspaceDomainInfo",
+    "GetWorkspaceDomainInfoResponse200VerificationItem": "WorkspaceDomainInfoVerificationItem",
+    "GetWorkspacePlanDetailsResponse200": "WorkspacePlanDetails",
+    "GetWorkspacePlanDetailsResponse200Addons": "WorkspacePlanDetailsAddons",
+    "GetWorkspacePlanDetailsResponse200AddonsCredits": "WorkspacePlanDetailsAddonsCredits",
+    "GetWorkspacePlanDetailsResponse200AddonsOutreach": "WorkspacePlanDetailsAddonsOutreach",
+    "GetWorkspacePlanDetailsResponse200AddonsOutreachMonthlyPricingTiersItem": "WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem",
+    "GetWorkspacePlanDetailsResponse200Subscriptions": "WorkspacePlanDetailsSubscriptions",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsBundle": "WorkspacePlanDetailsSubscriptionsBundle",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsCredits": "WorkspacePlanDetailsSubscriptionsCredits",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsCrm": "WorkspacePlanDetailsSubscriptionsCrm",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsInboxPlacement": "WorkspacePlanDetailsSubscriptionsInboxPlacement",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsOutreach": "WorkspacePlanDetailsSubscriptionsOutreach",
+    "GetWorkspacePlanDetailsResponse200SubscriptionsWebsiteVisitors": "WorkspacePlanDetailsSubscriptionsWebsiteVisitors",
+    "GetWorkspaceSubscriptionDetailsResponse200": "WorkspaceSubscriptionDetails",
+    "GetWorkspaceSubscriptionDetailsResponse200SubscriptionsItem": "WorkspaceSubscriptionDetailsSubscriptionsItem",
+    "InitGoogleOAuthResponse200": "OAuthSession",
+    "InitMicrosoftOAuthResponse200": "OAuthSession",
+    "ListAccountResponse200": "AccountPage",
+    "ListAccountResponse200ItemsItem": "AccountListItem",
+    "ListAccountResponse200ItemsItemTagsType0Item": "AccountListItemTagsType0Item",
+    "ListAiAgentResponse200": "AIAgentSummaryPage",
+    "ListAiSalesAgentActivityResponse200": "AISalesAgentActivityPage",
+    "ListApiKeyResponse200": "APIKeyPage",
+    "ListAuditLogResponse200": "AuditLogPage",
+    "ListBackgroundJobResponse200": "BackgroundJobPage",
+    "ListBlockListEntryResponse200": "BlockListEntryPage",
+    "ListCampaignResponse200": "CampaignPage",
+    "ListCampaignSubsequenceResponse200": "CampaignSubsequencePage",
+    "ListCustomTagMappingResponse200": "CustomTagMappingPage",
+    "ListCustomTagResponse200": "CustomTagPage",
+    "ListDeliverabilityAgentFeedItemsResponse200": "DeliverabilityFeedItemPage",
+    "ListDeliverabilityAgentFeedItemsResponse200ItemsItem": "DeliverabilityFeedItem",
+    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemActionPayloadType0": "DeliverabilityFeedItemActionPayloadType0",
+    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemPayload": "DeliverabilityFeedItemPayload",
+    "ListDeliverabilityAgentFeedItemsResponse200ItemsItemResultPayloadType0": "DeliverabilityFeedItemResultPayloadType0",
+    "ListDfyEmailAccountOrderResponse200": "DFYEmailAccountOrderPage",
+    "ListDfyEmailAccountOrdersAccountsResponse200": "DFYOrderedAccountPage",
+    "ListDfyEmailAccountOrdersAccountsResponse200ItemsItem": "DFYOrderedAccount",
+    "ListEmailResponse200": "EmailPage",
+    "ListInboxManagerActivityResponse200": "InboxManagerActivityPage",
+    "ListInboxManagerActivityResponse200ItemsItem": "InboxManagerActivity",
+    "ListInboxManagerGuidancesResponse200": "AIAgentGuidancePage",
+    "ListInboxManagerRepliesResponse200": "AISalesAgentReplyPage",
+    "ListInboxPlacementAnalyticsResponse200": "InboxPlacementAnalyticsPage",
+    "ListInboxPlacementBlacklistAndSpamAssassinReportResponse200": "InboxPlacementBlacklistAndSpamAssassinReportPage",
+    "ListInboxPlacementTestResponse200": "InboxPlacementTestPage",
+    "ListLeadFinderAgentActivitiesByIdResponse200": "LeadFinderAgentActivityPage",
+    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItem": "LeadFinderAgentActivity",
+    "ListLeadFinderAgentActivitiesByIdResponse200ItemsItemPayload": "LeadFinderAgentActivityPayload",
+    "ListLeadFinderAgentsResponse200": "AILeadFinderAgentPage",
+    "ListLeadLabelResponse200": "LeadLabelPage",
+    "ListLeadListResponse200": "LeadListPage",
+    "ListLeadsResponse200": "LeadPage",
+    "ListPhoneNumbersResponse200Item": "PhoneNumber",
+    "ListSalesAgentActivitiesResponse200": "SalesAgentActivityPage",
+    "ListSalesAgentGuidanceRulesResponse200": "SalesAgentGuidanceRules",
+    "ListSalesAgentGuidanceRulesResponse200ItemsItem": "SalesAgentGuidanceRulesItemsItem",
+    "ListSalesAgentLeadActivityResponse200": "SalesAgentLeadActivityPage",
+    "ListSalesAgentLeadActivityResponse200ItemsItem": "SalesAgentLeadActivityItem",
+    "ListWebhookEventResponse200": "WebhookEventPage",
+    "ListWebhookEventTypesResponse200": "WebhookEventTypes",
+    "ListWebhookEventTypesResponse200EventTypesItem": "WebhookEventTypesEventTypesItem",
+    "ListWebhookResponse200": "WebhookPage",
+    "ListWorkspaceGroupMemberResponse200": "WorkspaceGroupMemberPage",
+    "ListWorkspaceMemberResponse200": "WorkspaceMemberPage",
+    "MarkThreadAsReadResponse200": "SuccessResult",
+    "MoveAccountsResponse200": "AccountsMoved",
+    "PatchSalesAgentGuidanceRuleResponse200": "SalesAgentGuidanceRule",
+    "PauseAccountsResponse200": "AccountsPaused",
+    "PauseDeliverabilityAffectedAccountsResponse200": "DeliverabilityAffectedAccountsPaused",
+    "PauseDeliverabilityAffectedAccountsResponse200Item": "DeliverabilityAffectedAccountsPausedItem",
+    "PauseDeliverabilityAffectedAccountsResponse200ItemActionPayloadType0": "DeliverabilityAffectedAccountsPausedItemActionPayloadType0",
+    "PauseDeliverabilityAffectedAccountsResponse200ItemPayload": "DeliverabilityAffectedAccountsPausedItemPayload",
+    "PauseDeliverabilityAffectedAccountsResponse200ItemResultPayloadType0": "DeliverabilityAffectedAccountsPausedItemResultPayloadType0",
+    "PauseDeliverabilityAffectedAccountsResponse200PausedProviderCounts": "DeliverabilityAffectedAccountsPausedPausedProviderCounts",
+    "PauseDeliverabilityCampaignSendingResponse200": "DeliverabilityCampaignSendingPaused",
+    "PauseDeliverabilityCampaignSendingResponse200Item": "DeliverabilityCampaignSendingPausedItem",
+    "PauseDeliverabilityCampaignSendingResponse200ItemActionPayloadType0": "DeliverabilityCampaignSendingPausedItemActionPayloadType0",
+    "PauseDeliverabilityCampaignSendingResponse200ItemPayload": "DeliverabilityCampaignSendingPausedItemPayload",
+    "PauseDeliverabilityCampaignSendingResponse200ItemResultPayloadType0": "DeliverabilityCampaignSendingPausedItemResultPayloadType0",
+    "PreviewLeadsFromSupersearchResponse200": "SuperSearchLeadsPreview",
+    "PreviewLeadsFromSupersearchResponse200LeadsItem": "SuperSearchLeadsPreviewLeadsItem",
+    "PreWarmedUpDomainsListResponse200": "PreWarmedUpDomains",
+    "PreWarmedUpDomainsListResponse200DomainsWithTypeItem": "PreWarmedUpDomainsDomainsWithTypeItem",
+    "RejectSalesAgentActivitiesResponse200": "SalesAgentActivitiesRejected",
+    "RunDeliverabilityAgentNowResponse200": "DeliverabilityAgentRunStarted",
+    "RunEnrichmentResponse200": "EnrichmentRun",
+    "RunEnrichmentResponse200EnrichmentPayload": "EnrichmentRunEnrichmentPayload",
+    "SearchByContactResponse200": "CampaignsByContact",
+    "SendTestEmailResponse200Type0": "TestEmailResultType0",
+    "SendTestEmailResponse200Type1": "TestEmailResultType1",
+    "SignalKeywordsFacetResponse200": "SignalKeywords",
+    "SignalKeywordsFacetResponse200KeywordsItem": "SignalKeywordsKeywordsItem",
+    "TestAccountVitalsResponse200": "AccountVitalsTest",
+    "TestAccountVitalsResponse200FailureListItem": "AccountVitalsTestFailureListItem",
+    "TestAccountVitalsResponse200SuccessListItem": "AccountVitalsTestSuccessListItem",
+    "TestAiReplyLabelLeadLabelsResponse200": "AIReplyLabelTest",
+    "TestWebhookResponse200": "WebhookTest",
+    "ToggleTagResourceResponse200": "SuccessResult",
+    "UpdateDeliverabilityAgentSettingsResponse200": "DeliverabilityAgentSettingsUpdated",
+    "UpdateLeadInterestStatusResponse202": "LeadInterestStatusUpdateAccepted",
 }
 
 
 def __getattr__(name: str) -> Any:
+    new = _RENAMED.get(name)
+    if new is not None:
+        # Not cached: every use of an old name warns.
+        warnings.warn(
+            f"{name} is deprecated: it is now {new} (the old name goes in the next release)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return __getattr__(new)
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

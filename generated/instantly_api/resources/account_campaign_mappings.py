@@ -28,8 +28,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/account-campaign-mappings/{email}",
         module="instantly_api.api.account_campaign_mapping.get_account_campaign_mapping",
         returns=(
-            "instantly_api.models.get_account_campaign_mapping_response_200",
-            "GetAccountCampaignMappingResponse200",
+            "instantly_api.models.account_campaign_mapping_page",
+            "AccountCampaignMappingPage",
         ),
         path_params=(("email", "email"),),
         query=(("limit", "limit"), ("starting_after", "starting_after")),

@@ -23,26 +23,22 @@ if TYPE_CHECKING:
     from instantly._polling import ProgressCallback
     from instantly.resources._base import RequestOptions
     from instantly_api.models.account import Account
+    from instantly_api.models.account_list_item import AccountListItem
+    from instantly_api.models.account_vitals_test import AccountVitalsTest
+    from instantly_api.models.accounts_moved import AccountsMoved
     from instantly_api.models.background_job import BackgroundJob
     from instantly_api.models.create_account_create_account import CreateAccountCreateAccount
     from instantly_api.models.create_account_create_account_warmup import (
         CreateAccountCreateAccountWarmup,
     )
-    from instantly_api.models.get_ctd_status_response_200 import GetCtdStatusResponse200
-    from instantly_api.models.get_daily_account_analytics_response_200_item import (
-        GetDailyAccountAnalyticsResponse200Item,
-    )
+    from instantly_api.models.ctd_status import CtdStatus
+    from instantly_api.models.daily_account_analytics import DailyAccountAnalytics
     from instantly_api.models.get_warmup_analytics_body import GetWarmupAnalyticsBody
-    from instantly_api.models.get_warmup_analytics_response_200 import GetWarmupAnalyticsResponse200
-    from instantly_api.models.list_account_response_200_items_item import (
-        ListAccountResponse200ItemsItem,
-    )
     from instantly_api.models.move_accounts_body import MoveAccountsBody
-    from instantly_api.models.move_accounts_response_200 import MoveAccountsResponse200
     from instantly_api.models.patch_account_body import PatchAccountBody
     from instantly_api.models.patch_account_body_warmup import PatchAccountBodyWarmup
     from instantly_api.models.test_account_vitals_body import TestAccountVitalsBody
-    from instantly_api.models.test_account_vitals_response_200 import TestAccountVitalsResponse200
+    from instantly_api.models.warmup_analytics import WarmupAnalytics
 
 __all__ = ["AsyncAccounts", "OPERATIONS", "Accounts"]
 
@@ -52,7 +48,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/accounts",
         module="instantly_api.api.account.list_account",
-        returns=("instantly_api.models.list_account_response_200", "ListAccountResponse200"),
+        returns=("instantly_api.models.account_page", "AccountPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -470,10 +466,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/accounts/warmup-analytics",
         module="instantly_api.api.account.get_warmup_analytics",
-        returns=(
-            "instantly_api.models.get_warmup_analytics_response_200",
-            "GetWarmupAnalyticsResponse200",
-        ),
+        returns=("instantly_api.models.warmup_analytics", "WarmupAnalytics"),
         path_params=(),
         query=(),
         body=(("emails", "emails"),),
@@ -532,7 +525,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/accounts/pause",
         module="instantly_api.api.account.pause_accounts",
-        returns=("instantly_api.models.pause_accounts_response_200", "PauseAccountsResponse200"),
+        returns=("instantly_api.models.accounts_paused", "AccountsPaused"),
         path_params=(),
         query=(),
         body=(("emails", "emails"),),
@@ -624,7 +617,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/accounts/ctd/status",
         module="instantly_api.api.account.get_ctd_status",
-        returns=("instantly_api.models.get_ctd_status_response_200", "GetCtdStatusResponse200"),
+        returns=("instantly_api.models.ctd_status", "CtdStatus"),
         path_params=(),
         query=(("host", "host"),),
         body=(),
@@ -640,10 +633,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/accounts/test/vitals",
         module="instantly_api.api.account.test_account_vitals",
-        returns=(
-            "instantly_api.models.test_account_vitals_response_200",
-            "TestAccountVitalsResponse200",
-        ),
+        returns=("instantly_api.models.account_vitals_test", "AccountVitalsTest"),
         path_params=(),
         query=(),
         body=(("accounts", "accounts"),),
@@ -664,7 +654,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/accounts/move",
         module="instantly_api.api.account.move_accounts",
-        returns=("instantly_api.models.move_accounts_response_200", "MoveAccountsResponse200"),
+        returns=("instantly_api.models.accounts_moved", "AccountsMoved"),
         path_params=(),
         query=(),
         body=(
@@ -846,7 +836,7 @@ class Accounts(SyncResource):
         sort_order: str | Unset = UNSET,
         skip: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListAccountResponse200ItemsItem]:
+    ) -> SyncPaginator[AccountListItem]:
         """List account.
 
         `GET /api/v2/accounts`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -1064,14 +1054,14 @@ class Accounts(SyncResource):
     @overload
     def get_warmup_analytics(
         self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200: ...
+    ) -> WarmupAnalytics: ...
     @overload
     def get_warmup_analytics(
         self, *, body: GetWarmupAnalyticsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200: ...
+    ) -> WarmupAnalytics: ...
     def get_warmup_analytics(
         self, *, body: Any = UNSET, emails: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200:
+    ) -> WarmupAnalytics:
         """Get warmup analytics.
 
         `POST /api/v2/accounts/warmup-analytics`; repeated after a failure that may have reached the server.
@@ -1087,7 +1077,7 @@ class Accounts(SyncResource):
         end_date: str | Unset = UNSET,
         emails: Sequence[str] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetDailyAccountAnalyticsResponse200Item]:
+    ) -> list[DailyAccountAnalytics]:
         """Get daily account analytics.
 
         `GET /api/v2/accounts/analytics/daily`.
@@ -1105,9 +1095,7 @@ class Accounts(SyncResource):
         """
         return self._call(OPERATIONS["markAccountFixed"], {"email": email}, options)
 
-    def get_ctd_status(
-        self, *, host: str, **options: Unpack[RequestOptions]
-    ) -> GetCtdStatusResponse200:
+    def get_ctd_status(self, *, host: str, **options: Unpack[RequestOptions]) -> CtdStatus:
         """Get custom tracking domain status.
 
         `GET /api/v2/accounts/ctd/status`.
@@ -1117,14 +1105,14 @@ class Accounts(SyncResource):
     @overload
     def test_vitals(
         self, *, accounts: Sequence[str] | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200: ...
+    ) -> AccountVitalsTest: ...
     @overload
     def test_vitals(
         self, *, body: TestAccountVitalsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200: ...
+    ) -> AccountVitalsTest: ...
     def test_vitals(
         self, *, body: Any = UNSET, accounts: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200:
+    ) -> AccountVitalsTest:
         """Test account vitals.
 
         `POST /api/v2/accounts/test/vitals`; repeated after a failure that may have reached the server.
@@ -1141,11 +1129,11 @@ class Accounts(SyncResource):
         source_workspace_id: str,
         destination_workspace_id: str,
         **options: Unpack[RequestOptions],
-    ) -> MoveAccountsResponse200: ...
+    ) -> AccountsMoved: ...
     @overload
     def move(
         self, *, body: MoveAccountsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> MoveAccountsResponse200: ...
+    ) -> AccountsMoved: ...
     def move(
         self,
         *,
@@ -1154,7 +1142,7 @@ class Accounts(SyncResource):
         source_workspace_id: Any = UNSET,
         destination_workspace_id: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> MoveAccountsResponse200:
+    ) -> AccountsMoved:
         """Move accounts between workspaces.
 
         `POST /api/v2/accounts/move`; never repeated once it may have reached the server.
@@ -1321,7 +1309,7 @@ class AsyncAccounts(AsyncResource):
         sort_order: str | Unset = UNSET,
         skip: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListAccountResponse200ItemsItem]:
+    ) -> AsyncPaginator[AccountListItem]:
         """List account.
 
         `GET /api/v2/accounts`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -1539,14 +1527,14 @@ class AsyncAccounts(AsyncResource):
     @overload
     async def get_warmup_analytics(
         self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200: ...
+    ) -> WarmupAnalytics: ...
     @overload
     async def get_warmup_analytics(
         self, *, body: GetWarmupAnalyticsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200: ...
+    ) -> WarmupAnalytics: ...
     async def get_warmup_analytics(
         self, *, body: Any = UNSET, emails: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> GetWarmupAnalyticsResponse200:
+    ) -> WarmupAnalytics:
         """Get warmup analytics.
 
         `POST /api/v2/accounts/warmup-analytics`; repeated after a failure that may have reached the server.
@@ -1562,7 +1550,7 @@ class AsyncAccounts(AsyncResource):
         end_date: str | Unset = UNSET,
         emails: Sequence[str] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetDailyAccountAnalyticsResponse200Item]:
+    ) -> list[DailyAccountAnalytics]:
         """Get daily account analytics.
 
         `GET /api/v2/accounts/analytics/daily`.
@@ -1580,9 +1568,7 @@ class AsyncAccounts(AsyncResource):
         """
         return await self._call(OPERATIONS["markAccountFixed"], {"email": email}, options)
 
-    async def get_ctd_status(
-        self, *, host: str, **options: Unpack[RequestOptions]
-    ) -> GetCtdStatusResponse200:
+    async def get_ctd_status(self, *, host: str, **options: Unpack[RequestOptions]) -> CtdStatus:
         """Get custom tracking domain status.
 
         `GET /api/v2/accounts/ctd/status`.
@@ -1592,14 +1578,14 @@ class AsyncAccounts(AsyncResource):
     @overload
     async def test_vitals(
         self, *, accounts: Sequence[str] | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200: ...
+    ) -> AccountVitalsTest: ...
     @overload
     async def test_vitals(
         self, *, body: TestAccountVitalsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200: ...
+    ) -> AccountVitalsTest: ...
     async def test_vitals(
         self, *, body: Any = UNSET, accounts: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAccountVitalsResponse200:
+    ) -> AccountVitalsTest:
         """Test account vitals.
 
         `POST /api/v2/accounts/test/vitals`; repeated after a failure that may have reached the server.
@@ -1616,11 +1602,11 @@ class AsyncAccounts(AsyncResource):
         source_workspace_id: str,
         destination_workspace_id: str,
         **options: Unpack[RequestOptions],
-    ) -> MoveAccountsResponse200: ...
+    ) -> AccountsMoved: ...
     @overload
     async def move(
         self, *, body: MoveAccountsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> MoveAccountsResponse200: ...
+    ) -> AccountsMoved: ...
     async def move(
         self,
         *,
@@ -1629,7 +1615,7 @@ class AsyncAccounts(AsyncResource):
         source_workspace_id: Any = UNSET,
         destination_workspace_id: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> MoveAccountsResponse200:
+    ) -> AccountsMoved:
         """Move accounts between workspaces.
 
         `POST /api/v2/accounts/move`; never repeated once it may have reached the server.

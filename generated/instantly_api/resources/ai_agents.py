@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.ai_agent import AIAgent
+    from instantly_api.models.ai_agent_analytics import AIAgentAnalytics
     from instantly_api.models.ai_agent_summary import AIAgentSummary
     from instantly_api.models.ai_sales_agent import AISalesAgent
     from instantly_api.models.create_ai_agent_body import CreateAiAgentBody
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
     from instantly_api.models.get_ai_agent_analytics_body import GetAiAgentAnalyticsBody
     from instantly_api.models.get_ai_agent_analytics_body_agent_types import (
         GetAiAgentAnalyticsBodyAgentTypes,
-    )
-    from instantly_api.models.get_ai_agent_analytics_response_200 import (
-        GetAiAgentAnalyticsResponse200,
     )
     from instantly_api.models.patch_ai_agent_body import PatchAiAgentBody
     from instantly_api.models.patch_ai_agent_body_config import PatchAiAgentBodyConfig
@@ -46,7 +44,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents",
         module="instantly_api.api.ai_agent.list_ai_agent",
-        returns=("instantly_api.models.list_ai_agent_response_200", "ListAiAgentResponse200"),
+        returns=("instantly_api.models.ai_agent_summary_page", "AIAgentSummaryPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -182,10 +180,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/ai-agents/analytics",
         module="instantly_api.api.ai_agent.get_ai_agent_analytics",
-        returns=(
-            "instantly_api.models.get_ai_agent_analytics_response_200",
-            "GetAiAgentAnalyticsResponse200",
-        ),
+        returns=("instantly_api.models.ai_agent_analytics", "AIAgentAnalytics"),
         path_params=(),
         query=(),
         body=(("agent_ids", "agent_ids"), ("agent_types", "agent_types")),
@@ -723,14 +718,14 @@ class AiAgents(SyncResource):
         agent_ids: Sequence[str],
         agent_types: GetAiAgentAnalyticsBodyAgentTypes | Mapping[str, Any] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200: ...
+    ) -> AIAgentAnalytics: ...
     @overload
     def get_analytics(
         self,
         *,
         body: GetAiAgentAnalyticsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200: ...
+    ) -> AIAgentAnalytics: ...
     def get_analytics(
         self,
         *,
@@ -738,7 +733,7 @@ class AiAgents(SyncResource):
         agent_ids: Any = UNSET,
         agent_types: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200:
+    ) -> AIAgentAnalytics:
         """Get analytics for specified AI agents.
 
         `POST /api/v2/ai-agents/analytics`; repeated after a failure that may have reached the server.
@@ -935,14 +930,14 @@ class AsyncAiAgents(AsyncResource):
         agent_ids: Sequence[str],
         agent_types: GetAiAgentAnalyticsBodyAgentTypes | Mapping[str, Any] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200: ...
+    ) -> AIAgentAnalytics: ...
     @overload
     async def get_analytics(
         self,
         *,
         body: GetAiAgentAnalyticsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200: ...
+    ) -> AIAgentAnalytics: ...
     async def get_analytics(
         self,
         *,
@@ -950,7 +945,7 @@ class AsyncAiAgents(AsyncResource):
         agent_ids: Any = UNSET,
         agent_types: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiAgentAnalyticsResponse200:
+    ) -> AIAgentAnalytics:
         """Get analytics for specified AI agents.
 
         `POST /api/v2/ai-agents/analytics`; repeated after a failure that may have reached the server.

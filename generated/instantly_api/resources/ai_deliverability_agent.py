@@ -19,45 +19,33 @@ if TYPE_CHECKING:
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.ai_deliverability_agent import AIDeliverabilityAgent
-    from instantly_api.models.complete_deliverability_feed_item_response_200 import (
-        CompleteDeliverabilityFeedItemResponse200,
+    from instantly_api.models.deliverability_affected_accounts_paused import (
+        DeliverabilityAffectedAccountsPaused,
     )
-    from instantly_api.models.deploy_deliverability_agent_response_200 import (
-        DeployDeliverabilityAgentResponse200,
+    from instantly_api.models.deliverability_agent_deployed import DeliverabilityAgentDeployed
+    from instantly_api.models.deliverability_agent_result import DeliverabilityAgentResult
+    from instantly_api.models.deliverability_agent_run_started import DeliverabilityAgentRunStarted
+    from instantly_api.models.deliverability_agent_settings_updated import (
+        DeliverabilityAgentSettingsUpdated,
     )
-    from instantly_api.models.get_deliverability_agent_response_200 import (
-        GetDeliverabilityAgentResponse200,
+    from instantly_api.models.deliverability_agent_state import DeliverabilityAgentState
+    from instantly_api.models.deliverability_agent_state_by_id import DeliverabilityAgentStateById
+    from instantly_api.models.deliverability_campaign_sending_paused import (
+        DeliverabilityCampaignSendingPaused,
     )
-    from instantly_api.models.get_deliverability_agent_state_by_id_response_200 import (
-        GetDeliverabilityAgentStateByIdResponse200,
-    )
-    from instantly_api.models.get_deliverability_agent_state_response_200 import (
-        GetDeliverabilityAgentStateResponse200,
-    )
-    from instantly_api.models.list_deliverability_agent_feed_items_response_200_items_item import (
-        ListDeliverabilityAgentFeedItemsResponse200ItemsItem,
+    from instantly_api.models.deliverability_feed_item import DeliverabilityFeedItem
+    from instantly_api.models.deliverability_feed_item_completed import (
+        DeliverabilityFeedItemCompleted,
     )
     from instantly_api.models.patch_deliverability_agent_body import PatchDeliverabilityAgentBody
     from instantly_api.models.patch_deliverability_agent_body_slack_type_0 import (
         PatchDeliverabilityAgentBodySlackType0,
-    )
-    from instantly_api.models.pause_deliverability_affected_accounts_response_200 import (
-        PauseDeliverabilityAffectedAccountsResponse200,
-    )
-    from instantly_api.models.pause_deliverability_campaign_sending_response_200 import (
-        PauseDeliverabilityCampaignSendingResponse200,
-    )
-    from instantly_api.models.run_deliverability_agent_now_response_200 import (
-        RunDeliverabilityAgentNowResponse200,
     )
     from instantly_api.models.update_deliverability_agent_settings_body import (
         UpdateDeliverabilityAgentSettingsBody,
     )
     from instantly_api.models.update_deliverability_agent_settings_body_slack_type_0 import (
         UpdateDeliverabilityAgentSettingsBodySlackType0,
-    )
-    from instantly_api.models.update_deliverability_agent_settings_response_200 import (
-        UpdateDeliverabilityAgentSettingsResponse200,
     )
 
 __all__ = ["AsyncAiDeliverabilityAgent", "OPERATIONS", "AiDeliverabilityAgent"]
@@ -68,10 +56,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/deliverability",
         module="instantly_api.api.ai_deliverability_agent.get_deliverability_agent",
-        returns=(
-            "instantly_api.models.get_deliverability_agent_response_200",
-            "GetDeliverabilityAgentResponse200",
-        ),
+        returns=("instantly_api.models.deliverability_agent_result", "DeliverabilityAgentResult"),
         path_params=(),
         query=(),
         body=(),
@@ -88,8 +73,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/settings",
         module="instantly_api.api.ai_deliverability_agent.update_deliverability_agent_settings",
         returns=(
-            "instantly_api.models.update_deliverability_agent_settings_response_200",
-            "UpdateDeliverabilityAgentSettingsResponse200",
+            "instantly_api.models.deliverability_agent_settings_updated",
+            "DeliverabilityAgentSettingsUpdated",
         ),
         path_params=(),
         query=(),
@@ -129,10 +114,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/deliverability/state",
         module="instantly_api.api.ai_deliverability_agent.get_deliverability_agent_state",
-        returns=(
-            "instantly_api.models.get_deliverability_agent_state_response_200",
-            "GetDeliverabilityAgentStateResponse200",
-        ),
+        returns=("instantly_api.models.deliverability_agent_state", "DeliverabilityAgentState"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -162,8 +144,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/feed-items/{id}/pause-affected-accounts",
         module="instantly_api.api.ai_deliverability_agent.pause_deliverability_affected_accounts",
         returns=(
-            "instantly_api.models.pause_deliverability_affected_accounts_response_200",
-            "PauseDeliverabilityAffectedAccountsResponse200",
+            "instantly_api.models.deliverability_affected_accounts_paused",
+            "DeliverabilityAffectedAccountsPaused",
         ),
         path_params=(("id", "id"),),
         query=(),
@@ -181,8 +163,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/feed-items/{id}/pause-campaign-sending",
         module="instantly_api.api.ai_deliverability_agent.pause_deliverability_campaign_sending",
         returns=(
-            "instantly_api.models.pause_deliverability_campaign_sending_response_200",
-            "PauseDeliverabilityCampaignSendingResponse200",
+            "instantly_api.models.deliverability_campaign_sending_paused",
+            "DeliverabilityCampaignSendingPaused",
         ),
         path_params=(("id", "id"),),
         query=(),
@@ -200,8 +182,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/feed-items/{id}/complete",
         module="instantly_api.api.ai_deliverability_agent.complete_deliverability_feed_item",
         returns=(
-            "instantly_api.models.complete_deliverability_feed_item_response_200",
-            "CompleteDeliverabilityFeedItemResponse200",
+            "instantly_api.models.deliverability_feed_item_completed",
+            "DeliverabilityFeedItemCompleted",
         ),
         path_params=(("id", "id"),),
         query=(),
@@ -219,8 +201,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/run-now",
         module="instantly_api.api.ai_deliverability_agent.run_deliverability_agent_now",
         returns=(
-            "instantly_api.models.run_deliverability_agent_now_response_200",
-            "RunDeliverabilityAgentNowResponse200",
+            "instantly_api.models.deliverability_agent_run_started",
+            "DeliverabilityAgentRunStarted",
         ),
         path_params=(),
         query=(),
@@ -238,8 +220,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/deploy",
         module="instantly_api.api.ai_deliverability_agent.deploy_deliverability_agent",
         returns=(
-            "instantly_api.models.deploy_deliverability_agent_response_200",
-            "DeployDeliverabilityAgentResponse200",
+            "instantly_api.models.deliverability_agent_deployed",
+            "DeliverabilityAgentDeployed",
         ),
         path_params=(),
         query=(),
@@ -313,8 +295,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/{id}/state",
         module="instantly_api.api.ai_deliverability_agent.get_deliverability_agent_state_by_id",
         returns=(
-            "instantly_api.models.get_deliverability_agent_state_by_id_response_200",
-            "GetDeliverabilityAgentStateByIdResponse200",
+            "instantly_api.models.deliverability_agent_state_by_id",
+            "DeliverabilityAgentStateById",
         ),
         path_params=(("id", "id"),),
         query=(
@@ -346,8 +328,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/deliverability/{id}/feed-items",
         module="instantly_api.api.ai_deliverability_agent.list_deliverability_agent_feed_items",
         returns=(
-            "instantly_api.models.list_deliverability_agent_feed_items_response_200",
-            "ListDeliverabilityAgentFeedItemsResponse200",
+            "instantly_api.models.deliverability_feed_item_page",
+            "DeliverabilityFeedItemPage",
         ),
         path_params=(("id", "id"),),
         query=(
@@ -379,7 +361,7 @@ OPERATIONS: dict[str, Operation] = {
 class AiDeliverabilityAgent(SyncResource):
     """AIDeliverabilityAgent: 12 operations."""
 
-    def get_current(self, **options: Unpack[RequestOptions]) -> GetDeliverabilityAgentResponse200:
+    def get_current(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentResult:
         """Get the default AI Deliverability Agent.
 
         `GET /api/v2/ai-agents/deliverability`.
@@ -392,17 +374,17 @@ class AiDeliverabilityAgent(SyncResource):
         *,
         slack: None | (UpdateDeliverabilityAgentSettingsBodySlackType0 | Mapping[str, Any]),
         **options: Unpack[RequestOptions],
-    ) -> UpdateDeliverabilityAgentSettingsResponse200: ...
+    ) -> DeliverabilityAgentSettingsUpdated: ...
     @overload
     def update_settings(
         self,
         *,
         body: UpdateDeliverabilityAgentSettingsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> UpdateDeliverabilityAgentSettingsResponse200: ...
+    ) -> DeliverabilityAgentSettingsUpdated: ...
     def update_settings(
         self, *, body: Any = UNSET, slack: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> UpdateDeliverabilityAgentSettingsResponse200:
+    ) -> DeliverabilityAgentSettingsUpdated:
         """Update the default AI Deliverability Agent settings.
 
         `PATCH /api/v2/ai-agents/deliverability/settings`; repeated after a failure that may have reached the server.
@@ -418,7 +400,7 @@ class AiDeliverabilityAgent(SyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetDeliverabilityAgentStateResponse200:
+    ) -> DeliverabilityAgentState:
         """Get the default AI Deliverability Agent state.
 
         `GET /api/v2/ai-agents/deliverability/state`.
@@ -431,7 +413,7 @@ class AiDeliverabilityAgent(SyncResource):
 
     def pause_affected_accounts(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> PauseDeliverabilityAffectedAccountsResponse200:
+    ) -> DeliverabilityAffectedAccountsPaused:
         """Pause accounts affected by a deliverability recommendation.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/pause-affected-accounts`; never repeated once it may have reached the server.
@@ -440,7 +422,7 @@ class AiDeliverabilityAgent(SyncResource):
 
     def pause_campaign_sending(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> PauseDeliverabilityCampaignSendingResponse200:
+    ) -> DeliverabilityCampaignSendingPaused:
         """Pause campaign sending for affected accounts.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/pause-campaign-sending`; never repeated once it may have reached the server.
@@ -449,21 +431,21 @@ class AiDeliverabilityAgent(SyncResource):
 
     def complete_feed_item(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> CompleteDeliverabilityFeedItemResponse200:
+    ) -> DeliverabilityFeedItemCompleted:
         """Complete a Deliverability Agent feed item.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/complete`; never repeated once it may have reached the server.
         """
         return self._call(OPERATIONS["completeDeliverabilityFeedItem"], {"id": id}, options)
 
-    def run_now(self, **options: Unpack[RequestOptions]) -> RunDeliverabilityAgentNowResponse200:
+    def run_now(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentRunStarted:
         """Run Deliverability Agent now.
 
         `POST /api/v2/ai-agents/deliverability/run-now`; never repeated once it may have reached the server.
         """
         return self._call(OPERATIONS["runDeliverabilityAgentNow"], {}, options)
 
-    def deploy(self, **options: Unpack[RequestOptions]) -> DeployDeliverabilityAgentResponse200:
+    def deploy(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentDeployed:
         """Deploy the default AI Deliverability Agent.
 
         `POST /api/v2/ai-agents/deliverability/deploy`; never repeated once it may have reached the server.
@@ -523,7 +505,7 @@ class AiDeliverabilityAgent(SyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetDeliverabilityAgentStateByIdResponse200:
+    ) -> DeliverabilityAgentStateById:
         """Get AI Deliverability Agent state.
 
         `GET /api/v2/ai-agents/deliverability/{id}/state`.
@@ -548,7 +530,7 @@ class AiDeliverabilityAgent(SyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListDeliverabilityAgentFeedItemsResponse200ItemsItem]:
+    ) -> SyncPaginator[DeliverabilityFeedItem]:
         """List AI Deliverability Agent feed items.
 
         `GET /api/v2/ai-agents/deliverability/{id}/feed-items`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -568,9 +550,7 @@ class AiDeliverabilityAgent(SyncResource):
 class AsyncAiDeliverabilityAgent(AsyncResource):
     """AIDeliverabilityAgent: 12 operations (async)."""
 
-    async def get_current(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetDeliverabilityAgentResponse200:
+    async def get_current(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentResult:
         """Get the default AI Deliverability Agent.
 
         `GET /api/v2/ai-agents/deliverability`.
@@ -583,17 +563,17 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
         *,
         slack: None | (UpdateDeliverabilityAgentSettingsBodySlackType0 | Mapping[str, Any]),
         **options: Unpack[RequestOptions],
-    ) -> UpdateDeliverabilityAgentSettingsResponse200: ...
+    ) -> DeliverabilityAgentSettingsUpdated: ...
     @overload
     async def update_settings(
         self,
         *,
         body: UpdateDeliverabilityAgentSettingsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> UpdateDeliverabilityAgentSettingsResponse200: ...
+    ) -> DeliverabilityAgentSettingsUpdated: ...
     async def update_settings(
         self, *, body: Any = UNSET, slack: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> UpdateDeliverabilityAgentSettingsResponse200:
+    ) -> DeliverabilityAgentSettingsUpdated:
         """Update the default AI Deliverability Agent settings.
 
         `PATCH /api/v2/ai-agents/deliverability/settings`; repeated after a failure that may have reached the server.
@@ -609,7 +589,7 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetDeliverabilityAgentStateResponse200:
+    ) -> DeliverabilityAgentState:
         """Get the default AI Deliverability Agent state.
 
         `GET /api/v2/ai-agents/deliverability/state`.
@@ -622,7 +602,7 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
 
     async def pause_affected_accounts(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> PauseDeliverabilityAffectedAccountsResponse200:
+    ) -> DeliverabilityAffectedAccountsPaused:
         """Pause accounts affected by a deliverability recommendation.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/pause-affected-accounts`; never repeated once it may have reached the server.
@@ -633,7 +613,7 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
 
     async def pause_campaign_sending(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> PauseDeliverabilityCampaignSendingResponse200:
+    ) -> DeliverabilityCampaignSendingPaused:
         """Pause campaign sending for affected accounts.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/pause-campaign-sending`; never repeated once it may have reached the server.
@@ -644,25 +624,21 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
 
     async def complete_feed_item(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> CompleteDeliverabilityFeedItemResponse200:
+    ) -> DeliverabilityFeedItemCompleted:
         """Complete a Deliverability Agent feed item.
 
         `POST /api/v2/ai-agents/deliverability/feed-items/{id}/complete`; never repeated once it may have reached the server.
         """
         return await self._call(OPERATIONS["completeDeliverabilityFeedItem"], {"id": id}, options)
 
-    async def run_now(
-        self, **options: Unpack[RequestOptions]
-    ) -> RunDeliverabilityAgentNowResponse200:
+    async def run_now(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentRunStarted:
         """Run Deliverability Agent now.
 
         `POST /api/v2/ai-agents/deliverability/run-now`; never repeated once it may have reached the server.
         """
         return await self._call(OPERATIONS["runDeliverabilityAgentNow"], {}, options)
 
-    async def deploy(
-        self, **options: Unpack[RequestOptions]
-    ) -> DeployDeliverabilityAgentResponse200:
+    async def deploy(self, **options: Unpack[RequestOptions]) -> DeliverabilityAgentDeployed:
         """Deploy the default AI Deliverability Agent.
 
         `POST /api/v2/ai-agents/deliverability/deploy`; never repeated once it may have reached the server.
@@ -722,7 +698,7 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetDeliverabilityAgentStateByIdResponse200:
+    ) -> DeliverabilityAgentStateById:
         """Get AI Deliverability Agent state.
 
         `GET /api/v2/ai-agents/deliverability/{id}/state`.
@@ -747,7 +723,7 @@ class AsyncAiDeliverabilityAgent(AsyncResource):
         starting_after: str | Unset = UNSET,
         feed_filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListDeliverabilityAgentFeedItemsResponse200ItemsItem]:
+    ) -> AsyncPaginator[DeliverabilityFeedItem]:
         """List AI Deliverability Agent feed items.
 
         `GET /api/v2/ai-agents/deliverability/{id}/feed-items`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.

@@ -32,15 +32,9 @@ if TYPE_CHECKING:
     from instantly_api.models.create_inbox_manager_guidance_body_basic_guidance_options import (
         CreateInboxManagerGuidanceBodyBasicGuidanceOptions,
     )
-    from instantly_api.models.get_inbox_manager_analytics_summary_by_date_response_200_item import (
-        GetInboxManagerAnalyticsSummaryByDateResponse200Item,
-    )
-    from instantly_api.models.get_inbox_manager_analytics_summary_response_200 import (
-        GetInboxManagerAnalyticsSummaryResponse200,
-    )
-    from instantly_api.models.list_inbox_manager_activity_response_200_items_item import (
-        ListInboxManagerActivityResponse200ItemsItem,
-    )
+    from instantly_api.models.inbox_manager_activity import InboxManagerActivity
+    from instantly_api.models.inbox_manager_analytics_summary import InboxManagerAnalyticsSummary
+    from instantly_api.models.inbox_manager_daily_analytics import InboxManagerDailyAnalytics
     from instantly_api.models.patch_inbox_manager_agent_body import PatchInboxManagerAgentBody
     from instantly_api.models.patch_inbox_manager_agent_body_payload import (
         PatchInboxManagerAgentBodyPayload,
@@ -324,10 +318,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/inbox-manager/{id}/guidances",
         module="instantly_api.api.ai_inbox_manager.list_inbox_manager_guidances",
-        returns=(
-            "instantly_api.models.list_inbox_manager_guidances_response_200",
-            "ListInboxManagerGuidancesResponse200",
-        ),
+        returns=("instantly_api.models.ai_agent_guidance_page", "AIAgentGuidancePage"),
         path_params=(("id", "id"),),
         query=(("limit", "limit"), ("starting_after", "starting_after"), ("status", "status")),
         body=(),
@@ -512,10 +503,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/inbox-manager/{id}/replies",
         module="instantly_api.api.ai_inbox_manager.list_inbox_manager_replies",
-        returns=(
-            "instantly_api.models.list_inbox_manager_replies_response_200",
-            "ListInboxManagerRepliesResponse200",
-        ),
+        returns=("instantly_api.models.ai_sales_agent_reply_page", "AISalesAgentReplyPage"),
         path_params=(("id", "id"),),
         query=(
             ("limit", "limit"),
@@ -608,8 +596,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/inbox-manager/{id}/analytics/summary",
         module="instantly_api.api.ai_inbox_manager.get_inbox_manager_analytics_summary",
         returns=(
-            "instantly_api.models.get_inbox_manager_analytics_summary_response_200",
-            "GetInboxManagerAnalyticsSummaryResponse200",
+            "instantly_api.models.inbox_manager_analytics_summary",
+            "InboxManagerAnalyticsSummary",
         ),
         path_params=(("id", "id"),),
         query=(("from_", "from"), ("to", "to")),
@@ -660,10 +648,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/inbox-manager/{id}/analytics/activity",
         module="instantly_api.api.ai_inbox_manager.list_inbox_manager_activity",
-        returns=(
-            "instantly_api.models.list_inbox_manager_activity_response_200",
-            "ListInboxManagerActivityResponse200",
-        ),
+        returns=("instantly_api.models.inbox_manager_activity_page", "InboxManagerActivityPage"),
         path_params=(("id", "id"),),
         query=(
             ("starting_after", "starting_after"),
@@ -1045,7 +1030,7 @@ class AiInboxManager(SyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetInboxManagerAnalyticsSummaryResponse200:
+    ) -> InboxManagerAnalyticsSummary:
         """Get AI Inbox Manager analytics summary.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/summary`.
@@ -1064,7 +1049,7 @@ class AiInboxManager(SyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]:
+    ) -> list[InboxManagerDailyAnalytics]:
         """Get AI Inbox Manager analytics by date.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/summary-by-date`.
@@ -1086,7 +1071,7 @@ class AiInboxManager(SyncResource):
         activity_type: str | Unset = UNSET,
         job_type: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListInboxManagerActivityResponse200ItemsItem]:
+    ) -> SyncPaginator[InboxManagerActivity]:
         """List AI Inbox Manager activity.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/activity`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -1452,7 +1437,7 @@ class AsyncAiInboxManager(AsyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetInboxManagerAnalyticsSummaryResponse200:
+    ) -> InboxManagerAnalyticsSummary:
         """Get AI Inbox Manager analytics summary.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/summary`.
@@ -1471,7 +1456,7 @@ class AsyncAiInboxManager(AsyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]:
+    ) -> list[InboxManagerDailyAnalytics]:
         """Get AI Inbox Manager analytics by date.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/summary-by-date`.
@@ -1493,7 +1478,7 @@ class AsyncAiInboxManager(AsyncResource):
         activity_type: str | Unset = UNSET,
         job_type: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListInboxManagerActivityResponse200ItemsItem]:
+    ) -> AsyncPaginator[InboxManagerActivity]:
         """List AI Inbox Manager activity.
 
         `GET /api/v2/ai-agents/inbox-manager/{id}/analytics/activity`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.

@@ -29,12 +29,8 @@ if TYPE_CHECKING:
     from instantly_api.models.create_lead_finder_agent_body_search_filters import (
         CreateLeadFinderAgentBodySearchFilters,
     )
-    from instantly_api.models.get_lead_finder_agent_stats_response_200 import (
-        GetLeadFinderAgentStatsResponse200,
-    )
-    from instantly_api.models.list_lead_finder_agent_activities_by_id_response_200_items_item import (
-        ListLeadFinderAgentActivitiesByIdResponse200ItemsItem,
-    )
+    from instantly_api.models.lead_finder_agent_activity import LeadFinderAgentActivity
+    from instantly_api.models.lead_finder_agent_stats import LeadFinderAgentStats
     from instantly_api.models.update_lead_finder_agent_body import UpdateLeadFinderAgentBody
     from instantly_api.models.update_lead_finder_agent_body_ai_enrichment_type_0 import (
         UpdateLeadFinderAgentBodyAiEnrichmentType0,
@@ -54,10 +50,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/lead-finder",
         module="instantly_api.api.ai_lead_finder_agent.list_lead_finder_agents",
-        returns=(
-            "instantly_api.models.list_lead_finder_agents_response_200",
-            "ListLeadFinderAgentsResponse200",
-        ),
+        returns=("instantly_api.models.ai_lead_finder_agent_page", "AILeadFinderAgentPage"),
         path_params=(),
         query=(("limit", "limit"), ("starting_after", "starting_after")),
         body=(),
@@ -3355,10 +3348,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/lead-finder/{id}/stats",
         module="instantly_api.api.ai_lead_finder_agent.get_lead_finder_agent_stats",
-        returns=(
-            "instantly_api.models.get_lead_finder_agent_stats_response_200",
-            "GetLeadFinderAgentStatsResponse200",
-        ),
+        returns=("instantly_api.models.lead_finder_agent_stats", "LeadFinderAgentStats"),
         path_params=(("id", "id"),),
         query=(),
         body=(),
@@ -3375,8 +3365,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/lead-finder/{id}/activities",
         module="instantly_api.api.ai_lead_finder_agent.list_lead_finder_agent_activities_by_id",
         returns=(
-            "instantly_api.models.list_lead_finder_agent_activities_by_id_response_200",
-            "ListLeadFinderAgentActivitiesByIdResponse200",
+            "instantly_api.models.lead_finder_agent_activity_page",
+            "LeadFinderAgentActivityPage",
         ),
         path_params=(("id", "id"),),
         query=(("limit", "limit"), ("starting_after", "starting_after")),
@@ -3573,9 +3563,7 @@ class AiLeadFinderAgents(SyncResource):
         """
         return self._call(OPERATIONS["resumeLeadFinderAgentById"], {"id": id}, options)
 
-    def get_stats(
-        self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetLeadFinderAgentStatsResponse200:
+    def get_stats(self, id: str, /, **options: Unpack[RequestOptions]) -> LeadFinderAgentStats:
         """Get AI Lead Finder Agent lifetime stats.
 
         `GET /api/v2/ai-agents/lead-finder/{id}/stats`.
@@ -3590,7 +3578,7 @@ class AiLeadFinderAgents(SyncResource):
         limit: int | Unset = UNSET,
         starting_after: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListLeadFinderAgentActivitiesByIdResponse200ItemsItem]:
+    ) -> SyncPaginator[LeadFinderAgentActivity]:
         """List AI Lead Finder Agent activities.
 
         `GET /api/v2/ai-agents/lead-finder/{id}/activities`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -3777,7 +3765,7 @@ class AsyncAiLeadFinderAgents(AsyncResource):
 
     async def get_stats(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetLeadFinderAgentStatsResponse200:
+    ) -> LeadFinderAgentStats:
         """Get AI Lead Finder Agent lifetime stats.
 
         `GET /api/v2/ai-agents/lead-finder/{id}/stats`.
@@ -3792,7 +3780,7 @@ class AsyncAiLeadFinderAgents(AsyncResource):
         limit: int | Unset = UNSET,
         starting_after: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListLeadFinderAgentActivitiesByIdResponse200ItemsItem]:
+    ) -> AsyncPaginator[LeadFinderAgentActivity]:
         """List AI Lead Finder Agent activities.
 
         `GET /api/v2/ai-agents/lead-finder/{id}/activities`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.

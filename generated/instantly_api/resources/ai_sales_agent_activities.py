@@ -28,10 +28,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/{id}/activities",
         module="instantly_api.api.ai_sales_agent_activity.list_ai_sales_agent_activity",
-        returns=(
-            "instantly_api.models.list_ai_sales_agent_activity_response_200",
-            "ListAiSalesAgentActivityResponse200",
-        ),
+        returns=("instantly_api.models.ai_sales_agent_activity_page", "AISalesAgentActivityPage"),
         path_params=(("id", "id"),),
         query=(
             ("limit", "limit"),

@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from instantly_api.models.approve_sales_agent_activities_body import (
         ApproveSalesAgentActivitiesBody,
     )
-    from instantly_api.models.approve_sales_agent_activities_response_200 import (
-        ApproveSalesAgentActivitiesResponse200,
-    )
     from instantly_api.models.create_imported_leads_activity_body import (
         CreateImportedLeadsActivityBody,
     )
@@ -39,53 +36,26 @@ if TYPE_CHECKING:
     from instantly_api.models.create_sales_agent_guidance_rule_body import (
         CreateSalesAgentGuidanceRuleBody,
     )
-    from instantly_api.models.create_sales_agent_guidance_rule_response_200 import (
-        CreateSalesAgentGuidanceRuleResponse200,
-    )
-    from instantly_api.models.delete_sales_agent_guidance_rule_response_200 import (
-        DeleteSalesAgentGuidanceRuleResponse200,
-    )
-    from instantly_api.models.get_ai_sdr_analytics_response_200 import GetAiSdrAnalyticsResponse200
-    from instantly_api.models.get_ai_sdr_lead_activity_response_200 import (
-        GetAiSdrLeadActivityResponse200,
-    )
-    from instantly_api.models.get_ai_sdr_lead_activity_summary_response_200 import (
-        GetAiSdrLeadActivitySummaryResponse200,
-    )
-    from instantly_api.models.get_ai_sdr_opportunity_summary_response_200 import (
-        GetAiSdrOpportunitySummaryResponse200,
-    )
-    from instantly_api.models.get_sales_agent_analytics_response_200 import (
-        GetSalesAgentAnalyticsResponse200,
-    )
-    from instantly_api.models.get_sales_agent_lead_activity_summary_response_200 import (
-        GetSalesAgentLeadActivitySummaryResponse200,
-    )
-    from instantly_api.models.get_sales_agent_opportunity_summary_response_200 import (
-        GetSalesAgentOpportunitySummaryResponse200,
-    )
-    from instantly_api.models.list_sales_agent_guidance_rules_response_200 import (
-        ListSalesAgentGuidanceRulesResponse200,
-    )
-    from instantly_api.models.list_sales_agent_lead_activity_response_200_items_item import (
-        ListSalesAgentLeadActivityResponse200ItemsItem,
-    )
     from instantly_api.models.patch_sales_agent_body import PatchSalesAgentBody
     from instantly_api.models.patch_sales_agent_body_config import PatchSalesAgentBodyConfig
     from instantly_api.models.patch_sales_agent_guidance_rule_body import (
         PatchSalesAgentGuidanceRuleBody,
     )
-    from instantly_api.models.patch_sales_agent_guidance_rule_response_200 import (
-        PatchSalesAgentGuidanceRuleResponse200,
-    )
     from instantly_api.models.reject_ai_sdr_activity_body import RejectAiSdrActivityBody
     from instantly_api.models.reject_sales_agent_activities_body import (
         RejectSalesAgentActivitiesBody,
     )
-    from instantly_api.models.reject_sales_agent_activities_response_200 import (
-        RejectSalesAgentActivitiesResponse200,
-    )
     from instantly_api.models.reject_sales_agent_activity_body import RejectSalesAgentActivityBody
+    from instantly_api.models.sales_agent_activities_approved import SalesAgentActivitiesApproved
+    from instantly_api.models.sales_agent_activities_rejected import SalesAgentActivitiesRejected
+    from instantly_api.models.sales_agent_analytics import SalesAgentAnalytics
+    from instantly_api.models.sales_agent_guidance_rule import SalesAgentGuidanceRule
+    from instantly_api.models.sales_agent_guidance_rule_deleted import SalesAgentGuidanceRuleDeleted
+    from instantly_api.models.sales_agent_guidance_rules import SalesAgentGuidanceRules
+    from instantly_api.models.sales_agent_lead_activity import SalesAgentLeadActivity
+    from instantly_api.models.sales_agent_lead_activity_item import SalesAgentLeadActivityItem
+    from instantly_api.models.sales_agent_lead_activity_summary import SalesAgentLeadActivitySummary
+    from instantly_api.models.sales_agent_opportunity_summary import SalesAgentOpportunitySummary
 
 __all__ = ["AsyncAiSalesAgents", "OPERATIONS", "AiSalesAgents"]
 
@@ -95,10 +65,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/{id}/analytics",
         module="instantly_api.api.ai_sales_agent.get_ai_sdr_analytics",
-        returns=(
-            "instantly_api.models.get_ai_sdr_analytics_response_200",
-            "GetAiSdrAnalyticsResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_analytics", "SalesAgentAnalytics"),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
         body=(),
@@ -124,8 +91,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/{id}/opportunities/summary",
         module="instantly_api.api.ai_sales_agent.get_ai_sdr_opportunity_summary",
         returns=(
-            "instantly_api.models.get_ai_sdr_opportunity_summary_response_200",
-            "GetAiSdrOpportunitySummaryResponse200",
+            "instantly_api.models.sales_agent_opportunity_summary",
+            "SalesAgentOpportunitySummary",
         ),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
@@ -152,8 +119,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/{id}/leads/activity/summary",
         module="instantly_api.api.ai_sales_agent.get_ai_sdr_lead_activity_summary",
         returns=(
-            "instantly_api.models.get_ai_sdr_lead_activity_summary_response_200",
-            "GetAiSdrLeadActivitySummaryResponse200",
+            "instantly_api.models.sales_agent_lead_activity_summary",
+            "SalesAgentLeadActivitySummary",
         ),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
@@ -179,10 +146,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/{id}/leads/activity",
         module="instantly_api.api.ai_sales_agent.get_ai_sdr_lead_activity",
-        returns=(
-            "instantly_api.models.get_ai_sdr_lead_activity_response_200",
-            "GetAiSdrLeadActivityResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_lead_activity", "SalesAgentLeadActivity"),
         path_params=(("id", "id"),),
         query=(
             ("start_date", "start_date"),
@@ -967,10 +931,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/sales/{id}/analytics",
         module="instantly_api.api.ai_sales_agent.get_sales_agent_analytics",
-        returns=(
-            "instantly_api.models.get_sales_agent_analytics_response_200",
-            "GetSalesAgentAnalyticsResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_analytics", "SalesAgentAnalytics"),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
         body=(),
@@ -996,8 +957,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/opportunities/summary",
         module="instantly_api.api.ai_sales_agent.get_sales_agent_opportunity_summary",
         returns=(
-            "instantly_api.models.get_sales_agent_opportunity_summary_response_200",
-            "GetSalesAgentOpportunitySummaryResponse200",
+            "instantly_api.models.sales_agent_opportunity_summary",
+            "SalesAgentOpportunitySummary",
         ),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
@@ -1024,8 +985,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/leads/activity/summary",
         module="instantly_api.api.ai_sales_agent.get_sales_agent_lead_activity_summary",
         returns=(
-            "instantly_api.models.get_sales_agent_lead_activity_summary_response_200",
-            "GetSalesAgentLeadActivitySummaryResponse200",
+            "instantly_api.models.sales_agent_lead_activity_summary",
+            "SalesAgentLeadActivitySummary",
         ),
         path_params=(("id", "id"),),
         query=(("start_date", "start_date"), ("end_date", "end_date")),
@@ -1052,8 +1013,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/leads/activity",
         module="instantly_api.api.ai_sales_agent.list_sales_agent_lead_activity",
         returns=(
-            "instantly_api.models.list_sales_agent_lead_activity_response_200",
-            "ListSalesAgentLeadActivityResponse200",
+            "instantly_api.models.sales_agent_lead_activity_page",
+            "SalesAgentLeadActivityPage",
         ),
         path_params=(("id", "id"),),
         query=(
@@ -1088,10 +1049,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/sales/{id}/activities",
         module="instantly_api.api.ai_sales_agent.list_sales_agent_activities",
-        returns=(
-            "instantly_api.models.list_sales_agent_activities_response_200",
-            "ListSalesAgentActivitiesResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_activity_page", "SalesAgentActivityPage"),
         path_params=(("id", "id"),),
         query=(
             ("limit", "limit"),
@@ -1210,8 +1168,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/activities/approve",
         module="instantly_api.api.ai_sales_agent.approve_sales_agent_activities",
         returns=(
-            "instantly_api.models.approve_sales_agent_activities_response_200",
-            "ApproveSalesAgentActivitiesResponse200",
+            "instantly_api.models.sales_agent_activities_approved",
+            "SalesAgentActivitiesApproved",
         ),
         path_params=(("id", "id"),),
         query=(),
@@ -1246,8 +1204,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/activities/reject",
         module="instantly_api.api.ai_sales_agent.reject_sales_agent_activities",
         returns=(
-            "instantly_api.models.reject_sales_agent_activities_response_200",
-            "RejectSalesAgentActivitiesResponse200",
+            "instantly_api.models.sales_agent_activities_rejected",
+            "SalesAgentActivitiesRejected",
         ),
         path_params=(("id", "id"),),
         query=(),
@@ -1282,10 +1240,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/ai-agents/sales/{id}/guidance-rules",
         module="instantly_api.api.ai_sales_agent.list_sales_agent_guidance_rules",
-        returns=(
-            "instantly_api.models.list_sales_agent_guidance_rules_response_200",
-            "ListSalesAgentGuidanceRulesResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_guidance_rules", "SalesAgentGuidanceRules"),
         path_params=(("id", "id"),),
         query=(),
         body=(),
@@ -1301,10 +1256,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/ai-agents/sales/{id}/guidance-rules",
         module="instantly_api.api.ai_sales_agent.create_sales_agent_guidance_rule",
-        returns=(
-            "instantly_api.models.create_sales_agent_guidance_rule_response_200",
-            "CreateSalesAgentGuidanceRuleResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_guidance_rule", "SalesAgentGuidanceRule"),
         path_params=(("id", "id"),),
         query=(),
         body=(("content", "content"), ("title", "title")),
@@ -1334,8 +1286,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}",
         module="instantly_api.api.ai_sales_agent.delete_sales_agent_guidance_rule",
         returns=(
-            "instantly_api.models.delete_sales_agent_guidance_rule_response_200",
-            "DeleteSalesAgentGuidanceRuleResponse200",
+            "instantly_api.models.sales_agent_guidance_rule_deleted",
+            "SalesAgentGuidanceRuleDeleted",
         ),
         path_params=(("id", "id"), ("rule_id", "rule_id")),
         query=(),
@@ -1360,10 +1312,7 @@ OPERATIONS: dict[str, Operation] = {
         method="PATCH",
         path="/api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}",
         module="instantly_api.api.ai_sales_agent.patch_sales_agent_guidance_rule",
-        returns=(
-            "instantly_api.models.patch_sales_agent_guidance_rule_response_200",
-            "PatchSalesAgentGuidanceRuleResponse200",
-        ),
+        returns=("instantly_api.models.sales_agent_guidance_rule", "SalesAgentGuidanceRule"),
         path_params=(("id", "id"), ("rule_id", "rule_id")),
         query=(),
         body=(("title", "title"), ("content", "content")),
@@ -1407,7 +1356,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrAnalyticsResponse200:
+    ) -> SalesAgentAnalytics:
         """Get merged analytics for all AI Sales Agent campaigns.
 
         `GET /api/v2/ai-agents/{id}/analytics`.
@@ -1426,7 +1375,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrOpportunitySummaryResponse200:
+    ) -> SalesAgentOpportunitySummary:
         """Get opportunity summary for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/opportunities/summary`.
@@ -1445,7 +1394,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrLeadActivitySummaryResponse200:
+    ) -> SalesAgentLeadActivitySummary:
         """Get lead activity summary for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/leads/activity/summary`.
@@ -1467,7 +1416,7 @@ class AiSalesAgents(SyncResource):
         skip: int | Unset = UNSET,
         filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrLeadActivityResponse200:
+    ) -> SalesAgentLeadActivity:
         """Get per-lead activity for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/leads/activity`.
@@ -1726,7 +1675,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentAnalyticsResponse200:
+    ) -> SalesAgentAnalytics:
         """Get AI Sales Agent analytics.
 
         `GET /api/v2/ai-agents/sales/{id}/analytics`.
@@ -1745,7 +1694,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentOpportunitySummaryResponse200:
+    ) -> SalesAgentOpportunitySummary:
         """Get AI Sales Agent opportunity summary.
 
         `GET /api/v2/ai-agents/sales/{id}/opportunities/summary`.
@@ -1764,7 +1713,7 @@ class AiSalesAgents(SyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentLeadActivitySummaryResponse200:
+    ) -> SalesAgentLeadActivitySummary:
         """Get AI Sales Agent lead activity summary.
 
         `GET /api/v2/ai-agents/sales/{id}/leads/activity/summary`.
@@ -1786,7 +1735,7 @@ class AiSalesAgents(SyncResource):
         limit: int | Unset = UNSET,
         starting_after: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListSalesAgentLeadActivityResponse200ItemsItem]:
+    ) -> SyncPaginator[SalesAgentLeadActivityItem]:
         """List AI Sales Agent lead activity.
 
         `GET /api/v2/ai-agents/sales/{id}/leads/activity`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -1892,7 +1841,7 @@ class AiSalesAgents(SyncResource):
     @overload
     def approve_activities(
         self, id: str, /, *, activity_ids: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> ApproveSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesApproved: ...
     @overload
     def approve_activities(
         self,
@@ -1901,7 +1850,7 @@ class AiSalesAgents(SyncResource):
         *,
         body: ApproveSalesAgentActivitiesBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> ApproveSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesApproved: ...
     def approve_activities(
         self,
         id: str,
@@ -1910,7 +1859,7 @@ class AiSalesAgents(SyncResource):
         body: Any = UNSET,
         activity_ids: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ApproveSalesAgentActivitiesResponse200:
+    ) -> SalesAgentActivitiesApproved:
         """Approve multiple AI Sales Agent activities.
 
         `POST /api/v2/ai-agents/sales/{id}/activities/approve`; never repeated once it may have reached the server.
@@ -1930,7 +1879,7 @@ class AiSalesAgents(SyncResource):
         activity_ids: Sequence[str],
         rejection_reason: str,
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesRejected: ...
     @overload
     def reject_activities(
         self,
@@ -1939,7 +1888,7 @@ class AiSalesAgents(SyncResource):
         *,
         body: RejectSalesAgentActivitiesBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesRejected: ...
     def reject_activities(
         self,
         id: str,
@@ -1949,7 +1898,7 @@ class AiSalesAgents(SyncResource):
         activity_ids: Any = UNSET,
         rejection_reason: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200:
+    ) -> SalesAgentActivitiesRejected:
         """Reject multiple AI Sales Agent activities.
 
         `POST /api/v2/ai-agents/sales/{id}/activities/reject`; never repeated once it may have reached the server.
@@ -1967,7 +1916,7 @@ class AiSalesAgents(SyncResource):
 
     def list_guidance_rules(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> ListSalesAgentGuidanceRulesResponse200:
+    ) -> SalesAgentGuidanceRules:
         """List AI Sales Agent guidance rules.
 
         `GET /api/v2/ai-agents/sales/{id}/guidance-rules`.
@@ -1983,7 +1932,7 @@ class AiSalesAgents(SyncResource):
         content: str,
         title: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     @overload
     def create_guidance_rule(
         self,
@@ -1992,7 +1941,7 @@ class AiSalesAgents(SyncResource):
         *,
         body: CreateSalesAgentGuidanceRuleBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     def create_guidance_rule(
         self,
         id: str,
@@ -2002,7 +1951,7 @@ class AiSalesAgents(SyncResource):
         content: Any = UNSET,
         title: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRule:
         """Create an AI Sales Agent guidance rule.
 
         `POST /api/v2/ai-agents/sales/{id}/guidance-rules`; never repeated once it may have reached the server.
@@ -2015,7 +1964,7 @@ class AiSalesAgents(SyncResource):
 
     def delete_guidance_rule(
         self, id: str, rule_id: str, /, **options: Unpack[RequestOptions]
-    ) -> DeleteSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRuleDeleted:
         """Delete an AI Sales Agent guidance rule.
 
         `DELETE /api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}`; never repeated once it may have reached the server.
@@ -2034,7 +1983,7 @@ class AiSalesAgents(SyncResource):
         title: str | Unset = UNSET,
         content: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     @overload
     def update_guidance_rule(
         self,
@@ -2044,7 +1993,7 @@ class AiSalesAgents(SyncResource):
         *,
         body: PatchSalesAgentGuidanceRuleBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     def update_guidance_rule(
         self,
         id: str,
@@ -2055,7 +2004,7 @@ class AiSalesAgents(SyncResource):
         title: Any = UNSET,
         content: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRule:
         """Update an AI Sales Agent guidance rule.
 
         `PATCH /api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}`; repeated after a failure that may have reached the server.
@@ -2078,7 +2027,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrAnalyticsResponse200:
+    ) -> SalesAgentAnalytics:
         """Get merged analytics for all AI Sales Agent campaigns.
 
         `GET /api/v2/ai-agents/{id}/analytics`.
@@ -2097,7 +2046,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrOpportunitySummaryResponse200:
+    ) -> SalesAgentOpportunitySummary:
         """Get opportunity summary for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/opportunities/summary`.
@@ -2116,7 +2065,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrLeadActivitySummaryResponse200:
+    ) -> SalesAgentLeadActivitySummary:
         """Get lead activity summary for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/leads/activity/summary`.
@@ -2138,7 +2087,7 @@ class AsyncAiSalesAgents(AsyncResource):
         skip: int | Unset = UNSET,
         filter: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetAiSdrLeadActivityResponse200:
+    ) -> SalesAgentLeadActivity:
         """Get per-lead activity for an AI Sales Agent.
 
         `GET /api/v2/ai-agents/{id}/leads/activity`.
@@ -2397,7 +2346,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentAnalyticsResponse200:
+    ) -> SalesAgentAnalytics:
         """Get AI Sales Agent analytics.
 
         `GET /api/v2/ai-agents/sales/{id}/analytics`.
@@ -2416,7 +2365,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentOpportunitySummaryResponse200:
+    ) -> SalesAgentOpportunitySummary:
         """Get AI Sales Agent opportunity summary.
 
         `GET /api/v2/ai-agents/sales/{id}/opportunities/summary`.
@@ -2435,7 +2384,7 @@ class AsyncAiSalesAgents(AsyncResource):
         start_date: datetime.datetime | Unset = UNSET,
         end_date: datetime.datetime | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSalesAgentLeadActivitySummaryResponse200:
+    ) -> SalesAgentLeadActivitySummary:
         """Get AI Sales Agent lead activity summary.
 
         `GET /api/v2/ai-agents/sales/{id}/leads/activity/summary`.
@@ -2457,7 +2406,7 @@ class AsyncAiSalesAgents(AsyncResource):
         limit: int | Unset = UNSET,
         starting_after: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListSalesAgentLeadActivityResponse200ItemsItem]:
+    ) -> AsyncPaginator[SalesAgentLeadActivityItem]:
         """List AI Sales Agent lead activity.
 
         `GET /api/v2/ai-agents/sales/{id}/leads/activity`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -2563,7 +2512,7 @@ class AsyncAiSalesAgents(AsyncResource):
     @overload
     async def approve_activities(
         self, id: str, /, *, activity_ids: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> ApproveSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesApproved: ...
     @overload
     async def approve_activities(
         self,
@@ -2572,7 +2521,7 @@ class AsyncAiSalesAgents(AsyncResource):
         *,
         body: ApproveSalesAgentActivitiesBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> ApproveSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesApproved: ...
     async def approve_activities(
         self,
         id: str,
@@ -2581,7 +2530,7 @@ class AsyncAiSalesAgents(AsyncResource):
         body: Any = UNSET,
         activity_ids: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ApproveSalesAgentActivitiesResponse200:
+    ) -> SalesAgentActivitiesApproved:
         """Approve multiple AI Sales Agent activities.
 
         `POST /api/v2/ai-agents/sales/{id}/activities/approve`; never repeated once it may have reached the server.
@@ -2601,7 +2550,7 @@ class AsyncAiSalesAgents(AsyncResource):
         activity_ids: Sequence[str],
         rejection_reason: str,
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesRejected: ...
     @overload
     async def reject_activities(
         self,
@@ -2610,7 +2559,7 @@ class AsyncAiSalesAgents(AsyncResource):
         *,
         body: RejectSalesAgentActivitiesBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200: ...
+    ) -> SalesAgentActivitiesRejected: ...
     async def reject_activities(
         self,
         id: str,
@@ -2620,7 +2569,7 @@ class AsyncAiSalesAgents(AsyncResource):
         activity_ids: Any = UNSET,
         rejection_reason: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RejectSalesAgentActivitiesResponse200:
+    ) -> SalesAgentActivitiesRejected:
         """Reject multiple AI Sales Agent activities.
 
         `POST /api/v2/ai-agents/sales/{id}/activities/reject`; never repeated once it may have reached the server.
@@ -2638,7 +2587,7 @@ class AsyncAiSalesAgents(AsyncResource):
 
     async def list_guidance_rules(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> ListSalesAgentGuidanceRulesResponse200:
+    ) -> SalesAgentGuidanceRules:
         """List AI Sales Agent guidance rules.
 
         `GET /api/v2/ai-agents/sales/{id}/guidance-rules`.
@@ -2654,7 +2603,7 @@ class AsyncAiSalesAgents(AsyncResource):
         content: str,
         title: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     @overload
     async def create_guidance_rule(
         self,
@@ -2663,7 +2612,7 @@ class AsyncAiSalesAgents(AsyncResource):
         *,
         body: CreateSalesAgentGuidanceRuleBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     async def create_guidance_rule(
         self,
         id: str,
@@ -2673,7 +2622,7 @@ class AsyncAiSalesAgents(AsyncResource):
         content: Any = UNSET,
         title: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRule:
         """Create an AI Sales Agent guidance rule.
 
         `POST /api/v2/ai-agents/sales/{id}/guidance-rules`; never repeated once it may have reached the server.
@@ -2686,7 +2635,7 @@ class AsyncAiSalesAgents(AsyncResource):
 
     async def delete_guidance_rule(
         self, id: str, rule_id: str, /, **options: Unpack[RequestOptions]
-    ) -> DeleteSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRuleDeleted:
         """Delete an AI Sales Agent guidance rule.
 
         `DELETE /api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}`; never repeated once it may have reached the server.
@@ -2705,7 +2654,7 @@ class AsyncAiSalesAgents(AsyncResource):
         title: str | Unset = UNSET,
         content: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     @overload
     async def update_guidance_rule(
         self,
@@ -2715,7 +2664,7 @@ class AsyncAiSalesAgents(AsyncResource):
         *,
         body: PatchSalesAgentGuidanceRuleBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200: ...
+    ) -> SalesAgentGuidanceRule: ...
     async def update_guidance_rule(
         self,
         id: str,
@@ -2726,7 +2675,7 @@ class AsyncAiSalesAgents(AsyncResource):
         title: Any = UNSET,
         content: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PatchSalesAgentGuidanceRuleResponse200:
+    ) -> SalesAgentGuidanceRule:
         """Update an AI Sales Agent guidance rule.
 
         `PATCH /api/v2/ai-agents/sales/{id}/guidance-rules/{rule_id}`; repeated after a failure that may have reached the server.

@@ -27,7 +27,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/audit-logs",
         module="instantly_api.api.audit_log.list_audit_log",
-        returns=("instantly_api.models.list_audit_log_response_200", "ListAuditLogResponse200"),
+        returns=("instantly_api.models.audit_log_page", "AuditLogPage"),
         path_params=(),
         query=(
             ("limit", "limit"),

@@ -19,14 +19,12 @@ if TYPE_CHECKING:
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.block_list_entry import BlockListEntry
+    from instantly_api.models.bulk_created_block_list_entries import BulkCreatedBlockListEntries
     from instantly_api.models.create_block_list_entry_create_block_list_entry import (
         CreateBlockListEntryCreateBlockListEntry,
     )
     from instantly_api.models.createbluk_block_list_entry_bulk_create_block_list_entry import (
         CreateblukBlockListEntryBulkCreateBlockListEntry,
-    )
-    from instantly_api.models.createbluk_block_list_entry_bulk_created_block_list_entries import (
-        CreateblukBlockListEntryBulkCreatedBlockListEntries,
     )
     from instantly_api.models.deletebulk_block_list_entry_bulk_delete_block_list_entry import (
         DeletebulkBlockListEntryBulkDeleteBlockListEntry,
@@ -41,10 +39,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/block-lists-entries",
         module="instantly_api.api.block_list_entry.list_block_list_entry",
-        returns=(
-            "instantly_api.models.list_block_list_entry_response_200",
-            "ListBlockListEntryResponse200",
-        ),
+        returns=("instantly_api.models.block_list_entry_page", "BlockListEntryPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -184,8 +179,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/block-lists-entries/bulk-create",
         module="instantly_api.api.block_list_entry.createbluk_block_list_entry",
         returns=(
-            "instantly_api.models.createbluk_block_list_entry_bulk_created_block_list_entries",
-            "CreateblukBlockListEntryBulkCreatedBlockListEntries",
+            "instantly_api.models.bulk_created_block_list_entries",
+            "BulkCreatedBlockListEntries",
         ),
         path_params=(),
         query=(),
@@ -386,17 +381,17 @@ class BlockListEntries(SyncResource):
     @overload
     def bulk_create(
         self, *, bl_values: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries: ...
+    ) -> BulkCreatedBlockListEntries: ...
     @overload
     def bulk_create(
         self,
         *,
         body: CreateblukBlockListEntryBulkCreateBlockListEntry | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries: ...
+    ) -> BulkCreatedBlockListEntries: ...
     def bulk_create(
         self, *, body: Any = UNSET, bl_values: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries:
+    ) -> BulkCreatedBlockListEntries:
         """Bulk create block list entry.
 
         `POST /api/v2/block-lists-entries/bulk-create`; never repeated once it may have reached the server.
@@ -560,17 +555,17 @@ class AsyncBlockListEntries(AsyncResource):
     @overload
     async def bulk_create(
         self, *, bl_values: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries: ...
+    ) -> BulkCreatedBlockListEntries: ...
     @overload
     async def bulk_create(
         self,
         *,
         body: CreateblukBlockListEntryBulkCreateBlockListEntry | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries: ...
+    ) -> BulkCreatedBlockListEntries: ...
     async def bulk_create(
         self, *, body: Any = UNSET, bl_values: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CreateblukBlockListEntryBulkCreatedBlockListEntries:
+    ) -> BulkCreatedBlockListEntries:
         """Bulk create block list entry.
 
         `POST /api/v2/block-lists-entries/bulk-create`; never repeated once it may have reached the server.

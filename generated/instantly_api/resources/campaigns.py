@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
     from instantly_api.models.add_variables_body import AddVariablesBody
     from instantly_api.models.campaign import Campaign
-    from instantly_api.models.count_launched_response_200 import CountLaunchedResponse200
+    from instantly_api.models.campaign_analytics import CampaignAnalytics
+    from instantly_api.models.campaign_analytics_overview import CampaignAnalyticsOverview
+    from instantly_api.models.campaign_step_analytics import CampaignStepAnalytics
+    from instantly_api.models.campaigns_by_contact import CampaignsByContact
     from instantly_api.models.create_campaign_create_campaign import CreateCampaignCreateCampaign
     from instantly_api.models.create_campaign_create_campaign_auto_variant_select_type_0 import (
         CreateCampaignCreateCampaignAutoVariantSelectType0,
@@ -39,22 +42,9 @@ if TYPE_CHECKING:
     from instantly_api.models.create_campaign_create_campaign_sequences_item import (
         CreateCampaignCreateCampaignSequencesItem,
     )
+    from instantly_api.models.daily_campaign_analytics import DailyCampaignAnalytics
     from instantly_api.models.duplicate_body import DuplicateBody
-    from instantly_api.models.get_campaign_analytics_overview_response_200 import (
-        GetCampaignAnalyticsOverviewResponse200,
-    )
-    from instantly_api.models.get_campaign_analytics_response_200_item import (
-        GetCampaignAnalyticsResponse200Item,
-    )
-    from instantly_api.models.get_campaign_sending_status_response_200 import (
-        GetCampaignSendingStatusResponse200,
-    )
-    from instantly_api.models.get_campaign_steps_analytics_response_200_item import (
-        GetCampaignStepsAnalyticsResponse200Item,
-    )
-    from instantly_api.models.get_daily_campaign_analytics_response_200_item import (
-        GetDailyCampaignAnalyticsResponse200Item,
-    )
+    from instantly_api.models.launched_campaigns_count import LaunchedCampaignsCount
     from instantly_api.models.patch_campaign_body import PatchCampaignBody
     from instantly_api.models.patch_campaign_body_auto_variant_select_type_0 import (
         PatchCampaignBodyAutoVariantSelectType0,
@@ -71,7 +61,7 @@ if TYPE_CHECKING:
     from instantly_api.models.patch_campaign_body_sequences_item import (
         PatchCampaignBodySequencesItem,
     )
-    from instantly_api.models.search_by_contact_response_200 import SearchByContactResponse200
+    from instantly_api.models.sending_status import SendingStatus
 
 __all__ = ["AsyncCampaigns", "OPERATIONS", "Campaigns"]
 
@@ -81,7 +71,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/campaigns",
         module="instantly_api.api.campaign.list_campaign",
-        returns=("instantly_api.models.list_campaign_response_200", "ListCampaignResponse200"),
+        returns=("instantly_api.models.campaign_page", "CampaignPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -835,10 +825,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/campaigns/search-by-contact",
         module="instantly_api.api.campaign.search_by_contact",
-        returns=(
-            "instantly_api.models.search_by_contact_response_200",
-            "SearchByContactResponse200",
-        ),
+        returns=("instantly_api.models.campaigns_by_contact", "CampaignsByContact"),
         path_params=(),
         query=(("search", "search"), ("sort_column", "sort_column"), ("sort_order", "sort_order")),
         body=(),
@@ -896,10 +883,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/campaigns/analytics/overview",
         module="instantly_api.api.campaign.get_campaign_analytics_overview",
-        returns=(
-            "instantly_api.models.get_campaign_analytics_overview_response_200",
-            "GetCampaignAnalyticsOverviewResponse200",
-        ),
+        returns=("instantly_api.models.campaign_analytics_overview", "CampaignAnalyticsOverview"),
         path_params=(),
         query=(
             ("id", "id"),
@@ -1063,7 +1047,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/campaigns/count-launched",
         module="instantly_api.api.campaign.count_launched",
-        returns=("instantly_api.models.count_launched_response_200", "CountLaunchedResponse200"),
+        returns=("instantly_api.models.launched_campaigns_count", "LaunchedCampaignsCount"),
         path_params=(),
         query=(),
         body=(),
@@ -1102,10 +1086,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/campaigns/{id}/sending-status",
         module="instantly_api.api.campaign.get_campaign_sending_status",
-        returns=(
-            "instantly_api.models.get_campaign_sending_status_response_200",
-            "GetCampaignSendingStatusResponse200",
-        ),
+        returns=("instantly_api.models.sending_status", "SendingStatus"),
         path_params=(("id", "id"),),
         query=(("with_ai_summary", "with_ai_summary"),),
         body=(),
@@ -1539,7 +1520,7 @@ class Campaigns(SyncResource):
         sort_column: str | Unset = UNSET,
         sort_order: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SearchByContactResponse200:
+    ) -> CampaignsByContact:
         """Search campaigns by lead email.
 
         `GET /api/v2/campaigns/search-by-contact`.
@@ -1559,7 +1540,7 @@ class Campaigns(SyncResource):
         end_date: str | Unset = UNSET,
         exclude_total_leads_count: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetCampaignAnalyticsResponse200Item]:
+    ) -> list[CampaignAnalytics]:
         """Get campaign(s) analytics.
 
         `GET /api/v2/campaigns/analytics`.
@@ -1586,7 +1567,7 @@ class Campaigns(SyncResource):
         campaign_status: int | Unset = UNSET,
         expand_crm_events: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetCampaignAnalyticsOverviewResponse200:
+    ) -> CampaignAnalyticsOverview:
         """Get campaign(s) analytics overview.
 
         `GET /api/v2/campaigns/analytics/overview`.
@@ -1612,7 +1593,7 @@ class Campaigns(SyncResource):
         end_date: str | Unset = UNSET,
         campaign_status: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetDailyCampaignAnalyticsResponse200Item]:
+    ) -> list[DailyCampaignAnalytics]:
         """Get daily campaign analytics.
 
         `GET /api/v2/campaigns/analytics/daily`.
@@ -1636,7 +1617,7 @@ class Campaigns(SyncResource):
         end_date: str | Unset = UNSET,
         include_opportunities_count: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetCampaignStepsAnalyticsResponse200Item]:
+    ) -> list[CampaignStepAnalytics]:
         """Get campaign steps analytics.
 
         `GET /api/v2/campaigns/analytics/steps`.
@@ -1695,7 +1676,7 @@ class Campaigns(SyncResource):
         """
         return self._call(OPERATIONS["duplicate"], {"id": id, "name": name, "body": body}, options)
 
-    def count_launched(self, **options: Unpack[RequestOptions]) -> CountLaunchedResponse200:
+    def count_launched(self, **options: Unpack[RequestOptions]) -> LaunchedCampaignsCount:
         """Get launched campaigns count.
 
         `GET /api/v2/campaigns/count-launched`.
@@ -1739,7 +1720,7 @@ class Campaigns(SyncResource):
         *,
         with_ai_summary: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetCampaignSendingStatusResponse200:
+    ) -> SendingStatus:
         """Get campaign sending status.
 
         `GET /api/v2/campaigns/{id}/sending-status`.
@@ -2168,7 +2149,7 @@ class AsyncCampaigns(AsyncResource):
         sort_column: str | Unset = UNSET,
         sort_order: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SearchByContactResponse200:
+    ) -> CampaignsByContact:
         """Search campaigns by lead email.
 
         `GET /api/v2/campaigns/search-by-contact`.
@@ -2188,7 +2169,7 @@ class AsyncCampaigns(AsyncResource):
         end_date: str | Unset = UNSET,
         exclude_total_leads_count: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetCampaignAnalyticsResponse200Item]:
+    ) -> list[CampaignAnalytics]:
         """Get campaign(s) analytics.
 
         `GET /api/v2/campaigns/analytics`.
@@ -2215,7 +2196,7 @@ class AsyncCampaigns(AsyncResource):
         campaign_status: int | Unset = UNSET,
         expand_crm_events: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetCampaignAnalyticsOverviewResponse200:
+    ) -> CampaignAnalyticsOverview:
         """Get campaign(s) analytics overview.
 
         `GET /api/v2/campaigns/analytics/overview`.
@@ -2241,7 +2222,7 @@ class AsyncCampaigns(AsyncResource):
         end_date: str | Unset = UNSET,
         campaign_status: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetDailyCampaignAnalyticsResponse200Item]:
+    ) -> list[DailyCampaignAnalytics]:
         """Get daily campaign analytics.
 
         `GET /api/v2/campaigns/analytics/daily`.
@@ -2265,7 +2246,7 @@ class AsyncCampaigns(AsyncResource):
         end_date: str | Unset = UNSET,
         include_opportunities_count: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetCampaignStepsAnalyticsResponse200Item]:
+    ) -> list[CampaignStepAnalytics]:
         """Get campaign steps analytics.
 
         `GET /api/v2/campaigns/analytics/steps`.
@@ -2326,7 +2307,7 @@ class AsyncCampaigns(AsyncResource):
             OPERATIONS["duplicate"], {"id": id, "name": name, "body": body}, options
         )
 
-    async def count_launched(self, **options: Unpack[RequestOptions]) -> CountLaunchedResponse200:
+    async def count_launched(self, **options: Unpack[RequestOptions]) -> LaunchedCampaignsCount:
         """Get launched campaigns count.
 
         `GET /api/v2/campaigns/count-launched`.
@@ -2370,7 +2351,7 @@ class AsyncCampaigns(AsyncResource):
         *,
         with_ai_summary: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetCampaignSendingStatusResponse200:
+    ) -> SendingStatus:
         """Get campaign sending status.
 
         `GET /api/v2/campaigns/{id}/sending-status`.

@@ -16,10 +16,8 @@ from instantly_api.types import UNSET
 
 if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.delete_phone_number_response_200 import DeletePhoneNumberResponse200
-    from instantly_api.models.list_phone_numbers_response_200_item import (
-        ListPhoneNumbersResponse200Item,
-    )
+    from instantly_api.models.deleted_phone_number import DeletedPhoneNumber
+    from instantly_api.models.phone_number import PhoneNumber
 
 __all__ = ["AsyncCrmActions", "OPERATIONS", "CrmActions"]
 
@@ -45,10 +43,7 @@ OPERATIONS: dict[str, Operation] = {
         method="DELETE",
         path="/api/v2/crm-actions/phone-numbers/{id}",
         module="instantly_api.api.crm_actions.delete_phone_number",
-        returns=(
-            "instantly_api.models.delete_phone_number_response_200",
-            "DeletePhoneNumberResponse200",
-        ),
+        returns=("instantly_api.models.deleted_phone_number", "DeletedPhoneNumber"),
         path_params=(("id", "id"),),
         query=(),
         body=(),
@@ -65,9 +60,7 @@ OPERATIONS: dict[str, Operation] = {
 class CrmActions(SyncResource):
     """CRMActions: 2 operations."""
 
-    def list_phone_numbers(
-        self, **options: Unpack[RequestOptions]
-    ) -> list[ListPhoneNumbersResponse200Item]:
+    def list_phone_numbers(self, **options: Unpack[RequestOptions]) -> list[PhoneNumber]:
         """List phone numbers.
 
         `GET /api/v2/crm-actions/phone-numbers`.
@@ -76,7 +69,7 @@ class CrmActions(SyncResource):
 
     def delete_phone_number(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> DeletePhoneNumberResponse200:
+    ) -> DeletedPhoneNumber:
         """Delete phone number.
 
         `DELETE /api/v2/crm-actions/phone-numbers/{id}`; never repeated once it may have reached the server.
@@ -87,9 +80,7 @@ class CrmActions(SyncResource):
 class AsyncCrmActions(AsyncResource):
     """CRMActions: 2 operations (async)."""
 
-    async def list_phone_numbers(
-        self, **options: Unpack[RequestOptions]
-    ) -> list[ListPhoneNumbersResponse200Item]:
+    async def list_phone_numbers(self, **options: Unpack[RequestOptions]) -> list[PhoneNumber]:
         """List phone numbers.
 
         `GET /api/v2/crm-actions/phone-numbers`.
@@ -98,7 +89,7 @@ class AsyncCrmActions(AsyncResource):
 
     async def delete_phone_number(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> DeletePhoneNumberResponse200:
+    ) -> DeletedPhoneNumber:
         """Delete phone number.
 
         `DELETE /api/v2/crm-actions/phone-numbers/{id}`; never repeated once it may have reached the server.

@@ -28,10 +28,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/custom-tag-mappings",
         module="instantly_api.api.custom_tag_mapping.list_custom_tag_mapping",
-        returns=(
-            "instantly_api.models.list_custom_tag_mapping_response_200",
-            "ListCustomTagMappingResponse200",
-        ),
+        returns=("instantly_api.models.custom_tag_mapping_page", "CustomTagMappingPage"),
         path_params=(),
         query=(
             ("limit", "limit"),

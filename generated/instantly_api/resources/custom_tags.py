@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     )
     from instantly_api.models.custom_tag import CustomTag
     from instantly_api.models.patch_custom_tag_body import PatchCustomTagBody
+    from instantly_api.models.success_result import SuccessResult
     from instantly_api.models.toggle_tag_resource_body import ToggleTagResourceBody
     from instantly_api.models.toggle_tag_resource_body_filter_type_1 import (
         ToggleTagResourceBodyFilterType1,
     )
-    from instantly_api.models.toggle_tag_resource_response_200 import ToggleTagResourceResponse200
 
 __all__ = ["AsyncCustomTags", "OPERATIONS", "CustomTags"]
 
@@ -37,7 +37,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/custom-tags",
         module="instantly_api.api.custom_tag.list_custom_tag",
-        returns=("instantly_api.models.list_custom_tag_response_200", "ListCustomTagResponse200"),
+        returns=("instantly_api.models.custom_tag_page", "CustomTagPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -159,10 +159,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/custom-tags/toggle-resource",
         module="instantly_api.api.custom_tag.toggle_tag_resource",
-        returns=(
-            "instantly_api.models.toggle_tag_resource_response_200",
-            "ToggleTagResourceResponse200",
-        ),
+        returns=("instantly_api.models.success_result", "SuccessResult"),
         path_params=(),
         query=(),
         body=(
@@ -391,11 +388,11 @@ class CustomTags(SyncResource):
         filter: None | str | (ToggleTagResourceBodyFilterType1 | Mapping[str, Any]) | Unset = UNSET,
         search: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ToggleTagResourceResponse200: ...
+    ) -> SuccessResult: ...
     @overload
     def toggle_resource(
         self, *, body: ToggleTagResourceBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> ToggleTagResourceResponse200: ...
+    ) -> SuccessResult: ...
     def toggle_resource(
         self,
         *,
@@ -409,7 +406,7 @@ class CustomTags(SyncResource):
         filter: Any = UNSET,
         search: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ToggleTagResourceResponse200:
+    ) -> SuccessResult:
         """Assign or unassign tags to resources.
 
         `POST /api/v2/custom-tags/toggle-resource`; never repeated once it may have reached the server.
@@ -559,11 +556,11 @@ class AsyncCustomTags(AsyncResource):
         filter: None | str | (ToggleTagResourceBodyFilterType1 | Mapping[str, Any]) | Unset = UNSET,
         search: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ToggleTagResourceResponse200: ...
+    ) -> SuccessResult: ...
     @overload
     async def toggle_resource(
         self, *, body: ToggleTagResourceBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> ToggleTagResourceResponse200: ...
+    ) -> SuccessResult: ...
     async def toggle_resource(
         self,
         *,
@@ -577,7 +574,7 @@ class AsyncCustomTags(AsyncResource):
         filter: Any = UNSET,
         search: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> ToggleTagResourceResponse200:
+    ) -> SuccessResult:
         """Assign or unassign tags to resources.
 
         `POST /api/v2/custom-tags/toggle-resource`; never repeated once it may have reached the server.

@@ -19,34 +19,22 @@ if TYPE_CHECKING:
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.cancel_dfy_email_accounts_body import CancelDfyEmailAccountsBody
-    from instantly_api.models.cancel_dfy_email_accounts_response_200 import (
-        CancelDfyEmailAccountsResponse200,
-    )
     from instantly_api.models.check_domains_availability_body import CheckDomainsAvailabilityBody
-    from instantly_api.models.check_domains_availability_response_200 import (
-        CheckDomainsAvailabilityResponse200,
-    )
     from instantly_api.models.create_dfy_email_account_order_body import (
         CreateDfyEmailAccountOrderBody,
     )
     from instantly_api.models.create_dfy_email_account_order_body_items_item import (
         CreateDfyEmailAccountOrderBodyItemsItem,
     )
-    from instantly_api.models.create_dfy_email_account_order_response_200 import (
-        CreateDfyEmailAccountOrderResponse200,
-    )
     from instantly_api.models.dfy_email_account_order import DFYEmailAccountOrder
+    from instantly_api.models.dfy_email_account_order_placed import DFYEmailAccountOrderPlaced
+    from instantly_api.models.dfy_email_accounts_cancelled import DFYEmailAccountsCancelled
+    from instantly_api.models.dfy_ordered_account import DFYOrderedAccount
+    from instantly_api.models.domains_availability import DomainsAvailability
     from instantly_api.models.generate_similar_domains_body import GenerateSimilarDomainsBody
-    from instantly_api.models.generate_similar_domains_response_200 import (
-        GenerateSimilarDomainsResponse200,
-    )
-    from instantly_api.models.list_dfy_email_account_orders_accounts_response_200_items_item import (
-        ListDfyEmailAccountOrdersAccountsResponse200ItemsItem,
-    )
+    from instantly_api.models.pre_warmed_up_domains import PreWarmedUpDomains
     from instantly_api.models.pre_warmed_up_domains_list_body import PreWarmedUpDomainsListBody
-    from instantly_api.models.pre_warmed_up_domains_list_response_200 import (
-        PreWarmedUpDomainsListResponse200,
-    )
+    from instantly_api.models.similar_domains import SimilarDomains
 
 __all__ = ["AsyncDfyEmailAccountOrders", "OPERATIONS", "DfyEmailAccountOrders"]
 
@@ -56,10 +44,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/dfy-email-account-orders",
         module="instantly_api.api.dfy_email_account_order.list_dfy_email_account_order",
-        returns=(
-            "instantly_api.models.list_dfy_email_account_order_response_200",
-            "ListDfyEmailAccountOrderResponse200",
-        ),
+        returns=("instantly_api.models.dfy_email_account_order_page", "DFYEmailAccountOrderPage"),
         path_params=(),
         query=(("limit", "limit"), ("starting_after", "starting_after")),
         body=(),
@@ -84,8 +69,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/dfy-email-account-orders",
         module="instantly_api.api.dfy_email_account_order.create_dfy_email_account_order",
         returns=(
-            "instantly_api.models.create_dfy_email_account_order_response_200",
-            "CreateDfyEmailAccountOrderResponse200",
+            "instantly_api.models.dfy_email_account_order_placed",
+            "DFYEmailAccountOrderPlaced",
         ),
         path_params=(),
         query=(),
@@ -146,10 +131,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/dfy-email-account-orders/domains/similar",
         module="instantly_api.api.dfy_email_account_order.generate_similar_domains",
-        returns=(
-            "instantly_api.models.generate_similar_domains_response_200",
-            "GenerateSimilarDomainsResponse200",
-        ),
+        returns=("instantly_api.models.similar_domains", "SimilarDomains"),
         path_params=(),
         query=(),
         body=(("domain", "domain"), ("tlds", "tlds")),
@@ -180,10 +162,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/dfy-email-account-orders/domains/check",
         module="instantly_api.api.dfy_email_account_order.check_domains_availability",
-        returns=(
-            "instantly_api.models.check_domains_availability_response_200",
-            "CheckDomainsAvailabilityResponse200",
-        ),
+        returns=("instantly_api.models.domains_availability", "DomainsAvailability"),
         path_params=(),
         query=(),
         body=(("domains", "domains"),),
@@ -210,10 +189,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/dfy-email-account-orders/domains/pre-warmed-up-list",
         module="instantly_api.api.dfy_email_account_order.pre_warmed_up_domains_list",
-        returns=(
-            "instantly_api.models.pre_warmed_up_domains_list_response_200",
-            "PreWarmedUpDomainsListResponse200",
-        ),
+        returns=("instantly_api.models.pre_warmed_up_domains", "PreWarmedUpDomains"),
         path_params=(),
         query=(),
         body=(("extensions", "extensions"), ("search", "search")),
@@ -243,10 +219,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/dfy-email-account-orders/accounts",
         module="instantly_api.api.dfy_email_account_order.list_dfy_email_account_orders_accounts",
-        returns=(
-            "instantly_api.models.list_dfy_email_account_orders_accounts_response_200",
-            "ListDfyEmailAccountOrdersAccountsResponse200",
-        ),
+        returns=("instantly_api.models.dfy_ordered_account_page", "DFYOrderedAccountPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -275,10 +248,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/dfy-email-account-orders/accounts/cancel",
         module="instantly_api.api.dfy_email_account_order.cancel_dfy_email_accounts",
-        returns=(
-            "instantly_api.models.cancel_dfy_email_accounts_response_200",
-            "CancelDfyEmailAccountsResponse200",
-        ),
+        returns=("instantly_api.models.dfy_email_accounts_cancelled", "DFYEmailAccountsCancelled"),
         path_params=(),
         query=(),
         body=(("accounts", "accounts"),),
@@ -331,14 +301,14 @@ class DfyEmailAccountOrders(SyncResource):
         order_type: str,
         simulation: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200: ...
+    ) -> DFYEmailAccountOrderPlaced: ...
     @overload
     def create(
         self,
         *,
         body: CreateDfyEmailAccountOrderBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200: ...
+    ) -> DFYEmailAccountOrderPlaced: ...
     def create(
         self,
         *,
@@ -347,7 +317,7 @@ class DfyEmailAccountOrders(SyncResource):
         order_type: Any = UNSET,
         simulation: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200:
+    ) -> DFYEmailAccountOrderPlaced:
         """Place a DFY email account order.
 
         `POST /api/v2/dfy-email-account-orders`; never repeated once it may have reached the server.
@@ -361,14 +331,14 @@ class DfyEmailAccountOrders(SyncResource):
     @overload
     def generate_similar_domains(
         self, *, domain: str, tlds: Sequence[str] | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> GenerateSimilarDomainsResponse200: ...
+    ) -> SimilarDomains: ...
     @overload
     def generate_similar_domains(
         self,
         *,
         body: GenerateSimilarDomainsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> GenerateSimilarDomainsResponse200: ...
+    ) -> SimilarDomains: ...
     def generate_similar_domains(
         self,
         *,
@@ -376,7 +346,7 @@ class DfyEmailAccountOrders(SyncResource):
         domain: Any = UNSET,
         tlds: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GenerateSimilarDomainsResponse200:
+    ) -> SimilarDomains:
         """Generate similar available domains.
 
         `POST /api/v2/dfy-email-account-orders/domains/similar`; repeated after a failure that may have reached the server.
@@ -390,17 +360,17 @@ class DfyEmailAccountOrders(SyncResource):
     @overload
     def check_domains_availability(
         self, *, domains: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CheckDomainsAvailabilityResponse200: ...
+    ) -> DomainsAvailability: ...
     @overload
     def check_domains_availability(
         self,
         *,
         body: CheckDomainsAvailabilityBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CheckDomainsAvailabilityResponse200: ...
+    ) -> DomainsAvailability: ...
     def check_domains_availability(
         self, *, body: Any = UNSET, domains: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CheckDomainsAvailabilityResponse200:
+    ) -> DomainsAvailability:
         """Check domains availability.
 
         `POST /api/v2/dfy-email-account-orders/domains/check`; repeated after a failure that may have reached the server.
@@ -416,14 +386,14 @@ class DfyEmailAccountOrders(SyncResource):
         extensions: Sequence[str] | Unset = UNSET,
         search: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200: ...
+    ) -> PreWarmedUpDomains: ...
     @overload
     def pre_warmed_up_domains_list(
         self,
         *,
         body: PreWarmedUpDomainsListBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200: ...
+    ) -> PreWarmedUpDomains: ...
     def pre_warmed_up_domains_list(
         self,
         *,
@@ -431,7 +401,7 @@ class DfyEmailAccountOrders(SyncResource):
         extensions: Any = UNSET,
         search: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200:
+    ) -> PreWarmedUpDomains:
         """Get pre-warmed up domains.
 
         `POST /api/v2/dfy-email-account-orders/domains/pre-warmed-up-list`; repeated after a failure that may have reached the server.
@@ -449,7 +419,7 @@ class DfyEmailAccountOrders(SyncResource):
         starting_after: str | Unset = UNSET,
         with_passwords: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[ListDfyEmailAccountOrdersAccountsResponse200ItemsItem]:
+    ) -> SyncPaginator[DFYOrderedAccount]:
         """List DFY ordered email accounts.
 
         `GET /api/v2/dfy-email-account-orders/accounts`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -463,17 +433,17 @@ class DfyEmailAccountOrders(SyncResource):
     @overload
     def cancel(
         self, *, accounts: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CancelDfyEmailAccountsResponse200: ...
+    ) -> DFYEmailAccountsCancelled: ...
     @overload
     def cancel(
         self,
         *,
         body: CancelDfyEmailAccountsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CancelDfyEmailAccountsResponse200: ...
+    ) -> DFYEmailAccountsCancelled: ...
     def cancel(
         self, *, body: Any = UNSET, accounts: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CancelDfyEmailAccountsResponse200:
+    ) -> DFYEmailAccountsCancelled:
         """Cancel dfy email accounts.
 
         `POST /api/v2/dfy-email-account-orders/accounts/cancel`; never repeated once it may have reached the server.
@@ -511,14 +481,14 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         order_type: str,
         simulation: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200: ...
+    ) -> DFYEmailAccountOrderPlaced: ...
     @overload
     async def create(
         self,
         *,
         body: CreateDfyEmailAccountOrderBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200: ...
+    ) -> DFYEmailAccountOrderPlaced: ...
     async def create(
         self,
         *,
@@ -527,7 +497,7 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         order_type: Any = UNSET,
         simulation: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateDfyEmailAccountOrderResponse200:
+    ) -> DFYEmailAccountOrderPlaced:
         """Place a DFY email account order.
 
         `POST /api/v2/dfy-email-account-orders`; never repeated once it may have reached the server.
@@ -541,14 +511,14 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
     @overload
     async def generate_similar_domains(
         self, *, domain: str, tlds: Sequence[str] | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> GenerateSimilarDomainsResponse200: ...
+    ) -> SimilarDomains: ...
     @overload
     async def generate_similar_domains(
         self,
         *,
         body: GenerateSimilarDomainsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> GenerateSimilarDomainsResponse200: ...
+    ) -> SimilarDomains: ...
     async def generate_similar_domains(
         self,
         *,
@@ -556,7 +526,7 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         domain: Any = UNSET,
         tlds: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GenerateSimilarDomainsResponse200:
+    ) -> SimilarDomains:
         """Generate similar available domains.
 
         `POST /api/v2/dfy-email-account-orders/domains/similar`; repeated after a failure that may have reached the server.
@@ -570,17 +540,17 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
     @overload
     async def check_domains_availability(
         self, *, domains: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CheckDomainsAvailabilityResponse200: ...
+    ) -> DomainsAvailability: ...
     @overload
     async def check_domains_availability(
         self,
         *,
         body: CheckDomainsAvailabilityBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CheckDomainsAvailabilityResponse200: ...
+    ) -> DomainsAvailability: ...
     async def check_domains_availability(
         self, *, body: Any = UNSET, domains: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CheckDomainsAvailabilityResponse200:
+    ) -> DomainsAvailability:
         """Check domains availability.
 
         `POST /api/v2/dfy-email-account-orders/domains/check`; repeated after a failure that may have reached the server.
@@ -596,14 +566,14 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         extensions: Sequence[str] | Unset = UNSET,
         search: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200: ...
+    ) -> PreWarmedUpDomains: ...
     @overload
     async def pre_warmed_up_domains_list(
         self,
         *,
         body: PreWarmedUpDomainsListBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200: ...
+    ) -> PreWarmedUpDomains: ...
     async def pre_warmed_up_domains_list(
         self,
         *,
@@ -611,7 +581,7 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         extensions: Any = UNSET,
         search: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreWarmedUpDomainsListResponse200:
+    ) -> PreWarmedUpDomains:
         """Get pre-warmed up domains.
 
         `POST /api/v2/dfy-email-account-orders/domains/pre-warmed-up-list`; repeated after a failure that may have reached the server.
@@ -629,7 +599,7 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
         starting_after: str | Unset = UNSET,
         with_passwords: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[ListDfyEmailAccountOrdersAccountsResponse200ItemsItem]:
+    ) -> AsyncPaginator[DFYOrderedAccount]:
         """List DFY ordered email accounts.
 
         `GET /api/v2/dfy-email-account-orders/accounts`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -643,17 +613,17 @@ class AsyncDfyEmailAccountOrders(AsyncResource):
     @overload
     async def cancel(
         self, *, accounts: Sequence[str], **options: Unpack[RequestOptions]
-    ) -> CancelDfyEmailAccountsResponse200: ...
+    ) -> DFYEmailAccountsCancelled: ...
     @overload
     async def cancel(
         self,
         *,
         body: CancelDfyEmailAccountsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CancelDfyEmailAccountsResponse200: ...
+    ) -> DFYEmailAccountsCancelled: ...
     async def cancel(
         self, *, body: Any = UNSET, accounts: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> CancelDfyEmailAccountsResponse200:
+    ) -> DFYEmailAccountsCancelled:
         """Cancel dfy email accounts.
 
         `POST /api/v2/dfy-email-account-orders/accounts/cancel`; never repeated once it may have reached the server.

@@ -19,22 +19,18 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.count_unread_emails_response_200 import CountUnreadEmailsResponse200
     from instantly_api.models.email import Email
     from instantly_api.models.forward_email_body import ForwardEmailBody
     from instantly_api.models.forward_email_body_body import ForwardEmailBodyBody
-    from instantly_api.models.mark_thread_as_read_response_200 import MarkThreadAsReadResponse200
     from instantly_api.models.patch_email_body import PatchEmailBody
     from instantly_api.models.reply_to_email_body import ReplyToEmailBody
     from instantly_api.models.reply_to_email_body_body import ReplyToEmailBodyBody
     from instantly_api.models.send_test_email_body import SendTestEmailBody
     from instantly_api.models.send_test_email_body_body import SendTestEmailBodyBody
-    from instantly_api.models.send_test_email_response_200_type_0 import (
-        SendTestEmailResponse200Type0,
-    )
-    from instantly_api.models.send_test_email_response_200_type_1 import (
-        SendTestEmailResponse200Type1,
-    )
+    from instantly_api.models.success_result import SuccessResult
+    from instantly_api.models.test_email_result_type_0 import TestEmailResultType0
+    from instantly_api.models.test_email_result_type_1 import TestEmailResultType1
+    from instantly_api.models.unread_emails_count import UnreadEmailsCount
 
 __all__ = ["AsyncEmails", "OPERATIONS", "Emails"]
 
@@ -44,10 +40,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/emails/test",
         module="instantly_api.api.email.send_test_email",
-        returns=(
-            "instantly_api.models.send_test_email_response_200_type_0",
-            "SendTestEmailResponse200Type0",
-        ),
+        returns=("instantly_api.models.test_email_result_type_0", "TestEmailResultType0"),
         path_params=(),
         query=(),
         body=(
@@ -181,7 +174,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/emails",
         module="instantly_api.api.email.list_email",
-        returns=("instantly_api.models.list_email_response_200", "ListEmailResponse200"),
+        returns=("instantly_api.models.email_page", "EmailPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -310,10 +303,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/emails/unread/count",
         module="instantly_api.api.email.count_unread_emails",
-        returns=(
-            "instantly_api.models.count_unread_emails_response_200",
-            "CountUnreadEmailsResponse200",
-        ),
+        returns=("instantly_api.models.unread_emails_count", "UnreadEmailsCount"),
         path_params=(),
         query=(),
         body=(),
@@ -329,10 +319,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/emails/threads/{thread_id}/mark-as-read",
         module="instantly_api.api.email.mark_thread_as_read",
-        returns=(
-            "instantly_api.models.mark_thread_as_read_response_200",
-            "MarkThreadAsReadResponse200",
-        ),
+        returns=("instantly_api.models.success_result", "SuccessResult"),
         path_params=(("thread_id", "thread_id"),),
         query=(),
         body=(),
@@ -390,11 +377,11 @@ class Emails(SyncResource):
         subject: str,
         body_: SendTestEmailBodyBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1: ...
+    ) -> TestEmailResultType0 | TestEmailResultType1: ...
     @overload
     def send_test(
         self, *, body: SendTestEmailBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1: ...
+    ) -> TestEmailResultType0 | TestEmailResultType1: ...
     def send_test(
         self,
         *,
@@ -404,7 +391,7 @@ class Emails(SyncResource):
         subject: Any = UNSET,
         body_: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1:
+    ) -> TestEmailResultType0 | TestEmailResultType1:
         """Send a test email.
 
         `POST /api/v2/emails/test`; never repeated once it may have reached the server.
@@ -648,7 +635,7 @@ class Emails(SyncResource):
             options,
         )
 
-    def count_unread(self, **options: Unpack[RequestOptions]) -> CountUnreadEmailsResponse200:
+    def count_unread(self, **options: Unpack[RequestOptions]) -> UnreadEmailsCount:
         """Count unread emails.
 
         `GET /api/v2/emails/unread/count`.
@@ -657,7 +644,7 @@ class Emails(SyncResource):
 
     def mark_thread_as_read(
         self, thread_id: str, /, **options: Unpack[RequestOptions]
-    ) -> MarkThreadAsReadResponse200:
+    ) -> SuccessResult:
         """Mark all emails in a thread as read.
 
         `POST /api/v2/emails/threads/{thread_id}/mark-as-read`; repeated after a failure that may have reached the server.
@@ -707,11 +694,11 @@ class AsyncEmails(AsyncResource):
         subject: str,
         body_: SendTestEmailBodyBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1: ...
+    ) -> TestEmailResultType0 | TestEmailResultType1: ...
     @overload
     async def send_test(
         self, *, body: SendTestEmailBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1: ...
+    ) -> TestEmailResultType0 | TestEmailResultType1: ...
     async def send_test(
         self,
         *,
@@ -721,7 +708,7 @@ class AsyncEmails(AsyncResource):
         subject: Any = UNSET,
         body_: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1:
+    ) -> TestEmailResultType0 | TestEmailResultType1:
         """Send a test email.
 
         `POST /api/v2/emails/test`; never repeated once it may have reached the server.
@@ -965,7 +952,7 @@ class AsyncEmails(AsyncResource):
             options,
         )
 
-    async def count_unread(self, **options: Unpack[RequestOptions]) -> CountUnreadEmailsResponse200:
+    async def count_unread(self, **options: Unpack[RequestOptions]) -> UnreadEmailsCount:
         """Count unread emails.
 
         `GET /api/v2/emails/unread/count`.
@@ -974,7 +961,7 @@ class AsyncEmails(AsyncResource):
 
     async def mark_thread_as_read(
         self, thread_id: str, /, **options: Unpack[RequestOptions]
-    ) -> MarkThreadAsReadResponse200:
+    ) -> SuccessResult:
         """Mark all emails in a thread as read.
 
         `POST /api/v2/emails/threads/{thread_id}/mark-as-read`; repeated after a failure that may have reached the server.

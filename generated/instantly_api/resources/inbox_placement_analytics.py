@@ -21,22 +21,18 @@ if TYPE_CHECKING:
     from instantly_api.models.get_inbox_placement_analytics_deliverability_insights_body import (
         GetInboxPlacementAnalyticsDeliverabilityInsightsBody,
     )
-    from instantly_api.models.get_inbox_placement_analytics_deliverability_insights_response_200_item import (
-        GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item,
-    )
     from instantly_api.models.get_inbox_placement_analytics_stats_by_date_body import (
         GetInboxPlacementAnalyticsStatsByDateBody,
-    )
-    from instantly_api.models.get_inbox_placement_analytics_stats_by_date_response_200_item import (
-        GetInboxPlacementAnalyticsStatsByDateResponse200Item,
     )
     from instantly_api.models.get_inbox_placement_analytics_stats_by_test_id_body import (
         GetInboxPlacementAnalyticsStatsByTestIdBody,
     )
-    from instantly_api.models.get_inbox_placement_analytics_stats_by_test_id_response_200_item import (
-        GetInboxPlacementAnalyticsStatsByTestIdResponse200Item,
-    )
     from instantly_api.models.inbox_placement_analytics import InboxPlacementAnalytics
+    from instantly_api.models.inbox_placement_deliverability_insight import (
+        InboxPlacementDeliverabilityInsight,
+    )
+    from instantly_api.models.inbox_placement_stats_by_date import InboxPlacementStatsByDate
+    from instantly_api.models.inbox_placement_stats_by_test import InboxPlacementStatsByTest
 
 __all__ = ["AsyncInboxPlacementAnalytics", "OPERATIONS", "InboxPlacementAnalytics"]
 
@@ -47,8 +43,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/inbox-placement-analytics",
         module="instantly_api.api.inbox_placement_analytics.list_inbox_placement_analytics",
         returns=(
-            "instantly_api.models.list_inbox_placement_analytics_response_200",
-            "ListInboxPlacementAnalyticsResponse200",
+            "instantly_api.models.inbox_placement_analytics_page",
+            "InboxPlacementAnalyticsPage",
         ),
         path_params=(),
         query=(
@@ -314,14 +310,14 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_esp: Sequence[int] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByTest]: ...
     @overload
     def get_stats_by_test_id(
         self,
         *,
         body: GetInboxPlacementAnalyticsStatsByTestIdBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByTest]: ...
     def get_stats_by_test_id(
         self,
         *,
@@ -334,7 +330,7 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_esp: Any = UNSET,
         sender_email: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]:
+    ) -> list[InboxPlacementStatsByTest]:
         """Retrieve inbox placement analytics stats by test id.
 
         `POST /api/v2/inbox-placement-analytics/stats-by-test-id`; repeated after a failure that may have reached the server.
@@ -368,14 +364,14 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_type: Sequence[int] | Unset = UNSET,
         recipient_esp: Sequence[int] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]: ...
+    ) -> list[InboxPlacementDeliverabilityInsight]: ...
     @overload
     def get_deliverability_insights(
         self,
         *,
         body: GetInboxPlacementAnalyticsDeliverabilityInsightsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]: ...
+    ) -> list[InboxPlacementDeliverabilityInsight]: ...
     def get_deliverability_insights(
         self,
         *,
@@ -390,7 +386,7 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_type: Any = UNSET,
         recipient_esp: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]:
+    ) -> list[InboxPlacementDeliverabilityInsight]:
         """Retrieve inbox placement analytics deliverability insights.
 
         `POST /api/v2/inbox-placement-analytics/deliverability-insights`; repeated after a failure that may have reached the server.
@@ -424,14 +420,14 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_esp: Sequence[int] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByDate]: ...
     @overload
     def get_stats_by_date(
         self,
         *,
         body: GetInboxPlacementAnalyticsStatsByDateBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByDate]: ...
     def get_stats_by_date(
         self,
         *,
@@ -444,7 +440,7 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_esp: Any = UNSET,
         sender_email: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]:
+    ) -> list[InboxPlacementStatsByDate]:
         """Get inbox placement analytics stats by date.
 
         `POST /api/v2/inbox-placement-analytics/stats-by-date`; repeated after a failure that may have reached the server.
@@ -521,14 +517,14 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_esp: Sequence[int] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByTest]: ...
     @overload
     async def get_stats_by_test_id(
         self,
         *,
         body: GetInboxPlacementAnalyticsStatsByTestIdBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByTest]: ...
     async def get_stats_by_test_id(
         self,
         *,
@@ -541,7 +537,7 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_esp: Any = UNSET,
         sender_email: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]:
+    ) -> list[InboxPlacementStatsByTest]:
         """Retrieve inbox placement analytics stats by test id.
 
         `POST /api/v2/inbox-placement-analytics/stats-by-test-id`; repeated after a failure that may have reached the server.
@@ -575,14 +571,14 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_type: Sequence[int] | Unset = UNSET,
         recipient_esp: Sequence[int] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]: ...
+    ) -> list[InboxPlacementDeliverabilityInsight]: ...
     @overload
     async def get_deliverability_insights(
         self,
         *,
         body: GetInboxPlacementAnalyticsDeliverabilityInsightsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]: ...
+    ) -> list[InboxPlacementDeliverabilityInsight]: ...
     async def get_deliverability_insights(
         self,
         *,
@@ -597,7 +593,7 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_type: Any = UNSET,
         recipient_esp: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]:
+    ) -> list[InboxPlacementDeliverabilityInsight]:
         """Retrieve inbox placement analytics deliverability insights.
 
         `POST /api/v2/inbox-placement-analytics/deliverability-insights`; repeated after a failure that may have reached the server.
@@ -631,14 +627,14 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_esp: Sequence[int] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByDate]: ...
     @overload
     async def get_stats_by_date(
         self,
         *,
         body: GetInboxPlacementAnalyticsStatsByDateBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]: ...
+    ) -> list[InboxPlacementStatsByDate]: ...
     async def get_stats_by_date(
         self,
         *,
@@ -651,7 +647,7 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_esp: Any = UNSET,
         sender_email: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]:
+    ) -> list[InboxPlacementStatsByDate]:
         """Get inbox placement analytics stats by date.
 
         `POST /api/v2/inbox-placement-analytics/stats-by-date`; repeated after a failure that may have reached the server.

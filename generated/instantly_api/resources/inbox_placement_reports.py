@@ -30,8 +30,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/inbox-placement-reports",
         module="instantly_api.api.inbox_placement_blacklist_and_spam_assassin_report.list_inbox_placement_blacklist_and_spam_assassin_report",
         returns=(
-            "instantly_api.models.list_inbox_placement_blacklist_and_spam_assassin_report_response_200",
-            "ListInboxPlacementBlacklistAndSpamAssassinReportResponse200",
+            "instantly_api.models.inbox_placement_blacklist_and_spam_assassin_report_page",
+            "InboxPlacementBlacklistAndSpamAssassinReportPage",
         ),
         path_params=(),
         query=(

@@ -30,13 +30,9 @@ if TYPE_CHECKING:
     from instantly_api.models.create_inbox_placement_test_create_inbox_placement_test_schedule import (
         CreateInboxPlacementTestCreateInboxPlacementTestSchedule,
     )
-    from instantly_api.models.get_inbox_placement_test_esp_options_response_200_item import (
-        GetInboxPlacementTestEspOptionsResponse200Item,
-    )
-    from instantly_api.models.get_inbox_placement_test_response_200 import (
-        GetInboxPlacementTestResponse200,
-    )
+    from instantly_api.models.inbox_placement_esp_option import InboxPlacementESPOption
     from instantly_api.models.inbox_placement_test import InboxPlacementTest
+    from instantly_api.models.inbox_placement_test_details import InboxPlacementTestDetails
     from instantly_api.models.patch_inbox_placement_test_body import PatchInboxPlacementTestBody
     from instantly_api.models.patch_inbox_placement_test_body_automations_type_1_item import (
         PatchInboxPlacementTestBodyAutomationsType1Item,
@@ -53,10 +49,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/inbox-placement-tests",
         module="instantly_api.api.inbox_placement_test.list_inbox_placement_test",
-        returns=(
-            "instantly_api.models.list_inbox_placement_test_response_200",
-            "ListInboxPlacementTestResponse200",
-        ),
+        returns=("instantly_api.models.inbox_placement_test_page", "InboxPlacementTestPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -339,10 +332,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/inbox-placement-tests/{id}",
         module="instantly_api.api.inbox_placement_test.get_inbox_placement_test",
-        returns=(
-            "instantly_api.models.get_inbox_placement_test_response_200",
-            "GetInboxPlacementTestResponse200",
-        ),
+        returns=("instantly_api.models.inbox_placement_test_details", "InboxPlacementTestDetails"),
         path_params=(("id", "id"),),
         query=(("with_metadata", "with_metadata"),),
         body=(),
@@ -718,7 +708,7 @@ class InboxPlacementTests(SyncResource):
 
     def get(
         self, id: str, /, *, with_metadata: bool | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> GetInboxPlacementTestResponse200:
+    ) -> InboxPlacementTestDetails:
         """Get inbox placement test.
 
         `GET /api/v2/inbox-placement-tests/{id}`.
@@ -786,9 +776,7 @@ class InboxPlacementTests(SyncResource):
             options,
         )
 
-    def get_esp_options(
-        self, **options: Unpack[RequestOptions]
-    ) -> list[GetInboxPlacementTestEspOptionsResponse200Item]:
+    def get_esp_options(self, **options: Unpack[RequestOptions]) -> list[InboxPlacementESPOption]:
         """Get ESP options.
 
         `GET /api/v2/inbox-placement-tests/email-service-provider-options`.
@@ -924,7 +912,7 @@ class AsyncInboxPlacementTests(AsyncResource):
 
     async def get(
         self, id: str, /, *, with_metadata: bool | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> GetInboxPlacementTestResponse200:
+    ) -> InboxPlacementTestDetails:
         """Get inbox placement test.
 
         `GET /api/v2/inbox-placement-tests/{id}`.
@@ -994,7 +982,7 @@ class AsyncInboxPlacementTests(AsyncResource):
 
     async def get_esp_options(
         self, **options: Unpack[RequestOptions]
-    ) -> list[GetInboxPlacementTestEspOptionsResponse200Item]:
+    ) -> list[InboxPlacementESPOption]:
         """Get ESP options.
 
         `GET /api/v2/inbox-placement-tests/email-service-provider-options`.

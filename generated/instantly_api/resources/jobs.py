@@ -30,10 +30,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/background-jobs",
         module="instantly_api.api.background_job.list_background_job",
-        returns=(
-            "instantly_api.models.list_background_job_response_200",
-            "ListBackgroundJobResponse200",
-        ),
+        returns=("instantly_api.models.background_job_page", "BackgroundJobPage"),
         path_params=(),
         query=(
             ("limit", "limit"),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
+    from instantly_api.models.ai_reply_label_test import AIReplyLabelTest
     from instantly_api.models.create_lead_label_create_lead_label import (
         CreateLeadLabelCreateLeadLabel,
     )
@@ -26,9 +27,6 @@ if TYPE_CHECKING:
     from instantly_api.models.patch_lead_label_body import PatchLeadLabelBody
     from instantly_api.models.test_ai_reply_label_lead_labels_body import (
         TestAiReplyLabelLeadLabelsBody,
-    )
-    from instantly_api.models.test_ai_reply_label_lead_labels_response_200 import (
-        TestAiReplyLabelLeadLabelsResponse200,
     )
 
 __all__ = ["AsyncLeadLabels", "OPERATIONS", "LeadLabels"]
@@ -39,7 +37,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/lead-labels",
         module="instantly_api.api.lead_label.list_lead_label",
-        returns=("instantly_api.models.list_lead_label_response_200", "ListLeadLabelResponse200"),
+        returns=("instantly_api.models.lead_label_page", "LeadLabelPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -182,10 +180,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/lead-labels/ai-reply-label",
         module="instantly_api.api.lead_label.test_ai_reply_label_lead_labels",
-        returns=(
-            "instantly_api.models.test_ai_reply_label_lead_labels_response_200",
-            "TestAiReplyLabelLeadLabelsResponse200",
-        ),
+        returns=("instantly_api.models.ai_reply_label_test", "AIReplyLabelTest"),
         path_params=(),
         query=(),
         body=(("reply_text", "reply_text"),),
@@ -375,17 +370,17 @@ class LeadLabels(SyncResource):
     @overload
     def test_ai_reply_label(
         self, *, reply_text: str, **options: Unpack[RequestOptions]
-    ) -> TestAiReplyLabelLeadLabelsResponse200: ...
+    ) -> AIReplyLabelTest: ...
     @overload
     def test_ai_reply_label(
         self,
         *,
         body: TestAiReplyLabelLeadLabelsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> TestAiReplyLabelLeadLabelsResponse200: ...
+    ) -> AIReplyLabelTest: ...
     def test_ai_reply_label(
         self, *, body: Any = UNSET, reply_text: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAiReplyLabelLeadLabelsResponse200:
+    ) -> AIReplyLabelTest:
         """Test AI reply label prediction.
 
         `POST /api/v2/lead-labels/ai-reply-label`; never repeated once it may have reached the server.
@@ -564,17 +559,17 @@ class AsyncLeadLabels(AsyncResource):
     @overload
     async def test_ai_reply_label(
         self, *, reply_text: str, **options: Unpack[RequestOptions]
-    ) -> TestAiReplyLabelLeadLabelsResponse200: ...
+    ) -> AIReplyLabelTest: ...
     @overload
     async def test_ai_reply_label(
         self,
         *,
         body: TestAiReplyLabelLeadLabelsBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> TestAiReplyLabelLeadLabelsResponse200: ...
+    ) -> AIReplyLabelTest: ...
     async def test_ai_reply_label(
         self, *, body: Any = UNSET, reply_text: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> TestAiReplyLabelLeadLabelsResponse200:
+    ) -> AIReplyLabelTest:
         """Test AI reply label prediction.
 
         `POST /api/v2/lead-labels/ai-reply-label`; never repeated once it may have reached the server.

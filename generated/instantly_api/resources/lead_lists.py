@@ -19,10 +19,8 @@ if TYPE_CHECKING:
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.create_lead_list_create_lead_list import CreateLeadListCreateLeadList
-    from instantly_api.models.get_verification_stats_response_200 import (
-        GetVerificationStatsResponse200,
-    )
     from instantly_api.models.lead_list import LeadList
+    from instantly_api.models.lead_list_verification_stats import LeadListVerificationStats
     from instantly_api.models.patch_lead_list_body import PatchLeadListBody
 
 __all__ = ["AsyncLeadLists", "OPERATIONS", "LeadLists"]
@@ -33,7 +31,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/lead-lists",
         module="instantly_api.api.lead_list.list_lead_list",
-        returns=("instantly_api.models.list_lead_list_response_200", "ListLeadListResponse200"),
+        returns=("instantly_api.models.lead_list_page", "LeadListPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -163,10 +161,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/lead-lists/{id}/verification-stats",
         module="instantly_api.api.lead_list.get_verification_stats",
-        returns=(
-            "instantly_api.models.get_verification_stats_response_200",
-            "GetVerificationStatsResponse200",
-        ),
+        returns=("instantly_api.models.lead_list_verification_stats", "LeadListVerificationStats"),
         path_params=(("id", "id"),),
         query=(),
         body=(),
@@ -310,7 +305,7 @@ class LeadLists(SyncResource):
 
     def get_verification_stats(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetVerificationStatsResponse200:
+    ) -> LeadListVerificationStats:
         """Get verification statistics for a lead list.
 
         `GET /api/v2/lead-lists/{id}/verification-stats`.
@@ -448,7 +443,7 @@ class AsyncLeadLists(AsyncResource):
 
     async def get_verification_stats(
         self, id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetVerificationStatsResponse200:
+    ) -> LeadListVerificationStats:
         """Get verification statistics for a lead list.
 
         `GET /api/v2/lead-lists/{id}/verification-stats`.

@@ -26,18 +26,18 @@ if TYPE_CHECKING:
     from instantly_api.models.background_job import BackgroundJob
     from instantly_api.models.bulk_add_leads_body import BulkAddLeadsBody
     from instantly_api.models.bulk_add_leads_body_leads_item import BulkAddLeadsBodyLeadsItem
-    from instantly_api.models.bulk_add_leads_response_200 import BulkAddLeadsResponse200
     from instantly_api.models.bulk_assign_leads_body import BulkAssignLeadsBody
     from instantly_api.models.bulk_assign_leads_body_queries_item import (
         BulkAssignLeadsBodyQueriesItem,
     )
     from instantly_api.models.bulk_delete_leads_body import BulkDeleteLeadsBody
-    from instantly_api.models.bulk_delete_leads_response_200 import BulkDeleteLeadsResponse200
     from instantly_api.models.create_lead_create_lead import CreateLeadCreateLead
     from instantly_api.models.create_lead_create_lead_custom_variables import (
         CreateLeadCreateLeadCustomVariables,
     )
     from instantly_api.models.lead import Lead
+    from instantly_api.models.leads_added import LeadsAdded
+    from instantly_api.models.leads_deleted import LeadsDeleted
     from instantly_api.models.list_leads_body import ListLeadsBody
     from instantly_api.models.list_leads_body_queries_item import ListLeadsBodyQueriesItem
     from instantly_api.models.merge_leads_body import MergeLeadsBody
@@ -123,10 +123,7 @@ OPERATIONS: dict[str, Operation] = {
         method="DELETE",
         path="/api/v2/leads",
         module="instantly_api.api.lead.bulk_delete_leads",
-        returns=(
-            "instantly_api.models.bulk_delete_leads_response_200",
-            "BulkDeleteLeadsResponse200",
-        ),
+        returns=("instantly_api.models.leads_deleted", "LeadsDeleted"),
         path_params=(),
         query=(),
         body=(
@@ -160,7 +157,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/leads/list",
         module="instantly_api.api.lead.list_leads",
-        returns=("instantly_api.models.list_leads_response_200", "ListLeadsResponse200"),
+        returns=("instantly_api.models.lead_page", "LeadPage"),
         path_params=(),
         query=(),
         body=(
@@ -381,8 +378,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/leads/update-interest-status",
         module="instantly_api.api.lead.update_lead_interest_status",
         returns=(
-            "instantly_api.models.update_lead_interest_status_response_202",
-            "UpdateLeadInterestStatusResponse202",
+            "instantly_api.models.lead_interest_status_update_accepted",
+            "LeadInterestStatusUpdateAccepted",
         ),
         path_params=(),
         query=(),
@@ -447,10 +444,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/leads/bulk-assign",
         module="instantly_api.api.lead.bulk_assign_leads",
-        returns=(
-            "instantly_api.models.bulk_assign_leads_response_202",
-            "BulkAssignLeadsResponse202",
-        ),
+        returns=("instantly_api.models.leads_assignment_accepted", "LeadsAssignmentAccepted"),
         path_params=(),
         query=(),
         body=(
@@ -726,7 +720,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/leads/add",
         module="instantly_api.api.lead.bulk_add_leads",
-        returns=("instantly_api.models.bulk_add_leads_response_200", "BulkAddLeadsResponse200"),
+        returns=("instantly_api.models.leads_added", "LeadsAdded"),
         path_params=(),
         query=(),
         body=(
@@ -935,11 +929,11 @@ class Leads(SyncResource):
         ids: Sequence[str] | Unset = UNSET,
         limit: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkDeleteLeadsResponse200: ...
+    ) -> LeadsDeleted: ...
     @overload
     def bulk_delete(
         self, *, body: BulkDeleteLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkDeleteLeadsResponse200: ...
+    ) -> LeadsDeleted: ...
     def bulk_delete(
         self,
         *,
@@ -950,7 +944,7 @@ class Leads(SyncResource):
         ids: Any = UNSET,
         limit: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkDeleteLeadsResponse200:
+    ) -> LeadsDeleted:
         """Delete leads in bulk.
 
         `DELETE /api/v2/leads`; never repeated once it may have reached the server.
@@ -1440,11 +1434,11 @@ class Leads(SyncResource):
         skip_if_in_campaign: bool | Unset = UNSET,
         skip_if_in_list: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAddLeadsResponse200: ...
+    ) -> LeadsAdded: ...
     @overload
     def bulk_add(
         self, *, body: BulkAddLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkAddLeadsResponse200: ...
+    ) -> LeadsAdded: ...
     def bulk_add(
         self,
         *,
@@ -1459,7 +1453,7 @@ class Leads(SyncResource):
         skip_if_in_campaign: Any = UNSET,
         skip_if_in_list: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAddLeadsResponse200:
+    ) -> LeadsAdded:
         """Add leads in bulk to a campaign or list.
 
         `POST /api/v2/leads/add`; never repeated once it may have reached the server.
@@ -1627,11 +1621,11 @@ class AsyncLeads(AsyncResource):
         ids: Sequence[str] | Unset = UNSET,
         limit: int | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkDeleteLeadsResponse200: ...
+    ) -> LeadsDeleted: ...
     @overload
     async def bulk_delete(
         self, *, body: BulkDeleteLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkDeleteLeadsResponse200: ...
+    ) -> LeadsDeleted: ...
     async def bulk_delete(
         self,
         *,
@@ -1642,7 +1636,7 @@ class AsyncLeads(AsyncResource):
         ids: Any = UNSET,
         limit: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkDeleteLeadsResponse200:
+    ) -> LeadsDeleted:
         """Delete leads in bulk.
 
         `DELETE /api/v2/leads`; never repeated once it may have reached the server.
@@ -2134,11 +2128,11 @@ class AsyncLeads(AsyncResource):
         skip_if_in_campaign: bool | Unset = UNSET,
         skip_if_in_list: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAddLeadsResponse200: ...
+    ) -> LeadsAdded: ...
     @overload
     async def bulk_add(
         self, *, body: BulkAddLeadsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> BulkAddLeadsResponse200: ...
+    ) -> LeadsAdded: ...
     async def bulk_add(
         self,
         *,
@@ -2153,7 +2147,7 @@ class AsyncLeads(AsyncResource):
         skip_if_in_campaign: Any = UNSET,
         skip_if_in_list: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> BulkAddLeadsResponse200:
+    ) -> LeadsAdded:
         """Add leads in bulk to a campaign or list.
 
         `POST /api/v2/leads/add`; never repeated once it may have reached the server.

@@ -16,13 +16,8 @@ from instantly_api.types import UNSET
 
 if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.get_o_auth_session_status_response_200 import (
-        GetOAuthSessionStatusResponse200,
-    )
-    from instantly_api.models.init_google_o_auth_response_200 import InitGoogleOAuthResponse200
-    from instantly_api.models.init_microsoft_o_auth_response_200 import (
-        InitMicrosoftOAuthResponse200,
-    )
+    from instantly_api.models.o_auth_session import OAuthSession
+    from instantly_api.models.o_auth_session_status import OAuthSessionStatus
 
 __all__ = ["AsyncOauth", "OPERATIONS", "Oauth"]
 
@@ -32,10 +27,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/oauth/google/init",
         module="instantly_api.api.o_auth.init_google_o_auth",
-        returns=(
-            "instantly_api.models.init_google_o_auth_response_200",
-            "InitGoogleOAuthResponse200",
-        ),
+        returns=("instantly_api.models.o_auth_session", "OAuthSession"),
         path_params=(),
         query=(),
         body=(),
@@ -51,10 +43,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/oauth/microsoft/init",
         module="instantly_api.api.o_auth.init_microsoft_o_auth",
-        returns=(
-            "instantly_api.models.init_microsoft_o_auth_response_200",
-            "InitMicrosoftOAuthResponse200",
-        ),
+        returns=("instantly_api.models.o_auth_session", "OAuthSession"),
         path_params=(),
         query=(),
         body=(),
@@ -70,10 +59,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/oauth/session/status/{sessionId}",
         module="instantly_api.api.o_auth.get_o_auth_session_status",
-        returns=(
-            "instantly_api.models.get_o_auth_session_status_response_200",
-            "GetOAuthSessionStatusResponse200",
-        ),
+        returns=("instantly_api.models.o_auth_session_status", "OAuthSessionStatus"),
         path_params=(("session_id", "sessionId"),),
         query=(),
         body=(),
@@ -92,14 +78,14 @@ OPERATIONS: dict[str, Operation] = {
 class Oauth(SyncResource):
     """OAuth: 3 operations."""
 
-    def init_google(self, **options: Unpack[RequestOptions]) -> InitGoogleOAuthResponse200:
+    def init_google(self, **options: Unpack[RequestOptions]) -> OAuthSession:
         """Initialize google oauth.
 
         `POST /api/v2/oauth/google/init`; never repeated once it may have reached the server.
         """
         return self._call(OPERATIONS["initGoogleOAuth"], {}, options)
 
-    def init_microsoft(self, **options: Unpack[RequestOptions]) -> InitMicrosoftOAuthResponse200:
+    def init_microsoft(self, **options: Unpack[RequestOptions]) -> OAuthSession:
         """Initialize microsoft oauth.
 
         `POST /api/v2/oauth/microsoft/init`; never repeated once it may have reached the server.
@@ -108,7 +94,7 @@ class Oauth(SyncResource):
 
     def get_session_status(
         self, session_id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetOAuthSessionStatusResponse200:
+    ) -> OAuthSessionStatus:
         """Get oauth session status.
 
         `GET /api/v2/oauth/session/status/{sessionId}`.
@@ -119,16 +105,14 @@ class Oauth(SyncResource):
 class AsyncOauth(AsyncResource):
     """OAuth: 3 operations (async)."""
 
-    async def init_google(self, **options: Unpack[RequestOptions]) -> InitGoogleOAuthResponse200:
+    async def init_google(self, **options: Unpack[RequestOptions]) -> OAuthSession:
         """Initialize google oauth.
 
         `POST /api/v2/oauth/google/init`; never repeated once it may have reached the server.
         """
         return await self._call(OPERATIONS["initGoogleOAuth"], {}, options)
 
-    async def init_microsoft(
-        self, **options: Unpack[RequestOptions]
-    ) -> InitMicrosoftOAuthResponse200:
+    async def init_microsoft(self, **options: Unpack[RequestOptions]) -> OAuthSession:
         """Initialize microsoft oauth.
 
         `POST /api/v2/oauth/microsoft/init`; never repeated once it may have reached the server.
@@ -137,7 +121,7 @@ class AsyncOauth(AsyncResource):
 
     async def get_session_status(
         self, session_id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetOAuthSessionStatusResponse200:
+    ) -> OAuthSessionStatus:
         """Get oauth session status.
 
         `GET /api/v2/oauth/session/status/{sessionId}`.

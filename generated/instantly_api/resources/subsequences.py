@@ -35,15 +35,6 @@ if TYPE_CHECKING:
         CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule,
     )
     from instantly_api.models.duplicate_subsequence_body import DuplicateSubsequenceBody
-    from instantly_api.models.get_subsequence_analytics_response_200_item import (
-        GetSubsequenceAnalyticsResponse200Item,
-    )
-    from instantly_api.models.get_subsequence_sending_status_response_200 import (
-        GetSubsequenceSendingStatusResponse200,
-    )
-    from instantly_api.models.get_subsequence_steps_analytics_response_200_item import (
-        GetSubsequenceStepsAnalyticsResponse200Item,
-    )
     from instantly_api.models.patch_campaign_subsequence_body import PatchCampaignSubsequenceBody
     from instantly_api.models.patch_campaign_subsequence_body_auto_variant_select_type_0 import (
         PatchCampaignSubsequenceBodyAutoVariantSelectType0,
@@ -57,6 +48,9 @@ if TYPE_CHECKING:
     from instantly_api.models.patch_campaign_subsequence_body_subsequence_schedule import (
         PatchCampaignSubsequenceBodySubsequenceSchedule,
     )
+    from instantly_api.models.sending_status import SendingStatus
+    from instantly_api.models.subsequence_analytics import SubsequenceAnalytics
+    from instantly_api.models.subsequence_step_analytics import SubsequenceStepAnalytics
 
 __all__ = ["AsyncSubsequences", "OPERATIONS", "Subsequences"]
 
@@ -66,10 +60,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/subsequences",
         module="instantly_api.api.campaign_subsequence.list_campaign_subsequence",
-        returns=(
-            "instantly_api.models.list_campaign_subsequence_response_200",
-            "ListCampaignSubsequenceResponse200",
-        ),
+        returns=("instantly_api.models.campaign_subsequence_page", "CampaignSubsequencePage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -768,10 +759,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/subsequences/{id}/sending-status",
         module="instantly_api.api.campaign_subsequence.get_subsequence_sending_status",
-        returns=(
-            "instantly_api.models.get_subsequence_sending_status_response_200",
-            "GetSubsequenceSendingStatusResponse200",
-        ),
+        returns=("instantly_api.models.sending_status", "SendingStatus"),
         path_params=(("id", "id"),),
         query=(("with_ai_summary", "with_ai_summary"),),
         body=(),
@@ -939,7 +927,7 @@ class Subsequences(SyncResource):
 
     def get_analytics(
         self, *, campaign_id: str, **options: Unpack[RequestOptions]
-    ) -> list[GetSubsequenceAnalyticsResponse200Item]:
+    ) -> list[SubsequenceAnalytics]:
         """Get subsequence analytics summary.
 
         `GET /api/v2/subsequences/analytics`.
@@ -1037,7 +1025,7 @@ class Subsequences(SyncResource):
         start_date: str | Unset = UNSET,
         end_date: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetSubsequenceStepsAnalyticsResponse200Item]:
+    ) -> list[SubsequenceStepAnalytics]:
         """Get subsequence step and variant analytics.
 
         `GET /api/v2/subsequences/{id}/analytics/steps`.
@@ -1055,7 +1043,7 @@ class Subsequences(SyncResource):
         *,
         with_ai_summary: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSubsequenceSendingStatusResponse200:
+    ) -> SendingStatus:
         """Get subsequence sending status.
 
         `GET /api/v2/subsequences/{id}/sending-status`.
@@ -1218,7 +1206,7 @@ class AsyncSubsequences(AsyncResource):
 
     async def get_analytics(
         self, *, campaign_id: str, **options: Unpack[RequestOptions]
-    ) -> list[GetSubsequenceAnalyticsResponse200Item]:
+    ) -> list[SubsequenceAnalytics]:
         """Get subsequence analytics summary.
 
         `GET /api/v2/subsequences/analytics`.
@@ -1316,7 +1304,7 @@ class AsyncSubsequences(AsyncResource):
         start_date: str | Unset = UNSET,
         end_date: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetSubsequenceStepsAnalyticsResponse200Item]:
+    ) -> list[SubsequenceStepAnalytics]:
         """Get subsequence step and variant analytics.
 
         `GET /api/v2/subsequences/{id}/analytics/steps`.
@@ -1334,7 +1322,7 @@ class AsyncSubsequences(AsyncResource):
         *,
         with_ai_summary: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetSubsequenceSendingStatusResponse200:
+    ) -> SendingStatus:
         """Get subsequence sending status.
 
         `GET /api/v2/subsequences/{id}/sending-status`.

@@ -17,18 +17,16 @@ from instantly_api.types import UNSET, Unset
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from instantly.resources._base import RequestOptions
+    from instantly_api.models.ai_enrichment import AIEnrichment
+    from instantly_api.models.ai_enrichment_created import AIEnrichmentCreated
     from instantly_api.models.count_leads_from_supersearch_body import CountLeadsFromSupersearchBody
     from instantly_api.models.count_leads_from_supersearch_body_search_filters import (
         CountLeadsFromSupersearchBodySearchFilters,
-    )
-    from instantly_api.models.count_leads_from_supersearch_response_200 import (
-        CountLeadsFromSupersearchResponse200,
     )
     from instantly_api.models.create_ai_enrichment_body import CreateAiEnrichmentBody
     from instantly_api.models.create_ai_enrichment_body_filters_item import (
         CreateAiEnrichmentBodyFiltersItem,
     )
-    from instantly_api.models.create_ai_enrichment_response_200 import CreateAiEnrichmentResponse200
     from instantly_api.models.create_super_search_enrichment_body import (
         CreateSuperSearchEnrichmentBody,
     )
@@ -37,9 +35,6 @@ if TYPE_CHECKING:
     )
     from instantly_api.models.create_super_search_enrichment_body_integration_actions import (
         CreateSuperSearchEnrichmentBodyIntegrationActions,
-    )
-    from instantly_api.models.create_super_search_enrichment_response_200 import (
-        CreateSuperSearchEnrichmentResponse200,
     )
     from instantly_api.models.enrich_leads_from_supersearch_body import (
         EnrichLeadsFromSupersearchBody,
@@ -53,35 +48,24 @@ if TYPE_CHECKING:
     from instantly_api.models.enrich_leads_from_supersearch_body_signal_enrichment_item_type_1 import (
         EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,
     )
-    from instantly_api.models.enrich_leads_from_supersearch_response_200 import (
-        EnrichLeadsFromSupersearchResponse200,
-    )
-    from instantly_api.models.get_ai_enrichment_for_resource_response_200_item import (
-        GetAiEnrichmentForResourceResponse200Item,
-    )
-    from instantly_api.models.get_enrichment_for_resource_response_200 import (
-        GetEnrichmentForResourceResponse200,
-    )
-    from instantly_api.models.get_enrichment_history_response_200_item import (
-        GetEnrichmentHistoryResponse200Item,
-    )
+    from instantly_api.models.enrichment_history_entry import EnrichmentHistoryEntry
+    from instantly_api.models.enrichment_run import EnrichmentRun
     from instantly_api.models.preview_leads_from_supersearch_body import (
         PreviewLeadsFromSupersearchBody,
     )
     from instantly_api.models.preview_leads_from_supersearch_body_search_filters import (
         PreviewLeadsFromSupersearchBodySearchFilters,
     )
-    from instantly_api.models.preview_leads_from_supersearch_response_200 import (
-        PreviewLeadsFromSupersearchResponse200,
-    )
+    from instantly_api.models.resource_enrichment import ResourceEnrichment
     from instantly_api.models.run_enrichment_body import RunEnrichmentBody
     from instantly_api.models.run_enrichment_body_filters_item import RunEnrichmentBodyFiltersItem
-    from instantly_api.models.run_enrichment_response_200 import RunEnrichmentResponse200
+    from instantly_api.models.signal_keywords import SignalKeywords
     from instantly_api.models.signal_keywords_facet_body import SignalKeywordsFacetBody
-    from instantly_api.models.signal_keywords_facet_response_200 import (
-        SignalKeywordsFacetResponse200,
-    )
     from instantly_api.models.super_search_enrichment import SuperSearchEnrichment
+    from instantly_api.models.super_search_enrichment_created import SuperSearchEnrichmentCreated
+    from instantly_api.models.super_search_leads_count import SuperSearchLeadsCount
+    from instantly_api.models.super_search_leads_enrichment import SuperSearchLeadsEnrichment
+    from instantly_api.models.super_search_leads_preview import SuperSearchLeadsPreview
     from instantly_api.models.update_enrichment_settings_for_resource_body import (
         UpdateEnrichmentSettingsForResourceBody,
     )
@@ -94,10 +78,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/supersearch-enrichment/signal-keywords-facet",
         module="instantly_api.api.super_search_enrichment.signal_keywords_facet",
-        returns=(
-            "instantly_api.models.signal_keywords_facet_response_200",
-            "SignalKeywordsFacetResponse200",
-        ),
+        returns=("instantly_api.models.signal_keywords", "SignalKeywords"),
         path_params=(),
         query=(),
         body=(
@@ -129,10 +110,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/supersearch-enrichment/ai",
         module="instantly_api.api.super_search_enrichment.create_ai_enrichment",
-        returns=(
-            "instantly_api.models.create_ai_enrichment_response_200",
-            "CreateAiEnrichmentResponse200",
-        ),
+        returns=("instantly_api.models.ai_enrichment_created", "AIEnrichmentCreated"),
         path_params=(),
         query=(),
         body=(
@@ -234,10 +212,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/supersearch-enrichment/{resource_id}",
         module="instantly_api.api.super_search_enrichment.get_enrichment_for_resource",
-        returns=(
-            "instantly_api.models.get_enrichment_for_resource_response_200",
-            "GetEnrichmentForResourceResponse200",
-        ),
+        returns=("instantly_api.models.resource_enrichment", "ResourceEnrichment"),
         path_params=(("resource_id", "resource_id"),),
         query=(),
         body=(),
@@ -259,8 +234,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/supersearch-enrichment/",
         module="instantly_api.api.super_search_enrichment.create_super_search_enrichment",
         returns=(
-            "instantly_api.models.create_super_search_enrichment_response_200",
-            "CreateSuperSearchEnrichmentResponse200",
+            "instantly_api.models.super_search_enrichment_created",
+            "SuperSearchEnrichmentCreated",
         ),
         path_params=(),
         query=(),
@@ -351,8 +326,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/supersearch-enrichment/enrich-leads-from-supersearch",
         module="instantly_api.api.super_search_enrichment.enrich_leads_from_supersearch",
         returns=(
-            "instantly_api.models.enrich_leads_from_supersearch_response_200",
-            "EnrichLeadsFromSupersearchResponse200",
+            "instantly_api.models.super_search_leads_enrichment",
+            "SuperSearchLeadsEnrichment",
         ),
         path_params=(),
         query=(),
@@ -1150,7 +1125,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/supersearch-enrichment/run",
         module="instantly_api.api.super_search_enrichment.run_enrichment",
-        returns=("instantly_api.models.run_enrichment_response_200", "RunEnrichmentResponse200"),
+        returns=("instantly_api.models.enrichment_run", "EnrichmentRun"),
         path_params=(),
         query=(),
         body=(
@@ -1206,10 +1181,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/supersearch-enrichment/count-leads-from-supersearch",
         module="instantly_api.api.super_search_enrichment.count_leads_from_supersearch",
-        returns=(
-            "instantly_api.models.count_leads_from_supersearch_response_200",
-            "CountLeadsFromSupersearchResponse200",
-        ),
+        returns=("instantly_api.models.super_search_leads_count", "SuperSearchLeadsCount"),
         path_params=(),
         query=(),
         body=(
@@ -1967,10 +1939,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/supersearch-enrichment/preview-leads-from-supersearch",
         module="instantly_api.api.super_search_enrichment.preview_leads_from_supersearch",
-        returns=(
-            "instantly_api.models.preview_leads_from_supersearch_response_200",
-            "PreviewLeadsFromSupersearchResponse200",
-        ),
+        returns=("instantly_api.models.super_search_leads_preview", "SuperSearchLeadsPreview"),
         path_params=(),
         query=(),
         body=(
@@ -2763,14 +2732,14 @@ class SupersearchEnrichment(SyncResource):
         prefix: str | Unset = UNSET,
         limit: float | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200: ...
+    ) -> SignalKeywords: ...
     @overload
     def signal_keywords_facet(
         self,
         *,
         body: SignalKeywordsFacetBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200: ...
+    ) -> SignalKeywords: ...
     def signal_keywords_facet(
         self,
         *,
@@ -2780,7 +2749,7 @@ class SupersearchEnrichment(SyncResource):
         prefix: Any = UNSET,
         limit: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200:
+    ) -> SignalKeywords:
         """Facet keywords for a signal category.
 
         `POST /api/v2/supersearch-enrichment/signal-keywords-facet`; repeated after a failure that may have reached the server.
@@ -2810,11 +2779,11 @@ class SupersearchEnrichment(SyncResource):
         status: int | Unset = UNSET,
         filters: Sequence[CreateAiEnrichmentBodyFiltersItem | Mapping[str, Any]] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateAiEnrichmentResponse200: ...
+    ) -> AIEnrichmentCreated: ...
     @overload
     def create_ai(
         self, *, body: CreateAiEnrichmentBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> CreateAiEnrichmentResponse200: ...
+    ) -> AIEnrichmentCreated: ...
     def create_ai(
         self,
         *,
@@ -2834,7 +2803,7 @@ class SupersearchEnrichment(SyncResource):
         status: Any = UNSET,
         filters: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateAiEnrichmentResponse200:
+    ) -> AIEnrichmentCreated:
         """Create AI enrichment.
 
         `POST /api/v2/supersearch-enrichment/ai`; never repeated once it may have reached the server.
@@ -2863,7 +2832,7 @@ class SupersearchEnrichment(SyncResource):
 
     def get_ai_for_resource(
         self, resource_id: str, /, **options: Unpack[RequestOptions]
-    ) -> list[GetAiEnrichmentForResourceResponse200Item]:
+    ) -> list[AIEnrichment]:
         """Get AI enrichment for resource.
 
         `GET /api/v2/supersearch-enrichment/ai/{resource_id}/in-progress`.
@@ -2874,7 +2843,7 @@ class SupersearchEnrichment(SyncResource):
 
     def get_for_resource(
         self, resource_id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetEnrichmentForResourceResponse200:
+    ) -> ResourceEnrichment:
         """Get enrichment for resource.
 
         `GET /api/v2/supersearch-enrichment/{resource_id}`.
@@ -2897,14 +2866,14 @@ class SupersearchEnrichment(SyncResource):
         | Mapping[str, Any]
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200: ...
+    ) -> SuperSearchEnrichmentCreated: ...
     @overload
     def create(
         self,
         *,
         body: CreateSuperSearchEnrichmentBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200: ...
+    ) -> SuperSearchEnrichmentCreated: ...
     def create(
         self,
         *,
@@ -2916,7 +2885,7 @@ class SupersearchEnrichment(SyncResource):
         custom_flow: Any = UNSET,
         integration_actions: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200:
+    ) -> SuperSearchEnrichmentCreated:
         """Create an enrichment.
 
         `POST /api/v2/supersearch-enrichment/`; never repeated once it may have reached the server.
@@ -3004,14 +2973,14 @@ class SupersearchEnrichment(SyncResource):
         | Mapping[str, Any]
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsEnrichment: ...
     @overload
     def enrich_leads_from_supersearch(
         self,
         *,
         body: EnrichLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsEnrichment: ...
     def enrich_leads_from_supersearch(
         self,
         *,
@@ -3029,7 +2998,7 @@ class SupersearchEnrichment(SyncResource):
         list_name: Any = UNSET,
         ai_enrichment: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsEnrichment:
         """Enrich leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/enrich-leads-from-supersearch`; never repeated once it may have reached the server.
@@ -3067,11 +3036,11 @@ class SupersearchEnrichment(SyncResource):
         count: int | Unset = UNSET,
         filters: Sequence[RunEnrichmentBodyFiltersItem | Mapping[str, Any]] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RunEnrichmentResponse200: ...
+    ) -> EnrichmentRun: ...
     @overload
     def run(
         self, *, body: RunEnrichmentBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> RunEnrichmentResponse200: ...
+    ) -> EnrichmentRun: ...
     def run(
         self,
         *,
@@ -3085,7 +3054,7 @@ class SupersearchEnrichment(SyncResource):
         count: Any = UNSET,
         filters: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RunEnrichmentResponse200:
+    ) -> EnrichmentRun:
         """Run enrichment for resource.
 
         `POST /api/v2/supersearch-enrichment/run`; never repeated once it may have reached the server.
@@ -3114,14 +3083,14 @@ class SupersearchEnrichment(SyncResource):
         skip_owned_leads: bool | Unset = UNSET,
         show_one_lead_per_company: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsCount: ...
     @overload
     def count_leads_from_supersearch(
         self,
         *,
         body: CountLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsCount: ...
     def count_leads_from_supersearch(
         self,
         *,
@@ -3130,7 +3099,7 @@ class SupersearchEnrichment(SyncResource):
         skip_owned_leads: Any = UNSET,
         show_one_lead_per_company: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsCount:
         """Count leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/count-leads-from-supersearch`; repeated after a failure that may have reached the server.
@@ -3154,14 +3123,14 @@ class SupersearchEnrichment(SyncResource):
         skip_owned_leads: bool | Unset = UNSET,
         show_one_lead_per_company: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsPreview: ...
     @overload
     def preview_leads_from_supersearch(
         self,
         *,
         body: PreviewLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsPreview: ...
     def preview_leads_from_supersearch(
         self,
         *,
@@ -3170,7 +3139,7 @@ class SupersearchEnrichment(SyncResource):
         skip_owned_leads: Any = UNSET,
         show_one_lead_per_company: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsPreview:
         """Preview leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/preview-leads-from-supersearch`; repeated after a failure that may have reached the server.
@@ -3194,7 +3163,7 @@ class SupersearchEnrichment(SyncResource):
         offset: float | Unset = UNSET,
         limit: float | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetEnrichmentHistoryResponse200Item]:
+    ) -> list[EnrichmentHistoryEntry]:
         """Get enrichment history.
 
         `GET /api/v2/supersearch-enrichment/history/{resource_id}`.
@@ -3218,14 +3187,14 @@ class AsyncSupersearchEnrichment(AsyncResource):
         prefix: str | Unset = UNSET,
         limit: float | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200: ...
+    ) -> SignalKeywords: ...
     @overload
     async def signal_keywords_facet(
         self,
         *,
         body: SignalKeywordsFacetBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200: ...
+    ) -> SignalKeywords: ...
     async def signal_keywords_facet(
         self,
         *,
@@ -3235,7 +3204,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         prefix: Any = UNSET,
         limit: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SignalKeywordsFacetResponse200:
+    ) -> SignalKeywords:
         """Facet keywords for a signal category.
 
         `POST /api/v2/supersearch-enrichment/signal-keywords-facet`; repeated after a failure that may have reached the server.
@@ -3265,11 +3234,11 @@ class AsyncSupersearchEnrichment(AsyncResource):
         status: int | Unset = UNSET,
         filters: Sequence[CreateAiEnrichmentBodyFiltersItem | Mapping[str, Any]] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateAiEnrichmentResponse200: ...
+    ) -> AIEnrichmentCreated: ...
     @overload
     async def create_ai(
         self, *, body: CreateAiEnrichmentBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> CreateAiEnrichmentResponse200: ...
+    ) -> AIEnrichmentCreated: ...
     async def create_ai(
         self,
         *,
@@ -3289,7 +3258,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         status: Any = UNSET,
         filters: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateAiEnrichmentResponse200:
+    ) -> AIEnrichmentCreated:
         """Create AI enrichment.
 
         `POST /api/v2/supersearch-enrichment/ai`; never repeated once it may have reached the server.
@@ -3318,7 +3287,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
 
     async def get_ai_for_resource(
         self, resource_id: str, /, **options: Unpack[RequestOptions]
-    ) -> list[GetAiEnrichmentForResourceResponse200Item]:
+    ) -> list[AIEnrichment]:
         """Get AI enrichment for resource.
 
         `GET /api/v2/supersearch-enrichment/ai/{resource_id}/in-progress`.
@@ -3329,7 +3298,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
 
     async def get_for_resource(
         self, resource_id: str, /, **options: Unpack[RequestOptions]
-    ) -> GetEnrichmentForResourceResponse200:
+    ) -> ResourceEnrichment:
         """Get enrichment for resource.
 
         `GET /api/v2/supersearch-enrichment/{resource_id}`.
@@ -3352,14 +3321,14 @@ class AsyncSupersearchEnrichment(AsyncResource):
         | Mapping[str, Any]
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200: ...
+    ) -> SuperSearchEnrichmentCreated: ...
     @overload
     async def create(
         self,
         *,
         body: CreateSuperSearchEnrichmentBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200: ...
+    ) -> SuperSearchEnrichmentCreated: ...
     async def create(
         self,
         *,
@@ -3371,7 +3340,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         custom_flow: Any = UNSET,
         integration_actions: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CreateSuperSearchEnrichmentResponse200:
+    ) -> SuperSearchEnrichmentCreated:
         """Create an enrichment.
 
         `POST /api/v2/supersearch-enrichment/`; never repeated once it may have reached the server.
@@ -3459,14 +3428,14 @@ class AsyncSupersearchEnrichment(AsyncResource):
         | Mapping[str, Any]
         | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsEnrichment: ...
     @overload
     async def enrich_leads_from_supersearch(
         self,
         *,
         body: EnrichLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsEnrichment: ...
     async def enrich_leads_from_supersearch(
         self,
         *,
@@ -3484,7 +3453,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         list_name: Any = UNSET,
         ai_enrichment: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EnrichLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsEnrichment:
         """Enrich leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/enrich-leads-from-supersearch`; never repeated once it may have reached the server.
@@ -3522,11 +3491,11 @@ class AsyncSupersearchEnrichment(AsyncResource):
         count: int | Unset = UNSET,
         filters: Sequence[RunEnrichmentBodyFiltersItem | Mapping[str, Any]] | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RunEnrichmentResponse200: ...
+    ) -> EnrichmentRun: ...
     @overload
     async def run(
         self, *, body: RunEnrichmentBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> RunEnrichmentResponse200: ...
+    ) -> EnrichmentRun: ...
     async def run(
         self,
         *,
@@ -3540,7 +3509,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         count: Any = UNSET,
         filters: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> RunEnrichmentResponse200:
+    ) -> EnrichmentRun:
         """Run enrichment for resource.
 
         `POST /api/v2/supersearch-enrichment/run`; never repeated once it may have reached the server.
@@ -3569,14 +3538,14 @@ class AsyncSupersearchEnrichment(AsyncResource):
         skip_owned_leads: bool | Unset = UNSET,
         show_one_lead_per_company: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsCount: ...
     @overload
     async def count_leads_from_supersearch(
         self,
         *,
         body: CountLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsCount: ...
     async def count_leads_from_supersearch(
         self,
         *,
@@ -3585,7 +3554,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         skip_owned_leads: Any = UNSET,
         show_one_lead_per_company: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> CountLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsCount:
         """Count leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/count-leads-from-supersearch`; repeated after a failure that may have reached the server.
@@ -3609,14 +3578,14 @@ class AsyncSupersearchEnrichment(AsyncResource):
         skip_owned_leads: bool | Unset = UNSET,
         show_one_lead_per_company: bool | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsPreview: ...
     @overload
     async def preview_leads_from_supersearch(
         self,
         *,
         body: PreviewLeadsFromSupersearchBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200: ...
+    ) -> SuperSearchLeadsPreview: ...
     async def preview_leads_from_supersearch(
         self,
         *,
@@ -3625,7 +3594,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         skip_owned_leads: Any = UNSET,
         show_one_lead_per_company: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> PreviewLeadsFromSupersearchResponse200:
+    ) -> SuperSearchLeadsPreview:
         """Preview leads from supersearch.
 
         `POST /api/v2/supersearch-enrichment/preview-leads-from-supersearch`; repeated after a failure that may have reached the server.
@@ -3649,7 +3618,7 @@ class AsyncSupersearchEnrichment(AsyncResource):
         offset: float | Unset = UNSET,
         limit: float | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> list[GetEnrichmentHistoryResponse200Item]:
+    ) -> list[EnrichmentHistoryEntry]:
         """Get enrichment history.
 
         `GET /api/v2/supersearch-enrichment/history/{resource_id}`.

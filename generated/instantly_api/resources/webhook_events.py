@@ -18,13 +18,9 @@ if TYPE_CHECKING:
     import datetime
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.get_webhook_events_summary_by_date_response_200 import (
-        GetWebhookEventsSummaryByDateResponse200,
-    )
-    from instantly_api.models.get_webhook_events_summary_response_200 import (
-        GetWebhookEventsSummaryResponse200,
-    )
     from instantly_api.models.webhook_event import WebhookEvent
+    from instantly_api.models.webhook_events_summary import WebhookEventsSummary
+    from instantly_api.models.webhook_events_summary_by_date import WebhookEventsSummaryByDate
 
 __all__ = ["AsyncWebhookEvents", "OPERATIONS", "WebhookEvents"]
 
@@ -34,10 +30,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/webhook-events",
         module="instantly_api.api.webhook_event.list_webhook_event",
-        returns=(
-            "instantly_api.models.list_webhook_event_response_200",
-            "ListWebhookEventResponse200",
-        ),
+        returns=("instantly_api.models.webhook_event_page", "WebhookEventPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -88,10 +81,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/webhook-events/summary",
         module="instantly_api.api.webhook_event.get_webhook_events_summary",
-        returns=(
-            "instantly_api.models.get_webhook_events_summary_response_200",
-            "GetWebhookEventsSummaryResponse200",
-        ),
+        returns=("instantly_api.models.webhook_events_summary", "WebhookEventsSummary"),
         path_params=(),
         query=(("from_", "from"), ("to", "to")),
         body=(),
@@ -116,8 +106,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/webhook-events/summary-by-date",
         module="instantly_api.api.webhook_event.get_webhook_events_summary_by_date",
         returns=(
-            "instantly_api.models.get_webhook_events_summary_by_date_response_200",
-            "GetWebhookEventsSummaryByDateResponse200",
+            "instantly_api.models.webhook_events_summary_by_date",
+            "WebhookEventsSummaryByDate",
         ),
         path_params=(),
         query=(("from_", "from"), ("to", "to")),
@@ -184,7 +174,7 @@ class WebhookEvents(SyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetWebhookEventsSummaryResponse200:
+    ) -> WebhookEventsSummary:
         """Get overview aggregates for webhook events.
 
         `GET /api/v2/webhook-events/summary`.
@@ -199,7 +189,7 @@ class WebhookEvents(SyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetWebhookEventsSummaryByDateResponse200:
+    ) -> WebhookEventsSummaryByDate:
         """Get overview aggregates for webhook events by date.
 
         `GET /api/v2/webhook-events/summary-by-date`.
@@ -253,7 +243,7 @@ class AsyncWebhookEvents(AsyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetWebhookEventsSummaryResponse200:
+    ) -> WebhookEventsSummary:
         """Get overview aggregates for webhook events.
 
         `GET /api/v2/webhook-events/summary`.
@@ -268,7 +258,7 @@ class AsyncWebhookEvents(AsyncResource):
         from_: datetime.date | Unset = UNSET,
         to: datetime.date | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> GetWebhookEventsSummaryByDateResponse200:
+    ) -> WebhookEventsSummaryByDate:
         """Get overview aggregates for webhook events by date.
 
         `GET /api/v2/webhook-events/summary-by-date`.

@@ -23,13 +23,11 @@ if TYPE_CHECKING:
     from instantly_api.models.create_webhook_create_webhook_headers_type_0 import (
         CreateWebhookCreateWebhookHeadersType0,
     )
-    from instantly_api.models.list_webhook_event_types_response_200 import (
-        ListWebhookEventTypesResponse200,
-    )
     from instantly_api.models.patch_webhook_body import PatchWebhookBody
     from instantly_api.models.patch_webhook_body_headers_type_0 import PatchWebhookBodyHeadersType0
-    from instantly_api.models.test_webhook_response_200 import TestWebhookResponse200
     from instantly_api.models.webhook import Webhook
+    from instantly_api.models.webhook_event_types import WebhookEventTypes
+    from instantly_api.models.webhook_test import WebhookTest
 
 __all__ = ["AsyncWebhooks", "OPERATIONS", "Webhooks"]
 
@@ -39,7 +37,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/webhooks",
         module="instantly_api.api.webhook.list_webhook",
-        returns=("instantly_api.models.list_webhook_response_200", "ListWebhookResponse200"),
+        returns=("instantly_api.models.webhook_page", "WebhookPage"),
         path_params=(),
         query=(
             ("limit", "limit"),
@@ -248,10 +246,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/webhooks/event-types",
         module="instantly_api.api.webhook.list_webhook_event_types",
-        returns=(
-            "instantly_api.models.list_webhook_event_types_response_200",
-            "ListWebhookEventTypesResponse200",
-        ),
+        returns=("instantly_api.models.webhook_event_types", "WebhookEventTypes"),
         path_params=(),
         query=(),
         body=(),
@@ -267,7 +262,7 @@ OPERATIONS: dict[str, Operation] = {
         method="POST",
         path="/api/v2/webhooks/{id}/test",
         module="instantly_api.api.webhook.test_webhook",
-        returns=("instantly_api.models.test_webhook_response_200", "TestWebhookResponse200"),
+        returns=("instantly_api.models.webhook_test", "WebhookTest"),
         path_params=(("id", "id"),),
         query=(),
         body=(),
@@ -443,16 +438,14 @@ class Webhooks(SyncResource):
             options,
         )
 
-    def list_event_types(
-        self, **options: Unpack[RequestOptions]
-    ) -> ListWebhookEventTypesResponse200:
+    def list_event_types(self, **options: Unpack[RequestOptions]) -> WebhookEventTypes:
         """List available event types.
 
         `GET /api/v2/webhooks/event-types`.
         """
         return self._call(OPERATIONS["listWebhookEventTypes"], {}, options)
 
-    def test(self, id: str, /, **options: Unpack[RequestOptions]) -> TestWebhookResponse200:
+    def test(self, id: str, /, **options: Unpack[RequestOptions]) -> WebhookTest:
         """Test a webhook.
 
         `POST /api/v2/webhooks/{id}/test`; raises `ErrorInBodyError` when the 2xx body says `success: false`; never repeated once it may have reached the server.
@@ -613,16 +606,14 @@ class AsyncWebhooks(AsyncResource):
             options,
         )
 
-    async def list_event_types(
-        self, **options: Unpack[RequestOptions]
-    ) -> ListWebhookEventTypesResponse200:
+    async def list_event_types(self, **options: Unpack[RequestOptions]) -> WebhookEventTypes:
         """List available event types.
 
         `GET /api/v2/webhooks/event-types`.
         """
         return await self._call(OPERATIONS["listWebhookEventTypes"], {}, options)
 
-    async def test(self, id: str, /, **options: Unpack[RequestOptions]) -> TestWebhookResponse200:
+    async def test(self, id: str, /, **options: Unpack[RequestOptions]) -> WebhookTest:
         """Test a webhook.
 
         `POST /api/v2/webhooks/{id}/test`; raises `ErrorInBodyError` when the 2xx body says `success: false`; never repeated once it may have reached the server.

@@ -19,11 +19,9 @@ if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
     from instantly_api.models.add_workspace_agency_domain_body import AddWorkspaceAgencyDomainBody
     from instantly_api.models.change_workspace_owner_body import ChangeWorkspaceOwnerBody
-    from instantly_api.models.get_workspace_domain_info_response_200 import (
-        GetWorkspaceDomainInfoResponse200,
-    )
     from instantly_api.models.patch_workspace_body import PatchWorkspaceBody
     from instantly_api.models.workspace import Workspace
+    from instantly_api.models.workspace_domain_info import WorkspaceDomainInfo
 
 __all__ = ["AsyncWorkspace", "OPERATIONS", "Workspace"]
 
@@ -106,10 +104,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/workspaces/current/whitelabel-domain",
         module="instantly_api.api.workspace.get_workspace_domain_info",
-        returns=(
-            "instantly_api.models.get_workspace_domain_info_response_200",
-            "GetWorkspaceDomainInfoResponse200",
-        ),
+        returns=("instantly_api.models.workspace_domain_info", "WorkspaceDomainInfo"),
         path_params=(),
         query=(),
         body=(),
@@ -243,9 +238,7 @@ class Workspace(SyncResource):
         """
         return self._call(OPERATIONS["cancelCurrentWorkspaceRemoval"], {}, options)
 
-    def get_domain_info(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspaceDomainInfoResponse200:
+    def get_domain_info(self, **options: Unpack[RequestOptions]) -> WorkspaceDomainInfo:
         """Get organization verified agency domain information.
 
         `GET /api/v2/workspaces/current/whitelabel-domain`.
@@ -361,9 +354,7 @@ class AsyncWorkspace(AsyncResource):
         """
         return await self._call(OPERATIONS["cancelCurrentWorkspaceRemoval"], {}, options)
 
-    async def get_domain_info(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspaceDomainInfoResponse200:
+    async def get_domain_info(self, **options: Unpack[RequestOptions]) -> WorkspaceDomainInfo:
         """Get organization verified agency domain information.
 
         `GET /api/v2/workspaces/current/whitelabel-domain`.

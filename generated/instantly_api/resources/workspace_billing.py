@@ -16,12 +16,8 @@ from instantly_api.types import UNSET
 
 if TYPE_CHECKING:
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.get_workspace_plan_details_response_200 import (
-        GetWorkspacePlanDetailsResponse200,
-    )
-    from instantly_api.models.get_workspace_subscription_details_response_200 import (
-        GetWorkspaceSubscriptionDetailsResponse200,
-    )
+    from instantly_api.models.workspace_plan_details import WorkspacePlanDetails
+    from instantly_api.models.workspace_subscription_details import WorkspaceSubscriptionDetails
 
 __all__ = ["AsyncWorkspaceBilling", "OPERATIONS", "WorkspaceBilling"]
 
@@ -31,10 +27,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/workspace-billing/plan-details",
         module="instantly_api.api.workspace_billing.get_workspace_plan_details",
-        returns=(
-            "instantly_api.models.get_workspace_plan_details_response_200",
-            "GetWorkspacePlanDetailsResponse200",
-        ),
+        returns=("instantly_api.models.workspace_plan_details", "WorkspacePlanDetails"),
         path_params=(),
         query=(),
         body=(),
@@ -51,8 +44,8 @@ OPERATIONS: dict[str, Operation] = {
         path="/api/v2/workspace-billing/subscription-details",
         module="instantly_api.api.workspace_billing.get_workspace_subscription_details",
         returns=(
-            "instantly_api.models.get_workspace_subscription_details_response_200",
-            "GetWorkspaceSubscriptionDetailsResponse200",
+            "instantly_api.models.workspace_subscription_details",
+            "WorkspaceSubscriptionDetails",
         ),
         path_params=(),
         query=(),
@@ -70,9 +63,7 @@ OPERATIONS: dict[str, Operation] = {
 class WorkspaceBilling(SyncResource):
     """WorkspaceBilling: 2 operations."""
 
-    def get_plan_details(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspacePlanDetailsResponse200:
+    def get_plan_details(self, **options: Unpack[RequestOptions]) -> WorkspacePlanDetails:
         """Get workspace plan details.
 
         `GET /api/v2/workspace-billing/plan-details`.
@@ -81,7 +72,7 @@ class WorkspaceBilling(SyncResource):
 
     def get_subscription_details(
         self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspaceSubscriptionDetailsResponse200:
+    ) -> WorkspaceSubscriptionDetails:
         """Get workspace subscription details.
 
         `GET /api/v2/workspace-billing/subscription-details`.
@@ -92,9 +83,7 @@ class WorkspaceBilling(SyncResource):
 class AsyncWorkspaceBilling(AsyncResource):
     """WorkspaceBilling: 2 operations (async)."""
 
-    async def get_plan_details(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspacePlanDetailsResponse200:
+    async def get_plan_details(self, **options: Unpack[RequestOptions]) -> WorkspacePlanDetails:
         """Get workspace plan details.
 
         `GET /api/v2/workspace-billing/plan-details`.
@@ -103,7 +92,7 @@ class AsyncWorkspaceBilling(AsyncResource):
 
     async def get_subscription_details(
         self, **options: Unpack[RequestOptions]
-    ) -> GetWorkspaceSubscriptionDetailsResponse200:
+    ) -> WorkspaceSubscriptionDetails:
         """Get workspace subscription details.
 
         `GET /api/v2/workspace-billing/subscription-details`.

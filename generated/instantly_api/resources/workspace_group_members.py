@@ -18,11 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
+    from instantly_api.models.admin_workspace_group_member import AdminWorkspaceGroupMember
     from instantly_api.models.create_workspace_group_member_create_workspace_group_member import (
         CreateWorkspaceGroupMemberCreateWorkspaceGroupMember,
-    )
-    from instantly_api.models.get_admin_workspace_group_member_response_200 import (
-        GetAdminWorkspaceGroupMemberResponse200,
     )
     from instantly_api.models.workspace_group_member import WorkspaceGroupMember
 
@@ -34,10 +32,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/workspace-group-members",
         module="instantly_api.api.workspace_group_member.list_workspace_group_member",
-        returns=(
-            "instantly_api.models.list_workspace_group_member_response_200",
-            "ListWorkspaceGroupMemberResponse200",
-        ),
+        returns=("instantly_api.models.workspace_group_member_page", "WorkspaceGroupMemberPage"),
         path_params=(),
         query=(("limit", "limit"), ("starting_after", "starting_after")),
         body=(),
@@ -121,10 +116,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/workspace-group-members/admin",
         module="instantly_api.api.workspace_group_member.get_admin_workspace_group_member",
-        returns=(
-            "instantly_api.models.get_admin_workspace_group_member_response_200",
-            "GetAdminWorkspaceGroupMemberResponse200",
-        ),
+        returns=("instantly_api.models.admin_workspace_group_member", "AdminWorkspaceGroupMember"),
         path_params=(),
         query=(),
         body=(),
@@ -196,9 +188,7 @@ class WorkspaceGroupMembers(SyncResource):
         """
         return self._call(OPERATIONS["deleteWorkspaceGroupMember"], {"id": id}, options)
 
-    def get_admin(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetAdminWorkspaceGroupMemberResponse200:
+    def get_admin(self, **options: Unpack[RequestOptions]) -> AdminWorkspaceGroupMember:
         """Get the current workspace admin workspace.
 
         `GET /api/v2/workspace-group-members/admin`.
@@ -264,9 +254,7 @@ class AsyncWorkspaceGroupMembers(AsyncResource):
         """
         return await self._call(OPERATIONS["deleteWorkspaceGroupMember"], {"id": id}, options)
 
-    async def get_admin(
-        self, **options: Unpack[RequestOptions]
-    ) -> GetAdminWorkspaceGroupMemberResponse200:
+    async def get_admin(self, **options: Unpack[RequestOptions]) -> AdminWorkspaceGroupMember:
         """Get the current workspace admin workspace.
 
         `GET /api/v2/workspace-group-members/admin`.

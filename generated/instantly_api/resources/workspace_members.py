@@ -32,10 +32,7 @@ OPERATIONS: dict[str, Operation] = {
         method="GET",
         path="/api/v2/workspace-members",
         module="instantly_api.api.workspace_member.list_workspace_member",
-        returns=(
-            "instantly_api.models.list_workspace_member_response_200",
-            "ListWorkspaceMemberResponse200",
-        ),
+        returns=("instantly_api.models.workspace_member_page", "WorkspaceMemberPage"),
         path_params=(),
         query=(
             ("limit", "limit"),

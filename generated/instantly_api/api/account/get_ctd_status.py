@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_ctd_status_response_200 import GetCtdStatusResponse200
+from ...models.ctd_status import CtdStatus
 from ...models.get_ctd_status_response_400 import GetCtdStatusResponse400
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
@@ -39,7 +39,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -48,7 +48,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetCtdStatusResponse200.from_dict(response.json())
+        response_200 = CtdStatus.from_dict(response.json())
 
         return response_200
 
@@ -86,7 +86,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -106,7 +106,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     host: str,
 ) -> Response[
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -125,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCtdStatusResponse200 | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CtdStatus | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -144,7 +144,7 @@ def sync(
     client: AuthenticatedClient | Client,
     host: str,
 ) -> (
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -164,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCtdStatusResponse200 | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CtdStatus | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -178,7 +178,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     host: str,
 ) -> Response[
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -197,7 +197,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCtdStatusResponse200 | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CtdStatus | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -214,7 +214,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     host: str,
 ) -> (
-    GetCtdStatusResponse200
+    CtdStatus
     | GetCtdStatusResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -234,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCtdStatusResponse200 | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CtdStatus | GetCtdStatusResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,9 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
-from ...models.get_daily_account_analytics_response_200_item import (
-    GetDailyAccountAnalyticsResponse200Item,
-)
+from ...models.daily_account_analytics import DailyAccountAnalytics
 from ...models.get_daily_account_analytics_response_413 import GetDailyAccountAnalyticsResponse413
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
@@ -58,16 +56,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetDailyAccountAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = DailyAccountAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -118,7 +114,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -141,7 +137,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
 ]:
     """Get daily account analytics
 
@@ -158,7 +154,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyAccountAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyAccountAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -187,7 +183,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
     | None
 ):
     """Get daily account analytics
@@ -205,7 +201,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyAccountAnalyticsResponse200Item]
+        BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyAccountAnalytics]
     """
 
     return sync_detailed(
@@ -229,7 +225,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
 ]:
     """Get daily account analytics
 
@@ -246,7 +242,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyAccountAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyAccountAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -273,7 +269,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyAccountAnalyticsResponse200Item]
+    | list[DailyAccountAnalytics]
     | None
 ):
     """Get daily account analytics
@@ -291,7 +287,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyAccountAnalyticsResponse200Item]
+        BadRequestErrorBody2 | GetDailyAccountAnalyticsResponse413 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyAccountAnalytics]
     """
 
     return (

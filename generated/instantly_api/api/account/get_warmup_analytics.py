@@ -8,11 +8,11 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.get_warmup_analytics_body import GetWarmupAnalyticsBody
-from ...models.get_warmup_analytics_response_200 import GetWarmupAnalyticsResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.warmup_analytics import WarmupAnalytics
 from ...types import Response
 
 
@@ -38,15 +38,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetWarmupAnalyticsResponse200.from_dict(response.json())
+        response_200 = WarmupAnalytics.from_dict(response.json())
 
         return response_200
 
@@ -79,11 +79,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -98,11 +98,11 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: GetWarmupAnalyticsBody,
 ) -> Response[
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
 ]:
     """Get warmup analytics
 
@@ -116,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWarmupAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WarmupAnalytics]
     """
 
     kwargs = _get_kwargs(
@@ -135,11 +135,11 @@ def sync(
     client: AuthenticatedClient | Client,
     body: GetWarmupAnalyticsBody,
 ) -> (
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
     | None
 ):
     """Get warmup analytics
@@ -154,7 +154,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWarmupAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WarmupAnalytics
     """
 
     return sync_detailed(
@@ -168,11 +168,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: GetWarmupAnalyticsBody,
 ) -> Response[
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
 ]:
     """Get warmup analytics
 
@@ -186,7 +186,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWarmupAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WarmupAnalytics]
     """
 
     kwargs = _get_kwargs(
@@ -203,11 +203,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: GetWarmupAnalyticsBody,
 ) -> (
-    GetWarmupAnalyticsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WarmupAnalytics
     | None
 ):
     """Get warmup analytics
@@ -222,7 +222,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWarmupAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WarmupAnalytics
     """
 
     return (

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.accounts_paused import AccountsPaused
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.pause_accounts_body import PauseAccountsBody
-from ...models.pause_accounts_response_200 import PauseAccountsResponse200
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
@@ -38,15 +38,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = PauseAccountsResponse200.from_dict(response.json())
+        response_200 = AccountsPaused.from_dict(response.json())
 
         return response_200
 
@@ -79,8 +79,8 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -98,8 +98,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: PauseAccountsBody,
 ) -> Response[
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -120,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PauseAccountsResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AccountsPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -139,8 +139,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: PauseAccountsBody,
 ) -> (
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -162,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PauseAccountsResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AccountsPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -176,8 +176,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: PauseAccountsBody,
 ) -> Response[
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -198,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PauseAccountsResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AccountsPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -215,8 +215,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: PauseAccountsBody,
 ) -> (
-    NotFoundErrorBody
-    | PauseAccountsResponse200
+    AccountsPaused
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -238,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PauseAccountsResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AccountsPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

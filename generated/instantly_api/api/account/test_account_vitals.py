@@ -7,11 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.account_vitals_test import AccountVitalsTest
 from ...models.bad_request_error_body_3 import BadRequestErrorBody3
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.test_account_vitals_body import TestAccountVitalsBody
-from ...models.test_account_vitals_response_200 import TestAccountVitalsResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -40,16 +40,16 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = TestAccountVitalsResponse200.from_dict(response.json())
+        response_200 = AccountVitalsTest.from_dict(response.json())
 
         return response_200
 
@@ -87,10 +87,10 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -107,10 +107,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: TestAccountVitalsBody | Unset = UNSET,
 ) -> Response[
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -126,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAccountVitalsResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AccountVitalsTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -145,10 +145,10 @@ def sync(
     client: AuthenticatedClient | Client,
     body: TestAccountVitalsBody | Unset = UNSET,
 ) -> (
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -165,7 +165,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAccountVitalsResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AccountVitalsTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -179,10 +179,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: TestAccountVitalsBody | Unset = UNSET,
 ) -> Response[
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -198,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAccountVitalsResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AccountVitalsTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -215,10 +215,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: TestAccountVitalsBody | Unset = UNSET,
 ) -> (
-    BadRequestErrorBody3
+    AccountVitalsTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAccountVitalsResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -235,7 +235,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAccountVitalsResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AccountVitalsTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

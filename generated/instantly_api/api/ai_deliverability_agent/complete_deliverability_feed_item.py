@@ -9,10 +9,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.complete_deliverability_feed_item_response_200 import (
-    CompleteDeliverabilityFeedItemResponse200,
-)
 from ...models.conflict_error_body import ConflictErrorBody
+from ...models.deliverability_feed_item_completed import DeliverabilityFeedItemCompleted
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -38,8 +36,8 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -47,7 +45,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = CompleteDeliverabilityFeedItemResponse200.from_dict(response.json())
+        response_200 = DeliverabilityFeedItemCompleted.from_dict(response.json())
 
         return response_200
 
@@ -91,8 +89,8 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -112,8 +110,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -136,7 +134,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CompleteDeliverabilityFeedItemResponse200 | ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | ConflictErrorBody | DeliverabilityFeedItemCompleted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -156,8 +154,8 @@ def sync(
     client: AuthenticatedClient | Client,
 ) -> (
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -181,7 +179,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CompleteDeliverabilityFeedItemResponse200 | ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | ConflictErrorBody | DeliverabilityFeedItemCompleted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -196,8 +194,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -220,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CompleteDeliverabilityFeedItemResponse200 | ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | ConflictErrorBody | DeliverabilityFeedItemCompleted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -238,8 +236,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> (
     BadRequestErrorBody
-    | CompleteDeliverabilityFeedItemResponse200
     | ConflictErrorBody
+    | DeliverabilityFeedItemCompleted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -263,7 +261,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CompleteDeliverabilityFeedItemResponse200 | ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | ConflictErrorBody | DeliverabilityFeedItemCompleted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.deploy_deliverability_agent_response_200 import DeployDeliverabilityAgentResponse200
+from ...models.deliverability_agent_deployed import DeliverabilityAgentDeployed
 from ...models.forbidden_error_body import ForbiddenErrorBody
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
@@ -29,7 +29,7 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -38,7 +38,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = DeployDeliverabilityAgentResponse200.from_dict(response.json())
+        response_200 = DeliverabilityAgentDeployed.from_dict(response.json())
 
         return response_200
 
@@ -76,7 +76,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -95,7 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -115,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeployDeliverabilityAgentResponse200 | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentDeployed | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -131,7 +131,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -152,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeployDeliverabilityAgentResponse200 | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentDeployed | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -164,7 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -184,7 +184,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeployDeliverabilityAgentResponse200 | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentDeployed | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -198,7 +198,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    DeployDeliverabilityAgentResponse200
+    DeliverabilityAgentDeployed
     | ForbiddenErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
@@ -219,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeployDeliverabilityAgentResponse200 | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentDeployed | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

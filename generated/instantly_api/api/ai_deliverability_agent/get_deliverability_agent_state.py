@@ -7,9 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_deliverability_agent_state_response_200 import (
-    GetDeliverabilityAgentStateResponse200,
-)
+from ...models.deliverability_agent_state import DeliverabilityAgentState
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -46,7 +44,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -54,7 +52,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetDeliverabilityAgentStateResponse200.from_dict(response.json())
+        response_200 = DeliverabilityAgentState.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +85,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -108,7 +106,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -133,7 +131,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliverabilityAgentStateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentState | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +154,7 @@ def sync(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -182,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliverabilityAgentStateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentState | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -200,7 +198,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -225,7 +223,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliverabilityAgentStateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentState | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -246,7 +244,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    GetDeliverabilityAgentStateResponse200
+    DeliverabilityAgentState
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -272,7 +270,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliverabilityAgentStateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentState | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

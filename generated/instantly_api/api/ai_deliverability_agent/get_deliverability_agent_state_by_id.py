@@ -8,9 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_deliverability_agent_state_by_id_response_200 import (
-    GetDeliverabilityAgentStateByIdResponse200,
-)
+from ...models.deliverability_agent_state_by_id import DeliverabilityAgentStateById
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -50,7 +48,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -58,7 +56,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetDeliverabilityAgentStateByIdResponse200.from_dict(response.json())
+        response_200 = DeliverabilityAgentStateById.from_dict(response.json())
 
         return response_200
 
@@ -91,7 +89,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -113,7 +111,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -138,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliverabilityAgentStateByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentStateById | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +161,7 @@ def sync(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -189,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliverabilityAgentStateByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentStateById | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -209,7 +207,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -234,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetDeliverabilityAgentStateByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityAgentStateById | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -257,7 +255,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    GetDeliverabilityAgentStateByIdResponse200
+    DeliverabilityAgentStateById
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -283,7 +281,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetDeliverabilityAgentStateByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityAgentStateById | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,9 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_deliverability_agent_feed_items_response_200 import (
-    ListDeliverabilityAgentFeedItemsResponse200,
-)
+from ...models.deliverability_feed_item_page import DeliverabilityFeedItemPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -50,7 +48,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -58,7 +56,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListDeliverabilityAgentFeedItemsResponse200.from_dict(response.json())
+        response_200 = DeliverabilityFeedItemPage.from_dict(response.json())
 
         return response_200
 
@@ -91,7 +89,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -113,7 +111,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -137,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDeliverabilityAgentFeedItemsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityFeedItemPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -162,7 +160,7 @@ def sync(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -187,7 +185,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDeliverabilityAgentFeedItemsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityFeedItemPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -207,7 +205,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> Response[
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -231,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDeliverabilityAgentFeedItemsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DeliverabilityFeedItemPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -254,7 +252,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
     feed_filter: str | Unset = UNSET,
 ) -> (
-    ListDeliverabilityAgentFeedItemsResponse200
+    DeliverabilityFeedItemPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -279,7 +277,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDeliverabilityAgentFeedItemsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DeliverabilityFeedItemPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,10 +10,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.conflict_error_body import ConflictErrorBody
+from ...models.deliverability_campaign_sending_paused import DeliverabilityCampaignSendingPaused
 from ...models.not_found_error_body import NotFoundErrorBody
-from ...models.pause_deliverability_campaign_sending_response_200 import (
-    PauseDeliverabilityCampaignSendingResponse200,
-)
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
@@ -39,15 +37,15 @@ def _parse_response(
 ) -> (
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = PauseDeliverabilityCampaignSendingResponse200.from_dict(response.json())
+        response_200 = DeliverabilityCampaignSendingPaused.from_dict(response.json())
 
         return response_200
 
@@ -92,8 +90,8 @@ def _build_response(
 ) -> Response[
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -113,8 +111,8 @@ def sync_detailed(
 ) -> Response[
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -138,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ConflictErrorBody | NotFoundErrorBody | PauseDeliverabilityCampaignSendingResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | ConflictErrorBody | DeliverabilityCampaignSendingPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -159,8 +157,8 @@ def sync(
 ) -> (
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -185,7 +183,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ConflictErrorBody | NotFoundErrorBody | PauseDeliverabilityCampaignSendingResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | ConflictErrorBody | DeliverabilityCampaignSendingPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -201,8 +199,8 @@ async def asyncio_detailed(
 ) -> Response[
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -226,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ConflictErrorBody | NotFoundErrorBody | PauseDeliverabilityCampaignSendingResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | ConflictErrorBody | DeliverabilityCampaignSendingPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -245,8 +243,8 @@ async def asyncio(
 ) -> (
     BadRequestErrorBody
     | ConflictErrorBody
+    | DeliverabilityCampaignSendingPaused
     | NotFoundErrorBody
-    | PauseDeliverabilityCampaignSendingResponse200
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -271,7 +269,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ConflictErrorBody | NotFoundErrorBody | PauseDeliverabilityCampaignSendingResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | ConflictErrorBody | DeliverabilityCampaignSendingPaused | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

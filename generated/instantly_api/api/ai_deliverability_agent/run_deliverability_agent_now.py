@@ -8,9 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.conflict_error_body import ConflictErrorBody
+from ...models.deliverability_agent_run_started import DeliverabilityAgentRunStarted
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
-from ...models.run_deliverability_agent_now_response_200 import RunDeliverabilityAgentNowResponse200
 from ...models.run_deliverability_agent_now_response_500 import RunDeliverabilityAgentNowResponse500
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
@@ -31,16 +31,16 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = RunDeliverabilityAgentNowResponse200.from_dict(response.json())
+        response_200 = DeliverabilityAgentRunStarted.from_dict(response.json())
 
         return response_200
 
@@ -84,9 +84,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -104,9 +104,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -120,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse200 | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[ConflictErrorBody | DeliverabilityAgentRunStarted | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -137,9 +137,9 @@ def sync(
     client: AuthenticatedClient | Client,
 ) -> (
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -154,7 +154,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse200 | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        ConflictErrorBody | DeliverabilityAgentRunStarted | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -167,9 +167,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -183,7 +183,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse200 | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[ConflictErrorBody | DeliverabilityAgentRunStarted | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -198,9 +198,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> (
     ConflictErrorBody
+    | DeliverabilityAgentRunStarted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunDeliverabilityAgentNowResponse200
     | RunDeliverabilityAgentNowResponse500
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
@@ -215,7 +215,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse200 | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        ConflictErrorBody | DeliverabilityAgentRunStarted | NotFoundErrorBody | PaymentRequiredErrorBody | RunDeliverabilityAgentNowResponse500 | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

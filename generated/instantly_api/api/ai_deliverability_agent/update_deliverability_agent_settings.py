@@ -7,15 +7,13 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.deliverability_agent_settings_updated import DeliverabilityAgentSettingsUpdated
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...models.update_deliverability_agent_settings_body import (
     UpdateDeliverabilityAgentSettingsBody,
-)
-from ...models.update_deliverability_agent_settings_response_200 import (
-    UpdateDeliverabilityAgentSettingsResponse200,
 )
 from ...types import Response
 
@@ -42,15 +40,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
     | None
 ):
     if response.status_code == 200:
-        response_200 = UpdateDeliverabilityAgentSettingsResponse200.from_dict(response.json())
+        response_200 = DeliverabilityAgentSettingsUpdated.from_dict(response.json())
 
         return response_200
 
@@ -83,11 +81,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -102,11 +100,11 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateDeliverabilityAgentSettingsBody,
 ) -> Response[
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
 ]:
     """Update the default AI Deliverability Agent settings
 
@@ -124,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateDeliverabilityAgentSettingsResponse200]
+        Response[DeliverabilityAgentSettingsUpdated | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -143,11 +141,11 @@ def sync(
     client: AuthenticatedClient | Client,
     body: UpdateDeliverabilityAgentSettingsBody,
 ) -> (
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
     | None
 ):
     """Update the default AI Deliverability Agent settings
@@ -166,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateDeliverabilityAgentSettingsResponse200
+        DeliverabilityAgentSettingsUpdated | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -180,11 +178,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateDeliverabilityAgentSettingsBody,
 ) -> Response[
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
 ]:
     """Update the default AI Deliverability Agent settings
 
@@ -202,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateDeliverabilityAgentSettingsResponse200]
+        Response[DeliverabilityAgentSettingsUpdated | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -219,11 +217,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: UpdateDeliverabilityAgentSettingsBody,
 ) -> (
-    NotFoundErrorBody
+    DeliverabilityAgentSettingsUpdated
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateDeliverabilityAgentSettingsResponse200
     | None
 ):
     """Update the default AI Deliverability Agent settings
@@ -242,7 +240,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateDeliverabilityAgentSettingsResponse200
+        DeliverabilityAgentSettingsUpdated | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

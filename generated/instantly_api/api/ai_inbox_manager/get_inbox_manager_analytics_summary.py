@@ -10,9 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.get_inbox_manager_analytics_summary_response_200 import (
-    GetInboxManagerAnalyticsSummaryResponse200,
-)
+from ...models.inbox_manager_analytics_summary import InboxManagerAnalyticsSummary
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -56,7 +54,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -64,7 +62,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetInboxManagerAnalyticsSummaryResponse200.from_dict(response.json())
+        response_200 = InboxManagerAnalyticsSummary.from_dict(response.json())
 
         return response_200
 
@@ -103,7 +101,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -125,7 +123,7 @@ def sync_detailed(
     to: datetime.date | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -149,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetInboxManagerAnalyticsSummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | InboxManagerAnalyticsSummary | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +171,7 @@ def sync(
     to: datetime.date | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -198,7 +196,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetInboxManagerAnalyticsSummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | InboxManagerAnalyticsSummary | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -217,7 +215,7 @@ async def asyncio_detailed(
     to: datetime.date | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -241,7 +239,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetInboxManagerAnalyticsSummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | InboxManagerAnalyticsSummary | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -263,7 +261,7 @@ async def asyncio(
     to: datetime.date | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetInboxManagerAnalyticsSummaryResponse200
+    | InboxManagerAnalyticsSummary
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -288,7 +286,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetInboxManagerAnalyticsSummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | InboxManagerAnalyticsSummary | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,9 +10,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.get_inbox_manager_analytics_summary_by_date_response_200_item import (
-    GetInboxManagerAnalyticsSummaryByDateResponse200Item,
-)
+from ...models.inbox_manager_daily_analytics import InboxManagerDailyAnalytics
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -60,16 +58,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetInboxManagerAnalyticsSummaryByDateResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = InboxManagerDailyAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -114,7 +110,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -136,7 +132,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
 ]:
     """Get AI Inbox Manager analytics by date
 
@@ -156,7 +152,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxManagerDailyAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -184,7 +180,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
     | None
 ):
     """Get AI Inbox Manager analytics by date
@@ -205,7 +201,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxManagerDailyAnalytics]
     """
 
     return sync_detailed(
@@ -228,7 +224,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
 ]:
     """Get AI Inbox Manager analytics by date
 
@@ -248,7 +244,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxManagerDailyAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -274,7 +270,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+    | list[InboxManagerDailyAnalytics]
     | None
 ):
     """Get AI Inbox Manager analytics by date
@@ -295,7 +291,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxManagerAnalyticsSummaryByDateResponse200Item]
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxManagerDailyAnalytics]
     """
 
     return (

@@ -8,7 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_inbox_manager_guidances_response_200 import ListInboxManagerGuidancesResponse200
+from ...models.ai_agent_guidance_page import AIAgentGuidancePage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -48,7 +48,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -56,7 +56,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListInboxManagerGuidancesResponse200.from_dict(response.json())
+        response_200 = AIAgentGuidancePage.from_dict(response.json())
 
         return response_200
 
@@ -89,7 +89,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -111,7 +111,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
     status: int | Unset = UNSET,
 ) -> Response[
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -136,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxManagerGuidancesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AIAgentGuidancePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +161,7 @@ def sync(
     starting_after: str | Unset = UNSET,
     status: int | Unset = UNSET,
 ) -> (
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -187,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxManagerGuidancesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AIAgentGuidancePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -207,7 +207,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
     status: int | Unset = UNSET,
 ) -> Response[
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -232,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxManagerGuidancesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AIAgentGuidancePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -255,7 +255,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
     status: int | Unset = UNSET,
 ) -> (
-    ListInboxManagerGuidancesResponse200
+    AIAgentGuidancePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -281,7 +281,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxManagerGuidancesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AIAgentGuidancePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,7 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_inbox_manager_replies_response_200 import ListInboxManagerRepliesResponse200
+from ...models.ai_sales_agent_reply_page import AISalesAgentReplyPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -54,7 +54,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -62,7 +62,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListInboxManagerRepliesResponse200.from_dict(response.json())
+        response_200 = AISalesAgentReplyPage.from_dict(response.json())
 
         return response_200
 
@@ -95,7 +95,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -119,7 +119,7 @@ def sync_detailed(
     information_requested: bool | Unset = UNSET,
     action_pending: bool | Unset = UNSET,
 ) -> Response[
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -145,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxManagerRepliesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AISalesAgentReplyPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -174,7 +174,7 @@ def sync(
     information_requested: bool | Unset = UNSET,
     action_pending: bool | Unset = UNSET,
 ) -> (
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -201,7 +201,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxManagerRepliesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AISalesAgentReplyPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -225,7 +225,7 @@ async def asyncio_detailed(
     information_requested: bool | Unset = UNSET,
     action_pending: bool | Unset = UNSET,
 ) -> Response[
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -251,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxManagerRepliesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AISalesAgentReplyPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -278,7 +278,7 @@ async def asyncio(
     information_requested: bool | Unset = UNSET,
     action_pending: bool | Unset = UNSET,
 ) -> (
-    ListInboxManagerRepliesResponse200
+    AISalesAgentReplyPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -305,7 +305,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxManagerRepliesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AISalesAgentReplyPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -9,9 +9,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.list_lead_finder_agent_activities_by_id_response_200 import (
-    ListLeadFinderAgentActivitiesByIdResponse200,
-)
+from ...models.lead_finder_agent_activity_page import LeadFinderAgentActivityPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -49,7 +47,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -57,7 +55,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListLeadFinderAgentActivitiesByIdResponse200.from_dict(response.json())
+        response_200 = LeadFinderAgentActivityPage.from_dict(response.json())
 
         return response_200
 
@@ -96,7 +94,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -118,7 +116,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -141,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ListLeadFinderAgentActivitiesByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | LeadFinderAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +163,7 @@ def sync(
     starting_after: str | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -189,7 +187,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ListLeadFinderAgentActivitiesByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | LeadFinderAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -208,7 +206,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -231,7 +229,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ListLeadFinderAgentActivitiesByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | LeadFinderAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -253,7 +251,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | ListLeadFinderAgentActivitiesByIdResponse200
+    | LeadFinderAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -277,7 +275,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ListLeadFinderAgentActivitiesByIdResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | LeadFinderAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

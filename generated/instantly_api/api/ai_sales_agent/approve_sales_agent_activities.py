@@ -9,12 +9,10 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.approve_sales_agent_activities_body import ApproveSalesAgentActivitiesBody
-from ...models.approve_sales_agent_activities_response_200 import (
-    ApproveSalesAgentActivitiesResponse200,
-)
 from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_activities_approved import SalesAgentActivitiesApproved
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -45,16 +43,16 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = ApproveSalesAgentActivitiesResponse200.from_dict(response.json())
+        response_200 = SalesAgentActivitiesApproved.from_dict(response.json())
 
         return response_200
 
@@ -92,10 +90,10 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -113,10 +111,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: ApproveSalesAgentActivitiesBody,
 ) -> Response[
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -137,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApproveSalesAgentActivitiesResponse200 | BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesApproved | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -158,10 +156,10 @@ def sync(
     client: AuthenticatedClient | Client,
     body: ApproveSalesAgentActivitiesBody,
 ) -> (
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -183,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApproveSalesAgentActivitiesResponse200 | BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesApproved | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -199,10 +197,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: ApproveSalesAgentActivitiesBody,
 ) -> Response[
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -223,7 +221,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApproveSalesAgentActivitiesResponse200 | BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesApproved | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -242,10 +240,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: ApproveSalesAgentActivitiesBody,
 ) -> (
-    ApproveSalesAgentActivitiesResponse200
-    | BadRequestErrorBody
+    BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivitiesApproved
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -267,7 +265,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApproveSalesAgentActivitiesResponse200 | BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesApproved | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

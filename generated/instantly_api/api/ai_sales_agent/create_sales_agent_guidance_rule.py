@@ -10,11 +10,9 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.create_sales_agent_guidance_rule_body import CreateSalesAgentGuidanceRuleBody
-from ...models.create_sales_agent_guidance_rule_response_200 import (
-    CreateSalesAgentGuidanceRuleResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_guidance_rule import SalesAgentGuidanceRule
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -46,15 +44,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = CreateSalesAgentGuidanceRuleResponse200.from_dict(response.json())
+        response_200 = SalesAgentGuidanceRule.from_dict(response.json())
 
         return response_200
 
@@ -93,9 +91,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -114,9 +112,9 @@ def sync_detailed(
     body: CreateSalesAgentGuidanceRuleBody,
 ) -> Response[
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -138,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CreateSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -160,9 +158,9 @@ def sync(
     body: CreateSalesAgentGuidanceRuleBody,
 ) -> (
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -185,7 +183,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CreateSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -202,9 +200,9 @@ async def asyncio_detailed(
     body: CreateSalesAgentGuidanceRuleBody,
 ) -> Response[
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -226,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CreateSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -246,9 +244,9 @@ async def asyncio(
     body: CreateSalesAgentGuidanceRuleBody,
 ) -> (
     BadRequestErrorBody
-    | CreateSalesAgentGuidanceRuleResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -271,7 +269,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CreateSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

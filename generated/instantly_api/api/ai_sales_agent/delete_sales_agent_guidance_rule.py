@@ -8,11 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.delete_sales_agent_guidance_rule_response_200 import (
-    DeleteSalesAgentGuidanceRuleResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_guidance_rule_deleted import SalesAgentGuidanceRuleDeleted
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -37,15 +35,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = DeleteSalesAgentGuidanceRuleResponse200.from_dict(response.json())
+        response_200 = SalesAgentGuidanceRuleDeleted.from_dict(response.json())
 
         return response_200
 
@@ -78,9 +76,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -98,9 +96,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -122,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRuleDeleted | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -143,9 +141,9 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -168,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRuleDeleted | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -184,9 +182,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -208,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeleteSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRuleDeleted | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -227,9 +225,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    DeleteSalesAgentGuidanceRuleResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRuleDeleted
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -252,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeleteSalesAgentGuidanceRuleResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRuleDeleted | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

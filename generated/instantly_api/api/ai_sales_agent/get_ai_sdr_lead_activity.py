@@ -9,9 +9,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_ai_sdr_lead_activity_response_200 import GetAiSdrLeadActivityResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_lead_activity import SalesAgentLeadActivity
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -61,15 +61,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetAiSdrLeadActivityResponse200.from_dict(response.json())
+        response_200 = SalesAgentLeadActivity.from_dict(response.json())
 
         return response_200
 
@@ -102,9 +102,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -126,9 +126,9 @@ def sync_detailed(
     skip: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
 ) -> Response[
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -153,7 +153,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAiSdrLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivity | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -182,9 +182,9 @@ def sync(
     skip: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
 ) -> (
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -210,7 +210,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAiSdrLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivity | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -234,9 +234,9 @@ async def asyncio_detailed(
     skip: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
 ) -> Response[
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -261,7 +261,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAiSdrLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivity | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -288,9 +288,9 @@ async def asyncio(
     skip: int | Unset = UNSET,
     filter_: str | Unset = UNSET,
 ) -> (
-    GetAiSdrLeadActivityResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivity
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -316,7 +316,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAiSdrLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivity | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

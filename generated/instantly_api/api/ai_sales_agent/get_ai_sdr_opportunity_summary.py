@@ -9,11 +9,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_ai_sdr_opportunity_summary_response_200 import (
-    GetAiSdrOpportunitySummaryResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_opportunity_summary import SalesAgentOpportunitySummary
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -54,15 +52,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetAiSdrOpportunitySummaryResponse200.from_dict(response.json())
+        response_200 = SalesAgentOpportunitySummary.from_dict(response.json())
 
         return response_200
 
@@ -95,9 +93,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -116,9 +114,9 @@ def sync_detailed(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -140,7 +138,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAiSdrOpportunitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentOpportunitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -163,9 +161,9 @@ def sync(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -188,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAiSdrOpportunitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentOpportunitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -206,9 +204,9 @@ async def asyncio_detailed(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -230,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAiSdrOpportunitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentOpportunitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -251,9 +249,9 @@ async def asyncio(
     start_date: datetime.datetime | Unset = UNSET,
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
-    GetAiSdrOpportunitySummaryResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentOpportunitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -276,7 +274,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAiSdrOpportunitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentOpportunitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,9 +10,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.get_sales_agent_analytics_response_200 import GetSalesAgentAnalyticsResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_analytics import SalesAgentAnalytics
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -54,15 +54,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetSalesAgentAnalyticsResponse200.from_dict(response.json())
+        response_200 = SalesAgentAnalytics.from_dict(response.json())
 
         return response_200
 
@@ -101,9 +101,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -123,9 +123,9 @@ def sync_detailed(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -148,7 +148,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetSalesAgentAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentAnalytics | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -172,9 +172,9 @@ def sync(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -198,7 +198,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetSalesAgentAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentAnalytics | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -217,9 +217,9 @@ async def asyncio_detailed(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -242,7 +242,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetSalesAgentAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentAnalytics | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -264,9 +264,9 @@ async def asyncio(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentAnalyticsResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentAnalytics
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -290,7 +290,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetSalesAgentAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentAnalytics | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

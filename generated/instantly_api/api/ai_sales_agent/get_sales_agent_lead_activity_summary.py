@@ -10,11 +10,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.get_sales_agent_lead_activity_summary_response_200 import (
-    GetSalesAgentLeadActivitySummaryResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_lead_activity_summary import SalesAgentLeadActivitySummary
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -56,15 +54,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetSalesAgentLeadActivitySummaryResponse200.from_dict(response.json())
+        response_200 = SalesAgentLeadActivitySummary.from_dict(response.json())
 
         return response_200
 
@@ -103,9 +101,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -125,9 +123,9 @@ def sync_detailed(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -149,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetSalesAgentLeadActivitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -173,9 +171,9 @@ def sync(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -198,7 +196,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetSalesAgentLeadActivitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -217,9 +215,9 @@ async def asyncio_detailed(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -241,7 +239,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | GetSalesAgentLeadActivitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -263,9 +261,9 @@ async def asyncio(
     end_date: datetime.datetime | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | GetSalesAgentLeadActivitySummaryResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivitySummary
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -288,7 +286,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | GetSalesAgentLeadActivitySummaryResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivitySummary | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,9 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_sales_agent_activities_response_200 import ListSalesAgentActivitiesResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_activity_page import SalesAgentActivityPage
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -62,15 +62,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListSalesAgentActivitiesResponse200.from_dict(response.json())
+        response_200 = SalesAgentActivityPage.from_dict(response.json())
 
         return response_200
 
@@ -103,9 +103,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -127,9 +127,9 @@ def sync_detailed(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> Response[
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -154,7 +154,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListSalesAgentActivitiesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -183,9 +183,9 @@ def sync(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> (
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -211,7 +211,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListSalesAgentActivitiesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -235,9 +235,9 @@ async def asyncio_detailed(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> Response[
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -262,7 +262,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListSalesAgentActivitiesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -289,9 +289,9 @@ async def asyncio(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> (
-    ListSalesAgentActivitiesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -317,7 +317,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListSalesAgentActivitiesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,11 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_sales_agent_guidance_rules_response_200 import (
-    ListSalesAgentGuidanceRulesResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_guidance_rules import SalesAgentGuidanceRules
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -35,15 +33,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListSalesAgentGuidanceRulesResponse200.from_dict(response.json())
+        response_200 = SalesAgentGuidanceRules.from_dict(response.json())
 
         return response_200
 
@@ -76,9 +74,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -95,9 +93,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -117,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListSalesAgentGuidanceRulesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRules | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -136,9 +134,9 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -159,7 +157,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListSalesAgentGuidanceRulesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRules | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -173,9 +171,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -195,7 +193,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListSalesAgentGuidanceRulesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRules | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -212,9 +210,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    ListSalesAgentGuidanceRulesResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRules
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -235,7 +233,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListSalesAgentGuidanceRulesResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRules | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,11 +10,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
-from ...models.list_sales_agent_lead_activity_response_200 import (
-    ListSalesAgentLeadActivityResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_lead_activity_page import SalesAgentLeadActivityPage
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -65,15 +63,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListSalesAgentLeadActivityResponse200.from_dict(response.json())
+        response_200 = SalesAgentLeadActivityPage.from_dict(response.json())
 
         return response_200
 
@@ -112,9 +110,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -137,9 +135,9 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -166,7 +164,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ListSalesAgentLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -196,9 +194,9 @@ def sync(
     starting_after: str | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -226,7 +224,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ListSalesAgentLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -251,9 +249,9 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
 ) -> Response[
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -280,7 +278,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ListSalesAgentLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -308,9 +306,9 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
 ) -> (
     BadRequestErrorBody
-    | ListSalesAgentLeadActivityResponse200
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SalesAgentLeadActivityPage
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -338,7 +336,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ListSalesAgentLeadActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentLeadActivityPage | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

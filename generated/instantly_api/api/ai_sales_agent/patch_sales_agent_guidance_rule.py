@@ -11,10 +11,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.patch_sales_agent_guidance_rule_body import PatchSalesAgentGuidanceRuleBody
-from ...models.patch_sales_agent_guidance_rule_response_200 import (
-    PatchSalesAgentGuidanceRuleResponse200,
-)
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sales_agent_guidance_rule import SalesAgentGuidanceRule
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -50,14 +48,14 @@ def _parse_response(
 ) -> (
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = PatchSalesAgentGuidanceRuleResponse200.from_dict(response.json())
+        response_200 = SalesAgentGuidanceRule.from_dict(response.json())
 
         return response_200
 
@@ -97,8 +95,8 @@ def _build_response(
 ) -> Response[
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -119,8 +117,8 @@ def sync_detailed(
 ) -> Response[
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -142,7 +140,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PatchSalesAgentGuidanceRuleResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -167,8 +165,8 @@ def sync(
 ) -> (
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -191,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PatchSalesAgentGuidanceRuleResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -211,8 +209,8 @@ async def asyncio_detailed(
 ) -> Response[
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -234,7 +232,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PatchSalesAgentGuidanceRuleResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -257,8 +255,8 @@ async def asyncio(
 ) -> (
     BadRequestErrorBody
     | NotFoundErrorBody
-    | PatchSalesAgentGuidanceRuleResponse200
     | PaymentRequiredErrorBody
+    | SalesAgentGuidanceRule
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -281,7 +279,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PatchSalesAgentGuidanceRuleResponse200 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentGuidanceRule | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

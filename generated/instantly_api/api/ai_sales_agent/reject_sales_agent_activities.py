@@ -12,9 +12,7 @@ from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.reject_sales_agent_activities_body import RejectSalesAgentActivitiesBody
-from ...models.reject_sales_agent_activities_response_200 import (
-    RejectSalesAgentActivitiesResponse200,
-)
+from ...models.sales_agent_activities_rejected import SalesAgentActivitiesRejected
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -48,13 +46,13 @@ def _parse_response(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = RejectSalesAgentActivitiesResponse200.from_dict(response.json())
+        response_200 = SalesAgentActivitiesRejected.from_dict(response.json())
 
         return response_200
 
@@ -95,7 +93,7 @@ def _build_response(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -116,7 +114,7 @@ def sync_detailed(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -137,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RejectSalesAgentActivitiesResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesRejected | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -161,7 +159,7 @@ def sync(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -183,7 +181,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RejectSalesAgentActivitiesResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesRejected | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -202,7 +200,7 @@ async def asyncio_detailed(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -223,7 +221,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RejectSalesAgentActivitiesResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesRejected | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -245,7 +243,7 @@ async def asyncio(
     BadRequestErrorBody
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RejectSalesAgentActivitiesResponse200
+    | SalesAgentActivitiesRejected
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -267,7 +265,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | RejectSalesAgentActivitiesResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | SalesAgentActivitiesRejected | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

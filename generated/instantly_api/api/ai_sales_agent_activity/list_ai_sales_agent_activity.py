@@ -8,7 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_ai_sales_agent_activity_response_200 import ListAiSalesAgentActivityResponse200
+from ...models.ai_sales_agent_activity_page import AISalesAgentActivityPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -62,7 +62,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -70,7 +70,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListAiSalesAgentActivityResponse200.from_dict(response.json())
+        response_200 = AISalesAgentActivityPage.from_dict(response.json())
 
         return response_200
 
@@ -103,7 +103,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -127,7 +127,7 @@ def sync_detailed(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> Response[
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -151,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListAiSalesAgentActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AISalesAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +180,7 @@ def sync(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> (
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -205,7 +205,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListAiSalesAgentActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AISalesAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -229,7 +229,7 @@ async def asyncio_detailed(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> Response[
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -253,7 +253,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListAiSalesAgentActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AISalesAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -280,7 +280,7 @@ async def asyncio(
     action_type: list[str] | Unset = UNSET,
     exclude_live_feed_hidden: bool | Unset = UNSET,
 ) -> (
-    ListAiSalesAgentActivityResponse200
+    AISalesAgentActivityPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -305,7 +305,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListAiSalesAgentActivityResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AISalesAgentActivityPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

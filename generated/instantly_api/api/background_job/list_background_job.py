@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_background_job_response_200 import ListBackgroundJobResponse200
+from ...models.background_job_page import BackgroundJobPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -68,7 +68,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -76,7 +76,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListBackgroundJobResponse200.from_dict(response.json())
+        response_200 = BackgroundJobPage.from_dict(response.json())
 
         return response_200
 
@@ -109,7 +109,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -138,7 +138,7 @@ def sync_detailed(
     sort_column: str | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> Response[
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -172,7 +172,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListBackgroundJobResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BackgroundJobPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -211,7 +211,7 @@ def sync(
     sort_column: str | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> (
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -246,7 +246,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListBackgroundJobResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BackgroundJobPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -280,7 +280,7 @@ async def asyncio_detailed(
     sort_column: str | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> Response[
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -314,7 +314,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListBackgroundJobResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BackgroundJobPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -351,7 +351,7 @@ async def asyncio(
     sort_column: str | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> (
-    ListBackgroundJobResponse200
+    BackgroundJobPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -386,7 +386,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListBackgroundJobResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BackgroundJobPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,11 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
+from ...models.bulk_created_block_list_entries import BulkCreatedBlockListEntries
 from ...models.createbluk_block_list_entry_bulk_create_block_list_entry import (
     CreateblukBlockListEntryBulkCreateBlockListEntry,
-)
-from ...models.createbluk_block_list_entry_bulk_created_block_list_entries import (
-    CreateblukBlockListEntryBulkCreatedBlockListEntries,
 )
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
@@ -44,7 +42,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -52,9 +50,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = CreateblukBlockListEntryBulkCreatedBlockListEntries.from_dict(
-            response.json()
-        )
+        response_200 = BulkCreatedBlockListEntries.from_dict(response.json())
 
         return response_200
 
@@ -93,7 +89,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -113,7 +109,7 @@ def sync_detailed(
     body: CreateblukBlockListEntryBulkCreateBlockListEntry,
 ) -> Response[
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -132,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CreateblukBlockListEntryBulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | BulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -152,7 +148,7 @@ def sync(
     body: CreateblukBlockListEntryBulkCreateBlockListEntry,
 ) -> (
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -172,7 +168,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CreateblukBlockListEntryBulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | BulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -187,7 +183,7 @@ async def asyncio_detailed(
     body: CreateblukBlockListEntryBulkCreateBlockListEntry,
 ) -> Response[
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -206,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | CreateblukBlockListEntryBulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody | BulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -224,7 +220,7 @@ async def asyncio(
     body: CreateblukBlockListEntryBulkCreateBlockListEntry,
 ) -> (
     BadRequestErrorBody
-    | CreateblukBlockListEntryBulkCreatedBlockListEntries
+    | BulkCreatedBlockListEntries
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -244,7 +240,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | CreateblukBlockListEntryBulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody | BulkCreatedBlockListEntries | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

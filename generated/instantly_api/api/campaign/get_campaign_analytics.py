@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
-from ...models.get_campaign_analytics_response_200_item import GetCampaignAnalyticsResponse200Item
+from ...models.campaign_analytics import CampaignAnalytics
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -60,16 +60,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetCampaignAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = CampaignAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -114,7 +112,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -138,7 +136,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
 ]:
     """Get campaign(s) analytics
 
@@ -157,7 +155,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +187,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
     | None
 ):
     """Get campaign(s) analytics
@@ -209,7 +207,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignAnalytics]
     """
 
     return sync_detailed(
@@ -236,7 +234,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
 ]:
     """Get campaign(s) analytics
 
@@ -255,7 +253,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -285,7 +283,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignAnalyticsResponse200Item]
+    | list[CampaignAnalytics]
     | None
 ):
     """Get campaign(s) analytics
@@ -305,7 +303,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignAnalytics]
     """
 
     return (

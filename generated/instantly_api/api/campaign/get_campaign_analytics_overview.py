@@ -8,9 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
-from ...models.get_campaign_analytics_overview_response_200 import (
-    GetCampaignAnalyticsOverviewResponse200,
-)
+from ...models.campaign_analytics_overview import CampaignAnalyticsOverview
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -61,7 +59,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -69,7 +67,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetCampaignAnalyticsOverviewResponse200.from_dict(response.json())
+        response_200 = CampaignAnalyticsOverview.from_dict(response.json())
 
         return response_200
 
@@ -108,7 +106,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -133,7 +131,7 @@ def sync_detailed(
     expand_crm_events: bool | Unset = False,
 ) -> Response[
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -166,7 +164,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | GetCampaignAnalyticsOverviewResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | CampaignAnalyticsOverview | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +194,7 @@ def sync(
     expand_crm_events: bool | Unset = False,
 ) -> (
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -230,7 +228,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | GetCampaignAnalyticsOverviewResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | CampaignAnalyticsOverview | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -255,7 +253,7 @@ async def asyncio_detailed(
     expand_crm_events: bool | Unset = False,
 ) -> Response[
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -288,7 +286,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | GetCampaignAnalyticsOverviewResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | CampaignAnalyticsOverview | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -316,7 +314,7 @@ async def asyncio(
     expand_crm_events: bool | Unset = False,
 ) -> (
     BadRequestErrorBody2
-    | GetCampaignAnalyticsOverviewResponse200
+    | CampaignAnalyticsOverview
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -350,7 +348,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | GetCampaignAnalyticsOverviewResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | CampaignAnalyticsOverview | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,9 +8,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_campaign_sending_status_response_200 import GetCampaignSendingStatusResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.sending_status import SendingStatus
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -42,15 +42,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetCampaignSendingStatusResponse200.from_dict(response.json())
+        response_200 = SendingStatus.from_dict(response.json())
 
         return response_200
 
@@ -83,9 +83,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -103,9 +103,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     with_ai_summary: bool | Unset = False,
 ) -> Response[
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -127,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCampaignSendingStatusResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SendingStatus | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -148,9 +148,9 @@ def sync(
     client: AuthenticatedClient | Client,
     with_ai_summary: bool | Unset = False,
 ) -> (
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -173,7 +173,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCampaignSendingStatusResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SendingStatus | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -189,9 +189,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     with_ai_summary: bool | Unset = False,
 ) -> Response[
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -213,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCampaignSendingStatusResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SendingStatus | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -232,9 +232,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     with_ai_summary: bool | Unset = False,
 ) -> (
-    GetCampaignSendingStatusResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SendingStatus
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -257,7 +257,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCampaignSendingStatusResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SendingStatus | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

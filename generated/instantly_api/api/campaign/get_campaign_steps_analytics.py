@@ -8,9 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
-from ...models.get_campaign_steps_analytics_response_200_item import (
-    GetCampaignStepsAnalyticsResponse200Item,
-)
+from ...models.campaign_step_analytics import CampaignStepAnalytics
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -55,16 +53,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetCampaignStepsAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = CampaignStepAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -109,7 +105,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -132,7 +128,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
 ]:
     """Get campaign steps analytics
 
@@ -149,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignStepsAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignStepAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -179,7 +175,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
     | None
 ):
     """Get campaign steps analytics
@@ -197,7 +193,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignStepsAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignStepAnalytics]
     """
 
     return sync_detailed(
@@ -222,7 +218,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
 ]:
     """Get campaign steps analytics
 
@@ -239,7 +235,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignStepsAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignStepAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -267,7 +263,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetCampaignStepsAnalyticsResponse200Item]
+    | list[CampaignStepAnalytics]
     | None
 ):
     """Get campaign steps analytics
@@ -285,7 +281,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetCampaignStepsAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[CampaignStepAnalytics]
     """
 
     return (

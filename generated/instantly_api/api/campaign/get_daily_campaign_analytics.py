@@ -8,9 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
-from ...models.get_daily_campaign_analytics_response_200_item import (
-    GetDailyCampaignAnalyticsResponse200Item,
-)
+from ...models.daily_campaign_analytics import DailyCampaignAnalytics
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -55,16 +53,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetDailyCampaignAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = DailyCampaignAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -109,7 +105,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -132,7 +128,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
 ]:
     """Get daily campaign analytics
 
@@ -151,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyCampaignAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyCampaignAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +177,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
     | None
 ):
     """Get daily campaign analytics
@@ -201,7 +197,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyCampaignAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyCampaignAnalytics]
     """
 
     return sync_detailed(
@@ -226,7 +222,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
 ]:
     """Get daily campaign analytics
 
@@ -245,7 +241,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyCampaignAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyCampaignAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -273,7 +269,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetDailyCampaignAnalyticsResponse200Item]
+    | list[DailyCampaignAnalytics]
     | None
 ):
     """Get daily campaign analytics
@@ -293,7 +289,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetDailyCampaignAnalyticsResponse200Item]
+        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[DailyCampaignAnalytics]
     """
 
     return (

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.campaigns_by_contact import CampaignsByContact
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
-from ...models.search_by_contact_response_200 import SearchByContactResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -44,15 +44,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = SearchByContactResponse200.from_dict(response.json())
+        response_200 = CampaignsByContact.from_dict(response.json())
 
         return response_200
 
@@ -85,9 +85,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -106,9 +106,9 @@ def sync_detailed(
     sort_column: str | Unset = "timestamp_created",
     sort_order: str | Unset = "asc",
 ) -> Response[
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -126,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SearchByContactResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CampaignsByContact | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -149,9 +149,9 @@ def sync(
     sort_column: str | Unset = "timestamp_created",
     sort_order: str | Unset = "asc",
 ) -> (
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -170,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SearchByContactResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CampaignsByContact | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -188,9 +188,9 @@ async def asyncio_detailed(
     sort_column: str | Unset = "timestamp_created",
     sort_order: str | Unset = "asc",
 ) -> Response[
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -208,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SearchByContactResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CampaignsByContact | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -229,9 +229,9 @@ async def asyncio(
     sort_column: str | Unset = "timestamp_created",
     sort_order: str | Unset = "asc",
 ) -> (
-    NotFoundErrorBody
+    CampaignsByContact
+    | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SearchByContactResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -250,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SearchByContactResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CampaignsByContact | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

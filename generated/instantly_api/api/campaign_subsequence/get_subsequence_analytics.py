@@ -7,11 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_subsequence_analytics_response_200_item import (
-    GetSubsequenceAnalyticsResponse200Item,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.subsequence_analytics import SubsequenceAnalytics
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response
@@ -44,16 +42,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetSubsequenceAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = SubsequenceAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -92,7 +88,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -111,7 +107,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
 ]:
     """Get subsequence analytics summary
 
@@ -129,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceAnalyticsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -152,7 +148,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
     | None
 ):
     """Get subsequence analytics summary
@@ -171,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceAnalyticsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceAnalytics]
     """
 
     return sync_detailed(
@@ -189,7 +185,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
 ]:
     """Get subsequence analytics summary
 
@@ -207,7 +203,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceAnalyticsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -228,7 +224,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceAnalyticsResponse200Item]
+    | list[SubsequenceAnalytics]
     | None
 ):
     """Get subsequence analytics summary
@@ -247,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceAnalyticsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceAnalytics]
     """
 
     return (

@@ -10,11 +10,9 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body import BadRequestErrorBody
 from ...models.forbidden_error_body import ForbiddenErrorBody
-from ...models.get_subsequence_steps_analytics_response_200_item import (
-    GetSubsequenceStepsAnalyticsResponse200Item,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.subsequence_step_analytics import SubsequenceStepAnalytics
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -55,16 +53,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetSubsequenceStepsAnalyticsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = SubsequenceStepAnalytics.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -115,7 +111,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -138,7 +134,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
 ]:
     """Get subsequence step and variant analytics
 
@@ -159,7 +155,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceStepsAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceStepAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -188,7 +184,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
     | None
 ):
     """Get subsequence step and variant analytics
@@ -210,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceStepsAnalyticsResponse200Item]
+        BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceStepAnalytics]
     """
 
     return sync_detailed(
@@ -234,7 +230,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
 ]:
     """Get subsequence step and variant analytics
 
@@ -255,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceStepsAnalyticsResponse200Item]]
+        Response[BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceStepAnalytics]]
     """
 
     kwargs = _get_kwargs(
@@ -282,7 +278,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetSubsequenceStepsAnalyticsResponse200Item]
+    | list[SubsequenceStepAnalytics]
     | None
 ):
     """Get subsequence step and variant analytics
@@ -304,7 +300,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetSubsequenceStepsAnalyticsResponse200Item]
+        BadRequestErrorBody | ForbiddenErrorBody | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[SubsequenceStepAnalytics]
     """
 
     return (

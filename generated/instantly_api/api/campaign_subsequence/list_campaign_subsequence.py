@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_campaign_subsequence_response_200 import ListCampaignSubsequenceResponse200
+from ...models.campaign_subsequence_page import CampaignSubsequencePage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -50,7 +50,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -58,7 +58,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListCampaignSubsequenceResponse200.from_dict(response.json())
+        response_200 = CampaignSubsequencePage.from_dict(response.json())
 
         return response_200
 
@@ -91,7 +91,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -114,7 +114,7 @@ def sync_detailed(
     parent_campaign_not: str | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -136,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCampaignSubsequenceResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CampaignSubsequencePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +163,7 @@ def sync(
     parent_campaign_not: str | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -186,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCampaignSubsequenceResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CampaignSubsequencePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -208,7 +208,7 @@ async def asyncio_detailed(
     parent_campaign_not: str | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -230,7 +230,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCampaignSubsequenceResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[CampaignSubsequencePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -255,7 +255,7 @@ async def asyncio(
     parent_campaign_not: str | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListCampaignSubsequenceResponse200
+    CampaignSubsequencePage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -278,7 +278,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCampaignSubsequenceResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        CampaignSubsequencePage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_phone_numbers_response_200_item import ListPhoneNumbersResponse200Item
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.phone_number import PhoneNumber
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -32,14 +32,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = ListPhoneNumbersResponse200Item.from_dict(response_200_item_data)
+            response_200_item = PhoneNumber.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -78,7 +78,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -96,7 +96,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
 ]:
     """List phone numbers
 
@@ -110,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[ListPhoneNumbersResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[PhoneNumber]]
     """
 
     kwargs = _get_kwargs()
@@ -130,7 +130,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
     | None
 ):
     """List phone numbers
@@ -145,7 +145,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[ListPhoneNumbersResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[PhoneNumber]
     """
 
     return sync_detailed(
@@ -161,7 +161,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
 ]:
     """List phone numbers
 
@@ -175,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[ListPhoneNumbersResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[PhoneNumber]]
     """
 
     kwargs = _get_kwargs()
@@ -193,7 +193,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[ListPhoneNumbersResponse200Item]
+    | list[PhoneNumber]
     | None
 ):
     """List phone numbers
@@ -208,7 +208,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[ListPhoneNumbersResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[PhoneNumber]
     """
 
     return (

@@ -9,8 +9,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.success_result import SuccessResult
 from ...models.toggle_tag_resource_body import ToggleTagResourceBody
-from ...models.toggle_tag_resource_response_200 import ToggleTagResourceResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -40,13 +40,13 @@ def _parse_response(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = ToggleTagResourceResponse200.from_dict(response.json())
+        response_200 = SuccessResult.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +81,7 @@ def _build_response(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -100,7 +100,7 @@ def sync_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -117,7 +117,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | ToggleTagResourceResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SuccessResult | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -138,7 +138,7 @@ def sync(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -156,7 +156,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | ToggleTagResourceResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SuccessResult | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -172,7 +172,7 @@ async def asyncio_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -189,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | ToggleTagResourceResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SuccessResult | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -208,7 +208,7 @@ async def asyncio(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | ToggleTagResourceResponse200
+    | SuccessResult
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -226,7 +226,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | ToggleTagResourceResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SuccessResult | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

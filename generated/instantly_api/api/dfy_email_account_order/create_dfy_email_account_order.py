@@ -8,9 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_dfy_email_account_order_body import CreateDfyEmailAccountOrderBody
-from ...models.create_dfy_email_account_order_response_200 import (
-    CreateDfyEmailAccountOrderResponse200,
-)
+from ...models.dfy_email_account_order_placed import DFYEmailAccountOrderPlaced
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -40,7 +38,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -48,7 +46,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = CreateDfyEmailAccountOrderResponse200.from_dict(response.json())
+        response_200 = DFYEmailAccountOrderPlaced.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +79,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -100,7 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: CreateDfyEmailAccountOrderBody,
 ) -> Response[
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -144,7 +142,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateDfyEmailAccountOrderResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DFYEmailAccountOrderPlaced | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -163,7 +161,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: CreateDfyEmailAccountOrderBody,
 ) -> (
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -208,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateDfyEmailAccountOrderResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DFYEmailAccountOrderPlaced | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -222,7 +220,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: CreateDfyEmailAccountOrderBody,
 ) -> Response[
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -266,7 +264,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateDfyEmailAccountOrderResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DFYEmailAccountOrderPlaced | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -283,7 +281,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: CreateDfyEmailAccountOrderBody,
 ) -> (
-    CreateDfyEmailAccountOrderResponse200
+    DFYEmailAccountOrderPlaced
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -328,7 +326,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateDfyEmailAccountOrderResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DFYEmailAccountOrderPlaced | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -8,10 +8,10 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.generate_similar_domains_body import GenerateSimilarDomainsBody
-from ...models.generate_similar_domains_response_200 import GenerateSimilarDomainsResponse200
 from ...models.generate_similar_domains_response_400 import GenerateSimilarDomainsResponse400
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.similar_domains import SimilarDomains
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -39,16 +39,16 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = GenerateSimilarDomainsResponse200.from_dict(response.json())
+        response_200 = SimilarDomains.from_dict(response.json())
 
         return response_200
 
@@ -86,10 +86,10 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -106,10 +106,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: GenerateSimilarDomainsBody,
 ) -> Response[
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -132,7 +132,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GenerateSimilarDomainsResponse200 | GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | SimilarDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -151,10 +151,10 @@ def sync(
     client: AuthenticatedClient | Client,
     body: GenerateSimilarDomainsBody,
 ) -> (
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -178,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GenerateSimilarDomainsResponse200 | GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | SimilarDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -192,10 +192,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: GenerateSimilarDomainsBody,
 ) -> Response[
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -218,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GenerateSimilarDomainsResponse200 | GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | SimilarDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -235,10 +235,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: GenerateSimilarDomainsBody,
 ) -> (
-    GenerateSimilarDomainsResponse200
-    | GenerateSimilarDomainsResponse400
+    GenerateSimilarDomainsResponse400
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SimilarDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -262,7 +262,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GenerateSimilarDomainsResponse200 | GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        GenerateSimilarDomainsResponse400 | NotFoundErrorBody | PaymentRequiredErrorBody | SimilarDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

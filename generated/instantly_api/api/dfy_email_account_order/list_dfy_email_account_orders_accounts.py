@@ -7,9 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_dfy_email_account_orders_accounts_response_200 import (
-    ListDfyEmailAccountOrdersAccountsResponse200,
-)
+from ...models.dfy_ordered_account_page import DFYOrderedAccountPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -46,7 +44,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -54,7 +52,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListDfyEmailAccountOrdersAccountsResponse200.from_dict(response.json())
+        response_200 = DFYOrderedAccountPage.from_dict(response.json())
 
         return response_200
 
@@ -87,7 +85,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -108,7 +106,7 @@ def sync_detailed(
     starting_after: str | Unset = UNSET,
     with_passwords: bool | Unset = UNSET,
 ) -> Response[
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -132,7 +130,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDfyEmailAccountOrdersAccountsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DFYOrderedAccountPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +153,7 @@ def sync(
     starting_after: str | Unset = UNSET,
     with_passwords: bool | Unset = UNSET,
 ) -> (
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -180,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDfyEmailAccountOrdersAccountsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DFYOrderedAccountPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -198,7 +196,7 @@ async def asyncio_detailed(
     starting_after: str | Unset = UNSET,
     with_passwords: bool | Unset = UNSET,
 ) -> Response[
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -222,7 +220,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListDfyEmailAccountOrdersAccountsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[DFYOrderedAccountPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -243,7 +241,7 @@ async def asyncio(
     starting_after: str | Unset = UNSET,
     with_passwords: bool | Unset = UNSET,
 ) -> (
-    ListDfyEmailAccountOrdersAccountsResponse200
+    DFYOrderedAccountPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -268,7 +266,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListDfyEmailAccountOrdersAccountsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        DFYOrderedAccountPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

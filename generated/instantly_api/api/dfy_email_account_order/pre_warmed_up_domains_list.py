@@ -9,8 +9,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.pre_warmed_up_domains import PreWarmedUpDomains
 from ...models.pre_warmed_up_domains_list_body import PreWarmedUpDomainsListBody
-from ...models.pre_warmed_up_domains_list_response_200 import PreWarmedUpDomainsListResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import UNSET, Response, Unset
@@ -41,13 +41,13 @@ def _parse_response(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = PreWarmedUpDomainsListResponse200.from_dict(response.json())
+        response_200 = PreWarmedUpDomains.from_dict(response.json())
 
         return response_200
 
@@ -82,7 +82,7 @@ def _build_response(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -101,7 +101,7 @@ def sync_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -127,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomainsListResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -148,7 +148,7 @@ def sync(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -175,7 +175,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomainsListResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -191,7 +191,7 @@ async def asyncio_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -217,7 +217,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomainsListResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -236,7 +236,7 @@ async def asyncio(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | PreWarmedUpDomainsListResponse200
+    | PreWarmedUpDomains
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -263,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomainsListResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | PreWarmedUpDomains | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,8 +10,8 @@ from ...client import AuthenticatedClient, Client
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.send_test_email_body import SendTestEmailBody
-from ...models.send_test_email_response_200_type_0 import SendTestEmailResponse200Type0
-from ...models.send_test_email_response_200_type_1 import SendTestEmailResponse200Type1
+from ...models.test_email_result_type_0 import TestEmailResultType0
+from ...models.test_email_result_type_1 import TestEmailResultType1
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -41,33 +41,31 @@ def _parse_response(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
 
-        def _parse_response_200(
-            data: object,
-        ) -> SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1:
+        def _parse_response_200(data: object) -> TestEmailResultType0 | TestEmailResultType1:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = SendTestEmailResponse200Type0.from_dict(data)
+                componentsschemas_test_email_result_type_0 = TestEmailResultType0.from_dict(data)
 
-                return response_200_type_0
+                return componentsschemas_test_email_result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             if not isinstance(data, dict):
                 raise TypeError(
                     f"response_200 is {type(data).__name__} {data!r:.60}, "
-                    "not SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1"
+                    "not TestEmailResultType0 | TestEmailResultType1"
                 )
-            response_200_type_1 = SendTestEmailResponse200Type1.from_dict(data)
+            componentsschemas_test_email_result_type_1 = TestEmailResultType1.from_dict(data)
 
-            return response_200_type_1
+            return componentsschemas_test_email_result_type_1
 
         response_200 = _parse_response_200(response.json())
 
@@ -104,8 +102,8 @@ def _build_response(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -124,8 +122,8 @@ def sync_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -145,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TestEmailResultType0 | TestEmailResultType1 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -166,8 +164,8 @@ def sync(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -188,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TestEmailResultType0 | TestEmailResultType1 | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -204,8 +202,8 @@ async def asyncio_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -225,7 +223,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TestEmailResultType0 | TestEmailResultType1 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -244,8 +242,8 @@ async def asyncio(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SendTestEmailResponse200Type0
-    | SendTestEmailResponse200Type1
+    | TestEmailResultType0
+    | TestEmailResultType1
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -266,7 +264,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TestEmailResultType0 | TestEmailResultType1 | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -10,9 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.get_inbox_placement_analytics_deliverability_insights_body import (
     GetInboxPlacementAnalyticsDeliverabilityInsightsBody,
 )
-from ...models.get_inbox_placement_analytics_deliverability_insights_response_200_item import (
-    GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item,
-)
+from ...models.inbox_placement_deliverability_insight import InboxPlacementDeliverabilityInsight
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -46,17 +44,15 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = (
-                GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item.from_dict(
-                    response_200_item_data
-                )
+            response_200_item = InboxPlacementDeliverabilityInsight.from_dict(
+                response_200_item_data
             )
 
             response_200.append(response_200_item)
@@ -96,7 +92,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -115,7 +111,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
 ]:
     """Retrieve inbox placement analytics deliverability insights
 
@@ -133,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementDeliverabilityInsight]]
     """
 
     kwargs = _get_kwargs(
@@ -156,7 +152,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
     | None
 ):
     """Retrieve inbox placement analytics deliverability insights
@@ -175,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementDeliverabilityInsight]
     """
 
     return sync_detailed(
@@ -193,7 +189,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
 ]:
     """Retrieve inbox placement analytics deliverability insights
 
@@ -211,7 +207,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementDeliverabilityInsight]]
     """
 
     kwargs = _get_kwargs(
@@ -232,7 +228,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+    | list[InboxPlacementDeliverabilityInsight]
     | None
 ):
     """Retrieve inbox placement analytics deliverability insights
@@ -251,7 +247,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsDeliverabilityInsightsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementDeliverabilityInsight]
     """
 
     return (

@@ -10,9 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.get_inbox_placement_analytics_stats_by_date_body import (
     GetInboxPlacementAnalyticsStatsByDateBody,
 )
-from ...models.get_inbox_placement_analytics_stats_by_date_response_200_item import (
-    GetInboxPlacementAnalyticsStatsByDateResponse200Item,
-)
+from ...models.inbox_placement_stats_by_date import InboxPlacementStatsByDate
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -46,16 +44,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetInboxPlacementAnalyticsStatsByDateResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = InboxPlacementStatsByDate.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -94,7 +90,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -113,7 +109,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
 ]:
     """Get inbox placement analytics stats by date
 
@@ -132,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByDate]]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +151,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
     | None
 ):
     """Get inbox placement analytics stats by date
@@ -175,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByDate]
     """
 
     return sync_detailed(
@@ -193,7 +189,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
 ]:
     """Get inbox placement analytics stats by date
 
@@ -212,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByDate]]
     """
 
     kwargs = _get_kwargs(
@@ -233,7 +229,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+    | list[InboxPlacementStatsByDate]
     | None
 ):
     """Get inbox placement analytics stats by date
@@ -253,7 +249,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByDateResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByDate]
     """
 
     return (

@@ -10,9 +10,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.get_inbox_placement_analytics_stats_by_test_id_body import (
     GetInboxPlacementAnalyticsStatsByTestIdBody,
 )
-from ...models.get_inbox_placement_analytics_stats_by_test_id_response_200_item import (
-    GetInboxPlacementAnalyticsStatsByTestIdResponse200Item,
-)
+from ...models.inbox_placement_stats_by_test import InboxPlacementStatsByTest
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -46,16 +44,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetInboxPlacementAnalyticsStatsByTestIdResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = InboxPlacementStatsByTest.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -94,7 +90,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -113,7 +109,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
 ]:
     """Retrieve inbox placement analytics stats by test id
 
@@ -131,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByTest]]
     """
 
     kwargs = _get_kwargs(
@@ -154,7 +150,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
     | None
 ):
     """Retrieve inbox placement analytics stats by test id
@@ -173,7 +169,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByTest]
     """
 
     return sync_detailed(
@@ -191,7 +187,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
 ]:
     """Retrieve inbox placement analytics stats by test id
 
@@ -209,7 +205,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByTest]]
     """
 
     kwargs = _get_kwargs(
@@ -230,7 +226,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+    | list[InboxPlacementStatsByTest]
     | None
 ):
     """Retrieve inbox placement analytics stats by test id
@@ -249,7 +245,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementAnalyticsStatsByTestIdResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementStatsByTest]
     """
 
     return (

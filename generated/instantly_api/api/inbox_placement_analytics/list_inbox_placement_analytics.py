@@ -7,9 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_inbox_placement_analytics_response_200 import (
-    ListInboxPlacementAnalyticsResponse200,
-)
+from ...models.inbox_placement_analytics_page import InboxPlacementAnalyticsPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -64,7 +62,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -72,7 +70,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListInboxPlacementAnalyticsResponse200.from_dict(response.json())
+        response_200 = InboxPlacementAnalyticsPage.from_dict(response.json())
 
         return response_200
 
@@ -105,7 +103,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -132,7 +130,7 @@ def sync_detailed(
     recipient_esp: str | Unset = UNSET,
     sender_email: str | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -159,7 +157,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementAnalyticsPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +192,7 @@ def sync(
     recipient_esp: str | Unset = UNSET,
     sender_email: str | Unset = UNSET,
 ) -> (
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -222,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementAnalyticsPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -252,7 +250,7 @@ async def asyncio_detailed(
     recipient_esp: str | Unset = UNSET,
     sender_email: str | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -279,7 +277,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementAnalyticsPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -312,7 +310,7 @@ async def asyncio(
     recipient_esp: str | Unset = UNSET,
     sender_email: str | Unset = UNSET,
 ) -> (
-    ListInboxPlacementAnalyticsResponse200
+    InboxPlacementAnalyticsPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -340,7 +338,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementAnalyticsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementAnalyticsPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

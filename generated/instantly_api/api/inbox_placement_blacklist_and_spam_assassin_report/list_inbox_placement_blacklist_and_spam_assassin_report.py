@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_inbox_placement_blacklist_and_spam_assassin_report_response_200 import (
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200,
+from ...models.inbox_placement_blacklist_and_spam_assassin_report_page import (
+    InboxPlacementBlacklistAndSpamAssassinReportPage,
 )
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
@@ -58,7 +58,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -66,9 +66,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListInboxPlacementBlacklistAndSpamAssassinReportResponse200.from_dict(
-            response.json()
-        )
+        response_200 = InboxPlacementBlacklistAndSpamAssassinReportPage.from_dict(response.json())
 
         return response_200
 
@@ -101,7 +99,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -126,7 +124,7 @@ def sync_detailed(
     skip_spam_assassin_report: bool | Unset = UNSET,
     skip_blacklist_report: bool | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -151,7 +149,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementBlacklistAndSpamAssassinReportResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementBlacklistAndSpamAssassinReportPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -182,7 +180,7 @@ def sync(
     skip_spam_assassin_report: bool | Unset = UNSET,
     skip_blacklist_report: bool | Unset = UNSET,
 ) -> (
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -208,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementBlacklistAndSpamAssassinReportResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementBlacklistAndSpamAssassinReportPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -234,7 +232,7 @@ async def asyncio_detailed(
     skip_spam_assassin_report: bool | Unset = UNSET,
     skip_blacklist_report: bool | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -259,7 +257,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementBlacklistAndSpamAssassinReportResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementBlacklistAndSpamAssassinReportPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -288,7 +286,7 @@ async def asyncio(
     skip_spam_assassin_report: bool | Unset = UNSET,
     skip_blacklist_report: bool | Unset = UNSET,
 ) -> (
-    ListInboxPlacementBlacklistAndSpamAssassinReportResponse200
+    InboxPlacementBlacklistAndSpamAssassinReportPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -314,7 +312,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementBlacklistAndSpamAssassinReportResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementBlacklistAndSpamAssassinReportPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

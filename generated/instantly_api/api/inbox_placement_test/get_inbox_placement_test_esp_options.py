@@ -7,9 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_inbox_placement_test_esp_options_response_200_item import (
-    GetInboxPlacementTestEspOptionsResponse200Item,
-)
+from ...models.inbox_placement_esp_option import InboxPlacementESPOption
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -34,16 +32,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetInboxPlacementTestEspOptionsResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = InboxPlacementESPOption.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -82,7 +78,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -100,7 +96,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
 ]:
     """Get ESP options
 
@@ -111,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementTestEspOptionsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementESPOption]]
     """
 
     kwargs = _get_kwargs()
@@ -131,7 +127,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
     | None
 ):
     """Get ESP options
@@ -143,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementTestEspOptionsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementESPOption]
     """
 
     return sync_detailed(
@@ -159,7 +155,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
 ]:
     """Get ESP options
 
@@ -170,7 +166,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementTestEspOptionsResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementESPOption]]
     """
 
     kwargs = _get_kwargs()
@@ -188,7 +184,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetInboxPlacementTestEspOptionsResponse200Item]
+    | list[InboxPlacementESPOption]
     | None
 ):
     """Get ESP options
@@ -200,7 +196,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetInboxPlacementTestEspOptionsResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[InboxPlacementESPOption]
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_inbox_placement_test_response_200 import ListInboxPlacementTestResponse200
+from ...models.inbox_placement_test_page import InboxPlacementTestPage
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -50,7 +50,7 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -58,7 +58,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListInboxPlacementTestResponse200.from_dict(response.json())
+        response_200 = InboxPlacementTestPage.from_dict(response.json())
 
         return response_200
 
@@ -91,7 +91,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -114,7 +114,7 @@ def sync_detailed(
     status: int | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -137,7 +137,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementTestResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementTestPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -164,7 +164,7 @@ def sync(
     status: int | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> (
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -188,7 +188,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementTestResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementTestPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     status: int | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> Response[
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -233,7 +233,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListInboxPlacementTestResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[InboxPlacementTestPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -258,7 +258,7 @@ async def asyncio(
     status: int | Unset = UNSET,
     sort_order: str | Unset = UNSET,
 ) -> (
-    ListInboxPlacementTestResponse200
+    InboxPlacementTestPage
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -282,7 +282,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListInboxPlacementTestResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        InboxPlacementTestPage | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
 from ...models.bulk_assign_leads_body import BulkAssignLeadsBody
-from ...models.bulk_assign_leads_response_202 import BulkAssignLeadsResponse202
+from ...models.leads_assignment_accepted import LeadsAssignmentAccepted
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -40,7 +40,7 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -48,7 +48,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 202:
-        response_202 = BulkAssignLeadsResponse202.from_dict(response.json())
+        response_202 = LeadsAssignmentAccepted.from_dict(response.json())
 
         return response_202
 
@@ -87,7 +87,7 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -107,7 +107,7 @@ def sync_detailed(
     body: BulkAssignLeadsBody,
 ) -> Response[
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -125,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | BulkAssignLeadsResponse202 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | LeadsAssignmentAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -145,7 +145,7 @@ def sync(
     body: BulkAssignLeadsBody,
 ) -> (
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -164,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | BulkAssignLeadsResponse202 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | LeadsAssignmentAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -179,7 +179,7 @@ async def asyncio_detailed(
     body: BulkAssignLeadsBody,
 ) -> Response[
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -197,7 +197,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | BulkAssignLeadsResponse202 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | LeadsAssignmentAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -215,7 +215,7 @@ async def asyncio(
     body: BulkAssignLeadsBody,
 ) -> (
     BadRequestErrorBody2
-    | BulkAssignLeadsResponse202
+    | LeadsAssignmentAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -234,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | BulkAssignLeadsResponse202 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | LeadsAssignmentAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

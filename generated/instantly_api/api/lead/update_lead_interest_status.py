@@ -8,12 +8,12 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_3 import BadRequestErrorBody3
+from ...models.lead_interest_status_update_accepted import LeadInterestStatusUpdateAccepted
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...models.update_lead_interest_status_body import UpdateLeadInterestStatusBody
-from ...models.update_lead_interest_status_response_202 import UpdateLeadInterestStatusResponse202
 from ...types import Response
 
 
@@ -40,15 +40,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
     | None
 ):
     if response.status_code == 202:
-        response_202 = UpdateLeadInterestStatusResponse202.from_dict(response.json())
+        response_202 = LeadInterestStatusUpdateAccepted.from_dict(response.json())
 
         return response_202
 
@@ -87,11 +87,11 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -107,11 +107,11 @@ def sync_detailed(
     body: UpdateLeadInterestStatusBody,
 ) -> Response[
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
 ]:
     """Update the interest status of a lead
 
@@ -125,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateLeadInterestStatusResponse202]
+        Response[BadRequestErrorBody3 | LeadInterestStatusUpdateAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -145,11 +145,11 @@ def sync(
     body: UpdateLeadInterestStatusBody,
 ) -> (
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
     | None
 ):
     """Update the interest status of a lead
@@ -164,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateLeadInterestStatusResponse202
+        BadRequestErrorBody3 | LeadInterestStatusUpdateAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -179,11 +179,11 @@ async def asyncio_detailed(
     body: UpdateLeadInterestStatusBody,
 ) -> Response[
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
 ]:
     """Update the interest status of a lead
 
@@ -197,7 +197,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateLeadInterestStatusResponse202]
+        Response[BadRequestErrorBody3 | LeadInterestStatusUpdateAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -215,11 +215,11 @@ async def asyncio(
     body: UpdateLeadInterestStatusBody,
 ) -> (
     BadRequestErrorBody3
+    | LeadInterestStatusUpdateAccepted
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | UpdateLeadInterestStatusResponse202
     | None
 ):
     """Update the interest status of a lead
@@ -234,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | UpdateLeadInterestStatusResponse202
+        BadRequestErrorBody3 | LeadInterestStatusUpdateAccepted | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

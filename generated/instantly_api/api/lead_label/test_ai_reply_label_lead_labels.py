@@ -7,13 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.ai_reply_label_test import AIReplyLabelTest
 from ...models.bad_request_error_body_3 import BadRequestErrorBody3
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.test_ai_reply_label_lead_labels_body import TestAiReplyLabelLeadLabelsBody
-from ...models.test_ai_reply_label_lead_labels_response_200 import (
-    TestAiReplyLabelLeadLabelsResponse200,
-)
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
 
@@ -40,15 +38,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = TestAiReplyLabelLeadLabelsResponse200.from_dict(response.json())
+        response_200 = AIReplyLabelTest.from_dict(response.json())
 
         return response_200
 
@@ -86,10 +84,10 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
 ]:
     return Response(
@@ -105,10 +103,10 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: TestAiReplyLabelLeadLabelsBody,
 ) -> Response[
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
 ]:
     """Test AI reply label prediction
@@ -129,7 +127,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAiReplyLabelLeadLabelsResponse200 | UnauthorizedErrorBody]
+        Response[AIReplyLabelTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -148,10 +146,10 @@ def sync(
     client: AuthenticatedClient | Client,
     body: TestAiReplyLabelLeadLabelsBody,
 ) -> (
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
     | None
 ):
@@ -173,7 +171,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAiReplyLabelLeadLabelsResponse200 | UnauthorizedErrorBody
+        AIReplyLabelTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -187,10 +185,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: TestAiReplyLabelLeadLabelsBody,
 ) -> Response[
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
 ]:
     """Test AI reply label prediction
@@ -211,7 +209,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAiReplyLabelLeadLabelsResponse200 | UnauthorizedErrorBody]
+        Response[AIReplyLabelTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -228,10 +226,10 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: TestAiReplyLabelLeadLabelsBody,
 ) -> (
-    BadRequestErrorBody3
+    AIReplyLabelTest
+    | BadRequestErrorBody3
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestAiReplyLabelLeadLabelsResponse200
     | UnauthorizedErrorBody
     | None
 ):
@@ -253,7 +251,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | TestAiReplyLabelLeadLabelsResponse200 | UnauthorizedErrorBody
+        AIReplyLabelTest | BadRequestErrorBody3 | NotFoundErrorBody | PaymentRequiredErrorBody | UnauthorizedErrorBody
     """
 
     return (

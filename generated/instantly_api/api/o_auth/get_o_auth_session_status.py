@@ -8,7 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_o_auth_session_status_response_200 import GetOAuthSessionStatusResponse200
+from ...models.o_auth_session_status import OAuthSessionStatus
 from ...types import Response
 
 
@@ -28,9 +28,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetOAuthSessionStatusResponse200 | None:
+) -> OAuthSessionStatus | None:
     if response.status_code == 200:
-        response_200 = GetOAuthSessionStatusResponse200.from_dict(response.json())
+        response_200 = OAuthSessionStatus.from_dict(response.json())
 
         return response_200
 
@@ -42,7 +42,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetOAuthSessionStatusResponse200]:
+) -> Response[OAuthSessionStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -55,7 +55,7 @@ def sync_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[GetOAuthSessionStatusResponse200]:
+) -> Response[OAuthSessionStatus]:
     """Get oauth session status
 
      Poll this endpoint to check the OAuth session result. Works for both Google and Microsoft OAuth
@@ -70,7 +70,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetOAuthSessionStatusResponse200]
+        Response[OAuthSessionStatus]
     """
 
     kwargs = _get_kwargs(
@@ -88,7 +88,7 @@ def sync(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> GetOAuthSessionStatusResponse200 | None:
+) -> OAuthSessionStatus | None:
     """Get oauth session status
 
      Poll this endpoint to check the OAuth session result. Works for both Google and Microsoft OAuth
@@ -103,7 +103,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetOAuthSessionStatusResponse200
+        OAuthSessionStatus
     """
 
     return sync_detailed(
@@ -116,7 +116,7 @@ async def asyncio_detailed(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[GetOAuthSessionStatusResponse200]:
+) -> Response[OAuthSessionStatus]:
     """Get oauth session status
 
      Poll this endpoint to check the OAuth session result. Works for both Google and Microsoft OAuth
@@ -131,7 +131,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetOAuthSessionStatusResponse200]
+        Response[OAuthSessionStatus]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +147,7 @@ async def asyncio(
     session_id: str,
     *,
     client: AuthenticatedClient | Client,
-) -> GetOAuthSessionStatusResponse200 | None:
+) -> OAuthSessionStatus | None:
     """Get oauth session status
 
      Poll this endpoint to check the OAuth session result. Works for both Google and Microsoft OAuth
@@ -162,7 +162,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetOAuthSessionStatusResponse200
+        OAuthSessionStatus
     """
 
     return (

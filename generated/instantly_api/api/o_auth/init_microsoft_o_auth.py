@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.init_microsoft_o_auth_response_200 import InitMicrosoftOAuthResponse200
+from ...models.o_auth_session import OAuthSession
 from ...models.service_unavailable_error_body import ServiceUnavailableErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...types import Response
@@ -25,9 +25,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
+) -> OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
     if response.status_code == 200:
-        response_200 = InitMicrosoftOAuthResponse200.from_dict(response.json())
+        response_200 = OAuthSession.from_dict(response.json())
 
         return response_200
 
@@ -49,9 +49,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[
-    InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
-]:
+) -> Response[OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,9 +61,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[
-    InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
-]:
+) -> Response[OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]:
     """Initialize microsoft oauth
 
      Creates an OAuth session and returns the Microsoft authorization URL. The user should be redirected
@@ -83,7 +79,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]
+        Response[OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -98,7 +94,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
+) -> OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
     """Initialize microsoft oauth
 
      Creates an OAuth session and returns the Microsoft authorization URL. The user should be redirected
@@ -116,7 +112,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
+        OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
     """
 
     return sync_detailed(
@@ -127,9 +123,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[
-    InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
-]:
+) -> Response[OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]:
     """Initialize microsoft oauth
 
      Creates an OAuth session and returns the Microsoft authorization URL. The user should be redirected
@@ -147,7 +141,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]
+        Response[OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -160,7 +154,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
+) -> OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody | None:
     """Initialize microsoft oauth
 
      Creates an OAuth session and returns the Microsoft authorization URL. The user should be redirected
@@ -178,7 +172,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InitMicrosoftOAuthResponse200 | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
+        OAuthSession | ServiceUnavailableErrorBody | TooManyRequestsErrorBody
     """
 
     return (

@@ -9,10 +9,10 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.conflict_error_body_2 import ConflictErrorBody2
 from ...models.count_leads_from_supersearch_body import CountLeadsFromSupersearchBody
-from ...models.count_leads_from_supersearch_response_200 import CountLeadsFromSupersearchResponse200
 from ...models.not_found_error_body_2 import NotFoundErrorBody2
 from ...models.rate_limit_exceeded_error_body import RateLimitExceededErrorBody
 from ...models.rate_limit_exceeded_error_body_2 import RateLimitExceededErrorBody2
+from ...models.super_search_leads_count import SuperSearchLeadsCount
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
 
@@ -40,15 +40,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = CountLeadsFromSupersearchResponse200.from_dict(response.json())
+        response_200 = SuperSearchLeadsCount.from_dict(response.json())
 
         return response_200
 
@@ -87,10 +87,10 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
 ]:
     return Response(
@@ -107,10 +107,10 @@ def sync_detailed(
     body: CountLeadsFromSupersearchBody,
 ) -> Response[
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
 ]:
     """Count leads from supersearch
@@ -130,7 +130,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | CountLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsCount | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -150,10 +150,10 @@ def sync(
     body: CountLeadsFromSupersearchBody,
 ) -> (
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
     | None
 ):
@@ -174,7 +174,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | CountLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsCount | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -189,10 +189,10 @@ async def asyncio_detailed(
     body: CountLeadsFromSupersearchBody,
 ) -> Response[
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
 ]:
     """Count leads from supersearch
@@ -212,7 +212,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | CountLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsCount | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -230,10 +230,10 @@ async def asyncio(
     body: CountLeadsFromSupersearchBody,
 ) -> (
     ConflictErrorBody2
-    | CountLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsCount
     | UnauthorizedErrorBody
     | None
 ):
@@ -254,7 +254,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | CountLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsCount | UnauthorizedErrorBody
     """
 
     return (

@@ -8,11 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_super_search_enrichment_body import CreateSuperSearchEnrichmentBody
-from ...models.create_super_search_enrichment_response_200 import (
-    CreateSuperSearchEnrichmentResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.super_search_enrichment_created import SuperSearchEnrichmentCreated
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -40,15 +38,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = CreateSuperSearchEnrichmentResponse200.from_dict(response.json())
+        response_200 = SuperSearchEnrichmentCreated.from_dict(response.json())
 
         return response_200
 
@@ -81,9 +79,9 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -100,9 +98,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: CreateSuperSearchEnrichmentBody,
 ) -> Response[
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -119,7 +117,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateSuperSearchEnrichmentResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SuperSearchEnrichmentCreated | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -138,9 +136,9 @@ def sync(
     client: AuthenticatedClient | Client,
     body: CreateSuperSearchEnrichmentBody,
 ) -> (
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -158,7 +156,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateSuperSearchEnrichmentResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SuperSearchEnrichmentCreated | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -172,9 +170,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: CreateSuperSearchEnrichmentBody,
 ) -> Response[
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -191,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateSuperSearchEnrichmentResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SuperSearchEnrichmentCreated | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -208,9 +206,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: CreateSuperSearchEnrichmentBody,
 ) -> (
-    CreateSuperSearchEnrichmentResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
+    | SuperSearchEnrichmentCreated
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -228,7 +226,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateSuperSearchEnrichmentResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SuperSearchEnrichmentCreated | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -9,11 +9,9 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.conflict_error_body_2 import ConflictErrorBody2
 from ...models.enrich_leads_from_supersearch_body import EnrichLeadsFromSupersearchBody
-from ...models.enrich_leads_from_supersearch_response_200 import (
-    EnrichLeadsFromSupersearchResponse200,
-)
 from ...models.not_found_error_body_2 import NotFoundErrorBody2
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.super_search_leads_enrichment import SuperSearchLeadsEnrichment
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -42,15 +40,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = EnrichLeadsFromSupersearchResponse200.from_dict(response.json())
+        response_200 = SuperSearchLeadsEnrichment.from_dict(response.json())
 
         return response_200
 
@@ -89,9 +87,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -109,9 +107,9 @@ def sync_detailed(
     body: EnrichLeadsFromSupersearchBody,
 ) -> Response[
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -128,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | EnrichLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | PaymentRequiredErrorBody | SuperSearchLeadsEnrichment | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -148,9 +146,9 @@ def sync(
     body: EnrichLeadsFromSupersearchBody,
 ) -> (
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -168,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | EnrichLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | PaymentRequiredErrorBody | SuperSearchLeadsEnrichment | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -183,9 +181,9 @@ async def asyncio_detailed(
     body: EnrichLeadsFromSupersearchBody,
 ) -> Response[
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -202,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | EnrichLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | PaymentRequiredErrorBody | SuperSearchLeadsEnrichment | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -220,9 +218,9 @@ async def asyncio(
     body: EnrichLeadsFromSupersearchBody,
 ) -> (
     ConflictErrorBody2
-    | EnrichLeadsFromSupersearchResponse200
     | NotFoundErrorBody2
     | PaymentRequiredErrorBody
+    | SuperSearchLeadsEnrichment
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -240,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | EnrichLeadsFromSupersearchResponse200 | NotFoundErrorBody2 | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | PaymentRequiredErrorBody | SuperSearchLeadsEnrichment | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

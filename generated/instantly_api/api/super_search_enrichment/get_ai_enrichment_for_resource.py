@@ -8,9 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_ai_enrichment_for_resource_response_200_item import (
-    GetAiEnrichmentForResourceResponse200Item,
-)
+from ...models.ai_enrichment import AIEnrichment
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -39,16 +37,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetAiEnrichmentForResourceResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = AIEnrichment.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -87,7 +83,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -106,7 +102,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
 ]:
     """Get AI enrichment for resource
 
@@ -124,7 +120,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetAiEnrichmentForResourceResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[AIEnrichment]]
     """
 
     kwargs = _get_kwargs(
@@ -147,7 +143,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
     | None
 ):
     """Get AI enrichment for resource
@@ -166,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetAiEnrichmentForResourceResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[AIEnrichment]
     """
 
     return sync_detailed(
@@ -184,7 +180,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
 ]:
     """Get AI enrichment for resource
 
@@ -202,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetAiEnrichmentForResourceResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[AIEnrichment]]
     """
 
     kwargs = _get_kwargs(
@@ -223,7 +219,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetAiEnrichmentForResourceResponse200Item]
+    | list[AIEnrichment]
     | None
 ):
     """Get AI enrichment for resource
@@ -242,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetAiEnrichmentForResourceResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[AIEnrichment]
     """
 
     return (

@@ -8,7 +8,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_enrichment_history_response_200_item import GetEnrichmentHistoryResponse200Item
+from ...models.enrichment_history_entry import EnrichmentHistoryEntry
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -49,16 +49,14 @@ def _parse_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
     | None
 ):
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
         for response_200_item_data in _response_200:
-            response_200_item = GetEnrichmentHistoryResponse200Item.from_dict(
-                response_200_item_data
-            )
+            response_200_item = EnrichmentHistoryEntry.from_dict(response_200_item_data)
 
             response_200.append(response_200_item)
 
@@ -97,7 +95,7 @@ def _build_response(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -118,7 +116,7 @@ def sync_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
 ]:
     """Get enrichment history
 
@@ -138,7 +136,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetEnrichmentHistoryResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[EnrichmentHistoryEntry]]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +163,7 @@ def sync(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
     | None
 ):
     """Get enrichment history
@@ -186,7 +184,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetEnrichmentHistoryResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[EnrichmentHistoryEntry]
     """
 
     return sync_detailed(
@@ -208,7 +206,7 @@ async def asyncio_detailed(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
 ]:
     """Get enrichment history
 
@@ -228,7 +226,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetEnrichmentHistoryResponse200Item]]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[EnrichmentHistoryEntry]]
     """
 
     kwargs = _get_kwargs(
@@ -253,7 +251,7 @@ async def asyncio(
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
-    | list[GetEnrichmentHistoryResponse200Item]
+    | list[EnrichmentHistoryEntry]
     | None
 ):
     """Get enrichment history
@@ -274,7 +272,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[GetEnrichmentHistoryResponse200Item]
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | list[EnrichmentHistoryEntry]
     """
 
     return (

@@ -10,11 +10,9 @@ from ...client import AuthenticatedClient, Client
 from ...models.conflict_error_body_2 import ConflictErrorBody2
 from ...models.not_found_error_body_2 import NotFoundErrorBody2
 from ...models.preview_leads_from_supersearch_body import PreviewLeadsFromSupersearchBody
-from ...models.preview_leads_from_supersearch_response_200 import (
-    PreviewLeadsFromSupersearchResponse200,
-)
 from ...models.rate_limit_exceeded_error_body import RateLimitExceededErrorBody
 from ...models.rate_limit_exceeded_error_body_2 import RateLimitExceededErrorBody2
+from ...models.super_search_leads_preview import SuperSearchLeadsPreview
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
 
@@ -43,14 +41,14 @@ def _parse_response(
 ) -> (
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = PreviewLeadsFromSupersearchResponse200.from_dict(response.json())
+        response_200 = SuperSearchLeadsPreview.from_dict(response.json())
 
         return response_200
 
@@ -90,9 +88,9 @@ def _build_response(
 ) -> Response[
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
 ]:
     return Response(
@@ -110,9 +108,9 @@ def sync_detailed(
 ) -> Response[
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
 ]:
     """Preview leads from supersearch
@@ -131,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | NotFoundErrorBody2 | PreviewLeadsFromSupersearchResponse200 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsPreview | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -152,9 +150,9 @@ def sync(
 ) -> (
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
     | None
 ):
@@ -174,7 +172,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | NotFoundErrorBody2 | PreviewLeadsFromSupersearchResponse200 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsPreview | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -190,9 +188,9 @@ async def asyncio_detailed(
 ) -> Response[
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
 ]:
     """Preview leads from supersearch
@@ -211,7 +209,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConflictErrorBody2 | NotFoundErrorBody2 | PreviewLeadsFromSupersearchResponse200 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody]
+        Response[ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsPreview | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -230,9 +228,9 @@ async def asyncio(
 ) -> (
     ConflictErrorBody2
     | NotFoundErrorBody2
-    | PreviewLeadsFromSupersearchResponse200
     | RateLimitExceededErrorBody
     | RateLimitExceededErrorBody2
+    | SuperSearchLeadsPreview
     | UnauthorizedErrorBody
     | None
 ):
@@ -252,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConflictErrorBody2 | NotFoundErrorBody2 | PreviewLeadsFromSupersearchResponse200 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | UnauthorizedErrorBody
+        ConflictErrorBody2 | NotFoundErrorBody2 | RateLimitExceededErrorBody | RateLimitExceededErrorBody2 | SuperSearchLeadsPreview | UnauthorizedErrorBody
     """
 
     return (

@@ -8,10 +8,10 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.bad_request_error_body_2 import BadRequestErrorBody2
+from ...models.enrichment_run import EnrichmentRun
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.run_enrichment_body import RunEnrichmentBody
-from ...models.run_enrichment_response_200 import RunEnrichmentResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -40,15 +40,15 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = RunEnrichmentResponse200.from_dict(response.json())
+        response_200 = EnrichmentRun.from_dict(response.json())
 
         return response_200
 
@@ -87,9 +87,9 @@ def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -107,9 +107,9 @@ def sync_detailed(
     body: RunEnrichmentBody,
 ) -> Response[
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -126,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | RunEnrichmentResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | EnrichmentRun | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -146,9 +146,9 @@ def sync(
     body: RunEnrichmentBody,
 ) -> (
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -166,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | RunEnrichmentResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | EnrichmentRun | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -181,9 +181,9 @@ async def asyncio_detailed(
     body: RunEnrichmentBody,
 ) -> Response[
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | RunEnrichmentResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[BadRequestErrorBody2 | EnrichmentRun | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -218,9 +218,9 @@ async def asyncio(
     body: RunEnrichmentBody,
 ) -> (
     BadRequestErrorBody2
+    | EnrichmentRun
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | RunEnrichmentResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -238,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        BadRequestErrorBody2 | NotFoundErrorBody | PaymentRequiredErrorBody | RunEnrichmentResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        BadRequestErrorBody2 | EnrichmentRun | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

@@ -9,8 +9,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
+from ...models.signal_keywords import SignalKeywords
 from ...models.signal_keywords_facet_body import SignalKeywordsFacetBody
-from ...models.signal_keywords_facet_response_200 import SignalKeywordsFacetResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
 from ...types import Response
@@ -40,13 +40,13 @@ def _parse_response(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
 ):
     if response.status_code == 200:
-        response_200 = SignalKeywordsFacetResponse200.from_dict(response.json())
+        response_200 = SignalKeywords.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +81,7 @@ def _build_response(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -100,7 +100,7 @@ def sync_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -122,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywordsFacetResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywords | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -143,7 +143,7 @@ def sync(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -166,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywordsFacetResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywords | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -182,7 +182,7 @@ async def asyncio_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
 ]:
@@ -204,7 +204,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywordsFacetResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywords | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs(
@@ -223,7 +223,7 @@ async def asyncio(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | SignalKeywordsFacetResponse200
+    | SignalKeywords
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
     | None
@@ -246,7 +246,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywordsFacetResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | SignalKeywords | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

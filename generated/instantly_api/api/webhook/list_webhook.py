@@ -7,11 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_webhook_response_200 import ListWebhookResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.webhook_page import WebhookPage
 from ...types import UNSET, Response, Unset
 
 
@@ -47,15 +47,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListWebhookResponse200.from_dict(response.json())
+        response_200 = WebhookPage.from_dict(response.json())
 
         return response_200
 
@@ -88,11 +88,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -110,11 +110,11 @@ def sync_detailed(
     campaign: str | Unset = UNSET,
     event_type: str | Unset = UNSET,
 ) -> Response[
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
 ]:
     """List webhooks
 
@@ -135,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWebhookResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookPage]
     """
 
     kwargs = _get_kwargs(
@@ -160,11 +160,11 @@ def sync(
     campaign: str | Unset = UNSET,
     event_type: str | Unset = UNSET,
 ) -> (
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
     | None
 ):
     """List webhooks
@@ -186,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWebhookResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookPage
     """
 
     return sync_detailed(
@@ -206,11 +206,11 @@ async def asyncio_detailed(
     campaign: str | Unset = UNSET,
     event_type: str | Unset = UNSET,
 ) -> Response[
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
 ]:
     """List webhooks
 
@@ -231,7 +231,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWebhookResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookPage]
     """
 
     kwargs = _get_kwargs(
@@ -254,11 +254,11 @@ async def asyncio(
     campaign: str | Unset = UNSET,
     event_type: str | Unset = UNSET,
 ) -> (
-    ListWebhookResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookPage
     | None
 ):
     """List webhooks
@@ -280,7 +280,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWebhookResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookPage
     """
 
     return (

@@ -10,9 +10,9 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
-from ...models.test_webhook_response_200 import TestWebhookResponse200
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.webhook_test import WebhookTest
 from ...types import Response
 
 
@@ -35,13 +35,13 @@ def _parse_response(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
     | None
 ):
     if response.status_code == 200:
-        response_200 = TestWebhookResponse200.from_dict(response.json())
+        response_200 = WebhookTest.from_dict(response.json())
 
         return response_200
 
@@ -76,9 +76,9 @@ def _build_response(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -95,9 +95,9 @@ def sync_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
 ]:
     """Test a webhook
 
@@ -111,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TestWebhookResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookTest]
     """
 
     kwargs = _get_kwargs(
@@ -132,9 +132,9 @@ def sync(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
     | None
 ):
     """Test a webhook
@@ -149,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TestWebhookResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookTest
     """
 
     return sync_detailed(
@@ -165,9 +165,9 @@ async def asyncio_detailed(
 ) -> Response[
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
 ]:
     """Test a webhook
 
@@ -181,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TestWebhookResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookTest]
     """
 
     kwargs = _get_kwargs(
@@ -200,9 +200,9 @@ async def asyncio(
 ) -> (
     NotFoundErrorBody
     | PaymentRequiredErrorBody
-    | TestWebhookResponse200
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookTest
     | None
 ):
     """Test a webhook
@@ -217,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        NotFoundErrorBody | PaymentRequiredErrorBody | TestWebhookResponse200 | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookTest
     """
 
     return (

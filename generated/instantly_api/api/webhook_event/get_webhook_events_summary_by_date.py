@@ -8,13 +8,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_webhook_events_summary_by_date_response_200 import (
-    GetWebhookEventsSummaryByDateResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.webhook_events_summary_by_date import WebhookEventsSummaryByDate
 from ...types import UNSET, Response, Unset
 
 
@@ -50,15 +48,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetWebhookEventsSummaryByDateResponse200.from_dict(response.json())
+        response_200 = WebhookEventsSummaryByDate.from_dict(response.json())
 
         return response_200
 
@@ -91,11 +89,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -111,11 +109,11 @@ def sync_detailed(
     from_: datetime.date | Unset = UNSET,
     to: datetime.date | Unset = UNSET,
 ) -> Response[
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
 ]:
     """Get overview aggregates for webhook events by date
 
@@ -130,7 +128,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWebhookEventsSummaryByDateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventsSummaryByDate]
     """
 
     kwargs = _get_kwargs(
@@ -151,11 +149,11 @@ def sync(
     from_: datetime.date | Unset = UNSET,
     to: datetime.date | Unset = UNSET,
 ) -> (
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
     | None
 ):
     """Get overview aggregates for webhook events by date
@@ -171,7 +169,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWebhookEventsSummaryByDateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventsSummaryByDate
     """
 
     return sync_detailed(
@@ -187,11 +185,11 @@ async def asyncio_detailed(
     from_: datetime.date | Unset = UNSET,
     to: datetime.date | Unset = UNSET,
 ) -> Response[
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
 ]:
     """Get overview aggregates for webhook events by date
 
@@ -206,7 +204,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWebhookEventsSummaryByDateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventsSummaryByDate]
     """
 
     kwargs = _get_kwargs(
@@ -225,11 +223,11 @@ async def asyncio(
     from_: datetime.date | Unset = UNSET,
     to: datetime.date | Unset = UNSET,
 ) -> (
-    GetWebhookEventsSummaryByDateResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventsSummaryByDate
     | None
 ):
     """Get overview aggregates for webhook events by date
@@ -245,7 +243,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWebhookEventsSummaryByDateResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventsSummaryByDate
     """
 
     return (

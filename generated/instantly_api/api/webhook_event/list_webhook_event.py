@@ -8,11 +8,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_webhook_event_response_200 import ListWebhookEventResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.webhook_event_page import WebhookEventPage
 from ...types import UNSET, Response, Unset
 
 
@@ -60,15 +60,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListWebhookEventResponse200.from_dict(response.json())
+        response_200 = WebhookEventPage.from_dict(response.json())
 
         return response_200
 
@@ -101,11 +101,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -125,11 +125,11 @@ def sync_detailed(
     to: datetime.date | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
 ]:
     """List webhook event
 
@@ -149,7 +149,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWebhookEventResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventPage]
     """
 
     kwargs = _get_kwargs(
@@ -178,11 +178,11 @@ def sync(
     to: datetime.date | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
     | None
 ):
     """List webhook event
@@ -203,7 +203,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWebhookEventResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventPage
     """
 
     return sync_detailed(
@@ -227,11 +227,11 @@ async def asyncio_detailed(
     to: datetime.date | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
 ]:
     """List webhook event
 
@@ -251,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWebhookEventResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventPage]
     """
 
     kwargs = _get_kwargs(
@@ -278,11 +278,11 @@ async def asyncio(
     to: datetime.date | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListWebhookEventResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WebhookEventPage
     | None
 ):
     """List webhook event
@@ -303,7 +303,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWebhookEventResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WebhookEventPage
     """
 
     return (

@@ -7,11 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_workspace_plan_details_response_200 import GetWorkspacePlanDetailsResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.workspace_plan_details import WorkspacePlanDetails
 from ...types import Response
 
 
@@ -28,15 +28,15 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetWorkspacePlanDetailsResponse200.from_dict(response.json())
+        response_200 = WorkspacePlanDetails.from_dict(response.json())
 
         return response_200
 
@@ -69,11 +69,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -87,11 +87,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
 ]:
     """Get workspace plan details
 
@@ -103,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWorkspacePlanDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspacePlanDetails]
     """
 
     kwargs = _get_kwargs()
@@ -119,11 +119,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
     | None
 ):
     """Get workspace plan details
@@ -136,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWorkspacePlanDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspacePlanDetails
     """
 
     return sync_detailed(
@@ -148,11 +148,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
 ]:
     """Get workspace plan details
 
@@ -164,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWorkspacePlanDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspacePlanDetails]
     """
 
     kwargs = _get_kwargs()
@@ -178,11 +178,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetWorkspacePlanDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspacePlanDetails
     | None
 ):
     """Get workspace plan details
@@ -195,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWorkspacePlanDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspacePlanDetails
     """
 
     return (

@@ -7,13 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_workspace_subscription_details_response_200 import (
-    GetWorkspaceSubscriptionDetailsResponse200,
-)
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.workspace_subscription_details import WorkspaceSubscriptionDetails
 from ...types import Response
 
 
@@ -30,15 +28,15 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetWorkspaceSubscriptionDetailsResponse200.from_dict(response.json())
+        response_200 = WorkspaceSubscriptionDetails.from_dict(response.json())
 
         return response_200
 
@@ -71,11 +69,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -89,11 +87,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
 ]:
     """Get workspace subscription details
 
@@ -105,7 +103,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWorkspaceSubscriptionDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceSubscriptionDetails]
     """
 
     kwargs = _get_kwargs()
@@ -121,11 +119,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
     | None
 ):
     """Get workspace subscription details
@@ -138,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWorkspaceSubscriptionDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceSubscriptionDetails
     """
 
     return sync_detailed(
@@ -150,11 +148,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
 ]:
     """Get workspace subscription details
 
@@ -166,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetWorkspaceSubscriptionDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceSubscriptionDetails]
     """
 
     kwargs = _get_kwargs()
@@ -180,11 +178,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetWorkspaceSubscriptionDetailsResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceSubscriptionDetails
     | None
 ):
     """Get workspace subscription details
@@ -197,7 +195,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetWorkspaceSubscriptionDetailsResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceSubscriptionDetails
     """
 
     return (

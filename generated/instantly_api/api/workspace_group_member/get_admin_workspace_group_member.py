@@ -7,9 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.get_admin_workspace_group_member_response_200 import (
-    GetAdminWorkspaceGroupMemberResponse200,
-)
+from ...models.admin_workspace_group_member import AdminWorkspaceGroupMember
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
@@ -30,7 +28,7 @@ def _get_kwargs() -> dict[str, Any]:
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -38,7 +36,7 @@ def _parse_response(
     | None
 ):
     if response.status_code == 200:
-        response_200 = GetAdminWorkspaceGroupMemberResponse200.from_dict(response.json())
+        response_200 = AdminWorkspaceGroupMember.from_dict(response.json())
 
         return response_200
 
@@ -71,7 +69,7 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -89,7 +87,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -104,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAdminWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AdminWorkspaceGroupMember | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -120,7 +118,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -136,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAdminWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AdminWorkspaceGroupMember | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return sync_detailed(
@@ -148,7 +146,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -163,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetAdminWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[AdminWorkspaceGroupMember | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
     """
 
     kwargs = _get_kwargs()
@@ -177,7 +175,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> (
-    GetAdminWorkspaceGroupMemberResponse200
+    AdminWorkspaceGroupMember
     | NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
@@ -193,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetAdminWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        AdminWorkspaceGroupMember | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
     """
 
     return (

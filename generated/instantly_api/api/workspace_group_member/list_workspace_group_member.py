@@ -7,11 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_workspace_group_member_response_200 import ListWorkspaceGroupMemberResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.workspace_group_member_page import WorkspaceGroupMemberPage
 from ...types import UNSET, Response, Unset
 
 
@@ -41,15 +41,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListWorkspaceGroupMemberResponse200.from_dict(response.json())
+        response_200 = WorkspaceGroupMemberPage.from_dict(response.json())
 
         return response_200
 
@@ -82,11 +82,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -102,11 +102,11 @@ def sync_detailed(
     limit: int | Unset = UNSET,
     starting_after: str | Unset = UNSET,
 ) -> Response[
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
 ]:
     """List workspace group member
 
@@ -122,7 +122,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceGroupMemberPage]
     """
 
     kwargs = _get_kwargs(
@@ -143,11 +143,11 @@ def sync(
     limit: int | Unset = UNSET,
     starting_after: str | Unset = UNSET,
 ) -> (
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
     | None
 ):
     """List workspace group member
@@ -164,7 +164,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceGroupMemberPage
     """
 
     return sync_detailed(
@@ -180,11 +180,11 @@ async def asyncio_detailed(
     limit: int | Unset = UNSET,
     starting_after: str | Unset = UNSET,
 ) -> Response[
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
 ]:
     """List workspace group member
 
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceGroupMemberPage]
     """
 
     kwargs = _get_kwargs(
@@ -219,11 +219,11 @@ async def asyncio(
     limit: int | Unset = UNSET,
     starting_after: str | Unset = UNSET,
 ) -> (
-    ListWorkspaceGroupMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceGroupMemberPage
     | None
 ):
     """List workspace group member
@@ -240,7 +240,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWorkspaceGroupMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceGroupMemberPage
     """
 
     return (

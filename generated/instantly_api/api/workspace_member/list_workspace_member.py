@@ -7,11 +7,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.list_workspace_member_response_200 import ListWorkspaceMemberResponse200
 from ...models.not_found_error_body import NotFoundErrorBody
 from ...models.payment_required_error_body import PaymentRequiredErrorBody
 from ...models.too_many_requests_error_body import TooManyRequestsErrorBody
 from ...models.unauthorized_error_body import UnauthorizedErrorBody
+from ...models.workspace_member_page import WorkspaceMemberPage
 from ...types import UNSET, Response, Unset
 
 
@@ -47,15 +47,15 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
     | None
 ):
     if response.status_code == 200:
-        response_200 = ListWorkspaceMemberResponse200.from_dict(response.json())
+        response_200 = WorkspaceMemberPage.from_dict(response.json())
 
         return response_200
 
@@ -88,11 +88,11 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -110,11 +110,11 @@ def sync_detailed(
     accepted: bool | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
 ]:
     """List workspace member
 
@@ -132,7 +132,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWorkspaceMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceMemberPage]
     """
 
     kwargs = _get_kwargs(
@@ -157,11 +157,11 @@ def sync(
     accepted: bool | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
     | None
 ):
     """List workspace member
@@ -180,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWorkspaceMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceMemberPage
     """
 
     return sync_detailed(
@@ -200,11 +200,11 @@ async def asyncio_detailed(
     accepted: bool | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> Response[
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
 ]:
     """List workspace member
 
@@ -222,7 +222,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListWorkspaceMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody]
+        Response[NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceMemberPage]
     """
 
     kwargs = _get_kwargs(
@@ -245,11 +245,11 @@ async def asyncio(
     accepted: bool | Unset = UNSET,
     search: str | Unset = UNSET,
 ) -> (
-    ListWorkspaceMemberResponse200
-    | NotFoundErrorBody
+    NotFoundErrorBody
     | PaymentRequiredErrorBody
     | TooManyRequestsErrorBody
     | UnauthorizedErrorBody
+    | WorkspaceMemberPage
     | None
 ):
     """List workspace member
@@ -268,7 +268,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListWorkspaceMemberResponse200 | NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody
+        NotFoundErrorBody | PaymentRequiredErrorBody | TooManyRequestsErrorBody | UnauthorizedErrorBody | WorkspaceMemberPage
     """
 
     return (
