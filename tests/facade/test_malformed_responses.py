@@ -27,6 +27,7 @@ from instantly import (
     InternalServerError,
     JobError,
     MalformedResponseError,
+    PartialBatchError,
     RateLimitError,
     UnexpectedStateError,
 )
@@ -103,6 +104,12 @@ def _outcome(name: str, status: int, body: bytes, headers: dict[str, str] | None
     with client:
         try:
             result = OPERATIONS[name][0](client)
+        except PartialBatchError as exc:
+            # A split call whose 2xx could not be read: the request took effect, so its items are
+            # in doubt (never unsent); the answer's own error is what this file checks.
+            assert exc.in_doubt and not exc.unsent, exc
+            TALLY.count(SECTION, typed_errors=1)
+            return exc.error
         except TYPED as exc:
             TALLY.count(SECTION, typed_errors=1)
             return exc
