@@ -37,6 +37,9 @@ SAMPLES: dict[str, Any] = {
     "problems": ("account 'a@doe.com' has status 2",),
     "result": {"success": False, "error": "Connection timeout"},
     "verification": {"email": "jon@doe.com", "verification_status": "pending"},
+    "url": "redis://127.0.0.1:6379/0",
+    "workspace_id": "ws-1",
+    "error_type": "KeyError",
 }
 
 
