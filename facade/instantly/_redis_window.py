@@ -15,37 +15,63 @@ from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._errors import InvalidInputError
-from ._shared_limiter import LogSpec, Mode, SharedLimiterError, redacted_url
+from ._shared_limiter import LEASE, LogSpec, Mode, SharedLimiterError, redacted_url
 
 __all__ = ["RedisWindows"]
 
 _SOCKET_TIMEOUT_S: Final = 5.0
 
-# The rules of `_rate_limiter` (and `_sqlite_window`), in Lua. KEYS: holds, then the sends and
-# claims of each log. ARGV: mode, member, max_wait, number of logs, then per log its number of
-# windows and (limit, seconds) pairs. Returns {kind, seconds as a string}.
-_RECORD: Final = """
+# Owners (processes): a sorted set per budget scored by when each was last heard of, and per
+# owner the set of its claims ("claims key" TAB member), so the claims of one silent for the
+# lease are deleted. Shared by the two scripts below: ARGV[1] lease, ARGV[2] owner,
+# ARGV[3] the owner-claims key prefix; KEYS[1] owners.
+_OWNERS: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local function f(x) return string.format('%.17g', x) end
-local mode, member, max_wait = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local logs, i = {}, 5
-for l = 1, tonumber(ARGV[4]) do
+local lease, owner, oc_prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+redis.call('ZADD', KEYS[1], 'GT', f(now), owner)
+redis.call('PEXPIRE', KEYS[1], 3600000)
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. f(now - lease))) do
+  local oc = oc_prefix .. gone
+  for _, entry in ipairs(redis.call('SMEMBERS', oc)) do
+    local tab = string.find(entry, '\t', 1, true)
+    redis.call('ZREM', string.sub(entry, 1, tab - 1), string.sub(entry, tab + 1))
+  end
+  redis.call('DEL', oc)
+  redis.call('ZREM', KEYS[1], gone)
+end
+"""
+
+_TOUCH: Final = _OWNERS + "return 1"
+
+# The rules of `_rate_limiter` (and `_sqlite_window`), in Lua. KEYS: owners, the owner's claims,
+# holds, then the sends and claims of each log. ARGV: lease, owner, owner-claims prefix, mode,
+# member, max_wait, number of logs, then per log its number of windows and (limit, seconds)
+# pairs. Returns {kind, seconds as a string}.
+_RECORD: Final = (
+    _OWNERS
+    + """
+local oc = KEYS[2]
+local K = {KEYS[3], unpack(KEYS, 4)}
+local mode, member, max_wait = ARGV[4], ARGV[5], tonumber(ARGV[6])
+local logs, i = {}, 8
+for l = 1, tonumber(ARGV[7]) do
   local wins, longest = {}, 0
   for w = 1, tonumber(ARGV[i]) do
     wins[w] = {tonumber(ARGV[i + 2 * w - 1]), tonumber(ARGV[i + 2 * w])}
     if wins[w][2] > longest then longest = wins[w][2] end
   end
   i = i + 1 + 2 * #wins
-  logs[l] = {sent = KEYS[2 * l], claims = KEYS[2 * l + 1], wins = wins, longest = longest}
+  logs[l] = {sent = K[2 * l], claims = K[2 * l + 1], wins = wins, longest = longest}
 end
 for _, log in ipairs(logs) do
   local oldest = '(' .. f(now - log.longest - 1)
   redis.call('ZREMRANGEBYSCORE', log.sent, '-inf', oldest)
   redis.call('ZREMRANGEBYSCORE', log.claims, '-inf', oldest)
 end
-local not_before = tonumber(redis.call('HGET', KEYS[1], 'not_before') or '-1e300')
-local refused = tonumber(redis.call('HGET', KEYS[1], 'refused_until') or '-1e300')
+local not_before = tonumber(redis.call('HGET', K[1], 'not_before') or '-1e300')
+local refused = tonumber(redis.call('HGET', K[1], 'refused_until') or '-1e300')
 if now < refused then return {2, f(refused - now)} end
 local function nth_sent(log, n)
   local r = redis.call('ZREVRANGE', log.sent, n - 1, n - 1, 'WITHSCORES')
@@ -86,7 +112,6 @@ for _, log in ipairs(logs) do
   local c = redis.call('ZSCORE', log.claims, member)
   if c then c = tonumber(c); if claim == nil or c < claim then claim = c end end
 end
-if mode ~= 'reserve' and claim and claim > now then return {1, f(claim - now)} end
 local ahead = false
 if mode == 'confirm' then
   for _, log in ipairs(logs) do
@@ -98,7 +123,10 @@ if not_before > start then start = not_before end
 local at = start
 local chosen = logs
 if claim or ahead then
-  for _, log in ipairs(logs) do redis.call('ZREM', log.claims, member) end
+  for _, log in ipairs(logs) do
+    redis.call('ZREM', log.claims, member)
+    redis.call('SREM', oc, log.claims .. '\t' .. member)
+  end
   for _, log in ipairs(chosen) do at = earliest_send(log, at) end
   if at > now then
     at = start
@@ -107,6 +135,7 @@ if claim or ahead then
     for _, log in ipairs(chosen) do
       if ahead then at = earliest_send(log, at) else at = earliest_claim(log, at, before) end
     end
+    if claim and claim > now and at > claim then at = claim end
   end
 else
   if mode == 'reserve' and #logs > 1 then
@@ -118,8 +147,11 @@ else
 end
 if at > now then
   for _, log in ipairs(chosen) do
+    local ttl = math.ceil((at - now + log.longest + 2) * 1000)
     redis.call('ZADD', log.claims, f(at), member)
-    redis.call('PEXPIRE', log.claims, math.ceil((at - now + log.longest + 2) * 1000))
+    redis.call('PEXPIRE', log.claims, ttl)
+    redis.call('SADD', oc, log.claims .. '\t' .. member)
+    if redis.call('PTTL', oc) < ttl then redis.call('PEXPIRE', oc, ttl) end
   end
   return {1, f(at - now)}
 end
@@ -134,6 +166,7 @@ for _, log in ipairs(logs) do
 end
 return {0, '0'}
 """
+)
 
 # KEYS: holds. ARGV: field, seconds from now.
 _HOLD: Final = """
@@ -184,6 +217,7 @@ class RedisWindows:
         )
         self._record = self._redis.register_script(_RECORD)
         self._hold = self._redis.register_script(_HOLD)
+        self._touch = self._redis.register_script(_TOUCH)
 
     def __repr__(self) -> str:
         return f"RedisWindows({self.url!r})"
@@ -192,11 +226,17 @@ class RedisWindows:
         return f"{self.prefix}:{{{budget}}}:{suffix}"
 
     def _keys(self, logs: Sequence[LogSpec]) -> list[str]:
+        """Holds, then each log's sends and claims."""
         budget = logs[0][0].rsplit("|", 1)[0]
         keys = [self._key(budget, "holds")]
         for log, _ in logs:
             keys += [self._key(budget, f"s:{log}"), self._key(budget, f"c:{log}")]
         return keys
+
+    def _owner_keys(self, budget: str, owner: str) -> tuple[list[str], list[object]]:
+        """The owners set and the owner's claims (KEYS), lease, owner, claims prefix (ARGV)."""
+        prefix = self._key(budget, "oc:")
+        return [self._key(budget, "owners"), prefix + owner], [repr(LEASE), owner, prefix]
 
     def _failed(self, exc: BaseException) -> SharedLimiterError:
         return SharedLimiterError(
@@ -213,24 +253,41 @@ class RedisWindows:
         raise error
 
     def record(
-        self, logs: Sequence[LogSpec], member: str, now: float, mode: Mode, max_wait: float
+        self,
+        logs: Sequence[LogSpec],
+        member: str,
+        owner: str,
+        now: float,
+        mode: Mode,
+        max_wait: float,
     ) -> tuple[int, float]:
         """One atomic step in Redis (`now` is ignored: the server's clock is the timeline)."""
-        args: list[object] = [mode, member, repr(float(max_wait)), len(logs)]
+        budget = logs[0][0].rsplit("|", 1)[0]
+        owner_keys, args = self._owner_keys(budget, owner)
+        args += [mode, member, repr(float(max_wait)), len(logs)]
         for _, windows in logs:
             args.append(len(windows))
             for limit, seconds in windows:
                 args += [limit, repr(float(seconds))]
-        kind, seconds = self._run(self._record, self._keys(logs), args)
+        kind, seconds = self._run(self._record, owner_keys + self._keys(logs), args)
         return int(kind), float(seconds)
 
-    def release(self, logs: Sequence[LogSpec], member: str) -> None:
+    def touch(self, budgets: Sequence[str], owner: str, now: float) -> None:
+        """Mark `owner` alive in each budget (server time)."""
+        for budget in budgets:
+            keys, args = self._owner_keys(budget, owner)
+            self._run(self._touch, keys[:1], args)
+
+    def release(self, logs: Sequence[LogSpec], member: str, owner: str) -> None:
         """Delete the attempt's send or claim."""
+        budget = logs[0][0].rsplit("|", 1)[0]
         keys = self._keys(logs)[1:]
+        owned = self._owner_keys(budget, owner)[0][1]
         try:
             pipe = self._redis.pipeline(transaction=True)
             for key in keys:
                 pipe.zrem(key, member)
+                pipe.srem(owned, f"{key}\t{member}")
             pipe.execute()
         except self._errors as exc:
             error = self._failed(exc)

@@ -6,8 +6,13 @@ store, each operation one atomic step there (a SQLite write transaction, a Redis
 
 - `reserve`/`acquire` record a send when every window of the request allows it, or give the
   request a claim (its turn: a distinct later time, behind the claims ahead of it) and say how
-  long to wait. A claim counts only while it lies ahead: the claims of a process that died are
-  ignored once their time has passed, and its sends age out with the window.
+  long to wait. A claim counts only while it lies ahead and while its process is alive: each
+  process touches the store at least every `HEARTBEAT_EVERY` seconds while it has claims, and
+  the claims of one silent for `LEASE` seconds (dead) are deleted. A dead process's sends age
+  out with the window: it holds no budget beyond it.
+- A waiter sleeps at most half its wait (down to `RECHECK`), then asks again: its turn never
+  gets later, and moves up when the turns ahead of it went (a process died, requests were
+  cancelled), so the budget they held is used within about one window.
 - `confirm` moves the send to the moment its bytes are written (when that is more than
   `_MOVE_AFTER` later: a reused connection's gap is far inside the 20 ms window margin).
 - `release` deletes the attempt's send or claim: a cancelled or refused request gives it back.
@@ -18,6 +23,7 @@ Each request's rows carry a member id unique to its attempt. Keys are per worksp
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import threading
@@ -38,12 +44,16 @@ from ._rate_limiter import (
 )
 
 __all__ = [
+    "HEARTBEAT_EVERY",
+    "LEASE",
+    "RECHECK",
     "LogSpec",
     "Mode",
     "SharedLimiterError",
     "SharedRateLimiter",
     "WindowStore",
     "open_store",
+    "process_owner",
     "redacted_url",
 ]
 
@@ -59,6 +69,16 @@ TOO_LONG: Final = 3  # reserve: the wait would exceed max_wait (nothing stored)
 
 # A send confirmed this soon after it was recorded is not moved (one store round trip saved).
 _MOVE_AFTER: Final = 0.002
+# A process silent this long is dead: its claims are deleted. It touches the store 4x as often.
+LEASE: Final = 1.0
+HEARTBEAT_EVERY: Final = 0.25
+# A wait longer than this is slept in halves, asking again in between.
+RECHECK: Final = 0.5
+
+
+def _first_sleep(wait: float) -> float:
+    """How long to sleep of `wait` before asking the store again."""
+    return wait if wait <= RECHECK else max(RECHECK, wait / 2)
 
 
 class SharedLimiterError(APIConnectionError):
@@ -78,13 +98,26 @@ class WindowStore(Protocol):
     url: str  # redacted: safe to show
 
     def record(
-        self, logs: Sequence[LogSpec], member: str, now: float, mode: Mode, max_wait: float
+        self,
+        logs: Sequence[LogSpec],
+        member: str,
+        owner: str,
+        now: float,
+        mode: Mode,
+        max_wait: float,
     ) -> tuple[int, float]:
-        """Record a send of `member` or claim its turn; (SENT|WAIT|HELD|TOO_LONG, seconds)."""
+        """Record a send of `member` or claim its turn; (SENT|WAIT|HELD|TOO_LONG, seconds).
+
+        `owner` (the process) is marked alive; the claims of owners silent for LEASE go.
+        """
         ...
 
-    def release(self, logs: Sequence[LogSpec], member: str) -> None:
+    def release(self, logs: Sequence[LogSpec], member: str, owner: str) -> None:
         """Delete what `member` holds in `logs` (its send or its claim)."""
+        ...
+
+    def touch(self, budgets: Sequence[str], owner: str, now: float) -> None:
+        """Mark `owner` alive (its claims in these budgets keep their places)."""
         ...
 
     def hold(
@@ -136,21 +169,71 @@ _PROCESS_TOKEN = uuid.uuid4().hex[:12]
 _counter = itertools.count()
 
 
-def _new_member() -> str:
-    return f"{_PROCESS_TOKEN}.{os.getpid()}.{next(_counter)}"
+def process_owner() -> str:
+    """This process's name in the stores (a forked child gets its own)."""
+    return f"{_PROCESS_TOKEN}-{os.getpid()}"
+
+
+class _Heartbeat:
+    """Touches the store every HEARTBEAT_EVERY seconds once the process has claimed a turn.
+
+    One per opened store (keyed limiters share their parent's); a daemon thread, stopped by
+    `stop()` (the limiter's `close()`).
+    """
+
+    def __init__(
+        self, store: WindowStore, owner: Callable[[], str], clock: Callable[[], float]
+    ) -> None:
+        self._store = store
+        self._owner = owner
+        self._clock = clock
+        self._budgets: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+
+    def claimed(self, budget: str) -> None:
+        """A claim was made in `budget`: keep its owner alive from now on."""
+        with self._lock:
+            self._budgets.add(budget)
+            if self._pid != os.getpid():  # a forked child: the thread stayed in the parent
+                self._thread, self._pid = None, os.getpid()
+            if self._thread is None and not self._stopped.is_set():
+                self._thread = threading.Thread(
+                    target=self._run, name="instantly-limiter-heartbeat", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(HEARTBEAT_EVERY):
+            with self._lock:
+                budgets = sorted(self._budgets)
+            # A failure is the next request's to report; the beat goes on.
+            with contextlib.suppress(SharedLimiterError):
+                self._store.touch(budgets, self._owner(), self._clock())
+
+    def stop(self) -> None:
+        """Stop touching (the process's claims lapse after LEASE)."""
+        self._stopped.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(HEARTBEAT_EVERY * 4)
 
 
 class _SharedTicket(Ticket):
     """A ticket whose record lives in the store under `member` (one per attempt)."""
 
-    __slots__ = ("fresh", "member", "recorded", "sent_at")
+    __slots__ = ("fresh", "member", "owner", "recorded", "sent_at", "turn")
 
-    def __init__(self, route: str | None, booked_at: float) -> None:
+    def __init__(self, route: str | None, booked_at: float, owner: str) -> None:
         super().__init__(route, booked_at, ())
-        self.member = _new_member()
+        self.owner = owner
+        self.member = f"{owner}.{next(_counter)}"
         self.recorded = False  # this attempt has a send row in the store
         self.fresh = False  # recorded by reserve: the first acquire keeps it
         self.sent_at = 0.0
+        self.turn = booked_at  # the time of its turn (it sleeps part of the way, then asks)
 
 
 class SharedRateLimiter(RateLimiter):
@@ -159,7 +242,8 @@ class SharedRateLimiter(RateLimiter):
     Build it with `RateLimiter.shared(url)`. `key` names the budget (a workspace id; clients
     bound with `for_workspace` get `keyed(workspace_id)`). `clock` must be the clock the client
     reads (`time.monotonic`, the default): SQLite stores its readings (the monotonic clock is
-    system-wide), Redis its own server time (Retry-After holds are sent as durations).
+    system-wide), Redis its own server time (Retry-After holds are sent as durations). `owner`
+    names this process in the store (default: unique per process).
     """
 
     def __init__(
@@ -170,7 +254,8 @@ class SharedRateLimiter(RateLimiter):
         *,
         key: str = "default",
         clock: Callable[[], float] = time.monotonic,
-        _owner: bool = True,
+        owner: str | None = None,
+        _heartbeat: _Heartbeat | None = None,
     ) -> None:
         super().__init__(limit, routes)
         if not isinstance(key, str) or not key or any(c in key for c in "|{}\r\n\0"):
@@ -178,12 +263,13 @@ class SharedRateLimiter(RateLimiter):
         self.store = store
         self.key = key
         self._clock = clock
-        self._owner = _owner
+        self._owner_name = owner
+        self._owns_store = _heartbeat is None
+        self._heartbeat = _heartbeat or _Heartbeat(store, self._owner, clock)
         self._ws_log: LogSpec = (f"{key}|ws", self.limit.windows)
         self._route_logs: dict[str, LogSpec] = {
             route: (f"{key}|r|{route}", windows) for route, windows in self._route_windows.items()
         }
-        self._store_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SharedRateLimiter({self.store.url!r}, key={self.key!r}, {self.limit!r})"
@@ -191,36 +277,43 @@ class SharedRateLimiter(RateLimiter):
     def keyed(self, key: str) -> SharedRateLimiter:
         """The same store and limits for another budget (another workspace)."""
         return SharedRateLimiter(
-            self.store, self.limit, self._given_routes, key=key, clock=self._clock, _owner=False
-        )
+            self.store, self.limit, self._given_routes, key=key, clock=self._clock,
+            owner=self._owner_name, _heartbeat=self._heartbeat,
+        )  # fmt: skip
 
     def close(self) -> None:
-        """Close the store's connection (limiters made by `keyed` leave it to their parent)."""
-        if self._owner:
+        """Stop the heartbeat, close the store (limiters made by `keyed` leave both to theirs)."""
+        if self._owns_store:
+            self._heartbeat.stop()
             self.store.close()
+
+    def _owner(self) -> str:
+        return self._owner_name or process_owner()
 
     def _specs(self, route: str | None) -> tuple[LogSpec, ...]:
         log = self._route_logs.get(route) if route is not None else None
         return (self._ws_log,) if log is None else (self._ws_log, log)
 
     def _step(self, ticket: _SharedTicket, now: float, mode: Mode) -> float:
-        with self._store_lock:
-            kind, seconds = self.store.record(
-                self._specs(ticket.route), ticket.member, now, mode, self.limit.max_wait
-            )
+        kind, seconds = self.store.record(
+            self._specs(ticket.route), ticket.member, ticket.owner, now, mode, self.limit.max_wait
+        )
+        if kind == WAIT:
+            self._heartbeat.claimed(self.key)
         if kind == HELD:
             raise RateLimitHeld(seconds)
         if kind == TOO_LONG:
             raise RateLimitWaitTooLong(seconds, self.limit.max_wait)
         if kind == SENT:
             ticket.recorded = True
-            ticket.sent_at = now
+            ticket.sent_at = ticket.turn = now
             return 0.0
-        return seconds
+        ticket.turn = now + seconds
+        return _first_sleep(seconds)
 
     def reserve(self, now: float, route: str | None = None) -> Ticket:
         """Record a send now, or claim the earliest turn (`ticket.wait(now)` says how long)."""
-        ticket = _SharedTicket(route, now)
+        ticket = _SharedTicket(route, now, self._owner())
         wait = self._step(ticket, now, "reserve")
         ticket.booked_at = now + wait
         ticket.fresh = ticket.recorded
@@ -233,7 +326,7 @@ class SharedRateLimiter(RateLimiter):
             ticket.fresh = False
             return 0.0
         if ticket.recorded:  # a retry: the earlier attempt's send stands, this one is new
-            ticket.member = _new_member()
+            ticket.member = f"{ticket.owner}.{next(_counter)}"
             ticket.recorded = False
         return self._step(ticket, now, "acquire")
 
@@ -248,22 +341,19 @@ class SharedRateLimiter(RateLimiter):
     def release(self, ticket: Ticket) -> None:
         """Give back what the attempt holds (its send or its claim) in the store."""
         assert isinstance(ticket, _SharedTicket)
-        with self._store_lock:
-            self.store.release(self._specs(ticket.route), ticket.member)
+        self.store.release(self._specs(ticket.route), ticket.member, ticket.owner)
         ticket.recorded = ticket.fresh = False
         ticket.booked_at = None
 
     def defer_until(self, when: float) -> None:
         """Every sharer sends nothing before `when` (a Retry-After within the cap)."""
         now = self._clock()
-        with self._store_lock:
-            self.store.hold(self.key, "not_before", when - now, now)
+        self.store.hold(self.key, "not_before", when - now, now)
 
     def refuse_until(self, when: float) -> None:
         """Every sharer's requests fail fast before `when` (a Retry-After beyond the cap)."""
         now = self._clock()
-        with self._store_lock:
-            self.store.hold(self.key, "refused_until", when - now, now)
+        self.store.hold(self.key, "refused_until", when - now, now)
 
 
 def shared_limiter(

@@ -3,13 +3,17 @@
 WAL mode; every `record` is one `BEGIN IMMEDIATE` transaction (the write lock is taken first,
 so two processes never decide on the same state). Times are the callers' monotonic clock, which
 is system-wide: every process on the machine reads the same one. Rows older than the longest
-window are pruned as they go by. The algorithm is `_rate_limiter`'s, over indexed queries.
+window are pruned as they go by, and the claims of a process silent for `LEASE` are deleted
+(`owners` holds when each was last heard of). The algorithm is `_rate_limiter`'s, over indexed
+queries. A forked child reconnects (a SQLite connection must not cross a fork).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Final, Literal
 from ._errors import InvalidInputError
 from ._shared_limiter import (
     HELD,
+    LEASE,
     SENT,
     TOO_LONG,
     WAIT,
@@ -35,7 +40,9 @@ _PRUNE_EVERY: Final = 32
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (log TEXT NOT NULL, kind INTEGER NOT NULL, at REAL NOT NULL,
-                                    member TEXT NOT NULL);
+                                    member TEXT NOT NULL, owner TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_by_owner ON entries (owner, kind);
+CREATE TABLE IF NOT EXISTS owners (owner TEXT PRIMARY KEY, seen REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_by_log ON entries (log, kind, at);
 CREATE INDEX IF NOT EXISTS entries_by_member ON entries (member);
 CREATE TABLE IF NOT EXISTS holds (name TEXT PRIMARY KEY, not_before REAL NOT NULL,
@@ -111,11 +118,16 @@ class SQLiteWindows:
         self.url = url
         self.path = Path(path)
         self._ops = 0
+        self._lock = threading.Lock()  # one connection, used by one thread at a time
+        self._connect()
+
+    def _connect(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
+            self._pid = os.getpid()
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             with self._tx():
@@ -137,6 +149,18 @@ class SQLiteWindows:
 
     @contextmanager
     def _tx(self) -> Iterator[_Tx]:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._connect_in_child()
+            yield from self._transaction()
+
+    def _connect_in_child(self) -> None:
+        self._db = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        self._pid = os.getpid()
+
+    def _transaction(self) -> Iterator[_Tx]:
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -162,7 +186,13 @@ class SQLiteWindows:
         return (-math.inf, -math.inf) if row is None else (float(row[0]), float(row[1]))
 
     def record(
-        self, logs: Sequence[LogSpec], member: str, now: float, mode: Mode, max_wait: float
+        self,
+        logs: Sequence[LogSpec],
+        member: str,
+        owner: str,
+        now: float,
+        mode: Mode,
+        max_wait: float,
     ) -> tuple[int, float]:
         """One atomic step of `_rate_limiter`'s rules (see `WindowStore.record`)."""
         name = logs[0][0].rsplit("|", 1)[0]
@@ -170,6 +200,7 @@ class SQLiteWindows:
             self._ops += 1
             if self._ops % _PRUNE_EVERY == 1:
                 self._prune(tx, logs, now)
+            self._seen(tx, owner, now)
             not_before, refused = self._holds(tx, name)
             if now < refused:
                 return HELD, refused - now
@@ -178,8 +209,6 @@ class SQLiteWindows:
                 "SELECT at FROM entries WHERE member=? AND kind=1 LIMIT 1", (member,)
             ).fetchone()
             claim = None if row is None else float(row[0])
-            if mode != "reserve" and claim is not None and claim > now:
-                return WAIT, claim - now  # back before its turn: it keeps it
             ahead = False
             if mode == "confirm":
                 ahead = (
@@ -198,6 +227,8 @@ class SQLiteWindows:
                     at = start
                     for spec in chosen:
                         at = tx.earliest_claim(spec, at, before)
+                    if claim is not None and claim > now:  # back early: never a later turn
+                        at = min(at, claim)
             else:
                 if mode == "reserve" and len(chosen) > 1:
                     route_at = tx.earliest_claim(chosen[1], at)
@@ -209,8 +240,8 @@ class SQLiteWindows:
                     return TOO_LONG, at - now
             if at > now:
                 db.executemany(
-                    "INSERT INTO entries (log, kind, at, member) VALUES (?, 1, ?, ?)",
-                    [(spec[0], at, member) for spec in chosen],
+                    "INSERT INTO entries (log, kind, at, member, owner) VALUES (?, 1, ?, ?, ?)",
+                    [(spec[0], at, member, owner) for spec in chosen],
                 )
                 return WAIT, at - now
             stamp = now
@@ -219,8 +250,8 @@ class SQLiteWindows:
                 if newest is not None:  # keep each log in order across clocks read out of order
                     stamp = max(stamp, newest)
             db.executemany(
-                "INSERT INTO entries (log, kind, at, member) VALUES (?, 2, ?, ?)",
-                [(spec[0], stamp, member) for spec in logs],
+                "INSERT INTO entries (log, kind, at, member, owner) VALUES (?, 2, ?, ?, ?)",
+                [(spec[0], stamp, member, owner) for spec in logs],
             )
             return SENT, 0.0
 
@@ -230,7 +261,26 @@ class SQLiteWindows:
             oldest = now - max(w for _, w in windows) - 1.0
             tx.db.execute("DELETE FROM entries WHERE log=? AND at<?", (log, oldest))
 
-    def release(self, logs: Sequence[LogSpec], member: str) -> None:
+    def _seen(self, tx: _Tx, owner: str, now: float) -> None:
+        """`owner` is alive at `now`; the claims of owners silent for LEASE are deleted."""
+        tx.db.execute(
+            "INSERT INTO owners (owner, seen) VALUES (?, ?) "
+            "ON CONFLICT(owner) DO UPDATE SET seen=MAX(seen, excluded.seen)",
+            (owner, now),
+        )
+        dead = [row[0] for row in tx.db.execute(
+            "SELECT owner FROM owners WHERE seen<?", (now - LEASE,)
+        )]  # fmt: skip
+        for gone in dead:
+            tx.db.execute("DELETE FROM entries WHERE owner=? AND kind=1", (gone,))
+            tx.db.execute("DELETE FROM owners WHERE owner=?", (gone,))
+
+    def touch(self, budgets: Sequence[str], owner: str, now: float) -> None:
+        """Mark `owner` alive at `now`."""
+        with self._tx() as tx:
+            self._seen(tx, owner, now)
+
+    def release(self, logs: Sequence[LogSpec], member: str, owner: str) -> None:
         """Delete the attempt's send or claim."""
         with self._tx() as tx:
             tx.db.execute("DELETE FROM entries WHERE member=?", (member,))
@@ -253,4 +303,5 @@ class SQLiteWindows:
 
     def close(self) -> None:
         """Close the connection (the file stays for the other processes)."""
-        self._db.close()
+        with self._lock:
+            self._db.close()
