@@ -214,10 +214,10 @@ def test_a_waiter_called_back_early_keeps_its_turn(
     sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
 ) -> None:
     first, second = sqlite_pair
-    assert _sent_now(first) and _sent_now(first)
-    waiter, behind = second.reserve(0.0), first.reserve(0.0)
+    assert _sent_now(first, 0.0) and _sent_now(first, 0.1)
+    waiter, behind = second.reserve(0.2), first.reserve(0.2)  # turns at 1.02 and 1.12
     turn = _turn(waiter)
-    assert second.acquire(waiter, turn / 2) > 0
+    assert second.acquire(waiter, 0.6) > 0
     assert _turn(waiter) == pytest.approx(turn)
     assert first.acquire(behind, turn) > 0  # not before the one ahead of it
     assert second.acquire(waiter, turn) == 0
