@@ -10,6 +10,8 @@ longest window. `?prefix=...` in the URL puts the keys under another prefix (def
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Sequence
 from typing import Any, Final, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,11 +22,13 @@ from ._shared_limiter import LEASE, LogSpec, Mode, SharedLimiterError, redacted_
 __all__ = ["RedisWindows"]
 
 _SOCKET_TIMEOUT_S: Final = 5.0
+_PURGE_EVERY: Final = 0.1  # seconds between looks for dead owners (this process's clock)
 
 # Owners (processes): a sorted set per budget scored by when each was last heard of, and per
 # owner the set of its claims ("claims key" TAB member), so the claims of one silent for the
-# lease are deleted. Shared by the two scripts below: ARGV[1] lease, ARGV[2] owner,
-# ARGV[3] the owner-claims key prefix; KEYS[1] owners.
+# lease are deleted (looked for when ARGV[4] is 1: at most every `_PURGE_EVERY` seconds per
+# process). Shared by the two scripts below: ARGV[1] lease, ARGV[2] owner, ARGV[3] the
+# owner-claims key prefix; KEYS[1] owners.
 _OWNERS: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -32,7 +36,11 @@ local function f(x) return string.format('%.17g', x) end
 local lease, owner, oc_prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 redis.call('ZADD', KEYS[1], 'GT', f(now), owner)
 redis.call('PEXPIRE', KEYS[1], 3600000)
-for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. f(now - lease))) do
+local purge = {}
+if ARGV[4] == '1' then
+  purge = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. f(now - lease))
+end
+for _, gone in ipairs(purge) do
   local oc = oc_prefix .. gone
   for _, entry in ipairs(redis.call('SMEMBERS', oc)) do
     local tab = string.find(entry, '\t', 1, true)
@@ -46,17 +54,17 @@ end
 _TOUCH: Final = _OWNERS + "return 1"
 
 # The rules of `_rate_limiter` (and `_sqlite_window`), in Lua. KEYS: owners, the owner's claims,
-# holds, then the sends and claims of each log. ARGV: lease, owner, owner-claims prefix, mode,
-# member, max_wait, number of logs, then per log its number of windows and (limit, seconds)
-# pairs. Returns {kind, seconds as a string}.
+# holds, then the sends and claims of each log. ARGV: lease, owner, owner-claims prefix, purge,
+# mode, member, max_wait, number of logs, then per log its number of windows and (limit,
+# seconds) pairs. Returns {kind, seconds as a string}.
 _RECORD: Final = (
     _OWNERS
     + """
 local oc = KEYS[2]
 local K = {KEYS[3], unpack(KEYS, 4)}
-local mode, member, max_wait = ARGV[4], ARGV[5], tonumber(ARGV[6])
-local logs, i = {}, 8
-for l = 1, tonumber(ARGV[7]) do
+local mode, member, max_wait = ARGV[5], ARGV[6], tonumber(ARGV[7])
+local logs, i = {}, 9
+for l = 1, tonumber(ARGV[8]) do
   local wins, longest = {}, 0
   for w = 1, tonumber(ARGV[i]) do
     wins[w] = {tonumber(ARGV[i + 2 * w - 1]), tonumber(ARGV[i + 2 * w])}
@@ -127,6 +135,12 @@ if claim or ahead then
     redis.call('ZREM', log.claims, member)
     redis.call('SREM', oc, log.claims .. '\t' .. member)
   end
+end
+if claim and claim > now and not ahead then
+  -- back before its turn: behind the claims ahead of it still, never later
+  for _, log in ipairs(chosen) do at = earliest_claim(log, at, claim) end
+  if at > claim then at = claim end
+elseif claim or ahead then
   for _, log in ipairs(chosen) do at = earliest_send(log, at) end
   if at > now then
     at = start
@@ -135,7 +149,6 @@ if claim or ahead then
     for _, log in ipairs(chosen) do
       if ahead then at = earliest_send(log, at) else at = earliest_claim(log, at, before) end
     end
-    if claim and claim > now and at > claim then at = claim end
   end
 else
   if mode == 'reserve' and #logs > 1 then
@@ -210,6 +223,8 @@ class RedisWindows:
                 "pip install 'instantly-client[redis]'"
             ) from None
         self.url = redacted_url(url)
+        self._purged = -math.inf
+        self.purge_every = _PURGE_EVERY  # tests on an explicit timeline set 0
         address, self.prefix = _split_prefix(url)
         self._errors: tuple[type[BaseException], ...] = (redis.RedisError,)
         self._redis: Any = redis.Redis.from_url(
@@ -236,7 +251,12 @@ class RedisWindows:
     def _owner_keys(self, budget: str, owner: str) -> tuple[list[str], list[object]]:
         """The owners set and the owner's claims (KEYS), lease, owner, claims prefix (ARGV)."""
         prefix = self._key(budget, "oc:")
-        return [self._key(budget, "owners"), prefix + owner], [repr(LEASE), owner, prefix]
+        checked = time.monotonic()
+        purge = checked - self._purged >= self.purge_every
+        if purge:
+            self._purged = checked
+        args: list[object] = [repr(LEASE), owner, prefix, "1" if purge else "0"]
+        return [self._key(budget, "owners"), prefix + owner], args
 
     def _failed(self, exc: BaseException) -> SharedLimiterError:
         return SharedLimiterError(

@@ -14,6 +14,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ _KIND_CLAIM: Final = 1
 _KIND_SENT: Final = 2
 _BUSY_TIMEOUT_S: Final = 10.0
 _PRUNE_EVERY: Final = 32
+_PURGE_EVERY: Final = 0.1  # seconds between looks for dead owners (one process's own clock)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (log TEXT NOT NULL, kind INTEGER NOT NULL, at REAL NOT NULL,
@@ -118,6 +120,8 @@ class SQLiteWindows:
         self.url = url
         self.path = Path(path)
         self._ops = 0
+        self._purged = -math.inf
+        self.purge_every = _PURGE_EVERY  # tests on an explicit timeline set 0
         self._lock = threading.Lock()  # one connection, used by one thread at a time
         self._connect()
 
@@ -218,7 +222,13 @@ class SQLiteWindows:
             start = max(now, not_before)
             at = start
             chosen = tuple(logs)
-            if claim is not None or ahead:
+            if claim is not None and claim > now and not ahead:
+                # Back before its turn: behind the claims ahead of it still, never later.
+                db.execute("DELETE FROM entries WHERE member=? AND kind=1", (member,))
+                for spec in chosen:
+                    at = tx.earliest_claim(spec, at, claim)
+                at = min(at, claim)
+            elif claim is not None or ahead:
                 before = -math.inf if ahead or claim is None else claim
                 db.execute("DELETE FROM entries WHERE member=? AND kind=1", (member,))
                 for spec in chosen:
@@ -227,8 +237,6 @@ class SQLiteWindows:
                     at = start
                     for spec in chosen:
                         at = tx.earliest_claim(spec, at, before)
-                    if claim is not None and claim > now:  # back early: never a later turn
-                        at = min(at, claim)
             else:
                 if mode == "reserve" and len(chosen) > 1:
                     route_at = tx.earliest_claim(chosen[1], at)
@@ -268,6 +276,10 @@ class SQLiteWindows:
             "ON CONFLICT(owner) DO UPDATE SET seen=MAX(seen, excluded.seen)",
             (owner, now),
         )
+        checked = time.monotonic()
+        if checked - self._purged < self.purge_every:
+            return
+        self._purged = checked
         dead = [row[0] for row in tx.db.execute(
             "SELECT owner FROM owners WHERE seen<?", (now - LEASE,)
         )]  # fmt: skip
