@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -37,6 +38,7 @@ __all__ = ["SQLiteWindows"]
 _KIND_CLAIM: Final = 1
 _KIND_SENT: Final = 2
 _BUSY_TIMEOUT_S: Final = 10.0
+_BUSY_POLL_S: Final = 0.0002
 _PRUNE_EVERY: Final = 32
 _PURGE_EVERY: Final = 0.1  # seconds between looks for dead owners (one process's own clock)
 
@@ -138,6 +140,7 @@ class SQLiteWindows:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
+            self._db.execute("PRAGMA busy_timeout=0")  # from now on `_transaction` polls
         except (sqlite3.Error, OSError) as exc:
             raise self._failed(exc) from None
 
@@ -160,16 +163,26 @@ class SQLiteWindows:
 
     def _connect_in_child(self) -> None:
         self._db = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            self.path, timeout=0, isolation_level=None, check_same_thread=False
         )
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._pid = os.getpid()
 
     def _transaction(self) -> Iterator[_Tx]:
         db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
+        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                # Another process writes: ask again soon. SQLite's own busy handler sleeps 1, 2,
+                # 5, 10 ms... in turn, which would hold an event loop up for that long.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise self._failed(exc) from None
+                time.sleep(_BUSY_POLL_S * (1 + random.random()))
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from None
         try:
             yield _Tx(db)
         except sqlite3.Error as exc:
