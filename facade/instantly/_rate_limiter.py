@@ -35,10 +35,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._config import RATE_LIMIT_MAX_WAIT, RATE_LIMIT_WINDOW_MARGIN
 from ._errors import InvalidInputError
 from ._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
+
+if TYPE_CHECKING:
+    from ._shared_limiter import SharedRateLimiter
 
 __all__ = [
     "RateLimit",
@@ -256,7 +260,7 @@ class RateLimiter:
         *,
         key: str = "default",
         clock: Callable[[], float] = time.monotonic,
-    ) -> RateLimiter:
+    ) -> SharedRateLimiter:
         """A limiter several processes share through a store: `sqlite:///path/to/file.db`
         (processes on one machine) or `redis://host:6379/0` (several machines; the `redis`
         extra). `routes` defaults to the per-operation limits the spec states; `key` names the
