@@ -277,10 +277,13 @@ def run(quick: bool) -> Section:
                 met = most <= limit and throttled == 0 and ratio <= w.target
                 measured = f"{most}, {throttled} 429s, {fmt_ratio(ratio)}"
             else:
-                target = f"{w.name}: the others done within one window ({window:g} s) of the floor"
-                slack = out.wall - floor * w.target
-                met = most <= limit and throttled == 0 and slack <= window
-                measured = f"{most}, {throttled} 429s, {out.wall - floor:+.2f} s past the floor"
+                target = (
+                    f"{w.name}: the others done within one window ({window:g} s) of the floor "
+                    "x the larger of 1.10 and the reference's wall / floor"
+                )
+                allowed = floor * max(w.target, reference)
+                met = most <= limit and throttled == 0 and out.wall <= allowed + window
+                measured = f"{most}, {throttled} 429s, {out.wall - allowed:+.2f} s past it"
             section.verdicts.append(Verdict(target, measured, met))
         if redis is None:
             section.notes.append(

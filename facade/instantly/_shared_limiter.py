@@ -69,11 +69,11 @@ TOO_LONG: Final = 3  # reserve: the wait would exceed max_wait (nothing stored)
 
 # A send confirmed this soon after it was recorded is not moved (one store round trip saved).
 _MOVE_AFTER: Final = 0.002
-# A process silent this long is dead: its claims are deleted. It touches the store 4x as often.
-LEASE: Final = 1.0
-HEARTBEAT_EVERY: Final = 0.25
+# A process silent this long is dead: its claims are deleted. It touches the store 5x as often.
+LEASE: Final = 0.5
+HEARTBEAT_EVERY: Final = 0.1
 # A wait longer than this is slept in halves, asking again in between.
-RECHECK: Final = 0.5
+RECHECK: Final = 0.25
 
 
 def _first_sleep(wait: float) -> float:
