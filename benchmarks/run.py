@@ -5,6 +5,7 @@
 
 Sections: import + ready (beside our dependencies, the raw generated package and instantlyai),
 per call on loopback (beside raw httpx and instantlyai), bulk work under the rate limit,
+one budget shared by several processes (SQLite, Redis),
 workflows (lead import, email pages under a per-endpoint limit), job polling, regeneration. The
 baselines are built by the run itself: the raw generated package in a temporary folder,
 instantlyai in a throw-away venv under the system temp folder (pip, from the package index). A
@@ -33,6 +34,7 @@ SECTIONS = (
     "calls",
     "throughput",
     "ratelimit",
+    "shared_limit",
     "workflows",
     "polling",
     "regeneration",
@@ -114,6 +116,12 @@ def _ratelimit(run: _Run) -> Section:
     return ratelimit.run(run.quick)
 
 
+def _shared_limit(run: _Run) -> Section:
+    import shared_limit
+
+    return shared_limit.run(run.quick)
+
+
 def _workflows(run: _Run) -> Section:
     import workflows
 
@@ -141,6 +149,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "calls": _calls,
     "throughput": _throughput,
     "ratelimit": _ratelimit,
+    "shared_limit": _shared_limit,
     "workflows": _workflows,
     "polling": _polling,
     "regeneration": _regeneration,

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from ._rate_limiter import RateLimit, RateLimiter
     from ._retry import RetryPolicy
     from ._retry_transport import AsyncRetryTransport, RetryTransport, TransportSettings
+    from ._shared_limiter import SharedLimiterError, SharedRateLimiter
+    from ._workspaces import WorkspaceCallError, WorkspaceResult
     from .models import UNSET, AccountListItem, Unset
     from .resources import RequestOptions
 
@@ -67,6 +69,10 @@ _IMPORT_MAP: dict[str, str] = {
     "CampaignLaunch": "._helpers._campaign_launch",
     "Accepted": "._helpers._outcomes",
     "write_rows_csv": "._helpers._analytics",
+    "SharedLimiterError": "._shared_limiter",
+    "SharedRateLimiter": "._shared_limiter",
+    "WorkspaceCallError": "._workspaces",
+    "WorkspaceResult": "._workspaces",
 }
 
 __all__ = [
@@ -96,10 +102,14 @@ __all__ = [
     "RequestOptions",
     "RetryPolicy",
     "RetryTransport",
+    "SharedLimiterError",
+    "SharedRateLimiter",
     "SyncPaginator",
     "TransportSettings",
     "Unset",
     "WarmupStatus",
+    "WorkspaceCallError",
+    "WorkspaceResult",
     "write_rows_csv",
     *_errors_all,
 ]

@@ -7,6 +7,8 @@ policy applies to everything. Resources load on first use, keeping `import insta
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import random
 import time
 import weakref
@@ -38,6 +40,16 @@ from ._retry_transport import (
 )
 from ._routes import endpoint_limits, limited_route_of
 from ._secrets import register_key
+from ._workspaces import (
+    WORKSPACE_HEADER,
+    AsyncBorrowedTransport,
+    BorrowedTransport,
+    WorkspaceResult,
+    check_workspace_id,
+    for_each_workspace,
+    for_each_workspace_async,
+    workspace_limiter,
+)
 
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient
@@ -47,6 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncInstantly", "Instantly"]
 
 TimeoutTypes = float | httpx.Timeout | None
+T = TypeVar("T")
 
 # The default rate limit: Instantly's documented workspace limits (see `_facts`).
 _DEFAULT_RATE_LIMIT = RateLimit()
@@ -99,6 +112,19 @@ class _Config:
         # or until this config is garbage-collected with a client that was never closed.
         self.redaction = register_key(self.api_key)
         weakref.finalize(self, self.redaction.close)
+        self.workspace_id: str | None = None
+        self.workspace_limiters: dict[str, RateLimiter] = {}  # one budget per workspace
+
+    def for_workspace(self, workspace_id: str) -> _Config:
+        """This configuration bound to a workspace: its header, its budget, its own redaction."""
+        bound = copy.copy(self)
+        bound.workspace_id = workspace_id
+        bound.limiter = workspace_limiter(self.limiter, workspace_id, self.workspace_limiters)
+        bound.settings = dataclasses.replace(self.settings, limiter=bound.limiter)
+        bound.headers = {**self.headers, WORKSPACE_HEADER: workspace_id}
+        bound.redaction = register_key(self.api_key)
+        weakref.finalize(bound, bound.redaction.close)
+        return bound
 
     def raw_client(self) -> AuthenticatedClient:
         """A generated client (not yet bound to an httpx client) with the same settings; bound to
@@ -118,8 +144,10 @@ class _Config:
 
     def describe(self, name: str) -> str:
         limit = "off" if self.limiter is None else repr(self.limiter.limit)
+        workspace = "" if self.workspace_id is None else f" workspace={self.workspace_id!r}"
         return (
-            f"<{name} base_url={self.base_url!r} max_retries={self.max_retries} rate_limit={limit}>"
+            f"<{name} base_url={self.base_url!r}{workspace} max_retries={self.max_retries} "
+            f"rate_limit={limit}>"
         )
 
 
@@ -181,6 +209,25 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
         """The httpx client everything is sent through, with the retry transport inside."""
         raise NotImplementedError
 
+    def _borrowed(self) -> Transport:
+        """This client's network transport, lent to a workspace client (it stays open)."""
+        raise NotImplementedError
+
+    def for_workspace(self, workspace_id: str) -> Self:
+        """A client acting in the workspace `workspace_id` (an agency key's sub-workspace).
+
+        Every request carries `x-as-workspace: <workspace_id>`; the connection pool and the
+        settings are this client's; the rate budget is the workspace's own (one per workspace,
+        however many bound clients; a shared limiter keyed by the workspace). Closing it leaves
+        this client open.
+        """
+        workspace_id = check_workspace_id(workspace_id)
+        bound = object.__new__(type(self))
+        bound._config = self._config.for_workspace(workspace_id)
+        bound._sleep = self._sleep
+        bound._http = bound._wrap(None, self._borrowed())
+        return bound
+
     @property
     def base_url(self) -> str:
         """The API's base URL, e.g. https://api.instantly.ai."""
@@ -216,10 +263,23 @@ class Instantly(
         self, http_client: httpx.Client | None, transport: httpx.BaseTransport | None
     ) -> httpx.Client:
         inner = ClientTransport(http_client) if http_client is not None else transport
-        retry = RetryTransport(
-            inner or httpx.HTTPTransport(), self._config.settings, sleep=self._sleep or time.sleep
-        )
+        self._inner: httpx.BaseTransport = inner or httpx.HTTPTransport()
+        retry = RetryTransport(self._inner, self._config.settings, sleep=self._sleep or time.sleep)
         return httpx.Client(**self._config.http_options(), transport=retry)
+
+    def _borrowed(self) -> httpx.BaseTransport:
+        return BorrowedTransport(self._inner, self._http)
+
+    def for_each_workspace(
+        self, fn: Callable[[Instantly], T], *, concurrency: int = 4
+    ) -> list[WorkspaceResult[T]]:
+        """Run `fn(workspace_client)` for every sub-workspace of this (agency) key.
+
+        Sub-workspaces are those `workspace_group_members.list()` shows accepted; `concurrency`
+        run at once (threads). One `WorkspaceResult` per workspace, in the order listed: its
+        value, or the typed error it raised (`WorkspaceCallError` for a non-Instantly one).
+        """
+        return for_each_workspace(self, fn, concurrency=concurrency)
 
     @cached_property
     def raw(self) -> AuthenticatedClient:
@@ -264,10 +324,18 @@ class AsyncInstantly(
         self, http_client: httpx.AsyncClient | None, transport: httpx.AsyncBaseTransport | None
     ) -> httpx.AsyncClient:
         inner = AsyncClientTransport(http_client) if http_client is not None else transport
-        retry = AsyncRetryTransport(
-            inner or httpx.AsyncHTTPTransport(), self._config.settings, sleep=self._sleep
-        )
+        self._inner: httpx.AsyncBaseTransport = inner or httpx.AsyncHTTPTransport()
+        retry = AsyncRetryTransport(self._inner, self._config.settings, sleep=self._sleep)
         return httpx.AsyncClient(**self._config.http_options(), transport=retry)
+
+    def _borrowed(self) -> httpx.AsyncBaseTransport:
+        return AsyncBorrowedTransport(self._inner, self._http)
+
+    async def for_each_workspace(
+        self, fn: Callable[[AsyncInstantly], Awaitable[T]], *, concurrency: int = 4
+    ) -> list[WorkspaceResult[T]]:
+        """`Instantly.for_each_workspace` with an async `fn`, `concurrency` awaited at once."""
+        return await for_each_workspace_async(self, fn, concurrency=concurrency)
 
     @cached_property
     def raw(self) -> AuthenticatedClient:

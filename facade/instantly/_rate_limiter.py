@@ -31,13 +31,18 @@ import bisect
 import contextlib
 import math
 import threading
+import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._config import RATE_LIMIT_MAX_WAIT, RATE_LIMIT_WINDOW_MARGIN
 from ._errors import InvalidInputError
 from ._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
+
+if TYPE_CHECKING:
+    from ._shared_limiter import SharedRateLimiter
 
 __all__ = [
     "RateLimit",
@@ -240,10 +245,33 @@ class RateLimiter:
         self.limit = limit
         self._workspace = _Log(limit.windows)
         self._route_windows = _checked_routes(routes, limit.margin)
+        self._given_routes = routes  # to build a limiter like this one (another workspace's)
         self._routes: dict[str, _Log] = {}
         self._not_before = -math.inf
         self._refused_until = -math.inf
         self._lock = threading.Lock()
+
+    @classmethod
+    def shared(
+        cls,
+        url: str,
+        limit: RateLimit | None = None,
+        routes: RouteWindows | None = None,
+        *,
+        key: str = "default",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> SharedRateLimiter:
+        """A limiter several processes share through a store: `sqlite:///path/to/file.db`
+        (processes on one machine) or `redis://host:6379/0` (several machines; the `redis`
+        extra). `routes` defaults to the per-operation limits the spec states; `key` names the
+        budget (clients bound with `for_workspace` use the workspace's). See `_shared_limiter`.
+        """
+        from ._routes import endpoint_limits
+        from ._shared_limiter import shared_limiter
+
+        return shared_limiter(
+            url, limit, endpoint_limits() if routes is None else routes, key, clock
+        )
 
     def __repr__(self) -> str:
         routes = f", routes={sorted(self._route_windows)}" if self._route_windows else ""

@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_public_names_are_pinned() -> None:
     assert sorted(instantly.testing.__all__) == [
         "Disconnect",
+        "FakeAgency",
         "FakeClock",
         "FakeInstantly",
         "FakeResponse",

@@ -45,5 +45,6 @@ def test_unknown_section_is_refused_with_the_valid_names() -> None:
     assert result.returncode == 2
     assert "unknown section(s) ['nope']" in result.stderr
     assert (
-        "startup, calls, throughput, ratelimit, workflows, polling, regeneration" in result.stderr
+        "startup, calls, throughput, ratelimit, shared_limit, workflows, polling, regeneration"
+        in result.stderr
     )

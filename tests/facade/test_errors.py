@@ -39,6 +39,9 @@ SAMPLES: dict[str, Any] = {
     "verification": {"email": "jon@doe.com", "verification_status": "pending"},
     "cloudflare_code": 1010,
     "ray_id": "8f1c2d3e4a5b6c7d-AMS",
+    "url": "redis://127.0.0.1:6379/0",
+    "workspace_id": "ws-1",
+    "error_type": "KeyError",
 }
 
 

@@ -20,6 +20,8 @@ EXPECTED = {
     # what the workflow helpers return, and the CSV writer for analytics rows
     "Accepted", "CampaignLaunch", "CreatedLead", "LeadChunkResult", "LeadImportResult",
     "write_rows_csv",
+    # a rate limit shared across processes, and the agency fan-out's results and errors
+    "SharedLimiterError", "SharedRateLimiter", "WorkspaceCallError", "WorkspaceResult",
 }  # fmt: skip
 
 

@@ -102,6 +102,12 @@ def _common_options(*, top_level: bool) -> argparse.ArgumentParser:
         help=f"the API's base URL, e.g. a proxy or a fake (default: ${ENV_BASE_URL}, "
         "else https://api.instantly.ai)",
     )
+    common.add_argument(
+        "--workspace",
+        metavar="ID",
+        default=default(None),
+        help="act in this sub-workspace of an agency key (sends x-as-workspace: ID)",
+    )
     return common
 
 

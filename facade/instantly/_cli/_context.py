@@ -1,7 +1,8 @@
 """What every command runs with: parsed arguments, the output, and a client made on first use.
 
 The client is built only when a command needs the API (`spec` and `demo` do not), from
-`--api-key`/`INSTANTLY_API_KEY`, `--base-url`/`INSTANTLY_BASE_URL` and `--timeout`.
+`--api-key`/`INSTANTLY_API_KEY`, `--base-url`/`INSTANTLY_BASE_URL`, `--timeout` and
+`--workspace` (an agency key acting in one sub-workspace).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Context:
         self._transport = transport
         self._tqdm = tqdm
         self._client: Instantly | None = None
+        self._parent: Instantly | None = None  # the agency's client, when --workspace binds one
 
     @property
     def tqdm(self) -> ModuleType | None:
@@ -75,12 +77,21 @@ class Context:
 
             base_url = self.args.base_url or self.environ.get(ENV_BASE_URL) or None
             timeout = self.args.request_timeout
-            self._client = Instantly(
+            client = Instantly(
                 self.api_key(),
                 base_url=base_url,
                 timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                 transport=self._transport,
             )
+            workspace = getattr(self.args, "workspace", None)
+            if workspace is not None:  # --workspace: every request acts in that sub-workspace
+                try:
+                    bound = client.for_workspace(workspace)
+                except BaseException:
+                    client.close()
+                    raise
+                self._parent, client = client, bound
+            self._client = client
         return self._client
 
     def progress(self, job_ids: Sequence[str]) -> JobProgress:
@@ -89,6 +100,7 @@ class Context:
 
     def close(self) -> None:
         """Close the client, if one was made."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        for client in (self._client, self._parent):
+            if client is not None:
+                client.close()
+        self._client = self._parent = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._clock import FakeClock
 from ._fake import FakeInstantly
+from ._fake_agency import FakeAgency
 from ._fake_jobs import JobControl, JobPhase, JobScript
 from ._faults import Fault, FaultKind, FaultPlan, FaultRule, InjectedFault
 from ._server_rate_limit import ServerRateLimit
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Disconnect",
+    "FakeAgency",
     "FakeClock",
     "FakeInstantly",
     "FakeResponse",

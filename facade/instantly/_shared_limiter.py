@@ -1,0 +1,367 @@
+"""A `RateLimiter` whose windows live in a store several processes share (SQLite or Redis).
+
+Instantly's limits are per workspace, shared by every process that uses it. `SharedRateLimiter`
+keeps the in-process limiter's interface and rules (`_rate_limiter`) but holds the logs in a
+store, each operation one atomic step there (a SQLite write transaction, a Redis Lua script):
+
+- `reserve`/`acquire` record a send when every window of the request allows it, or give the
+  request a claim (its turn: a distinct later time, behind the claims ahead of it) and say how
+  long to wait. A claim counts only while it lies ahead and while its process is alive: each
+  process touches the store at least every `HEARTBEAT_EVERY` seconds while it has claims, and
+  the claims of one silent for `LEASE` seconds (dead) are deleted. A dead process's sends age
+  out with the window: it holds no budget beyond it.
+- A waiter sleeps at most half its wait (down to `RECHECK`), then asks again: its turn never
+  gets later, and moves up when the turns ahead of it went (a process died, requests were
+  cancelled), so the budget they held is used within about one window.
+- `confirm` moves the send to the moment its bytes are written (when that is more than
+  `_MOVE_AFTER` later: a reused connection's gap is far inside the 20 ms window margin).
+- `release` deletes the attempt's send or claim: a cancelled or refused request gives it back.
+- `defer_until`/`refuse_until` (a 429's Retry-After) are stored too: every sharer waits.
+
+Each request's rows carry a member id unique to its attempt. Keys are per workspace (`keyed`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Final, Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
+
+from ._errors import APIConnectionError, InvalidInputError
+from ._rate_limiter import (
+    RateLimit,
+    RateLimiter,
+    RateLimitHeld,
+    RateLimitWaitTooLong,
+    RouteWindows,
+    Ticket,
+)
+
+__all__ = [
+    "HEARTBEAT_EVERY",
+    "LEASE",
+    "RECHECK",
+    "LogSpec",
+    "Mode",
+    "SharedLimiterError",
+    "SharedRateLimiter",
+    "WindowStore",
+    "open_store",
+    "process_owner",
+    "redacted_url",
+]
+
+# One log: its name in the store and its (limit, window seconds) pairs (margin included).
+LogSpec = tuple[str, tuple[tuple[int, float], ...]]
+Mode = Literal["reserve", "acquire", "confirm"]
+
+# Outcome kinds a store returns, with a number of seconds.
+SENT: Final = 0  # recorded as sent now
+WAIT: Final = 1  # claimed a later turn: wait this long
+HELD: Final = 2  # a Retry-After beyond the cap holds every sharer back this long
+TOO_LONG: Final = 3  # reserve: the wait would exceed max_wait (nothing stored)
+
+# A send confirmed this soon after it was recorded is not moved (one store round trip saved).
+_MOVE_AFTER: Final = 0.002
+# A process silent this long is dead: its claims are deleted. It touches the store 5x as often.
+LEASE: Final = 0.5
+HEARTBEAT_EVERY: Final = 0.1
+# A wait longer than this is slept in halves, asking again in between.
+RECHECK: Final = 0.25
+
+
+def _first_sleep(wait: float) -> float:
+    """How long to sleep of `wait` before asking the store again."""
+    return wait if wait <= RECHECK else max(RECHECK, wait / 2)
+
+
+class SharedLimiterError(APIConnectionError):
+    """The shared rate limiter's store (SQLite file, Redis server) failed; nothing was sent.
+
+    `url` is the store's URL without its password.
+    """
+
+    def __init__(self, message: str, *, url: str) -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class WindowStore(Protocol):
+    """Where a shared limiter's logs live; every method is one atomic step in the store."""
+
+    url: str  # redacted: safe to show
+
+    def record(
+        self,
+        logs: Sequence[LogSpec],
+        member: str,
+        owner: str,
+        now: float,
+        mode: Mode,
+        max_wait: float,
+    ) -> tuple[int, float]:
+        """Record a send of `member` or claim its turn; (SENT|WAIT|HELD|TOO_LONG, seconds).
+
+        `owner` (the process) is marked alive; the claims of owners silent for LEASE go.
+        """
+        ...
+
+    def release(self, logs: Sequence[LogSpec], member: str, owner: str) -> None:
+        """Delete what `member` holds in `logs` (its send or its claim)."""
+        ...
+
+    def touch(self, budgets: Sequence[str], owner: str, now: float) -> None:
+        """Mark `owner` alive (its claims in these budgets keep their places)."""
+        ...
+
+    def hold(
+        self, name: str, field: Literal["not_before", "refused_until"], delta: float, now: float
+    ) -> None:
+        """Raise `field` of hold `name` to at least `now + delta` (store time)."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection to the store."""
+        ...
+
+
+def redacted_url(url: str) -> str:
+    """`url` with any password replaced (store URLs may carry one: redis://:secret@host)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def open_store(url: str) -> WindowStore:
+    """The store a URL names: sqlite:///path.db (one machine) or redis://host:port/db."""
+    if not isinstance(url, str) or "://" not in url:
+        raise InvalidInputError(
+            "a shared limiter's URL is sqlite:///path/to/file.db or redis://host:6379/0, "
+            f"got {redacted_url(url) if isinstance(url, str) else url!r}"
+        )
+    scheme = url.split("://", 1)[0].lower()
+    if scheme == "sqlite":
+        from ._sqlite_window import SQLiteWindows
+
+        return SQLiteWindows(url)
+    if scheme in ("redis", "rediss", "unix"):
+        from ._redis_window import RedisWindows
+
+        return RedisWindows(url)
+    raise InvalidInputError(
+        f"unsupported shared limiter URL scheme {scheme!r}: use sqlite:///path/to/file.db "
+        "(processes on one machine) or redis://host:6379/0 (several machines)"
+    )
+
+
+_PROCESS_TOKEN = uuid.uuid4().hex[:12]
+_counter = itertools.count()
+
+
+def process_owner() -> str:
+    """This process's name in the stores (a forked child gets its own)."""
+    return f"{_PROCESS_TOKEN}-{os.getpid()}"
+
+
+class _Heartbeat:
+    """Touches the store every HEARTBEAT_EVERY seconds once the process has claimed a turn.
+
+    One per opened store (keyed limiters share their parent's); a daemon thread, stopped by
+    `stop()` (the limiter's `close()`).
+    """
+
+    def __init__(
+        self, store: WindowStore, owner: Callable[[], str], clock: Callable[[], float]
+    ) -> None:
+        self._store = store
+        self._owner = owner
+        self._clock = clock
+        self._budgets: set[str] = set()
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+
+    def claimed(self, budget: str) -> None:
+        """A claim was made in `budget`: keep its owner alive from now on."""
+        with self._lock:
+            self._budgets.add(budget)
+            if self._pid != os.getpid():  # a forked child: the thread stayed in the parent
+                self._thread, self._pid = None, os.getpid()
+            if self._thread is None and not self._stopped.is_set():
+                self._thread = threading.Thread(
+                    target=self._run, name="instantly-limiter-heartbeat", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(HEARTBEAT_EVERY):
+            with self._lock:
+                budgets = sorted(self._budgets)
+            # A failure is the next request's to report; the beat goes on.
+            with contextlib.suppress(SharedLimiterError):
+                self._store.touch(budgets, self._owner(), self._clock())
+
+    def stop(self) -> None:
+        """Stop touching (the process's claims lapse after LEASE)."""
+        self._stopped.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(HEARTBEAT_EVERY * 4)
+
+
+class _SharedTicket(Ticket):
+    """A ticket whose record lives in the store under `member` (one per attempt)."""
+
+    __slots__ = ("fresh", "member", "owner", "recorded", "sent_at", "turn")
+
+    def __init__(self, route: str | None, booked_at: float, owner: str) -> None:
+        super().__init__(route, booked_at, ())
+        self.owner = owner
+        self.member = f"{owner}.{next(_counter)}"
+        self.recorded = False  # this attempt has a send row in the store
+        self.fresh = False  # recorded by reserve: the first acquire keeps it
+        self.sent_at = 0.0
+        self.turn = booked_at  # the time of its turn (it sleeps part of the way, then asks)
+
+
+class SharedRateLimiter(RateLimiter):
+    """The limiter of one workspace's budget, held in a store every sharer reads and writes.
+
+    Build it with `RateLimiter.shared(url)`. `key` names the budget (a workspace id; clients
+    bound with `for_workspace` get `keyed(workspace_id)`). `clock` must be the clock the client
+    reads (`time.monotonic`, the default): SQLite stores its readings (the monotonic clock is
+    system-wide), Redis its own server time (Retry-After holds are sent as durations). `owner`
+    names this process in the store (default: unique per process).
+    """
+
+    def __init__(
+        self,
+        store: WindowStore,
+        limit: RateLimit | None = None,
+        routes: RouteWindows | None = None,
+        *,
+        key: str = "default",
+        clock: Callable[[], float] = time.monotonic,
+        owner: str | None = None,
+        _heartbeat: _Heartbeat | None = None,
+    ) -> None:
+        super().__init__(limit, routes)
+        if not isinstance(key, str) or not key or any(c in key for c in "|{}\r\n\0"):
+            raise InvalidInputError(f"a shared limiter's key must be a plain string, got {key!r}")
+        self.store = store
+        self.key = key
+        self._clock = clock
+        self._owner_name = owner
+        self._owns_store = _heartbeat is None
+        self._heartbeat = _heartbeat or _Heartbeat(store, self._owner, clock)
+        self._ws_log: LogSpec = (f"{key}|ws", self.limit.windows)
+        self._route_logs: dict[str, LogSpec] = {
+            route: (f"{key}|r|{route}", windows) for route, windows in self._route_windows.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"SharedRateLimiter({self.store.url!r}, key={self.key!r}, {self.limit!r})"
+
+    def keyed(self, key: str) -> SharedRateLimiter:
+        """The same store and limits for another budget (another workspace)."""
+        return SharedRateLimiter(
+            self.store, self.limit, self._given_routes, key=key, clock=self._clock,
+            owner=self._owner_name, _heartbeat=self._heartbeat,
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """Stop the heartbeat, close the store (limiters made by `keyed` leave both to theirs)."""
+        if self._owns_store:
+            self._heartbeat.stop()
+            self.store.close()
+
+    def _owner(self) -> str:
+        return self._owner_name or process_owner()
+
+    def _specs(self, route: str | None) -> tuple[LogSpec, ...]:
+        log = self._route_logs.get(route) if route is not None else None
+        return (self._ws_log,) if log is None else (self._ws_log, log)
+
+    def _step(self, ticket: _SharedTicket, now: float, mode: Mode) -> float:
+        kind, seconds = self.store.record(
+            self._specs(ticket.route), ticket.member, ticket.owner, now, mode, self.limit.max_wait
+        )
+        if kind == WAIT:
+            self._heartbeat.claimed(self.key)
+        if kind == HELD:
+            raise RateLimitHeld(seconds)
+        if kind == TOO_LONG:
+            raise RateLimitWaitTooLong(seconds, self.limit.max_wait)
+        if kind == SENT:
+            ticket.recorded = True
+            ticket.sent_at = ticket.turn = now
+            return 0.0
+        ticket.turn = now + seconds
+        return _first_sleep(seconds)
+
+    def reserve(self, now: float, route: str | None = None) -> Ticket:
+        """Record a send now, or claim the earliest turn (`ticket.wait(now)` says how long)."""
+        ticket = _SharedTicket(route, now, self._owner())
+        wait = self._step(ticket, now, "reserve")
+        ticket.booked_at = now + wait
+        ticket.fresh = ticket.recorded
+        return ticket
+
+    def acquire(self, ticket: Ticket, now: float) -> float:
+        """At the moment an attempt is sent: 0.0 once its send is recorded, else the wait."""
+        assert isinstance(ticket, _SharedTicket)
+        if ticket.fresh:  # reserve recorded it a moment ago
+            ticket.fresh = False
+            return 0.0
+        if ticket.recorded:  # a retry: the earlier attempt's send stands, this one is new
+            ticket.member = f"{ticket.owner}.{next(_counter)}"
+            ticket.recorded = False
+        return self._step(ticket, now, "acquire")
+
+    def confirm(self, ticket: Ticket, now: float) -> float:
+        """Right before the bytes are written: move the send to `now`, or say how long to wait."""
+        assert isinstance(ticket, _SharedTicket)
+        ticket.fresh = False
+        if ticket.recorded and now - ticket.sent_at <= _MOVE_AFTER:
+            return 0.0
+        return self._step(ticket, now, "confirm")
+
+    def release(self, ticket: Ticket) -> None:
+        """Give back what the attempt holds (its send or its claim) in the store."""
+        assert isinstance(ticket, _SharedTicket)
+        self.store.release(self._specs(ticket.route), ticket.member, ticket.owner)
+        ticket.recorded = ticket.fresh = False
+        ticket.booked_at = None
+
+    def defer_until(self, when: float) -> None:
+        """Every sharer sends nothing before `when` (a Retry-After within the cap)."""
+        now = self._clock()
+        self.store.hold(self.key, "not_before", when - now, now)
+
+    def refuse_until(self, when: float) -> None:
+        """Every sharer's requests fail fast before `when` (a Retry-After beyond the cap)."""
+        now = self._clock()
+        self.store.hold(self.key, "refused_until", when - now, now)
+
+
+def shared_limiter(
+    url: str,
+    limit: RateLimit | None,
+    routes: RouteWindows | None,
+    key: str,
+    clock: Callable[[], float],
+) -> SharedRateLimiter:
+    """`RateLimiter.shared`'s work: open the store the URL names, wrap it in a limiter."""
+    return SharedRateLimiter(open_store(url), limit, routes, key=key, clock=clock)

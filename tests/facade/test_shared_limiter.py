@@ -1,0 +1,314 @@
+"""`RateLimiter.shared`: the in-process limiter's guarantees held across processes.
+
+Every behaviour runs on both stores. SQLite reads the callers' clock, so those tests drive
+explicit times; Redis reads its own server clock, so its tests only ask what needs no time to
+pass (a full window makes the next request wait; a released slot is free at once). Two limiters
+on one URL stand for two processes; `test_processes_*` uses real ones. Each test has its own
+SQLite file, or its own Redis database and key prefix.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from instantly import (
+    Instantly,
+    RateLimit,
+    RateLimiter,
+    RateLimitQueueTimeoutError,
+    SharedLimiterError,
+    SharedRateLimiter,
+)
+from instantly._errors import InvalidInputError
+from instantly._rate_limiter import RateLimitHeld, RateLimitWaitTooLong, Ticket
+from instantly._shared_limiter import _SharedTicket, open_store
+
+from tests._redis import redis_server, redis_url  # noqa: F401 (fixtures)
+
+ROUTE = "GET /api/v2/emails"
+Make = Callable[..., SharedRateLimiter]
+
+
+def _limit(per_second: int = 3, per_minute: int = 1000, max_wait: float = 120.0) -> RateLimit:
+    return RateLimit(per_second=per_second, per_minute=per_minute, max_wait=max_wait)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def make(request: pytest.FixtureRequest, tmp_path: Path) -> Make:
+    """Limiters over one store (call again for another "process" on the same URL)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'limits.db'}"
+    else:
+        url = request.getfixturevalue("redis_url")
+    made: list[SharedRateLimiter] = []
+
+    def build(limit: RateLimit | None = None, **kwargs: object) -> SharedRateLimiter:
+        limiter = RateLimiter.shared(url, limit or _limit(), **kwargs)  # type: ignore[arg-type]
+        assert isinstance(limiter, SharedRateLimiter)
+        made.append(limiter)
+        return limiter
+
+    yield build  # type: ignore[misc]
+    for limiter in made:
+        limiter.close()
+
+
+def _turn(ticket: Ticket) -> float:
+    """When the ticket's turn comes (it sleeps half of a long wait, then asks again)."""
+    assert isinstance(ticket, _SharedTicket)
+    return ticket.turn
+
+
+def _sent_now(limiter: SharedRateLimiter, now: float = 0.0, route: str | None = None) -> bool:
+    ticket = limiter.reserve(now, route)
+    return ticket.wait(now) == 0 and limiter.acquire(ticket, now) == 0
+
+
+def test_a_full_window_makes_the_next_request_of_another_process_wait(make: Make) -> None:
+    first, second = make(), make()
+    assert all(_sent_now(first) for _ in range(3))
+    ticket = second.reserve(0.0)
+    assert 0 < ticket.wait(0.0) <= 1.02 + 1e-6
+
+
+def test_a_long_wait_is_slept_in_halves_never_losing_its_turn(make: Make) -> None:
+    limiter = make(_limit(per_second=1))
+    assert _sent_now(limiter)
+    tickets = [limiter.reserve(0.0) for _ in range(4)]  # turns at about 1, 2, 3 and 4 s
+    assert tickets[-1].wait(0.0) == pytest.approx(4 * 1.02 / 2, abs=0.05)
+
+
+def test_a_released_slot_is_free_for_another_process_at_once(make: Make) -> None:
+    first, second = make(), make()
+    tickets = [first.reserve(0.0) for _ in range(3)]
+    first.release(tickets[0])  # cancelled, or refused with a 429: not counted
+    assert _sent_now(second)
+
+
+def test_a_released_claim_no_longer_holds_the_queue(make: Make) -> None:
+    first, second = make(), make()
+    for _ in range(3):
+        assert _sent_now(first)
+    waiting = [first.reserve(0.0) for _ in range(3)]  # claims on the next second
+    first_turn = waiting[0].wait(0.0)
+    for ticket in waiting:
+        first.release(ticket)
+    later = second.reserve(0.0)
+    assert later.wait(0.0) <= first_turn
+
+
+def test_waiters_of_two_processes_get_distinct_turns_in_order(make: Make, tmp_path: Path) -> None:
+    first, second = make(_limit(per_second=1)), make(_limit(per_second=1))
+    assert _sent_now(first)
+    a, b = first.reserve(0.0), second.reserve(0.0)
+    assert 0 < a.wait(0.0) < b.wait(0.0)
+
+
+def test_a_retry_after_within_the_cap_defers_every_sharer(make: Make) -> None:
+    first, second = make(clock=lambda: 0.0), make(clock=lambda: 0.0)
+    first.defer_until(30.0)
+    assert _turn(second.reserve(0.0)) >= 29.0
+
+
+def test_a_retry_after_beyond_the_cap_refuses_every_sharer(make: Make) -> None:
+    first, second = make(clock=lambda: 0.0), make(clock=lambda: 0.0)
+    first.refuse_until(600.0)
+    with pytest.raises(RateLimitHeld) as held:
+        second.reserve(0.0)
+    assert held.value.remaining >= 599.0
+
+
+def test_a_wait_beyond_max_wait_books_nothing(make: Make) -> None:
+    first = make(_limit(per_second=1, max_wait=0.5))
+    patient = make(_limit(per_second=1, max_wait=10.0))
+    assert _sent_now(first)
+    with pytest.raises(RateLimitWaitTooLong):
+        first.reserve(0.0)
+    assert patient.reserve(0.0).wait(0.0) <= 1.02 + 1e-6  # not queued behind the refused one
+
+
+def test_each_workspace_key_has_its_own_budget(make: Make) -> None:
+    agency = make()
+    client_a, client_b = agency.keyed("ws-a"), agency.keyed("ws-b")
+    assert all(_sent_now(client_a) for _ in range(3))
+    assert all(_sent_now(client_b) for _ in range(3))
+    assert client_a.reserve(0.0).wait(0.0) > 0
+
+
+def test_a_route_window_holds_its_route_only(make: Make) -> None:
+    limiter = make(_limit(per_second=50), routes={ROUTE: ((2, 60.0),)})
+    assert _sent_now(limiter, route=ROUTE) and _sent_now(limiter, route=ROUTE)
+    assert _turn(limiter.reserve(0.0, ROUTE)) > 50
+    assert _sent_now(limiter)  # other routes are not held back by the emails queue
+
+
+def test_the_spec_s_endpoint_limits_apply_by_default(tmp_path: Path) -> None:
+    limiter = RateLimiter.shared(f"sqlite:///{tmp_path / 'l.db'}")
+    try:
+        assert ROUTE in limiter._route_windows
+    finally:
+        assert isinstance(limiter, SharedRateLimiter)
+        limiter.close()
+
+
+# -- SQLite with explicit times: what happens as time passes --------------------------------
+
+
+@pytest.fixture
+def sqlite_pair(tmp_path: Path) -> tuple[SharedRateLimiter, SharedRateLimiter]:
+    """Two "processes" on one file (two owners), on an explicit timeline from 0.0."""
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    pair = tuple(
+        SharedRateLimiter(
+            open_store(url), _limit(per_second=2), owner=f"process-{n}", clock=lambda: 0.0
+        )
+        for n in range(2)
+    )
+    for limiter in pair:
+        limiter.store.purge_every = 0.0  # type: ignore[attr-defined]
+    yield pair  # type: ignore[misc]
+    for limiter in pair:
+        assert isinstance(limiter, SharedRateLimiter)
+        limiter.close()
+
+
+def test_a_dead_process_s_claims_stop_counting_once_their_turn_has_passed(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    dead, alive = sqlite_pair
+    assert _sent_now(dead) and _sent_now(dead)
+    for _ in range(20):  # queued 10 s ahead, then the process dies: nothing acquired, released
+        dead.reserve(0.0)
+    dead.close()  # its heartbeat stops with it
+    queued = alive.reserve(0.5)
+    assert queued.wait(0.5) > 0.5  # while the process may be alive, it keeps its turns
+    assert alive.acquire(queued, 1.6) == 0  # silent for the lease: its claims are gone
+
+
+def test_a_dead_process_s_sends_age_out_with_the_window(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    dead, alive = sqlite_pair
+    assert _sent_now(dead) and _sent_now(dead)
+    assert alive.reserve(0.5).wait(0.5) > 0
+    assert _sent_now(alive, now=1.03)
+
+
+def test_a_send_is_counted_when_its_bytes_leave(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    first, second = sqlite_pair
+    slow = first.reserve(0.0)  # recorded at 0.0 ...
+    assert first.acquire(slow, 0.0) == 0
+    assert first.confirm(slow, 0.5) == 0  # ... but its connection opened until 0.5
+    assert _sent_now(second, now=0.6)
+    # Counted at 0.0 the window would free at 1.02; counted at 0.5 it frees at 1.52.
+    assert _turn(second.reserve(1.1)) == pytest.approx(1.52, abs=1e-6)
+
+
+def test_a_waiter_called_back_early_keeps_its_turn(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    first, second = sqlite_pair
+    assert _sent_now(first, 0.0) and _sent_now(first, 0.1)
+    waiter, behind = second.reserve(0.2), first.reserve(0.2)  # turns at 1.02 and 1.12
+    turn = _turn(waiter)
+    assert second.acquire(waiter, 0.6) > 0
+    assert _turn(waiter) == pytest.approx(turn)
+    assert first.acquire(behind, 1.0) > 0  # not before the one ahead of it
+    assert second.acquire(waiter, turn) == 0
+
+
+def test_a_retry_keeps_the_first_attempt_s_send(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    first, second = sqlite_pair
+    ticket = first.reserve(0.0)
+    assert first.acquire(ticket, 0.0) == 0
+    assert first.acquire(ticket, 0.01) == 0  # the retry: a second send
+    assert second.reserve(0.02).wait(0.02) > 0
+
+
+def _hammer(url: str, count: int, start: float) -> None:
+    limiter = RateLimiter.shared(url, _limit(per_second=5))
+    for _ in range(count):
+        now = start
+        ticket = limiter.reserve(now)
+        wait = ticket.wait(now)
+        while wait > 0:
+            now += wait
+            wait = limiter.acquire(ticket, now)
+    limiter.close()  # type: ignore[attr-defined]
+
+
+def test_processes_sharing_a_file_never_overfill_a_window(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_hammer, args=(url, 10, 0.0)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    with sqlite3.connect(tmp_path / "limits.db") as db:
+        sends = sorted(at for (at,) in db.execute(
+            "SELECT at FROM entries WHERE kind=2 AND log='default|ws'"
+        ))  # fmt: skip
+    assert len(sends) == 30
+    assert all(b - a >= 1.02 - 1e-9 for a, b in zip(sends, sends[5:], strict=False))
+
+
+# -- errors and the client -----------------------------------------------------------------
+
+
+def test_an_unknown_scheme_is_refused_naming_the_two_that_work() -> None:
+    with pytest.raises(InvalidInputError, match=r"sqlite:///.*redis://"):
+        RateLimiter.shared("memcached://127.0.0.1:11211")
+
+
+def test_an_unreachable_redis_is_a_typed_error_without_its_password() -> None:
+    pytest.importorskip("redis")
+    limiter = RateLimiter.shared("redis://:hunter2@127.0.0.1:1/0")
+    try:
+        with pytest.raises(SharedLimiterError) as failed:
+            limiter.reserve(0.0)
+    finally:
+        assert isinstance(limiter, SharedRateLimiter)
+        limiter.close()
+    assert "hunter2" not in str(failed.value) and "hunter2" not in failed.value.url
+    again = pickle.loads(pickle.dumps(failed.value))
+    assert type(again) is SharedLimiterError and again.url == failed.value.url
+
+
+def test_a_sqlite_url_without_a_path_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="file path"):
+        RateLimiter.shared("sqlite://")
+
+
+def test_a_429_of_one_client_holds_back_a_client_of_another_process(make: Make) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(429, headers={"Retry-After": "30"}, json={"message": "slow down"})
+
+    first_limiter = make(_limit(max_wait=1.0))
+    second_limiter = make(_limit(max_wait=1.0))
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    with Instantly("k", rate_limit=first_limiter, max_retries=0,
+                   transport=httpx.MockTransport(refuse)) as first:  # fmt: skip
+        assert first.http_client.get("/api/v2/accounts").status_code == 429
+    second = Instantly(
+        "k", rate_limit=second_limiter, max_retries=0, transport=httpx.MockTransport(record)
+    )
+    with second, pytest.raises(RateLimitQueueTimeoutError):
+        second.http_client.get("/api/v2/accounts")
+    assert sent == []
