@@ -74,6 +74,7 @@ class _Column:
     field: str | None  # the lead field, or None for a custom variable
     convert: Callable[[str], object] | None
     blank: bool = False  # no header: allowed only while every cell is empty
+    schema: Mapping[str, Any] | None = None  # the field's, when it says more than its type
 
 
 def _field_name(header: str) -> str:
@@ -151,15 +152,21 @@ def _columns(path: Path, header: Sequence[str]) -> list[_Column]:
     twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
         raise InvalidInputError(f"{path}: the header names {', '.join(twice)} more than once")
+    from ._helpers._lead_import import lead_schema
+
     fields, reserved = _lead_fields(), _reserved_names()
+    properties = lead_schema().get("properties", {})
     columns: list[_Column] = []
     for number, (raw, name) in enumerate(zip(header, names, strict=True), start=1):
         where = f"{path} line 1, column {number} ({raw.strip()!r})"
         if not name:
             columns.append(_Column(raw, None, None, blank=True))
         elif name in fields:
+            schema = properties[name]
             try:
-                columns.append(_Column(raw, name, _converter(name, fields[name])))
+                converter = _converter(name, fields[name])
+                more = schema if set(schema) - {"type"} else None
+                columns.append(_Column(raw, name, converter, schema=more))
             except ValueError as exc:
                 raise InvalidInputError(
                     f"{where}: {exc}; every column that is not a lead field is a custom "
@@ -293,19 +300,36 @@ class _Rows:
         self.columns = _columns(path, header)
         self.email_column = [c.field for c in self.columns].index("email")
         self.for_list = for_list
+        from ._helpers._lead_import import lead_schema
 
-    def lead(self, row: _Row, index: int) -> dict[str, Any] | None:
+        # Each cell is of its field's type already (converted); what else the spec says is
+        # checked per cell, and the whole lead only if the schema says more than its fields.
+        schema = lead_schema()
+        custom = schema.get("properties", {}).get("custom_variables", {})
+        self.custom_schema = custom if set(custom) - {"type"} else None
+        self.lead_schema = schema if set(schema) - {"type", "properties"} else None
+
+    def lead(self, row: _Row) -> dict[str, Any] | None:
         """The row's lead (checked as add_many checks it), or None for a blank row."""
-        from ._helpers._lead_import import checked_lead
+        try:
+            return self._lead(row)
+        except InvalidInputError as exc:
+            message = str(exc).replace("lead: ", "", 1)
+            raise InvalidInputError(
+                f"{self.path} line {row.first}: {message}; nothing was sent"
+            ) from None
+
+    def _lead(self, row: _Row) -> dict[str, Any] | None:
+        from ._helpers._lead_import import check_lead_email
+        from ._request_validation import check_value
 
         cells = row.cells
         if not cells or (len(cells) == self.width and not any(c.strip() for c in cells)):
             return None  # a blank line, or a row of empty cells: no data to lose
         if len(cells) != self.width:
             raise InvalidInputError(
-                f"{self.path} line {row.first}: {len(cells)} cells for {self.width} columns "
-                "(a comma too many or too few, or a quote left open?); "
-                "nothing was sent"
+                f"{len(cells)} cells for {self.width} columns (a comma too many or too few, or "
+                "a quote left open?)"
             )
         lead: dict[str, Any] = {}
         custom: dict[str, str] = {}
@@ -313,30 +337,30 @@ class _Rows:
             value = cell.strip()
             if not value:
                 continue
-            if column.blank:
-                raise InvalidInputError(
-                    f"{self.path} line {row.first}, column {number} has a value but the column "
-                    "has no header, so it would be lost: name the column; nothing was sent"
-                )
             if column.field is None:
+                if column.blank:
+                    raise InvalidInputError(
+                        f"column {number} has a value but the column has no header, so it "
+                        "would be lost: name the column"
+                    )
                 custom[column.header] = value
                 continue
             assert column.convert is not None
             try:
-                lead[column.field] = column.convert(value)
+                converted = column.convert(value)
             except ValueError as exc:
-                raise InvalidInputError(
-                    f"{self.path} line {row.first}: {exc}; nothing was sent"
-                ) from None
+                raise InvalidInputError(str(exc)) from None
+            if column.schema is not None:
+                check_value(column.schema, converted, f"lead.{column.field}")
+            lead[column.field] = converted
         if custom:
+            if self.custom_schema is not None:
+                check_value(self.custom_schema, custom, "lead.custom_variables")
             lead["custom_variables"] = custom
-        try:
-            return checked_lead(lead, index, for_list=self.for_list)
-        except InvalidInputError as exc:
-            message = str(exc).replace(f"leads[{index}]: ", "").replace(f"leads[{index}] ", "")
-            raise InvalidInputError(
-                f"{self.path} line {row.first}: {message}; nothing was sent"
-            ) from None
+        check_lead_email(lead, "lead", for_list=self.for_list)
+        if self.lead_schema is not None:
+            check_value(self.lead_schema, lead, "lead")
+        return lead
 
     def swallowed_row(self, row: _Row) -> tuple[int, int] | None:
         """(column, line) of a multi-line field's line that reads as a whole row of this file."""
@@ -384,7 +408,7 @@ class LeadCsv:
             leads: list[dict[str, Any]] = []
             for row in iterator:
                 try:
-                    lead = rows.lead(row, index)
+                    lead = rows.lead(row)
                 except InvalidInputError as exc:
                     raise self._changed(file, str(exc)) from None
                 if lead is None:
@@ -446,7 +470,7 @@ def _check(
     broken: list[_Row] = []  # rows with a field that holds a line break
     for row in iterator:
         lines = row.last
-        if rows.lead(row, leads) is None:
+        if rows.lead(row) is None:
             continue
         leads += 1
         if row.last > row.first and not allow_line_breaks:

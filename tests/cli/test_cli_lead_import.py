@@ -139,7 +139,7 @@ def test_a_column_without_a_header_holding_values_is_refused(
 ) -> None:
     text = "email,,Plan\na@example.com,,pro\nb@example.com,kept?,pro\n"
     result = cli("leads", "import", str(_write(tmp_path, text)), "--campaign", campaign)
-    assert result.code == 2 and "line 3, column 2 has a value but the column has no" in result.err
+    assert result.code == 2 and "line 3: column 2 has a value but the column has no" in result.err
     assert fake.requests_to("POST", ADD) == []
 
 

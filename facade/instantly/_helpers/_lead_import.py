@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from .._errors import InvalidEmailError, InvalidInputError
@@ -39,7 +40,9 @@ __all__ = [
     "LeadChunkResult",
     "LeadImport",
     "LeadImportResult",
+    "check_lead_email",
     "checked_lead",
+    "checked_lead_json",
     "chunk_size",
     "lead_schema",
     "target_filter",
@@ -62,8 +65,9 @@ def chunk_size() -> int | None:
     return maximum if isinstance(maximum, int) and maximum > 0 else None
 
 
+@cache
 def lead_schema() -> Mapping[str, Any]:
-    """The spec's schema of one bulk-add lead (its fields and their types)."""
+    """The spec's schema of one bulk-add lead (its fields and their types; read once)."""
     leads = operation(BULK_ADD).schema.get("body", {}).get("properties", {}).get("leads", {})
     items = leads.get("items", {})
     return items if isinstance(items, Mapping) else {}
@@ -81,16 +85,26 @@ def checked_lead(lead: object, index: int, *, for_list: bool) -> dict[str, Any]:
             f"{where} must be a dict of lead fields (or an email address), got "
             f"{type(lead).__name__} {lead!r:.60}"
         )
-    email = data.get("email")
-    if email is None and for_list and (data.get("first_name") or data.get("last_name")):
-        pass  # a list takes a lead with a name and no email (the spec's incomplete_count)
-    else:
-        try:
-            data["email"] = validate_email(email)
-        except InvalidEmailError as exc:
-            raise InvalidEmailError(email, f"{where}: {exc.reason}") from None
+    return checked_lead_json(data, where, for_list=for_list)
+
+
+def checked_lead_json(data: dict[str, Any], where: str, *, for_list: bool) -> dict[str, Any]:
+    """A lead already made of JSON values checked as `checked_lead` checks it: its address
+    (`check_lead_email`), then the spec's lead schema; `where` names it in the error."""
+    check_lead_email(data, where, for_list=for_list)
     check_value(lead_schema(), data, where)
     return data
+
+
+def check_lead_email(data: dict[str, Any], where: str, *, for_list: bool) -> None:
+    """A lead's address, normalized in place; a lead of a list may have a name and none."""
+    email = data.get("email")
+    if email is None and for_list and (data.get("first_name") or data.get("last_name")):
+        return  # a list takes a lead with a name and no email (the spec's incomplete_count)
+    try:
+        data["email"] = validate_email(email)
+    except InvalidEmailError as exc:
+        raise InvalidEmailError(email, f"{where}: {exc.reason}") from None
 
 
 @dataclass(frozen=True, slots=True)
