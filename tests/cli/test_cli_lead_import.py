@@ -324,3 +324,28 @@ def test_the_journal_goes_where_journal_says(
     )
     assert result.code == 0, result.err
     assert not journal.exists()
+
+
+def test_a_journal_line_cut_short_by_a_crash_is_ignored_on_resume(
+    cli: Runner, fake: FakeInstantly, campaign: str, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, HEADER + _rows(3))
+    fake.faults.add(Fault.server_error(400), times=1, method="POST", path=ADD)
+    cli("leads", "import", str(path), "--campaign", campaign)
+    with (tmp_path / "leads.csv.journal").open("a", encoding="utf-8") as journal:
+        journal.write('{"event":"outcome","chunk":0,"do')  # the crash came mid-line
+    result = cli("leads", "import", str(path), "--campaign", campaign, "--resume")
+    assert result.code == 0, result.err
+    assert len(_stored(fake, campaign=campaign)) == 3
+
+
+def test_a_look_up_that_fails_on_resume_leaves_the_leads_in_doubt(
+    cli: Runner, fake: FakeInstantly, campaign: str, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, HEADER + _rows(3))
+    transport = InterruptNthPost(fake.transport(), 1, processed=True)
+    cli("leads", "import", str(path), "--campaign", campaign, transport=transport)
+    fake.faults.add(Fault.server_error(400), times=1, method="POST", path=LIST)
+    result = cli("--json", "leads", "import", str(path), "--campaign", campaign, "--resume")
+    assert result.code == 1 and result.json()["in_doubt_lines"] == [2, 3, 4]
+    assert len(fake.requests_to("POST", ADD)) == 1  # nothing sent again while in doubt
