@@ -51,11 +51,16 @@ def _positions(ranges: Any) -> set[int]:
 
 @dataclass
 class ChunkRecord:
-    """What earlier runs did with one chunk's leads (positions among the file's leads)."""
+    """What earlier runs did with one chunk's leads (positions among the file's leads).
+
+    A chunk whose every lead is done is `complete` and keeps no positions, so reading back the
+    journal of a million-lead import holds a flag per chunk, not a million positions.
+    """
 
     done: set[int] = field(default_factory=set)
     in_doubt: set[int] = field(default_factory=set)  # sent, no answer (or a lost one)
     unsent: set[int] = field(default_factory=set)
+    complete: bool = False
 
     def sent(self, positions: set[int]) -> None:
         """Sent, no outcome yet: in doubt until one is recorded."""
@@ -145,7 +150,8 @@ class ImportJournal:
         return record
 
     def _replay(self, record: Mapping[str, Any]) -> None:
-        chunk = self.earlier.setdefault(int(record["chunk"]), ChunkRecord())
+        number = int(record["chunk"])
+        chunk = self.earlier.setdefault(number, ChunkRecord())
         if record.get("event") == "sent":
             chunk.sent(_positions(record["leads"]))
             return
@@ -156,6 +162,10 @@ class ImportJournal:
         )
         for name in _COUNTS:
             self.counts[name] += int(record.get(name, 0))
+        size, leads = int(self.header["chunk_size"]), int(self.header["leads"])
+        length = min(size, leads - number * size)
+        if not chunk.in_doubt and not chunk.unsent and len(chunk.done) == length:
+            self.earlier[number] = ChunkRecord(complete=True)
 
     def _write(self, record: Mapping[str, Any]) -> None:
         self._file.write(json.dumps(record, separators=(",", ":")) + "\n")

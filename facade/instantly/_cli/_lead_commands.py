@@ -201,6 +201,9 @@ class _Importer:
         positions = list(state.positions)
         if earlier is None:
             return self._send(state, positions)
+        if earlier.complete:
+            state.done |= set(positions)
+            return "done in an earlier run"
         state.done |= earlier.done
         doubtful = sorted(earlier.in_doubt)
         state.in_doubt |= set(doubtful)
