@@ -285,6 +285,11 @@ class _Reader:
             return InvalidInputError(
                 f"{self.path} line {first}: {reason} (a quote left open?); nothing was sent"
             )
+        if "new-line character" in text:
+            return InvalidInputError(
+                f"{self.path} line {self._reader.line_num}: a line ends in a lone CR (old Mac "
+                "line endings?): save the file with LF or CRLF line endings; nothing was sent"
+            )
         return InvalidInputError(
             f"{self.path} line {self._reader.line_num}: {text} (a quote inside a field is "
             "written as two quotes); nothing was sent"

@@ -349,3 +349,12 @@ def test_a_look_up_that_fails_on_resume_leaves_the_leads_in_doubt(
     result = cli("--json", "leads", "import", str(path), "--campaign", campaign, "--resume")
     assert result.code == 1 and result.json()["in_doubt_lines"] == [2, 3, 4]
     assert len(fake.requests_to("POST", ADD)) == 1  # nothing sent again while in doubt
+
+
+def test_a_file_with_lone_cr_line_endings_is_refused_by_name(
+    cli: Runner, fake: FakeInstantly, campaign: str, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "email,first_name\ra@example.com,A\rb@example.com,B\r")
+    result = cli("leads", "import", str(path), "--campaign", campaign)
+    assert result.code == 2 and "lone CR" in result.err
+    assert fake.requests_to("POST", ADD) == []
