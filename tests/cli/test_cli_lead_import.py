@@ -6,7 +6,6 @@ from the fake's request log and its leads.
 
 from __future__ import annotations
 
-import codecs
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -207,7 +206,6 @@ def test_bytes_not_in_the_encoding_name_their_line(
     assert fake.requests_to("POST", ADD) == []
     again = cli("leads", "import", str(path), "--campaign", campaign, "--encoding", "cp1252")
     assert again.code == 0, again.err
-    assert codecs.lookup("cp1252")  # the encoding the file was written in
 
 
 # -- three states, journal, resume ----------------------------------------------------------------
