@@ -63,6 +63,8 @@ from scripts.normalize import (
     normalize_with_report,
 )
 from scripts.resource_layer import read_sources
+from scripts.response_schemas import FILE_NAME as FAKE_SCHEMAS_FILE
+from scripts.response_schemas import render_response_schemas
 from scripts.spec_files import (
     PIN_PATH,
     REPO_ROOT,
@@ -381,6 +383,8 @@ def build_package(
     with ThreadPoolExecutor(max_workers=1) as pool:
         hooks = pool.submit(_run_post_hooks, package_dir)
         layers, api_reference = _render_facade_layers(normalized, package_dir, snapshot)
+    # What the fake serves beyond the resource layer, from the spec as published (+ overrides).
+    layers[FAKE_SCHEMAS_FILE] = render_response_schemas(document)
     try:
         formatted = (
             set(snapshot) - {package_dir / name for name in layers} if hooks.result() else set()

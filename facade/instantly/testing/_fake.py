@@ -18,10 +18,15 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Protocol
-from urllib.parse import parse_qsl, unquote
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl
 
-from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, LIST_PAGE_LIMIT_MAX
+from .._facts import (
+    ACCOUNT_STATUS_ACTIVE,
+    ACCOUNT_STATUS_PAUSED,
+    JOB_STATUSES,
+    LIST_PAGE_LIMIT_MAX,
+)
 from ._clock import Clock, WallClock
 from ._fake_accounts import (
     WARMUP_ACTIVE,
@@ -40,20 +45,11 @@ from ._fake_leads import LeadStore
 from ._fake_verification import VerificationStore
 from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
+from ._generic import Collection, SpecStore, read_request
 from ._paging import cursor_page
-from ._records import Call, Rejected
-from ._routes import (
-    ACCOUNTS_QUERY,
-    BULK_PAUSE_BODY,
-    GET_JOB_QUERY,
-    JOB_STATUS_NAMES,
-    JOBS_QUERY,
-    WARMUP_BODY,
-    Route,
-    match_route,
-)
-from ._schema import SchemaError, check, coerce_query
+from ._records import Call, Rejected, unsupported
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
+from ._spec_routes import SpecRoute, match
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -69,14 +65,6 @@ _SEED_HISTORY_SECONDS: Final = 30 * 86400
 _NO_BODY: Final[Any] = object()
 
 Query = str | bytes | Mapping[str, str] | Iterable[tuple[str, str]]
-
-
-class _BadRequest(Exception):
-    """A request the API rejects; carries the status and Fastify's message."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class FakeInstantly:
@@ -135,18 +123,58 @@ class FakeInstantly:
         self.emails = EmailStore(self)
         self.webhooks = WebhookStore(self)
         self.verifications = VerificationStore(self)
-        self._stores: dict[str, _Store] = {
-            "campaigns": self.campaigns,
-            "leads": self.leads,
-            "emails": self.emails,
-            "webhooks": self.webhooks,
-            "verification": self.verifications,
-        }
+        self.spec = SpecStore(self)
+        self._handlers = self._handwritten()
+        self.spec.kept_by_hand.update(
+            {
+                "/api/v2/accounts/{email}": (lambda k: self._record(k).data, self.remove_account),
+                "/api/v2/campaigns/{id}": (self.campaigns._lookup, None),
+                "/api/v2/leads/{id}": (self.leads._lookup, None),
+                "/api/v2/lead-lists/{id}": (self.leads._lookup_list, None),
+                "/api/v2/webhooks/{id}": (self.webhooks._lookup, None),
+            }
+        )
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
         # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
         self._endpoint_windows: dict[str, list[list[float]]] = {}
         self._endpoint_limits = rate_limit is not None and endpoint_limits
         self._time_scale = rate_limit.time_scale if rate_limit is not None else 1.0
+
+    def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> the hand-written answer (behaviour beyond the spec); the rest: `spec`."""
+        handlers: dict[str, Callable[[Call], FakeResponse]] = {
+            "createAccount": lambda c: json_response(
+                self.add_account(
+                    c.body["email"],
+                    **{k: v for k, v in c.body.items() if k in _account_fields() and k != "email"},
+                )
+            ),
+            "listAccount": self._list_accounts,
+            "getAccount": lambda c: json_response(self._record(c.params["email"]).data),
+            "pauseAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_PAUSED),
+            "resumeAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_ACTIVE),
+            "pauseAccounts": self._pause_accounts,
+            "enableWarmupForAccounts": lambda c: self._warmup(c.body, enable=True),
+            "disableWarmupForAccounts": lambda c: self._warmup(c.body, enable=False),
+            "listBackgroundJob": self._list_jobs,
+            "getBackgroundJob": self._get_job,
+        }
+        for store in (self.campaigns, self.leads, self.emails, self.webhooks, self.verifications):
+            handlers.update(store.handlers())
+        return handlers
+
+    def collection(self, path: str) -> Collection:
+        """The records the spec-driven default serves at a collection path (seed or inspect them):
+        `fake.collection("/api/v2/custom-tags").records`. Add with `add_record`."""
+        with self._lock:
+            return self.spec.collection(path)
+
+    def add_record(self, path: str, **fields: Any) -> dict[str, Any]:
+        """Store a record in the collection at `path` as a create would (an id, timestamps and
+        required fields filled from the spec); returns it. For resources the API cannot create
+        (`/api/v2/inbox-placement-reports`) and for seeding."""
+        with self._lock:
+            return _copy(self.spec.add(path, fields, self._wall.at(self._wall.clock())))
 
     def __repr__(self) -> str:
         key = "any key" if self._api_key is None else "a fixed key"
@@ -319,7 +347,7 @@ class FakeInstantly:
         body: bytes,
         now: float,
     ) -> FakeResponse:
-        found = match_route(method, path)
+        found = match(method, path)
         if found is None:
             shown = path + ("?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else "")
             return error_response(404, f"Route {method}:{shown} not found")
@@ -337,8 +365,12 @@ class FakeInstantly:
         self.jobs._settle(now)
         try:
             payload = _parse_body(headers.get("content-type"), body)
-            response = self._dispatch(route, params, pairs, payload, now)
-        except _BadRequest as bad:
+            data = None if payload is _NO_BODY else payload
+            decoded, query = read_request(route, params, pairs, data)
+            call = Call(decoded, query, {} if data is None else data, now, self._wall.at(now))
+            handler = self._handlers.get(route.id)
+            response = handler(call) if handler is not None else self.spec.serve(route, call)
+        except Rejected as bad:
             return error_response(bad.status, str(bad))
         if method == "HEAD":
             response = replace(response, body=b"")
@@ -354,52 +386,23 @@ class FakeInstantly:
             return "Invalid API key"
         return None
 
-    def _dispatch(
-        self,
-        route: Route,
-        params: dict[str, str],
-        pairs: list[tuple[str, str]],
-        payload: Any,
-        now: float,
-    ) -> FakeResponse:
-        stamp = self._wall.at(now)
-        if "." in route.handler:
-            return self._dispatch_store(route, params, pairs, payload, now, stamp)
-        if route.handler == "list_accounts":
-            return self._list_accounts(_read_query(pairs, ACCOUNTS_QUERY))
-        if route.handler == "get_account":
-            return json_response(self._record(params["email"]).data)
-        if route.handler == "pause_account":
-            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_PAUSED, stamp))
-        if route.handler == "resume_account":
-            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_ACTIVE, stamp))
-        if route.handler == "pause_accounts":
-            return self._pause_accounts(_read_body(payload, BULK_PAUSE_BODY), stamp)
-        if route.handler == "enable_warmup":
-            return self._warmup(_read_body(payload, WARMUP_BODY), enable=True)
-        if route.handler == "disable_warmup":
-            return self._warmup(_read_body(payload, WARMUP_BODY), enable=False)
-        if route.handler == "list_jobs":
-            return self._list_jobs(_read_query(pairs, JOBS_QUERY))
-        if route.handler == "get_job":
-            return self._get_job(unquote(params["id"]), _read_query(pairs, GET_JOB_QUERY))
-        raise AssertionError(f"route {route} has no handler")
-
     # -- operations ------------------------------------------------------------------------------
 
-    def _record(self, raw_email: str) -> AccountRecord:
-        record = self._accounts.get(normalize_email(unquote(raw_email)))
+    def _record(self, email: str) -> AccountRecord:
+        record = self._accounts.get(normalize_email(email))
         if record is None:
-            raise _BadRequest("Account not found", 404)
+            raise Rejected("Account not found", 404)
         return record
 
-    def _set_status(self, raw_email: str, status: int, stamp: str) -> dict[str, Any]:
-        record = self._record(raw_email)
+    def _set_status(self, call: Call, status: int) -> FakeResponse:
+        record = self._record(call.params["email"])
         record.data["status"] = status
-        record.data["timestamp_updated"] = stamp
-        return record.data
+        record.data["timestamp_updated"] = call.stamp
+        return json_response(record.data)
 
-    def _list_accounts(self, query: dict[str, Any]) -> FakeResponse:
+    def _list_accounts(self, call: Call) -> FakeResponse:
+        query = call.query
+        unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
         checks: list[Callable[[AccountRecord], bool]] = []
         if "status" in query:
             checks.append(lambda r: r.data.get("status") == query["status"])
@@ -428,16 +431,16 @@ class FakeInstantly:
         )
         return _page([self._accounts[k].data for k in keys], cursor)
 
-    def _pause_accounts(self, body: dict[str, Any], stamp: str) -> FakeResponse:
+    def _pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
         failed: list[str] = []
-        for email in dict.fromkeys(body["emails"]):
+        for email in dict.fromkeys(call.body["emails"]):
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 failed.append(email)
                 continue
             record.data["status"] = ACCOUNT_STATUS_PAUSED
-            record.data["timestamp_updated"] = stamp
+            record.data["timestamp_updated"] = call.stamp
             paused.append(email)
         return json_response({"paused_emails": paused, "failed_emails": failed})
 
@@ -445,15 +448,13 @@ class FakeInstantly:
         emails = body.get("emails")
         include_all = body.get("include_all_emails") is True
         if emails is not None and include_all:
-            raise _BadRequest("body must have either 'emails' or 'include_all_emails', not both")
+            raise Rejected("body must have either 'emails' or 'include_all_emails', not both")
         if emails is None and not include_all:
-            raise _BadRequest("body must have required property 'emails' or 'include_all_emails'")
+            raise Rejected("body must have required property 'emails' or 'include_all_emails'")
         if not include_all:
             for name in ("excluded_emails", "filter", "search"):
                 if name in body:
-                    raise _BadRequest(
-                        f"body/{name} is only allowed when include_all_emails is true"
-                    )
+                    raise Rejected(f"body/{name} is only allowed when include_all_emails is true")
             requested = list(dict.fromkeys(normalize_email(e) for e in emails or ()))
         else:
             requested = self._warmup_selection(body)
@@ -497,14 +498,16 @@ class FakeInstantly:
             selected.append(key)
         return selected
 
-    def _list_jobs(self, query: dict[str, Any]) -> FakeResponse:
+    def _list_jobs(self, call: Call) -> FakeResponse:
+        query = call.query
+        unsupported(query, ("sort_column", "sort_order"), "GET /api/v2/background-jobs")
         wanted = _csv(query.get("ids")) | _csv(query.get("included_ids"))
         excluded = _csv(query.get("excluded_ids"))
         statuses = _csv(query.get("status"))
-        if unknown := sorted(statuses - JOB_STATUS_NAMES):
-            raise _BadRequest(
+        if unknown := sorted(statuses - set(JOB_STATUSES)):
+            raise Rejected(
                 f"querystring/status has unknown job status(es) {unknown}; "
-                f"allowed: {', '.join(sorted(JOB_STATUS_NAMES))}"
+                f"allowed: {', '.join(sorted(JOB_STATUSES))}"
             )
         jobs = {job.id: job for job in self.jobs._ordered()}
 
@@ -527,46 +530,25 @@ class FakeInstantly:
         )
         return _page([jobs[i].as_json() for i in ids], cursor)
 
-    def _get_job(self, job_id: str, query: dict[str, Any]) -> FakeResponse:
-        job = self.jobs._lookup(job_id)
+    def _get_job(self, call: Call) -> FakeResponse:
+        query = call.query
+        job = self.jobs._lookup(call.params["id"])
         if job is None:
-            raise _BadRequest("Background job not found", 404)
+            raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")
         return json_response(job.as_json(sorted(_csv(fields)) if fields is not None else None))
 
     # -- the workspace's other stores ------------------------------------------------------------
 
-    def _dispatch_store(
-        self,
-        route: Route,
-        params: dict[str, str],
-        pairs: list[tuple[str, str]],
-        payload: Any,
-        now: float,
-        stamp: str,
-    ) -> FakeResponse:
-        from ._spec_requests import BODY, QUERY
-
-        store, action = route.handler.split(".", 1)
-        query = _read_query(pairs, QUERY[route.operation_id])
-        if route.operation_id in BODY:
-            _read_body(payload, BODY[route.operation_id])
-        body = None if payload is _NO_BODY else payload
-        decoded = {name: unquote(value) for name, value in params.items()}
-        try:
-            return self._stores[store].handle(action, Call(decoded, query, body, now, stamp))
-        except Rejected as refused:
-            raise _BadRequest(str(refused), refused.status) from None
-
-    def _endpoint_wait(self, route: Route, now: float) -> float | None:
+    def _endpoint_wait(self, route: SpecRoute, now: float) -> float | None:
         """Count a request against its operation's own limits; the wait when over one."""
-        from ._spec_requests import LIMITS
+        from instantly_api._endpoint_limits import ENDPOINT_LIMITS
 
-        limits = LIMITS.get(route.operation_id)
+        limits = ENDPOINT_LIMITS.get(route.operation.route)
         if not limits:
             return None
         windows = self._endpoint_windows.setdefault(
-            route.operation_id,
+            route.id,
             [[window * self._time_scale, count, -math.inf, 0] for count, window in limits],
         )
         wait = 0.0
@@ -590,10 +572,6 @@ class FakeInstantly:
         return None if record is None else int(record.data["status"])
 
 
-class _Store(Protocol):
-    def handle(self, action: str, call: Call) -> FakeResponse: ...
-
-
 # -- request parsing (pure) ----------------------------------------------------------------------
 
 _FAULTS_BEFORE: Final = frozenset(
@@ -611,68 +589,27 @@ def _query_pairs(query: Query) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in query]
 
 
-def _read_query(
-    pairs: list[tuple[str, str]], spec: Mapping[str, Mapping[str, Any] | None]
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    seen: set[str] = set()
-    for name, raw in pairs:
-        if name not in spec:
-            continue  # Fastify ignores query parameters its schema does not name
-        schema = spec[name]
-        if schema is None:
-            supported = ", ".join(n for n, s in spec.items() if s is not None)
-            raise _BadRequest(
-                f"querystring/{name} is not supported by instantly.testing.FakeInstantly "
-                f"(supported: {supported})"
-            )
-        if schema.get("type") == "array":
-            value = [*values.get(name, []), coerce_query(raw, schema.get("items", {}))]
-            seen.add(name)
-            values[name] = value
-            continue
-        if name in seen:
-            raise _BadRequest(f"querystring/{name} must be {schema['type']}")
-        seen.add(name)
-        value = coerce_query(raw, schema)
-        try:
-            check(value, schema, f"querystring/{name}")
-        except SchemaError as error:
-            raise _BadRequest(str(error)) from None
-        values[name] = value
-    for name, value in values.items():
-        schema = spec[name]
-        if schema is not None and schema.get("type") == "array":
-            try:
-                check(value, schema, f"querystring/{name}")
-            except SchemaError as error:
-                raise _BadRequest(str(error)) from None
-    return values
-
-
 def _parse_body(content_type: str | None, body: bytes) -> Any:
     media = (content_type or "").split(";")[0].strip().lower()
     if not body:
         if media == "application/json":
-            raise _BadRequest("Body cannot be empty when content-type is set to 'application/json'")
+            raise Rejected("Body cannot be empty when content-type is set to 'application/json'")
         return _NO_BODY
     if media != "application/json":
-        raise _BadRequest(f"Unsupported Media Type: {content_type or 'none'}", 415)
+        raise Rejected(f"Unsupported Media Type: {content_type or 'none'}", 415)
     try:
         return json.loads(body)
     except ValueError:
-        raise _BadRequest(
+        raise Rejected(
             "Body is not valid JSON but content-type is set to 'application/json'"
         ) from None
 
 
-def _read_body(payload: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        check(None if payload is _NO_BODY else payload, schema, "body")
-    except SchemaError as error:
-        raise _BadRequest(str(error)) from None
-    result: dict[str, Any] = payload
-    return result
+def _account_fields() -> Mapping[str, Any]:
+    from ._spec_routes import component
+
+    fields: Mapping[str, Any] = component("Account")["properties"]
+    return fields
 
 
 def _copy(data: dict[str, Any]) -> dict[str, Any]:

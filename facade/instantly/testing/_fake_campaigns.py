@@ -88,10 +88,22 @@ class CampaignStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "createCampaign": self._route_create,
+            "listCampaign": self._route_list,
+            "getCampaign": self._route_get,
+            "patchCampaign": self._route_patch,
+            "deleteCampaign": self._route_delete,
+            "activateCampaign": self._route_activate,
+            "pauseCampaign": self._route_pause,
+            "getCampaignSendingStatus": self._route_sending_status,
+            "getCampaignAnalyticsOverview": self._route_analytics_overview,
+            "getDailyCampaignAnalytics": self._route_analytics_daily,
+            "getCampaignStepsAnalytics": self._route_analytics_steps,
+            "getDailyAccountAnalytics": self._route_account_daily,
+        }
 
     def _route_create(self, call: Call) -> FakeResponse:
         return json_response(self._render(self._create(call.body, call.stamp)))
@@ -339,9 +351,9 @@ class CampaignStore:
         return found
 
     def _fields(self) -> tuple[str, ...]:
-        from ._spec_requests import FIELDS
+        from ._spec_routes import component
 
-        return FIELDS["Campaign"]
+        return tuple(component("Campaign")["properties"])
 
     def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
         record = emitted(body, self._fields())

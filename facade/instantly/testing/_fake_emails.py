@@ -101,10 +101,14 @@ class EmailStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "listEmail": self._route_list,
+            "replyToEmail": self._route_reply,
+            "markThreadAsRead": self._route_mark_thread_read,
+            "countUnreadEmails": self._route_unread_count,
+        }
 
     def _route_list(self, call: Call) -> FakeResponse:
         query = call.query
@@ -159,7 +163,7 @@ class EmailStore:
 
     def _route_reply(self, call: Call) -> FakeResponse:
         body = call.body
-        unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply")
+        unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply", "body")
         original = self._records.get(body["reply_to_uuid"])
         if original is None:
             raise Rejected("Email to reply to not found", 404)
@@ -248,6 +252,6 @@ class EmailStore:
             return record
 
     def _render(self, email: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_requests import FIELDS
+        from ._spec_routes import component
 
-        return emitted(email, FIELDS["Email"])
+        return emitted(email, tuple(component("Email")["properties"]))

@@ -18,9 +18,21 @@ from typing import Any, Final
 
 from .._facts import JOB_STATUSES, JOB_TERMINAL_STATUSES, JobStatus
 from ._clock import WallClock
-from ._routes import JOB_TYPES
 
-__all__ = ["JobControl", "JobPhase", "JobScript"]
+__all__ = ["JOB_TYPES", "JobControl", "JobPhase", "JobScript"]
+
+# The background job types of the spec (BackgroundJob.type).
+JOB_TYPES: Final = (
+    "move-leads",
+    "import-leads",
+    "export-leads",
+    "update-warmup-accounts",
+    "rename-variable",
+    "broadcast-ai-generate",
+    "broadcast-website-scrape",
+    "import-subscribers-from-crm",
+    "resync-subscriber-crm-tags",
+)
 
 _DEFAULT_ERROR: Final = "Failed to update warmup for the selected accounts"
 _ID_PREFIX: Final = 0x019CC043AF5470E2AC5A << 48  # uuid7-looking ids that sort in creation order

@@ -102,10 +102,20 @@ class LeadStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "createLeadList": self._route_create_list,
+            "listLeadList": self._route_list_lists,
+            "getLeadList": self._route_get_list,
+            "deleteLeadList": self._route_delete_list,
+            "createLead": self._route_create,
+            "listLeads": self._route_list,
+            "bulkAddLeads": self._route_add,
+            "moveLeads": self._route_move,
+            "getLead": self._route_get,
+            "deleteLead": self._route_delete,
+        }
 
     def _route_create_list(self, call: Call) -> FakeResponse:
         return json_response(self._create_list(call.body, call.stamp))
@@ -147,6 +157,7 @@ class LeadStore:
             {k: v for k, v in body.items() if v},
             ("verify_leads_on_import", "verify_leads_for_lead_finder", "blocklist_id"),
             "POST /api/v2/leads",
+            "body",
         )
         campaign, list_id = body.get("campaign"), body.get("list_id")
         self._check_target(campaign, list_id)
@@ -161,7 +172,9 @@ class LeadStore:
     def _route_add(self, call: Call) -> FakeResponse:
         body = call.body
         if body.get("verify_leads_on_import"):
-            unsupported({"verify_leads_on_import": True}, ["verify_leads_on_import"], "leads/add")
+            unsupported(
+                {"verify_leads_on_import": 1}, ["verify_leads_on_import"], "leads/add", "body"
+            )
         campaign, list_id = body.get("campaign_id"), body.get("list_id")
         if (campaign is None) == (list_id is None):
             raise Rejected("body must have exactly one of 'campaign_id' and 'list_id'")
@@ -238,7 +251,7 @@ class LeadStore:
 
     def _route_list(self, call: Call) -> FakeResponse:
         body = {} if not isinstance(call.body, dict) else call.body
-        unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list")
+        unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
         return list_page(
             self._lead_order,
@@ -251,7 +264,7 @@ class LeadStore:
 
     def _route_move(self, call: Call) -> FakeResponse:
         body = call.body
-        unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move")
+        unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move", "body")
         to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")
         if (to_campaign is None) == (to_list is None):
             raise Rejected("body must have exactly one of 'to_campaign_id' and 'to_list_id'")
@@ -426,6 +439,6 @@ class LeadStore:
         return include
 
     def _render(self, lead: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_requests import FIELDS
+        from ._spec_routes import component
 
-        return emitted(lead, FIELDS["Lead"])
+        return emitted(lead, tuple(component("Lead")["properties"]))

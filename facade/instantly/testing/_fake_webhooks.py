@@ -96,10 +96,19 @@ class WebhookStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "listWebhook": self._route_list,
+            "createWebhook": self._route_create,
+            "listWebhookEventTypes": self._route_event_types,
+            "getWebhook": self._route_get,
+            "patchWebhook": self._route_patch,
+            "deleteWebhook": self._route_delete,
+            "testWebhook": self._route_test,
+            "resumeWebhook": self._route_resume,
+            "listWebhookEvent": self._route_list_events,
+        }
 
     def _route_create(self, call: Call) -> FakeResponse:
         record = emitted(call.body, self._fields())
@@ -205,9 +214,9 @@ class WebhookStore:
     # -- internals ------------------------------------------------------------------------------
 
     def _fields(self) -> tuple[str, ...]:
-        from ._spec_requests import FIELDS
+        from ._spec_routes import component
 
-        return FIELDS["Webhook"]
+        return tuple(component("Webhook")["properties"])
 
     def _lookup(self, webhook_id: str) -> dict[str, Any]:
         record = self._records.get(webhook_id)

@@ -72,9 +72,11 @@ def emitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     return {k: copy_json(v) for k, v in data.items() if k in allowed}
 
 
-def unsupported(query: Mapping[str, Any], names: Iterable[str], route: str) -> None:
+def unsupported(
+    query: Mapping[str, Any], names: Iterable[str], route: str, part: str = "querystring"
+) -> None:
     """Refuse query or body fields the spec has but the fake does not implement (no silent lie)."""
-    used = sorted(n for n in names if n in query)
+    used = sorted(f"{part}/{n}" for n in names if n in query)
     if used:
         raise Rejected(
             f"{', '.join(used)} is not supported by instantly.testing.FakeInstantly on {route}"
