@@ -118,20 +118,16 @@ class FakeInstantly:
             user_id=user_id,
             default_script=job_script,
         )
+        self.spec = SpecStore(self)
         self.campaigns = CampaignStore(self)
         self.leads = LeadStore(self)
         self.emails = EmailStore(self)
         self.webhooks = WebhookStore(self)
         self.verifications = VerificationStore(self)
-        self.spec = SpecStore(self)
         self._handlers = self._handwritten()
         self.spec.kept_by_hand.update(
             {
                 "/api/v2/accounts/{email}": (lambda k: self._record(k).data, self.remove_account),
-                "/api/v2/campaigns/{id}": (self.campaigns._lookup, None),
-                "/api/v2/leads/{id}": (self.leads._lookup, None),
-                "/api/v2/lead-lists/{id}": (self.leads._lookup_list, None),
-                "/api/v2/webhooks/{id}": (self.webhooks._lookup, None),
             }
         )
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the

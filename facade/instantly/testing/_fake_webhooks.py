@@ -20,7 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, Rejected, emitted, list_page
+from ._records import Call, IdMaker, emitted, list_page
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -56,12 +56,11 @@ class WebhookStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        self._records: dict[str, dict[str, Any]] = {}
-        self._order: list[str] = []
+        # Kept by the spec-driven default, which serves list, get, patch and delete.
+        self._webhooks = fake.spec.collection("/api/v2/webhooks")
         self._events: dict[str, dict[str, Any]] = {}
         self._event_order: list[str] = []
         self._failures: dict[str, int] = {}
-        self._new_id = IdMaker(0x3EB)
         self._new_event_id = IdMaker(0x3EE)
         self.sender: Sender | None = None
         """Where deliveries go: `sender(url, headers, body)` returns the HTTP status."""
@@ -81,8 +80,7 @@ class WebhookStore:
         """
         with self._fake._lock:
             done = []
-            for webhook_id in list(self._order):
-                record = self._records[webhook_id]
+            for record in self._webhooks:
                 if record.get("status") == WEBHOOK_DISABLED:
                     continue
                 wanted = record.get("event_type")
@@ -99,59 +97,16 @@ class WebhookStore:
     def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
         """operationId -> this store's answer."""
         return {
-            "listWebhook": self._route_list,
             "createWebhook": self._route_create,
             "listWebhookEventTypes": self._route_event_types,
-            "getWebhook": self._route_get,
-            "patchWebhook": self._route_patch,
-            "deleteWebhook": self._route_delete,
             "testWebhook": self._route_test,
             "resumeWebhook": self._route_resume,
             "listWebhookEvent": self._route_list_events,
         }
 
     def _route_create(self, call: Call) -> FakeResponse:
-        record = emitted(call.body, self._fields())
-        record.update(
-            id=self._new_id(),
-            organization=self._fake.workspace_id,
-            timestamp_created=call.stamp,
-            status=WEBHOOK_ACTIVE,
-            timestamp_error=None,
-        )
-        self._records[record["id"]] = record
-        self._order.append(record["id"])
-        return json_response(emitted(record, self._fields()))
-
-    def _route_list(self, call: Call) -> FakeResponse:
-        query = call.query
-
-        def include(record: Mapping[str, Any]) -> bool:
-            same_campaign = query.get("campaign", record.get("campaign")) == record.get("campaign")
-            wanted = query.get("event_type", record.get("event_type"))
-            return bool(same_campaign and wanted == record.get("event_type"))
-
-        return list_page(
-            self._order,
-            self._records,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-            render=lambda r: emitted(r, self._fields()),
-        )
-
-    def _route_get(self, call: Call) -> FakeResponse:
-        return json_response(emitted(self._lookup(call.params["id"]), self._fields()))
-
-    def _route_patch(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        record.update(emitted(call.body, self._fields()))
-        return json_response(emitted(record, self._fields()))
-
-    def _route_delete(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        del self._records[record["id"]]
-        self._order.remove(record["id"])
+        fields = {**call.body, "status": WEBHOOK_ACTIVE, "timestamp_error": None}
+        record = self._fake.spec.add("/api/v2/webhooks", fields, call.stamp)
         return json_response(emitted(record, self._fields()))
 
     def _route_event_types(self, call: Call) -> FakeResponse:
@@ -219,10 +174,7 @@ class WebhookStore:
         return tuple(component("Webhook")["properties"])
 
     def _lookup(self, webhook_id: str) -> dict[str, Any]:
-        record = self._records.get(webhook_id)
-        if record is None:
-            raise Rejected("Webhook not found", 404)
-        return record
+        return self._webhooks.get(webhook_id)
 
     def _payload(self, event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         stamp = self._fake._wall.at(self._fake._wall.clock())

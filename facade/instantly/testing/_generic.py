@@ -65,15 +65,19 @@ class Collection:
     def page(
         self, starting_after: str | None, limit: int, query: Mapping[str, Any] = {}
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """The records after `starting_after` matching `query`'s fields, and the next cursor."""
+        """The records after `starting_after` matching `query` (a field it names equals the
+        value; `search`: a value holds the text, any case), and the next page's cursor."""
         keys = list(self.records)
         start = 0
         if starting_after is not None:
             start = keys.index(starting_after) + 1 if starting_after in keys else len(keys)
+        search = str(query.get("search", "")).lower()
+        fields = {n: v for n, v in query.items() if n != "search"}
         matching = (
             self.records[k]
             for k in keys[start:]
-            if all(str(self.records[k].get(n, v)) == str(v) for n, v in query.items())
+            if all(str(self.records[k].get(n, v)) == str(v) for n, v in fields.items())
+            and (not search or any(search in str(v).lower() for v in self.records[k].values()))
         )
         items = list(itertools.islice(matching, limit))
         return items, (str(items[-1][self.key]) if items else None)
@@ -188,7 +192,7 @@ class SpecStore:
                 return stamp
             if name in _WORKSPACE_FIELDS:
                 return fake.workspace_id
-            if name == "user_id":
+            if name in ("user_id", "owned_by"):
                 return fake.user_id
             if name == "id":
                 return self._new_id()
