@@ -13,7 +13,6 @@ import json
 import math
 import threading
 import time
-from bisect import insort
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -31,7 +30,6 @@ from ._clock import Clock, WallClock
 from ._fake_accounts import (
     WARMUP_ACTIVE,
     WARMUP_PAUSED,
-    AccountRecord,
     account_filter,
     check_account_fields,
     default_account,
@@ -101,8 +99,6 @@ class FakeInstantly:
         self._lock = threading.RLock()
         self._wall = WallClock(clock, start_time)
         self._limiter = ServerRateLimiter(rate_limit) if rate_limit is not None else None
-        self._accounts: dict[str, AccountRecord] = {}
-        self._account_keys: list[str] = []
         self._log: deque[RecordedRequest] = deque(maxlen=log_limit)
         self._seq = 0
         self._status_counts: Counter[int] = Counter()
@@ -119,17 +115,15 @@ class FakeInstantly:
             default_script=job_script,
         )
         self.spec = SpecStore(self)
+        # Accounts (by email) are kept by the spec-driven default; their tag ids beside them.
+        self._accounts = self.spec.collection("/api/v2/accounts", "email").records
+        self._account_tags: dict[str, frozenset[str]] = {}
         self.campaigns = CampaignStore(self)
         self.leads = LeadStore(self)
         self.emails = EmailStore(self)
         self.webhooks = WebhookStore(self)
         self.verifications = VerificationStore(self)
         self._handlers = self._handwritten()
-        self.spec.kept_by_hand.update(
-            {
-                "/api/v2/accounts/{email}": (lambda k: self._record(k).data, self.remove_account),
-            }
-        )
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
         # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
         self._endpoint_windows: dict[str, list[list[float]]] = {}
@@ -146,7 +140,7 @@ class FakeInstantly:
                 )
             ),
             "listAccount": self._list_accounts,
-            "getAccount": lambda c: json_response(self._record(c.params["email"]).data),
+            "getAccount": lambda c: json_response(self._record(c.params["email"])),
             "pauseAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_PAUSED),
             "resumeAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_ACTIVE),
             "pauseAccounts": self._pause_accounts,
@@ -206,9 +200,8 @@ class FakeInstantly:
             )
             data.update(fields)
             data["email"] = key
-            if key not in self._accounts:
-                insort(self._account_keys, key)
-            self._accounts[key] = AccountRecord(data, frozenset(tags))
+            self._accounts[key] = data
+            self._account_tags[key] = frozenset(tags)
             return _copy(data)
 
     def seed_accounts(
@@ -230,7 +223,6 @@ class FakeInstantly:
             if key not in self._accounts:
                 raise KeyError(f"no account {email!r}")
             del self._accounts[key]
-            self._account_keys.remove(key)
 
     def account(self, email: str) -> dict[str, Any]:
         """An account's JSON as the API would show it now (a copy; KeyError if absent)."""
@@ -239,12 +231,12 @@ class FakeInstantly:
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 raise KeyError(f"no account {email!r}; seeded: {len(self._accounts)} accounts")
-            return _copy(record.data)
+            return _copy(record)
 
     def account_emails(self) -> list[str]:
         """Every account's email, in listing order."""
         with self._lock:
-            return list(self._account_keys)
+            return sorted(self._accounts)
 
     # -- observing -------------------------------------------------------------------------------
 
@@ -384,7 +376,7 @@ class FakeInstantly:
 
     # -- operations ------------------------------------------------------------------------------
 
-    def _record(self, email: str) -> AccountRecord:
+    def _record(self, email: str) -> dict[str, Any]:
         record = self._accounts.get(normalize_email(email))
         if record is None:
             raise Rejected("Account not found", 404)
@@ -392,40 +384,34 @@ class FakeInstantly:
 
     def _set_status(self, call: Call, status: int) -> FakeResponse:
         record = self._record(call.params["email"])
-        record.data["status"] = status
-        record.data["timestamp_updated"] = call.stamp
-        return json_response(record.data)
+        record["status"] = status
+        record["timestamp_updated"] = call.stamp
+        return json_response(record)
 
     def _list_accounts(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
-        checks: list[Callable[[AccountRecord], bool]] = []
-        if "status" in query:
-            checks.append(lambda r: r.data.get("status") == query["status"])
-        if "provider_code" in query:
-            checks.append(lambda r: r.data.get("provider_code") == query["provider_code"])
-        if query.get("search"):
-            checks.append(lambda r: matches_search(r.data, query["search"]))
-        if "filter" in query:
-            predicate = account_filter(query["filter"])
-            checks.append(lambda r: predicate(r.data))
-        if any_tags := _csv(query.get("tag_ids")):
-            checks.append(lambda r: bool(r.tags & any_tags))
-        if all_tags := _csv(query.get("tag_ids_all")):
-            checks.append(lambda r: all_tags <= r.tags)
+        any_tags, all_tags = _csv(query.get("tag_ids")), _csv(query.get("tag_ids_all"))
+        predicate = account_filter(query["filter"]) if "filter" in query else None
 
         def include(key: str) -> bool:
-            record = self._accounts[key]
-            return all(c(record) for c in checks)
+            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
+            return (
+                all(query.get(n, data.get(n)) == data.get(n) for n in ("status", "provider_code"))
+                and (not query.get("search") or matches_search(data, query["search"]))
+                and (predicate is None or predicate(data))
+                and (not any_tags or bool(tags & any_tags))
+                and all_tags <= tags
+            )
 
         keys, cursor = cursor_page(
-            self._account_keys,
+            sorted(self._accounts),
             starting_after=query.get("starting_after"),
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
-            include=include if checks else None,
+            include=include,
             skip=query.get("skip", 0),
         )
-        return _page([self._accounts[k].data for k in keys], cursor)
+        return _page([self._accounts[k] for k in keys], cursor)
 
     def _pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
@@ -435,8 +421,8 @@ class FakeInstantly:
             if record is None:
                 failed.append(email)
                 continue
-            record.data["status"] = ACCOUNT_STATUS_PAUSED
-            record.data["timestamp_updated"] = call.stamp
+            record["status"] = ACCOUNT_STATUS_PAUSED
+            record["timestamp_updated"] = call.stamp
             paused.append(email)
         return json_response({"paused_emails": paused, "failed_emails": failed})
 
@@ -464,10 +450,10 @@ class FakeInstantly:
                 record = self._accounts.get(email)
                 if record is None:
                     continue
-                record.data["warmup_status"] = new_status
-                record.data["timestamp_updated"] = stamp
+                record["warmup_status"] = new_status
+                record["timestamp_updated"] = stamp
                 if enable:
-                    record.data["timestamp_warmup_start"] = stamp
+                    record["timestamp_warmup_start"] = stamp
                 done += 1
             return {"success_count": done, "failed_count": failed + len(targets) - done}
 
@@ -481,15 +467,15 @@ class FakeInstantly:
         tag_id = criteria.get("tag_id")
         search = body.get("search")
         selected = []
-        for key in self._account_keys:
+        for key in sorted(self._accounts):
             record = self._accounts[key]
             if key in excluded:
                 continue
-            if predicate is not None and not predicate(record.data):
+            if predicate is not None and not predicate(record):
                 continue
-            if tag_id and tag_id not in record.tags:
+            if tag_id and tag_id not in self._account_tags.get(key, frozenset()):
                 continue
-            if search and not matches_search(record.data, search):
+            if search and not matches_search(record, search):
                 continue
             selected.append(key)
         return selected
@@ -565,7 +551,7 @@ class FakeInstantly:
 
     def _account_status(self, email: str) -> int | None:
         record = self._accounts.get(normalize_email(email))
-        return None if record is None else int(record.data["status"])
+        return None if record is None else int(record["status"])
 
 
 # -- request parsing (pure) ----------------------------------------------------------------------

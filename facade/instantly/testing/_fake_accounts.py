@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 
 __all__ = [
-    "AccountRecord",
     "account_filter",
     "default_account",
     "matches_search",
@@ -96,14 +94,6 @@ def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
         allowed = properties[name]["enum"]
         if name in fields and fields[name] not in allowed:
             raise ValueError(f"Account {name}={fields[name]!r} is not one of {sorted(allowed)}")
-
-
-@dataclass(slots=True)
-class AccountRecord:
-    """An account's JSON plus what the fake keeps beside it (tag ids, never emitted)."""
-
-    data: dict[str, Any]
-    tags: frozenset[str] = field(default_factory=frozenset)
 
 
 def _filter_predicates() -> dict[str, Callable[[Mapping[str, Any]], bool]]:

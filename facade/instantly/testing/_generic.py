@@ -14,7 +14,7 @@ unknown) and its body; one that starts a background job starts a real fake job.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
@@ -33,8 +33,6 @@ _WORKSPACE_FIELDS: Final = frozenset(
     {"organization", "organization_id", "workspace", "workspace_id"}
 )
 _PAGE_LIMIT: Final = 100
-
-Find = Callable[[str], dict[str, Any]]  # a record by its key (the stored dict), or Rejected 404
 
 
 class Collection:
@@ -91,8 +89,6 @@ class SpecStore:
         self._collections: dict[str, Collection] = {}
         self._singles: dict[str, dict[str, Any]] = {}
         self._new_id = IdMaker(0x5EC)
-        # Item paths whose records a hand-written store keeps: template -> (find, remove).
-        self.kept_by_hand: dict[str, tuple[Find, Callable[[str], object] | None]] = {}
 
     def collection(self, path: str, key: str = "id") -> Collection:
         """The collection at `path` (concrete: parents' ids filled in), made on first use."""
@@ -148,18 +144,15 @@ class SpecStore:
             return {"items": items, **({"next_starting_after": cursor} if cursor else {})}
         if route.role in ("get", "patch", "delete"):
             key = call.params[route.key or "id"]
-            by_hand = self.kept_by_hand.get(route.operation.path)
             collection = self.collection(path, route.key or "id")
-            record = by_hand[0](key) if by_hand else collection.get(key)
+            record = collection.get(key)
             if route.role == "patch":
                 record.update(body)
                 for name in record:
                     if "updated" in name and isinstance(record[name], str):
                         record[name] = call.stamp
             elif route.role == "delete":
-                remove = by_hand[1] if by_hand else collection.records.pop
-                assert remove is not None, f"{route.id}: its store deletes by hand"
-                remove(key)
+                del collection.records[key]
             return record
         if route.operation.job:
             return self._fake.jobs._create(_job_type(route), {}, None).as_json()
@@ -180,8 +173,6 @@ class SpecStore:
             return {}
         head, _, last = route.owner.rpartition("/")
         key = last.strip("{}")
-        if by_hand := self.kept_by_hand.get(route.owner):
-            return by_hand[0](params[key])
         return self.collection(_concrete(head, params), key).get(params[key])
 
     def _filler(self, stamp: str) -> Any:
