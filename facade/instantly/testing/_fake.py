@@ -45,7 +45,7 @@ from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
 from ._generic import Collection, SpecStore, read_request
 from ._paging import cursor_page
-from ._records import Call, Rejected, unsupported
+from ._records import Call, Rejected, page_response, unsupported
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
 from ._spec_routes import SpecRoute, match
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
@@ -411,7 +411,7 @@ class FakeInstantly:
             include=include,
             skip=query.get("skip", 0),
         )
-        return _page([self._accounts[k] for k in keys], cursor)
+        return page_response([self._accounts[k] for k in keys], cursor)
 
     def _pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
@@ -510,7 +510,7 @@ class FakeInstantly:
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
             include=include,
         )
-        return _page([jobs[i].as_json() for i in ids], cursor)
+        return page_response([jobs[i].as_json() for i in ids], cursor)
 
     def _get_job(self, call: Call) -> FakeResponse:
         query = call.query
@@ -610,13 +610,6 @@ def _json_or_none(body: bytes) -> Any:
 
 def _csv(value: str | None) -> frozenset[str]:
     return frozenset(p.strip() for p in value.split(",") if p.strip()) if value else frozenset()
-
-
-def _page(items: list[dict[str, Any]], cursor: str | None) -> FakeResponse:
-    page: dict[str, Any] = {"items": items}
-    if cursor is not None:
-        page["next_starting_after"] = cursor
-    return json_response(page)
 
 
 def _retry_after(wait: float, time_scale: float) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, Rejected, emitted, list_page, unsupported
+from ._records import Call, Rejected, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -119,14 +119,10 @@ class CampaignStore:
                 and ("exclude_status" not in query or query["exclude_status"] != record["status"])
             )
 
-        return list_page(
-            list(self._records),
-            self._records,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-            render=self._render,
+        items, cursor = self._campaigns.page(
+            query.get("starting_after"), query.get("limit", 100), include
         )
+        return page_response(items, cursor, self._render)
 
     def _route_activate(self, call: Call) -> FakeResponse:
         record = self._lookup(call.params["id"])

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -220,14 +220,9 @@ class LeadStore:
         body = {} if not isinstance(call.body, dict) else call.body
         unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
-        return list_page(
-            list(self._leads),
-            self._leads,
-            starting_after=body.get("starting_after"),
-            limit=int(body.get("limit", 100)),
-            include=include,
-            render=self._render,
-        )
+        leads = self._fake.spec.collection("/api/v2/leads")
+        items, cursor = leads.page(body.get("starting_after"), int(body.get("limit", 100)), include)
+        return page_response(items, cursor, self._render)
 
     def _route_move(self, call: Call) -> FakeResponse:
         body = call.body

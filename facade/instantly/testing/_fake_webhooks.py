@@ -20,7 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, emitted, list_page
+from ._records import Call, IdMaker, emitted, page_response
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -58,8 +58,7 @@ class WebhookStore:
         self._fake = fake
         # Kept by the spec-driven default, which serves list, get, patch and delete.
         self._webhooks = fake.spec.collection("/api/v2/webhooks")
-        self._events: dict[str, dict[str, Any]] = {}
-        self._event_order: list[str] = []
+        self._events = fake.spec.collection("/api/v2/webhook-events")  # the delivery log
         self._failures: dict[str, int] = {}
         self._new_event_id = IdMaker(0x3EE)
         self.sender: Sender | None = None
@@ -157,14 +156,9 @@ class WebhookStore:
                 and query.get("from", day)[:10] <= day <= query.get("to", day)[:10]
             )
 
-        order = list(reversed(self._event_order))
-        return list_page(
-            order,
-            self._events,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-        )
+        start, limit = query.get("starting_after"), query.get("limit", 100)
+        items, cursor = self._events.page(start, limit, include, newest_first=True)
+        return page_response(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -208,7 +202,7 @@ class WebhookStore:
     def _log(self, record: dict[str, Any], payload: dict[str, Any], delivery: Delivery) -> None:
         stamp = payload["timestamp"]
         event_id = self._new_event_id()
-        self._events[event_id] = {
+        self._events.records[event_id] = {
             "id": event_id,
             "timestamp_created": stamp,
             "timestamp_created_date": stamp[:10],
@@ -223,7 +217,6 @@ class WebhookStore:
             "lead_email": payload.get("lead_email"),
             "response_time_ms": 0,
         }
-        self._event_order.append(event_id)
         failures = 0 if delivery.error is None else self._failures.get(record["id"], 0) + 1
         self._failures[record["id"]] = failures
         if failures >= self.disable_after:

@@ -14,7 +14,7 @@ unknown) and its body; one that starts a background job starts a real fake job.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
@@ -61,23 +61,24 @@ class Collection:
         return list(self.records)
 
     def page(
-        self, starting_after: str | None, limit: int, query: Mapping[str, Any] = {}
+        self,
+        starting_after: str | None,
+        limit: int,
+        include: Callable[[dict[str, Any]], bool] | None = None,
+        *,
+        newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """The records after `starting_after` matching `query` (a field it names equals the
-        value; `search`: a value holds the text, any case), and the next page's cursor."""
-        keys = list(self.records)
+        """The records after the key `starting_after` (none after an unknown one) that
+        `include` keeps, oldest first unless `newest_first`, and the next page's cursor.
+
+        Like Instantly, every non-empty page has a cursor, so a listing ends with an empty page.
+        """
+        keys = list(self.records)[:: -1 if newest_first else 1]
         start = 0
         if starting_after is not None:
             start = keys.index(starting_after) + 1 if starting_after in keys else len(keys)
-        search = str(query.get("search", "")).lower()
-        fields = {n: v for n, v in query.items() if n != "search"}
-        matching = (
-            self.records[k]
-            for k in keys[start:]
-            if all(str(self.records[k].get(n, v)) == str(v) for n, v in fields.items())
-            and (not search or any(search in str(v).lower() for v in self.records[k].values()))
-        )
-        items = list(itertools.islice(matching, limit))
+        records = (self.records[k] for k in keys[start:])
+        items = list(itertools.islice(filter(include, records), limit))
         return items, (str(items[-1][self.key]) if items else None)
 
 
@@ -136,7 +137,7 @@ class SpecStore:
             source = call.query if route.operation.pages != "body" else body
             fields = {k: v for k, v in call.query.items() if k not in ("limit", "starting_after")}
             items, cursor = collection.page(
-                source.get("starting_after"), int(source.get("limit", _PAGE_LIMIT)), fields
+                source.get("starting_after"), int(source.get("limit", _PAGE_LIMIT)), _where(fields)
             )
             schema = resolve(route.response or {})
             if "array" in (schema.get("type") or ()):
@@ -232,6 +233,17 @@ def _check_part(values: Mapping[str, Any], schema: Schema | None, where: str) ->
     for name, sub in schema.get("properties", {}).items():
         if name in values:
             check(values[name], sub, f"{where}/{name}")
+
+
+def _where(query: Mapping[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """A record filter from a list's query: a field it names equals the value; `search`: some
+    value holds the text, in any case."""
+    search = str(query.get("search", "")).lower()
+    fields = {n: str(v) for n, v in query.items() if n != "search"}
+    return lambda record: (
+        all(str(record.get(n, v)) == v for n, v in fields.items())
+        and (not search or any(search in str(v).lower() for v in record.values()))
+    )
 
 
 def _noun(path: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ __all__ = [
     "Rejected",
     "copy_json",
     "emitted",
-    "list_page",
+    "page_response",
     "unsupported",
 ]
 
@@ -83,37 +83,13 @@ def unsupported(
         )
 
 
-def list_page(
-    ordered_ids: Sequence[str],
-    records: Mapping[str, Mapping[str, Any]],
-    *,
-    starting_after: str | None,
-    limit: int,
-    include: Callable[[Mapping[str, Any]], bool] | None = None,
+def page_response(
+    items: Iterable[Mapping[str, Any]],
+    cursor: str | None,
     render: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
 ) -> FakeResponse:
-    """`{"items", "next_starting_after"}` after the id `starting_after`, in `ordered_ids` order.
-
-    Like Instantly, every non-empty page carries a cursor (its last id), so a listing ends with
-    an empty page. An unknown cursor gives an empty page.
-    """
-    start = 0
-    if starting_after is not None:
-        try:
-            start = list(ordered_ids).index(starting_after) + 1
-        except ValueError:
-            start = len(ordered_ids)
-    items: list[dict[str, Any]] = []
-    last: str | None = None
-    for record_id in itertools.islice(ordered_ids, start, None):
-        record = records[record_id]
-        if include is not None and not include(record):
-            continue
-        items.append(render(record))
-        last = record_id
-        if len(items) == limit:
-            break
-    page: dict[str, Any] = {"items": items}
-    if last is not None:
-        page["next_starting_after"] = last
+    """A cursor page as Instantly sends it: `{"items", "next_starting_after"}`."""
+    page: dict[str, Any] = {"items": [render(item) for item in items]}
+    if cursor is not None:
+        page["next_starting_after"] = cursor
     return json_response(page)
