@@ -45,7 +45,7 @@ from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
 from ._generic import Collection, SpecStore, read_request
 from ._paging import cursor_page
-from ._records import Call, Rejected, page_response, unsupported
+from ._records import Call, Rejected, copy_json, csv_values, page_response, unsupported
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
 from ._spec_routes import SpecRoute, match
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
@@ -164,7 +164,7 @@ class FakeInstantly:
         required fields filled from the spec); returns it. For resources the API cannot create
         (`/api/v2/inbox-placement-reports`) and for seeding."""
         with self._lock:
-            return _copy(self.spec.add(path, fields, self._wall.at(self._wall.clock())))
+            return copy_json(self.spec.add(path, fields, self._wall.at(self._wall.clock())))
 
     def __repr__(self) -> str:
         key = "any key" if self._api_key is None else "a fixed key"
@@ -202,7 +202,7 @@ class FakeInstantly:
             data["email"] = key
             self._accounts[key] = data
             self._account_tags[key] = frozenset(tags)
-            return _copy(data)
+            return copy_json(data)
 
     def seed_accounts(
         self, count: int, *, domain: str = "example.com", prefix: str = "sender", **fields: Any
@@ -231,7 +231,7 @@ class FakeInstantly:
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 raise KeyError(f"no account {email!r}; seeded: {len(self._accounts)} accounts")
-            return _copy(record)
+            return copy_json(record)
 
     def account_emails(self) -> list[str]:
         """Every account's email, in listing order."""
@@ -391,7 +391,7 @@ class FakeInstantly:
     def _list_accounts(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
-        any_tags, all_tags = _csv(query.get("tag_ids")), _csv(query.get("tag_ids_all"))
+        any_tags, all_tags = csv_values(query.get("tag_ids")), csv_values(query.get("tag_ids_all"))
         predicate = account_filter(query["filter"]) if "filter" in query else None
 
         def include(key: str) -> bool:
@@ -483,9 +483,9 @@ class FakeInstantly:
     def _list_jobs(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, ("sort_column", "sort_order"), "GET /api/v2/background-jobs")
-        wanted = _csv(query.get("ids")) | _csv(query.get("included_ids"))
-        excluded = _csv(query.get("excluded_ids"))
-        statuses = _csv(query.get("status"))
+        wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
+        excluded = csv_values(query.get("excluded_ids"))
+        statuses = csv_values(query.get("status"))
         if unknown := sorted(statuses - set(JOB_STATUSES)):
             raise Rejected(
                 f"querystring/status has unknown job status(es) {unknown}; "
@@ -518,7 +518,9 @@ class FakeInstantly:
         if job is None:
             raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")
-        return json_response(job.as_json(sorted(_csv(fields)) if fields is not None else None))
+        return json_response(
+            job.as_json(sorted(csv_values(fields)) if fields is not None else None)
+        )
 
     # -- the workspace's other stores ------------------------------------------------------------
 
@@ -594,11 +596,6 @@ def _account_fields() -> Mapping[str, Any]:
     return fields
 
 
-def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    copied: dict[str, Any] = json.loads(json.dumps(data))
-    return copied
-
-
 def _json_or_none(body: bytes) -> Any:
     if not body:
         return None
@@ -606,10 +603,6 @@ def _json_or_none(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def _csv(value: str | None) -> frozenset[str]:
-    return frozenset(p.strip() for p in value.split(",") if p.strip()) if value else frozenset()
 
 
 def _retry_after(wait: float, time_scale: float) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, Rejected, emitted, page_response, unsupported
+from ._records import Call, Rejected, csv_values, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ class CampaignStore:
         return json_response(rows)
 
     def _route_account_daily(self, call: Call) -> FakeResponse:
-        accounts = set(_split(call.query.get("emails")))
+        accounts = csv_values(call.query.get("emails"))
         by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for email in self._traffic(call.query, None):
             if accounts and email["eaccount"] not in accounts:
@@ -250,8 +250,8 @@ class CampaignStore:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _wanted(self, one: str | None, many: Iterable[str] | None) -> set[str] | None:
-        ids = set(_split(one)) | {i for m in many or () for i in _split(m)}
+    def _wanted(self, one: str | None, many: Iterable[str] | None) -> frozenset[str] | None:
+        ids = csv_values(one) | {i for m in many or () for i in csv_values(m)}
         if not ids:
             return None
         unknown = sorted(i for i in ids if i not in self._records)
@@ -260,7 +260,7 @@ class CampaignStore:
         return ids
 
     def _traffic(
-        self, query: Mapping[str, Any], campaigns: set[str] | None
+        self, query: Mapping[str, Any], campaigns: frozenset[str] | None
     ) -> list[dict[str, Any]]:
         start, end = query.get("start_date"), query.get("end_date")
         status = query.get("campaign_status")
@@ -279,26 +279,15 @@ class CampaignStore:
             found.append(email)
         return found
 
-    def _fields(self) -> tuple[str, ...]:
-        from ._spec_routes import component
-
-        return tuple(component("Campaign")["properties"])
-
     def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-        fields = {**emitted(body, self._fields()), "status": CAMPAIGN_DRAFT}
+        fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
         return self._fake.spec.add("/api/v2/campaigns", fields, stamp)
 
     def _lookup(self, campaign_id: str) -> dict[str, Any]:
         return self._campaigns.get(campaign_id)
 
     def _render(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        return emitted(record, self._fields())
-
-
-def _split(value: str | list[str] | None) -> list[str]:
-    """A query list: repeated (`emails=a&emails=b`, the spec's form style) or comma-joined."""
-    parts = value if isinstance(value, list) else [value] if value else []
-    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
+        return emitted(record, "Campaign")
 
 
 def _row(emails: list[dict[str, Any]], unseen: tuple[str, ...], **keys: Any) -> dict[str, Any]:

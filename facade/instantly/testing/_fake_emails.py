@@ -246,6 +246,4 @@ class EmailStore:
             return record
 
     def _render(self, email: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_routes import component
-
-        return emitted(email, tuple(component("Email")["properties"]))
+        return emitted(email, "Email")

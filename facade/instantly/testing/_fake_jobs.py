@@ -19,20 +19,16 @@ from typing import Any, Final
 from .._facts import JOB_STATUSES, JOB_TERMINAL_STATUSES, JobStatus
 from ._clock import WallClock
 
-__all__ = ["JOB_TYPES", "JobControl", "JobPhase", "JobScript"]
+__all__ = ["JobControl", "JobPhase", "JobScript", "job_types"]
 
-# The background job types of the spec (BackgroundJob.type).
-JOB_TYPES: Final = (
-    "move-leads",
-    "import-leads",
-    "export-leads",
-    "update-warmup-accounts",
-    "rename-variable",
-    "broadcast-ai-generate",
-    "broadcast-website-scrape",
-    "import-subscribers-from-crm",
-    "resync-subscriber-crm-tags",
-)
+
+def job_types() -> list[str]:
+    """The background job types of the spec (BackgroundJob.type)."""
+    from ._spec_routes import component
+
+    types: list[str] = component("BackgroundJob")["properties"]["type"]["enum"]
+    return types
+
 
 _DEFAULT_ERROR: Final = "Failed to update warmup for the selected accounts"
 _ID_PREFIX: Final = 0x019CC043AF5470E2AC5A << 48  # uuid7-looking ids that sort in creation order
@@ -316,8 +312,8 @@ class JobControl:
         script: JobScript | None = None,
     ) -> dict[str, Any]:
         """Start a job with no side effects (e.g. an `import-leads` job for a poller under test)."""
-        if job_type not in JOB_TYPES:
-            raise ValueError(f"job type {job_type!r} is not one of {list(JOB_TYPES)}")
+        if job_type not in job_types():
+            raise ValueError(f"job type {job_type!r} is not one of {job_types()}")
         with self._lock:
             if script is not None:
                 self._next_scripts.appendleft(script)

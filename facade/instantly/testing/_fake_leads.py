@@ -366,6 +366,4 @@ class LeadStore:
         return include
 
     def _render(self, lead: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_routes import component
-
-        return emitted(lead, tuple(component("Lead")["properties"]))
+        return emitted(lead, "Lead")

@@ -106,7 +106,7 @@ class WebhookStore:
     def _route_create(self, call: Call) -> FakeResponse:
         fields = {**call.body, "status": WEBHOOK_ACTIVE, "timestamp_error": None}
         record = self._fake.spec.add("/api/v2/webhooks", fields, call.stamp)
-        return json_response(emitted(record, self._fields()))
+        return json_response(emitted(record, "Webhook"))
 
     def _route_event_types(self, call: Call) -> FakeResponse:
         standard = [
@@ -142,7 +142,7 @@ class WebhookStore:
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
-        return json_response(emitted(record, self._fields()))
+        return json_response(emitted(record, "Webhook"))
 
     def _route_list_events(self, call: Call) -> FakeResponse:
         query = call.query
@@ -161,11 +161,6 @@ class WebhookStore:
         return page_response(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _fields(self) -> tuple[str, ...]:
-        from ._spec_routes import component
-
-        return tuple(component("Webhook")["properties"])
 
     def _lookup(self, webhook_id: str) -> dict[str, Any]:
         return self._webhooks.get(webhook_id)

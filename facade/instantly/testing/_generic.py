@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from ._records import Call, IdMaker, Rejected
 from ._schema import Schema, SchemaError, check, coerce_query, resolve
-from ._spec_routes import SpecRoute, item_route
+from ._spec_routes import SpecRoute, item_route, routes
 from ._values import NOTHING, render
 from ._wire import FakeResponse, json_response
 
@@ -100,19 +100,18 @@ class SpecStore:
 
     def add(self, path: str, fields: Mapping[str, Any], stamp: str) -> dict[str, Any]:
         """Store a record in the collection at `path` as a create would; returns it."""
-        route = next((r for r in _routes_of(path) if r.role == "create"), None) or item_route(
-            _template_of(path)
+        template = _template_of(path)
+        create = next(
+            (r for r in routes() if r.role == "create" and r.collection == template), None
         )
-        key = route.key if route is not None and route.key else "id"
-        collection = self.collection(path, key)
-        record = dict(fields)
-        record.setdefault(key, self._new_id())
-        fill = self._filler(stamp)
-        for schema in (route.response if route else None, _item_schema(_template_of(path))):
-            built = render(schema, record, fill)
+        item = item_route(template)
+        key = next((r.key for r in (create, item) if r is not None and r.key), "id")
+        record = {key: self._new_id(), **fields}
+        for route in (create, item):
+            built = render(route.schema if route else None, record, self._filler(stamp))
             if isinstance(built, dict):
                 record = {**built, **record}
-        collection.records[str(record[key])] = record
+        self.collection(path, key).records[str(record[key])] = record
         return record
 
     def serve(self, route: SpecRoute, call: Call) -> FakeResponse:
@@ -124,7 +123,7 @@ class SpecStore:
             return FakeResponse(route.status, (("content-type", route.media),), b"")
         answer = self._act(route, call)
         fill = self._filler(call.stamp)
-        return json_response(render(route.response, answer, fill), route.status)
+        return json_response(render(route.schema, answer, fill), route.status)
 
     def _act(self, route: SpecRoute, call: Call) -> Any:
         """The state change of `route`, and what its answer is built from."""
@@ -139,7 +138,7 @@ class SpecStore:
             items, cursor = collection.page(
                 source.get("starting_after"), int(source.get("limit", _PAGE_LIMIT)), _where(fields)
             )
-            schema = resolve(route.response or {})
+            schema = resolve(route.schema or {})
             if "array" in (schema.get("type") or ()):
                 return items
             return {"items": items, **({"next_starting_after": cursor} if cursor else {})}
@@ -163,7 +162,7 @@ class SpecStore:
             if route.role == "write":
                 single.update(body)
             if not single:
-                built = render(route.response, {**owner}, self._filler(call.stamp))
+                built = render(route.schema, {**owner}, self._filler(call.stamp))
                 single.update(built if isinstance(built, dict) else {})
             return {**single, **owner}
         return {**body, **owner}
@@ -259,8 +258,6 @@ def _concrete(template: str, params: Mapping[str, str]) -> str:
 
 def _template_of(path: str) -> str:
     """The collection template a concrete path is an instance of (or the path itself)."""
-    from ._spec_routes import routes
-
     parts = path.split("/")
     for route in routes():
         template = (route.collection or "").split("/")
@@ -271,21 +268,10 @@ def _template_of(path: str) -> str:
     return path
 
 
-def _routes_of(path: str) -> list[SpecRoute]:
-    from ._spec_routes import routes
-
-    template = _template_of(path)
-    return [r for r in routes() if r.collection == template]
-
-
-def _item_schema(template: str) -> Schema | None:
-    route = item_route(template)
-    return route.response if route is not None else None
-
-
 def _job_type(route: SpecRoute) -> str:
     """The job type an operation starts: the one whose words its operationId holds."""
-    from ._fake_jobs import JOB_TYPES
+    from ._fake_jobs import job_types
 
     lowered = route.id.lower()
-    return next((t for t in JOB_TYPES if all(w in lowered for w in t.split("-"))), JOB_TYPES[0])
+    types = job_types()
+    return next((t for t in types if all(w in lowered for w in t.split("-"))), types[0])

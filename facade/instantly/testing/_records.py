@@ -11,7 +11,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ._wire import FakeResponse, json_response
 
@@ -20,10 +20,13 @@ __all__ = [
     "IdMaker",
     "Rejected",
     "copy_json",
+    "csv_values",
     "emitted",
     "page_response",
     "unsupported",
 ]
+
+_T = TypeVar("_T")
 
 
 class Rejected(Exception):
@@ -61,14 +64,17 @@ class IdMaker:
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
 
 
-def copy_json(value: Any) -> Any:
+def copy_json(value: _T) -> _T:
     """A deep copy through JSON (what a response would carry)."""
-    return json.loads(json.dumps(value))
+    copied: _T = json.loads(json.dumps(value))
+    return copied
 
 
-def emitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """The keys of `data` the spec's schema allows (`fields`), copied."""
-    allowed = set(fields)
+def emitted(data: Mapping[str, Any], schema: str) -> dict[str, Any]:
+    """The keys of `data` the spec's component `schema` names (`Campaign`), copied."""
+    from ._spec_routes import component
+
+    allowed = component(schema)["properties"]
     return {k: copy_json(v) for k, v in data.items() if k in allowed}
 
 
@@ -81,6 +87,12 @@ def unsupported(
         raise Rejected(
             f"{', '.join(used)} is not supported by instantly.testing.FakeInstantly on {route}"
         )
+
+
+def csv_values(value: str | list[str] | None) -> frozenset[str]:
+    """A query list: repeated (`ids=a&ids=b`, the spec's form style) or comma-joined."""
+    parts = value if isinstance(value, list) else [value] if value else []
+    return frozenset(p.strip() for part in parts for p in str(part).split(",") if p.strip())
 
 
 def page_response(

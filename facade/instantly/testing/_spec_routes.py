@@ -41,7 +41,7 @@ class SpecRoute:
     owner: str | None  # the item path an action or read acts on (`/api/v2/campaigns/{id}`)
     status: int  # the 2xx the spec documents
     media: str | None  # its media type (None: no body)
-    response: Mapping[str, Any] | None  # its JSON schema (refs name `component`s)
+    schema: Mapping[str, Any] | None  # its JSON schema (refs name `component`s)
     closed_body: bool  # the body may hold only the properties its schema names
 
     @property
@@ -108,26 +108,12 @@ def routes() -> tuple[SpecRoute, ...]:
     found = []
     for op in operations:
         role, collection, key = _role(op.method, op.path, item_paths)
-        answer = responses.get(op.id, {"status": 200, "media": None, "schema": None})
-        closed = bool(answer.get("closed_body"))
         owner = None
         if role in ("action", "read", "write"):
             parts = op.path.split("/")
             prefixes = ("/".join(parts[:n]) for n in range(len(parts) - 1, 0, -1))
             owner = next((p for p in prefixes if p in item_paths), None)
-        found.append(
-            SpecRoute(
-                op,
-                role,
-                collection,
-                key,
-                owner,
-                answer["status"],
-                answer["media"],
-                answer["schema"],
-                closed,
-            )
-        )
+        found.append(SpecRoute(op, role, collection, key, owner, **responses[op.id]))
     found.sort(key=lambda r: [("{" in s, s) for s in r.operation.path.split("/")])
     return tuple(found)
 
