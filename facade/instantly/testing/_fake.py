@@ -44,10 +44,17 @@ from ._fake_verification import VerificationStore
 from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
 from ._generic import Collection, SpecStore, read_request
-from ._paging import cursor_page
-from ._records import Call, Rejected, copy_json, csv_values, page_response, unsupported
+from ._records import (
+    Call,
+    Rejected,
+    copy_json,
+    csv_values,
+    cursor_page,
+    page_response,
+    unsupported,
+)
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
-from ._spec_routes import SpecRoute, match
+from ._spec_routes import SpecRoute, match, routes
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -152,6 +159,15 @@ class FakeInstantly:
         for store in (self.campaigns, self.leads, self.emails, self.webhooks, self.verifications):
             handlers.update(store.handlers())
         return handlers
+
+    def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
+        """Answer an operation with your own function, after the fake's checks: `answer(call)`
+        (`call.params`, `.query`, `.body`, `.stamp`) returns a `FakeResponse` or a JSON value."""
+        status = {r.id: r.status for r in routes()}[operation_id]
+        with self._lock:
+            self._handlers[operation_id] = lambda call: (
+                a if isinstance(a := answer(call), FakeResponse) else json_response(a, status)
+            )
 
     def collection(self, path: str) -> Collection:
         """The records the spec-driven default serves at a collection path (seed or inspect them):

@@ -179,7 +179,7 @@ class SpecStore:
         fake = self._fake
 
         def fill(name: str, schema: Schema) -> Any:
-            if schema.get("format") == "date-time":
+            if schema.get("format") == "date-time" or name.startswith("timestamp_"):
                 return stamp
             if name in _WORKSPACE_FIELDS:
                 return fake.workspace_id

@@ -1,15 +1,16 @@
 """What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
 
-A store (campaigns, leads, emails, webhooks, verification) holds one kind of state and answers
-its routes through `handle(action, call)`; `Call` carries what the fake already parsed and
-checked (path parameters, query, body) and the moment of the request.
+A store (campaigns, leads, emails, webhooks, verification) answers the operations whose
+behaviour goes beyond the spec (its `handlers()`); `Call` carries what the fake already parsed
+and checked (path parameters, query, body) and the moment of the request.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ __all__ = [
     "Rejected",
     "copy_json",
     "csv_values",
+    "cursor_page",
     "emitted",
     "page_response",
     "unsupported",
@@ -93,6 +95,30 @@ def csv_values(value: str | list[str] | None) -> frozenset[str]:
     """A query list: repeated (`ids=a&ids=b`, the spec's form style) or comma-joined."""
     parts = value if isinstance(value, list) else [value] if value else []
     return frozenset(p.strip() for part in parts for p in str(part).split(",") if p.strip())
+
+
+def cursor_page(
+    keys: Sequence[str],
+    *,
+    starting_after: str | None,
+    limit: int,
+    include: Callable[[str], bool] | None = None,
+    skip: int = 0,
+) -> tuple[list[str], str | None]:
+    """The keys of one page of sorted `keys` and the next cursor (None when empty). The cursor is
+    the page's last key, so a page after an item removed since continues where it sorted."""
+    start = 0 if starting_after is None else bisect_right(keys, starting_after)
+    page: list[str] = []
+    for key in itertools.islice(keys, start, None):
+        if include is not None and not include(key):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        page.append(key)
+        if len(page) == limit:
+            break
+    return page, (page[-1] if page else None)
 
 
 def page_response(
