@@ -66,24 +66,18 @@ def _seed(fake: FakeInstantly, route: SpecRoute, params: dict[str, str]) -> None
     collection = "/".join(
         params.get(p[1:-1], p) if p.startswith("{") else p for p in head.split("/")
     )
-    by_hand = {
-        "/api/v2/campaigns": _CAMPAIGN,
-        "/api/v2/lead-lists": {"name": "Seeded"},
-        "/api/v2/email-verification": {"email": params.get(key, "")},
-        "/api/v2/webhooks": {"target_hook_url": "https://example.com/hook"},
-        "/api/v2/leads": {"email": "lead@example.com"},
-    }
-    if collection in by_hand:
-        fake.seed_accounts(1, domain="example.com", prefix="sender")
-        answer = fake.handle(
+    if collection == "/api/v2/email-verification":  # kept by its store: verify the address
+        fake.verifications.set_result(params[key], "verified")
+        fake.handle(
             "POST",
             collection,
             headers={"authorization": "Bearer k", "content-type": "application/json"},
-            body=json.dumps(by_hand[collection]).encode(),
+            body=json.dumps({"email": params[key]}).encode(),
         )
-        params[key] = answer.json()[key]
-    else:
-        params[key] = fake.add_record(collection, **{key: params[key]})[key]
+        return
+    fake.seed_accounts(1)  # sender001@example.com, the seeded campaign's sending account
+    fields = _CAMPAIGN if collection == "/api/v2/campaigns" else {}
+    fake.add_record(collection, **{key: params[key], **fields})
 
 
 def _fitted(

@@ -1,10 +1,11 @@
-"""`FakeInstantly`: a stateful, sans-I/O stand-in for Instantly's API v2 (accounts, warmup, jobs).
+"""`FakeInstantly`: a stateful, sans-I/O stand-in for every operation of Instantly's API v2.
 
 `handle(method, path, query=..., headers=..., body=...)` turns one request into a `FakeResponse`
 (status, headers, body, optional delay or hang-up), in the order Instantly's Fastify server
 works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
-query validation (400/415) → the operation. The in-process transport and the loopback server
-only carry bytes to and from it.
+query validation (400/415) → the operation: its hand-written answer (accounts, warmup, jobs
+here; the stores' `handlers()`) or, for every other operation, the spec-driven default
+(`_generic.py`). The in-process transport and the loopback server only carry bytes.
 """
 
 from __future__ import annotations

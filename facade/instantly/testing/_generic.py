@@ -43,9 +43,6 @@ class Collection:
         self.key = key
         self.records: dict[str, dict[str, Any]] = {}
 
-    def __len__(self) -> int:
-        return len(self.records)
-
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(list(self.records.values()))
 
@@ -55,10 +52,6 @@ class Collection:
         if record is None:
             raise Rejected(f"{_noun(self.path)} not found", 404)
         return record
-
-    def ids(self) -> list[str]:
-        """Every record's key, oldest first."""
-        return list(self.records)
 
     def page(
         self,
