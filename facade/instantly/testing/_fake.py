@@ -425,7 +425,7 @@ class FakeInstantly:
             sorted(self._accounts),
             starting_after=query.get("starting_after"),
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
-            include=include,
+            include=include if set(query) - {"limit", "starting_after", "skip"} else None,
             skip=query.get("skip", 0),
         )
         return page_response([self._accounts[k] for k in keys], cursor)

@@ -124,10 +124,11 @@ def cursor_page(
 def page_response(
     items: Iterable[Mapping[str, Any]],
     cursor: str | None,
-    render: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
+    render: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
 ) -> FakeResponse:
-    """A cursor page as Instantly sends it: `{"items", "next_starting_after"}`."""
-    page: dict[str, Any] = {"items": [render(item) for item in items]}
+    """A cursor page as Instantly sends it: `{"items", "next_starting_after"}` (items as they
+    are, or through `render`: sent at once, so they are not copied)."""
+    page: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
     if cursor is not None:
         page["next_starting_after"] = cursor
     return json_response(page)
