@@ -499,7 +499,6 @@ class FakeInstantly:
 
     def _list_jobs(self, call: Call) -> FakeResponse:
         query = call.query
-        unsupported(query, ("sort_column", "sort_order"), "GET /api/v2/background-jobs")
         wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
         excluded = csv_values(query.get("excluded_ids"))
         statuses = csv_values(query.get("status"))
