@@ -7,6 +7,7 @@ policy applies to everything. Resources load on first use, keeping `import insta
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 import weakref
@@ -17,17 +18,23 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 from instantly_api.resources import AsyncResources, SyncResources
 
+from . import _deadline
 from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    LOGGER_NAME,
     USER_AGENT,
     Secret,
+    env_ca_bundle,
     resolve_api_key,
     resolve_base_url,
+    resolve_max_response_bytes,
     resolve_timeout,
 )
 from ._errors import InvalidInputError
 from ._rate_limiter import RateLimit, RateLimiter
+from ._response_body import ACCEPT_ENCODING
 from ._retry import RetryPolicy
 from ._retry_transport import (
     AsyncClientTransport,
@@ -45,6 +52,8 @@ if TYPE_CHECKING:
     from .resources._base import AsyncRunner, SyncRunner
 
 __all__ = ["AsyncInstantly", "Instantly"]
+
+logger = logging.getLogger(LOGGER_NAME)
 
 TimeoutTypes = float | httpx.Timeout | None
 
@@ -65,6 +74,8 @@ class _Config:
         default_headers: Mapping[str, str] | None,
         clock: Callable[[], float] | None,
         rng: Callable[[], float] | None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        trust_env: bool = True,
     ) -> None:
         self.api_key: Secret = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
@@ -88,8 +99,14 @@ class _Config:
             route_of=limited_route_of,
             clock=clock or time.monotonic,
             rng=rng or random.random,
+            max_response_bytes=resolve_max_response_bytes(max_response_bytes),
         )
+        if not isinstance(trust_env, bool):
+            raise InvalidInputError(f"trust_env must be True or False, got {trust_env!r}")
+        self.trust_env = trust_env
         self.headers = {
+            # What the transport can decode within max_response_bytes (a caller may narrow it).
+            "Accept-Encoding": ACCEPT_ENCODING,
             **(default_headers or {}),
             "Authorization": Secret(f"Bearer {self.api_key}"),  # hidden in any repr
             "User-Agent": USER_AGENT,
@@ -111,6 +128,20 @@ class _Config:
             timeout=self.timeout,
             raise_on_unexpected_status=False,
         )
+
+    def network_options(self) -> dict[str, Any]:
+        """The options of the network transport a client makes itself (no transport given).
+
+        With `trust_env`, httpx's transport takes its CA certificates from SSL_CERT_FILE or
+        SSL_CERT_DIR when set (instead of certifi's bundle): said once in the log.
+        """
+        if self.trust_env and (ca := env_ca_bundle()) is not None:
+            logger.info(
+                "TLS: %s=%s replaces the certifi CA bundle for this client (trust_env=False "
+                "ignores it)",
+                *ca,
+            )
+        return {"trust_env": self.trust_env}
 
     def http_options(self) -> dict[str, Any]:
         """The httpx client options both clients build theirs with."""
@@ -153,6 +184,9 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
     Instantly's. `transport` replaces the network transport (e.g. `httpx.MockTransport`);
     `http_client` is an httpx client to send through (its proxies, TLS, pool); the caller keeps
     ownership of it. `clock`, `sleep` and `rng` are injectable for tests.
+    `max_response_bytes` caps each response body once decoded (64 MiB; None: no cap):
+    `ResponseTooLargeError` past it. `trust_env=False` ignores SSL_CERT_FILE and SSL_CERT_DIR
+    (see docs/reliability.md for the environment the client reads).
     """
 
     def __init__(
@@ -169,11 +203,14 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
         clock: Callable[[], float] | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        trust_env: bool = True,
     ) -> None:
         _check_one_of(http_client, transport)
         self._config = _Config(
-            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
-        )
+            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng,
+            max_response_bytes, trust_env,
+        )  # fmt: skip
         self._sleep = sleep
         self._http: Http = self._wrap(http_client, transport)
 
@@ -216,9 +253,9 @@ class Instantly(
         self, http_client: httpx.Client | None, transport: httpx.BaseTransport | None
     ) -> httpx.Client:
         inner = ClientTransport(http_client) if http_client is not None else transport
-        retry = RetryTransport(
-            inner or httpx.HTTPTransport(), self._config.settings, sleep=self._sleep or time.sleep
-        )
+        if inner is None:  # our own pool: its sockets hold each attempt's deadline
+            inner = _deadline.install(httpx.HTTPTransport(**self._config.network_options()))
+        retry = RetryTransport(inner, self._config.settings, sleep=self._sleep or time.sleep)
         return httpx.Client(**self._config.http_options(), transport=retry)
 
     @cached_property
@@ -264,9 +301,9 @@ class AsyncInstantly(
         self, http_client: httpx.AsyncClient | None, transport: httpx.AsyncBaseTransport | None
     ) -> httpx.AsyncClient:
         inner = AsyncClientTransport(http_client) if http_client is not None else transport
-        retry = AsyncRetryTransport(
-            inner or httpx.AsyncHTTPTransport(), self._config.settings, sleep=self._sleep
-        )
+        if inner is None:
+            inner = httpx.AsyncHTTPTransport(**self._config.network_options())
+        retry = AsyncRetryTransport(inner, self._config.settings, sleep=self._sleep)
         return httpx.AsyncClient(**self._config.http_options(), transport=retry)
 
     @cached_property

@@ -11,6 +11,7 @@
     │   │   └── APITimeoutError
     │   │       └── RateLimitQueueTimeoutError the client-side limiter would queue it too long
     │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
+    │   ├── ResponseTooLargeError             a body past the client's max_response_bytes
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
     │   ├── PartialBatchError                 a split call failed after earlier requests took effect
@@ -81,6 +82,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitQueueTimeoutError",
+    "ResponseTooLargeError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "VerificationTimeoutError",
@@ -215,6 +217,27 @@ class MalformedResponseError(APIError):
     ) -> None:
         self.status_code = status_code
         self.body = body
+        super().__init__(message, method=method, path=path)
+
+
+class ResponseTooLargeError(APIError):
+    """A response body (decoded) passed the client's `max_response_bytes`; reading stopped there.
+
+    Raised on any status, before the body is parsed. `limit` is the cap in bytes, `status_code`
+    the response's status. The request may have been processed (the server answered).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        status_code: int,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.limit = limit
+        self.status_code = status_code
         super().__init__(message, method=method, path=path)
 
 
