@@ -37,7 +37,8 @@
     │   └── JobGroupError                     some jobs of a group did not succeed
     └── WebhookError                          a webhook delivery was refused (instantly.webhooks)
         ├── WebhookAuthenticationError        the shared-secret header is missing or wrong
-        └── MalformedWebhookError (ValueError)  the body is not a delivery we can read
+        ├── MalformedWebhookError (ValueError)  the body is not a delivery we can read
+        └── WebhookCapacityError              the replay window is full: answer 503, it is resent
 
 Messages carry the request method, the path and the server's own message. They never carry the
 API key: nothing here is ever given the request headers.
@@ -87,6 +88,7 @@ __all__ = [
     "UnprocessableEntityError",
     "VerificationTimeoutError",
     "WebhookAuthenticationError",
+    "WebhookCapacityError",
     "WebhookError",
     "WrongClientSideError",
     "status_error_class",
@@ -499,3 +501,11 @@ class WebhookAuthenticationError(WebhookError):
 
 class MalformedWebhookError(WebhookError, ValueError):
     """The delivery body is not one we can read: too large, not JSON, not an object, bad fields."""
+
+
+class WebhookCapacityError(WebhookError):
+    """The de-duplicator holds as many ids as it may, all within the replay window.
+
+    Nothing was recorded: answer 503, and Instantly delivers the event again later. Forgetting
+    an id early instead would let a replay of it through.
+    """
