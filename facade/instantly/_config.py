@@ -121,9 +121,13 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http is allowed to."""
+    """True for exactly `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may go to.
+
+    By literal address or that one name only: `x.localhost` resolves wherever the system's
+    resolver says, so it is not taken on trust.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -137,7 +141,25 @@ def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = N
     url = base_url if base_url is not None else env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
     source = "base_url" if base_url is not None else (ENV_BASE_URL if env.get(ENV_BASE_URL) else "")
     where = f" (from {source})" if source else ""
-    parts = urlsplit(url)
+    if not isinstance(url, str):
+        raise InvalidInputError(f"base URL{where} must be a str, got {type(url).__name__}")
+    if url != url.strip():
+        raise InvalidInputError(
+            f"base URL {url!r}{where} has leading or trailing whitespace (a line break from a "
+            "file or an environment variable?); give the URL alone"
+        )
+    if bad := next((c for c in url if c.isspace() or not c.isprintable()), None):
+        raise InvalidInputError(
+            f"base URL {url!r}{where} contains {bad!r}; a URL has no whitespace or control "
+            "characters"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (parsing the port is what raises for a bad one)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as error:
+        shown = "" if "@" in url else f" {url!r}"  # it may hold credentials: never echoed
+        raise InvalidInputError(f"base URL{shown}{where} is not a valid URL: {error}") from None
     if parts.username or parts.password:
         raise InvalidInputError(
             f"base URL{where} carries credentials; give only scheme, host, optional port and path "
