@@ -122,6 +122,18 @@ class BodyDecoder:
         if self._refusal is not None:
             raise self._refusal
 
+    @property
+    def plain(self) -> bool:
+        """Whether the body is not encoded (each raw chunk is passed to `count` as it is)."""
+        return not self._stages
+
+    def count(self, chunk: bytes) -> bytes:
+        """An unencoded chunk, counted (`ResponseTooLargeError` past the cap)."""
+        self._received += len(chunk)
+        if self._limit is not None and self._received > self._limit:
+            raise self._too_large(self._received, announced=False)
+        return chunk
+
     def feed(self, chunk: bytes) -> Iterator[bytes]:
         """The decoded pieces of one raw chunk (`httpx.DecodingError` if it does not decode)."""
         return self._counted(self._through(0, chunk))

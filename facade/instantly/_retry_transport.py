@@ -493,6 +493,7 @@ class _BoundedStream(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         chunks, budget, decoder = iter(self._stream), self._budget, self._decoder
         decoder.start()
+        plain = decoder.plain
         current = _deadline.current()
         while True:
             deadline = budget.next_deadline()
@@ -504,7 +505,10 @@ class _BoundedStream(httpx.SyncByteStream):
                 current.reset(token)
             if (chunk := budget.settle(started, outcome)) is None:
                 break
-            yield from decoder.feed(chunk)
+            if plain:
+                yield decoder.count(chunk)
+            else:
+                yield from decoder.feed(chunk)
         yield from decoder.finish()
 
     def close(self) -> None:
@@ -524,12 +528,16 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         chunks, budget, decoder = aiter(self._stream), self._budget, self._decoder
         decoder.start()
+        plain = decoder.plain
         while True:
             deadline = budget.next_deadline()
             started = budget.start()
             outcome = await _anext_chunk(chunks, deadline, budget.request)
             if (chunk := budget.settle(started, outcome)) is None:
                 break
+            if plain:
+                yield decoder.count(chunk)
+                continue
             for piece in decoder.feed(chunk):
                 yield piece
         for piece in decoder.finish():
