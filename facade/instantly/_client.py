@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
@@ -56,6 +57,7 @@ __all__ = ["AsyncInstantly", "Instantly"]
 logger = logging.getLogger(LOGGER_NAME)
 
 TimeoutTypes = float | httpx.Timeout | None
+NetTransport = TypeVar("NetTransport", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
 
 # The default rate limit: Instantly's documented workspace limits (see `_facts`).
 _DEFAULT_RATE_LIMIT = RateLimit()
@@ -129,19 +131,29 @@ class _Config:
             raise_on_unexpected_status=False,
         )
 
-    def network_options(self) -> dict[str, Any]:
-        """The options of the network transport a client makes itself (no transport given).
+    def network_transport(self, cls: Callable[..., NetTransport]) -> NetTransport:
+        """The network transport a client makes itself (no transport given).
 
         With `trust_env`, httpx's transport takes its CA certificates from SSL_CERT_FILE or
-        SSL_CERT_DIR when set (instead of certifi's bundle): said once in the log.
+        SSL_CERT_DIR when set (instead of certifi's bundle): said in the log, and a file that
+        cannot be loaded is an `InvalidInputError` naming the variable.
         """
-        if self.trust_env and (ca := env_ca_bundle()) is not None:
-            logger.info(
-                "TLS: %s=%s replaces the certifi CA bundle for this client (trust_env=False "
-                "ignores it)",
-                *ca,
-            )
-        return {"trust_env": self.trust_env}
+        ca = env_ca_bundle() if self.trust_env else None
+        if ca is None:
+            return cls(trust_env=self.trust_env)
+        logger.info(
+            "TLS: %s=%s replaces the certifi CA bundle for this client (trust_env=False "
+            "ignores it)",
+            *ca,
+        )
+        try:
+            return cls(trust_env=True)
+        except (OSError, ssl.SSLError) as error:
+            problem = f"{type(error).__name__}: {error}"
+        raise InvalidInputError(
+            f"the CA certificates in {ca[0]}={ca[1]!r} cannot be loaded ({problem}); fix or "
+            "unset it, or pass trust_env=False to use certifi's bundle"
+        )
 
     def http_options(self) -> dict[str, Any]:
         """The httpx client options both clients build theirs with."""
@@ -254,7 +266,7 @@ class Instantly(
     ) -> httpx.Client:
         inner = ClientTransport(http_client) if http_client is not None else transport
         if inner is None:  # our own pool: its sockets hold each attempt's deadline
-            inner = _deadline.install(httpx.HTTPTransport(**self._config.network_options()))
+            inner = _deadline.install(self._config.network_transport(httpx.HTTPTransport))
         retry = RetryTransport(inner, self._config.settings, sleep=self._sleep or time.sleep)
         return httpx.Client(**self._config.http_options(), transport=retry)
 
@@ -302,7 +314,7 @@ class AsyncInstantly(
     ) -> httpx.AsyncClient:
         inner = AsyncClientTransport(http_client) if http_client is not None else transport
         if inner is None:
-            inner = httpx.AsyncHTTPTransport(**self._config.network_options())
+            inner = self._config.network_transport(httpx.AsyncHTTPTransport)
         retry = AsyncRetryTransport(inner, self._config.settings, sleep=self._sleep)
         return httpx.AsyncClient(**self._config.http_options(), transport=retry)
 
