@@ -36,6 +36,8 @@ __all__ = [
     "wait_cap",
 ]
 
+_OTHER_PHASES: Final = ("connect", "write", "pool")
+
 # A poll made when a job wait's deadline has (almost) passed still gets this long to answer.
 MIN_CAPPED_ATTEMPT: Final = 1.0
 
@@ -81,11 +83,15 @@ def attempt_limit(timeouts: Mapping[str, Any] | None) -> float | None:
     """
     limit: float | None = None
     if timeouts:
-        read = timeouts.get("read")
-        if isinstance(read, int | float):
-            limit = max(
-                float(t) for t in timeouts.values() if isinstance(t, int | float) and t >= 0
-            )
+        limit = timeouts.get("read")
+        if limit is not None:  # the other phases only ever lengthen it (no loop: hot path)
+            connect, write, pool = (timeouts.get(k) for k in _OTHER_PHASES)
+            if connect is not None and connect > limit:
+                limit = connect
+            if write is not None and write > limit:
+                limit = write
+            if pool is not None and pool > limit:
+                limit = pool
     cap = _WAIT_CAP.get()
     if cap is not None:
         left = max(MIN_CAPPED_ATTEMPT, cap - time.monotonic())

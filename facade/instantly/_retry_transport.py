@@ -391,7 +391,7 @@ class _BodyBudget:
     a deadline (no read timeout) nothing is bounded; a transport error is detached either way.
     """
 
-    __slots__ = ("_budget", "_clock", "_limit", "_spent", "request")
+    __slots__ = ("_budget", "_clock", "_deadline", "_limit", "_spent", "request")
 
     def __init__(self, attempts: _Attempts) -> None:
         self.request = attempts.request
@@ -399,6 +399,7 @@ class _BodyBudget:
         self._limit = attempts.limit
         self._budget = attempts.time_left()
         self._spent = 0.0
+        self._deadline: AttemptDeadline | None = None
 
     def next_deadline(self) -> AttemptDeadline | None:
         """The deadline of the next chunk's wait (`httpx.ReadTimeout` if none is left)."""
@@ -407,7 +408,11 @@ class _BodyBudget:
         left = self._budget - self._spent
         if left <= 0:
             raise self._timeout()
-        return AttemptDeadline(time.monotonic() + left, self._limit)
+        deadline = self._deadline
+        if deadline is None:
+            deadline = self._deadline = AttemptDeadline(0.0, self._limit)
+        deadline.at = time.monotonic() + left
+        return deadline
 
     def start(self) -> float | None:
         """The clock reading before waiting for a chunk (None when nothing is bounded)."""
