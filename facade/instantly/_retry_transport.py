@@ -500,21 +500,26 @@ class _BoundedStream(httpx.SyncByteStream):
         decoder.start()
         plain = decoder.plain
         current = _deadline.current()
+        started: float | None = None
         while True:
             deadline = budget.next_deadline()
-            token = current.set(deadline)
-            started = budget.start()
-            try:
+            if deadline is None:
                 outcome = _next_chunk(chunks)
-            finally:
-                current.reset(token)
+            else:
+                token = current.set(deadline)
+                started = budget.start()
+                try:
+                    outcome = _next_chunk(chunks)
+                finally:
+                    current.reset(token)
             if (chunk := budget.settle(started, outcome)) is None:
                 break
             if plain:
                 yield decoder.count(chunk)
             else:
                 yield from decoder.feed(chunk)
-        yield from decoder.finish()
+        if not plain:
+            yield from decoder.finish()
 
     def close(self) -> None:
         self._stream.close()
@@ -545,8 +550,9 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
                 continue
             for piece in decoder.feed(chunk):
                 yield piece
-        for piece in decoder.finish():
-            yield piece
+        if not plain:
+            for piece in decoder.finish():
+                yield piece
 
     async def aclose(self) -> None:
         await self._stream.aclose()
