@@ -36,8 +36,6 @@ __all__ = [
     "wait_cap",
 ]
 
-_OTHER_PHASES: Final = ("connect", "write", "pool")
-
 # A poll made when a job wait's deadline has (almost) passed still gets this long to answer.
 MIN_CAPPED_ATTEMPT: Final = 1.0
 
@@ -85,7 +83,8 @@ def attempt_limit(timeouts: Mapping[str, Any] | None) -> float | None:
     if timeouts:
         limit = timeouts.get("read")
         if limit is not None:  # the other phases only ever lengthen it (no loop: hot path)
-            connect, write, pool = (timeouts.get(k) for k in _OTHER_PHASES)
+            get = timeouts.get
+            connect, write, pool = get("connect"), get("write"), get("pool")
             if connect is not None and connect > limit:
                 limit = connect
             if write is not None and write > limit:
