@@ -10,7 +10,8 @@ The generator (openapi-python-client, pinned exactly) runs in this process with
 `openapi/generator.yaml`, the templates in `openapi/templates/`, `--meta none` and
 `--fail-on-warning`; the post hooks that file lists (ruff) run beside the rendering of the
 resource layer, which reads the generated code from a snapshot taken before them. Every generated
-file gets a banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and
+file gets a banner; the package also carries `_timestamps.py` and `_tolerance.py` (from
+`openapi/package_files/`: timestamps, and the tolerant reading of responses) and
 `_spec.py` (the pin, readable at run time). Output is byte-for-byte deterministic.
 
 The pinned spec is vendored as `openapi/api_v2.json` (exact bytes, checked against the pin's
@@ -313,7 +314,7 @@ def _finish_package(package_dir: Path, pin: dict[str, Any], formatted: set[Path]
     """Add the package's own modules and py.typed, a banner on every Python file, and format
     the files the generator's hooks did not (`formatted`: those they did; a comment on top
     keeps a formatted file formatted, so they are not read again)."""
-    for name in ("_timestamps.py", "_shape.py"):
+    for name in ("_timestamps.py", "_tolerance.py"):
         shutil.copyfile(PACKAGE_FILES_DIR / name, package_dir / name)
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561 marker: empty
     (package_dir / "_spec.py").write_text(_render_spec_module(pin), encoding="utf-8")

@@ -21,6 +21,7 @@ from ._version import __version__ as __version__
 if TYPE_CHECKING:
     from ._bulk import BulkPauseResult
     from ._client import AsyncInstantly, Instantly
+    from ._deviations import ResponseDeviation
     from ._facts import AccountFilter, AccountStatus, JobStatus, ProviderCode, WarmupStatus
     from ._helpers._analytics import write_rows_csv
     from ._helpers._campaign_launch import CampaignLaunch
@@ -67,6 +68,7 @@ _IMPORT_MAP: dict[str, str] = {
     "CampaignLaunch": "._helpers._campaign_launch",
     "Accepted": "._helpers._outcomes",
     "write_rows_csv": "._helpers._analytics",
+    "ResponseDeviation": "._deviations",
 }
 
 __all__ = [
@@ -95,6 +97,7 @@ __all__ = [
     "RateLimiter",
     "RequestOptions",
     "RetryPolicy",
+    "ResponseDeviation",
     "RetryTransport",
     "SyncPaginator",
     "TransportSettings",

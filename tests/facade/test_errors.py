@@ -9,7 +9,7 @@ from typing import Any
 
 import instantly
 import pytest
-from instantly import APIError, InstantlyError, JobError
+from instantly import APIError, InstantlyError, JobError, ResponseDeviation
 
 # A sample value for each constructor parameter name any exported exception takes.
 SAMPLES: dict[str, Any] = {
@@ -37,6 +37,7 @@ SAMPLES: dict[str, Any] = {
     "problems": ("account 'a@doe.com' has status 2",),
     "result": {"success": False, "error": "Connection timeout"},
     "verification": {"email": "jon@doe.com", "verification_status": "pending"},
+    "deviations": (ResponseDeviation("listCampaign", "Campaign.name", "null", "None"),),
 }
 
 

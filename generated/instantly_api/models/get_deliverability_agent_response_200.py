@@ -8,6 +8,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import exact as _exact
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="GetDeliverabilityAgentResponse200")
 
 
@@ -22,33 +28,40 @@ class GetDeliverabilityAgentResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent: dict[str, Any] | None
-        if isinstance(self.agent, AIAgent):
-            agent = self.agent.to_dict()
-        else:
-            agent = self.agent
+        try:
+            agent: dict[str, Any] | None
+            if isinstance(self.agent, AIAgent):
+                agent = self.agent.to_dict()
+            else:
+                agent = self.agent
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = _parse_agent(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = _parse_agent(d.pop("agent"))
 
-        get_deliverability_agent_response_200 = cls(
-            agent,
-        )
+                get_deliverability_agent_response_200 = cls(
+                    agent,
+                )
 
-        get_deliverability_agent_response_200.additional_properties = d
-        return get_deliverability_agent_response_200
+                get_deliverability_agent_response_200.additional_properties = d
+                return get_deliverability_agent_response_200
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,7 +86,7 @@ def _parse_agent(data: object) -> AIAgent | None:
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        agent_type_0 = AIAgent.from_dict(data)
+        agent_type_0 = _exact(AIAgent.from_dict, data)
 
         return agent_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -82,6 +95,10 @@ def _parse_agent(data: object) -> AIAgent | None:
         f"GetDeliverabilityAgentResponse200.agent is {type(data).__name__} {data!r:.60}, "
         "not AIAgent | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("agent", "agent", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

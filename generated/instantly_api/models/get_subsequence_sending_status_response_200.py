@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import exact as _exact
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetSubsequenceSendingStatusResponse200")
@@ -29,46 +33,57 @@ class GetSubsequenceSendingStatusResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        diagnostics: dict[str, Any] | None | Unset
-        if isinstance(self.diagnostics, Unset):
-            diagnostics = UNSET
-        elif isinstance(self.diagnostics, GetSubsequenceSendingStatusResponse200DiagnosticsType1):
-            diagnostics = self.diagnostics.to_dict()
-        else:
-            diagnostics = self.diagnostics
+        try:
+            diagnostics: dict[str, Any] | None | Unset
+            if isinstance(self.diagnostics, Unset):
+                diagnostics = UNSET
+            elif isinstance(
+                self.diagnostics, GetSubsequenceSendingStatusResponse200DiagnosticsType1
+            ):
+                diagnostics = self.diagnostics.to_dict()
+            else:
+                diagnostics = self.diagnostics
 
-        summary: dict[str, Any] | None | Unset
-        if isinstance(self.summary, Unset):
-            summary = UNSET
-        elif isinstance(self.summary, GetSubsequenceSendingStatusResponse200SummaryType1):
-            summary = self.summary.to_dict()
-        else:
-            summary = self.summary
+            summary: dict[str, Any] | None | Unset
+            if isinstance(self.summary, Unset):
+                summary = UNSET
+            elif isinstance(self.summary, GetSubsequenceSendingStatusResponse200SummaryType1):
+                summary = self.summary.to_dict()
+            else:
+                summary = self.summary
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if diagnostics is not UNSET:
-            field_dict["diagnostics"] = diagnostics
-        if summary is not UNSET:
-            field_dict["summary"] = summary
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if diagnostics is not UNSET:
+                field_dict["diagnostics"] = diagnostics
+            if summary is not UNSET:
+                field_dict["summary"] = summary
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        diagnostics = _parse_diagnostics(d.pop("diagnostics", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                diagnostics = _parse_diagnostics(d.pop("diagnostics", UNSET))
 
-        summary = _parse_summary(d.pop("summary", UNSET))
+                summary = _parse_summary(d.pop("summary", UNSET))
 
-        get_subsequence_sending_status_response_200 = cls(
-            diagnostics,
-            summary,
-        )
+                get_subsequence_sending_status_response_200 = cls(
+                    diagnostics,
+                    summary,
+                )
 
-        get_subsequence_sending_status_response_200.additional_properties = d
-        return get_subsequence_sending_status_response_200
+                get_subsequence_sending_status_response_200.additional_properties = d
+                return get_subsequence_sending_status_response_200
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -97,7 +112,9 @@ def _parse_diagnostics(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        diagnostics_type_1 = GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict(data)
+        diagnostics_type_1 = _exact(
+            GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict, data
+        )
 
         return diagnostics_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -118,7 +135,7 @@ def _parse_summary(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        summary_type_1 = GetSubsequenceSendingStatusResponse200SummaryType1.from_dict(data)
+        summary_type_1 = _exact(GetSubsequenceSendingStatusResponse200SummaryType1.from_dict, data)
 
         return summary_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -127,6 +144,13 @@ def _parse_summary(
         f"GetSubsequenceSendingStatusResponse200.summary is {type(data).__name__} {data!r:.60}, "
         "not GetSubsequenceSendingStatusResponse200SummaryType1 | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("diagnostics", "diagnostics", False),
+    ("summary", "summary", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

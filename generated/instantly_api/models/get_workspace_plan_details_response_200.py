@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetWorkspacePlanDetailsResponse200")
@@ -31,69 +33,76 @@ class GetWorkspacePlanDetailsResponse200:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        organization_id = self.organization_id
+        try:
+            organization_id = self.organization_id
 
-        organization_name = self.organization_name
+            organization_name = self.organization_name
 
-        subscriptions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subscriptions, Unset):
-            subscriptions = self.subscriptions.to_dict()
+            subscriptions: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.subscriptions, Unset):
+                subscriptions = self.subscriptions.to_dict()
 
-        addons: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.addons, Unset):
-            addons = self.addons.to_dict()
+            addons: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.addons, Unset):
+                addons = self.addons.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if organization_id is not UNSET:
-            field_dict["organization_id"] = organization_id
-        if organization_name is not UNSET:
-            field_dict["organization_name"] = organization_name
-        if subscriptions is not UNSET:
-            field_dict["subscriptions"] = subscriptions
-        if addons is not UNSET:
-            field_dict["addons"] = addons
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if organization_name is not UNSET:
+                field_dict["organization_name"] = organization_name
+            if subscriptions is not UNSET:
+                field_dict["subscriptions"] = subscriptions
+            if addons is not UNSET:
+                field_dict["addons"] = addons
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        organization_id = d.pop("organization_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                organization_id = d.pop("organization_id", UNSET)
 
-        organization_name = d.pop("organization_name", UNSET)
+                organization_name = d.pop("organization_name", UNSET)
 
-        _subscriptions = d.pop("subscriptions", UNSET)
-        subscriptions: GetWorkspacePlanDetailsResponse200Subscriptions | Unset
-        if isinstance(_subscriptions, Unset):
-            subscriptions = UNSET
-        else:
-            subscriptions = GetWorkspacePlanDetailsResponse200Subscriptions.from_dict(
-                _subscriptions
-            )
+                _subscriptions = d.pop("subscriptions", UNSET)
+                subscriptions: GetWorkspacePlanDetailsResponse200Subscriptions | Unset
+                if isinstance(_subscriptions, Unset):
+                    subscriptions = UNSET
+                else:
+                    subscriptions = GetWorkspacePlanDetailsResponse200Subscriptions.from_dict(
+                        _subscriptions
+                    )
 
-        _addons = d.pop("addons", UNSET)
-        addons: GetWorkspacePlanDetailsResponse200Addons | Unset
-        if isinstance(_addons, Unset):
-            addons = UNSET
-        else:
-            addons = GetWorkspacePlanDetailsResponse200Addons.from_dict(_addons)
+                _addons = d.pop("addons", UNSET)
+                addons: GetWorkspacePlanDetailsResponse200Addons | Unset
+                if isinstance(_addons, Unset):
+                    addons = UNSET
+                else:
+                    addons = GetWorkspacePlanDetailsResponse200Addons.from_dict(_addons)
 
-        get_workspace_plan_details_response_200 = cls(
-            organization_id,
-            organization_name,
-            subscriptions,
-            addons,
-        )
+                get_workspace_plan_details_response_200 = cls(
+                    organization_id,
+                    organization_name,
+                    subscriptions,
+                    addons,
+                )
 
-        get_workspace_plan_details_response_200.additional_properties = d
-        if not (
-            (type(organization_id) is str or organization_id is UNSET)
-            and (type(organization_name) is str or organization_name is UNSET)
-        ):
-            _check_shape(get_workspace_plan_details_response_200, _SHAPE)
-        return get_workspace_plan_details_response_200
+                get_workspace_plan_details_response_200.additional_properties = d
+                if (type(organization_id) is str or organization_id is UNSET) and (
+                    type(organization_name) is str or organization_name is UNSET
+                ):
+                    return get_workspace_plan_details_response_200
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -112,23 +121,12 @@ class GetWorkspacePlanDetailsResponse200:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "organization_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "organization_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("organization_id", "organization_id", False),
+    ("organization_name", "organization_name", False),
+    ("subscriptions", "subscriptions", False),
+    ("addons", "addons", False),
 )
 
 

@@ -58,7 +58,9 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = AIAgent.from_dict(data)
+                from instantly_api._tolerance import exact as _exact
+
+                response_200_type_0 = _exact(AIAgent.from_dict, data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):

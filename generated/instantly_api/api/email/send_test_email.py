@@ -55,7 +55,9 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = SendTestEmailResponse200Type0.from_dict(data)
+                from instantly_api._tolerance import exact as _exact
+
+                response_200_type_0 = _exact(SendTestEmailResponse200Type0.from_dict, data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
