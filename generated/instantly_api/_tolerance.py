@@ -189,7 +189,7 @@ def _converted(
     raw: object, members: tuple[Any, ...], path: str, *, tolerant: bool
 ) -> tuple[bool, Any]:
     """(True, the value) when one member takes `raw`; exact members first, then (tolerant) the
-    one model or list member of `raw`'s JSON type, read with its own deviations reported (at
+    first model or the one list member of `raw`'s JSON type, its own deviations reported (at
     once for a field of one model or list type: a first, exact attempt would read it twice)."""
     if not tolerant or len(members) > 1 or not _container(members[0]):
         for member in members:
@@ -200,7 +200,7 @@ def _converted(
         return False, None
     if isinstance(raw, Mapping):
         models = [m for m in members if _is_model(m)]
-        if len(models) == 1:
+        if models:  # the first, as the generated union parsers do
             return True, models[0].from_dict(raw)
     if isinstance(raw, list):
         lists = [m for m in members if typing.get_origin(m) is list]

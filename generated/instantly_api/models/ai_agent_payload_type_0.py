@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -200,8 +199,8 @@ def _parse_fallback_search_filters(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        fallback_search_filters_type_0 = _exact(
-            AIAgentPayloadType0FallbackSearchFiltersType0.from_dict, data
+        fallback_search_filters_type_0 = AIAgentPayloadType0FallbackSearchFiltersType0.from_dict(
+            data
         )
 
         return fallback_search_filters_type_0
@@ -221,7 +220,7 @@ def _parse_ai_enrichment(data: object) -> AIAgentPayloadType0AiEnrichmentType0 |
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        ai_enrichment_type_0 = _exact(AIAgentPayloadType0AiEnrichmentType0.from_dict, data)
+        ai_enrichment_type_0 = AIAgentPayloadType0AiEnrichmentType0.from_dict(data)
 
         return ai_enrichment_type_0
     except (TypeError, ValueError, AttributeError, KeyError):

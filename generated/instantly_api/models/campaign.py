@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -714,7 +713,7 @@ def _parse_auto_variant_select(data: object) -> CampaignAutoVariantSelectType1 |
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        auto_variant_select_type_1 = _exact(CampaignAutoVariantSelectType1.from_dict, data)
+        auto_variant_select_type_1 = CampaignAutoVariantSelectType1.from_dict(data)
 
         return auto_variant_select_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -733,7 +732,7 @@ def _parse_core_variables(data: object) -> CampaignCoreVariablesType1 | None | U
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        core_variables_type_1 = _exact(CampaignCoreVariablesType1.from_dict, data)
+        core_variables_type_1 = CampaignCoreVariablesType1.from_dict(data)
 
         return core_variables_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -752,7 +751,7 @@ def _parse_custom_variables(data: object) -> CampaignCustomVariablesType1 | None
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        custom_variables_type_1 = _exact(CampaignCustomVariablesType1.from_dict, data)
+        custom_variables_type_1 = CampaignCustomVariablesType1.from_dict(data)
 
         return custom_variables_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -773,8 +772,8 @@ def _parse_limit_emails_per_company_override(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        limit_emails_per_company_override_type_1 = _exact(
-            CampaignLimitEmailsPerCompanyOverrideType1.from_dict, data
+        limit_emails_per_company_override_type_1 = (
+            CampaignLimitEmailsPerCompanyOverrideType1.from_dict(data)
         )
 
         return limit_emails_per_company_override_type_1

@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -281,9 +280,7 @@ def _parse_auto_variant_select(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        auto_variant_select_type_1 = _exact(
-            CampaignSubsequenceAutoVariantSelectType1.from_dict, data
-        )
+        auto_variant_select_type_1 = CampaignSubsequenceAutoVariantSelectType1.from_dict(data)
 
         return auto_variant_select_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

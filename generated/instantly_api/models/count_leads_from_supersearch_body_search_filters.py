@@ -424,6 +424,14 @@ class CountLeadsFromSupersearchBodySearchFilters:
                                 return employee_count_item_type_4
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                employee_count_item_type_1 = CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1.from_dict(
+                                    data
+                                )
+
+                                return employee_count_item_type_1
                             if isinstance(data, str):
                                 return cast(
                                     CountLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1
@@ -531,11 +539,8 @@ class CountLeadsFromSupersearchBodySearchFilters:
                             try:
                                 if not isinstance(data, dict):
                                     raise TypeError()
-                                from instantly_api._tolerance import exact as _exact
-
-                                signals_item_type_1 = _exact(
-                                    CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1.from_dict,
-                                    data,
+                                signals_item_type_1 = CountLeadsFromSupersearchBodySearchFiltersSignalsItemType1.from_dict(
+                                    data
                                 )
 
                                 return signals_item_type_1
@@ -733,18 +738,33 @@ def _parse_locations(
                     return locations_type_0_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
-                        "not CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1"
-                    )
-                locations_type_0_item_type_1 = (
-                    CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1.from_dict(
-                        data
-                    )
-                )
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    from instantly_api._tolerance import exact as _exact
 
-                return locations_type_0_item_type_1
+                    locations_type_0_item_type_1 = _exact(
+                        CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1.from_dict,
+                        data,
+                    )
+
+                    return locations_type_0_item_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(
+                    data, dict
+                ):  # no object member reads it exactly: the first, tolerantly
+                    locations_type_0_item_type_0 = (
+                        CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0.from_dict(
+                            data
+                        )
+                    )
+
+                    return locations_type_0_item_type_0
+                raise TypeError(
+                    f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                    "not CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType0 | CountLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1"
+                )
 
             locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
 

@@ -431,6 +431,14 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                                 return employee_count_item_type_4
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                employee_count_item_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1.from_dict(
+                                    data
+                                )
+
+                                return employee_count_item_type_1
                             if isinstance(data, str):
                                 return cast(
                                     CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType1
@@ -543,11 +551,8 @@ class CreateLeadFinderAgentBodyFallbackSearchFilters:
                             try:
                                 if not isinstance(data, dict):
                                     raise TypeError()
-                                from instantly_api._tolerance import exact as _exact
-
-                                signals_item_type_1 = _exact(
-                                    CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1.from_dict,
-                                    data,
+                                signals_item_type_1 = CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1.from_dict(
+                                    data
                                 )
 
                                 return signals_item_type_1
@@ -745,18 +750,31 @@ def _parse_locations(
                     return locations_type_0_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
-                        "not CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1"
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    from instantly_api._tolerance import exact as _exact
+
+                    locations_type_0_item_type_1 = _exact(
+                        CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1.from_dict,
+                        data,
                     )
-                locations_type_0_item_type_1 = (
-                    CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1.from_dict(
+
+                    return locations_type_0_item_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(
+                    data, dict
+                ):  # no object member reads it exactly: the first, tolerantly
+                    locations_type_0_item_type_0 = CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0.from_dict(
                         data
                     )
-                )
 
-                return locations_type_0_item_type_1
+                    return locations_type_0_item_type_0
+                raise TypeError(
+                    f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                    "not CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodyFallbackSearchFiltersLocationsType0ItemType1"
+                )
 
             locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
 

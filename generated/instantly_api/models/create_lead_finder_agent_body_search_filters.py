@@ -429,6 +429,14 @@ class CreateLeadFinderAgentBodySearchFilters:
                                 return employee_count_item_type_4
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                employee_count_item_type_1 = CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1.from_dict(
+                                    data
+                                )
+
+                                return employee_count_item_type_1
                             if isinstance(data, str):
                                 return cast(
                                     CreateLeadFinderAgentBodySearchFiltersEmployeeCountItemType1
@@ -532,11 +540,8 @@ class CreateLeadFinderAgentBodySearchFilters:
                             try:
                                 if not isinstance(data, dict):
                                     raise TypeError()
-                                from instantly_api._tolerance import exact as _exact
-
-                                signals_item_type_1 = _exact(
-                                    CreateLeadFinderAgentBodySearchFiltersSignalsItemType1.from_dict,
-                                    data,
+                                signals_item_type_1 = CreateLeadFinderAgentBodySearchFiltersSignalsItemType1.from_dict(
+                                    data
                                 )
 
                                 return signals_item_type_1
@@ -733,16 +738,33 @@ def _parse_locations(
                     return locations_type_0_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
-                        "not CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1"
-                    )
-                locations_type_0_item_type_1 = (
-                    CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1.from_dict(data)
-                )
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    from instantly_api._tolerance import exact as _exact
 
-                return locations_type_0_item_type_1
+                    locations_type_0_item_type_1 = _exact(
+                        CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1.from_dict,
+                        data,
+                    )
+
+                    return locations_type_0_item_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(
+                    data, dict
+                ):  # no object member reads it exactly: the first, tolerantly
+                    locations_type_0_item_type_0 = (
+                        CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0.from_dict(
+                            data
+                        )
+                    )
+
+                    return locations_type_0_item_type_0
+                raise TypeError(
+                    f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                    "not CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0 | CreateLeadFinderAgentBodySearchFiltersLocationsType0ItemType1"
+                )
 
             locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
 

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -173,7 +172,7 @@ def _parse_headers(data: object) -> CreateWebhookCreateWebhookHeadersType0 | Non
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        headers_type_0 = _exact(CreateWebhookCreateWebhookHeadersType0.from_dict, data)
+        headers_type_0 = CreateWebhookCreateWebhookHeadersType0.from_dict(data)
 
         return headers_type_0
     except (TypeError, ValueError, AttributeError, KeyError):

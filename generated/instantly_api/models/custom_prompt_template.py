@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -350,7 +349,7 @@ def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Un
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        creator_type_1 = _exact(CustomPromptTemplateCreatorType1.from_dict, data)
+        creator_type_1 = CustomPromptTemplateCreatorType1.from_dict(data)
 
         return creator_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

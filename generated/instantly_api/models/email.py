@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -613,7 +612,7 @@ def _parse_attachment_json(data: object) -> EmailAttachmentJsonType1 | None | Un
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        attachment_json_type_1 = _exact(EmailAttachmentJsonType1.from_dict, data)
+        attachment_json_type_1 = EmailAttachmentJsonType1.from_dict(data)
 
         return attachment_json_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

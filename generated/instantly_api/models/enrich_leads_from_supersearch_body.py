@@ -167,11 +167,8 @@ class EnrichLeadsFromSupersearchBody:
                             try:
                                 if not isinstance(data, dict):
                                     raise TypeError()
-                                from instantly_api._tolerance import exact as _exact
-
-                                signal_enrichment_item_type_1 = _exact(
-                                    EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1.from_dict,
-                                    data,
+                                signal_enrichment_item_type_1 = EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1.from_dict(
+                                    data
                                 )
 
                                 return signal_enrichment_item_type_1

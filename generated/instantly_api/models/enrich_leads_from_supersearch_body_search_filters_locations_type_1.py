@@ -131,16 +131,31 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1:
                                 return include_item_type_0
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
-                            if not isinstance(data, dict):
-                                raise TypeError(
-                                    f"include_item is {type(data).__name__} {data!r:.60}, "
-                                    "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1"
-                                )
-                            include_item_type_1 = EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1.from_dict(
-                                data
-                            )
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-                            return include_item_type_1
+                                include_item_type_1 = _exact(
+                                    EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1.from_dict,
+                                    data,
+                                )
+
+                                return include_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                include_item_type_0 = EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0.from_dict(
+                                    data
+                                )
+
+                                return include_item_type_0
+                            raise TypeError(
+                                f"include_item is {type(data).__name__} {data!r:.60}, "
+                                "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1IncludeItemType1"
+                            )
 
                         include_item = _parse_include_item(include_item_data)
 
@@ -179,16 +194,31 @@ class EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1:
                                 return exclude_item_type_0
                             except (TypeError, ValueError, AttributeError, KeyError):
                                 pass
-                            if not isinstance(data, dict):
-                                raise TypeError(
-                                    f"exclude_item is {type(data).__name__} {data!r:.60}, "
-                                    "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1"
-                                )
-                            exclude_item_type_1 = EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1.from_dict(
-                                data
-                            )
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-                            return exclude_item_type_1
+                                exclude_item_type_1 = _exact(
+                                    EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1.from_dict,
+                                    data,
+                                )
+
+                                return exclude_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                exclude_item_type_0 = EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType0.from_dict(
+                                    data
+                                )
+
+                                return exclude_item_type_0
+                            raise TypeError(
+                                f"exclude_item is {type(data).__name__} {data!r:.60}, "
+                                "not EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType0 | EnrichLeadsFromSupersearchBodySearchFiltersLocationsType1ExcludeItemType1"
+                            )
 
                         exclude_item = _parse_exclude_item(exclude_item_data)
 

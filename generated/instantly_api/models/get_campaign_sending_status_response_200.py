@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -110,9 +109,7 @@ def _parse_diagnostics(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        diagnostics_type_1 = _exact(
-            GetCampaignSendingStatusResponse200DiagnosticsType1.from_dict, data
-        )
+        diagnostics_type_1 = GetCampaignSendingStatusResponse200DiagnosticsType1.from_dict(data)
 
         return diagnostics_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -131,7 +128,7 @@ def _parse_summary(data: object) -> GetCampaignSendingStatusResponse200SummaryTy
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        summary_type_1 = _exact(GetCampaignSendingStatusResponse200SummaryType1.from_dict, data)
+        summary_type_1 = GetCampaignSendingStatusResponse200SummaryType1.from_dict(data)
 
         return summary_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET
@@ -86,7 +85,7 @@ def _parse_agent(data: object) -> AIAgent | None:
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        agent_type_0 = _exact(AIAgent.from_dict, data)
+        agent_type_0 = AIAgent.from_dict(data)
 
         return agent_type_0
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET
@@ -128,8 +127,8 @@ def _parse_active(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        active_type_0 = _exact(
-            GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.from_dict, data
+        active_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityActiveType0.from_dict(
+            data
         )
 
         return active_type_0

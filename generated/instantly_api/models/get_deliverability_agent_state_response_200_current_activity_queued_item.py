@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -354,9 +353,8 @@ def _parse_result_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        result_payload_type_0 = _exact(
-            GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0.from_dict,
-            data,
+        result_payload_type_0 = GetDeliverabilityAgentStateResponse200CurrentActivityQueuedItemResultPayloadType0.from_dict(
+            data
         )
 
         return result_payload_type_0

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -112,9 +111,7 @@ def _parse_diagnostics(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        diagnostics_type_1 = _exact(
-            GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict, data
-        )
+        diagnostics_type_1 = GetSubsequenceSendingStatusResponse200DiagnosticsType1.from_dict(data)
 
         return diagnostics_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -135,7 +132,7 @@ def _parse_summary(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        summary_type_1 = _exact(GetSubsequenceSendingStatusResponse200SummaryType1.from_dict, data)
+        summary_type_1 = GetSubsequenceSendingStatusResponse200SummaryType1.from_dict(data)
 
         return summary_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

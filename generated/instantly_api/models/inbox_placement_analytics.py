@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -380,8 +379,8 @@ def _parse_smtp_ip_blacklist_report(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        smtp_ip_blacklist_report_type_1 = _exact(
-            InboxPlacementAnalyticsSmtpIpBlacklistReportType1.from_dict, data
+        smtp_ip_blacklist_report_type_1 = (
+            InboxPlacementAnalyticsSmtpIpBlacklistReportType1.from_dict(data)
         )
 
         return smtp_ip_blacklist_report_type_1
@@ -403,8 +402,8 @@ def _parse_authentication_failure_results(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        authentication_failure_results_type_1 = _exact(
-            InboxPlacementAnalyticsAuthenticationFailureResultsType1.from_dict, data
+        authentication_failure_results_type_1 = (
+            InboxPlacementAnalyticsAuthenticationFailureResultsType1.from_dict(data)
         )
 
         return authentication_failure_results_type_1

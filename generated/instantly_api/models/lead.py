@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -832,7 +831,7 @@ def _parse_payload(data: object) -> LeadPayloadType1 | None | Unset:
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_1 = _exact(LeadPayloadType1.from_dict, data)
+        payload_type_1 = LeadPayloadType1.from_dict(data)
 
         return payload_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -125,10 +125,8 @@ class LeadPayloadType1:
                         try:
                             if not isinstance(data, dict):
                                 raise TypeError()
-                            from instantly_api._tolerance import exact as _exact
-
-                            additional_property_type_4 = _exact(
-                                LeadPayloadType1AdditionalPropertyType4.from_dict, data
+                            additional_property_type_4 = (
+                                LeadPayloadType1AdditionalPropertyType4.from_dict(data)
                             )
 
                             return additional_property_type_4

@@ -222,14 +222,22 @@ def _parse_payload(
         return payload_type_2
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    if not isinstance(data, dict):
-        raise TypeError(
-            f"PatchAiAgentBody.payload is {type(data).__name__} {data!r:.60}, "
-            "not PatchAiAgentBodyPayloadType0 | PatchAiAgentBodyPayloadType1 | PatchAiAgentBodyPayloadType2 | PatchAiAgentBodyPayloadType3"
-        )
-    payload_type_3 = PatchAiAgentBodyPayloadType3.from_dict(data)
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_3 = _exact(PatchAiAgentBodyPayloadType3.from_dict, data)
 
-    return payload_type_3
+        return payload_type_3
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+        payload_type_0 = PatchAiAgentBodyPayloadType0.from_dict(data)
+
+        return payload_type_0
+    raise TypeError(
+        f"PatchAiAgentBody.payload is {type(data).__name__} {data!r:.60}, "
+        "not PatchAiAgentBodyPayloadType0 | PatchAiAgentBodyPayloadType1 | PatchAiAgentBodyPayloadType2 | PatchAiAgentBodyPayloadType3"
+    )
 
 
 # (attribute, JSON key, required) of each field, for the tolerant reader and writer.

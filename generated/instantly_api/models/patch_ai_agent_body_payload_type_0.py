@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -204,8 +203,8 @@ def _parse_fallback_search_filters(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        fallback_search_filters_type_0 = _exact(
-            PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0.from_dict, data
+        fallback_search_filters_type_0 = (
+            PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0.from_dict(data)
         )
 
         return fallback_search_filters_type_0
@@ -227,7 +226,7 @@ def _parse_ai_enrichment(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        ai_enrichment_type_0 = _exact(PatchAiAgentBodyPayloadType0AiEnrichmentType0.from_dict, data)
+        ai_enrichment_type_0 = PatchAiAgentBodyPayloadType0AiEnrichmentType0.from_dict(data)
 
         return ai_enrichment_type_0
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -606,7 +605,7 @@ def _parse_auto_variant_select(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        auto_variant_select_type_0 = _exact(PatchCampaignBodyAutoVariantSelectType0.from_dict, data)
+        auto_variant_select_type_0 = PatchCampaignBodyAutoVariantSelectType0.from_dict(data)
 
         return auto_variant_select_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -627,8 +626,8 @@ def _parse_limit_emails_per_company_override(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        limit_emails_per_company_override_type_0 = _exact(
-            PatchCampaignBodyLimitEmailsPerCompanyOverrideType0.from_dict, data
+        limit_emails_per_company_override_type_0 = (
+            PatchCampaignBodyLimitEmailsPerCompanyOverrideType0.from_dict(data)
         )
 
         return limit_emails_per_company_override_type_0

@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -223,8 +222,8 @@ def _parse_auto_variant_select(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        auto_variant_select_type_0 = _exact(
-            PatchCampaignSubsequenceBodyAutoVariantSelectType0.from_dict, data
+        auto_variant_select_type_0 = PatchCampaignSubsequenceBodyAutoVariantSelectType0.from_dict(
+            data
         )
 
         return auto_variant_select_type_0

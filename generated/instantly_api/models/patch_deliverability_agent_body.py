@@ -9,7 +9,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET
@@ -87,7 +86,7 @@ def _parse_slack(data: object) -> None | PatchDeliverabilityAgentBodySlackType0:
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        slack_type_0 = _exact(PatchDeliverabilityAgentBodySlackType0.from_dict, data)
+        slack_type_0 = PatchDeliverabilityAgentBodySlackType0.from_dict(data)
 
         return slack_type_0
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -11,7 +11,6 @@ from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
 from .._tolerance import MISREAD as _MISREAD
-from .._tolerance import exact as _exact
 from .._tolerance import plain_dict as _plain_dict
 from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
@@ -241,7 +240,7 @@ def _parse_headers(data: object) -> None | Unset | WebhookHeadersType1:
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        headers_type_1 = _exact(WebhookHeadersType1.from_dict, data)
+        headers_type_1 = WebhookHeadersType1.from_dict(data)
 
         return headers_type_1
     except (TypeError, ValueError, AttributeError, KeyError):

@@ -62,14 +62,24 @@ def _parse_response(
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            if not isinstance(data, dict):
-                raise TypeError(
-                    f"response_200 is {type(data).__name__} {data!r:.60}, "
-                    "not SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1"
-                )
-            response_200_type_1 = SendTestEmailResponse200Type1.from_dict(data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                from instantly_api._tolerance import exact as _exact
 
-            return response_200_type_1
+                response_200_type_1 = _exact(SendTestEmailResponse200Type1.from_dict, data)
+
+                return response_200_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+                response_200_type_0 = SendTestEmailResponse200Type0.from_dict(data)
+
+                return response_200_type_0
+            raise TypeError(
+                f"response_200 is {type(data).__name__} {data!r:.60}, "
+                "not SendTestEmailResponse200Type0 | SendTestEmailResponse200Type1"
+            )
 
         response_200 = _parse_response_200(response.json())
 
