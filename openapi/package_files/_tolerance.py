@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from ._timestamps import parse_date, parse_timestamp
 from .types import UNSET, Unset
@@ -55,6 +55,7 @@ Fields = Sequence[tuple[str, str, bool]]
 _EXCERPT_MAX: Final = 80
 _LOG: Final = logging.getLogger("instantly.deviations")
 _NONE: Final = type(None)
+_PLAIN: Final = frozenset({str, int, float, bool})
 _sink: ContextVar[list[Deviation] | None] = ContextVar("instantly_api_deviations", default=None)
 
 
@@ -107,27 +108,44 @@ def exact(parse: Callable[[Any], T], data: object) -> T:
 
 def read(cls: type[T], src: object, fields: Fields) -> T:
     """A `cls` from `src` field by field, keeping and reporting what does not fit (slow path)."""
-    name = cls.__name__
     if not isinstance(src, Mapping):
-        raise TypeError(f"{name} is {type(src).__name__} {_excerpt(src)}, not an object")
-    hints = _hints(cls)
+        raise TypeError(f"{cls.__name__} is {type(src).__name__} {_excerpt(src)}, not an object")
+    plan, extra = _plan(cls, tuple(fields))
     rest = dict(src)
     model = cls.__new__(cls)
-    for attribute, key, required in fields:
+    for attribute, key, required, path, members in plan:
         if key in rest:
-            value = _kept(rest.pop(key), hints[attribute], f"{name}.{attribute}")
+            value = _kept(rest.pop(key), members, path)
         else:
             value = UNSET
             if required:
-                report(f"{name}.{attribute}", "missing", UNSET)
+                report(path, "missing", UNSET)
         setattr(model, attribute, value)
-    extra = hints.get("additional_properties")
     if extra is not None:
-        (value_type,) = typing.get_args(extra)[1:] or (Any,)
-        if value_type is not Any:
-            rest = {key: _kept(value, value_type, f"{name}.*") for key, value in rest.items()}
-        model.additional_properties = rest
+        if extra != (Any,):
+            path = f"{cls.__name__}.*"
+            rest = {key: _kept(value, extra, path) for key, value in rest.items()}
+        cast(Any, model).additional_properties = rest
     return model
+
+
+@functools.cache
+def _plan(
+    cls: type, fields: tuple[tuple[str, str, bool], ...]
+) -> tuple[tuple[tuple[str, str, bool, str, tuple[Any, ...]], ...], tuple[Any, ...] | None]:
+    """Per field (attribute, key, required, `Model.field`, the types it may be sent as), and the
+    types of additional properties (None: the model keeps none); worked out once per model from
+    its annotations (its module imports what they name)."""
+    hints = typing.get_type_hints(cls)
+    plan = tuple(
+        (attribute, key, required, f"{cls.__name__}.{attribute}", _members(hints[attribute]))
+        for attribute, key, required in fields
+    )
+    extra = hints.get("additional_properties")
+    if extra is None:
+        return plan, None
+    (value_type,) = typing.get_args(extra)[1:] or (Any,)
+    return plan, _members(value_type)
 
 
 def plain_dict(model: Any, fields: Fields) -> dict[str, Any]:
@@ -155,12 +173,6 @@ def _plain(value: object) -> Any:
     return value
 
 
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    """The resolved annotations of a model (its module imports what they name)."""
-    return typing.get_type_hints(cls)
-
-
 def _excerpt(value: object) -> str:
     text = repr(value)
     return text if len(text) <= _EXCERPT_MAX else text[: _EXCERPT_MAX - 1] + "…"
@@ -173,9 +185,13 @@ def _members(hint: Any) -> tuple[Any, ...]:
     return (hint,)
 
 
-def _kept(raw: object, hint: Any, path: str) -> Any:
-    """`raw` converted to `hint`, or `raw` itself, reported, when it does not fit."""
-    members = _members(hint)
+def _kept(raw: object, members: tuple[Any, ...], path: str) -> Any:
+    """`raw` converted to one of `members`, or `raw` itself, reported, when none takes it."""
+    kind = type(raw)
+    declared = kind in members or (kind is int and float in members)
+    dated = datetime.datetime in members or datetime.date in members
+    if kind in _PLAIN and declared and (kind is not str or not dated):
+        return raw  # a JSON scalar where its type is declared: most fields of a body
     fits, value = _converted(raw, members, path, tolerant=True)
     if fits:
         return value
@@ -204,7 +220,8 @@ def _converted(
         lists = [m for m in members if typing.get_origin(m) is list]
         if len(lists) == 1:
             (item,) = typing.get_args(lists[0]) or (Any,)
-            return True, [_kept(entry, item, path + "[]") for entry in raw]
+            items = _members(item)
+            return True, [_kept(entry, items, path + "[]") for entry in raw]
     return False, None
 
 
@@ -227,6 +244,8 @@ def _as(raw: object, member: Any, path: str, *, in_union: bool) -> tuple[bool, A
     if member is datetime.datetime or member is datetime.date:
         number = isinstance(raw, int | float) and not isinstance(raw, bool)
         if not isinstance(raw, str) and (in_union or not number or member is datetime.date):
+            return False, None
+        if raw == "":  # the live server's "no date": nothing to parse
             return False, None
         try:
             parsed = parse_timestamp(raw) if member is datetime.datetime else parse_date(raw)
