@@ -79,16 +79,17 @@ class DeviationLog:
         status_code: int,
         body: str,
         strict: bool = False,
-    ) -> None:
+    ) -> ResponseDeviationError | None:
         """Keep and warn about each new deviation of one response; a strict log (or `strict`)
-        raises them all instead."""
+        records nothing and gives the error to raise (the caller raises it, outside this frame
+        and its unscrubbed values)."""
         deviations = _unique(
             ResponseDeviation(operation, d.path, d.kind, scrub(d.value, key)) for d in found
         )
         if self.strict or strict:
             first = deviations[0]
             more = f" and {len(deviations) - 1} more" if len(deviations) > 1 else ""
-            raise ResponseDeviationError(
+            return ResponseDeviationError(
                 f"{status_code} response differs from the spec at {first.path} ({first.kind})"
                 f"{': ' + first.value if first.value else ''}{more}",
                 deviations=deviations,
@@ -112,6 +113,7 @@ class DeviationLog:
                 f": {deviation.value}" if deviation.value else "",
                 "read as UNSET" if deviation.kind == "missing" else "the value is kept as sent",
             )  # fmt: skip
+        return None
 
 
 def _unique(deviations: Iterable[ResponseDeviation]) -> tuple[ResponseDeviation, ...]:

@@ -25,7 +25,13 @@ from instantly_api._tolerance import collect
 
 from ._config import REQUEST_ID_HEADERS
 from ._deviations import DeviationLog
-from ._errors import APIStatusError, MalformedResponseError, RateLimitError, status_error_class
+from ._errors import (
+    APIStatusError,
+    MalformedResponseError,
+    RateLimitError,
+    ResponseDeviationError,
+    status_error_class,
+)
 from ._retry import parse_retry_after
 from ._secrets import key_of, scrub
 
@@ -156,15 +162,34 @@ def parse_success(
         path = path or (request.url.path if request else "?")
     if problem is None:
         log = deviations if deviations is not None else DeviationLog(strict=False)
-        key = _sent_key(response)
-        text = scrub(response.content.decode("utf-8", "replace"), key)
-        log.record(
-            operation or f"{method} {path}", found, key=key, method=method, path=path,
-            status_code=response.status_code, body=excerpt(text, 500), strict=strict,
-        )  # fmt: skip
-        return cast(T, parsed)
+        where = (operation or f"{method} {path}", method, path)
+        error = _recorded(log, where, found, response, strict=strict)
+        del found  # their values are not scrubbed yet: not in this frame when raising
+        if error is None:
+            return cast(T, parsed)
+        del parsed
+        raise error
     del parsed
     raise _malformed(response, problem, method=method, path=path)
+
+
+def _recorded(
+    log: DeviationLog,
+    where: tuple[str, str, str],
+    found: list[Any],
+    response: httpx.Response,
+    *,
+    strict: bool,
+) -> ResponseDeviationError | None:
+    """Record a response's deviations (scrubbed of the key) under (operation, method, path);
+    the error to raise if strict."""
+    operation, method, path = where
+    key = _sent_key(response)
+    text = scrub(response.content.decode("utf-8", "replace"), key)
+    return log.record(
+        operation, found, key=key, method=method, path=path,
+        status_code=response.status_code, body=excerpt(text, 500), strict=strict,
+    )  # fmt: skip
 
 
 def _parsed_or_problem(

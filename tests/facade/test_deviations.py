@@ -151,12 +151,17 @@ def test_a_conforming_answer_records_nothing() -> None:
     assert client.deviations == ()
 
 
-def test_a_deviation_record_never_holds_the_key() -> None:
+def test_a_deviation_record_and_its_warning_never_hold_the_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="instantly.deviations")
     client = _client({**ACCOUNT, "email": ["echo", SECRET_KEY]})
     client.accounts.get("jon@doe.com")
     [deviation] = client.deviations
     assert SECRET_KEY not in deviation.value
     assert "[redacted]" in deviation.value
+    [record] = [r for r in caplog.records if r.name == "instantly.deviations"]
+    assert SECRET_KEY not in record.getMessage()
 
 
 # -- strict -------------------------------------------------------------------------------------

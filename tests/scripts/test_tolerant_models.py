@@ -6,7 +6,7 @@ to send is applied (a required field left out, null where the spec forbids it, "
 string where a date is declared, a value of another JSON type, a list where an object is
 declared and the reverse, {} for a nested model with required fields, a wrong list item). Each
 must: parse without raising, give back exactly the body that arrived from `to_dict()`, and be
-reported once as (`Model.field`, kind); a strict record of it raises `ResponseDeviationError`
+reported once as (`Model.field`, kind); a strict record of it gives the `ResponseDeviationError`
 naming that field. The operations returning a model are also driven through the facade's parser
 (`parse_success`, as a resource method parses), tolerant and strict.
 """
@@ -223,11 +223,11 @@ def test_each_deviation_on_each_field_is_kept_given_back_and_reported_once(cls: 
             where = f"{cls.__name__}.{name}: {what}"
             assert model.to_dict() == body, where
             assert [(d.path, d.kind) for d in found] == expected, where
-            with pytest.raises(ResponseDeviationError) as caught:
-                DeviationLog(strict=True).record(
-                    "op", found, key=None, method="GET", path="/p", status_code=200, body=""
-                )
-            assert (caught.value.field, caught.value.kind) == expected[0], where
+            error = DeviationLog(strict=True).record(
+                "op", found, key=None, method="GET", path="/p", status_code=200, body=""
+            )
+            assert isinstance(error, ResponseDeviationError), where
+            assert (error.field, error.kind) == expected[0], where
             checked += 1
     required_or_typed = [f for f in _fields(cls) if f[2] or Any not in _members(f[3])]
     assert checked or not required_or_typed, cls
