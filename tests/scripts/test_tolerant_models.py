@@ -280,3 +280,16 @@ def test_a_union_of_models_still_takes_the_member_that_reads_the_body_exactly() 
     agent, found = _read(AIAgent, {**body_of(AIAgent), "payload": payload})
     assert (type(agent.payload), found) == (AIAgentPayloadType1, [])
     assert agent.to_dict()["payload"] == payload
+
+
+def test_a_body_no_model_of_a_union_reads_exactly_is_read_by_the_first_tolerantly() -> None:
+    from instantly_api.api.ai_agent import create_ai_agent
+    from instantly_api.models import AIAgent
+
+    body = {k: v for k, v in body_of(AIAgent).items() if k != "organization_id"}
+    raw = AuthenticatedClient(base_url="https://api.instantly.ai", token="k")
+    with collect() as found:
+        agent = create_ai_agent._parse_response(client=raw, response=_response(body, AIAgent))
+    assert type(agent) is AIAgent  # not AISalesAgent, the union's last member
+    assert [(d.path, d.kind) for d in found] == [("AIAgent.organization_id", "missing")]
+    assert agent.to_dict() == body
