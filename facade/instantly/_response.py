@@ -169,7 +169,7 @@ def parse_success(
             return cast(T, parsed)
         del parsed
         raise error
-    del parsed
+    del parsed, found
     raise _malformed(response, problem, method=method, path=path)
 
 
