@@ -55,6 +55,7 @@ class HungServer:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._accepted: list[socket.socket] = []
+        self._request_lines: list[str] = []
         self._threads: list[threading.Thread] = []
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
 
@@ -68,6 +69,12 @@ class HungServer:
         """How many connections were accepted so far."""
         with self._lock:
             return len(self._accepted)
+
+    @property
+    def request_lines(self) -> list[str]:
+        """The request line of each request read so far (`POST /path HTTP/1.1`), when reading."""
+        with self._lock:
+            return list(self._request_lines)
 
     def _accept_loop(self) -> None:
         while not self._stop.is_set():
@@ -84,14 +91,22 @@ class HungServer:
 
     def _drain(self, conn: socket.socket) -> None:
         conn.settimeout(0.05)
+        head: bytes | None = b""
         while not self._stop.is_set():
             try:
-                if not conn.recv(65536):
-                    return
+                data = conn.recv(65536)
             except TimeoutError:
                 continue
             except OSError:
                 return
+            if not data:
+                return
+            if head is not None:
+                head += data
+                if b"\r\n" in head:
+                    with self._lock:
+                        self._request_lines.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+                    head = None
 
     def __enter__(self) -> HungServer:
         self._acceptor.start()
