@@ -1,4 +1,4 @@
-"""The command line's index of the resource layer: every operation as `instantly <resource> <command>`.
+"""The command line's index of the resource layer: each operation as `instantly <resource> <cmd>`.
 
 `render_command_table` writes `instantly_api.resources._commands`: per resource its help line and
 its commands (the method name spelled with dashes, the method the command calls, the
