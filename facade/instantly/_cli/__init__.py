@@ -17,7 +17,6 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `instantly` with `argv` (default: the process's arguments); returns the exit code."""
     from ._app import run
-    from ._context import EXIT_API_ERROR
 
     try:
         return run(argv)
@@ -26,4 +25,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at devnull so the interpreter's final flush does not complain again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_API_ERROR
+        return 1  # EXIT_API_ERROR (`_context` is not imported for `--help`: it imports httpx)

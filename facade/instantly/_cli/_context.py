@@ -51,6 +51,7 @@ class Context:
         self.environ = environ
         self._transport = transport
         self._tqdm = tqdm
+        self._placeholder_key = False
         self._client: Instantly | None = None
         self._parent: Instantly | None = None  # the agency's client, when --workspace binds one
 
@@ -59,9 +60,17 @@ class Context:
         """The tqdm module progress bars use, or None for plain progress lines."""
         return self._tqdm
 
+    def use_transport(self, transport: httpx.BaseTransport, *, placeholder_key: bool) -> None:
+        """Send through `transport` instead (`--dry-run`: one that sends nothing), with a
+        placeholder key when none is given; before the client is made."""
+        self._transport = transport
+        self._placeholder_key = placeholder_key
+
     def api_key(self) -> str:
         """The key from `--api-key`, else the environment; a usage error naming both if neither."""
         key: str | None = self.args.api_key or self.environ.get(ENV_API_KEY)
+        if not key and self._placeholder_key:
+            return "dry-run-key"
         if not key:
             raise UsageError(
                 f"no API key: pass --api-key KEY or set the {ENV_API_KEY} environment variable "
