@@ -6,7 +6,8 @@
 Sections: import + ready (beside our dependencies, the raw generated package and instantlyai),
 per call on loopback (beside raw httpx and instantlyai), bulk work under the rate limit,
 one budget shared by several processes (SQLite, Redis),
-workflows (lead import, email pages under a per-endpoint limit), job polling, regeneration. The
+workflows (lead import, email pages under a per-endpoint limit), job polling, regeneration, a
+CSV import of up to 1,000,000 rows (peak memory flat in the row count). The
 baselines are built by the run itself: the raw generated package in a temporary folder,
 instantlyai in a throw-away venv under the system temp folder (pip, from the package index). A
 section that cannot run is reported as failed and the exit status is 1; a missed target is a
@@ -38,6 +39,7 @@ SECTIONS = (
     "workflows",
     "polling",
     "regeneration",
+    "csvimport",
 )
 
 
@@ -144,6 +146,12 @@ def _regeneration(run: _Run) -> Section:
     return regeneration.run(run.quick, spec, run.workdir, raw)
 
 
+def _csvimport(run: _Run) -> Section:
+    import csv_import
+
+    return csv_import.run(run.quick)
+
+
 _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "startup": _startup,
     "calls": _calls,
@@ -153,6 +161,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "workflows": _workflows,
     "polling": _polling,
     "regeneration": _regeneration,
+    "csvimport": _csvimport,
 }
 
 

@@ -59,6 +59,8 @@ from scripts.normalize import (
     load_overrides,
     normalize_with_report,
 )
+from scripts.response_schemas import FILE_NAME as FAKE_SCHEMAS_FILE
+from scripts.response_schemas import render_response_schemas
 from scripts.spec_files import (
     PIN_PATH,
     REPO_ROOT,
@@ -342,6 +344,8 @@ def build_package(
         if report.notes:
             raise _with_notes(exc, report) from exc
         raise
+    # What the fake serves beyond the resource layer, from the spec as published (+ overrides).
+    layers[FAKE_SCHEMAS_FILE] = render_response_schemas(document)
     for name, text in layers.items():
         (package_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (package_dir / name).write_text(text, encoding="utf-8")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 import random
+import ssl
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,17 +21,23 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 import httpx
 from instantly_api.resources import AsyncResources, SyncResources
 
+from . import _deadline
 from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    LOGGER_NAME,
     USER_AGENT,
     Secret,
+    env_ca_bundle,
     resolve_api_key,
     resolve_base_url,
+    resolve_max_response_bytes,
     resolve_timeout,
 )
 from ._errors import InvalidInputError
 from ._rate_limiter import RateLimit, RateLimiter
+from ._response_body import ACCEPT_ENCODING
 from ._retry import RetryPolicy
 from ._retry_transport import (
     AsyncClientTransport,
@@ -58,8 +66,11 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncInstantly", "Instantly"]
 
+logger = logging.getLogger(LOGGER_NAME)
+
 TimeoutTypes = float | httpx.Timeout | None
 T = TypeVar("T")
+NetTransport = TypeVar("NetTransport", httpx.HTTPTransport, httpx.AsyncHTTPTransport)
 
 # The default rate limit: Instantly's documented workspace limits (see `_facts`).
 _DEFAULT_RATE_LIMIT = RateLimit()
@@ -78,6 +89,8 @@ class _Config:
         default_headers: Mapping[str, str] | None,
         clock: Callable[[], float] | None,
         rng: Callable[[], float] | None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        trust_env: bool = True,
     ) -> None:
         self.api_key: Secret = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
@@ -101,8 +114,14 @@ class _Config:
             route_of=limited_route_of,
             clock=clock or time.monotonic,
             rng=rng or random.random,
+            max_response_bytes=resolve_max_response_bytes(max_response_bytes),
         )
+        if not isinstance(trust_env, bool):
+            raise InvalidInputError(f"trust_env must be True or False, got {trust_env!r}")
+        self.trust_env = trust_env
         self.headers = {
+            # What the transport can decode within max_response_bytes (a caller may narrow it).
+            "Accept-Encoding": ACCEPT_ENCODING,
             **(default_headers or {}),
             "Authorization": Secret(f"Bearer {self.api_key}"),  # hidden in any repr
             "User-Agent": USER_AGENT,
@@ -136,6 +155,30 @@ class _Config:
             token=self.api_key,  # a Secret: its repr is redacted
             timeout=self.timeout,
             raise_on_unexpected_status=False,
+        )
+
+    def network_transport(self, cls: Callable[..., NetTransport]) -> NetTransport:
+        """The network transport a client makes itself (no transport given).
+
+        With `trust_env`, httpx's transport takes its CA certificates from SSL_CERT_FILE or
+        SSL_CERT_DIR when set (instead of certifi's bundle): said in the log, and a file that
+        cannot be loaded is an `InvalidInputError` naming the variable.
+        """
+        ca = env_ca_bundle() if self.trust_env else None
+        if ca is None:
+            return cls(trust_env=self.trust_env)
+        logger.info(
+            "TLS: %s=%s replaces the certifi CA bundle for this client (trust_env=False "
+            "ignores it)",
+            *ca,
+        )
+        try:
+            return cls(trust_env=True)
+        except (OSError, ssl.SSLError) as error:
+            problem = f"{type(error).__name__}: {error}"
+        raise InvalidInputError(
+            f"the CA certificates in {ca[0]}={ca[1]!r} cannot be loaded ({problem}); fix or "
+            "unset it, or pass trust_env=False to use certifi's bundle"
         )
 
     def http_options(self) -> dict[str, Any]:
@@ -181,6 +224,9 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
     Instantly's. `transport` replaces the network transport (e.g. `httpx.MockTransport`);
     `http_client` is an httpx client to send through (its proxies, TLS, pool); the caller keeps
     ownership of it. `clock`, `sleep` and `rng` are injectable for tests.
+    `max_response_bytes` caps each response body once decoded (64 MiB; None: no cap):
+    `ResponseTooLargeError` past it. `trust_env=False` ignores SSL_CERT_FILE and SSL_CERT_DIR
+    (see docs/reliability.md for the environment the client reads).
     """
 
     def __init__(
@@ -197,11 +243,14 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
         clock: Callable[[], float] | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        trust_env: bool = True,
     ) -> None:
         _check_one_of(http_client, transport)
         self._config = _Config(
-            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng
-        )
+            api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng,
+            max_response_bytes, trust_env,
+        )  # fmt: skip
         self._sleep = sleep
         self._http: Http = self._wrap(http_client, transport)
 
@@ -263,7 +312,9 @@ class Instantly(
         self, http_client: httpx.Client | None, transport: httpx.BaseTransport | None
     ) -> httpx.Client:
         inner = ClientTransport(http_client) if http_client is not None else transport
-        self._inner: httpx.BaseTransport = inner or httpx.HTTPTransport()
+        if inner is None:  # our own pool: its sockets hold each attempt's deadline
+            inner = _deadline.install(self._config.network_transport(httpx.HTTPTransport))
+        self._inner: httpx.BaseTransport = inner
         retry = RetryTransport(self._inner, self._config.settings, sleep=self._sleep or time.sleep)
         return httpx.Client(**self._config.http_options(), transport=retry)
 
@@ -324,7 +375,9 @@ class AsyncInstantly(
         self, http_client: httpx.AsyncClient | None, transport: httpx.AsyncBaseTransport | None
     ) -> httpx.AsyncClient:
         inner = AsyncClientTransport(http_client) if http_client is not None else transport
-        self._inner: httpx.AsyncBaseTransport = inner or httpx.AsyncHTTPTransport()
+        if inner is None:
+            inner = self._config.network_transport(httpx.AsyncHTTPTransport)
+        self._inner: httpx.AsyncBaseTransport = inner
         retry = AsyncRetryTransport(self._inner, self._config.settings, sleep=self._sleep)
         return httpx.AsyncClient(**self._config.http_options(), transport=retry)
 

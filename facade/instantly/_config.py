@@ -20,6 +20,7 @@ from ._facts import DEFAULT_BASE_URL
 from ._version import __version__
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
@@ -29,15 +30,18 @@ __all__ = [
     "INITIAL_RETRY_DELAY",
     "LOGGER_NAME",
     "MAX_RETRY_AFTER",
+    "MAX_RETRY_AFTER_HOLD",
     "MAX_RETRY_DELAY",
     "RATE_LIMIT_MAX_WAIT",
     "RATE_LIMIT_WINDOW_MARGIN",
     "REQUEST_ID_HEADERS",
     "USER_AGENT",
     "Secret",
+    "env_ca_bundle",
     "is_loopback_host",
     "resolve_api_key",
     "resolve_base_url",
+    "resolve_max_response_bytes",
     "resolve_timeout",
 ]
 
@@ -54,6 +58,15 @@ INITIAL_RETRY_DELAY: Final = 0.5
 MAX_RETRY_DELAY: Final = 8.0
 # A Retry-After longer than this is not waited out: the error is raised with `retry_after`.
 MAX_RETRY_AFTER: Final = 60.0
+
+# The longest a server's Retry-After may hold a limiter (and every client sharing it) back: a
+# year, or 1e308, is read as this. `RateLimiter.resume()` ends a hold early.
+MAX_RETRY_AFTER_HOLD: Final = 3600.0
+
+# The most a response body may hold once decoded (gzip undone), on any status: a bigger one
+# raises ResponseTooLargeError as soon as it passes the cap. Instantly's largest pages (100 leads
+# or emails with bodies) are a few MB.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
 
 # The client-side rate limiter refuses to queue a request longer than this (seconds).
 RATE_LIMIT_MAX_WAIT: Final = 120.0
@@ -108,9 +121,13 @@ def resolve_api_key(api_key: str | None, environ: Mapping[str, str] | None = Non
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http is allowed to."""
+    """True for exactly `localhost`, 127.0.0.0/8 and ::1: the only hosts plain http may go to.
+
+    By literal address or that one name only: `x.localhost` resolves wherever the system's
+    resolver says, so it is not taken on trust.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -124,7 +141,25 @@ def resolve_base_url(base_url: str | None, environ: Mapping[str, str] | None = N
     url = base_url if base_url is not None else env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
     source = "base_url" if base_url is not None else (ENV_BASE_URL if env.get(ENV_BASE_URL) else "")
     where = f" (from {source})" if source else ""
-    parts = urlsplit(url)
+    if not isinstance(url, str):
+        raise InvalidInputError(f"base URL{where} must be a str, got {type(url).__name__}")
+    if url != url.strip():
+        raise InvalidInputError(
+            f"base URL {url!r}{where} has leading or trailing whitespace (a line break from a "
+            "file or an environment variable?); give the URL alone"
+        )
+    if bad := next((c for c in url if c.isspace() or not c.isprintable()), None):
+        raise InvalidInputError(
+            f"base URL {url!r}{where} contains {bad!r}; a URL has no whitespace or control "
+            "characters"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (parsing the port is what raises for a bad one)
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as error:
+        shown = "" if "@" in url else f" {url!r}"  # it may hold credentials: never echoed
+        raise InvalidInputError(f"base URL{shown}{where} is not a valid URL: {error}") from None
     if parts.username or parts.password:
         raise InvalidInputError(
             f"base URL{where} carries credentials; give only scheme, host, optional port and path "
@@ -177,3 +212,27 @@ def resolve_timeout(value: object, name: str = "timeout") -> httpx.Timeout:
                 f"httpx.Timeout, got {seconds!r}"
             )
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)  # type: ignore[arg-type]
+
+
+def resolve_max_response_bytes(value: object) -> int | None:
+    """`value` checked as a body cap: an int >= 1 (bytes), or None for no cap."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(
+            f"max_response_bytes must be an int >= 1 (bytes) or None (no cap), got {value!r}"
+        )
+    return value
+
+
+# The TLS variables httpx's transport reads when trust_env is true, first set wins.
+_CA_VARIABLES: Final = ("SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+def env_ca_bundle(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(variable, value) of the environment variable that replaces the CA bundle, if one is set."""
+    env = os.environ if environ is None else environ
+    for name in _CA_VARIABLES:
+        if value := env.get(name):
+            return name, value
+    return None

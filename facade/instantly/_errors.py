@@ -11,6 +11,7 @@
     │   │   └── APITimeoutError
     │   │       └── RateLimitQueueTimeoutError the client-side limiter would queue it too long
     │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
+    │   ├── ResponseTooLargeError             a body past the client's max_response_bytes
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
     │   ├── PartialBatchError                 a split call failed after earlier requests took effect
@@ -37,7 +38,8 @@
     │   └── JobGroupError                     some jobs of a group did not succeed
     └── WebhookError                          a webhook delivery was refused (instantly.webhooks)
         ├── WebhookAuthenticationError        the shared-secret header is missing or wrong
-        └── MalformedWebhookError (ValueError)  the body is not a delivery we can read
+        ├── MalformedWebhookError (ValueError)  the body is not a delivery we can read
+        └── WebhookCapacityError              the replay window is full: answer 503, it is resent
 
 Messages carry the request method, the path and the server's own message. They never carry the
 API key: nothing here is ever given the request headers.
@@ -83,10 +85,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitQueueTimeoutError",
+    "ResponseTooLargeError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "VerificationTimeoutError",
     "WebhookAuthenticationError",
+    "WebhookCapacityError",
     "WebhookError",
     "WrongClientSideError",
     "status_error_class",
@@ -217,6 +221,27 @@ class MalformedResponseError(APIError):
     ) -> None:
         self.status_code = status_code
         self.body = body
+        super().__init__(message, method=method, path=path)
+
+
+class ResponseTooLargeError(APIError):
+    """A response body (decoded) passed the client's `max_response_bytes`; reading stopped there.
+
+    Raised on any status, before the body is parsed. `limit` is the cap in bytes, `status_code`
+    the response's status. The request may have been processed (the server answered).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        status_code: int,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.limit = limit
+        self.status_code = status_code
         super().__init__(message, method=method, path=path)
 
 
@@ -506,3 +531,11 @@ class WebhookAuthenticationError(WebhookError):
 
 class MalformedWebhookError(WebhookError, ValueError):
     """The delivery body is not one we can read: too large, not JSON, not an object, bad fields."""
+
+
+class WebhookCapacityError(WebhookError):
+    """The de-duplicator holds as many ids as it may, all within the replay window.
+
+    Nothing was recorded: answer 503, and Instantly delivers the event again later. Forgetting
+    an id early instead would let a replay of it through.
+    """

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Generic, TypeVar, Unpack
 
 from ._aio import asyncio_sleep
+from ._deadline import capped
 from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
 from ._polling import (
     Backoff,
@@ -169,7 +170,8 @@ class JobHandle(_HandleState[J]):
     def _poll(self, wait: JobWait[J]) -> None:
         """One fetch, recorded; a non-transient error propagates."""
         try:
-            job = self._fetch(self._id)
+            with capped(wait.deadline.remaining()):  # the last poll ends near the deadline too
+                job = self._fetch(self._id)
         except Exception as exc:
             if not wait.record_error(exc):
                 raise
@@ -212,7 +214,8 @@ class AsyncJobHandle(_HandleState[J]):
             if delay > 0:
                 await self._sleep(delay)
             try:
-                job = await self._fetch(self._id)
+                with capped(wait.deadline.remaining()):
+                    job = await self._fetch(self._id)
             except Exception as exc:
                 if not wait.record_error(exc):
                     raise

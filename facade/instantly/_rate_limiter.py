@@ -22,7 +22,9 @@ longer than the server's, for the spread between send and arrival. Extra windows
 endpoint's own limit) apply on top of the workspace's to requests of that route.
 
 A `Retry-After` within the cap defers every sender (`defer_until`); one beyond it makes every
-request fail fast until then (`refuse_until` → `RateLimitHeld`). No I/O, no sleeping here.
+request fail fast until then (`refuse_until` → `RateLimitHeld`), for at most
+`RetryPolicy.max_retry_after_hold` (an hour by default); `resume()` ends either pause at once.
+No I/O, no sleeping here.
 """
 
 from __future__ import annotations
@@ -418,3 +420,19 @@ class RateLimiter:
         """Refuse every request before `when` (a Retry-After beyond the cap): they fail fast."""
         with self._lock:
             self._refused_until = max(self._refused_until, when)
+
+    def resume(self) -> None:
+        """End a pause a server's Retry-After put on this limiter (and every client sharing it).
+
+        For when the wait is known to be over (the workspace's plan was upgraded, the API is
+        back): requests are sent again at once, still within the rate limit's windows.
+        """
+        with self._lock:
+            self._not_before = -math.inf
+            self._refused_until = -math.inf
+
+    @property
+    def paused_until(self) -> float | None:
+        """The clock reading before which a Retry-After holds requests back, or None."""
+        until = max(self._not_before, self._refused_until)
+        return None if until == -math.inf else until

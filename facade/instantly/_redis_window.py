@@ -181,6 +181,17 @@ return {0, '0'}
 """
 )
 
+# KEYS: holds. Seconds from the server's now until the later hold ends (0: none), as a string.
+_HELD_FOR: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local a = tonumber(redis.call('HGET', KEYS[1], 'not_before') or '-1e300')
+local b = tonumber(redis.call('HGET', KEYS[1], 'refused_until') or '-1e300')
+local left = math.max(a, b) - now
+if left < 0 then left = 0 end
+return string.format('%.17g', left)
+"""
+
 # KEYS: holds. ARGV: field, seconds from now.
 _HOLD: Final = """
 local t = redis.call('TIME')
@@ -232,6 +243,7 @@ class RedisWindows:
         )
         self._record = self._redis.register_script(_RECORD)
         self._hold = self._redis.register_script(_HOLD)
+        self._held_for = self._redis.register_script(_HELD_FOR)
         self._touch = self._redis.register_script(_TOUCH)
 
     def __repr__(self) -> str:
@@ -320,6 +332,21 @@ class RedisWindows:
     ) -> None:
         """Raise the hold `field` of budget `name` to the server's now + `delta`."""
         self._run(self._hold, [self._key(name, "holds")], [field, repr(float(delta))])
+
+    def held_for(self, name: str, now: float) -> float:
+        """Seconds from the server's now until budget `name`'s later hold ends (0: none)."""
+        left = self._run(self._held_for, [self._key(name, "holds")], [])
+        return float(left.decode() if isinstance(left, bytes) else left)
+
+    def clear_holds(self, name: str) -> None:
+        """End both holds of budget `name` (the hash is deleted)."""
+        try:
+            self._redis.delete(self._key(name, "holds"))
+        except self._errors as exc:
+            error = self._failed(exc)
+        else:
+            return
+        raise error
 
     def close(self) -> None:
         """Close the connection pool."""

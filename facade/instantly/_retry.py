@@ -21,7 +21,13 @@ from typing import Final
 
 import httpx
 
-from ._config import DEFAULT_MAX_RETRIES, INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+from ._config import (
+    DEFAULT_MAX_RETRIES,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_AFTER_HOLD,
+    MAX_RETRY_DELAY,
+)
 from ._errors import InvalidInputError
 
 __all__ = [
@@ -59,15 +65,21 @@ _MAYBE_PROCESSED_ERRORS: Final = (
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How many times and how long to wait; the decisions themselves are the functions below."""
+    """How many times and how long to wait; the decisions themselves are the functions below.
+
+    A 429's Retry-After up to `max_retry_after` is waited out; a longer one makes the limiter
+    refuse every request (fail fast) for it, but never longer than `max_retry_after_hold`.
+    """
 
     max_retries: int = DEFAULT_MAX_RETRIES
     initial_delay: float = INITIAL_RETRY_DELAY
     max_delay: float = MAX_RETRY_DELAY
     max_retry_after: float = MAX_RETRY_AFTER
+    max_retry_after_hold: float = MAX_RETRY_AFTER_HOLD
 
     def __post_init__(self) -> None:
-        for name in ("max_retries", "initial_delay", "max_delay", "max_retry_after"):
+        names = ("max_retries", "initial_delay", "max_delay", "max_retry_after")
+        for name in (*names, "max_retry_after_hold"):
             value = getattr(self, name)
             if (
                 isinstance(value, bool)

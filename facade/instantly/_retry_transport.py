@@ -4,8 +4,12 @@ They sit inside the httpx client the facade and the generated functions share, s
 through `Instantly`/`AsyncInstantly` (wrapped or reached through `.raw`) gets the same policy.
 Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps; its
 `steps()` is the whole request as effects) and in `_retry`/`_rate_limiter`; `RetryTransport` and
-`AsyncRetryTransport` only perform those steps (send, sleep, discard), each in its own I/O. The read
-timeout bounds a whole response body too (`_BodyBudget`), not only each socket read.
+`AsyncRetryTransport` only perform those steps (send, sleep, discard), each in its own I/O.
+
+Each attempt has one deadline (`_deadline`): connect, informational answers, headers and the
+time spent waiting for the body's chunks all end within it, however slowly a server drips. Each
+body is decoded here, a bounded piece at a time, and refused past `max_response_bytes` decoded
+bytes (`_response_body`), whatever its status.
 
 The rate limit is held where requests leave: each attempt is checked against the limiter's log
 of actual sends right before it is handed to the transport, and again when httpcore reports (its
@@ -26,15 +30,19 @@ from typing import Any, Final, TypeAlias, TypedDict, TypeVar
 
 import httpx
 
+from . import _deadline
 from ._aio import asyncio_sleep
-from ._config import EXTENSION_MAX_RETRIES, LOGGER_NAME
+from ._config import DEFAULT_MAX_RESPONSE_BYTES, EXTENSION_MAX_RETRIES, LOGGER_NAME
+from ._deadline import AttemptDeadline, attempt_limit
 from ._errors import (
     ClientClosedError,
     InstantlyError,
     RateLimitError,
     RateLimitQueueTimeoutError,
+    ResponseTooLargeError,
 )
 from ._rate_limiter import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
+from ._response_body import BodyDecoder
 from ._retry import (
     RetryDecision,
     RetryPolicy,
@@ -97,6 +105,7 @@ class TransportSettings:
 
     `route_of` names a request's route (e.g. "GET /api/v2/emails") for the limiter's per-route
     windows; None (or a route the limiter has no windows for) applies the workspace's only.
+    `max_response_bytes` caps each decoded response body (None: no cap).
     """
 
     policy: RetryPolicy = field(default_factory=RetryPolicy)
@@ -105,6 +114,7 @@ class TransportSettings:
     wall_clock: Callable[[], float] = time.time
     rng: Callable[[], float] = random.random
     route_of: Callable[[httpx.Request], str | None] | None = None
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
 
 
 def ensure_open(http: httpx.Client | httpx.AsyncClient) -> None:
@@ -154,6 +164,10 @@ class _Attempts:
         self._open = False  # the current attempt has neither been answered nor failed yet
         self._confirmed = False  # the transport reported this attempt's bytes being written
         self.clock = settings.clock
+        self.limit = attempt_limit(request.extensions.get("timeout"))
+        self.max_response_bytes = settings.max_response_bytes
+        self.deadline: AttemptDeadline | None = None  # the current attempt's (real time)
+        self._paused = 0.0  # seconds the current attempt waited for the limiter mid-send
 
     @property
     def limited(self) -> bool:
@@ -222,8 +236,23 @@ class _Attempts:
         self._open = False
 
     def sending(self) -> None:
-        """Mark the start of an attempt (for the elapsed time in the log line)."""
+        """Mark the start of an attempt (its deadline, and the elapsed time in the log line)."""
         self._started = self._settings.clock()
+        self._paused = 0.0
+        if self.limit is not None:
+            self.deadline = AttemptDeadline(time.monotonic() + self.limit, self.limit)
+
+    def time_left(self) -> float | None:
+        """What the current attempt's deadline leaves, on the transport's clock (None: no limit)."""
+        if self.limit is None:
+            return None
+        return self.limit - (self._settings.clock() - self._started) + self._paused
+
+    def paused(self, seconds: float) -> None:
+        """The attempt waited `seconds` for the limiter mid-send: not counted against it."""
+        self._paused += seconds
+        if self.deadline is not None:
+            self.deadline.extend(seconds)
 
     def sent(self) -> None:
         """The transport answered or failed after writing: what this attempt recorded stands."""
@@ -244,11 +273,13 @@ class _Attempts:
             s.limiter.release(self._ticket)
         if response.status_code == 429 and retry_after is not None and s.limiter is not None:
             if retry_after > s.policy.max_retry_after:
-                s.limiter.refuse_until(s.clock() + retry_after)
+                hold = min(retry_after, s.policy.max_retry_after_hold)
+                s.limiter.refuse_until(s.clock() + hold)
                 logger.warning(
                     "%s %s -> 429 with Retry-After %g s, beyond the %g s cap: every request of "
-                    "this client fails fast with RateLimitError (nothing sent) for that long",
-                    self.method, self.path, retry_after, s.policy.max_retry_after,
+                    "this client (and of clients sharing its limiter) fails fast with "
+                    "RateLimitError (nothing sent) for %g s, or until RateLimiter.resume()",
+                    self.method, self.path, retry_after, s.policy.max_retry_after, hold,
                 )  # fmt: skip
             else:
                 s.limiter.defer_until(s.clock() + retry_after)
@@ -350,53 +381,64 @@ class _Driver:
         return self.result
 
 
-def _read_budget(request: httpx.Request) -> float | None:
-    """The request's read timeout: it also bounds the time spent reading the whole body."""
-    read = request.extensions.get("timeout", {}).get("read")
-    return float(read) if isinstance(read, int | float) else None
-
-
 class _BodyBudget:
-    """Time spent waiting for body chunks, against the read timeout (sans-I/O).
+    """Time spent waiting for body chunks, against what the attempt's deadline left (sans-I/O).
 
-    httpx's read timeout bounds each socket read, so a server sending one byte at a time could
-    stretch a response forever. This bounds the sum of those waits too (a consumer's own pauses
-    between chunks are not counted), raising `httpx.ReadTimeout` once it is spent. Without a read
-    timeout nothing is bounded; a transport error while reading is detached either way.
+    The deadline runs from the attempt's start; once the headers are in, what it leaves bounds
+    the sum of the waits for the body's chunks (a consumer's own pauses between chunks are not
+    counted), raising `httpx.ReadTimeout` once it is spent. Waits are measured on the transport's
+    clock (injectable); each wait's socket reads are held to what is left in real time. Without
+    a deadline (no read timeout) nothing is bounded; a transport error is detached either way.
     """
 
-    def __init__(
-        self,
-        request: httpx.Request,
-        budget: float | None,
-        clock: Callable[[], float],
-    ) -> None:
-        self.request = request
-        self._budget = budget
-        self._clock = clock
+    __slots__ = ("_budget", "_clock", "_deadline", "_limit", "_spent", "request")
+
+    def __init__(self, attempts: _Attempts) -> None:
+        self.request = attempts.request
+        self._clock = attempts.clock
+        self._limit = attempts.limit
+        self._budget = attempts.time_left()
         self._spent = 0.0
+        self._deadline: AttemptDeadline | None = None
 
-    def start(self) -> float:
-        """The clock reading before waiting for a chunk."""
-        return self._clock()
+    def next_deadline(self) -> AttemptDeadline | None:
+        """The deadline of the next chunk's wait (`httpx.ReadTimeout` if none is left)."""
+        if self._budget is None or self._limit is None:
+            return None
+        left = self._budget - self._spent
+        if left <= 0:
+            raise self._timeout()
+        deadline = self._deadline
+        if deadline is None:
+            deadline = self._deadline = AttemptDeadline(0.0, self._limit)
+        deadline.at = time.monotonic() + left
+        return deadline
 
-    def settle(self, started: float, outcome: bytes | httpx.TransportError | None) -> bytes | None:
+    def start(self) -> float | None:
+        """The clock reading before waiting for a chunk (None when nothing is bounded)."""
+        return None if self._budget is None else self._clock()
+
+    def settle(
+        self, started: float | None, outcome: bytes | httpx.TransportError | None
+    ) -> bytes | None:
         """The chunk waited for since `started` (None at the end), its wait charged.
 
         `httpx.ReadTimeout` once the budget is overspent; a transport error is raised detached.
         """
         if isinstance(outcome, httpx.TransportError):
             raise detached(outcome, self.request)
-        if outcome is None or self._budget is None:
+        if outcome is None or self._budget is None or started is None:
             return outcome
         self._spent += self._clock() - started
         if self._spent > self._budget:
-            raise httpx.ReadTimeout(
-                f"the response body took longer than the read timeout ({self._budget:g} s) "
-                "to arrive",
-                request=self.request,
-            )
+            raise self._timeout()
         return outcome
+
+    def _timeout(self) -> httpx.ReadTimeout:
+        return httpx.ReadTimeout(
+            f"the response took longer than the attempt's deadline ({self._limit:g} s) to arrive",
+            request=self.request,
+        )
 
 
 def _next_chunk(chunks: Iterator[bytes]) -> bytes | httpx.TransportError | None:
@@ -409,30 +451,75 @@ def _next_chunk(chunks: Iterator[bytes]) -> bytes | httpx.TransportError | None:
         return exc
 
 
-async def _anext_chunk(chunks: AsyncIterator[bytes]) -> bytes | httpx.TransportError | None:
-    """Async `_next_chunk`."""
+async def _anext_chunk(
+    chunks: AsyncIterator[bytes], deadline: AttemptDeadline | None, request: httpx.Request
+) -> bytes | httpx.TransportError | None:
+    """Async `_next_chunk`, ended by `deadline` (as `httpx.ReadTimeout`)."""
+    if deadline is None:
+        try:
+            return await anext(chunks)
+        except StopAsyncIteration:
+            return None
+        except httpx.TransportError as exc:
+            return exc
+    import asyncio
+
+    timeout = asyncio.timeout_at(asyncio.get_running_loop().time() + deadline.left())
     try:
-        return await anext(chunks)
+        async with timeout:
+            return await anext(chunks)
     except StopAsyncIteration:
         return None
     except httpx.TransportError as exc:
         return exc
+    except TimeoutError:
+        if not timeout.expired():
+            raise
+    return _overdue(deadline, request)
+
+
+def _overdue(deadline: AttemptDeadline, request: httpx.Request) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(
+        f"the response took longer than the attempt's deadline ({deadline.limit:g} s) to arrive",
+        request=request,
+    )
 
 
 class _BoundedStream(httpx.SyncByteStream):
-    """A response body stream bounded by `_BodyBudget`, its transport errors detached."""
+    """A response body, decoded and capped (`BodyDecoder`), its waits bounded (`_BodyBudget`)."""
 
-    def __init__(self, stream: httpx.SyncByteStream, budget: _BodyBudget) -> None:
+    def __init__(
+        self, stream: httpx.SyncByteStream, budget: _BodyBudget, decoder: BodyDecoder
+    ) -> None:
         self._stream = stream
         self._budget = budget
+        self._decoder = decoder
 
     def __iter__(self) -> Iterator[bytes]:
-        chunks, budget = iter(self._stream), self._budget
+        chunks, budget, decoder = iter(self._stream), self._budget, self._decoder
+        decoder.start()
+        plain = decoder.plain
+        current = _deadline.current()
+        started: float | None = None
         while True:
-            started = budget.start()
-            if (chunk := budget.settle(started, _next_chunk(chunks))) is None:
-                return
-            yield chunk
+            deadline = budget.next_deadline()
+            if deadline is None:
+                outcome = _next_chunk(chunks)
+            else:
+                token = current.set(deadline)
+                started = budget.start()
+                try:
+                    outcome = _next_chunk(chunks)
+                finally:
+                    current.reset(token)
+            if (chunk := budget.settle(started, outcome)) is None:
+                break
+            if plain:
+                yield decoder.count(chunk)
+            else:
+                yield from decoder.feed(chunk)
+        if not plain:
+            yield from decoder.finish()
 
     def close(self) -> None:
         self._stream.close()
@@ -441,35 +528,61 @@ class _BoundedStream(httpx.SyncByteStream):
 class _AsyncBoundedStream(httpx.AsyncByteStream):
     """Async `_BoundedStream`."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, budget: _BodyBudget) -> None:
+    def __init__(
+        self, stream: httpx.AsyncByteStream, budget: _BodyBudget, decoder: BodyDecoder
+    ) -> None:
         self._stream = stream
         self._budget = budget
+        self._decoder = decoder
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        chunks, budget = aiter(self._stream), self._budget
+        chunks, budget, decoder = aiter(self._stream), self._budget, self._decoder
+        decoder.start()
+        plain = decoder.plain
         while True:
+            deadline = budget.next_deadline()
             started = budget.start()
-            if (chunk := budget.settle(started, await _anext_chunk(chunks))) is None:
-                return
-            yield chunk
+            outcome = await _anext_chunk(chunks, deadline, budget.request)
+            if (chunk := budget.settle(started, outcome)) is None:
+                break
+            if plain:
+                yield decoder.count(chunk)
+                continue
+            for piece in decoder.feed(chunk):
+                yield piece
+        if not plain:
+            for piece in decoder.finish():
+                yield piece
 
     async def aclose(self) -> None:
         await self._stream.aclose()
 
 
 def _bounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
-    """`response` with its body's total read time bounded by the request's read timeout."""
-    budget = _BodyBudget(attempts.request, _read_budget(attempts.request), attempts.clock)
-    if isinstance(response.stream, httpx.SyncByteStream):
-        response.stream = _BoundedStream(response.stream, budget)
+    """`response` with its body decoded, capped, and its waits bounded by the attempt's deadline.
+
+    An in-memory body (`httpx.ByteStream`, e.g. a MockTransport's answer) was read and decoded
+    when it was made: it is left as it is.
+    """
+    stream = response.stream
+    if isinstance(stream, httpx.SyncByteStream) and not isinstance(stream, httpx.ByteStream):
+        response.stream = _BoundedStream(
+            stream,
+            _BodyBudget(attempts),
+            BodyDecoder.of(response, attempts.request, attempts.max_response_bytes),
+        )
     return response
 
 
 def _abounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     """Async `_bounded`."""
-    budget = _BodyBudget(attempts.request, _read_budget(attempts.request), attempts.clock)
-    if isinstance(response.stream, httpx.AsyncByteStream):
-        response.stream = _AsyncBoundedStream(response.stream, budget)
+    stream = response.stream
+    if isinstance(stream, httpx.AsyncByteStream) and not isinstance(stream, httpx.ByteStream):
+        response.stream = _AsyncBoundedStream(
+            stream,
+            _BodyBudget(attempts),
+            BodyDecoder.of(response, attempts.request, attempts.max_response_bytes),
+        )
     return response
 
 
@@ -477,7 +590,7 @@ def _discard(response: httpx.Response) -> None:
     """Read and close a response we will not return, so its connection can be reused."""
     try:
         response.read()
-    except httpx.HTTPError:
+    except (httpx.HTTPError, ResponseTooLargeError):
         pass
     finally:
         response.close()
@@ -487,7 +600,7 @@ async def _adiscard(response: httpx.Response) -> None:
     """Async `_discard`."""
     try:
         await response.aread()
-    except httpx.HTTPError:
+    except (httpx.HTTPError, ResponseTooLargeError):
         pass
     finally:
         await response.aclose()
@@ -527,18 +640,23 @@ class RetryTransport(httpx.BaseTransport):
         steps = _Driver(attempts, _bounded)
         while (step := steps.next()) is not None:
             if isinstance(step, _Send):
-                steps.outcome = self._attempt(request)
+                steps.outcome = self._attempt(request, attempts.deadline)
             elif isinstance(step, httpx.Response):
                 _discard(step)
             else:
                 self._sleep_for(step)
         return steps.response()
 
-    def _attempt(self, request: httpx.Request) -> Outcome:
+    def _attempt(self, request: httpx.Request, deadline: AttemptDeadline | None) -> Outcome:
+        """One attempt, its socket operations held to `deadline` (see `_deadline`)."""
+        current = _deadline.current()
+        token = current.set(deadline)
         try:
             return self._transport.handle_request(request)
         except httpx.TransportError as exc:
             return exc
+        finally:
+            current.reset(token)
 
     def _sleep_for(self, seconds: float) -> None:
         if seconds > 0:
@@ -553,6 +671,7 @@ class RetryTransport(httpx.BaseTransport):
             if name.endswith(_SEND_STARTED):
                 while (wait := attempts.confirm_wait()) > 0:
                     self._sleep_for(wait)
+                    attempts.paused(wait)
             if callers is not None:
                 callers(name, info)
 
@@ -592,16 +711,30 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         steps = _Driver(attempts, _abounded)
         while (step := steps.next()) is not None:
             if isinstance(step, _Send):
-                steps.outcome = await self._attempt(request)
+                steps.outcome = await self._attempt(request, attempts.deadline)
             elif isinstance(step, httpx.Response):
                 await _adiscard(step)
             else:
                 await self._sleep_for(step)
         return steps.response()
 
-    async def _attempt(self, request: httpx.Request) -> Outcome:
+    async def _attempt(self, request: httpx.Request, deadline: AttemptDeadline | None) -> Outcome:
+        """One attempt, ended by `deadline` whatever the transport (`asyncio.timeout`)."""
         try:
-            return await self._transport.handle_async_request(request)
+            if deadline is None:
+                return await self._transport.handle_async_request(request)
+            import asyncio
+
+            timer = deadline.timer = asyncio.timeout_at(
+                asyncio.get_running_loop().time() + deadline.left()
+            )
+            try:
+                async with timer:
+                    return await self._transport.handle_async_request(request)
+            except TimeoutError:
+                if not timer.expired():
+                    raise
+            return _overdue(deadline, request)
         except httpx.TransportError as exc:
             return exc
 
@@ -618,6 +751,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             if name.endswith(_SEND_STARTED):
                 while (wait := attempts.confirm_wait()) > 0:
                     await self._sleep_for(wait)
+                    attempts.paused(wait)
             if callers is not None:
                 await callers(name, info)
 

@@ -126,6 +126,14 @@ class WindowStore(Protocol):
         """Raise `field` of hold `name` to at least `now + delta` (store time)."""
         ...
 
+    def held_for(self, name: str, now: float) -> float:
+        """Seconds from `now` (store time) until hold `name` ends; 0 when nothing holds it."""
+        ...
+
+    def clear_holds(self, name: str) -> None:
+        """End both holds of budget `name` at once (`RateLimiter.resume`)."""
+        ...
+
     def close(self) -> None:
         """Close the connection to the store."""
         ...
@@ -354,6 +362,17 @@ class SharedRateLimiter(RateLimiter):
         """Every sharer's requests fail fast before `when` (a Retry-After beyond the cap)."""
         now = self._clock()
         self.store.hold(self.key, "refused_until", when - now, now)
+
+    def resume(self) -> None:
+        """End a Retry-After pause for every sharer of the store, not only this process."""
+        self.store.clear_holds(self.key)
+
+    @property
+    def paused_until(self) -> float | None:
+        """The clock reading before which the store's Retry-After holds requests back, or None."""
+        now = self._clock()
+        left = self.store.held_for(self.key, now)
+        return now + left if left > 0 else None
 
 
 def shared_limiter(

@@ -326,6 +326,22 @@ class SQLiteWindows:
                 (until, name),
             )
 
+    def held_for(self, name: str, now: float) -> float:
+        """Seconds from `now` until budget `name`'s later hold ends (0: none)."""
+        with self._tx() as tx:
+            row = tx.db.execute(
+                "SELECT MAX(not_before, refused_until) FROM holds WHERE name=?", (name,)
+            ).fetchone()
+        return max(0.0, float(row[0]) - now) if row else 0.0
+
+    def clear_holds(self, name: str) -> None:
+        """End both holds of budget `name`."""
+        with self._tx() as tx:
+            tx.db.execute(
+                "UPDATE holds SET not_before=?, refused_until=? WHERE name=?",
+                (-1e300, -1e300, name),
+            )
+
     def close(self) -> None:
         """Close the connection (the file stays for the other processes)."""
         with self._lock:

@@ -38,6 +38,7 @@ from ._errors import (
     InvalidInputError,
     MalformedWebhookError,
     WebhookAuthenticationError,
+    WebhookCapacityError,
 )
 from ._facts import (
     WEBHOOK_DELIVERY_ALIASES,
@@ -46,6 +47,7 @@ from ._facts import (
 )
 
 __all__ = [
+    "DEDUPLICATION_WINDOW",
     "DEFAULT_SECRET_HEADER",
     "KNOWN_EVENT_TYPES",
     "MAX_DELIVERY_BYTES",
@@ -59,6 +61,9 @@ __all__ = [
 ]
 
 DEFAULT_SECRET_HEADER: Final = "X-Webhook-Secret"
+
+# How long a delivery's id is remembered, so that a replay within it is dropped (seconds).
+DEDUPLICATION_WINDOW: Final = 24 * 3600.0
 
 # A delivery carries one email (subject, text and HTML of a reply, plus lead data): 5 MiB is far
 # above any real one and bounds what a hostile sender can make us parse.
@@ -262,8 +267,35 @@ def _reject_constant(name: str) -> Any:
     raise MalformedWebhookError(f"the delivery is not valid JSON: {name} is not a JSON number")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members as a dict; a key given twice is refused (which one counts?)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = ""
+        for key, _ in pairs:
+            if key in seen:
+                twice = key
+                break
+            seen.add(key)
+        raise MalformedWebhookError(
+            f"the delivery gives the key {twice!r:.80} twice in one object; parsers disagree on "
+            "which value counts, so it is refused"
+        )
+    return obj
+
+
+def _utf8_size(text: str) -> int:
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise MalformedWebhookError(
+            f"the delivery is not valid text: a lone surrogate at character {error.start}"
+        ) from None
+
+
 def _decode(body: bytes | bytearray | memoryview | str, max_bytes: int) -> Any:
-    size = len(body.encode("utf-8")) if isinstance(body, str) else len(body)
+    size = _utf8_size(body) if isinstance(body, str) else len(body)
     if size > max_bytes:
         raise MalformedWebhookError(
             f"the delivery is {size:,} bytes, over the {max_bytes:,}-byte limit (max_bytes)"
@@ -278,7 +310,7 @@ def _decode(body: bytes | bytearray | memoryview | str, max_bytes: int) -> Any:
     if not body.strip():
         raise MalformedWebhookError("the delivery is empty; expected a JSON object")
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        return json.loads(body, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise MalformedWebhookError("the delivery nests too deeply to be read") from None
     except ValueError as error:
@@ -347,7 +379,14 @@ def _fingerprint(payload: Mapping[str, Any]) -> str:
         ) from None
     except RecursionError:
         raise MalformedWebhookError("the delivery nests too deeply to be read") from None
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    try:
+        data = canonical.encode("utf-8")
+    except UnicodeEncodeError:  # a "\ud800" escape: JSON text, but no character
+        raise MalformedWebhookError(
+            "the delivery holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape), "
+            "which is not text"
+        ) from None
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def parse_event(
@@ -434,16 +473,19 @@ class EventDeduplicator(Protocol):
 
 
 class MemoryDeduplicator:
-    """An in-process `EventDeduplicator`: ids kept `ttl` seconds, at most `max_entries`.
+    """An in-process `EventDeduplicator`: every id is kept `ttl` seconds, whatever comes after.
 
-    Thread-safe. When full, the oldest id is forgotten first. `clock` (seconds) is injectable.
+    The replay window is time, not a count: an id is never forgotten before its `ttl` (a day by
+    default) to make room. When `max_entries` ids are all that young, a new one is refused
+    (`WebhookCapacityError`: answer 503 and Instantly delivers it again later) rather than
+    letting an old one be replayed. Thread-safe; `clock` (seconds) is injectable.
     """
 
     def __init__(
         self,
         *,
-        ttl: float = 3600.0,
-        max_entries: int = 10_000,
+        ttl: float = DEDUPLICATION_WINDOW,
+        max_entries: int = 1_000_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not ttl > 0:
@@ -475,8 +517,12 @@ class MemoryDeduplicator:
             self._purge(now)
             if key in self._expiry:
                 return False
-            while len(self._expiry) >= self.max_entries:
-                self._expiry.popitem(last=False)
+            if len(self._expiry) >= self.max_entries:
+                raise WebhookCapacityError(
+                    f"{self.max_entries:,} deliveries arrived within the {self.ttl:g} s replay "
+                    "window; not forgetting one early (it could then be replayed): answer 503 "
+                    "so that Instantly delivers this one again later, or raise max_entries"
+                )
             self._expiry[key] = now + self.ttl
             return True
 
@@ -501,7 +547,7 @@ class WebhookReceiver:
 
     `secret=None` must be passed explicitly to accept deliveries without a secret header (not
     advised: Instantly does not sign deliveries). `deduplicator=None` turns de-duplication off;
-    the default remembers ids in this process for an hour.
+    the default remembers ids in this process for `DEDUPLICATION_WINDOW` (a day).
     """
 
     def __init__(
@@ -537,7 +583,8 @@ class WebhookReceiver:
         """The delivery's event, or None when it repeats one already received.
 
         Raises `WebhookAuthenticationError` (answer 401) or `MalformedWebhookError` (answer 400)
-        before anything is recorded. If handling the event fails, call `forget(event)` so that
+        before anything is recorded, `WebhookCapacityError` (answer 503) when the replay window
+        is full. If handling the event fails, call `forget(event)` so that
         Instantly's retry is not dropped as a repeat.
         """
         if self._secret is not None:

@@ -8,20 +8,20 @@ from instantly.testing import FakeInstantly
 
 
 def test_unknown_route_is_404_naming_method_and_url(client: httpx.Client) -> None:
-    response = client.get("/api/v2/inbox-placement-tests")
+    response = client.get("/api/v2/no-such-resource")
     assert (response.status_code, response.json()) == (
         404,
         {
             "statusCode": 404,
             "error": "Not Found",
-            "message": "Route GET:/api/v2/inbox-placement-tests not found",
+            "message": "Route GET:/api/v2/no-such-resource not found",
         },
     )
 
 
 def test_wrong_method_is_404_like_fastify(client: httpx.Client) -> None:
-    response = client.delete("/api/v2/accounts/pause")
-    assert response.json()["message"] == "Route DELETE:/api/v2/accounts/pause not found"
+    response = client.put("/api/v2/accounts/pause")
+    assert response.json()["message"] == "Route PUT:/api/v2/accounts/pause not found"
 
 
 def test_trailing_slash_is_a_different_route(client: httpx.Client) -> None:
@@ -29,8 +29,11 @@ def test_trailing_slash_is_a_different_route(client: httpx.Client) -> None:
 
 
 def test_get_on_the_bulk_pause_path_is_a_get_account_named_pause(client: httpx.Client) -> None:
-    response = client.get("/api/v2/accounts/pause")
-    assert (response.status_code, response.json()["message"]) == (404, "Account not found")
+    response = client.get("/api/v2/accounts/pause")  # `pause` is not an email: the spec says so
+    assert (response.status_code, response.json()["message"]) == (
+        400,
+        'params/email must match format "email"',
+    )
 
 
 def test_head_answers_like_get_without_a_body(client: httpx.Client) -> None:

@@ -63,8 +63,10 @@ def test_https_anywhere_and_http_to_loopback_are_accepted(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://api.instantly.ai", "http://10.0.0.1", "http://localhost.evil.com"]
-)
+    "url",
+    ["http://api.instantly.ai", "http://10.0.0.1", "http://localhost.evil.com",
+     "http://x.localhost", "http://x.localhost:4010/api", "http://localhost.:8080"],
+)  # fmt: skip
 def test_plain_http_to_a_non_loopback_host_is_refused(url: str) -> None:
     with pytest.raises(InvalidInputError, match="in clear"):
         resolve_base_url(url, {})
@@ -76,6 +78,34 @@ def test_a_non_http_url_is_refused(url: str) -> None:
         resolve_base_url(url, {})
 
 
+def test_a_plain_http_base_url_to_a_subdomain_of_localhost_is_refused_by_the_client() -> None:
+    with pytest.raises(InvalidInputError, match="non-loopback host"):
+        Instantly(API_KEY, base_url="http://x.localhost:4010")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [(" https://api.instantly.ai", "leading or trailing whitespace"),
+     ("https://api.instantly.ai\n", "leading or trailing whitespace"),
+     ("https://api.instantly.ai\t", "leading or trailing whitespace"),
+     ("https://api.inst antly.ai", "contains ' '"),
+     ("https://api.instantly.ai/v\n2", r"contains '\\n'"),
+     ("https://api.instantly.ai:99999", "not a valid URL"),
+     ("https://[::1", "not a valid URL")],
+)  # fmt: skip
+def test_a_base_url_with_whitespace_or_a_bad_part_is_refused_naming_the_problem(
+    url: str, problem: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=problem):
+        Instantly(API_KEY, base_url=url)
+
+
+def test_a_base_url_from_the_environment_with_a_trailing_newline_names_its_source() -> None:
+    env = {"INSTANTLY_BASE_URL": "http://127.0.0.1:4010\n"}
+    with pytest.raises(InvalidInputError, match="INSTANTLY_BASE_URL"):
+        resolve_base_url(None, env)
+
+
 def test_credentials_in_the_base_url_are_refused_without_echoing_them() -> None:
     with pytest.raises(InvalidInputError, match="credentials") as info:
         resolve_base_url("https://user:hunter2@api.instantly.ai", {})
@@ -85,7 +115,8 @@ def test_credentials_in_the_base_url_are_refused_without_echoing_them() -> None:
 @pytest.mark.parametrize(
     ("host", "loopback"),
     [("localhost", True), ("LOCALHOST", True), ("127.0.0.1", True), ("::1", True),
-     ("[::1]", True), ("128.0.0.1", False), ("example.com", False)],
+     ("[::1]", True), ("128.0.0.1", False), ("example.com", False),
+     ("x.localhost", False), ("localhost.localdomain", False)],
 )  # fmt: skip
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback_host(host) is loopback

@@ -32,6 +32,7 @@ SAMPLES: dict[str, Any] = {
     "unsent": ("later@doe.com",),
     "wait": 130.0,
     "max_wait": 120.0,
+    "limit": 1024,
     "campaign": {"id": "campaign-1", "status": 0},
     "stage": "preflight",
     "problems": ("account 'a@doe.com' has status 2",),

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -484,20 +485,25 @@ def test_httpcore_debug_lines_of_echoed_response_headers_are_redacted(
 
 
 def test_the_log_filter_lives_as_long_as_the_client() -> None:
-    from instantly._secrets import LOGGERS
+    # Order-independent: other tests may leave clients (and so other keys) alive, so this
+    # follows a key of its own, and the filter's presence only while that key is registered.
+    from instantly._secrets import _FILTER, LOGGERS
 
-    def filtered() -> list[bool]:
-        return [bool(logging.getLogger(name).filters) for name in LOGGERS]
+    key = f"sk-lifetime-{uuid.uuid4().hex}"
 
-    assert not any(filtered())
-    client = Instantly(SECRET_KEY, rate_limit=None)
-    other = Instantly(SECRET_KEY, rate_limit=None)
-    assert all(filtered())
+    def attached() -> bool:
+        return all(_FILTER in logging.getLogger(name).filters for name in LOGGERS)
+
+    assert key not in _FILTER.keys
+    client = Instantly(key, rate_limit=None)
+    other = Instantly(key, rate_limit=None)
+    assert key in _FILTER.keys and attached()
     client.close()
-    assert all(filtered())  # the other client with the same key is still alive
+    assert key in _FILTER.keys and attached()  # the other client with the same key is alive
     other.close()
     other.close()
-    assert not any(filtered())
+    assert key not in _FILTER.keys
+    assert attached() == bool(_FILTER.keys)  # detached unless another test's client lives on
 
 
 def test_a_client_never_closed_takes_its_key_out_of_the_filter_when_collected() -> None:

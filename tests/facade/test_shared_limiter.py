@@ -124,6 +124,22 @@ def test_a_retry_after_beyond_the_cap_refuses_every_sharer(make: Make) -> None:
     assert held.value.remaining >= 599.0
 
 
+def test_a_pause_shows_in_every_sharer_s_paused_until(make: Make) -> None:
+    first, second = make(clock=lambda: 0.0), make(clock=lambda: 0.0)
+    assert second.paused_until is None
+    first.refuse_until(600.0)
+    assert second.paused_until is not None and 599.0 <= second.paused_until <= 600.5
+
+
+def test_resume_in_one_process_ends_the_pause_for_every_sharer(make: Make) -> None:
+    first, second = make(clock=lambda: 0.0), make(clock=lambda: 0.0)
+    first.refuse_until(600.0)
+    first.defer_until(30.0)
+    second.resume()
+    assert first.paused_until is None
+    assert _sent_now(first)
+
+
 def test_a_wait_beyond_max_wait_books_nothing(make: Make) -> None:
     first = make(_limit(per_second=1, max_wait=0.5))
     patient = make(_limit(per_second=1, max_wait=10.0))

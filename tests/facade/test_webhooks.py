@@ -11,7 +11,12 @@ from typing import Any
 
 import pytest
 from instantly import InstantlyError, InvalidInputError
-from instantly._errors import MalformedWebhookError, WebhookAuthenticationError, WebhookError
+from instantly._errors import (
+    MalformedWebhookError,
+    WebhookAuthenticationError,
+    WebhookCapacityError,
+    WebhookError,
+)
 from instantly._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_DELIVERY_EVENT_TYPES,
@@ -379,14 +384,56 @@ def test_expired_keys_are_dropped_so_memory_stays_bounded_by_time() -> None:
     assert len(seen) == 0
 
 
-def test_when_full_the_oldest_key_is_forgotten_first() -> None:
+def test_when_full_a_young_key_is_not_forgotten_to_make_room() -> None:
     seen = MemoryDeduplicator(max_entries=2)
     seen.add("a")
     seen.add("b")
-    seen.add("c")
-    assert len(seen) == 2
-    assert seen.add("b") is False
-    assert seen.add("a") is True
+    with pytest.raises(WebhookCapacityError, match="answer 503"):
+        seen.add("c")
+    assert seen.add("a") is False  # still remembered: a replay is still dropped
+
+
+def test_a_replay_after_ten_thousand_other_events_is_still_dropped() -> None:
+    receiver = WebhookReceiver(secret=None)
+    first = {"event_type": "email_sent", "timestamp": "2026-12-07T01:00:00Z"}
+    assert receiver.receive(json.dumps(first)) is not None
+    for n in range(10_001):
+        receiver.receive(json.dumps({"event_type": "email_sent", "step": n}))
+    assert receiver.receive(json.dumps(first)) is None
+
+
+def test_an_id_is_forgotten_once_the_replay_window_has_passed() -> None:
+    now = [0.0]
+    seen = MemoryDeduplicator(ttl=60.0, max_entries=1, clock=lambda: now[0])
+    seen.add("a")
+    now[0] = 60.0
+    assert seen.add("b") is True  # "a" expired: room without forgetting anything young
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ('{"event_type": "email_sent", "lead_email": "\\ud800"}', "lone surrogate"),
+        (b'{"event_type": "email_sent", "x": "a\\udfff"}', "lone surrogate"),
+        ('{"event_type": "email_sent", "x": "\ud800"}', "lone surrogate"),
+        (b'{"event_type": "email_sent", "x": "\xff"}', "not UTF-8"),
+        ("[1, 2]", "a JSON object, got a JSON list"),
+        ('"email_sent"', "a JSON object, got a JSON str"),
+        ("[" * 100_000 + "]" * 100_000, "nests too deeply"),
+        ('{"event_type": "email_sent", "event_type": "reply_received"}', "twice"),
+        ('{"event_type": "email_sent", "x": {"a": 1, "a": 2}}', "twice"),
+    ],
+    ids=[
+        "escaped-surrogate", "low-surrogate", "raw-surrogate", "bad-utf8", "list", "string",
+        "deep", "duplicate-key", "nested-duplicate",
+    ],
+)  # fmt: skip
+def test_every_malformed_delivery_is_a_typed_400_class_error(
+    body: str | bytes, problem: str
+) -> None:
+    receiver = WebhookReceiver(secret=None)
+    with pytest.raises(MalformedWebhookError, match=problem):
+        receiver.receive(body)
 
 
 def test_discard_lets_a_key_through_again() -> None:

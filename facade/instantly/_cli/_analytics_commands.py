@@ -2,7 +2,8 @@
 
 The rows are the library's (`client.campaigns.analytics_rows`: one request per campaign, each
 row tagged with its `campaign_id`, nested fields as dotted columns) and so is the CSV writer
-(`write_rows_csv`). CSV goes to `--output FILE` or stdout; with `--json` the rows as JSON.
+(`write_rows_csv`). CSV goes to `--output FILE` or stdout; with `--json` the rows as JSON. Cells a
+spreadsheet would run as formulas are written with a leading `'` unless `--raw-cells`.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--output", type=Path, metavar="FILE.csv", help="write the CSV here (default: stdout)"
     )
+    export.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="write cells exactly as they are (by default a cell starting with = + - @ tab or "
+        "CR gets a leading ' so that a spreadsheet does not run it as a formula)",
+    )
     export.set_defaults(run=export_analytics)
 
 
@@ -70,12 +77,12 @@ def export_analytics(ctx: Context) -> int:
         if ctx.out.json_mode:
             ctx.out.result({"rows": rows}, lambda out: None)
         else:
-            write_rows_csv(rows, ctx.out.stdout)
+            write_rows_csv(rows, ctx.out.stdout, spreadsheet_safe=not args.raw_cells)
             ctx.out.stdout.flush()
         return EXIT_OK
     try:
         with output.open("w", encoding="utf-8", newline="") as file:
-            count = write_rows_csv(rows, file)
+            count = write_rows_csv(rows, file, spreadsheet_safe=not args.raw_cells)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -12,12 +12,19 @@ repeat adds only what the first attempt did not, and counts the rest as duplicat
 lead without email (lists accept leads with a name only) is never repeated: nothing identifies
 that lead, so a repeat would add it twice. The decision is per chunk (`may_repeat`), made here; the
 client's retry table still marks the endpoint as not safe to repeat for every other caller.
+
+Three states: a lead is done (in an answered chunk, or found in the target by a look-up after its
+chunk's answer was lost), in doubt (its chunk was sent, the answer lost, and the look-up could not
+settle it: a lead without email, or the look-up failed) or not sent. A lead with an email the
+look-up does not find is counted not sent: it is not in the target, and sending it again cannot
+add it twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Final
 
 from .._errors import InvalidEmailError, InvalidInputError
@@ -33,7 +40,12 @@ __all__ = [
     "LeadChunkResult",
     "LeadImport",
     "LeadImportResult",
+    "check_lead_email",
+    "checked_lead",
+    "checked_lead_json",
     "chunk_size",
+    "lead_schema",
+    "target_filter",
 ]
 
 BULK_ADD: Final = "bulkAddLeads"
@@ -53,14 +65,17 @@ def chunk_size() -> int | None:
     return maximum if isinstance(maximum, int) and maximum > 0 else None
 
 
-def _lead_schema() -> Mapping[str, Any]:
+@cache
+def lead_schema() -> Mapping[str, Any]:
+    """The spec's schema of one bulk-add lead (its fields and their types; read once)."""
     leads = operation(BULK_ADD).schema.get("body", {}).get("properties", {}).get("leads", {})
     items = leads.get("items", {})
     return items if isinstance(items, Mapping) else {}
 
 
-def _checked_lead(lead: object, index: int, *, for_list: bool) -> dict[str, Any]:
-    """One lead as the body carries it (a bare address is `{"email": ...}`), or why not."""
+def checked_lead(lead: object, index: int, *, for_list: bool) -> dict[str, Any]:
+    """One lead as the body carries it (a bare address is `{"email": ...}`), or why not
+    (`InvalidInputError` naming `leads[index]`)."""
     where = f"leads[{index}]"
     if isinstance(lead, str):
         lead = {"email": lead}
@@ -70,16 +85,26 @@ def _checked_lead(lead: object, index: int, *, for_list: bool) -> dict[str, Any]
             f"{where} must be a dict of lead fields (or an email address), got "
             f"{type(lead).__name__} {lead!r:.60}"
         )
+    return checked_lead_json(data, where, for_list=for_list)
+
+
+def checked_lead_json(data: dict[str, Any], where: str, *, for_list: bool) -> dict[str, Any]:
+    """A lead already made of JSON values checked as `checked_lead` checks it: its address
+    (`check_lead_email`), then the spec's lead schema; `where` names it in the error."""
+    check_lead_email(data, where, for_list=for_list)
+    check_value(lead_schema(), data, where)
+    return data
+
+
+def check_lead_email(data: dict[str, Any], where: str, *, for_list: bool) -> None:
+    """A lead's address, normalized in place; a lead of a list may have a name and none."""
     email = data.get("email")
     if email is None and for_list and (data.get("first_name") or data.get("last_name")):
-        pass  # a list takes a lead with a name and no email (the spec's incomplete_count)
-    else:
-        try:
-            data["email"] = validate_email(email)
-        except InvalidEmailError as exc:
-            raise InvalidEmailError(email, f"{where}: {exc.reason}") from None
-    check_value(_lead_schema(), data, where)
-    return data
+        return  # a list takes a lead with a name and no email (the spec's incomplete_count)
+    try:
+        data["email"] = validate_email(email)
+    except InvalidEmailError as exc:
+        raise InvalidEmailError(email, f"{where}: {exc.reason}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +139,24 @@ class LeadChunkResult:
 
 @dataclass(frozen=True, slots=True)
 class LeadImportResult:
-    """An import's answers so far, chunk by chunk; `unsent` are the input indexes not sent."""
+    """An import's answers so far, chunk by chunk, and every other lead's state.
+
+    Each input index is in exactly one place: an answered chunk (`chunks`: created, or sent and
+    not created), `found` (its chunk's answer was lost; a look-up found it in the target),
+    `in_doubt` (sent, answer lost, not settled by a look-up) or `unsent` (never sent, refused
+    before taking effect, or looked up and not in the target).
+    """
 
     total: int
     chunks: tuple[LeadChunkResult, ...] = ()
     unsent: tuple[int, ...] = ()
+    in_doubt: tuple[int, ...] = ()
+    found: tuple[CreatedLead, ...] = ()
+
+    @property
+    def done(self) -> int:
+        """Leads whose fate is known: in an answered chunk, or found by a look-up."""
+        return sum(chunk.size for chunk in self.chunks) + len(self.found)
 
     @property
     def created(self) -> tuple[CreatedLead, ...]:
@@ -159,6 +197,10 @@ class LeadImport:
     target: dict[str, Any]
     size: int
     chunks: list[LeadChunkResult] = field(default_factory=list)
+    found: list[CreatedLead] = field(default_factory=list)
+    in_doubt: list[int] = field(default_factory=list)
+    looked_up_unsent: list[int] = field(default_factory=list)
+    settled_until: int = 0  # input indexes below this are answered, looked up or refused
 
     @classmethod
     def prepare(
@@ -188,7 +230,7 @@ class LeadImport:
             if flag_value is not None and not isinstance(flag_value, bool):
                 raise InvalidInputError(f"{flag} must be a bool, got {flag_value!r:.60}")
         checked = [
-            _checked_lead(lead, i, for_list=name == "list_id") for i, lead in enumerate(leads)
+            checked_lead(lead, i, for_list=name == "list_id") for i, lead in enumerate(leads)
         ]
         if not checked:
             raise InvalidInputError("leads is empty: nothing to import")
@@ -244,19 +286,65 @@ class LeadImport:
             remaining_in_plan=remaining if isinstance(remaining, int) else None,
         )
         self.chunks.append(result)
+        self.settled_until = end
         return result
 
+    def emails(self, number: int) -> list[str]:
+        """The distinct addresses of chunk `number` (lower case), for a look-up."""
+        start, end = self.bounds(number)
+        found = {str(lead["email"]).lower() for lead in self.leads[start:end] if lead.get("email")}
+        return sorted(found)
+
+    def record_look_up(self, number: int, found: Mapping[str, str] | None) -> bool:
+        """Settle chunk `number`, whose answer was lost, by what a look-up found; whether every
+        one of its leads was found (then the import may go on).
+
+        `found` maps an address (lower case) to the id of the lead the target holds; None: the
+        look-up failed, so the whole chunk stays in doubt.
+        """
+        start, end = self.bounds(number)
+        before = len(self.found)
+        for index in range(start, end):
+            email = self.leads[index].get("email")
+            lead_id = None if found is None or not email else found.get(str(email).lower())
+            if lead_id is not None:
+                self.found.append(CreatedLead(index, lead_id, str(email)))
+            elif found is not None and email:
+                self.looked_up_unsent.append(index)
+            else:
+                self.in_doubt.append(index)
+        self.settled_until = end
+        return len(self.found) - before == end - start
+
+    @property
+    def took_effect(self) -> bool:
+        """Whether anything may have been stored: an answered chunk, a found or in-doubt lead."""
+        return bool(self.chunks or self.found or self.in_doubt)
+
     def result(self) -> LeadImportResult:
-        """The answers so far, and the indexes of every lead not in an answered chunk."""
-        sent = len(self.chunks) * self.size
+        """The answers so far, and every other lead's state (see `LeadImportResult`)."""
+        total = len(self.leads)
         return LeadImportResult(
-            total=len(self.leads),
+            total=total,
             chunks=tuple(self.chunks),
-            unsent=tuple(range(min(sent, len(self.leads)), len(self.leads))),
+            unsent=(*self.looked_up_unsent, *range(min(self.settled_until, total), total)),
+            in_doubt=tuple(self.in_doubt),
+            found=tuple(self.found),
         )
 
     def unsent_emails(self) -> tuple[str, ...]:
-        """The addresses of leads not in an answered chunk (leads without one are left out)."""
+        """The addresses of the leads not sent (leads without one are left out)."""
         return tuple(
             str(self.leads[i]["email"]) for i in self.result().unsent if self.leads[i].get("email")
         )
+
+    def in_doubt_leads(self) -> tuple[dict[str, Any], ...]:
+        """The leads in doubt, as they were sent (a lead without email has only its fields)."""
+        return tuple(self.leads[i] for i in self.in_doubt)
+
+
+def target_filter(target: Mapping[str, Any]) -> dict[str, Any]:
+    """The lead-listing filter for an import's target (listLeads calls the campaign `campaign`)."""
+    if target.get("campaign_id"):
+        return {"campaign": target["campaign_id"]}
+    return {"list_id": target["list_id"]}

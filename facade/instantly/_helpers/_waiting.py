@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._deadline import capped
 from .._errors import UnexpectedStateError
 from .._operation import operation
 from .._plans import ENVIRONMENT, Call, Plan, Sleep
@@ -55,7 +56,8 @@ def wait_for_job(
         if delay > 0:
             yield Sleep(delay)
         try:
-            fetched = yield Call(get_job, {"id": job_id}, {})
+            with capped(wait.deadline.remaining()):  # no poll outlasts the wait by much
+                fetched = yield Call(get_job, {"id": job_id}, {})
         except Exception as exc:
             if not wait.record_error(exc):
                 raise

@@ -1,20 +1,28 @@
 """Helpers of `client.leads`: importing any number of leads, in chunks the bulk-add endpoint takes.
 
-Every lead is checked before the first request; a failure after some chunks were answered raises
-`PartialBatchError` with what was done (`.completed`, a `LeadImportResult`) and what was not sent.
-When a chunk may be repeated after a lost answer is decided per chunk (`_lead_import`).
+Every lead is checked before the first request. A failure that may have taken effect raises
+`PartialBatchError` with every lead in one of three states: done (`.completed`, a
+`LeadImportResult`), in doubt (`.in_doubt`) and not sent (`.unsent`). When a chunk's answer is
+lost (and it may not be repeated, or repeats failed too), its leads are looked up in the target
+by email before reporting (`_lead_import` holds the decisions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from .._errors import APIConnectionError, APIError, InternalServerError, RateLimitQueueTimeoutError
+from .._errors import (
+    APIConnectionError,
+    APIError,
+    InternalServerError,
+    PartialBatchError,
+    RateLimitQueueTimeoutError,
+)
 from .._operation import operation
 from .._plans import ENVIRONMENT, Call, Plan, Sleep, helper
 from .._polling import backoff_for
-from ._lead_import import BULK_ADD, LeadChunkResult, LeadImport, LeadImportResult
+from ._lead_import import BULK_ADD, LeadChunkResult, LeadImport, LeadImportResult, target_filter
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -27,6 +35,10 @@ __all__ = ["add_many"]
 # How many times a repeatable chunk is sent again after a lost answer (the transport has already
 # retried what surely did not arrive: connection refused, 429).
 _REPEATS: Final = 2
+# A look-up asks for this many addresses per listing (the listing's largest page: its `limit`
+# maximum), so most ask once.
+_LOOK_UP_BATCH: Final = 100
+_LIST_LEADS: Final = "listLeads"
 
 
 def _answer_was_lost(exc: BaseException) -> bool:
@@ -36,13 +48,63 @@ def _answer_was_lost(exc: BaseException) -> bool:
     return isinstance(exc, InternalServerError | APIConnectionError)
 
 
+def look_up(
+    emails: Sequence[str], target: Mapping[str, Any], options: RequestOptions
+) -> Plan[dict[str, str] | None]:
+    """Which of `emails` (lower case) the import's target holds: address → lead id.
+
+    None if a listing failed: then nothing can be said. Reads only, so the client retries them.
+    """
+    op = operation(_LIST_LEADS)
+    found: dict[str, str] = {}
+    wanted = set(emails)
+    for start in range(0, len(emails), _LOOK_UP_BATCH):
+        body: dict[str, Any] = {
+            "contacts": list(emails[start : start + _LOOK_UP_BATCH]),
+            "limit": _LOOK_UP_BATCH,
+            **target_filter(target),
+        }
+        while True:
+            try:
+                page = yield Call(op, {"body": body}, options)
+            except APIError:
+                return None
+            items = getattr(page, "items", None) or ()
+            for lead in items:
+                email = getattr(lead, "email", None)
+                if isinstance(email, str) and email.lower() in wanted:
+                    found.setdefault(email.lower(), str(lead.id))
+            cursor = getattr(page, "next_starting_after", None)
+            if not items or not isinstance(cursor, str) or not cursor:
+                break
+            body = {**body, "starting_after": cursor}
+    return found
+
+
+def _failure(batch: LeadImport, number: int, error: APIError) -> APIError:
+    """What to raise when chunk `number` failed: the error itself if nothing may have been
+    stored, else `PartialBatchError` with the three states."""
+    if not batch.took_effect:
+        return error
+    result = batch.result()
+    in_doubt = batch.in_doubt_leads()
+    return PartialBatchError(
+        f"leads.add_many: request {number + 1} of {batch.total_chunks} failed: {result.done} "
+        f"lead(s) done, {len(in_doubt)} in doubt (sent, answer lost: .in_doubt), "
+        f"{len(result.unsent)} not sent (.unsent; .completed has every index): {error}",
+        error=error,
+        completed=result,
+        unsent=batch.unsent_emails(),
+        in_doubt=in_doubt,
+    )
+
+
 def import_leads(
     batch: LeadImport,
     options: RequestOptions,
     on_progress: Callable[[LeadChunkResult], object] | None = None,
 ) -> Plan[LeadImportResult]:
     """Send every chunk of a prepared import in order; its result (or `PartialBatchError`)."""
-    from .._bulk import partial_failure
     from ..resources._base import check_options
 
     check_options(options)
@@ -55,20 +117,20 @@ def import_leads(
             try:
                 answer = yield Call(op, {"body": batch.body(number)}, options)
             except APIError as exc:
-                if attempt < _REPEATS and _answer_was_lost(exc) and batch.may_repeat(number):
+                lost = _answer_was_lost(exc)
+                if attempt < _REPEATS and lost and batch.may_repeat(number):
                     yield Sleep(backoff.delay(attempt, rng))
                     attempt += 1
                     continue
-                if not batch.chunks:
-                    raise
-                raise partial_failure(
-                    "leads.add_many", exc, done=len(batch.chunks), total=batch.total_chunks,
-                    completed=batch.result(), unsent=batch.unsent_emails(),
-                ) from exc  # fmt: skip
+                if lost:
+                    found = yield from look_up(batch.emails(number), batch.target, options)
+                    if batch.record_look_up(number, found):
+                        break  # every lead is in the target: done, the import goes on
+                raise _failure(batch, number, exc) from exc
+            chunk = batch.record(number, answer, repeated=attempt > 0)
+            if on_progress is not None:
+                on_progress(chunk)
             break
-        chunk = batch.record(number, answer, repeated=attempt > 0)
-        if on_progress is not None:
-            on_progress(chunk)
     return batch.result()
 
 
@@ -95,9 +157,12 @@ def add_many(
     with your input's index; skipped and refused counts). The flags are the API's: an email
     already in the target is never added twice, the `skip_if_in_*` flags skip more.
     A chunk whose leads all have an email is sent again (twice at most) after a lost answer
-    (5xx, timeout): the API's dedupe makes the repeat harmless. A failure after some chunks were
-    answered raises `PartialBatchError` (`.completed`: the `LeadImportResult` so far, with the
-    `unsent` indexes; `.unsent`: their addresses).
+    (5xx, timeout): the API's dedupe makes the repeat harmless. A chunk whose answer stays lost
+    is looked up in the target by email (every lead found: done, the import goes on, no
+    `on_progress` call for it). A failure that may have stored something raises
+    `PartialBatchError`: `.completed` (the `LeadImportResult`: done, `found`, `in_doubt` and
+    `unsent` indexes), `.in_doubt` (the leads sent whose answer was lost and a look-up could not
+    settle: those without email), `.unsent` (the addresses not sent).
     """
     batch = LeadImport.prepare(
         leads,

@@ -1,5 +1,7 @@
 """instantly.testing: a stateful fake of Instantly's API v2 to test against (no key, no network).
 
+Every operation of the pinned spec is served (from the spec by default; see docs/fake.md).
+
     fake = FakeInstantly()
     fake.seed_accounts(3)
     with httpx.Client(transport=fake.transport(), base_url="https://api.instantly.ai",

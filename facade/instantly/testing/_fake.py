@@ -1,10 +1,11 @@
-"""`FakeInstantly`: a stateful, sans-I/O stand-in for Instantly's API v2 (accounts, warmup, jobs).
+"""`FakeInstantly`: a stateful, sans-I/O stand-in for every operation of Instantly's API v2.
 
 `handle(method, path, query=..., headers=..., body=...)` turns one request into a `FakeResponse`
 (status, headers, body, optional delay or hang-up), in the order Instantly's Fastify server
 works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
-query validation (400/415) → the operation. The in-process transport and the loopback server
-only carry bytes to and from it.
+query validation (400/415) → the operation: its hand-written answer (accounts, warmup, jobs
+here; the stores' `handlers()`) or, for every other operation, the spec-driven default
+(`_generic.py`). The in-process transport and the loopback server only carry bytes.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ import json
 import math
 import threading
 import time
-from bisect import insort
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Protocol
-from urllib.parse import parse_qsl, unquote
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl
 
-from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, LIST_PAGE_LIMIT_MAX
+from .._facts import (
+    ACCOUNT_STATUS_ACTIVE,
+    ACCOUNT_STATUS_PAUSED,
+    JOB_STATUSES,
+    LIST_PAGE_LIMIT_MAX,
+)
 from ._clock import Clock, WallClock
 from ._fake_accounts import (
     WARMUP_ACTIVE,
     WARMUP_PAUSED,
-    AccountRecord,
     account_filter,
     check_account_fields,
     default_account,
@@ -40,20 +44,18 @@ from ._fake_leads import LeadStore
 from ._fake_verification import VerificationStore
 from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
-from ._paging import cursor_page
-from ._records import Call, Rejected
-from ._routes import (
-    ACCOUNTS_QUERY,
-    BULK_PAUSE_BODY,
-    GET_JOB_QUERY,
-    JOB_STATUS_NAMES,
-    JOBS_QUERY,
-    WARMUP_BODY,
-    Route,
-    match_route,
+from ._generic import Collection, SpecStore, read_request
+from ._records import (
+    Call,
+    Rejected,
+    copy_json,
+    csv_values,
+    cursor_page,
+    page_response,
+    unsupported,
 )
-from ._schema import SchemaError, check, coerce_query
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
+from ._spec_routes import SpecRoute, match, routes
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -69,14 +71,6 @@ _SEED_HISTORY_SECONDS: Final = 30 * 86400
 _NO_BODY: Final[Any] = object()
 
 Query = str | bytes | Mapping[str, str] | Iterable[tuple[str, str]]
-
-
-class _BadRequest(Exception):
-    """A request the API rejects; carries the status and Fastify's message."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class FakeInstantly:
@@ -113,8 +107,6 @@ class FakeInstantly:
         self._lock = threading.RLock()
         self._wall = WallClock(clock, start_time)
         self._limiter = ServerRateLimiter(rate_limit) if rate_limit is not None else None
-        self._accounts: dict[str, AccountRecord] = {}
-        self._account_keys: list[str] = []
         self._log: deque[RecordedRequest] = deque(maxlen=log_limit)
         self._seq = 0
         self._status_counts: Counter[int] = Counter()
@@ -130,23 +122,66 @@ class FakeInstantly:
             user_id=user_id,
             default_script=job_script,
         )
+        self.spec = SpecStore(self)
+        # Accounts (by email) are kept by the spec-driven default; their tag ids beside them.
+        self._accounts = self.spec.collection("/api/v2/accounts", "email").records
+        self._account_tags: dict[str, frozenset[str]] = {}
         self.campaigns = CampaignStore(self)
         self.leads = LeadStore(self)
         self.emails = EmailStore(self)
         self.webhooks = WebhookStore(self)
         self.verifications = VerificationStore(self)
-        self._stores: dict[str, _Store] = {
-            "campaigns": self.campaigns,
-            "leads": self.leads,
-            "emails": self.emails,
-            "webhooks": self.webhooks,
-            "verification": self.verifications,
-        }
+        self._handlers = self._handwritten()
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
         # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
         self._endpoint_windows: dict[str, list[list[float]]] = {}
         self._endpoint_limits = rate_limit is not None and endpoint_limits
         self._time_scale = rate_limit.time_scale if rate_limit is not None else 1.0
+
+    def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> the hand-written answer (behaviour beyond the spec); the rest: `spec`."""
+        handlers: dict[str, Callable[[Call], FakeResponse]] = {
+            "createAccount": lambda c: json_response(
+                self.add_account(
+                    c.body["email"],
+                    **{k: v for k, v in c.body.items() if k in _account_fields() and k != "email"},
+                )
+            ),
+            "listAccount": self._list_accounts,
+            "getAccount": lambda c: json_response(self._record(c.params["email"])),
+            "pauseAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_PAUSED),
+            "resumeAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_ACTIVE),
+            "pauseAccounts": self._pause_accounts,
+            "enableWarmupForAccounts": lambda c: self._warmup(c.body, enable=True),
+            "disableWarmupForAccounts": lambda c: self._warmup(c.body, enable=False),
+            "listBackgroundJob": self._list_jobs,
+            "getBackgroundJob": self._get_job,
+        }
+        for store in (self.campaigns, self.leads, self.emails, self.webhooks, self.verifications):
+            handlers.update(store.handlers())
+        return handlers
+
+    def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
+        """Answer an operation with your own function, after the fake's checks: `answer(call)`
+        (`call.params`, `.query`, `.body`, `.stamp`) returns a `FakeResponse` or a JSON value."""
+        status = {r.id: r.status for r in routes()}[operation_id]
+        with self._lock:
+            self._handlers[operation_id] = lambda call: (
+                a if isinstance(a := answer(call), FakeResponse) else json_response(a, status)
+            )
+
+    def collection(self, path: str) -> Collection:
+        """The records the spec-driven default serves at a collection path (seed or inspect them):
+        `fake.collection("/api/v2/custom-tags").records`. Add with `add_record`."""
+        with self._lock:
+            return self.spec.collection(path)
+
+    def add_record(self, path: str, **fields: Any) -> dict[str, Any]:
+        """Store a record in the collection at `path` as a create would (an id, timestamps and
+        required fields filled from the spec); returns it. For resources the API cannot create
+        (`/api/v2/inbox-placement-reports`) and for seeding."""
+        with self._lock:
+            return copy_json(self.spec.add(path, fields, self._wall.at(self._wall.clock())))
 
     def __repr__(self) -> str:
         key = "any key" if self._api_key is None else "a fixed key"
@@ -182,10 +217,9 @@ class FakeInstantly:
             )
             data.update(fields)
             data["email"] = key
-            if key not in self._accounts:
-                insort(self._account_keys, key)
-            self._accounts[key] = AccountRecord(data, frozenset(tags))
-            return _copy(data)
+            self._accounts[key] = data
+            self._account_tags[key] = frozenset(tags)
+            return copy_json(data)
 
     def seed_accounts(
         self, count: int, *, domain: str = "example.com", prefix: str = "sender", **fields: Any
@@ -206,7 +240,6 @@ class FakeInstantly:
             if key not in self._accounts:
                 raise KeyError(f"no account {email!r}")
             del self._accounts[key]
-            self._account_keys.remove(key)
 
     def account(self, email: str) -> dict[str, Any]:
         """An account's JSON as the API would show it now (a copy; KeyError if absent)."""
@@ -215,12 +248,12 @@ class FakeInstantly:
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 raise KeyError(f"no account {email!r}; seeded: {len(self._accounts)} accounts")
-            return _copy(record.data)
+            return copy_json(record)
 
     def account_emails(self) -> list[str]:
         """Every account's email, in listing order."""
         with self._lock:
-            return list(self._account_keys)
+            return sorted(self._accounts)
 
     # -- observing -------------------------------------------------------------------------------
 
@@ -319,7 +352,7 @@ class FakeInstantly:
         body: bytes,
         now: float,
     ) -> FakeResponse:
-        found = match_route(method, path)
+        found = match(method, path)
         if found is None:
             shown = path + ("?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else "")
             return error_response(404, f"Route {method}:{shown} not found")
@@ -337,8 +370,12 @@ class FakeInstantly:
         self.jobs._settle(now)
         try:
             payload = _parse_body(headers.get("content-type"), body)
-            response = self._dispatch(route, params, pairs, payload, now)
-        except _BadRequest as bad:
+            data = None if payload is _NO_BODY else payload
+            decoded, query = read_request(route, params, pairs, data)
+            call = Call(decoded, query, {} if data is None else data, now, self._wall.at(now))
+            handler = self._handlers.get(route.id)
+            response = handler(call) if handler is not None else self.spec.serve(route, call)
+        except Rejected as bad:
             return error_response(bad.status, str(bad))
         if method == "HEAD":
             response = replace(response, body=b"")
@@ -354,90 +391,55 @@ class FakeInstantly:
             return "Invalid API key"
         return None
 
-    def _dispatch(
-        self,
-        route: Route,
-        params: dict[str, str],
-        pairs: list[tuple[str, str]],
-        payload: Any,
-        now: float,
-    ) -> FakeResponse:
-        stamp = self._wall.at(now)
-        if "." in route.handler:
-            return self._dispatch_store(route, params, pairs, payload, now, stamp)
-        if route.handler == "list_accounts":
-            return self._list_accounts(_read_query(pairs, ACCOUNTS_QUERY))
-        if route.handler == "get_account":
-            return json_response(self._record(params["email"]).data)
-        if route.handler == "pause_account":
-            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_PAUSED, stamp))
-        if route.handler == "resume_account":
-            return json_response(self._set_status(params["email"], ACCOUNT_STATUS_ACTIVE, stamp))
-        if route.handler == "pause_accounts":
-            return self._pause_accounts(_read_body(payload, BULK_PAUSE_BODY), stamp)
-        if route.handler == "enable_warmup":
-            return self._warmup(_read_body(payload, WARMUP_BODY), enable=True)
-        if route.handler == "disable_warmup":
-            return self._warmup(_read_body(payload, WARMUP_BODY), enable=False)
-        if route.handler == "list_jobs":
-            return self._list_jobs(_read_query(pairs, JOBS_QUERY))
-        if route.handler == "get_job":
-            return self._get_job(unquote(params["id"]), _read_query(pairs, GET_JOB_QUERY))
-        raise AssertionError(f"route {route} has no handler")
-
     # -- operations ------------------------------------------------------------------------------
 
-    def _record(self, raw_email: str) -> AccountRecord:
-        record = self._accounts.get(normalize_email(unquote(raw_email)))
+    def _record(self, email: str) -> dict[str, Any]:
+        record = self._accounts.get(normalize_email(email))
         if record is None:
-            raise _BadRequest("Account not found", 404)
+            raise Rejected("Account not found", 404)
         return record
 
-    def _set_status(self, raw_email: str, status: int, stamp: str) -> dict[str, Any]:
-        record = self._record(raw_email)
-        record.data["status"] = status
-        record.data["timestamp_updated"] = stamp
-        return record.data
+    def _set_status(self, call: Call, status: int) -> FakeResponse:
+        record = self._record(call.params["email"])
+        record["status"] = status
+        record["timestamp_updated"] = call.stamp
+        return json_response(record)
 
-    def _list_accounts(self, query: dict[str, Any]) -> FakeResponse:
-        checks: list[Callable[[AccountRecord], bool]] = []
-        if "status" in query:
-            checks.append(lambda r: r.data.get("status") == query["status"])
-        if "provider_code" in query:
-            checks.append(lambda r: r.data.get("provider_code") == query["provider_code"])
-        if query.get("search"):
-            checks.append(lambda r: matches_search(r.data, query["search"]))
-        if "filter" in query:
-            predicate = account_filter(query["filter"])
-            checks.append(lambda r: predicate(r.data))
-        if any_tags := _csv(query.get("tag_ids")):
-            checks.append(lambda r: bool(r.tags & any_tags))
-        if all_tags := _csv(query.get("tag_ids_all")):
-            checks.append(lambda r: all_tags <= r.tags)
+    def _list_accounts(self, call: Call) -> FakeResponse:
+        query = call.query
+        unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
+        any_tags, all_tags = csv_values(query.get("tag_ids")), csv_values(query.get("tag_ids_all"))
+        predicate = account_filter(query["filter"]) if "filter" in query else None
 
         def include(key: str) -> bool:
-            record = self._accounts[key]
-            return all(c(record) for c in checks)
+            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
+            return (
+                all(query.get(n, data.get(n)) == data.get(n) for n in ("status", "provider_code"))
+                and (not query.get("search") or matches_search(data, query["search"]))
+                and (predicate is None or predicate(data))
+                and (not any_tags or bool(tags & any_tags))
+                and all_tags <= tags
+            )
 
         keys, cursor = cursor_page(
-            self._account_keys,
+            sorted(self._accounts),
             starting_after=query.get("starting_after"),
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
-            include=include if checks else None,
+            include=include if set(query) - {"limit", "starting_after", "skip"} else None,
             skip=query.get("skip", 0),
         )
-        return _page([self._accounts[k].data for k in keys], cursor)
+        return page_response([self._accounts[k] for k in keys], cursor)
 
-    def _pause_accounts(self, body: dict[str, Any], stamp: str) -> FakeResponse:
+    def _pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
         failed: list[str] = []
-        for email in dict.fromkeys(body["emails"]):
+        for email in dict.fromkeys(call.body["emails"]):
             record = self._accounts.get(normalize_email(email))
             if record is None:
                 failed.append(email)
                 continue
-            record.data["status"] = ACCOUNT_STATUS_PAUSED
-            record.data["timestamp_updated"] = stamp
+            record["status"] = ACCOUNT_STATUS_PAUSED
+            record["timestamp_updated"] = call.stamp
             paused.append(email)
         return json_response({"paused_emails": paused, "failed_emails": failed})
 
@@ -445,15 +447,13 @@ class FakeInstantly:
         emails = body.get("emails")
         include_all = body.get("include_all_emails") is True
         if emails is not None and include_all:
-            raise _BadRequest("body must have either 'emails' or 'include_all_emails', not both")
+            raise Rejected("body must have either 'emails' or 'include_all_emails', not both")
         if emails is None and not include_all:
-            raise _BadRequest("body must have required property 'emails' or 'include_all_emails'")
+            raise Rejected("body must have required property 'emails' or 'include_all_emails'")
         if not include_all:
             for name in ("excluded_emails", "filter", "search"):
                 if name in body:
-                    raise _BadRequest(
-                        f"body/{name} is only allowed when include_all_emails is true"
-                    )
+                    raise Rejected(f"body/{name} is only allowed when include_all_emails is true")
             requested = list(dict.fromkeys(normalize_email(e) for e in emails or ()))
         else:
             requested = self._warmup_selection(body)
@@ -467,10 +467,10 @@ class FakeInstantly:
                 record = self._accounts.get(email)
                 if record is None:
                     continue
-                record.data["warmup_status"] = new_status
-                record.data["timestamp_updated"] = stamp
+                record["warmup_status"] = new_status
+                record["timestamp_updated"] = stamp
                 if enable:
-                    record.data["timestamp_warmup_start"] = stamp
+                    record["timestamp_warmup_start"] = stamp
                 done += 1
             return {"success_count": done, "failed_count": failed + len(targets) - done}
 
@@ -484,27 +484,28 @@ class FakeInstantly:
         tag_id = criteria.get("tag_id")
         search = body.get("search")
         selected = []
-        for key in self._account_keys:
+        for key in sorted(self._accounts):
             record = self._accounts[key]
             if key in excluded:
                 continue
-            if predicate is not None and not predicate(record.data):
+            if predicate is not None and not predicate(record):
                 continue
-            if tag_id and tag_id not in record.tags:
+            if tag_id and tag_id not in self._account_tags.get(key, frozenset()):
                 continue
-            if search and not matches_search(record.data, search):
+            if search and not matches_search(record, search):
                 continue
             selected.append(key)
         return selected
 
-    def _list_jobs(self, query: dict[str, Any]) -> FakeResponse:
-        wanted = _csv(query.get("ids")) | _csv(query.get("included_ids"))
-        excluded = _csv(query.get("excluded_ids"))
-        statuses = _csv(query.get("status"))
-        if unknown := sorted(statuses - JOB_STATUS_NAMES):
-            raise _BadRequest(
+    def _list_jobs(self, call: Call) -> FakeResponse:
+        query = call.query
+        wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
+        excluded = csv_values(query.get("excluded_ids"))
+        statuses = csv_values(query.get("status"))
+        if unknown := sorted(statuses - set(JOB_STATUSES)):
+            raise Rejected(
                 f"querystring/status has unknown job status(es) {unknown}; "
-                f"allowed: {', '.join(sorted(JOB_STATUS_NAMES))}"
+                f"allowed: {', '.join(sorted(JOB_STATUSES))}"
             )
         ordered = self.jobs._ordered()  # oldest first unless asked otherwise
         if query.get("sort_column") == "updated_at":
@@ -530,48 +531,29 @@ class FakeInstantly:
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
             include=include,
         )
-        return _page([jobs[i].as_json() for i in ids], cursor)
+        return page_response([jobs[i].as_json() for i in ids], cursor)
 
-    def _get_job(self, job_id: str, query: dict[str, Any]) -> FakeResponse:
-        job = self.jobs._lookup(job_id)
+    def _get_job(self, call: Call) -> FakeResponse:
+        query = call.query
+        job = self.jobs._lookup(call.params["id"])
         if job is None:
-            raise _BadRequest("Background job not found", 404)
+            raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")
-        return json_response(job.as_json(sorted(_csv(fields)) if fields is not None else None))
+        return json_response(
+            job.as_json(sorted(csv_values(fields)) if fields is not None else None)
+        )
 
     # -- the workspace's other stores ------------------------------------------------------------
 
-    def _dispatch_store(
-        self,
-        route: Route,
-        params: dict[str, str],
-        pairs: list[tuple[str, str]],
-        payload: Any,
-        now: float,
-        stamp: str,
-    ) -> FakeResponse:
-        from ._spec_requests import BODY, QUERY
-
-        store, action = route.handler.split(".", 1)
-        query = _read_query(pairs, QUERY[route.operation_id])
-        if route.operation_id in BODY:
-            _read_body(payload, BODY[route.operation_id])
-        body = None if payload is _NO_BODY else payload
-        decoded = {name: unquote(value) for name, value in params.items()}
-        try:
-            return self._stores[store].handle(action, Call(decoded, query, body, now, stamp))
-        except Rejected as refused:
-            raise _BadRequest(str(refused), refused.status) from None
-
-    def _endpoint_wait(self, route: Route, now: float) -> float | None:
+    def _endpoint_wait(self, route: SpecRoute, now: float) -> float | None:
         """Count a request against its operation's own limits; the wait when over one."""
-        from ._spec_requests import LIMITS
+        from instantly_api._endpoint_limits import ENDPOINT_LIMITS
 
-        limits = LIMITS.get(route.operation_id)
+        limits = ENDPOINT_LIMITS.get(route.operation.route)
         if not limits:
             return None
         windows = self._endpoint_windows.setdefault(
-            route.operation_id,
+            route.id,
             [[window * self._time_scale, count, -math.inf, 0] for count, window in limits],
         )
         wait = 0.0
@@ -592,11 +574,7 @@ class FakeInstantly:
 
     def _account_status(self, email: str) -> int | None:
         record = self._accounts.get(normalize_email(email))
-        return None if record is None else int(record.data["status"])
-
-
-class _Store(Protocol):
-    def handle(self, action: str, call: Call) -> FakeResponse: ...
+        return None if record is None else int(record["status"])
 
 
 # -- request parsing (pure) ----------------------------------------------------------------------
@@ -616,73 +594,27 @@ def _query_pairs(query: Query) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in query]
 
 
-def _read_query(
-    pairs: list[tuple[str, str]], spec: Mapping[str, Mapping[str, Any] | None]
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    seen: set[str] = set()
-    for name, raw in pairs:
-        if name not in spec:
-            continue  # Fastify ignores query parameters its schema does not name
-        schema = spec[name]
-        if schema is None:
-            supported = ", ".join(n for n, s in spec.items() if s is not None)
-            raise _BadRequest(
-                f"querystring/{name} is not supported by instantly.testing.FakeInstantly "
-                f"(supported: {supported})"
-            )
-        if schema.get("type") == "array":
-            value = [*values.get(name, []), coerce_query(raw, schema.get("items", {}))]
-            seen.add(name)
-            values[name] = value
-            continue
-        if name in seen:
-            raise _BadRequest(f"querystring/{name} must be {schema['type']}")
-        seen.add(name)
-        value = coerce_query(raw, schema)
-        try:
-            check(value, schema, f"querystring/{name}")
-        except SchemaError as error:
-            raise _BadRequest(str(error)) from None
-        values[name] = value
-    for name, value in values.items():
-        schema = spec[name]
-        if schema is not None and schema.get("type") == "array":
-            try:
-                check(value, schema, f"querystring/{name}")
-            except SchemaError as error:
-                raise _BadRequest(str(error)) from None
-    return values
-
-
 def _parse_body(content_type: str | None, body: bytes) -> Any:
     media = (content_type or "").split(";")[0].strip().lower()
     if not body:
         if media == "application/json":
-            raise _BadRequest("Body cannot be empty when content-type is set to 'application/json'")
+            raise Rejected("Body cannot be empty when content-type is set to 'application/json'")
         return _NO_BODY
     if media != "application/json":
-        raise _BadRequest(f"Unsupported Media Type: {content_type or 'none'}", 415)
+        raise Rejected(f"Unsupported Media Type: {content_type or 'none'}", 415)
     try:
         return json.loads(body)
     except ValueError:
-        raise _BadRequest(
+        raise Rejected(
             "Body is not valid JSON but content-type is set to 'application/json'"
         ) from None
 
 
-def _read_body(payload: Any, schema: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        check(None if payload is _NO_BODY else payload, schema, "body")
-    except SchemaError as error:
-        raise _BadRequest(str(error)) from None
-    result: dict[str, Any] = payload
-    return result
+def _account_fields() -> Mapping[str, Any]:
+    from ._spec_routes import component
 
-
-def _copy(data: dict[str, Any]) -> dict[str, Any]:
-    copied: dict[str, Any] = json.loads(json.dumps(data))
-    return copied
+    fields: Mapping[str, Any] = component("Account")["properties"]
+    return fields
 
 
 def _json_or_none(body: bytes) -> Any:
@@ -692,17 +624,6 @@ def _json_or_none(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def _csv(value: str | None) -> frozenset[str]:
-    return frozenset(p.strip() for p in value.split(",") if p.strip()) if value else frozenset()
-
-
-def _page(items: list[dict[str, Any]], cursor: str | None) -> FakeResponse:
-    page: dict[str, Any] = {"items": items}
-    if cursor is not None:
-        page["next_starting_after"] = cursor
-    return json_response(page)
 
 
 def _retry_after(wait: float, time_scale: float) -> str:

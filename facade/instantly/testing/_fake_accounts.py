@@ -9,56 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 
 __all__ = [
-    "ACCOUNT_FIELDS",
-    "AccountRecord",
     "account_filter",
     "default_account",
     "matches_search",
     "normalize_email",
 ]
 
-# Properties of the pinned spec's Account schema (2026-08-21), in its order.
-ACCOUNT_FIELDS: Final = (
-    "email",
-    "timestamp_created",
-    "timestamp_updated",
-    "first_name",
-    "last_name",
-    "warmup",
-    "added_by",
-    "daily_limit",
-    "daily_limit_max",
-    "warmup_limit_max",
-    "modified_by",
-    "tracking_domain_name",
-    "tracking_domain_status",
-    "status",
-    "enable_slow_ramp",
-    "inbox_placement_test_limit",
-    "organization",
-    "warmup_status",
-    "status_message",
-    "timestamp_warmup_start",
-    "provider_code",
-    "setup_pending",
-    "is_managed_account",
-    "stat_warmup_score",
-    "sending_gap",
-    "signature",
-    "reply_to",
-    "autofix_failed",
-)
-
-# Enums of the Account schema.
-ACCOUNT_STATUSES: Final = frozenset({1, 2, 3, -1, -2, -3})
-WARMUP_STATUSES: Final = frozenset({0, 1, -1, -2, -3})
-PROVIDER_CODES: Final = frozenset({1, 2, 3, 4, 8, 11})
+# Account.warmup_status values the warmup jobs set.
 WARMUP_ACTIVE: Final = 1
 WARMUP_PAUSED: Final = 0
 
@@ -120,27 +82,18 @@ def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
     """Reject seed values the spec would not allow, naming the field and what is allowed."""
     if not isinstance(email, str) or not _EMAIL.match(email.strip()):
         raise ValueError(f"{email!r} is not a valid email address (expected local@domain.tld)")
-    unknown = sorted(set(fields) - set(ACCOUNT_FIELDS))
+    from ._spec_routes import component
+
+    properties = component("Account")["properties"]  # the spec's, read when first needed
+    unknown = sorted(set(fields) - set(properties))
     if unknown:
         raise ValueError(
-            f"unknown Account field(s) {unknown}; "
-            f"the spec's Account has: {', '.join(ACCOUNT_FIELDS)}"
+            f"unknown Account field(s) {unknown}; the spec's Account has: {', '.join(properties)}"
         )
-    for name, allowed in (
-        ("status", ACCOUNT_STATUSES),
-        ("warmup_status", WARMUP_STATUSES),
-        ("provider_code", PROVIDER_CODES),
-    ):
+    for name in ("status", "warmup_status", "provider_code"):
+        allowed = properties[name]["enum"]
         if name in fields and fields[name] not in allowed:
             raise ValueError(f"Account {name}={fields[name]!r} is not one of {sorted(allowed)}")
-
-
-@dataclass(slots=True)
-class AccountRecord:
-    """An account's JSON plus what the fake keeps beside it (tag ids, never emitted)."""
-
-    data: dict[str, Any]
-    tags: frozenset[str] = field(default_factory=frozenset)
 
 
 def _filter_predicates() -> dict[str, Callable[[Mapping[str, Any]], bool]]:

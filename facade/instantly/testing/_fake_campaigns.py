@@ -1,4 +1,4 @@
-"""Fake campaigns: create (with sequences and schedule), list, patch, activate, pause, delete,
+"""Fake campaigns beyond the spec: created as drafts, listed by search and status, activate,
 the sending status a launch checks, and analytics computed from the fake's emails and leads.
 
 The fake does not send email: `emails.record_sent` and `emails.receive_reply` (see
@@ -9,12 +9,12 @@ accounts are not in the workspace: the fake's reading of what Instantly checks.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._records import Call, Rejected, csv_values, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ UE_CAMPAIGN: Final = 1
 UE_RECEIVED: Final = 2
 UE_SENT: Final = 3
 
+# Counts the fake does not simulate (no opens or clicks), 0 in every analytics row.
+_UNSEEN: Final = ("opened", "unique_opened", "clicks", "unique_clicks")
 _OVERVIEW_ZERO: Final = (
     "open_count",
     "open_count_unique",
@@ -56,9 +58,9 @@ class CampaignStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        self._records: dict[str, dict[str, Any]] = {}
-        self._order: list[str] = []
-        self._new_id = IdMaker(0xC01)
+        # Kept by the spec-driven default, which serves get, patch and delete.
+        self._campaigns = fake.spec.collection("/api/v2/campaigns")
+        self._records = self._campaigns.records
 
     # -- seeding and inspecting -----------------------------------------------------------------
 
@@ -80,7 +82,7 @@ class CampaignStore:
     def ids(self) -> list[str]:
         """Every campaign's id, oldest first."""
         with self._fake._lock:
-            return list(self._order)
+            return list(self._records)
 
     def exists(self, campaign_id: str) -> bool:
         """Whether a campaign with this id exists."""
@@ -88,10 +90,19 @@ class CampaignStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "createCampaign": self._route_create,
+            "listCampaign": self._route_list,
+            "activateCampaign": self._route_activate,
+            "pauseCampaign": self._route_pause,
+            "getCampaignSendingStatus": self._route_sending_status,
+            "getCampaignAnalyticsOverview": self._route_analytics_overview,
+            "getDailyCampaignAnalytics": self._route_analytics_daily,
+            "getCampaignStepsAnalytics": self._route_analytics_steps,
+            "getDailyAccountAnalytics": self._route_account_daily,
+        }
 
     def _route_create(self, call: Call) -> FakeResponse:
         return json_response(self._render(self._create(call.body, call.stamp)))
@@ -108,29 +119,10 @@ class CampaignStore:
                 and ("exclude_status" not in query or query["exclude_status"] != record["status"])
             )
 
-        return list_page(
-            self._order,
-            self._records,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-            render=self._render,
+        items, cursor = self._campaigns.page(
+            query.get("starting_after"), query.get("limit", 100), include
         )
-
-    def _route_get(self, call: Call) -> FakeResponse:
-        return json_response(self._render(self._lookup(call.params["id"])))
-
-    def _route_patch(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        record.update(emitted(call.body, self._fields()))
-        record["timestamp_updated"] = call.stamp
-        return json_response(self._render(record))
-
-    def _route_delete(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        del self._records[record["id"]]
-        self._order.remove(record["id"])
-        return json_response(self._render(record))
+        return page_response(items, cursor, self._render)
 
     def _route_activate(self, call: Call) -> FakeResponse:
         record = self._lookup(call.params["id"])
@@ -228,89 +220,38 @@ class CampaignStore:
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for email in self._traffic(call.query, wanted):
             by_date[email["timestamp_email"][:10]].append(email)
-        rows = []
-        for date in sorted(by_date):
-            counts = _counts(by_date[date])
-            rows.append(
-                {
-                    "date": date,
-                    "sent": counts["sent"],
-                    "contacted": counts["contacted"],
-                    "new_leads_contacted": counts["contacted"],
-                    "opened": 0,
-                    "unique_opened": 0,
-                    "replies": counts["replies"],
-                    "unique_replies": counts["unique_replies"],
-                    "replies_automatic": counts["replies_automatic"],
-                    "unique_replies_automatic": counts["unique_replies_automatic"],
-                    "clicks": 0,
-                    "unique_clicks": 0,
-                    "opportunities": 0,
-                    "unique_opportunities": 0,
-                }
-            )
-        return json_response(rows)
+        unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
+        return json_response([_row(by_date[d], unseen, date=d) for d in sorted(by_date)])
 
     def _route_analytics_steps(self, call: Call) -> FakeResponse:
         wanted = self._wanted(call.query.get("campaign_id"), None)
         by_step: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
         for email in self._traffic(call.query, wanted):
             by_step[email.get("step")].append(email)
-        rows = []
-        for step in sorted(by_step, key=lambda s: (s is None, s or "")):
-            counts = _counts(by_step[step])
-            row = {
-                "step": step,
-                "variant": None,
-                "sent": counts["sent"],
-                "opened": 0,
-                "unique_opened": 0,
-                "replies": counts["replies"],
-                "unique_replies": counts["unique_replies"],
-                "replies_automatic": counts["replies_automatic"],
-                "unique_replies_automatic": counts["unique_replies_automatic"],
-                "clicks": 0,
-                "unique_clicks": 0,
-            }
-            if call.query.get("include_opportunities_count"):
-                row.update(opportunities=0, unique_opportunities=0)
-            rows.append(row)
+        unseen: tuple[str, ...] = _UNSEEN
+        if call.query.get("include_opportunities_count"):
+            unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
+        steps = sorted(by_step, key=lambda s: (s is None, s or ""))
+        rows = [_row(by_step[s], unseen, step=s, variant=None) for s in steps]
+        for row in rows:
+            del row["contacted"], row["new_leads_contacted"]
         return json_response(rows)
 
     def _route_account_daily(self, call: Call) -> FakeResponse:
-        accounts = set(_split(call.query.get("emails")))
+        accounts = csv_values(call.query.get("emails"))
         by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for email in self._traffic(call.query, None):
             if accounts and email["eaccount"] not in accounts:
                 continue
             by_key[(email["timestamp_email"][:10], email["eaccount"])].append(email)
-        rows = []
-        for date, account in sorted(by_key):
-            counts = _counts(by_key[(date, account)])
-            rows.append(
-                {
-                    "date": date,
-                    "email_account": account,
-                    "sent": counts["sent"],
-                    "bounced": 0,
-                    "contacted": counts["contacted"],
-                    "new_leads_contacted": counts["contacted"],
-                    "opened": 0,
-                    "unique_opened": 0,
-                    "replies": counts["replies"],
-                    "unique_replies": counts["unique_replies"],
-                    "replies_automatic": counts["replies_automatic"],
-                    "unique_replies_automatic": counts["unique_replies_automatic"],
-                    "clicks": 0,
-                    "unique_clicks": 0,
-                }
-            )
+        unseen = (*_UNSEEN, "bounced")
+        rows = [_row(by_key[k], unseen, date=k[0], email_account=k[1]) for k in sorted(by_key)]
         return json_response(rows)
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _wanted(self, one: str | None, many: Iterable[str] | None) -> set[str] | None:
-        ids = set(_split(one)) | {i for m in many or () for i in _split(m)}
+    def _wanted(self, one: str | None, many: Iterable[str] | None) -> frozenset[str] | None:
+        ids = csv_values(one) | {i for m in many or () for i in csv_values(m)}
         if not ids:
             return None
         unknown = sorted(i for i in ids if i not in self._records)
@@ -319,7 +260,7 @@ class CampaignStore:
         return ids
 
     def _traffic(
-        self, query: Mapping[str, Any], campaigns: set[str] | None
+        self, query: Mapping[str, Any], campaigns: frozenset[str] | None
     ) -> list[dict[str, Any]]:
         start, end = query.get("start_date"), query.get("end_date")
         status = query.get("campaign_status")
@@ -338,49 +279,31 @@ class CampaignStore:
             found.append(email)
         return found
 
-    def _fields(self) -> tuple[str, ...]:
-        from ._spec_requests import FIELDS
-
-        return FIELDS["Campaign"]
-
     def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-        record = emitted(body, self._fields())
-        record.update(
-            id=self._new_id(),
-            status=CAMPAIGN_DRAFT,
-            timestamp_created=stamp,
-            timestamp_updated=stamp,
-            organization=self._fake.workspace_id,
-        )
-        self._records[record["id"]] = record
-        self._order.append(record["id"])
-        return record
+        fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
+        return self._fake.spec.add("/api/v2/campaigns", fields, stamp)
 
     def _lookup(self, campaign_id: str) -> dict[str, Any]:
-        record = self._records.get(campaign_id)
-        if record is None:
-            raise Rejected("Campaign not found", 404)
-        return record
+        return self._campaigns.get(campaign_id)
 
     def _render(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        return emitted(record, self._fields())
+        return emitted(record, "Campaign")
 
 
-def _split(value: str | list[str] | None) -> list[str]:
-    """A query list: repeated (`emails=a&emails=b`, the spec's form style) or comma-joined."""
-    parts = value if isinstance(value, list) else [value] if value else []
-    return [p.strip() for part in parts for p in str(part).split(",") if p.strip()]
-
-
-def _counts(emails: list[dict[str, Any]]) -> Counter[str]:
-    counts: Counter[str] = Counter()
+def _row(emails: list[dict[str, Any]], unseen: tuple[str, ...], **keys: Any) -> dict[str, Any]:
+    """One analytics row: what the fake's traffic counts, 0 for what it does not simulate."""
     sent = [e for e in emails if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
     replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
     automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
-    counts["sent"] = len(sent)
-    counts["contacted"] = len({e["lead"] for e in sent})
-    counts["replies"] = len(replies)
-    counts["unique_replies"] = len({e["lead"] for e in replies})
-    counts["replies_automatic"] = len(automatic)
-    counts["unique_replies_automatic"] = len({e["lead"] for e in automatic})
-    return counts
+    contacted = len({e["lead"] for e in sent})
+    return {
+        **keys,
+        **dict.fromkeys(unseen, 0),
+        "sent": len(sent),
+        "contacted": contacted,
+        "new_leads_contacted": contacted,
+        "replies": len(replies),
+        "unique_replies": len({e["lead"] for e in replies}),
+        "replies_automatic": len(automatic),
+        "unique_replies_automatic": len({e["lead"] for e in automatic}),
+    }

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
-from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -37,8 +37,7 @@ class EmailStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        self._records: dict[str, dict[str, Any]] = {}
-        self._order: list[str] = []
+        self._records = fake.spec.collection("/api/v2/emails").records  # get, patch, delete: spec
         self._new_id = IdMaker(0xE3A)
         self._new_thread = IdMaker(0x7E4)
 
@@ -94,28 +93,29 @@ class EmailStore:
     def all(self) -> list[dict[str, Any]]:
         """Every email's JSON, oldest first."""
         with self._fake._lock:
-            return [self._render(self._records[i]) for i in self._order]
+            return [self._render(email) for email in self._records.values()]
 
     def _all(self) -> list[dict[str, Any]]:
-        return [self._records[i] for i in self._order]
+        return list(self._records.values())
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "listEmail": self._route_list,
+            "replyToEmail": self._route_reply,
+            "markThreadAsRead": self._route_mark_thread_read,
+            "countUnreadEmails": self._route_unread_count,
+        }
 
     def _route_list(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
-        order = list(self._order)
-        if query.get("sort_order", "desc") == "desc":
-            order.reverse()
         latest: set[str] = set()
         if query.get("latest_of_thread"):
             newest: dict[str, str] = {}
-            for email_id in self._order:
+            for email_id in self._records:
                 newest[self._records[email_id]["thread_id"]] = email_id
             latest = set(newest.values())
         kinds = _EMAIL_TYPES.get(query.get("email_type", ""), ())
@@ -148,18 +148,17 @@ class EmailStore:
                 shown["body"] = {"text": str(email.get("content_preview") or "")}
             return shown
 
-        return list_page(
-            order,
-            self._records,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-            render=render,
+        emails = self._fake.spec.collection("/api/v2/emails")
+        newest_first = query.get("sort_order", "desc") == "desc"
+        limit = query.get("limit", 100)
+        items, cursor = emails.page(
+            query.get("starting_after"), limit, include, newest_first=newest_first
         )
+        return page_response(items, cursor, render)
 
     def _route_reply(self, call: Call) -> FakeResponse:
         body = call.body
-        unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply")
+        unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply", "body")
         original = self._records.get(body["reply_to_uuid"])
         if original is None:
             raise Rejected("Email to reply to not found", 404)
@@ -244,10 +243,7 @@ class EmailStore:
                 "content_preview": text[:100],
             }
             self._records[email_id] = record
-            self._order.append(email_id)
             return record
 
     def _render(self, email: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_requests import FIELDS
-
-        return emitted(email, FIELDS["Email"])
+        return emitted(email, "Email")

@@ -18,12 +18,20 @@ from typing import Any, Final
 
 from .._facts import JOB_STATUSES, JOB_TERMINAL_STATUSES, JobStatus
 from ._clock import WallClock
-from ._routes import JOB_TYPES
+from ._records import IdMaker
 
-__all__ = ["JobControl", "JobPhase", "JobScript"]
+__all__ = ["JobControl", "JobPhase", "JobScript", "job_types"]
+
+
+def job_types() -> list[str]:
+    """The background job types of the spec (BackgroundJob.type)."""
+    from ._spec_routes import component
+
+    types: list[str] = component("BackgroundJob")["properties"]["type"]["enum"]
+    return types
+
 
 _DEFAULT_ERROR: Final = "Failed to update warmup for the selected accounts"
-_ID_PREFIX: Final = 0x019CC043AF5470E2AC5A << 48  # uuid7-looking ids that sort in creation order
 
 SuccessEffect = Callable[[str], dict[str, Any]]
 
@@ -205,6 +213,7 @@ class JobControl:
         self._workspace_id = workspace_id
         self._user_id = user_id
         self._jobs: dict[str, _Job] = {}
+        self._new_id = IdMaker(0x0B5)  # uuid7-looking ids that sort in creation order
         self._order: list[str] = []
         self._active: dict[str, _Job] = {}
         self._next_scripts: deque[JobScript] = deque()
@@ -304,8 +313,8 @@ class JobControl:
         script: JobScript | None = None,
     ) -> dict[str, Any]:
         """Start a job with no side effects (e.g. an `import-leads` job for a poller under test)."""
-        if job_type not in JOB_TYPES:
-            raise ValueError(f"job type {job_type!r} is not one of {list(JOB_TYPES)}")
+        if job_type not in job_types():
+            raise ValueError(f"job type {job_type!r} is not one of {job_types()}")
         with self._lock:
             if script is not None:
                 self._next_scripts.appendleft(script)
@@ -319,8 +328,7 @@ class JobControl:
         """Start a job on the next queued script (or the default) at the current clock reading."""
         now = self._wall.clock()
         script = self._next_scripts.popleft() if self._next_scripts else self.default_script
-        number = len(self._order) + 1
-        job_id = _format_uuid(_ID_PREFIX | number)
+        job_id = self._new_id()
         stamp = self._wall.at(now)
         job = _Job(
             id=job_id,
@@ -408,8 +416,3 @@ class JobControl:
 
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def _format_uuid(value: int) -> str:
-    text = f"{value:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import Call, IdMaker, Rejected, emitted, list_page, unsupported
+from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -66,11 +66,9 @@ class LeadStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        self._lists: dict[str, dict[str, Any]] = {}
-        self._list_order: list[str] = []
-        self._leads: dict[str, dict[str, Any]] = {}
-        self._lead_order: list[str] = []
-        self._new_list_id = IdMaker(0x115)
+        # Lead lists are kept by the spec-driven default (it creates, lists and gets them).
+        self._lists = fake.spec.collection("/api/v2/lead-lists")
+        self._leads = fake.spec.collection("/api/v2/leads").records  # get, patch, delete: spec
         self._new_lead_id = IdMaker(0x1EA)
         self.blocklist: set[str] = set()
         """Blocked addresses and domains (lower case): bulk add counts them `in_blocklist`."""
@@ -82,12 +80,12 @@ class LeadStore:
     def add_list(self, name: str) -> dict[str, Any]:
         """Create a lead list directly; returns its JSON."""
         with self._fake._lock:
-            return dict(self._create_list({"name": name}, self._stamp()))
+            return dict(self._fake.spec.add("/api/v2/lead-lists", {"name": name}, self._stamp()))
 
     def all(self) -> list[dict[str, Any]]:
         """Every lead's JSON, oldest first."""
         with self._fake._lock:
-            return [self._render(self._leads[i]) for i in self._lead_order]
+            return [self._render(lead) for lead in self._leads.values()]
 
     def in_campaign(self, campaign_id: str) -> list[dict[str, Any]]:
         """The leads of a campaign, oldest first."""
@@ -102,41 +100,20 @@ class LeadStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
-
-    def _route_create_list(self, call: Call) -> FakeResponse:
-        return json_response(self._create_list(call.body, call.stamp))
-
-    def _route_list_lists(self, call: Call) -> FakeResponse:
-        query = call.query
-        search = str(query.get("search", "")).lower()
-
-        def include(record: Mapping[str, Any]) -> bool:
-            enrichment = query.get("has_enrichment_task")
-            return (not search or search in str(record["name"]).lower()) and (
-                enrichment is None or bool(record.get("has_enrichment_task")) == enrichment
-            )
-
-        return list_page(
-            self._list_order,
-            self._lists,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-        )
-
-    def _route_get_list(self, call: Call) -> FakeResponse:
-        return json_response(dict(self._lookup_list(call.params["id"])))
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "deleteLeadList": self._route_delete_list,
+            "createLead": self._route_create,
+            "listLeads": self._route_list,
+            "bulkAddLeads": self._route_add,
+            "moveLeads": self._route_move,
+        }
 
     def _route_delete_list(self, call: Call) -> FakeResponse:
-        record = self._lookup_list(call.params["id"])
-        del self._lists[record["id"]]
-        self._list_order.remove(record["id"])
+        record = self._lists.records.pop(self._lists.get(call.params["id"])["id"])
         for lead_id in [
-            i for i in self._lead_order if self._leads[i].get("list_id") == record["id"]
+            i for i, lead in self._leads.items() if lead.get("list_id") == record["id"]
         ]:
             self._remove_lead(lead_id)
         return json_response(dict(record))
@@ -147,6 +124,7 @@ class LeadStore:
             {k: v for k, v in body.items() if v},
             ("verify_leads_on_import", "verify_leads_for_lead_finder", "blocklist_id"),
             "POST /api/v2/leads",
+            "body",
         )
         campaign, list_id = body.get("campaign"), body.get("list_id")
         self._check_target(campaign, list_id)
@@ -161,7 +139,9 @@ class LeadStore:
     def _route_add(self, call: Call) -> FakeResponse:
         body = call.body
         if body.get("verify_leads_on_import"):
-            unsupported({"verify_leads_on_import": True}, ["verify_leads_on_import"], "leads/add")
+            unsupported(
+                {"verify_leads_on_import": 1}, ["verify_leads_on_import"], "leads/add", "body"
+            )
         campaign, list_id = body.get("campaign_id"), body.get("list_id")
         if (campaign is None) == (list_id is None):
             raise Rejected("body must have exactly one of 'campaign_id' and 'list_id'")
@@ -238,26 +218,21 @@ class LeadStore:
 
     def _route_list(self, call: Call) -> FakeResponse:
         body = {} if not isinstance(call.body, dict) else call.body
-        unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list")
+        unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
-        return list_page(
-            self._lead_order,
-            self._leads,
-            starting_after=body.get("starting_after"),
-            limit=int(body.get("limit", 100)),
-            include=include,
-            render=self._render,
-        )
+        leads = self._fake.spec.collection("/api/v2/leads")
+        items, cursor = leads.page(body.get("starting_after"), int(body.get("limit", 100)), include)
+        return page_response(items, cursor, self._render)
 
     def _route_move(self, call: Call) -> FakeResponse:
         body = call.body
-        unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move")
+        unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move", "body")
         to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")
         if (to_campaign is None) == (to_list is None):
             raise Rejected("body must have exactly one of 'to_campaign_id' and 'to_list_id'")
         self._check_target(to_campaign, to_list)
         include = self._selection(body)
-        chosen = [i for i in self._lead_order if include(self._leads[i])]
+        chosen = [i for i, lead in self._leads.items() if include(lead)]
         if "limit" in body:
             chosen = chosen[: int(body["limit"])]
         copy = bool(body.get("copy_leads"))
@@ -284,48 +259,15 @@ class LeadStore:
         job = self._fake.jobs._create("move-leads", {"total_to_process": len(chosen)}, apply)
         return json_response(job.as_json())
 
-    def _route_get(self, call: Call) -> FakeResponse:
-        return json_response(self._render(self._lookup(call.params["id"])))
-
-    def _route_delete(self, call: Call) -> FakeResponse:
-        lead = self._lookup(call.params["id"])
-        self._remove_lead(lead["id"])
-        return json_response(self._render(lead))
-
     # -- internals ------------------------------------------------------------------------------
 
     def _stamp(self) -> str:
         return self._fake._wall.at(self._fake._wall.clock())
 
-    def _create_list(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-        record = {
-            "id": self._new_list_id(),
-            "organization_id": self._fake.workspace_id,
-            "name": body["name"],
-            "has_enrichment_task": body.get("has_enrichment_task"),
-            "owned_by": body.get("owned_by") or self._fake.user_id,
-            "timestamp_created": stamp,
-        }
-        self._lists[record["id"]] = record
-        self._list_order.append(record["id"])
-        return record
-
-    def _lookup_list(self, list_id: str) -> dict[str, Any]:
-        record = self._lists.get(list_id)
-        if record is None:
-            raise Rejected("Lead list not found", 404)
-        return record
-
-    def _lookup(self, lead_id: str) -> dict[str, Any]:
-        lead = self._leads.get(lead_id)
-        if lead is None:
-            raise Rejected("Lead not found", 404)
-        return lead
-
     def _check_target(self, campaign: str | None, list_id: str | None) -> None:
         if campaign is not None and not self._fake.campaigns.exists(campaign):
             raise Rejected(f"Campaign {campaign} not found", 404)
-        if list_id is not None and list_id not in self._lists:
+        if list_id is not None and list_id not in self._lists.records:
             raise Rejected(f"Lead list {list_id} not found", 404)
 
     def _emails_in(self, *, campaign: str | None, list_id: str | None) -> set[str]:
@@ -395,12 +337,10 @@ class LeadStore:
         if "lt_interest_status" in fields:
             lead["lt_interest_status"] = fields["lt_interest_status"]
         self._leads[lead["id"]] = lead
-        self._lead_order.append(lead["id"])
         return lead
 
     def _remove_lead(self, lead_id: str) -> None:
         del self._leads[lead_id]
-        self._lead_order.remove(lead_id)
 
     def _selection(self, body: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
         ids = set(body.get("ids") or ())
@@ -426,6 +366,4 @@ class LeadStore:
         return include
 
     def _render(self, lead: Mapping[str, Any]) -> dict[str, Any]:
-        from ._spec_requests import FIELDS
-
-        return emitted(lead, FIELDS["Lead"])
+        return emitted(lead, "Lead")

@@ -49,13 +49,15 @@ class VerificationStore:
             raise ValueError(f"result must be one of {_RESULTS}, got {result!r}")
         self._results[email.strip().lower()] = (result, catch_all)
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "createEmailVerification": self._route_create,
+            "checkVerificationStatus": self._route_get,
+        }
 
     def _route_create(self, call: Call) -> FakeResponse:
-        unsupported(call.body, ("webhook_url",), "POST /api/v2/email-verification")
+        unsupported(call.body, ("webhook_url",), "POST /api/v2/email-verification", "body")
         email = call.body["email"].strip()
         key = email.lower()
         result, catch_all = self._results.get(key, ("verified", False))

@@ -20,7 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, Rejected, emitted, list_page
+from ._records import Call, IdMaker, emitted, page_response
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -56,12 +56,10 @@ class WebhookStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        self._records: dict[str, dict[str, Any]] = {}
-        self._order: list[str] = []
-        self._events: dict[str, dict[str, Any]] = {}
-        self._event_order: list[str] = []
+        # Kept by the spec-driven default, which serves list, get, patch and delete.
+        self._webhooks = fake.spec.collection("/api/v2/webhooks")
+        self._events = fake.spec.collection("/api/v2/webhook-events")  # the delivery log
         self._failures: dict[str, int] = {}
-        self._new_id = IdMaker(0x3EB)
         self._new_event_id = IdMaker(0x3EE)
         self.sender: Sender | None = None
         """Where deliveries go: `sender(url, headers, body)` returns the HTTP status."""
@@ -81,8 +79,7 @@ class WebhookStore:
         """
         with self._fake._lock:
             done = []
-            for webhook_id in list(self._order):
-                record = self._records[webhook_id]
+            for record in self._webhooks:
                 if record.get("status") == WEBHOOK_DISABLED:
                     continue
                 wanted = record.get("event_type")
@@ -96,54 +93,20 @@ class WebhookStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handle(self, action: str, call: Call) -> FakeResponse:
-        """Answer one of this store's routes."""
-        handler: Callable[[Call], FakeResponse] = getattr(self, f"_route_{action}")
-        return handler(call)
+    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
+        """operationId -> this store's answer."""
+        return {
+            "createWebhook": self._route_create,
+            "listWebhookEventTypes": self._route_event_types,
+            "testWebhook": self._route_test,
+            "resumeWebhook": self._route_resume,
+            "listWebhookEvent": self._route_list_events,
+        }
 
     def _route_create(self, call: Call) -> FakeResponse:
-        record = emitted(call.body, self._fields())
-        record.update(
-            id=self._new_id(),
-            organization=self._fake.workspace_id,
-            timestamp_created=call.stamp,
-            status=WEBHOOK_ACTIVE,
-            timestamp_error=None,
-        )
-        self._records[record["id"]] = record
-        self._order.append(record["id"])
-        return json_response(emitted(record, self._fields()))
-
-    def _route_list(self, call: Call) -> FakeResponse:
-        query = call.query
-
-        def include(record: Mapping[str, Any]) -> bool:
-            same_campaign = query.get("campaign", record.get("campaign")) == record.get("campaign")
-            wanted = query.get("event_type", record.get("event_type"))
-            return bool(same_campaign and wanted == record.get("event_type"))
-
-        return list_page(
-            self._order,
-            self._records,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-            render=lambda r: emitted(r, self._fields()),
-        )
-
-    def _route_get(self, call: Call) -> FakeResponse:
-        return json_response(emitted(self._lookup(call.params["id"]), self._fields()))
-
-    def _route_patch(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        record.update(emitted(call.body, self._fields()))
-        return json_response(emitted(record, self._fields()))
-
-    def _route_delete(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        del self._records[record["id"]]
-        self._order.remove(record["id"])
-        return json_response(emitted(record, self._fields()))
+        fields = {**call.body, "status": WEBHOOK_ACTIVE, "timestamp_error": None}
+        record = self._fake.spec.add("/api/v2/webhooks", fields, call.stamp)
+        return json_response(emitted(record, "Webhook"))
 
     def _route_event_types(self, call: Call) -> FakeResponse:
         standard = [
@@ -179,7 +142,7 @@ class WebhookStore:
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
-        return json_response(emitted(record, self._fields()))
+        return json_response(emitted(record, "Webhook"))
 
     def _route_list_events(self, call: Call) -> FakeResponse:
         query = call.query
@@ -193,27 +156,14 @@ class WebhookStore:
                 and query.get("from", day)[:10] <= day <= query.get("to", day)[:10]
             )
 
-        order = list(reversed(self._event_order))
-        return list_page(
-            order,
-            self._events,
-            starting_after=query.get("starting_after"),
-            limit=query.get("limit", 100),
-            include=include,
-        )
+        start, limit = query.get("starting_after"), query.get("limit", 100)
+        items, cursor = self._events.page(start, limit, include, newest_first=True)
+        return page_response(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _fields(self) -> tuple[str, ...]:
-        from ._spec_requests import FIELDS
-
-        return FIELDS["Webhook"]
-
     def _lookup(self, webhook_id: str) -> dict[str, Any]:
-        record = self._records.get(webhook_id)
-        if record is None:
-            raise Rejected("Webhook not found", 404)
-        return record
+        return self._webhooks.get(webhook_id)
 
     def _payload(self, event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         stamp = self._fake._wall.at(self._fake._wall.clock())
@@ -247,7 +197,7 @@ class WebhookStore:
     def _log(self, record: dict[str, Any], payload: dict[str, Any], delivery: Delivery) -> None:
         stamp = payload["timestamp"]
         event_id = self._new_event_id()
-        self._events[event_id] = {
+        self._events.records[event_id] = {
             "id": event_id,
             "timestamp_created": stamp,
             "timestamp_created_date": stamp[:10],
@@ -262,7 +212,6 @@ class WebhookStore:
             "lead_email": payload.get("lead_email"),
             "response_time_ms": 0,
         }
-        self._event_order.append(event_id)
         failures = 0 if delivery.error is None else self._failures.get(record["id"], 0) + 1
         self._failures[record["id"]] = failures
         if failures >= self.disable_after:

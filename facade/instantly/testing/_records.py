@@ -1,17 +1,18 @@
 """What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
 
-A store (campaigns, leads, emails, webhooks, verification) holds one kind of state and answers
-its routes through `handle(action, call)`; `Call` carries what the fake already parsed and
-checked (path parameters, query, body) and the moment of the request.
+A store (campaigns, leads, emails, webhooks, verification) answers the operations whose
+behaviour goes beyond the spec (its `handlers()`); `Call` carries what the fake already parsed
+and checked (path parameters, query, body) and the moment of the request.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ._wire import FakeResponse, json_response
 
@@ -20,10 +21,14 @@ __all__ = [
     "IdMaker",
     "Rejected",
     "copy_json",
+    "csv_values",
+    "cursor_page",
     "emitted",
-    "list_page",
+    "page_response",
     "unsupported",
 ]
+
+_T = TypeVar("_T")
 
 
 class Rejected(Exception):
@@ -61,57 +66,69 @@ class IdMaker:
         return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:32]}"
 
 
-def copy_json(value: Any) -> Any:
+def copy_json(value: _T) -> _T:
     """A deep copy through JSON (what a response would carry)."""
-    return json.loads(json.dumps(value))
+    copied: _T = json.loads(json.dumps(value))
+    return copied
 
 
-def emitted(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """The keys of `data` the spec's schema allows (`fields`), copied."""
-    allowed = set(fields)
+def emitted(data: Mapping[str, Any], schema: str) -> dict[str, Any]:
+    """The keys of `data` the spec's component `schema` names (`Campaign`), copied."""
+    from ._spec_routes import component
+
+    allowed = component(schema)["properties"]
     return {k: copy_json(v) for k, v in data.items() if k in allowed}
 
 
-def unsupported(query: Mapping[str, Any], names: Iterable[str], route: str) -> None:
+def unsupported(
+    query: Mapping[str, Any], names: Iterable[str], route: str, part: str = "querystring"
+) -> None:
     """Refuse query or body fields the spec has but the fake does not implement (no silent lie)."""
-    used = sorted(n for n in names if n in query)
+    used = sorted(f"{part}/{n}" for n in names if n in query)
     if used:
         raise Rejected(
             f"{', '.join(used)} is not supported by instantly.testing.FakeInstantly on {route}"
         )
 
 
-def list_page(
-    ordered_ids: Sequence[str],
-    records: Mapping[str, Mapping[str, Any]],
+def csv_values(value: str | list[str] | None) -> frozenset[str]:
+    """A query list: repeated (`ids=a&ids=b`, the spec's form style) or comma-joined."""
+    parts = value if isinstance(value, list) else [value] if value else []
+    return frozenset(p.strip() for part in parts for p in str(part).split(",") if p.strip())
+
+
+def cursor_page(
+    keys: Sequence[str],
     *,
     starting_after: str | None,
     limit: int,
-    include: Callable[[Mapping[str, Any]], bool] | None = None,
-    render: Callable[[Mapping[str, Any]], dict[str, Any]] = dict,
-) -> FakeResponse:
-    """`{"items", "next_starting_after"}` after the id `starting_after`, in `ordered_ids` order.
-
-    Like Instantly, every non-empty page carries a cursor (its last id), so a listing ends with
-    an empty page. An unknown cursor gives an empty page.
-    """
-    start = 0
-    if starting_after is not None:
-        try:
-            start = list(ordered_ids).index(starting_after) + 1
-        except ValueError:
-            start = len(ordered_ids)
-    items: list[dict[str, Any]] = []
-    last: str | None = None
-    for record_id in itertools.islice(ordered_ids, start, None):
-        record = records[record_id]
-        if include is not None and not include(record):
+    include: Callable[[str], bool] | None = None,
+    skip: int = 0,
+) -> tuple[list[str], str | None]:
+    """The keys of one page of sorted `keys` and the next cursor (None when empty). The cursor is
+    the page's last key, so a page after an item removed since continues where it sorted."""
+    start = 0 if starting_after is None else bisect_right(keys, starting_after)
+    page: list[str] = []
+    for key in itertools.islice(keys, start, None):
+        if include is not None and not include(key):
             continue
-        items.append(render(record))
-        last = record_id
-        if len(items) == limit:
+        if skip:
+            skip -= 1
+            continue
+        page.append(key)
+        if len(page) == limit:
             break
-    page: dict[str, Any] = {"items": items}
-    if last is not None:
-        page["next_starting_after"] = last
+    return page, (page[-1] if page else None)
+
+
+def page_response(
+    items: Iterable[Mapping[str, Any]],
+    cursor: str | None,
+    render: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
+) -> FakeResponse:
+    """A cursor page as Instantly sends it: `{"items", "next_starting_after"}` (items as they
+    are, or through `render`: sent at once, so they are not copied)."""
+    page: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
+    if cursor is not None:
+        page["next_starting_after"] = cursor
     return json_response(page)

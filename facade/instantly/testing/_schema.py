@@ -2,10 +2,11 @@
 
 Instantly validates with Ajv and reports the first error as `<part><path> <message>`, e.g.
 `body/emails must NOT have more than 100 items` or `querystring/limit must be <= 100`. This module
-covers the JSON Schema keywords the fake's routes need (type, enum, const, required, properties,
+covers the JSON Schema keywords the spec uses (type, enum, const, required, properties,
 additionalProperties, minProperties, items, minItems, maxItems, minimum, maximum, minLength,
-maxLength, pattern, format, anyOf), checked in Ajv's order, and Ajv's query-string coercion of
-scalars. Formats are checked as ajv-formats' "fast" mode does (Fastify loads ajv-formats).
+maxLength, pattern, format, anyOf, oneOf, allOf, and `$ref` to a component of the response
+table), checked in Ajv's order, and Ajv's query-string coercion of scalars. Formats are
+checked as ajv-formats' "fast" mode does (Fastify loads ajv-formats).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-__all__ = ["Schema", "SchemaError", "check", "coerce_query"]
+__all__ = ["Schema", "SchemaError", "check", "coerce_query", "passes", "resolve"]
 
 Schema = Mapping[str, Any]
 
@@ -69,6 +70,9 @@ def _type_ok(value: Any, name: str) -> bool:
 
 def check(value: Any, schema: Schema, where: str) -> None:
     """Raise `SchemaError` with Fastify's message at the first place `value` breaks `schema`."""
+    schema = resolve(schema)
+    if "not" in schema and schema["not"] == {}:
+        raise SchemaError(f"{where} must NOT be present")
     types = schema.get("type")
     if types is not None:
         names = [types] if isinstance(types, str) else list(types)
@@ -84,8 +88,11 @@ def check(value: Any, schema: Schema, where: str) -> None:
         or _same_number(value, schema["const"])
     ):
         raise SchemaError(f"{where} must be equal to constant")
-    if "anyOf" in schema and not any(_passes(value, sub, where) for sub in schema["anyOf"]):
-        raise SchemaError(f"{where} must match a schema in anyOf")
+    for combinator in ("anyOf", "oneOf"):
+        if combinator in schema and not any(passes(value, s, where) for s in schema[combinator]):
+            raise SchemaError(f"{where} must match a schema in {combinator}")
+    for sub in schema.get("allOf", ()):
+        check(value, sub, where)
     if isinstance(value, str):
         _check_string(value, schema, where)
     if isinstance(value, dict):
@@ -99,7 +106,18 @@ def check(value: Any, schema: Schema, where: str) -> None:
             raise SchemaError(f"{where} must be <= {schema['maximum']}")
 
 
-def _passes(value: Any, schema: Schema, where: str) -> bool:
+def resolve(schema: Schema) -> Schema:
+    """`schema`, or the component its `$ref` names (the response table's components)."""
+    if not isinstance(schema, Mapping):
+        return {} if schema else {"not": {}}
+    while "$ref" in schema:
+        from ._spec_routes import component
+
+        schema = component(schema["$ref"])
+    return schema
+
+
+def passes(value: Any, schema: Schema, where: str) -> bool:
     try:
         check(value, schema, where)
     except SchemaError:
@@ -166,7 +184,8 @@ def coerce_query(raw: str, schema: Schema) -> Any:
 
     A value that cannot be converted is returned unchanged, so `check` reports the type error.
     """
-    kind = schema.get("type")
+    types = schema.get("type")
+    kind = types if isinstance(types, str) or types is None else next(iter(types), None)
     if kind == "integer" and _INTEGER.match(raw):
         return int(raw)
     if kind == "number":

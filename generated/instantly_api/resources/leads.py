@@ -810,9 +810,12 @@ class Leads(SyncResource):
         with your input's index; skipped and refused counts). The flags are the API's: an email
         already in the target is never added twice, the `skip_if_in_*` flags skip more.
         A chunk whose leads all have an email is sent again (twice at most) after a lost answer
-        (5xx, timeout): the API's dedupe makes the repeat harmless. A failure after some chunks were
-        answered raises `PartialBatchError` (`.completed`: the `LeadImportResult` so far, with the
-        `unsent` indexes; `.unsent`: their addresses)."""
+        (5xx, timeout): the API's dedupe makes the repeat harmless. A chunk whose answer stays lost
+        is looked up in the target by email (every lead found: done, the import goes on, no
+        `on_progress` call for it). A failure that may have stored something raises
+        `PartialBatchError`: `.completed` (the `LeadImportResult`: done, `found`, `in_doubt` and
+        `unsent` indexes), `.in_doubt` (the leads sent whose answer was lost and a look-up could not
+        settle: those without email), `.unsent` (the addresses not sent)."""
         from instantly._helpers.leads import add_many as _add_many_plan
 
         return self._run(
@@ -1502,9 +1505,12 @@ class AsyncLeads(AsyncResource):
         with your input's index; skipped and refused counts). The flags are the API's: an email
         already in the target is never added twice, the `skip_if_in_*` flags skip more.
         A chunk whose leads all have an email is sent again (twice at most) after a lost answer
-        (5xx, timeout): the API's dedupe makes the repeat harmless. A failure after some chunks were
-        answered raises `PartialBatchError` (`.completed`: the `LeadImportResult` so far, with the
-        `unsent` indexes; `.unsent`: their addresses)."""
+        (5xx, timeout): the API's dedupe makes the repeat harmless. A chunk whose answer stays lost
+        is looked up in the target by email (every lead found: done, the import goes on, no
+        `on_progress` call for it). A failure that may have stored something raises
+        `PartialBatchError`: `.completed` (the `LeadImportResult`: done, `found`, `in_doubt` and
+        `unsent` indexes), `.in_doubt` (the leads sent whose answer was lost and a look-up could not
+        settle: those without email), `.unsent` (the addresses not sent)."""
         from instantly._helpers.leads import add_many as _add_many_plan
 
         return await self._run(
