@@ -179,35 +179,57 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     words = None if argv is None else command_words(argv)
-
-    def chosen(word: str, position: int = 0) -> bool:
-        return words is None or (len(words) > position and words[position] == word)
-
     resources, _ = command_index()
     by_word = {word_of(attribute): attribute for attribute in resources}
+    workflow_names = {name for name, _, _ in WORKFLOWS}
+    groups = [*workflow_names, API_GROUP, *by_word]
+
+    def at(position: int) -> str | None:
+        """The word at `position` (None: build everything; "": the line names none there)."""
+        if words is None:
+            return None
+        return words[position] if len(words) > position else ""
+
+    def state(name: str, position: int, names: Sequence[str]) -> str | None:
+        """ "full" for the chosen group, "stub" (a help line) where the line chose none or an
+        unknown one (help and the usage error list them all), None: left out."""
+        word = at(position)
+        if word is None or word == name:
+            return "full"
+        return "stub" if word not in names else None
+
     for name, module_name, help_text in WORKFLOWS:
         attribute = by_word.get(name)
-        if not chosen(name):
+        kind = state(name, 0, groups)
+        if kind == "stub":
             tag = resources[attribute].split(":")[0] if attribute else ""
             more = f"; and every {tag} operation" if attribute else ""
             commands.add_parser(name, help=help_text + more)
-            continue
-        module = importlib.import_module(f"{__package__}.{module_name}")
-        module.register(commands, common)
-        if attribute is not None:
-            sub = _subcommands(commands.choices[name])
-            add_resource_commands(sub, common, attribute, skip=frozenset(sub.choices))
-    if chosen(API_GROUP):
+        elif kind == "full":
+            module = importlib.import_module(f"{__package__}.{module_name}")
+            module.register(commands, common)
+            if attribute is not None:
+                sub = _subcommands(commands.choices[name])
+                add_resource_commands(
+                    sub, common, attribute, skip=frozenset(sub.choices), only=at(1)
+                )
+    kind = state(API_GROUP, 0, groups)
+    if kind == "full":
         api = commands.add_parser(API_GROUP, help=API_HELP, parents=[common])
         api_sub = api.add_subparsers(dest="resource", metavar="RESOURCE", required=True)
         for word, attribute in by_word.items():
-            _resource_group(api_sub, common, word, attribute, resources, full=chosen(word, 1))
-    else:
+            _resource_group(
+                api_sub, common, word, attribute, resources,
+                kind=state(word, 1, list(by_word)), only=at(2),
+            )  # fmt: skip
+    elif kind == "stub":
         commands.add_parser(API_GROUP, help=API_HELP)
-    workflow_names = {name for name, _, _ in WORKFLOWS}
     for word, attribute in by_word.items():
         if word not in workflow_names:
-            _resource_group(commands, common, word, attribute, resources, full=chosen(word))
+            _resource_group(
+                commands, common, word, attribute, resources,
+                kind=state(word, 0, groups), only=at(1),
+            )  # fmt: skip
     return parser
 
 
@@ -218,17 +240,21 @@ def _resource_group(
     attribute: str,
     resources: Mapping[str, str],
     *,
-    full: bool,
+    kind: str | None,
+    only: str | None,
 ) -> None:
-    """A resource's group: its every command when `full`, else a line of help."""
+    """A resource's group: its commands when "full" (`only` that one in full), a line of help
+    when "stub", nothing when None."""
     from ._operation_commands import add_resource_commands
 
-    if not full:
+    if kind is None:
+        return
+    if kind == "stub":
         commands.add_parser(word, help=resources[attribute])
         return
     group = commands.add_parser(word, help=resources[attribute], parents=[common])
     sub = group.add_subparsers(dest="action", metavar="COMMAND", required=True)
-    add_resource_commands(sub, common, attribute)
+    add_resource_commands(sub, common, attribute, only=only)
 
 
 def _report(out: Output, exc: BaseException, *, debug: bool) -> None:
@@ -335,9 +361,8 @@ def run(
             return parsed
         from ._context import Context
         from ._output import Output
-        from ._progress import load_tqdm
 
-        bars = load_tqdm() if tqdm is True else (tqdm or None)
+        bars = True if tqdm is True else (tqdm or None)  # True: tqdm loaded on first use
         out = Output(out_stream, err_stream, json_mode=parsed.json)
         ctx = Context(parsed, out, environ=env, transport=transport, tqdm=bars)
         with _debug_logging(err_stream, enabled=parsed.debug):

@@ -16,7 +16,6 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -275,20 +274,32 @@ def add_resource_commands(
     attribute: str,
     *,
     skip: frozenset[str] = frozenset(),
+    only: str | None = None,
 ) -> None:
-    """Add every command of `attribute` (except those in `skip`) to the subcommands `sub`."""
+    """Add the commands of `attribute` (except those in `skip`) to the subcommands `sub`:
+    every one in full when `only` is None; else the one named `only` in full, none when `only`
+    is in `skip` (a workflow command was chosen), and a help line each when the line names none
+    of them (its help, or the usage error, lists them)."""
     _, index = command_index()
-    operations = _operations(attribute)
-    for command, method, operation_id, summary, description in index[attribute]:
-        if command in skip:
+    rows = [row for row in index[attribute] if row[0] not in skip]
+    if only is None:
+        rows_full = rows
+    elif only in skip:
+        return
+    else:
+        rows_full = [row for row in rows if row[0] == only]
+    operations = _operations(attribute) if rows_full else {}
+    for command, method, operation_id, summary, description in rows:
+        if (command, method, operation_id, summary, description) not in rows_full:
+            if not rows_full:  # the line names none of them: list them
+                sub.add_parser(command, help=summary)
             continue
         op = operations[operation_id]
+        text = "\n\n".join(part for part in (f"{summary}.", description) if part)
         parser = sub.add_parser(
             command,
             help=summary,
-            description=f"{summary}.\n\n{description}\n\n{op.route} ({operation_id})".replace(
-                "\n\n\n\n", "\n\n"
-            ),
+            description=f"{text}\n\n{op.route} ({operation_id})",
             parents=[common],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -345,6 +356,8 @@ def _body_value(text: str) -> Any:
     if text == "-":
         source = sys.stdin.read()
     elif text.startswith("@"):
+        from pathlib import Path
+
         try:
             source = Path(text[1:]).read_text(encoding="utf-8")
         except OSError as exc:
