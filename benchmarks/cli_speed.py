@@ -28,8 +28,9 @@ __all__ = ["main", "run"]
 
 _KEY = "bench-key"
 _TARGET = 1.3
-_HELP = "import sys; from instantly._cli import main; sys.exit(main(['--help']))"
-_LIST = "import sys; from instantly._cli import main; sys.exit(main(['accounts', 'list', '--json']))"
+_MAIN = "import sys; from instantly._cli import main; sys.exit(main({argv!r}))"
+_HELP = _MAIN.format(argv=["--help"])
+_LIST = _MAIN.format(argv=["accounts", "list", "--json"])
 _IMPORT_HTTPX = "import httpx"
 _PLAIN_HTTPX = (
     "import json, os, httpx\n"
