@@ -179,7 +179,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     words = None if argv is None else command_words(argv)
-    resources, _ = command_index()
+    resources, index = command_index()
     by_word = {word_of(attribute): attribute for attribute in resources}
     workflow_names = {name for name, _, _ in WORKFLOWS}
     groups = [*workflow_names, API_GROUP, *by_word]
@@ -209,7 +209,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             module = importlib.import_module(f"{__package__}.{module_name}")
             module.register(commands, common)
             if attribute is not None:
-                sub = _subcommands(commands.choices[name])
+                group = commands.choices[name]
+                sub = _subcommands(group)
+                shadowed = [c for c, *_ in index[attribute] if c in sub.choices]
+                if shadowed:
+                    group.epilog = (
+                        f"The API's own {'|'.join(shadowed)} (generated from the spec): "
+                        f"instantly {API_GROUP} {name} {'|'.join(shadowed)}."
+                    )
                 add_resource_commands(
                     sub, common, attribute, skip=frozenset(sub.choices), only=at(1)
                 )

@@ -18,6 +18,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from ._parsing import seconds
+
 if TYPE_CHECKING:
     import httpx
 
@@ -339,7 +341,7 @@ def _add_arguments(parser: argparse.ArgumentParser, op: Operation) -> None:
         )
         parser.add_argument(
             "--wait-timeout",
-            type=float,
+            type=seconds,
             metavar="S",
             help="with --wait: give up after S seconds (the library's default when not given)",
         )
@@ -447,7 +449,15 @@ def _show(ctx: Context, op: Operation, result: Any) -> int:
     elif isinstance(result, JobHandle | JobGroup):
         if getattr(ctx.args, "wait", False):
             timeout = ctx.args.wait_timeout
-            done = result.wait(**({} if timeout is None else {"wait_timeout": timeout}))
+            ids = [result.id] if isinstance(result, JobHandle) else result.ids
+            progress = ctx.progress(ids)
+            try:
+                done = result.wait(
+                    on_progress=progress.update,
+                    **({} if timeout is None else {"wait_timeout": timeout}),
+                )
+            finally:
+                progress.close()
             payload = to_payload(done)
         else:
             payload = to_payload(result.job) if isinstance(result, JobHandle) else None
