@@ -1,8 +1,10 @@
 """The `instantly` command line (console script `instantly`, or `python -m instantly`).
 
-One module per command group (`_accounts`, `_warmup`, `_jobs`, `_spec`, `_demo`); `_app` holds
-the parser and the run from arguments to an exit code. Every decision about the API (validation,
-chunking, polling, retries) is the library's; the CLI maps options to calls and results to text.
+One module per workflow command group (`_account_commands`, `_warmup_commands`, ...,
+`_demo`, `_completion`); `_operation_commands` makes every operation of the spec a command from
+the resource layer's generated index; `_app` holds the parser (only the chosen group built) and
+the run from arguments to an exit code. Every decision about the API (validation, chunking,
+polling, retries) is the library's; the CLI maps options to calls and results to text.
 """
 
 from __future__ import annotations
