@@ -11,8 +11,9 @@ public interface) with `openapi/generator.yaml` (whose post hooks, ruff, it runs
 in `openapi/templates/`, `--meta none` and `--fail-on-warning`; the resource layer, the endpoint
 limits and docs/api.md are then written from the normalized spec. An operation the resource layer
 cannot type gets a generic method and a WARNING line naming it. Every generated file gets a
-banner; the package also carries `_timestamps.py` (from `openapi/package_files/`) and `_spec.py`
-(the pin, readable at run time). Output is byte-for-byte deterministic.
+banner; the package also carries `_timestamps.py` and `_tolerance.py` (from
+`openapi/package_files/`: timestamps, and the tolerant reading of responses) and `_spec.py` (the
+pin, readable at run time). Output is byte-for-byte deterministic.
 
 The pinned spec is vendored as `openapi/api_v2.json` (exact bytes, checked against the pin's
 sha256), so all of this works offline from a bare clone; moving the pin rewrites that file too.
@@ -272,7 +273,7 @@ def _finish_package(package_dir: Path, pin: dict[str, Any], formatted: set[Path]
     """Add the package's own modules and py.typed, a banner on every Python file, and format
     the files the generator's hooks did not (`formatted`: those they did; a comment on top
     keeps a formatted file formatted, so they are not read again)."""
-    for name in ("_timestamps.py", "_shape.py"):
+    for name in ("_timestamps.py", "_tolerance.py"):
         shutil.copyfile(PACKAGE_FILES_DIR / name, package_dir / name)
     (package_dir / "py.typed").write_text("", encoding="utf-8")  # PEP 561 marker: empty
     (package_dir / "_spec.py").write_text(_render_spec_module(pin), encoding="utf-8")

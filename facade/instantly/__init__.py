@@ -21,6 +21,7 @@ from ._version import __version__ as __version__
 if TYPE_CHECKING:
     from ._bulk import BulkPauseResult
     from ._client import AsyncInstantly, Instantly
+    from ._deviations import ResponseDeviation
     from ._facts import AccountFilter, AccountStatus, JobStatus, ProviderCode, WarmupStatus
     from ._helpers._analytics import write_rows_csv
     from ._helpers._campaign_launch import CampaignLaunch
@@ -73,6 +74,7 @@ _IMPORT_MAP: dict[str, str] = {
     "SharedRateLimiter": "._shared_limiter",
     "WorkspaceCallError": "._workspaces",
     "WorkspaceResult": "._workspaces",
+    "ResponseDeviation": "._deviations",
 }
 
 __all__ = [
@@ -101,6 +103,7 @@ __all__ = [
     "RateLimiter",
     "RequestOptions",
     "RetryPolicy",
+    "ResponseDeviation",
     "RetryTransport",
     "SharedLimiterError",
     "SharedRateLimiter",

@@ -35,6 +35,7 @@ from ._config import (
     resolve_max_response_bytes,
     resolve_timeout,
 )
+from ._deviations import DeviationLog, ResponseDeviation
 from ._errors import InvalidInputError
 from ._rate_limiter import RateLimit, RateLimiter
 from ._response_body import ACCEPT_ENCODING
@@ -91,7 +92,12 @@ class _Config:
         rng: Callable[[], float] | None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         trust_env: bool = True,
+        strict: bool = False,
     ) -> None:
+        if not isinstance(strict, bool):
+            raise InvalidInputError(f"strict must be True or False, got {strict!r}")
+        # Answers that differ from the spec: recorded and warned once, or (strict) raised.
+        self.deviations = DeviationLog(strict=strict)
         self.api_key: Secret = resolve_api_key(api_key)
         self.base_url = resolve_base_url(base_url)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -226,7 +232,10 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
     ownership of it. `clock`, `sleep` and `rng` are injectable for tests.
     `max_response_bytes` caps each response body once decoded (64 MiB; None: no cap):
     `ResponseTooLargeError` past it. `trust_env=False` ignores SSL_CERT_FILE and SSL_CERT_DIR
-    (see docs/reliability.md for the environment the client reads).
+    (see docs/reliability.md for the environment the client reads). Values in an answer
+    that differ from the spec are kept as sent and listed in `deviations` (a WARNING on the
+    `instantly.deviations` logger the first time each is seen); `strict=True` raises
+    `ResponseDeviationError` instead.
     """
 
     def __init__(
@@ -245,11 +254,12 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
         rng: Callable[[], float] | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         trust_env: bool = True,
+        strict: bool = False,
     ) -> None:
         _check_one_of(http_client, transport)
         self._config = _Config(
             api_key, base_url, timeout, max_retries, rate_limit, default_headers, clock, rng,
-            max_response_bytes, trust_env,
+            max_response_bytes, trust_env, strict,
         )  # fmt: skip
         self._sleep = sleep
         self._http: Http = self._wrap(http_client, transport)
@@ -286,6 +296,17 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
     def max_retries(self) -> int:
         """Retries per request unless a call says otherwise."""
         return self._config.max_retries
+
+    @property
+    def strict(self) -> bool:
+        """Whether an answer that differs from the spec raises (`ResponseDeviationError`)."""
+        return self._config.deviations.strict
+
+    @property
+    def deviations(self) -> tuple[ResponseDeviation, ...]:
+        """Each way this client's answers differed from the spec, once per (operation, field,
+        kind), first seen first; the values themselves were kept as sent."""
+        return self._config.deviations.entries
 
     @property
     def http_client(self) -> Http:
@@ -346,6 +367,7 @@ class Instantly(
         return SyncRunner(
             http, lambda: config.raw_client().set_httpx_client(http), clock=config.settings.clock,
             sleep=self._sleep or time.sleep, rng=config.settings.rng,
+            deviations=config.deviations,
         )  # fmt: skip
 
     def close(self) -> None:
@@ -405,7 +427,7 @@ class AsyncInstantly(
         return AsyncRunner(
             http, lambda: config.raw_client().set_async_httpx_client(http),
             clock=config.settings.clock, sleep=self._sleep or asyncio_sleep,
-            rng=config.settings.rng,
+            rng=config.settings.rng, deviations=config.deviations,
         )  # fmt: skip
 
     async def aclose(self) -> None:

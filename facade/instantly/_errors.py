@@ -10,7 +10,8 @@
     │   ├── APIConnectionError                no response (DNS, refused, reset, ...)
     │   │   └── APITimeoutError
     │   │       └── RateLimitQueueTimeoutError the client-side limiter would queue it too long
-    │   ├── MalformedResponseError            a response we cannot parse (not JSON, missing fields)
+    │   ├── MalformedResponseError            a response we cannot parse (not JSON, not an object)
+    │   │   └── ResponseDeviationError        strict=True: a 2xx that differs from the spec
     │   ├── ResponseTooLargeError             a body past the client's max_response_bytes
     │   ├── UnexpectedStateError              a 2xx whose content contradicts the request
     │   │   └── AccountStatusError            a pause/resume left the account in another status
@@ -86,6 +87,7 @@ __all__ = [
     "RateLimitError",
     "RateLimitQueueTimeoutError",
     "ResponseTooLargeError",
+    "ResponseDeviationError",
     "UnexpectedStateError",
     "UnprocessableEntityError",
     "VerificationTimeoutError",
@@ -222,6 +224,30 @@ class MalformedResponseError(APIError):
         self.status_code = status_code
         self.body = body
         super().__init__(message, method=method, path=path)
+
+
+class ResponseDeviationError(MalformedResponseError):
+    """A strict client (`strict=True`) read a 2xx body that differs from the spec.
+
+    `deviations` holds every difference found (`ResponseDeviation`: operation, `Model.field`
+    path, kind, value excerpt); `field` and `kind` are the first one's. A client that is not
+    strict keeps such values and records them in `client.deviations` instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        deviations: tuple[Any, ...],
+        status_code: int | None = None,
+        body: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.deviations = deviations
+        self.field: str | None = deviations[0].path if deviations else None
+        self.kind: str | None = deviations[0].kind if deviations else None
+        super().__init__(message, status_code=status_code, body=body, method=method, path=path)
 
 
 class ResponseTooLargeError(APIError):

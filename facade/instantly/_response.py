@@ -2,8 +2,9 @@
 
 Both directions are tolerant of what the server really sends. An error body that is not JSON (a
 proxy's HTML 502 page) still gives the right typed error, with a short excerpt as its message. A
-2xx body the generated parser cannot read gives `MalformedResponseError`, never a bare
-KeyError/TypeError/ValueError from inside the generated models.
+2xx body's values that differ from the spec are kept by the generated models and reported to the
+client's `DeviationLog`; only a body no caller can use (not JSON, empty, not the declared
+envelope) gives `MalformedResponseError`, never a bare KeyError/TypeError/ValueError.
 
 Text from the network is scrubbed of the request's key before it reaches an error, and errors are
 raised outside the `except` that caught the parser's failure: neither a chained cause (whose
@@ -21,13 +22,16 @@ from collections.abc import Callable
 from typing import Any, Final, TypeVar, cast
 
 import httpx
+from instantly_api._tolerance import collect
 
 from ._config import REQUEST_ID_HEADERS, USER_AGENT
+from ._deviations import DeviationLog
 from ._errors import (
     APIStatusError,
     CloudflareBlockedError,
     MalformedResponseError,
     RateLimitError,
+    ResponseDeviationError,
     status_error_class,
 )
 from ._retry import parse_retry_after
@@ -212,17 +216,23 @@ def parse_success(
     *,
     method: str | None = None,
     path: str | None = None,
+    deviations: DeviationLog | None = None,
+    operation: str | None = None,
+    strict: bool = False,
 ) -> T:
-    """Parse a 2xx with the generated `_parse_response`; a bad shape → MalformedResponseError.
+    """Parse a 2xx with the generated `_parse_response`; a body no caller can use (not JSON, an
+    empty body, not the declared envelope) → MalformedResponseError.
 
-    The error names `method` and `path` (by default the response's request's, read only then).
-    It is raised here, outside the parser's `except` and with no parsed body in scope: see the
-    module docstring.
+    Values that differ from the spec inside a usable body are kept by the models and reported;
+    they go to `deviations` (the client's record, which warns once or, for a strict client or
+    with `strict`, raises `ResponseDeviationError`) under `operation`. Errors name `method` and
+    `path` (by default the response's request's, read only then) and are raised here, outside
+    the parser's `except` and with no parsed body in scope: see the module docstring.
     """
-    parsed, problem = _parsed_or_problem(parse, client, response, expected)
-    if problem is None:
+    with collect() as found:
+        parsed, problem = _parsed_or_problem(parse, client, response, expected)
+    if problem is None and not found:
         return cast(T, parsed)
-    del parsed
     if method is None or path is None:
         try:
             request: httpx.Request | None = response.request
@@ -230,7 +240,39 @@ def parse_success(
             request = None
         method = method or (request.method if request else "?")
         path = path or (request.url.path if request else "?")
+    if problem is None:
+        log = deviations if deviations is not None else DeviationLog(strict=False)
+        where = (operation or f"{method} {path}", method, path)
+        error = _recorded(log, where, found, response, strict=strict)
+        del found  # their values are not scrubbed yet: not in this frame when raising
+        if error is None:
+            return cast(T, parsed)
+        del parsed
+        raise error
+    del parsed, found
     raise _malformed(response, problem, method=method, path=path)
+
+
+def _recorded(
+    log: DeviationLog,
+    where: tuple[str, str, str],
+    found: list[Any],
+    response: httpx.Response,
+    *,
+    strict: bool,
+) -> ResponseDeviationError | None:
+    """Record a response's deviations (scrubbed of the key) under (operation, method, path);
+    the error to raise if strict."""
+    operation, method, path = where
+    key = _sent_key(response)
+    body = ""  # the excerpt only a strict error carries: not worked out for a page kept as sent
+    if strict or log.strict:
+        text = scrub(response.content.decode("utf-8", "replace"), key)
+        body = excerpt(text[: EXCERPT_MAX * 20], 500)
+    return log.record(
+        operation, found, key=key, method=method, path=path,
+        status_code=response.status_code, body=body, strict=strict,
+    )  # fmt: skip
 
 
 def _parsed_or_problem(
@@ -240,13 +282,15 @@ def _parsed_or_problem(
     try:
         parsed = parse(client=client, response=response)
     except json.JSONDecodeError as exc:
+        if not response.content.strip():
+            return None, "an empty body where JSON is declared"
         return None, scrub(f"not JSON: {exc.msg}", _sent_key(response))
-    except _PARSE_ERRORS as exc:
+    except _PARSE_ERRORS as exc:  # the envelope is not the declared shape (not an object)
         return None, scrub(f"{type(exc).__name__}: {exc}", _sent_key(response))
     if not isinstance(parsed, expected):
         got = "no documented body" if parsed is None else type(parsed).__name__
         return None, f"expected {expected.__name__}, got {got}"
-    return parsed, None  # a wrong scalar type at any depth: TypeError from the model's from_dict
+    return parsed, None
 
 
 def _malformed(

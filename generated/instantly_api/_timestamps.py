@@ -77,7 +77,7 @@ def parse_timestamp(value: object) -> datetime.datetime:
             return _from_epoch(value)
         except (ValueError, OverflowError, OSError) as exc:
             raise TimestampParseError(value, "timestamp") from exc
-    if isinstance(value, str):
+    if isinstance(value, str) and value.strip():  # "" (Instantly's "no date") reads as nothing
         try:
             return _as_utc(datetime.datetime.fromisoformat(value))
         except ValueError:
@@ -93,7 +93,7 @@ def parse_date(value: object) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and value.strip():
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:

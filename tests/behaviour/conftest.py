@@ -189,3 +189,15 @@ async def aclient(fake: FakeInstantly, clock: FakeClock) -> AsyncIterator[httpx.
 def all_routes() -> list[tuple[str, str]]:
     """(method, template) of every route the fake serves."""
     return [(r.operation.method, r.operation.path) for r in routes()]
+
+
+@pytest.fixture(autouse=True)
+def strict_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every client these tests make reads strictly (`strict=True` by default): an answer that
+    differs from the spec raises `ResponseDeviationError`, so a model regression fails here
+    instead of being kept and recorded as it would be for a user."""
+    from instantly._client import _ClientBase
+
+    defaults = _ClientBase.__init__.__kwdefaults__
+    assert defaults is not None and defaults["strict"] is False
+    monkeypatch.setitem(defaults, "strict", True)

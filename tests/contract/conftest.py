@@ -101,3 +101,15 @@ def prism_dynamic_url(
 ) -> Iterator[str]:
     """Base URL of a Prism answering with random schema-valid bodies (seeded, reproducible)."""
     yield from _prism_session(request, tmp_path_factory, env_name="PRISM_DYNAMIC_URL", dynamic=True)
+
+
+@pytest.fixture(autouse=True)
+def strict_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every client these tests make reads strictly (`strict=True` by default): an answer that
+    differs from the spec raises `ResponseDeviationError`, so a model regression fails here
+    instead of being kept and recorded as it would be for a user."""
+    from instantly._client import _ClientBase
+
+    defaults = _ClientBase.__init__.__kwdefaults__
+    assert defaults is not None and defaults["strict"] is False
+    monkeypatch.setitem(defaults, "strict", True)

@@ -9,7 +9,7 @@ from typing import Any
 
 import instantly
 import pytest
-from instantly import APIError, InstantlyError, JobError
+from instantly import APIError, InstantlyError, JobError, ResponseDeviation
 
 # A sample value for each constructor parameter name any exported exception takes.
 SAMPLES: dict[str, Any] = {
@@ -43,6 +43,7 @@ SAMPLES: dict[str, Any] = {
     "url": "redis://127.0.0.1:6379/0",
     "workspace_id": "ws-1",
     "error_type": "KeyError",
+    "deviations": (ResponseDeviation("listCampaign", "Campaign.name", "null", "None"),),
 }
 
 

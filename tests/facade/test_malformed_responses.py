@@ -2,9 +2,12 @@
 
 Bodies that are not JSON, truncated JSON, HTML error pages, missing required fields, wrong types,
 unknown enum values, extra fields, huge bodies, lying headers: each helper either parses the body
-(tolerantly, as designed: unknown enum values and extra fields are kept) or raises an `APIError`
-or `JobError`. A KeyError/AttributeError/TypeError (or an httpx error, or `InvalidInputError`, which
-means "your arguments were wrong") escaping to the caller is a failure.
+(tolerantly, as designed: values that differ from the spec are kept and recorded, unknown enum
+values and extra fields are kept) or raises an `APIError` or `JobError`. Helpers that act on
+what they read (pause, pause_many, warmup jobs) read strictly: a field of the wrong type is
+`ResponseDeviationError`, and so is any deviation on a `strict=True` client. A KeyError,
+AttributeError or TypeError (or an httpx error, or `InvalidInputError`, which means "your
+arguments were wrong") escaping to the caller is a failure.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from instantly import (
     MalformedResponseError,
     PartialBatchError,
     RateLimitError,
+    ResponseDeviationError,
     UnexpectedStateError,
 )
 from instantly.testing import FakeClock
@@ -74,7 +78,7 @@ SECTION = "malformed_responses"
 
 
 def _client(
-    status: int, body: bytes, headers: dict[str, str] | None = None
+    status: int, body: bytes, headers: dict[str, str] | None = None, *, strict: bool = False
 ) -> tuple[Instantly, list[httpx.Request]]:
     """A client whose server answers every request with this status, body and headers."""
     sent: list[httpx.Request] = []
@@ -88,6 +92,7 @@ def _client(
     clock = FakeClock(0.0)
     client = Instantly(
         SECRET_KEY,
+        strict=strict,
         transport=httpx.MockTransport(handler),
         rate_limit=None,
         max_retries=0,
@@ -97,10 +102,17 @@ def _client(
     return client, sent
 
 
-def _outcome(name: str, status: int, body: bytes, headers: dict[str, str] | None = None) -> object:
+def _outcome(
+    name: str,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    *,
+    strict: bool = False,
+) -> object:
     """Run helper `name` against the answer; return its result or the typed error it raised."""
     TALLY.count(SECTION, bodies=1)
-    client, _ = _client(status, body, headers)
+    client, _ = _client(status, body, headers, strict=strict)
     with client:
         try:
             result = OPERATIONS[name][0](client)
@@ -183,24 +195,50 @@ def test_a_missing_required_field_raises_malformed_response_error(name: str) -> 
     ],
     ids=repr,
 )
-def test_a_field_of_the_wrong_type_raises_a_typed_error(name: str, field: str, value: Any) -> None:
-    result = _outcome(name, 200, _dump({**OPERATIONS[name][1], field: value}))
+def test_a_field_of_the_wrong_type_raises_a_typed_error_when_strict(
+    name: str, field: str, value: Any
+) -> None:
+    result = _outcome(name, 200, _dump({**OPERATIONS[name][1], field: value}), strict=True)
     assert isinstance(result, MalformedResponseError | JobError), result
     if isinstance(result, MalformedResponseError):
         assert result.status_code == 200
 
 
-def test_a_wrong_type_error_names_the_field_and_the_type_expected() -> None:
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        ("accounts.get", "email", 5),
+        ("accounts.get", "setup_pending", "no"),
+        ("jobs.get", "progress", "half"),
+        ("accounts.list", "items", [{**ACCOUNT, "email": 1}]),
+    ],
+    ids=repr,
+)
+def test_a_field_of_the_wrong_type_is_kept_as_sent_by_default(
+    name: str, field: str, value: Any
+) -> None:
+    result = _outcome(name, 200, _dump({**OPERATIONS[name][1], field: value}))
+    assert not isinstance(result, BaseException), result
+
+
+def test_a_wrong_type_error_names_the_field_and_the_kind() -> None:
     result = _outcome("accounts.disable_warmup", 200, _dump({**JOB, "id": 5}))
-    assert isinstance(result, MalformedResponseError)
-    assert "BackgroundJob.id is int 5, not str" in str(result)
+    assert isinstance(result, ResponseDeviationError)
+    assert (result.field, result.kind) == ("BackgroundJob.id", "type")
+    assert "BackgroundJob.id (type): 5" in str(result)
 
 
-def test_a_wrong_type_in_a_nested_model_raises_malformed_response_error() -> None:
+def test_a_wrong_type_in_a_nested_model_names_the_nested_field() -> None:
     body = {**JOB, "data": {"moved_lead_emails": [5]}}
     result = _outcome("accounts.disable_warmup", 200, _dump(body))
+    assert isinstance(result, ResponseDeviationError)
+    assert "moved_lead_emails[] (type): 5" in str(result)
+
+
+def test_a_page_whose_items_is_not_a_list_raises_malformed_response_error() -> None:
+    result = _outcome("jobs.list", 200, _dump({"items": "none"}))
     assert isinstance(result, MalformedResponseError)
-    assert "moved_lead_emails[0] is int 5, not str" in str(result)
+    assert "not a list" in str(result)
 
 
 def test_unknown_enum_values_are_tolerated() -> None:

@@ -17,7 +17,6 @@ from instantly import (
     Instantly,
     InvalidEmailError,
     InvalidInputError,
-    MalformedResponseError,
     NotFoundError,
     RateLimitError,
     UnexpectedStateError,
@@ -26,6 +25,7 @@ from instantly_api.api.account import get_account
 from instantly_api.models.account import Account
 from instantly_api.models.background_job import BackgroundJob
 from instantly_api.models.lead_list import LeadList
+from instantly_api.types import UNSET
 
 JOB: dict[str, Any] = {
     "id": "job-1",
@@ -170,16 +170,21 @@ def test_a_timeout_raises_api_timeout_error(fake_time: FakeTime) -> None:
         _client(script, fake_time).accounts.get("jon@doe.com")
 
 
-def test_a_2xx_missing_required_fields_raises_malformed_response(fake_time: FakeTime) -> None:
+def test_a_2xx_missing_required_fields_is_returned_with_them_unset(fake_time: FakeTime) -> None:
     script = Script(json_response(200, {"email": "jon@doe.com"}))
-    with pytest.raises(MalformedResponseError, match="KeyError"):
-        _client(script, fake_time).accounts.get("jon@doe.com")
+    client = _client(script, fake_time)
+    account = client.accounts.get("jon@doe.com")
+    assert (account.email, account.first_name) == ("jon@doe.com", UNSET)
+    assert ("Account.first_name", "missing") in [(d.path, d.kind) for d in client.deviations]
 
 
-def test_a_2xx_with_a_bad_timestamp_raises_malformed_response(fake_time: FakeTime) -> None:
+def test_a_2xx_with_a_bad_timestamp_keeps_it_as_sent(fake_time: FakeTime) -> None:
     script = Script(json_response(200, {**ACCOUNT, "timestamp_created": "yesterday-ish"}))
-    with pytest.raises(MalformedResponseError):
-        _client(script, fake_time).accounts.get("jon@doe.com")
+    client = _client(script, fake_time)
+    assert client.accounts.get("jon@doe.com").timestamp_created == "yesterday-ish"
+    assert [(d.path, d.kind) for d in client.deviations] == [
+        ("Account.timestamp_created", "format")
+    ]
 
 
 # --- lists ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Union fields of a 2xx body (`datetime | None`, `list | None`): a value no member takes is a
-`MalformedResponseError` naming the field, never kept as sent under a type it does not have."""
+"""Union fields of a 2xx body (`datetime | None`, `list | None`): a value no member takes is kept
+as sent and recorded as a deviation naming the field (never converted to a type it does not
+have); a strict client raises `ResponseDeviationError` naming the field and the kind."""
 
 from __future__ import annotations
 
@@ -9,18 +10,19 @@ from typing import Any
 import httpx
 import pytest
 from _facade_helpers import ACCOUNT, json_response
-from instantly import Instantly, MalformedResponseError
+from instantly import Instantly, ResponseDeviationError
 from instantly.testing import FakeClock
 from instantly_api.types import UNSET
 
 from tests._hardening import SECRET_KEY
 
 
-def _client(body: Any) -> Instantly:
-    """A client whose server answers every request with this 200 body."""
+def _client(body: Any, *, strict: bool = True) -> Instantly:
+    """A client (strict unless told) whose server answers every request with this 200 body."""
     clock = FakeClock(0.0)
     return Instantly(
         SECRET_KEY,
+        strict=strict,
         transport=httpx.MockTransport(lambda request: json_response(200, body)),
         rate_limit=None,
         max_retries=0,
@@ -35,23 +37,34 @@ def _listed(**item_changes: Any) -> list[Any]:
 
 
 @pytest.mark.parametrize(
-    ("value", "received"),
-    [("never", "str 'never'"), (12345, "int 12345"), (["2026-03-05"], "list"), ({}, "dict")],
+    ("value", "kind"),
+    [("never", "format"), (12345, "type"), (["2026-03-05"], "type"), ({}, "type")],
 )
-def test_a_timestamp_or_null_field_holding_another_value_raises_naming_it(
-    value: object, received: str
+def test_a_timestamp_or_null_field_holding_another_value_raises_naming_it_when_strict(
+    value: object, kind: str
 ) -> None:
     client = _client({**ACCOUNT, "timestamp_warmup_start": value})
-    with pytest.raises(MalformedResponseError, match="timestamp_warmup_start") as caught:
+    with pytest.raises(ResponseDeviationError) as caught:
         client.accounts.get("jon@doe.com")
-    message = str(caught.value)
-    assert f"Account.timestamp_warmup_start is {received}" in message
-    assert "not datetime.datetime | None" in message
+    assert (caught.value.field, caught.value.kind) == ("Account.timestamp_warmup_start", kind)
+    assert f"Account.timestamp_warmup_start ({kind})" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", ["never", 12345, ["2026-03-05"], {}])
+def test_a_timestamp_or_null_field_holding_another_value_is_kept_and_recorded(
+    value: object,
+) -> None:
+    client = _client({**ACCOUNT, "timestamp_warmup_start": value}, strict=False)
+    assert client.accounts.get("jon@doe.com").timestamp_warmup_start == value
+    [deviation] = client.deviations
+    assert (deviation.operation, deviation.path) == ("getAccount", "Account.timestamp_warmup_start")
 
 
 @pytest.mark.parametrize("value", ["oops", 7, {"id": "t1"}, True])
-def test_a_list_or_null_field_holding_another_value_raises_naming_it(value: object) -> None:
-    with pytest.raises(MalformedResponseError, match=r"AccountListItem\.tags is"):
+def test_a_list_or_null_field_holding_another_value_raises_naming_it_when_strict(
+    value: object,
+) -> None:
+    with pytest.raises(ResponseDeviationError, match=r"AccountListItem\.tags \(type\)"):
         _listed(tags=value)
 
 
@@ -75,21 +88,30 @@ def test_a_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("value", "path"),
     [
-        (["a", 1], r"InboxPlacementTestDetails\.tags\[1\] is int 1, not str"),
-        ([True], r"InboxPlacementTestDetails\.tags\[0\] is bool True, not str"),
-        ([None], r"InboxPlacementTestDetails\.tags\[0\] is NoneType None, not str"),
-        ("a", r"InboxPlacementTestDetails\.tags is str 'a', not list\[str\] \| None"),
+        (["a", 1], "InboxPlacementTestDetails.tags[]"),
+        ([True], "InboxPlacementTestDetails.tags[]"),
+        ([None], "InboxPlacementTestDetails.tags[]"),
+        ("a", "InboxPlacementTestDetails.tags"),
     ],
     ids=repr,
 )
-def test_a_scalar_list_or_null_field_with_a_wrong_item_raises_naming_it(
-    value: object, message: str
+def test_a_scalar_list_or_null_field_with_a_wrong_item_raises_naming_it_when_strict(
+    value: object, path: str
 ) -> None:
     client = _client({"id": "t1", "tags": value})
-    with pytest.raises(MalformedResponseError, match=message):
+    with pytest.raises(ResponseDeviationError) as caught:
         client.inbox_placement_tests.get("t1")
+    assert caught.value.field == path
+
+
+def test_a_scalar_list_with_a_wrong_item_is_kept_whole_and_recorded_once() -> None:
+    client = _client({"id": "t1", "tags": ["a", 1, 2]}, strict=False)
+    assert client.inbox_placement_tests.get("t1").tags == ["a", 1, 2]
+    assert [(d.path, d.kind) for d in client.deviations] == [
+        ("InboxPlacementTestDetails.tags[]", "type")
+    ]
 
 
 def test_a_scalar_list_or_null_field_still_parses_a_list_null_or_nothing() -> None:
@@ -102,11 +124,11 @@ def test_a_scalar_list_or_null_field_still_parses_a_list_null_or_nothing() -> No
 
 def test_a_scalar_list_field_that_may_not_be_null_still_refuses_null_and_wrong_items() -> None:
     for value, message in [
-        (None, r"\.emails is NoneType None, not a list of str"),
-        (["a@b.co", 2], r"\.emails\[1\] is int 2, not str"),
+        (None, r"\.emails \(null\)"),
+        (["a@b.co", 2], r"\.emails\[\] \(type\)"),
     ]:
         client = _client({"id": "t1", "emails": value})
-        with pytest.raises(MalformedResponseError, match=message):
+        with pytest.raises(ResponseDeviationError, match=message):
             client.inbox_placement_tests.get("t1")
     assert _client({"id": "t1", "emails": ["a@b.co"]}).inbox_placement_tests.get("t1").emails == [
         "a@b.co"

@@ -26,6 +26,7 @@ from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
 from .._retry_transport import detached, ensure_open
 
 if TYPE_CHECKING:
+    from .._deviations import DeviationLog
     from .._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
     from .._pagination import AsyncPaginator, Page, SyncPaginator
     from .._polling import Clock, Rng
@@ -135,15 +136,23 @@ class _Pages:
         return Call(self._op, args, self._options)
 
 
-def _page_of(response: Any) -> Page[Any]:
+def _page_of(response: Any, call: Call) -> Page[Any]:
+    """A listing's page; its `items` not a list is a page no caller can use (the models keep
+    any value as sent, so this is checked here)."""
+    from instantly_api.types import UNSET
+
     from .._pagination import Page
 
     items = getattr(response, "items", None)
+    if items is UNSET:  # left out (the spec may allow it, or the model reported it): no items
+        items = []
+    if not isinstance(items, list):
+        raise MalformedResponseError(
+            f"a page's items is {type(items).__name__} {items!r:.60}, not a list",
+            method=call.operation.method, path=call.operation.path,
+        )  # fmt: skip
     cursor = getattr(response, "next_starting_after", None)
-    return Page(
-        items if isinstance(items, list) else [],
-        cursor if isinstance(cursor, str) and cursor else None,
-    )
+    return Page(items, cursor if isinstance(cursor, str) and cursor else None)
 
 
 class _RunnerCore:
@@ -160,8 +169,10 @@ class _RunnerCore:
         *,
         clock: Clock,
         rng: Rng,
+        deviations: DeviationLog | None = None,
     ) -> None:
         self._http = http
+        self.deviations = deviations  # where answers that differ from the spec are recorded
         self._base_url: httpx.URL | None = None  # the base URL `_base_text` was made from
         self._base_text = ""
         self._raw_factory = raw
@@ -225,8 +236,15 @@ class _RunnerCore:
         detail = str(exc) or type(exc).__name__
         return cls(f"{type(exc).__name__}: {detail}", method=request.method, path=request.url.path)
 
-    def finish(self, call: Call, request: httpx.Request, response: httpx.Response) -> Any:
-        """The parsed 2xx body, or the typed error of a non-2xx or malformed answer."""
+    def finish(
+        self, call: Call, request: httpx.Request, response: httpx.Response, *, strict: bool = False
+    ) -> Any:
+        """The parsed 2xx body, or the typed error of a non-2xx or malformed answer.
+
+        A value that differs from the spec is kept and recorded in the client's `deviations`;
+        `strict` (a helper's calls: the helper acts on the fields it reads, so a guessed value
+        would be a wrong result) or a strict client raises `ResponseDeviationError` instead.
+        """
         from .._response import parse_success, status_error  # the first answer loads them
 
         if not 200 <= response.status_code < 300:
@@ -240,7 +258,10 @@ class _RunnerCore:
         if raw is None:
             raw = self._raw = self._raw_factory()
         # The request's method and path name it in an error only: not read for a good answer.
-        return parse_success(op.parser(), raw, response, op.result_class())
+        return parse_success(
+            op.parser(), raw, response, op.result_class(),
+            deviations=self.deviations, operation=op.id, strict=strict,
+        )  # fmt: skip
 
     def local(self, effect: Environment | MakeHandles) -> Any:
         """Effects answered without I/O: the clock and rng, or handles for started jobs."""
@@ -297,22 +318,23 @@ class SyncRunner(_RunnerCore):
         clock: Clock,
         sleep: Callable[[float], object],
         rng: Rng,
+        deviations: DeviationLog | None = None,
     ) -> None:
-        super().__init__(http, raw, clock=clock, rng=rng)
+        super().__init__(http, raw, clock=clock, rng=rng, deviations=deviations)
         self._sleep = sleep
 
-    def send(self, call: Call) -> Any:
-        """Send one call; the parsed 2xx body or a typed error."""
+    def send(self, call: Call, *, strict: bool = False) -> Any:
+        """Send one call; the parsed 2xx body or a typed error (`strict`: see `finish`)."""
         request = self.build(call)
         try:
             response = self._http.send(request)
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self.failure(request, exc) from exc
-        return self.finish(call, request, response)
+        return self.finish(call, request, response, strict=strict)
 
     def _perform(self, effect: Any) -> Any:
         if isinstance(effect, Call):
-            return self.send(effect)
+            return self.send(effect, strict=True)
         return (
             self.local(effect)
             if isinstance(effect, Environment | MakeHandles)
@@ -345,10 +367,12 @@ class SyncRunner(_RunnerCore):
         from .._pagination import SyncPaginator
 
         pages = self.pages(op, args, options)
-        return SyncPaginator(
-            lambda cursor: _page_of(self.send(pages.call(cursor))),
-            starting_after=pages.start, what=op.route,
-        )  # fmt: skip
+
+        def fetch(cursor: str | None) -> Page[Any]:
+            call = pages.call(cursor)
+            return _page_of(self.send(call), call)
+
+        return SyncPaginator(fetch, starting_after=pages.start, what=op.route)
 
 
 class AsyncRunner(_RunnerCore):
@@ -364,22 +388,23 @@ class AsyncRunner(_RunnerCore):
         clock: Clock,
         sleep: Callable[[float], Awaitable[object]],
         rng: Rng,
+        deviations: DeviationLog | None = None,
     ) -> None:
-        super().__init__(http, raw, clock=clock, rng=rng)
+        super().__init__(http, raw, clock=clock, rng=rng, deviations=deviations)
         self._sleep = sleep
 
-    async def send(self, call: Call) -> Any:
-        """Send one call; the parsed 2xx body or a typed error."""
+    async def send(self, call: Call, *, strict: bool = False) -> Any:
+        """Send one call; the parsed 2xx body or a typed error (`strict`: see `finish`)."""
         request = self.build(call)
         try:
             response = await self._http.send(request)
         except (httpx.TransportError, httpx.DecodingError) as exc:
             raise self.failure(request, exc) from exc
-        return self.finish(call, request, response)
+        return self.finish(call, request, response, strict=strict)
 
     async def _perform(self, effect: Any) -> Any:
         if isinstance(effect, Call):
-            return await self.send(effect)
+            return await self.send(effect, strict=True)
         return (
             self.local(effect)
             if isinstance(effect, Environment | MakeHandles)
@@ -417,7 +442,8 @@ class AsyncRunner(_RunnerCore):
         pages = self.pages(op, args, options)
 
         async def fetch(cursor: str | None) -> Page[Any]:
-            return _page_of(await self.send(pages.call(cursor)))
+            call = pages.call(cursor)
+            return _page_of(await self.send(call), call)
 
         return AsyncPaginator(fetch, starting_after=pages.start, what=op.route)
 

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Account")
@@ -97,346 +99,369 @@ class Account:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        first_name = self.first_name
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        organization = self.organization
+            organization = self.organization
 
-        warmup_status = self.warmup_status
+            warmup_status = self.warmup_status
 
-        provider_code = self.provider_code
+            provider_code = self.provider_code
 
-        setup_pending = self.setup_pending
+            setup_pending = self.setup_pending
 
-        is_managed_account = self.is_managed_account
+            is_managed_account = self.is_managed_account
 
-        warmup: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.warmup, Unset):
-            warmup = self.warmup.to_dict()
+            warmup: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.warmup, Unset):
+                warmup = self.warmup.to_dict()
 
-        added_by: None | str | Unset
-        if isinstance(self.added_by, Unset):
-            added_by = UNSET
-        else:
-            added_by = self.added_by
+            added_by: None | str | Unset
+            if isinstance(self.added_by, Unset):
+                added_by = UNSET
+            else:
+                added_by = self.added_by
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        daily_limit_max: float | None | Unset
-        if isinstance(self.daily_limit_max, Unset):
-            daily_limit_max = UNSET
-        else:
-            daily_limit_max = self.daily_limit_max
+            daily_limit_max: float | None | Unset
+            if isinstance(self.daily_limit_max, Unset):
+                daily_limit_max = UNSET
+            else:
+                daily_limit_max = self.daily_limit_max
 
-        warmup_limit_max: float | None | Unset
-        if isinstance(self.warmup_limit_max, Unset):
-            warmup_limit_max = UNSET
-        else:
-            warmup_limit_max = self.warmup_limit_max
+            warmup_limit_max: float | None | Unset
+            if isinstance(self.warmup_limit_max, Unset):
+                warmup_limit_max = UNSET
+            else:
+                warmup_limit_max = self.warmup_limit_max
 
-        modified_by: None | str | Unset
-        if isinstance(self.modified_by, Unset):
-            modified_by = UNSET
-        else:
-            modified_by = self.modified_by
+            modified_by: None | str | Unset
+            if isinstance(self.modified_by, Unset):
+                modified_by = UNSET
+            else:
+                modified_by = self.modified_by
 
-        tracking_domain_name: None | str | Unset
-        if isinstance(self.tracking_domain_name, Unset):
-            tracking_domain_name = UNSET
-        else:
-            tracking_domain_name = self.tracking_domain_name
+            tracking_domain_name: None | str | Unset
+            if isinstance(self.tracking_domain_name, Unset):
+                tracking_domain_name = UNSET
+            else:
+                tracking_domain_name = self.tracking_domain_name
 
-        tracking_domain_status: None | str | Unset
-        if isinstance(self.tracking_domain_status, Unset):
-            tracking_domain_status = UNSET
-        else:
-            tracking_domain_status = self.tracking_domain_status
+            tracking_domain_status: None | str | Unset
+            if isinstance(self.tracking_domain_status, Unset):
+                tracking_domain_status = UNSET
+            else:
+                tracking_domain_status = self.tracking_domain_status
 
-        status = self.status
+            status = self.status
 
-        enable_slow_ramp: bool | None | Unset
-        if isinstance(self.enable_slow_ramp, Unset):
-            enable_slow_ramp = UNSET
-        else:
-            enable_slow_ramp = self.enable_slow_ramp
+            enable_slow_ramp: bool | None | Unset
+            if isinstance(self.enable_slow_ramp, Unset):
+                enable_slow_ramp = UNSET
+            else:
+                enable_slow_ramp = self.enable_slow_ramp
 
-        inbox_placement_test_limit: float | None | Unset
-        if isinstance(self.inbox_placement_test_limit, Unset):
-            inbox_placement_test_limit = UNSET
-        else:
-            inbox_placement_test_limit = self.inbox_placement_test_limit
+            inbox_placement_test_limit: float | None | Unset
+            if isinstance(self.inbox_placement_test_limit, Unset):
+                inbox_placement_test_limit = UNSET
+            else:
+                inbox_placement_test_limit = self.inbox_placement_test_limit
 
-        status_message: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status_message, Unset):
-            status_message = self.status_message.to_dict()
+            status_message: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.status_message, Unset):
+                status_message = self.status_message.to_dict()
 
-        timestamp_warmup_start: None | str | Unset
-        if isinstance(self.timestamp_warmup_start, Unset):
-            timestamp_warmup_start = UNSET
-        elif isinstance(self.timestamp_warmup_start, datetime.datetime):
-            timestamp_warmup_start = self.timestamp_warmup_start.isoformat()
-        else:
-            timestamp_warmup_start = self.timestamp_warmup_start
+            timestamp_warmup_start: None | str | Unset
+            if isinstance(self.timestamp_warmup_start, Unset):
+                timestamp_warmup_start = UNSET
+            elif isinstance(self.timestamp_warmup_start, datetime.datetime):
+                timestamp_warmup_start = self.timestamp_warmup_start.isoformat()
+            else:
+                timestamp_warmup_start = self.timestamp_warmup_start
 
-        stat_warmup_score: float | None | Unset
-        if isinstance(self.stat_warmup_score, Unset):
-            stat_warmup_score = UNSET
-        else:
-            stat_warmup_score = self.stat_warmup_score
+            stat_warmup_score: float | None | Unset
+            if isinstance(self.stat_warmup_score, Unset):
+                stat_warmup_score = UNSET
+            else:
+                stat_warmup_score = self.stat_warmup_score
 
-        sending_gap = self.sending_gap
+            sending_gap = self.sending_gap
 
-        signature: None | str | Unset
-        if isinstance(self.signature, Unset):
-            signature = UNSET
-        else:
-            signature = self.signature
+            signature: None | str | Unset
+            if isinstance(self.signature, Unset):
+                signature = UNSET
+            else:
+                signature = self.signature
 
-        reply_to: None | str | Unset
-        if isinstance(self.reply_to, Unset):
-            reply_to = UNSET
-        else:
-            reply_to = self.reply_to
+            reply_to: None | str | Unset
+            if isinstance(self.reply_to, Unset):
+                reply_to = UNSET
+            else:
+                reply_to = self.reply_to
 
-        autofix_failed: bool | None | Unset
-        if isinstance(self.autofix_failed, Unset):
-            autofix_failed = UNSET
-        else:
-            autofix_failed = self.autofix_failed
+            autofix_failed: bool | None | Unset
+            if isinstance(self.autofix_failed, Unset):
+                autofix_failed = UNSET
+            else:
+                autofix_failed = self.autofix_failed
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "first_name": first_name,
-                "last_name": last_name,
-                "organization": organization,
-                "warmup_status": warmup_status,
-                "provider_code": provider_code,
-                "setup_pending": setup_pending,
-                "is_managed_account": is_managed_account,
-            }
-        )
-        if warmup is not UNSET:
-            field_dict["warmup"] = warmup
-        if added_by is not UNSET:
-            field_dict["added_by"] = added_by
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if daily_limit_max is not UNSET:
-            field_dict["daily_limit_max"] = daily_limit_max
-        if warmup_limit_max is not UNSET:
-            field_dict["warmup_limit_max"] = warmup_limit_max
-        if modified_by is not UNSET:
-            field_dict["modified_by"] = modified_by
-        if tracking_domain_name is not UNSET:
-            field_dict["tracking_domain_name"] = tracking_domain_name
-        if tracking_domain_status is not UNSET:
-            field_dict["tracking_domain_status"] = tracking_domain_status
-        if status is not UNSET:
-            field_dict["status"] = status
-        if enable_slow_ramp is not UNSET:
-            field_dict["enable_slow_ramp"] = enable_slow_ramp
-        if inbox_placement_test_limit is not UNSET:
-            field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
-        if status_message is not UNSET:
-            field_dict["status_message"] = status_message
-        if timestamp_warmup_start is not UNSET:
-            field_dict["timestamp_warmup_start"] = timestamp_warmup_start
-        if stat_warmup_score is not UNSET:
-            field_dict["stat_warmup_score"] = stat_warmup_score
-        if sending_gap is not UNSET:
-            field_dict["sending_gap"] = sending_gap
-        if signature is not UNSET:
-            field_dict["signature"] = signature
-        if reply_to is not UNSET:
-            field_dict["reply_to"] = reply_to
-        if autofix_failed is not UNSET:
-            field_dict["autofix_failed"] = autofix_failed
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if organization is not UNSET:
+                field_dict["organization"] = organization
+            if warmup_status is not UNSET:
+                field_dict["warmup_status"] = warmup_status
+            if provider_code is not UNSET:
+                field_dict["provider_code"] = provider_code
+            if setup_pending is not UNSET:
+                field_dict["setup_pending"] = setup_pending
+            if is_managed_account is not UNSET:
+                field_dict["is_managed_account"] = is_managed_account
+            if warmup is not UNSET:
+                field_dict["warmup"] = warmup
+            if added_by is not UNSET:
+                field_dict["added_by"] = added_by
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if daily_limit_max is not UNSET:
+                field_dict["daily_limit_max"] = daily_limit_max
+            if warmup_limit_max is not UNSET:
+                field_dict["warmup_limit_max"] = warmup_limit_max
+            if modified_by is not UNSET:
+                field_dict["modified_by"] = modified_by
+            if tracking_domain_name is not UNSET:
+                field_dict["tracking_domain_name"] = tracking_domain_name
+            if tracking_domain_status is not UNSET:
+                field_dict["tracking_domain_status"] = tracking_domain_status
+            if status is not UNSET:
+                field_dict["status"] = status
+            if enable_slow_ramp is not UNSET:
+                field_dict["enable_slow_ramp"] = enable_slow_ramp
+            if inbox_placement_test_limit is not UNSET:
+                field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
+            if status_message is not UNSET:
+                field_dict["status_message"] = status_message
+            if timestamp_warmup_start is not UNSET:
+                field_dict["timestamp_warmup_start"] = timestamp_warmup_start
+            if stat_warmup_score is not UNSET:
+                field_dict["stat_warmup_score"] = stat_warmup_score
+            if sending_gap is not UNSET:
+                field_dict["sending_gap"] = sending_gap
+            if signature is not UNSET:
+                field_dict["signature"] = signature
+            if reply_to is not UNSET:
+                field_dict["reply_to"] = reply_to
+            if autofix_failed is not UNSET:
+                field_dict["autofix_failed"] = autofix_failed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        first_name = d.pop("first_name")
+                first_name = d.pop("first_name")
 
-        last_name = d.pop("last_name")
+                last_name = d.pop("last_name")
 
-        organization = d.pop("organization")
+                organization = d.pop("organization")
 
-        warmup_status = d.pop("warmup_status")
+                warmup_status = d.pop("warmup_status")
 
-        provider_code = d.pop("provider_code")
+                provider_code = d.pop("provider_code")
 
-        setup_pending = d.pop("setup_pending")
+                setup_pending = d.pop("setup_pending")
 
-        is_managed_account = d.pop("is_managed_account")
+                is_managed_account = d.pop("is_managed_account")
 
-        _warmup = d.pop("warmup", UNSET)
-        warmup: AccountWarmup | Unset
-        if isinstance(_warmup, Unset):
-            warmup = UNSET
-        else:
-            warmup = AccountWarmup.from_dict(_warmup)
+                _warmup = d.pop("warmup", UNSET)
+                warmup: AccountWarmup | Unset
+                if isinstance(_warmup, Unset):
+                    warmup = UNSET
+                else:
+                    warmup = AccountWarmup.from_dict(_warmup)
 
-        added_by = d.pop("added_by", UNSET)
+                added_by = d.pop("added_by", UNSET)
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        daily_limit_max = d.pop("daily_limit_max", UNSET)
+                daily_limit_max = d.pop("daily_limit_max", UNSET)
 
-        warmup_limit_max = d.pop("warmup_limit_max", UNSET)
+                warmup_limit_max = d.pop("warmup_limit_max", UNSET)
 
-        modified_by = d.pop("modified_by", UNSET)
+                modified_by = d.pop("modified_by", UNSET)
 
-        tracking_domain_name = d.pop("tracking_domain_name", UNSET)
+                tracking_domain_name = d.pop("tracking_domain_name", UNSET)
 
-        tracking_domain_status = d.pop("tracking_domain_status", UNSET)
+                tracking_domain_status = d.pop("tracking_domain_status", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
+                enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
+                inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
 
-        _status_message = d.pop("status_message", UNSET)
-        status_message: AccountStatusMessage | Unset
-        if isinstance(_status_message, Unset):
-            status_message = UNSET
-        else:
-            status_message = AccountStatusMessage.from_dict(_status_message)
+                _status_message = d.pop("status_message", UNSET)
+                status_message: AccountStatusMessage | Unset
+                if isinstance(_status_message, Unset):
+                    status_message = UNSET
+                else:
+                    status_message = AccountStatusMessage.from_dict(_status_message)
 
-        timestamp_warmup_start = _parse_timestamp_warmup_start(
-            d.pop("timestamp_warmup_start", UNSET)
-        )
+                timestamp_warmup_start = _parse_timestamp_warmup_start(
+                    d.pop("timestamp_warmup_start", UNSET)
+                )
 
-        stat_warmup_score = d.pop("stat_warmup_score", UNSET)
+                stat_warmup_score = d.pop("stat_warmup_score", UNSET)
 
-        sending_gap = d.pop("sending_gap", UNSET)
+                sending_gap = d.pop("sending_gap", UNSET)
 
-        signature = d.pop("signature", UNSET)
+                signature = d.pop("signature", UNSET)
 
-        reply_to = d.pop("reply_to", UNSET)
+                reply_to = d.pop("reply_to", UNSET)
 
-        autofix_failed = d.pop("autofix_failed", UNSET)
+                autofix_failed = d.pop("autofix_failed", UNSET)
 
-        account = cls(
-            email,
-            timestamp_created,
-            timestamp_updated,
-            first_name,
-            last_name,
-            organization,
-            warmup_status,
-            provider_code,
-            setup_pending,
-            is_managed_account,
-            warmup,
-            added_by,
-            daily_limit,
-            daily_limit_max,
-            warmup_limit_max,
-            modified_by,
-            tracking_domain_name,
-            tracking_domain_status,
-            status,
-            enable_slow_ramp,
-            inbox_placement_test_limit,
-            status_message,
-            timestamp_warmup_start,
-            stat_warmup_score,
-            sending_gap,
-            signature,
-            reply_to,
-            autofix_failed,
-        )
+                account = cls(
+                    email,
+                    timestamp_created,
+                    timestamp_updated,
+                    first_name,
+                    last_name,
+                    organization,
+                    warmup_status,
+                    provider_code,
+                    setup_pending,
+                    is_managed_account,
+                    warmup,
+                    added_by,
+                    daily_limit,
+                    daily_limit_max,
+                    warmup_limit_max,
+                    modified_by,
+                    tracking_domain_name,
+                    tracking_domain_status,
+                    status,
+                    enable_slow_ramp,
+                    inbox_placement_test_limit,
+                    status_message,
+                    timestamp_warmup_start,
+                    stat_warmup_score,
+                    sending_gap,
+                    signature,
+                    reply_to,
+                    autofix_failed,
+                )
 
-        account.additional_properties = d
-        if not (
-            type(email) is str
-            and type(first_name) is str
-            and type(last_name) is str
-            and type(organization) is str
-            and type(warmup_status) is int
-            and type(provider_code) is int
-            and type(setup_pending) is bool
-            and type(is_managed_account) is bool
-            and (added_by is None or type(added_by) is str or added_by is UNSET)
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (
-                type(daily_limit_max) is float
-                or type(daily_limit_max) is int
-                or daily_limit_max is None
-                or daily_limit_max is UNSET
-            )
-            and (
-                type(warmup_limit_max) is float
-                or type(warmup_limit_max) is int
-                or warmup_limit_max is None
-                or warmup_limit_max is UNSET
-            )
-            and (modified_by is None or type(modified_by) is str or modified_by is UNSET)
-            and (
-                tracking_domain_name is None
-                or type(tracking_domain_name) is str
-                or tracking_domain_name is UNSET
-            )
-            and (
-                tracking_domain_status is None
-                or type(tracking_domain_status) is str
-                or tracking_domain_status is UNSET
-            )
-            and (type(status) is int or status is UNSET)
-            and (
-                type(enable_slow_ramp) is bool
-                or enable_slow_ramp is None
-                or enable_slow_ramp is UNSET
-            )
-            and (
-                type(inbox_placement_test_limit) is float
-                or type(inbox_placement_test_limit) is int
-                or inbox_placement_test_limit is None
-                or inbox_placement_test_limit is UNSET
-            )
-            and (
-                type(stat_warmup_score) is float
-                or type(stat_warmup_score) is int
-                or stat_warmup_score is None
-                or stat_warmup_score is UNSET
-            )
-            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
-            and (signature is None or type(signature) is str or signature is UNSET)
-            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
-            and (type(autofix_failed) is bool or autofix_failed is None or autofix_failed is UNSET)
-        ):
-            _check_shape(account, _SHAPE)
-        return account
+                account.additional_properties = d
+                if (
+                    type(email) is str
+                    and type(first_name) is str
+                    and type(last_name) is str
+                    and type(organization) is str
+                    and type(warmup_status) is int
+                    and type(provider_code) is int
+                    and type(setup_pending) is bool
+                    and type(is_managed_account) is bool
+                    and (added_by is None or type(added_by) is str or added_by is UNSET)
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        type(daily_limit_max) is float
+                        or type(daily_limit_max) is int
+                        or daily_limit_max is None
+                        or daily_limit_max is UNSET
+                    )
+                    and (
+                        type(warmup_limit_max) is float
+                        or type(warmup_limit_max) is int
+                        or warmup_limit_max is None
+                        or warmup_limit_max is UNSET
+                    )
+                    and (modified_by is None or type(modified_by) is str or modified_by is UNSET)
+                    and (
+                        tracking_domain_name is None
+                        or type(tracking_domain_name) is str
+                        or tracking_domain_name is UNSET
+                    )
+                    and (
+                        tracking_domain_status is None
+                        or type(tracking_domain_status) is str
+                        or tracking_domain_status is UNSET
+                    )
+                    and (type(status) is int or status is UNSET)
+                    and (
+                        type(enable_slow_ramp) is bool
+                        or enable_slow_ramp is None
+                        or enable_slow_ramp is UNSET
+                    )
+                    and (
+                        type(inbox_placement_test_limit) is float
+                        or type(inbox_placement_test_limit) is int
+                        or inbox_placement_test_limit is None
+                        or inbox_placement_test_limit is UNSET
+                    )
+                    and (
+                        type(stat_warmup_score) is float
+                        or type(stat_warmup_score) is int
+                        or stat_warmup_score is None
+                        or stat_warmup_score is UNSET
+                    )
+                    and (
+                        type(sending_gap) is float
+                        or type(sending_gap) is int
+                        or sending_gap is UNSET
+                    )
+                    and (signature is None or type(signature) is str or signature is UNSET)
+                    and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+                    and (
+                        type(autofix_failed) is bool
+                        or autofix_failed is None
+                        or autofix_failed is UNSET
+                    )
+                ):
+                    return account
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -474,154 +499,36 @@ def _parse_timestamp_warmup_start(data: object) -> datetime.datetime | None | Un
     )
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    ("first_name", (str,), None),
-    ("last_name", (str,), None),
-    ("organization", (str,), None),
-    ("warmup_status", (int,), None),
-    ("provider_code", (int,), None),
-    ("setup_pending", (bool,), None),
-    ("is_managed_account", (bool,), None),
-    (
-        "added_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_limit_max",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "warmup_limit_max",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "modified_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enable_slow_ramp",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "inbox_placement_test_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stat_warmup_score",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_gap",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "signature",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "autofix_failed",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("first_name", "first_name", True),
+    ("last_name", "last_name", True),
+    ("organization", "organization", True),
+    ("warmup_status", "warmup_status", True),
+    ("provider_code", "provider_code", True),
+    ("setup_pending", "setup_pending", True),
+    ("is_managed_account", "is_managed_account", True),
+    ("warmup", "warmup", False),
+    ("added_by", "added_by", False),
+    ("daily_limit", "daily_limit", False),
+    ("daily_limit_max", "daily_limit_max", False),
+    ("warmup_limit_max", "warmup_limit_max", False),
+    ("modified_by", "modified_by", False),
+    ("tracking_domain_name", "tracking_domain_name", False),
+    ("tracking_domain_status", "tracking_domain_status", False),
+    ("status", "status", False),
+    ("enable_slow_ramp", "enable_slow_ramp", False),
+    ("inbox_placement_test_limit", "inbox_placement_test_limit", False),
+    ("status_message", "status_message", False),
+    ("timestamp_warmup_start", "timestamp_warmup_start", False),
+    ("stat_warmup_score", "stat_warmup_score", False),
+    ("sending_gap", "sending_gap", False),
+    ("signature", "signature", False),
+    ("reply_to", "reply_to", False),
+    ("autofix_failed", "autofix_failed", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountCampaignMapping")
@@ -35,55 +37,63 @@ class AccountCampaignMapping:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
+        try:
+            campaign_id = self.campaign_id
 
-        campaign_name = self.campaign_name
+            campaign_name = self.campaign_name
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        status = self.status
+            status = self.status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign_id": campaign_id,
-                "campaign_name": campaign_name,
-                "timestamp_created": timestamp_created,
-            }
-        )
-        if status is not UNSET:
-            field_dict["status"] = status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if campaign_name is not UNSET:
+                field_dict["campaign_name"] = campaign_name
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_id = d.pop("campaign_id")
 
-        campaign_name = d.pop("campaign_name")
+                campaign_name = d.pop("campaign_name")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        account_campaign_mapping = cls(
-            campaign_id,
-            campaign_name,
-            timestamp_created,
-            status,
-        )
+                account_campaign_mapping = cls(
+                    campaign_id,
+                    campaign_name,
+                    timestamp_created,
+                    status,
+                )
 
-        account_campaign_mapping.additional_properties = d
-        if not (
-            type(campaign_id) is str
-            and type(campaign_name) is str
-            and type(timestamp_created) is str
-            and (type(status) is int or status is UNSET)
-        ):
-            _check_shape(account_campaign_mapping, _SHAPE)
-        return account_campaign_mapping
+                account_campaign_mapping.additional_properties = d
+                if (
+                    type(campaign_id) is str
+                    and type(campaign_name) is str
+                    and type(timestamp_created) is str
+                    and (type(status) is int or status is UNSET)
+                ):
+                    return account_campaign_mapping
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,16 +112,10 @@ class AccountCampaignMapping:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("campaign_id", (str,), None),
-    ("campaign_name", (str,), None),
-    ("timestamp_created", (str,), None),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_id", "campaign_id", True),
+    ("campaign_name", "campaign_name", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("status", "status", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountListItemTagsType0Item")
@@ -29,51 +31,59 @@ class AccountListItemTagsType0Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        label = self.label
+            label = self.label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if label is not UNSET:
-            field_dict["label"] = label
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if label is not UNSET:
+                field_dict["label"] = label
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        label = d.pop("label", UNSET)
+                label = d.pop("label", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        account_list_item_tags_type_0_item = cls(
-            id,
-            label,
-            description,
-        )
+                account_list_item_tags_type_0_item = cls(
+                    id,
+                    label,
+                    description,
+                )
 
-        account_list_item_tags_type_0_item.additional_properties = d
-        if not (
-            (type(id) is str or id is UNSET)
-            and (type(label) is str or label is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-        ):
-            _check_shape(account_list_item_tags_type_0_item, _SHAPE)
-        return account_list_item_tags_type_0_item
+                account_list_item_tags_type_0_item.additional_properties = d
+                if (
+                    (type(id) is str or id is UNSET)
+                    and (type(label) is str or label is UNSET)
+                    and (description is None or type(description) is str or description is UNSET)
+                ):
+                    return account_list_item_tags_type_0_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -92,30 +102,9 @@ class AccountListItemTagsType0Item:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "label",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("label", "label", False),
+    ("description", "description", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountStatusMessage")
@@ -34,65 +36,75 @@ class AccountStatusMessage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        try:
+            code = self.code
 
-        command = self.command
+            command = self.command
 
-        response = self.response
+            response = self.response
 
-        e_message = self.e_message
+            e_message = self.e_message
 
-        response_code = self.response_code
+            response_code = self.response_code
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if code is not UNSET:
-            field_dict["code"] = code
-        if command is not UNSET:
-            field_dict["command"] = command
-        if response is not UNSET:
-            field_dict["response"] = response
-        if e_message is not UNSET:
-            field_dict["e_message"] = e_message
-        if response_code is not UNSET:
-            field_dict["responseCode"] = response_code
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if code is not UNSET:
+                field_dict["code"] = code
+            if command is not UNSET:
+                field_dict["command"] = command
+            if response is not UNSET:
+                field_dict["response"] = response
+            if e_message is not UNSET:
+                field_dict["e_message"] = e_message
+            if response_code is not UNSET:
+                field_dict["responseCode"] = response_code
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        code = d.pop("code", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                code = d.pop("code", UNSET)
 
-        command = d.pop("command", UNSET)
+                command = d.pop("command", UNSET)
 
-        response = d.pop("response", UNSET)
+                response = d.pop("response", UNSET)
 
-        e_message = d.pop("e_message", UNSET)
+                e_message = d.pop("e_message", UNSET)
 
-        response_code = d.pop("responseCode", UNSET)
+                response_code = d.pop("responseCode", UNSET)
 
-        account_status_message = cls(
-            code,
-            command,
-            response,
-            e_message,
-            response_code,
-        )
+                account_status_message = cls(
+                    code,
+                    command,
+                    response,
+                    e_message,
+                    response_code,
+                )
 
-        account_status_message.additional_properties = d
-        if not (
-            (type(code) is str or code is UNSET)
-            and (type(command) is str or command is UNSET)
-            and (type(response) is str or response is UNSET)
-            and (type(e_message) is str or e_message is UNSET)
-            and (
-                type(response_code) is float or type(response_code) is int or response_code is UNSET
-            )
-        ):
-            _check_shape(account_status_message, _SHAPE)
-        return account_status_message
+                account_status_message.additional_properties = d
+                if (
+                    (type(code) is str or code is UNSET)
+                    and (type(command) is str or command is UNSET)
+                    and (type(response) is str or response is UNSET)
+                    and (type(e_message) is str or e_message is UNSET)
+                    and (
+                        type(response_code) is float
+                        or type(response_code) is int
+                        or response_code is UNSET
+                    )
+                ):
+                    return account_status_message
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,46 +123,11 @@ class AccountStatusMessage:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "command",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "response",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "e_message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "response_code",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("code", "code", False),
+    ("command", "command", False),
+    ("response", "response", False),
+    ("e_message", "e_message", False),
+    ("response_code", "responseCode", False),
 )

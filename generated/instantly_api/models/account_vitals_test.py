@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountVitalsTest")
@@ -29,71 +31,87 @@ class AccountVitalsTest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        success_list: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.success_list, Unset):
-            success_list = []
-            for success_list_item_data in self.success_list:
-                success_list_item = success_list_item_data.to_dict()
-                success_list.append(success_list_item)
+            success_list: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.success_list, Unset):
+                if not isinstance(self.success_list, list):
+                    raise TypeError("not a list")
+                success_list = []
+                for success_list_item_data in self.success_list:
+                    success_list_item = success_list_item_data.to_dict()
+                    success_list.append(success_list_item)
 
-        failure_list: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.failure_list, Unset):
-            failure_list = []
-            for failure_list_item_data in self.failure_list:
-                failure_list_item = failure_list_item_data.to_dict()
-                failure_list.append(failure_list_item)
+            failure_list: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.failure_list, Unset):
+                if not isinstance(self.failure_list, list):
+                    raise TypeError("not a list")
+                failure_list = []
+                for failure_list_item_data in self.failure_list:
+                    failure_list_item = failure_list_item_data.to_dict()
+                    failure_list.append(failure_list_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if success_list is not UNSET:
-            field_dict["success_list"] = success_list
-        if failure_list is not UNSET:
-            field_dict["failure_list"] = failure_list
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if success_list is not UNSET:
+                field_dict["success_list"] = success_list
+            if failure_list is not UNSET:
+                field_dict["failure_list"] = failure_list
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        _success_list = d.pop("success_list", UNSET)
-        success_list: list[AccountVitalsTestSuccessListItem] | Unset = UNSET
-        if _success_list is not UNSET:
-            success_list = []
-            for success_list_item_data in _success_list:
-                success_list_item = AccountVitalsTestSuccessListItem.from_dict(
-                    success_list_item_data
+                _success_list = d.pop("success_list", UNSET)
+                success_list: list[AccountVitalsTestSuccessListItem] | Unset = UNSET
+                if _success_list is not UNSET:
+                    if type(_success_list) is not list:
+                        raise TypeError("success_list is not a list")
+                    success_list = []
+                    for success_list_item_data in _success_list:
+                        success_list_item = AccountVitalsTestSuccessListItem.from_dict(
+                            success_list_item_data
+                        )
+
+                        success_list.append(success_list_item)
+
+                _failure_list = d.pop("failure_list", UNSET)
+                failure_list: list[AccountVitalsTestFailureListItem] | Unset = UNSET
+                if _failure_list is not UNSET:
+                    if type(_failure_list) is not list:
+                        raise TypeError("failure_list is not a list")
+                    failure_list = []
+                    for failure_list_item_data in _failure_list:
+                        failure_list_item = AccountVitalsTestFailureListItem.from_dict(
+                            failure_list_item_data
+                        )
+
+                        failure_list.append(failure_list_item)
+
+                account_vitals_test = cls(
+                    status,
+                    success_list,
+                    failure_list,
                 )
 
-                success_list.append(success_list_item)
+                account_vitals_test.additional_properties = d
+                if type(status) is str or status is UNSET:
+                    return account_vitals_test
 
-        _failure_list = d.pop("failure_list", UNSET)
-        failure_list: list[AccountVitalsTestFailureListItem] | Unset = UNSET
-        if _failure_list is not UNSET:
-            failure_list = []
-            for failure_list_item_data in _failure_list:
-                failure_list_item = AccountVitalsTestFailureListItem.from_dict(
-                    failure_list_item_data
-                )
-
-                failure_list.append(failure_list_item)
-
-        account_vitals_test = cls(
-            status,
-            success_list,
-            failure_list,
-        )
-
-        account_vitals_test.additional_properties = d
-        if not (type(status) is str or status is UNSET):
-            _check_shape(account_vitals_test, _SHAPE)
-        return account_vitals_test
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -112,15 +130,11 @@ class AccountVitalsTest:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("success_list", "success_list", False),
+    ("failure_list", "failure_list", False),
 )
 
 

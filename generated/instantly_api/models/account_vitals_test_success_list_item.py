@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountVitalsTestSuccessListItem")
@@ -35,71 +37,79 @@ class AccountVitalsTestSuccessListItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        all_pass = self.all_pass
+            all_pass = self.all_pass
 
-        mx = self.mx
+            mx = self.mx
 
-        spf = self.spf
+            spf = self.spf
 
-        dkim = self.dkim
+            dkim = self.dkim
 
-        dmarc = self.dmarc
+            dmarc = self.dmarc
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if domain is not UNSET:
-            field_dict["domain"] = domain
-        if all_pass is not UNSET:
-            field_dict["allPass"] = all_pass
-        if mx is not UNSET:
-            field_dict["mx"] = mx
-        if spf is not UNSET:
-            field_dict["spf"] = spf
-        if dkim is not UNSET:
-            field_dict["dkim"] = dkim
-        if dmarc is not UNSET:
-            field_dict["dmarc"] = dmarc
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if all_pass is not UNSET:
+                field_dict["allPass"] = all_pass
+            if mx is not UNSET:
+                field_dict["mx"] = mx
+            if spf is not UNSET:
+                field_dict["spf"] = spf
+            if dkim is not UNSET:
+                field_dict["dkim"] = dkim
+            if dmarc is not UNSET:
+                field_dict["dmarc"] = dmarc
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain", UNSET)
 
-        all_pass = d.pop("allPass", UNSET)
+                all_pass = d.pop("allPass", UNSET)
 
-        mx = d.pop("mx", UNSET)
+                mx = d.pop("mx", UNSET)
 
-        spf = d.pop("spf", UNSET)
+                spf = d.pop("spf", UNSET)
 
-        dkim = d.pop("dkim", UNSET)
+                dkim = d.pop("dkim", UNSET)
 
-        dmarc = d.pop("dmarc", UNSET)
+                dmarc = d.pop("dmarc", UNSET)
 
-        account_vitals_test_success_list_item = cls(
-            domain,
-            all_pass,
-            mx,
-            spf,
-            dkim,
-            dmarc,
-        )
+                account_vitals_test_success_list_item = cls(
+                    domain,
+                    all_pass,
+                    mx,
+                    spf,
+                    dkim,
+                    dmarc,
+                )
 
-        account_vitals_test_success_list_item.additional_properties = d
-        if not (
-            (type(domain) is str or domain is UNSET)
-            and (type(all_pass) is bool or all_pass is UNSET)
-            and (type(mx) is bool or mx is UNSET)
-            and (type(spf) is bool or spf is UNSET)
-            and (type(dkim) is bool or dkim is UNSET)
-            and (type(dmarc) is bool or dmarc is UNSET)
-        ):
-            _check_shape(account_vitals_test_success_list_item, _SHAPE)
-        return account_vitals_test_success_list_item
+                account_vitals_test_success_list_item.additional_properties = d
+                if (
+                    (type(domain) is str or domain is UNSET)
+                    and (type(all_pass) is bool or all_pass is UNSET)
+                    and (type(mx) is bool or mx is UNSET)
+                    and (type(spf) is bool or spf is UNSET)
+                    and (type(dkim) is bool or dkim is UNSET)
+                    and (type(dmarc) is bool or dmarc is UNSET)
+                ):
+                    return account_vitals_test_success_list_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -118,53 +128,12 @@ class AccountVitalsTestSuccessListItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "domain",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "all_pass",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "mx",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "spf",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "dkim",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "dmarc",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", False),
+    ("all_pass", "allPass", False),
+    ("mx", "mx", False),
+    ("spf", "spf", False),
+    ("dkim", "dkim", False),
+    ("dmarc", "dmarc", False),
 )

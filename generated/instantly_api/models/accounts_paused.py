@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AccountsPaused")
 
@@ -27,40 +30,50 @@ class AccountsPaused:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        paused_emails = self.paused_emails
+        try:
+            paused_emails = self.paused_emails
 
-        failed_emails = self.failed_emails
+            failed_emails = self.failed_emails
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "paused_emails": paused_emails,
-                "failed_emails": failed_emails,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if paused_emails is not UNSET:
+                field_dict["paused_emails"] = paused_emails
+            if failed_emails is not UNSET:
+                field_dict["failed_emails"] = failed_emails
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        paused_emails = cast(list[str], d.pop("paused_emails"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                paused_emails = cast(list[str], d.pop("paused_emails"))
 
-        failed_emails = cast(list[str], d.pop("failed_emails"))
+                failed_emails = cast(list[str], d.pop("failed_emails"))
 
-        accounts_paused = cls(
-            paused_emails,
-            failed_emails,
-        )
+                accounts_paused = cls(
+                    paused_emails,
+                    failed_emails,
+                )
 
-        accounts_paused.additional_properties = d
-        if not (
-            (type(paused_emails) is list and all(type(_item) is str for _item in paused_emails))
-            and (type(failed_emails) is list and all(type(_item) is str for _item in failed_emails))
-        ):
-            _check_shape(accounts_paused, _SHAPE)
-        return accounts_paused
+                accounts_paused.additional_properties = d
+                if (
+                    type(paused_emails) is list
+                    and all(type(_item) is str for _item in paused_emails)
+                ) and (
+                    type(failed_emails) is list
+                    and all(type(_item) is str for _item in failed_emails)
+                ):
+                    return accounts_paused
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,7 +92,8 @@ class AccountsPaused:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("paused_emails", (list,), (str,)),
-    ("failed_emails", (list,), (str,)),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("paused_emails", "paused_emails", True),
+    ("failed_emails", "failed_emails", True),
 )

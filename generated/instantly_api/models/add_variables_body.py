@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AddVariablesBody")
 
@@ -24,31 +27,37 @@ class AddVariablesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        variables = self.variables
+        try:
+            variables = self.variables
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "variables": variables,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if variables is not UNSET:
+                field_dict["variables"] = variables
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        variables = cast(list[str], d.pop("variables"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                variables = cast(list[str], d.pop("variables"))
 
-        add_variables_body = cls(
-            variables,
-        )
+                add_variables_body = cls(
+                    variables,
+                )
 
-        add_variables_body.additional_properties = d
-        if not (type(variables) is list and all(type(_item) is str for _item in variables)):
-            _check_shape(add_variables_body, _SHAPE)
-        return add_variables_body
+                add_variables_body.additional_properties = d
+                if type(variables) is list and all(type(_item) is str for _item in variables):
+                    return add_variables_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class AddVariablesBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("variables", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("variables", "variables", True),)

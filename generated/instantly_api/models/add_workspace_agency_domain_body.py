@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AddWorkspaceAgencyDomainBody")
 
@@ -24,31 +27,37 @@ class AddWorkspaceAgencyDomainBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        add_workspace_agency_domain_body = cls(
-            domain,
-        )
+                add_workspace_agency_domain_body = cls(
+                    domain,
+                )
 
-        add_workspace_agency_domain_body.additional_properties = d
-        if not (type(domain) is str):
-            _check_shape(add_workspace_agency_domain_body, _SHAPE)
-        return add_workspace_agency_domain_body
+                add_workspace_agency_domain_body.additional_properties = d
+                if type(domain) is str:
+                    return add_workspace_agency_domain_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class AddWorkspaceAgencyDomainBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("domain", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("domain", "domain", True),)

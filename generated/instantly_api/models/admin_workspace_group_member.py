@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AdminWorkspaceGroupMember")
@@ -32,48 +34,57 @@ class AdminWorkspaceGroupMember:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        workspace_name = self.workspace_name
+        try:
+            workspace_name = self.workspace_name
 
-        has_admin_workspace = self.has_admin_workspace
+            has_admin_workspace = self.has_admin_workspace
 
-        workspace_group_member_id = self.workspace_group_member_id
+            workspace_group_member_id = self.workspace_group_member_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "workspace_name": workspace_name,
-                "has_admin_workspace": has_admin_workspace,
-            }
-        )
-        if workspace_group_member_id is not UNSET:
-            field_dict["workspace_group_member_id"] = workspace_group_member_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if workspace_name is not UNSET:
+                field_dict["workspace_name"] = workspace_name
+            if has_admin_workspace is not UNSET:
+                field_dict["has_admin_workspace"] = has_admin_workspace
+            if workspace_group_member_id is not UNSET:
+                field_dict["workspace_group_member_id"] = workspace_group_member_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        workspace_name = d.pop("workspace_name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                workspace_name = d.pop("workspace_name")
 
-        has_admin_workspace = d.pop("has_admin_workspace")
+                has_admin_workspace = d.pop("has_admin_workspace")
 
-        workspace_group_member_id = d.pop("workspace_group_member_id", UNSET)
+                workspace_group_member_id = d.pop("workspace_group_member_id", UNSET)
 
-        admin_workspace_group_member = cls(
-            workspace_name,
-            has_admin_workspace,
-            workspace_group_member_id,
-        )
+                admin_workspace_group_member = cls(
+                    workspace_name,
+                    has_admin_workspace,
+                    workspace_group_member_id,
+                )
 
-        admin_workspace_group_member.additional_properties = d
-        if not (
-            type(workspace_name) is str
-            and type(has_admin_workspace) is bool
-            and (type(workspace_group_member_id) is str or workspace_group_member_id is UNSET)
-        ):
-            _check_shape(admin_workspace_group_member, _SHAPE)
-        return admin_workspace_group_member
+                admin_workspace_group_member.additional_properties = d
+                if (
+                    type(workspace_name) is str
+                    and type(has_admin_workspace) is bool
+                    and (
+                        type(workspace_group_member_id) is str or workspace_group_member_id is UNSET
+                    )
+                ):
+                    return admin_workspace_group_member
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -92,15 +103,9 @@ class AdminWorkspaceGroupMember:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("workspace_name", (str,), None),
-    ("has_admin_workspace", (bool,), None),
-    (
-        "workspace_group_member_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("workspace_name", "workspace_name", True),
+    ("has_admin_workspace", "has_admin_workspace", True),
+    ("workspace_group_member_id", "workspace_group_member_id", False),
 )

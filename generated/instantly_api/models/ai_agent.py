@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import exact as _exact
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgent")
@@ -53,132 +56,146 @@ class AIAgent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        name = self.name
+            name = self.name
 
-        payload: dict[str, Any]
-        if isinstance(self.payload, AIAgentPayloadType0):
-            payload = self.payload.to_dict()
-        elif isinstance(self.payload, AIAgentPayloadType1):
-            payload = self.payload.to_dict()
-        elif isinstance(self.payload, AIAgentPayloadType2):
-            payload = self.payload.to_dict()
-        else:
-            payload = self.payload.to_dict()
+            payload: dict[str, Any]
+            if isinstance(self.payload, AIAgentPayloadType0):
+                payload = self.payload.to_dict()
+            elif isinstance(self.payload, AIAgentPayloadType1):
+                payload = self.payload.to_dict()
+            elif isinstance(self.payload, AIAgentPayloadType2):
+                payload = self.payload.to_dict()
+            else:
+                payload = self.payload.to_dict()
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_updated = self.timestamp_updated
+            timestamp_updated = self.timestamp_updated
 
-        status = self.status
+            status = self.status
 
-        type_: int | None | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_
+            type_: int | None | Unset
+            if isinstance(self.type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = self.type_
 
-        is_auto_created: bool | None | Unset
-        if isinstance(self.is_auto_created, Unset):
-            is_auto_created = UNSET
-        else:
-            is_auto_created = self.is_auto_created
+            is_auto_created: bool | None | Unset
+            if isinstance(self.is_auto_created, Unset):
+                is_auto_created = UNSET
+            else:
+                is_auto_created = self.is_auto_created
 
-        created_by: None | str | Unset
-        if isinstance(self.created_by, Unset):
-            created_by = UNSET
-        else:
-            created_by = self.created_by
+            created_by: None | str | Unset
+            if isinstance(self.created_by, Unset):
+                created_by = UNSET
+            else:
+                created_by = self.created_by
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "name": name,
-                "payload": payload,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "status": status,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if is_auto_created is not UNSET:
-            field_dict["is_auto_created"] = is_auto_created
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if status is not UNSET:
+                field_dict["status"] = status
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if is_auto_created is not UNSET:
+                field_dict["is_auto_created"] = is_auto_created
+            if created_by is not UNSET:
+                field_dict["created_by"] = created_by
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        payload = _parse_payload(d.pop("payload"))
+                payload = _parse_payload(d.pop("payload"))
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_updated = d.pop("timestamp_updated")
+                timestamp_updated = d.pop("timestamp_updated")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        is_auto_created = d.pop("is_auto_created", UNSET)
+                is_auto_created = d.pop("is_auto_created", UNSET)
 
-        created_by = d.pop("created_by", UNSET)
+                created_by = d.pop("created_by", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        ai_agent = cls(
-            id,
-            organization_id,
-            name,
-            payload,
-            timestamp_created,
-            timestamp_updated,
-            status,
-            type_,
-            is_auto_created,
-            created_by,
-            description,
-        )
+                ai_agent = cls(
+                    id,
+                    organization_id,
+                    name,
+                    payload,
+                    timestamp_created,
+                    timestamp_updated,
+                    status,
+                    type_,
+                    is_auto_created,
+                    created_by,
+                    description,
+                )
 
-        ai_agent.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(name) is str
-            and type(timestamp_created) is str
-            and type(timestamp_updated) is str
-            and type(status) is int
-            and (type(type_) is int or type_ is None or type_ is UNSET)
-            and (
-                type(is_auto_created) is bool or is_auto_created is None or is_auto_created is UNSET
-            )
-            and (created_by is None or type(created_by) is str or created_by is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-        ):
-            _check_shape(ai_agent, _SHAPE)
-        return ai_agent
+                ai_agent.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(name) is str
+                    and type(timestamp_created) is str
+                    and type(timestamp_updated) is str
+                    and type(status) is int
+                    and (type(type_) is int or type_ is None or type_ is UNSET)
+                    and (
+                        type(is_auto_created) is bool
+                        or is_auto_created is None
+                        or is_auto_created is UNSET
+                    )
+                    and (created_by is None or type(created_by) is str or created_by is UNSET)
+                    and (description is None or type(description) is str or description is UNSET)
+                ):
+                    return ai_agent
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -203,7 +220,7 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_0 = AIAgentPayloadType0.from_dict(data)
+        payload_type_0 = _exact(AIAgentPayloadType0.from_dict, data)
 
         return payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -211,7 +228,7 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_1 = AIAgentPayloadType1.from_dict(data)
+        payload_type_1 = _exact(AIAgentPayloadType1.from_dict, data)
 
         return payload_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -219,64 +236,42 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_2 = AIAgentPayloadType2.from_dict(data)
+        payload_type_2 = _exact(AIAgentPayloadType2.from_dict, data)
 
         return payload_type_2
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    if not isinstance(data, dict):
-        raise TypeError(
-            f"AIAgent.payload is {type(data).__name__} {data!r:.60}, "
-            "not AIAgentPayloadType0 | AIAgentPayloadType1 | AIAgentPayloadType2 | AIAgentPayloadType3"
-        )
-    payload_type_3 = AIAgentPayloadType3.from_dict(data)
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_3 = _exact(AIAgentPayloadType3.from_dict, data)
 
-    return payload_type_3
+        return payload_type_3
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+        payload_type_0 = AIAgentPayloadType0.from_dict(data)
+
+        return payload_type_0
+    raise TypeError(
+        f"AIAgent.payload is {type(data).__name__} {data!r:.60}, "
+        "not AIAgentPayloadType0 | AIAgentPayloadType1 | AIAgentPayloadType2 | AIAgentPayloadType3"
+    )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("name", (str,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_updated", (str,), None),
-    ("status", (int,), None),
-    (
-        "type_",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_auto_created",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "created_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("name", "name", True),
+    ("payload", "payload", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("status", "status", True),
+    ("type_", "type", False),
+    ("is_auto_created", "is_auto_created", False),
+    ("created_by", "created_by", False),
+    ("description", "description", False),
 )
 
 

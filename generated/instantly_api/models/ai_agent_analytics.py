@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentAnalytics")
@@ -25,39 +28,54 @@ class AIAgentAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        analytics: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.analytics, Unset):
-            analytics = []
-            for analytics_item_data in self.analytics:
-                analytics_item = analytics_item_data.to_dict()
-                analytics.append(analytics_item)
+        try:
+            analytics: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.analytics, Unset):
+                if not isinstance(self.analytics, list):
+                    raise TypeError("not a list")
+                analytics = []
+                for analytics_item_data in self.analytics:
+                    analytics_item = analytics_item_data.to_dict()
+                    analytics.append(analytics_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if analytics is not UNSET:
-            field_dict["analytics"] = analytics
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if analytics is not UNSET:
+                field_dict["analytics"] = analytics
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _analytics = d.pop("analytics", UNSET)
-        analytics: list[AIAgentAnalyticsAnalyticsItem] | Unset = UNSET
-        if _analytics is not UNSET:
-            analytics = []
-            for analytics_item_data in _analytics:
-                analytics_item = AIAgentAnalyticsAnalyticsItem.from_dict(analytics_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _analytics = d.pop("analytics", UNSET)
+                analytics: list[AIAgentAnalyticsAnalyticsItem] | Unset = UNSET
+                if _analytics is not UNSET:
+                    if type(_analytics) is not list:
+                        raise TypeError("analytics is not a list")
+                    analytics = []
+                    for analytics_item_data in _analytics:
+                        analytics_item = AIAgentAnalyticsAnalyticsItem.from_dict(
+                            analytics_item_data
+                        )
 
-                analytics.append(analytics_item)
+                        analytics.append(analytics_item)
 
-        ai_agent_analytics = cls(
-            analytics,
-        )
+                ai_agent_analytics = cls(
+                    analytics,
+                )
 
-        ai_agent_analytics.additional_properties = d
-        return ai_agent_analytics
+                ai_agent_analytics.additional_properties = d
+                return ai_agent_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -74,6 +92,10 @@ class AIAgentAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("analytics", "analytics", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

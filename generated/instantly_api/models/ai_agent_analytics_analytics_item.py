@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AIAgentAnalyticsAnalyticsItem")
 
@@ -28,47 +31,55 @@ class AIAgentAnalyticsAnalyticsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent_id = self.agent_id
+        try:
+            agent_id = self.agent_id
 
-        reach = self.reach
+            reach = self.reach
 
-        outcome = self.outcome
+            outcome = self.outcome
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent_id": agent_id,
-                "reach": reach,
-                "outcome": outcome,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if reach is not UNSET:
+                field_dict["reach"] = reach
+            if outcome is not UNSET:
+                field_dict["outcome"] = outcome
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent_id = d.pop("agent_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent_id = d.pop("agent_id")
 
-        reach = d.pop("reach")
+                reach = d.pop("reach")
 
-        outcome = d.pop("outcome")
+                outcome = d.pop("outcome")
 
-        ai_agent_analytics_analytics_item = cls(
-            agent_id,
-            reach,
-            outcome,
-        )
+                ai_agent_analytics_analytics_item = cls(
+                    agent_id,
+                    reach,
+                    outcome,
+                )
 
-        ai_agent_analytics_analytics_item.additional_properties = d
-        if not (
-            type(agent_id) is str
-            and (type(reach) is float or type(reach) is int)
-            and (type(outcome) is float or type(outcome) is int)
-        ):
-            _check_shape(ai_agent_analytics_analytics_item, _SHAPE)
-        return ai_agent_analytics_analytics_item
+                ai_agent_analytics_analytics_item.additional_properties = d
+                if (
+                    type(agent_id) is str
+                    and (type(reach) is float or type(reach) is int)
+                    and (type(outcome) is float or type(outcome) is int)
+                ):
+                    return ai_agent_analytics_analytics_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,22 +98,9 @@ class AIAgentAnalyticsAnalyticsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("agent_id", (str,), None),
-    (
-        "reach",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "outcome",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("agent_id", "agent_id", True),
+    ("reach", "reach", True),
+    ("outcome", "outcome", True),
 )

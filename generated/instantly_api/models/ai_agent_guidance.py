@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentGuidance")
@@ -51,105 +53,119 @@ class AIAgentGuidance:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        agent_id = self.agent_id
+            agent_id = self.agent_id
 
-        label = self.label
+            label = self.label
 
-        instruction = self.instruction
+            instruction = self.instruction
 
-        status = self.status
+            status = self.status
 
-        category = self.category
+            category = self.category
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_updated = self.timestamp_updated
+            timestamp_updated = self.timestamp_updated
 
-        basic_guidance_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.basic_guidance_options, Unset):
-            basic_guidance_options = self.basic_guidance_options.to_dict()
+            basic_guidance_options: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.basic_guidance_options, Unset):
+                basic_guidance_options = self.basic_guidance_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "agent_id": agent_id,
-                "label": label,
-                "instruction": instruction,
-                "status": status,
-                "category": category,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if basic_guidance_options is not UNSET:
-            field_dict["basic_guidance_options"] = basic_guidance_options
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if label is not UNSET:
+                field_dict["label"] = label
+            if instruction is not UNSET:
+                field_dict["instruction"] = instruction
+            if status is not UNSET:
+                field_dict["status"] = status
+            if category is not UNSET:
+                field_dict["category"] = category
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if basic_guidance_options is not UNSET:
+                field_dict["basic_guidance_options"] = basic_guidance_options
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        agent_id = d.pop("agent_id")
+                agent_id = d.pop("agent_id")
 
-        label = d.pop("label")
+                label = d.pop("label")
 
-        instruction = d.pop("instruction")
+                instruction = d.pop("instruction")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        category = d.pop("category")
+                category = d.pop("category")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_updated = d.pop("timestamp_updated")
+                timestamp_updated = d.pop("timestamp_updated")
 
-        _basic_guidance_options = d.pop("basic_guidance_options", UNSET)
-        basic_guidance_options: AIAgentGuidanceBasicGuidanceOptions | Unset
-        if isinstance(_basic_guidance_options, Unset):
-            basic_guidance_options = UNSET
-        else:
-            basic_guidance_options = AIAgentGuidanceBasicGuidanceOptions.from_dict(
-                _basic_guidance_options
-            )
+                _basic_guidance_options = d.pop("basic_guidance_options", UNSET)
+                basic_guidance_options: AIAgentGuidanceBasicGuidanceOptions | Unset
+                if isinstance(_basic_guidance_options, Unset):
+                    basic_guidance_options = UNSET
+                else:
+                    basic_guidance_options = AIAgentGuidanceBasicGuidanceOptions.from_dict(
+                        _basic_guidance_options
+                    )
 
-        ai_agent_guidance = cls(
-            id,
-            organization_id,
-            agent_id,
-            label,
-            instruction,
-            status,
-            category,
-            timestamp_created,
-            timestamp_updated,
-            basic_guidance_options,
-        )
+                ai_agent_guidance = cls(
+                    id,
+                    organization_id,
+                    agent_id,
+                    label,
+                    instruction,
+                    status,
+                    category,
+                    timestamp_created,
+                    timestamp_updated,
+                    basic_guidance_options,
+                )
 
-        ai_agent_guidance.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(agent_id) is str
-            and type(label) is str
-            and type(instruction) is str
-            and type(status) is int
-            and type(category) is int
-            and type(timestamp_created) is str
-            and type(timestamp_updated) is str
-        ):
-            _check_shape(ai_agent_guidance, _SHAPE)
-        return ai_agent_guidance
+                ai_agent_guidance.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(agent_id) is str
+                    and type(label) is str
+                    and type(instruction) is str
+                    and type(status) is int
+                    and type(category) is int
+                    and type(timestamp_created) is str
+                    and type(timestamp_updated) is str
+                ):
+                    return ai_agent_guidance
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -168,16 +184,18 @@ class AIAgentGuidance:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("agent_id", (str,), None),
-    ("label", (str,), None),
-    ("instruction", (str,), None),
-    ("status", (int,), None),
-    ("category", (int,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_updated", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("agent_id", "agent_id", True),
+    ("label", "label", True),
+    ("instruction", "instruction", True),
+    ("status", "status", True),
+    ("category", "category", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("basic_guidance_options", "basic_guidance_options", False),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AIAgentGuidanceBasicGuidanceOptions")
 
@@ -31,37 +34,44 @@ class AIAgentGuidanceBasicGuidanceOptions:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tone = self.tone
+        try:
+            tone = self.tone
 
-        length = self.length
+            length = self.length
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "tone": tone,
-                "length": length,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if tone is not UNSET:
+                field_dict["tone"] = tone
+            if length is not UNSET:
+                field_dict["length"] = length
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tone = d.pop("tone")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                tone = d.pop("tone")
 
-        length = d.pop("length")
+                length = d.pop("length")
 
-        ai_agent_guidance_basic_guidance_options = cls(
-            tone,
-            length,
-        )
+                ai_agent_guidance_basic_guidance_options = cls(
+                    tone,
+                    length,
+                )
 
-        ai_agent_guidance_basic_guidance_options.additional_properties = d
-        if not (type(tone) is str and type(length) is str):
-            _check_shape(ai_agent_guidance_basic_guidance_options, _SHAPE)
-        return ai_agent_guidance_basic_guidance_options
+                ai_agent_guidance_basic_guidance_options.additional_properties = d
+                if type(tone) is str and type(length) is str:
+                    return ai_agent_guidance_basic_guidance_options
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -80,7 +90,8 @@ class AIAgentGuidanceBasicGuidanceOptions:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("tone", (str,), None),
-    ("length", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tone", "tone", True),
+    ("length", "length", True),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfig")
@@ -31,82 +34,93 @@ class AIAgentPayloadType1AiSdrConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        memory: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.memory, Unset):
-            memory = self.memory.to_dict()
+        try:
+            memory: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.memory, Unset):
+                memory = self.memory.to_dict()
 
-        enrichment_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.enrichment_settings, Unset):
-            enrichment_settings = self.enrichment_settings.to_dict()
+            enrichment_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.enrichment_settings, Unset):
+                enrichment_settings = self.enrichment_settings.to_dict()
 
-        outreach_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outreach_settings, Unset):
-            outreach_settings = self.outreach_settings.to_dict()
+            outreach_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outreach_settings, Unset):
+                outreach_settings = self.outreach_settings.to_dict()
 
-        autonomy_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.autonomy_settings, Unset):
-            autonomy_settings = self.autonomy_settings.to_dict()
+            autonomy_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.autonomy_settings, Unset):
+                autonomy_settings = self.autonomy_settings.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if memory is not UNSET:
-            field_dict["memory"] = memory
-        if enrichment_settings is not UNSET:
-            field_dict["enrichment_settings"] = enrichment_settings
-        if outreach_settings is not UNSET:
-            field_dict["outreach_settings"] = outreach_settings
-        if autonomy_settings is not UNSET:
-            field_dict["autonomy_settings"] = autonomy_settings
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if memory is not UNSET:
+                field_dict["memory"] = memory
+            if enrichment_settings is not UNSET:
+                field_dict["enrichment_settings"] = enrichment_settings
+            if outreach_settings is not UNSET:
+                field_dict["outreach_settings"] = outreach_settings
+            if autonomy_settings is not UNSET:
+                field_dict["autonomy_settings"] = autonomy_settings
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _memory = d.pop("memory", UNSET)
-        memory: AIAgentPayloadType1AiSdrConfigMemory | Unset
-        if isinstance(_memory, Unset):
-            memory = UNSET
-        else:
-            memory = AIAgentPayloadType1AiSdrConfigMemory.from_dict(_memory)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _memory = d.pop("memory", UNSET)
+                memory: AIAgentPayloadType1AiSdrConfigMemory | Unset
+                if isinstance(_memory, Unset):
+                    memory = UNSET
+                else:
+                    memory = AIAgentPayloadType1AiSdrConfigMemory.from_dict(_memory)
 
-        _enrichment_settings = d.pop("enrichment_settings", UNSET)
-        enrichment_settings: AIAgentPayloadType1AiSdrConfigEnrichmentSettings | Unset
-        if isinstance(_enrichment_settings, Unset):
-            enrichment_settings = UNSET
-        else:
-            enrichment_settings = AIAgentPayloadType1AiSdrConfigEnrichmentSettings.from_dict(
-                _enrichment_settings
-            )
+                _enrichment_settings = d.pop("enrichment_settings", UNSET)
+                enrichment_settings: AIAgentPayloadType1AiSdrConfigEnrichmentSettings | Unset
+                if isinstance(_enrichment_settings, Unset):
+                    enrichment_settings = UNSET
+                else:
+                    enrichment_settings = (
+                        AIAgentPayloadType1AiSdrConfigEnrichmentSettings.from_dict(
+                            _enrichment_settings
+                        )
+                    )
 
-        _outreach_settings = d.pop("outreach_settings", UNSET)
-        outreach_settings: AIAgentPayloadType1AiSdrConfigOutreachSettings | Unset
-        if isinstance(_outreach_settings, Unset):
-            outreach_settings = UNSET
-        else:
-            outreach_settings = AIAgentPayloadType1AiSdrConfigOutreachSettings.from_dict(
-                _outreach_settings
-            )
+                _outreach_settings = d.pop("outreach_settings", UNSET)
+                outreach_settings: AIAgentPayloadType1AiSdrConfigOutreachSettings | Unset
+                if isinstance(_outreach_settings, Unset):
+                    outreach_settings = UNSET
+                else:
+                    outreach_settings = AIAgentPayloadType1AiSdrConfigOutreachSettings.from_dict(
+                        _outreach_settings
+                    )
 
-        _autonomy_settings = d.pop("autonomy_settings", UNSET)
-        autonomy_settings: AIAgentPayloadType1AiSdrConfigAutonomySettings | Unset
-        if isinstance(_autonomy_settings, Unset):
-            autonomy_settings = UNSET
-        else:
-            autonomy_settings = AIAgentPayloadType1AiSdrConfigAutonomySettings.from_dict(
-                _autonomy_settings
-            )
+                _autonomy_settings = d.pop("autonomy_settings", UNSET)
+                autonomy_settings: AIAgentPayloadType1AiSdrConfigAutonomySettings | Unset
+                if isinstance(_autonomy_settings, Unset):
+                    autonomy_settings = UNSET
+                else:
+                    autonomy_settings = AIAgentPayloadType1AiSdrConfigAutonomySettings.from_dict(
+                        _autonomy_settings
+                    )
 
-        ai_agent_payload_type_1_ai_sdr_config = cls(
-            memory,
-            enrichment_settings,
-            outreach_settings,
-            autonomy_settings,
-        )
+                ai_agent_payload_type_1_ai_sdr_config = cls(
+                    memory,
+                    enrichment_settings,
+                    outreach_settings,
+                    autonomy_settings,
+                )
 
-        ai_agent_payload_type_1_ai_sdr_config.additional_properties = d
-        return ai_agent_payload_type_1_ai_sdr_config
+                ai_agent_payload_type_1_ai_sdr_config.additional_properties = d
+                return ai_agent_payload_type_1_ai_sdr_config
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -123,6 +137,15 @@ class AIAgentPayloadType1AiSdrConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("memory", "memory", False),
+    ("enrichment_settings", "enrichment_settings", False),
+    ("outreach_settings", "outreach_settings", False),
+    ("autonomy_settings", "autonomy_settings", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigAutonomySettings")
@@ -28,39 +30,46 @@ class AIAgentPayloadType1AiSdrConfigAutonomySettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        autopilot_mode = self.autopilot_mode
+        try:
+            autopilot_mode = self.autopilot_mode
 
-        auto_reply_to_responses = self.auto_reply_to_responses
+            auto_reply_to_responses = self.auto_reply_to_responses
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if autopilot_mode is not UNSET:
-            field_dict["autopilot_mode"] = autopilot_mode
-        if auto_reply_to_responses is not UNSET:
-            field_dict["auto_reply_to_responses"] = auto_reply_to_responses
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if autopilot_mode is not UNSET:
+                field_dict["autopilot_mode"] = autopilot_mode
+            if auto_reply_to_responses is not UNSET:
+                field_dict["auto_reply_to_responses"] = auto_reply_to_responses
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        autopilot_mode = d.pop("autopilot_mode", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                autopilot_mode = d.pop("autopilot_mode", UNSET)
 
-        auto_reply_to_responses = d.pop("auto_reply_to_responses", UNSET)
+                auto_reply_to_responses = d.pop("auto_reply_to_responses", UNSET)
 
-        ai_agent_payload_type_1_ai_sdr_config_autonomy_settings = cls(
-            autopilot_mode,
-            auto_reply_to_responses,
-        )
+                ai_agent_payload_type_1_ai_sdr_config_autonomy_settings = cls(
+                    autopilot_mode,
+                    auto_reply_to_responses,
+                )
 
-        ai_agent_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
-        if not (
-            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
-            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
-        ):
-            _check_shape(ai_agent_payload_type_1_ai_sdr_config_autonomy_settings, _SHAPE)
-        return ai_agent_payload_type_1_ai_sdr_config_autonomy_settings
+                ai_agent_payload_type_1_ai_sdr_config_autonomy_settings.additional_properties = d
+                if (type(autopilot_mode) is bool or autopilot_mode is UNSET) and (
+                    type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET
+                ):
+                    return ai_agent_payload_type_1_ai_sdr_config_autonomy_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,21 +88,8 @@ class AIAgentPayloadType1AiSdrConfigAutonomySettings:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "autopilot_mode",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_reply_to_responses",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("autopilot_mode", "autopilot_mode", False),
+    ("auto_reply_to_responses", "auto_reply_to_responses", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigOutreachSettings")
@@ -44,118 +46,135 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_schedule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign_schedule, Unset):
-            campaign_schedule = self.campaign_schedule.to_dict()
+        try:
+            campaign_schedule: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.campaign_schedule, Unset):
+                campaign_schedule = self.campaign_schedule.to_dict()
 
-        email_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_list, Unset):
-            email_list = self.email_list
+            email_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_list, Unset):
+                email_list = self.email_list
 
-        email_tag_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_tag_list, Unset):
-            email_tag_list = self.email_tag_list
+            email_tag_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_tag_list, Unset):
+                email_tag_list = self.email_tag_list
 
-        daily_limit = self.daily_limit
+            daily_limit = self.daily_limit
 
-        stop_on_reply = self.stop_on_reply
+            stop_on_reply = self.stop_on_reply
 
-        open_tracking = self.open_tracking
+            open_tracking = self.open_tracking
 
-        first_email_text_only = self.first_email_text_only
+            first_email_text_only = self.first_email_text_only
 
-        prioritize_new_leads = self.prioritize_new_leads
+            prioritize_new_leads = self.prioritize_new_leads
 
-        match_lead_esp = self.match_lead_esp
+            match_lead_esp = self.match_lead_esp
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign_schedule is not UNSET:
-            field_dict["campaign_schedule"] = campaign_schedule
-        if email_list is not UNSET:
-            field_dict["email_list"] = email_list
-        if email_tag_list is not UNSET:
-            field_dict["email_tag_list"] = email_tag_list
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if stop_on_reply is not UNSET:
-            field_dict["stop_on_reply"] = stop_on_reply
-        if open_tracking is not UNSET:
-            field_dict["open_tracking"] = open_tracking
-        if first_email_text_only is not UNSET:
-            field_dict["first_email_text_only"] = first_email_text_only
-        if prioritize_new_leads is not UNSET:
-            field_dict["prioritize_new_leads"] = prioritize_new_leads
-        if match_lead_esp is not UNSET:
-            field_dict["match_lead_esp"] = match_lead_esp
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_schedule is not UNSET:
+                field_dict["campaign_schedule"] = campaign_schedule
+            if email_list is not UNSET:
+                field_dict["email_list"] = email_list
+            if email_tag_list is not UNSET:
+                field_dict["email_tag_list"] = email_tag_list
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if stop_on_reply is not UNSET:
+                field_dict["stop_on_reply"] = stop_on_reply
+            if open_tracking is not UNSET:
+                field_dict["open_tracking"] = open_tracking
+            if first_email_text_only is not UNSET:
+                field_dict["first_email_text_only"] = first_email_text_only
+            if prioritize_new_leads is not UNSET:
+                field_dict["prioritize_new_leads"] = prioritize_new_leads
+            if match_lead_esp is not UNSET:
+                field_dict["match_lead_esp"] = match_lead_esp
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _campaign_schedule = d.pop("campaign_schedule", UNSET)
-        campaign_schedule: AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule | Unset
-        if isinstance(_campaign_schedule, Unset):
-            campaign_schedule = UNSET
-        else:
-            campaign_schedule = (
-                AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule.from_dict(
-                    _campaign_schedule
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _campaign_schedule = d.pop("campaign_schedule", UNSET)
+                campaign_schedule: (
+                    AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule | Unset
                 )
-            )
+                if isinstance(_campaign_schedule, Unset):
+                    campaign_schedule = UNSET
+                else:
+                    campaign_schedule = (
+                        AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule.from_dict(
+                            _campaign_schedule
+                        )
+                    )
 
-        email_list = cast(list[str], d.pop("email_list", UNSET))
+                email_list = cast(list[str], d.pop("email_list", UNSET))
 
-        email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
+                email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        stop_on_reply = d.pop("stop_on_reply", UNSET)
+                stop_on_reply = d.pop("stop_on_reply", UNSET)
 
-        open_tracking = d.pop("open_tracking", UNSET)
+                open_tracking = d.pop("open_tracking", UNSET)
 
-        first_email_text_only = d.pop("first_email_text_only", UNSET)
+                first_email_text_only = d.pop("first_email_text_only", UNSET)
 
-        prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
+                prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
-        match_lead_esp = d.pop("match_lead_esp", UNSET)
+                match_lead_esp = d.pop("match_lead_esp", UNSET)
 
-        ai_agent_payload_type_1_ai_sdr_config_outreach_settings = cls(
-            campaign_schedule,
-            email_list,
-            email_tag_list,
-            daily_limit,
-            stop_on_reply,
-            open_tracking,
-            first_email_text_only,
-            prioritize_new_leads,
-            match_lead_esp,
-        )
-
-        ai_agent_payload_type_1_ai_sdr_config_outreach_settings.additional_properties = d
-        if not (
-            (
-                email_list is UNSET
-                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
-            )
-            and (
-                email_tag_list is UNSET
-                or (
-                    type(email_tag_list) is list
-                    and all(type(_item) is str for _item in email_tag_list)
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings = cls(
+                    campaign_schedule,
+                    email_list,
+                    email_tag_list,
+                    daily_limit,
+                    stop_on_reply,
+                    open_tracking,
+                    first_email_text_only,
+                    prioritize_new_leads,
+                    match_lead_esp,
                 )
-            )
-            and (type(daily_limit) is float or type(daily_limit) is int or daily_limit is UNSET)
-            and (type(stop_on_reply) is bool or stop_on_reply is UNSET)
-            and (type(open_tracking) is bool or open_tracking is UNSET)
-            and (type(first_email_text_only) is bool or first_email_text_only is UNSET)
-            and (type(prioritize_new_leads) is bool or prioritize_new_leads is UNSET)
-            and (type(match_lead_esp) is bool or match_lead_esp is UNSET)
-        ):
-            _check_shape(ai_agent_payload_type_1_ai_sdr_config_outreach_settings, _SHAPE)
-        return ai_agent_payload_type_1_ai_sdr_config_outreach_settings
+
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings.additional_properties = d
+                if (
+                    (
+                        email_list is UNSET
+                        or (
+                            type(email_list) is list
+                            and all(type(_item) is str for _item in email_list)
+                        )
+                    )
+                    and (
+                        email_tag_list is UNSET
+                        or (
+                            type(email_tag_list) is list
+                            and all(type(_item) is str for _item in email_tag_list)
+                        )
+                    )
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is UNSET
+                    )
+                    and (type(stop_on_reply) is bool or stop_on_reply is UNSET)
+                    and (type(open_tracking) is bool or open_tracking is UNSET)
+                    and (type(first_email_text_only) is bool or first_email_text_only is UNSET)
+                    and (type(prioritize_new_leads) is bool or prioritize_new_leads is UNSET)
+                    and (type(match_lead_esp) is bool or match_lead_esp is UNSET)
+                ):
+                    return ai_agent_payload_type_1_ai_sdr_config_outreach_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -174,72 +193,17 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettings:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "email_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "email_tag_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_on_reply",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_tracking",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_email_text_only",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prioritize_new_leads",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "match_lead_esp",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_schedule", "campaign_schedule", False),
+    ("email_list", "email_list", False),
+    ("email_tag_list", "email_tag_list", False),
+    ("daily_limit", "daily_limit", False),
+    ("stop_on_reply", "stop_on_reply", False),
+    ("open_tracking", "open_tracking", False),
+    ("first_email_text_only", "first_email_text_only", False),
+    ("prioritize_new_leads", "prioritize_new_leads", False),
+    ("match_lead_esp", "match_lead_esp", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule")
@@ -26,44 +29,59 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        schedules: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.schedules, Unset):
-            schedules = []
-            for schedules_item_data in self.schedules:
-                schedules_item = schedules_item_data.to_dict()
-                schedules.append(schedules_item)
+        try:
+            schedules: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.schedules, Unset):
+                if not isinstance(self.schedules, list):
+                    raise TypeError("not a list")
+                schedules = []
+                for schedules_item_data in self.schedules:
+                    schedules_item = schedules_item_data.to_dict()
+                    schedules.append(schedules_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if schedules is not UNSET:
-            field_dict["schedules"] = schedules
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if schedules is not UNSET:
+                field_dict["schedules"] = schedules
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _schedules = d.pop("schedules", UNSET)
-        schedules: (
-            list[AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItem]
-            | Unset
-        ) = UNSET
-        if _schedules is not UNSET:
-            schedules = []
-            for schedules_item_data in _schedules:
-                schedules_item = AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItem.from_dict(
-                    schedules_item_data
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _schedules = d.pop("schedules", UNSET)
+                schedules: (
+                    list[
+                        AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItem
+                    ]
+                    | Unset
+                ) = UNSET
+                if _schedules is not UNSET:
+                    if type(_schedules) is not list:
+                        raise TypeError("schedules is not a list")
+                    schedules = []
+                    for schedules_item_data in _schedules:
+                        schedules_item = AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItem.from_dict(
+                            schedules_item_data
+                        )
+
+                        schedules.append(schedules_item)
+
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule = cls(
+                    schedules,
                 )
 
-                schedules.append(schedules_item)
+                ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule.additional_properties = d
+                return ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule
 
-        ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule = cls(
-            schedules,
-        )
-
-        ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule.additional_properties = d
-        return ai_agent_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -80,6 +98,10 @@ class AIAgentPayloadType1AiSdrConfigOutreachSettingsCampaignSchedule:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("schedules", "schedules", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIAgentSummary")
@@ -48,81 +50,92 @@ class AIAgentSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        name = self.name
+            name = self.name
 
-        status = self.status
+            status = self.status
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_updated = self.timestamp_updated
+            timestamp_updated = self.timestamp_updated
 
-        configuration_mode: None | str
-        configuration_mode = self.configuration_mode
+            configuration_mode: None | str
+            configuration_mode = self.configuration_mode
 
-        type_: int | None | Unset
-        if isinstance(self.type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = self.type_
+            type_: int | None | Unset
+            if isinstance(self.type_, Unset):
+                type_ = UNSET
+            else:
+                type_ = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "status": status,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "configuration_mode": configuration_mode,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if status is not UNSET:
+                field_dict["status"] = status
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if configuration_mode is not UNSET:
+                field_dict["configuration_mode"] = configuration_mode
+            if type_ is not UNSET:
+                field_dict["type"] = type_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_updated = d.pop("timestamp_updated")
+                timestamp_updated = d.pop("timestamp_updated")
 
-        configuration_mode = d.pop("configuration_mode")
+                configuration_mode = d.pop("configuration_mode")
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        ai_agent_summary = cls(
-            id,
-            name,
-            status,
-            timestamp_created,
-            timestamp_updated,
-            configuration_mode,
-            type_,
-        )
+                ai_agent_summary = cls(
+                    id,
+                    name,
+                    status,
+                    timestamp_created,
+                    timestamp_updated,
+                    configuration_mode,
+                    type_,
+                )
 
-        ai_agent_summary.additional_properties = d
-        if not (
-            type(id) is str
-            and type(name) is str
-            and type(status) is int
-            and type(timestamp_created) is str
-            and type(timestamp_updated) is str
-            and (configuration_mode is None or type(configuration_mode) is str)
-            and (type(type_) is int or type_ is None or type_ is UNSET)
-        ):
-            _check_shape(ai_agent_summary, _SHAPE)
-        return ai_agent_summary
+                ai_agent_summary.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(name) is str
+                    and type(status) is int
+                    and type(timestamp_created) is str
+                    and type(timestamp_updated) is str
+                    and (configuration_mode is None or type(configuration_mode) is str)
+                    and (type(type_) is int or type_ is None or type_ is UNSET)
+                ):
+                    return ai_agent_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -141,27 +154,13 @@ class AIAgentSummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("name", (str,), None),
-    ("status", (int,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_updated", (str,), None),
-    (
-        "configuration_mode",
-        (
-            type(None),
-            str,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("name", "name", True),
+    ("status", "status", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("configuration_mode", "configuration_mode", True),
+    ("type_", "type", False),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIDeliverabilityAgentPayloadIntegrations")
@@ -25,33 +28,42 @@ class AIDeliverabilityAgentPayloadIntegrations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        slack: dict[str, Any] | None | Unset
-        if isinstance(self.slack, Unset):
-            slack = UNSET
-        elif isinstance(self.slack, AIDeliverabilityAgentPayloadIntegrationsSlackType0):
-            slack = self.slack.to_dict()
-        else:
-            slack = self.slack
+        try:
+            slack: dict[str, Any] | None | Unset
+            if isinstance(self.slack, Unset):
+                slack = UNSET
+            elif isinstance(self.slack, AIDeliverabilityAgentPayloadIntegrationsSlackType0):
+                slack = self.slack.to_dict()
+            else:
+                slack = self.slack
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if slack is not UNSET:
-            field_dict["slack"] = slack
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if slack is not UNSET:
+                field_dict["slack"] = slack
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        slack = _parse_slack(d.pop("slack", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                slack = _parse_slack(d.pop("slack", UNSET))
 
-        ai_deliverability_agent_payload_integrations = cls(
-            slack,
-        )
+                ai_deliverability_agent_payload_integrations = cls(
+                    slack,
+                )
 
-        ai_deliverability_agent_payload_integrations.additional_properties = d
-        return ai_deliverability_agent_payload_integrations
+                ai_deliverability_agent_payload_integrations.additional_properties = d
+                return ai_deliverability_agent_payload_integrations
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,6 +99,10 @@ def _parse_slack(data: object) -> AIDeliverabilityAgentPayloadIntegrationsSlackT
         f"AIDeliverabilityAgentPayloadIntegrations.slack is {type(data).__name__} {data!r:.60}, "
         "not AIDeliverabilityAgentPayloadIntegrationsSlackType0 | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("slack", "slack", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

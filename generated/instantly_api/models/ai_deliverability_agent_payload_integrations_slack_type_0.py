@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIDeliverabilityAgentPayloadIntegrationsSlackType0")
@@ -33,63 +35,71 @@ class AIDeliverabilityAgentPayloadIntegrationsSlackType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        connection_id = self.connection_id
+        try:
+            connection_id = self.connection_id
 
-        enabled = self.enabled
+            enabled = self.enabled
 
-        connection_name = self.connection_name
+            connection_name = self.connection_name
 
-        channel_id = self.channel_id
+            channel_id = self.channel_id
 
-        channel_name = self.channel_name
+            channel_name = self.channel_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if connection_id is not UNSET:
-            field_dict["connection_id"] = connection_id
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if connection_name is not UNSET:
-            field_dict["connection_name"] = connection_name
-        if channel_id is not UNSET:
-            field_dict["channel_id"] = channel_id
-        if channel_name is not UNSET:
-            field_dict["channel_name"] = channel_name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if connection_id is not UNSET:
+                field_dict["connection_id"] = connection_id
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if connection_name is not UNSET:
+                field_dict["connection_name"] = connection_name
+            if channel_id is not UNSET:
+                field_dict["channel_id"] = channel_id
+            if channel_name is not UNSET:
+                field_dict["channel_name"] = channel_name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        connection_id = d.pop("connection_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                connection_id = d.pop("connection_id", UNSET)
 
-        enabled = d.pop("enabled", UNSET)
+                enabled = d.pop("enabled", UNSET)
 
-        connection_name = d.pop("connection_name", UNSET)
+                connection_name = d.pop("connection_name", UNSET)
 
-        channel_id = d.pop("channel_id", UNSET)
+                channel_id = d.pop("channel_id", UNSET)
 
-        channel_name = d.pop("channel_name", UNSET)
+                channel_name = d.pop("channel_name", UNSET)
 
-        ai_deliverability_agent_payload_integrations_slack_type_0 = cls(
-            connection_id,
-            enabled,
-            connection_name,
-            channel_id,
-            channel_name,
-        )
+                ai_deliverability_agent_payload_integrations_slack_type_0 = cls(
+                    connection_id,
+                    enabled,
+                    connection_name,
+                    channel_id,
+                    channel_name,
+                )
 
-        ai_deliverability_agent_payload_integrations_slack_type_0.additional_properties = d
-        if not (
-            (type(connection_id) is str or connection_id is UNSET)
-            and (type(enabled) is bool or enabled is UNSET)
-            and (type(connection_name) is str or connection_name is UNSET)
-            and (type(channel_id) is str or channel_id is UNSET)
-            and (type(channel_name) is str or channel_name is UNSET)
-        ):
-            _check_shape(ai_deliverability_agent_payload_integrations_slack_type_0, _SHAPE)
-        return ai_deliverability_agent_payload_integrations_slack_type_0
+                ai_deliverability_agent_payload_integrations_slack_type_0.additional_properties = d
+                if (
+                    (type(connection_id) is str or connection_id is UNSET)
+                    and (type(enabled) is bool or enabled is UNSET)
+                    and (type(connection_name) is str or connection_name is UNSET)
+                    and (type(channel_id) is str or channel_id is UNSET)
+                    and (type(channel_name) is str or channel_name is UNSET)
+                ):
+                    return ai_deliverability_agent_payload_integrations_slack_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -108,45 +118,11 @@ class AIDeliverabilityAgentPayloadIntegrationsSlackType0:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "connection_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "connection_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "channel_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "channel_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("connection_id", "connection_id", False),
+    ("enabled", "enabled", False),
+    ("connection_name", "connection_name", False),
+    ("channel_id", "channel_id", False),
+    ("channel_name", "channel_name", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIEnrichment")
@@ -37,70 +39,80 @@ class AIEnrichment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        organization_id = self.organization_id
+        try:
+            organization_id = self.organization_id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        resource_type: int | str
-        resource_type = self.resource_type
+            resource_type: int | str
+            resource_type = self.resource_type
 
-        output_column = self.output_column
+            output_column = self.output_column
 
-        status = self.status
+            status = self.status
 
-        id = self.id
+            id = self.id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "organization_id": organization_id,
-                "resource_id": resource_id,
-                "resource_type": resource_type,
-                "output_column": output_column,
-                "status": status,
-            }
-        )
-        if id is not UNSET:
-            field_dict["id"] = id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if output_column is not UNSET:
+                field_dict["output_column"] = output_column
+            if status is not UNSET:
+                field_dict["status"] = status
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        organization_id = d.pop("organization_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                organization_id = d.pop("organization_id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        output_column = d.pop("output_column")
+                output_column = d.pop("output_column")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        id = d.pop("id", UNSET)
+                id = d.pop("id", UNSET)
 
-        ai_enrichment = cls(
-            organization_id,
-            resource_id,
-            resource_type,
-            output_column,
-            status,
-            id,
-        )
+                ai_enrichment = cls(
+                    organization_id,
+                    resource_id,
+                    resource_type,
+                    output_column,
+                    status,
+                    id,
+                )
 
-        ai_enrichment.additional_properties = d
-        if not (
-            type(organization_id) is str
-            and type(resource_id) is str
-            and (type(resource_type) is int or type(resource_type) is str)
-            and type(output_column) is str
-            and (type(status) is float or type(status) is int)
-            and (type(id) is str or id is UNSET)
-        ):
-            _check_shape(ai_enrichment, _SHAPE)
-        return ai_enrichment
+                ai_enrichment.additional_properties = d
+                if (
+                    type(organization_id) is str
+                    and type(resource_id) is str
+                    and (type(resource_type) is int or type(resource_type) is str)
+                    and type(output_column) is str
+                    and (type(status) is float or type(status) is int)
+                    and (type(id) is str or id is UNSET)
+                ):
+                    return ai_enrichment
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -119,32 +131,12 @@ class AIEnrichment:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("organization_id", (str,), None),
-    ("resource_id", (str,), None),
-    (
-        "resource_type",
-        (
-            int,
-            str,
-        ),
-        None,
-    ),
-    ("output_column", (str,), None),
-    (
-        "status",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("organization_id", "organization_id", True),
+    ("resource_id", "resource_id", True),
+    ("resource_type", "resource_type", True),
+    ("output_column", "output_column", True),
+    ("status", "status", True),
+    ("id", "id", False),
 )

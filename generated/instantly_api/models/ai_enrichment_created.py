@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIEnrichmentCreated")
@@ -47,119 +49,132 @@ class AIEnrichmentCreated:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        resource_type: int | str
-        resource_type = self.resource_type
+            resource_type: int | str
+            resource_type = self.resource_type
 
-        output_column = self.output_column
+            output_column = self.output_column
 
-        status = self.status
+            status = self.status
 
-        model_version = self.model_version
+            model_version = self.model_version
 
-        overwrite = self.overwrite
+            overwrite = self.overwrite
 
-        auto_update = self.auto_update
+            auto_update = self.auto_update
 
-        input_columns: list[str] | Unset = UNSET
-        if not isinstance(self.input_columns, Unset):
-            input_columns = self.input_columns
+            input_columns: list[str] | Unset = UNSET
+            if not isinstance(self.input_columns, Unset):
+                input_columns = self.input_columns
 
-        limit = self.limit
+            limit = self.limit
 
-        template_id: None | str | Unset
-        if isinstance(self.template_id, Unset):
-            template_id = UNSET
-        else:
-            template_id = self.template_id
+            template_id: None | str | Unset
+            if isinstance(self.template_id, Unset):
+                template_id = UNSET
+            else:
+                template_id = self.template_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "resource_id": resource_id,
-                "resource_type": resource_type,
-                "output_column": output_column,
-                "status": status,
-                "model_version": model_version,
-                "overwrite": overwrite,
-                "auto_update": auto_update,
-            }
-        )
-        if input_columns is not UNSET:
-            field_dict["input_columns"] = input_columns
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if output_column is not UNSET:
+                field_dict["output_column"] = output_column
+            if status is not UNSET:
+                field_dict["status"] = status
+            if model_version is not UNSET:
+                field_dict["model_version"] = model_version
+            if overwrite is not UNSET:
+                field_dict["overwrite"] = overwrite
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if input_columns is not UNSET:
+                field_dict["input_columns"] = input_columns
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if template_id is not UNSET:
+                field_dict["template_id"] = template_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        output_column = d.pop("output_column")
+                output_column = d.pop("output_column")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        model_version = d.pop("model_version")
+                model_version = d.pop("model_version")
 
-        overwrite = d.pop("overwrite")
+                overwrite = d.pop("overwrite")
 
-        auto_update = d.pop("auto_update")
+                auto_update = d.pop("auto_update")
 
-        input_columns = cast(list[str], d.pop("input_columns", UNSET))
+                input_columns = cast(list[str], d.pop("input_columns", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        template_id = d.pop("template_id", UNSET)
+                template_id = d.pop("template_id", UNSET)
 
-        ai_enrichment_created = cls(
-            id,
-            resource_id,
-            resource_type,
-            output_column,
-            status,
-            model_version,
-            overwrite,
-            auto_update,
-            input_columns,
-            limit,
-            template_id,
-        )
-
-        ai_enrichment_created.additional_properties = d
-        if not (
-            type(id) is str
-            and type(resource_id) is str
-            and (type(resource_type) is int or type(resource_type) is str)
-            and type(output_column) is str
-            and (type(status) is float or type(status) is int)
-            and type(model_version) is str
-            and type(overwrite) is bool
-            and type(auto_update) is bool
-            and (
-                input_columns is UNSET
-                or (
-                    type(input_columns) is list
-                    and all(type(_item) is str for _item in input_columns)
+                ai_enrichment_created = cls(
+                    id,
+                    resource_id,
+                    resource_type,
+                    output_column,
+                    status,
+                    model_version,
+                    overwrite,
+                    auto_update,
+                    input_columns,
+                    limit,
+                    template_id,
                 )
-            )
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (template_id is None or type(template_id) is str or template_id is UNSET)
-        ):
-            _check_shape(ai_enrichment_created, _SHAPE)
-        return ai_enrichment_created
+
+                ai_enrichment_created.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(resource_id) is str
+                    and (type(resource_type) is int or type(resource_type) is str)
+                    and type(output_column) is str
+                    and (type(status) is float or type(status) is int)
+                    and type(model_version) is str
+                    and type(overwrite) is bool
+                    and type(auto_update) is bool
+                    and (
+                        input_columns is UNSET
+                        or (
+                            type(input_columns) is list
+                            and all(type(_item) is str for _item in input_columns)
+                        )
+                    )
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (template_id is None or type(template_id) is str or template_id is UNSET)
+                ):
+                    return ai_enrichment_created
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -178,53 +193,17 @@ class AIEnrichmentCreated:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("resource_id", (str,), None),
-    (
-        "resource_type",
-        (
-            int,
-            str,
-        ),
-        None,
-    ),
-    ("output_column", (str,), None),
-    (
-        "status",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("model_version", (str,), None),
-    ("overwrite", (bool,), None),
-    ("auto_update", (bool,), None),
-    (
-        "input_columns",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "template_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("resource_id", "resource_id", True),
+    ("resource_type", "resource_type", True),
+    ("output_column", "output_column", True),
+    ("status", "status", True),
+    ("model_version", "model_version", True),
+    ("overwrite", "overwrite", True),
+    ("auto_update", "auto_update", True),
+    ("input_columns", "input_columns", False),
+    ("limit", "limit", False),
+    ("template_id", "template_id", False),
 )

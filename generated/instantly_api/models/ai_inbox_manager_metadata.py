@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIInboxManagerMetadata")
@@ -31,48 +34,57 @@ class AIInboxManagerMetadata:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+        try:
+            tags: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.tags, Unset):
+                tags = self.tags.to_dict()
 
-        integrations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integrations, Unset):
-            integrations = self.integrations.to_dict()
+            integrations: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.integrations, Unset):
+                integrations = self.integrations.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if integrations is not UNSET:
-            field_dict["integrations"] = integrations
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if tags is not UNSET:
+                field_dict["tags"] = tags
+            if integrations is not UNSET:
+                field_dict["integrations"] = integrations
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _tags = d.pop("tags", UNSET)
-        tags: AIInboxManagerMetadataTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = AIInboxManagerMetadataTags.from_dict(_tags)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _tags = d.pop("tags", UNSET)
+                tags: AIInboxManagerMetadataTags | Unset
+                if isinstance(_tags, Unset):
+                    tags = UNSET
+                else:
+                    tags = AIInboxManagerMetadataTags.from_dict(_tags)
 
-        _integrations = d.pop("integrations", UNSET)
-        integrations: AIInboxManagerMetadataIntegrations | Unset
-        if isinstance(_integrations, Unset):
-            integrations = UNSET
-        else:
-            integrations = AIInboxManagerMetadataIntegrations.from_dict(_integrations)
+                _integrations = d.pop("integrations", UNSET)
+                integrations: AIInboxManagerMetadataIntegrations | Unset
+                if isinstance(_integrations, Unset):
+                    integrations = UNSET
+                else:
+                    integrations = AIInboxManagerMetadataIntegrations.from_dict(_integrations)
 
-        ai_inbox_manager_metadata = cls(
-            tags,
-            integrations,
-        )
+                ai_inbox_manager_metadata = cls(
+                    tags,
+                    integrations,
+                )
 
-        ai_inbox_manager_metadata.additional_properties = d
-        return ai_inbox_manager_metadata
+                ai_inbox_manager_metadata.additional_properties = d
+                return ai_inbox_manager_metadata
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,6 +101,13 @@ class AIInboxManagerMetadata:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tags", "tags", False),
+    ("integrations", "integrations", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

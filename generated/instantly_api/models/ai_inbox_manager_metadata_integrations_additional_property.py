@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIInboxManagerMetadataIntegrationsAdditionalProperty")
@@ -31,59 +33,67 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        label = self.label
+            label = self.label
 
-        is_valid = self.is_valid
+            is_valid = self.is_valid
 
-        error: None | str | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error = self.error
+            error: None | str | Unset
+            if isinstance(self.error, Unset):
+                error = UNSET
+            else:
+                error = self.error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "label": label,
-                "is_valid": is_valid,
-            }
-        )
-        if error is not UNSET:
-            field_dict["error"] = error
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if label is not UNSET:
+                field_dict["label"] = label
+            if is_valid is not UNSET:
+                field_dict["is_valid"] = is_valid
+            if error is not UNSET:
+                field_dict["error"] = error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        label = d.pop("label")
+                label = d.pop("label")
 
-        is_valid = d.pop("is_valid")
+                is_valid = d.pop("is_valid")
 
-        error = d.pop("error", UNSET)
+                error = d.pop("error", UNSET)
 
-        ai_inbox_manager_metadata_integrations_additional_property = cls(
-            id,
-            label,
-            is_valid,
-            error,
-        )
+                ai_inbox_manager_metadata_integrations_additional_property = cls(
+                    id,
+                    label,
+                    is_valid,
+                    error,
+                )
 
-        ai_inbox_manager_metadata_integrations_additional_property.additional_properties = d
-        if not (
-            type(id) is str
-            and type(label) is str
-            and type(is_valid) is bool
-            and (error is None or type(error) is str or error is UNSET)
-        ):
-            _check_shape(ai_inbox_manager_metadata_integrations_additional_property, _SHAPE)
-        return ai_inbox_manager_metadata_integrations_additional_property
+                ai_inbox_manager_metadata_integrations_additional_property.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(label) is str
+                    and type(is_valid) is bool
+                    and (error is None or type(error) is str or error is UNSET)
+                ):
+                    return ai_inbox_manager_metadata_integrations_additional_property
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,17 +112,10 @@ class AIInboxManagerMetadataIntegrationsAdditionalProperty:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("label", (str,), None),
-    ("is_valid", (bool,), None),
-    (
-        "error",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("label", "label", True),
+    ("is_valid", "is_valid", True),
+    ("error", "error", False),
 )

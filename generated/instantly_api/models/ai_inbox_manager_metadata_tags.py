@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="AIInboxManagerMetadataTags")
 
 
@@ -20,26 +24,37 @@ class AIInboxManagerMetadataTags:
     )
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                field_dict[prop_name] = prop.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        ai_inbox_manager_metadata_tags = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                ai_inbox_manager_metadata_tags = cls()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = AIInboxManagerMetadataTagsAdditionalProperty.from_dict(prop_dict)
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
+                    additional_property = AIInboxManagerMetadataTagsAdditionalProperty.from_dict(
+                        prop_dict
+                    )
 
-            additional_properties[prop_name] = additional_property
+                    additional_properties[prop_name] = additional_property
 
-        ai_inbox_manager_metadata_tags.additional_properties = additional_properties
-        return ai_inbox_manager_metadata_tags
+                ai_inbox_manager_metadata_tags.additional_properties = additional_properties
+                return ai_inbox_manager_metadata_tags
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -56,6 +71,10 @@ class AIInboxManagerMetadataTags:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="AIInboxManagerMetadataTagsAdditionalProperty")
 
@@ -26,37 +29,44 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        label = self.label
+            label = self.label
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "label": label,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        label = d.pop("label")
+                label = d.pop("label")
 
-        ai_inbox_manager_metadata_tags_additional_property = cls(
-            id,
-            label,
-        )
+                ai_inbox_manager_metadata_tags_additional_property = cls(
+                    id,
+                    label,
+                )
 
-        ai_inbox_manager_metadata_tags_additional_property.additional_properties = d
-        if not (type(id) is str and type(label) is str):
-            _check_shape(ai_inbox_manager_metadata_tags_additional_property, _SHAPE)
-        return ai_inbox_manager_metadata_tags_additional_property
+                ai_inbox_manager_metadata_tags_additional_property.additional_properties = d
+                if type(id) is str and type(label) is str:
+                    return ai_inbox_manager_metadata_tags_additional_property
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,7 +85,8 @@ class AIInboxManagerMetadataTagsAdditionalProperty:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("label", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("label", "label", True),
 )

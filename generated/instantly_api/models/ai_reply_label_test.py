@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AIReplyLabelTest")
@@ -28,47 +30,52 @@ class AIReplyLabelTest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        result = self.result
+        try:
+            result = self.result
 
-        custom_labels_considered: list[str] | Unset = UNSET
-        if not isinstance(self.custom_labels_considered, Unset):
-            custom_labels_considered = self.custom_labels_considered
+            custom_labels_considered: list[str] | Unset = UNSET
+            if not isinstance(self.custom_labels_considered, Unset):
+                custom_labels_considered = self.custom_labels_considered
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if result is not UNSET:
-            field_dict["result"] = result
-        if custom_labels_considered is not UNSET:
-            field_dict["custom_labels_considered"] = custom_labels_considered
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if result is not UNSET:
+                field_dict["result"] = result
+            if custom_labels_considered is not UNSET:
+                field_dict["custom_labels_considered"] = custom_labels_considered
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        result = d.pop("result", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                result = d.pop("result", UNSET)
 
-        custom_labels_considered = cast(list[str], d.pop("custom_labels_considered", UNSET))
+                custom_labels_considered = cast(list[str], d.pop("custom_labels_considered", UNSET))
 
-        ai_reply_label_test = cls(
-            result,
-            custom_labels_considered,
-        )
-
-        ai_reply_label_test.additional_properties = d
-        if not (
-            (type(result) is str or result is UNSET)
-            and (
-                custom_labels_considered is UNSET
-                or (
-                    type(custom_labels_considered) is list
-                    and all(type(_item) is str for _item in custom_labels_considered)
+                ai_reply_label_test = cls(
+                    result,
+                    custom_labels_considered,
                 )
-            )
-        ):
-            _check_shape(ai_reply_label_test, _SHAPE)
-        return ai_reply_label_test
+
+                ai_reply_label_test.additional_properties = d
+                if (type(result) is str or result is UNSET) and (
+                    custom_labels_considered is UNSET
+                    or (
+                        type(custom_labels_considered) is list
+                        and all(type(_item) is str for _item in custom_labels_considered)
+                    )
+                ):
+                    return ai_reply_label_test
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,21 +94,8 @@ class AIReplyLabelTest:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "result",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_labels_considered",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("result", "result", False),
+    ("custom_labels_considered", "custom_labels_considered", False),
 )

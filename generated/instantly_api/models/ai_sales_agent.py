@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgent")
@@ -82,212 +84,226 @@ class AISalesAgent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        workspace_id = self.workspace_id
+            workspace_id = self.workspace_id
 
-        name = self.name
+            name = self.name
 
-        status = self.status
+            status = self.status
 
-        initial_scrape_ready = self.initial_scrape_ready
+            initial_scrape_ready = self.initial_scrape_ready
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        type_ = self.type_
+            type_ = self.type_
 
-        input_: None | str | Unset
-        if isinstance(self.input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = self.input_
+            input_: None | str | Unset
+            if isinstance(self.input_, Unset):
+                input_ = UNSET
+            else:
+                input_ = self.input_
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.config, Unset):
+                config = self.config.to_dict()
 
-        created_by: None | str | Unset
-        if isinstance(self.created_by, Unset):
-            created_by = UNSET
-        else:
-            created_by = self.created_by
+            created_by: None | str | Unset
+            if isinstance(self.created_by, Unset):
+                created_by = UNSET
+            else:
+                created_by = self.created_by
 
-        master_lead_list_id: None | str | Unset
-        if isinstance(self.master_lead_list_id, Unset):
-            master_lead_list_id = UNSET
-        else:
-            master_lead_list_id = self.master_lead_list_id
+            master_lead_list_id: None | str | Unset
+            if isinstance(self.master_lead_list_id, Unset):
+                master_lead_list_id = UNSET
+            else:
+                master_lead_list_id = self.master_lead_list_id
 
-        agent_type = self.agent_type
+            agent_type = self.agent_type
 
-        self_improvement: bool | None | Unset
-        if isinstance(self.self_improvement, Unset):
-            self_improvement = UNSET
-        else:
-            self_improvement = self.self_improvement
+            self_improvement: bool | None | Unset
+            if isinstance(self.self_improvement, Unset):
+                self_improvement = UNSET
+            else:
+                self_improvement = self.self_improvement
 
-        timestamp_last_action: None | str | Unset
-        if isinstance(self.timestamp_last_action, Unset):
-            timestamp_last_action = UNSET
-        elif isinstance(self.timestamp_last_action, datetime.datetime):
-            timestamp_last_action = self.timestamp_last_action.isoformat()
-        else:
-            timestamp_last_action = self.timestamp_last_action
+            timestamp_last_action: None | str | Unset
+            if isinstance(self.timestamp_last_action, Unset):
+                timestamp_last_action = UNSET
+            elif isinstance(self.timestamp_last_action, datetime.datetime):
+                timestamp_last_action = self.timestamp_last_action.isoformat()
+            else:
+                timestamp_last_action = self.timestamp_last_action
 
-        timestamp_last_decision: None | str | Unset
-        if isinstance(self.timestamp_last_decision, Unset):
-            timestamp_last_decision = UNSET
-        elif isinstance(self.timestamp_last_decision, datetime.datetime):
-            timestamp_last_decision = self.timestamp_last_decision.isoformat()
-        else:
-            timestamp_last_decision = self.timestamp_last_decision
+            timestamp_last_decision: None | str | Unset
+            if isinstance(self.timestamp_last_decision, Unset):
+                timestamp_last_decision = UNSET
+            elif isinstance(self.timestamp_last_decision, datetime.datetime):
+                timestamp_last_decision = self.timestamp_last_decision.isoformat()
+            else:
+                timestamp_last_decision = self.timestamp_last_decision
 
-        next_decision_time: None | str | Unset
-        if isinstance(self.next_decision_time, Unset):
-            next_decision_time = UNSET
-        elif isinstance(self.next_decision_time, datetime.datetime):
-            next_decision_time = self.next_decision_time.isoformat()
-        else:
-            next_decision_time = self.next_decision_time
+            next_decision_time: None | str | Unset
+            if isinstance(self.next_decision_time, Unset):
+                next_decision_time = UNSET
+            elif isinstance(self.next_decision_time, datetime.datetime):
+                next_decision_time = self.next_decision_time.isoformat()
+            else:
+                next_decision_time = self.next_decision_time
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "workspace_id": workspace_id,
-                "name": name,
-                "status": status,
-                "initial_scrape_ready": initial_scrape_ready,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if input_ is not UNSET:
-            field_dict["input"] = input_
-        if config is not UNSET:
-            field_dict["config"] = config
-        if created_by is not UNSET:
-            field_dict["created_by"] = created_by
-        if master_lead_list_id is not UNSET:
-            field_dict["master_lead_list_id"] = master_lead_list_id
-        if agent_type is not UNSET:
-            field_dict["agent_type"] = agent_type
-        if self_improvement is not UNSET:
-            field_dict["self_improvement"] = self_improvement
-        if timestamp_last_action is not UNSET:
-            field_dict["timestamp_last_action"] = timestamp_last_action
-        if timestamp_last_decision is not UNSET:
-            field_dict["timestamp_last_decision"] = timestamp_last_decision
-        if next_decision_time is not UNSET:
-            field_dict["next_decision_time"] = next_decision_time
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if status is not UNSET:
+                field_dict["status"] = status
+            if initial_scrape_ready is not UNSET:
+                field_dict["initial_scrape_ready"] = initial_scrape_ready
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if description is not UNSET:
+                field_dict["description"] = description
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if input_ is not UNSET:
+                field_dict["input"] = input_
+            if config is not UNSET:
+                field_dict["config"] = config
+            if created_by is not UNSET:
+                field_dict["created_by"] = created_by
+            if master_lead_list_id is not UNSET:
+                field_dict["master_lead_list_id"] = master_lead_list_id
+            if agent_type is not UNSET:
+                field_dict["agent_type"] = agent_type
+            if self_improvement is not UNSET:
+                field_dict["self_improvement"] = self_improvement
+            if timestamp_last_action is not UNSET:
+                field_dict["timestamp_last_action"] = timestamp_last_action
+            if timestamp_last_decision is not UNSET:
+                field_dict["timestamp_last_decision"] = timestamp_last_decision
+            if next_decision_time is not UNSET:
+                field_dict["next_decision_time"] = next_decision_time
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        workspace_id = d.pop("workspace_id")
+                workspace_id = d.pop("workspace_id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        initial_scrape_ready = d.pop("initial_scrape_ready")
+                initial_scrape_ready = d.pop("initial_scrape_ready")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        input_ = d.pop("input", UNSET)
+                input_ = d.pop("input", UNSET)
 
-        _config = d.pop("config", UNSET)
-        config: AISalesAgentConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = AISalesAgentConfig.from_dict(_config)
+                _config = d.pop("config", UNSET)
+                config: AISalesAgentConfig | Unset
+                if isinstance(_config, Unset):
+                    config = UNSET
+                else:
+                    config = AISalesAgentConfig.from_dict(_config)
 
-        created_by = d.pop("created_by", UNSET)
+                created_by = d.pop("created_by", UNSET)
 
-        master_lead_list_id = d.pop("master_lead_list_id", UNSET)
+                master_lead_list_id = d.pop("master_lead_list_id", UNSET)
 
-        agent_type = d.pop("agent_type", UNSET)
+                agent_type = d.pop("agent_type", UNSET)
 
-        self_improvement = d.pop("self_improvement", UNSET)
+                self_improvement = d.pop("self_improvement", UNSET)
 
-        timestamp_last_action = _parse_timestamp_last_action(d.pop("timestamp_last_action", UNSET))
+                timestamp_last_action = _parse_timestamp_last_action(
+                    d.pop("timestamp_last_action", UNSET)
+                )
 
-        timestamp_last_decision = _parse_timestamp_last_decision(
-            d.pop("timestamp_last_decision", UNSET)
-        )
+                timestamp_last_decision = _parse_timestamp_last_decision(
+                    d.pop("timestamp_last_decision", UNSET)
+                )
 
-        next_decision_time = _parse_next_decision_time(d.pop("next_decision_time", UNSET))
+                next_decision_time = _parse_next_decision_time(d.pop("next_decision_time", UNSET))
 
-        ai_sales_agent = cls(
-            id,
-            workspace_id,
-            name,
-            status,
-            initial_scrape_ready,
-            timestamp_created,
-            timestamp_updated,
-            description,
-            type_,
-            input_,
-            config,
-            created_by,
-            master_lead_list_id,
-            agent_type,
-            self_improvement,
-            timestamp_last_action,
-            timestamp_last_decision,
-            next_decision_time,
-        )
+                ai_sales_agent = cls(
+                    id,
+                    workspace_id,
+                    name,
+                    status,
+                    initial_scrape_ready,
+                    timestamp_created,
+                    timestamp_updated,
+                    description,
+                    type_,
+                    input_,
+                    config,
+                    created_by,
+                    master_lead_list_id,
+                    agent_type,
+                    self_improvement,
+                    timestamp_last_action,
+                    timestamp_last_decision,
+                    next_decision_time,
+                )
 
-        ai_sales_agent.additional_properties = d
-        if not (
-            type(id) is str
-            and type(workspace_id) is str
-            and type(name) is str
-            and type(status) is int
-            and type(initial_scrape_ready) is bool
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(type_) is str or type_ is UNSET)
-            and (input_ is None or type(input_) is str or input_ is UNSET)
-            and (created_by is None or type(created_by) is str or created_by is UNSET)
-            and (
-                master_lead_list_id is None
-                or type(master_lead_list_id) is str
-                or master_lead_list_id is UNSET
-            )
-            and (type(agent_type) is int or agent_type is UNSET)
-            and (
-                type(self_improvement) is bool
-                or self_improvement is None
-                or self_improvement is UNSET
-            )
-        ):
-            _check_shape(ai_sales_agent, _SHAPE)
-        return ai_sales_agent
+                ai_sales_agent.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(workspace_id) is str
+                    and type(name) is str
+                    and type(status) is int
+                    and type(initial_scrape_ready) is bool
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(type_) is str or type_ is UNSET)
+                    and (input_ is None or type(input_) is str or input_ is UNSET)
+                    and (created_by is None or type(created_by) is str or created_by is UNSET)
+                    and (
+                        master_lead_list_id is None
+                        or type(master_lead_list_id) is str
+                        or master_lead_list_id is UNSET
+                    )
+                    and (type(agent_type) is int or agent_type is UNSET)
+                    and (
+                        type(self_improvement) is bool
+                        or self_improvement is None
+                        or self_improvement is UNSET
+                    )
+                ):
+                    return ai_sales_agent
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -363,73 +379,26 @@ def _parse_next_decision_time(data: object) -> datetime.datetime | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("workspace_id", (str,), None),
-    ("name", (str,), None),
-    ("status", (int,), None),
-    ("initial_scrape_ready", (bool,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "input_",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "created_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "master_lead_list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "agent_type",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "self_improvement",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("workspace_id", "workspace_id", True),
+    ("name", "name", True),
+    ("status", "status", True),
+    ("initial_scrape_ready", "initial_scrape_ready", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("description", "description", False),
+    ("type_", "type", False),
+    ("input_", "input", False),
+    ("config", "config", False),
+    ("created_by", "created_by", False),
+    ("master_lead_list_id", "master_lead_list_id", False),
+    ("agent_type", "agent_type", False),
+    ("self_improvement", "self_improvement", False),
+    ("timestamp_last_action", "timestamp_last_action", False),
+    ("timestamp_last_decision", "timestamp_last_decision", False),
+    ("next_decision_time", "next_decision_time", False),
 )
 
 

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentActivity")
@@ -99,268 +101,286 @@ class AISalesAgentActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        ai_sdr_id = self.ai_sdr_id
+            ai_sdr_id = self.ai_sdr_id
 
-        workspace_id = self.workspace_id
+            workspace_id = self.workspace_id
 
-        action_type = self.action_type
+            action_type = self.action_type
 
-        action_status = self.action_status
+            action_status = self.action_status
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        action_payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.action_payload, Unset):
-            action_payload = self.action_payload.to_dict()
+            action_payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.action_payload, Unset):
+                action_payload = self.action_payload.to_dict()
 
-        action_output: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.action_output, Unset):
-            action_output = self.action_output.to_dict()
+            action_output: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.action_output, Unset):
+                action_output = self.action_output.to_dict()
 
-        email_id: None | str | Unset
-        if isinstance(self.email_id, Unset):
-            email_id = UNSET
-        else:
-            email_id = self.email_id
+            email_id: None | str | Unset
+            if isinstance(self.email_id, Unset):
+                email_id = UNSET
+            else:
+                email_id = self.email_id
 
-        approved_by: None | str | Unset
-        if isinstance(self.approved_by, Unset):
-            approved_by = UNSET
-        else:
-            approved_by = self.approved_by
+            approved_by: None | str | Unset
+            if isinstance(self.approved_by, Unset):
+                approved_by = UNSET
+            else:
+                approved_by = self.approved_by
 
-        approved_at: None | str | Unset
-        if isinstance(self.approved_at, Unset):
-            approved_at = UNSET
-        elif isinstance(self.approved_at, datetime.datetime):
-            approved_at = self.approved_at.isoformat()
-        else:
-            approved_at = self.approved_at
+            approved_at: None | str | Unset
+            if isinstance(self.approved_at, Unset):
+                approved_at = UNSET
+            elif isinstance(self.approved_at, datetime.datetime):
+                approved_at = self.approved_at.isoformat()
+            else:
+                approved_at = self.approved_at
 
-        rejected_by: None | str | Unset
-        if isinstance(self.rejected_by, Unset):
-            rejected_by = UNSET
-        else:
-            rejected_by = self.rejected_by
+            rejected_by: None | str | Unset
+            if isinstance(self.rejected_by, Unset):
+                rejected_by = UNSET
+            else:
+                rejected_by = self.rejected_by
 
-        rejected_at: None | str | Unset
-        if isinstance(self.rejected_at, Unset):
-            rejected_at = UNSET
-        elif isinstance(self.rejected_at, datetime.datetime):
-            rejected_at = self.rejected_at.isoformat()
-        else:
-            rejected_at = self.rejected_at
+            rejected_at: None | str | Unset
+            if isinstance(self.rejected_at, Unset):
+                rejected_at = UNSET
+            elif isinstance(self.rejected_at, datetime.datetime):
+                rejected_at = self.rejected_at.isoformat()
+            else:
+                rejected_at = self.rejected_at
 
-        rejection_reason: None | str | Unset
-        if isinstance(self.rejection_reason, Unset):
-            rejection_reason = UNSET
-        else:
-            rejection_reason = self.rejection_reason
+            rejection_reason: None | str | Unset
+            if isinstance(self.rejection_reason, Unset):
+                rejection_reason = UNSET
+            else:
+                rejection_reason = self.rejection_reason
 
-        ai_reasoning: None | str | Unset
-        if isinstance(self.ai_reasoning, Unset):
-            ai_reasoning = UNSET
-        else:
-            ai_reasoning = self.ai_reasoning
+            ai_reasoning: None | str | Unset
+            if isinstance(self.ai_reasoning, Unset):
+                ai_reasoning = UNSET
+            else:
+                ai_reasoning = self.ai_reasoning
 
-        ai_confidence: float | None | Unset
-        if isinstance(self.ai_confidence, Unset):
-            ai_confidence = UNSET
-        else:
-            ai_confidence = self.ai_confidence
+            ai_confidence: float | None | Unset
+            if isinstance(self.ai_confidence, Unset):
+                ai_confidence = UNSET
+            else:
+                ai_confidence = self.ai_confidence
 
-        result: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.result, Unset):
-            result = self.result.to_dict()
+            result: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.result, Unset):
+                result = self.result.to_dict()
 
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
+            error_message: None | str | Unset
+            if isinstance(self.error_message, Unset):
+                error_message = UNSET
+            else:
+                error_message = self.error_message
 
-        error_code = self.error_code
+            error_code = self.error_code
 
-        timestamp_executed: None | str | Unset
-        if isinstance(self.timestamp_executed, Unset):
-            timestamp_executed = UNSET
-        elif isinstance(self.timestamp_executed, datetime.datetime):
-            timestamp_executed = self.timestamp_executed.isoformat()
-        else:
-            timestamp_executed = self.timestamp_executed
+            timestamp_executed: None | str | Unset
+            if isinstance(self.timestamp_executed, Unset):
+                timestamp_executed = UNSET
+            elif isinstance(self.timestamp_executed, datetime.datetime):
+                timestamp_executed = self.timestamp_executed.isoformat()
+            else:
+                timestamp_executed = self.timestamp_executed
 
-        timestamp_completed: None | str | Unset
-        if isinstance(self.timestamp_completed, Unset):
-            timestamp_completed = UNSET
-        elif isinstance(self.timestamp_completed, datetime.datetime):
-            timestamp_completed = self.timestamp_completed.isoformat()
-        else:
-            timestamp_completed = self.timestamp_completed
+            timestamp_completed: None | str | Unset
+            if isinstance(self.timestamp_completed, Unset):
+                timestamp_completed = UNSET
+            elif isinstance(self.timestamp_completed, datetime.datetime):
+                timestamp_completed = self.timestamp_completed.isoformat()
+            else:
+                timestamp_completed = self.timestamp_completed
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "ai_sdr_id": ai_sdr_id,
-                "workspace_id": workspace_id,
-                "action_type": action_type,
-                "action_status": action_status,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if action_payload is not UNSET:
-            field_dict["action_payload"] = action_payload
-        if action_output is not UNSET:
-            field_dict["action_output"] = action_output
-        if email_id is not UNSET:
-            field_dict["email_id"] = email_id
-        if approved_by is not UNSET:
-            field_dict["approved_by"] = approved_by
-        if approved_at is not UNSET:
-            field_dict["approved_at"] = approved_at
-        if rejected_by is not UNSET:
-            field_dict["rejected_by"] = rejected_by
-        if rejected_at is not UNSET:
-            field_dict["rejected_at"] = rejected_at
-        if rejection_reason is not UNSET:
-            field_dict["rejection_reason"] = rejection_reason
-        if ai_reasoning is not UNSET:
-            field_dict["ai_reasoning"] = ai_reasoning
-        if ai_confidence is not UNSET:
-            field_dict["ai_confidence"] = ai_confidence
-        if result is not UNSET:
-            field_dict["result"] = result
-        if error_message is not UNSET:
-            field_dict["error_message"] = error_message
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if timestamp_executed is not UNSET:
-            field_dict["timestamp_executed"] = timestamp_executed
-        if timestamp_completed is not UNSET:
-            field_dict["timestamp_completed"] = timestamp_completed
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if ai_sdr_id is not UNSET:
+                field_dict["ai_sdr_id"] = ai_sdr_id
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if action_type is not UNSET:
+                field_dict["action_type"] = action_type
+            if action_status is not UNSET:
+                field_dict["action_status"] = action_status
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if action_payload is not UNSET:
+                field_dict["action_payload"] = action_payload
+            if action_output is not UNSET:
+                field_dict["action_output"] = action_output
+            if email_id is not UNSET:
+                field_dict["email_id"] = email_id
+            if approved_by is not UNSET:
+                field_dict["approved_by"] = approved_by
+            if approved_at is not UNSET:
+                field_dict["approved_at"] = approved_at
+            if rejected_by is not UNSET:
+                field_dict["rejected_by"] = rejected_by
+            if rejected_at is not UNSET:
+                field_dict["rejected_at"] = rejected_at
+            if rejection_reason is not UNSET:
+                field_dict["rejection_reason"] = rejection_reason
+            if ai_reasoning is not UNSET:
+                field_dict["ai_reasoning"] = ai_reasoning
+            if ai_confidence is not UNSET:
+                field_dict["ai_confidence"] = ai_confidence
+            if result is not UNSET:
+                field_dict["result"] = result
+            if error_message is not UNSET:
+                field_dict["error_message"] = error_message
+            if error_code is not UNSET:
+                field_dict["error_code"] = error_code
+            if timestamp_executed is not UNSET:
+                field_dict["timestamp_executed"] = timestamp_executed
+            if timestamp_completed is not UNSET:
+                field_dict["timestamp_completed"] = timestamp_completed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        ai_sdr_id = d.pop("ai_sdr_id")
+                ai_sdr_id = d.pop("ai_sdr_id")
 
-        workspace_id = d.pop("workspace_id")
+                workspace_id = d.pop("workspace_id")
 
-        action_type = d.pop("action_type")
+                action_type = d.pop("action_type")
 
-        action_status = d.pop("action_status")
+                action_status = d.pop("action_status")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        _action_payload = d.pop("action_payload", UNSET)
-        action_payload: AISalesAgentActivityActionPayload | Unset
-        if isinstance(_action_payload, Unset):
-            action_payload = UNSET
-        else:
-            action_payload = AISalesAgentActivityActionPayload.from_dict(_action_payload)
+                _action_payload = d.pop("action_payload", UNSET)
+                action_payload: AISalesAgentActivityActionPayload | Unset
+                if isinstance(_action_payload, Unset):
+                    action_payload = UNSET
+                else:
+                    action_payload = AISalesAgentActivityActionPayload.from_dict(_action_payload)
 
-        _action_output = d.pop("action_output", UNSET)
-        action_output: AISalesAgentActivityActionOutput | Unset
-        if isinstance(_action_output, Unset):
-            action_output = UNSET
-        else:
-            action_output = AISalesAgentActivityActionOutput.from_dict(_action_output)
+                _action_output = d.pop("action_output", UNSET)
+                action_output: AISalesAgentActivityActionOutput | Unset
+                if isinstance(_action_output, Unset):
+                    action_output = UNSET
+                else:
+                    action_output = AISalesAgentActivityActionOutput.from_dict(_action_output)
 
-        email_id = d.pop("email_id", UNSET)
+                email_id = d.pop("email_id", UNSET)
 
-        approved_by = d.pop("approved_by", UNSET)
+                approved_by = d.pop("approved_by", UNSET)
 
-        approved_at = _parse_approved_at(d.pop("approved_at", UNSET))
+                approved_at = _parse_approved_at(d.pop("approved_at", UNSET))
 
-        rejected_by = d.pop("rejected_by", UNSET)
+                rejected_by = d.pop("rejected_by", UNSET)
 
-        rejected_at = _parse_rejected_at(d.pop("rejected_at", UNSET))
+                rejected_at = _parse_rejected_at(d.pop("rejected_at", UNSET))
 
-        rejection_reason = d.pop("rejection_reason", UNSET)
+                rejection_reason = d.pop("rejection_reason", UNSET)
 
-        ai_reasoning = d.pop("ai_reasoning", UNSET)
+                ai_reasoning = d.pop("ai_reasoning", UNSET)
 
-        ai_confidence = d.pop("ai_confidence", UNSET)
+                ai_confidence = d.pop("ai_confidence", UNSET)
 
-        _result = d.pop("result", UNSET)
-        result: AISalesAgentActivityResult | Unset
-        if isinstance(_result, Unset):
-            result = UNSET
-        else:
-            result = AISalesAgentActivityResult.from_dict(_result)
+                _result = d.pop("result", UNSET)
+                result: AISalesAgentActivityResult | Unset
+                if isinstance(_result, Unset):
+                    result = UNSET
+                else:
+                    result = AISalesAgentActivityResult.from_dict(_result)
 
-        error_message = d.pop("error_message", UNSET)
+                error_message = d.pop("error_message", UNSET)
 
-        error_code = d.pop("error_code", UNSET)
+                error_code = d.pop("error_code", UNSET)
 
-        timestamp_executed = _parse_timestamp_executed(d.pop("timestamp_executed", UNSET))
+                timestamp_executed = _parse_timestamp_executed(d.pop("timestamp_executed", UNSET))
 
-        timestamp_completed = _parse_timestamp_completed(d.pop("timestamp_completed", UNSET))
+                timestamp_completed = _parse_timestamp_completed(
+                    d.pop("timestamp_completed", UNSET)
+                )
 
-        ai_sales_agent_activity = cls(
-            id,
-            ai_sdr_id,
-            workspace_id,
-            action_type,
-            action_status,
-            timestamp_created,
-            timestamp_updated,
-            action_payload,
-            action_output,
-            email_id,
-            approved_by,
-            approved_at,
-            rejected_by,
-            rejected_at,
-            rejection_reason,
-            ai_reasoning,
-            ai_confidence,
-            result,
-            error_message,
-            error_code,
-            timestamp_executed,
-            timestamp_completed,
-        )
+                ai_sales_agent_activity = cls(
+                    id,
+                    ai_sdr_id,
+                    workspace_id,
+                    action_type,
+                    action_status,
+                    timestamp_created,
+                    timestamp_updated,
+                    action_payload,
+                    action_output,
+                    email_id,
+                    approved_by,
+                    approved_at,
+                    rejected_by,
+                    rejected_at,
+                    rejection_reason,
+                    ai_reasoning,
+                    ai_confidence,
+                    result,
+                    error_message,
+                    error_code,
+                    timestamp_executed,
+                    timestamp_completed,
+                )
 
-        ai_sales_agent_activity.additional_properties = d
-        if not (
-            type(id) is str
-            and type(ai_sdr_id) is str
-            and type(workspace_id) is str
-            and type(action_type) is str
-            and type(action_status) is str
-            and (email_id is None or type(email_id) is str or email_id is UNSET)
-            and (approved_by is None or type(approved_by) is str or approved_by is UNSET)
-            and (rejected_by is None or type(rejected_by) is str or rejected_by is UNSET)
-            and (
-                rejection_reason is None
-                or type(rejection_reason) is str
-                or rejection_reason is UNSET
-            )
-            and (ai_reasoning is None or type(ai_reasoning) is str or ai_reasoning is UNSET)
-            and (
-                type(ai_confidence) is float
-                or type(ai_confidence) is int
-                or ai_confidence is None
-                or ai_confidence is UNSET
-            )
-            and (error_message is None or type(error_message) is str or error_message is UNSET)
-            and (type(error_code) is str or error_code is UNSET)
-        ):
-            _check_shape(ai_sales_agent_activity, _SHAPE)
-        return ai_sales_agent_activity
+                ai_sales_agent_activity.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(ai_sdr_id) is str
+                    and type(workspace_id) is str
+                    and type(action_type) is str
+                    and type(action_status) is str
+                    and (email_id is None or type(email_id) is str or email_id is UNSET)
+                    and (approved_by is None or type(approved_by) is str or approved_by is UNSET)
+                    and (rejected_by is None or type(rejected_by) is str or rejected_by is UNSET)
+                    and (
+                        rejection_reason is None
+                        or type(rejection_reason) is str
+                        or rejection_reason is UNSET
+                    )
+                    and (ai_reasoning is None or type(ai_reasoning) is str or ai_reasoning is UNSET)
+                    and (
+                        type(ai_confidence) is float
+                        or type(ai_confidence) is int
+                        or ai_confidence is None
+                        or ai_confidence is UNSET
+                    )
+                    and (
+                        error_message is None
+                        or type(error_message) is str
+                        or error_message is UNSET
+                    )
+                    and (type(error_code) is str or error_code is UNSET)
+                ):
+                    return ai_sales_agent_activity
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -455,84 +475,30 @@ def _parse_timestamp_completed(data: object) -> datetime.datetime | None | Unset
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("ai_sdr_id", (str,), None),
-    ("workspace_id", (str,), None),
-    ("action_type", (str,), None),
-    ("action_status", (str,), None),
-    (
-        "email_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "approved_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "rejected_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "rejection_reason",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_reasoning",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_confidence",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_message",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("ai_sdr_id", "ai_sdr_id", True),
+    ("workspace_id", "workspace_id", True),
+    ("action_type", "action_type", True),
+    ("action_status", "action_status", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("action_payload", "action_payload", False),
+    ("action_output", "action_output", False),
+    ("email_id", "email_id", False),
+    ("approved_by", "approved_by", False),
+    ("approved_at", "approved_at", False),
+    ("rejected_by", "rejected_by", False),
+    ("rejected_at", "rejected_at", False),
+    ("rejection_reason", "rejection_reason", False),
+    ("ai_reasoning", "ai_reasoning", False),
+    ("ai_confidence", "ai_confidence", False),
+    ("result", "result", False),
+    ("error_message", "error_message", False),
+    ("error_code", "error_code", False),
+    ("timestamp_executed", "timestamp_executed", False),
+    ("timestamp_completed", "timestamp_completed", False),
 )
 
 

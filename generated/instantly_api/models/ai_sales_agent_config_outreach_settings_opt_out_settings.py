@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentConfigOutreachSettingsOptOutSettings")
@@ -27,29 +29,37 @@ class AISalesAgentConfigOutreachSettingsOptOutSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        text_opt_out_enabled = self.text_opt_out_enabled
+        try:
+            text_opt_out_enabled = self.text_opt_out_enabled
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if text_opt_out_enabled is not UNSET:
-            field_dict["text_opt_out_enabled"] = text_opt_out_enabled
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if text_opt_out_enabled is not UNSET:
+                field_dict["text_opt_out_enabled"] = text_opt_out_enabled
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        text_opt_out_enabled = d.pop("text_opt_out_enabled", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                text_opt_out_enabled = d.pop("text_opt_out_enabled", UNSET)
 
-        ai_sales_agent_config_outreach_settings_opt_out_settings = cls(
-            text_opt_out_enabled,
-        )
+                ai_sales_agent_config_outreach_settings_opt_out_settings = cls(
+                    text_opt_out_enabled,
+                )
 
-        ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d
-        if not (type(text_opt_out_enabled) is bool or text_opt_out_enabled is UNSET):
-            _check_shape(ai_sales_agent_config_outreach_settings_opt_out_settings, _SHAPE)
-        return ai_sales_agent_config_outreach_settings_opt_out_settings
+                ai_sales_agent_config_outreach_settings_opt_out_settings.additional_properties = d
+                if type(text_opt_out_enabled) is bool or text_opt_out_enabled is UNSET:
+                    return ai_sales_agent_config_outreach_settings_opt_out_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,13 +78,7 @@ class AISalesAgentConfigOutreachSettingsOptOutSettings:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "text_opt_out_enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("text_opt_out_enabled", "text_opt_out_enabled", False),
 )

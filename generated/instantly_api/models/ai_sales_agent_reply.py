@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AISalesAgentReply")
@@ -95,348 +97,368 @@ class AISalesAgentReply:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id: None | str | Unset
-        if isinstance(self.organization_id, Unset):
-            organization_id = UNSET
-        else:
-            organization_id = self.organization_id
+            organization_id: None | str | Unset
+            if isinstance(self.organization_id, Unset):
+                organization_id = UNSET
+            else:
+                organization_id = self.organization_id
 
-        timestamp_created: None | str | Unset
-        if isinstance(self.timestamp_created, Unset):
-            timestamp_created = UNSET
-        else:
-            timestamp_created = self.timestamp_created
+            timestamp_created: None | str | Unset
+            if isinstance(self.timestamp_created, Unset):
+                timestamp_created = UNSET
+            else:
+                timestamp_created = self.timestamp_created
 
-        timestamp_updated: None | str | Unset
-        if isinstance(self.timestamp_updated, Unset):
-            timestamp_updated = UNSET
-        else:
-            timestamp_updated = self.timestamp_updated
+            timestamp_updated: None | str | Unset
+            if isinstance(self.timestamp_updated, Unset):
+                timestamp_updated = UNSET
+            else:
+                timestamp_updated = self.timestamp_updated
 
-        agent_id: None | str | Unset
-        if isinstance(self.agent_id, Unset):
-            agent_id = UNSET
-        else:
-            agent_id = self.agent_id
+            agent_id: None | str | Unset
+            if isinstance(self.agent_id, Unset):
+                agent_id = UNSET
+            else:
+                agent_id = self.agent_id
 
-        thread_id: None | str | Unset
-        if isinstance(self.thread_id, Unset):
-            thread_id = UNSET
-        else:
-            thread_id = self.thread_id
+            thread_id: None | str | Unset
+            if isinstance(self.thread_id, Unset):
+                thread_id = UNSET
+            else:
+                thread_id = self.thread_id
 
-        lead: None | str | Unset
-        if isinstance(self.lead, Unset):
-            lead = UNSET
-        else:
-            lead = self.lead
+            lead: None | str | Unset
+            if isinstance(self.lead, Unset):
+                lead = UNSET
+            else:
+                lead = self.lead
 
-        feedback_positive: bool | None | Unset
-        if isinstance(self.feedback_positive, Unset):
-            feedback_positive = UNSET
-        else:
-            feedback_positive = self.feedback_positive
+            feedback_positive: bool | None | Unset
+            if isinstance(self.feedback_positive, Unset):
+                feedback_positive = UNSET
+            else:
+                feedback_positive = self.feedback_positive
 
-        feedback_text: None | str | Unset
-        if isinstance(self.feedback_text, Unset):
-            feedback_text = UNSET
-        else:
-            feedback_text = self.feedback_text
+            feedback_text: None | str | Unset
+            if isinstance(self.feedback_text, Unset):
+                feedback_text = UNSET
+            else:
+                feedback_text = self.feedback_text
 
-        html: None | str | Unset
-        if isinstance(self.html, Unset):
-            html = UNSET
-        else:
-            html = self.html
+            html: None | str | Unset
+            if isinstance(self.html, Unset):
+                html = UNSET
+            else:
+                html = self.html
 
-        requires_hitl: bool | None | Unset
-        if isinstance(self.requires_hitl, Unset):
-            requires_hitl = UNSET
-        else:
-            requires_hitl = self.requires_hitl
+            requires_hitl: bool | None | Unset
+            if isinstance(self.requires_hitl, Unset):
+                requires_hitl = UNSET
+            else:
+                requires_hitl = self.requires_hitl
 
-        requires_hitl_reason: None | str | Unset
-        if isinstance(self.requires_hitl_reason, Unset):
-            requires_hitl_reason = UNSET
-        else:
-            requires_hitl_reason = self.requires_hitl_reason
+            requires_hitl_reason: None | str | Unset
+            if isinstance(self.requires_hitl_reason, Unset):
+                requires_hitl_reason = UNSET
+            else:
+                requires_hitl_reason = self.requires_hitl_reason
 
-        generation_lag_seconds: float | None | Unset
-        if isinstance(self.generation_lag_seconds, Unset):
-            generation_lag_seconds = UNSET
-        else:
-            generation_lag_seconds = self.generation_lag_seconds
+            generation_lag_seconds: float | None | Unset
+            if isinstance(self.generation_lag_seconds, Unset):
+                generation_lag_seconds = UNSET
+            else:
+                generation_lag_seconds = self.generation_lag_seconds
 
-        is_automatic_email: bool | None | Unset
-        if isinstance(self.is_automatic_email, Unset):
-            is_automatic_email = UNSET
-        else:
-            is_automatic_email = self.is_automatic_email
+            is_automatic_email: bool | None | Unset
+            if isinstance(self.is_automatic_email, Unset):
+                is_automatic_email = UNSET
+            else:
+                is_automatic_email = self.is_automatic_email
 
-        in_reply_to: None | str | Unset
-        if isinstance(self.in_reply_to, Unset):
-            in_reply_to = UNSET
-        else:
-            in_reply_to = self.in_reply_to
+            in_reply_to: None | str | Unset
+            if isinstance(self.in_reply_to, Unset):
+                in_reply_to = UNSET
+            else:
+                in_reply_to = self.in_reply_to
 
-        usage_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.usage_metadata, Unset):
-            usage_metadata = self.usage_metadata.to_dict()
+            usage_metadata: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.usage_metadata, Unset):
+                usage_metadata = self.usage_metadata.to_dict()
 
-        calendly_tool_used: bool | None | Unset
-        if isinstance(self.calendly_tool_used, Unset):
-            calendly_tool_used = UNSET
-        else:
-            calendly_tool_used = self.calendly_tool_used
+            calendly_tool_used: bool | None | Unset
+            if isinstance(self.calendly_tool_used, Unset):
+                calendly_tool_used = UNSET
+            else:
+                calendly_tool_used = self.calendly_tool_used
 
-        confidence_score: float | None | Unset
-        if isinstance(self.confidence_score, Unset):
-            confidence_score = UNSET
-        else:
-            confidence_score = self.confidence_score
+            confidence_score: float | None | Unset
+            if isinstance(self.confidence_score, Unset):
+                confidence_score = UNSET
+            else:
+                confidence_score = self.confidence_score
 
-        information_requested: None | str | Unset
-        if isinstance(self.information_requested, Unset):
-            information_requested = UNSET
-        else:
-            information_requested = self.information_requested
+            information_requested: None | str | Unset
+            if isinstance(self.information_requested, Unset):
+                information_requested = UNSET
+            else:
+                information_requested = self.information_requested
 
-        estimated_time_saved_seconds: float | None | Unset
-        if isinstance(self.estimated_time_saved_seconds, Unset):
-            estimated_time_saved_seconds = UNSET
-        else:
-            estimated_time_saved_seconds = self.estimated_time_saved_seconds
+            estimated_time_saved_seconds: float | None | Unset
+            if isinstance(self.estimated_time_saved_seconds, Unset):
+                estimated_time_saved_seconds = UNSET
+            else:
+                estimated_time_saved_seconds = self.estimated_time_saved_seconds
 
-        action_pending: bool | None | Unset
-        if isinstance(self.action_pending, Unset):
-            action_pending = UNSET
-        else:
-            action_pending = self.action_pending
+            action_pending: bool | None | Unset
+            if isinstance(self.action_pending, Unset):
+                action_pending = UNSET
+            else:
+                action_pending = self.action_pending
 
-        sending_status = self.sending_status
+            sending_status = self.sending_status
 
-        is_followup: bool | None | Unset
-        if isinstance(self.is_followup, Unset):
-            is_followup = UNSET
-        else:
-            is_followup = self.is_followup
+            is_followup: bool | None | Unset
+            if isinstance(self.is_followup, Unset):
+                is_followup = UNSET
+            else:
+                is_followup = self.is_followup
 
-        error_code = self.error_code
+            error_code = self.error_code
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
-        if organization_id is not UNSET:
-            field_dict["organization_id"] = organization_id
-        if timestamp_created is not UNSET:
-            field_dict["timestamp_created"] = timestamp_created
-        if timestamp_updated is not UNSET:
-            field_dict["timestamp_updated"] = timestamp_updated
-        if agent_id is not UNSET:
-            field_dict["agent_id"] = agent_id
-        if thread_id is not UNSET:
-            field_dict["thread_id"] = thread_id
-        if lead is not UNSET:
-            field_dict["lead"] = lead
-        if feedback_positive is not UNSET:
-            field_dict["feedback_positive"] = feedback_positive
-        if feedback_text is not UNSET:
-            field_dict["feedback_text"] = feedback_text
-        if html is not UNSET:
-            field_dict["html"] = html
-        if requires_hitl is not UNSET:
-            field_dict["requires_hitl"] = requires_hitl
-        if requires_hitl_reason is not UNSET:
-            field_dict["requires_hitl_reason"] = requires_hitl_reason
-        if generation_lag_seconds is not UNSET:
-            field_dict["generation_lag_seconds"] = generation_lag_seconds
-        if is_automatic_email is not UNSET:
-            field_dict["is_automatic_email"] = is_automatic_email
-        if in_reply_to is not UNSET:
-            field_dict["in_reply_to"] = in_reply_to
-        if usage_metadata is not UNSET:
-            field_dict["usage_metadata"] = usage_metadata
-        if calendly_tool_used is not UNSET:
-            field_dict["calendly_tool_used"] = calendly_tool_used
-        if confidence_score is not UNSET:
-            field_dict["confidence_score"] = confidence_score
-        if information_requested is not UNSET:
-            field_dict["information_requested"] = information_requested
-        if estimated_time_saved_seconds is not UNSET:
-            field_dict["estimated_time_saved_seconds"] = estimated_time_saved_seconds
-        if action_pending is not UNSET:
-            field_dict["action_pending"] = action_pending
-        if sending_status is not UNSET:
-            field_dict["sending_status"] = sending_status
-        if is_followup is not UNSET:
-            field_dict["is_followup"] = is_followup
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if thread_id is not UNSET:
+                field_dict["thread_id"] = thread_id
+            if lead is not UNSET:
+                field_dict["lead"] = lead
+            if feedback_positive is not UNSET:
+                field_dict["feedback_positive"] = feedback_positive
+            if feedback_text is not UNSET:
+                field_dict["feedback_text"] = feedback_text
+            if html is not UNSET:
+                field_dict["html"] = html
+            if requires_hitl is not UNSET:
+                field_dict["requires_hitl"] = requires_hitl
+            if requires_hitl_reason is not UNSET:
+                field_dict["requires_hitl_reason"] = requires_hitl_reason
+            if generation_lag_seconds is not UNSET:
+                field_dict["generation_lag_seconds"] = generation_lag_seconds
+            if is_automatic_email is not UNSET:
+                field_dict["is_automatic_email"] = is_automatic_email
+            if in_reply_to is not UNSET:
+                field_dict["in_reply_to"] = in_reply_to
+            if usage_metadata is not UNSET:
+                field_dict["usage_metadata"] = usage_metadata
+            if calendly_tool_used is not UNSET:
+                field_dict["calendly_tool_used"] = calendly_tool_used
+            if confidence_score is not UNSET:
+                field_dict["confidence_score"] = confidence_score
+            if information_requested is not UNSET:
+                field_dict["information_requested"] = information_requested
+            if estimated_time_saved_seconds is not UNSET:
+                field_dict["estimated_time_saved_seconds"] = estimated_time_saved_seconds
+            if action_pending is not UNSET:
+                field_dict["action_pending"] = action_pending
+            if sending_status is not UNSET:
+                field_dict["sending_status"] = sending_status
+            if is_followup is not UNSET:
+                field_dict["is_followup"] = is_followup
+            if error_code is not UNSET:
+                field_dict["error_code"] = error_code
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id", UNSET)
+                organization_id = d.pop("organization_id", UNSET)
 
-        timestamp_created = d.pop("timestamp_created", UNSET)
+                timestamp_created = d.pop("timestamp_created", UNSET)
 
-        timestamp_updated = d.pop("timestamp_updated", UNSET)
+                timestamp_updated = d.pop("timestamp_updated", UNSET)
 
-        agent_id = d.pop("agent_id", UNSET)
+                agent_id = d.pop("agent_id", UNSET)
 
-        thread_id = d.pop("thread_id", UNSET)
+                thread_id = d.pop("thread_id", UNSET)
 
-        lead = d.pop("lead", UNSET)
+                lead = d.pop("lead", UNSET)
 
-        feedback_positive = d.pop("feedback_positive", UNSET)
+                feedback_positive = d.pop("feedback_positive", UNSET)
 
-        feedback_text = d.pop("feedback_text", UNSET)
+                feedback_text = d.pop("feedback_text", UNSET)
 
-        html = d.pop("html", UNSET)
+                html = d.pop("html", UNSET)
 
-        requires_hitl = d.pop("requires_hitl", UNSET)
+                requires_hitl = d.pop("requires_hitl", UNSET)
 
-        requires_hitl_reason = d.pop("requires_hitl_reason", UNSET)
+                requires_hitl_reason = d.pop("requires_hitl_reason", UNSET)
 
-        generation_lag_seconds = d.pop("generation_lag_seconds", UNSET)
+                generation_lag_seconds = d.pop("generation_lag_seconds", UNSET)
 
-        is_automatic_email = d.pop("is_automatic_email", UNSET)
+                is_automatic_email = d.pop("is_automatic_email", UNSET)
 
-        in_reply_to = d.pop("in_reply_to", UNSET)
+                in_reply_to = d.pop("in_reply_to", UNSET)
 
-        _usage_metadata = d.pop("usage_metadata", UNSET)
-        usage_metadata: AISalesAgentReplyUsageMetadata | Unset
-        if isinstance(_usage_metadata, Unset):
-            usage_metadata = UNSET
-        else:
-            usage_metadata = AISalesAgentReplyUsageMetadata.from_dict(_usage_metadata)
+                _usage_metadata = d.pop("usage_metadata", UNSET)
+                usage_metadata: AISalesAgentReplyUsageMetadata | Unset
+                if isinstance(_usage_metadata, Unset):
+                    usage_metadata = UNSET
+                else:
+                    usage_metadata = AISalesAgentReplyUsageMetadata.from_dict(_usage_metadata)
 
-        calendly_tool_used = d.pop("calendly_tool_used", UNSET)
+                calendly_tool_used = d.pop("calendly_tool_used", UNSET)
 
-        confidence_score = d.pop("confidence_score", UNSET)
+                confidence_score = d.pop("confidence_score", UNSET)
 
-        information_requested = d.pop("information_requested", UNSET)
+                information_requested = d.pop("information_requested", UNSET)
 
-        estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
+                estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
 
-        action_pending = d.pop("action_pending", UNSET)
+                action_pending = d.pop("action_pending", UNSET)
 
-        sending_status = d.pop("sending_status", UNSET)
+                sending_status = d.pop("sending_status", UNSET)
 
-        is_followup = d.pop("is_followup", UNSET)
+                is_followup = d.pop("is_followup", UNSET)
 
-        error_code = d.pop("error_code", UNSET)
+                error_code = d.pop("error_code", UNSET)
 
-        ai_sales_agent_reply = cls(
-            id,
-            organization_id,
-            timestamp_created,
-            timestamp_updated,
-            agent_id,
-            thread_id,
-            lead,
-            feedback_positive,
-            feedback_text,
-            html,
-            requires_hitl,
-            requires_hitl_reason,
-            generation_lag_seconds,
-            is_automatic_email,
-            in_reply_to,
-            usage_metadata,
-            calendly_tool_used,
-            confidence_score,
-            information_requested,
-            estimated_time_saved_seconds,
-            action_pending,
-            sending_status,
-            is_followup,
-            error_code,
-        )
+                ai_sales_agent_reply = cls(
+                    id,
+                    organization_id,
+                    timestamp_created,
+                    timestamp_updated,
+                    agent_id,
+                    thread_id,
+                    lead,
+                    feedback_positive,
+                    feedback_text,
+                    html,
+                    requires_hitl,
+                    requires_hitl_reason,
+                    generation_lag_seconds,
+                    is_automatic_email,
+                    in_reply_to,
+                    usage_metadata,
+                    calendly_tool_used,
+                    confidence_score,
+                    information_requested,
+                    estimated_time_saved_seconds,
+                    action_pending,
+                    sending_status,
+                    is_followup,
+                    error_code,
+                )
 
-        ai_sales_agent_reply.additional_properties = d
-        if not (
-            type(id) is str
-            and (
-                organization_id is None or type(organization_id) is str or organization_id is UNSET
-            )
-            and (
-                timestamp_created is None
-                or type(timestamp_created) is str
-                or timestamp_created is UNSET
-            )
-            and (
-                timestamp_updated is None
-                or type(timestamp_updated) is str
-                or timestamp_updated is UNSET
-            )
-            and (agent_id is None or type(agent_id) is str or agent_id is UNSET)
-            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
-            and (lead is None or type(lead) is str or lead is UNSET)
-            and (
-                type(feedback_positive) is bool
-                or feedback_positive is None
-                or feedback_positive is UNSET
-            )
-            and (feedback_text is None or type(feedback_text) is str or feedback_text is UNSET)
-            and (html is None or type(html) is str or html is UNSET)
-            and (type(requires_hitl) is bool or requires_hitl is None or requires_hitl is UNSET)
-            and (
-                requires_hitl_reason is None
-                or type(requires_hitl_reason) is str
-                or requires_hitl_reason is UNSET
-            )
-            and (
-                type(generation_lag_seconds) is float
-                or type(generation_lag_seconds) is int
-                or generation_lag_seconds is None
-                or generation_lag_seconds is UNSET
-            )
-            and (
-                type(is_automatic_email) is bool
-                or is_automatic_email is None
-                or is_automatic_email is UNSET
-            )
-            and (in_reply_to is None or type(in_reply_to) is str or in_reply_to is UNSET)
-            and (
-                type(calendly_tool_used) is bool
-                or calendly_tool_used is None
-                or calendly_tool_used is UNSET
-            )
-            and (
-                type(confidence_score) is float
-                or type(confidence_score) is int
-                or confidence_score is None
-                or confidence_score is UNSET
-            )
-            and (
-                information_requested is None
-                or type(information_requested) is str
-                or information_requested is UNSET
-            )
-            and (
-                type(estimated_time_saved_seconds) is float
-                or type(estimated_time_saved_seconds) is int
-                or estimated_time_saved_seconds is None
-                or estimated_time_saved_seconds is UNSET
-            )
-            and (type(action_pending) is bool or action_pending is None or action_pending is UNSET)
-            and (type(sending_status) is int or sending_status is UNSET)
-            and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
-            and (type(error_code) is str or error_code is UNSET)
-        ):
-            _check_shape(ai_sales_agent_reply, _SHAPE)
-        return ai_sales_agent_reply
+                ai_sales_agent_reply.additional_properties = d
+                if (
+                    type(id) is str
+                    and (
+                        organization_id is None
+                        or type(organization_id) is str
+                        or organization_id is UNSET
+                    )
+                    and (
+                        timestamp_created is None
+                        or type(timestamp_created) is str
+                        or timestamp_created is UNSET
+                    )
+                    and (
+                        timestamp_updated is None
+                        or type(timestamp_updated) is str
+                        or timestamp_updated is UNSET
+                    )
+                    and (agent_id is None or type(agent_id) is str or agent_id is UNSET)
+                    and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+                    and (lead is None or type(lead) is str or lead is UNSET)
+                    and (
+                        type(feedback_positive) is bool
+                        or feedback_positive is None
+                        or feedback_positive is UNSET
+                    )
+                    and (
+                        feedback_text is None
+                        or type(feedback_text) is str
+                        or feedback_text is UNSET
+                    )
+                    and (html is None or type(html) is str or html is UNSET)
+                    and (
+                        type(requires_hitl) is bool
+                        or requires_hitl is None
+                        or requires_hitl is UNSET
+                    )
+                    and (
+                        requires_hitl_reason is None
+                        or type(requires_hitl_reason) is str
+                        or requires_hitl_reason is UNSET
+                    )
+                    and (
+                        type(generation_lag_seconds) is float
+                        or type(generation_lag_seconds) is int
+                        or generation_lag_seconds is None
+                        or generation_lag_seconds is UNSET
+                    )
+                    and (
+                        type(is_automatic_email) is bool
+                        or is_automatic_email is None
+                        or is_automatic_email is UNSET
+                    )
+                    and (in_reply_to is None or type(in_reply_to) is str or in_reply_to is UNSET)
+                    and (
+                        type(calendly_tool_used) is bool
+                        or calendly_tool_used is None
+                        or calendly_tool_used is UNSET
+                    )
+                    and (
+                        type(confidence_score) is float
+                        or type(confidence_score) is int
+                        or confidence_score is None
+                        or confidence_score is UNSET
+                    )
+                    and (
+                        information_requested is None
+                        or type(information_requested) is str
+                        or information_requested is UNSET
+                    )
+                    and (
+                        type(estimated_time_saved_seconds) is float
+                        or type(estimated_time_saved_seconds) is int
+                        or estimated_time_saved_seconds is None
+                        or estimated_time_saved_seconds is UNSET
+                    )
+                    and (
+                        type(action_pending) is bool
+                        or action_pending is None
+                        or action_pending is UNSET
+                    )
+                    and (type(sending_status) is int or sending_status is UNSET)
+                    and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
+                    and (type(error_code) is str or error_code is UNSET)
+                ):
+                    return ai_sales_agent_reply
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -455,207 +477,32 @@ class AISalesAgentReply:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    (
-        "organization_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "timestamp_created",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "timestamp_updated",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "agent_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "thread_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lead",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "feedback_positive",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "feedback_text",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "html",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "requires_hitl",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "requires_hitl_reason",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "generation_lag_seconds",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_automatic_email",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_reply_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "calendly_tool_used",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "confidence_score",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "information_requested",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "estimated_time_saved_seconds",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "action_pending",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_followup",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", False),
+    ("timestamp_created", "timestamp_created", False),
+    ("timestamp_updated", "timestamp_updated", False),
+    ("agent_id", "agent_id", False),
+    ("thread_id", "thread_id", False),
+    ("lead", "lead", False),
+    ("feedback_positive", "feedback_positive", False),
+    ("feedback_text", "feedback_text", False),
+    ("html", "html", False),
+    ("requires_hitl", "requires_hitl", False),
+    ("requires_hitl_reason", "requires_hitl_reason", False),
+    ("generation_lag_seconds", "generation_lag_seconds", False),
+    ("is_automatic_email", "is_automatic_email", False),
+    ("in_reply_to", "in_reply_to", False),
+    ("usage_metadata", "usage_metadata", False),
+    ("calendly_tool_used", "calendly_tool_used", False),
+    ("confidence_score", "confidence_score", False),
+    ("information_requested", "information_requested", False),
+    ("estimated_time_saved_seconds", "estimated_time_saved_seconds", False),
+    ("action_pending", "action_pending", False),
+    ("sending_status", "sending_status", False),
+    ("is_followup", "is_followup", False),
+    ("error_code", "error_code", False),
 )
 
 

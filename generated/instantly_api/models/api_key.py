@@ -9,8 +9,11 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="APIKey")
 
@@ -39,73 +42,85 @@ class APIKey:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        name = self.name
+            name = self.name
 
-        scopes = self.scopes
+            scopes = self.scopes
 
-        key = self.key
+            key = self.key
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "scopes": scopes,
-                "key": key,
-                "organization_id": organization_id,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if scopes is not UNSET:
+                field_dict["scopes"] = scopes
+            if key is not UNSET:
+                field_dict["key"] = key
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        scopes = cast(list[str], d.pop("scopes"))
+                scopes = cast(list[str], d.pop("scopes"))
 
-        key = d.pop("key")
+                key = d.pop("key")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        api_key = cls(
-            id,
-            name,
-            scopes,
-            key,
-            organization_id,
-            timestamp_created,
-            timestamp_updated,
-        )
+                api_key = cls(
+                    id,
+                    name,
+                    scopes,
+                    key,
+                    organization_id,
+                    timestamp_created,
+                    timestamp_updated,
+                )
 
-        api_key.additional_properties = d
-        if not (
-            type(id) is str
-            and type(name) is str
-            and (type(scopes) is list and all(type(_item) is str for _item in scopes))
-            and type(key) is str
-            and type(organization_id) is str
-        ):
-            _check_shape(api_key, _SHAPE)
-        return api_key
+                api_key.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(name) is str
+                    and (type(scopes) is list and all(type(_item) is str for _item in scopes))
+                    and type(key) is str
+                    and type(organization_id) is str
+                ):
+                    return api_key
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -124,10 +139,13 @@ class APIKey:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("name", (str,), None),
-    ("scopes", (list,), (str,)),
-    ("key", (str,), None),
-    ("organization_id", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("name", "name", True),
+    ("scopes", "scopes", True),
+    ("key", "key", True),
+    ("organization_id", "organization_id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
 )

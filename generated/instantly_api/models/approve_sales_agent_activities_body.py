@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="ApproveSalesAgentActivitiesBody")
 
@@ -25,31 +28,37 @@ class ApproveSalesAgentActivitiesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        activity_ids = self.activity_ids
+        try:
+            activity_ids = self.activity_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "activity_ids": activity_ids,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if activity_ids is not UNSET:
+                field_dict["activity_ids"] = activity_ids
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        activity_ids = cast(list[str], d.pop("activity_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                activity_ids = cast(list[str], d.pop("activity_ids"))
 
-        approve_sales_agent_activities_body = cls(
-            activity_ids,
-        )
+                approve_sales_agent_activities_body = cls(
+                    activity_ids,
+                )
 
-        approve_sales_agent_activities_body.additional_properties = d
-        if not (type(activity_ids) is list and all(type(_item) is str for _item in activity_ids)):
-            _check_shape(approve_sales_agent_activities_body, _SHAPE)
-        return approve_sales_agent_activities_body
+                approve_sales_agent_activities_body.additional_properties = d
+                if type(activity_ids) is list and all(type(_item) is str for _item in activity_ids):
+                    return approve_sales_agent_activities_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,4 +77,5 @@ class ApproveSalesAgentActivitiesBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("activity_ids", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("activity_ids", "activity_ids", True),)

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AuditLog")
@@ -74,194 +76,209 @@ class AuditLog:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp = self.timestamp.isoformat()
+            timestamp = self.timestamp.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        activity_type = self.activity_type
+            activity_type = self.activity_type
 
-        ip_address = self.ip_address
+            ip_address = self.ip_address
 
-        from_api = self.from_api
+            from_api = self.from_api
 
-        user_agent: None | str | Unset
-        if isinstance(self.user_agent, Unset):
-            user_agent = UNSET
-        else:
-            user_agent = self.user_agent
+            user_agent: None | str | Unset
+            if isinstance(self.user_agent, Unset):
+                user_agent = UNSET
+            else:
+                user_agent = self.user_agent
 
-        user_id: None | str | Unset
-        if isinstance(self.user_id, Unset):
-            user_id = UNSET
-        else:
-            user_id = self.user_id
+            user_id: None | str | Unset
+            if isinstance(self.user_id, Unset):
+                user_id = UNSET
+            else:
+                user_id = self.user_id
 
-        api_key_id: None | str | Unset
-        if isinstance(self.api_key_id, Unset):
-            api_key_id = UNSET
-        else:
-            api_key_id = self.api_key_id
+            api_key_id: None | str | Unset
+            if isinstance(self.api_key_id, Unset):
+                api_key_id = UNSET
+            else:
+                api_key_id = self.api_key_id
 
-        affected_count: float | None | Unset
-        if isinstance(self.affected_count, Unset):
-            affected_count = UNSET
-        else:
-            affected_count = self.affected_count
+            affected_count: float | None | Unset
+            if isinstance(self.affected_count, Unset):
+                affected_count = UNSET
+            else:
+                affected_count = self.affected_count
 
-        campaign_id: None | str | Unset
-        if isinstance(self.campaign_id, Unset):
-            campaign_id = UNSET
-        else:
-            campaign_id = self.campaign_id
+            campaign_id: None | str | Unset
+            if isinstance(self.campaign_id, Unset):
+                campaign_id = UNSET
+            else:
+                campaign_id = self.campaign_id
 
-        webhook_id: None | str | Unset
-        if isinstance(self.webhook_id, Unset):
-            webhook_id = UNSET
-        else:
-            webhook_id = self.webhook_id
+            webhook_id: None | str | Unset
+            if isinstance(self.webhook_id, Unset):
+                webhook_id = UNSET
+            else:
+                webhook_id = self.webhook_id
 
-        subsequence_id: None | str | Unset
-        if isinstance(self.subsequence_id, Unset):
-            subsequence_id = UNSET
-        else:
-            subsequence_id = self.subsequence_id
+            subsequence_id: None | str | Unset
+            if isinstance(self.subsequence_id, Unset):
+                subsequence_id = UNSET
+            else:
+                subsequence_id = self.subsequence_id
 
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+            list_id: None | str | Unset
+            if isinstance(self.list_id, Unset):
+                list_id = UNSET
+            else:
+                list_id = self.list_id
 
-        audit_metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.audit_metadata, Unset):
-            audit_metadata = self.audit_metadata.to_dict()
+            audit_metadata: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.audit_metadata, Unset):
+                audit_metadata = self.audit_metadata.to_dict()
 
-        user_name: None | str | Unset
-        if isinstance(self.user_name, Unset):
-            user_name = UNSET
-        else:
-            user_name = self.user_name
+            user_name: None | str | Unset
+            if isinstance(self.user_name, Unset):
+                user_name = UNSET
+            else:
+                user_name = self.user_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp": timestamp,
-                "organization_id": organization_id,
-                "activity_type": activity_type,
-                "ip_address": ip_address,
-                "from_api": from_api,
-            }
-        )
-        if user_agent is not UNSET:
-            field_dict["user_agent"] = user_agent
-        if user_id is not UNSET:
-            field_dict["user_id"] = user_id
-        if api_key_id is not UNSET:
-            field_dict["api_key_id"] = api_key_id
-        if affected_count is not UNSET:
-            field_dict["affected_count"] = affected_count
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if webhook_id is not UNSET:
-            field_dict["webhook_id"] = webhook_id
-        if subsequence_id is not UNSET:
-            field_dict["subsequence_id"] = subsequence_id
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if audit_metadata is not UNSET:
-            field_dict["audit_metadata"] = audit_metadata
-        if user_name is not UNSET:
-            field_dict["user_name"] = user_name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp is not UNSET:
+                field_dict["timestamp"] = timestamp
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if activity_type is not UNSET:
+                field_dict["activity_type"] = activity_type
+            if ip_address is not UNSET:
+                field_dict["ip_address"] = ip_address
+            if from_api is not UNSET:
+                field_dict["from_api"] = from_api
+            if user_agent is not UNSET:
+                field_dict["user_agent"] = user_agent
+            if user_id is not UNSET:
+                field_dict["user_id"] = user_id
+            if api_key_id is not UNSET:
+                field_dict["api_key_id"] = api_key_id
+            if affected_count is not UNSET:
+                field_dict["affected_count"] = affected_count
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if webhook_id is not UNSET:
+                field_dict["webhook_id"] = webhook_id
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if audit_metadata is not UNSET:
+                field_dict["audit_metadata"] = audit_metadata
+            if user_name is not UNSET:
+                field_dict["user_name"] = user_name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp = parse_timestamp(d.pop("timestamp"))
+                timestamp = parse_timestamp(d.pop("timestamp"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        activity_type = d.pop("activity_type")
+                activity_type = d.pop("activity_type")
 
-        ip_address = d.pop("ip_address")
+                ip_address = d.pop("ip_address")
 
-        from_api = d.pop("from_api")
+                from_api = d.pop("from_api")
 
-        user_agent = d.pop("user_agent", UNSET)
+                user_agent = d.pop("user_agent", UNSET)
 
-        user_id = d.pop("user_id", UNSET)
+                user_id = d.pop("user_id", UNSET)
 
-        api_key_id = d.pop("api_key_id", UNSET)
+                api_key_id = d.pop("api_key_id", UNSET)
 
-        affected_count = d.pop("affected_count", UNSET)
+                affected_count = d.pop("affected_count", UNSET)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        webhook_id = d.pop("webhook_id", UNSET)
+                webhook_id = d.pop("webhook_id", UNSET)
 
-        subsequence_id = d.pop("subsequence_id", UNSET)
+                subsequence_id = d.pop("subsequence_id", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        _audit_metadata = d.pop("audit_metadata", UNSET)
-        audit_metadata: AuditLogAuditMetadata | Unset
-        if isinstance(_audit_metadata, Unset):
-            audit_metadata = UNSET
-        else:
-            audit_metadata = AuditLogAuditMetadata.from_dict(_audit_metadata)
+                _audit_metadata = d.pop("audit_metadata", UNSET)
+                audit_metadata: AuditLogAuditMetadata | Unset
+                if isinstance(_audit_metadata, Unset):
+                    audit_metadata = UNSET
+                else:
+                    audit_metadata = AuditLogAuditMetadata.from_dict(_audit_metadata)
 
-        user_name = d.pop("user_name", UNSET)
+                user_name = d.pop("user_name", UNSET)
 
-        audit_log = cls(
-            id,
-            timestamp,
-            organization_id,
-            activity_type,
-            ip_address,
-            from_api,
-            user_agent,
-            user_id,
-            api_key_id,
-            affected_count,
-            campaign_id,
-            webhook_id,
-            subsequence_id,
-            list_id,
-            audit_metadata,
-            user_name,
-        )
+                audit_log = cls(
+                    id,
+                    timestamp,
+                    organization_id,
+                    activity_type,
+                    ip_address,
+                    from_api,
+                    user_agent,
+                    user_id,
+                    api_key_id,
+                    affected_count,
+                    campaign_id,
+                    webhook_id,
+                    subsequence_id,
+                    list_id,
+                    audit_metadata,
+                    user_name,
+                )
 
-        audit_log.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(activity_type) is int
-            and type(ip_address) is str
-            and type(from_api) is bool
-            and (user_agent is None or type(user_agent) is str or user_agent is UNSET)
-            and (user_id is None or type(user_id) is str or user_id is UNSET)
-            and (api_key_id is None or type(api_key_id) is str or api_key_id is UNSET)
-            and (
-                type(affected_count) is float
-                or type(affected_count) is int
-                or affected_count is None
-                or affected_count is UNSET
-            )
-            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
-            and (webhook_id is None or type(webhook_id) is str or webhook_id is UNSET)
-            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
-            and (list_id is None or type(list_id) is str or list_id is UNSET)
-            and (user_name is None or type(user_name) is str or user_name is UNSET)
-        ):
-            _check_shape(audit_log, _SHAPE)
-        return audit_log
+                audit_log.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(activity_type) is int
+                    and type(ip_address) is str
+                    and type(from_api) is bool
+                    and (user_agent is None or type(user_agent) is str or user_agent is UNSET)
+                    and (user_id is None or type(user_id) is str or user_id is UNSET)
+                    and (api_key_id is None or type(api_key_id) is str or api_key_id is UNSET)
+                    and (
+                        type(affected_count) is float
+                        or type(affected_count) is int
+                        or affected_count is None
+                        or affected_count is UNSET
+                    )
+                    and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+                    and (webhook_id is None or type(webhook_id) is str or webhook_id is UNSET)
+                    and (
+                        subsequence_id is None
+                        or type(subsequence_id) is str
+                        or subsequence_id is UNSET
+                    )
+                    and (list_id is None or type(list_id) is str or list_id is UNSET)
+                    and (user_name is None or type(user_name) is str or user_name is UNSET)
+                ):
+                    return audit_log
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -280,94 +297,24 @@ class AuditLog:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("activity_type", (int,), None),
-    ("ip_address", (str,), None),
-    ("from_api", (bool,), None),
-    (
-        "user_agent",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "user_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "api_key_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "affected_count",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "webhook_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subsequence_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "user_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp", "timestamp", True),
+    ("organization_id", "organization_id", True),
+    ("activity_type", "activity_type", True),
+    ("ip_address", "ip_address", True),
+    ("from_api", "from_api", True),
+    ("user_agent", "user_agent", False),
+    ("user_id", "user_id", False),
+    ("api_key_id", "api_key_id", False),
+    ("affected_count", "affected_count", False),
+    ("campaign_id", "campaign_id", False),
+    ("webhook_id", "webhook_id", False),
+    ("subsequence_id", "subsequence_id", False),
+    ("list_id", "list_id", False),
+    ("audit_metadata", "audit_metadata", False),
+    ("user_name", "user_name", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackgroundJob")
@@ -64,121 +66,133 @@ class BackgroundJob:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        workspace_id = self.workspace_id
+            workspace_id = self.workspace_id
 
-        type_ = self.type_
+            type_ = self.type_
 
-        progress = self.progress
+            progress = self.progress
 
-        status = self.status
+            status = self.status
 
-        created_at = self.created_at
+            created_at = self.created_at
 
-        updated_at = self.updated_at
+            updated_at = self.updated_at
 
-        user_id: None | str | Unset
-        if isinstance(self.user_id, Unset):
-            user_id = UNSET
-        else:
-            user_id = self.user_id
+            user_id: None | str | Unset
+            if isinstance(self.user_id, Unset):
+                user_id = UNSET
+            else:
+                user_id = self.user_id
 
-        entity_id: None | str | Unset
-        if isinstance(self.entity_id, Unset):
-            entity_id = UNSET
-        else:
-            entity_id = self.entity_id
+            entity_id: None | str | Unset
+            if isinstance(self.entity_id, Unset):
+                entity_id = UNSET
+            else:
+                entity_id = self.entity_id
 
-        entity_type = self.entity_type
+            entity_type = self.entity_type
 
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
-            data = self.data.to_dict()
+            data: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.data, Unset):
+                data = self.data.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "workspace_id": workspace_id,
-                "type": type_,
-                "progress": progress,
-                "status": status,
-                "created_at": created_at,
-                "updated_at": updated_at,
-            }
-        )
-        if user_id is not UNSET:
-            field_dict["user_id"] = user_id
-        if entity_id is not UNSET:
-            field_dict["entity_id"] = entity_id
-        if entity_type is not UNSET:
-            field_dict["entity_type"] = entity_type
-        if data is not UNSET:
-            field_dict["data"] = data
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if progress is not UNSET:
+                field_dict["progress"] = progress
+            if status is not UNSET:
+                field_dict["status"] = status
+            if created_at is not UNSET:
+                field_dict["created_at"] = created_at
+            if updated_at is not UNSET:
+                field_dict["updated_at"] = updated_at
+            if user_id is not UNSET:
+                field_dict["user_id"] = user_id
+            if entity_id is not UNSET:
+                field_dict["entity_id"] = entity_id
+            if entity_type is not UNSET:
+                field_dict["entity_type"] = entity_type
+            if data is not UNSET:
+                field_dict["data"] = data
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        workspace_id = d.pop("workspace_id")
+                workspace_id = d.pop("workspace_id")
 
-        type_ = d.pop("type")
+                type_ = d.pop("type")
 
-        progress = d.pop("progress")
+                progress = d.pop("progress")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        created_at = d.pop("created_at")
+                created_at = d.pop("created_at")
 
-        updated_at = d.pop("updated_at")
+                updated_at = d.pop("updated_at")
 
-        user_id = d.pop("user_id", UNSET)
+                user_id = d.pop("user_id", UNSET)
 
-        entity_id = d.pop("entity_id", UNSET)
+                entity_id = d.pop("entity_id", UNSET)
 
-        entity_type = d.pop("entity_type", UNSET)
+                entity_type = d.pop("entity_type", UNSET)
 
-        _data = d.pop("data", UNSET)
-        data: BackgroundJobData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = BackgroundJobData.from_dict(_data)
+                _data = d.pop("data", UNSET)
+                data: BackgroundJobData | Unset
+                if isinstance(_data, Unset):
+                    data = UNSET
+                else:
+                    data = BackgroundJobData.from_dict(_data)
 
-        background_job = cls(
-            id,
-            workspace_id,
-            type_,
-            progress,
-            status,
-            created_at,
-            updated_at,
-            user_id,
-            entity_id,
-            entity_type,
-            data,
-        )
+                background_job = cls(
+                    id,
+                    workspace_id,
+                    type_,
+                    progress,
+                    status,
+                    created_at,
+                    updated_at,
+                    user_id,
+                    entity_id,
+                    entity_type,
+                    data,
+                )
 
-        background_job.additional_properties = d
-        if not (
-            type(id) is str
-            and type(workspace_id) is str
-            and type(type_) is str
-            and (type(progress) is float or type(progress) is int)
-            and type(status) is str
-            and type(created_at) is str
-            and type(updated_at) is str
-            and (user_id is None or type(user_id) is str or user_id is UNSET)
-            and (entity_id is None or type(entity_id) is str or entity_id is UNSET)
-            and (type(entity_type) is str or entity_type is UNSET)
-        ):
-            _check_shape(background_job, _SHAPE)
-        return background_job
+                background_job.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(workspace_id) is str
+                    and type(type_) is str
+                    and (type(progress) is float or type(progress) is int)
+                    and type(status) is str
+                    and type(created_at) is str
+                    and type(updated_at) is str
+                    and (user_id is None or type(user_id) is str or user_id is UNSET)
+                    and (entity_id is None or type(entity_id) is str or entity_id is UNSET)
+                    and (type(entity_type) is str or entity_type is UNSET)
+                ):
+                    return background_job
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -197,47 +211,19 @@ class BackgroundJob:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("workspace_id", (str,), None),
-    ("type_", (str,), None),
-    (
-        "progress",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("status", (str,), None),
-    ("created_at", (str,), None),
-    ("updated_at", (str,), None),
-    (
-        "user_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "entity_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "entity_type",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("workspace_id", "workspace_id", True),
+    ("type_", "type", True),
+    ("progress", "progress", True),
+    ("status", "status", True),
+    ("created_at", "created_at", True),
+    ("updated_at", "updated_at", True),
+    ("user_id", "user_id", False),
+    ("entity_id", "entity_id", False),
+    ("entity_type", "entity_type", False),
+    ("data", "data", False),
 )
 
 

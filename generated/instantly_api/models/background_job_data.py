@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BackgroundJobData")
@@ -28,37 +30,42 @@ class BackgroundJobData:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        moved_lead_emails: list[str] | Unset = UNSET
-        if not isinstance(self.moved_lead_emails, Unset):
-            moved_lead_emails = self.moved_lead_emails
+        try:
+            moved_lead_emails: list[str] | Unset = UNSET
+            if not isinstance(self.moved_lead_emails, Unset):
+                moved_lead_emails = self.moved_lead_emails
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if moved_lead_emails is not UNSET:
-            field_dict["moved_lead_emails"] = moved_lead_emails
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if moved_lead_emails is not UNSET:
+                field_dict["moved_lead_emails"] = moved_lead_emails
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        moved_lead_emails = cast(list[str], d.pop("moved_lead_emails", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                moved_lead_emails = cast(list[str], d.pop("moved_lead_emails", UNSET))
 
-        background_job_data = cls(
-            moved_lead_emails,
-        )
+                background_job_data = cls(
+                    moved_lead_emails,
+                )
 
-        background_job_data.additional_properties = d
-        if not (
-            moved_lead_emails is UNSET
-            or (
-                type(moved_lead_emails) is list
-                and all(type(_item) is str for _item in moved_lead_emails)
-            )
-        ):
-            _check_shape(background_job_data, _SHAPE)
-        return background_job_data
+                background_job_data.additional_properties = d
+                if moved_lead_emails is UNSET or (
+                    type(moved_lead_emails) is list
+                    and all(type(_item) is str for _item in moved_lead_emails)
+                ):
+                    return background_job_data
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,13 +84,5 @@ class BackgroundJobData:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "moved_lead_emails",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("moved_lead_emails", "moved_lead_emails", False),)

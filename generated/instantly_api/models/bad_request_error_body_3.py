@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BadRequestErrorBody3")
@@ -25,29 +27,37 @@ class BadRequestErrorBody3:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error = self.error
+        try:
+            error = self.error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if error is not UNSET:
-            field_dict["error"] = error
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if error is not UNSET:
+                field_dict["error"] = error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        error = d.pop("error", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                error = d.pop("error", UNSET)
 
-        bad_request_error_body_3 = cls(
-            error,
-        )
+                bad_request_error_body_3 = cls(
+                    error,
+                )
 
-        bad_request_error_body_3.additional_properties = d
-        if not (type(error) is str or error is UNSET):
-            _check_shape(bad_request_error_body_3, _SHAPE)
-        return bad_request_error_body_3
+                bad_request_error_body_3.additional_properties = d
+                if type(error) is str or error is UNSET:
+                    return bad_request_error_body_3
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -66,13 +76,5 @@ class BadRequestErrorBody3:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "error",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("error", "error", False),)

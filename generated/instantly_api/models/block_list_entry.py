@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="BlockListEntry")
 
@@ -37,60 +40,70 @@ class BlockListEntry:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        bl_value = self.bl_value
+            bl_value = self.bl_value
 
-        is_domain = self.is_domain
+            is_domain = self.is_domain
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "organization_id": organization_id,
-                "bl_value": bl_value,
-                "is_domain": is_domain,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if bl_value is not UNSET:
+                field_dict["bl_value"] = bl_value
+            if is_domain is not UNSET:
+                field_dict["is_domain"] = is_domain
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        bl_value = d.pop("bl_value")
+                bl_value = d.pop("bl_value")
 
-        is_domain = d.pop("is_domain")
+                is_domain = d.pop("is_domain")
 
-        block_list_entry = cls(
-            id,
-            timestamp_created,
-            organization_id,
-            bl_value,
-            is_domain,
-        )
+                block_list_entry = cls(
+                    id,
+                    timestamp_created,
+                    organization_id,
+                    bl_value,
+                    is_domain,
+                )
 
-        block_list_entry.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(bl_value) is str
-            and type(is_domain) is bool
-        ):
-            _check_shape(block_list_entry, _SHAPE)
-        return block_list_entry
+                block_list_entry.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(bl_value) is str
+                    and type(is_domain) is bool
+                ):
+                    return block_list_entry
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,9 +122,11 @@ class BlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("bl_value", (str,), None),
-    ("is_domain", (bool,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("organization_id", "organization_id", True),
+    ("bl_value", "bl_value", True),
+    ("is_domain", "is_domain", True),
 )

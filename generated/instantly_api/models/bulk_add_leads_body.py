@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAddLeadsBody")
@@ -52,108 +54,118 @@ class BulkAddLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        leads = []
-        for leads_item_data in self.leads:
-            leads_item = leads_item_data.to_dict()
-            leads.append(leads_item)
+        try:
+            if not isinstance(self.leads, list):
+                raise TypeError("not a list")
+            leads = []
+            for leads_item_data in self.leads:
+                leads_item = leads_item_data.to_dict()
+                leads.append(leads_item)
 
-        campaign_id = self.campaign_id
+            campaign_id = self.campaign_id
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        blocklist_id: None | str | Unset
-        if isinstance(self.blocklist_id, Unset):
-            blocklist_id = UNSET
-        else:
-            blocklist_id = self.blocklist_id
+            blocklist_id: None | str | Unset
+            if isinstance(self.blocklist_id, Unset):
+                blocklist_id = UNSET
+            else:
+                blocklist_id = self.blocklist_id
 
-        assigned_to = self.assigned_to
+            assigned_to = self.assigned_to
 
-        verify_leads_on_import = self.verify_leads_on_import
+            verify_leads_on_import = self.verify_leads_on_import
 
-        skip_if_in_workspace = self.skip_if_in_workspace
+            skip_if_in_workspace = self.skip_if_in_workspace
 
-        skip_if_in_campaign = self.skip_if_in_campaign
+            skip_if_in_campaign = self.skip_if_in_campaign
 
-        skip_if_in_list = self.skip_if_in_list
+            skip_if_in_list = self.skip_if_in_list
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "leads": leads,
-            }
-        )
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if blocklist_id is not UNSET:
-            field_dict["blocklist_id"] = blocklist_id
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if verify_leads_on_import is not UNSET:
-            field_dict["verify_leads_on_import"] = verify_leads_on_import
-        if skip_if_in_workspace is not UNSET:
-            field_dict["skip_if_in_workspace"] = skip_if_in_workspace
-        if skip_if_in_campaign is not UNSET:
-            field_dict["skip_if_in_campaign"] = skip_if_in_campaign
-        if skip_if_in_list is not UNSET:
-            field_dict["skip_if_in_list"] = skip_if_in_list
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if leads is not UNSET:
+                field_dict["leads"] = leads
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if blocklist_id is not UNSET:
+                field_dict["blocklist_id"] = blocklist_id
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if verify_leads_on_import is not UNSET:
+                field_dict["verify_leads_on_import"] = verify_leads_on_import
+            if skip_if_in_workspace is not UNSET:
+                field_dict["skip_if_in_workspace"] = skip_if_in_workspace
+            if skip_if_in_campaign is not UNSET:
+                field_dict["skip_if_in_campaign"] = skip_if_in_campaign
+            if skip_if_in_list is not UNSET:
+                field_dict["skip_if_in_list"] = skip_if_in_list
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        leads = []
-        _leads = d.pop("leads")
-        for leads_item_data in _leads:
-            leads_item = BulkAddLeadsBodyLeadsItem.from_dict(leads_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                leads = []
+                _leads = d.pop("leads")
+                if type(_leads) is not list:
+                    raise TypeError("leads is not a list")
+                for leads_item_data in _leads:
+                    leads_item = BulkAddLeadsBodyLeadsItem.from_dict(leads_item_data)
 
-            leads.append(leads_item)
+                    leads.append(leads_item)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        blocklist_id = d.pop("blocklist_id", UNSET)
+                blocklist_id = d.pop("blocklist_id", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        verify_leads_on_import = d.pop("verify_leads_on_import", UNSET)
+                verify_leads_on_import = d.pop("verify_leads_on_import", UNSET)
 
-        skip_if_in_workspace = d.pop("skip_if_in_workspace", UNSET)
+                skip_if_in_workspace = d.pop("skip_if_in_workspace", UNSET)
 
-        skip_if_in_campaign = d.pop("skip_if_in_campaign", UNSET)
+                skip_if_in_campaign = d.pop("skip_if_in_campaign", UNSET)
 
-        skip_if_in_list = d.pop("skip_if_in_list", UNSET)
+                skip_if_in_list = d.pop("skip_if_in_list", UNSET)
 
-        bulk_add_leads_body = cls(
-            leads,
-            campaign_id,
-            list_id,
-            blocklist_id,
-            assigned_to,
-            verify_leads_on_import,
-            skip_if_in_workspace,
-            skip_if_in_campaign,
-            skip_if_in_list,
-        )
+                bulk_add_leads_body = cls(
+                    leads,
+                    campaign_id,
+                    list_id,
+                    blocklist_id,
+                    assigned_to,
+                    verify_leads_on_import,
+                    skip_if_in_workspace,
+                    skip_if_in_campaign,
+                    skip_if_in_list,
+                )
 
-        bulk_add_leads_body.additional_properties = d
-        if not (
-            (type(campaign_id) is str or campaign_id is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-            and (blocklist_id is None or type(blocklist_id) is str or blocklist_id is UNSET)
-            and (type(assigned_to) is str or assigned_to is UNSET)
-            and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
-            and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
-            and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
-            and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
-        ):
-            _check_shape(bulk_add_leads_body, _SHAPE)
-        return bulk_add_leads_body
+                bulk_add_leads_body.additional_properties = d
+                if (
+                    (type(campaign_id) is str or campaign_id is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                    and (blocklist_id is None or type(blocklist_id) is str or blocklist_id is UNSET)
+                    and (type(assigned_to) is str or assigned_to is UNSET)
+                    and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
+                    and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
+                    and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
+                    and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
+                ):
+                    return bulk_add_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -172,72 +184,17 @@ class BulkAddLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "blocklist_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verify_leads_on_import",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_workspace",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_campaign",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_list",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("leads", "leads", True),
+    ("campaign_id", "campaign_id", False),
+    ("list_id", "list_id", False),
+    ("blocklist_id", "blocklist_id", False),
+    ("assigned_to", "assigned_to", False),
+    ("verify_leads_on_import", "verify_leads_on_import", False),
+    ("skip_if_in_workspace", "skip_if_in_workspace", False),
+    ("skip_if_in_campaign", "skip_if_in_campaign", False),
+    ("skip_if_in_list", "skip_if_in_list", False),
 )
 
 

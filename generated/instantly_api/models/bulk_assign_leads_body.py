@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkAssignLeadsBody")
@@ -62,145 +64,158 @@ class BulkAssignLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        organization_user_ids = self.organization_user_ids
+        try:
+            organization_user_ids = self.organization_user_ids
 
-        search = self.search
+            search = self.search
 
-        filter_ = self.filter_
+            filter_ = self.filter_
 
-        campaign = self.campaign
+            campaign = self.campaign
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        in_campaign = self.in_campaign
+            in_campaign = self.in_campaign
 
-        in_list = self.in_list
+            in_list = self.in_list
 
-        smart_view_id = self.smart_view_id
+            smart_view_id = self.smart_view_id
 
-        ids: list[str] | Unset = UNSET
-        if not isinstance(self.ids, Unset):
-            ids = self.ids
+            ids: list[str] | Unset = UNSET
+            if not isinstance(self.ids, Unset):
+                ids = self.ids
 
-        limit = self.limit
+            limit = self.limit
 
-        queries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.queries, Unset):
-            queries = []
-            for queries_item_data in self.queries:
-                queries_item = queries_item_data.to_dict()
-                queries.append(queries_item)
+            queries: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.queries, Unset):
+                if not isinstance(self.queries, list):
+                    raise TypeError("not a list")
+                queries = []
+                for queries_item_data in self.queries:
+                    queries_item = queries_item_data.to_dict()
+                    queries.append(queries_item)
 
-        assigned_to = self.assigned_to
+            assigned_to = self.assigned_to
 
-        has_clause = self.has_clause
+            has_clause = self.has_clause
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "organization_user_ids": organization_user_ids,
-            }
-        )
-        if search is not UNSET:
-            field_dict["search"] = search
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if in_campaign is not UNSET:
-            field_dict["in_campaign"] = in_campaign
-        if in_list is not UNSET:
-            field_dict["in_list"] = in_list
-        if smart_view_id is not UNSET:
-            field_dict["smart_view_id"] = smart_view_id
-        if ids is not UNSET:
-            field_dict["ids"] = ids
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if queries is not UNSET:
-            field_dict["queries"] = queries
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if has_clause is not UNSET:
-            field_dict["has_clause"] = has_clause
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if organization_user_ids is not UNSET:
+                field_dict["organization_user_ids"] = organization_user_ids
+            if search is not UNSET:
+                field_dict["search"] = search
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if in_campaign is not UNSET:
+                field_dict["in_campaign"] = in_campaign
+            if in_list is not UNSET:
+                field_dict["in_list"] = in_list
+            if smart_view_id is not UNSET:
+                field_dict["smart_view_id"] = smart_view_id
+            if ids is not UNSET:
+                field_dict["ids"] = ids
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if queries is not UNSET:
+                field_dict["queries"] = queries
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if has_clause is not UNSET:
+                field_dict["has_clause"] = has_clause
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        organization_user_ids = cast(list[str], d.pop("organization_user_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                organization_user_ids = cast(list[str], d.pop("organization_user_ids"))
 
-        search = d.pop("search", UNSET)
+                search = d.pop("search", UNSET)
 
-        filter_ = d.pop("filter", UNSET)
+                filter_ = d.pop("filter", UNSET)
 
-        campaign = d.pop("campaign", UNSET)
+                campaign = d.pop("campaign", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        in_campaign = d.pop("in_campaign", UNSET)
+                in_campaign = d.pop("in_campaign", UNSET)
 
-        in_list = d.pop("in_list", UNSET)
+                in_list = d.pop("in_list", UNSET)
 
-        smart_view_id = d.pop("smart_view_id", UNSET)
+                smart_view_id = d.pop("smart_view_id", UNSET)
 
-        ids = cast(list[str], d.pop("ids", UNSET))
+                ids = cast(list[str], d.pop("ids", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        _queries = d.pop("queries", UNSET)
-        queries: list[BulkAssignLeadsBodyQueriesItem] | Unset = UNSET
-        if _queries is not UNSET:
-            queries = []
-            for queries_item_data in _queries:
-                queries_item = BulkAssignLeadsBodyQueriesItem.from_dict(queries_item_data)
+                _queries = d.pop("queries", UNSET)
+                queries: list[BulkAssignLeadsBodyQueriesItem] | Unset = UNSET
+                if _queries is not UNSET:
+                    if type(_queries) is not list:
+                        raise TypeError("queries is not a list")
+                    queries = []
+                    for queries_item_data in _queries:
+                        queries_item = BulkAssignLeadsBodyQueriesItem.from_dict(queries_item_data)
 
-                queries.append(queries_item)
+                        queries.append(queries_item)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        has_clause = d.pop("has_clause", UNSET)
+                has_clause = d.pop("has_clause", UNSET)
 
-        bulk_assign_leads_body = cls(
-            organization_user_ids,
-            search,
-            filter_,
-            campaign,
-            list_id,
-            in_campaign,
-            in_list,
-            smart_view_id,
-            ids,
-            limit,
-            queries,
-            assigned_to,
-            has_clause,
-        )
+                bulk_assign_leads_body = cls(
+                    organization_user_ids,
+                    search,
+                    filter_,
+                    campaign,
+                    list_id,
+                    in_campaign,
+                    in_list,
+                    smart_view_id,
+                    ids,
+                    limit,
+                    queries,
+                    assigned_to,
+                    has_clause,
+                )
 
-        bulk_assign_leads_body.additional_properties = d
-        if not (
-            (
-                type(organization_user_ids) is list
-                and all(type(_item) is str for _item in organization_user_ids)
-            )
-            and (type(search) is str or search is UNSET)
-            and (type(filter_) is str or filter_ is UNSET)
-            and (type(campaign) is str or campaign is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-            and (type(in_campaign) is bool or in_campaign is UNSET)
-            and (type(in_list) is bool or in_list is UNSET)
-            and (type(smart_view_id) is str or smart_view_id is UNSET)
-            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
-            and (type(limit) is int or limit is UNSET)
-            and (type(assigned_to) is str or assigned_to is UNSET)
-            and (type(has_clause) is bool or has_clause is UNSET)
-        ):
-            _check_shape(bulk_assign_leads_body, _SHAPE)
-        return bulk_assign_leads_body
+                bulk_assign_leads_body.additional_properties = d
+                if (
+                    (
+                        type(organization_user_ids) is list
+                        and all(type(_item) is str for _item in organization_user_ids)
+                    )
+                    and (type(search) is str or search is UNSET)
+                    and (type(filter_) is str or filter_ is UNSET)
+                    and (type(campaign) is str or campaign is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                    and (type(in_campaign) is bool or in_campaign is UNSET)
+                    and (type(in_list) is bool or in_list is UNSET)
+                    and (type(smart_view_id) is str or smart_view_id is UNSET)
+                    and (
+                        ids is UNSET
+                        or (type(ids) is list and all(type(_item) is str for _item in ids))
+                    )
+                    and (type(limit) is int or limit is UNSET)
+                    and (type(assigned_to) is str or assigned_to is UNSET)
+                    and (type(has_clause) is bool or has_clause is UNSET)
+                ):
+                    return bulk_assign_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -219,96 +234,21 @@ class BulkAssignLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("organization_user_ids", (list,), (str,)),
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "filter_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_campaign",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_list",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "smart_view_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "has_clause",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("organization_user_ids", "organization_user_ids", True),
+    ("search", "search", False),
+    ("filter_", "filter", False),
+    ("campaign", "campaign", False),
+    ("list_id", "list_id", False),
+    ("in_campaign", "in_campaign", False),
+    ("in_list", "in_list", False),
+    ("smart_view_id", "smart_view_id", False),
+    ("ids", "ids", False),
+    ("limit", "limit", False),
+    ("queries", "queries", False),
+    ("assigned_to", "assigned_to", False),
+    ("has_clause", "has_clause", False),
 )
 
 

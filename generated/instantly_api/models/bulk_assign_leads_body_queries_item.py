@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="BulkAssignLeadsBodyQueriesItem")
 
@@ -28,37 +31,44 @@ class BulkAssignLeadsBodyQueriesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        action_type = self.action_type
+        try:
+            action_type = self.action_type
 
-        values = self.values.to_dict()
+            values = self.values.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "actionType": action_type,
-                "values": values,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if action_type is not UNSET:
+                field_dict["actionType"] = action_type
+            if values is not UNSET:
+                field_dict["values"] = values
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action_type = d.pop("actionType")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                action_type = d.pop("actionType")
 
-        values = BulkAssignLeadsBodyQueriesItemValues.from_dict(d.pop("values"))
+                values = BulkAssignLeadsBodyQueriesItemValues.from_dict(d.pop("values"))
 
-        bulk_assign_leads_body_queries_item = cls(
-            action_type,
-            values,
-        )
+                bulk_assign_leads_body_queries_item = cls(
+                    action_type,
+                    values,
+                )
 
-        bulk_assign_leads_body_queries_item.additional_properties = d
-        if not (type(action_type) is str):
-            _check_shape(bulk_assign_leads_body_queries_item, _SHAPE)
-        return bulk_assign_leads_body_queries_item
+                bulk_assign_leads_body_queries_item.additional_properties = d
+                if type(action_type) is str:
+                    return bulk_assign_leads_body_queries_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,7 +87,11 @@ class BulkAssignLeadsBodyQueriesItem:
         return key in self.additional_properties
 
 
-_SHAPE = (("action_type", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("action_type", "actionType", True),
+    ("values", "values", True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="BulkCreatedBlockListEntries")
 
@@ -28,54 +31,65 @@ class BulkCreatedBlockListEntries:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        try:
+            if not isinstance(self.items, list):
+                raise TypeError("not a list")
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
-        valid_count = self.valid_count
+            valid_count = self.valid_count
 
-        invalid_count = self.invalid_count
+            invalid_count = self.invalid_count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-                "valid_count": valid_count,
-                "invalid_count": invalid_count,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if items is not UNSET:
+                field_dict["items"] = items
+            if valid_count is not UNSET:
+                field_dict["valid_count"] = valid_count
+            if invalid_count is not UNSET:
+                field_dict["invalid_count"] = invalid_count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = BlockListEntry.from_dict(items_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                items = []
+                _items = d.pop("items")
+                if type(_items) is not list:
+                    raise TypeError("items is not a list")
+                for items_item_data in _items:
+                    items_item = BlockListEntry.from_dict(items_item_data)
 
-            items.append(items_item)
+                    items.append(items_item)
 
-        valid_count = d.pop("valid_count")
+                valid_count = d.pop("valid_count")
 
-        invalid_count = d.pop("invalid_count")
+                invalid_count = d.pop("invalid_count")
 
-        bulk_created_block_list_entries = cls(
-            items,
-            valid_count,
-            invalid_count,
-        )
+                bulk_created_block_list_entries = cls(
+                    items,
+                    valid_count,
+                    invalid_count,
+                )
 
-        bulk_created_block_list_entries.additional_properties = d
-        if not (
-            (type(valid_count) is float or type(valid_count) is int)
-            and (type(invalid_count) is float or type(invalid_count) is int)
-        ):
-            _check_shape(bulk_created_block_list_entries, _SHAPE)
-        return bulk_created_block_list_entries
+                bulk_created_block_list_entries.additional_properties = d
+                if (type(valid_count) is float or type(valid_count) is int) and (
+                    type(invalid_count) is float or type(invalid_count) is int
+                ):
+                    return bulk_created_block_list_entries
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -94,23 +108,11 @@ class BulkCreatedBlockListEntries:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "valid_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "invalid_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("items", "items", True),
+    ("valid_count", "valid_count", True),
+    ("invalid_count", "invalid_count", True),
 )
 
 

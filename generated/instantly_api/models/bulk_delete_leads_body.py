@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="BulkDeleteLeadsBody")
@@ -41,65 +43,76 @@ class BulkDeleteLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
+        try:
+            campaign_id = self.campaign_id
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        status = self.status
+            status = self.status
 
-        ids: list[str] | Unset = UNSET
-        if not isinstance(self.ids, Unset):
-            ids = self.ids
+            ids: list[str] | Unset = UNSET
+            if not isinstance(self.ids, Unset):
+                ids = self.ids
 
-        limit = self.limit
+            limit = self.limit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if ids is not UNSET:
-            field_dict["ids"] = ids
-        if limit is not UNSET:
-            field_dict["limit"] = limit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if status is not UNSET:
+                field_dict["status"] = status
+            if ids is not UNSET:
+                field_dict["ids"] = ids
+            if limit is not UNSET:
+                field_dict["limit"] = limit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        ids = cast(list[str], d.pop("ids", UNSET))
+                ids = cast(list[str], d.pop("ids", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        bulk_delete_leads_body = cls(
-            campaign_id,
-            list_id,
-            status,
-            ids,
-            limit,
-        )
+                bulk_delete_leads_body = cls(
+                    campaign_id,
+                    list_id,
+                    status,
+                    ids,
+                    limit,
+                )
 
-        bulk_delete_leads_body.additional_properties = d
-        if not (
-            (type(campaign_id) is str or campaign_id is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-            and (type(status) is int or status is UNSET)
-            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
-            and (type(limit) is int or limit is UNSET)
-        ):
-            _check_shape(bulk_delete_leads_body, _SHAPE)
-        return bulk_delete_leads_body
+                bulk_delete_leads_body.additional_properties = d
+                if (
+                    (type(campaign_id) is str or campaign_id is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                    and (type(status) is int or status is UNSET)
+                    and (
+                        ids is UNSET
+                        or (type(ids) is list and all(type(_item) is str for _item in ids))
+                    )
+                    and (type(limit) is int or limit is UNSET)
+                ):
+                    return bulk_delete_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -118,45 +131,11 @@ class BulkDeleteLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_id", "campaign_id", False),
+    ("list_id", "list_id", False),
+    ("status", "status", False),
+    ("ids", "ids", False),
+    ("limit", "limit", False),
 )

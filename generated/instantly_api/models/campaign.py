@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Campaign")
@@ -117,532 +119,574 @@ class Campaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        name = self.name
+            name = self.name
 
-        status = self.status
+            status = self.status
 
-        campaign_schedule = self.campaign_schedule.to_dict()
+            campaign_schedule = self.campaign_schedule.to_dict()
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_updated = self.timestamp_updated
+            timestamp_updated = self.timestamp_updated
 
-        pl_value: float | None | Unset
-        if isinstance(self.pl_value, Unset):
-            pl_value = UNSET
-        else:
-            pl_value = self.pl_value
+            pl_value: float | None | Unset
+            if isinstance(self.pl_value, Unset):
+                pl_value = UNSET
+            else:
+                pl_value = self.pl_value
 
-        is_evergreen: bool | None | Unset
-        if isinstance(self.is_evergreen, Unset):
-            is_evergreen = UNSET
-        else:
-            is_evergreen = self.is_evergreen
+            is_evergreen: bool | None | Unset
+            if isinstance(self.is_evergreen, Unset):
+                is_evergreen = UNSET
+            else:
+                is_evergreen = self.is_evergreen
 
-        sequences: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.sequences, Unset):
-            sequences = []
-            for sequences_item_data in self.sequences:
-                sequences_item = sequences_item_data.to_dict()
-                sequences.append(sequences_item)
+            sequences: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.sequences, Unset):
+                if not isinstance(self.sequences, list):
+                    raise TypeError("not a list")
+                sequences = []
+                for sequences_item_data in self.sequences:
+                    sequences_item = sequences_item_data.to_dict()
+                    sequences.append(sequences_item)
 
-        email_gap: float | None | Unset
-        if isinstance(self.email_gap, Unset):
-            email_gap = UNSET
-        else:
-            email_gap = self.email_gap
+            email_gap: float | None | Unset
+            if isinstance(self.email_gap, Unset):
+                email_gap = UNSET
+            else:
+                email_gap = self.email_gap
 
-        random_wait_max: float | None | Unset
-        if isinstance(self.random_wait_max, Unset):
-            random_wait_max = UNSET
-        else:
-            random_wait_max = self.random_wait_max
+            random_wait_max: float | None | Unset
+            if isinstance(self.random_wait_max, Unset):
+                random_wait_max = UNSET
+            else:
+                random_wait_max = self.random_wait_max
 
-        text_only: bool | None | Unset
-        if isinstance(self.text_only, Unset):
-            text_only = UNSET
-        else:
-            text_only = self.text_only
+            text_only: bool | None | Unset
+            if isinstance(self.text_only, Unset):
+                text_only = UNSET
+            else:
+                text_only = self.text_only
 
-        first_email_text_only: bool | None | Unset
-        if isinstance(self.first_email_text_only, Unset):
-            first_email_text_only = UNSET
-        else:
-            first_email_text_only = self.first_email_text_only
+            first_email_text_only: bool | None | Unset
+            if isinstance(self.first_email_text_only, Unset):
+                first_email_text_only = UNSET
+            else:
+                first_email_text_only = self.first_email_text_only
 
-        email_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_list, Unset):
-            email_list = self.email_list
+            email_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_list, Unset):
+                email_list = self.email_list
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        stop_on_reply: bool | None | Unset
-        if isinstance(self.stop_on_reply, Unset):
-            stop_on_reply = UNSET
-        else:
-            stop_on_reply = self.stop_on_reply
+            stop_on_reply: bool | None | Unset
+            if isinstance(self.stop_on_reply, Unset):
+                stop_on_reply = UNSET
+            else:
+                stop_on_reply = self.stop_on_reply
 
-        email_tag_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_tag_list, Unset):
-            email_tag_list = self.email_tag_list
+            email_tag_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_tag_list, Unset):
+                email_tag_list = self.email_tag_list
 
-        link_tracking: bool | None | Unset
-        if isinstance(self.link_tracking, Unset):
-            link_tracking = UNSET
-        else:
-            link_tracking = self.link_tracking
+            link_tracking: bool | None | Unset
+            if isinstance(self.link_tracking, Unset):
+                link_tracking = UNSET
+            else:
+                link_tracking = self.link_tracking
 
-        open_tracking = self.open_tracking
+            open_tracking = self.open_tracking
 
-        stop_on_auto_reply: bool | None | Unset
-        if isinstance(self.stop_on_auto_reply, Unset):
-            stop_on_auto_reply = UNSET
-        else:
-            stop_on_auto_reply = self.stop_on_auto_reply
+            stop_on_auto_reply: bool | None | Unset
+            if isinstance(self.stop_on_auto_reply, Unset):
+                stop_on_auto_reply = UNSET
+            else:
+                stop_on_auto_reply = self.stop_on_auto_reply
 
-        daily_max_leads: int | None | Unset
-        if isinstance(self.daily_max_leads, Unset):
-            daily_max_leads = UNSET
-        else:
-            daily_max_leads = self.daily_max_leads
+            daily_max_leads: int | None | Unset
+            if isinstance(self.daily_max_leads, Unset):
+                daily_max_leads = UNSET
+            else:
+                daily_max_leads = self.daily_max_leads
 
-        prioritize_new_leads: bool | None | Unset
-        if isinstance(self.prioritize_new_leads, Unset):
-            prioritize_new_leads = UNSET
-        else:
-            prioritize_new_leads = self.prioritize_new_leads
+            prioritize_new_leads: bool | None | Unset
+            if isinstance(self.prioritize_new_leads, Unset):
+                prioritize_new_leads = UNSET
+            else:
+                prioritize_new_leads = self.prioritize_new_leads
 
-        auto_variant_select: dict[str, Any] | None | Unset
-        if isinstance(self.auto_variant_select, Unset):
-            auto_variant_select = UNSET
-        elif isinstance(self.auto_variant_select, CampaignAutoVariantSelectType1):
-            auto_variant_select = self.auto_variant_select.to_dict()
-        else:
-            auto_variant_select = self.auto_variant_select
+            auto_variant_select: dict[str, Any] | None | Unset
+            if isinstance(self.auto_variant_select, Unset):
+                auto_variant_select = UNSET
+            elif isinstance(self.auto_variant_select, CampaignAutoVariantSelectType1):
+                auto_variant_select = self.auto_variant_select.to_dict()
+            else:
+                auto_variant_select = self.auto_variant_select
 
-        match_lead_esp: bool | None | Unset
-        if isinstance(self.match_lead_esp, Unset):
-            match_lead_esp = UNSET
-        else:
-            match_lead_esp = self.match_lead_esp
+            match_lead_esp: bool | None | Unset
+            if isinstance(self.match_lead_esp, Unset):
+                match_lead_esp = UNSET
+            else:
+                match_lead_esp = self.match_lead_esp
 
-        not_sending_status: int | None | Unset
-        if isinstance(self.not_sending_status, Unset):
-            not_sending_status = UNSET
-        else:
-            not_sending_status = self.not_sending_status
+            not_sending_status: int | None | Unset
+            if isinstance(self.not_sending_status, Unset):
+                not_sending_status = UNSET
+            else:
+                not_sending_status = self.not_sending_status
 
-        stop_for_company: bool | None | Unset
-        if isinstance(self.stop_for_company, Unset):
-            stop_for_company = UNSET
-        else:
-            stop_for_company = self.stop_for_company
+            stop_for_company: bool | None | Unset
+            if isinstance(self.stop_for_company, Unset):
+                stop_for_company = UNSET
+            else:
+                stop_for_company = self.stop_for_company
 
-        core_variables: dict[str, Any] | None | Unset
-        if isinstance(self.core_variables, Unset):
-            core_variables = UNSET
-        elif isinstance(self.core_variables, CampaignCoreVariablesType1):
-            core_variables = self.core_variables.to_dict()
-        else:
-            core_variables = self.core_variables
+            core_variables: dict[str, Any] | None | Unset
+            if isinstance(self.core_variables, Unset):
+                core_variables = UNSET
+            elif isinstance(self.core_variables, CampaignCoreVariablesType1):
+                core_variables = self.core_variables.to_dict()
+            else:
+                core_variables = self.core_variables
 
-        custom_variables: dict[str, Any] | None | Unset
-        if isinstance(self.custom_variables, Unset):
-            custom_variables = UNSET
-        elif isinstance(self.custom_variables, CampaignCustomVariablesType1):
-            custom_variables = self.custom_variables.to_dict()
-        else:
-            custom_variables = self.custom_variables
+            custom_variables: dict[str, Any] | None | Unset
+            if isinstance(self.custom_variables, Unset):
+                custom_variables = UNSET
+            elif isinstance(self.custom_variables, CampaignCustomVariablesType1):
+                custom_variables = self.custom_variables.to_dict()
+            else:
+                custom_variables = self.custom_variables
 
-        insert_unsubscribe_header: bool | None | Unset
-        if isinstance(self.insert_unsubscribe_header, Unset):
-            insert_unsubscribe_header = UNSET
-        else:
-            insert_unsubscribe_header = self.insert_unsubscribe_header
+            insert_unsubscribe_header: bool | None | Unset
+            if isinstance(self.insert_unsubscribe_header, Unset):
+                insert_unsubscribe_header = UNSET
+            else:
+                insert_unsubscribe_header = self.insert_unsubscribe_header
 
-        allow_risky_contacts: bool | None | Unset
-        if isinstance(self.allow_risky_contacts, Unset):
-            allow_risky_contacts = UNSET
-        else:
-            allow_risky_contacts = self.allow_risky_contacts
+            allow_risky_contacts: bool | None | Unset
+            if isinstance(self.allow_risky_contacts, Unset):
+                allow_risky_contacts = UNSET
+            else:
+                allow_risky_contacts = self.allow_risky_contacts
 
-        disable_bounce_protect: bool | None | Unset
-        if isinstance(self.disable_bounce_protect, Unset):
-            disable_bounce_protect = UNSET
-        else:
-            disable_bounce_protect = self.disable_bounce_protect
+            disable_bounce_protect: bool | None | Unset
+            if isinstance(self.disable_bounce_protect, Unset):
+                disable_bounce_protect = UNSET
+            else:
+                disable_bounce_protect = self.disable_bounce_protect
 
-        limit_emails_per_company_override: dict[str, Any] | None | Unset
-        if isinstance(self.limit_emails_per_company_override, Unset):
-            limit_emails_per_company_override = UNSET
-        elif isinstance(
-            self.limit_emails_per_company_override, CampaignLimitEmailsPerCompanyOverrideType1
-        ):
-            limit_emails_per_company_override = self.limit_emails_per_company_override.to_dict()
-        else:
-            limit_emails_per_company_override = self.limit_emails_per_company_override
+            limit_emails_per_company_override: dict[str, Any] | None | Unset
+            if isinstance(self.limit_emails_per_company_override, Unset):
+                limit_emails_per_company_override = UNSET
+            elif isinstance(
+                self.limit_emails_per_company_override, CampaignLimitEmailsPerCompanyOverrideType1
+            ):
+                limit_emails_per_company_override = self.limit_emails_per_company_override.to_dict()
+            else:
+                limit_emails_per_company_override = self.limit_emails_per_company_override
 
-        cc_list: list[str] | Unset = UNSET
-        if not isinstance(self.cc_list, Unset):
-            cc_list = self.cc_list
+            cc_list: list[str] | Unset = UNSET
+            if not isinstance(self.cc_list, Unset):
+                cc_list = self.cc_list
 
-        bcc_list: list[str] | Unset = UNSET
-        if not isinstance(self.bcc_list, Unset):
-            bcc_list = self.bcc_list
+            bcc_list: list[str] | Unset = UNSET
+            if not isinstance(self.bcc_list, Unset):
+                bcc_list = self.bcc_list
 
-        organization: None | str | Unset
-        if isinstance(self.organization, Unset):
-            organization = UNSET
-        else:
-            organization = self.organization
+            organization: None | str | Unset
+            if isinstance(self.organization, Unset):
+                organization = UNSET
+            else:
+                organization = self.organization
 
-        owned_by: None | str | Unset
-        if isinstance(self.owned_by, Unset):
-            owned_by = UNSET
-        else:
-            owned_by = self.owned_by
+            owned_by: None | str | Unset
+            if isinstance(self.owned_by, Unset):
+                owned_by = UNSET
+            else:
+                owned_by = self.owned_by
 
-        ai_sdr_id: None | str | Unset
-        if isinstance(self.ai_sdr_id, Unset):
-            ai_sdr_id = UNSET
-        else:
-            ai_sdr_id = self.ai_sdr_id
+            ai_sdr_id: None | str | Unset
+            if isinstance(self.ai_sdr_id, Unset):
+                ai_sdr_id = UNSET
+            else:
+                ai_sdr_id = self.ai_sdr_id
 
-        provider_routing_rules: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.provider_routing_rules, Unset):
-            provider_routing_rules = []
-            for provider_routing_rules_item_data in self.provider_routing_rules:
-                provider_routing_rules_item = provider_routing_rules_item_data.to_dict()
-                provider_routing_rules.append(provider_routing_rules_item)
+            provider_routing_rules: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.provider_routing_rules, Unset):
+                if not isinstance(self.provider_routing_rules, list):
+                    raise TypeError("not a list")
+                provider_routing_rules = []
+                for provider_routing_rules_item_data in self.provider_routing_rules:
+                    provider_routing_rules_item = provider_routing_rules_item_data.to_dict()
+                    provider_routing_rules.append(provider_routing_rules_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "status": status,
-                "campaign_schedule": campaign_schedule,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if pl_value is not UNSET:
-            field_dict["pl_value"] = pl_value
-        if is_evergreen is not UNSET:
-            field_dict["is_evergreen"] = is_evergreen
-        if sequences is not UNSET:
-            field_dict["sequences"] = sequences
-        if email_gap is not UNSET:
-            field_dict["email_gap"] = email_gap
-        if random_wait_max is not UNSET:
-            field_dict["random_wait_max"] = random_wait_max
-        if text_only is not UNSET:
-            field_dict["text_only"] = text_only
-        if first_email_text_only is not UNSET:
-            field_dict["first_email_text_only"] = first_email_text_only
-        if email_list is not UNSET:
-            field_dict["email_list"] = email_list
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if stop_on_reply is not UNSET:
-            field_dict["stop_on_reply"] = stop_on_reply
-        if email_tag_list is not UNSET:
-            field_dict["email_tag_list"] = email_tag_list
-        if link_tracking is not UNSET:
-            field_dict["link_tracking"] = link_tracking
-        if open_tracking is not UNSET:
-            field_dict["open_tracking"] = open_tracking
-        if stop_on_auto_reply is not UNSET:
-            field_dict["stop_on_auto_reply"] = stop_on_auto_reply
-        if daily_max_leads is not UNSET:
-            field_dict["daily_max_leads"] = daily_max_leads
-        if prioritize_new_leads is not UNSET:
-            field_dict["prioritize_new_leads"] = prioritize_new_leads
-        if auto_variant_select is not UNSET:
-            field_dict["auto_variant_select"] = auto_variant_select
-        if match_lead_esp is not UNSET:
-            field_dict["match_lead_esp"] = match_lead_esp
-        if not_sending_status is not UNSET:
-            field_dict["not_sending_status"] = not_sending_status
-        if stop_for_company is not UNSET:
-            field_dict["stop_for_company"] = stop_for_company
-        if core_variables is not UNSET:
-            field_dict["core_variables"] = core_variables
-        if custom_variables is not UNSET:
-            field_dict["custom_variables"] = custom_variables
-        if insert_unsubscribe_header is not UNSET:
-            field_dict["insert_unsubscribe_header"] = insert_unsubscribe_header
-        if allow_risky_contacts is not UNSET:
-            field_dict["allow_risky_contacts"] = allow_risky_contacts
-        if disable_bounce_protect is not UNSET:
-            field_dict["disable_bounce_protect"] = disable_bounce_protect
-        if limit_emails_per_company_override is not UNSET:
-            field_dict["limit_emails_per_company_override"] = limit_emails_per_company_override
-        if cc_list is not UNSET:
-            field_dict["cc_list"] = cc_list
-        if bcc_list is not UNSET:
-            field_dict["bcc_list"] = bcc_list
-        if organization is not UNSET:
-            field_dict["organization"] = organization
-        if owned_by is not UNSET:
-            field_dict["owned_by"] = owned_by
-        if ai_sdr_id is not UNSET:
-            field_dict["ai_sdr_id"] = ai_sdr_id
-        if provider_routing_rules is not UNSET:
-            field_dict["provider_routing_rules"] = provider_routing_rules
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if status is not UNSET:
+                field_dict["status"] = status
+            if campaign_schedule is not UNSET:
+                field_dict["campaign_schedule"] = campaign_schedule
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if pl_value is not UNSET:
+                field_dict["pl_value"] = pl_value
+            if is_evergreen is not UNSET:
+                field_dict["is_evergreen"] = is_evergreen
+            if sequences is not UNSET:
+                field_dict["sequences"] = sequences
+            if email_gap is not UNSET:
+                field_dict["email_gap"] = email_gap
+            if random_wait_max is not UNSET:
+                field_dict["random_wait_max"] = random_wait_max
+            if text_only is not UNSET:
+                field_dict["text_only"] = text_only
+            if first_email_text_only is not UNSET:
+                field_dict["first_email_text_only"] = first_email_text_only
+            if email_list is not UNSET:
+                field_dict["email_list"] = email_list
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if stop_on_reply is not UNSET:
+                field_dict["stop_on_reply"] = stop_on_reply
+            if email_tag_list is not UNSET:
+                field_dict["email_tag_list"] = email_tag_list
+            if link_tracking is not UNSET:
+                field_dict["link_tracking"] = link_tracking
+            if open_tracking is not UNSET:
+                field_dict["open_tracking"] = open_tracking
+            if stop_on_auto_reply is not UNSET:
+                field_dict["stop_on_auto_reply"] = stop_on_auto_reply
+            if daily_max_leads is not UNSET:
+                field_dict["daily_max_leads"] = daily_max_leads
+            if prioritize_new_leads is not UNSET:
+                field_dict["prioritize_new_leads"] = prioritize_new_leads
+            if auto_variant_select is not UNSET:
+                field_dict["auto_variant_select"] = auto_variant_select
+            if match_lead_esp is not UNSET:
+                field_dict["match_lead_esp"] = match_lead_esp
+            if not_sending_status is not UNSET:
+                field_dict["not_sending_status"] = not_sending_status
+            if stop_for_company is not UNSET:
+                field_dict["stop_for_company"] = stop_for_company
+            if core_variables is not UNSET:
+                field_dict["core_variables"] = core_variables
+            if custom_variables is not UNSET:
+                field_dict["custom_variables"] = custom_variables
+            if insert_unsubscribe_header is not UNSET:
+                field_dict["insert_unsubscribe_header"] = insert_unsubscribe_header
+            if allow_risky_contacts is not UNSET:
+                field_dict["allow_risky_contacts"] = allow_risky_contacts
+            if disable_bounce_protect is not UNSET:
+                field_dict["disable_bounce_protect"] = disable_bounce_protect
+            if limit_emails_per_company_override is not UNSET:
+                field_dict["limit_emails_per_company_override"] = limit_emails_per_company_override
+            if cc_list is not UNSET:
+                field_dict["cc_list"] = cc_list
+            if bcc_list is not UNSET:
+                field_dict["bcc_list"] = bcc_list
+            if organization is not UNSET:
+                field_dict["organization"] = organization
+            if owned_by is not UNSET:
+                field_dict["owned_by"] = owned_by
+            if ai_sdr_id is not UNSET:
+                field_dict["ai_sdr_id"] = ai_sdr_id
+            if provider_routing_rules is not UNSET:
+                field_dict["provider_routing_rules"] = provider_routing_rules
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        campaign_schedule = CampaignCampaignSchedule.from_dict(d.pop("campaign_schedule"))
+                campaign_schedule = CampaignCampaignSchedule.from_dict(d.pop("campaign_schedule"))
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_updated = d.pop("timestamp_updated")
+                timestamp_updated = d.pop("timestamp_updated")
 
-        pl_value = d.pop("pl_value", UNSET)
+                pl_value = d.pop("pl_value", UNSET)
 
-        is_evergreen = d.pop("is_evergreen", UNSET)
+                is_evergreen = d.pop("is_evergreen", UNSET)
 
-        _sequences = d.pop("sequences", UNSET)
-        sequences: list[CampaignSequencesItem] | Unset = UNSET
-        if _sequences is not UNSET:
-            sequences = []
-            for sequences_item_data in _sequences:
-                sequences_item = CampaignSequencesItem.from_dict(sequences_item_data)
+                _sequences = d.pop("sequences", UNSET)
+                sequences: list[CampaignSequencesItem] | Unset = UNSET
+                if _sequences is not UNSET:
+                    if type(_sequences) is not list:
+                        raise TypeError("sequences is not a list")
+                    sequences = []
+                    for sequences_item_data in _sequences:
+                        sequences_item = CampaignSequencesItem.from_dict(sequences_item_data)
 
-                sequences.append(sequences_item)
+                        sequences.append(sequences_item)
 
-        email_gap = d.pop("email_gap", UNSET)
+                email_gap = d.pop("email_gap", UNSET)
 
-        random_wait_max = d.pop("random_wait_max", UNSET)
+                random_wait_max = d.pop("random_wait_max", UNSET)
 
-        text_only = d.pop("text_only", UNSET)
+                text_only = d.pop("text_only", UNSET)
 
-        first_email_text_only = d.pop("first_email_text_only", UNSET)
+                first_email_text_only = d.pop("first_email_text_only", UNSET)
 
-        email_list = cast(list[str], d.pop("email_list", UNSET))
+                email_list = cast(list[str], d.pop("email_list", UNSET))
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        stop_on_reply = d.pop("stop_on_reply", UNSET)
+                stop_on_reply = d.pop("stop_on_reply", UNSET)
 
-        email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
+                email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
 
-        link_tracking = d.pop("link_tracking", UNSET)
+                link_tracking = d.pop("link_tracking", UNSET)
 
-        open_tracking = d.pop("open_tracking", UNSET)
+                open_tracking = d.pop("open_tracking", UNSET)
 
-        stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
+                stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
 
-        daily_max_leads = d.pop("daily_max_leads", UNSET)
+                daily_max_leads = d.pop("daily_max_leads", UNSET)
 
-        prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
+                prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
-        auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
-
-        match_lead_esp = d.pop("match_lead_esp", UNSET)
-
-        not_sending_status = d.pop("not_sending_status", UNSET)
-
-        stop_for_company = d.pop("stop_for_company", UNSET)
-
-        core_variables = _parse_core_variables(d.pop("core_variables", UNSET))
-
-        custom_variables = _parse_custom_variables(d.pop("custom_variables", UNSET))
-
-        insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
-
-        allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
-
-        disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
-
-        limit_emails_per_company_override = _parse_limit_emails_per_company_override(
-            d.pop("limit_emails_per_company_override", UNSET)
-        )
-
-        cc_list = cast(list[str], d.pop("cc_list", UNSET))
-
-        bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
-
-        organization = d.pop("organization", UNSET)
-
-        owned_by = d.pop("owned_by", UNSET)
-
-        ai_sdr_id = d.pop("ai_sdr_id", UNSET)
-
-        _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
-        provider_routing_rules: list[CampaignProviderRoutingRulesItem] | Unset = UNSET
-        if _provider_routing_rules is not UNSET:
-            provider_routing_rules = []
-            for provider_routing_rules_item_data in _provider_routing_rules:
-                provider_routing_rules_item = CampaignProviderRoutingRulesItem.from_dict(
-                    provider_routing_rules_item_data
+                auto_variant_select = _parse_auto_variant_select(
+                    d.pop("auto_variant_select", UNSET)
                 )
 
-                provider_routing_rules.append(provider_routing_rules_item)
+                match_lead_esp = d.pop("match_lead_esp", UNSET)
 
-        campaign = cls(
-            id,
-            name,
-            status,
-            campaign_schedule,
-            timestamp_created,
-            timestamp_updated,
-            pl_value,
-            is_evergreen,
-            sequences,
-            email_gap,
-            random_wait_max,
-            text_only,
-            first_email_text_only,
-            email_list,
-            daily_limit,
-            stop_on_reply,
-            email_tag_list,
-            link_tracking,
-            open_tracking,
-            stop_on_auto_reply,
-            daily_max_leads,
-            prioritize_new_leads,
-            auto_variant_select,
-            match_lead_esp,
-            not_sending_status,
-            stop_for_company,
-            core_variables,
-            custom_variables,
-            insert_unsubscribe_header,
-            allow_risky_contacts,
-            disable_bounce_protect,
-            limit_emails_per_company_override,
-            cc_list,
-            bcc_list,
-            organization,
-            owned_by,
-            ai_sdr_id,
-            provider_routing_rules,
-        )
+                not_sending_status = d.pop("not_sending_status", UNSET)
 
-        campaign.additional_properties = d
-        if not (
-            type(id) is str
-            and type(name) is str
-            and type(status) is int
-            and type(timestamp_created) is str
-            and type(timestamp_updated) is str
-            and (
-                type(pl_value) is float
-                or type(pl_value) is int
-                or pl_value is None
-                or pl_value is UNSET
-            )
-            and (type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET)
-            and (
-                type(email_gap) is float
-                or type(email_gap) is int
-                or email_gap is None
-                or email_gap is UNSET
-            )
-            and (
-                type(random_wait_max) is float
-                or type(random_wait_max) is int
-                or random_wait_max is None
-                or random_wait_max is UNSET
-            )
-            and (type(text_only) is bool or text_only is None or text_only is UNSET)
-            and (
-                type(first_email_text_only) is bool
-                or first_email_text_only is None
-                or first_email_text_only is UNSET
-            )
-            and (
-                email_list is UNSET
-                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
-            )
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (type(stop_on_reply) is bool or stop_on_reply is None or stop_on_reply is UNSET)
-            and (
-                email_tag_list is UNSET
-                or (
-                    type(email_tag_list) is list
-                    and all(type(_item) is str for _item in email_tag_list)
+                stop_for_company = d.pop("stop_for_company", UNSET)
+
+                core_variables = _parse_core_variables(d.pop("core_variables", UNSET))
+
+                custom_variables = _parse_custom_variables(d.pop("custom_variables", UNSET))
+
+                insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
+
+                allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
+
+                disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
+
+                limit_emails_per_company_override = _parse_limit_emails_per_company_override(
+                    d.pop("limit_emails_per_company_override", UNSET)
                 )
-            )
-            and (type(link_tracking) is bool or link_tracking is None or link_tracking is UNSET)
-            and (type(open_tracking) is bool or open_tracking is UNSET)
-            and (
-                type(stop_on_auto_reply) is bool
-                or stop_on_auto_reply is None
-                or stop_on_auto_reply is UNSET
-            )
-            and (
-                type(daily_max_leads) is int or daily_max_leads is None or daily_max_leads is UNSET
-            )
-            and (
-                type(prioritize_new_leads) is bool
-                or prioritize_new_leads is None
-                or prioritize_new_leads is UNSET
-            )
-            and (type(match_lead_esp) is bool or match_lead_esp is None or match_lead_esp is UNSET)
-            and (
-                type(not_sending_status) is int
-                or not_sending_status is None
-                or not_sending_status is UNSET
-            )
-            and (
-                type(stop_for_company) is bool
-                or stop_for_company is None
-                or stop_for_company is UNSET
-            )
-            and (
-                type(insert_unsubscribe_header) is bool
-                or insert_unsubscribe_header is None
-                or insert_unsubscribe_header is UNSET
-            )
-            and (
-                type(allow_risky_contacts) is bool
-                or allow_risky_contacts is None
-                or allow_risky_contacts is UNSET
-            )
-            and (
-                type(disable_bounce_protect) is bool
-                or disable_bounce_protect is None
-                or disable_bounce_protect is UNSET
-            )
-            and (
-                cc_list is UNSET
-                or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
-            )
-            and (
-                bcc_list is UNSET
-                or (type(bcc_list) is list and all(type(_item) is str for _item in bcc_list))
-            )
-            and (organization is None or type(organization) is str or organization is UNSET)
-            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
-            and (ai_sdr_id is None or type(ai_sdr_id) is str or ai_sdr_id is UNSET)
-        ):
-            _check_shape(campaign, _SHAPE)
-        return campaign
+
+                cc_list = cast(list[str], d.pop("cc_list", UNSET))
+
+                bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
+
+                organization = d.pop("organization", UNSET)
+
+                owned_by = d.pop("owned_by", UNSET)
+
+                ai_sdr_id = d.pop("ai_sdr_id", UNSET)
+
+                _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
+                provider_routing_rules: list[CampaignProviderRoutingRulesItem] | Unset = UNSET
+                if _provider_routing_rules is not UNSET:
+                    if type(_provider_routing_rules) is not list:
+                        raise TypeError("provider_routing_rules is not a list")
+                    provider_routing_rules = []
+                    for provider_routing_rules_item_data in _provider_routing_rules:
+                        provider_routing_rules_item = CampaignProviderRoutingRulesItem.from_dict(
+                            provider_routing_rules_item_data
+                        )
+
+                        provider_routing_rules.append(provider_routing_rules_item)
+
+                campaign = cls(
+                    id,
+                    name,
+                    status,
+                    campaign_schedule,
+                    timestamp_created,
+                    timestamp_updated,
+                    pl_value,
+                    is_evergreen,
+                    sequences,
+                    email_gap,
+                    random_wait_max,
+                    text_only,
+                    first_email_text_only,
+                    email_list,
+                    daily_limit,
+                    stop_on_reply,
+                    email_tag_list,
+                    link_tracking,
+                    open_tracking,
+                    stop_on_auto_reply,
+                    daily_max_leads,
+                    prioritize_new_leads,
+                    auto_variant_select,
+                    match_lead_esp,
+                    not_sending_status,
+                    stop_for_company,
+                    core_variables,
+                    custom_variables,
+                    insert_unsubscribe_header,
+                    allow_risky_contacts,
+                    disable_bounce_protect,
+                    limit_emails_per_company_override,
+                    cc_list,
+                    bcc_list,
+                    organization,
+                    owned_by,
+                    ai_sdr_id,
+                    provider_routing_rules,
+                )
+
+                campaign.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(name) is str
+                    and type(status) is int
+                    and type(timestamp_created) is str
+                    and type(timestamp_updated) is str
+                    and (
+                        type(pl_value) is float
+                        or type(pl_value) is int
+                        or pl_value is None
+                        or pl_value is UNSET
+                    )
+                    and (
+                        type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET
+                    )
+                    and (
+                        type(email_gap) is float
+                        or type(email_gap) is int
+                        or email_gap is None
+                        or email_gap is UNSET
+                    )
+                    and (
+                        type(random_wait_max) is float
+                        or type(random_wait_max) is int
+                        or random_wait_max is None
+                        or random_wait_max is UNSET
+                    )
+                    and (type(text_only) is bool or text_only is None or text_only is UNSET)
+                    and (
+                        type(first_email_text_only) is bool
+                        or first_email_text_only is None
+                        or first_email_text_only is UNSET
+                    )
+                    and (
+                        email_list is UNSET
+                        or (
+                            type(email_list) is list
+                            and all(type(_item) is str for _item in email_list)
+                        )
+                    )
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        type(stop_on_reply) is bool
+                        or stop_on_reply is None
+                        or stop_on_reply is UNSET
+                    )
+                    and (
+                        email_tag_list is UNSET
+                        or (
+                            type(email_tag_list) is list
+                            and all(type(_item) is str for _item in email_tag_list)
+                        )
+                    )
+                    and (
+                        type(link_tracking) is bool
+                        or link_tracking is None
+                        or link_tracking is UNSET
+                    )
+                    and (type(open_tracking) is bool or open_tracking is UNSET)
+                    and (
+                        type(stop_on_auto_reply) is bool
+                        or stop_on_auto_reply is None
+                        or stop_on_auto_reply is UNSET
+                    )
+                    and (
+                        type(daily_max_leads) is int
+                        or daily_max_leads is None
+                        or daily_max_leads is UNSET
+                    )
+                    and (
+                        type(prioritize_new_leads) is bool
+                        or prioritize_new_leads is None
+                        or prioritize_new_leads is UNSET
+                    )
+                    and (
+                        type(match_lead_esp) is bool
+                        or match_lead_esp is None
+                        or match_lead_esp is UNSET
+                    )
+                    and (
+                        type(not_sending_status) is int
+                        or not_sending_status is None
+                        or not_sending_status is UNSET
+                    )
+                    and (
+                        type(stop_for_company) is bool
+                        or stop_for_company is None
+                        or stop_for_company is UNSET
+                    )
+                    and (
+                        type(insert_unsubscribe_header) is bool
+                        or insert_unsubscribe_header is None
+                        or insert_unsubscribe_header is UNSET
+                    )
+                    and (
+                        type(allow_risky_contacts) is bool
+                        or allow_risky_contacts is None
+                        or allow_risky_contacts is UNSET
+                    )
+                    and (
+                        type(disable_bounce_protect) is bool
+                        or disable_bounce_protect is None
+                        or disable_bounce_protect is UNSET
+                    )
+                    and (
+                        cc_list is UNSET
+                        or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
+                    )
+                    and (
+                        bcc_list is UNSET
+                        or (
+                            type(bcc_list) is list and all(type(_item) is str for _item in bcc_list)
+                        )
+                    )
+                    and (organization is None or type(organization) is str or organization is UNSET)
+                    and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+                    and (ai_sdr_id is None or type(ai_sdr_id) is str or ai_sdr_id is UNSET)
+                ):
+                    return campaign
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -741,245 +785,46 @@ def _parse_limit_emails_per_company_override(
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("name", (str,), None),
-    ("status", (int,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_updated", (str,), None),
-    (
-        "pl_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_evergreen",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_gap",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "random_wait_max",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_email_text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_on_reply",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_tag_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "link_tracking",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_tracking",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_on_auto_reply",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_max_leads",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prioritize_new_leads",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "match_lead_esp",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "not_sending_status",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_for_company",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "insert_unsubscribe_header",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "allow_risky_contacts",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disable_bounce_protect",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cc_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "bcc_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "organization",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "owned_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_sdr_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("name", "name", True),
+    ("status", "status", True),
+    ("campaign_schedule", "campaign_schedule", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("pl_value", "pl_value", False),
+    ("is_evergreen", "is_evergreen", False),
+    ("sequences", "sequences", False),
+    ("email_gap", "email_gap", False),
+    ("random_wait_max", "random_wait_max", False),
+    ("text_only", "text_only", False),
+    ("first_email_text_only", "first_email_text_only", False),
+    ("email_list", "email_list", False),
+    ("daily_limit", "daily_limit", False),
+    ("stop_on_reply", "stop_on_reply", False),
+    ("email_tag_list", "email_tag_list", False),
+    ("link_tracking", "link_tracking", False),
+    ("open_tracking", "open_tracking", False),
+    ("stop_on_auto_reply", "stop_on_auto_reply", False),
+    ("daily_max_leads", "daily_max_leads", False),
+    ("prioritize_new_leads", "prioritize_new_leads", False),
+    ("auto_variant_select", "auto_variant_select", False),
+    ("match_lead_esp", "match_lead_esp", False),
+    ("not_sending_status", "not_sending_status", False),
+    ("stop_for_company", "stop_for_company", False),
+    ("core_variables", "core_variables", False),
+    ("custom_variables", "custom_variables", False),
+    ("insert_unsubscribe_header", "insert_unsubscribe_header", False),
+    ("allow_risky_contacts", "allow_risky_contacts", False),
+    ("disable_bounce_protect", "disable_bounce_protect", False),
+    ("limit_emails_per_company_override", "limit_emails_per_company_override", False),
+    ("cc_list", "cc_list", False),
+    ("bcc_list", "bcc_list", False),
+    ("organization", "organization", False),
+    ("owned_by", "owned_by", False),
+    ("ai_sdr_id", "ai_sdr_id", False),
+    ("provider_routing_rules", "provider_routing_rules", False),
 )
 
 

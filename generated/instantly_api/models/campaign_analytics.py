@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignAnalytics")
@@ -79,218 +81,252 @@ class CampaignAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_name = self.campaign_name
+        try:
+            campaign_name = self.campaign_name
 
-        campaign_id = self.campaign_id
+            campaign_id = self.campaign_id
 
-        campaign_status = self.campaign_status
+            campaign_status = self.campaign_status
 
-        campaign_is_evergreen = self.campaign_is_evergreen
+            campaign_is_evergreen = self.campaign_is_evergreen
 
-        leads_count = self.leads_count
+            leads_count = self.leads_count
 
-        contacted_count = self.contacted_count
+            contacted_count = self.contacted_count
 
-        emails_sent_count = self.emails_sent_count
+            emails_sent_count = self.emails_sent_count
 
-        new_leads_contacted_count = self.new_leads_contacted_count
+            new_leads_contacted_count = self.new_leads_contacted_count
 
-        open_count = self.open_count
+            open_count = self.open_count
 
-        reply_count = self.reply_count
+            reply_count = self.reply_count
 
-        link_click_count = self.link_click_count
+            link_click_count = self.link_click_count
 
-        bounced_count = self.bounced_count
+            bounced_count = self.bounced_count
 
-        unsubscribed_count = self.unsubscribed_count
+            unsubscribed_count = self.unsubscribed_count
 
-        completed_count = self.completed_count
+            completed_count = self.completed_count
 
-        total_opportunities = self.total_opportunities
+            total_opportunities = self.total_opportunities
 
-        total_opportunity_value = self.total_opportunity_value
+            total_opportunity_value = self.total_opportunity_value
 
-        open_count_unique = self.open_count_unique
+            open_count_unique = self.open_count_unique
 
-        open_count_unique_by_step = self.open_count_unique_by_step
+            open_count_unique_by_step = self.open_count_unique_by_step
 
-        reply_count_unique = self.reply_count_unique
+            reply_count_unique = self.reply_count_unique
 
-        reply_count_unique_by_step = self.reply_count_unique_by_step
+            reply_count_unique_by_step = self.reply_count_unique_by_step
 
-        reply_count_automatic = self.reply_count_automatic
+            reply_count_automatic = self.reply_count_automatic
 
-        reply_count_automatic_unique = self.reply_count_automatic_unique
+            reply_count_automatic_unique = self.reply_count_automatic_unique
 
-        reply_count_automatic_unique_by_step = self.reply_count_automatic_unique_by_step
+            reply_count_automatic_unique_by_step = self.reply_count_automatic_unique_by_step
 
-        link_click_count_unique = self.link_click_count_unique
+            link_click_count_unique = self.link_click_count_unique
 
-        link_click_count_unique_by_step = self.link_click_count_unique_by_step
+            link_click_count_unique_by_step = self.link_click_count_unique_by_step
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign_name": campaign_name,
-                "campaign_id": campaign_id,
-                "campaign_status": campaign_status,
-                "campaign_is_evergreen": campaign_is_evergreen,
-                "leads_count": leads_count,
-                "contacted_count": contacted_count,
-                "emails_sent_count": emails_sent_count,
-                "new_leads_contacted_count": new_leads_contacted_count,
-                "open_count": open_count,
-                "reply_count": reply_count,
-                "link_click_count": link_click_count,
-                "bounced_count": bounced_count,
-                "unsubscribed_count": unsubscribed_count,
-                "completed_count": completed_count,
-                "total_opportunities": total_opportunities,
-                "total_opportunity_value": total_opportunity_value,
-            }
-        )
-        if open_count_unique is not UNSET:
-            field_dict["open_count_unique"] = open_count_unique
-        if open_count_unique_by_step is not UNSET:
-            field_dict["open_count_unique_by_step"] = open_count_unique_by_step
-        if reply_count_unique is not UNSET:
-            field_dict["reply_count_unique"] = reply_count_unique
-        if reply_count_unique_by_step is not UNSET:
-            field_dict["reply_count_unique_by_step"] = reply_count_unique_by_step
-        if reply_count_automatic is not UNSET:
-            field_dict["reply_count_automatic"] = reply_count_automatic
-        if reply_count_automatic_unique is not UNSET:
-            field_dict["reply_count_automatic_unique"] = reply_count_automatic_unique
-        if reply_count_automatic_unique_by_step is not UNSET:
-            field_dict["reply_count_automatic_unique_by_step"] = (
-                reply_count_automatic_unique_by_step
-            )
-        if link_click_count_unique is not UNSET:
-            field_dict["link_click_count_unique"] = link_click_count_unique
-        if link_click_count_unique_by_step is not UNSET:
-            field_dict["link_click_count_unique_by_step"] = link_click_count_unique_by_step
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_name is not UNSET:
+                field_dict["campaign_name"] = campaign_name
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if campaign_status is not UNSET:
+                field_dict["campaign_status"] = campaign_status
+            if campaign_is_evergreen is not UNSET:
+                field_dict["campaign_is_evergreen"] = campaign_is_evergreen
+            if leads_count is not UNSET:
+                field_dict["leads_count"] = leads_count
+            if contacted_count is not UNSET:
+                field_dict["contacted_count"] = contacted_count
+            if emails_sent_count is not UNSET:
+                field_dict["emails_sent_count"] = emails_sent_count
+            if new_leads_contacted_count is not UNSET:
+                field_dict["new_leads_contacted_count"] = new_leads_contacted_count
+            if open_count is not UNSET:
+                field_dict["open_count"] = open_count
+            if reply_count is not UNSET:
+                field_dict["reply_count"] = reply_count
+            if link_click_count is not UNSET:
+                field_dict["link_click_count"] = link_click_count
+            if bounced_count is not UNSET:
+                field_dict["bounced_count"] = bounced_count
+            if unsubscribed_count is not UNSET:
+                field_dict["unsubscribed_count"] = unsubscribed_count
+            if completed_count is not UNSET:
+                field_dict["completed_count"] = completed_count
+            if total_opportunities is not UNSET:
+                field_dict["total_opportunities"] = total_opportunities
+            if total_opportunity_value is not UNSET:
+                field_dict["total_opportunity_value"] = total_opportunity_value
+            if open_count_unique is not UNSET:
+                field_dict["open_count_unique"] = open_count_unique
+            if open_count_unique_by_step is not UNSET:
+                field_dict["open_count_unique_by_step"] = open_count_unique_by_step
+            if reply_count_unique is not UNSET:
+                field_dict["reply_count_unique"] = reply_count_unique
+            if reply_count_unique_by_step is not UNSET:
+                field_dict["reply_count_unique_by_step"] = reply_count_unique_by_step
+            if reply_count_automatic is not UNSET:
+                field_dict["reply_count_automatic"] = reply_count_automatic
+            if reply_count_automatic_unique is not UNSET:
+                field_dict["reply_count_automatic_unique"] = reply_count_automatic_unique
+            if reply_count_automatic_unique_by_step is not UNSET:
+                field_dict["reply_count_automatic_unique_by_step"] = (
+                    reply_count_automatic_unique_by_step
+                )
+            if link_click_count_unique is not UNSET:
+                field_dict["link_click_count_unique"] = link_click_count_unique
+            if link_click_count_unique_by_step is not UNSET:
+                field_dict["link_click_count_unique_by_step"] = link_click_count_unique_by_step
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_name = d.pop("campaign_name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_name = d.pop("campaign_name")
 
-        campaign_id = d.pop("campaign_id")
+                campaign_id = d.pop("campaign_id")
 
-        campaign_status = d.pop("campaign_status")
+                campaign_status = d.pop("campaign_status")
 
-        campaign_is_evergreen = d.pop("campaign_is_evergreen")
+                campaign_is_evergreen = d.pop("campaign_is_evergreen")
 
-        leads_count = d.pop("leads_count")
+                leads_count = d.pop("leads_count")
 
-        contacted_count = d.pop("contacted_count")
+                contacted_count = d.pop("contacted_count")
 
-        emails_sent_count = d.pop("emails_sent_count")
+                emails_sent_count = d.pop("emails_sent_count")
 
-        new_leads_contacted_count = d.pop("new_leads_contacted_count")
+                new_leads_contacted_count = d.pop("new_leads_contacted_count")
 
-        open_count = d.pop("open_count")
+                open_count = d.pop("open_count")
 
-        reply_count = d.pop("reply_count")
+                reply_count = d.pop("reply_count")
 
-        link_click_count = d.pop("link_click_count")
+                link_click_count = d.pop("link_click_count")
 
-        bounced_count = d.pop("bounced_count")
+                bounced_count = d.pop("bounced_count")
 
-        unsubscribed_count = d.pop("unsubscribed_count")
+                unsubscribed_count = d.pop("unsubscribed_count")
 
-        completed_count = d.pop("completed_count")
+                completed_count = d.pop("completed_count")
 
-        total_opportunities = d.pop("total_opportunities")
+                total_opportunities = d.pop("total_opportunities")
 
-        total_opportunity_value = d.pop("total_opportunity_value")
+                total_opportunity_value = d.pop("total_opportunity_value")
 
-        open_count_unique = d.pop("open_count_unique", UNSET)
+                open_count_unique = d.pop("open_count_unique", UNSET)
 
-        open_count_unique_by_step = d.pop("open_count_unique_by_step", UNSET)
+                open_count_unique_by_step = d.pop("open_count_unique_by_step", UNSET)
 
-        reply_count_unique = d.pop("reply_count_unique", UNSET)
+                reply_count_unique = d.pop("reply_count_unique", UNSET)
 
-        reply_count_unique_by_step = d.pop("reply_count_unique_by_step", UNSET)
+                reply_count_unique_by_step = d.pop("reply_count_unique_by_step", UNSET)
 
-        reply_count_automatic = d.pop("reply_count_automatic", UNSET)
+                reply_count_automatic = d.pop("reply_count_automatic", UNSET)
 
-        reply_count_automatic_unique = d.pop("reply_count_automatic_unique", UNSET)
+                reply_count_automatic_unique = d.pop("reply_count_automatic_unique", UNSET)
 
-        reply_count_automatic_unique_by_step = d.pop("reply_count_automatic_unique_by_step", UNSET)
+                reply_count_automatic_unique_by_step = d.pop(
+                    "reply_count_automatic_unique_by_step", UNSET
+                )
 
-        link_click_count_unique = d.pop("link_click_count_unique", UNSET)
+                link_click_count_unique = d.pop("link_click_count_unique", UNSET)
 
-        link_click_count_unique_by_step = d.pop("link_click_count_unique_by_step", UNSET)
+                link_click_count_unique_by_step = d.pop("link_click_count_unique_by_step", UNSET)
 
-        campaign_analytics = cls(
-            campaign_name,
-            campaign_id,
-            campaign_status,
-            campaign_is_evergreen,
-            leads_count,
-            contacted_count,
-            emails_sent_count,
-            new_leads_contacted_count,
-            open_count,
-            reply_count,
-            link_click_count,
-            bounced_count,
-            unsubscribed_count,
-            completed_count,
-            total_opportunities,
-            total_opportunity_value,
-            open_count_unique,
-            open_count_unique_by_step,
-            reply_count_unique,
-            reply_count_unique_by_step,
-            reply_count_automatic,
-            reply_count_automatic_unique,
-            reply_count_automatic_unique_by_step,
-            link_click_count_unique,
-            link_click_count_unique_by_step,
-        )
+                campaign_analytics = cls(
+                    campaign_name,
+                    campaign_id,
+                    campaign_status,
+                    campaign_is_evergreen,
+                    leads_count,
+                    contacted_count,
+                    emails_sent_count,
+                    new_leads_contacted_count,
+                    open_count,
+                    reply_count,
+                    link_click_count,
+                    bounced_count,
+                    unsubscribed_count,
+                    completed_count,
+                    total_opportunities,
+                    total_opportunity_value,
+                    open_count_unique,
+                    open_count_unique_by_step,
+                    reply_count_unique,
+                    reply_count_unique_by_step,
+                    reply_count_automatic,
+                    reply_count_automatic_unique,
+                    reply_count_automatic_unique_by_step,
+                    link_click_count_unique,
+                    link_click_count_unique_by_step,
+                )
 
-        campaign_analytics.additional_properties = d
-        if not (
-            type(campaign_name) is str
-            and type(campaign_id) is str
-            and (type(campaign_status) is float or type(campaign_status) is int)
-            and type(campaign_is_evergreen) is bool
-            and type(leads_count) is int
-            and type(contacted_count) is int
-            and type(emails_sent_count) is int
-            and type(new_leads_contacted_count) is int
-            and type(open_count) is int
-            and type(reply_count) is int
-            and type(link_click_count) is int
-            and type(bounced_count) is int
-            and type(unsubscribed_count) is int
-            and type(completed_count) is int
-            and type(total_opportunities) is int
-            and (type(total_opportunity_value) is float or type(total_opportunity_value) is int)
-            and (type(open_count_unique) is int or open_count_unique is UNSET)
-            and (type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET)
-            and (type(reply_count_unique) is int or reply_count_unique is UNSET)
-            and (type(reply_count_unique_by_step) is int or reply_count_unique_by_step is UNSET)
-            and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
-            and (type(reply_count_automatic_unique) is int or reply_count_automatic_unique is UNSET)
-            and (
-                type(reply_count_automatic_unique_by_step) is int
-                or reply_count_automatic_unique_by_step is UNSET
-            )
-            and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
-            and (
-                type(link_click_count_unique_by_step) is int
-                or link_click_count_unique_by_step is UNSET
-            )
-        ):
-            _check_shape(campaign_analytics, _SHAPE)
-        return campaign_analytics
+                campaign_analytics.additional_properties = d
+                if (
+                    type(campaign_name) is str
+                    and type(campaign_id) is str
+                    and (type(campaign_status) is float or type(campaign_status) is int)
+                    and type(campaign_is_evergreen) is bool
+                    and type(leads_count) is int
+                    and type(contacted_count) is int
+                    and type(emails_sent_count) is int
+                    and type(new_leads_contacted_count) is int
+                    and type(open_count) is int
+                    and type(reply_count) is int
+                    and type(link_click_count) is int
+                    and type(bounced_count) is int
+                    and type(unsubscribed_count) is int
+                    and type(completed_count) is int
+                    and type(total_opportunities) is int
+                    and (
+                        type(total_opportunity_value) is float
+                        or type(total_opportunity_value) is int
+                    )
+                    and (type(open_count_unique) is int or open_count_unique is UNSET)
+                    and (
+                        type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET
+                    )
+                    and (type(reply_count_unique) is int or reply_count_unique is UNSET)
+                    and (
+                        type(reply_count_unique_by_step) is int
+                        or reply_count_unique_by_step is UNSET
+                    )
+                    and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
+                    and (
+                        type(reply_count_automatic_unique) is int
+                        or reply_count_automatic_unique is UNSET
+                    )
+                    and (
+                        type(reply_count_automatic_unique_by_step) is int
+                        or reply_count_automatic_unique_by_step is UNSET
+                    )
+                    and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
+                    and (
+                        type(link_click_count_unique_by_step) is int
+                        or link_click_count_unique_by_step is UNSET
+                    )
+                ):
+                    return campaign_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -309,107 +345,31 @@ class CampaignAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("campaign_name", (str,), None),
-    ("campaign_id", (str,), None),
-    (
-        "campaign_status",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("campaign_is_evergreen", (bool,), None),
-    ("leads_count", (int,), None),
-    ("contacted_count", (int,), None),
-    ("emails_sent_count", (int,), None),
-    ("new_leads_contacted_count", (int,), None),
-    ("open_count", (int,), None),
-    ("reply_count", (int,), None),
-    ("link_click_count", (int,), None),
-    ("bounced_count", (int,), None),
-    ("unsubscribed_count", (int,), None),
-    ("completed_count", (int,), None),
-    ("total_opportunities", (int,), None),
-    (
-        "total_opportunity_value",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "open_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "link_click_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "link_click_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_name", "campaign_name", True),
+    ("campaign_id", "campaign_id", True),
+    ("campaign_status", "campaign_status", True),
+    ("campaign_is_evergreen", "campaign_is_evergreen", True),
+    ("leads_count", "leads_count", True),
+    ("contacted_count", "contacted_count", True),
+    ("emails_sent_count", "emails_sent_count", True),
+    ("new_leads_contacted_count", "new_leads_contacted_count", True),
+    ("open_count", "open_count", True),
+    ("reply_count", "reply_count", True),
+    ("link_click_count", "link_click_count", True),
+    ("bounced_count", "bounced_count", True),
+    ("unsubscribed_count", "unsubscribed_count", True),
+    ("completed_count", "completed_count", True),
+    ("total_opportunities", "total_opportunities", True),
+    ("total_opportunity_value", "total_opportunity_value", True),
+    ("open_count_unique", "open_count_unique", False),
+    ("open_count_unique_by_step", "open_count_unique_by_step", False),
+    ("reply_count_unique", "reply_count_unique", False),
+    ("reply_count_unique_by_step", "reply_count_unique_by_step", False),
+    ("reply_count_automatic", "reply_count_automatic", False),
+    ("reply_count_automatic_unique", "reply_count_automatic_unique", False),
+    ("reply_count_automatic_unique_by_step", "reply_count_automatic_unique_by_step", False),
+    ("link_click_count_unique", "link_click_count_unique", False),
+    ("link_click_count_unique_by_step", "link_click_count_unique_by_step", False),
 )

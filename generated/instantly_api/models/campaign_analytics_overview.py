@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignAnalyticsOverview")
@@ -78,227 +80,247 @@ class CampaignAnalyticsOverview:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        open_count = self.open_count
+        try:
+            open_count = self.open_count
 
-        open_count_unique = self.open_count_unique
+            open_count_unique = self.open_count_unique
 
-        open_count_unique_by_step = self.open_count_unique_by_step
+            open_count_unique_by_step = self.open_count_unique_by_step
 
-        link_click_count = self.link_click_count
+            link_click_count = self.link_click_count
 
-        link_click_count_unique = self.link_click_count_unique
+            link_click_count_unique = self.link_click_count_unique
 
-        link_click_count_unique_by_step = self.link_click_count_unique_by_step
+            link_click_count_unique_by_step = self.link_click_count_unique_by_step
 
-        reply_count = self.reply_count
+            reply_count = self.reply_count
 
-        reply_count_unique = self.reply_count_unique
+            reply_count_unique = self.reply_count_unique
 
-        reply_count_unique_by_step = self.reply_count_unique_by_step
+            reply_count_unique_by_step = self.reply_count_unique_by_step
 
-        reply_count_automatic = self.reply_count_automatic
+            reply_count_automatic = self.reply_count_automatic
 
-        reply_count_automatic_unique = self.reply_count_automatic_unique
+            reply_count_automatic_unique = self.reply_count_automatic_unique
 
-        reply_count_automatic_unique_by_step = self.reply_count_automatic_unique_by_step
+            reply_count_automatic_unique_by_step = self.reply_count_automatic_unique_by_step
 
-        bounced_count = self.bounced_count
+            bounced_count = self.bounced_count
 
-        unsubscribed_count = self.unsubscribed_count
+            unsubscribed_count = self.unsubscribed_count
 
-        completed_count = self.completed_count
+            completed_count = self.completed_count
 
-        emails_sent_count = self.emails_sent_count
+            emails_sent_count = self.emails_sent_count
 
-        contacted_count = self.contacted_count
+            contacted_count = self.contacted_count
 
-        new_leads_contacted_count = self.new_leads_contacted_count
+            new_leads_contacted_count = self.new_leads_contacted_count
 
-        total_opportunities = self.total_opportunities
+            total_opportunities = self.total_opportunities
 
-        total_opportunity_value = self.total_opportunity_value
+            total_opportunity_value = self.total_opportunity_value
 
-        total_interested = self.total_interested
+            total_interested = self.total_interested
 
-        total_meeting_booked = self.total_meeting_booked
+            total_meeting_booked = self.total_meeting_booked
 
-        total_meeting_completed = self.total_meeting_completed
+            total_meeting_completed = self.total_meeting_completed
 
-        total_closed = self.total_closed
+            total_closed = self.total_closed
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if open_count is not UNSET:
-            field_dict["open_count"] = open_count
-        if open_count_unique is not UNSET:
-            field_dict["open_count_unique"] = open_count_unique
-        if open_count_unique_by_step is not UNSET:
-            field_dict["open_count_unique_by_step"] = open_count_unique_by_step
-        if link_click_count is not UNSET:
-            field_dict["link_click_count"] = link_click_count
-        if link_click_count_unique is not UNSET:
-            field_dict["link_click_count_unique"] = link_click_count_unique
-        if link_click_count_unique_by_step is not UNSET:
-            field_dict["link_click_count_unique_by_step"] = link_click_count_unique_by_step
-        if reply_count is not UNSET:
-            field_dict["reply_count"] = reply_count
-        if reply_count_unique is not UNSET:
-            field_dict["reply_count_unique"] = reply_count_unique
-        if reply_count_unique_by_step is not UNSET:
-            field_dict["reply_count_unique_by_step"] = reply_count_unique_by_step
-        if reply_count_automatic is not UNSET:
-            field_dict["reply_count_automatic"] = reply_count_automatic
-        if reply_count_automatic_unique is not UNSET:
-            field_dict["reply_count_automatic_unique"] = reply_count_automatic_unique
-        if reply_count_automatic_unique_by_step is not UNSET:
-            field_dict["reply_count_automatic_unique_by_step"] = (
-                reply_count_automatic_unique_by_step
-            )
-        if bounced_count is not UNSET:
-            field_dict["bounced_count"] = bounced_count
-        if unsubscribed_count is not UNSET:
-            field_dict["unsubscribed_count"] = unsubscribed_count
-        if completed_count is not UNSET:
-            field_dict["completed_count"] = completed_count
-        if emails_sent_count is not UNSET:
-            field_dict["emails_sent_count"] = emails_sent_count
-        if contacted_count is not UNSET:
-            field_dict["contacted_count"] = contacted_count
-        if new_leads_contacted_count is not UNSET:
-            field_dict["new_leads_contacted_count"] = new_leads_contacted_count
-        if total_opportunities is not UNSET:
-            field_dict["total_opportunities"] = total_opportunities
-        if total_opportunity_value is not UNSET:
-            field_dict["total_opportunity_value"] = total_opportunity_value
-        if total_interested is not UNSET:
-            field_dict["total_interested"] = total_interested
-        if total_meeting_booked is not UNSET:
-            field_dict["total_meeting_booked"] = total_meeting_booked
-        if total_meeting_completed is not UNSET:
-            field_dict["total_meeting_completed"] = total_meeting_completed
-        if total_closed is not UNSET:
-            field_dict["total_closed"] = total_closed
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if open_count is not UNSET:
+                field_dict["open_count"] = open_count
+            if open_count_unique is not UNSET:
+                field_dict["open_count_unique"] = open_count_unique
+            if open_count_unique_by_step is not UNSET:
+                field_dict["open_count_unique_by_step"] = open_count_unique_by_step
+            if link_click_count is not UNSET:
+                field_dict["link_click_count"] = link_click_count
+            if link_click_count_unique is not UNSET:
+                field_dict["link_click_count_unique"] = link_click_count_unique
+            if link_click_count_unique_by_step is not UNSET:
+                field_dict["link_click_count_unique_by_step"] = link_click_count_unique_by_step
+            if reply_count is not UNSET:
+                field_dict["reply_count"] = reply_count
+            if reply_count_unique is not UNSET:
+                field_dict["reply_count_unique"] = reply_count_unique
+            if reply_count_unique_by_step is not UNSET:
+                field_dict["reply_count_unique_by_step"] = reply_count_unique_by_step
+            if reply_count_automatic is not UNSET:
+                field_dict["reply_count_automatic"] = reply_count_automatic
+            if reply_count_automatic_unique is not UNSET:
+                field_dict["reply_count_automatic_unique"] = reply_count_automatic_unique
+            if reply_count_automatic_unique_by_step is not UNSET:
+                field_dict["reply_count_automatic_unique_by_step"] = (
+                    reply_count_automatic_unique_by_step
+                )
+            if bounced_count is not UNSET:
+                field_dict["bounced_count"] = bounced_count
+            if unsubscribed_count is not UNSET:
+                field_dict["unsubscribed_count"] = unsubscribed_count
+            if completed_count is not UNSET:
+                field_dict["completed_count"] = completed_count
+            if emails_sent_count is not UNSET:
+                field_dict["emails_sent_count"] = emails_sent_count
+            if contacted_count is not UNSET:
+                field_dict["contacted_count"] = contacted_count
+            if new_leads_contacted_count is not UNSET:
+                field_dict["new_leads_contacted_count"] = new_leads_contacted_count
+            if total_opportunities is not UNSET:
+                field_dict["total_opportunities"] = total_opportunities
+            if total_opportunity_value is not UNSET:
+                field_dict["total_opportunity_value"] = total_opportunity_value
+            if total_interested is not UNSET:
+                field_dict["total_interested"] = total_interested
+            if total_meeting_booked is not UNSET:
+                field_dict["total_meeting_booked"] = total_meeting_booked
+            if total_meeting_completed is not UNSET:
+                field_dict["total_meeting_completed"] = total_meeting_completed
+            if total_closed is not UNSET:
+                field_dict["total_closed"] = total_closed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        open_count = d.pop("open_count", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                open_count = d.pop("open_count", UNSET)
 
-        open_count_unique = d.pop("open_count_unique", UNSET)
+                open_count_unique = d.pop("open_count_unique", UNSET)
 
-        open_count_unique_by_step = d.pop("open_count_unique_by_step", UNSET)
+                open_count_unique_by_step = d.pop("open_count_unique_by_step", UNSET)
 
-        link_click_count = d.pop("link_click_count", UNSET)
+                link_click_count = d.pop("link_click_count", UNSET)
 
-        link_click_count_unique = d.pop("link_click_count_unique", UNSET)
+                link_click_count_unique = d.pop("link_click_count_unique", UNSET)
 
-        link_click_count_unique_by_step = d.pop("link_click_count_unique_by_step", UNSET)
+                link_click_count_unique_by_step = d.pop("link_click_count_unique_by_step", UNSET)
 
-        reply_count = d.pop("reply_count", UNSET)
+                reply_count = d.pop("reply_count", UNSET)
 
-        reply_count_unique = d.pop("reply_count_unique", UNSET)
+                reply_count_unique = d.pop("reply_count_unique", UNSET)
 
-        reply_count_unique_by_step = d.pop("reply_count_unique_by_step", UNSET)
+                reply_count_unique_by_step = d.pop("reply_count_unique_by_step", UNSET)
 
-        reply_count_automatic = d.pop("reply_count_automatic", UNSET)
+                reply_count_automatic = d.pop("reply_count_automatic", UNSET)
 
-        reply_count_automatic_unique = d.pop("reply_count_automatic_unique", UNSET)
+                reply_count_automatic_unique = d.pop("reply_count_automatic_unique", UNSET)
 
-        reply_count_automatic_unique_by_step = d.pop("reply_count_automatic_unique_by_step", UNSET)
+                reply_count_automatic_unique_by_step = d.pop(
+                    "reply_count_automatic_unique_by_step", UNSET
+                )
 
-        bounced_count = d.pop("bounced_count", UNSET)
+                bounced_count = d.pop("bounced_count", UNSET)
 
-        unsubscribed_count = d.pop("unsubscribed_count", UNSET)
+                unsubscribed_count = d.pop("unsubscribed_count", UNSET)
 
-        completed_count = d.pop("completed_count", UNSET)
+                completed_count = d.pop("completed_count", UNSET)
 
-        emails_sent_count = d.pop("emails_sent_count", UNSET)
+                emails_sent_count = d.pop("emails_sent_count", UNSET)
 
-        contacted_count = d.pop("contacted_count", UNSET)
+                contacted_count = d.pop("contacted_count", UNSET)
 
-        new_leads_contacted_count = d.pop("new_leads_contacted_count", UNSET)
+                new_leads_contacted_count = d.pop("new_leads_contacted_count", UNSET)
 
-        total_opportunities = d.pop("total_opportunities", UNSET)
+                total_opportunities = d.pop("total_opportunities", UNSET)
 
-        total_opportunity_value = d.pop("total_opportunity_value", UNSET)
+                total_opportunity_value = d.pop("total_opportunity_value", UNSET)
 
-        total_interested = d.pop("total_interested", UNSET)
+                total_interested = d.pop("total_interested", UNSET)
 
-        total_meeting_booked = d.pop("total_meeting_booked", UNSET)
+                total_meeting_booked = d.pop("total_meeting_booked", UNSET)
 
-        total_meeting_completed = d.pop("total_meeting_completed", UNSET)
+                total_meeting_completed = d.pop("total_meeting_completed", UNSET)
 
-        total_closed = d.pop("total_closed", UNSET)
+                total_closed = d.pop("total_closed", UNSET)
 
-        campaign_analytics_overview = cls(
-            open_count,
-            open_count_unique,
-            open_count_unique_by_step,
-            link_click_count,
-            link_click_count_unique,
-            link_click_count_unique_by_step,
-            reply_count,
-            reply_count_unique,
-            reply_count_unique_by_step,
-            reply_count_automatic,
-            reply_count_automatic_unique,
-            reply_count_automatic_unique_by_step,
-            bounced_count,
-            unsubscribed_count,
-            completed_count,
-            emails_sent_count,
-            contacted_count,
-            new_leads_contacted_count,
-            total_opportunities,
-            total_opportunity_value,
-            total_interested,
-            total_meeting_booked,
-            total_meeting_completed,
-            total_closed,
-        )
+                campaign_analytics_overview = cls(
+                    open_count,
+                    open_count_unique,
+                    open_count_unique_by_step,
+                    link_click_count,
+                    link_click_count_unique,
+                    link_click_count_unique_by_step,
+                    reply_count,
+                    reply_count_unique,
+                    reply_count_unique_by_step,
+                    reply_count_automatic,
+                    reply_count_automatic_unique,
+                    reply_count_automatic_unique_by_step,
+                    bounced_count,
+                    unsubscribed_count,
+                    completed_count,
+                    emails_sent_count,
+                    contacted_count,
+                    new_leads_contacted_count,
+                    total_opportunities,
+                    total_opportunity_value,
+                    total_interested,
+                    total_meeting_booked,
+                    total_meeting_completed,
+                    total_closed,
+                )
 
-        campaign_analytics_overview.additional_properties = d
-        if not (
-            (type(open_count) is int or open_count is UNSET)
-            and (type(open_count_unique) is int or open_count_unique is UNSET)
-            and (type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET)
-            and (type(link_click_count) is int or link_click_count is UNSET)
-            and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
-            and (
-                type(link_click_count_unique_by_step) is int
-                or link_click_count_unique_by_step is UNSET
-            )
-            and (type(reply_count) is int or reply_count is UNSET)
-            and (type(reply_count_unique) is int or reply_count_unique is UNSET)
-            and (type(reply_count_unique_by_step) is int or reply_count_unique_by_step is UNSET)
-            and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
-            and (type(reply_count_automatic_unique) is int or reply_count_automatic_unique is UNSET)
-            and (
-                type(reply_count_automatic_unique_by_step) is int
-                or reply_count_automatic_unique_by_step is UNSET
-            )
-            and (type(bounced_count) is int or bounced_count is UNSET)
-            and (type(unsubscribed_count) is int or unsubscribed_count is UNSET)
-            and (type(completed_count) is int or completed_count is UNSET)
-            and (type(emails_sent_count) is int or emails_sent_count is UNSET)
-            and (type(contacted_count) is int or contacted_count is UNSET)
-            and (type(new_leads_contacted_count) is int or new_leads_contacted_count is UNSET)
-            and (type(total_opportunities) is int or total_opportunities is UNSET)
-            and (
-                type(total_opportunity_value) is float
-                or type(total_opportunity_value) is int
-                or total_opportunity_value is UNSET
-            )
-            and (type(total_interested) is int or total_interested is UNSET)
-            and (type(total_meeting_booked) is int or total_meeting_booked is UNSET)
-            and (type(total_meeting_completed) is int or total_meeting_completed is UNSET)
-            and (type(total_closed) is int or total_closed is UNSET)
-        ):
-            _check_shape(campaign_analytics_overview, _SHAPE)
-        return campaign_analytics_overview
+                campaign_analytics_overview.additional_properties = d
+                if (
+                    (type(open_count) is int or open_count is UNSET)
+                    and (type(open_count_unique) is int or open_count_unique is UNSET)
+                    and (
+                        type(open_count_unique_by_step) is int or open_count_unique_by_step is UNSET
+                    )
+                    and (type(link_click_count) is int or link_click_count is UNSET)
+                    and (type(link_click_count_unique) is int or link_click_count_unique is UNSET)
+                    and (
+                        type(link_click_count_unique_by_step) is int
+                        or link_click_count_unique_by_step is UNSET
+                    )
+                    and (type(reply_count) is int or reply_count is UNSET)
+                    and (type(reply_count_unique) is int or reply_count_unique is UNSET)
+                    and (
+                        type(reply_count_unique_by_step) is int
+                        or reply_count_unique_by_step is UNSET
+                    )
+                    and (type(reply_count_automatic) is int or reply_count_automatic is UNSET)
+                    and (
+                        type(reply_count_automatic_unique) is int
+                        or reply_count_automatic_unique is UNSET
+                    )
+                    and (
+                        type(reply_count_automatic_unique_by_step) is int
+                        or reply_count_automatic_unique_by_step is UNSET
+                    )
+                    and (type(bounced_count) is int or bounced_count is UNSET)
+                    and (type(unsubscribed_count) is int or unsubscribed_count is UNSET)
+                    and (type(completed_count) is int or completed_count is UNSET)
+                    and (type(emails_sent_count) is int or emails_sent_count is UNSET)
+                    and (type(contacted_count) is int or contacted_count is UNSET)
+                    and (
+                        type(new_leads_contacted_count) is int or new_leads_contacted_count is UNSET
+                    )
+                    and (type(total_opportunities) is int or total_opportunities is UNSET)
+                    and (
+                        type(total_opportunity_value) is float
+                        or type(total_opportunity_value) is int
+                        or total_opportunity_value is UNSET
+                    )
+                    and (type(total_interested) is int or total_interested is UNSET)
+                    and (type(total_meeting_booked) is int or total_meeting_booked is UNSET)
+                    and (type(total_meeting_completed) is int or total_meeting_completed is UNSET)
+                    and (type(total_closed) is int or total_closed is UNSET)
+                ):
+                    return campaign_analytics_overview
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -317,198 +339,30 @@ class CampaignAnalyticsOverview:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "open_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "link_click_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "link_click_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "link_click_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic_unique",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count_automatic_unique_by_step",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "bounced_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unsubscribed_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "completed_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "emails_sent_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "contacted_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "new_leads_contacted_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_opportunities",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_opportunity_value",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_interested",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_meeting_booked",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_meeting_completed",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_closed",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("open_count", "open_count", False),
+    ("open_count_unique", "open_count_unique", False),
+    ("open_count_unique_by_step", "open_count_unique_by_step", False),
+    ("link_click_count", "link_click_count", False),
+    ("link_click_count_unique", "link_click_count_unique", False),
+    ("link_click_count_unique_by_step", "link_click_count_unique_by_step", False),
+    ("reply_count", "reply_count", False),
+    ("reply_count_unique", "reply_count_unique", False),
+    ("reply_count_unique_by_step", "reply_count_unique_by_step", False),
+    ("reply_count_automatic", "reply_count_automatic", False),
+    ("reply_count_automatic_unique", "reply_count_automatic_unique", False),
+    ("reply_count_automatic_unique_by_step", "reply_count_automatic_unique_by_step", False),
+    ("bounced_count", "bounced_count", False),
+    ("unsubscribed_count", "unsubscribed_count", False),
+    ("completed_count", "completed_count", False),
+    ("emails_sent_count", "emails_sent_count", False),
+    ("contacted_count", "contacted_count", False),
+    ("new_leads_contacted_count", "new_leads_contacted_count", False),
+    ("total_opportunities", "total_opportunities", False),
+    ("total_opportunity_value", "total_opportunity_value", False),
+    ("total_interested", "total_interested", False),
+    ("total_meeting_booked", "total_meeting_booked", False),
+    ("total_meeting_completed", "total_meeting_completed", False),
+    ("total_closed", "total_closed", False),
 )

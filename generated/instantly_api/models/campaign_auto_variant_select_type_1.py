@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CampaignAutoVariantSelectType1")
 
@@ -25,31 +28,37 @@ class CampaignAutoVariantSelectType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        trigger = self.trigger
+        try:
+            trigger = self.trigger
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "trigger": trigger,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if trigger is not UNSET:
+                field_dict["trigger"] = trigger
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        trigger = d.pop("trigger")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                trigger = d.pop("trigger")
 
-        campaign_auto_variant_select_type_1 = cls(
-            trigger,
-        )
+                campaign_auto_variant_select_type_1 = cls(
+                    trigger,
+                )
 
-        campaign_auto_variant_select_type_1.additional_properties = d
-        if not (type(trigger) is str):
-            _check_shape(campaign_auto_variant_select_type_1, _SHAPE)
-        return campaign_auto_variant_select_type_1
+                campaign_auto_variant_select_type_1.additional_properties = d
+                if type(trigger) is str:
+                    return campaign_auto_variant_select_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,4 +77,5 @@ class CampaignAutoVariantSelectType1:
         return key in self.additional_properties
 
 
-_SHAPE = (("trigger", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("trigger", "trigger", True),)

@@ -10,6 +10,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._timestamps import parse_date
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignCampaignSchedule")
@@ -33,67 +36,80 @@ class CampaignCampaignSchedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.date):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
+        try:
+            start_date: None | str | Unset
+            if isinstance(self.start_date, Unset):
+                start_date = UNSET
+            elif isinstance(self.start_date, datetime.date):
+                start_date = self.start_date.isoformat()
+            else:
+                start_date = self.start_date
 
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.date):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
+            end_date: None | str | Unset
+            if isinstance(self.end_date, Unset):
+                end_date = UNSET
+            elif isinstance(self.end_date, datetime.date):
+                end_date = self.end_date.isoformat()
+            else:
+                end_date = self.end_date
 
-        schedules: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.schedules, Unset):
-            schedules = []
-            for schedules_item_data in self.schedules:
-                schedules_item = schedules_item_data.to_dict()
-                schedules.append(schedules_item)
+            schedules: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.schedules, Unset):
+                if not isinstance(self.schedules, list):
+                    raise TypeError("not a list")
+                schedules = []
+                for schedules_item_data in self.schedules:
+                    schedules_item = schedules_item_data.to_dict()
+                    schedules.append(schedules_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if start_date is not UNSET:
-            field_dict["start_date"] = start_date
-        if end_date is not UNSET:
-            field_dict["end_date"] = end_date
-        if schedules is not UNSET:
-            field_dict["schedules"] = schedules
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if start_date is not UNSET:
+                field_dict["start_date"] = start_date
+            if end_date is not UNSET:
+                field_dict["end_date"] = end_date
+            if schedules is not UNSET:
+                field_dict["schedules"] = schedules
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        start_date = _parse_start_date(d.pop("start_date", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                start_date = _parse_start_date(d.pop("start_date", UNSET))
 
-        end_date = _parse_end_date(d.pop("end_date", UNSET))
+                end_date = _parse_end_date(d.pop("end_date", UNSET))
 
-        _schedules = d.pop("schedules", UNSET)
-        schedules: list[CampaignCampaignScheduleSchedulesItem] | Unset = UNSET
-        if _schedules is not UNSET:
-            schedules = []
-            for schedules_item_data in _schedules:
-                schedules_item = CampaignCampaignScheduleSchedulesItem.from_dict(
-                    schedules_item_data
+                _schedules = d.pop("schedules", UNSET)
+                schedules: list[CampaignCampaignScheduleSchedulesItem] | Unset = UNSET
+                if _schedules is not UNSET:
+                    if type(_schedules) is not list:
+                        raise TypeError("schedules is not a list")
+                    schedules = []
+                    for schedules_item_data in _schedules:
+                        schedules_item = CampaignCampaignScheduleSchedulesItem.from_dict(
+                            schedules_item_data
+                        )
+
+                        schedules.append(schedules_item)
+
+                campaign_campaign_schedule = cls(
+                    start_date,
+                    end_date,
+                    schedules,
                 )
 
-                schedules.append(schedules_item)
+                campaign_campaign_schedule.additional_properties = d
+                return campaign_campaign_schedule
 
-        campaign_campaign_schedule = cls(
-            start_date,
-            end_date,
-            schedules,
-        )
-
-        campaign_campaign_schedule.additional_properties = d
-        return campaign_campaign_schedule
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -152,6 +168,14 @@ def _parse_end_date(data: object) -> datetime.date | None | str | Unset:
         f"CampaignCampaignSchedule.end_date is {type(data).__name__} {data!r:.60}, "
         "not datetime.date | None | str"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("start_date", "start_date", False),
+    ("end_date", "end_date", False),
+    ("schedules", "schedules", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignLimitEmailsPerCompanyOverrideType1")
@@ -30,49 +32,59 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mode = self.mode
+        try:
+            mode = self.mode
 
-        daily_limit = self.daily_limit
+            daily_limit = self.daily_limit
 
-        scope = self.scope
+            scope = self.scope
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "mode": mode,
-            }
-        )
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if scope is not UNSET:
-            field_dict["scope"] = scope
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if mode is not UNSET:
+                field_dict["mode"] = mode
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if scope is not UNSET:
+                field_dict["scope"] = scope
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mode = d.pop("mode")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                mode = d.pop("mode")
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        scope = d.pop("scope", UNSET)
+                scope = d.pop("scope", UNSET)
 
-        campaign_limit_emails_per_company_override_type_1 = cls(
-            mode,
-            daily_limit,
-            scope,
-        )
+                campaign_limit_emails_per_company_override_type_1 = cls(
+                    mode,
+                    daily_limit,
+                    scope,
+                )
 
-        campaign_limit_emails_per_company_override_type_1.additional_properties = d
-        if not (
-            type(mode) is str
-            and (type(daily_limit) is float or type(daily_limit) is int or daily_limit is UNSET)
-            and (type(scope) is str or scope is UNSET)
-        ):
-            _check_shape(campaign_limit_emails_per_company_override_type_1, _SHAPE)
-        return campaign_limit_emails_per_company_override_type_1
+                campaign_limit_emails_per_company_override_type_1.additional_properties = d
+                if (
+                    type(mode) is str
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is UNSET
+                    )
+                    and (type(scope) is str or scope is UNSET)
+                ):
+                    return campaign_limit_emails_per_company_override_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,23 +103,9 @@ class CampaignLimitEmailsPerCompanyOverrideType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("mode", (str,), None),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "scope",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("mode", "mode", True),
+    ("daily_limit", "daily_limit", False),
+    ("scope", "scope", False),
 )

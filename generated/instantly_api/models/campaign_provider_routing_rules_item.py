@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CampaignProviderRoutingRulesItem")
@@ -29,60 +31,71 @@ class CampaignProviderRoutingRulesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        action = self.action
+        try:
+            action = self.action
 
-        recipient_esp: list[str] | Unset = UNSET
-        if not isinstance(self.recipient_esp, Unset):
-            recipient_esp = self.recipient_esp
+            recipient_esp: list[str] | Unset = UNSET
+            if not isinstance(self.recipient_esp, Unset):
+                recipient_esp = self.recipient_esp
 
-        sender_esp: list[str] | Unset = UNSET
-        if not isinstance(self.sender_esp, Unset):
-            sender_esp = self.sender_esp
+            sender_esp: list[str] | Unset = UNSET
+            if not isinstance(self.sender_esp, Unset):
+                sender_esp = self.sender_esp
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if action is not UNSET:
-            field_dict["action"] = action
-        if recipient_esp is not UNSET:
-            field_dict["recipient_esp"] = recipient_esp
-        if sender_esp is not UNSET:
-            field_dict["sender_esp"] = sender_esp
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if action is not UNSET:
+                field_dict["action"] = action
+            if recipient_esp is not UNSET:
+                field_dict["recipient_esp"] = recipient_esp
+            if sender_esp is not UNSET:
+                field_dict["sender_esp"] = sender_esp
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        action = d.pop("action", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                action = d.pop("action", UNSET)
 
-        recipient_esp = cast(list[str], d.pop("recipient_esp", UNSET))
+                recipient_esp = cast(list[str], d.pop("recipient_esp", UNSET))
 
-        sender_esp = cast(list[str], d.pop("sender_esp", UNSET))
+                sender_esp = cast(list[str], d.pop("sender_esp", UNSET))
 
-        campaign_provider_routing_rules_item = cls(
-            action,
-            recipient_esp,
-            sender_esp,
-        )
-
-        campaign_provider_routing_rules_item.additional_properties = d
-        if not (
-            (type(action) is str or action is UNSET)
-            and (
-                recipient_esp is UNSET
-                or (
-                    type(recipient_esp) is list
-                    and all(type(_item) is str for _item in recipient_esp)
+                campaign_provider_routing_rules_item = cls(
+                    action,
+                    recipient_esp,
+                    sender_esp,
                 )
-            )
-            and (
-                sender_esp is UNSET
-                or (type(sender_esp) is list and all(type(_item) is str for _item in sender_esp))
-            )
-        ):
-            _check_shape(campaign_provider_routing_rules_item, _SHAPE)
-        return campaign_provider_routing_rules_item
+
+                campaign_provider_routing_rules_item.additional_properties = d
+                if (
+                    (type(action) is str or action is UNSET)
+                    and (
+                        recipient_esp is UNSET
+                        or (
+                            type(recipient_esp) is list
+                            and all(type(_item) is str for _item in recipient_esp)
+                        )
+                    )
+                    and (
+                        sender_esp is UNSET
+                        or (
+                            type(sender_esp) is list
+                            and all(type(_item) is str for _item in sender_esp)
+                        )
+                    )
+                ):
+                    return campaign_provider_routing_rules_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -101,29 +114,9 @@ class CampaignProviderRoutingRulesItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "action",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_esp",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "sender_esp",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("action", "action", False),
+    ("recipient_esp", "recipient_esp", False),
+    ("sender_esp", "sender_esp", False),
 )

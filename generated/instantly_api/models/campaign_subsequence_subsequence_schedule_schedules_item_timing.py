@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming")
 
@@ -26,37 +29,44 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_ = self.from_
+        try:
+            from_ = self.from_
 
-        to = self.to
+            to = self.to
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "from": from_,
-                "to": to,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if from_ is not UNSET:
+                field_dict["from"] = from_
+            if to is not UNSET:
+                field_dict["to"] = to
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        from_ = d.pop("from")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                from_ = d.pop("from")
 
-        to = d.pop("to")
+                to = d.pop("to")
 
-        campaign_subsequence_subsequence_schedule_schedules_item_timing = cls(
-            from_,
-            to,
-        )
+                campaign_subsequence_subsequence_schedule_schedules_item_timing = cls(
+                    from_,
+                    to,
+                )
 
-        campaign_subsequence_subsequence_schedule_schedules_item_timing.additional_properties = d
-        if not (type(from_) is str and type(to) is str):
-            _check_shape(campaign_subsequence_subsequence_schedule_schedules_item_timing, _SHAPE)
-        return campaign_subsequence_subsequence_schedule_schedules_item_timing
+                campaign_subsequence_subsequence_schedule_schedules_item_timing.additional_properties = d
+                if type(from_) is str and type(to) is str:
+                    return campaign_subsequence_subsequence_schedule_schedules_item_timing
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,7 +85,8 @@ class CampaignSubsequenceSubsequenceScheduleSchedulesItemTiming:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("from_", (str,), None),
-    ("to", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("from_", "from", True),
+    ("to", "to", True),
 )

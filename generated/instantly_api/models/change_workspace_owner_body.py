@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="ChangeWorkspaceOwnerBody")
 
@@ -26,37 +29,44 @@ class ChangeWorkspaceOwnerBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        sec = self.sec
+            sec = self.sec
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-                "sec": sec,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if sec is not UNSET:
+                field_dict["sec"] = sec
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        sec = d.pop("sec")
+                sec = d.pop("sec")
 
-        change_workspace_owner_body = cls(
-            email,
-            sec,
-        )
+                change_workspace_owner_body = cls(
+                    email,
+                    sec,
+                )
 
-        change_workspace_owner_body.additional_properties = d
-        if not (type(email) is str and type(sec) is str):
-            _check_shape(change_workspace_owner_body, _SHAPE)
-        return change_workspace_owner_body
+                change_workspace_owner_body.additional_properties = d
+                if type(email) is str and type(sec) is str:
+                    return change_workspace_owner_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,7 +85,8 @@ class ChangeWorkspaceOwnerBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    ("sec", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("sec", "sec", True),
 )

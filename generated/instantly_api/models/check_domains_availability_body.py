@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CheckDomainsAvailabilityBody")
 
@@ -24,31 +27,37 @@ class CheckDomainsAvailabilityBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domains = self.domains
+        try:
+            domains = self.domains
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domains": domains,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domains is not UNSET:
+                field_dict["domains"] = domains
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domains = cast(list[str], d.pop("domains"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domains = cast(list[str], d.pop("domains"))
 
-        check_domains_availability_body = cls(
-            domains,
-        )
+                check_domains_availability_body = cls(
+                    domains,
+                )
 
-        check_domains_availability_body.additional_properties = d
-        if not (type(domains) is list and all(type(_item) is str for _item in domains)):
-            _check_shape(check_domains_availability_body, _SHAPE)
-        return check_domains_availability_body
+                check_domains_availability_body.additional_properties = d
+                if type(domains) is list and all(type(_item) is str for _item in domains):
+                    return check_domains_availability_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class CheckDomainsAvailabilityBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("domains", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("domains", "domains", True),)

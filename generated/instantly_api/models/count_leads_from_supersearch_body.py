@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchBody")
@@ -29,50 +31,55 @@ class CountLeadsFromSupersearchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search_filters = self.search_filters.to_dict()
+        try:
+            search_filters = self.search_filters.to_dict()
 
-        skip_owned_leads = self.skip_owned_leads
+            skip_owned_leads = self.skip_owned_leads
 
-        show_one_lead_per_company = self.show_one_lead_per_company
+            show_one_lead_per_company = self.show_one_lead_per_company
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "search_filters": search_filters,
-            }
-        )
-        if skip_owned_leads is not UNSET:
-            field_dict["skip_owned_leads"] = skip_owned_leads
-        if show_one_lead_per_company is not UNSET:
-            field_dict["show_one_lead_per_company"] = show_one_lead_per_company
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if skip_owned_leads is not UNSET:
+                field_dict["skip_owned_leads"] = skip_owned_leads
+            if show_one_lead_per_company is not UNSET:
+                field_dict["show_one_lead_per_company"] = show_one_lead_per_company
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        search_filters = CountLeadsFromSupersearchBodySearchFilters.from_dict(
-            d.pop("search_filters")
-        )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                search_filters = CountLeadsFromSupersearchBodySearchFilters.from_dict(
+                    d.pop("search_filters")
+                )
 
-        skip_owned_leads = d.pop("skip_owned_leads", UNSET)
+                skip_owned_leads = d.pop("skip_owned_leads", UNSET)
 
-        show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
+                show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
 
-        count_leads_from_supersearch_body = cls(
-            search_filters,
-            skip_owned_leads,
-            show_one_lead_per_company,
-        )
+                count_leads_from_supersearch_body = cls(
+                    search_filters,
+                    skip_owned_leads,
+                    show_one_lead_per_company,
+                )
 
-        count_leads_from_supersearch_body.additional_properties = d
-        if not (
-            (type(skip_owned_leads) is bool or skip_owned_leads is UNSET)
-            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
-        ):
-            _check_shape(count_leads_from_supersearch_body, _SHAPE)
-        return count_leads_from_supersearch_body
+                count_leads_from_supersearch_body.additional_properties = d
+                if (type(skip_owned_leads) is bool or skip_owned_leads is UNSET) and (
+                    type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET
+                ):
+                    return count_leads_from_supersearch_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,23 +98,11 @@ class CountLeadsFromSupersearchBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "skip_owned_leads",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "show_one_lead_per_company",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("search_filters", "search_filters", True),
+    ("skip_owned_leads", "skip_owned_leads", False),
+    ("show_one_lead_per_company", "show_one_lead_per_company", False),
 )
 
 

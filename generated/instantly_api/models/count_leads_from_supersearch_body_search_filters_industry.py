@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CountLeadsFromSupersearchBodySearchFiltersIndustry")
@@ -27,49 +29,54 @@ class CountLeadsFromSupersearchBodySearchFiltersIndustry:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        exclude: list[str] | Unset = UNSET
-        if not isinstance(self.exclude, Unset):
-            exclude = self.exclude
+        try:
+            exclude: list[str] | Unset = UNSET
+            if not isinstance(self.exclude, Unset):
+                exclude = self.exclude
 
-        include: list[str] | Unset = UNSET
-        if not isinstance(self.include, Unset):
-            include = self.include
+            include: list[str] | Unset = UNSET
+            if not isinstance(self.include, Unset):
+                include = self.include
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if exclude is not UNSET:
-            field_dict["exclude"] = exclude
-        if include is not UNSET:
-            field_dict["include"] = include
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if exclude is not UNSET:
+                field_dict["exclude"] = exclude
+            if include is not UNSET:
+                field_dict["include"] = include
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        exclude = cast(list[str], d.pop("exclude", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                exclude = cast(list[str], d.pop("exclude", UNSET))
 
-        include = cast(list[str], d.pop("include", UNSET))
+                include = cast(list[str], d.pop("include", UNSET))
 
-        count_leads_from_supersearch_body_search_filters_industry = cls(
-            exclude,
-            include,
-        )
+                count_leads_from_supersearch_body_search_filters_industry = cls(
+                    exclude,
+                    include,
+                )
 
-        count_leads_from_supersearch_body_search_filters_industry.additional_properties = d
-        if not (
-            (
-                exclude is UNSET
-                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
-            )
-            and (
-                include is UNSET
-                or (type(include) is list and all(type(_item) is str for _item in include))
-            )
-        ):
-            _check_shape(count_leads_from_supersearch_body_search_filters_industry, _SHAPE)
-        return count_leads_from_supersearch_body_search_filters_industry
+                count_leads_from_supersearch_body_search_filters_industry.additional_properties = d
+                if (
+                    exclude is UNSET
+                    or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+                ) and (
+                    include is UNSET
+                    or (type(include) is list and all(type(_item) is str for _item in include))
+                ):
+                    return count_leads_from_supersearch_body_search_filters_industry
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -88,21 +95,8 @@ class CountLeadsFromSupersearchBodySearchFiltersIndustry:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "exclude",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "include",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("exclude", "exclude", False),
+    ("include", "include", False),
 )

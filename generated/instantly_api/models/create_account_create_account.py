@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAccountCreateAccount")
@@ -75,250 +77,271 @@ class CreateAccountCreateAccount:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        first_name = self.first_name
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        provider_code = self.provider_code
+            provider_code = self.provider_code
 
-        imap_username = self.imap_username
+            imap_username = self.imap_username
 
-        imap_password = self.imap_password
+            imap_password = self.imap_password
 
-        imap_host = self.imap_host
+            imap_host = self.imap_host
 
-        imap_port = self.imap_port
+            imap_port = self.imap_port
 
-        smtp_username = self.smtp_username
+            smtp_username = self.smtp_username
 
-        smtp_password = self.smtp_password
+            smtp_password = self.smtp_password
 
-        smtp_host = self.smtp_host
+            smtp_host = self.smtp_host
 
-        smtp_port = self.smtp_port
+            smtp_port = self.smtp_port
 
-        warmup: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.warmup, Unset):
-            warmup = self.warmup.to_dict()
+            warmup: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.warmup, Unset):
+                warmup = self.warmup.to_dict()
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        tracking_domain_name: None | str | Unset
-        if isinstance(self.tracking_domain_name, Unset):
-            tracking_domain_name = UNSET
-        else:
-            tracking_domain_name = self.tracking_domain_name
+            tracking_domain_name: None | str | Unset
+            if isinstance(self.tracking_domain_name, Unset):
+                tracking_domain_name = UNSET
+            else:
+                tracking_domain_name = self.tracking_domain_name
 
-        tracking_domain_status: None | str | Unset
-        if isinstance(self.tracking_domain_status, Unset):
-            tracking_domain_status = UNSET
-        else:
-            tracking_domain_status = self.tracking_domain_status
+            tracking_domain_status: None | str | Unset
+            if isinstance(self.tracking_domain_status, Unset):
+                tracking_domain_status = UNSET
+            else:
+                tracking_domain_status = self.tracking_domain_status
 
-        enable_slow_ramp: bool | None | Unset
-        if isinstance(self.enable_slow_ramp, Unset):
-            enable_slow_ramp = UNSET
-        else:
-            enable_slow_ramp = self.enable_slow_ramp
+            enable_slow_ramp: bool | None | Unset
+            if isinstance(self.enable_slow_ramp, Unset):
+                enable_slow_ramp = UNSET
+            else:
+                enable_slow_ramp = self.enable_slow_ramp
 
-        inbox_placement_test_limit: float | None | Unset
-        if isinstance(self.inbox_placement_test_limit, Unset):
-            inbox_placement_test_limit = UNSET
-        else:
-            inbox_placement_test_limit = self.inbox_placement_test_limit
+            inbox_placement_test_limit: float | None | Unset
+            if isinstance(self.inbox_placement_test_limit, Unset):
+                inbox_placement_test_limit = UNSET
+            else:
+                inbox_placement_test_limit = self.inbox_placement_test_limit
 
-        sending_gap = self.sending_gap
+            sending_gap = self.sending_gap
 
-        signature: None | str | Unset
-        if isinstance(self.signature, Unset):
-            signature = UNSET
-        else:
-            signature = self.signature
+            signature: None | str | Unset
+            if isinstance(self.signature, Unset):
+                signature = UNSET
+            else:
+                signature = self.signature
 
-        reply_to = self.reply_to
+            reply_to = self.reply_to
 
-        warmup_custom_ftag = self.warmup_custom_ftag
+            warmup_custom_ftag = self.warmup_custom_ftag
 
-        skip_cname_check = self.skip_cname_check
+            skip_cname_check = self.skip_cname_check
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-                "first_name": first_name,
-                "last_name": last_name,
-                "provider_code": provider_code,
-                "imap_username": imap_username,
-                "imap_password": imap_password,
-                "imap_host": imap_host,
-                "imap_port": imap_port,
-                "smtp_username": smtp_username,
-                "smtp_password": smtp_password,
-                "smtp_host": smtp_host,
-                "smtp_port": smtp_port,
-            }
-        )
-        if warmup is not UNSET:
-            field_dict["warmup"] = warmup
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if tracking_domain_name is not UNSET:
-            field_dict["tracking_domain_name"] = tracking_domain_name
-        if tracking_domain_status is not UNSET:
-            field_dict["tracking_domain_status"] = tracking_domain_status
-        if enable_slow_ramp is not UNSET:
-            field_dict["enable_slow_ramp"] = enable_slow_ramp
-        if inbox_placement_test_limit is not UNSET:
-            field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
-        if sending_gap is not UNSET:
-            field_dict["sending_gap"] = sending_gap
-        if signature is not UNSET:
-            field_dict["signature"] = signature
-        if reply_to is not UNSET:
-            field_dict["reply_to"] = reply_to
-        if warmup_custom_ftag is not UNSET:
-            field_dict["warmup_custom_ftag"] = warmup_custom_ftag
-        if skip_cname_check is not UNSET:
-            field_dict["skip_cname_check"] = skip_cname_check
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if provider_code is not UNSET:
+                field_dict["provider_code"] = provider_code
+            if imap_username is not UNSET:
+                field_dict["imap_username"] = imap_username
+            if imap_password is not UNSET:
+                field_dict["imap_password"] = imap_password
+            if imap_host is not UNSET:
+                field_dict["imap_host"] = imap_host
+            if imap_port is not UNSET:
+                field_dict["imap_port"] = imap_port
+            if smtp_username is not UNSET:
+                field_dict["smtp_username"] = smtp_username
+            if smtp_password is not UNSET:
+                field_dict["smtp_password"] = smtp_password
+            if smtp_host is not UNSET:
+                field_dict["smtp_host"] = smtp_host
+            if smtp_port is not UNSET:
+                field_dict["smtp_port"] = smtp_port
+            if warmup is not UNSET:
+                field_dict["warmup"] = warmup
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if tracking_domain_name is not UNSET:
+                field_dict["tracking_domain_name"] = tracking_domain_name
+            if tracking_domain_status is not UNSET:
+                field_dict["tracking_domain_status"] = tracking_domain_status
+            if enable_slow_ramp is not UNSET:
+                field_dict["enable_slow_ramp"] = enable_slow_ramp
+            if inbox_placement_test_limit is not UNSET:
+                field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
+            if sending_gap is not UNSET:
+                field_dict["sending_gap"] = sending_gap
+            if signature is not UNSET:
+                field_dict["signature"] = signature
+            if reply_to is not UNSET:
+                field_dict["reply_to"] = reply_to
+            if warmup_custom_ftag is not UNSET:
+                field_dict["warmup_custom_ftag"] = warmup_custom_ftag
+            if skip_cname_check is not UNSET:
+                field_dict["skip_cname_check"] = skip_cname_check
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        first_name = d.pop("first_name")
+                first_name = d.pop("first_name")
 
-        last_name = d.pop("last_name")
+                last_name = d.pop("last_name")
 
-        provider_code = d.pop("provider_code")
+                provider_code = d.pop("provider_code")
 
-        imap_username = d.pop("imap_username")
+                imap_username = d.pop("imap_username")
 
-        imap_password = d.pop("imap_password")
+                imap_password = d.pop("imap_password")
 
-        imap_host = d.pop("imap_host")
+                imap_host = d.pop("imap_host")
 
-        imap_port = d.pop("imap_port")
+                imap_port = d.pop("imap_port")
 
-        smtp_username = d.pop("smtp_username")
+                smtp_username = d.pop("smtp_username")
 
-        smtp_password = d.pop("smtp_password")
+                smtp_password = d.pop("smtp_password")
 
-        smtp_host = d.pop("smtp_host")
+                smtp_host = d.pop("smtp_host")
 
-        smtp_port = d.pop("smtp_port")
+                smtp_port = d.pop("smtp_port")
 
-        _warmup = d.pop("warmup", UNSET)
-        warmup: CreateAccountCreateAccountWarmup | Unset
-        if isinstance(_warmup, Unset):
-            warmup = UNSET
-        else:
-            warmup = CreateAccountCreateAccountWarmup.from_dict(_warmup)
+                _warmup = d.pop("warmup", UNSET)
+                warmup: CreateAccountCreateAccountWarmup | Unset
+                if isinstance(_warmup, Unset):
+                    warmup = UNSET
+                else:
+                    warmup = CreateAccountCreateAccountWarmup.from_dict(_warmup)
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        tracking_domain_name = d.pop("tracking_domain_name", UNSET)
+                tracking_domain_name = d.pop("tracking_domain_name", UNSET)
 
-        tracking_domain_status = d.pop("tracking_domain_status", UNSET)
+                tracking_domain_status = d.pop("tracking_domain_status", UNSET)
 
-        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
+                enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
+                inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
 
-        sending_gap = d.pop("sending_gap", UNSET)
+                sending_gap = d.pop("sending_gap", UNSET)
 
-        signature = d.pop("signature", UNSET)
+                signature = d.pop("signature", UNSET)
 
-        reply_to = d.pop("reply_to", UNSET)
+                reply_to = d.pop("reply_to", UNSET)
 
-        warmup_custom_ftag = d.pop("warmup_custom_ftag", UNSET)
+                warmup_custom_ftag = d.pop("warmup_custom_ftag", UNSET)
 
-        skip_cname_check = d.pop("skip_cname_check", UNSET)
+                skip_cname_check = d.pop("skip_cname_check", UNSET)
 
-        create_account_create_account = cls(
-            email,
-            first_name,
-            last_name,
-            provider_code,
-            imap_username,
-            imap_password,
-            imap_host,
-            imap_port,
-            smtp_username,
-            smtp_password,
-            smtp_host,
-            smtp_port,
-            warmup,
-            daily_limit,
-            tracking_domain_name,
-            tracking_domain_status,
-            enable_slow_ramp,
-            inbox_placement_test_limit,
-            sending_gap,
-            signature,
-            reply_to,
-            warmup_custom_ftag,
-            skip_cname_check,
-        )
+                create_account_create_account = cls(
+                    email,
+                    first_name,
+                    last_name,
+                    provider_code,
+                    imap_username,
+                    imap_password,
+                    imap_host,
+                    imap_port,
+                    smtp_username,
+                    smtp_password,
+                    smtp_host,
+                    smtp_port,
+                    warmup,
+                    daily_limit,
+                    tracking_domain_name,
+                    tracking_domain_status,
+                    enable_slow_ramp,
+                    inbox_placement_test_limit,
+                    sending_gap,
+                    signature,
+                    reply_to,
+                    warmup_custom_ftag,
+                    skip_cname_check,
+                )
 
-        create_account_create_account.additional_properties = d
-        if not (
-            type(email) is str
-            and type(first_name) is str
-            and type(last_name) is str
-            and type(provider_code) is int
-            and type(imap_username) is str
-            and type(imap_password) is str
-            and type(imap_host) is str
-            and (type(imap_port) is float or type(imap_port) is int)
-            and type(smtp_username) is str
-            and type(smtp_password) is str
-            and type(smtp_host) is str
-            and (type(smtp_port) is float or type(smtp_port) is int)
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (
-                tracking_domain_name is None
-                or type(tracking_domain_name) is str
-                or tracking_domain_name is UNSET
-            )
-            and (
-                tracking_domain_status is None
-                or type(tracking_domain_status) is str
-                or tracking_domain_status is UNSET
-            )
-            and (
-                type(enable_slow_ramp) is bool
-                or enable_slow_ramp is None
-                or enable_slow_ramp is UNSET
-            )
-            and (
-                type(inbox_placement_test_limit) is float
-                or type(inbox_placement_test_limit) is int
-                or inbox_placement_test_limit is None
-                or inbox_placement_test_limit is UNSET
-            )
-            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
-            and (signature is None or type(signature) is str or signature is UNSET)
-            and (type(reply_to) is str or reply_to is UNSET)
-            and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
-            and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
-        ):
-            _check_shape(create_account_create_account, _SHAPE)
-        return create_account_create_account
+                create_account_create_account.additional_properties = d
+                if (
+                    type(email) is str
+                    and type(first_name) is str
+                    and type(last_name) is str
+                    and type(provider_code) is int
+                    and type(imap_username) is str
+                    and type(imap_password) is str
+                    and type(imap_host) is str
+                    and (type(imap_port) is float or type(imap_port) is int)
+                    and type(smtp_username) is str
+                    and type(smtp_password) is str
+                    and type(smtp_host) is str
+                    and (type(smtp_port) is float or type(smtp_port) is int)
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        tracking_domain_name is None
+                        or type(tracking_domain_name) is str
+                        or tracking_domain_name is UNSET
+                    )
+                    and (
+                        tracking_domain_status is None
+                        or type(tracking_domain_status) is str
+                        or tracking_domain_status is UNSET
+                    )
+                    and (
+                        type(enable_slow_ramp) is bool
+                        or enable_slow_ramp is None
+                        or enable_slow_ramp is UNSET
+                    )
+                    and (
+                        type(inbox_placement_test_limit) is float
+                        or type(inbox_placement_test_limit) is int
+                        or inbox_placement_test_limit is None
+                        or inbox_placement_test_limit is UNSET
+                    )
+                    and (
+                        type(sending_gap) is float
+                        or type(sending_gap) is int
+                        or sending_gap is UNSET
+                    )
+                    and (signature is None or type(signature) is str or signature is UNSET)
+                    and (type(reply_to) is str or reply_to is UNSET)
+                    and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
+                    and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
+                ):
+                    return create_account_create_account
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -337,122 +360,31 @@ class CreateAccountCreateAccount:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    ("first_name", (str,), None),
-    ("last_name", (str,), None),
-    ("provider_code", (int,), None),
-    ("imap_username", (str,), None),
-    ("imap_password", (str,), None),
-    ("imap_host", (str,), None),
-    (
-        "imap_port",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("smtp_username", (str,), None),
-    ("smtp_password", (str,), None),
-    ("smtp_host", (str,), None),
-    (
-        "smtp_port",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enable_slow_ramp",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "inbox_placement_test_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_gap",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "signature",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "warmup_custom_ftag",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_cname_check",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("first_name", "first_name", True),
+    ("last_name", "last_name", True),
+    ("provider_code", "provider_code", True),
+    ("imap_username", "imap_username", True),
+    ("imap_password", "imap_password", True),
+    ("imap_host", "imap_host", True),
+    ("imap_port", "imap_port", True),
+    ("smtp_username", "smtp_username", True),
+    ("smtp_password", "smtp_password", True),
+    ("smtp_host", "smtp_host", True),
+    ("smtp_port", "smtp_port", True),
+    ("warmup", "warmup", False),
+    ("daily_limit", "daily_limit", False),
+    ("tracking_domain_name", "tracking_domain_name", False),
+    ("tracking_domain_status", "tracking_domain_status", False),
+    ("enable_slow_ramp", "enable_slow_ramp", False),
+    ("inbox_placement_test_limit", "inbox_placement_test_limit", False),
+    ("sending_gap", "sending_gap", False),
+    ("signature", "signature", False),
+    ("reply_to", "reply_to", False),
+    ("warmup_custom_ftag", "warmup_custom_ftag", False),
+    ("skip_cname_check", "skip_cname_check", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAccountCreateAccountWarmup")
@@ -38,69 +40,79 @@ class CreateAccountCreateAccountWarmup:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        limit = self.limit
+        try:
+            limit = self.limit
 
-        advanced: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.advanced, Unset):
-            advanced = self.advanced.to_dict()
+            advanced: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.advanced, Unset):
+                advanced = self.advanced.to_dict()
 
-        warmup_custom_ftag = self.warmup_custom_ftag
+            warmup_custom_ftag = self.warmup_custom_ftag
 
-        increment = self.increment
+            increment = self.increment
 
-        reply_rate = self.reply_rate
+            reply_rate = self.reply_rate
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if advanced is not UNSET:
-            field_dict["advanced"] = advanced
-        if warmup_custom_ftag is not UNSET:
-            field_dict["warmup_custom_ftag"] = warmup_custom_ftag
-        if increment is not UNSET:
-            field_dict["increment"] = increment
-        if reply_rate is not UNSET:
-            field_dict["reply_rate"] = reply_rate
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if advanced is not UNSET:
+                field_dict["advanced"] = advanced
+            if warmup_custom_ftag is not UNSET:
+                field_dict["warmup_custom_ftag"] = warmup_custom_ftag
+            if increment is not UNSET:
+                field_dict["increment"] = increment
+            if reply_rate is not UNSET:
+                field_dict["reply_rate"] = reply_rate
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        limit = d.pop("limit", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                limit = d.pop("limit", UNSET)
 
-        _advanced = d.pop("advanced", UNSET)
-        advanced: CreateAccountCreateAccountWarmupAdvanced | Unset
-        if isinstance(_advanced, Unset):
-            advanced = UNSET
-        else:
-            advanced = CreateAccountCreateAccountWarmupAdvanced.from_dict(_advanced)
+                _advanced = d.pop("advanced", UNSET)
+                advanced: CreateAccountCreateAccountWarmupAdvanced | Unset
+                if isinstance(_advanced, Unset):
+                    advanced = UNSET
+                else:
+                    advanced = CreateAccountCreateAccountWarmupAdvanced.from_dict(_advanced)
 
-        warmup_custom_ftag = d.pop("warmup_custom_ftag", UNSET)
+                warmup_custom_ftag = d.pop("warmup_custom_ftag", UNSET)
 
-        increment = d.pop("increment", UNSET)
+                increment = d.pop("increment", UNSET)
 
-        reply_rate = d.pop("reply_rate", UNSET)
+                reply_rate = d.pop("reply_rate", UNSET)
 
-        create_account_create_account_warmup = cls(
-            limit,
-            advanced,
-            warmup_custom_ftag,
-            increment,
-            reply_rate,
-        )
+                create_account_create_account_warmup = cls(
+                    limit,
+                    advanced,
+                    warmup_custom_ftag,
+                    increment,
+                    reply_rate,
+                )
 
-        create_account_create_account_warmup.additional_properties = d
-        if not (
-            (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
-            and (type(increment) is str or increment is UNSET)
-            and (type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET)
-        ):
-            _check_shape(create_account_create_account_warmup, _SHAPE)
-        return create_account_create_account_warmup
+                create_account_create_account_warmup.additional_properties = d
+                if (
+                    (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(warmup_custom_ftag) is str or warmup_custom_ftag is UNSET)
+                    and (type(increment) is str or increment is UNSET)
+                    and (
+                        type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET
+                    )
+                ):
+                    return create_account_create_account_warmup
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -119,41 +131,13 @@ class CreateAccountCreateAccountWarmup:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "warmup_custom_ftag",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "increment",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("limit", "limit", False),
+    ("advanced", "advanced", False),
+    ("warmup_custom_ftag", "warmup_custom_ftag", False),
+    ("increment", "increment", False),
+    ("reply_rate", "reply_rate", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAccountCreateAccountWarmupAdvanced")
@@ -36,79 +38,87 @@ class CreateAccountCreateAccountWarmupAdvanced:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        warm_ctd = self.warm_ctd
+        try:
+            warm_ctd = self.warm_ctd
 
-        open_rate = self.open_rate
+            open_rate = self.open_rate
 
-        important_rate = self.important_rate
+            important_rate = self.important_rate
 
-        read_emulation = self.read_emulation
+            read_emulation = self.read_emulation
 
-        spam_save_rate = self.spam_save_rate
+            spam_save_rate = self.spam_save_rate
 
-        weekday_only = self.weekday_only
+            weekday_only = self.weekday_only
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if warm_ctd is not UNSET:
-            field_dict["warm_ctd"] = warm_ctd
-        if open_rate is not UNSET:
-            field_dict["open_rate"] = open_rate
-        if important_rate is not UNSET:
-            field_dict["important_rate"] = important_rate
-        if read_emulation is not UNSET:
-            field_dict["read_emulation"] = read_emulation
-        if spam_save_rate is not UNSET:
-            field_dict["spam_save_rate"] = spam_save_rate
-        if weekday_only is not UNSET:
-            field_dict["weekday_only"] = weekday_only
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if warm_ctd is not UNSET:
+                field_dict["warm_ctd"] = warm_ctd
+            if open_rate is not UNSET:
+                field_dict["open_rate"] = open_rate
+            if important_rate is not UNSET:
+                field_dict["important_rate"] = important_rate
+            if read_emulation is not UNSET:
+                field_dict["read_emulation"] = read_emulation
+            if spam_save_rate is not UNSET:
+                field_dict["spam_save_rate"] = spam_save_rate
+            if weekday_only is not UNSET:
+                field_dict["weekday_only"] = weekday_only
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        warm_ctd = d.pop("warm_ctd", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                warm_ctd = d.pop("warm_ctd", UNSET)
 
-        open_rate = d.pop("open_rate", UNSET)
+                open_rate = d.pop("open_rate", UNSET)
 
-        important_rate = d.pop("important_rate", UNSET)
+                important_rate = d.pop("important_rate", UNSET)
 
-        read_emulation = d.pop("read_emulation", UNSET)
+                read_emulation = d.pop("read_emulation", UNSET)
 
-        spam_save_rate = d.pop("spam_save_rate", UNSET)
+                spam_save_rate = d.pop("spam_save_rate", UNSET)
 
-        weekday_only = d.pop("weekday_only", UNSET)
+                weekday_only = d.pop("weekday_only", UNSET)
 
-        create_account_create_account_warmup_advanced = cls(
-            warm_ctd,
-            open_rate,
-            important_rate,
-            read_emulation,
-            spam_save_rate,
-            weekday_only,
-        )
+                create_account_create_account_warmup_advanced = cls(
+                    warm_ctd,
+                    open_rate,
+                    important_rate,
+                    read_emulation,
+                    spam_save_rate,
+                    weekday_only,
+                )
 
-        create_account_create_account_warmup_advanced.additional_properties = d
-        if not (
-            (type(warm_ctd) is bool or warm_ctd is UNSET)
-            and (type(open_rate) is float or type(open_rate) is int or open_rate is UNSET)
-            and (
-                type(important_rate) is float
-                or type(important_rate) is int
-                or important_rate is UNSET
-            )
-            and (type(read_emulation) is bool or read_emulation is UNSET)
-            and (
-                type(spam_save_rate) is float
-                or type(spam_save_rate) is int
-                or spam_save_rate is UNSET
-            )
-            and (type(weekday_only) is bool or weekday_only is UNSET)
-        ):
-            _check_shape(create_account_create_account_warmup_advanced, _SHAPE)
-        return create_account_create_account_warmup_advanced
+                create_account_create_account_warmup_advanced.additional_properties = d
+                if (
+                    (type(warm_ctd) is bool or warm_ctd is UNSET)
+                    and (type(open_rate) is float or type(open_rate) is int or open_rate is UNSET)
+                    and (
+                        type(important_rate) is float
+                        or type(important_rate) is int
+                        or important_rate is UNSET
+                    )
+                    and (type(read_emulation) is bool or read_emulation is UNSET)
+                    and (
+                        type(spam_save_rate) is float
+                        or type(spam_save_rate) is int
+                        or spam_save_rate is UNSET
+                    )
+                    and (type(weekday_only) is bool or weekday_only is UNSET)
+                ):
+                    return create_account_create_account_warmup_advanced
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -127,56 +137,12 @@ class CreateAccountCreateAccountWarmupAdvanced:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "warm_ctd",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "important_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "read_emulation",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "spam_save_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "weekday_only",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("warm_ctd", "warm_ctd", False),
+    ("open_rate", "open_rate", False),
+    ("important_rate", "important_rate", False),
+    ("read_emulation", "read_emulation", False),
+    ("spam_save_rate", "spam_save_rate", False),
+    ("weekday_only", "weekday_only", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiAgentBody")
@@ -59,140 +61,146 @@ class CreateAiAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payload, Unset):
-            payload = self.payload.to_dict()
+            payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.payload, Unset):
+                payload = self.payload.to_dict()
 
-        type_ = self.type_
+            type_ = self.type_
 
-        input_ = self.input_
+            input_ = self.input_
 
-        status = self.status
+            status = self.status
 
-        memory_from_workspace = self.memory_from_workspace
+            memory_from_workspace = self.memory_from_workspace
 
-        description = self.description
+            description = self.description
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.config, Unset):
+                config = self.config.to_dict()
 
-        master_lead_list_id = self.master_lead_list_id
+            master_lead_list_id = self.master_lead_list_id
 
-        initial_scrape_ready = self.initial_scrape_ready
+            initial_scrape_ready = self.initial_scrape_ready
 
-        is_duplicate = self.is_duplicate
+            is_duplicate = self.is_duplicate
 
-        source_ai_sdr_id = self.source_ai_sdr_id
+            source_ai_sdr_id = self.source_ai_sdr_id
 
-        agent_type = self.agent_type
+            agent_type = self.agent_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
-        if payload is not UNSET:
-            field_dict["payload"] = payload
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if input_ is not UNSET:
-            field_dict["input"] = input_
-        if status is not UNSET:
-            field_dict["status"] = status
-        if memory_from_workspace is not UNSET:
-            field_dict["memory_from_workspace"] = memory_from_workspace
-        if description is not UNSET:
-            field_dict["description"] = description
-        if config is not UNSET:
-            field_dict["config"] = config
-        if master_lead_list_id is not UNSET:
-            field_dict["master_lead_list_id"] = master_lead_list_id
-        if initial_scrape_ready is not UNSET:
-            field_dict["initial_scrape_ready"] = initial_scrape_ready
-        if is_duplicate is not UNSET:
-            field_dict["is_duplicate"] = is_duplicate
-        if source_ai_sdr_id is not UNSET:
-            field_dict["source_ai_sdr_id"] = source_ai_sdr_id
-        if agent_type is not UNSET:
-            field_dict["agent_type"] = agent_type
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if input_ is not UNSET:
+                field_dict["input"] = input_
+            if status is not UNSET:
+                field_dict["status"] = status
+            if memory_from_workspace is not UNSET:
+                field_dict["memory_from_workspace"] = memory_from_workspace
+            if description is not UNSET:
+                field_dict["description"] = description
+            if config is not UNSET:
+                field_dict["config"] = config
+            if master_lead_list_id is not UNSET:
+                field_dict["master_lead_list_id"] = master_lead_list_id
+            if initial_scrape_ready is not UNSET:
+                field_dict["initial_scrape_ready"] = initial_scrape_ready
+            if is_duplicate is not UNSET:
+                field_dict["is_duplicate"] = is_duplicate
+            if source_ai_sdr_id is not UNSET:
+                field_dict["source_ai_sdr_id"] = source_ai_sdr_id
+            if agent_type is not UNSET:
+                field_dict["agent_type"] = agent_type
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        _payload = d.pop("payload", UNSET)
-        payload: CreateAiAgentBodyPayload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = CreateAiAgentBodyPayload.from_dict(_payload)
+                _payload = d.pop("payload", UNSET)
+                payload: CreateAiAgentBodyPayload | Unset
+                if isinstance(_payload, Unset):
+                    payload = UNSET
+                else:
+                    payload = CreateAiAgentBodyPayload.from_dict(_payload)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        input_ = d.pop("input", UNSET)
+                input_ = d.pop("input", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        memory_from_workspace = d.pop("memory_from_workspace", UNSET)
+                memory_from_workspace = d.pop("memory_from_workspace", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        _config = d.pop("config", UNSET)
-        config: CreateAiAgentBodyConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = CreateAiAgentBodyConfig.from_dict(_config)
+                _config = d.pop("config", UNSET)
+                config: CreateAiAgentBodyConfig | Unset
+                if isinstance(_config, Unset):
+                    config = UNSET
+                else:
+                    config = CreateAiAgentBodyConfig.from_dict(_config)
 
-        master_lead_list_id = d.pop("master_lead_list_id", UNSET)
+                master_lead_list_id = d.pop("master_lead_list_id", UNSET)
 
-        initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
+                initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
 
-        is_duplicate = d.pop("is_duplicate", UNSET)
+                is_duplicate = d.pop("is_duplicate", UNSET)
 
-        source_ai_sdr_id = d.pop("source_ai_sdr_id", UNSET)
+                source_ai_sdr_id = d.pop("source_ai_sdr_id", UNSET)
 
-        agent_type = d.pop("agent_type", UNSET)
+                agent_type = d.pop("agent_type", UNSET)
 
-        create_ai_agent_body = cls(
-            name,
-            payload,
-            type_,
-            input_,
-            status,
-            memory_from_workspace,
-            description,
-            config,
-            master_lead_list_id,
-            initial_scrape_ready,
-            is_duplicate,
-            source_ai_sdr_id,
-            agent_type,
-        )
+                create_ai_agent_body = cls(
+                    name,
+                    payload,
+                    type_,
+                    input_,
+                    status,
+                    memory_from_workspace,
+                    description,
+                    config,
+                    master_lead_list_id,
+                    initial_scrape_ready,
+                    is_duplicate,
+                    source_ai_sdr_id,
+                    agent_type,
+                )
 
-        create_ai_agent_body.additional_properties = d
-        if not (
-            type(name) is str
-            and (type(input_) is str or input_ is UNSET)
-            and (type(status) is int or status is UNSET)
-            and (type(memory_from_workspace) is bool or memory_from_workspace is UNSET)
-            and (type(description) is str or description is UNSET)
-            and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
-            and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
-            and (type(is_duplicate) is bool or is_duplicate is UNSET)
-            and (type(source_ai_sdr_id) is str or source_ai_sdr_id is UNSET)
-            and (type(agent_type) is int or agent_type is UNSET)
-        ):
-            _check_shape(create_ai_agent_body, _SHAPE)
-        return create_ai_agent_body
+                create_ai_agent_body.additional_properties = d
+                if (
+                    type(name) is str
+                    and (type(input_) is str or input_ is UNSET)
+                    and (type(status) is int or status is UNSET)
+                    and (type(memory_from_workspace) is bool or memory_from_workspace is UNSET)
+                    and (type(description) is str or description is UNSET)
+                    and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
+                    and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
+                    and (type(is_duplicate) is bool or is_duplicate is UNSET)
+                    and (type(source_ai_sdr_id) is str or source_ai_sdr_id is UNSET)
+                    and (type(agent_type) is int or agent_type is UNSET)
+                ):
+                    return create_ai_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -211,80 +219,21 @@ class CreateAiAgentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    (
-        "input_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "memory_from_workspace",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "master_lead_list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "initial_scrape_ready",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_duplicate",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "source_ai_sdr_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "agent_type",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("payload", "payload", False),
+    ("type_", "type", False),
+    ("input_", "input", False),
+    ("status", "status", False),
+    ("memory_from_workspace", "memory_from_workspace", False),
+    ("description", "description", False),
+    ("config", "config", False),
+    ("master_lead_list_id", "master_lead_list_id", False),
+    ("initial_scrape_ready", "initial_scrape_ready", False),
+    ("is_duplicate", "is_duplicate", False),
+    ("source_ai_sdr_id", "source_ai_sdr_id", False),
+    ("agent_type", "agent_type", False),
 )
 
 

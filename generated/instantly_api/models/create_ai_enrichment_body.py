@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateAiEnrichmentBody")
@@ -94,153 +96,170 @@ class CreateAiEnrichmentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_id = self.resource_id
+        try:
+            resource_id = self.resource_id
 
-        output_column = self.output_column
+            output_column = self.output_column
 
-        resource_type = self.resource_type
+            resource_type = self.resource_type
 
-        model_version = self.model_version
+            model_version = self.model_version
 
-        input_columns: list[str] | Unset = UNSET
-        if not isinstance(self.input_columns, Unset):
-            input_columns = self.input_columns
+            input_columns: list[str] | Unset = UNSET
+            if not isinstance(self.input_columns, Unset):
+                input_columns = self.input_columns
 
-        use_instantly_account = self.use_instantly_account
+            use_instantly_account = self.use_instantly_account
 
-        overwrite = self.overwrite
+            overwrite = self.overwrite
 
-        auto_update = self.auto_update
+            auto_update = self.auto_update
 
-        skip_leads_without_email = self.skip_leads_without_email
+            skip_leads_without_email = self.skip_leads_without_email
 
-        limit = self.limit
+            limit = self.limit
 
-        prompt = self.prompt
+            prompt = self.prompt
 
-        template_id = self.template_id
+            template_id = self.template_id
 
-        status = self.status
+            status = self.status
 
-        filters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.filters, Unset):
-            filters = []
-            for filters_item_data in self.filters:
-                filters_item = filters_item_data.to_dict()
-                filters.append(filters_item)
+            filters: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.filters, Unset):
+                if not isinstance(self.filters, list):
+                    raise TypeError("not a list")
+                filters = []
+                for filters_item_data in self.filters:
+                    filters_item = filters_item_data.to_dict()
+                    filters.append(filters_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resource_id": resource_id,
-                "output_column": output_column,
-                "resource_type": resource_type,
-                "model_version": model_version,
-            }
-        )
-        if input_columns is not UNSET:
-            field_dict["input_columns"] = input_columns
-        if use_instantly_account is not UNSET:
-            field_dict["use_instantly_account"] = use_instantly_account
-        if overwrite is not UNSET:
-            field_dict["overwrite"] = overwrite
-        if auto_update is not UNSET:
-            field_dict["auto_update"] = auto_update
-        if skip_leads_without_email is not UNSET:
-            field_dict["skip_leads_without_email"] = skip_leads_without_email
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if prompt is not UNSET:
-            field_dict["prompt"] = prompt
-        if template_id is not UNSET:
-            field_dict["template_id"] = template_id
-        if status is not UNSET:
-            field_dict["status"] = status
-        if filters is not UNSET:
-            field_dict["filters"] = filters
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if output_column is not UNSET:
+                field_dict["output_column"] = output_column
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if model_version is not UNSET:
+                field_dict["model_version"] = model_version
+            if input_columns is not UNSET:
+                field_dict["input_columns"] = input_columns
+            if use_instantly_account is not UNSET:
+                field_dict["use_instantly_account"] = use_instantly_account
+            if overwrite is not UNSET:
+                field_dict["overwrite"] = overwrite
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if skip_leads_without_email is not UNSET:
+                field_dict["skip_leads_without_email"] = skip_leads_without_email
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if prompt is not UNSET:
+                field_dict["prompt"] = prompt
+            if template_id is not UNSET:
+                field_dict["template_id"] = template_id
+            if status is not UNSET:
+                field_dict["status"] = status
+            if filters is not UNSET:
+                field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_id = d.pop("resource_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                resource_id = d.pop("resource_id")
 
-        output_column = d.pop("output_column")
+                output_column = d.pop("output_column")
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        model_version = d.pop("model_version")
+                model_version = d.pop("model_version")
 
-        input_columns = cast(list[str], d.pop("input_columns", UNSET))
+                input_columns = cast(list[str], d.pop("input_columns", UNSET))
 
-        use_instantly_account = d.pop("use_instantly_account", UNSET)
+                use_instantly_account = d.pop("use_instantly_account", UNSET)
 
-        overwrite = d.pop("overwrite", UNSET)
+                overwrite = d.pop("overwrite", UNSET)
 
-        auto_update = d.pop("auto_update", UNSET)
+                auto_update = d.pop("auto_update", UNSET)
 
-        skip_leads_without_email = d.pop("skip_leads_without_email", UNSET)
+                skip_leads_without_email = d.pop("skip_leads_without_email", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        prompt = d.pop("prompt", UNSET)
+                prompt = d.pop("prompt", UNSET)
 
-        template_id = d.pop("template_id", UNSET)
+                template_id = d.pop("template_id", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        _filters = d.pop("filters", UNSET)
-        filters: list[CreateAiEnrichmentBodyFiltersItem] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = CreateAiEnrichmentBodyFiltersItem.from_dict(filters_item_data)
+                _filters = d.pop("filters", UNSET)
+                filters: list[CreateAiEnrichmentBodyFiltersItem] | Unset = UNSET
+                if _filters is not UNSET:
+                    if type(_filters) is not list:
+                        raise TypeError("filters is not a list")
+                    filters = []
+                    for filters_item_data in _filters:
+                        filters_item = CreateAiEnrichmentBodyFiltersItem.from_dict(
+                            filters_item_data
+                        )
 
-                filters.append(filters_item)
+                        filters.append(filters_item)
 
-        create_ai_enrichment_body = cls(
-            resource_id,
-            output_column,
-            resource_type,
-            model_version,
-            input_columns,
-            use_instantly_account,
-            overwrite,
-            auto_update,
-            skip_leads_without_email,
-            limit,
-            prompt,
-            template_id,
-            status,
-            filters,
-        )
-
-        create_ai_enrichment_body.additional_properties = d
-        if not (
-            type(resource_id) is str
-            and type(output_column) is str
-            and type(resource_type) is int
-            and type(model_version) is str
-            and (
-                input_columns is UNSET
-                or (
-                    type(input_columns) is list
-                    and all(type(_item) is str for _item in input_columns)
+                create_ai_enrichment_body = cls(
+                    resource_id,
+                    output_column,
+                    resource_type,
+                    model_version,
+                    input_columns,
+                    use_instantly_account,
+                    overwrite,
+                    auto_update,
+                    skip_leads_without_email,
+                    limit,
+                    prompt,
+                    template_id,
+                    status,
+                    filters,
                 )
-            )
-            and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
-            and (type(overwrite) is bool or overwrite is UNSET)
-            and (type(auto_update) is bool or auto_update is UNSET)
-            and (type(skip_leads_without_email) is bool or skip_leads_without_email is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(prompt) is str or prompt is UNSET)
-            and (type(template_id) is str or template_id is UNSET)
-            and (type(status) is int or status is UNSET)
-        ):
-            _check_shape(create_ai_enrichment_body, _SHAPE)
-        return create_ai_enrichment_body
+
+                create_ai_enrichment_body.additional_properties = d
+                if (
+                    type(resource_id) is str
+                    and type(output_column) is str
+                    and type(resource_type) is int
+                    and type(model_version) is str
+                    and (
+                        input_columns is UNSET
+                        or (
+                            type(input_columns) is list
+                            and all(type(_item) is str for _item in input_columns)
+                        )
+                    )
+                    and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
+                    and (type(overwrite) is bool or overwrite is UNSET)
+                    and (type(auto_update) is bool or auto_update is UNSET)
+                    and (
+                        type(skip_leads_without_email) is bool or skip_leads_without_email is UNSET
+                    )
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(prompt) is str or prompt is UNSET)
+                    and (type(template_id) is str or template_id is UNSET)
+                    and (type(status) is int or status is UNSET)
+                ):
+                    return create_ai_enrichment_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -259,84 +278,22 @@ class CreateAiEnrichmentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("resource_id", (str,), None),
-    ("output_column", (str,), None),
-    ("resource_type", (int,), None),
-    ("model_version", (str,), None),
-    (
-        "input_columns",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "use_instantly_account",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "overwrite",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_update",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_leads_without_email",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prompt",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "template_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("resource_id", "resource_id", True),
+    ("output_column", "output_column", True),
+    ("resource_type", "resource_type", True),
+    ("model_version", "model_version", True),
+    ("input_columns", "input_columns", False),
+    ("use_instantly_account", "use_instantly_account", False),
+    ("overwrite", "overwrite", False),
+    ("auto_update", "auto_update", False),
+    ("skip_leads_without_email", "skip_leads_without_email", False),
+    ("limit", "limit", False),
+    ("prompt", "prompt", False),
+    ("template_id", "template_id", False),
+    ("status", "status", False),
+    ("filters", "filters", False),
 )
 
 

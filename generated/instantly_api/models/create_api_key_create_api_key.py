@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateApiKeyCreateAPIKey")
 
@@ -27,40 +30,46 @@ class CreateApiKeyCreateAPIKey:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        scopes = self.scopes
+            scopes = self.scopes
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "scopes": scopes,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if scopes is not UNSET:
+                field_dict["scopes"] = scopes
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        scopes = cast(list[str], d.pop("scopes"))
+                scopes = cast(list[str], d.pop("scopes"))
 
-        create_api_key_create_api_key = cls(
-            name,
-            scopes,
-        )
+                create_api_key_create_api_key = cls(
+                    name,
+                    scopes,
+                )
 
-        create_api_key_create_api_key.additional_properties = d
-        if not (
-            type(name) is str
-            and (type(scopes) is list and all(type(_item) is str for _item in scopes))
-        ):
-            _check_shape(create_api_key_create_api_key, _SHAPE)
-        return create_api_key_create_api_key
+                create_api_key_create_api_key.additional_properties = d
+                if type(name) is str and (
+                    type(scopes) is list and all(type(_item) is str for _item in scopes)
+                ):
+                    return create_api_key_create_api_key
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,7 +88,8 @@ class CreateApiKeyCreateAPIKey:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    ("scopes", (list,), (str,)),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("scopes", "scopes", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignCreateCampaign")
@@ -97,461 +99,499 @@ class CreateCampaignCreateCampaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        campaign_schedule = self.campaign_schedule.to_dict()
+            campaign_schedule = self.campaign_schedule.to_dict()
 
-        pl_value: float | None | Unset
-        if isinstance(self.pl_value, Unset):
-            pl_value = UNSET
-        else:
-            pl_value = self.pl_value
+            pl_value: float | None | Unset
+            if isinstance(self.pl_value, Unset):
+                pl_value = UNSET
+            else:
+                pl_value = self.pl_value
 
-        is_evergreen: bool | None | Unset
-        if isinstance(self.is_evergreen, Unset):
-            is_evergreen = UNSET
-        else:
-            is_evergreen = self.is_evergreen
+            is_evergreen: bool | None | Unset
+            if isinstance(self.is_evergreen, Unset):
+                is_evergreen = UNSET
+            else:
+                is_evergreen = self.is_evergreen
 
-        sequences: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.sequences, Unset):
-            sequences = []
-            for sequences_item_data in self.sequences:
-                sequences_item = sequences_item_data.to_dict()
-                sequences.append(sequences_item)
+            sequences: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.sequences, Unset):
+                if not isinstance(self.sequences, list):
+                    raise TypeError("not a list")
+                sequences = []
+                for sequences_item_data in self.sequences:
+                    sequences_item = sequences_item_data.to_dict()
+                    sequences.append(sequences_item)
 
-        email_gap: float | None | Unset
-        if isinstance(self.email_gap, Unset):
-            email_gap = UNSET
-        else:
-            email_gap = self.email_gap
+            email_gap: float | None | Unset
+            if isinstance(self.email_gap, Unset):
+                email_gap = UNSET
+            else:
+                email_gap = self.email_gap
 
-        random_wait_max: float | None | Unset
-        if isinstance(self.random_wait_max, Unset):
-            random_wait_max = UNSET
-        else:
-            random_wait_max = self.random_wait_max
+            random_wait_max: float | None | Unset
+            if isinstance(self.random_wait_max, Unset):
+                random_wait_max = UNSET
+            else:
+                random_wait_max = self.random_wait_max
 
-        text_only: bool | None | Unset
-        if isinstance(self.text_only, Unset):
-            text_only = UNSET
-        else:
-            text_only = self.text_only
+            text_only: bool | None | Unset
+            if isinstance(self.text_only, Unset):
+                text_only = UNSET
+            else:
+                text_only = self.text_only
 
-        first_email_text_only: bool | None | Unset
-        if isinstance(self.first_email_text_only, Unset):
-            first_email_text_only = UNSET
-        else:
-            first_email_text_only = self.first_email_text_only
+            first_email_text_only: bool | None | Unset
+            if isinstance(self.first_email_text_only, Unset):
+                first_email_text_only = UNSET
+            else:
+                first_email_text_only = self.first_email_text_only
 
-        email_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_list, Unset):
-            email_list = self.email_list
+            email_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_list, Unset):
+                email_list = self.email_list
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        stop_on_reply: bool | None | Unset
-        if isinstance(self.stop_on_reply, Unset):
-            stop_on_reply = UNSET
-        else:
-            stop_on_reply = self.stop_on_reply
+            stop_on_reply: bool | None | Unset
+            if isinstance(self.stop_on_reply, Unset):
+                stop_on_reply = UNSET
+            else:
+                stop_on_reply = self.stop_on_reply
 
-        email_tag_list: list[str] | Unset = UNSET
-        if not isinstance(self.email_tag_list, Unset):
-            email_tag_list = self.email_tag_list
+            email_tag_list: list[str] | Unset = UNSET
+            if not isinstance(self.email_tag_list, Unset):
+                email_tag_list = self.email_tag_list
 
-        link_tracking: bool | None | Unset
-        if isinstance(self.link_tracking, Unset):
-            link_tracking = UNSET
-        else:
-            link_tracking = self.link_tracking
+            link_tracking: bool | None | Unset
+            if isinstance(self.link_tracking, Unset):
+                link_tracking = UNSET
+            else:
+                link_tracking = self.link_tracking
 
-        open_tracking = self.open_tracking
+            open_tracking = self.open_tracking
 
-        stop_on_auto_reply: bool | None | Unset
-        if isinstance(self.stop_on_auto_reply, Unset):
-            stop_on_auto_reply = UNSET
-        else:
-            stop_on_auto_reply = self.stop_on_auto_reply
+            stop_on_auto_reply: bool | None | Unset
+            if isinstance(self.stop_on_auto_reply, Unset):
+                stop_on_auto_reply = UNSET
+            else:
+                stop_on_auto_reply = self.stop_on_auto_reply
 
-        daily_max_leads: int | None | Unset
-        if isinstance(self.daily_max_leads, Unset):
-            daily_max_leads = UNSET
-        else:
-            daily_max_leads = self.daily_max_leads
+            daily_max_leads: int | None | Unset
+            if isinstance(self.daily_max_leads, Unset):
+                daily_max_leads = UNSET
+            else:
+                daily_max_leads = self.daily_max_leads
 
-        prioritize_new_leads: bool | None | Unset
-        if isinstance(self.prioritize_new_leads, Unset):
-            prioritize_new_leads = UNSET
-        else:
-            prioritize_new_leads = self.prioritize_new_leads
+            prioritize_new_leads: bool | None | Unset
+            if isinstance(self.prioritize_new_leads, Unset):
+                prioritize_new_leads = UNSET
+            else:
+                prioritize_new_leads = self.prioritize_new_leads
 
-        auto_variant_select: dict[str, Any] | None | Unset
-        if isinstance(self.auto_variant_select, Unset):
-            auto_variant_select = UNSET
-        elif isinstance(
-            self.auto_variant_select, CreateCampaignCreateCampaignAutoVariantSelectType0
-        ):
-            auto_variant_select = self.auto_variant_select.to_dict()
-        else:
-            auto_variant_select = self.auto_variant_select
+            auto_variant_select: dict[str, Any] | None | Unset
+            if isinstance(self.auto_variant_select, Unset):
+                auto_variant_select = UNSET
+            elif isinstance(
+                self.auto_variant_select, CreateCampaignCreateCampaignAutoVariantSelectType0
+            ):
+                auto_variant_select = self.auto_variant_select.to_dict()
+            else:
+                auto_variant_select = self.auto_variant_select
 
-        match_lead_esp: bool | None | Unset
-        if isinstance(self.match_lead_esp, Unset):
-            match_lead_esp = UNSET
-        else:
-            match_lead_esp = self.match_lead_esp
+            match_lead_esp: bool | None | Unset
+            if isinstance(self.match_lead_esp, Unset):
+                match_lead_esp = UNSET
+            else:
+                match_lead_esp = self.match_lead_esp
 
-        stop_for_company: bool | None | Unset
-        if isinstance(self.stop_for_company, Unset):
-            stop_for_company = UNSET
-        else:
-            stop_for_company = self.stop_for_company
+            stop_for_company: bool | None | Unset
+            if isinstance(self.stop_for_company, Unset):
+                stop_for_company = UNSET
+            else:
+                stop_for_company = self.stop_for_company
 
-        insert_unsubscribe_header: bool | None | Unset
-        if isinstance(self.insert_unsubscribe_header, Unset):
-            insert_unsubscribe_header = UNSET
-        else:
-            insert_unsubscribe_header = self.insert_unsubscribe_header
+            insert_unsubscribe_header: bool | None | Unset
+            if isinstance(self.insert_unsubscribe_header, Unset):
+                insert_unsubscribe_header = UNSET
+            else:
+                insert_unsubscribe_header = self.insert_unsubscribe_header
 
-        allow_risky_contacts: bool | None | Unset
-        if isinstance(self.allow_risky_contacts, Unset):
-            allow_risky_contacts = UNSET
-        else:
-            allow_risky_contacts = self.allow_risky_contacts
+            allow_risky_contacts: bool | None | Unset
+            if isinstance(self.allow_risky_contacts, Unset):
+                allow_risky_contacts = UNSET
+            else:
+                allow_risky_contacts = self.allow_risky_contacts
 
-        disable_bounce_protect: bool | None | Unset
-        if isinstance(self.disable_bounce_protect, Unset):
-            disable_bounce_protect = UNSET
-        else:
-            disable_bounce_protect = self.disable_bounce_protect
+            disable_bounce_protect: bool | None | Unset
+            if isinstance(self.disable_bounce_protect, Unset):
+                disable_bounce_protect = UNSET
+            else:
+                disable_bounce_protect = self.disable_bounce_protect
 
-        limit_emails_per_company_override: dict[str, Any] | None | Unset
-        if isinstance(self.limit_emails_per_company_override, Unset):
-            limit_emails_per_company_override = UNSET
-        elif isinstance(
-            self.limit_emails_per_company_override,
-            CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,
-        ):
-            limit_emails_per_company_override = self.limit_emails_per_company_override.to_dict()
-        else:
-            limit_emails_per_company_override = self.limit_emails_per_company_override
+            limit_emails_per_company_override: dict[str, Any] | None | Unset
+            if isinstance(self.limit_emails_per_company_override, Unset):
+                limit_emails_per_company_override = UNSET
+            elif isinstance(
+                self.limit_emails_per_company_override,
+                CreateCampaignCreateCampaignLimitEmailsPerCompanyOverrideType0,
+            ):
+                limit_emails_per_company_override = self.limit_emails_per_company_override.to_dict()
+            else:
+                limit_emails_per_company_override = self.limit_emails_per_company_override
 
-        cc_list: list[str] | Unset = UNSET
-        if not isinstance(self.cc_list, Unset):
-            cc_list = self.cc_list
+            cc_list: list[str] | Unset = UNSET
+            if not isinstance(self.cc_list, Unset):
+                cc_list = self.cc_list
 
-        bcc_list: list[str] | Unset = UNSET
-        if not isinstance(self.bcc_list, Unset):
-            bcc_list = self.bcc_list
+            bcc_list: list[str] | Unset = UNSET
+            if not isinstance(self.bcc_list, Unset):
+                bcc_list = self.bcc_list
 
-        owned_by: None | str | Unset
-        if isinstance(self.owned_by, Unset):
-            owned_by = UNSET
-        else:
-            owned_by = self.owned_by
+            owned_by: None | str | Unset
+            if isinstance(self.owned_by, Unset):
+                owned_by = UNSET
+            else:
+                owned_by = self.owned_by
 
-        ai_sdr_id: None | str | Unset
-        if isinstance(self.ai_sdr_id, Unset):
-            ai_sdr_id = UNSET
-        else:
-            ai_sdr_id = self.ai_sdr_id
+            ai_sdr_id: None | str | Unset
+            if isinstance(self.ai_sdr_id, Unset):
+                ai_sdr_id = UNSET
+            else:
+                ai_sdr_id = self.ai_sdr_id
 
-        provider_routing_rules: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.provider_routing_rules, Unset):
-            provider_routing_rules = []
-            for provider_routing_rules_item_data in self.provider_routing_rules:
-                provider_routing_rules_item = provider_routing_rules_item_data.to_dict()
-                provider_routing_rules.append(provider_routing_rules_item)
+            provider_routing_rules: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.provider_routing_rules, Unset):
+                if not isinstance(self.provider_routing_rules, list):
+                    raise TypeError("not a list")
+                provider_routing_rules = []
+                for provider_routing_rules_item_data in self.provider_routing_rules:
+                    provider_routing_rules_item = provider_routing_rules_item_data.to_dict()
+                    provider_routing_rules.append(provider_routing_rules_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "campaign_schedule": campaign_schedule,
-            }
-        )
-        if pl_value is not UNSET:
-            field_dict["pl_value"] = pl_value
-        if is_evergreen is not UNSET:
-            field_dict["is_evergreen"] = is_evergreen
-        if sequences is not UNSET:
-            field_dict["sequences"] = sequences
-        if email_gap is not UNSET:
-            field_dict["email_gap"] = email_gap
-        if random_wait_max is not UNSET:
-            field_dict["random_wait_max"] = random_wait_max
-        if text_only is not UNSET:
-            field_dict["text_only"] = text_only
-        if first_email_text_only is not UNSET:
-            field_dict["first_email_text_only"] = first_email_text_only
-        if email_list is not UNSET:
-            field_dict["email_list"] = email_list
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if stop_on_reply is not UNSET:
-            field_dict["stop_on_reply"] = stop_on_reply
-        if email_tag_list is not UNSET:
-            field_dict["email_tag_list"] = email_tag_list
-        if link_tracking is not UNSET:
-            field_dict["link_tracking"] = link_tracking
-        if open_tracking is not UNSET:
-            field_dict["open_tracking"] = open_tracking
-        if stop_on_auto_reply is not UNSET:
-            field_dict["stop_on_auto_reply"] = stop_on_auto_reply
-        if daily_max_leads is not UNSET:
-            field_dict["daily_max_leads"] = daily_max_leads
-        if prioritize_new_leads is not UNSET:
-            field_dict["prioritize_new_leads"] = prioritize_new_leads
-        if auto_variant_select is not UNSET:
-            field_dict["auto_variant_select"] = auto_variant_select
-        if match_lead_esp is not UNSET:
-            field_dict["match_lead_esp"] = match_lead_esp
-        if stop_for_company is not UNSET:
-            field_dict["stop_for_company"] = stop_for_company
-        if insert_unsubscribe_header is not UNSET:
-            field_dict["insert_unsubscribe_header"] = insert_unsubscribe_header
-        if allow_risky_contacts is not UNSET:
-            field_dict["allow_risky_contacts"] = allow_risky_contacts
-        if disable_bounce_protect is not UNSET:
-            field_dict["disable_bounce_protect"] = disable_bounce_protect
-        if limit_emails_per_company_override is not UNSET:
-            field_dict["limit_emails_per_company_override"] = limit_emails_per_company_override
-        if cc_list is not UNSET:
-            field_dict["cc_list"] = cc_list
-        if bcc_list is not UNSET:
-            field_dict["bcc_list"] = bcc_list
-        if owned_by is not UNSET:
-            field_dict["owned_by"] = owned_by
-        if ai_sdr_id is not UNSET:
-            field_dict["ai_sdr_id"] = ai_sdr_id
-        if provider_routing_rules is not UNSET:
-            field_dict["provider_routing_rules"] = provider_routing_rules
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if campaign_schedule is not UNSET:
+                field_dict["campaign_schedule"] = campaign_schedule
+            if pl_value is not UNSET:
+                field_dict["pl_value"] = pl_value
+            if is_evergreen is not UNSET:
+                field_dict["is_evergreen"] = is_evergreen
+            if sequences is not UNSET:
+                field_dict["sequences"] = sequences
+            if email_gap is not UNSET:
+                field_dict["email_gap"] = email_gap
+            if random_wait_max is not UNSET:
+                field_dict["random_wait_max"] = random_wait_max
+            if text_only is not UNSET:
+                field_dict["text_only"] = text_only
+            if first_email_text_only is not UNSET:
+                field_dict["first_email_text_only"] = first_email_text_only
+            if email_list is not UNSET:
+                field_dict["email_list"] = email_list
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if stop_on_reply is not UNSET:
+                field_dict["stop_on_reply"] = stop_on_reply
+            if email_tag_list is not UNSET:
+                field_dict["email_tag_list"] = email_tag_list
+            if link_tracking is not UNSET:
+                field_dict["link_tracking"] = link_tracking
+            if open_tracking is not UNSET:
+                field_dict["open_tracking"] = open_tracking
+            if stop_on_auto_reply is not UNSET:
+                field_dict["stop_on_auto_reply"] = stop_on_auto_reply
+            if daily_max_leads is not UNSET:
+                field_dict["daily_max_leads"] = daily_max_leads
+            if prioritize_new_leads is not UNSET:
+                field_dict["prioritize_new_leads"] = prioritize_new_leads
+            if auto_variant_select is not UNSET:
+                field_dict["auto_variant_select"] = auto_variant_select
+            if match_lead_esp is not UNSET:
+                field_dict["match_lead_esp"] = match_lead_esp
+            if stop_for_company is not UNSET:
+                field_dict["stop_for_company"] = stop_for_company
+            if insert_unsubscribe_header is not UNSET:
+                field_dict["insert_unsubscribe_header"] = insert_unsubscribe_header
+            if allow_risky_contacts is not UNSET:
+                field_dict["allow_risky_contacts"] = allow_risky_contacts
+            if disable_bounce_protect is not UNSET:
+                field_dict["disable_bounce_protect"] = disable_bounce_protect
+            if limit_emails_per_company_override is not UNSET:
+                field_dict["limit_emails_per_company_override"] = limit_emails_per_company_override
+            if cc_list is not UNSET:
+                field_dict["cc_list"] = cc_list
+            if bcc_list is not UNSET:
+                field_dict["bcc_list"] = bcc_list
+            if owned_by is not UNSET:
+                field_dict["owned_by"] = owned_by
+            if ai_sdr_id is not UNSET:
+                field_dict["ai_sdr_id"] = ai_sdr_id
+            if provider_routing_rules is not UNSET:
+                field_dict["provider_routing_rules"] = provider_routing_rules
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        campaign_schedule = CreateCampaignCreateCampaignCampaignSchedule.from_dict(
-            d.pop("campaign_schedule")
-        )
-
-        pl_value = d.pop("pl_value", UNSET)
-
-        is_evergreen = d.pop("is_evergreen", UNSET)
-
-        _sequences = d.pop("sequences", UNSET)
-        sequences: list[CreateCampaignCreateCampaignSequencesItem] | Unset = UNSET
-        if _sequences is not UNSET:
-            sequences = []
-            for sequences_item_data in _sequences:
-                sequences_item = CreateCampaignCreateCampaignSequencesItem.from_dict(
-                    sequences_item_data
+                campaign_schedule = CreateCampaignCreateCampaignCampaignSchedule.from_dict(
+                    d.pop("campaign_schedule")
                 )
 
-                sequences.append(sequences_item)
+                pl_value = d.pop("pl_value", UNSET)
 
-        email_gap = d.pop("email_gap", UNSET)
+                is_evergreen = d.pop("is_evergreen", UNSET)
 
-        random_wait_max = d.pop("random_wait_max", UNSET)
+                _sequences = d.pop("sequences", UNSET)
+                sequences: list[CreateCampaignCreateCampaignSequencesItem] | Unset = UNSET
+                if _sequences is not UNSET:
+                    if type(_sequences) is not list:
+                        raise TypeError("sequences is not a list")
+                    sequences = []
+                    for sequences_item_data in _sequences:
+                        sequences_item = CreateCampaignCreateCampaignSequencesItem.from_dict(
+                            sequences_item_data
+                        )
 
-        text_only = d.pop("text_only", UNSET)
+                        sequences.append(sequences_item)
 
-        first_email_text_only = d.pop("first_email_text_only", UNSET)
+                email_gap = d.pop("email_gap", UNSET)
 
-        email_list = cast(list[str], d.pop("email_list", UNSET))
+                random_wait_max = d.pop("random_wait_max", UNSET)
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                text_only = d.pop("text_only", UNSET)
 
-        stop_on_reply = d.pop("stop_on_reply", UNSET)
+                first_email_text_only = d.pop("first_email_text_only", UNSET)
 
-        email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
+                email_list = cast(list[str], d.pop("email_list", UNSET))
 
-        link_tracking = d.pop("link_tracking", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        open_tracking = d.pop("open_tracking", UNSET)
+                stop_on_reply = d.pop("stop_on_reply", UNSET)
 
-        stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
+                email_tag_list = cast(list[str], d.pop("email_tag_list", UNSET))
 
-        daily_max_leads = d.pop("daily_max_leads", UNSET)
+                link_tracking = d.pop("link_tracking", UNSET)
 
-        prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
+                open_tracking = d.pop("open_tracking", UNSET)
 
-        auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
+                stop_on_auto_reply = d.pop("stop_on_auto_reply", UNSET)
 
-        match_lead_esp = d.pop("match_lead_esp", UNSET)
+                daily_max_leads = d.pop("daily_max_leads", UNSET)
 
-        stop_for_company = d.pop("stop_for_company", UNSET)
+                prioritize_new_leads = d.pop("prioritize_new_leads", UNSET)
 
-        insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
+                auto_variant_select = _parse_auto_variant_select(
+                    d.pop("auto_variant_select", UNSET)
+                )
 
-        allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
+                match_lead_esp = d.pop("match_lead_esp", UNSET)
 
-        disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
+                stop_for_company = d.pop("stop_for_company", UNSET)
 
-        limit_emails_per_company_override = _parse_limit_emails_per_company_override(
-            d.pop("limit_emails_per_company_override", UNSET)
-        )
+                insert_unsubscribe_header = d.pop("insert_unsubscribe_header", UNSET)
 
-        cc_list = cast(list[str], d.pop("cc_list", UNSET))
+                allow_risky_contacts = d.pop("allow_risky_contacts", UNSET)
 
-        bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
+                disable_bounce_protect = d.pop("disable_bounce_protect", UNSET)
 
-        owned_by = d.pop("owned_by", UNSET)
+                limit_emails_per_company_override = _parse_limit_emails_per_company_override(
+                    d.pop("limit_emails_per_company_override", UNSET)
+                )
 
-        ai_sdr_id = d.pop("ai_sdr_id", UNSET)
+                cc_list = cast(list[str], d.pop("cc_list", UNSET))
 
-        _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
-        provider_routing_rules: (
-            list[CreateCampaignCreateCampaignProviderRoutingRulesItem] | Unset
-        ) = UNSET
-        if _provider_routing_rules is not UNSET:
-            provider_routing_rules = []
-            for provider_routing_rules_item_data in _provider_routing_rules:
-                provider_routing_rules_item = (
-                    CreateCampaignCreateCampaignProviderRoutingRulesItem.from_dict(
-                        provider_routing_rules_item_data
+                bcc_list = cast(list[str], d.pop("bcc_list", UNSET))
+
+                owned_by = d.pop("owned_by", UNSET)
+
+                ai_sdr_id = d.pop("ai_sdr_id", UNSET)
+
+                _provider_routing_rules = d.pop("provider_routing_rules", UNSET)
+                provider_routing_rules: (
+                    list[CreateCampaignCreateCampaignProviderRoutingRulesItem] | Unset
+                ) = UNSET
+                if _provider_routing_rules is not UNSET:
+                    if type(_provider_routing_rules) is not list:
+                        raise TypeError("provider_routing_rules is not a list")
+                    provider_routing_rules = []
+                    for provider_routing_rules_item_data in _provider_routing_rules:
+                        provider_routing_rules_item = (
+                            CreateCampaignCreateCampaignProviderRoutingRulesItem.from_dict(
+                                provider_routing_rules_item_data
+                            )
+                        )
+
+                        provider_routing_rules.append(provider_routing_rules_item)
+
+                create_campaign_create_campaign = cls(
+                    name,
+                    campaign_schedule,
+                    pl_value,
+                    is_evergreen,
+                    sequences,
+                    email_gap,
+                    random_wait_max,
+                    text_only,
+                    first_email_text_only,
+                    email_list,
+                    daily_limit,
+                    stop_on_reply,
+                    email_tag_list,
+                    link_tracking,
+                    open_tracking,
+                    stop_on_auto_reply,
+                    daily_max_leads,
+                    prioritize_new_leads,
+                    auto_variant_select,
+                    match_lead_esp,
+                    stop_for_company,
+                    insert_unsubscribe_header,
+                    allow_risky_contacts,
+                    disable_bounce_protect,
+                    limit_emails_per_company_override,
+                    cc_list,
+                    bcc_list,
+                    owned_by,
+                    ai_sdr_id,
+                    provider_routing_rules,
+                )
+
+                create_campaign_create_campaign.additional_properties = d
+                if (
+                    type(name) is str
+                    and (
+                        type(pl_value) is float
+                        or type(pl_value) is int
+                        or pl_value is None
+                        or pl_value is UNSET
                     )
-                )
+                    and (
+                        type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET
+                    )
+                    and (
+                        type(email_gap) is float
+                        or type(email_gap) is int
+                        or email_gap is None
+                        or email_gap is UNSET
+                    )
+                    and (
+                        type(random_wait_max) is float
+                        or type(random_wait_max) is int
+                        or random_wait_max is None
+                        or random_wait_max is UNSET
+                    )
+                    and (type(text_only) is bool or text_only is None or text_only is UNSET)
+                    and (
+                        type(first_email_text_only) is bool
+                        or first_email_text_only is None
+                        or first_email_text_only is UNSET
+                    )
+                    and (
+                        email_list is UNSET
+                        or (
+                            type(email_list) is list
+                            and all(type(_item) is str for _item in email_list)
+                        )
+                    )
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        type(stop_on_reply) is bool
+                        or stop_on_reply is None
+                        or stop_on_reply is UNSET
+                    )
+                    and (
+                        email_tag_list is UNSET
+                        or (
+                            type(email_tag_list) is list
+                            and all(type(_item) is str for _item in email_tag_list)
+                        )
+                    )
+                    and (
+                        type(link_tracking) is bool
+                        or link_tracking is None
+                        or link_tracking is UNSET
+                    )
+                    and (type(open_tracking) is bool or open_tracking is UNSET)
+                    and (
+                        type(stop_on_auto_reply) is bool
+                        or stop_on_auto_reply is None
+                        or stop_on_auto_reply is UNSET
+                    )
+                    and (
+                        type(daily_max_leads) is int
+                        or daily_max_leads is None
+                        or daily_max_leads is UNSET
+                    )
+                    and (
+                        type(prioritize_new_leads) is bool
+                        or prioritize_new_leads is None
+                        or prioritize_new_leads is UNSET
+                    )
+                    and (
+                        type(match_lead_esp) is bool
+                        or match_lead_esp is None
+                        or match_lead_esp is UNSET
+                    )
+                    and (
+                        type(stop_for_company) is bool
+                        or stop_for_company is None
+                        or stop_for_company is UNSET
+                    )
+                    and (
+                        type(insert_unsubscribe_header) is bool
+                        or insert_unsubscribe_header is None
+                        or insert_unsubscribe_header is UNSET
+                    )
+                    and (
+                        type(allow_risky_contacts) is bool
+                        or allow_risky_contacts is None
+                        or allow_risky_contacts is UNSET
+                    )
+                    and (
+                        type(disable_bounce_protect) is bool
+                        or disable_bounce_protect is None
+                        or disable_bounce_protect is UNSET
+                    )
+                    and (
+                        cc_list is UNSET
+                        or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
+                    )
+                    and (
+                        bcc_list is UNSET
+                        or (
+                            type(bcc_list) is list and all(type(_item) is str for _item in bcc_list)
+                        )
+                    )
+                    and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+                    and (ai_sdr_id is None or type(ai_sdr_id) is str or ai_sdr_id is UNSET)
+                ):
+                    return create_campaign_create_campaign
 
-                provider_routing_rules.append(provider_routing_rules_item)
-
-        create_campaign_create_campaign = cls(
-            name,
-            campaign_schedule,
-            pl_value,
-            is_evergreen,
-            sequences,
-            email_gap,
-            random_wait_max,
-            text_only,
-            first_email_text_only,
-            email_list,
-            daily_limit,
-            stop_on_reply,
-            email_tag_list,
-            link_tracking,
-            open_tracking,
-            stop_on_auto_reply,
-            daily_max_leads,
-            prioritize_new_leads,
-            auto_variant_select,
-            match_lead_esp,
-            stop_for_company,
-            insert_unsubscribe_header,
-            allow_risky_contacts,
-            disable_bounce_protect,
-            limit_emails_per_company_override,
-            cc_list,
-            bcc_list,
-            owned_by,
-            ai_sdr_id,
-            provider_routing_rules,
-        )
-
-        create_campaign_create_campaign.additional_properties = d
-        if not (
-            type(name) is str
-            and (
-                type(pl_value) is float
-                or type(pl_value) is int
-                or pl_value is None
-                or pl_value is UNSET
-            )
-            and (type(is_evergreen) is bool or is_evergreen is None or is_evergreen is UNSET)
-            and (
-                type(email_gap) is float
-                or type(email_gap) is int
-                or email_gap is None
-                or email_gap is UNSET
-            )
-            and (
-                type(random_wait_max) is float
-                or type(random_wait_max) is int
-                or random_wait_max is None
-                or random_wait_max is UNSET
-            )
-            and (type(text_only) is bool or text_only is None or text_only is UNSET)
-            and (
-                type(first_email_text_only) is bool
-                or first_email_text_only is None
-                or first_email_text_only is UNSET
-            )
-            and (
-                email_list is UNSET
-                or (type(email_list) is list and all(type(_item) is str for _item in email_list))
-            )
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (type(stop_on_reply) is bool or stop_on_reply is None or stop_on_reply is UNSET)
-            and (
-                email_tag_list is UNSET
-                or (
-                    type(email_tag_list) is list
-                    and all(type(_item) is str for _item in email_tag_list)
-                )
-            )
-            and (type(link_tracking) is bool or link_tracking is None or link_tracking is UNSET)
-            and (type(open_tracking) is bool or open_tracking is UNSET)
-            and (
-                type(stop_on_auto_reply) is bool
-                or stop_on_auto_reply is None
-                or stop_on_auto_reply is UNSET
-            )
-            and (
-                type(daily_max_leads) is int or daily_max_leads is None or daily_max_leads is UNSET
-            )
-            and (
-                type(prioritize_new_leads) is bool
-                or prioritize_new_leads is None
-                or prioritize_new_leads is UNSET
-            )
-            and (type(match_lead_esp) is bool or match_lead_esp is None or match_lead_esp is UNSET)
-            and (
-                type(stop_for_company) is bool
-                or stop_for_company is None
-                or stop_for_company is UNSET
-            )
-            and (
-                type(insert_unsubscribe_header) is bool
-                or insert_unsubscribe_header is None
-                or insert_unsubscribe_header is UNSET
-            )
-            and (
-                type(allow_risky_contacts) is bool
-                or allow_risky_contacts is None
-                or allow_risky_contacts is UNSET
-            )
-            and (
-                type(disable_bounce_protect) is bool
-                or disable_bounce_protect is None
-                or disable_bounce_protect is UNSET
-            )
-            and (
-                cc_list is UNSET
-                or (type(cc_list) is list and all(type(_item) is str for _item in cc_list))
-            )
-            and (
-                bcc_list is UNSET
-                or (type(bcc_list) is list and all(type(_item) is str for _item in bcc_list))
-            )
-            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
-            and (ai_sdr_id is None or type(ai_sdr_id) is str or ai_sdr_id is UNSET)
-        ):
-            _check_shape(create_campaign_create_campaign, _SHAPE)
-        return create_campaign_create_campaign
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -616,223 +656,38 @@ def _parse_limit_emails_per_company_override(
     )
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    (
-        "pl_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_evergreen",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_gap",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "random_wait_max",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_email_text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_on_reply",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_tag_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "link_tracking",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_tracking",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_on_auto_reply",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_max_leads",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prioritize_new_leads",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "match_lead_esp",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "stop_for_company",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "insert_unsubscribe_header",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "allow_risky_contacts",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disable_bounce_protect",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cc_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "bcc_list",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "owned_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_sdr_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("campaign_schedule", "campaign_schedule", True),
+    ("pl_value", "pl_value", False),
+    ("is_evergreen", "is_evergreen", False),
+    ("sequences", "sequences", False),
+    ("email_gap", "email_gap", False),
+    ("random_wait_max", "random_wait_max", False),
+    ("text_only", "text_only", False),
+    ("first_email_text_only", "first_email_text_only", False),
+    ("email_list", "email_list", False),
+    ("daily_limit", "daily_limit", False),
+    ("stop_on_reply", "stop_on_reply", False),
+    ("email_tag_list", "email_tag_list", False),
+    ("link_tracking", "link_tracking", False),
+    ("open_tracking", "open_tracking", False),
+    ("stop_on_auto_reply", "stop_on_auto_reply", False),
+    ("daily_max_leads", "daily_max_leads", False),
+    ("prioritize_new_leads", "prioritize_new_leads", False),
+    ("auto_variant_select", "auto_variant_select", False),
+    ("match_lead_esp", "match_lead_esp", False),
+    ("stop_for_company", "stop_for_company", False),
+    ("insert_unsubscribe_header", "insert_unsubscribe_header", False),
+    ("allow_risky_contacts", "allow_risky_contacts", False),
+    ("disable_bounce_protect", "disable_bounce_protect", False),
+    ("limit_emails_per_company_override", "limit_emails_per_company_override", False),
+    ("cc_list", "cc_list", False),
+    ("bcc_list", "bcc_list", False),
+    ("owned_by", "owned_by", False),
+    ("ai_sdr_id", "ai_sdr_id", False),
+    ("provider_routing_rules", "provider_routing_rules", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignCreateCampaignSequencesItemStepsItemVariantsItem")
@@ -31,50 +33,55 @@ class CreateCampaignCreateCampaignSequencesItemStepsItemVariantsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subject = self.subject
+        try:
+            subject = self.subject
 
-        body = self.body
+            body = self.body
 
-        v_disabled = self.v_disabled
+            v_disabled = self.v_disabled
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subject": subject,
-                "body": body,
-            }
-        )
-        if v_disabled is not UNSET:
-            field_dict["v_disabled"] = v_disabled
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if subject is not UNSET:
+                field_dict["subject"] = subject
+            if body is not UNSET:
+                field_dict["body"] = body
+            if v_disabled is not UNSET:
+                field_dict["v_disabled"] = v_disabled
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subject = d.pop("subject")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                subject = d.pop("subject")
 
-        body = d.pop("body")
+                body = d.pop("body")
 
-        v_disabled = d.pop("v_disabled", UNSET)
+                v_disabled = d.pop("v_disabled", UNSET)
 
-        create_campaign_create_campaign_sequences_item_steps_item_variants_item = cls(
-            subject,
-            body,
-            v_disabled,
-        )
+                create_campaign_create_campaign_sequences_item_steps_item_variants_item = cls(
+                    subject,
+                    body,
+                    v_disabled,
+                )
 
-        create_campaign_create_campaign_sequences_item_steps_item_variants_item.additional_properties = d
-        if not (
-            type(subject) is str
-            and type(body) is str
-            and (type(v_disabled) is bool or v_disabled is UNSET)
-        ):
-            _check_shape(
-                create_campaign_create_campaign_sequences_item_steps_item_variants_item, _SHAPE
-            )
-        return create_campaign_create_campaign_sequences_item_steps_item_variants_item
+                create_campaign_create_campaign_sequences_item_steps_item_variants_item.additional_properties = d
+                if (
+                    type(subject) is str
+                    and type(body) is str
+                    and (type(v_disabled) is bool or v_disabled is UNSET)
+                ):
+                    return create_campaign_create_campaign_sequences_item_steps_item_variants_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -93,15 +100,9 @@ class CreateCampaignCreateCampaignSequencesItemStepsItemVariantsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("subject", (str,), None),
-    ("body", (str,), None),
-    (
-        "v_disabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("subject", "subject", True),
+    ("body", "body", True),
+    ("v_disabled", "v_disabled", False),
 )

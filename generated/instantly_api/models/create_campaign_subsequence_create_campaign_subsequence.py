@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequence")
@@ -57,142 +59,155 @@ class CreateCampaignSubsequenceCreateCampaignSubsequence:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        parent_campaign = self.parent_campaign
+        try:
+            parent_campaign = self.parent_campaign
 
-        name = self.name
+            name = self.name
 
-        conditions = self.conditions.to_dict()
+            conditions = self.conditions.to_dict()
 
-        subsequence_schedule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subsequence_schedule, Unset):
-            subsequence_schedule = self.subsequence_schedule.to_dict()
+            subsequence_schedule: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.subsequence_schedule, Unset):
+                subsequence_schedule = self.subsequence_schedule.to_dict()
 
-        sequences: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.sequences, Unset):
-            sequences = []
-            for sequences_item_data in self.sequences:
-                sequences_item = sequences_item_data.to_dict()
-                sequences.append(sequences_item)
+            sequences: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.sequences, Unset):
+                if not isinstance(self.sequences, list):
+                    raise TypeError("not a list")
+                sequences = []
+                for sequences_item_data in self.sequences:
+                    sequences_item = sequences_item_data.to_dict()
+                    sequences.append(sequences_item)
 
-        auto_variant_select: dict[str, Any] | None | Unset
-        if isinstance(self.auto_variant_select, Unset):
-            auto_variant_select = UNSET
-        elif isinstance(
-            self.auto_variant_select,
-            CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,
-        ):
-            auto_variant_select = self.auto_variant_select.to_dict()
-        else:
-            auto_variant_select = self.auto_variant_select
+            auto_variant_select: dict[str, Any] | None | Unset
+            if isinstance(self.auto_variant_select, Unset):
+                auto_variant_select = UNSET
+            elif isinstance(
+                self.auto_variant_select,
+                CreateCampaignSubsequenceCreateCampaignSubsequenceAutoVariantSelectType0,
+            ):
+                auto_variant_select = self.auto_variant_select.to_dict()
+            else:
+                auto_variant_select = self.auto_variant_select
 
-        daily_limit_mode = self.daily_limit_mode
+            daily_limit_mode = self.daily_limit_mode
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        ignore_account_daily_limit = self.ignore_account_daily_limit
+            ignore_account_daily_limit = self.ignore_account_daily_limit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "parent_campaign": parent_campaign,
-                "name": name,
-                "conditions": conditions,
-            }
-        )
-        if subsequence_schedule is not UNSET:
-            field_dict["subsequence_schedule"] = subsequence_schedule
-        if sequences is not UNSET:
-            field_dict["sequences"] = sequences
-        if auto_variant_select is not UNSET:
-            field_dict["auto_variant_select"] = auto_variant_select
-        if daily_limit_mode is not UNSET:
-            field_dict["daily_limit_mode"] = daily_limit_mode
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if ignore_account_daily_limit is not UNSET:
-            field_dict["ignore_account_daily_limit"] = ignore_account_daily_limit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if parent_campaign is not UNSET:
+                field_dict["parent_campaign"] = parent_campaign
+            if name is not UNSET:
+                field_dict["name"] = name
+            if conditions is not UNSET:
+                field_dict["conditions"] = conditions
+            if subsequence_schedule is not UNSET:
+                field_dict["subsequence_schedule"] = subsequence_schedule
+            if sequences is not UNSET:
+                field_dict["sequences"] = sequences
+            if auto_variant_select is not UNSET:
+                field_dict["auto_variant_select"] = auto_variant_select
+            if daily_limit_mode is not UNSET:
+                field_dict["daily_limit_mode"] = daily_limit_mode
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if ignore_account_daily_limit is not UNSET:
+                field_dict["ignore_account_daily_limit"] = ignore_account_daily_limit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        parent_campaign = d.pop("parent_campaign")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                parent_campaign = d.pop("parent_campaign")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        conditions = CreateCampaignSubsequenceCreateCampaignSubsequenceConditions.from_dict(
-            d.pop("conditions")
-        )
-
-        _subsequence_schedule = d.pop("subsequence_schedule", UNSET)
-        subsequence_schedule: (
-            CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule | Unset
-        )
-        if isinstance(_subsequence_schedule, Unset):
-            subsequence_schedule = UNSET
-        else:
-            subsequence_schedule = (
-                CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule.from_dict(
-                    _subsequence_schedule
+                conditions = CreateCampaignSubsequenceCreateCampaignSubsequenceConditions.from_dict(
+                    d.pop("conditions")
                 )
-            )
 
-        _sequences = d.pop("sequences", UNSET)
-        sequences: list[CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem] | Unset = (
-            UNSET
-        )
-        if _sequences is not UNSET:
-            sequences = []
-            for sequences_item_data in _sequences:
-                sequences_item = (
-                    CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem.from_dict(
-                        sequences_item_data
+                _subsequence_schedule = d.pop("subsequence_schedule", UNSET)
+                subsequence_schedule: (
+                    CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule | Unset
+                )
+                if isinstance(_subsequence_schedule, Unset):
+                    subsequence_schedule = UNSET
+                else:
+                    subsequence_schedule = CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule.from_dict(
+                        _subsequence_schedule
                     )
+
+                _sequences = d.pop("sequences", UNSET)
+                sequences: (
+                    list[CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem] | Unset
+                ) = UNSET
+                if _sequences is not UNSET:
+                    if type(_sequences) is not list:
+                        raise TypeError("sequences is not a list")
+                    sequences = []
+                    for sequences_item_data in _sequences:
+                        sequences_item = CreateCampaignSubsequenceCreateCampaignSubsequenceSequencesItem.from_dict(
+                            sequences_item_data
+                        )
+
+                        sequences.append(sequences_item)
+
+                auto_variant_select = _parse_auto_variant_select(
+                    d.pop("auto_variant_select", UNSET)
                 )
 
-                sequences.append(sequences_item)
+                daily_limit_mode = d.pop("daily_limit_mode", UNSET)
 
-        auto_variant_select = _parse_auto_variant_select(d.pop("auto_variant_select", UNSET))
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        daily_limit_mode = d.pop("daily_limit_mode", UNSET)
+                ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                create_campaign_subsequence_create_campaign_subsequence = cls(
+                    parent_campaign,
+                    name,
+                    conditions,
+                    subsequence_schedule,
+                    sequences,
+                    auto_variant_select,
+                    daily_limit_mode,
+                    daily_limit,
+                    ignore_account_daily_limit,
+                )
 
-        ignore_account_daily_limit = d.pop("ignore_account_daily_limit", UNSET)
+                create_campaign_subsequence_create_campaign_subsequence.additional_properties = d
+                if (
+                    type(parent_campaign) is str
+                    and type(name) is str
+                    and (type(daily_limit_mode) is str or daily_limit_mode is UNSET)
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        type(ignore_account_daily_limit) is bool
+                        or ignore_account_daily_limit is UNSET
+                    )
+                ):
+                    return create_campaign_subsequence_create_campaign_subsequence
 
-        create_campaign_subsequence_create_campaign_subsequence = cls(
-            parent_campaign,
-            name,
-            conditions,
-            subsequence_schedule,
-            sequences,
-            auto_variant_select,
-            daily_limit_mode,
-            daily_limit,
-            ignore_account_daily_limit,
-        )
-
-        create_campaign_subsequence_create_campaign_subsequence.additional_properties = d
-        if not (
-            type(parent_campaign) is str
-            and type(name) is str
-            and (type(daily_limit_mode) is str or daily_limit_mode is UNSET)
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (type(ignore_account_daily_limit) is bool or ignore_account_daily_limit is UNSET)
-        ):
-            _check_shape(create_campaign_subsequence_create_campaign_subsequence, _SHAPE)
-        return create_campaign_subsequence_create_campaign_subsequence
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -234,35 +249,17 @@ def _parse_auto_variant_select(
     )
 
 
-_SHAPE = (
-    ("parent_campaign", (str,), None),
-    ("name", (str,), None),
-    (
-        "daily_limit_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ignore_account_daily_limit",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("parent_campaign", "parent_campaign", True),
+    ("name", "name", True),
+    ("conditions", "conditions", True),
+    ("subsequence_schedule", "subsequence_schedule", False),
+    ("sequences", "sequences", False),
+    ("auto_variant_select", "auto_variant_select", False),
+    ("daily_limit_mode", "daily_limit_mode", False),
+    ("daily_limit", "daily_limit", False),
+    ("ignore_account_daily_limit", "ignore_account_daily_limit", False),
 )
 
 

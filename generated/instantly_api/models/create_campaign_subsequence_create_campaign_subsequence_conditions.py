@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequenceConditions")
@@ -31,63 +33,73 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        crm_status: list[float] | Unset = UNSET
-        if not isinstance(self.crm_status, Unset):
-            crm_status = self.crm_status
+        try:
+            crm_status: list[float] | Unset = UNSET
+            if not isinstance(self.crm_status, Unset):
+                crm_status = self.crm_status
 
-        lead_activity: list[int] | Unset = UNSET
-        if not isinstance(self.lead_activity, Unset):
-            lead_activity = self.lead_activity
+            lead_activity: list[int] | Unset = UNSET
+            if not isinstance(self.lead_activity, Unset):
+                lead_activity = self.lead_activity
 
-        reply_contains = self.reply_contains
+            reply_contains = self.reply_contains
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if crm_status is not UNSET:
-            field_dict["crm_status"] = crm_status
-        if lead_activity is not UNSET:
-            field_dict["lead_activity"] = lead_activity
-        if reply_contains is not UNSET:
-            field_dict["reply_contains"] = reply_contains
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if crm_status is not UNSET:
+                field_dict["crm_status"] = crm_status
+            if lead_activity is not UNSET:
+                field_dict["lead_activity"] = lead_activity
+            if reply_contains is not UNSET:
+                field_dict["reply_contains"] = reply_contains
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        crm_status = cast(list[float], d.pop("crm_status", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                crm_status = cast(list[float], d.pop("crm_status", UNSET))
 
-        lead_activity = cast(list[int], d.pop("lead_activity", UNSET))
+                lead_activity = cast(list[int], d.pop("lead_activity", UNSET))
 
-        reply_contains = d.pop("reply_contains", UNSET)
+                reply_contains = d.pop("reply_contains", UNSET)
 
-        create_campaign_subsequence_create_campaign_subsequence_conditions = cls(
-            crm_status,
-            lead_activity,
-            reply_contains,
-        )
-
-        create_campaign_subsequence_create_campaign_subsequence_conditions.additional_properties = d
-        if not (
-            (
-                crm_status is UNSET
-                or (
-                    type(crm_status) is list
-                    and all(type(_item) is float or type(_item) is int for _item in crm_status)
+                create_campaign_subsequence_create_campaign_subsequence_conditions = cls(
+                    crm_status,
+                    lead_activity,
+                    reply_contains,
                 )
-            )
-            and (
-                lead_activity is UNSET
-                or (
-                    type(lead_activity) is list
-                    and all(type(_item) is int for _item in lead_activity)
-                )
-            )
-            and (type(reply_contains) is str or reply_contains is UNSET)
-        ):
-            _check_shape(create_campaign_subsequence_create_campaign_subsequence_conditions, _SHAPE)
-        return create_campaign_subsequence_create_campaign_subsequence_conditions
+
+                create_campaign_subsequence_create_campaign_subsequence_conditions.additional_properties = d
+                if (
+                    (
+                        crm_status is UNSET
+                        or (
+                            type(crm_status) is list
+                            and all(
+                                type(_item) is float or type(_item) is int for _item in crm_status
+                            )
+                        )
+                    )
+                    and (
+                        lead_activity is UNSET
+                        or (
+                            type(lead_activity) is list
+                            and all(type(_item) is int for _item in lead_activity)
+                        )
+                    )
+                    and (type(reply_contains) is str or reply_contains is UNSET)
+                ):
+                    return create_campaign_subsequence_create_campaign_subsequence_conditions
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -106,32 +118,9 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceConditions:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "crm_status",
-        (
-            list,
-            Unset,
-        ),
-        (
-            float,
-            int,
-        ),
-    ),
-    (
-        "lead_activity",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "reply_contains",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("crm_status", "crm_status", False),
+    ("lead_activity", "lead_activity", False),
+    ("reply_contains", "reply_contains", False),
 )

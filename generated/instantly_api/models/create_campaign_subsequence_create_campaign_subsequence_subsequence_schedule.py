@@ -10,6 +10,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._timestamps import parse_date
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule")
@@ -35,65 +38,76 @@ class CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        schedules = []
-        for schedules_item_data in self.schedules:
-            schedules_item = schedules_item_data.to_dict()
-            schedules.append(schedules_item)
+        try:
+            if not isinstance(self.schedules, list):
+                raise TypeError("not a list")
+            schedules = []
+            for schedules_item_data in self.schedules:
+                schedules_item = schedules_item_data.to_dict()
+                schedules.append(schedules_item)
 
-        start_date: None | str | Unset
-        if isinstance(self.start_date, Unset):
-            start_date = UNSET
-        elif isinstance(self.start_date, datetime.date):
-            start_date = self.start_date.isoformat()
-        else:
-            start_date = self.start_date
+            start_date: None | str | Unset
+            if isinstance(self.start_date, Unset):
+                start_date = UNSET
+            elif isinstance(self.start_date, datetime.date):
+                start_date = self.start_date.isoformat()
+            else:
+                start_date = self.start_date
 
-        end_date: None | str | Unset
-        if isinstance(self.end_date, Unset):
-            end_date = UNSET
-        elif isinstance(self.end_date, datetime.date):
-            end_date = self.end_date.isoformat()
-        else:
-            end_date = self.end_date
+            end_date: None | str | Unset
+            if isinstance(self.end_date, Unset):
+                end_date = UNSET
+            elif isinstance(self.end_date, datetime.date):
+                end_date = self.end_date.isoformat()
+            else:
+                end_date = self.end_date
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "schedules": schedules,
-            }
-        )
-        if start_date is not UNSET:
-            field_dict["start_date"] = start_date
-        if end_date is not UNSET:
-            field_dict["end_date"] = end_date
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if schedules is not UNSET:
+                field_dict["schedules"] = schedules
+            if start_date is not UNSET:
+                field_dict["start_date"] = start_date
+            if end_date is not UNSET:
+                field_dict["end_date"] = end_date
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        schedules = []
-        _schedules = d.pop("schedules")
-        for schedules_item_data in _schedules:
-            schedules_item = CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItem.from_dict(
-                schedules_item_data
-            )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                schedules = []
+                _schedules = d.pop("schedules")
+                if type(_schedules) is not list:
+                    raise TypeError("schedules is not a list")
+                for schedules_item_data in _schedules:
+                    schedules_item = CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceScheduleSchedulesItem.from_dict(
+                        schedules_item_data
+                    )
 
-            schedules.append(schedules_item)
+                    schedules.append(schedules_item)
 
-        start_date = _parse_start_date(d.pop("start_date", UNSET))
+                start_date = _parse_start_date(d.pop("start_date", UNSET))
 
-        end_date = _parse_end_date(d.pop("end_date", UNSET))
+                end_date = _parse_end_date(d.pop("end_date", UNSET))
 
-        create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule = cls(
-            schedules,
-            start_date,
-            end_date,
-        )
+                create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule = cls(
+                    schedules,
+                    start_date,
+                    end_date,
+                )
 
-        create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule.additional_properties = d
-        return create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule
+                create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule.additional_properties = d
+                return create_campaign_subsequence_create_campaign_subsequence_subsequence_schedule
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -148,6 +162,14 @@ def _parse_end_date(data: object) -> datetime.date | None | Unset:
         f"CreateCampaignSubsequenceCreateCampaignSubsequenceSubsequenceSchedule.end_date is {type(data).__name__} {data!r:.60}, "
         "not datetime.date | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("schedules", "schedules", True),
+    ("start_date", "start_date", False),
+    ("end_date", "end_date", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateCustomTagCreateCustomTag")
@@ -30,45 +32,50 @@ class CreateCustomTagCreateCustomTag:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        try:
+            label = self.label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if label is not UNSET:
+                field_dict["label"] = label
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                label = d.pop("label")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        create_custom_tag_create_custom_tag = cls(
-            label,
-            description,
-        )
+                create_custom_tag_create_custom_tag = cls(
+                    label,
+                    description,
+                )
 
-        create_custom_tag_create_custom_tag.additional_properties = d
-        if not (
-            type(label) is str
-            and (description is None or type(description) is str or description is UNSET)
-        ):
-            _check_shape(create_custom_tag_create_custom_tag, _SHAPE)
-        return create_custom_tag_create_custom_tag
+                create_custom_tag_create_custom_tag.additional_properties = d
+                if type(label) is str and (
+                    description is None or type(description) is str or description is UNSET
+                ):
+                    return create_custom_tag_create_custom_tag
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,15 +94,8 @@ class CreateCustomTagCreateCustomTag:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("label", (str,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("label", "label", True),
+    ("description", "description", False),
 )

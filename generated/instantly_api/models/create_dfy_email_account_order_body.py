@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBody")
@@ -37,52 +39,63 @@ class CreateDfyEmailAccountOrderBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        try:
+            if not isinstance(self.items, list):
+                raise TypeError("not a list")
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
-        order_type = self.order_type
+            order_type = self.order_type
 
-        simulation = self.simulation
+            simulation = self.simulation
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-                "order_type": order_type,
-            }
-        )
-        if simulation is not UNSET:
-            field_dict["simulation"] = simulation
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if items is not UNSET:
+                field_dict["items"] = items
+            if order_type is not UNSET:
+                field_dict["order_type"] = order_type
+            if simulation is not UNSET:
+                field_dict["simulation"] = simulation
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = CreateDfyEmailAccountOrderBodyItemsItem.from_dict(items_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                items = []
+                _items = d.pop("items")
+                if type(_items) is not list:
+                    raise TypeError("items is not a list")
+                for items_item_data in _items:
+                    items_item = CreateDfyEmailAccountOrderBodyItemsItem.from_dict(items_item_data)
 
-            items.append(items_item)
+                    items.append(items_item)
 
-        order_type = d.pop("order_type")
+                order_type = d.pop("order_type")
 
-        simulation = d.pop("simulation", UNSET)
+                simulation = d.pop("simulation", UNSET)
 
-        create_dfy_email_account_order_body = cls(
-            items,
-            order_type,
-            simulation,
-        )
+                create_dfy_email_account_order_body = cls(
+                    items,
+                    order_type,
+                    simulation,
+                )
 
-        create_dfy_email_account_order_body.additional_properties = d
-        if not (type(order_type) is str and (type(simulation) is bool or simulation is UNSET)):
-            _check_shape(create_dfy_email_account_order_body, _SHAPE)
-        return create_dfy_email_account_order_body
+                create_dfy_email_account_order_body.additional_properties = d
+                if type(order_type) is str and (type(simulation) is bool or simulation is UNSET):
+                    return create_dfy_email_account_order_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -101,16 +114,11 @@ class CreateDfyEmailAccountOrderBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("order_type", (str,), None),
-    (
-        "simulation",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("items", "items", True),
+    ("order_type", "order_type", True),
+    ("simulation", "simulation", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateDfyEmailAccountOrderBodyItemsItem")
@@ -46,70 +48,82 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        email_provider = self.email_provider
+            email_provider = self.email_provider
 
-        forwarding_domain = self.forwarding_domain
+            forwarding_domain = self.forwarding_domain
 
-        accounts: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.accounts, Unset):
-            accounts = []
-            for accounts_item_data in self.accounts:
-                accounts_item = accounts_item_data.to_dict()
-                accounts.append(accounts_item)
+            accounts: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.accounts, Unset):
+                if not isinstance(self.accounts, list):
+                    raise TypeError("not a list")
+                accounts = []
+                for accounts_item_data in self.accounts:
+                    accounts_item = accounts_item_data.to_dict()
+                    accounts.append(accounts_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-            }
-        )
-        if email_provider is not UNSET:
-            field_dict["email_provider"] = email_provider
-        if forwarding_domain is not UNSET:
-            field_dict["forwarding_domain"] = forwarding_domain
-        if accounts is not UNSET:
-            field_dict["accounts"] = accounts
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if email_provider is not UNSET:
+                field_dict["email_provider"] = email_provider
+            if forwarding_domain is not UNSET:
+                field_dict["forwarding_domain"] = forwarding_domain
+            if accounts is not UNSET:
+                field_dict["accounts"] = accounts
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        email_provider = d.pop("email_provider", UNSET)
+                email_provider = d.pop("email_provider", UNSET)
 
-        forwarding_domain = d.pop("forwarding_domain", UNSET)
+                forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        _accounts = d.pop("accounts", UNSET)
-        accounts: list[CreateDfyEmailAccountOrderBodyItemsItemAccountsItem] | Unset = UNSET
-        if _accounts is not UNSET:
-            accounts = []
-            for accounts_item_data in _accounts:
-                accounts_item = CreateDfyEmailAccountOrderBodyItemsItemAccountsItem.from_dict(
-                    accounts_item_data
+                _accounts = d.pop("accounts", UNSET)
+                accounts: list[CreateDfyEmailAccountOrderBodyItemsItemAccountsItem] | Unset = UNSET
+                if _accounts is not UNSET:
+                    if type(_accounts) is not list:
+                        raise TypeError("accounts is not a list")
+                    accounts = []
+                    for accounts_item_data in _accounts:
+                        accounts_item = (
+                            CreateDfyEmailAccountOrderBodyItemsItemAccountsItem.from_dict(
+                                accounts_item_data
+                            )
+                        )
+
+                        accounts.append(accounts_item)
+
+                create_dfy_email_account_order_body_items_item = cls(
+                    domain,
+                    email_provider,
+                    forwarding_domain,
+                    accounts,
                 )
 
-                accounts.append(accounts_item)
+                create_dfy_email_account_order_body_items_item.additional_properties = d
+                if (
+                    type(domain) is str
+                    and (type(email_provider) is int or email_provider is UNSET)
+                    and (type(forwarding_domain) is str or forwarding_domain is UNSET)
+                ):
+                    return create_dfy_email_account_order_body_items_item
 
-        create_dfy_email_account_order_body_items_item = cls(
-            domain,
-            email_provider,
-            forwarding_domain,
-            accounts,
-        )
-
-        create_dfy_email_account_order_body_items_item.additional_properties = d
-        if not (
-            type(domain) is str
-            and (type(email_provider) is int or email_provider is UNSET)
-            and (type(forwarding_domain) is str or forwarding_domain is UNSET)
-        ):
-            _check_shape(create_dfy_email_account_order_body_items_item, _SHAPE)
-        return create_dfy_email_account_order_body_items_item
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -128,24 +142,12 @@ class CreateDfyEmailAccountOrderBodyItemsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    (
-        "email_provider",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "forwarding_domain",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("email_provider", "email_provider", False),
+    ("forwarding_domain", "forwarding_domain", False),
+    ("accounts", "accounts", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateEmailVerificationCreateEmailVerification")
@@ -29,38 +31,44 @@ class CreateEmailVerificationCreateEmailVerification:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        webhook_url = self.webhook_url
+            webhook_url = self.webhook_url
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-            }
-        )
-        if webhook_url is not UNSET:
-            field_dict["webhook_url"] = webhook_url
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if webhook_url is not UNSET:
+                field_dict["webhook_url"] = webhook_url
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        webhook_url = d.pop("webhook_url", UNSET)
+                webhook_url = d.pop("webhook_url", UNSET)
 
-        create_email_verification_create_email_verification = cls(
-            email,
-            webhook_url,
-        )
+                create_email_verification_create_email_verification = cls(
+                    email,
+                    webhook_url,
+                )
 
-        create_email_verification_create_email_verification.additional_properties = d
-        if not (type(email) is str and (type(webhook_url) is str or webhook_url is UNSET)):
-            _check_shape(create_email_verification_create_email_verification, _SHAPE)
-        return create_email_verification_create_email_verification
+                create_email_verification_create_email_verification.additional_properties = d
+                if type(email) is str and (type(webhook_url) is str or webhook_url is UNSET):
+                    return create_email_verification_create_email_verification
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,14 +87,8 @@ class CreateEmailVerificationCreateEmailVerification:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    (
-        "webhook_url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("webhook_url", "webhook_url", False),
 )

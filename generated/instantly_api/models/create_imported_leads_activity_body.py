@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateImportedLeadsActivityBody")
@@ -31,48 +33,55 @@ class CreateImportedLeadsActivityBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lead_ids = self.lead_ids
+        try:
+            lead_ids = self.lead_ids
 
-        master_list_id = self.master_list_id
+            master_list_id = self.master_list_id
 
-        source = self.source
+            source = self.source
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "lead_ids": lead_ids,
-                "master_list_id": master_list_id,
-            }
-        )
-        if source is not UNSET:
-            field_dict["source"] = source
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if lead_ids is not UNSET:
+                field_dict["lead_ids"] = lead_ids
+            if master_list_id is not UNSET:
+                field_dict["master_list_id"] = master_list_id
+            if source is not UNSET:
+                field_dict["source"] = source
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        lead_ids = cast(list[str], d.pop("lead_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                lead_ids = cast(list[str], d.pop("lead_ids"))
 
-        master_list_id = d.pop("master_list_id")
+                master_list_id = d.pop("master_list_id")
 
-        source = d.pop("source", UNSET)
+                source = d.pop("source", UNSET)
 
-        create_imported_leads_activity_body = cls(
-            lead_ids,
-            master_list_id,
-            source,
-        )
+                create_imported_leads_activity_body = cls(
+                    lead_ids,
+                    master_list_id,
+                    source,
+                )
 
-        create_imported_leads_activity_body.additional_properties = d
-        if not (
-            (type(lead_ids) is list and all(type(_item) is str for _item in lead_ids))
-            and type(master_list_id) is str
-            and (type(source) is str or source is UNSET)
-        ):
-            _check_shape(create_imported_leads_activity_body, _SHAPE)
-        return create_imported_leads_activity_body
+                create_imported_leads_activity_body.additional_properties = d
+                if (
+                    (type(lead_ids) is list and all(type(_item) is str for _item in lead_ids))
+                    and type(master_list_id) is str
+                    and (type(source) is str or source is UNSET)
+                ):
+                    return create_imported_leads_activity_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,15 +100,9 @@ class CreateImportedLeadsActivityBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("lead_ids", (list,), (str,)),
-    ("master_list_id", (str,), None),
-    (
-        "source",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("lead_ids", "lead_ids", True),
+    ("master_list_id", "master_list_id", True),
+    ("source", "source", False),
 )

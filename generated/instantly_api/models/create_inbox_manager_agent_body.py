@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBody")
@@ -30,44 +32,51 @@ class CreateInboxManagerAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        payload = self.payload.to_dict()
+            payload = self.payload.to_dict()
 
-        description = self.description
+            description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "payload": payload,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        payload = CreateInboxManagerAgentBodyPayload.from_dict(d.pop("payload"))
+                payload = CreateInboxManagerAgentBodyPayload.from_dict(d.pop("payload"))
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        create_inbox_manager_agent_body = cls(
-            name,
-            payload,
-            description,
-        )
+                create_inbox_manager_agent_body = cls(
+                    name,
+                    payload,
+                    description,
+                )
 
-        create_inbox_manager_agent_body.additional_properties = d
-        if not (type(name) is str and (type(description) is str or description is UNSET)):
-            _check_shape(create_inbox_manager_agent_body, _SHAPE)
-        return create_inbox_manager_agent_body
+                create_inbox_manager_agent_body.additional_properties = d
+                if type(name) is str and (type(description) is str or description is UNSET):
+                    return create_inbox_manager_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,16 +95,11 @@ class CreateInboxManagerAgentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    (
-        "description",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("payload", "payload", True),
+    ("description", "description", False),
 )
 
 

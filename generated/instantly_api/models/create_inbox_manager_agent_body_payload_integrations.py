@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayloadIntegrations")
@@ -31,46 +34,57 @@ class CreateInboxManagerAgentBodyPayloadIntegrations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        slack: dict[str, Any] | None | Unset
-        if isinstance(self.slack, Unset):
-            slack = UNSET
-        elif isinstance(self.slack, CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0):
-            slack = self.slack.to_dict()
-        else:
-            slack = self.slack
+        try:
+            slack: dict[str, Any] | None | Unset
+            if isinstance(self.slack, Unset):
+                slack = UNSET
+            elif isinstance(self.slack, CreateInboxManagerAgentBodyPayloadIntegrationsSlackType0):
+                slack = self.slack.to_dict()
+            else:
+                slack = self.slack
 
-        calendly: dict[str, Any] | None | Unset
-        if isinstance(self.calendly, Unset):
-            calendly = UNSET
-        elif isinstance(self.calendly, CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0):
-            calendly = self.calendly.to_dict()
-        else:
-            calendly = self.calendly
+            calendly: dict[str, Any] | None | Unset
+            if isinstance(self.calendly, Unset):
+                calendly = UNSET
+            elif isinstance(
+                self.calendly, CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0
+            ):
+                calendly = self.calendly.to_dict()
+            else:
+                calendly = self.calendly
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if slack is not UNSET:
-            field_dict["slack"] = slack
-        if calendly is not UNSET:
-            field_dict["calendly"] = calendly
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if slack is not UNSET:
+                field_dict["slack"] = slack
+            if calendly is not UNSET:
+                field_dict["calendly"] = calendly
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        slack = _parse_slack(d.pop("slack", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                slack = _parse_slack(d.pop("slack", UNSET))
 
-        calendly = _parse_calendly(d.pop("calendly", UNSET))
+                calendly = _parse_calendly(d.pop("calendly", UNSET))
 
-        create_inbox_manager_agent_body_payload_integrations = cls(
-            slack,
-            calendly,
-        )
+                create_inbox_manager_agent_body_payload_integrations = cls(
+                    slack,
+                    calendly,
+                )
 
-        create_inbox_manager_agent_body_payload_integrations.additional_properties = d
-        return create_inbox_manager_agent_body_payload_integrations
+                create_inbox_manager_agent_body_payload_integrations.additional_properties = d
+                return create_inbox_manager_agent_body_payload_integrations
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -131,6 +145,13 @@ def _parse_calendly(
         f"CreateInboxManagerAgentBodyPayloadIntegrations.calendly is {type(data).__name__} {data!r:.60}, "
         "not CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0 | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("slack", "slack", False),
+    ("calendly", "calendly", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0")
@@ -46,100 +48,114 @@ class CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        connection_id = self.connection_id
+        try:
+            connection_id = self.connection_id
 
-        calendar_uri = self.calendar_uri
+            calendar_uri = self.calendar_uri
 
-        calendar_name = self.calendar_name
+            calendar_name = self.calendar_name
 
-        disable_auto_booking = self.disable_auto_booking
+            disable_auto_booking = self.disable_auto_booking
 
-        connection_name: None | str | Unset
-        if isinstance(self.connection_name, Unset):
-            connection_name = UNSET
-        else:
-            connection_name = self.connection_name
+            connection_name: None | str | Unset
+            if isinstance(self.connection_name, Unset):
+                connection_name = UNSET
+            else:
+                connection_name = self.connection_name
 
-        scheduling_url: None | str | Unset
-        if isinstance(self.scheduling_url, Unset):
-            scheduling_url = UNSET
-        else:
-            scheduling_url = self.scheduling_url
+            scheduling_url: None | str | Unset
+            if isinstance(self.scheduling_url, Unset):
+                scheduling_url = UNSET
+            else:
+                scheduling_url = self.scheduling_url
 
-        custom_questions: list[dict[str, Any]] | None | Unset
-        if isinstance(self.custom_questions, Unset):
-            custom_questions = UNSET
-        elif isinstance(self.custom_questions, list):
-            custom_questions = []
-            for custom_questions_type_0_item_data in self.custom_questions:
-                custom_questions_type_0_item = custom_questions_type_0_item_data.to_dict()
-                custom_questions.append(custom_questions_type_0_item)
+            custom_questions: list[dict[str, Any]] | None | Unset
+            if isinstance(self.custom_questions, Unset):
+                custom_questions = UNSET
+            elif isinstance(self.custom_questions, list):
+                if not isinstance(self.custom_questions, list):
+                    raise TypeError("not a list")
+                custom_questions = []
+                for custom_questions_type_0_item_data in self.custom_questions:
+                    custom_questions_type_0_item = custom_questions_type_0_item_data.to_dict()
+                    custom_questions.append(custom_questions_type_0_item)
 
-        else:
-            custom_questions = self.custom_questions
+            else:
+                custom_questions = self.custom_questions
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if connection_id is not UNSET:
-            field_dict["connection_id"] = connection_id
-        if calendar_uri is not UNSET:
-            field_dict["calendar_uri"] = calendar_uri
-        if calendar_name is not UNSET:
-            field_dict["calendar_name"] = calendar_name
-        if disable_auto_booking is not UNSET:
-            field_dict["disable_auto_booking"] = disable_auto_booking
-        if connection_name is not UNSET:
-            field_dict["connection_name"] = connection_name
-        if scheduling_url is not UNSET:
-            field_dict["scheduling_url"] = scheduling_url
-        if custom_questions is not UNSET:
-            field_dict["custom_questions"] = custom_questions
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if connection_id is not UNSET:
+                field_dict["connection_id"] = connection_id
+            if calendar_uri is not UNSET:
+                field_dict["calendar_uri"] = calendar_uri
+            if calendar_name is not UNSET:
+                field_dict["calendar_name"] = calendar_name
+            if disable_auto_booking is not UNSET:
+                field_dict["disable_auto_booking"] = disable_auto_booking
+            if connection_name is not UNSET:
+                field_dict["connection_name"] = connection_name
+            if scheduling_url is not UNSET:
+                field_dict["scheduling_url"] = scheduling_url
+            if custom_questions is not UNSET:
+                field_dict["custom_questions"] = custom_questions
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        connection_id = d.pop("connection_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                connection_id = d.pop("connection_id", UNSET)
 
-        calendar_uri = d.pop("calendar_uri", UNSET)
+                calendar_uri = d.pop("calendar_uri", UNSET)
 
-        calendar_name = d.pop("calendar_name", UNSET)
+                calendar_name = d.pop("calendar_name", UNSET)
 
-        disable_auto_booking = d.pop("disable_auto_booking", UNSET)
+                disable_auto_booking = d.pop("disable_auto_booking", UNSET)
 
-        connection_name = d.pop("connection_name", UNSET)
+                connection_name = d.pop("connection_name", UNSET)
 
-        scheduling_url = d.pop("scheduling_url", UNSET)
+                scheduling_url = d.pop("scheduling_url", UNSET)
 
-        custom_questions = _parse_custom_questions(d.pop("custom_questions", UNSET))
+                custom_questions = _parse_custom_questions(d.pop("custom_questions", UNSET))
 
-        create_inbox_manager_agent_body_payload_integrations_calendly_type_0 = cls(
-            connection_id,
-            calendar_uri,
-            calendar_name,
-            disable_auto_booking,
-            connection_name,
-            scheduling_url,
-            custom_questions,
-        )
+                create_inbox_manager_agent_body_payload_integrations_calendly_type_0 = cls(
+                    connection_id,
+                    calendar_uri,
+                    calendar_name,
+                    disable_auto_booking,
+                    connection_name,
+                    scheduling_url,
+                    custom_questions,
+                )
 
-        create_inbox_manager_agent_body_payload_integrations_calendly_type_0.additional_properties = d
-        if not (
-            (type(connection_id) is str or connection_id is UNSET)
-            and (type(calendar_uri) is str or calendar_uri is UNSET)
-            and (type(calendar_name) is str or calendar_name is UNSET)
-            and (type(disable_auto_booking) is bool or disable_auto_booking is UNSET)
-            and (
-                connection_name is None or type(connection_name) is str or connection_name is UNSET
-            )
-            and (scheduling_url is None or type(scheduling_url) is str or scheduling_url is UNSET)
-        ):
-            _check_shape(
-                create_inbox_manager_agent_body_payload_integrations_calendly_type_0, _SHAPE
-            )
-        return create_inbox_manager_agent_body_payload_integrations_calendly_type_0
+                create_inbox_manager_agent_body_payload_integrations_calendly_type_0.additional_properties = d
+                if (
+                    (type(connection_id) is str or connection_id is UNSET)
+                    and (type(calendar_uri) is str or calendar_uri is UNSET)
+                    and (type(calendar_name) is str or calendar_name is UNSET)
+                    and (type(disable_auto_booking) is bool or disable_auto_booking is UNSET)
+                    and (
+                        connection_name is None
+                        or type(connection_name) is str
+                        or connection_name is UNSET
+                    )
+                    and (
+                        scheduling_url is None
+                        or type(scheduling_url) is str
+                        or scheduling_url is UNSET
+                    )
+                ):
+                    return create_inbox_manager_agent_body_payload_integrations_calendly_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -174,6 +190,8 @@ def _parse_custom_questions(
             raise TypeError()
         custom_questions_type_0 = []
         _custom_questions_type_0 = data
+        if type(_custom_questions_type_0) is not list:
+            raise TypeError("custom_questions_type_0 is not a list")
         for custom_questions_type_0_item_data in _custom_questions_type_0:
             custom_questions_type_0_item = CreateInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsType0Item.from_dict(
                 custom_questions_type_0_item_data
@@ -190,57 +208,15 @@ def _parse_custom_questions(
     )
 
 
-_SHAPE = (
-    (
-        "connection_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "calendar_uri",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "calendar_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disable_auto_booking",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "connection_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "scheduling_url",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("connection_id", "connection_id", False),
+    ("calendar_uri", "calendar_uri", False),
+    ("calendar_name", "calendar_name", False),
+    ("disable_auto_booking", "disable_auto_booking", False),
+    ("connection_name", "connection_name", False),
+    ("scheduling_url", "scheduling_url", False),
+    ("custom_questions", "custom_questions", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerAgentBodyPayloadNoShow")
@@ -36,61 +38,68 @@ class CreateInboxManagerAgentBodyPayloadNoShow:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        try:
+            enabled = self.enabled
 
-        max_followups = self.max_followups
+            max_followups = self.max_followups
 
-        fallback_sending_accounts: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.fallback_sending_accounts, Unset):
-            fallback_sending_accounts = self.fallback_sending_accounts.to_dict()
+            fallback_sending_accounts: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.fallback_sending_accounts, Unset):
+                fallback_sending_accounts = self.fallback_sending_accounts.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if max_followups is not UNSET:
-            field_dict["max_followups"] = max_followups
-        if fallback_sending_accounts is not UNSET:
-            field_dict["fallback_sending_accounts"] = fallback_sending_accounts
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if max_followups is not UNSET:
+                field_dict["max_followups"] = max_followups
+            if fallback_sending_accounts is not UNSET:
+                field_dict["fallback_sending_accounts"] = fallback_sending_accounts
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                enabled = d.pop("enabled", UNSET)
 
-        max_followups = d.pop("max_followups", UNSET)
+                max_followups = d.pop("max_followups", UNSET)
 
-        _fallback_sending_accounts = d.pop("fallback_sending_accounts", UNSET)
-        fallback_sending_accounts: (
-            CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts | Unset
-        )
-        if isinstance(_fallback_sending_accounts, Unset):
-            fallback_sending_accounts = UNSET
-        else:
-            fallback_sending_accounts = (
-                CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts.from_dict(
-                    _fallback_sending_accounts
+                _fallback_sending_accounts = d.pop("fallback_sending_accounts", UNSET)
+                fallback_sending_accounts: (
+                    CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts | Unset
                 )
-            )
+                if isinstance(_fallback_sending_accounts, Unset):
+                    fallback_sending_accounts = UNSET
+                else:
+                    fallback_sending_accounts = (
+                        CreateInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts.from_dict(
+                            _fallback_sending_accounts
+                        )
+                    )
 
-        create_inbox_manager_agent_body_payload_no_show = cls(
-            enabled,
-            max_followups,
-            fallback_sending_accounts,
-        )
+                create_inbox_manager_agent_body_payload_no_show = cls(
+                    enabled,
+                    max_followups,
+                    fallback_sending_accounts,
+                )
 
-        create_inbox_manager_agent_body_payload_no_show.additional_properties = d
-        if not (
-            (type(enabled) is bool or enabled is UNSET)
-            and (
-                type(max_followups) is float or type(max_followups) is int or max_followups is UNSET
-            )
-        ):
-            _check_shape(create_inbox_manager_agent_body_payload_no_show, _SHAPE)
-        return create_inbox_manager_agent_body_payload_no_show
+                create_inbox_manager_agent_body_payload_no_show.additional_properties = d
+                if (type(enabled) is bool or enabled is UNSET) and (
+                    type(max_followups) is float
+                    or type(max_followups) is int
+                    or max_followups is UNSET
+                ):
+                    return create_inbox_manager_agent_body_payload_no_show
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,24 +118,11 @@ class CreateInboxManagerAgentBodyPayloadNoShow:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "max_followups",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("enabled", "enabled", False),
+    ("max_followups", "max_followups", False),
+    ("fallback_sending_accounts", "fallback_sending_accounts", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxManagerGuidanceBody")
@@ -40,72 +42,81 @@ class CreateInboxManagerGuidanceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        try:
+            label = self.label
 
-        category = self.category
+            category = self.category
 
-        instruction = self.instruction
+            instruction = self.instruction
 
-        status = self.status
+            status = self.status
 
-        basic_guidance_options: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.basic_guidance_options, Unset):
-            basic_guidance_options = self.basic_guidance_options.to_dict()
+            basic_guidance_options: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.basic_guidance_options, Unset):
+                basic_guidance_options = self.basic_guidance_options.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "category": category,
-            }
-        )
-        if instruction is not UNSET:
-            field_dict["instruction"] = instruction
-        if status is not UNSET:
-            field_dict["status"] = status
-        if basic_guidance_options is not UNSET:
-            field_dict["basic_guidance_options"] = basic_guidance_options
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if label is not UNSET:
+                field_dict["label"] = label
+            if category is not UNSET:
+                field_dict["category"] = category
+            if instruction is not UNSET:
+                field_dict["instruction"] = instruction
+            if status is not UNSET:
+                field_dict["status"] = status
+            if basic_guidance_options is not UNSET:
+                field_dict["basic_guidance_options"] = basic_guidance_options
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                label = d.pop("label")
 
-        category = d.pop("category")
+                category = d.pop("category")
 
-        instruction = d.pop("instruction", UNSET)
+                instruction = d.pop("instruction", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        _basic_guidance_options = d.pop("basic_guidance_options", UNSET)
-        basic_guidance_options: CreateInboxManagerGuidanceBodyBasicGuidanceOptions | Unset
-        if isinstance(_basic_guidance_options, Unset):
-            basic_guidance_options = UNSET
-        else:
-            basic_guidance_options = CreateInboxManagerGuidanceBodyBasicGuidanceOptions.from_dict(
-                _basic_guidance_options
-            )
+                _basic_guidance_options = d.pop("basic_guidance_options", UNSET)
+                basic_guidance_options: CreateInboxManagerGuidanceBodyBasicGuidanceOptions | Unset
+                if isinstance(_basic_guidance_options, Unset):
+                    basic_guidance_options = UNSET
+                else:
+                    basic_guidance_options = (
+                        CreateInboxManagerGuidanceBodyBasicGuidanceOptions.from_dict(
+                            _basic_guidance_options
+                        )
+                    )
 
-        create_inbox_manager_guidance_body = cls(
-            label,
-            category,
-            instruction,
-            status,
-            basic_guidance_options,
-        )
+                create_inbox_manager_guidance_body = cls(
+                    label,
+                    category,
+                    instruction,
+                    status,
+                    basic_guidance_options,
+                )
 
-        create_inbox_manager_guidance_body.additional_properties = d
-        if not (
-            type(label) is str
-            and type(category) is int
-            and (type(instruction) is str or instruction is UNSET)
-            and (type(status) is int or status is UNSET)
-        ):
-            _check_shape(create_inbox_manager_guidance_body, _SHAPE)
-        return create_inbox_manager_guidance_body
+                create_inbox_manager_guidance_body.additional_properties = d
+                if (
+                    type(label) is str
+                    and type(category) is int
+                    and (type(instruction) is str or instruction is UNSET)
+                    and (type(status) is int or status is UNSET)
+                ):
+                    return create_inbox_manager_guidance_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -124,25 +135,13 @@ class CreateInboxManagerGuidanceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("label", (str,), None),
-    ("category", (int,), None),
-    (
-        "instruction",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("label", "label", True),
+    ("category", "category", True),
+    ("instruction", "instruction", False),
+    ("status", "status", False),
+    ("basic_guidance_options", "basic_guidance_options", False),
 )
 
 

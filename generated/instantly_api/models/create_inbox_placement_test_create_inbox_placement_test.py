@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTest")
@@ -86,255 +88,277 @@ class CreateInboxPlacementTestCreateInboxPlacementTest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        type_ = self.type_
+            type_ = self.type_
 
-        sending_method = self.sending_method
+            sending_method = self.sending_method
 
-        email_subject = self.email_subject
+            email_subject = self.email_subject
 
-        email_body = self.email_body
+            email_body = self.email_body
 
-        emails = self.emails
+            emails = self.emails
 
-        delivery_mode: int | None | Unset
-        if isinstance(self.delivery_mode, Unset):
-            delivery_mode = UNSET
-        else:
-            delivery_mode = self.delivery_mode
+            delivery_mode: int | None | Unset
+            if isinstance(self.delivery_mode, Unset):
+                delivery_mode = UNSET
+            else:
+                delivery_mode = self.delivery_mode
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        schedule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schedule, Unset):
-            schedule = self.schedule.to_dict()
+            schedule: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.schedule, Unset):
+                schedule = self.schedule.to_dict()
 
-        campaign_id: None | str | Unset
-        if isinstance(self.campaign_id, Unset):
-            campaign_id = UNSET
-        else:
-            campaign_id = self.campaign_id
+            campaign_id: None | str | Unset
+            if isinstance(self.campaign_id, Unset):
+                campaign_id = UNSET
+            else:
+                campaign_id = self.campaign_id
 
-        test_code: None | str | Unset
-        if isinstance(self.test_code, Unset):
-            test_code = UNSET
-        else:
-            test_code = self.test_code
+            test_code: None | str | Unset
+            if isinstance(self.test_code, Unset):
+                test_code = UNSET
+            else:
+                test_code = self.test_code
 
-        tags: list[str] | None | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        elif isinstance(self.tags, list):
-            tags = self.tags
+            tags: list[str] | None | Unset
+            if isinstance(self.tags, Unset):
+                tags = UNSET
+            elif isinstance(self.tags, list):
+                tags = self.tags
 
-        else:
-            tags = self.tags
+            else:
+                tags = self.tags
 
-        text_only: bool | None | Unset
-        if isinstance(self.text_only, Unset):
-            text_only = UNSET
-        else:
-            text_only = self.text_only
+            text_only: bool | None | Unset
+            if isinstance(self.text_only, Unset):
+                text_only = UNSET
+            else:
+                text_only = self.text_only
 
-        recipients_labels: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recipients_labels, Unset):
-            recipients_labels = []
-            for recipients_labels_item_data in self.recipients_labels:
-                recipients_labels_item = recipients_labels_item_data.to_dict()
-                recipients_labels.append(recipients_labels_item)
+            recipients_labels: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.recipients_labels, Unset):
+                if not isinstance(self.recipients_labels, list):
+                    raise TypeError("not a list")
+                recipients_labels = []
+                for recipients_labels_item_data in self.recipients_labels:
+                    recipients_labels_item = recipients_labels_item_data.to_dict()
+                    recipients_labels.append(recipients_labels_item)
 
-        timestamp_next_run: None | str | Unset
-        if isinstance(self.timestamp_next_run, Unset):
-            timestamp_next_run = UNSET
-        else:
-            timestamp_next_run = self.timestamp_next_run
+            timestamp_next_run: None | str | Unset
+            if isinstance(self.timestamp_next_run, Unset):
+                timestamp_next_run = UNSET
+            else:
+                timestamp_next_run = self.timestamp_next_run
 
-        automations: list[dict[str, Any]] | None | Unset
-        if isinstance(self.automations, Unset):
-            automations = UNSET
-        elif isinstance(self.automations, list):
-            automations = []
-            for automations_type_1_item_data in self.automations:
-                automations_type_1_item = automations_type_1_item_data.to_dict()
-                automations.append(automations_type_1_item)
+            automations: list[dict[str, Any]] | None | Unset
+            if isinstance(self.automations, Unset):
+                automations = UNSET
+            elif isinstance(self.automations, list):
+                if not isinstance(self.automations, list):
+                    raise TypeError("not a list")
+                automations = []
+                for automations_type_1_item_data in self.automations:
+                    automations_type_1_item = automations_type_1_item_data.to_dict()
+                    automations.append(automations_type_1_item)
 
-        else:
-            automations = self.automations
+            else:
+                automations = self.automations
 
-        status: int | None | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: int | None | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        not_sending_status: None | str | Unset
-        if isinstance(self.not_sending_status, Unset):
-            not_sending_status = UNSET
-        else:
-            not_sending_status = self.not_sending_status
+            not_sending_status: None | str | Unset
+            if isinstance(self.not_sending_status, Unset):
+                not_sending_status = UNSET
+            else:
+                not_sending_status = self.not_sending_status
 
-        run_immediately = self.run_immediately
+            run_immediately = self.run_immediately
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "type": type_,
-                "sending_method": sending_method,
-                "email_subject": email_subject,
-                "email_body": email_body,
-                "emails": emails,
-            }
-        )
-        if delivery_mode is not UNSET:
-            field_dict["delivery_mode"] = delivery_mode
-        if description is not UNSET:
-            field_dict["description"] = description
-        if schedule is not UNSET:
-            field_dict["schedule"] = schedule
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if test_code is not UNSET:
-            field_dict["test_code"] = test_code
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if text_only is not UNSET:
-            field_dict["text_only"] = text_only
-        if recipients_labels is not UNSET:
-            field_dict["recipients_labels"] = recipients_labels
-        if timestamp_next_run is not UNSET:
-            field_dict["timestamp_next_run"] = timestamp_next_run
-        if automations is not UNSET:
-            field_dict["automations"] = automations
-        if status is not UNSET:
-            field_dict["status"] = status
-        if not_sending_status is not UNSET:
-            field_dict["not_sending_status"] = not_sending_status
-        if run_immediately is not UNSET:
-            field_dict["run_immediately"] = run_immediately
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if sending_method is not UNSET:
+                field_dict["sending_method"] = sending_method
+            if email_subject is not UNSET:
+                field_dict["email_subject"] = email_subject
+            if email_body is not UNSET:
+                field_dict["email_body"] = email_body
+            if emails is not UNSET:
+                field_dict["emails"] = emails
+            if delivery_mode is not UNSET:
+                field_dict["delivery_mode"] = delivery_mode
+            if description is not UNSET:
+                field_dict["description"] = description
+            if schedule is not UNSET:
+                field_dict["schedule"] = schedule
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if test_code is not UNSET:
+                field_dict["test_code"] = test_code
+            if tags is not UNSET:
+                field_dict["tags"] = tags
+            if text_only is not UNSET:
+                field_dict["text_only"] = text_only
+            if recipients_labels is not UNSET:
+                field_dict["recipients_labels"] = recipients_labels
+            if timestamp_next_run is not UNSET:
+                field_dict["timestamp_next_run"] = timestamp_next_run
+            if automations is not UNSET:
+                field_dict["automations"] = automations
+            if status is not UNSET:
+                field_dict["status"] = status
+            if not_sending_status is not UNSET:
+                field_dict["not_sending_status"] = not_sending_status
+            if run_immediately is not UNSET:
+                field_dict["run_immediately"] = run_immediately
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        type_ = d.pop("type")
+                type_ = d.pop("type")
 
-        sending_method = d.pop("sending_method")
+                sending_method = d.pop("sending_method")
 
-        email_subject = d.pop("email_subject")
+                email_subject = d.pop("email_subject")
 
-        email_body = d.pop("email_body")
+                email_body = d.pop("email_body")
 
-        emails = cast(list[str], d.pop("emails"))
+                emails = cast(list[str], d.pop("emails"))
 
-        delivery_mode = d.pop("delivery_mode", UNSET)
+                delivery_mode = d.pop("delivery_mode", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        _schedule = d.pop("schedule", UNSET)
-        schedule: CreateInboxPlacementTestCreateInboxPlacementTestSchedule | Unset
-        if isinstance(_schedule, Unset):
-            schedule = UNSET
-        else:
-            schedule = CreateInboxPlacementTestCreateInboxPlacementTestSchedule.from_dict(_schedule)
-
-        campaign_id = d.pop("campaign_id", UNSET)
-
-        test_code = d.pop("test_code", UNSET)
-
-        tags = _parse_tags(d.pop("tags", UNSET))
-
-        text_only = d.pop("text_only", UNSET)
-
-        _recipients_labels = d.pop("recipients_labels", UNSET)
-        recipients_labels: (
-            list[CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem] | Unset
-        ) = UNSET
-        if _recipients_labels is not UNSET:
-            recipients_labels = []
-            for recipients_labels_item_data in _recipients_labels:
-                recipients_labels_item = (
-                    CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem.from_dict(
-                        recipients_labels_item_data
+                _schedule = d.pop("schedule", UNSET)
+                schedule: CreateInboxPlacementTestCreateInboxPlacementTestSchedule | Unset
+                if isinstance(_schedule, Unset):
+                    schedule = UNSET
+                else:
+                    schedule = CreateInboxPlacementTestCreateInboxPlacementTestSchedule.from_dict(
+                        _schedule
                     )
+
+                campaign_id = d.pop("campaign_id", UNSET)
+
+                test_code = d.pop("test_code", UNSET)
+
+                tags = _parse_tags(d.pop("tags", UNSET))
+
+                text_only = d.pop("text_only", UNSET)
+
+                _recipients_labels = d.pop("recipients_labels", UNSET)
+                recipients_labels: (
+                    list[CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem]
+                    | Unset
+                ) = UNSET
+                if _recipients_labels is not UNSET:
+                    if type(_recipients_labels) is not list:
+                        raise TypeError("recipients_labels is not a list")
+                    recipients_labels = []
+                    for recipients_labels_item_data in _recipients_labels:
+                        recipients_labels_item = CreateInboxPlacementTestCreateInboxPlacementTestRecipientsLabelsItem.from_dict(
+                            recipients_labels_item_data
+                        )
+
+                        recipients_labels.append(recipients_labels_item)
+
+                timestamp_next_run = d.pop("timestamp_next_run", UNSET)
+
+                automations = _parse_automations(d.pop("automations", UNSET))
+
+                status = d.pop("status", UNSET)
+
+                not_sending_status = d.pop("not_sending_status", UNSET)
+
+                run_immediately = d.pop("run_immediately", UNSET)
+
+                create_inbox_placement_test_create_inbox_placement_test = cls(
+                    name,
+                    type_,
+                    sending_method,
+                    email_subject,
+                    email_body,
+                    emails,
+                    delivery_mode,
+                    description,
+                    schedule,
+                    campaign_id,
+                    test_code,
+                    tags,
+                    text_only,
+                    recipients_labels,
+                    timestamp_next_run,
+                    automations,
+                    status,
+                    not_sending_status,
+                    run_immediately,
                 )
 
-                recipients_labels.append(recipients_labels_item)
+                create_inbox_placement_test_create_inbox_placement_test.additional_properties = d
+                if (
+                    type(name) is str
+                    and type(type_) is int
+                    and type(sending_method) is int
+                    and type(email_subject) is str
+                    and type(email_body) is str
+                    and (type(emails) is list and all(type(_item) is str for _item in emails))
+                    and (
+                        type(delivery_mode) is int
+                        or delivery_mode is None
+                        or delivery_mode is UNSET
+                    )
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+                    and (test_code is None or type(test_code) is str or test_code is UNSET)
+                    and (
+                        tags is None
+                        or tags is UNSET
+                        or (type(tags) is list and all(type(_item) is str for _item in tags))
+                    )
+                    and (type(text_only) is bool or text_only is None or text_only is UNSET)
+                    and (
+                        timestamp_next_run is None
+                        or type(timestamp_next_run) is str
+                        or timestamp_next_run is UNSET
+                    )
+                    and (type(status) is int or status is None or status is UNSET)
+                    and (
+                        not_sending_status is None
+                        or type(not_sending_status) is str
+                        or not_sending_status is UNSET
+                    )
+                    and (type(run_immediately) is bool or run_immediately is UNSET)
+                ):
+                    return create_inbox_placement_test_create_inbox_placement_test
 
-        timestamp_next_run = d.pop("timestamp_next_run", UNSET)
-
-        automations = _parse_automations(d.pop("automations", UNSET))
-
-        status = d.pop("status", UNSET)
-
-        not_sending_status = d.pop("not_sending_status", UNSET)
-
-        run_immediately = d.pop("run_immediately", UNSET)
-
-        create_inbox_placement_test_create_inbox_placement_test = cls(
-            name,
-            type_,
-            sending_method,
-            email_subject,
-            email_body,
-            emails,
-            delivery_mode,
-            description,
-            schedule,
-            campaign_id,
-            test_code,
-            tags,
-            text_only,
-            recipients_labels,
-            timestamp_next_run,
-            automations,
-            status,
-            not_sending_status,
-            run_immediately,
-        )
-
-        create_inbox_placement_test_create_inbox_placement_test.additional_properties = d
-        if not (
-            type(name) is str
-            and type(type_) is int
-            and type(sending_method) is int
-            and type(email_subject) is str
-            and type(email_body) is str
-            and (type(emails) is list and all(type(_item) is str for _item in emails))
-            and (type(delivery_mode) is int or delivery_mode is None or delivery_mode is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
-            and (test_code is None or type(test_code) is str or test_code is UNSET)
-            and (
-                tags is None
-                or tags is UNSET
-                or (type(tags) is list and all(type(_item) is str for _item in tags))
-            )
-            and (type(text_only) is bool or text_only is None or text_only is UNSET)
-            and (
-                timestamp_next_run is None
-                or type(timestamp_next_run) is str
-                or timestamp_next_run is UNSET
-            )
-            and (type(status) is int or status is None or status is UNSET)
-            and (
-                not_sending_status is None
-                or type(not_sending_status) is str
-                or not_sending_status is UNSET
-            )
-            and (type(run_immediately) is bool or run_immediately is UNSET)
-        ):
-            _check_shape(create_inbox_placement_test_create_inbox_placement_test, _SHAPE)
-        return create_inbox_placement_test_create_inbox_placement_test
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -384,6 +408,8 @@ def _parse_automations(
             raise TypeError()
         automations_type_1 = []
         _automations_type_1 = data
+        if type(_automations_type_1) is not list:
+            raise TypeError("automations_type_1 is not a list")
         for automations_type_1_item_data in _automations_type_1:
             automations_type_1_item = (
                 CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1Item.from_dict(
@@ -402,102 +428,27 @@ def _parse_automations(
     )
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    ("type_", (int,), None),
-    ("sending_method", (int,), None),
-    ("email_subject", (str,), None),
-    ("email_body", (str,), None),
-    ("emails", (list,), (str,)),
-    (
-        "delivery_mode",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "test_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tags",
-        (
-            list,
-            type(None),
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "timestamp_next_run",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "not_sending_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "run_immediately",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("type_", "type", True),
+    ("sending_method", "sending_method", True),
+    ("email_subject", "email_subject", True),
+    ("email_body", "email_body", True),
+    ("emails", "emails", True),
+    ("delivery_mode", "delivery_mode", False),
+    ("description", "description", False),
+    ("schedule", "schedule", False),
+    ("campaign_id", "campaign_id", False),
+    ("test_code", "test_code", False),
+    ("tags", "tags", False),
+    ("text_only", "text_only", False),
+    ("recipients_labels", "recipients_labels", False),
+    ("timestamp_next_run", "timestamp_next_run", False),
+    ("automations", "automations", False),
+    ("status", "status", False),
+    ("not_sending_status", "not_sending_status", False),
+    ("run_immediately", "run_immediately", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen")
@@ -30,53 +32,53 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        condition = self.condition
+        try:
+            condition = self.condition
 
-        condition_value: float | None | Unset
-        if isinstance(self.condition_value, Unset):
-            condition_value = UNSET
-        else:
-            condition_value = self.condition_value
+            condition_value: float | None | Unset
+            if isinstance(self.condition_value, Unset):
+                condition_value = UNSET
+            else:
+                condition_value = self.condition_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "condition": condition,
-            }
-        )
-        if condition_value is not UNSET:
-            field_dict["condition_value"] = condition_value
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if condition is not UNSET:
+                field_dict["condition"] = condition
+            if condition_value is not UNSET:
+                field_dict["condition_value"] = condition_value
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        condition = d.pop("condition")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                condition = d.pop("condition")
 
-        condition_value = d.pop("condition_value", UNSET)
+                condition_value = d.pop("condition_value", UNSET)
 
-        create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when = cls(
-            condition,
-            condition_value,
-        )
+                create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when = cls(
+                    condition,
+                    condition_value,
+                )
 
-        create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when.additional_properties = d
-        if not (
-            type(condition) is str
-            and (
-                type(condition_value) is float
-                or type(condition_value) is int
-                or condition_value is None
-                or condition_value is UNSET
-            )
-        ):
-            _check_shape(
-                create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when,
-                _SHAPE,
-            )
-        return create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when
+                create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when.additional_properties = d
+                if type(condition) is str and (
+                    type(condition_value) is float
+                    or type(condition_value) is int
+                    or condition_value is None
+                    or condition_value is UNSET
+                ):
+                    return create_inbox_placement_test_create_inbox_placement_test_automations_type_1_item_when
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -95,16 +97,8 @@ class CreateInboxPlacementTestCreateInboxPlacementTestAutomationsType1ItemWhen:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("condition", (str,), None),
-    (
-        "condition_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("condition", "condition", True),
+    ("condition_value", "condition_value", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming")
@@ -27,31 +29,37 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_ = self.from_
+        try:
+            from_ = self.from_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if from_ is not UNSET:
-            field_dict["from"] = from_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if from_ is not UNSET:
+                field_dict["from"] = from_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        from_ = d.pop("from", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                from_ = d.pop("from", UNSET)
 
-        create_inbox_placement_test_create_inbox_placement_test_schedule_timing = cls(
-            from_,
-        )
+                create_inbox_placement_test_create_inbox_placement_test_schedule_timing = cls(
+                    from_,
+                )
 
-        create_inbox_placement_test_create_inbox_placement_test_schedule_timing.additional_properties = d
-        if not (type(from_) is str or from_ is UNSET):
-            _check_shape(
-                create_inbox_placement_test_create_inbox_placement_test_schedule_timing, _SHAPE
-            )
-        return create_inbox_placement_test_create_inbox_placement_test_schedule_timing
+                create_inbox_placement_test_create_inbox_placement_test_schedule_timing.additional_properties = d
+                if type(from_) is str or from_ is UNSET:
+                    return create_inbox_placement_test_create_inbox_placement_test_schedule_timing
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -70,13 +78,5 @@ class CreateInboxPlacementTestCreateInboxPlacementTestScheduleTiming:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "from_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("from_", "from", False),)

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadCreateLead")
@@ -75,241 +77,258 @@ class CreateLeadCreateLead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign: None | str | Unset
-        if isinstance(self.campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = self.campaign
+        try:
+            campaign: None | str | Unset
+            if isinstance(self.campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = self.campaign
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+            email: None | str | Unset
+            if isinstance(self.email, Unset):
+                email = UNSET
+            else:
+                email = self.email
 
-        personalization: None | str | Unset
-        if isinstance(self.personalization, Unset):
-            personalization = UNSET
-        else:
-            personalization = self.personalization
+            personalization: None | str | Unset
+            if isinstance(self.personalization, Unset):
+                personalization = UNSET
+            else:
+                personalization = self.personalization
 
-        website: None | str | Unset
-        if isinstance(self.website, Unset):
-            website = UNSET
-        else:
-            website = self.website
+            website: None | str | Unset
+            if isinstance(self.website, Unset):
+                website = UNSET
+            else:
+                website = self.website
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+            last_name: None | str | Unset
+            if isinstance(self.last_name, Unset):
+                last_name = UNSET
+            else:
+                last_name = self.last_name
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+            first_name: None | str | Unset
+            if isinstance(self.first_name, Unset):
+                first_name = UNSET
+            else:
+                first_name = self.first_name
 
-        company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
-            company_name = UNSET
-        else:
-            company_name = self.company_name
+            company_name: None | str | Unset
+            if isinstance(self.company_name, Unset):
+                company_name = UNSET
+            else:
+                company_name = self.company_name
 
-        job_title: None | str | Unset
-        if isinstance(self.job_title, Unset):
-            job_title = UNSET
-        else:
-            job_title = self.job_title
+            job_title: None | str | Unset
+            if isinstance(self.job_title, Unset):
+                job_title = UNSET
+            else:
+                job_title = self.job_title
 
-        phone: None | str | Unset
-        if isinstance(self.phone, Unset):
-            phone = UNSET
-        else:
-            phone = self.phone
+            phone: None | str | Unset
+            if isinstance(self.phone, Unset):
+                phone = UNSET
+            else:
+                phone = self.phone
 
-        lt_interest_status = self.lt_interest_status
+            lt_interest_status = self.lt_interest_status
 
-        pl_value_lead: None | str | Unset
-        if isinstance(self.pl_value_lead, Unset):
-            pl_value_lead = UNSET
-        else:
-            pl_value_lead = self.pl_value_lead
+            pl_value_lead: None | str | Unset
+            if isinstance(self.pl_value_lead, Unset):
+                pl_value_lead = UNSET
+            else:
+                pl_value_lead = self.pl_value_lead
 
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+            list_id: None | str | Unset
+            if isinstance(self.list_id, Unset):
+                list_id = UNSET
+            else:
+                list_id = self.list_id
 
-        assigned_to: None | str | Unset
-        if isinstance(self.assigned_to, Unset):
-            assigned_to = UNSET
-        else:
-            assigned_to = self.assigned_to
+            assigned_to: None | str | Unset
+            if isinstance(self.assigned_to, Unset):
+                assigned_to = UNSET
+            else:
+                assigned_to = self.assigned_to
 
-        skip_if_in_workspace = self.skip_if_in_workspace
+            skip_if_in_workspace = self.skip_if_in_workspace
 
-        skip_if_in_campaign = self.skip_if_in_campaign
+            skip_if_in_campaign = self.skip_if_in_campaign
 
-        skip_if_in_list = self.skip_if_in_list
+            skip_if_in_list = self.skip_if_in_list
 
-        blocklist_id = self.blocklist_id
+            blocklist_id = self.blocklist_id
 
-        verify_leads_for_lead_finder = self.verify_leads_for_lead_finder
+            verify_leads_for_lead_finder = self.verify_leads_for_lead_finder
 
-        verify_leads_on_import = self.verify_leads_on_import
+            verify_leads_on_import = self.verify_leads_on_import
 
-        custom_variables: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.custom_variables, Unset):
-            custom_variables = self.custom_variables.to_dict()
+            custom_variables: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.custom_variables, Unset):
+                custom_variables = self.custom_variables.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if email is not UNSET:
-            field_dict["email"] = email
-        if personalization is not UNSET:
-            field_dict["personalization"] = personalization
-        if website is not UNSET:
-            field_dict["website"] = website
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if company_name is not UNSET:
-            field_dict["company_name"] = company_name
-        if job_title is not UNSET:
-            field_dict["job_title"] = job_title
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if lt_interest_status is not UNSET:
-            field_dict["lt_interest_status"] = lt_interest_status
-        if pl_value_lead is not UNSET:
-            field_dict["pl_value_lead"] = pl_value_lead
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if skip_if_in_workspace is not UNSET:
-            field_dict["skip_if_in_workspace"] = skip_if_in_workspace
-        if skip_if_in_campaign is not UNSET:
-            field_dict["skip_if_in_campaign"] = skip_if_in_campaign
-        if skip_if_in_list is not UNSET:
-            field_dict["skip_if_in_list"] = skip_if_in_list
-        if blocklist_id is not UNSET:
-            field_dict["blocklist_id"] = blocklist_id
-        if verify_leads_for_lead_finder is not UNSET:
-            field_dict["verify_leads_for_lead_finder"] = verify_leads_for_lead_finder
-        if verify_leads_on_import is not UNSET:
-            field_dict["verify_leads_on_import"] = verify_leads_on_import
-        if custom_variables is not UNSET:
-            field_dict["custom_variables"] = custom_variables
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if email is not UNSET:
+                field_dict["email"] = email
+            if personalization is not UNSET:
+                field_dict["personalization"] = personalization
+            if website is not UNSET:
+                field_dict["website"] = website
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if company_name is not UNSET:
+                field_dict["company_name"] = company_name
+            if job_title is not UNSET:
+                field_dict["job_title"] = job_title
+            if phone is not UNSET:
+                field_dict["phone"] = phone
+            if lt_interest_status is not UNSET:
+                field_dict["lt_interest_status"] = lt_interest_status
+            if pl_value_lead is not UNSET:
+                field_dict["pl_value_lead"] = pl_value_lead
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if skip_if_in_workspace is not UNSET:
+                field_dict["skip_if_in_workspace"] = skip_if_in_workspace
+            if skip_if_in_campaign is not UNSET:
+                field_dict["skip_if_in_campaign"] = skip_if_in_campaign
+            if skip_if_in_list is not UNSET:
+                field_dict["skip_if_in_list"] = skip_if_in_list
+            if blocklist_id is not UNSET:
+                field_dict["blocklist_id"] = blocklist_id
+            if verify_leads_for_lead_finder is not UNSET:
+                field_dict["verify_leads_for_lead_finder"] = verify_leads_for_lead_finder
+            if verify_leads_on_import is not UNSET:
+                field_dict["verify_leads_on_import"] = verify_leads_on_import
+            if custom_variables is not UNSET:
+                field_dict["custom_variables"] = custom_variables
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign = d.pop("campaign", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign = d.pop("campaign", UNSET)
 
-        email = d.pop("email", UNSET)
+                email = d.pop("email", UNSET)
 
-        personalization = d.pop("personalization", UNSET)
+                personalization = d.pop("personalization", UNSET)
 
-        website = d.pop("website", UNSET)
+                website = d.pop("website", UNSET)
 
-        last_name = d.pop("last_name", UNSET)
+                last_name = d.pop("last_name", UNSET)
 
-        first_name = d.pop("first_name", UNSET)
+                first_name = d.pop("first_name", UNSET)
 
-        company_name = d.pop("company_name", UNSET)
+                company_name = d.pop("company_name", UNSET)
 
-        job_title = d.pop("job_title", UNSET)
+                job_title = d.pop("job_title", UNSET)
 
-        phone = d.pop("phone", UNSET)
+                phone = d.pop("phone", UNSET)
 
-        lt_interest_status = d.pop("lt_interest_status", UNSET)
+                lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        pl_value_lead = d.pop("pl_value_lead", UNSET)
+                pl_value_lead = d.pop("pl_value_lead", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        skip_if_in_workspace = d.pop("skip_if_in_workspace", UNSET)
+                skip_if_in_workspace = d.pop("skip_if_in_workspace", UNSET)
 
-        skip_if_in_campaign = d.pop("skip_if_in_campaign", UNSET)
+                skip_if_in_campaign = d.pop("skip_if_in_campaign", UNSET)
 
-        skip_if_in_list = d.pop("skip_if_in_list", UNSET)
+                skip_if_in_list = d.pop("skip_if_in_list", UNSET)
 
-        blocklist_id = d.pop("blocklist_id", UNSET)
+                blocklist_id = d.pop("blocklist_id", UNSET)
 
-        verify_leads_for_lead_finder = d.pop("verify_leads_for_lead_finder", UNSET)
+                verify_leads_for_lead_finder = d.pop("verify_leads_for_lead_finder", UNSET)
 
-        verify_leads_on_import = d.pop("verify_leads_on_import", UNSET)
+                verify_leads_on_import = d.pop("verify_leads_on_import", UNSET)
 
-        _custom_variables = d.pop("custom_variables", UNSET)
-        custom_variables: CreateLeadCreateLeadCustomVariables | Unset
-        if isinstance(_custom_variables, Unset):
-            custom_variables = UNSET
-        else:
-            custom_variables = CreateLeadCreateLeadCustomVariables.from_dict(_custom_variables)
+                _custom_variables = d.pop("custom_variables", UNSET)
+                custom_variables: CreateLeadCreateLeadCustomVariables | Unset
+                if isinstance(_custom_variables, Unset):
+                    custom_variables = UNSET
+                else:
+                    custom_variables = CreateLeadCreateLeadCustomVariables.from_dict(
+                        _custom_variables
+                    )
 
-        create_lead_create_lead = cls(
-            campaign,
-            email,
-            personalization,
-            website,
-            last_name,
-            first_name,
-            company_name,
-            job_title,
-            phone,
-            lt_interest_status,
-            pl_value_lead,
-            list_id,
-            assigned_to,
-            skip_if_in_workspace,
-            skip_if_in_campaign,
-            skip_if_in_list,
-            blocklist_id,
-            verify_leads_for_lead_finder,
-            verify_leads_on_import,
-            custom_variables,
-        )
+                create_lead_create_lead = cls(
+                    campaign,
+                    email,
+                    personalization,
+                    website,
+                    last_name,
+                    first_name,
+                    company_name,
+                    job_title,
+                    phone,
+                    lt_interest_status,
+                    pl_value_lead,
+                    list_id,
+                    assigned_to,
+                    skip_if_in_workspace,
+                    skip_if_in_campaign,
+                    skip_if_in_list,
+                    blocklist_id,
+                    verify_leads_for_lead_finder,
+                    verify_leads_on_import,
+                    custom_variables,
+                )
 
-        create_lead_create_lead.additional_properties = d
-        if not (
-            (campaign is None or type(campaign) is str or campaign is UNSET)
-            and (email is None or type(email) is str or email is UNSET)
-            and (
-                personalization is None or type(personalization) is str or personalization is UNSET
-            )
-            and (website is None or type(website) is str or website is UNSET)
-            and (last_name is None or type(last_name) is str or last_name is UNSET)
-            and (first_name is None or type(first_name) is str or first_name is UNSET)
-            and (company_name is None or type(company_name) is str or company_name is UNSET)
-            and (job_title is None or type(job_title) is str or job_title is UNSET)
-            and (phone is None or type(phone) is str or phone is UNSET)
-            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
-            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
-            and (list_id is None or type(list_id) is str or list_id is UNSET)
-            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
-            and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
-            and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
-            and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
-            and (type(blocklist_id) is str or blocklist_id is UNSET)
-            and (
-                type(verify_leads_for_lead_finder) is bool or verify_leads_for_lead_finder is UNSET
-            )
-            and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
-        ):
-            _check_shape(create_lead_create_lead, _SHAPE)
-        return create_lead_create_lead
+                create_lead_create_lead.additional_properties = d
+                if (
+                    (campaign is None or type(campaign) is str or campaign is UNSET)
+                    and (email is None or type(email) is str or email is UNSET)
+                    and (
+                        personalization is None
+                        or type(personalization) is str
+                        or personalization is UNSET
+                    )
+                    and (website is None or type(website) is str or website is UNSET)
+                    and (last_name is None or type(last_name) is str or last_name is UNSET)
+                    and (first_name is None or type(first_name) is str or first_name is UNSET)
+                    and (company_name is None or type(company_name) is str or company_name is UNSET)
+                    and (job_title is None or type(job_title) is str or job_title is UNSET)
+                    and (phone is None or type(phone) is str or phone is UNSET)
+                    and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+                    and (
+                        pl_value_lead is None
+                        or type(pl_value_lead) is str
+                        or pl_value_lead is UNSET
+                    )
+                    and (list_id is None or type(list_id) is str or list_id is UNSET)
+                    and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+                    and (type(skip_if_in_workspace) is bool or skip_if_in_workspace is UNSET)
+                    and (type(skip_if_in_campaign) is bool or skip_if_in_campaign is UNSET)
+                    and (type(skip_if_in_list) is bool or skip_if_in_list is UNSET)
+                    and (type(blocklist_id) is str or blocklist_id is UNSET)
+                    and (
+                        type(verify_leads_for_lead_finder) is bool
+                        or verify_leads_for_lead_finder is UNSET
+                    )
+                    and (type(verify_leads_on_import) is bool or verify_leads_on_import is UNSET)
+                ):
+                    return create_lead_create_lead
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -328,171 +347,28 @@ class CreateLeadCreateLead:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "campaign",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "personalization",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "website",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_title",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lt_interest_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pl_value_lead",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_workspace",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_campaign",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_in_list",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "blocklist_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verify_leads_for_lead_finder",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verify_leads_on_import",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign", "campaign", False),
+    ("email", "email", False),
+    ("personalization", "personalization", False),
+    ("website", "website", False),
+    ("last_name", "last_name", False),
+    ("first_name", "first_name", False),
+    ("company_name", "company_name", False),
+    ("job_title", "job_title", False),
+    ("phone", "phone", False),
+    ("lt_interest_status", "lt_interest_status", False),
+    ("pl_value_lead", "pl_value_lead", False),
+    ("list_id", "list_id", False),
+    ("assigned_to", "assigned_to", False),
+    ("skip_if_in_workspace", "skip_if_in_workspace", False),
+    ("skip_if_in_campaign", "skip_if_in_campaign", False),
+    ("skip_if_in_list", "skip_if_in_list", False),
+    ("blocklist_id", "blocklist_id", False),
+    ("verify_leads_for_lead_finder", "verify_leads_for_lead_finder", False),
+    ("verify_leads_on_import", "verify_leads_on_import", False),
+    ("custom_variables", "custom_variables", False),
 )
 
 

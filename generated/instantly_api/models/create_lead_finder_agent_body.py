@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBody")
@@ -61,114 +63,131 @@ class CreateLeadFinderAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        campaign_id = self.campaign_id
+            campaign_id = self.campaign_id
 
-        search_filters = self.search_filters.to_dict()
+            search_filters = self.search_filters.to_dict()
 
-        min_active_leads = self.min_active_leads
+            min_active_leads = self.min_active_leads
 
-        on_exhaustion = self.on_exhaustion
+            on_exhaustion = self.on_exhaustion
 
-        fallback_search_filters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.fallback_search_filters, Unset):
-            fallback_search_filters = self.fallback_search_filters.to_dict()
+            fallback_search_filters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.fallback_search_filters, Unset):
+                fallback_search_filters = self.fallback_search_filters.to_dict()
 
-        show_one_lead_per_company = self.show_one_lead_per_company
+            show_one_lead_per_company = self.show_one_lead_per_company
 
-        source = self.source
+            source = self.source
 
-        ai_enrichment: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ai_enrichment, Unset):
-            ai_enrichment = self.ai_enrichment.to_dict()
+            ai_enrichment: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.ai_enrichment, Unset):
+                ai_enrichment = self.ai_enrichment.to_dict()
 
-        ai_enrichment_workflow = self.ai_enrichment_workflow
+            ai_enrichment_workflow = self.ai_enrichment_workflow
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "campaign_id": campaign_id,
-                "search_filters": search_filters,
-                "min_active_leads": min_active_leads,
-                "on_exhaustion": on_exhaustion,
-            }
-        )
-        if fallback_search_filters is not UNSET:
-            field_dict["fallback_search_filters"] = fallback_search_filters
-        if show_one_lead_per_company is not UNSET:
-            field_dict["show_one_lead_per_company"] = show_one_lead_per_company
-        if source is not UNSET:
-            field_dict["source"] = source
-        if ai_enrichment is not UNSET:
-            field_dict["ai_enrichment"] = ai_enrichment
-        if ai_enrichment_workflow is not UNSET:
-            field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if min_active_leads is not UNSET:
+                field_dict["min_active_leads"] = min_active_leads
+            if on_exhaustion is not UNSET:
+                field_dict["on_exhaustion"] = on_exhaustion
+            if fallback_search_filters is not UNSET:
+                field_dict["fallback_search_filters"] = fallback_search_filters
+            if show_one_lead_per_company is not UNSET:
+                field_dict["show_one_lead_per_company"] = show_one_lead_per_company
+            if source is not UNSET:
+                field_dict["source"] = source
+            if ai_enrichment is not UNSET:
+                field_dict["ai_enrichment"] = ai_enrichment
+            if ai_enrichment_workflow is not UNSET:
+                field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        campaign_id = d.pop("campaign_id")
+                campaign_id = d.pop("campaign_id")
 
-        search_filters = CreateLeadFinderAgentBodySearchFilters.from_dict(d.pop("search_filters"))
+                search_filters = CreateLeadFinderAgentBodySearchFilters.from_dict(
+                    d.pop("search_filters")
+                )
 
-        min_active_leads = d.pop("min_active_leads")
+                min_active_leads = d.pop("min_active_leads")
 
-        on_exhaustion = d.pop("on_exhaustion")
+                on_exhaustion = d.pop("on_exhaustion")
 
-        _fallback_search_filters = d.pop("fallback_search_filters", UNSET)
-        fallback_search_filters: CreateLeadFinderAgentBodyFallbackSearchFilters | Unset
-        if isinstance(_fallback_search_filters, Unset):
-            fallback_search_filters = UNSET
-        else:
-            fallback_search_filters = CreateLeadFinderAgentBodyFallbackSearchFilters.from_dict(
-                _fallback_search_filters
-            )
+                _fallback_search_filters = d.pop("fallback_search_filters", UNSET)
+                fallback_search_filters: CreateLeadFinderAgentBodyFallbackSearchFilters | Unset
+                if isinstance(_fallback_search_filters, Unset):
+                    fallback_search_filters = UNSET
+                else:
+                    fallback_search_filters = (
+                        CreateLeadFinderAgentBodyFallbackSearchFilters.from_dict(
+                            _fallback_search_filters
+                        )
+                    )
 
-        show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
+                show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
 
-        source = d.pop("source", UNSET)
+                source = d.pop("source", UNSET)
 
-        _ai_enrichment = d.pop("ai_enrichment", UNSET)
-        ai_enrichment: CreateLeadFinderAgentBodyAiEnrichment | Unset
-        if isinstance(_ai_enrichment, Unset):
-            ai_enrichment = UNSET
-        else:
-            ai_enrichment = CreateLeadFinderAgentBodyAiEnrichment.from_dict(_ai_enrichment)
+                _ai_enrichment = d.pop("ai_enrichment", UNSET)
+                ai_enrichment: CreateLeadFinderAgentBodyAiEnrichment | Unset
+                if isinstance(_ai_enrichment, Unset):
+                    ai_enrichment = UNSET
+                else:
+                    ai_enrichment = CreateLeadFinderAgentBodyAiEnrichment.from_dict(_ai_enrichment)
 
-        ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
+                ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
-        create_lead_finder_agent_body = cls(
-            name,
-            campaign_id,
-            search_filters,
-            min_active_leads,
-            on_exhaustion,
-            fallback_search_filters,
-            show_one_lead_per_company,
-            source,
-            ai_enrichment,
-            ai_enrichment_workflow,
-        )
+                create_lead_finder_agent_body = cls(
+                    name,
+                    campaign_id,
+                    search_filters,
+                    min_active_leads,
+                    on_exhaustion,
+                    fallback_search_filters,
+                    show_one_lead_per_company,
+                    source,
+                    ai_enrichment,
+                    ai_enrichment_workflow,
+                )
 
-        create_lead_finder_agent_body.additional_properties = d
-        if not (
-            type(name) is str
-            and type(campaign_id) is str
-            and (type(min_active_leads) is float or type(min_active_leads) is int)
-            and type(on_exhaustion) is str
-            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
-            and (type(source) is str or source is UNSET)
-            and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
-        ):
-            _check_shape(create_lead_finder_agent_body, _SHAPE)
-        return create_lead_finder_agent_body
+                create_lead_finder_agent_body.additional_properties = d
+                if (
+                    type(name) is str
+                    and type(campaign_id) is str
+                    and (type(min_active_leads) is float or type(min_active_leads) is int)
+                    and type(on_exhaustion) is str
+                    and (
+                        type(show_one_lead_per_company) is bool
+                        or show_one_lead_per_company is UNSET
+                    )
+                    and (type(source) is str or source is UNSET)
+                    and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
+                ):
+                    return create_lead_finder_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -187,42 +206,18 @@ class CreateLeadFinderAgentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    ("campaign_id", (str,), None),
-    (
-        "min_active_leads",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("on_exhaustion", (str,), None),
-    (
-        "show_one_lead_per_company",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "source",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_enrichment_workflow",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("campaign_id", "campaign_id", True),
+    ("search_filters", "search_filters", True),
+    ("min_active_leads", "min_active_leads", True),
+    ("on_exhaustion", "on_exhaustion", True),
+    ("fallback_search_filters", "fallback_search_filters", False),
+    ("show_one_lead_per_company", "show_one_lead_per_company", False),
+    ("source", "source", False),
+    ("ai_enrichment", "ai_enrichment", False),
+    ("ai_enrichment_workflow", "ai_enrichment_workflow", False),
 )
 
 

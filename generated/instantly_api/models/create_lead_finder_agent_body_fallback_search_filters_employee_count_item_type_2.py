@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2")
@@ -33,55 +35,61 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        op = self.op
+        try:
+            op = self.op
 
-        max_ = self.max_
+            max_ = self.max_
 
-        min_: float | None | Unset
-        if isinstance(self.min_, Unset):
-            min_ = UNSET
-        else:
-            min_ = self.min_
+            min_: float | None | Unset
+            if isinstance(self.min_, Unset):
+                min_ = UNSET
+            else:
+                min_ = self.min_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "op": op,
-                "max": max_,
-            }
-        )
-        if min_ is not UNSET:
-            field_dict["min"] = min_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if op is not UNSET:
+                field_dict["op"] = op
+            if max_ is not UNSET:
+                field_dict["max"] = max_
+            if min_ is not UNSET:
+                field_dict["min"] = min_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        op = d.pop("op")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                op = d.pop("op")
 
-        max_ = d.pop("max")
+                max_ = d.pop("max")
 
-        min_ = d.pop("min", UNSET)
+                min_ = d.pop("min", UNSET)
 
-        create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 = cls(
-            op,
-            max_,
-            min_,
-        )
+                create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2 = (
+                    cls(
+                        op,
+                        max_,
+                        min_,
+                    )
+                )
 
-        create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2.additional_properties = d
-        if not (
-            type(op) is str
-            and (type(max_) is float or type(max_) is int)
-            and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
-        ):
-            _check_shape(
-                create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2,
-                _SHAPE,
-            )
-        return create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2
+                create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2.additional_properties = d
+                if (
+                    type(op) is str
+                    and (type(max_) is float or type(max_) is int)
+                    and (type(min_) is float or type(min_) is int or min_ is None or min_ is UNSET)
+                ):
+                    return create_lead_finder_agent_body_fallback_search_filters_employee_count_item_type_2
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -100,24 +108,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersEmployeeCountItemType2:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("op", (str,), None),
-    (
-        "max_",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "min_",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("op", "op", True),
+    ("max_", "max", True),
+    ("min_", "min", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter")
@@ -29,49 +31,55 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        exclude = self.exclude
+        try:
+            exclude = self.exclude
 
-        include = self.include
+            include = self.include
 
-        include_mode = self.include_mode
+            include_mode = self.include_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if exclude is not UNSET:
-            field_dict["exclude"] = exclude
-        if include is not UNSET:
-            field_dict["include"] = include
-        if include_mode is not UNSET:
-            field_dict["include_mode"] = include_mode
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if exclude is not UNSET:
+                field_dict["exclude"] = exclude
+            if include is not UNSET:
+                field_dict["include"] = include
+            if include_mode is not UNSET:
+                field_dict["include_mode"] = include_mode
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        exclude = d.pop("exclude", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                exclude = d.pop("exclude", UNSET)
 
-        include = d.pop("include", UNSET)
+                include = d.pop("include", UNSET)
 
-        include_mode = d.pop("include_mode", UNSET)
+                include_mode = d.pop("include_mode", UNSET)
 
-        create_lead_finder_agent_body_fallback_search_filters_keyword_filter = cls(
-            exclude,
-            include,
-            include_mode,
-        )
+                create_lead_finder_agent_body_fallback_search_filters_keyword_filter = cls(
+                    exclude,
+                    include,
+                    include_mode,
+                )
 
-        create_lead_finder_agent_body_fallback_search_filters_keyword_filter.additional_properties = d
-        if not (
-            (type(exclude) is str or exclude is UNSET)
-            and (type(include) is str or include is UNSET)
-            and (type(include_mode) is str or include_mode is UNSET)
-        ):
-            _check_shape(
-                create_lead_finder_agent_body_fallback_search_filters_keyword_filter, _SHAPE
-            )
-        return create_lead_finder_agent_body_fallback_search_filters_keyword_filter
+                create_lead_finder_agent_body_fallback_search_filters_keyword_filter.additional_properties = d
+                if (
+                    (type(exclude) is str or exclude is UNSET)
+                    and (type(include) is str or include is UNSET)
+                    and (type(include_mode) is str or include_mode is UNSET)
+                ):
+                    return create_lead_finder_agent_body_fallback_search_filters_keyword_filter
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -90,29 +98,9 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersKeywordFilter:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "exclude",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "include",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "include_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("exclude", "exclude", False),
+    ("include", "include", False),
+    ("include_mode", "include_mode", False),
 )

@@ -8,6 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar(
     "T", bound="CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType1"
 )
@@ -24,26 +28,35 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType
     additional_properties: dict[str, list[str]] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                field_dict[prop_name] = prop
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1 = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1 = cls()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = cast(list[str], prop_dict)
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
+                    additional_property = cast(list[str], prop_dict)
 
-            additional_properties[prop_name] = additional_property
+                    additional_properties[prop_name] = additional_property
 
-        create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1.additional_properties = additional_properties
-        return create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1
+                create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1.additional_properties = additional_properties
+                return create_lead_finder_agent_body_fallback_search_filters_signals_item_type_1_keywords_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -60,3 +73,7 @@ class CreateLeadFinderAgentBodyFallbackSearchFiltersSignalsItemType1KeywordsType
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()

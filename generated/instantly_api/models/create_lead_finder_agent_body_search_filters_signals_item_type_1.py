@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadFinderAgentBodySearchFiltersSignalsItemType1")
@@ -32,55 +34,60 @@ class CreateLeadFinderAgentBodySearchFiltersSignalsItemType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        key = self.key
+        try:
+            key = self.key
 
-        period_days = self.period_days
+            period_days = self.period_days
 
-        keywords: dict[str, Any] | list[str] | Unset
-        if isinstance(self.keywords, Unset):
-            keywords = UNSET
-        elif isinstance(self.keywords, list):
-            keywords = self.keywords
+            keywords: dict[str, Any] | list[str] | Unset
+            if isinstance(self.keywords, Unset):
+                keywords = UNSET
+            elif isinstance(self.keywords, list):
+                keywords = self.keywords
 
-        else:
-            keywords = self.keywords.to_dict()
+            else:
+                keywords = self.keywords.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "key": key,
-            }
-        )
-        if period_days is not UNSET:
-            field_dict["period_days"] = period_days
-        if keywords is not UNSET:
-            field_dict["keywords"] = keywords
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if key is not UNSET:
+                field_dict["key"] = key
+            if period_days is not UNSET:
+                field_dict["period_days"] = period_days
+            if keywords is not UNSET:
+                field_dict["keywords"] = keywords
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                key = d.pop("key")
 
-        period_days = d.pop("period_days", UNSET)
+                period_days = d.pop("period_days", UNSET)
 
-        keywords = _parse_keywords(d.pop("keywords", UNSET))
+                keywords = _parse_keywords(d.pop("keywords", UNSET))
 
-        create_lead_finder_agent_body_search_filters_signals_item_type_1 = cls(
-            key,
-            period_days,
-            keywords,
-        )
+                create_lead_finder_agent_body_search_filters_signals_item_type_1 = cls(
+                    key,
+                    period_days,
+                    keywords,
+                )
 
-        create_lead_finder_agent_body_search_filters_signals_item_type_1.additional_properties = d
-        if not (
-            type(key) is str
-            and (type(period_days) is float or type(period_days) is int or period_days is UNSET)
-        ):
-            _check_shape(create_lead_finder_agent_body_search_filters_signals_item_type_1, _SHAPE)
-        return create_lead_finder_agent_body_search_filters_signals_item_type_1
+                create_lead_finder_agent_body_search_filters_signals_item_type_1.additional_properties = d
+                if type(key) is str and (
+                    type(period_days) is float or type(period_days) is int or period_days is UNSET
+                ):
+                    return create_lead_finder_agent_body_search_filters_signals_item_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -124,17 +131,11 @@ def _parse_keywords(
     return keywords_type_1
 
 
-_SHAPE = (
-    ("key", (str,), None),
-    (
-        "period_days",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("key", "key", True),
+    ("period_days", "period_days", False),
+    ("keywords", "keywords", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadLabelCreateLeadLabel")
@@ -35,64 +37,71 @@ class CreateLeadLabelCreateLeadLabel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        try:
+            label = self.label
 
-        interest_status_label = self.interest_status_label
+            interest_status_label = self.interest_status_label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        use_with_ai: bool | None | Unset
-        if isinstance(self.use_with_ai, Unset):
-            use_with_ai = UNSET
-        else:
-            use_with_ai = self.use_with_ai
+            use_with_ai: bool | None | Unset
+            if isinstance(self.use_with_ai, Unset):
+                use_with_ai = UNSET
+            else:
+                use_with_ai = self.use_with_ai
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "label": label,
-                "interest_status_label": interest_status_label,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if use_with_ai is not UNSET:
-            field_dict["use_with_ai"] = use_with_ai
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if label is not UNSET:
+                field_dict["label"] = label
+            if interest_status_label is not UNSET:
+                field_dict["interest_status_label"] = interest_status_label
+            if description is not UNSET:
+                field_dict["description"] = description
+            if use_with_ai is not UNSET:
+                field_dict["use_with_ai"] = use_with_ai
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                label = d.pop("label")
 
-        interest_status_label = d.pop("interest_status_label")
+                interest_status_label = d.pop("interest_status_label")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        use_with_ai = d.pop("use_with_ai", UNSET)
+                use_with_ai = d.pop("use_with_ai", UNSET)
 
-        create_lead_label_create_lead_label = cls(
-            label,
-            interest_status_label,
-            description,
-            use_with_ai,
-        )
+                create_lead_label_create_lead_label = cls(
+                    label,
+                    interest_status_label,
+                    description,
+                    use_with_ai,
+                )
 
-        create_lead_label_create_lead_label.additional_properties = d
-        if not (
-            type(label) is str
-            and type(interest_status_label) is str
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
-        ):
-            _check_shape(create_lead_label_create_lead_label, _SHAPE)
-        return create_lead_label_create_lead_label
+                create_lead_label_create_lead_label.additional_properties = d
+                if (
+                    type(label) is str
+                    and type(interest_status_label) is str
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+                ):
+                    return create_lead_label_create_lead_label
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,25 +120,10 @@ class CreateLeadLabelCreateLeadLabel:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("label", (str,), None),
-    ("interest_status_label", (str,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "use_with_ai",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("label", "label", True),
+    ("interest_status_label", "interest_status_label", True),
+    ("description", "description", False),
+    ("use_with_ai", "use_with_ai", False),
 )

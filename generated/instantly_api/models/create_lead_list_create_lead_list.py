@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateLeadListCreateLeadList")
@@ -32,61 +34,67 @@ class CreateLeadListCreateLeadList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        has_enrichment_task: bool | None | Unset
-        if isinstance(self.has_enrichment_task, Unset):
-            has_enrichment_task = UNSET
-        else:
-            has_enrichment_task = self.has_enrichment_task
+            has_enrichment_task: bool | None | Unset
+            if isinstance(self.has_enrichment_task, Unset):
+                has_enrichment_task = UNSET
+            else:
+                has_enrichment_task = self.has_enrichment_task
 
-        owned_by: None | str | Unset
-        if isinstance(self.owned_by, Unset):
-            owned_by = UNSET
-        else:
-            owned_by = self.owned_by
+            owned_by: None | str | Unset
+            if isinstance(self.owned_by, Unset):
+                owned_by = UNSET
+            else:
+                owned_by = self.owned_by
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
-        if has_enrichment_task is not UNSET:
-            field_dict["has_enrichment_task"] = has_enrichment_task
-        if owned_by is not UNSET:
-            field_dict["owned_by"] = owned_by
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if has_enrichment_task is not UNSET:
+                field_dict["has_enrichment_task"] = has_enrichment_task
+            if owned_by is not UNSET:
+                field_dict["owned_by"] = owned_by
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        has_enrichment_task = d.pop("has_enrichment_task", UNSET)
+                has_enrichment_task = d.pop("has_enrichment_task", UNSET)
 
-        owned_by = d.pop("owned_by", UNSET)
+                owned_by = d.pop("owned_by", UNSET)
 
-        create_lead_list_create_lead_list = cls(
-            name,
-            has_enrichment_task,
-            owned_by,
-        )
+                create_lead_list_create_lead_list = cls(
+                    name,
+                    has_enrichment_task,
+                    owned_by,
+                )
 
-        create_lead_list_create_lead_list.additional_properties = d
-        if not (
-            type(name) is str
-            and (
-                type(has_enrichment_task) is bool
-                or has_enrichment_task is None
-                or has_enrichment_task is UNSET
-            )
-            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
-        ):
-            _check_shape(create_lead_list_create_lead_list, _SHAPE)
-        return create_lead_list_create_lead_list
+                create_lead_list_create_lead_list.additional_properties = d
+                if (
+                    type(name) is str
+                    and (
+                        type(has_enrichment_task) is bool
+                        or has_enrichment_task is None
+                        or has_enrichment_task is UNSET
+                    )
+                    and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+                ):
+                    return create_lead_list_create_lead_list
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -105,24 +113,9 @@ class CreateLeadListCreateLeadList:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    (
-        "has_enrichment_task",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "owned_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("has_enrichment_task", "has_enrichment_task", False),
+    ("owned_by", "owned_by", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgent")
@@ -71,151 +73,157 @@ class CreateSalesAgentCreateAISalesAgent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        type_ = self.type_
+            type_ = self.type_
 
-        input_: None | str | Unset
-        if isinstance(self.input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = self.input_
+            input_: None | str | Unset
+            if isinstance(self.input_, Unset):
+                input_ = UNSET
+            else:
+                input_ = self.input_
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.config, Unset):
+                config = self.config.to_dict()
 
-        agent_type = self.agent_type
+            agent_type = self.agent_type
 
-        self_improvement: bool | None | Unset
-        if isinstance(self.self_improvement, Unset):
-            self_improvement = UNSET
-        else:
-            self_improvement = self.self_improvement
+            self_improvement: bool | None | Unset
+            if isinstance(self.self_improvement, Unset):
+                self_improvement = UNSET
+            else:
+                self_improvement = self.self_improvement
 
-        status = self.status
+            status = self.status
 
-        memory_from_workspace = self.memory_from_workspace
+            memory_from_workspace = self.memory_from_workspace
 
-        master_lead_list_id = self.master_lead_list_id
+            master_lead_list_id = self.master_lead_list_id
 
-        initial_scrape_ready = self.initial_scrape_ready
+            initial_scrape_ready = self.initial_scrape_ready
 
-        is_duplicate = self.is_duplicate
+            is_duplicate = self.is_duplicate
 
-        source_ai_sdr_id = self.source_ai_sdr_id
+            source_ai_sdr_id = self.source_ai_sdr_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if input_ is not UNSET:
-            field_dict["input"] = input_
-        if config is not UNSET:
-            field_dict["config"] = config
-        if agent_type is not UNSET:
-            field_dict["agent_type"] = agent_type
-        if self_improvement is not UNSET:
-            field_dict["self_improvement"] = self_improvement
-        if status is not UNSET:
-            field_dict["status"] = status
-        if memory_from_workspace is not UNSET:
-            field_dict["memory_from_workspace"] = memory_from_workspace
-        if master_lead_list_id is not UNSET:
-            field_dict["master_lead_list_id"] = master_lead_list_id
-        if initial_scrape_ready is not UNSET:
-            field_dict["initial_scrape_ready"] = initial_scrape_ready
-        if is_duplicate is not UNSET:
-            field_dict["is_duplicate"] = is_duplicate
-        if source_ai_sdr_id is not UNSET:
-            field_dict["source_ai_sdr_id"] = source_ai_sdr_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if description is not UNSET:
+                field_dict["description"] = description
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if input_ is not UNSET:
+                field_dict["input"] = input_
+            if config is not UNSET:
+                field_dict["config"] = config
+            if agent_type is not UNSET:
+                field_dict["agent_type"] = agent_type
+            if self_improvement is not UNSET:
+                field_dict["self_improvement"] = self_improvement
+            if status is not UNSET:
+                field_dict["status"] = status
+            if memory_from_workspace is not UNSET:
+                field_dict["memory_from_workspace"] = memory_from_workspace
+            if master_lead_list_id is not UNSET:
+                field_dict["master_lead_list_id"] = master_lead_list_id
+            if initial_scrape_ready is not UNSET:
+                field_dict["initial_scrape_ready"] = initial_scrape_ready
+            if is_duplicate is not UNSET:
+                field_dict["is_duplicate"] = is_duplicate
+            if source_ai_sdr_id is not UNSET:
+                field_dict["source_ai_sdr_id"] = source_ai_sdr_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        input_ = d.pop("input", UNSET)
+                input_ = d.pop("input", UNSET)
 
-        _config = d.pop("config", UNSET)
-        config: CreateSalesAgentCreateAISalesAgentConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = CreateSalesAgentCreateAISalesAgentConfig.from_dict(_config)
+                _config = d.pop("config", UNSET)
+                config: CreateSalesAgentCreateAISalesAgentConfig | Unset
+                if isinstance(_config, Unset):
+                    config = UNSET
+                else:
+                    config = CreateSalesAgentCreateAISalesAgentConfig.from_dict(_config)
 
-        agent_type = d.pop("agent_type", UNSET)
+                agent_type = d.pop("agent_type", UNSET)
 
-        self_improvement = d.pop("self_improvement", UNSET)
+                self_improvement = d.pop("self_improvement", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        memory_from_workspace = d.pop("memory_from_workspace", UNSET)
+                memory_from_workspace = d.pop("memory_from_workspace", UNSET)
 
-        master_lead_list_id = d.pop("master_lead_list_id", UNSET)
+                master_lead_list_id = d.pop("master_lead_list_id", UNSET)
 
-        initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
+                initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
 
-        is_duplicate = d.pop("is_duplicate", UNSET)
+                is_duplicate = d.pop("is_duplicate", UNSET)
 
-        source_ai_sdr_id = d.pop("source_ai_sdr_id", UNSET)
+                source_ai_sdr_id = d.pop("source_ai_sdr_id", UNSET)
 
-        create_sales_agent_create_ai_sales_agent = cls(
-            name,
-            description,
-            type_,
-            input_,
-            config,
-            agent_type,
-            self_improvement,
-            status,
-            memory_from_workspace,
-            master_lead_list_id,
-            initial_scrape_ready,
-            is_duplicate,
-            source_ai_sdr_id,
-        )
+                create_sales_agent_create_ai_sales_agent = cls(
+                    name,
+                    description,
+                    type_,
+                    input_,
+                    config,
+                    agent_type,
+                    self_improvement,
+                    status,
+                    memory_from_workspace,
+                    master_lead_list_id,
+                    initial_scrape_ready,
+                    is_duplicate,
+                    source_ai_sdr_id,
+                )
 
-        create_sales_agent_create_ai_sales_agent.additional_properties = d
-        if not (
-            type(name) is str
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(type_) is str or type_ is UNSET)
-            and (input_ is None or type(input_) is str or input_ is UNSET)
-            and (type(agent_type) is int or agent_type is UNSET)
-            and (
-                type(self_improvement) is bool
-                or self_improvement is None
-                or self_improvement is UNSET
-            )
-            and (type(status) is int or status is UNSET)
-            and (type(memory_from_workspace) is bool or memory_from_workspace is UNSET)
-            and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
-            and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
-            and (type(is_duplicate) is bool or is_duplicate is UNSET)
-            and (type(source_ai_sdr_id) is str or source_ai_sdr_id is UNSET)
-        ):
-            _check_shape(create_sales_agent_create_ai_sales_agent, _SHAPE)
-        return create_sales_agent_create_ai_sales_agent
+                create_sales_agent_create_ai_sales_agent.additional_properties = d
+                if (
+                    type(name) is str
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(type_) is str or type_ is UNSET)
+                    and (input_ is None or type(input_) is str or input_ is UNSET)
+                    and (type(agent_type) is int or agent_type is UNSET)
+                    and (
+                        type(self_improvement) is bool
+                        or self_improvement is None
+                        or self_improvement is UNSET
+                    )
+                    and (type(status) is int or status is UNSET)
+                    and (type(memory_from_workspace) is bool or memory_from_workspace is UNSET)
+                    and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
+                    and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
+                    and (type(is_duplicate) is bool or is_duplicate is UNSET)
+                    and (type(source_ai_sdr_id) is str or source_ai_sdr_id is UNSET)
+                ):
+                    return create_sales_agent_create_ai_sales_agent
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -234,99 +242,21 @@ class CreateSalesAgentCreateAISalesAgent:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "input_",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "agent_type",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "self_improvement",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "memory_from_workspace",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "master_lead_list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "initial_scrape_ready",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_duplicate",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "source_ai_sdr_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("description", "description", False),
+    ("type_", "type", False),
+    ("input_", "input", False),
+    ("config", "config", False),
+    ("agent_type", "agent_type", False),
+    ("self_improvement", "self_improvement", False),
+    ("status", "status", False),
+    ("memory_from_workspace", "memory_from_workspace", False),
+    ("master_lead_list_id", "master_lead_list_id", False),
+    ("initial_scrape_ready", "initial_scrape_ready", False),
+    ("is_duplicate", "is_duplicate", False),
+    ("source_ai_sdr_id", "source_ai_sdr_id", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigAutonomySettings")
@@ -32,47 +34,55 @@ class CreateSalesAgentCreateAISalesAgentConfigAutonomySettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        autopilot_mode = self.autopilot_mode
+        try:
+            autopilot_mode = self.autopilot_mode
 
-        auto_reply_to_responses = self.auto_reply_to_responses
+            auto_reply_to_responses = self.auto_reply_to_responses
 
-        manual_leads_mode = self.manual_leads_mode
+            manual_leads_mode = self.manual_leads_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if autopilot_mode is not UNSET:
-            field_dict["autopilot_mode"] = autopilot_mode
-        if auto_reply_to_responses is not UNSET:
-            field_dict["auto_reply_to_responses"] = auto_reply_to_responses
-        if manual_leads_mode is not UNSET:
-            field_dict["manual_leads_mode"] = manual_leads_mode
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if autopilot_mode is not UNSET:
+                field_dict["autopilot_mode"] = autopilot_mode
+            if auto_reply_to_responses is not UNSET:
+                field_dict["auto_reply_to_responses"] = auto_reply_to_responses
+            if manual_leads_mode is not UNSET:
+                field_dict["manual_leads_mode"] = manual_leads_mode
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        autopilot_mode = d.pop("autopilot_mode", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                autopilot_mode = d.pop("autopilot_mode", UNSET)
 
-        auto_reply_to_responses = d.pop("auto_reply_to_responses", UNSET)
+                auto_reply_to_responses = d.pop("auto_reply_to_responses", UNSET)
 
-        manual_leads_mode = d.pop("manual_leads_mode", UNSET)
+                manual_leads_mode = d.pop("manual_leads_mode", UNSET)
 
-        create_sales_agent_create_ai_sales_agent_config_autonomy_settings = cls(
-            autopilot_mode,
-            auto_reply_to_responses,
-            manual_leads_mode,
-        )
+                create_sales_agent_create_ai_sales_agent_config_autonomy_settings = cls(
+                    autopilot_mode,
+                    auto_reply_to_responses,
+                    manual_leads_mode,
+                )
 
-        create_sales_agent_create_ai_sales_agent_config_autonomy_settings.additional_properties = d
-        if not (
-            (type(autopilot_mode) is bool or autopilot_mode is UNSET)
-            and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
-            and (type(manual_leads_mode) is bool or manual_leads_mode is UNSET)
-        ):
-            _check_shape(create_sales_agent_create_ai_sales_agent_config_autonomy_settings, _SHAPE)
-        return create_sales_agent_create_ai_sales_agent_config_autonomy_settings
+                create_sales_agent_create_ai_sales_agent_config_autonomy_settings.additional_properties = d
+                if (
+                    (type(autopilot_mode) is bool or autopilot_mode is UNSET)
+                    and (type(auto_reply_to_responses) is bool or auto_reply_to_responses is UNSET)
+                    and (type(manual_leads_mode) is bool or manual_leads_mode is UNSET)
+                ):
+                    return create_sales_agent_create_ai_sales_agent_config_autonomy_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,29 +101,9 @@ class CreateSalesAgentCreateAISalesAgentConfigAutonomySettings:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "autopilot_mode",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_reply_to_responses",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "manual_leads_mode",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("autopilot_mode", "autopilot_mode", False),
+    ("auto_reply_to_responses", "auto_reply_to_responses", False),
+    ("manual_leads_mode", "manual_leads_mode", False),
 )

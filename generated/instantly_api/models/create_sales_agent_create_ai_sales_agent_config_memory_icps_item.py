@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem")
@@ -43,152 +45,169 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        problems_solved: list[str] | Unset = UNSET
-        if not isinstance(self.problems_solved, Unset):
-            problems_solved = self.problems_solved
+            problems_solved: list[str] | Unset = UNSET
+            if not isinstance(self.problems_solved, Unset):
+                problems_solved = self.problems_solved
 
-        benefits: list[str] | Unset = UNSET
-        if not isinstance(self.benefits, Unset):
-            benefits = self.benefits
+            benefits: list[str] | Unset = UNSET
+            if not isinstance(self.benefits, Unset):
+                benefits = self.benefits
 
-        usp = self.usp
+            usp = self.usp
 
-        customer_goals: list[str] | Unset = UNSET
-        if not isinstance(self.customer_goals, Unset):
-            customer_goals = self.customer_goals
+            customer_goals: list[str] | Unset = UNSET
+            if not isinstance(self.customer_goals, Unset):
+                customer_goals = self.customer_goals
 
-        success_stories = self.success_stories
+            success_stories = self.success_stories
 
-        keywords: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.keywords, Unset):
-            keywords = self.keywords.to_dict()
+            keywords: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.keywords, Unset):
+                keywords = self.keywords.to_dict()
 
-        company_size: list[str] | Unset = UNSET
-        if not isinstance(self.company_size, Unset):
-            company_size = self.company_size
+            company_size: list[str] | Unset = UNSET
+            if not isinstance(self.company_size, Unset):
+                company_size = self.company_size
 
-        industry: list[str] | Unset = UNSET
-        if not isinstance(self.industry, Unset):
-            industry = self.industry
+            industry: list[str] | Unset = UNSET
+            if not isinstance(self.industry, Unset):
+                industry = self.industry
 
-        job_title: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.job_title, Unset):
-            job_title = self.job_title.to_dict()
+            job_title: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.job_title, Unset):
+                job_title = self.job_title.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if problems_solved is not UNSET:
-            field_dict["problems_solved"] = problems_solved
-        if benefits is not UNSET:
-            field_dict["benefits"] = benefits
-        if usp is not UNSET:
-            field_dict["usp"] = usp
-        if customer_goals is not UNSET:
-            field_dict["customer_goals"] = customer_goals
-        if success_stories is not UNSET:
-            field_dict["success_stories"] = success_stories
-        if keywords is not UNSET:
-            field_dict["keywords"] = keywords
-        if company_size is not UNSET:
-            field_dict["company_size"] = company_size
-        if industry is not UNSET:
-            field_dict["industry"] = industry
-        if job_title is not UNSET:
-            field_dict["job_title"] = job_title
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if problems_solved is not UNSET:
+                field_dict["problems_solved"] = problems_solved
+            if benefits is not UNSET:
+                field_dict["benefits"] = benefits
+            if usp is not UNSET:
+                field_dict["usp"] = usp
+            if customer_goals is not UNSET:
+                field_dict["customer_goals"] = customer_goals
+            if success_stories is not UNSET:
+                field_dict["success_stories"] = success_stories
+            if keywords is not UNSET:
+                field_dict["keywords"] = keywords
+            if company_size is not UNSET:
+                field_dict["company_size"] = company_size
+            if industry is not UNSET:
+                field_dict["industry"] = industry
+            if job_title is not UNSET:
+                field_dict["job_title"] = job_title
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        problems_solved = cast(list[str], d.pop("problems_solved", UNSET))
+                problems_solved = cast(list[str], d.pop("problems_solved", UNSET))
 
-        benefits = cast(list[str], d.pop("benefits", UNSET))
+                benefits = cast(list[str], d.pop("benefits", UNSET))
 
-        usp = d.pop("usp", UNSET)
+                usp = d.pop("usp", UNSET)
 
-        customer_goals = cast(list[str], d.pop("customer_goals", UNSET))
+                customer_goals = cast(list[str], d.pop("customer_goals", UNSET))
 
-        success_stories = d.pop("success_stories", UNSET)
+                success_stories = d.pop("success_stories", UNSET)
 
-        _keywords = d.pop("keywords", UNSET)
-        keywords: CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords | Unset
-        if isinstance(_keywords, Unset):
-            keywords = UNSET
-        else:
-            keywords = CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords.from_dict(
-                _keywords
-            )
+                _keywords = d.pop("keywords", UNSET)
+                keywords: CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords | Unset
+                if isinstance(_keywords, Unset):
+                    keywords = UNSET
+                else:
+                    keywords = (
+                        CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemKeywords.from_dict(
+                            _keywords
+                        )
+                    )
 
-        company_size = cast(list[str], d.pop("company_size", UNSET))
+                company_size = cast(list[str], d.pop("company_size", UNSET))
 
-        industry = cast(list[str], d.pop("industry", UNSET))
+                industry = cast(list[str], d.pop("industry", UNSET))
 
-        _job_title = d.pop("job_title", UNSET)
-        job_title: CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle | Unset
-        if isinstance(_job_title, Unset):
-            job_title = UNSET
-        else:
-            job_title = CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle.from_dict(
-                _job_title
-            )
+                _job_title = d.pop("job_title", UNSET)
+                job_title: CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle | Unset
+                if isinstance(_job_title, Unset):
+                    job_title = UNSET
+                else:
+                    job_title = (
+                        CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItemJobTitle.from_dict(
+                            _job_title
+                        )
+                    )
 
-        create_sales_agent_create_ai_sales_agent_config_memory_icps_item = cls(
-            name,
-            problems_solved,
-            benefits,
-            usp,
-            customer_goals,
-            success_stories,
-            keywords,
-            company_size,
-            industry,
-            job_title,
-        )
-
-        create_sales_agent_create_ai_sales_agent_config_memory_icps_item.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (
-                problems_solved is UNSET
-                or (
-                    type(problems_solved) is list
-                    and all(type(_item) is str for _item in problems_solved)
+                create_sales_agent_create_ai_sales_agent_config_memory_icps_item = cls(
+                    name,
+                    problems_solved,
+                    benefits,
+                    usp,
+                    customer_goals,
+                    success_stories,
+                    keywords,
+                    company_size,
+                    industry,
+                    job_title,
                 )
-            )
-            and (
-                benefits is UNSET
-                or (type(benefits) is list and all(type(_item) is str for _item in benefits))
-            )
-            and (type(usp) is str or usp is UNSET)
-            and (
-                customer_goals is UNSET
-                or (
-                    type(customer_goals) is list
-                    and all(type(_item) is str for _item in customer_goals)
-                )
-            )
-            and (type(success_stories) is str or success_stories is UNSET)
-            and (
-                company_size is UNSET
-                or (
-                    type(company_size) is list and all(type(_item) is str for _item in company_size)
-                )
-            )
-            and (
-                industry is UNSET
-                or (type(industry) is list and all(type(_item) is str for _item in industry))
-            )
-        ):
-            _check_shape(create_sales_agent_create_ai_sales_agent_config_memory_icps_item, _SHAPE)
-        return create_sales_agent_create_ai_sales_agent_config_memory_icps_item
+
+                create_sales_agent_create_ai_sales_agent_config_memory_icps_item.additional_properties = d
+                if (
+                    (type(name) is str or name is UNSET)
+                    and (
+                        problems_solved is UNSET
+                        or (
+                            type(problems_solved) is list
+                            and all(type(_item) is str for _item in problems_solved)
+                        )
+                    )
+                    and (
+                        benefits is UNSET
+                        or (
+                            type(benefits) is list and all(type(_item) is str for _item in benefits)
+                        )
+                    )
+                    and (type(usp) is str or usp is UNSET)
+                    and (
+                        customer_goals is UNSET
+                        or (
+                            type(customer_goals) is list
+                            and all(type(_item) is str for _item in customer_goals)
+                        )
+                    )
+                    and (type(success_stories) is str or success_stories is UNSET)
+                    and (
+                        company_size is UNSET
+                        or (
+                            type(company_size) is list
+                            and all(type(_item) is str for _item in company_size)
+                        )
+                    )
+                    and (
+                        industry is UNSET
+                        or (
+                            type(industry) is list and all(type(_item) is str for _item in industry)
+                        )
+                    )
+                ):
+                    return create_sales_agent_create_ai_sales_agent_config_memory_icps_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -207,71 +226,18 @@ class CreateSalesAgentCreateAISalesAgentConfigMemoryIcpsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "problems_solved",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "benefits",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "usp",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "customer_goals",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "success_stories",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_size",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "industry",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("problems_solved", "problems_solved", False),
+    ("benefits", "benefits", False),
+    ("usp", "usp", False),
+    ("customer_goals", "customer_goals", False),
+    ("success_stories", "success_stories", False),
+    ("keywords", "keywords", False),
+    ("company_size", "company_size", False),
+    ("industry", "industry", False),
+    ("job_title", "job_title", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSalesAgentGuidanceRuleBody")
@@ -29,38 +31,44 @@ class CreateSalesAgentGuidanceRuleBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        content = self.content
+        try:
+            content = self.content
 
-        title = self.title
+            title = self.title
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "content": content,
-            }
-        )
-        if title is not UNSET:
-            field_dict["title"] = title
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if content is not UNSET:
+                field_dict["content"] = content
+            if title is not UNSET:
+                field_dict["title"] = title
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        content = d.pop("content")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                content = d.pop("content")
 
-        title = d.pop("title", UNSET)
+                title = d.pop("title", UNSET)
 
-        create_sales_agent_guidance_rule_body = cls(
-            content,
-            title,
-        )
+                create_sales_agent_guidance_rule_body = cls(
+                    content,
+                    title,
+                )
 
-        create_sales_agent_guidance_rule_body.additional_properties = d
-        if not (type(content) is str and (type(title) is str or title is UNSET)):
-            _check_shape(create_sales_agent_guidance_rule_body, _SHAPE)
-        return create_sales_agent_guidance_rule_body
+                create_sales_agent_guidance_rule_body.additional_properties = d
+                if type(content) is str and (type(title) is str or title is UNSET):
+                    return create_sales_agent_guidance_rule_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,14 +87,8 @@ class CreateSalesAgentGuidanceRuleBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("content", (str,), None),
-    (
-        "title",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("content", "content", True),
+    ("title", "title", False),
 )

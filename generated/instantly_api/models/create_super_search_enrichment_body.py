@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentBody")
@@ -47,99 +49,114 @@ class CreateSuperSearchEnrichmentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_id = self.resource_id
+        try:
+            resource_id = self.resource_id
 
-        type_ = self.type_
+            type_ = self.type_
 
-        limit = self.limit
+            limit = self.limit
 
-        filters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.filters, Unset):
-            filters = []
-            for filters_item_data in self.filters:
-                filters_item = filters_item_data.to_dict()
-                filters.append(filters_item)
+            filters: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.filters, Unset):
+                if not isinstance(self.filters, list):
+                    raise TypeError("not a list")
+                filters = []
+                for filters_item_data in self.filters:
+                    filters_item = filters_item_data.to_dict()
+                    filters.append(filters_item)
 
-        custom_flow: list[str] | Unset = UNSET
-        if not isinstance(self.custom_flow, Unset):
-            custom_flow = self.custom_flow
+            custom_flow: list[str] | Unset = UNSET
+            if not isinstance(self.custom_flow, Unset):
+                custom_flow = self.custom_flow
 
-        integration_actions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integration_actions, Unset):
-            integration_actions = self.integration_actions.to_dict()
+            integration_actions: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.integration_actions, Unset):
+                integration_actions = self.integration_actions.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resource_id": resource_id,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if filters is not UNSET:
-            field_dict["filters"] = filters
-        if custom_flow is not UNSET:
-            field_dict["custom_flow"] = custom_flow
-        if integration_actions is not UNSET:
-            field_dict["integration_actions"] = integration_actions
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if filters is not UNSET:
+                field_dict["filters"] = filters
+            if custom_flow is not UNSET:
+                field_dict["custom_flow"] = custom_flow
+            if integration_actions is not UNSET:
+                field_dict["integration_actions"] = integration_actions
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_id = d.pop("resource_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                resource_id = d.pop("resource_id")
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        _filters = d.pop("filters", UNSET)
-        filters: list[CreateSuperSearchEnrichmentBodyFiltersItem] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = CreateSuperSearchEnrichmentBodyFiltersItem.from_dict(
-                    filters_item_data
+                _filters = d.pop("filters", UNSET)
+                filters: list[CreateSuperSearchEnrichmentBodyFiltersItem] | Unset = UNSET
+                if _filters is not UNSET:
+                    if type(_filters) is not list:
+                        raise TypeError("filters is not a list")
+                    filters = []
+                    for filters_item_data in _filters:
+                        filters_item = CreateSuperSearchEnrichmentBodyFiltersItem.from_dict(
+                            filters_item_data
+                        )
+
+                        filters.append(filters_item)
+
+                custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
+
+                _integration_actions = d.pop("integration_actions", UNSET)
+                integration_actions: CreateSuperSearchEnrichmentBodyIntegrationActions | Unset
+                if isinstance(_integration_actions, Unset):
+                    integration_actions = UNSET
+                else:
+                    integration_actions = (
+                        CreateSuperSearchEnrichmentBodyIntegrationActions.from_dict(
+                            _integration_actions
+                        )
+                    )
+
+                create_super_search_enrichment_body = cls(
+                    resource_id,
+                    type_,
+                    limit,
+                    filters,
+                    custom_flow,
+                    integration_actions,
                 )
 
-                filters.append(filters_item)
+                create_super_search_enrichment_body.additional_properties = d
+                if (
+                    type(resource_id) is str
+                    and (type(type_) is str or type_ is UNSET)
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (
+                        custom_flow is UNSET
+                        or (
+                            type(custom_flow) is list
+                            and all(type(_item) is str for _item in custom_flow)
+                        )
+                    )
+                ):
+                    return create_super_search_enrichment_body
 
-        custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
-
-        _integration_actions = d.pop("integration_actions", UNSET)
-        integration_actions: CreateSuperSearchEnrichmentBodyIntegrationActions | Unset
-        if isinstance(_integration_actions, Unset):
-            integration_actions = UNSET
-        else:
-            integration_actions = CreateSuperSearchEnrichmentBodyIntegrationActions.from_dict(
-                _integration_actions
-            )
-
-        create_super_search_enrichment_body = cls(
-            resource_id,
-            type_,
-            limit,
-            filters,
-            custom_flow,
-            integration_actions,
-        )
-
-        create_super_search_enrichment_body.additional_properties = d
-        if not (
-            type(resource_id) is str
-            and (type(type_) is str or type_ is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (
-                custom_flow is UNSET
-                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
-            )
-        ):
-            _check_shape(create_super_search_enrichment_body, _SHAPE)
-        return create_super_search_enrichment_body
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -158,33 +175,14 @@ class CreateSuperSearchEnrichmentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("resource_id", (str,), None),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_flow",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("resource_id", "resource_id", True),
+    ("type_", "type", False),
+    ("limit", "limit", False),
+    ("filters", "filters", False),
+    ("custom_flow", "custom_flow", False),
+    ("integration_actions", "integration_actions", False),
 )
 
 

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="CreateSuperSearchEnrichmentBodyIntegrationActions")
 
 
@@ -30,32 +34,39 @@ class CreateSuperSearchEnrichmentBodyIntegrationActions:
     ] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                field_dict[prop_name] = prop.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        create_super_search_enrichment_body_integration_actions = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                create_super_search_enrichment_body_integration_actions = cls()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = (
-                CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty.from_dict(
-                    prop_dict
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
+                    additional_property = CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalProperty.from_dict(
+                        prop_dict
+                    )
+
+                    additional_properties[prop_name] = additional_property
+
+                create_super_search_enrichment_body_integration_actions.additional_properties = (
+                    additional_properties
                 )
-            )
+                return create_super_search_enrichment_body_integration_actions
 
-            additional_properties[prop_name] = additional_property
-
-        create_super_search_enrichment_body_integration_actions.additional_properties = (
-            additional_properties
-        )
-        return create_super_search_enrichment_body_integration_actions
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -76,6 +87,10 @@ class CreateSuperSearchEnrichmentBodyIntegrationActions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar(
     "T",
     bound="CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalProperty",
@@ -29,31 +34,38 @@ class CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditio
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        mapping = self.mapping.to_dict()
+        try:
+            mapping = self.mapping.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "mapping": mapping,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if mapping is not UNSET:
+                field_dict["mapping"] = mapping
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        mapping = CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping.from_dict(
-            d.pop("mapping")
-        )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                mapping = CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditionalPropertyMapping.from_dict(
+                    d.pop("mapping")
+                )
 
-        create_super_search_enrichment_body_integration_actions_additional_property_additional_property = cls(
-            mapping,
-        )
+                create_super_search_enrichment_body_integration_actions_additional_property_additional_property = cls(
+                    mapping,
+                )
 
-        create_super_search_enrichment_body_integration_actions_additional_property_additional_property.additional_properties = d
-        return create_super_search_enrichment_body_integration_actions_additional_property_additional_property
+                create_super_search_enrichment_body_integration_actions_additional_property_additional_property.additional_properties = d
+                return create_super_search_enrichment_body_integration_actions_additional_property_additional_property
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -70,6 +82,10 @@ class CreateSuperSearchEnrichmentBodyIntegrationActionsAdditionalPropertyAdditio
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("mapping", "mapping", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateWorkspaceGroupMemberCreateWorkspaceGroupMember")
 
@@ -25,31 +28,37 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sub_workspace_id = self.sub_workspace_id
+        try:
+            sub_workspace_id = self.sub_workspace_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "sub_workspace_id": sub_workspace_id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if sub_workspace_id is not UNSET:
+                field_dict["sub_workspace_id"] = sub_workspace_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sub_workspace_id = d.pop("sub_workspace_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                sub_workspace_id = d.pop("sub_workspace_id")
 
-        create_workspace_group_member_create_workspace_group_member = cls(
-            sub_workspace_id,
-        )
+                create_workspace_group_member_create_workspace_group_member = cls(
+                    sub_workspace_id,
+                )
 
-        create_workspace_group_member_create_workspace_group_member.additional_properties = d
-        if not (type(sub_workspace_id) is str):
-            _check_shape(create_workspace_group_member_create_workspace_group_member, _SHAPE)
-        return create_workspace_group_member_create_workspace_group_member
+                create_workspace_group_member_create_workspace_group_member.additional_properties = d
+                if type(sub_workspace_id) is str:
+                    return create_workspace_group_member_create_workspace_group_member
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,4 +77,5 @@ class CreateWorkspaceGroupMemberCreateWorkspaceGroupMember:
         return key in self.additional_properties
 
 
-_SHAPE = (("sub_workspace_id", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("sub_workspace_id", "sub_workspace_id", True),)

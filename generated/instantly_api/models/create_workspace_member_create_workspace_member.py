@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateWorkspaceMemberCreateWorkspaceMember")
@@ -42,83 +44,93 @@ class CreateWorkspaceMemberCreateWorkspaceMember:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        role = self.role
+            role = self.role
 
-        user_email: None | str | Unset
-        if isinstance(self.user_email, Unset):
-            user_email = UNSET
-        else:
-            user_email = self.user_email
+            user_email: None | str | Unset
+            if isinstance(self.user_email, Unset):
+                user_email = UNSET
+            else:
+                user_email = self.user_email
 
-        nickname: None | str | Unset
-        if isinstance(self.nickname, Unset):
-            nickname = UNSET
-        else:
-            nickname = self.nickname
+            nickname: None | str | Unset
+            if isinstance(self.nickname, Unset):
+                nickname = UNSET
+            else:
+                nickname = self.nickname
 
-        permissions: list[str] | None | Unset
-        if isinstance(self.permissions, Unset):
-            permissions = UNSET
-        elif isinstance(self.permissions, list):
-            permissions = self.permissions
+            permissions: list[str] | None | Unset
+            if isinstance(self.permissions, Unset):
+                permissions = UNSET
+            elif isinstance(self.permissions, list):
+                permissions = self.permissions
 
-        else:
-            permissions = self.permissions
+            else:
+                permissions = self.permissions
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-                "role": role,
-            }
-        )
-        if user_email is not UNSET:
-            field_dict["user_email"] = user_email
-        if nickname is not UNSET:
-            field_dict["nickname"] = nickname
-        if permissions is not UNSET:
-            field_dict["permissions"] = permissions
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if role is not UNSET:
+                field_dict["role"] = role
+            if user_email is not UNSET:
+                field_dict["user_email"] = user_email
+            if nickname is not UNSET:
+                field_dict["nickname"] = nickname
+            if permissions is not UNSET:
+                field_dict["permissions"] = permissions
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        role = d.pop("role")
+                role = d.pop("role")
 
-        user_email = d.pop("user_email", UNSET)
+                user_email = d.pop("user_email", UNSET)
 
-        nickname = d.pop("nickname", UNSET)
+                nickname = d.pop("nickname", UNSET)
 
-        permissions = _parse_permissions(d.pop("permissions", UNSET))
+                permissions = _parse_permissions(d.pop("permissions", UNSET))
 
-        create_workspace_member_create_workspace_member = cls(
-            email,
-            role,
-            user_email,
-            nickname,
-            permissions,
-        )
+                create_workspace_member_create_workspace_member = cls(
+                    email,
+                    role,
+                    user_email,
+                    nickname,
+                    permissions,
+                )
 
-        create_workspace_member_create_workspace_member.additional_properties = d
-        if not (
-            type(email) is str
-            and type(role) is str
-            and (user_email is None or type(user_email) is str or user_email is UNSET)
-            and (nickname is None or type(nickname) is str or nickname is UNSET)
-            and (
-                permissions is None
-                or permissions is UNSET
-                or (type(permissions) is list and all(type(_item) is str for _item in permissions))
-            )
-        ):
-            _check_shape(create_workspace_member_create_workspace_member, _SHAPE)
-        return create_workspace_member_create_workspace_member
+                create_workspace_member_create_workspace_member.additional_properties = d
+                if (
+                    type(email) is str
+                    and type(role) is str
+                    and (user_email is None or type(user_email) is str or user_email is UNSET)
+                    and (nickname is None or type(nickname) is str or nickname is UNSET)
+                    and (
+                        permissions is None
+                        or permissions is UNSET
+                        or (
+                            type(permissions) is list
+                            and all(type(_item) is str for _item in permissions)
+                        )
+                    )
+                ):
+                    return create_workspace_member_create_workspace_member
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -156,34 +168,11 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
     )
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    ("role", (str,), None),
-    (
-        "user_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "nickname",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "permissions",
-        (
-            list,
-            type(None),
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("role", "role", True),
+    ("user_email", "user_email", False),
+    ("nickname", "nickname", False),
+    ("permissions", "permissions", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CreateblukBlockListEntryBulkCreateBlockListEntry")
 
@@ -25,31 +28,37 @@ class CreateblukBlockListEntryBulkCreateBlockListEntry:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        bl_values = self.bl_values
+        try:
+            bl_values = self.bl_values
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "bl_values": bl_values,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if bl_values is not UNSET:
+                field_dict["bl_values"] = bl_values
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        bl_values = cast(list[str], d.pop("bl_values"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                bl_values = cast(list[str], d.pop("bl_values"))
 
-        createbluk_block_list_entry_bulk_create_block_list_entry = cls(
-            bl_values,
-        )
+                createbluk_block_list_entry_bulk_create_block_list_entry = cls(
+                    bl_values,
+                )
 
-        createbluk_block_list_entry_bulk_create_block_list_entry.additional_properties = d
-        if not (type(bl_values) is list and all(type(_item) is str for _item in bl_values)):
-            _check_shape(createbluk_block_list_entry_bulk_create_block_list_entry, _SHAPE)
-        return createbluk_block_list_entry_bulk_create_block_list_entry
+                createbluk_block_list_entry_bulk_create_block_list_entry.additional_properties = d
+                if type(bl_values) is list and all(type(_item) is str for _item in bl_values):
+                    return createbluk_block_list_entry_bulk_create_block_list_entry
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,4 +77,5 @@ class CreateblukBlockListEntryBulkCreateBlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (("bl_values", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("bl_values", "bl_values", True),)

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CtdStatus")
@@ -31,55 +33,63 @@ class CtdStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        success = self.success
+        try:
+            success = self.success
 
-        ssl = self.ssl
+            ssl = self.ssl
 
-        cname = self.cname
+            cname = self.cname
 
-        host = self.host
+            host = self.host
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if success is not UNSET:
-            field_dict["success"] = success
-        if ssl is not UNSET:
-            field_dict["ssl"] = ssl
-        if cname is not UNSET:
-            field_dict["cname"] = cname
-        if host is not UNSET:
-            field_dict["host"] = host
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if success is not UNSET:
+                field_dict["success"] = success
+            if ssl is not UNSET:
+                field_dict["ssl"] = ssl
+            if cname is not UNSET:
+                field_dict["cname"] = cname
+            if host is not UNSET:
+                field_dict["host"] = host
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                success = d.pop("success", UNSET)
 
-        ssl = d.pop("ssl", UNSET)
+                ssl = d.pop("ssl", UNSET)
 
-        cname = d.pop("cname", UNSET)
+                cname = d.pop("cname", UNSET)
 
-        host = d.pop("host", UNSET)
+                host = d.pop("host", UNSET)
 
-        ctd_status = cls(
-            success,
-            ssl,
-            cname,
-            host,
-        )
+                ctd_status = cls(
+                    success,
+                    ssl,
+                    cname,
+                    host,
+                )
 
-        ctd_status.additional_properties = d
-        if not (
-            (type(success) is bool or success is UNSET)
-            and (type(ssl) is bool or ssl is UNSET)
-            and (type(cname) is bool or cname is UNSET)
-            and (type(host) is str or host is UNSET)
-        ):
-            _check_shape(ctd_status, _SHAPE)
-        return ctd_status
+                ctd_status.additional_properties = d
+                if (
+                    (type(success) is bool or success is UNSET)
+                    and (type(ssl) is bool or ssl is UNSET)
+                    and (type(cname) is bool or cname is UNSET)
+                    and (type(host) is str or host is UNSET)
+                ):
+                    return ctd_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,37 +108,10 @@ class CtdStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "success",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ssl",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cname",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "host",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("success", "success", False),
+    ("ssl", "ssl", False),
+    ("cname", "cname", False),
+    ("host", "host", False),
 )

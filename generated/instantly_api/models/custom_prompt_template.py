@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplate")
@@ -70,211 +72,229 @@ class CustomPromptTemplate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        workspace_id = self.workspace_id
+            workspace_id = self.workspace_id
 
-        created_by = self.created_by
+            created_by = self.created_by
 
-        name = self.name
+            name = self.name
 
-        category = self.category
+            category = self.category
 
-        prompt = self.prompt
+            prompt = self.prompt
 
-        is_public = self.is_public
+            is_public = self.is_public
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        properties: list[dict[str, Any]] | None | Unset
-        if isinstance(self.properties, Unset):
-            properties = UNSET
-        elif isinstance(self.properties, list):
-            properties = []
-            for properties_type_1_item_data in self.properties:
-                properties_type_1_item = properties_type_1_item_data.to_dict()
-                properties.append(properties_type_1_item)
+            properties: list[dict[str, Any]] | None | Unset
+            if isinstance(self.properties, Unset):
+                properties = UNSET
+            elif isinstance(self.properties, list):
+                if not isinstance(self.properties, list):
+                    raise TypeError("not a list")
+                properties = []
+                for properties_type_1_item_data in self.properties:
+                    properties_type_1_item = properties_type_1_item_data.to_dict()
+                    properties.append(properties_type_1_item)
 
-        else:
-            properties = self.properties
+            else:
+                properties = self.properties
 
-        model_version = self.model_version
+            model_version = self.model_version
 
-        from_shared: bool | None | Unset
-        if isinstance(self.from_shared, Unset):
-            from_shared = UNSET
-        else:
-            from_shared = self.from_shared
+            from_shared: bool | None | Unset
+            if isinstance(self.from_shared, Unset):
+                from_shared = UNSET
+            else:
+                from_shared = self.from_shared
 
-        like_count: float | None | Unset
-        if isinstance(self.like_count, Unset):
-            like_count = UNSET
-        else:
-            like_count = self.like_count
+            like_count: float | None | Unset
+            if isinstance(self.like_count, Unset):
+                like_count = UNSET
+            else:
+                like_count = self.like_count
 
-        execution_count: float | None | Unset
-        if isinstance(self.execution_count, Unset):
-            execution_count = UNSET
-        else:
-            execution_count = self.execution_count
+            execution_count: float | None | Unset
+            if isinstance(self.execution_count, Unset):
+                execution_count = UNSET
+            else:
+                execution_count = self.execution_count
 
-        liked: bool | None | Unset
-        if isinstance(self.liked, Unset):
-            liked = UNSET
-        else:
-            liked = self.liked
+            liked: bool | None | Unset
+            if isinstance(self.liked, Unset):
+                liked = UNSET
+            else:
+                liked = self.liked
 
-        template_type: None | str | Unset
-        if isinstance(self.template_type, Unset):
-            template_type = UNSET
-        else:
-            template_type = self.template_type
+            template_type: None | str | Unset
+            if isinstance(self.template_type, Unset):
+                template_type = UNSET
+            else:
+                template_type = self.template_type
 
-        created_by_instantly: bool | None | Unset
-        if isinstance(self.created_by_instantly, Unset):
-            created_by_instantly = UNSET
-        else:
-            created_by_instantly = self.created_by_instantly
+            created_by_instantly: bool | None | Unset
+            if isinstance(self.created_by_instantly, Unset):
+                created_by_instantly = UNSET
+            else:
+                created_by_instantly = self.created_by_instantly
 
-        creator: dict[str, Any] | None | Unset
-        if isinstance(self.creator, Unset):
-            creator = UNSET
-        elif isinstance(self.creator, CustomPromptTemplateCreatorType1):
-            creator = self.creator.to_dict()
-        else:
-            creator = self.creator
+            creator: dict[str, Any] | None | Unset
+            if isinstance(self.creator, Unset):
+                creator = UNSET
+            elif isinstance(self.creator, CustomPromptTemplateCreatorType1):
+                creator = self.creator.to_dict()
+            else:
+                creator = self.creator
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "workspace_id": workspace_id,
-                "created_by": created_by,
-                "name": name,
-                "category": category,
-                "prompt": prompt,
-                "is_public": is_public,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if properties is not UNSET:
-            field_dict["properties"] = properties
-        if model_version is not UNSET:
-            field_dict["model_version"] = model_version
-        if from_shared is not UNSET:
-            field_dict["from_shared"] = from_shared
-        if like_count is not UNSET:
-            field_dict["like_count"] = like_count
-        if execution_count is not UNSET:
-            field_dict["execution_count"] = execution_count
-        if liked is not UNSET:
-            field_dict["liked"] = liked
-        if template_type is not UNSET:
-            field_dict["template_type"] = template_type
-        if created_by_instantly is not UNSET:
-            field_dict["created_by_instantly"] = created_by_instantly
-        if creator is not UNSET:
-            field_dict["creator"] = creator
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if created_by is not UNSET:
+                field_dict["created_by"] = created_by
+            if name is not UNSET:
+                field_dict["name"] = name
+            if category is not UNSET:
+                field_dict["category"] = category
+            if prompt is not UNSET:
+                field_dict["prompt"] = prompt
+            if is_public is not UNSET:
+                field_dict["is_public"] = is_public
+            if description is not UNSET:
+                field_dict["description"] = description
+            if properties is not UNSET:
+                field_dict["properties"] = properties
+            if model_version is not UNSET:
+                field_dict["model_version"] = model_version
+            if from_shared is not UNSET:
+                field_dict["from_shared"] = from_shared
+            if like_count is not UNSET:
+                field_dict["like_count"] = like_count
+            if execution_count is not UNSET:
+                field_dict["execution_count"] = execution_count
+            if liked is not UNSET:
+                field_dict["liked"] = liked
+            if template_type is not UNSET:
+                field_dict["template_type"] = template_type
+            if created_by_instantly is not UNSET:
+                field_dict["created_by_instantly"] = created_by_instantly
+            if creator is not UNSET:
+                field_dict["creator"] = creator
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        workspace_id = d.pop("workspace_id")
+                workspace_id = d.pop("workspace_id")
 
-        created_by = d.pop("created_by")
+                created_by = d.pop("created_by")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        category = d.pop("category")
+                category = d.pop("category")
 
-        prompt = d.pop("prompt")
+                prompt = d.pop("prompt")
 
-        is_public = d.pop("is_public")
+                is_public = d.pop("is_public")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        properties = _parse_properties(d.pop("properties", UNSET))
+                properties = _parse_properties(d.pop("properties", UNSET))
 
-        model_version = d.pop("model_version", UNSET)
+                model_version = d.pop("model_version", UNSET)
 
-        from_shared = d.pop("from_shared", UNSET)
+                from_shared = d.pop("from_shared", UNSET)
 
-        like_count = d.pop("like_count", UNSET)
+                like_count = d.pop("like_count", UNSET)
 
-        execution_count = d.pop("execution_count", UNSET)
+                execution_count = d.pop("execution_count", UNSET)
 
-        liked = d.pop("liked", UNSET)
+                liked = d.pop("liked", UNSET)
 
-        template_type = d.pop("template_type", UNSET)
+                template_type = d.pop("template_type", UNSET)
 
-        created_by_instantly = d.pop("created_by_instantly", UNSET)
+                created_by_instantly = d.pop("created_by_instantly", UNSET)
 
-        creator = _parse_creator(d.pop("creator", UNSET))
+                creator = _parse_creator(d.pop("creator", UNSET))
 
-        custom_prompt_template = cls(
-            id,
-            workspace_id,
-            created_by,
-            name,
-            category,
-            prompt,
-            is_public,
-            description,
-            properties,
-            model_version,
-            from_shared,
-            like_count,
-            execution_count,
-            liked,
-            template_type,
-            created_by_instantly,
-            creator,
-        )
+                custom_prompt_template = cls(
+                    id,
+                    workspace_id,
+                    created_by,
+                    name,
+                    category,
+                    prompt,
+                    is_public,
+                    description,
+                    properties,
+                    model_version,
+                    from_shared,
+                    like_count,
+                    execution_count,
+                    liked,
+                    template_type,
+                    created_by_instantly,
+                    creator,
+                )
 
-        custom_prompt_template.additional_properties = d
-        if not (
-            type(id) is str
-            and type(workspace_id) is str
-            and type(created_by) is str
-            and type(name) is str
-            and type(category) is int
-            and type(prompt) is str
-            and type(is_public) is bool
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(model_version) is str or model_version is UNSET)
-            and (type(from_shared) is bool or from_shared is None or from_shared is UNSET)
-            and (
-                type(like_count) is float
-                or type(like_count) is int
-                or like_count is None
-                or like_count is UNSET
-            )
-            and (
-                type(execution_count) is float
-                or type(execution_count) is int
-                or execution_count is None
-                or execution_count is UNSET
-            )
-            and (type(liked) is bool or liked is None or liked is UNSET)
-            and (template_type is None or type(template_type) is str or template_type is UNSET)
-            and (
-                type(created_by_instantly) is bool
-                or created_by_instantly is None
-                or created_by_instantly is UNSET
-            )
-        ):
-            _check_shape(custom_prompt_template, _SHAPE)
-        return custom_prompt_template
+                custom_prompt_template.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(workspace_id) is str
+                    and type(created_by) is str
+                    and type(name) is str
+                    and type(category) is int
+                    and type(prompt) is str
+                    and type(is_public) is bool
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(model_version) is str or model_version is UNSET)
+                    and (type(from_shared) is bool or from_shared is None or from_shared is UNSET)
+                    and (
+                        type(like_count) is float
+                        or type(like_count) is int
+                        or like_count is None
+                        or like_count is UNSET
+                    )
+                    and (
+                        type(execution_count) is float
+                        or type(execution_count) is int
+                        or execution_count is None
+                        or execution_count is UNSET
+                    )
+                    and (type(liked) is bool or liked is None or liked is UNSET)
+                    and (
+                        template_type is None
+                        or type(template_type) is str
+                        or template_type is UNSET
+                    )
+                    and (
+                        type(created_by_instantly) is bool
+                        or created_by_instantly is None
+                        or created_by_instantly is UNSET
+                    )
+                ):
+                    return custom_prompt_template
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -303,6 +323,8 @@ def _parse_properties(data: object) -> list[CustomPromptTemplatePropertiesType1I
             raise TypeError()
         properties_type_1 = []
         _properties_type_1 = data
+        if type(_properties_type_1) is not list:
+            raise TypeError("properties_type_1 is not a list")
         for properties_type_1_item_data in _properties_type_1:
             properties_type_1_item = CustomPromptTemplatePropertiesType1Item.from_dict(
                 properties_type_1_item_data
@@ -338,87 +360,25 @@ def _parse_creator(data: object) -> CustomPromptTemplateCreatorType1 | None | Un
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("workspace_id", (str,), None),
-    ("created_by", (str,), None),
-    ("name", (str,), None),
-    ("category", (int,), None),
-    ("prompt", (str,), None),
-    ("is_public", (bool,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "model_version",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "from_shared",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "like_count",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "execution_count",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "liked",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "template_type",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "created_by_instantly",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("workspace_id", "workspace_id", True),
+    ("created_by", "created_by", True),
+    ("name", "name", True),
+    ("category", "category", True),
+    ("prompt", "prompt", True),
+    ("is_public", "is_public", True),
+    ("description", "description", False),
+    ("properties", "properties", False),
+    ("model_version", "model_version", False),
+    ("from_shared", "from_shared", False),
+    ("like_count", "like_count", False),
+    ("execution_count", "execution_count", False),
+    ("liked", "liked", False),
+    ("template_type", "template_type", False),
+    ("created_by_instantly", "created_by_instantly", False),
+    ("creator", "creator", False),
 )
 
 

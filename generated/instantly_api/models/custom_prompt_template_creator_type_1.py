@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplateCreatorType1")
@@ -27,43 +29,51 @@ class CustomPromptTemplateCreatorType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payload, Unset):
-            payload = self.payload.to_dict()
+            payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.payload, Unset):
+                payload = self.payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if payload is not UNSET:
-            field_dict["payload"] = payload
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if payload is not UNSET:
+                field_dict["payload"] = payload
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        _payload = d.pop("payload", UNSET)
-        payload: CustomPromptTemplateCreatorType1Payload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = CustomPromptTemplateCreatorType1Payload.from_dict(_payload)
+                _payload = d.pop("payload", UNSET)
+                payload: CustomPromptTemplateCreatorType1Payload | Unset
+                if isinstance(_payload, Unset):
+                    payload = UNSET
+                else:
+                    payload = CustomPromptTemplateCreatorType1Payload.from_dict(_payload)
 
-        custom_prompt_template_creator_type_1 = cls(
-            id,
-            payload,
-        )
+                custom_prompt_template_creator_type_1 = cls(
+                    id,
+                    payload,
+                )
 
-        custom_prompt_template_creator_type_1.additional_properties = d
-        if not (type(id) is str or id is UNSET):
-            _check_shape(custom_prompt_template_creator_type_1, _SHAPE)
-        return custom_prompt_template_creator_type_1
+                custom_prompt_template_creator_type_1.additional_properties = d
+                if type(id) is str or id is UNSET:
+                    return custom_prompt_template_creator_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -82,15 +92,10 @@ class CustomPromptTemplateCreatorType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("payload", "payload", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplateCreatorType1Payload")
@@ -24,34 +27,43 @@ class CustomPromptTemplateCreatorType1Payload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.name, Unset):
-            name = self.name.to_dict()
+        try:
+            name: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.name, Unset):
+                name = self.name.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _name = d.pop("name", UNSET)
-        name: CustomPromptTemplateCreatorType1PayloadName | Unset
-        if isinstance(_name, Unset):
-            name = UNSET
-        else:
-            name = CustomPromptTemplateCreatorType1PayloadName.from_dict(_name)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _name = d.pop("name", UNSET)
+                name: CustomPromptTemplateCreatorType1PayloadName | Unset
+                if isinstance(_name, Unset):
+                    name = UNSET
+                else:
+                    name = CustomPromptTemplateCreatorType1PayloadName.from_dict(_name)
 
-        custom_prompt_template_creator_type_1_payload = cls(
-            name,
-        )
+                custom_prompt_template_creator_type_1_payload = cls(
+                    name,
+                )
 
-        custom_prompt_template_creator_type_1_payload.additional_properties = d
-        return custom_prompt_template_creator_type_1_payload
+                custom_prompt_template_creator_type_1_payload.additional_properties = d
+                return custom_prompt_template_creator_type_1_payload
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,6 +80,10 @@ class CustomPromptTemplateCreatorType1Payload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("name", "name", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

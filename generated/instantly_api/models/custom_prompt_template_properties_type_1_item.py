@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomPromptTemplatePropertiesType1Item")
@@ -27,38 +29,46 @@ class CustomPromptTemplatePropertiesType1Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        property_ = self.property_
+            property_ = self.property_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if property_ is not UNSET:
-            field_dict["property"] = property_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if property_ is not UNSET:
+                field_dict["property"] = property_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        property_ = d.pop("property", UNSET)
+                property_ = d.pop("property", UNSET)
 
-        custom_prompt_template_properties_type_1_item = cls(
-            name,
-            property_,
-        )
+                custom_prompt_template_properties_type_1_item = cls(
+                    name,
+                    property_,
+                )
 
-        custom_prompt_template_properties_type_1_item.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET) and (type(property_) is str or property_ is UNSET)
-        ):
-            _check_shape(custom_prompt_template_properties_type_1_item, _SHAPE)
-        return custom_prompt_template_properties_type_1_item
+                custom_prompt_template_properties_type_1_item.additional_properties = d
+                if (type(name) is str or name is UNSET) and (
+                    type(property_) is str or property_ is UNSET
+                ):
+                    return custom_prompt_template_properties_type_1_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,21 +87,8 @@ class CustomPromptTemplatePropertiesType1Item:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "property_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("property_", "property", False),
 )

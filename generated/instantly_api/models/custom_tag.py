@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CustomTag")
@@ -43,71 +45,81 @@ class CustomTag:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        label = self.label
+            label = self.label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "organization_id": organization_id,
-                "label": label,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if label is not UNSET:
+                field_dict["label"] = label
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        label = d.pop("label")
+                label = d.pop("label")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        custom_tag = cls(
-            id,
-            timestamp_created,
-            timestamp_updated,
-            organization_id,
-            label,
-            description,
-        )
+                custom_tag = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_updated,
+                    organization_id,
+                    label,
+                    description,
+                )
 
-        custom_tag.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(label) is str
-            and (description is None or type(description) is str or description is UNSET)
-        ):
-            _check_shape(custom_tag, _SHAPE)
-        return custom_tag
+                custom_tag.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(label) is str
+                    and (description is None or type(description) is str or description is UNSET)
+                ):
+                    return custom_tag
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -126,17 +138,12 @@ class CustomTag:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("label", (str,), None),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("organization_id", "organization_id", True),
+    ("label", "label", True),
+    ("description", "description", False),
 )

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="CustomTagMapping")
 
@@ -44,67 +47,78 @@ class CustomTagMapping:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        tag_id = self.tag_id
+            tag_id = self.tag_id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        resource_type = self.resource_type
+            resource_type = self.resource_type
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "tag_id": tag_id,
-                "resource_id": resource_id,
-                "resource_type": resource_type,
-                "timestamp_created": timestamp_created,
-                "organization_id": organization_id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if tag_id is not UNSET:
+                field_dict["tag_id"] = tag_id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        tag_id = d.pop("tag_id")
+                tag_id = d.pop("tag_id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        custom_tag_mapping = cls(
-            id,
-            tag_id,
-            resource_id,
-            resource_type,
-            timestamp_created,
-            organization_id,
-        )
+                custom_tag_mapping = cls(
+                    id,
+                    tag_id,
+                    resource_id,
+                    resource_type,
+                    timestamp_created,
+                    organization_id,
+                )
 
-        custom_tag_mapping.additional_properties = d
-        if not (
-            type(id) is str
-            and type(tag_id) is str
-            and type(resource_id) is str
-            and type(resource_type) is int
-            and type(organization_id) is str
-        ):
-            _check_shape(custom_tag_mapping, _SHAPE)
-        return custom_tag_mapping
+                custom_tag_mapping.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(tag_id) is str
+                    and type(resource_id) is str
+                    and type(resource_type) is int
+                    and type(organization_id) is str
+                ):
+                    return custom_tag_mapping
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -123,10 +137,12 @@ class CustomTagMapping:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("tag_id", (str,), None),
-    ("resource_id", (str,), None),
-    ("resource_type", (int,), None),
-    ("organization_id", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("tag_id", "tag_id", True),
+    ("resource_id", "resource_id", True),
+    ("resource_type", "resource_type", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("organization_id", "organization_id", True),
 )

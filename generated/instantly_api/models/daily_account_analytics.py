@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DailyAccountAnalytics")
 
@@ -56,124 +59,143 @@ class DailyAccountAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        date = self.date
+        try:
+            date = self.date
 
-        email_account = self.email_account
+            email_account = self.email_account
 
-        sent = self.sent
+            sent = self.sent
 
-        bounced = self.bounced
+            bounced = self.bounced
 
-        contacted = self.contacted
+            contacted = self.contacted
 
-        new_leads_contacted = self.new_leads_contacted
+            new_leads_contacted = self.new_leads_contacted
 
-        opened = self.opened
+            opened = self.opened
 
-        unique_opened = self.unique_opened
+            unique_opened = self.unique_opened
 
-        replies = self.replies
+            replies = self.replies
 
-        unique_replies = self.unique_replies
+            unique_replies = self.unique_replies
 
-        replies_automatic = self.replies_automatic
+            replies_automatic = self.replies_automatic
 
-        unique_replies_automatic = self.unique_replies_automatic
+            unique_replies_automatic = self.unique_replies_automatic
 
-        clicks = self.clicks
+            clicks = self.clicks
 
-        unique_clicks = self.unique_clicks
+            unique_clicks = self.unique_clicks
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "date": date,
-                "email_account": email_account,
-                "sent": sent,
-                "bounced": bounced,
-                "contacted": contacted,
-                "new_leads_contacted": new_leads_contacted,
-                "opened": opened,
-                "unique_opened": unique_opened,
-                "replies": replies,
-                "unique_replies": unique_replies,
-                "replies_automatic": replies_automatic,
-                "unique_replies_automatic": unique_replies_automatic,
-                "clicks": clicks,
-                "unique_clicks": unique_clicks,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if date is not UNSET:
+                field_dict["date"] = date
+            if email_account is not UNSET:
+                field_dict["email_account"] = email_account
+            if sent is not UNSET:
+                field_dict["sent"] = sent
+            if bounced is not UNSET:
+                field_dict["bounced"] = bounced
+            if contacted is not UNSET:
+                field_dict["contacted"] = contacted
+            if new_leads_contacted is not UNSET:
+                field_dict["new_leads_contacted"] = new_leads_contacted
+            if opened is not UNSET:
+                field_dict["opened"] = opened
+            if unique_opened is not UNSET:
+                field_dict["unique_opened"] = unique_opened
+            if replies is not UNSET:
+                field_dict["replies"] = replies
+            if unique_replies is not UNSET:
+                field_dict["unique_replies"] = unique_replies
+            if replies_automatic is not UNSET:
+                field_dict["replies_automatic"] = replies_automatic
+            if unique_replies_automatic is not UNSET:
+                field_dict["unique_replies_automatic"] = unique_replies_automatic
+            if clicks is not UNSET:
+                field_dict["clicks"] = clicks
+            if unique_clicks is not UNSET:
+                field_dict["unique_clicks"] = unique_clicks
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        date = d.pop("date")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                date = d.pop("date")
 
-        email_account = d.pop("email_account")
+                email_account = d.pop("email_account")
 
-        sent = d.pop("sent")
+                sent = d.pop("sent")
 
-        bounced = d.pop("bounced")
+                bounced = d.pop("bounced")
 
-        contacted = d.pop("contacted")
+                contacted = d.pop("contacted")
 
-        new_leads_contacted = d.pop("new_leads_contacted")
+                new_leads_contacted = d.pop("new_leads_contacted")
 
-        opened = d.pop("opened")
+                opened = d.pop("opened")
 
-        unique_opened = d.pop("unique_opened")
+                unique_opened = d.pop("unique_opened")
 
-        replies = d.pop("replies")
+                replies = d.pop("replies")
 
-        unique_replies = d.pop("unique_replies")
+                unique_replies = d.pop("unique_replies")
 
-        replies_automatic = d.pop("replies_automatic")
+                replies_automatic = d.pop("replies_automatic")
 
-        unique_replies_automatic = d.pop("unique_replies_automatic")
+                unique_replies_automatic = d.pop("unique_replies_automatic")
 
-        clicks = d.pop("clicks")
+                clicks = d.pop("clicks")
 
-        unique_clicks = d.pop("unique_clicks")
+                unique_clicks = d.pop("unique_clicks")
 
-        daily_account_analytics = cls(
-            date,
-            email_account,
-            sent,
-            bounced,
-            contacted,
-            new_leads_contacted,
-            opened,
-            unique_opened,
-            replies,
-            unique_replies,
-            replies_automatic,
-            unique_replies_automatic,
-            clicks,
-            unique_clicks,
-        )
+                daily_account_analytics = cls(
+                    date,
+                    email_account,
+                    sent,
+                    bounced,
+                    contacted,
+                    new_leads_contacted,
+                    opened,
+                    unique_opened,
+                    replies,
+                    unique_replies,
+                    replies_automatic,
+                    unique_replies_automatic,
+                    clicks,
+                    unique_clicks,
+                )
 
-        daily_account_analytics.additional_properties = d
-        if not (
-            type(date) is str
-            and type(email_account) is str
-            and type(sent) is int
-            and type(bounced) is int
-            and type(contacted) is int
-            and type(new_leads_contacted) is int
-            and type(opened) is int
-            and type(unique_opened) is int
-            and type(replies) is int
-            and type(unique_replies) is int
-            and type(replies_automatic) is int
-            and type(unique_replies_automatic) is int
-            and type(clicks) is int
-            and type(unique_clicks) is int
-        ):
-            _check_shape(daily_account_analytics, _SHAPE)
-        return daily_account_analytics
+                daily_account_analytics.additional_properties = d
+                if (
+                    type(date) is str
+                    and type(email_account) is str
+                    and type(sent) is int
+                    and type(bounced) is int
+                    and type(contacted) is int
+                    and type(new_leads_contacted) is int
+                    and type(opened) is int
+                    and type(unique_opened) is int
+                    and type(replies) is int
+                    and type(unique_replies) is int
+                    and type(replies_automatic) is int
+                    and type(unique_replies_automatic) is int
+                    and type(clicks) is int
+                    and type(unique_clicks) is int
+                ):
+                    return daily_account_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -192,19 +214,20 @@ class DailyAccountAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("date", (str,), None),
-    ("email_account", (str,), None),
-    ("sent", (int,), None),
-    ("bounced", (int,), None),
-    ("contacted", (int,), None),
-    ("new_leads_contacted", (int,), None),
-    ("opened", (int,), None),
-    ("unique_opened", (int,), None),
-    ("replies", (int,), None),
-    ("unique_replies", (int,), None),
-    ("replies_automatic", (int,), None),
-    ("unique_replies_automatic", (int,), None),
-    ("clicks", (int,), None),
-    ("unique_clicks", (int,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("date", "date", True),
+    ("email_account", "email_account", True),
+    ("sent", "sent", True),
+    ("bounced", "bounced", True),
+    ("contacted", "contacted", True),
+    ("new_leads_contacted", "new_leads_contacted", True),
+    ("opened", "opened", True),
+    ("unique_opened", "unique_opened", True),
+    ("replies", "replies", True),
+    ("unique_replies", "unique_replies", True),
+    ("replies_automatic", "replies_automatic", True),
+    ("unique_replies_automatic", "unique_replies_automatic", True),
+    ("clicks", "clicks", True),
+    ("unique_clicks", "unique_clicks", True),
 )

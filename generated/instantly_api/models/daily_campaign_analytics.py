@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DailyCampaignAnalytics")
@@ -55,135 +57,143 @@ class DailyCampaignAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        date = self.date
+        try:
+            date = self.date
 
-        sent = self.sent
+            sent = self.sent
 
-        contacted = self.contacted
+            contacted = self.contacted
 
-        new_leads_contacted = self.new_leads_contacted
+            new_leads_contacted = self.new_leads_contacted
 
-        opened = self.opened
+            opened = self.opened
 
-        unique_opened = self.unique_opened
+            unique_opened = self.unique_opened
 
-        replies = self.replies
+            replies = self.replies
 
-        unique_replies = self.unique_replies
+            unique_replies = self.unique_replies
 
-        replies_automatic = self.replies_automatic
+            replies_automatic = self.replies_automatic
 
-        unique_replies_automatic = self.unique_replies_automatic
+            unique_replies_automatic = self.unique_replies_automatic
 
-        clicks = self.clicks
+            clicks = self.clicks
 
-        unique_clicks = self.unique_clicks
+            unique_clicks = self.unique_clicks
 
-        opportunities = self.opportunities
+            opportunities = self.opportunities
 
-        unique_opportunities = self.unique_opportunities
+            unique_opportunities = self.unique_opportunities
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if date is not UNSET:
-            field_dict["date"] = date
-        if sent is not UNSET:
-            field_dict["sent"] = sent
-        if contacted is not UNSET:
-            field_dict["contacted"] = contacted
-        if new_leads_contacted is not UNSET:
-            field_dict["new_leads_contacted"] = new_leads_contacted
-        if opened is not UNSET:
-            field_dict["opened"] = opened
-        if unique_opened is not UNSET:
-            field_dict["unique_opened"] = unique_opened
-        if replies is not UNSET:
-            field_dict["replies"] = replies
-        if unique_replies is not UNSET:
-            field_dict["unique_replies"] = unique_replies
-        if replies_automatic is not UNSET:
-            field_dict["replies_automatic"] = replies_automatic
-        if unique_replies_automatic is not UNSET:
-            field_dict["unique_replies_automatic"] = unique_replies_automatic
-        if clicks is not UNSET:
-            field_dict["clicks"] = clicks
-        if unique_clicks is not UNSET:
-            field_dict["unique_clicks"] = unique_clicks
-        if opportunities is not UNSET:
-            field_dict["opportunities"] = opportunities
-        if unique_opportunities is not UNSET:
-            field_dict["unique_opportunities"] = unique_opportunities
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if date is not UNSET:
+                field_dict["date"] = date
+            if sent is not UNSET:
+                field_dict["sent"] = sent
+            if contacted is not UNSET:
+                field_dict["contacted"] = contacted
+            if new_leads_contacted is not UNSET:
+                field_dict["new_leads_contacted"] = new_leads_contacted
+            if opened is not UNSET:
+                field_dict["opened"] = opened
+            if unique_opened is not UNSET:
+                field_dict["unique_opened"] = unique_opened
+            if replies is not UNSET:
+                field_dict["replies"] = replies
+            if unique_replies is not UNSET:
+                field_dict["unique_replies"] = unique_replies
+            if replies_automatic is not UNSET:
+                field_dict["replies_automatic"] = replies_automatic
+            if unique_replies_automatic is not UNSET:
+                field_dict["unique_replies_automatic"] = unique_replies_automatic
+            if clicks is not UNSET:
+                field_dict["clicks"] = clicks
+            if unique_clicks is not UNSET:
+                field_dict["unique_clicks"] = unique_clicks
+            if opportunities is not UNSET:
+                field_dict["opportunities"] = opportunities
+            if unique_opportunities is not UNSET:
+                field_dict["unique_opportunities"] = unique_opportunities
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        date = d.pop("date", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                date = d.pop("date", UNSET)
 
-        sent = d.pop("sent", UNSET)
+                sent = d.pop("sent", UNSET)
 
-        contacted = d.pop("contacted", UNSET)
+                contacted = d.pop("contacted", UNSET)
 
-        new_leads_contacted = d.pop("new_leads_contacted", UNSET)
+                new_leads_contacted = d.pop("new_leads_contacted", UNSET)
 
-        opened = d.pop("opened", UNSET)
+                opened = d.pop("opened", UNSET)
 
-        unique_opened = d.pop("unique_opened", UNSET)
+                unique_opened = d.pop("unique_opened", UNSET)
 
-        replies = d.pop("replies", UNSET)
+                replies = d.pop("replies", UNSET)
 
-        unique_replies = d.pop("unique_replies", UNSET)
+                unique_replies = d.pop("unique_replies", UNSET)
 
-        replies_automatic = d.pop("replies_automatic", UNSET)
+                replies_automatic = d.pop("replies_automatic", UNSET)
 
-        unique_replies_automatic = d.pop("unique_replies_automatic", UNSET)
+                unique_replies_automatic = d.pop("unique_replies_automatic", UNSET)
 
-        clicks = d.pop("clicks", UNSET)
+                clicks = d.pop("clicks", UNSET)
 
-        unique_clicks = d.pop("unique_clicks", UNSET)
+                unique_clicks = d.pop("unique_clicks", UNSET)
 
-        opportunities = d.pop("opportunities", UNSET)
+                opportunities = d.pop("opportunities", UNSET)
 
-        unique_opportunities = d.pop("unique_opportunities", UNSET)
+                unique_opportunities = d.pop("unique_opportunities", UNSET)
 
-        daily_campaign_analytics = cls(
-            date,
-            sent,
-            contacted,
-            new_leads_contacted,
-            opened,
-            unique_opened,
-            replies,
-            unique_replies,
-            replies_automatic,
-            unique_replies_automatic,
-            clicks,
-            unique_clicks,
-            opportunities,
-            unique_opportunities,
-        )
+                daily_campaign_analytics = cls(
+                    date,
+                    sent,
+                    contacted,
+                    new_leads_contacted,
+                    opened,
+                    unique_opened,
+                    replies,
+                    unique_replies,
+                    replies_automatic,
+                    unique_replies_automatic,
+                    clicks,
+                    unique_clicks,
+                    opportunities,
+                    unique_opportunities,
+                )
 
-        daily_campaign_analytics.additional_properties = d
-        if not (
-            (type(date) is str or date is UNSET)
-            and (type(sent) is int or sent is UNSET)
-            and (type(contacted) is int or contacted is UNSET)
-            and (type(new_leads_contacted) is int or new_leads_contacted is UNSET)
-            and (type(opened) is int or opened is UNSET)
-            and (type(unique_opened) is int or unique_opened is UNSET)
-            and (type(replies) is int or replies is UNSET)
-            and (type(unique_replies) is int or unique_replies is UNSET)
-            and (type(replies_automatic) is int or replies_automatic is UNSET)
-            and (type(unique_replies_automatic) is int or unique_replies_automatic is UNSET)
-            and (type(clicks) is int or clicks is UNSET)
-            and (type(unique_clicks) is int or unique_clicks is UNSET)
-            and (type(opportunities) is int or opportunities is UNSET)
-            and (type(unique_opportunities) is int or unique_opportunities is UNSET)
-        ):
-            _check_shape(daily_campaign_analytics, _SHAPE)
-        return daily_campaign_analytics
+                daily_campaign_analytics.additional_properties = d
+                if (
+                    (type(date) is str or date is UNSET)
+                    and (type(sent) is int or sent is UNSET)
+                    and (type(contacted) is int or contacted is UNSET)
+                    and (type(new_leads_contacted) is int or new_leads_contacted is UNSET)
+                    and (type(opened) is int or opened is UNSET)
+                    and (type(unique_opened) is int or unique_opened is UNSET)
+                    and (type(replies) is int or replies is UNSET)
+                    and (type(unique_replies) is int or unique_replies is UNSET)
+                    and (type(replies_automatic) is int or replies_automatic is UNSET)
+                    and (type(unique_replies_automatic) is int or unique_replies_automatic is UNSET)
+                    and (type(clicks) is int or clicks is UNSET)
+                    and (type(unique_clicks) is int or unique_clicks is UNSET)
+                    and (type(opportunities) is int or opportunities is UNSET)
+                    and (type(unique_opportunities) is int or unique_opportunities is UNSET)
+                ):
+                    return daily_campaign_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -202,117 +212,20 @@ class DailyCampaignAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "date",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sent",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "contacted",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "new_leads_contacted",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "opened",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_opened",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replies",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_replies",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replies_automatic",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_replies_automatic",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "clicks",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_clicks",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "opportunities",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_opportunities",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("date", "date", False),
+    ("sent", "sent", False),
+    ("contacted", "contacted", False),
+    ("new_leads_contacted", "new_leads_contacted", False),
+    ("opened", "opened", False),
+    ("unique_opened", "unique_opened", False),
+    ("replies", "replies", False),
+    ("unique_replies", "unique_replies", False),
+    ("replies_automatic", "replies_automatic", False),
+    ("unique_replies_automatic", "unique_replies_automatic", False),
+    ("clicks", "clicks", False),
+    ("unique_clicks", "unique_clicks", False),
+    ("opportunities", "opportunities", False),
+    ("unique_opportunities", "unique_opportunities", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeleteLeadLabelBody")
@@ -25,33 +27,41 @@ class DeleteLeadLabelBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reassigned_status = self.reassigned_status
+        try:
+            reassigned_status = self.reassigned_status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if reassigned_status is not UNSET:
-            field_dict["reassigned_status"] = reassigned_status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if reassigned_status is not UNSET:
+                field_dict["reassigned_status"] = reassigned_status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reassigned_status = d.pop("reassigned_status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                reassigned_status = d.pop("reassigned_status", UNSET)
 
-        delete_lead_label_body = cls(
-            reassigned_status,
-        )
+                delete_lead_label_body = cls(
+                    reassigned_status,
+                )
 
-        delete_lead_label_body.additional_properties = d
-        if not (
-            type(reassigned_status) is float
-            or type(reassigned_status) is int
-            or reassigned_status is UNSET
-        ):
-            _check_shape(delete_lead_label_body, _SHAPE)
-        return delete_lead_label_body
+                delete_lead_label_body.additional_properties = d
+                if (
+                    type(reassigned_status) is float
+                    or type(reassigned_status) is int
+                    or reassigned_status is UNSET
+                ):
+                    return delete_lead_label_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -70,14 +80,5 @@ class DeleteLeadLabelBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "reassigned_status",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("reassigned_status", "reassigned_status", False),)

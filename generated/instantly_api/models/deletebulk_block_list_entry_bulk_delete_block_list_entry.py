@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeletebulkBlockListEntryBulkDeleteBlockListEntry")
 
@@ -26,31 +29,37 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        ids = self.ids
+        try:
+            ids = self.ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ids": ids,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if ids is not UNSET:
+                field_dict["ids"] = ids
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        ids = cast(list[str], d.pop("ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                ids = cast(list[str], d.pop("ids"))
 
-        deletebulk_block_list_entry_bulk_delete_block_list_entry = cls(
-            ids,
-        )
+                deletebulk_block_list_entry_bulk_delete_block_list_entry = cls(
+                    ids,
+                )
 
-        deletebulk_block_list_entry_bulk_delete_block_list_entry.additional_properties = d
-        if not (type(ids) is list and all(type(_item) is str for _item in ids)):
-            _check_shape(deletebulk_block_list_entry_bulk_delete_block_list_entry, _SHAPE)
-        return deletebulk_block_list_entry_bulk_delete_block_list_entry
+                deletebulk_block_list_entry_bulk_delete_block_list_entry.additional_properties = d
+                if type(ids) is list and all(type(_item) is str for _item in ids):
+                    return deletebulk_block_list_entry_bulk_delete_block_list_entry
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -69,4 +78,5 @@ class DeletebulkBlockListEntryBulkDeleteBlockListEntry:
         return key in self.additional_properties
 
 
-_SHAPE = (("ids", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("ids", "ids", True),)

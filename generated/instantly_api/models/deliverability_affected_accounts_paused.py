@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAffectedAccountsPaused")
 
@@ -36,81 +39,95 @@ class DeliverabilityAffectedAccountsPaused:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        item = self.item.to_dict()
+        try:
+            item = self.item.to_dict()
 
-        affected_account_count = self.affected_account_count
+            affected_account_count = self.affected_account_count
 
-        affected_domain_count = self.affected_domain_count
+            affected_domain_count = self.affected_domain_count
 
-        paused_account_count = self.paused_account_count
+            paused_account_count = self.paused_account_count
 
-        paused_provider_counts = self.paused_provider_counts.to_dict()
+            paused_provider_counts = self.paused_provider_counts.to_dict()
 
-        paused_managed_account_count = self.paused_managed_account_count
+            paused_managed_account_count = self.paused_managed_account_count
 
-        paused_self_managed_account_count = self.paused_self_managed_account_count
+            paused_self_managed_account_count = self.paused_self_managed_account_count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "item": item,
-                "affected_account_count": affected_account_count,
-                "affected_domain_count": affected_domain_count,
-                "paused_account_count": paused_account_count,
-                "paused_provider_counts": paused_provider_counts,
-                "paused_managed_account_count": paused_managed_account_count,
-                "paused_self_managed_account_count": paused_self_managed_account_count,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if item is not UNSET:
+                field_dict["item"] = item
+            if affected_account_count is not UNSET:
+                field_dict["affected_account_count"] = affected_account_count
+            if affected_domain_count is not UNSET:
+                field_dict["affected_domain_count"] = affected_domain_count
+            if paused_account_count is not UNSET:
+                field_dict["paused_account_count"] = paused_account_count
+            if paused_provider_counts is not UNSET:
+                field_dict["paused_provider_counts"] = paused_provider_counts
+            if paused_managed_account_count is not UNSET:
+                field_dict["paused_managed_account_count"] = paused_managed_account_count
+            if paused_self_managed_account_count is not UNSET:
+                field_dict["paused_self_managed_account_count"] = paused_self_managed_account_count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        item = DeliverabilityAffectedAccountsPausedItem.from_dict(d.pop("item"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                item = DeliverabilityAffectedAccountsPausedItem.from_dict(d.pop("item"))
 
-        affected_account_count = d.pop("affected_account_count")
+                affected_account_count = d.pop("affected_account_count")
 
-        affected_domain_count = d.pop("affected_domain_count")
+                affected_domain_count = d.pop("affected_domain_count")
 
-        paused_account_count = d.pop("paused_account_count")
+                paused_account_count = d.pop("paused_account_count")
 
-        paused_provider_counts = DeliverabilityAffectedAccountsPausedPausedProviderCounts.from_dict(
-            d.pop("paused_provider_counts")
-        )
+                paused_provider_counts = (
+                    DeliverabilityAffectedAccountsPausedPausedProviderCounts.from_dict(
+                        d.pop("paused_provider_counts")
+                    )
+                )
 
-        paused_managed_account_count = d.pop("paused_managed_account_count")
+                paused_managed_account_count = d.pop("paused_managed_account_count")
 
-        paused_self_managed_account_count = d.pop("paused_self_managed_account_count")
+                paused_self_managed_account_count = d.pop("paused_self_managed_account_count")
 
-        deliverability_affected_accounts_paused = cls(
-            item,
-            affected_account_count,
-            affected_domain_count,
-            paused_account_count,
-            paused_provider_counts,
-            paused_managed_account_count,
-            paused_self_managed_account_count,
-        )
+                deliverability_affected_accounts_paused = cls(
+                    item,
+                    affected_account_count,
+                    affected_domain_count,
+                    paused_account_count,
+                    paused_provider_counts,
+                    paused_managed_account_count,
+                    paused_self_managed_account_count,
+                )
 
-        deliverability_affected_accounts_paused.additional_properties = d
-        if not (
-            (type(affected_account_count) is float or type(affected_account_count) is int)
-            and (type(affected_domain_count) is float or type(affected_domain_count) is int)
-            and (type(paused_account_count) is float or type(paused_account_count) is int)
-            and (
-                type(paused_managed_account_count) is float
-                or type(paused_managed_account_count) is int
-            )
-            and (
-                type(paused_self_managed_account_count) is float
-                or type(paused_self_managed_account_count) is int
-            )
-        ):
-            _check_shape(deliverability_affected_accounts_paused, _SHAPE)
-        return deliverability_affected_accounts_paused
+                deliverability_affected_accounts_paused.additional_properties = d
+                if (
+                    (type(affected_account_count) is float or type(affected_account_count) is int)
+                    and (type(affected_domain_count) is float or type(affected_domain_count) is int)
+                    and (type(paused_account_count) is float or type(paused_account_count) is int)
+                    and (
+                        type(paused_managed_account_count) is float
+                        or type(paused_managed_account_count) is int
+                    )
+                    and (
+                        type(paused_self_managed_account_count) is float
+                        or type(paused_self_managed_account_count) is int
+                    )
+                ):
+                    return deliverability_affected_accounts_paused
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,47 +146,15 @@ class DeliverabilityAffectedAccountsPaused:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "affected_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "affected_domain_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "paused_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "paused_managed_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "paused_self_managed_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("item", "item", True),
+    ("affected_account_count", "affected_account_count", True),
+    ("affected_domain_count", "affected_domain_count", True),
+    ("paused_account_count", "paused_account_count", True),
+    ("paused_provider_counts", "paused_provider_counts", True),
+    ("paused_managed_account_count", "paused_managed_account_count", True),
+    ("paused_self_managed_account_count", "paused_self_managed_account_count", True),
 )
 
 

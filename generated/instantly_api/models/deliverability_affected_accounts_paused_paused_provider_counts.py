@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAffectedAccountsPausedPausedProviderCounts")
 
@@ -32,61 +35,71 @@ class DeliverabilityAffectedAccountsPausedPausedProviderCounts:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        custom_imap_smtp = self.custom_imap_smtp
+        try:
+            custom_imap_smtp = self.custom_imap_smtp
 
-        google = self.google
+            google = self.google
 
-        microsoft = self.microsoft
+            microsoft = self.microsoft
 
-        airmail = self.airmail
+            airmail = self.airmail
 
-        other = self.other
+            other = self.other
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "custom_imap_smtp": custom_imap_smtp,
-                "google": google,
-                "microsoft": microsoft,
-                "airmail": airmail,
-                "other": other,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if custom_imap_smtp is not UNSET:
+                field_dict["custom_imap_smtp"] = custom_imap_smtp
+            if google is not UNSET:
+                field_dict["google"] = google
+            if microsoft is not UNSET:
+                field_dict["microsoft"] = microsoft
+            if airmail is not UNSET:
+                field_dict["airmail"] = airmail
+            if other is not UNSET:
+                field_dict["other"] = other
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        custom_imap_smtp = d.pop("custom_imap_smtp")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                custom_imap_smtp = d.pop("custom_imap_smtp")
 
-        google = d.pop("google")
+                google = d.pop("google")
 
-        microsoft = d.pop("microsoft")
+                microsoft = d.pop("microsoft")
 
-        airmail = d.pop("airmail")
+                airmail = d.pop("airmail")
 
-        other = d.pop("other")
+                other = d.pop("other")
 
-        deliverability_affected_accounts_paused_paused_provider_counts = cls(
-            custom_imap_smtp,
-            google,
-            microsoft,
-            airmail,
-            other,
-        )
+                deliverability_affected_accounts_paused_paused_provider_counts = cls(
+                    custom_imap_smtp,
+                    google,
+                    microsoft,
+                    airmail,
+                    other,
+                )
 
-        deliverability_affected_accounts_paused_paused_provider_counts.additional_properties = d
-        if not (
-            (type(custom_imap_smtp) is float or type(custom_imap_smtp) is int)
-            and (type(google) is float or type(google) is int)
-            and (type(microsoft) is float or type(microsoft) is int)
-            and (type(airmail) is float or type(airmail) is int)
-            and (type(other) is float or type(other) is int)
-        ):
-            _check_shape(deliverability_affected_accounts_paused_paused_provider_counts, _SHAPE)
-        return deliverability_affected_accounts_paused_paused_provider_counts
+                deliverability_affected_accounts_paused_paused_provider_counts.additional_properties = d
+                if (
+                    (type(custom_imap_smtp) is float or type(custom_imap_smtp) is int)
+                    and (type(google) is float or type(google) is int)
+                    and (type(microsoft) is float or type(microsoft) is int)
+                    and (type(airmail) is float or type(airmail) is int)
+                    and (type(other) is float or type(other) is int)
+                ):
+                    return deliverability_affected_accounts_paused_paused_provider_counts
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -105,45 +118,11 @@ class DeliverabilityAffectedAccountsPausedPausedProviderCounts:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "custom_imap_smtp",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "google",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "microsoft",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "airmail",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "other",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("custom_imap_smtp", "custom_imap_smtp", True),
+    ("google", "google", True),
+    ("microsoft", "microsoft", True),
+    ("airmail", "airmail", True),
+    ("other", "other", True),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentDeployed")
 
@@ -31,58 +34,67 @@ class DeliverabilityAgentDeployed:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent = self.agent.to_dict()
+        try:
+            agent = self.agent.to_dict()
 
-        already_deployed = self.already_deployed
+            already_deployed = self.already_deployed
 
-        initial_cycle_enqueued = self.initial_cycle_enqueued
+            initial_cycle_enqueued = self.initial_cycle_enqueued
 
-        promo_credits_granted: float | None
-        promo_credits_granted = self.promo_credits_granted
+            promo_credits_granted: float | None
+            promo_credits_granted = self.promo_credits_granted
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-                "already_deployed": already_deployed,
-                "initial_cycle_enqueued": initial_cycle_enqueued,
-                "promo_credits_granted": promo_credits_granted,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
+            if already_deployed is not UNSET:
+                field_dict["already_deployed"] = already_deployed
+            if initial_cycle_enqueued is not UNSET:
+                field_dict["initial_cycle_enqueued"] = initial_cycle_enqueued
+            if promo_credits_granted is not UNSET:
+                field_dict["promo_credits_granted"] = promo_credits_granted
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = AIAgent.from_dict(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = AIAgent.from_dict(d.pop("agent"))
 
-        already_deployed = d.pop("already_deployed")
+                already_deployed = d.pop("already_deployed")
 
-        initial_cycle_enqueued = d.pop("initial_cycle_enqueued")
+                initial_cycle_enqueued = d.pop("initial_cycle_enqueued")
 
-        promo_credits_granted = d.pop("promo_credits_granted")
+                promo_credits_granted = d.pop("promo_credits_granted")
 
-        deliverability_agent_deployed = cls(
-            agent,
-            already_deployed,
-            initial_cycle_enqueued,
-            promo_credits_granted,
-        )
+                deliverability_agent_deployed = cls(
+                    agent,
+                    already_deployed,
+                    initial_cycle_enqueued,
+                    promo_credits_granted,
+                )
 
-        deliverability_agent_deployed.additional_properties = d
-        if not (
-            type(already_deployed) is bool
-            and type(initial_cycle_enqueued) is bool
-            and (
-                type(promo_credits_granted) is float
-                or type(promo_credits_granted) is int
-                or promo_credits_granted is None
-            )
-        ):
-            _check_shape(deliverability_agent_deployed, _SHAPE)
-        return deliverability_agent_deployed
+                deliverability_agent_deployed.additional_properties = d
+                if (
+                    type(already_deployed) is bool
+                    and type(initial_cycle_enqueued) is bool
+                    and (
+                        type(promo_credits_granted) is float
+                        or type(promo_credits_granted) is int
+                        or promo_credits_granted is None
+                    )
+                ):
+                    return deliverability_agent_deployed
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -101,18 +113,12 @@ class DeliverabilityAgentDeployed:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("already_deployed", (bool,), None),
-    ("initial_cycle_enqueued", (bool,), None),
-    (
-        "promo_credits_granted",
-        (
-            float,
-            int,
-            type(None),
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("agent", "agent", True),
+    ("already_deployed", "already_deployed", True),
+    ("initial_cycle_enqueued", "initial_cycle_enqueued", True),
+    ("promo_credits_granted", "promo_credits_granted", True),
 )
 
 

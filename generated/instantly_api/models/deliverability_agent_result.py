@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityAgentResult")
 
 
@@ -22,33 +27,40 @@ class DeliverabilityAgentResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent: dict[str, Any] | None
-        if isinstance(self.agent, AIAgent):
-            agent = self.agent.to_dict()
-        else:
-            agent = self.agent
+        try:
+            agent: dict[str, Any] | None
+            if isinstance(self.agent, AIAgent):
+                agent = self.agent.to_dict()
+            else:
+                agent = self.agent
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = _parse_agent(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = _parse_agent(d.pop("agent"))
 
-        deliverability_agent_result = cls(
-            agent,
-        )
+                deliverability_agent_result = cls(
+                    agent,
+                )
 
-        deliverability_agent_result.additional_properties = d
-        return deliverability_agent_result
+                deliverability_agent_result.additional_properties = d
+                return deliverability_agent_result
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -81,6 +93,10 @@ def _parse_agent(data: object) -> AIAgent | None:
     raise TypeError(
         f"DeliverabilityAgentResult.agent is {type(data).__name__} {data!r:.60}, not AIAgent | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("agent", "agent", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

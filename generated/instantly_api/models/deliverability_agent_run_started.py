@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentRunStarted")
 
@@ -29,43 +32,51 @@ class DeliverabilityAgentRunStarted:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent = self.agent.to_dict()
+        try:
+            agent = self.agent.to_dict()
 
-        cycle_id = self.cycle_id
+            cycle_id = self.cycle_id
 
-        run_cycle_enqueued = self.run_cycle_enqueued
+            run_cycle_enqueued = self.run_cycle_enqueued
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-                "cycle_id": cycle_id,
-                "run_cycle_enqueued": run_cycle_enqueued,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
+            if cycle_id is not UNSET:
+                field_dict["cycle_id"] = cycle_id
+            if run_cycle_enqueued is not UNSET:
+                field_dict["run_cycle_enqueued"] = run_cycle_enqueued
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = AIAgent.from_dict(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = AIAgent.from_dict(d.pop("agent"))
 
-        cycle_id = d.pop("cycle_id")
+                cycle_id = d.pop("cycle_id")
 
-        run_cycle_enqueued = d.pop("run_cycle_enqueued")
+                run_cycle_enqueued = d.pop("run_cycle_enqueued")
 
-        deliverability_agent_run_started = cls(
-            agent,
-            cycle_id,
-            run_cycle_enqueued,
-        )
+                deliverability_agent_run_started = cls(
+                    agent,
+                    cycle_id,
+                    run_cycle_enqueued,
+                )
 
-        deliverability_agent_run_started.additional_properties = d
-        if not (type(cycle_id) is str and type(run_cycle_enqueued) is bool):
-            _check_shape(deliverability_agent_run_started, _SHAPE)
-        return deliverability_agent_run_started
+                deliverability_agent_run_started.additional_properties = d
+                if type(cycle_id) is str and type(run_cycle_enqueued) is bool:
+                    return deliverability_agent_run_started
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,9 +95,11 @@ class DeliverabilityAgentRunStarted:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("cycle_id", (str,), None),
-    ("run_cycle_enqueued", (bool,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("agent", "agent", True),
+    ("cycle_id", "cycle_id", True),
+    ("run_cycle_enqueued", "run_cycle_enqueued", True),
 )
 
 

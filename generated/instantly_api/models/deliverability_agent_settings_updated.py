@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityAgentSettingsUpdated")
 
 
@@ -22,29 +27,36 @@ class DeliverabilityAgentSettingsUpdated:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent = self.agent.to_dict()
+        try:
+            agent = self.agent.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = AIAgent.from_dict(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = AIAgent.from_dict(d.pop("agent"))
 
-        deliverability_agent_settings_updated = cls(
-            agent,
-        )
+                deliverability_agent_settings_updated = cls(
+                    agent,
+                )
 
-        deliverability_agent_settings_updated.additional_properties = d
-        return deliverability_agent_settings_updated
+                deliverability_agent_settings_updated.additional_properties = d
+                return deliverability_agent_settings_updated
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -61,6 +73,10 @@ class DeliverabilityAgentSettingsUpdated:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("agent", "agent", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

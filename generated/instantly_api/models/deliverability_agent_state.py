@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityAgentState")
 
 
@@ -30,59 +35,72 @@ class DeliverabilityAgentState:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent: dict[str, Any] | None
-        if isinstance(self.agent, AIAgent):
-            agent = self.agent.to_dict()
-        else:
-            agent = self.agent
+        try:
+            agent: dict[str, Any] | None
+            if isinstance(self.agent, AIAgent):
+                agent = self.agent.to_dict()
+            else:
+                agent = self.agent
 
-        current_activity = self.current_activity.to_dict()
+            current_activity = self.current_activity.to_dict()
 
-        schedule = self.schedule.to_dict()
+            schedule = self.schedule.to_dict()
 
-        run_summary = self.run_summary.to_dict()
+            run_summary = self.run_summary.to_dict()
 
-        activity_feed = self.activity_feed.to_dict()
+            activity_feed = self.activity_feed.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent": agent,
-                "current_activity": current_activity,
-                "schedule": schedule,
-                "run_summary": run_summary,
-                "activity_feed": activity_feed,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent is not UNSET:
+                field_dict["agent"] = agent
+            if current_activity is not UNSET:
+                field_dict["current_activity"] = current_activity
+            if schedule is not UNSET:
+                field_dict["schedule"] = schedule
+            if run_summary is not UNSET:
+                field_dict["run_summary"] = run_summary
+            if activity_feed is not UNSET:
+                field_dict["activity_feed"] = activity_feed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent = _parse_agent(d.pop("agent"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent = _parse_agent(d.pop("agent"))
 
-        current_activity = DeliverabilityAgentStateCurrentActivity.from_dict(
-            d.pop("current_activity")
-        )
+                current_activity = DeliverabilityAgentStateCurrentActivity.from_dict(
+                    d.pop("current_activity")
+                )
 
-        schedule = DeliverabilityAgentStateSchedule.from_dict(d.pop("schedule"))
+                schedule = DeliverabilityAgentStateSchedule.from_dict(d.pop("schedule"))
 
-        run_summary = DeliverabilityAgentStateRunSummary.from_dict(d.pop("run_summary"))
+                run_summary = DeliverabilityAgentStateRunSummary.from_dict(d.pop("run_summary"))
 
-        activity_feed = DeliverabilityAgentStateActivityFeed.from_dict(d.pop("activity_feed"))
+                activity_feed = DeliverabilityAgentStateActivityFeed.from_dict(
+                    d.pop("activity_feed")
+                )
 
-        deliverability_agent_state = cls(
-            agent,
-            current_activity,
-            schedule,
-            run_summary,
-            activity_feed,
-        )
+                deliverability_agent_state = cls(
+                    agent,
+                    current_activity,
+                    schedule,
+                    run_summary,
+                    activity_feed,
+                )
 
-        deliverability_agent_state.additional_properties = d
-        return deliverability_agent_state
+                deliverability_agent_state.additional_properties = d
+                return deliverability_agent_state
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,6 +133,16 @@ def _parse_agent(data: object) -> AIAgent | None:
     raise TypeError(
         f"DeliverabilityAgentState.agent is {type(data).__name__} {data!r:.60}, not AIAgent | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("agent", "agent", True),
+    ("current_activity", "current_activity", True),
+    ("schedule", "schedule", True),
+    ("run_summary", "run_summary", True),
+    ("activity_feed", "activity_feed", True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

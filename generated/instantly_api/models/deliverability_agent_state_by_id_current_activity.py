@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityAgentStateByIdCurrentActivity")
 
 
@@ -26,57 +31,72 @@ class DeliverabilityAgentStateByIdCurrentActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        active: dict[str, Any] | None
-        if isinstance(self.active, DeliverabilityAgentStateByIdCurrentActivityActiveType0):
-            active = self.active.to_dict()
-        else:
-            active = self.active
+        try:
+            active: dict[str, Any] | None
+            if isinstance(self.active, DeliverabilityAgentStateByIdCurrentActivityActiveType0):
+                active = self.active.to_dict()
+            else:
+                active = self.active
 
-        queued = []
-        for queued_item_data in self.queued:
-            queued_item = queued_item_data.to_dict()
-            queued.append(queued_item)
+            if not isinstance(self.queued, list):
+                raise TypeError("not a list")
+            queued = []
+            for queued_item_data in self.queued:
+                queued_item = queued_item_data.to_dict()
+                queued.append(queued_item)
 
-        completed_summary = self.completed_summary.to_dict()
+            completed_summary = self.completed_summary.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "active": active,
-                "queued": queued,
-                "completed_summary": completed_summary,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if active is not UNSET:
+                field_dict["active"] = active
+            if queued is not UNSET:
+                field_dict["queued"] = queued
+            if completed_summary is not UNSET:
+                field_dict["completed_summary"] = completed_summary
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        active = _parse_active(d.pop("active"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                active = _parse_active(d.pop("active"))
 
-        queued = []
-        _queued = d.pop("queued")
-        for queued_item_data in _queued:
-            queued_item = DeliverabilityAgentStateByIdCurrentActivityQueuedItem.from_dict(
-                queued_item_data
-            )
+                queued = []
+                _queued = d.pop("queued")
+                if type(_queued) is not list:
+                    raise TypeError("queued is not a list")
+                for queued_item_data in _queued:
+                    queued_item = DeliverabilityAgentStateByIdCurrentActivityQueuedItem.from_dict(
+                        queued_item_data
+                    )
 
-            queued.append(queued_item)
+                    queued.append(queued_item)
 
-        completed_summary = DeliverabilityAgentStateByIdCurrentActivityCompletedSummary.from_dict(
-            d.pop("completed_summary")
-        )
+                completed_summary = (
+                    DeliverabilityAgentStateByIdCurrentActivityCompletedSummary.from_dict(
+                        d.pop("completed_summary")
+                    )
+                )
 
-        deliverability_agent_state_by_id_current_activity = cls(
-            active,
-            queued,
-            completed_summary,
-        )
+                deliverability_agent_state_by_id_current_activity = cls(
+                    active,
+                    queued,
+                    completed_summary,
+                )
 
-        deliverability_agent_state_by_id_current_activity.additional_properties = d
-        return deliverability_agent_state_by_id_current_activity
+                deliverability_agent_state_by_id_current_activity.additional_properties = d
+                return deliverability_agent_state_by_id_current_activity
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,6 +130,14 @@ def _parse_active(data: object) -> DeliverabilityAgentStateByIdCurrentActivityAc
         f"DeliverabilityAgentStateByIdCurrentActivity.active is {type(data).__name__} {data!r:.60}, "
         "not DeliverabilityAgentStateByIdCurrentActivityActiveType0 | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("active", "active", True),
+    ("queued", "queued", True),
+    ("completed_summary", "completed_summary", True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentStateByIdCurrentActivityCompletedSummary")
 
@@ -30,52 +33,57 @@ class DeliverabilityAgentStateByIdCurrentActivityCompletedSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        count = self.count
+        try:
+            count = self.count
 
-        retention_days = self.retention_days
+            retention_days = self.retention_days
 
-        last_completed_at: None | str
-        if isinstance(self.last_completed_at, datetime.datetime):
-            last_completed_at = self.last_completed_at.isoformat()
-        else:
-            last_completed_at = self.last_completed_at
+            last_completed_at: None | str
+            if isinstance(self.last_completed_at, datetime.datetime):
+                last_completed_at = self.last_completed_at.isoformat()
+            else:
+                last_completed_at = self.last_completed_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "count": count,
-                "retention_days": retention_days,
-                "last_completed_at": last_completed_at,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if count is not UNSET:
+                field_dict["count"] = count
+            if retention_days is not UNSET:
+                field_dict["retention_days"] = retention_days
+            if last_completed_at is not UNSET:
+                field_dict["last_completed_at"] = last_completed_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        count = d.pop("count")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                count = d.pop("count")
 
-        retention_days = d.pop("retention_days")
+                retention_days = d.pop("retention_days")
 
-        last_completed_at = _parse_last_completed_at(d.pop("last_completed_at"))
+                last_completed_at = _parse_last_completed_at(d.pop("last_completed_at"))
 
-        deliverability_agent_state_by_id_current_activity_completed_summary = cls(
-            count,
-            retention_days,
-            last_completed_at,
-        )
+                deliverability_agent_state_by_id_current_activity_completed_summary = cls(
+                    count,
+                    retention_days,
+                    last_completed_at,
+                )
 
-        deliverability_agent_state_by_id_current_activity_completed_summary.additional_properties = d
-        if not (
-            (type(count) is float or type(count) is int)
-            and (type(retention_days) is float or type(retention_days) is int)
-        ):
-            _check_shape(
-                deliverability_agent_state_by_id_current_activity_completed_summary, _SHAPE
-            )
-        return deliverability_agent_state_by_id_current_activity_completed_summary
+                deliverability_agent_state_by_id_current_activity_completed_summary.additional_properties = d
+                if (type(count) is float or type(count) is int) and (
+                    type(retention_days) is float or type(retention_days) is int
+                ):
+                    return deliverability_agent_state_by_id_current_activity_completed_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,21 +119,9 @@ def _parse_last_completed_at(data: object) -> datetime.datetime | None:
     )
 
 
-_SHAPE = (
-    (
-        "count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "retention_days",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("count", "count", True),
+    ("retention_days", "retention_days", True),
+    ("last_completed_at", "last_completed_at", True),
 )

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityAgentStateByIdRunSummary")
 
 
@@ -24,43 +29,57 @@ class DeliverabilityAgentStateByIdRunSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        latest = self.latest.to_dict()
+        try:
+            latest = self.latest.to_dict()
 
-        trend = []
-        for trend_item_data in self.trend:
-            trend_item = trend_item_data.to_dict()
-            trend.append(trend_item)
+            if not isinstance(self.trend, list):
+                raise TypeError("not a list")
+            trend = []
+            for trend_item_data in self.trend:
+                trend_item = trend_item_data.to_dict()
+                trend.append(trend_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "latest": latest,
-                "trend": trend,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if latest is not UNSET:
+                field_dict["latest"] = latest
+            if trend is not UNSET:
+                field_dict["trend"] = trend
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        latest = DeliverabilityAgentStateByIdRunSummaryLatest.from_dict(d.pop("latest"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                latest = DeliverabilityAgentStateByIdRunSummaryLatest.from_dict(d.pop("latest"))
 
-        trend = []
-        _trend = d.pop("trend")
-        for trend_item_data in _trend:
-            trend_item = DeliverabilityAgentStateByIdRunSummaryTrendItem.from_dict(trend_item_data)
+                trend = []
+                _trend = d.pop("trend")
+                if type(_trend) is not list:
+                    raise TypeError("trend is not a list")
+                for trend_item_data in _trend:
+                    trend_item = DeliverabilityAgentStateByIdRunSummaryTrendItem.from_dict(
+                        trend_item_data
+                    )
 
-            trend.append(trend_item)
+                    trend.append(trend_item)
 
-        deliverability_agent_state_by_id_run_summary = cls(
-            latest,
-            trend,
-        )
+                deliverability_agent_state_by_id_run_summary = cls(
+                    latest,
+                    trend,
+                )
 
-        deliverability_agent_state_by_id_run_summary.additional_properties = d
-        return deliverability_agent_state_by_id_run_summary
+                deliverability_agent_state_by_id_run_summary.additional_properties = d
+                return deliverability_agent_state_by_id_run_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,6 +96,13 @@ class DeliverabilityAgentStateByIdRunSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("latest", "latest", True),
+    ("trend", "trend", True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

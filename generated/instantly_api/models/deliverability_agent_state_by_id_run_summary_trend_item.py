@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentStateByIdRunSummaryTrendItem")
 
@@ -40,82 +43,95 @@ class DeliverabilityAgentStateByIdRunSummaryTrendItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cycle_id = self.cycle_id
+        try:
+            cycle_id = self.cycle_id
 
-        completed_at = self.completed_at.isoformat()
+            completed_at = self.completed_at.isoformat()
 
-        score: float | None
-        score = self.score
+            score: float | None
+            score = self.score
 
-        total_checks = self.total_checks
+            total_checks = self.total_checks
 
-        healthy_count = self.healthy_count
+            healthy_count = self.healthy_count
 
-        needs_attention_count = self.needs_attention_count
+            needs_attention_count = self.needs_attention_count
 
-        info_count = self.info_count
+            info_count = self.info_count
 
-        failed_count = self.failed_count
+            failed_count = self.failed_count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cycle_id": cycle_id,
-                "completed_at": completed_at,
-                "score": score,
-                "total_checks": total_checks,
-                "healthy_count": healthy_count,
-                "needs_attention_count": needs_attention_count,
-                "info_count": info_count,
-                "failed_count": failed_count,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if cycle_id is not UNSET:
+                field_dict["cycle_id"] = cycle_id
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
+            if score is not UNSET:
+                field_dict["score"] = score
+            if total_checks is not UNSET:
+                field_dict["total_checks"] = total_checks
+            if healthy_count is not UNSET:
+                field_dict["healthy_count"] = healthy_count
+            if needs_attention_count is not UNSET:
+                field_dict["needs_attention_count"] = needs_attention_count
+            if info_count is not UNSET:
+                field_dict["info_count"] = info_count
+            if failed_count is not UNSET:
+                field_dict["failed_count"] = failed_count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cycle_id = d.pop("cycle_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                cycle_id = d.pop("cycle_id")
 
-        completed_at = parse_timestamp(d.pop("completed_at"))
+                completed_at = parse_timestamp(d.pop("completed_at"))
 
-        score = d.pop("score")
+                score = d.pop("score")
 
-        total_checks = d.pop("total_checks")
+                total_checks = d.pop("total_checks")
 
-        healthy_count = d.pop("healthy_count")
+                healthy_count = d.pop("healthy_count")
 
-        needs_attention_count = d.pop("needs_attention_count")
+                needs_attention_count = d.pop("needs_attention_count")
 
-        info_count = d.pop("info_count")
+                info_count = d.pop("info_count")
 
-        failed_count = d.pop("failed_count")
+                failed_count = d.pop("failed_count")
 
-        deliverability_agent_state_by_id_run_summary_trend_item = cls(
-            cycle_id,
-            completed_at,
-            score,
-            total_checks,
-            healthy_count,
-            needs_attention_count,
-            info_count,
-            failed_count,
-        )
+                deliverability_agent_state_by_id_run_summary_trend_item = cls(
+                    cycle_id,
+                    completed_at,
+                    score,
+                    total_checks,
+                    healthy_count,
+                    needs_attention_count,
+                    info_count,
+                    failed_count,
+                )
 
-        deliverability_agent_state_by_id_run_summary_trend_item.additional_properties = d
-        if not (
-            type(cycle_id) is str
-            and (type(score) is float or type(score) is int or score is None)
-            and (type(total_checks) is float or type(total_checks) is int)
-            and (type(healthy_count) is float or type(healthy_count) is int)
-            and (type(needs_attention_count) is float or type(needs_attention_count) is int)
-            and (type(info_count) is float or type(info_count) is int)
-            and (type(failed_count) is float or type(failed_count) is int)
-        ):
-            _check_shape(deliverability_agent_state_by_id_run_summary_trend_item, _SHAPE)
-        return deliverability_agent_state_by_id_run_summary_trend_item
+                deliverability_agent_state_by_id_run_summary_trend_item.additional_properties = d
+                if (
+                    type(cycle_id) is str
+                    and (type(score) is float or type(score) is int or score is None)
+                    and (type(total_checks) is float or type(total_checks) is int)
+                    and (type(healthy_count) is float or type(healthy_count) is int)
+                    and (type(needs_attention_count) is float or type(needs_attention_count) is int)
+                    and (type(info_count) is float or type(info_count) is int)
+                    and (type(failed_count) is float or type(failed_count) is int)
+                ):
+                    return deliverability_agent_state_by_id_run_summary_trend_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,55 +150,14 @@ class DeliverabilityAgentStateByIdRunSummaryTrendItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("cycle_id", (str,), None),
-    (
-        "score",
-        (
-            float,
-            int,
-            type(None),
-        ),
-        None,
-    ),
-    (
-        "total_checks",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "healthy_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "needs_attention_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "info_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "failed_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("cycle_id", "cycle_id", True),
+    ("completed_at", "completed_at", True),
+    ("score", "score", True),
+    ("total_checks", "total_checks", True),
+    ("healthy_count", "healthy_count", True),
+    ("needs_attention_count", "needs_attention_count", True),
+    ("info_count", "info_count", True),
+    ("failed_count", "failed_count", True),
 )

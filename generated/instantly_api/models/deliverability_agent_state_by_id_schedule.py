@@ -10,6 +10,10 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentStateByIdSchedule")
 
@@ -25,33 +29,40 @@ class DeliverabilityAgentStateByIdSchedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        next_run_at: None | str
-        if isinstance(self.next_run_at, datetime.datetime):
-            next_run_at = self.next_run_at.isoformat()
-        else:
-            next_run_at = self.next_run_at
+        try:
+            next_run_at: None | str
+            if isinstance(self.next_run_at, datetime.datetime):
+                next_run_at = self.next_run_at.isoformat()
+            else:
+                next_run_at = self.next_run_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "next_run_at": next_run_at,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if next_run_at is not UNSET:
+                field_dict["next_run_at"] = next_run_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        next_run_at = _parse_next_run_at(d.pop("next_run_at"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                next_run_at = _parse_next_run_at(d.pop("next_run_at"))
 
-        deliverability_agent_state_by_id_schedule = cls(
-            next_run_at,
-        )
+                deliverability_agent_state_by_id_schedule = cls(
+                    next_run_at,
+                )
 
-        deliverability_agent_state_by_id_schedule.additional_properties = d
-        return deliverability_agent_state_by_id_schedule
+                deliverability_agent_state_by_id_schedule.additional_properties = d
+                return deliverability_agent_state_by_id_schedule
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -85,3 +96,7 @@ def _parse_next_run_at(data: object) -> datetime.datetime | None:
         f"DeliverabilityAgentStateByIdSchedule.next_run_at is {type(data).__name__} {data!r:.60}, "
         "not datetime.datetime | None"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("next_run_at", "next_run_at", True),)

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeliverabilityAgentStateCurrentActivityQueuedItem")
@@ -70,234 +72,254 @@ class DeliverabilityAgentStateCurrentActivityQueuedItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        agent_id = self.agent_id
+            agent_id = self.agent_id
 
-        activity_code = self.activity_code
+            activity_code = self.activity_code
 
-        status = self.status
+            status = self.status
 
-        priority = self.priority
+            priority = self.priority
 
-        payload = self.payload.to_dict()
+            payload = self.payload.to_dict()
 
-        idempotency_key = self.idempotency_key
+            idempotency_key = self.idempotency_key
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        cycle_id: None | str | Unset
-        if isinstance(self.cycle_id, Unset):
-            cycle_id = UNSET
-        else:
-            cycle_id = self.cycle_id
+            cycle_id: None | str | Unset
+            if isinstance(self.cycle_id, Unset):
+                cycle_id = UNSET
+            else:
+                cycle_id = self.cycle_id
 
-        subject_type: None | str | Unset
-        if isinstance(self.subject_type, Unset):
-            subject_type = UNSET
-        else:
-            subject_type = self.subject_type
+            subject_type: None | str | Unset
+            if isinstance(self.subject_type, Unset):
+                subject_type = UNSET
+            else:
+                subject_type = self.subject_type
 
-        subject_id: None | str | Unset
-        if isinstance(self.subject_id, Unset):
-            subject_id = UNSET
-        else:
-            subject_id = self.subject_id
+            subject_id: None | str | Unset
+            if isinstance(self.subject_id, Unset):
+                subject_id = UNSET
+            else:
+                subject_id = self.subject_id
 
-        subject_name: None | str | Unset
-        if isinstance(self.subject_name, Unset):
-            subject_name = UNSET
-        else:
-            subject_name = self.subject_name
+            subject_name: None | str | Unset
+            if isinstance(self.subject_name, Unset):
+                subject_name = UNSET
+            else:
+                subject_name = self.subject_name
 
-        result_payload: dict[str, Any] | None | Unset
-        if isinstance(self.result_payload, Unset):
-            result_payload = UNSET
-        elif isinstance(
-            self.result_payload, DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0
-        ):
-            result_payload = self.result_payload.to_dict()
-        else:
-            result_payload = self.result_payload
+            result_payload: dict[str, Any] | None | Unset
+            if isinstance(self.result_payload, Unset):
+                result_payload = UNSET
+            elif isinstance(
+                self.result_payload,
+                DeliverabilityAgentStateCurrentActivityQueuedItemResultPayloadType0,
+            ):
+                result_payload = self.result_payload.to_dict()
+            else:
+                result_payload = self.result_payload
 
-        error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        else:
-            error_code = self.error_code
+            error_code: None | str | Unset
+            if isinstance(self.error_code, Unset):
+                error_code = UNSET
+            else:
+                error_code = self.error_code
 
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
+            error_message: None | str | Unset
+            if isinstance(self.error_message, Unset):
+                error_message = UNSET
+            else:
+                error_message = self.error_message
 
-        queued_at: None | str | Unset
-        if isinstance(self.queued_at, Unset):
-            queued_at = UNSET
-        elif isinstance(self.queued_at, datetime.datetime):
-            queued_at = self.queued_at.isoformat()
-        else:
-            queued_at = self.queued_at
+            queued_at: None | str | Unset
+            if isinstance(self.queued_at, Unset):
+                queued_at = UNSET
+            elif isinstance(self.queued_at, datetime.datetime):
+                queued_at = self.queued_at.isoformat()
+            else:
+                queued_at = self.queued_at
 
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
+            started_at: None | str | Unset
+            if isinstance(self.started_at, Unset):
+                started_at = UNSET
+            elif isinstance(self.started_at, datetime.datetime):
+                started_at = self.started_at.isoformat()
+            else:
+                started_at = self.started_at
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+            completed_at: None | str | Unset
+            if isinstance(self.completed_at, Unset):
+                completed_at = UNSET
+            elif isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
 
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
+            expires_at: None | str | Unset
+            if isinstance(self.expires_at, Unset):
+                expires_at = UNSET
+            elif isinstance(self.expires_at, datetime.datetime):
+                expires_at = self.expires_at.isoformat()
+            else:
+                expires_at = self.expires_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "agent_id": agent_id,
-                "activity_code": activity_code,
-                "status": status,
-                "priority": priority,
-                "payload": payload,
-                "idempotency_key": idempotency_key,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if cycle_id is not UNSET:
-            field_dict["cycle_id"] = cycle_id
-        if subject_type is not UNSET:
-            field_dict["subject_type"] = subject_type
-        if subject_id is not UNSET:
-            field_dict["subject_id"] = subject_id
-        if subject_name is not UNSET:
-            field_dict["subject_name"] = subject_name
-        if result_payload is not UNSET:
-            field_dict["result_payload"] = result_payload
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if error_message is not UNSET:
-            field_dict["error_message"] = error_message
-        if queued_at is not UNSET:
-            field_dict["queued_at"] = queued_at
-        if started_at is not UNSET:
-            field_dict["started_at"] = started_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if activity_code is not UNSET:
+                field_dict["activity_code"] = activity_code
+            if status is not UNSET:
+                field_dict["status"] = status
+            if priority is not UNSET:
+                field_dict["priority"] = priority
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if idempotency_key is not UNSET:
+                field_dict["idempotency_key"] = idempotency_key
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if cycle_id is not UNSET:
+                field_dict["cycle_id"] = cycle_id
+            if subject_type is not UNSET:
+                field_dict["subject_type"] = subject_type
+            if subject_id is not UNSET:
+                field_dict["subject_id"] = subject_id
+            if subject_name is not UNSET:
+                field_dict["subject_name"] = subject_name
+            if result_payload is not UNSET:
+                field_dict["result_payload"] = result_payload
+            if error_code is not UNSET:
+                field_dict["error_code"] = error_code
+            if error_message is not UNSET:
+                field_dict["error_message"] = error_message
+            if queued_at is not UNSET:
+                field_dict["queued_at"] = queued_at
+            if started_at is not UNSET:
+                field_dict["started_at"] = started_at
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        agent_id = d.pop("agent_id")
+                agent_id = d.pop("agent_id")
 
-        activity_code = d.pop("activity_code")
+                activity_code = d.pop("activity_code")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        priority = d.pop("priority")
+                priority = d.pop("priority")
 
-        payload = DeliverabilityAgentStateCurrentActivityQueuedItemPayload.from_dict(
-            d.pop("payload")
-        )
+                payload = DeliverabilityAgentStateCurrentActivityQueuedItemPayload.from_dict(
+                    d.pop("payload")
+                )
 
-        idempotency_key = d.pop("idempotency_key")
+                idempotency_key = d.pop("idempotency_key")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        cycle_id = d.pop("cycle_id", UNSET)
+                cycle_id = d.pop("cycle_id", UNSET)
 
-        subject_type = d.pop("subject_type", UNSET)
+                subject_type = d.pop("subject_type", UNSET)
 
-        subject_id = d.pop("subject_id", UNSET)
+                subject_id = d.pop("subject_id", UNSET)
 
-        subject_name = d.pop("subject_name", UNSET)
+                subject_name = d.pop("subject_name", UNSET)
 
-        result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
+                result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
-        error_code = d.pop("error_code", UNSET)
+                error_code = d.pop("error_code", UNSET)
 
-        error_message = d.pop("error_message", UNSET)
+                error_message = d.pop("error_message", UNSET)
 
-        queued_at = _parse_queued_at(d.pop("queued_at", UNSET))
+                queued_at = _parse_queued_at(d.pop("queued_at", UNSET))
 
-        started_at = _parse_started_at(d.pop("started_at", UNSET))
+                started_at = _parse_started_at(d.pop("started_at", UNSET))
 
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
+                completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+                expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
-        deliverability_agent_state_current_activity_queued_item = cls(
-            id,
-            organization_id,
-            agent_id,
-            activity_code,
-            status,
-            priority,
-            payload,
-            idempotency_key,
-            timestamp_created,
-            timestamp_updated,
-            cycle_id,
-            subject_type,
-            subject_id,
-            subject_name,
-            result_payload,
-            error_code,
-            error_message,
-            queued_at,
-            started_at,
-            completed_at,
-            expires_at,
-        )
+                deliverability_agent_state_current_activity_queued_item = cls(
+                    id,
+                    organization_id,
+                    agent_id,
+                    activity_code,
+                    status,
+                    priority,
+                    payload,
+                    idempotency_key,
+                    timestamp_created,
+                    timestamp_updated,
+                    cycle_id,
+                    subject_type,
+                    subject_id,
+                    subject_name,
+                    result_payload,
+                    error_code,
+                    error_message,
+                    queued_at,
+                    started_at,
+                    completed_at,
+                    expires_at,
+                )
 
-        deliverability_agent_state_current_activity_queued_item.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(agent_id) is str
-            and type(activity_code) is str
-            and type(status) is str
-            and (type(priority) is float or type(priority) is int)
-            and type(idempotency_key) is str
-            and (cycle_id is None or type(cycle_id) is str or cycle_id is UNSET)
-            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
-            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
-            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
-            and (error_code is None or type(error_code) is str or error_code is UNSET)
-            and (error_message is None or type(error_message) is str or error_message is UNSET)
-        ):
-            _check_shape(deliverability_agent_state_current_activity_queued_item, _SHAPE)
-        return deliverability_agent_state_current_activity_queued_item
+                deliverability_agent_state_current_activity_queued_item.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(agent_id) is str
+                    and type(activity_code) is str
+                    and type(status) is str
+                    and (type(priority) is float or type(priority) is int)
+                    and type(idempotency_key) is str
+                    and (cycle_id is None or type(cycle_id) is str or cycle_id is UNSET)
+                    and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+                    and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+                    and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+                    and (error_code is None or type(error_code) is str or error_code is UNSET)
+                    and (
+                        error_message is None
+                        or type(error_message) is str
+                        or error_message is UNSET
+                    )
+                ):
+                    return deliverability_agent_state_current_activity_queued_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -415,75 +437,29 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("agent_id", (str,), None),
-    ("activity_code", (str,), None),
-    ("status", (str,), None),
-    (
-        "priority",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("idempotency_key", (str,), None),
-    (
-        "cycle_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_type",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_message",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("agent_id", "agent_id", True),
+    ("activity_code", "activity_code", True),
+    ("status", "status", True),
+    ("priority", "priority", True),
+    ("payload", "payload", True),
+    ("idempotency_key", "idempotency_key", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("cycle_id", "cycle_id", False),
+    ("subject_type", "subject_type", False),
+    ("subject_id", "subject_id", False),
+    ("subject_name", "subject_name", False),
+    ("result_payload", "result_payload", False),
+    ("error_code", "error_code", False),
+    ("error_message", "error_message", False),
+    ("queued_at", "queued_at", False),
+    ("started_at", "started_at", False),
+    ("completed_at", "completed_at", False),
+    ("expires_at", "expires_at", False),
 )
 
 

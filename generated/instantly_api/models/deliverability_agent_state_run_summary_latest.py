@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentStateRunSummaryLatest")
 
@@ -48,135 +51,162 @@ class DeliverabilityAgentStateRunSummaryLatest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cycle_id: None | str
-        cycle_id = self.cycle_id
+        try:
+            cycle_id: None | str
+            cycle_id = self.cycle_id
 
-        status = self.status
+            status = self.status
 
-        started_at: None | str
-        if isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
+            started_at: None | str
+            if isinstance(self.started_at, datetime.datetime):
+                started_at = self.started_at.isoformat()
+            else:
+                started_at = self.started_at
 
-        completed_at: None | str
-        if isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+            completed_at: None | str
+            if isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
 
-        total_checks = self.total_checks
+            total_checks = self.total_checks
 
-        completed_checks = self.completed_checks
+            completed_checks = self.completed_checks
 
-        healthy_count = self.healthy_count
+            healthy_count = self.healthy_count
 
-        needs_attention_count = self.needs_attention_count
+            needs_attention_count = self.needs_attention_count
 
-        info_count = self.info_count
+            info_count = self.info_count
 
-        failed_count = self.failed_count
+            failed_count = self.failed_count
 
-        checks = []
-        for checks_item_data in self.checks:
-            checks_item = checks_item_data.to_dict()
-            checks.append(checks_item)
+            if not isinstance(self.checks, list):
+                raise TypeError("not a list")
+            checks = []
+            for checks_item_data in self.checks:
+                checks_item = checks_item_data.to_dict()
+                checks.append(checks_item)
 
-        feed_items = []
-        for feed_items_item_data in self.feed_items:
-            feed_items_item = feed_items_item_data.to_dict()
-            feed_items.append(feed_items_item)
+            if not isinstance(self.feed_items, list):
+                raise TypeError("not a list")
+            feed_items = []
+            for feed_items_item_data in self.feed_items:
+                feed_items_item = feed_items_item_data.to_dict()
+                feed_items.append(feed_items_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cycle_id": cycle_id,
-                "status": status,
-                "started_at": started_at,
-                "completed_at": completed_at,
-                "total_checks": total_checks,
-                "completed_checks": completed_checks,
-                "healthy_count": healthy_count,
-                "needs_attention_count": needs_attention_count,
-                "info_count": info_count,
-                "failed_count": failed_count,
-                "checks": checks,
-                "feed_items": feed_items,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if cycle_id is not UNSET:
+                field_dict["cycle_id"] = cycle_id
+            if status is not UNSET:
+                field_dict["status"] = status
+            if started_at is not UNSET:
+                field_dict["started_at"] = started_at
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
+            if total_checks is not UNSET:
+                field_dict["total_checks"] = total_checks
+            if completed_checks is not UNSET:
+                field_dict["completed_checks"] = completed_checks
+            if healthy_count is not UNSET:
+                field_dict["healthy_count"] = healthy_count
+            if needs_attention_count is not UNSET:
+                field_dict["needs_attention_count"] = needs_attention_count
+            if info_count is not UNSET:
+                field_dict["info_count"] = info_count
+            if failed_count is not UNSET:
+                field_dict["failed_count"] = failed_count
+            if checks is not UNSET:
+                field_dict["checks"] = checks
+            if feed_items is not UNSET:
+                field_dict["feed_items"] = feed_items
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        cycle_id = d.pop("cycle_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                cycle_id = d.pop("cycle_id")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        started_at = _parse_started_at(d.pop("started_at"))
+                started_at = _parse_started_at(d.pop("started_at"))
 
-        completed_at = _parse_completed_at(d.pop("completed_at"))
+                completed_at = _parse_completed_at(d.pop("completed_at"))
 
-        total_checks = d.pop("total_checks")
+                total_checks = d.pop("total_checks")
 
-        completed_checks = d.pop("completed_checks")
+                completed_checks = d.pop("completed_checks")
 
-        healthy_count = d.pop("healthy_count")
+                healthy_count = d.pop("healthy_count")
 
-        needs_attention_count = d.pop("needs_attention_count")
+                needs_attention_count = d.pop("needs_attention_count")
 
-        info_count = d.pop("info_count")
+                info_count = d.pop("info_count")
 
-        failed_count = d.pop("failed_count")
+                failed_count = d.pop("failed_count")
 
-        checks = []
-        _checks = d.pop("checks")
-        for checks_item_data in _checks:
-            checks_item = DeliverabilityAgentStateRunSummaryLatestChecksItem.from_dict(
-                checks_item_data
-            )
+                checks = []
+                _checks = d.pop("checks")
+                if type(_checks) is not list:
+                    raise TypeError("checks is not a list")
+                for checks_item_data in _checks:
+                    checks_item = DeliverabilityAgentStateRunSummaryLatestChecksItem.from_dict(
+                        checks_item_data
+                    )
 
-            checks.append(checks_item)
+                    checks.append(checks_item)
 
-        feed_items = []
-        _feed_items = d.pop("feed_items")
-        for feed_items_item_data in _feed_items:
-            feed_items_item = DeliverabilityAgentStateRunSummaryLatestFeedItemsItem.from_dict(
-                feed_items_item_data
-            )
+                feed_items = []
+                _feed_items = d.pop("feed_items")
+                if type(_feed_items) is not list:
+                    raise TypeError("feed_items is not a list")
+                for feed_items_item_data in _feed_items:
+                    feed_items_item = (
+                        DeliverabilityAgentStateRunSummaryLatestFeedItemsItem.from_dict(
+                            feed_items_item_data
+                        )
+                    )
 
-            feed_items.append(feed_items_item)
+                    feed_items.append(feed_items_item)
 
-        deliverability_agent_state_run_summary_latest = cls(
-            cycle_id,
-            status,
-            started_at,
-            completed_at,
-            total_checks,
-            completed_checks,
-            healthy_count,
-            needs_attention_count,
-            info_count,
-            failed_count,
-            checks,
-            feed_items,
-        )
+                deliverability_agent_state_run_summary_latest = cls(
+                    cycle_id,
+                    status,
+                    started_at,
+                    completed_at,
+                    total_checks,
+                    completed_checks,
+                    healthy_count,
+                    needs_attention_count,
+                    info_count,
+                    failed_count,
+                    checks,
+                    feed_items,
+                )
 
-        deliverability_agent_state_run_summary_latest.additional_properties = d
-        if not (
-            (cycle_id is None or type(cycle_id) is str)
-            and type(status) is str
-            and (type(total_checks) is float or type(total_checks) is int)
-            and (type(completed_checks) is float or type(completed_checks) is int)
-            and (type(healthy_count) is float or type(healthy_count) is int)
-            and (type(needs_attention_count) is float or type(needs_attention_count) is int)
-            and (type(info_count) is float or type(info_count) is int)
-            and (type(failed_count) is float or type(failed_count) is int)
-        ):
-            _check_shape(deliverability_agent_state_run_summary_latest, _SHAPE)
-        return deliverability_agent_state_run_summary_latest
+                deliverability_agent_state_run_summary_latest.additional_properties = d
+                if (
+                    (cycle_id is None or type(cycle_id) is str)
+                    and type(status) is str
+                    and (type(total_checks) is float or type(total_checks) is int)
+                    and (type(completed_checks) is float or type(completed_checks) is int)
+                    and (type(healthy_count) is float or type(healthy_count) is int)
+                    and (type(needs_attention_count) is float or type(needs_attention_count) is int)
+                    and (type(info_count) is float or type(info_count) is int)
+                    and (type(failed_count) is float or type(failed_count) is int)
+                ):
+                    return deliverability_agent_state_run_summary_latest
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -229,64 +259,20 @@ def _parse_completed_at(data: object) -> datetime.datetime | None:
     )
 
 
-_SHAPE = (
-    (
-        "cycle_id",
-        (
-            type(None),
-            str,
-        ),
-        None,
-    ),
-    ("status", (str,), None),
-    (
-        "total_checks",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "completed_checks",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "healthy_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "needs_attention_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "info_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "failed_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("cycle_id", "cycle_id", True),
+    ("status", "status", True),
+    ("started_at", "started_at", True),
+    ("completed_at", "completed_at", True),
+    ("total_checks", "total_checks", True),
+    ("completed_checks", "completed_checks", True),
+    ("healthy_count", "healthy_count", True),
+    ("needs_attention_count", "needs_attention_count", True),
+    ("info_count", "info_count", True),
+    ("failed_count", "failed_count", True),
+    ("checks", "checks", True),
+    ("feed_items", "feed_items", True),
 )
 
 

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityAgentStateRunSummaryLatestChecksItem")
 
@@ -36,64 +39,74 @@ class DeliverabilityAgentStateRunSummaryLatestChecksItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        activity_id = self.activity_id
+        try:
+            activity_id = self.activity_id
 
-        activity_code = self.activity_code
+            activity_code = self.activity_code
 
-        status = self.status
+            status = self.status
 
-        outcome = self.outcome
+            outcome = self.outcome
 
-        completed_at: None | str
-        if isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+            completed_at: None | str
+            if isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "activity_id": activity_id,
-                "activity_code": activity_code,
-                "status": status,
-                "outcome": outcome,
-                "completed_at": completed_at,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if activity_id is not UNSET:
+                field_dict["activity_id"] = activity_id
+            if activity_code is not UNSET:
+                field_dict["activity_code"] = activity_code
+            if status is not UNSET:
+                field_dict["status"] = status
+            if outcome is not UNSET:
+                field_dict["outcome"] = outcome
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        activity_id = d.pop("activity_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                activity_id = d.pop("activity_id")
 
-        activity_code = d.pop("activity_code")
+                activity_code = d.pop("activity_code")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        outcome = d.pop("outcome")
+                outcome = d.pop("outcome")
 
-        completed_at = _parse_completed_at(d.pop("completed_at"))
+                completed_at = _parse_completed_at(d.pop("completed_at"))
 
-        deliverability_agent_state_run_summary_latest_checks_item = cls(
-            activity_id,
-            activity_code,
-            status,
-            outcome,
-            completed_at,
-        )
+                deliverability_agent_state_run_summary_latest_checks_item = cls(
+                    activity_id,
+                    activity_code,
+                    status,
+                    outcome,
+                    completed_at,
+                )
 
-        deliverability_agent_state_run_summary_latest_checks_item.additional_properties = d
-        if not (
-            type(activity_id) is str
-            and type(activity_code) is str
-            and type(status) is str
-            and type(outcome) is str
-        ):
-            _check_shape(deliverability_agent_state_run_summary_latest_checks_item, _SHAPE)
-        return deliverability_agent_state_run_summary_latest_checks_item
+                deliverability_agent_state_run_summary_latest_checks_item.additional_properties = d
+                if (
+                    type(activity_id) is str
+                    and type(activity_code) is str
+                    and type(status) is str
+                    and type(outcome) is str
+                ):
+                    return deliverability_agent_state_run_summary_latest_checks_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,9 +142,11 @@ def _parse_completed_at(data: object) -> datetime.datetime | None:
     )
 
 
-_SHAPE = (
-    ("activity_id", (str,), None),
-    ("activity_code", (str,), None),
-    ("status", (str,), None),
-    ("outcome", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("activity_id", "activity_id", True),
+    ("activity_code", "activity_code", True),
+    ("status", "status", True),
+    ("outcome", "outcome", True),
+    ("completed_at", "completed_at", True),
 )

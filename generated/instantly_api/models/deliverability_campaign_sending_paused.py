@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DeliverabilityCampaignSendingPaused")
 
@@ -40,83 +43,101 @@ class DeliverabilityCampaignSendingPaused:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        item = self.item.to_dict()
+        try:
+            item = self.item.to_dict()
 
-        affected_account_count = self.affected_account_count
+            affected_account_count = self.affected_account_count
 
-        paused_account_count = self.paused_account_count
+            paused_account_count = self.paused_account_count
 
-        already_paused_account_count = self.already_paused_account_count
+            already_paused_account_count = self.already_paused_account_count
 
-        managed_account_count = self.managed_account_count
+            managed_account_count = self.managed_account_count
 
-        ready_made_account_count = self.ready_made_account_count
+            ready_made_account_count = self.ready_made_account_count
 
-        pause_sending_campaigns_until = self.pause_sending_campaigns_until.isoformat()
+            pause_sending_campaigns_until = self.pause_sending_campaigns_until.isoformat()
 
-        duration_days = self.duration_days
+            duration_days = self.duration_days
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "item": item,
-                "affected_account_count": affected_account_count,
-                "paused_account_count": paused_account_count,
-                "already_paused_account_count": already_paused_account_count,
-                "managed_account_count": managed_account_count,
-                "ready_made_account_count": ready_made_account_count,
-                "pause_sending_campaigns_until": pause_sending_campaigns_until,
-                "duration_days": duration_days,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if item is not UNSET:
+                field_dict["item"] = item
+            if affected_account_count is not UNSET:
+                field_dict["affected_account_count"] = affected_account_count
+            if paused_account_count is not UNSET:
+                field_dict["paused_account_count"] = paused_account_count
+            if already_paused_account_count is not UNSET:
+                field_dict["already_paused_account_count"] = already_paused_account_count
+            if managed_account_count is not UNSET:
+                field_dict["managed_account_count"] = managed_account_count
+            if ready_made_account_count is not UNSET:
+                field_dict["ready_made_account_count"] = ready_made_account_count
+            if pause_sending_campaigns_until is not UNSET:
+                field_dict["pause_sending_campaigns_until"] = pause_sending_campaigns_until
+            if duration_days is not UNSET:
+                field_dict["duration_days"] = duration_days
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        item = DeliverabilityCampaignSendingPausedItem.from_dict(d.pop("item"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                item = DeliverabilityCampaignSendingPausedItem.from_dict(d.pop("item"))
 
-        affected_account_count = d.pop("affected_account_count")
+                affected_account_count = d.pop("affected_account_count")
 
-        paused_account_count = d.pop("paused_account_count")
+                paused_account_count = d.pop("paused_account_count")
 
-        already_paused_account_count = d.pop("already_paused_account_count")
+                already_paused_account_count = d.pop("already_paused_account_count")
 
-        managed_account_count = d.pop("managed_account_count")
+                managed_account_count = d.pop("managed_account_count")
 
-        ready_made_account_count = d.pop("ready_made_account_count")
+                ready_made_account_count = d.pop("ready_made_account_count")
 
-        pause_sending_campaigns_until = parse_timestamp(d.pop("pause_sending_campaigns_until"))
+                pause_sending_campaigns_until = parse_timestamp(
+                    d.pop("pause_sending_campaigns_until")
+                )
 
-        duration_days = d.pop("duration_days")
+                duration_days = d.pop("duration_days")
 
-        deliverability_campaign_sending_paused = cls(
-            item,
-            affected_account_count,
-            paused_account_count,
-            already_paused_account_count,
-            managed_account_count,
-            ready_made_account_count,
-            pause_sending_campaigns_until,
-            duration_days,
-        )
+                deliverability_campaign_sending_paused = cls(
+                    item,
+                    affected_account_count,
+                    paused_account_count,
+                    already_paused_account_count,
+                    managed_account_count,
+                    ready_made_account_count,
+                    pause_sending_campaigns_until,
+                    duration_days,
+                )
 
-        deliverability_campaign_sending_paused.additional_properties = d
-        if not (
-            (type(affected_account_count) is float or type(affected_account_count) is int)
-            and (type(paused_account_count) is float or type(paused_account_count) is int)
-            and (
-                type(already_paused_account_count) is float
-                or type(already_paused_account_count) is int
-            )
-            and (type(managed_account_count) is float or type(managed_account_count) is int)
-            and (type(ready_made_account_count) is float or type(ready_made_account_count) is int)
-            and (type(duration_days) is float or type(duration_days) is int)
-        ):
-            _check_shape(deliverability_campaign_sending_paused, _SHAPE)
-        return deliverability_campaign_sending_paused
+                deliverability_campaign_sending_paused.additional_properties = d
+                if (
+                    (type(affected_account_count) is float or type(affected_account_count) is int)
+                    and (type(paused_account_count) is float or type(paused_account_count) is int)
+                    and (
+                        type(already_paused_account_count) is float
+                        or type(already_paused_account_count) is int
+                    )
+                    and (type(managed_account_count) is float or type(managed_account_count) is int)
+                    and (
+                        type(ready_made_account_count) is float
+                        or type(ready_made_account_count) is int
+                    )
+                    and (type(duration_days) is float or type(duration_days) is int)
+                ):
+                    return deliverability_campaign_sending_paused
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -135,55 +156,16 @@ class DeliverabilityCampaignSendingPaused:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "affected_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "paused_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "already_paused_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "managed_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "ready_made_account_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "duration_days",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("item", "item", True),
+    ("affected_account_count", "affected_account_count", True),
+    ("paused_account_count", "paused_account_count", True),
+    ("already_paused_account_count", "already_paused_account_count", True),
+    ("managed_account_count", "managed_account_count", True),
+    ("ready_made_account_count", "ready_made_account_count", True),
+    ("pause_sending_campaigns_until", "pause_sending_campaigns_until", True),
+    ("duration_days", "duration_days", True),
 )
 
 

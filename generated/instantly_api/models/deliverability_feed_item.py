@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DeliverabilityFeedItem")
@@ -71,248 +73,269 @@ class DeliverabilityFeedItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        agent_id = self.agent_id
+            agent_id = self.agent_id
 
-        feed_code = self.feed_code
+            feed_code = self.feed_code
 
-        kind = self.kind
+            kind = self.kind
 
-        status = self.status
+            status = self.status
 
-        severity = self.severity
+            severity = self.severity
 
-        priority = self.priority
+            priority = self.priority
 
-        payload = self.payload.to_dict()
+            payload = self.payload.to_dict()
 
-        dedupe_key = self.dedupe_key
+            dedupe_key = self.dedupe_key
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        source_activity_id: None | str | Unset
-        if isinstance(self.source_activity_id, Unset):
-            source_activity_id = UNSET
-        else:
-            source_activity_id = self.source_activity_id
+            source_activity_id: None | str | Unset
+            if isinstance(self.source_activity_id, Unset):
+                source_activity_id = UNSET
+            else:
+                source_activity_id = self.source_activity_id
 
-        subject_type: None | str | Unset
-        if isinstance(self.subject_type, Unset):
-            subject_type = UNSET
-        else:
-            subject_type = self.subject_type
+            subject_type: None | str | Unset
+            if isinstance(self.subject_type, Unset):
+                subject_type = UNSET
+            else:
+                subject_type = self.subject_type
 
-        subject_id: None | str | Unset
-        if isinstance(self.subject_id, Unset):
-            subject_id = UNSET
-        else:
-            subject_id = self.subject_id
+            subject_id: None | str | Unset
+            if isinstance(self.subject_id, Unset):
+                subject_id = UNSET
+            else:
+                subject_id = self.subject_id
 
-        subject_name: None | str | Unset
-        if isinstance(self.subject_name, Unset):
-            subject_name = UNSET
-        else:
-            subject_name = self.subject_name
+            subject_name: None | str | Unset
+            if isinstance(self.subject_name, Unset):
+                subject_name = UNSET
+            else:
+                subject_name = self.subject_name
 
-        result_payload: dict[str, Any] | None | Unset
-        if isinstance(self.result_payload, Unset):
-            result_payload = UNSET
-        elif isinstance(self.result_payload, DeliverabilityFeedItemResultPayloadType0):
-            result_payload = self.result_payload.to_dict()
-        else:
-            result_payload = self.result_payload
+            result_payload: dict[str, Any] | None | Unset
+            if isinstance(self.result_payload, Unset):
+                result_payload = UNSET
+            elif isinstance(self.result_payload, DeliverabilityFeedItemResultPayloadType0):
+                result_payload = self.result_payload.to_dict()
+            else:
+                result_payload = self.result_payload
 
-        action_code: None | str | Unset
-        if isinstance(self.action_code, Unset):
-            action_code = UNSET
-        else:
-            action_code = self.action_code
+            action_code: None | str | Unset
+            if isinstance(self.action_code, Unset):
+                action_code = UNSET
+            else:
+                action_code = self.action_code
 
-        action_status: None | str | Unset
-        if isinstance(self.action_status, Unset):
-            action_status = UNSET
-        else:
-            action_status = self.action_status
+            action_status: None | str | Unset
+            if isinstance(self.action_status, Unset):
+                action_status = UNSET
+            else:
+                action_status = self.action_status
 
-        action_payload: dict[str, Any] | None | Unset
-        if isinstance(self.action_payload, Unset):
-            action_payload = UNSET
-        elif isinstance(self.action_payload, DeliverabilityFeedItemActionPayloadType0):
-            action_payload = self.action_payload.to_dict()
-        else:
-            action_payload = self.action_payload
+            action_payload: dict[str, Any] | None | Unset
+            if isinstance(self.action_payload, Unset):
+                action_payload = UNSET
+            elif isinstance(self.action_payload, DeliverabilityFeedItemActionPayloadType0):
+                action_payload = self.action_payload.to_dict()
+            else:
+                action_payload = self.action_payload
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
+            completed_at: None | str | Unset
+            if isinstance(self.completed_at, Unset):
+                completed_at = UNSET
+            elif isinstance(self.completed_at, datetime.datetime):
+                completed_at = self.completed_at.isoformat()
+            else:
+                completed_at = self.completed_at
 
-        dismissed_at: None | str | Unset
-        if isinstance(self.dismissed_at, Unset):
-            dismissed_at = UNSET
-        elif isinstance(self.dismissed_at, datetime.datetime):
-            dismissed_at = self.dismissed_at.isoformat()
-        else:
-            dismissed_at = self.dismissed_at
+            dismissed_at: None | str | Unset
+            if isinstance(self.dismissed_at, Unset):
+                dismissed_at = UNSET
+            elif isinstance(self.dismissed_at, datetime.datetime):
+                dismissed_at = self.dismissed_at.isoformat()
+            else:
+                dismissed_at = self.dismissed_at
 
-        expires_at: None | str | Unset
-        if isinstance(self.expires_at, Unset):
-            expires_at = UNSET
-        elif isinstance(self.expires_at, datetime.datetime):
-            expires_at = self.expires_at.isoformat()
-        else:
-            expires_at = self.expires_at
+            expires_at: None | str | Unset
+            if isinstance(self.expires_at, Unset):
+                expires_at = UNSET
+            elif isinstance(self.expires_at, datetime.datetime):
+                expires_at = self.expires_at.isoformat()
+            else:
+                expires_at = self.expires_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "agent_id": agent_id,
-                "feed_code": feed_code,
-                "kind": kind,
-                "status": status,
-                "severity": severity,
-                "priority": priority,
-                "payload": payload,
-                "dedupe_key": dedupe_key,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if source_activity_id is not UNSET:
-            field_dict["source_activity_id"] = source_activity_id
-        if subject_type is not UNSET:
-            field_dict["subject_type"] = subject_type
-        if subject_id is not UNSET:
-            field_dict["subject_id"] = subject_id
-        if subject_name is not UNSET:
-            field_dict["subject_name"] = subject_name
-        if result_payload is not UNSET:
-            field_dict["result_payload"] = result_payload
-        if action_code is not UNSET:
-            field_dict["action_code"] = action_code
-        if action_status is not UNSET:
-            field_dict["action_status"] = action_status
-        if action_payload is not UNSET:
-            field_dict["action_payload"] = action_payload
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if dismissed_at is not UNSET:
-            field_dict["dismissed_at"] = dismissed_at
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if feed_code is not UNSET:
+                field_dict["feed_code"] = feed_code
+            if kind is not UNSET:
+                field_dict["kind"] = kind
+            if status is not UNSET:
+                field_dict["status"] = status
+            if severity is not UNSET:
+                field_dict["severity"] = severity
+            if priority is not UNSET:
+                field_dict["priority"] = priority
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if dedupe_key is not UNSET:
+                field_dict["dedupe_key"] = dedupe_key
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if source_activity_id is not UNSET:
+                field_dict["source_activity_id"] = source_activity_id
+            if subject_type is not UNSET:
+                field_dict["subject_type"] = subject_type
+            if subject_id is not UNSET:
+                field_dict["subject_id"] = subject_id
+            if subject_name is not UNSET:
+                field_dict["subject_name"] = subject_name
+            if result_payload is not UNSET:
+                field_dict["result_payload"] = result_payload
+            if action_code is not UNSET:
+                field_dict["action_code"] = action_code
+            if action_status is not UNSET:
+                field_dict["action_status"] = action_status
+            if action_payload is not UNSET:
+                field_dict["action_payload"] = action_payload
+            if completed_at is not UNSET:
+                field_dict["completed_at"] = completed_at
+            if dismissed_at is not UNSET:
+                field_dict["dismissed_at"] = dismissed_at
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        agent_id = d.pop("agent_id")
+                agent_id = d.pop("agent_id")
 
-        feed_code = d.pop("feed_code")
+                feed_code = d.pop("feed_code")
 
-        kind = d.pop("kind")
+                kind = d.pop("kind")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        severity = d.pop("severity")
+                severity = d.pop("severity")
 
-        priority = d.pop("priority")
+                priority = d.pop("priority")
 
-        payload = DeliverabilityFeedItemPayload.from_dict(d.pop("payload"))
+                payload = DeliverabilityFeedItemPayload.from_dict(d.pop("payload"))
 
-        dedupe_key = d.pop("dedupe_key")
+                dedupe_key = d.pop("dedupe_key")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        source_activity_id = d.pop("source_activity_id", UNSET)
+                source_activity_id = d.pop("source_activity_id", UNSET)
 
-        subject_type = d.pop("subject_type", UNSET)
+                subject_type = d.pop("subject_type", UNSET)
 
-        subject_id = d.pop("subject_id", UNSET)
+                subject_id = d.pop("subject_id", UNSET)
 
-        subject_name = d.pop("subject_name", UNSET)
+                subject_name = d.pop("subject_name", UNSET)
 
-        result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
+                result_payload = _parse_result_payload(d.pop("result_payload", UNSET))
 
-        action_code = d.pop("action_code", UNSET)
+                action_code = d.pop("action_code", UNSET)
 
-        action_status = d.pop("action_status", UNSET)
+                action_status = d.pop("action_status", UNSET)
 
-        action_payload = _parse_action_payload(d.pop("action_payload", UNSET))
+                action_payload = _parse_action_payload(d.pop("action_payload", UNSET))
 
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
+                completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
 
-        dismissed_at = _parse_dismissed_at(d.pop("dismissed_at", UNSET))
+                dismissed_at = _parse_dismissed_at(d.pop("dismissed_at", UNSET))
 
-        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+                expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
-        deliverability_feed_item = cls(
-            id,
-            organization_id,
-            agent_id,
-            feed_code,
-            kind,
-            status,
-            severity,
-            priority,
-            payload,
-            dedupe_key,
-            timestamp_created,
-            timestamp_updated,
-            source_activity_id,
-            subject_type,
-            subject_id,
-            subject_name,
-            result_payload,
-            action_code,
-            action_status,
-            action_payload,
-            completed_at,
-            dismissed_at,
-            expires_at,
-        )
+                deliverability_feed_item = cls(
+                    id,
+                    organization_id,
+                    agent_id,
+                    feed_code,
+                    kind,
+                    status,
+                    severity,
+                    priority,
+                    payload,
+                    dedupe_key,
+                    timestamp_created,
+                    timestamp_updated,
+                    source_activity_id,
+                    subject_type,
+                    subject_id,
+                    subject_name,
+                    result_payload,
+                    action_code,
+                    action_status,
+                    action_payload,
+                    completed_at,
+                    dismissed_at,
+                    expires_at,
+                )
 
-        deliverability_feed_item.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(agent_id) is str
-            and type(feed_code) is str
-            and type(kind) is str
-            and type(status) is str
-            and type(severity) is str
-            and (type(priority) is float or type(priority) is int)
-            and type(dedupe_key) is str
-            and (
-                source_activity_id is None
-                or type(source_activity_id) is str
-                or source_activity_id is UNSET
-            )
-            and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
-            and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
-            and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
-            and (action_code is None or type(action_code) is str or action_code is UNSET)
-            and (action_status is None or type(action_status) is str or action_status is UNSET)
-        ):
-            _check_shape(deliverability_feed_item, _SHAPE)
-        return deliverability_feed_item
+                deliverability_feed_item.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(agent_id) is str
+                    and type(feed_code) is str
+                    and type(kind) is str
+                    and type(status) is str
+                    and type(severity) is str
+                    and (type(priority) is float or type(priority) is int)
+                    and type(dedupe_key) is str
+                    and (
+                        source_activity_id is None
+                        or type(source_activity_id) is str
+                        or source_activity_id is UNSET
+                    )
+                    and (subject_type is None or type(subject_type) is str or subject_type is UNSET)
+                    and (subject_id is None or type(subject_id) is str or subject_id is UNSET)
+                    and (subject_name is None or type(subject_name) is str or subject_name is UNSET)
+                    and (action_code is None or type(action_code) is str or action_code is UNSET)
+                    and (
+                        action_status is None
+                        or type(action_status) is str
+                        or action_status is UNSET
+                    )
+                ):
+                    return deliverability_feed_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -426,77 +449,31 @@ def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("agent_id", (str,), None),
-    ("feed_code", (str,), None),
-    ("kind", (str,), None),
-    ("status", (str,), None),
-    ("severity", (str,), None),
-    (
-        "priority",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("dedupe_key", (str,), None),
-    (
-        "source_activity_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_type",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subject_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "action_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "action_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("agent_id", "agent_id", True),
+    ("feed_code", "feed_code", True),
+    ("kind", "kind", True),
+    ("status", "status", True),
+    ("severity", "severity", True),
+    ("priority", "priority", True),
+    ("payload", "payload", True),
+    ("dedupe_key", "dedupe_key", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("source_activity_id", "source_activity_id", False),
+    ("subject_type", "subject_type", False),
+    ("subject_id", "subject_id", False),
+    ("subject_name", "subject_name", False),
+    ("result_payload", "result_payload", False),
+    ("action_code", "action_code", False),
+    ("action_status", "action_status", False),
+    ("action_payload", "action_payload", False),
+    ("completed_at", "completed_at", False),
+    ("dismissed_at", "dismissed_at", False),
+    ("expires_at", "expires_at", False),
 )
 
 

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DeliverabilityFeedItemCompleted")
 
 
@@ -22,29 +27,36 @@ class DeliverabilityFeedItemCompleted:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        item = self.item.to_dict()
+        try:
+            item = self.item.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "item": item,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if item is not UNSET:
+                field_dict["item"] = item
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        item = DeliverabilityFeedItemCompletedItem.from_dict(d.pop("item"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                item = DeliverabilityFeedItemCompletedItem.from_dict(d.pop("item"))
 
-        deliverability_feed_item_completed = cls(
-            item,
-        )
+                deliverability_feed_item_completed = cls(
+                    item,
+                )
 
-        deliverability_feed_item_completed.additional_properties = d
-        return deliverability_feed_item_completed
+                deliverability_feed_item_completed.additional_properties = d
+                return deliverability_feed_item_completed
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -61,6 +73,10 @@ class DeliverabilityFeedItemCompleted:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("item", "item", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="DeliverabilityFeedItemCompletedItemResultPayloadType0")
 
 
@@ -16,19 +20,28 @@ class DeliverabilityFeedItemCompletedItemResultPayloadType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        deliverability_feed_item_completed_item_result_payload_type_0 = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                deliverability_feed_item_completed_item_result_payload_type_0 = cls()
 
-        deliverability_feed_item_completed_item_result_payload_type_0.additional_properties = d
-        return deliverability_feed_item_completed_item_result_payload_type_0
+                deliverability_feed_item_completed_item_result_payload_type_0.additional_properties = d
+                return deliverability_feed_item_completed_item_result_payload_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -45,3 +58,7 @@ class DeliverabilityFeedItemCompletedItemResultPayloadType0:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DFYEmailAccountOrder")
@@ -47,105 +49,117 @@ class DFYEmailAccountOrder:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        workspace_id = self.workspace_id
+        try:
+            workspace_id = self.workspace_id
 
-        domain = self.domain
+            domain = self.domain
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        forwarding_domain: None | str | Unset
-        if isinstance(self.forwarding_domain, Unset):
-            forwarding_domain = UNSET
-        else:
-            forwarding_domain = self.forwarding_domain
+            forwarding_domain: None | str | Unset
+            if isinstance(self.forwarding_domain, Unset):
+                forwarding_domain = UNSET
+            else:
+                forwarding_domain = self.forwarding_domain
 
-        forwarding_mode: None | str | Unset
-        if isinstance(self.forwarding_mode, Unset):
-            forwarding_mode = UNSET
-        else:
-            forwarding_mode = self.forwarding_mode
+            forwarding_mode: None | str | Unset
+            if isinstance(self.forwarding_mode, Unset):
+                forwarding_mode = UNSET
+            else:
+                forwarding_mode = self.forwarding_mode
 
-        is_pre_warmed_up: bool | None | Unset
-        if isinstance(self.is_pre_warmed_up, Unset):
-            is_pre_warmed_up = UNSET
-        else:
-            is_pre_warmed_up = self.is_pre_warmed_up
+            is_pre_warmed_up: bool | None | Unset
+            if isinstance(self.is_pre_warmed_up, Unset):
+                is_pre_warmed_up = UNSET
+            else:
+                is_pre_warmed_up = self.is_pre_warmed_up
 
-        timestamp_cancelled: None | str | Unset
-        if isinstance(self.timestamp_cancelled, Unset):
-            timestamp_cancelled = UNSET
-        elif isinstance(self.timestamp_cancelled, datetime.datetime):
-            timestamp_cancelled = self.timestamp_cancelled.isoformat()
-        else:
-            timestamp_cancelled = self.timestamp_cancelled
+            timestamp_cancelled: None | str | Unset
+            if isinstance(self.timestamp_cancelled, Unset):
+                timestamp_cancelled = UNSET
+            elif isinstance(self.timestamp_cancelled, datetime.datetime):
+                timestamp_cancelled = self.timestamp_cancelled.isoformat()
+            else:
+                timestamp_cancelled = self.timestamp_cancelled
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "workspace_id": workspace_id,
-                "domain": domain,
-                "timestamp_created": timestamp_created,
-            }
-        )
-        if forwarding_domain is not UNSET:
-            field_dict["forwarding_domain"] = forwarding_domain
-        if forwarding_mode is not UNSET:
-            field_dict["forwarding_mode"] = forwarding_mode
-        if is_pre_warmed_up is not UNSET:
-            field_dict["is_pre_warmed_up"] = is_pre_warmed_up
-        if timestamp_cancelled is not UNSET:
-            field_dict["timestamp_cancelled"] = timestamp_cancelled
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if forwarding_domain is not UNSET:
+                field_dict["forwarding_domain"] = forwarding_domain
+            if forwarding_mode is not UNSET:
+                field_dict["forwarding_mode"] = forwarding_mode
+            if is_pre_warmed_up is not UNSET:
+                field_dict["is_pre_warmed_up"] = is_pre_warmed_up
+            if timestamp_cancelled is not UNSET:
+                field_dict["timestamp_cancelled"] = timestamp_cancelled
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        workspace_id = d.pop("workspace_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                workspace_id = d.pop("workspace_id")
 
-        domain = d.pop("domain")
+                domain = d.pop("domain")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        forwarding_domain = d.pop("forwarding_domain", UNSET)
+                forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        forwarding_mode = d.pop("forwarding_mode", UNSET)
+                forwarding_mode = d.pop("forwarding_mode", UNSET)
 
-        is_pre_warmed_up = d.pop("is_pre_warmed_up", UNSET)
+                is_pre_warmed_up = d.pop("is_pre_warmed_up", UNSET)
 
-        timestamp_cancelled = _parse_timestamp_cancelled(d.pop("timestamp_cancelled", UNSET))
+                timestamp_cancelled = _parse_timestamp_cancelled(
+                    d.pop("timestamp_cancelled", UNSET)
+                )
 
-        dfy_email_account_order = cls(
-            workspace_id,
-            domain,
-            timestamp_created,
-            forwarding_domain,
-            forwarding_mode,
-            is_pre_warmed_up,
-            timestamp_cancelled,
-        )
+                dfy_email_account_order = cls(
+                    workspace_id,
+                    domain,
+                    timestamp_created,
+                    forwarding_domain,
+                    forwarding_mode,
+                    is_pre_warmed_up,
+                    timestamp_cancelled,
+                )
 
-        dfy_email_account_order.additional_properties = d
-        if not (
-            type(workspace_id) is str
-            and type(domain) is str
-            and (
-                forwarding_domain is None
-                or type(forwarding_domain) is str
-                or forwarding_domain is UNSET
-            )
-            and (
-                forwarding_mode is None or type(forwarding_mode) is str or forwarding_mode is UNSET
-            )
-            and (
-                type(is_pre_warmed_up) is bool
-                or is_pre_warmed_up is None
-                or is_pre_warmed_up is UNSET
-            )
-        ):
-            _check_shape(dfy_email_account_order, _SHAPE)
-        return dfy_email_account_order
+                dfy_email_account_order.additional_properties = d
+                if (
+                    type(workspace_id) is str
+                    and type(domain) is str
+                    and (
+                        forwarding_domain is None
+                        or type(forwarding_domain) is str
+                        or forwarding_domain is UNSET
+                    )
+                    and (
+                        forwarding_mode is None
+                        or type(forwarding_mode) is str
+                        or forwarding_mode is UNSET
+                    )
+                    and (
+                        type(is_pre_warmed_up) is bool
+                        or is_pre_warmed_up is None
+                        or is_pre_warmed_up is UNSET
+                    )
+                ):
+                    return dfy_email_account_order
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -183,34 +197,13 @@ def _parse_timestamp_cancelled(data: object) -> datetime.datetime | None | Unset
     )
 
 
-_SHAPE = (
-    ("workspace_id", (str,), None),
-    ("domain", (str,), None),
-    (
-        "forwarding_domain",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "forwarding_mode",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_pre_warmed_up",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("workspace_id", "workspace_id", True),
+    ("domain", "domain", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("forwarding_domain", "forwarding_domain", False),
+    ("forwarding_mode", "forwarding_mode", False),
+    ("is_pre_warmed_up", "is_pre_warmed_up", False),
+    ("timestamp_cancelled", "timestamp_cancelled", False),
 )

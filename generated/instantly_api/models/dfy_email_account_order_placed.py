@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DFYEmailAccountOrderPlaced")
@@ -148,379 +150,432 @@ class DFYEmailAccountOrderPlaced:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        order_placed = self.order_placed
+        try:
+            order_placed = self.order_placed
 
-        order_is_valid = self.order_is_valid
+            order_is_valid = self.order_is_valid
 
-        unavailable_domains = self.unavailable_domains
+            unavailable_domains = self.unavailable_domains
 
-        blacklist_domains = self.blacklist_domains
+            blacklist_domains = self.blacklist_domains
 
-        invalid_domains = self.invalid_domains
+            invalid_domains = self.invalid_domains
 
-        invalid_forwarding_domains = self.invalid_forwarding_domains
+            invalid_forwarding_domains = self.invalid_forwarding_domains
 
-        missing_domain_orders = self.missing_domain_orders
+            missing_domain_orders = self.missing_domain_orders
 
-        provider_mismatch_domains = self.provider_mismatch_domains
+            provider_mismatch_domains = self.provider_mismatch_domains
 
-        unsupported_provider_domains = self.unsupported_provider_domains
+            unsupported_provider_domains = self.unsupported_provider_domains
 
-        unavailable_email_providers = self.unavailable_email_providers
+            unavailable_email_providers = self.unavailable_email_providers
 
-        domains_without_accounts = self.domains_without_accounts
+            domains_without_accounts = self.domains_without_accounts
 
-        invalid_accounts = []
-        for invalid_accounts_item_data in self.invalid_accounts:
-            invalid_accounts_item = invalid_accounts_item_data.to_dict()
-            invalid_accounts.append(invalid_accounts_item)
+            if not isinstance(self.invalid_accounts, list):
+                raise TypeError("not a list")
+            invalid_accounts = []
+            for invalid_accounts_item_data in self.invalid_accounts:
+                invalid_accounts_item = invalid_accounts_item_data.to_dict()
+                invalid_accounts.append(invalid_accounts_item)
 
-        free_domains = self.free_domains
+            free_domains = self.free_domains
 
-        number_of_domains_ordered = self.number_of_domains_ordered
+            number_of_domains_ordered = self.number_of_domains_ordered
 
-        number_of_accounts_ordered = self.number_of_accounts_ordered
+            number_of_accounts_ordered = self.number_of_accounts_ordered
 
-        price_per_account_per_month: float | None
-        price_per_account_per_month = self.price_per_account_per_month
+            price_per_account_per_month: float | None
+            price_per_account_per_month = self.price_per_account_per_month
 
-        price_per_domain_per_year = self.price_per_domain_per_year
+            price_per_domain_per_year = self.price_per_domain_per_year
 
-        total_domains_price_per_year = self.total_domains_price_per_year
+            total_domains_price_per_year = self.total_domains_price_per_year
 
-        total_accounts_price_per_month = self.total_accounts_price_per_month
+            total_accounts_price_per_month = self.total_accounts_price_per_month
 
-        total_price_per_month = self.total_price_per_month
+            total_price_per_month = self.total_price_per_month
 
-        total_price_per_year = self.total_price_per_year
+            total_price_per_year = self.total_price_per_year
 
-        total_price = self.total_price
+            total_price = self.total_price
 
-        total_discount = self.total_discount
+            total_discount = self.total_discount
 
-        payment_method_last_4_digits = self.payment_method_last_4_digits
+            payment_method_last_4_digits = self.payment_method_last_4_digits
 
-        payment_method_brand = self.payment_method_brand
+            payment_method_brand = self.payment_method_brand
 
-        payment_method_name_on_card = self.payment_method_name_on_card
+            payment_method_name_on_card = self.payment_method_name_on_card
 
-        simulation = self.simulation
+            simulation = self.simulation
 
-        order_items = []
-        for order_items_item_data in self.order_items:
-            order_items_item = order_items_item_data.to_dict()
-            order_items.append(order_items_item)
+            if not isinstance(self.order_items, list):
+                raise TypeError("not a list")
+            order_items = []
+            for order_items_item_data in self.order_items:
+                order_items_item = order_items_item_data.to_dict()
+                order_items.append(order_items_item)
 
-        order_error = self.order_error
+            order_error = self.order_error
 
-        payment_failure_reason = self.payment_failure_reason
+            payment_failure_reason = self.payment_failure_reason
 
-        blacklist_keywords: list[str] | Unset = UNSET
-        if not isinstance(self.blacklist_keywords, Unset):
-            blacklist_keywords = self.blacklist_keywords
+            blacklist_keywords: list[str] | Unset = UNSET
+            if not isinstance(self.blacklist_keywords, Unset):
+                blacklist_keywords = self.blacklist_keywords
 
-        price_per_account_per_month_by_account_type: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.price_per_account_per_month_by_account_type, Unset):
-            price_per_account_per_month_by_account_type = (
-                self.price_per_account_per_month_by_account_type.to_dict()
-            )
+            price_per_account_per_month_by_account_type: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.price_per_account_per_month_by_account_type, Unset):
+                price_per_account_per_month_by_account_type = (
+                    self.price_per_account_per_month_by_account_type.to_dict()
+                )
 
-        price_per_domain_per_month: float | None | Unset
-        if isinstance(self.price_per_domain_per_month, Unset):
-            price_per_domain_per_month = UNSET
-        else:
-            price_per_domain_per_month = self.price_per_domain_per_month
+            price_per_domain_per_month: float | None | Unset
+            if isinstance(self.price_per_domain_per_month, Unset):
+                price_per_domain_per_month = UNSET
+            else:
+                price_per_domain_per_month = self.price_per_domain_per_month
 
-        checkout_required = self.checkout_required
+            checkout_required = self.checkout_required
 
-        checkout_url = self.checkout_url
+            checkout_url = self.checkout_url
 
-        cart_order_id = self.cart_order_id
+            cart_order_id = self.cart_order_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "order_placed": order_placed,
-                "order_is_valid": order_is_valid,
-                "unavailable_domains": unavailable_domains,
-                "blacklist_domains": blacklist_domains,
-                "invalid_domains": invalid_domains,
-                "invalid_forwarding_domains": invalid_forwarding_domains,
-                "missing_domain_orders": missing_domain_orders,
-                "provider_mismatch_domains": provider_mismatch_domains,
-                "unsupported_provider_domains": unsupported_provider_domains,
-                "unavailable_email_providers": unavailable_email_providers,
-                "domains_without_accounts": domains_without_accounts,
-                "invalid_accounts": invalid_accounts,
-                "free_domains": free_domains,
-                "number_of_domains_ordered": number_of_domains_ordered,
-                "number_of_accounts_ordered": number_of_accounts_ordered,
-                "price_per_account_per_month": price_per_account_per_month,
-                "price_per_domain_per_year": price_per_domain_per_year,
-                "total_domains_price_per_year": total_domains_price_per_year,
-                "total_accounts_price_per_month": total_accounts_price_per_month,
-                "total_price_per_month": total_price_per_month,
-                "total_price_per_year": total_price_per_year,
-                "total_price": total_price,
-                "total_discount": total_discount,
-                "payment_method_last_4_digits": payment_method_last_4_digits,
-                "payment_method_brand": payment_method_brand,
-                "payment_method_name_on_card": payment_method_name_on_card,
-                "simulation": simulation,
-                "order_items": order_items,
-            }
-        )
-        if order_error is not UNSET:
-            field_dict["order_error"] = order_error
-        if payment_failure_reason is not UNSET:
-            field_dict["payment_failure_reason"] = payment_failure_reason
-        if blacklist_keywords is not UNSET:
-            field_dict["blacklist_keywords"] = blacklist_keywords
-        if price_per_account_per_month_by_account_type is not UNSET:
-            field_dict["price_per_account_per_month_by_account_type"] = (
-                price_per_account_per_month_by_account_type
-            )
-        if price_per_domain_per_month is not UNSET:
-            field_dict["price_per_domain_per_month"] = price_per_domain_per_month
-        if checkout_required is not UNSET:
-            field_dict["checkout_required"] = checkout_required
-        if checkout_url is not UNSET:
-            field_dict["checkout_url"] = checkout_url
-        if cart_order_id is not UNSET:
-            field_dict["cart_order_id"] = cart_order_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if order_placed is not UNSET:
+                field_dict["order_placed"] = order_placed
+            if order_is_valid is not UNSET:
+                field_dict["order_is_valid"] = order_is_valid
+            if unavailable_domains is not UNSET:
+                field_dict["unavailable_domains"] = unavailable_domains
+            if blacklist_domains is not UNSET:
+                field_dict["blacklist_domains"] = blacklist_domains
+            if invalid_domains is not UNSET:
+                field_dict["invalid_domains"] = invalid_domains
+            if invalid_forwarding_domains is not UNSET:
+                field_dict["invalid_forwarding_domains"] = invalid_forwarding_domains
+            if missing_domain_orders is not UNSET:
+                field_dict["missing_domain_orders"] = missing_domain_orders
+            if provider_mismatch_domains is not UNSET:
+                field_dict["provider_mismatch_domains"] = provider_mismatch_domains
+            if unsupported_provider_domains is not UNSET:
+                field_dict["unsupported_provider_domains"] = unsupported_provider_domains
+            if unavailable_email_providers is not UNSET:
+                field_dict["unavailable_email_providers"] = unavailable_email_providers
+            if domains_without_accounts is not UNSET:
+                field_dict["domains_without_accounts"] = domains_without_accounts
+            if invalid_accounts is not UNSET:
+                field_dict["invalid_accounts"] = invalid_accounts
+            if free_domains is not UNSET:
+                field_dict["free_domains"] = free_domains
+            if number_of_domains_ordered is not UNSET:
+                field_dict["number_of_domains_ordered"] = number_of_domains_ordered
+            if number_of_accounts_ordered is not UNSET:
+                field_dict["number_of_accounts_ordered"] = number_of_accounts_ordered
+            if price_per_account_per_month is not UNSET:
+                field_dict["price_per_account_per_month"] = price_per_account_per_month
+            if price_per_domain_per_year is not UNSET:
+                field_dict["price_per_domain_per_year"] = price_per_domain_per_year
+            if total_domains_price_per_year is not UNSET:
+                field_dict["total_domains_price_per_year"] = total_domains_price_per_year
+            if total_accounts_price_per_month is not UNSET:
+                field_dict["total_accounts_price_per_month"] = total_accounts_price_per_month
+            if total_price_per_month is not UNSET:
+                field_dict["total_price_per_month"] = total_price_per_month
+            if total_price_per_year is not UNSET:
+                field_dict["total_price_per_year"] = total_price_per_year
+            if total_price is not UNSET:
+                field_dict["total_price"] = total_price
+            if total_discount is not UNSET:
+                field_dict["total_discount"] = total_discount
+            if payment_method_last_4_digits is not UNSET:
+                field_dict["payment_method_last_4_digits"] = payment_method_last_4_digits
+            if payment_method_brand is not UNSET:
+                field_dict["payment_method_brand"] = payment_method_brand
+            if payment_method_name_on_card is not UNSET:
+                field_dict["payment_method_name_on_card"] = payment_method_name_on_card
+            if simulation is not UNSET:
+                field_dict["simulation"] = simulation
+            if order_items is not UNSET:
+                field_dict["order_items"] = order_items
+            if order_error is not UNSET:
+                field_dict["order_error"] = order_error
+            if payment_failure_reason is not UNSET:
+                field_dict["payment_failure_reason"] = payment_failure_reason
+            if blacklist_keywords is not UNSET:
+                field_dict["blacklist_keywords"] = blacklist_keywords
+            if price_per_account_per_month_by_account_type is not UNSET:
+                field_dict["price_per_account_per_month_by_account_type"] = (
+                    price_per_account_per_month_by_account_type
+                )
+            if price_per_domain_per_month is not UNSET:
+                field_dict["price_per_domain_per_month"] = price_per_domain_per_month
+            if checkout_required is not UNSET:
+                field_dict["checkout_required"] = checkout_required
+            if checkout_url is not UNSET:
+                field_dict["checkout_url"] = checkout_url
+            if cart_order_id is not UNSET:
+                field_dict["cart_order_id"] = cart_order_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        order_placed = d.pop("order_placed")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                order_placed = d.pop("order_placed")
 
-        order_is_valid = d.pop("order_is_valid")
+                order_is_valid = d.pop("order_is_valid")
 
-        unavailable_domains = cast(list[str], d.pop("unavailable_domains"))
+                unavailable_domains = cast(list[str], d.pop("unavailable_domains"))
 
-        blacklist_domains = cast(list[str], d.pop("blacklist_domains"))
+                blacklist_domains = cast(list[str], d.pop("blacklist_domains"))
 
-        invalid_domains = cast(list[str], d.pop("invalid_domains"))
+                invalid_domains = cast(list[str], d.pop("invalid_domains"))
 
-        invalid_forwarding_domains = cast(list[str], d.pop("invalid_forwarding_domains"))
+                invalid_forwarding_domains = cast(list[str], d.pop("invalid_forwarding_domains"))
 
-        missing_domain_orders = cast(list[str], d.pop("missing_domain_orders"))
+                missing_domain_orders = cast(list[str], d.pop("missing_domain_orders"))
 
-        provider_mismatch_domains = cast(list[str], d.pop("provider_mismatch_domains"))
+                provider_mismatch_domains = cast(list[str], d.pop("provider_mismatch_domains"))
 
-        unsupported_provider_domains = cast(list[str], d.pop("unsupported_provider_domains"))
-
-        unavailable_email_providers = cast(list[int], d.pop("unavailable_email_providers"))
-
-        domains_without_accounts = cast(list[str], d.pop("domains_without_accounts"))
-
-        invalid_accounts = []
-        _invalid_accounts = d.pop("invalid_accounts")
-        for invalid_accounts_item_data in _invalid_accounts:
-            invalid_accounts_item = DFYEmailAccountOrderPlacedInvalidAccountsItem.from_dict(
-                invalid_accounts_item_data
-            )
-
-            invalid_accounts.append(invalid_accounts_item)
-
-        free_domains = cast(list[str], d.pop("free_domains"))
-
-        number_of_domains_ordered = d.pop("number_of_domains_ordered")
-
-        number_of_accounts_ordered = d.pop("number_of_accounts_ordered")
-
-        price_per_account_per_month = d.pop("price_per_account_per_month")
-
-        price_per_domain_per_year = d.pop("price_per_domain_per_year")
-
-        total_domains_price_per_year = d.pop("total_domains_price_per_year")
-
-        total_accounts_price_per_month = d.pop("total_accounts_price_per_month")
-
-        total_price_per_month = d.pop("total_price_per_month")
-
-        total_price_per_year = d.pop("total_price_per_year")
-
-        total_price = d.pop("total_price")
-
-        total_discount = d.pop("total_discount")
-
-        payment_method_last_4_digits = d.pop("payment_method_last_4_digits")
-
-        payment_method_brand = d.pop("payment_method_brand")
-
-        payment_method_name_on_card = d.pop("payment_method_name_on_card")
-
-        simulation = d.pop("simulation")
-
-        order_items = []
-        _order_items = d.pop("order_items")
-        for order_items_item_data in _order_items:
-            order_items_item = DFYEmailAccountOrderPlacedOrderItemsItem.from_dict(
-                order_items_item_data
-            )
-
-            order_items.append(order_items_item)
-
-        order_error = d.pop("order_error", UNSET)
-
-        payment_failure_reason = d.pop("payment_failure_reason", UNSET)
-
-        blacklist_keywords = cast(list[str], d.pop("blacklist_keywords", UNSET))
-
-        _price_per_account_per_month_by_account_type = d.pop(
-            "price_per_account_per_month_by_account_type", UNSET
-        )
-        price_per_account_per_month_by_account_type: (
-            DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType | Unset
-        )
-        if isinstance(_price_per_account_per_month_by_account_type, Unset):
-            price_per_account_per_month_by_account_type = UNSET
-        else:
-            price_per_account_per_month_by_account_type = (
-                DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType.from_dict(
-                    _price_per_account_per_month_by_account_type
+                unsupported_provider_domains = cast(
+                    list[str], d.pop("unsupported_provider_domains")
                 )
-            )
 
-        price_per_domain_per_month = d.pop("price_per_domain_per_month", UNSET)
+                unavailable_email_providers = cast(list[int], d.pop("unavailable_email_providers"))
 
-        checkout_required = d.pop("checkout_required", UNSET)
+                domains_without_accounts = cast(list[str], d.pop("domains_without_accounts"))
 
-        checkout_url = d.pop("checkout_url", UNSET)
+                invalid_accounts = []
+                _invalid_accounts = d.pop("invalid_accounts")
+                if type(_invalid_accounts) is not list:
+                    raise TypeError("invalid_accounts is not a list")
+                for invalid_accounts_item_data in _invalid_accounts:
+                    invalid_accounts_item = DFYEmailAccountOrderPlacedInvalidAccountsItem.from_dict(
+                        invalid_accounts_item_data
+                    )
 
-        cart_order_id = d.pop("cart_order_id", UNSET)
+                    invalid_accounts.append(invalid_accounts_item)
 
-        dfy_email_account_order_placed = cls(
-            order_placed,
-            order_is_valid,
-            unavailable_domains,
-            blacklist_domains,
-            invalid_domains,
-            invalid_forwarding_domains,
-            missing_domain_orders,
-            provider_mismatch_domains,
-            unsupported_provider_domains,
-            unavailable_email_providers,
-            domains_without_accounts,
-            invalid_accounts,
-            free_domains,
-            number_of_domains_ordered,
-            number_of_accounts_ordered,
-            price_per_account_per_month,
-            price_per_domain_per_year,
-            total_domains_price_per_year,
-            total_accounts_price_per_month,
-            total_price_per_month,
-            total_price_per_year,
-            total_price,
-            total_discount,
-            payment_method_last_4_digits,
-            payment_method_brand,
-            payment_method_name_on_card,
-            simulation,
-            order_items,
-            order_error,
-            payment_failure_reason,
-            blacklist_keywords,
-            price_per_account_per_month_by_account_type,
-            price_per_domain_per_month,
-            checkout_required,
-            checkout_url,
-            cart_order_id,
-        )
+                free_domains = cast(list[str], d.pop("free_domains"))
 
-        dfy_email_account_order_placed.additional_properties = d
-        if not (
-            type(order_placed) is bool
-            and type(order_is_valid) is bool
-            and (
-                type(unavailable_domains) is list
-                and all(type(_item) is str for _item in unavailable_domains)
-            )
-            and (
-                type(blacklist_domains) is list
-                and all(type(_item) is str for _item in blacklist_domains)
-            )
-            and (
-                type(invalid_domains) is list
-                and all(type(_item) is str for _item in invalid_domains)
-            )
-            and (
-                type(invalid_forwarding_domains) is list
-                and all(type(_item) is str for _item in invalid_forwarding_domains)
-            )
-            and (
-                type(missing_domain_orders) is list
-                and all(type(_item) is str for _item in missing_domain_orders)
-            )
-            and (
-                type(provider_mismatch_domains) is list
-                and all(type(_item) is str for _item in provider_mismatch_domains)
-            )
-            and (
-                type(unsupported_provider_domains) is list
-                and all(type(_item) is str for _item in unsupported_provider_domains)
-            )
-            and (
-                type(unavailable_email_providers) is list
-                and all(type(_item) is int for _item in unavailable_email_providers)
-            )
-            and (
-                type(domains_without_accounts) is list
-                and all(type(_item) is str for _item in domains_without_accounts)
-            )
-            and (type(free_domains) is list and all(type(_item) is str for _item in free_domains))
-            and (type(number_of_domains_ordered) is float or type(number_of_domains_ordered) is int)
-            and (
-                type(number_of_accounts_ordered) is float or type(number_of_accounts_ordered) is int
-            )
-            and (
-                type(price_per_account_per_month) is float
-                or type(price_per_account_per_month) is int
-                or price_per_account_per_month is None
-            )
-            and (type(price_per_domain_per_year) is float or type(price_per_domain_per_year) is int)
-            and (
-                type(total_domains_price_per_year) is float
-                or type(total_domains_price_per_year) is int
-            )
-            and (
-                type(total_accounts_price_per_month) is float
-                or type(total_accounts_price_per_month) is int
-            )
-            and (type(total_price_per_month) is float or type(total_price_per_month) is int)
-            and (type(total_price_per_year) is float or type(total_price_per_year) is int)
-            and (type(total_price) is float or type(total_price) is int)
-            and (type(total_discount) is float or type(total_discount) is int)
-            and type(payment_method_last_4_digits) is str
-            and type(payment_method_brand) is str
-            and type(payment_method_name_on_card) is str
-            and type(simulation) is bool
-            and (type(order_error) is str or order_error is UNSET)
-            and (type(payment_failure_reason) is str or payment_failure_reason is UNSET)
-            and (
-                blacklist_keywords is UNSET
-                or (
-                    type(blacklist_keywords) is list
-                    and all(type(_item) is str for _item in blacklist_keywords)
+                number_of_domains_ordered = d.pop("number_of_domains_ordered")
+
+                number_of_accounts_ordered = d.pop("number_of_accounts_ordered")
+
+                price_per_account_per_month = d.pop("price_per_account_per_month")
+
+                price_per_domain_per_year = d.pop("price_per_domain_per_year")
+
+                total_domains_price_per_year = d.pop("total_domains_price_per_year")
+
+                total_accounts_price_per_month = d.pop("total_accounts_price_per_month")
+
+                total_price_per_month = d.pop("total_price_per_month")
+
+                total_price_per_year = d.pop("total_price_per_year")
+
+                total_price = d.pop("total_price")
+
+                total_discount = d.pop("total_discount")
+
+                payment_method_last_4_digits = d.pop("payment_method_last_4_digits")
+
+                payment_method_brand = d.pop("payment_method_brand")
+
+                payment_method_name_on_card = d.pop("payment_method_name_on_card")
+
+                simulation = d.pop("simulation")
+
+                order_items = []
+                _order_items = d.pop("order_items")
+                if type(_order_items) is not list:
+                    raise TypeError("order_items is not a list")
+                for order_items_item_data in _order_items:
+                    order_items_item = DFYEmailAccountOrderPlacedOrderItemsItem.from_dict(
+                        order_items_item_data
+                    )
+
+                    order_items.append(order_items_item)
+
+                order_error = d.pop("order_error", UNSET)
+
+                payment_failure_reason = d.pop("payment_failure_reason", UNSET)
+
+                blacklist_keywords = cast(list[str], d.pop("blacklist_keywords", UNSET))
+
+                _price_per_account_per_month_by_account_type = d.pop(
+                    "price_per_account_per_month_by_account_type", UNSET
                 )
-            )
-            and (
-                type(price_per_domain_per_month) is float
-                or type(price_per_domain_per_month) is int
-                or price_per_domain_per_month is None
-                or price_per_domain_per_month is UNSET
-            )
-            and (type(checkout_required) is bool or checkout_required is UNSET)
-            and (type(checkout_url) is str or checkout_url is UNSET)
-            and (type(cart_order_id) is str or cart_order_id is UNSET)
-        ):
-            _check_shape(dfy_email_account_order_placed, _SHAPE)
-        return dfy_email_account_order_placed
+                price_per_account_per_month_by_account_type: (
+                    DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType | Unset
+                )
+                if isinstance(_price_per_account_per_month_by_account_type, Unset):
+                    price_per_account_per_month_by_account_type = UNSET
+                else:
+                    price_per_account_per_month_by_account_type = (
+                        DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType.from_dict(
+                            _price_per_account_per_month_by_account_type
+                        )
+                    )
+
+                price_per_domain_per_month = d.pop("price_per_domain_per_month", UNSET)
+
+                checkout_required = d.pop("checkout_required", UNSET)
+
+                checkout_url = d.pop("checkout_url", UNSET)
+
+                cart_order_id = d.pop("cart_order_id", UNSET)
+
+                dfy_email_account_order_placed = cls(
+                    order_placed,
+                    order_is_valid,
+                    unavailable_domains,
+                    blacklist_domains,
+                    invalid_domains,
+                    invalid_forwarding_domains,
+                    missing_domain_orders,
+                    provider_mismatch_domains,
+                    unsupported_provider_domains,
+                    unavailable_email_providers,
+                    domains_without_accounts,
+                    invalid_accounts,
+                    free_domains,
+                    number_of_domains_ordered,
+                    number_of_accounts_ordered,
+                    price_per_account_per_month,
+                    price_per_domain_per_year,
+                    total_domains_price_per_year,
+                    total_accounts_price_per_month,
+                    total_price_per_month,
+                    total_price_per_year,
+                    total_price,
+                    total_discount,
+                    payment_method_last_4_digits,
+                    payment_method_brand,
+                    payment_method_name_on_card,
+                    simulation,
+                    order_items,
+                    order_error,
+                    payment_failure_reason,
+                    blacklist_keywords,
+                    price_per_account_per_month_by_account_type,
+                    price_per_domain_per_month,
+                    checkout_required,
+                    checkout_url,
+                    cart_order_id,
+                )
+
+                dfy_email_account_order_placed.additional_properties = d
+                if (
+                    type(order_placed) is bool
+                    and type(order_is_valid) is bool
+                    and (
+                        type(unavailable_domains) is list
+                        and all(type(_item) is str for _item in unavailable_domains)
+                    )
+                    and (
+                        type(blacklist_domains) is list
+                        and all(type(_item) is str for _item in blacklist_domains)
+                    )
+                    and (
+                        type(invalid_domains) is list
+                        and all(type(_item) is str for _item in invalid_domains)
+                    )
+                    and (
+                        type(invalid_forwarding_domains) is list
+                        and all(type(_item) is str for _item in invalid_forwarding_domains)
+                    )
+                    and (
+                        type(missing_domain_orders) is list
+                        and all(type(_item) is str for _item in missing_domain_orders)
+                    )
+                    and (
+                        type(provider_mismatch_domains) is list
+                        and all(type(_item) is str for _item in provider_mismatch_domains)
+                    )
+                    and (
+                        type(unsupported_provider_domains) is list
+                        and all(type(_item) is str for _item in unsupported_provider_domains)
+                    )
+                    and (
+                        type(unavailable_email_providers) is list
+                        and all(type(_item) is int for _item in unavailable_email_providers)
+                    )
+                    and (
+                        type(domains_without_accounts) is list
+                        and all(type(_item) is str for _item in domains_without_accounts)
+                    )
+                    and (
+                        type(free_domains) is list
+                        and all(type(_item) is str for _item in free_domains)
+                    )
+                    and (
+                        type(number_of_domains_ordered) is float
+                        or type(number_of_domains_ordered) is int
+                    )
+                    and (
+                        type(number_of_accounts_ordered) is float
+                        or type(number_of_accounts_ordered) is int
+                    )
+                    and (
+                        type(price_per_account_per_month) is float
+                        or type(price_per_account_per_month) is int
+                        or price_per_account_per_month is None
+                    )
+                    and (
+                        type(price_per_domain_per_year) is float
+                        or type(price_per_domain_per_year) is int
+                    )
+                    and (
+                        type(total_domains_price_per_year) is float
+                        or type(total_domains_price_per_year) is int
+                    )
+                    and (
+                        type(total_accounts_price_per_month) is float
+                        or type(total_accounts_price_per_month) is int
+                    )
+                    and (type(total_price_per_month) is float or type(total_price_per_month) is int)
+                    and (type(total_price_per_year) is float or type(total_price_per_year) is int)
+                    and (type(total_price) is float or type(total_price) is int)
+                    and (type(total_discount) is float or type(total_discount) is int)
+                    and type(payment_method_last_4_digits) is str
+                    and type(payment_method_brand) is str
+                    and type(payment_method_name_on_card) is str
+                    and type(simulation) is bool
+                    and (type(order_error) is str or order_error is UNSET)
+                    and (type(payment_failure_reason) is str or payment_failure_reason is UNSET)
+                    and (
+                        blacklist_keywords is UNSET
+                        or (
+                            type(blacklist_keywords) is list
+                            and all(type(_item) is str for _item in blacklist_keywords)
+                        )
+                    )
+                    and (
+                        type(price_per_domain_per_month) is float
+                        or type(price_per_domain_per_month) is int
+                        or price_per_domain_per_month is None
+                        or price_per_domain_per_month is UNSET
+                    )
+                    and (type(checkout_required) is bool or checkout_required is UNSET)
+                    and (type(checkout_url) is str or checkout_url is UNSET)
+                    and (type(cart_order_id) is str or cart_order_id is UNSET)
+                ):
+                    return dfy_email_account_order_placed
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -539,162 +594,48 @@ class DFYEmailAccountOrderPlaced:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("order_placed", (bool,), None),
-    ("order_is_valid", (bool,), None),
-    ("unavailable_domains", (list,), (str,)),
-    ("blacklist_domains", (list,), (str,)),
-    ("invalid_domains", (list,), (str,)),
-    ("invalid_forwarding_domains", (list,), (str,)),
-    ("missing_domain_orders", (list,), (str,)),
-    ("provider_mismatch_domains", (list,), (str,)),
-    ("unsupported_provider_domains", (list,), (str,)),
-    ("unavailable_email_providers", (list,), (int,)),
-    ("domains_without_accounts", (list,), (str,)),
-    ("free_domains", (list,), (str,)),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("order_placed", "order_placed", True),
+    ("order_is_valid", "order_is_valid", True),
+    ("unavailable_domains", "unavailable_domains", True),
+    ("blacklist_domains", "blacklist_domains", True),
+    ("invalid_domains", "invalid_domains", True),
+    ("invalid_forwarding_domains", "invalid_forwarding_domains", True),
+    ("missing_domain_orders", "missing_domain_orders", True),
+    ("provider_mismatch_domains", "provider_mismatch_domains", True),
+    ("unsupported_provider_domains", "unsupported_provider_domains", True),
+    ("unavailable_email_providers", "unavailable_email_providers", True),
+    ("domains_without_accounts", "domains_without_accounts", True),
+    ("invalid_accounts", "invalid_accounts", True),
+    ("free_domains", "free_domains", True),
+    ("number_of_domains_ordered", "number_of_domains_ordered", True),
+    ("number_of_accounts_ordered", "number_of_accounts_ordered", True),
+    ("price_per_account_per_month", "price_per_account_per_month", True),
+    ("price_per_domain_per_year", "price_per_domain_per_year", True),
+    ("total_domains_price_per_year", "total_domains_price_per_year", True),
+    ("total_accounts_price_per_month", "total_accounts_price_per_month", True),
+    ("total_price_per_month", "total_price_per_month", True),
+    ("total_price_per_year", "total_price_per_year", True),
+    ("total_price", "total_price", True),
+    ("total_discount", "total_discount", True),
+    ("payment_method_last_4_digits", "payment_method_last_4_digits", True),
+    ("payment_method_brand", "payment_method_brand", True),
+    ("payment_method_name_on_card", "payment_method_name_on_card", True),
+    ("simulation", "simulation", True),
+    ("order_items", "order_items", True),
+    ("order_error", "order_error", False),
+    ("payment_failure_reason", "payment_failure_reason", False),
+    ("blacklist_keywords", "blacklist_keywords", False),
     (
-        "number_of_domains_ordered",
-        (
-            float,
-            int,
-        ),
-        None,
+        "price_per_account_per_month_by_account_type",
+        "price_per_account_per_month_by_account_type",
+        False,
     ),
-    (
-        "number_of_accounts_ordered",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "price_per_account_per_month",
-        (
-            float,
-            int,
-            type(None),
-        ),
-        None,
-    ),
-    (
-        "price_per_domain_per_year",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_domains_price_per_year",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_accounts_price_per_month",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_price_per_month",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_price_per_year",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_price",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_discount",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("payment_method_last_4_digits", (str,), None),
-    ("payment_method_brand", (str,), None),
-    ("payment_method_name_on_card", (str,), None),
-    ("simulation", (bool,), None),
-    (
-        "order_error",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "payment_failure_reason",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "blacklist_keywords",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "price_per_domain_per_month",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "checkout_required",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "checkout_url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cart_order_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+    ("price_per_domain_per_month", "price_per_domain_per_month", False),
+    ("checkout_required", "checkout_required", False),
+    ("checkout_url", "checkout_url", False),
+    ("cart_order_id", "cart_order_id", False),
 )
 
 

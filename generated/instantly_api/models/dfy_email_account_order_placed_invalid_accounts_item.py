@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DFYEmailAccountOrderPlacedInvalidAccountsItem")
 
@@ -32,61 +35,71 @@ class DFYEmailAccountOrderPlacedInvalidAccountsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        first_name = self.first_name
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        email = self.email
+            email = self.email
 
-        reason = self.reason
+            reason = self.reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": email,
-                "reason": reason,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if email is not UNSET:
+                field_dict["email"] = email
+            if reason is not UNSET:
+                field_dict["reason"] = reason
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        first_name = d.pop("first_name")
+                first_name = d.pop("first_name")
 
-        last_name = d.pop("last_name")
+                last_name = d.pop("last_name")
 
-        email = d.pop("email")
+                email = d.pop("email")
 
-        reason = d.pop("reason")
+                reason = d.pop("reason")
 
-        dfy_email_account_order_placed_invalid_accounts_item = cls(
-            domain,
-            first_name,
-            last_name,
-            email,
-            reason,
-        )
+                dfy_email_account_order_placed_invalid_accounts_item = cls(
+                    domain,
+                    first_name,
+                    last_name,
+                    email,
+                    reason,
+                )
 
-        dfy_email_account_order_placed_invalid_accounts_item.additional_properties = d
-        if not (
-            type(domain) is str
-            and type(first_name) is str
-            and type(last_name) is str
-            and type(email) is str
-            and type(reason) is str
-        ):
-            _check_shape(dfy_email_account_order_placed_invalid_accounts_item, _SHAPE)
-        return dfy_email_account_order_placed_invalid_accounts_item
+                dfy_email_account_order_placed_invalid_accounts_item.additional_properties = d
+                if (
+                    type(domain) is str
+                    and type(first_name) is str
+                    and type(last_name) is str
+                    and type(email) is str
+                    and type(reason) is str
+                ):
+                    return dfy_email_account_order_placed_invalid_accounts_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -105,10 +118,11 @@ class DFYEmailAccountOrderPlacedInvalidAccountsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    ("first_name", (str,), None),
-    ("last_name", (str,), None),
-    ("email", (str,), None),
-    ("reason", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("first_name", "first_name", True),
+    ("last_name", "last_name", True),
+    ("email", "email", True),
+    ("reason", "reason", True),
 )

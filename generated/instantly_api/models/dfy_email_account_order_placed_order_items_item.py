@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DFYEmailAccountOrderPlacedOrderItemsItem")
@@ -52,109 +54,125 @@ class DFYEmailAccountOrderPlacedOrderItemsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        accounts = []
-        for accounts_item_data in self.accounts:
-            accounts_item = accounts_item_data.to_dict()
-            accounts.append(accounts_item)
+            if not isinstance(self.accounts, list):
+                raise TypeError("not a list")
+            accounts = []
+            for accounts_item_data in self.accounts:
+                accounts_item = accounts_item_data.to_dict()
+                accounts.append(accounts_item)
 
-        email_provider = self.email_provider
+            email_provider = self.email_provider
 
-        domain_price = self.domain_price
+            domain_price = self.domain_price
 
-        accounts_price = self.accounts_price
+            accounts_price = self.accounts_price
 
-        total_price = self.total_price
+            total_price = self.total_price
 
-        total_discount = self.total_discount
+            total_discount = self.total_discount
 
-        forwarding_domain = self.forwarding_domain
+            forwarding_domain = self.forwarding_domain
 
-        domain_monthly_price: float | None | Unset
-        if isinstance(self.domain_monthly_price, Unset):
-            domain_monthly_price = UNSET
-        else:
-            domain_monthly_price = self.domain_monthly_price
+            domain_monthly_price: float | None | Unset
+            if isinstance(self.domain_monthly_price, Unset):
+                domain_monthly_price = UNSET
+            else:
+                domain_monthly_price = self.domain_monthly_price
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-                "accounts": accounts,
-                "email_provider": email_provider,
-                "domain_price": domain_price,
-                "accounts_price": accounts_price,
-                "total_price": total_price,
-                "total_discount": total_discount,
-            }
-        )
-        if forwarding_domain is not UNSET:
-            field_dict["forwarding_domain"] = forwarding_domain
-        if domain_monthly_price is not UNSET:
-            field_dict["domain_monthly_price"] = domain_monthly_price
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if accounts is not UNSET:
+                field_dict["accounts"] = accounts
+            if email_provider is not UNSET:
+                field_dict["email_provider"] = email_provider
+            if domain_price is not UNSET:
+                field_dict["domain_price"] = domain_price
+            if accounts_price is not UNSET:
+                field_dict["accounts_price"] = accounts_price
+            if total_price is not UNSET:
+                field_dict["total_price"] = total_price
+            if total_discount is not UNSET:
+                field_dict["total_discount"] = total_discount
+            if forwarding_domain is not UNSET:
+                field_dict["forwarding_domain"] = forwarding_domain
+            if domain_monthly_price is not UNSET:
+                field_dict["domain_monthly_price"] = domain_monthly_price
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        accounts = []
-        _accounts = d.pop("accounts")
-        for accounts_item_data in _accounts:
-            accounts_item = DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem.from_dict(
-                accounts_item_data
-            )
+                accounts = []
+                _accounts = d.pop("accounts")
+                if type(_accounts) is not list:
+                    raise TypeError("accounts is not a list")
+                for accounts_item_data in _accounts:
+                    accounts_item = DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem.from_dict(
+                        accounts_item_data
+                    )
 
-            accounts.append(accounts_item)
+                    accounts.append(accounts_item)
 
-        email_provider = d.pop("email_provider")
+                email_provider = d.pop("email_provider")
 
-        domain_price = d.pop("domain_price")
+                domain_price = d.pop("domain_price")
 
-        accounts_price = d.pop("accounts_price")
+                accounts_price = d.pop("accounts_price")
 
-        total_price = d.pop("total_price")
+                total_price = d.pop("total_price")
 
-        total_discount = d.pop("total_discount")
+                total_discount = d.pop("total_discount")
 
-        forwarding_domain = d.pop("forwarding_domain", UNSET)
+                forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        domain_monthly_price = d.pop("domain_monthly_price", UNSET)
+                domain_monthly_price = d.pop("domain_monthly_price", UNSET)
 
-        dfy_email_account_order_placed_order_items_item = cls(
-            domain,
-            accounts,
-            email_provider,
-            domain_price,
-            accounts_price,
-            total_price,
-            total_discount,
-            forwarding_domain,
-            domain_monthly_price,
-        )
+                dfy_email_account_order_placed_order_items_item = cls(
+                    domain,
+                    accounts,
+                    email_provider,
+                    domain_price,
+                    accounts_price,
+                    total_price,
+                    total_discount,
+                    forwarding_domain,
+                    domain_monthly_price,
+                )
 
-        dfy_email_account_order_placed_order_items_item.additional_properties = d
-        if not (
-            type(domain) is str
-            and type(email_provider) is int
-            and (type(domain_price) is float or type(domain_price) is int)
-            and (type(accounts_price) is float or type(accounts_price) is int)
-            and (type(total_price) is float or type(total_price) is int)
-            and (type(total_discount) is float or type(total_discount) is int)
-            and (type(forwarding_domain) is str or forwarding_domain is UNSET)
-            and (
-                type(domain_monthly_price) is float
-                or type(domain_monthly_price) is int
-                or domain_monthly_price is None
-                or domain_monthly_price is UNSET
-            )
-        ):
-            _check_shape(dfy_email_account_order_placed_order_items_item, _SHAPE)
-        return dfy_email_account_order_placed_order_items_item
+                dfy_email_account_order_placed_order_items_item.additional_properties = d
+                if (
+                    type(domain) is str
+                    and type(email_provider) is int
+                    and (type(domain_price) is float or type(domain_price) is int)
+                    and (type(accounts_price) is float or type(accounts_price) is int)
+                    and (type(total_price) is float or type(total_price) is int)
+                    and (type(total_discount) is float or type(total_discount) is int)
+                    and (type(forwarding_domain) is str or forwarding_domain is UNSET)
+                    and (
+                        type(domain_monthly_price) is float
+                        or type(domain_monthly_price) is int
+                        or domain_monthly_price is None
+                        or domain_monthly_price is UNSET
+                    )
+                ):
+                    return dfy_email_account_order_placed_order_items_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -173,59 +191,17 @@ class DFYEmailAccountOrderPlacedOrderItemsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    ("email_provider", (int,), None),
-    (
-        "domain_price",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "accounts_price",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_price",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "total_discount",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "forwarding_domain",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "domain_monthly_price",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("accounts", "accounts", True),
+    ("email_provider", "email_provider", True),
+    ("domain_price", "domain_price", True),
+    ("accounts_price", "accounts_price", True),
+    ("total_price", "total_price", True),
+    ("total_discount", "total_discount", True),
+    ("forwarding_domain", "forwarding_domain", False),
+    ("domain_monthly_price", "domain_monthly_price", False),
 )
 
 

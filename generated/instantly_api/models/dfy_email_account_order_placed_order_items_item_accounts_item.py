@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem")
 
@@ -28,45 +31,55 @@ class DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email_address_prefix = self.email_address_prefix
+        try:
+            email_address_prefix = self.email_address_prefix
 
-        first_name = self.first_name
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email_address_prefix": email_address_prefix,
-                "first_name": first_name,
-                "last_name": last_name,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email_address_prefix is not UNSET:
+                field_dict["email_address_prefix"] = email_address_prefix
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email_address_prefix = d.pop("email_address_prefix")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email_address_prefix = d.pop("email_address_prefix")
 
-        first_name = d.pop("first_name")
+                first_name = d.pop("first_name")
 
-        last_name = d.pop("last_name")
+                last_name = d.pop("last_name")
 
-        dfy_email_account_order_placed_order_items_item_accounts_item = cls(
-            email_address_prefix,
-            first_name,
-            last_name,
-        )
+                dfy_email_account_order_placed_order_items_item_accounts_item = cls(
+                    email_address_prefix,
+                    first_name,
+                    last_name,
+                )
 
-        dfy_email_account_order_placed_order_items_item_accounts_item.additional_properties = d
-        if not (
-            type(email_address_prefix) is str and type(first_name) is str and type(last_name) is str
-        ):
-            _check_shape(dfy_email_account_order_placed_order_items_item_accounts_item, _SHAPE)
-        return dfy_email_account_order_placed_order_items_item_accounts_item
+                dfy_email_account_order_placed_order_items_item_accounts_item.additional_properties = d
+                if (
+                    type(email_address_prefix) is str
+                    and type(first_name) is str
+                    and type(last_name) is str
+                ):
+                    return dfy_email_account_order_placed_order_items_item_accounts_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -85,8 +98,9 @@ class DFYEmailAccountOrderPlacedOrderItemsItemAccountsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("email_address_prefix", (str,), None),
-    ("first_name", (str,), None),
-    ("last_name", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email_address_prefix", "email_address_prefix", True),
+    ("first_name", "first_name", True),
+    ("last_name", "last_name", True),
 )

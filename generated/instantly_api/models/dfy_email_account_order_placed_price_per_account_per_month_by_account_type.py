@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType")
 
 
@@ -24,19 +28,28 @@ class DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType:
     additional_properties: dict[str, float] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        dfy_email_account_order_placed_price_per_account_per_month_by_account_type = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                dfy_email_account_order_placed_price_per_account_per_month_by_account_type = cls()
 
-        dfy_email_account_order_placed_price_per_account_per_month_by_account_type.additional_properties = d
-        return dfy_email_account_order_placed_price_per_account_per_month_by_account_type
+                dfy_email_account_order_placed_price_per_account_per_month_by_account_type.additional_properties = d
+                return dfy_email_account_order_placed_price_per_account_per_month_by_account_type
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -53,3 +66,7 @@ class DFYEmailAccountOrderPlacedPricePerAccountPerMonthByAccountType:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="DFYEmailAccountsCancelled")
 
 
@@ -22,37 +27,48 @@ class DFYEmailAccountsCancelled:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        try:
+            if not isinstance(self.items, list):
+                raise TypeError("not a list")
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if items is not UNSET:
+                field_dict["items"] = items
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = DFYEmailAccountsCancelledItemsItem.from_dict(items_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                items = []
+                _items = d.pop("items")
+                if type(_items) is not list:
+                    raise TypeError("items is not a list")
+                for items_item_data in _items:
+                    items_item = DFYEmailAccountsCancelledItemsItem.from_dict(items_item_data)
 
-            items.append(items_item)
+                    items.append(items_item)
 
-        dfy_email_accounts_cancelled = cls(
-            items,
-        )
+                dfy_email_accounts_cancelled = cls(
+                    items,
+                )
 
-        dfy_email_accounts_cancelled.additional_properties = d
-        return dfy_email_accounts_cancelled
+                dfy_email_accounts_cancelled.additional_properties = d
+                return dfy_email_accounts_cancelled
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -69,6 +85,10 @@ class DFYEmailAccountsCancelled:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("items", "items", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

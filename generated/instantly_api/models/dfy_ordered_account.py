@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DFYOrderedAccount")
@@ -51,97 +53,111 @@ class DFYOrderedAccount:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        domain = self.domain
+            domain = self.domain
 
-        email = self.email
+            email = self.email
 
-        email_provider = self.email_provider
+            email_provider = self.email_provider
 
-        first_name = self.first_name
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        is_pre_warmed_up = self.is_pre_warmed_up
+            is_pre_warmed_up = self.is_pre_warmed_up
 
-        timestamp_cancelled = self.timestamp_cancelled
+            timestamp_cancelled = self.timestamp_cancelled
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        password = self.password
+            password = self.password
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "domain": domain,
-                "email": email,
-                "email_provider": email_provider,
-                "first_name": first_name,
-                "last_name": last_name,
-                "is_pre_warmed_up": is_pre_warmed_up,
-                "timestamp_cancelled": timestamp_cancelled,
-                "timestamp_created": timestamp_created,
-            }
-        )
-        if password is not UNSET:
-            field_dict["password"] = password
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if email is not UNSET:
+                field_dict["email"] = email
+            if email_provider is not UNSET:
+                field_dict["email_provider"] = email_provider
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if is_pre_warmed_up is not UNSET:
+                field_dict["is_pre_warmed_up"] = is_pre_warmed_up
+            if timestamp_cancelled is not UNSET:
+                field_dict["timestamp_cancelled"] = timestamp_cancelled
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if password is not UNSET:
+                field_dict["password"] = password
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        domain = d.pop("domain")
+                domain = d.pop("domain")
 
-        email = d.pop("email")
+                email = d.pop("email")
 
-        email_provider = d.pop("email_provider")
+                email_provider = d.pop("email_provider")
 
-        first_name = d.pop("first_name")
+                first_name = d.pop("first_name")
 
-        last_name = d.pop("last_name")
+                last_name = d.pop("last_name")
 
-        is_pre_warmed_up = d.pop("is_pre_warmed_up")
+                is_pre_warmed_up = d.pop("is_pre_warmed_up")
 
-        timestamp_cancelled = d.pop("timestamp_cancelled")
+                timestamp_cancelled = d.pop("timestamp_cancelled")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        password = d.pop("password", UNSET)
+                password = d.pop("password", UNSET)
 
-        dfy_ordered_account = cls(
-            id,
-            domain,
-            email,
-            email_provider,
-            first_name,
-            last_name,
-            is_pre_warmed_up,
-            timestamp_cancelled,
-            timestamp_created,
-            password,
-        )
+                dfy_ordered_account = cls(
+                    id,
+                    domain,
+                    email,
+                    email_provider,
+                    first_name,
+                    last_name,
+                    is_pre_warmed_up,
+                    timestamp_cancelled,
+                    timestamp_created,
+                    password,
+                )
 
-        dfy_ordered_account.additional_properties = d
-        if not (
-            type(id) is str
-            and type(domain) is str
-            and type(email) is str
-            and type(email_provider) is int
-            and type(first_name) is str
-            and type(last_name) is str
-            and type(is_pre_warmed_up) is bool
-            and type(timestamp_cancelled) is str
-            and type(timestamp_created) is str
-            and (type(password) is str or password is UNSET)
-        ):
-            _check_shape(dfy_ordered_account, _SHAPE)
-        return dfy_ordered_account
+                dfy_ordered_account.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(domain) is str
+                    and type(email) is str
+                    and type(email_provider) is int
+                    and type(first_name) is str
+                    and type(last_name) is str
+                    and type(is_pre_warmed_up) is bool
+                    and type(timestamp_cancelled) is str
+                    and type(timestamp_created) is str
+                    and (type(password) is str or password is UNSET)
+                ):
+                    return dfy_ordered_account
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -160,22 +176,16 @@ class DFYOrderedAccount:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("domain", (str,), None),
-    ("email", (str,), None),
-    ("email_provider", (int,), None),
-    ("first_name", (str,), None),
-    ("last_name", (str,), None),
-    ("is_pre_warmed_up", (bool,), None),
-    ("timestamp_cancelled", (str,), None),
-    ("timestamp_created", (str,), None),
-    (
-        "password",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("domain", "domain", True),
+    ("email", "email", True),
+    ("email_provider", "email_provider", True),
+    ("first_name", "first_name", True),
+    ("last_name", "last_name", True),
+    ("is_pre_warmed_up", "is_pre_warmed_up", True),
+    ("timestamp_cancelled", "timestamp_cancelled", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("password", "password", False),
 )

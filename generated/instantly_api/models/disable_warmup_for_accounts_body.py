@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DisableWarmupForAccountsBody")
@@ -36,81 +38,89 @@ class DisableWarmupForAccountsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        emails: list[str] | Unset = UNSET
-        if not isinstance(self.emails, Unset):
-            emails = self.emails
+        try:
+            emails: list[str] | Unset = UNSET
+            if not isinstance(self.emails, Unset):
+                emails = self.emails
 
-        include_all_emails = self.include_all_emails
+            include_all_emails = self.include_all_emails
 
-        excluded_emails: list[str] | Unset = UNSET
-        if not isinstance(self.excluded_emails, Unset):
-            excluded_emails = self.excluded_emails
+            excluded_emails: list[str] | Unset = UNSET
+            if not isinstance(self.excluded_emails, Unset):
+                excluded_emails = self.excluded_emails
 
-        filter_: dict[str, Any] | None | Unset
-        if isinstance(self.filter_, Unset):
-            filter_ = UNSET
-        elif isinstance(self.filter_, DisableWarmupForAccountsBodyFilterType0):
-            filter_ = self.filter_.to_dict()
-        else:
-            filter_ = self.filter_
+            filter_: dict[str, Any] | None | Unset
+            if isinstance(self.filter_, Unset):
+                filter_ = UNSET
+            elif isinstance(self.filter_, DisableWarmupForAccountsBodyFilterType0):
+                filter_ = self.filter_.to_dict()
+            else:
+                filter_ = self.filter_
 
-        search = self.search
+            search = self.search
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if emails is not UNSET:
-            field_dict["emails"] = emails
-        if include_all_emails is not UNSET:
-            field_dict["include_all_emails"] = include_all_emails
-        if excluded_emails is not UNSET:
-            field_dict["excluded_emails"] = excluded_emails
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if search is not UNSET:
-            field_dict["search"] = search
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if emails is not UNSET:
+                field_dict["emails"] = emails
+            if include_all_emails is not UNSET:
+                field_dict["include_all_emails"] = include_all_emails
+            if excluded_emails is not UNSET:
+                field_dict["excluded_emails"] = excluded_emails
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if search is not UNSET:
+                field_dict["search"] = search
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        emails = cast(list[str], d.pop("emails", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                emails = cast(list[str], d.pop("emails", UNSET))
 
-        include_all_emails = d.pop("include_all_emails", UNSET)
+                include_all_emails = d.pop("include_all_emails", UNSET)
 
-        excluded_emails = cast(list[str], d.pop("excluded_emails", UNSET))
+                excluded_emails = cast(list[str], d.pop("excluded_emails", UNSET))
 
-        filter_ = _parse_filter_(d.pop("filter", UNSET))
+                filter_ = _parse_filter_(d.pop("filter", UNSET))
 
-        search = d.pop("search", UNSET)
+                search = d.pop("search", UNSET)
 
-        disable_warmup_for_accounts_body = cls(
-            emails,
-            include_all_emails,
-            excluded_emails,
-            filter_,
-            search,
-        )
-
-        disable_warmup_for_accounts_body.additional_properties = d
-        if not (
-            (
-                emails is UNSET
-                or (type(emails) is list and all(type(_item) is str for _item in emails))
-            )
-            and (type(include_all_emails) is bool or include_all_emails is UNSET)
-            and (
-                excluded_emails is UNSET
-                or (
-                    type(excluded_emails) is list
-                    and all(type(_item) is str for _item in excluded_emails)
+                disable_warmup_for_accounts_body = cls(
+                    emails,
+                    include_all_emails,
+                    excluded_emails,
+                    filter_,
+                    search,
                 )
-            )
-            and (type(search) is str or search is UNSET)
-        ):
-            _check_shape(disable_warmup_for_accounts_body, _SHAPE)
-        return disable_warmup_for_accounts_body
+
+                disable_warmup_for_accounts_body.additional_properties = d
+                if (
+                    (
+                        emails is UNSET
+                        or (type(emails) is list and all(type(_item) is str for _item in emails))
+                    )
+                    and (type(include_all_emails) is bool or include_all_emails is UNSET)
+                    and (
+                        excluded_emails is UNSET
+                        or (
+                            type(excluded_emails) is list
+                            and all(type(_item) is str for _item in excluded_emails)
+                        )
+                    )
+                    and (type(search) is str or search is UNSET)
+                ):
+                    return disable_warmup_for_accounts_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -148,39 +158,13 @@ def _parse_filter_(data: object) -> DisableWarmupForAccountsBodyFilterType0 | No
     )
 
 
-_SHAPE = (
-    (
-        "emails",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "include_all_emails",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "excluded_emails",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("emails", "emails", False),
+    ("include_all_emails", "include_all_emails", False),
+    ("excluded_emails", "excluded_emails", False),
+    ("filter_", "filter", False),
+    ("search", "search", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DomainForwarding")
@@ -36,63 +38,71 @@ class DomainForwarding:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        forwarding_domain: None | str | Unset
-        if isinstance(self.forwarding_domain, Unset):
-            forwarding_domain = UNSET
-        else:
-            forwarding_domain = self.forwarding_domain
+            forwarding_domain: None | str | Unset
+            if isinstance(self.forwarding_domain, Unset):
+                forwarding_domain = UNSET
+            else:
+                forwarding_domain = self.forwarding_domain
 
-        forwarding_mode: None | str | Unset
-        if isinstance(self.forwarding_mode, Unset):
-            forwarding_mode = UNSET
-        else:
-            forwarding_mode = self.forwarding_mode
+            forwarding_mode: None | str | Unset
+            if isinstance(self.forwarding_mode, Unset):
+                forwarding_mode = UNSET
+            else:
+                forwarding_mode = self.forwarding_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-            }
-        )
-        if forwarding_domain is not UNSET:
-            field_dict["forwarding_domain"] = forwarding_domain
-        if forwarding_mode is not UNSET:
-            field_dict["forwarding_mode"] = forwarding_mode
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if forwarding_domain is not UNSET:
+                field_dict["forwarding_domain"] = forwarding_domain
+            if forwarding_mode is not UNSET:
+                field_dict["forwarding_mode"] = forwarding_mode
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        forwarding_domain = d.pop("forwarding_domain", UNSET)
+                forwarding_domain = d.pop("forwarding_domain", UNSET)
 
-        forwarding_mode = d.pop("forwarding_mode", UNSET)
+                forwarding_mode = d.pop("forwarding_mode", UNSET)
 
-        domain_forwarding = cls(
-            domain,
-            forwarding_domain,
-            forwarding_mode,
-        )
+                domain_forwarding = cls(
+                    domain,
+                    forwarding_domain,
+                    forwarding_mode,
+                )
 
-        domain_forwarding.additional_properties = d
-        if not (
-            type(domain) is str
-            and (
-                forwarding_domain is None
-                or type(forwarding_domain) is str
-                or forwarding_domain is UNSET
-            )
-            and (
-                forwarding_mode is None or type(forwarding_mode) is str or forwarding_mode is UNSET
-            )
-        ):
-            _check_shape(domain_forwarding, _SHAPE)
-        return domain_forwarding
+                domain_forwarding.additional_properties = d
+                if (
+                    type(domain) is str
+                    and (
+                        forwarding_domain is None
+                        or type(forwarding_domain) is str
+                        or forwarding_domain is UNSET
+                    )
+                    and (
+                        forwarding_mode is None
+                        or type(forwarding_mode) is str
+                        or forwarding_mode is UNSET
+                    )
+                ):
+                    return domain_forwarding
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,24 +121,9 @@ class DomainForwarding:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    (
-        "forwarding_domain",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "forwarding_mode",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("forwarding_domain", "forwarding_domain", False),
+    ("forwarding_mode", "forwarding_mode", False),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DomainsAvailability")
@@ -24,39 +27,52 @@ class DomainsAvailability:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        results: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.results, Unset):
-            results = []
-            for results_item_data in self.results:
-                results_item = results_item_data.to_dict()
-                results.append(results_item)
+        try:
+            results: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.results, Unset):
+                if not isinstance(self.results, list):
+                    raise TypeError("not a list")
+                results = []
+                for results_item_data in self.results:
+                    results_item = results_item_data.to_dict()
+                    results.append(results_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if results is not UNSET:
-            field_dict["results"] = results
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if results is not UNSET:
+                field_dict["results"] = results
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _results = d.pop("results", UNSET)
-        results: list[DomainsAvailabilityResultsItem] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = DomainsAvailabilityResultsItem.from_dict(results_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _results = d.pop("results", UNSET)
+                results: list[DomainsAvailabilityResultsItem] | Unset = UNSET
+                if _results is not UNSET:
+                    if type(_results) is not list:
+                        raise TypeError("results is not a list")
+                    results = []
+                    for results_item_data in _results:
+                        results_item = DomainsAvailabilityResultsItem.from_dict(results_item_data)
 
-                results.append(results_item)
+                        results.append(results_item)
 
-        domains_availability = cls(
-            results,
-        )
+                domains_availability = cls(
+                    results,
+                )
 
-        domains_availability.additional_properties = d
-        return domains_availability
+                domains_availability.additional_properties = d
+                return domains_availability
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,6 +89,10 @@ class DomainsAvailability:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("results", "results", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

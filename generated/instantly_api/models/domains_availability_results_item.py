@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DomainsAvailabilityResultsItem")
@@ -34,55 +36,63 @@ class DomainsAvailabilityResultsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        available = self.available
+            available = self.available
 
-        unavailable_reason = self.unavailable_reason
+            unavailable_reason = self.unavailable_reason
 
-        restricted_keyword = self.restricted_keyword
+            restricted_keyword = self.restricted_keyword
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if domain is not UNSET:
-            field_dict["domain"] = domain
-        if available is not UNSET:
-            field_dict["available"] = available
-        if unavailable_reason is not UNSET:
-            field_dict["unavailable_reason"] = unavailable_reason
-        if restricted_keyword is not UNSET:
-            field_dict["restricted_keyword"] = restricted_keyword
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if available is not UNSET:
+                field_dict["available"] = available
+            if unavailable_reason is not UNSET:
+                field_dict["unavailable_reason"] = unavailable_reason
+            if restricted_keyword is not UNSET:
+                field_dict["restricted_keyword"] = restricted_keyword
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain", UNSET)
 
-        available = d.pop("available", UNSET)
+                available = d.pop("available", UNSET)
 
-        unavailable_reason = d.pop("unavailable_reason", UNSET)
+                unavailable_reason = d.pop("unavailable_reason", UNSET)
 
-        restricted_keyword = d.pop("restricted_keyword", UNSET)
+                restricted_keyword = d.pop("restricted_keyword", UNSET)
 
-        domains_availability_results_item = cls(
-            domain,
-            available,
-            unavailable_reason,
-            restricted_keyword,
-        )
+                domains_availability_results_item = cls(
+                    domain,
+                    available,
+                    unavailable_reason,
+                    restricted_keyword,
+                )
 
-        domains_availability_results_item.additional_properties = d
-        if not (
-            (type(domain) is str or domain is UNSET)
-            and (type(available) is bool or available is UNSET)
-            and (type(unavailable_reason) is str or unavailable_reason is UNSET)
-            and (type(restricted_keyword) is str or restricted_keyword is UNSET)
-        ):
-            _check_shape(domains_availability_results_item, _SHAPE)
-        return domains_availability_results_item
+                domains_availability_results_item.additional_properties = d
+                if (
+                    (type(domain) is str or domain is UNSET)
+                    and (type(available) is bool or available is UNSET)
+                    and (type(unavailable_reason) is str or unavailable_reason is UNSET)
+                    and (type(restricted_keyword) is str or restricted_keyword is UNSET)
+                ):
+                    return domains_availability_results_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -101,37 +111,10 @@ class DomainsAvailabilityResultsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "domain",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "available",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unavailable_reason",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "restricted_keyword",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", False),
+    ("available", "available", False),
+    ("unavailable_reason", "unavailable_reason", False),
+    ("restricted_keyword", "restricted_keyword", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DuplicateSubsequenceBody")
@@ -29,38 +31,44 @@ class DuplicateSubsequenceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        parent_campaign = self.parent_campaign
+        try:
+            parent_campaign = self.parent_campaign
 
-        name = self.name
+            name = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "parent_campaign": parent_campaign,
-            }
-        )
-        if name is not UNSET:
-            field_dict["name"] = name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if parent_campaign is not UNSET:
+                field_dict["parent_campaign"] = parent_campaign
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        parent_campaign = d.pop("parent_campaign")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                parent_campaign = d.pop("parent_campaign")
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        duplicate_subsequence_body = cls(
-            parent_campaign,
-            name,
-        )
+                duplicate_subsequence_body = cls(
+                    parent_campaign,
+                    name,
+                )
 
-        duplicate_subsequence_body.additional_properties = d
-        if not (type(parent_campaign) is str and (type(name) is str or name is UNSET)):
-            _check_shape(duplicate_subsequence_body, _SHAPE)
-        return duplicate_subsequence_body
+                duplicate_subsequence_body.additional_properties = d
+                if type(parent_campaign) is str and (type(name) is str or name is UNSET):
+                    return duplicate_subsequence_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,14 +87,8 @@ class DuplicateSubsequenceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("parent_campaign", (str,), None),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("parent_campaign", "parent_campaign", True),
+    ("name", "name", False),
 )

@@ -9,8 +9,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Email")
@@ -114,438 +116,458 @@ class Email:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_email = self.timestamp_email.isoformat()
+            timestamp_email = self.timestamp_email.isoformat()
 
-        message_id = self.message_id
+            message_id = self.message_id
 
-        subject = self.subject
+            subject = self.subject
 
-        to_address_email_list = self.to_address_email_list
+            to_address_email_list = self.to_address_email_list
 
-        body = self.body.to_dict()
+            body = self.body.to_dict()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        eaccount = self.eaccount
+            eaccount = self.eaccount
 
-        from_address_email: None | str | Unset
-        if isinstance(self.from_address_email, Unset):
-            from_address_email = UNSET
-        else:
-            from_address_email = self.from_address_email
+            from_address_email: None | str | Unset
+            if isinstance(self.from_address_email, Unset):
+                from_address_email = UNSET
+            else:
+                from_address_email = self.from_address_email
 
-        cc_address_email_list: None | str | Unset
-        if isinstance(self.cc_address_email_list, Unset):
-            cc_address_email_list = UNSET
-        else:
-            cc_address_email_list = self.cc_address_email_list
+            cc_address_email_list: None | str | Unset
+            if isinstance(self.cc_address_email_list, Unset):
+                cc_address_email_list = UNSET
+            else:
+                cc_address_email_list = self.cc_address_email_list
 
-        bcc_address_email_list: None | str | Unset
-        if isinstance(self.bcc_address_email_list, Unset):
-            bcc_address_email_list = UNSET
-        else:
-            bcc_address_email_list = self.bcc_address_email_list
+            bcc_address_email_list: None | str | Unset
+            if isinstance(self.bcc_address_email_list, Unset):
+                bcc_address_email_list = UNSET
+            else:
+                bcc_address_email_list = self.bcc_address_email_list
 
-        reply_to: None | str | Unset
-        if isinstance(self.reply_to, Unset):
-            reply_to = UNSET
-        else:
-            reply_to = self.reply_to
+            reply_to: None | str | Unset
+            if isinstance(self.reply_to, Unset):
+                reply_to = UNSET
+            else:
+                reply_to = self.reply_to
 
-        campaign_id: None | str | Unset
-        if isinstance(self.campaign_id, Unset):
-            campaign_id = UNSET
-        else:
-            campaign_id = self.campaign_id
+            campaign_id: None | str | Unset
+            if isinstance(self.campaign_id, Unset):
+                campaign_id = UNSET
+            else:
+                campaign_id = self.campaign_id
 
-        subsequence_id: None | str | Unset
-        if isinstance(self.subsequence_id, Unset):
-            subsequence_id = UNSET
-        else:
-            subsequence_id = self.subsequence_id
+            subsequence_id: None | str | Unset
+            if isinstance(self.subsequence_id, Unset):
+                subsequence_id = UNSET
+            else:
+                subsequence_id = self.subsequence_id
 
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+            list_id: None | str | Unset
+            if isinstance(self.list_id, Unset):
+                list_id = UNSET
+            else:
+                list_id = self.list_id
 
-        lead: None | str | Unset
-        if isinstance(self.lead, Unset):
-            lead = UNSET
-        else:
-            lead = self.lead
+            lead: None | str | Unset
+            if isinstance(self.lead, Unset):
+                lead = UNSET
+            else:
+                lead = self.lead
 
-        lead_id: None | str | Unset
-        if isinstance(self.lead_id, Unset):
-            lead_id = UNSET
-        else:
-            lead_id = self.lead_id
+            lead_id: None | str | Unset
+            if isinstance(self.lead_id, Unset):
+                lead_id = UNSET
+            else:
+                lead_id = self.lead_id
 
-        ue_type: int | None | Unset
-        if isinstance(self.ue_type, Unset):
-            ue_type = UNSET
-        else:
-            ue_type = self.ue_type
+            ue_type: int | None | Unset
+            if isinstance(self.ue_type, Unset):
+                ue_type = UNSET
+            else:
+                ue_type = self.ue_type
 
-        step: None | str | Unset
-        if isinstance(self.step, Unset):
-            step = UNSET
-        else:
-            step = self.step
+            step: None | str | Unset
+            if isinstance(self.step, Unset):
+                step = UNSET
+            else:
+                step = self.step
 
-        is_unread: float | None | Unset
-        if isinstance(self.is_unread, Unset):
-            is_unread = UNSET
-        else:
-            is_unread = self.is_unread
+            is_unread: float | None | Unset
+            if isinstance(self.is_unread, Unset):
+                is_unread = UNSET
+            else:
+                is_unread = self.is_unread
 
-        is_auto_reply: float | None | Unset
-        if isinstance(self.is_auto_reply, Unset):
-            is_auto_reply = UNSET
-        else:
-            is_auto_reply = self.is_auto_reply
+            is_auto_reply: float | None | Unset
+            if isinstance(self.is_auto_reply, Unset):
+                is_auto_reply = UNSET
+            else:
+                is_auto_reply = self.is_auto_reply
 
-        reminder_ts: None | str | Unset
-        if isinstance(self.reminder_ts, Unset):
-            reminder_ts = UNSET
-        elif isinstance(self.reminder_ts, datetime.datetime):
-            reminder_ts = self.reminder_ts.isoformat()
-        else:
-            reminder_ts = self.reminder_ts
+            reminder_ts: None | str | Unset
+            if isinstance(self.reminder_ts, Unset):
+                reminder_ts = UNSET
+            elif isinstance(self.reminder_ts, datetime.datetime):
+                reminder_ts = self.reminder_ts.isoformat()
+            else:
+                reminder_ts = self.reminder_ts
 
-        ai_interest_value: float | None | Unset
-        if isinstance(self.ai_interest_value, Unset):
-            ai_interest_value = UNSET
-        else:
-            ai_interest_value = self.ai_interest_value
+            ai_interest_value: float | None | Unset
+            if isinstance(self.ai_interest_value, Unset):
+                ai_interest_value = UNSET
+            else:
+                ai_interest_value = self.ai_interest_value
 
-        ai_assisted: float | None | Unset
-        if isinstance(self.ai_assisted, Unset):
-            ai_assisted = UNSET
-        else:
-            ai_assisted = self.ai_assisted
+            ai_assisted: float | None | Unset
+            if isinstance(self.ai_assisted, Unset):
+                ai_assisted = UNSET
+            else:
+                ai_assisted = self.ai_assisted
 
-        is_focused: float | None | Unset
-        if isinstance(self.is_focused, Unset):
-            is_focused = UNSET
-        else:
-            is_focused = self.is_focused
+            is_focused: float | None | Unset
+            if isinstance(self.is_focused, Unset):
+                is_focused = UNSET
+            else:
+                is_focused = self.is_focused
 
-        i_status: float | None | Unset
-        if isinstance(self.i_status, Unset):
-            i_status = UNSET
-        else:
-            i_status = self.i_status
+            i_status: float | None | Unset
+            if isinstance(self.i_status, Unset):
+                i_status = UNSET
+            else:
+                i_status = self.i_status
 
-        thread_id: None | str | Unset
-        if isinstance(self.thread_id, Unset):
-            thread_id = UNSET
-        else:
-            thread_id = self.thread_id
+            thread_id: None | str | Unset
+            if isinstance(self.thread_id, Unset):
+                thread_id = UNSET
+            else:
+                thread_id = self.thread_id
 
-        content_preview: None | str | Unset
-        if isinstance(self.content_preview, Unset):
-            content_preview = UNSET
-        else:
-            content_preview = self.content_preview
+            content_preview: None | str | Unset
+            if isinstance(self.content_preview, Unset):
+                content_preview = UNSET
+            else:
+                content_preview = self.content_preview
 
-        attachment_json: dict[str, Any] | None | Unset
-        if isinstance(self.attachment_json, Unset):
-            attachment_json = UNSET
-        elif isinstance(self.attachment_json, EmailAttachmentJsonType1):
-            attachment_json = self.attachment_json.to_dict()
-        else:
-            attachment_json = self.attachment_json
+            attachment_json: dict[str, Any] | None | Unset
+            if isinstance(self.attachment_json, Unset):
+                attachment_json = UNSET
+            elif isinstance(self.attachment_json, EmailAttachmentJsonType1):
+                attachment_json = self.attachment_json.to_dict()
+            else:
+                attachment_json = self.attachment_json
 
-        from_address_json: list[Any] | None | Unset
-        if isinstance(self.from_address_json, Unset):
-            from_address_json = UNSET
-        elif isinstance(self.from_address_json, list):
-            from_address_json = self.from_address_json
+            from_address_json: list[Any] | None | Unset
+            if isinstance(self.from_address_json, Unset):
+                from_address_json = UNSET
+            elif isinstance(self.from_address_json, list):
+                from_address_json = self.from_address_json
 
-        else:
-            from_address_json = self.from_address_json
+            else:
+                from_address_json = self.from_address_json
 
-        to_address_json: list[Any] | None | Unset
-        if isinstance(self.to_address_json, Unset):
-            to_address_json = UNSET
-        elif isinstance(self.to_address_json, list):
-            to_address_json = self.to_address_json
+            to_address_json: list[Any] | None | Unset
+            if isinstance(self.to_address_json, Unset):
+                to_address_json = UNSET
+            elif isinstance(self.to_address_json, list):
+                to_address_json = self.to_address_json
 
-        else:
-            to_address_json = self.to_address_json
+            else:
+                to_address_json = self.to_address_json
 
-        cc_address_json: list[Any] | None | Unset
-        if isinstance(self.cc_address_json, Unset):
-            cc_address_json = UNSET
-        elif isinstance(self.cc_address_json, list):
-            cc_address_json = self.cc_address_json
+            cc_address_json: list[Any] | None | Unset
+            if isinstance(self.cc_address_json, Unset):
+                cc_address_json = UNSET
+            elif isinstance(self.cc_address_json, list):
+                cc_address_json = self.cc_address_json
 
-        else:
-            cc_address_json = self.cc_address_json
+            else:
+                cc_address_json = self.cc_address_json
 
-        ai_agent_id: None | str | Unset
-        if isinstance(self.ai_agent_id, Unset):
-            ai_agent_id = UNSET
-        else:
-            ai_agent_id = self.ai_agent_id
+            ai_agent_id: None | str | Unset
+            if isinstance(self.ai_agent_id, Unset):
+                ai_agent_id = UNSET
+            else:
+                ai_agent_id = self.ai_agent_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_email": timestamp_email,
-                "message_id": message_id,
-                "subject": subject,
-                "to_address_email_list": to_address_email_list,
-                "body": body,
-                "organization_id": organization_id,
-                "eaccount": eaccount,
-            }
-        )
-        if from_address_email is not UNSET:
-            field_dict["from_address_email"] = from_address_email
-        if cc_address_email_list is not UNSET:
-            field_dict["cc_address_email_list"] = cc_address_email_list
-        if bcc_address_email_list is not UNSET:
-            field_dict["bcc_address_email_list"] = bcc_address_email_list
-        if reply_to is not UNSET:
-            field_dict["reply_to"] = reply_to
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if subsequence_id is not UNSET:
-            field_dict["subsequence_id"] = subsequence_id
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if lead is not UNSET:
-            field_dict["lead"] = lead
-        if lead_id is not UNSET:
-            field_dict["lead_id"] = lead_id
-        if ue_type is not UNSET:
-            field_dict["ue_type"] = ue_type
-        if step is not UNSET:
-            field_dict["step"] = step
-        if is_unread is not UNSET:
-            field_dict["is_unread"] = is_unread
-        if is_auto_reply is not UNSET:
-            field_dict["is_auto_reply"] = is_auto_reply
-        if reminder_ts is not UNSET:
-            field_dict["reminder_ts"] = reminder_ts
-        if ai_interest_value is not UNSET:
-            field_dict["ai_interest_value"] = ai_interest_value
-        if ai_assisted is not UNSET:
-            field_dict["ai_assisted"] = ai_assisted
-        if is_focused is not UNSET:
-            field_dict["is_focused"] = is_focused
-        if i_status is not UNSET:
-            field_dict["i_status"] = i_status
-        if thread_id is not UNSET:
-            field_dict["thread_id"] = thread_id
-        if content_preview is not UNSET:
-            field_dict["content_preview"] = content_preview
-        if attachment_json is not UNSET:
-            field_dict["attachment_json"] = attachment_json
-        if from_address_json is not UNSET:
-            field_dict["from_address_json"] = from_address_json
-        if to_address_json is not UNSET:
-            field_dict["to_address_json"] = to_address_json
-        if cc_address_json is not UNSET:
-            field_dict["cc_address_json"] = cc_address_json
-        if ai_agent_id is not UNSET:
-            field_dict["ai_agent_id"] = ai_agent_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_email is not UNSET:
+                field_dict["timestamp_email"] = timestamp_email
+            if message_id is not UNSET:
+                field_dict["message_id"] = message_id
+            if subject is not UNSET:
+                field_dict["subject"] = subject
+            if to_address_email_list is not UNSET:
+                field_dict["to_address_email_list"] = to_address_email_list
+            if body is not UNSET:
+                field_dict["body"] = body
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if eaccount is not UNSET:
+                field_dict["eaccount"] = eaccount
+            if from_address_email is not UNSET:
+                field_dict["from_address_email"] = from_address_email
+            if cc_address_email_list is not UNSET:
+                field_dict["cc_address_email_list"] = cc_address_email_list
+            if bcc_address_email_list is not UNSET:
+                field_dict["bcc_address_email_list"] = bcc_address_email_list
+            if reply_to is not UNSET:
+                field_dict["reply_to"] = reply_to
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if lead is not UNSET:
+                field_dict["lead"] = lead
+            if lead_id is not UNSET:
+                field_dict["lead_id"] = lead_id
+            if ue_type is not UNSET:
+                field_dict["ue_type"] = ue_type
+            if step is not UNSET:
+                field_dict["step"] = step
+            if is_unread is not UNSET:
+                field_dict["is_unread"] = is_unread
+            if is_auto_reply is not UNSET:
+                field_dict["is_auto_reply"] = is_auto_reply
+            if reminder_ts is not UNSET:
+                field_dict["reminder_ts"] = reminder_ts
+            if ai_interest_value is not UNSET:
+                field_dict["ai_interest_value"] = ai_interest_value
+            if ai_assisted is not UNSET:
+                field_dict["ai_assisted"] = ai_assisted
+            if is_focused is not UNSET:
+                field_dict["is_focused"] = is_focused
+            if i_status is not UNSET:
+                field_dict["i_status"] = i_status
+            if thread_id is not UNSET:
+                field_dict["thread_id"] = thread_id
+            if content_preview is not UNSET:
+                field_dict["content_preview"] = content_preview
+            if attachment_json is not UNSET:
+                field_dict["attachment_json"] = attachment_json
+            if from_address_json is not UNSET:
+                field_dict["from_address_json"] = from_address_json
+            if to_address_json is not UNSET:
+                field_dict["to_address_json"] = to_address_json
+            if cc_address_json is not UNSET:
+                field_dict["cc_address_json"] = cc_address_json
+            if ai_agent_id is not UNSET:
+                field_dict["ai_agent_id"] = ai_agent_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_email = parse_timestamp(d.pop("timestamp_email"))
+                timestamp_email = parse_timestamp(d.pop("timestamp_email"))
 
-        message_id = d.pop("message_id")
+                message_id = d.pop("message_id")
 
-        subject = d.pop("subject")
+                subject = d.pop("subject")
 
-        to_address_email_list = d.pop("to_address_email_list")
+                to_address_email_list = d.pop("to_address_email_list")
 
-        body = EmailBody.from_dict(d.pop("body"))
+                body = EmailBody.from_dict(d.pop("body"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        eaccount = d.pop("eaccount")
+                eaccount = d.pop("eaccount")
 
-        from_address_email = d.pop("from_address_email", UNSET)
+                from_address_email = d.pop("from_address_email", UNSET)
 
-        cc_address_email_list = d.pop("cc_address_email_list", UNSET)
+                cc_address_email_list = d.pop("cc_address_email_list", UNSET)
 
-        bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
+                bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
 
-        reply_to = d.pop("reply_to", UNSET)
+                reply_to = d.pop("reply_to", UNSET)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        subsequence_id = d.pop("subsequence_id", UNSET)
+                subsequence_id = d.pop("subsequence_id", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        lead = d.pop("lead", UNSET)
+                lead = d.pop("lead", UNSET)
 
-        lead_id = d.pop("lead_id", UNSET)
+                lead_id = d.pop("lead_id", UNSET)
 
-        ue_type = d.pop("ue_type", UNSET)
+                ue_type = d.pop("ue_type", UNSET)
 
-        step = d.pop("step", UNSET)
+                step = d.pop("step", UNSET)
 
-        is_unread = d.pop("is_unread", UNSET)
+                is_unread = d.pop("is_unread", UNSET)
 
-        is_auto_reply = d.pop("is_auto_reply", UNSET)
+                is_auto_reply = d.pop("is_auto_reply", UNSET)
 
-        reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
+                reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
-        ai_interest_value = d.pop("ai_interest_value", UNSET)
+                ai_interest_value = d.pop("ai_interest_value", UNSET)
 
-        ai_assisted = d.pop("ai_assisted", UNSET)
+                ai_assisted = d.pop("ai_assisted", UNSET)
 
-        is_focused = d.pop("is_focused", UNSET)
+                is_focused = d.pop("is_focused", UNSET)
 
-        i_status = d.pop("i_status", UNSET)
+                i_status = d.pop("i_status", UNSET)
 
-        thread_id = d.pop("thread_id", UNSET)
+                thread_id = d.pop("thread_id", UNSET)
 
-        content_preview = d.pop("content_preview", UNSET)
+                content_preview = d.pop("content_preview", UNSET)
 
-        attachment_json = _parse_attachment_json(d.pop("attachment_json", UNSET))
+                attachment_json = _parse_attachment_json(d.pop("attachment_json", UNSET))
 
-        from_address_json = _parse_from_address_json(d.pop("from_address_json", UNSET))
+                from_address_json = _parse_from_address_json(d.pop("from_address_json", UNSET))
 
-        to_address_json = _parse_to_address_json(d.pop("to_address_json", UNSET))
+                to_address_json = _parse_to_address_json(d.pop("to_address_json", UNSET))
 
-        cc_address_json = _parse_cc_address_json(d.pop("cc_address_json", UNSET))
+                cc_address_json = _parse_cc_address_json(d.pop("cc_address_json", UNSET))
 
-        ai_agent_id = d.pop("ai_agent_id", UNSET)
+                ai_agent_id = d.pop("ai_agent_id", UNSET)
 
-        email = cls(
-            id,
-            timestamp_created,
-            timestamp_email,
-            message_id,
-            subject,
-            to_address_email_list,
-            body,
-            organization_id,
-            eaccount,
-            from_address_email,
-            cc_address_email_list,
-            bcc_address_email_list,
-            reply_to,
-            campaign_id,
-            subsequence_id,
-            list_id,
-            lead,
-            lead_id,
-            ue_type,
-            step,
-            is_unread,
-            is_auto_reply,
-            reminder_ts,
-            ai_interest_value,
-            ai_assisted,
-            is_focused,
-            i_status,
-            thread_id,
-            content_preview,
-            attachment_json,
-            from_address_json,
-            to_address_json,
-            cc_address_json,
-            ai_agent_id,
-        )
+                email = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_email,
+                    message_id,
+                    subject,
+                    to_address_email_list,
+                    body,
+                    organization_id,
+                    eaccount,
+                    from_address_email,
+                    cc_address_email_list,
+                    bcc_address_email_list,
+                    reply_to,
+                    campaign_id,
+                    subsequence_id,
+                    list_id,
+                    lead,
+                    lead_id,
+                    ue_type,
+                    step,
+                    is_unread,
+                    is_auto_reply,
+                    reminder_ts,
+                    ai_interest_value,
+                    ai_assisted,
+                    is_focused,
+                    i_status,
+                    thread_id,
+                    content_preview,
+                    attachment_json,
+                    from_address_json,
+                    to_address_json,
+                    cc_address_json,
+                    ai_agent_id,
+                )
 
-        email.additional_properties = d
-        if not (
-            type(id) is str
-            and type(message_id) is str
-            and type(subject) is str
-            and type(to_address_email_list) is str
-            and type(organization_id) is str
-            and type(eaccount) is str
-            and (
-                from_address_email is None
-                or type(from_address_email) is str
-                or from_address_email is UNSET
-            )
-            and (
-                cc_address_email_list is None
-                or type(cc_address_email_list) is str
-                or cc_address_email_list is UNSET
-            )
-            and (
-                bcc_address_email_list is None
-                or type(bcc_address_email_list) is str
-                or bcc_address_email_list is UNSET
-            )
-            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
-            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
-            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
-            and (list_id is None or type(list_id) is str or list_id is UNSET)
-            and (lead is None or type(lead) is str or lead is UNSET)
-            and (lead_id is None or type(lead_id) is str or lead_id is UNSET)
-            and (type(ue_type) is int or ue_type is None or ue_type is UNSET)
-            and (step is None or type(step) is str or step is UNSET)
-            and (
-                type(is_unread) is float
-                or type(is_unread) is int
-                or is_unread is None
-                or is_unread is UNSET
-            )
-            and (
-                type(is_auto_reply) is float
-                or type(is_auto_reply) is int
-                or is_auto_reply is None
-                or is_auto_reply is UNSET
-            )
-            and (
-                type(ai_interest_value) is float
-                or type(ai_interest_value) is int
-                or ai_interest_value is None
-                or ai_interest_value is UNSET
-            )
-            and (
-                type(ai_assisted) is float
-                or type(ai_assisted) is int
-                or ai_assisted is None
-                or ai_assisted is UNSET
-            )
-            and (
-                type(is_focused) is float
-                or type(is_focused) is int
-                or is_focused is None
-                or is_focused is UNSET
-            )
-            and (
-                type(i_status) is float
-                or type(i_status) is int
-                or i_status is None
-                or i_status is UNSET
-            )
-            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
-            and (
-                content_preview is None or type(content_preview) is str or content_preview is UNSET
-            )
-            and (ai_agent_id is None or type(ai_agent_id) is str or ai_agent_id is UNSET)
-        ):
-            _check_shape(email, _SHAPE)
-        return email
+                email.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(message_id) is str
+                    and type(subject) is str
+                    and type(to_address_email_list) is str
+                    and type(organization_id) is str
+                    and type(eaccount) is str
+                    and (
+                        from_address_email is None
+                        or type(from_address_email) is str
+                        or from_address_email is UNSET
+                    )
+                    and (
+                        cc_address_email_list is None
+                        or type(cc_address_email_list) is str
+                        or cc_address_email_list is UNSET
+                    )
+                    and (
+                        bcc_address_email_list is None
+                        or type(bcc_address_email_list) is str
+                        or bcc_address_email_list is UNSET
+                    )
+                    and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+                    and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+                    and (
+                        subsequence_id is None
+                        or type(subsequence_id) is str
+                        or subsequence_id is UNSET
+                    )
+                    and (list_id is None or type(list_id) is str or list_id is UNSET)
+                    and (lead is None or type(lead) is str or lead is UNSET)
+                    and (lead_id is None or type(lead_id) is str or lead_id is UNSET)
+                    and (type(ue_type) is int or ue_type is None or ue_type is UNSET)
+                    and (step is None or type(step) is str or step is UNSET)
+                    and (
+                        type(is_unread) is float
+                        or type(is_unread) is int
+                        or is_unread is None
+                        or is_unread is UNSET
+                    )
+                    and (
+                        type(is_auto_reply) is float
+                        or type(is_auto_reply) is int
+                        or is_auto_reply is None
+                        or is_auto_reply is UNSET
+                    )
+                    and (
+                        type(ai_interest_value) is float
+                        or type(ai_interest_value) is int
+                        or ai_interest_value is None
+                        or ai_interest_value is UNSET
+                    )
+                    and (
+                        type(ai_assisted) is float
+                        or type(ai_assisted) is int
+                        or ai_assisted is None
+                        or ai_assisted is UNSET
+                    )
+                    and (
+                        type(is_focused) is float
+                        or type(is_focused) is int
+                        or is_focused is None
+                        or is_focused is UNSET
+                    )
+                    and (
+                        type(i_status) is float
+                        or type(i_status) is int
+                        or i_status is None
+                        or i_status is UNSET
+                    )
+                    and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+                    and (
+                        content_preview is None
+                        or type(content_preview) is str
+                        or content_preview is UNSET
+                    )
+                    and (ai_agent_id is None or type(ai_agent_id) is str or ai_agent_id is UNSET)
+                ):
+                    return email
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -655,199 +677,42 @@ def _parse_cc_address_json(data: object) -> list[Any] | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("message_id", (str,), None),
-    ("subject", (str,), None),
-    ("to_address_email_list", (str,), None),
-    ("organization_id", (str,), None),
-    ("eaccount", (str,), None),
-    (
-        "from_address_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cc_address_email_list",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "bcc_address_email_list",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subsequence_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lead",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lead_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ue_type",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "step",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_unread",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_auto_reply",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_interest_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_assisted",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_focused",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "i_status",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "thread_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "content_preview",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_agent_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_email", "timestamp_email", True),
+    ("message_id", "message_id", True),
+    ("subject", "subject", True),
+    ("to_address_email_list", "to_address_email_list", True),
+    ("body", "body", True),
+    ("organization_id", "organization_id", True),
+    ("eaccount", "eaccount", True),
+    ("from_address_email", "from_address_email", False),
+    ("cc_address_email_list", "cc_address_email_list", False),
+    ("bcc_address_email_list", "bcc_address_email_list", False),
+    ("reply_to", "reply_to", False),
+    ("campaign_id", "campaign_id", False),
+    ("subsequence_id", "subsequence_id", False),
+    ("list_id", "list_id", False),
+    ("lead", "lead", False),
+    ("lead_id", "lead_id", False),
+    ("ue_type", "ue_type", False),
+    ("step", "step", False),
+    ("is_unread", "is_unread", False),
+    ("is_auto_reply", "is_auto_reply", False),
+    ("reminder_ts", "reminder_ts", False),
+    ("ai_interest_value", "ai_interest_value", False),
+    ("ai_assisted", "ai_assisted", False),
+    ("is_focused", "is_focused", False),
+    ("i_status", "i_status", False),
+    ("thread_id", "thread_id", False),
+    ("content_preview", "content_preview", False),
+    ("attachment_json", "attachment_json", False),
+    ("from_address_json", "from_address_json", False),
+    ("to_address_json", "to_address_json", False),
+    ("cc_address_json", "cc_address_json", False),
+    ("ai_agent_id", "ai_agent_id", False),
 )
 
 

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="EmailAttachmentJsonType1")
 
 
@@ -27,37 +32,48 @@ class EmailAttachmentJsonType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        files = []
-        for files_item_data in self.files:
-            files_item = files_item_data.to_dict()
-            files.append(files_item)
+        try:
+            if not isinstance(self.files, list):
+                raise TypeError("not a list")
+            files = []
+            for files_item_data in self.files:
+                files_item = files_item_data.to_dict()
+                files.append(files_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "files": files,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if files is not UNSET:
+                field_dict["files"] = files
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        files = []
-        _files = d.pop("files")
-        for files_item_data in _files:
-            files_item = EmailAttachmentJsonType1FilesItem.from_dict(files_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                files = []
+                _files = d.pop("files")
+                if type(_files) is not list:
+                    raise TypeError("files is not a list")
+                for files_item_data in _files:
+                    files_item = EmailAttachmentJsonType1FilesItem.from_dict(files_item_data)
 
-            files.append(files_item)
+                    files.append(files_item)
 
-        email_attachment_json_type_1 = cls(
-            files,
-        )
+                email_attachment_json_type_1 = cls(
+                    files,
+                )
 
-        email_attachment_json_type_1.additional_properties = d
-        return email_attachment_json_type_1
+                email_attachment_json_type_1.additional_properties = d
+                return email_attachment_json_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -74,6 +90,10 @@ class EmailAttachmentJsonType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("files", "files", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailAttachmentJsonType1FilesItem")
@@ -33,69 +35,75 @@ class EmailAttachmentJsonType1FilesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        filename = self.filename
+        try:
+            filename = self.filename
 
-        size = self.size
+            size = self.size
 
-        type_ = self.type_
+            type_ = self.type_
 
-        url = self.url
+            url = self.url
 
-        error: None | str | Unset
-        if isinstance(self.error, Unset):
-            error = UNSET
-        else:
-            error = self.error
+            error: None | str | Unset
+            if isinstance(self.error, Unset):
+                error = UNSET
+            else:
+                error = self.error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "filename": filename,
-            }
-        )
-        if size is not UNSET:
-            field_dict["size"] = size
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if url is not UNSET:
-            field_dict["url"] = url
-        if error is not UNSET:
-            field_dict["error"] = error
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if filename is not UNSET:
+                field_dict["filename"] = filename
+            if size is not UNSET:
+                field_dict["size"] = size
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if url is not UNSET:
+                field_dict["url"] = url
+            if error is not UNSET:
+                field_dict["error"] = error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        filename = d.pop("filename")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                filename = d.pop("filename")
 
-        size = d.pop("size", UNSET)
+                size = d.pop("size", UNSET)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        url = d.pop("url", UNSET)
+                url = d.pop("url", UNSET)
 
-        error = d.pop("error", UNSET)
+                error = d.pop("error", UNSET)
 
-        email_attachment_json_type_1_files_item = cls(
-            filename,
-            size,
-            type_,
-            url,
-            error,
-        )
+                email_attachment_json_type_1_files_item = cls(
+                    filename,
+                    size,
+                    type_,
+                    url,
+                    error,
+                )
 
-        email_attachment_json_type_1_files_item.additional_properties = d
-        if not (
-            type(filename) is str
-            and (type(size) is float or type(size) is int or size is UNSET)
-            and (type(type_) is str or type_ is UNSET)
-            and (type(url) is str or url is UNSET)
-            and (error is None or type(error) is str or error is UNSET)
-        ):
-            _check_shape(email_attachment_json_type_1_files_item, _SHAPE)
-        return email_attachment_json_type_1_files_item
+                email_attachment_json_type_1_files_item.additional_properties = d
+                if (
+                    type(filename) is str
+                    and (type(size) is float or type(size) is int or size is UNSET)
+                    and (type(type_) is str or type_ is UNSET)
+                    and (type(url) is str or url is UNSET)
+                    and (error is None or type(error) is str or error is UNSET)
+                ):
+                    return email_attachment_json_type_1_files_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -114,40 +122,11 @@ class EmailAttachmentJsonType1FilesItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("filename", (str,), None),
-    (
-        "size",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("filename", "filename", True),
+    ("size", "size", False),
+    ("type_", "type", False),
+    ("url", "url", False),
+    ("error", "error", False),
 )

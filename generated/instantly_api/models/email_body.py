@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailBody")
@@ -30,36 +32,44 @@ class EmailBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        text = self.text
+        try:
+            text = self.text
 
-        html = self.html
+            html = self.html
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if text is not UNSET:
-            field_dict["text"] = text
-        if html is not UNSET:
-            field_dict["html"] = html
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if text is not UNSET:
+                field_dict["text"] = text
+            if html is not UNSET:
+                field_dict["html"] = html
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        text = d.pop("text", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                text = d.pop("text", UNSET)
 
-        html = d.pop("html", UNSET)
+                html = d.pop("html", UNSET)
 
-        email_body = cls(
-            text,
-            html,
-        )
+                email_body = cls(
+                    text,
+                    html,
+                )
 
-        email_body.additional_properties = d
-        if not ((type(text) is str or text is UNSET) and (type(html) is str or html is UNSET)):
-            _check_shape(email_body, _SHAPE)
-        return email_body
+                email_body.additional_properties = d
+                if (type(text) is str or text is UNSET) and (type(html) is str or html is UNSET):
+                    return email_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,21 +88,8 @@ class EmailBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "text",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "html",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("text", "text", False),
+    ("html", "html", False),
 )

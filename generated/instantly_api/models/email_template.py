@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailTemplate")
@@ -39,72 +41,82 @@ class EmailTemplate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        body = self.body
+            body = self.body
 
-        name = self.name
+            name = self.name
 
-        organization = self.organization
+            organization = self.organization
 
-        subject: None | str | Unset
-        if isinstance(self.subject, Unset):
-            subject = UNSET
-        else:
-            subject = self.subject
+            subject: None | str | Unset
+            if isinstance(self.subject, Unset):
+                subject = UNSET
+            else:
+                subject = self.subject
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "body": body,
-                "name": name,
-                "organization": organization,
-            }
-        )
-        if subject is not UNSET:
-            field_dict["subject"] = subject
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if body is not UNSET:
+                field_dict["body"] = body
+            if name is not UNSET:
+                field_dict["name"] = name
+            if organization is not UNSET:
+                field_dict["organization"] = organization
+            if subject is not UNSET:
+                field_dict["subject"] = subject
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        body = d.pop("body")
+                body = d.pop("body")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        organization = d.pop("organization")
+                organization = d.pop("organization")
 
-        subject = d.pop("subject", UNSET)
+                subject = d.pop("subject", UNSET)
 
-        email_template = cls(
-            id,
-            timestamp_created,
-            body,
-            name,
-            organization,
-            subject,
-        )
+                email_template = cls(
+                    id,
+                    timestamp_created,
+                    body,
+                    name,
+                    organization,
+                    subject,
+                )
 
-        email_template.additional_properties = d
-        if not (
-            type(id) is str
-            and type(body) is str
-            and type(name) is str
-            and type(organization) is str
-            and (subject is None or type(subject) is str or subject is UNSET)
-        ):
-            _check_shape(email_template, _SHAPE)
-        return email_template
+                email_template.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(body) is str
+                    and type(name) is str
+                    and type(organization) is str
+                    and (subject is None or type(subject) is str or subject is UNSET)
+                ):
+                    return email_template
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -123,18 +135,12 @@ class EmailTemplate:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("body", (str,), None),
-    ("name", (str,), None),
-    ("organization", (str,), None),
-    (
-        "subject",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("body", "body", True),
+    ("name", "name", True),
+    ("organization", "organization", True),
+    ("subject", "subject", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EmailVerification")
@@ -47,98 +49,105 @@ class EmailVerification:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        verification_status = self.verification_status
+            verification_status = self.verification_status
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: None | str | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        catch_all: bool | str | Unset
-        if isinstance(self.catch_all, Unset):
-            catch_all = UNSET
-        else:
-            catch_all = self.catch_all
+            catch_all: bool | str | Unset
+            if isinstance(self.catch_all, Unset):
+                catch_all = UNSET
+            else:
+                catch_all = self.catch_all
 
-        credits_: float | None | Unset
-        if isinstance(self.credits_, Unset):
-            credits_ = UNSET
-        else:
-            credits_ = self.credits_
+            credits_: float | None | Unset
+            if isinstance(self.credits_, Unset):
+                credits_ = UNSET
+            else:
+                credits_ = self.credits_
 
-        credits_used: float | None | Unset
-        if isinstance(self.credits_used, Unset):
-            credits_used = UNSET
-        else:
-            credits_used = self.credits_used
+            credits_used: float | None | Unset
+            if isinstance(self.credits_used, Unset):
+                credits_used = UNSET
+            else:
+                credits_used = self.credits_used
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "email": email,
-                "verification_status": verification_status,
-            }
-        )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if catch_all is not UNSET:
-            field_dict["catch_all"] = catch_all
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
-        if credits_used is not UNSET:
-            field_dict["credits_used"] = credits_used
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if verification_status is not UNSET:
+                field_dict["verification_status"] = verification_status
+            if status is not UNSET:
+                field_dict["status"] = status
+            if catch_all is not UNSET:
+                field_dict["catch_all"] = catch_all
+            if credits_ is not UNSET:
+                field_dict["credits"] = credits_
+            if credits_used is not UNSET:
+                field_dict["credits_used"] = credits_used
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email")
 
-        verification_status = d.pop("verification_status")
+                verification_status = d.pop("verification_status")
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        catch_all = d.pop("catch_all", UNSET)
+                catch_all = d.pop("catch_all", UNSET)
 
-        credits_ = d.pop("credits", UNSET)
+                credits_ = d.pop("credits", UNSET)
 
-        credits_used = d.pop("credits_used", UNSET)
+                credits_used = d.pop("credits_used", UNSET)
 
-        email_verification = cls(
-            email,
-            verification_status,
-            status,
-            catch_all,
-            credits_,
-            credits_used,
-        )
+                email_verification = cls(
+                    email,
+                    verification_status,
+                    status,
+                    catch_all,
+                    credits_,
+                    credits_used,
+                )
 
-        email_verification.additional_properties = d
-        if not (
-            type(email) is str
-            and type(verification_status) is str
-            and (status is None or type(status) is str or status is UNSET)
-            and (type(catch_all) is bool or type(catch_all) is str or catch_all is UNSET)
-            and (
-                type(credits_) is float
-                or type(credits_) is int
-                or credits_ is None
-                or credits_ is UNSET
-            )
-            and (
-                type(credits_used) is float
-                or type(credits_used) is int
-                or credits_used is None
-                or credits_used is UNSET
-            )
-        ):
-            _check_shape(email_verification, _SHAPE)
-        return email_verification
+                email_verification.additional_properties = d
+                if (
+                    type(email) is str
+                    and type(verification_status) is str
+                    and (status is None or type(status) is str or status is UNSET)
+                    and (type(catch_all) is bool or type(catch_all) is str or catch_all is UNSET)
+                    and (
+                        type(credits_) is float
+                        or type(credits_) is int
+                        or credits_ is None
+                        or credits_ is UNSET
+                    )
+                    and (
+                        type(credits_used) is float
+                        or type(credits_used) is int
+                        or credits_used is None
+                        or credits_used is UNSET
+                    )
+                ):
+                    return email_verification
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -157,45 +166,12 @@ class EmailVerification:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("email", (str,), None),
-    ("verification_status", (str,), None),
-    (
-        "status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "catch_all",
-        (
-            bool,
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "credits_",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "credits_used",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", True),
+    ("verification_status", "verification_status", True),
+    ("status", "status", False),
+    ("catch_all", "catch_all", False),
+    ("credits_", "credits", False),
+    ("credits_used", "credits_used", False),
 )

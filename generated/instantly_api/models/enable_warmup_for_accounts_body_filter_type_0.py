@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnableWarmupForAccountsBodyFilterType0")
@@ -33,43 +35,50 @@ class EnableWarmupForAccountsBodyFilterType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_id = self.tag_id
+        try:
+            tag_id = self.tag_id
 
-        filter_: None | str | Unset
-        if isinstance(self.filter_, Unset):
-            filter_ = UNSET
-        else:
-            filter_ = self.filter_
+            filter_: None | str | Unset
+            if isinstance(self.filter_, Unset):
+                filter_ = UNSET
+            else:
+                filter_ = self.filter_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tag_id is not UNSET:
-            field_dict["tag_id"] = tag_id
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if tag_id is not UNSET:
+                field_dict["tag_id"] = tag_id
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tag_id = d.pop("tag_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                tag_id = d.pop("tag_id", UNSET)
 
-        filter_ = d.pop("filter", UNSET)
+                filter_ = d.pop("filter", UNSET)
 
-        enable_warmup_for_accounts_body_filter_type_0 = cls(
-            tag_id,
-            filter_,
-        )
+                enable_warmup_for_accounts_body_filter_type_0 = cls(
+                    tag_id,
+                    filter_,
+                )
 
-        enable_warmup_for_accounts_body_filter_type_0.additional_properties = d
-        if not (
-            (type(tag_id) is str or tag_id is UNSET)
-            and (filter_ is None or type(filter_) is str or filter_ is UNSET)
-        ):
-            _check_shape(enable_warmup_for_accounts_body_filter_type_0, _SHAPE)
-        return enable_warmup_for_accounts_body_filter_type_0
+                enable_warmup_for_accounts_body_filter_type_0.additional_properties = d
+                if (type(tag_id) is str or tag_id is UNSET) and (
+                    filter_ is None or type(filter_) is str or filter_ is UNSET
+                ):
+                    return enable_warmup_for_accounts_body_filter_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -88,22 +97,8 @@ class EnableWarmupForAccountsBodyFilterType0:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "tag_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "filter_",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tag_id", "tag_id", False),
+    ("filter_", "filter", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBody")
@@ -55,175 +57,194 @@ class EnrichLeadsFromSupersearchBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search_filters = self.search_filters.to_dict()
+        try:
+            search_filters = self.search_filters.to_dict()
 
-        limit = self.limit
+            limit = self.limit
 
-        search_name = self.search_name
+            search_name = self.search_name
 
-        work_email_enrichment = self.work_email_enrichment
+            work_email_enrichment = self.work_email_enrichment
 
-        fully_enriched_profile = self.fully_enriched_profile
+            fully_enriched_profile = self.fully_enriched_profile
 
-        custom_flow: list[str] | Unset = UNSET
-        if not isinstance(self.custom_flow, Unset):
-            custom_flow = self.custom_flow
+            custom_flow: list[str] | Unset = UNSET
+            if not isinstance(self.custom_flow, Unset):
+                custom_flow = self.custom_flow
 
-        signal_enrichment: list[dict[str, Any] | str] | Unset = UNSET
-        if not isinstance(self.signal_enrichment, Unset):
-            signal_enrichment = []
-            for signal_enrichment_item_data in self.signal_enrichment:
-                signal_enrichment_item: dict[str, Any] | str
-                if isinstance(
-                    signal_enrichment_item_data,
-                    EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,
-                ):
-                    signal_enrichment_item = signal_enrichment_item_data.to_dict()
-                else:
-                    signal_enrichment_item = signal_enrichment_item_data
-                signal_enrichment.append(signal_enrichment_item)
+            signal_enrichment: list[dict[str, Any] | str] | Unset = UNSET
+            if not isinstance(self.signal_enrichment, Unset):
+                if not isinstance(self.signal_enrichment, list):
+                    raise TypeError("not a list")
+                signal_enrichment = []
+                for signal_enrichment_item_data in self.signal_enrichment:
+                    signal_enrichment_item: dict[str, Any] | str
+                    if isinstance(
+                        signal_enrichment_item_data,
+                        EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1,
+                    ):
+                        signal_enrichment_item = signal_enrichment_item_data.to_dict()
+                    else:
+                        signal_enrichment_item = signal_enrichment_item_data
+                    signal_enrichment.append(signal_enrichment_item)
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        auto_update = self.auto_update
+            auto_update = self.auto_update
 
-        skip_rows_without_email = self.skip_rows_without_email
+            skip_rows_without_email = self.skip_rows_without_email
 
-        list_name = self.list_name
+            list_name = self.list_name
 
-        ai_enrichment: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ai_enrichment, Unset):
-            ai_enrichment = self.ai_enrichment.to_dict()
+            ai_enrichment: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.ai_enrichment, Unset):
+                ai_enrichment = self.ai_enrichment.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "search_filters": search_filters,
-                "limit": limit,
-            }
-        )
-        if search_name is not UNSET:
-            field_dict["search_name"] = search_name
-        if work_email_enrichment is not UNSET:
-            field_dict["work_email_enrichment"] = work_email_enrichment
-        if fully_enriched_profile is not UNSET:
-            field_dict["fully_enriched_profile"] = fully_enriched_profile
-        if custom_flow is not UNSET:
-            field_dict["custom_flow"] = custom_flow
-        if signal_enrichment is not UNSET:
-            field_dict["signal_enrichment"] = signal_enrichment
-        if resource_id is not UNSET:
-            field_dict["resource_id"] = resource_id
-        if auto_update is not UNSET:
-            field_dict["auto_update"] = auto_update
-        if skip_rows_without_email is not UNSET:
-            field_dict["skip_rows_without_email"] = skip_rows_without_email
-        if list_name is not UNSET:
-            field_dict["list_name"] = list_name
-        if ai_enrichment is not UNSET:
-            field_dict["ai_enrichment"] = ai_enrichment
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if search_name is not UNSET:
+                field_dict["search_name"] = search_name
+            if work_email_enrichment is not UNSET:
+                field_dict["work_email_enrichment"] = work_email_enrichment
+            if fully_enriched_profile is not UNSET:
+                field_dict["fully_enriched_profile"] = fully_enriched_profile
+            if custom_flow is not UNSET:
+                field_dict["custom_flow"] = custom_flow
+            if signal_enrichment is not UNSET:
+                field_dict["signal_enrichment"] = signal_enrichment
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if skip_rows_without_email is not UNSET:
+                field_dict["skip_rows_without_email"] = skip_rows_without_email
+            if list_name is not UNSET:
+                field_dict["list_name"] = list_name
+            if ai_enrichment is not UNSET:
+                field_dict["ai_enrichment"] = ai_enrichment
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        search_filters = EnrichLeadsFromSupersearchBodySearchFilters.from_dict(
-            d.pop("search_filters")
-        )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                search_filters = EnrichLeadsFromSupersearchBodySearchFilters.from_dict(
+                    d.pop("search_filters")
+                )
 
-        limit = d.pop("limit")
+                limit = d.pop("limit")
 
-        search_name = d.pop("search_name", UNSET)
+                search_name = d.pop("search_name", UNSET)
 
-        work_email_enrichment = d.pop("work_email_enrichment", UNSET)
+                work_email_enrichment = d.pop("work_email_enrichment", UNSET)
 
-        fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
+                fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
 
-        custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
+                custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
-        _signal_enrichment = d.pop("signal_enrichment", UNSET)
-        signal_enrichment: (
-            list[EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str] | Unset
-        ) = UNSET
-        if _signal_enrichment is not UNSET:
-            signal_enrichment = []
-            for signal_enrichment_item_data in _signal_enrichment:
+                _signal_enrichment = d.pop("signal_enrichment", UNSET)
+                signal_enrichment: (
+                    list[EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str] | Unset
+                ) = UNSET
+                if _signal_enrichment is not UNSET:
+                    if type(_signal_enrichment) is not list:
+                        raise TypeError("signal_enrichment is not a list")
+                    signal_enrichment = []
+                    for signal_enrichment_item_data in _signal_enrichment:
 
-                def _parse_signal_enrichment_item(
-                    data: object,
-                ) -> EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        signal_enrichment_item_type_1 = (
-                            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1.from_dict(data)
+                        def _parse_signal_enrichment_item(
+                            data: object,
+                        ) -> EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str:
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                signal_enrichment_item_type_1 = EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1.from_dict(
+                                    data
+                                )
+
+                                return signal_enrichment_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(data, str):
+                                return cast(
+                                    EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str,
+                                    data,
+                                )
+                            raise TypeError(
+                                f"signal_enrichment_item is {type(data).__name__} {data!r:.60}, "
+                                "not EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str"
+                            )
+
+                        signal_enrichment_item = _parse_signal_enrichment_item(
+                            signal_enrichment_item_data
                         )
 
-                        return signal_enrichment_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if isinstance(data, str):
-                        return cast(
-                            EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str, data
-                        )
-                    raise TypeError(
-                        f"signal_enrichment_item is {type(data).__name__} {data!r:.60}, "
-                        "not EnrichLeadsFromSupersearchBodySignalEnrichmentItemType1 | str"
+                        signal_enrichment.append(signal_enrichment_item)
+
+                resource_id = d.pop("resource_id", UNSET)
+
+                auto_update = d.pop("auto_update", UNSET)
+
+                skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
+
+                list_name = d.pop("list_name", UNSET)
+
+                _ai_enrichment = d.pop("ai_enrichment", UNSET)
+                ai_enrichment: EnrichLeadsFromSupersearchBodyAiEnrichment | Unset
+                if isinstance(_ai_enrichment, Unset):
+                    ai_enrichment = UNSET
+                else:
+                    ai_enrichment = EnrichLeadsFromSupersearchBodyAiEnrichment.from_dict(
+                        _ai_enrichment
                     )
 
-                signal_enrichment_item = _parse_signal_enrichment_item(signal_enrichment_item_data)
+                enrich_leads_from_supersearch_body = cls(
+                    search_filters,
+                    limit,
+                    search_name,
+                    work_email_enrichment,
+                    fully_enriched_profile,
+                    custom_flow,
+                    signal_enrichment,
+                    resource_id,
+                    auto_update,
+                    skip_rows_without_email,
+                    list_name,
+                    ai_enrichment,
+                )
 
-                signal_enrichment.append(signal_enrichment_item)
+                enrich_leads_from_supersearch_body.additional_properties = d
+                if (
+                    (type(limit) is float or type(limit) is int)
+                    and (type(search_name) is str or search_name is UNSET)
+                    and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+                    and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+                    and (
+                        custom_flow is UNSET
+                        or (
+                            type(custom_flow) is list
+                            and all(type(_item) is str for _item in custom_flow)
+                        )
+                    )
+                    and (type(resource_id) is str or resource_id is UNSET)
+                    and (type(auto_update) is bool or auto_update is UNSET)
+                    and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
+                    and (type(list_name) is str or list_name is UNSET)
+                ):
+                    return enrich_leads_from_supersearch_body
 
-        resource_id = d.pop("resource_id", UNSET)
-
-        auto_update = d.pop("auto_update", UNSET)
-
-        skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
-
-        list_name = d.pop("list_name", UNSET)
-
-        _ai_enrichment = d.pop("ai_enrichment", UNSET)
-        ai_enrichment: EnrichLeadsFromSupersearchBodyAiEnrichment | Unset
-        if isinstance(_ai_enrichment, Unset):
-            ai_enrichment = UNSET
-        else:
-            ai_enrichment = EnrichLeadsFromSupersearchBodyAiEnrichment.from_dict(_ai_enrichment)
-
-        enrich_leads_from_supersearch_body = cls(
-            search_filters,
-            limit,
-            search_name,
-            work_email_enrichment,
-            fully_enriched_profile,
-            custom_flow,
-            signal_enrichment,
-            resource_id,
-            auto_update,
-            skip_rows_without_email,
-            list_name,
-            ai_enrichment,
-        )
-
-        enrich_leads_from_supersearch_body.additional_properties = d
-        if not (
-            (type(limit) is float or type(limit) is int)
-            and (type(search_name) is str or search_name is UNSET)
-            and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
-            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
-            and (
-                custom_flow is UNSET
-                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
-            )
-            and (type(resource_id) is str or resource_id is UNSET)
-            and (type(auto_update) is bool or auto_update is UNSET)
-            and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
-            and (type(list_name) is str or list_name is UNSET)
-        ):
-            _check_shape(enrich_leads_from_supersearch_body, _SHAPE)
-        return enrich_leads_from_supersearch_body
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -242,79 +263,20 @@ class EnrichLeadsFromSupersearchBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "limit",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "search_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "work_email_enrichment",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "fully_enriched_profile",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_flow",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "resource_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_update",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_rows_without_email",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("search_filters", "search_filters", True),
+    ("limit", "limit", True),
+    ("search_name", "search_name", False),
+    ("work_email_enrichment", "work_email_enrichment", False),
+    ("fully_enriched_profile", "fully_enriched_profile", False),
+    ("custom_flow", "custom_flow", False),
+    ("signal_enrichment", "signal_enrichment", False),
+    ("resource_id", "resource_id", False),
+    ("auto_update", "auto_update", False),
+    ("skip_rows_without_email", "skip_rows_without_email", False),
+    ("list_name", "list_name", False),
+    ("ai_enrichment", "ai_enrichment", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1")
@@ -33,54 +35,61 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        op = self.op
+        try:
+            op = self.op
 
-        min_ = self.min_
+            min_ = self.min_
 
-        max_: float | None | Unset
-        if isinstance(self.max_, Unset):
-            max_ = UNSET
-        else:
-            max_ = self.max_
+            max_: float | None | Unset
+            if isinstance(self.max_, Unset):
+                max_ = UNSET
+            else:
+                max_ = self.max_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "op": op,
-                "min": min_,
-            }
-        )
-        if max_ is not UNSET:
-            field_dict["max"] = max_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if op is not UNSET:
+                field_dict["op"] = op
+            if min_ is not UNSET:
+                field_dict["min"] = min_
+            if max_ is not UNSET:
+                field_dict["max"] = max_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        op = d.pop("op")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                op = d.pop("op")
 
-        min_ = d.pop("min")
+                min_ = d.pop("min")
 
-        max_ = d.pop("max", UNSET)
+                max_ = d.pop("max", UNSET)
 
-        enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 = cls(
-            op,
-            min_,
-            max_,
-        )
+                enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1 = cls(
+                    op,
+                    min_,
+                    max_,
+                )
 
-        enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1.additional_properties = d
-        if not (
-            type(op) is str
-            and (type(min_) is float or type(min_) is int)
-            and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
-        ):
-            _check_shape(
-                enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1, _SHAPE
-            )
-        return enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1
+                enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1.additional_properties = d
+                if (
+                    type(op) is str
+                    and (type(min_) is float or type(min_) is int)
+                    and (type(max_) is float or type(max_) is int or max_ is None or max_ is UNSET)
+                ):
+                    return (
+                        enrich_leads_from_supersearch_body_search_filters_employee_count_item_type_1
+                    )
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -99,24 +108,9 @@ class EnrichLeadsFromSupersearchBodySearchFiltersEmployeeCountItemType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("op", (str,), None),
-    (
-        "min_",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "max_",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("op", "op", True),
+    ("min_", "min", True),
+    ("max_", "max", False),
 )

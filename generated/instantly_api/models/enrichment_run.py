@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="EnrichmentRun")
@@ -30,52 +32,62 @@ class EnrichmentRun:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        enrichment_payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.enrichment_payload, Unset):
-            enrichment_payload = self.enrichment_payload.to_dict()
+            enrichment_payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.enrichment_payload, Unset):
+                enrichment_payload = self.enrichment_payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if resource_id is not UNSET:
-            field_dict["resource_id"] = resource_id
-        if enrichment_payload is not UNSET:
-            field_dict["enrichment_payload"] = enrichment_payload
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if enrichment_payload is not UNSET:
+                field_dict["enrichment_payload"] = enrichment_payload
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        resource_id = d.pop("resource_id", UNSET)
+                resource_id = d.pop("resource_id", UNSET)
 
-        _enrichment_payload = d.pop("enrichment_payload", UNSET)
-        enrichment_payload: EnrichmentRunEnrichmentPayload | Unset
-        if isinstance(_enrichment_payload, Unset):
-            enrichment_payload = UNSET
-        else:
-            enrichment_payload = EnrichmentRunEnrichmentPayload.from_dict(_enrichment_payload)
+                _enrichment_payload = d.pop("enrichment_payload", UNSET)
+                enrichment_payload: EnrichmentRunEnrichmentPayload | Unset
+                if isinstance(_enrichment_payload, Unset):
+                    enrichment_payload = UNSET
+                else:
+                    enrichment_payload = EnrichmentRunEnrichmentPayload.from_dict(
+                        _enrichment_payload
+                    )
 
-        enrichment_run = cls(
-            id,
-            resource_id,
-            enrichment_payload,
-        )
+                enrichment_run = cls(
+                    id,
+                    resource_id,
+                    enrichment_payload,
+                )
 
-        enrichment_run.additional_properties = d
-        if not (
-            (type(id) is str or id is UNSET) and (type(resource_id) is str or resource_id is UNSET)
-        ):
-            _check_shape(enrichment_run, _SHAPE)
-        return enrichment_run
+                enrichment_run.additional_properties = d
+                if (type(id) is str or id is UNSET) and (
+                    type(resource_id) is str or resource_id is UNSET
+                ):
+                    return enrichment_run
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -94,23 +106,11 @@ class EnrichmentRun:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "resource_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("resource_id", "resource_id", False),
+    ("enrichment_payload", "enrichment_payload", False),
 )
 
 

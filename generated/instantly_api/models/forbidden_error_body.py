@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="ForbiddenErrorBody")
 
@@ -28,43 +31,51 @@ class ForbiddenErrorBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_code = self.status_code
+        try:
+            status_code = self.status_code
 
-        error = self.error
+            error = self.error
 
-        message = self.message
+            message = self.message
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "statusCode": status_code,
-                "error": error,
-                "message": message,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status_code is not UNSET:
+                field_dict["statusCode"] = status_code
+            if error is not UNSET:
+                field_dict["error"] = error
+            if message is not UNSET:
+                field_dict["message"] = message
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status_code = d.pop("statusCode")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status_code = d.pop("statusCode")
 
-        error = d.pop("error")
+                error = d.pop("error")
 
-        message = d.pop("message")
+                message = d.pop("message")
 
-        forbidden_error_body = cls(
-            status_code,
-            error,
-            message,
-        )
+                forbidden_error_body = cls(
+                    status_code,
+                    error,
+                    message,
+                )
 
-        forbidden_error_body.additional_properties = d
-        if not (type(status_code) is int and type(error) is str and type(message) is str):
-            _check_shape(forbidden_error_body, _SHAPE)
-        return forbidden_error_body
+                forbidden_error_body.additional_properties = d
+                if type(status_code) is int and type(error) is str and type(message) is str:
+                    return forbidden_error_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -83,8 +94,9 @@ class ForbiddenErrorBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("status_code", (int,), None),
-    ("error", (str,), None),
-    ("message", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status_code", "statusCode", True),
+    ("error", "error", True),
+    ("message", "message", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ForwardEmailBody")
@@ -54,116 +56,125 @@ class ForwardEmailBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        eaccount = self.eaccount
+        try:
+            eaccount = self.eaccount
 
-        reply_to_uuid = self.reply_to_uuid
+            reply_to_uuid = self.reply_to_uuid
 
-        to_address_email_list = self.to_address_email_list
+            to_address_email_list = self.to_address_email_list
 
-        subject = self.subject
+            subject = self.subject
 
-        body: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.body, Unset):
-            body = self.body.to_dict()
+            body: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.body, Unset):
+                body = self.body.to_dict()
 
-        cc_address_email_list = self.cc_address_email_list
+            cc_address_email_list = self.cc_address_email_list
 
-        bcc_address_email_list = self.bcc_address_email_list
+            bcc_address_email_list = self.bcc_address_email_list
 
-        reply_to = self.reply_to
+            reply_to = self.reply_to
 
-        forwarded_attachments = self.forwarded_attachments
+            forwarded_attachments = self.forwarded_attachments
 
-        include_original_body = self.include_original_body
+            include_original_body = self.include_original_body
 
-        assigned_to = self.assigned_to
+            assigned_to = self.assigned_to
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "eaccount": eaccount,
-                "reply_to_uuid": reply_to_uuid,
-                "to_address_email_list": to_address_email_list,
-                "subject": subject,
-            }
-        )
-        if body is not UNSET:
-            field_dict["body"] = body
-        if cc_address_email_list is not UNSET:
-            field_dict["cc_address_email_list"] = cc_address_email_list
-        if bcc_address_email_list is not UNSET:
-            field_dict["bcc_address_email_list"] = bcc_address_email_list
-        if reply_to is not UNSET:
-            field_dict["reply_to"] = reply_to
-        if forwarded_attachments is not UNSET:
-            field_dict["forwarded_attachments"] = forwarded_attachments
-        if include_original_body is not UNSET:
-            field_dict["include_original_body"] = include_original_body
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if eaccount is not UNSET:
+                field_dict["eaccount"] = eaccount
+            if reply_to_uuid is not UNSET:
+                field_dict["reply_to_uuid"] = reply_to_uuid
+            if to_address_email_list is not UNSET:
+                field_dict["to_address_email_list"] = to_address_email_list
+            if subject is not UNSET:
+                field_dict["subject"] = subject
+            if body is not UNSET:
+                field_dict["body"] = body
+            if cc_address_email_list is not UNSET:
+                field_dict["cc_address_email_list"] = cc_address_email_list
+            if bcc_address_email_list is not UNSET:
+                field_dict["bcc_address_email_list"] = bcc_address_email_list
+            if reply_to is not UNSET:
+                field_dict["reply_to"] = reply_to
+            if forwarded_attachments is not UNSET:
+                field_dict["forwarded_attachments"] = forwarded_attachments
+            if include_original_body is not UNSET:
+                field_dict["include_original_body"] = include_original_body
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        eaccount = d.pop("eaccount")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                eaccount = d.pop("eaccount")
 
-        reply_to_uuid = d.pop("reply_to_uuid")
+                reply_to_uuid = d.pop("reply_to_uuid")
 
-        to_address_email_list = d.pop("to_address_email_list")
+                to_address_email_list = d.pop("to_address_email_list")
 
-        subject = d.pop("subject")
+                subject = d.pop("subject")
 
-        _body = d.pop("body", UNSET)
-        body: ForwardEmailBodyBody | Unset
-        if isinstance(_body, Unset):
-            body = UNSET
-        else:
-            body = ForwardEmailBodyBody.from_dict(_body)
+                _body = d.pop("body", UNSET)
+                body: ForwardEmailBodyBody | Unset
+                if isinstance(_body, Unset):
+                    body = UNSET
+                else:
+                    body = ForwardEmailBodyBody.from_dict(_body)
 
-        cc_address_email_list = d.pop("cc_address_email_list", UNSET)
+                cc_address_email_list = d.pop("cc_address_email_list", UNSET)
 
-        bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
+                bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
 
-        reply_to = d.pop("reply_to", UNSET)
+                reply_to = d.pop("reply_to", UNSET)
 
-        forwarded_attachments = d.pop("forwarded_attachments", UNSET)
+                forwarded_attachments = d.pop("forwarded_attachments", UNSET)
 
-        include_original_body = d.pop("include_original_body", UNSET)
+                include_original_body = d.pop("include_original_body", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        forward_email_body = cls(
-            eaccount,
-            reply_to_uuid,
-            to_address_email_list,
-            subject,
-            body,
-            cc_address_email_list,
-            bcc_address_email_list,
-            reply_to,
-            forwarded_attachments,
-            include_original_body,
-            assigned_to,
-        )
+                forward_email_body = cls(
+                    eaccount,
+                    reply_to_uuid,
+                    to_address_email_list,
+                    subject,
+                    body,
+                    cc_address_email_list,
+                    bcc_address_email_list,
+                    reply_to,
+                    forwarded_attachments,
+                    include_original_body,
+                    assigned_to,
+                )
 
-        forward_email_body.additional_properties = d
-        if not (
-            type(eaccount) is str
-            and type(reply_to_uuid) is str
-            and type(to_address_email_list) is str
-            and type(subject) is str
-            and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
-            and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
-            and (type(reply_to) is str or reply_to is UNSET)
-            and (type(forwarded_attachments) is str or forwarded_attachments is UNSET)
-            and (type(include_original_body) is bool or include_original_body is UNSET)
-            and (type(assigned_to) is str or assigned_to is UNSET)
-        ):
-            _check_shape(forward_email_body, _SHAPE)
-        return forward_email_body
+                forward_email_body.additional_properties = d
+                if (
+                    type(eaccount) is str
+                    and type(reply_to_uuid) is str
+                    and type(to_address_email_list) is str
+                    and type(subject) is str
+                    and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
+                    and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
+                    and (type(reply_to) is str or reply_to is UNSET)
+                    and (type(forwarded_attachments) is str or forwarded_attachments is UNSET)
+                    and (type(include_original_body) is bool or include_original_body is UNSET)
+                    and (type(assigned_to) is str or assigned_to is UNSET)
+                ):
+                    return forward_email_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -182,59 +193,19 @@ class ForwardEmailBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("eaccount", (str,), None),
-    ("reply_to_uuid", (str,), None),
-    ("to_address_email_list", (str,), None),
-    ("subject", (str,), None),
-    (
-        "cc_address_email_list",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "bcc_address_email_list",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "forwarded_attachments",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "include_original_body",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("eaccount", "eaccount", True),
+    ("reply_to_uuid", "reply_to_uuid", True),
+    ("to_address_email_list", "to_address_email_list", True),
+    ("subject", "subject", True),
+    ("body", "body", False),
+    ("cc_address_email_list", "cc_address_email_list", False),
+    ("bcc_address_email_list", "bcc_address_email_list", False),
+    ("reply_to", "reply_to", False),
+    ("forwarded_attachments", "forwarded_attachments", False),
+    ("include_original_body", "include_original_body", False),
+    ("assigned_to", "assigned_to", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ForwardEmailBodyBody")
@@ -33,36 +35,44 @@ class ForwardEmailBodyBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        html = self.html
+        try:
+            html = self.html
 
-        text = self.text
+            text = self.text
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if html is not UNSET:
-            field_dict["html"] = html
-        if text is not UNSET:
-            field_dict["text"] = text
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if html is not UNSET:
+                field_dict["html"] = html
+            if text is not UNSET:
+                field_dict["text"] = text
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        html = d.pop("html", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                html = d.pop("html", UNSET)
 
-        text = d.pop("text", UNSET)
+                text = d.pop("text", UNSET)
 
-        forward_email_body_body = cls(
-            html,
-            text,
-        )
+                forward_email_body_body = cls(
+                    html,
+                    text,
+                )
 
-        forward_email_body_body.additional_properties = d
-        if not ((type(html) is str or html is UNSET) and (type(text) is str or text is UNSET)):
-            _check_shape(forward_email_body_body, _SHAPE)
-        return forward_email_body_body
+                forward_email_body_body.additional_properties = d
+                if (type(html) is str or html is UNSET) and (type(text) is str or text is UNSET):
+                    return forward_email_body_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -81,21 +91,8 @@ class ForwardEmailBodyBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "html",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "text",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("html", "html", False),
+    ("text", "text", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GenerateSimilarDomainsBody")
@@ -28,45 +30,49 @@ class GenerateSimilarDomainsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        tlds: list[str] | Unset = UNSET
-        if not isinstance(self.tlds, Unset):
-            tlds = self.tlds
+            tlds: list[str] | Unset = UNSET
+            if not isinstance(self.tlds, Unset):
+                tlds = self.tlds
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-            }
-        )
-        if tlds is not UNSET:
-            field_dict["tlds"] = tlds
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if tlds is not UNSET:
+                field_dict["tlds"] = tlds
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        tlds = cast(list[str], d.pop("tlds", UNSET))
+                tlds = cast(list[str], d.pop("tlds", UNSET))
 
-        generate_similar_domains_body = cls(
-            domain,
-            tlds,
-        )
+                generate_similar_domains_body = cls(
+                    domain,
+                    tlds,
+                )
 
-        generate_similar_domains_body.additional_properties = d
-        if not (
-            type(domain) is str
-            and (
-                tlds is UNSET or (type(tlds) is list and all(type(_item) is str for _item in tlds))
-            )
-        ):
-            _check_shape(generate_similar_domains_body, _SHAPE)
-        return generate_similar_domains_body
+                generate_similar_domains_body.additional_properties = d
+                if type(domain) is str and (
+                    tlds is UNSET
+                    or (type(tlds) is list and all(type(_item) is str for _item in tlds))
+                ):
+                    return generate_similar_domains_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -85,14 +91,8 @@ class GenerateSimilarDomainsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    (
-        "tlds",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("tlds", "tlds", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GenerateSimilarDomainsResponse400")
@@ -34,63 +36,71 @@ class GenerateSimilarDomainsResponse400:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status_code = self.status_code
+        try:
+            status_code = self.status_code
 
-        error = self.error
+            error = self.error
 
-        message = self.message
+            message = self.message
 
-        code = self.code
+            code = self.code
 
-        keyword = self.keyword
+            keyword = self.keyword
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status_code is not UNSET:
-            field_dict["statusCode"] = status_code
-        if error is not UNSET:
-            field_dict["error"] = error
-        if message is not UNSET:
-            field_dict["message"] = message
-        if code is not UNSET:
-            field_dict["code"] = code
-        if keyword is not UNSET:
-            field_dict["keyword"] = keyword
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status_code is not UNSET:
+                field_dict["statusCode"] = status_code
+            if error is not UNSET:
+                field_dict["error"] = error
+            if message is not UNSET:
+                field_dict["message"] = message
+            if code is not UNSET:
+                field_dict["code"] = code
+            if keyword is not UNSET:
+                field_dict["keyword"] = keyword
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status_code = d.pop("statusCode", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status_code = d.pop("statusCode", UNSET)
 
-        error = d.pop("error", UNSET)
+                error = d.pop("error", UNSET)
 
-        message = d.pop("message", UNSET)
+                message = d.pop("message", UNSET)
 
-        code = d.pop("code", UNSET)
+                code = d.pop("code", UNSET)
 
-        keyword = d.pop("keyword", UNSET)
+                keyword = d.pop("keyword", UNSET)
 
-        generate_similar_domains_response_400 = cls(
-            status_code,
-            error,
-            message,
-            code,
-            keyword,
-        )
+                generate_similar_domains_response_400 = cls(
+                    status_code,
+                    error,
+                    message,
+                    code,
+                    keyword,
+                )
 
-        generate_similar_domains_response_400.additional_properties = d
-        if not (
-            (type(status_code) is float or type(status_code) is int or status_code is UNSET)
-            and (type(error) is str or error is UNSET)
-            and (type(message) is str or message is UNSET)
-            and (type(code) is str or code is UNSET)
-            and (type(keyword) is str or keyword is UNSET)
-        ):
-            _check_shape(generate_similar_domains_response_400, _SHAPE)
-        return generate_similar_domains_response_400
+                generate_similar_domains_response_400.additional_properties = d
+                if (
+                    (type(status_code) is float or type(status_code) is int or status_code is UNSET)
+                    and (type(error) is str or error is UNSET)
+                    and (type(message) is str or message is UNSET)
+                    and (type(code) is str or code is UNSET)
+                    and (type(keyword) is str or keyword is UNSET)
+                ):
+                    return generate_similar_domains_response_400
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,46 +119,11 @@ class GenerateSimilarDomainsResponse400:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status_code",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "keyword",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status_code", "statusCode", False),
+    ("error", "error", False),
+    ("message", "message", False),
+    ("code", "code", False),
+    ("keyword", "keyword", False),
 )

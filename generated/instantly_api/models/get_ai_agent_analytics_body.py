@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetAiAgentAnalyticsBody")
@@ -28,45 +30,51 @@ class GetAiAgentAnalyticsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        agent_ids = self.agent_ids
+        try:
+            agent_ids = self.agent_ids
 
-        agent_types: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.agent_types, Unset):
-            agent_types = self.agent_types.to_dict()
+            agent_types: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.agent_types, Unset):
+                agent_types = self.agent_types.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "agent_ids": agent_ids,
-            }
-        )
-        if agent_types is not UNSET:
-            field_dict["agent_types"] = agent_types
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if agent_ids is not UNSET:
+                field_dict["agent_ids"] = agent_ids
+            if agent_types is not UNSET:
+                field_dict["agent_types"] = agent_types
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        agent_ids = cast(list[str], d.pop("agent_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                agent_ids = cast(list[str], d.pop("agent_ids"))
 
-        _agent_types = d.pop("agent_types", UNSET)
-        agent_types: GetAiAgentAnalyticsBodyAgentTypes | Unset
-        if isinstance(_agent_types, Unset):
-            agent_types = UNSET
-        else:
-            agent_types = GetAiAgentAnalyticsBodyAgentTypes.from_dict(_agent_types)
+                _agent_types = d.pop("agent_types", UNSET)
+                agent_types: GetAiAgentAnalyticsBodyAgentTypes | Unset
+                if isinstance(_agent_types, Unset):
+                    agent_types = UNSET
+                else:
+                    agent_types = GetAiAgentAnalyticsBodyAgentTypes.from_dict(_agent_types)
 
-        get_ai_agent_analytics_body = cls(
-            agent_ids,
-            agent_types,
-        )
+                get_ai_agent_analytics_body = cls(
+                    agent_ids,
+                    agent_types,
+                )
 
-        get_ai_agent_analytics_body.additional_properties = d
-        if not (type(agent_ids) is list and all(type(_item) is str for _item in agent_ids)):
-            _check_shape(get_ai_agent_analytics_body, _SHAPE)
-        return get_ai_agent_analytics_body
+                get_ai_agent_analytics_body.additional_properties = d
+                if type(agent_ids) is list and all(type(_item) is str for _item in agent_ids):
+                    return get_ai_agent_analytics_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -85,7 +93,11 @@ class GetAiAgentAnalyticsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("agent_ids", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("agent_ids", "agent_ids", True),
+    ("agent_types", "agent_types", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

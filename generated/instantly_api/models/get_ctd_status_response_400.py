@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetCtdStatusResponse400")
@@ -29,47 +31,55 @@ class GetCtdStatusResponse400:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        message = self.message
+            message = self.message
 
-        host = self.host
+            host = self.host
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if message is not UNSET:
-            field_dict["message"] = message
-        if host is not UNSET:
-            field_dict["host"] = host
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if message is not UNSET:
+                field_dict["message"] = message
+            if host is not UNSET:
+                field_dict["host"] = host
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        message = d.pop("message", UNSET)
+                message = d.pop("message", UNSET)
 
-        host = d.pop("host", UNSET)
+                host = d.pop("host", UNSET)
 
-        get_ctd_status_response_400 = cls(
-            status,
-            message,
-            host,
-        )
+                get_ctd_status_response_400 = cls(
+                    status,
+                    message,
+                    host,
+                )
 
-        get_ctd_status_response_400.additional_properties = d
-        if not (
-            (type(status) is str or status is UNSET)
-            and (type(message) is str or message is UNSET)
-            and (type(host) is str or host is UNSET)
-        ):
-            _check_shape(get_ctd_status_response_400, _SHAPE)
-        return get_ctd_status_response_400
+                get_ctd_status_response_400.additional_properties = d
+                if (
+                    (type(status) is str or status is UNSET)
+                    and (type(message) is str or message is UNSET)
+                    and (type(host) is str or host is UNSET)
+                ):
+                    return get_ctd_status_response_400
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -88,29 +98,9 @@ class GetCtdStatusResponse400:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "host",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("message", "message", False),
+    ("host", "host", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="GetInboxPlacementAnalyticsStatsByDateBody")
@@ -37,105 +39,111 @@ class GetInboxPlacementAnalyticsStatsByDateBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        test_id = self.test_id
+        try:
+            test_id = self.test_id
 
-        date_from = self.date_from
+            date_from = self.date_from
 
-        date_to = self.date_to
+            date_to = self.date_to
 
-        recipient_geo: list[int] | Unset = UNSET
-        if not isinstance(self.recipient_geo, Unset):
-            recipient_geo = self.recipient_geo
+            recipient_geo: list[int] | Unset = UNSET
+            if not isinstance(self.recipient_geo, Unset):
+                recipient_geo = self.recipient_geo
 
-        recipient_type: list[int] | Unset = UNSET
-        if not isinstance(self.recipient_type, Unset):
-            recipient_type = self.recipient_type
+            recipient_type: list[int] | Unset = UNSET
+            if not isinstance(self.recipient_type, Unset):
+                recipient_type = self.recipient_type
 
-        recipient_esp: list[int] | Unset = UNSET
-        if not isinstance(self.recipient_esp, Unset):
-            recipient_esp = self.recipient_esp
+            recipient_esp: list[int] | Unset = UNSET
+            if not isinstance(self.recipient_esp, Unset):
+                recipient_esp = self.recipient_esp
 
-        sender_email = self.sender_email
+            sender_email = self.sender_email
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "test_id": test_id,
-            }
-        )
-        if date_from is not UNSET:
-            field_dict["date_from"] = date_from
-        if date_to is not UNSET:
-            field_dict["date_to"] = date_to
-        if recipient_geo is not UNSET:
-            field_dict["recipient_geo"] = recipient_geo
-        if recipient_type is not UNSET:
-            field_dict["recipient_type"] = recipient_type
-        if recipient_esp is not UNSET:
-            field_dict["recipient_esp"] = recipient_esp
-        if sender_email is not UNSET:
-            field_dict["sender_email"] = sender_email
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if test_id is not UNSET:
+                field_dict["test_id"] = test_id
+            if date_from is not UNSET:
+                field_dict["date_from"] = date_from
+            if date_to is not UNSET:
+                field_dict["date_to"] = date_to
+            if recipient_geo is not UNSET:
+                field_dict["recipient_geo"] = recipient_geo
+            if recipient_type is not UNSET:
+                field_dict["recipient_type"] = recipient_type
+            if recipient_esp is not UNSET:
+                field_dict["recipient_esp"] = recipient_esp
+            if sender_email is not UNSET:
+                field_dict["sender_email"] = sender_email
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        test_id = d.pop("test_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                test_id = d.pop("test_id")
 
-        date_from = d.pop("date_from", UNSET)
+                date_from = d.pop("date_from", UNSET)
 
-        date_to = d.pop("date_to", UNSET)
+                date_to = d.pop("date_to", UNSET)
 
-        recipient_geo = cast(list[int], d.pop("recipient_geo", UNSET))
+                recipient_geo = cast(list[int], d.pop("recipient_geo", UNSET))
 
-        recipient_type = cast(list[int], d.pop("recipient_type", UNSET))
+                recipient_type = cast(list[int], d.pop("recipient_type", UNSET))
 
-        recipient_esp = cast(list[int], d.pop("recipient_esp", UNSET))
+                recipient_esp = cast(list[int], d.pop("recipient_esp", UNSET))
 
-        sender_email = d.pop("sender_email", UNSET)
+                sender_email = d.pop("sender_email", UNSET)
 
-        get_inbox_placement_analytics_stats_by_date_body = cls(
-            test_id,
-            date_from,
-            date_to,
-            recipient_geo,
-            recipient_type,
-            recipient_esp,
-            sender_email,
-        )
-
-        get_inbox_placement_analytics_stats_by_date_body.additional_properties = d
-        if not (
-            type(test_id) is str
-            and (type(date_from) is str or date_from is UNSET)
-            and (type(date_to) is str or date_to is UNSET)
-            and (
-                recipient_geo is UNSET
-                or (
-                    type(recipient_geo) is list
-                    and all(type(_item) is int for _item in recipient_geo)
+                get_inbox_placement_analytics_stats_by_date_body = cls(
+                    test_id,
+                    date_from,
+                    date_to,
+                    recipient_geo,
+                    recipient_type,
+                    recipient_esp,
+                    sender_email,
                 )
-            )
-            and (
-                recipient_type is UNSET
-                or (
-                    type(recipient_type) is list
-                    and all(type(_item) is int for _item in recipient_type)
-                )
-            )
-            and (
-                recipient_esp is UNSET
-                or (
-                    type(recipient_esp) is list
-                    and all(type(_item) is int for _item in recipient_esp)
-                )
-            )
-            and (type(sender_email) is str or sender_email is UNSET)
-        ):
-            _check_shape(get_inbox_placement_analytics_stats_by_date_body, _SHAPE)
-        return get_inbox_placement_analytics_stats_by_date_body
+
+                get_inbox_placement_analytics_stats_by_date_body.additional_properties = d
+                if (
+                    type(test_id) is str
+                    and (type(date_from) is str or date_from is UNSET)
+                    and (type(date_to) is str or date_to is UNSET)
+                    and (
+                        recipient_geo is UNSET
+                        or (
+                            type(recipient_geo) is list
+                            and all(type(_item) is int for _item in recipient_geo)
+                        )
+                    )
+                    and (
+                        recipient_type is UNSET
+                        or (
+                            type(recipient_type) is list
+                            and all(type(_item) is int for _item in recipient_type)
+                        )
+                    )
+                    and (
+                        recipient_esp is UNSET
+                        or (
+                            type(recipient_esp) is list
+                            and all(type(_item) is int for _item in recipient_esp)
+                        )
+                    )
+                    and (type(sender_email) is str or sender_email is UNSET)
+                ):
+                    return get_inbox_placement_analytics_stats_by_date_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -154,54 +162,13 @@ class GetInboxPlacementAnalyticsStatsByDateBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("test_id", (str,), None),
-    (
-        "date_from",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "date_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_geo",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "recipient_type",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "recipient_esp",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "sender_email",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("test_id", "test_id", True),
+    ("date_from", "date_from", False),
+    ("date_to", "date_to", False),
+    ("recipient_geo", "recipient_geo", False),
+    ("recipient_type", "recipient_type", False),
+    ("recipient_esp", "recipient_esp", False),
+    ("sender_email", "sender_email", False),
 )

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxManagerActivity")
@@ -70,231 +72,249 @@ class InboxManagerActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created: str | Unset = UNSET
-        if not isinstance(self.timestamp_created, Unset):
-            timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created: str | Unset = UNSET
+            if not isinstance(self.timestamp_created, Unset):
+                timestamp_created = self.timestamp_created.isoformat()
 
-        activity_type = self.activity_type
+            activity_type = self.activity_type
 
-        job_type: int | None | Unset
-        if isinstance(self.job_type, Unset):
-            job_type = UNSET
-        else:
-            job_type = self.job_type
+            job_type: int | None | Unset
+            if isinstance(self.job_type, Unset):
+                job_type = UNSET
+            else:
+                job_type = self.job_type
 
-        lead_email = self.lead_email
+            lead_email = self.lead_email
 
-        thread_id: None | str | Unset
-        if isinstance(self.thread_id, Unset):
-            thread_id = UNSET
-        else:
-            thread_id = self.thread_id
+            thread_id: None | str | Unset
+            if isinstance(self.thread_id, Unset):
+                thread_id = UNSET
+            else:
+                thread_id = self.thread_id
 
-        requires_hitl: bool | None | Unset
-        if isinstance(self.requires_hitl, Unset):
-            requires_hitl = UNSET
-        else:
-            requires_hitl = self.requires_hitl
+            requires_hitl: bool | None | Unset
+            if isinstance(self.requires_hitl, Unset):
+                requires_hitl = UNSET
+            else:
+                requires_hitl = self.requires_hitl
 
-        action_pending: bool | None | Unset
-        if isinstance(self.action_pending, Unset):
-            action_pending = UNSET
-        else:
-            action_pending = self.action_pending
+            action_pending: bool | None | Unset
+            if isinstance(self.action_pending, Unset):
+                action_pending = UNSET
+            else:
+                action_pending = self.action_pending
 
-        sending_status: float | None | Unset
-        if isinstance(self.sending_status, Unset):
-            sending_status = UNSET
-        else:
-            sending_status = self.sending_status
+            sending_status: float | None | Unset
+            if isinstance(self.sending_status, Unset):
+                sending_status = UNSET
+            else:
+                sending_status = self.sending_status
 
-        error_code: None | str | Unset
-        if isinstance(self.error_code, Unset):
-            error_code = UNSET
-        else:
-            error_code = self.error_code
+            error_code: None | str | Unset
+            if isinstance(self.error_code, Unset):
+                error_code = UNSET
+            else:
+                error_code = self.error_code
 
-        is_followup: bool | None | Unset
-        if isinstance(self.is_followup, Unset):
-            is_followup = UNSET
-        else:
-            is_followup = self.is_followup
+            is_followup: bool | None | Unset
+            if isinstance(self.is_followup, Unset):
+                is_followup = UNSET
+            else:
+                is_followup = self.is_followup
 
-        followup_number: float | None | Unset
-        if isinstance(self.followup_number, Unset):
-            followup_number = UNSET
-        else:
-            followup_number = self.followup_number
+            followup_number: float | None | Unset
+            if isinstance(self.followup_number, Unset):
+                followup_number = UNSET
+            else:
+                followup_number = self.followup_number
 
-        estimated_time_saved_seconds: float | None | Unset
-        if isinstance(self.estimated_time_saved_seconds, Unset):
-            estimated_time_saved_seconds = UNSET
-        else:
-            estimated_time_saved_seconds = self.estimated_time_saved_seconds
+            estimated_time_saved_seconds: float | None | Unset
+            if isinstance(self.estimated_time_saved_seconds, Unset):
+                estimated_time_saved_seconds = UNSET
+            else:
+                estimated_time_saved_seconds = self.estimated_time_saved_seconds
 
-        information_requested: None | str | Unset
-        if isinstance(self.information_requested, Unset):
-            information_requested = UNSET
-        else:
-            information_requested = self.information_requested
+            information_requested: None | str | Unset
+            if isinstance(self.information_requested, Unset):
+                information_requested = UNSET
+            else:
+                information_requested = self.information_requested
 
-        recovery_method: None | str | Unset
-        if isinstance(self.recovery_method, Unset):
-            recovery_method = UNSET
-        else:
-            recovery_method = self.recovery_method
+            recovery_method: None | str | Unset
+            if isinstance(self.recovery_method, Unset):
+                recovery_method = UNSET
+            else:
+                recovery_method = self.recovery_method
 
-        revenue_recovered: float | None | Unset
-        if isinstance(self.revenue_recovered, Unset):
-            revenue_recovered = UNSET
-        else:
-            revenue_recovered = self.revenue_recovered
+            revenue_recovered: float | None | Unset
+            if isinstance(self.revenue_recovered, Unset):
+                revenue_recovered = UNSET
+            else:
+                revenue_recovered = self.revenue_recovered
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if timestamp_created is not UNSET:
-            field_dict["timestamp_created"] = timestamp_created
-        if activity_type is not UNSET:
-            field_dict["activity_type"] = activity_type
-        if job_type is not UNSET:
-            field_dict["job_type"] = job_type
-        if lead_email is not UNSET:
-            field_dict["lead_email"] = lead_email
-        if thread_id is not UNSET:
-            field_dict["thread_id"] = thread_id
-        if requires_hitl is not UNSET:
-            field_dict["requires_hitl"] = requires_hitl
-        if action_pending is not UNSET:
-            field_dict["action_pending"] = action_pending
-        if sending_status is not UNSET:
-            field_dict["sending_status"] = sending_status
-        if error_code is not UNSET:
-            field_dict["error_code"] = error_code
-        if is_followup is not UNSET:
-            field_dict["is_followup"] = is_followup
-        if followup_number is not UNSET:
-            field_dict["followup_number"] = followup_number
-        if estimated_time_saved_seconds is not UNSET:
-            field_dict["estimated_time_saved_seconds"] = estimated_time_saved_seconds
-        if information_requested is not UNSET:
-            field_dict["information_requested"] = information_requested
-        if recovery_method is not UNSET:
-            field_dict["recovery_method"] = recovery_method
-        if revenue_recovered is not UNSET:
-            field_dict["revenue_recovered"] = revenue_recovered
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if activity_type is not UNSET:
+                field_dict["activity_type"] = activity_type
+            if job_type is not UNSET:
+                field_dict["job_type"] = job_type
+            if lead_email is not UNSET:
+                field_dict["lead_email"] = lead_email
+            if thread_id is not UNSET:
+                field_dict["thread_id"] = thread_id
+            if requires_hitl is not UNSET:
+                field_dict["requires_hitl"] = requires_hitl
+            if action_pending is not UNSET:
+                field_dict["action_pending"] = action_pending
+            if sending_status is not UNSET:
+                field_dict["sending_status"] = sending_status
+            if error_code is not UNSET:
+                field_dict["error_code"] = error_code
+            if is_followup is not UNSET:
+                field_dict["is_followup"] = is_followup
+            if followup_number is not UNSET:
+                field_dict["followup_number"] = followup_number
+            if estimated_time_saved_seconds is not UNSET:
+                field_dict["estimated_time_saved_seconds"] = estimated_time_saved_seconds
+            if information_requested is not UNSET:
+                field_dict["information_requested"] = information_requested
+            if recovery_method is not UNSET:
+                field_dict["recovery_method"] = recovery_method
+            if revenue_recovered is not UNSET:
+                field_dict["revenue_recovered"] = revenue_recovered
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        _timestamp_created = d.pop("timestamp_created", UNSET)
-        timestamp_created: datetime.datetime | Unset
-        if isinstance(_timestamp_created, Unset):
-            timestamp_created = UNSET
-        else:
-            timestamp_created = parse_timestamp(_timestamp_created)
+                _timestamp_created = d.pop("timestamp_created", UNSET)
+                timestamp_created: datetime.datetime | Unset
+                if isinstance(_timestamp_created, Unset):
+                    timestamp_created = UNSET
+                else:
+                    timestamp_created = parse_timestamp(_timestamp_created)
 
-        activity_type = d.pop("activity_type", UNSET)
+                activity_type = d.pop("activity_type", UNSET)
 
-        job_type = d.pop("job_type", UNSET)
+                job_type = d.pop("job_type", UNSET)
 
-        lead_email = d.pop("lead_email", UNSET)
+                lead_email = d.pop("lead_email", UNSET)
 
-        thread_id = d.pop("thread_id", UNSET)
+                thread_id = d.pop("thread_id", UNSET)
 
-        requires_hitl = d.pop("requires_hitl", UNSET)
+                requires_hitl = d.pop("requires_hitl", UNSET)
 
-        action_pending = d.pop("action_pending", UNSET)
+                action_pending = d.pop("action_pending", UNSET)
 
-        sending_status = d.pop("sending_status", UNSET)
+                sending_status = d.pop("sending_status", UNSET)
 
-        error_code = d.pop("error_code", UNSET)
+                error_code = d.pop("error_code", UNSET)
 
-        is_followup = d.pop("is_followup", UNSET)
+                is_followup = d.pop("is_followup", UNSET)
 
-        followup_number = d.pop("followup_number", UNSET)
+                followup_number = d.pop("followup_number", UNSET)
 
-        estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
+                estimated_time_saved_seconds = d.pop("estimated_time_saved_seconds", UNSET)
 
-        information_requested = d.pop("information_requested", UNSET)
+                information_requested = d.pop("information_requested", UNSET)
 
-        recovery_method = d.pop("recovery_method", UNSET)
+                recovery_method = d.pop("recovery_method", UNSET)
 
-        revenue_recovered = d.pop("revenue_recovered", UNSET)
+                revenue_recovered = d.pop("revenue_recovered", UNSET)
 
-        inbox_manager_activity = cls(
-            id,
-            timestamp_created,
-            activity_type,
-            job_type,
-            lead_email,
-            thread_id,
-            requires_hitl,
-            action_pending,
-            sending_status,
-            error_code,
-            is_followup,
-            followup_number,
-            estimated_time_saved_seconds,
-            information_requested,
-            recovery_method,
-            revenue_recovered,
-        )
+                inbox_manager_activity = cls(
+                    id,
+                    timestamp_created,
+                    activity_type,
+                    job_type,
+                    lead_email,
+                    thread_id,
+                    requires_hitl,
+                    action_pending,
+                    sending_status,
+                    error_code,
+                    is_followup,
+                    followup_number,
+                    estimated_time_saved_seconds,
+                    information_requested,
+                    recovery_method,
+                    revenue_recovered,
+                )
 
-        inbox_manager_activity.additional_properties = d
-        if not (
-            (type(id) is str or id is UNSET)
-            and (type(activity_type) is str or activity_type is UNSET)
-            and (type(job_type) is int or job_type is None or job_type is UNSET)
-            and (type(lead_email) is str or lead_email is UNSET)
-            and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
-            and (type(requires_hitl) is bool or requires_hitl is None or requires_hitl is UNSET)
-            and (type(action_pending) is bool or action_pending is None or action_pending is UNSET)
-            and (
-                type(sending_status) is float
-                or type(sending_status) is int
-                or sending_status is None
-                or sending_status is UNSET
-            )
-            and (error_code is None or type(error_code) is str or error_code is UNSET)
-            and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
-            and (
-                type(followup_number) is float
-                or type(followup_number) is int
-                or followup_number is None
-                or followup_number is UNSET
-            )
-            and (
-                type(estimated_time_saved_seconds) is float
-                or type(estimated_time_saved_seconds) is int
-                or estimated_time_saved_seconds is None
-                or estimated_time_saved_seconds is UNSET
-            )
-            and (
-                information_requested is None
-                or type(information_requested) is str
-                or information_requested is UNSET
-            )
-            and (
-                recovery_method is None or type(recovery_method) is str or recovery_method is UNSET
-            )
-            and (
-                type(revenue_recovered) is float
-                or type(revenue_recovered) is int
-                or revenue_recovered is None
-                or revenue_recovered is UNSET
-            )
-        ):
-            _check_shape(inbox_manager_activity, _SHAPE)
-        return inbox_manager_activity
+                inbox_manager_activity.additional_properties = d
+                if (
+                    (type(id) is str or id is UNSET)
+                    and (type(activity_type) is str or activity_type is UNSET)
+                    and (type(job_type) is int or job_type is None or job_type is UNSET)
+                    and (type(lead_email) is str or lead_email is UNSET)
+                    and (thread_id is None or type(thread_id) is str or thread_id is UNSET)
+                    and (
+                        type(requires_hitl) is bool
+                        or requires_hitl is None
+                        or requires_hitl is UNSET
+                    )
+                    and (
+                        type(action_pending) is bool
+                        or action_pending is None
+                        or action_pending is UNSET
+                    )
+                    and (
+                        type(sending_status) is float
+                        or type(sending_status) is int
+                        or sending_status is None
+                        or sending_status is UNSET
+                    )
+                    and (error_code is None or type(error_code) is str or error_code is UNSET)
+                    and (type(is_followup) is bool or is_followup is None or is_followup is UNSET)
+                    and (
+                        type(followup_number) is float
+                        or type(followup_number) is int
+                        or followup_number is None
+                        or followup_number is UNSET
+                    )
+                    and (
+                        type(estimated_time_saved_seconds) is float
+                        or type(estimated_time_saved_seconds) is int
+                        or estimated_time_saved_seconds is None
+                        or estimated_time_saved_seconds is UNSET
+                    )
+                    and (
+                        information_requested is None
+                        or type(information_requested) is str
+                        or information_requested is UNSET
+                    )
+                    and (
+                        recovery_method is None
+                        or type(recovery_method) is str
+                        or recovery_method is UNSET
+                    )
+                    and (
+                        type(revenue_recovered) is float
+                        or type(revenue_recovered) is int
+                        or revenue_recovered is None
+                        or revenue_recovered is UNSET
+                    )
+                ):
+                    return inbox_manager_activity
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -313,141 +333,22 @@ class InboxManagerActivity:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "activity_type",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_type",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lead_email",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "thread_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "requires_hitl",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "action_pending",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_status",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_followup",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "followup_number",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "estimated_time_saved_seconds",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "information_requested",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recovery_method",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "revenue_recovered",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("timestamp_created", "timestamp_created", False),
+    ("activity_type", "activity_type", False),
+    ("job_type", "job_type", False),
+    ("lead_email", "lead_email", False),
+    ("thread_id", "thread_id", False),
+    ("requires_hitl", "requires_hitl", False),
+    ("action_pending", "action_pending", False),
+    ("sending_status", "sending_status", False),
+    ("error_code", "error_code", False),
+    ("is_followup", "is_followup", False),
+    ("followup_number", "followup_number", False),
+    ("estimated_time_saved_seconds", "estimated_time_saved_seconds", False),
+    ("information_requested", "information_requested", False),
+    ("recovery_method", "recovery_method", False),
+    ("revenue_recovered", "revenue_recovered", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxManagerAnalyticsSummary")
@@ -54,218 +56,234 @@ class InboxManagerAnalyticsSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_actions = self.total_actions
+        try:
+            total_actions = self.total_actions
 
-        replies_count = self.replies_count
+            replies_count = self.replies_count
 
-        follow_ups_count = self.follow_ups_count
+            follow_ups_count = self.follow_ups_count
 
-        human_intervention = self.human_intervention
+            human_intervention = self.human_intervention
 
-        info_requested = self.info_requested
+            info_requested = self.info_requested
 
-        unique_conversations = self.unique_conversations
+            unique_conversations = self.unique_conversations
 
-        time_saved = self.time_saved
+            time_saved = self.time_saved
 
-        average_confidence_score = self.average_confidence_score
+            average_confidence_score = self.average_confidence_score
 
-        involvement_rate = self.involvement_rate
+            involvement_rate = self.involvement_rate
 
-        resolution_rate = self.resolution_rate
+            resolution_rate = self.resolution_rate
 
-        no_show_follow_ups_generated: float | None | Unset
-        if isinstance(self.no_show_follow_ups_generated, Unset):
-            no_show_follow_ups_generated = UNSET
-        else:
-            no_show_follow_ups_generated = self.no_show_follow_ups_generated
+            no_show_follow_ups_generated: float | None | Unset
+            if isinstance(self.no_show_follow_ups_generated, Unset):
+                no_show_follow_ups_generated = UNSET
+            else:
+                no_show_follow_ups_generated = self.no_show_follow_ups_generated
 
-        no_show_total_leads_recovered: float | None | Unset
-        if isinstance(self.no_show_total_leads_recovered, Unset):
-            no_show_total_leads_recovered = UNSET
-        else:
-            no_show_total_leads_recovered = self.no_show_total_leads_recovered
+            no_show_total_leads_recovered: float | None | Unset
+            if isinstance(self.no_show_total_leads_recovered, Unset):
+                no_show_total_leads_recovered = UNSET
+            else:
+                no_show_total_leads_recovered = self.no_show_total_leads_recovered
 
-        no_show_total_revenue_recovered: float | None | Unset
-        if isinstance(self.no_show_total_revenue_recovered, Unset):
-            no_show_total_revenue_recovered = UNSET
-        else:
-            no_show_total_revenue_recovered = self.no_show_total_revenue_recovered
+            no_show_total_revenue_recovered: float | None | Unset
+            if isinstance(self.no_show_total_revenue_recovered, Unset):
+                no_show_total_revenue_recovered = UNSET
+            else:
+                no_show_total_revenue_recovered = self.no_show_total_revenue_recovered
 
-        no_show_time_saved: float | None | Unset
-        if isinstance(self.no_show_time_saved, Unset):
-            no_show_time_saved = UNSET
-        else:
-            no_show_time_saved = self.no_show_time_saved
+            no_show_time_saved: float | None | Unset
+            if isinstance(self.no_show_time_saved, Unset):
+                no_show_time_saved = UNSET
+            else:
+                no_show_time_saved = self.no_show_time_saved
 
-        no_show_recovery_rate: float | None | Unset
-        if isinstance(self.no_show_recovery_rate, Unset):
-            no_show_recovery_rate = UNSET
-        else:
-            no_show_recovery_rate = self.no_show_recovery_rate
+            no_show_recovery_rate: float | None | Unset
+            if isinstance(self.no_show_recovery_rate, Unset):
+                no_show_recovery_rate = UNSET
+            else:
+                no_show_recovery_rate = self.no_show_recovery_rate
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total_actions is not UNSET:
-            field_dict["total_actions"] = total_actions
-        if replies_count is not UNSET:
-            field_dict["replies_count"] = replies_count
-        if follow_ups_count is not UNSET:
-            field_dict["follow_ups_count"] = follow_ups_count
-        if human_intervention is not UNSET:
-            field_dict["human_intervention"] = human_intervention
-        if info_requested is not UNSET:
-            field_dict["info_requested"] = info_requested
-        if unique_conversations is not UNSET:
-            field_dict["unique_conversations"] = unique_conversations
-        if time_saved is not UNSET:
-            field_dict["time_saved"] = time_saved
-        if average_confidence_score is not UNSET:
-            field_dict["average_confidence_score"] = average_confidence_score
-        if involvement_rate is not UNSET:
-            field_dict["involvement_rate"] = involvement_rate
-        if resolution_rate is not UNSET:
-            field_dict["resolution_rate"] = resolution_rate
-        if no_show_follow_ups_generated is not UNSET:
-            field_dict["no_show_follow_ups_generated"] = no_show_follow_ups_generated
-        if no_show_total_leads_recovered is not UNSET:
-            field_dict["no_show_total_leads_recovered"] = no_show_total_leads_recovered
-        if no_show_total_revenue_recovered is not UNSET:
-            field_dict["no_show_total_revenue_recovered"] = no_show_total_revenue_recovered
-        if no_show_time_saved is not UNSET:
-            field_dict["no_show_time_saved"] = no_show_time_saved
-        if no_show_recovery_rate is not UNSET:
-            field_dict["no_show_recovery_rate"] = no_show_recovery_rate
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_actions is not UNSET:
+                field_dict["total_actions"] = total_actions
+            if replies_count is not UNSET:
+                field_dict["replies_count"] = replies_count
+            if follow_ups_count is not UNSET:
+                field_dict["follow_ups_count"] = follow_ups_count
+            if human_intervention is not UNSET:
+                field_dict["human_intervention"] = human_intervention
+            if info_requested is not UNSET:
+                field_dict["info_requested"] = info_requested
+            if unique_conversations is not UNSET:
+                field_dict["unique_conversations"] = unique_conversations
+            if time_saved is not UNSET:
+                field_dict["time_saved"] = time_saved
+            if average_confidence_score is not UNSET:
+                field_dict["average_confidence_score"] = average_confidence_score
+            if involvement_rate is not UNSET:
+                field_dict["involvement_rate"] = involvement_rate
+            if resolution_rate is not UNSET:
+                field_dict["resolution_rate"] = resolution_rate
+            if no_show_follow_ups_generated is not UNSET:
+                field_dict["no_show_follow_ups_generated"] = no_show_follow_ups_generated
+            if no_show_total_leads_recovered is not UNSET:
+                field_dict["no_show_total_leads_recovered"] = no_show_total_leads_recovered
+            if no_show_total_revenue_recovered is not UNSET:
+                field_dict["no_show_total_revenue_recovered"] = no_show_total_revenue_recovered
+            if no_show_time_saved is not UNSET:
+                field_dict["no_show_time_saved"] = no_show_time_saved
+            if no_show_recovery_rate is not UNSET:
+                field_dict["no_show_recovery_rate"] = no_show_recovery_rate
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total_actions = d.pop("total_actions", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total_actions = d.pop("total_actions", UNSET)
 
-        replies_count = d.pop("replies_count", UNSET)
+                replies_count = d.pop("replies_count", UNSET)
 
-        follow_ups_count = d.pop("follow_ups_count", UNSET)
+                follow_ups_count = d.pop("follow_ups_count", UNSET)
 
-        human_intervention = d.pop("human_intervention", UNSET)
+                human_intervention = d.pop("human_intervention", UNSET)
 
-        info_requested = d.pop("info_requested", UNSET)
+                info_requested = d.pop("info_requested", UNSET)
 
-        unique_conversations = d.pop("unique_conversations", UNSET)
+                unique_conversations = d.pop("unique_conversations", UNSET)
 
-        time_saved = d.pop("time_saved", UNSET)
+                time_saved = d.pop("time_saved", UNSET)
 
-        average_confidence_score = d.pop("average_confidence_score", UNSET)
+                average_confidence_score = d.pop("average_confidence_score", UNSET)
 
-        involvement_rate = d.pop("involvement_rate", UNSET)
+                involvement_rate = d.pop("involvement_rate", UNSET)
 
-        resolution_rate = d.pop("resolution_rate", UNSET)
+                resolution_rate = d.pop("resolution_rate", UNSET)
 
-        no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
+                no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
 
-        no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
+                no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
 
-        no_show_total_revenue_recovered = d.pop("no_show_total_revenue_recovered", UNSET)
+                no_show_total_revenue_recovered = d.pop("no_show_total_revenue_recovered", UNSET)
 
-        no_show_time_saved = d.pop("no_show_time_saved", UNSET)
+                no_show_time_saved = d.pop("no_show_time_saved", UNSET)
 
-        no_show_recovery_rate = d.pop("no_show_recovery_rate", UNSET)
+                no_show_recovery_rate = d.pop("no_show_recovery_rate", UNSET)
 
-        inbox_manager_analytics_summary = cls(
-            total_actions,
-            replies_count,
-            follow_ups_count,
-            human_intervention,
-            info_requested,
-            unique_conversations,
-            time_saved,
-            average_confidence_score,
-            involvement_rate,
-            resolution_rate,
-            no_show_follow_ups_generated,
-            no_show_total_leads_recovered,
-            no_show_total_revenue_recovered,
-            no_show_time_saved,
-            no_show_recovery_rate,
-        )
+                inbox_manager_analytics_summary = cls(
+                    total_actions,
+                    replies_count,
+                    follow_ups_count,
+                    human_intervention,
+                    info_requested,
+                    unique_conversations,
+                    time_saved,
+                    average_confidence_score,
+                    involvement_rate,
+                    resolution_rate,
+                    no_show_follow_ups_generated,
+                    no_show_total_leads_recovered,
+                    no_show_total_revenue_recovered,
+                    no_show_time_saved,
+                    no_show_recovery_rate,
+                )
 
-        inbox_manager_analytics_summary.additional_properties = d
-        if not (
-            (type(total_actions) is float or type(total_actions) is int or total_actions is UNSET)
-            and (
-                type(replies_count) is float or type(replies_count) is int or replies_count is UNSET
-            )
-            and (
-                type(follow_ups_count) is float
-                or type(follow_ups_count) is int
-                or follow_ups_count is UNSET
-            )
-            and (
-                type(human_intervention) is float
-                or type(human_intervention) is int
-                or human_intervention is UNSET
-            )
-            and (
-                type(info_requested) is float
-                or type(info_requested) is int
-                or info_requested is UNSET
-            )
-            and (
-                type(unique_conversations) is float
-                or type(unique_conversations) is int
-                or unique_conversations is UNSET
-            )
-            and (type(time_saved) is float or type(time_saved) is int or time_saved is UNSET)
-            and (
-                type(average_confidence_score) is float
-                or type(average_confidence_score) is int
-                or average_confidence_score is UNSET
-            )
-            and (
-                type(involvement_rate) is float
-                or type(involvement_rate) is int
-                or involvement_rate is UNSET
-            )
-            and (
-                type(resolution_rate) is float
-                or type(resolution_rate) is int
-                or resolution_rate is UNSET
-            )
-            and (
-                type(no_show_follow_ups_generated) is float
-                or type(no_show_follow_ups_generated) is int
-                or no_show_follow_ups_generated is None
-                or no_show_follow_ups_generated is UNSET
-            )
-            and (
-                type(no_show_total_leads_recovered) is float
-                or type(no_show_total_leads_recovered) is int
-                or no_show_total_leads_recovered is None
-                or no_show_total_leads_recovered is UNSET
-            )
-            and (
-                type(no_show_total_revenue_recovered) is float
-                or type(no_show_total_revenue_recovered) is int
-                or no_show_total_revenue_recovered is None
-                or no_show_total_revenue_recovered is UNSET
-            )
-            and (
-                type(no_show_time_saved) is float
-                or type(no_show_time_saved) is int
-                or no_show_time_saved is None
-                or no_show_time_saved is UNSET
-            )
-            and (
-                type(no_show_recovery_rate) is float
-                or type(no_show_recovery_rate) is int
-                or no_show_recovery_rate is None
-                or no_show_recovery_rate is UNSET
-            )
-        ):
-            _check_shape(inbox_manager_analytics_summary, _SHAPE)
-        return inbox_manager_analytics_summary
+                inbox_manager_analytics_summary.additional_properties = d
+                if (
+                    (
+                        type(total_actions) is float
+                        or type(total_actions) is int
+                        or total_actions is UNSET
+                    )
+                    and (
+                        type(replies_count) is float
+                        or type(replies_count) is int
+                        or replies_count is UNSET
+                    )
+                    and (
+                        type(follow_ups_count) is float
+                        or type(follow_ups_count) is int
+                        or follow_ups_count is UNSET
+                    )
+                    and (
+                        type(human_intervention) is float
+                        or type(human_intervention) is int
+                        or human_intervention is UNSET
+                    )
+                    and (
+                        type(info_requested) is float
+                        or type(info_requested) is int
+                        or info_requested is UNSET
+                    )
+                    and (
+                        type(unique_conversations) is float
+                        or type(unique_conversations) is int
+                        or unique_conversations is UNSET
+                    )
+                    and (
+                        type(time_saved) is float or type(time_saved) is int or time_saved is UNSET
+                    )
+                    and (
+                        type(average_confidence_score) is float
+                        or type(average_confidence_score) is int
+                        or average_confidence_score is UNSET
+                    )
+                    and (
+                        type(involvement_rate) is float
+                        or type(involvement_rate) is int
+                        or involvement_rate is UNSET
+                    )
+                    and (
+                        type(resolution_rate) is float
+                        or type(resolution_rate) is int
+                        or resolution_rate is UNSET
+                    )
+                    and (
+                        type(no_show_follow_ups_generated) is float
+                        or type(no_show_follow_ups_generated) is int
+                        or no_show_follow_ups_generated is None
+                        or no_show_follow_ups_generated is UNSET
+                    )
+                    and (
+                        type(no_show_total_leads_recovered) is float
+                        or type(no_show_total_leads_recovered) is int
+                        or no_show_total_leads_recovered is None
+                        or no_show_total_leads_recovered is UNSET
+                    )
+                    and (
+                        type(no_show_total_revenue_recovered) is float
+                        or type(no_show_total_revenue_recovered) is int
+                        or no_show_total_revenue_recovered is None
+                        or no_show_total_revenue_recovered is UNSET
+                    )
+                    and (
+                        type(no_show_time_saved) is float
+                        or type(no_show_time_saved) is int
+                        or no_show_time_saved is None
+                        or no_show_time_saved is UNSET
+                    )
+                    and (
+                        type(no_show_recovery_rate) is float
+                        or type(no_show_recovery_rate) is int
+                        or no_show_recovery_rate is None
+                        or no_show_recovery_rate is UNSET
+                    )
+                ):
+                    return inbox_manager_analytics_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -284,145 +302,21 @@ class InboxManagerAnalyticsSummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_actions",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replies_count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "follow_ups_count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "human_intervention",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "info_requested",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_conversations",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "time_saved",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "average_confidence_score",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "involvement_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "resolution_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_follow_ups_generated",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_total_leads_recovered",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_total_revenue_recovered",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_time_saved",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_recovery_rate",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_actions", "total_actions", False),
+    ("replies_count", "replies_count", False),
+    ("follow_ups_count", "follow_ups_count", False),
+    ("human_intervention", "human_intervention", False),
+    ("info_requested", "info_requested", False),
+    ("unique_conversations", "unique_conversations", False),
+    ("time_saved", "time_saved", False),
+    ("average_confidence_score", "average_confidence_score", False),
+    ("involvement_rate", "involvement_rate", False),
+    ("resolution_rate", "resolution_rate", False),
+    ("no_show_follow_ups_generated", "no_show_follow_ups_generated", False),
+    ("no_show_total_leads_recovered", "no_show_total_leads_recovered", False),
+    ("no_show_total_revenue_recovered", "no_show_total_revenue_recovered", False),
+    ("no_show_time_saved", "no_show_time_saved", False),
+    ("no_show_recovery_rate", "no_show_recovery_rate", False),
 )

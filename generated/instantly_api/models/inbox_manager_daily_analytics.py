@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_date
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxManagerDailyAnalytics")
@@ -43,137 +45,151 @@ class InboxManagerDailyAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        date: str | Unset = UNSET
-        if not isinstance(self.date, Unset):
-            date = self.date.isoformat()
+        try:
+            date: str | Unset = UNSET
+            if not isinstance(self.date, Unset):
+                date = self.date.isoformat()
 
-        total_actions = self.total_actions
+            total_actions = self.total_actions
 
-        replies_count = self.replies_count
+            replies_count = self.replies_count
 
-        follow_ups_count = self.follow_ups_count
+            follow_ups_count = self.follow_ups_count
 
-        human_intervention = self.human_intervention
+            human_intervention = self.human_intervention
 
-        info_requested = self.info_requested
+            info_requested = self.info_requested
 
-        unique_conversations = self.unique_conversations
+            unique_conversations = self.unique_conversations
 
-        no_show_follow_ups_generated: float | None | Unset
-        if isinstance(self.no_show_follow_ups_generated, Unset):
-            no_show_follow_ups_generated = UNSET
-        else:
-            no_show_follow_ups_generated = self.no_show_follow_ups_generated
+            no_show_follow_ups_generated: float | None | Unset
+            if isinstance(self.no_show_follow_ups_generated, Unset):
+                no_show_follow_ups_generated = UNSET
+            else:
+                no_show_follow_ups_generated = self.no_show_follow_ups_generated
 
-        no_show_total_leads_recovered: float | None | Unset
-        if isinstance(self.no_show_total_leads_recovered, Unset):
-            no_show_total_leads_recovered = UNSET
-        else:
-            no_show_total_leads_recovered = self.no_show_total_leads_recovered
+            no_show_total_leads_recovered: float | None | Unset
+            if isinstance(self.no_show_total_leads_recovered, Unset):
+                no_show_total_leads_recovered = UNSET
+            else:
+                no_show_total_leads_recovered = self.no_show_total_leads_recovered
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if date is not UNSET:
-            field_dict["date"] = date
-        if total_actions is not UNSET:
-            field_dict["total_actions"] = total_actions
-        if replies_count is not UNSET:
-            field_dict["replies_count"] = replies_count
-        if follow_ups_count is not UNSET:
-            field_dict["follow_ups_count"] = follow_ups_count
-        if human_intervention is not UNSET:
-            field_dict["human_intervention"] = human_intervention
-        if info_requested is not UNSET:
-            field_dict["info_requested"] = info_requested
-        if unique_conversations is not UNSET:
-            field_dict["unique_conversations"] = unique_conversations
-        if no_show_follow_ups_generated is not UNSET:
-            field_dict["no_show_follow_ups_generated"] = no_show_follow_ups_generated
-        if no_show_total_leads_recovered is not UNSET:
-            field_dict["no_show_total_leads_recovered"] = no_show_total_leads_recovered
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if date is not UNSET:
+                field_dict["date"] = date
+            if total_actions is not UNSET:
+                field_dict["total_actions"] = total_actions
+            if replies_count is not UNSET:
+                field_dict["replies_count"] = replies_count
+            if follow_ups_count is not UNSET:
+                field_dict["follow_ups_count"] = follow_ups_count
+            if human_intervention is not UNSET:
+                field_dict["human_intervention"] = human_intervention
+            if info_requested is not UNSET:
+                field_dict["info_requested"] = info_requested
+            if unique_conversations is not UNSET:
+                field_dict["unique_conversations"] = unique_conversations
+            if no_show_follow_ups_generated is not UNSET:
+                field_dict["no_show_follow_ups_generated"] = no_show_follow_ups_generated
+            if no_show_total_leads_recovered is not UNSET:
+                field_dict["no_show_total_leads_recovered"] = no_show_total_leads_recovered
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _date = d.pop("date", UNSET)
-        date: datetime.date | Unset
-        if isinstance(_date, Unset):
-            date = UNSET
-        else:
-            date = parse_date(_date)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _date = d.pop("date", UNSET)
+                date: datetime.date | Unset
+                if isinstance(_date, Unset):
+                    date = UNSET
+                else:
+                    date = parse_date(_date)
 
-        total_actions = d.pop("total_actions", UNSET)
+                total_actions = d.pop("total_actions", UNSET)
 
-        replies_count = d.pop("replies_count", UNSET)
+                replies_count = d.pop("replies_count", UNSET)
 
-        follow_ups_count = d.pop("follow_ups_count", UNSET)
+                follow_ups_count = d.pop("follow_ups_count", UNSET)
 
-        human_intervention = d.pop("human_intervention", UNSET)
+                human_intervention = d.pop("human_intervention", UNSET)
 
-        info_requested = d.pop("info_requested", UNSET)
+                info_requested = d.pop("info_requested", UNSET)
 
-        unique_conversations = d.pop("unique_conversations", UNSET)
+                unique_conversations = d.pop("unique_conversations", UNSET)
 
-        no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
+                no_show_follow_ups_generated = d.pop("no_show_follow_ups_generated", UNSET)
 
-        no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
+                no_show_total_leads_recovered = d.pop("no_show_total_leads_recovered", UNSET)
 
-        inbox_manager_daily_analytics = cls(
-            date,
-            total_actions,
-            replies_count,
-            follow_ups_count,
-            human_intervention,
-            info_requested,
-            unique_conversations,
-            no_show_follow_ups_generated,
-            no_show_total_leads_recovered,
-        )
+                inbox_manager_daily_analytics = cls(
+                    date,
+                    total_actions,
+                    replies_count,
+                    follow_ups_count,
+                    human_intervention,
+                    info_requested,
+                    unique_conversations,
+                    no_show_follow_ups_generated,
+                    no_show_total_leads_recovered,
+                )
 
-        inbox_manager_daily_analytics.additional_properties = d
-        if not (
-            (type(total_actions) is float or type(total_actions) is int or total_actions is UNSET)
-            and (
-                type(replies_count) is float or type(replies_count) is int or replies_count is UNSET
-            )
-            and (
-                type(follow_ups_count) is float
-                or type(follow_ups_count) is int
-                or follow_ups_count is UNSET
-            )
-            and (
-                type(human_intervention) is float
-                or type(human_intervention) is int
-                or human_intervention is UNSET
-            )
-            and (
-                type(info_requested) is float
-                or type(info_requested) is int
-                or info_requested is UNSET
-            )
-            and (
-                type(unique_conversations) is float
-                or type(unique_conversations) is int
-                or unique_conversations is UNSET
-            )
-            and (
-                type(no_show_follow_ups_generated) is float
-                or type(no_show_follow_ups_generated) is int
-                or no_show_follow_ups_generated is None
-                or no_show_follow_ups_generated is UNSET
-            )
-            and (
-                type(no_show_total_leads_recovered) is float
-                or type(no_show_total_leads_recovered) is int
-                or no_show_total_leads_recovered is None
-                or no_show_total_leads_recovered is UNSET
-            )
-        ):
-            _check_shape(inbox_manager_daily_analytics, _SHAPE)
-        return inbox_manager_daily_analytics
+                inbox_manager_daily_analytics.additional_properties = d
+                if (
+                    (
+                        type(total_actions) is float
+                        or type(total_actions) is int
+                        or total_actions is UNSET
+                    )
+                    and (
+                        type(replies_count) is float
+                        or type(replies_count) is int
+                        or replies_count is UNSET
+                    )
+                    and (
+                        type(follow_ups_count) is float
+                        or type(follow_ups_count) is int
+                        or follow_ups_count is UNSET
+                    )
+                    and (
+                        type(human_intervention) is float
+                        or type(human_intervention) is int
+                        or human_intervention is UNSET
+                    )
+                    and (
+                        type(info_requested) is float
+                        or type(info_requested) is int
+                        or info_requested is UNSET
+                    )
+                    and (
+                        type(unique_conversations) is float
+                        or type(unique_conversations) is int
+                        or unique_conversations is UNSET
+                    )
+                    and (
+                        type(no_show_follow_ups_generated) is float
+                        or type(no_show_follow_ups_generated) is int
+                        or no_show_follow_ups_generated is None
+                        or no_show_follow_ups_generated is UNSET
+                    )
+                    and (
+                        type(no_show_total_leads_recovered) is float
+                        or type(no_show_total_leads_recovered) is int
+                        or no_show_total_leads_recovered is None
+                        or no_show_total_leads_recovered is UNSET
+                    )
+                ):
+                    return inbox_manager_daily_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -192,79 +208,15 @@ class InboxManagerDailyAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_actions",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replies_count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "follow_ups_count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "human_intervention",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "info_requested",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unique_conversations",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_follow_ups_generated",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "no_show_total_leads_recovered",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("date", "date", False),
+    ("total_actions", "total_actions", False),
+    ("replies_count", "replies_count", False),
+    ("follow_ups_count", "follow_ups_count", False),
+    ("human_intervention", "human_intervention", False),
+    ("info_requested", "info_requested", False),
+    ("unique_conversations", "unique_conversations", False),
+    ("no_show_follow_ups_generated", "no_show_follow_ups_generated", False),
+    ("no_show_total_leads_recovered", "no_show_total_leads_recovered", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementAnalytics")
@@ -87,242 +89,268 @@ class InboxPlacementAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_created_date = self.timestamp_created_date
+            timestamp_created_date = self.timestamp_created_date
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        test_id = self.test_id
+            test_id = self.test_id
 
-        is_spam: bool | None | Unset
-        if isinstance(self.is_spam, Unset):
-            is_spam = UNSET
-        else:
-            is_spam = self.is_spam
+            is_spam: bool | None | Unset
+            if isinstance(self.is_spam, Unset):
+                is_spam = UNSET
+            else:
+                is_spam = self.is_spam
 
-        has_category: bool | None | Unset
-        if isinstance(self.has_category, Unset):
-            has_category = UNSET
-        else:
-            has_category = self.has_category
+            has_category: bool | None | Unset
+            if isinstance(self.has_category, Unset):
+                has_category = UNSET
+            else:
+                has_category = self.has_category
 
-        sender_email: None | str | Unset
-        if isinstance(self.sender_email, Unset):
-            sender_email = UNSET
-        else:
-            sender_email = self.sender_email
+            sender_email: None | str | Unset
+            if isinstance(self.sender_email, Unset):
+                sender_email = UNSET
+            else:
+                sender_email = self.sender_email
 
-        sender_esp: int | None | Unset
-        if isinstance(self.sender_esp, Unset):
-            sender_esp = UNSET
-        else:
-            sender_esp = self.sender_esp
+            sender_esp: int | None | Unset
+            if isinstance(self.sender_esp, Unset):
+                sender_esp = UNSET
+            else:
+                sender_esp = self.sender_esp
 
-        recipient_email: None | str | Unset
-        if isinstance(self.recipient_email, Unset):
-            recipient_email = UNSET
-        else:
-            recipient_email = self.recipient_email
+            recipient_email: None | str | Unset
+            if isinstance(self.recipient_email, Unset):
+                recipient_email = UNSET
+            else:
+                recipient_email = self.recipient_email
 
-        recipient_esp: int | None | Unset
-        if isinstance(self.recipient_esp, Unset):
-            recipient_esp = UNSET
-        else:
-            recipient_esp = self.recipient_esp
+            recipient_esp: int | None | Unset
+            if isinstance(self.recipient_esp, Unset):
+                recipient_esp = UNSET
+            else:
+                recipient_esp = self.recipient_esp
 
-        recipient_geo: int | None | Unset
-        if isinstance(self.recipient_geo, Unset):
-            recipient_geo = UNSET
-        else:
-            recipient_geo = self.recipient_geo
+            recipient_geo: int | None | Unset
+            if isinstance(self.recipient_geo, Unset):
+                recipient_geo = UNSET
+            else:
+                recipient_geo = self.recipient_geo
 
-        recipient_type: int | None | Unset
-        if isinstance(self.recipient_type, Unset):
-            recipient_type = UNSET
-        else:
-            recipient_type = self.recipient_type
+            recipient_type: int | None | Unset
+            if isinstance(self.recipient_type, Unset):
+                recipient_type = UNSET
+            else:
+                recipient_type = self.recipient_type
 
-        spf_pass: bool | None | Unset
-        if isinstance(self.spf_pass, Unset):
-            spf_pass = UNSET
-        else:
-            spf_pass = self.spf_pass
+            spf_pass: bool | None | Unset
+            if isinstance(self.spf_pass, Unset):
+                spf_pass = UNSET
+            else:
+                spf_pass = self.spf_pass
 
-        dkim_pass: bool | None | Unset
-        if isinstance(self.dkim_pass, Unset):
-            dkim_pass = UNSET
-        else:
-            dkim_pass = self.dkim_pass
+            dkim_pass: bool | None | Unset
+            if isinstance(self.dkim_pass, Unset):
+                dkim_pass = UNSET
+            else:
+                dkim_pass = self.dkim_pass
 
-        dmarc_pass: bool | None | Unset
-        if isinstance(self.dmarc_pass, Unset):
-            dmarc_pass = UNSET
-        else:
-            dmarc_pass = self.dmarc_pass
+            dmarc_pass: bool | None | Unset
+            if isinstance(self.dmarc_pass, Unset):
+                dmarc_pass = UNSET
+            else:
+                dmarc_pass = self.dmarc_pass
 
-        smtp_ip_blacklist_report: dict[str, Any] | None | Unset
-        if isinstance(self.smtp_ip_blacklist_report, Unset):
-            smtp_ip_blacklist_report = UNSET
-        elif isinstance(
-            self.smtp_ip_blacklist_report, InboxPlacementAnalyticsSmtpIpBlacklistReportType1
-        ):
-            smtp_ip_blacklist_report = self.smtp_ip_blacklist_report.to_dict()
-        else:
-            smtp_ip_blacklist_report = self.smtp_ip_blacklist_report
+            smtp_ip_blacklist_report: dict[str, Any] | None | Unset
+            if isinstance(self.smtp_ip_blacklist_report, Unset):
+                smtp_ip_blacklist_report = UNSET
+            elif isinstance(
+                self.smtp_ip_blacklist_report, InboxPlacementAnalyticsSmtpIpBlacklistReportType1
+            ):
+                smtp_ip_blacklist_report = self.smtp_ip_blacklist_report.to_dict()
+            else:
+                smtp_ip_blacklist_report = self.smtp_ip_blacklist_report
 
-        authentication_failure_results: dict[str, Any] | None | Unset
-        if isinstance(self.authentication_failure_results, Unset):
-            authentication_failure_results = UNSET
-        elif isinstance(
-            self.authentication_failure_results,
-            InboxPlacementAnalyticsAuthenticationFailureResultsType1,
-        ):
-            authentication_failure_results = self.authentication_failure_results.to_dict()
-        else:
-            authentication_failure_results = self.authentication_failure_results
+            authentication_failure_results: dict[str, Any] | None | Unset
+            if isinstance(self.authentication_failure_results, Unset):
+                authentication_failure_results = UNSET
+            elif isinstance(
+                self.authentication_failure_results,
+                InboxPlacementAnalyticsAuthenticationFailureResultsType1,
+            ):
+                authentication_failure_results = self.authentication_failure_results.to_dict()
+            else:
+                authentication_failure_results = self.authentication_failure_results
 
-        record_type: int | None | Unset
-        if isinstance(self.record_type, Unset):
-            record_type = UNSET
-        else:
-            record_type = self.record_type
+            record_type: int | None | Unset
+            if isinstance(self.record_type, Unset):
+                record_type = UNSET
+            else:
+                record_type = self.record_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_created_date": timestamp_created_date,
-                "organization_id": organization_id,
-                "test_id": test_id,
-            }
-        )
-        if is_spam is not UNSET:
-            field_dict["is_spam"] = is_spam
-        if has_category is not UNSET:
-            field_dict["has_category"] = has_category
-        if sender_email is not UNSET:
-            field_dict["sender_email"] = sender_email
-        if sender_esp is not UNSET:
-            field_dict["sender_esp"] = sender_esp
-        if recipient_email is not UNSET:
-            field_dict["recipient_email"] = recipient_email
-        if recipient_esp is not UNSET:
-            field_dict["recipient_esp"] = recipient_esp
-        if recipient_geo is not UNSET:
-            field_dict["recipient_geo"] = recipient_geo
-        if recipient_type is not UNSET:
-            field_dict["recipient_type"] = recipient_type
-        if spf_pass is not UNSET:
-            field_dict["spf_pass"] = spf_pass
-        if dkim_pass is not UNSET:
-            field_dict["dkim_pass"] = dkim_pass
-        if dmarc_pass is not UNSET:
-            field_dict["dmarc_pass"] = dmarc_pass
-        if smtp_ip_blacklist_report is not UNSET:
-            field_dict["smtp_ip_blacklist_report"] = smtp_ip_blacklist_report
-        if authentication_failure_results is not UNSET:
-            field_dict["authentication_failure_results"] = authentication_failure_results
-        if record_type is not UNSET:
-            field_dict["record_type"] = record_type
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_created_date is not UNSET:
+                field_dict["timestamp_created_date"] = timestamp_created_date
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if test_id is not UNSET:
+                field_dict["test_id"] = test_id
+            if is_spam is not UNSET:
+                field_dict["is_spam"] = is_spam
+            if has_category is not UNSET:
+                field_dict["has_category"] = has_category
+            if sender_email is not UNSET:
+                field_dict["sender_email"] = sender_email
+            if sender_esp is not UNSET:
+                field_dict["sender_esp"] = sender_esp
+            if recipient_email is not UNSET:
+                field_dict["recipient_email"] = recipient_email
+            if recipient_esp is not UNSET:
+                field_dict["recipient_esp"] = recipient_esp
+            if recipient_geo is not UNSET:
+                field_dict["recipient_geo"] = recipient_geo
+            if recipient_type is not UNSET:
+                field_dict["recipient_type"] = recipient_type
+            if spf_pass is not UNSET:
+                field_dict["spf_pass"] = spf_pass
+            if dkim_pass is not UNSET:
+                field_dict["dkim_pass"] = dkim_pass
+            if dmarc_pass is not UNSET:
+                field_dict["dmarc_pass"] = dmarc_pass
+            if smtp_ip_blacklist_report is not UNSET:
+                field_dict["smtp_ip_blacklist_report"] = smtp_ip_blacklist_report
+            if authentication_failure_results is not UNSET:
+                field_dict["authentication_failure_results"] = authentication_failure_results
+            if record_type is not UNSET:
+                field_dict["record_type"] = record_type
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_created_date = d.pop("timestamp_created_date")
+                timestamp_created_date = d.pop("timestamp_created_date")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        test_id = d.pop("test_id")
+                test_id = d.pop("test_id")
 
-        is_spam = d.pop("is_spam", UNSET)
+                is_spam = d.pop("is_spam", UNSET)
 
-        has_category = d.pop("has_category", UNSET)
+                has_category = d.pop("has_category", UNSET)
 
-        sender_email = d.pop("sender_email", UNSET)
+                sender_email = d.pop("sender_email", UNSET)
 
-        sender_esp = d.pop("sender_esp", UNSET)
+                sender_esp = d.pop("sender_esp", UNSET)
 
-        recipient_email = d.pop("recipient_email", UNSET)
+                recipient_email = d.pop("recipient_email", UNSET)
 
-        recipient_esp = d.pop("recipient_esp", UNSET)
+                recipient_esp = d.pop("recipient_esp", UNSET)
 
-        recipient_geo = d.pop("recipient_geo", UNSET)
+                recipient_geo = d.pop("recipient_geo", UNSET)
 
-        recipient_type = d.pop("recipient_type", UNSET)
+                recipient_type = d.pop("recipient_type", UNSET)
 
-        spf_pass = d.pop("spf_pass", UNSET)
+                spf_pass = d.pop("spf_pass", UNSET)
 
-        dkim_pass = d.pop("dkim_pass", UNSET)
+                dkim_pass = d.pop("dkim_pass", UNSET)
 
-        dmarc_pass = d.pop("dmarc_pass", UNSET)
+                dmarc_pass = d.pop("dmarc_pass", UNSET)
 
-        smtp_ip_blacklist_report = _parse_smtp_ip_blacklist_report(
-            d.pop("smtp_ip_blacklist_report", UNSET)
-        )
+                smtp_ip_blacklist_report = _parse_smtp_ip_blacklist_report(
+                    d.pop("smtp_ip_blacklist_report", UNSET)
+                )
 
-        authentication_failure_results = _parse_authentication_failure_results(
-            d.pop("authentication_failure_results", UNSET)
-        )
+                authentication_failure_results = _parse_authentication_failure_results(
+                    d.pop("authentication_failure_results", UNSET)
+                )
 
-        record_type = d.pop("record_type", UNSET)
+                record_type = d.pop("record_type", UNSET)
 
-        inbox_placement_analytics = cls(
-            id,
-            timestamp_created,
-            timestamp_created_date,
-            organization_id,
-            test_id,
-            is_spam,
-            has_category,
-            sender_email,
-            sender_esp,
-            recipient_email,
-            recipient_esp,
-            recipient_geo,
-            recipient_type,
-            spf_pass,
-            dkim_pass,
-            dmarc_pass,
-            smtp_ip_blacklist_report,
-            authentication_failure_results,
-            record_type,
-        )
+                inbox_placement_analytics = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_created_date,
+                    organization_id,
+                    test_id,
+                    is_spam,
+                    has_category,
+                    sender_email,
+                    sender_esp,
+                    recipient_email,
+                    recipient_esp,
+                    recipient_geo,
+                    recipient_type,
+                    spf_pass,
+                    dkim_pass,
+                    dmarc_pass,
+                    smtp_ip_blacklist_report,
+                    authentication_failure_results,
+                    record_type,
+                )
 
-        inbox_placement_analytics.additional_properties = d
-        if not (
-            type(id) is str
-            and type(timestamp_created) is str
-            and type(timestamp_created_date) is str
-            and type(organization_id) is str
-            and type(test_id) is str
-            and (type(is_spam) is bool or is_spam is None or is_spam is UNSET)
-            and (type(has_category) is bool or has_category is None or has_category is UNSET)
-            and (sender_email is None or type(sender_email) is str or sender_email is UNSET)
-            and (type(sender_esp) is int or sender_esp is None or sender_esp is UNSET)
-            and (
-                recipient_email is None or type(recipient_email) is str or recipient_email is UNSET
-            )
-            and (type(recipient_esp) is int or recipient_esp is None or recipient_esp is UNSET)
-            and (type(recipient_geo) is int or recipient_geo is None or recipient_geo is UNSET)
-            and (type(recipient_type) is int or recipient_type is None or recipient_type is UNSET)
-            and (type(spf_pass) is bool or spf_pass is None or spf_pass is UNSET)
-            and (type(dkim_pass) is bool or dkim_pass is None or dkim_pass is UNSET)
-            and (type(dmarc_pass) is bool or dmarc_pass is None or dmarc_pass is UNSET)
-            and (type(record_type) is int or record_type is None or record_type is UNSET)
-        ):
-            _check_shape(inbox_placement_analytics, _SHAPE)
-        return inbox_placement_analytics
+                inbox_placement_analytics.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(timestamp_created) is str
+                    and type(timestamp_created_date) is str
+                    and type(organization_id) is str
+                    and type(test_id) is str
+                    and (type(is_spam) is bool or is_spam is None or is_spam is UNSET)
+                    and (
+                        type(has_category) is bool or has_category is None or has_category is UNSET
+                    )
+                    and (sender_email is None or type(sender_email) is str or sender_email is UNSET)
+                    and (type(sender_esp) is int or sender_esp is None or sender_esp is UNSET)
+                    and (
+                        recipient_email is None
+                        or type(recipient_email) is str
+                        or recipient_email is UNSET
+                    )
+                    and (
+                        type(recipient_esp) is int
+                        or recipient_esp is None
+                        or recipient_esp is UNSET
+                    )
+                    and (
+                        type(recipient_geo) is int
+                        or recipient_geo is None
+                        or recipient_geo is UNSET
+                    )
+                    and (
+                        type(recipient_type) is int
+                        or recipient_type is None
+                        or recipient_type is UNSET
+                    )
+                    and (type(spf_pass) is bool or spf_pass is None or spf_pass is UNSET)
+                    and (type(dkim_pass) is bool or dkim_pass is None or dkim_pass is UNSET)
+                    and (type(dmarc_pass) is bool or dmarc_pass is None or dmarc_pass is UNSET)
+                    and (type(record_type) is int or record_type is None or record_type is UNSET)
+                ):
+                    return inbox_placement_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -387,120 +415,27 @@ def _parse_authentication_failure_results(
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_created_date", (str,), None),
-    ("organization_id", (str,), None),
-    ("test_id", (str,), None),
-    (
-        "is_spam",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "has_category",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sender_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sender_esp",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_esp",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_geo",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_type",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "spf_pass",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "dkim_pass",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "dmarc_pass",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "record_type",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_created_date", "timestamp_created_date", True),
+    ("organization_id", "organization_id", True),
+    ("test_id", "test_id", True),
+    ("is_spam", "is_spam", False),
+    ("has_category", "has_category", False),
+    ("sender_email", "sender_email", False),
+    ("sender_esp", "sender_esp", False),
+    ("recipient_email", "recipient_email", False),
+    ("recipient_esp", "recipient_esp", False),
+    ("recipient_geo", "recipient_geo", False),
+    ("recipient_type", "recipient_type", False),
+    ("spf_pass", "spf_pass", False),
+    ("dkim_pass", "dkim_pass", False),
+    ("dmarc_pass", "dmarc_pass", False),
+    ("smtp_ip_blacklist_report", "smtp_ip_blacklist_report", False),
+    ("authentication_failure_results", "authentication_failure_results", False),
+    ("record_type", "record_type", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementAnalyticsAuthenticationFailureResultsType1")
@@ -34,47 +36,55 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        authentication_results = self.authentication_results
+        try:
+            authentication_results = self.authentication_results
 
-        dkim_signature = self.dkim_signature
+            dkim_signature = self.dkim_signature
 
-        received_spf = self.received_spf
+            received_spf = self.received_spf
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if authentication_results is not UNSET:
-            field_dict["authentication_results"] = authentication_results
-        if dkim_signature is not UNSET:
-            field_dict["dkim_signature"] = dkim_signature
-        if received_spf is not UNSET:
-            field_dict["received_spf"] = received_spf
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if authentication_results is not UNSET:
+                field_dict["authentication_results"] = authentication_results
+            if dkim_signature is not UNSET:
+                field_dict["dkim_signature"] = dkim_signature
+            if received_spf is not UNSET:
+                field_dict["received_spf"] = received_spf
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        authentication_results = d.pop("authentication_results", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                authentication_results = d.pop("authentication_results", UNSET)
 
-        dkim_signature = d.pop("dkim_signature", UNSET)
+                dkim_signature = d.pop("dkim_signature", UNSET)
 
-        received_spf = d.pop("received_spf", UNSET)
+                received_spf = d.pop("received_spf", UNSET)
 
-        inbox_placement_analytics_authentication_failure_results_type_1 = cls(
-            authentication_results,
-            dkim_signature,
-            received_spf,
-        )
+                inbox_placement_analytics_authentication_failure_results_type_1 = cls(
+                    authentication_results,
+                    dkim_signature,
+                    received_spf,
+                )
 
-        inbox_placement_analytics_authentication_failure_results_type_1.additional_properties = d
-        if not (
-            (type(authentication_results) is str or authentication_results is UNSET)
-            and (type(dkim_signature) is str or dkim_signature is UNSET)
-            and (type(received_spf) is str or received_spf is UNSET)
-        ):
-            _check_shape(inbox_placement_analytics_authentication_failure_results_type_1, _SHAPE)
-        return inbox_placement_analytics_authentication_failure_results_type_1
+                inbox_placement_analytics_authentication_failure_results_type_1.additional_properties = d
+                if (
+                    (type(authentication_results) is str or authentication_results is UNSET)
+                    and (type(dkim_signature) is str or dkim_signature is UNSET)
+                    and (type(received_spf) is str or received_spf is UNSET)
+                ):
+                    return inbox_placement_analytics_authentication_failure_results_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -93,29 +103,9 @@ class InboxPlacementAnalyticsAuthenticationFailureResultsType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "authentication_results",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "dkim_signature",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "received_spf",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("authentication_results", "authentication_results", False),
+    ("dkim_signature", "dkim_signature", False),
+    ("received_spf", "received_spf", False),
 )

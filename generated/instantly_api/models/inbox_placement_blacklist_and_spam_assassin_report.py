@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReport")
@@ -54,152 +56,169 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_created_date = self.timestamp_created_date
+            timestamp_created_date = self.timestamp_created_date
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        test_id = self.test_id
+            test_id = self.test_id
 
-        domain = self.domain
+            domain = self.domain
 
-        domain_ip = self.domain_ip
+            domain_ip = self.domain_ip
 
-        spam_assassin_score = self.spam_assassin_score
+            spam_assassin_score = self.spam_assassin_score
 
-        domain_blacklist_count: float | None | Unset
-        if isinstance(self.domain_blacklist_count, Unset):
-            domain_blacklist_count = UNSET
-        else:
-            domain_blacklist_count = self.domain_blacklist_count
+            domain_blacklist_count: float | None | Unset
+            if isinstance(self.domain_blacklist_count, Unset):
+                domain_blacklist_count = UNSET
+            else:
+                domain_blacklist_count = self.domain_blacklist_count
 
-        domain_ip_blacklist_count: float | None | Unset
-        if isinstance(self.domain_ip_blacklist_count, Unset):
-            domain_ip_blacklist_count = UNSET
-        else:
-            domain_ip_blacklist_count = self.domain_ip_blacklist_count
+            domain_ip_blacklist_count: float | None | Unset
+            if isinstance(self.domain_ip_blacklist_count, Unset):
+                domain_ip_blacklist_count = UNSET
+            else:
+                domain_ip_blacklist_count = self.domain_ip_blacklist_count
 
-        spam_assassin_report: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.spam_assassin_report, Unset):
-            spam_assassin_report = self.spam_assassin_report.to_dict()
+            spam_assassin_report: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.spam_assassin_report, Unset):
+                spam_assassin_report = self.spam_assassin_report.to_dict()
 
-        blacklist_report: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.blacklist_report, Unset):
-            blacklist_report = self.blacklist_report.to_dict()
+            blacklist_report: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.blacklist_report, Unset):
+                blacklist_report = self.blacklist_report.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_created_date": timestamp_created_date,
-                "organization_id": organization_id,
-                "test_id": test_id,
-                "domain": domain,
-                "domain_ip": domain_ip,
-                "spam_assassin_score": spam_assassin_score,
-            }
-        )
-        if domain_blacklist_count is not UNSET:
-            field_dict["domain_blacklist_count"] = domain_blacklist_count
-        if domain_ip_blacklist_count is not UNSET:
-            field_dict["domain_ip_blacklist_count"] = domain_ip_blacklist_count
-        if spam_assassin_report is not UNSET:
-            field_dict["spam_assassin_report"] = spam_assassin_report
-        if blacklist_report is not UNSET:
-            field_dict["blacklist_report"] = blacklist_report
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_created_date is not UNSET:
+                field_dict["timestamp_created_date"] = timestamp_created_date
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if test_id is not UNSET:
+                field_dict["test_id"] = test_id
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if domain_ip is not UNSET:
+                field_dict["domain_ip"] = domain_ip
+            if spam_assassin_score is not UNSET:
+                field_dict["spam_assassin_score"] = spam_assassin_score
+            if domain_blacklist_count is not UNSET:
+                field_dict["domain_blacklist_count"] = domain_blacklist_count
+            if domain_ip_blacklist_count is not UNSET:
+                field_dict["domain_ip_blacklist_count"] = domain_ip_blacklist_count
+            if spam_assassin_report is not UNSET:
+                field_dict["spam_assassin_report"] = spam_assassin_report
+            if blacklist_report is not UNSET:
+                field_dict["blacklist_report"] = blacklist_report
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = d.pop("timestamp_created")
+                timestamp_created = d.pop("timestamp_created")
 
-        timestamp_created_date = d.pop("timestamp_created_date")
+                timestamp_created_date = d.pop("timestamp_created_date")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        test_id = d.pop("test_id")
+                test_id = d.pop("test_id")
 
-        domain = d.pop("domain")
+                domain = d.pop("domain")
 
-        domain_ip = d.pop("domain_ip")
+                domain_ip = d.pop("domain_ip")
 
-        spam_assassin_score = d.pop("spam_assassin_score")
+                spam_assassin_score = d.pop("spam_assassin_score")
 
-        domain_blacklist_count = d.pop("domain_blacklist_count", UNSET)
+                domain_blacklist_count = d.pop("domain_blacklist_count", UNSET)
 
-        domain_ip_blacklist_count = d.pop("domain_ip_blacklist_count", UNSET)
+                domain_ip_blacklist_count = d.pop("domain_ip_blacklist_count", UNSET)
 
-        _spam_assassin_report = d.pop("spam_assassin_report", UNSET)
-        spam_assassin_report: InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport | Unset
-        if isinstance(_spam_assassin_report, Unset):
-            spam_assassin_report = UNSET
-        else:
-            spam_assassin_report = (
-                InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport.from_dict(
-                    _spam_assassin_report
+                _spam_assassin_report = d.pop("spam_assassin_report", UNSET)
+                spam_assassin_report: (
+                    InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport | Unset
                 )
-            )
+                if isinstance(_spam_assassin_report, Unset):
+                    spam_assassin_report = UNSET
+                else:
+                    spam_assassin_report = (
+                        InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport.from_dict(
+                            _spam_assassin_report
+                        )
+                    )
 
-        _blacklist_report = d.pop("blacklist_report", UNSET)
-        blacklist_report: InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport | Unset
-        if isinstance(_blacklist_report, Unset):
-            blacklist_report = UNSET
-        else:
-            blacklist_report = (
-                InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport.from_dict(
-                    _blacklist_report
+                _blacklist_report = d.pop("blacklist_report", UNSET)
+                blacklist_report: (
+                    InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport | Unset
                 )
-            )
+                if isinstance(_blacklist_report, Unset):
+                    blacklist_report = UNSET
+                else:
+                    blacklist_report = (
+                        InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport.from_dict(
+                            _blacklist_report
+                        )
+                    )
 
-        inbox_placement_blacklist_and_spam_assassin_report = cls(
-            id,
-            timestamp_created,
-            timestamp_created_date,
-            organization_id,
-            test_id,
-            domain,
-            domain_ip,
-            spam_assassin_score,
-            domain_blacklist_count,
-            domain_ip_blacklist_count,
-            spam_assassin_report,
-            blacklist_report,
-        )
+                inbox_placement_blacklist_and_spam_assassin_report = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_created_date,
+                    organization_id,
+                    test_id,
+                    domain,
+                    domain_ip,
+                    spam_assassin_score,
+                    domain_blacklist_count,
+                    domain_ip_blacklist_count,
+                    spam_assassin_report,
+                    blacklist_report,
+                )
 
-        inbox_placement_blacklist_and_spam_assassin_report.additional_properties = d
-        if not (
-            type(id) is str
-            and type(timestamp_created) is str
-            and type(timestamp_created_date) is str
-            and type(organization_id) is str
-            and type(test_id) is str
-            and type(domain) is str
-            and type(domain_ip) is str
-            and (type(spam_assassin_score) is float or type(spam_assassin_score) is int)
-            and (
-                type(domain_blacklist_count) is float
-                or type(domain_blacklist_count) is int
-                or domain_blacklist_count is None
-                or domain_blacklist_count is UNSET
-            )
-            and (
-                type(domain_ip_blacklist_count) is float
-                or type(domain_ip_blacklist_count) is int
-                or domain_ip_blacklist_count is None
-                or domain_ip_blacklist_count is UNSET
-            )
-        ):
-            _check_shape(inbox_placement_blacklist_and_spam_assassin_report, _SHAPE)
-        return inbox_placement_blacklist_and_spam_assassin_report
+                inbox_placement_blacklist_and_spam_assassin_report.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(timestamp_created) is str
+                    and type(timestamp_created_date) is str
+                    and type(organization_id) is str
+                    and type(test_id) is str
+                    and type(domain) is str
+                    and type(domain_ip) is str
+                    and (type(spam_assassin_score) is float or type(spam_assassin_score) is int)
+                    and (
+                        type(domain_blacklist_count) is float
+                        or type(domain_blacklist_count) is int
+                        or domain_blacklist_count is None
+                        or domain_blacklist_count is UNSET
+                    )
+                    and (
+                        type(domain_ip_blacklist_count) is float
+                        or type(domain_ip_blacklist_count) is int
+                        or domain_ip_blacklist_count is None
+                        or domain_ip_blacklist_count is UNSET
+                    )
+                ):
+                    return inbox_placement_blacklist_and_spam_assassin_report
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -218,42 +237,20 @@ class InboxPlacementBlacklistAndSpamAssassinReport:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("timestamp_created", (str,), None),
-    ("timestamp_created_date", (str,), None),
-    ("organization_id", (str,), None),
-    ("test_id", (str,), None),
-    ("domain", (str,), None),
-    ("domain_ip", (str,), None),
-    (
-        "spam_assassin_score",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "domain_blacklist_count",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "domain_ip_blacklist_count",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_created_date", "timestamp_created_date", True),
+    ("organization_id", "organization_id", True),
+    ("test_id", "test_id", True),
+    ("domain", "domain", True),
+    ("domain_ip", "domain_ip", True),
+    ("spam_assassin_score", "spam_assassin_score", True),
+    ("domain_blacklist_count", "domain_blacklist_count", False),
+    ("domain_ip_blacklist_count", "domain_ip_blacklist_count", False),
+    ("spam_assassin_report", "spam_assassin_report", False),
+    ("blacklist_report", "blacklist_report", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport")
@@ -39,88 +41,99 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        address = self.address
+        try:
+            address = self.address
 
-        blacklisted_count = self.blacklisted_count
+            blacklisted_count = self.blacklisted_count
 
-        details: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.details, Unset):
-            details = []
-            for details_item_data in self.details:
-                details_item = details_item_data.to_dict()
-                details.append(details_item)
+            details: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.details, Unset):
+                if not isinstance(self.details, list):
+                    raise TypeError("not a list")
+                details = []
+                for details_item_data in self.details:
+                    details_item = details_item_data.to_dict()
+                    details.append(details_item)
 
-        ip = self.ip
+            ip = self.ip
 
-        is_blacklisted = self.is_blacklisted
+            is_blacklisted = self.is_blacklisted
 
-        is_domain = self.is_domain
+            is_domain = self.is_domain
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if address is not UNSET:
-            field_dict["address"] = address
-        if blacklisted_count is not UNSET:
-            field_dict["blacklisted_count"] = blacklisted_count
-        if details is not UNSET:
-            field_dict["details"] = details
-        if ip is not UNSET:
-            field_dict["ip"] = ip
-        if is_blacklisted is not UNSET:
-            field_dict["is_blacklisted"] = is_blacklisted
-        if is_domain is not UNSET:
-            field_dict["is_domain"] = is_domain
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if address is not UNSET:
+                field_dict["address"] = address
+            if blacklisted_count is not UNSET:
+                field_dict["blacklisted_count"] = blacklisted_count
+            if details is not UNSET:
+                field_dict["details"] = details
+            if ip is not UNSET:
+                field_dict["ip"] = ip
+            if is_blacklisted is not UNSET:
+                field_dict["is_blacklisted"] = is_blacklisted
+            if is_domain is not UNSET:
+                field_dict["is_domain"] = is_domain
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        address = d.pop("address", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                address = d.pop("address", UNSET)
 
-        blacklisted_count = d.pop("blacklisted_count", UNSET)
+                blacklisted_count = d.pop("blacklisted_count", UNSET)
 
-        _details = d.pop("details", UNSET)
-        details: (
-            list[InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem] | Unset
-        ) = UNSET
-        if _details is not UNSET:
-            details = []
-            for details_item_data in _details:
-                details_item = InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem.from_dict(
-                    details_item_data
+                _details = d.pop("details", UNSET)
+                details: (
+                    list[InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem]
+                    | Unset
+                ) = UNSET
+                if _details is not UNSET:
+                    if type(_details) is not list:
+                        raise TypeError("details is not a list")
+                    details = []
+                    for details_item_data in _details:
+                        details_item = InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem.from_dict(
+                            details_item_data
+                        )
+
+                        details.append(details_item)
+
+                ip = d.pop("ip", UNSET)
+
+                is_blacklisted = d.pop("is_blacklisted", UNSET)
+
+                is_domain = d.pop("is_domain", UNSET)
+
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report = cls(
+                    address,
+                    blacklisted_count,
+                    details,
+                    ip,
+                    is_blacklisted,
+                    is_domain,
                 )
 
-                details.append(details_item)
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report.additional_properties = d
+                if (
+                    (type(address) is str or address is UNSET)
+                    and (type(blacklisted_count) is int or blacklisted_count is UNSET)
+                    and (type(ip) is str or ip is UNSET)
+                    and (type(is_blacklisted) is bool or is_blacklisted is UNSET)
+                    and (type(is_domain) is bool or is_domain is UNSET)
+                ):
+                    return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report
 
-        ip = d.pop("ip", UNSET)
-
-        is_blacklisted = d.pop("is_blacklisted", UNSET)
-
-        is_domain = d.pop("is_domain", UNSET)
-
-        inbox_placement_blacklist_and_spam_assassin_report_blacklist_report = cls(
-            address,
-            blacklisted_count,
-            details,
-            ip,
-            is_blacklisted,
-            is_domain,
-        )
-
-        inbox_placement_blacklist_and_spam_assassin_report_blacklist_report.additional_properties = d
-        if not (
-            (type(address) is str or address is UNSET)
-            and (type(blacklisted_count) is int or blacklisted_count is UNSET)
-            and (type(ip) is str or ip is UNSET)
-            and (type(is_blacklisted) is bool or is_blacklisted is UNSET)
-            and (type(is_domain) is bool or is_domain is UNSET)
-        ):
-            _check_shape(
-                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report, _SHAPE
-            )
-        return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -139,47 +152,14 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReport:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "address",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "blacklisted_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ip",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_blacklisted",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_domain",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("address", "address", False),
+    ("blacklisted_count", "blacklisted_count", False),
+    ("details", "details", False),
+    ("ip", "ip", False),
+    ("is_blacklisted", "is_blacklisted", False),
+    ("is_domain", "is_domain", False),
 )
 
 

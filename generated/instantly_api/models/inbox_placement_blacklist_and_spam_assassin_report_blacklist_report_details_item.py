@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem")
@@ -29,50 +31,57 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        blacklist = self.blacklist
+        try:
+            blacklist = self.blacklist
 
-        is_listed = self.is_listed
+            is_listed = self.is_listed
 
-        test_type = self.test_type
+            test_type = self.test_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if blacklist is not UNSET:
-            field_dict["blacklist"] = blacklist
-        if is_listed is not UNSET:
-            field_dict["is_listed"] = is_listed
-        if test_type is not UNSET:
-            field_dict["test_type"] = test_type
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if blacklist is not UNSET:
+                field_dict["blacklist"] = blacklist
+            if is_listed is not UNSET:
+                field_dict["is_listed"] = is_listed
+            if test_type is not UNSET:
+                field_dict["test_type"] = test_type
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        blacklist = d.pop("blacklist", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                blacklist = d.pop("blacklist", UNSET)
 
-        is_listed = d.pop("is_listed", UNSET)
+                is_listed = d.pop("is_listed", UNSET)
 
-        test_type = d.pop("test_type", UNSET)
+                test_type = d.pop("test_type", UNSET)
 
-        inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item = cls(
-            blacklist,
-            is_listed,
-            test_type,
-        )
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item = (
+                    cls(
+                        blacklist,
+                        is_listed,
+                        test_type,
+                    )
+                )
 
-        inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item.additional_properties = d
-        if not (
-            (type(blacklist) is str or blacklist is UNSET)
-            and (type(is_listed) is bool or is_listed is UNSET)
-            and (type(test_type) is str or test_type is UNSET)
-        ):
-            _check_shape(
-                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item,
-                _SHAPE,
-            )
-        return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item
+                inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item.additional_properties = d
+                if (
+                    (type(blacklist) is str or blacklist is UNSET)
+                    and (type(is_listed) is bool or is_listed is UNSET)
+                    and (type(test_type) is str or test_type is UNSET)
+                ):
+                    return inbox_placement_blacklist_and_spam_assassin_report_blacklist_report_details_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,29 +100,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportBlacklistReportDetailsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "blacklist",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_listed",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "test_type",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("blacklist", "blacklist", False),
+    ("is_listed", "is_listed", False),
+    ("test_type", "test_type", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport")
@@ -33,64 +35,74 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_spam = self.is_spam
+        try:
+            is_spam = self.is_spam
 
-        report: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.report, Unset):
-            report = []
-            for report_item_data in self.report:
-                report_item = report_item_data.to_dict()
-                report.append(report_item)
+            report: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.report, Unset):
+                if not isinstance(self.report, list):
+                    raise TypeError("not a list")
+                report = []
+                for report_item_data in self.report:
+                    report_item = report_item_data.to_dict()
+                    report.append(report_item)
 
-        spam_score = self.spam_score
+            spam_score = self.spam_score
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if is_spam is not UNSET:
-            field_dict["is_spam"] = is_spam
-        if report is not UNSET:
-            field_dict["report"] = report
-        if spam_score is not UNSET:
-            field_dict["spam_score"] = spam_score
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if is_spam is not UNSET:
+                field_dict["is_spam"] = is_spam
+            if report is not UNSET:
+                field_dict["report"] = report
+            if spam_score is not UNSET:
+                field_dict["spam_score"] = spam_score
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        is_spam = d.pop("is_spam", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                is_spam = d.pop("is_spam", UNSET)
 
-        _report = d.pop("report", UNSET)
-        report: (
-            list[InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem] | Unset
-        ) = UNSET
-        if _report is not UNSET:
-            report = []
-            for report_item_data in _report:
-                report_item = InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem.from_dict(
-                    report_item_data
+                _report = d.pop("report", UNSET)
+                report: (
+                    list[InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem]
+                    | Unset
+                ) = UNSET
+                if _report is not UNSET:
+                    if type(_report) is not list:
+                        raise TypeError("report is not a list")
+                    report = []
+                    for report_item_data in _report:
+                        report_item = InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem.from_dict(
+                            report_item_data
+                        )
+
+                        report.append(report_item)
+
+                spam_score = d.pop("spam_score", UNSET)
+
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report = cls(
+                    is_spam,
+                    report,
+                    spam_score,
                 )
 
-                report.append(report_item)
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report.additional_properties = d
+                if (type(is_spam) is bool or is_spam is UNSET) and (
+                    type(spam_score) is int or spam_score is UNSET
+                ):
+                    return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report
 
-        spam_score = d.pop("spam_score", UNSET)
-
-        inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report = cls(
-            is_spam,
-            report,
-            spam_score,
-        )
-
-        inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report.additional_properties = d
-        if not (
-            (type(is_spam) is bool or is_spam is UNSET)
-            and (type(spam_score) is int or spam_score is UNSET)
-        ):
-            _check_shape(
-                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report, _SHAPE
-            )
-        return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,23 +121,11 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReport:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "is_spam",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "spam_score",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("is_spam", "is_spam", False),
+    ("report", "report", False),
+    ("spam_score", "spam_score", False),
 )
 
 

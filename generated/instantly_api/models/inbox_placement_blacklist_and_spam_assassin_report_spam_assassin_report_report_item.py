@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem")
 
@@ -28,46 +31,51 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        description = self.description
+        try:
+            description = self.description
 
-        name = self.name
+            name = self.name
 
-        score = self.score
+            score = self.score
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "name": name,
-                "score": score,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if description is not UNSET:
+                field_dict["description"] = description
+            if name is not UNSET:
+                field_dict["name"] = name
+            if score is not UNSET:
+                field_dict["score"] = score
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        description = d.pop("description")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                description = d.pop("description")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        score = d.pop("score")
+                score = d.pop("score")
 
-        inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item = cls(
-            description,
-            name,
-            score,
-        )
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item = cls(
+                    description,
+                    name,
+                    score,
+                )
 
-        inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item.additional_properties = d
-        if not (type(description) is str and type(name) is str and type(score) is str):
-            _check_shape(
-                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item,
-                _SHAPE,
-            )
-        return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item
+                inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item.additional_properties = d
+                if type(description) is str and type(name) is str and type(score) is str:
+                    return inbox_placement_blacklist_and_spam_assassin_report_spam_assassin_report_report_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,8 +94,9 @@ class InboxPlacementBlacklistAndSpamAssassinReportSpamAssassinReportReportItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("description", (str,), None),
-    ("name", (str,), None),
-    ("score", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("description", "description", True),
+    ("name", "name", True),
+    ("score", "score", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementDeliverabilityInsight")
@@ -51,197 +53,209 @@ class InboxPlacementDeliverabilityInsight:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        test_id = self.test_id
+        try:
+            test_id = self.test_id
 
-        from_: None | str | Unset
-        if isinstance(self.from_, Unset):
-            from_ = UNSET
-        else:
-            from_ = self.from_
+            from_: None | str | Unset
+            if isinstance(self.from_, Unset):
+                from_ = UNSET
+            else:
+                from_ = self.from_
 
-        to: None | str | Unset
-        if isinstance(self.to, Unset):
-            to = UNSET
-        else:
-            to = self.to
+            to: None | str | Unset
+            if isinstance(self.to, Unset):
+                to = UNSET
+            else:
+                to = self.to
 
-        previous_from: None | str | Unset
-        if isinstance(self.previous_from, Unset):
-            previous_from = UNSET
-        else:
-            previous_from = self.previous_from
+            previous_from: None | str | Unset
+            if isinstance(self.previous_from, Unset):
+                previous_from = UNSET
+            else:
+                previous_from = self.previous_from
 
-        previous_to: None | str | Unset
-        if isinstance(self.previous_to, Unset):
-            previous_to = UNSET
-        else:
-            previous_to = self.previous_to
+            previous_to: None | str | Unset
+            if isinstance(self.previous_to, Unset):
+                previous_to = UNSET
+            else:
+                previous_to = self.previous_to
 
-        sender_esp = self.sender_esp
+            sender_esp = self.sender_esp
 
-        recipient_esp = self.recipient_esp
+            recipient_esp = self.recipient_esp
 
-        spam_percentage: float | None | Unset
-        if isinstance(self.spam_percentage, Unset):
-            spam_percentage = UNSET
-        else:
-            spam_percentage = self.spam_percentage
+            spam_percentage: float | None | Unset
+            if isinstance(self.spam_percentage, Unset):
+                spam_percentage = UNSET
+            else:
+                spam_percentage = self.spam_percentage
 
-        inbox_percentage: float | None | Unset
-        if isinstance(self.inbox_percentage, Unset):
-            inbox_percentage = UNSET
-        else:
-            inbox_percentage = self.inbox_percentage
+            inbox_percentage: float | None | Unset
+            if isinstance(self.inbox_percentage, Unset):
+                inbox_percentage = UNSET
+            else:
+                inbox_percentage = self.inbox_percentage
 
-        category_percentage: float | None | Unset
-        if isinstance(self.category_percentage, Unset):
-            category_percentage = UNSET
-        else:
-            category_percentage = self.category_percentage
+            category_percentage: float | None | Unset
+            if isinstance(self.category_percentage, Unset):
+                category_percentage = UNSET
+            else:
+                category_percentage = self.category_percentage
 
-        prev_spam_percentage: float | None | Unset
-        if isinstance(self.prev_spam_percentage, Unset):
-            prev_spam_percentage = UNSET
-        else:
-            prev_spam_percentage = self.prev_spam_percentage
+            prev_spam_percentage: float | None | Unset
+            if isinstance(self.prev_spam_percentage, Unset):
+                prev_spam_percentage = UNSET
+            else:
+                prev_spam_percentage = self.prev_spam_percentage
 
-        prev_inbox_percentage: float | None | Unset
-        if isinstance(self.prev_inbox_percentage, Unset):
-            prev_inbox_percentage = UNSET
-        else:
-            prev_inbox_percentage = self.prev_inbox_percentage
+            prev_inbox_percentage: float | None | Unset
+            if isinstance(self.prev_inbox_percentage, Unset):
+                prev_inbox_percentage = UNSET
+            else:
+                prev_inbox_percentage = self.prev_inbox_percentage
 
-        prev_category_percentage: float | None | Unset
-        if isinstance(self.prev_category_percentage, Unset):
-            prev_category_percentage = UNSET
-        else:
-            prev_category_percentage = self.prev_category_percentage
+            prev_category_percentage: float | None | Unset
+            if isinstance(self.prev_category_percentage, Unset):
+                prev_category_percentage = UNSET
+            else:
+                prev_category_percentage = self.prev_category_percentage
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if test_id is not UNSET:
-            field_dict["test_id"] = test_id
-        if from_ is not UNSET:
-            field_dict["from"] = from_
-        if to is not UNSET:
-            field_dict["to"] = to
-        if previous_from is not UNSET:
-            field_dict["previous_from"] = previous_from
-        if previous_to is not UNSET:
-            field_dict["previous_to"] = previous_to
-        if sender_esp is not UNSET:
-            field_dict["sender_esp"] = sender_esp
-        if recipient_esp is not UNSET:
-            field_dict["recipient_esp"] = recipient_esp
-        if spam_percentage is not UNSET:
-            field_dict["spam_percentage"] = spam_percentage
-        if inbox_percentage is not UNSET:
-            field_dict["inbox_percentage"] = inbox_percentage
-        if category_percentage is not UNSET:
-            field_dict["category_percentage"] = category_percentage
-        if prev_spam_percentage is not UNSET:
-            field_dict["prev_spam_percentage"] = prev_spam_percentage
-        if prev_inbox_percentage is not UNSET:
-            field_dict["prev_inbox_percentage"] = prev_inbox_percentage
-        if prev_category_percentage is not UNSET:
-            field_dict["prev_category_percentage"] = prev_category_percentage
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if test_id is not UNSET:
+                field_dict["test_id"] = test_id
+            if from_ is not UNSET:
+                field_dict["from"] = from_
+            if to is not UNSET:
+                field_dict["to"] = to
+            if previous_from is not UNSET:
+                field_dict["previous_from"] = previous_from
+            if previous_to is not UNSET:
+                field_dict["previous_to"] = previous_to
+            if sender_esp is not UNSET:
+                field_dict["sender_esp"] = sender_esp
+            if recipient_esp is not UNSET:
+                field_dict["recipient_esp"] = recipient_esp
+            if spam_percentage is not UNSET:
+                field_dict["spam_percentage"] = spam_percentage
+            if inbox_percentage is not UNSET:
+                field_dict["inbox_percentage"] = inbox_percentage
+            if category_percentage is not UNSET:
+                field_dict["category_percentage"] = category_percentage
+            if prev_spam_percentage is not UNSET:
+                field_dict["prev_spam_percentage"] = prev_spam_percentage
+            if prev_inbox_percentage is not UNSET:
+                field_dict["prev_inbox_percentage"] = prev_inbox_percentage
+            if prev_category_percentage is not UNSET:
+                field_dict["prev_category_percentage"] = prev_category_percentage
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        test_id = d.pop("test_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                test_id = d.pop("test_id", UNSET)
 
-        from_ = d.pop("from", UNSET)
+                from_ = d.pop("from", UNSET)
 
-        to = d.pop("to", UNSET)
+                to = d.pop("to", UNSET)
 
-        previous_from = d.pop("previous_from", UNSET)
+                previous_from = d.pop("previous_from", UNSET)
 
-        previous_to = d.pop("previous_to", UNSET)
+                previous_to = d.pop("previous_to", UNSET)
 
-        sender_esp = d.pop("sender_esp", UNSET)
+                sender_esp = d.pop("sender_esp", UNSET)
 
-        recipient_esp = d.pop("recipient_esp", UNSET)
+                recipient_esp = d.pop("recipient_esp", UNSET)
 
-        spam_percentage = d.pop("spam_percentage", UNSET)
+                spam_percentage = d.pop("spam_percentage", UNSET)
 
-        inbox_percentage = d.pop("inbox_percentage", UNSET)
+                inbox_percentage = d.pop("inbox_percentage", UNSET)
 
-        category_percentage = d.pop("category_percentage", UNSET)
+                category_percentage = d.pop("category_percentage", UNSET)
 
-        prev_spam_percentage = d.pop("prev_spam_percentage", UNSET)
+                prev_spam_percentage = d.pop("prev_spam_percentage", UNSET)
 
-        prev_inbox_percentage = d.pop("prev_inbox_percentage", UNSET)
+                prev_inbox_percentage = d.pop("prev_inbox_percentage", UNSET)
 
-        prev_category_percentage = d.pop("prev_category_percentage", UNSET)
+                prev_category_percentage = d.pop("prev_category_percentage", UNSET)
 
-        inbox_placement_deliverability_insight = cls(
-            test_id,
-            from_,
-            to,
-            previous_from,
-            previous_to,
-            sender_esp,
-            recipient_esp,
-            spam_percentage,
-            inbox_percentage,
-            category_percentage,
-            prev_spam_percentage,
-            prev_inbox_percentage,
-            prev_category_percentage,
-        )
+                inbox_placement_deliverability_insight = cls(
+                    test_id,
+                    from_,
+                    to,
+                    previous_from,
+                    previous_to,
+                    sender_esp,
+                    recipient_esp,
+                    spam_percentage,
+                    inbox_percentage,
+                    category_percentage,
+                    prev_spam_percentage,
+                    prev_inbox_percentage,
+                    prev_category_percentage,
+                )
 
-        inbox_placement_deliverability_insight.additional_properties = d
-        if not (
-            (type(test_id) is str or test_id is UNSET)
-            and (from_ is None or type(from_) is str or from_ is UNSET)
-            and (to is None or type(to) is str or to is UNSET)
-            and (previous_from is None or type(previous_from) is str or previous_from is UNSET)
-            and (previous_to is None or type(previous_to) is str or previous_to is UNSET)
-            and (type(sender_esp) is int or sender_esp is UNSET)
-            and (type(recipient_esp) is int or recipient_esp is UNSET)
-            and (
-                type(spam_percentage) is float
-                or type(spam_percentage) is int
-                or spam_percentage is None
-                or spam_percentage is UNSET
-            )
-            and (
-                type(inbox_percentage) is float
-                or type(inbox_percentage) is int
-                or inbox_percentage is None
-                or inbox_percentage is UNSET
-            )
-            and (
-                type(category_percentage) is float
-                or type(category_percentage) is int
-                or category_percentage is None
-                or category_percentage is UNSET
-            )
-            and (
-                type(prev_spam_percentage) is float
-                or type(prev_spam_percentage) is int
-                or prev_spam_percentage is None
-                or prev_spam_percentage is UNSET
-            )
-            and (
-                type(prev_inbox_percentage) is float
-                or type(prev_inbox_percentage) is int
-                or prev_inbox_percentage is None
-                or prev_inbox_percentage is UNSET
-            )
-            and (
-                type(prev_category_percentage) is float
-                or type(prev_category_percentage) is int
-                or prev_category_percentage is None
-                or prev_category_percentage is UNSET
-            )
-        ):
-            _check_shape(inbox_placement_deliverability_insight, _SHAPE)
-        return inbox_placement_deliverability_insight
+                inbox_placement_deliverability_insight.additional_properties = d
+                if (
+                    (type(test_id) is str or test_id is UNSET)
+                    and (from_ is None or type(from_) is str or from_ is UNSET)
+                    and (to is None or type(to) is str or to is UNSET)
+                    and (
+                        previous_from is None
+                        or type(previous_from) is str
+                        or previous_from is UNSET
+                    )
+                    and (previous_to is None or type(previous_to) is str or previous_to is UNSET)
+                    and (type(sender_esp) is int or sender_esp is UNSET)
+                    and (type(recipient_esp) is int or recipient_esp is UNSET)
+                    and (
+                        type(spam_percentage) is float
+                        or type(spam_percentage) is int
+                        or spam_percentage is None
+                        or spam_percentage is UNSET
+                    )
+                    and (
+                        type(inbox_percentage) is float
+                        or type(inbox_percentage) is int
+                        or inbox_percentage is None
+                        or inbox_percentage is UNSET
+                    )
+                    and (
+                        type(category_percentage) is float
+                        or type(category_percentage) is int
+                        or category_percentage is None
+                        or category_percentage is UNSET
+                    )
+                    and (
+                        type(prev_spam_percentage) is float
+                        or type(prev_spam_percentage) is int
+                        or prev_spam_percentage is None
+                        or prev_spam_percentage is UNSET
+                    )
+                    and (
+                        type(prev_inbox_percentage) is float
+                        or type(prev_inbox_percentage) is int
+                        or prev_inbox_percentage is None
+                        or prev_inbox_percentage is UNSET
+                    )
+                    and (
+                        type(prev_category_percentage) is float
+                        or type(prev_category_percentage) is int
+                        or prev_category_percentage is None
+                        or prev_category_percentage is UNSET
+                    )
+                ):
+                    return inbox_placement_deliverability_insight
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -260,125 +274,19 @@ class InboxPlacementDeliverabilityInsight:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "test_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "from_",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "previous_from",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "previous_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sender_esp",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipient_esp",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "spam_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "inbox_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "category_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prev_spam_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prev_inbox_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "prev_category_percentage",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("test_id", "test_id", False),
+    ("from_", "from", False),
+    ("to", "to", False),
+    ("previous_from", "previous_from", False),
+    ("previous_to", "previous_to", False),
+    ("sender_esp", "sender_esp", False),
+    ("recipient_esp", "recipient_esp", False),
+    ("spam_percentage", "spam_percentage", False),
+    ("inbox_percentage", "inbox_percentage", False),
+    ("category_percentage", "category_percentage", False),
+    ("prev_spam_percentage", "prev_spam_percentage", False),
+    ("prev_inbox_percentage", "prev_inbox_percentage", False),
+    ("prev_category_percentage", "prev_category_percentage", False),
 )

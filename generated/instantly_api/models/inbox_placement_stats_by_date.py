@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="InboxPlacementStatsByDate")
 
@@ -34,68 +37,79 @@ class InboxPlacementStatsByDate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        timestamp_created_date = self.timestamp_created_date
+        try:
+            timestamp_created_date = self.timestamp_created_date
 
-        sent_count = self.sent_count
+            sent_count = self.sent_count
 
-        received_count = self.received_count
+            received_count = self.received_count
 
-        spam_count = self.spam_count
+            spam_count = self.spam_count
 
-        inbox_count = self.inbox_count
+            inbox_count = self.inbox_count
 
-        category_count = self.category_count
+            category_count = self.category_count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "timestamp_created_date": timestamp_created_date,
-                "sent_count": sent_count,
-                "received_count": received_count,
-                "spam_count": spam_count,
-                "inbox_count": inbox_count,
-                "category_count": category_count,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if timestamp_created_date is not UNSET:
+                field_dict["timestamp_created_date"] = timestamp_created_date
+            if sent_count is not UNSET:
+                field_dict["sent_count"] = sent_count
+            if received_count is not UNSET:
+                field_dict["received_count"] = received_count
+            if spam_count is not UNSET:
+                field_dict["spam_count"] = spam_count
+            if inbox_count is not UNSET:
+                field_dict["inbox_count"] = inbox_count
+            if category_count is not UNSET:
+                field_dict["category_count"] = category_count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        timestamp_created_date = d.pop("timestamp_created_date")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                timestamp_created_date = d.pop("timestamp_created_date")
 
-        sent_count = d.pop("sent_count")
+                sent_count = d.pop("sent_count")
 
-        received_count = d.pop("received_count")
+                received_count = d.pop("received_count")
 
-        spam_count = d.pop("spam_count")
+                spam_count = d.pop("spam_count")
 
-        inbox_count = d.pop("inbox_count")
+                inbox_count = d.pop("inbox_count")
 
-        category_count = d.pop("category_count")
+                category_count = d.pop("category_count")
 
-        inbox_placement_stats_by_date = cls(
-            timestamp_created_date,
-            sent_count,
-            received_count,
-            spam_count,
-            inbox_count,
-            category_count,
-        )
+                inbox_placement_stats_by_date = cls(
+                    timestamp_created_date,
+                    sent_count,
+                    received_count,
+                    spam_count,
+                    inbox_count,
+                    category_count,
+                )
 
-        inbox_placement_stats_by_date.additional_properties = d
-        if not (
-            type(timestamp_created_date) is str
-            and (type(sent_count) is float or type(sent_count) is int)
-            and (type(received_count) is float or type(received_count) is int)
-            and (type(spam_count) is float or type(spam_count) is int)
-            and (type(inbox_count) is float or type(inbox_count) is int)
-            and (type(category_count) is float or type(category_count) is int)
-        ):
-            _check_shape(inbox_placement_stats_by_date, _SHAPE)
-        return inbox_placement_stats_by_date
+                inbox_placement_stats_by_date.additional_properties = d
+                if (
+                    type(timestamp_created_date) is str
+                    and (type(sent_count) is float or type(sent_count) is int)
+                    and (type(received_count) is float or type(received_count) is int)
+                    and (type(spam_count) is float or type(spam_count) is int)
+                    and (type(inbox_count) is float or type(inbox_count) is int)
+                    and (type(category_count) is float or type(category_count) is int)
+                ):
+                    return inbox_placement_stats_by_date
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -114,46 +128,12 @@ class InboxPlacementStatsByDate:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("timestamp_created_date", (str,), None),
-    (
-        "sent_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "received_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "spam_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "inbox_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "category_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("timestamp_created_date", "timestamp_created_date", True),
+    ("sent_count", "sent_count", True),
+    ("received_count", "received_count", True),
+    ("spam_count", "spam_count", True),
+    ("inbox_count", "inbox_count", True),
+    ("category_count", "category_count", True),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="InboxPlacementStatsByTest")
 
@@ -38,82 +41,95 @@ class InboxPlacementStatsByTest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        test_id = self.test_id
+        try:
+            test_id = self.test_id
 
-        count = self.count
+            count = self.count
 
-        spam_count = self.spam_count
+            spam_count = self.spam_count
 
-        spam_percent = self.spam_percent
+            spam_percent = self.spam_percent
 
-        inbox_count = self.inbox_count
+            inbox_count = self.inbox_count
 
-        inbox_percent = self.inbox_percent
+            inbox_percent = self.inbox_percent
 
-        category_count = self.category_count
+            category_count = self.category_count
 
-        category_percent = self.category_percent
+            category_percent = self.category_percent
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "test_id": test_id,
-                "count": count,
-                "spam_count": spam_count,
-                "spam_percent": spam_percent,
-                "inbox_count": inbox_count,
-                "inbox_percent": inbox_percent,
-                "category_count": category_count,
-                "category_percent": category_percent,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if test_id is not UNSET:
+                field_dict["test_id"] = test_id
+            if count is not UNSET:
+                field_dict["count"] = count
+            if spam_count is not UNSET:
+                field_dict["spam_count"] = spam_count
+            if spam_percent is not UNSET:
+                field_dict["spam_percent"] = spam_percent
+            if inbox_count is not UNSET:
+                field_dict["inbox_count"] = inbox_count
+            if inbox_percent is not UNSET:
+                field_dict["inbox_percent"] = inbox_percent
+            if category_count is not UNSET:
+                field_dict["category_count"] = category_count
+            if category_percent is not UNSET:
+                field_dict["category_percent"] = category_percent
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        test_id = d.pop("test_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                test_id = d.pop("test_id")
 
-        count = d.pop("count")
+                count = d.pop("count")
 
-        spam_count = d.pop("spam_count")
+                spam_count = d.pop("spam_count")
 
-        spam_percent = d.pop("spam_percent")
+                spam_percent = d.pop("spam_percent")
 
-        inbox_count = d.pop("inbox_count")
+                inbox_count = d.pop("inbox_count")
 
-        inbox_percent = d.pop("inbox_percent")
+                inbox_percent = d.pop("inbox_percent")
 
-        category_count = d.pop("category_count")
+                category_count = d.pop("category_count")
 
-        category_percent = d.pop("category_percent")
+                category_percent = d.pop("category_percent")
 
-        inbox_placement_stats_by_test = cls(
-            test_id,
-            count,
-            spam_count,
-            spam_percent,
-            inbox_count,
-            inbox_percent,
-            category_count,
-            category_percent,
-        )
+                inbox_placement_stats_by_test = cls(
+                    test_id,
+                    count,
+                    spam_count,
+                    spam_percent,
+                    inbox_count,
+                    inbox_percent,
+                    category_count,
+                    category_percent,
+                )
 
-        inbox_placement_stats_by_test.additional_properties = d
-        if not (
-            type(test_id) is str
-            and (type(count) is float or type(count) is int)
-            and (type(spam_count) is float or type(spam_count) is int)
-            and (type(spam_percent) is float or type(spam_percent) is int)
-            and (type(inbox_count) is float or type(inbox_count) is int)
-            and (type(inbox_percent) is float or type(inbox_percent) is int)
-            and (type(category_count) is float or type(category_count) is int)
-            and (type(category_percent) is float or type(category_percent) is int)
-        ):
-            _check_shape(inbox_placement_stats_by_test, _SHAPE)
-        return inbox_placement_stats_by_test
+                inbox_placement_stats_by_test.additional_properties = d
+                if (
+                    type(test_id) is str
+                    and (type(count) is float or type(count) is int)
+                    and (type(spam_count) is float or type(spam_count) is int)
+                    and (type(spam_percent) is float or type(spam_percent) is int)
+                    and (type(inbox_count) is float or type(inbox_count) is int)
+                    and (type(inbox_percent) is float or type(inbox_percent) is int)
+                    and (type(category_count) is float or type(category_count) is int)
+                    and (type(category_percent) is float or type(category_percent) is int)
+                ):
+                    return inbox_placement_stats_by_test
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -132,62 +148,14 @@ class InboxPlacementStatsByTest:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("test_id", (str,), None),
-    (
-        "count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "spam_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "spam_percent",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "inbox_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "inbox_percent",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "category_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "category_percent",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("test_id", "test_id", True),
+    ("count", "count", True),
+    ("spam_count", "spam_count", True),
+    ("spam_percent", "spam_percent", True),
+    ("inbox_count", "inbox_count", True),
+    ("inbox_percent", "inbox_percent", True),
+    ("category_count", "category_count", True),
+    ("category_percent", "category_percent", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestDetails")
@@ -93,302 +95,327 @@ class InboxPlacementTestDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        name = self.name
+            name = self.name
 
-        delivery_mode: int | None | Unset
-        if isinstance(self.delivery_mode, Unset):
-            delivery_mode = UNSET
-        else:
-            delivery_mode = self.delivery_mode
+            delivery_mode: int | None | Unset
+            if isinstance(self.delivery_mode, Unset):
+                delivery_mode = UNSET
+            else:
+                delivery_mode = self.delivery_mode
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        schedule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schedule, Unset):
-            schedule = self.schedule.to_dict()
+            schedule: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.schedule, Unset):
+                schedule = self.schedule.to_dict()
 
-        type_ = self.type_
+            type_ = self.type_
 
-        sending_method = self.sending_method
+            sending_method = self.sending_method
 
-        campaign_id: None | str | Unset
-        if isinstance(self.campaign_id, Unset):
-            campaign_id = UNSET
-        else:
-            campaign_id = self.campaign_id
+            campaign_id: None | str | Unset
+            if isinstance(self.campaign_id, Unset):
+                campaign_id = UNSET
+            else:
+                campaign_id = self.campaign_id
 
-        email_subject = self.email_subject
+            email_subject = self.email_subject
 
-        email_body = self.email_body
+            email_body = self.email_body
 
-        emails: list[str] | Unset = UNSET
-        if not isinstance(self.emails, Unset):
-            emails = self.emails
+            emails: list[str] | Unset = UNSET
+            if not isinstance(self.emails, Unset):
+                emails = self.emails
 
-        test_code: None | str | Unset
-        if isinstance(self.test_code, Unset):
-            test_code = UNSET
-        else:
-            test_code = self.test_code
+            test_code: None | str | Unset
+            if isinstance(self.test_code, Unset):
+                test_code = UNSET
+            else:
+                test_code = self.test_code
 
-        tags: list[str] | None | Unset
-        if isinstance(self.tags, Unset):
-            tags = UNSET
-        elif isinstance(self.tags, list):
-            tags = self.tags
+            tags: list[str] | None | Unset
+            if isinstance(self.tags, Unset):
+                tags = UNSET
+            elif isinstance(self.tags, list):
+                tags = self.tags
 
-        else:
-            tags = self.tags
+            else:
+                tags = self.tags
 
-        text_only: bool | None | Unset
-        if isinstance(self.text_only, Unset):
-            text_only = UNSET
-        else:
-            text_only = self.text_only
+            text_only: bool | None | Unset
+            if isinstance(self.text_only, Unset):
+                text_only = UNSET
+            else:
+                text_only = self.text_only
 
-        recipients: list[str] | Unset = UNSET
-        if not isinstance(self.recipients, Unset):
-            recipients = self.recipients
+            recipients: list[str] | Unset = UNSET
+            if not isinstance(self.recipients, Unset):
+                recipients = self.recipients
 
-        recipients_labels: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.recipients_labels, Unset):
-            recipients_labels = []
-            for recipients_labels_item_data in self.recipients_labels:
-                recipients_labels_item = recipients_labels_item_data.to_dict()
-                recipients_labels.append(recipients_labels_item)
+            recipients_labels: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.recipients_labels, Unset):
+                if not isinstance(self.recipients_labels, list):
+                    raise TypeError("not a list")
+                recipients_labels = []
+                for recipients_labels_item_data in self.recipients_labels:
+                    recipients_labels_item = recipients_labels_item_data.to_dict()
+                    recipients_labels.append(recipients_labels_item)
 
-        timestamp_created = self.timestamp_created
+            timestamp_created = self.timestamp_created
 
-        timestamp_next_run: None | str | Unset
-        if isinstance(self.timestamp_next_run, Unset):
-            timestamp_next_run = UNSET
-        else:
-            timestamp_next_run = self.timestamp_next_run
+            timestamp_next_run: None | str | Unset
+            if isinstance(self.timestamp_next_run, Unset):
+                timestamp_next_run = UNSET
+            else:
+                timestamp_next_run = self.timestamp_next_run
 
-        automations: list[dict[str, Any]] | None | Unset
-        if isinstance(self.automations, Unset):
-            automations = UNSET
-        elif isinstance(self.automations, list):
-            automations = []
-            for automations_type_1_item_data in self.automations:
-                automations_type_1_item = automations_type_1_item_data.to_dict()
-                automations.append(automations_type_1_item)
+            automations: list[dict[str, Any]] | None | Unset
+            if isinstance(self.automations, Unset):
+                automations = UNSET
+            elif isinstance(self.automations, list):
+                if not isinstance(self.automations, list):
+                    raise TypeError("not a list")
+                automations = []
+                for automations_type_1_item_data in self.automations:
+                    automations_type_1_item = automations_type_1_item_data.to_dict()
+                    automations.append(automations_type_1_item)
 
-        else:
-            automations = self.automations
+            else:
+                automations = self.automations
 
-        status: int | None | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: int | None | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        not_sending_status: None | str | Unset
-        if isinstance(self.not_sending_status, Unset):
-            not_sending_status = UNSET
-        else:
-            not_sending_status = self.not_sending_status
+            not_sending_status: None | str | Unset
+            if isinstance(self.not_sending_status, Unset):
+                not_sending_status = UNSET
+            else:
+                not_sending_status = self.not_sending_status
 
-        metadata: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.metadata, Unset):
-            metadata = self.metadata.to_dict()
+            metadata: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.metadata, Unset):
+                metadata = self.metadata.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if organization_id is not UNSET:
-            field_dict["organization_id"] = organization_id
-        if name is not UNSET:
-            field_dict["name"] = name
-        if delivery_mode is not UNSET:
-            field_dict["delivery_mode"] = delivery_mode
-        if description is not UNSET:
-            field_dict["description"] = description
-        if schedule is not UNSET:
-            field_dict["schedule"] = schedule
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if sending_method is not UNSET:
-            field_dict["sending_method"] = sending_method
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if email_subject is not UNSET:
-            field_dict["email_subject"] = email_subject
-        if email_body is not UNSET:
-            field_dict["email_body"] = email_body
-        if emails is not UNSET:
-            field_dict["emails"] = emails
-        if test_code is not UNSET:
-            field_dict["test_code"] = test_code
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if text_only is not UNSET:
-            field_dict["text_only"] = text_only
-        if recipients is not UNSET:
-            field_dict["recipients"] = recipients
-        if recipients_labels is not UNSET:
-            field_dict["recipients_labels"] = recipients_labels
-        if timestamp_created is not UNSET:
-            field_dict["timestamp_created"] = timestamp_created
-        if timestamp_next_run is not UNSET:
-            field_dict["timestamp_next_run"] = timestamp_next_run
-        if automations is not UNSET:
-            field_dict["automations"] = automations
-        if status is not UNSET:
-            field_dict["status"] = status
-        if not_sending_status is not UNSET:
-            field_dict["not_sending_status"] = not_sending_status
-        if metadata is not UNSET:
-            field_dict["metadata"] = metadata
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if delivery_mode is not UNSET:
+                field_dict["delivery_mode"] = delivery_mode
+            if description is not UNSET:
+                field_dict["description"] = description
+            if schedule is not UNSET:
+                field_dict["schedule"] = schedule
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if sending_method is not UNSET:
+                field_dict["sending_method"] = sending_method
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if email_subject is not UNSET:
+                field_dict["email_subject"] = email_subject
+            if email_body is not UNSET:
+                field_dict["email_body"] = email_body
+            if emails is not UNSET:
+                field_dict["emails"] = emails
+            if test_code is not UNSET:
+                field_dict["test_code"] = test_code
+            if tags is not UNSET:
+                field_dict["tags"] = tags
+            if text_only is not UNSET:
+                field_dict["text_only"] = text_only
+            if recipients is not UNSET:
+                field_dict["recipients"] = recipients
+            if recipients_labels is not UNSET:
+                field_dict["recipients_labels"] = recipients_labels
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_next_run is not UNSET:
+                field_dict["timestamp_next_run"] = timestamp_next_run
+            if automations is not UNSET:
+                field_dict["automations"] = automations
+            if status is not UNSET:
+                field_dict["status"] = status
+            if not_sending_status is not UNSET:
+                field_dict["not_sending_status"] = not_sending_status
+            if metadata is not UNSET:
+                field_dict["metadata"] = metadata
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        organization_id = d.pop("organization_id", UNSET)
+                organization_id = d.pop("organization_id", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        delivery_mode = d.pop("delivery_mode", UNSET)
+                delivery_mode = d.pop("delivery_mode", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        _schedule = d.pop("schedule", UNSET)
-        schedule: InboxPlacementTestDetailsSchedule | Unset
-        if isinstance(_schedule, Unset):
-            schedule = UNSET
-        else:
-            schedule = InboxPlacementTestDetailsSchedule.from_dict(_schedule)
+                _schedule = d.pop("schedule", UNSET)
+                schedule: InboxPlacementTestDetailsSchedule | Unset
+                if isinstance(_schedule, Unset):
+                    schedule = UNSET
+                else:
+                    schedule = InboxPlacementTestDetailsSchedule.from_dict(_schedule)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        sending_method = d.pop("sending_method", UNSET)
+                sending_method = d.pop("sending_method", UNSET)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        email_subject = d.pop("email_subject", UNSET)
+                email_subject = d.pop("email_subject", UNSET)
 
-        email_body = d.pop("email_body", UNSET)
+                email_body = d.pop("email_body", UNSET)
 
-        emails = cast(list[str], d.pop("emails", UNSET))
+                emails = cast(list[str], d.pop("emails", UNSET))
 
-        test_code = d.pop("test_code", UNSET)
+                test_code = d.pop("test_code", UNSET)
 
-        tags = _parse_tags(d.pop("tags", UNSET))
+                tags = _parse_tags(d.pop("tags", UNSET))
 
-        text_only = d.pop("text_only", UNSET)
+                text_only = d.pop("text_only", UNSET)
 
-        recipients = cast(list[str], d.pop("recipients", UNSET))
+                recipients = cast(list[str], d.pop("recipients", UNSET))
 
-        _recipients_labels = d.pop("recipients_labels", UNSET)
-        recipients_labels: list[InboxPlacementTestDetailsRecipientsLabelsItem] | Unset = UNSET
-        if _recipients_labels is not UNSET:
-            recipients_labels = []
-            for recipients_labels_item_data in _recipients_labels:
-                recipients_labels_item = InboxPlacementTestDetailsRecipientsLabelsItem.from_dict(
-                    recipients_labels_item_data
+                _recipients_labels = d.pop("recipients_labels", UNSET)
+                recipients_labels: list[InboxPlacementTestDetailsRecipientsLabelsItem] | Unset = (
+                    UNSET
+                )
+                if _recipients_labels is not UNSET:
+                    if type(_recipients_labels) is not list:
+                        raise TypeError("recipients_labels is not a list")
+                    recipients_labels = []
+                    for recipients_labels_item_data in _recipients_labels:
+                        recipients_labels_item = (
+                            InboxPlacementTestDetailsRecipientsLabelsItem.from_dict(
+                                recipients_labels_item_data
+                            )
+                        )
+
+                        recipients_labels.append(recipients_labels_item)
+
+                timestamp_created = d.pop("timestamp_created", UNSET)
+
+                timestamp_next_run = d.pop("timestamp_next_run", UNSET)
+
+                automations = _parse_automations(d.pop("automations", UNSET))
+
+                status = d.pop("status", UNSET)
+
+                not_sending_status = d.pop("not_sending_status", UNSET)
+
+                _metadata = d.pop("metadata", UNSET)
+                metadata: InboxPlacementTestDetailsMetadata | Unset
+                if isinstance(_metadata, Unset):
+                    metadata = UNSET
+                else:
+                    metadata = InboxPlacementTestDetailsMetadata.from_dict(_metadata)
+
+                inbox_placement_test_details = cls(
+                    id,
+                    organization_id,
+                    name,
+                    delivery_mode,
+                    description,
+                    schedule,
+                    type_,
+                    sending_method,
+                    campaign_id,
+                    email_subject,
+                    email_body,
+                    emails,
+                    test_code,
+                    tags,
+                    text_only,
+                    recipients,
+                    recipients_labels,
+                    timestamp_created,
+                    timestamp_next_run,
+                    automations,
+                    status,
+                    not_sending_status,
+                    metadata,
                 )
 
-                recipients_labels.append(recipients_labels_item)
+                inbox_placement_test_details.additional_properties = d
+                if (
+                    (type(id) is str or id is UNSET)
+                    and (type(organization_id) is str or organization_id is UNSET)
+                    and (type(name) is str or name is UNSET)
+                    and (
+                        type(delivery_mode) is int
+                        or delivery_mode is None
+                        or delivery_mode is UNSET
+                    )
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(type_) is int or type_ is UNSET)
+                    and (type(sending_method) is int or sending_method is UNSET)
+                    and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+                    and (type(email_subject) is str or email_subject is UNSET)
+                    and (type(email_body) is str or email_body is UNSET)
+                    and (
+                        emails is UNSET
+                        or (type(emails) is list and all(type(_item) is str for _item in emails))
+                    )
+                    and (test_code is None or type(test_code) is str or test_code is UNSET)
+                    and (
+                        tags is None
+                        or tags is UNSET
+                        or (type(tags) is list and all(type(_item) is str for _item in tags))
+                    )
+                    and (type(text_only) is bool or text_only is None or text_only is UNSET)
+                    and (
+                        recipients is UNSET
+                        or (
+                            type(recipients) is list
+                            and all(type(_item) is str for _item in recipients)
+                        )
+                    )
+                    and (type(timestamp_created) is str or timestamp_created is UNSET)
+                    and (
+                        timestamp_next_run is None
+                        or type(timestamp_next_run) is str
+                        or timestamp_next_run is UNSET
+                    )
+                    and (type(status) is int or status is None or status is UNSET)
+                    and (
+                        not_sending_status is None
+                        or type(not_sending_status) is str
+                        or not_sending_status is UNSET
+                    )
+                ):
+                    return inbox_placement_test_details
 
-        timestamp_created = d.pop("timestamp_created", UNSET)
-
-        timestamp_next_run = d.pop("timestamp_next_run", UNSET)
-
-        automations = _parse_automations(d.pop("automations", UNSET))
-
-        status = d.pop("status", UNSET)
-
-        not_sending_status = d.pop("not_sending_status", UNSET)
-
-        _metadata = d.pop("metadata", UNSET)
-        metadata: InboxPlacementTestDetailsMetadata | Unset
-        if isinstance(_metadata, Unset):
-            metadata = UNSET
-        else:
-            metadata = InboxPlacementTestDetailsMetadata.from_dict(_metadata)
-
-        inbox_placement_test_details = cls(
-            id,
-            organization_id,
-            name,
-            delivery_mode,
-            description,
-            schedule,
-            type_,
-            sending_method,
-            campaign_id,
-            email_subject,
-            email_body,
-            emails,
-            test_code,
-            tags,
-            text_only,
-            recipients,
-            recipients_labels,
-            timestamp_created,
-            timestamp_next_run,
-            automations,
-            status,
-            not_sending_status,
-            metadata,
-        )
-
-        inbox_placement_test_details.additional_properties = d
-        if not (
-            (type(id) is str or id is UNSET)
-            and (type(organization_id) is str or organization_id is UNSET)
-            and (type(name) is str or name is UNSET)
-            and (type(delivery_mode) is int or delivery_mode is None or delivery_mode is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(type_) is int or type_ is UNSET)
-            and (type(sending_method) is int or sending_method is UNSET)
-            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
-            and (type(email_subject) is str or email_subject is UNSET)
-            and (type(email_body) is str or email_body is UNSET)
-            and (
-                emails is UNSET
-                or (type(emails) is list and all(type(_item) is str for _item in emails))
-            )
-            and (test_code is None or type(test_code) is str or test_code is UNSET)
-            and (
-                tags is None
-                or tags is UNSET
-                or (type(tags) is list and all(type(_item) is str for _item in tags))
-            )
-            and (type(text_only) is bool or text_only is None or text_only is UNSET)
-            and (
-                recipients is UNSET
-                or (type(recipients) is list and all(type(_item) is str for _item in recipients))
-            )
-            and (type(timestamp_created) is str or timestamp_created is UNSET)
-            and (
-                timestamp_next_run is None
-                or type(timestamp_next_run) is str
-                or timestamp_next_run is UNSET
-            )
-            and (type(status) is int or status is None or status is UNSET)
-            and (
-                not_sending_status is None
-                or type(not_sending_status) is str
-                or not_sending_status is UNSET
-            )
-        ):
-            _check_shape(inbox_placement_test_details, _SHAPE)
-        return inbox_placement_test_details
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -438,6 +465,8 @@ def _parse_automations(
             raise TypeError()
         automations_type_1 = []
         _automations_type_1 = data
+        if type(_automations_type_1) is not list:
+            raise TypeError("automations_type_1 is not a list")
         for automations_type_1_item_data in _automations_type_1:
             automations_type_1_item = InboxPlacementTestDetailsAutomationsType1Item.from_dict(
                 automations_type_1_item_data
@@ -454,168 +483,31 @@ def _parse_automations(
     )
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "organization_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "delivery_mode",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_method",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_subject",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_body",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "emails",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "test_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tags",
-        (
-            list,
-            type(None),
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "text_only",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "recipients",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "timestamp_created",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "timestamp_next_run",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "not_sending_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("organization_id", "organization_id", False),
+    ("name", "name", False),
+    ("delivery_mode", "delivery_mode", False),
+    ("description", "description", False),
+    ("schedule", "schedule", False),
+    ("type_", "type", False),
+    ("sending_method", "sending_method", False),
+    ("campaign_id", "campaign_id", False),
+    ("email_subject", "email_subject", False),
+    ("email_body", "email_body", False),
+    ("emails", "emails", False),
+    ("test_code", "test_code", False),
+    ("tags", "tags", False),
+    ("text_only", "text_only", False),
+    ("recipients", "recipients", False),
+    ("recipients_labels", "recipients_labels", False),
+    ("timestamp_created", "timestamp_created", False),
+    ("timestamp_next_run", "timestamp_next_run", False),
+    ("automations", "automations", False),
+    ("status", "status", False),
+    ("not_sending_status", "not_sending_status", False),
+    ("metadata", "metadata", False),
 )
 
 

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="InboxPlacementTestDetailsAutomationsType1Item")
 
 
@@ -24,35 +29,43 @@ class InboxPlacementTestDetailsAutomationsType1Item:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        when = self.when.to_dict()
+        try:
+            when = self.when.to_dict()
 
-        then = self.then.to_dict()
+            then = self.then.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "when": when,
-                "then": then,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if when is not UNSET:
+                field_dict["when"] = when
+            if then is not UNSET:
+                field_dict["then"] = then
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        when = InboxPlacementTestDetailsAutomationsType1ItemWhen.from_dict(d.pop("when"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                when = InboxPlacementTestDetailsAutomationsType1ItemWhen.from_dict(d.pop("when"))
 
-        then = InboxPlacementTestDetailsAutomationsType1ItemThen.from_dict(d.pop("then"))
+                then = InboxPlacementTestDetailsAutomationsType1ItemThen.from_dict(d.pop("then"))
 
-        inbox_placement_test_details_automations_type_1_item = cls(
-            when,
-            then,
-        )
+                inbox_placement_test_details_automations_type_1_item = cls(
+                    when,
+                    then,
+                )
 
-        inbox_placement_test_details_automations_type_1_item.additional_properties = d
-        return inbox_placement_test_details_automations_type_1_item
+                inbox_placement_test_details_automations_type_1_item.additional_properties = d
+                return inbox_placement_test_details_automations_type_1_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -69,6 +82,13 @@ class InboxPlacementTestDetailsAutomationsType1Item:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("when", "when", True),
+    ("then", "then", True),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestDetailsAutomationsType1ItemThen")
@@ -38,93 +40,106 @@ class InboxPlacementTestDetailsAutomationsType1ItemThen:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        webhook_url = self.webhook_url
+        try:
+            webhook_url = self.webhook_url
 
-        pause_sending_campaigns_for = self.pause_sending_campaigns_for
+            pause_sending_campaigns_for = self.pause_sending_campaigns_for
 
-        pause = self.pause
+            pause = self.pause
 
-        enable_slow_ramp = self.enable_slow_ramp
+            enable_slow_ramp = self.enable_slow_ramp
 
-        disable_slow_ramp = self.disable_slow_ramp
+            disable_slow_ramp = self.disable_slow_ramp
 
-        add_tags: list[str] | Unset = UNSET
-        if not isinstance(self.add_tags, Unset):
-            add_tags = self.add_tags
+            add_tags: list[str] | Unset = UNSET
+            if not isinstance(self.add_tags, Unset):
+                add_tags = self.add_tags
 
-        remove_tags: list[str] | Unset = UNSET
-        if not isinstance(self.remove_tags, Unset):
-            remove_tags = self.remove_tags
+            remove_tags: list[str] | Unset = UNSET
+            if not isinstance(self.remove_tags, Unset):
+                remove_tags = self.remove_tags
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if webhook_url is not UNSET:
-            field_dict["webhook_url"] = webhook_url
-        if pause_sending_campaigns_for is not UNSET:
-            field_dict["pause_sending_campaigns_for"] = pause_sending_campaigns_for
-        if pause is not UNSET:
-            field_dict["pause"] = pause
-        if enable_slow_ramp is not UNSET:
-            field_dict["enable_slow_ramp"] = enable_slow_ramp
-        if disable_slow_ramp is not UNSET:
-            field_dict["disable_slow_ramp"] = disable_slow_ramp
-        if add_tags is not UNSET:
-            field_dict["add_tags"] = add_tags
-        if remove_tags is not UNSET:
-            field_dict["remove_tags"] = remove_tags
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if webhook_url is not UNSET:
+                field_dict["webhook_url"] = webhook_url
+            if pause_sending_campaigns_for is not UNSET:
+                field_dict["pause_sending_campaigns_for"] = pause_sending_campaigns_for
+            if pause is not UNSET:
+                field_dict["pause"] = pause
+            if enable_slow_ramp is not UNSET:
+                field_dict["enable_slow_ramp"] = enable_slow_ramp
+            if disable_slow_ramp is not UNSET:
+                field_dict["disable_slow_ramp"] = disable_slow_ramp
+            if add_tags is not UNSET:
+                field_dict["add_tags"] = add_tags
+            if remove_tags is not UNSET:
+                field_dict["remove_tags"] = remove_tags
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        webhook_url = d.pop("webhook_url", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                webhook_url = d.pop("webhook_url", UNSET)
 
-        pause_sending_campaigns_for = d.pop("pause_sending_campaigns_for", UNSET)
+                pause_sending_campaigns_for = d.pop("pause_sending_campaigns_for", UNSET)
 
-        pause = d.pop("pause", UNSET)
+                pause = d.pop("pause", UNSET)
 
-        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
+                enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        disable_slow_ramp = d.pop("disable_slow_ramp", UNSET)
+                disable_slow_ramp = d.pop("disable_slow_ramp", UNSET)
 
-        add_tags = cast(list[str], d.pop("add_tags", UNSET))
+                add_tags = cast(list[str], d.pop("add_tags", UNSET))
 
-        remove_tags = cast(list[str], d.pop("remove_tags", UNSET))
+                remove_tags = cast(list[str], d.pop("remove_tags", UNSET))
 
-        inbox_placement_test_details_automations_type_1_item_then = cls(
-            webhook_url,
-            pause_sending_campaigns_for,
-            pause,
-            enable_slow_ramp,
-            disable_slow_ramp,
-            add_tags,
-            remove_tags,
-        )
+                inbox_placement_test_details_automations_type_1_item_then = cls(
+                    webhook_url,
+                    pause_sending_campaigns_for,
+                    pause,
+                    enable_slow_ramp,
+                    disable_slow_ramp,
+                    add_tags,
+                    remove_tags,
+                )
 
-        inbox_placement_test_details_automations_type_1_item_then.additional_properties = d
-        if not (
-            (type(webhook_url) is str or webhook_url is UNSET)
-            and (
-                type(pause_sending_campaigns_for) is float
-                or type(pause_sending_campaigns_for) is int
-                or pause_sending_campaigns_for is UNSET
-            )
-            and (type(pause) is bool or pause is UNSET)
-            and (type(enable_slow_ramp) is bool or enable_slow_ramp is UNSET)
-            and (type(disable_slow_ramp) is bool or disable_slow_ramp is UNSET)
-            and (
-                add_tags is UNSET
-                or (type(add_tags) is list and all(type(_item) is str for _item in add_tags))
-            )
-            and (
-                remove_tags is UNSET
-                or (type(remove_tags) is list and all(type(_item) is str for _item in remove_tags))
-            )
-        ):
-            _check_shape(inbox_placement_test_details_automations_type_1_item_then, _SHAPE)
-        return inbox_placement_test_details_automations_type_1_item_then
+                inbox_placement_test_details_automations_type_1_item_then.additional_properties = d
+                if (
+                    (type(webhook_url) is str or webhook_url is UNSET)
+                    and (
+                        type(pause_sending_campaigns_for) is float
+                        or type(pause_sending_campaigns_for) is int
+                        or pause_sending_campaigns_for is UNSET
+                    )
+                    and (type(pause) is bool or pause is UNSET)
+                    and (type(enable_slow_ramp) is bool or enable_slow_ramp is UNSET)
+                    and (type(disable_slow_ramp) is bool or disable_slow_ramp is UNSET)
+                    and (
+                        add_tags is UNSET
+                        or (
+                            type(add_tags) is list and all(type(_item) is str for _item in add_tags)
+                        )
+                    )
+                    and (
+                        remove_tags is UNSET
+                        or (
+                            type(remove_tags) is list
+                            and all(type(_item) is str for _item in remove_tags)
+                        )
+                    )
+                ):
+                    return inbox_placement_test_details_automations_type_1_item_then
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -143,62 +158,13 @@ class InboxPlacementTestDetailsAutomationsType1ItemThen:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "webhook_url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pause_sending_campaigns_for",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pause",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enable_slow_ramp",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disable_slow_ramp",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "add_tags",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "remove_tags",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("webhook_url", "webhook_url", False),
+    ("pause_sending_campaigns_for", "pause_sending_campaigns_for", False),
+    ("pause", "pause", False),
+    ("enable_slow_ramp", "enable_slow_ramp", False),
+    ("disable_slow_ramp", "disable_slow_ramp", False),
+    ("add_tags", "add_tags", False),
+    ("remove_tags", "remove_tags", False),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestDetailsMetadata")
@@ -33,48 +36,57 @@ class InboxPlacementTestDetailsMetadata:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign, Unset):
-            campaign = self.campaign.to_dict()
+        try:
+            campaign: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.campaign, Unset):
+                campaign = self.campaign.to_dict()
 
-        tags: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = self.tags.to_dict()
+            tags: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.tags, Unset):
+                tags = self.tags.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if tags is not UNSET:
-            field_dict["tags"] = tags
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if tags is not UNSET:
+                field_dict["tags"] = tags
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _campaign = d.pop("campaign", UNSET)
-        campaign: InboxPlacementTestDetailsMetadataCampaign | Unset
-        if isinstance(_campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = InboxPlacementTestDetailsMetadataCampaign.from_dict(_campaign)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _campaign = d.pop("campaign", UNSET)
+                campaign: InboxPlacementTestDetailsMetadataCampaign | Unset
+                if isinstance(_campaign, Unset):
+                    campaign = UNSET
+                else:
+                    campaign = InboxPlacementTestDetailsMetadataCampaign.from_dict(_campaign)
 
-        _tags = d.pop("tags", UNSET)
-        tags: InboxPlacementTestDetailsMetadataTags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = InboxPlacementTestDetailsMetadataTags.from_dict(_tags)
+                _tags = d.pop("tags", UNSET)
+                tags: InboxPlacementTestDetailsMetadataTags | Unset
+                if isinstance(_tags, Unset):
+                    tags = UNSET
+                else:
+                    tags = InboxPlacementTestDetailsMetadataTags.from_dict(_tags)
 
-        inbox_placement_test_details_metadata = cls(
-            campaign,
-            tags,
-        )
+                inbox_placement_test_details_metadata = cls(
+                    campaign,
+                    tags,
+                )
 
-        inbox_placement_test_details_metadata.additional_properties = d
-        return inbox_placement_test_details_metadata
+                inbox_placement_test_details_metadata.additional_properties = d
+                return inbox_placement_test_details_metadata
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -91,6 +103,13 @@ class InboxPlacementTestDetailsMetadata:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign", "campaign", False),
+    ("tags", "tags", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestDetailsMetadataCampaign")
@@ -28,36 +30,44 @@ class InboxPlacementTestDetailsMetadataCampaign:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        name = self.name
+            name = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if name is not UNSET:
-            field_dict["name"] = name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        inbox_placement_test_details_metadata_campaign = cls(
-            id,
-            name,
-        )
+                inbox_placement_test_details_metadata_campaign = cls(
+                    id,
+                    name,
+                )
 
-        inbox_placement_test_details_metadata_campaign.additional_properties = d
-        if not ((type(id) is str or id is UNSET) and (type(name) is str or name is UNSET)):
-            _check_shape(inbox_placement_test_details_metadata_campaign, _SHAPE)
-        return inbox_placement_test_details_metadata_campaign
+                inbox_placement_test_details_metadata_campaign.additional_properties = d
+                if (type(id) is str or id is UNSET) and (type(name) is str or name is UNSET):
+                    return inbox_placement_test_details_metadata_campaign
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -76,21 +86,8 @@ class InboxPlacementTestDetailsMetadataCampaign:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("name", "name", False),
 )

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="InboxPlacementTestDetailsMetadataTags")
 
 
@@ -20,28 +24,39 @@ class InboxPlacementTestDetailsMetadataTags:
     )
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                field_dict[prop_name] = prop.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop.to_dict()
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        inbox_placement_test_details_metadata_tags = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                inbox_placement_test_details_metadata_tags = cls()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = InboxPlacementTestDetailsMetadataTagsAdditionalProperty.from_dict(
-                prop_dict
-            )
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
+                    additional_property = (
+                        InboxPlacementTestDetailsMetadataTagsAdditionalProperty.from_dict(prop_dict)
+                    )
 
-            additional_properties[prop_name] = additional_property
+                    additional_properties[prop_name] = additional_property
 
-        inbox_placement_test_details_metadata_tags.additional_properties = additional_properties
-        return inbox_placement_test_details_metadata_tags
+                inbox_placement_test_details_metadata_tags.additional_properties = (
+                    additional_properties
+                )
+                return inbox_placement_test_details_metadata_tags
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -60,6 +75,10 @@ class InboxPlacementTestDetailsMetadataTags:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

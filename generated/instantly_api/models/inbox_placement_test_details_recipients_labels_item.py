@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="InboxPlacementTestDetailsRecipientsLabelsItem")
 
@@ -30,54 +33,63 @@ class InboxPlacementTestDetailsRecipientsLabelsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        region = self.region
+        try:
+            region = self.region
 
-        sub_region = self.sub_region
+            sub_region = self.sub_region
 
-        type_ = self.type_
+            type_ = self.type_
 
-        esp = self.esp
+            esp = self.esp
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "region": region,
-                "sub_region": sub_region,
-                "type": type_,
-                "esp": esp,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if region is not UNSET:
+                field_dict["region"] = region
+            if sub_region is not UNSET:
+                field_dict["sub_region"] = sub_region
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if esp is not UNSET:
+                field_dict["esp"] = esp
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        region = d.pop("region")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                region = d.pop("region")
 
-        sub_region = d.pop("sub_region")
+                sub_region = d.pop("sub_region")
 
-        type_ = d.pop("type")
+                type_ = d.pop("type")
 
-        esp = d.pop("esp")
+                esp = d.pop("esp")
 
-        inbox_placement_test_details_recipients_labels_item = cls(
-            region,
-            sub_region,
-            type_,
-            esp,
-        )
+                inbox_placement_test_details_recipients_labels_item = cls(
+                    region,
+                    sub_region,
+                    type_,
+                    esp,
+                )
 
-        inbox_placement_test_details_recipients_labels_item.additional_properties = d
-        if not (
-            type(region) is str
-            and type(sub_region) is str
-            and type(type_) is str
-            and type(esp) is str
-        ):
-            _check_shape(inbox_placement_test_details_recipients_labels_item, _SHAPE)
-        return inbox_placement_test_details_recipients_labels_item
+                inbox_placement_test_details_recipients_labels_item.additional_properties = d
+                if (
+                    type(region) is str
+                    and type(sub_region) is str
+                    and type(type_) is str
+                    and type(esp) is str
+                ):
+                    return inbox_placement_test_details_recipients_labels_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -96,9 +108,10 @@ class InboxPlacementTestDetailsRecipientsLabelsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("region", (str,), None),
-    ("sub_region", (str,), None),
-    ("type_", (str,), None),
-    ("esp", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("region", "region", True),
+    ("sub_region", "sub_region", True),
+    ("type_", "type", True),
+    ("esp", "esp", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="InboxPlacementTestSchedule")
@@ -56,57 +58,65 @@ class InboxPlacementTestSchedule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        days: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.days, Unset):
-            days = self.days.to_dict()
+        try:
+            days: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.days, Unset):
+                days = self.days.to_dict()
 
-        timing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.timing, Unset):
-            timing = self.timing.to_dict()
+            timing: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.timing, Unset):
+                timing = self.timing.to_dict()
 
-        timezone = self.timezone
+            timezone = self.timezone
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if days is not UNSET:
-            field_dict["days"] = days
-        if timing is not UNSET:
-            field_dict["timing"] = timing
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if days is not UNSET:
+                field_dict["days"] = days
+            if timing is not UNSET:
+                field_dict["timing"] = timing
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _days = d.pop("days", UNSET)
-        days: InboxPlacementTestScheduleDays | Unset
-        if isinstance(_days, Unset):
-            days = UNSET
-        else:
-            days = InboxPlacementTestScheduleDays.from_dict(_days)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _days = d.pop("days", UNSET)
+                days: InboxPlacementTestScheduleDays | Unset
+                if isinstance(_days, Unset):
+                    days = UNSET
+                else:
+                    days = InboxPlacementTestScheduleDays.from_dict(_days)
 
-        _timing = d.pop("timing", UNSET)
-        timing: InboxPlacementTestScheduleTiming | Unset
-        if isinstance(_timing, Unset):
-            timing = UNSET
-        else:
-            timing = InboxPlacementTestScheduleTiming.from_dict(_timing)
+                _timing = d.pop("timing", UNSET)
+                timing: InboxPlacementTestScheduleTiming | Unset
+                if isinstance(_timing, Unset):
+                    timing = UNSET
+                else:
+                    timing = InboxPlacementTestScheduleTiming.from_dict(_timing)
 
-        timezone = d.pop("timezone", UNSET)
+                timezone = d.pop("timezone", UNSET)
 
-        inbox_placement_test_schedule = cls(
-            days,
-            timing,
-            timezone,
-        )
+                inbox_placement_test_schedule = cls(
+                    days,
+                    timing,
+                    timezone,
+                )
 
-        inbox_placement_test_schedule.additional_properties = d
-        if not (type(timezone) is str or timezone is UNSET):
-            _check_shape(inbox_placement_test_schedule, _SHAPE)
-        return inbox_placement_test_schedule
+                inbox_placement_test_schedule.additional_properties = d
+                if type(timezone) is str or timezone is UNSET:
+                    return inbox_placement_test_schedule
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -125,15 +135,11 @@ class InboxPlacementTestSchedule:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "timezone",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("days", "days", False),
+    ("timing", "timing", False),
+    ("timezone", "timezone", False),
 )
 
 

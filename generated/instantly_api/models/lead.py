@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Lead")
@@ -158,612 +160,651 @@ class Lead:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        organization = self.organization
+            organization = self.organization
 
-        status = self.status
+            status = self.status
 
-        email_open_count = self.email_open_count
+            email_open_count = self.email_open_count
 
-        email_reply_count = self.email_reply_count
+            email_reply_count = self.email_reply_count
 
-        email_click_count = self.email_click_count
+            email_click_count = self.email_click_count
 
-        company_domain = self.company_domain
+            company_domain = self.company_domain
 
-        status_summary = self.status_summary.to_dict()
+            status_summary = self.status_summary.to_dict()
 
-        campaign: None | str | Unset
-        if isinstance(self.campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = self.campaign
+            campaign: None | str | Unset
+            if isinstance(self.campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = self.campaign
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+            email: None | str | Unset
+            if isinstance(self.email, Unset):
+                email = UNSET
+            else:
+                email = self.email
 
-        personalization: None | str | Unset
-        if isinstance(self.personalization, Unset):
-            personalization = UNSET
-        else:
-            personalization = self.personalization
+            personalization: None | str | Unset
+            if isinstance(self.personalization, Unset):
+                personalization = UNSET
+            else:
+                personalization = self.personalization
 
-        website: None | str | Unset
-        if isinstance(self.website, Unset):
-            website = UNSET
-        else:
-            website = self.website
+            website: None | str | Unset
+            if isinstance(self.website, Unset):
+                website = UNSET
+            else:
+                website = self.website
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+            last_name: None | str | Unset
+            if isinstance(self.last_name, Unset):
+                last_name = UNSET
+            else:
+                last_name = self.last_name
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+            first_name: None | str | Unset
+            if isinstance(self.first_name, Unset):
+                first_name = UNSET
+            else:
+                first_name = self.first_name
 
-        company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
-            company_name = UNSET
-        else:
-            company_name = self.company_name
+            company_name: None | str | Unset
+            if isinstance(self.company_name, Unset):
+                company_name = UNSET
+            else:
+                company_name = self.company_name
 
-        job_title: None | str | Unset
-        if isinstance(self.job_title, Unset):
-            job_title = UNSET
-        else:
-            job_title = self.job_title
+            job_title: None | str | Unset
+            if isinstance(self.job_title, Unset):
+                job_title = UNSET
+            else:
+                job_title = self.job_title
 
-        phone: None | str | Unset
-        if isinstance(self.phone, Unset):
-            phone = UNSET
-        else:
-            phone = self.phone
+            phone: None | str | Unset
+            if isinstance(self.phone, Unset):
+                phone = UNSET
+            else:
+                phone = self.phone
 
-        payload: dict[str, Any] | None | Unset
-        if isinstance(self.payload, Unset):
-            payload = UNSET
-        elif isinstance(self.payload, LeadPayloadType1):
-            payload = self.payload.to_dict()
-        else:
-            payload = self.payload
+            payload: dict[str, Any] | None | Unset
+            if isinstance(self.payload, Unset):
+                payload = UNSET
+            elif isinstance(self.payload, LeadPayloadType1):
+                payload = self.payload.to_dict()
+            else:
+                payload = self.payload
 
-        status_summary_subseq: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.status_summary_subseq, Unset):
-            status_summary_subseq = self.status_summary_subseq.to_dict()
+            status_summary_subseq: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.status_summary_subseq, Unset):
+                status_summary_subseq = self.status_summary_subseq.to_dict()
 
-        last_step_from: None | str | Unset
-        if isinstance(self.last_step_from, Unset):
-            last_step_from = UNSET
-        else:
-            last_step_from = self.last_step_from
+            last_step_from: None | str | Unset
+            if isinstance(self.last_step_from, Unset):
+                last_step_from = UNSET
+            else:
+                last_step_from = self.last_step_from
 
-        last_step_id: None | str | Unset
-        if isinstance(self.last_step_id, Unset):
-            last_step_id = UNSET
-        else:
-            last_step_id = self.last_step_id
+            last_step_id: None | str | Unset
+            if isinstance(self.last_step_id, Unset):
+                last_step_id = UNSET
+            else:
+                last_step_id = self.last_step_id
 
-        last_step_timestamp_executed: None | str | Unset
-        if isinstance(self.last_step_timestamp_executed, Unset):
-            last_step_timestamp_executed = UNSET
-        elif isinstance(self.last_step_timestamp_executed, datetime.datetime):
-            last_step_timestamp_executed = self.last_step_timestamp_executed.isoformat()
-        else:
-            last_step_timestamp_executed = self.last_step_timestamp_executed
+            last_step_timestamp_executed: None | str | Unset
+            if isinstance(self.last_step_timestamp_executed, Unset):
+                last_step_timestamp_executed = UNSET
+            elif isinstance(self.last_step_timestamp_executed, datetime.datetime):
+                last_step_timestamp_executed = self.last_step_timestamp_executed.isoformat()
+            else:
+                last_step_timestamp_executed = self.last_step_timestamp_executed
 
-        email_opened_step: float | None | Unset
-        if isinstance(self.email_opened_step, Unset):
-            email_opened_step = UNSET
-        else:
-            email_opened_step = self.email_opened_step
+            email_opened_step: float | None | Unset
+            if isinstance(self.email_opened_step, Unset):
+                email_opened_step = UNSET
+            else:
+                email_opened_step = self.email_opened_step
 
-        email_opened_variant: float | None | Unset
-        if isinstance(self.email_opened_variant, Unset):
-            email_opened_variant = UNSET
-        else:
-            email_opened_variant = self.email_opened_variant
+            email_opened_variant: float | None | Unset
+            if isinstance(self.email_opened_variant, Unset):
+                email_opened_variant = UNSET
+            else:
+                email_opened_variant = self.email_opened_variant
 
-        email_replied_step: float | None | Unset
-        if isinstance(self.email_replied_step, Unset):
-            email_replied_step = UNSET
-        else:
-            email_replied_step = self.email_replied_step
+            email_replied_step: float | None | Unset
+            if isinstance(self.email_replied_step, Unset):
+                email_replied_step = UNSET
+            else:
+                email_replied_step = self.email_replied_step
 
-        email_replied_variant: float | None | Unset
-        if isinstance(self.email_replied_variant, Unset):
-            email_replied_variant = UNSET
-        else:
-            email_replied_variant = self.email_replied_variant
+            email_replied_variant: float | None | Unset
+            if isinstance(self.email_replied_variant, Unset):
+                email_replied_variant = UNSET
+            else:
+                email_replied_variant = self.email_replied_variant
 
-        email_clicked_step: float | None | Unset
-        if isinstance(self.email_clicked_step, Unset):
-            email_clicked_step = UNSET
-        else:
-            email_clicked_step = self.email_clicked_step
+            email_clicked_step: float | None | Unset
+            if isinstance(self.email_clicked_step, Unset):
+                email_clicked_step = UNSET
+            else:
+                email_clicked_step = self.email_clicked_step
 
-        email_clicked_variant: float | None | Unset
-        if isinstance(self.email_clicked_variant, Unset):
-            email_clicked_variant = UNSET
-        else:
-            email_clicked_variant = self.email_clicked_variant
+            email_clicked_variant: float | None | Unset
+            if isinstance(self.email_clicked_variant, Unset):
+                email_clicked_variant = UNSET
+            else:
+                email_clicked_variant = self.email_clicked_variant
 
-        lt_interest_status = self.lt_interest_status
+            lt_interest_status = self.lt_interest_status
 
-        subsequence_id: None | str | Unset
-        if isinstance(self.subsequence_id, Unset):
-            subsequence_id = UNSET
-        else:
-            subsequence_id = self.subsequence_id
+            subsequence_id: None | str | Unset
+            if isinstance(self.subsequence_id, Unset):
+                subsequence_id = UNSET
+            else:
+                subsequence_id = self.subsequence_id
 
-        verification_status = self.verification_status
+            verification_status = self.verification_status
 
-        pl_value_lead: None | str | Unset
-        if isinstance(self.pl_value_lead, Unset):
-            pl_value_lead = UNSET
-        else:
-            pl_value_lead = self.pl_value_lead
+            pl_value_lead: None | str | Unset
+            if isinstance(self.pl_value_lead, Unset):
+                pl_value_lead = UNSET
+            else:
+                pl_value_lead = self.pl_value_lead
 
-        timestamp_added_subsequence: None | str | Unset
-        if isinstance(self.timestamp_added_subsequence, Unset):
-            timestamp_added_subsequence = UNSET
-        elif isinstance(self.timestamp_added_subsequence, datetime.datetime):
-            timestamp_added_subsequence = self.timestamp_added_subsequence.isoformat()
-        else:
-            timestamp_added_subsequence = self.timestamp_added_subsequence
+            timestamp_added_subsequence: None | str | Unset
+            if isinstance(self.timestamp_added_subsequence, Unset):
+                timestamp_added_subsequence = UNSET
+            elif isinstance(self.timestamp_added_subsequence, datetime.datetime):
+                timestamp_added_subsequence = self.timestamp_added_subsequence.isoformat()
+            else:
+                timestamp_added_subsequence = self.timestamp_added_subsequence
 
-        timestamp_last_contact: None | str | Unset
-        if isinstance(self.timestamp_last_contact, Unset):
-            timestamp_last_contact = UNSET
-        elif isinstance(self.timestamp_last_contact, datetime.datetime):
-            timestamp_last_contact = self.timestamp_last_contact.isoformat()
-        else:
-            timestamp_last_contact = self.timestamp_last_contact
+            timestamp_last_contact: None | str | Unset
+            if isinstance(self.timestamp_last_contact, Unset):
+                timestamp_last_contact = UNSET
+            elif isinstance(self.timestamp_last_contact, datetime.datetime):
+                timestamp_last_contact = self.timestamp_last_contact.isoformat()
+            else:
+                timestamp_last_contact = self.timestamp_last_contact
 
-        timestamp_last_open: None | str | Unset
-        if isinstance(self.timestamp_last_open, Unset):
-            timestamp_last_open = UNSET
-        elif isinstance(self.timestamp_last_open, datetime.datetime):
-            timestamp_last_open = self.timestamp_last_open.isoformat()
-        else:
-            timestamp_last_open = self.timestamp_last_open
+            timestamp_last_open: None | str | Unset
+            if isinstance(self.timestamp_last_open, Unset):
+                timestamp_last_open = UNSET
+            elif isinstance(self.timestamp_last_open, datetime.datetime):
+                timestamp_last_open = self.timestamp_last_open.isoformat()
+            else:
+                timestamp_last_open = self.timestamp_last_open
 
-        timestamp_last_reply: None | str | Unset
-        if isinstance(self.timestamp_last_reply, Unset):
-            timestamp_last_reply = UNSET
-        elif isinstance(self.timestamp_last_reply, datetime.datetime):
-            timestamp_last_reply = self.timestamp_last_reply.isoformat()
-        else:
-            timestamp_last_reply = self.timestamp_last_reply
+            timestamp_last_reply: None | str | Unset
+            if isinstance(self.timestamp_last_reply, Unset):
+                timestamp_last_reply = UNSET
+            elif isinstance(self.timestamp_last_reply, datetime.datetime):
+                timestamp_last_reply = self.timestamp_last_reply.isoformat()
+            else:
+                timestamp_last_reply = self.timestamp_last_reply
 
-        timestamp_last_interest_change: None | str | Unset
-        if isinstance(self.timestamp_last_interest_change, Unset):
-            timestamp_last_interest_change = UNSET
-        elif isinstance(self.timestamp_last_interest_change, datetime.datetime):
-            timestamp_last_interest_change = self.timestamp_last_interest_change.isoformat()
-        else:
-            timestamp_last_interest_change = self.timestamp_last_interest_change
+            timestamp_last_interest_change: None | str | Unset
+            if isinstance(self.timestamp_last_interest_change, Unset):
+                timestamp_last_interest_change = UNSET
+            elif isinstance(self.timestamp_last_interest_change, datetime.datetime):
+                timestamp_last_interest_change = self.timestamp_last_interest_change.isoformat()
+            else:
+                timestamp_last_interest_change = self.timestamp_last_interest_change
 
-        timestamp_last_click: None | str | Unset
-        if isinstance(self.timestamp_last_click, Unset):
-            timestamp_last_click = UNSET
-        elif isinstance(self.timestamp_last_click, datetime.datetime):
-            timestamp_last_click = self.timestamp_last_click.isoformat()
-        else:
-            timestamp_last_click = self.timestamp_last_click
+            timestamp_last_click: None | str | Unset
+            if isinstance(self.timestamp_last_click, Unset):
+                timestamp_last_click = UNSET
+            elif isinstance(self.timestamp_last_click, datetime.datetime):
+                timestamp_last_click = self.timestamp_last_click.isoformat()
+            else:
+                timestamp_last_click = self.timestamp_last_click
 
-        enrichment_status = self.enrichment_status
+            enrichment_status = self.enrichment_status
 
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+            list_id: None | str | Unset
+            if isinstance(self.list_id, Unset):
+                list_id = UNSET
+            else:
+                list_id = self.list_id
 
-        last_contacted_from: None | str | Unset
-        if isinstance(self.last_contacted_from, Unset):
-            last_contacted_from = UNSET
-        else:
-            last_contacted_from = self.last_contacted_from
+            last_contacted_from: None | str | Unset
+            if isinstance(self.last_contacted_from, Unset):
+                last_contacted_from = UNSET
+            else:
+                last_contacted_from = self.last_contacted_from
 
-        uploaded_by_user: None | str | Unset
-        if isinstance(self.uploaded_by_user, Unset):
-            uploaded_by_user = UNSET
-        else:
-            uploaded_by_user = self.uploaded_by_user
+            uploaded_by_user: None | str | Unset
+            if isinstance(self.uploaded_by_user, Unset):
+                uploaded_by_user = UNSET
+            else:
+                uploaded_by_user = self.uploaded_by_user
 
-        upload_method = self.upload_method
+            upload_method = self.upload_method
 
-        assigned_to: None | str | Unset
-        if isinstance(self.assigned_to, Unset):
-            assigned_to = UNSET
-        else:
-            assigned_to = self.assigned_to
+            assigned_to: None | str | Unset
+            if isinstance(self.assigned_to, Unset):
+                assigned_to = UNSET
+            else:
+                assigned_to = self.assigned_to
 
-        is_website_visitor: bool | None | Unset
-        if isinstance(self.is_website_visitor, Unset):
-            is_website_visitor = UNSET
-        else:
-            is_website_visitor = self.is_website_visitor
+            is_website_visitor: bool | None | Unset
+            if isinstance(self.is_website_visitor, Unset):
+                is_website_visitor = UNSET
+            else:
+                is_website_visitor = self.is_website_visitor
 
-        timestamp_last_touch: None | str | Unset
-        if isinstance(self.timestamp_last_touch, Unset):
-            timestamp_last_touch = UNSET
-        elif isinstance(self.timestamp_last_touch, datetime.datetime):
-            timestamp_last_touch = self.timestamp_last_touch.isoformat()
-        else:
-            timestamp_last_touch = self.timestamp_last_touch
+            timestamp_last_touch: None | str | Unset
+            if isinstance(self.timestamp_last_touch, Unset):
+                timestamp_last_touch = UNSET
+            elif isinstance(self.timestamp_last_touch, datetime.datetime):
+                timestamp_last_touch = self.timestamp_last_touch.isoformat()
+            else:
+                timestamp_last_touch = self.timestamp_last_touch
 
-        esp_code = self.esp_code
+            esp_code = self.esp_code
 
-        esg_code = self.esg_code
+            esg_code = self.esg_code
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "organization": organization,
-                "status": status,
-                "email_open_count": email_open_count,
-                "email_reply_count": email_reply_count,
-                "email_click_count": email_click_count,
-                "company_domain": company_domain,
-                "status_summary": status_summary,
-            }
-        )
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if email is not UNSET:
-            field_dict["email"] = email
-        if personalization is not UNSET:
-            field_dict["personalization"] = personalization
-        if website is not UNSET:
-            field_dict["website"] = website
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if company_name is not UNSET:
-            field_dict["company_name"] = company_name
-        if job_title is not UNSET:
-            field_dict["job_title"] = job_title
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if payload is not UNSET:
-            field_dict["payload"] = payload
-        if status_summary_subseq is not UNSET:
-            field_dict["status_summary_subseq"] = status_summary_subseq
-        if last_step_from is not UNSET:
-            field_dict["last_step_from"] = last_step_from
-        if last_step_id is not UNSET:
-            field_dict["last_step_id"] = last_step_id
-        if last_step_timestamp_executed is not UNSET:
-            field_dict["last_step_timestamp_executed"] = last_step_timestamp_executed
-        if email_opened_step is not UNSET:
-            field_dict["email_opened_step"] = email_opened_step
-        if email_opened_variant is not UNSET:
-            field_dict["email_opened_variant"] = email_opened_variant
-        if email_replied_step is not UNSET:
-            field_dict["email_replied_step"] = email_replied_step
-        if email_replied_variant is not UNSET:
-            field_dict["email_replied_variant"] = email_replied_variant
-        if email_clicked_step is not UNSET:
-            field_dict["email_clicked_step"] = email_clicked_step
-        if email_clicked_variant is not UNSET:
-            field_dict["email_clicked_variant"] = email_clicked_variant
-        if lt_interest_status is not UNSET:
-            field_dict["lt_interest_status"] = lt_interest_status
-        if subsequence_id is not UNSET:
-            field_dict["subsequence_id"] = subsequence_id
-        if verification_status is not UNSET:
-            field_dict["verification_status"] = verification_status
-        if pl_value_lead is not UNSET:
-            field_dict["pl_value_lead"] = pl_value_lead
-        if timestamp_added_subsequence is not UNSET:
-            field_dict["timestamp_added_subsequence"] = timestamp_added_subsequence
-        if timestamp_last_contact is not UNSET:
-            field_dict["timestamp_last_contact"] = timestamp_last_contact
-        if timestamp_last_open is not UNSET:
-            field_dict["timestamp_last_open"] = timestamp_last_open
-        if timestamp_last_reply is not UNSET:
-            field_dict["timestamp_last_reply"] = timestamp_last_reply
-        if timestamp_last_interest_change is not UNSET:
-            field_dict["timestamp_last_interest_change"] = timestamp_last_interest_change
-        if timestamp_last_click is not UNSET:
-            field_dict["timestamp_last_click"] = timestamp_last_click
-        if enrichment_status is not UNSET:
-            field_dict["enrichment_status"] = enrichment_status
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if last_contacted_from is not UNSET:
-            field_dict["last_contacted_from"] = last_contacted_from
-        if uploaded_by_user is not UNSET:
-            field_dict["uploaded_by_user"] = uploaded_by_user
-        if upload_method is not UNSET:
-            field_dict["upload_method"] = upload_method
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if is_website_visitor is not UNSET:
-            field_dict["is_website_visitor"] = is_website_visitor
-        if timestamp_last_touch is not UNSET:
-            field_dict["timestamp_last_touch"] = timestamp_last_touch
-        if esp_code is not UNSET:
-            field_dict["esp_code"] = esp_code
-        if esg_code is not UNSET:
-            field_dict["esg_code"] = esg_code
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if organization is not UNSET:
+                field_dict["organization"] = organization
+            if status is not UNSET:
+                field_dict["status"] = status
+            if email_open_count is not UNSET:
+                field_dict["email_open_count"] = email_open_count
+            if email_reply_count is not UNSET:
+                field_dict["email_reply_count"] = email_reply_count
+            if email_click_count is not UNSET:
+                field_dict["email_click_count"] = email_click_count
+            if company_domain is not UNSET:
+                field_dict["company_domain"] = company_domain
+            if status_summary is not UNSET:
+                field_dict["status_summary"] = status_summary
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if email is not UNSET:
+                field_dict["email"] = email
+            if personalization is not UNSET:
+                field_dict["personalization"] = personalization
+            if website is not UNSET:
+                field_dict["website"] = website
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if company_name is not UNSET:
+                field_dict["company_name"] = company_name
+            if job_title is not UNSET:
+                field_dict["job_title"] = job_title
+            if phone is not UNSET:
+                field_dict["phone"] = phone
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if status_summary_subseq is not UNSET:
+                field_dict["status_summary_subseq"] = status_summary_subseq
+            if last_step_from is not UNSET:
+                field_dict["last_step_from"] = last_step_from
+            if last_step_id is not UNSET:
+                field_dict["last_step_id"] = last_step_id
+            if last_step_timestamp_executed is not UNSET:
+                field_dict["last_step_timestamp_executed"] = last_step_timestamp_executed
+            if email_opened_step is not UNSET:
+                field_dict["email_opened_step"] = email_opened_step
+            if email_opened_variant is not UNSET:
+                field_dict["email_opened_variant"] = email_opened_variant
+            if email_replied_step is not UNSET:
+                field_dict["email_replied_step"] = email_replied_step
+            if email_replied_variant is not UNSET:
+                field_dict["email_replied_variant"] = email_replied_variant
+            if email_clicked_step is not UNSET:
+                field_dict["email_clicked_step"] = email_clicked_step
+            if email_clicked_variant is not UNSET:
+                field_dict["email_clicked_variant"] = email_clicked_variant
+            if lt_interest_status is not UNSET:
+                field_dict["lt_interest_status"] = lt_interest_status
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if verification_status is not UNSET:
+                field_dict["verification_status"] = verification_status
+            if pl_value_lead is not UNSET:
+                field_dict["pl_value_lead"] = pl_value_lead
+            if timestamp_added_subsequence is not UNSET:
+                field_dict["timestamp_added_subsequence"] = timestamp_added_subsequence
+            if timestamp_last_contact is not UNSET:
+                field_dict["timestamp_last_contact"] = timestamp_last_contact
+            if timestamp_last_open is not UNSET:
+                field_dict["timestamp_last_open"] = timestamp_last_open
+            if timestamp_last_reply is not UNSET:
+                field_dict["timestamp_last_reply"] = timestamp_last_reply
+            if timestamp_last_interest_change is not UNSET:
+                field_dict["timestamp_last_interest_change"] = timestamp_last_interest_change
+            if timestamp_last_click is not UNSET:
+                field_dict["timestamp_last_click"] = timestamp_last_click
+            if enrichment_status is not UNSET:
+                field_dict["enrichment_status"] = enrichment_status
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if last_contacted_from is not UNSET:
+                field_dict["last_contacted_from"] = last_contacted_from
+            if uploaded_by_user is not UNSET:
+                field_dict["uploaded_by_user"] = uploaded_by_user
+            if upload_method is not UNSET:
+                field_dict["upload_method"] = upload_method
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if is_website_visitor is not UNSET:
+                field_dict["is_website_visitor"] = is_website_visitor
+            if timestamp_last_touch is not UNSET:
+                field_dict["timestamp_last_touch"] = timestamp_last_touch
+            if esp_code is not UNSET:
+                field_dict["esp_code"] = esp_code
+            if esg_code is not UNSET:
+                field_dict["esg_code"] = esg_code
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        organization = d.pop("organization")
+                organization = d.pop("organization")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        email_open_count = d.pop("email_open_count")
+                email_open_count = d.pop("email_open_count")
 
-        email_reply_count = d.pop("email_reply_count")
+                email_reply_count = d.pop("email_reply_count")
 
-        email_click_count = d.pop("email_click_count")
+                email_click_count = d.pop("email_click_count")
 
-        company_domain = d.pop("company_domain")
+                company_domain = d.pop("company_domain")
 
-        status_summary = LeadStatusSummary.from_dict(d.pop("status_summary"))
+                status_summary = LeadStatusSummary.from_dict(d.pop("status_summary"))
 
-        campaign = d.pop("campaign", UNSET)
+                campaign = d.pop("campaign", UNSET)
 
-        email = d.pop("email", UNSET)
+                email = d.pop("email", UNSET)
 
-        personalization = d.pop("personalization", UNSET)
+                personalization = d.pop("personalization", UNSET)
 
-        website = d.pop("website", UNSET)
+                website = d.pop("website", UNSET)
 
-        last_name = d.pop("last_name", UNSET)
+                last_name = d.pop("last_name", UNSET)
 
-        first_name = d.pop("first_name", UNSET)
+                first_name = d.pop("first_name", UNSET)
 
-        company_name = d.pop("company_name", UNSET)
+                company_name = d.pop("company_name", UNSET)
 
-        job_title = d.pop("job_title", UNSET)
+                job_title = d.pop("job_title", UNSET)
 
-        phone = d.pop("phone", UNSET)
+                phone = d.pop("phone", UNSET)
 
-        payload = _parse_payload(d.pop("payload", UNSET))
+                payload = _parse_payload(d.pop("payload", UNSET))
 
-        _status_summary_subseq = d.pop("status_summary_subseq", UNSET)
-        status_summary_subseq: LeadStatusSummarySubseq | Unset
-        if isinstance(_status_summary_subseq, Unset):
-            status_summary_subseq = UNSET
-        else:
-            status_summary_subseq = LeadStatusSummarySubseq.from_dict(_status_summary_subseq)
+                _status_summary_subseq = d.pop("status_summary_subseq", UNSET)
+                status_summary_subseq: LeadStatusSummarySubseq | Unset
+                if isinstance(_status_summary_subseq, Unset):
+                    status_summary_subseq = UNSET
+                else:
+                    status_summary_subseq = LeadStatusSummarySubseq.from_dict(
+                        _status_summary_subseq
+                    )
 
-        last_step_from = d.pop("last_step_from", UNSET)
+                last_step_from = d.pop("last_step_from", UNSET)
 
-        last_step_id = d.pop("last_step_id", UNSET)
+                last_step_id = d.pop("last_step_id", UNSET)
 
-        last_step_timestamp_executed = _parse_last_step_timestamp_executed(
-            d.pop("last_step_timestamp_executed", UNSET)
-        )
+                last_step_timestamp_executed = _parse_last_step_timestamp_executed(
+                    d.pop("last_step_timestamp_executed", UNSET)
+                )
 
-        email_opened_step = d.pop("email_opened_step", UNSET)
+                email_opened_step = d.pop("email_opened_step", UNSET)
 
-        email_opened_variant = d.pop("email_opened_variant", UNSET)
+                email_opened_variant = d.pop("email_opened_variant", UNSET)
 
-        email_replied_step = d.pop("email_replied_step", UNSET)
+                email_replied_step = d.pop("email_replied_step", UNSET)
 
-        email_replied_variant = d.pop("email_replied_variant", UNSET)
+                email_replied_variant = d.pop("email_replied_variant", UNSET)
 
-        email_clicked_step = d.pop("email_clicked_step", UNSET)
+                email_clicked_step = d.pop("email_clicked_step", UNSET)
 
-        email_clicked_variant = d.pop("email_clicked_variant", UNSET)
+                email_clicked_variant = d.pop("email_clicked_variant", UNSET)
 
-        lt_interest_status = d.pop("lt_interest_status", UNSET)
+                lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        subsequence_id = d.pop("subsequence_id", UNSET)
+                subsequence_id = d.pop("subsequence_id", UNSET)
 
-        verification_status = d.pop("verification_status", UNSET)
+                verification_status = d.pop("verification_status", UNSET)
 
-        pl_value_lead = d.pop("pl_value_lead", UNSET)
+                pl_value_lead = d.pop("pl_value_lead", UNSET)
 
-        timestamp_added_subsequence = _parse_timestamp_added_subsequence(
-            d.pop("timestamp_added_subsequence", UNSET)
-        )
+                timestamp_added_subsequence = _parse_timestamp_added_subsequence(
+                    d.pop("timestamp_added_subsequence", UNSET)
+                )
 
-        timestamp_last_contact = _parse_timestamp_last_contact(
-            d.pop("timestamp_last_contact", UNSET)
-        )
+                timestamp_last_contact = _parse_timestamp_last_contact(
+                    d.pop("timestamp_last_contact", UNSET)
+                )
 
-        timestamp_last_open = _parse_timestamp_last_open(d.pop("timestamp_last_open", UNSET))
+                timestamp_last_open = _parse_timestamp_last_open(
+                    d.pop("timestamp_last_open", UNSET)
+                )
 
-        timestamp_last_reply = _parse_timestamp_last_reply(d.pop("timestamp_last_reply", UNSET))
+                timestamp_last_reply = _parse_timestamp_last_reply(
+                    d.pop("timestamp_last_reply", UNSET)
+                )
 
-        timestamp_last_interest_change = _parse_timestamp_last_interest_change(
-            d.pop("timestamp_last_interest_change", UNSET)
-        )
+                timestamp_last_interest_change = _parse_timestamp_last_interest_change(
+                    d.pop("timestamp_last_interest_change", UNSET)
+                )
 
-        timestamp_last_click = _parse_timestamp_last_click(d.pop("timestamp_last_click", UNSET))
+                timestamp_last_click = _parse_timestamp_last_click(
+                    d.pop("timestamp_last_click", UNSET)
+                )
 
-        enrichment_status = d.pop("enrichment_status", UNSET)
+                enrichment_status = d.pop("enrichment_status", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        last_contacted_from = d.pop("last_contacted_from", UNSET)
+                last_contacted_from = d.pop("last_contacted_from", UNSET)
 
-        uploaded_by_user = d.pop("uploaded_by_user", UNSET)
+                uploaded_by_user = d.pop("uploaded_by_user", UNSET)
 
-        upload_method = d.pop("upload_method", UNSET)
+                upload_method = d.pop("upload_method", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        is_website_visitor = d.pop("is_website_visitor", UNSET)
+                is_website_visitor = d.pop("is_website_visitor", UNSET)
 
-        timestamp_last_touch = _parse_timestamp_last_touch(d.pop("timestamp_last_touch", UNSET))
+                timestamp_last_touch = _parse_timestamp_last_touch(
+                    d.pop("timestamp_last_touch", UNSET)
+                )
 
-        esp_code = d.pop("esp_code", UNSET)
+                esp_code = d.pop("esp_code", UNSET)
 
-        esg_code = d.pop("esg_code", UNSET)
+                esg_code = d.pop("esg_code", UNSET)
 
-        lead = cls(
-            id,
-            timestamp_created,
-            timestamp_updated,
-            organization,
-            status,
-            email_open_count,
-            email_reply_count,
-            email_click_count,
-            company_domain,
-            status_summary,
-            campaign,
-            email,
-            personalization,
-            website,
-            last_name,
-            first_name,
-            company_name,
-            job_title,
-            phone,
-            payload,
-            status_summary_subseq,
-            last_step_from,
-            last_step_id,
-            last_step_timestamp_executed,
-            email_opened_step,
-            email_opened_variant,
-            email_replied_step,
-            email_replied_variant,
-            email_clicked_step,
-            email_clicked_variant,
-            lt_interest_status,
-            subsequence_id,
-            verification_status,
-            pl_value_lead,
-            timestamp_added_subsequence,
-            timestamp_last_contact,
-            timestamp_last_open,
-            timestamp_last_reply,
-            timestamp_last_interest_change,
-            timestamp_last_click,
-            enrichment_status,
-            list_id,
-            last_contacted_from,
-            uploaded_by_user,
-            upload_method,
-            assigned_to,
-            is_website_visitor,
-            timestamp_last_touch,
-            esp_code,
-            esg_code,
-        )
+                lead = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_updated,
+                    organization,
+                    status,
+                    email_open_count,
+                    email_reply_count,
+                    email_click_count,
+                    company_domain,
+                    status_summary,
+                    campaign,
+                    email,
+                    personalization,
+                    website,
+                    last_name,
+                    first_name,
+                    company_name,
+                    job_title,
+                    phone,
+                    payload,
+                    status_summary_subseq,
+                    last_step_from,
+                    last_step_id,
+                    last_step_timestamp_executed,
+                    email_opened_step,
+                    email_opened_variant,
+                    email_replied_step,
+                    email_replied_variant,
+                    email_clicked_step,
+                    email_clicked_variant,
+                    lt_interest_status,
+                    subsequence_id,
+                    verification_status,
+                    pl_value_lead,
+                    timestamp_added_subsequence,
+                    timestamp_last_contact,
+                    timestamp_last_open,
+                    timestamp_last_reply,
+                    timestamp_last_interest_change,
+                    timestamp_last_click,
+                    enrichment_status,
+                    list_id,
+                    last_contacted_from,
+                    uploaded_by_user,
+                    upload_method,
+                    assigned_to,
+                    is_website_visitor,
+                    timestamp_last_touch,
+                    esp_code,
+                    esg_code,
+                )
 
-        lead.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization) is str
-            and type(status) is int
-            and (type(email_open_count) is float or type(email_open_count) is int)
-            and (type(email_reply_count) is float or type(email_reply_count) is int)
-            and (type(email_click_count) is float or type(email_click_count) is int)
-            and type(company_domain) is str
-            and (campaign is None or type(campaign) is str or campaign is UNSET)
-            and (email is None or type(email) is str or email is UNSET)
-            and (
-                personalization is None or type(personalization) is str or personalization is UNSET
-            )
-            and (website is None or type(website) is str or website is UNSET)
-            and (last_name is None or type(last_name) is str or last_name is UNSET)
-            and (first_name is None or type(first_name) is str or first_name is UNSET)
-            and (company_name is None or type(company_name) is str or company_name is UNSET)
-            and (job_title is None or type(job_title) is str or job_title is UNSET)
-            and (phone is None or type(phone) is str or phone is UNSET)
-            and (last_step_from is None or type(last_step_from) is str or last_step_from is UNSET)
-            and (last_step_id is None or type(last_step_id) is str or last_step_id is UNSET)
-            and (
-                type(email_opened_step) is float
-                or type(email_opened_step) is int
-                or email_opened_step is None
-                or email_opened_step is UNSET
-            )
-            and (
-                type(email_opened_variant) is float
-                or type(email_opened_variant) is int
-                or email_opened_variant is None
-                or email_opened_variant is UNSET
-            )
-            and (
-                type(email_replied_step) is float
-                or type(email_replied_step) is int
-                or email_replied_step is None
-                or email_replied_step is UNSET
-            )
-            and (
-                type(email_replied_variant) is float
-                or type(email_replied_variant) is int
-                or email_replied_variant is None
-                or email_replied_variant is UNSET
-            )
-            and (
-                type(email_clicked_step) is float
-                or type(email_clicked_step) is int
-                or email_clicked_step is None
-                or email_clicked_step is UNSET
-            )
-            and (
-                type(email_clicked_variant) is float
-                or type(email_clicked_variant) is int
-                or email_clicked_variant is None
-                or email_clicked_variant is UNSET
-            )
-            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
-            and (subsequence_id is None or type(subsequence_id) is str or subsequence_id is UNSET)
-            and (type(verification_status) is int or verification_status is UNSET)
-            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
-            and (type(enrichment_status) is int or enrichment_status is UNSET)
-            and (list_id is None or type(list_id) is str or list_id is UNSET)
-            and (
-                last_contacted_from is None
-                or type(last_contacted_from) is str
-                or last_contacted_from is UNSET
-            )
-            and (
-                uploaded_by_user is None
-                or type(uploaded_by_user) is str
-                or uploaded_by_user is UNSET
-            )
-            and (type(upload_method) is str or upload_method is UNSET)
-            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
-            and (
-                type(is_website_visitor) is bool
-                or is_website_visitor is None
-                or is_website_visitor is UNSET
-            )
-            and (type(esp_code) is int or esp_code is UNSET)
-            and (type(esg_code) is int or esg_code is UNSET)
-        ):
-            _check_shape(lead, _SHAPE)
-        return lead
+                lead.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization) is str
+                    and type(status) is int
+                    and (type(email_open_count) is float or type(email_open_count) is int)
+                    and (type(email_reply_count) is float or type(email_reply_count) is int)
+                    and (type(email_click_count) is float or type(email_click_count) is int)
+                    and type(company_domain) is str
+                    and (campaign is None or type(campaign) is str or campaign is UNSET)
+                    and (email is None or type(email) is str or email is UNSET)
+                    and (
+                        personalization is None
+                        or type(personalization) is str
+                        or personalization is UNSET
+                    )
+                    and (website is None or type(website) is str or website is UNSET)
+                    and (last_name is None or type(last_name) is str or last_name is UNSET)
+                    and (first_name is None or type(first_name) is str or first_name is UNSET)
+                    and (company_name is None or type(company_name) is str or company_name is UNSET)
+                    and (job_title is None or type(job_title) is str or job_title is UNSET)
+                    and (phone is None or type(phone) is str or phone is UNSET)
+                    and (
+                        last_step_from is None
+                        or type(last_step_from) is str
+                        or last_step_from is UNSET
+                    )
+                    and (last_step_id is None or type(last_step_id) is str or last_step_id is UNSET)
+                    and (
+                        type(email_opened_step) is float
+                        or type(email_opened_step) is int
+                        or email_opened_step is None
+                        or email_opened_step is UNSET
+                    )
+                    and (
+                        type(email_opened_variant) is float
+                        or type(email_opened_variant) is int
+                        or email_opened_variant is None
+                        or email_opened_variant is UNSET
+                    )
+                    and (
+                        type(email_replied_step) is float
+                        or type(email_replied_step) is int
+                        or email_replied_step is None
+                        or email_replied_step is UNSET
+                    )
+                    and (
+                        type(email_replied_variant) is float
+                        or type(email_replied_variant) is int
+                        or email_replied_variant is None
+                        or email_replied_variant is UNSET
+                    )
+                    and (
+                        type(email_clicked_step) is float
+                        or type(email_clicked_step) is int
+                        or email_clicked_step is None
+                        or email_clicked_step is UNSET
+                    )
+                    and (
+                        type(email_clicked_variant) is float
+                        or type(email_clicked_variant) is int
+                        or email_clicked_variant is None
+                        or email_clicked_variant is UNSET
+                    )
+                    and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+                    and (
+                        subsequence_id is None
+                        or type(subsequence_id) is str
+                        or subsequence_id is UNSET
+                    )
+                    and (type(verification_status) is int or verification_status is UNSET)
+                    and (
+                        pl_value_lead is None
+                        or type(pl_value_lead) is str
+                        or pl_value_lead is UNSET
+                    )
+                    and (type(enrichment_status) is int or enrichment_status is UNSET)
+                    and (list_id is None or type(list_id) is str or list_id is UNSET)
+                    and (
+                        last_contacted_from is None
+                        or type(last_contacted_from) is str
+                        or last_contacted_from is UNSET
+                    )
+                    and (
+                        uploaded_by_user is None
+                        or type(uploaded_by_user) is str
+                        or uploaded_by_user is UNSET
+                    )
+                    and (type(upload_method) is str or upload_method is UNSET)
+                    and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+                    and (
+                        type(is_website_visitor) is bool
+                        or is_website_visitor is None
+                        or is_website_visitor is UNSET
+                    )
+                    and (type(esp_code) is int or esp_code is UNSET)
+                    and (type(esg_code) is int or esg_code is UNSET)
+                ):
+                    return lead
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -952,305 +993,58 @@ def _parse_timestamp_last_touch(data: object) -> datetime.datetime | None | Unse
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization", (str,), None),
-    ("status", (int,), None),
-    (
-        "email_open_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "email_reply_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "email_click_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("company_domain", (str,), None),
-    (
-        "campaign",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "personalization",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "website",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_title",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_step_from",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_step_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_opened_step",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_opened_variant",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_replied_step",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_replied_variant",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_clicked_step",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_clicked_variant",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lt_interest_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subsequence_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verification_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pl_value_lead",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enrichment_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_contacted_from",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "uploaded_by_user",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "upload_method",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_website_visitor",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "esp_code",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "esg_code",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("organization", "organization", True),
+    ("status", "status", True),
+    ("email_open_count", "email_open_count", True),
+    ("email_reply_count", "email_reply_count", True),
+    ("email_click_count", "email_click_count", True),
+    ("company_domain", "company_domain", True),
+    ("status_summary", "status_summary", True),
+    ("campaign", "campaign", False),
+    ("email", "email", False),
+    ("personalization", "personalization", False),
+    ("website", "website", False),
+    ("last_name", "last_name", False),
+    ("first_name", "first_name", False),
+    ("company_name", "company_name", False),
+    ("job_title", "job_title", False),
+    ("phone", "phone", False),
+    ("payload", "payload", False),
+    ("status_summary_subseq", "status_summary_subseq", False),
+    ("last_step_from", "last_step_from", False),
+    ("last_step_id", "last_step_id", False),
+    ("last_step_timestamp_executed", "last_step_timestamp_executed", False),
+    ("email_opened_step", "email_opened_step", False),
+    ("email_opened_variant", "email_opened_variant", False),
+    ("email_replied_step", "email_replied_step", False),
+    ("email_replied_variant", "email_replied_variant", False),
+    ("email_clicked_step", "email_clicked_step", False),
+    ("email_clicked_variant", "email_clicked_variant", False),
+    ("lt_interest_status", "lt_interest_status", False),
+    ("subsequence_id", "subsequence_id", False),
+    ("verification_status", "verification_status", False),
+    ("pl_value_lead", "pl_value_lead", False),
+    ("timestamp_added_subsequence", "timestamp_added_subsequence", False),
+    ("timestamp_last_contact", "timestamp_last_contact", False),
+    ("timestamp_last_open", "timestamp_last_open", False),
+    ("timestamp_last_reply", "timestamp_last_reply", False),
+    ("timestamp_last_interest_change", "timestamp_last_interest_change", False),
+    ("timestamp_last_click", "timestamp_last_click", False),
+    ("enrichment_status", "enrichment_status", False),
+    ("list_id", "list_id", False),
+    ("last_contacted_from", "last_contacted_from", False),
+    ("uploaded_by_user", "uploaded_by_user", False),
+    ("upload_method", "upload_method", False),
+    ("assigned_to", "assigned_to", False),
+    ("is_website_visitor", "is_website_visitor", False),
+    ("timestamp_last_touch", "timestamp_last_touch", False),
+    ("esp_code", "esp_code", False),
+    ("esg_code", "esg_code", False),
 )
 
 

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeadFinderAgentActivity")
 
@@ -45,66 +48,77 @@ class LeadFinderAgentActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        agent_id = self.agent_id
+            agent_id = self.agent_id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        event_type = self.event_type
+            event_type = self.event_type
 
-        payload = self.payload.to_dict()
+            payload = self.payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "agent_id": agent_id,
-                "organization_id": organization_id,
-                "timestamp_created": timestamp_created,
-                "event_type": event_type,
-                "payload": payload,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if agent_id is not UNSET:
+                field_dict["agent_id"] = agent_id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if event_type is not UNSET:
+                field_dict["event_type"] = event_type
+            if payload is not UNSET:
+                field_dict["payload"] = payload
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        agent_id = d.pop("agent_id")
+                agent_id = d.pop("agent_id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        event_type = d.pop("event_type")
+                event_type = d.pop("event_type")
 
-        payload = LeadFinderAgentActivityPayload.from_dict(d.pop("payload"))
+                payload = LeadFinderAgentActivityPayload.from_dict(d.pop("payload"))
 
-        lead_finder_agent_activity = cls(
-            id,
-            agent_id,
-            organization_id,
-            timestamp_created,
-            event_type,
-            payload,
-        )
+                lead_finder_agent_activity = cls(
+                    id,
+                    agent_id,
+                    organization_id,
+                    timestamp_created,
+                    event_type,
+                    payload,
+                )
 
-        lead_finder_agent_activity.additional_properties = d
-        if not (
-            type(id) is str
-            and type(agent_id) is str
-            and type(organization_id) is str
-            and type(event_type) is str
-        ):
-            _check_shape(lead_finder_agent_activity, _SHAPE)
-        return lead_finder_agent_activity
+                lead_finder_agent_activity.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(agent_id) is str
+                    and type(organization_id) is str
+                    and type(event_type) is str
+                ):
+                    return lead_finder_agent_activity
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -123,11 +137,14 @@ class LeadFinderAgentActivity:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("agent_id", (str,), None),
-    ("organization_id", (str,), None),
-    ("event_type", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("agent_id", "agent_id", True),
+    ("organization_id", "organization_id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("event_type", "event_type", True),
+    ("payload", "payload", True),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadFinderAgentActivityPayload")
@@ -31,51 +33,59 @@ class LeadFinderAgentActivityPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        leads_added = self.leads_added
+        try:
+            leads_added = self.leads_added
 
-        campaign_active_leads_after = self.campaign_active_leads_after
+            campaign_active_leads_after = self.campaign_active_leads_after
 
-        reason = self.reason
+            reason = self.reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if leads_added is not UNSET:
-            field_dict["leads_added"] = leads_added
-        if campaign_active_leads_after is not UNSET:
-            field_dict["campaign_active_leads_after"] = campaign_active_leads_after
-        if reason is not UNSET:
-            field_dict["reason"] = reason
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if leads_added is not UNSET:
+                field_dict["leads_added"] = leads_added
+            if campaign_active_leads_after is not UNSET:
+                field_dict["campaign_active_leads_after"] = campaign_active_leads_after
+            if reason is not UNSET:
+                field_dict["reason"] = reason
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        leads_added = d.pop("leads_added", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                leads_added = d.pop("leads_added", UNSET)
 
-        campaign_active_leads_after = d.pop("campaign_active_leads_after", UNSET)
+                campaign_active_leads_after = d.pop("campaign_active_leads_after", UNSET)
 
-        reason = d.pop("reason", UNSET)
+                reason = d.pop("reason", UNSET)
 
-        lead_finder_agent_activity_payload = cls(
-            leads_added,
-            campaign_active_leads_after,
-            reason,
-        )
+                lead_finder_agent_activity_payload = cls(
+                    leads_added,
+                    campaign_active_leads_after,
+                    reason,
+                )
 
-        lead_finder_agent_activity_payload.additional_properties = d
-        if not (
-            (type(leads_added) is float or type(leads_added) is int or leads_added is UNSET)
-            and (
-                type(campaign_active_leads_after) is float
-                or type(campaign_active_leads_after) is int
-                or campaign_active_leads_after is UNSET
-            )
-            and (type(reason) is str or reason is UNSET)
-        ):
-            _check_shape(lead_finder_agent_activity_payload, _SHAPE)
-        return lead_finder_agent_activity_payload
+                lead_finder_agent_activity_payload.additional_properties = d
+                if (
+                    (type(leads_added) is float or type(leads_added) is int or leads_added is UNSET)
+                    and (
+                        type(campaign_active_leads_after) is float
+                        or type(campaign_active_leads_after) is int
+                        or campaign_active_leads_after is UNSET
+                    )
+                    and (type(reason) is str or reason is UNSET)
+                ):
+                    return lead_finder_agent_activity_payload
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -94,31 +104,9 @@ class LeadFinderAgentActivityPayload:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "leads_added",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_active_leads_after",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reason",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("leads_added", "leads_added", False),
+    ("campaign_active_leads_after", "campaign_active_leads_after", False),
+    ("reason", "reason", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeadFinderAgentStats")
 
@@ -28,47 +31,55 @@ class LeadFinderAgentStats:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        leads_added_total = self.leads_added_total
+        try:
+            leads_added_total = self.leads_added_total
 
-        top_ups_completed = self.top_ups_completed
+            top_ups_completed = self.top_ups_completed
 
-        top_ups_failed = self.top_ups_failed
+            top_ups_failed = self.top_ups_failed
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "leads_added_total": leads_added_total,
-                "top_ups_completed": top_ups_completed,
-                "top_ups_failed": top_ups_failed,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if leads_added_total is not UNSET:
+                field_dict["leads_added_total"] = leads_added_total
+            if top_ups_completed is not UNSET:
+                field_dict["top_ups_completed"] = top_ups_completed
+            if top_ups_failed is not UNSET:
+                field_dict["top_ups_failed"] = top_ups_failed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        leads_added_total = d.pop("leads_added_total")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                leads_added_total = d.pop("leads_added_total")
 
-        top_ups_completed = d.pop("top_ups_completed")
+                top_ups_completed = d.pop("top_ups_completed")
 
-        top_ups_failed = d.pop("top_ups_failed")
+                top_ups_failed = d.pop("top_ups_failed")
 
-        lead_finder_agent_stats = cls(
-            leads_added_total,
-            top_ups_completed,
-            top_ups_failed,
-        )
+                lead_finder_agent_stats = cls(
+                    leads_added_total,
+                    top_ups_completed,
+                    top_ups_failed,
+                )
 
-        lead_finder_agent_stats.additional_properties = d
-        if not (
-            type(leads_added_total) is int
-            and type(top_ups_completed) is int
-            and type(top_ups_failed) is int
-        ):
-            _check_shape(lead_finder_agent_stats, _SHAPE)
-        return lead_finder_agent_stats
+                lead_finder_agent_stats.additional_properties = d
+                if (
+                    type(leads_added_total) is int
+                    and type(top_ups_completed) is int
+                    and type(top_ups_failed) is int
+                ):
+                    return lead_finder_agent_stats
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,8 +98,9 @@ class LeadFinderAgentStats:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("leads_added_total", (int,), None),
-    ("top_ups_completed", (int,), None),
-    ("top_ups_failed", (int,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("leads_added_total", "leads_added_total", True),
+    ("top_ups_completed", "top_ups_completed", True),
+    ("top_ups_failed", "top_ups_failed", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadInterestStatusUpdateAccepted")
@@ -25,29 +27,37 @@ class LeadInterestStatusUpdateAccepted:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        message = self.message
+        try:
+            message = self.message
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if message is not UNSET:
-            field_dict["message"] = message
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if message is not UNSET:
+                field_dict["message"] = message
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        message = d.pop("message", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                message = d.pop("message", UNSET)
 
-        lead_interest_status_update_accepted = cls(
-            message,
-        )
+                lead_interest_status_update_accepted = cls(
+                    message,
+                )
 
-        lead_interest_status_update_accepted.additional_properties = d
-        if not (type(message) is str or message is UNSET):
-            _check_shape(lead_interest_status_update_accepted, _SHAPE)
-        return lead_interest_status_update_accepted
+                lead_interest_status_update_accepted.additional_properties = d
+                if type(message) is str or message is UNSET:
+                    return lead_interest_status_update_accepted
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -66,13 +76,5 @@ class LeadInterestStatusUpdateAccepted:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("message", "message", False),)

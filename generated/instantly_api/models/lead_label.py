@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadLabel")
@@ -50,98 +52,110 @@ class LeadLabel:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        created_by = self.created_by
+            created_by = self.created_by
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        label = self.label
+            label = self.label
 
-        interest_status_label = self.interest_status_label
+            interest_status_label = self.interest_status_label
 
-        interest_status = self.interest_status
+            interest_status = self.interest_status
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        use_with_ai: bool | None | Unset
-        if isinstance(self.use_with_ai, Unset):
-            use_with_ai = UNSET
-        else:
-            use_with_ai = self.use_with_ai
+            use_with_ai: bool | None | Unset
+            if isinstance(self.use_with_ai, Unset):
+                use_with_ai = UNSET
+            else:
+                use_with_ai = self.use_with_ai
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "created_by": created_by,
-                "organization_id": organization_id,
-                "label": label,
-                "interest_status_label": interest_status_label,
-                "interest_status": interest_status,
-            }
-        )
-        if description is not UNSET:
-            field_dict["description"] = description
-        if use_with_ai is not UNSET:
-            field_dict["use_with_ai"] = use_with_ai
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if created_by is not UNSET:
+                field_dict["created_by"] = created_by
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if label is not UNSET:
+                field_dict["label"] = label
+            if interest_status_label is not UNSET:
+                field_dict["interest_status_label"] = interest_status_label
+            if interest_status is not UNSET:
+                field_dict["interest_status"] = interest_status
+            if description is not UNSET:
+                field_dict["description"] = description
+            if use_with_ai is not UNSET:
+                field_dict["use_with_ai"] = use_with_ai
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        created_by = d.pop("created_by")
+                created_by = d.pop("created_by")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        label = d.pop("label")
+                label = d.pop("label")
 
-        interest_status_label = d.pop("interest_status_label")
+                interest_status_label = d.pop("interest_status_label")
 
-        interest_status = d.pop("interest_status")
+                interest_status = d.pop("interest_status")
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        use_with_ai = d.pop("use_with_ai", UNSET)
+                use_with_ai = d.pop("use_with_ai", UNSET)
 
-        lead_label = cls(
-            id,
-            timestamp_created,
-            created_by,
-            organization_id,
-            label,
-            interest_status_label,
-            interest_status,
-            description,
-            use_with_ai,
-        )
+                lead_label = cls(
+                    id,
+                    timestamp_created,
+                    created_by,
+                    organization_id,
+                    label,
+                    interest_status_label,
+                    interest_status,
+                    description,
+                    use_with_ai,
+                )
 
-        lead_label.additional_properties = d
-        if not (
-            type(id) is str
-            and type(created_by) is str
-            and type(organization_id) is str
-            and type(label) is str
-            and type(interest_status_label) is str
-            and (type(interest_status) is float or type(interest_status) is int)
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
-        ):
-            _check_shape(lead_label, _SHAPE)
-        return lead_label
+                lead_label.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(created_by) is str
+                    and type(organization_id) is str
+                    and type(label) is str
+                    and type(interest_status_label) is str
+                    and (type(interest_status) is float or type(interest_status) is int)
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+                ):
+                    return lead_label
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -160,36 +174,15 @@ class LeadLabel:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("created_by", (str,), None),
-    ("organization_id", (str,), None),
-    ("label", (str,), None),
-    ("interest_status_label", (str,), None),
-    (
-        "interest_status",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "use_with_ai",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("created_by", "created_by", True),
+    ("organization_id", "organization_id", True),
+    ("label", "label", True),
+    ("interest_status_label", "interest_status_label", True),
+    ("interest_status", "interest_status", True),
+    ("description", "description", False),
+    ("use_with_ai", "use_with_ai", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadLabelPage")
@@ -28,46 +30,56 @@ class LeadLabelPage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items = []
-        for items_item_data in self.items:
-            items_item = items_item_data.to_dict()
-            items.append(items_item)
+        try:
+            if not isinstance(self.items, list):
+                raise TypeError("not a list")
+            items = []
+            for items_item_data in self.items:
+                items_item = items_item_data.to_dict()
+                items.append(items_item)
 
-        next_starting_after = self.next_starting_after
+            next_starting_after = self.next_starting_after
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "items": items,
-            }
-        )
-        if next_starting_after is not UNSET:
-            field_dict["next_starting_after"] = next_starting_after
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if items is not UNSET:
+                field_dict["items"] = items
+            if next_starting_after is not UNSET:
+                field_dict["next_starting_after"] = next_starting_after
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        items = []
-        _items = d.pop("items")
-        for items_item_data in _items:
-            items_item = LeadLabel.from_dict(items_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                items = []
+                _items = d.pop("items")
+                if type(_items) is not list:
+                    raise TypeError("items is not a list")
+                for items_item_data in _items:
+                    items_item = LeadLabel.from_dict(items_item_data)
 
-            items.append(items_item)
+                    items.append(items_item)
 
-        next_starting_after = d.pop("next_starting_after", UNSET)
+                next_starting_after = d.pop("next_starting_after", UNSET)
 
-        lead_label_page = cls(
-            items,
-            next_starting_after,
-        )
+                lead_label_page = cls(
+                    items,
+                    next_starting_after,
+                )
 
-        lead_label_page.additional_properties = d
-        if not (type(next_starting_after) is str or next_starting_after is UNSET):
-            _check_shape(lead_label_page, _SHAPE)
-        return lead_label_page
+                lead_label_page.additional_properties = d
+                if type(next_starting_after) is str or next_starting_after is UNSET:
+                    return lead_label_page
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,15 +98,10 @@ class LeadLabelPage:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "next_starting_after",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("items", "items", True),
+    ("next_starting_after", "next_starting_after", False),
 )
 
 

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadList")
@@ -41,81 +43,90 @@ class LeadList:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        name = self.name
+            name = self.name
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        has_enrichment_task: bool | None | Unset
-        if isinstance(self.has_enrichment_task, Unset):
-            has_enrichment_task = UNSET
-        else:
-            has_enrichment_task = self.has_enrichment_task
+            has_enrichment_task: bool | None | Unset
+            if isinstance(self.has_enrichment_task, Unset):
+                has_enrichment_task = UNSET
+            else:
+                has_enrichment_task = self.has_enrichment_task
 
-        owned_by: None | str | Unset
-        if isinstance(self.owned_by, Unset):
-            owned_by = UNSET
-        else:
-            owned_by = self.owned_by
+            owned_by: None | str | Unset
+            if isinstance(self.owned_by, Unset):
+                owned_by = UNSET
+            else:
+                owned_by = self.owned_by
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "name": name,
-                "timestamp_created": timestamp_created,
-            }
-        )
-        if has_enrichment_task is not UNSET:
-            field_dict["has_enrichment_task"] = has_enrichment_task
-        if owned_by is not UNSET:
-            field_dict["owned_by"] = owned_by
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if has_enrichment_task is not UNSET:
+                field_dict["has_enrichment_task"] = has_enrichment_task
+            if owned_by is not UNSET:
+                field_dict["owned_by"] = owned_by
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        has_enrichment_task = d.pop("has_enrichment_task", UNSET)
+                has_enrichment_task = d.pop("has_enrichment_task", UNSET)
 
-        owned_by = d.pop("owned_by", UNSET)
+                owned_by = d.pop("owned_by", UNSET)
 
-        lead_list = cls(
-            id,
-            organization_id,
-            name,
-            timestamp_created,
-            has_enrichment_task,
-            owned_by,
-        )
+                lead_list = cls(
+                    id,
+                    organization_id,
+                    name,
+                    timestamp_created,
+                    has_enrichment_task,
+                    owned_by,
+                )
 
-        lead_list.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(name) is str
-            and (
-                type(has_enrichment_task) is bool
-                or has_enrichment_task is None
-                or has_enrichment_task is UNSET
-            )
-            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
-        ):
-            _check_shape(lead_list, _SHAPE)
-        return lead_list
+                lead_list.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(name) is str
+                    and (
+                        type(has_enrichment_task) is bool
+                        or has_enrichment_task is None
+                        or has_enrichment_task is UNSET
+                    )
+                    and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+                ):
+                    return lead_list
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,26 +145,12 @@ class LeadList:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("name", (str,), None),
-    (
-        "has_enrichment_task",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "owned_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("name", "name", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("has_enrichment_task", "has_enrichment_task", False),
+    ("owned_by", "owned_by", False),
 )

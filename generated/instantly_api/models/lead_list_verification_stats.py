@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeadListVerificationStats")
 
@@ -28,37 +31,44 @@ class LeadListVerificationStats:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        stats = self.stats.to_dict()
+        try:
+            stats = self.stats.to_dict()
 
-        total_leads = self.total_leads
+            total_leads = self.total_leads
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "stats": stats,
-                "total_leads": total_leads,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if stats is not UNSET:
+                field_dict["stats"] = stats
+            if total_leads is not UNSET:
+                field_dict["total_leads"] = total_leads
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        stats = LeadListVerificationStatsStats.from_dict(d.pop("stats"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                stats = LeadListVerificationStatsStats.from_dict(d.pop("stats"))
 
-        total_leads = d.pop("total_leads")
+                total_leads = d.pop("total_leads")
 
-        lead_list_verification_stats = cls(
-            stats,
-            total_leads,
-        )
+                lead_list_verification_stats = cls(
+                    stats,
+                    total_leads,
+                )
 
-        lead_list_verification_stats.additional_properties = d
-        if not (type(total_leads) is float or type(total_leads) is int):
-            _check_shape(lead_list_verification_stats, _SHAPE)
-        return lead_list_verification_stats
+                lead_list_verification_stats.additional_properties = d
+                if type(total_leads) is float or type(total_leads) is int:
+                    return lead_list_verification_stats
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,15 +87,10 @@ class LeadListVerificationStats:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_leads",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("stats", "stats", True),
+    ("total_leads", "total_leads", True),
 )
 
 

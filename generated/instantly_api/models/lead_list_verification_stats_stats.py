@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadListVerificationStatsStats")
@@ -43,87 +45,101 @@ class LeadListVerificationStatsStats:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        verified = self.verified
+        try:
+            verified = self.verified
 
-        invalid = self.invalid
+            invalid = self.invalid
 
-        risky = self.risky
+            risky = self.risky
 
-        catch_all = self.catch_all
+            catch_all = self.catch_all
 
-        job_change = self.job_change
+            job_change = self.job_change
 
-        verification_job_pending_leadfinder = self.verification_job_pending_leadfinder
+            verification_job_pending_leadfinder = self.verification_job_pending_leadfinder
 
-        verification_job_pending_user = self.verification_job_pending_user
+            verification_job_pending_user = self.verification_job_pending_user
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if verified is not UNSET:
-            field_dict["verified"] = verified
-        if invalid is not UNSET:
-            field_dict["invalid"] = invalid
-        if risky is not UNSET:
-            field_dict["risky"] = risky
-        if catch_all is not UNSET:
-            field_dict["catch_all"] = catch_all
-        if job_change is not UNSET:
-            field_dict["job_change"] = job_change
-        if verification_job_pending_leadfinder is not UNSET:
-            field_dict["verification_job_pending_leadfinder"] = verification_job_pending_leadfinder
-        if verification_job_pending_user is not UNSET:
-            field_dict["verification_job_pending_user"] = verification_job_pending_user
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if verified is not UNSET:
+                field_dict["verified"] = verified
+            if invalid is not UNSET:
+                field_dict["invalid"] = invalid
+            if risky is not UNSET:
+                field_dict["risky"] = risky
+            if catch_all is not UNSET:
+                field_dict["catch_all"] = catch_all
+            if job_change is not UNSET:
+                field_dict["job_change"] = job_change
+            if verification_job_pending_leadfinder is not UNSET:
+                field_dict["verification_job_pending_leadfinder"] = (
+                    verification_job_pending_leadfinder
+                )
+            if verification_job_pending_user is not UNSET:
+                field_dict["verification_job_pending_user"] = verification_job_pending_user
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        verified = d.pop("verified", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                verified = d.pop("verified", UNSET)
 
-        invalid = d.pop("invalid", UNSET)
+                invalid = d.pop("invalid", UNSET)
 
-        risky = d.pop("risky", UNSET)
+                risky = d.pop("risky", UNSET)
 
-        catch_all = d.pop("catch_all", UNSET)
+                catch_all = d.pop("catch_all", UNSET)
 
-        job_change = d.pop("job_change", UNSET)
+                job_change = d.pop("job_change", UNSET)
 
-        verification_job_pending_leadfinder = d.pop("verification_job_pending_leadfinder", UNSET)
+                verification_job_pending_leadfinder = d.pop(
+                    "verification_job_pending_leadfinder", UNSET
+                )
 
-        verification_job_pending_user = d.pop("verification_job_pending_user", UNSET)
+                verification_job_pending_user = d.pop("verification_job_pending_user", UNSET)
 
-        lead_list_verification_stats_stats = cls(
-            verified,
-            invalid,
-            risky,
-            catch_all,
-            job_change,
-            verification_job_pending_leadfinder,
-            verification_job_pending_user,
-        )
+                lead_list_verification_stats_stats = cls(
+                    verified,
+                    invalid,
+                    risky,
+                    catch_all,
+                    job_change,
+                    verification_job_pending_leadfinder,
+                    verification_job_pending_user,
+                )
 
-        lead_list_verification_stats_stats.additional_properties = d
-        if not (
-            (type(verified) is float or type(verified) is int or verified is UNSET)
-            and (type(invalid) is float or type(invalid) is int or invalid is UNSET)
-            and (type(risky) is float or type(risky) is int or risky is UNSET)
-            and (type(catch_all) is float or type(catch_all) is int or catch_all is UNSET)
-            and (type(job_change) is float or type(job_change) is int or job_change is UNSET)
-            and (
-                type(verification_job_pending_leadfinder) is float
-                or type(verification_job_pending_leadfinder) is int
-                or verification_job_pending_leadfinder is UNSET
-            )
-            and (
-                type(verification_job_pending_user) is float
-                or type(verification_job_pending_user) is int
-                or verification_job_pending_user is UNSET
-            )
-        ):
-            _check_shape(lead_list_verification_stats_stats, _SHAPE)
-        return lead_list_verification_stats_stats
+                lead_list_verification_stats_stats.additional_properties = d
+                if (
+                    (type(verified) is float or type(verified) is int or verified is UNSET)
+                    and (type(invalid) is float or type(invalid) is int or invalid is UNSET)
+                    and (type(risky) is float or type(risky) is int or risky is UNSET)
+                    and (type(catch_all) is float or type(catch_all) is int or catch_all is UNSET)
+                    and (
+                        type(job_change) is float or type(job_change) is int or job_change is UNSET
+                    )
+                    and (
+                        type(verification_job_pending_leadfinder) is float
+                        or type(verification_job_pending_leadfinder) is int
+                        or verification_job_pending_leadfinder is UNSET
+                    )
+                    and (
+                        type(verification_job_pending_user) is float
+                        or type(verification_job_pending_user) is int
+                        or verification_job_pending_user is UNSET
+                    )
+                ):
+                    return lead_list_verification_stats_stats
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -142,68 +158,13 @@ class LeadListVerificationStatsStats:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "verified",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "invalid",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "risky",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "catch_all",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_change",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verification_job_pending_leadfinder",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verification_job_pending_user",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("verified", "verified", False),
+    ("invalid", "invalid", False),
+    ("risky", "risky", False),
+    ("catch_all", "catch_all", False),
+    ("job_change", "job_change", False),
+    ("verification_job_pending_leadfinder", "verification_job_pending_leadfinder", False),
+    ("verification_job_pending_user", "verification_job_pending_user", False),
 )

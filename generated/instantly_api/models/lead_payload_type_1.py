@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadPayloadType1")
@@ -41,115 +43,124 @@ class LeadPayloadType1:
     ] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        first_name = self.first_name
+        try:
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        company_name = self.company_name
+            company_name = self.company_name
 
-        job_title = self.job_title
+            job_title = self.job_title
 
-        website = self.website
+            website = self.website
 
-        phone = self.phone
+            phone = self.phone
 
-        personalization = self.personalization
+            personalization = self.personalization
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            if isinstance(prop, LeadPayloadType1AdditionalPropertyType4):
-                field_dict[prop_name] = prop.to_dict()
-            else:
-                field_dict[prop_name] = prop
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                if isinstance(prop, LeadPayloadType1AdditionalPropertyType4):
+                    field_dict[prop_name] = prop.to_dict()
+                else:
+                    field_dict[prop_name] = prop
 
-        field_dict.update({})
-        if first_name is not UNSET:
-            field_dict["firstName"] = first_name
-        if last_name is not UNSET:
-            field_dict["lastName"] = last_name
-        if company_name is not UNSET:
-            field_dict["companyName"] = company_name
-        if job_title is not UNSET:
-            field_dict["jobTitle"] = job_title
-        if website is not UNSET:
-            field_dict["website"] = website
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if personalization is not UNSET:
-            field_dict["personalization"] = personalization
+            if first_name is not UNSET:
+                field_dict["firstName"] = first_name
+            if last_name is not UNSET:
+                field_dict["lastName"] = last_name
+            if company_name is not UNSET:
+                field_dict["companyName"] = company_name
+            if job_title is not UNSET:
+                field_dict["jobTitle"] = job_title
+            if website is not UNSET:
+                field_dict["website"] = website
+            if phone is not UNSET:
+                field_dict["phone"] = phone
+            if personalization is not UNSET:
+                field_dict["personalization"] = personalization
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first_name = d.pop("firstName", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                first_name = d.pop("firstName", UNSET)
 
-        last_name = d.pop("lastName", UNSET)
+                last_name = d.pop("lastName", UNSET)
 
-        company_name = d.pop("companyName", UNSET)
+                company_name = d.pop("companyName", UNSET)
 
-        job_title = d.pop("jobTitle", UNSET)
+                job_title = d.pop("jobTitle", UNSET)
 
-        website = d.pop("website", UNSET)
+                website = d.pop("website", UNSET)
 
-        phone = d.pop("phone", UNSET)
+                phone = d.pop("phone", UNSET)
 
-        personalization = d.pop("personalization", UNSET)
+                personalization = d.pop("personalization", UNSET)
 
-        lead_payload_type_1 = cls(
-            first_name,
-            last_name,
-            company_name,
-            job_title,
-            website,
-            phone,
-            personalization,
-        )
-
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-
-            def _parse_additional_property(
-                data: object,
-            ) -> bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str:
-                if data is None:
-                    return data
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    additional_property_type_4 = LeadPayloadType1AdditionalPropertyType4.from_dict(
-                        data
-                    )
-
-                    return additional_property_type_4
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                if isinstance(data, (str, float, int, bool)):
-                    return cast(
-                        bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str, data
-                    )
-                raise TypeError(
-                    f"additional_property is {type(data).__name__} {data!r:.60}, "
-                    "not bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str"
+                lead_payload_type_1 = cls(
+                    first_name,
+                    last_name,
+                    company_name,
+                    job_title,
+                    website,
+                    phone,
+                    personalization,
                 )
 
-            additional_property = _parse_additional_property(prop_dict)
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
 
-            additional_properties[prop_name] = additional_property
+                    def _parse_additional_property(
+                        data: object,
+                    ) -> bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str:
+                        if data is None:
+                            return data
+                        try:
+                            if not isinstance(data, dict):
+                                raise TypeError()
+                            additional_property_type_4 = (
+                                LeadPayloadType1AdditionalPropertyType4.from_dict(data)
+                            )
 
-        lead_payload_type_1.additional_properties = additional_properties
-        if not (
-            (type(first_name) is str or first_name is UNSET)
-            and (type(last_name) is str or last_name is UNSET)
-            and (type(company_name) is str or company_name is UNSET)
-            and (type(job_title) is str or job_title is UNSET)
-            and (type(website) is str or website is UNSET)
-            and (type(phone) is str or phone is UNSET)
-            and (type(personalization) is str or personalization is UNSET)
-        ):
-            _check_shape(lead_payload_type_1, _SHAPE)
-        return lead_payload_type_1
+                            return additional_property_type_4
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
+                        if isinstance(data, (str, float, int, bool)):
+                            return cast(
+                                bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str,
+                                data,
+                            )
+                        raise TypeError(
+                            f"additional_property is {type(data).__name__} {data!r:.60}, "
+                            "not bool | float | LeadPayloadType1AdditionalPropertyType4 | None | str"
+                        )
+
+                    additional_property = _parse_additional_property(prop_dict)
+
+                    additional_properties[prop_name] = additional_property
+
+                lead_payload_type_1.additional_properties = additional_properties
+                if (
+                    (type(first_name) is str or first_name is UNSET)
+                    and (type(last_name) is str or last_name is UNSET)
+                    and (type(company_name) is str or company_name is UNSET)
+                    and (type(job_title) is str or job_title is UNSET)
+                    and (type(website) is str or website is UNSET)
+                    and (type(phone) is str or phone is UNSET)
+                    and (type(personalization) is str or personalization is UNSET)
+                ):
+                    return lead_payload_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -172,63 +183,15 @@ class LeadPayloadType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "first_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_title",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "website",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "personalization",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("first_name", "firstName", False),
+    ("last_name", "lastName", False),
+    ("company_name", "companyName", False),
+    ("job_title", "jobTitle", False),
+    ("website", "website", False),
+    ("phone", "phone", False),
+    ("personalization", "personalization", False),
 )
 
 

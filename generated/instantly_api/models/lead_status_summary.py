@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadStatusSummary")
@@ -28,43 +30,51 @@ class LeadStatusSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        last_step: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.last_step, Unset):
-            last_step = self.last_step.to_dict()
+        try:
+            last_step: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.last_step, Unset):
+                last_step = self.last_step.to_dict()
 
-        domain_complete = self.domain_complete
+            domain_complete = self.domain_complete
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if last_step is not UNSET:
-            field_dict["lastStep"] = last_step
-        if domain_complete is not UNSET:
-            field_dict["domain_complete"] = domain_complete
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if last_step is not UNSET:
+                field_dict["lastStep"] = last_step
+            if domain_complete is not UNSET:
+                field_dict["domain_complete"] = domain_complete
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _last_step = d.pop("lastStep", UNSET)
-        last_step: LeadStatusSummaryLastStep | Unset
-        if isinstance(_last_step, Unset):
-            last_step = UNSET
-        else:
-            last_step = LeadStatusSummaryLastStep.from_dict(_last_step)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _last_step = d.pop("lastStep", UNSET)
+                last_step: LeadStatusSummaryLastStep | Unset
+                if isinstance(_last_step, Unset):
+                    last_step = UNSET
+                else:
+                    last_step = LeadStatusSummaryLastStep.from_dict(_last_step)
 
-        domain_complete = d.pop("domain_complete", UNSET)
+                domain_complete = d.pop("domain_complete", UNSET)
 
-        lead_status_summary = cls(
-            last_step,
-            domain_complete,
-        )
+                lead_status_summary = cls(
+                    last_step,
+                    domain_complete,
+                )
 
-        lead_status_summary.additional_properties = d
-        if not (type(domain_complete) is bool or domain_complete is UNSET):
-            _check_shape(lead_status_summary, _SHAPE)
-        return lead_status_summary
+                lead_status_summary.additional_properties = d
+                if type(domain_complete) is bool or domain_complete is UNSET:
+                    return lead_status_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -83,15 +93,10 @@ class LeadStatusSummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "domain_complete",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("last_step", "lastStep", False),
+    ("domain_complete", "domain_complete", False),
 )
 
 

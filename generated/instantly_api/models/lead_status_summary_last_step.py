@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadStatusSummaryLastStep")
@@ -31,52 +33,60 @@ class LeadStatusSummaryLastStep:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_ = self.from_
+        try:
+            from_ = self.from_
 
-        step_id = self.step_id
+            step_id = self.step_id
 
-        timestamp_executed: str | Unset = UNSET
-        if not isinstance(self.timestamp_executed, Unset):
-            timestamp_executed = self.timestamp_executed.isoformat()
+            timestamp_executed: str | Unset = UNSET
+            if not isinstance(self.timestamp_executed, Unset):
+                timestamp_executed = self.timestamp_executed.isoformat()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if from_ is not UNSET:
-            field_dict["from"] = from_
-        if step_id is not UNSET:
-            field_dict["stepID"] = step_id
-        if timestamp_executed is not UNSET:
-            field_dict["timestamp_executed"] = timestamp_executed
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if from_ is not UNSET:
+                field_dict["from"] = from_
+            if step_id is not UNSET:
+                field_dict["stepID"] = step_id
+            if timestamp_executed is not UNSET:
+                field_dict["timestamp_executed"] = timestamp_executed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        from_ = d.pop("from", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                from_ = d.pop("from", UNSET)
 
-        step_id = d.pop("stepID", UNSET)
+                step_id = d.pop("stepID", UNSET)
 
-        _timestamp_executed = d.pop("timestamp_executed", UNSET)
-        timestamp_executed: datetime.datetime | Unset
-        if isinstance(_timestamp_executed, Unset):
-            timestamp_executed = UNSET
-        else:
-            timestamp_executed = parse_timestamp(_timestamp_executed)
+                _timestamp_executed = d.pop("timestamp_executed", UNSET)
+                timestamp_executed: datetime.datetime | Unset
+                if isinstance(_timestamp_executed, Unset):
+                    timestamp_executed = UNSET
+                else:
+                    timestamp_executed = parse_timestamp(_timestamp_executed)
 
-        lead_status_summary_last_step = cls(
-            from_,
-            step_id,
-            timestamp_executed,
-        )
+                lead_status_summary_last_step = cls(
+                    from_,
+                    step_id,
+                    timestamp_executed,
+                )
 
-        lead_status_summary_last_step.additional_properties = d
-        if not (
-            (type(from_) is str or from_ is UNSET) and (type(step_id) is str or step_id is UNSET)
-        ):
-            _check_shape(lead_status_summary_last_step, _SHAPE)
-        return lead_status_summary_last_step
+                lead_status_summary_last_step.additional_properties = d
+                if (type(from_) is str or from_ is UNSET) and (
+                    type(step_id) is str or step_id is UNSET
+                ):
+                    return lead_status_summary_last_step
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -95,21 +105,9 @@ class LeadStatusSummaryLastStep:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "from_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "step_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("from_", "from", False),
+    ("step_id", "stepID", False),
+    ("timestamp_executed", "timestamp_executed", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="LeadsAdded")
 
@@ -56,119 +59,142 @@ class LeadsAdded:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        total_sent = self.total_sent
+            total_sent = self.total_sent
 
-        leads_uploaded = self.leads_uploaded
+            leads_uploaded = self.leads_uploaded
 
-        in_blocklist = self.in_blocklist
+            in_blocklist = self.in_blocklist
 
-        blocklist_used: None | str
-        blocklist_used = self.blocklist_used
+            blocklist_used: None | str
+            blocklist_used = self.blocklist_used
 
-        duplicated_leads = self.duplicated_leads
+            duplicated_leads = self.duplicated_leads
 
-        skipped_count = self.skipped_count
+            skipped_count = self.skipped_count
 
-        invalid_email_count = self.invalid_email_count
+            invalid_email_count = self.invalid_email_count
 
-        incomplete_count = self.incomplete_count
+            incomplete_count = self.incomplete_count
 
-        duplicate_email_count = self.duplicate_email_count
+            duplicate_email_count = self.duplicate_email_count
 
-        remaining_in_plan: int | None
-        remaining_in_plan = self.remaining_in_plan
+            remaining_in_plan: int | None
+            remaining_in_plan = self.remaining_in_plan
 
-        created_leads = []
-        for created_leads_item_data in self.created_leads:
-            created_leads_item = created_leads_item_data.to_dict()
-            created_leads.append(created_leads_item)
+            if not isinstance(self.created_leads, list):
+                raise TypeError("not a list")
+            created_leads = []
+            for created_leads_item_data in self.created_leads:
+                created_leads_item = created_leads_item_data.to_dict()
+                created_leads.append(created_leads_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "total_sent": total_sent,
-                "leads_uploaded": leads_uploaded,
-                "in_blocklist": in_blocklist,
-                "blocklist_used": blocklist_used,
-                "duplicated_leads": duplicated_leads,
-                "skipped_count": skipped_count,
-                "invalid_email_count": invalid_email_count,
-                "incomplete_count": incomplete_count,
-                "duplicate_email_count": duplicate_email_count,
-                "remaining_in_plan": remaining_in_plan,
-                "created_leads": created_leads,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if total_sent is not UNSET:
+                field_dict["total_sent"] = total_sent
+            if leads_uploaded is not UNSET:
+                field_dict["leads_uploaded"] = leads_uploaded
+            if in_blocklist is not UNSET:
+                field_dict["in_blocklist"] = in_blocklist
+            if blocklist_used is not UNSET:
+                field_dict["blocklist_used"] = blocklist_used
+            if duplicated_leads is not UNSET:
+                field_dict["duplicated_leads"] = duplicated_leads
+            if skipped_count is not UNSET:
+                field_dict["skipped_count"] = skipped_count
+            if invalid_email_count is not UNSET:
+                field_dict["invalid_email_count"] = invalid_email_count
+            if incomplete_count is not UNSET:
+                field_dict["incomplete_count"] = incomplete_count
+            if duplicate_email_count is not UNSET:
+                field_dict["duplicate_email_count"] = duplicate_email_count
+            if remaining_in_plan is not UNSET:
+                field_dict["remaining_in_plan"] = remaining_in_plan
+            if created_leads is not UNSET:
+                field_dict["created_leads"] = created_leads
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status")
 
-        total_sent = d.pop("total_sent")
+                total_sent = d.pop("total_sent")
 
-        leads_uploaded = d.pop("leads_uploaded")
+                leads_uploaded = d.pop("leads_uploaded")
 
-        in_blocklist = d.pop("in_blocklist")
+                in_blocklist = d.pop("in_blocklist")
 
-        blocklist_used = d.pop("blocklist_used")
+                blocklist_used = d.pop("blocklist_used")
 
-        duplicated_leads = d.pop("duplicated_leads")
+                duplicated_leads = d.pop("duplicated_leads")
 
-        skipped_count = d.pop("skipped_count")
+                skipped_count = d.pop("skipped_count")
 
-        invalid_email_count = d.pop("invalid_email_count")
+                invalid_email_count = d.pop("invalid_email_count")
 
-        incomplete_count = d.pop("incomplete_count")
+                incomplete_count = d.pop("incomplete_count")
 
-        duplicate_email_count = d.pop("duplicate_email_count")
+                duplicate_email_count = d.pop("duplicate_email_count")
 
-        remaining_in_plan = d.pop("remaining_in_plan")
+                remaining_in_plan = d.pop("remaining_in_plan")
 
-        created_leads = []
-        _created_leads = d.pop("created_leads")
-        for created_leads_item_data in _created_leads:
-            created_leads_item = LeadsAddedCreatedLeadsItem.from_dict(created_leads_item_data)
+                created_leads = []
+                _created_leads = d.pop("created_leads")
+                if type(_created_leads) is not list:
+                    raise TypeError("created_leads is not a list")
+                for created_leads_item_data in _created_leads:
+                    created_leads_item = LeadsAddedCreatedLeadsItem.from_dict(
+                        created_leads_item_data
+                    )
 
-            created_leads.append(created_leads_item)
+                    created_leads.append(created_leads_item)
 
-        leads_added = cls(
-            status,
-            total_sent,
-            leads_uploaded,
-            in_blocklist,
-            blocklist_used,
-            duplicated_leads,
-            skipped_count,
-            invalid_email_count,
-            incomplete_count,
-            duplicate_email_count,
-            remaining_in_plan,
-            created_leads,
-        )
+                leads_added = cls(
+                    status,
+                    total_sent,
+                    leads_uploaded,
+                    in_blocklist,
+                    blocklist_used,
+                    duplicated_leads,
+                    skipped_count,
+                    invalid_email_count,
+                    incomplete_count,
+                    duplicate_email_count,
+                    remaining_in_plan,
+                    created_leads,
+                )
 
-        leads_added.additional_properties = d
-        if not (
-            type(status) is str
-            and type(total_sent) is int
-            and type(leads_uploaded) is int
-            and type(in_blocklist) is int
-            and (blocklist_used is None or type(blocklist_used) is str)
-            and type(duplicated_leads) is int
-            and type(skipped_count) is int
-            and type(invalid_email_count) is int
-            and type(incomplete_count) is int
-            and type(duplicate_email_count) is int
-            and (type(remaining_in_plan) is int or remaining_in_plan is None)
-        ):
-            _check_shape(leads_added, _SHAPE)
-        return leads_added
+                leads_added.additional_properties = d
+                if (
+                    type(status) is str
+                    and type(total_sent) is int
+                    and type(leads_uploaded) is int
+                    and type(in_blocklist) is int
+                    and (blocklist_used is None or type(blocklist_used) is str)
+                    and type(duplicated_leads) is int
+                    and type(skipped_count) is int
+                    and type(invalid_email_count) is int
+                    and type(incomplete_count) is int
+                    and type(duplicate_email_count) is int
+                    and (type(remaining_in_plan) is int or remaining_in_plan is None)
+                ):
+                    return leads_added
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -187,32 +213,20 @@ class LeadsAdded:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("status", (str,), None),
-    ("total_sent", (int,), None),
-    ("leads_uploaded", (int,), None),
-    ("in_blocklist", (int,), None),
-    (
-        "blocklist_used",
-        (
-            type(None),
-            str,
-        ),
-        None,
-    ),
-    ("duplicated_leads", (int,), None),
-    ("skipped_count", (int,), None),
-    ("invalid_email_count", (int,), None),
-    ("incomplete_count", (int,), None),
-    ("duplicate_email_count", (int,), None),
-    (
-        "remaining_in_plan",
-        (
-            int,
-            type(None),
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", True),
+    ("total_sent", "total_sent", True),
+    ("leads_uploaded", "leads_uploaded", True),
+    ("in_blocklist", "in_blocklist", True),
+    ("blocklist_used", "blocklist_used", True),
+    ("duplicated_leads", "duplicated_leads", True),
+    ("skipped_count", "skipped_count", True),
+    ("invalid_email_count", "invalid_email_count", True),
+    ("incomplete_count", "incomplete_count", True),
+    ("duplicate_email_count", "duplicate_email_count", True),
+    ("remaining_in_plan", "remaining_in_plan", True),
+    ("created_leads", "created_leads", True),
 )
 
 

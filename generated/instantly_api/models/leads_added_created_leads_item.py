@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadsAddedCreatedLeadsItem")
@@ -40,88 +42,95 @@ class LeadsAddedCreatedLeadsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        index = self.index
+        try:
+            index = self.index
 
-        id = self.id
+            id = self.id
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+            email: None | str | Unset
+            if isinstance(self.email, Unset):
+                email = UNSET
+            else:
+                email = self.email
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+            first_name: None | str | Unset
+            if isinstance(self.first_name, Unset):
+                first_name = UNSET
+            else:
+                first_name = self.first_name
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+            last_name: None | str | Unset
+            if isinstance(self.last_name, Unset):
+                last_name = UNSET
+            else:
+                last_name = self.last_name
 
-        phone: None | str | Unset
-        if isinstance(self.phone, Unset):
-            phone = UNSET
-        else:
-            phone = self.phone
+            phone: None | str | Unset
+            if isinstance(self.phone, Unset):
+                phone = UNSET
+            else:
+                phone = self.phone
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "index": index,
-                "id": id,
-            }
-        )
-        if email is not UNSET:
-            field_dict["email"] = email
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if phone is not UNSET:
-            field_dict["phone"] = phone
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if index is not UNSET:
+                field_dict["index"] = index
+            if id is not UNSET:
+                field_dict["id"] = id
+            if email is not UNSET:
+                field_dict["email"] = email
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if phone is not UNSET:
+                field_dict["phone"] = phone
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        index = d.pop("index")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                index = d.pop("index")
 
-        id = d.pop("id")
+                id = d.pop("id")
 
-        email = d.pop("email", UNSET)
+                email = d.pop("email", UNSET)
 
-        first_name = d.pop("first_name", UNSET)
+                first_name = d.pop("first_name", UNSET)
 
-        last_name = d.pop("last_name", UNSET)
+                last_name = d.pop("last_name", UNSET)
 
-        phone = d.pop("phone", UNSET)
+                phone = d.pop("phone", UNSET)
 
-        leads_added_created_leads_item = cls(
-            index,
-            id,
-            email,
-            first_name,
-            last_name,
-            phone,
-        )
+                leads_added_created_leads_item = cls(
+                    index,
+                    id,
+                    email,
+                    first_name,
+                    last_name,
+                    phone,
+                )
 
-        leads_added_created_leads_item.additional_properties = d
-        if not (
-            type(index) is int
-            and type(id) is str
-            and (email is None or type(email) is str or email is UNSET)
-            and (first_name is None or type(first_name) is str or first_name is UNSET)
-            and (last_name is None or type(last_name) is str or last_name is UNSET)
-            and (phone is None or type(phone) is str or phone is UNSET)
-        ):
-            _check_shape(leads_added_created_leads_item, _SHAPE)
-        return leads_added_created_leads_item
+                leads_added_created_leads_item.additional_properties = d
+                if (
+                    type(index) is int
+                    and type(id) is str
+                    and (email is None or type(email) is str or email is UNSET)
+                    and (first_name is None or type(first_name) is str or first_name is UNSET)
+                    and (last_name is None or type(last_name) is str or last_name is UNSET)
+                    and (phone is None or type(phone) is str or phone is UNSET)
+                ):
+                    return leads_added_created_leads_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -140,43 +149,12 @@ class LeadsAddedCreatedLeadsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("index", (int,), None),
-    ("id", (str,), None),
-    (
-        "email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("index", "index", True),
+    ("id", "id", True),
+    ("email", "email", False),
+    ("first_name", "first_name", False),
+    ("last_name", "last_name", False),
+    ("phone", "phone", False),
 )

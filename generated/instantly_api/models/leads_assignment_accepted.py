@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadsAssignmentAccepted")
@@ -27,38 +29,46 @@ class LeadsAssignmentAccepted:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        message = self.message
+            message = self.message
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if message is not UNSET:
-            field_dict["message"] = message
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if message is not UNSET:
+                field_dict["message"] = message
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        message = d.pop("message", UNSET)
+                message = d.pop("message", UNSET)
 
-        leads_assignment_accepted = cls(
-            status,
-            message,
-        )
+                leads_assignment_accepted = cls(
+                    status,
+                    message,
+                )
 
-        leads_assignment_accepted.additional_properties = d
-        if not (
-            (type(status) is str or status is UNSET) and (type(message) is str or message is UNSET)
-        ):
-            _check_shape(leads_assignment_accepted, _SHAPE)
-        return leads_assignment_accepted
+                leads_assignment_accepted.additional_properties = d
+                if (type(status) is str or status is UNSET) and (
+                    type(message) is str or message is UNSET
+                ):
+                    return leads_assignment_accepted
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -77,21 +87,8 @@ class LeadsAssignmentAccepted:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("message", "message", False),
 )

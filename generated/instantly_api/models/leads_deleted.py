@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="LeadsDeleted")
@@ -25,29 +27,37 @@ class LeadsDeleted:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        count = self.count
+        try:
+            count = self.count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if count is not UNSET:
-            field_dict["count"] = count
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if count is not UNSET:
+                field_dict["count"] = count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        count = d.pop("count", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                count = d.pop("count", UNSET)
 
-        leads_deleted = cls(
-            count,
-        )
+                leads_deleted = cls(
+                    count,
+                )
 
-        leads_deleted.additional_properties = d
-        if not (type(count) is int or count is UNSET):
-            _check_shape(leads_deleted, _SHAPE)
-        return leads_deleted
+                leads_deleted.additional_properties = d
+                if type(count) is int or count is UNSET:
+                    return leads_deleted
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -66,13 +76,5 @@ class LeadsDeleted:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("count", "count", False),)

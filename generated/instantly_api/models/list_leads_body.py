@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ListLeadsBody")
@@ -70,200 +72,218 @@ class ListLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search = self.search
+        try:
+            search = self.search
 
-        filter_ = self.filter_
+            filter_ = self.filter_
 
-        campaign = self.campaign
+            campaign = self.campaign
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        in_campaign = self.in_campaign
+            in_campaign = self.in_campaign
 
-        in_list = self.in_list
+            in_list = self.in_list
 
-        ids: list[str] | Unset = UNSET
-        if not isinstance(self.ids, Unset):
-            ids = self.ids
+            ids: list[str] | Unset = UNSET
+            if not isinstance(self.ids, Unset):
+                ids = self.ids
 
-        queries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.queries, Unset):
-            queries = []
-            for queries_item_data in self.queries:
-                queries_item = queries_item_data.to_dict()
-                queries.append(queries_item)
+            queries: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.queries, Unset):
+                if not isinstance(self.queries, list):
+                    raise TypeError("not a list")
+                queries = []
+                for queries_item_data in self.queries:
+                    queries_item = queries_item_data.to_dict()
+                    queries.append(queries_item)
 
-        excluded_ids: list[str] | Unset = UNSET
-        if not isinstance(self.excluded_ids, Unset):
-            excluded_ids = self.excluded_ids
+            excluded_ids: list[str] | Unset = UNSET
+            if not isinstance(self.excluded_ids, Unset):
+                excluded_ids = self.excluded_ids
 
-        contacts: list[str] | Unset = UNSET
-        if not isinstance(self.contacts, Unset):
-            contacts = self.contacts
+            contacts: list[str] | Unset = UNSET
+            if not isinstance(self.contacts, Unset):
+                contacts = self.contacts
 
-        limit = self.limit
+            limit = self.limit
 
-        starting_after = self.starting_after
+            starting_after = self.starting_after
 
-        organization_user_ids: list[str] | Unset = UNSET
-        if not isinstance(self.organization_user_ids, Unset):
-            organization_user_ids = self.organization_user_ids
+            organization_user_ids: list[str] | Unset = UNSET
+            if not isinstance(self.organization_user_ids, Unset):
+                organization_user_ids = self.organization_user_ids
 
-        smart_view_id = self.smart_view_id
+            smart_view_id = self.smart_view_id
 
-        is_website_visitor = self.is_website_visitor
+            is_website_visitor = self.is_website_visitor
 
-        distinct_contacts = self.distinct_contacts
+            distinct_contacts = self.distinct_contacts
 
-        enrichment_status = self.enrichment_status
+            enrichment_status = self.enrichment_status
 
-        esg_code = self.esg_code
+            esg_code = self.esg_code
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if search is not UNSET:
-            field_dict["search"] = search
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if in_campaign is not UNSET:
-            field_dict["in_campaign"] = in_campaign
-        if in_list is not UNSET:
-            field_dict["in_list"] = in_list
-        if ids is not UNSET:
-            field_dict["ids"] = ids
-        if queries is not UNSET:
-            field_dict["queries"] = queries
-        if excluded_ids is not UNSET:
-            field_dict["excluded_ids"] = excluded_ids
-        if contacts is not UNSET:
-            field_dict["contacts"] = contacts
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if starting_after is not UNSET:
-            field_dict["starting_after"] = starting_after
-        if organization_user_ids is not UNSET:
-            field_dict["organization_user_ids"] = organization_user_ids
-        if smart_view_id is not UNSET:
-            field_dict["smart_view_id"] = smart_view_id
-        if is_website_visitor is not UNSET:
-            field_dict["is_website_visitor"] = is_website_visitor
-        if distinct_contacts is not UNSET:
-            field_dict["distinct_contacts"] = distinct_contacts
-        if enrichment_status is not UNSET:
-            field_dict["enrichment_status"] = enrichment_status
-        if esg_code is not UNSET:
-            field_dict["esg_code"] = esg_code
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if search is not UNSET:
+                field_dict["search"] = search
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if in_campaign is not UNSET:
+                field_dict["in_campaign"] = in_campaign
+            if in_list is not UNSET:
+                field_dict["in_list"] = in_list
+            if ids is not UNSET:
+                field_dict["ids"] = ids
+            if queries is not UNSET:
+                field_dict["queries"] = queries
+            if excluded_ids is not UNSET:
+                field_dict["excluded_ids"] = excluded_ids
+            if contacts is not UNSET:
+                field_dict["contacts"] = contacts
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if starting_after is not UNSET:
+                field_dict["starting_after"] = starting_after
+            if organization_user_ids is not UNSET:
+                field_dict["organization_user_ids"] = organization_user_ids
+            if smart_view_id is not UNSET:
+                field_dict["smart_view_id"] = smart_view_id
+            if is_website_visitor is not UNSET:
+                field_dict["is_website_visitor"] = is_website_visitor
+            if distinct_contacts is not UNSET:
+                field_dict["distinct_contacts"] = distinct_contacts
+            if enrichment_status is not UNSET:
+                field_dict["enrichment_status"] = enrichment_status
+            if esg_code is not UNSET:
+                field_dict["esg_code"] = esg_code
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        search = d.pop("search", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                search = d.pop("search", UNSET)
 
-        filter_ = d.pop("filter", UNSET)
+                filter_ = d.pop("filter", UNSET)
 
-        campaign = d.pop("campaign", UNSET)
+                campaign = d.pop("campaign", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        in_campaign = d.pop("in_campaign", UNSET)
+                in_campaign = d.pop("in_campaign", UNSET)
 
-        in_list = d.pop("in_list", UNSET)
+                in_list = d.pop("in_list", UNSET)
 
-        ids = cast(list[str], d.pop("ids", UNSET))
+                ids = cast(list[str], d.pop("ids", UNSET))
 
-        _queries = d.pop("queries", UNSET)
-        queries: list[ListLeadsBodyQueriesItem] | Unset = UNSET
-        if _queries is not UNSET:
-            queries = []
-            for queries_item_data in _queries:
-                queries_item = ListLeadsBodyQueriesItem.from_dict(queries_item_data)
+                _queries = d.pop("queries", UNSET)
+                queries: list[ListLeadsBodyQueriesItem] | Unset = UNSET
+                if _queries is not UNSET:
+                    if type(_queries) is not list:
+                        raise TypeError("queries is not a list")
+                    queries = []
+                    for queries_item_data in _queries:
+                        queries_item = ListLeadsBodyQueriesItem.from_dict(queries_item_data)
 
-                queries.append(queries_item)
+                        queries.append(queries_item)
 
-        excluded_ids = cast(list[str], d.pop("excluded_ids", UNSET))
+                excluded_ids = cast(list[str], d.pop("excluded_ids", UNSET))
 
-        contacts = cast(list[str], d.pop("contacts", UNSET))
+                contacts = cast(list[str], d.pop("contacts", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        starting_after = d.pop("starting_after", UNSET)
+                starting_after = d.pop("starting_after", UNSET)
 
-        organization_user_ids = cast(list[str], d.pop("organization_user_ids", UNSET))
+                organization_user_ids = cast(list[str], d.pop("organization_user_ids", UNSET))
 
-        smart_view_id = d.pop("smart_view_id", UNSET)
+                smart_view_id = d.pop("smart_view_id", UNSET)
 
-        is_website_visitor = d.pop("is_website_visitor", UNSET)
+                is_website_visitor = d.pop("is_website_visitor", UNSET)
 
-        distinct_contacts = d.pop("distinct_contacts", UNSET)
+                distinct_contacts = d.pop("distinct_contacts", UNSET)
 
-        enrichment_status = d.pop("enrichment_status", UNSET)
+                enrichment_status = d.pop("enrichment_status", UNSET)
 
-        esg_code = d.pop("esg_code", UNSET)
+                esg_code = d.pop("esg_code", UNSET)
 
-        list_leads_body = cls(
-            search,
-            filter_,
-            campaign,
-            list_id,
-            in_campaign,
-            in_list,
-            ids,
-            queries,
-            excluded_ids,
-            contacts,
-            limit,
-            starting_after,
-            organization_user_ids,
-            smart_view_id,
-            is_website_visitor,
-            distinct_contacts,
-            enrichment_status,
-            esg_code,
-        )
-
-        list_leads_body.additional_properties = d
-        if not (
-            (type(search) is str or search is UNSET)
-            and (type(filter_) is str or filter_ is UNSET)
-            and (type(campaign) is str or campaign is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-            and (type(in_campaign) is bool or in_campaign is UNSET)
-            and (type(in_list) is bool or in_list is UNSET)
-            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
-            and (
-                excluded_ids is UNSET
-                or (
-                    type(excluded_ids) is list and all(type(_item) is str for _item in excluded_ids)
+                list_leads_body = cls(
+                    search,
+                    filter_,
+                    campaign,
+                    list_id,
+                    in_campaign,
+                    in_list,
+                    ids,
+                    queries,
+                    excluded_ids,
+                    contacts,
+                    limit,
+                    starting_after,
+                    organization_user_ids,
+                    smart_view_id,
+                    is_website_visitor,
+                    distinct_contacts,
+                    enrichment_status,
+                    esg_code,
                 )
-            )
-            and (
-                contacts is UNSET
-                or (type(contacts) is list and all(type(_item) is str for _item in contacts))
-            )
-            and (type(limit) is int or limit is UNSET)
-            and (type(starting_after) is str or starting_after is UNSET)
-            and (
-                organization_user_ids is UNSET
-                or (
-                    type(organization_user_ids) is list
-                    and all(type(_item) is str for _item in organization_user_ids)
-                )
-            )
-            and (type(smart_view_id) is str or smart_view_id is UNSET)
-            and (type(is_website_visitor) is bool or is_website_visitor is UNSET)
-            and (type(distinct_contacts) is bool or distinct_contacts is UNSET)
-            and (type(enrichment_status) is int or enrichment_status is UNSET)
-            and (type(esg_code) is str or esg_code is UNSET)
-        ):
-            _check_shape(list_leads_body, _SHAPE)
-        return list_leads_body
+
+                list_leads_body.additional_properties = d
+                if (
+                    (type(search) is str or search is UNSET)
+                    and (type(filter_) is str or filter_ is UNSET)
+                    and (type(campaign) is str or campaign is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                    and (type(in_campaign) is bool or in_campaign is UNSET)
+                    and (type(in_list) is bool or in_list is UNSET)
+                    and (
+                        ids is UNSET
+                        or (type(ids) is list and all(type(_item) is str for _item in ids))
+                    )
+                    and (
+                        excluded_ids is UNSET
+                        or (
+                            type(excluded_ids) is list
+                            and all(type(_item) is str for _item in excluded_ids)
+                        )
+                    )
+                    and (
+                        contacts is UNSET
+                        or (
+                            type(contacts) is list and all(type(_item) is str for _item in contacts)
+                        )
+                    )
+                    and (type(limit) is int or limit is UNSET)
+                    and (type(starting_after) is str or starting_after is UNSET)
+                    and (
+                        organization_user_ids is UNSET
+                        or (
+                            type(organization_user_ids) is list
+                            and all(type(_item) is str for _item in organization_user_ids)
+                        )
+                    )
+                    and (type(smart_view_id) is str or smart_view_id is UNSET)
+                    and (type(is_website_visitor) is bool or is_website_visitor is UNSET)
+                    and (type(distinct_contacts) is bool or distinct_contacts is UNSET)
+                    and (type(enrichment_status) is int or enrichment_status is UNSET)
+                    and (type(esg_code) is str or esg_code is UNSET)
+                ):
+                    return list_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -282,143 +302,26 @@ class ListLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "filter_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_campaign",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_list",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "excluded_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "contacts",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "starting_after",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "organization_user_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "smart_view_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_website_visitor",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "distinct_contacts",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enrichment_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "esg_code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("search", "search", False),
+    ("filter_", "filter", False),
+    ("campaign", "campaign", False),
+    ("list_id", "list_id", False),
+    ("in_campaign", "in_campaign", False),
+    ("in_list", "in_list", False),
+    ("ids", "ids", False),
+    ("queries", "queries", False),
+    ("excluded_ids", "excluded_ids", False),
+    ("contacts", "contacts", False),
+    ("limit", "limit", False),
+    ("starting_after", "starting_after", False),
+    ("organization_user_ids", "organization_user_ids", False),
+    ("smart_view_id", "smart_view_id", False),
+    ("is_website_visitor", "is_website_visitor", False),
+    ("distinct_contacts", "distinct_contacts", False),
+    ("enrichment_status", "enrichment_status", False),
+    ("esg_code", "esg_code", False),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="MergeLeadsBody")
 
@@ -27,37 +30,44 @@ class MergeLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lead_id = self.lead_id
+        try:
+            lead_id = self.lead_id
 
-        destination_lead_id = self.destination_lead_id
+            destination_lead_id = self.destination_lead_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "lead_id": lead_id,
-                "destination_lead_id": destination_lead_id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if lead_id is not UNSET:
+                field_dict["lead_id"] = lead_id
+            if destination_lead_id is not UNSET:
+                field_dict["destination_lead_id"] = destination_lead_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        lead_id = d.pop("lead_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                lead_id = d.pop("lead_id")
 
-        destination_lead_id = d.pop("destination_lead_id")
+                destination_lead_id = d.pop("destination_lead_id")
 
-        merge_leads_body = cls(
-            lead_id,
-            destination_lead_id,
-        )
+                merge_leads_body = cls(
+                    lead_id,
+                    destination_lead_id,
+                )
 
-        merge_leads_body.additional_properties = d
-        if not (type(lead_id) is str and type(destination_lead_id) is str):
-            _check_shape(merge_leads_body, _SHAPE)
-        return merge_leads_body
+                merge_leads_body.additional_properties = d
+                if type(lead_id) is str and type(destination_lead_id) is str:
+                    return merge_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -76,7 +86,8 @@ class MergeLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("lead_id", (str,), None),
-    ("destination_lead_id", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("lead_id", "lead_id", True),
+    ("destination_lead_id", "destination_lead_id", True),
 )

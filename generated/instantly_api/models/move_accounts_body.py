@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="MoveAccountsBody")
 
@@ -30,47 +33,55 @@ class MoveAccountsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        emails = self.emails
+        try:
+            emails = self.emails
 
-        source_workspace_id = self.source_workspace_id
+            source_workspace_id = self.source_workspace_id
 
-        destination_workspace_id = self.destination_workspace_id
+            destination_workspace_id = self.destination_workspace_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "emails": emails,
-                "source_workspace_id": source_workspace_id,
-                "destination_workspace_id": destination_workspace_id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if emails is not UNSET:
+                field_dict["emails"] = emails
+            if source_workspace_id is not UNSET:
+                field_dict["source_workspace_id"] = source_workspace_id
+            if destination_workspace_id is not UNSET:
+                field_dict["destination_workspace_id"] = destination_workspace_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        emails = cast(list[str], d.pop("emails"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                emails = cast(list[str], d.pop("emails"))
 
-        source_workspace_id = d.pop("source_workspace_id")
+                source_workspace_id = d.pop("source_workspace_id")
 
-        destination_workspace_id = d.pop("destination_workspace_id")
+                destination_workspace_id = d.pop("destination_workspace_id")
 
-        move_accounts_body = cls(
-            emails,
-            source_workspace_id,
-            destination_workspace_id,
-        )
+                move_accounts_body = cls(
+                    emails,
+                    source_workspace_id,
+                    destination_workspace_id,
+                )
 
-        move_accounts_body.additional_properties = d
-        if not (
-            (type(emails) is list and all(type(_item) is str for _item in emails))
-            and type(source_workspace_id) is str
-            and type(destination_workspace_id) is str
-        ):
-            _check_shape(move_accounts_body, _SHAPE)
-        return move_accounts_body
+                move_accounts_body.additional_properties = d
+                if (
+                    (type(emails) is list and all(type(_item) is str for _item in emails))
+                    and type(source_workspace_id) is str
+                    and type(destination_workspace_id) is str
+                ):
+                    return move_accounts_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,8 +100,9 @@ class MoveAccountsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("emails", (list,), (str,)),
-    ("source_workspace_id", (str,), None),
-    ("destination_workspace_id", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("emails", "emails", True),
+    ("source_workspace_id", "source_workspace_id", True),
+    ("destination_workspace_id", "destination_workspace_id", True),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="MoveLeadToSubsequenceBody")
 
@@ -26,37 +29,44 @@ class MoveLeadToSubsequenceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subsequence_id = self.subsequence_id
+        try:
+            subsequence_id = self.subsequence_id
 
-        id = self.id
+            id = self.id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subsequence_id": subsequence_id,
-                "id": id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subsequence_id = d.pop("subsequence_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                subsequence_id = d.pop("subsequence_id")
 
-        id = d.pop("id")
+                id = d.pop("id")
 
-        move_lead_to_subsequence_body = cls(
-            subsequence_id,
-            id,
-        )
+                move_lead_to_subsequence_body = cls(
+                    subsequence_id,
+                    id,
+                )
 
-        move_lead_to_subsequence_body.additional_properties = d
-        if not (type(subsequence_id) is str and type(id) is str):
-            _check_shape(move_lead_to_subsequence_body, _SHAPE)
-        return move_lead_to_subsequence_body
+                move_lead_to_subsequence_body.additional_properties = d
+                if type(subsequence_id) is str and type(id) is str:
+                    return move_lead_to_subsequence_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,7 +85,8 @@ class MoveLeadToSubsequenceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("subsequence_id", (str,), None),
-    ("id", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("subsequence_id", "subsequence_id", True),
+    ("id", "id", True),
 )

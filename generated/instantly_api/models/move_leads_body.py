@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBody")
@@ -83,230 +85,251 @@ class MoveLeadsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        search = self.search
+        try:
+            search = self.search
 
-        filter_ = self.filter_
+            filter_ = self.filter_
 
-        campaign = self.campaign
+            campaign = self.campaign
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        in_campaign = self.in_campaign
+            in_campaign = self.in_campaign
 
-        in_list = self.in_list
+            in_list = self.in_list
 
-        ids: list[str] | Unset = UNSET
-        if not isinstance(self.ids, Unset):
-            ids = self.ids
+            ids: list[str] | Unset = UNSET
+            if not isinstance(self.ids, Unset):
+                ids = self.ids
 
-        queries: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.queries, Unset):
-            queries = []
-            for queries_item_data in self.queries:
-                queries_item = queries_item_data.to_dict()
-                queries.append(queries_item)
+            queries: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.queries, Unset):
+                if not isinstance(self.queries, list):
+                    raise TypeError("not a list")
+                queries = []
+                for queries_item_data in self.queries:
+                    queries_item = queries_item_data.to_dict()
+                    queries.append(queries_item)
 
-        excluded_ids: list[str] | Unset = UNSET
-        if not isinstance(self.excluded_ids, Unset):
-            excluded_ids = self.excluded_ids
+            excluded_ids: list[str] | Unset = UNSET
+            if not isinstance(self.excluded_ids, Unset):
+                excluded_ids = self.excluded_ids
 
-        contacts: list[str] | Unset = UNSET
-        if not isinstance(self.contacts, Unset):
-            contacts = self.contacts
+            contacts: list[str] | Unset = UNSET
+            if not isinstance(self.contacts, Unset):
+                contacts = self.contacts
 
-        to_campaign_id = self.to_campaign_id
+            to_campaign_id = self.to_campaign_id
 
-        to_list_id = self.to_list_id
+            to_list_id = self.to_list_id
 
-        ignore_resource_filter_clauses = self.ignore_resource_filter_clauses
+            ignore_resource_filter_clauses = self.ignore_resource_filter_clauses
 
-        check_duplicates_in_campaigns = self.check_duplicates_in_campaigns
+            check_duplicates_in_campaigns = self.check_duplicates_in_campaigns
 
-        skip_leads_in_verification = self.skip_leads_in_verification
+            skip_leads_in_verification = self.skip_leads_in_verification
 
-        limit = self.limit
+            limit = self.limit
 
-        assigned_to = self.assigned_to
+            assigned_to = self.assigned_to
 
-        esp_code = self.esp_code
+            esp_code = self.esp_code
 
-        esg_code = self.esg_code
+            esg_code = self.esg_code
 
-        copy_leads = self.copy_leads
+            copy_leads = self.copy_leads
 
-        check_duplicates = self.check_duplicates
+            check_duplicates = self.check_duplicates
 
-        reset_interest_status = self.reset_interest_status
+            reset_interest_status = self.reset_interest_status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if search is not UNSET:
-            field_dict["search"] = search
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if in_campaign is not UNSET:
-            field_dict["in_campaign"] = in_campaign
-        if in_list is not UNSET:
-            field_dict["in_list"] = in_list
-        if ids is not UNSET:
-            field_dict["ids"] = ids
-        if queries is not UNSET:
-            field_dict["queries"] = queries
-        if excluded_ids is not UNSET:
-            field_dict["excluded_ids"] = excluded_ids
-        if contacts is not UNSET:
-            field_dict["contacts"] = contacts
-        if to_campaign_id is not UNSET:
-            field_dict["to_campaign_id"] = to_campaign_id
-        if to_list_id is not UNSET:
-            field_dict["to_list_id"] = to_list_id
-        if ignore_resource_filter_clauses is not UNSET:
-            field_dict["ignore_resource_filter_clauses"] = ignore_resource_filter_clauses
-        if check_duplicates_in_campaigns is not UNSET:
-            field_dict["check_duplicates_in_campaigns"] = check_duplicates_in_campaigns
-        if skip_leads_in_verification is not UNSET:
-            field_dict["skip_leads_in_verification"] = skip_leads_in_verification
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if esp_code is not UNSET:
-            field_dict["esp_code"] = esp_code
-        if esg_code is not UNSET:
-            field_dict["esg_code"] = esg_code
-        if copy_leads is not UNSET:
-            field_dict["copy_leads"] = copy_leads
-        if check_duplicates is not UNSET:
-            field_dict["check_duplicates"] = check_duplicates
-        if reset_interest_status is not UNSET:
-            field_dict["reset_interest_status"] = reset_interest_status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if search is not UNSET:
+                field_dict["search"] = search
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if in_campaign is not UNSET:
+                field_dict["in_campaign"] = in_campaign
+            if in_list is not UNSET:
+                field_dict["in_list"] = in_list
+            if ids is not UNSET:
+                field_dict["ids"] = ids
+            if queries is not UNSET:
+                field_dict["queries"] = queries
+            if excluded_ids is not UNSET:
+                field_dict["excluded_ids"] = excluded_ids
+            if contacts is not UNSET:
+                field_dict["contacts"] = contacts
+            if to_campaign_id is not UNSET:
+                field_dict["to_campaign_id"] = to_campaign_id
+            if to_list_id is not UNSET:
+                field_dict["to_list_id"] = to_list_id
+            if ignore_resource_filter_clauses is not UNSET:
+                field_dict["ignore_resource_filter_clauses"] = ignore_resource_filter_clauses
+            if check_duplicates_in_campaigns is not UNSET:
+                field_dict["check_duplicates_in_campaigns"] = check_duplicates_in_campaigns
+            if skip_leads_in_verification is not UNSET:
+                field_dict["skip_leads_in_verification"] = skip_leads_in_verification
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if esp_code is not UNSET:
+                field_dict["esp_code"] = esp_code
+            if esg_code is not UNSET:
+                field_dict["esg_code"] = esg_code
+            if copy_leads is not UNSET:
+                field_dict["copy_leads"] = copy_leads
+            if check_duplicates is not UNSET:
+                field_dict["check_duplicates"] = check_duplicates
+            if reset_interest_status is not UNSET:
+                field_dict["reset_interest_status"] = reset_interest_status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        search = d.pop("search", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                search = d.pop("search", UNSET)
 
-        filter_ = d.pop("filter", UNSET)
+                filter_ = d.pop("filter", UNSET)
 
-        campaign = d.pop("campaign", UNSET)
+                campaign = d.pop("campaign", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        in_campaign = d.pop("in_campaign", UNSET)
+                in_campaign = d.pop("in_campaign", UNSET)
 
-        in_list = d.pop("in_list", UNSET)
+                in_list = d.pop("in_list", UNSET)
 
-        ids = cast(list[str], d.pop("ids", UNSET))
+                ids = cast(list[str], d.pop("ids", UNSET))
 
-        _queries = d.pop("queries", UNSET)
-        queries: list[MoveLeadsBodyQueriesItem] | Unset = UNSET
-        if _queries is not UNSET:
-            queries = []
-            for queries_item_data in _queries:
-                queries_item = MoveLeadsBodyQueriesItem.from_dict(queries_item_data)
+                _queries = d.pop("queries", UNSET)
+                queries: list[MoveLeadsBodyQueriesItem] | Unset = UNSET
+                if _queries is not UNSET:
+                    if type(_queries) is not list:
+                        raise TypeError("queries is not a list")
+                    queries = []
+                    for queries_item_data in _queries:
+                        queries_item = MoveLeadsBodyQueriesItem.from_dict(queries_item_data)
 
-                queries.append(queries_item)
+                        queries.append(queries_item)
 
-        excluded_ids = cast(list[str], d.pop("excluded_ids", UNSET))
+                excluded_ids = cast(list[str], d.pop("excluded_ids", UNSET))
 
-        contacts = cast(list[str], d.pop("contacts", UNSET))
+                contacts = cast(list[str], d.pop("contacts", UNSET))
 
-        to_campaign_id = d.pop("to_campaign_id", UNSET)
+                to_campaign_id = d.pop("to_campaign_id", UNSET)
 
-        to_list_id = d.pop("to_list_id", UNSET)
+                to_list_id = d.pop("to_list_id", UNSET)
 
-        ignore_resource_filter_clauses = d.pop("ignore_resource_filter_clauses", UNSET)
+                ignore_resource_filter_clauses = d.pop("ignore_resource_filter_clauses", UNSET)
 
-        check_duplicates_in_campaigns = d.pop("check_duplicates_in_campaigns", UNSET)
+                check_duplicates_in_campaigns = d.pop("check_duplicates_in_campaigns", UNSET)
 
-        skip_leads_in_verification = d.pop("skip_leads_in_verification", UNSET)
+                skip_leads_in_verification = d.pop("skip_leads_in_verification", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        esp_code = d.pop("esp_code", UNSET)
+                esp_code = d.pop("esp_code", UNSET)
 
-        esg_code = d.pop("esg_code", UNSET)
+                esg_code = d.pop("esg_code", UNSET)
 
-        copy_leads = d.pop("copy_leads", UNSET)
+                copy_leads = d.pop("copy_leads", UNSET)
 
-        check_duplicates = d.pop("check_duplicates", UNSET)
+                check_duplicates = d.pop("check_duplicates", UNSET)
 
-        reset_interest_status = d.pop("reset_interest_status", UNSET)
+                reset_interest_status = d.pop("reset_interest_status", UNSET)
 
-        move_leads_body = cls(
-            search,
-            filter_,
-            campaign,
-            list_id,
-            in_campaign,
-            in_list,
-            ids,
-            queries,
-            excluded_ids,
-            contacts,
-            to_campaign_id,
-            to_list_id,
-            ignore_resource_filter_clauses,
-            check_duplicates_in_campaigns,
-            skip_leads_in_verification,
-            limit,
-            assigned_to,
-            esp_code,
-            esg_code,
-            copy_leads,
-            check_duplicates,
-            reset_interest_status,
-        )
-
-        move_leads_body.additional_properties = d
-        if not (
-            (type(search) is str or search is UNSET)
-            and (type(filter_) is str or filter_ is UNSET)
-            and (type(campaign) is str or campaign is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-            and (type(in_campaign) is bool or in_campaign is UNSET)
-            and (type(in_list) is bool or in_list is UNSET)
-            and (ids is UNSET or (type(ids) is list and all(type(_item) is str for _item in ids)))
-            and (
-                excluded_ids is UNSET
-                or (
-                    type(excluded_ids) is list and all(type(_item) is str for _item in excluded_ids)
+                move_leads_body = cls(
+                    search,
+                    filter_,
+                    campaign,
+                    list_id,
+                    in_campaign,
+                    in_list,
+                    ids,
+                    queries,
+                    excluded_ids,
+                    contacts,
+                    to_campaign_id,
+                    to_list_id,
+                    ignore_resource_filter_clauses,
+                    check_duplicates_in_campaigns,
+                    skip_leads_in_verification,
+                    limit,
+                    assigned_to,
+                    esp_code,
+                    esg_code,
+                    copy_leads,
+                    check_duplicates,
+                    reset_interest_status,
                 )
-            )
-            and (
-                contacts is UNSET
-                or (type(contacts) is list and all(type(_item) is str for _item in contacts))
-            )
-            and (type(to_campaign_id) is str or to_campaign_id is UNSET)
-            and (type(to_list_id) is str or to_list_id is UNSET)
-            and (
-                type(ignore_resource_filter_clauses) is bool
-                or ignore_resource_filter_clauses is UNSET
-            )
-            and (
-                type(check_duplicates_in_campaigns) is bool
-                or check_duplicates_in_campaigns is UNSET
-            )
-            and (type(skip_leads_in_verification) is bool or skip_leads_in_verification is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(assigned_to) is str or assigned_to is UNSET)
-            and (type(esp_code) is int or esp_code is UNSET)
-            and (type(esg_code) is str or esg_code is UNSET)
-            and (type(copy_leads) is bool or copy_leads is UNSET)
-            and (type(check_duplicates) is bool or check_duplicates is UNSET)
-            and (type(reset_interest_status) is bool or reset_interest_status is UNSET)
-        ):
-            _check_shape(move_leads_body, _SHAPE)
-        return move_leads_body
+
+                move_leads_body.additional_properties = d
+                if (
+                    (type(search) is str or search is UNSET)
+                    and (type(filter_) is str or filter_ is UNSET)
+                    and (type(campaign) is str or campaign is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                    and (type(in_campaign) is bool or in_campaign is UNSET)
+                    and (type(in_list) is bool or in_list is UNSET)
+                    and (
+                        ids is UNSET
+                        or (type(ids) is list and all(type(_item) is str for _item in ids))
+                    )
+                    and (
+                        excluded_ids is UNSET
+                        or (
+                            type(excluded_ids) is list
+                            and all(type(_item) is str for _item in excluded_ids)
+                        )
+                    )
+                    and (
+                        contacts is UNSET
+                        or (
+                            type(contacts) is list and all(type(_item) is str for _item in contacts)
+                        )
+                    )
+                    and (type(to_campaign_id) is str or to_campaign_id is UNSET)
+                    and (type(to_list_id) is str or to_list_id is UNSET)
+                    and (
+                        type(ignore_resource_filter_clauses) is bool
+                        or ignore_resource_filter_clauses is UNSET
+                    )
+                    and (
+                        type(check_duplicates_in_campaigns) is bool
+                        or check_duplicates_in_campaigns is UNSET
+                    )
+                    and (
+                        type(skip_leads_in_verification) is bool
+                        or skip_leads_in_verification is UNSET
+                    )
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(assigned_to) is str or assigned_to is UNSET)
+                    and (type(esp_code) is int or esp_code is UNSET)
+                    and (type(esg_code) is str or esg_code is UNSET)
+                    and (type(copy_leads) is bool or copy_leads is UNSET)
+                    and (type(check_duplicates) is bool or check_duplicates is UNSET)
+                    and (type(reset_interest_status) is bool or reset_interest_status is UNSET)
+                ):
+                    return move_leads_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -325,176 +348,30 @@ class MoveLeadsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "filter_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_campaign",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_list",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "excluded_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "contacts",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "to_campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "to_list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ignore_resource_filter_clauses",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "check_duplicates_in_campaigns",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_leads_in_verification",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "esp_code",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "esg_code",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "copy_leads",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "check_duplicates",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reset_interest_status",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("search", "search", False),
+    ("filter_", "filter", False),
+    ("campaign", "campaign", False),
+    ("list_id", "list_id", False),
+    ("in_campaign", "in_campaign", False),
+    ("in_list", "in_list", False),
+    ("ids", "ids", False),
+    ("queries", "queries", False),
+    ("excluded_ids", "excluded_ids", False),
+    ("contacts", "contacts", False),
+    ("to_campaign_id", "to_campaign_id", False),
+    ("to_list_id", "to_list_id", False),
+    ("ignore_resource_filter_clauses", "ignore_resource_filter_clauses", False),
+    ("check_duplicates_in_campaigns", "check_duplicates_in_campaigns", False),
+    ("skip_leads_in_verification", "skip_leads_in_verification", False),
+    ("limit", "limit", False),
+    ("assigned_to", "assigned_to", False),
+    ("esp_code", "esp_code", False),
+    ("esg_code", "esg_code", False),
+    ("copy_leads", "copy_leads", False),
+    ("check_duplicates", "check_duplicates", False),
+    ("reset_interest_status", "reset_interest_status", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MoveLeadsBodyQueriesItemValuesOccurrenceCount")
@@ -27,39 +29,46 @@ class MoveLeadsBodyQueriesItemValuesOccurrenceCount:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        condition = self.condition
+        try:
+            condition = self.condition
 
-        count = self.count
+            count = self.count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if condition is not UNSET:
-            field_dict["condition"] = condition
-        if count is not UNSET:
-            field_dict["count"] = count
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if condition is not UNSET:
+                field_dict["condition"] = condition
+            if count is not UNSET:
+                field_dict["count"] = count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        condition = d.pop("condition", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                condition = d.pop("condition", UNSET)
 
-        count = d.pop("count", UNSET)
+                count = d.pop("count", UNSET)
 
-        move_leads_body_queries_item_values_occurrence_count = cls(
-            condition,
-            count,
-        )
+                move_leads_body_queries_item_values_occurrence_count = cls(
+                    condition,
+                    count,
+                )
 
-        move_leads_body_queries_item_values_occurrence_count.additional_properties = d
-        if not (
-            (type(condition) is str or condition is UNSET)
-            and (type(count) is float or type(count) is int or count is UNSET)
-        ):
-            _check_shape(move_leads_body_queries_item_values_occurrence_count, _SHAPE)
-        return move_leads_body_queries_item_values_occurrence_count
+                move_leads_body_queries_item_values_occurrence_count.additional_properties = d
+                if (type(condition) is str or condition is UNSET) and (
+                    type(count) is float or type(count) is int or count is UNSET
+                ):
+                    return move_leads_body_queries_item_values_occurrence_count
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,22 +87,8 @@ class MoveLeadsBodyQueriesItemValuesOccurrenceCount:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "condition",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("condition", "condition", False),
+    ("count", "count", False),
 )

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OAuthSession")
@@ -33,53 +35,60 @@ class OAuthSession:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        session_id = self.session_id
+        try:
+            session_id = self.session_id
 
-        auth_url = self.auth_url
+            auth_url = self.auth_url
 
-        expires_at: str | Unset = UNSET
-        if not isinstance(self.expires_at, Unset):
-            expires_at = self.expires_at.isoformat()
+            expires_at: str | Unset = UNSET
+            if not isinstance(self.expires_at, Unset):
+                expires_at = self.expires_at.isoformat()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if session_id is not UNSET:
-            field_dict["session_id"] = session_id
-        if auth_url is not UNSET:
-            field_dict["auth_url"] = auth_url
-        if expires_at is not UNSET:
-            field_dict["expires_at"] = expires_at
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if session_id is not UNSET:
+                field_dict["session_id"] = session_id
+            if auth_url is not UNSET:
+                field_dict["auth_url"] = auth_url
+            if expires_at is not UNSET:
+                field_dict["expires_at"] = expires_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        session_id = d.pop("session_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                session_id = d.pop("session_id", UNSET)
 
-        auth_url = d.pop("auth_url", UNSET)
+                auth_url = d.pop("auth_url", UNSET)
 
-        _expires_at = d.pop("expires_at", UNSET)
-        expires_at: datetime.datetime | Unset
-        if isinstance(_expires_at, Unset):
-            expires_at = UNSET
-        else:
-            expires_at = parse_timestamp(_expires_at)
+                _expires_at = d.pop("expires_at", UNSET)
+                expires_at: datetime.datetime | Unset
+                if isinstance(_expires_at, Unset):
+                    expires_at = UNSET
+                else:
+                    expires_at = parse_timestamp(_expires_at)
 
-        o_auth_session = cls(
-            session_id,
-            auth_url,
-            expires_at,
-        )
+                o_auth_session = cls(
+                    session_id,
+                    auth_url,
+                    expires_at,
+                )
 
-        o_auth_session.additional_properties = d
-        if not (
-            (type(session_id) is str or session_id is UNSET)
-            and (type(auth_url) is str or auth_url is UNSET)
-        ):
-            _check_shape(o_auth_session, _SHAPE)
-        return o_auth_session
+                o_auth_session.additional_properties = d
+                if (type(session_id) is str or session_id is UNSET) and (
+                    type(auth_url) is str or auth_url is UNSET
+                ):
+                    return o_auth_session
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,21 +107,9 @@ class OAuthSession:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "session_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auth_url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("session_id", "session_id", False),
+    ("auth_url", "auth_url", False),
+    ("expires_at", "expires_at", False),
 )

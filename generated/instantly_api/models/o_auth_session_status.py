@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OAuthSessionStatus")
@@ -36,63 +38,71 @@ class OAuthSessionStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        email = self.email
+            email = self.email
 
-        name = self.name
+            name = self.name
 
-        error = self.error
+            error = self.error
 
-        error_description = self.error_description
+            error_description = self.error_description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if email is not UNSET:
-            field_dict["email"] = email
-        if name is not UNSET:
-            field_dict["name"] = name
-        if error is not UNSET:
-            field_dict["error"] = error
-        if error_description is not UNSET:
-            field_dict["error_description"] = error_description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if email is not UNSET:
+                field_dict["email"] = email
+            if name is not UNSET:
+                field_dict["name"] = name
+            if error is not UNSET:
+                field_dict["error"] = error
+            if error_description is not UNSET:
+                field_dict["error_description"] = error_description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        email = d.pop("email", UNSET)
+                email = d.pop("email", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        error = d.pop("error", UNSET)
+                error = d.pop("error", UNSET)
 
-        error_description = d.pop("error_description", UNSET)
+                error_description = d.pop("error_description", UNSET)
 
-        o_auth_session_status = cls(
-            status,
-            email,
-            name,
-            error,
-            error_description,
-        )
+                o_auth_session_status = cls(
+                    status,
+                    email,
+                    name,
+                    error,
+                    error_description,
+                )
 
-        o_auth_session_status.additional_properties = d
-        if not (
-            (type(status) is str or status is UNSET)
-            and (type(email) is str or email is UNSET)
-            and (type(name) is str or name is UNSET)
-            and (type(error) is str or error is UNSET)
-            and (type(error_description) is str or error_description is UNSET)
-        ):
-            _check_shape(o_auth_session_status, _SHAPE)
-        return o_auth_session_status
+                o_auth_session_status.additional_properties = d
+                if (
+                    (type(status) is str or status is UNSET)
+                    and (type(email) is str or email is UNSET)
+                    and (type(name) is str or name is UNSET)
+                    and (type(error) is str or error is UNSET)
+                    and (type(error_description) is str or error_description is UNSET)
+                ):
+                    return o_auth_session_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,45 +121,11 @@ class OAuthSessionStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_description",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("email", "email", False),
+    ("name", "name", False),
+    ("error", "error", False),
+    ("error_description", "error_description", False),
 )

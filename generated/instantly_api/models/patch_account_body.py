@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAccountBody")
@@ -50,183 +52,195 @@ class PatchAccountBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        first_name = self.first_name
+        try:
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        warmup: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.warmup, Unset):
-            warmup = self.warmup.to_dict()
+            warmup: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.warmup, Unset):
+                warmup = self.warmup.to_dict()
 
-        daily_limit: float | None | Unset
-        if isinstance(self.daily_limit, Unset):
-            daily_limit = UNSET
-        else:
-            daily_limit = self.daily_limit
+            daily_limit: float | None | Unset
+            if isinstance(self.daily_limit, Unset):
+                daily_limit = UNSET
+            else:
+                daily_limit = self.daily_limit
 
-        tracking_domain_name: None | str | Unset
-        if isinstance(self.tracking_domain_name, Unset):
-            tracking_domain_name = UNSET
-        else:
-            tracking_domain_name = self.tracking_domain_name
+            tracking_domain_name: None | str | Unset
+            if isinstance(self.tracking_domain_name, Unset):
+                tracking_domain_name = UNSET
+            else:
+                tracking_domain_name = self.tracking_domain_name
 
-        tracking_domain_status: None | str | Unset
-        if isinstance(self.tracking_domain_status, Unset):
-            tracking_domain_status = UNSET
-        else:
-            tracking_domain_status = self.tracking_domain_status
+            tracking_domain_status: None | str | Unset
+            if isinstance(self.tracking_domain_status, Unset):
+                tracking_domain_status = UNSET
+            else:
+                tracking_domain_status = self.tracking_domain_status
 
-        enable_slow_ramp: bool | None | Unset
-        if isinstance(self.enable_slow_ramp, Unset):
-            enable_slow_ramp = UNSET
-        else:
-            enable_slow_ramp = self.enable_slow_ramp
+            enable_slow_ramp: bool | None | Unset
+            if isinstance(self.enable_slow_ramp, Unset):
+                enable_slow_ramp = UNSET
+            else:
+                enable_slow_ramp = self.enable_slow_ramp
 
-        inbox_placement_test_limit: float | None | Unset
-        if isinstance(self.inbox_placement_test_limit, Unset):
-            inbox_placement_test_limit = UNSET
-        else:
-            inbox_placement_test_limit = self.inbox_placement_test_limit
+            inbox_placement_test_limit: float | None | Unset
+            if isinstance(self.inbox_placement_test_limit, Unset):
+                inbox_placement_test_limit = UNSET
+            else:
+                inbox_placement_test_limit = self.inbox_placement_test_limit
 
-        sending_gap = self.sending_gap
+            sending_gap = self.sending_gap
 
-        signature: None | str | Unset
-        if isinstance(self.signature, Unset):
-            signature = UNSET
-        else:
-            signature = self.signature
+            signature: None | str | Unset
+            if isinstance(self.signature, Unset):
+                signature = UNSET
+            else:
+                signature = self.signature
 
-        reply_to: None | str | Unset
-        if isinstance(self.reply_to, Unset):
-            reply_to = UNSET
-        else:
-            reply_to = self.reply_to
+            reply_to: None | str | Unset
+            if isinstance(self.reply_to, Unset):
+                reply_to = UNSET
+            else:
+                reply_to = self.reply_to
 
-        skip_cname_check = self.skip_cname_check
+            skip_cname_check = self.skip_cname_check
 
-        remove_tracking_domain = self.remove_tracking_domain
+            remove_tracking_domain = self.remove_tracking_domain
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if warmup is not UNSET:
-            field_dict["warmup"] = warmup
-        if daily_limit is not UNSET:
-            field_dict["daily_limit"] = daily_limit
-        if tracking_domain_name is not UNSET:
-            field_dict["tracking_domain_name"] = tracking_domain_name
-        if tracking_domain_status is not UNSET:
-            field_dict["tracking_domain_status"] = tracking_domain_status
-        if enable_slow_ramp is not UNSET:
-            field_dict["enable_slow_ramp"] = enable_slow_ramp
-        if inbox_placement_test_limit is not UNSET:
-            field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
-        if sending_gap is not UNSET:
-            field_dict["sending_gap"] = sending_gap
-        if signature is not UNSET:
-            field_dict["signature"] = signature
-        if reply_to is not UNSET:
-            field_dict["reply_to"] = reply_to
-        if skip_cname_check is not UNSET:
-            field_dict["skip_cname_check"] = skip_cname_check
-        if remove_tracking_domain is not UNSET:
-            field_dict["remove_tracking_domain"] = remove_tracking_domain
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if warmup is not UNSET:
+                field_dict["warmup"] = warmup
+            if daily_limit is not UNSET:
+                field_dict["daily_limit"] = daily_limit
+            if tracking_domain_name is not UNSET:
+                field_dict["tracking_domain_name"] = tracking_domain_name
+            if tracking_domain_status is not UNSET:
+                field_dict["tracking_domain_status"] = tracking_domain_status
+            if enable_slow_ramp is not UNSET:
+                field_dict["enable_slow_ramp"] = enable_slow_ramp
+            if inbox_placement_test_limit is not UNSET:
+                field_dict["inbox_placement_test_limit"] = inbox_placement_test_limit
+            if sending_gap is not UNSET:
+                field_dict["sending_gap"] = sending_gap
+            if signature is not UNSET:
+                field_dict["signature"] = signature
+            if reply_to is not UNSET:
+                field_dict["reply_to"] = reply_to
+            if skip_cname_check is not UNSET:
+                field_dict["skip_cname_check"] = skip_cname_check
+            if remove_tracking_domain is not UNSET:
+                field_dict["remove_tracking_domain"] = remove_tracking_domain
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first_name = d.pop("first_name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                first_name = d.pop("first_name", UNSET)
 
-        last_name = d.pop("last_name", UNSET)
+                last_name = d.pop("last_name", UNSET)
 
-        _warmup = d.pop("warmup", UNSET)
-        warmup: PatchAccountBodyWarmup | Unset
-        if isinstance(_warmup, Unset):
-            warmup = UNSET
-        else:
-            warmup = PatchAccountBodyWarmup.from_dict(_warmup)
+                _warmup = d.pop("warmup", UNSET)
+                warmup: PatchAccountBodyWarmup | Unset
+                if isinstance(_warmup, Unset):
+                    warmup = UNSET
+                else:
+                    warmup = PatchAccountBodyWarmup.from_dict(_warmup)
 
-        daily_limit = d.pop("daily_limit", UNSET)
+                daily_limit = d.pop("daily_limit", UNSET)
 
-        tracking_domain_name = d.pop("tracking_domain_name", UNSET)
+                tracking_domain_name = d.pop("tracking_domain_name", UNSET)
 
-        tracking_domain_status = d.pop("tracking_domain_status", UNSET)
+                tracking_domain_status = d.pop("tracking_domain_status", UNSET)
 
-        enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
+                enable_slow_ramp = d.pop("enable_slow_ramp", UNSET)
 
-        inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
+                inbox_placement_test_limit = d.pop("inbox_placement_test_limit", UNSET)
 
-        sending_gap = d.pop("sending_gap", UNSET)
+                sending_gap = d.pop("sending_gap", UNSET)
 
-        signature = d.pop("signature", UNSET)
+                signature = d.pop("signature", UNSET)
 
-        reply_to = d.pop("reply_to", UNSET)
+                reply_to = d.pop("reply_to", UNSET)
 
-        skip_cname_check = d.pop("skip_cname_check", UNSET)
+                skip_cname_check = d.pop("skip_cname_check", UNSET)
 
-        remove_tracking_domain = d.pop("remove_tracking_domain", UNSET)
+                remove_tracking_domain = d.pop("remove_tracking_domain", UNSET)
 
-        patch_account_body = cls(
-            first_name,
-            last_name,
-            warmup,
-            daily_limit,
-            tracking_domain_name,
-            tracking_domain_status,
-            enable_slow_ramp,
-            inbox_placement_test_limit,
-            sending_gap,
-            signature,
-            reply_to,
-            skip_cname_check,
-            remove_tracking_domain,
-        )
+                patch_account_body = cls(
+                    first_name,
+                    last_name,
+                    warmup,
+                    daily_limit,
+                    tracking_domain_name,
+                    tracking_domain_status,
+                    enable_slow_ramp,
+                    inbox_placement_test_limit,
+                    sending_gap,
+                    signature,
+                    reply_to,
+                    skip_cname_check,
+                    remove_tracking_domain,
+                )
 
-        patch_account_body.additional_properties = d
-        if not (
-            (type(first_name) is str or first_name is UNSET)
-            and (type(last_name) is str or last_name is UNSET)
-            and (
-                type(daily_limit) is float
-                or type(daily_limit) is int
-                or daily_limit is None
-                or daily_limit is UNSET
-            )
-            and (
-                tracking_domain_name is None
-                or type(tracking_domain_name) is str
-                or tracking_domain_name is UNSET
-            )
-            and (
-                tracking_domain_status is None
-                or type(tracking_domain_status) is str
-                or tracking_domain_status is UNSET
-            )
-            and (
-                type(enable_slow_ramp) is bool
-                or enable_slow_ramp is None
-                or enable_slow_ramp is UNSET
-            )
-            and (
-                type(inbox_placement_test_limit) is float
-                or type(inbox_placement_test_limit) is int
-                or inbox_placement_test_limit is None
-                or inbox_placement_test_limit is UNSET
-            )
-            and (type(sending_gap) is float or type(sending_gap) is int or sending_gap is UNSET)
-            and (signature is None or type(signature) is str or signature is UNSET)
-            and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
-            and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
-            and (type(remove_tracking_domain) is bool or remove_tracking_domain is UNSET)
-        ):
-            _check_shape(patch_account_body, _SHAPE)
-        return patch_account_body
+                patch_account_body.additional_properties = d
+                if (
+                    (type(first_name) is str or first_name is UNSET)
+                    and (type(last_name) is str or last_name is UNSET)
+                    and (
+                        type(daily_limit) is float
+                        or type(daily_limit) is int
+                        or daily_limit is None
+                        or daily_limit is UNSET
+                    )
+                    and (
+                        tracking_domain_name is None
+                        or type(tracking_domain_name) is str
+                        or tracking_domain_name is UNSET
+                    )
+                    and (
+                        tracking_domain_status is None
+                        or type(tracking_domain_status) is str
+                        or tracking_domain_status is UNSET
+                    )
+                    and (
+                        type(enable_slow_ramp) is bool
+                        or enable_slow_ramp is None
+                        or enable_slow_ramp is UNSET
+                    )
+                    and (
+                        type(inbox_placement_test_limit) is float
+                        or type(inbox_placement_test_limit) is int
+                        or inbox_placement_test_limit is None
+                        or inbox_placement_test_limit is UNSET
+                    )
+                    and (
+                        type(sending_gap) is float
+                        or type(sending_gap) is int
+                        or sending_gap is UNSET
+                    )
+                    and (signature is None or type(signature) is str or signature is UNSET)
+                    and (reply_to is None or type(reply_to) is str or reply_to is UNSET)
+                    and (type(skip_cname_check) is bool or skip_cname_check is UNSET)
+                    and (type(remove_tracking_domain) is bool or remove_tracking_domain is UNSET)
+                ):
+                    return patch_account_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -245,113 +259,21 @@ class PatchAccountBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "first_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "daily_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tracking_domain_status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enable_slow_ramp",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "inbox_placement_test_limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sending_gap",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "signature",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_cname_check",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "remove_tracking_domain",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("first_name", "first_name", False),
+    ("last_name", "last_name", False),
+    ("warmup", "warmup", False),
+    ("daily_limit", "daily_limit", False),
+    ("tracking_domain_name", "tracking_domain_name", False),
+    ("tracking_domain_status", "tracking_domain_status", False),
+    ("enable_slow_ramp", "enable_slow_ramp", False),
+    ("inbox_placement_test_limit", "inbox_placement_test_limit", False),
+    ("sending_gap", "sending_gap", False),
+    ("signature", "signature", False),
+    ("reply_to", "reply_to", False),
+    ("skip_cname_check", "skip_cname_check", False),
+    ("remove_tracking_domain", "remove_tracking_domain", False),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import exact as _exact
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBody")
@@ -50,112 +53,122 @@ class PatchAiAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        payload: dict[str, Any] | Unset
-        if isinstance(self.payload, Unset):
-            payload = UNSET
-        elif isinstance(self.payload, PatchAiAgentBodyPayloadType0):
-            payload = self.payload.to_dict()
-        elif isinstance(self.payload, PatchAiAgentBodyPayloadType1):
-            payload = self.payload.to_dict()
-        elif isinstance(self.payload, PatchAiAgentBodyPayloadType2):
-            payload = self.payload.to_dict()
-        else:
-            payload = self.payload.to_dict()
+            payload: dict[str, Any] | Unset
+            if isinstance(self.payload, Unset):
+                payload = UNSET
+            elif isinstance(self.payload, PatchAiAgentBodyPayloadType0):
+                payload = self.payload.to_dict()
+            elif isinstance(self.payload, PatchAiAgentBodyPayloadType1):
+                payload = self.payload.to_dict()
+            elif isinstance(self.payload, PatchAiAgentBodyPayloadType2):
+                payload = self.payload.to_dict()
+            else:
+                payload = self.payload.to_dict()
 
-        status = self.status
+            status = self.status
 
-        is_auto_created: bool | None | Unset
-        if isinstance(self.is_auto_created, Unset):
-            is_auto_created = UNSET
-        else:
-            is_auto_created = self.is_auto_created
+            is_auto_created: bool | None | Unset
+            if isinstance(self.is_auto_created, Unset):
+                is_auto_created = UNSET
+            else:
+                is_auto_created = self.is_auto_created
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.config, Unset):
+                config = self.config.to_dict()
 
-        self_improvement: bool | None | Unset
-        if isinstance(self.self_improvement, Unset):
-            self_improvement = UNSET
-        else:
-            self_improvement = self.self_improvement
+            self_improvement: bool | None | Unset
+            if isinstance(self.self_improvement, Unset):
+                self_improvement = UNSET
+            else:
+                self_improvement = self.self_improvement
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if payload is not UNSET:
-            field_dict["payload"] = payload
-        if status is not UNSET:
-            field_dict["status"] = status
-        if is_auto_created is not UNSET:
-            field_dict["is_auto_created"] = is_auto_created
-        if description is not UNSET:
-            field_dict["description"] = description
-        if config is not UNSET:
-            field_dict["config"] = config
-        if self_improvement is not UNSET:
-            field_dict["self_improvement"] = self_improvement
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if status is not UNSET:
+                field_dict["status"] = status
+            if is_auto_created is not UNSET:
+                field_dict["is_auto_created"] = is_auto_created
+            if description is not UNSET:
+                field_dict["description"] = description
+            if config is not UNSET:
+                field_dict["config"] = config
+            if self_improvement is not UNSET:
+                field_dict["self_improvement"] = self_improvement
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        payload = _parse_payload(d.pop("payload", UNSET))
+                payload = _parse_payload(d.pop("payload", UNSET))
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        is_auto_created = d.pop("is_auto_created", UNSET)
+                is_auto_created = d.pop("is_auto_created", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        _config = d.pop("config", UNSET)
-        config: PatchAiAgentBodyConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = PatchAiAgentBodyConfig.from_dict(_config)
+                _config = d.pop("config", UNSET)
+                config: PatchAiAgentBodyConfig | Unset
+                if isinstance(_config, Unset):
+                    config = UNSET
+                else:
+                    config = PatchAiAgentBodyConfig.from_dict(_config)
 
-        self_improvement = d.pop("self_improvement", UNSET)
+                self_improvement = d.pop("self_improvement", UNSET)
 
-        patch_ai_agent_body = cls(
-            name,
-            payload,
-            status,
-            is_auto_created,
-            description,
-            config,
-            self_improvement,
-        )
+                patch_ai_agent_body = cls(
+                    name,
+                    payload,
+                    status,
+                    is_auto_created,
+                    description,
+                    config,
+                    self_improvement,
+                )
 
-        patch_ai_agent_body.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (type(status) is int or status is UNSET)
-            and (
-                type(is_auto_created) is bool or is_auto_created is None or is_auto_created is UNSET
-            )
-            and (description is None or type(description) is str or description is UNSET)
-            and (
-                type(self_improvement) is bool
-                or self_improvement is None
-                or self_improvement is UNSET
-            )
-        ):
-            _check_shape(patch_ai_agent_body, _SHAPE)
-        return patch_ai_agent_body
+                patch_ai_agent_body.additional_properties = d
+                if (
+                    (type(name) is str or name is UNSET)
+                    and (type(status) is int or status is UNSET)
+                    and (
+                        type(is_auto_created) is bool
+                        or is_auto_created is None
+                        or is_auto_created is UNSET
+                    )
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (
+                        type(self_improvement) is bool
+                        or self_improvement is None
+                        or self_improvement is UNSET
+                    )
+                ):
+                    return patch_ai_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -188,7 +201,7 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_0 = PatchAiAgentBodyPayloadType0.from_dict(data)
+        payload_type_0 = _exact(PatchAiAgentBodyPayloadType0.from_dict, data)
 
         return payload_type_0
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -196,7 +209,7 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_1 = PatchAiAgentBodyPayloadType1.from_dict(data)
+        payload_type_1 = _exact(PatchAiAgentBodyPayloadType1.from_dict, data)
 
         return payload_type_1
     except (TypeError, ValueError, AttributeError, KeyError):
@@ -204,65 +217,38 @@ def _parse_payload(
     try:
         if not isinstance(data, dict):
             raise TypeError()
-        payload_type_2 = PatchAiAgentBodyPayloadType2.from_dict(data)
+        payload_type_2 = _exact(PatchAiAgentBodyPayloadType2.from_dict, data)
 
         return payload_type_2
     except (TypeError, ValueError, AttributeError, KeyError):
         pass
-    if not isinstance(data, dict):
-        raise TypeError(
-            f"PatchAiAgentBody.payload is {type(data).__name__} {data!r:.60}, "
-            "not PatchAiAgentBodyPayloadType0 | PatchAiAgentBodyPayloadType1 | PatchAiAgentBodyPayloadType2 | PatchAiAgentBodyPayloadType3"
-        )
-    payload_type_3 = PatchAiAgentBodyPayloadType3.from_dict(data)
+    try:
+        if not isinstance(data, dict):
+            raise TypeError()
+        payload_type_3 = _exact(PatchAiAgentBodyPayloadType3.from_dict, data)
 
-    return payload_type_3
+        return payload_type_3
+    except (TypeError, ValueError, AttributeError, KeyError):
+        pass
+    if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+        payload_type_0 = PatchAiAgentBodyPayloadType0.from_dict(data)
+
+        return payload_type_0
+    raise TypeError(
+        f"PatchAiAgentBody.payload is {type(data).__name__} {data!r:.60}, "
+        "not PatchAiAgentBodyPayloadType0 | PatchAiAgentBodyPayloadType1 | PatchAiAgentBodyPayloadType2 | PatchAiAgentBodyPayloadType3"
+    )
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_auto_created",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "self_improvement",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("payload", "payload", False),
+    ("status", "status", False),
+    ("is_auto_created", "is_auto_created", False),
+    ("description", "description", False),
+    ("config", "config", False),
+    ("self_improvement", "self_improvement", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyConfig")
@@ -50,113 +52,125 @@ class PatchAiAgentBodyConfig:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        memory: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.memory, Unset):
-            memory = self.memory.to_dict()
+        try:
+            memory: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.memory, Unset):
+                memory = self.memory.to_dict()
 
-        position_details = self.position_details
+            position_details = self.position_details
 
-        investment_details = self.investment_details
+            investment_details = self.investment_details
 
-        research_details = self.research_details
+            research_details = self.research_details
 
-        partnership_details = self.partnership_details
+            partnership_details = self.partnership_details
 
-        enrichment_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.enrichment_settings, Unset):
-            enrichment_settings = self.enrichment_settings.to_dict()
+            enrichment_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.enrichment_settings, Unset):
+                enrichment_settings = self.enrichment_settings.to_dict()
 
-        outreach_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outreach_settings, Unset):
-            outreach_settings = self.outreach_settings.to_dict()
+            outreach_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outreach_settings, Unset):
+                outreach_settings = self.outreach_settings.to_dict()
 
-        autonomy_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.autonomy_settings, Unset):
-            autonomy_settings = self.autonomy_settings.to_dict()
+            autonomy_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.autonomy_settings, Unset):
+                autonomy_settings = self.autonomy_settings.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if memory is not UNSET:
-            field_dict["memory"] = memory
-        if position_details is not UNSET:
-            field_dict["position_details"] = position_details
-        if investment_details is not UNSET:
-            field_dict["investment_details"] = investment_details
-        if research_details is not UNSET:
-            field_dict["research_details"] = research_details
-        if partnership_details is not UNSET:
-            field_dict["partnership_details"] = partnership_details
-        if enrichment_settings is not UNSET:
-            field_dict["enrichment_settings"] = enrichment_settings
-        if outreach_settings is not UNSET:
-            field_dict["outreach_settings"] = outreach_settings
-        if autonomy_settings is not UNSET:
-            field_dict["autonomy_settings"] = autonomy_settings
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if memory is not UNSET:
+                field_dict["memory"] = memory
+            if position_details is not UNSET:
+                field_dict["position_details"] = position_details
+            if investment_details is not UNSET:
+                field_dict["investment_details"] = investment_details
+            if research_details is not UNSET:
+                field_dict["research_details"] = research_details
+            if partnership_details is not UNSET:
+                field_dict["partnership_details"] = partnership_details
+            if enrichment_settings is not UNSET:
+                field_dict["enrichment_settings"] = enrichment_settings
+            if outreach_settings is not UNSET:
+                field_dict["outreach_settings"] = outreach_settings
+            if autonomy_settings is not UNSET:
+                field_dict["autonomy_settings"] = autonomy_settings
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _memory = d.pop("memory", UNSET)
-        memory: PatchAiAgentBodyConfigMemory | Unset
-        if isinstance(_memory, Unset):
-            memory = UNSET
-        else:
-            memory = PatchAiAgentBodyConfigMemory.from_dict(_memory)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _memory = d.pop("memory", UNSET)
+                memory: PatchAiAgentBodyConfigMemory | Unset
+                if isinstance(_memory, Unset):
+                    memory = UNSET
+                else:
+                    memory = PatchAiAgentBodyConfigMemory.from_dict(_memory)
 
-        position_details = d.pop("position_details", UNSET)
+                position_details = d.pop("position_details", UNSET)
 
-        investment_details = d.pop("investment_details", UNSET)
+                investment_details = d.pop("investment_details", UNSET)
 
-        research_details = d.pop("research_details", UNSET)
+                research_details = d.pop("research_details", UNSET)
 
-        partnership_details = d.pop("partnership_details", UNSET)
+                partnership_details = d.pop("partnership_details", UNSET)
 
-        _enrichment_settings = d.pop("enrichment_settings", UNSET)
-        enrichment_settings: PatchAiAgentBodyConfigEnrichmentSettings | Unset
-        if isinstance(_enrichment_settings, Unset):
-            enrichment_settings = UNSET
-        else:
-            enrichment_settings = PatchAiAgentBodyConfigEnrichmentSettings.from_dict(
-                _enrichment_settings
-            )
+                _enrichment_settings = d.pop("enrichment_settings", UNSET)
+                enrichment_settings: PatchAiAgentBodyConfigEnrichmentSettings | Unset
+                if isinstance(_enrichment_settings, Unset):
+                    enrichment_settings = UNSET
+                else:
+                    enrichment_settings = PatchAiAgentBodyConfigEnrichmentSettings.from_dict(
+                        _enrichment_settings
+                    )
 
-        _outreach_settings = d.pop("outreach_settings", UNSET)
-        outreach_settings: PatchAiAgentBodyConfigOutreachSettings | Unset
-        if isinstance(_outreach_settings, Unset):
-            outreach_settings = UNSET
-        else:
-            outreach_settings = PatchAiAgentBodyConfigOutreachSettings.from_dict(_outreach_settings)
+                _outreach_settings = d.pop("outreach_settings", UNSET)
+                outreach_settings: PatchAiAgentBodyConfigOutreachSettings | Unset
+                if isinstance(_outreach_settings, Unset):
+                    outreach_settings = UNSET
+                else:
+                    outreach_settings = PatchAiAgentBodyConfigOutreachSettings.from_dict(
+                        _outreach_settings
+                    )
 
-        _autonomy_settings = d.pop("autonomy_settings", UNSET)
-        autonomy_settings: PatchAiAgentBodyConfigAutonomySettings | Unset
-        if isinstance(_autonomy_settings, Unset):
-            autonomy_settings = UNSET
-        else:
-            autonomy_settings = PatchAiAgentBodyConfigAutonomySettings.from_dict(_autonomy_settings)
+                _autonomy_settings = d.pop("autonomy_settings", UNSET)
+                autonomy_settings: PatchAiAgentBodyConfigAutonomySettings | Unset
+                if isinstance(_autonomy_settings, Unset):
+                    autonomy_settings = UNSET
+                else:
+                    autonomy_settings = PatchAiAgentBodyConfigAutonomySettings.from_dict(
+                        _autonomy_settings
+                    )
 
-        patch_ai_agent_body_config = cls(
-            memory,
-            position_details,
-            investment_details,
-            research_details,
-            partnership_details,
-            enrichment_settings,
-            outreach_settings,
-            autonomy_settings,
-        )
+                patch_ai_agent_body_config = cls(
+                    memory,
+                    position_details,
+                    investment_details,
+                    research_details,
+                    partnership_details,
+                    enrichment_settings,
+                    outreach_settings,
+                    autonomy_settings,
+                )
 
-        patch_ai_agent_body_config.additional_properties = d
-        if not (
-            (type(position_details) is str or position_details is UNSET)
-            and (type(investment_details) is str or investment_details is UNSET)
-            and (type(research_details) is str or research_details is UNSET)
-            and (type(partnership_details) is str or partnership_details is UNSET)
-        ):
-            _check_shape(patch_ai_agent_body_config, _SHAPE)
-        return patch_ai_agent_body_config
+                patch_ai_agent_body_config.additional_properties = d
+                if (
+                    (type(position_details) is str or position_details is UNSET)
+                    and (type(investment_details) is str or investment_details is UNSET)
+                    and (type(research_details) is str or research_details is UNSET)
+                    and (type(partnership_details) is str or partnership_details is UNSET)
+                ):
+                    return patch_ai_agent_body_config
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -175,39 +189,16 @@ class PatchAiAgentBodyConfig:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "position_details",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "investment_details",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "research_details",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "partnership_details",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("memory", "memory", False),
+    ("position_details", "position_details", False),
+    ("investment_details", "investment_details", False),
+    ("research_details", "research_details", False),
+    ("partnership_details", "partnership_details", False),
+    ("enrichment_settings", "enrichment_settings", False),
+    ("outreach_settings", "outreach_settings", False),
+    ("autonomy_settings", "autonomy_settings", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyConfigOutreachSettings")
@@ -27,36 +30,47 @@ class PatchAiAgentBodyConfigOutreachSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        opt_out_settings: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.opt_out_settings, Unset):
-            opt_out_settings = self.opt_out_settings.to_dict()
+        try:
+            opt_out_settings: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.opt_out_settings, Unset):
+                opt_out_settings = self.opt_out_settings.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if opt_out_settings is not UNSET:
-            field_dict["opt_out_settings"] = opt_out_settings
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if opt_out_settings is not UNSET:
+                field_dict["opt_out_settings"] = opt_out_settings
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _opt_out_settings = d.pop("opt_out_settings", UNSET)
-        opt_out_settings: PatchAiAgentBodyConfigOutreachSettingsOptOutSettings | Unset
-        if isinstance(_opt_out_settings, Unset):
-            opt_out_settings = UNSET
-        else:
-            opt_out_settings = PatchAiAgentBodyConfigOutreachSettingsOptOutSettings.from_dict(
-                _opt_out_settings
-            )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _opt_out_settings = d.pop("opt_out_settings", UNSET)
+                opt_out_settings: PatchAiAgentBodyConfigOutreachSettingsOptOutSettings | Unset
+                if isinstance(_opt_out_settings, Unset):
+                    opt_out_settings = UNSET
+                else:
+                    opt_out_settings = (
+                        PatchAiAgentBodyConfigOutreachSettingsOptOutSettings.from_dict(
+                            _opt_out_settings
+                        )
+                    )
 
-        patch_ai_agent_body_config_outreach_settings = cls(
-            opt_out_settings,
-        )
+                patch_ai_agent_body_config_outreach_settings = cls(
+                    opt_out_settings,
+                )
 
-        patch_ai_agent_body_config_outreach_settings.additional_properties = d
-        return patch_ai_agent_body_config_outreach_settings
+                patch_ai_agent_body_config_outreach_settings.additional_properties = d
+                return patch_ai_agent_body_config_outreach_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,6 +87,10 @@ class PatchAiAgentBodyConfigOutreachSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("opt_out_settings", "opt_out_settings", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType0")
@@ -50,121 +52,129 @@ class PatchAiAgentBodyPayloadType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
+        try:
+            campaign_id = self.campaign_id
 
-        campaign_name = self.campaign_name
+            campaign_name = self.campaign_name
 
-        search_filters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.search_filters, Unset):
-            search_filters = self.search_filters.to_dict()
+            search_filters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.search_filters, Unset):
+                search_filters = self.search_filters.to_dict()
 
-        min_active_leads = self.min_active_leads
+            min_active_leads = self.min_active_leads
 
-        on_exhaustion = self.on_exhaustion
+            on_exhaustion = self.on_exhaustion
 
-        fallback_search_filters: dict[str, Any] | None | Unset
-        if isinstance(self.fallback_search_filters, Unset):
-            fallback_search_filters = UNSET
-        elif isinstance(
-            self.fallback_search_filters, PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0
-        ):
-            fallback_search_filters = self.fallback_search_filters.to_dict()
-        else:
-            fallback_search_filters = self.fallback_search_filters
+            fallback_search_filters: dict[str, Any] | None | Unset
+            if isinstance(self.fallback_search_filters, Unset):
+                fallback_search_filters = UNSET
+            elif isinstance(
+                self.fallback_search_filters, PatchAiAgentBodyPayloadType0FallbackSearchFiltersType0
+            ):
+                fallback_search_filters = self.fallback_search_filters.to_dict()
+            else:
+                fallback_search_filters = self.fallback_search_filters
 
-        ai_enrichment: dict[str, Any] | None | Unset
-        if isinstance(self.ai_enrichment, Unset):
-            ai_enrichment = UNSET
-        elif isinstance(self.ai_enrichment, PatchAiAgentBodyPayloadType0AiEnrichmentType0):
-            ai_enrichment = self.ai_enrichment.to_dict()
-        else:
-            ai_enrichment = self.ai_enrichment
+            ai_enrichment: dict[str, Any] | None | Unset
+            if isinstance(self.ai_enrichment, Unset):
+                ai_enrichment = UNSET
+            elif isinstance(self.ai_enrichment, PatchAiAgentBodyPayloadType0AiEnrichmentType0):
+                ai_enrichment = self.ai_enrichment.to_dict()
+            else:
+                ai_enrichment = self.ai_enrichment
 
-        ai_enrichment_workflow: None | str | Unset
-        if isinstance(self.ai_enrichment_workflow, Unset):
-            ai_enrichment_workflow = UNSET
-        else:
-            ai_enrichment_workflow = self.ai_enrichment_workflow
+            ai_enrichment_workflow: None | str | Unset
+            if isinstance(self.ai_enrichment_workflow, Unset):
+                ai_enrichment_workflow = UNSET
+            else:
+                ai_enrichment_workflow = self.ai_enrichment_workflow
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "campaign_id": campaign_id,
-            }
-        )
-        if campaign_name is not UNSET:
-            field_dict["campaign_name"] = campaign_name
-        if search_filters is not UNSET:
-            field_dict["search_filters"] = search_filters
-        if min_active_leads is not UNSET:
-            field_dict["min_active_leads"] = min_active_leads
-        if on_exhaustion is not UNSET:
-            field_dict["on_exhaustion"] = on_exhaustion
-        if fallback_search_filters is not UNSET:
-            field_dict["fallback_search_filters"] = fallback_search_filters
-        if ai_enrichment is not UNSET:
-            field_dict["ai_enrichment"] = ai_enrichment
-        if ai_enrichment_workflow is not UNSET:
-            field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if campaign_name is not UNSET:
+                field_dict["campaign_name"] = campaign_name
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if min_active_leads is not UNSET:
+                field_dict["min_active_leads"] = min_active_leads
+            if on_exhaustion is not UNSET:
+                field_dict["on_exhaustion"] = on_exhaustion
+            if fallback_search_filters is not UNSET:
+                field_dict["fallback_search_filters"] = fallback_search_filters
+            if ai_enrichment is not UNSET:
+                field_dict["ai_enrichment"] = ai_enrichment
+            if ai_enrichment_workflow is not UNSET:
+                field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_id = d.pop("campaign_id")
 
-        campaign_name = d.pop("campaign_name", UNSET)
+                campaign_name = d.pop("campaign_name", UNSET)
 
-        _search_filters = d.pop("search_filters", UNSET)
-        search_filters: PatchAiAgentBodyPayloadType0SearchFilters | Unset
-        if isinstance(_search_filters, Unset):
-            search_filters = UNSET
-        else:
-            search_filters = PatchAiAgentBodyPayloadType0SearchFilters.from_dict(_search_filters)
+                _search_filters = d.pop("search_filters", UNSET)
+                search_filters: PatchAiAgentBodyPayloadType0SearchFilters | Unset
+                if isinstance(_search_filters, Unset):
+                    search_filters = UNSET
+                else:
+                    search_filters = PatchAiAgentBodyPayloadType0SearchFilters.from_dict(
+                        _search_filters
+                    )
 
-        min_active_leads = d.pop("min_active_leads", UNSET)
+                min_active_leads = d.pop("min_active_leads", UNSET)
 
-        on_exhaustion = d.pop("on_exhaustion", UNSET)
+                on_exhaustion = d.pop("on_exhaustion", UNSET)
 
-        fallback_search_filters = _parse_fallback_search_filters(
-            d.pop("fallback_search_filters", UNSET)
-        )
+                fallback_search_filters = _parse_fallback_search_filters(
+                    d.pop("fallback_search_filters", UNSET)
+                )
 
-        ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
+                ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
-        ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
+                ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
-        patch_ai_agent_body_payload_type_0 = cls(
-            campaign_id,
-            campaign_name,
-            search_filters,
-            min_active_leads,
-            on_exhaustion,
-            fallback_search_filters,
-            ai_enrichment,
-            ai_enrichment_workflow,
-        )
+                patch_ai_agent_body_payload_type_0 = cls(
+                    campaign_id,
+                    campaign_name,
+                    search_filters,
+                    min_active_leads,
+                    on_exhaustion,
+                    fallback_search_filters,
+                    ai_enrichment,
+                    ai_enrichment_workflow,
+                )
 
-        patch_ai_agent_body_payload_type_0.additional_properties = d
-        if not (
-            type(campaign_id) is str
-            and (type(campaign_name) is str or campaign_name is UNSET)
-            and (
-                type(min_active_leads) is float
-                or type(min_active_leads) is int
-                or min_active_leads is UNSET
-            )
-            and (type(on_exhaustion) is str or on_exhaustion is UNSET)
-            and (
-                ai_enrichment_workflow is None
-                or type(ai_enrichment_workflow) is str
-                or ai_enrichment_workflow is UNSET
-            )
-        ):
-            _check_shape(patch_ai_agent_body_payload_type_0, _SHAPE)
-        return patch_ai_agent_body_payload_type_0
+                patch_ai_agent_body_payload_type_0.additional_properties = d
+                if (
+                    type(campaign_id) is str
+                    and (type(campaign_name) is str or campaign_name is UNSET)
+                    and (
+                        type(min_active_leads) is float
+                        or type(min_active_leads) is int
+                        or min_active_leads is UNSET
+                    )
+                    and (type(on_exhaustion) is str or on_exhaustion is UNSET)
+                    and (
+                        ai_enrichment_workflow is None
+                        or type(ai_enrichment_workflow) is str
+                        or ai_enrichment_workflow is UNSET
+                    )
+                ):
+                    return patch_ai_agent_body_payload_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -227,42 +237,16 @@ def _parse_ai_enrichment(
     )
 
 
-_SHAPE = (
-    ("campaign_id", (str,), None),
-    (
-        "campaign_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "min_active_leads",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "on_exhaustion",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_enrichment_workflow",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_id", "campaign_id", True),
+    ("campaign_name", "campaign_name", False),
+    ("search_filters", "search_filters", False),
+    ("min_active_leads", "min_active_leads", False),
+    ("on_exhaustion", "on_exhaustion", False),
+    ("fallback_search_filters", "fallback_search_filters", False),
+    ("ai_enrichment", "ai_enrichment", False),
+    ("ai_enrichment_workflow", "ai_enrichment_workflow", False),
 )
 
 

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1")
@@ -48,106 +50,114 @@ class PatchAiAgentBodyPayloadType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        ai_sdr_config = self.ai_sdr_config.to_dict()
+        try:
+            ai_sdr_config = self.ai_sdr_config.to_dict()
 
-        type_ = self.type_
+            type_ = self.type_
 
-        input_ = self.input_
+            input_ = self.input_
 
-        master_lead_list_id = self.master_lead_list_id
+            master_lead_list_id = self.master_lead_list_id
 
-        initial_scrape_ready = self.initial_scrape_ready
+            initial_scrape_ready = self.initial_scrape_ready
 
-        timestamp_last_action: str | Unset = UNSET
-        if not isinstance(self.timestamp_last_action, Unset):
-            timestamp_last_action = self.timestamp_last_action.isoformat()
+            timestamp_last_action: str | Unset = UNSET
+            if not isinstance(self.timestamp_last_action, Unset):
+                timestamp_last_action = self.timestamp_last_action.isoformat()
 
-        timestamp_last_decision: str | Unset = UNSET
-        if not isinstance(self.timestamp_last_decision, Unset):
-            timestamp_last_decision = self.timestamp_last_decision.isoformat()
+            timestamp_last_decision: str | Unset = UNSET
+            if not isinstance(self.timestamp_last_decision, Unset):
+                timestamp_last_decision = self.timestamp_last_decision.isoformat()
 
-        next_decision_time: str | Unset = UNSET
-        if not isinstance(self.next_decision_time, Unset):
-            next_decision_time = self.next_decision_time.isoformat()
+            next_decision_time: str | Unset = UNSET
+            if not isinstance(self.next_decision_time, Unset):
+                next_decision_time = self.next_decision_time.isoformat()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "ai_sdr_config": ai_sdr_config,
-            }
-        )
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if input_ is not UNSET:
-            field_dict["input"] = input_
-        if master_lead_list_id is not UNSET:
-            field_dict["master_lead_list_id"] = master_lead_list_id
-        if initial_scrape_ready is not UNSET:
-            field_dict["initial_scrape_ready"] = initial_scrape_ready
-        if timestamp_last_action is not UNSET:
-            field_dict["timestamp_last_action"] = timestamp_last_action
-        if timestamp_last_decision is not UNSET:
-            field_dict["timestamp_last_decision"] = timestamp_last_decision
-        if next_decision_time is not UNSET:
-            field_dict["next_decision_time"] = next_decision_time
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if ai_sdr_config is not UNSET:
+                field_dict["ai_sdr_config"] = ai_sdr_config
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if input_ is not UNSET:
+                field_dict["input"] = input_
+            if master_lead_list_id is not UNSET:
+                field_dict["master_lead_list_id"] = master_lead_list_id
+            if initial_scrape_ready is not UNSET:
+                field_dict["initial_scrape_ready"] = initial_scrape_ready
+            if timestamp_last_action is not UNSET:
+                field_dict["timestamp_last_action"] = timestamp_last_action
+            if timestamp_last_decision is not UNSET:
+                field_dict["timestamp_last_decision"] = timestamp_last_decision
+            if next_decision_time is not UNSET:
+                field_dict["next_decision_time"] = next_decision_time
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        ai_sdr_config = PatchAiAgentBodyPayloadType1AiSdrConfig.from_dict(d.pop("ai_sdr_config"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                ai_sdr_config = PatchAiAgentBodyPayloadType1AiSdrConfig.from_dict(
+                    d.pop("ai_sdr_config")
+                )
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        input_ = d.pop("input", UNSET)
+                input_ = d.pop("input", UNSET)
 
-        master_lead_list_id = d.pop("master_lead_list_id", UNSET)
+                master_lead_list_id = d.pop("master_lead_list_id", UNSET)
 
-        initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
+                initial_scrape_ready = d.pop("initial_scrape_ready", UNSET)
 
-        _timestamp_last_action = d.pop("timestamp_last_action", UNSET)
-        timestamp_last_action: datetime.datetime | Unset
-        if isinstance(_timestamp_last_action, Unset):
-            timestamp_last_action = UNSET
-        else:
-            timestamp_last_action = parse_timestamp(_timestamp_last_action)
+                _timestamp_last_action = d.pop("timestamp_last_action", UNSET)
+                timestamp_last_action: datetime.datetime | Unset
+                if isinstance(_timestamp_last_action, Unset):
+                    timestamp_last_action = UNSET
+                else:
+                    timestamp_last_action = parse_timestamp(_timestamp_last_action)
 
-        _timestamp_last_decision = d.pop("timestamp_last_decision", UNSET)
-        timestamp_last_decision: datetime.datetime | Unset
-        if isinstance(_timestamp_last_decision, Unset):
-            timestamp_last_decision = UNSET
-        else:
-            timestamp_last_decision = parse_timestamp(_timestamp_last_decision)
+                _timestamp_last_decision = d.pop("timestamp_last_decision", UNSET)
+                timestamp_last_decision: datetime.datetime | Unset
+                if isinstance(_timestamp_last_decision, Unset):
+                    timestamp_last_decision = UNSET
+                else:
+                    timestamp_last_decision = parse_timestamp(_timestamp_last_decision)
 
-        _next_decision_time = d.pop("next_decision_time", UNSET)
-        next_decision_time: datetime.datetime | Unset
-        if isinstance(_next_decision_time, Unset):
-            next_decision_time = UNSET
-        else:
-            next_decision_time = parse_timestamp(_next_decision_time)
+                _next_decision_time = d.pop("next_decision_time", UNSET)
+                next_decision_time: datetime.datetime | Unset
+                if isinstance(_next_decision_time, Unset):
+                    next_decision_time = UNSET
+                else:
+                    next_decision_time = parse_timestamp(_next_decision_time)
 
-        patch_ai_agent_body_payload_type_1 = cls(
-            ai_sdr_config,
-            type_,
-            input_,
-            master_lead_list_id,
-            initial_scrape_ready,
-            timestamp_last_action,
-            timestamp_last_decision,
-            next_decision_time,
-        )
+                patch_ai_agent_body_payload_type_1 = cls(
+                    ai_sdr_config,
+                    type_,
+                    input_,
+                    master_lead_list_id,
+                    initial_scrape_ready,
+                    timestamp_last_action,
+                    timestamp_last_decision,
+                    next_decision_time,
+                )
 
-        patch_ai_agent_body_payload_type_1.additional_properties = d
-        if not (
-            (type(type_) is str or type_ is UNSET)
-            and (type(input_) is str or input_ is UNSET)
-            and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
-            and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
-        ):
-            _check_shape(patch_ai_agent_body_payload_type_1, _SHAPE)
-        return patch_ai_agent_body_payload_type_1
+                patch_ai_agent_body_payload_type_1.additional_properties = d
+                if (
+                    (type(type_) is str or type_ is UNSET)
+                    and (type(input_) is str or input_ is UNSET)
+                    and (type(master_lead_list_id) is str or master_lead_list_id is UNSET)
+                    and (type(initial_scrape_ready) is bool or initial_scrape_ready is UNSET)
+                ):
+                    return patch_ai_agent_body_payload_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -166,39 +176,16 @@ class PatchAiAgentBodyPayloadType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "input_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "master_lead_list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "initial_scrape_ready",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("ai_sdr_config", "ai_sdr_config", True),
+    ("type_", "type", False),
+    ("input_", "input", False),
+    ("master_lead_list_id", "master_lead_list_id", False),
+    ("initial_scrape_ready", "initial_scrape_ready", False),
+    ("timestamp_last_action", "timestamp_last_action", False),
+    ("timestamp_last_decision", "timestamp_last_decision", False),
+    ("next_decision_time", "next_decision_time", False),
 )
 
 

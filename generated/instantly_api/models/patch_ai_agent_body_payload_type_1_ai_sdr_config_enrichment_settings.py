@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings")
@@ -26,35 +28,41 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enrichment_limit_per_run = self.enrichment_limit_per_run
+        try:
+            enrichment_limit_per_run = self.enrichment_limit_per_run
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if enrichment_limit_per_run is not UNSET:
-            field_dict["enrichment_limit_per_run"] = enrichment_limit_per_run
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if enrichment_limit_per_run is not UNSET:
+                field_dict["enrichment_limit_per_run"] = enrichment_limit_per_run
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                enrichment_limit_per_run = d.pop("enrichment_limit_per_run", UNSET)
 
-        patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings = cls(
-            enrichment_limit_per_run,
-        )
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings = cls(
+                    enrichment_limit_per_run,
+                )
 
-        patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings.additional_properties = d
-        if not (
-            type(enrichment_limit_per_run) is float
-            or type(enrichment_limit_per_run) is int
-            or enrichment_limit_per_run is UNSET
-        ):
-            _check_shape(
-                patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings, _SHAPE
-            )
-        return patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings.additional_properties = d
+                if (
+                    type(enrichment_limit_per_run) is float
+                    or type(enrichment_limit_per_run) is int
+                    or enrichment_limit_per_run is UNSET
+                ):
+                    return patch_ai_agent_body_payload_type_1_ai_sdr_config_enrichment_settings
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,14 +81,7 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigEnrichmentSettings:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "enrichment_limit_per_run",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("enrichment_limit_per_run", "enrichment_limit_per_run", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -40,79 +42,84 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        timing: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.timing, Unset):
-            timing = self.timing.to_dict()
+            timing: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.timing, Unset):
+                timing = self.timing.to_dict()
 
-        days: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.days, Unset):
-            days = self.days.to_dict()
+            days: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.days, Unset):
+                days = self.days.to_dict()
 
-        timezone = self.timezone
+            timezone = self.timezone
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if timing is not UNSET:
-            field_dict["timing"] = timing
-        if days is not UNSET:
-            field_dict["days"] = days
-        if timezone is not UNSET:
-            field_dict["timezone"] = timezone
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if timing is not UNSET:
+                field_dict["timing"] = timing
+            if days is not UNSET:
+                field_dict["days"] = days
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        _timing = d.pop("timing", UNSET)
-        timing: (
-            PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming
-            | Unset
-        )
-        if isinstance(_timing, Unset):
-            timing = UNSET
-        else:
-            timing = PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming.from_dict(
-                _timing
-            )
+                _timing = d.pop("timing", UNSET)
+                timing: (
+                    PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming
+                    | Unset
+                )
+                if isinstance(_timing, Unset):
+                    timing = UNSET
+                else:
+                    timing = PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemTiming.from_dict(
+                        _timing
+                    )
 
-        _days = d.pop("days", UNSET)
-        days: (
-            PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays
-            | Unset
-        )
-        if isinstance(_days, Unset):
-            days = UNSET
-        else:
-            days = PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays.from_dict(
-                _days
-            )
+                _days = d.pop("days", UNSET)
+                days: (
+                    PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays
+                    | Unset
+                )
+                if isinstance(_days, Unset):
+                    days = UNSET
+                else:
+                    days = PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSchedulesItemDays.from_dict(
+                        _days
+                    )
 
-        timezone = d.pop("timezone", UNSET)
+                timezone = d.pop("timezone", UNSET)
 
-        patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item = cls(
-            name,
-            timing,
-            days,
-            timezone,
-        )
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item = cls(
+                    name,
+                    timing,
+                    days,
+                    timezone,
+                )
 
-        patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET) and (type(timezone) is str or timezone is UNSET)
-        ):
-            _check_shape(
-                patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item,
-                _SHAPE,
-            )
-        return patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
+                patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item.additional_properties = d
+                if (type(name) is str or name is UNSET) and (
+                    type(timezone) is str or timezone is UNSET
+                ):
+                    return patch_ai_agent_body_payload_type_1_ai_sdr_config_outreach_settings_campaign_schedule_schedules_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -131,23 +138,12 @@ class PatchAiAgentBodyPayloadType1AiSdrConfigOutreachSettingsCampaignScheduleSch
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "timezone",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("timing", "timing", False),
+    ("days", "days", False),
+    ("timezone", "timezone", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType3")
@@ -26,34 +29,43 @@ class PatchAiAgentBodyPayloadType3:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        integrations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integrations, Unset):
-            integrations = self.integrations.to_dict()
+        try:
+            integrations: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.integrations, Unset):
+                integrations = self.integrations.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if integrations is not UNSET:
-            field_dict["integrations"] = integrations
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if integrations is not UNSET:
+                field_dict["integrations"] = integrations
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _integrations = d.pop("integrations", UNSET)
-        integrations: PatchAiAgentBodyPayloadType3Integrations | Unset
-        if isinstance(_integrations, Unset):
-            integrations = UNSET
-        else:
-            integrations = PatchAiAgentBodyPayloadType3Integrations.from_dict(_integrations)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _integrations = d.pop("integrations", UNSET)
+                integrations: PatchAiAgentBodyPayloadType3Integrations | Unset
+                if isinstance(_integrations, Unset):
+                    integrations = UNSET
+                else:
+                    integrations = PatchAiAgentBodyPayloadType3Integrations.from_dict(_integrations)
 
-        patch_ai_agent_body_payload_type_3 = cls(
-            integrations,
-        )
+                patch_ai_agent_body_payload_type_3 = cls(
+                    integrations,
+                )
 
-        patch_ai_agent_body_payload_type_3.additional_properties = d
-        return patch_ai_agent_body_payload_type_3
+                patch_ai_agent_body_payload_type_3.additional_properties = d
+                return patch_ai_agent_body_payload_type_3
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -70,6 +82,10 @@ class PatchAiAgentBodyPayloadType3:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("integrations", "integrations", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

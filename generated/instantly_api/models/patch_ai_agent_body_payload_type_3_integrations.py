@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchAiAgentBodyPayloadType3Integrations")
@@ -25,33 +28,42 @@ class PatchAiAgentBodyPayloadType3Integrations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        slack: dict[str, Any] | None | Unset
-        if isinstance(self.slack, Unset):
-            slack = UNSET
-        elif isinstance(self.slack, PatchAiAgentBodyPayloadType3IntegrationsSlackType0):
-            slack = self.slack.to_dict()
-        else:
-            slack = self.slack
+        try:
+            slack: dict[str, Any] | None | Unset
+            if isinstance(self.slack, Unset):
+                slack = UNSET
+            elif isinstance(self.slack, PatchAiAgentBodyPayloadType3IntegrationsSlackType0):
+                slack = self.slack.to_dict()
+            else:
+                slack = self.slack
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if slack is not UNSET:
-            field_dict["slack"] = slack
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if slack is not UNSET:
+                field_dict["slack"] = slack
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        slack = _parse_slack(d.pop("slack", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                slack = _parse_slack(d.pop("slack", UNSET))
 
-        patch_ai_agent_body_payload_type_3_integrations = cls(
-            slack,
-        )
+                patch_ai_agent_body_payload_type_3_integrations = cls(
+                    slack,
+                )
 
-        patch_ai_agent_body_payload_type_3_integrations.additional_properties = d
-        return patch_ai_agent_body_payload_type_3_integrations
+                patch_ai_agent_body_payload_type_3_integrations.additional_properties = d
+                return patch_ai_agent_body_payload_type_3_integrations
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,6 +99,10 @@ def _parse_slack(data: object) -> None | PatchAiAgentBodyPayloadType3Integration
         f"PatchAiAgentBodyPayloadType3Integrations.slack is {type(data).__name__} {data!r:.60}, "
         "not None | PatchAiAgentBodyPayloadType3IntegrationsSlackType0"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("slack", "slack", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCampaignBodySequencesItemStepsItem")
@@ -47,80 +49,92 @@ class PatchCampaignBodySequencesItemStepsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        try:
+            type_ = self.type_
 
-        delay = self.delay
+            delay = self.delay
 
-        variants = []
-        for variants_item_data in self.variants:
-            variants_item = variants_item_data.to_dict()
-            variants.append(variants_item)
+            if not isinstance(self.variants, list):
+                raise TypeError("not a list")
+            variants = []
+            for variants_item_data in self.variants:
+                variants_item = variants_item_data.to_dict()
+                variants.append(variants_item)
 
-        delay_unit = self.delay_unit
+            delay_unit = self.delay_unit
 
-        pre_delay = self.pre_delay
+            pre_delay = self.pre_delay
 
-        pre_delay_unit = self.pre_delay_unit
+            pre_delay_unit = self.pre_delay_unit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "delay": delay,
-                "variants": variants,
-            }
-        )
-        if delay_unit is not UNSET:
-            field_dict["delay_unit"] = delay_unit
-        if pre_delay is not UNSET:
-            field_dict["pre_delay"] = pre_delay
-        if pre_delay_unit is not UNSET:
-            field_dict["pre_delay_unit"] = pre_delay_unit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if delay is not UNSET:
+                field_dict["delay"] = delay
+            if variants is not UNSET:
+                field_dict["variants"] = variants
+            if delay_unit is not UNSET:
+                field_dict["delay_unit"] = delay_unit
+            if pre_delay is not UNSET:
+                field_dict["pre_delay"] = pre_delay
+            if pre_delay_unit is not UNSET:
+                field_dict["pre_delay_unit"] = pre_delay_unit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                type_ = d.pop("type")
 
-        delay = d.pop("delay")
+                delay = d.pop("delay")
 
-        variants = []
-        _variants = d.pop("variants")
-        for variants_item_data in _variants:
-            variants_item = PatchCampaignBodySequencesItemStepsItemVariantsItem.from_dict(
-                variants_item_data
-            )
+                variants = []
+                _variants = d.pop("variants")
+                if type(_variants) is not list:
+                    raise TypeError("variants is not a list")
+                for variants_item_data in _variants:
+                    variants_item = PatchCampaignBodySequencesItemStepsItemVariantsItem.from_dict(
+                        variants_item_data
+                    )
 
-            variants.append(variants_item)
+                    variants.append(variants_item)
 
-        delay_unit = d.pop("delay_unit", UNSET)
+                delay_unit = d.pop("delay_unit", UNSET)
 
-        pre_delay = d.pop("pre_delay", UNSET)
+                pre_delay = d.pop("pre_delay", UNSET)
 
-        pre_delay_unit = d.pop("pre_delay_unit", UNSET)
+                pre_delay_unit = d.pop("pre_delay_unit", UNSET)
 
-        patch_campaign_body_sequences_item_steps_item = cls(
-            type_,
-            delay,
-            variants,
-            delay_unit,
-            pre_delay,
-            pre_delay_unit,
-        )
+                patch_campaign_body_sequences_item_steps_item = cls(
+                    type_,
+                    delay,
+                    variants,
+                    delay_unit,
+                    pre_delay,
+                    pre_delay_unit,
+                )
 
-        patch_campaign_body_sequences_item_steps_item.additional_properties = d
-        if not (
-            type(type_) is str
-            and (type(delay) is float or type(delay) is int)
-            and (type(delay_unit) is str or delay_unit is UNSET)
-            and (type(pre_delay) is float or type(pre_delay) is int or pre_delay is UNSET)
-            and (type(pre_delay_unit) is str or pre_delay_unit is UNSET)
-        ):
-            _check_shape(patch_campaign_body_sequences_item_steps_item, _SHAPE)
-        return patch_campaign_body_sequences_item_steps_item
+                patch_campaign_body_sequences_item_steps_item.additional_properties = d
+                if (
+                    type(type_) is str
+                    and (type(delay) is float or type(delay) is int)
+                    and (type(delay_unit) is str or delay_unit is UNSET)
+                    and (type(pre_delay) is float or type(pre_delay) is int or pre_delay is UNSET)
+                    and (type(pre_delay_unit) is str or pre_delay_unit is UNSET)
+                ):
+                    return patch_campaign_body_sequences_item_steps_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -139,41 +153,14 @@ class PatchCampaignBodySequencesItemStepsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("type_", (str,), None),
-    (
-        "delay",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "delay_unit",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pre_delay",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pre_delay_unit",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("type_", "type", True),
+    ("delay", "delay", True),
+    ("variants", "variants", True),
+    ("delay_unit", "delay_unit", False),
+    ("pre_delay", "pre_delay", False),
+    ("pre_delay_unit", "pre_delay_unit", False),
 )
 
 

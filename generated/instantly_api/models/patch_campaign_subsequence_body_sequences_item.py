@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySequencesItem")
 
 
@@ -22,39 +27,50 @@ class PatchCampaignSubsequenceBodySequencesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        steps = []
-        for steps_item_data in self.steps:
-            steps_item = steps_item_data.to_dict()
-            steps.append(steps_item)
+        try:
+            if not isinstance(self.steps, list):
+                raise TypeError("not a list")
+            steps = []
+            for steps_item_data in self.steps:
+                steps_item = steps_item_data.to_dict()
+                steps.append(steps_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "steps": steps,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if steps is not UNSET:
+                field_dict["steps"] = steps
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        steps = []
-        _steps = d.pop("steps")
-        for steps_item_data in _steps:
-            steps_item = PatchCampaignSubsequenceBodySequencesItemStepsItem.from_dict(
-                steps_item_data
-            )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                steps = []
+                _steps = d.pop("steps")
+                if type(_steps) is not list:
+                    raise TypeError("steps is not a list")
+                for steps_item_data in _steps:
+                    steps_item = PatchCampaignSubsequenceBodySequencesItemStepsItem.from_dict(
+                        steps_item_data
+                    )
 
-            steps.append(steps_item)
+                    steps.append(steps_item)
 
-        patch_campaign_subsequence_body_sequences_item = cls(
-            steps,
-        )
+                patch_campaign_subsequence_body_sequences_item = cls(
+                    steps,
+                )
 
-        patch_campaign_subsequence_body_sequences_item.additional_properties = d
-        return patch_campaign_subsequence_body_sequences_item
+                patch_campaign_subsequence_body_sequences_item.additional_properties = d
+                return patch_campaign_subsequence_body_sequences_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -71,6 +87,10 @@ class PatchCampaignSubsequenceBodySequencesItem:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("steps", "steps", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

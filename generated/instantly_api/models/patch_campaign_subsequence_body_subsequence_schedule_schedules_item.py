@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem")
 
@@ -48,55 +51,64 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        timing = self.timing.to_dict()
+            timing = self.timing.to_dict()
 
-        days = self.days.to_dict()
+            days = self.days.to_dict()
 
-        timezone = self.timezone
+            timezone = self.timezone
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "timing": timing,
-                "days": days,
-                "timezone": timezone,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if timing is not UNSET:
+                field_dict["timing"] = timing
+            if days is not UNSET:
+                field_dict["days"] = days
+            if timezone is not UNSET:
+                field_dict["timezone"] = timezone
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name")
 
-        timing = PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming.from_dict(
-            d.pop("timing")
-        )
+                timing = (
+                    PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemTiming.from_dict(
+                        d.pop("timing")
+                    )
+                )
 
-        days = PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays.from_dict(
-            d.pop("days")
-        )
+                days = PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays.from_dict(
+                    d.pop("days")
+                )
 
-        timezone = d.pop("timezone")
+                timezone = d.pop("timezone")
 
-        patch_campaign_subsequence_body_subsequence_schedule_schedules_item = cls(
-            name,
-            timing,
-            days,
-            timezone,
-        )
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item = cls(
+                    name,
+                    timing,
+                    days,
+                    timezone,
+                )
 
-        patch_campaign_subsequence_body_subsequence_schedule_schedules_item.additional_properties = d
-        if not (type(name) is str and type(timezone) is str):
-            _check_shape(
-                patch_campaign_subsequence_body_subsequence_schedule_schedules_item, _SHAPE
-            )
-        return patch_campaign_subsequence_body_subsequence_schedule_schedules_item
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item.additional_properties = d
+                if type(name) is str and type(timezone) is str:
+                    return patch_campaign_subsequence_body_subsequence_schedule_schedules_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -115,9 +127,12 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("name", (str,), None),
-    ("timezone", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", True),
+    ("timing", "timing", True),
+    ("days", "days", True),
+    ("timezone", "timezone", True),
 )
 
 

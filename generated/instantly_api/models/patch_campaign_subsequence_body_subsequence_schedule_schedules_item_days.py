@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays")
@@ -37,81 +39,87 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        field_0 = self.field_0
+        try:
+            field_0 = self.field_0
 
-        field_1 = self.field_1
+            field_1 = self.field_1
 
-        field_2 = self.field_2
+            field_2 = self.field_2
 
-        field_3 = self.field_3
+            field_3 = self.field_3
 
-        field_4 = self.field_4
+            field_4 = self.field_4
 
-        field_5 = self.field_5
+            field_5 = self.field_5
 
-        field_6 = self.field_6
+            field_6 = self.field_6
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if field_0 is not UNSET:
-            field_dict["0"] = field_0
-        if field_1 is not UNSET:
-            field_dict["1"] = field_1
-        if field_2 is not UNSET:
-            field_dict["2"] = field_2
-        if field_3 is not UNSET:
-            field_dict["3"] = field_3
-        if field_4 is not UNSET:
-            field_dict["4"] = field_4
-        if field_5 is not UNSET:
-            field_dict["5"] = field_5
-        if field_6 is not UNSET:
-            field_dict["6"] = field_6
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if field_0 is not UNSET:
+                field_dict["0"] = field_0
+            if field_1 is not UNSET:
+                field_dict["1"] = field_1
+            if field_2 is not UNSET:
+                field_dict["2"] = field_2
+            if field_3 is not UNSET:
+                field_dict["3"] = field_3
+            if field_4 is not UNSET:
+                field_dict["4"] = field_4
+            if field_5 is not UNSET:
+                field_dict["5"] = field_5
+            if field_6 is not UNSET:
+                field_dict["6"] = field_6
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        field_0 = d.pop("0", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                field_0 = d.pop("0", UNSET)
 
-        field_1 = d.pop("1", UNSET)
+                field_1 = d.pop("1", UNSET)
 
-        field_2 = d.pop("2", UNSET)
+                field_2 = d.pop("2", UNSET)
 
-        field_3 = d.pop("3", UNSET)
+                field_3 = d.pop("3", UNSET)
 
-        field_4 = d.pop("4", UNSET)
+                field_4 = d.pop("4", UNSET)
 
-        field_5 = d.pop("5", UNSET)
+                field_5 = d.pop("5", UNSET)
 
-        field_6 = d.pop("6", UNSET)
+                field_6 = d.pop("6", UNSET)
 
-        patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days = cls(
-            field_0,
-            field_1,
-            field_2,
-            field_3,
-            field_4,
-            field_5,
-            field_6,
-        )
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days = cls(
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                )
 
-        patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days.additional_properties = d
-        if not (
-            (type(field_0) is bool or field_0 is UNSET)
-            and (type(field_1) is bool or field_1 is UNSET)
-            and (type(field_2) is bool or field_2 is UNSET)
-            and (type(field_3) is bool or field_3 is UNSET)
-            and (type(field_4) is bool or field_4 is UNSET)
-            and (type(field_5) is bool or field_5 is UNSET)
-            and (type(field_6) is bool or field_6 is UNSET)
-        ):
-            _check_shape(
-                patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days, _SHAPE
-            )
-        return patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days
+                patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days.additional_properties = d
+                if (
+                    (type(field_0) is bool or field_0 is UNSET)
+                    and (type(field_1) is bool or field_1 is UNSET)
+                    and (type(field_2) is bool or field_2 is UNSET)
+                    and (type(field_3) is bool or field_3 is UNSET)
+                    and (type(field_4) is bool or field_4 is UNSET)
+                    and (type(field_5) is bool or field_5 is UNSET)
+                    and (type(field_6) is bool or field_6 is UNSET)
+                ):
+                    return patch_campaign_subsequence_body_subsequence_schedule_schedules_item_days
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -130,61 +138,13 @@ class PatchCampaignSubsequenceBodySubsequenceScheduleSchedulesItemDays:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "field_0",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_1",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_2",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_3",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_4",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_5",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "field_6",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("field_0", "0", False),
+    ("field_1", "1", False),
+    ("field_2", "2", False),
+    ("field_3", "3", False),
+    ("field_4", "4", False),
+    ("field_5", "5", False),
+    ("field_6", "6", False),
 )

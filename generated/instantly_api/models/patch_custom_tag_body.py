@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchCustomTagBody")
@@ -29,43 +31,50 @@ class PatchCustomTagBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        try:
+            label = self.label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if label is not UNSET:
-            field_dict["label"] = label
-        if description is not UNSET:
-            field_dict["description"] = description
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if label is not UNSET:
+                field_dict["label"] = label
+            if description is not UNSET:
+                field_dict["description"] = description
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                label = d.pop("label", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        patch_custom_tag_body = cls(
-            label,
-            description,
-        )
+                patch_custom_tag_body = cls(
+                    label,
+                    description,
+                )
 
-        patch_custom_tag_body.additional_properties = d
-        if not (
-            (type(label) is str or label is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-        ):
-            _check_shape(patch_custom_tag_body, _SHAPE)
-        return patch_custom_tag_body
+                patch_custom_tag_body.additional_properties = d
+                if (type(label) is str or label is UNSET) and (
+                    description is None or type(description) is str or description is UNSET
+                ):
+                    return patch_custom_tag_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,22 +93,8 @@ class PatchCustomTagBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "label",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("label", "label", False),
+    ("description", "description", False),
 )

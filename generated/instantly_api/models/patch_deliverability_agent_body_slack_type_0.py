@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="PatchDeliverabilityAgentBodySlackType0")
 
@@ -26,37 +29,44 @@ class PatchDeliverabilityAgentBodySlackType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        connection_id = self.connection_id
+        try:
+            connection_id = self.connection_id
 
-        enabled = self.enabled
+            enabled = self.enabled
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "connection_id": connection_id,
-                "enabled": enabled,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if connection_id is not UNSET:
+                field_dict["connection_id"] = connection_id
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        connection_id = d.pop("connection_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                connection_id = d.pop("connection_id")
 
-        enabled = d.pop("enabled")
+                enabled = d.pop("enabled")
 
-        patch_deliverability_agent_body_slack_type_0 = cls(
-            connection_id,
-            enabled,
-        )
+                patch_deliverability_agent_body_slack_type_0 = cls(
+                    connection_id,
+                    enabled,
+                )
 
-        patch_deliverability_agent_body_slack_type_0.additional_properties = d
-        if not (type(connection_id) is str and type(enabled) is bool):
-            _check_shape(patch_deliverability_agent_body_slack_type_0, _SHAPE)
-        return patch_deliverability_agent_body_slack_type_0
+                patch_deliverability_agent_body_slack_type_0.additional_properties = d
+                if type(connection_id) is str and type(enabled) is bool:
+                    return patch_deliverability_agent_body_slack_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,7 +85,8 @@ class PatchDeliverabilityAgentBodySlackType0:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("connection_id", (str,), None),
-    ("enabled", (bool,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("connection_id", "connection_id", True),
+    ("enabled", "enabled", True),
 )

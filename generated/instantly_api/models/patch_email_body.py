@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchEmailBody")
@@ -29,51 +31,59 @@ class PatchEmailBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        is_unread: float | None | Unset
-        if isinstance(self.is_unread, Unset):
-            is_unread = UNSET
-        else:
-            is_unread = self.is_unread
+        try:
+            is_unread: float | None | Unset
+            if isinstance(self.is_unread, Unset):
+                is_unread = UNSET
+            else:
+                is_unread = self.is_unread
 
-        reminder_ts: None | str | Unset
-        if isinstance(self.reminder_ts, Unset):
-            reminder_ts = UNSET
-        elif isinstance(self.reminder_ts, datetime.datetime):
-            reminder_ts = self.reminder_ts.isoformat()
-        else:
-            reminder_ts = self.reminder_ts
+            reminder_ts: None | str | Unset
+            if isinstance(self.reminder_ts, Unset):
+                reminder_ts = UNSET
+            elif isinstance(self.reminder_ts, datetime.datetime):
+                reminder_ts = self.reminder_ts.isoformat()
+            else:
+                reminder_ts = self.reminder_ts
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if is_unread is not UNSET:
-            field_dict["is_unread"] = is_unread
-        if reminder_ts is not UNSET:
-            field_dict["reminder_ts"] = reminder_ts
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if is_unread is not UNSET:
+                field_dict["is_unread"] = is_unread
+            if reminder_ts is not UNSET:
+                field_dict["reminder_ts"] = reminder_ts
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        is_unread = d.pop("is_unread", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                is_unread = d.pop("is_unread", UNSET)
 
-        reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
+                reminder_ts = _parse_reminder_ts(d.pop("reminder_ts", UNSET))
 
-        patch_email_body = cls(
-            is_unread,
-            reminder_ts,
-        )
+                patch_email_body = cls(
+                    is_unread,
+                    reminder_ts,
+                )
 
-        patch_email_body.additional_properties = d
-        if not (
-            type(is_unread) is float
-            or type(is_unread) is int
-            or is_unread is None
-            or is_unread is UNSET
-        ):
-            _check_shape(patch_email_body, _SHAPE)
-        return patch_email_body
+                patch_email_body.additional_properties = d
+                if (
+                    type(is_unread) is float
+                    or type(is_unread) is int
+                    or is_unread is None
+                    or is_unread is UNSET
+                ):
+                    return patch_email_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,15 +121,8 @@ def _parse_reminder_ts(data: object) -> datetime.datetime | None | Unset:
     )
 
 
-_SHAPE = (
-    (
-        "is_unread",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("is_unread", "is_unread", False),
+    ("reminder_ts", "reminder_ts", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBody")
@@ -31,50 +33,60 @@ class PatchInboxManagerAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        status = self.status
+            status = self.status
 
-        payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payload, Unset):
-            payload = self.payload.to_dict()
+            payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.payload, Unset):
+                payload = self.payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if status is not UNSET:
-            field_dict["status"] = status
-        if payload is not UNSET:
-            field_dict["payload"] = payload
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if status is not UNSET:
+                field_dict["status"] = status
+            if payload is not UNSET:
+                field_dict["payload"] = payload
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        _payload = d.pop("payload", UNSET)
-        payload: PatchInboxManagerAgentBodyPayload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = PatchInboxManagerAgentBodyPayload.from_dict(_payload)
+                _payload = d.pop("payload", UNSET)
+                payload: PatchInboxManagerAgentBodyPayload | Unset
+                if isinstance(_payload, Unset):
+                    payload = UNSET
+                else:
+                    payload = PatchInboxManagerAgentBodyPayload.from_dict(_payload)
 
-        patch_inbox_manager_agent_body = cls(
-            name,
-            status,
-            payload,
-        )
+                patch_inbox_manager_agent_body = cls(
+                    name,
+                    status,
+                    payload,
+                )
 
-        patch_inbox_manager_agent_body.additional_properties = d
-        if not ((type(name) is str or name is UNSET) and (type(status) is int or status is UNSET)):
-            _check_shape(patch_inbox_manager_agent_body, _SHAPE)
-        return patch_inbox_manager_agent_body
+                patch_inbox_manager_agent_body.additional_properties = d
+                if (type(name) is str or name is UNSET) and (
+                    type(status) is int or status is UNSET
+                ):
+                    return patch_inbox_manager_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -93,23 +105,11 @@ class PatchInboxManagerAgentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("status", "status", False),
+    ("payload", "payload", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBodyPayload")
@@ -59,165 +61,190 @@ class PatchInboxManagerAgentBodyPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        configuration_type = self.configuration_type
+        try:
+            configuration_type = self.configuration_type
 
-        tags: list[str] | Unset = UNSET
-        if not isinstance(self.tags, Unset):
-            tags = []
-            for tags_item_data in self.tags:
-                tags_item: str
-                tags_item = tags_item_data
-                tags.append(tags_item)
+            tags: list[str] | Unset = UNSET
+            if not isinstance(self.tags, Unset):
+                if not isinstance(self.tags, list):
+                    raise TypeError("not a list")
+                tags = []
+                for tags_item_data in self.tags:
+                    tags_item: str
+                    tags_item = tags_item_data
+                    tags.append(tags_item)
 
-        handle_followup = self.handle_followup
+            handle_followup = self.handle_followup
 
-        respond_to_automatic_emails = self.respond_to_automatic_emails
+            respond_to_automatic_emails = self.respond_to_automatic_emails
 
-        handle_objections = self.handle_objections
+            handle_objections = self.handle_objections
 
-        integrations: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.integrations, Unset):
-            integrations = self.integrations.to_dict()
+            integrations: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.integrations, Unset):
+                integrations = self.integrations.to_dict()
 
-        no_show: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.no_show, Unset):
-            no_show = self.no_show.to_dict()
+            no_show: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.no_show, Unset):
+                no_show = self.no_show.to_dict()
 
-        trigger_on_labels_enabled = self.trigger_on_labels_enabled
+            trigger_on_labels_enabled = self.trigger_on_labels_enabled
 
-        trigger_on_labels: list[float] | Unset = UNSET
-        if not isinstance(self.trigger_on_labels, Unset):
-            trigger_on_labels = self.trigger_on_labels
+            trigger_on_labels: list[float] | Unset = UNSET
+            if not isinstance(self.trigger_on_labels, Unset):
+                trigger_on_labels = self.trigger_on_labels
 
-        trigger_on_labels_mode = self.trigger_on_labels_mode
+            trigger_on_labels_mode = self.trigger_on_labels_mode
 
-        monthly_credit_budget: float | None | Unset
-        if isinstance(self.monthly_credit_budget, Unset):
-            monthly_credit_budget = UNSET
-        else:
-            monthly_credit_budget = self.monthly_credit_budget
+            monthly_credit_budget: float | None | Unset
+            if isinstance(self.monthly_credit_budget, Unset):
+                monthly_credit_budget = UNSET
+            else:
+                monthly_credit_budget = self.monthly_credit_budget
 
-        followup_business_days_only = self.followup_business_days_only
+            followup_business_days_only = self.followup_business_days_only
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if configuration_type is not UNSET:
-            field_dict["configuration_type"] = configuration_type
-        if tags is not UNSET:
-            field_dict["tags"] = tags
-        if handle_followup is not UNSET:
-            field_dict["handle_followup"] = handle_followup
-        if respond_to_automatic_emails is not UNSET:
-            field_dict["respond_to_automatic_emails"] = respond_to_automatic_emails
-        if handle_objections is not UNSET:
-            field_dict["handle_objections"] = handle_objections
-        if integrations is not UNSET:
-            field_dict["integrations"] = integrations
-        if no_show is not UNSET:
-            field_dict["no_show"] = no_show
-        if trigger_on_labels_enabled is not UNSET:
-            field_dict["trigger_on_labels_enabled"] = trigger_on_labels_enabled
-        if trigger_on_labels is not UNSET:
-            field_dict["trigger_on_labels"] = trigger_on_labels
-        if trigger_on_labels_mode is not UNSET:
-            field_dict["trigger_on_labels_mode"] = trigger_on_labels_mode
-        if monthly_credit_budget is not UNSET:
-            field_dict["monthly_credit_budget"] = monthly_credit_budget
-        if followup_business_days_only is not UNSET:
-            field_dict["followup_business_days_only"] = followup_business_days_only
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if configuration_type is not UNSET:
+                field_dict["configuration_type"] = configuration_type
+            if tags is not UNSET:
+                field_dict["tags"] = tags
+            if handle_followup is not UNSET:
+                field_dict["handle_followup"] = handle_followup
+            if respond_to_automatic_emails is not UNSET:
+                field_dict["respond_to_automatic_emails"] = respond_to_automatic_emails
+            if handle_objections is not UNSET:
+                field_dict["handle_objections"] = handle_objections
+            if integrations is not UNSET:
+                field_dict["integrations"] = integrations
+            if no_show is not UNSET:
+                field_dict["no_show"] = no_show
+            if trigger_on_labels_enabled is not UNSET:
+                field_dict["trigger_on_labels_enabled"] = trigger_on_labels_enabled
+            if trigger_on_labels is not UNSET:
+                field_dict["trigger_on_labels"] = trigger_on_labels
+            if trigger_on_labels_mode is not UNSET:
+                field_dict["trigger_on_labels_mode"] = trigger_on_labels_mode
+            if monthly_credit_budget is not UNSET:
+                field_dict["monthly_credit_budget"] = monthly_credit_budget
+            if followup_business_days_only is not UNSET:
+                field_dict["followup_business_days_only"] = followup_business_days_only
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        configuration_type = d.pop("configuration_type", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                configuration_type = d.pop("configuration_type", UNSET)
 
-        _tags = d.pop("tags", UNSET)
-        tags: list[str] | Unset = UNSET
-        if _tags is not UNSET:
-            tags = []
-            for tags_item_data in _tags:
-                tags_item = tags_item_data
+                _tags = d.pop("tags", UNSET)
+                tags: list[str] | Unset = UNSET
+                if _tags is not UNSET:
+                    if type(_tags) is not list:
+                        raise TypeError("tags is not a list")
+                    tags = []
+                    for tags_item_data in _tags:
+                        tags_item = tags_item_data
 
-                tags.append(tags_item)
+                        tags.append(tags_item)
 
-        handle_followup = d.pop("handle_followup", UNSET)
+                handle_followup = d.pop("handle_followup", UNSET)
 
-        respond_to_automatic_emails = d.pop("respond_to_automatic_emails", UNSET)
+                respond_to_automatic_emails = d.pop("respond_to_automatic_emails", UNSET)
 
-        handle_objections = d.pop("handle_objections", UNSET)
+                handle_objections = d.pop("handle_objections", UNSET)
 
-        _integrations = d.pop("integrations", UNSET)
-        integrations: PatchInboxManagerAgentBodyPayloadIntegrations | Unset
-        if isinstance(_integrations, Unset):
-            integrations = UNSET
-        else:
-            integrations = PatchInboxManagerAgentBodyPayloadIntegrations.from_dict(_integrations)
-
-        _no_show = d.pop("no_show", UNSET)
-        no_show: PatchInboxManagerAgentBodyPayloadNoShow | Unset
-        if isinstance(_no_show, Unset):
-            no_show = UNSET
-        else:
-            no_show = PatchInboxManagerAgentBodyPayloadNoShow.from_dict(_no_show)
-
-        trigger_on_labels_enabled = d.pop("trigger_on_labels_enabled", UNSET)
-
-        trigger_on_labels = cast(list[float], d.pop("trigger_on_labels", UNSET))
-
-        trigger_on_labels_mode = d.pop("trigger_on_labels_mode", UNSET)
-
-        monthly_credit_budget = d.pop("monthly_credit_budget", UNSET)
-
-        followup_business_days_only = d.pop("followup_business_days_only", UNSET)
-
-        patch_inbox_manager_agent_body_payload = cls(
-            configuration_type,
-            tags,
-            handle_followup,
-            respond_to_automatic_emails,
-            handle_objections,
-            integrations,
-            no_show,
-            trigger_on_labels_enabled,
-            trigger_on_labels,
-            trigger_on_labels_mode,
-            monthly_credit_budget,
-            followup_business_days_only,
-        )
-
-        patch_inbox_manager_agent_body_payload.additional_properties = d
-        if not (
-            (type(configuration_type) is int or configuration_type is UNSET)
-            and (
-                tags is UNSET or (type(tags) is list and all(type(_item) is str for _item in tags))
-            )
-            and (type(handle_followup) is bool or handle_followup is UNSET)
-            and (type(respond_to_automatic_emails) is bool or respond_to_automatic_emails is UNSET)
-            and (type(handle_objections) is bool or handle_objections is UNSET)
-            and (type(trigger_on_labels_enabled) is bool or trigger_on_labels_enabled is UNSET)
-            and (
-                trigger_on_labels is UNSET
-                or (
-                    type(trigger_on_labels) is list
-                    and all(
-                        type(_item) is float or type(_item) is int for _item in trigger_on_labels
+                _integrations = d.pop("integrations", UNSET)
+                integrations: PatchInboxManagerAgentBodyPayloadIntegrations | Unset
+                if isinstance(_integrations, Unset):
+                    integrations = UNSET
+                else:
+                    integrations = PatchInboxManagerAgentBodyPayloadIntegrations.from_dict(
+                        _integrations
                     )
+
+                _no_show = d.pop("no_show", UNSET)
+                no_show: PatchInboxManagerAgentBodyPayloadNoShow | Unset
+                if isinstance(_no_show, Unset):
+                    no_show = UNSET
+                else:
+                    no_show = PatchInboxManagerAgentBodyPayloadNoShow.from_dict(_no_show)
+
+                trigger_on_labels_enabled = d.pop("trigger_on_labels_enabled", UNSET)
+
+                trigger_on_labels = cast(list[float], d.pop("trigger_on_labels", UNSET))
+
+                trigger_on_labels_mode = d.pop("trigger_on_labels_mode", UNSET)
+
+                monthly_credit_budget = d.pop("monthly_credit_budget", UNSET)
+
+                followup_business_days_only = d.pop("followup_business_days_only", UNSET)
+
+                patch_inbox_manager_agent_body_payload = cls(
+                    configuration_type,
+                    tags,
+                    handle_followup,
+                    respond_to_automatic_emails,
+                    handle_objections,
+                    integrations,
+                    no_show,
+                    trigger_on_labels_enabled,
+                    trigger_on_labels,
+                    trigger_on_labels_mode,
+                    monthly_credit_budget,
+                    followup_business_days_only,
                 )
-            )
-            and (type(trigger_on_labels_mode) is str or trigger_on_labels_mode is UNSET)
-            and (
-                type(monthly_credit_budget) is float
-                or type(monthly_credit_budget) is int
-                or monthly_credit_budget is None
-                or monthly_credit_budget is UNSET
-            )
-            and (type(followup_business_days_only) is bool or followup_business_days_only is UNSET)
-        ):
-            _check_shape(patch_inbox_manager_agent_body_payload, _SHAPE)
-        return patch_inbox_manager_agent_body_payload
+
+                patch_inbox_manager_agent_body_payload.additional_properties = d
+                if (
+                    (type(configuration_type) is int or configuration_type is UNSET)
+                    and (
+                        tags is UNSET
+                        or (type(tags) is list and all(type(_item) is str for _item in tags))
+                    )
+                    and (type(handle_followup) is bool or handle_followup is UNSET)
+                    and (
+                        type(respond_to_automatic_emails) is bool
+                        or respond_to_automatic_emails is UNSET
+                    )
+                    and (type(handle_objections) is bool or handle_objections is UNSET)
+                    and (
+                        type(trigger_on_labels_enabled) is bool
+                        or trigger_on_labels_enabled is UNSET
+                    )
+                    and (
+                        trigger_on_labels is UNSET
+                        or (
+                            type(trigger_on_labels) is list
+                            and all(
+                                type(_item) is float or type(_item) is int
+                                for _item in trigger_on_labels
+                            )
+                        )
+                    )
+                    and (type(trigger_on_labels_mode) is str or trigger_on_labels_mode is UNSET)
+                    and (
+                        type(monthly_credit_budget) is float
+                        or type(monthly_credit_budget) is int
+                        or monthly_credit_budget is None
+                        or monthly_credit_budget is UNSET
+                    )
+                    and (
+                        type(followup_business_days_only) is bool
+                        or followup_business_days_only is UNSET
+                    )
+                ):
+                    return patch_inbox_manager_agent_body_payload
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -236,92 +263,20 @@ class PatchInboxManagerAgentBodyPayload:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "configuration_type",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tags",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "handle_followup",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "respond_to_automatic_emails",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "handle_objections",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "trigger_on_labels_enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "trigger_on_labels",
-        (
-            list,
-            Unset,
-        ),
-        (
-            float,
-            int,
-        ),
-    ),
-    (
-        "trigger_on_labels_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "monthly_credit_budget",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "followup_business_days_only",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("configuration_type", "configuration_type", False),
+    ("tags", "tags", False),
+    ("handle_followup", "handle_followup", False),
+    ("respond_to_automatic_emails", "respond_to_automatic_emails", False),
+    ("handle_objections", "handle_objections", False),
+    ("integrations", "integrations", False),
+    ("no_show", "no_show", False),
+    ("trigger_on_labels_enabled", "trigger_on_labels_enabled", False),
+    ("trigger_on_labels", "trigger_on_labels", False),
+    ("trigger_on_labels_mode", "trigger_on_labels_mode", False),
+    ("monthly_credit_budget", "monthly_credit_budget", False),
+    ("followup_business_days_only", "followup_business_days_only", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar(
@@ -39,90 +41,95 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsT
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        type_ = self.type_
+            type_ = self.type_
 
-        required = self.required
+            required = self.required
 
-        answer_choices: list[str] | Unset = UNSET
-        if not isinstance(self.answer_choices, Unset):
-            answer_choices = self.answer_choices
+            answer_choices: list[str] | Unset = UNSET
+            if not isinstance(self.answer_choices, Unset):
+                answer_choices = self.answer_choices
 
-        include_other = self.include_other
+            include_other = self.include_other
 
-        enabled = self.enabled
+            enabled = self.enabled
 
-        position = self.position
+            position = self.position
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if required is not UNSET:
-            field_dict["required"] = required
-        if answer_choices is not UNSET:
-            field_dict["answer_choices"] = answer_choices
-        if include_other is not UNSET:
-            field_dict["include_other"] = include_other
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if position is not UNSET:
-            field_dict["position"] = position
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if required is not UNSET:
+                field_dict["required"] = required
+            if answer_choices is not UNSET:
+                field_dict["answer_choices"] = answer_choices
+            if include_other is not UNSET:
+                field_dict["include_other"] = include_other
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if position is not UNSET:
+                field_dict["position"] = position
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        required = d.pop("required", UNSET)
+                required = d.pop("required", UNSET)
 
-        answer_choices = cast(list[str], d.pop("answer_choices", UNSET))
+                answer_choices = cast(list[str], d.pop("answer_choices", UNSET))
 
-        include_other = d.pop("include_other", UNSET)
+                include_other = d.pop("include_other", UNSET)
 
-        enabled = d.pop("enabled", UNSET)
+                enabled = d.pop("enabled", UNSET)
 
-        position = d.pop("position", UNSET)
+                position = d.pop("position", UNSET)
 
-        patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item = cls(
-            name,
-            type_,
-            required,
-            answer_choices,
-            include_other,
-            enabled,
-            position,
-        )
-
-        patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (type(type_) is str or type_ is UNSET)
-            and (type(required) is bool or required is UNSET)
-            and (
-                answer_choices is UNSET
-                or (
-                    type(answer_choices) is list
-                    and all(type(_item) is str for _item in answer_choices)
+                patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item = cls(
+                    name,
+                    type_,
+                    required,
+                    answer_choices,
+                    include_other,
+                    enabled,
+                    position,
                 )
-            )
-            and (type(include_other) is bool or include_other is UNSET)
-            and (type(enabled) is bool or enabled is UNSET)
-            and (type(position) is float or type(position) is int or position is UNSET)
-        ):
-            _check_shape(
-                patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item,
-                _SHAPE,
-            )
-        return patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item
+
+                patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item.additional_properties = d
+                if (
+                    (type(name) is str or name is UNSET)
+                    and (type(type_) is str or type_ is UNSET)
+                    and (type(required) is bool or required is UNSET)
+                    and (
+                        answer_choices is UNSET
+                        or (
+                            type(answer_choices) is list
+                            and all(type(_item) is str for _item in answer_choices)
+                        )
+                    )
+                    and (type(include_other) is bool or include_other is UNSET)
+                    and (type(enabled) is bool or enabled is UNSET)
+                    and (type(position) is float or type(position) is int or position is UNSET)
+                ):
+                    return patch_inbox_manager_agent_body_payload_integrations_calendly_type_0_custom_questions_type_0_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -141,62 +148,13 @@ class PatchInboxManagerAgentBodyPayloadIntegrationsCalendlyType0CustomQuestionsT
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "required",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "answer_choices",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "include_other",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "position",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("type_", "type", False),
+    ("required", "required", False),
+    ("answer_choices", "answer_choices", False),
+    ("include_other", "include_other", False),
+    ("enabled", "enabled", False),
+    ("position", "position", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts")
@@ -30,51 +32,54 @@ class PatchInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        accounts: list[str] | Unset = UNSET
-        if not isinstance(self.accounts, Unset):
-            accounts = self.accounts
+        try:
+            accounts: list[str] | Unset = UNSET
+            if not isinstance(self.accounts, Unset):
+                accounts = self.accounts
 
-        tag_ids: list[str] | Unset = UNSET
-        if not isinstance(self.tag_ids, Unset):
-            tag_ids = self.tag_ids
+            tag_ids: list[str] | Unset = UNSET
+            if not isinstance(self.tag_ids, Unset):
+                tag_ids = self.tag_ids
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if accounts is not UNSET:
-            field_dict["accounts"] = accounts
-        if tag_ids is not UNSET:
-            field_dict["tag_ids"] = tag_ids
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if accounts is not UNSET:
+                field_dict["accounts"] = accounts
+            if tag_ids is not UNSET:
+                field_dict["tag_ids"] = tag_ids
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        accounts = cast(list[str], d.pop("accounts", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                accounts = cast(list[str], d.pop("accounts", UNSET))
 
-        tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
+                tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
-        patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts = cls(
-            accounts,
-            tag_ids,
-        )
+                patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts = cls(
+                    accounts,
+                    tag_ids,
+                )
 
-        patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts.additional_properties = d
-        if not (
-            (
-                accounts is UNSET
-                or (type(accounts) is list and all(type(_item) is str for _item in accounts))
-            )
-            and (
-                tag_ids is UNSET
-                or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
-            )
-        ):
-            _check_shape(
-                patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts, _SHAPE
-            )
-        return patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts
+                patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts.additional_properties = d
+                if (
+                    accounts is UNSET
+                    or (type(accounts) is list and all(type(_item) is str for _item in accounts))
+                ) and (
+                    tag_ids is UNSET
+                    or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+                ):
+                    return patch_inbox_manager_agent_body_payload_no_show_fallback_sending_accounts
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -93,21 +98,8 @@ class PatchInboxManagerAgentBodyPayloadNoShowFallbackSendingAccounts:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "accounts",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "tag_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("accounts", "accounts", False),
+    ("tag_ids", "tag_ids", False),
 )

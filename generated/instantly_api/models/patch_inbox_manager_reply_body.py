@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxManagerReplyBody")
@@ -29,47 +31,55 @@ class PatchInboxManagerReplyBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        feedback_positive = self.feedback_positive
+        try:
+            feedback_positive = self.feedback_positive
 
-        feedback_text = self.feedback_text
+            feedback_text = self.feedback_text
 
-        action_pending = self.action_pending
+            action_pending = self.action_pending
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if feedback_positive is not UNSET:
-            field_dict["feedback_positive"] = feedback_positive
-        if feedback_text is not UNSET:
-            field_dict["feedback_text"] = feedback_text
-        if action_pending is not UNSET:
-            field_dict["action_pending"] = action_pending
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if feedback_positive is not UNSET:
+                field_dict["feedback_positive"] = feedback_positive
+            if feedback_text is not UNSET:
+                field_dict["feedback_text"] = feedback_text
+            if action_pending is not UNSET:
+                field_dict["action_pending"] = action_pending
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        feedback_positive = d.pop("feedback_positive", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                feedback_positive = d.pop("feedback_positive", UNSET)
 
-        feedback_text = d.pop("feedback_text", UNSET)
+                feedback_text = d.pop("feedback_text", UNSET)
 
-        action_pending = d.pop("action_pending", UNSET)
+                action_pending = d.pop("action_pending", UNSET)
 
-        patch_inbox_manager_reply_body = cls(
-            feedback_positive,
-            feedback_text,
-            action_pending,
-        )
+                patch_inbox_manager_reply_body = cls(
+                    feedback_positive,
+                    feedback_text,
+                    action_pending,
+                )
 
-        patch_inbox_manager_reply_body.additional_properties = d
-        if not (
-            (type(feedback_positive) is bool or feedback_positive is UNSET)
-            and (type(feedback_text) is str or feedback_text is UNSET)
-            and (type(action_pending) is bool or action_pending is UNSET)
-        ):
-            _check_shape(patch_inbox_manager_reply_body, _SHAPE)
-        return patch_inbox_manager_reply_body
+                patch_inbox_manager_reply_body.additional_properties = d
+                if (
+                    (type(feedback_positive) is bool or feedback_positive is UNSET)
+                    and (type(feedback_text) is str or feedback_text is UNSET)
+                    and (type(action_pending) is bool or action_pending is UNSET)
+                ):
+                    return patch_inbox_manager_reply_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -88,29 +98,9 @@ class PatchInboxManagerReplyBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "feedback_positive",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "feedback_text",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "action_pending",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("feedback_positive", "feedback_positive", False),
+    ("feedback_text", "feedback_text", False),
+    ("action_pending", "action_pending", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchInboxPlacementTestBody")
@@ -36,74 +38,83 @@ class PatchInboxPlacementTestBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        schedule: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schedule, Unset):
-            schedule = self.schedule.to_dict()
+            schedule: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.schedule, Unset):
+                schedule = self.schedule.to_dict()
 
-        automations: list[dict[str, Any]] | None | Unset
-        if isinstance(self.automations, Unset):
-            automations = UNSET
-        elif isinstance(self.automations, list):
-            automations = []
-            for automations_type_1_item_data in self.automations:
-                automations_type_1_item = automations_type_1_item_data.to_dict()
-                automations.append(automations_type_1_item)
+            automations: list[dict[str, Any]] | None | Unset
+            if isinstance(self.automations, Unset):
+                automations = UNSET
+            elif isinstance(self.automations, list):
+                if not isinstance(self.automations, list):
+                    raise TypeError("not a list")
+                automations = []
+                for automations_type_1_item_data in self.automations:
+                    automations_type_1_item = automations_type_1_item_data.to_dict()
+                    automations.append(automations_type_1_item)
 
-        else:
-            automations = self.automations
+            else:
+                automations = self.automations
 
-        status: int | None | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: int | None | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if schedule is not UNSET:
-            field_dict["schedule"] = schedule
-        if automations is not UNSET:
-            field_dict["automations"] = automations
-        if status is not UNSET:
-            field_dict["status"] = status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if schedule is not UNSET:
+                field_dict["schedule"] = schedule
+            if automations is not UNSET:
+                field_dict["automations"] = automations
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        _schedule = d.pop("schedule", UNSET)
-        schedule: PatchInboxPlacementTestBodySchedule | Unset
-        if isinstance(_schedule, Unset):
-            schedule = UNSET
-        else:
-            schedule = PatchInboxPlacementTestBodySchedule.from_dict(_schedule)
+                _schedule = d.pop("schedule", UNSET)
+                schedule: PatchInboxPlacementTestBodySchedule | Unset
+                if isinstance(_schedule, Unset):
+                    schedule = UNSET
+                else:
+                    schedule = PatchInboxPlacementTestBodySchedule.from_dict(_schedule)
 
-        automations = _parse_automations(d.pop("automations", UNSET))
+                automations = _parse_automations(d.pop("automations", UNSET))
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        patch_inbox_placement_test_body = cls(
-            name,
-            schedule,
-            automations,
-            status,
-        )
+                patch_inbox_placement_test_body = cls(
+                    name,
+                    schedule,
+                    automations,
+                    status,
+                )
 
-        patch_inbox_placement_test_body.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (type(status) is int or status is None or status is UNSET)
-        ):
-            _check_shape(patch_inbox_placement_test_body, _SHAPE)
-        return patch_inbox_placement_test_body
+                patch_inbox_placement_test_body.additional_properties = d
+                if (type(name) is str or name is UNSET) and (
+                    type(status) is int or status is None or status is UNSET
+                ):
+                    return patch_inbox_placement_test_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -134,6 +145,8 @@ def _parse_automations(
             raise TypeError()
         automations_type_1 = []
         _automations_type_1 = data
+        if type(_automations_type_1) is not list:
+            raise TypeError("automations_type_1 is not a list")
         for automations_type_1_item_data in _automations_type_1:
             automations_type_1_item = PatchInboxPlacementTestBodyAutomationsType1Item.from_dict(
                 automations_type_1_item_data
@@ -150,24 +163,12 @@ def _parse_automations(
     )
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("schedule", "schedule", False),
+    ("automations", "automations", False),
+    ("status", "status", False),
 )
 
 

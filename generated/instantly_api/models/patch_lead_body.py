@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadBody")
@@ -53,153 +55,169 @@ class PatchLeadBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        personalization: None | str | Unset
-        if isinstance(self.personalization, Unset):
-            personalization = UNSET
-        else:
-            personalization = self.personalization
+        try:
+            personalization: None | str | Unset
+            if isinstance(self.personalization, Unset):
+                personalization = UNSET
+            else:
+                personalization = self.personalization
 
-        website: None | str | Unset
-        if isinstance(self.website, Unset):
-            website = UNSET
-        else:
-            website = self.website
+            website: None | str | Unset
+            if isinstance(self.website, Unset):
+                website = UNSET
+            else:
+                website = self.website
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+            last_name: None | str | Unset
+            if isinstance(self.last_name, Unset):
+                last_name = UNSET
+            else:
+                last_name = self.last_name
 
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+            first_name: None | str | Unset
+            if isinstance(self.first_name, Unset):
+                first_name = UNSET
+            else:
+                first_name = self.first_name
 
-        company_name: None | str | Unset
-        if isinstance(self.company_name, Unset):
-            company_name = UNSET
-        else:
-            company_name = self.company_name
+            company_name: None | str | Unset
+            if isinstance(self.company_name, Unset):
+                company_name = UNSET
+            else:
+                company_name = self.company_name
 
-        job_title: None | str | Unset
-        if isinstance(self.job_title, Unset):
-            job_title = UNSET
-        else:
-            job_title = self.job_title
+            job_title: None | str | Unset
+            if isinstance(self.job_title, Unset):
+                job_title = UNSET
+            else:
+                job_title = self.job_title
 
-        phone: None | str | Unset
-        if isinstance(self.phone, Unset):
-            phone = UNSET
-        else:
-            phone = self.phone
+            phone: None | str | Unset
+            if isinstance(self.phone, Unset):
+                phone = UNSET
+            else:
+                phone = self.phone
 
-        lt_interest_status = self.lt_interest_status
+            lt_interest_status = self.lt_interest_status
 
-        pl_value_lead: None | str | Unset
-        if isinstance(self.pl_value_lead, Unset):
-            pl_value_lead = UNSET
-        else:
-            pl_value_lead = self.pl_value_lead
+            pl_value_lead: None | str | Unset
+            if isinstance(self.pl_value_lead, Unset):
+                pl_value_lead = UNSET
+            else:
+                pl_value_lead = self.pl_value_lead
 
-        assigned_to: None | str | Unset
-        if isinstance(self.assigned_to, Unset):
-            assigned_to = UNSET
-        else:
-            assigned_to = self.assigned_to
+            assigned_to: None | str | Unset
+            if isinstance(self.assigned_to, Unset):
+                assigned_to = UNSET
+            else:
+                assigned_to = self.assigned_to
 
-        custom_variables: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.custom_variables, Unset):
-            custom_variables = self.custom_variables.to_dict()
+            custom_variables: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.custom_variables, Unset):
+                custom_variables = self.custom_variables.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if personalization is not UNSET:
-            field_dict["personalization"] = personalization
-        if website is not UNSET:
-            field_dict["website"] = website
-        if last_name is not UNSET:
-            field_dict["last_name"] = last_name
-        if first_name is not UNSET:
-            field_dict["first_name"] = first_name
-        if company_name is not UNSET:
-            field_dict["company_name"] = company_name
-        if job_title is not UNSET:
-            field_dict["job_title"] = job_title
-        if phone is not UNSET:
-            field_dict["phone"] = phone
-        if lt_interest_status is not UNSET:
-            field_dict["lt_interest_status"] = lt_interest_status
-        if pl_value_lead is not UNSET:
-            field_dict["pl_value_lead"] = pl_value_lead
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
-        if custom_variables is not UNSET:
-            field_dict["custom_variables"] = custom_variables
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if personalization is not UNSET:
+                field_dict["personalization"] = personalization
+            if website is not UNSET:
+                field_dict["website"] = website
+            if last_name is not UNSET:
+                field_dict["last_name"] = last_name
+            if first_name is not UNSET:
+                field_dict["first_name"] = first_name
+            if company_name is not UNSET:
+                field_dict["company_name"] = company_name
+            if job_title is not UNSET:
+                field_dict["job_title"] = job_title
+            if phone is not UNSET:
+                field_dict["phone"] = phone
+            if lt_interest_status is not UNSET:
+                field_dict["lt_interest_status"] = lt_interest_status
+            if pl_value_lead is not UNSET:
+                field_dict["pl_value_lead"] = pl_value_lead
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
+            if custom_variables is not UNSET:
+                field_dict["custom_variables"] = custom_variables
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        personalization = d.pop("personalization", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                personalization = d.pop("personalization", UNSET)
 
-        website = d.pop("website", UNSET)
+                website = d.pop("website", UNSET)
 
-        last_name = d.pop("last_name", UNSET)
+                last_name = d.pop("last_name", UNSET)
 
-        first_name = d.pop("first_name", UNSET)
+                first_name = d.pop("first_name", UNSET)
 
-        company_name = d.pop("company_name", UNSET)
+                company_name = d.pop("company_name", UNSET)
 
-        job_title = d.pop("job_title", UNSET)
+                job_title = d.pop("job_title", UNSET)
 
-        phone = d.pop("phone", UNSET)
+                phone = d.pop("phone", UNSET)
 
-        lt_interest_status = d.pop("lt_interest_status", UNSET)
+                lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        pl_value_lead = d.pop("pl_value_lead", UNSET)
+                pl_value_lead = d.pop("pl_value_lead", UNSET)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        _custom_variables = d.pop("custom_variables", UNSET)
-        custom_variables: PatchLeadBodyCustomVariables | Unset
-        if isinstance(_custom_variables, Unset):
-            custom_variables = UNSET
-        else:
-            custom_variables = PatchLeadBodyCustomVariables.from_dict(_custom_variables)
+                _custom_variables = d.pop("custom_variables", UNSET)
+                custom_variables: PatchLeadBodyCustomVariables | Unset
+                if isinstance(_custom_variables, Unset):
+                    custom_variables = UNSET
+                else:
+                    custom_variables = PatchLeadBodyCustomVariables.from_dict(_custom_variables)
 
-        patch_lead_body = cls(
-            personalization,
-            website,
-            last_name,
-            first_name,
-            company_name,
-            job_title,
-            phone,
-            lt_interest_status,
-            pl_value_lead,
-            assigned_to,
-            custom_variables,
-        )
+                patch_lead_body = cls(
+                    personalization,
+                    website,
+                    last_name,
+                    first_name,
+                    company_name,
+                    job_title,
+                    phone,
+                    lt_interest_status,
+                    pl_value_lead,
+                    assigned_to,
+                    custom_variables,
+                )
 
-        patch_lead_body.additional_properties = d
-        if not (
-            (personalization is None or type(personalization) is str or personalization is UNSET)
-            and (website is None or type(website) is str or website is UNSET)
-            and (last_name is None or type(last_name) is str or last_name is UNSET)
-            and (first_name is None or type(first_name) is str or first_name is UNSET)
-            and (company_name is None or type(company_name) is str or company_name is UNSET)
-            and (job_title is None or type(job_title) is str or job_title is UNSET)
-            and (phone is None or type(phone) is str or phone is UNSET)
-            and (type(lt_interest_status) is int or lt_interest_status is UNSET)
-            and (pl_value_lead is None or type(pl_value_lead) is str or pl_value_lead is UNSET)
-            and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
-        ):
-            _check_shape(patch_lead_body, _SHAPE)
-        return patch_lead_body
+                patch_lead_body.additional_properties = d
+                if (
+                    (
+                        personalization is None
+                        or type(personalization) is str
+                        or personalization is UNSET
+                    )
+                    and (website is None or type(website) is str or website is UNSET)
+                    and (last_name is None or type(last_name) is str or last_name is UNSET)
+                    and (first_name is None or type(first_name) is str or first_name is UNSET)
+                    and (company_name is None or type(company_name) is str or company_name is UNSET)
+                    and (job_title is None or type(job_title) is str or job_title is UNSET)
+                    and (phone is None or type(phone) is str or phone is UNSET)
+                    and (type(lt_interest_status) is int or lt_interest_status is UNSET)
+                    and (
+                        pl_value_lead is None
+                        or type(pl_value_lead) is str
+                        or pl_value_lead is UNSET
+                    )
+                    and (assigned_to is None or type(assigned_to) is str or assigned_to is UNSET)
+                ):
+                    return patch_lead_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -218,96 +236,19 @@ class PatchLeadBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "personalization",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "website",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "first_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_title",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lt_interest_status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "pl_value_lead",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("personalization", "personalization", False),
+    ("website", "website", False),
+    ("last_name", "last_name", False),
+    ("first_name", "first_name", False),
+    ("company_name", "company_name", False),
+    ("job_title", "job_title", False),
+    ("phone", "phone", False),
+    ("lt_interest_status", "lt_interest_status", False),
+    ("pl_value_lead", "pl_value_lead", False),
+    ("assigned_to", "assigned_to", False),
+    ("custom_variables", "custom_variables", False),
 )
 
 

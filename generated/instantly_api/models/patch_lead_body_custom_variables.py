@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+
 T = TypeVar("T", bound="PatchLeadBodyCustomVariables")
 
 
@@ -27,26 +31,35 @@ class PatchLeadBodyCustomVariables:
     )
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            field_dict: dict[str, Any] = {}
+            for prop_name, prop in self.additional_properties.items():
+                field_dict[prop_name] = prop
 
-        field_dict: dict[str, Any] = {}
-        for prop_name, prop in self.additional_properties.items():
-            field_dict[prop_name] = prop
+            return field_dict
 
-        return field_dict
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        patch_lead_body_custom_variables = cls()
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                patch_lead_body_custom_variables = cls()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = prop_dict
+                additional_properties = {}
+                for prop_name, prop_dict in d.items():
+                    additional_property = prop_dict
 
-            additional_properties[prop_name] = additional_property
+                    additional_properties[prop_name] = additional_property
 
-        patch_lead_body_custom_variables.additional_properties = additional_properties
-        return patch_lead_body_custom_variables
+                patch_lead_body_custom_variables.additional_properties = additional_properties
+                return patch_lead_body_custom_variables
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -63,3 +76,7 @@ class PatchLeadBodyCustomVariables:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = ()

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadLabelBody")
@@ -34,63 +36,71 @@ class PatchLeadLabelBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        label = self.label
+        try:
+            label = self.label
 
-        interest_status_label = self.interest_status_label
+            interest_status_label = self.interest_status_label
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        use_with_ai: bool | None | Unset
-        if isinstance(self.use_with_ai, Unset):
-            use_with_ai = UNSET
-        else:
-            use_with_ai = self.use_with_ai
+            use_with_ai: bool | None | Unset
+            if isinstance(self.use_with_ai, Unset):
+                use_with_ai = UNSET
+            else:
+                use_with_ai = self.use_with_ai
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if label is not UNSET:
-            field_dict["label"] = label
-        if interest_status_label is not UNSET:
-            field_dict["interest_status_label"] = interest_status_label
-        if description is not UNSET:
-            field_dict["description"] = description
-        if use_with_ai is not UNSET:
-            field_dict["use_with_ai"] = use_with_ai
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if label is not UNSET:
+                field_dict["label"] = label
+            if interest_status_label is not UNSET:
+                field_dict["interest_status_label"] = interest_status_label
+            if description is not UNSET:
+                field_dict["description"] = description
+            if use_with_ai is not UNSET:
+                field_dict["use_with_ai"] = use_with_ai
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        label = d.pop("label", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                label = d.pop("label", UNSET)
 
-        interest_status_label = d.pop("interest_status_label", UNSET)
+                interest_status_label = d.pop("interest_status_label", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        use_with_ai = d.pop("use_with_ai", UNSET)
+                use_with_ai = d.pop("use_with_ai", UNSET)
 
-        patch_lead_label_body = cls(
-            label,
-            interest_status_label,
-            description,
-            use_with_ai,
-        )
+                patch_lead_label_body = cls(
+                    label,
+                    interest_status_label,
+                    description,
+                    use_with_ai,
+                )
 
-        patch_lead_label_body.additional_properties = d
-        if not (
-            (type(label) is str or label is UNSET)
-            and (type(interest_status_label) is str or interest_status_label is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-            and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
-        ):
-            _check_shape(patch_lead_label_body, _SHAPE)
-        return patch_lead_label_body
+                patch_lead_label_body.additional_properties = d
+                if (
+                    (type(label) is str or label is UNSET)
+                    and (type(interest_status_label) is str or interest_status_label is UNSET)
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (type(use_with_ai) is bool or use_with_ai is None or use_with_ai is UNSET)
+                ):
+                    return patch_lead_label_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,39 +119,10 @@ class PatchLeadLabelBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "label",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "interest_status_label",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "use_with_ai",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("label", "label", False),
+    ("interest_status_label", "interest_status_label", False),
+    ("description", "description", False),
+    ("use_with_ai", "use_with_ai", False),
 )

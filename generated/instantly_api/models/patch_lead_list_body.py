@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchLeadListBody")
@@ -31,59 +33,67 @@ class PatchLeadListBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        has_enrichment_task: bool | None | Unset
-        if isinstance(self.has_enrichment_task, Unset):
-            has_enrichment_task = UNSET
-        else:
-            has_enrichment_task = self.has_enrichment_task
+        try:
+            has_enrichment_task: bool | None | Unset
+            if isinstance(self.has_enrichment_task, Unset):
+                has_enrichment_task = UNSET
+            else:
+                has_enrichment_task = self.has_enrichment_task
 
-        owned_by: None | str | Unset
-        if isinstance(self.owned_by, Unset):
-            owned_by = UNSET
-        else:
-            owned_by = self.owned_by
+            owned_by: None | str | Unset
+            if isinstance(self.owned_by, Unset):
+                owned_by = UNSET
+            else:
+                owned_by = self.owned_by
 
-        name = self.name
+            name = self.name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if has_enrichment_task is not UNSET:
-            field_dict["has_enrichment_task"] = has_enrichment_task
-        if owned_by is not UNSET:
-            field_dict["owned_by"] = owned_by
-        if name is not UNSET:
-            field_dict["name"] = name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if has_enrichment_task is not UNSET:
+                field_dict["has_enrichment_task"] = has_enrichment_task
+            if owned_by is not UNSET:
+                field_dict["owned_by"] = owned_by
+            if name is not UNSET:
+                field_dict["name"] = name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        has_enrichment_task = d.pop("has_enrichment_task", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                has_enrichment_task = d.pop("has_enrichment_task", UNSET)
 
-        owned_by = d.pop("owned_by", UNSET)
+                owned_by = d.pop("owned_by", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        patch_lead_list_body = cls(
-            has_enrichment_task,
-            owned_by,
-            name,
-        )
+                patch_lead_list_body = cls(
+                    has_enrichment_task,
+                    owned_by,
+                    name,
+                )
 
-        patch_lead_list_body.additional_properties = d
-        if not (
-            (
-                type(has_enrichment_task) is bool
-                or has_enrichment_task is None
-                or has_enrichment_task is UNSET
-            )
-            and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
-            and (type(name) is str or name is UNSET)
-        ):
-            _check_shape(patch_lead_list_body, _SHAPE)
-        return patch_lead_list_body
+                patch_lead_list_body.additional_properties = d
+                if (
+                    (
+                        type(has_enrichment_task) is bool
+                        or has_enrichment_task is None
+                        or has_enrichment_task is UNSET
+                    )
+                    and (owned_by is None or type(owned_by) is str or owned_by is UNSET)
+                    and (type(name) is str or name is UNSET)
+                ):
+                    return patch_lead_list_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,31 +112,9 @@ class PatchLeadListBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "has_enrichment_task",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "owned_by",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("has_enrichment_task", "has_enrichment_task", False),
+    ("owned_by", "owned_by", False),
+    ("name", "name", False),
 )

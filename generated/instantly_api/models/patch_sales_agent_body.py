@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBody")
@@ -39,81 +41,89 @@ class PatchSalesAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        description: None | str | Unset
-        if isinstance(self.description, Unset):
-            description = UNSET
-        else:
-            description = self.description
+            description: None | str | Unset
+            if isinstance(self.description, Unset):
+                description = UNSET
+            else:
+                description = self.description
 
-        config: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.config, Unset):
-            config = self.config.to_dict()
+            config: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.config, Unset):
+                config = self.config.to_dict()
 
-        self_improvement: bool | None | Unset
-        if isinstance(self.self_improvement, Unset):
-            self_improvement = UNSET
-        else:
-            self_improvement = self.self_improvement
+            self_improvement: bool | None | Unset
+            if isinstance(self.self_improvement, Unset):
+                self_improvement = UNSET
+            else:
+                self_improvement = self.self_improvement
 
-        status = self.status
+            status = self.status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if description is not UNSET:
-            field_dict["description"] = description
-        if config is not UNSET:
-            field_dict["config"] = config
-        if self_improvement is not UNSET:
-            field_dict["self_improvement"] = self_improvement
-        if status is not UNSET:
-            field_dict["status"] = status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if description is not UNSET:
+                field_dict["description"] = description
+            if config is not UNSET:
+                field_dict["config"] = config
+            if self_improvement is not UNSET:
+                field_dict["self_improvement"] = self_improvement
+            if status is not UNSET:
+                field_dict["status"] = status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        description = d.pop("description", UNSET)
+                description = d.pop("description", UNSET)
 
-        _config = d.pop("config", UNSET)
-        config: PatchSalesAgentBodyConfig | Unset
-        if isinstance(_config, Unset):
-            config = UNSET
-        else:
-            config = PatchSalesAgentBodyConfig.from_dict(_config)
+                _config = d.pop("config", UNSET)
+                config: PatchSalesAgentBodyConfig | Unset
+                if isinstance(_config, Unset):
+                    config = UNSET
+                else:
+                    config = PatchSalesAgentBodyConfig.from_dict(_config)
 
-        self_improvement = d.pop("self_improvement", UNSET)
+                self_improvement = d.pop("self_improvement", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        patch_sales_agent_body = cls(
-            name,
-            description,
-            config,
-            self_improvement,
-            status,
-        )
+                patch_sales_agent_body = cls(
+                    name,
+                    description,
+                    config,
+                    self_improvement,
+                    status,
+                )
 
-        patch_sales_agent_body.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (description is None or type(description) is str or description is UNSET)
-            and (
-                type(self_improvement) is bool
-                or self_improvement is None
-                or self_improvement is UNSET
-            )
-            and (type(status) is int or status is UNSET)
-        ):
-            _check_shape(patch_sales_agent_body, _SHAPE)
-        return patch_sales_agent_body
+                patch_sales_agent_body.additional_properties = d
+                if (
+                    (type(name) is str or name is UNSET)
+                    and (description is None or type(description) is str or description is UNSET)
+                    and (
+                        type(self_improvement) is bool
+                        or self_improvement is None
+                        or self_improvement is UNSET
+                    )
+                    and (type(status) is int or status is UNSET)
+                ):
+                    return patch_sales_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -132,41 +142,13 @@ class PatchSalesAgentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "description",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "self_improvement",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("description", "description", False),
+    ("config", "config", False),
+    ("self_improvement", "self_improvement", False),
+    ("status", "status", False),
 )
 
 

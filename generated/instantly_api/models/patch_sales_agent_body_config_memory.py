@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemory")
@@ -42,124 +44,138 @@ class PatchSalesAgentBodyConfigMemory:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        company = self.company
+        try:
+            company = self.company
 
-        business_description = self.business_description
+            business_description = self.business_description
 
-        icps: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.icps, Unset):
-            icps = []
-            for icps_item_data in self.icps:
-                icps_item = icps_item_data.to_dict()
-                icps.append(icps_item)
+            icps: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.icps, Unset):
+                if not isinstance(self.icps, list):
+                    raise TypeError("not a list")
+                icps = []
+                for icps_item_data in self.icps:
+                    icps_item = icps_item_data.to_dict()
+                    icps.append(icps_item)
 
-        active_icps_indexes: list[int] | Unset = UNSET
-        if not isinstance(self.active_icps_indexes, Unset):
-            active_icps_indexes = self.active_icps_indexes
+            active_icps_indexes: list[int] | Unset = UNSET
+            if not isinstance(self.active_icps_indexes, Unset):
+                active_icps_indexes = self.active_icps_indexes
 
-        business_offers: list[str] | Unset = UNSET
-        if not isinstance(self.business_offers, Unset):
-            business_offers = self.business_offers
+            business_offers: list[str] | Unset = UNSET
+            if not isinstance(self.business_offers, Unset):
+                business_offers = self.business_offers
 
-        active_business_offers_indexes: list[int] | Unset = UNSET
-        if not isinstance(self.active_business_offers_indexes, Unset):
-            active_business_offers_indexes = self.active_business_offers_indexes
+            active_business_offers_indexes: list[int] | Unset = UNSET
+            if not isinstance(self.active_business_offers_indexes, Unset):
+                active_business_offers_indexes = self.active_business_offers_indexes
 
-        custom_fields: list[str] | Unset = UNSET
-        if not isinstance(self.custom_fields, Unset):
-            custom_fields = self.custom_fields
+            custom_fields: list[str] | Unset = UNSET
+            if not isinstance(self.custom_fields, Unset):
+                custom_fields = self.custom_fields
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if company is not UNSET:
-            field_dict["company"] = company
-        if business_description is not UNSET:
-            field_dict["business_description"] = business_description
-        if icps is not UNSET:
-            field_dict["icps"] = icps
-        if active_icps_indexes is not UNSET:
-            field_dict["active_icps_indexes"] = active_icps_indexes
-        if business_offers is not UNSET:
-            field_dict["business_offers"] = business_offers
-        if active_business_offers_indexes is not UNSET:
-            field_dict["active_business_offers_indexes"] = active_business_offers_indexes
-        if custom_fields is not UNSET:
-            field_dict["custom_fields"] = custom_fields
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if company is not UNSET:
+                field_dict["company"] = company
+            if business_description is not UNSET:
+                field_dict["business_description"] = business_description
+            if icps is not UNSET:
+                field_dict["icps"] = icps
+            if active_icps_indexes is not UNSET:
+                field_dict["active_icps_indexes"] = active_icps_indexes
+            if business_offers is not UNSET:
+                field_dict["business_offers"] = business_offers
+            if active_business_offers_indexes is not UNSET:
+                field_dict["active_business_offers_indexes"] = active_business_offers_indexes
+            if custom_fields is not UNSET:
+                field_dict["custom_fields"] = custom_fields
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        company = d.pop("company", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                company = d.pop("company", UNSET)
 
-        business_description = d.pop("business_description", UNSET)
+                business_description = d.pop("business_description", UNSET)
 
-        _icps = d.pop("icps", UNSET)
-        icps: list[PatchSalesAgentBodyConfigMemoryIcpsItem] | Unset = UNSET
-        if _icps is not UNSET:
-            icps = []
-            for icps_item_data in _icps:
-                icps_item = PatchSalesAgentBodyConfigMemoryIcpsItem.from_dict(icps_item_data)
+                _icps = d.pop("icps", UNSET)
+                icps: list[PatchSalesAgentBodyConfigMemoryIcpsItem] | Unset = UNSET
+                if _icps is not UNSET:
+                    if type(_icps) is not list:
+                        raise TypeError("icps is not a list")
+                    icps = []
+                    for icps_item_data in _icps:
+                        icps_item = PatchSalesAgentBodyConfigMemoryIcpsItem.from_dict(
+                            icps_item_data
+                        )
 
-                icps.append(icps_item)
+                        icps.append(icps_item)
 
-        active_icps_indexes = cast(list[int], d.pop("active_icps_indexes", UNSET))
+                active_icps_indexes = cast(list[int], d.pop("active_icps_indexes", UNSET))
 
-        business_offers = cast(list[str], d.pop("business_offers", UNSET))
+                business_offers = cast(list[str], d.pop("business_offers", UNSET))
 
-        active_business_offers_indexes = cast(
-            list[int], d.pop("active_business_offers_indexes", UNSET)
-        )
-
-        custom_fields = cast(list[str], d.pop("custom_fields", UNSET))
-
-        patch_sales_agent_body_config_memory = cls(
-            company,
-            business_description,
-            icps,
-            active_icps_indexes,
-            business_offers,
-            active_business_offers_indexes,
-            custom_fields,
-        )
-
-        patch_sales_agent_body_config_memory.additional_properties = d
-        if not (
-            (type(company) is str or company is UNSET)
-            and (type(business_description) is str or business_description is UNSET)
-            and (
-                active_icps_indexes is UNSET
-                or (
-                    type(active_icps_indexes) is list
-                    and all(type(_item) is int for _item in active_icps_indexes)
+                active_business_offers_indexes = cast(
+                    list[int], d.pop("active_business_offers_indexes", UNSET)
                 )
-            )
-            and (
-                business_offers is UNSET
-                or (
-                    type(business_offers) is list
-                    and all(type(_item) is str for _item in business_offers)
+
+                custom_fields = cast(list[str], d.pop("custom_fields", UNSET))
+
+                patch_sales_agent_body_config_memory = cls(
+                    company,
+                    business_description,
+                    icps,
+                    active_icps_indexes,
+                    business_offers,
+                    active_business_offers_indexes,
+                    custom_fields,
                 )
-            )
-            and (
-                active_business_offers_indexes is UNSET
-                or (
-                    type(active_business_offers_indexes) is list
-                    and all(type(_item) is int for _item in active_business_offers_indexes)
-                )
-            )
-            and (
-                custom_fields is UNSET
-                or (
-                    type(custom_fields) is list
-                    and all(type(_item) is str for _item in custom_fields)
-                )
-            )
-        ):
-            _check_shape(patch_sales_agent_body_config_memory, _SHAPE)
-        return patch_sales_agent_body_config_memory
+
+                patch_sales_agent_body_config_memory.additional_properties = d
+                if (
+                    (type(company) is str or company is UNSET)
+                    and (type(business_description) is str or business_description is UNSET)
+                    and (
+                        active_icps_indexes is UNSET
+                        or (
+                            type(active_icps_indexes) is list
+                            and all(type(_item) is int for _item in active_icps_indexes)
+                        )
+                    )
+                    and (
+                        business_offers is UNSET
+                        or (
+                            type(business_offers) is list
+                            and all(type(_item) is str for _item in business_offers)
+                        )
+                    )
+                    and (
+                        active_business_offers_indexes is UNSET
+                        or (
+                            type(active_business_offers_indexes) is list
+                            and all(type(_item) is int for _item in active_business_offers_indexes)
+                        )
+                    )
+                    and (
+                        custom_fields is UNSET
+                        or (
+                            type(custom_fields) is list
+                            and all(type(_item) is str for _item in custom_fields)
+                        )
+                    )
+                ):
+                    return patch_sales_agent_body_config_memory
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -178,55 +194,15 @@ class PatchSalesAgentBodyConfigMemory:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "company",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "business_description",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "active_icps_indexes",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "business_offers",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "active_business_offers_indexes",
-        (
-            list,
-            Unset,
-        ),
-        (int,),
-    ),
-    (
-        "custom_fields",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("company", "company", False),
+    ("business_description", "business_description", False),
+    ("icps", "icps", False),
+    ("active_icps_indexes", "active_icps_indexes", False),
+    ("business_offers", "business_offers", False),
+    ("active_business_offers_indexes", "active_business_offers_indexes", False),
+    ("custom_fields", "custom_fields", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle")
@@ -27,49 +29,54 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        include: list[str] | Unset = UNSET
-        if not isinstance(self.include, Unset):
-            include = self.include
+        try:
+            include: list[str] | Unset = UNSET
+            if not isinstance(self.include, Unset):
+                include = self.include
 
-        exclude: list[str] | Unset = UNSET
-        if not isinstance(self.exclude, Unset):
-            exclude = self.exclude
+            exclude: list[str] | Unset = UNSET
+            if not isinstance(self.exclude, Unset):
+                exclude = self.exclude
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if include is not UNSET:
-            field_dict["include"] = include
-        if exclude is not UNSET:
-            field_dict["exclude"] = exclude
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if include is not UNSET:
+                field_dict["include"] = include
+            if exclude is not UNSET:
+                field_dict["exclude"] = exclude
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        include = cast(list[str], d.pop("include", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                include = cast(list[str], d.pop("include", UNSET))
 
-        exclude = cast(list[str], d.pop("exclude", UNSET))
+                exclude = cast(list[str], d.pop("exclude", UNSET))
 
-        patch_sales_agent_body_config_memory_icps_item_job_title = cls(
-            include,
-            exclude,
-        )
+                patch_sales_agent_body_config_memory_icps_item_job_title = cls(
+                    include,
+                    exclude,
+                )
 
-        patch_sales_agent_body_config_memory_icps_item_job_title.additional_properties = d
-        if not (
-            (
-                include is UNSET
-                or (type(include) is list and all(type(_item) is str for _item in include))
-            )
-            and (
-                exclude is UNSET
-                or (type(exclude) is list and all(type(_item) is str for _item in exclude))
-            )
-        ):
-            _check_shape(patch_sales_agent_body_config_memory_icps_item_job_title, _SHAPE)
-        return patch_sales_agent_body_config_memory_icps_item_job_title
+                patch_sales_agent_body_config_memory_icps_item_job_title.additional_properties = d
+                if (
+                    include is UNSET
+                    or (type(include) is list and all(type(_item) is str for _item in include))
+                ) and (
+                    exclude is UNSET
+                    or (type(exclude) is list and all(type(_item) is str for _item in exclude))
+                ):
+                    return patch_sales_agent_body_config_memory_icps_item_job_title
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -88,21 +95,8 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemJobTitle:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "include",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "exclude",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("include", "include", False),
+    ("exclude", "exclude", False),
 )

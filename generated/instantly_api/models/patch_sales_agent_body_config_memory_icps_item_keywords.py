@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentBodyConfigMemoryIcpsItemKeywords")
@@ -27,47 +29,54 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemKeywords:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        include: None | str | Unset
-        if isinstance(self.include, Unset):
-            include = UNSET
-        else:
-            include = self.include
+        try:
+            include: None | str | Unset
+            if isinstance(self.include, Unset):
+                include = UNSET
+            else:
+                include = self.include
 
-        exclude: None | str | Unset
-        if isinstance(self.exclude, Unset):
-            exclude = UNSET
-        else:
-            exclude = self.exclude
+            exclude: None | str | Unset
+            if isinstance(self.exclude, Unset):
+                exclude = UNSET
+            else:
+                exclude = self.exclude
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if include is not UNSET:
-            field_dict["include"] = include
-        if exclude is not UNSET:
-            field_dict["exclude"] = exclude
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if include is not UNSET:
+                field_dict["include"] = include
+            if exclude is not UNSET:
+                field_dict["exclude"] = exclude
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        include = d.pop("include", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                include = d.pop("include", UNSET)
 
-        exclude = d.pop("exclude", UNSET)
+                exclude = d.pop("exclude", UNSET)
 
-        patch_sales_agent_body_config_memory_icps_item_keywords = cls(
-            include,
-            exclude,
-        )
+                patch_sales_agent_body_config_memory_icps_item_keywords = cls(
+                    include,
+                    exclude,
+                )
 
-        patch_sales_agent_body_config_memory_icps_item_keywords.additional_properties = d
-        if not (
-            (include is None or type(include) is str or include is UNSET)
-            and (exclude is None or type(exclude) is str or exclude is UNSET)
-        ):
-            _check_shape(patch_sales_agent_body_config_memory_icps_item_keywords, _SHAPE)
-        return patch_sales_agent_body_config_memory_icps_item_keywords
+                patch_sales_agent_body_config_memory_icps_item_keywords.additional_properties = d
+                if (include is None or type(include) is str or include is UNSET) and (
+                    exclude is None or type(exclude) is str or exclude is UNSET
+                ):
+                    return patch_sales_agent_body_config_memory_icps_item_keywords
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,23 +95,8 @@ class PatchSalesAgentBodyConfigMemoryIcpsItemKeywords:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "include",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "exclude",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("include", "include", False),
+    ("exclude", "exclude", False),
 )

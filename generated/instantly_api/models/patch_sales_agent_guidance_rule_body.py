@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchSalesAgentGuidanceRuleBody")
@@ -28,38 +30,46 @@ class PatchSalesAgentGuidanceRuleBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        title = self.title
+        try:
+            title = self.title
 
-        content = self.content
+            content = self.content
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if title is not UNSET:
-            field_dict["title"] = title
-        if content is not UNSET:
-            field_dict["content"] = content
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if title is not UNSET:
+                field_dict["title"] = title
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        title = d.pop("title", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                title = d.pop("title", UNSET)
 
-        content = d.pop("content", UNSET)
+                content = d.pop("content", UNSET)
 
-        patch_sales_agent_guidance_rule_body = cls(
-            title,
-            content,
-        )
+                patch_sales_agent_guidance_rule_body = cls(
+                    title,
+                    content,
+                )
 
-        patch_sales_agent_guidance_rule_body.additional_properties = d
-        if not (
-            (type(title) is str or title is UNSET) and (type(content) is str or content is UNSET)
-        ):
-            _check_shape(patch_sales_agent_guidance_rule_body, _SHAPE)
-        return patch_sales_agent_guidance_rule_body
+                patch_sales_agent_guidance_rule_body.additional_properties = d
+                if (type(title) is str or title is UNSET) and (
+                    type(content) is str or content is UNSET
+                ):
+                    return patch_sales_agent_guidance_rule_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,21 +88,8 @@ class PatchSalesAgentGuidanceRuleBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "title",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "content",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("title", "title", False),
+    ("content", "content", False),
 )

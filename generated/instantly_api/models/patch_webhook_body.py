@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWebhookBody")
@@ -44,97 +46,105 @@ class PatchWebhookBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign: None | str | Unset
-        if isinstance(self.campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = self.campaign
+        try:
+            campaign: None | str | Unset
+            if isinstance(self.campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = self.campaign
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+            name: None | str | Unset
+            if isinstance(self.name, Unset):
+                name = UNSET
+            else:
+                name = self.name
 
-        target_hook_url = self.target_hook_url
+            target_hook_url = self.target_hook_url
 
-        event_type: None | str | Unset
-        if isinstance(self.event_type, Unset):
-            event_type = UNSET
-        else:
-            event_type = self.event_type
+            event_type: None | str | Unset
+            if isinstance(self.event_type, Unset):
+                event_type = UNSET
+            else:
+                event_type = self.event_type
 
-        custom_interest_value: float | None | Unset
-        if isinstance(self.custom_interest_value, Unset):
-            custom_interest_value = UNSET
-        else:
-            custom_interest_value = self.custom_interest_value
+            custom_interest_value: float | None | Unset
+            if isinstance(self.custom_interest_value, Unset):
+                custom_interest_value = UNSET
+            else:
+                custom_interest_value = self.custom_interest_value
 
-        headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
-            headers = UNSET
-        elif isinstance(self.headers, PatchWebhookBodyHeadersType0):
-            headers = self.headers.to_dict()
-        else:
-            headers = self.headers
+            headers: dict[str, Any] | None | Unset
+            if isinstance(self.headers, Unset):
+                headers = UNSET
+            elif isinstance(self.headers, PatchWebhookBodyHeadersType0):
+                headers = self.headers.to_dict()
+            else:
+                headers = self.headers
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if name is not UNSET:
-            field_dict["name"] = name
-        if target_hook_url is not UNSET:
-            field_dict["target_hook_url"] = target_hook_url
-        if event_type is not UNSET:
-            field_dict["event_type"] = event_type
-        if custom_interest_value is not UNSET:
-            field_dict["custom_interest_value"] = custom_interest_value
-        if headers is not UNSET:
-            field_dict["headers"] = headers
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if name is not UNSET:
+                field_dict["name"] = name
+            if target_hook_url is not UNSET:
+                field_dict["target_hook_url"] = target_hook_url
+            if event_type is not UNSET:
+                field_dict["event_type"] = event_type
+            if custom_interest_value is not UNSET:
+                field_dict["custom_interest_value"] = custom_interest_value
+            if headers is not UNSET:
+                field_dict["headers"] = headers
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign = d.pop("campaign", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign = d.pop("campaign", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        target_hook_url = d.pop("target_hook_url", UNSET)
+                target_hook_url = d.pop("target_hook_url", UNSET)
 
-        event_type = d.pop("event_type", UNSET)
+                event_type = d.pop("event_type", UNSET)
 
-        custom_interest_value = d.pop("custom_interest_value", UNSET)
+                custom_interest_value = d.pop("custom_interest_value", UNSET)
 
-        headers = _parse_headers(d.pop("headers", UNSET))
+                headers = _parse_headers(d.pop("headers", UNSET))
 
-        patch_webhook_body = cls(
-            campaign,
-            name,
-            target_hook_url,
-            event_type,
-            custom_interest_value,
-            headers,
-        )
+                patch_webhook_body = cls(
+                    campaign,
+                    name,
+                    target_hook_url,
+                    event_type,
+                    custom_interest_value,
+                    headers,
+                )
 
-        patch_webhook_body.additional_properties = d
-        if not (
-            (campaign is None or type(campaign) is str or campaign is UNSET)
-            and (name is None or type(name) is str or name is UNSET)
-            and (type(target_hook_url) is str or target_hook_url is UNSET)
-            and (event_type is None or type(event_type) is str or event_type is UNSET)
-            and (
-                type(custom_interest_value) is float
-                or type(custom_interest_value) is int
-                or custom_interest_value is None
-                or custom_interest_value is UNSET
-            )
-        ):
-            _check_shape(patch_webhook_body, _SHAPE)
-        return patch_webhook_body
+                patch_webhook_body.additional_properties = d
+                if (
+                    (campaign is None or type(campaign) is str or campaign is UNSET)
+                    and (name is None or type(name) is str or name is UNSET)
+                    and (type(target_hook_url) is str or target_hook_url is UNSET)
+                    and (event_type is None or type(event_type) is str or event_type is UNSET)
+                    and (
+                        type(custom_interest_value) is float
+                        or type(custom_interest_value) is int
+                        or custom_interest_value is None
+                        or custom_interest_value is UNSET
+                    )
+                ):
+                    return patch_webhook_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -172,52 +182,14 @@ def _parse_headers(data: object) -> None | PatchWebhookBodyHeadersType0 | Unset:
     )
 
 
-_SHAPE = (
-    (
-        "campaign",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "target_hook_url",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "event_type",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_interest_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign", "campaign", False),
+    ("name", "name", False),
+    ("target_hook_url", "target_hook_url", False),
+    ("event_type", "event_type", False),
+    ("custom_interest_value", "custom_interest_value", False),
+    ("headers", "headers", False),
 )
 
 

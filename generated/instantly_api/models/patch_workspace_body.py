@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWorkspaceBody")
@@ -27,43 +29,50 @@ class PatchWorkspaceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        org_logo_url: None | str | Unset
-        if isinstance(self.org_logo_url, Unset):
-            org_logo_url = UNSET
-        else:
-            org_logo_url = self.org_logo_url
+            org_logo_url: None | str | Unset
+            if isinstance(self.org_logo_url, Unset):
+                org_logo_url = UNSET
+            else:
+                org_logo_url = self.org_logo_url
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if org_logo_url is not UNSET:
-            field_dict["org_logo_url"] = org_logo_url
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if org_logo_url is not UNSET:
+                field_dict["org_logo_url"] = org_logo_url
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        org_logo_url = d.pop("org_logo_url", UNSET)
+                org_logo_url = d.pop("org_logo_url", UNSET)
 
-        patch_workspace_body = cls(
-            name,
-            org_logo_url,
-        )
+                patch_workspace_body = cls(
+                    name,
+                    org_logo_url,
+                )
 
-        patch_workspace_body.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET)
-        ):
-            _check_shape(patch_workspace_body, _SHAPE)
-        return patch_workspace_body
+                patch_workspace_body.additional_properties = d
+                if (type(name) is str or name is UNSET) and (
+                    org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET
+                ):
+                    return patch_workspace_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -82,22 +91,8 @@ class PatchWorkspaceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "org_logo_url",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("org_logo_url", "org_logo_url", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PatchWorkspaceMemberBody")
@@ -35,43 +37,50 @@ class PatchWorkspaceMemberBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        nickname: None | str | Unset
-        if isinstance(self.nickname, Unset):
-            nickname = UNSET
-        else:
-            nickname = self.nickname
+        try:
+            nickname: None | str | Unset
+            if isinstance(self.nickname, Unset):
+                nickname = UNSET
+            else:
+                nickname = self.nickname
 
-        role = self.role
+            role = self.role
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if nickname is not UNSET:
-            field_dict["nickname"] = nickname
-        if role is not UNSET:
-            field_dict["role"] = role
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if nickname is not UNSET:
+                field_dict["nickname"] = nickname
+            if role is not UNSET:
+                field_dict["role"] = role
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        nickname = d.pop("nickname", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                nickname = d.pop("nickname", UNSET)
 
-        role = d.pop("role", UNSET)
+                role = d.pop("role", UNSET)
 
-        patch_workspace_member_body = cls(
-            nickname,
-            role,
-        )
+                patch_workspace_member_body = cls(
+                    nickname,
+                    role,
+                )
 
-        patch_workspace_member_body.additional_properties = d
-        if not (
-            (nickname is None or type(nickname) is str or nickname is UNSET)
-            and (type(role) is str or role is UNSET)
-        ):
-            _check_shape(patch_workspace_member_body, _SHAPE)
-        return patch_workspace_member_body
+                patch_workspace_member_body.additional_properties = d
+                if (nickname is None or type(nickname) is str or nickname is UNSET) and (
+                    type(role) is str or role is UNSET
+                ):
+                    return patch_workspace_member_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -90,22 +99,8 @@ class PatchWorkspaceMemberBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "nickname",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "role",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("nickname", "nickname", False),
+    ("role", "role", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="PauseAccountsBody")
 
@@ -24,31 +27,37 @@ class PauseAccountsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        emails = self.emails
+        try:
+            emails = self.emails
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "emails": emails,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if emails is not UNSET:
+                field_dict["emails"] = emails
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        emails = cast(list[str], d.pop("emails"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                emails = cast(list[str], d.pop("emails"))
 
-        pause_accounts_body = cls(
-            emails,
-        )
+                pause_accounts_body = cls(
+                    emails,
+                )
 
-        pause_accounts_body.additional_properties = d
-        if not (type(emails) is list and all(type(_item) is str for _item in emails)):
-            _check_shape(pause_accounts_body, _SHAPE)
-        return pause_accounts_body
+                pause_accounts_body.additional_properties = d
+                if type(emails) is list and all(type(_item) is str for _item in emails):
+                    return pause_accounts_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class PauseAccountsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("emails", (list,), (str,)),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("emails", "emails", True),)

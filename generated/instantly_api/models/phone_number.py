@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_date, parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PhoneNumber")
@@ -49,115 +51,123 @@ class PhoneNumber:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created: str | Unset = UNSET
-        if not isinstance(self.timestamp_created, Unset):
-            timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created: str | Unset = UNSET
+            if not isinstance(self.timestamp_created, Unset):
+                timestamp_created = self.timestamp_created.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        phone_number = self.phone_number
+            phone_number = self.phone_number
 
-        country = self.country
+            country = self.country
 
-        locality = self.locality
+            locality = self.locality
 
-        subscription_id = self.subscription_id
+            subscription_id = self.subscription_id
 
-        twilio_sid = self.twilio_sid
+            twilio_sid = self.twilio_sid
 
-        renewal_date: str | Unset = UNSET
-        if not isinstance(self.renewal_date, Unset):
-            renewal_date = self.renewal_date.isoformat()
+            renewal_date: str | Unset = UNSET
+            if not isinstance(self.renewal_date, Unset):
+                renewal_date = self.renewal_date.isoformat()
 
-        price = self.price
+            price = self.price
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if id is not UNSET:
-            field_dict["id"] = id
-        if timestamp_created is not UNSET:
-            field_dict["timestamp_created"] = timestamp_created
-        if organization_id is not UNSET:
-            field_dict["organization_id"] = organization_id
-        if phone_number is not UNSET:
-            field_dict["phone_number"] = phone_number
-        if country is not UNSET:
-            field_dict["country"] = country
-        if locality is not UNSET:
-            field_dict["locality"] = locality
-        if subscription_id is not UNSET:
-            field_dict["subscription_id"] = subscription_id
-        if twilio_sid is not UNSET:
-            field_dict["twilio_sid"] = twilio_sid
-        if renewal_date is not UNSET:
-            field_dict["renewal_date"] = renewal_date
-        if price is not UNSET:
-            field_dict["price"] = price
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if phone_number is not UNSET:
+                field_dict["phone_number"] = phone_number
+            if country is not UNSET:
+                field_dict["country"] = country
+            if locality is not UNSET:
+                field_dict["locality"] = locality
+            if subscription_id is not UNSET:
+                field_dict["subscription_id"] = subscription_id
+            if twilio_sid is not UNSET:
+                field_dict["twilio_sid"] = twilio_sid
+            if renewal_date is not UNSET:
+                field_dict["renewal_date"] = renewal_date
+            if price is not UNSET:
+                field_dict["price"] = price
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id", UNSET)
 
-        _timestamp_created = d.pop("timestamp_created", UNSET)
-        timestamp_created: datetime.datetime | Unset
-        if isinstance(_timestamp_created, Unset):
-            timestamp_created = UNSET
-        else:
-            timestamp_created = parse_timestamp(_timestamp_created)
+                _timestamp_created = d.pop("timestamp_created", UNSET)
+                timestamp_created: datetime.datetime | Unset
+                if isinstance(_timestamp_created, Unset):
+                    timestamp_created = UNSET
+                else:
+                    timestamp_created = parse_timestamp(_timestamp_created)
 
-        organization_id = d.pop("organization_id", UNSET)
+                organization_id = d.pop("organization_id", UNSET)
 
-        phone_number = d.pop("phone_number", UNSET)
+                phone_number = d.pop("phone_number", UNSET)
 
-        country = d.pop("country", UNSET)
+                country = d.pop("country", UNSET)
 
-        locality = d.pop("locality", UNSET)
+                locality = d.pop("locality", UNSET)
 
-        subscription_id = d.pop("subscription_id", UNSET)
+                subscription_id = d.pop("subscription_id", UNSET)
 
-        twilio_sid = d.pop("twilio_sid", UNSET)
+                twilio_sid = d.pop("twilio_sid", UNSET)
 
-        _renewal_date = d.pop("renewal_date", UNSET)
-        renewal_date: datetime.date | Unset
-        if isinstance(_renewal_date, Unset):
-            renewal_date = UNSET
-        else:
-            renewal_date = parse_date(_renewal_date)
+                _renewal_date = d.pop("renewal_date", UNSET)
+                renewal_date: datetime.date | Unset
+                if isinstance(_renewal_date, Unset):
+                    renewal_date = UNSET
+                else:
+                    renewal_date = parse_date(_renewal_date)
 
-        price = d.pop("price", UNSET)
+                price = d.pop("price", UNSET)
 
-        phone_number = cls(
-            id,
-            timestamp_created,
-            organization_id,
-            phone_number,
-            country,
-            locality,
-            subscription_id,
-            twilio_sid,
-            renewal_date,
-            price,
-        )
+                phone_number = cls(
+                    id,
+                    timestamp_created,
+                    organization_id,
+                    phone_number,
+                    country,
+                    locality,
+                    subscription_id,
+                    twilio_sid,
+                    renewal_date,
+                    price,
+                )
 
-        phone_number.additional_properties = d
-        if not (
-            (type(id) is str or id is UNSET)
-            and (type(organization_id) is str or organization_id is UNSET)
-            and (type(phone_number) is str or phone_number is UNSET)
-            and (type(country) is str or country is UNSET)
-            and (type(locality) is str or locality is UNSET)
-            and (type(subscription_id) is str or subscription_id is UNSET)
-            and (type(twilio_sid) is str or twilio_sid is UNSET)
-            and (type(price) is float or type(price) is int or price is UNSET)
-        ):
-            _check_shape(phone_number, _SHAPE)
-        return phone_number
+                phone_number.additional_properties = d
+                if (
+                    (type(id) is str or id is UNSET)
+                    and (type(organization_id) is str or organization_id is UNSET)
+                    and (type(phone_number) is str or phone_number is UNSET)
+                    and (type(country) is str or country is UNSET)
+                    and (type(locality) is str or locality is UNSET)
+                    and (type(subscription_id) is str or subscription_id is UNSET)
+                    and (type(twilio_sid) is str or twilio_sid is UNSET)
+                    and (type(price) is float or type(price) is int or price is UNSET)
+                ):
+                    return phone_number
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -176,70 +186,16 @@ class PhoneNumber:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "organization_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "phone_number",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "country",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "locality",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subscription_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "twilio_sid",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "price",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", False),
+    ("timestamp_created", "timestamp_created", False),
+    ("organization_id", "organization_id", False),
+    ("phone_number", "phone_number", False),
+    ("country", "country", False),
+    ("locality", "locality", False),
+    ("subscription_id", "subscription_id", False),
+    ("twilio_sid", "twilio_sid", False),
+    ("renewal_date", "renewal_date", False),
+    ("price", "price", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreWarmedUpDomains")
@@ -28,55 +30,66 @@ class PreWarmedUpDomains:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domains: list[str] | Unset = UNSET
-        if not isinstance(self.domains, Unset):
-            domains = self.domains
+        try:
+            domains: list[str] | Unset = UNSET
+            if not isinstance(self.domains, Unset):
+                domains = self.domains
 
-        domains_with_type: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.domains_with_type, Unset):
-            domains_with_type = []
-            for domains_with_type_item_data in self.domains_with_type:
-                domains_with_type_item = domains_with_type_item_data.to_dict()
-                domains_with_type.append(domains_with_type_item)
+            domains_with_type: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.domains_with_type, Unset):
+                if not isinstance(self.domains_with_type, list):
+                    raise TypeError("not a list")
+                domains_with_type = []
+                for domains_with_type_item_data in self.domains_with_type:
+                    domains_with_type_item = domains_with_type_item_data.to_dict()
+                    domains_with_type.append(domains_with_type_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if domains is not UNSET:
-            field_dict["domains"] = domains
-        if domains_with_type is not UNSET:
-            field_dict["domains_with_type"] = domains_with_type
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domains is not UNSET:
+                field_dict["domains"] = domains
+            if domains_with_type is not UNSET:
+                field_dict["domains_with_type"] = domains_with_type
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domains = cast(list[str], d.pop("domains", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domains = cast(list[str], d.pop("domains", UNSET))
 
-        _domains_with_type = d.pop("domains_with_type", UNSET)
-        domains_with_type: list[PreWarmedUpDomainsDomainsWithTypeItem] | Unset = UNSET
-        if _domains_with_type is not UNSET:
-            domains_with_type = []
-            for domains_with_type_item_data in _domains_with_type:
-                domains_with_type_item = PreWarmedUpDomainsDomainsWithTypeItem.from_dict(
-                    domains_with_type_item_data
+                _domains_with_type = d.pop("domains_with_type", UNSET)
+                domains_with_type: list[PreWarmedUpDomainsDomainsWithTypeItem] | Unset = UNSET
+                if _domains_with_type is not UNSET:
+                    if type(_domains_with_type) is not list:
+                        raise TypeError("domains_with_type is not a list")
+                    domains_with_type = []
+                    for domains_with_type_item_data in _domains_with_type:
+                        domains_with_type_item = PreWarmedUpDomainsDomainsWithTypeItem.from_dict(
+                            domains_with_type_item_data
+                        )
+
+                        domains_with_type.append(domains_with_type_item)
+
+                pre_warmed_up_domains = cls(
+                    domains,
+                    domains_with_type,
                 )
 
-                domains_with_type.append(domains_with_type_item)
+                pre_warmed_up_domains.additional_properties = d
+                if domains is UNSET or (
+                    type(domains) is list and all(type(_item) is str for _item in domains)
+                ):
+                    return pre_warmed_up_domains
 
-        pre_warmed_up_domains = cls(
-            domains,
-            domains_with_type,
-        )
-
-        pre_warmed_up_domains.additional_properties = d
-        if not (
-            domains is UNSET
-            or (type(domains) is list and all(type(_item) is str for _item in domains))
-        ):
-            _check_shape(pre_warmed_up_domains, _SHAPE)
-        return pre_warmed_up_domains
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -95,15 +108,10 @@ class PreWarmedUpDomains:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "domains",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domains", "domains", False),
+    ("domains_with_type", "domains_with_type", False),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="PreWarmedUpDomainsDomainsWithTypeItem")
 
@@ -33,37 +36,44 @@ class PreWarmedUpDomainsDomainsWithTypeItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domain = self.domain
+        try:
+            domain = self.domain
 
-        account_type = self.account_type
+            account_type = self.account_type
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "domain": domain,
-                "account_type": account_type,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if account_type is not UNSET:
+                field_dict["account_type"] = account_type
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domain = d.pop("domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domain = d.pop("domain")
 
-        account_type = d.pop("account_type")
+                account_type = d.pop("account_type")
 
-        pre_warmed_up_domains_domains_with_type_item = cls(
-            domain,
-            account_type,
-        )
+                pre_warmed_up_domains_domains_with_type_item = cls(
+                    domain,
+                    account_type,
+                )
 
-        pre_warmed_up_domains_domains_with_type_item.additional_properties = d
-        if not (type(domain) is str and type(account_type) is int):
-            _check_shape(pre_warmed_up_domains_domains_with_type_item, _SHAPE)
-        return pre_warmed_up_domains_domains_with_type_item
+                pre_warmed_up_domains_domains_with_type_item.additional_properties = d
+                if type(domain) is str and type(account_type) is int:
+                    return pre_warmed_up_domains_domains_with_type_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -82,7 +92,8 @@ class PreWarmedUpDomainsDomainsWithTypeItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("domain", (str,), None),
-    ("account_type", (int,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("domain", "domain", True),
+    ("account_type", "account_type", True),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreWarmedUpDomainsListBody")
@@ -30,44 +32,51 @@ class PreWarmedUpDomainsListBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        extensions: list[str] | Unset = UNSET
-        if not isinstance(self.extensions, Unset):
-            extensions = self.extensions
+        try:
+            extensions: list[str] | Unset = UNSET
+            if not isinstance(self.extensions, Unset):
+                extensions = self.extensions
 
-        search = self.search
+            search = self.search
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if extensions is not UNSET:
-            field_dict["extensions"] = extensions
-        if search is not UNSET:
-            field_dict["search"] = search
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if extensions is not UNSET:
+                field_dict["extensions"] = extensions
+            if search is not UNSET:
+                field_dict["search"] = search
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        extensions = cast(list[str], d.pop("extensions", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                extensions = cast(list[str], d.pop("extensions", UNSET))
 
-        search = d.pop("search", UNSET)
+                search = d.pop("search", UNSET)
 
-        pre_warmed_up_domains_list_body = cls(
-            extensions,
-            search,
-        )
+                pre_warmed_up_domains_list_body = cls(
+                    extensions,
+                    search,
+                )
 
-        pre_warmed_up_domains_list_body.additional_properties = d
-        if not (
-            (
-                extensions is UNSET
-                or (type(extensions) is list and all(type(_item) is str for _item in extensions))
-            )
-            and (type(search) is str or search is UNSET)
-        ):
-            _check_shape(pre_warmed_up_domains_list_body, _SHAPE)
-        return pre_warmed_up_domains_list_body
+                pre_warmed_up_domains_list_body.additional_properties = d
+                if (
+                    extensions is UNSET
+                    or (
+                        type(extensions) is list and all(type(_item) is str for _item in extensions)
+                    )
+                ) and (type(search) is str or search is UNSET):
+                    return pre_warmed_up_domains_list_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -86,21 +95,8 @@ class PreWarmedUpDomainsListBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "extensions",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("extensions", "extensions", False),
+    ("search", "search", False),
 )

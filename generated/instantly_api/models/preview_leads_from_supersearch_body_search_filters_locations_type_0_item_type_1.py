@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1")
@@ -30,50 +32,57 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        city = self.city
+        try:
+            city = self.city
 
-        state = self.state
+            state = self.state
 
-        country = self.country
+            country = self.country
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if city is not UNSET:
-            field_dict["city"] = city
-        if state is not UNSET:
-            field_dict["state"] = state
-        if country is not UNSET:
-            field_dict["country"] = country
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if city is not UNSET:
+                field_dict["city"] = city
+            if state is not UNSET:
+                field_dict["state"] = state
+            if country is not UNSET:
+                field_dict["country"] = country
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        city = d.pop("city", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                city = d.pop("city", UNSET)
 
-        state = d.pop("state", UNSET)
+                state = d.pop("state", UNSET)
 
-        country = d.pop("country", UNSET)
+                country = d.pop("country", UNSET)
 
-        preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 = cls(
-            city,
-            state,
-            country,
-        )
+                preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1 = (
+                    cls(
+                        city,
+                        state,
+                        country,
+                    )
+                )
 
-        preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d
-        if not (
-            (type(city) is str or city is UNSET)
-            and (type(state) is str or state is UNSET)
-            and (type(country) is str or country is UNSET)
-        ):
-            _check_shape(
-                preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1,
-                _SHAPE,
-            )
-        return preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1
+                preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1.additional_properties = d
+                if (
+                    (type(city) is str or city is UNSET)
+                    and (type(state) is str or state is UNSET)
+                    and (type(country) is str or country is UNSET)
+                ):
+                    return preview_leads_from_supersearch_body_search_filters_locations_type_0_item_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -92,29 +101,9 @@ class PreviewLeadsFromSupersearchBodySearchFiltersLocationsType0ItemType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "city",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "state",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "country",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("city", "city", False),
+    ("state", "state", False),
+    ("country", "country", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="RejectSalesAgentActivitiesBody")
 
@@ -27,40 +30,46 @@ class RejectSalesAgentActivitiesBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        activity_ids = self.activity_ids
+        try:
+            activity_ids = self.activity_ids
 
-        rejection_reason = self.rejection_reason
+            rejection_reason = self.rejection_reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "activity_ids": activity_ids,
-                "rejection_reason": rejection_reason,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if activity_ids is not UNSET:
+                field_dict["activity_ids"] = activity_ids
+            if rejection_reason is not UNSET:
+                field_dict["rejection_reason"] = rejection_reason
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        activity_ids = cast(list[str], d.pop("activity_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                activity_ids = cast(list[str], d.pop("activity_ids"))
 
-        rejection_reason = d.pop("rejection_reason")
+                rejection_reason = d.pop("rejection_reason")
 
-        reject_sales_agent_activities_body = cls(
-            activity_ids,
-            rejection_reason,
-        )
+                reject_sales_agent_activities_body = cls(
+                    activity_ids,
+                    rejection_reason,
+                )
 
-        reject_sales_agent_activities_body.additional_properties = d
-        if not (
-            (type(activity_ids) is list and all(type(_item) is str for _item in activity_ids))
-            and type(rejection_reason) is str
-        ):
-            _check_shape(reject_sales_agent_activities_body, _SHAPE)
-        return reject_sales_agent_activities_body
+                reject_sales_agent_activities_body.additional_properties = d
+                if (
+                    type(activity_ids) is list and all(type(_item) is str for _item in activity_ids)
+                ) and type(rejection_reason) is str:
+                    return reject_sales_agent_activities_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,7 +88,8 @@ class RejectSalesAgentActivitiesBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("activity_ids", (list,), (str,)),
-    ("rejection_reason", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("activity_ids", "activity_ids", True),
+    ("rejection_reason", "rejection_reason", True),
 )

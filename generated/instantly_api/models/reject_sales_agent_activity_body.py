@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="RejectSalesAgentActivityBody")
 
@@ -24,31 +27,37 @@ class RejectSalesAgentActivityBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        rejection_reason = self.rejection_reason
+        try:
+            rejection_reason = self.rejection_reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "rejection_reason": rejection_reason,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if rejection_reason is not UNSET:
+                field_dict["rejection_reason"] = rejection_reason
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        rejection_reason = d.pop("rejection_reason")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                rejection_reason = d.pop("rejection_reason")
 
-        reject_sales_agent_activity_body = cls(
-            rejection_reason,
-        )
+                reject_sales_agent_activity_body = cls(
+                    rejection_reason,
+                )
 
-        reject_sales_agent_activity_body.additional_properties = d
-        if not (type(rejection_reason) is str):
-            _check_shape(reject_sales_agent_activity_body, _SHAPE)
-        return reject_sales_agent_activity_body
+                reject_sales_agent_activity_body.additional_properties = d
+                if type(rejection_reason) is str:
+                    return reject_sales_agent_activity_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class RejectSalesAgentActivityBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("rejection_reason", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("rejection_reason", "rejection_reason", True),)

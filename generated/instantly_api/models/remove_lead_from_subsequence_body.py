@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="RemoveLeadFromSubsequenceBody")
 
@@ -24,31 +27,37 @@ class RemoveLeadFromSubsequenceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        remove_lead_from_subsequence_body = cls(
-            id,
-        )
+                remove_lead_from_subsequence_body = cls(
+                    id,
+                )
 
-        remove_lead_from_subsequence_body.additional_properties = d
-        if not (type(id) is str):
-            _check_shape(remove_lead_from_subsequence_body, _SHAPE)
-        return remove_lead_from_subsequence_body
+                remove_lead_from_subsequence_body.additional_properties = d
+                if type(id) is str:
+                    return remove_lead_from_subsequence_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class RemoveLeadFromSubsequenceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("id", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("id", "id", True),)

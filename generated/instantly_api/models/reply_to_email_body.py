@@ -9,8 +9,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ReplyToEmailBody")
@@ -48,107 +50,116 @@ class ReplyToEmailBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        eaccount = self.eaccount
+        try:
+            eaccount = self.eaccount
 
-        reply_to_uuid = self.reply_to_uuid
+            reply_to_uuid = self.reply_to_uuid
 
-        subject = self.subject
+            subject = self.subject
 
-        body = self.body.to_dict()
+            body = self.body.to_dict()
 
-        additional_recipients: list[str] | Unset = UNSET
-        if not isinstance(self.additional_recipients, Unset):
-            additional_recipients = self.additional_recipients
+            additional_recipients: list[str] | Unset = UNSET
+            if not isinstance(self.additional_recipients, Unset):
+                additional_recipients = self.additional_recipients
 
-        cc_address_email_list = self.cc_address_email_list
+            cc_address_email_list = self.cc_address_email_list
 
-        bcc_address_email_list = self.bcc_address_email_list
+            bcc_address_email_list = self.bcc_address_email_list
 
-        reminder_ts: str | Unset = UNSET
-        if not isinstance(self.reminder_ts, Unset):
-            reminder_ts = self.reminder_ts.isoformat()
+            reminder_ts: str | Unset = UNSET
+            if not isinstance(self.reminder_ts, Unset):
+                reminder_ts = self.reminder_ts.isoformat()
 
-        assigned_to = self.assigned_to
+            assigned_to = self.assigned_to
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "eaccount": eaccount,
-                "reply_to_uuid": reply_to_uuid,
-                "subject": subject,
-                "body": body,
-            }
-        )
-        if additional_recipients is not UNSET:
-            field_dict["additional_recipients"] = additional_recipients
-        if cc_address_email_list is not UNSET:
-            field_dict["cc_address_email_list"] = cc_address_email_list
-        if bcc_address_email_list is not UNSET:
-            field_dict["bcc_address_email_list"] = bcc_address_email_list
-        if reminder_ts is not UNSET:
-            field_dict["reminder_ts"] = reminder_ts
-        if assigned_to is not UNSET:
-            field_dict["assigned_to"] = assigned_to
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if eaccount is not UNSET:
+                field_dict["eaccount"] = eaccount
+            if reply_to_uuid is not UNSET:
+                field_dict["reply_to_uuid"] = reply_to_uuid
+            if subject is not UNSET:
+                field_dict["subject"] = subject
+            if body is not UNSET:
+                field_dict["body"] = body
+            if additional_recipients is not UNSET:
+                field_dict["additional_recipients"] = additional_recipients
+            if cc_address_email_list is not UNSET:
+                field_dict["cc_address_email_list"] = cc_address_email_list
+            if bcc_address_email_list is not UNSET:
+                field_dict["bcc_address_email_list"] = bcc_address_email_list
+            if reminder_ts is not UNSET:
+                field_dict["reminder_ts"] = reminder_ts
+            if assigned_to is not UNSET:
+                field_dict["assigned_to"] = assigned_to
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        eaccount = d.pop("eaccount")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                eaccount = d.pop("eaccount")
 
-        reply_to_uuid = d.pop("reply_to_uuid")
+                reply_to_uuid = d.pop("reply_to_uuid")
 
-        subject = d.pop("subject")
+                subject = d.pop("subject")
 
-        body = ReplyToEmailBodyBody.from_dict(d.pop("body"))
+                body = ReplyToEmailBodyBody.from_dict(d.pop("body"))
 
-        additional_recipients = cast(list[str], d.pop("additional_recipients", UNSET))
+                additional_recipients = cast(list[str], d.pop("additional_recipients", UNSET))
 
-        cc_address_email_list = d.pop("cc_address_email_list", UNSET)
+                cc_address_email_list = d.pop("cc_address_email_list", UNSET)
 
-        bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
+                bcc_address_email_list = d.pop("bcc_address_email_list", UNSET)
 
-        _reminder_ts = d.pop("reminder_ts", UNSET)
-        reminder_ts: datetime.datetime | Unset
-        if isinstance(_reminder_ts, Unset):
-            reminder_ts = UNSET
-        else:
-            reminder_ts = parse_timestamp(_reminder_ts)
+                _reminder_ts = d.pop("reminder_ts", UNSET)
+                reminder_ts: datetime.datetime | Unset
+                if isinstance(_reminder_ts, Unset):
+                    reminder_ts = UNSET
+                else:
+                    reminder_ts = parse_timestamp(_reminder_ts)
 
-        assigned_to = d.pop("assigned_to", UNSET)
+                assigned_to = d.pop("assigned_to", UNSET)
 
-        reply_to_email_body = cls(
-            eaccount,
-            reply_to_uuid,
-            subject,
-            body,
-            additional_recipients,
-            cc_address_email_list,
-            bcc_address_email_list,
-            reminder_ts,
-            assigned_to,
-        )
-
-        reply_to_email_body.additional_properties = d
-        if not (
-            type(eaccount) is str
-            and type(reply_to_uuid) is str
-            and type(subject) is str
-            and (
-                additional_recipients is UNSET
-                or (
-                    type(additional_recipients) is list
-                    and all(type(_item) is str for _item in additional_recipients)
+                reply_to_email_body = cls(
+                    eaccount,
+                    reply_to_uuid,
+                    subject,
+                    body,
+                    additional_recipients,
+                    cc_address_email_list,
+                    bcc_address_email_list,
+                    reminder_ts,
+                    assigned_to,
                 )
-            )
-            and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
-            and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
-            and (type(assigned_to) is str or assigned_to is UNSET)
-        ):
-            _check_shape(reply_to_email_body, _SHAPE)
-        return reply_to_email_body
+
+                reply_to_email_body.additional_properties = d
+                if (
+                    type(eaccount) is str
+                    and type(reply_to_uuid) is str
+                    and type(subject) is str
+                    and (
+                        additional_recipients is UNSET
+                        or (
+                            type(additional_recipients) is list
+                            and all(type(_item) is str for _item in additional_recipients)
+                        )
+                    )
+                    and (type(cc_address_email_list) is str or cc_address_email_list is UNSET)
+                    and (type(bcc_address_email_list) is str or bcc_address_email_list is UNSET)
+                    and (type(assigned_to) is str or assigned_to is UNSET)
+                ):
+                    return reply_to_email_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -167,42 +178,17 @@ class ReplyToEmailBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("eaccount", (str,), None),
-    ("reply_to_uuid", (str,), None),
-    ("subject", (str,), None),
-    (
-        "additional_recipients",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "cc_address_email_list",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "bcc_address_email_list",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "assigned_to",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("eaccount", "eaccount", True),
+    ("reply_to_uuid", "reply_to_uuid", True),
+    ("subject", "subject", True),
+    ("body", "body", True),
+    ("additional_recipients", "additional_recipients", False),
+    ("cc_address_email_list", "cc_address_email_list", False),
+    ("bcc_address_email_list", "bcc_address_email_list", False),
+    ("reminder_ts", "reminder_ts", False),
+    ("assigned_to", "assigned_to", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ResourceEnrichment")
@@ -41,95 +43,102 @@ class ResourceEnrichment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_id = self.resource_id
+        try:
+            resource_id = self.resource_id
 
-        enrichment_payload = self.enrichment_payload.to_dict()
+            enrichment_payload = self.enrichment_payload.to_dict()
 
-        in_progress = self.in_progress
+            in_progress = self.in_progress
 
-        has_no_leads = self.has_no_leads
+            has_no_leads = self.has_no_leads
 
-        exists = self.exists
+            exists = self.exists
 
-        auto_update = self.auto_update
+            auto_update = self.auto_update
 
-        is_evergreen = self.is_evergreen
+            is_evergreen = self.is_evergreen
 
-        search_filters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.search_filters, Unset):
-            search_filters = self.search_filters.to_dict()
+            search_filters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.search_filters, Unset):
+                search_filters = self.search_filters.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resource_id": resource_id,
-                "enrichment_payload": enrichment_payload,
-            }
-        )
-        if in_progress is not UNSET:
-            field_dict["in_progress"] = in_progress
-        if has_no_leads is not UNSET:
-            field_dict["has_no_leads"] = has_no_leads
-        if exists is not UNSET:
-            field_dict["exists"] = exists
-        if auto_update is not UNSET:
-            field_dict["auto_update"] = auto_update
-        if is_evergreen is not UNSET:
-            field_dict["is_evergreen"] = is_evergreen
-        if search_filters is not UNSET:
-            field_dict["search_filters"] = search_filters
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if enrichment_payload is not UNSET:
+                field_dict["enrichment_payload"] = enrichment_payload
+            if in_progress is not UNSET:
+                field_dict["in_progress"] = in_progress
+            if has_no_leads is not UNSET:
+                field_dict["has_no_leads"] = has_no_leads
+            if exists is not UNSET:
+                field_dict["exists"] = exists
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if is_evergreen is not UNSET:
+                field_dict["is_evergreen"] = is_evergreen
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_id = d.pop("resource_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                resource_id = d.pop("resource_id")
 
-        enrichment_payload = ResourceEnrichmentEnrichmentPayload.from_dict(
-            d.pop("enrichment_payload")
-        )
+                enrichment_payload = ResourceEnrichmentEnrichmentPayload.from_dict(
+                    d.pop("enrichment_payload")
+                )
 
-        in_progress = d.pop("in_progress", UNSET)
+                in_progress = d.pop("in_progress", UNSET)
 
-        has_no_leads = d.pop("has_no_leads", UNSET)
+                has_no_leads = d.pop("has_no_leads", UNSET)
 
-        exists = d.pop("exists", UNSET)
+                exists = d.pop("exists", UNSET)
 
-        auto_update = d.pop("auto_update", UNSET)
+                auto_update = d.pop("auto_update", UNSET)
 
-        is_evergreen = d.pop("is_evergreen", UNSET)
+                is_evergreen = d.pop("is_evergreen", UNSET)
 
-        _search_filters = d.pop("search_filters", UNSET)
-        search_filters: ResourceEnrichmentSearchFilters | Unset
-        if isinstance(_search_filters, Unset):
-            search_filters = UNSET
-        else:
-            search_filters = ResourceEnrichmentSearchFilters.from_dict(_search_filters)
+                _search_filters = d.pop("search_filters", UNSET)
+                search_filters: ResourceEnrichmentSearchFilters | Unset
+                if isinstance(_search_filters, Unset):
+                    search_filters = UNSET
+                else:
+                    search_filters = ResourceEnrichmentSearchFilters.from_dict(_search_filters)
 
-        resource_enrichment = cls(
-            resource_id,
-            enrichment_payload,
-            in_progress,
-            has_no_leads,
-            exists,
-            auto_update,
-            is_evergreen,
-            search_filters,
-        )
+                resource_enrichment = cls(
+                    resource_id,
+                    enrichment_payload,
+                    in_progress,
+                    has_no_leads,
+                    exists,
+                    auto_update,
+                    is_evergreen,
+                    search_filters,
+                )
 
-        resource_enrichment.additional_properties = d
-        if not (
-            type(resource_id) is str
-            and (type(in_progress) is bool or in_progress is UNSET)
-            and (type(has_no_leads) is bool or has_no_leads is UNSET)
-            and (type(exists) is bool or exists is UNSET)
-            and (type(auto_update) is bool or auto_update is UNSET)
-            and (type(is_evergreen) is bool or is_evergreen is UNSET)
-        ):
-            _check_shape(resource_enrichment, _SHAPE)
-        return resource_enrichment
+                resource_enrichment.additional_properties = d
+                if (
+                    type(resource_id) is str
+                    and (type(in_progress) is bool or in_progress is UNSET)
+                    and (type(has_no_leads) is bool or has_no_leads is UNSET)
+                    and (type(exists) is bool or exists is UNSET)
+                    and (type(auto_update) is bool or auto_update is UNSET)
+                    and (type(is_evergreen) is bool or is_evergreen is UNSET)
+                ):
+                    return resource_enrichment
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -148,48 +157,16 @@ class ResourceEnrichment:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("resource_id", (str,), None),
-    (
-        "in_progress",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "has_no_leads",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "exists",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_update",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_evergreen",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("resource_id", "resource_id", True),
+    ("enrichment_payload", "enrichment_payload", True),
+    ("in_progress", "in_progress", False),
+    ("has_no_leads", "has_no_leads", False),
+    ("exists", "exists", False),
+    ("auto_update", "auto_update", False),
+    ("is_evergreen", "is_evergreen", False),
+    ("search_filters", "search_filters", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ResourceEnrichmentEnrichmentPayload")
@@ -48,132 +50,143 @@ class ResourceEnrichmentEnrichmentPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        work_email_enrichment = self.work_email_enrichment
+        try:
+            work_email_enrichment = self.work_email_enrichment
 
-        fully_enriched_profile = self.fully_enriched_profile
+            fully_enriched_profile = self.fully_enriched_profile
 
-        email_verification = self.email_verification
+            email_verification = self.email_verification
 
-        joblisting = self.joblisting
+            joblisting = self.joblisting
 
-        technologies = self.technologies
+            technologies = self.technologies
 
-        news = self.news
+            news = self.news
 
-        funding = self.funding
+            funding = self.funding
 
-        engagement_score = self.engagement_score
+            engagement_score = self.engagement_score
 
-        ai_enrichment: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.ai_enrichment, Unset):
-            ai_enrichment = self.ai_enrichment.to_dict()
+            ai_enrichment: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.ai_enrichment, Unset):
+                ai_enrichment = self.ai_enrichment.to_dict()
 
-        custom_flow: list[str] | Unset = UNSET
-        if not isinstance(self.custom_flow, Unset):
-            custom_flow = self.custom_flow
+            custom_flow: list[str] | Unset = UNSET
+            if not isinstance(self.custom_flow, Unset):
+                custom_flow = self.custom_flow
 
-        limit = self.limit
+            limit = self.limit
 
-        autofill = self.autofill
+            autofill = self.autofill
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if work_email_enrichment is not UNSET:
-            field_dict["work_email_enrichment"] = work_email_enrichment
-        if fully_enriched_profile is not UNSET:
-            field_dict["fully_enriched_profile"] = fully_enriched_profile
-        if email_verification is not UNSET:
-            field_dict["email_verification"] = email_verification
-        if joblisting is not UNSET:
-            field_dict["joblisting"] = joblisting
-        if technologies is not UNSET:
-            field_dict["technologies"] = technologies
-        if news is not UNSET:
-            field_dict["news"] = news
-        if funding is not UNSET:
-            field_dict["funding"] = funding
-        if engagement_score is not UNSET:
-            field_dict["engagement_score"] = engagement_score
-        if ai_enrichment is not UNSET:
-            field_dict["ai_enrichment"] = ai_enrichment
-        if custom_flow is not UNSET:
-            field_dict["custom_flow"] = custom_flow
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if autofill is not UNSET:
-            field_dict["autofill"] = autofill
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if work_email_enrichment is not UNSET:
+                field_dict["work_email_enrichment"] = work_email_enrichment
+            if fully_enriched_profile is not UNSET:
+                field_dict["fully_enriched_profile"] = fully_enriched_profile
+            if email_verification is not UNSET:
+                field_dict["email_verification"] = email_verification
+            if joblisting is not UNSET:
+                field_dict["joblisting"] = joblisting
+            if technologies is not UNSET:
+                field_dict["technologies"] = technologies
+            if news is not UNSET:
+                field_dict["news"] = news
+            if funding is not UNSET:
+                field_dict["funding"] = funding
+            if engagement_score is not UNSET:
+                field_dict["engagement_score"] = engagement_score
+            if ai_enrichment is not UNSET:
+                field_dict["ai_enrichment"] = ai_enrichment
+            if custom_flow is not UNSET:
+                field_dict["custom_flow"] = custom_flow
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if autofill is not UNSET:
+                field_dict["autofill"] = autofill
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        work_email_enrichment = d.pop("work_email_enrichment", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                work_email_enrichment = d.pop("work_email_enrichment", UNSET)
 
-        fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
+                fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
 
-        email_verification = d.pop("email_verification", UNSET)
+                email_verification = d.pop("email_verification", UNSET)
 
-        joblisting = d.pop("joblisting", UNSET)
+                joblisting = d.pop("joblisting", UNSET)
 
-        technologies = d.pop("technologies", UNSET)
+                technologies = d.pop("technologies", UNSET)
 
-        news = d.pop("news", UNSET)
+                news = d.pop("news", UNSET)
 
-        funding = d.pop("funding", UNSET)
+                funding = d.pop("funding", UNSET)
 
-        engagement_score = d.pop("engagement_score", UNSET)
+                engagement_score = d.pop("engagement_score", UNSET)
 
-        _ai_enrichment = d.pop("ai_enrichment", UNSET)
-        ai_enrichment: ResourceEnrichmentEnrichmentPayloadAiEnrichment | Unset
-        if isinstance(_ai_enrichment, Unset):
-            ai_enrichment = UNSET
-        else:
-            ai_enrichment = ResourceEnrichmentEnrichmentPayloadAiEnrichment.from_dict(
-                _ai_enrichment
-            )
+                _ai_enrichment = d.pop("ai_enrichment", UNSET)
+                ai_enrichment: ResourceEnrichmentEnrichmentPayloadAiEnrichment | Unset
+                if isinstance(_ai_enrichment, Unset):
+                    ai_enrichment = UNSET
+                else:
+                    ai_enrichment = ResourceEnrichmentEnrichmentPayloadAiEnrichment.from_dict(
+                        _ai_enrichment
+                    )
 
-        custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
+                custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        autofill = d.pop("autofill", UNSET)
+                autofill = d.pop("autofill", UNSET)
 
-        resource_enrichment_enrichment_payload = cls(
-            work_email_enrichment,
-            fully_enriched_profile,
-            email_verification,
-            joblisting,
-            technologies,
-            news,
-            funding,
-            engagement_score,
-            ai_enrichment,
-            custom_flow,
-            limit,
-            autofill,
-        )
+                resource_enrichment_enrichment_payload = cls(
+                    work_email_enrichment,
+                    fully_enriched_profile,
+                    email_verification,
+                    joblisting,
+                    technologies,
+                    news,
+                    funding,
+                    engagement_score,
+                    ai_enrichment,
+                    custom_flow,
+                    limit,
+                    autofill,
+                )
 
-        resource_enrichment_enrichment_payload.additional_properties = d
-        if not (
-            (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
-            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
-            and (type(email_verification) is bool or email_verification is UNSET)
-            and (type(joblisting) is bool or joblisting is UNSET)
-            and (type(technologies) is bool or technologies is UNSET)
-            and (type(news) is bool or news is UNSET)
-            and (type(funding) is bool or funding is UNSET)
-            and (type(engagement_score) is bool or engagement_score is UNSET)
-            and (
-                custom_flow is UNSET
-                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
-            )
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(autofill) is bool or autofill is UNSET)
-        ):
-            _check_shape(resource_enrichment_enrichment_payload, _SHAPE)
-        return resource_enrichment_enrichment_payload
+                resource_enrichment_enrichment_payload.additional_properties = d
+                if (
+                    (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+                    and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+                    and (type(email_verification) is bool or email_verification is UNSET)
+                    and (type(joblisting) is bool or joblisting is UNSET)
+                    and (type(technologies) is bool or technologies is UNSET)
+                    and (type(news) is bool or news is UNSET)
+                    and (type(funding) is bool or funding is UNSET)
+                    and (type(engagement_score) is bool or engagement_score is UNSET)
+                    and (
+                        custom_flow is UNSET
+                        or (
+                            type(custom_flow) is list
+                            and all(type(_item) is str for _item in custom_flow)
+                        )
+                    )
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(autofill) is bool or autofill is UNSET)
+                ):
+                    return resource_enrichment_enrichment_payload
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -192,96 +205,20 @@ class ResourceEnrichmentEnrichmentPayload:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "work_email_enrichment",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "fully_enriched_profile",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_verification",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "joblisting",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "technologies",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "news",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "funding",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "engagement_score",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_flow",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "autofill",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("work_email_enrichment", "work_email_enrichment", False),
+    ("fully_enriched_profile", "fully_enriched_profile", False),
+    ("email_verification", "email_verification", False),
+    ("joblisting", "joblisting", False),
+    ("technologies", "technologies", False),
+    ("news", "news", False),
+    ("funding", "funding", False),
+    ("engagement_score", "engagement_score", False),
+    ("ai_enrichment", "ai_enrichment", False),
+    ("custom_flow", "custom_flow", False),
+    ("limit", "limit", False),
+    ("autofill", "autofill", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RunEnrichmentBody")
@@ -45,105 +47,117 @@ class RunEnrichmentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        resource_id = self.resource_id
+        try:
+            resource_id = self.resource_id
 
-        lead_ids: list[str] | Unset = UNSET
-        if not isinstance(self.lead_ids, Unset):
-            lead_ids = self.lead_ids
+            lead_ids: list[str] | Unset = UNSET
+            if not isinstance(self.lead_ids, Unset):
+                lead_ids = self.lead_ids
 
-        limit = self.limit
+            limit = self.limit
 
-        column_name = self.column_name
+            column_name = self.column_name
 
-        overwrite = self.overwrite
+            overwrite = self.overwrite
 
-        starting_row = self.starting_row
+            starting_row = self.starting_row
 
-        count = self.count
+            count = self.count
 
-        filters: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.filters, Unset):
-            filters = []
-            for filters_item_data in self.filters:
-                filters_item = filters_item_data.to_dict()
-                filters.append(filters_item)
+            filters: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.filters, Unset):
+                if not isinstance(self.filters, list):
+                    raise TypeError("not a list")
+                filters = []
+                for filters_item_data in self.filters:
+                    filters_item = filters_item_data.to_dict()
+                    filters.append(filters_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "resource_id": resource_id,
-            }
-        )
-        if lead_ids is not UNSET:
-            field_dict["lead_ids"] = lead_ids
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if column_name is not UNSET:
-            field_dict["column_name"] = column_name
-        if overwrite is not UNSET:
-            field_dict["overwrite"] = overwrite
-        if starting_row is not UNSET:
-            field_dict["starting_row"] = starting_row
-        if count is not UNSET:
-            field_dict["count"] = count
-        if filters is not UNSET:
-            field_dict["filters"] = filters
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if lead_ids is not UNSET:
+                field_dict["lead_ids"] = lead_ids
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if column_name is not UNSET:
+                field_dict["column_name"] = column_name
+            if overwrite is not UNSET:
+                field_dict["overwrite"] = overwrite
+            if starting_row is not UNSET:
+                field_dict["starting_row"] = starting_row
+            if count is not UNSET:
+                field_dict["count"] = count
+            if filters is not UNSET:
+                field_dict["filters"] = filters
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        resource_id = d.pop("resource_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                resource_id = d.pop("resource_id")
 
-        lead_ids = cast(list[str], d.pop("lead_ids", UNSET))
+                lead_ids = cast(list[str], d.pop("lead_ids", UNSET))
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        column_name = d.pop("column_name", UNSET)
+                column_name = d.pop("column_name", UNSET)
 
-        overwrite = d.pop("overwrite", UNSET)
+                overwrite = d.pop("overwrite", UNSET)
 
-        starting_row = d.pop("starting_row", UNSET)
+                starting_row = d.pop("starting_row", UNSET)
 
-        count = d.pop("count", UNSET)
+                count = d.pop("count", UNSET)
 
-        _filters = d.pop("filters", UNSET)
-        filters: list[RunEnrichmentBodyFiltersItem] | Unset = UNSET
-        if _filters is not UNSET:
-            filters = []
-            for filters_item_data in _filters:
-                filters_item = RunEnrichmentBodyFiltersItem.from_dict(filters_item_data)
+                _filters = d.pop("filters", UNSET)
+                filters: list[RunEnrichmentBodyFiltersItem] | Unset = UNSET
+                if _filters is not UNSET:
+                    if type(_filters) is not list:
+                        raise TypeError("filters is not a list")
+                    filters = []
+                    for filters_item_data in _filters:
+                        filters_item = RunEnrichmentBodyFiltersItem.from_dict(filters_item_data)
 
-                filters.append(filters_item)
+                        filters.append(filters_item)
 
-        run_enrichment_body = cls(
-            resource_id,
-            lead_ids,
-            limit,
-            column_name,
-            overwrite,
-            starting_row,
-            count,
-            filters,
-        )
+                run_enrichment_body = cls(
+                    resource_id,
+                    lead_ids,
+                    limit,
+                    column_name,
+                    overwrite,
+                    starting_row,
+                    count,
+                    filters,
+                )
 
-        run_enrichment_body.additional_properties = d
-        if not (
-            type(resource_id) is str
-            and (
-                lead_ids is UNSET
-                or (type(lead_ids) is list and all(type(_item) is str for _item in lead_ids))
-            )
-            and (type(limit) is int or limit is UNSET)
-            and (type(column_name) is str or column_name is UNSET)
-            and (type(overwrite) is bool or overwrite is UNSET)
-            and (type(starting_row) is int or starting_row is UNSET)
-            and (type(count) is int or count is UNSET)
-        ):
-            _check_shape(run_enrichment_body, _SHAPE)
-        return run_enrichment_body
+                run_enrichment_body.additional_properties = d
+                if (
+                    type(resource_id) is str
+                    and (
+                        lead_ids is UNSET
+                        or (
+                            type(lead_ids) is list and all(type(_item) is str for _item in lead_ids)
+                        )
+                    )
+                    and (type(limit) is int or limit is UNSET)
+                    and (type(column_name) is str or column_name is UNSET)
+                    and (type(overwrite) is bool or overwrite is UNSET)
+                    and (type(starting_row) is int or starting_row is UNSET)
+                    and (type(count) is int or count is UNSET)
+                ):
+                    return run_enrichment_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -162,56 +176,16 @@ class RunEnrichmentBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("resource_id", (str,), None),
-    (
-        "lead_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "limit",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "column_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "overwrite",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "starting_row",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("resource_id", "resource_id", True),
+    ("lead_ids", "lead_ids", False),
+    ("limit", "limit", False),
+    ("column_name", "column_name", False),
+    ("overwrite", "overwrite", False),
+    ("starting_row", "starting_row", False),
+    ("count", "count", False),
+    ("filters", "filters", False),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="RunEnrichmentBodyFiltersItem")
 
@@ -28,47 +31,55 @@ class RunEnrichmentBodyFiltersItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        column_name = self.column_name
+        try:
+            column_name = self.column_name
 
-        type_ = self.type_
+            type_ = self.type_
 
-        value = self.value
+            value = self.value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "column_name": column_name,
-                "type": type_,
-                "value": value,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if column_name is not UNSET:
+                field_dict["column_name"] = column_name
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if value is not UNSET:
+                field_dict["value"] = value
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        column_name = d.pop("column_name")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                column_name = d.pop("column_name")
 
-        type_ = d.pop("type")
+                type_ = d.pop("type")
 
-        value = cast(list[str], d.pop("value"))
+                value = cast(list[str], d.pop("value"))
 
-        run_enrichment_body_filters_item = cls(
-            column_name,
-            type_,
-            value,
-        )
+                run_enrichment_body_filters_item = cls(
+                    column_name,
+                    type_,
+                    value,
+                )
 
-        run_enrichment_body_filters_item.additional_properties = d
-        if not (
-            type(column_name) is str
-            and (type(type_) is float or type(type_) is int)
-            and (type(value) is list and all(type(_item) is str for _item in value))
-        ):
-            _check_shape(run_enrichment_body_filters_item, _SHAPE)
-        return run_enrichment_body_filters_item
+                run_enrichment_body_filters_item.additional_properties = d
+                if (
+                    type(column_name) is str
+                    and (type(type_) is float or type(type_) is int)
+                    and (type(value) is list and all(type(_item) is str for _item in value))
+                ):
+                    return run_enrichment_body_filters_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,15 +98,9 @@ class RunEnrichmentBodyFiltersItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("column_name", (str,), None),
-    (
-        "type_",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("value", (list,), (str,)),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("column_name", "column_name", True),
+    ("type_", "type", True),
+    ("value", "value", True),
 )

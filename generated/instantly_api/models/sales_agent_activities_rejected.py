@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SalesAgentActivitiesRejected")
 
@@ -24,31 +27,37 @@ class SalesAgentActivitiesRejected:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        rejected = self.rejected
+        try:
+            rejected = self.rejected
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "rejected": rejected,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if rejected is not UNSET:
+                field_dict["rejected"] = rejected
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        rejected = d.pop("rejected")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                rejected = d.pop("rejected")
 
-        sales_agent_activities_rejected = cls(
-            rejected,
-        )
+                sales_agent_activities_rejected = cls(
+                    rejected,
+                )
 
-        sales_agent_activities_rejected.additional_properties = d
-        if not (type(rejected) is float or type(rejected) is int):
-            _check_shape(sales_agent_activities_rejected, _SHAPE)
-        return sales_agent_activities_rejected
+                sales_agent_activities_rejected.additional_properties = d
+                if type(rejected) is float or type(rejected) is int:
+                    return sales_agent_activities_rejected
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,13 +76,5 @@ class SalesAgentActivitiesRejected:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "rejected",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("rejected", "rejected", True),)

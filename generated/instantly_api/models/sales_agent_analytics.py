@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentAnalytics")
@@ -39,122 +42,155 @@ class SalesAgentAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_email_activity_per_day: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.total_email_activity_per_day, Unset):
-            total_email_activity_per_day = []
-            for total_email_activity_per_day_item_data in self.total_email_activity_per_day:
-                total_email_activity_per_day_item = total_email_activity_per_day_item_data.to_dict()
-                total_email_activity_per_day.append(total_email_activity_per_day_item)
+        try:
+            total_email_activity_per_day: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.total_email_activity_per_day, Unset):
+                if not isinstance(self.total_email_activity_per_day, list):
+                    raise TypeError("not a list")
+                total_email_activity_per_day = []
+                for total_email_activity_per_day_item_data in self.total_email_activity_per_day:
+                    total_email_activity_per_day_item = (
+                        total_email_activity_per_day_item_data.to_dict()
+                    )
+                    total_email_activity_per_day.append(total_email_activity_per_day_item)
 
-        replies_per_day: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.replies_per_day, Unset):
-            replies_per_day = []
-            for replies_per_day_item_data in self.replies_per_day:
-                replies_per_day_item = replies_per_day_item_data.to_dict()
-                replies_per_day.append(replies_per_day_item)
+            replies_per_day: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.replies_per_day, Unset):
+                if not isinstance(self.replies_per_day, list):
+                    raise TypeError("not a list")
+                replies_per_day = []
+                for replies_per_day_item_data in self.replies_per_day:
+                    replies_per_day_item = replies_per_day_item_data.to_dict()
+                    replies_per_day.append(replies_per_day_item)
 
-        leads_found_per_day: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.leads_found_per_day, Unset):
-            leads_found_per_day = []
-            for leads_found_per_day_item_data in self.leads_found_per_day:
-                leads_found_per_day_item = leads_found_per_day_item_data.to_dict()
-                leads_found_per_day.append(leads_found_per_day_item)
+            leads_found_per_day: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.leads_found_per_day, Unset):
+                if not isinstance(self.leads_found_per_day, list):
+                    raise TypeError("not a list")
+                leads_found_per_day = []
+                for leads_found_per_day_item_data in self.leads_found_per_day:
+                    leads_found_per_day_item = leads_found_per_day_item_data.to_dict()
+                    leads_found_per_day.append(leads_found_per_day_item)
 
-        opportunities_per_day: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.opportunities_per_day, Unset):
-            opportunities_per_day = []
-            for opportunities_per_day_item_data in self.opportunities_per_day:
-                opportunities_per_day_item = opportunities_per_day_item_data.to_dict()
-                opportunities_per_day.append(opportunities_per_day_item)
+            opportunities_per_day: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.opportunities_per_day, Unset):
+                if not isinstance(self.opportunities_per_day, list):
+                    raise TypeError("not a list")
+                opportunities_per_day = []
+                for opportunities_per_day_item_data in self.opportunities_per_day:
+                    opportunities_per_day_item = opportunities_per_day_item_data.to_dict()
+                    opportunities_per_day.append(opportunities_per_day_item)
 
-        totals: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.totals, Unset):
-            totals = self.totals.to_dict()
+            totals: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.totals, Unset):
+                totals = self.totals.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total_email_activity_per_day is not UNSET:
-            field_dict["total_email_activity_per_day"] = total_email_activity_per_day
-        if replies_per_day is not UNSET:
-            field_dict["replies_per_day"] = replies_per_day
-        if leads_found_per_day is not UNSET:
-            field_dict["leads_found_per_day"] = leads_found_per_day
-        if opportunities_per_day is not UNSET:
-            field_dict["opportunities_per_day"] = opportunities_per_day
-        if totals is not UNSET:
-            field_dict["totals"] = totals
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_email_activity_per_day is not UNSET:
+                field_dict["total_email_activity_per_day"] = total_email_activity_per_day
+            if replies_per_day is not UNSET:
+                field_dict["replies_per_day"] = replies_per_day
+            if leads_found_per_day is not UNSET:
+                field_dict["leads_found_per_day"] = leads_found_per_day
+            if opportunities_per_day is not UNSET:
+                field_dict["opportunities_per_day"] = opportunities_per_day
+            if totals is not UNSET:
+                field_dict["totals"] = totals
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _total_email_activity_per_day = d.pop("total_email_activity_per_day", UNSET)
-        total_email_activity_per_day: (
-            list[SalesAgentAnalyticsTotalEmailActivityPerDayItem] | Unset
-        ) = UNSET
-        if _total_email_activity_per_day is not UNSET:
-            total_email_activity_per_day = []
-            for total_email_activity_per_day_item_data in _total_email_activity_per_day:
-                total_email_activity_per_day_item = (
-                    SalesAgentAnalyticsTotalEmailActivityPerDayItem.from_dict(
-                        total_email_activity_per_day_item_data
-                    )
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _total_email_activity_per_day = d.pop("total_email_activity_per_day", UNSET)
+                total_email_activity_per_day: (
+                    list[SalesAgentAnalyticsTotalEmailActivityPerDayItem] | Unset
+                ) = UNSET
+                if _total_email_activity_per_day is not UNSET:
+                    if type(_total_email_activity_per_day) is not list:
+                        raise TypeError("total_email_activity_per_day is not a list")
+                    total_email_activity_per_day = []
+                    for total_email_activity_per_day_item_data in _total_email_activity_per_day:
+                        total_email_activity_per_day_item = (
+                            SalesAgentAnalyticsTotalEmailActivityPerDayItem.from_dict(
+                                total_email_activity_per_day_item_data
+                            )
+                        )
+
+                        total_email_activity_per_day.append(total_email_activity_per_day_item)
+
+                _replies_per_day = d.pop("replies_per_day", UNSET)
+                replies_per_day: list[SalesAgentAnalyticsRepliesPerDayItem] | Unset = UNSET
+                if _replies_per_day is not UNSET:
+                    if type(_replies_per_day) is not list:
+                        raise TypeError("replies_per_day is not a list")
+                    replies_per_day = []
+                    for replies_per_day_item_data in _replies_per_day:
+                        replies_per_day_item = SalesAgentAnalyticsRepliesPerDayItem.from_dict(
+                            replies_per_day_item_data
+                        )
+
+                        replies_per_day.append(replies_per_day_item)
+
+                _leads_found_per_day = d.pop("leads_found_per_day", UNSET)
+                leads_found_per_day: list[SalesAgentAnalyticsLeadsFoundPerDayItem] | Unset = UNSET
+                if _leads_found_per_day is not UNSET:
+                    if type(_leads_found_per_day) is not list:
+                        raise TypeError("leads_found_per_day is not a list")
+                    leads_found_per_day = []
+                    for leads_found_per_day_item_data in _leads_found_per_day:
+                        leads_found_per_day_item = (
+                            SalesAgentAnalyticsLeadsFoundPerDayItem.from_dict(
+                                leads_found_per_day_item_data
+                            )
+                        )
+
+                        leads_found_per_day.append(leads_found_per_day_item)
+
+                _opportunities_per_day = d.pop("opportunities_per_day", UNSET)
+                opportunities_per_day: list[SalesAgentAnalyticsOpportunitiesPerDayItem] | Unset = (
+                    UNSET
+                )
+                if _opportunities_per_day is not UNSET:
+                    if type(_opportunities_per_day) is not list:
+                        raise TypeError("opportunities_per_day is not a list")
+                    opportunities_per_day = []
+                    for opportunities_per_day_item_data in _opportunities_per_day:
+                        opportunities_per_day_item = (
+                            SalesAgentAnalyticsOpportunitiesPerDayItem.from_dict(
+                                opportunities_per_day_item_data
+                            )
+                        )
+
+                        opportunities_per_day.append(opportunities_per_day_item)
+
+                _totals = d.pop("totals", UNSET)
+                totals: SalesAgentAnalyticsTotals | Unset
+                if isinstance(_totals, Unset):
+                    totals = UNSET
+                else:
+                    totals = SalesAgentAnalyticsTotals.from_dict(_totals)
+
+                sales_agent_analytics = cls(
+                    total_email_activity_per_day,
+                    replies_per_day,
+                    leads_found_per_day,
+                    opportunities_per_day,
+                    totals,
                 )
 
-                total_email_activity_per_day.append(total_email_activity_per_day_item)
+                sales_agent_analytics.additional_properties = d
+                return sales_agent_analytics
 
-        _replies_per_day = d.pop("replies_per_day", UNSET)
-        replies_per_day: list[SalesAgentAnalyticsRepliesPerDayItem] | Unset = UNSET
-        if _replies_per_day is not UNSET:
-            replies_per_day = []
-            for replies_per_day_item_data in _replies_per_day:
-                replies_per_day_item = SalesAgentAnalyticsRepliesPerDayItem.from_dict(
-                    replies_per_day_item_data
-                )
-
-                replies_per_day.append(replies_per_day_item)
-
-        _leads_found_per_day = d.pop("leads_found_per_day", UNSET)
-        leads_found_per_day: list[SalesAgentAnalyticsLeadsFoundPerDayItem] | Unset = UNSET
-        if _leads_found_per_day is not UNSET:
-            leads_found_per_day = []
-            for leads_found_per_day_item_data in _leads_found_per_day:
-                leads_found_per_day_item = SalesAgentAnalyticsLeadsFoundPerDayItem.from_dict(
-                    leads_found_per_day_item_data
-                )
-
-                leads_found_per_day.append(leads_found_per_day_item)
-
-        _opportunities_per_day = d.pop("opportunities_per_day", UNSET)
-        opportunities_per_day: list[SalesAgentAnalyticsOpportunitiesPerDayItem] | Unset = UNSET
-        if _opportunities_per_day is not UNSET:
-            opportunities_per_day = []
-            for opportunities_per_day_item_data in _opportunities_per_day:
-                opportunities_per_day_item = SalesAgentAnalyticsOpportunitiesPerDayItem.from_dict(
-                    opportunities_per_day_item_data
-                )
-
-                opportunities_per_day.append(opportunities_per_day_item)
-
-        _totals = d.pop("totals", UNSET)
-        totals: SalesAgentAnalyticsTotals | Unset
-        if isinstance(_totals, Unset):
-            totals = UNSET
-        else:
-            totals = SalesAgentAnalyticsTotals.from_dict(_totals)
-
-        sales_agent_analytics = cls(
-            total_email_activity_per_day,
-            replies_per_day,
-            leads_found_per_day,
-            opportunities_per_day,
-            totals,
-        )
-
-        sales_agent_analytics.additional_properties = d
-        return sales_agent_analytics
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -171,6 +207,16 @@ class SalesAgentAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_email_activity_per_day", "total_email_activity_per_day", False),
+    ("replies_per_day", "replies_per_day", False),
+    ("leads_found_per_day", "leads_found_per_day", False),
+    ("opportunities_per_day", "opportunities_per_day", False),
+    ("totals", "totals", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

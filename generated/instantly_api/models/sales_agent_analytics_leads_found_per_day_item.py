@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentAnalyticsLeadsFoundPerDayItem")
@@ -29,43 +31,51 @@ class SalesAgentAnalyticsLeadsFoundPerDayItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        x: str | Unset = UNSET
-        if not isinstance(self.x, Unset):
-            x = self.x.isoformat()
+        try:
+            x: str | Unset = UNSET
+            if not isinstance(self.x, Unset):
+                x = self.x.isoformat()
 
-        y = self.y
+            y = self.y
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if x is not UNSET:
-            field_dict["x"] = x
-        if y is not UNSET:
-            field_dict["y"] = y
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if x is not UNSET:
+                field_dict["x"] = x
+            if y is not UNSET:
+                field_dict["y"] = y
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _x = d.pop("x", UNSET)
-        x: datetime.datetime | Unset
-        if isinstance(_x, Unset):
-            x = UNSET
-        else:
-            x = parse_timestamp(_x)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _x = d.pop("x", UNSET)
+                x: datetime.datetime | Unset
+                if isinstance(_x, Unset):
+                    x = UNSET
+                else:
+                    x = parse_timestamp(_x)
 
-        y = d.pop("y", UNSET)
+                y = d.pop("y", UNSET)
 
-        sales_agent_analytics_leads_found_per_day_item = cls(
-            x,
-            y,
-        )
+                sales_agent_analytics_leads_found_per_day_item = cls(
+                    x,
+                    y,
+                )
 
-        sales_agent_analytics_leads_found_per_day_item.additional_properties = d
-        if not (type(y) is float or type(y) is int or y is UNSET):
-            _check_shape(sales_agent_analytics_leads_found_per_day_item, _SHAPE)
-        return sales_agent_analytics_leads_found_per_day_item
+                sales_agent_analytics_leads_found_per_day_item.additional_properties = d
+                if type(y) is float or type(y) is int or y is UNSET:
+                    return sales_agent_analytics_leads_found_per_day_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,14 +94,8 @@ class SalesAgentAnalyticsLeadsFoundPerDayItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "y",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("x", "x", False),
+    ("y", "y", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentAnalyticsTotals")
@@ -35,81 +37,95 @@ class SalesAgentAnalyticsTotals:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_sent = self.total_sent
+        try:
+            total_sent = self.total_sent
 
-        replies = self.replies
+            replies = self.replies
 
-        opportunities = self.opportunities
+            opportunities = self.opportunities
 
-        opportunities_amount = self.opportunities_amount
+            opportunities_amount = self.opportunities_amount
 
-        total_email_activity = self.total_email_activity
+            total_email_activity = self.total_email_activity
 
-        leads_found = self.leads_found
+            leads_found = self.leads_found
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total_sent is not UNSET:
-            field_dict["total_sent"] = total_sent
-        if replies is not UNSET:
-            field_dict["replies"] = replies
-        if opportunities is not UNSET:
-            field_dict["opportunities"] = opportunities
-        if opportunities_amount is not UNSET:
-            field_dict["opportunities_amount"] = opportunities_amount
-        if total_email_activity is not UNSET:
-            field_dict["total_email_activity"] = total_email_activity
-        if leads_found is not UNSET:
-            field_dict["leads_found"] = leads_found
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_sent is not UNSET:
+                field_dict["total_sent"] = total_sent
+            if replies is not UNSET:
+                field_dict["replies"] = replies
+            if opportunities is not UNSET:
+                field_dict["opportunities"] = opportunities
+            if opportunities_amount is not UNSET:
+                field_dict["opportunities_amount"] = opportunities_amount
+            if total_email_activity is not UNSET:
+                field_dict["total_email_activity"] = total_email_activity
+            if leads_found is not UNSET:
+                field_dict["leads_found"] = leads_found
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total_sent = d.pop("total_sent", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total_sent = d.pop("total_sent", UNSET)
 
-        replies = d.pop("replies", UNSET)
+                replies = d.pop("replies", UNSET)
 
-        opportunities = d.pop("opportunities", UNSET)
+                opportunities = d.pop("opportunities", UNSET)
 
-        opportunities_amount = d.pop("opportunities_amount", UNSET)
+                opportunities_amount = d.pop("opportunities_amount", UNSET)
 
-        total_email_activity = d.pop("total_email_activity", UNSET)
+                total_email_activity = d.pop("total_email_activity", UNSET)
 
-        leads_found = d.pop("leads_found", UNSET)
+                leads_found = d.pop("leads_found", UNSET)
 
-        sales_agent_analytics_totals = cls(
-            total_sent,
-            replies,
-            opportunities,
-            opportunities_amount,
-            total_email_activity,
-            leads_found,
-        )
+                sales_agent_analytics_totals = cls(
+                    total_sent,
+                    replies,
+                    opportunities,
+                    opportunities_amount,
+                    total_email_activity,
+                    leads_found,
+                )
 
-        sales_agent_analytics_totals.additional_properties = d
-        if not (
-            (type(total_sent) is float or type(total_sent) is int or total_sent is UNSET)
-            and (type(replies) is float or type(replies) is int or replies is UNSET)
-            and (
-                type(opportunities) is float or type(opportunities) is int or opportunities is UNSET
-            )
-            and (
-                type(opportunities_amount) is float
-                or type(opportunities_amount) is int
-                or opportunities_amount is UNSET
-            )
-            and (
-                type(total_email_activity) is float
-                or type(total_email_activity) is int
-                or total_email_activity is UNSET
-            )
-            and (type(leads_found) is float or type(leads_found) is int or leads_found is UNSET)
-        ):
-            _check_shape(sales_agent_analytics_totals, _SHAPE)
-        return sales_agent_analytics_totals
+                sales_agent_analytics_totals.additional_properties = d
+                if (
+                    (type(total_sent) is float or type(total_sent) is int or total_sent is UNSET)
+                    and (type(replies) is float or type(replies) is int or replies is UNSET)
+                    and (
+                        type(opportunities) is float
+                        or type(opportunities) is int
+                        or opportunities is UNSET
+                    )
+                    and (
+                        type(opportunities_amount) is float
+                        or type(opportunities_amount) is int
+                        or opportunities_amount is UNSET
+                    )
+                    and (
+                        type(total_email_activity) is float
+                        or type(total_email_activity) is int
+                        or total_email_activity is UNSET
+                    )
+                    and (
+                        type(leads_found) is float
+                        or type(leads_found) is int
+                        or leads_found is UNSET
+                    )
+                ):
+                    return sales_agent_analytics_totals
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -128,59 +144,12 @@ class SalesAgentAnalyticsTotals:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_sent",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replies",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "opportunities",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "opportunities_amount",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_email_activity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "leads_found",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_sent", "total_sent", False),
+    ("replies", "replies", False),
+    ("opportunities", "opportunities", False),
+    ("opportunities_amount", "opportunities_amount", False),
+    ("total_email_activity", "total_email_activity", False),
+    ("leads_found", "leads_found", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SalesAgentGuidanceRule")
 
@@ -32,43 +35,51 @@ class SalesAgentGuidanceRule:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        title = self.title
+            title = self.title
 
-        content = self.content
+            content = self.content
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "title": title,
-                "content": content,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if title is not UNSET:
+                field_dict["title"] = title
+            if content is not UNSET:
+                field_dict["content"] = content
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        title = d.pop("title")
+                title = d.pop("title")
 
-        content = d.pop("content")
+                content = d.pop("content")
 
-        sales_agent_guidance_rule = cls(
-            id,
-            title,
-            content,
-        )
+                sales_agent_guidance_rule = cls(
+                    id,
+                    title,
+                    content,
+                )
 
-        sales_agent_guidance_rule.additional_properties = d
-        if not (type(id) is str and type(title) is str and type(content) is str):
-            _check_shape(sales_agent_guidance_rule, _SHAPE)
-        return sales_agent_guidance_rule
+                sales_agent_guidance_rule.additional_properties = d
+                if type(id) is str and type(title) is str and type(content) is str:
+                    return sales_agent_guidance_rule
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -87,8 +98,9 @@ class SalesAgentGuidanceRule:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("title", (str,), None),
-    ("content", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("title", "title", True),
+    ("content", "content", True),
 )

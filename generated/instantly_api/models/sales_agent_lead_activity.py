@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentLeadActivity")
@@ -32,66 +34,78 @@ class SalesAgentLeadActivity:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        leads: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.leads, Unset):
-            leads = []
-            for leads_item_data in self.leads:
-                leads_item = leads_item_data.to_dict()
-                leads.append(leads_item)
+        try:
+            leads: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.leads, Unset):
+                if not isinstance(self.leads, list):
+                    raise TypeError("not a list")
+                leads = []
+                for leads_item_data in self.leads:
+                    leads_item = leads_item_data.to_dict()
+                    leads.append(leads_item)
 
-        total = self.total
+            total = self.total
 
-        limit = self.limit
+            limit = self.limit
 
-        skip = self.skip
+            skip = self.skip
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if leads is not UNSET:
-            field_dict["leads"] = leads
-        if total is not UNSET:
-            field_dict["total"] = total
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if skip is not UNSET:
-            field_dict["skip"] = skip
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if leads is not UNSET:
+                field_dict["leads"] = leads
+            if total is not UNSET:
+                field_dict["total"] = total
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if skip is not UNSET:
+                field_dict["skip"] = skip
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _leads = d.pop("leads", UNSET)
-        leads: list[SalesAgentLeadActivityLeadsItem] | Unset = UNSET
-        if _leads is not UNSET:
-            leads = []
-            for leads_item_data in _leads:
-                leads_item = SalesAgentLeadActivityLeadsItem.from_dict(leads_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _leads = d.pop("leads", UNSET)
+                leads: list[SalesAgentLeadActivityLeadsItem] | Unset = UNSET
+                if _leads is not UNSET:
+                    if type(_leads) is not list:
+                        raise TypeError("leads is not a list")
+                    leads = []
+                    for leads_item_data in _leads:
+                        leads_item = SalesAgentLeadActivityLeadsItem.from_dict(leads_item_data)
 
-                leads.append(leads_item)
+                        leads.append(leads_item)
 
-        total = d.pop("total", UNSET)
+                total = d.pop("total", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        skip = d.pop("skip", UNSET)
+                skip = d.pop("skip", UNSET)
 
-        sales_agent_lead_activity = cls(
-            leads,
-            total,
-            limit,
-            skip,
-        )
+                sales_agent_lead_activity = cls(
+                    leads,
+                    total,
+                    limit,
+                    skip,
+                )
 
-        sales_agent_lead_activity.additional_properties = d
-        if not (
-            (type(total) is int or total is UNSET)
-            and (type(limit) is int or limit is UNSET)
-            and (type(skip) is int or skip is UNSET)
-        ):
-            _check_shape(sales_agent_lead_activity, _SHAPE)
-        return sales_agent_lead_activity
+                sales_agent_lead_activity.additional_properties = d
+                if (
+                    (type(total) is int or total is UNSET)
+                    and (type(limit) is int or limit is UNSET)
+                    and (type(skip) is int or skip is UNSET)
+                ):
+                    return sales_agent_lead_activity
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,31 +124,12 @@ class SalesAgentLeadActivity:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("leads", "leads", False),
+    ("total", "total", False),
+    ("limit", "limit", False),
+    ("skip", "skip", False),
 )
 
 

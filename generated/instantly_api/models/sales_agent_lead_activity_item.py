@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentLeadActivityItem")
@@ -44,103 +46,111 @@ class SalesAgentLeadActivityItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email = self.email
+        try:
+            email = self.email
 
-        emails_sent = self.emails_sent
+            emails_sent = self.emails_sent
 
-        open_count = self.open_count
+            open_count = self.open_count
 
-        replied = self.replied
+            replied = self.replied
 
-        reply_count = self.reply_count
+            reply_count = self.reply_count
 
-        click_count = self.click_count
+            click_count = self.click_count
 
-        bounced = self.bounced
+            bounced = self.bounced
 
-        has_opportunity = self.has_opportunity
+            has_opportunity = self.has_opportunity
 
-        lt_interest_status: int | None | Unset
-        if isinstance(self.lt_interest_status, Unset):
-            lt_interest_status = UNSET
-        else:
-            lt_interest_status = self.lt_interest_status
+            lt_interest_status: int | None | Unset
+            if isinstance(self.lt_interest_status, Unset):
+                lt_interest_status = UNSET
+            else:
+                lt_interest_status = self.lt_interest_status
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email is not UNSET:
-            field_dict["email"] = email
-        if emails_sent is not UNSET:
-            field_dict["emails_sent"] = emails_sent
-        if open_count is not UNSET:
-            field_dict["open_count"] = open_count
-        if replied is not UNSET:
-            field_dict["replied"] = replied
-        if reply_count is not UNSET:
-            field_dict["reply_count"] = reply_count
-        if click_count is not UNSET:
-            field_dict["click_count"] = click_count
-        if bounced is not UNSET:
-            field_dict["bounced"] = bounced
-        if has_opportunity is not UNSET:
-            field_dict["has_opportunity"] = has_opportunity
-        if lt_interest_status is not UNSET:
-            field_dict["lt_interest_status"] = lt_interest_status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email is not UNSET:
+                field_dict["email"] = email
+            if emails_sent is not UNSET:
+                field_dict["emails_sent"] = emails_sent
+            if open_count is not UNSET:
+                field_dict["open_count"] = open_count
+            if replied is not UNSET:
+                field_dict["replied"] = replied
+            if reply_count is not UNSET:
+                field_dict["reply_count"] = reply_count
+            if click_count is not UNSET:
+                field_dict["click_count"] = click_count
+            if bounced is not UNSET:
+                field_dict["bounced"] = bounced
+            if has_opportunity is not UNSET:
+                field_dict["has_opportunity"] = has_opportunity
+            if lt_interest_status is not UNSET:
+                field_dict["lt_interest_status"] = lt_interest_status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        email = d.pop("email", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                email = d.pop("email", UNSET)
 
-        emails_sent = d.pop("emails_sent", UNSET)
+                emails_sent = d.pop("emails_sent", UNSET)
 
-        open_count = d.pop("open_count", UNSET)
+                open_count = d.pop("open_count", UNSET)
 
-        replied = d.pop("replied", UNSET)
+                replied = d.pop("replied", UNSET)
 
-        reply_count = d.pop("reply_count", UNSET)
+                reply_count = d.pop("reply_count", UNSET)
 
-        click_count = d.pop("click_count", UNSET)
+                click_count = d.pop("click_count", UNSET)
 
-        bounced = d.pop("bounced", UNSET)
+                bounced = d.pop("bounced", UNSET)
 
-        has_opportunity = d.pop("has_opportunity", UNSET)
+                has_opportunity = d.pop("has_opportunity", UNSET)
 
-        lt_interest_status = d.pop("lt_interest_status", UNSET)
+                lt_interest_status = d.pop("lt_interest_status", UNSET)
 
-        sales_agent_lead_activity_item = cls(
-            email,
-            emails_sent,
-            open_count,
-            replied,
-            reply_count,
-            click_count,
-            bounced,
-            has_opportunity,
-            lt_interest_status,
-        )
+                sales_agent_lead_activity_item = cls(
+                    email,
+                    emails_sent,
+                    open_count,
+                    replied,
+                    reply_count,
+                    click_count,
+                    bounced,
+                    has_opportunity,
+                    lt_interest_status,
+                )
 
-        sales_agent_lead_activity_item.additional_properties = d
-        if not (
-            (type(email) is str or email is UNSET)
-            and (type(emails_sent) is int or emails_sent is UNSET)
-            and (type(open_count) is int or open_count is UNSET)
-            and (type(replied) is bool or replied is UNSET)
-            and (type(reply_count) is int or reply_count is UNSET)
-            and (type(click_count) is int or click_count is UNSET)
-            and (type(bounced) is bool or bounced is UNSET)
-            and (type(has_opportunity) is bool or has_opportunity is UNSET)
-            and (
-                type(lt_interest_status) is int
-                or lt_interest_status is None
-                or lt_interest_status is UNSET
-            )
-        ):
-            _check_shape(sales_agent_lead_activity_item, _SHAPE)
-        return sales_agent_lead_activity_item
+                sales_agent_lead_activity_item.additional_properties = d
+                if (
+                    (type(email) is str or email is UNSET)
+                    and (type(emails_sent) is int or emails_sent is UNSET)
+                    and (type(open_count) is int or open_count is UNSET)
+                    and (type(replied) is bool or replied is UNSET)
+                    and (type(reply_count) is int or reply_count is UNSET)
+                    and (type(click_count) is int or click_count is UNSET)
+                    and (type(bounced) is bool or bounced is UNSET)
+                    and (type(has_opportunity) is bool or has_opportunity is UNSET)
+                    and (
+                        type(lt_interest_status) is int
+                        or lt_interest_status is None
+                        or lt_interest_status is UNSET
+                    )
+                ):
+                    return sales_agent_lead_activity_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -159,78 +169,15 @@ class SalesAgentLeadActivityItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "email",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "emails_sent",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "open_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replied",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "click_count",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "bounced",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "has_opportunity",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lt_interest_status",
-        (
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email", "email", False),
+    ("emails_sent", "emails_sent", False),
+    ("open_count", "open_count", False),
+    ("replied", "replied", False),
+    ("reply_count", "reply_count", False),
+    ("click_count", "click_count", False),
+    ("bounced", "bounced", False),
+    ("has_opportunity", "has_opportunity", False),
+    ("lt_interest_status", "lt_interest_status", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentLeadActivitySummary")
@@ -35,67 +37,77 @@ class SalesAgentLeadActivitySummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total = self.total
+        try:
+            total = self.total
 
-        replied = self.replied
+            replied = self.replied
 
-        has_opportunity = self.has_opportunity
+            has_opportunity = self.has_opportunity
 
-        reply_rate = self.reply_rate
+            reply_rate = self.reply_rate
 
-        opportunity_rate = self.opportunity_rate
+            opportunity_rate = self.opportunity_rate
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total is not UNSET:
-            field_dict["total"] = total
-        if replied is not UNSET:
-            field_dict["replied"] = replied
-        if has_opportunity is not UNSET:
-            field_dict["has_opportunity"] = has_opportunity
-        if reply_rate is not UNSET:
-            field_dict["reply_rate"] = reply_rate
-        if opportunity_rate is not UNSET:
-            field_dict["opportunity_rate"] = opportunity_rate
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total is not UNSET:
+                field_dict["total"] = total
+            if replied is not UNSET:
+                field_dict["replied"] = replied
+            if has_opportunity is not UNSET:
+                field_dict["has_opportunity"] = has_opportunity
+            if reply_rate is not UNSET:
+                field_dict["reply_rate"] = reply_rate
+            if opportunity_rate is not UNSET:
+                field_dict["opportunity_rate"] = opportunity_rate
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total = d.pop("total", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total = d.pop("total", UNSET)
 
-        replied = d.pop("replied", UNSET)
+                replied = d.pop("replied", UNSET)
 
-        has_opportunity = d.pop("has_opportunity", UNSET)
+                has_opportunity = d.pop("has_opportunity", UNSET)
 
-        reply_rate = d.pop("reply_rate", UNSET)
+                reply_rate = d.pop("reply_rate", UNSET)
 
-        opportunity_rate = d.pop("opportunity_rate", UNSET)
+                opportunity_rate = d.pop("opportunity_rate", UNSET)
 
-        sales_agent_lead_activity_summary = cls(
-            total,
-            replied,
-            has_opportunity,
-            reply_rate,
-            opportunity_rate,
-        )
+                sales_agent_lead_activity_summary = cls(
+                    total,
+                    replied,
+                    has_opportunity,
+                    reply_rate,
+                    opportunity_rate,
+                )
 
-        sales_agent_lead_activity_summary.additional_properties = d
-        if not (
-            (type(total) is int or total is UNSET)
-            and (type(replied) is int or replied is UNSET)
-            and (type(has_opportunity) is int or has_opportunity is UNSET)
-            and (type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET)
-            and (
-                type(opportunity_rate) is float
-                or type(opportunity_rate) is int
-                or opportunity_rate is UNSET
-            )
-        ):
-            _check_shape(sales_agent_lead_activity_summary, _SHAPE)
-        return sales_agent_lead_activity_summary
+                sales_agent_lead_activity_summary.additional_properties = d
+                if (
+                    (type(total) is int or total is UNSET)
+                    and (type(replied) is int or replied is UNSET)
+                    and (type(has_opportunity) is int or has_opportunity is UNSET)
+                    and (
+                        type(reply_rate) is float or type(reply_rate) is int or reply_rate is UNSET
+                    )
+                    and (
+                        type(opportunity_rate) is float
+                        or type(opportunity_rate) is int
+                        or opportunity_rate is UNSET
+                    )
+                ):
+                    return sales_agent_lead_activity_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -114,47 +126,11 @@ class SalesAgentLeadActivitySummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "replied",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "has_opportunity",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reply_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "opportunity_rate",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total", "total", False),
+    ("replied", "replied", False),
+    ("has_opportunity", "has_opportunity", False),
+    ("reply_rate", "reply_rate", False),
+    ("opportunity_rate", "opportunity_rate", False),
 )

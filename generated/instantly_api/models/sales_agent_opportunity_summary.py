@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentOpportunitySummary")
@@ -27,55 +30,68 @@ class SalesAgentOpportunitySummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        summary: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.summary, Unset):
-            summary = self.summary.to_dict()
+        try:
+            summary: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.summary, Unset):
+                summary = self.summary.to_dict()
 
-        campaigns: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.campaigns, Unset):
-            campaigns = []
-            for campaigns_item_data in self.campaigns:
-                campaigns_item = campaigns_item_data.to_dict()
-                campaigns.append(campaigns_item)
+            campaigns: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.campaigns, Unset):
+                if not isinstance(self.campaigns, list):
+                    raise TypeError("not a list")
+                campaigns = []
+                for campaigns_item_data in self.campaigns:
+                    campaigns_item = campaigns_item_data.to_dict()
+                    campaigns.append(campaigns_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if summary is not UNSET:
-            field_dict["summary"] = summary
-        if campaigns is not UNSET:
-            field_dict["campaigns"] = campaigns
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if summary is not UNSET:
+                field_dict["summary"] = summary
+            if campaigns is not UNSET:
+                field_dict["campaigns"] = campaigns
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _summary = d.pop("summary", UNSET)
-        summary: SalesAgentOpportunitySummarySummary | Unset
-        if isinstance(_summary, Unset):
-            summary = UNSET
-        else:
-            summary = SalesAgentOpportunitySummarySummary.from_dict(_summary)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _summary = d.pop("summary", UNSET)
+                summary: SalesAgentOpportunitySummarySummary | Unset
+                if isinstance(_summary, Unset):
+                    summary = UNSET
+                else:
+                    summary = SalesAgentOpportunitySummarySummary.from_dict(_summary)
 
-        _campaigns = d.pop("campaigns", UNSET)
-        campaigns: list[SalesAgentOpportunitySummaryCampaignsItem] | Unset = UNSET
-        if _campaigns is not UNSET:
-            campaigns = []
-            for campaigns_item_data in _campaigns:
-                campaigns_item = SalesAgentOpportunitySummaryCampaignsItem.from_dict(
-                    campaigns_item_data
+                _campaigns = d.pop("campaigns", UNSET)
+                campaigns: list[SalesAgentOpportunitySummaryCampaignsItem] | Unset = UNSET
+                if _campaigns is not UNSET:
+                    if type(_campaigns) is not list:
+                        raise TypeError("campaigns is not a list")
+                    campaigns = []
+                    for campaigns_item_data in _campaigns:
+                        campaigns_item = SalesAgentOpportunitySummaryCampaignsItem.from_dict(
+                            campaigns_item_data
+                        )
+
+                        campaigns.append(campaigns_item)
+
+                sales_agent_opportunity_summary = cls(
+                    summary,
+                    campaigns,
                 )
 
-                campaigns.append(campaigns_item)
+                sales_agent_opportunity_summary.additional_properties = d
+                return sales_agent_opportunity_summary
 
-        sales_agent_opportunity_summary = cls(
-            summary,
-            campaigns,
-        )
-
-        sales_agent_opportunity_summary.additional_properties = d
-        return sales_agent_opportunity_summary
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -92,6 +108,13 @@ class SalesAgentOpportunitySummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("summary", "summary", False),
+    ("campaigns", "campaigns", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

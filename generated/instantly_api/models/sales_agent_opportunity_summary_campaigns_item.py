@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentOpportunitySummaryCampaignsItem")
@@ -29,55 +31,63 @@ class SalesAgentOpportunitySummaryCampaignsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
+        try:
+            campaign_id = self.campaign_id
 
-        total_opportunities = self.total_opportunities
+            total_opportunities = self.total_opportunities
 
-        total_opportunity_value = self.total_opportunity_value
+            total_opportunity_value = self.total_opportunity_value
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if total_opportunities is not UNSET:
-            field_dict["total_opportunities"] = total_opportunities
-        if total_opportunity_value is not UNSET:
-            field_dict["total_opportunity_value"] = total_opportunity_value
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if total_opportunities is not UNSET:
+                field_dict["total_opportunities"] = total_opportunities
+            if total_opportunity_value is not UNSET:
+                field_dict["total_opportunity_value"] = total_opportunity_value
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        total_opportunities = d.pop("total_opportunities", UNSET)
+                total_opportunities = d.pop("total_opportunities", UNSET)
 
-        total_opportunity_value = d.pop("total_opportunity_value", UNSET)
+                total_opportunity_value = d.pop("total_opportunity_value", UNSET)
 
-        sales_agent_opportunity_summary_campaigns_item = cls(
-            campaign_id,
-            total_opportunities,
-            total_opportunity_value,
-        )
+                sales_agent_opportunity_summary_campaigns_item = cls(
+                    campaign_id,
+                    total_opportunities,
+                    total_opportunity_value,
+                )
 
-        sales_agent_opportunity_summary_campaigns_item.additional_properties = d
-        if not (
-            (type(campaign_id) is str or campaign_id is UNSET)
-            and (
-                type(total_opportunities) is float
-                or type(total_opportunities) is int
-                or total_opportunities is UNSET
-            )
-            and (
-                type(total_opportunity_value) is float
-                or type(total_opportunity_value) is int
-                or total_opportunity_value is UNSET
-            )
-        ):
-            _check_shape(sales_agent_opportunity_summary_campaigns_item, _SHAPE)
-        return sales_agent_opportunity_summary_campaigns_item
+                sales_agent_opportunity_summary_campaigns_item.additional_properties = d
+                if (
+                    (type(campaign_id) is str or campaign_id is UNSET)
+                    and (
+                        type(total_opportunities) is float
+                        or type(total_opportunities) is int
+                        or total_opportunities is UNSET
+                    )
+                    and (
+                        type(total_opportunity_value) is float
+                        or type(total_opportunity_value) is int
+                        or total_opportunity_value is UNSET
+                    )
+                ):
+                    return sales_agent_opportunity_summary_campaigns_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -96,31 +106,9 @@ class SalesAgentOpportunitySummaryCampaignsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_opportunities",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_opportunity_value",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_id", "campaign_id", False),
+    ("total_opportunities", "total_opportunities", False),
+    ("total_opportunity_value", "total_opportunity_value", False),
 )

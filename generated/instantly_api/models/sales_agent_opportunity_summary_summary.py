@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentOpportunitySummarySummary")
@@ -29,57 +31,64 @@ class SalesAgentOpportunitySummarySummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_opportunities = self.total_opportunities
+        try:
+            total_opportunities = self.total_opportunities
 
-        total_value = self.total_value
+            total_value = self.total_value
 
-        breakdown: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.breakdown, Unset):
-            breakdown = self.breakdown.to_dict()
+            breakdown: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.breakdown, Unset):
+                breakdown = self.breakdown.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total_opportunities is not UNSET:
-            field_dict["total_opportunities"] = total_opportunities
-        if total_value is not UNSET:
-            field_dict["total_value"] = total_value
-        if breakdown is not UNSET:
-            field_dict["breakdown"] = breakdown
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_opportunities is not UNSET:
+                field_dict["total_opportunities"] = total_opportunities
+            if total_value is not UNSET:
+                field_dict["total_value"] = total_value
+            if breakdown is not UNSET:
+                field_dict["breakdown"] = breakdown
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total_opportunities = d.pop("total_opportunities", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total_opportunities = d.pop("total_opportunities", UNSET)
 
-        total_value = d.pop("total_value", UNSET)
+                total_value = d.pop("total_value", UNSET)
 
-        _breakdown = d.pop("breakdown", UNSET)
-        breakdown: SalesAgentOpportunitySummarySummaryBreakdown | Unset
-        if isinstance(_breakdown, Unset):
-            breakdown = UNSET
-        else:
-            breakdown = SalesAgentOpportunitySummarySummaryBreakdown.from_dict(_breakdown)
+                _breakdown = d.pop("breakdown", UNSET)
+                breakdown: SalesAgentOpportunitySummarySummaryBreakdown | Unset
+                if isinstance(_breakdown, Unset):
+                    breakdown = UNSET
+                else:
+                    breakdown = SalesAgentOpportunitySummarySummaryBreakdown.from_dict(_breakdown)
 
-        sales_agent_opportunity_summary_summary = cls(
-            total_opportunities,
-            total_value,
-            breakdown,
-        )
+                sales_agent_opportunity_summary_summary = cls(
+                    total_opportunities,
+                    total_value,
+                    breakdown,
+                )
 
-        sales_agent_opportunity_summary_summary.additional_properties = d
-        if not (
-            (
-                type(total_opportunities) is float
-                or type(total_opportunities) is int
-                or total_opportunities is UNSET
-            )
-            and (type(total_value) is float or type(total_value) is int or total_value is UNSET)
-        ):
-            _check_shape(sales_agent_opportunity_summary_summary, _SHAPE)
-        return sales_agent_opportunity_summary_summary
+                sales_agent_opportunity_summary_summary.additional_properties = d
+                if (
+                    type(total_opportunities) is float
+                    or type(total_opportunities) is int
+                    or total_opportunities is UNSET
+                ) and (
+                    type(total_value) is float or type(total_value) is int or total_value is UNSET
+                ):
+                    return sales_agent_opportunity_summary_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,25 +107,11 @@ class SalesAgentOpportunitySummarySummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_opportunities",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_value",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_opportunities", "total_opportunities", False),
+    ("total_value", "total_value", False),
+    ("breakdown", "breakdown", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesAgentOpportunitySummarySummaryBreakdown")
@@ -31,63 +33,71 @@ class SalesAgentOpportunitySummarySummaryBreakdown:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        interested = self.interested
+        try:
+            interested = self.interested
 
-        meeting_booked = self.meeting_booked
+            meeting_booked = self.meeting_booked
 
-        meeting_completed = self.meeting_completed
+            meeting_completed = self.meeting_completed
 
-        closed = self.closed
+            closed = self.closed
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if interested is not UNSET:
-            field_dict["interested"] = interested
-        if meeting_booked is not UNSET:
-            field_dict["meeting_booked"] = meeting_booked
-        if meeting_completed is not UNSET:
-            field_dict["meeting_completed"] = meeting_completed
-        if closed is not UNSET:
-            field_dict["closed"] = closed
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if interested is not UNSET:
+                field_dict["interested"] = interested
+            if meeting_booked is not UNSET:
+                field_dict["meeting_booked"] = meeting_booked
+            if meeting_completed is not UNSET:
+                field_dict["meeting_completed"] = meeting_completed
+            if closed is not UNSET:
+                field_dict["closed"] = closed
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        interested = d.pop("interested", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                interested = d.pop("interested", UNSET)
 
-        meeting_booked = d.pop("meeting_booked", UNSET)
+                meeting_booked = d.pop("meeting_booked", UNSET)
 
-        meeting_completed = d.pop("meeting_completed", UNSET)
+                meeting_completed = d.pop("meeting_completed", UNSET)
 
-        closed = d.pop("closed", UNSET)
+                closed = d.pop("closed", UNSET)
 
-        sales_agent_opportunity_summary_summary_breakdown = cls(
-            interested,
-            meeting_booked,
-            meeting_completed,
-            closed,
-        )
+                sales_agent_opportunity_summary_summary_breakdown = cls(
+                    interested,
+                    meeting_booked,
+                    meeting_completed,
+                    closed,
+                )
 
-        sales_agent_opportunity_summary_summary_breakdown.additional_properties = d
-        if not (
-            (type(interested) is float or type(interested) is int or interested is UNSET)
-            and (
-                type(meeting_booked) is float
-                or type(meeting_booked) is int
-                or meeting_booked is UNSET
-            )
-            and (
-                type(meeting_completed) is float
-                or type(meeting_completed) is int
-                or meeting_completed is UNSET
-            )
-            and (type(closed) is float or type(closed) is int or closed is UNSET)
-        ):
-            _check_shape(sales_agent_opportunity_summary_summary_breakdown, _SHAPE)
-        return sales_agent_opportunity_summary_summary_breakdown
+                sales_agent_opportunity_summary_summary_breakdown.additional_properties = d
+                if (
+                    (type(interested) is float or type(interested) is int or interested is UNSET)
+                    and (
+                        type(meeting_booked) is float
+                        or type(meeting_booked) is int
+                        or meeting_booked is UNSET
+                    )
+                    and (
+                        type(meeting_completed) is float
+                        or type(meeting_completed) is int
+                        or meeting_completed is UNSET
+                    )
+                    and (type(closed) is float or type(closed) is int or closed is UNSET)
+                ):
+                    return sales_agent_opportunity_summary_summary_breakdown
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -106,41 +116,10 @@ class SalesAgentOpportunitySummarySummaryBreakdown:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "interested",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "meeting_booked",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "meeting_completed",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "closed",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("interested", "interested", False),
+    ("meeting_booked", "meeting_booked", False),
+    ("meeting_completed", "meeting_completed", False),
+    ("closed", "closed", False),
 )

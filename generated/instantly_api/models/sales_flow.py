@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesFlow")
@@ -52,134 +54,153 @@ class SalesFlow:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        name = self.name
+            name = self.name
 
-        queries = []
-        for queries_item_data in self.queries:
-            queries_item = queries_item_data.to_dict()
-            queries.append(queries_item)
+            if not isinstance(self.queries, list):
+                raise TypeError("not a list")
+            queries = []
+            for queries_item_data in self.queries:
+                queries_item = queries_item_data.to_dict()
+                queries.append(queries_item)
 
-        created_by = self.created_by
+            created_by = self.created_by
 
-        is_default: bool | None | Unset
-        if isinstance(self.is_default, Unset):
-            is_default = UNSET
-        else:
-            is_default = self.is_default
+            is_default: bool | None | Unset
+            if isinstance(self.is_default, Unset):
+                is_default = UNSET
+            else:
+                is_default = self.is_default
 
-        list_id: None | str | Unset
-        if isinstance(self.list_id, Unset):
-            list_id = UNSET
-        else:
-            list_id = self.list_id
+            list_id: None | str | Unset
+            if isinstance(self.list_id, Unset):
+                list_id = UNSET
+            else:
+                list_id = self.list_id
 
-        campaign_id: None | str | Unset
-        if isinstance(self.campaign_id, Unset):
-            campaign_id = UNSET
-        else:
-            campaign_id = self.campaign_id
+            campaign_id: None | str | Unset
+            if isinstance(self.campaign_id, Unset):
+                campaign_id = UNSET
+            else:
+                campaign_id = self.campaign_id
 
-        list_name: None | str | Unset
-        if isinstance(self.list_name, Unset):
-            list_name = UNSET
-        else:
-            list_name = self.list_name
+            list_name: None | str | Unset
+            if isinstance(self.list_name, Unset):
+                list_name = UNSET
+            else:
+                list_name = self.list_name
 
-        campaign_name: None | str | Unset
-        if isinstance(self.campaign_name, Unset):
-            campaign_name = UNSET
-        else:
-            campaign_name = self.campaign_name
+            campaign_name: None | str | Unset
+            if isinstance(self.campaign_name, Unset):
+                campaign_name = UNSET
+            else:
+                campaign_name = self.campaign_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "organization_id": organization_id,
-                "name": name,
-                "queries": queries,
-                "created_by": created_by,
-            }
-        )
-        if is_default is not UNSET:
-            field_dict["is_default"] = is_default
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if list_name is not UNSET:
-            field_dict["list_name"] = list_name
-        if campaign_name is not UNSET:
-            field_dict["campaign_name"] = campaign_name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if name is not UNSET:
+                field_dict["name"] = name
+            if queries is not UNSET:
+                field_dict["queries"] = queries
+            if created_by is not UNSET:
+                field_dict["created_by"] = created_by
+            if is_default is not UNSET:
+                field_dict["is_default"] = is_default
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if list_name is not UNSET:
+                field_dict["list_name"] = list_name
+            if campaign_name is not UNSET:
+                field_dict["campaign_name"] = campaign_name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        queries = []
-        _queries = d.pop("queries")
-        for queries_item_data in _queries:
-            queries_item = SalesFlowQueriesItem.from_dict(queries_item_data)
+                queries = []
+                _queries = d.pop("queries")
+                if type(_queries) is not list:
+                    raise TypeError("queries is not a list")
+                for queries_item_data in _queries:
+                    queries_item = SalesFlowQueriesItem.from_dict(queries_item_data)
 
-            queries.append(queries_item)
+                    queries.append(queries_item)
 
-        created_by = d.pop("created_by")
+                created_by = d.pop("created_by")
 
-        is_default = d.pop("is_default", UNSET)
+                is_default = d.pop("is_default", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        list_name = d.pop("list_name", UNSET)
+                list_name = d.pop("list_name", UNSET)
 
-        campaign_name = d.pop("campaign_name", UNSET)
+                campaign_name = d.pop("campaign_name", UNSET)
 
-        sales_flow = cls(
-            id,
-            timestamp_created,
-            organization_id,
-            name,
-            queries,
-            created_by,
-            is_default,
-            list_id,
-            campaign_id,
-            list_name,
-            campaign_name,
-        )
+                sales_flow = cls(
+                    id,
+                    timestamp_created,
+                    organization_id,
+                    name,
+                    queries,
+                    created_by,
+                    is_default,
+                    list_id,
+                    campaign_id,
+                    list_name,
+                    campaign_name,
+                )
 
-        sales_flow.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(name) is str
-            and type(created_by) is str
-            and (type(is_default) is bool or is_default is None or is_default is UNSET)
-            and (list_id is None or type(list_id) is str or list_id is UNSET)
-            and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
-            and (list_name is None or type(list_name) is str or list_name is UNSET)
-            and (campaign_name is None or type(campaign_name) is str or campaign_name is UNSET)
-        ):
-            _check_shape(sales_flow, _SHAPE)
-        return sales_flow
+                sales_flow.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(name) is str
+                    and type(created_by) is str
+                    and (type(is_default) is bool or is_default is None or is_default is UNSET)
+                    and (list_id is None or type(list_id) is str or list_id is UNSET)
+                    and (campaign_id is None or type(campaign_id) is str or campaign_id is UNSET)
+                    and (list_name is None or type(list_name) is str or list_name is UNSET)
+                    and (
+                        campaign_name is None
+                        or type(campaign_name) is str
+                        or campaign_name is UNSET
+                    )
+                ):
+                    return sales_flow
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -198,56 +219,19 @@ class SalesFlow:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("name", (str,), None),
-    ("created_by", (str,), None),
-    (
-        "is_default",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("organization_id", "organization_id", True),
+    ("name", "name", True),
+    ("queries", "queries", True),
+    ("created_by", "created_by", True),
+    ("is_default", "is_default", False),
+    ("list_id", "list_id", False),
+    ("campaign_id", "campaign_id", False),
+    ("list_name", "list_name", False),
+    ("campaign_name", "campaign_name", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesFlowQueriesItemValues")
@@ -29,63 +31,71 @@ class SalesFlowQueriesItemValues:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        occurrence_days = self.occurrence_days
+        try:
+            occurrence_days = self.occurrence_days
 
-        occurrence_count: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.occurrence_count, Unset):
-            occurrence_count = self.occurrence_count.to_dict()
+            occurrence_count: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.occurrence_count, Unset):
+                occurrence_count = self.occurrence_count.to_dict()
 
-        lead_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.lead_status, Unset):
-            lead_status = self.lead_status.to_dict()
+            lead_status: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.lead_status, Unset):
+                lead_status = self.lead_status.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if occurrence_days is not UNSET:
-            field_dict["occurrence-days"] = occurrence_days
-        if occurrence_count is not UNSET:
-            field_dict["occurrence-count"] = occurrence_count
-        if lead_status is not UNSET:
-            field_dict["lead-status"] = lead_status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if occurrence_days is not UNSET:
+                field_dict["occurrence-days"] = occurrence_days
+            if occurrence_count is not UNSET:
+                field_dict["occurrence-count"] = occurrence_count
+            if lead_status is not UNSET:
+                field_dict["lead-status"] = lead_status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        occurrence_days = d.pop("occurrence-days", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                occurrence_days = d.pop("occurrence-days", UNSET)
 
-        _occurrence_count = d.pop("occurrence-count", UNSET)
-        occurrence_count: SalesFlowQueriesItemValuesOccurrenceCount | Unset
-        if isinstance(_occurrence_count, Unset):
-            occurrence_count = UNSET
-        else:
-            occurrence_count = SalesFlowQueriesItemValuesOccurrenceCount.from_dict(
-                _occurrence_count
-            )
+                _occurrence_count = d.pop("occurrence-count", UNSET)
+                occurrence_count: SalesFlowQueriesItemValuesOccurrenceCount | Unset
+                if isinstance(_occurrence_count, Unset):
+                    occurrence_count = UNSET
+                else:
+                    occurrence_count = SalesFlowQueriesItemValuesOccurrenceCount.from_dict(
+                        _occurrence_count
+                    )
 
-        _lead_status = d.pop("lead-status", UNSET)
-        lead_status: SalesFlowQueriesItemValuesLeadStatus | Unset
-        if isinstance(_lead_status, Unset):
-            lead_status = UNSET
-        else:
-            lead_status = SalesFlowQueriesItemValuesLeadStatus.from_dict(_lead_status)
+                _lead_status = d.pop("lead-status", UNSET)
+                lead_status: SalesFlowQueriesItemValuesLeadStatus | Unset
+                if isinstance(_lead_status, Unset):
+                    lead_status = UNSET
+                else:
+                    lead_status = SalesFlowQueriesItemValuesLeadStatus.from_dict(_lead_status)
 
-        sales_flow_queries_item_values = cls(
-            occurrence_days,
-            occurrence_count,
-            lead_status,
-        )
+                sales_flow_queries_item_values = cls(
+                    occurrence_days,
+                    occurrence_count,
+                    lead_status,
+                )
 
-        sales_flow_queries_item_values.additional_properties = d
-        if not (
-            type(occurrence_days) is float
-            or type(occurrence_days) is int
-            or occurrence_days is UNSET
-        ):
-            _check_shape(sales_flow_queries_item_values, _SHAPE)
-        return sales_flow_queries_item_values
+                sales_flow_queries_item_values.additional_properties = d
+                if (
+                    type(occurrence_days) is float
+                    or type(occurrence_days) is int
+                    or occurrence_days is UNSET
+                ):
+                    return sales_flow_queries_item_values
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -104,16 +114,11 @@ class SalesFlowQueriesItemValues:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "occurrence_days",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("occurrence_days", "occurrence-days", False),
+    ("occurrence_count", "occurrence-count", False),
+    ("lead_status", "lead-status", False),
 )
 
 

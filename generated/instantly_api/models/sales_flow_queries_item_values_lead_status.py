@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SalesFlowQueriesItemValuesLeadStatus")
@@ -27,39 +29,46 @@ class SalesFlowQueriesItemValuesLeadStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
+        try:
+            status = self.status
 
-        condition = self.condition
+            condition = self.condition
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if condition is not UNSET:
-            field_dict["condition"] = condition
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if condition is not UNSET:
+                field_dict["condition"] = condition
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        condition = d.pop("condition", UNSET)
+                condition = d.pop("condition", UNSET)
 
-        sales_flow_queries_item_values_lead_status = cls(
-            status,
-            condition,
-        )
+                sales_flow_queries_item_values_lead_status = cls(
+                    status,
+                    condition,
+                )
 
-        sales_flow_queries_item_values_lead_status.additional_properties = d
-        if not (
-            (type(status) is float or type(status) is int or status is UNSET)
-            and (type(condition) is str or condition is UNSET)
-        ):
-            _check_shape(sales_flow_queries_item_values_lead_status, _SHAPE)
-        return sales_flow_queries_item_values_lead_status
+                sales_flow_queries_item_values_lead_status.additional_properties = d
+                if (type(status) is float or type(status) is int or status is UNSET) and (
+                    type(condition) is str or condition is UNSET
+                ):
+                    return sales_flow_queries_item_values_lead_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,22 +87,8 @@ class SalesFlowQueriesItemValuesLeadStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "condition",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("condition", "condition", False),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SendTestEmailBody")
 
@@ -32,51 +35,62 @@ class SendTestEmailBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        eaccount = self.eaccount
+        try:
+            eaccount = self.eaccount
 
-        to_address_email_list = self.to_address_email_list
+            to_address_email_list = self.to_address_email_list
 
-        subject = self.subject
+            subject = self.subject
 
-        body = self.body.to_dict()
+            body = self.body.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "eaccount": eaccount,
-                "to_address_email_list": to_address_email_list,
-                "subject": subject,
-                "body": body,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if eaccount is not UNSET:
+                field_dict["eaccount"] = eaccount
+            if to_address_email_list is not UNSET:
+                field_dict["to_address_email_list"] = to_address_email_list
+            if subject is not UNSET:
+                field_dict["subject"] = subject
+            if body is not UNSET:
+                field_dict["body"] = body
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        eaccount = d.pop("eaccount")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                eaccount = d.pop("eaccount")
 
-        to_address_email_list = d.pop("to_address_email_list")
+                to_address_email_list = d.pop("to_address_email_list")
 
-        subject = d.pop("subject")
+                subject = d.pop("subject")
 
-        body = SendTestEmailBodyBody.from_dict(d.pop("body"))
+                body = SendTestEmailBodyBody.from_dict(d.pop("body"))
 
-        send_test_email_body = cls(
-            eaccount,
-            to_address_email_list,
-            subject,
-            body,
-        )
+                send_test_email_body = cls(
+                    eaccount,
+                    to_address_email_list,
+                    subject,
+                    body,
+                )
 
-        send_test_email_body.additional_properties = d
-        if not (
-            type(eaccount) is str and type(to_address_email_list) is str and type(subject) is str
-        ):
-            _check_shape(send_test_email_body, _SHAPE)
-        return send_test_email_body
+                send_test_email_body.additional_properties = d
+                if (
+                    type(eaccount) is str
+                    and type(to_address_email_list) is str
+                    and type(subject) is str
+                ):
+                    return send_test_email_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -95,10 +109,12 @@ class SendTestEmailBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("eaccount", (str,), None),
-    ("to_address_email_list", (str,), None),
-    ("subject", (str,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("eaccount", "eaccount", True),
+    ("to_address_email_list", "to_address_email_list", True),
+    ("subject", "subject", True),
+    ("body", "body", True),
 )
 
 

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SendTestEmailBodyBody")
 
@@ -26,31 +29,37 @@ class SendTestEmailBodyBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        html = self.html
+        try:
+            html = self.html
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "html": html,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if html is not UNSET:
+                field_dict["html"] = html
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        html = d.pop("html")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                html = d.pop("html")
 
-        send_test_email_body_body = cls(
-            html,
-        )
+                send_test_email_body_body = cls(
+                    html,
+                )
 
-        send_test_email_body_body.additional_properties = d
-        if not (type(html) is str):
-            _check_shape(send_test_email_body_body, _SHAPE)
-        return send_test_email_body_body
+                send_test_email_body_body.additional_properties = d
+                if type(html) is str:
+                    return send_test_email_body_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -69,4 +78,5 @@ class SendTestEmailBodyBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("html", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("html", "html", True),)

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatus")
@@ -28,46 +31,55 @@ class SendingStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        diagnostics: dict[str, Any] | None | Unset
-        if isinstance(self.diagnostics, Unset):
-            diagnostics = UNSET
-        elif isinstance(self.diagnostics, SendingStatusDiagnosticsType1):
-            diagnostics = self.diagnostics.to_dict()
-        else:
-            diagnostics = self.diagnostics
+        try:
+            diagnostics: dict[str, Any] | None | Unset
+            if isinstance(self.diagnostics, Unset):
+                diagnostics = UNSET
+            elif isinstance(self.diagnostics, SendingStatusDiagnosticsType1):
+                diagnostics = self.diagnostics.to_dict()
+            else:
+                diagnostics = self.diagnostics
 
-        summary: dict[str, Any] | None | Unset
-        if isinstance(self.summary, Unset):
-            summary = UNSET
-        elif isinstance(self.summary, SendingStatusSummaryType1):
-            summary = self.summary.to_dict()
-        else:
-            summary = self.summary
+            summary: dict[str, Any] | None | Unset
+            if isinstance(self.summary, Unset):
+                summary = UNSET
+            elif isinstance(self.summary, SendingStatusSummaryType1):
+                summary = self.summary.to_dict()
+            else:
+                summary = self.summary
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if diagnostics is not UNSET:
-            field_dict["diagnostics"] = diagnostics
-        if summary is not UNSET:
-            field_dict["summary"] = summary
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if diagnostics is not UNSET:
+                field_dict["diagnostics"] = diagnostics
+            if summary is not UNSET:
+                field_dict["summary"] = summary
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        diagnostics = _parse_diagnostics(d.pop("diagnostics", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                diagnostics = _parse_diagnostics(d.pop("diagnostics", UNSET))
 
-        summary = _parse_summary(d.pop("summary", UNSET))
+                summary = _parse_summary(d.pop("summary", UNSET))
 
-        sending_status = cls(
-            diagnostics,
-            summary,
-        )
+                sending_status = cls(
+                    diagnostics,
+                    summary,
+                )
 
-        sending_status.additional_properties = d
-        return sending_status
+                sending_status.additional_properties = d
+                return sending_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -122,6 +134,13 @@ def _parse_summary(data: object) -> None | SendingStatusSummaryType1 | Unset:
         f"SendingStatus.summary is {type(data).__name__} {data!r:.60}, "
         "not None | SendingStatusSummaryType1"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("diagnostics", "diagnostics", False),
+    ("summary", "summary", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1")
@@ -67,209 +69,227 @@ class SendingStatusDiagnosticsType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        campaign_id = self.campaign_id
+        try:
+            campaign_id = self.campaign_id
 
-        subsequence_id = self.subsequence_id
+            subsequence_id = self.subsequence_id
 
-        last_updated = self.last_updated
+            last_updated = self.last_updated
 
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: None | str | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        issue_tracking: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.issue_tracking, Unset):
-            issue_tracking = self.issue_tracking.to_dict()
+            issue_tracking: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.issue_tracking, Unset):
+                issue_tracking = self.issue_tracking.to_dict()
 
-        accounts_summary: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.accounts_summary, Unset):
-            accounts_summary = self.accounts_summary.to_dict()
+            accounts_summary: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.accounts_summary, Unset):
+                accounts_summary = self.accounts_summary.to_dict()
 
-        campaign_daily_limit: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.campaign_daily_limit, Unset):
-            campaign_daily_limit = self.campaign_daily_limit.to_dict()
+            campaign_daily_limit: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.campaign_daily_limit, Unset):
+                campaign_daily_limit = self.campaign_daily_limit.to_dict()
 
-        new_lead_limit: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.new_lead_limit, Unset):
-            new_lead_limit = self.new_lead_limit.to_dict()
+            new_lead_limit: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.new_lead_limit, Unset):
+                new_lead_limit = self.new_lead_limit.to_dict()
 
-        schedule_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.schedule_status, Unset):
-            schedule_status = self.schedule_status.to_dict()
+            schedule_status: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.schedule_status, Unset):
+                schedule_status = self.schedule_status.to_dict()
 
-        send_one_by_one: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.send_one_by_one, Unset):
-            send_one_by_one = self.send_one_by_one.to_dict()
+            send_one_by_one: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.send_one_by_one, Unset):
+                send_one_by_one = self.send_one_by_one.to_dict()
 
-        follow_ups_waiting: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.follow_ups_waiting, Unset):
-            follow_ups_waiting = self.follow_ups_waiting.to_dict()
+            follow_ups_waiting: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.follow_ups_waiting, Unset):
+                follow_ups_waiting = self.follow_ups_waiting.to_dict()
 
-        esp_routing_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.esp_routing_status, Unset):
-            esp_routing_status = self.esp_routing_status.to_dict()
+            esp_routing_status: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.esp_routing_status, Unset):
+                esp_routing_status = self.esp_routing_status.to_dict()
 
-        domain_limiter: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.domain_limiter, Unset):
-            domain_limiter = self.domain_limiter.to_dict()
+            domain_limiter: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.domain_limiter, Unset):
+                domain_limiter = self.domain_limiter.to_dict()
 
-        leads_status: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.leads_status, Unset):
-            leads_status = self.leads_status.to_dict()
+            leads_status: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.leads_status, Unset):
+                leads_status = self.leads_status.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if subsequence_id is not UNSET:
-            field_dict["subsequence_id"] = subsequence_id
-        if last_updated is not UNSET:
-            field_dict["last_updated"] = last_updated
-        if status is not UNSET:
-            field_dict["status"] = status
-        if issue_tracking is not UNSET:
-            field_dict["issue_tracking"] = issue_tracking
-        if accounts_summary is not UNSET:
-            field_dict["accounts_summary"] = accounts_summary
-        if campaign_daily_limit is not UNSET:
-            field_dict["campaign_daily_limit"] = campaign_daily_limit
-        if new_lead_limit is not UNSET:
-            field_dict["new_lead_limit"] = new_lead_limit
-        if schedule_status is not UNSET:
-            field_dict["schedule_status"] = schedule_status
-        if send_one_by_one is not UNSET:
-            field_dict["send_one_by_one"] = send_one_by_one
-        if follow_ups_waiting is not UNSET:
-            field_dict["follow_ups_waiting"] = follow_ups_waiting
-        if esp_routing_status is not UNSET:
-            field_dict["esp_routing_status"] = esp_routing_status
-        if domain_limiter is not UNSET:
-            field_dict["domain_limiter"] = domain_limiter
-        if leads_status is not UNSET:
-            field_dict["leads_status"] = leads_status
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if last_updated is not UNSET:
+                field_dict["last_updated"] = last_updated
+            if status is not UNSET:
+                field_dict["status"] = status
+            if issue_tracking is not UNSET:
+                field_dict["issue_tracking"] = issue_tracking
+            if accounts_summary is not UNSET:
+                field_dict["accounts_summary"] = accounts_summary
+            if campaign_daily_limit is not UNSET:
+                field_dict["campaign_daily_limit"] = campaign_daily_limit
+            if new_lead_limit is not UNSET:
+                field_dict["new_lead_limit"] = new_lead_limit
+            if schedule_status is not UNSET:
+                field_dict["schedule_status"] = schedule_status
+            if send_one_by_one is not UNSET:
+                field_dict["send_one_by_one"] = send_one_by_one
+            if follow_ups_waiting is not UNSET:
+                field_dict["follow_ups_waiting"] = follow_ups_waiting
+            if esp_routing_status is not UNSET:
+                field_dict["esp_routing_status"] = esp_routing_status
+            if domain_limiter is not UNSET:
+                field_dict["domain_limiter"] = domain_limiter
+            if leads_status is not UNSET:
+                field_dict["leads_status"] = leads_status
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        campaign_id = d.pop("campaign_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        subsequence_id = d.pop("subsequence_id", UNSET)
+                subsequence_id = d.pop("subsequence_id", UNSET)
 
-        last_updated = d.pop("last_updated", UNSET)
+                last_updated = d.pop("last_updated", UNSET)
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        _issue_tracking = d.pop("issue_tracking", UNSET)
-        issue_tracking: SendingStatusDiagnosticsType1IssueTracking | Unset
-        if isinstance(_issue_tracking, Unset):
-            issue_tracking = UNSET
-        else:
-            issue_tracking = SendingStatusDiagnosticsType1IssueTracking.from_dict(_issue_tracking)
+                _issue_tracking = d.pop("issue_tracking", UNSET)
+                issue_tracking: SendingStatusDiagnosticsType1IssueTracking | Unset
+                if isinstance(_issue_tracking, Unset):
+                    issue_tracking = UNSET
+                else:
+                    issue_tracking = SendingStatusDiagnosticsType1IssueTracking.from_dict(
+                        _issue_tracking
+                    )
 
-        _accounts_summary = d.pop("accounts_summary", UNSET)
-        accounts_summary: SendingStatusDiagnosticsType1AccountsSummary | Unset
-        if isinstance(_accounts_summary, Unset):
-            accounts_summary = UNSET
-        else:
-            accounts_summary = SendingStatusDiagnosticsType1AccountsSummary.from_dict(
-                _accounts_summary
-            )
+                _accounts_summary = d.pop("accounts_summary", UNSET)
+                accounts_summary: SendingStatusDiagnosticsType1AccountsSummary | Unset
+                if isinstance(_accounts_summary, Unset):
+                    accounts_summary = UNSET
+                else:
+                    accounts_summary = SendingStatusDiagnosticsType1AccountsSummary.from_dict(
+                        _accounts_summary
+                    )
 
-        _campaign_daily_limit = d.pop("campaign_daily_limit", UNSET)
-        campaign_daily_limit: SendingStatusDiagnosticsType1CampaignDailyLimit | Unset
-        if isinstance(_campaign_daily_limit, Unset):
-            campaign_daily_limit = UNSET
-        else:
-            campaign_daily_limit = SendingStatusDiagnosticsType1CampaignDailyLimit.from_dict(
-                _campaign_daily_limit
-            )
+                _campaign_daily_limit = d.pop("campaign_daily_limit", UNSET)
+                campaign_daily_limit: SendingStatusDiagnosticsType1CampaignDailyLimit | Unset
+                if isinstance(_campaign_daily_limit, Unset):
+                    campaign_daily_limit = UNSET
+                else:
+                    campaign_daily_limit = (
+                        SendingStatusDiagnosticsType1CampaignDailyLimit.from_dict(
+                            _campaign_daily_limit
+                        )
+                    )
 
-        _new_lead_limit = d.pop("new_lead_limit", UNSET)
-        new_lead_limit: SendingStatusDiagnosticsType1NewLeadLimit | Unset
-        if isinstance(_new_lead_limit, Unset):
-            new_lead_limit = UNSET
-        else:
-            new_lead_limit = SendingStatusDiagnosticsType1NewLeadLimit.from_dict(_new_lead_limit)
+                _new_lead_limit = d.pop("new_lead_limit", UNSET)
+                new_lead_limit: SendingStatusDiagnosticsType1NewLeadLimit | Unset
+                if isinstance(_new_lead_limit, Unset):
+                    new_lead_limit = UNSET
+                else:
+                    new_lead_limit = SendingStatusDiagnosticsType1NewLeadLimit.from_dict(
+                        _new_lead_limit
+                    )
 
-        _schedule_status = d.pop("schedule_status", UNSET)
-        schedule_status: SendingStatusDiagnosticsType1ScheduleStatus | Unset
-        if isinstance(_schedule_status, Unset):
-            schedule_status = UNSET
-        else:
-            schedule_status = SendingStatusDiagnosticsType1ScheduleStatus.from_dict(
-                _schedule_status
-            )
+                _schedule_status = d.pop("schedule_status", UNSET)
+                schedule_status: SendingStatusDiagnosticsType1ScheduleStatus | Unset
+                if isinstance(_schedule_status, Unset):
+                    schedule_status = UNSET
+                else:
+                    schedule_status = SendingStatusDiagnosticsType1ScheduleStatus.from_dict(
+                        _schedule_status
+                    )
 
-        _send_one_by_one = d.pop("send_one_by_one", UNSET)
-        send_one_by_one: SendingStatusDiagnosticsType1SendOneByOne | Unset
-        if isinstance(_send_one_by_one, Unset):
-            send_one_by_one = UNSET
-        else:
-            send_one_by_one = SendingStatusDiagnosticsType1SendOneByOne.from_dict(_send_one_by_one)
+                _send_one_by_one = d.pop("send_one_by_one", UNSET)
+                send_one_by_one: SendingStatusDiagnosticsType1SendOneByOne | Unset
+                if isinstance(_send_one_by_one, Unset):
+                    send_one_by_one = UNSET
+                else:
+                    send_one_by_one = SendingStatusDiagnosticsType1SendOneByOne.from_dict(
+                        _send_one_by_one
+                    )
 
-        _follow_ups_waiting = d.pop("follow_ups_waiting", UNSET)
-        follow_ups_waiting: SendingStatusDiagnosticsType1FollowUpsWaiting | Unset
-        if isinstance(_follow_ups_waiting, Unset):
-            follow_ups_waiting = UNSET
-        else:
-            follow_ups_waiting = SendingStatusDiagnosticsType1FollowUpsWaiting.from_dict(
-                _follow_ups_waiting
-            )
+                _follow_ups_waiting = d.pop("follow_ups_waiting", UNSET)
+                follow_ups_waiting: SendingStatusDiagnosticsType1FollowUpsWaiting | Unset
+                if isinstance(_follow_ups_waiting, Unset):
+                    follow_ups_waiting = UNSET
+                else:
+                    follow_ups_waiting = SendingStatusDiagnosticsType1FollowUpsWaiting.from_dict(
+                        _follow_ups_waiting
+                    )
 
-        _esp_routing_status = d.pop("esp_routing_status", UNSET)
-        esp_routing_status: SendingStatusDiagnosticsType1EspRoutingStatus | Unset
-        if isinstance(_esp_routing_status, Unset):
-            esp_routing_status = UNSET
-        else:
-            esp_routing_status = SendingStatusDiagnosticsType1EspRoutingStatus.from_dict(
-                _esp_routing_status
-            )
+                _esp_routing_status = d.pop("esp_routing_status", UNSET)
+                esp_routing_status: SendingStatusDiagnosticsType1EspRoutingStatus | Unset
+                if isinstance(_esp_routing_status, Unset):
+                    esp_routing_status = UNSET
+                else:
+                    esp_routing_status = SendingStatusDiagnosticsType1EspRoutingStatus.from_dict(
+                        _esp_routing_status
+                    )
 
-        _domain_limiter = d.pop("domain_limiter", UNSET)
-        domain_limiter: SendingStatusDiagnosticsType1DomainLimiter | Unset
-        if isinstance(_domain_limiter, Unset):
-            domain_limiter = UNSET
-        else:
-            domain_limiter = SendingStatusDiagnosticsType1DomainLimiter.from_dict(_domain_limiter)
+                _domain_limiter = d.pop("domain_limiter", UNSET)
+                domain_limiter: SendingStatusDiagnosticsType1DomainLimiter | Unset
+                if isinstance(_domain_limiter, Unset):
+                    domain_limiter = UNSET
+                else:
+                    domain_limiter = SendingStatusDiagnosticsType1DomainLimiter.from_dict(
+                        _domain_limiter
+                    )
 
-        _leads_status = d.pop("leads_status", UNSET)
-        leads_status: SendingStatusDiagnosticsType1LeadsStatus | Unset
-        if isinstance(_leads_status, Unset):
-            leads_status = UNSET
-        else:
-            leads_status = SendingStatusDiagnosticsType1LeadsStatus.from_dict(_leads_status)
+                _leads_status = d.pop("leads_status", UNSET)
+                leads_status: SendingStatusDiagnosticsType1LeadsStatus | Unset
+                if isinstance(_leads_status, Unset):
+                    leads_status = UNSET
+                else:
+                    leads_status = SendingStatusDiagnosticsType1LeadsStatus.from_dict(_leads_status)
 
-        sending_status_diagnostics_type_1 = cls(
-            campaign_id,
-            subsequence_id,
-            last_updated,
-            status,
-            issue_tracking,
-            accounts_summary,
-            campaign_daily_limit,
-            new_lead_limit,
-            schedule_status,
-            send_one_by_one,
-            follow_ups_waiting,
-            esp_routing_status,
-            domain_limiter,
-            leads_status,
-        )
+                sending_status_diagnostics_type_1 = cls(
+                    campaign_id,
+                    subsequence_id,
+                    last_updated,
+                    status,
+                    issue_tracking,
+                    accounts_summary,
+                    campaign_daily_limit,
+                    new_lead_limit,
+                    schedule_status,
+                    send_one_by_one,
+                    follow_ups_waiting,
+                    esp_routing_status,
+                    domain_limiter,
+                    leads_status,
+                )
 
-        sending_status_diagnostics_type_1.additional_properties = d
-        if not (
-            (type(campaign_id) is str or campaign_id is UNSET)
-            and (type(subsequence_id) is str or subsequence_id is UNSET)
-            and (type(last_updated) is str or last_updated is UNSET)
-            and (status is None or type(status) is str or status is UNSET)
-        ):
-            _check_shape(sending_status_diagnostics_type_1, _SHAPE)
-        return sending_status_diagnostics_type_1
+                sending_status_diagnostics_type_1.additional_properties = d
+                if (
+                    (type(campaign_id) is str or campaign_id is UNSET)
+                    and (type(subsequence_id) is str or subsequence_id is UNSET)
+                    and (type(last_updated) is str or last_updated is UNSET)
+                    and (status is None or type(status) is str or status is UNSET)
+                ):
+                    return sending_status_diagnostics_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -288,40 +308,22 @@ class SendingStatusDiagnosticsType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "subsequence_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_updated",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("campaign_id", "campaign_id", False),
+    ("subsequence_id", "subsequence_id", False),
+    ("last_updated", "last_updated", False),
+    ("status", "status", False),
+    ("issue_tracking", "issue_tracking", False),
+    ("accounts_summary", "accounts_summary", False),
+    ("campaign_daily_limit", "campaign_daily_limit", False),
+    ("new_lead_limit", "new_lead_limit", False),
+    ("schedule_status", "schedule_status", False),
+    ("send_one_by_one", "send_one_by_one", False),
+    ("follow_ups_waiting", "follow_ups_waiting", False),
+    ("esp_routing_status", "esp_routing_status", False),
+    ("domain_limiter", "domain_limiter", False),
+    ("leads_status", "leads_status", False),
 )
 
 

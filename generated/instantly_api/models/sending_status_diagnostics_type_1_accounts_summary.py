@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1AccountsSummary")
@@ -31,59 +33,64 @@ class SendingStatusDiagnosticsType1AccountsSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_connected = self.total_connected
+        try:
+            total_connected = self.total_connected
 
-        available = self.available
+            available = self.available
 
-        unavailable: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.unavailable, Unset):
-            unavailable = self.unavailable.to_dict()
+            unavailable: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.unavailable, Unset):
+                unavailable = self.unavailable.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if total_connected is not UNSET:
-            field_dict["total_connected"] = total_connected
-        if available is not UNSET:
-            field_dict["available"] = available
-        if unavailable is not UNSET:
-            field_dict["unavailable"] = unavailable
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_connected is not UNSET:
+                field_dict["total_connected"] = total_connected
+            if available is not UNSET:
+                field_dict["available"] = available
+            if unavailable is not UNSET:
+                field_dict["unavailable"] = unavailable
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total_connected = d.pop("total_connected", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total_connected = d.pop("total_connected", UNSET)
 
-        available = d.pop("available", UNSET)
+                available = d.pop("available", UNSET)
 
-        _unavailable = d.pop("unavailable", UNSET)
-        unavailable: SendingStatusDiagnosticsType1AccountsSummaryUnavailable | Unset
-        if isinstance(_unavailable, Unset):
-            unavailable = UNSET
-        else:
-            unavailable = SendingStatusDiagnosticsType1AccountsSummaryUnavailable.from_dict(
-                _unavailable
-            )
+                _unavailable = d.pop("unavailable", UNSET)
+                unavailable: SendingStatusDiagnosticsType1AccountsSummaryUnavailable | Unset
+                if isinstance(_unavailable, Unset):
+                    unavailable = UNSET
+                else:
+                    unavailable = SendingStatusDiagnosticsType1AccountsSummaryUnavailable.from_dict(
+                        _unavailable
+                    )
 
-        sending_status_diagnostics_type_1_accounts_summary = cls(
-            total_connected,
-            available,
-            unavailable,
-        )
+                sending_status_diagnostics_type_1_accounts_summary = cls(
+                    total_connected,
+                    available,
+                    unavailable,
+                )
 
-        sending_status_diagnostics_type_1_accounts_summary.additional_properties = d
-        if not (
-            (
-                type(total_connected) is float
-                or type(total_connected) is int
-                or total_connected is UNSET
-            )
-            and (type(available) is float or type(available) is int or available is UNSET)
-        ):
-            _check_shape(sending_status_diagnostics_type_1_accounts_summary, _SHAPE)
-        return sending_status_diagnostics_type_1_accounts_summary
+                sending_status_diagnostics_type_1_accounts_summary.additional_properties = d
+                if (
+                    type(total_connected) is float
+                    or type(total_connected) is int
+                    or total_connected is UNSET
+                ) and (type(available) is float or type(available) is int or available is UNSET):
+                    return sending_status_diagnostics_type_1_accounts_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -102,25 +109,11 @@ class SendingStatusDiagnosticsType1AccountsSummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_connected",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "available",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_connected", "total_connected", False),
+    ("available", "available", False),
+    ("unavailable", "unavailable", False),
 )
 
 

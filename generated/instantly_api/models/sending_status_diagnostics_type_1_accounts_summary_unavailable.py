@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1AccountsSummaryUnavailable")
@@ -32,67 +34,79 @@ class SendingStatusDiagnosticsType1AccountsSummaryUnavailable:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        daily_limit_hit = self.daily_limit_hit
+        try:
+            daily_limit_hit = self.daily_limit_hit
 
-        slow_ramp_limit_hit = self.slow_ramp_limit_hit
+            slow_ramp_limit_hit = self.slow_ramp_limit_hit
 
-        disconnected = self.disconnected
+            disconnected = self.disconnected
 
-        global_gap_not_met = self.global_gap_not_met
+            global_gap_not_met = self.global_gap_not_met
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if daily_limit_hit is not UNSET:
-            field_dict["daily_limit_hit"] = daily_limit_hit
-        if slow_ramp_limit_hit is not UNSET:
-            field_dict["slow_ramp_limit_hit"] = slow_ramp_limit_hit
-        if disconnected is not UNSET:
-            field_dict["disconnected"] = disconnected
-        if global_gap_not_met is not UNSET:
-            field_dict["global_gap_not_met"] = global_gap_not_met
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if daily_limit_hit is not UNSET:
+                field_dict["daily_limit_hit"] = daily_limit_hit
+            if slow_ramp_limit_hit is not UNSET:
+                field_dict["slow_ramp_limit_hit"] = slow_ramp_limit_hit
+            if disconnected is not UNSET:
+                field_dict["disconnected"] = disconnected
+            if global_gap_not_met is not UNSET:
+                field_dict["global_gap_not_met"] = global_gap_not_met
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        daily_limit_hit = d.pop("daily_limit_hit", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                daily_limit_hit = d.pop("daily_limit_hit", UNSET)
 
-        slow_ramp_limit_hit = d.pop("slow_ramp_limit_hit", UNSET)
+                slow_ramp_limit_hit = d.pop("slow_ramp_limit_hit", UNSET)
 
-        disconnected = d.pop("disconnected", UNSET)
+                disconnected = d.pop("disconnected", UNSET)
 
-        global_gap_not_met = d.pop("global_gap_not_met", UNSET)
+                global_gap_not_met = d.pop("global_gap_not_met", UNSET)
 
-        sending_status_diagnostics_type_1_accounts_summary_unavailable = cls(
-            daily_limit_hit,
-            slow_ramp_limit_hit,
-            disconnected,
-            global_gap_not_met,
-        )
+                sending_status_diagnostics_type_1_accounts_summary_unavailable = cls(
+                    daily_limit_hit,
+                    slow_ramp_limit_hit,
+                    disconnected,
+                    global_gap_not_met,
+                )
 
-        sending_status_diagnostics_type_1_accounts_summary_unavailable.additional_properties = d
-        if not (
-            (
-                type(daily_limit_hit) is float
-                or type(daily_limit_hit) is int
-                or daily_limit_hit is UNSET
-            )
-            and (
-                type(slow_ramp_limit_hit) is float
-                or type(slow_ramp_limit_hit) is int
-                or slow_ramp_limit_hit is UNSET
-            )
-            and (type(disconnected) is float or type(disconnected) is int or disconnected is UNSET)
-            and (
-                type(global_gap_not_met) is float
-                or type(global_gap_not_met) is int
-                or global_gap_not_met is UNSET
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_accounts_summary_unavailable, _SHAPE)
-        return sending_status_diagnostics_type_1_accounts_summary_unavailable
+                sending_status_diagnostics_type_1_accounts_summary_unavailable.additional_properties = d
+                if (
+                    (
+                        type(daily_limit_hit) is float
+                        or type(daily_limit_hit) is int
+                        or daily_limit_hit is UNSET
+                    )
+                    and (
+                        type(slow_ramp_limit_hit) is float
+                        or type(slow_ramp_limit_hit) is int
+                        or slow_ramp_limit_hit is UNSET
+                    )
+                    and (
+                        type(disconnected) is float
+                        or type(disconnected) is int
+                        or disconnected is UNSET
+                    )
+                    and (
+                        type(global_gap_not_met) is float
+                        or type(global_gap_not_met) is int
+                        or global_gap_not_met is UNSET
+                    )
+                ):
+                    return sending_status_diagnostics_type_1_accounts_summary_unavailable
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -111,41 +125,10 @@ class SendingStatusDiagnosticsType1AccountsSummaryUnavailable:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "daily_limit_hit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "slow_ramp_limit_hit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disconnected",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "global_gap_not_met",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("daily_limit_hit", "daily_limit_hit", False),
+    ("slow_ramp_limit_hit", "slow_ramp_limit_hit", False),
+    ("disconnected", "disconnected", False),
+    ("global_gap_not_met", "global_gap_not_met", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1CampaignDailyLimit")
@@ -30,47 +32,55 @@ class SendingStatusDiagnosticsType1CampaignDailyLimit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        limit = self.limit
+        try:
+            limit = self.limit
 
-        sent = self.sent
+            sent = self.sent
 
-        limit_hit = self.limit_hit
+            limit_hit = self.limit_hit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if sent is not UNSET:
-            field_dict["sent"] = sent
-        if limit_hit is not UNSET:
-            field_dict["limit_hit"] = limit_hit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if sent is not UNSET:
+                field_dict["sent"] = sent
+            if limit_hit is not UNSET:
+                field_dict["limit_hit"] = limit_hit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        limit = d.pop("limit", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                limit = d.pop("limit", UNSET)
 
-        sent = d.pop("sent", UNSET)
+                sent = d.pop("sent", UNSET)
 
-        limit_hit = d.pop("limit_hit", UNSET)
+                limit_hit = d.pop("limit_hit", UNSET)
 
-        sending_status_diagnostics_type_1_campaign_daily_limit = cls(
-            limit,
-            sent,
-            limit_hit,
-        )
+                sending_status_diagnostics_type_1_campaign_daily_limit = cls(
+                    limit,
+                    sent,
+                    limit_hit,
+                )
 
-        sending_status_diagnostics_type_1_campaign_daily_limit.additional_properties = d
-        if not (
-            (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(sent) is float or type(sent) is int or sent is UNSET)
-            and (type(limit_hit) is bool or limit_hit is UNSET)
-        ):
-            _check_shape(sending_status_diagnostics_type_1_campaign_daily_limit, _SHAPE)
-        return sending_status_diagnostics_type_1_campaign_daily_limit
+                sending_status_diagnostics_type_1_campaign_daily_limit.additional_properties = d
+                if (
+                    (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(sent) is float or type(sent) is int or sent is UNSET)
+                    and (type(limit_hit) is bool or limit_hit is UNSET)
+                ):
+                    return sending_status_diagnostics_type_1_campaign_daily_limit
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,31 +99,9 @@ class SendingStatusDiagnosticsType1CampaignDailyLimit:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "sent",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit_hit",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("limit", "limit", False),
+    ("sent", "sent", False),
+    ("limit_hit", "limit_hit", False),
 )

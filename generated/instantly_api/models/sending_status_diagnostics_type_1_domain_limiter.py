@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1DomainLimiter")
@@ -28,43 +30,48 @@ class SendingStatusDiagnosticsType1DomainLimiter:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        active = self.active
+        try:
+            active = self.active
 
-        domains_at_limit = self.domains_at_limit
+            domains_at_limit = self.domains_at_limit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if active is not UNSET:
-            field_dict["active"] = active
-        if domains_at_limit is not UNSET:
-            field_dict["domains_at_limit"] = domains_at_limit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if active is not UNSET:
+                field_dict["active"] = active
+            if domains_at_limit is not UNSET:
+                field_dict["domains_at_limit"] = domains_at_limit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        active = d.pop("active", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                active = d.pop("active", UNSET)
 
-        domains_at_limit = d.pop("domains_at_limit", UNSET)
+                domains_at_limit = d.pop("domains_at_limit", UNSET)
 
-        sending_status_diagnostics_type_1_domain_limiter = cls(
-            active,
-            domains_at_limit,
-        )
+                sending_status_diagnostics_type_1_domain_limiter = cls(
+                    active,
+                    domains_at_limit,
+                )
 
-        sending_status_diagnostics_type_1_domain_limiter.additional_properties = d
-        if not (
-            (type(active) is bool or active is UNSET)
-            and (
-                type(domains_at_limit) is float
-                or type(domains_at_limit) is int
-                or domains_at_limit is UNSET
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_domain_limiter, _SHAPE)
-        return sending_status_diagnostics_type_1_domain_limiter
+                sending_status_diagnostics_type_1_domain_limiter.additional_properties = d
+                if (type(active) is bool or active is UNSET) and (
+                    type(domains_at_limit) is float
+                    or type(domains_at_limit) is int
+                    or domains_at_limit is UNSET
+                ):
+                    return sending_status_diagnostics_type_1_domain_limiter
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -83,22 +90,8 @@ class SendingStatusDiagnosticsType1DomainLimiter:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "active",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "domains_at_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("active", "active", False),
+    ("domains_at_limit", "domains_at_limit", False),
 )

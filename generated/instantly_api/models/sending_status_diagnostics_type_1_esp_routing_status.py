@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1EspRoutingStatus")
@@ -30,55 +32,66 @@ class SendingStatusDiagnosticsType1EspRoutingStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        try:
+            enabled = self.enabled
 
-        waiting_for_match = self.waiting_for_match
+            waiting_for_match = self.waiting_for_match
 
-        connected_esps: list[float] | Unset = UNSET
-        if not isinstance(self.connected_esps, Unset):
-            connected_esps = self.connected_esps
+            connected_esps: list[float] | Unset = UNSET
+            if not isinstance(self.connected_esps, Unset):
+                connected_esps = self.connected_esps
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if waiting_for_match is not UNSET:
-            field_dict["waiting_for_match"] = waiting_for_match
-        if connected_esps is not UNSET:
-            field_dict["connected_esps"] = connected_esps
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if waiting_for_match is not UNSET:
+                field_dict["waiting_for_match"] = waiting_for_match
+            if connected_esps is not UNSET:
+                field_dict["connected_esps"] = connected_esps
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                enabled = d.pop("enabled", UNSET)
 
-        waiting_for_match = d.pop("waiting_for_match", UNSET)
+                waiting_for_match = d.pop("waiting_for_match", UNSET)
 
-        connected_esps = cast(list[float], d.pop("connected_esps", UNSET))
+                connected_esps = cast(list[float], d.pop("connected_esps", UNSET))
 
-        sending_status_diagnostics_type_1_esp_routing_status = cls(
-            enabled,
-            waiting_for_match,
-            connected_esps,
-        )
-
-        sending_status_diagnostics_type_1_esp_routing_status.additional_properties = d
-        if not (
-            (type(enabled) is bool or enabled is UNSET)
-            and (type(waiting_for_match) is bool or waiting_for_match is UNSET)
-            and (
-                connected_esps is UNSET
-                or (
-                    type(connected_esps) is list
-                    and all(type(_item) is float or type(_item) is int for _item in connected_esps)
+                sending_status_diagnostics_type_1_esp_routing_status = cls(
+                    enabled,
+                    waiting_for_match,
+                    connected_esps,
                 )
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_esp_routing_status, _SHAPE)
-        return sending_status_diagnostics_type_1_esp_routing_status
+
+                sending_status_diagnostics_type_1_esp_routing_status.additional_properties = d
+                if (
+                    (type(enabled) is bool or enabled is UNSET)
+                    and (type(waiting_for_match) is bool or waiting_for_match is UNSET)
+                    and (
+                        connected_esps is UNSET
+                        or (
+                            type(connected_esps) is list
+                            and all(
+                                type(_item) is float or type(_item) is int
+                                for _item in connected_esps
+                            )
+                        )
+                    )
+                ):
+                    return sending_status_diagnostics_type_1_esp_routing_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -97,32 +110,9 @@ class SendingStatusDiagnosticsType1EspRoutingStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "waiting_for_match",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "connected_esps",
-        (
-            list,
-            Unset,
-        ),
-        (
-            float,
-            int,
-        ),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("enabled", "enabled", False),
+    ("waiting_for_match", "waiting_for_match", False),
+    ("connected_esps", "connected_esps", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1FollowUpsWaiting")
@@ -29,48 +31,53 @@ class SendingStatusDiagnosticsType1FollowUpsWaiting:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        count = self.count
+        try:
+            count = self.count
 
-        earliest_wait_time_seconds: float | None | Unset
-        if isinstance(self.earliest_wait_time_seconds, Unset):
-            earliest_wait_time_seconds = UNSET
-        else:
-            earliest_wait_time_seconds = self.earliest_wait_time_seconds
+            earliest_wait_time_seconds: float | None | Unset
+            if isinstance(self.earliest_wait_time_seconds, Unset):
+                earliest_wait_time_seconds = UNSET
+            else:
+                earliest_wait_time_seconds = self.earliest_wait_time_seconds
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if count is not UNSET:
-            field_dict["count"] = count
-        if earliest_wait_time_seconds is not UNSET:
-            field_dict["earliest_wait_time_seconds"] = earliest_wait_time_seconds
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if count is not UNSET:
+                field_dict["count"] = count
+            if earliest_wait_time_seconds is not UNSET:
+                field_dict["earliest_wait_time_seconds"] = earliest_wait_time_seconds
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        count = d.pop("count", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                count = d.pop("count", UNSET)
 
-        earliest_wait_time_seconds = d.pop("earliest_wait_time_seconds", UNSET)
+                earliest_wait_time_seconds = d.pop("earliest_wait_time_seconds", UNSET)
 
-        sending_status_diagnostics_type_1_follow_ups_waiting = cls(
-            count,
-            earliest_wait_time_seconds,
-        )
+                sending_status_diagnostics_type_1_follow_ups_waiting = cls(
+                    count,
+                    earliest_wait_time_seconds,
+                )
 
-        sending_status_diagnostics_type_1_follow_ups_waiting.additional_properties = d
-        if not (
-            (type(count) is float or type(count) is int or count is UNSET)
-            and (
-                type(earliest_wait_time_seconds) is float
-                or type(earliest_wait_time_seconds) is int
-                or earliest_wait_time_seconds is None
-                or earliest_wait_time_seconds is UNSET
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_follow_ups_waiting, _SHAPE)
-        return sending_status_diagnostics_type_1_follow_ups_waiting
+                sending_status_diagnostics_type_1_follow_ups_waiting.additional_properties = d
+                if (type(count) is float or type(count) is int or count is UNSET) and (
+                    type(earliest_wait_time_seconds) is float
+                    or type(earliest_wait_time_seconds) is int
+                    or earliest_wait_time_seconds is None
+                    or earliest_wait_time_seconds is UNSET
+                ):
+                    return sending_status_diagnostics_type_1_follow_ups_waiting
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -89,24 +96,8 @@ class SendingStatusDiagnosticsType1FollowUpsWaiting:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "earliest_wait_time_seconds",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("count", "count", False),
+    ("earliest_wait_time_seconds", "earliest_wait_time_seconds", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1IssueTracking")
@@ -34,83 +36,91 @@ class SendingStatusDiagnosticsType1IssueTracking:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        current_status_code: None | str | Unset
-        if isinstance(self.current_status_code, Unset):
-            current_status_code = UNSET
-        else:
-            current_status_code = self.current_status_code
+        try:
+            current_status_code: None | str | Unset
+            if isinstance(self.current_status_code, Unset):
+                current_status_code = UNSET
+            else:
+                current_status_code = self.current_status_code
 
-        issue_first_seen_at: None | str | Unset
-        if isinstance(self.issue_first_seen_at, Unset):
-            issue_first_seen_at = UNSET
-        else:
-            issue_first_seen_at = self.issue_first_seen_at
+            issue_first_seen_at: None | str | Unset
+            if isinstance(self.issue_first_seen_at, Unset):
+                issue_first_seen_at = UNSET
+            else:
+                issue_first_seen_at = self.issue_first_seen_at
 
-        consecutive_loops_with_issue = self.consecutive_loops_with_issue
+            consecutive_loops_with_issue = self.consecutive_loops_with_issue
 
-        last_healthy_send_at: None | str | Unset
-        if isinstance(self.last_healthy_send_at, Unset):
-            last_healthy_send_at = UNSET
-        else:
-            last_healthy_send_at = self.last_healthy_send_at
+            last_healthy_send_at: None | str | Unset
+            if isinstance(self.last_healthy_send_at, Unset):
+                last_healthy_send_at = UNSET
+            else:
+                last_healthy_send_at = self.last_healthy_send_at
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if current_status_code is not UNSET:
-            field_dict["current_status_code"] = current_status_code
-        if issue_first_seen_at is not UNSET:
-            field_dict["issue_first_seen_at"] = issue_first_seen_at
-        if consecutive_loops_with_issue is not UNSET:
-            field_dict["consecutive_loops_with_issue"] = consecutive_loops_with_issue
-        if last_healthy_send_at is not UNSET:
-            field_dict["last_healthy_send_at"] = last_healthy_send_at
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if current_status_code is not UNSET:
+                field_dict["current_status_code"] = current_status_code
+            if issue_first_seen_at is not UNSET:
+                field_dict["issue_first_seen_at"] = issue_first_seen_at
+            if consecutive_loops_with_issue is not UNSET:
+                field_dict["consecutive_loops_with_issue"] = consecutive_loops_with_issue
+            if last_healthy_send_at is not UNSET:
+                field_dict["last_healthy_send_at"] = last_healthy_send_at
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        current_status_code = d.pop("current_status_code", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                current_status_code = d.pop("current_status_code", UNSET)
 
-        issue_first_seen_at = d.pop("issue_first_seen_at", UNSET)
+                issue_first_seen_at = d.pop("issue_first_seen_at", UNSET)
 
-        consecutive_loops_with_issue = d.pop("consecutive_loops_with_issue", UNSET)
+                consecutive_loops_with_issue = d.pop("consecutive_loops_with_issue", UNSET)
 
-        last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
+                last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
 
-        sending_status_diagnostics_type_1_issue_tracking = cls(
-            current_status_code,
-            issue_first_seen_at,
-            consecutive_loops_with_issue,
-            last_healthy_send_at,
-        )
+                sending_status_diagnostics_type_1_issue_tracking = cls(
+                    current_status_code,
+                    issue_first_seen_at,
+                    consecutive_loops_with_issue,
+                    last_healthy_send_at,
+                )
 
-        sending_status_diagnostics_type_1_issue_tracking.additional_properties = d
-        if not (
-            (
-                current_status_code is None
-                or type(current_status_code) is str
-                or current_status_code is UNSET
-            )
-            and (
-                issue_first_seen_at is None
-                or type(issue_first_seen_at) is str
-                or issue_first_seen_at is UNSET
-            )
-            and (
-                type(consecutive_loops_with_issue) is float
-                or type(consecutive_loops_with_issue) is int
-                or consecutive_loops_with_issue is UNSET
-            )
-            and (
-                last_healthy_send_at is None
-                or type(last_healthy_send_at) is str
-                or last_healthy_send_at is UNSET
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_issue_tracking, _SHAPE)
-        return sending_status_diagnostics_type_1_issue_tracking
+                sending_status_diagnostics_type_1_issue_tracking.additional_properties = d
+                if (
+                    (
+                        current_status_code is None
+                        or type(current_status_code) is str
+                        or current_status_code is UNSET
+                    )
+                    and (
+                        issue_first_seen_at is None
+                        or type(issue_first_seen_at) is str
+                        or issue_first_seen_at is UNSET
+                    )
+                    and (
+                        type(consecutive_loops_with_issue) is float
+                        or type(consecutive_loops_with_issue) is int
+                        or consecutive_loops_with_issue is UNSET
+                    )
+                    and (
+                        last_healthy_send_at is None
+                        or type(last_healthy_send_at) is str
+                        or last_healthy_send_at is UNSET
+                    )
+                ):
+                    return sending_status_diagnostics_type_1_issue_tracking
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,41 +139,10 @@ class SendingStatusDiagnosticsType1IssueTracking:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "current_status_code",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "issue_first_seen_at",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "consecutive_loops_with_issue",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_healthy_send_at",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("current_status_code", "current_status_code", False),
+    ("issue_first_seen_at", "issue_first_seen_at", False),
+    ("consecutive_loops_with_issue", "consecutive_loops_with_issue", False),
+    ("last_healthy_send_at", "last_healthy_send_at", False),
 )

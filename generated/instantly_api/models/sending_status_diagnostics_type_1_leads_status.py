@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1LeadsStatus")
@@ -30,55 +32,63 @@ class SendingStatusDiagnosticsType1LeadsStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        no_leads_ready = self.no_leads_ready
+        try:
+            no_leads_ready = self.no_leads_ready
 
-        account_unavailable_skips = self.account_unavailable_skips
+            account_unavailable_skips = self.account_unavailable_skips
 
-        delay_not_met_skips = self.delay_not_met_skips
+            delay_not_met_skips = self.delay_not_met_skips
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if no_leads_ready is not UNSET:
-            field_dict["no_leads_ready"] = no_leads_ready
-        if account_unavailable_skips is not UNSET:
-            field_dict["account_unavailable_skips"] = account_unavailable_skips
-        if delay_not_met_skips is not UNSET:
-            field_dict["delay_not_met_skips"] = delay_not_met_skips
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if no_leads_ready is not UNSET:
+                field_dict["no_leads_ready"] = no_leads_ready
+            if account_unavailable_skips is not UNSET:
+                field_dict["account_unavailable_skips"] = account_unavailable_skips
+            if delay_not_met_skips is not UNSET:
+                field_dict["delay_not_met_skips"] = delay_not_met_skips
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        no_leads_ready = d.pop("no_leads_ready", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                no_leads_ready = d.pop("no_leads_ready", UNSET)
 
-        account_unavailable_skips = d.pop("account_unavailable_skips", UNSET)
+                account_unavailable_skips = d.pop("account_unavailable_skips", UNSET)
 
-        delay_not_met_skips = d.pop("delay_not_met_skips", UNSET)
+                delay_not_met_skips = d.pop("delay_not_met_skips", UNSET)
 
-        sending_status_diagnostics_type_1_leads_status = cls(
-            no_leads_ready,
-            account_unavailable_skips,
-            delay_not_met_skips,
-        )
+                sending_status_diagnostics_type_1_leads_status = cls(
+                    no_leads_ready,
+                    account_unavailable_skips,
+                    delay_not_met_skips,
+                )
 
-        sending_status_diagnostics_type_1_leads_status.additional_properties = d
-        if not (
-            (type(no_leads_ready) is bool or no_leads_ready is UNSET)
-            and (
-                type(account_unavailable_skips) is float
-                or type(account_unavailable_skips) is int
-                or account_unavailable_skips is UNSET
-            )
-            and (
-                type(delay_not_met_skips) is float
-                or type(delay_not_met_skips) is int
-                or delay_not_met_skips is UNSET
-            )
-        ):
-            _check_shape(sending_status_diagnostics_type_1_leads_status, _SHAPE)
-        return sending_status_diagnostics_type_1_leads_status
+                sending_status_diagnostics_type_1_leads_status.additional_properties = d
+                if (
+                    (type(no_leads_ready) is bool or no_leads_ready is UNSET)
+                    and (
+                        type(account_unavailable_skips) is float
+                        or type(account_unavailable_skips) is int
+                        or account_unavailable_skips is UNSET
+                    )
+                    and (
+                        type(delay_not_met_skips) is float
+                        or type(delay_not_met_skips) is int
+                        or delay_not_met_skips is UNSET
+                    )
+                ):
+                    return sending_status_diagnostics_type_1_leads_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -97,31 +107,9 @@ class SendingStatusDiagnosticsType1LeadsStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "no_leads_ready",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "account_unavailable_skips",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "delay_not_met_skips",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("no_leads_ready", "no_leads_ready", False),
+    ("account_unavailable_skips", "account_unavailable_skips", False),
+    ("delay_not_met_skips", "delay_not_met_skips", False),
 )

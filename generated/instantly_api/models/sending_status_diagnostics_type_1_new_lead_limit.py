@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1NewLeadLimit")
@@ -32,59 +34,72 @@ class SendingStatusDiagnosticsType1NewLeadLimit:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        try:
+            enabled = self.enabled
 
-        limit: float | None | Unset
-        if isinstance(self.limit, Unset):
-            limit = UNSET
-        else:
-            limit = self.limit
+            limit: float | None | Unset
+            if isinstance(self.limit, Unset):
+                limit = UNSET
+            else:
+                limit = self.limit
 
-        contacted = self.contacted
+            contacted = self.contacted
 
-        limit_hit = self.limit_hit
+            limit_hit = self.limit_hit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if contacted is not UNSET:
-            field_dict["contacted"] = contacted
-        if limit_hit is not UNSET:
-            field_dict["limit_hit"] = limit_hit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if contacted is not UNSET:
+                field_dict["contacted"] = contacted
+            if limit_hit is not UNSET:
+                field_dict["limit_hit"] = limit_hit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                enabled = d.pop("enabled", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        contacted = d.pop("contacted", UNSET)
+                contacted = d.pop("contacted", UNSET)
 
-        limit_hit = d.pop("limit_hit", UNSET)
+                limit_hit = d.pop("limit_hit", UNSET)
 
-        sending_status_diagnostics_type_1_new_lead_limit = cls(
-            enabled,
-            limit,
-            contacted,
-            limit_hit,
-        )
+                sending_status_diagnostics_type_1_new_lead_limit = cls(
+                    enabled,
+                    limit,
+                    contacted,
+                    limit_hit,
+                )
 
-        sending_status_diagnostics_type_1_new_lead_limit.additional_properties = d
-        if not (
-            (type(enabled) is bool or enabled is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is None or limit is UNSET)
-            and (type(contacted) is float or type(contacted) is int or contacted is UNSET)
-            and (type(limit_hit) is bool or limit_hit is UNSET)
-        ):
-            _check_shape(sending_status_diagnostics_type_1_new_lead_limit, _SHAPE)
-        return sending_status_diagnostics_type_1_new_lead_limit
+                sending_status_diagnostics_type_1_new_lead_limit.additional_properties = d
+                if (
+                    (type(enabled) is bool or enabled is UNSET)
+                    and (
+                        type(limit) is float
+                        or type(limit) is int
+                        or limit is None
+                        or limit is UNSET
+                    )
+                    and (type(contacted) is float or type(contacted) is int or contacted is UNSET)
+                    and (type(limit_hit) is bool or limit_hit is UNSET)
+                ):
+                    return sending_status_diagnostics_type_1_new_lead_limit
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -103,40 +118,10 @@ class SendingStatusDiagnosticsType1NewLeadLimit:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "contacted",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit_hit",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("enabled", "enabled", False),
+    ("limit", "limit", False),
+    ("contacted", "contacted", False),
+    ("limit_hit", "limit_hit", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1ScheduleStatus")
@@ -26,29 +28,37 @@ class SendingStatusDiagnosticsType1ScheduleStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        in_schedule = self.in_schedule
+        try:
+            in_schedule = self.in_schedule
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if in_schedule is not UNSET:
-            field_dict["in_schedule"] = in_schedule
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if in_schedule is not UNSET:
+                field_dict["in_schedule"] = in_schedule
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        in_schedule = d.pop("in_schedule", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                in_schedule = d.pop("in_schedule", UNSET)
 
-        sending_status_diagnostics_type_1_schedule_status = cls(
-            in_schedule,
-        )
+                sending_status_diagnostics_type_1_schedule_status = cls(
+                    in_schedule,
+                )
 
-        sending_status_diagnostics_type_1_schedule_status.additional_properties = d
-        if not (type(in_schedule) is bool or in_schedule is UNSET):
-            _check_shape(sending_status_diagnostics_type_1_schedule_status, _SHAPE)
-        return sending_status_diagnostics_type_1_schedule_status
+                sending_status_diagnostics_type_1_schedule_status.additional_properties = d
+                if type(in_schedule) is bool or in_schedule is UNSET:
+                    return sending_status_diagnostics_type_1_schedule_status
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,13 +77,5 @@ class SendingStatusDiagnosticsType1ScheduleStatus:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "in_schedule",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("in_schedule", "in_schedule", False),)

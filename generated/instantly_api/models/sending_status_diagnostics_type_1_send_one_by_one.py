@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusDiagnosticsType1SendOneByOne")
@@ -28,39 +30,47 @@ class SendingStatusDiagnosticsType1SendOneByOne:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        enabled = self.enabled
+        try:
+            enabled = self.enabled
 
-        single_account_per_wait_gap = self.single_account_per_wait_gap
+            single_account_per_wait_gap = self.single_account_per_wait_gap
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if enabled is not UNSET:
-            field_dict["enabled"] = enabled
-        if single_account_per_wait_gap is not UNSET:
-            field_dict["single_account_per_wait_gap"] = single_account_per_wait_gap
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if enabled is not UNSET:
+                field_dict["enabled"] = enabled
+            if single_account_per_wait_gap is not UNSET:
+                field_dict["single_account_per_wait_gap"] = single_account_per_wait_gap
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        enabled = d.pop("enabled", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                enabled = d.pop("enabled", UNSET)
 
-        single_account_per_wait_gap = d.pop("single_account_per_wait_gap", UNSET)
+                single_account_per_wait_gap = d.pop("single_account_per_wait_gap", UNSET)
 
-        sending_status_diagnostics_type_1_send_one_by_one = cls(
-            enabled,
-            single_account_per_wait_gap,
-        )
+                sending_status_diagnostics_type_1_send_one_by_one = cls(
+                    enabled,
+                    single_account_per_wait_gap,
+                )
 
-        sending_status_diagnostics_type_1_send_one_by_one.additional_properties = d
-        if not (
-            (type(enabled) is bool or enabled is UNSET)
-            and (type(single_account_per_wait_gap) is bool or single_account_per_wait_gap is UNSET)
-        ):
-            _check_shape(sending_status_diagnostics_type_1_send_one_by_one, _SHAPE)
-        return sending_status_diagnostics_type_1_send_one_by_one
+                sending_status_diagnostics_type_1_send_one_by_one.additional_properties = d
+                if (type(enabled) is bool or enabled is UNSET) and (
+                    type(single_account_per_wait_gap) is bool
+                    or single_account_per_wait_gap is UNSET
+                ):
+                    return sending_status_diagnostics_type_1_send_one_by_one
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -79,21 +89,8 @@ class SendingStatusDiagnosticsType1SendOneByOne:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "enabled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "single_account_per_wait_gap",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("enabled", "enabled", False),
+    ("single_account_per_wait_gap", "single_account_per_wait_gap", False),
 )

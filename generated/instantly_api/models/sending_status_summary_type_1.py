@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SendingStatusSummaryType1")
@@ -38,91 +40,103 @@ class SendingStatusSummaryType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: None | str | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+        try:
+            status: None | str | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        status_message: None | str | Unset
-        if isinstance(self.status_message, Unset):
-            status_message = UNSET
-        else:
-            status_message = self.status_message
+            status_message: None | str | Unset
+            if isinstance(self.status_message, Unset):
+                status_message = UNSET
+            else:
+                status_message = self.status_message
 
-        issue_started_at: None | str | Unset
-        if isinstance(self.issue_started_at, Unset):
-            issue_started_at = UNSET
-        else:
-            issue_started_at = self.issue_started_at
+            issue_started_at: None | str | Unset
+            if isinstance(self.issue_started_at, Unset):
+                issue_started_at = UNSET
+            else:
+                issue_started_at = self.issue_started_at
 
-        last_healthy_send_at: None | str | Unset
-        if isinstance(self.last_healthy_send_at, Unset):
-            last_healthy_send_at = UNSET
-        else:
-            last_healthy_send_at = self.last_healthy_send_at
+            last_healthy_send_at: None | str | Unset
+            if isinstance(self.last_healthy_send_at, Unset):
+                last_healthy_send_at = UNSET
+            else:
+                last_healthy_send_at = self.last_healthy_send_at
 
-        ai_summary: None | str | Unset
-        if isinstance(self.ai_summary, Unset):
-            ai_summary = UNSET
-        else:
-            ai_summary = self.ai_summary
+            ai_summary: None | str | Unset
+            if isinstance(self.ai_summary, Unset):
+                ai_summary = UNSET
+            else:
+                ai_summary = self.ai_summary
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if status is not UNSET:
-            field_dict["status"] = status
-        if status_message is not UNSET:
-            field_dict["status_message"] = status_message
-        if issue_started_at is not UNSET:
-            field_dict["issue_started_at"] = issue_started_at
-        if last_healthy_send_at is not UNSET:
-            field_dict["last_healthy_send_at"] = last_healthy_send_at
-        if ai_summary is not UNSET:
-            field_dict["ai_summary"] = ai_summary
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if status is not UNSET:
+                field_dict["status"] = status
+            if status_message is not UNSET:
+                field_dict["status_message"] = status_message
+            if issue_started_at is not UNSET:
+                field_dict["issue_started_at"] = issue_started_at
+            if last_healthy_send_at is not UNSET:
+                field_dict["last_healthy_send_at"] = last_healthy_send_at
+            if ai_summary is not UNSET:
+                field_dict["ai_summary"] = ai_summary
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status = d.pop("status", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                status = d.pop("status", UNSET)
 
-        status_message = d.pop("status_message", UNSET)
+                status_message = d.pop("status_message", UNSET)
 
-        issue_started_at = d.pop("issue_started_at", UNSET)
+                issue_started_at = d.pop("issue_started_at", UNSET)
 
-        last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
+                last_healthy_send_at = d.pop("last_healthy_send_at", UNSET)
 
-        ai_summary = d.pop("ai_summary", UNSET)
+                ai_summary = d.pop("ai_summary", UNSET)
 
-        sending_status_summary_type_1 = cls(
-            status,
-            status_message,
-            issue_started_at,
-            last_healthy_send_at,
-            ai_summary,
-        )
+                sending_status_summary_type_1 = cls(
+                    status,
+                    status_message,
+                    issue_started_at,
+                    last_healthy_send_at,
+                    ai_summary,
+                )
 
-        sending_status_summary_type_1.additional_properties = d
-        if not (
-            (status is None or type(status) is str or status is UNSET)
-            and (status_message is None or type(status_message) is str or status_message is UNSET)
-            and (
-                issue_started_at is None
-                or type(issue_started_at) is str
-                or issue_started_at is UNSET
-            )
-            and (
-                last_healthy_send_at is None
-                or type(last_healthy_send_at) is str
-                or last_healthy_send_at is UNSET
-            )
-            and (ai_summary is None or type(ai_summary) is str or ai_summary is UNSET)
-        ):
-            _check_shape(sending_status_summary_type_1, _SHAPE)
-        return sending_status_summary_type_1
+                sending_status_summary_type_1.additional_properties = d
+                if (
+                    (status is None or type(status) is str or status is UNSET)
+                    and (
+                        status_message is None
+                        or type(status_message) is str
+                        or status_message is UNSET
+                    )
+                    and (
+                        issue_started_at is None
+                        or type(issue_started_at) is str
+                        or issue_started_at is UNSET
+                    )
+                    and (
+                        last_healthy_send_at is None
+                        or type(last_healthy_send_at) is str
+                        or last_healthy_send_at is UNSET
+                    )
+                    and (ai_summary is None or type(ai_summary) is str or ai_summary is UNSET)
+                ):
+                    return sending_status_summary_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -141,50 +155,11 @@ class SendingStatusSummaryType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "status",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status_message",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "issue_started_at",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_healthy_send_at",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_summary",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("status", "status", False),
+    ("status_message", "status_message", False),
+    ("issue_started_at", "issue_started_at", False),
+    ("last_healthy_send_at", "last_healthy_send_at", False),
+    ("ai_summary", "ai_summary", False),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignalKeywords")
@@ -24,39 +27,52 @@ class SignalKeywords:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        keywords: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.keywords, Unset):
-            keywords = []
-            for keywords_item_data in self.keywords:
-                keywords_item = keywords_item_data.to_dict()
-                keywords.append(keywords_item)
+        try:
+            keywords: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.keywords, Unset):
+                if not isinstance(self.keywords, list):
+                    raise TypeError("not a list")
+                keywords = []
+                for keywords_item_data in self.keywords:
+                    keywords_item = keywords_item_data.to_dict()
+                    keywords.append(keywords_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if keywords is not UNSET:
-            field_dict["keywords"] = keywords
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if keywords is not UNSET:
+                field_dict["keywords"] = keywords
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _keywords = d.pop("keywords", UNSET)
-        keywords: list[SignalKeywordsKeywordsItem] | Unset = UNSET
-        if _keywords is not UNSET:
-            keywords = []
-            for keywords_item_data in _keywords:
-                keywords_item = SignalKeywordsKeywordsItem.from_dict(keywords_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _keywords = d.pop("keywords", UNSET)
+                keywords: list[SignalKeywordsKeywordsItem] | Unset = UNSET
+                if _keywords is not UNSET:
+                    if type(_keywords) is not list:
+                        raise TypeError("keywords is not a list")
+                    keywords = []
+                    for keywords_item_data in _keywords:
+                        keywords_item = SignalKeywordsKeywordsItem.from_dict(keywords_item_data)
 
-                keywords.append(keywords_item)
+                        keywords.append(keywords_item)
 
-        signal_keywords = cls(
-            keywords,
-        )
+                signal_keywords = cls(
+                    keywords,
+                )
 
-        signal_keywords.additional_properties = d
-        return signal_keywords
+                signal_keywords.additional_properties = d
+                return signal_keywords
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,6 +89,10 @@ class SignalKeywords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("keywords", "keywords", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignalKeywordsFacetBody")
@@ -31,56 +33,63 @@ class SignalKeywordsFacetBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        category = self.category
+        try:
+            category = self.category
 
-        field = self.field
+            field = self.field
 
-        prefix = self.prefix
+            prefix = self.prefix
 
-        limit = self.limit
+            limit = self.limit
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "category": category,
-                "field": field,
-            }
-        )
-        if prefix is not UNSET:
-            field_dict["prefix"] = prefix
-        if limit is not UNSET:
-            field_dict["limit"] = limit
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if category is not UNSET:
+                field_dict["category"] = category
+            if field is not UNSET:
+                field_dict["field"] = field
+            if prefix is not UNSET:
+                field_dict["prefix"] = prefix
+            if limit is not UNSET:
+                field_dict["limit"] = limit
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        category = d.pop("category")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                category = d.pop("category")
 
-        field = d.pop("field")
+                field = d.pop("field")
 
-        prefix = d.pop("prefix", UNSET)
+                prefix = d.pop("prefix", UNSET)
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        signal_keywords_facet_body = cls(
-            category,
-            field,
-            prefix,
-            limit,
-        )
+                signal_keywords_facet_body = cls(
+                    category,
+                    field,
+                    prefix,
+                    limit,
+                )
 
-        signal_keywords_facet_body.additional_properties = d
-        if not (
-            type(category) is str
-            and type(field) is str
-            and (type(prefix) is str or prefix is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-        ):
-            _check_shape(signal_keywords_facet_body, _SHAPE)
-        return signal_keywords_facet_body
+                signal_keywords_facet_body.additional_properties = d
+                if (
+                    type(category) is str
+                    and type(field) is str
+                    and (type(prefix) is str or prefix is UNSET)
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                ):
+                    return signal_keywords_facet_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -99,24 +108,10 @@ class SignalKeywordsFacetBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("category", (str,), None),
-    ("field", (str,), None),
-    (
-        "prefix",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("category", "category", True),
+    ("field", "field", True),
+    ("prefix", "prefix", False),
+    ("limit", "limit", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SignalKeywordsKeywordsItem")
@@ -27,39 +29,46 @@ class SignalKeywordsKeywordsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        keyword = self.keyword
+        try:
+            keyword = self.keyword
 
-        count = self.count
+            count = self.count
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if keyword is not UNSET:
-            field_dict["keyword"] = keyword
-        if count is not UNSET:
-            field_dict["count"] = count
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if keyword is not UNSET:
+                field_dict["keyword"] = keyword
+            if count is not UNSET:
+                field_dict["count"] = count
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        keyword = d.pop("keyword", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                keyword = d.pop("keyword", UNSET)
 
-        count = d.pop("count", UNSET)
+                count = d.pop("count", UNSET)
 
-        signal_keywords_keywords_item = cls(
-            keyword,
-            count,
-        )
+                signal_keywords_keywords_item = cls(
+                    keyword,
+                    count,
+                )
 
-        signal_keywords_keywords_item.additional_properties = d
-        if not (
-            (type(keyword) is str or keyword is UNSET)
-            and (type(count) is float or type(count) is int or count is UNSET)
-        ):
-            _check_shape(signal_keywords_keywords_item, _SHAPE)
-        return signal_keywords_keywords_item
+                signal_keywords_keywords_item.additional_properties = d
+                if (type(keyword) is str or keyword is UNSET) and (
+                    type(count) is float or type(count) is int or count is UNSET
+                ):
+                    return signal_keywords_keywords_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -78,22 +87,8 @@ class SignalKeywordsKeywordsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "keyword",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("keyword", "keyword", False),
+    ("count", "count", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SimilarDomains")
@@ -25,34 +27,41 @@ class SimilarDomains:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        domains: list[str] | Unset = UNSET
-        if not isinstance(self.domains, Unset):
-            domains = self.domains
+        try:
+            domains: list[str] | Unset = UNSET
+            if not isinstance(self.domains, Unset):
+                domains = self.domains
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if domains is not UNSET:
-            field_dict["domains"] = domains
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if domains is not UNSET:
+                field_dict["domains"] = domains
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        domains = cast(list[str], d.pop("domains", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                domains = cast(list[str], d.pop("domains", UNSET))
 
-        similar_domains = cls(
-            domains,
-        )
+                similar_domains = cls(
+                    domains,
+                )
 
-        similar_domains.additional_properties = d
-        if not (
-            domains is UNSET
-            or (type(domains) is list and all(type(_item) is str for _item in domains))
-        ):
-            _check_shape(similar_domains, _SHAPE)
-        return similar_domains
+                similar_domains.additional_properties = d
+                if domains is UNSET or (
+                    type(domains) is list and all(type(_item) is str for _item in domains)
+                ):
+                    return similar_domains
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -71,13 +80,5 @@ class SimilarDomains:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "domains",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("domains", "domains", False),)

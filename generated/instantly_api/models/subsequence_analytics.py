@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SubsequenceAnalytics")
 
@@ -30,54 +33,63 @@ class SubsequenceAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subsequence_id = self.subsequence_id
+        try:
+            subsequence_id = self.subsequence_id
 
-        emails_sent = self.emails_sent
+            emails_sent = self.emails_sent
 
-        unique_opens = self.unique_opens
+            unique_opens = self.unique_opens
 
-        unique_replies = self.unique_replies
+            unique_replies = self.unique_replies
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "subsequence_id": subsequence_id,
-                "emails_sent": emails_sent,
-                "unique_opens": unique_opens,
-                "unique_replies": unique_replies,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if subsequence_id is not UNSET:
+                field_dict["subsequence_id"] = subsequence_id
+            if emails_sent is not UNSET:
+                field_dict["emails_sent"] = emails_sent
+            if unique_opens is not UNSET:
+                field_dict["unique_opens"] = unique_opens
+            if unique_replies is not UNSET:
+                field_dict["unique_replies"] = unique_replies
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        subsequence_id = d.pop("subsequence_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                subsequence_id = d.pop("subsequence_id")
 
-        emails_sent = d.pop("emails_sent")
+                emails_sent = d.pop("emails_sent")
 
-        unique_opens = d.pop("unique_opens")
+                unique_opens = d.pop("unique_opens")
 
-        unique_replies = d.pop("unique_replies")
+                unique_replies = d.pop("unique_replies")
 
-        subsequence_analytics = cls(
-            subsequence_id,
-            emails_sent,
-            unique_opens,
-            unique_replies,
-        )
+                subsequence_analytics = cls(
+                    subsequence_id,
+                    emails_sent,
+                    unique_opens,
+                    unique_replies,
+                )
 
-        subsequence_analytics.additional_properties = d
-        if not (
-            type(subsequence_id) is str
-            and (type(emails_sent) is float or type(emails_sent) is int)
-            and (type(unique_opens) is float or type(unique_opens) is int)
-            and (type(unique_replies) is float or type(unique_replies) is int)
-        ):
-            _check_shape(subsequence_analytics, _SHAPE)
-        return subsequence_analytics
+                subsequence_analytics.additional_properties = d
+                if (
+                    type(subsequence_id) is str
+                    and (type(emails_sent) is float or type(emails_sent) is int)
+                    and (type(unique_opens) is float or type(unique_opens) is int)
+                    and (type(unique_replies) is float or type(unique_replies) is int)
+                ):
+                    return subsequence_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -96,30 +108,10 @@ class SubsequenceAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("subsequence_id", (str,), None),
-    (
-        "emails_sent",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "unique_opens",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "unique_replies",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("subsequence_id", "subsequence_id", True),
+    ("emails_sent", "emails_sent", True),
+    ("unique_opens", "unique_opens", True),
+    ("unique_replies", "unique_replies", True),
 )

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="SubsequenceStepAnalytics")
 
@@ -47,105 +50,121 @@ class SubsequenceStepAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        step: None | str
-        step = self.step
+        try:
+            step: None | str
+            step = self.step
 
-        variant: None | str
-        variant = self.variant
+            variant: None | str
+            variant = self.variant
 
-        sent = self.sent
+            sent = self.sent
 
-        opened = self.opened
+            opened = self.opened
 
-        unique_opened = self.unique_opened
+            unique_opened = self.unique_opened
 
-        replies = self.replies
+            replies = self.replies
 
-        unique_replies = self.unique_replies
+            unique_replies = self.unique_replies
 
-        replies_automatic = self.replies_automatic
+            replies_automatic = self.replies_automatic
 
-        unique_replies_automatic = self.unique_replies_automatic
+            unique_replies_automatic = self.unique_replies_automatic
 
-        clicks = self.clicks
+            clicks = self.clicks
 
-        unique_clicks = self.unique_clicks
+            unique_clicks = self.unique_clicks
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "step": step,
-                "variant": variant,
-                "sent": sent,
-                "opened": opened,
-                "unique_opened": unique_opened,
-                "replies": replies,
-                "unique_replies": unique_replies,
-                "replies_automatic": replies_automatic,
-                "unique_replies_automatic": unique_replies_automatic,
-                "clicks": clicks,
-                "unique_clicks": unique_clicks,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if step is not UNSET:
+                field_dict["step"] = step
+            if variant is not UNSET:
+                field_dict["variant"] = variant
+            if sent is not UNSET:
+                field_dict["sent"] = sent
+            if opened is not UNSET:
+                field_dict["opened"] = opened
+            if unique_opened is not UNSET:
+                field_dict["unique_opened"] = unique_opened
+            if replies is not UNSET:
+                field_dict["replies"] = replies
+            if unique_replies is not UNSET:
+                field_dict["unique_replies"] = unique_replies
+            if replies_automatic is not UNSET:
+                field_dict["replies_automatic"] = replies_automatic
+            if unique_replies_automatic is not UNSET:
+                field_dict["unique_replies_automatic"] = unique_replies_automatic
+            if clicks is not UNSET:
+                field_dict["clicks"] = clicks
+            if unique_clicks is not UNSET:
+                field_dict["unique_clicks"] = unique_clicks
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        step = d.pop("step")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                step = d.pop("step")
 
-        variant = d.pop("variant")
+                variant = d.pop("variant")
 
-        sent = d.pop("sent")
+                sent = d.pop("sent")
 
-        opened = d.pop("opened")
+                opened = d.pop("opened")
 
-        unique_opened = d.pop("unique_opened")
+                unique_opened = d.pop("unique_opened")
 
-        replies = d.pop("replies")
+                replies = d.pop("replies")
 
-        unique_replies = d.pop("unique_replies")
+                unique_replies = d.pop("unique_replies")
 
-        replies_automatic = d.pop("replies_automatic")
+                replies_automatic = d.pop("replies_automatic")
 
-        unique_replies_automatic = d.pop("unique_replies_automatic")
+                unique_replies_automatic = d.pop("unique_replies_automatic")
 
-        clicks = d.pop("clicks")
+                clicks = d.pop("clicks")
 
-        unique_clicks = d.pop("unique_clicks")
+                unique_clicks = d.pop("unique_clicks")
 
-        subsequence_step_analytics = cls(
-            step,
-            variant,
-            sent,
-            opened,
-            unique_opened,
-            replies,
-            unique_replies,
-            replies_automatic,
-            unique_replies_automatic,
-            clicks,
-            unique_clicks,
-        )
+                subsequence_step_analytics = cls(
+                    step,
+                    variant,
+                    sent,
+                    opened,
+                    unique_opened,
+                    replies,
+                    unique_replies,
+                    replies_automatic,
+                    unique_replies_automatic,
+                    clicks,
+                    unique_clicks,
+                )
 
-        subsequence_step_analytics.additional_properties = d
-        if not (
-            (step is None or type(step) is str)
-            and (variant is None or type(variant) is str)
-            and type(sent) is int
-            and type(opened) is int
-            and type(unique_opened) is int
-            and type(replies) is int
-            and type(unique_replies) is int
-            and type(replies_automatic) is int
-            and type(unique_replies_automatic) is int
-            and type(clicks) is int
-            and type(unique_clicks) is int
-        ):
-            _check_shape(subsequence_step_analytics, _SHAPE)
-        return subsequence_step_analytics
+                subsequence_step_analytics.additional_properties = d
+                if (
+                    (step is None or type(step) is str)
+                    and (variant is None or type(variant) is str)
+                    and type(sent) is int
+                    and type(opened) is int
+                    and type(unique_opened) is int
+                    and type(replies) is int
+                    and type(unique_replies) is int
+                    and type(replies_automatic) is int
+                    and type(unique_replies_automatic) is int
+                    and type(clicks) is int
+                    and type(unique_clicks) is int
+                ):
+                    return subsequence_step_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -164,30 +183,17 @@ class SubsequenceStepAnalytics:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "step",
-        (
-            type(None),
-            str,
-        ),
-        None,
-    ),
-    (
-        "variant",
-        (
-            type(None),
-            str,
-        ),
-        None,
-    ),
-    ("sent", (int,), None),
-    ("opened", (int,), None),
-    ("unique_opened", (int,), None),
-    ("replies", (int,), None),
-    ("unique_replies", (int,), None),
-    ("replies_automatic", (int,), None),
-    ("unique_replies_automatic", (int,), None),
-    ("clicks", (int,), None),
-    ("unique_clicks", (int,), None),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("step", "step", True),
+    ("variant", "variant", True),
+    ("sent", "sent", True),
+    ("opened", "opened", True),
+    ("unique_opened", "unique_opened", True),
+    ("replies", "replies", True),
+    ("unique_replies", "unique_replies", True),
+    ("replies_automatic", "replies_automatic", True),
+    ("unique_replies_automatic", "unique_replies_automatic", True),
+    ("clicks", "clicks", True),
+    ("unique_clicks", "unique_clicks", True),
 )

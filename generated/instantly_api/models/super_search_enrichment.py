@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchEnrichment")
@@ -57,130 +59,144 @@ class SuperSearchEnrichment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        resource_type = self.resource_type
+            resource_type = self.resource_type
 
-        limit: float | None | Unset
-        if isinstance(self.limit, Unset):
-            limit = UNSET
-        else:
-            limit = self.limit
+            limit: float | None | Unset
+            if isinstance(self.limit, Unset):
+                limit = UNSET
+            else:
+                limit = self.limit
 
-        enrichment_payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.enrichment_payload, Unset):
-            enrichment_payload = self.enrichment_payload.to_dict()
+            enrichment_payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.enrichment_payload, Unset):
+                enrichment_payload = self.enrichment_payload.to_dict()
 
-        auto_update: bool | None | Unset
-        if isinstance(self.auto_update, Unset):
-            auto_update = UNSET
-        else:
-            auto_update = self.auto_update
+            auto_update: bool | None | Unset
+            if isinstance(self.auto_update, Unset):
+                auto_update = UNSET
+            else:
+                auto_update = self.auto_update
 
-        skip_rows_without_email: bool | None | Unset
-        if isinstance(self.skip_rows_without_email, Unset):
-            skip_rows_without_email = UNSET
-        else:
-            skip_rows_without_email = self.skip_rows_without_email
+            skip_rows_without_email: bool | None | Unset
+            if isinstance(self.skip_rows_without_email, Unset):
+                skip_rows_without_email = UNSET
+            else:
+                skip_rows_without_email = self.skip_rows_without_email
 
-        in_progress: bool | None | Unset
-        if isinstance(self.in_progress, Unset):
-            in_progress = UNSET
-        else:
-            in_progress = self.in_progress
+            in_progress: bool | None | Unset
+            if isinstance(self.in_progress, Unset):
+                in_progress = UNSET
+            else:
+                in_progress = self.in_progress
 
-        type_ = self.type_
+            type_ = self.type_
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "resource_id": resource_id,
-                "resource_type": resource_type,
-            }
-        )
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if enrichment_payload is not UNSET:
-            field_dict["enrichment_payload"] = enrichment_payload
-        if auto_update is not UNSET:
-            field_dict["auto_update"] = auto_update
-        if skip_rows_without_email is not UNSET:
-            field_dict["skip_rows_without_email"] = skip_rows_without_email
-        if in_progress is not UNSET:
-            field_dict["in_progress"] = in_progress
-        if type_ is not UNSET:
-            field_dict["type"] = type_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if enrichment_payload is not UNSET:
+                field_dict["enrichment_payload"] = enrichment_payload
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if skip_rows_without_email is not UNSET:
+                field_dict["skip_rows_without_email"] = skip_rows_without_email
+            if in_progress is not UNSET:
+                field_dict["in_progress"] = in_progress
+            if type_ is not UNSET:
+                field_dict["type"] = type_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        _enrichment_payload = d.pop("enrichment_payload", UNSET)
-        enrichment_payload: SuperSearchEnrichmentEnrichmentPayload | Unset
-        if isinstance(_enrichment_payload, Unset):
-            enrichment_payload = UNSET
-        else:
-            enrichment_payload = SuperSearchEnrichmentEnrichmentPayload.from_dict(
-                _enrichment_payload
-            )
+                _enrichment_payload = d.pop("enrichment_payload", UNSET)
+                enrichment_payload: SuperSearchEnrichmentEnrichmentPayload | Unset
+                if isinstance(_enrichment_payload, Unset):
+                    enrichment_payload = UNSET
+                else:
+                    enrichment_payload = SuperSearchEnrichmentEnrichmentPayload.from_dict(
+                        _enrichment_payload
+                    )
 
-        auto_update = d.pop("auto_update", UNSET)
+                auto_update = d.pop("auto_update", UNSET)
 
-        skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
+                skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
 
-        in_progress = d.pop("in_progress", UNSET)
+                in_progress = d.pop("in_progress", UNSET)
 
-        type_ = d.pop("type", UNSET)
+                type_ = d.pop("type", UNSET)
 
-        super_search_enrichment = cls(
-            id,
-            organization_id,
-            resource_id,
-            resource_type,
-            limit,
-            enrichment_payload,
-            auto_update,
-            skip_rows_without_email,
-            in_progress,
-            type_,
-        )
+                super_search_enrichment = cls(
+                    id,
+                    organization_id,
+                    resource_id,
+                    resource_type,
+                    limit,
+                    enrichment_payload,
+                    auto_update,
+                    skip_rows_without_email,
+                    in_progress,
+                    type_,
+                )
 
-        super_search_enrichment.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(resource_id) is str
-            and type(resource_type) is int
-            and (type(limit) is float or type(limit) is int or limit is None or limit is UNSET)
-            and (type(auto_update) is bool or auto_update is None or auto_update is UNSET)
-            and (
-                type(skip_rows_without_email) is bool
-                or skip_rows_without_email is None
-                or skip_rows_without_email is UNSET
-            )
-            and (type(in_progress) is bool or in_progress is None or in_progress is UNSET)
-            and (type(type_) is str or type_ is UNSET)
-        ):
-            _check_shape(super_search_enrichment, _SHAPE)
-        return super_search_enrichment
+                super_search_enrichment.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(resource_id) is str
+                    and type(resource_type) is int
+                    and (
+                        type(limit) is float
+                        or type(limit) is int
+                        or limit is None
+                        or limit is UNSET
+                    )
+                    and (type(auto_update) is bool or auto_update is None or auto_update is UNSET)
+                    and (
+                        type(skip_rows_without_email) is bool
+                        or skip_rows_without_email is None
+                        or skip_rows_without_email is UNSET
+                    )
+                    and (type(in_progress) is bool or in_progress is None or in_progress is UNSET)
+                    and (type(type_) is str or type_ is UNSET)
+                ):
+                    return super_search_enrichment
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -199,56 +215,18 @@ class SuperSearchEnrichment:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("resource_id", (str,), None),
-    ("resource_type", (int,), None),
-    (
-        "limit",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "auto_update",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_rows_without_email",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "in_progress",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("resource_id", "resource_id", True),
+    ("resource_type", "resource_type", True),
+    ("limit", "limit", False),
+    ("enrichment_payload", "enrichment_payload", False),
+    ("auto_update", "auto_update", False),
+    ("skip_rows_without_email", "skip_rows_without_email", False),
+    ("in_progress", "in_progress", False),
+    ("type_", "type", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchEnrichmentCreated")
@@ -35,71 +37,79 @@ class SuperSearchEnrichmentCreated:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        limit = self.limit
+            limit = self.limit
 
-        enrichment_payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.enrichment_payload, Unset):
-            enrichment_payload = self.enrichment_payload.to_dict()
+            enrichment_payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.enrichment_payload, Unset):
+                enrichment_payload = self.enrichment_payload.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "resource_id": resource_id,
-            }
-        )
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if enrichment_payload is not UNSET:
-            field_dict["enrichment_payload"] = enrichment_payload
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if enrichment_payload is not UNSET:
+                field_dict["enrichment_payload"] = enrichment_payload
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        _enrichment_payload = d.pop("enrichment_payload", UNSET)
-        enrichment_payload: SuperSearchEnrichmentCreatedEnrichmentPayload | Unset
-        if isinstance(_enrichment_payload, Unset):
-            enrichment_payload = UNSET
-        else:
-            enrichment_payload = SuperSearchEnrichmentCreatedEnrichmentPayload.from_dict(
-                _enrichment_payload
-            )
+                _enrichment_payload = d.pop("enrichment_payload", UNSET)
+                enrichment_payload: SuperSearchEnrichmentCreatedEnrichmentPayload | Unset
+                if isinstance(_enrichment_payload, Unset):
+                    enrichment_payload = UNSET
+                else:
+                    enrichment_payload = SuperSearchEnrichmentCreatedEnrichmentPayload.from_dict(
+                        _enrichment_payload
+                    )
 
-        super_search_enrichment_created = cls(
-            id,
-            organization_id,
-            resource_id,
-            limit,
-            enrichment_payload,
-        )
+                super_search_enrichment_created = cls(
+                    id,
+                    organization_id,
+                    resource_id,
+                    limit,
+                    enrichment_payload,
+                )
 
-        super_search_enrichment_created.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(resource_id) is str
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-        ):
-            _check_shape(super_search_enrichment_created, _SHAPE)
-        return super_search_enrichment_created
+                super_search_enrichment_created.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(resource_id) is str
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                ):
+                    return super_search_enrichment_created
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -118,19 +128,13 @@ class SuperSearchEnrichmentCreated:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("resource_id", (str,), None),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("resource_id", "resource_id", True),
+    ("limit", "limit", False),
+    ("enrichment_payload", "enrichment_payload", False),
 )
 
 

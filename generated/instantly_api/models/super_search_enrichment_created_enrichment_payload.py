@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchEnrichmentCreatedEnrichmentPayload")
@@ -34,68 +36,79 @@ class SuperSearchEnrichmentCreatedEnrichmentPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        joblisting = self.joblisting
+        try:
+            joblisting = self.joblisting
 
-        email_verification = self.email_verification
+            email_verification = self.email_verification
 
-        work_email_enrichment = self.work_email_enrichment
+            work_email_enrichment = self.work_email_enrichment
 
-        fully_enriched_profile = self.fully_enriched_profile
+            fully_enriched_profile = self.fully_enriched_profile
 
-        custom_flow: list[str] | Unset = UNSET
-        if not isinstance(self.custom_flow, Unset):
-            custom_flow = self.custom_flow
+            custom_flow: list[str] | Unset = UNSET
+            if not isinstance(self.custom_flow, Unset):
+                custom_flow = self.custom_flow
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if joblisting is not UNSET:
-            field_dict["joblisting"] = joblisting
-        if email_verification is not UNSET:
-            field_dict["email_verification"] = email_verification
-        if work_email_enrichment is not UNSET:
-            field_dict["work_email_enrichment"] = work_email_enrichment
-        if fully_enriched_profile is not UNSET:
-            field_dict["fully_enriched_profile"] = fully_enriched_profile
-        if custom_flow is not UNSET:
-            field_dict["custom_flow"] = custom_flow
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if joblisting is not UNSET:
+                field_dict["joblisting"] = joblisting
+            if email_verification is not UNSET:
+                field_dict["email_verification"] = email_verification
+            if work_email_enrichment is not UNSET:
+                field_dict["work_email_enrichment"] = work_email_enrichment
+            if fully_enriched_profile is not UNSET:
+                field_dict["fully_enriched_profile"] = fully_enriched_profile
+            if custom_flow is not UNSET:
+                field_dict["custom_flow"] = custom_flow
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        joblisting = d.pop("joblisting", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                joblisting = d.pop("joblisting", UNSET)
 
-        email_verification = d.pop("email_verification", UNSET)
+                email_verification = d.pop("email_verification", UNSET)
 
-        work_email_enrichment = d.pop("work_email_enrichment", UNSET)
+                work_email_enrichment = d.pop("work_email_enrichment", UNSET)
 
-        fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
+                fully_enriched_profile = d.pop("fully_enriched_profile", UNSET)
 
-        custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
+                custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
-        super_search_enrichment_created_enrichment_payload = cls(
-            joblisting,
-            email_verification,
-            work_email_enrichment,
-            fully_enriched_profile,
-            custom_flow,
-        )
+                super_search_enrichment_created_enrichment_payload = cls(
+                    joblisting,
+                    email_verification,
+                    work_email_enrichment,
+                    fully_enriched_profile,
+                    custom_flow,
+                )
 
-        super_search_enrichment_created_enrichment_payload.additional_properties = d
-        if not (
-            (type(joblisting) is bool or joblisting is UNSET)
-            and (type(email_verification) is bool or email_verification is UNSET)
-            and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
-            and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
-            and (
-                custom_flow is UNSET
-                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
-            )
-        ):
-            _check_shape(super_search_enrichment_created_enrichment_payload, _SHAPE)
-        return super_search_enrichment_created_enrichment_payload
+                super_search_enrichment_created_enrichment_payload.additional_properties = d
+                if (
+                    (type(joblisting) is bool or joblisting is UNSET)
+                    and (type(email_verification) is bool or email_verification is UNSET)
+                    and (type(work_email_enrichment) is bool or work_email_enrichment is UNSET)
+                    and (type(fully_enriched_profile) is bool or fully_enriched_profile is UNSET)
+                    and (
+                        custom_flow is UNSET
+                        or (
+                            type(custom_flow) is list
+                            and all(type(_item) is str for _item in custom_flow)
+                        )
+                    )
+                ):
+                    return super_search_enrichment_created_enrichment_payload
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -114,45 +127,11 @@ class SuperSearchEnrichmentCreatedEnrichmentPayload:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "joblisting",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "email_verification",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "work_email_enrichment",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "fully_enriched_profile",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_flow",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("joblisting", "joblisting", False),
+    ("email_verification", "email_verification", False),
+    ("work_email_enrichment", "work_email_enrichment", False),
+    ("fully_enriched_profile", "fully_enriched_profile", False),
+    ("custom_flow", "custom_flow", False),
 )

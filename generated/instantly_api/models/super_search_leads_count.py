@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchLeadsCount")
@@ -26,33 +28,41 @@ class SuperSearchLeadsCount:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        number_of_leads = self.number_of_leads
+        try:
+            number_of_leads = self.number_of_leads
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if number_of_leads is not UNSET:
-            field_dict["number_of_leads"] = number_of_leads
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if number_of_leads is not UNSET:
+                field_dict["number_of_leads"] = number_of_leads
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        number_of_leads = d.pop("number_of_leads", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                number_of_leads = d.pop("number_of_leads", UNSET)
 
-        super_search_leads_count = cls(
-            number_of_leads,
-        )
+                super_search_leads_count = cls(
+                    number_of_leads,
+                )
 
-        super_search_leads_count.additional_properties = d
-        if not (
-            type(number_of_leads) is float
-            or type(number_of_leads) is int
-            or number_of_leads is UNSET
-        ):
-            _check_shape(super_search_leads_count, _SHAPE)
-        return super_search_leads_count
+                super_search_leads_count.additional_properties = d
+                if (
+                    type(number_of_leads) is float
+                    or type(number_of_leads) is int
+                    or number_of_leads is UNSET
+                ):
+                    return super_search_leads_count
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -71,14 +81,5 @@ class SuperSearchLeadsCount:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "number_of_leads",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("number_of_leads", "number_of_leads", False),)

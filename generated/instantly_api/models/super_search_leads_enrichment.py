@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchLeadsEnrichment")
@@ -48,130 +50,143 @@ class SuperSearchLeadsEnrichment:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        resource_id = self.resource_id
+            resource_id = self.resource_id
 
-        resource_type = self.resource_type
+            resource_type = self.resource_type
 
-        search_filters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.search_filters, Unset):
-            search_filters = self.search_filters.to_dict()
+            search_filters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.search_filters, Unset):
+                search_filters = self.search_filters.to_dict()
 
-        limit = self.limit
+            limit = self.limit
 
-        list_name = self.list_name
+            list_name = self.list_name
 
-        custom_flow: list[str] | Unset = UNSET
-        if not isinstance(self.custom_flow, Unset):
-            custom_flow = self.custom_flow
+            custom_flow: list[str] | Unset = UNSET
+            if not isinstance(self.custom_flow, Unset):
+                custom_flow = self.custom_flow
 
-        background_job_id: None | str | Unset
-        if isinstance(self.background_job_id, Unset):
-            background_job_id = UNSET
-        else:
-            background_job_id = self.background_job_id
+            background_job_id: None | str | Unset
+            if isinstance(self.background_job_id, Unset):
+                background_job_id = UNSET
+            else:
+                background_job_id = self.background_job_id
 
-        live_list_workflow_id: None | str | Unset
-        if isinstance(self.live_list_workflow_id, Unset):
-            live_list_workflow_id = UNSET
-        else:
-            live_list_workflow_id = self.live_list_workflow_id
+            live_list_workflow_id: None | str | Unset
+            if isinstance(self.live_list_workflow_id, Unset):
+                live_list_workflow_id = UNSET
+            else:
+                live_list_workflow_id = self.live_list_workflow_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization_id": organization_id,
-                "resource_id": resource_id,
-            }
-        )
-        if resource_type is not UNSET:
-            field_dict["resource_type"] = resource_type
-        if search_filters is not UNSET:
-            field_dict["search_filters"] = search_filters
-        if limit is not UNSET:
-            field_dict["limit"] = limit
-        if list_name is not UNSET:
-            field_dict["list_name"] = list_name
-        if custom_flow is not UNSET:
-            field_dict["custom_flow"] = custom_flow
-        if background_job_id is not UNSET:
-            field_dict["background_job_id"] = background_job_id
-        if live_list_workflow_id is not UNSET:
-            field_dict["live_list_workflow_id"] = live_list_workflow_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if resource_id is not UNSET:
+                field_dict["resource_id"] = resource_id
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if limit is not UNSET:
+                field_dict["limit"] = limit
+            if list_name is not UNSET:
+                field_dict["list_name"] = list_name
+            if custom_flow is not UNSET:
+                field_dict["custom_flow"] = custom_flow
+            if background_job_id is not UNSET:
+                field_dict["background_job_id"] = background_job_id
+            if live_list_workflow_id is not UNSET:
+                field_dict["live_list_workflow_id"] = live_list_workflow_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        resource_id = d.pop("resource_id")
+                resource_id = d.pop("resource_id")
 
-        resource_type = d.pop("resource_type", UNSET)
+                resource_type = d.pop("resource_type", UNSET)
 
-        _search_filters = d.pop("search_filters", UNSET)
-        search_filters: SuperSearchLeadsEnrichmentSearchFilters | Unset
-        if isinstance(_search_filters, Unset):
-            search_filters = UNSET
-        else:
-            search_filters = SuperSearchLeadsEnrichmentSearchFilters.from_dict(_search_filters)
+                _search_filters = d.pop("search_filters", UNSET)
+                search_filters: SuperSearchLeadsEnrichmentSearchFilters | Unset
+                if isinstance(_search_filters, Unset):
+                    search_filters = UNSET
+                else:
+                    search_filters = SuperSearchLeadsEnrichmentSearchFilters.from_dict(
+                        _search_filters
+                    )
 
-        limit = d.pop("limit", UNSET)
+                limit = d.pop("limit", UNSET)
 
-        list_name = d.pop("list_name", UNSET)
+                list_name = d.pop("list_name", UNSET)
 
-        custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
+                custom_flow = cast(list[str], d.pop("custom_flow", UNSET))
 
-        background_job_id = d.pop("background_job_id", UNSET)
+                background_job_id = d.pop("background_job_id", UNSET)
 
-        live_list_workflow_id = d.pop("live_list_workflow_id", UNSET)
+                live_list_workflow_id = d.pop("live_list_workflow_id", UNSET)
 
-        super_search_leads_enrichment = cls(
-            id,
-            organization_id,
-            resource_id,
-            resource_type,
-            search_filters,
-            limit,
-            list_name,
-            custom_flow,
-            background_job_id,
-            live_list_workflow_id,
-        )
+                super_search_leads_enrichment = cls(
+                    id,
+                    organization_id,
+                    resource_id,
+                    resource_type,
+                    search_filters,
+                    limit,
+                    list_name,
+                    custom_flow,
+                    background_job_id,
+                    live_list_workflow_id,
+                )
 
-        super_search_leads_enrichment.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(resource_id) is str
-            and (type(resource_type) is int or resource_type is UNSET)
-            and (type(limit) is float or type(limit) is int or limit is UNSET)
-            and (type(list_name) is str or list_name is UNSET)
-            and (
-                custom_flow is UNSET
-                or (type(custom_flow) is list and all(type(_item) is str for _item in custom_flow))
-            )
-            and (
-                background_job_id is None
-                or type(background_job_id) is str
-                or background_job_id is UNSET
-            )
-            and (
-                live_list_workflow_id is None
-                or type(live_list_workflow_id) is str
-                or live_list_workflow_id is UNSET
-            )
-        ):
-            _check_shape(super_search_leads_enrichment, _SHAPE)
-        return super_search_leads_enrichment
+                super_search_leads_enrichment.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(resource_id) is str
+                    and (type(resource_type) is int or resource_type is UNSET)
+                    and (type(limit) is float or type(limit) is int or limit is UNSET)
+                    and (type(list_name) is str or list_name is UNSET)
+                    and (
+                        custom_flow is UNSET
+                        or (
+                            type(custom_flow) is list
+                            and all(type(_item) is str for _item in custom_flow)
+                        )
+                    )
+                    and (
+                        background_job_id is None
+                        or type(background_job_id) is str
+                        or background_job_id is UNSET
+                    )
+                    and (
+                        live_list_workflow_id is None
+                        or type(live_list_workflow_id) is str
+                        or live_list_workflow_id is UNSET
+                    )
+                ):
+                    return super_search_leads_enrichment
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -190,61 +205,18 @@ class SuperSearchLeadsEnrichment:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("resource_id", (str,), None),
-    (
-        "resource_type",
-        (
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_flow",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "background_job_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "live_list_workflow_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization_id", "organization_id", True),
+    ("resource_id", "resource_id", True),
+    ("resource_type", "resource_type", False),
+    ("search_filters", "search_filters", False),
+    ("limit", "limit", False),
+    ("list_name", "list_name", False),
+    ("custom_flow", "custom_flow", False),
+    ("background_job_id", "background_job_id", False),
+    ("live_list_workflow_id", "live_list_workflow_id", False),
 )
 
 

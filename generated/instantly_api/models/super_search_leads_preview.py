@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchLeadsPreview")
@@ -31,66 +33,75 @@ class SuperSearchLeadsPreview:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        number_of_leads = self.number_of_leads
+        try:
+            number_of_leads = self.number_of_leads
 
-        number_of_redacted_results = self.number_of_redacted_results
+            number_of_redacted_results = self.number_of_redacted_results
 
-        leads: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.leads, Unset):
-            leads = []
-            for leads_item_data in self.leads:
-                leads_item = leads_item_data.to_dict()
-                leads.append(leads_item)
+            leads: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.leads, Unset):
+                if not isinstance(self.leads, list):
+                    raise TypeError("not a list")
+                leads = []
+                for leads_item_data in self.leads:
+                    leads_item = leads_item_data.to_dict()
+                    leads.append(leads_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if number_of_leads is not UNSET:
-            field_dict["number_of_leads"] = number_of_leads
-        if number_of_redacted_results is not UNSET:
-            field_dict["number_of_redacted_results"] = number_of_redacted_results
-        if leads is not UNSET:
-            field_dict["leads"] = leads
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if number_of_leads is not UNSET:
+                field_dict["number_of_leads"] = number_of_leads
+            if number_of_redacted_results is not UNSET:
+                field_dict["number_of_redacted_results"] = number_of_redacted_results
+            if leads is not UNSET:
+                field_dict["leads"] = leads
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        number_of_leads = d.pop("number_of_leads", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                number_of_leads = d.pop("number_of_leads", UNSET)
 
-        number_of_redacted_results = d.pop("number_of_redacted_results", UNSET)
+                number_of_redacted_results = d.pop("number_of_redacted_results", UNSET)
 
-        _leads = d.pop("leads", UNSET)
-        leads: list[SuperSearchLeadsPreviewLeadsItem] | Unset = UNSET
-        if _leads is not UNSET:
-            leads = []
-            for leads_item_data in _leads:
-                leads_item = SuperSearchLeadsPreviewLeadsItem.from_dict(leads_item_data)
+                _leads = d.pop("leads", UNSET)
+                leads: list[SuperSearchLeadsPreviewLeadsItem] | Unset = UNSET
+                if _leads is not UNSET:
+                    if type(_leads) is not list:
+                        raise TypeError("leads is not a list")
+                    leads = []
+                    for leads_item_data in _leads:
+                        leads_item = SuperSearchLeadsPreviewLeadsItem.from_dict(leads_item_data)
 
-                leads.append(leads_item)
+                        leads.append(leads_item)
 
-        super_search_leads_preview = cls(
-            number_of_leads,
-            number_of_redacted_results,
-            leads,
-        )
+                super_search_leads_preview = cls(
+                    number_of_leads,
+                    number_of_redacted_results,
+                    leads,
+                )
 
-        super_search_leads_preview.additional_properties = d
-        if not (
-            (
-                type(number_of_leads) is float
-                or type(number_of_leads) is int
-                or number_of_leads is UNSET
-            )
-            and (
-                type(number_of_redacted_results) is float
-                or type(number_of_redacted_results) is int
-                or number_of_redacted_results is UNSET
-            )
-        ):
-            _check_shape(super_search_leads_preview, _SHAPE)
-        return super_search_leads_preview
+                super_search_leads_preview.additional_properties = d
+                if (
+                    type(number_of_leads) is float
+                    or type(number_of_leads) is int
+                    or number_of_leads is UNSET
+                ) and (
+                    type(number_of_redacted_results) is float
+                    or type(number_of_redacted_results) is int
+                    or number_of_redacted_results is UNSET
+                ):
+                    return super_search_leads_preview
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -109,25 +120,11 @@ class SuperSearchLeadsPreview:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "number_of_leads",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "number_of_redacted_results",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("number_of_leads", "number_of_leads", False),
+    ("number_of_redacted_results", "number_of_redacted_results", False),
+    ("leads", "leads", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SuperSearchLeadsPreviewLeadsItem")
@@ -45,103 +47,111 @@ class SuperSearchLeadsPreviewLeadsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        first_name = self.first_name
+        try:
+            first_name = self.first_name
 
-        last_name = self.last_name
+            last_name = self.last_name
 
-        full_name = self.full_name
+            full_name = self.full_name
 
-        job_title = self.job_title
+            job_title = self.job_title
 
-        location = self.location
+            location = self.location
 
-        linked_in = self.linked_in
+            linked_in = self.linked_in
 
-        company_name = self.company_name
+            company_name = self.company_name
 
-        company_logo = self.company_logo
+            company_logo = self.company_logo
 
-        company_id = self.company_id
+            company_id = self.company_id
 
-        is_owned = self.is_owned
+            is_owned = self.is_owned
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if first_name is not UNSET:
-            field_dict["firstName"] = first_name
-        if last_name is not UNSET:
-            field_dict["lastName"] = last_name
-        if full_name is not UNSET:
-            field_dict["fullName"] = full_name
-        if job_title is not UNSET:
-            field_dict["jobTitle"] = job_title
-        if location is not UNSET:
-            field_dict["location"] = location
-        if linked_in is not UNSET:
-            field_dict["linkedIn"] = linked_in
-        if company_name is not UNSET:
-            field_dict["companyName"] = company_name
-        if company_logo is not UNSET:
-            field_dict["companyLogo"] = company_logo
-        if company_id is not UNSET:
-            field_dict["companyId"] = company_id
-        if is_owned is not UNSET:
-            field_dict["isOwned"] = is_owned
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if first_name is not UNSET:
+                field_dict["firstName"] = first_name
+            if last_name is not UNSET:
+                field_dict["lastName"] = last_name
+            if full_name is not UNSET:
+                field_dict["fullName"] = full_name
+            if job_title is not UNSET:
+                field_dict["jobTitle"] = job_title
+            if location is not UNSET:
+                field_dict["location"] = location
+            if linked_in is not UNSET:
+                field_dict["linkedIn"] = linked_in
+            if company_name is not UNSET:
+                field_dict["companyName"] = company_name
+            if company_logo is not UNSET:
+                field_dict["companyLogo"] = company_logo
+            if company_id is not UNSET:
+                field_dict["companyId"] = company_id
+            if is_owned is not UNSET:
+                field_dict["isOwned"] = is_owned
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first_name = d.pop("firstName", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                first_name = d.pop("firstName", UNSET)
 
-        last_name = d.pop("lastName", UNSET)
+                last_name = d.pop("lastName", UNSET)
 
-        full_name = d.pop("fullName", UNSET)
+                full_name = d.pop("fullName", UNSET)
 
-        job_title = d.pop("jobTitle", UNSET)
+                job_title = d.pop("jobTitle", UNSET)
 
-        location = d.pop("location", UNSET)
+                location = d.pop("location", UNSET)
 
-        linked_in = d.pop("linkedIn", UNSET)
+                linked_in = d.pop("linkedIn", UNSET)
 
-        company_name = d.pop("companyName", UNSET)
+                company_name = d.pop("companyName", UNSET)
 
-        company_logo = d.pop("companyLogo", UNSET)
+                company_logo = d.pop("companyLogo", UNSET)
 
-        company_id = d.pop("companyId", UNSET)
+                company_id = d.pop("companyId", UNSET)
 
-        is_owned = d.pop("isOwned", UNSET)
+                is_owned = d.pop("isOwned", UNSET)
 
-        super_search_leads_preview_leads_item = cls(
-            first_name,
-            last_name,
-            full_name,
-            job_title,
-            location,
-            linked_in,
-            company_name,
-            company_logo,
-            company_id,
-            is_owned,
-        )
+                super_search_leads_preview_leads_item = cls(
+                    first_name,
+                    last_name,
+                    full_name,
+                    job_title,
+                    location,
+                    linked_in,
+                    company_name,
+                    company_logo,
+                    company_id,
+                    is_owned,
+                )
 
-        super_search_leads_preview_leads_item.additional_properties = d
-        if not (
-            (type(first_name) is str or first_name is UNSET)
-            and (type(last_name) is str or last_name is UNSET)
-            and (type(full_name) is str or full_name is UNSET)
-            and (type(job_title) is str or job_title is UNSET)
-            and (type(location) is str or location is UNSET)
-            and (type(linked_in) is str or linked_in is UNSET)
-            and (type(company_name) is str or company_name is UNSET)
-            and (type(company_logo) is str or company_logo is UNSET)
-            and (type(company_id) is str or company_id is UNSET)
-            and (type(is_owned) is bool or is_owned is UNSET)
-        ):
-            _check_shape(super_search_leads_preview_leads_item, _SHAPE)
-        return super_search_leads_preview_leads_item
+                super_search_leads_preview_leads_item.additional_properties = d
+                if (
+                    (type(first_name) is str or first_name is UNSET)
+                    and (type(last_name) is str or last_name is UNSET)
+                    and (type(full_name) is str or full_name is UNSET)
+                    and (type(job_title) is str or job_title is UNSET)
+                    and (type(location) is str or location is UNSET)
+                    and (type(linked_in) is str or linked_in is UNSET)
+                    and (type(company_name) is str or company_name is UNSET)
+                    and (type(company_logo) is str or company_logo is UNSET)
+                    and (type(company_id) is str or company_id is UNSET)
+                    and (type(is_owned) is bool or is_owned is UNSET)
+                ):
+                    return super_search_leads_preview_leads_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -160,85 +170,16 @@ class SuperSearchLeadsPreviewLeadsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "first_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "full_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "job_title",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "location",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "linked_in",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_logo",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "company_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_owned",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("first_name", "firstName", False),
+    ("last_name", "lastName", False),
+    ("full_name", "fullName", False),
+    ("job_title", "jobTitle", False),
+    ("location", "location", False),
+    ("linked_in", "linkedIn", False),
+    ("company_name", "companyName", False),
+    ("company_logo", "companyLogo", False),
+    ("company_id", "companyId", False),
+    ("is_owned", "isOwned", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TestAccountVitalsBody")
@@ -25,34 +27,41 @@ class TestAccountVitalsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        accounts: list[str] | Unset = UNSET
-        if not isinstance(self.accounts, Unset):
-            accounts = self.accounts
+        try:
+            accounts: list[str] | Unset = UNSET
+            if not isinstance(self.accounts, Unset):
+                accounts = self.accounts
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if accounts is not UNSET:
-            field_dict["accounts"] = accounts
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if accounts is not UNSET:
+                field_dict["accounts"] = accounts
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        accounts = cast(list[str], d.pop("accounts", UNSET))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                accounts = cast(list[str], d.pop("accounts", UNSET))
 
-        test_account_vitals_body = cls(
-            accounts,
-        )
+                test_account_vitals_body = cls(
+                    accounts,
+                )
 
-        test_account_vitals_body.additional_properties = d
-        if not (
-            accounts is UNSET
-            or (type(accounts) is list and all(type(_item) is str for _item in accounts))
-        ):
-            _check_shape(test_account_vitals_body, _SHAPE)
-        return test_account_vitals_body
+                test_account_vitals_body.additional_properties = d
+                if accounts is UNSET or (
+                    type(accounts) is list and all(type(_item) is str for _item in accounts)
+                ):
+                    return test_account_vitals_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -71,13 +80,5 @@ class TestAccountVitalsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "accounts",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("accounts", "accounts", False),)

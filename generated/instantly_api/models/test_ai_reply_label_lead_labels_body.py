@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="TestAiReplyLabelLeadLabelsBody")
 
@@ -25,31 +28,37 @@ class TestAiReplyLabelLeadLabelsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        reply_text = self.reply_text
+        try:
+            reply_text = self.reply_text
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reply_text": reply_text,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if reply_text is not UNSET:
+                field_dict["reply_text"] = reply_text
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        reply_text = d.pop("reply_text")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                reply_text = d.pop("reply_text")
 
-        test_ai_reply_label_lead_labels_body = cls(
-            reply_text,
-        )
+                test_ai_reply_label_lead_labels_body = cls(
+                    reply_text,
+                )
 
-        test_ai_reply_label_lead_labels_body.additional_properties = d
-        if not (type(reply_text) is str):
-            _check_shape(test_ai_reply_label_lead_labels_body, _SHAPE)
-        return test_ai_reply_label_lead_labels_body
+                test_ai_reply_label_lead_labels_body.additional_properties = d
+                if type(reply_text) is str:
+                    return test_ai_reply_label_lead_labels_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -68,4 +77,5 @@ class TestAiReplyLabelLeadLabelsBody:
         return key in self.additional_properties
 
 
-_SHAPE = (("reply_text", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("reply_text", "reply_text", True),)

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="TestEmailResultType1")
 
@@ -24,31 +27,37 @@ class TestEmailResultType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        error = self.error
+        try:
+            error = self.error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "error": error,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if error is not UNSET:
+                field_dict["error"] = error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        error = d.pop("error")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                error = d.pop("error")
 
-        test_email_result_type_1 = cls(
-            error,
-        )
+                test_email_result_type_1 = cls(
+                    error,
+                )
 
-        test_email_result_type_1.additional_properties = d
-        if not (type(error) is str):
-            _check_shape(test_email_result_type_1, _SHAPE)
-        return test_email_result_type_1
+                test_email_result_type_1.additional_properties = d
+                if type(error) is str:
+                    return test_email_result_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -67,4 +76,5 @@ class TestEmailResultType1:
         return key in self.additional_properties
 
 
-_SHAPE = (("error", (str,), None),)
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("error", "error", True),)

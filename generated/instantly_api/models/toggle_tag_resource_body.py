@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToggleTagResourceBody")
@@ -46,107 +48,116 @@ class ToggleTagResourceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_ids = self.tag_ids
+        try:
+            tag_ids = self.tag_ids
 
-        resource_type = self.resource_type
+            resource_type = self.resource_type
 
-        assign = self.assign
+            assign = self.assign
 
-        resource_ids: list[str] | Unset = UNSET
-        if not isinstance(self.resource_ids, Unset):
-            resource_ids = self.resource_ids
+            resource_ids: list[str] | Unset = UNSET
+            if not isinstance(self.resource_ids, Unset):
+                resource_ids = self.resource_ids
 
-        excluded_resource_ids: list[str] | Unset = UNSET
-        if not isinstance(self.excluded_resource_ids, Unset):
-            excluded_resource_ids = self.excluded_resource_ids
+            excluded_resource_ids: list[str] | Unset = UNSET
+            if not isinstance(self.excluded_resource_ids, Unset):
+                excluded_resource_ids = self.excluded_resource_ids
 
-        selected_all = self.selected_all
+            selected_all = self.selected_all
 
-        filter_: dict[str, Any] | None | str | Unset
-        if isinstance(self.filter_, Unset):
-            filter_ = UNSET
-        elif isinstance(self.filter_, ToggleTagResourceBodyFilterType1):
-            filter_ = self.filter_.to_dict()
-        else:
-            filter_ = self.filter_
+            filter_: dict[str, Any] | None | str | Unset
+            if isinstance(self.filter_, Unset):
+                filter_ = UNSET
+            elif isinstance(self.filter_, ToggleTagResourceBodyFilterType1):
+                filter_ = self.filter_.to_dict()
+            else:
+                filter_ = self.filter_
 
-        search = self.search
+            search = self.search
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "tag_ids": tag_ids,
-                "resource_type": resource_type,
-                "assign": assign,
-            }
-        )
-        if resource_ids is not UNSET:
-            field_dict["resource_ids"] = resource_ids
-        if excluded_resource_ids is not UNSET:
-            field_dict["excluded_resource_ids"] = excluded_resource_ids
-        if selected_all is not UNSET:
-            field_dict["selected_all"] = selected_all
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if search is not UNSET:
-            field_dict["search"] = search
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if tag_ids is not UNSET:
+                field_dict["tag_ids"] = tag_ids
+            if resource_type is not UNSET:
+                field_dict["resource_type"] = resource_type
+            if assign is not UNSET:
+                field_dict["assign"] = assign
+            if resource_ids is not UNSET:
+                field_dict["resource_ids"] = resource_ids
+            if excluded_resource_ids is not UNSET:
+                field_dict["excluded_resource_ids"] = excluded_resource_ids
+            if selected_all is not UNSET:
+                field_dict["selected_all"] = selected_all
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if search is not UNSET:
+                field_dict["search"] = search
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tag_ids = cast(list[str], d.pop("tag_ids"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                tag_ids = cast(list[str], d.pop("tag_ids"))
 
-        resource_type = d.pop("resource_type")
+                resource_type = d.pop("resource_type")
 
-        assign = d.pop("assign")
+                assign = d.pop("assign")
 
-        resource_ids = cast(list[str], d.pop("resource_ids", UNSET))
+                resource_ids = cast(list[str], d.pop("resource_ids", UNSET))
 
-        excluded_resource_ids = cast(list[str], d.pop("excluded_resource_ids", UNSET))
+                excluded_resource_ids = cast(list[str], d.pop("excluded_resource_ids", UNSET))
 
-        selected_all = d.pop("selected_all", UNSET)
+                selected_all = d.pop("selected_all", UNSET)
 
-        filter_ = _parse_filter_(d.pop("filter", UNSET))
+                filter_ = _parse_filter_(d.pop("filter", UNSET))
 
-        search = d.pop("search", UNSET)
+                search = d.pop("search", UNSET)
 
-        toggle_tag_resource_body = cls(
-            tag_ids,
-            resource_type,
-            assign,
-            resource_ids,
-            excluded_resource_ids,
-            selected_all,
-            filter_,
-            search,
-        )
-
-        toggle_tag_resource_body.additional_properties = d
-        if not (
-            (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
-            and type(resource_type) is int
-            and type(assign) is bool
-            and (
-                resource_ids is UNSET
-                or (
-                    type(resource_ids) is list and all(type(_item) is str for _item in resource_ids)
+                toggle_tag_resource_body = cls(
+                    tag_ids,
+                    resource_type,
+                    assign,
+                    resource_ids,
+                    excluded_resource_ids,
+                    selected_all,
+                    filter_,
+                    search,
                 )
-            )
-            and (
-                excluded_resource_ids is UNSET
-                or (
-                    type(excluded_resource_ids) is list
-                    and all(type(_item) is str for _item in excluded_resource_ids)
-                )
-            )
-            and (type(selected_all) is bool or selected_all is UNSET)
-            and (type(search) is str or search is UNSET)
-        ):
-            _check_shape(toggle_tag_resource_body, _SHAPE)
-        return toggle_tag_resource_body
+
+                toggle_tag_resource_body.additional_properties = d
+                if (
+                    (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+                    and type(resource_type) is int
+                    and type(assign) is bool
+                    and (
+                        resource_ids is UNSET
+                        or (
+                            type(resource_ids) is list
+                            and all(type(_item) is str for _item in resource_ids)
+                        )
+                    )
+                    and (
+                        excluded_resource_ids is UNSET
+                        or (
+                            type(excluded_resource_ids) is list
+                            and all(type(_item) is str for _item in excluded_resource_ids)
+                        )
+                    )
+                    and (type(selected_all) is bool or selected_all is UNSET)
+                    and (type(search) is str or search is UNSET)
+                ):
+                    return toggle_tag_resource_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -186,42 +197,16 @@ def _parse_filter_(data: object) -> None | str | ToggleTagResourceBodyFilterType
     )
 
 
-_SHAPE = (
-    ("tag_ids", (list,), (str,)),
-    ("resource_type", (int,), None),
-    ("assign", (bool,), None),
-    (
-        "resource_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "excluded_resource_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "selected_all",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tag_ids", "tag_ids", True),
+    ("resource_type", "resource_type", True),
+    ("assign", "assign", True),
+    ("resource_ids", "resource_ids", False),
+    ("excluded_resource_ids", "excluded_resource_ids", False),
+    ("selected_all", "selected_all", False),
+    ("filter_", "filter", False),
+    ("search", "search", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ToggleTagResourceBodyFilterType1")
@@ -36,81 +38,92 @@ class ToggleTagResourceBodyFilterType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        tag_id: str | Unset
-        if isinstance(self.tag_id, Unset):
-            tag_id = UNSET
-        else:
-            tag_id = self.tag_id
+        try:
+            tag_id: str | Unset
+            if isinstance(self.tag_id, Unset):
+                tag_id = UNSET
+            else:
+                tag_id = self.tag_id
 
-        tag_ids: list[str] | Unset = UNSET
-        if not isinstance(self.tag_ids, Unset):
-            tag_ids = self.tag_ids
+            tag_ids: list[str] | Unset = UNSET
+            if not isinstance(self.tag_ids, Unset):
+                tag_ids = self.tag_ids
 
-        tag_ids_all: list[str] | Unset = UNSET
-        if not isinstance(self.tag_ids_all, Unset):
-            tag_ids_all = self.tag_ids_all
+            tag_ids_all: list[str] | Unset = UNSET
+            if not isinstance(self.tag_ids_all, Unset):
+                tag_ids_all = self.tag_ids_all
 
-        filter_: None | str | Unset
-        if isinstance(self.filter_, Unset):
-            filter_ = UNSET
-        else:
-            filter_ = self.filter_
+            filter_: None | str | Unset
+            if isinstance(self.filter_, Unset):
+                filter_ = UNSET
+            else:
+                filter_ = self.filter_
 
-        search = self.search
+            search = self.search
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if tag_id is not UNSET:
-            field_dict["tag_id"] = tag_id
-        if tag_ids is not UNSET:
-            field_dict["tag_ids"] = tag_ids
-        if tag_ids_all is not UNSET:
-            field_dict["tag_ids_all"] = tag_ids_all
-        if filter_ is not UNSET:
-            field_dict["filter"] = filter_
-        if search is not UNSET:
-            field_dict["search"] = search
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if tag_id is not UNSET:
+                field_dict["tag_id"] = tag_id
+            if tag_ids is not UNSET:
+                field_dict["tag_ids"] = tag_ids
+            if tag_ids_all is not UNSET:
+                field_dict["tag_ids_all"] = tag_ids_all
+            if filter_ is not UNSET:
+                field_dict["filter"] = filter_
+            if search is not UNSET:
+                field_dict["search"] = search
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        tag_id = d.pop("tag_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                tag_id = d.pop("tag_id", UNSET)
 
-        tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
+                tag_ids = cast(list[str], d.pop("tag_ids", UNSET))
 
-        tag_ids_all = cast(list[str], d.pop("tag_ids_all", UNSET))
+                tag_ids_all = cast(list[str], d.pop("tag_ids_all", UNSET))
 
-        filter_ = d.pop("filter", UNSET)
+                filter_ = d.pop("filter", UNSET)
 
-        search = d.pop("search", UNSET)
+                search = d.pop("search", UNSET)
 
-        toggle_tag_resource_body_filter_type_1 = cls(
-            tag_id,
-            tag_ids,
-            tag_ids_all,
-            filter_,
-            search,
-        )
+                toggle_tag_resource_body_filter_type_1 = cls(
+                    tag_id,
+                    tag_ids,
+                    tag_ids_all,
+                    filter_,
+                    search,
+                )
 
-        toggle_tag_resource_body_filter_type_1.additional_properties = d
-        if not (
-            (type(tag_id) is str or tag_id is UNSET)
-            and (
-                tag_ids is UNSET
-                or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
-            )
-            and (
-                tag_ids_all is UNSET
-                or (type(tag_ids_all) is list and all(type(_item) is str for _item in tag_ids_all))
-            )
-            and (filter_ is None or type(filter_) is str or filter_ is UNSET)
-            and (type(search) is str or search is UNSET)
-        ):
-            _check_shape(toggle_tag_resource_body_filter_type_1, _SHAPE)
-        return toggle_tag_resource_body_filter_type_1
+                toggle_tag_resource_body_filter_type_1.additional_properties = d
+                if (
+                    (type(tag_id) is str or tag_id is UNSET)
+                    and (
+                        tag_ids is UNSET
+                        or (type(tag_ids) is list and all(type(_item) is str for _item in tag_ids))
+                    )
+                    and (
+                        tag_ids_all is UNSET
+                        or (
+                            type(tag_ids_all) is list
+                            and all(type(_item) is str for _item in tag_ids_all)
+                        )
+                    )
+                    and (filter_ is None or type(filter_) is str or filter_ is UNSET)
+                    and (type(search) is str or search is UNSET)
+                ):
+                    return toggle_tag_resource_body_filter_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -129,46 +142,11 @@ class ToggleTagResourceBodyFilterType1:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "tag_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "tag_ids",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "tag_ids_all",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "filter_",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "search",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("tag_id", "tag_id", False),
+    ("tag_ids", "tag_ids", False),
+    ("tag_ids_all", "tag_ids_all", False),
+    ("filter_", "filter", False),
+    ("search", "search", False),
 )

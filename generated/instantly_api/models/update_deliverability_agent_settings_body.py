@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
+
 T = TypeVar("T", bound="UpdateDeliverabilityAgentSettingsBody")
 
 
@@ -23,33 +28,40 @@ class UpdateDeliverabilityAgentSettingsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        slack: dict[str, Any] | None
-        if isinstance(self.slack, UpdateDeliverabilityAgentSettingsBodySlackType0):
-            slack = self.slack.to_dict()
-        else:
-            slack = self.slack
+        try:
+            slack: dict[str, Any] | None
+            if isinstance(self.slack, UpdateDeliverabilityAgentSettingsBodySlackType0):
+                slack = self.slack.to_dict()
+            else:
+                slack = self.slack
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "slack": slack,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if slack is not UNSET:
+                field_dict["slack"] = slack
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        slack = _parse_slack(d.pop("slack"))
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                slack = _parse_slack(d.pop("slack"))
 
-        update_deliverability_agent_settings_body = cls(
-            slack,
-        )
+                update_deliverability_agent_settings_body = cls(
+                    slack,
+                )
 
-        update_deliverability_agent_settings_body.additional_properties = d
-        return update_deliverability_agent_settings_body
+                update_deliverability_agent_settings_body.additional_properties = d
+                return update_deliverability_agent_settings_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -83,6 +95,10 @@ def _parse_slack(data: object) -> None | UpdateDeliverabilityAgentSettingsBodySl
         f"UpdateDeliverabilityAgentSettingsBody.slack is {type(data).__name__} {data!r:.60}, "
         "not None | UpdateDeliverabilityAgentSettingsBodySlackType0"
     )
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("slack", "slack", True),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateDomainForwardingBody")
@@ -29,41 +31,46 @@ class UpdateDomainForwardingBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        forwarding_domain = self.forwarding_domain
+        try:
+            forwarding_domain = self.forwarding_domain
 
-        forwarding_mode = self.forwarding_mode
+            forwarding_mode = self.forwarding_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "forwarding_domain": forwarding_domain,
-            }
-        )
-        if forwarding_mode is not UNSET:
-            field_dict["forwarding_mode"] = forwarding_mode
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if forwarding_domain is not UNSET:
+                field_dict["forwarding_domain"] = forwarding_domain
+            if forwarding_mode is not UNSET:
+                field_dict["forwarding_mode"] = forwarding_mode
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        forwarding_domain = d.pop("forwarding_domain")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                forwarding_domain = d.pop("forwarding_domain")
 
-        forwarding_mode = d.pop("forwarding_mode", UNSET)
+                forwarding_mode = d.pop("forwarding_mode", UNSET)
 
-        update_domain_forwarding_body = cls(
-            forwarding_domain,
-            forwarding_mode,
-        )
+                update_domain_forwarding_body = cls(
+                    forwarding_domain,
+                    forwarding_mode,
+                )
 
-        update_domain_forwarding_body.additional_properties = d
-        if not (
-            type(forwarding_domain) is str
-            and (type(forwarding_mode) is str or forwarding_mode is UNSET)
-        ):
-            _check_shape(update_domain_forwarding_body, _SHAPE)
-        return update_domain_forwarding_body
+                update_domain_forwarding_body.additional_properties = d
+                if type(forwarding_domain) is str and (
+                    type(forwarding_mode) is str or forwarding_mode is UNSET
+                ):
+                    return update_domain_forwarding_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -82,14 +89,8 @@ class UpdateDomainForwardingBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("forwarding_domain", (str,), None),
-    (
-        "forwarding_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("forwarding_domain", "forwarding_domain", True),
+    ("forwarding_mode", "forwarding_mode", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateEnrichmentSettingsForResourceBody")
@@ -31,47 +33,55 @@ class UpdateEnrichmentSettingsForResourceBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        auto_update = self.auto_update
+        try:
+            auto_update = self.auto_update
 
-        skip_rows_without_email = self.skip_rows_without_email
+            skip_rows_without_email = self.skip_rows_without_email
 
-        is_evergreen = self.is_evergreen
+            is_evergreen = self.is_evergreen
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if auto_update is not UNSET:
-            field_dict["auto_update"] = auto_update
-        if skip_rows_without_email is not UNSET:
-            field_dict["skip_rows_without_email"] = skip_rows_without_email
-        if is_evergreen is not UNSET:
-            field_dict["is_evergreen"] = is_evergreen
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if auto_update is not UNSET:
+                field_dict["auto_update"] = auto_update
+            if skip_rows_without_email is not UNSET:
+                field_dict["skip_rows_without_email"] = skip_rows_without_email
+            if is_evergreen is not UNSET:
+                field_dict["is_evergreen"] = is_evergreen
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        auto_update = d.pop("auto_update", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                auto_update = d.pop("auto_update", UNSET)
 
-        skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
+                skip_rows_without_email = d.pop("skip_rows_without_email", UNSET)
 
-        is_evergreen = d.pop("is_evergreen", UNSET)
+                is_evergreen = d.pop("is_evergreen", UNSET)
 
-        update_enrichment_settings_for_resource_body = cls(
-            auto_update,
-            skip_rows_without_email,
-            is_evergreen,
-        )
+                update_enrichment_settings_for_resource_body = cls(
+                    auto_update,
+                    skip_rows_without_email,
+                    is_evergreen,
+                )
 
-        update_enrichment_settings_for_resource_body.additional_properties = d
-        if not (
-            (type(auto_update) is bool or auto_update is UNSET)
-            and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
-            and (type(is_evergreen) is bool or is_evergreen is UNSET)
-        ):
-            _check_shape(update_enrichment_settings_for_resource_body, _SHAPE)
-        return update_enrichment_settings_for_resource_body
+                update_enrichment_settings_for_resource_body.additional_properties = d
+                if (
+                    (type(auto_update) is bool or auto_update is UNSET)
+                    and (type(skip_rows_without_email) is bool or skip_rows_without_email is UNSET)
+                    and (type(is_evergreen) is bool or is_evergreen is UNSET)
+                ):
+                    return update_enrichment_settings_for_resource_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -90,29 +100,9 @@ class UpdateEnrichmentSettingsForResourceBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "auto_update",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_rows_without_email",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "is_evergreen",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("auto_update", "auto_update", False),
+    ("skip_rows_without_email", "skip_rows_without_email", False),
+    ("is_evergreen", "is_evergreen", False),
 )

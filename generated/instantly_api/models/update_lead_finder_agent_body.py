@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBody")
@@ -53,119 +55,132 @@ class UpdateLeadFinderAgentBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
+        try:
+            name = self.name
 
-        campaign_id = self.campaign_id
+            campaign_id = self.campaign_id
 
-        search_filters: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.search_filters, Unset):
-            search_filters = self.search_filters.to_dict()
+            search_filters: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.search_filters, Unset):
+                search_filters = self.search_filters.to_dict()
 
-        min_active_leads = self.min_active_leads
+            min_active_leads = self.min_active_leads
 
-        on_exhaustion = self.on_exhaustion
+            on_exhaustion = self.on_exhaustion
 
-        fallback_search_filters: dict[str, Any] | None | Unset
-        if isinstance(self.fallback_search_filters, Unset):
-            fallback_search_filters = UNSET
-        elif isinstance(
-            self.fallback_search_filters, UpdateLeadFinderAgentBodyFallbackSearchFiltersType0
-        ):
-            fallback_search_filters = self.fallback_search_filters.to_dict()
-        else:
-            fallback_search_filters = self.fallback_search_filters
+            fallback_search_filters: dict[str, Any] | None | Unset
+            if isinstance(self.fallback_search_filters, Unset):
+                fallback_search_filters = UNSET
+            elif isinstance(
+                self.fallback_search_filters, UpdateLeadFinderAgentBodyFallbackSearchFiltersType0
+            ):
+                fallback_search_filters = self.fallback_search_filters.to_dict()
+            else:
+                fallback_search_filters = self.fallback_search_filters
 
-        show_one_lead_per_company = self.show_one_lead_per_company
+            show_one_lead_per_company = self.show_one_lead_per_company
 
-        ai_enrichment: dict[str, Any] | None | Unset
-        if isinstance(self.ai_enrichment, Unset):
-            ai_enrichment = UNSET
-        elif isinstance(self.ai_enrichment, UpdateLeadFinderAgentBodyAiEnrichmentType0):
-            ai_enrichment = self.ai_enrichment.to_dict()
-        else:
-            ai_enrichment = self.ai_enrichment
+            ai_enrichment: dict[str, Any] | None | Unset
+            if isinstance(self.ai_enrichment, Unset):
+                ai_enrichment = UNSET
+            elif isinstance(self.ai_enrichment, UpdateLeadFinderAgentBodyAiEnrichmentType0):
+                ai_enrichment = self.ai_enrichment.to_dict()
+            else:
+                ai_enrichment = self.ai_enrichment
 
-        ai_enrichment_workflow = self.ai_enrichment_workflow
+            ai_enrichment_workflow = self.ai_enrichment_workflow
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if name is not UNSET:
-            field_dict["name"] = name
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if search_filters is not UNSET:
-            field_dict["search_filters"] = search_filters
-        if min_active_leads is not UNSET:
-            field_dict["min_active_leads"] = min_active_leads
-        if on_exhaustion is not UNSET:
-            field_dict["on_exhaustion"] = on_exhaustion
-        if fallback_search_filters is not UNSET:
-            field_dict["fallback_search_filters"] = fallback_search_filters
-        if show_one_lead_per_company is not UNSET:
-            field_dict["show_one_lead_per_company"] = show_one_lead_per_company
-        if ai_enrichment is not UNSET:
-            field_dict["ai_enrichment"] = ai_enrichment
-        if ai_enrichment_workflow is not UNSET:
-            field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if name is not UNSET:
+                field_dict["name"] = name
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if search_filters is not UNSET:
+                field_dict["search_filters"] = search_filters
+            if min_active_leads is not UNSET:
+                field_dict["min_active_leads"] = min_active_leads
+            if on_exhaustion is not UNSET:
+                field_dict["on_exhaustion"] = on_exhaustion
+            if fallback_search_filters is not UNSET:
+                field_dict["fallback_search_filters"] = fallback_search_filters
+            if show_one_lead_per_company is not UNSET:
+                field_dict["show_one_lead_per_company"] = show_one_lead_per_company
+            if ai_enrichment is not UNSET:
+                field_dict["ai_enrichment"] = ai_enrichment
+            if ai_enrichment_workflow is not UNSET:
+                field_dict["ai_enrichment_workflow"] = ai_enrichment_workflow
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                name = d.pop("name", UNSET)
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        _search_filters = d.pop("search_filters", UNSET)
-        search_filters: UpdateLeadFinderAgentBodySearchFilters | Unset
-        if isinstance(_search_filters, Unset):
-            search_filters = UNSET
-        else:
-            search_filters = UpdateLeadFinderAgentBodySearchFilters.from_dict(_search_filters)
+                _search_filters = d.pop("search_filters", UNSET)
+                search_filters: UpdateLeadFinderAgentBodySearchFilters | Unset
+                if isinstance(_search_filters, Unset):
+                    search_filters = UNSET
+                else:
+                    search_filters = UpdateLeadFinderAgentBodySearchFilters.from_dict(
+                        _search_filters
+                    )
 
-        min_active_leads = d.pop("min_active_leads", UNSET)
+                min_active_leads = d.pop("min_active_leads", UNSET)
 
-        on_exhaustion = d.pop("on_exhaustion", UNSET)
+                on_exhaustion = d.pop("on_exhaustion", UNSET)
 
-        fallback_search_filters = _parse_fallback_search_filters(
-            d.pop("fallback_search_filters", UNSET)
-        )
+                fallback_search_filters = _parse_fallback_search_filters(
+                    d.pop("fallback_search_filters", UNSET)
+                )
 
-        show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
+                show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
 
-        ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
+                ai_enrichment = _parse_ai_enrichment(d.pop("ai_enrichment", UNSET))
 
-        ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
+                ai_enrichment_workflow = d.pop("ai_enrichment_workflow", UNSET)
 
-        update_lead_finder_agent_body = cls(
-            name,
-            campaign_id,
-            search_filters,
-            min_active_leads,
-            on_exhaustion,
-            fallback_search_filters,
-            show_one_lead_per_company,
-            ai_enrichment,
-            ai_enrichment_workflow,
-        )
+                update_lead_finder_agent_body = cls(
+                    name,
+                    campaign_id,
+                    search_filters,
+                    min_active_leads,
+                    on_exhaustion,
+                    fallback_search_filters,
+                    show_one_lead_per_company,
+                    ai_enrichment,
+                    ai_enrichment_workflow,
+                )
 
-        update_lead_finder_agent_body.additional_properties = d
-        if not (
-            (type(name) is str or name is UNSET)
-            and (type(campaign_id) is str or campaign_id is UNSET)
-            and (
-                type(min_active_leads) is float
-                or type(min_active_leads) is int
-                or min_active_leads is UNSET
-            )
-            and (type(on_exhaustion) is str or on_exhaustion is UNSET)
-            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
-            and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
-        ):
-            _check_shape(update_lead_finder_agent_body, _SHAPE)
-        return update_lead_finder_agent_body
+                update_lead_finder_agent_body.additional_properties = d
+                if (
+                    (type(name) is str or name is UNSET)
+                    and (type(campaign_id) is str or campaign_id is UNSET)
+                    and (
+                        type(min_active_leads) is float
+                        or type(min_active_leads) is int
+                        or min_active_leads is UNSET
+                    )
+                    and (type(on_exhaustion) is str or on_exhaustion is UNSET)
+                    and (
+                        type(show_one_lead_per_company) is bool
+                        or show_one_lead_per_company is UNSET
+                    )
+                    and (type(ai_enrichment_workflow) is str or ai_enrichment_workflow is UNSET)
+                ):
+                    return update_lead_finder_agent_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -226,56 +241,17 @@ def _parse_ai_enrichment(data: object) -> None | Unset | UpdateLeadFinderAgentBo
     )
 
 
-_SHAPE = (
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "min_active_leads",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "on_exhaustion",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "show_one_lead_per_company",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_enrichment_workflow",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("name", "name", False),
+    ("campaign_id", "campaign_id", False),
+    ("search_filters", "search_filters", False),
+    ("min_active_leads", "min_active_leads", False),
+    ("on_exhaustion", "on_exhaustion", False),
+    ("fallback_search_filters", "fallback_search_filters", False),
+    ("show_one_lead_per_company", "show_one_lead_per_company", False),
+    ("ai_enrichment", "ai_enrichment", False),
+    ("ai_enrichment_workflow", "ai_enrichment_workflow", False),
 )
 
 

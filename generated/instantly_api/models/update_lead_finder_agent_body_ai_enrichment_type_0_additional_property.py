@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty")
@@ -46,123 +48,127 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        model_version = self.model_version
+        try:
+            model_version = self.model_version
 
-        prompt = self.prompt
+            prompt = self.prompt
 
-        input_columns: list[str] | Unset = UNSET
-        if not isinstance(self.input_columns, Unset):
-            input_columns = self.input_columns
+            input_columns: list[str] | Unset = UNSET
+            if not isinstance(self.input_columns, Unset):
+                input_columns = self.input_columns
 
-        use_instantly_account = self.use_instantly_account
+            use_instantly_account = self.use_instantly_account
 
-        overwrite = self.overwrite
+            overwrite = self.overwrite
 
-        order = self.order
+            order = self.order
 
-        required = self.required
+            required = self.required
 
-        verb = self.verb
+            verb = self.verb
 
-        object_ = self.object_
+            object_ = self.object_
 
-        fallback = self.fallback
+            fallback = self.fallback
 
-        skip_if_input_empty = self.skip_if_input_empty
+            skip_if_input_empty = self.skip_if_input_empty
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "model_version": model_version,
-            }
-        )
-        if prompt is not UNSET:
-            field_dict["prompt"] = prompt
-        if input_columns is not UNSET:
-            field_dict["input_columns"] = input_columns
-        if use_instantly_account is not UNSET:
-            field_dict["use_instantly_account"] = use_instantly_account
-        if overwrite is not UNSET:
-            field_dict["overwrite"] = overwrite
-        if order is not UNSET:
-            field_dict["order"] = order
-        if required is not UNSET:
-            field_dict["required"] = required
-        if verb is not UNSET:
-            field_dict["verb"] = verb
-        if object_ is not UNSET:
-            field_dict["object"] = object_
-        if fallback is not UNSET:
-            field_dict["fallback"] = fallback
-        if skip_if_input_empty is not UNSET:
-            field_dict["skip_if_input_empty"] = skip_if_input_empty
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if model_version is not UNSET:
+                field_dict["model_version"] = model_version
+            if prompt is not UNSET:
+                field_dict["prompt"] = prompt
+            if input_columns is not UNSET:
+                field_dict["input_columns"] = input_columns
+            if use_instantly_account is not UNSET:
+                field_dict["use_instantly_account"] = use_instantly_account
+            if overwrite is not UNSET:
+                field_dict["overwrite"] = overwrite
+            if order is not UNSET:
+                field_dict["order"] = order
+            if required is not UNSET:
+                field_dict["required"] = required
+            if verb is not UNSET:
+                field_dict["verb"] = verb
+            if object_ is not UNSET:
+                field_dict["object"] = object_
+            if fallback is not UNSET:
+                field_dict["fallback"] = fallback
+            if skip_if_input_empty is not UNSET:
+                field_dict["skip_if_input_empty"] = skip_if_input_empty
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        model_version = d.pop("model_version")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                model_version = d.pop("model_version")
 
-        prompt = d.pop("prompt", UNSET)
+                prompt = d.pop("prompt", UNSET)
 
-        input_columns = cast(list[str], d.pop("input_columns", UNSET))
+                input_columns = cast(list[str], d.pop("input_columns", UNSET))
 
-        use_instantly_account = d.pop("use_instantly_account", UNSET)
+                use_instantly_account = d.pop("use_instantly_account", UNSET)
 
-        overwrite = d.pop("overwrite", UNSET)
+                overwrite = d.pop("overwrite", UNSET)
 
-        order = d.pop("order", UNSET)
+                order = d.pop("order", UNSET)
 
-        required = d.pop("required", UNSET)
+                required = d.pop("required", UNSET)
 
-        verb = d.pop("verb", UNSET)
+                verb = d.pop("verb", UNSET)
 
-        object_ = d.pop("object", UNSET)
+                object_ = d.pop("object", UNSET)
 
-        fallback = d.pop("fallback", UNSET)
+                fallback = d.pop("fallback", UNSET)
 
-        skip_if_input_empty = d.pop("skip_if_input_empty", UNSET)
+                skip_if_input_empty = d.pop("skip_if_input_empty", UNSET)
 
-        update_lead_finder_agent_body_ai_enrichment_type_0_additional_property = cls(
-            model_version,
-            prompt,
-            input_columns,
-            use_instantly_account,
-            overwrite,
-            order,
-            required,
-            verb,
-            object_,
-            fallback,
-            skip_if_input_empty,
-        )
-
-        update_lead_finder_agent_body_ai_enrichment_type_0_additional_property.additional_properties = d
-        if not (
-            type(model_version) is str
-            and (type(prompt) is str or prompt is UNSET)
-            and (
-                input_columns is UNSET
-                or (
-                    type(input_columns) is list
-                    and all(type(_item) is str for _item in input_columns)
+                update_lead_finder_agent_body_ai_enrichment_type_0_additional_property = cls(
+                    model_version,
+                    prompt,
+                    input_columns,
+                    use_instantly_account,
+                    overwrite,
+                    order,
+                    required,
+                    verb,
+                    object_,
+                    fallback,
+                    skip_if_input_empty,
                 )
-            )
-            and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
-            and (type(overwrite) is bool or overwrite is UNSET)
-            and (type(order) is float or type(order) is int or order is UNSET)
-            and (type(required) is bool or required is UNSET)
-            and (type(verb) is str or verb is UNSET)
-            and (type(object_) is str or object_ is UNSET)
-            and (type(fallback) is str or fallback is UNSET)
-            and (type(skip_if_input_empty) is bool or skip_if_input_empty is UNSET)
-        ):
-            _check_shape(
-                update_lead_finder_agent_body_ai_enrichment_type_0_additional_property, _SHAPE
-            )
-        return update_lead_finder_agent_body_ai_enrichment_type_0_additional_property
+
+                update_lead_finder_agent_body_ai_enrichment_type_0_additional_property.additional_properties = d
+                if (
+                    type(model_version) is str
+                    and (type(prompt) is str or prompt is UNSET)
+                    and (
+                        input_columns is UNSET
+                        or (
+                            type(input_columns) is list
+                            and all(type(_item) is str for _item in input_columns)
+                        )
+                    )
+                    and (type(use_instantly_account) is bool or use_instantly_account is UNSET)
+                    and (type(overwrite) is bool or overwrite is UNSET)
+                    and (type(order) is float or type(order) is int or order is UNSET)
+                    and (type(required) is bool or required is UNSET)
+                    and (type(verb) is str or verb is UNSET)
+                    and (type(object_) is str or object_ is UNSET)
+                    and (type(fallback) is str or fallback is UNSET)
+                    and (type(skip_if_input_empty) is bool or skip_if_input_empty is UNSET)
+                ):
+                    return update_lead_finder_agent_body_ai_enrichment_type_0_additional_property
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -181,87 +187,17 @@ class UpdateLeadFinderAgentBodyAiEnrichmentType0AdditionalProperty:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("model_version", (str,), None),
-    (
-        "prompt",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "input_columns",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "use_instantly_account",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "overwrite",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "order",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "required",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "verb",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "object_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "fallback",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "skip_if_input_empty",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("model_version", "model_version", True),
+    ("prompt", "prompt", False),
+    ("input_columns", "input_columns", False),
+    ("use_instantly_account", "use_instantly_account", False),
+    ("overwrite", "overwrite", False),
+    ("order", "order", False),
+    ("required", "required", False),
+    ("verb", "verb", False),
+    ("object_", "object", False),
+    ("fallback", "fallback", False),
+    ("skip_if_input_empty", "skip_if_input_empty", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0")
@@ -123,515 +125,583 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        company_list_id = self.company_list_id
+        try:
+            company_list_id = self.company_list_id
 
-        locations: dict[str, Any] | list[dict[str, Any]] | Unset
-        if isinstance(self.locations, Unset):
-            locations = UNSET
-        elif isinstance(self.locations, list):
-            locations = []
-            for locations_type_0_item_data in self.locations:
-                locations_type_0_item: dict[str, Any]
-                if isinstance(
-                    locations_type_0_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,
-                ):
-                    locations_type_0_item = locations_type_0_item_data.to_dict()
-                else:
-                    locations_type_0_item = locations_type_0_item_data.to_dict()
+            locations: dict[str, Any] | list[dict[str, Any]] | Unset
+            if isinstance(self.locations, Unset):
+                locations = UNSET
+            elif isinstance(self.locations, list):
+                if not isinstance(self.locations, list):
+                    raise TypeError("not a list")
+                locations = []
+                for locations_type_0_item_data in self.locations:
+                    locations_type_0_item: dict[str, Any]
+                    if isinstance(
+                        locations_type_0_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0,
+                    ):
+                        locations_type_0_item = locations_type_0_item_data.to_dict()
+                    else:
+                        locations_type_0_item = locations_type_0_item_data.to_dict()
 
-                locations.append(locations_type_0_item)
+                    locations.append(locations_type_0_item)
 
-        else:
-            locations = self.locations.to_dict()
+            else:
+                locations = self.locations.to_dict()
 
-        department: list[str] | Unset = UNSET
-        if not isinstance(self.department, Unset):
-            department = self.department
+            department: list[str] | Unset = UNSET
+            if not isinstance(self.department, Unset):
+                department = self.department
 
-        level: list[str] | Unset = UNSET
-        if not isinstance(self.level, Unset):
-            level = self.level
+            level: list[str] | Unset = UNSET
+            if not isinstance(self.level, Unset):
+                level = self.level
 
-        employee_count: list[dict[str, Any] | str] | Unset = UNSET
-        if not isinstance(self.employee_count, Unset):
-            employee_count = []
-            for employee_count_item_data in self.employee_count:
-                employee_count_item: dict[str, Any] | str
-                if isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                elif isinstance(
-                    employee_count_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
-                ):
-                    employee_count_item = employee_count_item_data.to_dict()
-                else:
-                    employee_count_item = employee_count_item_data
-                employee_count.append(employee_count_item)
+            employee_count: list[dict[str, Any] | str] | Unset = UNSET
+            if not isinstance(self.employee_count, Unset):
+                if not isinstance(self.employee_count, list):
+                    raise TypeError("not a list")
+                employee_count = []
+                for employee_count_item_data in self.employee_count:
+                    employee_count_item: dict[str, Any] | str
+                    if isinstance(
+                        employee_count_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1,
+                    ):
+                        employee_count_item = employee_count_item_data.to_dict()
+                    elif isinstance(
+                        employee_count_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2,
+                    ):
+                        employee_count_item = employee_count_item_data.to_dict()
+                    elif isinstance(
+                        employee_count_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3,
+                    ):
+                        employee_count_item = employee_count_item_data.to_dict()
+                    elif isinstance(
+                        employee_count_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
+                    ):
+                        employee_count_item = employee_count_item_data.to_dict()
+                    else:
+                        employee_count_item = employee_count_item_data
+                    employee_count.append(employee_count_item)
 
-        revenue: list[str] | Unset = UNSET
-        if not isinstance(self.revenue, Unset):
-            revenue = self.revenue
+            revenue: list[str] | Unset = UNSET
+            if not isinstance(self.revenue, Unset):
+                revenue = self.revenue
 
-        news: list[str] | Unset = UNSET
-        if not isinstance(self.news, Unset):
-            news = self.news
+            news: list[str] | Unset = UNSET
+            if not isinstance(self.news, Unset):
+                news = self.news
 
-        job_listing: list[str] | Unset = UNSET
-        if not isinstance(self.job_listing, Unset):
-            job_listing = self.job_listing
+            job_listing: list[str] | Unset = UNSET
+            if not isinstance(self.job_listing, Unset):
+                job_listing = self.job_listing
 
-        job_listing_filter: list[str] | Unset = UNSET
-        if not isinstance(self.job_listing_filter, Unset):
-            job_listing_filter = self.job_listing_filter
+            job_listing_filter: list[str] | Unset = UNSET
+            if not isinstance(self.job_listing_filter, Unset):
+                job_listing_filter = self.job_listing_filter
 
-        title: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.title, Unset):
-            title = self.title.to_dict()
+            title: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.title, Unset):
+                title = self.title.to_dict()
 
-        name: list[str] | Unset = UNSET
-        if not isinstance(self.name, Unset):
-            name = self.name
+            name: list[str] | Unset = UNSET
+            if not isinstance(self.name, Unset):
+                name = self.name
 
-        company_name: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.company_name, Unset):
-            company_name = self.company_name.to_dict()
+            company_name: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.company_name, Unset):
+                company_name = self.company_name.to_dict()
 
-        look_alike = self.look_alike
+            look_alike = self.look_alike
 
-        lookAlike = self.lookAlike
+            lookAlike = self.lookAlike
 
-        look_alike_mode = self.look_alike_mode
+            look_alike_mode = self.look_alike_mode
 
-        technologies: list[str] | Unset = UNSET
-        if not isinstance(self.technologies, Unset):
-            technologies = self.technologies
+            technologies: list[str] | Unset = UNSET
+            if not isinstance(self.technologies, Unset):
+                technologies = self.technologies
 
-        fundingType: list[str] | Unset = UNSET
-        if not isinstance(self.fundingType, Unset):
-            fundingType = self.fundingType
+            fundingType: list[str] | Unset = UNSET
+            if not isinstance(self.fundingType, Unset):
+                fundingType = self.fundingType
 
-        locationMode = self.locationMode
+            locationMode = self.locationMode
 
-        keyword_filter: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.keyword_filter, Unset):
-            keyword_filter = self.keyword_filter.to_dict()
+            keyword_filter: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.keyword_filter, Unset):
+                keyword_filter = self.keyword_filter.to_dict()
 
-        industry: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.industry, Unset):
-            industry = self.industry.to_dict()
+            industry: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.industry, Unset):
+                industry = self.industry.to_dict()
 
-        sub_industry: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.sub_industry, Unset):
-            sub_industry = self.sub_industry.to_dict()
+            sub_industry: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.sub_industry, Unset):
+                sub_industry = self.sub_industry.to_dict()
 
-        domains: list[str] | Unset = UNSET
-        if not isinstance(self.domains, Unset):
-            domains = self.domains
+            domains: list[str] | Unset = UNSET
+            if not isinstance(self.domains, Unset):
+                domains = self.domains
 
-        website_visitors = self.website_visitors
+            website_visitors = self.website_visitors
 
-        funding_type: list[str] | Unset = UNSET
-        if not isinstance(self.funding_type, Unset):
-            funding_type = self.funding_type
+            funding_type: list[str] | Unset = UNSET
+            if not isinstance(self.funding_type, Unset):
+                funding_type = self.funding_type
 
-        signals: list[dict[str, Any] | str] | Unset = UNSET
-        if not isinstance(self.signals, Unset):
-            signals = []
-            for signals_item_data in self.signals:
-                signals_item: dict[str, Any] | str
-                if isinstance(
-                    signals_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
-                ):
-                    signals_item = signals_item_data.to_dict()
-                else:
-                    signals_item = signals_item_data
-                signals.append(signals_item)
+            signals: list[dict[str, Any] | str] | Unset = UNSET
+            if not isinstance(self.signals, Unset):
+                if not isinstance(self.signals, list):
+                    raise TypeError("not a list")
+                signals = []
+                for signals_item_data in self.signals:
+                    signals_item: dict[str, Any] | str
+                    if isinstance(
+                        signals_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
+                    ):
+                        signals_item = signals_item_data.to_dict()
+                    else:
+                        signals_item = signals_item_data
+                    signals.append(signals_item)
 
-        skip_owned_leads = self.skip_owned_leads
+            skip_owned_leads = self.skip_owned_leads
 
-        show_one_lead_per_company = self.show_one_lead_per_company
+            show_one_lead_per_company = self.show_one_lead_per_company
 
-        location_mode = self.location_mode
+            location_mode = self.location_mode
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if company_list_id is not UNSET:
-            field_dict["company_list_id"] = company_list_id
-        if locations is not UNSET:
-            field_dict["locations"] = locations
-        if department is not UNSET:
-            field_dict["department"] = department
-        if level is not UNSET:
-            field_dict["level"] = level
-        if employee_count is not UNSET:
-            field_dict["employeeCount"] = employee_count
-        if revenue is not UNSET:
-            field_dict["revenue"] = revenue
-        if news is not UNSET:
-            field_dict["news"] = news
-        if job_listing is not UNSET:
-            field_dict["jobListing"] = job_listing
-        if job_listing_filter is not UNSET:
-            field_dict["jobListingFilter"] = job_listing_filter
-        if title is not UNSET:
-            field_dict["title"] = title
-        if name is not UNSET:
-            field_dict["name"] = name
-        if company_name is not UNSET:
-            field_dict["company_name"] = company_name
-        if look_alike is not UNSET:
-            field_dict["look_alike"] = look_alike
-        if lookAlike is not UNSET:
-            field_dict["lookAlike"] = lookAlike
-        if look_alike_mode is not UNSET:
-            field_dict["lookAlikeMode"] = look_alike_mode
-        if technologies is not UNSET:
-            field_dict["technologies"] = technologies
-        if fundingType is not UNSET:
-            field_dict["fundingType"] = fundingType
-        if locationMode is not UNSET:
-            field_dict["locationMode"] = locationMode
-        if keyword_filter is not UNSET:
-            field_dict["keyword_filter"] = keyword_filter
-        if industry is not UNSET:
-            field_dict["industry"] = industry
-        if sub_industry is not UNSET:
-            field_dict["subIndustry"] = sub_industry
-        if domains is not UNSET:
-            field_dict["domains"] = domains
-        if website_visitors is not UNSET:
-            field_dict["website_visitors"] = website_visitors
-        if funding_type is not UNSET:
-            field_dict["funding_type"] = funding_type
-        if signals is not UNSET:
-            field_dict["signals"] = signals
-        if skip_owned_leads is not UNSET:
-            field_dict["skip_owned_leads"] = skip_owned_leads
-        if show_one_lead_per_company is not UNSET:
-            field_dict["show_one_lead_per_company"] = show_one_lead_per_company
-        if location_mode is not UNSET:
-            field_dict["location_mode"] = location_mode
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if company_list_id is not UNSET:
+                field_dict["company_list_id"] = company_list_id
+            if locations is not UNSET:
+                field_dict["locations"] = locations
+            if department is not UNSET:
+                field_dict["department"] = department
+            if level is not UNSET:
+                field_dict["level"] = level
+            if employee_count is not UNSET:
+                field_dict["employeeCount"] = employee_count
+            if revenue is not UNSET:
+                field_dict["revenue"] = revenue
+            if news is not UNSET:
+                field_dict["news"] = news
+            if job_listing is not UNSET:
+                field_dict["jobListing"] = job_listing
+            if job_listing_filter is not UNSET:
+                field_dict["jobListingFilter"] = job_listing_filter
+            if title is not UNSET:
+                field_dict["title"] = title
+            if name is not UNSET:
+                field_dict["name"] = name
+            if company_name is not UNSET:
+                field_dict["company_name"] = company_name
+            if look_alike is not UNSET:
+                field_dict["look_alike"] = look_alike
+            if lookAlike is not UNSET:
+                field_dict["lookAlike"] = lookAlike
+            if look_alike_mode is not UNSET:
+                field_dict["lookAlikeMode"] = look_alike_mode
+            if technologies is not UNSET:
+                field_dict["technologies"] = technologies
+            if fundingType is not UNSET:
+                field_dict["fundingType"] = fundingType
+            if locationMode is not UNSET:
+                field_dict["locationMode"] = locationMode
+            if keyword_filter is not UNSET:
+                field_dict["keyword_filter"] = keyword_filter
+            if industry is not UNSET:
+                field_dict["industry"] = industry
+            if sub_industry is not UNSET:
+                field_dict["subIndustry"] = sub_industry
+            if domains is not UNSET:
+                field_dict["domains"] = domains
+            if website_visitors is not UNSET:
+                field_dict["website_visitors"] = website_visitors
+            if funding_type is not UNSET:
+                field_dict["funding_type"] = funding_type
+            if signals is not UNSET:
+                field_dict["signals"] = signals
+            if skip_owned_leads is not UNSET:
+                field_dict["skip_owned_leads"] = skip_owned_leads
+            if show_one_lead_per_company is not UNSET:
+                field_dict["show_one_lead_per_company"] = show_one_lead_per_company
+            if location_mode is not UNSET:
+                field_dict["location_mode"] = location_mode
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        company_list_id = d.pop("company_list_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                company_list_id = d.pop("company_list_id", UNSET)
 
-        locations = _parse_locations(d.pop("locations", UNSET))
+                locations = _parse_locations(d.pop("locations", UNSET))
 
-        department = cast(list[str], d.pop("department", UNSET))
+                department = cast(list[str], d.pop("department", UNSET))
 
-        level = cast(list[str], d.pop("level", UNSET))
+                level = cast(list[str], d.pop("level", UNSET))
 
-        _employee_count = d.pop("employeeCount", UNSET)
-        employee_count: (
-            list[
-                str
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
-            ]
-            | Unset
-        ) = UNSET
-        if _employee_count is not UNSET:
-            employee_count = []
-            for employee_count_item_data in _employee_count:
+                _employee_count = d.pop("employeeCount", UNSET)
+                employee_count: (
+                    list[
+                        str
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
+                    ]
+                    | Unset
+                ) = UNSET
+                if _employee_count is not UNSET:
+                    if type(_employee_count) is not list:
+                        raise TypeError("employee_count is not a list")
+                    employee_count = []
+                    for employee_count_item_data in _employee_count:
 
-                def _parse_employee_count_item(
-                    data: object,
-                ) -> (
-                    str
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
-                ):
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_2 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_2
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_3 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_3
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        employee_count_item_type_4 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4.from_dict(
-                            data
-                        )
-
-                        return employee_count_item_type_4
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if isinstance(data, str):
-                        return cast(
+                        def _parse_employee_count_item(
+                            data: object,
+                        ) -> (
                             str
                             | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
                             | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
                             | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
-                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
-                            data,
-                        )
-                    raise TypeError(
-                        f"employee_count_item is {type(data).__name__} {data!r:.60}, "
-                        "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4"
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
+
+                                employee_count_item_type_1 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1.from_dict,
+                                    data,
+                                )
+
+                                return employee_count_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
+
+                                employee_count_item_type_2 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2.from_dict,
+                                    data,
+                                )
+
+                                return employee_count_item_type_2
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
+
+                                employee_count_item_type_3 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3.from_dict,
+                                    data,
+                                )
+
+                                return employee_count_item_type_3
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
+
+                                employee_count_item_type_4 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4.from_dict,
+                                    data,
+                                )
+
+                                return employee_count_item_type_4
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                employee_count_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1.from_dict(
+                                    data
+                                )
+
+                                return employee_count_item_type_1
+                            if isinstance(data, str):
+                                return cast(
+                                    str
+                                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1
+                                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2
+                                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3
+                                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4,
+                                    data,
+                                )
+                            raise TypeError(
+                                f"employee_count_item is {type(data).__name__} {data!r:.60}, "
+                                "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType1 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType2 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType3 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0EmployeeCountItemType4"
+                            )
+
+                        employee_count_item = _parse_employee_count_item(employee_count_item_data)
+
+                        employee_count.append(employee_count_item)
+
+                revenue = cast(list[str], d.pop("revenue", UNSET))
+
+                news = cast(list[str], d.pop("news", UNSET))
+
+                job_listing = cast(list[str], d.pop("jobListing", UNSET))
+
+                job_listing_filter = cast(list[str], d.pop("jobListingFilter", UNSET))
+
+                _title = d.pop("title", UNSET)
+                title: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title | Unset
+                if isinstance(_title, Unset):
+                    title = UNSET
+                else:
+                    title = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title.from_dict(
+                        _title
                     )
 
-                employee_count_item = _parse_employee_count_item(employee_count_item_data)
+                name = cast(list[str], d.pop("name", UNSET))
 
-                employee_count.append(employee_count_item)
-
-        revenue = cast(list[str], d.pop("revenue", UNSET))
-
-        news = cast(list[str], d.pop("news", UNSET))
-
-        job_listing = cast(list[str], d.pop("jobListing", UNSET))
-
-        job_listing_filter = cast(list[str], d.pop("jobListingFilter", UNSET))
-
-        _title = d.pop("title", UNSET)
-        title: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title | Unset
-        if isinstance(_title, Unset):
-            title = UNSET
-        else:
-            title = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Title.from_dict(_title)
-
-        name = cast(list[str], d.pop("name", UNSET))
-
-        _company_name = d.pop("company_name", UNSET)
-        company_name: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName | Unset
-        if isinstance(_company_name, Unset):
-            company_name = UNSET
-        else:
-            company_name = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName.from_dict(
-                _company_name
-            )
-
-        look_alike = d.pop("look_alike", UNSET)
-
-        lookAlike = d.pop("lookAlike", UNSET)
-
-        look_alike_mode = d.pop("lookAlikeMode", UNSET)
-
-        technologies = cast(list[str], d.pop("technologies", UNSET))
-
-        fundingType = cast(list[str], d.pop("fundingType", UNSET))
-
-        locationMode = d.pop("locationMode", UNSET)
-
-        _keyword_filter = d.pop("keyword_filter", UNSET)
-        keyword_filter: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter | Unset
-        if isinstance(_keyword_filter, Unset):
-            keyword_filter = UNSET
-        else:
-            keyword_filter = (
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter.from_dict(
-                    _keyword_filter
-                )
-            )
-
-        _industry = d.pop("industry", UNSET)
-        industry: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry | Unset
-        if isinstance(_industry, Unset):
-            industry = UNSET
-        else:
-            industry = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry.from_dict(
-                _industry
-            )
-
-        _sub_industry = d.pop("subIndustry", UNSET)
-        sub_industry: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry | Unset
-        if isinstance(_sub_industry, Unset):
-            sub_industry = UNSET
-        else:
-            sub_industry = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry.from_dict(
-                _sub_industry
-            )
-
-        domains = cast(list[str], d.pop("domains", UNSET))
-
-        website_visitors = d.pop("website_visitors", UNSET)
-
-        funding_type = cast(list[str], d.pop("funding_type", UNSET))
-
-        _signals = d.pop("signals", UNSET)
-        signals: (
-            list[str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1] | Unset
-        ) = UNSET
-        if _signals is not UNSET:
-            signals = []
-            for signals_item_data in _signals:
-
-                def _parse_signals_item(
-                    data: object,
-                ) -> str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        signals_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1.from_dict(
-                            data
+                _company_name = d.pop("company_name", UNSET)
+                company_name: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName | Unset
+                if isinstance(_company_name, Unset):
+                    company_name = UNSET
+                else:
+                    company_name = (
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0CompanyName.from_dict(
+                            _company_name
                         )
+                    )
 
-                        return signals_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if isinstance(data, str):
-                        return cast(
+                look_alike = d.pop("look_alike", UNSET)
+
+                lookAlike = d.pop("lookAlike", UNSET)
+
+                look_alike_mode = d.pop("lookAlikeMode", UNSET)
+
+                technologies = cast(list[str], d.pop("technologies", UNSET))
+
+                fundingType = cast(list[str], d.pop("fundingType", UNSET))
+
+                locationMode = d.pop("locationMode", UNSET)
+
+                _keyword_filter = d.pop("keyword_filter", UNSET)
+                keyword_filter: (
+                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter | Unset
+                )
+                if isinstance(_keyword_filter, Unset):
+                    keyword_filter = UNSET
+                else:
+                    keyword_filter = (
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0KeywordFilter.from_dict(
+                            _keyword_filter
+                        )
+                    )
+
+                _industry = d.pop("industry", UNSET)
+                industry: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry | Unset
+                if isinstance(_industry, Unset):
+                    industry = UNSET
+                else:
+                    industry = (
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0Industry.from_dict(
+                            _industry
+                        )
+                    )
+
+                _sub_industry = d.pop("subIndustry", UNSET)
+                sub_industry: UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry | Unset
+                if isinstance(_sub_industry, Unset):
+                    sub_industry = UNSET
+                else:
+                    sub_industry = (
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SubIndustry.from_dict(
+                            _sub_industry
+                        )
+                    )
+
+                domains = cast(list[str], d.pop("domains", UNSET))
+
+                website_visitors = d.pop("website_visitors", UNSET)
+
+                funding_type = cast(list[str], d.pop("funding_type", UNSET))
+
+                _signals = d.pop("signals", UNSET)
+                signals: (
+                    list[str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1]
+                    | Unset
+                ) = UNSET
+                if _signals is not UNSET:
+                    if type(_signals) is not list:
+                        raise TypeError("signals is not a list")
+                    signals = []
+                    for signals_item_data in _signals:
+
+                        def _parse_signals_item(
+                            data: object,
+                        ) -> (
                             str
-                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
-                            data,
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                signals_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1.from_dict(
+                                    data
+                                )
+
+                                return signals_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(data, str):
+                                return cast(
+                                    str
+                                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1,
+                                    data,
+                                )
+                            raise TypeError(
+                                f"signals_item is {type(data).__name__} {data!r:.60}, "
+                                "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1"
+                            )
+
+                        signals_item = _parse_signals_item(signals_item_data)
+
+                        signals.append(signals_item)
+
+                skip_owned_leads = d.pop("skip_owned_leads", UNSET)
+
+                show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
+
+                location_mode = d.pop("location_mode", UNSET)
+
+                update_lead_finder_agent_body_fallback_search_filters_type_0 = cls(
+                    company_list_id,
+                    locations,
+                    department,
+                    level,
+                    employee_count,
+                    revenue,
+                    news,
+                    job_listing,
+                    job_listing_filter,
+                    title,
+                    name,
+                    company_name,
+                    look_alike,
+                    lookAlike,
+                    look_alike_mode,
+                    technologies,
+                    fundingType,
+                    locationMode,
+                    keyword_filter,
+                    industry,
+                    sub_industry,
+                    domains,
+                    website_visitors,
+                    funding_type,
+                    signals,
+                    skip_owned_leads,
+                    show_one_lead_per_company,
+                    location_mode,
+                )
+
+                update_lead_finder_agent_body_fallback_search_filters_type_0.additional_properties = d
+                if (
+                    (type(company_list_id) is str or company_list_id is UNSET)
+                    and (
+                        department is UNSET
+                        or (
+                            type(department) is list
+                            and all(type(_item) is str for _item in department)
                         )
-                    raise TypeError(
-                        f"signals_item is {type(data).__name__} {data!r:.60}, "
-                        "not str | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0SignalsItemType1"
                     )
+                    and (
+                        level is UNSET
+                        or (type(level) is list and all(type(_item) is str for _item in level))
+                    )
+                    and (
+                        revenue is UNSET
+                        or (type(revenue) is list and all(type(_item) is str for _item in revenue))
+                    )
+                    and (
+                        news is UNSET
+                        or (type(news) is list and all(type(_item) is str for _item in news))
+                    )
+                    and (
+                        job_listing is UNSET
+                        or (
+                            type(job_listing) is list
+                            and all(type(_item) is str for _item in job_listing)
+                        )
+                    )
+                    and (
+                        job_listing_filter is UNSET
+                        or (
+                            type(job_listing_filter) is list
+                            and all(type(_item) is str for _item in job_listing_filter)
+                        )
+                    )
+                    and (
+                        name is UNSET
+                        or (type(name) is list and all(type(_item) is str for _item in name))
+                    )
+                    and (type(look_alike) is str or look_alike is UNSET)
+                    and (type(lookAlike) is str or lookAlike is UNSET)
+                    and (type(look_alike_mode) is str or look_alike_mode is UNSET)
+                    and (
+                        technologies is UNSET
+                        or (
+                            type(technologies) is list
+                            and all(type(_item) is str for _item in technologies)
+                        )
+                    )
+                    and (
+                        fundingType is UNSET
+                        or (
+                            type(fundingType) is list
+                            and all(type(_item) is str for _item in fundingType)
+                        )
+                    )
+                    and (type(locationMode) is str or locationMode is UNSET)
+                    and (
+                        domains is UNSET
+                        or (type(domains) is list and all(type(_item) is str for _item in domains))
+                    )
+                    and (type(website_visitors) is bool or website_visitors is UNSET)
+                    and (
+                        funding_type is UNSET
+                        or (
+                            type(funding_type) is list
+                            and all(type(_item) is str for _item in funding_type)
+                        )
+                    )
+                    and (type(skip_owned_leads) is bool or skip_owned_leads is UNSET)
+                    and (
+                        type(show_one_lead_per_company) is bool
+                        or show_one_lead_per_company is UNSET
+                    )
+                    and (type(location_mode) is str or location_mode is UNSET)
+                ):
+                    return update_lead_finder_agent_body_fallback_search_filters_type_0
 
-                signals_item = _parse_signals_item(signals_item_data)
-
-                signals.append(signals_item)
-
-        skip_owned_leads = d.pop("skip_owned_leads", UNSET)
-
-        show_one_lead_per_company = d.pop("show_one_lead_per_company", UNSET)
-
-        location_mode = d.pop("location_mode", UNSET)
-
-        update_lead_finder_agent_body_fallback_search_filters_type_0 = cls(
-            company_list_id,
-            locations,
-            department,
-            level,
-            employee_count,
-            revenue,
-            news,
-            job_listing,
-            job_listing_filter,
-            title,
-            name,
-            company_name,
-            look_alike,
-            lookAlike,
-            look_alike_mode,
-            technologies,
-            fundingType,
-            locationMode,
-            keyword_filter,
-            industry,
-            sub_industry,
-            domains,
-            website_visitors,
-            funding_type,
-            signals,
-            skip_owned_leads,
-            show_one_lead_per_company,
-            location_mode,
-        )
-
-        update_lead_finder_agent_body_fallback_search_filters_type_0.additional_properties = d
-        if not (
-            (type(company_list_id) is str or company_list_id is UNSET)
-            and (
-                department is UNSET
-                or (type(department) is list and all(type(_item) is str for _item in department))
-            )
-            and (
-                level is UNSET
-                or (type(level) is list and all(type(_item) is str for _item in level))
-            )
-            and (
-                revenue is UNSET
-                or (type(revenue) is list and all(type(_item) is str for _item in revenue))
-            )
-            and (
-                news is UNSET or (type(news) is list and all(type(_item) is str for _item in news))
-            )
-            and (
-                job_listing is UNSET
-                or (type(job_listing) is list and all(type(_item) is str for _item in job_listing))
-            )
-            and (
-                job_listing_filter is UNSET
-                or (
-                    type(job_listing_filter) is list
-                    and all(type(_item) is str for _item in job_listing_filter)
-                )
-            )
-            and (
-                name is UNSET or (type(name) is list and all(type(_item) is str for _item in name))
-            )
-            and (type(look_alike) is str or look_alike is UNSET)
-            and (type(lookAlike) is str or lookAlike is UNSET)
-            and (type(look_alike_mode) is str or look_alike_mode is UNSET)
-            and (
-                technologies is UNSET
-                or (
-                    type(technologies) is list and all(type(_item) is str for _item in technologies)
-                )
-            )
-            and (
-                fundingType is UNSET
-                or (type(fundingType) is list and all(type(_item) is str for _item in fundingType))
-            )
-            and (type(locationMode) is str or locationMode is UNSET)
-            and (
-                domains is UNSET
-                or (type(domains) is list and all(type(_item) is str for _item in domains))
-            )
-            and (type(website_visitors) is bool or website_visitors is UNSET)
-            and (
-                funding_type is UNSET
-                or (
-                    type(funding_type) is list and all(type(_item) is str for _item in funding_type)
-                )
-            )
-            and (type(skip_owned_leads) is bool or skip_owned_leads is UNSET)
-            and (type(show_one_lead_per_company) is bool or show_one_lead_per_company is UNSET)
-            and (type(location_mode) is str or location_mode is UNSET)
-        ):
-            _check_shape(update_lead_finder_agent_body_fallback_search_filters_type_0, _SHAPE)
-        return update_lead_finder_agent_body_fallback_search_filters_type_0
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -667,6 +737,8 @@ def _parse_locations(
             raise TypeError()
         locations_type_0 = []
         _locations_type_0 = data
+        if type(_locations_type_0) is not list:
+            raise TypeError("locations_type_0 is not a list")
         for locations_type_0_item_data in _locations_type_0:
 
             def _parse_locations_type_0_item(
@@ -678,23 +750,41 @@ def _parse_locations(
                 try:
                     if not isinstance(data, dict):
                         raise TypeError()
-                    locations_type_0_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0.from_dict(
-                        data
+                    from instantly_api._tolerance import exact as _exact
+
+                    locations_type_0_item_type_0 = _exact(
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0.from_dict,
+                        data,
                     )
 
                     return locations_type_0_item_type_0
                 except (TypeError, ValueError, AttributeError, KeyError):
                     pass
-                if not isinstance(data, dict):
-                    raise TypeError(
-                        f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
-                        "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1"
-                    )
-                locations_type_0_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1.from_dict(
-                    data
-                )
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    from instantly_api._tolerance import exact as _exact
 
-                return locations_type_0_item_type_1
+                    locations_type_0_item_type_1 = _exact(
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1.from_dict,
+                        data,
+                    )
+
+                    return locations_type_0_item_type_1
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                if isinstance(
+                    data, dict
+                ):  # no object member reads it exactly: the first, tolerantly
+                    locations_type_0_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0.from_dict(
+                        data
+                    )
+
+                    return locations_type_0_item_type_0
+                raise TypeError(
+                    f"locations_type_0_item is {type(data).__name__} {data!r:.60}, "
+                    "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType0ItemType1"
+                )
 
             locations_type_0_item = _parse_locations_type_0_item(locations_type_0_item_data)
 
@@ -715,167 +805,36 @@ def _parse_locations(
     return locations_type_1
 
 
-_SHAPE = (
-    (
-        "company_list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "department",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "level",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "revenue",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "news",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "job_listing",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "job_listing_filter",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "name",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "look_alike",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lookAlike",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "look_alike_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "technologies",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "fundingType",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "locationMode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "domains",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "website_visitors",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "funding_type",
-        (
-            list,
-            Unset,
-        ),
-        (str,),
-    ),
-    (
-        "skip_owned_leads",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "show_one_lead_per_company",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "location_mode",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("company_list_id", "company_list_id", False),
+    ("locations", "locations", False),
+    ("department", "department", False),
+    ("level", "level", False),
+    ("employee_count", "employeeCount", False),
+    ("revenue", "revenue", False),
+    ("news", "news", False),
+    ("job_listing", "jobListing", False),
+    ("job_listing_filter", "jobListingFilter", False),
+    ("title", "title", False),
+    ("name", "name", False),
+    ("company_name", "company_name", False),
+    ("look_alike", "look_alike", False),
+    ("lookAlike", "lookAlike", False),
+    ("look_alike_mode", "lookAlikeMode", False),
+    ("technologies", "technologies", False),
+    ("fundingType", "fundingType", False),
+    ("locationMode", "locationMode", False),
+    ("keyword_filter", "keyword_filter", False),
+    ("industry", "industry", False),
+    ("sub_industry", "subIndustry", False),
+    ("domains", "domains", False),
+    ("website_visitors", "website_visitors", False),
+    ("funding_type", "funding_type", False),
+    ("signals", "signals", False),
+    ("skip_owned_leads", "skip_owned_leads", False),
+    ("show_one_lead_per_company", "show_one_lead_per_company", False),
+    ("location_mode", "location_mode", False),
 )
 
 

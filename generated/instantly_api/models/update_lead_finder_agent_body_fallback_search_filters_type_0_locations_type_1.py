@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1")
@@ -43,142 +46,195 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        include: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.include, Unset):
-            include = []
-            for include_item_data in self.include:
-                include_item: dict[str, Any]
-                if isinstance(
-                    include_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0,
-                ):
-                    include_item = include_item_data.to_dict()
-                else:
-                    include_item = include_item_data.to_dict()
+        try:
+            include: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.include, Unset):
+                if not isinstance(self.include, list):
+                    raise TypeError("not a list")
+                include = []
+                for include_item_data in self.include:
+                    include_item: dict[str, Any]
+                    if isinstance(
+                        include_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0,
+                    ):
+                        include_item = include_item_data.to_dict()
+                    else:
+                        include_item = include_item_data.to_dict()
 
-                include.append(include_item)
+                    include.append(include_item)
 
-        exclude: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.exclude, Unset):
-            exclude = []
-            for exclude_item_data in self.exclude:
-                exclude_item: dict[str, Any]
-                if isinstance(
-                    exclude_item_data,
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0,
-                ):
-                    exclude_item = exclude_item_data.to_dict()
-                else:
-                    exclude_item = exclude_item_data.to_dict()
+            exclude: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.exclude, Unset):
+                if not isinstance(self.exclude, list):
+                    raise TypeError("not a list")
+                exclude = []
+                for exclude_item_data in self.exclude:
+                    exclude_item: dict[str, Any]
+                    if isinstance(
+                        exclude_item_data,
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0,
+                    ):
+                        exclude_item = exclude_item_data.to_dict()
+                    else:
+                        exclude_item = exclude_item_data.to_dict()
 
-                exclude.append(exclude_item)
+                    exclude.append(exclude_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if include is not UNSET:
-            field_dict["include"] = include
-        if exclude is not UNSET:
-            field_dict["exclude"] = exclude
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if include is not UNSET:
+                field_dict["include"] = include
+            if exclude is not UNSET:
+                field_dict["exclude"] = exclude
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _include = d.pop("include", UNSET)
-        include: (
-            list[
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1
-            ]
-            | Unset
-        ) = UNSET
-        if _include is not UNSET:
-            include = []
-            for include_item_data in _include:
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _include = d.pop("include", UNSET)
+                include: (
+                    list[
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1
+                    ]
+                    | Unset
+                ) = UNSET
+                if _include is not UNSET:
+                    if type(_include) is not list:
+                        raise TypeError("include is not a list")
+                    include = []
+                    for include_item_data in _include:
 
-                def _parse_include_item(
-                    data: object,
-                ) -> (
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1
-                ):
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        include_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0.from_dict(
-                            data
-                        )
+                        def _parse_include_item(
+                            data: object,
+                        ) -> (
+                            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-                        return include_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError(
-                            f"include_item is {type(data).__name__} {data!r:.60}, "
-                            "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1"
-                        )
-                    include_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1.from_dict(
-                        data
-                    )
+                                include_item_type_0 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0.from_dict,
+                                    data,
+                                )
 
-                    return include_item_type_1
+                                return include_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-                include_item = _parse_include_item(include_item_data)
+                                include_item_type_1 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1.from_dict,
+                                    data,
+                                )
 
-                include.append(include_item)
+                                return include_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                include_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0.from_dict(
+                                    data
+                                )
 
-        _exclude = d.pop("exclude", UNSET)
-        exclude: (
-            list[
-                UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0
-                | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1
-            ]
-            | Unset
-        ) = UNSET
-        if _exclude is not UNSET:
-            exclude = []
-            for exclude_item_data in _exclude:
+                                return include_item_type_0
+                            raise TypeError(
+                                f"include_item is {type(data).__name__} {data!r:.60}, "
+                                "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1IncludeItemType1"
+                            )
 
-                def _parse_exclude_item(
-                    data: object,
-                ) -> (
-                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0
-                    | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1
-                ):
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        exclude_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0.from_dict(
-                            data
-                        )
+                        include_item = _parse_include_item(include_item_data)
 
-                        return exclude_item_type_0
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
-                    if not isinstance(data, dict):
-                        raise TypeError(
-                            f"exclude_item is {type(data).__name__} {data!r:.60}, "
-                            "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1"
-                        )
-                    exclude_item_type_1 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1.from_dict(
-                        data
-                    )
+                        include.append(include_item)
 
-                    return exclude_item_type_1
+                _exclude = d.pop("exclude", UNSET)
+                exclude: (
+                    list[
+                        UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0
+                        | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1
+                    ]
+                    | Unset
+                ) = UNSET
+                if _exclude is not UNSET:
+                    if type(_exclude) is not list:
+                        raise TypeError("exclude is not a list")
+                    exclude = []
+                    for exclude_item_data in _exclude:
 
-                exclude_item = _parse_exclude_item(exclude_item_data)
+                        def _parse_exclude_item(
+                            data: object,
+                        ) -> (
+                            UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0
+                            | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1
+                        ):
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-                exclude.append(exclude_item)
+                                exclude_item_type_0 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0.from_dict,
+                                    data,
+                                )
 
-        update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1 = cls(
-            include,
-            exclude,
-        )
+                                return exclude_item_type_0
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            try:
+                                if not isinstance(data, dict):
+                                    raise TypeError()
+                                from instantly_api._tolerance import exact as _exact
 
-        update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1.additional_properties = d
-        return update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1
+                                exclude_item_type_1 = _exact(
+                                    UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1.from_dict,
+                                    data,
+                                )
+
+                                return exclude_item_type_1
+                            except (TypeError, ValueError, AttributeError, KeyError):
+                                pass
+                            if isinstance(
+                                data, dict
+                            ):  # no object member reads it exactly: the first, tolerantly
+                                exclude_item_type_0 = UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0.from_dict(
+                                    data
+                                )
+
+                                return exclude_item_type_0
+                            raise TypeError(
+                                f"exclude_item is {type(data).__name__} {data!r:.60}, "
+                                "not UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType0 | UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1ExcludeItemType1"
+                            )
+
+                        exclude_item = _parse_exclude_item(exclude_item_data)
+
+                        exclude.append(exclude_item)
+
+                update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1 = cls(
+                    include,
+                    exclude,
+                )
+
+                update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1.additional_properties = d
+                return update_lead_finder_agent_body_fallback_search_filters_type_0_locations_type_1
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -195,6 +251,13 @@ class UpdateLeadFinderAgentBodyFallbackSearchFiltersType0LocationsType1:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("include", "include", False),
+    ("exclude", "exclude", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

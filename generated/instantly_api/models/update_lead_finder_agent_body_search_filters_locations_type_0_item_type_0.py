@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0")
@@ -29,40 +31,44 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        place_id = self.place_id
+        try:
+            place_id = self.place_id
 
-        label = self.label
+            label = self.label
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "place_id": place_id,
-            }
-        )
-        if label is not UNSET:
-            field_dict["label"] = label
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if place_id is not UNSET:
+                field_dict["place_id"] = place_id
+            if label is not UNSET:
+                field_dict["label"] = label
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        place_id = d.pop("place_id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                place_id = d.pop("place_id")
 
-        label = d.pop("label", UNSET)
+                label = d.pop("label", UNSET)
 
-        update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 = cls(
-            place_id,
-            label,
-        )
+                update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0 = cls(
+                    place_id,
+                    label,
+                )
 
-        update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0.additional_properties = d
-        if not (type(place_id) is str and (type(label) is str or label is UNSET)):
-            _check_shape(
-                update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0, _SHAPE
-            )
-        return update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0
+                update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0.additional_properties = d
+                if type(place_id) is str and (type(label) is str or label is UNSET):
+                    return update_lead_finder_agent_body_search_filters_locations_type_0_item_type_0
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -81,14 +87,8 @@ class UpdateLeadFinderAgentBodySearchFiltersLocationsType0ItemType0:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("place_id", (str,), None),
-    (
-        "label",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("place_id", "place_id", True),
+    ("label", "label", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateLeadInterestStatusBody")
@@ -39,81 +41,88 @@ class UpdateLeadInterestStatusBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        lead_email = self.lead_email
+        try:
+            lead_email = self.lead_email
 
-        interest_value: float | None
-        interest_value = self.interest_value
+            interest_value: float | None
+            interest_value = self.interest_value
 
-        campaign_id = self.campaign_id
+            campaign_id = self.campaign_id
 
-        ai_interest_value = self.ai_interest_value
+            ai_interest_value = self.ai_interest_value
 
-        disable_auto_interest = self.disable_auto_interest
+            disable_auto_interest = self.disable_auto_interest
 
-        list_id = self.list_id
+            list_id = self.list_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "lead_email": lead_email,
-                "interest_value": interest_value,
-            }
-        )
-        if campaign_id is not UNSET:
-            field_dict["campaign_id"] = campaign_id
-        if ai_interest_value is not UNSET:
-            field_dict["ai_interest_value"] = ai_interest_value
-        if disable_auto_interest is not UNSET:
-            field_dict["disable_auto_interest"] = disable_auto_interest
-        if list_id is not UNSET:
-            field_dict["list_id"] = list_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if lead_email is not UNSET:
+                field_dict["lead_email"] = lead_email
+            if interest_value is not UNSET:
+                field_dict["interest_value"] = interest_value
+            if campaign_id is not UNSET:
+                field_dict["campaign_id"] = campaign_id
+            if ai_interest_value is not UNSET:
+                field_dict["ai_interest_value"] = ai_interest_value
+            if disable_auto_interest is not UNSET:
+                field_dict["disable_auto_interest"] = disable_auto_interest
+            if list_id is not UNSET:
+                field_dict["list_id"] = list_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        lead_email = d.pop("lead_email")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                lead_email = d.pop("lead_email")
 
-        interest_value = d.pop("interest_value")
+                interest_value = d.pop("interest_value")
 
-        campaign_id = d.pop("campaign_id", UNSET)
+                campaign_id = d.pop("campaign_id", UNSET)
 
-        ai_interest_value = d.pop("ai_interest_value", UNSET)
+                ai_interest_value = d.pop("ai_interest_value", UNSET)
 
-        disable_auto_interest = d.pop("disable_auto_interest", UNSET)
+                disable_auto_interest = d.pop("disable_auto_interest", UNSET)
 
-        list_id = d.pop("list_id", UNSET)
+                list_id = d.pop("list_id", UNSET)
 
-        update_lead_interest_status_body = cls(
-            lead_email,
-            interest_value,
-            campaign_id,
-            ai_interest_value,
-            disable_auto_interest,
-            list_id,
-        )
+                update_lead_interest_status_body = cls(
+                    lead_email,
+                    interest_value,
+                    campaign_id,
+                    ai_interest_value,
+                    disable_auto_interest,
+                    list_id,
+                )
 
-        update_lead_interest_status_body.additional_properties = d
-        if not (
-            type(lead_email) is str
-            and (
-                type(interest_value) is float
-                or type(interest_value) is int
-                or interest_value is None
-            )
-            and (type(campaign_id) is str or campaign_id is UNSET)
-            and (
-                type(ai_interest_value) is float
-                or type(ai_interest_value) is int
-                or ai_interest_value is UNSET
-            )
-            and (type(disable_auto_interest) is bool or disable_auto_interest is UNSET)
-            and (type(list_id) is str or list_id is UNSET)
-        ):
-            _check_shape(update_lead_interest_status_body, _SHAPE)
-        return update_lead_interest_status_body
+                update_lead_interest_status_body.additional_properties = d
+                if (
+                    type(lead_email) is str
+                    and (
+                        type(interest_value) is float
+                        or type(interest_value) is int
+                        or interest_value is None
+                    )
+                    and (type(campaign_id) is str or campaign_id is UNSET)
+                    and (
+                        type(ai_interest_value) is float
+                        or type(ai_interest_value) is int
+                        or ai_interest_value is UNSET
+                    )
+                    and (type(disable_auto_interest) is bool or disable_auto_interest is UNSET)
+                    and (type(list_id) is str or list_id is UNSET)
+                ):
+                    return update_lead_interest_status_body
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -132,48 +141,12 @@ class UpdateLeadInterestStatusBody:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("lead_email", (str,), None),
-    (
-        "interest_value",
-        (
-            float,
-            int,
-            type(None),
-        ),
-        None,
-    ),
-    (
-        "campaign_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "ai_interest_value",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "disable_auto_interest",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "list_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("lead_email", "lead_email", True),
+    ("interest_value", "interest_value", True),
+    ("campaign_id", "campaign_id", False),
+    ("ai_interest_value", "ai_interest_value", False),
+    ("disable_auto_interest", "disable_auto_interest", False),
+    ("list_id", "list_id", False),
 )

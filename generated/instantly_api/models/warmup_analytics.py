@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WarmupAnalytics")
@@ -26,48 +29,57 @@ class WarmupAnalytics:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        email_date_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.email_date_data, Unset):
-            email_date_data = self.email_date_data.to_dict()
+        try:
+            email_date_data: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.email_date_data, Unset):
+                email_date_data = self.email_date_data.to_dict()
 
-        aggregate_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.aggregate_data, Unset):
-            aggregate_data = self.aggregate_data.to_dict()
+            aggregate_data: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.aggregate_data, Unset):
+                aggregate_data = self.aggregate_data.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if email_date_data is not UNSET:
-            field_dict["email_date_data"] = email_date_data
-        if aggregate_data is not UNSET:
-            field_dict["aggregate_data"] = aggregate_data
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if email_date_data is not UNSET:
+                field_dict["email_date_data"] = email_date_data
+            if aggregate_data is not UNSET:
+                field_dict["aggregate_data"] = aggregate_data
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _email_date_data = d.pop("email_date_data", UNSET)
-        email_date_data: WarmupAnalyticsEmailDateData | Unset
-        if isinstance(_email_date_data, Unset):
-            email_date_data = UNSET
-        else:
-            email_date_data = WarmupAnalyticsEmailDateData.from_dict(_email_date_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _email_date_data = d.pop("email_date_data", UNSET)
+                email_date_data: WarmupAnalyticsEmailDateData | Unset
+                if isinstance(_email_date_data, Unset):
+                    email_date_data = UNSET
+                else:
+                    email_date_data = WarmupAnalyticsEmailDateData.from_dict(_email_date_data)
 
-        _aggregate_data = d.pop("aggregate_data", UNSET)
-        aggregate_data: WarmupAnalyticsAggregateData | Unset
-        if isinstance(_aggregate_data, Unset):
-            aggregate_data = UNSET
-        else:
-            aggregate_data = WarmupAnalyticsAggregateData.from_dict(_aggregate_data)
+                _aggregate_data = d.pop("aggregate_data", UNSET)
+                aggregate_data: WarmupAnalyticsAggregateData | Unset
+                if isinstance(_aggregate_data, Unset):
+                    aggregate_data = UNSET
+                else:
+                    aggregate_data = WarmupAnalyticsAggregateData.from_dict(_aggregate_data)
 
-        warmup_analytics = cls(
-            email_date_data,
-            aggregate_data,
-        )
+                warmup_analytics = cls(
+                    email_date_data,
+                    aggregate_data,
+                )
 
-        warmup_analytics.additional_properties = d
-        return warmup_analytics
+                warmup_analytics.additional_properties = d
+                return warmup_analytics
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,6 +96,13 @@ class WarmupAnalytics:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("email_date_data", "email_date_data", False),
+    ("aggregate_data", "aggregate_data", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty")
@@ -31,57 +33,71 @@ class WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        sent = self.sent
+        try:
+            sent = self.sent
 
-        landed_inbox = self.landed_inbox
+            landed_inbox = self.landed_inbox
 
-        landed_spam = self.landed_spam
+            landed_spam = self.landed_spam
 
-        received = self.received
+            received = self.received
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if sent is not UNSET:
-            field_dict["sent"] = sent
-        if landed_inbox is not UNSET:
-            field_dict["landed_inbox"] = landed_inbox
-        if landed_spam is not UNSET:
-            field_dict["landed_spam"] = landed_spam
-        if received is not UNSET:
-            field_dict["received"] = received
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if sent is not UNSET:
+                field_dict["sent"] = sent
+            if landed_inbox is not UNSET:
+                field_dict["landed_inbox"] = landed_inbox
+            if landed_spam is not UNSET:
+                field_dict["landed_spam"] = landed_spam
+            if received is not UNSET:
+                field_dict["received"] = received
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        sent = d.pop("sent", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                sent = d.pop("sent", UNSET)
 
-        landed_inbox = d.pop("landed_inbox", UNSET)
+                landed_inbox = d.pop("landed_inbox", UNSET)
 
-        landed_spam = d.pop("landed_spam", UNSET)
+                landed_spam = d.pop("landed_spam", UNSET)
 
-        received = d.pop("received", UNSET)
+                received = d.pop("received", UNSET)
 
-        warmup_analytics_email_date_data_additional_property_additional_property = cls(
-            sent,
-            landed_inbox,
-            landed_spam,
-            received,
-        )
+                warmup_analytics_email_date_data_additional_property_additional_property = cls(
+                    sent,
+                    landed_inbox,
+                    landed_spam,
+                    received,
+                )
 
-        warmup_analytics_email_date_data_additional_property_additional_property.additional_properties = d
-        if not (
-            (type(sent) is float or type(sent) is int or sent is UNSET)
-            and (type(landed_inbox) is float or type(landed_inbox) is int or landed_inbox is UNSET)
-            and (type(landed_spam) is float or type(landed_spam) is int or landed_spam is UNSET)
-            and (type(received) is float or type(received) is int or received is UNSET)
-        ):
-            _check_shape(
-                warmup_analytics_email_date_data_additional_property_additional_property, _SHAPE
-            )
-        return warmup_analytics_email_date_data_additional_property_additional_property
+                warmup_analytics_email_date_data_additional_property_additional_property.additional_properties = d
+                if (
+                    (type(sent) is float or type(sent) is int or sent is UNSET)
+                    and (
+                        type(landed_inbox) is float
+                        or type(landed_inbox) is int
+                        or landed_inbox is UNSET
+                    )
+                    and (
+                        type(landed_spam) is float
+                        or type(landed_spam) is int
+                        or landed_spam is UNSET
+                    )
+                    and (type(received) is float or type(received) is int or received is UNSET)
+                ):
+                    return warmup_analytics_email_date_data_additional_property_additional_property
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -100,41 +116,10 @@ class WarmupAnalyticsEmailDateDataAdditionalPropertyAdditionalProperty:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "sent",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "landed_inbox",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "landed_spam",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "received",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("sent", "sent", False),
+    ("landed_inbox", "landed_inbox", False),
+    ("landed_spam", "landed_spam", False),
+    ("received", "received", False),
 )

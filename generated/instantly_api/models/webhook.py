@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Webhook")
@@ -60,144 +62,158 @@ class Webhook:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        organization = self.organization
+            organization = self.organization
 
-        target_hook_url = self.target_hook_url
+            target_hook_url = self.target_hook_url
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        campaign: None | str | Unset
-        if isinstance(self.campaign, Unset):
-            campaign = UNSET
-        else:
-            campaign = self.campaign
+            campaign: None | str | Unset
+            if isinstance(self.campaign, Unset):
+                campaign = UNSET
+            else:
+                campaign = self.campaign
 
-        name: None | str | Unset
-        if isinstance(self.name, Unset):
-            name = UNSET
-        else:
-            name = self.name
+            name: None | str | Unset
+            if isinstance(self.name, Unset):
+                name = UNSET
+            else:
+                name = self.name
 
-        event_type: None | str | Unset
-        if isinstance(self.event_type, Unset):
-            event_type = UNSET
-        else:
-            event_type = self.event_type
+            event_type: None | str | Unset
+            if isinstance(self.event_type, Unset):
+                event_type = UNSET
+            else:
+                event_type = self.event_type
 
-        custom_interest_value: float | None | Unset
-        if isinstance(self.custom_interest_value, Unset):
-            custom_interest_value = UNSET
-        else:
-            custom_interest_value = self.custom_interest_value
+            custom_interest_value: float | None | Unset
+            if isinstance(self.custom_interest_value, Unset):
+                custom_interest_value = UNSET
+            else:
+                custom_interest_value = self.custom_interest_value
 
-        headers: dict[str, Any] | None | Unset
-        if isinstance(self.headers, Unset):
-            headers = UNSET
-        elif isinstance(self.headers, WebhookHeadersType1):
-            headers = self.headers.to_dict()
-        else:
-            headers = self.headers
+            headers: dict[str, Any] | None | Unset
+            if isinstance(self.headers, Unset):
+                headers = UNSET
+            elif isinstance(self.headers, WebhookHeadersType1):
+                headers = self.headers.to_dict()
+            else:
+                headers = self.headers
 
-        status: float | None | Unset
-        if isinstance(self.status, Unset):
-            status = UNSET
-        else:
-            status = self.status
+            status: float | None | Unset
+            if isinstance(self.status, Unset):
+                status = UNSET
+            else:
+                status = self.status
 
-        timestamp_error: None | str | Unset
-        if isinstance(self.timestamp_error, Unset):
-            timestamp_error = UNSET
-        elif isinstance(self.timestamp_error, datetime.datetime):
-            timestamp_error = self.timestamp_error.isoformat()
-        else:
-            timestamp_error = self.timestamp_error
+            timestamp_error: None | str | Unset
+            if isinstance(self.timestamp_error, Unset):
+                timestamp_error = UNSET
+            elif isinstance(self.timestamp_error, datetime.datetime):
+                timestamp_error = self.timestamp_error.isoformat()
+            else:
+                timestamp_error = self.timestamp_error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "organization": organization,
-                "target_hook_url": target_hook_url,
-                "timestamp_created": timestamp_created,
-            }
-        )
-        if campaign is not UNSET:
-            field_dict["campaign"] = campaign
-        if name is not UNSET:
-            field_dict["name"] = name
-        if event_type is not UNSET:
-            field_dict["event_type"] = event_type
-        if custom_interest_value is not UNSET:
-            field_dict["custom_interest_value"] = custom_interest_value
-        if headers is not UNSET:
-            field_dict["headers"] = headers
-        if status is not UNSET:
-            field_dict["status"] = status
-        if timestamp_error is not UNSET:
-            field_dict["timestamp_error"] = timestamp_error
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if organization is not UNSET:
+                field_dict["organization"] = organization
+            if target_hook_url is not UNSET:
+                field_dict["target_hook_url"] = target_hook_url
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if campaign is not UNSET:
+                field_dict["campaign"] = campaign
+            if name is not UNSET:
+                field_dict["name"] = name
+            if event_type is not UNSET:
+                field_dict["event_type"] = event_type
+            if custom_interest_value is not UNSET:
+                field_dict["custom_interest_value"] = custom_interest_value
+            if headers is not UNSET:
+                field_dict["headers"] = headers
+            if status is not UNSET:
+                field_dict["status"] = status
+            if timestamp_error is not UNSET:
+                field_dict["timestamp_error"] = timestamp_error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        organization = d.pop("organization")
+                organization = d.pop("organization")
 
-        target_hook_url = d.pop("target_hook_url")
+                target_hook_url = d.pop("target_hook_url")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        campaign = d.pop("campaign", UNSET)
+                campaign = d.pop("campaign", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        event_type = d.pop("event_type", UNSET)
+                event_type = d.pop("event_type", UNSET)
 
-        custom_interest_value = d.pop("custom_interest_value", UNSET)
+                custom_interest_value = d.pop("custom_interest_value", UNSET)
 
-        headers = _parse_headers(d.pop("headers", UNSET))
+                headers = _parse_headers(d.pop("headers", UNSET))
 
-        status = d.pop("status", UNSET)
+                status = d.pop("status", UNSET)
 
-        timestamp_error = _parse_timestamp_error(d.pop("timestamp_error", UNSET))
+                timestamp_error = _parse_timestamp_error(d.pop("timestamp_error", UNSET))
 
-        webhook = cls(
-            id,
-            organization,
-            target_hook_url,
-            timestamp_created,
-            campaign,
-            name,
-            event_type,
-            custom_interest_value,
-            headers,
-            status,
-            timestamp_error,
-        )
+                webhook = cls(
+                    id,
+                    organization,
+                    target_hook_url,
+                    timestamp_created,
+                    campaign,
+                    name,
+                    event_type,
+                    custom_interest_value,
+                    headers,
+                    status,
+                    timestamp_error,
+                )
 
-        webhook.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization) is str
-            and type(target_hook_url) is str
-            and (campaign is None or type(campaign) is str or campaign is UNSET)
-            and (name is None or type(name) is str or name is UNSET)
-            and (event_type is None or type(event_type) is str or event_type is UNSET)
-            and (
-                type(custom_interest_value) is float
-                or type(custom_interest_value) is int
-                or custom_interest_value is None
-                or custom_interest_value is UNSET
-            )
-            and (type(status) is float or type(status) is int or status is None or status is UNSET)
-        ):
-            _check_shape(webhook, _SHAPE)
-        return webhook
+                webhook.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization) is str
+                    and type(target_hook_url) is str
+                    and (campaign is None or type(campaign) is str or campaign is UNSET)
+                    and (name is None or type(name) is str or name is UNSET)
+                    and (event_type is None or type(event_type) is str or event_type is UNSET)
+                    and (
+                        type(custom_interest_value) is float
+                        or type(custom_interest_value) is int
+                        or custom_interest_value is None
+                        or custom_interest_value is UNSET
+                    )
+                    and (
+                        type(status) is float
+                        or type(status) is int
+                        or status is None
+                        or status is UNSET
+                    )
+                ):
+                    return webhook
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -253,57 +269,19 @@ def _parse_timestamp_error(data: object) -> datetime.datetime | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization", (str,), None),
-    ("target_hook_url", (str,), None),
-    (
-        "campaign",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "event_type",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "custom_interest_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("organization", "organization", True),
+    ("target_hook_url", "target_hook_url", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("campaign", "campaign", False),
+    ("name", "name", False),
+    ("event_type", "event_type", False),
+    ("custom_interest_value", "custom_interest_value", False),
+    ("headers", "headers", False),
+    ("status", "status", False),
+    ("timestamp_error", "timestamp_error", False),
 )
 
 

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_date, parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEvent")
@@ -64,193 +66,216 @@ class WebhookEvent:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_created_date = self.timestamp_created_date.isoformat()
+            timestamp_created_date = self.timestamp_created_date.isoformat()
 
-        organization_id = self.organization_id
+            organization_id = self.organization_id
 
-        success = self.success
+            success = self.success
 
-        retry_count = self.retry_count
+            retry_count = self.retry_count
 
-        will_retry = self.will_retry
+            will_retry = self.will_retry
 
-        webhook_url = self.webhook_url
+            webhook_url = self.webhook_url
 
-        payload: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.payload, Unset):
-            payload = self.payload.to_dict()
+            payload: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.payload, Unset):
+                payload = self.payload.to_dict()
 
-        status_code: float | None | Unset
-        if isinstance(self.status_code, Unset):
-            status_code = UNSET
-        else:
-            status_code = self.status_code
+            status_code: float | None | Unset
+            if isinstance(self.status_code, Unset):
+                status_code = UNSET
+            else:
+                status_code = self.status_code
 
-        error_message: None | str | Unset
-        if isinstance(self.error_message, Unset):
-            error_message = UNSET
-        else:
-            error_message = self.error_message
+            error_message: None | str | Unset
+            if isinstance(self.error_message, Unset):
+                error_message = UNSET
+            else:
+                error_message = self.error_message
 
-        timestamp_next_retry: None | str | Unset
-        if isinstance(self.timestamp_next_retry, Unset):
-            timestamp_next_retry = UNSET
-        elif isinstance(self.timestamp_next_retry, datetime.datetime):
-            timestamp_next_retry = self.timestamp_next_retry.isoformat()
-        else:
-            timestamp_next_retry = self.timestamp_next_retry
+            timestamp_next_retry: None | str | Unset
+            if isinstance(self.timestamp_next_retry, Unset):
+                timestamp_next_retry = UNSET
+            elif isinstance(self.timestamp_next_retry, datetime.datetime):
+                timestamp_next_retry = self.timestamp_next_retry.isoformat()
+            else:
+                timestamp_next_retry = self.timestamp_next_retry
 
-        retry_group_id: None | str | Unset
-        if isinstance(self.retry_group_id, Unset):
-            retry_group_id = UNSET
-        else:
-            retry_group_id = self.retry_group_id
+            retry_group_id: None | str | Unset
+            if isinstance(self.retry_group_id, Unset):
+                retry_group_id = UNSET
+            else:
+                retry_group_id = self.retry_group_id
 
-        retry_successful: bool | None | Unset
-        if isinstance(self.retry_successful, Unset):
-            retry_successful = UNSET
-        else:
-            retry_successful = self.retry_successful
+            retry_successful: bool | None | Unset
+            if isinstance(self.retry_successful, Unset):
+                retry_successful = UNSET
+            else:
+                retry_successful = self.retry_successful
 
-        lead_email: None | str | Unset
-        if isinstance(self.lead_email, Unset):
-            lead_email = UNSET
-        else:
-            lead_email = self.lead_email
+            lead_email: None | str | Unset
+            if isinstance(self.lead_email, Unset):
+                lead_email = UNSET
+            else:
+                lead_email = self.lead_email
 
-        response_time_ms: float | None | Unset
-        if isinstance(self.response_time_ms, Unset):
-            response_time_ms = UNSET
-        else:
-            response_time_ms = self.response_time_ms
+            response_time_ms: float | None | Unset
+            if isinstance(self.response_time_ms, Unset):
+                response_time_ms = UNSET
+            else:
+                response_time_ms = self.response_time_ms
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_created_date": timestamp_created_date,
-                "organization_id": organization_id,
-                "success": success,
-                "retry_count": retry_count,
-                "will_retry": will_retry,
-                "webhook_url": webhook_url,
-            }
-        )
-        if payload is not UNSET:
-            field_dict["payload"] = payload
-        if status_code is not UNSET:
-            field_dict["status_code"] = status_code
-        if error_message is not UNSET:
-            field_dict["error_message"] = error_message
-        if timestamp_next_retry is not UNSET:
-            field_dict["timestamp_next_retry"] = timestamp_next_retry
-        if retry_group_id is not UNSET:
-            field_dict["retry_group_id"] = retry_group_id
-        if retry_successful is not UNSET:
-            field_dict["retry_successful"] = retry_successful
-        if lead_email is not UNSET:
-            field_dict["lead_email"] = lead_email
-        if response_time_ms is not UNSET:
-            field_dict["response_time_ms"] = response_time_ms
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_created_date is not UNSET:
+                field_dict["timestamp_created_date"] = timestamp_created_date
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if success is not UNSET:
+                field_dict["success"] = success
+            if retry_count is not UNSET:
+                field_dict["retry_count"] = retry_count
+            if will_retry is not UNSET:
+                field_dict["will_retry"] = will_retry
+            if webhook_url is not UNSET:
+                field_dict["webhook_url"] = webhook_url
+            if payload is not UNSET:
+                field_dict["payload"] = payload
+            if status_code is not UNSET:
+                field_dict["status_code"] = status_code
+            if error_message is not UNSET:
+                field_dict["error_message"] = error_message
+            if timestamp_next_retry is not UNSET:
+                field_dict["timestamp_next_retry"] = timestamp_next_retry
+            if retry_group_id is not UNSET:
+                field_dict["retry_group_id"] = retry_group_id
+            if retry_successful is not UNSET:
+                field_dict["retry_successful"] = retry_successful
+            if lead_email is not UNSET:
+                field_dict["lead_email"] = lead_email
+            if response_time_ms is not UNSET:
+                field_dict["response_time_ms"] = response_time_ms
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_created_date = parse_date(d.pop("timestamp_created_date"))
+                timestamp_created_date = parse_date(d.pop("timestamp_created_date"))
 
-        organization_id = d.pop("organization_id")
+                organization_id = d.pop("organization_id")
 
-        success = d.pop("success")
+                success = d.pop("success")
 
-        retry_count = d.pop("retry_count")
+                retry_count = d.pop("retry_count")
 
-        will_retry = d.pop("will_retry")
+                will_retry = d.pop("will_retry")
 
-        webhook_url = d.pop("webhook_url")
+                webhook_url = d.pop("webhook_url")
 
-        _payload = d.pop("payload", UNSET)
-        payload: WebhookEventPayload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = WebhookEventPayload.from_dict(_payload)
+                _payload = d.pop("payload", UNSET)
+                payload: WebhookEventPayload | Unset
+                if isinstance(_payload, Unset):
+                    payload = UNSET
+                else:
+                    payload = WebhookEventPayload.from_dict(_payload)
 
-        status_code = d.pop("status_code", UNSET)
+                status_code = d.pop("status_code", UNSET)
 
-        error_message = d.pop("error_message", UNSET)
+                error_message = d.pop("error_message", UNSET)
 
-        timestamp_next_retry = _parse_timestamp_next_retry(d.pop("timestamp_next_retry", UNSET))
+                timestamp_next_retry = _parse_timestamp_next_retry(
+                    d.pop("timestamp_next_retry", UNSET)
+                )
 
-        retry_group_id = d.pop("retry_group_id", UNSET)
+                retry_group_id = d.pop("retry_group_id", UNSET)
 
-        retry_successful = d.pop("retry_successful", UNSET)
+                retry_successful = d.pop("retry_successful", UNSET)
 
-        lead_email = d.pop("lead_email", UNSET)
+                lead_email = d.pop("lead_email", UNSET)
 
-        response_time_ms = d.pop("response_time_ms", UNSET)
+                response_time_ms = d.pop("response_time_ms", UNSET)
 
-        webhook_event = cls(
-            id,
-            timestamp_created,
-            timestamp_created_date,
-            organization_id,
-            success,
-            retry_count,
-            will_retry,
-            webhook_url,
-            payload,
-            status_code,
-            error_message,
-            timestamp_next_retry,
-            retry_group_id,
-            retry_successful,
-            lead_email,
-            response_time_ms,
-        )
+                webhook_event = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_created_date,
+                    organization_id,
+                    success,
+                    retry_count,
+                    will_retry,
+                    webhook_url,
+                    payload,
+                    status_code,
+                    error_message,
+                    timestamp_next_retry,
+                    retry_group_id,
+                    retry_successful,
+                    lead_email,
+                    response_time_ms,
+                )
 
-        webhook_event.additional_properties = d
-        if not (
-            type(id) is str
-            and type(organization_id) is str
-            and type(success) is bool
-            and (type(retry_count) is float or type(retry_count) is int)
-            and type(will_retry) is bool
-            and type(webhook_url) is str
-            and (
-                type(status_code) is float
-                or type(status_code) is int
-                or status_code is None
-                or status_code is UNSET
-            )
-            and (error_message is None or type(error_message) is str or error_message is UNSET)
-            and (retry_group_id is None or type(retry_group_id) is str or retry_group_id is UNSET)
-            and (
-                type(retry_successful) is bool
-                or retry_successful is None
-                or retry_successful is UNSET
-            )
-            and (lead_email is None or type(lead_email) is str or lead_email is UNSET)
-            and (
-                type(response_time_ms) is float
-                or type(response_time_ms) is int
-                or response_time_ms is None
-                or response_time_ms is UNSET
-            )
-        ):
-            _check_shape(webhook_event, _SHAPE)
-        return webhook_event
+                webhook_event.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(organization_id) is str
+                    and type(success) is bool
+                    and (type(retry_count) is float or type(retry_count) is int)
+                    and type(will_retry) is bool
+                    and type(webhook_url) is str
+                    and (
+                        type(status_code) is float
+                        or type(status_code) is int
+                        or status_code is None
+                        or status_code is UNSET
+                    )
+                    and (
+                        error_message is None
+                        or type(error_message) is str
+                        or error_message is UNSET
+                    )
+                    and (
+                        retry_group_id is None
+                        or type(retry_group_id) is str
+                        or retry_group_id is UNSET
+                    )
+                    and (
+                        type(retry_successful) is bool
+                        or retry_successful is None
+                        or retry_successful is UNSET
+                    )
+                    and (lead_email is None or type(lead_email) is str or lead_email is UNSET)
+                    and (
+                        type(response_time_ms) is float
+                        or type(response_time_ms) is int
+                        or response_time_ms is None
+                        or response_time_ms is UNSET
+                    )
+                ):
+                    return webhook_event
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -288,76 +313,24 @@ def _parse_timestamp_next_retry(data: object) -> datetime.datetime | None | Unse
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("organization_id", (str,), None),
-    ("success", (bool,), None),
-    (
-        "retry_count",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    ("will_retry", (bool,), None),
-    ("webhook_url", (str,), None),
-    (
-        "status_code",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error_message",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "retry_group_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "retry_successful",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "lead_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "response_time_ms",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_created_date", "timestamp_created_date", True),
+    ("organization_id", "organization_id", True),
+    ("success", "success", True),
+    ("retry_count", "retry_count", True),
+    ("will_retry", "will_retry", True),
+    ("webhook_url", "webhook_url", True),
+    ("payload", "payload", False),
+    ("status_code", "status_code", False),
+    ("error_message", "error_message", False),
+    ("timestamp_next_retry", "timestamp_next_retry", False),
+    ("retry_group_id", "retry_group_id", False),
+    ("retry_successful", "retry_successful", False),
+    ("lead_email", "lead_email", False),
+    ("response_time_ms", "response_time_ms", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEventTypes")
@@ -24,39 +27,54 @@ class WebhookEventTypes:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        event_types: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.event_types, Unset):
-            event_types = []
-            for event_types_item_data in self.event_types:
-                event_types_item = event_types_item_data.to_dict()
-                event_types.append(event_types_item)
+        try:
+            event_types: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.event_types, Unset):
+                if not isinstance(self.event_types, list):
+                    raise TypeError("not a list")
+                event_types = []
+                for event_types_item_data in self.event_types:
+                    event_types_item = event_types_item_data.to_dict()
+                    event_types.append(event_types_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if event_types is not UNSET:
-            field_dict["event_types"] = event_types
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if event_types is not UNSET:
+                field_dict["event_types"] = event_types
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _event_types = d.pop("event_types", UNSET)
-        event_types: list[WebhookEventTypesEventTypesItem] | Unset = UNSET
-        if _event_types is not UNSET:
-            event_types = []
-            for event_types_item_data in _event_types:
-                event_types_item = WebhookEventTypesEventTypesItem.from_dict(event_types_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _event_types = d.pop("event_types", UNSET)
+                event_types: list[WebhookEventTypesEventTypesItem] | Unset = UNSET
+                if _event_types is not UNSET:
+                    if type(_event_types) is not list:
+                        raise TypeError("event_types is not a list")
+                    event_types = []
+                    for event_types_item_data in _event_types:
+                        event_types_item = WebhookEventTypesEventTypesItem.from_dict(
+                            event_types_item_data
+                        )
 
-                event_types.append(event_types_item)
+                        event_types.append(event_types_item)
 
-        webhook_event_types = cls(
-            event_types,
-        )
+                webhook_event_types = cls(
+                    event_types,
+                )
 
-        webhook_event_types.additional_properties = d
-        return webhook_event_types
+                webhook_event_types.additional_properties = d
+                return webhook_event_types
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -73,6 +91,10 @@ class WebhookEventTypes:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("event_types", "event_types", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
+from ..types import UNSET
 
 T = TypeVar("T", bound="WebhookEventsSummary")
 
@@ -32,61 +35,71 @@ class WebhookEventsSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        total_events = self.total_events
+        try:
+            total_events = self.total_events
 
-        successful_events = self.successful_events
+            successful_events = self.successful_events
 
-        failed_events = self.failed_events
+            failed_events = self.failed_events
 
-        success_rate = self.success_rate
+            success_rate = self.success_rate
 
-        failure_rate = self.failure_rate
+            failure_rate = self.failure_rate
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "total_events": total_events,
-                "successful_events": successful_events,
-                "failed_events": failed_events,
-                "success_rate": success_rate,
-                "failure_rate": failure_rate,
-            }
-        )
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if total_events is not UNSET:
+                field_dict["total_events"] = total_events
+            if successful_events is not UNSET:
+                field_dict["successful_events"] = successful_events
+            if failed_events is not UNSET:
+                field_dict["failed_events"] = failed_events
+            if success_rate is not UNSET:
+                field_dict["success_rate"] = success_rate
+            if failure_rate is not UNSET:
+                field_dict["failure_rate"] = failure_rate
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        total_events = d.pop("total_events")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                total_events = d.pop("total_events")
 
-        successful_events = d.pop("successful_events")
+                successful_events = d.pop("successful_events")
 
-        failed_events = d.pop("failed_events")
+                failed_events = d.pop("failed_events")
 
-        success_rate = d.pop("success_rate")
+                success_rate = d.pop("success_rate")
 
-        failure_rate = d.pop("failure_rate")
+                failure_rate = d.pop("failure_rate")
 
-        webhook_events_summary = cls(
-            total_events,
-            successful_events,
-            failed_events,
-            success_rate,
-            failure_rate,
-        )
+                webhook_events_summary = cls(
+                    total_events,
+                    successful_events,
+                    failed_events,
+                    success_rate,
+                    failure_rate,
+                )
 
-        webhook_events_summary.additional_properties = d
-        if not (
-            (type(total_events) is float or type(total_events) is int)
-            and (type(successful_events) is float or type(successful_events) is int)
-            and (type(failed_events) is float or type(failed_events) is int)
-            and (type(success_rate) is float or type(success_rate) is int)
-            and (type(failure_rate) is float or type(failure_rate) is int)
-        ):
-            _check_shape(webhook_events_summary, _SHAPE)
-        return webhook_events_summary
+                webhook_events_summary.additional_properties = d
+                if (
+                    (type(total_events) is float or type(total_events) is int)
+                    and (type(successful_events) is float or type(successful_events) is int)
+                    and (type(failed_events) is float or type(failed_events) is int)
+                    and (type(success_rate) is float or type(success_rate) is int)
+                    and (type(failure_rate) is float or type(failure_rate) is int)
+                ):
+                    return webhook_events_summary
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -105,45 +118,11 @@ class WebhookEventsSummary:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "total_events",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "successful_events",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "failed_events",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "success_rate",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
-    (
-        "failure_rate",
-        (
-            float,
-            int,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("total_events", "total_events", True),
+    ("successful_events", "successful_events", True),
+    ("failed_events", "failed_events", True),
+    ("success_rate", "success_rate", True),
+    ("failure_rate", "failure_rate", True),
 )

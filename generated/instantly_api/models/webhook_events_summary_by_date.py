@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookEventsSummaryByDate")
@@ -25,39 +28,52 @@ class WebhookEventsSummaryByDate:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        items: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.items, Unset):
-            items = []
-            for items_item_data in self.items:
-                items_item = items_item_data.to_dict()
-                items.append(items_item)
+        try:
+            items: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.items, Unset):
+                if not isinstance(self.items, list):
+                    raise TypeError("not a list")
+                items = []
+                for items_item_data in self.items:
+                    items_item = items_item_data.to_dict()
+                    items.append(items_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if items is not UNSET:
-            field_dict["items"] = items
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if items is not UNSET:
+                field_dict["items"] = items
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _items = d.pop("items", UNSET)
-        items: list[WebhookEventsSummaryByDateItemsItem] | Unset = UNSET
-        if _items is not UNSET:
-            items = []
-            for items_item_data in _items:
-                items_item = WebhookEventsSummaryByDateItemsItem.from_dict(items_item_data)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _items = d.pop("items", UNSET)
+                items: list[WebhookEventsSummaryByDateItemsItem] | Unset = UNSET
+                if _items is not UNSET:
+                    if type(_items) is not list:
+                        raise TypeError("items is not a list")
+                    items = []
+                    for items_item_data in _items:
+                        items_item = WebhookEventsSummaryByDateItemsItem.from_dict(items_item_data)
 
-                items.append(items_item)
+                        items.append(items_item)
 
-        webhook_events_summary_by_date = cls(
-            items,
-        )
+                webhook_events_summary_by_date = cls(
+                    items,
+                )
 
-        webhook_events_summary_by_date.additional_properties = d
-        return webhook_events_summary_by_date
+                webhook_events_summary_by_date.additional_properties = d
+                return webhook_events_summary_by_date
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -74,6 +90,10 @@ class WebhookEventsSummaryByDate:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (("items", "items", False),)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookTest")
@@ -33,67 +35,79 @@ class WebhookTest:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        success = self.success
+        try:
+            success = self.success
 
-        message = self.message
+            message = self.message
 
-        response_time_ms = self.response_time_ms
+            response_time_ms = self.response_time_ms
 
-        status_code = self.status_code
+            status_code = self.status_code
 
-        error = self.error
+            error = self.error
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if success is not UNSET:
-            field_dict["success"] = success
-        if message is not UNSET:
-            field_dict["message"] = message
-        if response_time_ms is not UNSET:
-            field_dict["response_time_ms"] = response_time_ms
-        if status_code is not UNSET:
-            field_dict["status_code"] = status_code
-        if error is not UNSET:
-            field_dict["error"] = error
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if success is not UNSET:
+                field_dict["success"] = success
+            if message is not UNSET:
+                field_dict["message"] = message
+            if response_time_ms is not UNSET:
+                field_dict["response_time_ms"] = response_time_ms
+            if status_code is not UNSET:
+                field_dict["status_code"] = status_code
+            if error is not UNSET:
+                field_dict["error"] = error
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        success = d.pop("success", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                success = d.pop("success", UNSET)
 
-        message = d.pop("message", UNSET)
+                message = d.pop("message", UNSET)
 
-        response_time_ms = d.pop("response_time_ms", UNSET)
+                response_time_ms = d.pop("response_time_ms", UNSET)
 
-        status_code = d.pop("status_code", UNSET)
+                status_code = d.pop("status_code", UNSET)
 
-        error = d.pop("error", UNSET)
+                error = d.pop("error", UNSET)
 
-        webhook_test = cls(
-            success,
-            message,
-            response_time_ms,
-            status_code,
-            error,
-        )
+                webhook_test = cls(
+                    success,
+                    message,
+                    response_time_ms,
+                    status_code,
+                    error,
+                )
 
-        webhook_test.additional_properties = d
-        if not (
-            (type(success) is bool or success is UNSET)
-            and (type(message) is str or message is UNSET)
-            and (
-                type(response_time_ms) is float
-                or type(response_time_ms) is int
-                or response_time_ms is UNSET
-            )
-            and (type(status_code) is float or type(status_code) is int or status_code is UNSET)
-            and (type(error) is str or error is UNSET)
-        ):
-            _check_shape(webhook_test, _SHAPE)
-        return webhook_test
+                webhook_test.additional_properties = d
+                if (
+                    (type(success) is bool or success is UNSET)
+                    and (type(message) is str or message is UNSET)
+                    and (
+                        type(response_time_ms) is float
+                        or type(response_time_ms) is int
+                        or response_time_ms is UNSET
+                    )
+                    and (
+                        type(status_code) is float
+                        or type(status_code) is int
+                        or status_code is UNSET
+                    )
+                    and (type(error) is str or error is UNSET)
+                ):
+                    return webhook_test
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -112,47 +126,11 @@ class WebhookTest:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "success",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "message",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "response_time_ms",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "status_code",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "error",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("success", "success", False),
+    ("message", "message", False),
+    ("response_time_ms", "response_time_ms", False),
+    ("status_code", "status_code", False),
+    ("error", "error", False),
 )

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Workspace")
@@ -63,233 +65,249 @@ class Workspace:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        owner = self.owner
+            owner = self.owner
 
-        name = self.name
+            name = self.name
 
-        scheduled_for_removal_at: None | str | Unset
-        if isinstance(self.scheduled_for_removal_at, Unset):
-            scheduled_for_removal_at = UNSET
-        elif isinstance(self.scheduled_for_removal_at, datetime.datetime):
-            scheduled_for_removal_at = self.scheduled_for_removal_at.isoformat()
-        else:
-            scheduled_for_removal_at = self.scheduled_for_removal_at
+            scheduled_for_removal_at: None | str | Unset
+            if isinstance(self.scheduled_for_removal_at, Unset):
+                scheduled_for_removal_at = UNSET
+            elif isinstance(self.scheduled_for_removal_at, datetime.datetime):
+                scheduled_for_removal_at = self.scheduled_for_removal_at.isoformat()
+            else:
+                scheduled_for_removal_at = self.scheduled_for_removal_at
 
-        plan_id: None | str | Unset
-        if isinstance(self.plan_id, Unset):
-            plan_id = UNSET
-        else:
-            plan_id = self.plan_id
+            plan_id: None | str | Unset
+            if isinstance(self.plan_id, Unset):
+                plan_id = UNSET
+            else:
+                plan_id = self.plan_id
 
-        plan_id_bundle: None | str | Unset
-        if isinstance(self.plan_id_bundle, Unset):
-            plan_id_bundle = UNSET
-        else:
-            plan_id_bundle = self.plan_id_bundle
+            plan_id_bundle: None | str | Unset
+            if isinstance(self.plan_id_bundle, Unset):
+                plan_id_bundle = UNSET
+            else:
+                plan_id_bundle = self.plan_id_bundle
 
-        add_unsub_to_block: bool | None | Unset
-        if isinstance(self.add_unsub_to_block, Unset):
-            add_unsub_to_block = UNSET
-        else:
-            add_unsub_to_block = self.add_unsub_to_block
+            add_unsub_to_block: bool | None | Unset
+            if isinstance(self.add_unsub_to_block, Unset):
+                add_unsub_to_block = UNSET
+            else:
+                add_unsub_to_block = self.add_unsub_to_block
 
-        default_opportunity_value: float | None | Unset
-        if isinstance(self.default_opportunity_value, Unset):
-            default_opportunity_value = UNSET
-        else:
-            default_opportunity_value = self.default_opportunity_value
+            default_opportunity_value: float | None | Unset
+            if isinstance(self.default_opportunity_value, Unset):
+                default_opportunity_value = UNSET
+            else:
+                default_opportunity_value = self.default_opportunity_value
 
-        plan_id_leadfinder: None | str | Unset
-        if isinstance(self.plan_id_leadfinder, Unset):
-            plan_id_leadfinder = UNSET
-        else:
-            plan_id_leadfinder = self.plan_id_leadfinder
+            plan_id_leadfinder: None | str | Unset
+            if isinstance(self.plan_id_leadfinder, Unset):
+                plan_id_leadfinder = UNSET
+            else:
+                plan_id_leadfinder = self.plan_id_leadfinder
 
-        plan_id_verification: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.plan_id_verification, Unset):
-            plan_id_verification = self.plan_id_verification.to_dict()
+            plan_id_verification: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.plan_id_verification, Unset):
+                plan_id_verification = self.plan_id_verification.to_dict()
 
-        org_logo_url: None | str | Unset
-        if isinstance(self.org_logo_url, Unset):
-            org_logo_url = UNSET
-        else:
-            org_logo_url = self.org_logo_url
+            org_logo_url: None | str | Unset
+            if isinstance(self.org_logo_url, Unset):
+                org_logo_url = UNSET
+            else:
+                org_logo_url = self.org_logo_url
 
-        org_client_domain: None | str | Unset
-        if isinstance(self.org_client_domain, Unset):
-            org_client_domain = UNSET
-        else:
-            org_client_domain = self.org_client_domain
+            org_client_domain: None | str | Unset
+            if isinstance(self.org_client_domain, Unset):
+                org_client_domain = UNSET
+            else:
+                org_client_domain = self.org_client_domain
 
-        plan_id_crm: None | str | Unset
-        if isinstance(self.plan_id_crm, Unset):
-            plan_id_crm = UNSET
-        else:
-            plan_id_crm = self.plan_id_crm
+            plan_id_crm: None | str | Unset
+            if isinstance(self.plan_id_crm, Unset):
+                plan_id_crm = UNSET
+            else:
+                plan_id_crm = self.plan_id_crm
 
-        plan_id_website_visitor: None | str | Unset
-        if isinstance(self.plan_id_website_visitor, Unset):
-            plan_id_website_visitor = UNSET
-        else:
-            plan_id_website_visitor = self.plan_id_website_visitor
+            plan_id_website_visitor: None | str | Unset
+            if isinstance(self.plan_id_website_visitor, Unset):
+                plan_id_website_visitor = UNSET
+            else:
+                plan_id_website_visitor = self.plan_id_website_visitor
 
-        plan_id_inbox_placement: None | str | Unset
-        if isinstance(self.plan_id_inbox_placement, Unset):
-            plan_id_inbox_placement = UNSET
-        else:
-            plan_id_inbox_placement = self.plan_id_inbox_placement
+            plan_id_inbox_placement: None | str | Unset
+            if isinstance(self.plan_id_inbox_placement, Unset):
+                plan_id_inbox_placement = UNSET
+            else:
+                plan_id_inbox_placement = self.plan_id_inbox_placement
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-                "owner": owner,
-                "name": name,
-            }
-        )
-        if scheduled_for_removal_at is not UNSET:
-            field_dict["scheduled_for_removal_at"] = scheduled_for_removal_at
-        if plan_id is not UNSET:
-            field_dict["plan_id"] = plan_id
-        if plan_id_bundle is not UNSET:
-            field_dict["plan_id_bundle"] = plan_id_bundle
-        if add_unsub_to_block is not UNSET:
-            field_dict["add_unsub_to_block"] = add_unsub_to_block
-        if default_opportunity_value is not UNSET:
-            field_dict["default_opportunity_value"] = default_opportunity_value
-        if plan_id_leadfinder is not UNSET:
-            field_dict["plan_id_leadfinder"] = plan_id_leadfinder
-        if plan_id_verification is not UNSET:
-            field_dict["plan_id_verification"] = plan_id_verification
-        if org_logo_url is not UNSET:
-            field_dict["org_logo_url"] = org_logo_url
-        if org_client_domain is not UNSET:
-            field_dict["org_client_domain"] = org_client_domain
-        if plan_id_crm is not UNSET:
-            field_dict["plan_id_crm"] = plan_id_crm
-        if plan_id_website_visitor is not UNSET:
-            field_dict["plan_id_website_visitor"] = plan_id_website_visitor
-        if plan_id_inbox_placement is not UNSET:
-            field_dict["plan_id_inbox_placement"] = plan_id_inbox_placement
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if owner is not UNSET:
+                field_dict["owner"] = owner
+            if name is not UNSET:
+                field_dict["name"] = name
+            if scheduled_for_removal_at is not UNSET:
+                field_dict["scheduled_for_removal_at"] = scheduled_for_removal_at
+            if plan_id is not UNSET:
+                field_dict["plan_id"] = plan_id
+            if plan_id_bundle is not UNSET:
+                field_dict["plan_id_bundle"] = plan_id_bundle
+            if add_unsub_to_block is not UNSET:
+                field_dict["add_unsub_to_block"] = add_unsub_to_block
+            if default_opportunity_value is not UNSET:
+                field_dict["default_opportunity_value"] = default_opportunity_value
+            if plan_id_leadfinder is not UNSET:
+                field_dict["plan_id_leadfinder"] = plan_id_leadfinder
+            if plan_id_verification is not UNSET:
+                field_dict["plan_id_verification"] = plan_id_verification
+            if org_logo_url is not UNSET:
+                field_dict["org_logo_url"] = org_logo_url
+            if org_client_domain is not UNSET:
+                field_dict["org_client_domain"] = org_client_domain
+            if plan_id_crm is not UNSET:
+                field_dict["plan_id_crm"] = plan_id_crm
+            if plan_id_website_visitor is not UNSET:
+                field_dict["plan_id_website_visitor"] = plan_id_website_visitor
+            if plan_id_inbox_placement is not UNSET:
+                field_dict["plan_id_inbox_placement"] = plan_id_inbox_placement
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        owner = d.pop("owner")
+                owner = d.pop("owner")
 
-        name = d.pop("name")
+                name = d.pop("name")
 
-        scheduled_for_removal_at = _parse_scheduled_for_removal_at(
-            d.pop("scheduled_for_removal_at", UNSET)
-        )
+                scheduled_for_removal_at = _parse_scheduled_for_removal_at(
+                    d.pop("scheduled_for_removal_at", UNSET)
+                )
 
-        plan_id = d.pop("plan_id", UNSET)
+                plan_id = d.pop("plan_id", UNSET)
 
-        plan_id_bundle = d.pop("plan_id_bundle", UNSET)
+                plan_id_bundle = d.pop("plan_id_bundle", UNSET)
 
-        add_unsub_to_block = d.pop("add_unsub_to_block", UNSET)
+                add_unsub_to_block = d.pop("add_unsub_to_block", UNSET)
 
-        default_opportunity_value = d.pop("default_opportunity_value", UNSET)
+                default_opportunity_value = d.pop("default_opportunity_value", UNSET)
 
-        plan_id_leadfinder = d.pop("plan_id_leadfinder", UNSET)
+                plan_id_leadfinder = d.pop("plan_id_leadfinder", UNSET)
 
-        _plan_id_verification = d.pop("plan_id_verification", UNSET)
-        plan_id_verification: WorkspacePlanIdVerification | Unset
-        if isinstance(_plan_id_verification, Unset):
-            plan_id_verification = UNSET
-        else:
-            plan_id_verification = WorkspacePlanIdVerification.from_dict(_plan_id_verification)
+                _plan_id_verification = d.pop("plan_id_verification", UNSET)
+                plan_id_verification: WorkspacePlanIdVerification | Unset
+                if isinstance(_plan_id_verification, Unset):
+                    plan_id_verification = UNSET
+                else:
+                    plan_id_verification = WorkspacePlanIdVerification.from_dict(
+                        _plan_id_verification
+                    )
 
-        org_logo_url = d.pop("org_logo_url", UNSET)
+                org_logo_url = d.pop("org_logo_url", UNSET)
 
-        org_client_domain = d.pop("org_client_domain", UNSET)
+                org_client_domain = d.pop("org_client_domain", UNSET)
 
-        plan_id_crm = d.pop("plan_id_crm", UNSET)
+                plan_id_crm = d.pop("plan_id_crm", UNSET)
 
-        plan_id_website_visitor = d.pop("plan_id_website_visitor", UNSET)
+                plan_id_website_visitor = d.pop("plan_id_website_visitor", UNSET)
 
-        plan_id_inbox_placement = d.pop("plan_id_inbox_placement", UNSET)
+                plan_id_inbox_placement = d.pop("plan_id_inbox_placement", UNSET)
 
-        workspace = cls(
-            id,
-            timestamp_created,
-            timestamp_updated,
-            owner,
-            name,
-            scheduled_for_removal_at,
-            plan_id,
-            plan_id_bundle,
-            add_unsub_to_block,
-            default_opportunity_value,
-            plan_id_leadfinder,
-            plan_id_verification,
-            org_logo_url,
-            org_client_domain,
-            plan_id_crm,
-            plan_id_website_visitor,
-            plan_id_inbox_placement,
-        )
+                workspace = cls(
+                    id,
+                    timestamp_created,
+                    timestamp_updated,
+                    owner,
+                    name,
+                    scheduled_for_removal_at,
+                    plan_id,
+                    plan_id_bundle,
+                    add_unsub_to_block,
+                    default_opportunity_value,
+                    plan_id_leadfinder,
+                    plan_id_verification,
+                    org_logo_url,
+                    org_client_domain,
+                    plan_id_crm,
+                    plan_id_website_visitor,
+                    plan_id_inbox_placement,
+                )
 
-        workspace.additional_properties = d
-        if not (
-            type(id) is str
-            and type(owner) is str
-            and type(name) is str
-            and (plan_id is None or type(plan_id) is str or plan_id is UNSET)
-            and (plan_id_bundle is None or type(plan_id_bundle) is str or plan_id_bundle is UNSET)
-            and (
-                type(add_unsub_to_block) is bool
-                or add_unsub_to_block is None
-                or add_unsub_to_block is UNSET
-            )
-            and (
-                type(default_opportunity_value) is float
-                or type(default_opportunity_value) is int
-                or default_opportunity_value is None
-                or default_opportunity_value is UNSET
-            )
-            and (
-                plan_id_leadfinder is None
-                or type(plan_id_leadfinder) is str
-                or plan_id_leadfinder is UNSET
-            )
-            and (org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET)
-            and (
-                org_client_domain is None
-                or type(org_client_domain) is str
-                or org_client_domain is UNSET
-            )
-            and (plan_id_crm is None or type(plan_id_crm) is str or plan_id_crm is UNSET)
-            and (
-                plan_id_website_visitor is None
-                or type(plan_id_website_visitor) is str
-                or plan_id_website_visitor is UNSET
-            )
-            and (
-                plan_id_inbox_placement is None
-                or type(plan_id_inbox_placement) is str
-                or plan_id_inbox_placement is UNSET
-            )
-        ):
-            _check_shape(workspace, _SHAPE)
-        return workspace
+                workspace.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(owner) is str
+                    and type(name) is str
+                    and (plan_id is None or type(plan_id) is str or plan_id is UNSET)
+                    and (
+                        plan_id_bundle is None
+                        or type(plan_id_bundle) is str
+                        or plan_id_bundle is UNSET
+                    )
+                    and (
+                        type(add_unsub_to_block) is bool
+                        or add_unsub_to_block is None
+                        or add_unsub_to_block is UNSET
+                    )
+                    and (
+                        type(default_opportunity_value) is float
+                        or type(default_opportunity_value) is int
+                        or default_opportunity_value is None
+                        or default_opportunity_value is UNSET
+                    )
+                    and (
+                        plan_id_leadfinder is None
+                        or type(plan_id_leadfinder) is str
+                        or plan_id_leadfinder is UNSET
+                    )
+                    and (org_logo_url is None or type(org_logo_url) is str or org_logo_url is UNSET)
+                    and (
+                        org_client_domain is None
+                        or type(org_client_domain) is str
+                        or org_client_domain is UNSET
+                    )
+                    and (plan_id_crm is None or type(plan_id_crm) is str or plan_id_crm is UNSET)
+                    and (
+                        plan_id_website_visitor is None
+                        or type(plan_id_website_visitor) is str
+                        or plan_id_website_visitor is UNSET
+                    )
+                    and (
+                        plan_id_inbox_placement is None
+                        or type(plan_id_inbox_placement) is str
+                        or plan_id_inbox_placement is UNSET
+                    )
+                ):
+                    return workspace
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -327,101 +345,25 @@ def _parse_scheduled_for_removal_at(data: object) -> datetime.datetime | None | 
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("owner", (str,), None),
-    ("name", (str,), None),
-    (
-        "plan_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_id_bundle",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "add_unsub_to_block",
-        (
-            bool,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "default_opportunity_value",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_id_leadfinder",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "org_logo_url",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "org_client_domain",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_id_crm",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_id_website_visitor",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_id_inbox_placement",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("owner", "owner", True),
+    ("name", "name", True),
+    ("scheduled_for_removal_at", "scheduled_for_removal_at", False),
+    ("plan_id", "plan_id", False),
+    ("plan_id_bundle", "plan_id_bundle", False),
+    ("add_unsub_to_block", "add_unsub_to_block", False),
+    ("default_opportunity_value", "default_opportunity_value", False),
+    ("plan_id_leadfinder", "plan_id_leadfinder", False),
+    ("plan_id_verification", "plan_id_verification", False),
+    ("org_logo_url", "org_logo_url", False),
+    ("org_client_domain", "org_client_domain", False),
+    ("plan_id_crm", "plan_id_crm", False),
+    ("plan_id_website_visitor", "plan_id_website_visitor", False),
+    ("plan_id_inbox_placement", "plan_id_inbox_placement", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceDomainInfo")
@@ -29,59 +31,71 @@ class WorkspaceDomainInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        verified = self.verified
+        try:
+            verified = self.verified
 
-        name = self.name
+            name = self.name
 
-        verification: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.verification, Unset):
-            verification = []
-            for verification_item_data in self.verification:
-                verification_item = verification_item_data.to_dict()
-                verification.append(verification_item)
+            verification: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.verification, Unset):
+                if not isinstance(self.verification, list):
+                    raise TypeError("not a list")
+                verification = []
+                for verification_item_data in self.verification:
+                    verification_item = verification_item_data.to_dict()
+                    verification.append(verification_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if verified is not UNSET:
-            field_dict["verified"] = verified
-        if name is not UNSET:
-            field_dict["name"] = name
-        if verification is not UNSET:
-            field_dict["verification"] = verification
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if verified is not UNSET:
+                field_dict["verified"] = verified
+            if name is not UNSET:
+                field_dict["name"] = name
+            if verification is not UNSET:
+                field_dict["verification"] = verification
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        verified = d.pop("verified", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                verified = d.pop("verified", UNSET)
 
-        name = d.pop("name", UNSET)
+                name = d.pop("name", UNSET)
 
-        _verification = d.pop("verification", UNSET)
-        verification: list[WorkspaceDomainInfoVerificationItem] | Unset = UNSET
-        if _verification is not UNSET:
-            verification = []
-            for verification_item_data in _verification:
-                verification_item = WorkspaceDomainInfoVerificationItem.from_dict(
-                    verification_item_data
+                _verification = d.pop("verification", UNSET)
+                verification: list[WorkspaceDomainInfoVerificationItem] | Unset = UNSET
+                if _verification is not UNSET:
+                    if type(_verification) is not list:
+                        raise TypeError("verification is not a list")
+                    verification = []
+                    for verification_item_data in _verification:
+                        verification_item = WorkspaceDomainInfoVerificationItem.from_dict(
+                            verification_item_data
+                        )
+
+                        verification.append(verification_item)
+
+                workspace_domain_info = cls(
+                    verified,
+                    name,
+                    verification,
                 )
 
-                verification.append(verification_item)
+                workspace_domain_info.additional_properties = d
+                if (type(verified) is bool or verified is UNSET) and (
+                    type(name) is str or name is UNSET
+                ):
+                    return workspace_domain_info
 
-        workspace_domain_info = cls(
-            verified,
-            name,
-            verification,
-        )
-
-        workspace_domain_info.additional_properties = d
-        if not (
-            (type(verified) is bool or verified is UNSET) and (type(name) is str or name is UNSET)
-        ):
-            _check_shape(workspace_domain_info, _SHAPE)
-        return workspace_domain_info
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -100,23 +114,11 @@ class WorkspaceDomainInfo:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "verified",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("verified", "verified", False),
+    ("name", "name", False),
+    ("verification", "verification", False),
 )
 
 

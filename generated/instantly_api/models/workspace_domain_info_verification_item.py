@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceDomainInfoVerificationItem")
@@ -31,55 +33,63 @@ class WorkspaceDomainInfoVerificationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        try:
+            type_ = self.type_
 
-        domain = self.domain
+            domain = self.domain
 
-        value = self.value
+            value = self.value
 
-        reason = self.reason
+            reason = self.reason
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if type_ is not UNSET:
-            field_dict["type"] = type_
-        if domain is not UNSET:
-            field_dict["domain"] = domain
-        if value is not UNSET:
-            field_dict["value"] = value
-        if reason is not UNSET:
-            field_dict["reason"] = reason
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if type_ is not UNSET:
+                field_dict["type"] = type_
+            if domain is not UNSET:
+                field_dict["domain"] = domain
+            if value is not UNSET:
+                field_dict["value"] = value
+            if reason is not UNSET:
+                field_dict["reason"] = reason
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                type_ = d.pop("type", UNSET)
 
-        domain = d.pop("domain", UNSET)
+                domain = d.pop("domain", UNSET)
 
-        value = d.pop("value", UNSET)
+                value = d.pop("value", UNSET)
 
-        reason = d.pop("reason", UNSET)
+                reason = d.pop("reason", UNSET)
 
-        workspace_domain_info_verification_item = cls(
-            type_,
-            domain,
-            value,
-            reason,
-        )
+                workspace_domain_info_verification_item = cls(
+                    type_,
+                    domain,
+                    value,
+                    reason,
+                )
 
-        workspace_domain_info_verification_item.additional_properties = d
-        if not (
-            (type(type_) is str or type_ is UNSET)
-            and (type(domain) is str or domain is UNSET)
-            and (type(value) is str or value is UNSET)
-            and (type(reason) is str or reason is UNSET)
-        ):
-            _check_shape(workspace_domain_info_verification_item, _SHAPE)
-        return workspace_domain_info_verification_item
+                workspace_domain_info_verification_item.additional_properties = d
+                if (
+                    (type(type_) is str or type_ is UNSET)
+                    and (type(domain) is str or domain is UNSET)
+                    and (type(value) is str or value is UNSET)
+                    and (type(reason) is str or reason is UNSET)
+                ):
+                    return workspace_domain_info_verification_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -98,37 +108,10 @@ class WorkspaceDomainInfoVerificationItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "type_",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "domain",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "value",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "reason",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("type_", "type", False),
+    ("domain", "domain", False),
+    ("value", "value", False),
+    ("reason", "reason", False),
 )

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceGroupMember")
@@ -45,98 +47,109 @@ class WorkspaceGroupMember:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        admin_workspace_id = self.admin_workspace_id
+            admin_workspace_id = self.admin_workspace_id
 
-        sub_workspace_id = self.sub_workspace_id
+            sub_workspace_id = self.sub_workspace_id
 
-        status = self.status
+            status = self.status
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated = self.timestamp_updated.isoformat()
 
-        sub_workspace_name: None | str | Unset
-        if isinstance(self.sub_workspace_name, Unset):
-            sub_workspace_name = UNSET
-        else:
-            sub_workspace_name = self.sub_workspace_name
+            sub_workspace_name: None | str | Unset
+            if isinstance(self.sub_workspace_name, Unset):
+                sub_workspace_name = UNSET
+            else:
+                sub_workspace_name = self.sub_workspace_name
 
-        admin_workspace_name: None | str | Unset
-        if isinstance(self.admin_workspace_name, Unset):
-            admin_workspace_name = UNSET
-        else:
-            admin_workspace_name = self.admin_workspace_name
+            admin_workspace_name: None | str | Unset
+            if isinstance(self.admin_workspace_name, Unset):
+                admin_workspace_name = UNSET
+            else:
+                admin_workspace_name = self.admin_workspace_name
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "admin_workspace_id": admin_workspace_id,
-                "sub_workspace_id": sub_workspace_id,
-                "status": status,
-                "timestamp_created": timestamp_created,
-                "timestamp_updated": timestamp_updated,
-            }
-        )
-        if sub_workspace_name is not UNSET:
-            field_dict["sub_workspace_name"] = sub_workspace_name
-        if admin_workspace_name is not UNSET:
-            field_dict["admin_workspace_name"] = admin_workspace_name
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if admin_workspace_id is not UNSET:
+                field_dict["admin_workspace_id"] = admin_workspace_id
+            if sub_workspace_id is not UNSET:
+                field_dict["sub_workspace_id"] = sub_workspace_id
+            if status is not UNSET:
+                field_dict["status"] = status
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
+            if sub_workspace_name is not UNSET:
+                field_dict["sub_workspace_name"] = sub_workspace_name
+            if admin_workspace_name is not UNSET:
+                field_dict["admin_workspace_name"] = admin_workspace_name
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        admin_workspace_id = d.pop("admin_workspace_id")
+                admin_workspace_id = d.pop("admin_workspace_id")
 
-        sub_workspace_id = d.pop("sub_workspace_id")
+                sub_workspace_id = d.pop("sub_workspace_id")
 
-        status = d.pop("status")
+                status = d.pop("status")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
+                timestamp_updated = parse_timestamp(d.pop("timestamp_updated"))
 
-        sub_workspace_name = d.pop("sub_workspace_name", UNSET)
+                sub_workspace_name = d.pop("sub_workspace_name", UNSET)
 
-        admin_workspace_name = d.pop("admin_workspace_name", UNSET)
+                admin_workspace_name = d.pop("admin_workspace_name", UNSET)
 
-        workspace_group_member = cls(
-            id,
-            admin_workspace_id,
-            sub_workspace_id,
-            status,
-            timestamp_created,
-            timestamp_updated,
-            sub_workspace_name,
-            admin_workspace_name,
-        )
+                workspace_group_member = cls(
+                    id,
+                    admin_workspace_id,
+                    sub_workspace_id,
+                    status,
+                    timestamp_created,
+                    timestamp_updated,
+                    sub_workspace_name,
+                    admin_workspace_name,
+                )
 
-        workspace_group_member.additional_properties = d
-        if not (
-            type(id) is str
-            and type(admin_workspace_id) is str
-            and type(sub_workspace_id) is str
-            and type(status) is str
-            and (
-                sub_workspace_name is None
-                or type(sub_workspace_name) is str
-                or sub_workspace_name is UNSET
-            )
-            and (
-                admin_workspace_name is None
-                or type(admin_workspace_name) is str
-                or admin_workspace_name is UNSET
-            )
-        ):
-            _check_shape(workspace_group_member, _SHAPE)
-        return workspace_group_member
+                workspace_group_member.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(admin_workspace_id) is str
+                    and type(sub_workspace_id) is str
+                    and type(status) is str
+                    and (
+                        sub_workspace_name is None
+                        or type(sub_workspace_name) is str
+                        or sub_workspace_name is UNSET
+                    )
+                    and (
+                        admin_workspace_name is None
+                        or type(admin_workspace_name) is str
+                        or admin_workspace_name is UNSET
+                    )
+                ):
+                    return workspace_group_member
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -155,27 +168,14 @@ class WorkspaceGroupMember:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("admin_workspace_id", (str,), None),
-    ("sub_workspace_id", (str,), None),
-    ("status", (str,), None),
-    (
-        "sub_workspace_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "admin_workspace_name",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("admin_workspace_id", "admin_workspace_id", True),
+    ("sub_workspace_id", "sub_workspace_id", True),
+    ("status", "status", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("timestamp_updated", "timestamp_updated", True),
+    ("sub_workspace_name", "sub_workspace_name", False),
+    ("admin_workspace_name", "admin_workspace_name", False),
 )

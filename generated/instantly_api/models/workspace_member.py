@@ -9,8 +9,10 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceMember")
@@ -60,143 +62,158 @@ class WorkspaceMember:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
+        try:
+            id = self.id
 
-        email = self.email
+            email = self.email
 
-        user_id = self.user_id
+            user_id = self.user_id
 
-        role = self.role
+            role = self.role
 
-        timestamp_created = self.timestamp_created.isoformat()
+            timestamp_created = self.timestamp_created.isoformat()
 
-        workspace_id = self.workspace_id
+            workspace_id = self.workspace_id
 
-        accepted = self.accepted
+            accepted = self.accepted
 
-        user_email: None | str | Unset
-        if isinstance(self.user_email, Unset):
-            user_email = UNSET
-        else:
-            user_email = self.user_email
+            user_email: None | str | Unset
+            if isinstance(self.user_email, Unset):
+                user_email = UNSET
+            else:
+                user_email = self.user_email
 
-        nickname: None | str | Unset
-        if isinstance(self.nickname, Unset):
-            nickname = UNSET
-        else:
-            nickname = self.nickname
+            nickname: None | str | Unset
+            if isinstance(self.nickname, Unset):
+                nickname = UNSET
+            else:
+                nickname = self.nickname
 
-        name: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.name, Unset):
-            name = self.name.to_dict()
+            name: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.name, Unset):
+                name = self.name.to_dict()
 
-        issuer_id: None | str | Unset
-        if isinstance(self.issuer_id, Unset):
-            issuer_id = UNSET
-        else:
-            issuer_id = self.issuer_id
+            issuer_id: None | str | Unset
+            if isinstance(self.issuer_id, Unset):
+                issuer_id = UNSET
+            else:
+                issuer_id = self.issuer_id
 
-        permissions: list[str] | None | Unset
-        if isinstance(self.permissions, Unset):
-            permissions = UNSET
-        elif isinstance(self.permissions, list):
-            permissions = self.permissions
+            permissions: list[str] | None | Unset
+            if isinstance(self.permissions, Unset):
+                permissions = UNSET
+            elif isinstance(self.permissions, list):
+                permissions = self.permissions
 
-        else:
-            permissions = self.permissions
+            else:
+                permissions = self.permissions
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "email": email,
-                "user_id": user_id,
-                "role": role,
-                "timestamp_created": timestamp_created,
-                "workspace_id": workspace_id,
-                "accepted": accepted,
-            }
-        )
-        if user_email is not UNSET:
-            field_dict["user_email"] = user_email
-        if nickname is not UNSET:
-            field_dict["nickname"] = nickname
-        if name is not UNSET:
-            field_dict["name"] = name
-        if issuer_id is not UNSET:
-            field_dict["issuer_id"] = issuer_id
-        if permissions is not UNSET:
-            field_dict["permissions"] = permissions
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if id is not UNSET:
+                field_dict["id"] = id
+            if email is not UNSET:
+                field_dict["email"] = email
+            if user_id is not UNSET:
+                field_dict["user_id"] = user_id
+            if role is not UNSET:
+                field_dict["role"] = role
+            if timestamp_created is not UNSET:
+                field_dict["timestamp_created"] = timestamp_created
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if accepted is not UNSET:
+                field_dict["accepted"] = accepted
+            if user_email is not UNSET:
+                field_dict["user_email"] = user_email
+            if nickname is not UNSET:
+                field_dict["nickname"] = nickname
+            if name is not UNSET:
+                field_dict["name"] = name
+            if issuer_id is not UNSET:
+                field_dict["issuer_id"] = issuer_id
+            if permissions is not UNSET:
+                field_dict["permissions"] = permissions
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id")
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                id = d.pop("id")
 
-        email = d.pop("email")
+                email = d.pop("email")
 
-        user_id = d.pop("user_id")
+                user_id = d.pop("user_id")
 
-        role = d.pop("role")
+                role = d.pop("role")
 
-        timestamp_created = parse_timestamp(d.pop("timestamp_created"))
+                timestamp_created = parse_timestamp(d.pop("timestamp_created"))
 
-        workspace_id = d.pop("workspace_id")
+                workspace_id = d.pop("workspace_id")
 
-        accepted = d.pop("accepted")
+                accepted = d.pop("accepted")
 
-        user_email = d.pop("user_email", UNSET)
+                user_email = d.pop("user_email", UNSET)
 
-        nickname = d.pop("nickname", UNSET)
+                nickname = d.pop("nickname", UNSET)
 
-        _name = d.pop("name", UNSET)
-        name: WorkspaceMemberName | Unset
-        if isinstance(_name, Unset):
-            name = UNSET
-        else:
-            name = WorkspaceMemberName.from_dict(_name)
+                _name = d.pop("name", UNSET)
+                name: WorkspaceMemberName | Unset
+                if isinstance(_name, Unset):
+                    name = UNSET
+                else:
+                    name = WorkspaceMemberName.from_dict(_name)
 
-        issuer_id = d.pop("issuer_id", UNSET)
+                issuer_id = d.pop("issuer_id", UNSET)
 
-        permissions = _parse_permissions(d.pop("permissions", UNSET))
+                permissions = _parse_permissions(d.pop("permissions", UNSET))
 
-        workspace_member = cls(
-            id,
-            email,
-            user_id,
-            role,
-            timestamp_created,
-            workspace_id,
-            accepted,
-            user_email,
-            nickname,
-            name,
-            issuer_id,
-            permissions,
-        )
+                workspace_member = cls(
+                    id,
+                    email,
+                    user_id,
+                    role,
+                    timestamp_created,
+                    workspace_id,
+                    accepted,
+                    user_email,
+                    nickname,
+                    name,
+                    issuer_id,
+                    permissions,
+                )
 
-        workspace_member.additional_properties = d
-        if not (
-            type(id) is str
-            and type(email) is str
-            and type(user_id) is str
-            and type(role) is str
-            and type(workspace_id) is str
-            and type(accepted) is bool
-            and (user_email is None or type(user_email) is str or user_email is UNSET)
-            and (nickname is None or type(nickname) is str or nickname is UNSET)
-            and (issuer_id is None or type(issuer_id) is str or issuer_id is UNSET)
-            and (
-                permissions is None
-                or permissions is UNSET
-                or (type(permissions) is list and all(type(_item) is str for _item in permissions))
-            )
-        ):
-            _check_shape(workspace_member, _SHAPE)
-        return workspace_member
+                workspace_member.additional_properties = d
+                if (
+                    type(id) is str
+                    and type(email) is str
+                    and type(user_id) is str
+                    and type(role) is str
+                    and type(workspace_id) is str
+                    and type(accepted) is bool
+                    and (user_email is None or type(user_email) is str or user_email is UNSET)
+                    and (nickname is None or type(nickname) is str or nickname is UNSET)
+                    and (issuer_id is None or type(issuer_id) is str or issuer_id is UNSET)
+                    and (
+                        permissions is None
+                        or permissions is UNSET
+                        or (
+                            type(permissions) is list
+                            and all(type(_item) is str for _item in permissions)
+                        )
+                    )
+                ):
+                    return workspace_member
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -233,49 +250,20 @@ def _parse_permissions(data: object) -> list[str] | None | Unset:
     )
 
 
-_SHAPE = (
-    ("id", (str,), None),
-    ("email", (str,), None),
-    ("user_id", (str,), None),
-    ("role", (str,), None),
-    ("workspace_id", (str,), None),
-    ("accepted", (bool,), None),
-    (
-        "user_email",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "nickname",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "issuer_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "permissions",
-        (
-            list,
-            type(None),
-            Unset,
-        ),
-        (str,),
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "id", True),
+    ("email", "email", True),
+    ("user_id", "user_id", True),
+    ("role", "role", True),
+    ("timestamp_created", "timestamp_created", True),
+    ("workspace_id", "workspace_id", True),
+    ("accepted", "accepted", True),
+    ("user_email", "user_email", False),
+    ("nickname", "nickname", False),
+    ("name", "name", False),
+    ("issuer_id", "issuer_id", False),
+    ("permissions", "permissions", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceMemberName")
@@ -27,36 +29,44 @@ class WorkspaceMemberName:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        first = self.first
+        try:
+            first = self.first
 
-        last = self.last
+            last = self.last
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if first is not UNSET:
-            field_dict["first"] = first
-        if last is not UNSET:
-            field_dict["last"] = last
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if first is not UNSET:
+                field_dict["first"] = first
+            if last is not UNSET:
+                field_dict["last"] = last
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first = d.pop("first", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                first = d.pop("first", UNSET)
 
-        last = d.pop("last", UNSET)
+                last = d.pop("last", UNSET)
 
-        workspace_member_name = cls(
-            first,
-            last,
-        )
+                workspace_member_name = cls(
+                    first,
+                    last,
+                )
 
-        workspace_member_name.additional_properties = d
-        if not ((type(first) is str or first is UNSET) and (type(last) is str or last is UNSET)):
-            _check_shape(workspace_member_name, _SHAPE)
-        return workspace_member_name
+                workspace_member_name.additional_properties = d
+                if (type(first) is str or first is UNSET) and (type(last) is str or last is UNSET):
+                    return workspace_member_name
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -75,21 +85,8 @@ class WorkspaceMemberName:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "first",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "last",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("first", "first", False),
+    ("last", "last", False),
 )

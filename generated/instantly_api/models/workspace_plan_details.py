@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetails")
@@ -31,67 +33,74 @@ class WorkspacePlanDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        organization_id = self.organization_id
+        try:
+            organization_id = self.organization_id
 
-        organization_name = self.organization_name
+            organization_name = self.organization_name
 
-        subscriptions: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.subscriptions, Unset):
-            subscriptions = self.subscriptions.to_dict()
+            subscriptions: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.subscriptions, Unset):
+                subscriptions = self.subscriptions.to_dict()
 
-        addons: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.addons, Unset):
-            addons = self.addons.to_dict()
+            addons: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.addons, Unset):
+                addons = self.addons.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if organization_id is not UNSET:
-            field_dict["organization_id"] = organization_id
-        if organization_name is not UNSET:
-            field_dict["organization_name"] = organization_name
-        if subscriptions is not UNSET:
-            field_dict["subscriptions"] = subscriptions
-        if addons is not UNSET:
-            field_dict["addons"] = addons
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if organization_id is not UNSET:
+                field_dict["organization_id"] = organization_id
+            if organization_name is not UNSET:
+                field_dict["organization_name"] = organization_name
+            if subscriptions is not UNSET:
+                field_dict["subscriptions"] = subscriptions
+            if addons is not UNSET:
+                field_dict["addons"] = addons
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        organization_id = d.pop("organization_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                organization_id = d.pop("organization_id", UNSET)
 
-        organization_name = d.pop("organization_name", UNSET)
+                organization_name = d.pop("organization_name", UNSET)
 
-        _subscriptions = d.pop("subscriptions", UNSET)
-        subscriptions: WorkspacePlanDetailsSubscriptions | Unset
-        if isinstance(_subscriptions, Unset):
-            subscriptions = UNSET
-        else:
-            subscriptions = WorkspacePlanDetailsSubscriptions.from_dict(_subscriptions)
+                _subscriptions = d.pop("subscriptions", UNSET)
+                subscriptions: WorkspacePlanDetailsSubscriptions | Unset
+                if isinstance(_subscriptions, Unset):
+                    subscriptions = UNSET
+                else:
+                    subscriptions = WorkspacePlanDetailsSubscriptions.from_dict(_subscriptions)
 
-        _addons = d.pop("addons", UNSET)
-        addons: WorkspacePlanDetailsAddons | Unset
-        if isinstance(_addons, Unset):
-            addons = UNSET
-        else:
-            addons = WorkspacePlanDetailsAddons.from_dict(_addons)
+                _addons = d.pop("addons", UNSET)
+                addons: WorkspacePlanDetailsAddons | Unset
+                if isinstance(_addons, Unset):
+                    addons = UNSET
+                else:
+                    addons = WorkspacePlanDetailsAddons.from_dict(_addons)
 
-        workspace_plan_details = cls(
-            organization_id,
-            organization_name,
-            subscriptions,
-            addons,
-        )
+                workspace_plan_details = cls(
+                    organization_id,
+                    organization_name,
+                    subscriptions,
+                    addons,
+                )
 
-        workspace_plan_details.additional_properties = d
-        if not (
-            (type(organization_id) is str or organization_id is UNSET)
-            and (type(organization_name) is str or organization_name is UNSET)
-        ):
-            _check_shape(workspace_plan_details, _SHAPE)
-        return workspace_plan_details
+                workspace_plan_details.additional_properties = d
+                if (type(organization_id) is str or organization_id is UNSET) and (
+                    type(organization_name) is str or organization_name is UNSET
+                ):
+                    return workspace_plan_details
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -110,23 +119,12 @@ class WorkspacePlanDetails:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "organization_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "organization_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("organization_id", "organization_id", False),
+    ("organization_name", "organization_name", False),
+    ("subscriptions", "subscriptions", False),
+    ("addons", "addons", False),
 )
 
 

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsAddons")
@@ -26,48 +29,57 @@ class WorkspacePlanDetailsAddons:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        outreach: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outreach, Unset):
-            outreach = self.outreach.to_dict()
+        try:
+            outreach: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outreach, Unset):
+                outreach = self.outreach.to_dict()
 
-        credits_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.credits_, Unset):
-            credits_ = self.credits_.to_dict()
+            credits_: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.credits_, Unset):
+                credits_ = self.credits_.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if outreach is not UNSET:
-            field_dict["outreach"] = outreach
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if outreach is not UNSET:
+                field_dict["outreach"] = outreach
+            if credits_ is not UNSET:
+                field_dict["credits"] = credits_
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _outreach = d.pop("outreach", UNSET)
-        outreach: WorkspacePlanDetailsAddonsOutreach | Unset
-        if isinstance(_outreach, Unset):
-            outreach = UNSET
-        else:
-            outreach = WorkspacePlanDetailsAddonsOutreach.from_dict(_outreach)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _outreach = d.pop("outreach", UNSET)
+                outreach: WorkspacePlanDetailsAddonsOutreach | Unset
+                if isinstance(_outreach, Unset):
+                    outreach = UNSET
+                else:
+                    outreach = WorkspacePlanDetailsAddonsOutreach.from_dict(_outreach)
 
-        _credits_ = d.pop("credits", UNSET)
-        credits_: WorkspacePlanDetailsAddonsCredits | Unset
-        if isinstance(_credits_, Unset):
-            credits_ = UNSET
-        else:
-            credits_ = WorkspacePlanDetailsAddonsCredits.from_dict(_credits_)
+                _credits_ = d.pop("credits", UNSET)
+                credits_: WorkspacePlanDetailsAddonsCredits | Unset
+                if isinstance(_credits_, Unset):
+                    credits_ = UNSET
+                else:
+                    credits_ = WorkspacePlanDetailsAddonsCredits.from_dict(_credits_)
 
-        workspace_plan_details_addons = cls(
-            outreach,
-            credits_,
-        )
+                workspace_plan_details_addons = cls(
+                    outreach,
+                    credits_,
+                )
 
-        workspace_plan_details_addons.additional_properties = d
-        return workspace_plan_details_addons
+                workspace_plan_details_addons.additional_properties = d
+                return workspace_plan_details_addons
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -84,6 +96,13 @@ class WorkspacePlanDetailsAddons:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("outreach", "outreach", False),
+    ("credits_", "credits", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

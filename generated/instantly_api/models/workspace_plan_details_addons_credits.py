@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsAddonsCredits")
@@ -55,139 +57,155 @@ class WorkspacePlanDetailsAddonsCredits:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
+        try:
+            product_id = self.product_id
 
-        annual_product_id = self.annual_product_id
+            annual_product_id = self.annual_product_id
 
-        unit_credits = self.unit_credits
+            unit_credits = self.unit_credits
 
-        annual_unit_credits = self.annual_unit_credits
+            annual_unit_credits = self.annual_unit_credits
 
-        existing_quantity = self.existing_quantity
+            existing_quantity = self.existing_quantity
 
-        max_quantity = self.max_quantity
+            max_quantity = self.max_quantity
 
-        interval: None | str | Unset
-        if isinstance(self.interval, Unset):
-            interval = UNSET
-        else:
-            interval = self.interval
+            interval: None | str | Unset
+            if isinstance(self.interval, Unset):
+                interval = UNSET
+            else:
+                interval = self.interval
 
-        can_purchase = self.can_purchase
+            can_purchase = self.can_purchase
 
-        purchase_blocked_reason: None | str | Unset
-        if isinstance(self.purchase_blocked_reason, Unset):
-            purchase_blocked_reason = UNSET
-        else:
-            purchase_blocked_reason = self.purchase_blocked_reason
+            purchase_blocked_reason: None | str | Unset
+            if isinstance(self.purchase_blocked_reason, Unset):
+                purchase_blocked_reason = UNSET
+            else:
+                purchase_blocked_reason = self.purchase_blocked_reason
 
-        monthly_price_in_dollars = self.monthly_price_in_dollars
+            monthly_price_in_dollars = self.monthly_price_in_dollars
 
-        annual_price_in_dollars = self.annual_price_in_dollars
+            annual_price_in_dollars = self.annual_price_in_dollars
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if annual_product_id is not UNSET:
-            field_dict["annual_product_id"] = annual_product_id
-        if unit_credits is not UNSET:
-            field_dict["unit_credits"] = unit_credits
-        if annual_unit_credits is not UNSET:
-            field_dict["annual_unit_credits"] = annual_unit_credits
-        if existing_quantity is not UNSET:
-            field_dict["existing_quantity"] = existing_quantity
-        if max_quantity is not UNSET:
-            field_dict["max_quantity"] = max_quantity
-        if interval is not UNSET:
-            field_dict["interval"] = interval
-        if can_purchase is not UNSET:
-            field_dict["can_purchase"] = can_purchase
-        if purchase_blocked_reason is not UNSET:
-            field_dict["purchase_blocked_reason"] = purchase_blocked_reason
-        if monthly_price_in_dollars is not UNSET:
-            field_dict["monthly_price_in_dollars"] = monthly_price_in_dollars
-        if annual_price_in_dollars is not UNSET:
-            field_dict["annual_price_in_dollars"] = annual_price_in_dollars
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
+            if annual_product_id is not UNSET:
+                field_dict["annual_product_id"] = annual_product_id
+            if unit_credits is not UNSET:
+                field_dict["unit_credits"] = unit_credits
+            if annual_unit_credits is not UNSET:
+                field_dict["annual_unit_credits"] = annual_unit_credits
+            if existing_quantity is not UNSET:
+                field_dict["existing_quantity"] = existing_quantity
+            if max_quantity is not UNSET:
+                field_dict["max_quantity"] = max_quantity
+            if interval is not UNSET:
+                field_dict["interval"] = interval
+            if can_purchase is not UNSET:
+                field_dict["can_purchase"] = can_purchase
+            if purchase_blocked_reason is not UNSET:
+                field_dict["purchase_blocked_reason"] = purchase_blocked_reason
+            if monthly_price_in_dollars is not UNSET:
+                field_dict["monthly_price_in_dollars"] = monthly_price_in_dollars
+            if annual_price_in_dollars is not UNSET:
+                field_dict["annual_price_in_dollars"] = annual_price_in_dollars
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                product_id = d.pop("product_id", UNSET)
 
-        annual_product_id = d.pop("annual_product_id", UNSET)
+                annual_product_id = d.pop("annual_product_id", UNSET)
 
-        unit_credits = d.pop("unit_credits", UNSET)
+                unit_credits = d.pop("unit_credits", UNSET)
 
-        annual_unit_credits = d.pop("annual_unit_credits", UNSET)
+                annual_unit_credits = d.pop("annual_unit_credits", UNSET)
 
-        existing_quantity = d.pop("existing_quantity", UNSET)
+                existing_quantity = d.pop("existing_quantity", UNSET)
 
-        max_quantity = d.pop("max_quantity", UNSET)
+                max_quantity = d.pop("max_quantity", UNSET)
 
-        interval = d.pop("interval", UNSET)
+                interval = d.pop("interval", UNSET)
 
-        can_purchase = d.pop("can_purchase", UNSET)
+                can_purchase = d.pop("can_purchase", UNSET)
 
-        purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
+                purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
 
-        monthly_price_in_dollars = d.pop("monthly_price_in_dollars", UNSET)
+                monthly_price_in_dollars = d.pop("monthly_price_in_dollars", UNSET)
 
-        annual_price_in_dollars = d.pop("annual_price_in_dollars", UNSET)
+                annual_price_in_dollars = d.pop("annual_price_in_dollars", UNSET)
 
-        workspace_plan_details_addons_credits = cls(
-            product_id,
-            annual_product_id,
-            unit_credits,
-            annual_unit_credits,
-            existing_quantity,
-            max_quantity,
-            interval,
-            can_purchase,
-            purchase_blocked_reason,
-            monthly_price_in_dollars,
-            annual_price_in_dollars,
-        )
+                workspace_plan_details_addons_credits = cls(
+                    product_id,
+                    annual_product_id,
+                    unit_credits,
+                    annual_unit_credits,
+                    existing_quantity,
+                    max_quantity,
+                    interval,
+                    can_purchase,
+                    purchase_blocked_reason,
+                    monthly_price_in_dollars,
+                    annual_price_in_dollars,
+                )
 
-        workspace_plan_details_addons_credits.additional_properties = d
-        if not (
-            (type(product_id) is str or product_id is UNSET)
-            and (type(annual_product_id) is str or annual_product_id is UNSET)
-            and (type(unit_credits) is float or type(unit_credits) is int or unit_credits is UNSET)
-            and (
-                type(annual_unit_credits) is float
-                or type(annual_unit_credits) is int
-                or annual_unit_credits is UNSET
-            )
-            and (
-                type(existing_quantity) is float
-                or type(existing_quantity) is int
-                or existing_quantity is UNSET
-            )
-            and (type(max_quantity) is float or type(max_quantity) is int or max_quantity is UNSET)
-            and (interval is None or type(interval) is str or interval is UNSET)
-            and (type(can_purchase) is bool or can_purchase is UNSET)
-            and (
-                purchase_blocked_reason is None
-                or type(purchase_blocked_reason) is str
-                or purchase_blocked_reason is UNSET
-            )
-            and (
-                type(monthly_price_in_dollars) is float
-                or type(monthly_price_in_dollars) is int
-                or monthly_price_in_dollars is UNSET
-            )
-            and (
-                type(annual_price_in_dollars) is float
-                or type(annual_price_in_dollars) is int
-                or annual_price_in_dollars is UNSET
-            )
-        ):
-            _check_shape(workspace_plan_details_addons_credits, _SHAPE)
-        return workspace_plan_details_addons_credits
+                workspace_plan_details_addons_credits.additional_properties = d
+                if (
+                    (type(product_id) is str or product_id is UNSET)
+                    and (type(annual_product_id) is str or annual_product_id is UNSET)
+                    and (
+                        type(unit_credits) is float
+                        or type(unit_credits) is int
+                        or unit_credits is UNSET
+                    )
+                    and (
+                        type(annual_unit_credits) is float
+                        or type(annual_unit_credits) is int
+                        or annual_unit_credits is UNSET
+                    )
+                    and (
+                        type(existing_quantity) is float
+                        or type(existing_quantity) is int
+                        or existing_quantity is UNSET
+                    )
+                    and (
+                        type(max_quantity) is float
+                        or type(max_quantity) is int
+                        or max_quantity is UNSET
+                    )
+                    and (interval is None or type(interval) is str or interval is UNSET)
+                    and (type(can_purchase) is bool or can_purchase is UNSET)
+                    and (
+                        purchase_blocked_reason is None
+                        or type(purchase_blocked_reason) is str
+                        or purchase_blocked_reason is UNSET
+                    )
+                    and (
+                        type(monthly_price_in_dollars) is float
+                        or type(monthly_price_in_dollars) is int
+                        or monthly_price_in_dollars is UNSET
+                    )
+                    and (
+                        type(annual_price_in_dollars) is float
+                        or type(annual_price_in_dollars) is int
+                        or annual_price_in_dollars is UNSET
+                    )
+                ):
+                    return workspace_plan_details_addons_credits
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -206,101 +224,17 @@ class WorkspacePlanDetailsAddonsCredits:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "product_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "annual_product_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unit_credits",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "annual_unit_credits",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "existing_quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "max_quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "interval",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "can_purchase",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "purchase_blocked_reason",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "monthly_price_in_dollars",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "annual_price_in_dollars",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("product_id", "product_id", False),
+    ("annual_product_id", "annual_product_id", False),
+    ("unit_credits", "unit_credits", False),
+    ("annual_unit_credits", "annual_unit_credits", False),
+    ("existing_quantity", "existing_quantity", False),
+    ("max_quantity", "max_quantity", False),
+    ("interval", "interval", False),
+    ("can_purchase", "can_purchase", False),
+    ("purchase_blocked_reason", "purchase_blocked_reason", False),
+    ("monthly_price_in_dollars", "monthly_price_in_dollars", False),
+    ("annual_price_in_dollars", "annual_price_in_dollars", False),
 )

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsAddonsOutreach")
@@ -48,136 +50,152 @@ class WorkspacePlanDetailsAddonsOutreach:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        product_id = self.product_id
+        try:
+            product_id = self.product_id
 
-        unit_lead_limit = self.unit_lead_limit
+            unit_lead_limit = self.unit_lead_limit
 
-        existing_quantity = self.existing_quantity
+            existing_quantity = self.existing_quantity
 
-        max_quantity = self.max_quantity
+            max_quantity = self.max_quantity
 
-        interval: None | str | Unset
-        if isinstance(self.interval, Unset):
-            interval = UNSET
-        else:
-            interval = self.interval
+            interval: None | str | Unset
+            if isinstance(self.interval, Unset):
+                interval = UNSET
+            else:
+                interval = self.interval
 
-        can_purchase = self.can_purchase
+            can_purchase = self.can_purchase
 
-        purchase_blocked_reason: None | str | Unset
-        if isinstance(self.purchase_blocked_reason, Unset):
-            purchase_blocked_reason = UNSET
-        else:
-            purchase_blocked_reason = self.purchase_blocked_reason
+            purchase_blocked_reason: None | str | Unset
+            if isinstance(self.purchase_blocked_reason, Unset):
+                purchase_blocked_reason = UNSET
+            else:
+                purchase_blocked_reason = self.purchase_blocked_reason
 
-        annual_discount_percent = self.annual_discount_percent
+            annual_discount_percent = self.annual_discount_percent
 
-        monthly_pricing_tiers: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.monthly_pricing_tiers, Unset):
-            monthly_pricing_tiers = []
-            for monthly_pricing_tiers_item_data in self.monthly_pricing_tiers:
-                monthly_pricing_tiers_item = monthly_pricing_tiers_item_data.to_dict()
-                monthly_pricing_tiers.append(monthly_pricing_tiers_item)
+            monthly_pricing_tiers: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.monthly_pricing_tiers, Unset):
+                if not isinstance(self.monthly_pricing_tiers, list):
+                    raise TypeError("not a list")
+                monthly_pricing_tiers = []
+                for monthly_pricing_tiers_item_data in self.monthly_pricing_tiers:
+                    monthly_pricing_tiers_item = monthly_pricing_tiers_item_data.to_dict()
+                    monthly_pricing_tiers.append(monthly_pricing_tiers_item)
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if unit_lead_limit is not UNSET:
-            field_dict["unit_lead_limit"] = unit_lead_limit
-        if existing_quantity is not UNSET:
-            field_dict["existing_quantity"] = existing_quantity
-        if max_quantity is not UNSET:
-            field_dict["max_quantity"] = max_quantity
-        if interval is not UNSET:
-            field_dict["interval"] = interval
-        if can_purchase is not UNSET:
-            field_dict["can_purchase"] = can_purchase
-        if purchase_blocked_reason is not UNSET:
-            field_dict["purchase_blocked_reason"] = purchase_blocked_reason
-        if annual_discount_percent is not UNSET:
-            field_dict["annual_discount_percent"] = annual_discount_percent
-        if monthly_pricing_tiers is not UNSET:
-            field_dict["monthly_pricing_tiers"] = monthly_pricing_tiers
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
+            if unit_lead_limit is not UNSET:
+                field_dict["unit_lead_limit"] = unit_lead_limit
+            if existing_quantity is not UNSET:
+                field_dict["existing_quantity"] = existing_quantity
+            if max_quantity is not UNSET:
+                field_dict["max_quantity"] = max_quantity
+            if interval is not UNSET:
+                field_dict["interval"] = interval
+            if can_purchase is not UNSET:
+                field_dict["can_purchase"] = can_purchase
+            if purchase_blocked_reason is not UNSET:
+                field_dict["purchase_blocked_reason"] = purchase_blocked_reason
+            if annual_discount_percent is not UNSET:
+                field_dict["annual_discount_percent"] = annual_discount_percent
+            if monthly_pricing_tiers is not UNSET:
+                field_dict["monthly_pricing_tiers"] = monthly_pricing_tiers
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        product_id = d.pop("product_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                product_id = d.pop("product_id", UNSET)
 
-        unit_lead_limit = d.pop("unit_lead_limit", UNSET)
+                unit_lead_limit = d.pop("unit_lead_limit", UNSET)
 
-        existing_quantity = d.pop("existing_quantity", UNSET)
+                existing_quantity = d.pop("existing_quantity", UNSET)
 
-        max_quantity = d.pop("max_quantity", UNSET)
+                max_quantity = d.pop("max_quantity", UNSET)
 
-        interval = d.pop("interval", UNSET)
+                interval = d.pop("interval", UNSET)
 
-        can_purchase = d.pop("can_purchase", UNSET)
+                can_purchase = d.pop("can_purchase", UNSET)
 
-        purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
+                purchase_blocked_reason = d.pop("purchase_blocked_reason", UNSET)
 
-        annual_discount_percent = d.pop("annual_discount_percent", UNSET)
+                annual_discount_percent = d.pop("annual_discount_percent", UNSET)
 
-        _monthly_pricing_tiers = d.pop("monthly_pricing_tiers", UNSET)
-        monthly_pricing_tiers: (
-            list[WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem] | Unset
-        ) = UNSET
-        if _monthly_pricing_tiers is not UNSET:
-            monthly_pricing_tiers = []
-            for monthly_pricing_tiers_item_data in _monthly_pricing_tiers:
-                monthly_pricing_tiers_item = (
-                    WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem.from_dict(
-                        monthly_pricing_tiers_item_data
-                    )
+                _monthly_pricing_tiers = d.pop("monthly_pricing_tiers", UNSET)
+                monthly_pricing_tiers: (
+                    list[WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem] | Unset
+                ) = UNSET
+                if _monthly_pricing_tiers is not UNSET:
+                    if type(_monthly_pricing_tiers) is not list:
+                        raise TypeError("monthly_pricing_tiers is not a list")
+                    monthly_pricing_tiers = []
+                    for monthly_pricing_tiers_item_data in _monthly_pricing_tiers:
+                        monthly_pricing_tiers_item = (
+                            WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem.from_dict(
+                                monthly_pricing_tiers_item_data
+                            )
+                        )
+
+                        monthly_pricing_tiers.append(monthly_pricing_tiers_item)
+
+                workspace_plan_details_addons_outreach = cls(
+                    product_id,
+                    unit_lead_limit,
+                    existing_quantity,
+                    max_quantity,
+                    interval,
+                    can_purchase,
+                    purchase_blocked_reason,
+                    annual_discount_percent,
+                    monthly_pricing_tiers,
                 )
 
-                monthly_pricing_tiers.append(monthly_pricing_tiers_item)
+                workspace_plan_details_addons_outreach.additional_properties = d
+                if (
+                    (type(product_id) is str or product_id is UNSET)
+                    and (
+                        type(unit_lead_limit) is float
+                        or type(unit_lead_limit) is int
+                        or unit_lead_limit is UNSET
+                    )
+                    and (
+                        type(existing_quantity) is float
+                        or type(existing_quantity) is int
+                        or existing_quantity is UNSET
+                    )
+                    and (
+                        type(max_quantity) is float
+                        or type(max_quantity) is int
+                        or max_quantity is UNSET
+                    )
+                    and (interval is None or type(interval) is str or interval is UNSET)
+                    and (type(can_purchase) is bool or can_purchase is UNSET)
+                    and (
+                        purchase_blocked_reason is None
+                        or type(purchase_blocked_reason) is str
+                        or purchase_blocked_reason is UNSET
+                    )
+                    and (
+                        type(annual_discount_percent) is float
+                        or type(annual_discount_percent) is int
+                        or annual_discount_percent is UNSET
+                    )
+                ):
+                    return workspace_plan_details_addons_outreach
 
-        workspace_plan_details_addons_outreach = cls(
-            product_id,
-            unit_lead_limit,
-            existing_quantity,
-            max_quantity,
-            interval,
-            can_purchase,
-            purchase_blocked_reason,
-            annual_discount_percent,
-            monthly_pricing_tiers,
-        )
-
-        workspace_plan_details_addons_outreach.additional_properties = d
-        if not (
-            (type(product_id) is str or product_id is UNSET)
-            and (
-                type(unit_lead_limit) is float
-                or type(unit_lead_limit) is int
-                or unit_lead_limit is UNSET
-            )
-            and (
-                type(existing_quantity) is float
-                or type(existing_quantity) is int
-                or existing_quantity is UNSET
-            )
-            and (type(max_quantity) is float or type(max_quantity) is int or max_quantity is UNSET)
-            and (interval is None or type(interval) is str or interval is UNSET)
-            and (type(can_purchase) is bool or can_purchase is UNSET)
-            and (
-                purchase_blocked_reason is None
-                or type(purchase_blocked_reason) is str
-                or purchase_blocked_reason is UNSET
-            )
-            and (
-                type(annual_discount_percent) is float
-                or type(annual_discount_percent) is int
-                or annual_discount_percent is UNSET
-            )
-        ):
-            _check_shape(workspace_plan_details_addons_outreach, _SHAPE)
-        return workspace_plan_details_addons_outreach
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -196,77 +214,17 @@ class WorkspacePlanDetailsAddonsOutreach:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "product_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "unit_lead_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "existing_quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "max_quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "interval",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "can_purchase",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "purchase_blocked_reason",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "annual_discount_percent",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("product_id", "product_id", False),
+    ("unit_lead_limit", "unit_lead_limit", False),
+    ("existing_quantity", "existing_quantity", False),
+    ("max_quantity", "max_quantity", False),
+    ("interval", "interval", False),
+    ("can_purchase", "can_purchase", False),
+    ("purchase_blocked_reason", "purchase_blocked_reason", False),
+    ("annual_discount_percent", "annual_discount_percent", False),
+    ("monthly_pricing_tiers", "monthly_pricing_tiers", False),
 )
 
 

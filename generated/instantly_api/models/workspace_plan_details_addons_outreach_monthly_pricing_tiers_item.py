@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem")
@@ -29,60 +31,72 @@ class WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from_quantity = self.from_quantity
+        try:
+            from_quantity = self.from_quantity
 
-        to_quantity: float | None | Unset
-        if isinstance(self.to_quantity, Unset):
-            to_quantity = UNSET
-        else:
-            to_quantity = self.to_quantity
+            to_quantity: float | None | Unset
+            if isinstance(self.to_quantity, Unset):
+                to_quantity = UNSET
+            else:
+                to_quantity = self.to_quantity
 
-        price_in_dollars = self.price_in_dollars
+            price_in_dollars = self.price_in_dollars
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if from_quantity is not UNSET:
-            field_dict["from_quantity"] = from_quantity
-        if to_quantity is not UNSET:
-            field_dict["to_quantity"] = to_quantity
-        if price_in_dollars is not UNSET:
-            field_dict["price_in_dollars"] = price_in_dollars
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if from_quantity is not UNSET:
+                field_dict["from_quantity"] = from_quantity
+            if to_quantity is not UNSET:
+                field_dict["to_quantity"] = to_quantity
+            if price_in_dollars is not UNSET:
+                field_dict["price_in_dollars"] = price_in_dollars
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        from_quantity = d.pop("from_quantity", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                from_quantity = d.pop("from_quantity", UNSET)
 
-        to_quantity = d.pop("to_quantity", UNSET)
+                to_quantity = d.pop("to_quantity", UNSET)
 
-        price_in_dollars = d.pop("price_in_dollars", UNSET)
+                price_in_dollars = d.pop("price_in_dollars", UNSET)
 
-        workspace_plan_details_addons_outreach_monthly_pricing_tiers_item = cls(
-            from_quantity,
-            to_quantity,
-            price_in_dollars,
-        )
+                workspace_plan_details_addons_outreach_monthly_pricing_tiers_item = cls(
+                    from_quantity,
+                    to_quantity,
+                    price_in_dollars,
+                )
 
-        workspace_plan_details_addons_outreach_monthly_pricing_tiers_item.additional_properties = d
-        if not (
-            (type(from_quantity) is float or type(from_quantity) is int or from_quantity is UNSET)
-            and (
-                type(to_quantity) is float
-                or type(to_quantity) is int
-                or to_quantity is None
-                or to_quantity is UNSET
-            )
-            and (
-                type(price_in_dollars) is float
-                or type(price_in_dollars) is int
-                or price_in_dollars is UNSET
-            )
-        ):
-            _check_shape(workspace_plan_details_addons_outreach_monthly_pricing_tiers_item, _SHAPE)
-        return workspace_plan_details_addons_outreach_monthly_pricing_tiers_item
+                workspace_plan_details_addons_outreach_monthly_pricing_tiers_item.additional_properties = d
+                if (
+                    (
+                        type(from_quantity) is float
+                        or type(from_quantity) is int
+                        or from_quantity is UNSET
+                    )
+                    and (
+                        type(to_quantity) is float
+                        or type(to_quantity) is int
+                        or to_quantity is None
+                        or to_quantity is UNSET
+                    )
+                    and (
+                        type(price_in_dollars) is float
+                        or type(price_in_dollars) is int
+                        or price_in_dollars is UNSET
+                    )
+                ):
+                    return workspace_plan_details_addons_outreach_monthly_pricing_tiers_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -101,33 +115,9 @@ class WorkspacePlanDetailsAddonsOutreachMonthlyPricingTiersItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "from_quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "to_quantity",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "price_in_dollars",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("from_quantity", "from_quantity", False),
+    ("to_quantity", "to_quantity", False),
+    ("price_in_dollars", "price_in_dollars", False),
 )

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsSubscriptions")
@@ -34,108 +37,117 @@ class WorkspacePlanDetailsSubscriptions:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        outreach: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.outreach, Unset):
-            outreach = self.outreach.to_dict()
+        try:
+            outreach: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.outreach, Unset):
+                outreach = self.outreach.to_dict()
 
-        credits_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.credits_, Unset):
-            credits_ = self.credits_.to_dict()
+            credits_: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.credits_, Unset):
+                credits_ = self.credits_.to_dict()
 
-        bundle: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.bundle, Unset):
-            bundle = self.bundle.to_dict()
+            bundle: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.bundle, Unset):
+                bundle = self.bundle.to_dict()
 
-        crm: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.crm, Unset):
-            crm = self.crm.to_dict()
+            crm: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.crm, Unset):
+                crm = self.crm.to_dict()
 
-        website_visitors: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.website_visitors, Unset):
-            website_visitors = self.website_visitors.to_dict()
+            website_visitors: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.website_visitors, Unset):
+                website_visitors = self.website_visitors.to_dict()
 
-        inbox_placement: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.inbox_placement, Unset):
-            inbox_placement = self.inbox_placement.to_dict()
+            inbox_placement: dict[str, Any] | Unset = UNSET
+            if not isinstance(self.inbox_placement, Unset):
+                inbox_placement = self.inbox_placement.to_dict()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if outreach is not UNSET:
-            field_dict["outreach"] = outreach
-        if credits_ is not UNSET:
-            field_dict["credits"] = credits_
-        if bundle is not UNSET:
-            field_dict["bundle"] = bundle
-        if crm is not UNSET:
-            field_dict["crm"] = crm
-        if website_visitors is not UNSET:
-            field_dict["website_visitors"] = website_visitors
-        if inbox_placement is not UNSET:
-            field_dict["inbox_placement"] = inbox_placement
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if outreach is not UNSET:
+                field_dict["outreach"] = outreach
+            if credits_ is not UNSET:
+                field_dict["credits"] = credits_
+            if bundle is not UNSET:
+                field_dict["bundle"] = bundle
+            if crm is not UNSET:
+                field_dict["crm"] = crm
+            if website_visitors is not UNSET:
+                field_dict["website_visitors"] = website_visitors
+            if inbox_placement is not UNSET:
+                field_dict["inbox_placement"] = inbox_placement
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _outreach = d.pop("outreach", UNSET)
-        outreach: WorkspacePlanDetailsSubscriptionsOutreach | Unset
-        if isinstance(_outreach, Unset):
-            outreach = UNSET
-        else:
-            outreach = WorkspacePlanDetailsSubscriptionsOutreach.from_dict(_outreach)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _outreach = d.pop("outreach", UNSET)
+                outreach: WorkspacePlanDetailsSubscriptionsOutreach | Unset
+                if isinstance(_outreach, Unset):
+                    outreach = UNSET
+                else:
+                    outreach = WorkspacePlanDetailsSubscriptionsOutreach.from_dict(_outreach)
 
-        _credits_ = d.pop("credits", UNSET)
-        credits_: WorkspacePlanDetailsSubscriptionsCredits | Unset
-        if isinstance(_credits_, Unset):
-            credits_ = UNSET
-        else:
-            credits_ = WorkspacePlanDetailsSubscriptionsCredits.from_dict(_credits_)
+                _credits_ = d.pop("credits", UNSET)
+                credits_: WorkspacePlanDetailsSubscriptionsCredits | Unset
+                if isinstance(_credits_, Unset):
+                    credits_ = UNSET
+                else:
+                    credits_ = WorkspacePlanDetailsSubscriptionsCredits.from_dict(_credits_)
 
-        _bundle = d.pop("bundle", UNSET)
-        bundle: WorkspacePlanDetailsSubscriptionsBundle | Unset
-        if isinstance(_bundle, Unset):
-            bundle = UNSET
-        else:
-            bundle = WorkspacePlanDetailsSubscriptionsBundle.from_dict(_bundle)
+                _bundle = d.pop("bundle", UNSET)
+                bundle: WorkspacePlanDetailsSubscriptionsBundle | Unset
+                if isinstance(_bundle, Unset):
+                    bundle = UNSET
+                else:
+                    bundle = WorkspacePlanDetailsSubscriptionsBundle.from_dict(_bundle)
 
-        _crm = d.pop("crm", UNSET)
-        crm: WorkspacePlanDetailsSubscriptionsCrm | Unset
-        if isinstance(_crm, Unset):
-            crm = UNSET
-        else:
-            crm = WorkspacePlanDetailsSubscriptionsCrm.from_dict(_crm)
+                _crm = d.pop("crm", UNSET)
+                crm: WorkspacePlanDetailsSubscriptionsCrm | Unset
+                if isinstance(_crm, Unset):
+                    crm = UNSET
+                else:
+                    crm = WorkspacePlanDetailsSubscriptionsCrm.from_dict(_crm)
 
-        _website_visitors = d.pop("website_visitors", UNSET)
-        website_visitors: WorkspacePlanDetailsSubscriptionsWebsiteVisitors | Unset
-        if isinstance(_website_visitors, Unset):
-            website_visitors = UNSET
-        else:
-            website_visitors = WorkspacePlanDetailsSubscriptionsWebsiteVisitors.from_dict(
-                _website_visitors
-            )
+                _website_visitors = d.pop("website_visitors", UNSET)
+                website_visitors: WorkspacePlanDetailsSubscriptionsWebsiteVisitors | Unset
+                if isinstance(_website_visitors, Unset):
+                    website_visitors = UNSET
+                else:
+                    website_visitors = WorkspacePlanDetailsSubscriptionsWebsiteVisitors.from_dict(
+                        _website_visitors
+                    )
 
-        _inbox_placement = d.pop("inbox_placement", UNSET)
-        inbox_placement: WorkspacePlanDetailsSubscriptionsInboxPlacement | Unset
-        if isinstance(_inbox_placement, Unset):
-            inbox_placement = UNSET
-        else:
-            inbox_placement = WorkspacePlanDetailsSubscriptionsInboxPlacement.from_dict(
-                _inbox_placement
-            )
+                _inbox_placement = d.pop("inbox_placement", UNSET)
+                inbox_placement: WorkspacePlanDetailsSubscriptionsInboxPlacement | Unset
+                if isinstance(_inbox_placement, Unset):
+                    inbox_placement = UNSET
+                else:
+                    inbox_placement = WorkspacePlanDetailsSubscriptionsInboxPlacement.from_dict(
+                        _inbox_placement
+                    )
 
-        workspace_plan_details_subscriptions = cls(
-            outreach,
-            credits_,
-            bundle,
-            crm,
-            website_visitors,
-            inbox_placement,
-        )
+                workspace_plan_details_subscriptions = cls(
+                    outreach,
+                    credits_,
+                    bundle,
+                    crm,
+                    website_visitors,
+                    inbox_placement,
+                )
 
-        workspace_plan_details_subscriptions.additional_properties = d
-        return workspace_plan_details_subscriptions
+                workspace_plan_details_subscriptions.additional_properties = d
+                return workspace_plan_details_subscriptions
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -152,6 +164,17 @@ class WorkspacePlanDetailsSubscriptions:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("outreach", "outreach", False),
+    ("credits_", "credits", False),
+    ("bundle", "bundle", False),
+    ("crm", "crm", False),
+    ("website_visitors", "website_visitors", False),
+    ("inbox_placement", "inbox_placement", False),
+)
 
 
 # The models this one nests, imported once its class exists: an import cycle between models

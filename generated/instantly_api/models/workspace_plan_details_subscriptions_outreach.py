@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanDetailsSubscriptionsOutreach")
@@ -62,150 +64,160 @@ class WorkspacePlanDetailsSubscriptionsOutreach:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        plan_name = self.plan_name
+        try:
+            plan_name = self.plan_name
 
-        addons_qty = self.addons_qty
+            addons_qty = self.addons_qty
 
-        total_lead_limit = self.total_lead_limit
+            total_lead_limit = self.total_lead_limit
 
-        current_lead_count = self.current_lead_count
+            current_lead_count = self.current_lead_count
 
-        base_lead_limit = self.base_lead_limit
+            base_lead_limit = self.base_lead_limit
 
-        interval: None | str | Unset
-        if isinstance(self.interval, Unset):
-            interval = UNSET
-        else:
-            interval = self.interval
+            interval: None | str | Unset
+            if isinstance(self.interval, Unset):
+                interval = UNSET
+            else:
+                interval = self.interval
 
-        current_period_end: float | None | Unset
-        if isinstance(self.current_period_end, Unset):
-            current_period_end = UNSET
-        else:
-            current_period_end = self.current_period_end
+            current_period_end: float | None | Unset
+            if isinstance(self.current_period_end, Unset):
+                current_period_end = UNSET
+            else:
+                current_period_end = self.current_period_end
 
-        cancel_at_time: float | None | Unset
-        if isinstance(self.cancel_at_time, Unset):
-            cancel_at_time = UNSET
-        else:
-            cancel_at_time = self.cancel_at_time
+            cancel_at_time: float | None | Unset
+            if isinstance(self.cancel_at_time, Unset):
+                cancel_at_time = UNSET
+            else:
+                cancel_at_time = self.cancel_at_time
 
-        price_in_dollars: float | None | Unset
-        if isinstance(self.price_in_dollars, Unset):
-            price_in_dollars = UNSET
-        else:
-            price_in_dollars = self.price_in_dollars
+            price_in_dollars: float | None | Unset
+            if isinstance(self.price_in_dollars, Unset):
+                price_in_dollars = UNSET
+            else:
+                price_in_dollars = self.price_in_dollars
 
-        product_id: None | str | Unset
-        if isinstance(self.product_id, Unset):
-            product_id = UNSET
-        else:
-            product_id = self.product_id
+            product_id: None | str | Unset
+            if isinstance(self.product_id, Unset):
+                product_id = UNSET
+            else:
+                product_id = self.product_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if plan_name is not UNSET:
-            field_dict["plan_name"] = plan_name
-        if addons_qty is not UNSET:
-            field_dict["addons_qty"] = addons_qty
-        if total_lead_limit is not UNSET:
-            field_dict["total_lead_limit"] = total_lead_limit
-        if current_lead_count is not UNSET:
-            field_dict["current_lead_count"] = current_lead_count
-        if base_lead_limit is not UNSET:
-            field_dict["base_lead_limit"] = base_lead_limit
-        if interval is not UNSET:
-            field_dict["interval"] = interval
-        if current_period_end is not UNSET:
-            field_dict["current_period_end"] = current_period_end
-        if cancel_at_time is not UNSET:
-            field_dict["cancel_at_time"] = cancel_at_time
-        if price_in_dollars is not UNSET:
-            field_dict["price_in_dollars"] = price_in_dollars
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if plan_name is not UNSET:
+                field_dict["plan_name"] = plan_name
+            if addons_qty is not UNSET:
+                field_dict["addons_qty"] = addons_qty
+            if total_lead_limit is not UNSET:
+                field_dict["total_lead_limit"] = total_lead_limit
+            if current_lead_count is not UNSET:
+                field_dict["current_lead_count"] = current_lead_count
+            if base_lead_limit is not UNSET:
+                field_dict["base_lead_limit"] = base_lead_limit
+            if interval is not UNSET:
+                field_dict["interval"] = interval
+            if current_period_end is not UNSET:
+                field_dict["current_period_end"] = current_period_end
+            if cancel_at_time is not UNSET:
+                field_dict["cancel_at_time"] = cancel_at_time
+            if price_in_dollars is not UNSET:
+                field_dict["price_in_dollars"] = price_in_dollars
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        plan_name = d.pop("plan_name", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                plan_name = d.pop("plan_name", UNSET)
 
-        addons_qty = d.pop("addons_qty", UNSET)
+                addons_qty = d.pop("addons_qty", UNSET)
 
-        total_lead_limit = d.pop("total_lead_limit", UNSET)
+                total_lead_limit = d.pop("total_lead_limit", UNSET)
 
-        current_lead_count = d.pop("current_lead_count", UNSET)
+                current_lead_count = d.pop("current_lead_count", UNSET)
 
-        base_lead_limit = d.pop("base_lead_limit", UNSET)
+                base_lead_limit = d.pop("base_lead_limit", UNSET)
 
-        interval = d.pop("interval", UNSET)
+                interval = d.pop("interval", UNSET)
 
-        current_period_end = d.pop("current_period_end", UNSET)
+                current_period_end = d.pop("current_period_end", UNSET)
 
-        cancel_at_time = d.pop("cancel_at_time", UNSET)
+                cancel_at_time = d.pop("cancel_at_time", UNSET)
 
-        price_in_dollars = d.pop("price_in_dollars", UNSET)
+                price_in_dollars = d.pop("price_in_dollars", UNSET)
 
-        product_id = d.pop("product_id", UNSET)
+                product_id = d.pop("product_id", UNSET)
 
-        workspace_plan_details_subscriptions_outreach = cls(
-            plan_name,
-            addons_qty,
-            total_lead_limit,
-            current_lead_count,
-            base_lead_limit,
-            interval,
-            current_period_end,
-            cancel_at_time,
-            price_in_dollars,
-            product_id,
-        )
+                workspace_plan_details_subscriptions_outreach = cls(
+                    plan_name,
+                    addons_qty,
+                    total_lead_limit,
+                    current_lead_count,
+                    base_lead_limit,
+                    interval,
+                    current_period_end,
+                    cancel_at_time,
+                    price_in_dollars,
+                    product_id,
+                )
 
-        workspace_plan_details_subscriptions_outreach.additional_properties = d
-        if not (
-            (type(plan_name) is str or plan_name is UNSET)
-            and (type(addons_qty) is float or type(addons_qty) is int or addons_qty is UNSET)
-            and (
-                type(total_lead_limit) is float
-                or type(total_lead_limit) is int
-                or total_lead_limit is UNSET
-            )
-            and (
-                type(current_lead_count) is float
-                or type(current_lead_count) is int
-                or current_lead_count is UNSET
-            )
-            and (
-                type(base_lead_limit) is float
-                or type(base_lead_limit) is int
-                or base_lead_limit is UNSET
-            )
-            and (interval is None or type(interval) is str or interval is UNSET)
-            and (
-                type(current_period_end) is float
-                or type(current_period_end) is int
-                or current_period_end is None
-                or current_period_end is UNSET
-            )
-            and (
-                type(cancel_at_time) is float
-                or type(cancel_at_time) is int
-                or cancel_at_time is None
-                or cancel_at_time is UNSET
-            )
-            and (
-                type(price_in_dollars) is float
-                or type(price_in_dollars) is int
-                or price_in_dollars is None
-                or price_in_dollars is UNSET
-            )
-            and (product_id is None or type(product_id) is str or product_id is UNSET)
-        ):
-            _check_shape(workspace_plan_details_subscriptions_outreach, _SHAPE)
-        return workspace_plan_details_subscriptions_outreach
+                workspace_plan_details_subscriptions_outreach.additional_properties = d
+                if (
+                    (type(plan_name) is str or plan_name is UNSET)
+                    and (
+                        type(addons_qty) is float or type(addons_qty) is int or addons_qty is UNSET
+                    )
+                    and (
+                        type(total_lead_limit) is float
+                        or type(total_lead_limit) is int
+                        or total_lead_limit is UNSET
+                    )
+                    and (
+                        type(current_lead_count) is float
+                        or type(current_lead_count) is int
+                        or current_lead_count is UNSET
+                    )
+                    and (
+                        type(base_lead_limit) is float
+                        or type(base_lead_limit) is int
+                        or base_lead_limit is UNSET
+                    )
+                    and (interval is None or type(interval) is str or interval is UNSET)
+                    and (
+                        type(current_period_end) is float
+                        or type(current_period_end) is int
+                        or current_period_end is None
+                        or current_period_end is UNSET
+                    )
+                    and (
+                        type(cancel_at_time) is float
+                        or type(cancel_at_time) is int
+                        or cancel_at_time is None
+                        or cancel_at_time is UNSET
+                    )
+                    and (
+                        type(price_in_dollars) is float
+                        or type(price_in_dollars) is int
+                        or price_in_dollars is None
+                        or price_in_dollars is UNSET
+                    )
+                    and (product_id is None or type(product_id) is str or product_id is UNSET)
+                ):
+                    return workspace_plan_details_subscriptions_outreach
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -224,97 +236,16 @@ class WorkspacePlanDetailsSubscriptionsOutreach:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "plan_name",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "addons_qty",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "total_lead_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "current_lead_count",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "base_lead_limit",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "interval",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "current_period_end",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cancel_at_time",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "price_in_dollars",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "product_id",
-        (
-            type(None),
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("plan_name", "plan_name", False),
+    ("addons_qty", "addons_qty", False),
+    ("total_lead_limit", "total_lead_limit", False),
+    ("current_lead_count", "current_lead_count", False),
+    ("base_lead_limit", "base_lead_limit", False),
+    ("interval", "interval", False),
+    ("current_period_end", "current_period_end", False),
+    ("cancel_at_time", "cancel_at_time", False),
+    ("price_in_dollars", "price_in_dollars", False),
+    ("product_id", "product_id", False),
 )

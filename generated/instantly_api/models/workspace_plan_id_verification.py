@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
 from .._timestamps import parse_timestamp
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspacePlanIdVerification")
@@ -32,53 +34,60 @@ class WorkspacePlanIdVerification:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        quantity = self.quantity
+        try:
+            quantity = self.quantity
 
-        product_id = self.product_id
+            product_id = self.product_id
 
-        timestamp_updated: str | Unset = UNSET
-        if not isinstance(self.timestamp_updated, Unset):
-            timestamp_updated = self.timestamp_updated.isoformat()
+            timestamp_updated: str | Unset = UNSET
+            if not isinstance(self.timestamp_updated, Unset):
+                timestamp_updated = self.timestamp_updated.isoformat()
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if quantity is not UNSET:
-            field_dict["quantity"] = quantity
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if timestamp_updated is not UNSET:
-            field_dict["timestamp_updated"] = timestamp_updated
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if quantity is not UNSET:
+                field_dict["quantity"] = quantity
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
+            if timestamp_updated is not UNSET:
+                field_dict["timestamp_updated"] = timestamp_updated
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        quantity = d.pop("quantity", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                quantity = d.pop("quantity", UNSET)
 
-        product_id = d.pop("product_id", UNSET)
+                product_id = d.pop("product_id", UNSET)
 
-        _timestamp_updated = d.pop("timestamp_updated", UNSET)
-        timestamp_updated: datetime.datetime | Unset
-        if isinstance(_timestamp_updated, Unset):
-            timestamp_updated = UNSET
-        else:
-            timestamp_updated = parse_timestamp(_timestamp_updated)
+                _timestamp_updated = d.pop("timestamp_updated", UNSET)
+                timestamp_updated: datetime.datetime | Unset
+                if isinstance(_timestamp_updated, Unset):
+                    timestamp_updated = UNSET
+                else:
+                    timestamp_updated = parse_timestamp(_timestamp_updated)
 
-        workspace_plan_id_verification = cls(
-            quantity,
-            product_id,
-            timestamp_updated,
-        )
+                workspace_plan_id_verification = cls(
+                    quantity,
+                    product_id,
+                    timestamp_updated,
+                )
 
-        workspace_plan_id_verification.additional_properties = d
-        if not (
-            (type(quantity) is float or type(quantity) is int or quantity is UNSET)
-            and (type(product_id) is str or product_id is UNSET)
-        ):
-            _check_shape(workspace_plan_id_verification, _SHAPE)
-        return workspace_plan_id_verification
+                workspace_plan_id_verification.additional_properties = d
+                if (type(quantity) is float or type(quantity) is int or quantity is UNSET) and (
+                    type(product_id) is str or product_id is UNSET
+                ):
+                    return workspace_plan_id_verification
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -97,22 +106,9 @@ class WorkspacePlanIdVerification:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "product_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("quantity", "quantity", False),
+    ("product_id", "product_id", False),
+    ("timestamp_updated", "timestamp_updated", False),
 )

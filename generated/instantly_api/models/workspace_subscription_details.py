@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceSubscriptionDetails")
@@ -28,50 +30,64 @@ class WorkspaceSubscriptionDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        subscriptions: list[dict[str, Any]] | Unset = UNSET
-        if not isinstance(self.subscriptions, Unset):
-            subscriptions = []
-            for subscriptions_item_data in self.subscriptions:
-                subscriptions_item = subscriptions_item_data.to_dict()
-                subscriptions.append(subscriptions_item)
+        try:
+            subscriptions: list[dict[str, Any]] | Unset = UNSET
+            if not isinstance(self.subscriptions, Unset):
+                if not isinstance(self.subscriptions, list):
+                    raise TypeError("not a list")
+                subscriptions = []
+                for subscriptions_item_data in self.subscriptions:
+                    subscriptions_item = subscriptions_item_data.to_dict()
+                    subscriptions.append(subscriptions_item)
 
-        all_subs_cancelled = self.all_subs_cancelled
+            all_subs_cancelled = self.all_subs_cancelled
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if subscriptions is not UNSET:
-            field_dict["subscriptions"] = subscriptions
-        if all_subs_cancelled is not UNSET:
-            field_dict["all_subs_cancelled"] = all_subs_cancelled
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if subscriptions is not UNSET:
+                field_dict["subscriptions"] = subscriptions
+            if all_subs_cancelled is not UNSET:
+                field_dict["all_subs_cancelled"] = all_subs_cancelled
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _subscriptions = d.pop("subscriptions", UNSET)
-        subscriptions: list[WorkspaceSubscriptionDetailsSubscriptionsItem] | Unset = UNSET
-        if _subscriptions is not UNSET:
-            subscriptions = []
-            for subscriptions_item_data in _subscriptions:
-                subscriptions_item = WorkspaceSubscriptionDetailsSubscriptionsItem.from_dict(
-                    subscriptions_item_data
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                _subscriptions = d.pop("subscriptions", UNSET)
+                subscriptions: list[WorkspaceSubscriptionDetailsSubscriptionsItem] | Unset = UNSET
+                if _subscriptions is not UNSET:
+                    if type(_subscriptions) is not list:
+                        raise TypeError("subscriptions is not a list")
+                    subscriptions = []
+                    for subscriptions_item_data in _subscriptions:
+                        subscriptions_item = (
+                            WorkspaceSubscriptionDetailsSubscriptionsItem.from_dict(
+                                subscriptions_item_data
+                            )
+                        )
+
+                        subscriptions.append(subscriptions_item)
+
+                all_subs_cancelled = d.pop("all_subs_cancelled", UNSET)
+
+                workspace_subscription_details = cls(
+                    subscriptions,
+                    all_subs_cancelled,
                 )
 
-                subscriptions.append(subscriptions_item)
+                workspace_subscription_details.additional_properties = d
+                if type(all_subs_cancelled) is bool or all_subs_cancelled is UNSET:
+                    return workspace_subscription_details
 
-        all_subs_cancelled = d.pop("all_subs_cancelled", UNSET)
-
-        workspace_subscription_details = cls(
-            subscriptions,
-            all_subs_cancelled,
-        )
-
-        workspace_subscription_details.additional_properties = d
-        if not (type(all_subs_cancelled) is bool or all_subs_cancelled is UNSET):
-            _check_shape(workspace_subscription_details, _SHAPE)
-        return workspace_subscription_details
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -90,15 +106,10 @@ class WorkspaceSubscriptionDetails:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "all_subs_cancelled",
-        (
-            bool,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("subscriptions", "subscriptions", False),
+    ("all_subs_cancelled", "all_subs_cancelled", False),
 )
 
 

@@ -8,7 +8,9 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from .._shape import check as _check_shape
+from .._tolerance import MISREAD as _MISREAD
+from .._tolerance import plain_dict as _plain_dict
+from .._tolerance import read as _read_tolerantly
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WorkspaceSubscriptionDetailsSubscriptionsItem")
@@ -65,120 +67,128 @@ class WorkspaceSubscriptionDetailsSubscriptionsItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        workspace_id = self.workspace_id
+        try:
+            workspace_id = self.workspace_id
 
-        interval = self.interval
+            interval = self.interval
 
-        quantity = self.quantity
+            quantity = self.quantity
 
-        product_id = self.product_id
+            product_id = self.product_id
 
-        product_type = self.product_type
+            product_type = self.product_type
 
-        plan_type = self.plan_type
+            plan_type = self.plan_type
 
-        current_period_end = self.current_period_end
+            current_period_end = self.current_period_end
 
-        cancel_at_time: float | None | Unset
-        if isinstance(self.cancel_at_time, Unset):
-            cancel_at_time = UNSET
-        else:
-            cancel_at_time = self.cancel_at_time
+            cancel_at_time: float | None | Unset
+            if isinstance(self.cancel_at_time, Unset):
+                cancel_at_time = UNSET
+            else:
+                cancel_at_time = self.cancel_at_time
 
-        price_in_dollars = self.price_in_dollars
+            price_in_dollars = self.price_in_dollars
 
-        price_id = self.price_id
+            price_id = self.price_id
 
-        field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if workspace_id is not UNSET:
-            field_dict["workspace_id"] = workspace_id
-        if interval is not UNSET:
-            field_dict["interval"] = interval
-        if quantity is not UNSET:
-            field_dict["quantity"] = quantity
-        if product_id is not UNSET:
-            field_dict["product_id"] = product_id
-        if product_type is not UNSET:
-            field_dict["product_type"] = product_type
-        if plan_type is not UNSET:
-            field_dict["plan_type"] = plan_type
-        if current_period_end is not UNSET:
-            field_dict["current_period_end"] = current_period_end
-        if cancel_at_time is not UNSET:
-            field_dict["cancel_at_time"] = cancel_at_time
-        if price_in_dollars is not UNSET:
-            field_dict["price_in_dollars"] = price_in_dollars
-        if price_id is not UNSET:
-            field_dict["price_id"] = price_id
+            field_dict: dict[str, Any] = {}
+            field_dict.update(self.additional_properties)
+            if workspace_id is not UNSET:
+                field_dict["workspace_id"] = workspace_id
+            if interval is not UNSET:
+                field_dict["interval"] = interval
+            if quantity is not UNSET:
+                field_dict["quantity"] = quantity
+            if product_id is not UNSET:
+                field_dict["product_id"] = product_id
+            if product_type is not UNSET:
+                field_dict["product_type"] = product_type
+            if plan_type is not UNSET:
+                field_dict["plan_type"] = plan_type
+            if current_period_end is not UNSET:
+                field_dict["current_period_end"] = current_period_end
+            if cancel_at_time is not UNSET:
+                field_dict["cancel_at_time"] = cancel_at_time
+            if price_in_dollars is not UNSET:
+                field_dict["price_in_dollars"] = price_in_dollars
+            if price_id is not UNSET:
+                field_dict["price_id"] = price_id
 
-        return field_dict
+            return field_dict
+
+        except _MISREAD:
+            return _plain_dict(self, _FIELDS)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        workspace_id = d.pop("workspace_id", UNSET)
+        if type(src_dict) is dict:
+            try:
+                d = dict(src_dict)
+                workspace_id = d.pop("workspace_id", UNSET)
 
-        interval = d.pop("interval", UNSET)
+                interval = d.pop("interval", UNSET)
 
-        quantity = d.pop("quantity", UNSET)
+                quantity = d.pop("quantity", UNSET)
 
-        product_id = d.pop("product_id", UNSET)
+                product_id = d.pop("product_id", UNSET)
 
-        product_type = d.pop("product_type", UNSET)
+                product_type = d.pop("product_type", UNSET)
 
-        plan_type = d.pop("plan_type", UNSET)
+                plan_type = d.pop("plan_type", UNSET)
 
-        current_period_end = d.pop("current_period_end", UNSET)
+                current_period_end = d.pop("current_period_end", UNSET)
 
-        cancel_at_time = d.pop("cancel_at_time", UNSET)
+                cancel_at_time = d.pop("cancel_at_time", UNSET)
 
-        price_in_dollars = d.pop("price_in_dollars", UNSET)
+                price_in_dollars = d.pop("price_in_dollars", UNSET)
 
-        price_id = d.pop("price_id", UNSET)
+                price_id = d.pop("price_id", UNSET)
 
-        workspace_subscription_details_subscriptions_item = cls(
-            workspace_id,
-            interval,
-            quantity,
-            product_id,
-            product_type,
-            plan_type,
-            current_period_end,
-            cancel_at_time,
-            price_in_dollars,
-            price_id,
-        )
+                workspace_subscription_details_subscriptions_item = cls(
+                    workspace_id,
+                    interval,
+                    quantity,
+                    product_id,
+                    product_type,
+                    plan_type,
+                    current_period_end,
+                    cancel_at_time,
+                    price_in_dollars,
+                    price_id,
+                )
 
-        workspace_subscription_details_subscriptions_item.additional_properties = d
-        if not (
-            (type(workspace_id) is str or workspace_id is UNSET)
-            and (type(interval) is str or interval is UNSET)
-            and (type(quantity) is float or type(quantity) is int or quantity is UNSET)
-            and (type(product_id) is str or product_id is UNSET)
-            and (type(product_type) is str or product_type is UNSET)
-            and (type(plan_type) is str or plan_type is UNSET)
-            and (
-                type(current_period_end) is float
-                or type(current_period_end) is int
-                or current_period_end is UNSET
-            )
-            and (
-                type(cancel_at_time) is float
-                or type(cancel_at_time) is int
-                or cancel_at_time is None
-                or cancel_at_time is UNSET
-            )
-            and (
-                type(price_in_dollars) is float
-                or type(price_in_dollars) is int
-                or price_in_dollars is UNSET
-            )
-            and (type(price_id) is str or price_id is UNSET)
-        ):
-            _check_shape(workspace_subscription_details_subscriptions_item, _SHAPE)
-        return workspace_subscription_details_subscriptions_item
+                workspace_subscription_details_subscriptions_item.additional_properties = d
+                if (
+                    (type(workspace_id) is str or workspace_id is UNSET)
+                    and (type(interval) is str or interval is UNSET)
+                    and (type(quantity) is float or type(quantity) is int or quantity is UNSET)
+                    and (type(product_id) is str or product_id is UNSET)
+                    and (type(product_type) is str or product_type is UNSET)
+                    and (type(plan_type) is str or plan_type is UNSET)
+                    and (
+                        type(current_period_end) is float
+                        or type(current_period_end) is int
+                        or current_period_end is UNSET
+                    )
+                    and (
+                        type(cancel_at_time) is float
+                        or type(cancel_at_time) is int
+                        or cancel_at_time is None
+                        or cancel_at_time is UNSET
+                    )
+                    and (
+                        type(price_in_dollars) is float
+                        or type(price_in_dollars) is int
+                        or price_in_dollars is UNSET
+                    )
+                    and (type(price_id) is str or price_id is UNSET)
+                ):
+                    return workspace_subscription_details_subscriptions_item
+
+            except _MISREAD:
+                pass
+        return _read_tolerantly(cls, src_dict, _FIELDS)
 
     @property
     def additional_keys(self) -> list[str]:
@@ -197,90 +207,16 @@ class WorkspaceSubscriptionDetailsSubscriptionsItem:
         return key in self.additional_properties
 
 
-_SHAPE = (
-    (
-        "workspace_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "interval",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "quantity",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "product_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "product_type",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "plan_type",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "current_period_end",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "cancel_at_time",
-        (
-            float,
-            int,
-            type(None),
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "price_in_dollars",
-        (
-            float,
-            int,
-            Unset,
-        ),
-        None,
-    ),
-    (
-        "price_id",
-        (
-            str,
-            Unset,
-        ),
-        None,
-    ),
+# (attribute, JSON key, required) of each field, for the tolerant reader and writer.
+_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("workspace_id", "workspace_id", False),
+    ("interval", "interval", False),
+    ("quantity", "quantity", False),
+    ("product_id", "product_id", False),
+    ("product_type", "product_type", False),
+    ("plan_type", "plan_type", False),
+    ("current_period_end", "current_period_end", False),
+    ("cancel_at_time", "cancel_at_time", False),
+    ("price_in_dollars", "price_in_dollars", False),
+    ("price_id", "price_id", False),
 )

@@ -55,19 +55,30 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                response_200_type_0 = AIAgent.from_dict(data)
+                from instantly_api._tolerance import exact as _exact
+
+                response_200_type_0 = _exact(AIAgent.from_dict, data)
 
                 return response_200_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            if not isinstance(data, dict):
-                raise TypeError(
-                    f"response_200 is {type(data).__name__} {data!r:.60}, "
-                    "not AIAgent | AISalesAgent"
-                )
-            response_200_type_1 = AISalesAgent.from_dict(data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                from instantly_api._tolerance import exact as _exact
 
-            return response_200_type_1
+                response_200_type_1 = _exact(AISalesAgent.from_dict, data)
+
+                return response_200_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+                response_200_type_0 = AIAgent.from_dict(data)
+
+                return response_200_type_0
+            raise TypeError(
+                f"response_200 is {type(data).__name__} {data!r:.60}, not AIAgent | AISalesAgent"
+            )
 
         response_200 = _parse_response_200(response.json())
 

@@ -53,19 +53,35 @@ def _parse_response(
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_test_email_result_type_0 = TestEmailResultType0.from_dict(data)
+                from instantly_api._tolerance import exact as _exact
+
+                componentsschemas_test_email_result_type_0 = _exact(
+                    TestEmailResultType0.from_dict, data
+                )
 
                 return componentsschemas_test_email_result_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            if not isinstance(data, dict):
-                raise TypeError(
-                    f"response_200 is {type(data).__name__} {data!r:.60}, "
-                    "not TestEmailResultType0 | TestEmailResultType1"
-                )
-            componentsschemas_test_email_result_type_1 = TestEmailResultType1.from_dict(data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                from instantly_api._tolerance import exact as _exact
 
-            return componentsschemas_test_email_result_type_1
+                componentsschemas_test_email_result_type_1 = _exact(
+                    TestEmailResultType1.from_dict, data
+                )
+
+                return componentsschemas_test_email_result_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if isinstance(data, dict):  # no object member reads it exactly: the first, tolerantly
+                componentsschemas_test_email_result_type_0 = TestEmailResultType0.from_dict(data)
+
+                return componentsschemas_test_email_result_type_0
+            raise TypeError(
+                f"response_200 is {type(data).__name__} {data!r:.60}, "
+                "not TestEmailResultType0 | TestEmailResultType1"
+            )
 
         response_200 = _parse_response_200(response.json())
 

@@ -50,6 +50,8 @@ def _parse_response(
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
+        if type(_response_200) is not list:
+            raise TypeError("response_200 is not a list")
         for response_200_item_data in _response_200:
             response_200_item = InboxPlacementStatsByDate.from_dict(response_200_item_data)
 
