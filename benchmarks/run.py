@@ -7,7 +7,8 @@ Sections: import + ready (beside our dependencies, the raw generated package and
 per call on loopback (beside raw httpx and instantlyai), bulk work under the rate limit,
 one budget shared by several processes (SQLite, Redis),
 workflows (lead import, email pages under a per-endpoint limit), job polling, regeneration, a
-CSV import of up to 1,000,000 rows (peak memory flat in the row count). The
+CSV import of up to 1,000,000 rows (peak memory flat in the row count), the command line
+(`instantly --help`, `instantly accounts list --json`, beside their baselines). The
 baselines are built by the run itself: the raw generated package in a temporary folder,
 instantlyai in a throw-away venv under the system temp folder (pip, from the package index). A
 section that cannot run is reported as failed and the exit status is 1; a missed target is a
@@ -40,6 +41,7 @@ SECTIONS = (
     "polling",
     "regeneration",
     "csvimport",
+    "cli",
 )
 
 
@@ -152,6 +154,12 @@ def _csvimport(run: _Run) -> Section:
     return csv_import.run(run.quick)
 
 
+def _cli(run: _Run) -> Section:
+    import cli_speed
+
+    return cli_speed.run(run.quick)
+
+
 _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "startup": _startup,
     "calls": _calls,
@@ -162,6 +170,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "polling": _polling,
     "regeneration": _regeneration,
     "csvimport": _csvimport,
+    "cli": _cli,
 }
 
 

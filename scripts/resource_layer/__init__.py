@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from scripts.resource_layer._command_table import operation_descriptions, render_command_table
 from scripts.resource_layer._helpers import HelperError, read_helpers
 from scripts.resource_layer._model import Review, build_layer, load_review, stale_entries
 from scripts.resource_layer._naming import NameCollisionError
@@ -103,6 +104,10 @@ def render_resource_layer(
     }
     files["resources/__init__.py"] = render_index(resources)
     files["resources/_routes.py"] = render_routes(resources)
+    replaced = [s.replaces for shells in helpers.values() for s in shells if s.replaces]
+    files["resources/_commands.py"] = render_command_table(
+        resources, replaced, operation_descriptions(document)
+    )
     return files, render_api_md(resources, helpers)
 
 

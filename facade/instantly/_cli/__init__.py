@@ -1,8 +1,10 @@
 """The `instantly` command line (console script `instantly`, or `python -m instantly`).
 
-One module per command group (`_accounts`, `_warmup`, `_jobs`, `_spec`, `_demo`); `_app` holds
-the parser and the run from arguments to an exit code. Every decision about the API (validation,
-chunking, polling, retries) is the library's; the CLI maps options to calls and results to text.
+One module per workflow command group (`_account_commands`, `_warmup_commands`, ...,
+`_demo`, `_completion`); `_operation_commands` makes every operation of the spec a command from
+the resource layer's generated index; `_app` holds the parser (only the chosen group built) and
+the run from arguments to an exit code. Every decision about the API (validation, chunking,
+polling, retries) is the library's; the CLI maps options to calls and results to text.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `instantly` with `argv` (default: the process's arguments); returns the exit code."""
     from ._app import run
-    from ._context import EXIT_API_ERROR
 
     try:
         return run(argv)
@@ -26,4 +27,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at devnull so the interpreter's final flush does not complain again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_API_ERROR
+        return 1  # EXIT_API_ERROR (`_context` is not imported for `--help`: it imports httpx)

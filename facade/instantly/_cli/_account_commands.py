@@ -8,7 +8,6 @@ from typing import Any
 
 from instantly_api.types import UNSET
 
-from .._bulk import BulkPauseResult
 from .._errors import NotFoundError, PartialBatchError
 from .._facts import LIST_PAGE_LIMIT_MAX
 from .._validation import validate_emails
@@ -163,6 +162,8 @@ def pause_accounts(ctx: Context) -> int:
     (sent, answer lost, its account could not be read) or not sent. Anything but paused exits 1;
     a request that failed half-way is shown first, then its error.
     """
+    from .._bulk import BulkPauseResult
+
     accounts = ctx.client().accounts
     emails: list[str] = ctx.args.emails
     error: PartialBatchError | None = None

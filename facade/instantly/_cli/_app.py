@@ -9,6 +9,7 @@ nothing was sent. Errors print the typed error's message, with the traceback onl
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -16,36 +17,47 @@ import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from types import ModuleType
-from typing import Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
-import httpx
-
-from .._config import ENV_API_KEY, ENV_BASE_URL, LOGGER_NAME
-from .._errors import InstantlyError, InvalidInputError, JobGroupError, JobTimeoutError
-from . import (
-    _account_commands,
-    _analytics_commands,
-    _campaign_commands,
-    _demo,
-    _email_commands,
-    _job_commands,
-    _lead_commands,
-    _spec_commands,
-    _warmup_commands,
-)
-from ._context import EXIT_API_ERROR, EXIT_USAGE, Context, UsageError
-from ._output import Output
+from ._environment import ENV_API_KEY, ENV_BASE_URL, LOGGER_NAME
 from ._parsing import seconds
-from ._progress import load_tqdm
 from ._redact import RedactingStream, secrets_in
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._context import Context
+    from ._output import Output
 
 __all__ = ["build_parser", "run"]
 
 EXIT_INTERRUPTED: Final = 130  # the shell's convention for SIGINT
+EXIT_USAGE: Final = 2  # as `_context.EXIT_USAGE` (not imported here: it imports httpx)
+
+# The hand-written workflow commands: (command, module, help). A generated resource of the same
+# name adds its other operations to the group; a colliding command stays the workflow's, and
+# every generated command is reachable as `instantly api <resource> <command>`.
+WORKFLOWS: Final = (
+    ("accounts", "_account_commands", "list, show, pause and resume email accounts"),
+    ("warmup", "_warmup_commands", "enable or disable warmup (background jobs)"),
+    ("jobs", "_job_commands", "show and wait for background jobs"),
+    ("leads", "_lead_commands", "import leads from a CSV file"),
+    ("campaigns", "_campaign_commands", "list, activate and pause campaigns"),
+    ("emails", "_email_commands", "read the Unibox"),
+    ("analytics", "_analytics_commands", "export analytics"),
+    ("spec", "_spec_commands", "show the pinned spec"),
+    ("demo", "_demo", "a tour against an embedded fake API (no key, no network, a few seconds)"),
+    ("completion", "_completion", "print a bash or zsh completion script"),
+)
+API_HELP: Final = "every operation of the API as `api <resource> <command>` (always generated)"
+# Options (before or after the command) that take a value: skipped when finding the command.
+_VALUE_OPTIONS: Final = frozenset({"--api-key", "--base-url", "--workspace", "--timeout"})
 
 _DESCRIPTION = """\
-Command line for the Instantly.ai API v2: accounts, warmup, background jobs, lead import,
-campaigns, unread emails, analytics export, the pinned spec.
+Command line for the Instantly.ai API v2: workflow commands (accounts, warmup, background
+jobs, lead import, campaigns, unread emails, analytics export, the pinned spec) and every
+operation of the API as `instantly <resource> <command>` (`instantly api ...` always reaches
+the generated command where a workflow command has the same name).
 Try `instantly demo` first: it runs against an embedded fake API and needs no key.
 """
 _EPILOG = f"""\
@@ -63,6 +75,36 @@ def _version() -> str:
         return version("instantly-client")
     except PackageNotFoundError:
         return "unknown (not installed)"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, its value looked up only when asked for (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
+
+
+def command_words(argv: Sequence[str]) -> list[str]:
+    """The positional words of a command line (options and their values skipped): the first
+    names the command group, the second (after `api`) the resource."""
+    words: list[str] = []
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            words.append(token)
+    return words
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> Any:
+    """A group's subcommands action (as its `add_subparsers` returned it)."""
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
 
 
 def _common_options(*, top_level: bool) -> argparse.ArgumentParser:
@@ -111,8 +153,13 @@ def _common_options(*, top_level: bool) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole `instantly` argument parser."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The `instantly` argument parser, every group listed; only the group `argv` names is built
+    in full (None: every group, as the docs and completion read them), so `instantly --help`
+    imports no resource module and no httpx."""
+    from ._operation_commands import API_GROUP, add_resource_commands, command_index
+    from ._operation_commands import resource_word as word_of
+
     common = _common_options(top_level=False)
     parser = argparse.ArgumentParser(
         prog="instantly",
@@ -129,21 +176,92 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="per-request timeout in seconds (default: 30 s to read, 10 s to connect)",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (
-        _account_commands,
-        _warmup_commands,
-        _job_commands,
-        _lead_commands,
-        _campaign_commands,
-        _email_commands,
-        _analytics_commands,
-        _spec_commands,
-        _demo,
-    ):
-        module.register(commands, common)
+    words = None if argv is None else command_words(argv)
+    resources, index = command_index()
+    by_word = {word_of(attribute): attribute for attribute in resources}
+    workflow_names = {name for name, _, _ in WORKFLOWS}
+    groups = [*workflow_names, API_GROUP, *by_word]
+
+    def at(position: int) -> str | None:
+        """The word at `position` (None: build everything; "": the line names none there)."""
+        if words is None:
+            return None
+        return words[position] if len(words) > position else ""
+
+    def state(name: str, position: int, names: Sequence[str]) -> str | None:
+        """ "full" for the chosen group, "stub" (a help line) where the line chose none or an
+        unknown one (help and the usage error list them all), None: left out."""
+        word = at(position)
+        if word is None or word == name:
+            return "full"
+        return "stub" if word not in names else None
+
+    for name, module_name, help_text in WORKFLOWS:
+        attribute = by_word.get(name)
+        kind = state(name, 0, groups)
+        if kind == "stub":
+            tag = resources[attribute].split(":")[0] if attribute else ""
+            more = f"; and every {tag} operation" if attribute else ""
+            commands.add_parser(name, help=help_text + more)
+        elif kind == "full":
+            module = importlib.import_module(f"{__package__}.{module_name}")
+            module.register(commands, common)
+            if attribute is not None:
+                group = commands.choices[name]
+                sub = _subcommands(group)
+                shadowed = [c for c, *_ in index[attribute] if c in sub.choices]
+                if shadowed:
+                    group.epilog = (
+                        f"The API's own {'|'.join(shadowed)} (generated from the spec): "
+                        f"instantly {API_GROUP} {name} {'|'.join(shadowed)}."
+                    )
+                add_resource_commands(
+                    sub, common, attribute, skip=frozenset(sub.choices), only=at(1)
+                )
+    kind = state(API_GROUP, 0, groups)
+    if kind == "full":
+        api = commands.add_parser(API_GROUP, help=API_HELP, parents=[common])
+        api_sub = api.add_subparsers(dest="resource", metavar="RESOURCE", required=True)
+        for word, attribute in by_word.items():
+            _resource_group(
+                api_sub, common, word, attribute, resources,
+                kind=state(word, 1, list(by_word)), only=at(2),
+            )  # fmt: skip
+    elif kind == "stub":
+        commands.add_parser(API_GROUP, help=API_HELP)
+    for word, attribute in by_word.items():
+        if word not in workflow_names:
+            _resource_group(
+                commands, common, word, attribute, resources,
+                kind=state(word, 0, groups), only=at(1),
+            )  # fmt: skip
     return parser
+
+
+def _resource_group(
+    commands: Any,
+    common: argparse.ArgumentParser,
+    word: str,
+    attribute: str,
+    resources: Mapping[str, str],
+    *,
+    kind: str | None,
+    only: str | None,
+) -> None:
+    """A resource's group: its commands when "full" (`only` that one in full), a line of help
+    when "stub", nothing when None."""
+    from ._operation_commands import add_resource_commands
+
+    if kind is None:
+        return
+    if kind == "stub":
+        commands.add_parser(word, help=resources[attribute])
+        return
+    group = commands.add_parser(word, help=resources[attribute], parents=[common])
+    sub = group.add_subparsers(dest="action", metavar="COMMAND", required=True)
+    add_resource_commands(sub, common, attribute, only=only)
 
 
 def _report(out: Output, exc: BaseException, *, debug: bool) -> None:
@@ -161,6 +279,8 @@ def _report(out: Output, exc: BaseException, *, debug: bool) -> None:
 
 def _timed_out_job_ids(exc: BaseException) -> list[str]:
     """The ids of the jobs a wait gave up on (one, or several of a group)."""
+    from .._errors import JobGroupError, JobTimeoutError
+
     errors = exc.errors if isinstance(exc, JobGroupError) else (exc,)
     return [
         getattr(error.job, "id", "ID") for error in errors if isinstance(error, JobTimeoutError)
@@ -196,6 +316,9 @@ def _debug_logging(stream: TextIO, *, enabled: bool) -> Iterator[None]:
 
 def _dispatch(ctx: Context) -> int:
     """Run the chosen command; map what it raises to an exit code and a message."""
+    from .._errors import InstantlyError, InvalidInputError
+    from ._context import EXIT_API_ERROR, UsageError
+
     out, debug = ctx.out, ctx.args.debug
     try:
         code: int = ctx.args.run(ctx)
@@ -239,11 +362,14 @@ def run(
     secrets = secrets_in(args_list, env)
     out_stream = RedactingStream.wrap(stdout or sys.stdout, secrets)
     err_stream = RedactingStream.wrap(stderr or sys.stderr, secrets)
-    bars = load_tqdm() if tqdm is True else (tqdm or None)
     with redirect_stdout(out_stream), redirect_stderr(err_stream):
-        parsed = _parse(build_parser(), args_list)
+        parsed = _parse(build_parser(args_list), args_list)
         if isinstance(parsed, int):
             return parsed
+        from ._context import Context
+        from ._output import Output
+
+        bars = True if tqdm is True else (tqdm or None)  # True: tqdm loaded on first use
         out = Output(out_stream, err_stream, json_mode=parsed.json)
         ctx = Context(parsed, out, environ=env, transport=transport, tqdm=bars)
         with _debug_logging(err_stream, enabled=parsed.debug):

@@ -16,12 +16,12 @@ import httpx
 
 from .._config import DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL
 from ._output import Output
-from ._progress import JobProgress, job_progress_display
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .._client import Instantly
+    from ._progress import JobProgress
 
 __all__ = ["EXIT_API_ERROR", "EXIT_OK", "EXIT_USAGE", "Context", "UsageError"]
 
@@ -44,24 +44,38 @@ class Context:
         *,
         environ: Mapping[str, str],
         transport: httpx.BaseTransport | None = None,
-        tqdm: ModuleType | None = None,
+        tqdm: ModuleType | bool | None = None,
     ) -> None:
         self.args = args
         self.out = out
         self.environ = environ
         self._transport = transport
         self._tqdm = tqdm
+        self._placeholder_key = False
         self._client: Instantly | None = None
         self._parent: Instantly | None = None  # the agency's client, when --workspace binds one
 
     @property
     def tqdm(self) -> ModuleType | None:
-        """The tqdm module progress bars use, or None for plain progress lines."""
-        return self._tqdm
+        """The tqdm module progress bars use, or None for plain progress lines (True: tqdm if
+        installed, imported on first use: a command without progress never waits for it)."""
+        if self._tqdm is True:
+            from ._progress import load_tqdm
+
+            self._tqdm = load_tqdm()
+        return self._tqdm or None
+
+    def use_transport(self, transport: httpx.BaseTransport, *, placeholder_key: bool) -> None:
+        """Send through `transport` instead (`--dry-run`: one that sends nothing), with a
+        placeholder key when none is given; before the client is made."""
+        self._transport = transport
+        self._placeholder_key = placeholder_key
 
     def api_key(self) -> str:
         """The key from `--api-key`, else the environment; a usage error naming both if neither."""
         key: str | None = self.args.api_key or self.environ.get(ENV_API_KEY)
+        if not key and self._placeholder_key:
+            return "dry-run-key"
         if not key:
             raise UsageError(
                 f"no API key: pass --api-key KEY or set the {ENV_API_KEY} environment variable "
@@ -96,7 +110,9 @@ class Context:
 
     def progress(self, job_ids: Sequence[str]) -> JobProgress:
         """A display of these jobs' progress on stderr (bars on a terminal with tqdm)."""
-        return job_progress_display(self.out.stderr, job_ids, tqdm=self._tqdm)
+        from ._progress import job_progress_display
+
+        return job_progress_display(self.out.stderr, job_ids, tqdm=self.tqdm)
 
     def close(self) -> None:
         """Close the client, if one was made."""

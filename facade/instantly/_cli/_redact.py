@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, TextIO, cast
 
-from .._config import ENV_API_KEY
+from ._environment import ENV_API_KEY
 
 __all__ = ["REDACTED", "RedactingStream", "secrets_in"]
 
