@@ -42,6 +42,7 @@ SECTIONS = (
     "regeneration",
     "csvimport",
     "cli",
+    "deviations",
 )
 
 
@@ -160,6 +161,12 @@ def _cli(run: _Run) -> Section:
     return cli_speed.run(run.quick)
 
 
+def _deviations(run: _Run) -> Section:
+    import deviations
+
+    return deviations.run(run.quick)
+
+
 _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "startup": _startup,
     "calls": _calls,
@@ -171,6 +178,7 @@ _RUNNERS: dict[str, Callable[[_Run], Section]] = {
     "regeneration": _regeneration,
     "csvimport": _csvimport,
     "cli": _cli,
+    "deviations": _deviations,
 }
 
 
