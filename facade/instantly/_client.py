@@ -17,7 +17,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
-from instantly_api.resources import AsyncResources, SyncResources
 
 from ._config import (
     DEFAULT_MAX_RETRIES,
@@ -50,6 +49,7 @@ from ._workspaces import (
     for_each_workspace_async,
     workspace_limiter,
 )
+from .resources._with_helpers import AsyncClientResources, ClientResources
 
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient
@@ -255,7 +255,7 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
 
 
 class Instantly(
-    _ClientBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], SyncResources
+    _ClientBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], ClientResources
 ):
     """Synchronous client for the Instantly API v2 (arguments: see `_ClientBase`)."""
 
@@ -315,7 +315,7 @@ class Instantly(
 
 class AsyncInstantly(
     _ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]],
-    AsyncResources,
+    AsyncClientResources,
 ):
     """Asynchronous client for the Instantly API v2: the arguments of `Instantly`, with an
     `httpx.AsyncClient`, an async transport and an async `sleep` (default `asyncio.sleep`)."""

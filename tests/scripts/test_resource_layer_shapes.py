@@ -183,14 +183,14 @@ def api_md(built: tuple[Path, str, str]) -> str:
         f"""
         import json, sys
         from pathlib import Path
-        from scripts.regenerate import HELPERS_DIR, RESOURCES_REVIEW_PATH
+        from scripts.regenerate import RESOURCES_REVIEW_PATH
         from scripts.normalize import normalize_with_report
         from scripts.resource_layer import render_resource_layer
         spec = json.loads(Path({str(tmp / "spec.json")!r}).read_text())
         normalized, _ = normalize_with_report(spec)
         _, api_md = render_resource_layer(
             normalized, Path({str(tmp / "instantly_api")!r}),
-            review_path=RESOURCES_REVIEW_PATH, helpers_dir=HELPERS_DIR,
+            review_path=RESOURCES_REVIEW_PATH,
         )
         sys.stdout.write(api_md)
         """
