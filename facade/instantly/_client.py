@@ -37,7 +37,7 @@ from ._retry_transport import (
     RetryTransport,
     TransportSettings,
 )
-from ._routes import endpoint_limits, limited_route_of
+from ._route_lookup import endpoint_limits, limited_route_of
 from ._secrets import register_key
 from ._workspaces import (
     WORKSPACE_HEADER,

@@ -63,7 +63,7 @@ def render_resource_layer(
         for resource in resources
     }
     files["resources/__init__.py"] = render_index(resources)
-    files["resources/_routes.py"] = render_routes(resources)
+    files["resources/_route_table.py"] = render_routes(resources)
     return files, render_api_md(resources)
 
 

@@ -481,7 +481,8 @@ def _route_regex(path: str) -> str:
 
 
 def render_routes(resources: list[ResourcePlan]) -> str:
-    """`instantly_api.resources._routes`: every route with its retry safety (for the transport)."""
+    """`instantly_api.resources._route_table`: every route and its retry safety, for the requests
+    that reach the transport without their operation (`client.raw`, plain httpx)."""
     lines = [
         '"""Every operation\'s route and whether it may be sent again after it may have been',
         "processed (the reviewed table in openapi/resources.json, else: reads yes, writes no).",

@@ -232,7 +232,9 @@ def test_every_new_operation_is_listed_in_api_md(api_md: str) -> None:
 def test_every_new_operation_is_in_the_route_table(built: tuple[Path, str, str]) -> None:
     tmp, _, _ = built
     table: dict[str, Any] = {}
-    exec((tmp / "instantly_api" / "resources" / "_routes.py").read_text(encoding="utf-8"), table)
+    exec(
+        (tmp / "instantly_api" / "resources" / "_route_table.py").read_text(encoding="utf-8"), table
+    )
     for path, (method, _) in SHAPES.items():
         concrete = path.replace("{id}", "p1")
         rows = [

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import httpx
 
-from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
+from .._config import EXTENSION_MAX_RETRIES, EXTENSION_OPERATION, resolve_timeout
 from .._errors import (
     APIConnectionError,
     APIError,
@@ -186,13 +186,15 @@ class _RunnerCore:
             else httpx.USE_CLIENT_DEFAULT
         )
         accept = call.operation.accept
+        extensions = _extensions(options)
+        extensions[EXTENSION_OPERATION] = call.operation  # the transport's retry safety and limit
         return self._http.build_request(
             call.operation.method,
             self.absolute_url(prepared.url),
             params=prepared.params or None,
             json=prepared.json,
             headers={"Accept": accept} if accept else None,
-            extensions=_extensions(options),
+            extensions=extensions,
             timeout=timeout,
         )
 
