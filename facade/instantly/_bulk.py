@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, TypeVar
 
+from ._email_addresses import chunked, validate_emails
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -33,7 +34,6 @@ from ._errors import (
     RateLimitQueueTimeoutError,
 )
 from ._facts import ACCOUNT_STATUS_PAUSED, BULK_EMAILS_MAX
-from ._validation import chunked, validate_emails
 
 __all__ = [
     "WARMUP_JOB_TYPE",

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .._email_addresses import validate_email
 from .._errors import InvalidEmailError, InvalidInputError
 from .._operation import operation, to_json
 from .._request_validation import check_value
-from .._validation import validate_email
 
 __all__ = [
     "BULK_ADD",

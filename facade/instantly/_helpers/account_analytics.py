@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._email_addresses import validate_emails
 from .._operation import operation, prepare
 from .._plans import Call, Plan
-from .._validation import validate_emails
 from ._analytics import rows_of
 
 if TYPE_CHECKING:

@@ -3,11 +3,13 @@
 A helper is a plan (`instantly._plans`): a generator written once. `plan_method(plan)` in a
 resource class body makes it a method: on a sync resource it runs the plan and returns its
 result, on an async one it returns the coroutine that does. The signature and docstring are the
-plan's, checked by mypy where the plan is written; nothing is generated from it.
+plan's, checked by mypy where the plan is written (the overloads of `__get__` give each kind of
+resource its return type); nothing is generated from it.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
@@ -34,25 +36,32 @@ class PlanMethod(Generic[P, T, A]):
         self.__name__ = plan.__name__
         self.__wrapped__ = plan  # `inspect.signature` and `help()` show the plan's signature
 
-    @overload
-    def __get__(self, resource: None, owner: type) -> PlanMethod[P, T, A]: ...
-    @overload
-    def __get__(
-        self, resource: AsyncResource, owner: type
-    ) -> Callable[P, Coroutine[Any, Any, A]]: ...
-    @overload
-    def __get__(self, resource: SyncResource, owner: type) -> Callable[P, T]: ...
-    def __get__(self, resource: Any, owner: type) -> Any:
-        if resource is None:
-            return self
-        plan, run = self.plan, resource._run
+    def __set_name__(self, owner: type, name: str) -> None:
+        """Stand in the class as a plain function (made by `_base.plan_shell`), so a call costs
+        no descriptor and enters no file of its own; this object only carries the types."""
+        from ._base import plan_shell
 
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return run(plan(*args, **kwargs))
+        method = plan_shell(self.plan)
+        method.__name__, method.__doc__ = name, self.__doc__
+        method.__qualname__ = f"{owner.__qualname__}.{name}"
+        method.__module__ = owner.__module__
+        signature = inspect.signature(self.plan)
+        parameters = list(signature.parameters.values())
+        myself = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        method.__signature__ = signature.replace(parameters=[myself, *parameters])  # type: ignore[attr-defined]
+        setattr(owner, name, method)
 
-        method.__doc__, method.__name__ = self.__doc__, self.__name__
-        method.__wrapped__ = plan  # type: ignore[attr-defined]
-        return method
+    if TYPE_CHECKING:  # what the class attribute is to a type checker, on each kind of resource
+
+        @overload
+        def __get__(self, resource: None, owner: type) -> PlanMethod[P, T, A]: ...
+        @overload
+        def __get__(
+            self, resource: AsyncResource, owner: type
+        ) -> Callable[P, Coroutine[Any, Any, A]]: ...
+        @overload
+        def __get__(self, resource: SyncResource, owner: type) -> Callable[P, T]: ...
+        def __get__(self, resource: Any, owner: type) -> Any: ...
 
 
 def plan_method(plan: Callable[P, Plan[T]]) -> PlanMethod[P, T, T]:

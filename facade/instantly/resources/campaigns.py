@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from instantly_api.resources import campaigns as _generated
 
 from .._bulk import answer_lost
+from .._email_addresses import validate_email, validate_emails
 from .._errors import (
     APIError,
     CampaignLaunchError,
@@ -36,7 +37,6 @@ from .._helpers._lead_import import LeadChunkResult, LeadImport, LeadImportResul
 from .._helpers.campaign_analytics import analytics_rows
 from .._operation import operation, prepare
 from .._plans import Call, Plan
-from .._validation import validate_email, validate_emails
 from ._plan_methods import plan_method
 from .leads import import_leads
 

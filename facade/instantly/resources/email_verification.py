@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 from instantly_api.resources import email_verification as _generated
 
+from .._email_addresses import validate_email
 from .._errors import InvalidInputError, UnexpectedStateError, VerificationTimeoutError
 from .._operation import operation
 from .._plans import ENVIRONMENT, Call, Plan, Sleep
 from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, backoff_for, is_transient_poll_error
-from .._validation import validate_email
 from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
