@@ -2,7 +2,7 @@
 
 `POST /api/v2/accounts/pause` and the warmup enable/disable calls take at most `BULK_EMAILS_MAX`
 addresses per request, so one call of ours may be many requests. The plans (in
-`_helpers/accounts.py`) send each request and read the answers; the decisions are here, without
+`resources/accounts.py`) send each request and read the answers; the decisions are here, without
 I/O: validation, chunking, request bodies, what an answer or a look-up settles, and what to raise.
 
 Every item ends in one of three states: done (acknowledged, or found done by a look-up), in doubt

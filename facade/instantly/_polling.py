@@ -1,7 +1,7 @@
 """The sans-I/O core of waiting for a background job: what a state means, when to poll, when to stop
 
 Nothing here sends a request or sleeps. `JobWait` is a small state machine that the sync and async
-shells in `_jobs.py` drive: they ask `next_step()` what to do (fetch at a given time, or finish),
+shells in `_job_handles.py` drive: they ask `next_step()` what to do (fetch at a given time, or finish),
 do it, and report back with `record(job)` or `record_error(exc)`. Decisions made here:
 
 - Schedule: a known state (the job a warmup call returned) is polled again after the first
