@@ -202,10 +202,12 @@ def _without_body_all_of(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _bound(resource: str, method: str) -> Any:
-    """The unbound sync method (for its signature)."""
+    """The unbound sync method the client has (for its signature): a helper's or generated."""
+    from instantly.resources._with_helpers import HELPER_MODULES
     from instantly_api.resources import RESOURCES
 
     module_name, sync_name, _ = RESOURCES[resource]
+    module_name = HELPER_MODULES.get(resource, module_name)
     return getattr(getattr(importlib.import_module(module_name), sync_name), method)
 
 
