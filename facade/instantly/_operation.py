@@ -99,9 +99,9 @@ class Operation:
         return self._result_class
 
     def parser(self) -> Any:
-        """The generated `_parse_response` of this operation's endpoint module (kept)."""
+        """The generated parser of this operation's endpoint module (`parse_response`, kept)."""
         if self._parser is None:
-            self._parser = importlib.import_module(self.module)._parse_response
+            self._parser = importlib.import_module(self.module).parse_response
         return self._parser
 
 
