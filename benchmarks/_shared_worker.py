@@ -31,7 +31,7 @@ KEY = "bench-key-123"
 
 async def _run(args: argparse.Namespace) -> dict[str, object]:
     from instantly import AsyncInstantly, InstantlyError, RateLimit, RateLimiter
-    from instantly._routes import endpoint_limits
+    from instantly._route_lookup import endpoint_limits
 
     routes = dict(endpoint_limits())
     if args.route_window:

@@ -105,7 +105,6 @@ PACKAGE_FILES_DIR = OPENAPI_DIR / "package_files"
 CHANGELOG_PATH = OPENAPI_DIR / "CHANGELOG.md"
 OVERRIDES_PATH = OPENAPI_DIR / "overrides.json"
 RESOURCES_REVIEW_PATH = OPENAPI_DIR / "resources.json"
-HELPERS_DIR = REPO_ROOT / "facade" / "instantly" / "_helpers"
 API_REFERENCE_PATH = REPO_ROOT / "docs" / "api.md"
 GENERATOR = "openapi-python-client"
 
@@ -383,7 +382,6 @@ def _render_facade_layers(
         normalized,
         package_dir,
         review_path=RESOURCES_REVIEW_PATH,
-        helpers_dir=HELPERS_DIR,
         warnings=warnings,
     )
     return {"_endpoint_limits.py": render_endpoint_limits_module(normalized), **files}, (

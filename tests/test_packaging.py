@@ -133,7 +133,7 @@ def test_the_sdist_carries_the_generated_reference_and_resource_layer(
     clone, sdist, _ = built
     names = set(sdist_names(sdist))
     resources = {p.relative_to(clone).as_posix() for p in clone.glob(RESOURCE_MODULES)}
-    assert "generated/instantly_api/resources/_routes.py" in resources
+    assert "generated/instantly_api/resources/_route_table.py" in resources
     assert {"docs/api.md", *resources} <= names
 
 
@@ -158,7 +158,7 @@ def test_the_wheel_holds_exactly_the_committed_files_of_its_two_packages(
     }
     packaged = {n for n in wheel_names(wheel) if n.split("/")[0] in WHEEL_PACKAGES}
     assert packaged == expected
-    assert "instantly_api/resources/_routes.py" in packaged
+    assert "instantly_api/resources/_route_table.py" in packaged
     assert "instantly/resources/_base.py" in packaged
 
 

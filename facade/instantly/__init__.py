@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from ._helpers._analytics import write_rows_csv
     from ._helpers._campaign_launch import CampaignLaunch
     from ._helpers._lead_import import CreatedLead, LeadChunkResult, LeadImportResult
-    from ._helpers._outcomes import Accepted
     from ._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
+    from ._outcomes import Accepted
     from ._pagination import AsyncPaginator, Page, SyncPaginator
     from ._rate_limiter import RateLimit, RateLimiter
     from ._retry import RetryPolicy
@@ -68,7 +68,7 @@ _IMPORT_MAP: dict[str, str] = {
     "LeadChunkResult": "._helpers._lead_import",
     "CreatedLead": "._helpers._lead_import",
     "CampaignLaunch": "._helpers._campaign_launch",
-    "Accepted": "._helpers._outcomes",
+    "Accepted": "._outcomes",
     "write_rows_csv": "._helpers._analytics",
     "SharedLimiterError": "._shared_limiter",
     "SharedRateLimiter": "._shared_limiter",

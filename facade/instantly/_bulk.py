@@ -2,7 +2,7 @@
 
 `POST /api/v2/accounts/pause` and the warmup enable/disable calls take at most `BULK_EMAILS_MAX`
 addresses per request, so one call of ours may be many requests. The plans (in
-`_helpers/accounts.py`) send each request and read the answers; the decisions are here, without
+`resources/accounts.py`) send each request and read the answers; the decisions are here, without
 I/O: validation, chunking, request bodies, what an answer or a look-up settles, and what to raise.
 
 Every item ends in one of three states: done (acknowledged, or found done by a look-up), in doubt
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Generic, TypeVar
 
+from ._email_addresses import chunked, validate_emails
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -33,7 +34,6 @@ from ._errors import (
     RateLimitQueueTimeoutError,
 )
 from ._facts import ACCOUNT_STATUS_PAUSED, BULK_EMAILS_MAX
-from ._validation import chunked, validate_emails
 
 __all__ = [
     "WARMUP_JOB_TYPE",

@@ -19,7 +19,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
-from instantly_api.resources import AsyncResources, SyncResources
 
 from . import _deadline
 from ._config import (
@@ -47,7 +46,7 @@ from ._retry_transport import (
     RetryTransport,
     TransportSettings,
 )
-from ._routes import endpoint_limits, limited_route_of
+from ._route_lookup import endpoint_limits, limited_route_of
 from ._secrets import register_key
 from ._workspaces import (
     WORKSPACE_HEADER,
@@ -59,6 +58,7 @@ from ._workspaces import (
     for_each_workspace_async,
     workspace_limiter,
 )
+from .resources._with_helpers import AsyncClientResources, ClientResources
 
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient
@@ -325,7 +325,7 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
 
 
 class Instantly(
-    _ClientBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], SyncResources
+    _ClientBase[httpx.Client, httpx.BaseTransport, Callable[[float], None]], ClientResources
 ):
     """Synchronous client for the Instantly API v2 (arguments: see `_ClientBase`)."""
 
@@ -388,7 +388,7 @@ class Instantly(
 
 class AsyncInstantly(
     _ClientBase[httpx.AsyncClient, httpx.AsyncBaseTransport, Callable[[float], Awaitable[None]]],
-    AsyncResources,
+    AsyncClientResources,
 ):
     """Asynchronous client for the Instantly API v2: the arguments of `Instantly`, with an
     `httpx.AsyncClient`, an async transport and an async `sleep` (default `asyncio.sleep`)."""

@@ -27,6 +27,7 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "EXTENSION_MAX_RETRIES",
+    "EXTENSION_OPERATION",
     "INITIAL_RETRY_DELAY",
     "LOGGER_NAME",
     "MAX_RETRY_AFTER",
@@ -80,6 +81,9 @@ DEFAULT_WAIT_TIMEOUT: Final = 600.0
 
 # httpx request extension read by the retry transport: per-call max_retries.
 EXTENSION_MAX_RETRIES: Final = "instantly.max_retries"
+# The `Operation` a resource call sends (httpx request extension): the transport reads its retry
+# safety and endpoint limit from it instead of matching the URL against the route tables.
+EXTENSION_OPERATION: Final = "instantly.operation"
 
 # Response headers that may carry a request id, first present wins.
 REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")

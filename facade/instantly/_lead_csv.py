@@ -369,7 +369,7 @@ class _Rows:
 
     def swallowed_row(self, row: _Row) -> tuple[int, int] | None:
         """(column, line) of a multi-line field's line that reads as a whole row of this file."""
-        from ._validation import validate_email
+        from ._email_addresses import validate_email
 
         for number, cell in enumerate(row.cells, start=1):
             for offset, line in enumerate(cell.splitlines()[1:], start=1):

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+from ._email_addresses import validate_email
 from ._errors import InvalidInputError
 from ._request_validation import check_value
-from ._validation import validate_email
 
-__all__ = ["Operation", "Prepared", "operation", "prepare", "to_json"]
+__all__ = ["Call", "Operation", "Prepared", "operation", "prepare", "to_json"]
 
 
 class Operation:
@@ -99,9 +99,9 @@ class Operation:
         return self._result_class
 
     def parser(self) -> Any:
-        """The generated `_parse_response` of this operation's endpoint module (kept)."""
+        """The generated parser of this operation's endpoint module (`parse_response`, kept)."""
         if self._parser is None:
-            self._parser = importlib.import_module(self.module)._parse_response
+            self._parser = importlib.import_module(self.module).parse_response
         return self._parser
 
 
@@ -256,3 +256,19 @@ def operation(operation_id: str) -> Operation:
     module = importlib.import_module(OPERATION_MODULES[operation_id])
     found: Operation = module.OPERATIONS[operation_id]
     return found
+
+
+class Call:
+    """Send one operation with these arguments; the plan gets the parsed 2xx back (or the error)."""
+
+    __slots__ = ("args", "operation", "options")
+
+    def __init__(
+        self,
+        operation: Operation,
+        args: Mapping[str, Any],
+        options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.operation = operation
+        self.args = args
+        self.options: Mapping[str, Any] = options or {}

@@ -11,8 +11,10 @@ type (`JobHandle`/`JobGroup` or their async twins), waiting first if the plan as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
+
+from ._operation import Call
 
 if TYPE_CHECKING:
     from ._operation import Operation
@@ -28,45 +30,14 @@ __all__ = [
     "Plan",
     "Sleep",
     "StartedJobs",
-    "Stepper",
     "WaitRequest",
     "call",
-    "helper",
     "start_job",
     "started_job",
 ]
 
 T = TypeVar("T")
 H = TypeVar("H")  # the handle type `StartedJobs` becomes on the sync client
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def helper(*, replaces: str | None = None) -> Callable[[F], F]:
-    """Mark a hand-written helper of a resource; the resource layer's generator emits its sync
-    and async methods from the signature. `replaces` names the operation it stands for (its
-    generated method is then not emitted: the helper does that call, and more)."""
-
-    def mark(function: F) -> F:
-        function.__dict__["replaces"] = replaces
-        return function
-
-    return mark
-
-
-class Call:
-    """Send one operation with these arguments; the plan gets the parsed 2xx back (or the error)."""
-
-    __slots__ = ("args", "operation", "options")
-
-    def __init__(
-        self,
-        operation: Operation,
-        args: Mapping[str, Any],
-        options: RequestOptions | Mapping[str, Any] | None = None,
-    ) -> None:
-        self.operation = operation
-        self.args = args
-        self.options: Mapping[str, Any] = options or {}
 
 
 class Sleep:
@@ -164,48 +135,3 @@ def start_job(
     """The plan of an operation that starts a background job: its handle."""
     job = yield Call(operation, args, options)
     return StartedJobs((started_job(job, operation),), group=False)
-
-
-class Stepper:
-    """Steps a plan: the next effect, or `Stepper.DONE` once it returned (`result` holds it).
-
-    The runners loop `effect = stepper.next()` → perform → `stepper.resolve(value)` (or
-    `stepper.fail(exc)`), so what happens between effects is decided here, once.
-    """
-
-    __slots__ = ("_error", "_plan", "_value", "result")
-
-    DONE: Any = object()
-
-    def __init__(self, plan: Plan[Any]) -> None:
-        self._plan = plan
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self.result: Any = None
-
-    def next(self) -> Any:
-        """The next effect to perform, or `Stepper.DONE`."""
-        try:
-            if self._error is not None:
-                error, self._error = self._error, None
-                return self._plan.throw(error)
-            return self._plan.send(self._value)
-        except StopIteration as stop:
-            self.result = stop.value
-            return Stepper.DONE
-
-    def resolve(self, value: Any) -> None:
-        """The outcome of the last effect."""
-        self._value = value
-
-    def settle(self, perform: Callable[[Any], Any], effect: Any) -> None:
-        """Perform `effect` with `perform` and hand the outcome (value or error) to the plan."""
-        try:
-            self.resolve(perform(effect))
-        except Exception as exc:
-            self.fail(exc)
-
-    def fail(self, error: BaseException) -> None:
-        """The last effect raised: the plan gets the error at its `yield`."""
-        self._value = None
-        self._error = error

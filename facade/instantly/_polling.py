@@ -1,8 +1,8 @@
 """The sans-I/O core of waiting for a background job: what a state means, when to poll, when to stop
 
 Nothing here sends a request or sleeps. `JobWait` is a small state machine that the sync and async
-shells in `_jobs.py` drive: they ask `next_step()` what to do (fetch at a given time, or finish),
-do it, and report back with `record(job)` or `record_error(exc)`. Decisions made here:
+shells in `_job_handles.py` drive: they ask `next_step()` what to do (fetch at a given time, or
+finish), do it, and report back with `record(job)` or `record_error(exc)`. Decisions made here:
 
 - Schedule: a known state (the job a warmup call returned) is polled again after the first
   delay; a bare job id is fetched at once. Delays grow 0.5 s, 0.75 s, ... (x1.5) up to 10 s, with

@@ -268,7 +268,7 @@ class RateLimiter:
         extra). `routes` defaults to the per-operation limits the spec states; `key` names the
         budget (clients bound with `for_workspace` use the workspace's). See `_shared_limiter`.
         """
-        from ._routes import endpoint_limits
+        from ._route_lookup import endpoint_limits
         from ._shared_limiter import shared_limiter
 
         return shared_limiter(

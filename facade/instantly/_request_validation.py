@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
+from ._email_addresses import validate_email
 from ._errors import InvalidEmailError, InvalidInputError
-from ._validation import validate_email
 
 __all__ = ["check_value", "json_type"]
 

@@ -5,10 +5,11 @@ server have acted on it?". A request that cannot have been processed (the connec
 made, or the server answered 429) is always retried. A request that may have been processed (a
 5xx, a timeout or a dropped connection after the request was written) is retried only when
 repeating it is harmless, as decided per operation in the reviewed table `openapi/resources.json`
-(generated into `instantly_api.resources._routes`). By default reads are repeated and writes are
-not: a bulk delete with a limit, a job start or a sent email is never sent twice.
+(generated into each `Operation.repeatable`, and `instantly_api.resources._route_table` for
+requests without their operation). By default reads are repeated and writes are not: a bulk
+delete with a limit, a job start or a sent email is never sent twice.
 
-Nothing here sleeps or sends; the transports in `_transport` do that.
+Nothing here sleeps or sends; the transports in `_retry_transport.py` do that.
 """
 
 from __future__ import annotations
@@ -105,14 +106,18 @@ class RetryDecision:
     reason: str
 
 
-def is_safe_to_repeat(method: str, path: str) -> bool:
+def is_safe_to_repeat(method: str, path: str, repeatable: bool | None = None) -> bool:
     """True when sending this request twice has the same effect as sending it once.
 
-    Decided per operation (the reviewed table in openapi/resources.json, generated into the
-    route table), never by HTTP verb alone; a request no operation matches (a route a newer spec
-    added, a raw call) gets the default: reads yes, anything else no.
+    Decided per operation (the reviewed table in openapi/resources.json, generated into each
+    `Operation.repeatable`), never by HTTP verb alone. `repeatable` is the operation's own, when
+    the request came with its operation (every resource call); otherwise the operation is found
+    by route (`client.raw`, plain httpx), and a request no operation matches (a route a newer
+    spec added) gets the default: reads yes, anything else no.
     """
-    from ._routes import is_repeatable  # the first retry loads the route table
+    if repeatable is not None:
+        return repeatable
+    from ._route_lookup import is_repeatable  # the first such retry loads the route table
 
     method = method.upper()
     reviewed = is_repeatable(method, path)
@@ -165,6 +170,7 @@ def _refusal(
     path: str,
     retries_done: int,
     max_retries: int,
+    repeatable: bool | None,
 ) -> RetryDecision | None:
     """Why `outcome` is not retried (None: it may be).
 
@@ -173,7 +179,7 @@ def _refusal(
     """
     if processed is None:
         return _give_up(f"{outcome} is not retryable")
-    if processed and not is_safe_to_repeat(method, path):
+    if processed and not is_safe_to_repeat(method, path, repeatable):
         return _give_up(
             f"{outcome} after the request may have been processed; "
             f"{method} {path} is not safe to repeat"
@@ -193,8 +199,11 @@ def decide_after_response(
     max_retries: int,
     policy: RetryPolicy,
     rng: Callable[[], float],
+    repeatable: bool | None = None,
 ) -> RetryDecision:
-    """Retry or not after a response with `status_code` (`retry_after` already parsed)."""
+    """Retry or not after a response with `status_code` (`retry_after` already parsed).
+
+    `repeatable`: the operation's retry safety when known (else looked up by route)."""
     if status_code < 400:
         return _give_up("success")
     processed = (
@@ -203,7 +212,7 @@ def decide_after_response(
         else None
     )  # fmt: skip
     outcome = str(status_code)
-    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries):
+    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries, repeatable):
         return refusal
     if retry_after is None:
         return RetryDecision(True, backoff_delay(retries_done, policy, rng), outcome)
@@ -224,6 +233,7 @@ def decide_after_error(
     max_retries: int,
     policy: RetryPolicy,
     rng: Callable[[], float],
+    repeatable: bool | None = None,
 ) -> RetryDecision:
     """Retry or not after the transport raised `exc` instead of giving a response."""
     processed = (
@@ -232,6 +242,6 @@ def decide_after_error(
         else None
     )  # fmt: skip
     outcome = type(exc).__name__
-    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries):
+    if refusal := _refusal(outcome, processed, method, path, retries_done, max_retries, repeatable):
         return refusal
     return RetryDecision(True, backoff_delay(retries_done, policy, rng), outcome)

@@ -32,7 +32,12 @@ import httpx
 
 from . import _deadline
 from ._aio import asyncio_sleep
-from ._config import DEFAULT_MAX_RESPONSE_BYTES, EXTENSION_MAX_RETRIES, LOGGER_NAME
+from ._config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    EXTENSION_MAX_RETRIES,
+    EXTENSION_OPERATION,
+    LOGGER_NAME,
+)
 from ._deadline import AttemptDeadline, attempt_limit
 from ._errors import (
     ClientClosedError,
@@ -93,6 +98,7 @@ class _Tally(TypedDict):
     max_retries: int
     policy: RetryPolicy
     rng: Callable[[], float]
+    repeatable: bool | None
 
 
 # Wraps a response's body stream in the side's read-time budget.
@@ -159,7 +165,16 @@ class _Attempts:
         self.retries_done = 0
         self._started = 0.0
         limiter = settings.limiter
-        self.route = settings.route_of(request) if limiter and settings.route_of else None
+        # The resource call's operation, when it sent one: its retry safety and its route are
+        # read from it; a request without one (raw, plain httpx) is looked up by `route_of`.
+        op = request.extensions.get(EXTENSION_OPERATION)
+        self.repeatable: bool | None = None if op is None else op.repeatable
+        if limiter is None:
+            self.route = None
+        elif op is not None:
+            self.route = op.route
+        else:
+            self.route = settings.route_of(request) if settings.route_of else None
         self._ticket: Ticket | None = None
         self._open = False  # the current attempt has neither been answered nor failed yet
         self._confirmed = False  # the transport reported this attempt's bytes being written
@@ -302,7 +317,7 @@ class _Attempts:
         s = self._settings
         return {
             "retries_done": self.retries_done, "max_retries": self.max_retries,
-            "policy": s.policy, "rng": s.rng,
+            "policy": s.policy, "rng": s.rng, "repeatable": self.repeatable,
         }  # fmt: skip
 
     def steps(self, bounded: _Bound) -> Generator[Step, Outcome | None, httpx.Response]:

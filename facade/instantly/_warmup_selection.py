@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ._email_addresses import chunked, validate_emails
 from ._errors import InvalidInputError
 from ._facts import BULK_EMAILS_MAX, AccountFilter
 from ._polling import Deadline, backoff_for
-from ._validation import chunked, validate_emails
 
 __all__ = [
     "WarmupSelection",

@@ -5,13 +5,13 @@ its commands (the method name spelled with dashes, the method the command calls,
 operationId, the spec's summary and the first paragraph of its description). It is plain data,
 small and import-free, so `instantly --help` reads it without importing a resource module or
 httpx; a command's flags are built from the operation's own data (`OPERATIONS[id]`) only when
-that resource is chosen. An operation a hand-written helper replaces keeps a command, with no
-method (the CLI sends it as the generated method would have).
+that resource is chosen. Where a hand-written helper overrides the method, the CLI sends the
+operation as the generated method would (it finds out at run time, from the client's class).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from scripts.normalize import iter_operations
@@ -47,12 +47,8 @@ def command_name(method: str) -> str:
     return method.strip("_").replace("_", "-")
 
 
-def render_command_table(
-    resources: list[ResourcePlan], replaced: Iterable[str], descriptions: Mapping[str, str]
-) -> str:
-    """The text of `instantly_api.resources._commands` (`replaced`: operationIds a helper
-    stands in for: their command has no method)."""
-    taken_by_helpers = set(replaced)
+def render_command_table(resources: list[ResourcePlan], descriptions: Mapping[str, str]) -> str:
+    """The text of `instantly_api.resources._commands`."""
     lines = [
         '"""Every operation as a command of `instantly`: the CLI\'s index of the resource layer.',
         "",
@@ -71,7 +67,7 @@ def render_command_table(
     lines += [
         "}",
         "",
-        "# resource attribute -> ((command, method ('' when a helper replaces it), operationId,",
+        "# resource attribute -> ((command, method, operationId,",
         "#                         summary, description), ...) in spec order",
         "COMMANDS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {",
     ]
@@ -80,7 +76,7 @@ def render_command_table(
         for method in resource.methods:
             row = (
                 command_name(method.name),
-                "" if method.operation_id in taken_by_helpers else method.name,
+                method.name,
                 method.operation_id,
                 method.summary,
                 descriptions.get(method.operation_id, ""),

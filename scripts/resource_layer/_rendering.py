@@ -10,15 +10,13 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from scripts.resource_layer._model import MethodPlan, ResourcePlan
 from scripts.resource_layer._reading import Field
 
 __all__ = [
-    "HelperShell",
     "render_api_md",
     "render_index",
     "render_resource_module",
@@ -39,34 +37,13 @@ _RUNTIME_IMPORTS = {
     "JobGroup": "instantly._job_handles",
     "AsyncJobGroup": "instantly._job_handles",
     "RequestOptions": "instantly.resources._base",
-    "Accepted": "instantly._helpers._outcomes",
+    "Accepted": "instantly._outcomes",
     "Unset": "instantly_api.types",
     "Mapping": "collections.abc",
     "Sequence": "collections.abc",
     "Any": "typing",
     "Unpack": "typing",
 }
-
-
-@dataclass(frozen=True)
-class HelperShell:
-    """A hand-written helper (a plan function) as the resource exposes it.
-
-    `parameters` is the signature's text after `self`; `call` the arguments passed on;
-    `returns` the sync return annotation (the async one swaps the handle and paginator names);
-    `plan` True when the function returns a plan to run, False for a value built locally.
-    """
-
-    name: str
-    module: str
-    function: str
-    parameters: str
-    call: str
-    returns: str
-    doc: str
-    imports: Mapping[str, str]
-    replaces: str | None
-    plan: bool
 
 
 class _ArgumentTypes(ast.NodeTransformer):
@@ -281,29 +258,7 @@ def _method_source(method: MethodPlan, *, is_async: bool) -> str:
     return "\n".join(lines)
 
 
-def _helper_source(helper: HelperShell, *, is_async: bool) -> str:
-    returns = _asyncify(helper.returns) if is_async else helper.returns
-    params = ", ".join(["self", *([helper.parameters] if helper.parameters else [])])
-    invoke = f"_{helper.function}_plan({helper.call})"
-    doc = helper.doc.replace('"""', "'''")
-    if helper.plan:
-        prefix, awaited, action = (
-            ("async ", "await ", "self._run") if is_async else ("", "", "self._run")
-        )
-    else:
-        prefix, awaited, action = "", "", "self._runner.handles"
-    return "\n".join(
-        [
-            f"{prefix}def {helper.name}({params}) -> {returns}:",
-            _indent(f'"""{doc}"""', 4),
-            f"    from {helper.module} import {helper.function} as _{helper.function}_plan",
-            "",
-            f"    return {awaited}{action}({invoke})",
-        ]
-    )
-
-
-def _collect_imports(resource: ResourcePlan, helpers: Iterable[HelperShell]) -> dict[str, str]:
+def _collect_imports(resource: ResourcePlan) -> dict[str, str]:
     names: dict[str, str] = {}
     for method in resource.methods:
         for field_ in (*method.path_params, *method.query, *method.body_fields):
@@ -312,8 +267,6 @@ def _collect_imports(resource: ResourcePlan, helpers: Iterable[HelperShell]) -> 
         if method.item is not None:
             names.update(method.item.imports)
         names.update(method.body_imports)
-    for helper in helpers:
-        names.update(helper.imports)
     return names
 
 
@@ -371,10 +324,14 @@ def _names_used(source: str) -> set[str]:
     return {name for name in (m.group("name") for m in _TOKENS.finditer(source)) if name}
 
 
-def render_resource_module(resource: ResourcePlan, helpers: list[HelperShell]) -> str:
-    """The module `instantly_api.resources.<resource>`: its operations, sync and async class."""
-    replaced = {h.replaces for h in helpers if h.replaces}
-    methods = [m for m in resource.methods if m.operation_id not in replaced]
+def render_resource_module(resource: ResourcePlan) -> str:
+    """The module `instantly_api.resources.<resource>`: its operations, sync and async class.
+
+    Only the spec goes in: hand-written helpers subclass these classes in the facade."""
+    methods = resource.methods
+    imports = _collect_imports(resource)
+    # A model named as the resource's class (`EmailVerification`) is imported as `...Model`.
+    clashes = {resource.class_name, f"Async{resource.class_name}"} & set(imports)
     body = ["OPERATIONS: dict[str, Operation] = {"]
     for method in resource.methods:
         body.append(f"    {method.operation_id!r}: {_operation_literal(method)},")
@@ -390,16 +347,20 @@ def render_resource_module(resource: ResourcePlan, helpers: list[HelperShell]) -
             + '"""',
             "",
         ]
-        for helper in helpers:
-            body += [_indent(_helper_source(helper, is_async=is_async), 4), ""]
         for method in methods:
-            body += [_indent(_method_source(method, is_async=is_async), 4), ""]
+            source = _method_source(method, is_async=is_async)
+            for name in clashes:
+                source = re.sub(rf"(?<![\w.\"']){name}(?![\w\"'])", f"{name}Model", source)
+            body += [_indent(source, 4), ""]
     text = "\n".join(body)
     used = _names_used(text)
-    available = {**_collect_imports(resource, helpers), **_RUNTIME_IMPORTS}
+    available = {**imports, **_RUNTIME_IMPORTS}
     by_module: dict[str, set[str]] = {}
     for name, module in available.items():
-        if name in used and name not in ("UNSET", "Unset", "Any", "overload", "Unpack"):
+        if name in clashes:
+            if f"{name}Model" in used:
+                by_module.setdefault(module, set()).add(f"{name} as {name}Model")
+        elif name in used and name not in ("UNSET", "Unset", "Any", "overload", "Unpack"):
             by_module.setdefault(module, set()).add(name)
     header = [
         f'"""`client.{resource.attribute}`: the {resource.tag} operations of the spec.',
@@ -423,7 +384,7 @@ def render_resource_module(resource: ResourcePlan, helpers: list[HelperShell]) -
         header.append("from instantly._plans import start_job")
     outcomes = [n for n in ("accept", "checked_call") if f"{n}(" in text]
     if outcomes:
-        header.append(f"from instantly._helpers._outcomes import {', '.join(outcomes)}")
+        header.append(f"from instantly._outcomes import {', '.join(outcomes)}")
     header += [
         "from instantly.resources._base import AsyncResource, SyncResource",
         "from instantly_api.types import UNSET" + (", Unset" if "Unset" in used else ""),
@@ -520,7 +481,8 @@ def _route_regex(path: str) -> str:
 
 
 def render_routes(resources: list[ResourcePlan]) -> str:
-    """`instantly_api.resources._routes`: every route with its retry safety (for the transport)."""
+    """`instantly_api.resources._route_table`: every route and its retry safety, for the requests
+    that reach the transport without their operation (`client.raw`, plain httpx)."""
     lines = [
         '"""Every operation\'s route and whether it may be sent again after it may have been',
         "processed (the reviewed table in openapi/resources.json, else: reads yes, writes no).",
@@ -550,7 +512,7 @@ def _call_text(resource: ResourcePlan, method: MethodPlan) -> str:
     return f"client.{resource.attribute}.{method.name}({', '.join(args)})"
 
 
-def render_api_md(resources: list[ResourcePlan], helpers: Mapping[str, list[HelperShell]]) -> str:
+def render_api_md(resources: list[ResourcePlan]) -> str:
     """The reference: one row per operation (route, call, result, pages/job/repeat)."""
     total = sum(len(r.methods) for r in resources)
     lines = [
@@ -561,23 +523,17 @@ def render_api_md(resources: list[ResourcePlan], helpers: Mapping[str, list[Help
         "as a method of `Instantly` (and, awaited, of `AsyncInstantly`). *Pages*: returns a "
         "paginator (`for` / `async for`, `.iter_pages()`); *job*: returns a job handle "
         "(`.wait()`); *repeated*: sent again after a failure that may have reached the server "
-        "(otherwise it is sent once). Helpers written by hand are listed under their resource.",
+        "(otherwise it is sent once). The helpers written by hand (`accounts.pause`, "
+        "`leads.add_many`, ...) are methods of the classes in `facade/instantly/resources/`, "
+        "which subclass these; one with an operation's name stands for it.",
         "",
     ]
     for resource in resources:
         lines += [f"## `client.{resource.attribute}` ({resource.tag})", ""]
-        shells = helpers.get(resource.attribute, [])
-        replaced = {h.replaces: h for h in shells if h.replaces}
-        extra = [h for h in shells if not h.replaces]
         lines += ["| route | call | returns | notes |", "|---|---|---|---|"]
         for method in resource.methods:
-            helper = replaced.get(method.operation_id)
-            call = (
-                f"client.{resource.attribute}.{helper.name}(...)"
-                if helper
-                else _call_text(resource, method)
-            )
-            returns = helper.returns if helper else _returns(method)
+            call = _call_text(resource, method)
+            returns = _returns(method)
             notes = [
                 n
                 for n, on in (
@@ -586,17 +542,11 @@ def render_api_md(resources: list[ResourcePlan], helpers: Mapping[str, list[Help
                     ("accepted", method.accepted),
                     ("error in body", method.error_in_body),
                     ("repeated", method.repeatable),
-                    ("helper", helper is not None),
                     ("deprecated", method.deprecated),
                     ("generic", method.generic is not None),
                 )
                 if on
             ]
             lines.append(f"| `{method.route}` | `{call}` | `{returns}` | {', '.join(notes)} |")
-        for helper in extra:
-            lines.append(
-                f"| (helper) | `client.{resource.attribute}.{helper.name}(...)` | "
-                f"`{helper.returns}` | {helper.doc.splitlines()[0] if helper.doc else ''} |"
-            )
         lines.append("")
     return "\n".join(lines)

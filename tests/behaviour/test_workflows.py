@@ -466,7 +466,7 @@ def test_analytics_rows_refuse_an_unknown_kind(instantly: Instantly, fake: FakeI
 
 
 def test_a_202_without_a_job_returns_accepted(instantly: Instantly) -> None:
-    from instantly._helpers._outcomes import Accepted
+    from instantly._outcomes import Accepted
 
     answer = httpx.Response(202, json={"status": "accepted", "message": "queued"})
     with Instantly(

@@ -1,11 +1,12 @@
 """Every method of the generated resources, with a call built from the spec's examples.
 
-`resource_methods()` reads which operation each method of `instantly_api.resources` sends from the
-generated source (the `OPERATIONS["..."]` it passes on) and, for hand-written helpers, from the
-helper's `replaces`. `example_call()` fits the pinned spec's example inputs of an operation to the
-method: path parameters positional, required query parameters and the example body as keyword
-arguments (the whole body as `body=` where it holds fields the method has no argument for).
-Shared by the resource-layer contract tests and the request-validation property tests.
+`resource_methods()` reads which operation each method of `instantly_api.resources` sends from
+the generated source (the `OPERATIONS["..."]` it passes on); a hand-written helper
+(`instantly.resources.<resource>`) with a generated method's name stands for that operation.
+`example_call()` fits the pinned spec's example inputs of an operation to the method: path
+parameters positional, required query parameters and the example body as keyword arguments (the
+whole body as `body=` where it holds fields the method has no argument for). Shared by the
+resource-layer contract tests and the request-validation property tests.
 """
 
 from __future__ import annotations
@@ -80,15 +81,14 @@ def _is_overload(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "overload" for d in function.decorator_list)
 
 
-def _helper_replaces(resource: str, method: str) -> str | None:
-    """The operation a hand-written helper of `resource` stands for (None: no operation)."""
-    helpers = Path(importlib.import_module("instantly._helpers").__path__[0])
-    for path in sorted(helpers.glob("[!_]*.py")):
-        module = importlib.import_module(f"instantly._helpers.{path.stem}")
-        if getattr(module, "RESOURCE", None) == resource and method in module.__all__:
-            replaces: str | None = getattr(module, method).__dict__.get("replaces")
-            return replaces
-    raise LookupError(f"{resource}.{method} sends no operation and is no helper")
+def _helpers_of(attribute: str, sync_name: str) -> list[str]:
+    """The public names the hand-written subclass of a resource defines (its helpers)."""
+    from instantly.resources._with_helpers import HELPER_MODULES
+
+    if attribute not in HELPER_MODULES:
+        return []
+    cls = getattr(importlib.import_module(HELPER_MODULES[attribute]), sync_name)
+    return [name for name in vars(cls) if not name.startswith("_")]
 
 
 @cache
@@ -102,18 +102,18 @@ def resource_methods() -> tuple[ResourceMethod, ...]:
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         classes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == sync_name]
         assert len(classes) == 1, f"{module_name} defines {sync_name} {len(classes)} times"
+        helpers = _helpers_of(attribute, sync_name)
         for node in classes[0].body:
             if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
                 continue
             if _is_overload(node):
                 continue
             ids = sorted(set(_operation_ids_called(node)))
-            if ids:
-                assert len(ids) == 1, f"{attribute}.{node.name} sends several operations: {ids}"
-                found.append(ResourceMethod(attribute, node.name, ids[0]))
-            else:
-                replaces = _helper_replaces(attribute, node.name)
-                found.append(ResourceMethod(attribute, node.name, replaces, helper=True))
+            assert len(ids) == 1, f"{attribute}.{node.name} sends operations {ids}, not one"
+            found.append(ResourceMethod(attribute, node.name, ids[0], helper=node.name in helpers))
+        generated = {node.name for node in classes[0].body if isinstance(node, ast.FunctionDef)}
+        extra = [name for name in helpers if name not in generated]
+        found += [ResourceMethod(attribute, name, None, helper=True) for name in extra]
     return tuple(found)
 
 
@@ -202,10 +202,12 @@ def _without_body_all_of(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _bound(resource: str, method: str) -> Any:
-    """The unbound sync method (for its signature)."""
+    """The unbound sync method the client has (for its signature): a helper's or generated."""
+    from instantly.resources._with_helpers import HELPER_MODULES
     from instantly_api.resources import RESOURCES
 
     module_name, sync_name, _ = RESOURCES[resource]
+    module_name = HELPER_MODULES.get(resource, module_name)
     return getattr(getattr(importlib.import_module(module_name), sync_name), method)
 
 

@@ -6,8 +6,8 @@ import re
 
 import httpx
 import pytest
-from instantly._routes import endpoint_limits, is_repeatable, limited_route_of
-from instantly_api.resources._routes import ROUTES
+from instantly._route_lookup import endpoint_limits, is_repeatable, limited_route_of
+from instantly_api.resources._route_table import ROUTES
 
 
 def _scan(method: str, path: str) -> bool | None:

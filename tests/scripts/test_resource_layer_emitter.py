@@ -1,14 +1,12 @@
-"""Unit tests of the resource layer's emitter: names, semantics, reading generated code, helpers."""
+"""Unit tests of the resource layer's emitter: names, semantics, reading generated code."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from scripts.resource_layer._helpers import HelperError, read_helpers
 from scripts.resource_layer._model import Review, stale_entries
 from scripts.resource_layer._naming import (
     NameCollisionError,
@@ -290,78 +288,6 @@ def test_read_body_model_lists_the_fields_with_their_wire_names() -> None:
         PACKAGE, "BulkDeleteLeadsBody", "instantly_api.models.bulk_delete_leads_body"
     )
     assert {f.wire for f in model.fields} == {"campaign_id", "list_id", "status", "ids", "limit"}
-
-
-# --- hand-written helpers --------------------------------------------------------------------
-
-
-def _helpers(tmp_path: Path, source: str) -> Path:
-    folder = tmp_path / "helpers"
-    folder.mkdir()
-    (folder / "widgets.py").write_text(textwrap.dedent(source), encoding="utf-8")
-    return folder
-
-
-_HEAD = """
-    from .._plans import Plan, helper
-
-    RESOURCE = "widgets"
-    __all__ = ["spin"]
-
-"""
-
-
-def test_a_helper_with_a_non_literal_default_is_refused_naming_it(tmp_path: Path) -> None:
-    folder = _helpers(
-        tmp_path,
-        _HEAD
-        + """
-    DEFAULT = 3
-
-    @helper()
-    def spin(times: int = DEFAULT) -> Plan[int]:
-        return (yield)
-    """,
-    )
-    with pytest.raises(HelperError, match=r"default of 'times' must be a literal \(got DEFAULT\)"):
-        read_helpers(folder)
-
-
-def test_a_helper_module_without_its_resource_is_refused(tmp_path: Path) -> None:
-    folder = _helpers(tmp_path, '__all__ = ["spin"]\n')
-    with pytest.raises(HelperError, match="RESOURCE"):
-        read_helpers(folder)
-
-
-def test_a_helper_returning_neither_a_plan_nor_started_jobs_is_refused(tmp_path: Path) -> None:
-    folder = _helpers(
-        tmp_path,
-        _HEAD
-        + """
-    @helper()
-    def spin(times: int = 3) -> int:
-        return times
-    """,
-    )
-    with pytest.raises(HelperError, match=r"returns Plan\[X\]"):
-        read_helpers(folder)
-
-
-def test_a_helper_signature_is_copied_with_its_literal_defaults(tmp_path: Path) -> None:
-    folder = _helpers(
-        tmp_path,
-        _HEAD
-        + """
-    @helper(replaces="spinWidget")
-    def spin(widget_id: str, /, *, times: int = 3) -> Plan[int]:
-        return (yield)
-    """,
-    )
-    (shell,) = read_helpers(folder)["widgets"]
-    assert shell.parameters == "widget_id: str, /, *, times: int = 3"
-    assert shell.call == "widget_id, times=times"
-    assert shell.replaces == "spinWidget"
-    assert shell.plan
 
 
 # --- stale reviewed entries --------------------------------------------------------------------

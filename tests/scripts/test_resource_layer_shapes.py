@@ -183,14 +183,14 @@ def api_md(built: tuple[Path, str, str]) -> str:
         f"""
         import json, sys
         from pathlib import Path
-        from scripts.regenerate import HELPERS_DIR, RESOURCES_REVIEW_PATH
+        from scripts.regenerate import RESOURCES_REVIEW_PATH
         from scripts.normalize import normalize_with_report
         from scripts.resource_layer import render_resource_layer
         spec = json.loads(Path({str(tmp / "spec.json")!r}).read_text())
         normalized, _ = normalize_with_report(spec)
         _, api_md = render_resource_layer(
             normalized, Path({str(tmp / "instantly_api")!r}),
-            review_path=RESOURCES_REVIEW_PATH, helpers_dir=HELPERS_DIR,
+            review_path=RESOURCES_REVIEW_PATH,
         )
         sys.stdout.write(api_md)
         """
@@ -232,7 +232,9 @@ def test_every_new_operation_is_listed_in_api_md(api_md: str) -> None:
 def test_every_new_operation_is_in_the_route_table(built: tuple[Path, str, str]) -> None:
     tmp, _, _ = built
     table: dict[str, Any] = {}
-    exec((tmp / "instantly_api" / "resources" / "_routes.py").read_text(encoding="utf-8"), table)
+    exec(
+        (tmp / "instantly_api" / "resources" / "_route_table.py").read_text(encoding="utf-8"), table
+    )
     for path, (method, _) in SHAPES.items():
         concrete = path.replace("{id}", "p1")
         rows = [

@@ -8,9 +8,9 @@ from typing import Any
 
 from instantly_api.types import UNSET
 
+from .._email_addresses import validate_emails
 from .._errors import NotFoundError, PartialBatchError
 from .._facts import LIST_PAGE_LIMIT_MAX
-from .._validation import validate_emails
 from ._context import EXIT_API_ERROR, EXIT_OK, Context
 from ._labels import (
     ACCOUNT_STATUS_NAMES,

@@ -392,13 +392,22 @@ def _arguments(args: argparse.Namespace, op: Operation) -> tuple[list[Any], dict
     return positional, keywords
 
 
+def _overridden(cls: type, method: str) -> bool:
+    """Whether a hand-written subclass replaces the generated resource class's `method`."""
+    for base in cls.__mro__:
+        if base.__module__.startswith("instantly_api.resources."):
+            return getattr(cls, method, None) is not getattr(base, method, None)
+    return False
+
+
 def _invoke(ctx: Context, attribute: str, method: str, op: Operation) -> Any:
     """What the library returns for this command line's arguments."""
     positional, keywords = _arguments(ctx.args, op)
     resource = getattr(ctx.client(), attribute)
-    if method:
+    if not _overridden(type(resource), method):
         return getattr(resource, method)(*positional, **keywords)
-    # A hand-written helper replaces the generated method: send the operation as it would have.
+    # A hand-written helper overrides the generated method (its own arguments and result): send
+    # the operation as the generated method would have.
     args = dict(zip((p for p, _ in op.path_params), positional, strict=True), **keywords)
     if op.pages:
         return resource._paginate(op, args, {})

@@ -1,7 +1,7 @@
 """Campaign launch decisions, without I/O: checking a launch, reading a preflight, the result.
 
 A launch is create → add leads → preflight → activate (`campaigns.launch`, a plan in
-`_helpers/campaigns.py`). The preflight reads what can be read before activation: each sending
+`resources/campaigns.py`). The preflight reads what can be read before activation: each sending
 account (in the workspace, status active) and the campaign's sending status (whose account
 diagnoses hold before activation too; draft and "waiting for leads" are expected then).
 

@@ -1,6 +1,6 @@
 """Lead import decisions, without I/O: checking leads, chunking them, reading each answer.
 
-`leads.add_many` (a plan in `_helpers/leads.py`) sends what `LeadImport` prepares and records what
+`leads.add_many` (a plan in `resources/leads.py`) sends what `LeadImport` prepares and records what
 the API answers. The chunk size is the spec's `maxItems` of the bulk-add `leads` array, read from
 the operation's compact schema when the import starts (1,000 in the pinned spec).
 
@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
 
+from .._email_addresses import validate_email
 from .._errors import InvalidEmailError, InvalidInputError
 from .._operation import operation, to_json
 from .._request_validation import check_value
-from .._validation import validate_email
 
 __all__ = [
     "BULK_ADD",

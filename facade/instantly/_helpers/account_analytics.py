@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._email_addresses import validate_emails
 from .._operation import operation, prepare
-from .._plans import Call, Plan, helper
-from .._validation import validate_emails
+from .._plans import Call, Plan
 from ._analytics import rows_of
 
 if TYPE_CHECKING:
@@ -19,11 +19,9 @@ if TYPE_CHECKING:
 
     from ..resources._base import RequestOptions
 
-RESOURCE = "accounts"
 __all__ = ["daily_analytics_rows"]
 
 
-@helper()
 def daily_analytics_rows(
     emails: Iterable[str] | None = None,
     *,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._errors import InvalidInputError
 from .._operation import operation
-from .._plans import Call, Plan, helper
+from .._plans import Call, Plan
 from ._analytics import rows_of
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from ..resources._base import RequestOptions
 
-RESOURCE = "campaigns"
 __all__ = ["analytics_rows"]
 
 _KINDS: Final = {
@@ -29,7 +28,6 @@ _KINDS: Final = {
 }
 
 
-@helper()
 def analytics_rows(
     kind: str = "overview",
     *,

@@ -1,8 +1,10 @@
 """The resources of the clients: one class per tag of the spec, sync and async.
 
 The classes are generated from the spec (`instantly_api.resources`, by
-`scripts/regenerate.py`), hand-written helpers included; this module re-exports them by name,
-each loading its module on first use (PEP 562), so `client.accounts` never imports campaigns'.
+`scripts/regenerate.py`); a resource with hand-written helpers is the subclass in this package's
+module of its name (`accounts.py`: `Accounts`, `AsyncAccounts`). This module re-exports the class
+the clients use by name, each loading its module on first use (PEP 562), so `client.accounts`
+never imports campaigns'.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ __all__ = ["RequestOptions", "resource_classes"]
 
 
 def resource_classes() -> dict[str, str]:
-    """Class name → the generated module defining it, for every resource (sync and async)."""
+    """Class name → the module defining the class the clients use, for every resource."""
     from instantly_api.resources import RESOURCES
 
+    from ._with_helpers import HELPER_MODULES
+
     found: dict[str, str] = {}
-    for module, sync_name, async_name in RESOURCES.values():
-        found[sync_name] = module
-        found[async_name] = module
+    for attribute, (module, sync_name, async_name) in RESOURCES.items():
+        found[sync_name] = found[async_name] = HELPER_MODULES.get(attribute, module)
     return found
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import httpx
 
-from .._config import EXTENSION_MAX_RETRIES, resolve_timeout
+from .._config import EXTENSION_MAX_RETRIES, EXTENSION_OPERATION, resolve_timeout
 from .._errors import (
     APIConnectionError,
     APIError,
@@ -22,7 +22,7 @@ from .._errors import (
     MalformedResponseError,
 )
 from .._operation import Operation, Prepared, operation, prepare
-from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, Stepper
+from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs
 from .._retry_transport import detached, ensure_open
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ __all__ = [
     "SyncResource",
     "SyncRunner",
     "check_options",
+    "plan_shell",
     "undecodable",
 ]
 
@@ -120,6 +121,51 @@ def wait_options(result: Any) -> dict[str, Any] | None:
     }
 
 
+class Stepper:
+    """Steps a plan: the next effect, or `Stepper.DONE` once it returned (`result` holds it).
+
+    The runners loop `effect = stepper.next()` → perform → `stepper.resolve(value)` (or
+    `stepper.fail(exc)`), so what happens between effects is decided here, once.
+    """
+
+    __slots__ = ("_error", "_plan", "_value", "result")
+
+    DONE: Any = object()
+
+    def __init__(self, plan: Plan[Any]) -> None:
+        self._plan = plan
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self.result: Any = None
+
+    def next(self) -> Any:
+        """The next effect to perform, or `Stepper.DONE`."""
+        try:
+            if self._error is not None:
+                error, self._error = self._error, None
+                return self._plan.throw(error)
+            return self._plan.send(self._value)
+        except StopIteration as stop:
+            self.result = stop.value
+            return Stepper.DONE
+
+    def resolve(self, value: Any) -> None:
+        """The outcome of the last effect."""
+        self._value = value
+
+    def settle(self, perform: Callable[[Any], Any], effect: Any) -> None:
+        """Perform `effect` with `perform` and hand the outcome (value or error) to the plan."""
+        try:
+            self.resolve(perform(effect))
+        except Exception as exc:
+            self.fail(exc)
+
+    def fail(self, error: BaseException) -> None:
+        """The last effect raised: the plan gets the error at its `yield`."""
+        self._value = None
+        self._error = error
+
+
 class _Pages:
     """The calls of a listing, page after page: the same arguments, the cursor of each page."""
 
@@ -197,13 +243,15 @@ class _RunnerCore:
             else httpx.USE_CLIENT_DEFAULT
         )
         accept = call.operation.accept
+        extensions = _extensions(options)
+        extensions[EXTENSION_OPERATION] = call.operation  # the transport's retry safety and limit
         return self._http.build_request(
             call.operation.method,
             self.absolute_url(prepared.url),
             params=prepared.params or None,
             json=prepared.json,
             headers={"Accept": accept} if accept else None,
-            extensions=_extensions(options),
+            extensions=extensions,
             timeout=timeout,
         )
 
@@ -446,6 +494,17 @@ class AsyncRunner(_RunnerCore):
             return _page_of(await self.send(call), call)
 
         return AsyncPaginator(fetch, starting_after=pages.start, what=op.route)
+
+
+def plan_shell(plan: Callable[..., Plan[Any]]) -> Callable[..., Any]:
+    """The method running `plan` on its resource's client: its result (sync resource) or the
+    coroutine giving it (async). Made here, beside the runners, so a helper call enters no
+    other file on its way (see `_plan_methods.plan_method`)."""
+
+    def method(self: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return self._runner.run(plan(*args, **kwargs))
+
+    return method
 
 
 class SyncResource:

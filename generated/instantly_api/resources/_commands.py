@@ -46,7 +46,7 @@ RESOURCES: dict[str, str] = {
     "workspace_members": "WorkspaceMember: 5 operations",
 }
 
-# resource attribute -> ((command, method ('' when a helper replaces it), operationId,
+# resource attribute -> ((command, method, operationId,
 #                         summary, description), ...) in spec order
 COMMANDS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
     "account_campaign_mappings": (
@@ -96,14 +96,14 @@ COMMANDS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ),
         (
             "enable-warmup",
-            "",
+            "enable_warmup",
             "enableWarmupForAccounts",
             "Enable warmup for accounts",
             "Initiates a background job to enable warmup for the specified accounts. The response will contain the initial background job object. You can monitor the job's progress by polling the `GET: /api/v2/background-jobs/:id` endpoint.",
         ),
         (
             "disable-warmup",
-            "",
+            "disable_warmup",
             "disableWarmupForAccounts",
             "Disable warmup for accounts",
             "Initiates a background job to disable warmup for the specified accounts. The response will contain the initial background job object. You can monitor the job's progress by polling the `GET: /api/v2/background-jobs/:id` endpoint.",
@@ -124,21 +124,21 @@ COMMANDS: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
         ),
         (
             "pause-many",
-            "",
+            "pause_many",
             "pauseAccounts",
             "Pause multiple accounts",
             "Pauses up to 100 email accounts in the authenticated workspace. Each unique email is returned in either `paused_emails` or `failed_emails`.",
         ),
         (
             "pause",
-            "",
+            "pause",
             "pauseAccount",
             "Pause an account",
             "Requires one of the following scopes: `accounts:update`, `accounts:all`, `all:update`, `all:all`",
         ),
         (
             "resume",
-            "",
+            "resume",
             "resumeAccount",
             "Resume a paused account",
             "Requires one of the following scopes: `accounts:update`, `accounts:all`, `all:update`, `all:all`",

@@ -11,21 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from instantly._operation import Operation
+from instantly._plans import start_job
 from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
-    from instantly._bulk import BulkPauseResult
-    from instantly._facts import AccountFilter
-    from instantly._job_handles import AsyncJobGroup, JobGroup
+    from collections.abc import Mapping, Sequence
+    from instantly._job_handles import AsyncJobHandle, JobHandle
     from instantly._pagination import AsyncPaginator, SyncPaginator
-    from instantly._polling import ProgressCallback
     from instantly.resources._base import RequestOptions
     from instantly_api.models.account import Account
     from instantly_api.models.account_list_item import AccountListItem
     from instantly_api.models.account_vitals_test import AccountVitalsTest
     from instantly_api.models.accounts_moved import AccountsMoved
+    from instantly_api.models.accounts_paused import AccountsPaused
     from instantly_api.models.background_job import BackgroundJob
     from instantly_api.models.create_account_create_account import CreateAccountCreateAccount
     from instantly_api.models.create_account_create_account_warmup import (
@@ -33,10 +32,19 @@ if TYPE_CHECKING:
     )
     from instantly_api.models.ctd_status import CtdStatus
     from instantly_api.models.daily_account_analytics import DailyAccountAnalytics
+    from instantly_api.models.disable_warmup_for_accounts_body import DisableWarmupForAccountsBody
+    from instantly_api.models.disable_warmup_for_accounts_body_filter_type_0 import (
+        DisableWarmupForAccountsBodyFilterType0,
+    )
+    from instantly_api.models.enable_warmup_for_accounts_body import EnableWarmupForAccountsBody
+    from instantly_api.models.enable_warmup_for_accounts_body_filter_type_0 import (
+        EnableWarmupForAccountsBodyFilterType0,
+    )
     from instantly_api.models.get_warmup_analytics_body import GetWarmupAnalyticsBody
     from instantly_api.models.move_accounts_body import MoveAccountsBody
     from instantly_api.models.patch_account_body import PatchAccountBody
     from instantly_api.models.patch_account_body_warmup import PatchAccountBodyWarmup
+    from instantly_api.models.pause_accounts_body import PauseAccountsBody
     from instantly_api.models.test_account_vitals_body import TestAccountVitalsBody
     from instantly_api.models.warmup_analytics import WarmupAnalytics
 
@@ -689,137 +697,6 @@ OPERATIONS: dict[str, Operation] = {
 class Accounts(SyncResource):
     """Account: 16 operations."""
 
-    def daily_analytics_rows(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> list[dict[str, Any]]:
-        """Daily analytics per account as flat rows (every account without `emails`).
-
-        Addresses are validated first and split into requests of the spec's `maxItems`."""
-        from instantly._helpers.account_analytics import (
-            daily_analytics_rows as _daily_analytics_rows_plan,
-        )
-
-        return self._run(
-            _daily_analytics_rows_plan(
-                emails=emails, start_date=start_date, end_date=end_date, **options
-            )
-        )
-
-    def disable_warmup(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        include_all: bool = False,
-        exclude: Iterable[str] | None = None,
-        filter: AccountFilter | str | None = None,
-        search: str | None = None,
-        tag_id: str | None = None,
-        wait: bool = False,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> JobGroup[BackgroundJob]:
-        """Start disabling warmup (see `enable_warmup` for the arguments and the result)."""
-        from instantly._helpers.accounts import disable_warmup as _disable_warmup_plan
-
-        return self._run(
-            _disable_warmup_plan(
-                emails=emails,
-                include_all=include_all,
-                exclude=exclude,
-                filter=filter,
-                search=search,
-                tag_id=tag_id,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    def enable_warmup(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        include_all: bool = False,
-        exclude: Iterable[str] | None = None,
-        filter: AccountFilter | str | None = None,
-        search: str | None = None,
-        tag_id: str | None = None,
-        wait: bool = False,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> JobGroup[BackgroundJob]:
-        """Start enabling warmup: for `emails`, or `include_all=True` narrowed by the rest.
-
-        Each 100 addresses are one request starting one job; the result is always a `JobGroup`
-        (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
-        A request whose answer is lost is looked up among the warmup jobs (the newest are read
-        before the first request to tell them apart): its job found, the call goes on. A request
-        failing otherwise, after jobs started or with a lost answer no look-up settled, raises
-        `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
-        that may have started a job, `.unsent` those never sent or found without a job."""
-        from instantly._helpers.accounts import enable_warmup as _enable_warmup_plan
-
-        return self._run(
-            _enable_warmup_plan(
-                emails=emails,
-                include_all=include_all,
-                exclude=exclude,
-                filter=filter,
-                search=search,
-                tag_id=tag_id,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    def pause(self, email: str, **options: Unpack[RequestOptions]) -> Account:
-        """Pause the account (no sending, no warmup); the account, verified to be paused (2).
-
-        Pausing a paused account succeeds. `InvalidEmailError` (nothing sent) for a bad address,
-        `NotFoundError` naming it if the workspace has none, `UnexpectedStateError` if the answer
-        is another account, `AccountStatusError` if it came back in another status."""
-        from instantly._helpers.accounts import pause as _pause_plan
-
-        return self._run(_pause_plan(email=email, **options))
-
-    def pause_many(
-        self, emails: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> BulkPauseResult:
-        """Pause many accounts with the bulk endpoint, 100 addresses per request.
-
-        Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. When a
-        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
-        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
-        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
-        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
-        (sending them again is safe). When nothing took effect (a refusal, or no account paused,
-        at the first request) the error is raised as it is."""
-        from instantly._helpers.accounts import pause_many as _pause_many_plan
-
-        return self._run(_pause_many_plan(emails=emails, **options))
-
-    def resume(self, email: str, **options: Unpack[RequestOptions]) -> Account:
-        """Resume a paused account; the account, verified to be active (1). Errors as `pause`."""
-        from instantly._helpers.accounts import resume as _resume_plan
-
-        return self._run(_resume_plan(email=email, **options))
-
     def list(
         self,
         *,
@@ -1052,6 +929,102 @@ class Accounts(SyncResource):
         )
 
     @overload
+    def enable_warmup(
+        self,
+        *,
+        emails: Sequence[str] | Unset = UNSET,
+        include_all_emails: bool | Unset = UNSET,
+        excluded_emails: Sequence[str] | Unset = UNSET,
+        filter: EnableWarmupForAccountsBodyFilterType0 | Mapping[str, Any] | None | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]: ...
+    @overload
+    def enable_warmup(
+        self,
+        *,
+        body: EnableWarmupForAccountsBody | Mapping[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]: ...
+    def enable_warmup(
+        self,
+        *,
+        body: Any = UNSET,
+        emails: Any = UNSET,
+        include_all_emails: Any = UNSET,
+        excluded_emails: Any = UNSET,
+        filter: Any = UNSET,
+        search: Any = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]:
+        """Enable warmup for accounts.
+
+        `POST /api/v2/accounts/warmup/enable`; starts a background job: returns its handle (`.wait()` for the result); never repeated once it may have reached the server.
+        """
+        return self._run(
+            start_job(
+                OPERATIONS["enableWarmupForAccounts"],
+                {
+                    "emails": emails,
+                    "include_all_emails": include_all_emails,
+                    "excluded_emails": excluded_emails,
+                    "filter": filter,
+                    "search": search,
+                    "body": body,
+                },
+                options,
+            )
+        )
+
+    @overload
+    def disable_warmup(
+        self,
+        *,
+        emails: Sequence[str] | Unset = UNSET,
+        include_all_emails: bool | Unset = UNSET,
+        excluded_emails: Sequence[str] | Unset = UNSET,
+        filter: DisableWarmupForAccountsBodyFilterType0 | Mapping[str, Any] | None | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]: ...
+    @overload
+    def disable_warmup(
+        self,
+        *,
+        body: DisableWarmupForAccountsBody | Mapping[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]: ...
+    def disable_warmup(
+        self,
+        *,
+        body: Any = UNSET,
+        emails: Any = UNSET,
+        include_all_emails: Any = UNSET,
+        excluded_emails: Any = UNSET,
+        filter: Any = UNSET,
+        search: Any = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> JobHandle[BackgroundJob]:
+        """Disable warmup for accounts.
+
+        `POST /api/v2/accounts/warmup/disable`; starts a background job: returns its handle (`.wait()` for the result); never repeated once it may have reached the server.
+        """
+        return self._run(
+            start_job(
+                OPERATIONS["disableWarmupForAccounts"],
+                {
+                    "emails": emails,
+                    "include_all_emails": include_all_emails,
+                    "excluded_emails": excluded_emails,
+                    "filter": filter,
+                    "search": search,
+                    "body": body,
+                },
+                options,
+            )
+        )
+
+    @overload
     def get_warmup_analytics(
         self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WarmupAnalytics: ...
@@ -1087,6 +1060,37 @@ class Accounts(SyncResource):
             {"start_date": start_date, "end_date": end_date, "emails": emails},
             options,
         )
+
+    @overload
+    def pause_many(
+        self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> AccountsPaused: ...
+    @overload
+    def pause_many(
+        self, *, body: PauseAccountsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> AccountsPaused: ...
+    def pause_many(
+        self, *, body: Any = UNSET, emails: Any = UNSET, **options: Unpack[RequestOptions]
+    ) -> AccountsPaused:
+        """Pause multiple accounts.
+
+        `POST /api/v2/accounts/pause`; repeated after a failure that may have reached the server.
+        """
+        return self._call(OPERATIONS["pauseAccounts"], {"emails": emails, "body": body}, options)
+
+    def pause(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
+        """Pause an account.
+
+        `POST /api/v2/accounts/{email}/pause`; repeated after a failure that may have reached the server.
+        """
+        return self._call(OPERATIONS["pauseAccount"], {"email": email}, options)
+
+    def resume(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
+        """Resume a paused account.
+
+        `POST /api/v2/accounts/{email}/resume`; repeated after a failure that may have reached the server.
+        """
+        return self._call(OPERATIONS["resumeAccount"], {"email": email}, options)
 
     def mark_fixed(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
         """Mark an account as fixed.
@@ -1161,137 +1165,6 @@ class Accounts(SyncResource):
 
 class AsyncAccounts(AsyncResource):
     """Account: 16 operations (async)."""
-
-    async def daily_analytics_rows(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> list[dict[str, Any]]:
-        """Daily analytics per account as flat rows (every account without `emails`).
-
-        Addresses are validated first and split into requests of the spec's `maxItems`."""
-        from instantly._helpers.account_analytics import (
-            daily_analytics_rows as _daily_analytics_rows_plan,
-        )
-
-        return await self._run(
-            _daily_analytics_rows_plan(
-                emails=emails, start_date=start_date, end_date=end_date, **options
-            )
-        )
-
-    async def disable_warmup(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        include_all: bool = False,
-        exclude: Iterable[str] | None = None,
-        filter: AccountFilter | str | None = None,
-        search: str | None = None,
-        tag_id: str | None = None,
-        wait: bool = False,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncJobGroup[BackgroundJob]:
-        """Start disabling warmup (see `enable_warmup` for the arguments and the result)."""
-        from instantly._helpers.accounts import disable_warmup as _disable_warmup_plan
-
-        return await self._run(
-            _disable_warmup_plan(
-                emails=emails,
-                include_all=include_all,
-                exclude=exclude,
-                filter=filter,
-                search=search,
-                tag_id=tag_id,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    async def enable_warmup(
-        self,
-        emails: Iterable[str] | None = None,
-        *,
-        include_all: bool = False,
-        exclude: Iterable[str] | None = None,
-        filter: AccountFilter | str | None = None,
-        search: str | None = None,
-        tag_id: str | None = None,
-        wait: bool = False,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncJobGroup[BackgroundJob]:
-        """Start enabling warmup: for `emails`, or `include_all=True` narrowed by the rest.
-
-        Each 100 addresses are one request starting one job; the result is always a `JobGroup`
-        (one job or several). With `wait=True` it is returned after waiting (`wait_timeout`, default
-        600 s; `timeout=` is the per-request timeout). Arguments are checked before any request.
-        A request whose answer is lost is looked up among the warmup jobs (the newest are read
-        before the first request to tell them apart): its job found, the call goes on. A request
-        failing otherwise, after jobs started or with a lost answer no look-up settled, raises
-        `PartialBatchError`: `.completed` the started jobs' handles, `.in_doubt` the addresses sent
-        that may have started a job, `.unsent` those never sent or found without a job."""
-        from instantly._helpers.accounts import enable_warmup as _enable_warmup_plan
-
-        return await self._run(
-            _enable_warmup_plan(
-                emails=emails,
-                include_all=include_all,
-                exclude=exclude,
-                filter=filter,
-                search=search,
-                tag_id=tag_id,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    async def pause(self, email: str, **options: Unpack[RequestOptions]) -> Account:
-        """Pause the account (no sending, no warmup); the account, verified to be paused (2).
-
-        Pausing a paused account succeeds. `InvalidEmailError` (nothing sent) for a bad address,
-        `NotFoundError` naming it if the workspace has none, `UnexpectedStateError` if the answer
-        is another account, `AccountStatusError` if it came back in another status."""
-        from instantly._helpers.accounts import pause as _pause_plan
-
-        return await self._run(_pause_plan(email=email, **options))
-
-    async def pause_many(
-        self, emails: Iterable[str], **options: Unpack[RequestOptions]
-    ) -> BulkPauseResult:
-        """Pause many accounts with the bulk endpoint, 100 addresses per request.
-
-        Every address is validated and duplicates dropped before the first request. Returns which
-        were paused and which not (unknown, or status unchanged), per the server's answers. When a
-        request's answer is lost (timeout, dropped connection, 5xx), each of its accounts is read:
-        paused ones count as paused (`.looked_up` names them) and the call goes on. Otherwise it
-        raises `PartialBatchError`: `.completed` the `BulkPauseResult` so far, `.in_doubt` the
-        addresses sent whose state could not be read, `.unsent` those never sent or found unpaused
-        (sending them again is safe). When nothing took effect (a refusal, or no account paused,
-        at the first request) the error is raised as it is."""
-        from instantly._helpers.accounts import pause_many as _pause_many_plan
-
-        return await self._run(_pause_many_plan(emails=emails, **options))
-
-    async def resume(self, email: str, **options: Unpack[RequestOptions]) -> Account:
-        """Resume a paused account; the account, verified to be active (1). Errors as `pause`."""
-        from instantly._helpers.accounts import resume as _resume_plan
-
-        return await self._run(_resume_plan(email=email, **options))
 
     def list(
         self,
@@ -1525,6 +1398,102 @@ class AsyncAccounts(AsyncResource):
         )
 
     @overload
+    async def enable_warmup(
+        self,
+        *,
+        emails: Sequence[str] | Unset = UNSET,
+        include_all_emails: bool | Unset = UNSET,
+        excluded_emails: Sequence[str] | Unset = UNSET,
+        filter: EnableWarmupForAccountsBodyFilterType0 | Mapping[str, Any] | None | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]: ...
+    @overload
+    async def enable_warmup(
+        self,
+        *,
+        body: EnableWarmupForAccountsBody | Mapping[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]: ...
+    async def enable_warmup(
+        self,
+        *,
+        body: Any = UNSET,
+        emails: Any = UNSET,
+        include_all_emails: Any = UNSET,
+        excluded_emails: Any = UNSET,
+        filter: Any = UNSET,
+        search: Any = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]:
+        """Enable warmup for accounts.
+
+        `POST /api/v2/accounts/warmup/enable`; starts a background job: returns its handle (`.wait()` for the result); never repeated once it may have reached the server.
+        """
+        return await self._run(
+            start_job(
+                OPERATIONS["enableWarmupForAccounts"],
+                {
+                    "emails": emails,
+                    "include_all_emails": include_all_emails,
+                    "excluded_emails": excluded_emails,
+                    "filter": filter,
+                    "search": search,
+                    "body": body,
+                },
+                options,
+            )
+        )
+
+    @overload
+    async def disable_warmup(
+        self,
+        *,
+        emails: Sequence[str] | Unset = UNSET,
+        include_all_emails: bool | Unset = UNSET,
+        excluded_emails: Sequence[str] | Unset = UNSET,
+        filter: DisableWarmupForAccountsBodyFilterType0 | Mapping[str, Any] | None | Unset = UNSET,
+        search: str | Unset = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]: ...
+    @overload
+    async def disable_warmup(
+        self,
+        *,
+        body: DisableWarmupForAccountsBody | Mapping[str, Any],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]: ...
+    async def disable_warmup(
+        self,
+        *,
+        body: Any = UNSET,
+        emails: Any = UNSET,
+        include_all_emails: Any = UNSET,
+        excluded_emails: Any = UNSET,
+        filter: Any = UNSET,
+        search: Any = UNSET,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncJobHandle[BackgroundJob]:
+        """Disable warmup for accounts.
+
+        `POST /api/v2/accounts/warmup/disable`; starts a background job: returns its handle (`.wait()` for the result); never repeated once it may have reached the server.
+        """
+        return await self._run(
+            start_job(
+                OPERATIONS["disableWarmupForAccounts"],
+                {
+                    "emails": emails,
+                    "include_all_emails": include_all_emails,
+                    "excluded_emails": excluded_emails,
+                    "filter": filter,
+                    "search": search,
+                    "body": body,
+                },
+                options,
+            )
+        )
+
+    @overload
     async def get_warmup_analytics(
         self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
     ) -> WarmupAnalytics: ...
@@ -1560,6 +1529,39 @@ class AsyncAccounts(AsyncResource):
             {"start_date": start_date, "end_date": end_date, "emails": emails},
             options,
         )
+
+    @overload
+    async def pause_many(
+        self, *, emails: Sequence[str], **options: Unpack[RequestOptions]
+    ) -> AccountsPaused: ...
+    @overload
+    async def pause_many(
+        self, *, body: PauseAccountsBody | Mapping[str, Any], **options: Unpack[RequestOptions]
+    ) -> AccountsPaused: ...
+    async def pause_many(
+        self, *, body: Any = UNSET, emails: Any = UNSET, **options: Unpack[RequestOptions]
+    ) -> AccountsPaused:
+        """Pause multiple accounts.
+
+        `POST /api/v2/accounts/pause`; repeated after a failure that may have reached the server.
+        """
+        return await self._call(
+            OPERATIONS["pauseAccounts"], {"emails": emails, "body": body}, options
+        )
+
+    async def pause(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
+        """Pause an account.
+
+        `POST /api/v2/accounts/{email}/pause`; repeated after a failure that may have reached the server.
+        """
+        return await self._call(OPERATIONS["pauseAccount"], {"email": email}, options)
+
+    async def resume(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
+        """Resume a paused account.
+
+        `POST /api/v2/accounts/{email}/resume`; repeated after a failure that may have reached the server.
+        """
+        return await self._call(OPERATIONS["resumeAccount"], {"email": email}, options)
 
     async def mark_fixed(self, email: str, /, **options: Unpack[RequestOptions]) -> Account:
         """Mark an account as fixed.

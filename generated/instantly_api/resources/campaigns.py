@@ -15,9 +15,7 @@ from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
-    from instantly._helpers._campaign_launch import CampaignLaunch
-    from instantly._helpers._lead_import import LeadChunkResult
+    from collections.abc import Mapping, Sequence
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.add_variables_body import AddVariablesBody
@@ -1106,92 +1104,6 @@ OPERATIONS: dict[str, Operation] = {
 class Campaigns(SyncResource):
     """Campaign: 19 operations."""
 
-    def analytics_rows(
-        self,
-        kind: str = "overview",
-        *,
-        campaign_ids: Sequence[str] | None = None,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> list[dict[str, Any]]:
-        """Campaign analytics as flat rows: `kind` "overview", "daily" or "steps".
-
-        For each of `campaign_ids` one request, its rows tagged with `campaign_id`; without ids one
-        request over every campaign (untagged). Dates are `YYYY-MM-DD`. Arguments are checked
-        before the first request."""
-        from instantly._helpers.campaign_analytics import analytics_rows as _analytics_rows_plan
-
-        return self._run(
-            _analytics_rows_plan(
-                kind=kind,
-                campaign_ids=campaign_ids,
-                start_date=start_date,
-                end_date=end_date,
-                **options,
-            )
-        )
-
-    def launch(
-        self,
-        name: str,
-        *,
-        sequences: Sequence[Mapping[str, Any]],
-        campaign_schedule: Mapping[str, Any],
-        email_list: Sequence[str],
-        leads: Iterable[Mapping[str, Any] | str] | None = None,
-        skip_if_in_workspace: bool | None = None,
-        skip_if_in_campaign: bool | None = None,
-        settings: Mapping[str, Any] | None = None,
-        on_progress: Callable[[LeadChunkResult], object] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CampaignLaunch:
-        """Create a campaign, add its leads, check it can send, and activate it.
-
-        `sequences` and `campaign_schedule` are createCampaign's; `email_list` the sending accounts;
-        `settings` any other createCampaign field (`daily_limit`, `stop_on_reply`, ...). `leads` go
-        in as `leads.add_many` sends them (its flags and `on_progress`). Everything is checked before
-        the first request. After the campaign exists: a lead import failure raises
-        `CampaignLaunchError` (stage "leads", `.leads` the import so far), an account not in the
-        workspace or not active, or a sending status naming unhealthy accounts, raises
-        `CampaignPreflightError` (`.problems`), a refused activation `CampaignLaunchError` (stage
-        "activate"); each holds the draft campaign, which is not activated.
-
-        A lost answer (timeout, dropped connection, 5xx) is looked up, not guessed. To the activate:
-        the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
-        `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
-        active). To the create: the campaigns of that name (read before the create too) show
-        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
-        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
-        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
-        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
-        active would mail them twice."""
-        from instantly._helpers.campaigns import launch as _launch_plan
-
-        return self._run(
-            _launch_plan(
-                name=name,
-                sequences=sequences,
-                campaign_schedule=campaign_schedule,
-                email_list=email_list,
-                leads=leads,
-                skip_if_in_workspace=skip_if_in_workspace,
-                skip_if_in_campaign=skip_if_in_campaign,
-                settings=settings,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    def preflight(self, id: str, **options: Unpack[RequestOptions]) -> list[str]:
-        """What stops the campaign `id` from sending: one line per problem, empty when none.
-
-        Reads the campaign, each of its sending accounts (in the workspace, active) and its sending
-        status (account diagnoses only: a draft waiting for leads is fine before activation)."""
-        from instantly._helpers.campaigns import preflight as _preflight_plan
-
-        return self._run(_preflight_plan(id=id, **options))
-
     def list(
         self,
         *,
@@ -1734,92 +1646,6 @@ class Campaigns(SyncResource):
 
 class AsyncCampaigns(AsyncResource):
     """Campaign: 19 operations (async)."""
-
-    async def analytics_rows(
-        self,
-        kind: str = "overview",
-        *,
-        campaign_ids: Sequence[str] | None = None,
-        start_date: str | None = None,
-        end_date: str | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> list[dict[str, Any]]:
-        """Campaign analytics as flat rows: `kind` "overview", "daily" or "steps".
-
-        For each of `campaign_ids` one request, its rows tagged with `campaign_id`; without ids one
-        request over every campaign (untagged). Dates are `YYYY-MM-DD`. Arguments are checked
-        before the first request."""
-        from instantly._helpers.campaign_analytics import analytics_rows as _analytics_rows_plan
-
-        return await self._run(
-            _analytics_rows_plan(
-                kind=kind,
-                campaign_ids=campaign_ids,
-                start_date=start_date,
-                end_date=end_date,
-                **options,
-            )
-        )
-
-    async def launch(
-        self,
-        name: str,
-        *,
-        sequences: Sequence[Mapping[str, Any]],
-        campaign_schedule: Mapping[str, Any],
-        email_list: Sequence[str],
-        leads: Iterable[Mapping[str, Any] | str] | None = None,
-        skip_if_in_workspace: bool | None = None,
-        skip_if_in_campaign: bool | None = None,
-        settings: Mapping[str, Any] | None = None,
-        on_progress: Callable[[LeadChunkResult], object] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> CampaignLaunch:
-        """Create a campaign, add its leads, check it can send, and activate it.
-
-        `sequences` and `campaign_schedule` are createCampaign's; `email_list` the sending accounts;
-        `settings` any other createCampaign field (`daily_limit`, `stop_on_reply`, ...). `leads` go
-        in as `leads.add_many` sends them (its flags and `on_progress`). Everything is checked before
-        the first request. After the campaign exists: a lead import failure raises
-        `CampaignLaunchError` (stage "leads", `.leads` the import so far), an account not in the
-        workspace or not active, or a sending status naming unhealthy accounts, raises
-        `CampaignPreflightError` (`.problems`), a refused activation `CampaignLaunchError` (stage
-        "activate"); each holds the draft campaign, which is not activated.
-
-        A lost answer (timeout, dropped connection, 5xx) is looked up, not guessed. To the activate:
-        the campaign is read; out of draft, the launch returns it (`looked_up=True`); still a draft,
-        `CampaignLaunchError`; unreadable, `CampaignLaunchError` with `in_doubt=True` (it may be
-        active). To the create: the campaigns of that name (read before the create too) show
-        whether one was created; `CampaignLaunchError` (stage "create") names it, or has
-        `in_doubt=True`; if none was, the create's error is raised as it is. Before launching again
-        after a `CampaignLaunchError`, activate or delete its `.campaign` (read it first when
-        `.in_doubt`): a second launch creates a second campaign with the same leads, and both
-        active would mail them twice."""
-        from instantly._helpers.campaigns import launch as _launch_plan
-
-        return await self._run(
-            _launch_plan(
-                name=name,
-                sequences=sequences,
-                campaign_schedule=campaign_schedule,
-                email_list=email_list,
-                leads=leads,
-                skip_if_in_workspace=skip_if_in_workspace,
-                skip_if_in_campaign=skip_if_in_campaign,
-                settings=settings,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
-    async def preflight(self, id: str, **options: Unpack[RequestOptions]) -> list[str]:
-        """What stops the campaign `id` from sending: one line per problem, empty when none.
-
-        Reads the campaign, each of its sending accounts (in the workspace, active) and its sending
-        status (account diagnoses only: a draft waiting for leads is fine before activation)."""
-        from instantly._helpers.campaigns import preflight as _preflight_plan
-
-        return await self._run(_preflight_plan(id=id, **options))
 
     def list(
         self,

@@ -17,7 +17,7 @@ from instantly_api.types import UNSET, Unset
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from instantly.resources._base import RequestOptions
-    from instantly_api.models.domain_forwarding import DomainForwarding
+    from instantly_api.models.domain_forwarding import DomainForwarding as DomainForwardingModel
     from instantly_api.models.update_domain_forwarding_body import UpdateDomainForwardingBody
 
 __all__ = ["AsyncDomainForwarding", "OPERATIONS", "DomainForwarding"]
@@ -125,7 +125,7 @@ OPERATIONS: dict[str, Operation] = {
 class DomainForwarding(SyncResource):
     """DomainForwarding: 3 operations."""
 
-    def get(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwarding:
+    def get(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwardingModel:
         """Get domain forwarding.
 
         `GET /api/v2/domains/{domain}/forwarding`.
@@ -141,7 +141,7 @@ class DomainForwarding(SyncResource):
         forwarding_domain: str,
         forwarding_mode: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding: ...
+    ) -> DomainForwardingModel: ...
     @overload
     def update(
         self,
@@ -150,7 +150,7 @@ class DomainForwarding(SyncResource):
         *,
         body: UpdateDomainForwardingBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding: ...
+    ) -> DomainForwardingModel: ...
     def update(
         self,
         domain: str,
@@ -160,7 +160,7 @@ class DomainForwarding(SyncResource):
         forwarding_domain: Any = UNSET,
         forwarding_mode: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding:
+    ) -> DomainForwardingModel:
         """Set domain forwarding.
 
         `PUT /api/v2/domains/{domain}/forwarding`; repeated after a failure that may have reached the server.
@@ -176,7 +176,7 @@ class DomainForwarding(SyncResource):
             options,
         )
 
-    def delete(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwarding:
+    def delete(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwardingModel:
         """Remove domain forwarding.
 
         `DELETE /api/v2/domains/{domain}/forwarding`; never repeated once it may have reached the server.
@@ -187,7 +187,7 @@ class DomainForwarding(SyncResource):
 class AsyncDomainForwarding(AsyncResource):
     """DomainForwarding: 3 operations (async)."""
 
-    async def get(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwarding:
+    async def get(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwardingModel:
         """Get domain forwarding.
 
         `GET /api/v2/domains/{domain}/forwarding`.
@@ -203,7 +203,7 @@ class AsyncDomainForwarding(AsyncResource):
         forwarding_domain: str,
         forwarding_mode: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding: ...
+    ) -> DomainForwardingModel: ...
     @overload
     async def update(
         self,
@@ -212,7 +212,7 @@ class AsyncDomainForwarding(AsyncResource):
         *,
         body: UpdateDomainForwardingBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding: ...
+    ) -> DomainForwardingModel: ...
     async def update(
         self,
         domain: str,
@@ -222,7 +222,7 @@ class AsyncDomainForwarding(AsyncResource):
         forwarding_domain: Any = UNSET,
         forwarding_mode: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> DomainForwarding:
+    ) -> DomainForwardingModel:
         """Set domain forwarding.
 
         `PUT /api/v2/domains/{domain}/forwarding`; repeated after a failure that may have reached the server.
@@ -238,7 +238,9 @@ class AsyncDomainForwarding(AsyncResource):
             options,
         )
 
-    async def delete(self, domain: str, /, **options: Unpack[RequestOptions]) -> DomainForwarding:
+    async def delete(
+        self, domain: str, /, **options: Unpack[RequestOptions]
+    ) -> DomainForwardingModel:
         """Remove domain forwarding.
 
         `DELETE /api/v2/domains/{domain}/forwarding`; never repeated once it may have reached the server.

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from instantly_api.models.create_email_verification_create_email_verification import (
         CreateEmailVerificationCreateEmailVerification,
     )
-    from instantly_api.models.email_verification import EmailVerification
+    from instantly_api.models.email_verification import EmailVerification as EmailVerificationModel
 
 __all__ = ["AsyncEmailVerification", "OPERATIONS", "EmailVerification"]
 
@@ -80,44 +80,17 @@ OPERATIONS: dict[str, Operation] = {
 class EmailVerification(SyncResource):
     """EmailVerification: 2 operations."""
 
-    def verify(
-        self,
-        email: str,
-        *,
-        wait: bool = True,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> EmailVerification:
-        """Verify `email`; with `wait=True` (the default) poll until the result is in.
-
-        `wait_timeout` (default 600 s) bounds the wait: `VerificationTimeoutError` then carries the
-        last state (the check keeps running). `poll_interval` fixes the delay between polls (default:
-        the job waiter's backoff, 0.5 s growing to 10 s). With `wait=False` the first answer is
-        returned as it is (`verification_status` may be "pending"). Arguments are checked first."""
-        from instantly._helpers.email_verification import verify as _verify_plan
-
-        return self._run(
-            _verify_plan(
-                email=email,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                **options,
-            )
-        )
-
     @overload
     def start(
         self, *, email: str, webhook_url: str | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> EmailVerification: ...
+    ) -> EmailVerificationModel: ...
     @overload
     def start(
         self,
         *,
         body: CreateEmailVerificationCreateEmailVerification | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> EmailVerification: ...
+    ) -> EmailVerificationModel: ...
     def start(
         self,
         *,
@@ -125,7 +98,7 @@ class EmailVerification(SyncResource):
         email: Any = UNSET,
         webhook_url: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EmailVerification:
+    ) -> EmailVerificationModel:
         """Create email verification.
 
         `POST /api/v2/email-verification`; never repeated once it may have reached the server.
@@ -136,7 +109,9 @@ class EmailVerification(SyncResource):
             options,
         )
 
-    def get_status(self, email: str, /, **options: Unpack[RequestOptions]) -> EmailVerification:
+    def get_status(
+        self, email: str, /, **options: Unpack[RequestOptions]
+    ) -> EmailVerificationModel:
         """Check an email verification status.
 
         `GET /api/v2/email-verification/{email}`.
@@ -147,44 +122,17 @@ class EmailVerification(SyncResource):
 class AsyncEmailVerification(AsyncResource):
     """EmailVerification: 2 operations (async)."""
 
-    async def verify(
-        self,
-        email: str,
-        *,
-        wait: bool = True,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> EmailVerification:
-        """Verify `email`; with `wait=True` (the default) poll until the result is in.
-
-        `wait_timeout` (default 600 s) bounds the wait: `VerificationTimeoutError` then carries the
-        last state (the check keeps running). `poll_interval` fixes the delay between polls (default:
-        the job waiter's backoff, 0.5 s growing to 10 s). With `wait=False` the first answer is
-        returned as it is (`verification_status` may be "pending"). Arguments are checked first."""
-        from instantly._helpers.email_verification import verify as _verify_plan
-
-        return await self._run(
-            _verify_plan(
-                email=email,
-                wait=wait,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                **options,
-            )
-        )
-
     @overload
     async def start(
         self, *, email: str, webhook_url: str | Unset = UNSET, **options: Unpack[RequestOptions]
-    ) -> EmailVerification: ...
+    ) -> EmailVerificationModel: ...
     @overload
     async def start(
         self,
         *,
         body: CreateEmailVerificationCreateEmailVerification | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> EmailVerification: ...
+    ) -> EmailVerificationModel: ...
     async def start(
         self,
         *,
@@ -192,7 +140,7 @@ class AsyncEmailVerification(AsyncResource):
         email: Any = UNSET,
         webhook_url: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> EmailVerification:
+    ) -> EmailVerificationModel:
         """Create email verification.
 
         `POST /api/v2/email-verification`; never repeated once it may have reached the server.
@@ -205,7 +153,7 @@ class AsyncEmailVerification(AsyncResource):
 
     async def get_status(
         self, email: str, /, **options: Unpack[RequestOptions]
-    ) -> EmailVerification:
+    ) -> EmailVerificationModel:
         """Check an email verification status.
 
         `GET /api/v2/email-verification/{email}`.

@@ -338,36 +338,6 @@ OPERATIONS: dict[str, Operation] = {
 class Emails(SyncResource):
     """Email: 9 operations."""
 
-    def reply_in_thread(
-        self,
-        email: Email,
-        *,
-        text: str | None = None,
-        html: str | None = None,
-        eaccount: str | None = None,
-        subject: str | None = None,
-        mark_read: bool = True,
-        **options: Unpack[RequestOptions],
-    ) -> Email:
-        """Reply to `email` (from `emails.list`) in its thread, then mark the thread read.
-
-        Sent from the account that received it (`eaccount` to choose another), with `Re: <subject>`
-        unless `subject` is given; `text` and/or `html` is the body. With `mark_read=False` the
-        thread stays unread. The reply as the API returns it; arguments checked before sending."""
-        from instantly._helpers.emails import reply_in_thread as _reply_in_thread_plan
-
-        return self._run(
-            _reply_in_thread_plan(
-                email=email,
-                text=text,
-                html=html,
-                eaccount=eaccount,
-                subject=subject,
-                mark_read=mark_read,
-                **options,
-            )
-        )
-
     @overload
     def send_test(
         self,
@@ -654,36 +624,6 @@ class Emails(SyncResource):
 
 class AsyncEmails(AsyncResource):
     """Email: 9 operations (async)."""
-
-    async def reply_in_thread(
-        self,
-        email: Email,
-        *,
-        text: str | None = None,
-        html: str | None = None,
-        eaccount: str | None = None,
-        subject: str | None = None,
-        mark_read: bool = True,
-        **options: Unpack[RequestOptions],
-    ) -> Email:
-        """Reply to `email` (from `emails.list`) in its thread, then mark the thread read.
-
-        Sent from the account that received it (`eaccount` to choose another), with `Re: <subject>`
-        unless `subject` is given; `text` and/or `html` is the body. With `mark_read=False` the
-        thread stays unread. The reply as the API returns it; arguments checked before sending."""
-        from instantly._helpers.emails import reply_in_thread as _reply_in_thread_plan
-
-        return await self._run(
-            _reply_in_thread_plan(
-                email=email,
-                text=text,
-                html=html,
-                eaccount=eaccount,
-                subject=subject,
-                mark_read=mark_read,
-                **options,
-            )
-        )
 
     @overload
     async def send_test(

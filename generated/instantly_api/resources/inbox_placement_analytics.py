@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from instantly_api.models.get_inbox_placement_analytics_stats_by_test_id_body import (
         GetInboxPlacementAnalyticsStatsByTestIdBody,
     )
-    from instantly_api.models.inbox_placement_analytics import InboxPlacementAnalytics
+    from instantly_api.models.inbox_placement_analytics import (
+        InboxPlacementAnalytics as InboxPlacementAnalyticsModel,
+    )
     from instantly_api.models.inbox_placement_deliverability_insight import (
         InboxPlacementDeliverabilityInsight,
     )
@@ -270,7 +272,7 @@ class InboxPlacementAnalytics(SyncResource):
         recipient_esp: str | Sequence[str] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> SyncPaginator[InboxPlacementAnalytics]:
+    ) -> SyncPaginator[InboxPlacementAnalyticsModel]:
         """List inbox placement analytics.
 
         `GET /api/v2/inbox-placement-analytics`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -291,7 +293,7 @@ class InboxPlacementAnalytics(SyncResource):
             options,
         )
 
-    def get(self, id: str, /, **options: Unpack[RequestOptions]) -> InboxPlacementAnalytics:
+    def get(self, id: str, /, **options: Unpack[RequestOptions]) -> InboxPlacementAnalyticsModel:
         """Get inbox placement analytics.
 
         `GET /api/v2/inbox-placement-analytics/{id}`.
@@ -477,7 +479,7 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
         recipient_esp: str | Sequence[str] | Unset = UNSET,
         sender_email: str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> AsyncPaginator[InboxPlacementAnalytics]:
+    ) -> AsyncPaginator[InboxPlacementAnalyticsModel]:
         """List inbox placement analytics.
 
         `GET /api/v2/inbox-placement-analytics`; pages with `starting_after`: iterate for every item, `.iter_pages()` for pages.
@@ -498,7 +500,9 @@ class AsyncInboxPlacementAnalytics(AsyncResource):
             options,
         )
 
-    async def get(self, id: str, /, **options: Unpack[RequestOptions]) -> InboxPlacementAnalytics:
+    async def get(
+        self, id: str, /, **options: Unpack[RequestOptions]
+    ) -> InboxPlacementAnalyticsModel:
         """Get inbox placement analytics.
 
         `GET /api/v2/inbox-placement-analytics/{id}`.

@@ -16,9 +16,7 @@ from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from instantly._job_handles import AsyncJobHandle, JobHandle
     from instantly._pagination import AsyncPaginator, SyncPaginator
-    from instantly._polling import ProgressCallback
     from instantly.resources._base import RequestOptions
     from instantly_api.models.background_job import BackgroundJob
 
@@ -121,37 +119,6 @@ OPERATIONS: dict[str, Operation] = {
 class Jobs(SyncResource):
     """BackgroundJob: 2 operations."""
 
-    def handle(self, job_id: str, *, job: BackgroundJob | None = None) -> JobHandle[BackgroundJob]:
-        """A handle on the job `job_id` (`job`: a state already known); nothing is sent.
-
-        Rebuild one from a bare id in another process to `refresh()` or `wait()` on it."""
-        from instantly._helpers.jobs import handle as _handle_plan
-
-        return self._runner.handles(_handle_plan(job_id=job_id, job=job))
-
-    def wait(
-        self,
-        job_id: str,
-        *,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-    ) -> BackgroundJob:
-        """Poll the job until it succeeds and return its final state.
-
-        `wait_timeout` (default 600 s) bounds the wait; `JobTimeoutError` then carries the last state
-        (the job keeps running). `JobFailedError`/`JobCancelledError` when it ends otherwise."""
-        from instantly._helpers.jobs import wait as _wait_plan
-
-        return self._run(
-            _wait_plan(
-                job_id=job_id,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-            )
-        )
-
     def list(
         self,
         *,
@@ -209,39 +176,6 @@ class Jobs(SyncResource):
 
 class AsyncJobs(AsyncResource):
     """BackgroundJob: 2 operations (async)."""
-
-    def handle(
-        self, job_id: str, *, job: BackgroundJob | None = None
-    ) -> AsyncJobHandle[BackgroundJob]:
-        """A handle on the job `job_id` (`job`: a state already known); nothing is sent.
-
-        Rebuild one from a bare id in another process to `refresh()` or `wait()` on it."""
-        from instantly._helpers.jobs import handle as _handle_plan
-
-        return self._runner.handles(_handle_plan(job_id=job_id, job=job))
-
-    async def wait(
-        self,
-        job_id: str,
-        *,
-        wait_timeout: float | None = None,
-        poll_interval: float | None = None,
-        on_progress: ProgressCallback[BackgroundJob] | None = None,
-    ) -> BackgroundJob:
-        """Poll the job until it succeeds and return its final state.
-
-        `wait_timeout` (default 600 s) bounds the wait; `JobTimeoutError` then carries the last state
-        (the job keeps running). `JobFailedError`/`JobCancelledError` when it ends otherwise."""
-        from instantly._helpers.jobs import wait as _wait_plan
-
-        return await self._run(
-            _wait_plan(
-                job_id=job_id,
-                wait_timeout=wait_timeout,
-                poll_interval=poll_interval,
-                on_progress=on_progress,
-            )
-        )
 
     def list(
         self,

@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from instantly._operation import Operation
 from instantly._plans import start_job
-from instantly._helpers._outcomes import accept
+from instantly._outcomes import accept
 from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
-    from instantly._helpers._lead_import import LeadChunkResult, LeadImportResult
-    from instantly._helpers._outcomes import Accepted
+    from collections.abc import Mapping, Sequence
     from instantly._job_handles import AsyncJobHandle, JobHandle
+    from instantly._outcomes import Accepted
     from instantly._pagination import AsyncPaginator, SyncPaginator
     from instantly.resources._base import RequestOptions
     from instantly_api.models.background_job import BackgroundJob
@@ -787,53 +786,6 @@ OPERATIONS: dict[str, Operation] = {
 class Leads(SyncResource):
     """Lead: 13 operations."""
 
-    def add_many(
-        self,
-        leads: Iterable[Mapping[str, Any] | str],
-        *,
-        campaign_id: str | None = None,
-        list_id: str | None = None,
-        skip_if_in_workspace: bool | None = None,
-        skip_if_in_campaign: bool | None = None,
-        skip_if_in_list: bool | None = None,
-        verify_leads_on_import: bool | None = None,
-        blocklist_id: str | None = None,
-        assigned_to: str | None = None,
-        on_progress: Callable[[LeadChunkResult], object] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> LeadImportResult:
-        """Import leads into a campaign or a list (exactly one), as many as you have.
-
-        Each lead is a dict of bulk-add lead fields (or a bare address); every one is checked before
-        the first request (`InvalidInputError`, naming its index). Leads go in chunks of the spec's
-        `maxItems` (1,000), in order; `on_progress` gets each chunk's `LeadChunkResult` (created,
-        with your input's index; skipped and refused counts). The flags are the API's: an email
-        already in the target is never added twice, the `skip_if_in_*` flags skip more.
-        A chunk whose leads all have an email is sent again (twice at most) after a lost answer
-        (5xx, timeout): the API's dedupe makes the repeat harmless. A chunk whose answer stays lost
-        is looked up in the target by email (every lead found: done, the import goes on, no
-        `on_progress` call for it). A failure that may have stored something raises
-        `PartialBatchError`: `.completed` (the `LeadImportResult`: done, `found`, `in_doubt` and
-        `unsent` indexes), `.in_doubt` (the leads sent whose answer was lost and a look-up could not
-        settle: those without email), `.unsent` (the addresses not sent)."""
-        from instantly._helpers.leads import add_many as _add_many_plan
-
-        return self._run(
-            _add_many_plan(
-                leads=leads,
-                campaign_id=campaign_id,
-                list_id=list_id,
-                skip_if_in_workspace=skip_if_in_workspace,
-                skip_if_in_campaign=skip_if_in_campaign,
-                skip_if_in_list=skip_if_in_list,
-                verify_leads_on_import=verify_leads_on_import,
-                blocklist_id=blocklist_id,
-                assigned_to=assigned_to,
-                on_progress=on_progress,
-                **options,
-            )
-        )
-
     @overload
     def create(
         self,
@@ -1481,53 +1433,6 @@ class Leads(SyncResource):
 
 class AsyncLeads(AsyncResource):
     """Lead: 13 operations (async)."""
-
-    async def add_many(
-        self,
-        leads: Iterable[Mapping[str, Any] | str],
-        *,
-        campaign_id: str | None = None,
-        list_id: str | None = None,
-        skip_if_in_workspace: bool | None = None,
-        skip_if_in_campaign: bool | None = None,
-        skip_if_in_list: bool | None = None,
-        verify_leads_on_import: bool | None = None,
-        blocklist_id: str | None = None,
-        assigned_to: str | None = None,
-        on_progress: Callable[[LeadChunkResult], object] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> LeadImportResult:
-        """Import leads into a campaign or a list (exactly one), as many as you have.
-
-        Each lead is a dict of bulk-add lead fields (or a bare address); every one is checked before
-        the first request (`InvalidInputError`, naming its index). Leads go in chunks of the spec's
-        `maxItems` (1,000), in order; `on_progress` gets each chunk's `LeadChunkResult` (created,
-        with your input's index; skipped and refused counts). The flags are the API's: an email
-        already in the target is never added twice, the `skip_if_in_*` flags skip more.
-        A chunk whose leads all have an email is sent again (twice at most) after a lost answer
-        (5xx, timeout): the API's dedupe makes the repeat harmless. A chunk whose answer stays lost
-        is looked up in the target by email (every lead found: done, the import goes on, no
-        `on_progress` call for it). A failure that may have stored something raises
-        `PartialBatchError`: `.completed` (the `LeadImportResult`: done, `found`, `in_doubt` and
-        `unsent` indexes), `.in_doubt` (the leads sent whose answer was lost and a look-up could not
-        settle: those without email), `.unsent` (the addresses not sent)."""
-        from instantly._helpers.leads import add_many as _add_many_plan
-
-        return await self._run(
-            _add_many_plan(
-                leads=leads,
-                campaign_id=campaign_id,
-                list_id=list_id,
-                skip_if_in_workspace=skip_if_in_workspace,
-                skip_if_in_campaign=skip_if_in_campaign,
-                skip_if_in_list=skip_if_in_list,
-                verify_leads_on_import=verify_leads_on_import,
-                blocklist_id=blocklist_id,
-                assigned_to=assigned_to,
-                on_progress=on_progress,
-                **options,
-            )
-        )
 
     @overload
     async def create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from instantly._operation import Operation
-from instantly._helpers._outcomes import checked_call
+from instantly._outcomes import checked_call
 from instantly.resources._base import AsyncResource, SyncResource
 from instantly_api.types import UNSET, Unset
 

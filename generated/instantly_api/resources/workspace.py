@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from instantly_api.models.add_workspace_agency_domain_body import AddWorkspaceAgencyDomainBody
     from instantly_api.models.change_workspace_owner_body import ChangeWorkspaceOwnerBody
     from instantly_api.models.patch_workspace_body import PatchWorkspaceBody
-    from instantly_api.models.workspace import Workspace
+    from instantly_api.models.workspace import Workspace as WorkspaceModel
     from instantly_api.models.workspace_domain_info import WorkspaceDomainInfo
 
 __all__ = ["AsyncWorkspace", "OPERATIONS", "Workspace"]
@@ -187,7 +187,7 @@ OPERATIONS: dict[str, Operation] = {
 class Workspace(SyncResource):
     """Workspace: 8 operations."""
 
-    def get(self, **options: Unpack[RequestOptions]) -> Workspace:
+    def get(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
         """Get workspace.
 
         `GET /api/v2/workspaces/current`.
@@ -201,11 +201,11 @@ class Workspace(SyncResource):
         name: str | Unset = UNSET,
         org_logo_url: None | str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     @overload
     def update(
         self, *, body: PatchWorkspaceBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     def update(
         self,
         *,
@@ -213,7 +213,7 @@ class Workspace(SyncResource):
         name: Any = UNSET,
         org_logo_url: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Patch workspace.
 
         `PATCH /api/v2/workspaces/current`; repeated after a failure that may have reached the server.
@@ -224,15 +224,15 @@ class Workspace(SyncResource):
             options,
         )
 
-    def schedule_current_removal(self, **options: Unpack[RequestOptions]) -> Workspace:
-        """Schedule Current Workspace Removal.
+    def schedule_current_removal(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
+        """Schedule Current WorkspaceModel Removal.
 
         `POST /api/v2/workspaces/current/schedule-for-removal`; never repeated once it may have reached the server.
         """
         return self._call(OPERATIONS["scheduleCurrentWorkspaceRemoval"], {}, options)
 
-    def cancel_current_removal(self, **options: Unpack[RequestOptions]) -> Workspace:
-        """Cancel Current Workspace Removal.
+    def cancel_current_removal(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
+        """Cancel Current WorkspaceModel Removal.
 
         `DELETE /api/v2/workspaces/current/schedule-for-removal`; never repeated once it may have reached the server.
         """
@@ -246,17 +246,19 @@ class Workspace(SyncResource):
         return self._call(OPERATIONS["getWorkspaceDomainInfo"], {}, options)
 
     @overload
-    def add_agency_domain(self, *, domain: str, **options: Unpack[RequestOptions]) -> Workspace: ...
+    def add_agency_domain(
+        self, *, domain: str, **options: Unpack[RequestOptions]
+    ) -> WorkspaceModel: ...
     @overload
     def add_agency_domain(
         self,
         *,
         body: AddWorkspaceAgencyDomainBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     def add_agency_domain(
         self, *, body: Any = UNSET, domain: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Set the agency domain for the workspace.
 
         `POST /api/v2/workspaces/current/whitelabel-domain`; never repeated once it may have reached the server.
@@ -265,7 +267,7 @@ class Workspace(SyncResource):
             OPERATIONS["addWorkspaceAgencyDomain"], {"domain": domain, "body": body}, options
         )
 
-    def delete_domain(self, **options: Unpack[RequestOptions]) -> Workspace:
+    def delete_domain(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
         """Delete organization agency domain.
 
         `DELETE /api/v2/workspaces/current/whitelabel-domain`; never repeated once it may have reached the server.
@@ -275,14 +277,14 @@ class Workspace(SyncResource):
     @overload
     def change_owner(
         self, *, email: str, sec: str, **options: Unpack[RequestOptions]
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     @overload
     def change_owner(
         self,
         *,
         body: ChangeWorkspaceOwnerBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     def change_owner(
         self,
         *,
@@ -290,7 +292,7 @@ class Workspace(SyncResource):
         email: Any = UNSET,
         sec: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Change workspace owner.
 
         `POST /api/v2/workspaces/current/change-owner`; never repeated once it may have reached the server.
@@ -303,7 +305,7 @@ class Workspace(SyncResource):
 class AsyncWorkspace(AsyncResource):
     """Workspace: 8 operations (async)."""
 
-    async def get(self, **options: Unpack[RequestOptions]) -> Workspace:
+    async def get(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
         """Get workspace.
 
         `GET /api/v2/workspaces/current`.
@@ -317,11 +319,11 @@ class AsyncWorkspace(AsyncResource):
         name: str | Unset = UNSET,
         org_logo_url: None | str | Unset = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     @overload
     async def update(
         self, *, body: PatchWorkspaceBody | Mapping[str, Any], **options: Unpack[RequestOptions]
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     async def update(
         self,
         *,
@@ -329,7 +331,7 @@ class AsyncWorkspace(AsyncResource):
         name: Any = UNSET,
         org_logo_url: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Patch workspace.
 
         `PATCH /api/v2/workspaces/current`; repeated after a failure that may have reached the server.
@@ -340,15 +342,15 @@ class AsyncWorkspace(AsyncResource):
             options,
         )
 
-    async def schedule_current_removal(self, **options: Unpack[RequestOptions]) -> Workspace:
-        """Schedule Current Workspace Removal.
+    async def schedule_current_removal(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
+        """Schedule Current WorkspaceModel Removal.
 
         `POST /api/v2/workspaces/current/schedule-for-removal`; never repeated once it may have reached the server.
         """
         return await self._call(OPERATIONS["scheduleCurrentWorkspaceRemoval"], {}, options)
 
-    async def cancel_current_removal(self, **options: Unpack[RequestOptions]) -> Workspace:
-        """Cancel Current Workspace Removal.
+    async def cancel_current_removal(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
+        """Cancel Current WorkspaceModel Removal.
 
         `DELETE /api/v2/workspaces/current/schedule-for-removal`; never repeated once it may have reached the server.
         """
@@ -364,17 +366,17 @@ class AsyncWorkspace(AsyncResource):
     @overload
     async def add_agency_domain(
         self, *, domain: str, **options: Unpack[RequestOptions]
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     @overload
     async def add_agency_domain(
         self,
         *,
         body: AddWorkspaceAgencyDomainBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     async def add_agency_domain(
         self, *, body: Any = UNSET, domain: Any = UNSET, **options: Unpack[RequestOptions]
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Set the agency domain for the workspace.
 
         `POST /api/v2/workspaces/current/whitelabel-domain`; never repeated once it may have reached the server.
@@ -383,7 +385,7 @@ class AsyncWorkspace(AsyncResource):
             OPERATIONS["addWorkspaceAgencyDomain"], {"domain": domain, "body": body}, options
         )
 
-    async def delete_domain(self, **options: Unpack[RequestOptions]) -> Workspace:
+    async def delete_domain(self, **options: Unpack[RequestOptions]) -> WorkspaceModel:
         """Delete organization agency domain.
 
         `DELETE /api/v2/workspaces/current/whitelabel-domain`; never repeated once it may have reached the server.
@@ -393,14 +395,14 @@ class AsyncWorkspace(AsyncResource):
     @overload
     async def change_owner(
         self, *, email: str, sec: str, **options: Unpack[RequestOptions]
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     @overload
     async def change_owner(
         self,
         *,
         body: ChangeWorkspaceOwnerBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> Workspace: ...
+    ) -> WorkspaceModel: ...
     async def change_owner(
         self,
         *,
@@ -408,7 +410,7 @@ class AsyncWorkspace(AsyncResource):
         email: Any = UNSET,
         sec: Any = UNSET,
         **options: Unpack[RequestOptions],
-    ) -> Workspace:
+    ) -> WorkspaceModel:
         """Change workspace owner.
 
         `POST /api/v2/workspaces/current/change-owner`; never repeated once it may have reached the server.

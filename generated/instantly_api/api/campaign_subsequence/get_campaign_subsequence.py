@@ -71,6 +71,10 @@ def _parse_response(
         return None
 
 
+parse_response = _parse_response
+"""The response parsed as `sync` returns it (the facade's runtime calls this public name)."""
+
+
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[

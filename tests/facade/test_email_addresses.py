@@ -8,8 +8,8 @@ from urllib.parse import quote, unquote
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from instantly._email_addresses import chunked, validate_email, validate_emails
 from instantly._errors import InvalidEmailError, InvalidEmailsError, InvalidInputError
-from instantly._validation import chunked, validate_email, validate_emails
 
 
 @pytest.mark.parametrize(

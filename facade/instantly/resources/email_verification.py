@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+from instantly_api.resources import email_verification as _generated
+
+from .._email_addresses import validate_email
 from .._errors import InvalidInputError, UnexpectedStateError, VerificationTimeoutError
 from .._operation import operation
-from .._plans import ENVIRONMENT, Call, Plan, Sleep, helper
+from .._plans import ENVIRONMENT, Call, Plan, Sleep
 from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, backoff_for, is_transient_poll_error
-from .._validation import validate_email
+from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from instantly_api.models.email_verification import EmailVerification
+    from instantly_api.models.email_verification import EmailVerification as Verification
 
-    from ..resources._base import RequestOptions
+    from ._base import RequestOptions
 
-RESOURCE = "email_verification"
-__all__ = ["verify"]
+__all__ = ["AsyncEmailVerification", "EmailVerification", "verify"]
 
 # EmailVerification.verification_status while the check runs (the spec's example values:
 # "pending", then "verified"/"invalid"/...).
@@ -73,7 +75,6 @@ def wait_for_verification(
     return verification
 
 
-@helper()
 def verify(
     email: str,
     *,
@@ -81,7 +82,7 @@ def verify(
     wait_timeout: float | None = None,
     poll_interval: float | None = None,
     **options: Unpack[RequestOptions],
-) -> Plan[EmailVerification]:
+) -> Plan[Verification]:
     """Verify `email`; with `wait=True` (the default) poll until the result is in.
 
     `wait_timeout` (default 600 s) bounds the wait: `VerificationTimeoutError` then carries the
@@ -89,7 +90,7 @@ def verify(
     the job waiter's backoff, 0.5 s growing to 10 s). With `wait=False` the first answer is
     returned as it is (`verification_status` may be "pending"). Arguments are checked first.
     """
-    from ..resources._base import check_options
+    from ._base import check_options
 
     address = validate_email(email)
     if not isinstance(wait, bool):
@@ -101,9 +102,21 @@ def verify(
     started = yield Call(
         operation("createEmailVerification"), {"body": {"email": address}}, options
     )
-    verification: EmailVerification = _same_address(address, started)
+    verification: Verification = _same_address(address, started)
     if wait:
         verification = yield from wait_for_verification(
             address, verification, timeout=timeout, poll_interval=poll_interval
         )
     return verification
+
+
+class EmailVerification(_generated.EmailVerification):
+    """`client.email_verification`: the generated operations and the helpers above."""
+
+    verify = plan_method(verify)
+
+
+class AsyncEmailVerification(_generated.AsyncEmailVerification):
+    """`client.email_verification` (async): the generated operations and the helpers above."""
+
+    verify = plan_method(verify)

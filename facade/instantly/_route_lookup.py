@@ -1,9 +1,10 @@
-"""Which operation of the spec a request is, from the generated route tables.
+"""Which operation of the spec a request that came without one is, from the route tables.
 
-The transport sees raw httpx requests (from the resources, the generated functions and plain
-`client.http_client` calls alike), so it finds the operation by method and path: for the
-reviewed retry safety of each operation (`instantly_api.resources._routes`) and for the limits
-Instantly states per operation (`instantly_api._endpoint_limits`). Tables compile on first use.
+A resource call hands its `Operation` to the transport (`EXTENSION_OPERATION`); a request that
+arrives without one (`client.raw`, plain `client.http_client` calls) is found by method and path:
+for the reviewed retry safety of each operation (`instantly_api.resources._route_table`) and for
+the limits Instantly states per operation (`instantly_api._endpoint_limits`). Tables compile on
+first use.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class _RouteIndex(Generic[_V]):
 
 @functools.cache
 def _retry_index() -> _RouteIndex[bool]:
-    from instantly_api.resources._routes import ROUTES
+    from instantly_api.resources._route_table import ROUTES
 
     return _RouteIndex((method, regex, repeatable) for method, regex, _, repeatable in ROUTES)
 

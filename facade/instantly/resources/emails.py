@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from instantly_api.resources import emails as _generated
+
 from .._errors import InvalidInputError
 from .._operation import operation
-from .._plans import Call, Plan, helper
+from .._plans import Call, Plan
+from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
     from typing import Unpack
 
     from instantly_api.models.email import Email
 
-    from ..resources._base import RequestOptions
+    from ._base import RequestOptions
 
-RESOURCE = "emails"
-__all__ = ["reply_in_thread"]
+__all__ = ["AsyncEmails", "Emails", "reply_in_thread"]
 
 
 def reply_subject(subject: object) -> str:
@@ -34,7 +36,6 @@ def _field(email: Any, name: str) -> Any:
     return value if isinstance(value, str) and value else None
 
 
-@helper()
 def reply_in_thread(
     email: Email,
     *,
@@ -78,3 +79,15 @@ def reply_in_thread(
     if mark_read:
         yield Call(operation("markThreadAsRead"), {"thread_id": thread}, options)
     return reply
+
+
+class Emails(_generated.Emails):
+    """`client.emails`: the generated operations and the helpers above."""
+
+    reply_in_thread = plan_method(reply_in_thread)
+
+
+class AsyncEmails(_generated.AsyncEmails):
+    """`client.emails` (async): the generated operations and the helpers above."""
+
+    reply_in_thread = plan_method(reply_in_thread)

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
-from .._bulk import WARMUP_JOB_TYPE, BulkPausePlan, BulkPauseResult
+from instantly_api.resources import accounts as _generated
+
+from .._email_addresses import validate_email
 from .._errors import AccountStatusError, APIError, NotFoundError, UnexpectedStateError
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
+from .._helpers.account_analytics import daily_analytics_rows
 from .._operation import operation
-from .._plans import Call, MakeHandles, Plan, StartedJobs, WaitRequest, helper, started_job
+from .._plans import Call, MakeHandles, Plan, StartedJobs, WaitRequest, started_job
 from .._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback
-from .._validation import validate_email
+from ._plan_methods import job_group_method, plan_method
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -23,12 +26,19 @@ if TYPE_CHECKING:
     from instantly_api.models.account import Account
     from instantly_api.models.background_job import BackgroundJob
 
-    from .._bulk import JobBaseline, JobSearch
+    from .._bulk import BulkPauseResult, JobBaseline, JobSearch
     from .._job_handles import JobGroup
-    from ..resources._base import RequestOptions
+    from ._base import RequestOptions
 
-RESOURCE = "accounts"
-__all__ = ["disable_warmup", "enable_warmup", "pause", "pause_many", "resume"]
+__all__ = [
+    "Accounts",
+    "AsyncAccounts",
+    "disable_warmup",
+    "enable_warmup",
+    "pause",
+    "pause_many",
+    "resume",
+]
 
 _STATUS_NAMES: Final = {ACCOUNT_STATUS_ACTIVE: "active", ACCOUNT_STATUS_PAUSED: "paused"}
 
@@ -76,7 +86,6 @@ def _change_status(
     return account
 
 
-@helper(replaces="pauseAccount")
 def pause(email: str, **options: Unpack[RequestOptions]) -> Plan[Account]:
     """Pause the account (no sending, no warmup); the account, verified to be paused (2).
 
@@ -90,7 +99,6 @@ def pause(email: str, **options: Unpack[RequestOptions]) -> Plan[Account]:
     return account
 
 
-@helper(replaces="resumeAccount")
 def resume(email: str, **options: Unpack[RequestOptions]) -> Plan[Account]:
     """Resume a paused account; the account, verified to be active (1). Errors as `pause`."""
     account: Account = yield from _change_status(
@@ -99,7 +107,6 @@ def resume(email: str, **options: Unpack[RequestOptions]) -> Plan[Account]:
     return account
 
 
-@helper(replaces="pauseAccounts")
 def pause_many(emails: Iterable[str], **options: Unpack[RequestOptions]) -> Plan[BulkPauseResult]:
     """Pause many accounts with the bulk endpoint, 100 addresses per request.
 
@@ -112,7 +119,7 @@ def pause_many(emails: Iterable[str], **options: Unpack[RequestOptions]) -> Plan
     (sending them again is safe). When nothing took effect (a refusal, or no account paused,
     at the first request) the error is raised as it is.
     """
-    from .._bulk import answer_lost
+    from .._bulk import BulkPausePlan, answer_lost
 
     plan = BulkPausePlan(emails)
     op = operation("pauseAccounts")
@@ -181,7 +188,7 @@ def _warmup(
     """
     from .._bulk import SplitCall, answer_lost
     from .._warmup_selection import check_wait_options, warmup_request_bodies, warmup_selection
-    from ..resources._base import check_options
+    from ._base import check_options
 
     timeout = DEFAULT_WAIT_TIMEOUT if wait_timeout is None else wait_timeout
     check_options(options)
@@ -220,7 +227,10 @@ def _warmup(
     return StartedJobs(jobs=tuple(split.results), group=True, wait=request)
 
 
-_JOB_QUERY: Final = {"type": WARMUP_JOB_TYPE, "sort_column": "created_at", "sort_order": "desc"}
+# The newest warmup jobs first (the type is `_bulk.WARMUP_JOB_TYPE`; `_bulk` loads on first use).
+_JOB_QUERY: Final = {
+    "type": "update-warmup-accounts", "sort_column": "created_at", "sort_order": "desc"
+}  # fmt: skip
 
 
 def _job_baseline(options: RequestOptions) -> Plan[JobBaseline | None]:
@@ -258,7 +268,6 @@ def _find_started_job(
     return search
 
 
-@helper(replaces="enableWarmupForAccounts")
 def enable_warmup(
     emails: Iterable[str] | None = None,
     *,
@@ -292,7 +301,6 @@ def enable_warmup(
     return group
 
 
-@helper(replaces="disableWarmupForAccounts")
 def disable_warmup(
     emails: Iterable[str] | None = None,
     *,
@@ -314,3 +322,25 @@ def disable_warmup(
         poll_interval=poll_interval, on_progress=on_progress, options=options,
     )  # fmt: skip
     return group
+
+
+class Accounts(_generated.Accounts):
+    """`client.accounts`: the generated operations and the helpers above."""
+
+    daily_analytics_rows = plan_method(daily_analytics_rows)
+    disable_warmup = job_group_method(disable_warmup)  # type: ignore[assignment]  # stands for the operation's method
+    enable_warmup = job_group_method(enable_warmup)  # type: ignore[assignment]  # stands for the operation's method
+    pause = plan_method(pause)
+    pause_many = plan_method(pause_many)  # type: ignore[assignment]  # stands for the operation's method
+    resume = plan_method(resume)
+
+
+class AsyncAccounts(_generated.AsyncAccounts):
+    """`client.accounts` (async): the generated operations and the helpers above."""
+
+    daily_analytics_rows = plan_method(daily_analytics_rows)
+    disable_warmup = job_group_method(disable_warmup)  # type: ignore[assignment]  # stands for the operation's method
+    enable_warmup = job_group_method(enable_warmup)  # type: ignore[assignment]  # stands for the operation's method
+    pause = plan_method(pause)
+    pause_many = plan_method(pause_many)  # type: ignore[assignment]  # stands for the operation's method
+    resume = plan_method(resume)

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from instantly_api.resources import jobs as _generated
+
+from .._helpers._waiting import wait_for_job
 from .._job_handles import check_job_id
-from .._plans import Plan, StartedJobs, helper
+from .._plans import Plan, StartedJobs
 from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, backoff_for
-from ._waiting import wait_for_job
+from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
     from instantly_api.models.background_job import BackgroundJob
 
-    from .._job_handles import JobHandle
+    from .._job_handles import AsyncJobHandle, JobHandle
     from .._polling import ProgressCallback
 
-RESOURCE = "jobs"
-__all__ = ["handle", "wait"]
+__all__ = ["AsyncJobs", "Jobs", "handle", "wait"]
 
 
-@helper()
 def handle(
     job_id: str, *, job: BackgroundJob | None = None
 ) -> StartedJobs[JobHandle[BackgroundJob]]:
@@ -33,7 +34,6 @@ def handle(
     return StartedJobs(ids=(job_id,))
 
 
-@helper()
 def wait(
     job_id: str,
     *,
@@ -54,3 +54,29 @@ def wait(
         job_id, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress
     )
     return job
+
+
+class Jobs(_generated.Jobs):
+    """`client.jobs`: the generated operations and the helpers above."""
+
+    wait = plan_method(wait)
+
+    def handle(self, job_id: str, *, job: BackgroundJob | None = None) -> JobHandle[BackgroundJob]:
+        """A handle on the job `job_id` (`job`: a state already known); nothing is sent.
+
+        Rebuild one from a bare id in another process to `refresh()` or `wait()` on it."""
+        started: JobHandle[BackgroundJob] = self._runner.handles(handle(job_id, job=job))
+        return started
+
+
+class AsyncJobs(_generated.AsyncJobs):
+    """`client.jobs` (async): the generated operations and the helpers above."""
+
+    wait = plan_method(wait)
+
+    def handle(
+        self, job_id: str, *, job: BackgroundJob | None = None
+    ) -> AsyncJobHandle[BackgroundJob]:
+        """A handle on the job `job_id` (`job`: a state already known); nothing is sent."""
+        started: AsyncJobHandle[BackgroundJob] = self._runner.handles(handle(job_id, job=job))
+        return started

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .._errors import ErrorInBodyError
-from .._plans import Call, Plan
+from ._errors import ErrorInBodyError
+from ._plans import Call, Plan
 
 if TYPE_CHECKING:
-    from .._operation import Operation
-    from ..resources._base import RequestOptions
+    from ._operation import Operation
+    from .resources._base import RequestOptions
 
 __all__ = ["Accepted", "accept", "checked_call"]
 

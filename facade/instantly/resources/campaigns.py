@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from instantly_api.resources import campaigns as _generated
+
 from .._bulk import answer_lost
+from .._email_addresses import validate_email, validate_emails
 from .._errors import (
     APIError,
     CampaignLaunchError,
@@ -21,10 +24,7 @@ from .._errors import (
     NotFoundError,
 )
 from .._facts import LIST_PAGE_LIMIT_MAX
-from .._operation import operation, prepare
-from .._plans import Call, Plan, helper
-from .._validation import validate_email, validate_emails
-from ._campaign_launch import (
+from .._helpers._campaign_launch import (
     CAMPAIGN_STATUS_DRAFT,
     CampaignLaunch,
     account_problem,
@@ -33,16 +33,19 @@ from ._campaign_launch import (
     sending_status_problem,
     sequence_problem,
 )
-from ._lead_import import LeadChunkResult, LeadImport, LeadImportResult
+from .._helpers._lead_import import LeadChunkResult, LeadImport, LeadImportResult
+from .._helpers.campaign_analytics import analytics_rows
+from .._operation import operation, prepare
+from .._plans import Call, Plan
+from ._plan_methods import plan_method
 from .leads import import_leads
 
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from ..resources._base import RequestOptions
+    from ._base import RequestOptions
 
-RESOURCE = "campaigns"
-__all__ = ["launch", "preflight"]
+__all__ = ["AsyncCampaigns", "Campaigns", "launch", "preflight"]
 
 # How many pages of same-named campaigns a launch reads to tell its own (else: in doubt).
 _MAX_NAME_PAGES: Final = 10
@@ -79,14 +82,13 @@ def _preflight(
     return status, problems
 
 
-@helper()
 def preflight(id: str, **options: Unpack[RequestOptions]) -> Plan[list[str]]:
     """What stops the campaign `id` from sending: one line per problem, empty when none.
 
     Reads the campaign, each of its sending accounts (in the workspace, active) and its sending
     status (account diagnoses only: a draft waiting for leads is fine before activation).
     """
-    from ..resources._base import check_options
+    from ._base import check_options
 
     check_options(options)
     campaign = yield Call(operation("getCampaign"), {"id": id}, options)
@@ -103,7 +105,6 @@ def preflight(id: str, **options: Unpack[RequestOptions]) -> Plan[list[str]]:
     return problems + found
 
 
-@helper()
 def launch(
     name: str,
     *,
@@ -138,7 +139,7 @@ def launch(
     `.in_doubt`): a second launch creates a second campaign with the same leads, and both
     active would mail them twice.
     """
-    from ..resources._base import check_options
+    from ._base import check_options
 
     check_options(options)
     if settings is not None and not isinstance(settings, Mapping):
@@ -312,3 +313,19 @@ def _lost_activate(
             path=error.path, in_doubt=True,
         ) from error  # fmt: skip
     return current
+
+
+class Campaigns(_generated.Campaigns):
+    """`client.campaigns`: the generated operations and the helpers above."""
+
+    analytics_rows = plan_method(analytics_rows)
+    launch = plan_method(launch)
+    preflight = plan_method(preflight)
+
+
+class AsyncCampaigns(_generated.AsyncCampaigns):
+    """`client.campaigns` (async): the generated operations and the helpers above."""
+
+    analytics_rows = plan_method(analytics_rows)
+    launch = plan_method(launch)
+    preflight = plan_method(preflight)

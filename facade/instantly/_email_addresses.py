@@ -1,4 +1,5 @@
-"""Validation of email addresses before they are sent, in a URL path or a request body.
+"""Validation of email addresses before they are sent, in a URL path or a request body; and
+`chunked`, the split of a checked list into requests of the spec's size.
 
 An address is checked, never repaired: surrounding whitespace is rejected rather than stripped, so
 what is sent is what the caller wrote. The one normalization is lower-casing the domain, which

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+from instantly_api.resources import leads as _generated
+
 from .._errors import (
     APIConnectionError,
     APIError,
@@ -19,18 +21,24 @@ from .._errors import (
     PartialBatchError,
     RateLimitQueueTimeoutError,
 )
+from .._helpers._lead_import import (
+    BULK_ADD,
+    LeadChunkResult,
+    LeadImport,
+    LeadImportResult,
+    target_filter,
+)
 from .._operation import operation
-from .._plans import ENVIRONMENT, Call, Plan, Sleep, helper
+from .._plans import ENVIRONMENT, Call, Plan, Sleep
 from .._polling import backoff_for
-from ._lead_import import BULK_ADD, LeadChunkResult, LeadImport, LeadImportResult, target_filter
+from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from ..resources._base import RequestOptions
+    from ._base import RequestOptions
 
-RESOURCE = "leads"
-__all__ = ["add_many"]
+__all__ = ["AsyncLeads", "Leads", "add_many"]
 
 # How many times a repeatable chunk is sent again after a lost answer (the transport has already
 # retried what surely did not arrive: connection refused, 429).
@@ -105,7 +113,7 @@ def import_leads(
     on_progress: Callable[[LeadChunkResult], object] | None = None,
 ) -> Plan[LeadImportResult]:
     """Send every chunk of a prepared import in order; its result (or `PartialBatchError`)."""
-    from ..resources._base import check_options
+    from ._base import check_options
 
     check_options(options)
     op = operation(BULK_ADD)
@@ -134,7 +142,6 @@ def import_leads(
     return batch.result()
 
 
-@helper()
 def add_many(
     leads: Iterable[Mapping[str, Any] | str],
     *,
@@ -184,3 +191,15 @@ def add_many(
         raise InvalidInputError(f"on_progress must be callable, got {on_progress!r:.60}")
     result: LeadImportResult = yield from import_leads(batch, options, on_progress)
     return result
+
+
+class Leads(_generated.Leads):
+    """`client.leads`: the generated operations and the helpers above."""
+
+    add_many = plan_method(add_many)
+
+
+class AsyncLeads(_generated.AsyncLeads):
+    """`client.leads` (async): the generated operations and the helpers above."""
+
+    add_many = plan_method(add_many)
