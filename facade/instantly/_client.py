@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
 
-from . import _deadline
+from . import _attempt_bounds
+from ._attempt_bounds import ACCEPT_ENCODING
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
@@ -37,7 +38,6 @@ from ._config import (
 from ._deviations import DeviationLog, ResponseDeviation
 from ._errors import InvalidInputError
 from ._rate_limiter import RateLimit, RateLimiter
-from ._response_body import ACCEPT_ENCODING
 from ._retry import RetryPolicy
 from ._retry_transport import (
     AsyncClientTransport,
@@ -334,7 +334,7 @@ class Instantly(
     ) -> httpx.Client:
         inner = ClientTransport(http_client) if http_client is not None else transport
         if inner is None:  # our own pool: its sockets hold each attempt's deadline
-            inner = _deadline.install(self._config.network_transport(httpx.HTTPTransport))
+            inner = _attempt_bounds.install(self._config.network_transport(httpx.HTTPTransport))
         self._inner: httpx.BaseTransport = inner
         retry = RetryTransport(self._inner, self._config.settings, sleep=self._sleep or time.sleep)
         return httpx.Client(**self._config.http_options(), transport=retry)

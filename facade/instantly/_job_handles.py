@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Generic, TypeVar, Unpack
 
 from ._aio import asyncio_sleep
-from ._deadline import capped
+from ._attempt_bounds import capped
 from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
 from ._polling import (
     Backoff,

@@ -35,6 +35,7 @@ __all__ = [
     "MAYBE_PROCESSED_RETRY_STATUSES",
     "NOT_PROCESSED_RETRY_STATUSES",
     "SAFE_METHODS",
+    "SUCCESS",
     "RetryDecision",
     "RetryPolicy",
     "backoff_delay",
@@ -163,6 +164,10 @@ def _give_up(reason: str) -> RetryDecision:
     return RetryDecision(retry=False, delay=0.0, reason=reason)
 
 
+# An answer below 400 is final: the transport takes this decision without a call (hot path).
+SUCCESS: Final = _give_up("success")
+
+
 def _refusal(
     outcome: str,
     processed: bool | None,
@@ -205,7 +210,7 @@ def decide_after_response(
 
     `repeatable`: the operation's retry safety when known (else looked up by route)."""
     if status_code < 400:
-        return _give_up("success")
+        return SUCCESS
     processed = (
         False if status_code in NOT_PROCESSED_RETRY_STATUSES
         else True if status_code in MAYBE_PROCESSED_RETRY_STATUSES

@@ -6,10 +6,10 @@ Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends
 `steps()` is the whole request as effects) and in `_retry`/`_rate_limiter`; `RetryTransport` and
 `AsyncRetryTransport` only perform those steps (send, sleep, discard), each in its own I/O.
 
-Each attempt has one deadline (`_deadline`): connect, informational answers, headers and the
+Each attempt has one deadline (`_attempt_bounds`): connect, informational answers, headers and the
 time spent waiting for the body's chunks all end within it, however slowly a server drips. Each
 body is decoded here, a bounded piece at a time, and refused past `max_response_bytes` decoded
-bytes (`_response_body`), whatever its status.
+bytes (`_attempt_bounds`), whatever its status.
 
 The rate limit is held where requests leave: each attempt is checked against the limiter's log
 of actual sends right before it is handed to the transport, and again when httpcore reports (its
@@ -30,15 +30,15 @@ from typing import Any, Final, TypeAlias, TypedDict, TypeVar
 
 import httpx
 
-from . import _deadline
+from . import _attempt_bounds
 from ._aio import asyncio_sleep
+from ._attempt_bounds import AttemptDeadline, BodyDecoder, attempt_limit
 from ._config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     EXTENSION_MAX_RETRIES,
     EXTENSION_OPERATION,
     LOGGER_NAME,
 )
-from ._deadline import AttemptDeadline, attempt_limit
 from ._errors import (
     ClientClosedError,
     InstantlyError,
@@ -47,8 +47,8 @@ from ._errors import (
     ResponseTooLargeError,
 )
 from ._rate_limiter import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
-from ._response_body import BodyDecoder
 from ._retry import (
+    SUCCESS,
     RetryDecision,
     RetryPolicy,
     decide_after_error,
@@ -298,10 +298,13 @@ class _Attempts:
                 )  # fmt: skip
             else:
                 s.limiter.defer_until(s.clock() + retry_after)
-        decision = decide_after_response(
-            self.method, self.path, response.status_code, retry_after, **self._tally()
+        status = response.status_code
+        decision = (
+            SUCCESS  # decide_after_response's first rule, without the call on every success
+            if status < 400
+            else decide_after_response(self.method, self.path, status, retry_after, **self._tally())
         )
-        return self._log(str(response.status_code), decision)
+        return self._log(str(status), decision)
 
     def after_error(self, exc: httpx.TransportError) -> RetryDecision:
         """Decide after the transport raised instead of answering, log."""
@@ -514,7 +517,7 @@ class _BoundedStream(httpx.SyncByteStream):
         chunks, budget, decoder = iter(self._stream), self._budget, self._decoder
         decoder.start()
         plain = decoder.plain
-        current = _deadline.current()
+        current = _attempt_bounds.current()
         started: float | None = None
         while True:
             deadline = budget.next_deadline()
@@ -663,8 +666,8 @@ class RetryTransport(httpx.BaseTransport):
         return steps.response()
 
     def _attempt(self, request: httpx.Request, deadline: AttemptDeadline | None) -> Outcome:
-        """One attempt, its socket operations held to `deadline` (see `_deadline`)."""
-        current = _deadline.current()
+        """One attempt, its socket operations held to `deadline` (see `_attempt_bounds`)."""
+        current = _attempt_bounds.current()
         token = current.set(deadline)
         try:
             return self._transport.handle_request(request)

@@ -9,13 +9,15 @@ lists as repeated flags, objects as JSON, the whole body as `--body @file`).
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from instantly._cli._operation_commands import flag_name, resource_word
+from instantly._cli._operation_commands import flag_name, overridden, resource_word
 from instantly._operation import operation
+from instantly_api.resources import RESOURCES
 from instantly_api.resources._commands import COMMANDS
 
 from tests.contract._resource_calls import (
@@ -29,7 +31,18 @@ from tests.contract._resource_calls import (
 __all__ = ["HELPER_ACCOUNT", "Row", "argv_for", "library_call", "operation_rows"]
 
 HELPER_ACCOUNT = "user@example.com"  # the account a replaced operation acts on when none is given
-Row = tuple[str, str, str, str]  # resource attribute, command, method ('' if replaced), id
+Row = tuple[str, str, str, str]  # resource attribute, command, method, operationId
+
+
+def _client_class(attribute: str) -> type:
+    """The sync resource class a client has for `attribute` (hand-written where helpers are)."""
+    from instantly.resources._with_helpers import HELPER_MODULES
+
+    module_name, sync_name, _ = RESOURCES[attribute]
+    cls: type = getattr(
+        importlib.import_module(HELPER_MODULES.get(attribute, module_name)), sync_name
+    )
+    return cls
 
 
 def operation_rows() -> list[Row]:
@@ -45,7 +58,7 @@ def library_call(row: Row) -> ExampleCall:
     """The example call of the operation's method; for an operation a helper replaces, the
     spec's example as the generated method would have taken it (path values, then fields)."""
     attribute, _, method, operation_id = row
-    if method:
+    if not overridden(_client_class(attribute), method):
         call = example_call(ResourceMethod(attribute, method, operation_id))
         assert call is not None, f"{operation_id}: no example call"
         return call

@@ -392,7 +392,7 @@ def _arguments(args: argparse.Namespace, op: Operation) -> tuple[list[Any], dict
     return positional, keywords
 
 
-def _overridden(cls: type, method: str) -> bool:
+def overridden(cls: type, method: str) -> bool:
     """Whether a hand-written subclass replaces the generated resource class's `method`."""
     for base in cls.__mro__:
         if base.__module__.startswith("instantly_api.resources."):
@@ -404,7 +404,7 @@ def _invoke(ctx: Context, attribute: str, method: str, op: Operation) -> Any:
     """What the library returns for this command line's arguments."""
     positional, keywords = _arguments(ctx.args, op)
     resource = getattr(ctx.client(), attribute)
-    if not _overridden(type(resource), method):
+    if not overridden(type(resource), method):
         return getattr(resource, method)(*positional, **keywords)
     # A hand-written helper overrides the generated method (its own arguments and result): send
     # the operation as the generated method would have.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._deadline import capped
+from .._attempt_bounds import capped
 from .._errors import UnexpectedStateError
 from .._operation import operation
 from .._plans import ENVIRONMENT, Call, Plan, Sleep

@@ -82,6 +82,8 @@ class AsyncClientResources(
 
 
 for _attribute in HELPER_MODULES:
+    if _attribute not in RESOURCES:  # a client generated from another spec (a synthetic one)
+        continue
     for _cls, _is_async in ((ClientResources, False), (AsyncClientResources, True)):
         _property = _hand_written(_attribute, _is_async)
         setattr(_cls, _attribute, _property)
