@@ -351,6 +351,14 @@ class BodyDecoder:
         """The decoded pieces the stages still hold once the raw body has ended."""
         return self._counted(self._flushed(0))
 
+    def pieces(self, chunk: bytes) -> Iterable[bytes]:
+        """What to hand on for one raw chunk: itself, counted, or its decoded pieces."""
+        return (self.count(chunk),) if not self._stages else self.feed(chunk)
+
+    def tail(self) -> Iterable[bytes]:
+        """What to hand on once the raw body has ended (nothing for an unencoded body)."""
+        return () if not self._stages else self.finish()
+
     def _through(self, stage: int, data: bytes) -> Iterator[bytes]:
         if stage == len(self._stages):
             if data:

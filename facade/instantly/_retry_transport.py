@@ -26,7 +26,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeAlias, TypedDict, TypeVar
+from typing import Any, Final, Generic, TypeAlias, TypedDict, TypeVar
 
 import httpx
 
@@ -503,74 +503,65 @@ def _overdue(deadline: AttemptDeadline, request: httpx.Request) -> httpx.ReadTim
     )
 
 
-class _BoundedStream(httpx.SyncByteStream):
-    """A response body, decoded and capped (`BodyDecoder`), its waits bounded (`_BodyBudget`)."""
+_Stream = TypeVar("_Stream", httpx.SyncByteStream, httpx.AsyncByteStream)
 
-    def __init__(
-        self, stream: httpx.SyncByteStream, budget: _BodyBudget, decoder: BodyDecoder
-    ) -> None:
-        self._stream = stream
+
+class _BodyParts(Generic[_Stream]):
+    """What both bounded streams hold: the raw stream, its wait budget, its decoder."""
+
+    def __init__(self, stream: _Stream, budget: _BodyBudget, decoder: BodyDecoder) -> None:
+        self._stream: _Stream = stream
         self._budget = budget
         self._decoder = decoder
 
+
+class _BoundedStream(_BodyParts[httpx.SyncByteStream], httpx.SyncByteStream):
+    """A response body, decoded and capped (`BodyDecoder`), its waits bounded (`_BodyBudget`)."""
+
     def __iter__(self) -> Iterator[bytes]:
-        chunks, budget, decoder = iter(self._stream), self._budget, self._decoder
-        decoder.start()
-        plain = decoder.plain
+        self._decoder.start()
+        chunks = iter(self._stream)
+        while (chunk := self._next(chunks)) is not None:
+            yield from self._decoder.pieces(chunk)
+        yield from self._decoder.tail()
+
+    def _next(self, chunks: Iterator[bytes]) -> bytes | None:
+        """The next raw chunk (None at the end), its wait held to the attempt's deadline."""
+        budget = self._budget
+        deadline = budget.next_deadline()
+        if deadline is None:
+            return budget.settle(None, _next_chunk(chunks))
         current = _attempt_bounds.current()
-        started: float | None = None
-        while True:
-            deadline = budget.next_deadline()
-            if deadline is None:
-                outcome = _next_chunk(chunks)
-            else:
-                token = current.set(deadline)
-                started = budget.start()
-                try:
-                    outcome = _next_chunk(chunks)
-                finally:
-                    current.reset(token)
-            if (chunk := budget.settle(started, outcome)) is None:
-                break
-            if plain:
-                yield decoder.count(chunk)
-            else:
-                yield from decoder.feed(chunk)
-        if not plain:
-            yield from decoder.finish()
+        token = current.set(deadline)
+        started = budget.start()
+        try:
+            outcome = _next_chunk(chunks)
+        finally:
+            current.reset(token)
+        return budget.settle(started, outcome)
 
     def close(self) -> None:
         self._stream.close()
 
 
-class _AsyncBoundedStream(httpx.AsyncByteStream):
-    """Async `_BoundedStream`."""
-
-    def __init__(
-        self, stream: httpx.AsyncByteStream, budget: _BodyBudget, decoder: BodyDecoder
-    ) -> None:
-        self._stream = stream
-        self._budget = budget
-        self._decoder = decoder
+class _AsyncBoundedStream(_BodyParts[httpx.AsyncByteStream], httpx.AsyncByteStream):
+    """Async `_BoundedStream`: the same decoding and budget, the wait under `asyncio.timeout`."""
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        chunks, budget, decoder = aiter(self._stream), self._budget, self._decoder
-        decoder.start()
-        plain = decoder.plain
-        while True:
-            deadline = budget.next_deadline()
-            started = budget.start()
-            outcome = await _anext_chunk(chunks, deadline, budget.request)
-            if (chunk := budget.settle(started, outcome)) is None:
-                break
-            if plain:
-                yield decoder.count(chunk)
-                continue
-            for piece in decoder.feed(chunk):
+        self._decoder.start()
+        chunks = aiter(self._stream)
+        while (chunk := await self._next(chunks)) is not None:
+            for piece in self._decoder.pieces(chunk):
                 yield piece
-        if not plain:
-            for piece in decoder.finish():
-                yield piece
+        for piece in self._decoder.tail():
+            yield piece
+
+    async def _next(self, chunks: AsyncIterator[bytes]) -> bytes | None:
+        """The next raw chunk (None at the end), its wait held to the attempt's deadline."""
+        budget = self._budget
+        deadline = budget.next_deadline()
+        started = budget.start()
+        return budget.settle(started, await _anext_chunk(chunks, deadline, budget.request))
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -583,24 +574,14 @@ def _bounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
     when it was made: it is left as it is.
     """
     stream = response.stream
-    if isinstance(stream, httpx.SyncByteStream) and not isinstance(stream, httpx.ByteStream):
-        response.stream = _BoundedStream(
-            stream,
-            _BodyBudget(attempts),
-            BodyDecoder.of(response, attempts.request, attempts.max_response_bytes),
-        )
-    return response
-
-
-def _abounded(response: httpx.Response, attempts: _Attempts) -> httpx.Response:
-    """Async `_bounded`."""
-    stream = response.stream
-    if isinstance(stream, httpx.AsyncByteStream) and not isinstance(stream, httpx.ByteStream):
-        response.stream = _AsyncBoundedStream(
-            stream,
-            _BodyBudget(attempts),
-            BodyDecoder.of(response, attempts.request, attempts.max_response_bytes),
-        )
+    if isinstance(stream, httpx.ByteStream):
+        return response
+    budget = _BodyBudget(attempts)
+    decoder = BodyDecoder.of(response, attempts.request, attempts.max_response_bytes)
+    if isinstance(stream, httpx.SyncByteStream):
+        response.stream = _BoundedStream(stream, budget, decoder)
+    elif isinstance(stream, httpx.AsyncByteStream):
+        response.stream = _AsyncBoundedStream(stream, budget, decoder)
     return response
 
 
@@ -726,7 +707,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             raise
 
     async def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
-        steps = _Driver(attempts, _abounded)
+        steps = _Driver(attempts, _bounded)
         while (step := steps.next()) is not None:
             if isinstance(step, _Send):
                 steps.outcome = await self._attempt(request, attempts.deadline)
