@@ -45,8 +45,22 @@ def _reference_pages() -> dict[str, str]:
         if not import_map[name].startswith(".models")
     ]
     errors = [f"::: instantly._errors.{name}" for name in _errors.__all__]
+    from instantly.resources._with_helpers import HELPER_MODULES
+    from instantly_api.resources import RESOURCES
+
+    helpers = [  # each module: its helpers as functions (bound as methods of both clients' classes)
+        f"## client.{attribute}\n\n::: {module}\n    options:\n      show_root_heading: false"
+        for attribute, module in HELPER_MODULES.items()
+        if attribute in RESOURCES
+    ]
     return {
-        "reference/clients.md": "# Clients and helpers\n\n" + "\n\n".join(clients) + "\n",
+        "reference/clients.md": "# Clients\n\n" + "\n\n".join(clients) + "\n",
+        "reference/helpers.md": (
+            "# Helpers\n\nThe methods written by hand, beside the generated ones of "
+            "[api.md](../api.md) (a helper with an operation's name stands for it).\n\n"
+            + "\n\n".join(helpers)
+            + "\n"
+        ),
         "reference/errors.md": "# Errors\n\n" + "\n\n".join(errors) + "\n",
         "reference/testing.md": "# The fake Instantly\n\n::: instantly.testing\n",
         "reference/webhooks.md": "# Webhooks\n\n::: instantly.webhooks\n",
