@@ -293,35 +293,35 @@ class _Namer:
         self.resolved: dict[str, str] = {}  # table key -> existing component it is
 
     def name(self, site: ResultSite, item: str | None) -> str:
-        """The reviewed name for `site`, else the proposed one (with a note). Under the table, a
-        name that is already a model's stops the build; a spec the table does not describe (a
-        synthetic one) gets the proposal with a numeric suffix instead."""
+        """The reviewed name for `site`, else the proposed one (with a note). A name that is
+        already a model's gets a numeric suffix, with a note under the table for a reviewer:
+        one result never stops the build (a new spec may bring a component of that name)."""
         if self.table is not None and site.key in self.table:
             self.used.add(site.key)
-            name = self.table[site.key]
-            if class_name_key(name) in self.taken:
-                raise ModelNameError(
-                    f"model_names.json names {site.key!r} {name!r}, but a model of that name "
-                    f"exists already; give it another name there"
+            reviewed = self.table[site.key]
+            name = self._unique(reviewed)
+            if name != reviewed:
+                self.notes.append(
+                    f"WARNING: model_names.json names {site.key!r} {reviewed!r}, but a model of "
+                    f"that name exists already; named {name!r} until it gets another name there"
                 )
             return name
         wanted = propose_result_name(site.operation_id, site.kind, item)
-        if self.table is None:
-            name, suffix = wanted, 2
-            while name in self.schemas or class_name_key(name) in self.taken:
-                name, suffix = f"{wanted}{suffix}", suffix + 1
-            return name
-        if class_name_key(wanted) in self.taken:
-            raise ModelNameError(
-                f"result {site.key!r} ({site.generated_name}) has no reviewed name, and the "
-                f"name proposed for it, {wanted!r}, is already a model's; name it in "
-                f"model_names.json"
+        name = self._unique(wanted)
+        if self.table is not None:
+            clash = f" ({wanted!r} is already a model's)" if name != wanted else ""
+            self.notes.append(
+                f"result {site.key!r} ({site.generated_name}) has no reviewed name in "
+                f"model_names.json; named {name!r} as proposed{clash}"
             )
-        self.notes.append(
-            f"result {site.key!r} ({site.generated_name}) has no reviewed name in "
-            f"model_names.json; named {wanted!r} as proposed"
-        )
-        return wanted
+        return name
+
+    def _unique(self, wanted: str) -> str:
+        """`wanted`, or with the first numeric suffix (2, 3, ...) no model has."""
+        name, suffix = wanted, 2
+        while name in self.schemas or class_name_key(name) in self.taken:
+            name, suffix = f"{wanted}{suffix}", suffix + 1
+        return name
 
     def place(self, site: ResultSite, item: str | None) -> str:
         """Make the site a `$ref` (to an identical component, else a new one); its class name."""
@@ -350,9 +350,10 @@ def name_result_types_from(
     """Apply the rule with `model_names` (its table only when `spec` documents its server).
 
     Returns how many results were named and the names given (table key -> class name).
-    A name (reviewed, or proposed for a result the table lacks) that is already a model's
-    raises `ModelNameError`; a result the table lacks is named as proposed, with a note; an entry
-    naming a result the spec does not have (or one that is an existing component) is a note.
+    A name (reviewed, or proposed for a result the table lacks) that is already a model's gets a
+    numeric suffix and a note; a result the table lacks is named as proposed, with a note; an
+    entry naming a result the spec does not have (or one that is an existing component) is a
+    note.
     """
     table = (
         model_names.names
