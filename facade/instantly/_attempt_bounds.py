@@ -34,6 +34,7 @@ not be decoded within the cap.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import time
 import zlib
@@ -44,6 +45,7 @@ from typing import Any, Final
 import httpcore
 import httpx
 
+from ._config import LOGGER_NAME
 from ._errors import ResponseTooLargeError
 
 __all__ = [
@@ -226,8 +228,17 @@ def install(transport: Any) -> Any:
     """
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, DeadlineBackend):
+    if isinstance(backend, DeadlineBackend):
+        return transport
+    if isinstance(backend, httpcore.NetworkBackend):
         pool._network_backend = DeadlineBackend(backend)  # type: ignore[union-attr]
+    else:  # said, not silent: a slow server's headers are then bounded per read only
+        logging.getLogger(LOGGER_NAME).warning(
+            "this httpx/httpcore keeps its connection pool where instantly-client does not look "
+            "(%s); each attempt's overall deadline is not enforced on the sync client, only "
+            "httpx's per-read timeouts",
+            type(transport).__name__,
+        )
     return transport
 
 

@@ -143,3 +143,25 @@ async def test_an_async_job_wait_against_a_dripping_server_ends_near_its_wait_ti
             with stopwatch() as elapsed, pytest.raises(JobTimeoutError):
                 await asyncio.wait_for(client.jobs.wait(JOB_ID, wait_timeout=2), timeout=_LIFETIME)
     assert elapsed[0] < 5.0
+
+
+def test_the_deadline_backend_is_installed_in_the_client_s_own_pool() -> None:
+    from instantly._attempt_bounds import DeadlineBackend, install
+
+    transport = install(httpx.HTTPTransport())
+    assert isinstance(transport._pool._network_backend, DeadlineBackend)
+    assert install(transport) is transport  # installed once
+    assert not isinstance(transport._pool._network_backend._backend, DeadlineBackend)
+
+
+def test_a_pool_of_another_shape_is_said_in_a_warning_not_skipped_silently(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from instantly._attempt_bounds import install
+
+    class Elsewhere:  # an httpx that keeps its pool under another name
+        pass
+
+    with caplog.at_level("WARNING", logger="instantly"):
+        install(Elsewhere())
+    assert "deadline is not enforced on the sync client" in caplog.text
