@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
 from instantly import APITimeoutError, AsyncInstantly, Instantly, JobTimeoutError
 
