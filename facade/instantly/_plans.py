@@ -105,7 +105,7 @@ ENVIRONMENT = Environment()
 NO_WAIT = Sleep(0.0)  # "go on now": a pause point without a pause, allocated once
 
 Effect: TypeAlias = Call | Sleep | Environment | MakeHandles | Send | Discard
-Plan: TypeAlias = Generator[Any, Any, T]
+Plan: TypeAlias = Generator[Effect, Any, T]
 
 
 def _advance(step: Callable[[Any], Any], arg: Any) -> tuple[Any, bool]:

@@ -146,6 +146,17 @@ async def test_an_async_job_wait_against_a_dripping_server_ends_near_its_wait_ti
     assert elapsed[0] < 5.0
 
 
+def test_a_job_handle_wait_against_a_dripping_server_ends_near_its_wait_timeout() -> None:
+    with (
+        _server(_drip_headers) as base_url,
+        _sync(base_url, max_retries=0) as client,  # the default timeout: 30 s per attempt
+        stopwatch() as elapsed,
+        pytest.raises(JobTimeoutError),
+    ):
+        client.jobs.handle(JOB_ID).wait(wait_timeout=2)  # the handle's own fetch, same wait plan
+    assert elapsed[0] < 4.0 + 1.0
+
+
 def test_the_deadline_backend_is_installed_in_the_client_s_own_pool() -> None:
     from instantly._attempt_bounds import DeadlineBackend, install
 
