@@ -53,6 +53,7 @@ from ._errors import (
     UnexpectedStateError,
 )
 from ._facts import JOB_TERMINAL_STATUSES, JobStatus
+from ._operation import operation
 from ._plans import Call, Plan, Sleep
 
 __all__ = [
@@ -430,9 +431,7 @@ class JobWait(Generic[J]):
 
 
 def job_call(job_id: str) -> Call:
-    """The call that fetches the state of job `job_id`."""
-    from ._operation import operation
-
+    """The call that fetches the state of job `job_id` (its operation loads on first use)."""
     return Call(operation(GET_JOB), {"id": job_id}, {})
 
 
