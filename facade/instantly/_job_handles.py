@@ -1,32 +1,34 @@
 """Handles on background jobs: refresh one, wait for one, wait for several together.
 
 `JobHandle`/`AsyncJobHandle` need only a job id and a `fetch(job_id) -> job` callable, so a handle
-can be rebuilt from a bare id in another process. Every decision (schedule, deadline, outcome,
-transient errors, progress) is made by `_polling.JobWait`; the shells here only fetch and sleep.
+can be rebuilt from a bare id in another process. Waiting is `_polling`'s plans (`wait_for_job`,
+`wait_for_jobs`: every decision, once), run by `_plans.run_sync`/`run_async`; a handle or group
+only performs their effects: the `Call` of getBackgroundJob is its handle's `fetch(job_id)`, a
+`Sleep` its `sleep`.
 
-Groups (several jobs from one split warmup call) share one deadline. The sync group polls its jobs
-in turn, each on its own schedule (always the one due soonest); the async group polls them
-concurrently. A group waits until every job has ended or the deadline has passed, then either
-returns every final state in order, or raises `JobGroupError` whose `errors` hold one
-`JobFailedError`/`JobCancelledError`/`JobTimeoutError` per job that did not succeed. An error that
-is not about a job (401, a 404 on the job id, ...) propagates at once and stops the others.
+Groups (several jobs from one split warmup call) share one deadline and poll their jobs in turn,
+each on its own schedule (always the one due soonest), the async group too: polls are seconds
+apart, so taking turns costs no time, and both sides wait the same way. A group waits until every
+job has ended or the deadline has passed, then either returns every final state in order, or
+raises `JobGroupError` whose `errors` hold one `JobFailedError`/`JobCancelledError`/
+`JobTimeoutError` per job that did not succeed. An error that is not about a job (401, a 404 on
+the job id, ...) propagates at once and stops the others.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, Generic, TypeVar, Unpack
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar, Unpack
 
 from ._aio import asyncio_sleep
-from ._attempt_bounds import capped
-from ._errors import InvalidInputError, JobError, JobGroupError, UnexpectedStateError
+from ._errors import InvalidInputError
+from ._plans import Call, Sleep, run_async, run_sync
 from ._polling import (
     Backoff,
     Clock,
     Deadline,
-    Finished,
     JobLike,
     JobWait,
     Outcome,
@@ -36,15 +38,15 @@ from ._polling import (
     job_outcome,
     job_progress,
     job_status,
+    same_job,
+    wait_for_job,
+    wait_for_jobs,
     wait_settings,
 )
 
 __all__ = ["AsyncJobGroup", "AsyncJobHandle", "JobGroup", "JobHandle", "check_job_id"]
 
 J = TypeVar("J", bound=JobLike)
-
-# How many per-job failures a `JobGroupError` message spells out before "and N more".
-_ERRORS_SHOWN: Final = 5
 
 
 def check_job_id(job_id: object) -> str:
@@ -63,10 +65,13 @@ def _check_known_job(job_id: str, job: JobLike | None) -> None:
 class _HandleState(Generic[J]):
     """What sync and async handles share: the id, the last state, and what it says."""
 
+    _sleep: Any  # each handle's own (sync or async) sleep
+
     def __init__(self, job_id: str, job: J | None, clock: Clock, rng: Rng) -> None:
         self._id = check_job_id(job_id)
         _check_known_job(self._id, job)
         self._job = job
+        self._wait: JobWait[J] | None = None  # the latest wait, whose state is newer
         self._clock = clock
         self._rng = rng
 
@@ -78,22 +83,26 @@ class _HandleState(Generic[J]):
     @property
     def job(self) -> J | None:
         """The last state fetched or given, or None if there is none yet."""
-        return self._job
+        wait = self._wait
+        return wait.job if wait is not None else self._job
 
     @property
     def status(self) -> str | None:
         """The last known status ('pending', 'success', ...), or None."""
-        return job_status(self._job) if self._job is not None else None
+        job = self.job
+        return job_status(job) if job is not None else None
 
     @property
     def progress(self) -> float | None:
         """The last known progress in percent, or None."""
-        return job_progress(self._job) if self._job is not None else None
+        job = self.job
+        return job_progress(job) if job is not None else None
 
     @property
     def done(self) -> bool:
         """Whether the last known state is terminal (success, failed or cancelled)."""
-        return self._job is not None and job_outcome(self._job) is not Outcome.CONTINUE
+        job = self.job
+        return job is not None and job_outcome(job) is not Outcome.CONTINUE
 
     def __repr__(self) -> str:
         return (
@@ -104,29 +113,21 @@ class _HandleState(Generic[J]):
     def _new_wait(
         self, deadline: Deadline, backoff: Backoff, on_progress: ProgressCallback[J] | None
     ) -> JobWait[J]:
-        """A wait starting from the last known state."""
-        return JobWait(
+        """A wait starting from the last known state; its states are this handle's from now on."""
+        wait = self._wait = JobWait(
             self._id,
             deadline=deadline,
-            job=self._job,
+            job=self.job,
             backoff=backoff,
             rng=self._rng,
             on_progress=on_progress,
         )
+        return wait
 
     def _fetched(self, job: J) -> J:
         """Keep a fetched state, after checking it is this job's (`UnexpectedStateError` if not)."""
-        if job.id != self._id:
-            raise UnexpectedStateError(
-                f"asked for job {self._id!r}, the API answered with job {job.id!r}; "
-                "not taking another job's state as this one's"
-            )
-        self._job = job
+        self._job, self._wait = same_job(self._id, job), None
         return job
-
-    def _record(self, wait: JobWait[J], job: J) -> None:
-        """Keep a fetched state, then let the wait judge it (which may raise a `JobError`)."""
-        wait.record(self._fetched(job))
 
 
 class JobHandle(_HandleState[J]):
@@ -156,31 +157,20 @@ class JobHandle(_HandleState[J]):
         Raises `JobFailedError`/`JobCancelledError` when it ends otherwise, `JobTimeoutError`
         (with the last state; the job keeps running) when `wait_timeout` seconds pass first.
         """
-        return self._drive(self._new_wait(*wait_settings(options, self._clock)))
+        wait = self._new_wait(*wait_settings(options, self._clock))
+        return run_sync(wait_for_job(wait), self._perform)
 
-    def _drive(self, wait: JobWait[J]) -> J:
-        """Run one wait to its end: sleep until each fetch is due, fetch, record."""
-        while True:
-            step = wait.next_step()
-            if isinstance(step, Finished):
-                return step.job
-            _sleep_until(step.at, wait.deadline.clock, self._sleep)
-            self._poll(wait)
-
-    def _poll(self, wait: JobWait[J]) -> None:
-        """One fetch, recorded; a non-transient error propagates."""
-        try:
-            with capped(wait.deadline.remaining()):  # the last poll ends near the deadline too
-                job = self._fetch(self._id)
-        except Exception as exc:
-            if not wait.record_error(exc):
-                raise
-        else:
-            self._record(wait, job)
+    def _perform(self, effect: Call | Sleep) -> Any:
+        """A wait's effect: the `Call` of getBackgroundJob is `fetch(id)`, `Sleep` the sleep."""
+        if isinstance(effect, Sleep):
+            return self._sleep(effect.seconds)
+        return self._fetch(self._id)
 
 
 class AsyncJobHandle(_HandleState[J]):
     """A background job, followed with an async `fetch(job_id) -> job`."""
+
+    _sleep: Callable[[float], Awaitable[object]]
 
     def __init__(
         self,
@@ -202,62 +192,35 @@ class AsyncJobHandle(_HandleState[J]):
 
     async def wait(self, **options: Unpack[WaitOptions[J]]) -> J:
         """Poll until the job succeeds and return its final state (errors as `JobHandle.wait`)."""
-        return await self._drive(self._new_wait(*wait_settings(options, self._clock)))
+        wait = self._new_wait(*wait_settings(options, self._clock))
+        return await run_async(wait_for_job(wait), self._perform)
 
-    async def _drive(self, wait: JobWait[J]) -> J:
-        """Run one wait to its end: sleep until each fetch is due, fetch, record."""
-        while True:
-            step = wait.next_step()
-            if isinstance(step, Finished):
-                return step.job
-            delay = step.at - wait.deadline.clock()
-            if delay > 0:
-                await self._sleep(delay)
-            try:
-                with capped(wait.deadline.remaining()):
-                    job = await self._fetch(self._id)
-            except Exception as exc:
-                if not wait.record_error(exc):
-                    raise
-            else:
-                self._record(wait, job)
-
-
-def _sleep_until(at: float, clock: Clock, sleep: Callable[[float], object]) -> None:
-    """Sleep until `clock()` reads `at`, if that is in the future."""
-    delay = at - clock()
-    if delay > 0:
-        sleep(delay)
-
-
-def _group_result(
-    waits: Sequence[JobWait[J]], results: Sequence[J | None], errors: dict[int, JobError]
-) -> list[J]:
-    """Every final state in order, or the `JobGroupError` naming each job that did not succeed."""
-    if errors:
-        ordered = tuple(errors[index] for index in sorted(errors))
-        shown = "; ".join(str(exc) for exc in ordered[:_ERRORS_SHOWN])
-        more = len(ordered) - _ERRORS_SHOWN
-        tail = f"; and {more} more" if more > 0 else ""
-        raise JobGroupError(
-            f"{len(ordered)} of {len(waits)} jobs did not succeed: {shown}{tail}",
-            jobs=tuple(wait.job for wait in waits),
-            errors=ordered,
-        )
-    final = [job for job in results if job is not None]
-    if len(final) != len(waits):  # unreachable: every wait ended with a result or an error
-        raise AssertionError("a job of the group ended without a result or an error")
-    return final
+    def _perform(self, effect: Call | Sleep) -> Awaitable[Any]:
+        """A wait's effect, as `JobHandle._perform`: the awaitable that performs it."""
+        if isinstance(effect, Sleep):
+            return self._sleep(effect.seconds)
+        return self._fetch(self._id)
 
 
 H = TypeVar("H", bound="_HandleState[Any]")
+S = TypeVar("S")  # how a group sleeps: sync or async
 
 
-class _GroupState(Generic[J, H]):
-    """What sync and async groups share: the handles and what their last states say."""
+class _GroupState(Generic[J, H, S]):
+    """What sync and async groups share: the handles and what their last states say.
 
-    _handles: tuple[H, ...]
-    _clock: Clock
+    `clock` and `sleep` default to those of the first handle.
+    """
+
+    _no_handle_sleep: S  # the sleep of a group without handles
+
+    def __init__(
+        self, handles: Iterable[H], *, clock: Clock | None = None, sleep: S | None = None
+    ) -> None:
+        self._handles = tuple(handles)
+        first = self._handles[0] if self._handles else None
+        self._clock: Clock = clock or (first._clock if first else time.monotonic)
+        self._sleep: S = sleep or (first._sleep if first else self._no_handle_sleep)
 
     @property
     def handles(self) -> tuple[H, ...]:
@@ -288,6 +251,11 @@ class _GroupState(Generic[J, H]):
     def __len__(self) -> int:
         return len(self._handles)
 
+    def _handle(self, call: Call) -> H:
+        """The handle whose job `call` fetches."""
+        job_id = call.args["id"]
+        return next(handle for handle in self._handles if handle.id == job_id)
+
     def _waits(self, options: WaitOptions[J]) -> list[JobWait[J]]:
         """One wait per job, all under the same deadline."""
         deadline, backoff, on_progress = wait_settings(options, self._clock)
@@ -297,23 +265,11 @@ class _GroupState(Generic[J, H]):
         return f"{type(self).__name__}({list(self._handles)!r})"
 
 
-class JobGroup(_GroupState[J, "JobHandle[J]"]):
-    """Several `JobHandle`s waited for together, under one deadline.
+class JobGroup(_GroupState[J, "JobHandle[J]", Callable[[float], object]]):
+    """Several `JobHandle`s waited for together, under one deadline (`JobGroup(handles, *,
+    clock=None, sleep=None)`: the first handle's clock and sleep by default)."""
 
-    `clock` and `sleep` default to those of the first handle.
-    """
-
-    def __init__(
-        self,
-        handles: Iterable[JobHandle[J]],
-        *,
-        clock: Clock | None = None,
-        sleep: Callable[[float], object] | None = None,
-    ) -> None:
-        self._handles = tuple(handles)
-        first = self._handles[0] if self._handles else None
-        self._clock = clock or (first._clock if first else time.monotonic)
-        self._sleep = sleep or (first._sleep if first else time.sleep)
+    _no_handle_sleep = staticmethod(time.sleep)
 
     def refresh(self) -> list[J]:
         """Fetch every job once, in order, and return the states."""
@@ -324,45 +280,20 @@ class JobGroup(_GroupState[J, "JobHandle[J]"]):
 
         Raises `JobGroupError` if any did not succeed within `wait_timeout` (module docstring).
         """
-        waits = self._waits(options)
-        results: list[J | None] = [None] * len(waits)
-        errors: dict[int, JobError] = {}
-        active = list(range(len(waits)))
-        while active:
-            due: list[tuple[float, int]] = []
-            for index in active:
-                try:
-                    step = waits[index].next_step()
-                except JobError as exc:
-                    errors[index] = exc
-                    continue
-                if isinstance(step, Finished):
-                    results[index] = step.job
-                else:
-                    due.append((step.at, index))
-            active = [index for _, index in due]
-            if not due:
-                break
-            at, index = min(due)
-            _sleep_until(at, self._clock, self._sleep)
-            try:
-                self._handles[index]._poll(waits[index])
-            except JobError as exc:
-                errors[index] = exc
-                active.remove(index)
-        return _group_result(waits, results, errors)
+        return run_sync(wait_for_jobs(self._waits(options)), self._perform)
+
+    def _perform(self, effect: Call | Sleep) -> Any:
+        """A group wait's effect: the group's sleep, or the fetch of the handle polled."""
+        if isinstance(effect, Sleep):
+            return self._sleep(effect.seconds)
+        return self._handle(effect)._perform(effect)
 
 
-class AsyncJobGroup(_GroupState[J, "AsyncJobHandle[J]"]):
-    """Several `AsyncJobHandle`s waited for concurrently, under one deadline.
+class AsyncJobGroup(_GroupState[J, "AsyncJobHandle[J]", Callable[[float], Awaitable[object]]]):
+    """Several `AsyncJobHandle`s waited for together, under one deadline, polled in turn like
+    `JobGroup`'s (`AsyncJobGroup(handles, *, clock=None, sleep=None)`, the same defaults)."""
 
-    `clock` defaults to that of the first handle; each handle sleeps with its own `sleep`.
-    """
-
-    def __init__(self, handles: Iterable[AsyncJobHandle[J]], *, clock: Clock | None = None) -> None:
-        self._handles = tuple(handles)
-        first = self._handles[0] if self._handles else None
-        self._clock = clock or (first._clock if first else time.monotonic)
+    _no_handle_sleep = staticmethod(asyncio_sleep)
 
     async def refresh(self) -> list[J]:
         """Fetch every job once, concurrently, and return the states in order."""
@@ -371,34 +302,11 @@ class AsyncJobGroup(_GroupState[J, "AsyncJobHandle[J]"]):
         return list(await asyncio.gather(*(h.refresh() for h in self._handles)))
 
     async def wait(self, **options: Unpack[WaitOptions[J]]) -> list[J]:
-        """Poll every job concurrently until all have ended; their final states in order."""
-        import asyncio  # async paths only: a sync client never loads asyncio
+        """Poll every job until all have ended; their final states in order (as `JobGroup.wait`)."""
+        return await run_async(wait_for_jobs(self._waits(options)), self._perform)
 
-        waits = self._waits(options)
-
-        async def follow(handle: AsyncJobHandle[J], wait: JobWait[J]) -> J | JobError:
-            try:
-                return await handle._drive(wait)
-            except JobError as exc:
-                return exc
-
-        tasks = [
-            asyncio.ensure_future(follow(handle, wait))
-            for handle, wait in zip(self._handles, waits, strict=True)
-        ]
-        try:
-            outcomes = await asyncio.gather(*tasks)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-        results: list[J | None] = []
-        errors: dict[int, JobError] = {}
-        for index, outcome in enumerate(outcomes):
-            if isinstance(outcome, JobError):
-                errors[index] = outcome
-                results.append(None)
-            else:
-                results.append(outcome)
-        return _group_result(waits, results, errors)
+    def _perform(self, effect: Call | Sleep) -> Awaitable[Any]:
+        """A group wait's effect, as `JobGroup._perform`: the awaitable that performs it."""
+        if isinstance(effect, Sleep):
+            return self._sleep(effect.seconds)
+        return self._handle(effect)._perform(effect)

@@ -1,9 +1,18 @@
-"""Plans: what a call does, written once for sync and async as a generator of effects.
+"""The one sync/async mechanism: plans (generators of effects) and exactly two drivers.
 
-A plan is a generator that yields effects (`Call` an operation, `Sleep`) and returns the result;
-it never sends or sleeps itself. The sync and async runners in `resources._base` perform the
-effects and send the outcome back in, so every helper (pause with verification, bulk pause in
-chunks, warmup split into jobs, waiting for jobs) is written once and runs on both clients.
+A plan is a generator that yields effects (`Call` an operation, `Sleep`, `Send` one transport
+attempt, `Discard` a response, ...) and returns its result; it never sends or sleeps itself.
+`run_sync(plan, perform)` and `run_async(plan, perform)` drive any plan: they hand each effect to
+the caller's `perform` (sync: returns the outcome; async: awaited) and send the outcome back in,
+or throw what `perform` raised into the plan at its `yield`. Every decision that sync and async
+share is therefore written once, as a plan, and each side only performs effects:
+
+- requests and retries: `_retry_transport._Attempts.steps()` (performed by the two transports);
+- helpers (pause with verification, bulk pause in chunks, warmup split into jobs): plans run by
+  the runners of `resources._base`;
+- job waiting: `_polling.wait_for_job` and `wait_for_jobs` (performed by the runners, the job
+  handles and the groups);
+- paging: `_pagination.next_page`, one plan per page (performed by the runners).
 
 A plan that starts background jobs returns `StartedJobs`; each runner turns it into its own handle
 type (`JobHandle`/`JobGroup` or their async twins), waiting first if the plan asked for it.
@@ -11,27 +20,35 @@ type (`JobHandle`/`JobGroup` or their async twins), waiting first if the plan as
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from ._operation import Call
 
 if TYPE_CHECKING:
+    import httpx
+
+    from ._attempt_bounds import AttemptDeadline
     from ._operation import Operation
     from ._polling import ProgressCallback
     from .resources._base import RequestOptions
 
 __all__ = [
     "ENVIRONMENT",
+    "NO_WAIT",
     "Call",
+    "Discard",
     "Effect",
     "Environment",
     "MakeHandles",
     "Plan",
+    "Send",
     "Sleep",
     "StartedJobs",
     "WaitRequest",
     "call",
+    "run_async",
+    "run_sync",
     "start_job",
     "started_job",
 ]
@@ -64,10 +81,68 @@ class MakeHandles:
         self.started = started
 
 
-ENVIRONMENT = Environment()
+class Send:
+    """Hand `request` to the transport once, within `deadline`; the outcome is the response or the
+    `httpx.TransportError` raised instead (one per request, its deadline set at each attempt)."""
 
-Effect: TypeAlias = Call | Sleep | Environment | MakeHandles
+    __slots__ = ("deadline", "request")
+
+    def __init__(self, request: httpx.Request) -> None:
+        self.request = request
+        self.deadline: AttemptDeadline | None = None
+
+
+class Discard:
+    """Read and close `response`, which will not be returned (it is retried)."""
+
+    __slots__ = ("response",)
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+
+ENVIRONMENT = Environment()
+NO_WAIT = Sleep(0.0)  # "go on now": a pause point without a pause, allocated once
+
+Effect: TypeAlias = Call | Sleep | Environment | MakeHandles | Send | Discard
 Plan: TypeAlias = Generator[Effect, Any, T]
+
+
+def _advance(step: Callable[[Any], Any], arg: Any) -> tuple[Any, bool]:
+    """Resume a plan with `step(arg)` (its `send` or `throw`): (next effect, False), or (its
+    result, True) once it returned."""
+    try:
+        return step(arg), False
+    except StopIteration as stop:
+        return stop.value, True
+
+
+def run_sync(plan: Generator[Any, Any, T], perform: Callable[[Any], Any]) -> T:
+    """Drive `plan` to its end: each effect to `perform`, its outcome (or error) back in."""
+    effect, done = _advance(plan.send, None)
+    while not done:
+        try:
+            outcome = perform(effect)
+        except Exception as exc:  # the plan gets it at its `yield` (and may handle it)
+            effect, done = _advance(plan.throw, exc)
+        else:
+            effect, done = _advance(plan.send, outcome)
+    result: T = effect
+    return result
+
+
+async def run_async(plan: Generator[Any, Any, T], perform: Callable[[Any], Awaitable[Any]]) -> T:
+    """`run_sync` with an async `perform`: the same stepping, each effect awaited."""
+    effect, done = _advance(plan.send, None)
+    while not done:
+        try:
+            outcome = await perform(effect)
+        except Exception as exc:
+            effect, done = _advance(plan.throw, exc)
+        else:
+            effect, done = _advance(plan.send, outcome)
+    result: T = effect
+    return result
 
 
 def call(operation: Operation, args: Mapping[str, Any], options: RequestOptions) -> Plan[Any]:

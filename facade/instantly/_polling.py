@@ -1,8 +1,11 @@
-"""The sans-I/O core of waiting for a background job: what a state means, when to poll, when to stop
+"""Waiting for background jobs, once for sync and async: what a state means, when to poll and stop
 
-Nothing here sends a request or sleeps. `JobWait` is a small state machine that the sync and async
-shells in `_job_handles.py` drive: they ask `next_step()` what to do (fetch at a given time, or
-finish), do it, and report back with `record(job)` or `record_error(exc)`. Decisions made here:
+Nothing here sends a request or sleeps. `JobWait` is a small state machine (ask `next_step()`
+what to do, report back with `record(job)` or `record_error(exc)`); `wait_for_job` (one job) and
+`wait_for_jobs` (a group) are the only loops over it, written as plans (`_plans`): they yield
+`Sleep` and the `Call` of getBackgroundJob. The runners (`jobs.wait`, waiting on started jobs),
+the job handles and the groups (`_job_handles`) run them with `_plans.run_sync`/`run_async` and
+only perform those two effects. Decisions made here:
 
 - Schedule: a known state (the job a warmup call returned) is polled again after the first
   delay; a bare job id is fetched at once. Delays grow 0.5 s, 0.75 s, ... (x1.5) up to 10 s, with
@@ -19,6 +22,11 @@ finish), do it, and report back with `record(job)` or `record_error(exc)`. Decis
   this version does not know, means keep polling.
 - `on_progress(job)` is called with the first state seen and then whenever status or progress
   changes, in the order observed.
+- A fetched state must be the asked job's (`UnexpectedStateError` otherwise, never taken as it).
+- Groups poll their jobs in turn, always the one due soonest, under one deadline; they wait until
+  every job has ended or the deadline has passed, then return every final state in order or raise
+  `JobGroupError` (one `JobFailedError`/`JobCancelledError`/`JobTimeoutError` per job that did not
+  succeed). An error that is not about a job (401, a 404 on the job id, ...) propagates at once.
 """
 
 from __future__ import annotations
@@ -26,10 +34,11 @@ from __future__ import annotations
 import enum
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Protocol, TypedDict, TypeVar
 
+from ._attempt_bounds import capped
 from ._config import DEFAULT_WAIT_TIMEOUT  # defined with the other defaults; re-exported
 from ._errors import (
     APIConnectionError,
@@ -38,13 +47,18 @@ from ._errors import (
     JobCancelledError,
     JobError,
     JobFailedError,
+    JobGroupError,
     JobTimeoutError,
     RateLimitError,
+    UnexpectedStateError,
 )
 from ._facts import JOB_TERMINAL_STATUSES, JobStatus
+from ._operation import operation
+from ._plans import Call, Plan, Sleep
 
 __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
+    "GET_JOB",
     "Backoff",
     "Clock",
     "Deadline",
@@ -58,13 +72,22 @@ __all__ = [
     "WaitOptions",
     "backoff_for",
     "is_transient_poll_error",
+    "job_call",
     "job_error",
     "job_error_message",
     "job_outcome",
     "job_progress",
     "job_status",
+    "same_job",
+    "wait_for_job",
+    "wait_for_jobs",
     "wait_settings",
 ]
+
+# The operation that fetches one job's state (its id is stable across the spec's history).
+GET_JOB: Final = "getBackgroundJob"
+# How many per-job failures a `JobGroupError` message spells out before "and N more".
+_ERRORS_SHOWN: Final = 5
 
 # Keys of `job.data` that may carry the server's reason for a failure, most specific first. The
 # spec leaves `data` open (`additionalProperties: true`), so these are looked for, not relied on.
@@ -405,3 +428,93 @@ class JobWait(Generic[J]):
             job=self.job,
             timeout=timeout,
         )
+
+
+def job_call(job_id: str) -> Call:
+    """The call that fetches the state of job `job_id` (its operation loads on first use)."""
+    return Call(operation(GET_JOB), {"id": job_id}, {})
+
+
+def same_job(job_id: str, job: J) -> J:
+    """`job`, after checking it is the state of job `job_id` (`UnexpectedStateError` if not)."""
+    found = getattr(job, "id", None)
+    if found != job_id:
+        raise UnexpectedStateError(
+            f"asked for job {job_id!r}, the API answered with job {found!r}; "
+            "not taking another job's state as this one's"
+        )
+    return job
+
+
+def _poll(wait: JobWait[J], at: float) -> Plan[None]:
+    """Sleep until `at`, fetch the job once and record it; a non-transient error propagates."""
+    delay = at - wait.deadline.clock()
+    if delay > 0:
+        yield Sleep(delay)
+    try:
+        with capped(wait.deadline.remaining()):  # the last poll ends near the deadline too
+            fetched = yield job_call(wait.job_id)
+    except Exception as exc:
+        if not wait.record_error(exc):
+            raise
+    else:
+        wait.record(same_job(wait.job_id, fetched))
+
+
+def wait_for_job(wait: JobWait[J]) -> Plan[J]:
+    """Poll until the job succeeds: its final state (the `JobError`s `JobWait` decides)."""
+    while not isinstance(step := wait.next_step(), Finished):
+        yield from _poll(wait, step.at)
+    return step.job
+
+
+def wait_for_jobs(waits: Sequence[JobWait[J]]) -> Plan[list[J]]:
+    """Poll several jobs in turn, always the one due soonest, until each has ended.
+
+    Every final state in order, or `JobGroupError` naming each job that did not succeed.
+    """
+    results: list[J | None] = [None] * len(waits)
+    errors: dict[int, JobError] = {}
+    active = list(range(len(waits)))
+    while active:
+        due: list[tuple[float, int]] = []
+        for index in active:
+            try:
+                step = waits[index].next_step()
+            except JobError as exc:
+                errors[index] = exc
+                continue
+            if isinstance(step, Finished):
+                results[index] = step.job
+            else:
+                due.append((step.at, index))
+        active = [index for _, index in due]
+        if not due:
+            break
+        at, index = min(due)
+        try:
+            yield from _poll(waits[index], at)
+        except JobError as exc:
+            errors[index] = exc
+            active.remove(index)
+    return _group_result(waits, results, errors)
+
+
+def _group_result(
+    waits: Sequence[JobWait[J]], results: Sequence[J | None], errors: dict[int, JobError]
+) -> list[J]:
+    """Every final state in order, or the `JobGroupError` naming each job that did not succeed."""
+    if errors:
+        ordered = tuple(errors[index] for index in sorted(errors))
+        shown = "; ".join(str(exc) for exc in ordered[:_ERRORS_SHOWN])
+        more = len(ordered) - _ERRORS_SHOWN
+        tail = f"; and {more} more" if more > 0 else ""
+        raise JobGroupError(
+            f"{len(ordered)} of {len(waits)} jobs did not succeed: {shown}{tail}",
+            jobs=tuple(wait.job for wait in waits),
+            errors=ordered,
+        )
+    final = [job for job in results if job is not None]
+    if len(final) != len(waits):  # unreachable: every wait ended with a result or an error
+        raise AssertionError("a job of the group ended without a result or an error")
+    return final

@@ -3,8 +3,9 @@
 They sit inside the httpx client the facade and the generated functions share, so everything sent
 through `Instantly`/`AsyncInstantly` (wrapped or reached through `.raw`) gets the same policy.
 Decisions live in `_Attempts` (sans-I/O: reads responses and errors, never sends or sleeps; its
-`steps()` is the whole request as effects) and in `_retry`/`_rate_limiter`; `RetryTransport` and
-`AsyncRetryTransport` only perform those steps (send, sleep, discard), each in its own I/O.
+`steps()` is the whole request as a plan of `_plans` effects) and in `_retry`/`_rate_limiter`;
+`RetryTransport` and `AsyncRetryTransport` run those steps with the one pair of drivers
+(`_plans.run_sync`/`run_async`) and only perform the effects (`Send`, `Sleep`, `Discard`).
 
 Each attempt has one deadline (`_attempt_bounds`): connect, informational answers, headers and the
 time spent waiting for the body's chunks all end within it, however slowly a server drips. Each
@@ -24,7 +25,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, TypeAlias, TypedDict, TypeVar
 
@@ -46,6 +47,7 @@ from ._errors import (
     RateLimitQueueTimeoutError,
     ResponseTooLargeError,
 )
+from ._plans import NO_WAIT, Discard, Plan, Send, Sleep, run_async, run_sync
 from ._rate_limiter import RateLimiter, RateLimitHeld, RateLimitWaitTooLong, Ticket
 from ._retry import (
     SUCCESS,
@@ -76,20 +78,7 @@ _E = TypeVar("_E", bound=BaseException)
 _SEND_STARTED: Final = "send_request_headers.started"
 
 
-class _Send:
-    """The effect "hand the request to the transport" (its one instance is `SEND`)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "SEND"
-
-
-SEND: Final = _Send()
-
-# What `_Attempts.steps()` yields: seconds to sleep, SEND, or a response to discard.
-Step: TypeAlias = float | _Send | httpx.Response
-# What a send gives back to the steps: the transport's response or the error it raised.
+# What a `Send` gives back to the steps: the transport's response or the error it raised.
 Outcome: TypeAlias = httpx.Response | httpx.TransportError
 
 
@@ -323,33 +312,36 @@ class _Attempts:
             "policy": s.policy, "rng": s.rng, "repeatable": self.repeatable,
         }  # fmt: skip
 
-    def steps(self, bounded: _Bound) -> Generator[Step, Outcome | None, httpx.Response]:
-        """The whole request as effects for a driver to perform, decided here once for both sides.
+    def steps(self, bounded: _Bound) -> Plan[httpx.Response]:
+        """The whole request as a plan, decided here once for both sides.
 
-        Yields a number of seconds to sleep, `SEND` (the driver hands the request to its
-        transport and sends back the response or the `httpx.TransportError` it raised), or a
-        response to discard (read and close: it is retried). Returns the response to give back;
+        Yields `Sleep` (also `NO_WAIT`: a point where a closed client stops the request), `Send`
+        (the transport gives back the response or the `httpx.TransportError` it raised), or
+        `Discard` (read and close a response: it is retried). Returns the response to give back;
         raises the detached transport error that ends the request.
         """
-        yield self.queue_wait()
+        send = Send(self.request)
+        wait = self.queue_wait()
+        yield Sleep(wait) if wait > 0 else NO_WAIT
         while True:
             while (wait := self.send_wait()) > 0:
-                yield wait
+                yield Sleep(wait)
             self.sending()
-            outcome = yield SEND
+            send.deadline = self.deadline
+            outcome = yield send
             if isinstance(outcome, httpx.Response):
                 decision = self.after_response(outcome)
                 response = bounded(outcome, self)
                 if not decision.retry:
                     return response
-                yield response
+                yield Discard(response)
             elif isinstance(outcome, httpx.TransportError):
                 decision = self.after_error(outcome)
                 if not decision.retry:
                     raise detached(outcome, self.request)
             else:  # pragma: no cover - a driver bug, not a server's doing
                 raise TypeError(f"a send's outcome is a response or a TransportError: {outcome!r}")
-            yield decision.delay
+            yield Sleep(decision.delay)
 
     def _log(self, outcome: str, decision: RetryDecision) -> RetryDecision:
         """Log the attempt (INFO when retried, DEBUG otherwise); nothing is computed if disabled."""
@@ -372,31 +364,6 @@ class _Attempts:
                 self.method, self.path, outcome, attempt, self.max_retries + 1, elapsed_ms,
             )  # fmt: skip
         return decision
-
-
-class _Driver:
-    """Steps one request's `_Attempts.steps()` for a transport: what both transports share."""
-
-    __slots__ = ("_steps", "outcome", "result")
-
-    def __init__(self, attempts: _Attempts, bounded: _Bound) -> None:
-        self._steps = attempts.steps(bounded)
-        self.outcome: Outcome | None = None  # the last send's, handed to the steps next
-        self.result: httpx.Response | None = None
-
-    def next(self) -> Step | None:
-        """The next step to perform, or None once `result` holds the response."""
-        outcome, self.outcome = self.outcome, None
-        try:
-            return self._steps.send(outcome)
-        except StopIteration as stop:
-            self.result = stop.value
-            return None
-
-    def response(self) -> httpx.Response:
-        """The response the steps returned."""
-        assert self.result is not None
-        return self.result
 
 
 class _BodyBudget:
@@ -636,22 +603,24 @@ class RetryTransport(httpx.BaseTransport):
             raise
 
     def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
-        steps = _Driver(attempts, _bounded)
-        while (step := steps.next()) is not None:
-            if isinstance(step, _Send):
-                steps.outcome = self._attempt(request, attempts.deadline)
-            elif isinstance(step, httpx.Response):
-                _discard(step)
-            else:
-                self._sleep_for(step)
-        return steps.response()
+        return run_sync(attempts.steps(_bounded), self._perform)
 
-    def _attempt(self, request: httpx.Request, deadline: AttemptDeadline | None) -> Outcome:
-        """One attempt, its socket operations held to `deadline` (see `_attempt_bounds`)."""
+    def _perform(self, effect: Send | Sleep | Discard) -> Outcome | None:
+        """Perform one effect of `_Attempts.steps()`."""
+        if isinstance(effect, Send):
+            return self._attempt(effect)
+        if isinstance(effect, Sleep):
+            self._sleep_for(effect.seconds)
+        else:
+            _discard(effect.response)
+        return None
+
+    def _attempt(self, send: Send) -> Outcome:
+        """One attempt, its socket operations held to its deadline (see `_attempt_bounds`)."""
         current = _attempt_bounds.current()
-        token = current.set(deadline)
+        token = current.set(send.deadline)
         try:
-            return self._transport.handle_request(request)
+            return self._transport.handle_request(send.request)
         except httpx.TransportError as exc:
             return exc
         finally:
@@ -707,18 +676,19 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             raise
 
     async def _send(self, request: httpx.Request, attempts: _Attempts) -> httpx.Response:
-        steps = _Driver(attempts, _bounded)
-        while (step := steps.next()) is not None:
-            if isinstance(step, _Send):
-                steps.outcome = await self._attempt(request, attempts.deadline)
-            elif isinstance(step, httpx.Response):
-                await _adiscard(step)
-            else:
-                await self._sleep_for(step)
-        return steps.response()
+        return await run_async(attempts.steps(_bounded), self._perform)
 
-    async def _attempt(self, request: httpx.Request, deadline: AttemptDeadline | None) -> Outcome:
-        """One attempt, ended by `deadline` whatever the transport (`asyncio.timeout`)."""
+    def _perform(self, effect: Send | Sleep | Discard) -> Awaitable[Outcome | None]:
+        """Perform one effect of `_Attempts.steps()` (the awaitable that does)."""
+        if isinstance(effect, Send):
+            return self._attempt(effect)
+        if isinstance(effect, Sleep):
+            return self._sleep_for(effect.seconds)
+        return _adiscard(effect.response)
+
+    async def _attempt(self, send: Send) -> Outcome:
+        """One attempt, ended by its deadline whatever the transport (`asyncio.timeout`)."""
+        request, deadline = send.request, send.deadline
         try:
             if deadline is None:
                 return await self._transport.handle_async_request(request)

@@ -12,7 +12,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import httpx
@@ -127,14 +127,24 @@ def test_each_retry_of_a_dripping_server_gets_its_own_deadline() -> None:
     assert elapsed[0] < 4.0
 
 
-def test_a_job_wait_against_a_dripping_server_ends_near_its_wait_timeout() -> None:
+# Both ways of waiting run the same wait plan: the runner's call, or the handle's own fetch.
+_SYNC_WAITS: dict[str, Callable[[Instantly], object]] = {
+    "jobs.wait": lambda client: client.jobs.wait(JOB_ID, wait_timeout=2),
+    "handle.wait": lambda client: client.jobs.handle(JOB_ID).wait(wait_timeout=2),
+}
+
+
+@pytest.mark.parametrize("wait", list(_SYNC_WAITS.values()), ids=list(_SYNC_WAITS))
+def test_a_job_wait_against_a_dripping_server_ends_near_its_wait_timeout(
+    wait: Callable[[Instantly], object],
+) -> None:
     with (
         _server(_drip_headers) as base_url,
         _sync(base_url, max_retries=0) as client,  # the default timeout: 30 s per attempt
         stopwatch() as elapsed,
         pytest.raises(JobTimeoutError),
     ):
-        client.jobs.wait(JOB_ID, wait_timeout=2)
+        wait(client)
     assert elapsed[0] < 4.0 + 1.0  # the wait, then at most one poll held to MIN_CAPPED_ATTEMPT
 
 

@@ -19,6 +19,7 @@ from instantly._errors import (
     JobGroupError,
     JobTimeoutError,
     NotFoundError,
+    UnexpectedStateError,
 )
 from instantly._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
 from instantly._warmup_selection import warmup_request_bodies, warmup_selection
@@ -205,6 +206,28 @@ def test_wait_raises_a_non_transient_error_at_once() -> None:
     assert len(server.fetches) == 1
 
 
+def test_wait_refuses_the_state_of_another_job() -> None:
+    h = handle(Server({"job-1": [running("job-2")]}), Clock())
+    with pytest.raises(UnexpectedStateError, match="answered with job 'job-2'"):
+        h.wait()
+    assert h.job is None
+
+
+def test_refresh_refuses_the_state_of_another_job() -> None:
+    h = handle(Server({"job-1": [running("job-2")]}), Clock())
+    with pytest.raises(UnexpectedStateError, match="answered with job 'job-2'"):
+        h.refresh()
+    assert h.job is None
+
+
+def test_a_handle_shows_each_state_while_it_waits() -> None:
+    statuses: list[str | None] = []
+    server = Server({"job-1": [running(progress=10), running(progress=50), succeeded()]})
+    h = handle(server, Clock())
+    h.wait(on_progress=lambda job: statuses.append(f"{h.status} {h.progress:g}"))
+    assert statuses == ["in-progress 10", "in-progress 50", "success 100"]
+
+
 def test_wait_reports_progress_changes_in_order() -> None:
     seen: list[float] = []
     server = Server(
@@ -363,10 +386,21 @@ async def test_async_group_wait_returns_every_final_state_in_order() -> None:
     assert await async_group(server, Clock(), "ab").wait() == [succeeded("a"), succeeded("b")]
 
 
-async def test_async_group_polls_jobs_concurrently() -> None:
+async def test_async_group_polls_jobs_in_turn_each_on_its_own_schedule() -> None:
+    clock = Clock()
     server = Server({"a": [running("a"), succeeded("a")], "b": [running("b"), succeeded("b")]})
-    await async_group(server, Clock(), "ab").wait()
-    assert server.fetches[:2] == ["a", "b"]
+    await async_group(server, clock, "ab").wait()
+    assert server.fetches == ["a", "b", "a", "b"]
+    assert clock.sleeps == [0.5]
+
+
+async def test_async_group_shares_one_deadline_and_reports_the_late_job_as_timed_out() -> None:
+    clock = Clock()
+    server = Server({"a": [running("a"), succeeded("a")], "b": [running("b")]})
+    with pytest.raises(JobGroupError) as info:
+        await async_group(server, clock, "ab").wait(wait_timeout=3.0)
+    assert [type(e) for e in info.value.errors] == [JobTimeoutError]
+    assert clock.now == 3.0
 
 
 async def test_async_group_raises_one_error_listing_each_failure() -> None:

@@ -2,14 +2,16 @@
 
 The generated resources (one module per tag, in `instantly_api.resources`) describe each
 operation as data (`Operation`) and call `_call`, `_paginate` or `_start_job` here; hand-written
-helpers are plans (`instantly._plans`) run by `_run`. Everything but sending and sleeping lives in
-`_RunnerCore`, once; `SyncRunner` and `AsyncRunner` only perform effects.
+helpers are plans (`instantly._plans`) run by `_run`, and a listing's pages are plans too
+(`_pagination.next_page`). Everything but sending and sleeping lives in `_RunnerCore`, once;
+`SyncRunner` and `AsyncRunner` only perform effects, with the one pair of drivers
+(`_plans.run_sync`/`run_async`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
 
 import httpx
 
@@ -21,14 +23,13 @@ from .._errors import (
     InvalidInputError,
     MalformedResponseError,
 )
-from .._operation import Operation, Prepared, operation, prepare
-from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs
+from .._operation import Operation, Prepared, prepare
+from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, run_async, run_sync
 from .._retry_transport import detached, ensure_open
 
 if TYPE_CHECKING:
     from .._deviations import DeviationLog
-    from .._job_handles import AsyncJobGroup, AsyncJobHandle, JobGroup, JobHandle
-    from .._pagination import AsyncPaginator, Page, SyncPaginator
+    from .._pagination import Page
     from .._polling import Clock, Rng
 
 __all__ = [
@@ -43,9 +44,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-# The operation every job handle polls (its id is stable across the spec's history).
-GET_JOB_OPERATION = "getBackgroundJob"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -121,51 +119,6 @@ def wait_options(result: Any) -> dict[str, Any] | None:
     }
 
 
-class Stepper:
-    """Steps a plan: the next effect, or `Stepper.DONE` once it returned (`result` holds it).
-
-    The runners loop `effect = stepper.next()` → perform → `stepper.resolve(value)` (or
-    `stepper.fail(exc)`), so what happens between effects is decided here, once.
-    """
-
-    __slots__ = ("_error", "_plan", "_value", "result")
-
-    DONE: Any = object()
-
-    def __init__(self, plan: Plan[Any]) -> None:
-        self._plan = plan
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self.result: Any = None
-
-    def next(self) -> Any:
-        """The next effect to perform, or `Stepper.DONE`."""
-        try:
-            if self._error is not None:
-                error, self._error = self._error, None
-                return self._plan.throw(error)
-            return self._plan.send(self._value)
-        except StopIteration as stop:
-            self.result = stop.value
-            return Stepper.DONE
-
-    def resolve(self, value: Any) -> None:
-        """The outcome of the last effect."""
-        self._value = value
-
-    def settle(self, perform: Callable[[Any], Any], effect: Any) -> None:
-        """Perform `effect` with `perform` and hand the outcome (value or error) to the plan."""
-        try:
-            self.resolve(perform(effect))
-        except Exception as exc:
-            self.fail(exc)
-
-    def fail(self, error: BaseException) -> None:
-        """The last effect raised: the plan gets the error at its `yield`."""
-        self._value = None
-        self._error = error
-
-
 class _Pages:
     """The calls of a listing, page after page: the same arguments, the cursor of each page."""
 
@@ -178,8 +131,13 @@ class _Pages:
         self._options = options
 
     def call(self, cursor: str | None) -> Call:
+        """The call of the page after `cursor` (None: the first)."""
         args = self._args if cursor is None else dict(self._args, starting_after=cursor)
         return Call(self._op, args, self._options)
+
+    @staticmethod
+    def page(response: Any, call: Call) -> Page[Any]:
+        return _page_of(response, call)
 
 
 def _page_of(response: Any, call: Call) -> Page[Any]:
@@ -199,6 +157,14 @@ def _page_of(response: Any, call: Call) -> Page[Any]:
         )  # fmt: skip
     cursor = getattr(response, "next_starting_after", None)
     return Page(items, cursor if isinstance(cursor, str) and cursor else None)
+
+
+class _Side(NamedTuple):
+    """A runner's own types: its job handle, job group and paginator (loaded when first asked)."""
+
+    handle: Any
+    group: Any
+    paginator: Any
 
 
 class _RunnerCore:
@@ -326,31 +292,40 @@ class _RunnerCore:
         return self.group(handles) if result.group else handles[0]
 
     def handle(self, job_id: str, job: Any = None) -> Any:
-        raise NotImplementedError  # each runner makes its own handle type
+        """A handle on a job (this runner's handle type), polled through this runner."""
+        handle_type = self._side().handle
+        return handle_type(
+            job_id, fetch=self.fetch_job, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
+        )
 
     def group(self, handles: list[Any]) -> Any:
-        raise NotImplementedError  # each runner makes its own group type
+        """Handles waited for together (this runner's group type), with the client's clock."""
+        return self._side().group(handles, clock=self.clock, sleep=self._sleep)
+
+    def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
+        """A paginator over a cursor-paged operation (the first page's request checked now)."""
+        pages = self.pages(op, args, options)
+        paginator = self._side().paginator
+        return paginator(self.send, source=pages, starting_after=pages.start, what=op.route)
+
+    @staticmethod
+    def _side() -> _Side:
+        raise NotImplementedError  # each runner's own handle, group and paginator types
 
     def fetch_job(self, job_id: str) -> Any:
         """One job's state: its value (sync), or a coroutine giving it (async)."""
-        return self.send(self.job_call(job_id))
+        from .._polling import job_call
+
+        return self.send(job_call(job_id))
 
     def send(self, call: Call) -> Any:
         raise NotImplementedError
-
-    def handle_options(self) -> dict[str, Any]:
-        """What a handle waits with: the client's clock, sleep and jitter."""
-        return {"clock": self.clock, "sleep": self._sleep, "rng": self.rng}
 
     def pages(self, op: Operation, args: Mapping[str, Any], options: Any) -> _Pages:
         """The calls of a listing's pages, the first one checked now (not at iteration)."""
         pages = _Pages(op, _with_page_size(op, args), options)
         self.check(pages.call(None))
         return pages
-
-    def job_call(self, job_id: str) -> Call:
-        """The call that fetches one background job's state."""
-        return Call(operation(GET_JOB_OPERATION), {"id": job_id}, {})
 
 
 class SyncRunner(_RunnerCore):
@@ -390,37 +365,20 @@ class SyncRunner(_RunnerCore):
         )
 
     def run(self, plan: Plan[Any]) -> Any:
-        """Drive a plan to its end; started jobs come back as handles (waited for if asked)."""
-        stepper = Stepper(plan)
-        while (effect := stepper.next()) is not Stepper.DONE:
-            stepper.settle(self._perform, effect)
-        started, wait = self.handles(stepper.result), wait_options(stepper.result)
-        if wait is not None:
+        """Drive a plan to its end; started jobs come back as handles (waited for if asked: the
+        handles' wait is the same wait plan, run by the same driver)."""
+        result = run_sync(plan, self._perform)
+        started = self.handles(result)
+        if (wait := wait_options(result)) is not None:
             started.wait(**wait)
         return started
 
-    def handle(self, job_id: str, job: Any = None) -> JobHandle[Any]:
-        """A handle on a job, polled through this runner."""
-        from .._job_handles import JobHandle
-
-        return JobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
-
-    def group(self, handles: list[Any]) -> JobGroup[Any]:
-        from .._job_handles import JobGroup
-
-        return JobGroup(handles, clock=self.clock, sleep=self._sleep)
-
-    def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> SyncPaginator[Any]:
-        """A paginator over a cursor-paged operation (the first page's request checked now)."""
+    @staticmethod
+    def _side() -> _Side:
+        from .._job_handles import JobGroup, JobHandle
         from .._pagination import SyncPaginator
 
-        pages = self.pages(op, args, options)
-
-        def fetch(cursor: str | None) -> Page[Any]:
-            call = pages.call(cursor)
-            return _page_of(self.send(call), call)
-
-        return SyncPaginator(fetch, starting_after=pages.start, what=op.route)
+        return _Side(JobHandle, JobGroup, SyncPaginator)
 
 
 class AsyncRunner(_RunnerCore):
@@ -461,39 +419,18 @@ class AsyncRunner(_RunnerCore):
 
     async def run(self, plan: Plan[Any]) -> Any:
         """Drive a plan to its end; started jobs come back as handles (waited for if asked)."""
-        stepper = Stepper(plan)
-        while (effect := stepper.next()) is not Stepper.DONE:
-            try:
-                stepper.resolve(await self._perform(effect))
-            except Exception as exc:
-                stepper.fail(exc)
-        started = self.handles(stepper.result)
-        if (wait := wait_options(stepper.result)) is not None:
+        result = await run_async(plan, self._perform)
+        started = self.handles(result)
+        if (wait := wait_options(result)) is not None:
             await started.wait(**wait)
         return started
 
-    def handle(self, job_id: str, job: Any = None) -> AsyncJobHandle[Any]:
-        """A handle on a job, polled through this runner."""
-        from .._job_handles import AsyncJobHandle
-
-        return AsyncJobHandle(job_id, fetch=self.fetch_job, job=job, **self.handle_options())
-
-    def group(self, handles: list[Any]) -> AsyncJobGroup[Any]:
-        from .._job_handles import AsyncJobGroup
-
-        return AsyncJobGroup(handles, clock=self.clock)
-
-    def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> AsyncPaginator[Any]:
-        """A paginator over a cursor-paged operation (the first page's request checked now)."""
+    @staticmethod
+    def _side() -> _Side:
+        from .._job_handles import AsyncJobGroup, AsyncJobHandle
         from .._pagination import AsyncPaginator
 
-        pages = self.pages(op, args, options)
-
-        async def fetch(cursor: str | None) -> Page[Any]:
-            call = pages.call(cursor)
-            return _page_of(await self.send(call), call)
-
-        return AsyncPaginator(fetch, starting_after=pages.start, what=op.route)
+        return _Side(AsyncJobHandle, AsyncJobGroup, AsyncPaginator)
 
 
 def plan_shell(plan: Callable[..., Plan[Any]]) -> Callable[..., Any]:

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING
 
 from instantly_api.resources import jobs as _generated
 
-from .._helpers._waiting import wait_for_job
 from .._job_handles import check_job_id
-from .._plans import Plan, StartedJobs
-from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, backoff_for
+from .._plans import ENVIRONMENT, Plan, StartedJobs
+from .._polling import DEFAULT_WAIT_TIMEOUT, Deadline, JobWait, backoff_for, wait_for_job
 from ._plan_methods import plan_method
 
 if TYPE_CHECKING:
@@ -49,11 +48,12 @@ def wait(
     check_job_id(job_id)
     timeout = DEFAULT_WAIT_TIMEOUT if wait_timeout is None else wait_timeout
     Deadline(timeout)  # checks it before anything is sent
-    backoff_for(poll_interval)
-    job: BackgroundJob = yield from wait_for_job(
-        job_id, timeout=timeout, poll_interval=poll_interval, on_progress=on_progress
+    backoff = backoff_for(poll_interval)
+    clock, rng = yield ENVIRONMENT  # the client's: waits read time and jitter from it
+    waiting: JobWait[BackgroundJob] = JobWait(
+        job_id, deadline=Deadline(timeout, clock), backoff=backoff, rng=rng, on_progress=on_progress
     )
-    return job
+    return (yield from wait_for_job(waiting))
 
 
 class Jobs(_generated.Jobs):
