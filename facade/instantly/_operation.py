@@ -1,26 +1,53 @@
-"""One API operation as the generated resource layer describes it, and how a call becomes a request.
+"""One API operation as the generated resource layer describes it: a call's request, a 2xx's result.
 
 `Operation` holds what the spec says of an operation (method, path, inputs and their constraints,
 what a 2xx parses into, whether it pages or starts a job, whether it may be repeated) as plain
 data, emitted per resource by `scripts/resource_layer`. `prepare` turns the arguments of a call
-into the parts of an httpx request after checking them; it sends nothing.
+into the parts of an httpx request after checking them; it sends nothing. `read_result` turns a
+2xx answer into what the call returns (a non-2xx is `_status_errors.status_error`'s).
+
+Reading is tolerant of what the server really sends: values that differ from the spec inside a
+usable body are kept by the generated models and reported to the client's `DeviationLog`; only a
+body no caller can use (not JSON, empty, not the declared envelope) gives
+`MalformedResponseError`, never a bare KeyError/TypeError/ValueError. Those errors are raised
+outside the `except` that caught the parser's failure, scrubbed of the request's key: neither a
+chained cause (whose message or `.doc` may hold an echoed key) nor a frame local holding the
+parsed body travels with the error a caller sees.
 """
 
 from __future__ import annotations
 
 import datetime
 import importlib
+import json
 import math
 import string
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar, cast
 from urllib.parse import quote
 
 from ._email_addresses import validate_email
 from ._errors import InvalidInputError
 from ._request_validation import check_value
 
-__all__ = ["Call", "Operation", "Prepared", "operation", "prepare", "to_json"]
+if TYPE_CHECKING:
+    import httpx
+
+    from ._deviations import DeviationLog
+    from ._errors import MalformedResponseError, ResponseDeviationError
+
+T = TypeVar("T")
+
+__all__ = [
+    "Call",
+    "Operation",
+    "Prepared",
+    "operation",
+    "parse_success",
+    "prepare",
+    "read_result",
+    "to_json",
+]
 
 
 class Operation:
@@ -247,6 +274,166 @@ def prepare(operation: Operation, args: Mapping[str, Any]) -> Prepared:
         # spec declares as null (DELETE /api/v2/accounts/{email}) is not sent: nothing to check.
         check_value(body_schema, {}, "")
     return Prepared(url, params, body)
+
+
+# What a 2xx parses into when the spec promises no model: nothing to parse in an empty body.
+_NO_BODY: Final = (("builtins", "object"), ("builtins", "NoneType"))
+_RAW: Final = ("httpx", "Response")  # an operation without a declared 2xx, or a generic method
+
+# What the generated models raise when a body does not have the promised shape.
+_PARSE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+_collector: Any = None  # instantly_api._tolerance.collect, loaded with the first answer
+
+
+def _collect() -> Any:
+    """The generated package's deviation collector (imported at the first answer, not at import)."""
+    global _collector
+    if _collector is None:
+        from instantly_api._tolerance import collect
+
+        _collector = collect
+    return _collector
+
+
+def read_result(
+    operation: Operation,
+    client: Callable[[], object],
+    response: httpx.Response,
+    *,
+    deviations: DeviationLog | None = None,
+    strict: bool = False,
+) -> Any:
+    """What a 2xx answer to `operation` gives: the raw response when the spec declares no body
+    to parse, None for an empty body where no model is promised, else the parsed model
+    (`parse_success`, with the generated client `client()` gives, made only then)."""
+    returns = operation.returns
+    if returns == _RAW:
+        return response  # the spec declares no 2xx body to parse: the response as it came
+    if not response.content and returns in _NO_BODY:
+        return None  # a 204 (or an empty 2xx) where the spec promises no model
+    # The request's method and path name it in an error only: not read for a good answer.
+    return parse_success(
+        operation.parser(), client(), response, operation.result_class(),
+        deviations=deviations, operation_id=operation.id, strict=strict,
+    )  # fmt: skip
+
+
+def parse_success(
+    parse: Callable[..., object],
+    client: object,
+    response: httpx.Response,
+    expected: type[T],
+    *,
+    method: str | None = None,
+    path: str | None = None,
+    deviations: DeviationLog | None = None,
+    operation_id: str | None = None,
+    strict: bool = False,
+) -> T:
+    """Parse a 2xx with the generated `_parse_response`; a body no caller can use (not JSON, an
+    empty body, not the declared envelope) → MalformedResponseError.
+
+    Values that differ from the spec inside a usable body are kept by the models and reported;
+    they go to `deviations` (the client's record, which warns once or, for a strict client or
+    with `strict`, raises `ResponseDeviationError`) under `operation_id`. Errors name `method` and
+    `path` (by default the response's request's, read only then) and are raised here, outside
+    the parser's `except` and with no parsed body in scope: see the module docstring.
+    """
+    with _collect()() as found:
+        parsed, problem = _parsed_or_problem(parse, client, response, expected)
+    if problem is None and not found:
+        return cast(T, parsed)
+    if method is None or path is None:
+        try:
+            request: httpx.Request | None = response.request
+        except RuntimeError:  # a response built without a request
+            request = None
+        method = method or (request.method if request else "?")
+        path = path or (request.url.path if request else "?")
+    if problem is None:
+        from ._deviations import DeviationLog
+
+        log = deviations if deviations is not None else DeviationLog(strict=False)
+        where = (operation_id or f"{method} {path}", method, path)
+        error = _recorded(log, where, found, response, strict=strict)
+        del found  # their values are not scrubbed yet: not in this frame when raising
+        if error is None:
+            return cast(T, parsed)
+        del parsed
+        raise error
+    del parsed, found
+    raise _malformed(response, problem, method=method, path=path)
+
+
+def _recorded(
+    log: DeviationLog,
+    where: tuple[str, str, str],
+    found: list[Any],
+    response: httpx.Response,
+    *,
+    strict: bool,
+) -> ResponseDeviationError | None:
+    """Record a response's deviations (scrubbed of the key) under (operation, method, path);
+    the error to raise if strict."""
+    from ._secrets import scrub
+    from ._status_errors import EXCERPT_MAX, excerpt, sent_key
+
+    operation_id, method, path = where
+    key = sent_key(response)
+    body = ""  # the excerpt only a strict error carries: not worked out for a page kept as sent
+    if strict or log.strict:
+        text = scrub(response.content.decode("utf-8", "replace"), key)
+        body = excerpt(text[: EXCERPT_MAX * 20], 500)
+    return log.record(
+        operation_id, found, key=key, method=method, path=path,
+        status_code=response.status_code, body=body, strict=strict,
+    )  # fmt: skip
+
+
+def _parsed_or_problem(
+    parse: Callable[..., object], client: object, response: httpx.Response, expected: type[T]
+) -> tuple[T | None, str | None]:
+    """(the parsed model, None), or (None, what is wrong with the body, already scrubbed)."""
+    try:
+        parsed = parse(client=client, response=response)
+    except json.JSONDecodeError as exc:
+        if not response.content.strip():
+            return None, "an empty body where JSON is declared"
+        return None, _scrubbed(f"not JSON: {exc.msg}", response)
+    except _PARSE_ERRORS as exc:  # the envelope is not the declared shape (not an object)
+        return None, _scrubbed(f"{type(exc).__name__}: {exc}", response)
+    if not isinstance(parsed, expected):
+        got = "no documented body" if parsed is None else type(parsed).__name__
+        return None, f"expected {expected.__name__}, got {got}"
+    return parsed, None
+
+
+def _scrubbed(text: str, response: httpx.Response) -> str:
+    """`text` without the key the response's request carried."""
+    from ._secrets import scrub
+    from ._status_errors import sent_key
+
+    scrubbed: str = scrub(text, sent_key(response))
+    return scrubbed
+
+
+def _malformed(
+    response: httpx.Response, why: str, *, method: str, path: str
+) -> MalformedResponseError:
+    """The error for a 2xx body that does not match the spec, its excerpt scrubbed of the key."""
+    from ._errors import MalformedResponseError
+    from ._secrets import scrub
+    from ._status_errors import excerpt, sent_key
+
+    text = scrub(response.content.decode("utf-8", "replace"), sent_key(response))
+    return MalformedResponseError(
+        f"{response.status_code} response does not match the spec ({why}); body: {excerpt(text)!r}",
+        status_code=response.status_code,
+        body=excerpt(text, 500),
+        method=method,
+        path=path,
+    )
 
 
 def operation(operation_id: str) -> Operation:

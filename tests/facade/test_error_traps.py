@@ -22,7 +22,7 @@ from instantly import (
     status_error_class,
 )
 from instantly._config import USER_AGENT
-from instantly._response import status_error
+from instantly._status_errors import status_error
 
 REQUEST = httpx.Request(
     "GET",

@@ -164,6 +164,6 @@ def test_a_request_without_its_operation_is_matched_by_route(fake_time: FakeTime
 @pytest.mark.parametrize(
     "call", ["client.accounts.pause(email)", "one client.leads.list(...) page"]
 )
-def test_a_call_passes_through_at_most_nine_hand_written_files(call: str) -> None:
+def test_a_call_passes_through_at_most_eight_hand_written_files(call: str) -> None:
     files = hand_written_files(routes()[call])
-    assert len(files) <= 9, files  # _plans (the one sync/async mechanism) is on every path
+    assert len(files) <= 8, files

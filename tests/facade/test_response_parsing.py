@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from instantly import MalformedResponseError
-from instantly._response import parse_success
+from instantly._operation import parse_success
 
 
 class Model:

@@ -16,7 +16,8 @@ from instantly import (
     NotFoundError,
     RateLimitError,
 )
-from instantly._response import excerpt, parse_success, status_error
+from instantly._operation import parse_success
+from instantly._status_errors import excerpt, status_error
 
 REQUEST = httpx.Request("GET", "https://api.instantly.ai/api/v2/accounts/x%40y.co")
 

@@ -29,7 +29,7 @@ import instantly_api.resources
 import pytest
 from instantly._deviations import DeviationLog
 from instantly._errors import ResponseDeviationError
-from instantly._response import parse_success
+from instantly._operation import parse_success
 from instantly_api._tolerance import Deviation, collect
 from instantly_api.client import AuthenticatedClient
 from instantly_api.types import Unset
@@ -262,7 +262,7 @@ def test_a_method_returns_a_body_missing_a_required_field_and_strict_raises(op: 
     raw = AuthenticatedClient(base_url="https://api.instantly.ai", token="k")
     log = DeviationLog(strict=False)
     parsed = parse_success(
-        op.parser(), raw, _response(body, cls), cls, deviations=log, operation=op.id
+        op.parser(), raw, _response(body, cls), cls, deviations=log, operation_id=op.id
     )
     assert parsed.to_dict() == body
     if any(f[2] for f in fields):

@@ -23,7 +23,7 @@ from .._errors import (
     InvalidInputError,
     MalformedResponseError,
 )
-from .._operation import Operation, Prepared, prepare
+from .._operation import Operation, Prepared, prepare, read_result
 from .._plans import Call, Environment, MakeHandles, Plan, StartedJobs, run_async, run_sync
 from .._retry_transport import detached, ensure_open
 
@@ -100,11 +100,6 @@ def _with_page_size(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(maximum, int):
                 out["limit"] = maximum
     return out
-
-
-# What a 2xx parses into when the spec promises no model: nothing to parse in an empty body.
-_NO_BODY = (("builtins", "object"), ("builtins", "NoneType"))
-_RAW = ("httpx", "Response")  # an operation without a declared 2xx, or a generic method
 
 
 def wait_options(result: Any) -> dict[str, Any] | None:
@@ -259,23 +254,20 @@ class _RunnerCore:
         `strict` (a helper's calls: the helper acts on the fields it reads, so a guessed value
         would be a wrong result) or a strict client raises `ResponseDeviationError` instead.
         """
-        from .._response import parse_success, status_error  # the first answer loads them
-
         if not 200 <= response.status_code < 300:
+            from .._status_errors import status_error  # the first error loads it
+
             raise status_error(response, method=request.method, path=request.url.path)
-        op = call.operation
-        if op.returns == _RAW:
-            return response  # the spec declares no 2xx body to parse: the response as it came
-        if not response.content and op.returns in _NO_BODY:
-            return None  # a 204 (or an empty 2xx) where the spec promises no model
+        return read_result(
+            call.operation, self.raw_client, response, deviations=self.deviations, strict=strict
+        )
+
+    def raw_client(self) -> object:
+        """The generated client the generated parsers read their options from (made once)."""
         raw = self._raw
         if raw is None:
             raw = self._raw = self._raw_factory()
-        # The request's method and path name it in an error only: not read for a good answer.
-        return parse_success(
-            op.parser(), raw, response, op.result_class(),
-            deviations=self.deviations, operation=op.id, strict=strict,
-        )  # fmt: skip
+        return raw
 
     def local(self, effect: Environment | MakeHandles) -> Any:
         """Effects answered without I/O: the clock and rng, or handles for started jobs."""

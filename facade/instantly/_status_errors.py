@@ -1,15 +1,9 @@
-"""From an httpx response to a result: a typed error for a non-2xx, a parsed model for a 2xx.
+"""From a non-2xx response to its typed error, tolerant of what the server really sends.
 
-Both directions are tolerant of what the server really sends. An error body that is not JSON (a
-proxy's HTML 502 page) still gives the right typed error, with a short excerpt as its message. A
-2xx body's values that differ from the spec are kept by the generated models and reported to the
-client's `DeviationLog`; only a body no caller can use (not JSON, empty, not the declared
-envelope) gives `MalformedResponseError`, never a bare KeyError/TypeError/ValueError.
-
-Text from the network is scrubbed of the request's key before it reaches an error, and errors are
-raised outside the `except` that caught the parser's failure: neither a chained cause (whose
-message or `.doc` may hold an echoed key) nor a frame local holding the parsed body travels with
-the error a caller sees.
+An error body that is not JSON (a proxy's HTML 502 page, Cloudflare's block page, an empty body)
+still gives the right typed error, with a short, tag-free excerpt as its message. Text from the
+network is scrubbed of the request's key before it reaches an error. A 2xx is read by
+`_operation.read_result`, which borrows `excerpt` and `sent_key` from here for its errors.
 """
 
 from __future__ import annotations
@@ -18,39 +12,23 @@ import html
 import json
 import re
 import time
-from collections.abc import Callable
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final
 
 import httpx
-from instantly_api._tolerance import collect
 
 from ._config import REQUEST_ID_HEADERS, USER_AGENT
-from ._deviations import DeviationLog
 from ._errors import (
     APIStatusError,
     CloudflareBlockedError,
-    MalformedResponseError,
     RateLimitError,
-    ResponseDeviationError,
     status_error_class,
 )
 from ._retry import parse_retry_after
 from ._secrets import key_of, scrub
 
-__all__ = [
-    "EXCERPT_MAX",
-    "excerpt",
-    "parse_success",
-    "request_id_of",
-    "status_error",
-]
-
-T = TypeVar("T")
+__all__ = ["EXCERPT_MAX", "excerpt", "request_id_of", "sent_key", "status_error"]
 
 EXCERPT_MAX: Final = 200
-
-# What the generated models raise when a body does not have the promised shape.
-_PARSE_ERRORS: Final = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -93,7 +71,7 @@ def _server_message(body: Any) -> str | None:
     return None
 
 
-def _sent_key(response: httpx.Response) -> str | None:
+def sent_key(response: httpx.Response) -> str | None:
     """The API key the request carried, to scrub from echoed text (None without a request)."""
     try:
         request = response.request
@@ -173,7 +151,7 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
     """
     status = response.status_code
     reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "HTTP error"
-    key = _sent_key(response)
+    key = sent_key(response)
     body: Any = scrub(_json_or_none(response), key)
     message = _server_message(body)
     text: str | None = None  # the body as text, when it is not an error object
@@ -206,102 +184,3 @@ def status_error(response: httpx.Response, *, method: str, path: str) -> APIStat
         retry_after = parse_retry_after(response.headers.get("retry-after"), now=time.time())
         return cls(message, retry_after=retry_after, **kwargs)
     return cls(message, **kwargs)
-
-
-def parse_success(
-    parse: Callable[..., object],
-    client: object,
-    response: httpx.Response,
-    expected: type[T],
-    *,
-    method: str | None = None,
-    path: str | None = None,
-    deviations: DeviationLog | None = None,
-    operation: str | None = None,
-    strict: bool = False,
-) -> T:
-    """Parse a 2xx with the generated `_parse_response`; a body no caller can use (not JSON, an
-    empty body, not the declared envelope) → MalformedResponseError.
-
-    Values that differ from the spec inside a usable body are kept by the models and reported;
-    they go to `deviations` (the client's record, which warns once or, for a strict client or
-    with `strict`, raises `ResponseDeviationError`) under `operation`. Errors name `method` and
-    `path` (by default the response's request's, read only then) and are raised here, outside
-    the parser's `except` and with no parsed body in scope: see the module docstring.
-    """
-    with collect() as found:
-        parsed, problem = _parsed_or_problem(parse, client, response, expected)
-    if problem is None and not found:
-        return cast(T, parsed)
-    if method is None or path is None:
-        try:
-            request: httpx.Request | None = response.request
-        except RuntimeError:  # a response built without a request
-            request = None
-        method = method or (request.method if request else "?")
-        path = path or (request.url.path if request else "?")
-    if problem is None:
-        log = deviations if deviations is not None else DeviationLog(strict=False)
-        where = (operation or f"{method} {path}", method, path)
-        error = _recorded(log, where, found, response, strict=strict)
-        del found  # their values are not scrubbed yet: not in this frame when raising
-        if error is None:
-            return cast(T, parsed)
-        del parsed
-        raise error
-    del parsed, found
-    raise _malformed(response, problem, method=method, path=path)
-
-
-def _recorded(
-    log: DeviationLog,
-    where: tuple[str, str, str],
-    found: list[Any],
-    response: httpx.Response,
-    *,
-    strict: bool,
-) -> ResponseDeviationError | None:
-    """Record a response's deviations (scrubbed of the key) under (operation, method, path);
-    the error to raise if strict."""
-    operation, method, path = where
-    key = _sent_key(response)
-    body = ""  # the excerpt only a strict error carries: not worked out for a page kept as sent
-    if strict or log.strict:
-        text = scrub(response.content.decode("utf-8", "replace"), key)
-        body = excerpt(text[: EXCERPT_MAX * 20], 500)
-    return log.record(
-        operation, found, key=key, method=method, path=path,
-        status_code=response.status_code, body=body, strict=strict,
-    )  # fmt: skip
-
-
-def _parsed_or_problem(
-    parse: Callable[..., object], client: object, response: httpx.Response, expected: type[T]
-) -> tuple[T | None, str | None]:
-    """(the parsed model, None), or (None, what is wrong with the body, already scrubbed)."""
-    try:
-        parsed = parse(client=client, response=response)
-    except json.JSONDecodeError as exc:
-        if not response.content.strip():
-            return None, "an empty body where JSON is declared"
-        return None, scrub(f"not JSON: {exc.msg}", _sent_key(response))
-    except _PARSE_ERRORS as exc:  # the envelope is not the declared shape (not an object)
-        return None, scrub(f"{type(exc).__name__}: {exc}", _sent_key(response))
-    if not isinstance(parsed, expected):
-        got = "no documented body" if parsed is None else type(parsed).__name__
-        return None, f"expected {expected.__name__}, got {got}"
-    return parsed, None
-
-
-def _malformed(
-    response: httpx.Response, why: str, *, method: str, path: str
-) -> MalformedResponseError:
-    """The error for a 2xx body that does not match the spec, its excerpt scrubbed of the key."""
-    text = scrub(response.content.decode("utf-8", "replace"), _sent_key(response))
-    return MalformedResponseError(
-        f"{response.status_code} response does not match the spec ({why}); body: {excerpt(text)!r}",
-        status_code=response.status_code,
-        body=excerpt(text, 500),
-        method=method,
-        path=path,
-    )
