@@ -11,7 +11,6 @@ here; the stores' `handlers()`) or, for every other operation, the spec-driven d
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections import Counter, deque
@@ -133,10 +132,9 @@ class FakeInstantly:
         self.verifications = VerificationStore(self)
         self._handlers = self._handwritten()
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
-        # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
-        self._endpoint_windows: dict[str, list[list[float]]] = {}
-        self._endpoint_limits = rate_limit is not None and endpoint_limits
-        self._time_scale = rate_limit.time_scale if rate_limit is not None else 1.0
+        # workspace limit: operationId -> its sliding windows.
+        self._rate_limit = rate_limit if endpoint_limits else None
+        self._endpoint_limiters: dict[str, ServerRateLimiter] = {}
 
     def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
         """operationId -> the hand-written answer (behaviour beyond the spec); the rest: `spec`."""
@@ -362,9 +360,10 @@ class FakeInstantly:
         if self._limiter is not None and (wait := self._limiter.acquire(now)) is not None:
             self._throttled += 1
             return _rate_limited(self._limiter.retry_after_header(wait))
-        if self._endpoint_limits and (wait := self._endpoint_wait(route, now)) is not None:
+        limiter = self._endpoint_limiter(route)
+        if limiter is not None and (wait := limiter.acquire(now)) is not None:
             self._throttled += 1
-            return _rate_limited(_retry_after(wait, self._time_scale))
+            return _rate_limited(limiter.retry_after_header(wait))
         if not self.paid_plan:
             return error_response(402, "Workspace does not have an active paid plan")
         self.jobs._settle(now)
@@ -545,29 +544,17 @@ class FakeInstantly:
 
     # -- the workspace's other stores ------------------------------------------------------------
 
-    def _endpoint_wait(self, route: SpecRoute, now: float) -> float | None:
-        """Count a request against its operation's own limits; the wait when over one."""
+    def _endpoint_limiter(self, route: SpecRoute) -> ServerRateLimiter | None:
+        """The limiter of an operation's own limits (None: it has none, or they are off)."""
         from instantly_api._endpoint_limits import ENDPOINT_LIMITS
 
         limits = ENDPOINT_LIMITS.get(route.operation.route)
-        if not limits:
+        if self._rate_limit is None or not limits:
             return None
-        windows = self._endpoint_windows.setdefault(
-            route.id,
-            [[window * self._time_scale, count, -math.inf, 0] for count, window in limits],
-        )
-        wait = 0.0
-        for window in windows:
-            length, allowed, start, count = window
-            if now >= start + length:
-                window[2], window[3] = now, 0
-            elif count >= allowed:
-                wait = max(wait, start + length - now)
-        if wait > 0:
-            return wait
-        for window in windows:
-            window[3] += 1
-        return None
+        if route.id not in self._endpoint_limiters:
+            windows = [(window, count) for count, window in limits]
+            self._endpoint_limiters[route.id] = ServerRateLimiter(self._rate_limit, windows)
+        return self._endpoint_limiters[route.id]
 
     def _has_account(self, email: str) -> bool:
         return normalize_email(email) in self._accounts
@@ -624,13 +611,6 @@ def _json_or_none(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def _retry_after(wait: float, time_scale: float) -> str:
-    """`Retry-After` for a wait: whole seconds (rounded up) at scale 1, else to the ms."""
-    if time_scale == 1.0:
-        return str(max(1, math.ceil(wait)))
-    return f"{max(wait, 0.001):.3f}"
 
 
 def _rate_limited(retry_after: str) -> FakeResponse:
