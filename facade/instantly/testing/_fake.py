@@ -36,7 +36,7 @@ from ._fake_accounts import (
     matches_search,
     normalize_email,
 )
-from ._fake_campaigns import CampaignStore
+from ._fake_campaigns import CAMPAIGN_PAUSED, CampaignStore
 from ._fake_emails import EmailStore
 from ._fake_jobs import JobControl, JobScript
 from ._fake_leads import LeadStore
@@ -122,6 +122,11 @@ class FakeInstantly:
             default_script=job_script,
         )
         self.spec = SpecStore(self)
+        self.spec.sets.update(
+            pauseAccount={"status": ACCOUNT_STATUS_PAUSED},
+            resumeAccount={"status": ACCOUNT_STATUS_ACTIVE},
+            pauseCampaign={"status": CAMPAIGN_PAUSED},
+        )
         # Accounts (by email) are kept by the spec-driven default; their tag ids beside them.
         self._accounts = self.spec.collection("/api/v2/accounts", "email").records
         self._account_tags: dict[str, frozenset[str]] = {}
@@ -146,9 +151,6 @@ class FakeInstantly:
                 )
             ),
             "listAccount": self._list_accounts,
-            "getAccount": lambda c: json_response(self._record(c.params["email"])),
-            "pauseAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_PAUSED),
-            "resumeAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_ACTIVE),
             "pauseAccounts": self._pause_accounts,
             "enableWarmupForAccounts": lambda c: self._warmup(c.body, enable=True),
             "disableWarmupForAccounts": lambda c: self._warmup(c.body, enable=False),
@@ -391,18 +393,6 @@ class FakeInstantly:
         return None
 
     # -- operations ------------------------------------------------------------------------------
-
-    def _record(self, email: str) -> dict[str, Any]:
-        record = self._accounts.get(normalize_email(email))
-        if record is None:
-            raise Rejected("Account not found", 404)
-        return record
-
-    def _set_status(self, call: Call, status: int) -> FakeResponse:
-        record = self._record(call.params["email"])
-        record["status"] = status
-        record["timestamp_updated"] = call.stamp
-        return json_response(record)
 
     def _list_accounts(self, call: Call) -> FakeResponse:
         query = call.query

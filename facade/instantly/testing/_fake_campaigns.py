@@ -96,7 +96,6 @@ class CampaignStore:
             "createCampaign": self._route_create,
             "listCampaign": self._route_list,
             "activateCampaign": self._route_activate,
-            "pauseCampaign": self._route_pause,
             "getCampaignSendingStatus": self._route_sending_status,
             "getCampaignAnalyticsOverview": self._route_analytics_overview,
             "getDailyCampaignAnalytics": self._route_analytics_daily,
@@ -136,12 +135,6 @@ class CampaignStore:
         if missing:
             raise Rejected(f"Email account(s) not found in this workspace: {', '.join(missing)}")
         record["status"] = CAMPAIGN_ACTIVE
-        record["timestamp_updated"] = call.stamp
-        return json_response(self._render(record))
-
-    def _route_pause(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        record["status"] = CAMPAIGN_PAUSED
         record["timestamp_updated"] = call.stamp
         return json_response(self._render(record))
 

@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote
 
 from ._records import Call, Rejected, unsupported
 from ._wire import FakeResponse, json_response
@@ -68,7 +67,7 @@ class VerificationStore:
         return json_response(self._render(self._requests[key], call.now))
 
     def _route_get(self, call: Call) -> FakeResponse:
-        request = self._requests.get(unquote(call.params["email"]).strip().lower())
+        request = self._requests.get(call.params["email"])  # lower-cased, as it is stored
         if request is None:
             raise Rejected("Email verification not found", 404)
         return json_response(self._render(request, call.now))

@@ -8,7 +8,9 @@ the query or the body as the operation takes them; a query parameter named like 
 the records filters on it); `patch` merges; `delete` removes; an unknown key is a 404. A
 path without records below it (`/api/v2/workspaces/current`) is one record read and merged.
 An action (`POST /x/{id}/pause`) answers its schema built from the record it names (404 if
-unknown) and its body; one that starts a background job starts a real fake job.
+unknown) and its body, after setting the fields `SpecStore.sets` gives it (the fake's facts:
+pausing sets a status); one that starts a background job starts a real fake job. A path
+parameter of `format: email` is compared case-insensitively, as Instantly stores addresses.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class SpecStore:
         self._collections: dict[str, Collection] = {}
         self._singles: dict[str, dict[str, Any]] = {}
         self._new_id = IdMaker(0x5EC)
+        self.sets: dict[str, dict[str, Any]] = {}
+        """operationId of an action -> the fields it sets on the record it names."""
 
     def collection(self, path: str, key: str = "id") -> Collection:
         """The collection at `path` (concrete: parents' ids filled in), made on first use."""
@@ -140,10 +144,7 @@ class SpecStore:
             collection = self.collection(path, route.key or "id")
             record = collection.get(key)
             if route.role == "patch":
-                record.update(body)
-                for name in record:
-                    if "updated" in name and isinstance(record[name], str):
-                        record[name] = call.stamp
+                _update(record, body, call.stamp)
             elif route.role == "delete":
                 del collection.records[key]
             return record
@@ -158,6 +159,8 @@ class SpecStore:
                 built = render(route.schema, {**owner}, self._filler(call.stamp))
                 single.update(built if isinstance(built, dict) else {})
             return {**single, **owner}
+        if route.id in self.sets:
+            _update(owner, self.sets[route.id], call.stamp)
         return {**body, **owner}
 
     def _owner(self, route: SpecRoute, params: Mapping[str, str]) -> dict[str, Any]:
@@ -192,7 +195,8 @@ def read_request(
     against the operation's request schema; `Rejected` (400) with Ajv's message at the first
     problem. `body` is None when the request had none."""
     schema = route.operation.schema
-    decoded = {name: unquote(value) for name, value in params.items()}
+    formats = {n: s.get("format") for n, s in schema.get("path", {}).get("properties", {}).items()}
+    decoded = {n: _key(unquote(v), formats.get(n)) for n, v in params.items()}
     properties: Mapping[str, Schema] = schema.get("query", {}).get("properties", {})
     query: dict[str, Any] = {}
     for name, raw in pairs:
@@ -214,6 +218,19 @@ def read_request(
     except SchemaError as error:
         raise Rejected(str(error)) from None
     return decoded, query
+
+
+def _key(value: str, form: str | None) -> str:
+    """A path parameter as records are keyed: an email address trimmed and lower-cased."""
+    return value.strip().lower() if form == "email" else value
+
+
+def _update(record: dict[str, Any], fields: Mapping[str, Any], stamp: str) -> None:
+    """Merge `fields` into `record` and stamp its `*updated*` timestamps."""
+    record.update(fields)
+    for name in record:
+        if "updated" in name and isinstance(record[name], str):
+            record[name] = stamp
 
 
 def _check_part(values: Mapping[str, Any], schema: Schema | None, where: str) -> None:
