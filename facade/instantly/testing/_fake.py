@@ -397,27 +397,48 @@ class FakeInstantly:
     def _list_accounts(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
-        any_tags, all_tags = csv_values(query.get("tag_ids")), csv_values(query.get("tag_ids_all"))
-        predicate = account_filter(query["filter"]) if "filter" in query else None
-
-        def include(key: str) -> bool:
-            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
-            return (
-                all(query.get(n, data.get(n)) == data.get(n) for n in ("status", "provider_code"))
-                and (not query.get("search") or matches_search(data, query["search"]))
-                and (predicate is None or predicate(data))
-                and (not any_tags or bool(tags & any_tags))
-                and all_tags <= tags
-            )
-
+        include = self._accounts_where(
+            search=query.get("search"),
+            named=query.get("filter"),
+            any_tag=csv_values(query.get("tag_ids")),
+            all_tags=csv_values(query.get("tag_ids_all")),
+            equal={n: query[n] for n in ("status", "provider_code") if n in query},
+        )
         keys, cursor = cursor_page(
             sorted(self._accounts),
             starting_after=query.get("starting_after"),
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
-            include=include if set(query) - {"limit", "starting_after", "skip"} else None,
+            include=include,
             skip=query.get("skip", 0),
         )
         return page_response([self._accounts[k] for k in keys], cursor)
+
+    def _accounts_where(
+        self,
+        *,
+        search: str | None = None,
+        named: str | None = None,
+        any_tag: frozenset[str] = frozenset(),
+        all_tags: frozenset[str] = frozenset(),
+        equal: Mapping[str, Any] | None = None,
+        excluded: frozenset[str] = frozenset(),
+    ) -> Callable[[str], bool]:
+        """Which accounts (by key) the list's and warmup's filters select: a `search` text, an
+        `ACC_FILTER_*` value, any of some tags, all of some tags, field values, exclusions."""
+        predicate = account_filter(named) if named else None
+
+        def include(key: str) -> bool:
+            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
+            return (
+                key not in excluded
+                and all(data.get(n) == v for n, v in (equal or {}).items())
+                and (not search or matches_search(data, search))
+                and (predicate is None or predicate(data))
+                and (not any_tag or bool(tags & any_tag))
+                and all_tags <= tags
+            )
+
+        return include
 
     def _pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
@@ -467,24 +488,14 @@ class FakeInstantly:
         return json_response(job.as_json())
 
     def _warmup_selection(self, body: dict[str, Any]) -> list[str]:
-        excluded = {normalize_email(e) for e in body.get("excluded_emails", ())}
         criteria = body.get("filter") or {}
-        predicate = account_filter(criteria["filter"]) if criteria.get("filter") else None
-        tag_id = criteria.get("tag_id")
-        search = body.get("search")
-        selected = []
-        for key in sorted(self._accounts):
-            record = self._accounts[key]
-            if key in excluded:
-                continue
-            if predicate is not None and not predicate(record):
-                continue
-            if tag_id and tag_id not in self._account_tags.get(key, frozenset()):
-                continue
-            if search and not matches_search(record, search):
-                continue
-            selected.append(key)
-        return selected
+        include = self._accounts_where(
+            search=body.get("search"),
+            named=criteria.get("filter"),
+            any_tag=frozenset([criteria["tag_id"]] if criteria.get("tag_id") else ()),
+            excluded=frozenset(normalize_email(e) for e in body.get("excluded_emails", ())),
+        )
+        return [key for key in sorted(self._accounts) if include(key)]
 
     def _list_jobs(self, call: Call) -> FakeResponse:
         query = call.query
