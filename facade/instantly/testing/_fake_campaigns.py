@@ -1,5 +1,6 @@
-"""Fake campaigns beyond the spec: created as drafts, listed by search and status, activate,
-the sending status a launch checks, and analytics computed from the fake's emails and leads.
+"""Fake campaigns beyond the spec: activate, the sending status a launch checks, and analytics
+computed from the fake's emails and leads (the spec-driven default creates them as drafts,
+lists, reads, patches, pauses and deletes them).
 
 The fake does not send email: `emails.record_sent` and `emails.receive_reply` (see
 `_emails.py`) create the traffic analytics count. Opens and clicks are not simulated (0).
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, Rejected, csv_values, emitted, page_response, unsupported
+from ._records import Call, Rejected, csv_values, emitted, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -58,9 +59,11 @@ class CampaignStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        # Kept by the spec-driven default, which serves get, patch and delete.
+        # Kept by the spec-driven default, which serves create (a draft), list, get, patch, delete.
         self._campaigns = fake.spec.collection("/api/v2/campaigns")
         self._records = self._campaigns.records
+        fake.spec.sets["createCampaign"] = {"status": CAMPAIGN_DRAFT}
+        fake.spec.unsupported["listCampaign"] = ("tag_ids", "ai_sales_agent_id")
 
     # -- seeding and inspecting -----------------------------------------------------------------
 
@@ -69,7 +72,8 @@ class CampaignStore:
         with self._fake._lock:
             stamp = self._fake._wall.at(self._fake._wall.clock())
             body = {"name": name, "campaign_schedule": {"schedules": []}, **fields}
-            return dict(self._create(body, stamp))
+            fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
+            return dict(self._fake.spec.add("/api/v2/campaigns", fields, stamp))
 
     def get(self, campaign_id: str) -> dict[str, Any]:
         """A campaign's JSON now (KeyError if absent)."""
@@ -93,8 +97,6 @@ class CampaignStore:
     def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
         """operationId -> this store's answer."""
         return {
-            "createCampaign": self._route_create,
-            "listCampaign": self._route_list,
             "activateCampaign": self._route_activate,
             "getCampaignSendingStatus": self._route_sending_status,
             "getCampaignAnalyticsOverview": self._route_analytics_overview,
@@ -103,28 +105,8 @@ class CampaignStore:
             "getDailyAccountAnalytics": self._route_account_daily,
         }
 
-    def _route_create(self, call: Call) -> FakeResponse:
-        return json_response(self._render(self._create(call.body, call.stamp)))
-
-    def _route_list(self, call: Call) -> FakeResponse:
-        query = call.query
-        unsupported(query, ("tag_ids", "ai_sales_agent_id"), "GET /api/v2/campaigns")
-        search = str(query.get("search", "")).lower()
-
-        def include(record: Mapping[str, Any]) -> bool:
-            return (
-                (not search or search in str(record["name"]).lower())
-                and query.get("status", record["status"]) == record["status"]
-                and ("exclude_status" not in query or query["exclude_status"] != record["status"])
-            )
-
-        items, cursor = self._campaigns.page(
-            query.get("starting_after"), query.get("limit", 100), include
-        )
-        return page_response(items, cursor, self._render)
-
     def _route_activate(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+        record = self._campaigns.get(call.params["id"])
         steps = [s for seq in record.get("sequences") or () for s in seq.get("steps") or ()]
         if not steps:
             raise Rejected("Campaign has no sequence steps: add at least one email to send")
@@ -140,7 +122,7 @@ class CampaignStore:
 
     def _route_sending_status(self, call: Call) -> FakeResponse:
         unsupported(call.query, ("with_ai_summary",), "GET /api/v2/campaigns/{id}/sending-status")
-        record = self._lookup(call.params["id"])
+        record = self._campaigns.get(call.params["id"])
         accounts = list(record.get("email_list") or [])
         healthy = [a for a in accounts if self._fake._account_status(a) == ACCOUNT_STATUS_ACTIVE]
         status, message = self._diagnosis(record, accounts, healthy)
@@ -271,13 +253,6 @@ class CampaignStore:
                 continue
             found.append(email)
         return found
-
-    def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-        fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
-        return self._fake.spec.add("/api/v2/campaigns", fields, stamp)
-
-    def _lookup(self, campaign_id: str) -> dict[str, Any]:
-        return self._campaigns.get(campaign_id)
 
     def _render(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return emitted(record, "Campaign")

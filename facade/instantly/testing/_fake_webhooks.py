@@ -56,8 +56,9 @@ class WebhookStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        # Kept by the spec-driven default, which serves list, get, patch and delete.
+        # Kept by the spec-driven default, which serves create, list, get, patch and delete.
         self._webhooks = fake.spec.collection("/api/v2/webhooks")
+        fake.spec.sets["createWebhook"] = {"status": WEBHOOK_ACTIVE, "timestamp_error": None}
         self._events = fake.spec.collection("/api/v2/webhook-events")  # the delivery log
         self._failures: dict[str, int] = {}
         self._new_event_id = IdMaker(0x3EE)
@@ -96,17 +97,11 @@ class WebhookStore:
     def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
         """operationId -> this store's answer."""
         return {
-            "createWebhook": self._route_create,
             "listWebhookEventTypes": self._route_event_types,
             "testWebhook": self._route_test,
             "resumeWebhook": self._route_resume,
             "listWebhookEvent": self._route_list_events,
         }
-
-    def _route_create(self, call: Call) -> FakeResponse:
-        fields = {**call.body, "status": WEBHOOK_ACTIVE, "timestamp_error": None}
-        record = self._fake.spec.add("/api/v2/webhooks", fields, call.stamp)
-        return json_response(emitted(record, "Webhook"))
 
     def _route_event_types(self, call: Call) -> FakeResponse:
         standard = [
@@ -118,7 +113,7 @@ class WebhookStore:
         return json_response({"event_types": standard + custom})
 
     def _route_test(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+        record = self._webhooks.get(call.params["id"])
         kind = record.get("event_type") or "email_sent"
         if kind == "all_events":
             kind = "email_sent"
@@ -138,7 +133,7 @@ class WebhookStore:
         return json_response(answer)
 
     def _route_resume(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+        record = self._webhooks.get(call.params["id"])
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
@@ -161,9 +156,6 @@ class WebhookStore:
         return page_response(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _lookup(self, webhook_id: str) -> dict[str, Any]:
-        return self._webhooks.get(webhook_id)
 
     def _payload(self, event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         stamp = self._fake._wall.at(self._fake._wall.clock())

@@ -5,12 +5,14 @@ holds records in creation order, keyed by the path parameter that names them. `c
 the body plus what the response schemas fill (a new id, timestamps, the workspace); `get`
 and `list` read it back (cursor pages: `limit`, `starting_after` → `next_starting_after`, in
 the query or the body as the operation takes them; a query parameter named like a field of
-the records filters on it); `patch` merges; `delete` removes; an unknown key is a 404. A
-path without records below it (`/api/v2/workspaces/current`) is one record read and merged.
-An action (`POST /x/{id}/pause`) answers its schema built from the record it names (404 if
-unknown) and its body, after setting the fields `SpecStore.sets` gives it (the fake's facts:
-pausing sets a status); one that starts a background job starts a real fake job. A path
-parameter of `format: email` is compared case-insensitively, as Instantly stores addresses.
+the records filters on it, `exclude_<field>` leaves its value out); `patch` merges; `delete`
+removes; an unknown key is a 404. A path without records below it (`/api/v2/workspaces/current`)
+is one record read and merged. An action (`POST /x/{id}/pause`) answers its schema built from
+the record it names (404 if unknown) and its body; one that starts a background job starts a
+real fake job. A path parameter of `format: email` is compared case-insensitively, as Instantly
+stores addresses. `SpecStore.sets` holds the fake's facts for some operations: the fields a
+create or an action sets (a new campaign is a draft; pausing sets a status); and
+`SpecStore.unsupported` the query fields the fake refuses rather than ignores.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
-from ._records import Call, IdMaker, Rejected
+from ._records import Call, IdMaker, Rejected, unsupported
 from ._schema import Schema, SchemaError, check, coerce_query, resolve
 from ._spec_routes import SpecRoute, item_route, routes
 from ._values import NOTHING, render
@@ -86,7 +88,9 @@ class SpecStore:
         self._singles: dict[str, dict[str, Any]] = {}
         self._new_id = IdMaker(0x5EC)
         self.sets: dict[str, dict[str, Any]] = {}
-        """operationId of an action -> the fields it sets on the record it names."""
+        """operationId of a create or an action -> the fields it sets on its record."""
+        self.unsupported: dict[str, tuple[str, ...]] = {}
+        """operationId -> query fields the fake does not implement (refused, not ignored)."""
 
     def collection(self, path: str, key: str = "id") -> Collection:
         """The collection at `path` (concrete: parents' ids filled in), made on first use."""
@@ -126,8 +130,10 @@ class SpecStore:
         """The state change of `route`, and what its answer is built from."""
         body = call.body if isinstance(call.body, dict) else {}
         path = _concrete(route.collection or route.operation.path, call.params)
+        refused = self.unsupported.get(route.id, ())
+        unsupported(call.query, refused, f"{route.operation.method} {route.operation.path}")
         if route.role == "create":
-            return self.add(path, body, call.stamp)
+            return self.add(path, {**body, **self.sets.get(route.id, {})}, call.stamp)
         if route.role == "list":
             collection = self.collection(path, route.key or "id")
             source = call.query if route.operation.pages != "body" else body
@@ -245,12 +251,14 @@ def _check_part(values: Mapping[str, Any], schema: Schema | None, where: str) ->
 
 
 def _where(query: Mapping[str, Any]) -> Callable[[dict[str, Any]], bool]:
-    """A record filter from a list's query: a field it names equals the value; `search`: some
-    value holds the text, in any case."""
+    """A record filter from a list's query: a field it names equals the value, `exclude_<field>`
+    differs from it; `search`: some value holds the text, in any case."""
     search = str(query.get("search", "")).lower()
     fields = {n: str(v) for n, v in query.items() if n != "search"}
+    excluded = {n[8:]: fields.pop(n) for n in list(fields) if n.startswith("exclude_")}
     return lambda record: (
         all(str(record.get(n, v)) == v for n, v in fields.items())
+        and all(str(record.get(n)) != v for n, v in excluded.items())
         and (not search or any(search in str(v).lower() for v in record.values()))
     )
 
