@@ -59,6 +59,16 @@ def test_lists_page_with_a_cursor_and_end_with_an_empty_page(client: httpx.Clien
     assert last == {"items": []}
 
 
+def test_a_cursor_whose_record_was_deleted_continues_where_it_sorted(
+    client: httpx.Client,
+) -> None:
+    ids = [_tag(client, f"tag {n}")["id"] for n in range(3)]
+    cursor = client.get(TAGS, params={"limit": 2}).json()["next_starting_after"]
+    client.delete(f"{TAGS}/{cursor}")
+    after = client.get(TAGS, params={"starting_after": cursor}).json()["items"]
+    assert [t["id"] for t in after] == ids[2:]
+
+
 def test_a_list_filters_on_search(client: httpx.Client) -> None:
     _tag(client, "Important")
     _tag(client, "Later")

@@ -132,6 +132,13 @@ def test_campaigns_list_in_pages_with_filters(client: httpx.Client) -> None:
     assert client.get("/api/v2/campaigns", params={"status": 1}).json()["items"] == []
 
 
+def test_campaigns_list_leaves_out_the_status_exclude_status_names(client: httpx.Client) -> None:
+    drafts = [create_campaign(client)["id"] for _ in range(2)]
+    client.post(f"/api/v2/campaigns/{drafts[0]}/pause")
+    found = client.get("/api/v2/campaigns", params={"exclude_status": 2}).json()["items"]
+    assert [c["id"] for c in found] == drafts[1:]
+
+
 def test_an_unimplemented_list_filter_is_refused_not_ignored(client: httpx.Client) -> None:
     response = client.get("/api/v2/campaigns", params={"tag_ids": "x"})
     assert response.status_code == 400

@@ -17,12 +17,11 @@ create or an action sets (a new campaign is a draft; pausing sets a status); and
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
-from ._records import Call, IdMaker, Rejected, unsupported
+from ._records import Call, IdMaker, Rejected, cursor_page, unsupported
 from ._schema import Schema, SchemaError, check, coerce_query, resolve
 from ._spec_routes import SpecRoute, item_route, routes
 from ._values import NOTHING, render
@@ -65,18 +64,17 @@ class Collection:
         *,
         newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """The records after the key `starting_after` (none after an unknown one) that
-        `include` keeps, oldest first unless `newest_first`, and the next page's cursor.
+        """The records after the key `starting_after` (see `cursor_page`) that `include` keeps,
+        oldest first unless `newest_first`, and the next page's cursor.
 
         Like Instantly, every non-empty page has a cursor, so a listing ends with an empty page.
         """
         keys = list(self.records)[:: -1 if newest_first else 1]
-        start = 0
-        if starting_after is not None:
-            start = keys.index(starting_after) + 1 if starting_after in keys else len(keys)
-        records = (self.records[k] for k in keys[start:])
-        items = list(itertools.islice(filter(include, records), limit))
-        return items, (str(items[-1][self.key]) if items else None)
+        kept = None if include is None else (lambda key: include(self.records[key]))
+        found, cursor = cursor_page(
+            keys, starting_after=starting_after, limit=limit, include=kept, descending=newest_first
+        )
+        return [self.records[key] for key in found], cursor
 
 
 class SpecStore:

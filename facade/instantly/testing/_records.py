@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -104,20 +103,19 @@ def cursor_page(
     limit: int,
     include: Callable[[str], bool] | None = None,
     skip: int = 0,
+    descending: bool = False,
 ) -> tuple[list[str], str | None]:
-    """The keys of one page of sorted `keys` and the next cursor (None when empty). The cursor is
-    the page's last key, so a page after an item removed since continues where it sorted."""
-    start = 0 if starting_after is None else bisect_right(keys, starting_after)
-    page: list[str] = []
-    for key in itertools.islice(keys, start, None):
-        if include is not None and not include(key):
-            continue
-        if skip:
-            skip -= 1
-            continue
-        page.append(key)
-        if len(page) == limit:
-            break
+    """The keys of one page and the next cursor (None when the page is empty). The cursor is the
+    page's last key; one whose item was removed since continues where it sorted (after the
+    first key past it, in ascending order unless `descending`)."""
+    start = 0
+    if starting_after in keys:
+        start = keys.index(starting_after) + 1
+    elif starting_after is not None:
+        after = starting_after
+        start = next((i for i, k in enumerate(keys) if (k < after) == descending), len(keys))
+    found = filter(include, itertools.islice(keys, start, None))
+    page = list(itertools.islice(found, skip, skip + limit))
     return page, (page[-1] if page else None)
 
 
