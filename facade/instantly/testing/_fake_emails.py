@@ -56,7 +56,16 @@ class EmailStore:
     ) -> dict[str, Any]:
         """A campaign email `eaccount` sent to `lead` now (read, counted by analytics)."""
         return self._add(
-            UE_CAMPAIGN, eaccount, eaccount, lead, subject, text, campaign_id, step, thread_id
+            UE_CAMPAIGN,
+            text,
+            eaccount=eaccount,
+            from_address_email=eaccount,
+            to_address_email_list=lead,
+            lead=lead,
+            subject=subject,
+            campaign_id=campaign_id,
+            step=step,
+            thread_id=thread_id,
         )
 
     def receive_reply(
@@ -74,15 +83,17 @@ class EmailStore:
         """A reply from `lead` to `eaccount`, received now and unread."""
         return self._add(
             UE_RECEIVED,
-            eaccount,
-            lead,
-            eaccount,
-            subject,
             text,
-            campaign_id,
-            step,
-            thread_id,
-            auto_reply=auto_reply,
+            eaccount=eaccount,
+            from_address_email=lead,
+            to_address_email_list=eaccount,
+            lead=lead,
+            subject=subject,
+            campaign_id=campaign_id,
+            step=step,
+            thread_id=thread_id,
+            is_unread=1,
+            is_auto_reply=int(auto_reply),
         )
 
     def get(self, email_id: str) -> dict[str, Any]:
@@ -173,16 +184,16 @@ class EmailStore:
         extra = ",".join(body.get("additional_recipients") or ())
         email = self._add(
             UE_SENT,
-            body["eaccount"],
-            body["eaccount"],
-            recipient + ("," + extra if extra else ""),
-            body["subject"],
             content.get("text") or content.get("html") or "",
-            original.get("campaign_id"),
-            None,
-            original["thread_id"],
-            html=content.get("html"),
-            lead=original.get("lead"),
+            content.get("html"),
+            eaccount=body["eaccount"],
+            from_address_email=body["eaccount"],
+            to_address_email_list=recipient + ("," + extra if extra else ""),
+            lead=original.get("lead") or recipient,
+            subject=body["subject"],
+            campaign_id=original.get("campaign_id"),
+            step=None,
+            thread_id=original["thread_id"],
         )
         for name in ("cc_address_email_list", "bcc_address_email_list"):
             if name in body:
@@ -203,22 +214,9 @@ class EmailStore:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _add(
-        self,
-        ue_type: int,
-        eaccount: str,
-        sender: str,
-        to: str,
-        subject: str,
-        text: str,
-        campaign_id: str | None,
-        step: str | None,
-        thread_id: str | None,
-        *,
-        auto_reply: bool = False,
-        html: str | None = None,
-        lead: str | None = None,
-    ) -> dict[str, Any]:
+    def _add(self, kind: int, text: str, html: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Store an email (`ue_type` `kind`) sent now: `fields` (addresses, subject, campaign,
+        thread) over the defaults (read, not an auto-reply, a new thread)."""
         with self._fake._lock:
             stamp = self._fake._wall.at(self._fake._wall.clock())
             email_id = self._new_id()
@@ -227,21 +225,15 @@ class EmailStore:
                 "timestamp_created": stamp,
                 "timestamp_email": stamp,
                 "message_id": f"<{email_id}@fake.instantly.test>",
-                "subject": subject,
-                "from_address_email": sender,
-                "to_address_email_list": to,
                 "body": {"text": text, "html": html or f"<div>{text}</div>"},
                 "organization_id": self._fake.workspace_id,
-                "campaign_id": campaign_id,
-                "lead": lead or (sender if ue_type == UE_RECEIVED else to),
-                "eaccount": eaccount,
-                "ue_type": ue_type,
-                "step": step,
-                "is_unread": 1 if ue_type == UE_RECEIVED else 0,
-                "is_auto_reply": 1 if auto_reply else 0,
-                "thread_id": thread_id or self._new_thread(),
+                "ue_type": kind,
+                "is_unread": 0,
+                "is_auto_reply": 0,
                 "content_preview": text[:100],
+                **fields,
             }
+            record["thread_id"] = fields.get("thread_id") or self._new_thread()
             self._records[email_id] = record
             return record
 
