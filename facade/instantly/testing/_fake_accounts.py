@@ -7,11 +7,11 @@ that schema are ever emitted (it sets `additionalProperties: false`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
+from ._records import EMAIL_SHAPE
 
 __all__ = [
     "account_filter",
@@ -24,7 +24,6 @@ __all__ = [
 WARMUP_ACTIVE: Final = 1
 WARMUP_PAUSED: Final = 0
 
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FIRST_NAMES: Final = ("John", "Maria", "Wei", "Aisha", "Lukas", "Sofia", "Kenji", "Amara")
 _LAST_NAMES: Final = ("Doe", "Garcia", "Chen", "Okafor", "Schmidt", "Rossi", "Tanaka", "Diallo")
 
@@ -80,7 +79,7 @@ def default_account(
 
 def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
     """Reject seed values the spec would not allow, naming the field and what is allowed."""
-    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+    if not isinstance(email, str) or not EMAIL_SHAPE.match(email.strip()):
         raise ValueError(f"{email!r} is not a valid email address (expected local@domain.tld)")
     from ._spec_routes import component
 

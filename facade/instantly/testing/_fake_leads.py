@@ -9,11 +9,10 @@ compared case-insensitively. The field meanings are the spec's (bulkAddLeads' 20
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
+from ._records import EMAIL_SHAPE, Call, IdMaker, Rejected, emitted, page_response, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ __all__ = ["LeadStore"]
 
 # Lead.status (x-enumDescriptions): 1 Active.
 LEAD_ACTIVE: Final = 1
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LEAD_TEXT: Final = (
     "email",
     "first_name",
@@ -129,9 +127,10 @@ class LeadStore:
         campaign, list_id = body.get("campaign"), body.get("list_id")
         self._check_target(campaign, list_id)
         email = body.get("email")
-        if email is not None and _EMAIL.match(email.strip()) is None:
+        if email is not None and EMAIL_SHAPE.match(email.strip()) is None:
             raise Rejected(f"body/email {email!r} is not a valid email address")
-        if email is not None and self._skipped(email.strip().lower(), body, campaign, list_id):
+        homes = self._homes_by_email(body).get((email or "").strip().lower(), [])
+        if email is not None and self._skipped(body, homes):
             raise Rejected("Lead already exists and a skip_if_in_* flag is set")
         lead = self._new_lead(body, campaign, list_id, call.stamp)
         return json_response(self._render(lead))
@@ -160,7 +159,7 @@ class LeadStore:
         created: list[dict[str, Any]] = []
         seen: set[str] = set()
         target = self._emails_in(campaign=campaign, list_id=list_id)
-        homes = self._homes_by_email() if any(body.get(f) for f in _SKIP_FLAGS) else {}
+        homes = self._homes_by_email(body)
         for index, lead in enumerate(body["leads"]):
             email = (lead.get("email") or "").strip()
             key = email.lower()
@@ -171,7 +170,7 @@ class LeadStore:
                 if not (lead.get("first_name") or lead.get("last_name")):
                     counts["incomplete_count"] += 1
                     continue
-            elif _EMAIL.match(email) is None:
+            elif EMAIL_SHAPE.match(email) is None:
                 counts["invalid_email_count"] += 1
                 continue
             if key:
@@ -185,7 +184,7 @@ class LeadStore:
                 if key in target:
                     counts["duplicated_leads"] += 1
                     continue
-                if self._skipped(key, body, campaign, list_id, homes):
+                if self._skipped(body, homes.get(key, [])):
                     counts["skipped_count"] += 1
                     continue
             fields = {**lead, "email": email or None}
@@ -281,35 +280,25 @@ class LeadStore:
             )
         }
 
-    def _homes_by_email(self) -> dict[str, list[tuple[Any, Any]]]:
-        """Each address (lower case) → the (campaign, list) of every lead that has it."""
+    def _homes_by_email(self, body: Mapping[str, Any]) -> dict[str, list[tuple[Any, Any]]]:
+        """Each address (lower case) → the (campaign, list) of every lead that has it: what the
+        `skip_if_in_*` flags of `body` check (none set: empty). Built once per bulk request, so a
+        1,000-lead chunk is not 1,000 scans of every lead."""
         homes: dict[str, list[tuple[Any, Any]]] = {}
-        for lead in self._leads.values():
+        for lead in self._leads.values() if any(body.get(f) for f in _SKIP_FLAGS) else ():
             if lead.get("email"):
                 key = lead["email"].lower()
                 homes.setdefault(key, []).append((lead.get("campaign"), lead.get("list_id")))
         return homes
 
-    def _skipped(
-        self,
-        key: str,
-        body: Mapping[str, Any],
-        campaign: str | None,
-        list_id: str | None,
-        index: Mapping[str, list[tuple[Any, Any]]] | None = None,
-    ) -> bool:
-        """Whether a `skip_if_in_*` flag of `body` skips this address (`index`: built once per
-        bulk request, so a 1,000-lead chunk is not 1,000 scans of every lead)."""
-        if not any(body.get(flag) for flag in _SKIP_FLAGS):
-            return False
-        homes = (index if index is not None else self._homes_by_email()).get(key, [])
-        if not homes:
-            return False
-        if body.get("skip_if_in_workspace"):
-            return True
-        if body.get("skip_if_in_campaign") and any(c for c, _ in homes):
-            return True
-        return bool(body.get("skip_if_in_list")) and any(li for _, li in homes)
+    @staticmethod
+    def _skipped(body: Mapping[str, Any], homes: list[tuple[Any, Any]]) -> bool:
+        """Whether a `skip_if_in_*` flag of `body` skips an address with these homes."""
+        return bool(homes) and bool(
+            body.get("skip_if_in_workspace")
+            or (body.get("skip_if_in_campaign") and any(c for c, _ in homes))
+            or (body.get("skip_if_in_list") and any(li for _, li in homes))
+        )
 
     def _new_lead(
         self, fields: Mapping[str, Any], campaign: str | None, list_id: str | None, stamp: str

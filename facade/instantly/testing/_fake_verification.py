@@ -6,12 +6,11 @@ which is `invalid` at once). Time is the fake's clock, so a waiter under test is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import Call, Rejected, unsupported
+from ._records import EMAIL_SHAPE, Call, Rejected, unsupported
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["VerificationStore"]
 
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RESULTS: Final = ("verified", "invalid")
 
 
@@ -60,7 +58,7 @@ class VerificationStore:
         email = call.body["email"].strip()
         key = email.lower()
         result, catch_all = self._results.get(key, ("verified", False))
-        malformed = _EMAIL.match(email) is None
+        malformed = EMAIL_SHAPE.match(email) is None
         if malformed:
             result = "invalid"
         self._requests[key] = _Request(email, call.now, result, catch_all, malformed)

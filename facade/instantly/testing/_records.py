@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from ._wire import FakeResponse, json_response
 
 __all__ = [
+    "EMAIL_SHAPE",
     "Call",
     "IdMaker",
     "Rejected",
@@ -28,6 +30,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+EMAIL_SHAPE: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # what the fake takes for an address
 
 
 class Rejected(Exception):
