@@ -50,6 +50,15 @@ def test_the_members_list_pages_through_every_sub_workspace() -> None:
     assert third == {"items": []}  # like every list of the fake, it ends with an empty page
 
 
+def test_a_deleted_membership_takes_the_workspace_out_of_the_group() -> None:
+    agency = FakeAgency(workspaces=1)
+    _, members = _get(agency, "/api/v2/workspace-group-members")
+    member = members["items"][0]["id"]  # type: ignore[index]
+    path = f"/api/v2/workspace-group-members/{member}"
+    assert agency.handle("DELETE", path, headers=AUTH).status == 200
+    assert _get(agency, "/api/v2/accounts", **{"x-as-workspace": "ws-1"})[0] == 403
+
+
 def test_the_members_list_needs_the_agency_key() -> None:
     agency = FakeAgency(workspaces=1, api_key="right")
     response = agency.handle(
