@@ -45,6 +45,16 @@ _LIST_UNSUPPORTED: Final = (
     "enrichment_status",
     "esg_code",
 )
+# What bulk add counts instead of creating a lead, and what it reports of a created one.
+_SKIP_COUNTS: Final = (
+    "in_blocklist",
+    "duplicated_leads",
+    "skipped_count",
+    "invalid_email_count",
+    "incomplete_count",
+    "duplicate_email_count",
+)
+_CREATED_FIELDS: Final = ("id", "email", "first_name", "last_name", "phone")
 _SKIP_FLAGS: Final = ("skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
 _MOVE_UNSUPPORTED: Final = (
     "filter",
@@ -145,60 +155,19 @@ class LeadStore:
         if (campaign is None) == (list_id is None):
             raise Rejected("body must have exactly one of 'campaign_id' and 'list_id'")
         self._check_target(campaign, list_id)
-        counts = dict.fromkeys(
-            (
-                "in_blocklist",
-                "duplicated_leads",
-                "skipped_count",
-                "invalid_email_count",
-                "incomplete_count",
-                "duplicate_email_count",
-            ),
-            0,
-        )
+        counts = dict.fromkeys(_SKIP_COUNTS, 0)
         created: list[dict[str, Any]] = []
         seen: set[str] = set()
         target = self._emails_in(campaign=campaign, list_id=list_id)
         homes = self._homes_by_email(body)
         for index, lead in enumerate(body["leads"]):
             email = (lead.get("email") or "").strip()
-            key = email.lower()
-            if not email:
-                if campaign is not None:
-                    counts["invalid_email_count"] += 1
-                    continue
-                if not (lead.get("first_name") or lead.get("last_name")):
-                    counts["incomplete_count"] += 1
-                    continue
-            elif EMAIL_SHAPE.match(email) is None:
-                counts["invalid_email_count"] += 1
+            refusal = self._refusal(lead, email, campaign is not None, seen, target, homes, body)
+            if refusal is not None:
+                counts[refusal] += 1
                 continue
-            if key:
-                if key in seen:
-                    counts["duplicate_email_count"] += 1
-                    continue
-                seen.add(key)
-                if key in self.blocklist or key.rpartition("@")[2] in self.blocklist:
-                    counts["in_blocklist"] += 1
-                    continue
-                if key in target:
-                    counts["duplicated_leads"] += 1
-                    continue
-                if self._skipped(body, homes.get(key, [])):
-                    counts["skipped_count"] += 1
-                    continue
-            fields = {**lead, "email": email or None}
-            record = self._new_lead(fields, campaign, list_id, call.stamp)
-            created.append(
-                {
-                    "index": index,
-                    "id": record["id"],
-                    "email": record.get("email"),
-                    "first_name": record.get("first_name"),
-                    "last_name": record.get("last_name"),
-                    "phone": record.get("phone"),
-                }
-            )
+            record = self._new_lead({**lead, "email": email or None}, campaign, list_id, call.stamp)
+            created.append({"index": index, **{k: record.get(k) for k in _CREATED_FIELDS}})
         remaining: int | None = None
         if campaign is not None:
             self.remaining_in_plan = max(0, self.remaining_in_plan - len(created))
@@ -262,6 +231,34 @@ class LeadStore:
 
     def _stamp(self) -> str:
         return self._fake._wall.at(self._fake._wall.clock())
+
+    def _refusal(
+        self,
+        lead: Mapping[str, Any],
+        email: str,
+        to_campaign: bool,
+        seen: set[str],
+        target: set[str],
+        homes: Mapping[str, list[tuple[Any, Any]]],
+        body: Mapping[str, Any],
+    ) -> str | None:
+        """The count of bulk add's answer a lead goes to instead of being created (None: it is
+        created), checked in the module docstring's order; a new address joins `seen`."""
+        key = email.lower()
+        if not email:
+            if to_campaign:
+                return "invalid_email_count"
+            return None if lead.get("first_name") or lead.get("last_name") else "incomplete_count"
+        if EMAIL_SHAPE.match(email) is None:
+            return "invalid_email_count"
+        if key in seen:
+            return "duplicate_email_count"
+        seen.add(key)
+        if key in self.blocklist or key.rpartition("@")[2] in self.blocklist:
+            return "in_blocklist"
+        if key in target:
+            return "duplicated_leads"
+        return "skipped_count" if self._skipped(body, homes.get(key, [])) else None
 
     def _check_target(self, campaign: str | None, list_id: str | None) -> None:
         if campaign is not None and not self._fake.campaigns.exists(campaign):
