@@ -54,7 +54,7 @@ from ._records import (
     unsupported,
 )
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
-from ._spec_routes import SpecRoute, match, routes
+from ._spec_routes import SpecRoute, by_id, match
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class FakeInstantly:
     def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
         """Answer an operation with your own function, after the fake's checks: `answer(call)`
         (`call.params`, `.query`, `.body`, `.stamp`) returns a `FakeResponse` or a JSON value."""
-        status = {r.id: r.status for r in routes()}[operation_id]
+        status = by_id()[operation_id].status
         with self._lock:
             self._handlers[operation_id] = lambda call: (
                 a if isinstance(a := answer(call), FakeResponse) else json_response(a, status)

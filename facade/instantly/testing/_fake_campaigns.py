@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
 from ._records import Call, Rejected, csv_values, emitted, unsupported
+from ._schema import resolve
+from ._spec_routes import by_id
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -33,25 +35,6 @@ CAMPAIGN_COMPLETED: Final = 3
 UE_CAMPAIGN: Final = 1
 UE_RECEIVED: Final = 2
 UE_SENT: Final = 3
-
-# Counts the fake does not simulate (no opens or clicks), 0 in every analytics row.
-_UNSEEN: Final = ("opened", "unique_opened", "clicks", "unique_clicks")
-_OVERVIEW_ZERO: Final = (
-    "open_count",
-    "open_count_unique",
-    "open_count_unique_by_step",
-    "link_click_count",
-    "link_click_count_unique",
-    "link_click_count_unique_by_step",
-    "bounced_count",
-    "unsubscribed_count",
-    "completed_count",
-    "total_opportunities",
-    "total_interested",
-    "total_meeting_booked",
-    "total_meeting_completed",
-    "total_closed",
-)
 
 
 class CampaignStore:
@@ -171,57 +154,44 @@ class CampaignStore:
         wanted = self._wanted(call.query.get("id"), call.query.get("ids"))
         emails = self._traffic(call.query, wanted)
         sent = [e for e in emails if e["ue_type"] == UE_CAMPAIGN]
-        replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
-        automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
-        overview: dict[str, Any] = dict.fromkeys(_OVERVIEW_ZERO, 0)
-        overview.update(
-            emails_sent_count=len(sent),
-            contacted_count=len({e["lead"] for e in sent}),
-            new_leads_contacted_count=len({e["lead"] for e in sent}),
-            reply_count=len(replies),
-            reply_count_unique=len({e["lead"] for e in replies}),
-            reply_count_unique_by_step=len({(e["lead"], e.get("step")) for e in replies}),
-            reply_count_automatic=len(automatic),
-            reply_count_automatic_unique=len({e["lead"] for e in automatic}),
-            reply_count_automatic_unique_by_step=len(
+        replies, automatic = _replies(emails)
+        overview = {
+            "emails_sent_count": len(sent),
+            "contacted_count": len({e["lead"] for e in sent}),
+            "new_leads_contacted_count": len({e["lead"] for e in sent}),
+            "reply_count": len(replies),
+            "reply_count_unique": len({e["lead"] for e in replies}),
+            "reply_count_unique_by_step": len({(e["lead"], e.get("step")) for e in replies}),
+            "reply_count_automatic": len(automatic),
+            "reply_count_automatic_unique": len({e["lead"] for e in automatic}),
+            "reply_count_automatic_unique_by_step": len(
                 {(e["lead"], e.get("step")) for e in automatic}
             ),
-            total_opportunity_value=0,
-        )
-        return json_response(overview)
+        }
+        return json_response(_shaped("getCampaignAnalyticsOverview", overview))
 
     def _route_analytics_daily(self, call: Call) -> FakeResponse:
-        wanted = self._wanted(call.query.get("campaign_id"), None)
-        by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, wanted):
-            by_date[email["timestamp_email"][:10]].append(email)
-        unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
-        return json_response([_row(by_date[d], unseen, date=d) for d in sorted(by_date)])
+        emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
+        rows = _rows(emails, lambda e: {"date": e["timestamp_email"][:10]})
+        return json_response(_shaped("getDailyCampaignAnalytics", rows))
 
     def _route_analytics_steps(self, call: Call) -> FakeResponse:
-        wanted = self._wanted(call.query.get("campaign_id"), None)
-        by_step: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, wanted):
-            by_step[email.get("step")].append(email)
-        unseen: tuple[str, ...] = _UNSEEN
-        if call.query.get("include_opportunities_count"):
-            unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
-        steps = sorted(by_step, key=lambda s: (s is None, s or ""))
-        rows = [_row(by_step[s], unseen, step=s, variant=None) for s in steps]
-        for row in rows:
-            del row["contacted"], row["new_leads_contacted"]
+        emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
+        rows = _rows(emails, lambda e: {"step": e.get("step"), "variant": None})
+        rows = _shaped("getCampaignStepsAnalytics", rows)
+        if not call.query.get("include_opportunities_count"):
+            rows = [{k: v for k, v in row.items() if "opportunities" not in k} for row in rows]
         return json_response(rows)
 
     def _route_account_daily(self, call: Call) -> FakeResponse:
         accounts = csv_values(call.query.get("emails"))
-        by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, None):
-            if accounts and email["eaccount"] not in accounts:
-                continue
-            by_key[(email["timestamp_email"][:10], email["eaccount"])].append(email)
-        unseen = (*_UNSEEN, "bounced")
-        rows = [_row(by_key[k], unseen, date=k[0], email_account=k[1]) for k in sorted(by_key)]
-        return json_response(rows)
+        emails = [
+            e for e in self._traffic(call.query, None) if e["eaccount"] in accounts or not accounts
+        ]
+        rows = _rows(
+            emails, lambda e: {"date": e["timestamp_email"][:10], "email_account": e["eaccount"]}
+        )
+        return json_response(_shaped("getDailyAccountAnalytics", rows))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -258,20 +228,46 @@ class CampaignStore:
         return emitted(record, "Campaign")
 
 
-def _row(emails: list[dict[str, Any]], unseen: tuple[str, ...], **keys: Any) -> dict[str, Any]:
-    """One analytics row: what the fake's traffic counts, 0 for what it does not simulate."""
-    sent = [e for e in emails if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
-    replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
-    automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
-    contacted = len({e["lead"] for e in sent})
-    return {
-        **keys,
-        **dict.fromkeys(unseen, 0),
-        "sent": len(sent),
-        "contacted": contacted,
-        "new_leads_contacted": contacted,
-        "replies": len(replies),
-        "unique_replies": len({e["lead"] for e in replies}),
-        "replies_automatic": len(automatic),
-        "unique_replies_automatic": len({e["lead"] for e in automatic}),
-    }
+def _replies(emails: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The replies among `emails`: by a person, and automatic."""
+    received = [e for e in emails if e["ue_type"] == UE_RECEIVED]
+    automatic = [e for e in received if e.get("is_auto_reply")]
+    return [e for e in received if not e.get("is_auto_reply")], automatic
+
+
+def _rows(
+    emails: list[dict[str, Any]], key: Callable[[dict[str, Any]], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One analytics row per value of `key` (sorted, None last): the key's fields and what the
+    fake's traffic counts."""
+    groups: dict[tuple[tuple[str, Any], ...], list[dict[str, Any]]] = defaultdict(list)
+    for email in emails:
+        groups[tuple(key(email).items())].append(email)
+    rows = []
+    for group in sorted(groups, key=lambda k: [(v is None, v or "") for _, v in k]):
+        sent = [e for e in groups[group] if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
+        replies, automatic = _replies(groups[group])
+        contacted = len({e["lead"] for e in sent})
+        rows.append(
+            {
+                **dict(group),
+                "sent": len(sent),
+                "contacted": contacted,
+                "new_leads_contacted": contacted,
+                "replies": len(replies),
+                "unique_replies": len({e["lead"] for e in replies}),
+                "replies_automatic": len(automatic),
+                "unique_replies_automatic": len({e["lead"] for e in automatic}),
+            }
+        )
+    return rows
+
+
+def _shaped(operation_id: str, answer: Any) -> Any:
+    """An analytics answer as the spec shapes it: every count its schema names, 0 for those the
+    fake does not simulate (opens, clicks, bounces, opportunities), none it does not name."""
+    schema = resolve(by_id()[operation_id].schema or {})
+    if isinstance(answer, list):
+        names = resolve(schema["items"])["properties"]
+        return [{name: row.get(name, 0) for name in names} for row in answer]
+    return {name: answer.get(name, 0) for name in schema["properties"]}
