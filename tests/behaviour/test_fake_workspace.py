@@ -112,6 +112,16 @@ def test_activation_is_refused_when_the_campaign_cannot_send(
     assert message in response.json()["message"]
 
 
+def test_a_seeded_campaign_gets_a_valid_schedule_and_an_invalid_seed_is_refused(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    seeded = fake.campaigns.add("Seeded")
+    listed = client.get("/api/v2/campaigns").json()["items"]
+    assert [c["campaign_schedule"] for c in listed] == [seeded["campaign_schedule"]]
+    with pytest.raises(ValueError, match="schedules must NOT have fewer than 1 items"):
+        fake.campaigns.add("Bad", campaign_schedule={"schedules": []})
+
+
 def test_patch_changes_fields_and_delete_removes(client: httpx.Client) -> None:
     campaign = create_campaign(client)
     patched = client.patch(f"/api/v2/campaigns/{campaign['id']}", json={"daily_limit": 30})

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, Rejected, csv_values, emitted, unsupported
-from ._schema import resolve
-from ._spec_routes import by_id
+from ._records import Call, Rejected, copy_json, csv_values, emitted, unsupported
+from ._schema import SchemaError, check, resolve
+from ._spec_routes import by_id, component
 from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
@@ -36,6 +36,18 @@ UE_CAMPAIGN: Final = 1
 UE_RECEIVED: Final = 2
 UE_SENT: Final = 3
 
+# The seeded schedule (the spec wants at least one, with times as HH:MM).
+_WEEKDAYS: Final = {
+    "schedules": [
+        {
+            "name": "Weekdays",
+            "timing": {"from": "09:00", "to": "17:00"},
+            "days": {"1": True, "2": True, "3": True, "4": True, "5": True},
+            "timezone": "Etc/GMT+12",
+        }
+    ]
+}
+
 
 class CampaignStore:
     """The fake's campaigns (`fake.campaigns`): seed, read, and the routes that act on them."""
@@ -51,11 +63,16 @@ class CampaignStore:
     # -- seeding and inspecting -----------------------------------------------------------------
 
     def add(self, name: str, **fields: Any) -> dict[str, Any]:
-        """Create a campaign directly (draft, no sequence unless given); returns its JSON."""
+        """Create a campaign directly (draft, no sequence unless given; sending on weekdays
+        09:00-17:00 unless `campaign_schedule` is given); returns its JSON."""
         with self._fake._lock:
             stamp = self._fake._wall.at(self._fake._wall.clock())
-            body = {"name": name, "campaign_schedule": {"schedules": []}, **fields}
+            body = {"name": name, "campaign_schedule": copy_json(_WEEKDAYS), **fields}
             fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
+            try:  # a seed the spec forbids would be answered made up: refuse it here
+                check(fields, {**component("Campaign"), "required": []}, "campaign")
+            except SchemaError as error:
+                raise ValueError(f"{error}; see the spec's Campaign schema") from None
             return dict(self._fake.spec.add("/api/v2/campaigns", fields, stamp))
 
     def get(self, campaign_id: str) -> dict[str, Any]:
