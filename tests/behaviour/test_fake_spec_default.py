@@ -13,6 +13,7 @@ import httpx
 import pytest
 from instantly import Instantly
 from instantly.testing import FakeInstantly, FakeResponse
+from instantly.testing._spec_routes import handler_name, routes
 
 TAGS = "/api/v2/custom-tags"
 
@@ -117,3 +118,10 @@ def test_an_override_answers_in_place_of_the_default(
 def test_an_override_of_an_unknown_operation_is_refused(fake: FakeInstantly) -> None:
     with pytest.raises(KeyError, match="getNothing"):
         fake.override("getNothing", lambda call: {})
+
+
+def test_every_hand_written_answer_names_an_operation_of_the_pin(fake: FakeInstantly) -> None:
+    stores = (fake, fake.campaigns, fake.leads, fake.emails, fake.webhooks, fake.verifications)
+    written = {name for store in stores for name in dir(store) if name.startswith("_route_")}
+    assert written == {handler_name(route.id) for route in routes()} & written
+    assert len(fake._handlers) == len(written)  # each served once, by one store

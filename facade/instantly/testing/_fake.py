@@ -3,9 +3,9 @@
 `handle(method, path, query=..., headers=..., body=...)` turns one request into a `FakeResponse`
 (status, headers, body, optional delay or hang-up), in the order Instantly's Fastify server
 works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
-query validation (400/415) → the operation: its hand-written answer (accounts, warmup, jobs
-here; the stores' `handlers()`) or, for every other operation, the spec-driven default
-(`_generic.py`). The in-process transport and the loopback server only carry bytes.
+query validation (400/415) → the operation: its hand-written answer (a `_route_<operation>`
+method: accounts, warmup, jobs here; the rest in the stores) or, for every other operation,
+the spec-driven default (`_generic.py`). The in-process transport and the loopback server only carry bytes.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from ._records import (
     unsupported,
 )
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
-from ._spec_routes import SpecRoute, by_id, match
+from ._spec_routes import SpecRoute, by_id, handler_name, match, routes
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -142,24 +142,16 @@ class FakeInstantly:
         self._endpoint_limiters: dict[str, ServerRateLimiter] = {}
 
     def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> the hand-written answer (behaviour beyond the spec); the rest: `spec`."""
-        handlers: dict[str, Callable[[Call], FakeResponse]] = {
-            "createAccount": lambda c: json_response(
-                self.add_account(
-                    c.body["email"],
-                    **{k: v for k, v in c.body.items() if k in _account_fields() and k != "email"},
-                )
-            ),
-            "listAccount": self._list_accounts,
-            "pauseAccounts": self._pause_accounts,
-            "enableWarmupForAccounts": lambda c: self._warmup(c.body, enable=True),
-            "disableWarmupForAccounts": lambda c: self._warmup(c.body, enable=False),
-            "listBackgroundJob": self._list_jobs,
-            "getBackgroundJob": self._get_job,
+        """operationId -> the hand-written answer (behaviour beyond the spec): the method of this
+        fake or a store named after it (`_route_activate_campaign` serves `activateCampaign`,
+        as Connexion resolves an operationId); the rest: `spec`."""
+        stores = (self, self.campaigns, self.leads, self.emails, self.webhooks, self.verifications)
+        return {
+            route.id: getattr(store, handler_name(route.id))
+            for route in routes()
+            for store in stores
+            if hasattr(store, handler_name(route.id))
         }
-        for store in (self.campaigns, self.leads, self.emails, self.webhooks, self.verifications):
-            handlers.update(store.handlers())
-        return handlers
 
     def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
         """Answer an operation with your own function, after the fake's checks: `answer(call)`
@@ -394,7 +386,11 @@ class FakeInstantly:
 
     # -- operations ------------------------------------------------------------------------------
 
-    def _list_accounts(self, call: Call) -> FakeResponse:
+    def _route_create_account(self, call: Call) -> FakeResponse:
+        fields = {k: v for k, v in call.body.items() if k in _account_fields() and k != "email"}
+        return json_response(self.add_account(call.body["email"], **fields))
+
+    def _route_list_account(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
         include = self._accounts_where(
@@ -440,7 +436,7 @@ class FakeInstantly:
 
         return include
 
-    def _pause_accounts(self, call: Call) -> FakeResponse:
+    def _route_pause_accounts(self, call: Call) -> FakeResponse:
         paused: list[str] = []
         failed: list[str] = []
         for email in dict.fromkeys(call.body["emails"]):
@@ -452,6 +448,12 @@ class FakeInstantly:
             record["timestamp_updated"] = call.stamp
             paused.append(email)
         return json_response({"paused_emails": paused, "failed_emails": failed})
+
+    def _route_enable_warmup_for_accounts(self, call: Call) -> FakeResponse:
+        return self._warmup(call.body, enable=True)
+
+    def _route_disable_warmup_for_accounts(self, call: Call) -> FakeResponse:
+        return self._warmup(call.body, enable=False)
 
     def _warmup(self, body: dict[str, Any], *, enable: bool) -> FakeResponse:
         emails = body.get("emails")
@@ -497,7 +499,7 @@ class FakeInstantly:
         )
         return [key for key in sorted(self._accounts) if include(key)]
 
-    def _list_jobs(self, call: Call) -> FakeResponse:
+    def _route_list_background_job(self, call: Call) -> FakeResponse:
         query = call.query
         wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
         excluded = csv_values(query.get("excluded_ids"))
@@ -533,7 +535,7 @@ class FakeInstantly:
         )
         return page_response([jobs[i].as_json() for i in ids], cursor)
 
-    def _get_job(self, call: Call) -> FakeResponse:
+    def _route_get_background_job(self, call: Call) -> FakeResponse:
         query = call.query
         job = self.jobs._lookup(call.params["id"])
         if job is None:

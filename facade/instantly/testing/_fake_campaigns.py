@@ -94,18 +94,7 @@ class CampaignStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "activateCampaign": self._route_activate,
-            "getCampaignSendingStatus": self._route_sending_status,
-            "getCampaignAnalyticsOverview": self._route_analytics_overview,
-            "getDailyCampaignAnalytics": self._route_analytics_daily,
-            "getCampaignStepsAnalytics": self._route_analytics_steps,
-            "getDailyAccountAnalytics": self._route_account_daily,
-        }
-
-    def _route_activate(self, call: Call) -> FakeResponse:
+    def _route_activate_campaign(self, call: Call) -> FakeResponse:
         record = self._campaigns.get(call.params["id"])
         steps = [s for seq in record.get("sequences") or () for s in seq.get("steps") or ()]
         if not steps:
@@ -120,7 +109,7 @@ class CampaignStore:
         record["timestamp_updated"] = call.stamp
         return json_response(self._render(record))
 
-    def _route_sending_status(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_sending_status(self, call: Call) -> FakeResponse:
         unsupported(call.query, ("with_ai_summary",), "GET /api/v2/campaigns/{id}/sending-status")
         record = self._campaigns.get(call.params["id"])
         accounts = list(record.get("email_list") or [])
@@ -166,7 +155,7 @@ class CampaignStore:
 
     # -- analytics ------------------------------------------------------------------------------
 
-    def _route_analytics_overview(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_analytics_overview(self, call: Call) -> FakeResponse:
         unsupported(call.query, ("expand_crm_events",), "GET /api/v2/campaigns/analytics/overview")
         wanted = self._wanted(call.query.get("id"), call.query.get("ids"))
         emails = self._traffic(call.query, wanted)
@@ -187,12 +176,12 @@ class CampaignStore:
         }
         return json_response(_shaped("getCampaignAnalyticsOverview", overview))
 
-    def _route_analytics_daily(self, call: Call) -> FakeResponse:
+    def _route_get_daily_campaign_analytics(self, call: Call) -> FakeResponse:
         emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
         rows = _rows(emails, lambda e: {"date": e["timestamp_email"][:10]})
         return json_response(_shaped("getDailyCampaignAnalytics", rows))
 
-    def _route_analytics_steps(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_steps_analytics(self, call: Call) -> FakeResponse:
         emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
         rows = _rows(emails, lambda e: {"step": e.get("step"), "variant": None})
         rows = _shaped("getCampaignStepsAnalytics", rows)
@@ -200,7 +189,7 @@ class CampaignStore:
             rows = [{k: v for k, v in row.items() if "opportunities" not in k} for row in rows]
         return json_response(rows)
 
-    def _route_account_daily(self, call: Call) -> FakeResponse:
+    def _route_get_daily_account_analytics(self, call: Call) -> FakeResponse:
         accounts = csv_values(call.query.get("emails"))
         emails = [
             e for e in self._traffic(call.query, None) if e["eaccount"] in accounts or not accounts

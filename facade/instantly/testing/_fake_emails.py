@@ -7,7 +7,7 @@ answer to the thread. Listing is newest first unless `sort_order=asc`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
@@ -111,16 +111,7 @@ class EmailStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "listEmail": self._route_list,
-            "replyToEmail": self._route_reply,
-            "markThreadAsRead": self._route_mark_thread_read,
-            "countUnreadEmails": self._route_unread_count,
-        }
-
-    def _route_list(self, call: Call) -> FakeResponse:
+    def _route_list_email(self, call: Call) -> FakeResponse:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
         latest: set[str] = set()
@@ -167,7 +158,7 @@ class EmailStore:
         )
         return page_response(items, cursor, render)
 
-    def _route_reply(self, call: Call) -> FakeResponse:
+    def _route_reply_to_email(self, call: Call) -> FakeResponse:
         body = call.body
         unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply", "body")
         original = self._records.get(body["reply_to_uuid"])
@@ -200,7 +191,7 @@ class EmailStore:
                 email[name] = body[name]
         return json_response(self._render(email))
 
-    def _route_mark_thread_read(self, call: Call) -> FakeResponse:
+    def _route_mark_thread_as_read(self, call: Call) -> FakeResponse:
         thread = call.params["thread_id"]
         emails = [e for e in self._records.values() if e["thread_id"] == thread]
         if not emails:
@@ -209,7 +200,7 @@ class EmailStore:
             email["is_unread"] = 0
         return json_response({"success": True})
 
-    def _route_unread_count(self, call: Call) -> FakeResponse:
+    def _route_count_unread_emails(self, call: Call) -> FakeResponse:
         return json_response({"count": sum(1 for e in self._records.values() if e["is_unread"])})
 
     # -- internals ------------------------------------------------------------------------------

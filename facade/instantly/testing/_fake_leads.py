@@ -108,17 +108,7 @@ class LeadStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "deleteLeadList": self._route_delete_list,
-            "createLead": self._route_create,
-            "listLeads": self._route_list,
-            "bulkAddLeads": self._route_add,
-            "moveLeads": self._route_move,
-        }
-
-    def _route_delete_list(self, call: Call) -> FakeResponse:
+    def _route_delete_lead_list(self, call: Call) -> FakeResponse:
         record = self._lists.records.pop(self._lists.get(call.params["id"])["id"])
         for lead_id in [
             i for i, lead in self._leads.items() if lead.get("list_id") == record["id"]
@@ -126,7 +116,7 @@ class LeadStore:
             self._remove_lead(lead_id)
         return json_response(dict(record))
 
-    def _route_create(self, call: Call) -> FakeResponse:
+    def _route_create_lead(self, call: Call) -> FakeResponse:
         body = call.body
         unsupported(
             {k: v for k, v in body.items() if v},
@@ -145,7 +135,7 @@ class LeadStore:
         lead = self._new_lead(body, campaign, list_id, call.stamp)
         return json_response(self._render(lead))
 
-    def _route_add(self, call: Call) -> FakeResponse:
+    def _route_bulk_add_leads(self, call: Call) -> FakeResponse:
         body = call.body
         if body.get("verify_leads_on_import"):
             unsupported(
@@ -184,7 +174,7 @@ class LeadStore:
             }
         )
 
-    def _route_list(self, call: Call) -> FakeResponse:
+    def _route_list_leads(self, call: Call) -> FakeResponse:
         body = {} if not isinstance(call.body, dict) else call.body
         unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
@@ -192,7 +182,7 @@ class LeadStore:
         items, cursor = leads.page(body.get("starting_after"), int(body.get("limit", 100)), include)
         return page_response(items, cursor, self._render)
 
-    def _route_move(self, call: Call) -> FakeResponse:
+    def _route_move_leads(self, call: Call) -> FakeResponse:
         body = call.body
         unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move", "body")
         to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")

@@ -6,7 +6,6 @@ which is `invalid` at once). Time is the fake's clock, so a waiter under test is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -46,14 +45,7 @@ class VerificationStore:
             raise ValueError(f"result must be one of {_RESULTS}, got {result!r}")
         self._results[email.strip().lower()] = (result, catch_all)
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "createEmailVerification": self._route_create,
-            "checkVerificationStatus": self._route_get,
-        }
-
-    def _route_create(self, call: Call) -> FakeResponse:
+    def _route_create_email_verification(self, call: Call) -> FakeResponse:
         unsupported(call.body, ("webhook_url",), "POST /api/v2/email-verification", "body")
         email = call.body["email"].strip()
         key = email.lower()
@@ -64,7 +56,7 @@ class VerificationStore:
         self._requests[key] = _Request(email, call.now, result, catch_all, malformed)
         return json_response(self._render(self._requests[key], call.now))
 
-    def _route_get(self, call: Call) -> FakeResponse:
+    def _route_check_verification_status(self, call: Call) -> FakeResponse:
         request = self._requests.get(call.params["email"])  # lower-cased, as it is stored
         if request is None:
             raise Rejected("Email verification not found", 404)

@@ -94,16 +94,7 @@ class WebhookStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "listWebhookEventTypes": self._route_event_types,
-            "testWebhook": self._route_test,
-            "resumeWebhook": self._route_resume,
-            "listWebhookEvent": self._route_list_events,
-        }
-
-    def _route_event_types(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event_types(self, call: Call) -> FakeResponse:
         standard = [
             {"id": name, "label": name.replace("_", " ").title(), "type": "standard"}
             for name in WEBHOOK_SUBSCRIPTION_EVENT_TYPES
@@ -112,7 +103,7 @@ class WebhookStore:
         custom = [{"id": label, "label": label, "type": "custom"} for label in self.custom_labels]
         return json_response({"event_types": standard + custom})
 
-    def _route_test(self, call: Call) -> FakeResponse:
+    def _route_test_webhook(self, call: Call) -> FakeResponse:
         record = self._webhooks.get(call.params["id"])
         kind = record.get("event_type") or "email_sent"
         if kind == "all_events":
@@ -132,14 +123,14 @@ class WebhookStore:
             answer["error"] = delivery.error
         return json_response(answer)
 
-    def _route_resume(self, call: Call) -> FakeResponse:
+    def _route_resume_webhook(self, call: Call) -> FakeResponse:
         record = self._webhooks.get(call.params["id"])
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
         return json_response(emitted(record, "Webhook"))
 
-    def _route_list_events(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event(self, call: Call) -> FakeResponse:
         query = call.query
 
         def include(event: Mapping[str, Any]) -> bool:

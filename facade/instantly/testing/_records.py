@@ -1,7 +1,7 @@
 """What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
 
 A store (campaigns, leads, emails, webhooks, verification) answers the operations whose
-behaviour goes beyond the spec (its `handlers()`); `Call` carries what the fake already parsed
+behaviour goes beyond the spec (its `_route_<operation>` methods); `Call` carries what the fake already parsed
 and checked (path parameters, query, body) and the moment of the request.
 """
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from .._operation import Operation
 
-__all__ = ["SpecRoute", "by_id", "component", "item_route", "match", "routes"]
+__all__ = ["SpecRoute", "by_id", "component", "handler_name", "item_route", "match", "routes"]
 
 _PARAM: Final = re.compile(r"^\{(\w+)\}$")
 
@@ -122,6 +122,13 @@ def routes() -> tuple[SpecRoute, ...]:
 def by_id() -> dict[str, SpecRoute]:
     """Every operation's route by operationId."""
     return {route.id: route for route in routes()}
+
+
+@functools.cache
+def handler_name(operation_id: str) -> str:
+    """The name of the method that answers an operation by hand: `activateCampaign` ->
+    `_route_activate_campaign`."""
+    return "_route_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).lower()
 
 
 @functools.cache
