@@ -5,7 +5,8 @@
 works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
 query validation (400/415) → the operation: its hand-written answer (a `_route_<operation>`
 method: accounts, warmup, jobs here; the rest in the stores) or, for every other operation,
-the spec-driven default (`_generic.py`). The in-process transport and the loopback server only carry bytes.
+the spec-driven default (`_generic.py`). The in-process transport and the loopback server
+only carry bytes.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from ._records import (
     copy_json,
     csv_values,
     cursor_page,
-    page_response,
+    page,
     unsupported,
 )
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
@@ -141,10 +142,11 @@ class FakeInstantly:
         self._rate_limit = rate_limit if endpoint_limits else None
         self._endpoint_limiters: dict[str, ServerRateLimiter] = {}
 
-    def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> the hand-written answer (behaviour beyond the spec): the method of this
-        fake or a store named after it (`_route_activate_campaign` serves `activateCampaign`,
-        as Connexion resolves an operationId); the rest: `spec`."""
+    def _handwritten(self) -> dict[str, Callable[[Call], Any]]:
+        """operationId -> the hand-written answer (behaviour beyond the spec; a JSON value or a
+        `FakeResponse`): the method of this fake or a store named after it
+        (`_route_activate_campaign` serves `activateCampaign`, as Connexion resolves an
+        operationId); the rest: `spec`."""
         stores = (self, self.campaigns, self.leads, self.emails, self.webhooks, self.verifications)
         return {
             route.id: getattr(store, handler_name(route.id))
@@ -156,11 +158,9 @@ class FakeInstantly:
     def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
         """Answer an operation with your own function, after the fake's checks: `answer(call)`
         (`call.params`, `.query`, `.body`, `.stamp`) returns a `FakeResponse` or a JSON value."""
-        status = by_id()[operation_id].status
+        by_id()[operation_id]  # KeyError for an operation the pin does not have
         with self._lock:
-            self._handlers[operation_id] = lambda call: (
-                a if isinstance(a := answer(call), FakeResponse) else json_response(a, status)
-            )
+            self._handlers[operation_id] = answer
 
     def collection(self, path: str) -> Collection:
         """The records the spec-driven default serves at a collection path (seed or inspect them):
@@ -367,7 +367,10 @@ class FakeInstantly:
             decoded, query = read_request(route, params, pairs, data)
             call = Call(decoded, query, {} if data is None else data, now, self._wall.at(now))
             handler = self._handlers.get(route.id)
-            response = handler(call) if handler is not None else self.spec.serve(route, call)
+            if handler is None:
+                response = self.spec.serve(route, call)
+            elif not isinstance(response := handler(call), FakeResponse):
+                response = json_response(response, route.status)
         except Rejected as bad:
             return error_response(bad.status, str(bad))
         if method == "HEAD":
@@ -386,11 +389,11 @@ class FakeInstantly:
 
     # -- operations ------------------------------------------------------------------------------
 
-    def _route_create_account(self, call: Call) -> FakeResponse:
+    def _route_create_account(self, call: Call) -> Any:
         fields = {k: v for k, v in call.body.items() if k in _account_fields() and k != "email"}
-        return json_response(self.add_account(call.body["email"], **fields))
+        return self.add_account(call.body["email"], **fields)
 
-    def _route_list_account(self, call: Call) -> FakeResponse:
+    def _route_list_account(self, call: Call) -> Any:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
         include = self._accounts_where(
@@ -407,7 +410,7 @@ class FakeInstantly:
             include=include,
             skip=query.get("skip", 0),
         )
-        return page_response([self._accounts[k] for k in keys], cursor)
+        return page([self._accounts[k] for k in keys], cursor)
 
     def _accounts_where(
         self,
@@ -436,7 +439,7 @@ class FakeInstantly:
 
         return include
 
-    def _route_pause_accounts(self, call: Call) -> FakeResponse:
+    def _route_pause_accounts(self, call: Call) -> Any:
         paused: list[str] = []
         failed: list[str] = []
         for email in dict.fromkeys(call.body["emails"]):
@@ -447,15 +450,15 @@ class FakeInstantly:
             record["status"] = ACCOUNT_STATUS_PAUSED
             record["timestamp_updated"] = call.stamp
             paused.append(email)
-        return json_response({"paused_emails": paused, "failed_emails": failed})
+        return {"paused_emails": paused, "failed_emails": failed}
 
-    def _route_enable_warmup_for_accounts(self, call: Call) -> FakeResponse:
+    def _route_enable_warmup_for_accounts(self, call: Call) -> Any:
         return self._warmup(call.body, enable=True)
 
-    def _route_disable_warmup_for_accounts(self, call: Call) -> FakeResponse:
+    def _route_disable_warmup_for_accounts(self, call: Call) -> Any:
         return self._warmup(call.body, enable=False)
 
-    def _warmup(self, body: dict[str, Any], *, enable: bool) -> FakeResponse:
+    def _warmup(self, body: dict[str, Any], *, enable: bool) -> dict[str, Any]:
         emails = body.get("emails")
         include_all = body.get("include_all_emails") is True
         if emails is not None and include_all:
@@ -487,7 +490,7 @@ class FakeInstantly:
             return {"success_count": done, "failed_count": failed + len(targets) - done}
 
         job = self.jobs._create(_WARMUP_JOB_TYPE, {"total_to_process": len(requested)}, apply)
-        return json_response(job.as_json())
+        return job.as_json()
 
     def _warmup_selection(self, body: dict[str, Any]) -> list[str]:
         criteria = body.get("filter") or {}
@@ -499,7 +502,7 @@ class FakeInstantly:
         )
         return [key for key in sorted(self._accounts) if include(key)]
 
-    def _route_list_background_job(self, call: Call) -> FakeResponse:
+    def _route_list_background_job(self, call: Call) -> Any:
         query = call.query
         wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
         excluded = csv_values(query.get("excluded_ids"))
@@ -533,17 +536,15 @@ class FakeInstantly:
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
             include=include,
         )
-        return page_response([jobs[i].as_json() for i in ids], cursor)
+        return page([jobs[i].as_json() for i in ids], cursor)
 
-    def _route_get_background_job(self, call: Call) -> FakeResponse:
+    def _route_get_background_job(self, call: Call) -> Any:
         query = call.query
         job = self.jobs._lookup(call.params["id"])
         if job is None:
             raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")
-        return json_response(
-            job.as_json(sorted(csv_values(fields)) if fields is not None else None)
-        )
+        return job.as_json(sorted(csv_values(fields)) if fields is not None else None)
 
     # -- the workspace's other stores ------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from .._facts import ACCOUNT_STATUS_ACTIVE
 from ._records import Call, Rejected, copy_json, csv_values, emitted, unsupported
 from ._schema import SchemaError, check, resolve
 from ._spec_routes import by_id, component
-from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -94,7 +93,7 @@ class CampaignStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def _route_activate_campaign(self, call: Call) -> FakeResponse:
+    def _route_activate_campaign(self, call: Call) -> Any:
         record = self._campaigns.get(call.params["id"])
         steps = [s for seq in record.get("sequences") or () for s in seq.get("steps") or ()]
         if not steps:
@@ -107,9 +106,9 @@ class CampaignStore:
             raise Rejected(f"Email account(s) not found in this workspace: {', '.join(missing)}")
         record["status"] = CAMPAIGN_ACTIVE
         record["timestamp_updated"] = call.stamp
-        return json_response(self._render(record))
+        return self._render(record)
 
-    def _route_get_campaign_sending_status(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_sending_status(self, call: Call) -> Any:
         unsupported(call.query, ("with_ai_summary",), "GET /api/v2/campaigns/{id}/sending-status")
         record = self._campaigns.get(call.params["id"])
         accounts = list(record.get("email_list") or [])
@@ -131,7 +130,7 @@ class CampaignStore:
             },
         }
         summary = {"status": status, "status_message": message}
-        return json_response({"diagnostics": diagnostics, "summary": summary})
+        return {"diagnostics": diagnostics, "summary": summary}
 
     def _diagnosis(
         self, record: Mapping[str, Any], accounts: list[str], healthy: list[str]
@@ -155,7 +154,7 @@ class CampaignStore:
 
     # -- analytics ------------------------------------------------------------------------------
 
-    def _route_get_campaign_analytics_overview(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_analytics_overview(self, call: Call) -> Any:
         unsupported(call.query, ("expand_crm_events",), "GET /api/v2/campaigns/analytics/overview")
         wanted = self._wanted(call.query.get("id"), call.query.get("ids"))
         emails = self._traffic(call.query, wanted)
@@ -174,22 +173,22 @@ class CampaignStore:
                 {(e["lead"], e.get("step")) for e in automatic}
             ),
         }
-        return json_response(_shaped("getCampaignAnalyticsOverview", overview))
+        return _shaped("getCampaignAnalyticsOverview", overview)
 
-    def _route_get_daily_campaign_analytics(self, call: Call) -> FakeResponse:
+    def _route_get_daily_campaign_analytics(self, call: Call) -> Any:
         emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
         rows = _rows(emails, lambda e: {"date": e["timestamp_email"][:10]})
-        return json_response(_shaped("getDailyCampaignAnalytics", rows))
+        return _shaped("getDailyCampaignAnalytics", rows)
 
-    def _route_get_campaign_steps_analytics(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_steps_analytics(self, call: Call) -> Any:
         emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
         rows = _rows(emails, lambda e: {"step": e.get("step"), "variant": None})
         rows = _shaped("getCampaignStepsAnalytics", rows)
         if not call.query.get("include_opportunities_count"):
             rows = [{k: v for k, v in row.items() if "opportunities" not in k} for row in rows]
-        return json_response(rows)
+        return rows
 
-    def _route_get_daily_account_analytics(self, call: Call) -> FakeResponse:
+    def _route_get_daily_account_analytics(self, call: Call) -> Any:
         accounts = csv_values(call.query.get("emails"))
         emails = [
             e for e in self._traffic(call.query, None) if e["eaccount"] in accounts or not accounts
@@ -197,7 +196,7 @@ class CampaignStore:
         rows = _rows(
             emails, lambda e: {"date": e["timestamp_email"][:10], "email_account": e["eaccount"]}
         )
-        return json_response(_shaped("getDailyAccountAnalytics", rows))
+        return _shaped("getDailyAccountAnalytics", rows)
 
     # -- internals ------------------------------------------------------------------------------
 

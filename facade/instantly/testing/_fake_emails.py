@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
-from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import Call, IdMaker, Rejected, emitted, page, unsupported
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -111,7 +110,7 @@ class EmailStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def _route_list_email(self, call: Call) -> FakeResponse:
+    def _route_list_email(self, call: Call) -> Any:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
         latest: set[str] = set()
@@ -156,9 +155,9 @@ class EmailStore:
         items, cursor = emails.page(
             query.get("starting_after"), limit, include, newest_first=newest_first
         )
-        return page_response(items, cursor, render)
+        return page(items, cursor, render)
 
-    def _route_reply_to_email(self, call: Call) -> FakeResponse:
+    def _route_reply_to_email(self, call: Call) -> Any:
         body = call.body
         unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply", "body")
         original = self._records.get(body["reply_to_uuid"])
@@ -189,19 +188,19 @@ class EmailStore:
         for name in ("cc_address_email_list", "bcc_address_email_list"):
             if name in body:
                 email[name] = body[name]
-        return json_response(self._render(email))
+        return self._render(email)
 
-    def _route_mark_thread_as_read(self, call: Call) -> FakeResponse:
+    def _route_mark_thread_as_read(self, call: Call) -> Any:
         thread = call.params["thread_id"]
         emails = [e for e in self._records.values() if e["thread_id"] == thread]
         if not emails:
             raise Rejected("Thread not found", 404)
         for email in emails:
             email["is_unread"] = 0
-        return json_response({"success": True})
+        return {"success": True}
 
-    def _route_count_unread_emails(self, call: Call) -> FakeResponse:
-        return json_response({"count": sum(1 for e in self._records.values() if e["is_unread"])})
+    def _route_count_unread_emails(self, call: Call) -> Any:
+        return {"count": sum(1 for e in self._records.values() if e["is_unread"])}
 
     # -- internals ------------------------------------------------------------------------------
 

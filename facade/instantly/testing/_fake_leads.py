@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import EMAIL_SHAPE, Call, IdMaker, Rejected, emitted, page_response, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import EMAIL_SHAPE, Call, IdMaker, Rejected, emitted, page, unsupported
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -108,15 +107,15 @@ class LeadStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def _route_delete_lead_list(self, call: Call) -> FakeResponse:
+    def _route_delete_lead_list(self, call: Call) -> Any:
         record = self._lists.records.pop(self._lists.get(call.params["id"])["id"])
         for lead_id in [
             i for i, lead in self._leads.items() if lead.get("list_id") == record["id"]
         ]:
             self._remove_lead(lead_id)
-        return json_response(dict(record))
+        return dict(record)
 
-    def _route_create_lead(self, call: Call) -> FakeResponse:
+    def _route_create_lead(self, call: Call) -> Any:
         body = call.body
         unsupported(
             {k: v for k, v in body.items() if v},
@@ -133,9 +132,9 @@ class LeadStore:
         if email is not None and self._skipped(body, homes):
             raise Rejected("Lead already exists and a skip_if_in_* flag is set")
         lead = self._new_lead(body, campaign, list_id, call.stamp)
-        return json_response(self._render(lead))
+        return self._render(lead)
 
-    def _route_bulk_add_leads(self, call: Call) -> FakeResponse:
+    def _route_bulk_add_leads(self, call: Call) -> Any:
         body = call.body
         if body.get("verify_leads_on_import"):
             unsupported(
@@ -162,27 +161,25 @@ class LeadStore:
         if campaign is not None:
             self.remaining_in_plan = max(0, self.remaining_in_plan - len(created))
             remaining = self.remaining_in_plan
-        return json_response(
-            {
-                "status": "success",
-                "total_sent": len(body["leads"]),
-                "leads_uploaded": len(created),
-                **counts,
-                "blocklist_used": body.get("blocklist_id"),
-                "remaining_in_plan": remaining,
-                "created_leads": created,
-            }
-        )
+        return {
+            "status": "success",
+            "total_sent": len(body["leads"]),
+            "leads_uploaded": len(created),
+            **counts,
+            "blocklist_used": body.get("blocklist_id"),
+            "remaining_in_plan": remaining,
+            "created_leads": created,
+        }
 
-    def _route_list_leads(self, call: Call) -> FakeResponse:
+    def _route_list_leads(self, call: Call) -> Any:
         body = {} if not isinstance(call.body, dict) else call.body
         unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
         leads = self._fake.spec.collection("/api/v2/leads")
         items, cursor = leads.page(body.get("starting_after"), int(body.get("limit", 100)), include)
-        return page_response(items, cursor, self._render)
+        return page(items, cursor, self._render)
 
-    def _route_move_leads(self, call: Call) -> FakeResponse:
+    def _route_move_leads(self, call: Call) -> Any:
         body = call.body
         unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move", "body")
         to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")
@@ -215,7 +212,7 @@ class LeadStore:
             return {"moved_count": moved, "skipped_count": skipped}
 
         job = self._fake.jobs._create("move-leads", {"total_to_process": len(chosen)}, apply)
-        return json_response(job.as_json())
+        return job.as_json()
 
     # -- internals ------------------------------------------------------------------------------
 

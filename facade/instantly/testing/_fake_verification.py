@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from ._records import EMAIL_SHAPE, Call, Rejected, unsupported
-from ._wire import FakeResponse, json_response
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -45,7 +44,7 @@ class VerificationStore:
             raise ValueError(f"result must be one of {_RESULTS}, got {result!r}")
         self._results[email.strip().lower()] = (result, catch_all)
 
-    def _route_create_email_verification(self, call: Call) -> FakeResponse:
+    def _route_create_email_verification(self, call: Call) -> Any:
         unsupported(call.body, ("webhook_url",), "POST /api/v2/email-verification", "body")
         email = call.body["email"].strip()
         key = email.lower()
@@ -54,13 +53,13 @@ class VerificationStore:
         if malformed:
             result = "invalid"
         self._requests[key] = _Request(email, call.now, result, catch_all, malformed)
-        return json_response(self._render(self._requests[key], call.now))
+        return self._render(self._requests[key], call.now)
 
-    def _route_check_verification_status(self, call: Call) -> FakeResponse:
+    def _route_check_verification_status(self, call: Call) -> Any:
         request = self._requests.get(call.params["email"])  # lower-cased, as it is stored
         if request is None:
             raise Rejected("Email verification not found", 404)
-        return json_response(self._render(request, call.now))
+        return self._render(request, call.now)
 
     def _render(self, request: _Request, now: float) -> dict[str, Any]:
         done = request.instant or now - request.requested >= self.delay

@@ -20,8 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, emitted, page_response
-from ._wire import FakeResponse, json_response
+from ._records import Call, IdMaker, emitted, page
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -94,16 +93,16 @@ class WebhookStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def _route_list_webhook_event_types(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event_types(self, call: Call) -> Any:
         standard = [
             {"id": name, "label": name.replace("_", " ").title(), "type": "standard"}
             for name in WEBHOOK_SUBSCRIPTION_EVENT_TYPES
             if name != "all_events"
         ]
         custom = [{"id": label, "label": label, "type": "custom"} for label in self.custom_labels]
-        return json_response({"event_types": standard + custom})
+        return {"event_types": standard + custom}
 
-    def _route_test_webhook(self, call: Call) -> FakeResponse:
+    def _route_test_webhook(self, call: Call) -> Any:
         record = self._webhooks.get(call.params["id"])
         kind = record.get("event_type") or "email_sent"
         if kind == "all_events":
@@ -121,16 +120,16 @@ class WebhookStore:
             answer["status_code"] = delivery.status
         if delivery.error is not None:
             answer["error"] = delivery.error
-        return json_response(answer)
+        return answer
 
-    def _route_resume_webhook(self, call: Call) -> FakeResponse:
+    def _route_resume_webhook(self, call: Call) -> Any:
         record = self._webhooks.get(call.params["id"])
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
-        return json_response(emitted(record, "Webhook"))
+        return emitted(record, "Webhook")
 
-    def _route_list_webhook_event(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event(self, call: Call) -> Any:
         query = call.query
 
         def include(event: Mapping[str, Any]) -> bool:
@@ -144,7 +143,7 @@ class WebhookStore:
 
         start, limit = query.get("starting_after"), query.get("limit", 100)
         items, cursor = self._events.page(start, limit, include, newest_first=True)
-        return page_response(items, cursor)
+        return page(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
 
 A store (campaigns, leads, emails, webhooks, verification) answers the operations whose
-behaviour goes beyond the spec (its `_route_<operation>` methods); `Call` carries what the fake already parsed
-and checked (path parameters, query, body) and the moment of the request.
+behaviour goes beyond the spec (its `_route_<operation>` methods, each returning a JSON value
+or a `FakeResponse`); `Call` carries what the fake already parsed and checked (path
+parameters, query, body) and the moment of the request.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from ._wire import FakeResponse, json_response
-
 __all__ = [
     "EMAIL_SHAPE",
     "Call",
@@ -25,7 +24,7 @@ __all__ = [
     "csv_values",
     "cursor_page",
     "emitted",
-    "page_response",
+    "page",
     "unsupported",
 ]
 
@@ -123,14 +122,12 @@ def cursor_page(
     return page, (page[-1] if page else None)
 
 
-def page_response(
+def page(
     items: Iterable[Mapping[str, Any]],
     cursor: str | None,
     render: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
-) -> FakeResponse:
+) -> dict[str, Any]:
     """A cursor page as Instantly sends it: `{"items", "next_starting_after"}` (items as they
     are, or through `render`: sent at once, so they are not copied)."""
-    page: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
-    if cursor is not None:
-        page["next_starting_after"] = cursor
-    return json_response(page)
+    found: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
+    return found if cursor is None else {**found, "next_starting_after": cursor}
