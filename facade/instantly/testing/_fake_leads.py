@@ -21,18 +21,6 @@ __all__ = ["LeadStore"]
 
 # Lead.status (x-enumDescriptions): 1 Active.
 LEAD_ACTIVE: Final = 1
-_LEAD_TEXT: Final = (
-    "email",
-    "first_name",
-    "last_name",
-    "company_name",
-    "job_title",
-    "phone",
-    "website",
-    "personalization",
-    "pl_value_lead",
-    "assigned_to",
-)
 # Fields of POST /api/v2/leads/list and /move that the fake does not implement.
 _LIST_UNSUPPORTED: Final = (
     "filter",
@@ -288,7 +276,7 @@ class LeadStore:
         self, fields: Mapping[str, Any], campaign: str | None, list_id: str | None, stamp: str
     ) -> dict[str, Any]:
         email = fields.get("email")
-        lead: dict[str, Any] = {k: fields[k] for k in _LEAD_TEXT if fields.get(k) is not None}
+        lead = {k: v for k, v in emitted(fields, "Lead").items() if v is not None}
         custom = fields.get("custom_variables") or fields.get("payload")
         lead.update(
             id=self._new_lead_id(),
@@ -307,8 +295,6 @@ class LeadStore:
             upload_method="api",
             uploaded_by_user=self._fake.user_id,
         )
-        if "lt_interest_status" in fields:
-            lead["lt_interest_status"] = fields["lt_interest_status"]
         self._leads[lead["id"]] = lead
         return lead
 
