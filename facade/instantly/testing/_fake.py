@@ -29,9 +29,9 @@ from .._facts import (
 )
 from ._clock import Clock, WallClock
 from ._fake_accounts import (
+    ACCOUNT_FILTERS,
     WARMUP_ACTIVE,
     WARMUP_PAUSED,
-    account_filter,
     check_account_fields,
     default_account,
     matches_search,
@@ -424,7 +424,7 @@ class FakeInstantly:
     ) -> Callable[[str], bool]:
         """Which accounts (by key) the list's and warmup's filters select: a `search` text, an
         `ACC_FILTER_*` value, any of some tags, all of some tags, field values, exclusions."""
-        predicate = account_filter(named) if named else None
+        predicate = ACCOUNT_FILTERS[named] if named else None
 
         def include(key: str) -> bool:
             data, tags = self._accounts[key], self._account_tags.get(key, frozenset())

@@ -14,7 +14,7 @@ from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 from ._records import EMAIL_SHAPE
 
 __all__ = [
-    "account_filter",
+    "ACCOUNT_FILTERS",
     "default_account",
     "matches_search",
     "normalize_email",
@@ -95,29 +95,21 @@ def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
             raise ValueError(f"Account {name}={fields[name]!r} is not one of {sorted(allowed)}")
 
 
-def _filter_predicates() -> dict[str, Callable[[Mapping[str, Any]], bool]]:
-    # The spec describes each ACC_FILTER_* in one or two words; these are the fake's readings.
-    return {
-        AccountFilter.PAUSED: lambda a: a.get("status") == ACCOUNT_STATUS_PAUSED,
-        AccountFilter.ERROR: lambda a: (a.get("status") or 0) < 0,
-        AccountFilter.NO_CTD: lambda a: not a.get("tracking_domain_name"),
-        AccountFilter.PW_ACCOUNTS: lambda a: a.get("provider_code") in (8, 11),  # AirMail
-        AccountFilter.DFY: lambda a: bool(a.get("is_managed_account")),
-        AccountFilter.DFY_SETUP_PENDING: lambda a: (
-            bool(a.get("is_managed_account")) and bool(a.get("setup_pending"))
-        ),
-        AccountFilter.W_ACTIVE: lambda a: a.get("warmup_status") == WARMUP_ACTIVE,
-        AccountFilter.W_PAUSED: lambda a: a.get("warmup_status") == WARMUP_PAUSED,
-        AccountFilter.W_ERROR: lambda a: (a.get("warmup_status") or 0) < 0,
-    }
-
-
-_PREDICATES: Final = _filter_predicates()
-
-
-def account_filter(name: str) -> Callable[[Mapping[str, Any]], bool]:
-    """The predicate of an `ACC_FILTER_*` value (already validated against the enum)."""
-    return _PREDICATES[name]
+# The predicate of each ACC_FILTER_* value: the spec describes each in one or two words; these
+# are the fake's readings.
+ACCOUNT_FILTERS: Final[Mapping[str, Callable[[Mapping[str, Any]], bool]]] = {
+    AccountFilter.PAUSED: lambda a: a.get("status") == ACCOUNT_STATUS_PAUSED,
+    AccountFilter.ERROR: lambda a: (a.get("status") or 0) < 0,
+    AccountFilter.NO_CTD: lambda a: not a.get("tracking_domain_name"),
+    AccountFilter.PW_ACCOUNTS: lambda a: a.get("provider_code") in (8, 11),  # AirMail
+    AccountFilter.DFY: lambda a: bool(a.get("is_managed_account")),
+    AccountFilter.DFY_SETUP_PENDING: lambda a: (
+        bool(a.get("is_managed_account")) and bool(a.get("setup_pending"))
+    ),
+    AccountFilter.W_ACTIVE: lambda a: a.get("warmup_status") == WARMUP_ACTIVE,
+    AccountFilter.W_PAUSED: lambda a: a.get("warmup_status") == WARMUP_PAUSED,
+    AccountFilter.W_ERROR: lambda a: (a.get("warmup_status") or 0) < 0,
+}
 
 
 def matches_search(account: Mapping[str, Any], search: str) -> bool:
