@@ -44,13 +44,14 @@ from ._fake_leads import LeadStore
 from ._fake_verification import VerificationStore
 from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
-from ._generic import Collection, SpecStore, read_request
+from ._generic import Collection, SpecStore, read_request, update
 from ._records import (
     Call,
     Rejected,
     copy_json,
     csv_values,
     cursor_page,
+    emitted,
     page,
     unsupported,
 )
@@ -390,7 +391,7 @@ class FakeInstantly:
     # -- operations ------------------------------------------------------------------------------
 
     def _route_create_account(self, call: Call) -> Any:
-        fields = {k: v for k, v in call.body.items() if k in _account_fields() and k != "email"}
+        fields = {k: v for k, v in emitted(call.body, "Account").items() if k != "email"}
         return self.add_account(call.body["email"], **fields)
 
     def _route_list_account(self, call: Call) -> Any:
@@ -440,17 +441,12 @@ class FakeInstantly:
         return include
 
     def _route_pause_accounts(self, call: Call) -> Any:
-        paused: list[str] = []
-        failed: list[str] = []
-        for email in dict.fromkeys(call.body["emails"]):
-            record = self._accounts.get(normalize_email(email))
-            if record is None:
-                failed.append(email)
-                continue
-            record["status"] = ACCOUNT_STATUS_PAUSED
-            record["timestamp_updated"] = call.stamp
-            paused.append(email)
-        return {"paused_emails": paused, "failed_emails": failed}
+        emails = list(dict.fromkeys(call.body["emails"]))
+        paused = [email for email in emails if normalize_email(email) in self._accounts]
+        for email in paused:
+            record = self._accounts[normalize_email(email)]
+            update(record, {"status": ACCOUNT_STATUS_PAUSED}, call.stamp)
+        return {"paused_emails": paused, "failed_emails": [e for e in emails if e not in paused]}
 
     def _route_enable_warmup_for_accounts(self, call: Call) -> Any:
         return self._warmup(call.body, enable=True)
@@ -599,13 +595,6 @@ def _parse_body(content_type: str | None, body: bytes) -> Any:
         raise Rejected(
             "Body is not valid JSON but content-type is set to 'application/json'"
         ) from None
-
-
-def _account_fields() -> Mapping[str, Any]:
-    from ._spec_routes import component
-
-    fields: Mapping[str, Any] = component("Account")["properties"]
-    return fields
 
 
 def _json_or_none(body: bytes) -> Any:

@@ -30,7 +30,7 @@ from ._wire import FakeResponse, json_response
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
 
-__all__ = ["Collection", "SpecStore", "read_request"]
+__all__ = ["Collection", "SpecStore", "read_request", "update"]
 
 _WORKSPACE_FIELDS: Final = frozenset(
     {"organization", "organization_id", "workspace", "workspace_id"}
@@ -148,7 +148,7 @@ class SpecStore:
             collection = self.collection(path, route.key or "id")
             record = collection.get(key)
             if route.role == "patch":
-                _update(record, body, call.stamp)
+                update(record, body, call.stamp)
             elif route.role == "delete":
                 del collection.records[key]
             return record
@@ -164,7 +164,7 @@ class SpecStore:
                 single.update(built if isinstance(built, dict) else {})
             return {**single, **owner}
         if route.id in self.sets:
-            _update(owner, self.sets[route.id], call.stamp)
+            update(owner, self.sets[route.id], call.stamp)
         return {**body, **owner}
 
     def _owner(self, route: SpecRoute, params: Mapping[str, str]) -> dict[str, Any]:
@@ -229,7 +229,7 @@ def _key(value: str, form: str | None) -> str:
     return value.strip().lower() if form == "email" else value
 
 
-def _update(record: dict[str, Any], fields: Mapping[str, Any], stamp: str) -> None:
+def update(record: dict[str, Any], fields: Mapping[str, Any], stamp: str) -> None:
     """Merge `fields` into `record` and stamp its `*updated*` timestamps."""
     record.update(fields)
     for name in record:
