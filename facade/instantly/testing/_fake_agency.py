@@ -31,7 +31,6 @@ __all__ = ["ADMIN_WORKSPACE_ID", "FakeAgency"]
 ADMIN_WORKSPACE_ID: Final = "019cc043-af54-70e2-ac5a-5f6af8474683"
 _HEADER: Final = "x-as-workspace"
 _MEMBERS_PATH: Final = "/api/v2/workspace-group-members"
-_STAMP: Final = "2026-01-05T09:00:00.000Z"
 
 
 class FakeAgency:
@@ -80,8 +79,6 @@ class FakeAgency:
                 admin_workspace_id=ADMIN_WORKSPACE_ID,
                 sub_workspace_id=workspace_id,
                 status=status,
-                timestamp_created=_STAMP,
-                timestamp_updated=_STAMP,
                 sub_workspace_name=name,
                 admin_workspace_name="Agency",
             )

@@ -100,7 +100,7 @@ class LeadStore:
         for lead_id in [
             i for i, lead in self._leads.items() if lead.get("list_id") == record["id"]
         ]:
-            self._remove_lead(lead_id)
+            del self._leads[lead_id]
         return dict(record)
 
     def _route_create_lead(self, call: Call) -> Any:
@@ -297,9 +297,6 @@ class LeadStore:
         )
         self._leads[lead["id"]] = lead
         return lead
-
-    def _remove_lead(self, lead_id: str) -> None:
-        del self._leads[lead_id]
 
     def _selection(self, body: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
         ids = set(body.get("ids") or ())
