@@ -344,6 +344,18 @@ def test_unread_replies_are_listed_answered_and_marked_read(
     assert client.get("/api/v2/emails/unread/count").json() == {"count": 1}
 
 
+def test_the_emails_list_shows_only_each_threads_latest_when_asked(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    first = fake.emails.record_sent(eaccount=SENDER, lead="jane@example.org")
+    reply = fake.emails.receive_reply(
+        lead="jane@example.org", eaccount=SENDER, thread_id=first["thread_id"]
+    )
+    other = fake.emails.record_sent(eaccount=SENDER, lead="bob@example.org")
+    found = client.get("/api/v2/emails", params={"latest_of_thread": "true"}).json()["items"]
+    assert [e["id"] for e in found] == [other["id"], reply["id"]]
+
+
 def test_a_reply_to_an_unknown_email_or_from_a_foreign_account_is_refused(
     fake: FakeInstantly, client: httpx.Client
 ) -> None:

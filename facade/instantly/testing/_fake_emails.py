@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
-from ._records import Call, IdMaker, Rejected, emitted, page, unsupported
+from ._records import Call, IdMaker, Rejected, csv_values, emitted, page, unsupported
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -113,15 +113,11 @@ class EmailStore:
     def _route_list_email(self, call: Call) -> Any:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
-        latest: set[str] = set()
-        if query.get("latest_of_thread"):
-            newest: dict[str, str] = {}
-            for email_id in self._records:
-                newest[self._records[email_id]["thread_id"]] = email_id
-            latest = set(newest.values())
+        latest = {e["thread_id"]: e["id"] for e in self._records.values()}  # the last one wins
+        latest_only = bool(query.get("latest_of_thread"))
         kinds = _EMAIL_TYPES.get(query.get("email_type", ""), ())
         search = str(query.get("search", "")).lower()
-        accounts = {a.strip() for a in str(query.get("eaccount", "")).split(",") if a.strip()}
+        accounts = csv_values(query.get("eaccount"))
 
         def include(email: Mapping[str, Any]) -> bool:
             unread = query.get("is_unread")
@@ -138,7 +134,7 @@ class EmailStore:
                 and (not search or search in (text + " " + email["body"]["text"]).lower())
                 and query.get("min_timestamp_created", "") <= email["timestamp_created"]
                 and email["timestamp_created"] <= query.get("max_timestamp_created", "\uffff")
-                and (not latest or email["id"] in latest)
+                and (not latest_only or latest[email["thread_id"]] == email["id"])
             )
 
         preview = bool(query.get("preview_only"))
