@@ -37,7 +37,7 @@ from ._fake_accounts import (
     matches_search,
     normalize_email,
 )
-from ._fake_campaigns import CAMPAIGN_PAUSED, CampaignStore
+from ._fake_campaigns import CampaignStore
 from ._fake_emails import EmailStore
 from ._fake_jobs import JobControl, JobScript
 from ._fake_leads import LeadStore
@@ -127,7 +127,6 @@ class FakeInstantly:
         self.spec.sets.update(
             pauseAccount={"status": ACCOUNT_STATUS_PAUSED},
             resumeAccount={"status": ACCOUNT_STATUS_ACTIVE},
-            pauseCampaign={"status": CAMPAIGN_PAUSED},
         )
         # Accounts (by email) are kept by the spec-driven default; their tag ids beside them.
         self._accounts = self.spec.collection("/api/v2/accounts", "email").records

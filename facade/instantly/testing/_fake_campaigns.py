@@ -53,10 +53,11 @@ class CampaignStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        # Kept by the spec-driven default, which serves create (a draft), list, get, patch, delete.
+        # Kept by the spec-driven default: create (a draft), list, get, patch, pause, delete.
         self._campaigns = fake.spec.collection("/api/v2/campaigns")
         self._records = self._campaigns.records
         fake.spec.sets["createCampaign"] = {"status": CAMPAIGN_DRAFT}
+        fake.spec.sets["pauseCampaign"] = {"status": CAMPAIGN_PAUSED}
         fake.spec.unsupported["listCampaign"] = ("tag_ids", "ai_sales_agent_id")
 
     # -- seeding and inspecting -----------------------------------------------------------------
