@@ -35,6 +35,7 @@ def test_a_workspace_outside_the_group_is_refused_with_403(workspace: str) -> No
     agency.add_workspace("ws-pending", status="pending")
     status, body = _get(agency, "/api/v2/accounts", **{"X-As-Workspace": workspace})
     assert status == 403 and "workspace" in body["message"]  # type: ignore[index]
+    assert body["error"] == "Forbidden"  # type: ignore[index]
 
 
 def test_the_members_list_pages_through_every_sub_workspace() -> None:
