@@ -507,7 +507,7 @@ class FakeInstantly:
                 f"querystring/status has unknown job status(es) {unknown}; "
                 f"allowed: {', '.join(sorted(JOB_STATUSES))}"
             )
-        ordered = self.jobs._ordered()  # oldest first unless asked otherwise
+        ordered = list(self.jobs._jobs.values())  # oldest first unless asked otherwise
         if query.get("sort_column") == "updated_at":
             ordered.sort(key=lambda job: job.updated_at)
         if query.get("sort_order") == "desc":
@@ -535,7 +535,7 @@ class FakeInstantly:
 
     def _route_get_background_job(self, call: Call) -> Any:
         query = call.query
-        job = self.jobs._lookup(call.params["id"])
+        job = self.jobs._jobs.get(call.params["id"])
         if job is None:
             raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")

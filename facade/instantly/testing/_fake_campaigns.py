@@ -216,7 +216,7 @@ class CampaignStore:
         start, end = query.get("start_date"), query.get("end_date")
         status = query.get("campaign_status")
         found = []
-        for email in self._fake.emails._all():
+        for email in self._fake.emails._records.values():
             campaign = email.get("campaign_id")
             if campaigns is not None and campaign not in campaigns:
                 continue

@@ -105,11 +105,6 @@ class EmailStore:
         with self._fake._lock:
             return [self._render(email) for email in self._records.values()]
 
-    def _all(self) -> list[dict[str, Any]]:
-        return list(self._records.values())
-
-    # -- routes ---------------------------------------------------------------------------------
-
     def _route_list_email(self, call: Call) -> Any:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
