@@ -20,7 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, emitted, page
+from ._records import Call, emitted, page
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -60,7 +60,6 @@ class WebhookStore:
         fake.spec.sets["createWebhook"] = {"status": WEBHOOK_ACTIVE, "timestamp_error": None}
         self._events = fake.spec.collection("/api/v2/webhook-events")  # the delivery log
         self._failures: dict[str, int] = {}
-        self._new_event_id = IdMaker(0x3EE)
         self.sender: Sender | None = None
         """Where deliveries go: `sender(url, headers, body)` returns the HTTP status."""
         self.deliveries: list[Delivery] = []
@@ -178,22 +177,17 @@ class WebhookStore:
 
     def _log(self, record: dict[str, Any], payload: dict[str, Any], delivery: Delivery) -> None:
         stamp = payload["timestamp"]
-        event_id = self._new_event_id()
-        self._events.records[event_id] = {
-            "id": event_id,
-            "timestamp_created": stamp,
+        event = {  # the spec fills the id, the creation time, the workspace and no retries
             "timestamp_created_date": stamp[:10],
-            "organization_id": self._fake.workspace_id,
             "payload": payload,
             "success": delivery.error is None,
-            "retry_count": 0,
-            "will_retry": False,
             "webhook_url": delivery.url,
             "status_code": delivery.status,
             "error_message": delivery.error,
             "lead_email": payload.get("lead_email"),
             "response_time_ms": 0,
         }
+        self._fake.spec.add("/api/v2/webhook-events", event, stamp)
         failures = 0 if delivery.error is None else self._failures.get(record["id"], 0) + 1
         self._failures[record["id"]] = failures
         if failures >= self.disable_after:
