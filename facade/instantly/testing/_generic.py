@@ -17,6 +17,7 @@ create or an action sets (a new campaign is a draft; pausing sets a status); and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
@@ -99,15 +100,10 @@ class SpecStore:
 
     def add(self, path: str, fields: Mapping[str, Any], stamp: str) -> dict[str, Any]:
         """Store a record in the collection at `path` as a create would; returns it."""
-        template = _template_of(path)
-        create = next(
-            (r for r in routes() if r.role == "create" and r.collection == template), None
-        )
-        item = item_route(template)
-        key = next((r.key for r in (create, item) if r is not None and r.key), "id")
+        key, schemas = _record_schemas(_template_of(path))
         record = {key: self._new_id(), **fields}
-        for route in (create, item):
-            built = render(route.schema if route else None, record, self._filler(stamp))
+        for schema in schemas:
+            built = render(schema, record, self._filler(stamp))
             if isinstance(built, dict):
                 record = {**built, **record}
         self.collection(path, key).records[str(record[key])] = record
@@ -272,6 +268,7 @@ def _concrete(template: str, params: Mapping[str, str]) -> str:
     return "/".join(params.get(p[1:-1], p) if p.startswith("{") else p for p in template.split("/"))
 
 
+@functools.lru_cache(maxsize=1024)
 def _template_of(path: str) -> str:
     """The collection template a concrete path is an instance of (or the path itself)."""
     parts = path.split("/")
@@ -282,6 +279,17 @@ def _template_of(path: str) -> str:
         ):
             return "/".join(template)
     return path
+
+
+@functools.cache
+def _record_schemas(template: str) -> tuple[str, tuple[Schema, ...]]:
+    """The key of a collection's records, and the response schemas (of its create and its get,
+    each once) a new record is filled from."""
+    create = next((r for r in routes() if r.role == "create" and r.collection == template), None)
+    found = [r for r in (create, item_route(template)) if r is not None]
+    key = next((r.key for r in found if r.key), "id")
+    schemas = [r.schema for r in found if r.schema is not None]
+    return key, tuple(s for n, s in enumerate(schemas) if s not in schemas[:n])
 
 
 def _job_type(route: SpecRoute) -> str:
