@@ -74,8 +74,7 @@ class LeadStore:
 
     def add_list(self, name: str) -> dict[str, Any]:
         """Create a lead list directly; returns its JSON."""
-        with self._fake._lock:
-            return dict(self._fake.spec.add("/api/v2/lead-lists", {"name": name}, self._stamp()))
+        return self._fake.add_record("/api/v2/lead-lists", name=name)
 
     def all(self) -> list[dict[str, Any]]:
         """Every lead's JSON, oldest first."""
@@ -89,11 +88,6 @@ class LeadStore:
     def in_list(self, list_id: str) -> list[dict[str, Any]]:
         """The leads of a list, oldest first."""
         return [lead for lead in self.all() if lead.get("list_id") == list_id]
-
-    def _count_in_campaign(self, campaign_id: str) -> int:
-        return sum(1 for lead in self._leads.values() if lead.get("campaign") == campaign_id)
-
-    # -- routes ---------------------------------------------------------------------------------
 
     def _route_delete_lead_list(self, call: Call) -> Any:
         record = self._lists.records.pop(self._lists.get(call.params["id"])["id"])
@@ -203,9 +197,6 @@ class LeadStore:
         return job.as_json()
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _stamp(self) -> str:
-        return self._fake._wall.at(self._fake._wall.clock())
 
     def _refusal(
         self,
