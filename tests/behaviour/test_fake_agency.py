@@ -45,9 +45,8 @@ def test_the_members_list_pages_through_every_sub_workspace() -> None:
     _, second = _get(agency, "/api/v2/workspace-group-members", f"limit=2&starting_after={after}")
     ids = [m["sub_workspace_id"] for m in first["items"] + second["items"]]  # type: ignore[index]
     assert status == 200 and ids == ["ws-1", "ws-2", "ws-3"]
-    _, third = _get(
-        agency, "/api/v2/workspace-group-members", f"starting_after={second['next_starting_after']}"
-    )  # type: ignore[index]
+    last = second["next_starting_after"]  # type: ignore[index]
+    _, third = _get(agency, "/api/v2/workspace-group-members", f"starting_after={last}")
     assert third == {"items": []}  # like every list of the fake, it ends with an empty page
 
 
