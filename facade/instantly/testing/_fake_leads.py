@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._records import EMAIL_SHAPE, Call, IdMaker, Rejected, emitted, page, unsupported
+from ._spec_routes import component
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -267,7 +268,8 @@ class LeadStore:
         self, fields: Mapping[str, Any], campaign: str | None, list_id: str | None, stamp: str
     ) -> dict[str, Any]:
         email = fields.get("email")
-        lead = {k: v for k, v in emitted(fields, "Lead").items() if v is not None}
+        known = component("Lead")["properties"]
+        lead = {k: v for k, v in fields.items() if k in known and v is not None}
         custom = fields.get("custom_variables") or fields.get("payload")
         lead.update(
             id=self._new_lead_id(),
