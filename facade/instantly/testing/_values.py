@@ -41,6 +41,9 @@ def render(schema: Schema | None, given: Any, fill: Fill, name: str = "") -> Any
     if "allOf" in schema:
         schema = _merged(schema)
     if given is not NOTHING and isinstance(given, dict) and _is_object(schema):
+        named = schema.get("properties", {})
+        if named and given.keys() <= named.keys() and passes(given, schema, ""):
+            return given  # already exactly of the schema: one check, not one per property
         return _object(schema, given, fill)
     if given is not NOTHING and not isinstance(given, dict | list) and passes(given, schema, ""):
         return given
