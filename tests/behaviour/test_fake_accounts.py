@@ -78,6 +78,13 @@ def test_get_account_accepts_a_percent_encoded_and_upper_case_email(client: http
     assert response.json()["email"] == "sender002@example.com"
 
 
+def test_patch_and_delete_find_an_account_by_an_upper_case_email(client: httpx.Client) -> None:
+    patched = client.patch("/api/v2/accounts/Sender002@Example.com", json={"daily_limit": 5})
+    assert (patched.status_code, patched.json()["daily_limit"]) == (200, 5)
+    assert client.delete("/api/v2/accounts/SENDER002@example.com").status_code == 200
+    assert client.get("/api/v2/accounts/sender002@example.com").status_code == 404
+
+
 def test_get_unknown_account_is_404_with_instantlys_body(client: httpx.Client) -> None:
     response = client.get("/api/v2/accounts/nobody@example.com")
     assert response.status_code == 404

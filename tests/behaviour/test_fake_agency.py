@@ -35,6 +35,7 @@ def test_a_workspace_outside_the_group_is_refused_with_403(workspace: str) -> No
     agency.add_workspace("ws-pending", status="pending")
     status, body = _get(agency, "/api/v2/accounts", **{"X-As-Workspace": workspace})
     assert status == 403 and "workspace" in body["message"]  # type: ignore[index]
+    assert body["error"] == "Forbidden"  # type: ignore[index]
 
 
 def test_the_members_list_pages_through_every_sub_workspace() -> None:
@@ -44,7 +45,18 @@ def test_the_members_list_pages_through_every_sub_workspace() -> None:
     _, second = _get(agency, "/api/v2/workspace-group-members", f"limit=2&starting_after={after}")
     ids = [m["sub_workspace_id"] for m in first["items"] + second["items"]]  # type: ignore[index]
     assert status == 200 and ids == ["ws-1", "ws-2", "ws-3"]
-    assert "next_starting_after" not in second  # type: ignore[operator]
+    last = second["next_starting_after"]  # type: ignore[index]
+    _, third = _get(agency, "/api/v2/workspace-group-members", f"starting_after={last}")
+    assert third == {"items": []}  # like every list of the fake, it ends with an empty page
+
+
+def test_a_deleted_membership_takes_the_workspace_out_of_the_group() -> None:
+    agency = FakeAgency(workspaces=1)
+    _, members = _get(agency, "/api/v2/workspace-group-members")
+    member = members["items"][0]["id"]  # type: ignore[index]
+    path = f"/api/v2/workspace-group-members/{member}"
+    assert agency.handle("DELETE", path, headers=AUTH).status == 200
+    assert _get(agency, "/api/v2/accounts", **{"x-as-workspace": "ws-1"})[0] == 403
 
 
 def test_the_members_list_needs_the_agency_key() -> None:

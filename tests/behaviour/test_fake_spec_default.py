@@ -13,6 +13,7 @@ import httpx
 import pytest
 from instantly import Instantly
 from instantly.testing import FakeInstantly, FakeResponse
+from instantly.testing._spec_routes import handler_name, routes
 
 TAGS = "/api/v2/custom-tags"
 
@@ -57,6 +58,16 @@ def test_lists_page_with_a_cursor_and_end_with_an_empty_page(client: httpx.Clien
     last = client.get(TAGS, params={"starting_after": second["next_starting_after"]}).json()
     assert [t["id"] for t in first["items"] + second["items"]] == ids
     assert last == {"items": []}
+
+
+def test_a_cursor_whose_record_was_deleted_continues_where_it_sorted(
+    client: httpx.Client,
+) -> None:
+    ids = [_tag(client, f"tag {n}")["id"] for n in range(3)]
+    cursor = client.get(TAGS, params={"limit": 2}).json()["next_starting_after"]
+    client.delete(f"{TAGS}/{cursor}")
+    after = client.get(TAGS, params={"starting_after": cursor}).json()["items"]
+    assert [t["id"] for t in after] == ids[2:]
 
 
 def test_a_list_filters_on_search(client: httpx.Client) -> None:
@@ -107,3 +118,10 @@ def test_an_override_answers_in_place_of_the_default(
 def test_an_override_of_an_unknown_operation_is_refused(fake: FakeInstantly) -> None:
     with pytest.raises(KeyError, match="getNothing"):
         fake.override("getNothing", lambda call: {})
+
+
+def test_every_hand_written_answer_names_an_operation_of_the_pin(fake: FakeInstantly) -> None:
+    stores = (fake, fake.campaigns, fake.leads, fake.emails, fake.webhooks, fake.verifications)
+    written = {name for store in stores for name in dir(store) if name.startswith("_route_")}
+    assert written == {handler_name(route.id) for route in routes()} & written
+    assert len(fake._handlers) == len(written)  # each served once, by one store

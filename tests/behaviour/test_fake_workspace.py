@@ -112,6 +112,16 @@ def test_activation_is_refused_when_the_campaign_cannot_send(
     assert message in response.json()["message"]
 
 
+def test_a_seeded_campaign_gets_a_valid_schedule_and_an_invalid_seed_is_refused(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    seeded = fake.campaigns.add("Seeded")
+    listed = client.get("/api/v2/campaigns").json()["items"]
+    assert [c["campaign_schedule"] for c in listed] == [seeded["campaign_schedule"]]
+    with pytest.raises(ValueError, match="schedules must NOT have fewer than 1 items"):
+        fake.campaigns.add("Bad", campaign_schedule={"schedules": []})
+
+
 def test_patch_changes_fields_and_delete_removes(client: httpx.Client) -> None:
     campaign = create_campaign(client)
     patched = client.patch(f"/api/v2/campaigns/{campaign['id']}", json={"daily_limit": 30})
@@ -130,6 +140,13 @@ def test_campaigns_list_in_pages_with_filters(client: httpx.Client) -> None:
     found = client.get("/api/v2/campaigns", params={"search": "campaign 3"}).json()["items"]
     assert [c["id"] for c in found] == [ids[3]]
     assert client.get("/api/v2/campaigns", params={"status": 1}).json()["items"] == []
+
+
+def test_campaigns_list_leaves_out_the_status_exclude_status_names(client: httpx.Client) -> None:
+    drafts = [create_campaign(client)["id"] for _ in range(2)]
+    client.post(f"/api/v2/campaigns/{drafts[0]}/pause")
+    found = client.get("/api/v2/campaigns", params={"exclude_status": 2}).json()["items"]
+    assert [c["id"] for c in found] == drafts[1:]
 
 
 def test_an_unimplemented_list_filter_is_refused_not_ignored(client: httpx.Client) -> None:
@@ -325,6 +342,18 @@ def test_unread_replies_are_listed_answered_and_marked_read(
     marked = client.post(f"/api/v2/emails/threads/{reply['thread_id']}/mark-as-read")
     assert marked.json() == {"success": True}
     assert client.get("/api/v2/emails/unread/count").json() == {"count": 1}
+
+
+def test_the_emails_list_shows_only_each_threads_latest_when_asked(
+    fake: FakeInstantly, client: httpx.Client
+) -> None:
+    first = fake.emails.record_sent(eaccount=SENDER, lead="jane@example.org")
+    reply = fake.emails.receive_reply(
+        lead="jane@example.org", eaccount=SENDER, thread_id=first["thread_id"]
+    )
+    other = fake.emails.record_sent(eaccount=SENDER, lead="bob@example.org")
+    found = client.get("/api/v2/emails", params={"latest_of_thread": "true"}).json()["items"]
+    assert [e["id"] for e in found] == [other["id"], reply["id"]]
 
 
 def test_a_reply_to_an_unknown_email_or_from_a_foreign_account_is_refused(

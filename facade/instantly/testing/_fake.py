@@ -3,15 +3,15 @@
 `handle(method, path, query=..., headers=..., body=...)` turns one request into a `FakeResponse`
 (status, headers, body, optional delay or hang-up), in the order Instantly's Fastify server
 works: injected fault → route (404) → auth (401) → rate limit (429) → plan (402) → body and
-query validation (400/415) → the operation: its hand-written answer (accounts, warmup, jobs
-here; the stores' `handlers()`) or, for every other operation, the spec-driven default
-(`_generic.py`). The in-process transport and the loopback server only carry bytes.
+query validation (400/415) → the operation: its hand-written answer (a `_route_<operation>`
+method: accounts, warmup, jobs here; the rest in the stores) or, for every other operation,
+the spec-driven default (`_generic.py`). The in-process transport and the loopback server
+only carry bytes.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections import Counter, deque
@@ -29,9 +29,9 @@ from .._facts import (
 )
 from ._clock import Clock, WallClock
 from ._fake_accounts import (
+    ACCOUNT_FILTERS,
     WARMUP_ACTIVE,
     WARMUP_PAUSED,
-    account_filter,
     check_account_fields,
     default_account,
     matches_search,
@@ -44,18 +44,19 @@ from ._fake_leads import LeadStore
 from ._fake_verification import VerificationStore
 from ._fake_webhooks import WebhookStore
 from ._faults import Fault, FaultKind, FaultPlan
-from ._generic import Collection, SpecStore, read_request
+from ._generic import Collection, SpecStore, read_request, update
 from ._records import (
     Call,
     Rejected,
     copy_json,
     csv_values,
     cursor_page,
-    page_response,
+    emitted,
+    page,
     unsupported,
 )
 from ._server_rate_limit import ServerRateLimit, ServerRateLimiter
-from ._spec_routes import SpecRoute, match, routes
+from ._spec_routes import SpecRoute, by_id, handler_name, match, routes
 from ._wire import Disconnect, FakeResponse, RecordedRequest, error_response, json_response
 
 if TYPE_CHECKING:
@@ -123,6 +124,10 @@ class FakeInstantly:
             default_script=job_script,
         )
         self.spec = SpecStore(self)
+        self.spec.sets.update(
+            pauseAccount={"status": ACCOUNT_STATUS_PAUSED},
+            resumeAccount={"status": ACCOUNT_STATUS_ACTIVE},
+        )
         # Accounts (by email) are kept by the spec-driven default; their tag ids beside them.
         self._accounts = self.spec.collection("/api/v2/accounts", "email").records
         self._account_tags: dict[str, frozenset[str]] = {}
@@ -133,42 +138,29 @@ class FakeInstantly:
         self.verifications = VerificationStore(self)
         self._handlers = self._handwritten()
         # Per-operation limits the spec states (e.g. GET /api/v2/emails: 20 a minute), beside the
-        # workspace limit: operationId -> [window seconds, allowed, window start, count] each.
-        self._endpoint_windows: dict[str, list[list[float]]] = {}
-        self._endpoint_limits = rate_limit is not None and endpoint_limits
-        self._time_scale = rate_limit.time_scale if rate_limit is not None else 1.0
+        # workspace limit: operationId -> its sliding windows.
+        self._rate_limit = rate_limit if endpoint_limits else None
+        self._endpoint_limiters: dict[str, ServerRateLimiter] = {}
 
-    def _handwritten(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> the hand-written answer (behaviour beyond the spec); the rest: `spec`."""
-        handlers: dict[str, Callable[[Call], FakeResponse]] = {
-            "createAccount": lambda c: json_response(
-                self.add_account(
-                    c.body["email"],
-                    **{k: v for k, v in c.body.items() if k in _account_fields() and k != "email"},
-                )
-            ),
-            "listAccount": self._list_accounts,
-            "getAccount": lambda c: json_response(self._record(c.params["email"])),
-            "pauseAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_PAUSED),
-            "resumeAccount": lambda c: self._set_status(c, ACCOUNT_STATUS_ACTIVE),
-            "pauseAccounts": self._pause_accounts,
-            "enableWarmupForAccounts": lambda c: self._warmup(c.body, enable=True),
-            "disableWarmupForAccounts": lambda c: self._warmup(c.body, enable=False),
-            "listBackgroundJob": self._list_jobs,
-            "getBackgroundJob": self._get_job,
+    def _handwritten(self) -> dict[str, Callable[[Call], Any]]:
+        """operationId -> the hand-written answer (behaviour beyond the spec; a JSON value or a
+        `FakeResponse`): the method of this fake or a store named after it
+        (`_route_activate_campaign` serves `activateCampaign`, as Connexion resolves an
+        operationId); the rest: `spec`."""
+        stores = (self, self.campaigns, self.leads, self.emails, self.webhooks, self.verifications)
+        return {
+            route.id: getattr(store, handler_name(route.id))
+            for route in routes()
+            for store in stores
+            if hasattr(store, handler_name(route.id))
         }
-        for store in (self.campaigns, self.leads, self.emails, self.webhooks, self.verifications):
-            handlers.update(store.handlers())
-        return handlers
 
     def override(self, operation_id: str, answer: Callable[[Call], Any]) -> None:
         """Answer an operation with your own function, after the fake's checks: `answer(call)`
         (`call.params`, `.query`, `.body`, `.stamp`) returns a `FakeResponse` or a JSON value."""
-        status = {r.id: r.status for r in routes()}[operation_id]
+        by_id()[operation_id]  # KeyError for an operation the pin does not have
         with self._lock:
-            self._handlers[operation_id] = lambda call: (
-                a if isinstance(a := answer(call), FakeResponse) else json_response(a, status)
-            )
+            self._handlers[operation_id] = answer
 
     def collection(self, path: str) -> Collection:
         """The records the spec-driven default serves at a collection path (seed or inspect them):
@@ -362,9 +354,10 @@ class FakeInstantly:
         if self._limiter is not None and (wait := self._limiter.acquire(now)) is not None:
             self._throttled += 1
             return _rate_limited(self._limiter.retry_after_header(wait))
-        if self._endpoint_limits and (wait := self._endpoint_wait(route, now)) is not None:
+        limiter = self._endpoint_limiter(route)
+        if limiter is not None and (wait := limiter.acquire(now)) is not None:
             self._throttled += 1
-            return _rate_limited(_retry_after(wait, self._time_scale))
+            return _rate_limited(limiter.retry_after_header(wait))
         if not self.paid_plan:
             return error_response(402, "Workspace does not have an active paid plan")
         self.jobs._settle(now)
@@ -374,7 +367,10 @@ class FakeInstantly:
             decoded, query = read_request(route, params, pairs, data)
             call = Call(decoded, query, {} if data is None else data, now, self._wall.at(now))
             handler = self._handlers.get(route.id)
-            response = handler(call) if handler is not None else self.spec.serve(route, call)
+            if handler is None:
+                response = self.spec.serve(route, call)
+            elif not isinstance(response := handler(call), FakeResponse):
+                response = json_response(response, route.status)
         except Rejected as bad:
             return error_response(bad.status, str(bad))
         if method == "HEAD":
@@ -393,57 +389,71 @@ class FakeInstantly:
 
     # -- operations ------------------------------------------------------------------------------
 
-    def _record(self, email: str) -> dict[str, Any]:
-        record = self._accounts.get(normalize_email(email))
-        if record is None:
-            raise Rejected("Account not found", 404)
-        return record
+    def _route_create_account(self, call: Call) -> Any:
+        fields = {k: v for k, v in emitted(call.body, "Account").items() if k != "email"}
+        return self.add_account(call.body["email"], **fields)
 
-    def _set_status(self, call: Call, status: int) -> FakeResponse:
-        record = self._record(call.params["email"])
-        record["status"] = status
-        record["timestamp_updated"] = call.stamp
-        return json_response(record)
-
-    def _list_accounts(self, call: Call) -> FakeResponse:
+    def _route_list_account(self, call: Call) -> Any:
         query = call.query
         unsupported(query, ("include_tags", "sort_by", "sort_order"), "GET /api/v2/accounts")
-        any_tags, all_tags = csv_values(query.get("tag_ids")), csv_values(query.get("tag_ids_all"))
-        predicate = account_filter(query["filter"]) if "filter" in query else None
-
-        def include(key: str) -> bool:
-            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
-            return (
-                all(query.get(n, data.get(n)) == data.get(n) for n in ("status", "provider_code"))
-                and (not query.get("search") or matches_search(data, query["search"]))
-                and (predicate is None or predicate(data))
-                and (not any_tags or bool(tags & any_tags))
-                and all_tags <= tags
-            )
-
+        include = self._accounts_where(
+            search=query.get("search"),
+            named=query.get("filter"),
+            any_tag=csv_values(query.get("tag_ids")),
+            all_tags=csv_values(query.get("tag_ids_all")),
+            equal={n: query[n] for n in ("status", "provider_code") if n in query},
+        )
         keys, cursor = cursor_page(
             sorted(self._accounts),
             starting_after=query.get("starting_after"),
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
-            include=include if set(query) - {"limit", "starting_after", "skip"} else None,
+            include=include,
             skip=query.get("skip", 0),
         )
-        return page_response([self._accounts[k] for k in keys], cursor)
+        return page([self._accounts[k] for k in keys], cursor)
 
-    def _pause_accounts(self, call: Call) -> FakeResponse:
-        paused: list[str] = []
-        failed: list[str] = []
-        for email in dict.fromkeys(call.body["emails"]):
-            record = self._accounts.get(normalize_email(email))
-            if record is None:
-                failed.append(email)
-                continue
-            record["status"] = ACCOUNT_STATUS_PAUSED
-            record["timestamp_updated"] = call.stamp
-            paused.append(email)
-        return json_response({"paused_emails": paused, "failed_emails": failed})
+    def _accounts_where(
+        self,
+        *,
+        search: str | None = None,
+        named: str | None = None,
+        any_tag: frozenset[str] = frozenset(),
+        all_tags: frozenset[str] = frozenset(),
+        equal: Mapping[str, Any] | None = None,
+        excluded: frozenset[str] = frozenset(),
+    ) -> Callable[[str], bool]:
+        """Which accounts (by key) the list's and warmup's filters select: a `search` text, an
+        `ACC_FILTER_*` value, any of some tags, all of some tags, field values, exclusions."""
+        predicate = ACCOUNT_FILTERS[named] if named else None
 
-    def _warmup(self, body: dict[str, Any], *, enable: bool) -> FakeResponse:
+        def include(key: str) -> bool:
+            data, tags = self._accounts[key], self._account_tags.get(key, frozenset())
+            return (
+                key not in excluded
+                and all(data.get(n) == v for n, v in (equal or {}).items())
+                and (not search or matches_search(data, search))
+                and (predicate is None or predicate(data))
+                and (not any_tag or bool(tags & any_tag))
+                and all_tags <= tags
+            )
+
+        return include
+
+    def _route_pause_accounts(self, call: Call) -> Any:
+        emails = list(dict.fromkeys(call.body["emails"]))
+        paused = [email for email in emails if normalize_email(email) in self._accounts]
+        for email in paused:
+            record = self._accounts[normalize_email(email)]
+            update(record, {"status": ACCOUNT_STATUS_PAUSED}, call.stamp)
+        return {"paused_emails": paused, "failed_emails": [e for e in emails if e not in paused]}
+
+    def _route_enable_warmup_for_accounts(self, call: Call) -> Any:
+        return self._warmup(call.body, enable=True)
+
+    def _route_disable_warmup_for_accounts(self, call: Call) -> Any:
+        return self._warmup(call.body, enable=False)
+
+    def _warmup(self, body: dict[str, Any], *, enable: bool) -> dict[str, Any]:
         emails = body.get("emails")
         include_all = body.get("include_all_emails") is True
         if emails is not None and include_all:
@@ -475,29 +485,19 @@ class FakeInstantly:
             return {"success_count": done, "failed_count": failed + len(targets) - done}
 
         job = self.jobs._create(_WARMUP_JOB_TYPE, {"total_to_process": len(requested)}, apply)
-        return json_response(job.as_json())
+        return job.as_json()
 
     def _warmup_selection(self, body: dict[str, Any]) -> list[str]:
-        excluded = {normalize_email(e) for e in body.get("excluded_emails", ())}
         criteria = body.get("filter") or {}
-        predicate = account_filter(criteria["filter"]) if criteria.get("filter") else None
-        tag_id = criteria.get("tag_id")
-        search = body.get("search")
-        selected = []
-        for key in sorted(self._accounts):
-            record = self._accounts[key]
-            if key in excluded:
-                continue
-            if predicate is not None and not predicate(record):
-                continue
-            if tag_id and tag_id not in self._account_tags.get(key, frozenset()):
-                continue
-            if search and not matches_search(record, search):
-                continue
-            selected.append(key)
-        return selected
+        include = self._accounts_where(
+            search=body.get("search"),
+            named=criteria.get("filter"),
+            any_tag=frozenset([criteria["tag_id"]] if criteria.get("tag_id") else ()),
+            excluded=frozenset(normalize_email(e) for e in body.get("excluded_emails", ())),
+        )
+        return [key for key in sorted(self._accounts) if include(key)]
 
-    def _list_jobs(self, call: Call) -> FakeResponse:
+    def _route_list_background_job(self, call: Call) -> Any:
         query = call.query
         wanted = csv_values(query.get("ids")) | csv_values(query.get("included_ids"))
         excluded = csv_values(query.get("excluded_ids"))
@@ -507,7 +507,7 @@ class FakeInstantly:
                 f"querystring/status has unknown job status(es) {unknown}; "
                 f"allowed: {', '.join(sorted(JOB_STATUSES))}"
             )
-        ordered = self.jobs._ordered()  # oldest first unless asked otherwise
+        ordered = list(self.jobs._jobs.values())  # oldest first unless asked otherwise
         if query.get("sort_column") == "updated_at":
             ordered.sort(key=lambda job: job.updated_at)
         if query.get("sort_order") == "desc":
@@ -531,43 +531,29 @@ class FakeInstantly:
             limit=query.get("limit", LIST_PAGE_LIMIT_MAX),
             include=include,
         )
-        return page_response([jobs[i].as_json() for i in ids], cursor)
+        return page([jobs[i].as_json() for i in ids], cursor)
 
-    def _get_job(self, call: Call) -> FakeResponse:
+    def _route_get_background_job(self, call: Call) -> Any:
         query = call.query
-        job = self.jobs._lookup(call.params["id"])
+        job = self.jobs._jobs.get(call.params["id"])
         if job is None:
             raise Rejected("Background job not found", 404)
         fields = query.get("data_fields")
-        return json_response(
-            job.as_json(sorted(csv_values(fields)) if fields is not None else None)
-        )
+        return job.as_json(sorted(csv_values(fields)) if fields is not None else None)
 
     # -- the workspace's other stores ------------------------------------------------------------
 
-    def _endpoint_wait(self, route: SpecRoute, now: float) -> float | None:
-        """Count a request against its operation's own limits; the wait when over one."""
+    def _endpoint_limiter(self, route: SpecRoute) -> ServerRateLimiter | None:
+        """The limiter of an operation's own limits (None: it has none, or they are off)."""
         from instantly_api._endpoint_limits import ENDPOINT_LIMITS
 
         limits = ENDPOINT_LIMITS.get(route.operation.route)
-        if not limits:
+        if self._rate_limit is None or not limits:
             return None
-        windows = self._endpoint_windows.setdefault(
-            route.id,
-            [[window * self._time_scale, count, -math.inf, 0] for count, window in limits],
-        )
-        wait = 0.0
-        for window in windows:
-            length, allowed, start, count = window
-            if now >= start + length:
-                window[2], window[3] = now, 0
-            elif count >= allowed:
-                wait = max(wait, start + length - now)
-        if wait > 0:
-            return wait
-        for window in windows:
-            window[3] += 1
-        return None
+        if route.id not in self._endpoint_limiters:
+            windows = [(window, count) for count, window in limits]
+            self._endpoint_limiters[route.id] = ServerRateLimiter(self._rate_limit, windows)
+        return self._endpoint_limiters[route.id]
 
     def _has_account(self, email: str) -> bool:
         return normalize_email(email) in self._accounts
@@ -610,13 +596,6 @@ def _parse_body(content_type: str | None, body: bytes) -> Any:
         ) from None
 
 
-def _account_fields() -> Mapping[str, Any]:
-    from ._spec_routes import component
-
-    fields: Mapping[str, Any] = component("Account")["properties"]
-    return fields
-
-
 def _json_or_none(body: bytes) -> Any:
     if not body:
         return None
@@ -624,13 +603,6 @@ def _json_or_none(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def _retry_after(wait: float, time_scale: float) -> str:
-    """`Retry-After` for a wait: whole seconds (rounded up) at scale 1, else to the ms."""
-    if time_scale == 1.0:
-        return str(max(1, math.ceil(wait)))
-    return f"{max(wait, 0.001):.3f}"
 
 
 def _rate_limited(retry_after: str) -> FakeResponse:

@@ -7,14 +7,14 @@ that schema are ever emitted (it sets `additionalProperties: false`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
+from ._records import EMAIL_SHAPE
 
 __all__ = [
-    "account_filter",
+    "ACCOUNT_FILTERS",
     "default_account",
     "matches_search",
     "normalize_email",
@@ -24,7 +24,6 @@ __all__ = [
 WARMUP_ACTIVE: Final = 1
 WARMUP_PAUSED: Final = 0
 
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _FIRST_NAMES: Final = ("John", "Maria", "Wei", "Aisha", "Lukas", "Sofia", "Kenji", "Amara")
 _LAST_NAMES: Final = ("Doe", "Garcia", "Chen", "Okafor", "Schmidt", "Rossi", "Tanaka", "Diallo")
 
@@ -80,7 +79,7 @@ def default_account(
 
 def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
     """Reject seed values the spec would not allow, naming the field and what is allowed."""
-    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+    if not isinstance(email, str) or not EMAIL_SHAPE.match(email.strip()):
         raise ValueError(f"{email!r} is not a valid email address (expected local@domain.tld)")
     from ._spec_routes import component
 
@@ -96,29 +95,21 @@ def check_account_fields(email: str, fields: Mapping[str, Any]) -> None:
             raise ValueError(f"Account {name}={fields[name]!r} is not one of {sorted(allowed)}")
 
 
-def _filter_predicates() -> dict[str, Callable[[Mapping[str, Any]], bool]]:
-    # The spec describes each ACC_FILTER_* in one or two words; these are the fake's readings.
-    return {
-        AccountFilter.PAUSED: lambda a: a.get("status") == ACCOUNT_STATUS_PAUSED,
-        AccountFilter.ERROR: lambda a: (a.get("status") or 0) < 0,
-        AccountFilter.NO_CTD: lambda a: not a.get("tracking_domain_name"),
-        AccountFilter.PW_ACCOUNTS: lambda a: a.get("provider_code") in (8, 11),  # AirMail
-        AccountFilter.DFY: lambda a: bool(a.get("is_managed_account")),
-        AccountFilter.DFY_SETUP_PENDING: lambda a: (
-            bool(a.get("is_managed_account")) and bool(a.get("setup_pending"))
-        ),
-        AccountFilter.W_ACTIVE: lambda a: a.get("warmup_status") == WARMUP_ACTIVE,
-        AccountFilter.W_PAUSED: lambda a: a.get("warmup_status") == WARMUP_PAUSED,
-        AccountFilter.W_ERROR: lambda a: (a.get("warmup_status") or 0) < 0,
-    }
-
-
-_PREDICATES: Final = _filter_predicates()
-
-
-def account_filter(name: str) -> Callable[[Mapping[str, Any]], bool]:
-    """The predicate of an `ACC_FILTER_*` value (already validated against the enum)."""
-    return _PREDICATES[name]
+# The predicate of each ACC_FILTER_* value: the spec describes each in one or two words; these
+# are the fake's readings.
+ACCOUNT_FILTERS: Final[Mapping[str, Callable[[Mapping[str, Any]], bool]]] = {
+    AccountFilter.PAUSED: lambda a: a.get("status") == ACCOUNT_STATUS_PAUSED,
+    AccountFilter.ERROR: lambda a: (a.get("status") or 0) < 0,
+    AccountFilter.NO_CTD: lambda a: not a.get("tracking_domain_name"),
+    AccountFilter.PW_ACCOUNTS: lambda a: a.get("provider_code") in (8, 11),  # AirMail
+    AccountFilter.DFY: lambda a: bool(a.get("is_managed_account")),
+    AccountFilter.DFY_SETUP_PENDING: lambda a: (
+        bool(a.get("is_managed_account")) and bool(a.get("setup_pending"))
+    ),
+    AccountFilter.W_ACTIVE: lambda a: a.get("warmup_status") == WARMUP_ACTIVE,
+    AccountFilter.W_PAUSED: lambda a: a.get("warmup_status") == WARMUP_PAUSED,
+    AccountFilter.W_ERROR: lambda a: (a.get("warmup_status") or 0) < 0,
+}
 
 
 def matches_search(account: Mapping[str, Any], search: str) -> bool:

@@ -3,8 +3,9 @@
 Each workspace is a whole `FakeInstantly` (its own accounts, jobs, request log and its own
 server rate limit: Instantly's limit is per workspace). A request without the header goes to
 the admin workspace; one naming a workspace of the group goes to it; any other is refused with
-403 before it reaches a workspace. `GET /api/v2/workspace-group-members` (without the header)
-lists the sub-workspaces as Instantly does. Serve it like a fake: `agency.transport()`,
+403 before it reaches a workspace. The admin workspace holds the group's members: its
+spec-driven `GET /api/v2/workspace-group-members` lists the sub-workspaces (auth, rate limit,
+paging and the request schema as for any operation). Serve it like a fake: `agency.transport()`,
 `with agency.serve() as base_url: ...`.
 """
 
@@ -17,9 +18,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from ._clock import Clock
-from ._fake import FakeInstantly, Query, _query_pairs
+from ._fake import FakeInstantly, Query
 from ._server_rate_limit import ServerRateLimit
-from ._wire import FakeResponse, error_response, json_response
+from ._wire import FakeResponse, error_response
 
 if TYPE_CHECKING:
     from ._in_process_transport import AsyncSleep, FakeTransport, Sleep
@@ -30,7 +31,6 @@ __all__ = ["ADMIN_WORKSPACE_ID", "FakeAgency"]
 ADMIN_WORKSPACE_ID: Final = "019cc043-af54-70e2-ac5a-5f6af8474683"
 _HEADER: Final = "x-as-workspace"
 _MEMBERS_PATH: Final = "/api/v2/workspace-group-members"
-_STAMP: Final = "2026-01-05T09:00:00.000Z"
 
 
 class FakeAgency:
@@ -55,7 +55,7 @@ class FakeAgency:
         }  # fmt: skip
         self._lock = threading.Lock()
         self.admin = FakeInstantly(workspace_id=ADMIN_WORKSPACE_ID, **self._options)
-        self._members: dict[str, dict[str, Any]] = {}
+        self._members = self.admin.collection(_MEMBERS_PATH).records  # by member id
         self._fakes: dict[str, FakeInstantly] = {}
         for n in range(1, workspaces + 1):
             self.add_workspace(f"ws-{n}", name=f"Client {n}")
@@ -73,16 +73,15 @@ class FakeAgency:
             if workspace_id in self._fakes or workspace_id == ADMIN_WORKSPACE_ID:
                 raise ValueError(f"workspace {workspace_id!r} exists already")
             self._fakes[workspace_id] = fake
-            self._members[workspace_id] = {
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, workspace_id)),
-                "admin_workspace_id": ADMIN_WORKSPACE_ID,
-                "sub_workspace_id": workspace_id,
-                "status": status,
-                "timestamp_created": _STAMP,
-                "timestamp_updated": _STAMP,
-                "sub_workspace_name": name,
-                "admin_workspace_name": "Agency",
-            }
+            self.admin.add_record(
+                _MEMBERS_PATH,
+                id=_member_id(workspace_id),
+                admin_workspace_id=ADMIN_WORKSPACE_ID,
+                sub_workspace_id=workspace_id,
+                status=status,
+                sub_workspace_name=name,
+                admin_workspace_name="Agency",
+            )
         return fake
 
     def workspace(self, workspace_id: str) -> FakeInstantly:
@@ -122,35 +121,15 @@ class FakeAgency:
         lowered = {k.lower(): v for k, v in (headers or {}).items()}
         workspace_id = lowered.get(_HEADER)
         if workspace_id is None:
-            if method.upper() == "GET" and path.rstrip("/") == _MEMBERS_PATH:
-                return self._list_members(query, lowered)
             return self.admin.handle(method, path, query=query, headers=headers, body=body)
         with self._lock:
-            member = self._members.get(workspace_id)
+            member = self._members.get(_member_id(workspace_id))
             fake = self._fakes.get(workspace_id)
         if member is None or fake is None or member["status"] != "accepted":
             return error_response(403, "You do not have access to this workspace (x-as-workspace)")
         return fake.handle(method, path, query=query, headers=headers, body=body)
 
-    def _list_members(self, query: Query, headers: Mapping[str, str]) -> FakeResponse:
-        probe = self.admin.handle("GET", "/api/v2/accounts", query="limit=1", headers=headers)
-        if probe.status in (401, 429):  # the admin workspace's auth and rate limit apply
-            return probe
-        pairs = dict(_query_pairs(query))
-        try:
-            limit = int(pairs.get("limit", "100"))
-        except ValueError:
-            return error_response(400, "querystring/limit must be integer")
-        if not 1 <= limit <= 100:
-            return error_response(400, "querystring/limit must be between 1 and 100")
-        with self._lock:
-            items = list(self._members.values())
-        after = pairs.get("starting_after")
-        if after:
-            ids = [item["id"] for item in items]
-            items = items[ids.index(after) + 1 :] if after in ids else []
-        page = items[:limit]
-        body: dict[str, Any] = {"items": page}
-        if len(items) > limit:
-            body["next_starting_after"] = page[-1]["id"]
-        return json_response(body)
+
+def _member_id(workspace_id: str) -> str:
+    """The id of a sub-workspace's membership record (stable: derived from the workspace id)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, workspace_id))

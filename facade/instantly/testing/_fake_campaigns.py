@@ -1,5 +1,6 @@
-"""Fake campaigns beyond the spec: created as drafts, listed by search and status, activate,
-the sending status a launch checks, and analytics computed from the fake's emails and leads.
+"""Fake campaigns beyond the spec: activate, the sending status a launch checks, and analytics
+computed from the fake's emails and leads (the spec-driven default creates them as drafts,
+lists, reads, patches, pauses and deletes them).
 
 The fake does not send email: `emails.record_sent` and `emails.receive_reply` (see
 `_emails.py`) create the traffic analytics count. Opens and clicks are not simulated (0).
@@ -14,8 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .._facts import ACCOUNT_STATUS_ACTIVE
-from ._records import Call, Rejected, csv_values, emitted, page_response, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import Call, Rejected, copy_json, csv_values, emitted, unsupported
+from ._schema import SchemaError, check, resolve
+from ._spec_routes import by_id, component
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -33,24 +35,17 @@ UE_CAMPAIGN: Final = 1
 UE_RECEIVED: Final = 2
 UE_SENT: Final = 3
 
-# Counts the fake does not simulate (no opens or clicks), 0 in every analytics row.
-_UNSEEN: Final = ("opened", "unique_opened", "clicks", "unique_clicks")
-_OVERVIEW_ZERO: Final = (
-    "open_count",
-    "open_count_unique",
-    "open_count_unique_by_step",
-    "link_click_count",
-    "link_click_count_unique",
-    "link_click_count_unique_by_step",
-    "bounced_count",
-    "unsubscribed_count",
-    "completed_count",
-    "total_opportunities",
-    "total_interested",
-    "total_meeting_booked",
-    "total_meeting_completed",
-    "total_closed",
-)
+# The seeded schedule (the spec wants at least one, with times as HH:MM).
+_WEEKDAYS: Final = {
+    "schedules": [
+        {
+            "name": "Weekdays",
+            "timing": {"from": "09:00", "to": "17:00"},
+            "days": {"1": True, "2": True, "3": True, "4": True, "5": True},
+            "timezone": "Etc/GMT+12",
+        }
+    ]
+}
 
 
 class CampaignStore:
@@ -58,18 +53,25 @@ class CampaignStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        # Kept by the spec-driven default, which serves get, patch and delete.
+        # Kept by the spec-driven default: create (a draft), list, get, patch, pause, delete.
         self._campaigns = fake.spec.collection("/api/v2/campaigns")
         self._records = self._campaigns.records
+        fake.spec.sets["createCampaign"] = {"status": CAMPAIGN_DRAFT}
+        fake.spec.sets["pauseCampaign"] = {"status": CAMPAIGN_PAUSED}
+        fake.spec.unsupported["listCampaign"] = ("tag_ids", "ai_sales_agent_id")
 
     # -- seeding and inspecting -----------------------------------------------------------------
 
     def add(self, name: str, **fields: Any) -> dict[str, Any]:
-        """Create a campaign directly (draft, no sequence unless given); returns its JSON."""
-        with self._fake._lock:
-            stamp = self._fake._wall.at(self._fake._wall.clock())
-            body = {"name": name, "campaign_schedule": {"schedules": []}, **fields}
-            return dict(self._create(body, stamp))
+        """Create a campaign directly (draft, no sequence unless given; sending on weekdays
+        09:00-17:00 unless `campaign_schedule` is given); returns its JSON."""
+        body = {"name": name, "campaign_schedule": copy_json(_WEEKDAYS), **fields}
+        fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
+        try:  # a seed the spec forbids would be answered made up: refuse it here
+            check(fields, {**component("Campaign"), "required": []}, "campaign")
+        except SchemaError as error:
+            raise ValueError(f"{error}; see the spec's Campaign schema") from None
+        return self._fake.add_record("/api/v2/campaigns", **fields)
 
     def get(self, campaign_id: str) -> dict[str, Any]:
         """A campaign's JSON now (KeyError if absent)."""
@@ -90,42 +92,8 @@ class CampaignStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "createCampaign": self._route_create,
-            "listCampaign": self._route_list,
-            "activateCampaign": self._route_activate,
-            "pauseCampaign": self._route_pause,
-            "getCampaignSendingStatus": self._route_sending_status,
-            "getCampaignAnalyticsOverview": self._route_analytics_overview,
-            "getDailyCampaignAnalytics": self._route_analytics_daily,
-            "getCampaignStepsAnalytics": self._route_analytics_steps,
-            "getDailyAccountAnalytics": self._route_account_daily,
-        }
-
-    def _route_create(self, call: Call) -> FakeResponse:
-        return json_response(self._render(self._create(call.body, call.stamp)))
-
-    def _route_list(self, call: Call) -> FakeResponse:
-        query = call.query
-        unsupported(query, ("tag_ids", "ai_sales_agent_id"), "GET /api/v2/campaigns")
-        search = str(query.get("search", "")).lower()
-
-        def include(record: Mapping[str, Any]) -> bool:
-            return (
-                (not search or search in str(record["name"]).lower())
-                and query.get("status", record["status"]) == record["status"]
-                and ("exclude_status" not in query or query["exclude_status"] != record["status"])
-            )
-
-        items, cursor = self._campaigns.page(
-            query.get("starting_after"), query.get("limit", 100), include
-        )
-        return page_response(items, cursor, self._render)
-
-    def _route_activate(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+    def _route_activate_campaign(self, call: Call) -> Any:
+        record = self._campaigns.get(call.params["id"])
         steps = [s for seq in record.get("sequences") or () for s in seq.get("steps") or ()]
         if not steps:
             raise Rejected("Campaign has no sequence steps: add at least one email to send")
@@ -137,17 +105,11 @@ class CampaignStore:
             raise Rejected(f"Email account(s) not found in this workspace: {', '.join(missing)}")
         record["status"] = CAMPAIGN_ACTIVE
         record["timestamp_updated"] = call.stamp
-        return json_response(self._render(record))
+        return self._render(record)
 
-    def _route_pause(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
-        record["status"] = CAMPAIGN_PAUSED
-        record["timestamp_updated"] = call.stamp
-        return json_response(self._render(record))
-
-    def _route_sending_status(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_sending_status(self, call: Call) -> Any:
         unsupported(call.query, ("with_ai_summary",), "GET /api/v2/campaigns/{id}/sending-status")
-        record = self._lookup(call.params["id"])
+        record = self._campaigns.get(call.params["id"])
         accounts = list(record.get("email_list") or [])
         healthy = [a for a in accounts if self._fake._account_status(a) == ACCOUNT_STATUS_ACTIVE]
         status, message = self._diagnosis(record, accounts, healthy)
@@ -167,7 +129,7 @@ class CampaignStore:
             },
         }
         summary = {"status": status, "status_message": message}
-        return json_response({"diagnostics": diagnostics, "summary": summary})
+        return {"diagnostics": diagnostics, "summary": summary}
 
     def _diagnosis(
         self, record: Mapping[str, Any], accounts: list[str], healthy: list[str]
@@ -185,68 +147,56 @@ class CampaignStore:
             return "all_accounts_unhealthy", "None of the campaign's accounts can send"
         if len(healthy) < len(accounts):
             return "campaign_accounts_unhealthy", "Some of the campaign's accounts cannot send"
-        if not self._fake.leads._count_in_campaign(record["id"]):
+        leads = self._fake.leads._leads.values()
+        if not any(lead.get("campaign") == record["id"] for lead in leads):
             return "waiting_for_leads", "Campaign has no leads to contact"
         return "healthy", "Campaign is sending normally"
 
     # -- analytics ------------------------------------------------------------------------------
 
-    def _route_analytics_overview(self, call: Call) -> FakeResponse:
+    def _route_get_campaign_analytics_overview(self, call: Call) -> Any:
         unsupported(call.query, ("expand_crm_events",), "GET /api/v2/campaigns/analytics/overview")
         wanted = self._wanted(call.query.get("id"), call.query.get("ids"))
         emails = self._traffic(call.query, wanted)
         sent = [e for e in emails if e["ue_type"] == UE_CAMPAIGN]
-        replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
-        automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
-        overview: dict[str, Any] = dict.fromkeys(_OVERVIEW_ZERO, 0)
-        overview.update(
-            emails_sent_count=len(sent),
-            contacted_count=len({e["lead"] for e in sent}),
-            new_leads_contacted_count=len({e["lead"] for e in sent}),
-            reply_count=len(replies),
-            reply_count_unique=len({e["lead"] for e in replies}),
-            reply_count_unique_by_step=len({(e["lead"], e.get("step")) for e in replies}),
-            reply_count_automatic=len(automatic),
-            reply_count_automatic_unique=len({e["lead"] for e in automatic}),
-            reply_count_automatic_unique_by_step=len(
+        replies, automatic = _replies(emails)
+        overview = {
+            "emails_sent_count": len(sent),
+            "contacted_count": len({e["lead"] for e in sent}),
+            "new_leads_contacted_count": len({e["lead"] for e in sent}),
+            "reply_count": len(replies),
+            "reply_count_unique": len({e["lead"] for e in replies}),
+            "reply_count_unique_by_step": len({(e["lead"], e.get("step")) for e in replies}),
+            "reply_count_automatic": len(automatic),
+            "reply_count_automatic_unique": len({e["lead"] for e in automatic}),
+            "reply_count_automatic_unique_by_step": len(
                 {(e["lead"], e.get("step")) for e in automatic}
             ),
-            total_opportunity_value=0,
-        )
-        return json_response(overview)
+        }
+        return _shaped("getCampaignAnalyticsOverview", overview)
 
-    def _route_analytics_daily(self, call: Call) -> FakeResponse:
-        wanted = self._wanted(call.query.get("campaign_id"), None)
-        by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, wanted):
-            by_date[email["timestamp_email"][:10]].append(email)
-        unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
-        return json_response([_row(by_date[d], unseen, date=d) for d in sorted(by_date)])
+    def _route_get_daily_campaign_analytics(self, call: Call) -> Any:
+        emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
+        rows = _rows(emails, lambda e: {"date": e["timestamp_email"][:10]})
+        return _shaped("getDailyCampaignAnalytics", rows)
 
-    def _route_analytics_steps(self, call: Call) -> FakeResponse:
-        wanted = self._wanted(call.query.get("campaign_id"), None)
-        by_step: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, wanted):
-            by_step[email.get("step")].append(email)
-        unseen: tuple[str, ...] = _UNSEEN
-        if call.query.get("include_opportunities_count"):
-            unseen = (*_UNSEEN, "opportunities", "unique_opportunities")
-        steps = sorted(by_step, key=lambda s: (s is None, s or ""))
-        rows = [_row(by_step[s], unseen, step=s, variant=None) for s in steps]
-        for row in rows:
-            del row["contacted"], row["new_leads_contacted"]
-        return json_response(rows)
+    def _route_get_campaign_steps_analytics(self, call: Call) -> Any:
+        emails = self._traffic(call.query, self._wanted(call.query.get("campaign_id"), None))
+        rows = _rows(emails, lambda e: {"step": e.get("step"), "variant": None})
+        rows = _shaped("getCampaignStepsAnalytics", rows)
+        if not call.query.get("include_opportunities_count"):
+            rows = [{k: v for k, v in row.items() if "opportunities" not in k} for row in rows]
+        return rows
 
-    def _route_account_daily(self, call: Call) -> FakeResponse:
+    def _route_get_daily_account_analytics(self, call: Call) -> Any:
         accounts = csv_values(call.query.get("emails"))
-        by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for email in self._traffic(call.query, None):
-            if accounts and email["eaccount"] not in accounts:
-                continue
-            by_key[(email["timestamp_email"][:10], email["eaccount"])].append(email)
-        unseen = (*_UNSEEN, "bounced")
-        rows = [_row(by_key[k], unseen, date=k[0], email_account=k[1]) for k in sorted(by_key)]
-        return json_response(rows)
+        emails = [
+            e for e in self._traffic(call.query, None) if e["eaccount"] in accounts or not accounts
+        ]
+        rows = _rows(
+            emails, lambda e: {"date": e["timestamp_email"][:10], "email_account": e["eaccount"]}
+        )
+        return _shaped("getDailyAccountAnalytics", rows)
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -265,7 +215,7 @@ class CampaignStore:
         start, end = query.get("start_date"), query.get("end_date")
         status = query.get("campaign_status")
         found = []
-        for email in self._fake.emails._all():
+        for email in self._fake.emails._records.values():
             campaign = email.get("campaign_id")
             if campaigns is not None and campaign not in campaigns:
                 continue
@@ -279,31 +229,50 @@ class CampaignStore:
             found.append(email)
         return found
 
-    def _create(self, body: Mapping[str, Any], stamp: str) -> dict[str, Any]:
-        fields = {**emitted(body, "Campaign"), "status": CAMPAIGN_DRAFT}
-        return self._fake.spec.add("/api/v2/campaigns", fields, stamp)
-
-    def _lookup(self, campaign_id: str) -> dict[str, Any]:
-        return self._campaigns.get(campaign_id)
-
     def _render(self, record: Mapping[str, Any]) -> dict[str, Any]:
         return emitted(record, "Campaign")
 
 
-def _row(emails: list[dict[str, Any]], unseen: tuple[str, ...], **keys: Any) -> dict[str, Any]:
-    """One analytics row: what the fake's traffic counts, 0 for what it does not simulate."""
-    sent = [e for e in emails if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
-    replies = [e for e in emails if e["ue_type"] == UE_RECEIVED and not e.get("is_auto_reply")]
-    automatic = [e for e in emails if e["ue_type"] == UE_RECEIVED and e.get("is_auto_reply")]
-    contacted = len({e["lead"] for e in sent})
-    return {
-        **keys,
-        **dict.fromkeys(unseen, 0),
-        "sent": len(sent),
-        "contacted": contacted,
-        "new_leads_contacted": contacted,
-        "replies": len(replies),
-        "unique_replies": len({e["lead"] for e in replies}),
-        "replies_automatic": len(automatic),
-        "unique_replies_automatic": len({e["lead"] for e in automatic}),
-    }
+def _replies(emails: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The replies among `emails`: by a person, and automatic."""
+    received = [e for e in emails if e["ue_type"] == UE_RECEIVED]
+    automatic = [e for e in received if e.get("is_auto_reply")]
+    return [e for e in received if not e.get("is_auto_reply")], automatic
+
+
+def _rows(
+    emails: list[dict[str, Any]], key: Callable[[dict[str, Any]], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One analytics row per value of `key` (sorted, None last): the key's fields and what the
+    fake's traffic counts."""
+    groups: dict[tuple[tuple[str, Any], ...], list[dict[str, Any]]] = defaultdict(list)
+    for email in emails:
+        groups[tuple(key(email).items())].append(email)
+    rows = []
+    for group in sorted(groups, key=lambda k: [(v is None, v or "") for _, v in k]):
+        sent = [e for e in groups[group] if e["ue_type"] in (UE_CAMPAIGN, UE_SENT)]
+        replies, automatic = _replies(groups[group])
+        contacted = len({e["lead"] for e in sent})
+        rows.append(
+            {
+                **dict(group),
+                "sent": len(sent),
+                "contacted": contacted,
+                "new_leads_contacted": contacted,
+                "replies": len(replies),
+                "unique_replies": len({e["lead"] for e in replies}),
+                "replies_automatic": len(automatic),
+                "unique_replies_automatic": len({e["lead"] for e in automatic}),
+            }
+        )
+    return rows
+
+
+def _shaped(operation_id: str, answer: Any) -> Any:
+    """An analytics answer as the spec shapes it: every count its schema names, 0 for those the
+    fake does not simulate (opens, clicks, bounces, opportunities), none it does not name."""
+    schema = resolve(by_id()[operation_id].schema or {})
+    if isinstance(answer, list):
+        names = resolve(schema["items"])["properties"]
+        return [{name: row.get(name, 0) for name in names} for row in answer]
+    return {name: answer.get(name, 0) for name in schema["properties"]}

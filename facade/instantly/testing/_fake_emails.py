@@ -7,12 +7,11 @@ answer to the thread. Listing is newest first unless `sort_order=asc`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ._fake_campaigns import UE_CAMPAIGN, UE_RECEIVED, UE_SENT
-from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import Call, IdMaker, Rejected, csv_values, emitted, page, unsupported
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -56,7 +55,16 @@ class EmailStore:
     ) -> dict[str, Any]:
         """A campaign email `eaccount` sent to `lead` now (read, counted by analytics)."""
         return self._add(
-            UE_CAMPAIGN, eaccount, eaccount, lead, subject, text, campaign_id, step, thread_id
+            UE_CAMPAIGN,
+            text,
+            eaccount=eaccount,
+            from_address_email=eaccount,
+            to_address_email_list=lead,
+            lead=lead,
+            subject=subject,
+            campaign_id=campaign_id,
+            step=step,
+            thread_id=thread_id,
         )
 
     def receive_reply(
@@ -74,15 +82,17 @@ class EmailStore:
         """A reply from `lead` to `eaccount`, received now and unread."""
         return self._add(
             UE_RECEIVED,
-            eaccount,
-            lead,
-            eaccount,
-            subject,
             text,
-            campaign_id,
-            step,
-            thread_id,
-            auto_reply=auto_reply,
+            eaccount=eaccount,
+            from_address_email=lead,
+            to_address_email_list=eaccount,
+            lead=lead,
+            subject=subject,
+            campaign_id=campaign_id,
+            step=step,
+            thread_id=thread_id,
+            is_unread=1,
+            is_auto_reply=int(auto_reply),
         )
 
     def get(self, email_id: str) -> dict[str, Any]:
@@ -95,32 +105,14 @@ class EmailStore:
         with self._fake._lock:
             return [self._render(email) for email in self._records.values()]
 
-    def _all(self) -> list[dict[str, Any]]:
-        return list(self._records.values())
-
-    # -- routes ---------------------------------------------------------------------------------
-
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "listEmail": self._route_list,
-            "replyToEmail": self._route_reply,
-            "markThreadAsRead": self._route_mark_thread_read,
-            "countUnreadEmails": self._route_unread_count,
-        }
-
-    def _route_list(self, call: Call) -> FakeResponse:
+    def _route_list_email(self, call: Call) -> Any:
         query = call.query
         unsupported(query, _UNSUPPORTED, "GET /api/v2/emails")
-        latest: set[str] = set()
-        if query.get("latest_of_thread"):
-            newest: dict[str, str] = {}
-            for email_id in self._records:
-                newest[self._records[email_id]["thread_id"]] = email_id
-            latest = set(newest.values())
+        latest = {e["thread_id"]: e["id"] for e in self._records.values()}  # the last one wins
+        latest_only = bool(query.get("latest_of_thread"))
         kinds = _EMAIL_TYPES.get(query.get("email_type", ""), ())
         search = str(query.get("search", "")).lower()
-        accounts = {a.strip() for a in str(query.get("eaccount", "")).split(",") if a.strip()}
+        accounts = csv_values(query.get("eaccount"))
 
         def include(email: Mapping[str, Any]) -> bool:
             unread = query.get("is_unread")
@@ -137,7 +129,7 @@ class EmailStore:
                 and (not search or search in (text + " " + email["body"]["text"]).lower())
                 and query.get("min_timestamp_created", "") <= email["timestamp_created"]
                 and email["timestamp_created"] <= query.get("max_timestamp_created", "\uffff")
-                and (not latest or email["id"] in latest)
+                and (not latest_only or latest[email["thread_id"]] == email["id"])
             )
 
         preview = bool(query.get("preview_only"))
@@ -154,9 +146,9 @@ class EmailStore:
         items, cursor = emails.page(
             query.get("starting_after"), limit, include, newest_first=newest_first
         )
-        return page_response(items, cursor, render)
+        return page(items, cursor, render)
 
-    def _route_reply(self, call: Call) -> FakeResponse:
+    def _route_reply_to_email(self, call: Call) -> Any:
         body = call.body
         unsupported(body, ("reminder_ts", "assigned_to"), "POST /api/v2/emails/reply", "body")
         original = self._records.get(body["reply_to_uuid"])
@@ -173,75 +165,56 @@ class EmailStore:
         extra = ",".join(body.get("additional_recipients") or ())
         email = self._add(
             UE_SENT,
-            body["eaccount"],
-            body["eaccount"],
-            recipient + ("," + extra if extra else ""),
-            body["subject"],
             content.get("text") or content.get("html") or "",
-            original.get("campaign_id"),
-            None,
-            original["thread_id"],
-            html=content.get("html"),
-            lead=original.get("lead"),
+            content.get("html"),
+            eaccount=body["eaccount"],
+            from_address_email=body["eaccount"],
+            to_address_email_list=recipient + ("," + extra if extra else ""),
+            lead=original.get("lead") or recipient,
+            subject=body["subject"],
+            campaign_id=original.get("campaign_id"),
+            step=None,
+            thread_id=original["thread_id"],
         )
         for name in ("cc_address_email_list", "bcc_address_email_list"):
             if name in body:
                 email[name] = body[name]
-        return json_response(self._render(email))
+        return self._render(email)
 
-    def _route_mark_thread_read(self, call: Call) -> FakeResponse:
+    def _route_mark_thread_as_read(self, call: Call) -> Any:
         thread = call.params["thread_id"]
         emails = [e for e in self._records.values() if e["thread_id"] == thread]
         if not emails:
             raise Rejected("Thread not found", 404)
         for email in emails:
             email["is_unread"] = 0
-        return json_response({"success": True})
+        return {"success": True}
 
-    def _route_unread_count(self, call: Call) -> FakeResponse:
-        return json_response({"count": sum(1 for e in self._records.values() if e["is_unread"])})
+    def _route_count_unread_emails(self, call: Call) -> Any:
+        return {"count": sum(1 for e in self._records.values() if e["is_unread"])}
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _add(
-        self,
-        ue_type: int,
-        eaccount: str,
-        sender: str,
-        to: str,
-        subject: str,
-        text: str,
-        campaign_id: str | None,
-        step: str | None,
-        thread_id: str | None,
-        *,
-        auto_reply: bool = False,
-        html: str | None = None,
-        lead: str | None = None,
-    ) -> dict[str, Any]:
+    def _add(self, kind: int, text: str, html: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Store an email (`ue_type` `kind`) sent now: `fields` (addresses, subject, campaign,
+        thread) over the defaults (read, not an auto-reply, a new thread)."""
         with self._fake._lock:
             stamp = self._fake._wall.at(self._fake._wall.clock())
             email_id = self._new_id()
-            record: dict[str, Any] = {
+            record: dict[str, Any] = {  # built here, not by spec.add: seeding thousands is cheap
                 "id": email_id,
                 "timestamp_created": stamp,
                 "timestamp_email": stamp,
                 "message_id": f"<{email_id}@fake.instantly.test>",
-                "subject": subject,
-                "from_address_email": sender,
-                "to_address_email_list": to,
                 "body": {"text": text, "html": html or f"<div>{text}</div>"},
                 "organization_id": self._fake.workspace_id,
-                "campaign_id": campaign_id,
-                "lead": lead or (sender if ue_type == UE_RECEIVED else to),
-                "eaccount": eaccount,
-                "ue_type": ue_type,
-                "step": step,
-                "is_unread": 1 if ue_type == UE_RECEIVED else 0,
-                "is_auto_reply": 1 if auto_reply else 0,
-                "thread_id": thread_id or self._new_thread(),
+                "ue_type": kind,
+                "is_unread": 0,
+                "is_auto_reply": 0,
                 "content_preview": text[:100],
+                **fields,
             }
+            record["thread_id"] = fields.get("thread_id") or self._new_thread()
             self._records[email_id] = record
             return record
 

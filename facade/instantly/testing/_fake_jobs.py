@@ -212,9 +212,8 @@ class JobControl:
         self._wall = wall
         self._workspace_id = workspace_id
         self._user_id = user_id
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, _Job] = {}  # oldest first
         self._new_id = IdMaker(0x0B5)  # uuid7-looking ids that sort in creation order
-        self._order: list[str] = []
         self._active: dict[str, _Job] = {}
         self._next_scripts: deque[JobScript] = deque()
         self.default_script = default_script or JobScript.success()
@@ -242,7 +241,7 @@ class JobControl:
     def ids(self) -> list[str]:
         """Ids of every job, oldest first."""
         with self._lock:
-            return list(self._order)
+            return list(self._jobs)
 
     def get(self, job_id: str) -> dict[str, Any]:
         """A job as the API shows it now (the spec's BackgroundJob)."""
@@ -344,7 +343,6 @@ class JobControl:
             on_success=on_success,
         )
         self._jobs[job_id] = job
-        self._order.append(job_id)
         self._active[job_id] = job
         self._enter(job, 0, now)
         self._settle(now)
@@ -361,20 +359,13 @@ class JobControl:
                     break
                 self._enter(job, job.index + 1, ends)
 
-    def _lookup(self, job_id: str) -> _Job | None:
-        """The job with this id, or None."""
-        return self._jobs.get(job_id)
-
-    def _ordered(self) -> list[_Job]:
-        """Every job, oldest first."""
-        return [self._jobs[i] for i in self._order]
-
     # -- internals -------------------------------------------------------------------------------
 
     def _get(self, job_id: str) -> _Job:
         job = self._jobs.get(job_id)
         if job is None:
-            raise KeyError(f"no background job with id {job_id!r}; known ids: {self._order[-5:]}")
+            known = list(self._jobs)[-5:]
+            raise KeyError(f"no background job with id {job_id!r}; known ids: {known}")
         return job
 
     def _live(self, job_id: str, verb: str) -> _Job:

@@ -9,12 +9,11 @@ compared case-insensitively. The field meanings are the spec's (bulkAddLeads' 20
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ._records import Call, IdMaker, Rejected, emitted, page_response, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import EMAIL_SHAPE, Call, IdMaker, Rejected, emitted, page, unsupported
+from ._spec_routes import component
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -23,19 +22,6 @@ __all__ = ["LeadStore"]
 
 # Lead.status (x-enumDescriptions): 1 Active.
 LEAD_ACTIVE: Final = 1
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_LEAD_TEXT: Final = (
-    "email",
-    "first_name",
-    "last_name",
-    "company_name",
-    "job_title",
-    "phone",
-    "website",
-    "personalization",
-    "pl_value_lead",
-    "assigned_to",
-)
 # Fields of POST /api/v2/leads/list and /move that the fake does not implement.
 _LIST_UNSUPPORTED: Final = (
     "filter",
@@ -47,6 +33,16 @@ _LIST_UNSUPPORTED: Final = (
     "enrichment_status",
     "esg_code",
 )
+# What bulk add counts instead of creating a lead, and what it reports of a created one.
+_SKIP_COUNTS: Final = (
+    "in_blocklist",
+    "duplicated_leads",
+    "skipped_count",
+    "invalid_email_count",
+    "incomplete_count",
+    "duplicate_email_count",
+)
+_CREATED_FIELDS: Final = ("id", "email", "first_name", "last_name", "phone")
 _SKIP_FLAGS: Final = ("skip_if_in_workspace", "skip_if_in_campaign", "skip_if_in_list")
 _MOVE_UNSUPPORTED: Final = (
     "filter",
@@ -79,8 +75,7 @@ class LeadStore:
 
     def add_list(self, name: str) -> dict[str, Any]:
         """Create a lead list directly; returns its JSON."""
-        with self._fake._lock:
-            return dict(self._fake.spec.add("/api/v2/lead-lists", {"name": name}, self._stamp()))
+        return self._fake.add_record("/api/v2/lead-lists", name=name)
 
     def all(self) -> list[dict[str, Any]]:
         """Every lead's JSON, oldest first."""
@@ -95,30 +90,15 @@ class LeadStore:
         """The leads of a list, oldest first."""
         return [lead for lead in self.all() if lead.get("list_id") == list_id]
 
-    def _count_in_campaign(self, campaign_id: str) -> int:
-        return sum(1 for lead in self._leads.values() if lead.get("campaign") == campaign_id)
-
-    # -- routes ---------------------------------------------------------------------------------
-
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "deleteLeadList": self._route_delete_list,
-            "createLead": self._route_create,
-            "listLeads": self._route_list,
-            "bulkAddLeads": self._route_add,
-            "moveLeads": self._route_move,
-        }
-
-    def _route_delete_list(self, call: Call) -> FakeResponse:
+    def _route_delete_lead_list(self, call: Call) -> Any:
         record = self._lists.records.pop(self._lists.get(call.params["id"])["id"])
         for lead_id in [
             i for i, lead in self._leads.items() if lead.get("list_id") == record["id"]
         ]:
-            self._remove_lead(lead_id)
-        return json_response(dict(record))
+            del self._leads[lead_id]
+        return dict(record)
 
-    def _route_create(self, call: Call) -> FakeResponse:
+    def _route_create_lead(self, call: Call) -> Any:
         body = call.body
         unsupported(
             {k: v for k, v in body.items() if v},
@@ -129,14 +109,15 @@ class LeadStore:
         campaign, list_id = body.get("campaign"), body.get("list_id")
         self._check_target(campaign, list_id)
         email = body.get("email")
-        if email is not None and _EMAIL.match(email.strip()) is None:
+        if email is not None and EMAIL_SHAPE.match(email.strip()) is None:
             raise Rejected(f"body/email {email!r} is not a valid email address")
-        if email is not None and self._skipped(email.strip().lower(), body, campaign, list_id):
+        homes = self._homes_by_email(body).get((email or "").strip().lower(), [])
+        if email is not None and self._skipped(body, homes):
             raise Rejected("Lead already exists and a skip_if_in_* flag is set")
         lead = self._new_lead(body, campaign, list_id, call.stamp)
-        return json_response(self._render(lead))
+        return self._render(lead)
 
-    def _route_add(self, call: Call) -> FakeResponse:
+    def _route_bulk_add_leads(self, call: Call) -> Any:
         body = call.body
         if body.get("verify_leads_on_import"):
             unsupported(
@@ -146,85 +127,42 @@ class LeadStore:
         if (campaign is None) == (list_id is None):
             raise Rejected("body must have exactly one of 'campaign_id' and 'list_id'")
         self._check_target(campaign, list_id)
-        counts = dict.fromkeys(
-            (
-                "in_blocklist",
-                "duplicated_leads",
-                "skipped_count",
-                "invalid_email_count",
-                "incomplete_count",
-                "duplicate_email_count",
-            ),
-            0,
-        )
+        counts = dict.fromkeys(_SKIP_COUNTS, 0)
         created: list[dict[str, Any]] = []
         seen: set[str] = set()
         target = self._emails_in(campaign=campaign, list_id=list_id)
-        homes = self._homes_by_email() if any(body.get(f) for f in _SKIP_FLAGS) else {}
+        homes = self._homes_by_email(body)
         for index, lead in enumerate(body["leads"]):
             email = (lead.get("email") or "").strip()
-            key = email.lower()
-            if not email:
-                if campaign is not None:
-                    counts["invalid_email_count"] += 1
-                    continue
-                if not (lead.get("first_name") or lead.get("last_name")):
-                    counts["incomplete_count"] += 1
-                    continue
-            elif _EMAIL.match(email) is None:
-                counts["invalid_email_count"] += 1
+            refusal = self._refusal(lead, email, campaign is not None, seen, target, homes, body)
+            if refusal is not None:
+                counts[refusal] += 1
                 continue
-            if key:
-                if key in seen:
-                    counts["duplicate_email_count"] += 1
-                    continue
-                seen.add(key)
-                if key in self.blocklist or key.rpartition("@")[2] in self.blocklist:
-                    counts["in_blocklist"] += 1
-                    continue
-                if key in target:
-                    counts["duplicated_leads"] += 1
-                    continue
-                if self._skipped(key, body, campaign, list_id, homes):
-                    counts["skipped_count"] += 1
-                    continue
-            fields = {**lead, "email": email or None}
-            record = self._new_lead(fields, campaign, list_id, call.stamp)
-            created.append(
-                {
-                    "index": index,
-                    "id": record["id"],
-                    "email": record.get("email"),
-                    "first_name": record.get("first_name"),
-                    "last_name": record.get("last_name"),
-                    "phone": record.get("phone"),
-                }
-            )
+            record = self._new_lead({**lead, "email": email or None}, campaign, list_id, call.stamp)
+            created.append({"index": index, **{k: record.get(k) for k in _CREATED_FIELDS}})
         remaining: int | None = None
         if campaign is not None:
             self.remaining_in_plan = max(0, self.remaining_in_plan - len(created))
             remaining = self.remaining_in_plan
-        return json_response(
-            {
-                "status": "success",
-                "total_sent": len(body["leads"]),
-                "leads_uploaded": len(created),
-                **counts,
-                "blocklist_used": body.get("blocklist_id"),
-                "remaining_in_plan": remaining,
-                "created_leads": created,
-            }
-        )
+        return {
+            "status": "success",
+            "total_sent": len(body["leads"]),
+            "leads_uploaded": len(created),
+            **counts,
+            "blocklist_used": body.get("blocklist_id"),
+            "remaining_in_plan": remaining,
+            "created_leads": created,
+        }
 
-    def _route_list(self, call: Call) -> FakeResponse:
+    def _route_list_leads(self, call: Call) -> Any:
         body = {} if not isinstance(call.body, dict) else call.body
         unsupported(body, _LIST_UNSUPPORTED, "POST /api/v2/leads/list", "body")
         include = self._selection(body)
         leads = self._fake.spec.collection("/api/v2/leads")
         items, cursor = leads.page(body.get("starting_after"), int(body.get("limit", 100)), include)
-        return page_response(items, cursor, self._render)
+        return page(items, cursor, self._render)
 
-    def _route_move(self, call: Call) -> FakeResponse:
+    def _route_move_leads(self, call: Call) -> Any:
         body = call.body
         unsupported(body, _MOVE_UNSUPPORTED, "POST /api/v2/leads/move", "body")
         to_campaign, to_list = body.get("to_campaign_id"), body.get("to_list_id")
@@ -257,12 +195,37 @@ class LeadStore:
             return {"moved_count": moved, "skipped_count": skipped}
 
         job = self._fake.jobs._create("move-leads", {"total_to_process": len(chosen)}, apply)
-        return json_response(job.as_json())
+        return job.as_json()
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _stamp(self) -> str:
-        return self._fake._wall.at(self._fake._wall.clock())
+    def _refusal(
+        self,
+        lead: Mapping[str, Any],
+        email: str,
+        to_campaign: bool,
+        seen: set[str],
+        target: set[str],
+        homes: Mapping[str, list[tuple[Any, Any]]],
+        body: Mapping[str, Any],
+    ) -> str | None:
+        """The count of bulk add's answer a lead goes to instead of being created (None: it is
+        created), checked in the module docstring's order; a new address joins `seen`."""
+        key = email.lower()
+        if not email:
+            if to_campaign:
+                return "invalid_email_count"
+            return None if lead.get("first_name") or lead.get("last_name") else "incomplete_count"
+        if EMAIL_SHAPE.match(email) is None:
+            return "invalid_email_count"
+        if key in seen:
+            return "duplicate_email_count"
+        seen.add(key)
+        if key in self.blocklist or key.rpartition("@")[2] in self.blocklist:
+            return "in_blocklist"
+        if key in target:
+            return "duplicated_leads"
+        return "skipped_count" if self._skipped(body, homes.get(key, [])) else None
 
     def _check_target(self, campaign: str | None, list_id: str | None) -> None:
         if campaign is not None and not self._fake.campaigns.exists(campaign):
@@ -281,41 +244,32 @@ class LeadStore:
             )
         }
 
-    def _homes_by_email(self) -> dict[str, list[tuple[Any, Any]]]:
-        """Each address (lower case) → the (campaign, list) of every lead that has it."""
+    def _homes_by_email(self, body: Mapping[str, Any]) -> dict[str, list[tuple[Any, Any]]]:
+        """Each address (lower case) → the (campaign, list) of every lead that has it: what the
+        `skip_if_in_*` flags of `body` check (none set: empty). Built once per bulk request, so a
+        1,000-lead chunk is not 1,000 scans of every lead."""
         homes: dict[str, list[tuple[Any, Any]]] = {}
-        for lead in self._leads.values():
+        for lead in self._leads.values() if any(body.get(f) for f in _SKIP_FLAGS) else ():
             if lead.get("email"):
                 key = lead["email"].lower()
                 homes.setdefault(key, []).append((lead.get("campaign"), lead.get("list_id")))
         return homes
 
-    def _skipped(
-        self,
-        key: str,
-        body: Mapping[str, Any],
-        campaign: str | None,
-        list_id: str | None,
-        index: Mapping[str, list[tuple[Any, Any]]] | None = None,
-    ) -> bool:
-        """Whether a `skip_if_in_*` flag of `body` skips this address (`index`: built once per
-        bulk request, so a 1,000-lead chunk is not 1,000 scans of every lead)."""
-        if not any(body.get(flag) for flag in _SKIP_FLAGS):
-            return False
-        homes = (index if index is not None else self._homes_by_email()).get(key, [])
-        if not homes:
-            return False
-        if body.get("skip_if_in_workspace"):
-            return True
-        if body.get("skip_if_in_campaign") and any(c for c, _ in homes):
-            return True
-        return bool(body.get("skip_if_in_list")) and any(li for _, li in homes)
+    @staticmethod
+    def _skipped(body: Mapping[str, Any], homes: list[tuple[Any, Any]]) -> bool:
+        """Whether a `skip_if_in_*` flag of `body` skips an address with these homes."""
+        return bool(homes) and bool(
+            body.get("skip_if_in_workspace")
+            or (body.get("skip_if_in_campaign") and any(c for c, _ in homes))
+            or (body.get("skip_if_in_list") and any(li for _, li in homes))
+        )
 
     def _new_lead(
         self, fields: Mapping[str, Any], campaign: str | None, list_id: str | None, stamp: str
     ) -> dict[str, Any]:
         email = fields.get("email")
-        lead: dict[str, Any] = {k: fields[k] for k in _LEAD_TEXT if fields.get(k) is not None}
+        known = component("Lead")["properties"]
+        lead = {k: v for k, v in fields.items() if k in known and v is not None}
         custom = fields.get("custom_variables") or fields.get("payload")
         lead.update(
             id=self._new_lead_id(),
@@ -334,13 +288,8 @@ class LeadStore:
             upload_method="api",
             uploaded_by_user=self._fake.user_id,
         )
-        if "lt_interest_status" in fields:
-            lead["lt_interest_status"] = fields["lt_interest_status"]
         self._leads[lead["id"]] = lead
         return lead
-
-    def _remove_lead(self, lead_id: str) -> None:
-        del self._leads[lead_id]
 
     def _selection(self, body: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
         ids = set(body.get("ids") or ())

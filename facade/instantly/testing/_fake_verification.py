@@ -6,21 +6,16 @@ which is `invalid` at once). Time is the fake's clock, so a waiter under test is
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import unquote
 
-from ._records import Call, Rejected, unsupported
-from ._wire import FakeResponse, json_response
+from ._records import EMAIL_SHAPE, Call, Rejected, unsupported
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
 
 __all__ = ["VerificationStore"]
 
-_EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RESULTS: Final = ("verified", "invalid")
 
 
@@ -49,29 +44,22 @@ class VerificationStore:
             raise ValueError(f"result must be one of {_RESULTS}, got {result!r}")
         self._results[email.strip().lower()] = (result, catch_all)
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "createEmailVerification": self._route_create,
-            "checkVerificationStatus": self._route_get,
-        }
-
-    def _route_create(self, call: Call) -> FakeResponse:
+    def _route_create_email_verification(self, call: Call) -> Any:
         unsupported(call.body, ("webhook_url",), "POST /api/v2/email-verification", "body")
         email = call.body["email"].strip()
         key = email.lower()
         result, catch_all = self._results.get(key, ("verified", False))
-        malformed = _EMAIL.match(email) is None
+        malformed = EMAIL_SHAPE.match(email) is None
         if malformed:
             result = "invalid"
         self._requests[key] = _Request(email, call.now, result, catch_all, malformed)
-        return json_response(self._render(self._requests[key], call.now))
+        return self._render(self._requests[key], call.now)
 
-    def _route_get(self, call: Call) -> FakeResponse:
-        request = self._requests.get(unquote(call.params["email"]).strip().lower())
+    def _route_check_verification_status(self, call: Call) -> Any:
+        request = self._requests.get(call.params["email"])  # lower-cased, as it is stored
         if request is None:
             raise Rejected("Email verification not found", 404)
-        return json_response(self._render(request, call.now))
+        return self._render(request, call.now)
 
     def _render(self, request: _Request, now: float) -> dict[str, Any]:
         done = request.instant or now - request.requested >= self.delay

@@ -20,8 +20,7 @@ from .._facts import (
     WEBHOOK_DELIVERY_ALIASES,
     WEBHOOK_SUBSCRIPTION_EVENT_TYPES,
 )
-from ._records import Call, IdMaker, emitted, page_response
-from ._wire import FakeResponse, json_response
+from ._records import Call, emitted, page
 
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
@@ -56,11 +55,11 @@ class WebhookStore:
 
     def __init__(self, fake: FakeInstantly) -> None:
         self._fake = fake
-        # Kept by the spec-driven default, which serves list, get, patch and delete.
+        # Kept by the spec-driven default, which serves create, list, get, patch and delete.
         self._webhooks = fake.spec.collection("/api/v2/webhooks")
+        fake.spec.sets["createWebhook"] = {"status": WEBHOOK_ACTIVE, "timestamp_error": None}
         self._events = fake.spec.collection("/api/v2/webhook-events")  # the delivery log
         self._failures: dict[str, int] = {}
-        self._new_event_id = IdMaker(0x3EE)
         self.sender: Sender | None = None
         """Where deliveries go: `sender(url, headers, body)` returns the HTTP status."""
         self.deliveries: list[Delivery] = []
@@ -93,32 +92,17 @@ class WebhookStore:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def handlers(self) -> dict[str, Callable[[Call], FakeResponse]]:
-        """operationId -> this store's answer."""
-        return {
-            "createWebhook": self._route_create,
-            "listWebhookEventTypes": self._route_event_types,
-            "testWebhook": self._route_test,
-            "resumeWebhook": self._route_resume,
-            "listWebhookEvent": self._route_list_events,
-        }
-
-    def _route_create(self, call: Call) -> FakeResponse:
-        fields = {**call.body, "status": WEBHOOK_ACTIVE, "timestamp_error": None}
-        record = self._fake.spec.add("/api/v2/webhooks", fields, call.stamp)
-        return json_response(emitted(record, "Webhook"))
-
-    def _route_event_types(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event_types(self, call: Call) -> Any:
         standard = [
             {"id": name, "label": name.replace("_", " ").title(), "type": "standard"}
             for name in WEBHOOK_SUBSCRIPTION_EVENT_TYPES
             if name != "all_events"
         ]
         custom = [{"id": label, "label": label, "type": "custom"} for label in self.custom_labels]
-        return json_response({"event_types": standard + custom})
+        return {"event_types": standard + custom}
 
-    def _route_test(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+    def _route_test_webhook(self, call: Call) -> Any:
+        record = self._webhooks.get(call.params["id"])
         kind = record.get("event_type") or "email_sent"
         if kind == "all_events":
             kind = "email_sent"
@@ -135,16 +119,16 @@ class WebhookStore:
             answer["status_code"] = delivery.status
         if delivery.error is not None:
             answer["error"] = delivery.error
-        return json_response(answer)
+        return answer
 
-    def _route_resume(self, call: Call) -> FakeResponse:
-        record = self._lookup(call.params["id"])
+    def _route_resume_webhook(self, call: Call) -> Any:
+        record = self._webhooks.get(call.params["id"])
         record["status"] = WEBHOOK_ACTIVE
         record["timestamp_error"] = None
         self._failures[record["id"]] = 0
-        return json_response(emitted(record, "Webhook"))
+        return emitted(record, "Webhook")
 
-    def _route_list_events(self, call: Call) -> FakeResponse:
+    def _route_list_webhook_event(self, call: Call) -> Any:
         query = call.query
 
         def include(event: Mapping[str, Any]) -> bool:
@@ -158,12 +142,9 @@ class WebhookStore:
 
         start, limit = query.get("starting_after"), query.get("limit", 100)
         items, cursor = self._events.page(start, limit, include, newest_first=True)
-        return page_response(items, cursor)
+        return page(items, cursor)
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _lookup(self, webhook_id: str) -> dict[str, Any]:
-        return self._webhooks.get(webhook_id)
 
     def _payload(self, event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         stamp = self._fake._wall.at(self._fake._wall.clock())
@@ -196,22 +177,17 @@ class WebhookStore:
 
     def _log(self, record: dict[str, Any], payload: dict[str, Any], delivery: Delivery) -> None:
         stamp = payload["timestamp"]
-        event_id = self._new_event_id()
-        self._events.records[event_id] = {
-            "id": event_id,
-            "timestamp_created": stamp,
+        event = {  # the spec fills the id, the creation time, the workspace and no retries
             "timestamp_created_date": stamp[:10],
-            "organization_id": self._fake.workspace_id,
             "payload": payload,
             "success": delivery.error is None,
-            "retry_count": 0,
-            "will_retry": False,
             "webhook_url": delivery.url,
             "status_code": delivery.status,
             "error_message": delivery.error,
             "lead_email": payload.get("lead_email"),
             "response_time_ms": 0,
         }
+        self._fake.spec.add("/api/v2/webhook-events", event, stamp)
         failures = 0 if delivery.error is None else self._failures.get(record["id"], 0) + 1
         self._failures[record["id"]] = failures
         if failures >= self.disable_after:

@@ -5,20 +5,24 @@ holds records in creation order, keyed by the path parameter that names them. `c
 the body plus what the response schemas fill (a new id, timestamps, the workspace); `get`
 and `list` read it back (cursor pages: `limit`, `starting_after` → `next_starting_after`, in
 the query or the body as the operation takes them; a query parameter named like a field of
-the records filters on it); `patch` merges; `delete` removes; an unknown key is a 404. A
-path without records below it (`/api/v2/workspaces/current`) is one record read and merged.
-An action (`POST /x/{id}/pause`) answers its schema built from the record it names (404 if
-unknown) and its body; one that starts a background job starts a real fake job.
+the records filters on it, `exclude_<field>` leaves its value out); `patch` merges; `delete`
+removes; an unknown key is a 404. A path without records below it (`/api/v2/workspaces/current`)
+is one record read and merged. An action (`POST /x/{id}/pause`) answers its schema built from
+the record it names (404 if unknown) and its body; one that starts a background job starts a
+real fake job. A path parameter of `format: email` is compared case-insensitively, as Instantly
+stores addresses. `SpecStore.sets` holds the fake's facts for some operations: the fields a
+create or an action sets (a new campaign is a draft; pausing sets a status); and
+`SpecStore.unsupported` the query fields the fake refuses rather than ignores.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
-from ._records import Call, IdMaker, Rejected
+from ._records import Call, IdMaker, Rejected, cursor_page, unsupported
 from ._schema import Schema, SchemaError, check, coerce_query, resolve
 from ._spec_routes import SpecRoute, item_route, routes
 from ._values import NOTHING, render
@@ -27,7 +31,7 @@ from ._wire import FakeResponse, json_response
 if TYPE_CHECKING:
     from ._fake import FakeInstantly
 
-__all__ = ["Collection", "SpecStore", "read_request"]
+__all__ = ["Collection", "SpecStore", "read_request", "update"]
 
 _WORKSPACE_FIELDS: Final = frozenset(
     {"organization", "organization_id", "workspace", "workspace_id"}
@@ -61,18 +65,17 @@ class Collection:
         *,
         newest_first: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """The records after the key `starting_after` (none after an unknown one) that
-        `include` keeps, oldest first unless `newest_first`, and the next page's cursor.
+        """The records after the key `starting_after` (see `cursor_page`) that `include` keeps,
+        oldest first unless `newest_first`, and the next page's cursor.
 
         Like Instantly, every non-empty page has a cursor, so a listing ends with an empty page.
         """
         keys = list(self.records)[:: -1 if newest_first else 1]
-        start = 0
-        if starting_after is not None:
-            start = keys.index(starting_after) + 1 if starting_after in keys else len(keys)
-        records = (self.records[k] for k in keys[start:])
-        items = list(itertools.islice(filter(include, records), limit))
-        return items, (str(items[-1][self.key]) if items else None)
+        kept = None if include is None else (lambda key: include(self.records[key]))
+        found, cursor = cursor_page(
+            keys, starting_after=starting_after, limit=limit, include=kept, descending=newest_first
+        )
+        return [self.records[key] for key in found], cursor
 
 
 class SpecStore:
@@ -83,6 +86,10 @@ class SpecStore:
         self._collections: dict[str, Collection] = {}
         self._singles: dict[str, dict[str, Any]] = {}
         self._new_id = IdMaker(0x5EC)
+        self.sets: dict[str, dict[str, Any]] = {}
+        """operationId of a create or an action -> the fields it sets on its record."""
+        self.unsupported: dict[str, tuple[str, ...]] = {}
+        """operationId -> query fields the fake does not implement (refused, not ignored)."""
 
     def collection(self, path: str, key: str = "id") -> Collection:
         """The collection at `path` (concrete: parents' ids filled in), made on first use."""
@@ -93,15 +100,10 @@ class SpecStore:
 
     def add(self, path: str, fields: Mapping[str, Any], stamp: str) -> dict[str, Any]:
         """Store a record in the collection at `path` as a create would; returns it."""
-        template = _template_of(path)
-        create = next(
-            (r for r in routes() if r.role == "create" and r.collection == template), None
-        )
-        item = item_route(template)
-        key = next((r.key for r in (create, item) if r is not None and r.key), "id")
+        key, schemas = _record_schemas(_template_of(path))
         record = {key: self._new_id(), **fields}
-        for route in (create, item):
-            built = render(route.schema if route else None, record, self._filler(stamp))
+        for schema in schemas:
+            built = render(schema, record, self._filler(stamp))
             if isinstance(built, dict):
                 record = {**built, **record}
         self.collection(path, key).records[str(record[key])] = record
@@ -122,8 +124,10 @@ class SpecStore:
         """The state change of `route`, and what its answer is built from."""
         body = call.body if isinstance(call.body, dict) else {}
         path = _concrete(route.collection or route.operation.path, call.params)
+        refused = self.unsupported.get(route.id, ())
+        unsupported(call.query, refused, f"{route.operation.method} {route.operation.path}")
         if route.role == "create":
-            return self.add(path, body, call.stamp)
+            return self.add(path, {**body, **self.sets.get(route.id, {})}, call.stamp)
         if route.role == "list":
             collection = self.collection(path, route.key or "id")
             source = call.query if route.operation.pages != "body" else body
@@ -140,10 +144,7 @@ class SpecStore:
             collection = self.collection(path, route.key or "id")
             record = collection.get(key)
             if route.role == "patch":
-                record.update(body)
-                for name in record:
-                    if "updated" in name and isinstance(record[name], str):
-                        record[name] = call.stamp
+                update(record, body, call.stamp)
             elif route.role == "delete":
                 del collection.records[key]
             return record
@@ -158,6 +159,8 @@ class SpecStore:
                 built = render(route.schema, {**owner}, self._filler(call.stamp))
                 single.update(built if isinstance(built, dict) else {})
             return {**single, **owner}
+        if route.id in self.sets:
+            update(owner, self.sets[route.id], call.stamp)
         return {**body, **owner}
 
     def _owner(self, route: SpecRoute, params: Mapping[str, str]) -> dict[str, Any]:
@@ -192,7 +195,8 @@ def read_request(
     against the operation's request schema; `Rejected` (400) with Ajv's message at the first
     problem. `body` is None when the request had none."""
     schema = route.operation.schema
-    decoded = {name: unquote(value) for name, value in params.items()}
+    formats = {n: s.get("format") for n, s in schema.get("path", {}).get("properties", {}).items()}
+    decoded = {n: _key(unquote(v), formats.get(n)) for n, v in params.items()}
     properties: Mapping[str, Schema] = schema.get("query", {}).get("properties", {})
     query: dict[str, Any] = {}
     for name, raw in pairs:
@@ -216,6 +220,19 @@ def read_request(
     return decoded, query
 
 
+def _key(value: str, form: str | None) -> str:
+    """A path parameter as records are keyed: an email address trimmed and lower-cased."""
+    return value.strip().lower() if form == "email" else value
+
+
+def update(record: dict[str, Any], fields: Mapping[str, Any], stamp: str) -> None:
+    """Merge `fields` into `record` and stamp its `*updated*` timestamps."""
+    record.update(fields)
+    for name in record:
+        if "updated" in name and isinstance(record[name], str):
+            record[name] = stamp
+
+
 def _check_part(values: Mapping[str, Any], schema: Schema | None, where: str) -> None:
     if schema is None:
         return
@@ -228,12 +245,14 @@ def _check_part(values: Mapping[str, Any], schema: Schema | None, where: str) ->
 
 
 def _where(query: Mapping[str, Any]) -> Callable[[dict[str, Any]], bool]:
-    """A record filter from a list's query: a field it names equals the value; `search`: some
-    value holds the text, in any case."""
+    """A record filter from a list's query: a field it names equals the value, `exclude_<field>`
+    differs from it; `search`: some value holds the text, in any case."""
     search = str(query.get("search", "")).lower()
     fields = {n: str(v) for n, v in query.items() if n != "search"}
+    excluded = {n[8:]: fields.pop(n) for n in list(fields) if n.startswith("exclude_")}
     return lambda record: (
         all(str(record.get(n, v)) == v for n, v in fields.items())
+        and all(str(record.get(n)) != v for n, v in excluded.items())
         and (not search or any(search in str(v).lower() for v in record.values()))
     )
 
@@ -249,6 +268,7 @@ def _concrete(template: str, params: Mapping[str, str]) -> str:
     return "/".join(params.get(p[1:-1], p) if p.startswith("{") else p for p in template.split("/"))
 
 
+@functools.lru_cache(maxsize=1024)
 def _template_of(path: str) -> str:
     """The collection template a concrete path is an instance of (or the path itself)."""
     parts = path.split("/")
@@ -259,6 +279,17 @@ def _template_of(path: str) -> str:
         ):
             return "/".join(template)
     return path
+
+
+@functools.cache
+def _record_schemas(template: str) -> tuple[str, tuple[Schema, ...]]:
+    """The key of a collection's records, and the response schemas (of its create and its get,
+    each once) a new record is filled from."""
+    create = next((r for r in routes() if r.role == "create" and r.collection == template), None)
+    found = [r for r in (create, item_route(template)) if r is not None]
+    key = next((r.key for r in found if r.key), "id")
+    schemas = [r.schema for r in found if r.schema is not None]
+    return key, tuple(s for n, s in enumerate(schemas) if s not in schemas[:n])
 
 
 def _job_type(route: SpecRoute) -> str:

@@ -1,22 +1,22 @@
 """What the fake's stores share: a refusal, ids that sort by creation, pages, field selection.
 
 A store (campaigns, leads, emails, webhooks, verification) answers the operations whose
-behaviour goes beyond the spec (its `handlers()`); `Call` carries what the fake already parsed
-and checked (path parameters, query, body) and the moment of the request.
+behaviour goes beyond the spec (its `_route_<operation>` methods, each returning a JSON value
+or a `FakeResponse`); `Call` carries what the fake already parsed and checked (path
+parameters, query, body) and the moment of the request.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from bisect import bisect_right
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from ._wire import FakeResponse, json_response
+from typing import Any, Final, TypeVar
 
 __all__ = [
+    "EMAIL_SHAPE",
     "Call",
     "IdMaker",
     "Rejected",
@@ -24,11 +24,13 @@ __all__ = [
     "csv_values",
     "cursor_page",
     "emitted",
-    "page_response",
+    "page",
     "unsupported",
 ]
 
 _T = TypeVar("_T")
+
+EMAIL_SHAPE: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # what the fake takes for an address
 
 
 class Rejected(Exception):
@@ -104,31 +106,28 @@ def cursor_page(
     limit: int,
     include: Callable[[str], bool] | None = None,
     skip: int = 0,
+    descending: bool = False,
 ) -> tuple[list[str], str | None]:
-    """The keys of one page of sorted `keys` and the next cursor (None when empty). The cursor is
-    the page's last key, so a page after an item removed since continues where it sorted."""
-    start = 0 if starting_after is None else bisect_right(keys, starting_after)
-    page: list[str] = []
-    for key in itertools.islice(keys, start, None):
-        if include is not None and not include(key):
-            continue
-        if skip:
-            skip -= 1
-            continue
-        page.append(key)
-        if len(page) == limit:
-            break
+    """The keys of one page and the next cursor (None when the page is empty). The cursor is the
+    page's last key; one whose item was removed since continues where it sorted (after the
+    first key past it, in ascending order unless `descending`)."""
+    start = 0
+    if starting_after in keys:
+        start = keys.index(starting_after) + 1
+    elif starting_after is not None:
+        after = starting_after
+        start = next((i for i, k in enumerate(keys) if (k < after) == descending), len(keys))
+    found = filter(include, itertools.islice(keys, start, None))
+    page = list(itertools.islice(found, skip, skip + limit))
     return page, (page[-1] if page else None)
 
 
-def page_response(
+def page(
     items: Iterable[Mapping[str, Any]],
     cursor: str | None,
     render: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
-) -> FakeResponse:
+) -> dict[str, Any]:
     """A cursor page as Instantly sends it: `{"items", "next_starting_after"}` (items as they
     are, or through `render`: sent at once, so they are not copied)."""
-    page: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
-    if cursor is not None:
-        page["next_starting_after"] = cursor
-    return json_response(page)
+    found: dict[str, Any] = {"items": [render(i) for i in items] if render else list(items)}
+    return found if cursor is None else {**found, "next_starting_after": cursor}

@@ -78,15 +78,9 @@ def check(value: Any, schema: Schema, where: str) -> None:
         names = [types] if isinstance(types, str) else list(types)
         if not any(_type_ok(value, n) for n in names):
             raise SchemaError(f"{where} must be {','.join(names)}")
-    if "enum" in schema and not any(
-        (value == option and type(value) is type(option)) or _same_number(value, option)
-        for option in schema["enum"]
-    ):
+    if "enum" in schema and not any(_equal(value, option) for option in schema["enum"]):
         raise SchemaError(f"{where} must be equal to one of the allowed values")
-    if "const" in schema and not (
-        (value == schema["const"] and type(value) is type(schema["const"]))
-        or _same_number(value, schema["const"])
-    ):
+    if "const" in schema and not _equal(value, schema["const"]):
         raise SchemaError(f"{where} must be equal to constant")
     for combinator in ("anyOf", "oneOf"):
         if combinator in schema and not any(passes(value, s, where) for s in schema[combinator]):
@@ -137,15 +131,12 @@ def _check_string(value: str, schema: Schema, where: str) -> None:
         raise SchemaError(f'{where} must match format "{schema["format"]}"')
 
 
-def _same_number(value: Any, option: Any) -> bool:
-    numeric = (int, float)
-    return (
-        isinstance(value, numeric)
-        and isinstance(option, numeric)
-        and not isinstance(value, bool)
-        and not isinstance(option, bool)
-        and value == option
-    )
+def _equal(value: Any, option: Any) -> bool:
+    """JSON equality: the same type and value, any two numbers of the same value."""
+    numbers = isinstance(value, int | float) and isinstance(option, int | float)
+    if numbers and not isinstance(value, bool) and not isinstance(option, bool):
+        return bool(value == option)
+    return bool(value == option and type(value) is type(option))
 
 
 def _check_object(value: dict[str, Any], schema: Schema, where: str) -> None:

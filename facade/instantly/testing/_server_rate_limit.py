@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .._facts import RATE_LIMIT_PER_MINUTE, RATE_LIMIT_PER_SECOND
@@ -55,9 +56,14 @@ class ServerRateLimiter:
     seconds already hold `allowed` of them, so a burst straddling a fixed boundary is caught.
     """
 
-    def __init__(self, limit: ServerRateLimit) -> None:
+    def __init__(
+        self, limit: ServerRateLimit, windows: Iterable[tuple[float, int]] | None = None
+    ) -> None:
+        """`windows`: (seconds, allowed) of its own (an operation's limits, scaled like the
+        workspace's) in place of `limit`'s."""
         self.limit = limit
-        self._windows = limit.windows()
+        scaled = None if windows is None else [(s * limit.time_scale, n) for s, n in windows]
+        self._windows = limit.windows() if scaled is None else scaled
         self._arrivals: list[deque[float]] = [deque() for _ in self._windows]
 
     def acquire(self, now: float) -> float | None:

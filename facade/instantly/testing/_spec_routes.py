@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from .._operation import Operation
 
-__all__ = ["SpecRoute", "component", "item_route", "match", "routes"]
+__all__ = ["SpecRoute", "by_id", "component", "handler_name", "item_route", "match", "routes"]
 
 _PARAM: Final = re.compile(r"^\{(\w+)\}$")
 
@@ -116,6 +116,19 @@ def routes() -> tuple[SpecRoute, ...]:
         found.append(SpecRoute(op, role, collection, key, owner, **responses[op.id]))
     found.sort(key=lambda r: [("{" in s, s) for s in r.operation.path.split("/")])
     return tuple(found)
+
+
+@functools.cache
+def by_id() -> dict[str, SpecRoute]:
+    """Every operation's route by operationId."""
+    return {route.id: route for route in routes()}
+
+
+@functools.cache
+def handler_name(operation_id: str) -> str:
+    """The name of the method that answers an operation by hand: `activateCampaign` ->
+    `_route_activate_campaign`."""
+    return "_route_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).lower()
 
 
 @functools.cache

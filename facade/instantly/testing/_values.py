@@ -41,12 +41,17 @@ def render(schema: Schema | None, given: Any, fill: Fill, name: str = "") -> Any
     if "allOf" in schema:
         schema = _merged(schema)
     if given is not NOTHING and isinstance(given, dict) and _is_object(schema):
+        named = schema.get("properties", {})
+        if named and given.keys() <= named.keys() and passes(given, schema, ""):
+            return given  # already exactly of the schema: one check, not one per property
         return _object(schema, given, fill)
     if given is not NOTHING and not isinstance(given, dict | list) and passes(given, schema, ""):
         return given
-    if given is not NOTHING and isinstance(given, list) and passes(given, schema, ""):
-        items = schema.get("items")
-        return [render(items, item, fill, name) for item in given] if items else given
+    if given is not NOTHING and isinstance(given, list) and "array" in _types(schema):
+        items = schema.get("items")  # each item made to fit: one bad item does not empty a list
+        fitted = [render(items, item, fill, name) for item in given] if items else given
+        if passes(fitted, schema, ""):
+            return fitted
     return _made(schema, fill, name)
 
 
@@ -88,8 +93,9 @@ def _object(schema: Schema, given: Mapping[str, Any], fill: Fill) -> dict[str, A
     required = set(schema.get("required", ()))
     out: dict[str, Any] = {}
     for key, sub in properties.items():
-        if key in given and passes(given[key], sub, key):
-            out[key] = render(sub, given[key], fill, key)
+        fitted = render(sub, given[key], fill, key) if key in given else NOTHING
+        if fitted is not NOTHING and passes(fitted, sub, key):
+            out[key] = fitted  # the given value, made to fit where it can be
         elif key in required:
             out[key] = render(sub, NOTHING, fill, key)
     extra = schema.get("additionalProperties")

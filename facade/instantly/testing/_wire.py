@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from http import HTTPStatus
 from typing import Any, Final
 
 __all__ = [
@@ -22,20 +23,6 @@ __all__ = [
 ]
 
 JSON_HEADERS: Final = (("content-type", "application/json; charset=utf-8"),)
-
-# The `error` phrase Fastify puts beside each status code (Node's http.STATUS_CODES).
-_REASONS: Final = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    402: "Payment Required",
-    404: "Not Found",
-    415: "Unsupported Media Type",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
 
 
 class Disconnect(StrEnum):
@@ -114,8 +101,13 @@ def json_response(
 
 
 def error_body(status: int, message: str) -> dict[str, Any]:
-    """Instantly's (Fastify's) error body: `{"statusCode", "error", "message"}`."""
-    return {"statusCode": status, "error": _REASONS.get(status, "Error"), "message": message}
+    """Instantly's (Fastify's) error body: `{"statusCode", "error", "message"}`; `error` is the
+    status's reason phrase (Node's and the standard library's agree on the ones the fake sends)."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Error"
+    return {"statusCode": status, "error": reason, "message": message}
 
 
 def error_response(
