@@ -1,20 +1,25 @@
 """Figures the tests count while they run, reported once when the session ends.
 
 Hardening tests count what they tried (inputs fuzzed, bodies parsed, faults injected). They add
-to `TALLY`; `tests/conftest.py` writes it to `build/test-reports/tallies.json` and prints it in
-the terminal summary after every run, whatever the order or selection of the tests. A figure
-quoted in the documentation is read from that file, never retyped.
+to `TALLY`; `tests/conftest.py` writes it to `build/test-reports/tallies.json` (or to
+`$INSTANTLY_TEST_TALLIES`: CI's runs on other Pythons, side by side, keep the suite's file) and
+prints it in the terminal summary after every run, whatever the order or selection of the tests.
+A figure quoted in the documentation is read from that file, never retyped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["REPORT_PATH", "TALLY", "Tally"]
 
-REPORT_PATH = Path(__file__).resolve().parents[1] / "build" / "test-reports" / "tallies.json"
+REPORT_PATH = Path(
+    os.environ.get("INSTANTLY_TEST_TALLIES")
+    or Path(__file__).resolve().parents[1] / "build" / "test-reports" / "tallies.json"
+)
 
 
 class Tally:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -150,45 +151,61 @@ def test_base_url_before_start_says_how_to_start(fake: FakeInstantly) -> None:
         _ = fake.serve().base_url
 
 
-def start_entry_point(*args: str) -> subprocess.Popen[str]:
+@contextmanager
+def entry_point(*args: str) -> Iterator[subprocess.Popen[str]]:
+    """`python -m instantly.testing ARGS` as Ctrl-C would find it, killed at exit if still alive.
+
+    A process started from a background job inherits SIGINT ignored (and Python then installs no
+    KeyboardInterrupt handler): a handler set here is reset to the default in the child instead.
+    """
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "facade"), str(REPO)]))
-    return subprocess.Popen(
-        [sys.executable, "-m", "instantly.testing", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "instantly.testing", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def test_module_entry_point_serves_seeded_accounts_until_interrupted() -> None:
-    process = start_entry_point("--port", "0", "--accounts", "3")
-    try:
-        assert process.stdout is not None
-        base_url = process.stdout.readline().strip()
-        response = httpx.get(f"{base_url}/api/v2/accounts", headers=AUTH, timeout=10)
-        assert [a["email"] for a in response.json()["items"]] == [
-            "sender001@example.com",
-            "sender002@example.com",
-            "sender003@example.com",
-        ]
-    finally:
-        process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=10)
+    with entry_point("--port", "0", "--accounts", "3") as process:
+        try:
+            assert process.stdout is not None
+            base_url = process.stdout.readline().strip()
+            response = httpx.get(f"{base_url}/api/v2/accounts", headers=AUTH, timeout=10)
+            assert [a["email"] for a in response.json()["items"]] == [
+                "sender001@example.com",
+                "sender002@example.com",
+                "sender003@example.com",
+            ]
+        finally:
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=10)
     assert code == 0
 
 
 def test_module_entry_point_stops_cleanly_on_sigterm() -> None:
-    process = start_entry_point("--port", "0", "--accounts", "1")
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("http://127.0.0.1:")
-    process.terminate()
-    assert process.wait(timeout=10) == 0
+    with entry_point("--port", "0", "--accounts", "1") as process:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("http://127.0.0.1:")
+        process.terminate()
+        assert process.wait(timeout=10) == 0
 
 
 def test_module_entry_point_reports_a_busy_port_without_a_traceback(fake: FakeInstantly) -> None:
-    with fake.serve() as base_url:
-        process = start_entry_point("--port", base_url.rsplit(":", 1)[1])
+    with fake.serve() as base_url, entry_point("--port", base_url.rsplit(":", 1)[1]) as process:
         _, stderr = process.communicate(timeout=10)
     assert (process.returncode, "Traceback" in stderr) == (2, False)
     assert "cannot listen on 127.0.0.1:" in stderr

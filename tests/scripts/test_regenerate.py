@@ -14,7 +14,9 @@ from pipeline_snapshots import SNAPSHOTS, snapshot_path
 
 import scripts.regenerate as regenerate
 from scripts.fetch_spec import LoadedSpec, load_spec
+from scripts.normalize import NormalizeReport
 from scripts.regenerate import (
+    BuildResult,
     compare_trees,
     main,
     pin_document,
@@ -127,7 +129,24 @@ def test_regenerating_onto_the_same_spec_records_nothing(tmp_path: Path) -> None
     assert not changelog.exists()
 
 
-@pytest.mark.slow
+def _committed_build(loaded: LoadedSpec, into: Path, **_: object) -> BuildResult:
+    """What a regeneration of the pin writes while generated/ is up to date: the committed files.
+
+    That a real regeneration writes exactly these is proven by
+    `test_check_passes_on_the_committed_generated_package` (and CI's `regenerate.py --check`);
+    this test is about what `--check` reports when they differ, without a second slow build.
+    """
+    shutil.copytree(REPO_ROOT / "generated" / "instantly_api", into / "instantly_api")
+    return BuildResult(
+        package_dir=into / "instantly_api",
+        pin=read_pin(),
+        report=NormalizeReport(),
+        generator_log="",
+        model_count=0,
+        api_reference=regenerate.API_REFERENCE_PATH.read_text(encoding="utf-8"),
+    )
+
+
 def test_check_fails_naming_the_generated_files_that_differ(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -138,6 +157,7 @@ def test_check_fails_naming_the_generated_files_that_differ(
     (stale / "instantly_api" / "errors.py").write_text("# edited by hand\n", encoding="utf-8")
     (stale / "instantly_api" / "api" / "account" / "pause_account.py").unlink()
     monkeypatch.setattr(regenerate, "GENERATED_DIR", stale)
+    monkeypatch.setattr(regenerate, "build_package", _committed_build)
     assert main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "2 file(s) differ" in err
