@@ -48,3 +48,33 @@ def test_unknown_section_is_refused_with_the_valid_names() -> None:
         "startup, calls, throughput, ratelimit, shared_limit, workflows, polling, regeneration"
         in result.stderr
     )
+
+
+CLIENT_COST = RUNNER.parent / "client_cost.py"
+
+
+def test_client_cost_compares_two_trees_and_prints_a_ratio_per_call() -> None:
+    tree = RUNNER.parents[1]  # this tree against itself: the table, not the figures, is checked
+    result = subprocess.run(
+        [sys.executable, str(CLIENT_COST), "--against", str(tree), "--rounds", "1", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for label in ("`accounts.get(email)`", "one page of 100 accounts", "`asyncio.gather`"):
+        assert label in result.stdout
+    assert result.stdout.count("x |") == 3
+
+
+def test_client_cost_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(CLIENT_COST), "--against", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "not a checkout of this project" in result.stderr
