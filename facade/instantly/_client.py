@@ -2,7 +2,9 @@
 
 Each client owns one httpx client whose transport is wrapped by the retry/rate-limit transport;
 the facade's resources and the generated functions (through `.raw`) both send through it, so the
-policy applies to everything. Resources load on first use, keeping `import instantly` cheap.
+policy applies to everything. Resources load on first use, keeping `import instantly` cheap;
+so does the agency-workspace code (`for_workspace`, `for_each_workspace`), which a single
+workspace's client and the command line's one call never need.
 """
 
 from __future__ import annotations
@@ -48,21 +50,12 @@ from ._retry_transport import (
 )
 from ._route_lookup import endpoint_limits, limited_route_of
 from ._secrets import register_key
-from ._workspaces import (
-    WORKSPACE_HEADER,
-    AsyncBorrowedTransport,
-    BorrowedTransport,
-    WorkspaceResult,
-    check_workspace_id,
-    for_each_workspace,
-    for_each_workspace_async,
-    workspace_limiter,
-)
 from .resources._with_helpers import AsyncClientResources, ClientResources
 
 if TYPE_CHECKING:
     from instantly_api.client import AuthenticatedClient
 
+    from ._workspaces import WorkspaceResult
     from .resources._base import AsyncRunner, SyncRunner
 
 __all__ = ["AsyncInstantly", "Instantly"]
@@ -142,6 +135,8 @@ class _Config:
 
     def for_workspace(self, workspace_id: str) -> _Config:
         """This configuration bound to a workspace: its header, its budget, its own redaction."""
+        from ._workspaces import WORKSPACE_HEADER, workspace_limiter
+
         bound = copy.copy(self)
         bound.workspace_id = workspace_id
         bound.limiter = workspace_limiter(self.limiter, workspace_id, self.workspace_limiters)
@@ -280,6 +275,8 @@ class _ClientBase(Generic[Http, Transport, Sleep]):
         however many bound clients; a shared limiter keyed by the workspace). Closing it leaves
         this client open.
         """
+        from ._workspaces import check_workspace_id  # agency keys only: not loaded until used
+
         workspace_id = check_workspace_id(workspace_id)
         bound = object.__new__(type(self))
         bound._config = self._config.for_workspace(workspace_id)
@@ -340,6 +337,8 @@ class Instantly(
         return httpx.Client(**self._config.http_options(), transport=retry)
 
     def _borrowed(self) -> httpx.BaseTransport:
+        from ._workspaces import BorrowedTransport
+
         return BorrowedTransport(self._inner, self._http)
 
     def for_each_workspace(
@@ -351,6 +350,8 @@ class Instantly(
         run at once (threads). One `WorkspaceResult` per workspace, in the order listed: its
         value, or the typed error it raised (`WorkspaceCallError` for a non-Instantly one).
         """
+        from ._workspaces import for_each_workspace
+
         return for_each_workspace(self, fn, concurrency=concurrency)
 
     @cached_property
@@ -404,12 +405,16 @@ class AsyncInstantly(
         return httpx.AsyncClient(**self._config.http_options(), transport=retry)
 
     def _borrowed(self) -> httpx.AsyncBaseTransport:
+        from ._workspaces import AsyncBorrowedTransport
+
         return AsyncBorrowedTransport(self._inner, self._http)
 
     async def for_each_workspace(
         self, fn: Callable[[AsyncInstantly], Awaitable[T]], *, concurrency: int = 4
     ) -> list[WorkspaceResult[T]]:
         """`Instantly.for_each_workspace` with an async `fn`, `concurrency` awaited at once."""
+        from ._workspaces import for_each_workspace_async
+
         return await for_each_workspace_async(self, fn, concurrency=concurrency)
 
     @cached_property

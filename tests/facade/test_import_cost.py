@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # Modules a sync `accounts.get` has no use for.
 NOT_NEEDED_BY_ACCOUNTS_GET = (
     "asyncio",
+    "csv",
     "instantly._bulk",
     "instantly._pagination",
+    "instantly._polling",
+    "instantly._workspaces",
     "instantly.resources._warmup_call",
     "instantly._job_handles",
     "instantly._warmup_selection",

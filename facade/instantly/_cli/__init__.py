@@ -27,4 +27,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at devnull so the interpreter's final flush does not complain again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 1  # EXIT_API_ERROR (`_context` is not imported for `--help`: it imports httpx)
+        return 1  # EXIT_API_ERROR (`_context` is not imported for `--help`)

@@ -6,8 +6,6 @@ import argparse
 import itertools
 from typing import Any
 
-from instantly_api.types import UNSET
-
 from .._email_addresses import validate_emails
 from .._errors import NotFoundError, PartialBatchError
 from .._facts import LIST_PAGE_LIMIT_MAX
@@ -78,6 +76,8 @@ def _summary_row(account: Any) -> list[object]:
 
 def list_accounts(ctx: Context) -> int:
     """Every matching account (at most `--limit`), fetched page by page."""
+    from instantly_api.types import UNSET  # attrs: loaded with the models, not with the parser
+
     args = ctx.args
     page = min(args.limit, LIST_PAGE_LIMIT_MAX) if args.limit else UNSET
     listing = ctx.client().accounts.list(status=args.status, search=args.search, limit=page)

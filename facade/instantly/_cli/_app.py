@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "run"]
 
 EXIT_INTERRUPTED: Final = 130  # the shell's convention for SIGINT
-EXIT_USAGE: Final = 2  # as `_context.EXIT_USAGE` (not imported here: it imports httpx)
+EXIT_USAGE: Final = 2  # as `_context.EXIT_USAGE` (`--help` never imports `_context`)
 
 # The hand-written workflow commands: (command, module, help). A generated resource of the same
 # name adds its other operations to the group; a colliding command stays the workflow's, and

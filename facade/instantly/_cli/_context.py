@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Final
 
-import httpx
-
-from .._config import DEFAULT_TIMEOUT, ENV_API_KEY, ENV_BASE_URL
+from ._environment import ENV_API_KEY, ENV_BASE_URL
 from ._output import Output
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # httpx and the client load when a command first needs the API, not for --help
     from collections.abc import Sequence
+
+    import httpx
 
     from .._client import Instantly
     from ._progress import JobProgress
@@ -88,6 +88,7 @@ class Context:
         """The client for this run, created on first use and closed by `close()`."""
         if self._client is None:
             from .._client import Instantly
+            from .._config import DEFAULT_TIMEOUT
 
             base_url = self.args.base_url or self.environ.get(ENV_BASE_URL) or None
             timeout = self.args.request_timeout

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .._operation import Operation
     from ._context import Context
 
-EXIT_OK: Final = 0  # as `_context.EXIT_OK` (imported lazily: it imports httpx)
+EXIT_OK: Final = 0  # as `_context.EXIT_OK` (`--help` never imports `_context`)
 
 __all__ = [
     "API_GROUP",

@@ -10,13 +10,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
-from instantly_api.types import Unset
-
 __all__ = ["Output", "cell"]
 
 
 def cell(value: object) -> str:
     """A value as table text: '-' for absent (None or the generated code's UNSET)."""
+    from instantly_api.types import Unset  # here: the models load it; --help need not (attrs)
+
     if value is None or isinstance(value, Unset):
         return "-"
     if isinstance(value, float) and value.is_integer():

@@ -12,7 +12,6 @@ CSV injection). `spreadsheet_safe=False` writes every cell exactly as it is.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any, Final
@@ -68,6 +67,8 @@ def write_rows_csv(
     Open the file with `newline=""`, as the csv module asks. Cells and column names that a
     spreadsheet would run as formulas get a leading `'` unless `spreadsheet_safe=False`.
     """
+    import csv  # here, not at the top: `client.accounts` loads this module, rarely writes a CSV
+
     materialized = list(rows)
     header: dict[str, None] = {}
     for row in materialized:

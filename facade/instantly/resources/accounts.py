@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from instantly_api.resources import accounts as _generated
 
+from .._config import DEFAULT_WAIT_TIMEOUT
 from .._email_addresses import validate_email
 from .._errors import AccountStatusError, APIError, NotFoundError, UnexpectedStateError
 from .._facts import ACCOUNT_STATUS_ACTIVE, ACCOUNT_STATUS_PAUSED, AccountFilter
 from .._helpers.account_analytics import daily_analytics_rows
 from .._operation import operation
 from .._plans import Call, MakeHandles, Plan, StartedJobs, WaitRequest, started_job
-from .._polling import DEFAULT_WAIT_TIMEOUT, ProgressCallback
 from ._plan_methods import job_group_method, plan_method
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from .._bulk import BulkPauseResult, JobBaseline, JobSearch
     from .._job_handles import JobGroup
+    from .._polling import ProgressCallback
     from ._base import RequestOptions
 
 __all__ = [
