@@ -10,6 +10,7 @@ helpers are plans (`instantly._plans`) run by `_run`, and a listing's pages are 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict, TypeVar
 
@@ -155,11 +156,17 @@ def _page_of(response: Any, call: Call) -> Page[Any]:
 
 
 class _Side(NamedTuple):
-    """A runner's own types: its job handle, job group and paginator (loaded when first asked)."""
+    """Where a runner's own types live ("module:Class" in the `instantly` package), by role:
+    each is imported when first asked for, so a listing loads no job code."""
 
-    handle: Any
-    group: Any
-    paginator: Any
+    handle: str
+    group: str
+    paginator: str
+
+    def type(self, role: str) -> Any:
+        """The class playing `role` ("handle", "group" or "paginator") on this side."""
+        module, name = getattr(self, role).split(":")
+        return getattr(importlib.import_module(f"instantly.{module}"), name)
 
 
 class _RunnerCore:
@@ -285,24 +292,22 @@ class _RunnerCore:
 
     def handle(self, job_id: str, job: Any = None) -> Any:
         """A handle on a job (this runner's handle type), polled through this runner."""
-        handle_type = self._side().handle
+        handle_type = self._side.type("handle")
         return handle_type(
             job_id, fetch=self.fetch_job, job=job, clock=self.clock, sleep=self._sleep, rng=self.rng
         )
 
     def group(self, handles: list[Any]) -> Any:
         """Handles waited for together (this runner's group type), with the client's clock."""
-        return self._side().group(handles, clock=self.clock, sleep=self._sleep)
+        return self._side.type("group")(handles, clock=self.clock, sleep=self._sleep)
 
     def paginate(self, op: Operation, args: Mapping[str, Any], options: Any) -> Any:
         """A paginator over a cursor-paged operation (the first page's request checked now)."""
         pages = self.pages(op, args, options)
-        paginator = self._side().paginator
+        paginator = self._side.type("paginator")
         return paginator(self.send, source=pages, starting_after=pages.start, what=op.route)
 
-    @staticmethod
-    def _side() -> _Side:
-        raise NotImplementedError  # each runner's own handle, group and paginator types
+    _side: _Side  # each runner's own handle, group and paginator types
 
     def fetch_job(self, job_id: str) -> Any:
         """One job's state: its value (sync), or a coroutine giving it (async)."""
@@ -365,12 +370,7 @@ class SyncRunner(_RunnerCore):
             started.wait(**wait)
         return started
 
-    @staticmethod
-    def _side() -> _Side:
-        from .._job_handles import JobGroup, JobHandle
-        from .._pagination import SyncPaginator
-
-        return _Side(JobHandle, JobGroup, SyncPaginator)
+    _side = _Side("_job_handles:JobHandle", "_job_handles:JobGroup", "_pagination:SyncPaginator")
 
 
 class AsyncRunner(_RunnerCore):
@@ -417,12 +417,9 @@ class AsyncRunner(_RunnerCore):
             await started.wait(**wait)
         return started
 
-    @staticmethod
-    def _side() -> _Side:
-        from .._job_handles import AsyncJobGroup, AsyncJobHandle
-        from .._pagination import AsyncPaginator
-
-        return _Side(AsyncJobHandle, AsyncJobGroup, AsyncPaginator)
+    _side = _Side(
+        "_job_handles:AsyncJobHandle", "_job_handles:AsyncJobGroup", "_pagination:AsyncPaginator"
+    )
 
 
 def plan_shell(plan: Callable[..., Plan[Any]]) -> Callable[..., Any]:
