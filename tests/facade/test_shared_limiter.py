@@ -344,6 +344,42 @@ def test_a_queued_waiter_whose_estimated_wait_exceeds_max_wait_is_refused(
         limiter.close()
 
 
+class _LockedFileTime:
+    """Stands for `time` in `_sqlite_window`: another process holds the write lock until the
+    first wait for it, which takes 0.05 s of this clock."""
+
+    def __init__(self, holder: sqlite3.Connection) -> None:
+        self.holder = holder
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        if self.holder.in_transaction:
+            self.holder.execute("COMMIT")
+        self.now += 0.05
+
+
+def test_a_send_that_waited_for_the_file_s_lock_is_stamped_when_it_won_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from instantly import _sqlite_window
+
+    limiter = RateLimiter.shared(f"sqlite:///{tmp_path / 'limits.db'}", _limit())
+    holder = sqlite3.connect(tmp_path / "limits.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process is writing
+        monkeypatch.setattr(_sqlite_window, "time", _LockedFileTime(holder))
+        assert _sent_now(limiter, now=1.0)
+    finally:
+        holder.close()
+        limiter.close()
+    with sqlite3.connect(tmp_path / "limits.db") as db:
+        (at,) = db.execute("SELECT at FROM entries WHERE kind=2").fetchone()
+    assert at == pytest.approx(1.05)
+
+
 def _hammer(url: str, count: int, start: float) -> None:
     limiter = RateLimiter.shared(url, _limit(per_second=5))
     for _ in range(count):
