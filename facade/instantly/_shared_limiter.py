@@ -13,9 +13,9 @@ store, each operation one atomic step there (a SQLite write transaction, a Redis
 - Only the first `TALKERS` waiters of each process (per budget and route) hold a claim in the
   store; the waiters behind them queue in the process, in order, and ask the store only once
   they move up among the first `TALKERS`: they sleep until about then (the talkers' turns and
-  their spacing say when), asking the process, not the store, in between. Measured before
-  this: each of 2,000 waiters asked the store some 19 times (SQLite's write lock, held by
-  every process in turn, was the bottleneck); now each asks it about 3 times.
+  the process's pace of sends say when), asking the process, not the store, in between.
+  Measured before this: each of 2,000 waiters asked the store some 19 times (SQLite's write
+  lock, held by every process in turn, was the bottleneck); now each asks it about 3 times.
 - A waiter sleeps at most half its wait (down to `RECHECK`), then asks again: its turn never
   gets later, and moves up when the turns ahead of it went (a process died, requests were
   cancelled), so the budget they held is used within about one window. A dead process held
@@ -36,6 +36,7 @@ import os
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -86,6 +87,7 @@ RECHECK: Final = 0.25
 # others queue in the process. 8 claims per process keep 80 ms of turns booked at 100/s, so a
 # waiter that wakes late still finds the store's queue non-empty.
 TALKERS: Final = 8
+_RECENT: Final = 16  # a process's last sends its queue's pace is read from
 
 
 def _first_sleep(wait: float) -> float:
@@ -295,6 +297,8 @@ class SharedRateLimiter(RateLimiter):
         # This process's waiters per route key (None: the workspace's windows alone), in order.
         self._queues: dict[str | None, list[_SharedTicket]] = {}
         self._queues_pid = os.getpid()
+        # This process's last sends per route key: how fast its queue moves.
+        self._recent: dict[str | None, deque[float]] = {}
 
     def __repr__(self) -> str:
         return f"SharedRateLimiter({self.store.url!r}, key={self.key!r}, {self.limit!r})"
@@ -336,6 +340,9 @@ class SharedRateLimiter(RateLimiter):
             raise RateLimitWaitTooLong(seconds, self.limit.max_wait)
         if kind == SENT:
             self._dequeue(ticket)
+            with self._lock:
+                key = self._queue_key(ticket)
+                self._recent.setdefault(key, deque(maxlen=_RECENT)).append(now)
             ticket.recorded = True
             ticket.claimed = False
             ticket.sent_at = ticket.turn = now
@@ -350,8 +357,10 @@ class SharedRateLimiter(RateLimiter):
         if self._queues_pid != os.getpid():  # a forked child: the parent's waiters stayed there
             self._queues.clear()
             self._queues_pid = os.getpid()
-        key = ticket.route if ticket.route in self._route_logs else None
-        return self._queues.setdefault(key, [])
+        return self._queues.setdefault(self._queue_key(ticket), [])
+
+    def _queue_key(self, ticket: _SharedTicket) -> str | None:
+        return ticket.route if ticket.route in self._route_logs else None
 
     def _dequeue(self, ticket: _SharedTicket) -> None:
         if ticket.queued:
@@ -365,21 +374,23 @@ class SharedRateLimiter(RateLimiter):
         """None when `ticket` is among its process's first TALKERS waiters (it asks the store);
         else (seconds until about when it moves up among them, its estimated whole wait).
 
-        The talkers' turns (booked in the store, spaced by every sharer's claims between them)
-        say when they leave: the waiter `k` places behind the last talker moves up when `k`
-        of them have gone, `k` times their spacing after the first's turn (at least the
-        tightest window's spacing: `window / limit`).
+        The waiter `k` places behind the last talker moves up when `k` of them have gone: `k`
+        times this process's recent spacing of sends after the first talker's turn. The
+        spacing is at least the binding window's (`window / limit`) and read from sends only
+        (a Retry-After hold that pushed the talkers' turns back does not stretch it), so an
+        estimate errs early: an early waiter asks the process again, not the store.
         """
+        windows = self._specs(ticket.route)[-1][1]
+        spacing = max(window / limit for limit, window in windows)  # the binding pace
         with self._lock:
             queue = self._queue(ticket)
             place = queue.index(ticket)
             if place < TALKERS:
                 return None
             turns = sorted(t.turn for t in queue[:TALKERS] if t.claimed)
-        windows = self._specs(ticket.route)[-1][1]
-        spacing = min(window / limit for limit, window in windows)
-        if len(turns) > 1:
-            spacing = max(spacing, (turns[-1] - turns[0]) / (len(turns) - 1))
+            recent = self._recent.get(self._queue_key(ticket))
+            if recent is not None and len(recent) > 1:
+                spacing = max(spacing, (recent[-1] - recent[0]) / (len(recent) - 1))
         first, last = (turns[0], turns[-1]) if turns else (now, now)
         behind = place - TALKERS + 1
         return max(first + behind * spacing - now, spacing), max(last + behind * spacing - now, 0)
