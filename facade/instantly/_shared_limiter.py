@@ -297,6 +297,7 @@ class SharedRateLimiter(RateLimiter):
         # This process's waiters per route key (None: the workspace's windows alone), in order.
         self._queues: dict[str | None, list[_SharedTicket]] = {}
         self._queues_pid = os.getpid()
+        self.store_steps = 0  # round trips to the store by requests (the heartbeat's aside)
         # This process's last sends per route key: how fast its queue moves.
         self._recent: dict[str | None, deque[float]] = {}
 
@@ -324,6 +325,7 @@ class SharedRateLimiter(RateLimiter):
         return (self._ws_log,) if log is None else (self._ws_log, log)
 
     def _step(self, ticket: _SharedTicket, now: float, mode: Mode) -> float:
+        self.store_steps += 1
         try:
             kind, seconds = self.store.record(
                 self._specs(ticket.route), ticket.member, ticket.owner, now, mode,
@@ -454,6 +456,7 @@ class SharedRateLimiter(RateLimiter):
         assert isinstance(ticket, _SharedTicket)
         self._dequeue(ticket)
         if ticket.recorded or ticket.claimed:
+            self.store_steps += 1
             self.store.release(self._specs(ticket.route), ticket.member, ticket.owner)
         ticket.recorded = ticket.fresh = ticket.claimed = False
         ticket.booked_at = None
