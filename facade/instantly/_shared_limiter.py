@@ -391,8 +391,8 @@ class SharedRateLimiter(RateLimiter):
                 return None
             turns = sorted(t.turn for t in queue[:TALKERS] if t.claimed)
             recent = self._recent.get(self._queue_key(ticket))
-            if recent is not None and len(recent) > 1:
-                spacing = max(spacing, (recent[-1] - recent[0]) / (len(recent) - 1))
+            if recent is not None and len(recent) > 1:  # half the pace: it may speed up
+                spacing = max(spacing, (recent[-1] - recent[0]) / (len(recent) - 1) / 2)
         first, last = (turns[0], turns[-1]) if turns else (now, now)
         behind = place - TALKERS + 1
         return max(first + behind * spacing - now, spacing), max(last + behind * spacing - now, 0)
