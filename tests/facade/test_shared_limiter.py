@@ -316,6 +316,30 @@ def test_waiters_queued_in_the_process_wake_in_order(
     assert turns == sorted(turns) and len(set(turns)) == len(turns)
 
 
+def test_a_queued_waiter_wakes_when_the_talker_it_follows_is_due(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, _ = counted
+    assert _sent_now(limiter)
+    talkers = [limiter.reserve(0.0) for _ in range(TALKERS)]  # turns 1.02, 2.04, ...
+    limiter.reserve(0.0)
+    second = limiter.reserve(0.0)  # moves up once two talkers have gone
+    assert _turn(second) == pytest.approx(_turn(talkers[1]))
+
+
+def test_queued_waiters_hurry_while_no_talker_holds_a_turn(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, _ = counted
+    assert _sent_now(limiter, 0.0) and _sent_now(limiter, 10.0)  # a slow pace: 10 s apart
+    talkers = [limiter.reserve(10.0) for _ in range(TALKERS)]
+    queued = [limiter.reserve(10.0) for _ in range(TALKERS + 2)]
+    for ticket in talkers:  # cancelled: the queued ones ahead are talkers with no turn yet
+        limiter.release(ticket)
+    limiter.acquire(queued[-1], 10.0)
+    assert _turn(queued[-1]) == pytest.approx(10.0 + 2 * 1.02)  # the window's pace, not 10 s
+
+
 def test_a_queued_waiter_released_before_it_asked_the_store_costs_no_round_trip(
     counted: tuple[SharedRateLimiter, _CountingStore],
 ) -> None:
