@@ -12,8 +12,8 @@ store, each operation one atomic step there (a SQLite write transaction, a Redis
   out with the window: it holds no budget beyond it.
 - Only the first `TALKERS` waiters of each process (per budget and route) hold a claim in the
   store; the waiters behind them queue in the process, in order, and ask the store only once
-  they move up among the first `TALKERS`: they sleep until about then (the talkers' turns and
-  the process's pace of sends say when), asking the process, not the store, in between.
+  they may move up among the first `TALKERS`: they sleep until the earliest they may (the
+  talkers' turns, then the binding window's pace), asking the process, not the store, again.
   Measured before this: each of 2,000 waiters asked the store some 19 times (SQLite's write
   lock, held by every process in turn, was the bottleneck); now each asks it about 3 times.
 - A waiter sleeps at most half its wait (down to `RECHECK`), then asks again: its turn never
@@ -36,7 +36,6 @@ import os
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -87,7 +86,6 @@ RECHECK: Final = 0.25
 # others queue in the process. 8 claims per process keep 80 ms of turns booked at 100/s, so a
 # waiter that wakes late still finds the store's queue non-empty.
 TALKERS: Final = 8
-_RECENT: Final = 16  # a process's last sends its queue's pace is read from
 
 
 def _first_sleep(wait: float) -> float:
@@ -298,8 +296,6 @@ class SharedRateLimiter(RateLimiter):
         self._queues: dict[str | None, list[_SharedTicket]] = {}
         self._queues_pid = os.getpid()
         self.store_steps = 0  # round trips to the store by requests (the heartbeat's aside)
-        # This process's last sends per route key: how fast its queue moves.
-        self._recent: dict[str | None, deque[float]] = {}
 
     def __repr__(self) -> str:
         return f"SharedRateLimiter({self.store.url!r}, key={self.key!r}, {self.limit!r})"
@@ -342,9 +338,6 @@ class SharedRateLimiter(RateLimiter):
             raise RateLimitWaitTooLong(seconds, self.limit.max_wait)
         if kind == SENT:
             self._dequeue(ticket)
-            with self._lock:
-                key = self._queue_key(ticket)
-                self._recent.setdefault(key, deque(maxlen=_RECENT)).append(now)
             ticket.recorded = True
             ticket.claimed = False
             ticket.sent_at = ticket.turn = now
@@ -374,36 +367,30 @@ class SharedRateLimiter(RateLimiter):
 
     def _local_wait(self, ticket: _SharedTicket, now: float) -> tuple[float, float] | None:
         """None when `ticket` is among its process's first TALKERS waiters (it asks the store);
-        else (seconds until about when it moves up among them, its estimated whole wait).
+        else (seconds until it may move up among them, the least its whole wait can be).
 
-        The waiter `k` places behind the last talker moves up when `k` of them have gone: at
-        the `k`-th earliest of the talkers' turns, and beyond those, a spacing apart. The
-        spacing is half this process's recent one between sends (at least the binding
-        window's, `window / limit`), so an estimate errs early and the pace can rise; while no
-        talker holds a turn in the store (the process is using none of the budget) it is the
-        binding window's: the waiters hurry to the store. Measured without these two rules, a
-        process that fell behind kept its slow pace alone (13 a second for 12 s). An early
-        waiter asks the process again, not the store.
+        The waiter `k` places behind the last talker moves up once `k` of them have gone: at
+        the earliest at the `k`-th earliest of the talkers' turns, and beyond those one
+        binding window's spacing (`window / limit`) apart, as if this process had the whole
+        budget. So a waiter is never late (a sleeper cannot be woken): measured with the
+        process's own recent pace instead, a process that fell behind kept its slow pace when
+        left alone (23 a second for 6 s). Early, it asks the process again, not the store.
         """
         windows = self._specs(ticket.route)[-1][1]
-        least = max(window / limit for limit, window in windows)  # the binding pace
-        spacing = least
+        spacing = max(window / limit for limit, window in windows)  # the binding pace
         with self._lock:
             queue = self._queue(ticket)
             place = queue.index(ticket)
             if place < TALKERS:
                 return None
             turns = sorted(t.turn for t in queue[:TALKERS] if t.claimed)
-            recent = self._recent.get(self._queue_key(ticket))
-            if turns and recent is not None and len(recent) > 1:
-                spacing = max(least, (recent[-1] - recent[0]) / (len(recent) - 1) / 2)
         behind = place - TALKERS + 1
         last = turns[-1] if turns else now
         if behind <= len(turns):
             moves_up = turns[behind - 1]
         else:
             moves_up = last + (behind - len(turns)) * spacing
-        return max(moves_up - now, least), max(last + behind * spacing - now, 0.0)
+        return max(moves_up - now, spacing), max(last + behind * spacing - now, 0.0)
 
     def _wait_in_process(self, ticket: _SharedTicket, now: float) -> float | None:
         """The sleep of a waiter queued behind its process's talkers; None: it asks the store."""
@@ -412,13 +399,13 @@ class SharedRateLimiter(RateLimiter):
             return None
         until_talking, _ = local
         ticket.turn = now + until_talking
-        return _first_sleep(until_talking)
+        return until_talking
 
     def reserve(self, now: float, route: str | None = None) -> Ticket:
         """Record a send now, or claim the earliest turn (`ticket.wait(now)` says how long).
 
         A waiter behind its process's first TALKERS queues in the process (the store is not
-        asked): RateLimitWaitTooLong when its estimated wait exceeds `max_wait`.
+        asked): RateLimitWaitTooLong when its wait is sure to exceed `max_wait`.
         """
         ticket = _SharedTicket(route, now, self._owner())
         with self._lock:
@@ -433,7 +420,7 @@ class SharedRateLimiter(RateLimiter):
                 self._dequeue(ticket)
                 raise RateLimitWaitTooLong(whole, self.limit.max_wait)
             ticket.turn = now + until_talking
-            wait = _first_sleep(until_talking)
+            wait = until_talking
         ticket.booked_at = now + wait
         ticket.fresh = ticket.recorded
         return ticket

@@ -327,7 +327,7 @@ def test_a_queued_waiter_wakes_when_the_talker_it_follows_is_due(
     assert _turn(second) == pytest.approx(_turn(talkers[1]))
 
 
-def test_queued_waiters_hurry_while_no_talker_holds_a_turn(
+def test_a_queued_waiter_expects_the_window_s_pace_not_its_process_s_slow_one(
     counted: tuple[SharedRateLimiter, _CountingStore],
 ) -> None:
     limiter, _ = counted
@@ -353,7 +353,7 @@ def test_a_queued_waiter_released_before_it_asked_the_store_costs_no_round_trip(
     assert store.records == released and queued.booked_at is None
 
 
-def test_a_queued_waiter_whose_estimated_wait_exceeds_max_wait_is_refused(
+def test_a_queued_waiter_whose_wait_is_sure_to_exceed_max_wait_is_refused(
     tmp_path: Path,
 ) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'limits.db'}")
