@@ -4,7 +4,8 @@ Builds an `AsyncInstantly` whose limiter is `RateLimiter.shared(--limiter)`, pri
 reads `go T` on stdin and waits until the monotonic clock reads T (every worker starts at the
 same moment: the monotonic clock is system-wide), sends `--gets` GETs of `--path` at once
 (`asyncio.gather`) and prints one JSON line: when it started and ended (monotonic), the
-statuses, the errors. `--limiter in-process` uses the in-process limiter (the reference).
+statuses, the errors, the limiter's round trips to its store (`store_steps`). `--limiter
+in-process` uses the in-process limiter (the reference).
 `--route-window N,S` replaces the path's own limit by N per S seconds (a shortened minute).
 """
 
@@ -69,6 +70,7 @@ async def _run(args: argparse.Namespace) -> dict[str, object]:
         "ended": ended,
         "statuses": {str(k): v for k, v in statuses.items()},
         "errors": dict(errors),
+        "store_steps": getattr(limiter, "store_steps", 0),
     }
 
 

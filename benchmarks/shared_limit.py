@@ -75,6 +75,8 @@ class Outcome:
     arrivals: list[float]
     statuses: dict[str, int]
     errors: int
+    store_steps: int  # the surviving workers' round trips to the store (0: in-process)
+    load: tuple[float, float]  # the 1-minute load average before and after
 
 
 def windows_floor(requests: int, windows: Sequence[tuple[int, float]]) -> float:
@@ -172,6 +174,7 @@ def run_workload(w: Workload) -> Outcome:
     argv = [sys.executable, str(BENCH_DIR / "_arrival_server.py"),
             "--per-second", str(per_second), "--per-minute", str(per_minute),
             "--speed", str(w.speed), "--max-seconds", "900"]  # fmt: skip
+    load_before = os.getloadavg()[0]
     server = LineChild(argv, env=child_env(), name="arrival server")
     base_url = server.start().strip()
     try:
@@ -181,12 +184,14 @@ def run_workload(w: Workload) -> Outcome:
         server.stop()
     ended = max(float(r["ended"]) for r in results)  # type: ignore[arg-type]
     errors = 0
+    steps = sum(int(r.get("store_steps", 0)) for r in results)  # type: ignore[call-overload]
     for result in results:
         counts = result["errors"]
         assert isinstance(counts, dict)
         errors += sum(int(n) for n in counts.values())
     arrivals = [t / w.speed for t in stats["arrivals"]]
-    return Outcome(ended - start, arrivals, dict(stats["statuses"]), errors)
+    load = (load_before, os.getloadavg()[0])
+    return Outcome(ended - start, arrivals, dict(stats["statuses"]), errors, steps, load)
 
 
 def _cost(make: Callable[[], object], requests: int) -> float:
@@ -250,10 +255,15 @@ def run(quick: bool) -> Section:
             "workload runs on a minute shortened 10x on both sides (20 per 6 s). The reference "
             "row is one process with the in-process limiter, same gets, same machine, same run: "
             "what the machine allows; 'vs the reference' divides each wall / floor by its. "
+            "Store round trips: the workers' `SharedRateLimiter.store_steps` per arrival (the "
+            "heartbeat's touches aside). The load average says how busy the machine was "
+            f"({os.cpu_count()} cores): a server 429 follows an arrival stamped late by a "
+            "starved process, and costs every sharer its Retry-After. "
             "`--quick`: 100 gets a worker, 8 reads."
         ),
         headers=["workload", "wall", "floor", "wall / floor", "vs the reference",
-                 "most arrivals in a window", "server 429s", "errors at caller"],
+                 "most arrivals in a window", "server 429s", "errors at caller",
+                 "store round trips / request", "load average (1 min) before, after"],
     )  # fmt: skip
     reference = 0.0  # the in-process run's wall / floor: what this machine allows right now
     with tempfile.TemporaryDirectory(prefix="instantly-shared-") as tmp, redis_server() as redis:
@@ -271,6 +281,8 @@ def run(quick: bool) -> Section:
                 w.name, f"{out.wall:.2f} s", f"{floor:.2f} s", fmt_ratio(ratio),
                 fmt_ratio(ratio / reference), f"{most} in {window:g} s", str(throttled),
                 str(out.errors),
+                f"{out.store_steps / max(1, len(out.arrivals)):.1f}" if out.store_steps else "-",
+                f"{out.load[0]:.1f}, {out.load[1]:.1f}",
             ])  # fmt: skip
             if w.kill_after is None:
                 target = f"{w.name}: ≤ {limit} in any {window:g} s, 0 429s, ≤ {w.target:.2f}x floor"

@@ -10,9 +10,16 @@ store, each operation one atomic step there (a SQLite write transaction, a Redis
   process touches the store at least every `HEARTBEAT_EVERY` seconds while it has claims, and
   the claims of one silent for `LEASE` seconds (dead) are deleted. A dead process's sends age
   out with the window: it holds no budget beyond it.
+- Only the first `TALKERS` waiters of each process (per budget and route) hold a claim in the
+  store; the waiters behind them queue in the process, in order, and ask the store only once
+  they may move up among the first `TALKERS`: they sleep until the earliest they may (the
+  talkers' turns, then the binding window's pace), asking the process, not the store, again.
+  Measured before this: each of 2,000 waiters asked the store some 19 times (SQLite's write
+  lock, held by every process in turn, was the bottleneck); now each asks it about 3 times.
 - A waiter sleeps at most half its wait (down to `RECHECK`), then asks again: its turn never
   gets later, and moves up when the turns ahead of it went (a process died, requests were
-  cancelled), so the budget they held is used within about one window.
+  cancelled), so the budget they held is used within about one window. A dead process held
+  at most `TALKERS` claims in the store: its other waiters never reached it.
 - `confirm` moves the send to the moment its bytes are written (when that is more than
   `_MOVE_AFTER` later: a reused connection's gap is far inside the 20 ms window margin).
 - `release` deletes the attempt's send or claim: a cancelled or refused request gives it back.
@@ -47,6 +54,7 @@ __all__ = [
     "HEARTBEAT_EVERY",
     "LEASE",
     "RECHECK",
+    "TALKERS",
     "LogSpec",
     "Mode",
     "SharedLimiterError",
@@ -74,6 +82,10 @@ LEASE: Final = 0.5
 HEARTBEAT_EVERY: Final = 0.1
 # A wait longer than this is slept in halves, asking again in between.
 RECHECK: Final = 0.25
+# Waiters of one process (per budget and route) holding a claim in the store at once; the
+# others queue in the process. 8 claims per process keep 80 ms of turns booked at 100/s, so a
+# waiter that wakes late still finds the store's queue non-empty.
+TALKERS: Final = 8
 
 
 def _first_sleep(wait: float) -> float:
@@ -232,13 +244,15 @@ class _Heartbeat:
 class _SharedTicket(Ticket):
     """A ticket whose record lives in the store under `member` (one per attempt)."""
 
-    __slots__ = ("fresh", "member", "owner", "recorded", "sent_at", "turn")
+    __slots__ = ("claimed", "fresh", "member", "owner", "queued", "recorded", "sent_at", "turn")
 
     def __init__(self, route: str | None, booked_at: float, owner: str) -> None:
         super().__init__(route, booked_at, ())
         self.owner = owner
         self.member = f"{owner}.{next(_counter)}"
         self.recorded = False  # this attempt has a send row in the store
+        self.claimed = False  # this attempt has a claim (a turn) in the store
+        self.queued = False  # in its process's queue (not sent yet)
         self.fresh = False  # recorded by reserve: the first acquire keeps it
         self.sent_at = 0.0
         self.turn = booked_at  # the time of its turn (it sleeps part of the way, then asks)
@@ -278,6 +292,10 @@ class SharedRateLimiter(RateLimiter):
         self._route_logs: dict[str, LogSpec] = {
             route: (f"{key}|r|{route}", windows) for route, windows in self._route_windows.items()
         }
+        # This process's waiters per route key (None: the workspace's windows alone), in order.
+        self._queues: dict[str | None, list[_SharedTicket]] = {}
+        self._queues_pid = os.getpid()
+        self.store_steps = 0  # round trips to the store by requests (the heartbeat's aside)
 
     def __repr__(self) -> str:
         return f"SharedRateLimiter({self.store.url!r}, key={self.key!r}, {self.limit!r})"
@@ -303,26 +321,106 @@ class SharedRateLimiter(RateLimiter):
         return (self._ws_log,) if log is None else (self._ws_log, log)
 
     def _step(self, ticket: _SharedTicket, now: float, mode: Mode) -> float:
-        kind, seconds = self.store.record(
-            self._specs(ticket.route), ticket.member, ticket.owner, now, mode, self.limit.max_wait
-        )
-        if kind == WAIT:
-            self._heartbeat.claimed(self.key)
+        self.store_steps += 1
+        try:
+            kind, seconds = self.store.record(
+                self._specs(ticket.route), ticket.member, ticket.owner, now, mode,
+                self.limit.max_wait,
+            )  # fmt: skip
+        except BaseException:
+            self._dequeue(ticket)
+            raise
         if kind == HELD:
+            self._dequeue(ticket)
             raise RateLimitHeld(seconds)
         if kind == TOO_LONG:
+            self._dequeue(ticket)
             raise RateLimitWaitTooLong(seconds, self.limit.max_wait)
         if kind == SENT:
+            self._dequeue(ticket)
             ticket.recorded = True
+            ticket.claimed = False
             ticket.sent_at = ticket.turn = now
             return 0.0
+        self._heartbeat.claimed(self.key)
+        ticket.claimed = True
         ticket.turn = now + seconds
         return _first_sleep(seconds)
 
+    def _queue(self, ticket: _SharedTicket) -> list[_SharedTicket]:
+        """The queue `ticket` waits in (call with the lock held)."""
+        if self._queues_pid != os.getpid():  # a forked child: the parent's waiters stayed there
+            self._queues.clear()
+            self._queues_pid = os.getpid()
+        return self._queues.setdefault(self._queue_key(ticket), [])
+
+    def _queue_key(self, ticket: _SharedTicket) -> str | None:
+        return ticket.route if ticket.route in self._route_logs else None
+
+    def _dequeue(self, ticket: _SharedTicket) -> None:
+        if ticket.queued:
+            with self._lock:
+                ticket.queued = False
+                queue = self._queue(ticket)
+                if ticket in queue:
+                    queue.remove(ticket)
+
+    def _local_wait(self, ticket: _SharedTicket, now: float) -> tuple[float, float] | None:
+        """None when `ticket` is among its process's first TALKERS waiters (it asks the store);
+        else (seconds until it may move up among them, the least its whole wait can be).
+
+        The waiter `k` places behind the last talker moves up once `k` of them have gone: at
+        the earliest at the `k`-th earliest of the talkers' turns, and beyond those one
+        binding window's spacing (`window / limit`) apart, as if this process had the whole
+        budget. So a waiter is never late (a sleeper cannot be woken): measured with the
+        process's own recent pace instead, a process that fell behind kept its slow pace when
+        left alone (23 a second for 6 s). Early, it asks the process again, not the store.
+        """
+        windows = self._specs(ticket.route)[-1][1]
+        spacing = max(window / limit for limit, window in windows)  # the binding pace
+        with self._lock:
+            queue = self._queue(ticket)
+            place = queue.index(ticket)
+            if place < TALKERS:
+                return None
+            turns = sorted(t.turn for t in queue[:TALKERS] if t.claimed)
+        behind = place - TALKERS + 1
+        last = turns[-1] if turns else now
+        if behind <= len(turns):
+            moves_up = turns[behind - 1]
+        else:
+            moves_up = last + (behind - len(turns)) * spacing
+        return max(moves_up - now, spacing), max(last + behind * spacing - now, 0.0)
+
+    def _wait_in_process(self, ticket: _SharedTicket, now: float) -> float | None:
+        """The sleep of a waiter queued behind its process's talkers; None: it asks the store."""
+        local = self._local_wait(ticket, now)
+        if local is None:
+            return None
+        until_talking, _ = local
+        ticket.turn = now + until_talking
+        return until_talking
+
     def reserve(self, now: float, route: str | None = None) -> Ticket:
-        """Record a send now, or claim the earliest turn (`ticket.wait(now)` says how long)."""
+        """Record a send now, or claim the earliest turn (`ticket.wait(now)` says how long).
+
+        A waiter behind its process's first TALKERS queues in the process (the store is not
+        asked): RateLimitWaitTooLong when its wait is sure to exceed `max_wait`.
+        """
         ticket = _SharedTicket(route, now, self._owner())
-        wait = self._step(ticket, now, "reserve")
+        with self._lock:
+            self._queue(ticket).append(ticket)
+            ticket.queued = True
+        local = self._local_wait(ticket, now)
+        if local is None:
+            wait = self._step(ticket, now, "reserve")
+        else:
+            until_talking, whole = local
+            if whole > self.limit.max_wait:
+                self._dequeue(ticket)
+                raise RateLimitWaitTooLong(whole, self.limit.max_wait)
+            ticket.turn = now + until_talking
+            wait = until_talking
         ticket.booked_at = now + wait
         ticket.fresh = ticket.recorded
         return ticket
@@ -336,6 +434,8 @@ class SharedRateLimiter(RateLimiter):
         if ticket.recorded:  # a retry: the earlier attempt's send stands, this one is new
             ticket.member = f"{ticket.owner}.{next(_counter)}"
             ticket.recorded = False
+        elif ticket.queued and (wait := self._wait_in_process(ticket, now)) is not None:
+            return wait
         return self._step(ticket, now, "acquire")
 
     def confirm(self, ticket: Ticket, now: float) -> float:
@@ -347,10 +447,13 @@ class SharedRateLimiter(RateLimiter):
         return self._step(ticket, now, "confirm")
 
     def release(self, ticket: Ticket) -> None:
-        """Give back what the attempt holds (its send or its claim) in the store."""
+        """Give back what the attempt holds (its send or its claim in the store, its place)."""
         assert isinstance(ticket, _SharedTicket)
-        self.store.release(self._specs(ticket.route), ticket.member, ticket.owner)
-        ticket.recorded = ticket.fresh = False
+        self._dequeue(ticket)
+        if ticket.recorded or ticket.claimed:
+            self.store_steps += 1
+            self.store.release(self._specs(ticket.route), ticket.member, ticket.owner)
+        ticket.recorded = ticket.fresh = ticket.claimed = False
         ticket.booked_at = None
 
     def defer_until(self, when: float) -> None:

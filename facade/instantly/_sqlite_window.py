@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS holds (name TEXT PRIMARY KEY, not_before REAL NOT NUL
 class _Tx:
     """The queries of one transaction, the sliding-window rules over them."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, waited: float = 0.0) -> None:
         self.db = db
+        self.waited = waited  # seconds spent waiting for the write lock (another process held it)
 
     def nth_sent(self, log: str, n: int) -> float | None:
         """The n-th newest send (1-based), or None when there are fewer."""
@@ -170,7 +171,9 @@ class SQLiteWindows:
 
     def _transaction(self) -> Iterator[_Tx]:
         db = self._db
-        deadline = time.monotonic() + _BUSY_TIMEOUT_S
+        entered = time.monotonic()
+        deadline = entered + _BUSY_TIMEOUT_S
+        busy = False
         while True:
             try:
                 db.execute("BEGIN IMMEDIATE")
@@ -180,11 +183,12 @@ class SQLiteWindows:
                 # 5, 10 ms... in turn, which would hold an event loop up for that long.
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise self._failed(exc) from None
+                busy = True
                 time.sleep(_BUSY_POLL_S * (1 + random.random()))
             except sqlite3.Error as exc:
                 raise self._failed(exc) from None
         try:
-            yield _Tx(db)
+            yield _Tx(db, time.monotonic() - entered if busy else 0.0)
         except sqlite3.Error as exc:
             db.execute("ROLLBACK")
             raise self._failed(exc) from None
@@ -214,13 +218,16 @@ class SQLiteWindows:
         """One atomic step of `_rate_limiter`'s rules (see `WindowStore.record`)."""
         name = logs[0][0].rsplit("|", 1)[0]
         with self._tx() as tx:
+            # A send is stamped when the lock was won, not when it was asked for: stamped
+            # earlier than it leaves, the next window's sends would be let go that much early.
+            asked, now = now, now + tx.waited
             self._ops += 1
             if self._ops % _PRUNE_EVERY == 1:
                 self._prune(tx, logs, now)
             self._seen(tx, owner, now)
             not_before, refused = self._holds(tx, name)
             if now < refused:
-                return HELD, refused - now
+                return HELD, refused - asked
             db = tx.db
             row = db.execute(
                 "SELECT at FROM entries WHERE member=? AND kind=1 LIMIT 1", (member,)
@@ -257,14 +264,14 @@ class SQLiteWindows:
                         chosen, at = chosen[1:], route_at
                 for spec in chosen:
                     at = tx.earliest_claim(spec, at)
-                if mode == "reserve" and at - now > max_wait:
-                    return TOO_LONG, at - now
+                if mode == "reserve" and at - asked > max_wait:
+                    return TOO_LONG, at - asked
             if at > now:
                 db.executemany(
                     "INSERT INTO entries (log, kind, at, member, owner) VALUES (?, 1, ?, ?, ?)",
                     [(spec[0], at, member, owner) for spec in chosen],
                 )
-                return WAIT, at - now
+                return WAIT, at - asked  # from the caller's reading of the clock
             stamp = now
             for spec in logs:
                 newest = tx.nth_sent(spec[0], 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -27,7 +27,7 @@ from instantly import (
 )
 from instantly._errors import InvalidInputError
 from instantly._rate_limiter import RateLimitHeld, RateLimitWaitTooLong, Ticket
-from instantly._shared_limiter import _SharedTicket, open_store
+from instantly._shared_limiter import TALKERS, WindowStore, _SharedTicket, open_store
 
 from tests._redis import redis_server, redis_url  # noqa: F401 (fixtures)
 
@@ -40,7 +40,7 @@ def _limit(per_second: int = 3, per_minute: int = 1000, max_wait: float = 120.0)
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def make(request: pytest.FixtureRequest, tmp_path: Path) -> Make:
+def make(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Make]:
     """Limiters over one store (call again for another "process" on the same URL)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'limits.db'}"
@@ -54,7 +54,7 @@ def make(request: pytest.FixtureRequest, tmp_path: Path) -> Make:
         made.append(limiter)
         return limiter
 
-    yield build  # type: ignore[misc]
+    yield build
     for limiter in made:
         limiter.close()
 
@@ -177,20 +177,20 @@ def test_the_spec_s_endpoint_limits_apply_by_default(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def sqlite_pair(tmp_path: Path) -> tuple[SharedRateLimiter, SharedRateLimiter]:
+def sqlite_pair(tmp_path: Path) -> Iterator[tuple[SharedRateLimiter, SharedRateLimiter]]:
     """Two "processes" on one file (two owners), on an explicit timeline from 0.0."""
     url = f"sqlite:///{tmp_path / 'limits.db'}"
-    pair = tuple(
+    first, second = (
         SharedRateLimiter(
             open_store(url), _limit(per_second=2), owner=f"process-{n}", clock=lambda: 0.0
         )
         for n in range(2)
     )
+    pair = (first, second)
     for limiter in pair:
         limiter.store.purge_every = 0.0  # type: ignore[attr-defined]
-    yield pair  # type: ignore[misc]
+    yield pair
     for limiter in pair:
-        assert isinstance(limiter, SharedRateLimiter)
         limiter.close()
 
 
@@ -251,6 +251,159 @@ def test_a_retry_keeps_the_first_attempt_s_send(
     assert second.reserve(0.02).wait(0.02) > 0
 
 
+# -- one process's waiters: only the first TALKERS ask the store ----------------------------
+
+
+class _CountingStore:
+    """A store that counts the `record` steps it is asked for (the round trips that matter)."""
+
+    def __init__(self, store: WindowStore) -> None:
+        self.store = store
+        self.records = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def record(self, *args: object, **kwargs: object) -> tuple[int, float]:
+        self.records += 1
+        return self.store.record(*args, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def counted(tmp_path: Path) -> Iterator[tuple[SharedRateLimiter, _CountingStore]]:
+    """A limiter of 1 request a second (one process) over a store that counts its steps."""
+    store = _CountingStore(open_store(f"sqlite:///{tmp_path / 'limits.db'}"))
+    limiter = SharedRateLimiter(store, _limit(per_second=1), clock=lambda: 0.0)  # type: ignore[arg-type]
+    yield limiter, store
+    limiter.close()
+
+
+def test_waiters_behind_a_process_s_first_talkers_do_not_ask_the_store(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, store = counted
+    assert _sent_now(limiter)
+    store.records = 0
+    for _ in range(TALKERS + 20):
+        limiter.reserve(0.0)
+    assert store.records == TALKERS
+
+
+def test_a_queued_waiter_asks_the_store_once_one_ahead_of_it_has_sent(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, store = counted
+    assert _sent_now(limiter)
+    talkers = [limiter.reserve(0.0) for _ in range(TALKERS)]
+    queued = limiter.reserve(0.0)
+    assert limiter.acquire(queued, 0.5) > 0 and store.records == TALKERS + 1  # still queued
+    head_turn = _turn(talkers[0])
+    assert limiter.acquire(talkers[0], head_turn) == 0
+    assert limiter.acquire(queued, head_turn) > 0
+    assert store.records == TALKERS + 3  # the head's send, then the queued one's claim
+    assert _turn(queued) > _turn(talkers[-1])  # behind every talker, in order
+
+
+def test_waiters_queued_in_the_process_wake_in_order(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, _ = counted
+    assert _sent_now(limiter)
+    for _ in range(TALKERS):
+        limiter.reserve(0.0)
+    queued = [limiter.reserve(0.0) for _ in range(5)]
+    turns = [_turn(ticket) for ticket in queued]
+    assert turns == sorted(turns) and len(set(turns)) == len(turns)
+
+
+def test_a_queued_waiter_wakes_when_the_talker_it_follows_is_due(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, _ = counted
+    assert _sent_now(limiter)
+    talkers = [limiter.reserve(0.0) for _ in range(TALKERS)]  # turns 1.02, 2.04, ...
+    limiter.reserve(0.0)
+    second = limiter.reserve(0.0)  # moves up once two talkers have gone
+    assert _turn(second) == pytest.approx(_turn(talkers[1]))
+
+
+def test_a_queued_waiter_expects_the_window_s_pace_not_its_process_s_slow_one(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, _ = counted
+    assert _sent_now(limiter, 0.0) and _sent_now(limiter, 10.0)  # a slow pace: 10 s apart
+    talkers = [limiter.reserve(10.0) for _ in range(TALKERS)]
+    queued = [limiter.reserve(10.0) for _ in range(TALKERS + 2)]
+    for ticket in talkers:  # cancelled: the queued ones ahead are talkers with no turn yet
+        limiter.release(ticket)
+    limiter.acquire(queued[-1], 10.0)
+    assert _turn(queued[-1]) == pytest.approx(10.0 + 2 * 1.02)  # the window's pace, not 10 s
+
+
+def test_a_queued_waiter_released_before_it_asked_the_store_costs_no_round_trip(
+    counted: tuple[SharedRateLimiter, _CountingStore],
+) -> None:
+    limiter, store = counted
+    assert _sent_now(limiter)
+    for _ in range(TALKERS):
+        limiter.reserve(0.0)
+    queued = limiter.reserve(0.0)
+    released = store.records
+    limiter.release(queued)
+    assert store.records == released and queued.booked_at is None
+
+
+def test_a_queued_waiter_whose_wait_is_sure_to_exceed_max_wait_is_refused(
+    tmp_path: Path,
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'limits.db'}")
+    limiter = SharedRateLimiter(store, _limit(per_second=1, max_wait=TALKERS * 1.02 + 0.5))
+    try:
+        assert _sent_now(limiter)
+        for _ in range(TALKERS):
+            limiter.reserve(0.0)
+        with pytest.raises(RateLimitWaitTooLong):
+            limiter.reserve(0.0)
+    finally:
+        limiter.close()
+
+
+class _LockedFileTime:
+    """Stands for `time` in `_sqlite_window`: another process holds the write lock until the
+    first wait for it, which takes 0.05 s of this clock."""
+
+    def __init__(self, holder: sqlite3.Connection) -> None:
+        self.holder = holder
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        if self.holder.in_transaction:
+            self.holder.execute("COMMIT")
+        self.now += 0.05
+
+
+def test_a_send_that_waited_for_the_file_s_lock_is_stamped_when_it_won_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from instantly import _sqlite_window
+
+    limiter = RateLimiter.shared(f"sqlite:///{tmp_path / 'limits.db'}", _limit())
+    holder = sqlite3.connect(tmp_path / "limits.db", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process is writing
+        monkeypatch.setattr(_sqlite_window, "time", _LockedFileTime(holder))
+        assert _sent_now(limiter, now=1.0)
+    finally:
+        holder.close()
+        limiter.close()
+    with sqlite3.connect(tmp_path / "limits.db") as db:
+        (at,) = db.execute("SELECT at FROM entries WHERE kind=2").fetchone()
+    assert at == pytest.approx(1.05)
+
+
 def _hammer(url: str, count: int, start: float) -> None:
     limiter = RateLimiter.shared(url, _limit(per_second=5))
     for _ in range(count):
@@ -260,7 +413,7 @@ def _hammer(url: str, count: int, start: float) -> None:
         while wait > 0:
             now += wait
             wait = limiter.acquire(ticket, now)
-    limiter.close()  # type: ignore[attr-defined]
+    limiter.close()
 
 
 def test_processes_sharing_a_file_never_overfill_a_window(tmp_path: Path) -> None:
