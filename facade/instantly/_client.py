@@ -163,8 +163,13 @@ class _Config:
 
         With `trust_env`, httpx's transport takes its CA certificates from SSL_CERT_FILE or
         SSL_CERT_DIR when set (instead of certifi's bundle): said in the log, and a file that
-        cannot be loaded is an `InvalidInputError` naming the variable.
+        cannot be loaded is an `InvalidInputError` naming the variable. A plain-http base URL
+        (a loopback server: a fake, a test double) makes no TLS connection, so its transport does
+        not load a CA bundle (about 45 ms per client); it gets a TLS context that trusts no one,
+        so a TLS connection it should never make fails closed.
         """
+        if self.base_url.startswith("http://"):  # loopback only (resolve_base_url): never TLS
+            return cls(trust_env=self.trust_env, verify=_trusting_no_one())
         ca = env_ca_bundle() if self.trust_env else None
         if ca is None:
             return cls(trust_env=self.trust_env)
@@ -193,6 +198,11 @@ class _Config:
             f"<{name} base_url={self.base_url!r}{workspace} max_retries={self.max_retries} "
             f"rate_limit={limit}>"
         )
+
+
+def _trusting_no_one() -> ssl.SSLContext:
+    """A TLS client context with no CA certificate loaded: every certificate fails to verify."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname checked, a certificate required
 
 
 def _describe(client: object) -> str:

@@ -4,6 +4,7 @@ bundle of its own transport and say so in the log; `trust_env=False` ignores the
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -97,3 +98,38 @@ def test_the_proxy_variables_are_not_read_by_the_clients_own_transport(
     finally:
         thread.join(5)
         server.server_close()
+
+
+@pytest.mark.parametrize("client_class", [Instantly, AsyncInstantly])
+def test_a_plain_http_loopback_client_loads_no_ca_bundle_and_an_https_one_does(
+    client_class: type[Instantly] | type[AsyncInstantly], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    loaded: list[str] = []
+    where = certifi.where
+
+    def counted() -> str:
+        loaded.append(where())
+        return loaded[-1]
+
+    monkeypatch.setattr(certifi, "where", counted)
+    client_class(SECRET_KEY, base_url="http://127.0.0.1:9")  # a fake's address: no TLS there
+    assert loaded == []
+    client_class(SECRET_KEY)  # https://api.instantly.ai: certifi's bundle, as before
+    assert loaded == [where()]
+
+
+def test_a_plain_http_client_ignores_a_broken_ca_variable_it_would_never_use(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    Instantly(SECRET_KEY, base_url="http://localhost:9").close()
+
+
+def test_the_tls_context_of_a_plain_http_client_trusts_no_certificate() -> None:
+    from instantly._client import _trusting_no_one
+
+    context = _trusting_no_one()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0  # any TLS handshake would fail to verify
