@@ -53,15 +53,14 @@ def test_unknown_section_is_refused_with_the_valid_names() -> None:
 CLIENT_COST = RUNNER.parent / "client_cost.py"
 
 
+def _client_cost(*args: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(CLIENT_COST), *args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
+
+
 def test_client_cost_compares_two_trees_and_prints_a_ratio_per_call() -> None:
     tree = RUNNER.parents[1]  # this tree against itself: the table, not the figures, is checked
-    result = subprocess.run(
-        [sys.executable, str(CLIENT_COST), "--against", str(tree), "--rounds", "1", "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _client_cost("--against", str(tree), "--rounds", "1", "--quick")
     assert result.returncode == 0, result.stderr[-3000:]
     for label in ("`accounts.get(email)`", "one page of 100 accounts", "`asyncio.gather`"):
         assert label in result.stdout
@@ -69,12 +68,6 @@ def test_client_cost_compares_two_trees_and_prints_a_ratio_per_call() -> None:
 
 
 def test_client_cost_refuses_a_folder_that_is_not_a_checkout(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(CLIENT_COST), "--against", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _client_cost("--against", str(tmp_path))
     assert result.returncode == 2
     assert "not a checkout of this project" in result.stderr
