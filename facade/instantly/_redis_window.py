@@ -342,8 +342,8 @@ class RedisWindows:
         raise error
 
     def written(self, logs: Sequence[LogSpec], member: str, late: float, now: float) -> None:
-        """Move the send `late` seconds later than its stamp (the stamp was the server's time
-        when asked, so its time plus `late` is at or after the write; `now` is another clock)."""
+        """Move the send `late` seconds later than its stamp: the server stamped it after it was
+        asked, so it lands no earlier than the caller's `now` (a reading of another clock)."""
         sends = self._keys(logs)[1::2]
         self._run(self._written, sends, [member, repr(float(late))])
 
