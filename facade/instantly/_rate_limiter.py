@@ -350,6 +350,13 @@ class RateLimiter:
                 ticket._pending = None
             return self._record(ticket, now, ahead=pending is not None)
 
+    def written(self, ticket: Ticket, now: float) -> None:
+        """The attempt's request was written at `now` (after a `confirm` that let it go).
+
+        Nothing to move here: this limiter's `confirm` records the send in memory as the write
+        begins. A shared limiter's record was stamped in its store a round trip earlier.
+        """
+
     def release(self, ticket: Ticket) -> None:
         """Give back what an attempt that sent nothing holds (its booking, if none ever sent)."""
         with self._lock:

@@ -181,6 +181,19 @@ return {0, '0'}
 """
 )
 
+# KEYS: the sends of each log. ARGV: member, seconds late. The member's send (where it still has
+# one) moves that much later: to when it was written, on the server's timeline.
+_WRITTEN: Final = """
+local late = tonumber(ARGV[2])
+for _, key in ipairs(KEYS) do
+  local s = redis.call('ZSCORE', key, ARGV[1])
+  if s then
+    redis.call('ZADD', key, 'XX', 'GT', string.format('%.17g', tonumber(s) + late), ARGV[1])
+  end
+end
+return 1
+"""
+
 # KEYS: holds. Seconds from the server's now until the later hold ends (0: none), as a string.
 _HELD_FOR: Final = """
 local t = redis.call('TIME')
@@ -245,6 +258,7 @@ class RedisWindows:
         self._hold = self._redis.register_script(_HOLD)
         self._held_for = self._redis.register_script(_HELD_FOR)
         self._touch = self._redis.register_script(_TOUCH)
+        self._written = self._redis.register_script(_WRITTEN)
 
     def __repr__(self) -> str:
         return f"RedisWindows({self.url!r})"
@@ -326,6 +340,12 @@ class RedisWindows:
         else:
             return
         raise error
+
+    def written(self, logs: Sequence[LogSpec], member: str, late: float, now: float) -> None:
+        """Move the send `late` seconds later than its stamp: the server stamped it after it was
+        asked, so it lands no earlier than the caller's `now` (a reading of another clock)."""
+        sends = self._keys(logs)[1::2]
+        self._run(self._written, sends, [member, repr(float(late))])
 
     def hold(
         self, name: str, field: Literal["not_before", "refused_until"], delta: float, now: float

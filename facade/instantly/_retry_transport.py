@@ -76,6 +76,8 @@ _E = TypeVar("_E", bound=BaseException)
 
 # The httpcore trace event fired right before a request's bytes are written (http11 and http2).
 _SEND_STARTED: Final = "send_request_headers.started"
+# ... and right after they were (the limiter counts a send stamped well before at this moment).
+_SEND_WRITTEN: Final = "send_request_headers.complete"
 
 
 # What a `Send` gives back to the steps: the transport's response or the error it raised.
@@ -212,6 +214,12 @@ class _Attempts:
         wait = self._record(confirm=True)
         self._confirmed = wait == 0
         return wait
+
+    def written(self) -> None:
+        """The confirmed attempt's request headers were written: the limiter counts them now."""
+        limiter, ticket = self._settings.limiter, self._ticket
+        if limiter is not None and ticket is not None and self._confirmed:
+            limiter.written(ticket, self._settings.clock())
 
     def _record(self, *, confirm: bool) -> float:
         limiter, ticket = self._settings.limiter, self._ticket
@@ -640,6 +648,8 @@ class RetryTransport(httpx.BaseTransport):
                 while (wait := attempts.confirm_wait()) > 0:
                     self._sleep_for(wait)
                     attempts.paused(wait)
+            elif name.endswith(_SEND_WRITTEN):
+                attempts.written()
             if callers is not None:
                 callers(name, info)
 
@@ -721,6 +731,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 while (wait := attempts.confirm_wait()) > 0:
                     await self._sleep_for(wait)
                     attempts.paused(wait)
+            elif name.endswith(_SEND_WRITTEN):
+                attempts.written()
             if callers is not None:
                 await callers(name, info)
 

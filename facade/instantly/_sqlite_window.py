@@ -317,6 +317,13 @@ class SQLiteWindows:
         with self._tx() as tx:
             tx.db.execute("DELETE FROM entries WHERE member=?", (member,))
 
+    def written(self, logs: Sequence[LogSpec], member: str, late: float, now: float) -> None:
+        """Move the send to `now`, its write (this store's times are the callers' clock)."""
+        with self._tx() as tx:
+            tx.db.execute(
+                "UPDATE entries SET at=MAX(at, ?) WHERE member=? AND kind=2", (now, member)
+            )
+
     def hold(
         self, name: str, field: Literal["not_before", "refused_until"], delta: float, now: float
     ) -> None:

@@ -27,7 +27,14 @@ from instantly import (
 )
 from instantly._errors import InvalidInputError
 from instantly._rate_limiter import RateLimitHeld, RateLimitWaitTooLong, Ticket
-from instantly._shared_limiter import TALKERS, WindowStore, _SharedTicket, open_store
+from instantly._retry_transport import RetryTransport, TransportSettings
+from instantly._shared_limiter import (
+    _LATE_AFTER,
+    TALKERS,
+    WindowStore,
+    _SharedTicket,
+    open_store,
+)
 
 from tests._redis import redis_server, redis_url  # noqa: F401 (fixtures)
 
@@ -226,6 +233,79 @@ def test_a_send_is_counted_when_its_bytes_leave(
     assert _sent_now(second, now=0.6)
     # Counted at 0.0 the window would free at 1.02; counted at 0.5 it frees at 1.52.
     assert _turn(second.reserve(1.1)) == pytest.approx(1.52, abs=1e-6)
+
+
+def test_a_send_written_late_is_counted_when_it_was_written(make: Make) -> None:
+    """The store stamps a send when asked; the request is written later (the event loop's other
+    tasks ran first): past `_LATE_AFTER` the send moves to its write, the next window with it."""
+    first, second = make(_limit(per_second=1)), make(_limit(per_second=1))
+    late = first.reserve(0.0)
+    assert first.acquire(late, 0.0) == 0 and first.confirm(late, 0.0) == 0
+    first.written(late, 0.5)  # written 0.5 s after its stamp was asked for
+    # Counted at its stamp the window would free at 1.02; counted at its write (less the
+    # allowance), at 1.515. (Redis: the server's clock moved on by the few ms these took.)
+    assert 1.4 < _turn(second.reserve(0.0)) <= 1.52 - _LATE_AFTER + 1e-6
+
+
+def test_a_send_written_within_the_late_allowance_costs_no_round_trip(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    first, second = sqlite_pair
+    ticket = first.reserve(0.0)
+    assert first.acquire(ticket, 0.0) == 0
+    steps = first.store_steps
+    first.written(ticket, _LATE_AFTER)
+    assert first.store_steps == steps
+    assert _sent_now(second, now=0.0)
+    assert _turn(second.reserve(1.0)) == pytest.approx(1.02, abs=1e-6)
+
+
+def test_a_released_send_written_late_is_not_brought_back(
+    sqlite_pair: tuple[SharedRateLimiter, SharedRateLimiter],
+) -> None:
+    first, second = sqlite_pair
+    ticket = first.reserve(0.0)
+    assert first.acquire(ticket, 0.0) == 0
+    first.release(ticket)
+    first.written(ticket, 0.5)
+    assert _sent_now(second, now=0.6) and _sent_now(second, now=0.6)
+
+
+class _LateWrite(httpx.MockTransport):
+    """Reports the write like httpcore does, `late` seconds after it was about to start."""
+
+    def __init__(self, clock: list[float], late: float) -> None:
+        self.clock, self.late, self.written = clock, late, []
+        super().__init__(lambda request: httpx.Response(200, json={}))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        trace = request.extensions["trace"]
+        trace("http11.send_request_headers.started", {"request": None})
+        self.clock[0] += self.late  # other work ran before the bytes went out
+        self.written.append(self.clock[0])
+        trace("http11.send_request_headers.complete", {"request": None})
+        return super().handle_request(request)
+
+
+def test_the_transport_counts_a_late_write_at_its_write(tmp_path: Path) -> None:
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    limiter = SharedRateLimiter(
+        open_store(f"sqlite:///{tmp_path / 'limits.db'}"),
+        RateLimit(per_second=1, per_minute=60, margin=0),
+        clock=lambda: clock[0],
+    )
+    late = _LateWrite(clock, late=0.3)
+    settings = TransportSettings(limiter=limiter, clock=lambda: clock[0])
+    with httpx.Client(transport=RetryTransport(late, settings, sleep=sleep)) as client:
+        client.get("https://api.instantly.ai/api/v2/accounts")
+        late.late = 0.0
+        client.get("https://api.instantly.ai/api/v2/accounts")
+    limiter.close()
+    assert late.written[1] - late.written[0] == pytest.approx(1.0 - _LATE_AFTER)
 
 
 def test_a_waiter_called_back_early_keeps_its_turn(
