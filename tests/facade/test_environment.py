@@ -3,6 +3,7 @@ bundle of its own transport and say so in the log; `trust_env=False` ignores the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import threading
@@ -114,10 +115,15 @@ def test_a_plain_http_loopback_client_loads_no_ca_bundle_and_an_https_one_does(
         return loaded[-1]
 
     monkeypatch.setattr(certifi, "where", counted)
-    client_class(SECRET_KEY, base_url="http://127.0.0.1:9")  # a fake's address: no TLS there
+    loopback = client_class(SECRET_KEY, base_url="http://127.0.0.1:9")  # a fake's: no TLS there
     assert loaded == []
-    client_class(SECRET_KEY)  # https://api.instantly.ai: certifi's bundle, as before
+    remote = client_class(SECRET_KEY)  # https://api.instantly.ai: certifi's bundle, as before
     assert loaded == [where()]
+    for client in (loopback, remote):
+        if isinstance(client, AsyncInstantly):
+            asyncio.run(client.aclose())
+        else:
+            client.close()
 
 
 def test_a_plain_http_client_ignores_a_broken_ca_variable_it_would_never_use(
