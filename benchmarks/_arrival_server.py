@@ -1,12 +1,20 @@
 """A loopback server that records when each request arrives and enforces a sliding-window limit.
 
-Run as its own process by `ratelimit.py` (so the client's time is not shared with the server's
-threads under one GIL). It answers `GET /api/v2/accounts/{email}` with one account the fake
-Instantly produced, and answers 429 (whole-second `Retry-After`) when the last second, or the
-last minute, already holds its limit of allowed arrivals. It prints its base URL first, then
-answers one command per stdin line with one JSON line:
+Run as its own process by `ratelimit.py` and `shared_limit.py` (so the client's time is not shared
+with the server's threads under one GIL). It answers `GET /api/v2/accounts/{email}` with one
+account the fake Instantly produced, and answers 429 (whole-second `Retry-After`) when an arrival
+would put more than the limit of allowed arrivals in a second, or a minute.
 
-    stats   {"arrivals": [seconds since the first arrival, ...], "statuses": {"200": N, ...}}
+An arrival is the moment the request's first bytes reached the server's socket, as the kernel
+stamped them (`SO_TIMESTAMPNS`, Linux), not the moment a handler thread got to them: with
+several client processes on 2 cores, a thread-per-connection server reads some requests 20-80 ms
+after they arrived and would count them as a burst the network never carried. Where the kernel
+gives no stamp, the time of the read stands in. How late the handlers were is reported.
+
+It prints its base URL first, then answers one command per stdin line with one JSON line:
+
+    stats   {"arrivals": [seconds since the first arrival, ...], "statuses": {"200": N, ...},
+             "stamped_by": "kernel" | "read", "handler_late_ms": {"p50": ., "p99": ., "max": .}}
     reset   forget every arrival (a new workload starts)
     quit    exits; so does end of input and --max-seconds passing
 
@@ -16,13 +24,17 @@ answers one command per stdin line with one JSON line:
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import socket
+import struct
 import sys
 import threading
 import time
-from collections import Counter, deque
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -49,58 +61,136 @@ def _account_body() -> bytes:
     return response.content
 
 
+def refusal(allowed: list[float], at: float, length: float, limit: int) -> float:
+    """0 when one more arrival at `at` keeps every window holding it within `limit`; else seconds.
+
+    `allowed` is sorted; a window is (end - length, end]. Arrivals are read out of order (one
+    thread per connection), so the windows ending after `at` are checked too, not only the one
+    ending at it. When refused: how long until the oldest arrival of the full window leaves it.
+    """
+    later = allowed[bisect_right(allowed, at) : bisect_left(allowed, at + length)]
+    for end in (at, *later):
+        oldest = bisect_right(allowed, end - length)
+        if bisect_right(allowed, end) - oldest >= limit:
+            return max(allowed[oldest] + length - at, 1e-6)
+    return 0.0
+
+
 class _Limit:
     """Sliding windows counted at arrival; records every arrival (allowed or not)."""
 
-    def __init__(self, windows: list[tuple[float, int]], clock: object) -> None:
+    def __init__(self, windows: list[tuple[float, int]]) -> None:
         self._windows = windows
-        self._allowed: list[deque[float]] = [deque() for _ in windows]
+        self._allowed: list[list[float]] = [[] for _ in windows]  # sorted arrival times
         self._lock = threading.Lock()
-        self._clock = clock
         self.arrivals: list[float] = []
         self.statuses: Counter[int] = Counter()
+        self.late: list[float] = []  # seconds between an arrival and its handler reading it
+        self.stamped_by: set[str] = set()
 
-    def arrive(self) -> float | None:
-        """Count an arrival now: None if allowed, else the seconds until a slot frees."""
+    def arrive(self, at: float, late: float, stamped_by: str) -> float | None:
+        """Count an arrival at `at`: None if allowed, else the seconds until a slot frees."""
         with self._lock:
-            now: float = self._clock()  # type: ignore[operator]
-            self.arrivals.append(now)
-            wait = 0.0
-            for (length, limit), allowed in zip(self._windows, self._allowed, strict=True):
-                while allowed and allowed[0] <= now - length:
-                    allowed.popleft()
-                if len(allowed) >= limit:
-                    wait = max(wait, allowed[0] + length - now)
+            insort(self.arrivals, at)
+            self.late.append(late)
+            self.stamped_by.add(stamped_by)
+            wait = max(
+                refusal(allowed, at, length, limit)
+                for (length, limit), allowed in zip(self._windows, self._allowed, strict=True)
+            )
             if wait > 0:
                 self.statuses[429] += 1
                 return wait
             for allowed in self._allowed:
-                allowed.append(now)
+                insort(allowed, at)
             self.statuses[200] += 1
             return None
 
     def stats(self) -> dict[str, object]:
         with self._lock:
             start = self.arrivals[0] if self.arrivals else 0.0
+            late = sorted(self.late) or [0.0]
             return {
                 "arrivals": [round(t - start, 6) for t in self.arrivals],
                 "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+                "stamped_by": "+".join(sorted(self.stamped_by)) or "-",
+                "handler_late_ms": {
+                    "p50": round(late[len(late) // 2] * 1e3, 2),
+                    "p99": round(late[min(len(late) - 1, len(late) * 99 // 100)] * 1e3, 2),
+                    "max": round(late[-1] * 1e3, 2),
+                },
             }
 
     def reset(self) -> None:
         with self._lock:
             self.arrivals.clear()
             self.statuses.clear()
+            self.late.clear()
+            self.stamped_by.clear()
             for allowed in self._allowed:
                 allowed.clear()
 
 
-def _handler(limit: _Limit, body: bytes) -> type[BaseHTTPRequestHandler]:
+_SO_TIMESTAMPNS = 35  # Linux's value: each received segment carries its arrival (a timespec)
+_STAMP = struct.Struct("@qq")  # struct timespec on 64-bit Linux: seconds, nanoseconds
+_ANCILLARY = socket.CMSG_SPACE(_STAMP.size)
+
+
+def stamp_arrivals(sock: socket.socket) -> bool:
+    """Have the kernel stamp what reaches `sock` (and sockets it accepts); False if it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+class _StampedReader(io.RawIOBase):
+    """A connection read with `recvmsg`: keeps when the first bytes of the next request arrived."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        super().__init__()
+        self._sock = sock
+        self._first: tuple[float, str] | None = None  # (time.monotonic() domain, "kernel"/"read")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        size, ancillary, _flags, _address = self._sock.recvmsg_into([buffer], _ANCILLARY)
+        if size and self._first is None:
+            self._first = (time.monotonic(), "read")
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS:
+                    seconds, nanoseconds = _STAMP.unpack(data[: _STAMP.size])
+                    wall_to_monotonic = time.time() - time.monotonic()
+                    self._first = (seconds + nanoseconds / 1e9 - wall_to_monotonic, "kernel")
+        return size
+
+    def take(self) -> tuple[float, str]:
+        """When the request just read arrived (monotonic seconds) and who stamped it."""
+        first, self._first = self._first, None
+        return first if first is not None else (time.monotonic(), "read")
+
+
+def _handler(
+    limit: _Limit, body: bytes, to_server_clock: Callable[[float], float]
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # read through recvmsg instead, to get the kernel's stamps
+            self._reader = _StampedReader(self.connection)
+            self.rfile = io.BufferedReader(self._reader)
+
         def do_GET(self) -> None:
-            wait = limit.arrive()
+            arrived, stamped_by = self._reader.take()
+            late = time.monotonic() - arrived
+            wait = limit.arrive(to_server_clock(arrived), late, stamped_by)
             if wait is None:
                 self._send(200, body, {})
             else:
@@ -126,6 +216,10 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 512  # 2,000 concurrent requests open up to 100 connections at once
 
+    def server_bind(self) -> None:
+        stamp_arrivals(self.socket)  # before any connection: accepted ones inherit it
+        super().server_bind()
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until `quit`, end of input or `--max-seconds`."""
@@ -138,11 +232,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     start, speed = time.monotonic(), float(args.speed)
 
-    def clock() -> float:
-        return start + (time.monotonic() - start) * speed
+    def to_server_clock(monotonic: float) -> float:
+        return start + (monotonic - start) * speed
 
-    limit = _Limit([(1.0, args.per_second), (60.0, args.per_minute)], clock)
-    server = _Server(("127.0.0.1", 0), _handler(limit, _account_body()))
+    limit = _Limit([(1.0, args.per_second), (60.0, args.per_minute)])
+    server = _Server(("127.0.0.1", 0), _handler(limit, _account_body(), to_server_clock))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     print(f"http://{host!s}:{port}", flush=True)

@@ -2,7 +2,8 @@
 
 Worker processes (`_shared_worker.py`, each an `AsyncInstantly` sending its gets at once) share
 one `RateLimiter.shared(url)`; a loopback server in its own process (`_arrival_server.py`)
-records each arrival and answers 429 past the limit. Workloads:
+records each arrival (when it reached the socket, as the kernel stamped it) and answers 429 past
+the limit. Workloads:
 
 - SQLite: 4 processes x 500 gets on one machine (`sqlite:///...`);
 - Redis: 2 groups of 2 processes x 500 gets (`redis://127.0.0.1` and `redis://localhost`, two
@@ -77,6 +78,7 @@ class Outcome:
     errors: int
     store_steps: int  # the surviving workers' round trips to the store (0: in-process)
     load: tuple[float, float]  # the 1-minute load average before and after
+    stamping: str = ""  # who stamped the arrivals, and how late the server's handlers read them
 
 
 def windows_floor(requests: int, windows: Sequence[tuple[int, float]]) -> float:
@@ -191,7 +193,9 @@ def run_workload(w: Workload) -> Outcome:
         errors += sum(int(n) for n in counts.values())
     arrivals = [t / w.speed for t in stats["arrivals"]]
     load = (load_before, os.getloadavg()[0])
-    return Outcome(ended - start, arrivals, dict(stats["statuses"]), errors, steps, load)
+    late = stats["handler_late_ms"]
+    stamping = f"{stats['stamped_by']}; p99 {late['p99']:.0f} ms, max {late['max']:.0f} ms"
+    return Outcome(ended - start, arrivals, dict(stats["statuses"]), errors, steps, load, stamping)
 
 
 def _cost(make: Callable[[], object], requests: int) -> float:
@@ -257,13 +261,15 @@ def run(quick: bool) -> Section:
             "what the machine allows; 'vs the reference' divides each wall / floor by its. "
             "Store round trips: the workers' `SharedRateLimiter.store_steps` per arrival (the "
             "heartbeat's touches aside). The load average says how busy the machine was "
-            f"({os.cpu_count()} cores): a server 429 follows an arrival stamped late by a "
-            "starved process, and costs every sharer its Retry-After. "
-            "`--quick`: 100 gets a worker, 8 reads."
+            f"({os.cpu_count()} cores). An arrival is when the request reached the server's "
+            "socket, stamped by the kernel (`SO_TIMESTAMPNS`): the server's handler threads read "
+            "some requests tens of ms later (the last column), which, counted at the read, would "
+            "be bursts the network never carried. `--quick`: 100 gets a worker, 8 reads."
         ),
         headers=["workload", "wall", "floor", "wall / floor", "vs the reference",
                  "most arrivals in a window", "server 429s", "errors at caller",
-                 "store round trips / request", "load average (1 min) before, after"],
+                 "store round trips / request", "load average (1 min) before, after",
+                 "arrivals stamped by; the server's reads late by"],
     )  # fmt: skip
     reference = 0.0  # the in-process run's wall / floor: what this machine allows right now
     with tempfile.TemporaryDirectory(prefix="instantly-shared-") as tmp, redis_server() as redis:
@@ -282,7 +288,7 @@ def run(quick: bool) -> Section:
                 fmt_ratio(ratio / reference), f"{most} in {window:g} s", str(throttled),
                 str(out.errors),
                 f"{out.store_steps / max(1, len(out.arrivals)):.1f}" if out.store_steps else "-",
-                f"{out.load[0]:.1f}, {out.load[1]:.1f}",
+                f"{out.load[0]:.1f}, {out.load[1]:.1f}", out.stamping,
             ])  # fmt: skip
             if w.kill_after is None:
                 target = f"{w.name}: ≤ {limit} in any {window:g} s, 0 429s, ≤ {w.target:.2f}x floor"
