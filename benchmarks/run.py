@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"[bench] {name}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
         sdk_version = INSTANTLYAI_VERSION if run.sdk_ready else "not used in this run"
     command = "python benchmarks/run.py " + ("--quick" if args.quick else "--full")
+    if args.sections != SECTIONS:
+        command += " --only " + ",".join(args.sections)
     if args.write:
         command += f" --write {args.write}"
     report = render_markdown(
