@@ -56,6 +56,19 @@ def _medians(contenders: dict[str, str], runs: int, env: dict[str, str]) -> dict
     return {name: statistics.median(values) for name, values in walls.items()}
 
 
+def _list_note(times: dict[str, float]) -> str:
+    """Why `accounts list --json` may miss: what its extra time is, and how to read one run."""
+    extra = times["instantly accounts list --json"] - times["plain httpx script"]
+    allowed = (_TARGET - 1) * times["plain httpx script"]
+    return (
+        f"{extra * 1e3:.0f} ms beyond the plain script, where {_TARGET}x allows "
+        f"{allowed * 1e3:.0f} ms: loading the client's modules beyond httpx (attrs, the generated "
+        "accounts module, the command's runner) and writing the JSON. A run's median swings by "
+        "about 20 % on a 2-core machine: rerun `python benchmarks/cli_speed.py` and take the "
+        "median of several runs before reading a miss as a regression."
+    )
+
+
 def run(quick: bool) -> Section:
     """Both figures, as a report section."""
     started = time.perf_counter()
@@ -100,7 +113,7 @@ def run(quick: bool) -> Section:
             Verdict(f"`instantly --help` within {_TARGET}x of importing httpx",
                     fmt_ratio(help_ratio), help_ratio <= _TARGET),
             Verdict(f"`instantly accounts list --json` within {_TARGET}x of plain httpx",
-                    fmt_ratio(list_ratio), list_ratio <= _TARGET),
+                    fmt_ratio(list_ratio), list_ratio <= _TARGET, note=_list_note(list_times)),
         ],
     )  # fmt: skip
     section.seconds = time.perf_counter() - started
