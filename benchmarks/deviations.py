@@ -209,12 +209,12 @@ def run(quick: bool) -> Section:
             f"{figures.conforming_ratio:.2f}x",
             figures.conforming_ratio <= TARGET,
             note=(
-                f"the client spends {us['conforming'] - us['raw']:.0f} µs a page beyond httpx + "
-                f"json.loads, where {TARGET}x allows {(TARGET - 1) * us['raw']:.0f} µs: building "
-                "100 attrs models (the generated `from_dict`, an exact-type check per field) and "
-                "the call's own bookkeeping. The ratio moves with the CPU's speed against the "
-                "loopback round trip; rerun `python benchmarks/deviations.py` a few times, and a "
-                "steady miss needs a faster model build."
+                f"the client's page takes {us['conforming'] - us['raw']:.0f} µs beyond httpx + "
+                "json.loads (medians of the times; the ratio is the median of each round's): "
+                "building 100 attrs models (the generated `from_dict`, an exact-type check per "
+                "field) and the call's own bookkeeping. The ratio moves with the CPU's speed "
+                "against the loopback round trip; rerun `python benchmarks/deviations.py` a few "
+                "times, and a steady miss needs a faster model build."
             ),
         )
     )
