@@ -7,8 +7,9 @@ would put more than the limit of allowed arrivals in a second, or a minute.
 
 An arrival is the moment the request's first bytes reached the server's socket, as the kernel
 stamped them (`SO_TIMESTAMPNS`, Linux), not the moment a handler thread got to them: with
-several client processes on 2 cores, a thread-per-connection server reads some requests 20-80 ms
-after they arrived and would count them as a burst the network never carried. Where the kernel
+several client processes on 2 cores, a thread-per-connection server reads some requests tens of
+ms after they arrived (p99 up to 143 ms measured) and would count them as a burst the network
+never carried. Where the kernel
 gives no stamp, the time of the read stands in. How late the handlers were is reported.
 
 It prints its base URL first, then answers one command per stdin line with one JSON line:
